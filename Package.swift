@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "socktui",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "socktui", targets: ["socktui"]),
+        .library(name: "SocketKit", targets: ["SocketKit"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // C layer: module maps and the few shims Swift cannot import.
+        .target(name: "CSockShims"),
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+
+        // SocketKit: the seed's socket module in Swift.
+        .target(name: "SocketKit", dependencies: ["CSockShims"]),
+
+        // TerminalUI: buffer, widgets, backends, event loop, themes. Knows nothing of sockets.
+        .target(
+            name: "TerminalUI",
+            dependencies: [
+                "CNcurses",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        // The app: panels, CLI subcommands.
+        .target(
+            name: "SocktuiApp",
+            dependencies: [
+                "SocketKit",
+                "TerminalUI",
+                "CPcap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "socktui", dependencies: ["SocktuiApp"]),
+
+        .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,65 @@
+// C shims for what Swift cannot import directly: macros, variadic calls and
+// kernel structures that Glibc's module map does not expose. Every symbol is
+// prefixed `csock_` so it never collides with libc.
+#ifndef SOCKTUI_CSOCKSHIMS_H
+#define SOCKTUI_CSOCKSHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <net/if.h>
+#include <netpacket/packet.h>
+#include <linux/netlink.h>
+#include <linux/tipc.h>
+#include <poll.h>
+
+/// Current thread's h_errno (a macro in C).
+int csock_h_errno(void);
+
+/// fcntl(F_GETFL)/fcntl(F_SETFL) without variadics.
+int csock_get_flags(int fd);
+int csock_set_flags(int fd, int flags);
+int csock_set_cloexec(int fd);
+
+/// ioctl with an int argument (FIONREAD, SIOCINQ, SIOCOUTQ, ...).
+int csock_ioctl_int(int fd, unsigned long request, int *value);
+/// ioctl with a pointer argument (SIOCGIFINDEX, SIOCGSTAMP, ...).
+int csock_ioctl_ptr(int fd, unsigned long request, void *argument);
+
+/// Reentrant resolver calls. Each returns 0 on success, or the error code the
+/// libc call reported (an errno for the *_r functions, h_errno for host lookups
+/// through `*herr`). ERANGE means the buffer was too small.
+int csock_gethostbyname2_r(const char *name, int af, struct hostent *ret, char *buf,
+                           size_t buflen, struct hostent **result, int *herr);
+int csock_gethostbyaddr_r(const void *addr, socklen_t len, int type, struct hostent *ret,
+                          char *buf, size_t buflen, struct hostent **result, int *herr);
+int csock_getservbyname_r(const char *name, const char *proto, struct servent *ret,
+                          char *buf, size_t buflen, struct servent **result);
+int csock_getservbyport_r(int port, const char *proto, struct servent *ret, char *buf,
+                          size_t buflen, struct servent **result);
+int csock_getprotobyname_r(const char *name, struct protoent *ret, char *buf,
+                           size_t buflen, struct protoent **result);
+int csock_getprotobynumber_r(int proto, struct protoent *ret, char *buf,
+                             size_t buflen, struct protoent **result);
+
+/// accept4(2) (a GNU extension Glibc's module does not export).
+int csock_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+/// Size of the sun_path member of sockaddr_un.
+size_t csock_sun_path_size(void);
+
+/// Control-message helpers (CMSG_* are macros).
+size_t csock_cmsg_space(size_t len);
+size_t csock_cmsg_len(size_t len);
+struct cmsghdr *csock_cmsg_firsthdr(struct msghdr *msg);
+struct cmsghdr *csock_cmsg_nxthdr(struct msghdr *msg, struct cmsghdr *cmsg);
+unsigned char *csock_cmsg_data(struct cmsghdr *cmsg);
+
+#endif

@@ -1,0 +1,3 @@
+import SocktuiApp
+
+SocktuiCommand.main()
