@@ -1,3 +1,4 @@
+import CSockShims
 #if canImport(Glibc)
 import Glibc
 #endif
