@@ -56,7 +56,7 @@ extension Socket {
     }
 
     /// Resolves `host` and connects to each address in turn until one accepts; returns the
-    /// connected socket. Python: `socket.create_connection((host, port), timeout, source_address)`.
+    /// connected socket. A nil host means the loopback addresses (getaddrinfo's NULL). Python: `socket.create_connection((host, port), timeout, source_address)`.
     ///
     /// Each address getaddrinfo returns (any family, `SOCK_STREAM`) is tried in order with
     /// `timeout` applied to the new socket before connecting (default: `Socket.defaultTimeout`,
@@ -65,7 +65,7 @@ extension Socket {
     ///   - attempt: called after each attempt with the address and its error (nil on success).
     /// - Throws: the last attempt's error; `AddressInfoError` when the name does not resolve.
     public static func connect(
-        to host: String, port: Int, timeout: Double? = Socket.defaultTimeout,
+        to host: String?, port: Int, timeout: Double? = Socket.defaultTimeout,
         sourceAddress: SocketAddress? = nil,
         attempt: ((SocketAddress, (any Error)?) -> Void)? = nil
     ) throws -> Socket {
