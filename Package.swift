@@ -32,6 +32,10 @@ let package = Package(
         // SocketKit: the seed's socket module in Swift.
         .target(name: "SocketKit", dependencies: ["CSockShims"]),
 
+        // Inspect: the engines behind the panels (resolver, socket table, capture, connection
+        // tests). Plain Codable requests and results; no ncurses.
+        .target(name: "Inspect", dependencies: ["SocketKit"]),
+
         // TerminalUI: buffer, widgets, backends, event loop, themes. Knows nothing of sockets.
         .target(
             name: "TerminalUI",
@@ -46,6 +50,7 @@ let package = Package(
             name: "SocktuiApp",
             dependencies: [
                 "SocketKit",
+                "Inspect",
                 "TerminalUI",
                 "CPcap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +59,7 @@ let package = Package(
         .executableTarget(name: "socktui", dependencies: ["SocktuiApp"]),
 
         .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp"]),
     ],

@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import SocketKit
+
+/// `socktui resolve`: the Resolver panel's calls, headless.
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Resolve a name (getaddrinfo) or an address (--reverse), as the Resolver panel does.",
+        discussion: """
+            Forward: getaddrinfo(HOST, SERVICE, --family, --type, 0, --flags), one row per result, \
+            then gethostbyname_ex for IPv4 aliases when --all is given.
+            Reverse (--reverse): getnameinfo and gethostbyaddr of a numeric HOST.
+
+            Examples:
+              socktui resolve localhost
+              socktui resolve localhost http --type stream --flags canonname
+              socktui resolve ::1 --flags numerichost --json
+              socktui resolve 127.0.0.1 --reverse
+
+            JSON (--json): an array of reports, one per call, each
+              {"call": "getaddrinfo", "request": "...", "elapsed_ms": 0.4,
+               "addresses": [{"family": "AF_INET", "family_number": 2, "type": "SOCK_STREAM",
+                 "type_number": 1, "protocol": "IPPROTO_TCP", "protocol_number": 6,
+                 "canonname": "", "address": "127.0.0.1", "port": 80,
+                 "flowinfo": null, "scope_id": null}],
+               "hostname", "aliases", "host_addresses", "name", "service", "number": per call,
+               "error": {"kind": "gaierror", "code": -2, "name": "EAI_NONAME",
+                         "message": "Name or service not known", "hint": "..."}}
+            Absent fields are omitted. Exit status: 0 when every call succeeded, 2 on a \
+            resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage.
+            """
+    )
+
+    enum Family: String, ExpressibleByArgument, CaseIterable {
+        case unspec, inet, inet6
+        var value: AddressFamily { self == .inet ? .inet : self == .inet6 ? .inet6 : .unspecified }
+    }
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case any, stream, dgram, raw
+        var value: SocketType? {
+            switch self {
+            case .any: nil
+            case .stream: .stream
+            case .dgram: .datagram
+            case .raw: .raw
+            }
+        }
+    }
+
+    @Argument(help: "Host name or numeric address.")
+    var host: String
+
+    @Argument(help: "Service name (http) or port number (80).")
+    var service: String?
+
+    @Option(help: "Address family.")
+    var family: Family = .unspec
+
+    @Option(name: .customLong("type"), help: "Socket type.")
+    var socketType: Kind = .any
+
+    @Option(help: "Comma-separated AI_* flags (or NI_* flags with --reverse): canonname,numerichost,passive,v4mapped,all,addrconfig,numericserv / namereqd,numerichost,numericserv,nofqdn,dgram.")
+    var flags: String = ""
+
+    @Flag(help: "Reverse lookup of a numeric address: getnameinfo and gethostbyaddr.")
+    var reverse = false
+
+    @Flag(help: "Also run gethostbyname_ex (IPv4 names and aliases).")
+    var all = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if host.isEmpty { throw ValidationError("HOST is empty: give a name such as localhost or an address such as 127.0.0.1") }
+        if reverse {
+            _ = try parse { try NameInfoFlags(parsing: flags) }
+            guard IPv4Address(host) != nil || IPv6Address(host.split(separator: "%").first.map(String.init) ?? host) != nil else {
+                throw ValidationError("--reverse needs a numeric address, got '\(host)'")
+            }
+            if let service, Int(service).map({ !(0...65535).contains($0) }) ?? true {
+                throw ValidationError("with --reverse, SERVICE must be a port number 0-65535, got '\(service)'")
+            }
+        } else {
+            _ = try parse { try AddressInfoFlags(parsing: flags) }
+            // glibc wraps numeric services modulo 65536 ("99999" becomes 34463): refuse instead.
+            if let service, !service.isEmpty, service.allSatisfy(\.isASCII), service.allSatisfy(\.isNumber),
+               Int(service).map({ $0 > 65535 }) ?? true {
+                throw ValidationError("SERVICE '\(service)' is not a port: ports are 0-65535")
+            }
+        }
+    }
+
+    private func parse<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as InvalidArgumentError { throw ValidationError("--flags: \(error.rule)") }
+    }
+
+    func requests() throws -> [ResolverRequest] {
+        if reverse {
+            return [.nameInfo(host: host, port: Int(service ?? "0") ?? 0, flags: try NameInfoFlags(parsing: flags)),
+                    .hostByAddress(host)]
+        }
+        var list: [ResolverRequest] = [.addressInfo(host: host, service: service, family: family.value, type: socketType.value,
+                                                    protocol: 0, flags: try AddressInfoFlags(parsing: flags))]
+        if all { list.append(.hostByName(host)) }
+        return list
+    }
+
+    func run() throws {
+        let reports = try requests().map { ResolverReport(ResolverService.run($0)) }
+        if global.json {
+            print(try jsonText(reports))
+        } else {
+            for report in reports { print(Self.render(report), terminator: "") }
+        }
+        let failures = reports.compactMap(\.error)
+        for failure in failures {
+            FileHandle.standardError.write(Data("socktui resolve: \(failure)\(failure.hint.isEmpty ? "" : " (\(failure.hint))")\n".utf8))
+        }
+        if !failures.isEmpty { throw ExitCode(2) }
+    }
+
+    /// Human-readable rendering of one report.
+    static func render(_ report: ResolverReport) -> String {
+        var text = "\(report.request)  [\(formatMilliseconds(report.elapsedMilliseconds))]\n"
+        if let error = report.error {
+            return text + "  error: \(error)\n" + (error.hint.isEmpty ? "" : "  hint: \(error.hint)\n")
+        }
+        if let rows = report.addresses {
+            let table = [["FAMILY", "TYPE", "PROTO", "ADDRESS", "PORT", "CANONNAME"]] + rows.map {
+                [$0.family, $0.type, $0.protocol, $0.address + ($0.scopeID.map { $0 != 0 ? " (scope \($0))" : "" } ?? ""),
+                 $0.port.map(String.init) ?? "", $0.canonicalName]
+            }
+            text += formatTable(table, indent: "  ")
+            text += "  \(rows.count) result\(rows.count == 1 ? "" : "s")\n"
+        }
+        if let name = report.hostName {
+            text += "  name:      \(name)\n  aliases:   \(report.aliases?.joined(separator: " ") ?? "")\n"
+            text += "  addresses: \(report.hostAddresses?.joined(separator: " ") ?? "")\n"
+        }
+        if let name = report.name { text += "  host:    \(name)\n" }
+        if let service = report.service { text += "  service: \(service)\n" }
+        if let number = report.number { text += "  number:  \(number)\n" }
+        return text
+    }
+}
+
+/// Options every headless subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of text (a stable schema; see the command's help).")
+    var json = false
+}
+
+/// Pretty-printed, key-sorted JSON of a value.
+func jsonText(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Left-aligned columns separated by two spaces.
+func formatTable(_ rows: [[String]], indent: String = "") -> String {
+    guard let columns = rows.map(\.count).max() else { return "" }
+    let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+    return rows.map { row in
+        indent + row.enumerated().map { index, cell in
+            index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+    }.joined()
+}
+
+/// `0.41 ms`, `1.2 s`.
+func formatMilliseconds(_ milliseconds: Double) -> String {
+    milliseconds >= 1000 ? String(format: "%.2f s", milliseconds / 1000) : String(format: "%.2f ms", milliseconds)
+}

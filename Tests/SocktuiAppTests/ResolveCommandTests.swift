@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import SocktuiApp
+
+/// `socktui resolve` run as the real binary, compared with Python's socket module.
+@Suite struct ResolveCommandTests {
+    /// The built `socktui` next to this test bundle (`.build/<config>/socktui`).
+    static var binary: URL {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("socktui")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/socktui")
+    }
+
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    struct Row: Hashable, Comparable {
+        var family: Int32, type: Int32, proto: Int32, canonname: String, address: String, port: Int
+        static func < (a: Row, b: Row) -> Bool { "\(a)" < "\(b)" }
+    }
+
+    /// Python's getaddrinfo rows for the same arguments.
+    static func pythonRows(_ host: String, _ port: String) throws -> [Row] {
+        let script = """
+            import json, socket, sys
+            port = None if sys.argv[2] == "None" else sys.argv[2]
+            rows = [[f, t, p, c, a[0], a[1]] for f, t, p, c, a in socket.getaddrinfo(sys.argv[1], port)]
+            print(json.dumps(rows))
+            """
+        let result = try run("/usr/bin/env", ["python3", "-c", script, host, port])
+        try #require(result.status == 0, "python3 failed: \(result.err)")
+        let rows = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[Any]]
+        return rows.map { Row(family: Int32($0[0] as! Int), type: Int32($0[1] as! Int), proto: Int32($0[2] as! Int),
+                              canonname: $0[3] as! String, address: $0[4] as! String, port: $0[5] as! Int) }
+    }
+
+    static func socktuiRows(_ arguments: [String]) throws -> [Row] {
+        let result = try run(binary.path, ["resolve"] + arguments + ["--json"])
+        try #require(result.status == 0, "socktui resolve failed: \(result.err)")
+        let reports = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[String: Any]]
+        let addresses = reports[0]["addresses"] as! [[String: Any]]
+        return addresses.map { Row(family: Int32($0["family_number"] as! Int), type: Int32($0["type_number"] as! Int),
+                                   proto: Int32($0["protocol_number"] as! Int), canonname: $0["canonname"] as! String,
+                                   address: $0["address"] as! String, port: $0["port"] as! Int) }
+    }
+
+    @Test(arguments: [("localhost", "None"), ("localhost", "80"), ("localhost", "http"), ("127.0.0.1", "22"), ("::1", "443")])
+    func resolveJSONMatchesPythonGetaddrinfo(host: String, port: String) throws {
+        let expected = try Self.pythonRows(host, port)
+        let actual = try Self.socktuiRows(port == "None" ? [host] : [host, port])
+        #expect(!expected.isEmpty)
+        #expect(actual == expected, "same rows in the same order as Python")
+    }
+
+    @Test func resolverErrorsExitTwoWithTheEAINameOnStderr() throws {
+        let result = try Self.run(Self.binary.path, ["resolve", "nonesuch.invalid", "--flags", "numerichost"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("EAI_NONAME"))
+        let json = try Self.run(Self.binary.path, ["resolve", "nonesuch.invalid", "--flags", "numerichost", "--json"])
+        #expect(json.out.contains("\"name\" : \"EAI_NONAME\""))
+    }
+
+    @Test func badArgumentsAreUsageErrorsThatSayWhatIsWrong() throws {
+        let port = try Self.run(Self.binary.path, ["resolve", "localhost", "99999"])
+        #expect(port.status == 64)
+        #expect(port.err.contains("ports are 0-65535"))
+        let flag = try Self.run(Self.binary.path, ["resolve", "localhost", "--flags", "bogus"])
+        #expect(flag.status == 64 && flag.err.contains("unknown flag 'bogus'"))
+        let reverse = try Self.run(Self.binary.path, ["resolve", "localhost", "--reverse"])
+        #expect(reverse.status == 64 && reverse.err.contains("numeric address"))
+    }
+
+    @Test func reverseLookupNamesTheLoopbackAddress() throws {
+        let result = try Self.run(Self.binary.path, ["resolve", "127.0.0.1", "--reverse", "--json"])
+        #expect(result.status == 0)
+        let reports = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[String: Any]]
+        #expect(reports.map { $0["call"] as? String } == ["getnameinfo", "gethostbyaddr"])
+        #expect(reports[0]["name"] as? String == "localhost")
+    }
+}
