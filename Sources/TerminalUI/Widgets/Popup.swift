@@ -1,0 +1,103 @@
+/// A bordered box centred over what is already drawn, with wrapped text inside.
+public struct Popup: Widget {
+    /// The title in the border.
+    public var title: String
+    /// The content lines (wrapped to the popup's width).
+    public var lines: [Line]
+    /// Preferred outer width; the popup shrinks to fit the area.
+    public var width: Int
+    /// Preferred outer height; `nil` sizes to the content.
+    public var height: Int?
+    /// Style of the box and its content.
+    public var style: Style = .plain
+    /// Style of the border.
+    public var borderStyle: Style = .plain
+
+    /// Creates a popup.
+    public init(title: String, lines: [Line], width: Int = 60, height: Int? = nil) {
+        self.title = title
+        self.lines = lines
+        self.width = width
+        self.height = height
+    }
+    /// Returns a copy with a content style.
+    public func style(_ style: Style) -> Popup { var p = self; p.style = style; return p }
+    /// Returns a copy with a border style.
+    public func borderStyle(_ style: Style) -> Popup { var p = self; p.borderStyle = style; return p }
+
+    /// The rectangle the popup takes inside `area`.
+    public func frame(in area: Rect) -> Rect {
+        let outerWidth = min(width, area.width)
+        let contentHeight = Paragraph(lines).layoutLines(width: max(1, outerWidth - 4)).count
+        return area.centered(width: outerWidth, height: height ?? contentHeight + 2)
+    }
+
+    /// Clears the popup's rectangle and draws the box and content.
+    public func render(in area: Rect, into buffer: inout Buffer) {
+        let box = frame(in: area)
+        guard box.width >= 3, box.height >= 3 else { return }
+        Clear(style: style).render(in: box, into: &buffer)
+        let block = Block(title: Line(title)).borderStyle(style.patch(borderStyle)).titleStyle(Style().bold())
+        block.render(in: box, into: &buffer)
+        let inner = block.inner(box).inset(horizontal: 1, vertical: 0)
+        Paragraph(lines).style(style).render(in: inner, into: &buffer)
+    }
+}
+
+/// One key binding as a help screen lists it.
+public struct HelpEntry: Hashable, Sendable {
+    /// The keys, as shown (`1-4`, `?`, `Ctrl-R`).
+    public var keys: String
+    /// What they do.
+    public var summary: String
+    /// Creates an entry.
+    public init(keys: String, summary: String) {
+        self.keys = keys
+        self.summary = summary
+    }
+}
+
+/// A help overlay: sections of key bindings in a centred popup, closed by Esc or `?`.
+public struct HelpOverlay: Widget {
+    /// The popup title.
+    public var title: String
+    /// Sections: a heading and its entries.
+    public var sections: [(heading: String, entries: [HelpEntry])]
+    /// Style of headings.
+    public var headingStyle: Style = Style().bold()
+    /// Style of key names.
+    public var keyStyle: Style = Style().bold()
+    /// Style of the popup.
+    public var style: Style = .plain
+    /// Style of the border.
+    public var borderStyle: Style = .plain
+
+    /// Creates a help overlay.
+    public init(title: String, sections: [(heading: String, entries: [HelpEntry])]) {
+        self.title = title
+        self.sections = sections
+    }
+
+    /// The lines of the overlay's content.
+    public var lines: [Line] {
+        let keyWidth = sections.flatMap(\.entries).map { DisplayWidth.of($0.keys) }.max() ?? 0
+        var lines: [Line] = []
+        for (n, section) in sections.enumerated() {
+            if n > 0 { lines.append(Line("")) }
+            lines.append(Line(section.heading, style: headingStyle))
+            for entry in section.entries {
+                let pad = String(repeating: " ", count: keyWidth - DisplayWidth.of(entry.keys))
+                lines.append(Line([Span("  " + entry.keys + pad, style: keyStyle), Span("  " + entry.summary)]))
+            }
+        }
+        lines.append(Line(""))
+        lines.append(Line("Esc or ? closes this help", style: Style().adding(.dim)))
+        return lines
+    }
+
+    /// Draws the overlay centred in `area`.
+    public func render(in area: Rect, into buffer: inout Buffer) {
+        Popup(title: title, lines: lines, width: min(70, area.width - 2)).style(style).borderStyle(borderStyle)
+            .render(in: area, into: &buffer)
+    }
+}
