@@ -96,10 +96,13 @@ public func getNameInfo(_ address: SocketAddress, flags: NameInfoFlags = []) thr
 
 /// `getnameinfo` for a Python-style `(host, port[, flowinfo, scopeid])` tuple: the host must be
 /// numeric and resolve to exactly one address, as in Python.
+/// - Throws: `InvalidArgumentError` for a port outside 0-65535 or a flow info over 0xfffff
+///   (Python: OverflowError), flow info or scope id on an IPv4 host; `AddressInfoError` otherwise.
 public func getNameInfo(
     host: String, port: Int, flowInfo: UInt32 = 0, scopeID: UInt32 = 0, flags: NameInfoFlags = []
 ) throws -> (host: String, service: String) {
     let port = try validatePort(port)
+    try validateFlowInfo(flowInfo)
     let results = try getAddressInfo(host: host, port: String(port), type: .datagram, flags: .numericHost)
     guard results.count == 1, var address = results.first?.address else {
         throw InvalidArgumentError(argument: "sockaddr", rule: "resolved to \(results.count) addresses; need exactly one")

@@ -74,12 +74,13 @@ public enum SocketAddress: Hashable, Sendable, Codable, CustomStringConvertible 
     /// `""` is the wildcard (`INADDR_ANY` / `::`); `"<broadcast>"` is `INADDR_BROADCAST` (IPv4
     /// only); numeric forms are parsed without a lookup (`fe80::1%lo` included); anything else is
     /// resolved with getaddrinfo and the first result is used, as the seed describes.
-    /// - Throws: `InvalidArgumentError` for a bad port, NUL in the host or an unsupported family;
-    ///   `AddressInfoError` when the name does not resolve.
+    /// - Throws: `InvalidArgumentError` for a bad port, a flow info over 20 bits, NUL in the host
+    ///   or an unsupported family; `AddressInfoError` when the name does not resolve.
     public static func resolve(
         host: String, port: Int, family: AddressFamily = .inet, flowInfo: UInt32 = 0, scopeID: UInt32 = 0
     ) throws -> SocketAddress {
         let port = try validatePort(port)
+        try validateFlowInfo(flowInfo)
         try validateHost(host)
         switch family {
         case .inet:
@@ -404,6 +405,15 @@ func validatePort(_ port: Int, argument: String = "port") throws(InvalidArgument
         throw InvalidArgumentError(argument: argument, rule: "must be 0-65535, got \(port)")
     }
     return UInt16(port)
+}
+
+/// The IPv6 flow info of a `(host, port, flowinfo, scopeid)` tuple is a 20-bit flow label, as
+/// in Python ("flowinfo must be 0-1048575", OverflowError); larger values are an error, not
+/// silently passed on (found by the CPython differential test).
+func validateFlowInfo(_ flowInfo: UInt32, argument: String = "flowinfo") throws(InvalidArgumentError) {
+    guard flowInfo <= 0xfffff else {
+        throw InvalidArgumentError(argument: argument, rule: "must be 0-1048575 (a 20-bit flow label), got \(flowInfo)")
+    }
 }
 
 func validateHost(_ host: String, argument: String = "host") throws(InvalidArgumentError) {
