@@ -5,7 +5,7 @@
 // back as a JSON list on stdout). Both sides call the same glibc, /etc/hosts, /etc/services
 // and /etc/protocols, so every result must be equal: values, and errors by category and code.
 //
-// Normalization table (Python exception → SocketKit error → `Outcome` compared):
+// Normalization table (Python exception → SocketKit error → `DiffOutcome` compared):
 //
 // | CPython raises                                       | SocketKit throws              | Outcome            |
 // |------------------------------------------------------|-------------------------------|--------------------|
@@ -20,7 +20,7 @@
 // |   2 tuple")                                          |                               |                    |
 // | `ValueError` (incl. `UnicodeError`), `OverflowError`,| `InvalidArgumentError`        | `.invalidArgument` |
 // |   `TypeError`                                        |                               |                    |
-// | a return value                                       | a return value                | `.value(JSON)`     |
+// | a return value                                       | a return value                | `.value(DiffJSON)` |
 //
 // Values are compared as JSON: packed addresses as byte lists, getaddrinfo results as
 // `[family, type, proto, canonname, sockaddr]` with sockaddr `[host, port]` (AF_INET) or
@@ -75,27 +75,27 @@ import Testing
 // MARK: - JSON values shared with the Python side
 
 /// A JSON value: arguments sent to Python and results from both sides.
-enum JSON: Codable, Hashable, Sendable, CustomStringConvertible,
+enum DiffJSON: Codable, Hashable, Sendable, CustomStringConvertible,
     ExpressibleByNilLiteral, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral
 {
     case null
     case bool(Bool)
     case int(Int64)
     case string(String)
-    case array([JSON])
-    case object([String: JSON])
+    case array([DiffJSON])
+    case object([String: DiffJSON])
 
     init(nilLiteral: ()) { self = .null }
     init(integerLiteral value: Int64) { self = .int(value) }
     init(stringLiteral value: String) { self = .string(value) }
-    init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    init(arrayLiteral elements: DiffJSON...) { self = .array(elements) }
 
     /// Any integer.
-    static func number(_ value: some BinaryInteger) -> JSON { .int(Int64(value)) }
+    static func number(_ value: some BinaryInteger) -> DiffJSON { .int(Int64(value)) }
     /// Bytes travel as `{"bytes": [..]}` (Python `bytes` on the other side).
-    static func bytes(_ bytes: [UInt8]) -> JSON { .object(["bytes": .array(bytes.map { .int(Int64($0)) })]) }
+    static func bytes(_ bytes: [UInt8]) -> DiffJSON { .object(["bytes": .array(bytes.map { .int(Int64($0)) })]) }
     /// An optional string (`None` when nil).
-    static func optional(_ text: String?) -> JSON { text.map { .string($0) } ?? .null }
+    static func optional(_ text: String?) -> DiffJSON { text.map { .string($0) } ?? .null }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -107,10 +107,10 @@ enum JSON: Codable, Hashable, Sendable, CustomStringConvertible,
             self = .bool(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSON].self) {
+        } else if let value = try? container.decode([DiffJSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSON].self))
+            self = .object(try container.decode([String: DiffJSON].self))
         }
     }
 
@@ -142,8 +142,8 @@ enum JSON: Codable, Hashable, Sendable, CustomStringConvertible,
 /// One call for the Python side: `socket.<function>(*args)` (see `CPython.script`).
 struct PythonCall: Encodable, Sendable {
     let function: String
-    let args: [JSON]
-    init(_ function: String, _ args: [JSON]) {
+    let args: [DiffJSON]
+    init(_ function: String, _ args: [DiffJSON]) {
         self.function = function
         self.args = args
     }
@@ -152,8 +152,8 @@ struct PythonCall: Encodable, Sendable {
 // MARK: - Outcomes and normalization
 
 /// What a call did, normalized so that the two sides can be compared (see the table above).
-enum Outcome: Hashable, Sendable, CustomStringConvertible {
-    case value(JSON)
+enum DiffOutcome: Hashable, Sendable, CustomStringConvertible {
+    case value(DiffJSON)
     case invalidArgument
     case notFound
     case addressInfo(Int32)
@@ -162,7 +162,7 @@ enum Outcome: Hashable, Sendable, CustomStringConvertible {
     case unexpected(String)
 
     /// Runs a SocketKit call and classifies what it returned or threw.
-    init(swift body: () throws -> JSON) {
+    init(swift body: () throws -> DiffJSON) {
         do {
             self = .value(try body())
         } catch let error as InvalidArgumentError {
@@ -183,7 +183,7 @@ enum Outcome: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Classifies one result of the Python side: `{"ok": value}` or `{"error": kind, ...}`.
-    init(python result: JSON) {
+    init(python result: DiffJSON) {
         guard case .object(let fields) = result else {
             self = .unexpected("malformed result \(result)")
             return
@@ -239,16 +239,16 @@ struct DifferentialCase {
     /// What CPython evaluates.
     let python: PythonCall
     /// What SocketKit evaluates; its result must equal Python's.
-    let swift: () throws -> JSON
+    let swift: () throws -> DiffJSON
     /// For a documented deviation (D1-D8 above): what SocketKit must do whatever Python does.
-    var swiftExpected: Outcome? = nil
+    var swiftExpected: DiffOutcome? = nil
     /// Which deviation, for the printout.
     var deviation: String? = nil
 }
 
 // MARK: - Running CPython
 
-enum CPython {
+enum CPythonRunner {
     /// Evaluates a JSON list of `{"function", "args"}` calls; prints a JSON list of results.
     static let script = #"""
 import json, socket, sys
@@ -326,7 +326,7 @@ json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
     }
 
     /// Runs one `python3` process for all `calls` and returns one result per call.
-    static func evaluate(_ calls: [PythonCall]) throws -> [JSON] {
+    static func evaluate(_ calls: [PythonCall]) throws -> [DiffJSON] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-I", "-c", script]
@@ -343,7 +343,7 @@ json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
         guard process.terminationStatus == 0 else {
             throw Failure(description: "python3 exited with status \(process.terminationStatus)")
         }
-        let results = try JSONDecoder().decode([JSON].self, from: data)
+        let results = try JSONDecoder().decode([DiffJSON].self, from: data)
         guard results.count == calls.count else {
             throw Failure(description: "python3 returned \(results.count) results for \(calls.count) calls")
         }
@@ -354,12 +354,12 @@ json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
 /// Evaluates `cases` on both sides and records an issue for every difference.
 @discardableResult
 func runDifferential(_ name: String, _ cases: [DifferentialCase]) throws -> (equal: Int, deviations: Int) {
-    let results = try CPython.evaluate(cases.map(\.python))
+    let results = try CPythonRunner.evaluate(cases.map(\.python))
     var equal = 0
     var deviations = 0
     for (index, (item, result)) in zip(cases, results).enumerated() {
-        let python = Outcome(python: result)
-        let swift = Outcome(swift: item.swift)
+        let python = DiffOutcome(python: result)
+        let swift = DiffOutcome(swift: item.swift)
         if let expected = item.swiftExpected {
             #expect(swift == expected, "\(name) #\(index) \(item.label) [\(item.deviation ?? "deviation")]: SocketKit \(swift), expected \(expected)")
             if python == swift {
@@ -445,7 +445,7 @@ enum DifferentialCases {
         var cases: [DifferentialCase] = []
         for text in atonInputs {
             cases.append(DifferentialCase(
-                label: "inet_aton(\(JSON.string(text)))", python: PythonCall("inet_aton", [.string(text)]),
+                label: "inet_aton(\(DiffJSON.string(text)))", python: PythonCall("inet_aton", [.string(text)]),
                 swift: { .bytes(try inetAton(text)) }))
         }
         for packed in ntoaInputs {
@@ -455,7 +455,7 @@ enum DifferentialCases {
         }
         for (family, text) in ptonInputs {
             cases.append(DifferentialCase(
-                label: "inet_pton(\(familyName(family)), \(JSON.string(text)))",
+                label: "inet_pton(\(familyName(family)), \(DiffJSON.string(text)))",
                 python: PythonCall("inet_pton", [.int(family), .string(text)]),
                 swift: { .bytes(try inetPton(AddressFamily(rawValue: Int32(family)), text)) }))
         }
@@ -523,19 +523,19 @@ enum DifferentialCases {
         var cases: [DifferentialCase] = []
         for (name, proto) in serviceNames {
             cases.append(DifferentialCase(
-                label: "getservbyname(\(JSON.string(name)), \(JSON.optional(proto)))",
+                label: "getservbyname(\(DiffJSON.string(name)), \(DiffJSON.optional(proto)))",
                 python: PythonCall("getservbyname", [.string(name), .optional(proto)]),
                 swift: { .number(try serviceByName(name, protocolName: proto)) }))
         }
         for (port, proto) in servicePorts {
             cases.append(DifferentialCase(
-                label: "getservbyport(\(port), \(JSON.optional(proto)))",
+                label: "getservbyport(\(port), \(DiffJSON.optional(proto)))",
                 python: PythonCall("getservbyport", [.number(port), .optional(proto)]),
                 swift: { .string(try serviceByPort(port, protocolName: proto)) }))
         }
         for name in protocolNames {
             cases.append(DifferentialCase(
-                label: "getprotobyname(\(JSON.string(name)))", python: PythonCall("getprotobyname", [.string(name)]),
+                label: "getprotobyname(\(DiffJSON.string(name)))", python: PythonCall("getprotobyname", [.string(name)]),
                 swift: { .number(try protocolByName(name)) }))
         }
         return cases
@@ -548,7 +548,7 @@ enum DifferentialCases {
         case number(Int)
         case text(String)
 
-        var json: JSON {
+        var json: DiffJSON {
             switch self {
             case .none: .null
             case .number(let port): .number(port)
@@ -564,7 +564,7 @@ enum DifferentialCases {
         var type: Int32 = 0
         var proto: Int32 = 0
         var flags: Int32 = 0
-        var swiftExpected: Outcome? = nil
+        var swiftExpected: DiffOutcome? = nil
         var deviation: String? = nil
     }
 
@@ -652,7 +652,7 @@ enum DifferentialCases {
             .init(host: nil, port: .text("nonesuch"), family: inet, type: stream),
         ]
         return inputs.map { input in
-            let args: [JSON] = [
+            let args: [DiffJSON] = [
                 .optional(input.host), input.port.json, .number(input.family), .number(input.type),
                 .number(input.proto), .number(input.flags),
             ]
@@ -680,14 +680,14 @@ enum DifferentialCases {
         }
     }
 
-    static func addressInfoJSON(_ results: [AddressInfo]) -> JSON {
+    static func addressInfoJSON(_ results: [AddressInfo]) -> DiffJSON {
         .array(results.map { info in
             [.number(info.family.rawValue), .number(info.type.rawValue), .number(info.protocol),
              .string(info.canonicalName), socketAddressJSON(info.address)]
         })
     }
 
-    static func socketAddressJSON(_ address: SocketAddress) -> JSON {
+    static func socketAddressJSON(_ address: SocketAddress) -> DiffJSON {
         switch address {
         case .ipv4(let ip, let port): [.string(ip.description), .number(port)]
         case .ipv6(let ip, let port, let flowInfo, let scopeID):
@@ -705,8 +705,8 @@ enum DifferentialCases {
         var scopeID: UInt32? = nil
         var flags: Int32
         /// The sockaddr CPython is given, when it differs from the Swift call (D5).
-        var pythonSockaddr: JSON? = nil
-        var swiftExpected: Outcome? = nil
+        var pythonSockaddr: DiffJSON? = nil
+        var swiftExpected: DiffOutcome? = nil
         var deviation: String? = nil
     }
 
@@ -768,12 +768,12 @@ enum DifferentialCases {
                   pythonSockaddr: ["fe80::1", 53, 0, .number(loopbackIndex)]),
         ]
         return inputs.map { input in
-            var sockaddr: [JSON] = [.string(input.host), .number(input.port)]
+            var sockaddr: [DiffJSON] = [.string(input.host), .number(input.port)]
             if input.flowInfo != nil || input.scopeID != nil {
                 sockaddr += [.number(input.flowInfo ?? 0), .number(input.scopeID ?? 0)]
             }
             let pythonSockaddr = input.pythonSockaddr ?? .array(sockaddr)
-            let label = "getnameinfo(\(JSON.array(sockaddr)), \(input.flags))"
+            let label = "getnameinfo(\(DiffJSON.array(sockaddr)), \(input.flags))"
                 + (input.pythonSockaddr.map { " vs CPython getnameinfo(\($0), \(input.flags))" } ?? "")
             return DifferentialCase(
                 label: label,
@@ -846,11 +846,11 @@ struct CPythonDifferentialTests {
     @Test("Every SocketConstants value that CPython's socket module defines is equal")
     func constants() throws {
         let names = SocketConstants.allNames
-        let results = try CPython.evaluate([
+        let results = try CPythonRunner.evaluate([
             PythonCall("constants", [.array(names.map { .string($0) })]),
             PythonCall("has_ipv6", []),
         ])
-        guard case .value(.object(let values)) = Outcome(python: results[0]) else {
+        guard case .value(.object(let values)) = DiffOutcome(python: results[0]) else {
             Issue.record("CPython did not return the constants: \(results[0])")
             return
         }
@@ -865,7 +865,7 @@ struct CPythonDifferentialTests {
         if case .int(let python)? = values["SOMAXCONN"] {
             #expect(somaxconn == python, "SOMAXCONN: SocketKit \(somaxconn), CPython \(python)")
         }
-        #expect(Outcome(python: results[1]) == .value(.number(hasIPv6 ? 1 : 0)), "has_ipv6")
+        #expect(DiffOutcome(python: results[1]) == .value(.number(hasIPv6 ? 1 : 0)), "has_ipv6")
         print("[CPythonDifferential] constants: \(names.count) in SocketConstants, \(compared) also in CPython's socket module, all compared by value")
         // The seed's groups are well covered by CPython: a low count means the Python side broke.
         #expect(compared >= 200)
