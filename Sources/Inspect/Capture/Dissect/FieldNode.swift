@@ -1,0 +1,51 @@
+/// One node of a packet's field tree: a protocol, a header field or a group of fields, with the
+/// bytes it came from (for hex highlighting).
+public struct FieldNode: Hashable, Sendable, Codable {
+    /// tshark's display-filter name where one exists (`ip.src`, `tcp.flags`, `dns.qry.name`),
+    /// otherwise a name in the same style.
+    public var key: String
+    /// The human-readable label (`Source Address`).
+    public var label: String
+    /// The value as text (`127.0.0.1`, `0x0012 (SYN, ACK)`); empty for groups.
+    public var value: String
+    /// Absolute offset of the field's first byte in the captured bytes.
+    public var offset: Int
+    /// Number of bytes the field covers (bit fields cover the bytes that hold them).
+    public var length: Int
+    /// Sub-fields.
+    public var children: [FieldNode]
+
+    /// Creates a node.
+    public init(_ key: String, _ label: String, _ value: String = "", range: Range<Int>, children: [FieldNode] = []) {
+        self.key = key
+        self.label = label
+        self.value = value
+        self.offset = range.lowerBound
+        self.length = range.count
+        self.children = children
+    }
+
+    /// The bytes this node covers.
+    public var range: Range<Int> { offset..<(offset + length) }
+
+    /// This node and all its descendants, depth first.
+    public var flattened: [FieldNode] {
+        [self] + children.flatMap(\.flattened)
+    }
+
+    /// The first node with `key` in this subtree, depth first.
+    public func first(_ key: String) -> FieldNode? {
+        if self.key == key { return self }
+        for child in children { if let found = child.first(key) { return found } }
+        return nil
+    }
+
+    /// Indented text, one node a line (`socktui read --detail`).
+    public func render(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent)
+        var line = pad + label
+        if !value.isEmpty { line += ": " + value }
+        line += "  [\(offset)..<\(offset + length)]\n"
+        return line + children.map { $0.render(indent: indent + 1) }.joined()
+    }
+}

@@ -1,0 +1,303 @@
+/// A TCP option, decoded.
+public enum TCPOption: Hashable, Sendable {
+    case endOfOptions
+    case noOperation
+    case maximumSegmentSize(UInt16)
+    case windowScale(UInt8)
+    case sackPermitted
+    case sack([ClosedRange<UInt32>])
+    case timestamps(value: UInt32, echoReply: UInt32)
+    case unknown(kind: UInt8, length: Int)
+}
+
+/// A view over a TCP header (RFC 9293) with validated options.
+///
+/// The init checks that the fixed header was captured, that the data offset is at least 5 and
+/// within the segment, and that every option's length is sane.
+public struct TCPView {
+    /// Field byte ranges relative to the header's start.
+    public enum Field {
+        public static let sourcePort = 0..<2
+        public static let destinationPort = 2..<4
+        public static let sequenceNumber = 4..<8
+        public static let acknowledgmentNumber = 8..<12
+        public static let dataOffsetAndFlags = 12..<14
+        public static let window = 14..<16
+        public static let checksum = 16..<18
+        public static let urgentPointer = 18..<20
+    }
+    /// Length of a header without options.
+    public static let minimumHeaderLength = Field.urgentPointer.upperBound
+    /// The captured bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// Absolute offset of the header.
+    public let offset: Int
+    /// The segment's extent (to the end the IP layer claims, cut at the captured bytes).
+    public let segmentExtent: ByteExtent
+    /// The options with their absolute ranges.
+    public let options: [(option: TCPOption, range: Range<Int>)]
+
+    /// Validates the header and its options.
+    /// - Throws: `DecodeError` on `.tcp`: truncated, `badLength` data offset or option length.
+    public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
+        try extent.requireCaptured(.tcp, offset, Self.minimumHeaderLength)
+        let headerLength = Int(bytes[offset + 12] >> 4) * 4
+        if headerLength < Self.minimumHeaderLength {
+            throw DecodeError(.tcp, at: offset + 12, .badLength(field: "data offset", value: headerLength))
+        }
+        try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
+        self.bytes = bytes
+        self.offset = offset
+        segmentExtent = extent
+        options = try Self.parseOptions(bytes, (offset + Self.minimumHeaderLength)..<(offset + headerLength))
+    }
+
+    private static func parseOptions(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(DecodeError) -> [(option: TCPOption, range: Range<Int>)] {
+        var list: [(option: TCPOption, range: Range<Int>)] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let kind = bytes[index]
+            if kind == 0 { list.append((.endOfOptions, index..<range.upperBound)); break }
+            if kind == 1 { list.append((.noOperation, index..<(index + 1))); index += 1; continue }
+            guard index + 1 < range.upperBound else {
+                throw DecodeError(.tcp, at: index, .badLength(field: "option length", value: 0))
+            }
+            let length = Int(bytes[index + 1])
+            let expected: Int? = switch kind {
+            case 2: 4
+            case 3: 3
+            case 4: 2
+            case 8: 10
+            default: nil
+            }
+            let sackOK = kind != 5 || (length >= 10 && (length - 2) % 8 == 0)
+            if length < 2 || index + length > range.upperBound || (expected != nil && expected != length) || !sackOK {
+                throw DecodeError(.tcp, at: index + 1, .badLength(field: "option length", value: length))
+            }
+            let option: TCPOption
+            switch kind {
+            case 2: option = .maximumSegmentSize(bytes.u16(index + 2))
+            case 3: option = .windowScale(bytes[index + 2])
+            case 4: option = .sackPermitted
+            case 5:
+                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { bytes.u32($0)...bytes.u32($0 + 4) })
+            case 8: option = .timestamps(value: bytes.u32(index + 2), echoReply: bytes.u32(index + 6))
+            default: option = .unknown(kind: kind, length: length)
+            }
+            list.append((option, index..<(index + length)))
+            index += length
+        }
+        return list
+    }
+
+    /// Source port.
+    public var sourcePort: UInt16 { bytes.u16(offset) }
+    /// Destination port.
+    public var destinationPort: UInt16 { bytes.u16(offset + 2) }
+    /// Sequence number (raw, not relative).
+    public var sequenceNumber: UInt32 { bytes.u32(offset + 4) }
+    /// Acknowledgment number (raw).
+    public var acknowledgmentNumber: UInt32 { bytes.u32(offset + 8) }
+    /// Header length in bytes (data offset × 4).
+    public var headerLength: Int { Int(bytes[offset + 12] >> 4) * 4 }
+    /// The 12 flag bits as tshark's `tcp.flags` holds them (AE/NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
+    public var flags: UInt16 { bytes.u16(offset + 12) & 0x0fff }
+    /// Receive window (unscaled).
+    public var window: UInt16 { bytes.u16(offset + 14) }
+    /// Checksum as carried.
+    public var checksum: UInt16 { bytes.u16(offset + 16) }
+    /// Urgent pointer.
+    public var urgentPointer: UInt16 { bytes.u16(offset + 18) }
+    /// Absolute offset of the payload.
+    public var payloadOffset: Int { offset + headerLength }
+    /// Payload length as the IP layer claims it (some of it may not have been captured).
+    public var payloadLength: Int { segmentExtent.end - payloadOffset }
+
+    /// The flag names set, in tshark's order (`SYN, ACK`).
+    public static func flagNames(_ flags: UInt16) -> [String] {
+        let names: [(UInt16, String)] = [(0x100, "AE"), (0x080, "CWR"), (0x040, "ECE"), (0x020, "URG"), (0x010, "ACK"),
+                                         (0x008, "PSH"), (0x004, "RST"), (0x002, "SYN"), (0x001, "FIN")]
+        // tshark lists FIN and SYN first, then the rest from high to low bits.
+        let low = names.filter { flags & $0.0 != 0 && $0.0 <= 0x002 }.reversed().map(\.1)
+        let high = names.filter { flags & $0.0 != 0 && $0.0 > 0x002 }.map(\.1)
+        return Array(low) + high
+    }
+}
+
+/// A view over a UDP header (RFC 768).
+public struct UDPView {
+    /// Field byte ranges relative to the header's start.
+    public enum Field {
+        public static let sourcePort = 0..<2
+        public static let destinationPort = 2..<4
+        public static let length = 4..<6
+        public static let checksum = 6..<8
+    }
+    /// Header length.
+    public static let headerLength = Field.checksum.upperBound
+    /// The captured bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// Absolute offset of the header.
+    public let offset: Int
+    /// The payload's extent: to the UDP length, cut at the captured bytes.
+    public let payloadExtent: ByteExtent
+
+    /// Validates the header and its length field.
+    /// - Throws: `DecodeError` on `.udp`: truncated, `badLength` when length is below 8 or past the IP payload.
+    public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
+        try extent.requireCaptured(.udp, offset, Self.headerLength)
+        let length = Int(bytes.u16(offset + 4))
+        if length < Self.headerLength || offset + length > extent.end {
+            throw DecodeError(.udp, at: offset + 4, .badLength(field: "length", value: length))
+        }
+        self.bytes = bytes
+        self.offset = offset
+        payloadExtent = extent.limited(to: offset + length)
+    }
+
+    /// Source port.
+    public var sourcePort: UInt16 { bytes.u16(offset) }
+    /// Destination port.
+    public var destinationPort: UInt16 { bytes.u16(offset + 2) }
+    /// Length of header and payload.
+    public var length: Int { Int(bytes.u16(offset + 4)) }
+    /// Checksum as carried (0: none, IPv4 only).
+    public var checksum: UInt16 { bytes.u16(offset + 6) }
+    /// Absolute offset of the payload.
+    public var payloadOffset: Int { offset + Self.headerLength }
+}
+
+/// A view over an ICMP (RFC 792) or ICMPv6 (RFC 4443) message: type, code, checksum and the
+/// 4-byte rest of header.
+public struct ICMPView {
+    /// Field byte ranges relative to the message's start.
+    public enum Field {
+        public static let type = 0..<1
+        public static let code = 1..<2
+        public static let checksum = 2..<4
+        public static let restOfHeader = 4..<8
+    }
+    /// Length of the fixed part.
+    public static let headerLength = Field.restOfHeader.upperBound
+    /// The captured bytes.
+    public let bytes: UnsafeRawBufferPointer
+    /// Absolute offset of the message.
+    public let offset: Int
+    /// The message's extent.
+    public let extent: ByteExtent
+    /// `.icmp` or `.icmpv6`.
+    public let layer: ProtocolLayer
+
+    /// Validates the 8-byte fixed part.
+    public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent, layer: ProtocolLayer) throws(DecodeError) {
+        try extent.requireCaptured(layer, offset, Self.headerLength)
+        self.bytes = bytes
+        self.offset = offset
+        self.extent = extent
+        self.layer = layer
+    }
+
+    /// Message type.
+    public var type: UInt8 { bytes[offset] }
+    /// Message code.
+    public var code: UInt8 { bytes[offset + 1] }
+    /// Checksum as carried.
+    public var checksum: UInt16 { bytes.u16(offset + 2) }
+    /// Echo identifier.
+    public var identifier: UInt16 { bytes.u16(offset + 4) }
+    /// Echo sequence number.
+    public var sequence: UInt16 { bytes.u16(offset + 6) }
+    /// True for echo request and reply.
+    public var isEcho: Bool { layer == .icmp ? (type == 0 || type == 8) : (type == 128 || type == 129) }
+
+    /// The type's name as tshark shows it.
+    public var typeName: String { layer == .icmp ? Self.icmpName(type, code) : Self.icmpv6Name(type) }
+
+    static func icmpName(_ type: UInt8, _ code: UInt8) -> String {
+        switch type {
+        case 0: return "Echo (ping) reply"
+        case 3:
+            let codes = ["Network unreachable", "Host unreachable", "Protocol unreachable", "Port unreachable",
+                         "Fragmentation needed", "Source route failed", "Destination network unknown",
+                         "Destination host unknown", "Source host isolated", "Network administratively prohibited",
+                         "Host administratively prohibited", "Network unreachable for TOS", "Host unreachable for TOS",
+                         "Communication administratively filtered", "Host precedence violation", "Precedence cutoff in effect"]
+            return "Destination unreachable (\(Int(code) < codes.count ? codes[Int(code)] : "code \(code)"))"
+        case 4: return "Source quench (flow control)"
+        case 5: return "Redirect"
+        case 8: return "Echo (ping) request"
+        case 9: return "Router advertisement"
+        case 10: return "Router solicitation"
+        case 11: return code == 0 ? "Time-to-live exceeded (Time to live exceeded in transit)" : "Time-to-live exceeded (Fragment reassembly time exceeded)"
+        case 12: return "Parameter problem"
+        case 13: return "Timestamp request"
+        case 14: return "Timestamp reply"
+        default: return "Unknown ICMP (type \(type))"
+        }
+    }
+
+    static func icmpv6Name(_ type: UInt8) -> String {
+        switch type {
+        case 1: "Destination Unreachable"
+        case 2: "Packet Too Big"
+        case 3: "Time Exceeded"
+        case 4: "Parameter Problem"
+        case 128: "Echo (ping) request"
+        case 129: "Echo (ping) reply"
+        case 130: "Multicast Listener Query"
+        case 131: "Multicast Listener Report"
+        case 132: "Multicast Listener Done"
+        case 133: "Router Solicitation"
+        case 134: "Router Advertisement"
+        case 135: "Neighbor Solicitation"
+        case 136: "Neighbor Advertisement"
+        case 137: "Redirect"
+        case 143: "Multicast Listener Report Message v2"
+        default: "Unknown ICMPv6 (type \(type))"
+        }
+    }
+
+    /// Neighbour discovery: offset (relative to the message) where options begin, or nil for other types.
+    public var neighborDiscoveryOptionsStart: Int? {
+        guard layer == .icmpv6 else { return nil }
+        switch type {
+        case 133: return 8
+        case 134: return 16
+        case 135, 136: return 24
+        case 137: return 40
+        default: return nil
+        }
+    }
+
+    /// Neighbour discovery options, validated: type and absolute range each.
+    /// - Throws: `.icmpv6` truncated, or `badLength` for a zero or overlong option length.
+    public func neighborDiscoveryOptions() throws(DecodeError) -> [(type: UInt8, range: Range<Int>)] {
+        guard let start = neighborDiscoveryOptionsStart else { return [] }
+        try extent.requireCaptured(.icmpv6, offset, start)
+        var list: [(UInt8, Range<Int>)] = []
+        var index = offset + start
+        while index < extent.end {
+            try extent.requireCaptured(.icmpv6, index, 2)
+            let length = Int(bytes[index + 1]) * 8
+            if length == 0 { throw DecodeError(.icmpv6, at: index + 1, .badLength(field: "option length", value: 0)) }
+            try extent.requireLength(.icmpv6, index, length, field: "option length", at: index + 1, value: length / 8)
+            list.append((bytes[index], index..<(index + length)))
+            index += length
+        }
+        return list
+    }
+
+    /// The name of a neighbour discovery option.
+    public static func neighborDiscoveryOptionName(_ type: UInt8) -> String {
+        switch type {
+        case 1: "Source link-layer address"
+        case 2: "Target link-layer address"
+        case 3: "Prefix information"
+        case 4: "Redirected header"
+        case 5: "MTU"
+        case 25: "Recursive DNS Server"
+        case 31: "DNS Search List"
+        default: "Unknown (\(type))"
+        }
+    }
+}
