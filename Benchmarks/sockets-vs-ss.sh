@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Socket table refresh vs `ss -tanpi` over 10,000 established loopback TCP connections
+# (20,000 sockets) held inside a network namespace this script creates, so the machine's own
+# sockets are left alone and the set is known. Needs root, iproute2, hyperfine, python3.
+#
+#   bash Benchmarks/sockets-vs-ss.sh            # builds release, prints hyperfine's table
+#   CONNECTIONS=2000 bash Benchmarks/sockets-vs-ss.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${CONNECTIONS:-10000}
+ns=socktui-bench-$$
+swift build -c release --product socktui >/dev/null
+bin=$(swift build -c release --show-bin-path)/socktui
+
+ip netns add "$ns"
+holder=""
+cleanup() {
+    [ -n "$holder" ] && kill $holder 2>/dev/null || true
+    ip netns delete "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns exec "$ns" ip link set lo up
+# Two processes (the hard descriptor limit here is 20,000): one accepts and holds the server
+# ends, the other holds the client ends, all on the namespace's loopback.
+ready=$(mktemp -d)
+ip netns exec "$ns" python3 - "$connections" "$ready" <<'PY' &
+import socket, sys, time, os
+n, ready = int(sys.argv[1]), sys.argv[2]
+server = socket.socket(); server.bind(("127.0.0.1", 40000)); server.listen(4096)
+open(os.path.join(ready, "listening"), "w").close()
+held = [server.accept()[0] for _ in range(n)]
+open(os.path.join(ready, "server"), "w").close()
+time.sleep(900)
+PY
+holder=$!
+for _ in $(seq 1 100); do [ -f "$ready/listening" ] && break; sleep 0.1; done
+ip netns exec "$ns" python3 - "$connections" "$ready" <<'PY' &
+import socket, sys, time, os
+n, ready = int(sys.argv[1]), sys.argv[2]
+held = [socket.create_connection(("127.0.0.1", 40000)) for _ in range(n)]
+open(os.path.join(ready, "client"), "w").close()
+time.sleep(900)
+PY
+holder="$holder $!"
+for _ in $(seq 1 600); do [ -f "$ready/server" ] && [ -f "$ready/client" ] && break; sleep 0.2; done
+rm -rf "$ready"
+echo "sockets in namespace: $(ip netns exec "$ns" ss -tan | wc -l)"
+hyperfine --warmup 2 --runs 10 -N \
+    "ip netns exec $ns ss -tanpi" \
+    "ip netns exec $ns $bin sockets -t -p -i" \
+    "ip netns exec $ns ss -tan" \
+    "ip netns exec $ns $bin sockets -t"

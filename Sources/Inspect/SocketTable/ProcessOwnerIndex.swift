@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Maps socket inodes to the processes holding them, from one walk of `/proc/*/fd`
+/// (like ss's `user_ent_hash_build`). Processes that vanish mid-walk are skipped; processes
+/// whose descriptors cannot be read (other users' without root) are counted in `hiddenProcesses`.
+///
+/// The map is cached: a refresh whose socket inodes are all known (and whose owners still
+/// exist) reuses it; any new inode triggers a new walk.
+public final class ProcessOwnerIndex: Sendable {
+    struct Cache {
+        var owners: [UInt32: [SocketOwner]] = [:]
+        var hiddenProcesses = 0
+        var walks = 0
+    }
+    private let cache = Mutex(Cache())
+    private let procRoot: String
+
+    /// Creates an index over `procRoot` (`/proc`).
+    public init(procRoot: String = "/proc") {
+        self.procRoot = procRoot
+    }
+
+    /// How many full /proc walks have run (for tests and the status bar).
+    public var walkCount: Int { cache.withLock { $0.walks } }
+
+    /// Processes whose descriptors could not be read in the last walk (permission).
+    public var hiddenProcesses: Int { cache.withLock { $0.hiddenProcesses } }
+
+    /// Owners of each of `inodes`, walking /proc only when the cached map lacks one of them.
+    public func owners(of inodes: some Sequence<UInt32>, forceWalk: Bool = false) -> [UInt32: [SocketOwner]] {
+        let wanted = Array(inodes)
+        let cached = cache.withLock { $0 }
+        let complete = !forceWalk && cached.walks > 0 && wanted.allSatisfy { $0 == 0 || cached.owners[$0] != nil }
+            && Set(wanted.flatMap { cached.owners[$0] ?? [] }.map(\.pid)).allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
+        if complete { return cached.owners }
+        let (owners, hidden) = walk()
+        cache.withLock {
+            $0.owners = owners
+            $0.hiddenProcesses = hidden
+            $0.walks += 1
+        }
+        return owners
+    }
+
+    /// One walk of /proc/PID/fd for every process.
+    func walk() -> ([UInt32: [SocketOwner]], Int) {
+        var owners: [UInt32: [SocketOwner]] = [:]
+        var hidden = 0
+        guard let proc = opendir(procRoot) else { return (owners, 0) }
+        defer { closedir(proc) }
+        var link = [CChar](repeating: 0, count: 64)
+        while let entry = readdir(proc) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = Int32(name) else { continue }
+            let fdPath = "\(procRoot)/\(name)/fd"
+            guard let fdDirectory = opendir(fdPath) else {
+                if errno == EACCES || errno == EPERM { hidden += 1 }
+                continue  // vanished, or not ours to read
+            }
+            defer { closedir(fdDirectory) }
+            let directoryDescriptor = dirfd(fdDirectory)
+            var command: String?
+            var uid: UInt32 = 0
+            while let fdEntry = readdir(fdDirectory) {
+                let length = withUnsafePointer(to: fdEntry.pointee.d_name) { namePointer in
+                    namePointer.withMemoryRebound(to: CChar.self, capacity: 256) { cName in
+                        readlinkat(directoryDescriptor, cName, &link, link.count - 1)
+                    }
+                }
+                // "socket:[12345]" is 8 + digits + 1 characters.
+                guard length > 9, link[0] == 0x73 /* s */, link[6] == 0x3a /* : */ else { continue }
+                var inode: UInt32 = 0
+                var index = 8
+                while index < length, link[index] >= 0x30, link[index] <= 0x39 {
+                    inode = inode &* 10 &+ UInt32(link[index] - 0x30)
+                    index += 1
+                }
+                let fdNumber = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw in
+                    Int32(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)) ?? -1
+                }
+                if command == nil {
+                    command = readCommand(pid)
+                    var info = stat()
+                    if stat("\(procRoot)/\(name)", &info) == 0 { uid = info.st_uid }
+                }
+                owners[inode, default: []].append(SocketOwner(pid: pid, command: command ?? "?", fileDescriptor: fdNumber, uid: uid))
+            }
+        }
+        return (owners, hidden)
+    }
+
+    private func readCommand(_ pid: Int32) -> String {
+        let descriptor = open("\(procRoot)/\(pid)/comm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "?" }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return "?" }
+        return String(decoding: buffer.prefix(count).prefix { $0 != 10 }, as: UTF8.self)
+    }
+}

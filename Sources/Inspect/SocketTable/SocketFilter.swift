@@ -1,0 +1,95 @@
+/// A typed filter over socket entries: space-separated terms, all of which must match.
+///
+/// Terms: `state:listen`, `port:443` (local or remote), `sport:443`, `dport:443`, `proc:nginx`
+/// (command name substring), `pid:812`, `family:inet6` (inet, inet6, unix, packet), `kind:tcp`
+/// (tcp, udp, raw, unix, packet, u_str, ...), `addr:127.0.0.1` (local or remote substring),
+/// `uid:0`, `inode:12345`; a bare word matches any column's text. Prefix a term with `!` to
+/// negate it. Case-insensitive.
+public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// One parsed term.
+    public struct Term: Hashable, Sendable, Codable {
+        /// The key (`state`, `port`, ...), or empty for a bare word.
+        public var key: String
+        /// The value, lower-cased.
+        public var value: String
+        /// True when the term was written with `!`.
+        public var negated: Bool
+    }
+
+    /// The parsed terms.
+    public var terms: [Term]
+    /// The text it was parsed from.
+    public var text: String
+
+    static let keys = ["state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode"]
+
+    /// Parses a filter. Throws a message naming an unknown key or a non-numeric port.
+    public init(_ text: String) throws(SocketFilterError) {
+        self.text = text
+        terms = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            var word = Substring(word.lowercased())
+            let negated = word.hasPrefix("!")
+            if negated { word = word.dropFirst() }
+            guard !word.isEmpty else { continue }
+            if let colon = word.firstIndex(of: ":"), Self.keys.contains(String(word[..<colon])) {
+                let key = String(word[..<colon]), value = String(word[word.index(after: colon)...])
+                if ["port", "sport", "dport", "pid", "uid", "inode"].contains(key), Int(value) == nil {
+                    throw SocketFilterError(message: "\(key): expects a number, got '\(value)'")
+                }
+                if value.isEmpty { throw SocketFilterError(message: "\(key): needs a value, such as \(key):\(Self.example(key))") }
+                terms.append(Term(key: key, value: value, negated: negated))
+            } else if let colon = word.firstIndex(of: ":"), word[..<colon].allSatisfy(\.isLetter), !word[..<colon].isEmpty,
+                      !word.contains(".") && word.filter({ $0 == ":" }).count == 1 && !word[word.index(after: colon)...].allSatisfy(\.isHexDigit) {
+                throw SocketFilterError(message: "unknown filter key '\(word[..<colon])'; known: \(Self.keys.joined(separator: ", "))")
+            } else {
+                terms.append(Term(key: "", value: String(word), negated: negated))
+            }
+        }
+    }
+
+    private static func example(_ key: String) -> String {
+        ["state": "listen", "port": "443", "sport": "22", "dport": "443", "proc": "nginx", "pid": "1",
+         "family": "inet6", "kind": "tcp", "addr": "127.0.0.1", "uid": "0", "inode": "12345"][key] ?? "x"
+    }
+
+    /// True when every term matches `entry`.
+    public func matches(_ entry: SocketEntry) -> Bool {
+        terms.allSatisfy { term in term.negated != matches(term, entry) }
+    }
+
+    private func matches(_ term: Term, _ entry: SocketEntry) -> Bool {
+        let value = term.value
+        switch term.key {
+        case "state": return entry.state.lowercased() == value || entry.state.lowercased().hasPrefix(value)
+        case "port": return [entry.local.port, entry.remote.port].contains(Int(value))
+        case "sport": return entry.local.port == Int(value)
+        case "dport": return entry.remote.port == Int(value)
+        case "proc": return entry.owners.contains { $0.command.lowercased().contains(value) }
+        case "pid": return entry.owners.contains { $0.pid == Int32(value) }
+        case "family":
+            let name = entry.family.cName.lowercased()
+            return name == value || name == "af_" + value
+        case "kind":
+            if value == "unix" { return entry.kind.isUnix }
+            if value == "packet" { return entry.kind.isPacket }
+            return entry.kind.rawValue == value
+        case "addr": return entry.local.address.lowercased().contains(value) || entry.remote.address.lowercased().contains(value)
+        case "uid": return entry.uid == UInt32(value)
+        case "inode": return entry.inode == UInt32(value)
+        default:
+            let haystack = [entry.kind.rawValue, entry.state, entry.local.description, entry.remote.description, String(entry.inode)]
+                + entry.owners.map(\.command)
+            return haystack.contains { $0.lowercased().contains(value) }
+        }
+    }
+
+    public var description: String { text }
+}
+
+/// A filter that does not parse, with a message that says what to write instead.
+public struct SocketFilterError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import SocketKit
+
+/// `socktui sockets`: the Sockets panel's table, headless (like `ss -tuanxp`).
+struct SocketsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockets",
+        abstract: "List the sockets of this host with their owners and TCP state (like ss).",
+        discussion: """
+            Sockets come from netlink sock_diag (TCP, UDP, raw, UNIX, packet), falling back to \
+            /proc/net where a family is unavailable; owners come from /proc/PID/fd (run as root \
+            to see every process). With no kind flag, every kind is listed.
+
+            FILTER terms (all must match; prefix with ! to negate): state:listen port:443 \
+            sport:22 dport:443 proc:nginx pid:812 family:inet6 kind:udp addr:127.0.0.1 uid:0 \
+            inode:12345, or a bare word matched against every column.
+
+            Examples:
+              socktui sockets --tcp --listening
+              socktui sockets --processes 'proc:sshd'
+              socktui sockets --tcp --info 'state:estab port:443' --json
+
+            JSON (--json): {"sources": {"tcp": "netlink", ...}, "warnings": [...], \
+            "hidden_processes": N, "sockets": [{"kind": "tcp", "family": "AF_INET", "state": "LISTEN", \
+            "local": {"address": "127.0.0.1", "port": 80}, "remote": {...}, "recv_q": 0, "send_q": 128, \
+            "inode": 1234, "cookie": 5678, "uid": 0, "interface": 0, "protocol": null, "peer_inode": null, \
+            "owners": [{"pid": 1, "command": "x", "fd": 3, "uid": 0}], "tcp": {"timer": null, \
+            "timer_expires_ms": 0, "congestion": "cubic", "info": {tcp_info fields}}}]}
+            """
+    )
+
+    @Flag(name: [.customShort("t"), .long], help: "TCP sockets.") var tcp = false
+    @Flag(name: [.customShort("u"), .long], help: "UDP sockets.") var udp = false
+    @Flag(name: [.customShort("w"), .long], help: "Raw IP sockets.") var raw = false
+    @Flag(name: [.customShort("x"), .long], help: "UNIX sockets.") var unix = false
+    @Flag(name: [.customShort("0"), .long], help: "Packet (AF_PACKET) sockets.") var packet = false
+    @Flag(name: [.customShort("l"), .long], help: "Only listening (and unconnected datagram) sockets.") var listening = false
+    @Flag(name: [.customShort("p"), .long], help: "Show owning processes.") var processes = false
+    @Flag(name: [.customShort("i"), .long], help: "Show TCP internal information (rtt, cwnd, bytes).") var info = false
+    @Argument(help: "Filter expression (see above).") var filter: [String] = []
+    @OptionGroup var global: GlobalOptions
+
+    var kinds: Set<SocketKind> {
+        var kinds = Set<SocketKind>()
+        if tcp { kinds.insert(.tcp) }
+        if udp { kinds.insert(.udp) }
+        if raw { kinds.insert(.raw) }
+        if unix { kinds.formUnion([.unixStream, .unixDatagram, .unixSequencedPacket]) }
+        if packet { kinds.formUnion([.packetRaw, .packetDatagram]) }
+        return kinds.isEmpty ? Set(SocketKind.allCases) : kinds
+    }
+
+    func validate() throws {
+        do { _ = try SocketFilter(filter.joined(separator: " ")) } catch { throw ValidationError("FILTER: \(error.message)") }
+    }
+
+    func run() throws {
+        let parsed = try SocketFilter(filter.joined(separator: " "))
+        let needsOwners = processes || global.json || parsed.terms.contains { $0.key == "proc" || $0.key == "pid" }
+        let snapshot = SocketTable().snapshot(SocketQuery(kinds: kinds, listeningOnly: listening, processes: needsOwners, tcpInfo: info || global.json))
+        let entries = snapshot.entries.filter(parsed.matches)
+        if global.json {
+            print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
+            return
+        }
+        var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"] + (processes ? ["Process"] : [])]
+        for entry in entries {
+            var row = [entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
+                       entry.local.description, entry.remote.description]
+            if processes { row.append(entry.owners.isEmpty ? "" : "users:(" + entry.owners.map(\.description).joined(separator: ",") + ")") }
+            rows.append(row)
+        }
+        print(formatTable(rows), terminator: "")
+        if info {
+            for entry in entries where entry.tcp?.info != nil {
+                print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
+            }
+        }
+        for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
+        if snapshot.hiddenProcesses > 0 && processes {
+            FileHandle.standardError.write(Data("socktui sockets: \(snapshot.hiddenProcesses) processes not readable: run as root to see their sockets' owners\n".utf8))
+        }
+    }
+
+    /// `cubic rtt:0.05/0.025 ms cwnd:10 ssthresh:... bytes_acked:... retrans:0/0`.
+    static func tcpSummary(_ details: TCPDetails) -> String {
+        var parts: [String] = []
+        if let congestion = details.congestionControl { parts.append(congestion) }
+        if let timer = details.timer { parts.append("timer:(\(timer),\(details.timerExpiresMilliseconds)ms)") }
+        if let info = details.info { parts.append(info.description) }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// The JSON document of `socktui sockets --json`.
+struct SocketsReport: Encodable {
+    var snapshot: SocketSnapshot
+    var entries: [SocketEntry]
+
+    struct Row: Encodable {
+        var entry: SocketEntry
+        enum CodingKeys: String, CodingKey {
+            case kind, family, state, local, remote, recvQ = "recv_q", sendQ = "send_q", inode, cookie, uid
+            case interface, `protocol`, peerInode = "peer_inode", owners, tcp
+        }
+        struct Owner: Encodable {
+            var pid: Int32, command: String, fd: Int32, uid: UInt32
+        }
+        struct TCP: Encodable {
+            var timer: String?
+            var timerExpiresMilliseconds: UInt32
+            var congestion: String?
+            var info: TCPInfo?
+            enum CodingKeys: String, CodingKey { case timer, timerExpiresMilliseconds = "timer_expires_ms", congestion, info }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(timer, forKey: .timer)
+                try container.encode(timerExpiresMilliseconds, forKey: .timerExpiresMilliseconds)
+                try container.encode(congestion, forKey: .congestion)
+                try container.encode(info, forKey: .info)
+            }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(entry.kind.rawValue, forKey: .kind)
+            try container.encode(entry.family.cName, forKey: .family)
+            try container.encode(entry.state, forKey: .state)
+            try container.encode(entry.local, forKey: .local)
+            try container.encode(entry.remote, forKey: .remote)
+            try container.encode(entry.receiveQueue, forKey: .recvQ)
+            try container.encode(entry.sendQueue, forKey: .sendQ)
+            try container.encode(entry.inode, forKey: .inode)
+            try container.encode(entry.cookie, forKey: .cookie)
+            try container.encode(entry.uid, forKey: .uid)
+            try container.encode(entry.interfaceIndex, forKey: .interface)
+            try container.encode(entry.protocolNumber, forKey: .protocol)
+            try container.encode(entry.peerInode, forKey: .peerInode)
+            try container.encode(entry.owners.map { Owner(pid: $0.pid, command: $0.command, fd: $0.fileDescriptor, uid: $0.uid) }, forKey: .owners)
+            try container.encode(entry.tcp.map { TCP(timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
+                                                     congestion: $0.congestionControl, info: $0.info) }, forKey: .tcp)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case sources, warnings, hiddenProcesses = "hidden_processes", sockets }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.sources, forKey: .sources)
+        try container.encode(snapshot.warnings, forKey: .warnings)
+        try container.encode(snapshot.hiddenProcesses, forKey: .hiddenProcesses)
+        try container.encode(entries.map(Row.init), forKey: .sockets)
+    }
+}

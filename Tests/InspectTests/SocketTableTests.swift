@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import Inspect
+import SocketKit
+
+/// The socket table against sockets the test itself opens on loopback.
+@Suite(.serialized) struct SocketTableTests {
+    let table = SocketTable()
+
+    func entries(_ kinds: Set<SocketKind>, tcpInfo: Bool = false) -> [SocketEntry] {
+        table.snapshot(SocketQuery(kinds: kinds, processes: true, tcpInfo: tcpInfo)).entries
+    }
+
+    @Test func tcpListenerIsFoundWithItsPortStateAndOwningProcess() throws {
+        let listener = try Socket(family: .inet, type: .stream)
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen(backlog: 7)
+        let port = Int(try listener.localAddress().port!)
+        let snapshot = table.snapshot(SocketQuery(kinds: [.tcp]))
+        #expect(snapshot.sources["tcp"] == "netlink")
+        let found = try #require(snapshot.entries.first { $0.local.port == port && $0.local.address == "127.0.0.1" })
+        #expect(found.state == "LISTEN")
+        #expect(found.sendQueue == 7, "a listener's Send-Q is its backlog")
+        #expect(found.remote.description == "0.0.0.0:*")
+        #expect(found.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listener.fileDescriptor })
+        #expect(found.uid == getuid())
+    }
+
+    @Test func connectedPairShowsBothEndsEstablishedAndTCPInfoCountsBytes() throws {
+        let listener = try Socket()
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let client = try Socket()
+        try client.connect(try listener.localAddress())
+        let (server, _) = try listener.accept()
+        let clientPort = Int(try client.localAddress().port!)
+        func clientEntry() throws -> SocketEntry {
+            try #require(entries([.tcp], tcpInfo: true).first { $0.local.port == clientPort })
+        }
+        let before = try clientEntry()
+        #expect(before.state == "ESTAB")
+        #expect(before.remote.port == Int(try listener.localAddress().port!))
+        let beforeAcked = try #require(before.tcp?.info?.bytesAcknowledged)
+        #expect(before.tcp?.congestionControl?.isEmpty == false)
+        try client.sendAll([UInt8](repeating: 7, count: 100_000))
+        var received = 0
+        while received < 100_000 { received += try server.recv(65536).count }
+        let after = try clientEntry()
+        #expect(try #require(after.tcp?.info?.bytesAcknowledged) >= beforeAcked + 100_000)
+        #expect(entries([.tcp]).contains { $0.remote.port == clientPort && $0.state == "ESTAB" }, "the accepted end is listed too")
+    }
+
+    @Test func udpSocketIsUnconnectedUntilConnected() throws {
+        let udp = try Socket(family: .inet6, type: .datagram)
+        try udp.bind(host: "::1", port: 0)
+        let port = Int(try udp.localAddress().port!)
+        #expect(entries([.udp]).first { $0.local.port == port }?.state == "UNCONN")
+        try udp.connect(host: "::1", port: 9)
+        let connected = try #require(entries([.udp]).first { $0.local.port == port })
+        #expect(connected.state == "ESTAB" && connected.remote.port == 9 && connected.family == .inet6)
+    }
+
+    @Test func unixAbstractListenerAndConnectedPairAreFound() throws {
+        let name = "socktui-table-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let listener = try Socket(family: .unix, type: .stream)
+        try listener.bind(.unix(.abstract(Array(name.utf8))))
+        try listener.listen()
+        let (left, right) = try Socket.pair(type: .sequencedPacket)
+        let unix = entries([.unixStream, .unixSequencedPacket])
+        let found = try #require(unix.first { $0.local.address == "@" + name })
+        #expect(found.state == "LISTEN" && found.kind == .unixStream)
+        let pairEnds = unix.filter { $0.kind == .unixSequencedPacket && $0.owners.contains { $0.pid == getpid() && ($0.fileDescriptor == left.fileDescriptor || $0.fileDescriptor == right.fileDescriptor) } }
+        #expect(pairEnds.count == 2)
+        #expect(pairEnds[0].peerInode == pairEnds[1].inode, "each end names its peer's inode")
+    }
+
+    @Test(.enabled(if: getuid() == 0, "packet sockets need CAP_NET_RAW"))
+    func packetSocketIsFoundOnItsInterface() throws {
+        let packet = try Socket(family: .packet, type: .raw, protocol: Int32(try htons(0x0003)))
+        try packet.bind(.packet(PacketAddress(interface: "lo")))
+        let found = try #require(entries([.packetRaw, .packetDatagram]).first { $0.owners.contains { $0.fileDescriptor == packet.fileDescriptor && $0.pid == getpid() } })
+        #expect(found.local.address == "lo:all")
+        #expect(found.protocolNumber == 3)
+    }
+
+    @Test func listeningOnlyKeepsListenersAndUnconnectedDatagramSockets() throws {
+        let listener = try Socket()
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let snapshot = table.snapshot(SocketQuery(kinds: [.tcp, .udp], listeningOnly: true, processes: false, tcpInfo: false))
+        #expect(snapshot.entries.allSatisfy { $0.state == "LISTEN" || $0.state == "UNCONN" })
+        #expect(snapshot.entries.contains { $0.inode != 0 && $0.local.port == Int(try! listener.localAddress().port!) })
+    }
+
+    @Test func theSameSocketsAppearInSsOutput() throws {
+        let listener = try Socket()
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let client = try Socket()
+        try client.connect(try listener.localAddress())
+        let udp = try Socket(family: .inet, type: .datagram)
+        try udp.bind(host: "127.0.0.1", port: 0)
+        let ports = Set([listener, client, udp].map { Int(try! $0.localAddress().port!) })
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ss", "-tuanxp"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // ss columns: Netid State Recv-Q Send-Q Local Peer [Process]
+        var fromSs = Set<String>()
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, let port = fields[4].split(separator: ":").last.flatMap({ Int($0) }), ports.contains(port) else { continue }
+            fromSs.insert("\(fields[0]) \(fields[1]) \(fields[4]) \(fields[5])")
+        }
+        let ours = Set(entries([.tcp, .udp]).filter { ports.contains($0.local.port ?? -1) }.map {
+            "\($0.kind.rawValue) \($0.state) \($0.local) \($0.remote)"
+        })
+        #expect(fromSs.count == 4, "listener, client, accepted end, UDP socket")
+        #expect(ours == fromSs, "socktui lists exactly what ss lists for the test's sockets")
+    }
+
+    @Test func refreshReportsAddedAndRemovedSockets() throws {
+        let updates = SnapshotBox()
+        let handle = table.refresh(SocketQuery(kinds: [.tcp], processes: false, tcpInfo: false), every: 0.1) { updates.add($1) }
+        defer { handle.cancel() }
+        #expect(updates.wait(count: 1))
+        let listener = try Socket()
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let port = Int(try listener.localAddress().port!)
+        #expect(updates.wait { $0.added.contains { $0.local.port == port } })
+        try listener.close()
+        #expect(updates.wait { $0.removed.contains { $0.local.port == port } })
+    }
+}
+
+final class SnapshotBox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var diffs: [SocketDiff] = []
+
+    func add(_ diff: SocketDiff) {
+        condition.lock(); diffs.append(diff); condition.broadcast(); condition.unlock()
+    }
+
+    func wait(count: Int) -> Bool { wait { _ in true } }
+
+    /// Waits (bounded) until some diff satisfies `predicate`.
+    func wait(_ predicate: (SocketDiff) -> Bool) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(10)
+        var seen = 0
+        while true {
+            while seen < diffs.count {
+                if predicate(diffs[seen]) { return true }
+                seen += 1
+            }
+            if !condition.wait(until: deadline) { return false }
+        }
+    }
+}
