@@ -206,6 +206,8 @@ struct SocketOptionCatalogTests {
         switch kind {
         case .tcp4, .tcp6:
             #expect(byName["IP_MTU"]?.value == .unavailable("ENOTCONN"))
+            #expect(byName["SO_PEERNAME"]?.value == .unavailable("ENOTCONN"))
+            #expect(byName["IP_PROTOCOL"] == nil)
             if case .tcpInfo(let info) = byName["TCP_INFO"]?.value { #expect(info.state == .close) } else {
                 Issue.record("TCP_INFO: \(String(describing: byName["TCP_INFO"]))")
             }

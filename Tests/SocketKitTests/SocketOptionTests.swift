@@ -249,6 +249,24 @@ struct SocketOptionTests {
         #expect(SocketOptionCatalog.options(for: socket).first?.read(from: socket) == .unavailable("EBADF"))
     }
 
+    @Test(arguments: [AddressFamily.inet, .inet6])
+    func peerNameIsThePeerAddress(_ family: AddressFamily) throws {
+        let (client, server, listener) = try optionTestTCPPair(family)
+        let clientPeer = try client.option(named: "SO_PEERNAME")
+        let serverPeer = try server.option(named: "SO_PEERNAME")
+        #expect(clientPeer == .string(try client.peerAddress().description))
+        #expect(serverPeer == .string(try client.localAddress().description))
+        withExtendedLifetime(listener) {}
+        let (first, _) = try Socket.pair()
+        #expect(throws: Never.self) { try first.option(named: "SO_PEERNAME") }
+    }
+
+    @Test func filterLengthIsZeroWithoutAFilter() throws {
+        let socket = try OptionTestSocketKind.udp4.make()
+        #expect(try socket.option(named: "SO_GET_FILTER") == .int(0))
+        #expect(throws: InvalidArgumentError.self) { try socket.setOption(named: "SO_ATTACH_FILTER", to: "1") }
+    }
+
     @Test func rawGetsockoptStaysAvailable() throws {
         let socket = try OptionTestSocketKind.tcp4.make()
         try socket.set(.reuseAddress, true)

@@ -211,7 +211,7 @@ extension Socket {
         }
         let bytes: [UInt8]
         do {
-            bytes = try rawOption(level: option.level.rawValue, name: option.name, capacity: option.codec.capacity)
+            bytes = try rawOption(level: option.level.rawValue, name: option.name, capacity: option.codec.capacity(for: self))
         } catch {
             throw SocketError(error.code, function: error.function, detail: option.cName)
         }

@@ -36,18 +36,18 @@ extension SocketOptionCatalog {
         rows.append(AnySocketOption(SocketOption<Duration>.receiveTimeout, swiftName: "receiveTimeout", aliases: ["SO_RCVTIMEO_OLD"]))
         rows.append(AnySocketOption(SocketOption<Duration>.sendTimeout, swiftName: "sendTimeout", aliases: ["SO_SNDTIMEO_OLD"]))
         rows.append(AnySocketOption(SocketOption<String>.bindToDevice, swiftName: "bindToDevice"))
-        rows.append(AnySocketOption(SocketOption<[UInt8]>(
-                level: .socket, name: 26, cName: "SO_GET_FILTER", codec: .bytes(capacity: 32768), access: .readOnly,
+        rows.append(AnySocketOption(SocketOption<Int>(
+                level: .socket, name: 26, cName: "SO_GET_FILTER", codec: .bpfInstructionCount, access: .readOnly,
                 applicability: .anySocket, unit: nil,
-                summary: "The attached classic BPF filter (set with SO_ATTACH_FILTER, which takes a pointer)."), aliases: ["SO_ATTACH_FILTER"]))
+                summary: "Instructions in the attached classic BPF filter (SO_ATTACH_FILTER sets one; it takes a pointer)."), aliases: ["SO_ATTACH_FILTER"]))
         rows.append(AnySocketOption(SocketOption<Int>(
                 level: .socket, name: 27, cName: "SO_DETACH_FILTER", codec: .integer, access: .writeOnly,
                 applicability: .anySocket, unit: nil,
                 summary: "Removes the attached BPF filter or program (the value is ignored)."), aliases: ["SO_DETACH_BPF"]))
-        rows.append(AnySocketOption(SocketOption<[UInt8]>(
-                level: .socket, name: 28, cName: "SO_PEERNAME", codec: .bytes(capacity: 128), access: .readOnly,
+        rows.append(AnySocketOption(SocketOption<String>(
+                level: .socket, name: 28, cName: "SO_PEERNAME", codec: .peerAddress, access: .readOnly,
                 applicability: .anySocket, unit: nil,
-                summary: "The connected peer's address as a raw sockaddr.")))
+                summary: "The connected peer's address, as getpeername(2) gives it.")))
         rows.append(AnySocketOption(SocketOption<Bool>.timestamp, swiftName: "timestamp", aliases: ["SO_TIMESTAMP_OLD"]))
         rows.append(AnySocketOption(SocketOption<Bool>.acceptsConnections, swiftName: "acceptsConnections"))
         rows.append(AnySocketOption(SocketOption<String>(
@@ -308,8 +308,8 @@ extension SocketOptionCatalog {
         rows.append(AnySocketOption(SocketOption<Int>.localPortRange, swiftName: "localPortRange"))
         rows.append(AnySocketOption(SocketOption<Int>(
                 level: .ip, name: 52, cName: "IP_PROTOCOL", codec: .integer, access: .readOnly,
-                applicability: .internet, unit: nil,
-                summary: "The protocol number of the socket.")))
+                applicability: .internetRaw, unit: nil,
+                summary: "The protocol of a raw socket (on other sockets the kernel answers with the local port).")))
 
         // MARK: IPPROTO_IPV6 — ipv6(7)
         rows.append(AnySocketOption(SocketOption<Int>(

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The shape of an option's value, as the catalog and the Sockets panel see it.
 public enum OptionValueKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// C `int` 0/1, shown as on/off.
@@ -38,6 +42,9 @@ public struct SocketOptionCodec<Value: Sendable>: Sendable {
     let wrapper: @Sendable (Value) -> OptionValue
     let unwrapper: @Sendable (OptionValue) -> Value?
     let parser: @Sendable (String) throws(InvalidArgumentError) -> Value
+    /// A buffer size that depends on the socket, for options the kernel refuses to answer into a
+    /// buffer larger than the value (`SO_PEERNAME`).
+    var sizer: (@Sendable (Socket) -> Int)? = nil
 
     /// Declares a codec.
     /// - Parameters:
@@ -64,6 +71,9 @@ public struct SocketOptionCodec<Value: Sendable>: Sendable {
         self.unwrapper = unwrap
         self.parser = parse
     }
+
+    /// The buffer size to hand getsockopt for `socket`.
+    func capacity(for socket: Socket) -> Int { sizer?(socket) ?? capacity }
 
     /// Decodes the bytes the kernel returned.
     /// - Throws: `OptionDecodingError` when their count does not fit the C type.
@@ -115,6 +125,20 @@ extension SocketOptionCodec where Value == Int {
                     throw InvalidArgumentError(argument: "value", rule: "must fit a C int (\(Int32.min)...\(Int32.max)), got \(value)")
                 }
                 return OptionBytes.of(narrow)
+            },
+            wrap: { .int($0) },
+            unwrap: { if case .int(let value) = $0 { value } else { nil } },
+            parse: { text throws(InvalidArgumentError) in try OptionText.integer(text) })
+    }
+
+    /// `SO_GET_FILTER`: the kernel copies the attached classic BPF program but reports its length
+    /// in instructions, not bytes, so the count is what a read can trust. Read-only.
+    static var bpfInstructionCount: Self {
+        Self(
+            kind: .integer, capacity: 8 * 4096, expected: "any length",
+            decode: { $0.count },
+            encode: { _ throws(InvalidArgumentError) in
+                throw InvalidArgumentError(argument: "value", rule: "is read-only (attach a filter with SO_ATTACH_FILTER)")
             },
             wrap: { .int($0) },
             unwrap: { if case .int(let value) = $0 { value } else { nil } },
@@ -260,6 +284,38 @@ extension SocketOptionCodec where Value == String {
             wrap: { .string($0) },
             unwrap: { if case .string(let value) = $0 { value } else { nil } },
             parse: { text throws(InvalidArgumentError) in text.optionTrimmed })
+    }
+}
+
+extension SocketOptionCodec where Value == String {
+    /// `SO_PEERNAME`: the peer's `sockaddr`, shown as an address (`127.0.0.1:5000`). The kernel answers
+    /// EINVAL when the buffer is longer than the address, so the buffer is sized by getpeername(2) first.
+    static var peerAddress: Self {
+        var codec = Self(
+            kind: .string, capacity: 128, expected: "a sockaddr",
+            decode: { bytes in
+                bytes.withUnsafeBytes { raw in
+                    guard let base = raw.baseAddress else { return nil }
+                    return (try? SocketAddress(storage: base, length: raw.count))?.description
+                }
+            },
+            encode: { _ throws(InvalidArgumentError) in
+                throw InvalidArgumentError(argument: "value", rule: "is read-only")
+            },
+            wrap: { .string($0) },
+            unwrap: { if case .string(let value) = $0 { value } else { nil } },
+            parse: { _ throws(InvalidArgumentError) in throw InvalidArgumentError(argument: "value", rule: "is read-only") })
+        codec.sizer = { socket in
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor = socket.fileDescriptor
+            let result = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(descriptor, $0, &length) }
+            }
+            // Not connected: any size; the kernel then answers ENOTCONN itself.
+            return result == 0 ? Int(length) : 128
+        }
+        return codec
     }
 }
 
