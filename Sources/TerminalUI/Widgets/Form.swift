@@ -170,7 +170,9 @@ public struct Form: StatefulWidget {
         if let cursor {
             while DisplayWidth.of(String(characters[start..<min(cursor, characters.count)])) >= width, start < cursor { start += 1 }
         }
-        buffer.setStyle(Rect(x: x, y: y, width: width, height: 1), valueStyle)
+        var box = Cell.blank
+        box.apply(valueStyle)
+        buffer.fill(Rect(x: x, y: y, width: width, height: 1), with: box)
         var column = x
         for (offset, character) in characters[start...].enumerated() {
             let w = DisplayWidth.of(character)

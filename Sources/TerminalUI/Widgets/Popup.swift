@@ -78,6 +78,11 @@ public struct HelpOverlay: Widget {
         self.sections = sections
     }
 
+    /// Returns a copy with a popup style.
+    public func style(_ style: Style) -> HelpOverlay { var h = self; h.style = style; return h }
+    /// Returns a copy with a border style.
+    public func borderStyle(_ style: Style) -> HelpOverlay { var h = self; h.borderStyle = style; return h }
+
     /// The lines of the overlay's content.
     public var lines: [Line] {
         let keyWidth = sections.flatMap(\.entries).map { DisplayWidth.of($0.keys) }.max() ?? 0

@@ -1,0 +1,18 @@
+import TerminalUI
+
+/// Messages background work sends to the UI loop; each is a past-tense fact.
+///
+/// Later panels add their engine results here (`LookupFinished`, `PacketsArrived`, …); every message
+/// that answers a request carries the request's generation so stale answers are dropped.
+public enum AppMessage: Sendable {
+    /// Theme files were re-read from disk (Ctrl-R).
+    case themesLoaded(ThemesLoaded)
+}
+
+/// The theme directories were read again.
+public struct ThemesLoaded: Sendable {
+    /// The reload request this answers.
+    public var generation: Generation
+    /// What was found.
+    public var catalog: ThemeCatalog
+}

@@ -1,0 +1,304 @@
+import TerminalUI
+
+/// A message in the status bar.
+public struct StatusMessage: Hashable, Sendable {
+    /// How the message is shown.
+    public enum Kind: Hashable, Sendable {
+        /// Plain information.
+        case info
+        /// Something worked.
+        case ok
+        /// Something needs attention.
+        case warning
+        /// Something failed.
+        case error
+    }
+    /// The text.
+    public var text: String
+    /// The kind.
+    public var kind: Kind
+    /// Creates a message.
+    public init(_ text: String, kind: Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// The app shell: four tabs of panels, help, quit confirmation, status bar, themes (Bubble Tea's model).
+///
+/// Only ``update(_:)`` changes state; ``render(into:)`` only draws. Work leaves as a ``Command`` and comes
+/// back as an ``AppMessage``; ``backgroundJobs`` counts what is still out.
+public struct AppModel: Program {
+    /// The messages background work sends.
+    public typealias Message = AppMessage
+
+    /// The smallest terminal the layout works in.
+    public static let minimumSize = Size(width: 60, height: 15)
+
+    /// What covers the panels, if anything.
+    public enum Overlay: Hashable, Sendable {
+        /// Help for the current panel.
+        case help
+        /// "Background work is running. Quit anyway?"
+        case confirmQuit
+    }
+
+    /// The Resolver panel.
+    public var resolver = ResolverPanel()
+    /// The Sockets panel.
+    public var sockets = SocketsPanel()
+    /// The Capture panel.
+    public var capture = CapturePanel()
+    /// The Tests panel.
+    public var tests = TestsPanel()
+    /// The visible tab (0–3).
+    public private(set) var selectedTab = 0
+    /// The popup shown, if any.
+    public private(set) var overlay: Overlay?
+    /// The status bar message.
+    public private(set) var status: StatusMessage?
+    /// Commands started and not yet answered.
+    public private(set) var backgroundJobs = 0
+    /// The spinner's frame.
+    public private(set) var spinnerFrame = 0
+    /// The terminal size.
+    public private(set) var size: Size
+    /// The themes available.
+    public private(set) var catalog: ThemeCatalog
+    /// The theme in use (without colours under `NO_COLOR`).
+    public private(set) var theme: Theme
+    /// Whether `NO_COLOR` asked for no colours.
+    public let noColor: Bool
+    /// The directories themes are reloaded from.
+    public let themeDirectories: [String]
+    /// Set when the user has quit.
+    public private(set) var isFinished = false
+    private var themeGeneration = Generation()
+
+    static let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    /// Creates the shell.
+    /// - Parameters:
+    ///   - catalog: the themes found at start.
+    ///   - requestedTheme: `--theme`, else `SOCKTUI_THEME`, else `nil` for the default.
+    ///   - noColor: whether `NO_COLOR` is set (non-empty).
+    ///   - size: the terminal size.
+    public init(catalog: ThemeCatalog, requestedTheme: String? = nil, noColor: Bool = false, size: Size = Size(width: 80, height: 24)) {
+        self.catalog = catalog
+        self.noColor = noColor
+        self.size = size
+        self.themeDirectories = catalog.directories
+        let (theme, message) = AppModel.chooseTheme(requestedTheme, from: catalog)
+        self.theme = noColor ? theme.withoutColors() : theme
+        self.status = message ?? catalog.errors.first.map {
+            StatusMessage("theme file error: \($0)" + (catalog.errors.count > 1 ? " (+\(catalog.errors.count - 1) more)" : ""), kind: .error)
+        }
+        layoutPanels()
+    }
+
+    /// Picks the requested theme, or the default with a message saying why.
+    static func chooseTheme(_ name: String?, from catalog: ThemeCatalog) -> (Theme, StatusMessage?) {
+        let fallback = catalog.theme(named: "default") ?? ThemeCatalog.builtInDefault
+        guard let name, !name.isEmpty else { return (fallback, nil) }
+        if let theme = catalog.theme(named: name) { return (theme, nil) }
+        if let error = catalog.errors.first(where: { $0.file.hasSuffix("/\(name).toml") || $0.file == "\(name).toml" }) {
+            return (fallback, StatusMessage("\(error); using the default theme", kind: .error))
+        }
+        return (fallback, StatusMessage("no theme named \"\(name)\" (have: \(catalog.names.joined(separator: ", "))); using default", kind: .error))
+    }
+
+    /// The panel titles, in tab order.
+    public var tabTitles: [String] { [resolver.title, sockets.title, capture.title, tests.title] }
+
+    /// Ticks drive the spinner while work is running.
+    public var tickInterval: Duration? { backgroundJobs > 0 ? .milliseconds(100) : nil }
+
+    /// Applies a key, resize, background message or tick.
+    public mutating func update(_ event: Event<AppMessage>) -> Command<AppMessage>? {
+        switch event {
+        case .key(let key): return handle(key)
+        case .resize(let newSize):
+            size = newSize
+            layoutPanels()
+            return nil
+        case .message(let message): return receive(message)
+        case .tick:
+            spinnerFrame = (spinnerFrame + 1) % AppModel.spinner.count
+            return nil
+        }
+    }
+
+    private mutating func handle(_ key: Key) -> Command<AppMessage>? {
+        if key == .control("c") { isFinished = true; return nil }
+        switch overlay {
+        case .confirmQuit:
+            switch key {
+            case .character("y"), .character("Y"), .character("q"): isFinished = true
+            case .character("n"), .character("N"), .escape: overlay = nil
+            default: break
+            }
+            return nil
+        case .help:
+            switch key {
+            case .escape, .character("?"), .function(1), .enter: overlay = nil; return nil
+            case .character("q"): return perform(.quit)
+            default: return nil
+            }
+        case nil:
+            break
+        }
+        if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
+        if let action = currentPanel.keyMap.action(for: key) { return withCurrentPanel { $0.perform(action) } }
+        return nil
+    }
+
+    /// Performs a shell action.
+    public mutating func perform(_ action: AppAction) -> Command<AppMessage>? {
+        switch action {
+        case .selectTab(let index): selectedTab = min(max(0, index), tabTitles.count - 1)
+        case .nextTab: selectedTab = (selectedTab + 1) % tabTitles.count
+        case .previousTab: selectedTab = (selectedTab - 1 + tabTitles.count) % tabTitles.count
+        case .toggleHelp: overlay = overlay == .help ? nil : .help
+        case .quit:
+            if backgroundJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
+        case .forceQuit: isFinished = true
+        case .cycleTheme:
+            let next = catalog.theme(after: theme.name)
+            theme = noColor ? next.withoutColors() : next
+            status = StatusMessage("theme: \(next.name)" + (noColor ? " (NO_COLOR: attributes only)" : ""), kind: .info)
+        case .reloadThemes:
+            let generation = themeGeneration.advance()
+            let directories = themeDirectories
+            backgroundJobs += 1
+            status = StatusMessage("reloading themes…")
+            return .run(on: .global(qos: .utility)) {
+                .themesLoaded(ThemesLoaded(generation: generation, catalog: ThemeCatalog.load(from: directories)))
+            }
+        }
+        return nil
+    }
+
+    private mutating func receive(_ message: AppMessage) -> Command<AppMessage>? {
+        switch message {
+        case .themesLoaded(let loaded):
+            backgroundJobs = max(0, backgroundJobs - 1)
+            if backgroundJobs == 0, overlay == .confirmQuit { overlay = nil }
+            // A newer reload was requested meanwhile: this answer is stale.
+            guard themeGeneration.isCurrent(loaded.generation) else { return nil }
+            catalog = loaded.catalog
+            let current = catalog.theme(named: theme.name) ?? catalog.theme(named: "default") ?? ThemeCatalog.builtInDefault
+            theme = noColor ? current.withoutColors() : current
+            if let error = catalog.errors.first {
+                status = StatusMessage("theme file error: \(error)", kind: .error)
+            } else {
+                status = StatusMessage("reloaded \(catalog.themes.count) themes; using \(theme.name)", kind: .ok)
+            }
+            return nil
+        }
+    }
+
+    private var currentPanel: any Panel {
+        switch selectedTab {
+        case 0: return resolver
+        case 1: return sockets
+        case 2: return capture
+        default: return tests
+        }
+    }
+
+    private mutating func withCurrentPanel(_ body: (inout any Panel) -> Command<AppMessage>?) -> Command<AppMessage>? {
+        switch selectedTab {
+        case 0: var p: any Panel = resolver; defer { resolver = p as! ResolverPanel }; return body(&p)
+        case 1: var p: any Panel = sockets; defer { sockets = p as! SocketsPanel }; return body(&p)
+        case 2: var p: any Panel = capture; defer { capture = p as! CapturePanel }; return body(&p)
+        default: var p: any Panel = tests; defer { tests = p as! TestsPanel }; return body(&p)
+        }
+    }
+
+    /// The screen regions: tab strip, panel, status bar.
+    static func layout(_ area: Rect) -> (tabs: Rect, panel: Rect, status: Rect) {
+        let rows = area.rows([.fixed(1), .min(1), .fixed(1)])
+        return (rows[0], rows[1], rows[2])
+    }
+
+    private mutating func layoutPanels() {
+        let panelArea = AppModel.layout(Rect(size: size)).panel
+        resolver.resize(to: panelArea)
+        sockets.resize(to: panelArea)
+        capture.resize(to: panelArea)
+        tests.resize(to: panelArea)
+    }
+
+    /// Draws the whole screen.
+    public func render(into buffer: inout Buffer) {
+        let area = buffer.area
+        var base = Cell.blank
+        base.apply(theme[.base])
+        buffer.fill(area, with: base)
+        guard area.width >= AppModel.minimumSize.width, area.height >= AppModel.minimumSize.height else {
+            renderTooSmall(area, into: &buffer)
+            return
+        }
+        let regions = AppModel.layout(area)
+        let brand = Line([Span(" socktui ", style: theme[.title])])
+        brand.render(in: regions.tabs, into: &buffer)
+        let labels = tabTitles.enumerated().map { "\($0.offset + 1) \($0.element)" }
+        Tabs(titles: labels, selected: selectedTab).highlightStyle(theme[.focus].reversed())
+            .render(in: Rect(x: regions.tabs.x + brand.width, y: regions.tabs.y, width: regions.tabs.width - brand.width, height: 1), into: &buffer)
+        currentPanel.render(in: regions.panel, into: &buffer, theme: theme)
+        renderStatus(in: regions.status, into: &buffer)
+        switch overlay {
+        case .help:
+            HelpOverlay(title: "Help: \(currentPanel.title)", sections: [
+                (heading: currentPanel.helpSummary, entries: []),
+                (heading: "\(currentPanel.title) panel", entries: currentPanel.keyMap.helpEntries),
+                (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries),
+            ])
+            .style(theme[.base]).borderStyle(theme[.focus])
+            .render(in: regions.panel, into: &buffer)
+        case .confirmQuit:
+            let jobs = backgroundJobs == 1 ? "1 job" : "\(backgroundJobs) jobs"
+            Popup(title: "Quit?", lines: [
+                Line("Background work is still running (\(jobs)).", style: theme[.warning]),
+                Line("Quit anyway?"),
+                Line(""),
+                Line([Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"), Span("Esc", style: Style().bold()), Span(" keep running")]),
+            ], width: 50)
+            .style(theme[.base]).borderStyle(theme[.warning])
+            .render(in: regions.panel, into: &buffer)
+        case nil:
+            break
+        }
+    }
+
+    private func renderStatus(in area: Rect, into buffer: inout Buffer) {
+        var left: Line
+        if let status {
+            let role: ThemeRole = switch status.kind {
+            case .info: .status
+            case .ok: .ok
+            case .warning: .warning
+            case .error: .error
+            }
+            left = Line(" " + status.text, style: role == .status ? .plain : theme[role])
+        } else {
+            left = Line(" \(currentPanel.title): not yet available")
+        }
+        if overlay == .help { left = Line(" help: Esc closes") }
+        var right: [Span] = []
+        if backgroundJobs > 0 {
+            right.append(Span("\(AppModel.spinner[spinnerFrame]) \(backgroundJobs) running  ", style: theme[.warning]))
+        }
+        right.append(Span("theme \(theme.name)  ? help  q quit "))
+        StatusBar(left: left, right: Line(right)).style(theme[.status]).render(in: area, into: &buffer)
+    }
+
+    private func renderTooSmall(_ area: Rect, into buffer: inout Buffer) {
+        let need = "terminal too small (need \(AppModel.minimumSize.width)×\(AppModel.minimumSize.height))"
+        let now = "now \(area.width)×\(area.height); q quits"
+        let lines = [Line(need, style: theme[.warning].bold(), alignment: .center), Line(now, alignment: .center)]
+        let text = Paragraph(lines)
+        let height = min(area.height, text.layoutLines(width: max(1, area.width)).count)
+        text.render(in: area.centered(width: area.width, height: height), into: &buffer)
+    }
+}
