@@ -9,12 +9,9 @@ let optionRoundTripExclusions: [String: String] = [
     "SO_RESERVE_MEM": "needs memory cgroup accounting of socket memory (EOPNOTSUPP without it)",
     "IPV6_ADDRFORM": "converts a connected v4-mapped socket to AF_INET; fails (ENOTCONN) on a fresh socket",
     "IPV6_MTU": "get reports the path MTU of a connected socket, set the send MTU: not the same value",
-    "IPV6_ADDR_PREFERENCES": "the kernel adds default preference bits to what was set",
     "TCP_REPAIR_QUEUE": "needs the socket in repair mode (TCP_REPAIR)",
     "TCP_QUEUE_SEQ": "needs the socket in repair mode (TCP_REPAIR) on a closed socket",
     "TCP_TIMESTAMP": "setting needs repair mode (TCP_REPAIR)",
-    "TCP_REPAIR": "needs CAP_NET_ADMIN and turns the socket into a checkpoint/restore object",
-    "UDP_ENCAP": "turns the socket into an IPsec/L2TP encapsulation socket; needs the matching kernel module",
 ]
 
 /// Rows that need CAP_NET_ADMIN or CAP_NET_RAW to set: round-tripped only when running as root.
@@ -27,6 +24,7 @@ let optionRoundTripPrivileged: [String: String] = [
     "IP_TRANSPARENT": "needs CAP_NET_ADMIN (or CAP_NET_RAW)",
     "IPV6_TRANSPARENT": "needs CAP_NET_ADMIN (or CAP_NET_RAW)",
     "TCP_TX_DELAY": "needs CAP_NET_ADMIN",
+    "TCP_REPAIR": "needs CAP_NET_ADMIN (puts the socket in checkpoint/restore repair mode)",
 ]
 
 /// Values to set for integer rows (the first that differs from the initial value is used).
@@ -58,6 +56,9 @@ let optionRoundTripSamples: [String: [Int]] = {
         "IPV6_MTU_DISCOVER": [2, 0],
         "IPV6_TCLASS": [0x20, 0x40],
         "IPV6_MINHOPCOUNT": [10, 11],
+        // The kernel keeps default bits (PUBTMP_DEFAULT | NONCGA = 0x500) unless overridden:
+        // PUBLIC | NONCGA reads back as set.
+        "IPV6_ADDR_PREFERENCES": [0x402, 0x500],
         "IPV6_UNICAST_IF": [loopbackIndexNetworkOrder, 0],
         "TCP_MAXSEG": [1000, 1100],
         "TCP_KEEPIDLE": [60, 61],
@@ -72,6 +73,8 @@ let optionRoundTripSamples: [String: [Int]] = {
         "TCP_NOTSENT_LOWAT": [16_384, 32_768],
         "TCP_TX_DELAY": [100, 200],
         "UDP_SEGMENT": [1400, 1200],
+        "UDP_ENCAP": [3, 2],
+        "TCP_REPAIR": [1, 0],
     ]
 }()
 
