@@ -34,7 +34,7 @@ let package = Package(
 
         // Inspect: the engines behind the panels (resolver, socket table, capture, connection
         // tests). Plain Codable requests and results; no ncurses.
-        .target(name: "Inspect", dependencies: ["SocketKit"]),
+        .target(name: "Inspect", dependencies: ["SocketKit", "CSockShims", "CPcap", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // TerminalUI: buffer, widgets, backends, event loop, themes. Knows nothing of sockets.
         .target(
@@ -58,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(name: "socktui", dependencies: ["SocktuiApp"]),
 
-        .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"]),
+        .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"], exclude: ["Fixtures"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp"]),

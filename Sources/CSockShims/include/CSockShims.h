@@ -62,4 +62,9 @@ struct cmsghdr *csock_cmsg_firsthdr(struct msghdr *msg);
 struct cmsghdr *csock_cmsg_nxthdr(struct msghdr *msg, struct cmsghdr *cmsg);
 unsigned char *csock_cmsg_data(struct cmsghdr *cmsg);
 
+/// Acquire load and release store of a 32-bit word shared with the kernel (the status word of
+/// a TPACKET_V3 ring block).
+static inline uint32_t csock_load_acquire_u32(const uint32_t *pointer) { return __atomic_load_n(pointer, __ATOMIC_ACQUIRE); }
+static inline void csock_store_release_u32(uint32_t *pointer, uint32_t value) { __atomic_store_n(pointer, value, __ATOMIC_RELEASE); }
+
 #endif

@@ -1,0 +1,367 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSockShims
+import SocketKit
+
+/// A classic BPF instruction as the kernel takes it (`struct sock_filter`).
+public struct KernelFilterInstruction: Hashable, Sendable, Codable {
+    /// Opcode.
+    public var code: UInt16
+    /// Jump offset if true.
+    public var jumpTrue: UInt8
+    /// Jump offset if false.
+    public var jumpFalse: UInt8
+    /// Constant operand.
+    public var k: UInt32
+
+    /// Creates an instruction.
+    public init(code: UInt16, jumpTrue: UInt8, jumpFalse: UInt8, k: UInt32) {
+        self.code = code
+        self.jumpTrue = jumpTrue
+        self.jumpFalse = jumpFalse
+        self.k = k
+    }
+
+    /// `ret #k`: accept k bytes (0 drops the packet).
+    static func accept(_ bytes: UInt32) -> Self { Self(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: bytes) }
+}
+
+/// Which packets to keep, relative to this host.
+public enum CaptureDirection: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Packets received by this host.
+    case incoming = "in"
+    /// Packets sent by this host.
+    case outgoing = "out"
+    /// Both (the default).
+    case both
+}
+
+/// TPACKET_V3 ring geometry.
+public struct RingConfiguration: Hashable, Sendable, Codable {
+    /// Bytes per block (a multiple of the page size).
+    public var blockSize: Int
+    /// Number of blocks.
+    public var blockCount: Int
+    /// Milliseconds after which the kernel hands over a partly filled block.
+    public var retireTimeoutMilliseconds: Int
+
+    /// 64 blocks of 1 MiB with a 50 ms retire timeout: room for about a second of a fast flood.
+    public init(blockSize: Int = 1 << 20, blockCount: Int = 64, retireTimeoutMilliseconds: Int = 50) {
+        self.blockSize = blockSize
+        self.blockCount = blockCount
+        self.retireTimeoutMilliseconds = retireTimeoutMilliseconds
+    }
+}
+
+/// Packet counts from the kernel (`PACKET_STATISTICS`), accumulated since the ring opened.
+public struct KernelCaptureStatistics: Hashable, Sendable, Codable {
+    /// Packets that passed the filter (delivered to the ring or dropped for lack of room).
+    public var received: UInt64 = 0
+    /// Packets dropped because the ring was full.
+    public var dropped: UInt64 = 0
+    /// Times the kernel froze the queue (ring full with TPACKET_V3).
+    public var frozenQueues: UInt64 = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}
+
+/// Why a live capture could not start, with what to do about it.
+public struct CaptureError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The message, naming the fix.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+
+    static func wrap(_ error: any Error, _ step: String) -> CaptureError {
+        if let socketError = error as? SocketError, [Errno.permissionDenied, .accessDenied].contains(socketError.code) {
+            return CaptureError("capture needs CAP_NET_RAW: run with sudo or `setcap cap_net_raw,cap_net_admin+ep` on the socktui binary")
+        }
+        return CaptureError("\(step): \(error)")
+    }
+}
+
+/// An AF_PACKET socket with a TPACKET_V3 memory-mapped receive ring: the kernel fills blocks of
+/// packets, user space reads a whole block at once and hands it back, with no copy per packet
+/// until a packet is kept.
+///
+/// On one interface the socket is `SOCK_RAW` and packets keep their link header; on `any` it is
+/// `SOCK_DGRAM` and each packet gets a Linux cooked v2 (SLL2) header built from its
+/// `sockaddr_ll`, as libpcap does. On loopback the kernel shows every packet twice (the
+/// outgoing and the incoming copy); the ring's kernel filter drops the outgoing copy, so each
+/// packet is seen once and never reaches user space twice.
+///
+/// On `any` the kernel sees packets from the network header on (`SOCK_DGRAM`), so a user filter
+/// for it must be compiled for raw IP (`LinkType.raw`) with the snap length less the 20-byte
+/// SLL2 header; link-level filters (`ether host`, `arp`) need a named interface.
+public final class PacketRing {
+    static let solPacket: Int32 = 263
+    static let packetAddMembership: Int32 = 1
+    static let packetRxRing: Int32 = 5
+    static let packetStatistics: Int32 = 6
+    static let packetVersion: Int32 = 10
+    static let tpacketV3: Int32 = 2
+    static let statusUser: UInt32 = 1
+    static let statusKernel: UInt32 = 0
+    static let headerSize = 48  // TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+
+    /// The socket (exposed for options and statistics).
+    public let socket: Socket
+    /// The interface the ring captures on.
+    public let interface: CaptureInterface
+    private let configuration: RingConfiguration
+    private let ring: UnsafeMutableRawPointer
+    private let ringSize: Int
+    private var currentBlock = 0
+    private let snapLength: Int
+    private let loopbackIndex: UInt32?
+    private let cooked: Bool
+    private var totals = KernelCaptureStatistics()
+
+    /// Opens a ring on `interfaceName` (`any` for all interfaces).
+    /// - Throws: `CaptureError` naming the fix (privileges, unknown interface, ring too large).
+    public init(interfaceName: String, snapLength: Int = 262_144, promiscuous: Bool = false,
+                direction: CaptureDirection = .both, filter: [KernelFilterInstruction]? = nil,
+                configuration: RingConfiguration = RingConfiguration()) throws {
+        guard (1...262_144).contains(snapLength) else { throw CaptureError("snap length must be 1-262144, got \(snapLength)") }
+        guard configuration.blockSize >= 4096, configuration.blockSize % 4096 == 0, configuration.blockSize.nonzeroBitCount == 1 else {
+            throw CaptureError("ring block size must be a power of two of at least 4096 bytes, got \(configuration.blockSize)")
+        }
+        guard (2...4096).contains(configuration.blockCount) else {
+            throw CaptureError("ring block count must be 2-4096, got \(configuration.blockCount)")
+        }
+        cooked = interfaceName == "any"
+        let index: UInt32
+        if cooked {
+            index = 0
+        } else {
+            guard let found = SocketKit.interfaceIndex(name: interfaceName) else {
+                throw CaptureError("no such interface '\(interfaceName)' (see `ip link`)")
+            }
+            index = found
+        }
+        self.snapLength = snapLength
+        self.configuration = configuration
+        loopbackIndex = SocketKit.interfaceIndex(name: "lo")
+        do {
+            socket = try Socket(family: .packet, type: cooked ? .datagram : .raw, protocol: Int32(try htons(0x0003)))
+        } catch {
+            throw CaptureError.wrap(error, "socket(AF_PACKET)")
+        }
+        let linkType: LinkType = cooked ? .linuxSLL2 : Self.linkType(interfaceIndex: index)
+        interface = CaptureInterface(name: interfaceName, kernelIndex: Int32(index), linkType: linkType, snapLength: UInt32(snapLength))
+        do {
+            // The filter goes on before the bind so no unfiltered packet is queued.
+            try socket.setsockopt(level: SOL_SOCKET, name: SO_ATTACH_FILTER_CONSTANT,
+                                  program: Self.kernelProgram(filter, direction: direction, loopbackIndex: loopbackIndex,
+                                                              snapLength: cooked ? max(1, snapLength - 20) : snapLength))
+            try socket.setsockopt(level: Self.solPacket, name: Self.packetVersion, value: Self.tpacketV3)
+            var request: [UInt8] = []
+            request.appendLittleEndian(UInt32(configuration.blockSize))               // tp_block_size
+            request.appendLittleEndian(UInt32(configuration.blockCount))              // tp_block_nr
+            request.appendLittleEndian(UInt32(min(configuration.blockSize, 1 << 16))) // tp_frame_size (unused by V3)
+            request.appendLittleEndian(UInt32(configuration.blockSize / min(configuration.blockSize, 1 << 16) * configuration.blockCount))
+            request.appendLittleEndian(UInt32(configuration.retireTimeoutMilliseconds)) // tp_retire_blk_tov
+            request.appendLittleEndian(UInt32(0))                                     // tp_sizeof_priv
+            request.appendLittleEndian(UInt32(0))                                     // tp_feature_req_word
+            try socket.setsockopt(level: Self.solPacket, name: Self.packetRxRing, bytes: request)
+        } catch {
+            throw CaptureError.wrap(error, "setting up the TPACKET_V3 ring")
+        }
+        ringSize = configuration.blockSize * configuration.blockCount
+        guard let mapped = mmap(nil, ringSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, socket.fileDescriptor, 0),
+              mapped != MAP_FAILED else {
+            let code = Errno.current
+            throw CaptureError("mmap of a \(ringSize >> 20) MiB capture ring failed (\(code)); use fewer or smaller blocks")
+        }
+        ring = mapped
+        do {
+            if promiscuous && index != 0 {
+                var membership: [UInt8] = []
+                membership.appendLittleEndian(Int32(index))   // mr_ifindex
+                membership.appendLittleEndian(UInt16(1))      // mr_type PACKET_MR_PROMISC
+                membership.appendLittleEndian(UInt16(0))      // mr_alen
+                membership += [UInt8](repeating: 0, count: 8) // mr_address
+                try socket.setsockopt(level: Self.solPacket, name: Self.packetAddMembership, bytes: membership)
+            }
+            try socket.bind(.packet(PacketAddress(interface: cooked ? "" : interfaceName, protocolNumber: 0x0003,
+                                                  interfaceIndex: Int(index))))
+        } catch {
+            munmap(ring, ringSize)
+            throw CaptureError.wrap(error, "binding to \(interfaceName)")
+        }
+    }
+
+    deinit {
+        munmap(ring, ringSize)
+    }
+
+    /// The ARP hardware type of an interface as a link type (loopback and Ethernet are both
+    /// Ethernet-framed on Linux; others are reported as raw IP).
+    static func linkType(interfaceIndex: UInt32) -> LinkType {
+        guard let name = interfaceName(index: interfaceIndex),
+              let text = try? String(contentsOfFile: "/sys/class/net/\(name)/type", encoding: .utf8),
+              let type = Int(text.filter { $0.isNumber }) else { return .ethernet }
+        switch type {
+        case 1, 772: return .ethernet          // ARPHRD_ETHER, ARPHRD_LOOPBACK
+        case 65534, 776, 778: return .raw      // ARPHRD_NONE (tun), SIT, IPGRE
+        default: return .ethernet
+        }
+    }
+
+    /// The program attached in the kernel: drop loopback's outgoing copies, apply the direction,
+    /// then the user's filter (or accept `snapLength` bytes of everything).
+    static func kernelProgram(_ filter: [KernelFilterInstruction]?, direction: CaptureDirection,
+                              loopbackIndex: UInt32?, snapLength: Int) -> [KernelFilterInstruction] {
+        let pkttype: UInt32 = 0xffff_f000 &+ 4   // SKF_AD_OFF + SKF_AD_PKTTYPE
+        let ifindex: UInt32 = 0xffff_f000 &+ 8   // SKF_AD_OFF + SKF_AD_IFINDEX
+        let ldB: UInt16 = 0x30, ldW: UInt16 = 0x20, jeq: UInt16 = 0x15
+        var prefix: [KernelFilterInstruction] = []
+        let user = filter ?? [.accept(UInt32(snapLength))]
+        switch direction {
+        case .both:
+            if let loopbackIndex {
+                // if pkttype == OUTGOING && ifindex == lo: drop
+                prefix += [
+                    KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                    KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 3, k: 4),
+                    KernelFilterInstruction(code: ldW, jumpTrue: 0, jumpFalse: 0, k: ifindex),
+                    KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: loopbackIndex),
+                    .accept(0),
+                ]
+            }
+        case .incoming:
+            prefix += [
+                KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: 4),
+                .accept(0),
+            ]
+        case .outgoing:
+            // Loopback's incoming copy of an outgoing packet is the same packet: keep only OUTGOING.
+            prefix += [
+                KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                KernelFilterInstruction(code: jeq, jumpTrue: 1, jumpFalse: 0, k: 4),
+                .accept(0),
+            ]
+        }
+        // The user's program reads the packet from offset 0 and its jumps are relative, so it
+        // runs unchanged after the prefix falls through.
+        return prefix + user
+    }
+
+    /// Waits up to `timeoutMilliseconds` for a retired block and returns its packets (empty on
+    /// timeout). The block is handed back to the kernel before returning.
+    public func nextBatch(timeoutMilliseconds: Int32) throws -> [CapturedPacket] {
+        let block = ring + currentBlock * configuration.blockSize
+        if Self.blockStatus(block) & Self.statusUser == 0 {
+            var descriptor = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN | POLLERR), revents: 0)
+            let ready = poll(&descriptor, 1, timeoutMilliseconds)
+            if ready < 0 && errno != EINTR { throw CaptureError("poll: \(Errno.current)") }
+            if Self.blockStatus(block) & Self.statusUser == 0 { return [] }
+        }
+        let packets = readBlock(block)
+        // Hand the block back; the release store orders our reads before the kernel's reuse.
+        Self.setBlockStatus(block, Self.statusKernel)
+        currentBlock = (currentBlock + 1) % configuration.blockCount
+        return packets
+    }
+
+    private static func blockStatus(_ block: UnsafeMutableRawPointer) -> UInt32 {
+        csock_load_acquire_u32((block + 8).assumingMemoryBound(to: UInt32.self))
+    }
+
+    private static func setBlockStatus(_ block: UnsafeMutableRawPointer, _ value: UInt32) {
+        csock_store_release_u32((block + 8).assumingMemoryBound(to: UInt32.self), value)
+    }
+
+    /// Walks one retired block, bounds-checking every offset against the block size.
+    private func readBlock(_ block: UnsafeMutableRawPointer) -> [CapturedPacket] {
+        let size = configuration.blockSize
+        let count = Int(block.load(fromByteOffset: 12, as: UInt32.self))
+        var offset = Int(block.load(fromByteOffset: 16, as: UInt32.self))
+        var packets: [CapturedPacket] = []
+        packets.reserveCapacity(count)
+        for _ in 0..<count {
+            guard offset >= 48, offset + Self.headerSize + 20 <= size else { break }
+            let header = block + offset
+            let next = Int(header.load(fromByteOffset: 0, as: UInt32.self))
+            let seconds = header.load(fromByteOffset: 4, as: UInt32.self)
+            let nanoseconds = header.load(fromByteOffset: 8, as: UInt32.self)
+            let captured = Int(header.load(fromByteOffset: 12, as: UInt32.self))
+            let wire = Int(header.load(fromByteOffset: 16, as: UInt32.self))
+            let mac = Int(header.load(fromByteOffset: 24, as: UInt16.self))
+            let network = Int(header.load(fromByteOffset: 26, as: UInt16.self))
+            let link = header + Self.headerSize  // struct sockaddr_ll
+            let protocolNumber = UInt16(bigEndian: link.load(fromByteOffset: 2, as: UInt16.self))
+            let ifindex = link.load(fromByteOffset: 4, as: Int32.self)
+            let hardwareType = link.load(fromByteOffset: 8, as: UInt16.self)
+            let pkttype = link.load(fromByteOffset: 10, as: UInt8.self)
+            let addressLength = min(Int(link.load(fromByteOffset: 11, as: UInt8.self)), 8)
+            let start = cooked ? network : mac
+            if start >= 0, captured >= 0, offset + start + captured <= size, nanoseconds < 1_000_000_000 {
+                var data: [UInt8]
+                if cooked {
+                    // SLL2: protocol, reserved, ifindex, hatype, pkttype, halen, 8-byte address.
+                    data = []
+                    data.reserveCapacity(20 + captured)
+                    data.appendBigEndian(protocolNumber)
+                    data.appendBigEndian(UInt16(0))
+                    data.appendBigEndian(UInt32(bitPattern: ifindex))
+                    data.appendBigEndian(hardwareType)
+                    data.append(pkttype)
+                    data.append(UInt8(addressLength))
+                    for byte in 0..<8 { data.append(byte < addressLength ? link.load(fromByteOffset: 12 + byte, as: UInt8.self) : 0) }
+                    data.append(contentsOf: UnsafeRawBufferPointer(start: header + start, count: captured))
+                } else {
+                    data = Array(UnsafeRawBufferPointer(start: header + start, count: captured))
+                }
+                let headerBytes = cooked ? 20 : 0
+                packets.append(CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: Int64(seconds), nanoseconds: nanoseconds),
+                    data: data, originalLength: wire + headerBytes, linkType: interface.linkType,
+                    interfaceID: 0, direction: pkttype == 4 ? .outgoing : .incoming))
+            }
+            if next == 0 { break }
+            offset += next
+        }
+        return packets
+    }
+
+    /// Kernel counters accumulated since the ring opened (`PACKET_STATISTICS` resets on read).
+    public func statistics() -> KernelCaptureStatistics {
+        if let bytes = try? socket.getsockopt(level: Self.solPacket, name: Self.packetStatistics, bufferLength: 12), bytes.count >= 12 {
+            let reader = ByteReader(bytes)
+            totals.received += UInt64((try? reader.u32(0)) ?? 0)
+            totals.dropped += UInt64((try? reader.u32(4)) ?? 0)
+            totals.frozenQueues += UInt64((try? reader.u32(8)) ?? 0)
+        }
+        return totals
+    }
+}
+
+/// SO_ATTACH_FILTER.
+let SO_ATTACH_FILTER_CONSTANT: Int32 = 26
+
+extension Socket {
+    /// Attaches a classic BPF program (`SO_ATTACH_FILTER` with a `struct sock_fprog`).
+    func setsockopt(level: Int32, name: Int32, program: [KernelFilterInstruction]) throws {
+        guard !program.isEmpty, program.count <= 4096 else {
+            throw InvalidArgumentError(argument: "filter", rule: "a BPF program has 1-4096 instructions, got \(program.count)")
+        }
+        var raw: [UInt64] = program.map { instruction in
+            UInt64(instruction.code) | UInt64(instruction.jumpTrue) << 16 | UInt64(instruction.jumpFalse) << 24 | UInt64(instruction.k) << 32
+        }
+        try raw.withUnsafeMutableBytes { instructions in
+            var fprog: [UInt8] = []
+            fprog.appendLittleEndian(UInt16(program.count))
+            fprog += [0, 0, 0, 0, 0, 0]
+            fprog.appendLittleEndian(UInt64(UInt(bitPattern: instructions.baseAddress)))
+            try setsockopt(level: level, name: name, bytes: fprog)
+        }
+    }
+}
+
