@@ -183,6 +183,23 @@ struct SocketOptionCatalogTests {
         #expect(OptionValue.unavailable("ENOPROTOOPT").description == "unavailable (ENOPROTOOPT)")
     }
 
+    @Test func typedValuesSetThroughTheCatalog() throws {
+        let socket = try OptionTestSocketKind.tcp6.make()
+        let buffer = try SocketOptionCatalog.option(named: "SO_SNDBUF")
+        #expect(try buffer.set(.int(65536), on: socket) == .bufferSize(requested: 65536, effective: 131072))
+        #expect(try buffer.set(.bufferSize(requested: 50_000, effective: 0), on: socket)
+            == .bufferSize(requested: 50_000, effective: 100_000))
+        let error = #expect(throws: InvalidArgumentError.self) { try buffer.set(.string("big"), on: socket) }
+        #expect(error?.argument == "SO_SNDBUF")
+        let linger = try SocketOptionCatalog.option(named: "linger")
+        #expect(try linger.set(.linger(.on(seconds: 3)), on: socket) == .linger(.on(seconds: 3)))
+        let v6only = try SocketOptionCatalog.option(named: "IPV6_V6ONLY")
+        #expect(try v6only.set(.bool(true), on: socket) == .bool(true))
+        let writeOnly = try SocketOptionCatalog.option(named: "SO_DETACH_FILTER")
+        #expect(throws: SocketError.self) { try writeOnly.set("0", on: socket) }  // ENOENT: no filter attached
+        #expect(throws: InvalidArgumentError.self) { try writeOnly.get(from: socket) }
+    }
+
     @Test(arguments: OptionTestSocketKind.allCases)
     func readingEveryApplicableRowNeverThrows(_ kind: OptionTestSocketKind) throws {
         let socket = try kind.make()

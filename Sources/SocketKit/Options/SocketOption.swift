@@ -55,7 +55,18 @@ public enum SocketOptionAccess: String, Hashable, Sendable, Codable, CaseIterabl
 
 /// The unit of an integer option's value, for display ("7200 s", "65536 bytes").
 public enum OptionUnit: String, Hashable, Sendable, Codable {
-    case bytes, seconds, milliseconds, microseconds, hops, bytesPerSecond
+    /// Bytes.
+    case bytes
+    /// Seconds.
+    case seconds
+    /// Milliseconds.
+    case milliseconds
+    /// Microseconds.
+    case microseconds
+    /// Router hops (TTL, hop limit).
+    case hops
+    /// Bytes per second (pacing rates).
+    case bytesPerSecond
 
     /// The suffix shown after the number.
     public var symbol: String {

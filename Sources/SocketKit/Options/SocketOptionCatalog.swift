@@ -23,9 +23,10 @@ public struct AnySocketOption: Sendable, Identifiable, CustomStringConvertible {
     public let unit: OptionUnit?
 
     private let reader: @Sendable (Socket) throws -> OptionValue
-    private let textWriter: @Sendable (Socket, String) throws -> Void
-    private let valueWriter: @Sendable (Socket, OptionValue) throws -> Void
-    private let requestFixer: @Sendable (OptionValue, String) -> OptionValue
+    /// Parse, set, and return what was set.
+    private let textWriter: @Sendable (Socket, String) throws -> OptionValue
+    /// Set a typed value and return what was set.
+    private let valueWriter: @Sendable (Socket, OptionValue) throws -> OptionValue
 
     /// Erases `option`'s value type.
     public init<Value>(_ option: SocketOption<Value>, swiftName: String? = nil, aliases: [String] = []) {
@@ -48,20 +49,25 @@ public struct AnySocketOption: Sendable, Identifiable, CustomStringConvertible {
                 throw InvalidArgumentError(argument: option.cName, rule: error.rule)
             }
             try socket.set(option, value)
+            return option.codec.wrap(value)
         }
         valueWriter = { socket, value in
             guard let typed = option.codec.unwrap(value) else {
                 throw InvalidArgumentError(argument: option.cName, rule: "takes a \(option.codec.kind.rawValue) value, got \(value)")
             }
             try socket.set(option, typed)
+            return option.codec.wrap(typed)
         }
-        // A buffer size read back knows only the effective size; the request is what was typed.
-        requestFixer = { readBack, text in
-            guard case .bufferSize(_, let effective) = readBack,
-                  let request = try? option.codec.parse(text),
-                  case .bufferSize(let requested, _) = option.codec.wrap(request) else { return readBack }
+    }
+
+    /// The value read back after a set. A buffer size read back knows only the effective size;
+    /// the request is the one just made.
+    private func readBack(from socket: Socket, afterSetting written: OptionValue) -> OptionValue {
+        let value = read(from: socket)
+        if case .bufferSize(let requested, _) = written, case .bufferSize(_, let effective) = value {
             return .bufferSize(requested: requested, effective: effective)
         }
+        return value
     }
 
     /// `SOL_SOCKET.8` style: level and number, unique in the catalog.
@@ -98,16 +104,14 @@ public struct AnySocketOption: Sendable, Identifiable, CustomStringConvertible {
     ///   A write-only option returns `.unavailable("write-only")` after a successful set.
     @discardableResult
     public func set(_ text: String, on socket: Socket) throws -> OptionValue {
-        try textWriter(socket, text)
-        return requestFixer(read(from: socket), text)
+        readBack(from: socket, afterSetting: try textWriter(socket, text))
     }
 
     /// Sets the option from a typed value of its kind and returns the value read back.
     /// - Throws: `InvalidArgumentError` when `value` is not of the option's kind; as `set(_:on:)`.
     @discardableResult
     public func set(_ value: OptionValue, on socket: Socket) throws -> OptionValue {
-        try valueWriter(socket, value)
-        return read(from: socket)
+        readBack(from: socket, afterSetting: try valueWriter(socket, value))
     }
 
     /// `value` for a person, with this option's unit (`7200 s`, `on`, `212992 (kernel doubled 106496)`).
