@@ -71,6 +71,8 @@ public struct AppModel: Program {
     public let noColor: Bool
     /// The directories themes are reloaded from.
     public let themeDirectories: [String]
+    /// Lines the help overlay is scrolled by.
+    public private(set) var helpScroll = 0
     /// Set when the user has quit.
     public private(set) var isFinished = false
     private var themeGeneration = Generation()
@@ -139,11 +141,20 @@ public struct AppModel: Program {
             }
             return nil
         case .help:
+            let page = max(1, helpPageHeight)
             switch key {
-            case .escape, .character("?"), .function(1), .enter: overlay = nil; return nil
+            case .escape, .character("?"), .function(1), .enter: overlay = nil
             case .character("q"): return perform(.quit)
-            default: return nil
+            case .up, .character("k"): helpScroll -= 1
+            case .down, .character("j"): helpScroll += 1
+            case .pageUp: helpScroll -= page
+            case .pageDown, .character(" "): helpScroll += page
+            case .home: helpScroll = 0
+            case .end: helpScroll = Int.max
+            default: break
             }
+            helpScroll = min(max(0, helpScroll), helpMaxScroll)
+            return nil
         case nil:
             break
         }
@@ -158,7 +169,9 @@ public struct AppModel: Program {
         case .selectTab(let index): selectedTab = min(max(0, index), tabTitles.count - 1)
         case .nextTab: selectedTab = (selectedTab + 1) % tabTitles.count
         case .previousTab: selectedTab = (selectedTab - 1 + tabTitles.count) % tabTitles.count
-        case .toggleHelp: overlay = overlay == .help ? nil : .help
+        case .toggleHelp:
+            overlay = overlay == .help ? nil : .help
+            helpScroll = 0
         case .quit:
             if backgroundJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
         case .forceQuit: isFinished = true
@@ -249,13 +262,7 @@ public struct AppModel: Program {
         renderStatus(in: regions.status, into: &buffer)
         switch overlay {
         case .help:
-            HelpOverlay(title: "Help: \(currentPanel.title)", sections: [
-                (heading: currentPanel.helpSummary, entries: []),
-                (heading: "\(currentPanel.title) panel", entries: currentPanel.keyMap.helpEntries),
-                (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries),
-            ])
-            .style(theme[.base]).borderStyle(theme[.focus])
-            .render(in: regions.panel, into: &buffer)
+            helpOverlay.scroll(helpScroll).render(in: regions.panel, into: &buffer)
         case .confirmQuit:
             let jobs = backgroundJobs == 1 ? "1 job" : "\(backgroundJobs) jobs"
             Popup(title: "Quit?", lines: [
@@ -271,6 +278,32 @@ public struct AppModel: Program {
         }
     }
 
+    /// The help popup for the current panel.
+    var helpOverlay: HelpOverlay {
+        HelpOverlay(title: "Help: \(currentPanel.title)", sections: [
+            (heading: currentPanel.helpSummary, entries: []),
+            (heading: "\(currentPanel.title) panel", entries: currentPanel.keyMap.helpEntries),
+            (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries),
+        ])
+        .style(theme[.base]).borderStyle(theme[.focus])
+    }
+
+    /// Content rows the help popup shows at the current size.
+    private var helpPageHeight: Int {
+        let panel = AppModel.layout(Rect(size: size)).panel
+        let overlay = helpOverlay
+        let frame = Popup(title: overlay.title, lines: overlay.lines, width: min(70, panel.width - 2)).frame(in: panel)
+        return max(0, frame.height - 2)
+    }
+
+    /// The largest useful help scroll at the current size.
+    private var helpMaxScroll: Int {
+        let panel = AppModel.layout(Rect(size: size)).panel
+        let width = max(1, min(70, panel.width - 2) - 4)
+        let total = Paragraph(helpOverlay.lines).layoutLines(width: width).count
+        return max(0, total - helpPageHeight)
+    }
+
     private func renderStatus(in area: Rect, into buffer: inout Buffer) {
         var left: Line
         if let status {
@@ -284,7 +317,7 @@ public struct AppModel: Program {
         } else {
             left = Line(" \(currentPanel.title): not yet available")
         }
-        if overlay == .help { left = Line(" help: Esc closes") }
+        if overlay == .help { left = Line(" help: ↑/↓ scroll, Esc closes") }
         var right: [Span] = []
         if backgroundJobs > 0 {
             right.append(Span("\(AppModel.spinner[spinnerFrame]) \(backgroundJobs) running  ", style: theme[.warning]))

@@ -10,13 +10,16 @@ public struct KeyBinding<Action: Hashable & Sendable>: Sendable {
     public var label: String
     /// What the action does, for help.
     public var summary: String
+    /// Whether help lists the binding (off for one of a group that another entry describes, like 2–4).
+    public var isListed: Bool
 
     /// Creates a binding.
-    public init(_ keys: [Key], _ action: Action, label: String? = nil, _ summary: String) {
+    public init(_ keys: [Key], _ action: Action, label: String? = nil, _ summary: String, listed: Bool = true) {
         self.keys = keys
         self.action = action
         self.label = label ?? keys.map(\.description).joined(separator: "/")
         self.summary = summary
+        self.isListed = listed
     }
 }
 
@@ -34,7 +37,7 @@ public struct KeyMap<Action: Hashable & Sendable>: Sendable {
     }
 
     /// The bindings as help entries.
-    public var helpEntries: [HelpEntry] { bindings.map { HelpEntry(keys: $0.label, summary: $0.summary) } }
+    public var helpEntries: [HelpEntry] { bindings.filter(\.isListed).map { HelpEntry(keys: $0.label, summary: $0.summary) } }
 }
 
 /// What the shell does in response to keys, whatever the panel.
@@ -60,12 +63,12 @@ public enum AppAction: Hashable, Sendable {
 extension AppModel {
     /// The keys that work on every tab.
     public static let globalKeyMap = KeyMap<AppAction>([
-        KeyBinding([.character("1")], .selectTab(0), "Resolver tab"),
-        KeyBinding([.character("2")], .selectTab(1), "Sockets tab"),
-        KeyBinding([.character("3")], .selectTab(2), "Capture tab"),
-        KeyBinding([.character("4")], .selectTab(3), "Tests tab"),
-        KeyBinding([.tab], .nextTab, "next tab"),
-        KeyBinding([.backTab], .previousTab, "previous tab"),
+        KeyBinding([.character("1")], .selectTab(0), label: "1-4", "Resolver, Sockets, Capture, Tests tab"),
+        KeyBinding([.character("2")], .selectTab(1), "Sockets tab", listed: false),
+        KeyBinding([.character("3")], .selectTab(2), "Capture tab", listed: false),
+        KeyBinding([.character("4")], .selectTab(3), "Tests tab", listed: false),
+        KeyBinding([.tab], .nextTab, label: "Tab/Shift-Tab", "next/previous tab"),
+        KeyBinding([.backTab], .previousTab, "previous tab", listed: false),
         KeyBinding([.character("?"), .function(1)], .toggleHelp, label: "?/F1", "help for this panel"),
         KeyBinding([.character("t")], .cycleTheme, "next colour theme"),
         KeyBinding([.control("r")], .reloadThemes, "reload theme files"),

@@ -344,7 +344,7 @@ final class RecordingSource: TableDataSource {
             "x│   q    quit                │x",
             "x│   Tab  next                │x",
             "x│                            │x",
-            "x│ Esc or ? closes this help  │x",
+            "x│ ↑↓ scroll · Esc or ? close │x",
             "x└────────────────────────────┘x",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         ])

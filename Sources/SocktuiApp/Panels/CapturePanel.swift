@@ -32,7 +32,7 @@ public struct CapturePanel: Panel {
     /// Scrolling keys for the description.
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Help paragraph.
-    public var helpSummary: String { "Capture packets from an interface with a BPF filter, dissect each layer, and browse them in a list, a tree and a hex view. Not yet available: the keys below scroll this description." }
+    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
     /// Scrolls the description.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {

@@ -70,8 +70,8 @@ public struct PlannedPanelView: Sendable {
         self.columns = columns
     }
 
-    /// The description as lines (before wrapping).
-    public func lines(theme: Theme) -> [Line] {
+    /// The description as lines for an area `width` columns wide (feature bullets get a hanging indent).
+    public func lines(theme: Theme, width: Int) -> [Line] {
         var lines: [Line] = [
             Line([Span("not yet available", style: theme[.warning].bold()), Span(": this panel is part of the shell; its engine arrives in a later release.")]),
             Line(""),
@@ -79,7 +79,11 @@ public struct PlannedPanelView: Sendable {
             Line(""),
             Line("It will hold:", style: theme[.header]),
         ]
-        lines += features.map { Line("  • " + $0) }
+        for feature in features {
+            for (n, part) in Line(feature).wrapped(to: max(1, width - 4)).enumerated() {
+                lines.append(Line([Span(n == 0 ? "  • " : "    ")] + part.spans))
+            }
+        }
         return lines
     }
 
@@ -91,7 +95,7 @@ public struct PlannedPanelView: Sendable {
     /// Applies a scroll action, keeping the last page of the description in view.
     public mutating func perform(_ action: PanelAction) {
         let text = PlannedPanelView.descriptionArea(in: area)
-        let contentHeight = Paragraph(lines(theme: Theme(name: "", styles: [:]))).layoutLines(width: max(1, text.width)).count
+        let contentHeight = Paragraph(lines(theme: Theme(name: "", styles: [:]), width: text.width)).layoutLines(width: max(1, text.width)).count
         let pageSize = max(1, text.height)
         let maxScroll = max(0, contentHeight - pageSize)
         switch action {
@@ -112,10 +116,10 @@ public struct PlannedPanelView: Sendable {
         let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
         guard !inner.isEmpty else { return }
         let parts = inner.rows([.min(3), .fixed(3)])
-        Paragraph(lines(theme: theme)).scroll(scroll).render(in: parts[0], into: &buffer)
+        Paragraph(lines(theme: theme, width: parts[0].width)).scroll(scroll).render(in: parts[0], into: &buffer)
         let preview = parts[1]
         guard preview.height >= 2 else { return }
-        Line("Preview of its table (no rows until the engine is connected):", style: Style().adding(.dim))
+        Line("Its table, empty until the engine is connected:", style: Style().adding(.dim))
             .render(in: preview.row(0), into: &buffer)
         var state = TableState()
         Table(source: ArrayTableSource([]), columns: columns).headerStyle(theme[.header])

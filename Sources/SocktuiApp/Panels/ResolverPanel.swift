@@ -31,7 +31,7 @@ public struct ResolverPanel: Panel {
     /// Scrolling keys for the description.
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Help paragraph.
-    public var helpSummary: String { "Look up names, addresses and services with getaddrinfo, getnameinfo and gethostbyname, and see every answer with its family, type and timing. Not yet available: the keys below scroll this description." }
+    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
     /// Scrolls the description.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {

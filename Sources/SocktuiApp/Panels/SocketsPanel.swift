@@ -32,7 +32,7 @@ public struct SocketsPanel: Panel {
     /// Scrolling keys for the description.
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Help paragraph.
-    public var helpSummary: String { "List every TCP, UDP, UNIX and raw socket on the machine, with its state, queues and owning process, refreshed live. Not yet available: the keys below scroll this description." }
+    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
     /// Scrolls the description.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {

@@ -29,7 +29,7 @@ public struct TestsPanel: Panel {
     /// Scrolling keys for the description.
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Help paragraph.
-    public var helpSummary: String { "Run connection tests against a host and port: TCP connect traces, UDP probes and latency statistics over repeated attempts. Not yet available: the keys below scroll this description." }
+    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
     /// Scrolls the description.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {

@@ -68,9 +68,10 @@ public struct Line: Hashable, Sendable, ExpressibleByStringLiteral {
         }
         while index < glyphs.count {
             if glyphs[index].0 == " " {
+                // Spaces at a break are dropped, but the original line's indentation is kept.
                 if currentWidth + 1 > width {
                     flush()
-                } else if currentWidth > 0 {
+                } else if currentWidth > 0 || (lines.isEmpty && current.isEmpty && glyphs[..<index].allSatisfy { $0.0 == " " }) {
                     current.append(glyphs[index]); currentWidth += 1
                 }
                 index += 1

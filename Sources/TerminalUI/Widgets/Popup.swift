@@ -12,6 +12,8 @@ public struct Popup: Widget {
     public var style: Style = .plain
     /// Style of the border.
     public var borderStyle: Style = .plain
+    /// Content lines (after wrapping) scrolled off the top; clamped so the last page stays full.
+    public var scroll: Int = 0
 
     /// Creates a popup.
     public init(title: String, lines: [Line], width: Int = 60, height: Int? = nil) {
@@ -24,6 +26,8 @@ public struct Popup: Widget {
     public func style(_ style: Style) -> Popup { var p = self; p.style = style; return p }
     /// Returns a copy with a border style.
     public func borderStyle(_ style: Style) -> Popup { var p = self; p.borderStyle = style; return p }
+    /// Returns a copy scrolled by `lines`.
+    public func scroll(_ lines: Int) -> Popup { var p = self; p.scroll = max(0, lines); return p }
 
     /// The rectangle the popup takes inside `area`.
     public func frame(in area: Rect) -> Rect {
@@ -40,7 +44,15 @@ public struct Popup: Widget {
         let block = Block(title: Line(title)).borderStyle(style.patch(borderStyle)).titleStyle(Style().bold())
         block.render(in: box, into: &buffer)
         let inner = block.inner(box).inset(horizontal: 1, vertical: 0)
-        Paragraph(lines).style(style).render(in: inner, into: &buffer)
+        let paragraph = Paragraph(lines).style(style)
+        let total = paragraph.layoutLines(width: max(1, inner.width)).count
+        let offset = min(scroll, max(0, total - inner.height))
+        paragraph.scroll(offset).render(in: inner, into: &buffer)
+        if total > inner.height {
+            // Say there is more, in the bottom border, since the content is cut.
+            let more = offset + inner.height < total ? (offset > 0 ? " ↑↓ more " : " ↓ more ") : " ↑ more "
+            buffer.setString(x: box.right - 1 - DisplayWidth.of(more) - 1, y: box.bottom - 1, more, style: style.patch(borderStyle))
+        }
     }
 }
 
@@ -71,6 +83,8 @@ public struct HelpOverlay: Widget {
     public var style: Style = .plain
     /// Style of the border.
     public var borderStyle: Style = .plain
+    /// Lines scrolled off the top (see ``Popup/scroll``).
+    public var scroll: Int = 0
 
     /// Creates a help overlay.
     public init(title: String, sections: [(heading: String, entries: [HelpEntry])]) {
@@ -82,6 +96,8 @@ public struct HelpOverlay: Widget {
     public func style(_ style: Style) -> HelpOverlay { var h = self; h.style = style; return h }
     /// Returns a copy with a border style.
     public func borderStyle(_ style: Style) -> HelpOverlay { var h = self; h.borderStyle = style; return h }
+    /// Returns a copy scrolled by `lines`.
+    public func scroll(_ lines: Int) -> HelpOverlay { var h = self; h.scroll = max(0, lines); return h }
 
     /// The lines of the overlay's content.
     public var lines: [Line] {
@@ -96,13 +112,13 @@ public struct HelpOverlay: Widget {
             }
         }
         lines.append(Line(""))
-        lines.append(Line("Esc or ? closes this help", style: Style().adding(.dim)))
+        lines.append(Line("↑↓ scroll · Esc or ? close", style: Style().adding(.dim)))
         return lines
     }
 
     /// Draws the overlay centred in `area`.
     public func render(in area: Rect, into buffer: inout Buffer) {
         Popup(title: title, lines: lines, width: min(70, area.width - 2)).style(style).borderStyle(borderStyle)
-            .render(in: area, into: &buffer)
+            .scroll(scroll).render(in: area, into: &buffer)
     }
 }
