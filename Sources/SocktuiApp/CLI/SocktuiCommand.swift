@@ -23,7 +23,7 @@ public struct SocktuiCommand: ParsableCommand {
             Capture and Tests panels. The subcommands print the same results for scripts.
             """,
         version: linkedLibraryVersions(),
-        subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self],
+        subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self, ReadCommand.self],
         defaultSubcommand: TUICommand.self
     )
 

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Formats packet timestamps fast: the UTC offset of the local zone is looked up once per
+/// 15-minute window of capture time (every zone changes offset on a quarter hour), never once
+/// per packet, and digits are written without `strftime`.
+///
+/// Not thread-safe (it caches); give each thread its own. The time zone is read when the
+/// formatter is created (`TZ`, /etc/localtime).
+public struct TimestampFormatter: Sendable {
+    /// What to print.
+    public enum Style: String, Sendable, Codable, CaseIterable {
+        /// `13:51:06.123456` (tcpdump's default).
+        case timeOfDay
+        /// `2026-11-25 13:51:06.123456`.
+        case dateTime
+        /// `1764078666.123456` seconds since the epoch.
+        case epoch
+    }
+
+    /// The style.
+    public var style: Style
+    /// Digits after the decimal point: 6 (microseconds) or 9 (nanoseconds), 0...9.
+    public var fractionDigits: Int
+    /// Print UTC instead of local time.
+    public var utc: Bool
+    private var windowStart: Int64 = 1
+    private var windowEnd: Int64 = 0
+    private var offset: Int64 = 0
+
+    /// Creates a formatter.
+    public init(style: Style = .timeOfDay, fractionDigits: Int = 6, utc: Bool = false) {
+        self.style = style
+        self.fractionDigits = min(max(fractionDigits, 0), 9)
+        self.utc = utc
+        if !utc { tzset() }
+    }
+
+    /// The local zone's offset from UTC in seconds at `seconds` since the epoch, cached per window.
+    public mutating func utcOffset(at seconds: Int64) -> Int64 {
+        if utc { return 0 }
+        if seconds >= windowStart && seconds < windowEnd { return offset }
+        var time = time_t(seconds)
+        var parts = tm()
+        if localtime_r(&time, &parts) == nil {
+            offset = 0
+        } else {
+            offset = Int64(parts.tm_gmtoff)
+        }
+        windowStart = seconds - ((seconds % 900) + 900) % 900
+        windowEnd = windowStart + 900
+        return offset
+    }
+
+    /// Appends the formatted timestamp to `out` as UTF-8.
+    public mutating func append(_ timestamp: PacketTimestamp, to out: inout [UInt8]) {
+        if style == .epoch {
+            Format.appendDecimal(Int(timestamp.seconds), to: &out)
+            appendFraction(timestamp.nanoseconds, to: &out)
+            return
+        }
+        let local = timestamp.seconds + utcOffset(at: timestamp.seconds)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = Int(local - days * 86_400)
+        if style == .dateTime {
+            let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+            appendPadded(Int(year), 4, to: &out)
+            out.append(UInt8(ascii: "-"))
+            appendPadded(month, 2, to: &out)
+            out.append(UInt8(ascii: "-"))
+            appendPadded(day, 2, to: &out)
+            out.append(UInt8(ascii: " "))
+        }
+        appendPadded(secondOfDay / 3600, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay / 60 % 60, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, 2, to: &out)
+        appendFraction(timestamp.nanoseconds, to: &out)
+    }
+
+    /// The formatted timestamp.
+    public mutating func string(_ timestamp: PacketTimestamp) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        append(timestamp, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// RFC 3339 UTC text with nanoseconds (`2026-11-25T13:51:06.123456789Z`), for JSON.
+    public static func iso8601(_ timestamp: PacketTimestamp) -> String {
+        var formatter = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
+        var text = formatter.string(timestamp)
+        text = text.replacingFirstSpace(with: "T")
+        return text + "Z"
+    }
+
+    private func appendFraction(_ nanoseconds: UInt32, to out: inout [UInt8]) {
+        guard fractionDigits > 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var value = Int(nanoseconds)
+        for _ in 0..<(9 - fractionDigits) { value /= 10 }
+        appendPadded(value, fractionDigits, to: &out)
+    }
+
+    private func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+        var digits = width
+        var divisor = 1
+        while digits > 1 { divisor *= 10; digits -= 1 }
+        var remaining = value
+        if remaining >= divisor * 10 { Format.appendDecimal(remaining / (divisor * 10), to: &out); remaining %= divisor * 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+private extension String {
+    func replacingFirstSpace(with replacement: String) -> String {
+        guard let index = firstIndex(of: " ") else { return self }
+        return String(self[..<index]) + replacement + String(self[self.index(after: index)...])
+    }
+}
