@@ -36,14 +36,21 @@ public struct AddressInfo: Hashable, Sendable, Codable, CustomStringConvertible 
 /// `host` nil passes NULL (the wildcard with `AI_PASSIVE`, else loopback); `port` is a service
 /// name (`"http"`), a decimal port, or nil. Blocks for as long as the resolver takes: call it
 /// off the UI thread. Thread-safe.
-/// - Throws: `InvalidArgumentError` for NUL bytes in host or port; `AddressInfoError` with the
+/// - Throws: `InvalidArgumentError` for NUL bytes in host or port, or a decimal port over 65535
+///   (which glibc would silently wrap); `AddressInfoError` with the
 ///   `EAI_*` code otherwise (`EAI_NONAME`, `EAI_SERVICE`, `EAI_AGAIN`, ...).
 public func getAddressInfo(
     host: String?, port: String?, family: AddressFamily = .unspecified, type: SocketType? = nil,
     protocol: Int32 = 0, flags: AddressInfoFlags = []
 ) throws -> [AddressInfo] {
     if let host { try validateHost(host) }
-    if let port { try validateHost(port, argument: "port") }
+    if let port {
+        try validateHost(port, argument: "port")
+        // glibc takes a decimal service modulo 65536 ("65536" is port 0): refuse instead.
+        if !port.isEmpty, port.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), Int(port).map({ $0 > 65535 }) ?? true {
+            throw InvalidArgumentError(argument: "port", rule: "must be 0-65535, got \(port)")
+        }
+    }
     var hints = addrinfo()
     hints.ai_family = family.rawValue
     hints.ai_socktype = type?.rawValue ?? 0

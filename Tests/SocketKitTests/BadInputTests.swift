@@ -27,6 +27,9 @@ import Testing
             expectInvalid("port", "0-65535") { _ = try serviceByPort(port) }
             expectInvalid("port", "0-65535") { _ = try Socket.connect(to: "127.0.0.1", port: port) }
         }
+        // glibc would wrap a decimal service string modulo 65536; SocketKit refuses it.
+        expectInvalid("port", "must be 0-65535, got 65536") { _ = try getAddressInfo(host: "localhost", port: "65536") }
+        expectInvalid("port", "0-65535") { _ = try getAddressInfo(host: "localhost", port: "99999999999999999999") }
     }
 
     @Test func hostsWithAnEmbeddedNulAreRejected() throws {
