@@ -109,6 +109,18 @@ struct SocketOptionCatalogTests {
         #expect(counts[.udp] == 6)
         let ids = SocketOptionCatalog.all.map(\.id)
         #expect(Set(ids).count == ids.count)
+        // Grouped by level in display order, by number within a level.
+        let order = SocketOptionCatalog.all.map { (SocketOptionLevel.allCases.firstIndex(of: $0.level)!, $0.name) }
+        #expect(zip(order, order.dropFirst()).allSatisfy { $0 < $1 })
+        for level in SocketOptionLevel.allCases {
+            #expect(SocketOptionCatalog.options(at: level).allSatisfy { $0.level == level })
+        }
+        // Every Swift-named row is reachable by its Swift name.
+        let named = SocketOptionCatalog.all.filter { $0.swiftName != nil }
+        #expect(named.count == 96)
+        for row in named {
+            #expect((try? SocketOptionCatalog.option(named: row.swiftName!))?.id == row.id, "\(row.swiftName!)")
+        }
         for row in SocketOptionCatalog.all {
             #expect(!row.summary.isEmpty, "\(row.cName)")
             #expect(row.summary.count <= 120, "\(row.cName) summary is longer than one line")
