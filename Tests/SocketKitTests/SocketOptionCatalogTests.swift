@@ -168,7 +168,8 @@ struct SocketOptionCatalogTests {
         ("IP_TTL", "99999999999"), ("IP_TTL", ""), ("SO_RCVTIMEO", "soon"), ("SO_RCVTIMEO", "-1s"),
         ("SO_LINGER", "on, forever"), ("SO_BINDTODEVICE", "an-interface-name-too-long"),
         ("SO_TYPE", "1"), ("TCP_INFO", "x"), ("IP_OPTIONS", "0g"), ("IP_OPTIONS", "abc"),
-        ("SO_MAX_PACING_RATE", "-1"),
+        ("SO_MAX_PACING_RATE", "-1"), ("SO_RCVTIMEO", "99999999999999"), ("SO_SNDTIMEO", "1e300"),
+        ("IP_TTL", "--5"), ("IP_TTL", "+-5"), ("IP_TTL", "0x"), ("IP_TTL", "5 hops"), ("TCP_KEEPIDLE", "٣"),
     ])
     func badTextIsRejectedWithTheOptionNamed(_ name: String, _ text: String) throws {
         let socket = try OptionTestSocketKind.tcp4.make()
@@ -193,6 +194,33 @@ struct SocketOptionCatalogTests {
         #expect(OptionValue.bytes([0x0a, 0xff]).description == "0a ff")
         #expect(OptionValue.unsigned(UInt64.max).description == "unlimited")
         #expect(OptionValue.unavailable("ENOPROTOOPT").description == "unavailable (ENOPROTOOPT)")
+    }
+
+    @Test func hostileTextNeverTraps() throws {
+        // On a closed socket: text that parses ends in EBADF, so nothing reaches a live socket.
+        let socket = try OptionTestSocketKind.tcp4.make()
+        try socket.close()
+        let inputs = [
+            "", " ", "-", "+", "0x", "0x-1", "-0", "1.2.3", "..", ",", "on,", "on, -1", "\u{0}", "🙂", "∞", "NaN", "1e999",
+            String(repeating: "9", count: 40), "18446744073709551616", "-9223372036854775808", "9223372036854775807",
+            "4294967296", "2147483648", "-2147483649", "1g", "2048m", "99999999999k", "9e9s", "9000000001", "0.0000000001ns",
+            String(repeating: "ab", count: 4_000), "zz", "0a 0", String(repeating: "x", count: 5000),
+        ]
+        #expect(throws: InvalidArgumentError.self) {
+            try SocketOptionCodec<[UInt8]>.bytes(capacity: 8).encode([UInt8](repeating: 0, count: 70_000))
+        }
+        for row in SocketOptionCatalog.all where row.access.isWritable {
+            for input in inputs {
+                do {
+                    try row.set(input, on: socket)
+                    Issue.record("\(row.cName) accepted \(input.prefix(20)) on a closed socket")
+                } catch let error as InvalidArgumentError {
+                    #expect(error.argument == row.cName)
+                } catch let error as SocketError {
+                    #expect(error.code == .badFileDescriptor, "\(row.cName) \(input.prefix(20)): \(error)")
+                }
+            }
+        }
     }
 
     @Test func typedValuesSetThroughTheCatalog() throws {

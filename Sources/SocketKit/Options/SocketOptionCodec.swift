@@ -420,9 +420,10 @@ enum OptionText {
         let magnitude = negative ? String(trimmed.dropFirst()) : trimmed
         let value: Int?
         if magnitude.lowercased().hasPrefix("0x") {
-            value = Int(magnitude.dropFirst(2), radix: 16)
+            let digits = magnitude.dropFirst(2)
+            value = digits.allSatisfy { $0.isASCII && $0.isHexDigit } ? Int(digits, radix: 16) : nil
         } else {
-            value = Int(magnitude)
+            value = magnitude.allSatisfy { $0.isASCII && $0.isNumber } ? Int(magnitude) : nil
         }
         guard let value, !magnitude.isEmpty else {
             throw InvalidArgumentError(argument: "value", rule: "must be a whole number (decimal or 0x hex), got \"\(text)\"")
@@ -473,7 +474,8 @@ enum OptionText {
         case "min", "minute", "minutes": 60
         default: nil
         }
-        guard let scale, let value = Double(number), value.isFinite, value >= 0, value * scale < 1e15 else {
+        // At most about 285 years, so the nanoseconds fit an Int64.
+        guard let scale, let value = Double(number), value.isFinite, value >= 0, value * scale <= 9e9 else {
             throw InvalidArgumentError(argument: "value", rule: "must be a duration such as 250ms, 1.5s or 0 (none), got \"\(text)\"")
         }
         let nanoseconds = (value * scale * 1e9).rounded()
