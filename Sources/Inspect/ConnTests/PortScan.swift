@@ -1,0 +1,353 @@
+import SocketKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A set of TCP ports, parsed from `1-1024,8080,9000-9010`.
+public struct PortSet: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The ports, ascending and without duplicates.
+    public private(set) var ports: [Int]
+    /// The text it was parsed from.
+    public let text: String
+
+    /// The most ports one scan may cover: every TCP port.
+    public static let maximumCount = 65535
+
+    /// Parses comma-separated ports and inclusive ranges.
+    /// - Throws: `InvalidArgumentError` naming the bad element: a port outside 1-65535, a range
+    ///   whose end is below its start, or a range spanning more than 65535 ports.
+    public init(parsing text: String) throws(InvalidArgumentError) {
+        self.text = text
+        var seen = [Bool](repeating: false, count: 65536)
+        for element in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = String(element.filter { $0 != " " })
+            guard !item.isEmpty else {
+                throw InvalidArgumentError(argument: "ports", rule: "empty element in '\(text)': write ports like 1-1024,8080")
+            }
+            let bounds = item.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            let low = Int(String(bounds[0]))
+            let high = bounds.count == 2 ? Int(String(bounds[1])) : low
+            guard let low, let high else {
+                throw InvalidArgumentError(argument: "ports", rule: "'\(item)' is not a port or a range like 1-1024")
+            }
+            if high < low {
+                throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' ends before it starts")
+            }
+            if high - low + 1 > Self.maximumCount {
+                throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' spans \(high - low + 1) ports; a scan covers at most \(Self.maximumCount) (1-65535)")
+            }
+            guard (1...65535).contains(low), (1...65535).contains(high) else {
+                throw InvalidArgumentError(argument: "ports", rule: "'\(item)' is outside 1-65535")
+            }
+            for port in low...high { seen[port] = true }
+        }
+        ports = seen.indices.filter { seen[$0] }
+    }
+
+    public var description: String { text }
+
+    /// Encodes as its text (`"1-1024,8080"`), not as the list of ports.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    /// Decodes from its text.
+    public init(from decoder: any Decoder) throws {
+        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
+    }
+}
+
+/// A port range check: connect to each TCP port of one host and classify it.
+public struct PortScanRequest: Codable, Sendable, Hashable {
+    /// Host name or numeric address (the first address getaddrinfo gives is scanned).
+    public var host: String
+    /// The ports.
+    public var ports: PortSet
+    /// Connects in flight at once, 1-`maximumConcurrency`.
+    public var concurrency: Int
+    /// New connects per second at most; nil for no limit.
+    public var rate: Double?
+    /// Seconds without an answer before a port counts as filtered.
+    public var timeout: Double
+    /// Restrict resolution to one family.
+    public var family: AddressFamily
+
+    /// The most connects a scan keeps in flight.
+    public static let maximumConcurrency = 4096
+
+    /// Creates a request.
+    public init(host: String, ports: PortSet, concurrency: Int = 1024, rate: Double? = nil, timeout: Double = 1,
+                family: AddressFamily = .unspecified) {
+        self.host = host
+        self.ports = ports
+        self.concurrency = concurrency
+        self.rate = rate
+        self.timeout = timeout
+        self.family = family
+    }
+
+    /// Checks the limits; the message says what to change.
+    public func validate() throws(InvalidArgumentError) {
+        guard (1...Self.maximumConcurrency).contains(concurrency) else {
+            throw InvalidArgumentError(argument: "concurrency", rule: "must be 1-\(Self.maximumConcurrency), got \(concurrency) (each connect in flight holds a descriptor and an ephemeral port)")
+        }
+        if let rate, !(rate > 0 && rate.isFinite) {
+            throw InvalidArgumentError(argument: "rate", rule: "must be a positive number of connects per second, got \(rate)")
+        }
+        guard timeout > 0 && timeout.isFinite else {
+            throw InvalidArgumentError(argument: "timeout", rule: "must be a positive number of seconds, got \(timeout)")
+        }
+        guard !ports.ports.isEmpty, ports.ports.count <= PortSet.maximumCount else {
+            throw InvalidArgumentError(argument: "ports", rule: "must name 1-\(PortSet.maximumCount) ports")
+        }
+    }
+}
+
+/// What a port answered.
+public enum PortState: String, Codable, Sendable, Comparable {
+    /// The handshake completed: something listens.
+    case open
+    /// A reset came back: nothing listens (or a firewall rejects with a reset).
+    case closed
+    /// No answer before the timeout, or an ICMP unreachable: a firewall drops or rejects.
+    case filtered
+
+    public static func < (lhs: PortState, rhs: PortState) -> Bool {
+        let order: [PortState] = [.open, .filtered, .closed]
+        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+    }
+}
+
+/// One scanned port.
+public struct PortResult: Codable, Sendable, Hashable {
+    /// The port.
+    public var port: Int
+    /// Its state.
+    public var state: PortState
+    /// The errno that decided it (`ECONNREFUSED`, `ETIMEDOUT`, `EHOSTUNREACH`); nil for open.
+    public var reason: String?
+    /// Time from connect(2) to the answer, in milliseconds.
+    public var milliseconds: Double
+}
+
+/// Progress of a scan.
+public enum PortScanEvent: Codable, Sendable, Hashable {
+    /// A port answered open (reported as found, before the scan ends).
+    case portOpen(Int)
+    /// Counts so far (sent about every 5 % of the ports).
+    case progress(done: Int, total: Int, open: Int)
+}
+
+/// The result of a scan.
+public struct PortScanResult: Codable, Sendable, Hashable {
+    /// What was asked.
+    public var request: PortScanRequest
+    /// The address scanned.
+    public var address: Endpoint?
+    /// Why the scan could not start (resolution failed, too many descriptors).
+    public var failure: FailureReason?
+    /// Every port scanned, sorted by port.
+    public var ports: [PortResult]
+    /// Wall time in milliseconds.
+    public var elapsedMilliseconds: Double
+    /// True when the scan was stopped early (`ports` holds what was finished).
+    public var cancelled: Bool
+
+    /// The open ports, ascending.
+    public var openPorts: [Int] { ports.filter { $0.state == .open }.map(\.port) }
+    /// The filtered ports, ascending.
+    public var filteredPorts: [Int] { ports.filter { $0.state == .filtered }.map(\.port) }
+    /// How many ports were closed.
+    public var closedCount: Int { ports.filter { $0.state == .closed }.count }
+}
+
+/// Scans TCP ports with non-blocking connects: up to `concurrency` in flight, one `poll` over
+/// all of them, each classified by its `SO_ERROR` (0 open, `ECONNREFUSED` closed, anything
+/// else or no answer filtered). It runs on the caller's thread.
+public enum PortScanner {
+    /// Runs the scan.
+    public static func run(_ request: PortScanRequest, cancellation: Cancellation = Cancellation(),
+                           progress: (PortScanEvent) -> Void = { _ in }) -> PortScanResult {
+        let started = monotonicNanoseconds()
+        var result = PortScanResult(request: request, address: nil, failure: nil, ports: [], elapsedMilliseconds: 0, cancelled: false)
+        defer { result.elapsedMilliseconds = milliseconds(from: started, to: monotonicNanoseconds()) }
+        do {
+            try request.validate()
+        } catch {
+            result.failure = FailureReason(error)
+            return result
+        }
+        let resolution = resolve(host: request.host, port: 1, family: request.family, type: .stream)
+        guard let address = resolution.addresses.first else {
+            result.failure = resolution.failure
+            return result
+        }
+        result.address = Endpoint(address)
+        let concurrency = raiseDescriptorLimit(toFit: request.concurrency)
+        var scan = ScanLoop(address: address, ports: request.ports.ports, concurrency: concurrency,
+                            rate: request.rate, timeout: request.timeout)
+        scan.run(cancellation: cancellation, progress: progress)
+        result.ports = scan.results.compactMap { $0 }
+        result.cancelled = cancellation.isCancelled
+        return result
+    }
+
+    /// Raises the soft descriptor limit toward the hard one so `concurrency` connects fit; returns
+    /// the concurrency that fits (a little under the limit, leaving room for other descriptors).
+    static func raiseDescriptorLimit(toFit concurrency: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return concurrency }
+        let wanted = rlim_t(concurrency + 64)
+        if limit.rlim_cur < wanted && limit.rlim_cur != rlim_t.max {
+            limit.rlim_cur = min(wanted, limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return limit.rlim_cur == rlim_t.max ? concurrency : max(1, min(concurrency, Int(limit.rlim_cur) - 64))
+    }
+}
+
+/// The scan's state: the next port to start, the connects in flight, the results so far.
+private struct ScanLoop {
+    let address: SocketAddress
+    let ports: [Int]
+    let concurrency: Int
+    let rate: Double?
+    let timeout: UInt64
+    var results: [PortResult?]
+    var next = 0
+    var done = 0
+    var openCount = 0
+    // Parallel arrays of the connects in flight, compacted by swap-removal.
+    var descriptors: [pollfd] = []
+    var slots: [(index: Int, started: UInt64)] = []
+
+    init(address: SocketAddress, ports: [Int], concurrency: Int, rate: Double?, timeout: Double) {
+        self.address = address
+        self.ports = ports
+        self.concurrency = concurrency
+        self.rate = rate
+        self.timeout = UInt64(timeout * 1e9)
+        self.results = Array(repeating: nil, count: ports.count)
+        descriptors.reserveCapacity(concurrency)
+        slots.reserveCapacity(concurrency)
+    }
+
+    mutating func run(cancellation: Cancellation, progress: (PortScanEvent) -> Void) {
+        let started = monotonicNanoseconds()
+        let progressStep = max(1, ports.count / 20)
+        var nextProgress = progressStep
+        var storage = sockaddr_storage()
+        var length: socklen_t = 0
+        _ = try? address.withSockAddr { pointer, size in
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: Int(size))) }
+            length = size
+        }
+        let family = address.family.rawValue
+        defer { for entry in descriptors { _ = close(entry.fd) } }
+        while done < ports.count {
+            if cancellation.isCancelled { return }
+            var now = monotonicNanoseconds()
+            // Start connects while there is room and the rate allows.
+            var rateWait: UInt64 = 0
+            while next < ports.count && slots.count < concurrency {
+                if let rate {
+                    let due = started + UInt64(Double(next) / rate * 1e9)
+                    if due > now { rateWait = due - now; break }
+                }
+                start(index: next, family: family, storage: &storage, length: length, progress: progress)
+                next += 1
+                now = monotonicNanoseconds()
+            }
+            if slots.isEmpty {
+                if done < ports.count && rateWait > 0 {
+                    _ = poll(nil, 0, Int32(min(Double(rateWait) / 1e6, pollSlice * 1000).rounded(.up)))
+                }
+                continue
+            }
+            let oldest = slots.map(\.started).min()!
+            let expiry = oldest + timeout
+            var wait = expiry > now ? Double(expiry - now) / 1e9 : 0
+            if rateWait > 0 { wait = min(wait, Double(rateWait) / 1e9) }
+            let ready = pollDescriptors(&descriptors, timeout: min(wait, pollSlice))
+            now = monotonicNanoseconds()
+            var position = slots.count - 1
+            while position >= 0 {
+                let fd = descriptors[position].fd
+                if ready && descriptors[position].revents != 0 {
+                    var code: Int32 = 0
+                    var size = socklen_t(MemoryLayout<Int32>.size)
+                    if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &size) != 0 { code = errno }
+                    if code != EINPROGRESS && code != EALREADY {
+                        finish(position: position, code: code, at: now, progress: progress)
+                    } else {
+                        descriptors[position].revents = 0
+                    }
+                } else if now >= slots[position].started + timeout {
+                    finish(position: position, code: ETIMEDOUT, at: now, progress: progress)
+                }
+                position -= 1
+            }
+            if done >= nextProgress {
+                progress(.progress(done: done, total: ports.count, open: openCount))
+                nextProgress = done + progressStep
+            }
+        }
+        progress(.progress(done: done, total: ports.count, open: openCount))
+    }
+
+    mutating func start(index: Int, family: Int32, storage: inout sockaddr_storage, length: socklen_t,
+                        progress: (PortScanEvent) -> Void) {
+        let port = UInt16(ports[index])
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let begun = monotonicNanoseconds()
+        guard fd >= 0 else {
+            record(index: index, code: errno, elapsed: 0, progress: progress)
+            return
+        }
+        // sin_port and sin6_port sit at the same offset (2), in network order.
+        withUnsafeMutableBytes(of: &storage) { raw in
+            raw[2] = UInt8(port >> 8)
+            raw[3] = UInt8(port & 0xff)
+        }
+        var result: Int32
+        repeat {
+            result = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+            }
+        } while result < 0 && errno == EINTR
+        let code = result == 0 ? 0 : errno
+        if code == EINPROGRESS {
+            descriptors.append(pollfd(fd: fd, events: Int16(POLLOUT), revents: 0))
+            slots.append((index, begun))
+            return
+        }
+        _ = close(fd)
+        record(index: index, code: code, elapsed: monotonicNanoseconds() - begun, progress: progress)
+    }
+
+    mutating func finish(position: Int, code: Int32, at now: UInt64, progress: (PortScanEvent) -> Void) {
+        let slot = slots[position]
+        _ = close(descriptors[position].fd)
+        let last = slots.count - 1
+        if position != last {
+            slots[position] = slots[last]
+            descriptors[position] = descriptors[last]
+        }
+        slots.removeLast()
+        descriptors.removeLast()
+        record(index: slot.index, code: code, elapsed: now - slot.started, progress: progress)
+    }
+
+    mutating func record(index: Int, code: Int32, elapsed: UInt64, progress: (PortScanEvent) -> Void) {
+        let state: PortState = code == 0 ? .open : code == ECONNREFUSED ? .closed : .filtered
+        results[index] = PortResult(port: ports[index], state: state, reason: code == 0 ? nil : Errno(rawValue: code).name,
+                                    milliseconds: Double(elapsed) / 1e6)
+        done += 1
+        if state == .open {
+            openCount += 1
+            progress(.portOpen(ports[index]))
+        }
+    }
+}

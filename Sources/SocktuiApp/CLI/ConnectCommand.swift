@@ -1,0 +1,331 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import SocketKit
+
+/// `socktui connect`: the Tests panel's connection tests, headless.
+struct ConnectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Connect to HOST PORT and explain every step: resolve, each address tried, how long, why it failed.",
+        discussion: """
+            By default: resolve HOST (getaddrinfo, timed), then try each address in the resolver's \
+            order with --timeout per attempt (Python's create_connection), and print each attempt: \
+            the time to connect, or the errno with what it usually means.
+
+            Modes:
+              (default)          one connect trace
+              --happy-eyeballs   race the addresses as RFC 8305 does: IPv6 first, families
+                                 interleaved, a new attempt every 250 ms or as soon as one fails,
+                                 first success wins, the others are closed
+              --count N          N connects, --interval S apart (like tcping), then
+                                 min/avg/median/p90/p99/max and loss
+              --udp              send one UDP datagram and wait --timeout for a reply
+              --echo BYTES       send BYTES in --chunk messages to an echo service, check every
+                                 byte comes back, report throughput and per-message latency
+
+            What the results mean:
+              connected       the TCP handshake completed; rtt is the kernel's estimate (TCP_INFO)
+              ECONNREFUSED    the host answered with a reset: nothing listens on that port, or a
+                              firewall rejects
+              ETIMEDOUT       no answer in time: a firewall drops the packets, the host is down, or
+                              the listener's backlog is full
+              EHOSTUNREACH    no route to the host (ICMP host unreachable, or no ARP/NDP answer)
+              ENETUNREACH     no route to that network from here (check `ip route`)
+              EADDRNOTAVAIL   no usable local address (no IPv6 address? no free local port?)
+              UDP open            a datagram came back
+              UDP closed          ICMP port unreachable came back: nothing listens there
+              UDP open|filtered   no answer: something may listen silently, or a firewall drops
+
+            Examples:
+              socktui connect example.com 443
+              socktui connect example.com 443 --happy-eyeballs --timeout 2
+              socktui connect 127.0.0.1 8080 --count 20 --interval 0.2
+              socktui connect 127.0.0.1 53 --udp
+              socktui connect 127.0.0.1 7 --echo 1048576 --chunk 4096 --json
+
+            JSON (--json): the engine's result with snake_case keys: a trace \
+            {"request", "resolve_milliseconds", "resolved_addresses": [{"family", "host", "port"}], \
+            "resolve_failure", "attempts": [{"index", "address", "start_reason", \
+            "started_at_milliseconds", "outcome", "elapsed_milliseconds", "failure": {"name", "code", \
+            "message", "explanation"}, "local_address", "rtt_microseconds"}], "winner", \
+            "total_milliseconds", "cancelled"}; with --count {"samples", "statistics": {"count", \
+            "minimum", "average", "median", "p90", "p99", "maximum", "standard_deviation", "buckets"}, \
+            "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "reply", \
+            "milliseconds", "icmp", ...}; with --echo {"bytes_sent", "bytes_verified", \
+            "first_mismatch_offset", "latency", "bytes_per_second", ...}. Times are milliseconds.
+
+            Exit status: 0 when the target answered as asked (connected; every probe connected; a \
+            UDP reply came back; every echoed byte matched), 1 when it did not, 2 when HOST did not \
+            resolve, 64 on bad usage.
+            """
+    )
+
+    @Argument(help: "Host name or numeric address.")
+    var host: String
+
+    @Argument(help: "Port number, 1-65535.")
+    var port: Int
+
+    @Option(help: "Seconds per connect attempt (and to wait for a UDP reply or an echo).")
+    var timeout: Double = 5
+
+    @Flag(help: "Race the addresses with Happy Eyeballs v2 (RFC 8305) instead of trying them in turn.")
+    var happyEyeballs = false
+
+    @Option(help: "Number of connects to make (repeated probes with statistics).")
+    var count: Int?
+
+    @Option(help: "Seconds between repeated connects.")
+    var interval: Double = 1
+
+    @Flag(help: "Probe a UDP port instead of connecting over TCP.")
+    var udp = false
+
+    @Option(help: "Send this many bytes to an echo service and verify they all come back.")
+    var echo: Int?
+
+    @Option(help: "Bytes per echo message.")
+    var chunk: Int = 16384
+
+    @Flag(name: .customShort("4"), help: "IPv4 addresses only.")
+    var ipv4Only = false
+
+    @Flag(name: .customShort("6"), help: "IPv6 addresses only.")
+    var ipv6Only = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if host.isEmpty { throw ValidationError("HOST is empty: give a name such as localhost or an address such as 127.0.0.1") }
+        guard (1...65535).contains(port) else { throw ValidationError("PORT must be 1-65535, got \(port)") }
+        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
+        guard interval >= 0 && interval.isFinite else { throw ValidationError("--interval must be 0 or more seconds, got \(interval)") }
+        if let count, !(1...1_000_000).contains(count) { throw ValidationError("--count must be 1-1000000, got \(count)") }
+        if let echo, echo < 1 { throw ValidationError("--echo must be at least 1 byte, got \(echo)") }
+        guard chunk >= 1 && chunk <= 16 << 20 else { throw ValidationError("--chunk must be 1-16777216 bytes, got \(chunk)") }
+        if ipv4Only && ipv6Only { throw ValidationError("-4 and -6 exclude each other") }
+        let modes = [udp ? "--udp" : nil, echo != nil ? "--echo" : nil, count != nil ? "--count" : nil].compactMap { $0 }
+        if modes.count > 1 { throw ValidationError("\(modes.joined(separator: " and ")) exclude each other: run one test at a time") }
+        if udp && happyEyeballs { throw ValidationError("--happy-eyeballs races TCP connects; it does not apply to --udp") }
+    }
+
+    var family: AddressFamily { ipv4Only ? .inet : ipv6Only ? .inet6 : .unspecified }
+
+    var connectRequest: ConnectRequest {
+        ConnectRequest(host: host, port: port, timeout: timeout, strategy: happyEyeballs ? .happyEyeballs : .sequential,
+                       family: family)
+    }
+
+    /// The engine request these options describe.
+    var request: ConnTestRequest {
+        if udp { return .udp(UDPProbeRequest(host: host, port: port, timeout: timeout, family: family)) }
+        if let echo { return .echo(EchoRequest(host: host, port: port, totalBytes: echo, chunkSize: chunk, timeout: timeout)) }
+        if let count { return .probes(ProbeRequest(connect: connectRequest, count: count, interval: interval)) }
+        return .connect(connectRequest)
+    }
+
+    func run() throws {
+        let status = execute { FileHandle.standardOutput.write(Data($0.utf8)) }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs the test, writing text (or JSON) through `output`; returns the exit status.
+    func execute(output: (String) -> Void) -> Int32 {
+        let request = self.request
+        let json = global.json
+        let result = ConnTestService.run(request) { event in
+            // Probes stream one line each, as ping does; the rest print when done.
+            if !json, case .probe(let sample) = event { output(Self.render(sample)) }
+        }
+        if json {
+            output((try? connTestJSON(result)) ?? "{}")
+            output("\n")
+        } else {
+            output(Self.render(result))
+        }
+        if case .connect(let trace) = result, trace.resolveFailure != nil { return 2 }
+        if case .probes(let series) = result, series.resolveFailure != nil { return 2 }
+        if case .udp(let probe) = result, probe.address == nil { return 2 }
+        if case .echo(let echo) = result, echo.connect.resolveFailure != nil { return 2 }
+        return result.succeeded ? 0 : 1
+    }
+
+    // MARK: Text
+
+    static func render(_ result: ConnTestResult) -> String {
+        switch result {
+        case .connect(let trace): render(trace)
+        case .probes(let series): render(series)
+        case .udp(let probe): render(probe)
+        case .echo(let echo): render(echo)
+        case .scan(let scan): ScanCommand.render(scan, all: false)
+        case .throughput(let transfer): "sent \(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds))\n"
+        }
+    }
+
+    static func render(_ trace: ConnectTrace) -> String {
+        let request = trace.request
+        var text = "resolve \(request.host ?? "(loopback)") port \(request.port): "
+        if let failure = trace.resolveFailure {
+            return text + "failed after \(formatMilliseconds(trace.resolveMilliseconds))\n  \(failure)\n  → \(failure.explanation)\n"
+        }
+        let count = trace.resolvedAddresses.count
+        text += "\(count) address\(count == 1 ? "" : "es") in \(formatMilliseconds(trace.resolveMilliseconds)): "
+        text += trace.resolvedAddresses.map(\.host).joined(separator: ", ") + "\n"
+        let strategy = request.strategy == .happyEyeballs
+            ? "happy eyeballs, \(formatMilliseconds(request.staggerDelay * 1000)) stagger"
+            : "in order"
+        text += "connect (\(strategy), timeout \(formatMilliseconds(request.timeout * 1000)) per attempt):\n"
+        text += renderAttempts(trace.attempts, showStart: request.strategy == .happyEyeballs)
+        if let winner = trace.winningAttempt {
+            text += "connected to \(winner.address) in \(formatMilliseconds(winner.elapsedMilliseconds))"
+            text += " (total \(formatMilliseconds(trace.totalMilliseconds)), \(trace.attempts.count) attempt\(trace.attempts.count == 1 ? "" : "s"))\n"
+        } else if trace.cancelled {
+            text += "cancelled\n"
+        } else {
+            text += "no connection: \(trace.attempts.count) address\(trace.attempts.count == 1 ? "" : "es") tried, none accepted\n"
+        }
+        return text
+    }
+
+    static func renderAttempts(_ attempts: [ConnectAttempt], showStart: Bool) -> String {
+        var text = ""
+        let width = attempts.map(\.address.description.count).max() ?? 0
+        for attempt in attempts {
+            var line = "  #\(attempt.index + 1)  " + attempt.address.description.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            if showStart {
+                let reason = switch attempt.startReason {
+                case .first: "first"
+                case .previousFailed: "previous failed"
+                case .staggerElapsed: "stagger elapsed"
+                }
+                line += "started +\(formatMilliseconds(attempt.startedAtMilliseconds)) (\(reason))  "
+            }
+            switch attempt.outcome {
+            case .connected:
+                line += "connected in \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                if let local = attempt.localAddress { line += "  local \(local)" }
+                if let rtt = attempt.rttMicroseconds { line += "  rtt \(formatMilliseconds(Double(rtt) / 1000))" }
+                text += line + "\n"
+            case .failed, .abandoned:
+                let failure = attempt.failure
+                if attempt.outcome == .abandoned {
+                    line += "closed unfinished after \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                } else {
+                    line += "\(failure?.name ?? "failed") after \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                    if let message = failure?.message { line += ": \(message)" }
+                }
+                text += line + "\n"
+                if let explanation = failure?.explanation, !explanation.isEmpty { text += "      → \(explanation)\n" }
+            }
+        }
+        return text
+    }
+
+    static func render(_ sample: ProbeSample) -> String {
+        let target = sample.address?.description ?? "?"
+        if let milliseconds = sample.milliseconds {
+            return "probe \(sample.sequence): connected to \(target) in \(formatMilliseconds(milliseconds))\n"
+        }
+        let failure = sample.failure
+        return "probe \(sample.sequence): \(target) \(failure?.name ?? "failed")\(failure.map { ": \($0.message)" } ?? "")\n"
+    }
+
+    static func render(_ series: ProbeSeriesResult) -> String {
+        if let failure = series.resolveFailure {
+            return "resolve \(series.request.connect.host ?? "(loopback)") failed: \(failure)\n  → \(failure.explanation)\n"
+        }
+        var text = "\(series.sent) probes, \(series.received) connected, "
+        text += String(format: "%.1f%% loss", series.lossPercent) + (series.cancelled ? " (cancelled)" : "") + "\n"
+        if let stats = series.statistics {
+            text += formatTable([
+                ["min", "avg", "median", "p90", "p99", "max"],
+                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(formatMilliseconds),
+            ], indent: "  ")
+        }
+        var reasons: [String: Int] = [:]
+        for sample in series.samples { if let failure = sample.failure { reasons[failure.name, default: 0] += 1 } }
+        for (name, count) in reasons.sorted(by: { $0.key < $1.key }) {
+            let explanation = series.samples.first { $0.failure?.name == name }?.failure?.explanation ?? ""
+            text += "  \(count)× \(name) → \(explanation)\n"
+        }
+        return text
+    }
+
+    static func render(_ probe: UDPProbeResult) -> String {
+        var text = "udp \(probe.address?.description ?? "\(probe.request.host ?? "(loopback)"):\(probe.request.port)"): \(probe.summary)"
+        if let milliseconds = probe.milliseconds { text += " after \(formatMilliseconds(milliseconds))" }
+        text += "\n"
+        if let icmp = probe.icmp { text += "  \(icmp)\n" }
+        if let reply = probe.reply {
+            let preview = String(decoding: reply.prefix(64), as: UTF8.self).map { $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
+            text += "  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\"\n"
+        }
+        return text
+    }
+
+    static func render(_ echo: EchoResult) -> String {
+        var text = render(echo.connect)
+        guard echo.connect.succeeded else { return text }
+        text += "echo: \(echo.bytesVerified) of \(echo.request.totalBytes) bytes came back intact in \(echo.messages) messages"
+        text += " (\(formatMilliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))\n"
+        if let stats = echo.latency {
+            text += "  per-message round trip:\n" + formatTable([
+                ["min", "avg", "median", "p90", "p99", "max"],
+                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(formatMilliseconds),
+            ], indent: "    ")
+        }
+        if let offset = echo.firstMismatchOffset { text += "  first wrong byte at offset \(offset)\n" }
+        if let failure = echo.failure { text += "  stopped: \(failure)\n  → \(failure.explanation)\n" }
+        return text
+    }
+}
+
+/// `12.3 Mbit/s`.
+func formatRate(_ bitsPerSecond: Double) -> String {
+    let units = ["bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"]
+    var value = bitsPerSecond
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    return String(format: "%.1f %@", value, units[unit])
+}
+
+/// The result's JSON with snake_case keys, pretty-printed and key-sorted.
+func connTestJSON(_ result: ConnTestResult) throws -> String {
+    switch result {
+    case .connect(let value): try snakeCaseJSON(value)
+    case .probes(let value): try snakeCaseJSON(ProbeSeriesJSON(value))
+    case .udp(let value): try snakeCaseJSON(value)
+    case .echo(let value): try snakeCaseJSON(value)
+    case .scan(let value): try snakeCaseJSON(ScanJSON(value, all: true))
+    case .throughput(let value): try snakeCaseJSON(value)
+    }
+}
+
+/// Pretty-printed, key-sorted JSON with snake_case keys.
+func snakeCaseJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// A probe series with its derived counts, for JSON.
+struct ProbeSeriesJSON: Encodable {
+    let series: ProbeSeriesResult
+    init(_ series: ProbeSeriesResult) { self.series = series }
+
+    enum Keys: String, CodingKey { case sent, received, lossPercent }
+
+    func encode(to encoder: any Encoder) throws {
+        try series.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(series.sent, forKey: .sent)
+        try container.encode(series.received, forKey: .received)
+        try container.encode(series.lossPercent, forKey: .lossPercent)
+    }
+}
