@@ -36,11 +36,11 @@ public struct IPv4View {
         if headerLength < Self.minimumHeaderLength {
             throw DecodeError(.ipv4, at: offset, .badLength(field: "header length", value: headerLength))
         }
+        try extent.requireLength(.ipv4, offset, headerLength, field: "header length", at: offset, value: headerLength)
         let totalLength = Int(bytes.u16(offset + 2))
         if totalLength < headerLength {
             throw DecodeError(.ipv4, at: offset + 2, .badLength(field: "total length", value: totalLength))
         }
-        try extent.requireLength(.ipv4, offset, headerLength, field: "header length", at: offset, value: headerLength)
         if offset + totalLength > extent.end {
             throw DecodeError(.ipv4, at: offset + 2, .badLength(field: "total length", value: totalLength))
         }
