@@ -109,8 +109,11 @@ public struct UDPProbeResult: Codable, Sendable, Hashable {
     public var address: Endpoint?
     /// The verdict.
     public var verdict: UDPProbeVerdict
-    /// Plain words for the verdict: `closed (ICMP port unreachable)`, `open|filtered (no answer in 2 s)`.
+    /// The verdict in a few words: `open (14-byte reply)`, `closed (ICMP port unreachable)`,
+    /// `open|filtered (no answer in 2 s)`.
     public var summary: String
+    /// What the verdict usually means, in plain words.
+    public var explanation: String = ""
     /// The reply's bytes (for `open`).
     public var reply: [UInt8]?
     /// Who sent the reply.
@@ -162,7 +165,8 @@ public enum UDPProber {
                 let now = monotonicNanoseconds()
                 if now >= deadline {
                     result.verdict = .openOrFiltered
-                    result.summary = "open|filtered (no answer in \(formatSeconds(request.timeout)): something may listen and stay silent, or a firewall drops the datagrams)"
+                    result.summary = "open|filtered (no answer in \(formatSeconds(request.timeout)))"
+                    result.explanation = "something may listen and stay silent, or a firewall drops the datagrams"
                     return result
                 }
                 var descriptors = [pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0)]
@@ -173,10 +177,12 @@ public enum UDPProber {
                     result.icmp = icmp
                     if icmp.isPortUnreachable {
                         result.verdict = .closed
-                        result.summary = "closed (ICMP port unreachable): nothing listens on that UDP port"
+                        result.summary = "closed (ICMP port unreachable)"
+                        result.explanation = "nothing listens on that UDP port"
                     } else {
                         result.verdict = .unreachable
-                        result.summary = "unreachable (\(icmp)): a router or firewall refused the datagram"
+                        result.summary = "unreachable (\(icmp))"
+                        result.explanation = "a router or firewall refused the datagram"
                     }
                     return result
                 }
@@ -189,6 +195,7 @@ public enum UDPProber {
                         result.replyFrom = from.map(Endpoint.init)
                         result.verdict = .open
                         result.summary = "open (\(count)-byte reply)"
+                        result.explanation = "a service answered on that UDP port"
                         return result
                     } catch let error as SocketError where error.isWouldBlock {
                         continue
@@ -196,7 +203,8 @@ public enum UDPProber {
                         result.milliseconds = milliseconds(from: sent, to: monotonicNanoseconds())
                         result.failure = FailureReason(errno: error.code)
                         result.verdict = .closed
-                        result.summary = "closed (ICMP port unreachable): nothing listens on that UDP port"
+                        result.summary = "closed (ICMP port unreachable)"
+                        result.explanation = "nothing listens on that UDP port"
                         return result
                     }
                 }

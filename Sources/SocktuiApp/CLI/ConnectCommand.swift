@@ -258,6 +258,7 @@ struct ConnectCommand: ParsableCommand {
         if let milliseconds = probe.milliseconds { text += " after \(formatMilliseconds(milliseconds))" }
         text += "\n"
         if let icmp = probe.icmp { text += "  \(icmp)\n" }
+        if !probe.explanation.isEmpty { text += "  → \(probe.explanation)\n" }
         if let reply = probe.reply {
             let preview = String(decoding: reply.prefix(64), as: UTF8.self).map { $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
             text += "  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\"\n"
