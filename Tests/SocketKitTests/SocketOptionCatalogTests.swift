@@ -5,7 +5,7 @@ import SocketKit
 /// Settable boolean and integer rows left out of the generic round trip, with why.
 let optionRoundTripExclusions: [String: String] = [
     "SO_BSDCOMPAT": "obsolete no-op: Linux accepts a set and always reads 0",
-    "TCP_THIN_DUPACK": "obsolete no-op since Linux 4.19: accepts a set and always reads 0",
+    "TCP_THIN_DUPACK": "obsolete no-op in current kernels: accepts a set and always reads 0",
     "SO_RESERVE_MEM": "needs memory cgroup accounting of socket memory (EOPNOTSUPP without it)",
     "IPV6_ADDRFORM": "converts a connected v4-mapped socket to AF_INET; fails (ENOTCONN) on a fresh socket",
     "IPV6_MTU": "get reports the path MTU of a connected socket, set the send MTU: not the same value",

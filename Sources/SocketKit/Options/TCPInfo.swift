@@ -20,9 +20,9 @@ public struct TCPInfo: Hashable, Sendable, Codable, CustomStringConvertible {
     public var backoff: UInt8
     /// `tcpi_options`: Negotiated options (TCPI_OPT_* bits); see `optionNames`.
     public var options: UInt8
-    /// `tcpi_snd_wscale` (low 4 bits of byte 6): the window scale the peer applies to our window.
+    /// `tcpi_snd_wscale` (low 4 bits of byte 6): the shift the peer announced, applied to the windows it advertises.
     public var sendWindowScale: UInt8
-    /// `tcpi_rcv_wscale` (high 4 bits of byte 6): the window scale we apply to the peer's window.
+    /// `tcpi_rcv_wscale` (high 4 bits of byte 6): the shift we announced, applied by the peer to our windows.
     public var receiveWindowScale: UInt8
     /// `tcpi_delivery_rate_app_limited` (bit 0 of byte 7): the delivery rate sample was application-limited.
     public var deliveryRateAppLimited: Bool
