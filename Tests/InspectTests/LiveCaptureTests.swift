@@ -74,11 +74,11 @@ struct LiveCaptureTests {
     }
 
     @Test func kernelProgramDropsLoopbackOutgoingCopiesAndKeepsTheUserFilterUnchanged() {
-        let user = [KernelFilterInstruction(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: 96)]
+        let user = [BPFInstruction(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: 96)]
         let program = PacketRing.kernelProgram(user, direction: .both, loopbackIndex: 1, snapLength: 100)
         #expect(program.count == 6 && program.last == user[0])
-        #expect(program[1] == KernelFilterInstruction(code: 0x15, jumpTrue: 0, jumpFalse: 3, k: 4), "pkttype == PACKET_OUTGOING")
-        #expect(program[4] == KernelFilterInstruction(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: 0), "drop")
+        #expect(program[1] == BPFInstruction(code: 0x15, jumpTrue: 0, jumpFalse: 3, k: 4), "pkttype == PACKET_OUTGOING")
+        #expect(program[4] == BPFInstruction(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: 0), "drop")
         #expect(PacketRing.kernelProgram(nil, direction: .incoming, loopbackIndex: nil, snapLength: 100).last?.k == 100)
     }
 

@@ -12,8 +12,9 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
     public var promiscuous: Bool
     /// Incoming, outgoing or both.
     public var direction: CaptureDirection
-    /// The compiled kernel filter, or nil for every packet.
-    public var filter: [KernelFilterInstruction]?
+    /// A tcpdump-syntax filter, compiled by libpcap for the interface's link type and run in
+    /// the kernel; empty for every packet.
+    public var filter: String
     /// Stop after this many packets (nil: until stopped).
     public var count: Int?
     /// Ring geometry.
@@ -21,7 +22,7 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
 
     /// Creates options; by default all of every packet on `any`, both directions.
     public init(interface: String = "any", snapLength: Int = 262_144, promiscuous: Bool = false,
-                direction: CaptureDirection = .both, filter: [KernelFilterInstruction]? = nil,
+                direction: CaptureDirection = .both, filter: String = "",
                 count: Int? = nil, ring: RingConfiguration = RingConfiguration()) {
         self.interface = interface
         self.snapLength = snapLength
@@ -37,9 +38,9 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
 public struct CaptureSummary: Hashable, Sendable, Codable {
     /// Packets handed to the consumer.
     public var delivered: UInt64
-    /// The kernel's counters at the end.
+    /// The kernel's counters when the capture was stopped (or its count reached).
     public var kernel: KernelCaptureStatistics
-    /// Packets the kernel queued but that were not read before the end (0 after a clean stop).
+    /// Packets the kernel had queued by the stop but that were not read (0 after a clean stop).
     public var unread: UInt64
     /// Why it ended: `count`, `stopped`, or an error message.
     public var reason: String
@@ -62,13 +63,25 @@ public final class LiveCapture: Sendable {
     /// - Parameters:
     ///   - deliver: called on the capture thread with each batch and the counters so far.
     ///   - completion: called once on the capture thread when the capture ends.
-    /// - Throws: `CaptureError` when the ring cannot be opened (privileges, interface, filter).
+    /// - Throws: `FilterError` for a filter libpcap rejects; `CaptureError` when the ring cannot
+    ///   be opened (privileges, interface, ring size).
     public init(_ options: LiveCaptureOptions,
                 deliver: @escaping @Sendable ([CapturedPacket], KernelCaptureStatistics) -> Void,
                 completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
+        var program: [BPFInstruction]?
+        if !options.filter.trimmingCharacters(in: .whitespaces).isEmpty {
+            let cooked = options.interface == "any"
+            guard cooked || interfaceIndex(name: options.interface) != nil else {
+                throw CaptureError("no such interface '\(options.interface)' (see `ip link`)")
+            }
+            // On `any` the kernel filter sees packets from the network header: compile for raw IP.
+            let linkType: LinkType = cooked ? .raw : PacketRing.linkType(interfaceIndex: interfaceIndex(name: options.interface)!)
+            let snap = cooked ? max(1, options.snapLength - 20) : options.snapLength
+            program = try FilterCompiler.compile(options.filter, linkType: linkType, snapLength: UInt32(snap)).instructions
+        }
         let ring = try PacketRing(interfaceName: options.interface, snapLength: options.snapLength,
                                   promiscuous: options.promiscuous, direction: options.direction,
-                                  filter: options.filter, configuration: options.ring)
+                                  filter: program, configuration: options.ring)
         interface = ring.interface
         let box = UncheckedBox(ring)
         let thread = Thread { [self] in
@@ -115,22 +128,21 @@ public final class LiveCapture: Sendable {
             delivered += UInt64(kept.count)
             deliver(kept, ring.statistics())
         }
-        // Flush: the kernel counted `received` packets past the filter; those not dropped are in
-        // the ring, the last ones in a block it retires within the retire timeout.
+        // Flush: by the stop the kernel had counted `received` packets past the filter; those it
+        // did not drop are in the ring, the last ones in a block it retires within the retire
+        // timeout. Packets arriving after the stop are not owed (but are delivered if read).
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.ring.retireTimeoutMilliseconds * 3 + 200) * 1_000_000
-        var statistics = ring.statistics()
-        while delivered < statistics.received - min(statistics.received, statistics.dropped),
-              DispatchTime.now().uptimeNanoseconds < deadline {
+        let atStop = ring.statistics()
+        let expected = atStop.received - min(atStop.received, atStop.dropped)
+        while delivered < expected, DispatchTime.now().uptimeNanoseconds < deadline {
             if let batch = try? ring.nextBatch(timeoutMilliseconds: tick), !batch.isEmpty {
                 var kept = batch
                 if let limit { kept = Array(batch.prefix(Int(limit - min(limit, delivered)))) }
                 delivered += UInt64(kept.count)
-                deliver(kept, statistics)
+                deliver(kept, atStop)
             }
-            statistics = ring.statistics()
         }
-        let expected = statistics.received - min(statistics.received, statistics.dropped)
-        return CaptureSummary(delivered: delivered, kernel: statistics,
+        return CaptureSummary(delivered: delivered, kernel: atStop,
                               unread: expected > delivered ? expected - delivered : 0, reason: reason)
     }
 }

@@ -4,25 +4,7 @@ import Glibc
 import CSockShims
 import SocketKit
 
-/// A classic BPF instruction as the kernel takes it (`struct sock_filter`).
-public struct KernelFilterInstruction: Hashable, Sendable, Codable {
-    /// Opcode.
-    public var code: UInt16
-    /// Jump offset if true.
-    public var jumpTrue: UInt8
-    /// Jump offset if false.
-    public var jumpFalse: UInt8
-    /// Constant operand.
-    public var k: UInt32
-
-    /// Creates an instruction.
-    public init(code: UInt16, jumpTrue: UInt8, jumpFalse: UInt8, k: UInt32) {
-        self.code = code
-        self.jumpTrue = jumpTrue
-        self.jumpFalse = jumpFalse
-        self.k = k
-    }
-
+extension BPFInstruction {
     /// `ret #k`: accept k bytes (0 drops the packet).
     static func accept(_ bytes: UInt32) -> Self { Self(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: bytes) }
 }
@@ -125,7 +107,7 @@ public final class PacketRing {
     /// Opens a ring on `interfaceName` (`any` for all interfaces).
     /// - Throws: `CaptureError` naming the fix (privileges, unknown interface, ring too large).
     public init(interfaceName: String, snapLength: Int = 262_144, promiscuous: Bool = false,
-                direction: CaptureDirection = .both, filter: [KernelFilterInstruction]? = nil,
+                direction: CaptureDirection = .both, filter: [BPFInstruction]? = nil,
                 configuration: RingConfiguration = RingConfiguration()) throws {
         guard (1...262_144).contains(snapLength) else { throw CaptureError("snap length must be 1-262144, got \(snapLength)") }
         guard configuration.blockSize >= 4096, configuration.blockSize % 4096 == 0, configuration.blockSize.nonzeroBitCount == 1 else {
@@ -148,7 +130,10 @@ public final class PacketRing {
         self.configuration = configuration
         loopbackIndex = SocketKit.interfaceIndex(name: "lo")
         do {
-            socket = try Socket(family: .packet, type: cooked ? .datagram : .raw, protocol: Int32(try htons(0x0003)))
+            // Protocol 0: the socket receives nothing until `bind` names ETH_P_ALL and the
+            // interface, so no packet reaches its plain queue (counted, never read) before the
+            // filter and the ring are in place.
+            socket = try Socket(family: .packet, type: cooked ? .datagram : .raw, protocol: 0)
         } catch {
             throw CaptureError.wrap(error, "socket(AF_PACKET)")
         }
@@ -215,36 +200,36 @@ public final class PacketRing {
 
     /// The program attached in the kernel: drop loopback's outgoing copies, apply the direction,
     /// then the user's filter (or accept `snapLength` bytes of everything).
-    static func kernelProgram(_ filter: [KernelFilterInstruction]?, direction: CaptureDirection,
-                              loopbackIndex: UInt32?, snapLength: Int) -> [KernelFilterInstruction] {
+    static func kernelProgram(_ filter: [BPFInstruction]?, direction: CaptureDirection,
+                              loopbackIndex: UInt32?, snapLength: Int) -> [BPFInstruction] {
         let pkttype: UInt32 = 0xffff_f000 &+ 4   // SKF_AD_OFF + SKF_AD_PKTTYPE
         let ifindex: UInt32 = 0xffff_f000 &+ 8   // SKF_AD_OFF + SKF_AD_IFINDEX
         let ldB: UInt16 = 0x30, ldW: UInt16 = 0x20, jeq: UInt16 = 0x15
-        var prefix: [KernelFilterInstruction] = []
+        var prefix: [BPFInstruction] = []
         let user = filter ?? [.accept(UInt32(snapLength))]
         switch direction {
         case .both:
             if let loopbackIndex {
                 // if pkttype == OUTGOING && ifindex == lo: drop
                 prefix += [
-                    KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
-                    KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 3, k: 4),
-                    KernelFilterInstruction(code: ldW, jumpTrue: 0, jumpFalse: 0, k: ifindex),
-                    KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: loopbackIndex),
+                    BPFInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                    BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 3, k: 4),
+                    BPFInstruction(code: ldW, jumpTrue: 0, jumpFalse: 0, k: ifindex),
+                    BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: loopbackIndex),
                     .accept(0),
                 ]
             }
         case .incoming:
             prefix += [
-                KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
-                KernelFilterInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: 4),
+                BPFInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: 4),
                 .accept(0),
             ]
         case .outgoing:
             // Loopback's incoming copy of an outgoing packet is the same packet: keep only OUTGOING.
             prefix += [
-                KernelFilterInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
-                KernelFilterInstruction(code: jeq, jumpTrue: 1, jumpFalse: 0, k: 4),
+                BPFInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
+                BPFInstruction(code: jeq, jumpTrue: 1, jumpFalse: 0, k: 4),
                 .accept(0),
             ]
         }
@@ -348,7 +333,7 @@ let SO_ATTACH_FILTER_CONSTANT: Int32 = 26
 
 extension Socket {
     /// Attaches a classic BPF program (`SO_ATTACH_FILTER` with a `struct sock_fprog`).
-    func setsockopt(level: Int32, name: Int32, program: [KernelFilterInstruction]) throws {
+    func setsockopt(level: Int32, name: Int32, program: [BPFInstruction]) throws {
         guard !program.isEmpty, program.count <= 4096 else {
             throw InvalidArgumentError(argument: "filter", rule: "a BPF program has 1-4096 instructions, got \(program.count)")
         }

@@ -1,0 +1,216 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Inspect
+import SocketKit
+
+/// `socktui capture`: live AF_PACKET capture, headless (like `tcpdump`).
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Capture packets live on an interface (like tcpdump): print them or write pcap/pcapng.",
+        discussion: """
+            Packets come from a TPACKET_V3 memory-mapped ring; FILTER (tcpdump syntax) is compiled \
+            by libpcap and runs in the kernel, so unwanted packets never reach socktui. On `lo` \
+            each packet is shown once (the kernel's duplicate outgoing copy is dropped in the \
+            kernel filter). Ctrl-C stops; packets still in the ring are flushed first, and the \
+            kernel's received/dropped counts are printed on stderr.
+
+            Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.
+
+            Examples:
+              sudo socktui capture -i lo -c 10 tcp port 8080
+              sudo socktui capture -i any -w /tmp/dns.pcapng --pcapng udp port 53
+              sudo socktui capture -i eth0 --json -c 100
+              sudo socktui capture -i lo -w - | tcpdump -r -
+
+            On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for \
+            raw IP (link-level terms such as `ether host` or `arp` need a named interface).
+
+            JSON (--json): one object per packet, as `socktui read --json` prints them.
+            """
+    )
+
+    @Option(name: .short, help: "Interface to capture on (`any` for all; see `ip link`).")
+    var interface = "any"
+
+    @Option(name: .short, help: "Stop after COUNT packets.")
+    var count: Int?
+
+    @Option(name: .short, help: "Snapshot length: bytes kept of each packet (1-262144).")
+    var snapLength = 262_144
+
+    @Option(name: .short, help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
+    var write: String?
+
+    @Flag(help: "Write pcapng (with interface and drop statistics) instead of pcap.")
+    var pcapng = false
+
+    @Flag(help: "Put the interface into promiscuous mode.")
+    var promiscuous = false
+
+    @Option(help: "Which packets: in, out or both.")
+    var direction: CaptureDirection = .both
+
+    @Flag(help: "Print times in UTC instead of local time.")
+    var utc = false
+
+    @Option(help: "Ring block size in KiB (power of two).")
+    var blockKiB = 1024
+
+    @Option(help: "Ring block count.")
+    var blocks = 64
+
+    @Option(name: .customLong("drop-privileges"), help: "Switch to USER once the capture socket is open (like tcpdump -Z).")
+    var dropPrivileges: String?
+
+    @Argument(help: "A tcpdump-syntax filter, e.g. tcp port 443 and host 127.0.0.1.")
+    var filter: [String] = []
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
+        if !(1...262_144).contains(snapLength) { throw ValidationError("-s must be 1-262144, got \(snapLength)") }
+        if pcapng && write == nil { throw ValidationError("--pcapng needs -w FILE") }
+        if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
+    }
+
+    func run() throws {
+        let expression = filter.joined(separator: " ")
+        let sink = try CaptureSink(command: self)
+        let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
+                                         direction: direction, filter: expression, count: count,
+                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+        let capture: LiveCapture
+        do {
+            capture = try LiveCapture(options, deliver: { batch, statistics in sink.consume(batch, statistics) })
+        } catch let error as FilterError {
+            Self.fail("\(error)", code: 2)
+        } catch {
+            Self.fail("\(error)", code: 1)
+        }
+        try sink.start(interface: capture.interface)
+        if let dropPrivileges { try Self.switchUser(dropPrivileges) }
+        if write != "-" && !global.json {
+            Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
+        }
+        // Ctrl-C and SIGTERM stop the capture; the ring is flushed before the summary.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in signals {
+            source.setEventHandler { capture.stop() }
+            source.resume()
+        }
+        guard let summary = capture.wait(timeout: .infinity) else { Self.fail("capture did not finish", code: 1) }
+        try sink.finish(summary)
+        Self.note("\(summary.delivered) packets captured")
+        Self.note("\(summary.kernel.received) packets received by filter")
+        Self.note("\(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
+    }
+
+    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    static func fail(_ text: String, code: Int32) -> Never {
+        note("socktui capture: \(text)")
+        Foundation.exit(code)
+    }
+
+    /// Drops root for USER: supplementary groups, group, then user.
+    static func switchUser(_ name: String) throws {
+        guard let entry = getpwnam(name) else { throw ValidationError("--drop-privileges: no such user '\(name)'") }
+        let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
+        guard initgroups(name, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+            throw ValidationError("--drop-privileges \(name): \(Errno.current)")
+        }
+    }
+}
+
+extension CaptureDirection: ExpressibleByArgument {}
+
+/// Where captured packets go: a pcap/pcapng writer, or summary lines / JSON on stdout.
+/// Used only on the capture thread after `start`.
+final class CaptureSink: @unchecked Sendable {
+    private let json: Bool
+    private let path: String?
+    private let pcapng: Bool
+    private var pcapWriter: PcapWriter?
+    private var pcapngWriter: PcapNGWriter?
+    private var output = BufferedOutput()
+    private var formatter: TimestampFormatter
+    private var number = 0
+    private var interface = CaptureInterface(name: "", linkType: .ethernet)
+    private let encoder = JSONEncoder()
+    private var failure: (any Error)?
+    private var first: PacketTimestamp?
+    private var last: PacketTimestamp?
+
+    init(command: CaptureCommand) throws {
+        json = command.global.json
+        path = command.write
+        pcapng = command.pcapng
+        formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: command.utc)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func start(interface: CaptureInterface) throws {
+        self.interface = interface
+        guard let path else { return }
+        do {
+            if pcapng {
+                pcapngWriter = path == "-" ? try PcapNGWriter(fileDescriptor: 1, interfaces: [interface])
+                                           : try PcapNGWriter(path: path, interfaces: [interface])
+            } else {
+                pcapWriter = path == "-" ? try PcapWriter(fileDescriptor: 1, linkType: interface.linkType, snapLength: interface.snapLength)
+                                         : try PcapWriter(path: path, linkType: interface.linkType, snapLength: interface.snapLength)
+            }
+        } catch {
+            CaptureCommand.fail("cannot write \(path): \(error)", code: 1)
+        }
+    }
+
+    func consume(_ batch: [CapturedPacket], _ statistics: KernelCaptureStatistics) {
+        guard failure == nil else { return }
+        if first == nil { first = batch.first?.timestamp }
+        last = batch.last?.timestamp ?? last
+        do {
+            if let pcapWriter {
+                for packet in batch { try pcapWriter.write(packet) }
+                if path == "-" { try pcapWriter.flush() }
+                return
+            }
+            if let pcapngWriter {
+                for packet in batch { try pcapngWriter.write(packet) }
+                if path == "-" { try pcapngWriter.flush() }
+                return
+            }
+            for packet in batch {
+                number += 1
+                let dissection = Dissector.dissect(packet)
+                let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
+                                            capturedLength: packet.data.count, interface: interface.name,
+                                            direction: packet.direction, dissection: dissection)
+                if json {
+                    output.append(try encoder.encode(summary))
+                } else {
+                    summary.appendLine(to: &output.bytes, formatter: &formatter)
+                }
+                output.append("\n")
+            }
+            // Live output is line-buffered per batch so a pipe sees packets as they arrive.
+            output.flush()
+        } catch {
+            failure = error
+        }
+    }
+
+    func finish(_ summary: CaptureSummary) throws {
+        output.flush()
+        if let failure { CaptureCommand.fail("writing packets: \(failure)", code: 1) }
+        try pcapWriter?.close()
+        try pcapngWriter?.close(statistics: [InterfaceStatistics(
+            interfaceID: 0, start: first, end: last, received: summary.kernel.received, dropped: summary.kernel.dropped,
+            accepted: summary.delivered)])
+    }
+}
