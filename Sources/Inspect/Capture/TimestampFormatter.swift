@@ -14,9 +14,9 @@ public struct TimestampFormatter: Sendable {
     /// What to print.
     public enum Style: String, Sendable, Codable, CaseIterable {
         /// `13:51:06.123456` (tcpdump's default).
-        case timeOfDay
+        case timeOfDay = "time-of-day"
         /// `2026-11-25 13:51:06.123456`.
-        case dateTime
+        case dateTime = "date-time"
         /// `1764078666.123456` seconds since the epoch.
         case epoch
     }
