@@ -12,6 +12,7 @@ import Synchronization
 public final class ProcessOwnerIndex: Sendable {
     struct Cache {
         var owners: [UInt32: [SocketOwner]] = [:]
+        var pids: Set<Int32> = []
         var hiddenProcesses = 0
         var walks = 0
     }
@@ -31,14 +32,17 @@ public final class ProcessOwnerIndex: Sendable {
 
     /// Owners of each of `inodes`, walking /proc only when the cached map lacks one of them.
     public func owners(of inodes: some Sequence<UInt32>, forceWalk: Bool = false) -> [UInt32: [SocketOwner]] {
-        let wanted = Array(inodes)
         let cached = cache.withLock { $0 }
-        let complete = !forceWalk && cached.walks > 0 && wanted.allSatisfy { $0 == 0 || cached.owners[$0] != nil }
-            && Set(wanted.flatMap { cached.owners[$0] ?? [] }.map(\.pid)).allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
+        // Reuse the map when every inode is in it and every owning process still exists
+        // (a process that exited may have passed its sockets on).
+        let complete = !forceWalk && cached.walks > 0 && inodes.allSatisfy { $0 == 0 || cached.owners[$0] != nil }
+            && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }
         let (owners, hidden) = walk()
+        let pids = Set(owners.values.lazy.flatMap { $0.map(\.pid) })
         cache.withLock {
             $0.owners = owners
+            $0.pids = pids
             $0.hiddenProcesses = hidden
             $0.walks += 1
         }

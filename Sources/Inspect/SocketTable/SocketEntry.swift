@@ -106,10 +106,55 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
     public var protocolNumber: Int?
     /// For UNIX sockets: the peer's inode.
     public var peerInode: UInt32?
-    /// TCP details, for TCP sockets.
-    public var tcp: TCPDetails?
+    /// TCP details, for TCP sockets (boxed: `tcp_info` is large, and tables of 20,000 entries
+    /// are copied, filtered and sorted).
+    public var tcp: TCPDetails? {
+        get { tcpBox?.value }
+        set { tcpBox = newValue.map(TCPDetailsBox.init) }
+    }
+    private var tcpBox: TCPDetailsBox?
     /// Processes holding the socket (empty when unknown or not visible).
     public var owners: [SocketOwner]
+
+    enum CodingKeys: String, CodingKey {
+        case kind, family, state, local, remote, receiveQueue, sendQueue, inode, cookie, uid, interfaceIndex
+        case protocolNumber, peerInode, tcp, owners
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try container.decode(SocketKind.self, forKey: .kind), family: try container.decode(AddressFamily.self, forKey: .family),
+            state: try container.decode(String.self, forKey: .state), local: try container.decode(SocketEndpoint.self, forKey: .local),
+            remote: try container.decode(SocketEndpoint.self, forKey: .remote),
+            receiveQueue: try container.decode(UInt32.self, forKey: .receiveQueue), sendQueue: try container.decode(UInt32.self, forKey: .sendQueue),
+            inode: try container.decode(UInt32.self, forKey: .inode), cookie: try container.decode(UInt64.self, forKey: .cookie),
+            uid: try container.decodeIfPresent(UInt32.self, forKey: .uid),
+            interfaceIndex: try container.decode(UInt32.self, forKey: .interfaceIndex),
+            protocolNumber: try container.decodeIfPresent(Int.self, forKey: .protocolNumber),
+            peerInode: try container.decodeIfPresent(UInt32.self, forKey: .peerInode),
+            tcp: try container.decodeIfPresent(TCPDetails.self, forKey: .tcp),
+            owners: try container.decode([SocketOwner].self, forKey: .owners))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(family, forKey: .family)
+        try container.encode(state, forKey: .state)
+        try container.encode(local, forKey: .local)
+        try container.encode(remote, forKey: .remote)
+        try container.encode(receiveQueue, forKey: .receiveQueue)
+        try container.encode(sendQueue, forKey: .sendQueue)
+        try container.encode(inode, forKey: .inode)
+        try container.encode(cookie, forKey: .cookie)
+        try container.encodeIfPresent(uid, forKey: .uid)
+        try container.encode(interfaceIndex, forKey: .interfaceIndex)
+        try container.encodeIfPresent(protocolNumber, forKey: .protocolNumber)
+        try container.encodeIfPresent(peerInode, forKey: .peerInode)
+        try container.encodeIfPresent(tcp, forKey: .tcp)
+        try container.encode(owners, forKey: .owners)
+    }
 
     /// Creates an entry.
     public init(kind: SocketKind, family: AddressFamily, state: String, local: SocketEndpoint, remote: SocketEndpoint,
@@ -129,7 +174,7 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
         self.interfaceIndex = interfaceIndex
         self.protocolNumber = protocolNumber
         self.peerInode = peerInode
-        self.tcp = tcp
+        self.tcpBox = tcp.map(TCPDetailsBox.init)
         self.owners = owners
     }
 }
@@ -153,4 +198,12 @@ enum SocketStateName {
         default: "UNKNOWN(\(state))"
         }
     }
+}
+
+/// Immutable shared storage for `SocketEntry.tcp`.
+final class TCPDetailsBox: Hashable, Sendable {
+    let value: TCPDetails
+    init(_ value: TCPDetails) { self.value = value }
+    static func == (lhs: TCPDetailsBox, rhs: TCPDetailsBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -26,7 +26,7 @@ public struct SocketQuery: Hashable, Sendable, Codable {
 
 /// One refresh of the socket table.
 public struct SocketSnapshot: Hashable, Sendable, Codable {
-    /// The sockets, sorted by kind, then local address.
+    /// The sockets, sorted by kind, then local port, then inode.
     public var entries: [SocketEntry]
     /// Where each kind came from: `netlink` (sock_diag) or `/proc/net/...` (fallback).
     public var sources: [String: String]
@@ -105,7 +105,10 @@ public final class SocketTable: Sendable {
             for index in entries.indices { entries[index].owners = map[entries[index].inode] ?? [] }
             hidden = owners.hiddenProcesses
         }
-        entries.sort { ($0.kind, $0.local.address, $0.local.port ?? 0, $0.inode) < ($1.kind, $1.local.address, $1.local.port ?? 0, $1.inode) }
+        // Kind, then local port, then inode: integer keys, so 20,000 rows sort in milliseconds.
+        let rank = Dictionary(uniqueKeysWithValues: SocketKind.allCases.enumerated().map { ($1, UInt64($0)) })
+        let keys = entries.map { (rank[$0.kind]! << 56) | (UInt64($0.local.port ?? 0) << 32) | UInt64($0.inode) }
+        entries = keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return SocketSnapshot(entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden,
                               takenAt: Date().timeIntervalSince1970, elapsed: elapsed)

@@ -39,6 +39,8 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: [.customShort("l"), .long], help: "Only listening (and unconnected datagram) sockets.") var listening = false
     @Flag(name: [.customShort("p"), .long], help: "Show owning processes.") var processes = false
     @Flag(name: [.customShort("i"), .long], help: "Show TCP internal information (rtt, cwnd, bytes).") var info = false
+    @Option(help: ArgumentHelp("Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time on stderr (owners are cached between refreshes); prints the last.", valueName: "N"))
+    var repeatCount: Int = 1
     @Argument(help: "Filter expression (see above).") var filter: [String] = []
     @OptionGroup var global: GlobalOptions
 
@@ -53,13 +55,23 @@ struct SocketsCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if repeatCount < 1 { throw ValidationError("--repeat-count must be at least 1, got \(repeatCount)") }
         do { _ = try SocketFilter(filter.joined(separator: " ")) } catch { throw ValidationError("FILTER: \(error.message)") }
     }
 
     func run() throws {
         let parsed = try SocketFilter(filter.joined(separator: " "))
         let needsOwners = processes || global.json || parsed.terms.contains { $0.key == "proc" || $0.key == "pid" }
-        let snapshot = SocketTable().snapshot(SocketQuery(kinds: kinds, listeningOnly: listening, processes: needsOwners, tcpInfo: info || global.json))
+        let table = SocketTable()
+        let query = SocketQuery(kinds: kinds, listeningOnly: listening, processes: needsOwners, tcpInfo: info || global.json)
+        var snapshot = table.snapshot(query)
+        if repeatCount > 1 {
+            Self.note("refresh 1: \(Self.seconds(snapshot.elapsed)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+            for index in 2...repeatCount {
+                snapshot = table.snapshot(query)
+                Self.note("refresh \(index): \(Self.seconds(snapshot.elapsed)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+            }
+        }
         let entries = snapshot.entries.filter(parsed.matches)
         if global.json {
             print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
@@ -84,13 +96,37 @@ struct SocketsCommand: ParsableCommand {
         }
     }
 
-    /// `cubic rtt:0.05/0.025 ms cwnd:10 ssthresh:... bytes_acked:... retrans:0/0`.
+    static func note(_ text: String) { FileHandle.standardError.write(Data("socktui sockets: \(text)\n".utf8)) }
+
+    static func seconds(_ value: Double) -> String { String(format: "%.4f s", value) }
+
+    /// ss-style: `cubic wscale:7,7 rto:204 rtt:0.05/0.025 mss:65483 cwnd:10 ssthresh:7
+    /// bytes_sent:100 bytes_acked:100 bytes_received:0 retrans:0/0 lost:0 unacked:0
+    /// delivery_rate:1.2Gbps pacing_rate:2.4Gbps lastsnd:20 lastrcv:20`. Reads fields directly:
+    /// this runs once per TCP socket.
     static func tcpSummary(_ details: TCPDetails) -> String {
-        var parts: [String] = []
-        if let congestion = details.congestionControl { parts.append(congestion) }
-        if let timer = details.timer { parts.append("timer:(\(timer),\(details.timerExpiresMilliseconds)ms)") }
-        if let info = details.info { parts.append(info.description) }
-        return parts.joined(separator: " ")
+        var text = details.congestionControl ?? ""
+        if let timer = details.timer { text += " timer:(\(timer),\(details.timerExpiresMilliseconds)ms)" }
+        guard let info = details.info else { return text }
+        func milliseconds(_ microseconds: UInt32) -> String {
+            let value = Double(microseconds) / 1000
+            return value == value.rounded() ? String(Int(value)) : String(value)
+        }
+        func rate(_ bytesPerSecond: UInt64) -> String {
+            let bits = Double(bytesPerSecond) * 8
+            return bits >= 1e9 ? "\((bits / 1e8).rounded() / 10)Gbps" : bits >= 1e6 ? "\((bits / 1e5).rounded() / 10)Mbps"
+                : bits >= 1e3 ? "\((bits / 1e2).rounded() / 10)Kbps" : "\(Int(bits))bps"
+        }
+        text += " wscale:\(info.sendWindowScale),\(info.receiveWindowScale)"
+        text += " rto:\(milliseconds(info.retransmitTimeout)) rtt:\(milliseconds(info.rtt))/\(milliseconds(info.rttVariance))"
+        text += " mss:\(info.sendMSS) cwnd:\(info.sendCongestionWindow)"
+        if info.sendSlowStartThreshold < 0x7fff_ffff { text += " ssthresh:\(info.sendSlowStartThreshold)" }
+        text += " bytes_sent:\(info.bytesSent) bytes_acked:\(info.bytesAcknowledged) bytes_received:\(info.bytesReceived)"
+        text += " retrans:\(info.retransmits)/\(info.totalRetransmits) lost:\(info.lost) unacked:\(info.unacknowledged)"
+        if info.deliveryRate > 0 { text += " delivery_rate:\(rate(info.deliveryRate))" }
+        if info.pacingRate > 0 && info.pacingRate != UInt64.max { text += " pacing_rate:\(rate(info.pacingRate))" }
+        text += " lastsnd:\(info.lastDataSent) lastrcv:\(info.lastDataReceived)"
+        return text
     }
 }
 
