@@ -45,8 +45,21 @@ holder="$holder $!"
 for _ in $(seq 1 600); do [ -f "$ready/server" ] && [ -f "$ready/client" ] && break; sleep 0.2; done
 rm -rf "$ready"
 echo "sockets in namespace: $(ip netns exec "$ns" ss -tan | wc -l)"
-hyperfine --warmup 2 --runs 10 -N \
+# Cold: one process per table, as a script would run it.
+hyperfine --warmup 2 --runs 10 -N --export-json /tmp/socktui-sockets-bench.json \
     "ip netns exec $ns ss -tanpi" \
     "ip netns exec $ns $bin sockets -t -p -i" \
     "ip netns exec $ns ss -tan" \
     "ip netns exec $ns $bin sockets -t"
+# Steady state: the Sockets panel refreshes in one process, owners cached between refreshes.
+ip netns exec "$ns" "$bin" sockets -t -p -i --repeat-count 11 2>&1 >/dev/null | tee /tmp/socktui-sockets-refresh.txt
+python3 - <<'PY'
+import json, statistics, re
+results = json.load(open("/tmp/socktui-sockets-bench.json"))["results"]
+ss_pi, st_pi, ss_plain, st_plain = (r["median"] for r in results)
+warm = [float(m) for m in re.findall(r"refresh (?:[2-9]|1[01]): ([0-9.]+) s", open("/tmp/socktui-sockets-refresh.txt").read())]
+w = statistics.median(warm)
+print(f"median: ss -tanpi {ss_pi:.3f} s, socktui sockets -t -p -i {st_pi:.3f} s (ratio {st_pi/ss_pi:.2f}x)")
+print(f"median: ss -tan {ss_plain:.3f} s, socktui sockets -t {st_plain:.3f} s (ratio {st_plain/ss_plain:.2f}x)")
+print(f"steady-state refresh with owners and tcp_info: {w:.3f} s = {w/ss_pi:.2f}x ss -tanpi")
+PY
