@@ -235,6 +235,13 @@ private struct AttemptRace {
 
     mutating func run(cancellation: Cancellation) {
         startNext(reason: .first)
+        defer {
+            // A connect that completed at once (startNext) can win while others are in flight.
+            if winner != nil && !inFlight.isEmpty {
+                abandonAll(reason: FailureReason(name: "ECANCELED", code: ECANCELED, message: "closed unfinished",
+                                                 explanation: "another attempt connected first"))
+            }
+        }
         while winner == nil && (!inFlight.isEmpty || !queue.isEmpty) {
             if cancellation.isCancelled {
                 abandonAll(reason: FailureReason(errno: Errno(rawValue: ECANCELED)))
@@ -271,11 +278,7 @@ private struct AttemptRace {
                     failedCount += 1
                 }
             }
-            if winner != nil {
-                abandonAll(reason: FailureReason(name: "ECANCELED", code: ECANCELED, message: "closed unfinished",
-                                                 explanation: "another attempt connected first"))
-                return
-            }
+            if winner != nil { return }
             switch request.strategy {
             case .sequential:
                 if inFlight.isEmpty && failedCount > 0 { startNext(reason: .previousFailed) }
