@@ -215,6 +215,7 @@ struct ConnTestsScanTests {
         #expect(result.ports.map(\.port) == ports.ports)
         #expect(result.openPorts == [firstPort, secondPort].sorted())
         #expect(result.closedCount == 1)
+        #expect(result.elapsedMilliseconds > 0)
         #expect(result.ports.first { $0.port == deadPort }?.reason == "ECONNREFUSED")
         #expect(Set(log.events.compactMap { if case .portOpen(let port) = $0 { port } else { nil } }) == [firstPort, secondPort])
         #expect(log.events.last == .progress(done: 3, total: 3, open: 2))

@@ -171,26 +171,31 @@ public enum PortScanner {
                            progress: (PortScanEvent) -> Void = { _ in }) -> PortScanResult {
         let started = monotonicNanoseconds()
         var result = PortScanResult(request: request, address: nil, failure: nil, ports: [], elapsedMilliseconds: 0, cancelled: false)
-        defer { result.elapsedMilliseconds = milliseconds(from: started, to: monotonicNanoseconds()) }
+        scan(request, into: &result, cancellation: cancellation, progress: progress)
+        result.elapsedMilliseconds = milliseconds(from: started, to: monotonicNanoseconds())
+        return result
+    }
+
+    private static func scan(_ request: PortScanRequest, into result: inout PortScanResult, cancellation: Cancellation,
+                             progress: (PortScanEvent) -> Void) {
         do {
             try request.validate()
         } catch {
             result.failure = FailureReason(error)
-            return result
+            return
         }
         let resolution = resolve(host: request.host, port: 1, family: request.family, type: .stream)
         guard let address = resolution.addresses.first else {
             result.failure = resolution.failure
-            return result
+            return
         }
         result.address = Endpoint(address)
         let concurrency = raiseDescriptorLimit(toFit: request.concurrency)
-        var scan = ScanLoop(address: address, ports: request.ports.ports, concurrency: concurrency,
+        var loop = ScanLoop(address: address, ports: request.ports.ports, concurrency: concurrency,
                             rate: request.rate, timeout: request.timeout)
-        scan.run(cancellation: cancellation, progress: progress)
-        result.ports = scan.results.compactMap { $0 }
+        loop.run(cancellation: cancellation, progress: progress)
+        result.ports = loop.results.compactMap { $0 }
         result.cancelled = cancellation.isCancelled
-        return result
     }
 
     /// Raises the soft descriptor limit toward the hard one so `concurrency` connects fit; returns
