@@ -231,4 +231,33 @@ struct ConnectCommandNamespaceTests {
         #expect(json["closed_count"] as? Int == 1996)
         #expect((json["address"] as? [String: Any])?["host"] as? String == "127.0.0.1")
     }
+
+    /// Runs `socktui connect ... --json` inside `namespace` and returns the first attempt's failure.
+    private func failureInside(_ namespace: String, _ arguments: [String]) throws -> (status: Int32, failure: [String: Any]) {
+        let (status, output) = try run(["ip", "netns", "exec", namespace, socktuiBinary(), "connect"] + arguments + ["--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "not JSON: \(output)")
+        let attempts = try #require(json["attempts"] as? [[String: Any]])
+        return (status, try #require(attempts.first?["failure"] as? [String: Any]))
+    }
+
+    @Test(.enabled(if: getuid() == 0, "creating a network namespace needs root"))
+    func routingFailuresAreExplainedInsideANamespace() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: socktuiBinary()), "socktui is not built")
+        let namespace = "socktui-connerr-\(getpid())"
+        try #require(try run(["ip", "netns", "add", namespace]).status == 0, "ip netns add failed")
+        defer { try? run(["ip", "netns", "delete", namespace]) }
+        try #require(try run(["ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"]).status == 0)
+
+        // Only lo is up: no route to a TEST-NET-2 address.
+        let noRoute = try failureInside(namespace, ["198.51.100.7", "80", "--timeout", "2"])
+        #expect(noRoute.status == 1)
+        #expect(noRoute.failure["name"] as? String == "ENETUNREACH")
+        #expect((noRoute.failure["explanation"] as? String)?.contains("no route to that network") == true)
+
+        // An unreachable route: the kernel answers as a router's ICMP host-unreachable would.
+        try #require(try run(["ip", "netns", "exec", namespace, "ip", "route", "add", "unreachable", "198.51.100.0/24"]).status == 0)
+        let unreachable = try failureInside(namespace, ["198.51.100.7", "80", "--timeout", "2"])
+        #expect(unreachable.failure["name"] as? String == "EHOSTUNREACH")
+        #expect((unreachable.failure["explanation"] as? String)?.contains("no route to the host") == true)
+    }
 }
