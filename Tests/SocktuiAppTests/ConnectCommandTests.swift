@@ -152,11 +152,22 @@ struct ConnectCommandTests {
         #expect(error?.contains(message) == true, "\(error ?? "parsed")")
     }
 
+    @Test func helpFitsEightyColumnsWithoutRewrapping() {
+        for command in [ConnectCommand.self, ScanCommand.self] as [any ParsableCommand.Type] {
+            let help = SocktuiCommand.helpMessage(for: command, columns: 80)
+            let discussion = help.components(separatedBy: "USAGE:").first ?? ""
+            // A wrapped indented line would leave a fragment starting at column 0 mid-paragraph.
+            let long = discussion.split(separator: "\n").filter { $0.count > 80 }
+            #expect(long.isEmpty, "\(long)")
+            #expect(!discussion.contains("\nfails,") && !discussion.contains("\nevery\n"))
+        }
+    }
+
     @Test func helpTeachesWithExamplesAndMeanings() {
         let connect = SocktuiCommand.helpMessage(for: ConnectCommand.self, columns: 100)
         #expect(connect.contains("socktui connect example.com 443 --happy-eyeballs"))
-        #expect(connect.contains("ECONNREFUSED    the host answered with a reset"))
-        #expect(connect.contains("UDP open|filtered"))
+        #expect(connect.contains("ECONNREFUSED   the host answered with a reset"))
+        #expect(connect.contains("UDP open|filtered  no answer"))
         #expect(connect.contains("Exit status: 0 when the target answered as asked"))
         let scan = SocktuiCommand.helpMessage(for: ScanCommand.self, columns: 100)
         #expect(scan.contains("socktui scan 127.0.0.1 1-1024"))

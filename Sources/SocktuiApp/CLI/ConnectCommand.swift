@@ -15,27 +15,33 @@ struct ConnectCommand: ParsableCommand {
 
             Modes:
               (default)          one connect trace
-              --happy-eyeballs   race the addresses as RFC 8305 does: IPv6 first, families
-                                 interleaved, a new attempt every 250 ms or as soon as one fails,
-                                 first success wins, the others are closed
-              --count N          N connects, --interval S apart (like tcping), then
-                                 min/avg/median/p90/p99/max and loss
-              --udp              send one UDP datagram and wait --timeout for a reply
-              --echo BYTES       send BYTES in --chunk messages to an echo service, check every
-                                 byte comes back, report throughput and per-message latency
+              --happy-eyeballs   race the addresses as RFC 8305 does: IPv6 first,
+                                 families interleaved, a new attempt every 250 ms
+                                 or as soon as one fails; the first success wins
+                                 and the others are closed
+              --count N          N connects, --interval S apart (like tcping),
+                                 then min/avg/median/p90/p99/max and loss
+              --udp              send one UDP datagram, wait --timeout for a reply
+              --echo BYTES       send BYTES in --chunk messages to an echo service,
+                                 check every byte comes back, report throughput
+                                 and per-message latency
 
             What the results mean:
-              connected       the TCP handshake completed; rtt is the kernel's estimate (TCP_INFO)
-              ECONNREFUSED    the host answered with a reset: nothing listens on that port, or a
-                              firewall rejects
-              ETIMEDOUT       no answer in time: a firewall drops the packets, the host is down, or
-                              the listener's backlog is full
-              EHOSTUNREACH    no route to the host (ICMP host unreachable, or no ARP/NDP answer)
-              ENETUNREACH     no route to that network from here (check `ip route`)
-              EADDRNOTAVAIL   no usable local address (no IPv6 address? no free local port?)
-              UDP open            a datagram came back
-              UDP closed          ICMP port unreachable came back: nothing listens there
-              UDP open|filtered   no answer: something may listen silently, or a firewall drops
+              connected      the TCP handshake completed (rtt: the kernel's
+                             TCP_INFO estimate)
+              ECONNREFUSED   the host answered with a reset: nothing listens on
+                             that port, or a firewall rejects
+              ETIMEDOUT      no answer in time: a firewall drops the packets, the
+                             host is down, or the listener's backlog is full
+              EHOSTUNREACH   no route to the host (ICMP host unreachable, or no
+                             ARP/NDP answer)
+              ENETUNREACH    no route to that network from here (see ip route)
+              EADDRNOTAVAIL  no usable local address (no IPv6 address? no free
+                             local port?)
+              UDP open           a datagram came back
+              UDP closed         ICMP port unreachable: nothing listens there
+              UDP open|filtered  no answer: something listens silently, or a
+                                 firewall drops the datagrams
 
             Examples:
               socktui connect example.com 443

@@ -12,14 +12,15 @@ struct ScanCommand: ParsableCommand {
             Resolves HOST once and scans its first address with non-blocking connects, up to \
             --concurrency in flight, at most --rate new connects per second. Each port ends up:
               open       the handshake completed: something listens
-              closed     a reset came back: nothing listens (or a firewall rejects with a reset)
-              filtered   no answer within --timeout, or an ICMP unreachable: a firewall drops or
-                         rejects the packets
+              closed     a reset came back: nothing listens (or a firewall
+                         rejects with a reset)
+              filtered   no answer within --timeout, or an ICMP unreachable:
+                         a firewall drops or rejects the packets
             Only open and filtered ports are listed (--all lists every port), sorted by port. \
             Only scan hosts you are allowed to scan.
 
-            PORTS: comma-separated ports and ranges, 1-65535: 22  1-1024  1-1024,8080,9000-9100. \
-            At most 65535 ports; --concurrency at most 4096.
+            PORTS: comma-separated ports and ranges within 1-65535, such as 22, 1-1024 or \
+            1-1024,8080,9000-9100: at most 65535 ports. --concurrency is at most 4096.
 
             Examples:
               socktui scan 127.0.0.1 1-1024
