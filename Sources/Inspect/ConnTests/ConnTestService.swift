@@ -32,11 +32,17 @@ public enum ConnTestEvent: Codable, Sendable, Hashable {
 
 /// The outcome of a test.
 public enum ConnTestResult: Codable, Sendable, Hashable {
+    /// A connect trace's result.
     case connect(ConnectTrace)
+    /// A probe series' samples and statistics.
     case probes(ProbeSeriesResult)
+    /// A UDP probe's verdict.
     case udp(UDPProbeResult)
+    /// An echo round trip's verification and latency.
     case echo(EchoResult)
+    /// A scan's per-port states.
     case scan(PortScanResult)
+    /// A transfer's rate samples.
     case throughput(ThroughputResult)
 
     /// True when the target answered as asked: a connect succeeded, every probe connected, a

@@ -195,9 +195,10 @@ func resolve(host: String?, port: Int, family: AddressFamily, type: SocketType)
     }
 }
 
-/// A readiness wait over many descriptors: one `poll(2)` call.
+/// A readiness wait over many descriptors: one `poll(2)` call that fills each `revents`.
 ///
-/// Returns the `revents` of each descriptor, or nil after EINTR (the caller loops anyway).
+/// Returns true when any descriptor is ready; false on timeout and after EINTR (callers loop
+/// and re-check their deadlines anyway).
 func pollDescriptors(_ descriptors: inout [pollfd], timeout seconds: Double) -> Bool {
     let milliseconds = Int32(max(0, min(seconds, 60)) * 1000 + 0.999)
     let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }

@@ -12,7 +12,8 @@ import Glibc
 /// One background queue runs a `poll` loop over the listener, every client and a wake-up pipe;
 /// descriptors are non-blocking, and bytes a client is not reading yet wait in a per-client
 /// buffer (reading from that client pauses until it drains), so one slow client never blocks
-/// the others. `stop()` closes everything and waits for the loop to end.
+/// the others. The server runs until `stop()`, which closes everything and waits for the loop
+/// to end (the loop holds the server, so dropping the last reference does not stop it).
 public final class EchoServer: Sendable {
     /// What the server does with the bytes it reads.
     public enum Mode: String, Codable, Sendable {
