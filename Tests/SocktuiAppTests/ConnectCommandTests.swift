@@ -138,7 +138,19 @@ struct ConnectCommandTests {
         #expect(output.contains("per-message round trip:"))
     }
 
+    @Test func throughputToTheBuiltInSinkReportsRateSamples() throws {
+        let sink = try EchoServer(mode: .discard)
+        defer { sink.stop() }
+        let (status, output) = try runConnect(["127.0.0.1", String(sink.address.port!), "--throughput", "0.3"])
+        #expect(status == 0)
+        #expect(output.contains("bit/s\n"))
+        let summary = try #require(output.split(separator: "\n").last { $0.hasPrefix("throughput: ") })
+        #expect(summary.hasSuffix("(until the sink closed its end)"))
+        #expect(sink.statistics.bytesReceived > 0)
+    }
+
     @Test(arguments: [
+        (["connect", "127.0.0.1", "80", "--echo", "10", "--throughput", "1"], "--echo and --throughput exclude each other"),
         (["connect", "127.0.0.1", "0"], "PORT must be 1-65535, got 0"),
         (["connect", "127.0.0.1", "80", "--udp", "--echo", "10"], "--udp and --echo exclude each other"),
         (["connect", "127.0.0.1", "80", "--udp", "--happy-eyeballs"], "does not apply to --udp"),

@@ -25,6 +25,8 @@ struct ConnectCommand: ParsableCommand {
               --echo BYTES       send BYTES in --chunk messages to an echo service,
                                  check every byte comes back, report throughput
                                  and per-message latency
+              --throughput S     send to a sink (a service that reads and discards)
+                                 for S seconds, with a rate sample every 0.25 s
 
             What the results mean:
               connected      the TCP handshake completed (rtt: the kernel's
@@ -49,6 +51,7 @@ struct ConnectCommand: ParsableCommand {
               socktui connect 127.0.0.1 8080 --count 20 --interval 0.2
               socktui connect 127.0.0.1 53 --udp
               socktui connect 127.0.0.1 7 --echo 1048576 --chunk 4096 --json
+              socktui connect 127.0.0.1 9 --throughput 3
 
             JSON (--json): the engine's result with snake_case keys: a trace \
             {"request", "resolve_milliseconds", "resolved_addresses": [{"family", "host", "port"}], \
@@ -59,10 +62,13 @@ struct ConnectCommand: ParsableCommand {
             "minimum", "average", "median", "p90", "p99", "maximum", "standard_deviation", "buckets"}, \
             "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "reply", \
             "milliseconds", "icmp", ...}; with --echo {"bytes_sent", "bytes_verified", \
-            "first_mismatch_offset", "latency", "bytes_per_second", ...}. Times are milliseconds.
+            "first_mismatch_offset", "latency", "bytes_per_second", ...}; with --throughput \
+            {"bytes_sent", "bits_per_second", "samples": [{"at_seconds", "bytes", "bits_per_second"}], \
+            ...}. Times are milliseconds.
 
             Exit status: 0 when the target answered as asked (connected; every probe connected; a \
-            UDP reply came back; every echoed byte matched), 1 when it did not, 2 when HOST did not \
+            UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it \
+            did not, 2 when HOST did not \
             resolve, 64 on bad usage.
             """
     )
@@ -91,6 +97,9 @@ struct ConnectCommand: ParsableCommand {
     @Option(help: "Send this many bytes to an echo service and verify they all come back.")
     var echo: Int?
 
+    @Option(help: "Send to a sink for this many seconds and report the rate.")
+    var throughput: Double?
+
     @Option(help: "Bytes per echo message.")
     var chunk: Int = 16384
 
@@ -111,7 +120,11 @@ struct ConnectCommand: ParsableCommand {
         if let echo, echo < 1 { throw ValidationError("--echo must be at least 1 byte, got \(echo)") }
         guard chunk >= 1 && chunk <= 16 << 20 else { throw ValidationError("--chunk must be 1-16777216 bytes, got \(chunk)") }
         if ipv4Only && ipv6Only { throw ValidationError("-4 and -6 exclude each other") }
-        let modes = [udp ? "--udp" : nil, echo != nil ? "--echo" : nil, count != nil ? "--count" : nil].compactMap { $0 }
+        if let throughput, !(throughput > 0 && throughput <= 3600) {
+            throw ValidationError("--throughput must be 0-3600 seconds, got \(throughput)")
+        }
+        let modes = [udp ? "--udp" : nil, echo != nil ? "--echo" : nil, count != nil ? "--count" : nil,
+                     throughput != nil ? "--throughput" : nil].compactMap { $0 }
         if modes.count > 1 { throw ValidationError("\(modes.joined(separator: " and ")) exclude each other: run one test at a time") }
         if udp && happyEyeballs { throw ValidationError("--happy-eyeballs races TCP connects; it does not apply to --udp") }
     }
@@ -127,6 +140,9 @@ struct ConnectCommand: ParsableCommand {
     var request: ConnTestRequest {
         if udp { return .udp(UDPProbeRequest(host: host, port: port, timeout: timeout, family: family)) }
         if let echo { return .echo(EchoRequest(host: host, port: port, totalBytes: echo, chunkSize: chunk, timeout: timeout)) }
+        if let throughput {
+            return .throughput(ThroughputRequest(host: host, port: port, duration: throughput, timeout: timeout))
+        }
         if let count { return .probes(ProbeRequest(connect: connectRequest, count: count, interval: interval)) }
         return .connect(connectRequest)
     }
@@ -154,6 +170,7 @@ struct ConnectCommand: ParsableCommand {
         if case .probes(let series) = result, series.resolveFailure != nil { return 2 }
         if case .udp(let probe) = result, probe.address == nil { return 2 }
         if case .echo(let echo) = result, echo.connect.resolveFailure != nil { return 2 }
+        if case .throughput(let transfer) = result, transfer.connect.resolveFailure != nil { return 2 }
         return result.succeeded ? 0 : 1
     }
 
@@ -166,7 +183,7 @@ struct ConnectCommand: ParsableCommand {
         case .udp(let probe): render(probe)
         case .echo(let echo): render(echo)
         case .scan(let scan): ScanCommand.render(scan, all: false)
-        case .throughput(let transfer): "sent \(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds))\n"
+        case .throughput(let transfer): render(transfer)
         }
     }
 
@@ -269,6 +286,18 @@ struct ConnectCommand: ParsableCommand {
             let preview = String(decoding: reply.prefix(64), as: UTF8.self).map { $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
             text += "  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\"\n"
         }
+        return text
+    }
+
+    static func render(_ transfer: ThroughputResult) -> String {
+        var text = render(transfer.connect)
+        guard transfer.connect.succeeded else { return text }
+        for sample in transfer.samples {
+            text += String(format: "  %6.2f s  ", sample.atSeconds) + formatRate(sample.bitsPerSecond) + "\n"
+        }
+        text += "throughput: \(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds))"
+        text += ", \(formatRate(transfer.bitsPerSecond)) (until the sink closed its end)\n"
+        if let failure = transfer.failure { text += "  stopped: \(failure)\n  → \(failure.explanation)\n" }
         return text
     }
 
