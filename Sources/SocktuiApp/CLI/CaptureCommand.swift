@@ -77,6 +77,7 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
+        Self.blockStopSignals()
         let expression = filter.joined(separator: " ")
         let sink = try CaptureSink(command: self)
         let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
@@ -95,19 +96,38 @@ struct CaptureCommand: ParsableCommand {
         if write != "-" && !global.json {
             Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
         }
-        // Ctrl-C and SIGTERM stop the capture; the ring is flushed before the summary.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in signals {
-            source.setEventHandler { capture.stop() }
-            source.resume()
+        // Ctrl-C and SIGTERM stop the capture; the ring is flushed before the summary. The
+        // signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
+        // works whatever disposition the parent left (a background job ignores SIGINT).
+        let waiter = Thread {
+            var number: Int32 = 0
+            var set = Self.stopSignals
+            while sigwait(&set, &number) == 0 {
+                capture.stop()
+            }
         }
+        waiter.start()
         guard let summary = capture.wait(timeout: .infinity) else { Self.fail("capture did not finish", code: 1) }
         try sink.finish(summary)
         Self.note("\(summary.delivered) packets captured")
         Self.note("\(summary.kernel.received) packets received by filter")
         Self.note("\(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
+    }
+
+    /// SIGINT and SIGTERM.
+    static var stopSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        return set
+    }
+
+    /// Blocks the stop signals in this thread before any other thread starts, so every thread
+    /// inherits the mask and only the sigwait thread takes them.
+    static func blockStopSignals() {
+        var set = stopSignals
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }

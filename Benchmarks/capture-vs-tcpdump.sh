@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Live capture and file reading, socktui vs tcpdump (and tshark), on loopback traffic inside a
+# network namespace this script creates. Needs root, iproute2, tcpdump, tshark, hyperfine, cc.
+#
+#   bash Benchmarks/capture-vs-tcpdump.sh               # 2,000,000-datagram flood
+#   COUNT=500000 bash Benchmarks/capture-vs-tcpdump.sh
+#
+# 1. Flood: COUNT 64-byte UDP datagrams on the namespace's lo (Benchmarks/udpflood.c, sendmmsg),
+#    captured with `-w /dev/null` and filter `udp dst port 9` by each tool in turn at the same
+#    load, unpaced and paced; reports packets captured, kernel drops and the capture process's
+#    own CPU time per captured packet (user + system, from /usr/bin/time).
+# 2. Read: a 1,000,000-packet pcap written by socktui, summarised by `socktui read`,
+#    `tcpdump -nn -r` (local time zone and TZ=UTC) and `tshark -r`, output to /dev/null.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${COUNT:-2000000}
+ns=socktui-cap-$$
+work=$(mktemp -d)
+swift build -c release --product socktui >/dev/null
+bin=$(swift build -c release --show-bin-path)/socktui
+cc -O2 -o "$work/udpflood" Benchmarks/udpflood.c
+ip netns add "$ns"
+trap 'ip netns delete "$ns" 2>/dev/null || true; rm -rf "$work"' EXIT
+ip netns exec "$ns" ip link set lo up
+
+# run_capture NAME RATE COMMAND...: capture during one flood; prints "captured dropped cpu_s".
+run_capture() {
+    local name=$1 rate=$2; shift 2
+    ip netns exec "$ns" /usr/bin/time -o "$work/$name.time" -f "%U %S" "$@" 2>"$work/$name.err" &
+    for _ in $(seq 1 100); do
+        grep -qE "listening on|capturing on" "$work/$name.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    ip netns exec "$ns" "$work/udpflood" "$count" 64 9 "$rate" 2>"$work/flood.err"
+    sleep 0.5
+    pkill -INT -f -- "-i lo -w /dev/null udp dst port 9" || true
+    wait
+    local captured dropped cpu
+    captured=$(grep -oE "^[0-9]+ packets captured" "$work/$name.err" | grep -oE "^[0-9]+")
+    dropped=$(grep -oE "^[0-9]+ packets dropped by kernel" "$work/$name.err" | grep -oE "^[0-9]+")
+    cpu=$(awk '{print $1 + $2}' "$work/$name.time")
+    echo "$captured $dropped $cpu"
+}
+
+echo "== live capture, $count datagrams of 64 bytes on lo =="
+printf "%-28s %-10s %12s %10s %10s %14s\n" tool rate captured dropped cpu_s ns_per_packet
+for rate in 0 500000; do
+    for tool in tcpdump socktui; do
+        if [ "$tool" = tcpdump ]; then
+            result=$(run_capture "tcpdump-$rate" "$rate" tcpdump -n -i lo -w /dev/null udp dst port 9)
+        else
+            result=$(run_capture "socktui-$rate" "$rate" "$bin" capture -i lo -w /dev/null udp dst port 9)
+        fi
+        read -r captured dropped cpu <<<"$result"
+        label=$([ "$rate" = 0 ] && echo unpaced || echo "$rate/s")
+        printf "%-28s %-10s %12s %10s %10s %14.1f\n" "$tool" "$label" "$captured" "$dropped" "$cpu" \
+            "$(echo "$cpu $captured" | awk '{ if ($2 > 0) print $1 * 1e9 / $2; else print 0 }')"
+    done
+done
+
+echo "== reading a 1,000,000-packet pcap =="
+ip netns exec "$ns" "$bin" capture -i lo -c 1000000 -w "$work/million.pcap" udp dst port 9 2>"$work/write.err" &
+for _ in $(seq 1 100); do grep -q "capturing on" "$work/write.err" 2>/dev/null && break; sleep 0.1; done
+ip netns exec "$ns" "$work/udpflood" 1100000 64 9 400000 2>/dev/null
+wait
+ls -l "$work/million.pcap"
+hyperfine --warmup 1 --runs 5 \
+    "$bin read $work/million.pcap > /dev/null" \
+    "tcpdump -nn -r $work/million.pcap > /dev/null 2>&1" \
+    "TZ=UTC tcpdump -nn -r $work/million.pcap > /dev/null 2>&1"
+hyperfine --runs 2 "tshark -r $work/million.pcap > /dev/null 2>&1"
+/usr/bin/time -f "socktui read: %e s, max RSS %M KB" "$bin" read "$work/million.pcap" > /dev/null
+/usr/bin/time -f "tshark -r: %e s, max RSS %M KB" tshark -r "$work/million.pcap" > /dev/null 2>&1
