@@ -31,6 +31,19 @@ struct CaptureCommandTests {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), errText)
     }
 
+    @Test func interruptFlushesThePartlyFilledBlockBeforeTheSummary() throws {
+        let port = Self.freeUDPPort()
+        let (status, out, err) = try Self.capture(["-i", "lo", "udp", "dst", "port", "\(port)"]) {
+            try Self.sendDatagrams(7, to: port)
+            // Stopped right after the traffic, as a user's Ctrl-C: nothing may be lost.
+            let pid = try ResolveCommandTests.run("/usr/bin/env", ["pgrep", "-f", "capture -i lo udp dst port \(port)"])
+            for line in pid.out.split(separator: "\n") { kill(pid_t(line)!, SIGINT) }
+        }
+        #expect(status == 0)
+        #expect(out.split(separator: "\n").count == 7)
+        #expect(err.contains("7 packets captured") && err.contains("7 packets received by filter"))
+    }
+
     static func sendDatagrams(_ count: Int, to port: Int) throws {
         let script = "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(\(count)): s.sendto(b'socktui %d' % i, ('127.0.0.1', \(port)))"
         let result = try ResolveCommandTests.run("/usr/bin/env", ["python3", "-c", script])
