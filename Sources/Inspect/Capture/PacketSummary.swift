@@ -5,8 +5,9 @@ public struct PacketSummary: Hashable, Sendable, Codable {
     public var number: Int
     /// Capture time.
     public var timestamp: PacketTimestamp
-    /// Capture time as RFC 3339 UTC text with nanoseconds (`2026-11-25T13:51:06.123456789Z`).
-    public var time: String
+    /// Capture time as RFC 3339 UTC text with nanoseconds (`2026-11-25T13:51:06.123456789Z`),
+    /// encoded in JSON as `time` beside `timestamp`.
+    public var time: String { TimestampFormatter.iso8601(timestamp) }
     /// Source column (IP or MAC address).
     public var source: String
     /// Destination column.
@@ -38,7 +39,6 @@ public struct PacketSummary: Hashable, Sendable, Codable {
                 direction: PacketDirection, dissection: Dissection) {
         self.number = number
         self.timestamp = timestamp
-        time = TimestampFormatter.iso8601(timestamp)
         self.length = length
         self.capturedLength = capturedLength
         self.interface = interface
@@ -51,6 +51,39 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         fields = dissection.fields.isEmpty ? nil : dissection.fields
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        timestamp = try container.decode(PacketTimestamp.self, forKey: .timestamp)
+        source = try container.decode(String.self, forKey: .source)
+        destination = try container.decode(String.self, forKey: .destination)
+        protocolName = try container.decode(String.self, forKey: .protocolName)
+        length = try container.decode(Int.self, forKey: .length)
+        capturedLength = try container.decode(Int.self, forKey: .capturedLength)
+        info = try container.decode(String.self, forKey: .info)
+        interface = try container.decodeIfPresent(String.self, forKey: .interface)
+        direction = try container.decode(PacketDirection.self, forKey: .direction)
+        error = try container.decodeIfPresent(DecodeError.self, forKey: .error)
+        fields = try container.decodeIfPresent([FieldNode].self, forKey: .fields)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(time, forKey: .time)
+        try container.encode(source, forKey: .source)
+        try container.encode(destination, forKey: .destination)
+        try container.encode(protocolName, forKey: .protocolName)
+        try container.encode(length, forKey: .length)
+        try container.encode(capturedLength, forKey: .capturedLength)
+        try container.encode(info, forKey: .info)
+        try container.encodeIfPresent(interface, forKey: .interface)
+        try container.encode(direction, forKey: .direction)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(fields, forKey: .fields)
+    }
+
     /// The text line: `number time source → destination protocol length info`.
     public func line(formatter: inout TimestampFormatter) -> String {
         var out: [UInt8] = []
@@ -61,18 +94,32 @@ public struct PacketSummary: Hashable, Sendable, Codable {
 
     /// Appends the text line (without a newline) to `out`, the allocation-light path of `socktui read`.
     public func appendLine(to out: inout [UInt8], formatter: inout TimestampFormatter) {
+        Self.appendLine(number: number, timestamp: timestamp, length: length, source: source, destination: destination,
+                        protocolName: protocolName, info: info, to: &out, formatter: &formatter)
+    }
+
+    /// Appends the text line of a dissection without building a summary (the fast path of `socktui read`).
+    public static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, dissection: Dissection,
+                                  to out: inout [UInt8], formatter: inout TimestampFormatter) {
+        appendLine(number: number, timestamp: timestamp, length: length, source: dissection.source, destination: dissection.destination,
+                   protocolName: dissection.protocolName, info: dissection.info, to: &out, formatter: &formatter)
+    }
+
+    static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, source: String, destination: String,
+                           protocolName: String, info: String, to out: inout [UInt8], formatter: inout TimestampFormatter) {
         Format.appendDecimal(number, to: &out)
         out.append(UInt8(ascii: " "))
         formatter.append(timestamp, to: &out)
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: source.utf8)
-        out.append(contentsOf: " → ".utf8)
-        out.append(contentsOf: destination.utf8)
+        Format.appendUTF8(source, to: &out)
+        let arrow: StaticString = " → "
+        out.append(contentsOf: UnsafeBufferPointer(start: arrow.utf8Start, count: arrow.utf8CodeUnitCount))
+        Format.appendUTF8(destination, to: &out)
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: protocolName.utf8)
+        Format.appendUTF8(protocolName, to: &out)
         out.append(UInt8(ascii: " "))
         Format.appendDecimal(length, to: &out)
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: info.utf8)
+        Format.appendUTF8(info, to: &out)
     }
 }

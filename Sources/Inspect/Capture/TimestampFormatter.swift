@@ -107,6 +107,11 @@ public struct TimestampFormatter: Sendable {
     }
 
     private func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+        if width == 2 && value < 100 {
+            out.append(UInt8(ascii: "0") + UInt8(value / 10))
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+            return
+        }
         var digits = width
         var divisor = 1
         while digits > 1 { divisor *= 10; digits -= 1 }

@@ -75,64 +75,86 @@ struct ReadCommand: ParsableCommand {
             Self.printError("socktui read: \(error)")
             throw ExitCode(1)
         }
-        var output = BufferedOutput()
         let expression = filter.joined(separator: " ")
-        var programs: [LinkType: BPFMatcher] = [:]
         var options = DissectorOptions(detail: detail)
         options.dnsPorts.formUnion(dnsPorts)
-        var formatter = TimestampFormatter(style: time, fractionDigits: 6, utc: utc)
         // Nanosecond pcap files get nine digits, as tcpdump prints them.
-        if reader.isNanosecondPcap { formatter.fractionDigits = 9 }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var printed = 0
+        let formatter = TimestampFormatter(style: time, fractionDigits: reader.isNanosecondPcap ? 9 : 6, utc: utc)
+        // Property-wrapper reads are generic calls: read each option once, not once per packet.
+        let limit = count
+        let prototype = PacketRenderer(formatter: formatter, options: options, json: global.json, detail: detail)
+
+        // Packets are decoded in batches, each split across the cores; the text comes out in file order.
+        let workerCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let batchSize = limit.map { min($0, 1024) } ?? 1024 * workerCount
+        var renderers = Array(repeating: prototype, count: workerCount)
+        var slices = Array(repeating: RenderedSlice(), count: workerCount)
+        var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
-        var encodeError: (any Error)?
-        let result = reader.forEachPacket { record in
-            if !expression.isEmpty {
-                let linkType = record.interface.linkType
-                if programs[linkType] == nil {
-                    do throws(FilterError) {
-                        programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType, snapLength: max(record.interface.snapLength, 65_535)).makeMatcher()
-                    } catch {
-                        filterError = error
-                        return false
+        var renderError: (any Error)?
+        var output = BufferedOutput()
+        var printed = 0
+        var batch: [CaptureFileReader.Record] = []
+        batch.reserveCapacity(batchSize)
+
+        /// Renders `batch` in parallel and writes it; false once the count is reached or rendering failed.
+        func drain() -> Bool {
+            defer { batch.removeAll(keepingCapacity: true) }
+            guard !batch.isEmpty else { return true }
+            let records = batch, programsNow = programs
+            let perWorker = (records.count + workerCount - 1) / workerCount
+            renderers.withUnsafeMutableBufferPointer { workers in
+                slices.withUnsafeMutableBufferPointer { results in
+                    // Each iteration touches only its own renderer and slice; the records are read-only.
+                    let shared = UncheckedSendable((workers.baseAddress!, results.baseAddress!, records, programsNow))
+                    DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                        let (workers, results, records, programs) = shared.value
+                        let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
+                        results[worker].reset()
+                        do {
+                            try workers[worker].render(records[range], programs: programs, into: &results[worker])
+                        } catch {
+                            results[worker].error = error
+                        }
                     }
                 }
-                if !programs[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { return true }
             }
-            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
-                                               originalLength: record.header.originalLength, options: options)
-            let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
-                                        capturedLength: record.header.capturedLength,
-                                        interface: record.interface.name.isEmpty ? nil : record.interface.name,
-                                        direction: record.header.direction, dissection: dissection)
-            if global.json {
-                do {
-                    output.append(try encoder.encode(summary))
-                } catch {
-                    encodeError = error
+            for slice in slices {
+                if let error = slice.error { renderError = error; return false }
+                if let limit, printed + slice.ends.count >= limit {
+                    let take = limit - printed
+                    if take > 0 { output.bytes.append(contentsOf: slice.bytes[0..<slice.ends[take - 1]]) }
+                    printed = limit
                     return false
                 }
-            } else {
-                summary.appendLine(to: &output.bytes, formatter: &formatter)
-                if detail {
-                    output.append("\n")
-                    for node in dissection.fields { output.append(node.render(indent: 2)) }
+                output.bytes.append(contentsOf: slice.bytes)
+                printed += slice.ends.count
+                output.flushIfFull()
+            }
+            return true
+        }
+
+        let result = reader.forEachPacket { record in
+            let linkType = record.interface.linkType
+            if !expression.isEmpty && programs[linkType] == nil {
+                do throws(FilterError) {
+                    programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType, snapLength: max(record.interface.snapLength, 65_535))
+                } catch {
+                    filterError = error
+                    return false
                 }
             }
-            output.append("\n")
-            output.flushIfFull()
-            printed += 1
-            return count.map { printed < $0 } ?? true
+            batch.append(record)
+            return batch.count < batchSize || drain()
         }
+        if filterError == nil && renderError == nil { _ = drain() }
         output.flush()
         if let filterError {
             Self.printError("socktui read: \(filterError)")
             throw ExitCode(2)
         }
-        if let encodeError { throw encodeError }
-        if let damage = result.damage {
+        if let renderError { throw renderError }
+        if let damage = result.damage, limit.map({ printed < $0 }) ?? true {
             Self.printError("socktui read: \(file): \(damage)")
             throw ExitCode(3)
         }
@@ -144,6 +166,72 @@ struct ReadCommand: ParsableCommand {
 }
 
 extension TimestampFormatter.Style: ExpressibleByArgument {}
+
+/// A value handed to `concurrentPerform` whose iterations partition it by index.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// One worker's output for a slice of a batch: the text, where each packet's text ends, or the error.
+struct RenderedSlice {
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    var error: (any Error)?
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        error = nil
+    }
+}
+
+/// Filters, decodes and formats packets for `socktui read`; one per worker thread (its timestamp
+/// cache, filter matchers and JSON encoder are not shared).
+struct PacketRenderer {
+    var formatter: TimestampFormatter
+    let options: DissectorOptions
+    let json: Bool
+    let detail: Bool
+    private var matchers: [LinkType: BPFMatcher] = [:]
+    private let encoder = JSONEncoder()
+
+    init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
+        self.formatter = formatter
+        self.options = options
+        self.json = json
+        self.detail = detail
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    /// Appends the text of each record `programs` accepts (all when empty) to `slice`.
+    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], into slice: inout RenderedSlice) throws {
+        for record in records {
+            let linkType = record.interface.linkType
+            if let program = programs[linkType] {
+                if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
+                if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
+            }
+            let dissection = Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options)
+            if json {
+                let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
+                                            capturedLength: record.header.capturedLength,
+                                            interface: record.interface.name.isEmpty ? nil : record.interface.name,
+                                            direction: record.header.direction, dissection: dissection)
+                slice.bytes.append(contentsOf: try encoder.encode(summary))
+            } else {
+                PacketSummary.appendLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
+                                         dissection: dissection, to: &slice.bytes, formatter: &formatter)
+                if detail {
+                    slice.bytes.append(UInt8(ascii: "\n"))
+                    for node in dissection.fields { slice.bytes.append(contentsOf: node.render(indent: 2).utf8) }
+                }
+            }
+            slice.bytes.append(UInt8(ascii: "\n"))
+            slice.ends.append(slice.bytes.count)
+        }
+    }
+}
 
 /// Standard output in 64 KiB writes rather than one `print` per packet.
 struct BufferedOutput {

@@ -12,31 +12,59 @@ extension UnsafeRawBufferPointer {
     }
 }
 
+/// Builds short UTF-8 text (Info columns) in one buffer, then one String.
+struct TextBuilder {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 96) { bytes.reserveCapacity(capacity) }
+
+    mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ text: String) { Format.appendUTF8(text, to: &bytes) }
+
+    mutating func append<Number: BinaryInteger>(number: Number) { Format.appendDecimal(Int(number), to: &bytes) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 /// Text forms of addresses and numbers used in summaries and field trees.
 enum Format {
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func mac(_ bytes: UnsafeRawBufferPointer, _ at: Int, count: Int = 6) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(count * 3)
-        for index in 0..<count {
-            if index > 0 { out.append(UInt8(ascii: ":")) }
-            let byte = bytes[at + index]
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0xf)])
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count * 3 - 1) { out in
+            var position = 0
+            for index in 0..<count {
+                if index > 0 { out[position] = UInt8(ascii: ":"); position += 1 }
+                let byte = bytes[at + index]
+                out[position] = hexDigitTable.utf8Start[Int(byte >> 4)]
+                out[position + 1] = hexDigitTable.utf8Start[Int(byte & 0xf)]
+                position += 2
+            }
+            return position
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
+    /// Dotted quad, built in place (at most 15 bytes: a small string, no allocation).
     static func ipv4(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(15)
-        for index in 0..<4 {
-            if index > 0 { out.append(UInt8(ascii: ".")) }
-            appendDecimal(Int(bytes[at + index]), to: &out)
+        String(unsafeUninitializedCapacity: 15) { out in
+            var position = 0
+            for index in 0..<4 {
+                if index > 0 { out[position] = UInt8(ascii: "."); position += 1 }
+                let value = bytes[at + index]
+                if value >= 100 { out[position] = UInt8(ascii: "0") + value / 100; position += 1 }
+                if value >= 10 { out[position] = UInt8(ascii: "0") + value / 10 % 10; position += 1 }
+                out[position] = UInt8(ascii: "0") + value % 10
+                position += 1
+            }
+            return position
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigitTable: StaticString = "0123456789abcdef"
 
     /// RFC 5952 text: lowercase, leading zeros dropped, the longest run of two or more zero groups as `::`.
     static func ipv6(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> String {
@@ -70,9 +98,50 @@ enum Format {
         return text
     }
 
+    /// "00" through "99": two digits per division.
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Appends `value` in decimal: digits are written two per division (32-bit divisions when the
+    /// value fits) into a stack buffer, then copied in one append.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        if magnitude < 10 { out.append(UInt8(ascii: "0") + UInt8(magnitude)); return }
+        let pairs = digitPairs.utf8Start
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var index = 24
+            var remaining = magnitude
+            while remaining > UInt(UInt32.max) {
+                let pair = Int(remaining % 100)
+                remaining /= 100
+                index -= 2
+                buffer[index] = pairs[pair * 2]
+                buffer[index + 1] = pairs[pair * 2 + 1]
+            }
+            var small = UInt32(remaining)
+            while small >= 100 {
+                let pair = Int(small % 100)
+                small /= 100
+                index -= 2
+                buffer[index] = pairs[pair * 2]
+                buffer[index + 1] = pairs[pair * 2 + 1]
+            }
+            if small >= 10 {
+                index -= 2
+                buffer[index] = pairs[Int(small) * 2]
+                buffer[index + 1] = pairs[Int(small) * 2 + 1]
+            } else {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(small)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<24]))
+        }
+    }
+
+    /// Appends a string's UTF-8 bytes with one copy.
+    static func appendUTF8(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     static func hex(_ value: some BinaryInteger, width: Int) -> String {

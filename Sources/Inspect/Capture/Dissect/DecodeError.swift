@@ -54,12 +54,10 @@ public struct DecodeError: Error, Hashable, Sendable, Codable, CustomStringConve
     }
 }
 
-extension DecodeError {
-    /// Throws `truncated` unless `count` bytes from `offset` lie within `limit`.
-    @inline(__always)
-    static func require(_ layer: ProtocolLayer, _ offset: Int, _ count: Int, within limit: Int) throws(DecodeError) {
-        if offset + count > limit {
-            throw DecodeError(layer, at: offset, .truncated(needed: count, available: max(0, limit - offset)))
-        }
-    }
+/// An option inside a header (IPv4, IPv6 extension, neighbour discovery): its type and bytes.
+public struct HeaderOption: Hashable, Sendable {
+    /// The option type.
+    public var type: UInt8
+    /// Absolute range of the whole option.
+    public var range: Range<Int>
 }

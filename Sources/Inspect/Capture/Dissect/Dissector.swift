@@ -144,8 +144,13 @@ private struct Walk {
 
     mutating func ethernet(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         let eth = try EthernetView(bytes, at: offset, within: extent)
-        result.source = eth.source
-        result.destination = eth.destination
+        // MAC addresses are the columns only when no network layer names addresses (ARP, LLDP).
+        defer {
+            if result.source.isEmpty {
+                result.source = eth.source
+                result.destination = eth.destination
+            }
+        }
         let node: FieldNode? = !detail ? nil : {
             var children = [
                 FieldNode("eth.dst", "Destination", eth.destination, range: offset..<(offset + 6)),
@@ -187,7 +192,7 @@ private struct Walk {
 
     mutating func sll(_ extent: ByteExtent) throws(DecodeError) {
         let sll = try SLLView(bytes, at: 0, within: extent)
-        result.source = sll.address
+        defer { if result.source.isEmpty { result.source = sll.address } }
         add(.sll, FieldNode("sll", "Linux cooked capture v1", "", range: 0..<SLLView.headerLength, children: [
             FieldNode("sll.pkttype", "Packet type", Self.packetTypeName(Int(sll.packetType)), range: 0..<2),
             FieldNode("sll.hatype", "Link-layer address type", "\(sll.addressType)", range: 2..<4),
@@ -200,7 +205,7 @@ private struct Walk {
 
     mutating func sll2(_ extent: ByteExtent) throws(DecodeError) {
         let sll = try SLL2View(bytes, at: 0, within: extent)
-        result.source = sll.address
+        defer { if result.source.isEmpty { result.source = sll.address } }
         add(.sll2, FieldNode("sll", "Linux cooked capture v2", "", range: 0..<SLL2View.headerLength, children: [
             FieldNode("sll.etype", "Protocol", "\(Dissector.etherTypeName(sll.protocolType)) (\(Format.hex(sll.protocolType, width: 4)))", range: 0..<2),
             FieldNode("sll.ifindex", "Interface index", "\(sll.interfaceIndex)", range: 4..<8),
@@ -387,21 +392,35 @@ private struct Walk {
 
     mutating func tcp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let tcp = try TCPView(bytes, at: offset, within: extent)
-        let flagNames = TCPView.flagNames(tcp.flags)
-        var info = "\(tcp.sourcePort) → \(tcp.destinationPort) [\(flagNames.joined(separator: ", "))] Seq=\(tcp.sequenceNumber)"
-        if tcp.flags & 0x010 != 0 { info += " Ack=\(tcp.acknowledgmentNumber)" }
-        info += " Win=\(tcp.window) Len=\(tcp.payloadLength)"
-        for (option, _) in tcp.options {
-            switch option {
-            case .maximumSegmentSize(let value): info += " MSS=\(value)"
-            case .sackPermitted: info += " SACK_PERM"
-            case .timestamps(let value, let echo): info += " TSval=\(value) TSecr=\(echo)"
-            case .windowScale(let shift): info += " WS=\(1 << min(Int(shift), 14))"
-            case .sack(let blocks): info += blocks.map { " SLE=\($0.lowerBound) SRE=\($0.upperBound)" }.joined()
+        var info = TextBuilder()
+        info.append(number: tcp.sourcePort)
+        info.append(" → ")
+        info.append(number: tcp.destinationPort)
+        info.append(" [")
+        TCPView.appendFlagNames(tcp.flags, to: &info)
+        info.append("] Seq=")
+        info.append(number: tcp.sequenceNumber)
+        if tcp.flags & 0x010 != 0 { info.append(" Ack="); info.append(number: tcp.acknowledgmentNumber) }
+        info.append(" Win=")
+        info.append(number: tcp.window)
+        info.append(" Len=")
+        info.append(number: tcp.payloadLength)
+        for entry in tcp.options {
+            switch entry.option {
+            case .maximumSegmentSize(let value): info.append(" MSS="); info.append(number: value)
+            case .sackPermitted: info.append(" SACK_PERM")
+            case .timestamps(let value, let echo):
+                info.append(" TSval="); info.append(number: value); info.append(" TSecr="); info.append(number: echo)
+            case .windowScale(let shift): info.append(" WS="); info.append(number: 1 << min(Int(shift), 14))
+            case .sack(let blocks):
+                for block in blocks {
+                    info.append(" SLE="); info.append(number: block.lowerBound); info.append(" SRE="); info.append(number: block.upperBound)
+                }
             default: break
             }
         }
-        result.info = info
+        result.info = info.string
+        let flagNames = detail ? TCPView.flagNames(tcp.flags) : []
         let node: FieldNode? = !detail ? nil : {
             let headerEnd = offset + tcp.headerLength
             let checksum = checksumText(tcp.checksum, offset..<extent.end, extent, network: network, protocolNumber: 6)
@@ -441,8 +460,8 @@ private struct Walk {
         }
     }
 
-    static func tcpOptionNode(_ entry: (option: TCPOption, range: Range<Int>)) -> FieldNode {
-        let (option, range) = entry
+    static func tcpOptionNode(_ entry: TCPOptionField) -> FieldNode {
+        let option = entry.option, range = entry.range
         switch option {
         case .endOfOptions: return FieldNode("tcp.option_kind", "End of Option List (EOL)", "", range: range)
         case .noOperation: return FieldNode("tcp.option_kind", "No-Operation (NOP)", "", range: range)
@@ -458,7 +477,13 @@ private struct Walk {
     mutating func udp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let udp = try UDPView(bytes, at: offset, within: extent)
         let payloadLength = udp.length - UDPView.headerLength
-        result.info = "\(udp.sourcePort) → \(udp.destinationPort) Len=\(payloadLength)"
+        var info = TextBuilder(capacity: 32)
+        info.append(number: udp.sourcePort)
+        info.append(" → ")
+        info.append(number: udp.destinationPort)
+        info.append(" Len=")
+        info.append(number: payloadLength)
+        result.info = info.string
         let node: FieldNode? = !detail ? nil : {
             var checksum: String
             if udp.checksum == 0, case .v4 = network {
@@ -488,8 +513,8 @@ private struct Walk {
         if layer == .icmpv6, icmp.type == 135 || icmp.type == 136 || icmp.type == 137 {
             let target = Format.ipv6(bytes, offset + 8)
             info += icmp.type == 135 ? " for \(target)" : icmp.type == 136 ? " \(target)" : " to \(target)"
-            for (type, range) in ndOptions where (type == 1 || type == 2) && range.count >= 8 {
-                info += (type == 1 ? " from " : " is at ") + Format.mac(bytes, range.lowerBound + 2)
+            for option in ndOptions where (option.type == 1 || option.type == 2) && option.range.count >= 8 {
+                info += (option.type == 1 ? " from " : " is at ") + Format.mac(bytes, option.range.lowerBound + 2)
             }
         }
         result.info = info
@@ -510,7 +535,8 @@ private struct Walk {
             if let start = icmp.neighborDiscoveryOptionsStart, start >= 24 {
                 children.append(FieldNode("icmpv6.nd.ns.target_address", "Target Address", Format.ipv6(bytes, offset + 8), range: (offset + 8)..<(offset + 24)))
             }
-            children += ndOptions.map { type, range in
+            children += ndOptions.map { option in
+                let type = option.type, range = option.range
                 var value = ""
                 if (type == 1 || type == 2) && range.count >= 8 { value = Format.mac(bytes, range.lowerBound + 2) }
                 if type == 5 && range.count >= 8 { value = "\(bytes.u32(range.lowerBound + 4))" }

@@ -93,20 +93,21 @@ public struct IPv4View {
 
     /// The options, validated: each with its type and absolute range.
     /// - Throws: `.ipv4` `badLength` when an option's length is below 2 or runs past the header.
-    public func options() throws(DecodeError) -> [(type: UInt8, range: Range<Int>)] {
-        var list: [(UInt8, Range<Int>)] = []
+    public func options() throws(DecodeError) -> [HeaderOption] {
+        guard headerLength > Self.minimumHeaderLength else { return [] }
+        var list: [HeaderOption] = []
         var index = offset + Self.minimumHeaderLength
         let end = offset + headerLength
         while index < end {
             let type = bytes[index]
-            if type == 0 { list.append((type, index..<end)); break }
-            if type == 1 { list.append((type, index..<(index + 1))); index += 1; continue }
+            if type == 0 { list.append(HeaderOption(type: type, range: index..<end)); break }
+            if type == 1 { list.append(HeaderOption(type: type, range: index..<(index + 1))); index += 1; continue }
             guard index + 1 < end else { throw DecodeError(.ipv4, at: index, .badLength(field: "option length", value: 0)) }
             let length = Int(bytes[index + 1])
             if length < 2 || index + length > end {
                 throw DecodeError(.ipv4, at: index + 1, .badLength(field: "option length", value: length))
             }
-            list.append((type, index..<(index + length)))
+            list.append(HeaderOption(type: type, range: index..<(index + length)))
             index += length
         }
         return list
@@ -236,20 +237,20 @@ public struct IPv6ExtensionView {
 
     /// Hop-by-hop / destination options: each option's type and absolute range.
     /// - Throws: `.ipv6Extension` `badLength` when an option runs past the header.
-    public func options() throws(DecodeError) -> [(type: UInt8, range: Range<Int>)] {
+    public func options() throws(DecodeError) -> [HeaderOption] {
         guard type == 0 || type == 60 else { return [] }
-        var list: [(UInt8, Range<Int>)] = []
+        var list: [HeaderOption] = []
         var index = offset + 2
         let end = offset + length
         while index < end {
             let optionType = bytes[index]
-            if optionType == 0 { list.append((0, index..<(index + 1))); index += 1; continue }
+            if optionType == 0 { list.append(HeaderOption(type: 0, range: index..<(index + 1))); index += 1; continue }
             guard index + 1 < end else { throw DecodeError(.ipv6Extension, at: index, .badLength(field: "option length", value: 0)) }
             let optionLength = 2 + Int(bytes[index + 1])
             if index + optionLength > end {
                 throw DecodeError(.ipv6Extension, at: index + 1, .badLength(field: "option length", value: optionLength - 2))
             }
-            list.append((optionType, index..<(index + optionLength)))
+            list.append(HeaderOption(type: optionType, range: index..<(index + optionLength)))
             index += optionLength
         }
         return list

@@ -10,6 +10,14 @@ public enum TCPOption: Hashable, Sendable {
     case unknown(kind: UInt8, length: Int)
 }
 
+/// A TCP option with the bytes it came from.
+public struct TCPOptionField: Hashable, Sendable {
+    /// The decoded option.
+    public var option: TCPOption
+    /// Absolute range of the option.
+    public var range: Range<Int>
+}
+
 /// A view over a TCP header (RFC 9293) with validated options.
 ///
 /// The init checks that the fixed header was captured, that the data offset is at least 5 and
@@ -35,7 +43,7 @@ public struct TCPView {
     /// The segment's extent (to the end the IP layer claims, cut at the captured bytes).
     public let segmentExtent: ByteExtent
     /// The options with their absolute ranges.
-    public let options: [(option: TCPOption, range: Range<Int>)]
+    public let options: [TCPOptionField]
 
     /// Validates the header and its options.
     /// - Throws: `DecodeError` on `.tcp`: truncated, `badLength` data offset or option length.
@@ -52,13 +60,15 @@ public struct TCPView {
         options = try Self.parseOptions(bytes, (offset + Self.minimumHeaderLength)..<(offset + headerLength))
     }
 
-    private static func parseOptions(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(DecodeError) -> [(option: TCPOption, range: Range<Int>)] {
-        var list: [(option: TCPOption, range: Range<Int>)] = []
+    private static func parseOptions(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(DecodeError) -> [TCPOptionField] {
+        guard !range.isEmpty else { return [] }
+        var list: [TCPOptionField] = []
+        list.reserveCapacity(range.count / 3)
         var index = range.lowerBound
         while index < range.upperBound {
             let kind = bytes[index]
-            if kind == 0 { list.append((.endOfOptions, index..<range.upperBound)); break }
-            if kind == 1 { list.append((.noOperation, index..<(index + 1))); index += 1; continue }
+            if kind == 0 { list.append(TCPOptionField(option: .endOfOptions, range: index..<range.upperBound)); break }
+            if kind == 1 { list.append(TCPOptionField(option: .noOperation, range: index..<(index + 1))); index += 1; continue }
             guard index + 1 < range.upperBound else {
                 throw DecodeError(.tcp, at: index, .badLength(field: "option length", value: 0))
             }
@@ -84,7 +94,7 @@ public struct TCPView {
             case 8: option = .timestamps(value: bytes.u32(index + 2), echoReply: bytes.u32(index + 6))
             default: option = .unknown(kind: kind, length: length)
             }
-            list.append((option, index..<(index + length)))
+            list.append(TCPOptionField(option: option, range: index..<(index + length)))
             index += length
         }
         return list
@@ -113,14 +123,25 @@ public struct TCPView {
     /// Payload length as the IP layer claims it (some of it may not have been captured).
     public var payloadLength: Int { segmentExtent.end - payloadOffset }
 
-    /// The flag names set, in tshark's order (`SYN, ACK`).
+    /// Flag bits and names from the lowest bit up, the order tshark lists them in (`FIN, PSH, ACK`).
+    static let flagTable: [(bit: UInt16, name: StaticString)] = [
+        (0x001, "FIN"), (0x002, "SYN"), (0x004, "RST"), (0x008, "PSH"), (0x010, "ACK"),
+        (0x020, "URG"), (0x040, "ECE"), (0x080, "CWR"), (0x100, "AE"),
+    ]
+
+    /// Appends the flag names set, comma-separated, in tshark's order.
+    static func appendFlagNames(_ flags: UInt16, to text: inout TextBuilder) {
+        var first = true
+        for entry in flagTable where flags & entry.bit != 0 {
+            if !first { text.append(", ") }
+            text.append(entry.name)
+            first = false
+        }
+    }
+
+    /// The flag names set, in tshark's order (`PSH, ACK`).
     public static func flagNames(_ flags: UInt16) -> [String] {
-        let names: [(UInt16, String)] = [(0x100, "AE"), (0x080, "CWR"), (0x040, "ECE"), (0x020, "URG"), (0x010, "ACK"),
-                                         (0x008, "PSH"), (0x004, "RST"), (0x002, "SYN"), (0x001, "FIN")]
-        // tshark lists FIN and SYN first, then the rest from high to low bits.
-        let low = names.filter { flags & $0.0 != 0 && $0.0 <= 0x002 }.reversed().map(\.1)
-        let high = names.filter { flags & $0.0 != 0 && $0.0 > 0x002 }.map(\.1)
-        return Array(low) + high
+        flagTable.filter { flags & $0.bit != 0 }.map { $0.name.description }
     }
 }
 
@@ -271,17 +292,17 @@ public struct ICMPView {
 
     /// Neighbour discovery options, validated: type and absolute range each.
     /// - Throws: `.icmpv6` truncated, or `badLength` for a zero or overlong option length.
-    public func neighborDiscoveryOptions() throws(DecodeError) -> [(type: UInt8, range: Range<Int>)] {
+    public func neighborDiscoveryOptions() throws(DecodeError) -> [HeaderOption] {
         guard let start = neighborDiscoveryOptionsStart else { return [] }
         try extent.requireCaptured(.icmpv6, offset, start)
-        var list: [(UInt8, Range<Int>)] = []
+        var list: [HeaderOption] = []
         var index = offset + start
         while index < extent.end {
             try extent.requireCaptured(.icmpv6, index, 2)
             let length = Int(bytes[index + 1]) * 8
             if length == 0 { throw DecodeError(.icmpv6, at: index + 1, .badLength(field: "option length", value: 0)) }
             try extent.requireLength(.icmpv6, index, length, field: "option length", at: index + 1, value: length / 8)
-            list.append((bytes[index], index..<(index + length)))
+            list.append(HeaderOption(type: bytes[index], range: index..<(index + length)))
             index += length
         }
         return list

@@ -147,7 +147,7 @@ public final class CaptureFileReader: Sendable {
         public var header: PacketRecordHeader
         /// The interface the packet came from.
         public var interface: CaptureInterface
-        /// The captured bytes, valid only during the callback.
+        /// The captured bytes in the file's mapping: valid while the reader lives.
         public var bytes: UnsafeRawBufferPointer
     }
 
@@ -161,8 +161,8 @@ public final class CaptureFileReader: Sendable {
         public var stopped: Bool
     }
 
-    /// Scans every packet in order without indexing, passing bytes in place (no copy).
-    /// Return false from `body` to stop.
+    /// Scans every packet in order without indexing, passing bytes in place (no copy; a record's
+    /// bytes stay valid while the reader lives, so records may be batched). Return false from `body` to stop.
     @discardableResult
     public func forEachPacket(_ body: (Record) throws -> Bool) rethrows -> ScanResult {
         let bytes = file.bytes
