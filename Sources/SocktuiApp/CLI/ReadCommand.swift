@@ -39,7 +39,7 @@ struct ReadCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The pcap or pcapng file.")
+    @Argument(help: "The pcap or pcapng file (- for standard input).")
     var file: String
 
     @Argument(help: "A tcpdump-syntax filter, e.g. tcp port 80.")
@@ -70,7 +70,8 @@ struct ReadCommand: ParsableCommand {
     func run() throws {
         let reader: CaptureFileReader
         do {
-            reader = try CaptureFileReader(path: file)
+            // "-" reads standard input (a pipe is read into memory; files are mapped).
+            reader = try CaptureFileReader(path: file == "-" ? "/dev/stdin" : file)
         } catch {
             Self.printError("socktui read: \(error)")
             throw ExitCode(1)

@@ -121,6 +121,15 @@ import Testing
         #expect(badFilter.err == "socktui read: bad filter \"tcp prot 80\" for link type EN10MB: can't parse filter expression: syntax error\n")
     }
 
+    @Test func standardInputIsReadWhenTheFileIsADash() throws {
+        let directory = try TemporaryDirectory()
+        let file = try Self.writeVaried(directory)
+        let binary = try #require(Self.binary)
+        let piped = try runTool("/bin/sh", ["-c", "cat '\(file)' | '\(binary)' read - --utc"])
+        #expect(piped.status == 0)
+        #expect(piped.out == (try Self.read([file, "--utc"])).out)
+    }
+
     @Test func filesWrittenByWiresharkToolsAreRead() throws {
         // editcap (wireshark-common) rewrites our pcap as pcapng and as nanosecond pcap.
         let directory = try TemporaryDirectory()
