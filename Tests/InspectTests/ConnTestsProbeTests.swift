@@ -221,6 +221,26 @@ struct ConnTestsScanTests {
         #expect(log.events.last == .progress(done: 3, total: 3, open: 2))
     }
 
+    @Test func socketsReusedAfterARefusalStillClassifyLaterPortsExactly() throws {
+        // 60 refusing ports and 6 listeners, interleaved, 4 connects in flight: refused sockets
+        // are reused for later ports, so a stale state would misreport a listener.
+        var held: [Socket] = []
+        defer { for socket in held { try? socket.close() } }
+        var open: [Int] = []
+        var all: [Int] = []
+        for index in 0..<66 {
+            let (socket, port) = index % 11 == 5 ? try loopbackListener() : try deadPort()
+            held.append(socket)
+            all.append(port)
+            if index % 11 == 5 { open.append(port) }
+        }
+        let ports = try PortSet(parsing: all.map(String.init).joined(separator: ","))
+        let result = PortScanner.run(PortScanRequest(host: "127.0.0.1", ports: ports, concurrency: 4))
+        #expect(result.openPorts == open.sorted())
+        #expect(result.closedCount == 60)
+        #expect(result.filteredPorts.isEmpty)
+    }
+
     @Test func scanOfAFullBacklogListenerReportsFiltered() throws {
         let (listener, port) = try loopbackListener(backlog: 0)
         defer { try? listener.close() }

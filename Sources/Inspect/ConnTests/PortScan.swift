@@ -227,6 +227,8 @@ private struct ScanLoop {
     // Parallel arrays of the connects in flight, compacted by swap-removal.
     var descriptors: [pollfd] = []
     var slots: [(index: Int, started: UInt64)] = []
+    // Sockets whose connect was refused, reset by the kernel and ready for the next port.
+    var spare: [Int32] = []
 
     init(address: SocketAddress, ports: [Int], concurrency: Int, rate: Double?, timeout: Double) {
         self.address = address
@@ -250,7 +252,7 @@ private struct ScanLoop {
             length = size
         }
         let family = address.family.rawValue
-        defer { for entry in descriptors { _ = close(entry.fd) } }
+        defer { for fd in descriptors.map(\.fd) + spare { _ = close(fd) } }
         while done < ports.count {
             if cancellation.isCancelled { return }
             var now = monotonicNanoseconds()
@@ -281,9 +283,12 @@ private struct ScanLoop {
             while position >= 0 {
                 let fd = descriptors[position].fd
                 if ready && descriptors[position].revents != 0 {
-                    var code: Int32 = 0
-                    var size = socklen_t(MemoryLayout<Int32>.size)
-                    if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &size) != 0 { code = errno }
+                    // A second connect(2) on a socket whose connect is under way reports its
+                    // outcome, as SO_ERROR would: 0 once connected, EALREADY while pending, the
+                    // error once failed. After a failure it also returns the socket to the
+                    // unconnected state, so a refused socket can be reused for the next port
+                    // (Linux: __inet_stream_connect); the address is ignored in that state.
+                    let code = connectOnce(fd, &storage, length)
                     if code != EINPROGRESS && code != EALREADY {
                         finish(position: position, code: code, at: now, progress: progress)
                     } else {
@@ -302,10 +307,22 @@ private struct ScanLoop {
         progress(.progress(done: done, total: ports.count, open: openCount))
     }
 
+    /// One connect(2), retried on EINTR; returns 0 or the errno.
+    func connectOnce(_ fd: Int32, _ storage: inout sockaddr_storage, _ length: socklen_t) -> Int32 {
+        var result: Int32
+        repeat {
+            result = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+            }
+        } while result < 0 && errno == EINTR
+        return result == 0 ? 0 : errno
+    }
+
     mutating func start(index: Int, family: Int32, storage: inout sockaddr_storage, length: socklen_t,
                         progress: (PortScanEvent) -> Void) {
         let port = UInt16(ports[index])
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = spare.popLast()
+            ?? socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         let begun = monotonicNanoseconds()
         guard fd >= 0 else {
             record(index: index, code: errno, elapsed: 0, progress: progress)
@@ -316,13 +333,7 @@ private struct ScanLoop {
             raw[2] = UInt8(port >> 8)
             raw[3] = UInt8(port & 0xff)
         }
-        var result: Int32
-        repeat {
-            result = withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
-            }
-        } while result < 0 && errno == EINTR
-        let code = result == 0 ? 0 : errno
+        let code = connectOnce(fd, &storage, length)
         if code == EINPROGRESS {
             descriptors.append(pollfd(fd: fd, events: Int16(POLLOUT), revents: 0))
             slots.append((index, begun))
@@ -334,7 +345,11 @@ private struct ScanLoop {
 
     mutating func finish(position: Int, code: Int32, at now: UInt64, progress: (PortScanEvent) -> Void) {
         let slot = slots[position]
-        _ = close(descriptors[position].fd)
+        if code == ECONNREFUSED && spare.count < concurrency {
+            spare.append(descriptors[position].fd)
+        } else {
+            _ = close(descriptors[position].fd)
+        }
         let last = slots.count - 1
         if position != last {
             slots[position] = slots[last]
