@@ -57,6 +57,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "socktui", dependencies: ["SocktuiApp"]),
+        // Benchmarks of TerminalUI (frame cost, key-to-frame latency); see Benchmarks/README.md.
+        .executableTarget(name: "terminalui-bench", dependencies: ["TerminalUI"], path: "Benchmarks/TerminalUIBench"),
 
         .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"], exclude: ["Fixtures"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect"]),

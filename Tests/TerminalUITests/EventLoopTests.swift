@@ -65,6 +65,28 @@ struct CounterProgram: Program {
         #expect(backend.lines[0].hasPrefix("keys 0 sum 5050"))
     }
 
+    @Test func messageOnlyFramesWaitForTheFrameIntervalButKeysDoNot() {
+        let backend = TestBackend(width: 20, height: 2)
+        let loop = EventLoop(program: CounterProgram(), backend: backend)
+        loop.frameInterval = .seconds(60)
+        let frames = Mutex<[FrameInfo]>([])
+        loop.onFrame = { info in frames.withLock { $0.append(info) } }
+        for n in 1...10 { loop.mailbox.post(n) }
+        loop.runOnce()                      // the first message frame is drawn at once
+        #expect(frames.withLock { $0.count } == 1)
+        for n in 1...10 { loop.mailbox.post(n) }
+        loop.runOnce()                      // applied, but the frame waits for the interval
+        #expect(loop.program.messageTotal == 110)
+        #expect(frames.withLock { $0.count } == 1)
+        for n in 1...10 { loop.mailbox.post(n) }
+        backend.send(.up)
+        loop.runOnce()                      // a key draws now, with everything that piled up
+        #expect(loop.program.messageTotal == 165)
+        #expect(frames.withLock { $0.map(\.messages) } == [10, 20])
+        #expect(frames.withLock { $0.last?.keys } == 1)
+        #expect(backend.lines[0].hasPrefix("keys 1 sum 165"))
+    }
+
     @Test func commandsReturnedByUpdateRunOffTheLoopAndPostBack() {
         let backend = TestBackend(width: 20, height: 2)
         let loop = EventLoop(program: CounterProgram(), backend: backend)

@@ -43,7 +43,8 @@ public struct FrameInfo: Sendable {
 ///
 /// Each turn takes every pending key and every queued background message, feeds them to
 /// ``Program/update(_:)`` in that order, starts the returned commands on their Dispatch queues, and then
-/// draws once; messages are coalesced per frame. The loop itself performs no I/O besides the
+/// draws once; messages are coalesced per frame, and message-only frames are at most one per
+/// ``frameInterval``. The loop itself performs no I/O besides the
 /// terminal's and the wake-up's.
 public final class EventLoop<P: Program, B: Backend> {
     /// The program being run.
@@ -54,7 +55,14 @@ public final class EventLoop<P: Program, B: Backend> {
     public let mailbox = Mailbox<P.Message>()
     /// Called after every frame (on the loop's thread).
     public var onFrame: ((FrameInfo) -> Void)?
+    /// The least time between two frames that only background messages or ticks asked for
+    /// (16 ms: about 60 frames per second). Keys and resizes are drawn at once regardless.
+    public var frameInterval: Duration = .milliseconds(16)
     private var lastTick = ContinuousClock.now
+    // Far enough in the past that the first message frame is not held back.
+    private var lastFrame = ContinuousClock.now - .seconds(3600)
+    private var framePending = false
+    private var messagesSinceFrame = 0
 
     /// Creates a loop over a program and a backend.
     public init(program: P, backend: B) {
@@ -80,18 +88,25 @@ public final class EventLoop<P: Program, B: Backend> {
     }
 
     /// One turn: wait for input, a message or a tick, apply them, draw if anything happened.
+    ///
+    /// Keys and resizes are drawn at once. Frames caused only by background messages or ticks are
+    /// spaced at least ``frameInterval`` apart: meanwhile the loop watches only the terminal, and the
+    /// messages that pile up are applied together just before the next frame.
     public func runOnce() {
-        let timeout: Int32
-        if let interval = program.tickInterval {
-            let elapsed = ContinuousClock.now - lastTick
-            let remaining = interval - elapsed
-            timeout = Int32(max(0, min(Double(Int32.max), remaining.milliseconds)))
-        } else {
-            timeout = -1
+        let now = ContinuousClock.now
+        var deadline: ContinuousClock.Instant? = nil
+        if let interval = program.tickInterval { deadline = lastTick + interval }
+        if framePending {
+            let due = lastFrame + frameInterval
+            deadline = deadline.map { min($0, due) } ?? due
         }
-        let events = terminal.backend.waitForEvents(timeoutMilliseconds: timeout, wakeup: mailbox.wakeup.fileDescriptor)
+        let timeout: Int32 = deadline.map { Int32(max(0, min(Double(Int32.max), ($0 - now).milliseconds.rounded(.up)))) } ?? -1
+        // While a message frame is pending, leave the wake-up unpolled: it stays readable until the
+        // mailbox is drained, which happens when that frame is due (or a key arrives).
+        let wakeup = framePending ? -1 : mailbox.wakeup.fileDescriptor
+        let events = terminal.backend.waitForEvents(timeoutMilliseconds: timeout, wakeup: wakeup)
         var keys = 0
-        var changed = false
+        var urgent = false
         for event in events {
             switch event {
             case .key(let key):
@@ -100,26 +115,34 @@ public final class EventLoop<P: Program, B: Backend> {
             case .resize(let size):
                 start(program.update(.resize(size)))
             }
-            changed = true
+            urgent = true
         }
-        let messages = mailbox.takeAll()
-        for message in messages {
-            start(program.update(.message(message)))
-            changed = true
+        var messages: [P.Message] = []
+        let frameDue = ContinuousClock.now - lastFrame >= frameInterval
+        if urgent || frameDue || !framePending {
+            messages = mailbox.takeAll()
+            for message in messages { start(program.update(.message(message))) }
+            messagesSinceFrame += messages.count
         }
+        if !messages.isEmpty { framePending = true }
         if let interval = program.tickInterval, ContinuousClock.now - lastTick >= interval {
             lastTick = .now
             start(program.update(.tick))
-            changed = true
+            framePending = true
         } else if program.tickInterval == nil {
             lastTick = .now
         }
-        if changed { drawFrame(keys: keys, messages: messages.count) }
+        if urgent || (framePending && ContinuousClock.now - lastFrame >= frameInterval) {
+            drawFrame(keys: keys, messages: messagesSinceFrame)
+        }
     }
 
     private func drawFrame(keys: Int, messages: Int) {
         let program = self.program
         terminal.draw { program.render(into: &$0) }
+        lastFrame = .now
+        framePending = false
+        messagesSinceFrame = 0
         onFrame?(FrameInfo(number: terminal.frameCount, keys: keys, messages: messages, finished: .now))
     }
 }
