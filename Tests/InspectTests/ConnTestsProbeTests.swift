@@ -201,16 +201,18 @@ struct ConnTestsScanTests {
         #expect(result.failure?.message.contains("must be 1-4096, got 5000") == true)
     }
 
-    @Test func scanClassifiesListeningAndRefusingLoopbackPorts() throws {
-        let (first, firstPort) = try loopbackListener()
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func scanClassifiesListeningAndRefusingLoopbackPorts(host: String) throws {
+        let (first, firstPort) = try loopbackListener(host)
         defer { try? first.close() }
-        let (second, secondPort) = try loopbackListener()
+        let (second, secondPort) = try loopbackListener(host)
         defer { try? second.close() }
-        let (dead, deadPort) = try deadPort()
+        let (dead, deadPort) = try deadPort(host)
         defer { try? dead.close() }
         let log = EventLog<PortScanEvent>()
         let ports = try PortSet(parsing: "\(firstPort),\(secondPort),\(deadPort)")
-        let result = PortScanner.run(PortScanRequest(host: "127.0.0.1", ports: ports, concurrency: 2)) { log.append($0) }
+        let result = PortScanner.run(PortScanRequest(host: host, ports: ports, concurrency: 2)) { log.append($0) }
+        #expect(result.address?.host == host)
         #expect(result.failure == nil)
         #expect(result.ports.map(\.port) == ports.ports)
         #expect(result.openPorts == [firstPort, secondPort].sorted())

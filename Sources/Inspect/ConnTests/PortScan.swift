@@ -163,8 +163,11 @@ public struct PortScanResult: Codable, Sendable, Hashable {
 }
 
 /// Scans TCP ports with non-blocking connects: up to `concurrency` in flight, one `poll` over
-/// all of them, each classified by its `SO_ERROR` (0 open, `ECONNREFUSED` closed, anything
-/// else or no answer filtered). It runs on the caller's thread.
+/// all of them, each classified by its outcome (connected: open; `ECONNREFUSED`: closed; any
+/// other error, or no answer before the timeout: filtered). It runs on the caller's thread.
+///
+/// Linux only: the outcome is read with a second `connect(2)` rather than `SO_ERROR`, which
+/// also resets a refused socket so that it is reused for a later port.
 public enum PortScanner {
     /// Runs the scan.
     public static func run(_ request: PortScanRequest, cancellation: Cancellation = Cancellation(),
