@@ -10,7 +10,8 @@ public enum ConnectStrategy: String, Codable, Sendable, CaseIterable {
     case sequential
     /// RFC 8305 Happy Eyeballs v2: IPv6 first, families interleaved, a new attempt every
     /// stagger delay (250 ms) or as soon as the previous one fails; the first success wins and
-    /// the others are closed.
+    /// the others are closed. Names are resolved by one getaddrinfo call (not separate AAAA and A
+    /// queries), so RFC 8305's resolution delay does not apply.
     case happyEyeballs = "happy_eyeballs"
 }
 

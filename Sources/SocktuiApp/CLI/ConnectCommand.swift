@@ -60,8 +60,8 @@ struct ConnectCommand: ParsableCommand {
             "message", "explanation"}, "local_address", "rtt_microseconds"}], "winner", \
             "total_milliseconds", "cancelled"}; with --count {"samples", "statistics": {"count", \
             "minimum", "average", "median", "p90", "p99", "maximum", "standard_deviation", "buckets"}, \
-            "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "reply", \
-            "milliseconds", "icmp", ...}; with --echo {"bytes_sent", "bytes_verified", \
+            "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "explanation", \
+            "reply", "milliseconds", "icmp": {"errno", "origin", "type", "code", "offender"}, ...}; with --echo {"bytes_sent", "bytes_verified", \
             "first_mismatch_offset", "latency", "bytes_per_second", ...}; with --throughput \
             {"bytes_sent", "bits_per_second", "samples": [{"at_seconds", "bytes", "bits_per_second"}], \
             ...}. Times are milliseconds.
