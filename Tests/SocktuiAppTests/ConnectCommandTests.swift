@@ -244,7 +244,7 @@ struct ConnectCommandNamespaceTests {
         try #require(FileManager.default.isExecutableFile(atPath: binary), "socktui is not built at \(binary)")
         let namespace = "socktui-conntest-\(getpid())"
         try #require(try run(["ip", "netns", "add", namespace]).status == 0, "ip netns add failed")
-        defer { try? run(["ip", "netns", "delete", namespace]) }
+        defer { _ = try? run(["ip", "netns", "delete", namespace]) }
         try #require(try run(["ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"]).status == 0)
         let (status, output) = try run(["ip", "netns", "exec", namespace, "python3", "-c", namespaceScanScript, binary, "1-2000"])
         #expect(status == 0, "socktui scan exited \(status): \(output)")
@@ -268,7 +268,7 @@ struct ConnectCommandNamespaceTests {
         try #require(FileManager.default.isExecutableFile(atPath: socktuiBinary()), "socktui is not built")
         let namespace = "socktui-connerr-\(getpid())"
         try #require(try run(["ip", "netns", "add", namespace]).status == 0, "ip netns add failed")
-        defer { try? run(["ip", "netns", "delete", namespace]) }
+        defer { _ = try? run(["ip", "netns", "delete", namespace]) }
         try #require(try run(["ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"]).status == 0)
 
         // Only lo is up: no route to a TEST-NET-2 address.
