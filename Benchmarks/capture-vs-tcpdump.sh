@@ -4,6 +4,7 @@
 #
 #   bash Benchmarks/capture-vs-tcpdump.sh               # 2,000,000-datagram flood
 #   COUNT=500000 bash Benchmarks/capture-vs-tcpdump.sh
+#   READ=0 bash Benchmarks/capture-vs-tcpdump.sh        # live capture only
 #
 # 1. Flood: COUNT 64-byte UDP datagrams on the namespace's lo (Benchmarks/udpflood.c, sendmmsg),
 #    captured with `-w /dev/null` and filter `udp dst port 9` by each tool in turn at the same
@@ -58,6 +59,7 @@ for rate in 0 500000; do
     done
 done
 
+[ "${READ:-1}" = 0 ] && exit 0
 echo "== reading a 1,000,000-packet pcap =="
 ip netns exec "$ns" "$bin" capture -i lo -c 1000000 -w "$work/million.pcap" udp dst port 9 2>"$work/write.err" &
 for _ in $(seq 1 100); do grep -q "capturing on" "$work/write.err" 2>/dev/null && break; sleep 0.1; done

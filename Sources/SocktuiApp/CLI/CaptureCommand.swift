@@ -59,7 +59,7 @@ struct CaptureCommand: ParsableCommand {
     var blockKiB = 1024
 
     @Option(help: "Ring block count.")
-    var blocks = 64
+    var blocks = 32
 
     @Option(name: .customLong("drop-privileges"), help: "Switch to USER once the capture socket is open (like tcpdump -Z).")
     var dropPrivileges: String?
@@ -85,7 +85,7 @@ struct CaptureCommand: ParsableCommand {
                                          ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
         let capture: LiveCapture
         do {
-            capture = try LiveCapture(options, deliver: { batch, statistics in sink.consume(batch, statistics) })
+            capture = try LiveCapture(options, visit: { packet, _ in sink.consume(packet) }, blockDone: { _ in sink.blockDone() })
         } catch let error as FilterError {
             Self.fail("\(error)", code: 2)
         } catch {
@@ -190,26 +190,22 @@ final class CaptureSink: @unchecked Sendable {
         }
     }
 
-    func consume(_ batch: [CapturedPacket], _ statistics: KernelCaptureStatistics) {
+    /// Handles one packet in place in the ring (no copy): appends it to the file, or prints it.
+    func consume(_ packet: RingPacket) {
         guard failure == nil else { return }
-        if first == nil { first = batch.first?.timestamp }
-        last = batch.last?.timestamp ?? last
+        if first == nil { first = packet.timestamp }
+        last = packet.timestamp
         do {
             if let pcapWriter {
-                for packet in batch { try pcapWriter.write(packet) }
-                if path == "-" { try pcapWriter.flush() }
-                return
-            }
-            if let pcapngWriter {
-                for packet in batch { try pcapngWriter.write(packet) }
-                if path == "-" { try pcapngWriter.flush() }
-                return
-            }
-            for packet in batch {
+                try pcapWriter.write(timestamp: packet.timestamp, originalLength: packet.originalLength, bytes: packet.bytes)
+            } else if let pcapngWriter {
+                try pcapngWriter.write(interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                                       direction: packet.direction, bytes: packet.bytes)
+            } else {
                 number += 1
-                let dissection = Dissector.dissect(packet)
+                let dissection = Dissector.dissect(packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength)
                 let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
-                                            capturedLength: packet.data.count, interface: interface.name,
+                                            capturedLength: packet.bytes.count, interface: interface.name,
                                             direction: packet.direction, dissection: dissection)
                 if json {
                     output.append(try encoder.encode(summary))
@@ -218,8 +214,20 @@ final class CaptureSink: @unchecked Sendable {
                 }
                 output.append("\n")
             }
-            // Live output is line-buffered per batch so a pipe sees packets as they arrive.
-            output.flush()
+        } catch {
+            failure = error
+        }
+    }
+
+    /// After each ring block: printed lines (and `-w -` streams) go out, so a pipe sees packets
+    /// as they arrive.
+    func blockDone() {
+        output.flush()
+        do {
+            if path == "-" {
+                try pcapWriter?.flush()
+                try pcapngWriter?.flush()
+            }
         } catch {
             failure = error
         }

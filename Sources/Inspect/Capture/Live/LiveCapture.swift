@@ -59,14 +59,37 @@ public final class LiveCapture: Sendable {
     /// The interface being captured.
     public let interface: CaptureInterface
 
-    /// Opens the ring and starts the capture thread.
+    /// Opens the ring and starts the capture thread, delivering copies of the packets.
     /// - Parameters:
-    ///   - deliver: called on the capture thread with each batch and the counters so far.
+    ///   - deliver: called on the capture thread with each ring block's packets and the counters.
     ///   - completion: called once on the capture thread when the capture ends.
     /// - Throws: `FilterError` for a filter libpcap rejects; `CaptureError` when the ring cannot
     ///   be opened (privileges, interface, ring size).
+    public convenience init(_ options: LiveCaptureOptions,
+                            deliver: @escaping @Sendable ([CapturedPacket], KernelCaptureStatistics) -> Void,
+                            completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
+        let batch = UncheckedBox(BatchBuffer())
+        try self.init(options, visit: { packet, linkType in
+            batch.value.packets.append(CapturedPacket(timestamp: packet.timestamp, data: Array(packet.bytes),
+                                                      originalLength: packet.originalLength, linkType: linkType,
+                                                      interfaceID: 0, direction: packet.direction))
+        }, blockDone: { statistics in
+            let packets = batch.value.packets
+            batch.value.packets.removeAll(keepingCapacity: true)
+            if !packets.isEmpty { deliver(packets, statistics) }
+        }, completion: completion)
+    }
+
+    /// Opens the ring and starts the capture thread, visiting packets in place in the ring (no
+    /// copy: the fastest path, for writing files or counting).
+    /// - Parameters:
+    ///   - visit: called on the capture thread for each packet with the interface's link type;
+    ///     the packet's bytes are valid only during the call.
+    ///   - blockDone: called after each ring block with the kernel counters.
+    ///   - completion: called once on the capture thread when the capture ends.
     public init(_ options: LiveCaptureOptions,
-                deliver: @escaping @Sendable ([CapturedPacket], KernelCaptureStatistics) -> Void,
+                visit: @escaping @Sendable (RingPacket, LinkType) -> Void,
+                blockDone: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
                 completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
         var program: [BPFInstruction]?
         if !options.filter.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -85,7 +108,7 @@ public final class LiveCapture: Sendable {
         interface = ring.interface
         let box = UncheckedBox(ring)
         let thread = Thread { [self] in
-            let summary = Self.run(box.value, options: options, stop: stopRequested, deliver: deliver)
+            let summary = Self.run(box.value, options: options, stop: stopRequested, visit: visit, blockDone: blockDone)
             finished.withLock { $0 = summary }
             completion(summary)
             done.signal()
@@ -105,46 +128,51 @@ public final class LiveCapture: Sendable {
     }
 
     private static func run(_ ring: PacketRing, options: LiveCaptureOptions, stop: borrowing Atomic<Bool>,
-                            deliver: ([CapturedPacket], KernelCaptureStatistics) -> Void) -> CaptureSummary {
+                            visit: (RingPacket, LinkType) -> Void,
+                            blockDone: (KernelCaptureStatistics) -> Void) -> CaptureSummary {
         var delivered: UInt64 = 0
-        let limit = options.count.map(UInt64.init)
+        let limit = options.count.map(UInt64.init) ?? .max
+        let linkType = ring.interface.linkType
         let tick = Int32(max(10, min(200, options.ring.retireTimeoutMilliseconds)))
         var reason = "stopped"
+        func readBlock() throws -> Int {
+            try ring.nextBlock(timeoutMilliseconds: tick) { packet in
+                if delivered < limit {
+                    visit(packet, linkType)
+                    delivered += 1
+                }
+            }
+        }
         while !stop.load(ordering: .acquiring) {
-            let batch: [CapturedPacket]
-            do { batch = try ring.nextBatch(timeoutMilliseconds: tick) } catch {
+            let count: Int
+            do { count = try readBlock() } catch {
                 reason = "\(error)"
                 break
             }
-            if batch.isEmpty { continue }
-            var kept = batch
-            if let limit, delivered + UInt64(batch.count) >= limit {
-                kept = Array(batch.prefix(Int(limit - delivered)))
-                delivered += UInt64(kept.count)
-                deliver(kept, ring.statistics())
-                reason = "count"
-                return CaptureSummary(delivered: delivered, kernel: ring.statistics(), unread: 0, reason: reason)
+            if count == 0 { continue }
+            let statistics = ring.statistics()
+            blockDone(statistics)
+            if delivered >= limit {
+                return CaptureSummary(delivered: delivered, kernel: statistics, unread: 0, reason: "count")
             }
-            delivered += UInt64(kept.count)
-            deliver(kept, ring.statistics())
         }
         // Flush: by the stop the kernel had counted `received` packets past the filter; those it
         // did not drop are in the ring, the last ones in a block it retires within the retire
         // timeout. Packets arriving after the stop are not owed (but are delivered if read).
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(options.ring.retireTimeoutMilliseconds * 3 + 200) * 1_000_000
         let atStop = ring.statistics()
-        let expected = atStop.received - min(atStop.received, atStop.dropped)
+        let expected = min(limit, atStop.received - min(atStop.received, atStop.dropped))
         while delivered < expected, DispatchTime.now().uptimeNanoseconds < deadline {
-            if let batch = try? ring.nextBatch(timeoutMilliseconds: tick), !batch.isEmpty {
-                var kept = batch
-                if let limit { kept = Array(batch.prefix(Int(limit - min(limit, delivered)))) }
-                delivered += UInt64(kept.count)
-                deliver(kept, atStop)
-            }
+            if let count = try? readBlock(), count > 0 { blockDone(atStop) }
         }
         return CaptureSummary(delivered: delivered, kernel: atStop,
                               unread: expected > delivered ? expected - delivered : 0, reason: reason)
     }
+}
+
+/// The copying path's per-block packet list (used only on the capture thread).
+final class BatchBuffer {
+    var packets: [CapturedPacket] = []
 }
 
 /// Moves a non-Sendable value into the capture thread, which is its only user from then on.

@@ -9,6 +9,18 @@ extension BPFInstruction {
     static func accept(_ bytes: UInt32) -> Self { Self(code: 0x06, jumpTrue: 0, jumpFalse: 0, k: bytes) }
 }
 
+/// A packet in place in the capture ring: valid only during the `visit` call that receives it.
+public struct RingPacket {
+    /// When the kernel captured it.
+    public let timestamp: PacketTimestamp
+    /// Length on the wire (with the SLL2 header on `any`).
+    public let originalLength: Int
+    /// The captured bytes, starting with the link-layer header.
+    public let bytes: UnsafeRawBufferPointer
+    /// Incoming or outgoing.
+    public let direction: PacketDirection
+}
+
 /// Which packets to keep, relative to this host.
 public enum CaptureDirection: String, Hashable, Sendable, Codable, CaseIterable {
     /// Packets received by this host.
@@ -28,8 +40,10 @@ public struct RingConfiguration: Hashable, Sendable, Codable {
     /// Milliseconds after which the kernel hands over a partly filled block.
     public var retireTimeoutMilliseconds: Int
 
-    /// 64 blocks of 1 MiB with a 50 ms retire timeout: room for about a second of a fast flood.
-    public init(blockSize: Int = 1 << 20, blockCount: Int = 64, retireTimeoutMilliseconds: Int = 50) {
+    /// 32 blocks of 1 MiB with a 50 ms retire timeout: room for about a quarter second of a
+    /// 1-million-packet-per-second flood of small packets, allocated once (the kernel zeroes
+    /// the ring, so a larger default costs start-up time on every capture).
+    public init(blockSize: Int = 1 << 20, blockCount: Int = 32, retireTimeoutMilliseconds: Int = 50) {
         self.blockSize = blockSize
         self.blockCount = blockCount
         self.retireTimeoutMilliseconds = retireTimeoutMilliseconds
@@ -103,6 +117,8 @@ public final class PacketRing {
     private let loopbackIndex: UInt32?
     private let cooked: Bool
     private var totals = KernelCaptureStatistics()
+    /// Where `any` captures assemble SLL2 header + packet (the ring holds no link header).
+    private let cookedScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 262_144 + 20, alignment: 8)
 
     /// Opens a ring on `interfaceName` (`any` for all interfaces).
     /// - Throws: `CaptureError` naming the fix (privileges, unknown interface, ring too large).
@@ -158,7 +174,7 @@ public final class PacketRing {
             throw CaptureError.wrap(error, "setting up the TPACKET_V3 ring")
         }
         ringSize = configuration.blockSize * configuration.blockCount
-        guard let mapped = mmap(nil, ringSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, socket.fileDescriptor, 0),
+        guard let mapped = mmap(nil, ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, socket.fileDescriptor, 0),
               mapped != MAP_FAILED else {
             let code = Errno.current
             throw CaptureError("mmap of a \(ringSize >> 20) MiB capture ring failed (\(code)); use fewer or smaller blocks")
@@ -183,6 +199,7 @@ public final class PacketRing {
 
     deinit {
         munmap(ring, ringSize)
+        cookedScratch.deallocate()
     }
 
     /// The ARP hardware type of an interface as a link type (loopback and Ethernet are both
@@ -238,21 +255,37 @@ public final class PacketRing {
         return prefix + user
     }
 
-    /// Waits up to `timeoutMilliseconds` for a retired block and returns its packets (empty on
-    /// timeout). The block is handed back to the kernel before returning.
+    /// Waits up to `timeoutMilliseconds` for a retired block and returns copies of its packets
+    /// (empty on timeout). The block is handed back to the kernel before returning.
     public func nextBatch(timeoutMilliseconds: Int32) throws -> [CapturedPacket] {
+        var packets: [CapturedPacket] = []
+        _ = try nextBlock(timeoutMilliseconds: timeoutMilliseconds) { packet in
+            packets.append(CapturedPacket(timestamp: packet.timestamp, data: Array(packet.bytes),
+                                          originalLength: packet.originalLength, linkType: interface.linkType,
+                                          interfaceID: 0, direction: packet.direction))
+        }
+        return packets
+    }
+
+    /// Waits up to `timeoutMilliseconds` for a retired block and calls `visit` for each of its
+    /// packets in place, with no copy; returns how many there were (0 on timeout). A
+    /// `RingPacket`'s bytes are valid only during its `visit` call: the block goes back to the
+    /// kernel when this returns.
+    public func nextBlock(timeoutMilliseconds: Int32, _ visit: (RingPacket) throws -> Void) throws -> Int {
         let block = ring + currentBlock * configuration.blockSize
         if Self.blockStatus(block) & Self.statusUser == 0 {
             var descriptor = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN | POLLERR), revents: 0)
             let ready = poll(&descriptor, 1, timeoutMilliseconds)
             if ready < 0 && errno != EINTR { throw CaptureError("poll: \(Errno.current)") }
-            if Self.blockStatus(block) & Self.statusUser == 0 { return [] }
+            if Self.blockStatus(block) & Self.statusUser == 0 { return 0 }
         }
-        let packets = readBlock(block)
-        // Hand the block back; the release store orders our reads before the kernel's reuse.
-        Self.setBlockStatus(block, Self.statusKernel)
-        currentBlock = (currentBlock + 1) % configuration.blockCount
-        return packets
+        // Hand the block back even when `visit` throws; the release store orders our reads
+        // before the kernel's reuse.
+        defer {
+            Self.setBlockStatus(block, Self.statusKernel)
+            currentBlock = (currentBlock + 1) % configuration.blockCount
+        }
+        return try walkBlock(block, visit)
     }
 
     private static func blockStatus(_ block: UnsafeMutableRawPointer) -> UInt32 {
@@ -264,12 +297,11 @@ public final class PacketRing {
     }
 
     /// Walks one retired block, bounds-checking every offset against the block size.
-    private func readBlock(_ block: UnsafeMutableRawPointer) -> [CapturedPacket] {
+    private func walkBlock(_ block: UnsafeMutableRawPointer, _ visit: (RingPacket) throws -> Void) rethrows -> Int {
         let size = configuration.blockSize
         let count = Int(block.load(fromByteOffset: 12, as: UInt32.self))
         var offset = Int(block.load(fromByteOffset: 16, as: UInt32.self))
-        var packets: [CapturedPacket] = []
-        packets.reserveCapacity(count)
+        var visited = 0
         for _ in 0..<count {
             guard offset >= 48, offset + Self.headerSize + 20 <= size else { break }
             let header = block + offset
@@ -281,39 +313,36 @@ public final class PacketRing {
             let mac = Int(header.load(fromByteOffset: 24, as: UInt16.self))
             let network = Int(header.load(fromByteOffset: 26, as: UInt16.self))
             let link = header + Self.headerSize  // struct sockaddr_ll
-            let protocolNumber = UInt16(bigEndian: link.load(fromByteOffset: 2, as: UInt16.self))
-            let ifindex = link.load(fromByteOffset: 4, as: Int32.self)
-            let hardwareType = link.load(fromByteOffset: 8, as: UInt16.self)
             let pkttype = link.load(fromByteOffset: 10, as: UInt8.self)
-            let addressLength = min(Int(link.load(fromByteOffset: 11, as: UInt8.self)), 8)
             let start = cooked ? network : mac
             if start >= 0, captured >= 0, offset + start + captured <= size, nanoseconds < 1_000_000_000 {
-                var data: [UInt8]
+                let timestamp = PacketTimestamp(seconds: Int64(seconds), nanoseconds: nanoseconds)
+                let direction: PacketDirection = pkttype == 4 ? .outgoing : .incoming
                 if cooked {
                     // SLL2: protocol, reserved, ifindex, hatype, pkttype, halen, 8-byte address.
-                    data = []
-                    data.reserveCapacity(20 + captured)
-                    data.appendBigEndian(protocolNumber)
-                    data.appendBigEndian(UInt16(0))
-                    data.appendBigEndian(UInt32(bitPattern: ifindex))
-                    data.appendBigEndian(hardwareType)
-                    data.append(pkttype)
-                    data.append(UInt8(addressLength))
-                    for byte in 0..<8 { data.append(byte < addressLength ? link.load(fromByteOffset: 12 + byte, as: UInt8.self) : 0) }
-                    data.append(contentsOf: UnsafeRawBufferPointer(start: header + start, count: captured))
+                    let out = cookedScratch
+                    out.storeBytes(of: link.load(fromByteOffset: 2, as: UInt16.self), toByteOffset: 0, as: UInt16.self)
+                    out.storeBytes(of: 0, toByteOffset: 2, as: UInt16.self)
+                    out.storeBytes(of: link.load(fromByteOffset: 4, as: Int32.self).bigEndian, toByteOffset: 4, as: Int32.self)
+                    out.storeBytes(of: link.load(fromByteOffset: 8, as: UInt16.self).bigEndian, toByteOffset: 8, as: UInt16.self)
+                    out[10] = pkttype
+                    let addressLength = min(Int(link.load(fromByteOffset: 11, as: UInt8.self)), 8)
+                    out[11] = UInt8(addressLength)
+                    for byte in 0..<8 { out[12 + byte] = byte < addressLength ? link.load(fromByteOffset: 12 + byte, as: UInt8.self) : 0 }
+                    let payload = min(captured, out.count - 20)
+                    (out.baseAddress! + 20).copyMemory(from: header + start, byteCount: payload)
+                    try visit(RingPacket(timestamp: timestamp, originalLength: wire + 20,
+                                         bytes: UnsafeRawBufferPointer(rebasing: out[0..<(20 + payload)]), direction: direction))
                 } else {
-                    data = Array(UnsafeRawBufferPointer(start: header + start, count: captured))
+                    try visit(RingPacket(timestamp: timestamp, originalLength: wire,
+                                         bytes: UnsafeRawBufferPointer(start: header + start, count: captured), direction: direction))
                 }
-                let headerBytes = cooked ? 20 : 0
-                packets.append(CapturedPacket(
-                    timestamp: PacketTimestamp(seconds: Int64(seconds), nanoseconds: nanoseconds),
-                    data: data, originalLength: wire + headerBytes, linkType: interface.linkType,
-                    interfaceID: 0, direction: pkttype == 4 ? .outgoing : .incoming))
+                visited += 1
             }
             if next == 0 { break }
             offset += next
         }
-        return packets
+        return visited
     }
 
     /// Kernel counters accumulated since the ring opened (`PACKET_STATISTICS` resets on read).
