@@ -13,7 +13,7 @@ struct TUICommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Colour theme: default, light, 16color, mono, or a file name in a theme directory (overrides $SOCKTUI_THEME).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Colour theme: default, light, 16color, mono, or the name of another theme in a theme directory (overrides $SOCKTUI_THEME).", valueName: "name"))
     var theme: String?
 
     func run() throws {
