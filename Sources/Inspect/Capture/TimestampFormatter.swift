@@ -106,20 +106,33 @@ public struct TimestampFormatter: Sendable {
         appendPadded(value, fractionDigits, to: &out)
     }
 
+    /// Appends `value` as exactly `width` digits (more if it does not fit), two digits per division.
     private func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
-        if width == 2 && value < 100 {
-            out.append(UInt8(ascii: "0") + UInt8(value / 10))
-            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        guard value >= 0, value < 1_000_000_000, width <= 9 else {
+            let text = String(value)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - text.utf8.count)))
+            out.append(contentsOf: text.utf8)
             return
         }
-        var digits = width
-        var divisor = 1
-        while digits > 1 { divisor *= 10; digits -= 1 }
-        var remaining = value
-        if remaining >= divisor * 10 { Format.appendDecimal(remaining / (divisor * 10), to: &out); remaining %= divisor * 10 }
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-            divisor /= 10
+        let pairs = Format.digitPairs.utf8Start
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            var index = 10
+            var remaining = UInt32(value)
+            while index > 10 - width {
+                if index - 2 >= 10 - width {
+                    let pair = Int(remaining % 100)
+                    remaining /= 100
+                    index -= 2
+                    buffer[index] = pairs[pair * 2]
+                    buffer[index + 1] = pairs[pair * 2 + 1]
+                } else {
+                    index -= 1
+                    buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+            }
+            if remaining > 0 { Format.appendDecimal(Int(remaining), to: &out) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<10]))
         }
     }
 

@@ -12,21 +12,59 @@ extension UnsafeRawBufferPointer {
     }
 }
 
-/// Builds short UTF-8 text (Info columns) in one buffer, then one String.
+/// Builds short UTF-8 text (Info columns) in 256 bytes of inline storage, then one String; longer
+/// text spills to an array.
 struct TextBuilder {
-    var bytes: [UInt8] = []
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var count = 0
+    private var overflow: [UInt8]?
 
-    init(capacity: Int = 96) { bytes.reserveCapacity(capacity) }
+    init() {}
 
-    mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    private mutating func append(bytes source: UnsafeBufferPointer<UInt8>) {
+        if overflow == nil && count + source.count <= 256 {
+            let start = count
+            withUnsafeMutableBytes(of: &storage) { raw in
+                UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
+            }
+            count += source.count
+        } else {
+            if overflow == nil {
+                var spilled: [UInt8] = []
+                withUnsafeBytes(of: &storage) { spilled.append(contentsOf: $0[0..<count]) }
+                overflow = spilled
+            }
+            overflow!.append(contentsOf: source)
+        }
     }
 
-    mutating func append(_ text: String) { Format.appendUTF8(text, to: &bytes) }
+    mutating func append(_ text: StaticString) {
+        append(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
-    mutating func append<Number: BinaryInteger>(number: Number) { Format.appendDecimal(Int(number), to: &bytes) }
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(bytes: $0) }
+    }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    mutating func append<Number: BinaryInteger>(number: Number) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let digits = Format.writeDecimal(Int(number), into: buffer)
+            append(bytes: UnsafeBufferPointer(rebasing: buffer[digits]))
+        }
+    }
+
+    var string: String {
+        if let overflow { return String(decoding: overflow, as: UTF8.self) }
+        var copy = storage
+        let length = count
+        return withUnsafeBytes(of: &copy) { raw in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<length]), as: UTF8.self)
+        }
+    }
 }
 
 /// Text forms of addresses and numbers used in summaries and field trees.
@@ -99,42 +137,50 @@ enum Format {
     }
 
     /// "00" through "99": two digits per division.
-    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-    /// Appends `value` in decimal: digits are written two per division (32-bit divisions when the
-    /// value fits) into a stack buffer, then copied in one append.
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        if magnitude < 10 { out.append(UInt8(ascii: "0") + UInt8(magnitude)); return }
+    /// Writes `value` in decimal at the end of `buffer` (at least 21 bytes), two digits per division
+    /// (32-bit divisions when the value fits); returns the range written.
+    static func writeDecimal(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Range<Int> {
         let pairs = digitPairs.utf8Start
+        var index = buffer.count
+        var remaining = value.magnitude
+        while remaining > UInt(UInt32.max) {
+            let pair = Int(remaining % 100)
+            remaining /= 100
+            index -= 2
+            buffer[index] = pairs[pair * 2]
+            buffer[index + 1] = pairs[pair * 2 + 1]
+        }
+        var small = UInt32(remaining)
+        while small >= 100 {
+            let pair = Int(small % 100)
+            small /= 100
+            index -= 2
+            buffer[index] = pairs[pair * 2]
+            buffer[index + 1] = pairs[pair * 2 + 1]
+        }
+        if small >= 10 {
+            index -= 2
+            buffer[index] = pairs[Int(small) * 2]
+            buffer[index + 1] = pairs[Int(small) * 2 + 1]
+        } else {
+            index -= 1
+            buffer[index] = UInt8(ascii: "0") + UInt8(small)
+        }
+        if value < 0 {
+            index -= 1
+            buffer[index] = UInt8(ascii: "-")
+        }
+        return index..<buffer.count
+    }
+
+    /// Appends `value` in decimal with one copy from a stack buffer.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            var index = 24
-            var remaining = magnitude
-            while remaining > UInt(UInt32.max) {
-                let pair = Int(remaining % 100)
-                remaining /= 100
-                index -= 2
-                buffer[index] = pairs[pair * 2]
-                buffer[index + 1] = pairs[pair * 2 + 1]
-            }
-            var small = UInt32(remaining)
-            while small >= 100 {
-                let pair = Int(small % 100)
-                small /= 100
-                index -= 2
-                buffer[index] = pairs[pair * 2]
-                buffer[index + 1] = pairs[pair * 2 + 1]
-            }
-            if small >= 10 {
-                index -= 2
-                buffer[index] = pairs[Int(small) * 2]
-                buffer[index + 1] = pairs[Int(small) * 2 + 1]
-            } else {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(small)
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<24]))
+            let digits = writeDecimal(value, into: buffer)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[digits]))
         }
     }
 

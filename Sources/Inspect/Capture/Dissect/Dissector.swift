@@ -477,7 +477,7 @@ private struct Walk {
     mutating func udp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let udp = try UDPView(bytes, at: offset, within: extent)
         let payloadLength = udp.length - UDPView.headerLength
-        var info = TextBuilder(capacity: 32)
+        var info = TextBuilder()
         info.append(number: udp.sourcePort)
         info.append(" → ")
         info.append(number: udp.destinationPort)
