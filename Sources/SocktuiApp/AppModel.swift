@@ -159,7 +159,7 @@ public struct AppModel: Program {
             break
         }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
-        if let action = currentPanel.keyMap.action(for: key) { return withCurrentPanel { $0.perform(action) } }
+        if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil
     }
 
@@ -219,12 +219,12 @@ public struct AppModel: Program {
         }
     }
 
-    private mutating func withCurrentPanel(_ body: (inout any Panel) -> Command<AppMessage>?) -> Command<AppMessage>? {
+    private mutating func performOnCurrentPanel(_ action: PanelAction) -> Command<AppMessage>? {
         switch selectedTab {
-        case 0: var p: any Panel = resolver; defer { resolver = p as! ResolverPanel }; return body(&p)
-        case 1: var p: any Panel = sockets; defer { sockets = p as! SocketsPanel }; return body(&p)
-        case 2: var p: any Panel = capture; defer { capture = p as! CapturePanel }; return body(&p)
-        default: var p: any Panel = tests; defer { tests = p as! TestsPanel }; return body(&p)
+        case 0: return resolver.perform(action)
+        case 1: return sockets.perform(action)
+        case 2: return capture.perform(action)
+        default: return tests.perform(action)
         }
     }
 

@@ -95,7 +95,7 @@ public struct Buffer: Hashable, Sendable {
     @discardableResult
     public mutating func setString(x: Int, y: Int, _ string: String, style: Style = .plain, maxWidth: Int = .max) -> Int {
         var column = x
-        let limit = min(area.right, x &+ max(0, maxWidth) < x ? Int.max : x + max(0, maxWidth))
+        let limit = maxWidth >= area.right - x ? area.right : x + max(0, maxWidth)
         guard y >= area.y, y < area.bottom else { return x }
         for character in string {
             let width = DisplayWidth.of(character)
