@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "socktui", targets: ["socktui"]),
         .library(name: "SocketKit", targets: ["SocketKit"]),
+        .library(name: "Inspect", targets: ["Inspect"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [

@@ -1,0 +1,47 @@
+import Foundation
+import Inspect
+
+/// One libFuzzer input: the first byte picks the target, the rest is the untrusted input.
+///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail;
+///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP).
+/// Any crash, trap or overread (AddressSanitizer) is a finding; errors are expected results.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let selector = data[0]
+    let body = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
+    let options = DissectorOptions(detail: true)
+    if selector % 8 == 0 {
+        guard let reader = try? CaptureFileReader(bytes: Array(body), name: "fuzz") else { return 0 }
+        _ = reader.forEachPacket { record in
+            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
+                                               originalLength: record.header.originalLength, options: options)
+            _ = dissection.fields.count
+            return true
+        }
+        return 0
+    }
+    let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
+    let dissection = Dissector.dissect(body, linkType: linkTypes[Int(selector) % linkTypes.count],
+                                       originalLength: body.count + Int(selector >> 4), options: options)
+    _ = dissection.info.count + dissection.fields.count
+    return 0
+}
+
+/// libFuzzer's driver (from the `-sanitize=fuzzer` runtime), started from our own entry point
+/// because SwiftPM gives every executable target its own `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@main
+struct FuzzCapture {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+    }
+}
