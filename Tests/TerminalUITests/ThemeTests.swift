@@ -100,6 +100,15 @@ let repositoryThemes: String = {
         }
     }
 
+    @Test func formatExampleInTheThemesReadmeParses() throws {
+        let readme = try #require(ThemeCatalog.readFile("\(repositoryThemes)/README.md"))
+        let start = try #require(readme.range(of: "```toml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let theme = try Theme.parse(String(readme[start.upperBound..<end.lowerBound]), file: "themes/README.md")
+        #expect(theme.name == "mine")
+        #expect(Set(theme.styles.keys) == Set(ThemeRole.allCases))
+    }
+
     @Test func tomlSyntaxErrorsGiveTheParserLine() throws {
         let text = builtInDefaultThemeText.replacingFirst("header    = { fg = 110, bold = true }", with: "header = { fg = 110, bold = true")
         let error = try #require(throws: ThemeError.self) { try Theme.parse(text, file: "themes/bad.toml") }
