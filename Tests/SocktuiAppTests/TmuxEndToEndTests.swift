@@ -38,8 +38,11 @@ import Testing
         deinit {
             // Kill the pane processes too: a shell whose parent ignores SIGHUP would outlive kill-server.
             let panes = (try? tmux(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
+            let socketPath = (try? format("#{socket_path}")) ?? ""
             for pid in panes.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
             _ = try? tmux(["kill-server"])
+            // A server that loses its last pane this way can leave its socket file behind.
+            if socketPath.hasSuffix("/" + socket) { unlink(socketPath) }
         }
 
         @discardableResult
