@@ -19,9 +19,10 @@ let package = Package(
     targets: [
         // C layer: module maps and the few shims Swift cannot import.
         .target(name: "CSockShims"),
+        // No pkgConfig: ncursesw.pc's -D_XOPEN_SOURCE flags are refused by SwiftPM; the module
+        // map links ncursesw and tinfo, and shim.h sets what the headers need.
         .systemLibrary(
             name: "CNcurses",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         .systemLibrary(

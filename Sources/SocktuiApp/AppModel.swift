@@ -113,7 +113,7 @@ public struct AppModel: Program {
     public var tabTitles: [String] { [resolver.title, sockets.title, capture.title, tests.title] }
 
     /// Ticks drive the spinner while work is running.
-    public var tickInterval: Duration? { backgroundJobs > 0 ? .milliseconds(100) : nil }
+    public var tickInterval: Duration? { runningJobs > 0 ? .milliseconds(100) : nil }
 
     /// Applies a key, resize, background message or tick.
     public mutating func update(_ event: Event<AppMessage>) -> Command<AppMessage>? {
@@ -158,9 +158,24 @@ public struct AppModel: Program {
         case nil:
             break
         }
+        if case .handled(let command) = offerKeyToCurrentPanel(key) { return command }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
         if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil
+    }
+
+    private mutating func offerKeyToCurrentPanel(_ key: Key) -> PanelKeyResult {
+        switch selectedTab {
+        case 0: return resolver.handleKey(key)
+        case 1: return sockets.handleKey(key)
+        case 2: return capture.handleKey(key)
+        default: return tests.handleKey(key)
+        }
+    }
+
+    /// Background jobs of the shell and of every panel.
+    public var runningJobs: Int {
+        backgroundJobs + resolver.runningJobs + sockets.runningJobs + capture.runningJobs + tests.runningJobs
     }
 
     /// Performs a shell action.
@@ -173,7 +188,7 @@ public struct AppModel: Program {
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
         case .quit:
-            if backgroundJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
+            if runningJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
         case .forceQuit: isFinished = true
         case .cycleTheme:
             let next = catalog.theme(after: theme.name)
@@ -195,7 +210,7 @@ public struct AppModel: Program {
         switch message {
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
-            if backgroundJobs == 0, overlay == .confirmQuit { overlay = nil }
+            if runningJobs == 0, overlay == .confirmQuit { overlay = nil }
             // A newer reload was requested meanwhile: this answer is stale.
             guard themeGeneration.isCurrent(loaded.generation) else { return nil }
             catalog = loaded.catalog
@@ -264,7 +279,7 @@ public struct AppModel: Program {
         case .help:
             helpOverlay.scroll(helpScroll).render(in: regions.panel, into: &buffer)
         case .confirmQuit:
-            let jobs = backgroundJobs == 1 ? "1 job" : "\(backgroundJobs) jobs"
+            let jobs = runningJobs == 1 ? "1 job" : "\(runningJobs) jobs"
             Popup(title: "Quit?", lines: [
                 Line("Background work is still running (\(jobs)).", style: theme[.warning]),
                 Line("Quit anyway?"),
@@ -315,12 +330,12 @@ public struct AppModel: Program {
             }
             left = Line(" " + status.text, style: role == .status ? .plain : theme[role])
         } else {
-            left = Line(" \(currentPanel.title): not yet available")
+            left = Line(" \(currentPanel.title): \(currentPanel.statusHint)")
         }
         if overlay == .help { left = Line(" help: ↑/↓ scroll, Esc closes") }
         var right: [Span] = []
-        if backgroundJobs > 0 {
-            right.append(Span("\(AppModel.spinner[spinnerFrame]) \(backgroundJobs) running  ", style: theme[.warning]))
+        if runningJobs > 0 {
+            right.append(Span("\(AppModel.spinner[spinnerFrame]) \(runningJobs) running  ", style: theme[.warning]))
         }
         right.append(Span("theme \(theme.name)  ? help  q quit "))
         StatusBar(left: left, right: Line(right)).style(theme[.status]).render(in: area, into: &buffer)

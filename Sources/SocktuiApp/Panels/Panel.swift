@@ -32,6 +32,32 @@ public protocol Panel: Sendable {
     mutating func resize(to area: Rect)
     /// Draws the panel.
     func render(in area: Rect, into buffer: inout Buffer, theme: Theme)
+    /// Offers a raw key to the panel before the shell's keys: a panel whose text field has the
+    /// focus takes printable keys here (so typing `q` or `1` into a field does not quit or switch
+    /// tabs). The default handles nothing.
+    mutating func handleKey(_ key: Key) -> PanelKeyResult
+    /// The status bar's text while no message is shown (the default: "not yet available").
+    var statusHint: String { get }
+    /// How many of the panel's background jobs are running (shown by the status-bar spinner;
+    /// `q` asks for confirmation while any runs). The default is 0.
+    var runningJobs: Int { get }
+}
+
+/// Whether a panel took a key offered by `Panel.handleKey(_:)`.
+public enum PanelKeyResult: Sendable {
+    /// The panel did not use the key: the shell's and the panel's key maps apply.
+    case unhandled
+    /// The panel used the key, with an optional command to run.
+    case handled(Command<AppMessage>?)
+}
+
+extension Panel {
+    /// Handles nothing: key maps apply.
+    public mutating func handleKey(_ key: Key) -> PanelKeyResult { .unhandled }
+    /// No background work.
+    public var runningJobs: Int { 0 }
+    /// Placeholder panels say so.
+    public var statusHint: String { "not yet available" }
 }
 
 /// The scroll keys every panel understands.
