@@ -414,7 +414,7 @@ private struct Walk {
             case .windowScale(let shift): info.append(" WS="); info.append(number: 1 << min(Int(shift), 14))
             case .sack(let blocks):
                 for block in blocks {
-                    info.append(" SLE="); info.append(number: block.lowerBound); info.append(" SRE="); info.append(number: block.upperBound)
+                    info.append(" SLE="); info.append(number: block.leftEdge); info.append(" SRE="); info.append(number: block.rightEdge)
                 }
             default: break
             }
@@ -468,7 +468,7 @@ private struct Walk {
         case .maximumSegmentSize(let value): return FieldNode("tcp.options.mss_val", "Maximum segment size", "\(value) bytes", range: range)
         case .windowScale(let shift): return FieldNode("tcp.options.wscale.shift", "Window scale", "\(shift) (multiply by \(1 << min(Int(shift), 14)))", range: range)
         case .sackPermitted: return FieldNode("tcp.options.sack_perm", "SACK permitted", "", range: range)
-        case .sack(let blocks): return FieldNode("tcp.options.sack", "SACK", blocks.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: " "), range: range)
+        case .sack(let blocks): return FieldNode("tcp.options.sack", "SACK", blocks.map { "\($0.leftEdge)-\($0.rightEdge)" }.joined(separator: " "), range: range)
         case .timestamps(let value, let echo): return FieldNode("tcp.options.timestamp.tsval", "Timestamps", "TSval \(value), TSecr \(echo)", range: range)
         case .unknown(let kind, let length): return FieldNode("tcp.option_kind", "Unknown option \(kind)", "\(length) bytes", range: range)
         }

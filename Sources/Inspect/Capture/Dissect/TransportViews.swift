@@ -1,3 +1,11 @@
+/// One SACK block: the left and right edges, raw sequence numbers (they may wrap around).
+public struct SACKBlock: Hashable, Sendable {
+    /// First sequence number of the block.
+    public var leftEdge: UInt32
+    /// Sequence number after the block.
+    public var rightEdge: UInt32
+}
+
 /// A TCP option, decoded.
 public enum TCPOption: Hashable, Sendable {
     case endOfOptions
@@ -5,7 +13,8 @@ public enum TCPOption: Hashable, Sendable {
     case maximumSegmentSize(UInt16)
     case windowScale(UInt8)
     case sackPermitted
-    case sack([ClosedRange<UInt32>])
+    /// SACK blocks as (left edge, right edge); sequence numbers wrap, so left may exceed right.
+    case sack([SACKBlock])
     case timestamps(value: UInt32, echoReply: UInt32)
     case unknown(kind: UInt8, length: Int)
 }
@@ -90,7 +99,7 @@ public struct TCPView {
             case 3: option = .windowScale(bytes[index + 2])
             case 4: option = .sackPermitted
             case 5:
-                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { bytes.u32($0)...bytes.u32($0 + 4) })
+                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { SACKBlock(leftEdge: bytes.u32($0), rightEdge: bytes.u32($0 + 4)) })
             case 8: option = .timestamps(value: bytes.u32(index + 2), echoReply: bytes.u32(index + 6))
             default: option = .unknown(kind: kind, length: length)
             }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Inspect
+
+/// Every input of the fuzzing corpus (`Fuzz/corpus`: seeds and the crashes libFuzzer found,
+/// kept as regressions) goes through the same paths as the fuzz target, in the normal test run.
+@Suite struct FuzzCorpusTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus")
+
+    static var inputs: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []).filter { $0.hasSuffix(".in") }.sorted()
+    }
+
+    @Test func corpusIsPresent() {
+        #expect(Self.inputs.count >= 20)
+        #expect(Self.inputs.contains { $0.hasPrefix("regression-") })
+    }
+
+    @Test(arguments: inputs)
+    func corpusInputDecodesWithoutTrapping(_ name: String) throws {
+        let data = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent(name)))
+        try #require(!data.isEmpty)
+        let body = Array(data.dropFirst())
+        let options = DissectorOptions(detail: true)
+        if data[0] % 8 == 0 {
+            let reader = try CaptureFileReader(bytes: body, name: name)
+            var packets = 0
+            _ = reader.forEachPacket { record in
+                _ = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
+                                      originalLength: record.header.originalLength, options: options)
+                packets += 1
+                return true
+            }
+            #expect(packets > 0, "the seed capture files hold packets")
+        } else {
+            let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
+            let dissection = body.withUnsafeBytes {
+                Dissector.dissect($0, linkType: linkTypes[Int(data[0]) % linkTypes.count], originalLength: body.count + Int(data[0] >> 4),
+                                  options: options)
+            }
+            #expect(!dissection.layers.isEmpty || dissection.error != nil)
+        }
+    }
+
+    @Test func wrappedSACKEdgesDecodeInsteadOfTrapping() throws {
+        // Found by libFuzzer: a SACK block whose left edge is above its right edge (sequence
+        // numbers wrap) used to build an invalid ClosedRange.
+        let data = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent("regression-sack-wraparound.in")))
+        let body = Array(data.dropFirst())
+        let dissection = body.withUnsafeBytes { Dissector.dissect($0, linkType: .raw, options: DissectorOptions(detail: true)) }
+        #expect(dissection.protocolName == "TCP" || dissection.error != nil)
+    }
+}
