@@ -7,6 +7,14 @@ import TerminalUI
 public enum AppMessage: Sendable {
     /// Theme files were re-read from disk (Ctrl-R).
     case themesLoaded(ThemesLoaded)
+    /// A message for the Resolver panel (defined beside it).
+    case resolver(ResolverMessage)
+    /// A message for the Sockets panel.
+    case sockets(SocketsMessage)
+    /// A message for the Capture panel.
+    case capture(CaptureMessage)
+    /// A message for the Tests panel.
+    case tests(TestsMessage)
 }
 
 /// The theme directories were read again.

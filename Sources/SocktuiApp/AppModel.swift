@@ -208,6 +208,10 @@ public struct AppModel: Program {
 
     private mutating func receive(_ message: AppMessage) -> Command<AppMessage>? {
         switch message {
+        case .resolver: return resolver.update(message)
+        case .sockets: return sockets.update(message)
+        case .capture: return capture.update(message)
+        case .tests: return tests.update(message)
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
             if runningJobs == 0, overlay == .confirmQuit { overlay = nil }

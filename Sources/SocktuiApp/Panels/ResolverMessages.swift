@@ -1,0 +1,3 @@
+/// Background results for the Resolver panel (lookups finished); each carries the generation of the request
+/// it answers, so the panel drops stale ones. The panel that owns this file adds its cases.
+public enum ResolverMessage: Sendable {}
