@@ -48,6 +48,17 @@ int csock_getprotobynumber_r(int proto, struct protoent *ret, char *buf,
 
 int csock_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) { return accept4(fd, addr, len, flags); }
 
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+int csock_pidfd_open(int pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+int csock_pidfd_getfd(int pidfd, int targetfd, unsigned int flags) { return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, flags); }
+
 size_t csock_sun_path_size(void) { return sizeof(((struct sockaddr_un *)0)->sun_path); }
 
 size_t csock_cmsg_space(size_t len) { return CMSG_SPACE(len); }

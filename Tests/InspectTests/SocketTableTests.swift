@@ -18,7 +18,11 @@ import SocketKit
         let port = Int(try listener.localAddress().port!)
         let snapshot = table.snapshot(SocketQuery(kinds: [.tcp]))
         #expect(snapshot.sources["tcp"] == "netlink")
-        let found = try #require(snapshot.entries.first { $0.local.port == port && $0.local.address == "127.0.0.1" })
+        // A TIME-WAIT leftover of an earlier connection may share the port: pick ours by owner.
+        let listenerFD = listener.fileDescriptor
+        let found = try #require(snapshot.entries.first { entry in
+            entry.local.port == port && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listenerFD }
+        })
         #expect(found.state == "LISTEN")
         #expect(found.sendQueue == 7, "a listener's Send-Q is its backlog")
         #expect(found.remote.description == "0.0.0.0:*")
@@ -34,8 +38,12 @@ import SocketKit
         try client.connect(try listener.localAddress())
         let (server, _) = try listener.accept()
         let clientPort = Int(try client.localAddress().port!)
+        // By owner (pid and descriptor): a TIME-WAIT leftover of another test may share the port.
+        let clientFD = client.fileDescriptor
         func clientEntry() throws -> SocketEntry {
-            try #require(entries([.tcp], tcpInfo: true).first { $0.local.port == clientPort })
+            try #require(entries([.tcp], tcpInfo: true).first { entry in
+                entry.local.port == clientPort && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == clientFD }
+            })
         }
         let before = try clientEntry()
         #expect(before.state == "ESTAB")
@@ -47,16 +55,19 @@ import SocketKit
         while received < 100_000 { received += try server.recv(65536).count }
         let after = try clientEntry()
         #expect(try #require(after.tcp?.info?.bytesAcknowledged) >= beforeAcked + 100_000)
-        #expect(entries([.tcp]).contains { $0.remote.port == clientPort && $0.state == "ESTAB" }, "the accepted end is listed too")
+        let serverFD = server.fileDescriptor
+        #expect(entries([.tcp]).contains { entry in
+            entry.remote.port == clientPort && entry.state == "ESTAB" && entry.owners.contains { $0.fileDescriptor == serverFD }
+        }, "the accepted end is listed too")
     }
 
     @Test func udpSocketIsUnconnectedUntilConnected() throws {
         let udp = try Socket(family: .inet6, type: .datagram)
         try udp.bind(host: "::1", port: 0)
         let port = Int(try udp.localAddress().port!)
-        #expect(entries([.udp]).first { $0.local.port == port }?.state == "UNCONN")
+        #expect(entries([.udp]).first { $0.local.port == port && $0.family == .inet6 }?.state == "UNCONN")
         try udp.connect(host: "::1", port: 9)
-        let connected = try #require(entries([.udp]).first { $0.local.port == port })
+        let connected = try #require(entries([.udp]).first { $0.local.port == port && $0.family == .inet6 })
         #expect(connected.state == "ESTAB" && connected.remote.port == 9 && connected.family == .inet6)
     }
 

@@ -52,6 +52,10 @@ int csock_getprotobynumber_r(int proto, struct protoent *ret, char *buf,
 /// accept4(2) (a GNU extension Glibc's module does not export).
 int csock_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
+/// pidfd_open(2) and pidfd_getfd(2) through syscall(2) (Linux 5.3 / 5.6).
+int csock_pidfd_open(int pid, unsigned int flags);
+int csock_pidfd_getfd(int pidfd, int targetfd, unsigned int flags);
+
 /// Size of the sun_path member of sockaddr_un.
 size_t csock_sun_path_size(void);
 

@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SocketKit
+
+/// Which socket to inspect: a descriptor of a process, or a socket inode (found through /proc).
+public enum OptionTarget: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Descriptor `fd` of process `pid`.
+    case descriptor(pid: Int32, fd: Int32)
+    /// The socket with this inode, in whichever process holds it (the first readable one).
+    case inode(UInt32)
+
+    public var description: String {
+        switch self {
+        case .descriptor(let pid, let fd): "pid \(pid) fd \(fd)"
+        case .inode(let inode): "inode \(inode)"
+        }
+    }
+}
+
+/// Every option of one socket, as read through a copy of its descriptor.
+public struct SocketOptionsReport: Hashable, Sendable, Codable {
+    /// Where the socket lives.
+    public var pid: Int32
+    /// Its descriptor number in that process.
+    public var fd: Int32
+    /// The owning process's command name.
+    public var command: String
+    /// The socket's family, type and protocol names (`AF_INET`, `SOCK_STREAM`, `IPPROTO_TCP`).
+    public var family: String
+    public var type: String
+    public var `protocol`: String
+    /// Local and peer addresses, when it has them.
+    public var local: String?
+    public var peer: String?
+    /// Every readable option of the catalog that applies to the socket, with its value or why
+    /// there is none (`n/a (ENOPROTOOPT)`).
+    public var options: [OptionReading]
+    /// Options not read because reading changes the socket (`SO_ERROR` clears the pending error,
+    /// `TCP_SAVED_SYN` releases the saved SYN), with the reason.
+    public var skipped: [String: String]
+}
+
+/// Why a socket's options cannot be read, with what to do about it.
+public struct OptionInspectorError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The message.
+    public var message: String
+    /// The errno name behind it, if any (`EPERM`, `ESRCH`, `EBADF`).
+    public var errno: String?
+    public var description: String { message }
+}
+
+/// Reads the socket options of any socket on the host: its descriptor is copied into this
+/// process with pidfd_getfd (the target's open file description is not modified: no flag is
+/// changed, and options whose reading has side effects are skipped), then every option of
+/// SocketKit's catalog that applies is read with getsockopt.
+public enum OptionInspector {
+    /// Options whose getsockopt changes the socket.
+    static let destructive: [String: String] = [
+        "SO_ERROR": "reading it clears the socket's pending error",
+        "TCP_SAVED_SYN": "reading it releases the saved SYN",
+    ]
+
+    /// Inspects `target`. Runs system calls: call it off the UI thread.
+    /// - Throws: `OptionInspectorError` that says why (no such process or descriptor, not a
+    ///   socket, no ptrace permission with the ptrace scope in force).
+    public static func inspect(_ target: OptionTarget, procRoot: String = "/proc") throws(OptionInspectorError) -> SocketOptionsReport {
+        let (pid, fd) = try resolve(target, procRoot: procRoot)
+        let socket: Socket
+        do {
+            socket = try Socket(copyingDescriptor: fd, ofProcess: pid)
+        } catch {
+            throw explain(error, pid: pid, fd: fd)
+        }
+        defer { try? socket.close() }
+        var skipped: [String: String] = [:]
+        var readings: [OptionReading] = []
+        for option in SocketOptionCatalog.options(for: socket) where option.access != .writeOnly {
+            if let reason = destructive[option.cName] {
+                skipped[option.cName] = reason
+                continue
+            }
+            readings.append(OptionReading(option: option, value: option.read(from: socket)))
+        }
+        return SocketOptionsReport(
+            pid: pid, fd: fd, command: command(of: pid, procRoot: procRoot), family: socket.family.cName,
+            type: socket.type.cName, protocol: socket.protocol == 0 ? "0" : IPProtocol(rawValue: socket.protocol).cName,
+            local: (try? socket.localAddress())?.description, peer: (try? socket.peerAddress())?.description,
+            options: readings, skipped: skipped)
+    }
+
+    static func resolve(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Int32, Int32) {
+        switch target {
+        case .descriptor(let pid, let fd):
+            guard pid > 0 else { throw OptionInspectorError(message: "pid must be positive, got \(pid)", errno: nil) }
+            guard fd >= 0 else { throw OptionInspectorError(message: "fd must be non-negative, got \(fd)", errno: nil) }
+            return (pid, fd)
+        case .inode(let inode):
+            let owners = ProcessOwnerIndex(procRoot: procRoot).owners(of: [inode])[inode] ?? []
+            guard let owner = owners.first else {
+                throw OptionInspectorError(message: "no process holds socket inode \(inode) (or its owner is not readable: run as root)", errno: nil)
+            }
+            return (owner.pid, owner.fileDescriptor)
+        }
+    }
+
+    static func explain(_ error: SocketError, pid: Int32, fd: Int32) -> OptionInspectorError {
+        let code = error.code
+        switch code.name {
+        case "EPERM", "EACCES":
+            let scope = (try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return OptionInspectorError(
+                message: "not permitted to copy fd \(fd) of pid \(pid): pidfd_getfd needs ptrace permission over it"
+                    + (scope.map { " (kernel.yama.ptrace_scope = \($0))" } ?? "")
+                    + "; run as root, or as its user with ptrace_scope 0. sock_diag still shows its state and queues.",
+                errno: code.name)
+        case "ESRCH": return OptionInspectorError(message: "no process \(pid)", errno: code.name)
+        case "EBADF": return OptionInspectorError(message: "process \(pid) has no descriptor \(fd)", errno: code.name)
+        case "ENOTSOCK": return OptionInspectorError(message: "fd \(fd) of pid \(pid) is not a socket", errno: code.name)
+        case "ENOSYS": return OptionInspectorError(message: "this kernel has no pidfd_getfd (Linux 5.6 or later is needed)", errno: code.name)
+        default: return OptionInspectorError(message: "\(error)", errno: code.name)
+        }
+    }
+
+    static func command(of pid: Int32, procRoot: String) -> String {
+        ((try? String(contentsOfFile: "\(procRoot)/\(pid)/comm", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import SocketKit
+
+/// `socktui sockopt`: every option of one socket of any process, headless.
+struct SockoptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockopt",
+        abstract: "Show every socket option (getsockopt) of one socket of any process.",
+        discussion: """
+            The socket's descriptor is copied into socktui with pidfd_getfd (Linux 5.6+), which \
+            needs ptrace permission over the process: run as root, or as its user when \
+            kernel.yama.ptrace_scope is 0. The other process's socket is not modified: no flag \
+            is changed, and options whose reading has side effects (SO_ERROR, TCP_SAVED_SYN) \
+            are skipped and listed. Options the kernel refuses for this socket show as \
+            `n/a (ENOPROTOOPT)`.
+
+            Find PID and FD with `socktui sockets -p` (or give the socket's inode).
+
+            Examples:
+              sudo socktui sockopt --pid 812 --fd 6
+              sudo socktui sockopt --inode 123456 --json
+
+            JSON (--json): {"pid", "fd", "command", "family", "type", "protocol", "local", \
+            "peer", "skipped": {"SO_ERROR": "why"}, "options": [{"cName": "SO_RCVBUF", \
+            "level": ..., "name": 8, "kind": ..., "access": ..., "summary": "...", \
+            "value": {...}, "text": "212992 (kernel doubled 106496)"}]}
+            """
+    )
+
+    @Option(help: "Process id owning the socket.") var pid: Int32?
+    @Option(help: "The socket's descriptor number in that process.") var fd: Int32?
+    @Option(help: "The socket's inode (as `socktui sockets` and /proc/PID/fd show it).") var inode: UInt32?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        switch (pid, fd, inode) {
+        case (.some, .some, nil), (nil, nil, .some): break
+        default: throw ValidationError("give --pid and --fd, or --inode")
+        }
+    }
+
+    func run() throws {
+        let target: OptionTarget = inode.map { .inode($0) } ?? .descriptor(pid: pid!, fd: fd!)
+        let report: SocketOptionsReport
+        do {
+            report = try OptionInspector.inspect(target)
+        } catch {
+            FileHandle.standardError.write(Data("socktui sockopt: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if global.json {
+            print(try jsonText(report))
+            return
+        }
+        print("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
+              + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? ""))
+        // Long values (tcp_info, raw structures) are printed in full after the table.
+        let limit = 48
+        let rows = [["OPTION", "LEVEL", "VALUE", "ABOUT"]] + report.options.map {
+            [$0.cName, $0.level.description, $0.text.count > limit ? String($0.text.prefix(limit - 12)) + "… (below)" : $0.text, $0.summary]
+        }
+        print(formatTable(rows), terminator: "")
+        for reading in report.options where reading.text.count > limit {
+            print("\(reading.cName): \(reading.text)")
+        }
+        for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
+            print("\(name): not read (\(reason))")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import Inspect
+import SocketKit
+
+/// Options of other processes' sockets, read through pidfd_getfd (root in CI).
+@Suite(.serialized) struct OptionInspectorTests {
+    /// A python3 child that listens on 127.0.0.1:0 with options set, prints "pid fd port" and
+    /// waits for its stdin to close.
+    final class Child {
+        let process = Process()
+        let input = Pipe()
+        let pid: Int32
+        let fd: Int32
+        let port: Int
+
+        init() throws {
+            let script = """
+                import socket, sys, os
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 100000)
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                s.setblocking(False)
+                s.bind(("127.0.0.1", 0)); s.listen(5)
+                print(os.getpid(), s.fileno(), s.getsockname()[1], flush=True)
+                sys.stdin.read()
+                """
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = input
+            try process.run()
+            var line = ""
+            while !line.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += String(decoding: chunk, as: UTF8.self)
+            }
+            let fields = line.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+            guard fields.count == 3 else { throw OptionInspectorError(message: "child said '\(line)'", errno: nil) }
+            pid = Int32(fields[0]); fd = Int32(fields[1]); port = fields[2]
+        }
+
+        func finish() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    static func value(_ report: SocketOptionsReport, _ name: String) -> OptionValue? {
+        report.options.first { $0.cName == name }?.value
+    }
+
+    @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
+    func optionsSetByAnotherProcessAreReadThroughPidfdGetfd() throws {
+        let child = try Child()
+        defer { child.finish() }
+        let report = try OptionInspector.inspect(.descriptor(pid: child.pid, fd: child.fd))
+        #expect(report.command == "python3")
+        #expect(report.family == "AF_INET" && report.type == "SOCK_STREAM")
+        #expect(report.local == "127.0.0.1:\(child.port)")
+        #expect(Self.value(report, "TCP_NODELAY") == .bool(true))
+        #expect(Self.value(report, "SO_KEEPALIVE") == .bool(true))
+        #expect(Self.value(report, "SO_ACCEPTCONN") == .bool(true))
+        guard case .bufferSize(_, let effective)? = Self.value(report, "SO_RCVBUF") else {
+            Issue.record("SO_RCVBUF reads as a buffer size"); return
+        }
+        #expect(effective == 200_000, "the kernel doubles the 100000 the child set")
+        #expect(report.skipped.keys.contains("SO_ERROR"), "reading SO_ERROR would clear the child's pending error")
+        #expect(report.options.contains { if case .unavailable = $0.value { true } else { false } },
+                "options the kernel refuses are listed as unavailable, not hidden")
+    }
+
+    @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
+    func inspectingLeavesTheOtherProcessSocketModeAlone() throws {
+        let child = try Child()
+        defer { child.finish() }
+        _ = try OptionInspector.inspect(.descriptor(pid: child.pid, fd: child.fd))
+        // The child's socket is non-blocking; copying it must not have made it blocking.
+        let copy = try Socket(copyingDescriptor: child.fd, ofProcess: child.pid)
+        #expect(copy.timeout == 0, "O_NONBLOCK is still set on the shared file description")
+    }
+
+    @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
+    func socketsAreFoundByInode() throws {
+        let listener = try Socket()
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        try listener.setsockopt(level: IPPROTO_TCP_LEVEL, name: 1 /* TCP_NODELAY */, value: 1)
+        let port = Int(try listener.localAddress().port!)
+        let entry = try #require(SocketTable().snapshot(SocketQuery(kinds: [.tcp], processes: false, tcpInfo: false))
+            .entries.first { $0.local.port == port })
+        let report = try OptionInspector.inspect(.inode(entry.inode))
+        #expect(report.pid == getpid())
+        #expect(report.local == "127.0.0.1:\(port)")
+        #expect(Self.value(report, "TCP_NODELAY") == .bool(true))
+    }
+
+    @Test func missingProcessesDescriptorsAndNonSocketsAreExplained() throws {
+        #expect(throws: OptionInspectorError.self) { try OptionInspector.inspect(.descriptor(pid: 0, fd: 3)) }
+        do {
+            _ = try OptionInspector.inspect(.descriptor(pid: Int32.max - 7, fd: 3))
+            Issue.record("no such process")
+        } catch {
+            #expect(error.errno == "ESRCH" && error.message.contains("no process"))
+        }
+        if getuid() == 0 {
+            do {
+                _ = try OptionInspector.inspect(.descriptor(pid: getpid(), fd: 0))  // stdin: not a socket
+                Issue.record("fd 0 is not a socket")
+            } catch {
+                #expect(error.errno == "ENOTSOCK")
+            }
+            do {
+                _ = try OptionInspector.inspect(.descriptor(pid: getpid(), fd: 99_999))
+                Issue.record("no such descriptor")
+            } catch {
+                #expect(error.errno == "EBADF")
+            }
+        }
+        #expect(throws: OptionInspectorError.self) { try OptionInspector.inspect(.inode(0xffff_fff0)) }
+    }
+}
+
+let IPPROTO_TCP_LEVEL: Int32 = 6
