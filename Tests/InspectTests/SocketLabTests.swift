@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Inspect
+import SocketKit
+
+/// The socket lab driven as the panel drives it: one request at a time, on loopback.
+@Suite struct SocketLabTests {
+    func expectSuccess(_ result: Result<LabResult, LabFailure>, sourceLocation: SourceLocation = #_sourceLocation) throws -> LabResult {
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure):
+            Issue.record("lab call failed: \(failure)", sourceLocation: sourceLocation)
+            throw failure
+        }
+    }
+
+    func socketInfo(_ result: LabResult) throws -> LabSocketInfo {
+        guard case .socket(let info) = result else { throw LabFailure(call: "test", code: "shape", message: "\(result)") }
+        return info
+    }
+
+    @Test func scriptedSessionCreatesListensConnectsSendsReceivesAndTogglesOptions() async throws {
+        let lab = SocketLab()
+        let server = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
+        #expect(server.phase == "created" && server.kind == "AF_INET SOCK_STREAM")
+        let bound = try socketInfo(try expectSuccess(await lab.perform(.bind(id: server.id, host: "127.0.0.1", port: 0))))
+        let port = Int(try #require(bound.local?.split(separator: ":").last.flatMap { Int($0) }))
+        #expect(try socketInfo(try expectSuccess(await lab.perform(.listen(id: server.id, backlog: 4)))).phase == "listening")
+
+        let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
+        let connected = try socketInfo(try expectSuccess(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: port, timeout: 2))))
+        #expect(connected.peer == "127.0.0.1:\(port)")
+        guard case .accepted(let accepted, let peer) = try expectSuccess(await lab.perform(.accept(id: server.id, timeout: 2))) else {
+            Issue.record("accept returns the new socket"); return
+        }
+        #expect(peer == connected.local)
+        #expect(lab.sockets.map(\.id) == [server.id, client.id, accepted.id])
+
+        #expect(try expectSuccess(await lab.perform(.send(id: client.id, bytes: try LabPayload.parse("hex:68 69"), toHost: nil, toPort: nil))) == .sent(2))
+        #expect(try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2))) == .received(Array("hi".utf8), from: nil),
+                "a stream's recvfrom has no sender address (Python: None)")
+
+        guard case .option(let nodelay) = try expectSuccess(await lab.perform(.setOption(id: client.id, name: "TCP_NODELAY", value: "on"))) else {
+            Issue.record("setsockopt reads the value back"); return
+        }
+        #expect(nodelay.value == .bool(true) && nodelay.text == "on")
+        guard case .option(let buffer) = try expectSuccess(await lab.perform(.setOption(id: client.id, name: "SO_RCVBUF", value: "65536"))),
+              case .bufferSize(let requested, let effective) = buffer.value else {
+            Issue.record("SO_RCVBUF reads back as a buffer size"); return
+        }
+        #expect(requested == 65536 && effective == 131_072, "the read-back shows the kernel's doubling")
+
+        #expect(try socketInfo(try expectSuccess(await lab.perform(.shutdown(id: client.id, how: .write)))).phase == "shut down")
+        #expect(try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2))) == .received([], from: nil),
+                "the peer sees end of stream")
+        #expect(try socketInfo(try expectSuccess(await lab.perform(.close(id: client.id)))).phase == "closed")
+        #expect(!lab.sockets.contains { $0.id == client.id })
+    }
+
+    @Test func failuresNameTheErrno() async throws {
+        let lab = SocketLab()
+        let holder = try Socket()
+        try holder.bind(host: "127.0.0.1", port: 0)
+        let closedPort = Int(try holder.localAddress().port!)
+        let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
+        #expect(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: closedPort, timeout: 2))
+                == .failure(LabFailure(call: "connect", code: "ECONNREFUSED", message: "Connection refused")))
+        let fresh = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
+        #expect(await lab.perform(.receive(id: fresh.id, maxBytes: 10, timeout: 0.05))
+                == .failure(LabFailure(call: "recv", code: "ENOTCONN", message: "Transport endpoint is not connected")))
+        let udp = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .datagram, protocol: 0))))
+        _ = try expectSuccess(await lab.perform(.bind(id: udp.id, host: "127.0.0.1", port: 0)))
+        guard case .failure(let timeout) = await lab.perform(.receive(id: udp.id, maxBytes: 10, timeout: 0.05)) else {
+            Issue.record("an idle recv with a timeout times out"); return
+        }
+        #expect(timeout.call == "recv" && timeout.code == "timeout")
+        #expect(await lab.perform(.listen(id: 999, backlog: 1)) == .failure(LabFailure(call: "listen", code: "invalid", message: "no lab socket #999")))
+        guard case .failure(let unknown) = await lab.perform(.setOption(id: client.id, name: "SO_BOGUS", value: "1")) else {
+            Issue.record("unknown option fails"); return
+        }
+        #expect(unknown.code == "invalid" && unknown.message.contains("SO_BOGUS"))
+    }
+
+    @Test func unixDatagramSocketsTakePathsAndAbstractNames() async throws {
+        let lab = SocketLab()
+        let name = "@socktui-lab-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let receiver = try socketInfo(try expectSuccess(await lab.perform(.create(family: .unix, type: .datagram, protocol: 0))))
+        #expect(try socketInfo(try expectSuccess(await lab.perform(.bind(id: receiver.id, host: name, port: 0)))).local == name)
+        let sender = try socketInfo(try expectSuccess(await lab.perform(.create(family: .unix, type: .datagram, protocol: 0))))
+        #expect(try expectSuccess(await lab.perform(.send(id: sender.id, bytes: [1, 2, 3], toHost: name, toPort: 0))) == .sent(3))
+        #expect(try expectSuccess(await lab.perform(.receive(id: receiver.id, maxBytes: 10, timeout: 2))) == .received([1, 2, 3], from: nil))
+    }
+
+    @Test func payloadsParseTextAndHexAndRejectBadHex() throws {
+        #expect(try LabPayload.parse("hello") == Array("hello".utf8))
+        #expect(try LabPayload.parse("hex:de ad:BE ef") == [0xde, 0xad, 0xbe, 0xef])
+        #expect(try LabPayload.parse("hex:0x0102") == [1, 2])
+        #expect(throws: InvalidArgumentError.self) { try LabPayload.parse("hex:abc") }
+        #expect(throws: InvalidArgumentError.self) { try LabPayload.parse("hex:zz") }
+        #expect(LabPayload.hexDump(Array("hi\n".utf8)) == "68 69 0a  |hi.|")
+    }
+}
