@@ -85,13 +85,14 @@ struct CaptureCommand: ParsableCommand {
                                          ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
         let capture: LiveCapture
         do {
-            capture = try LiveCapture(options, visit: { packet, _ in sink.consume(packet) }, blockDone: { _ in sink.blockDone() })
+            // The file is open before the first packet can arrive.
+            try sink.start(interface: LiveCapture.plannedInterface(options))
+            capture = try LiveCapture(options, visit: sink.visitor(), blockDone: { _ in sink.blockDone() })
         } catch let error as FilterError {
             Self.fail("\(error)", code: 2)
         } catch {
             Self.fail("\(error)", code: 1)
         }
-        try sink.start(interface: capture.interface)
         if let dropPrivileges { try Self.switchUser(dropPrivileges) }
         if write != "-" && !global.json {
             Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
@@ -164,6 +165,8 @@ final class CaptureSink: @unchecked Sendable {
     private let encoder = JSONEncoder()
     private var failure: (any Error)?
     private var first: PacketTimestamp?
+    private var writerFailure: (any Error)? { fastWriter?.failure }
+    private var fastWriter: UncheckedWriter?
     private var last: PacketTimestamp?
 
     init(command: CaptureCommand) throws {
@@ -188,6 +191,21 @@ final class CaptureSink: @unchecked Sendable {
         } catch {
             CaptureCommand.fail("cannot write \(path): \(error)", code: 1)
         }
+    }
+
+    /// The per-packet function for the capture thread: with `-w` to a pcap file, a closure that
+    /// only appends to the writer (the hot path of a flood); otherwise `consume`.
+    func visitor() -> @Sendable (RingPacket, LinkType) -> Void {
+        if let writer = pcapWriter, path != "-" {
+            let box = UncheckedWriter(writer)
+            fastWriter = box
+            return { packet, _ in
+                do { try box.writer.write(timestamp: packet.timestamp, originalLength: packet.originalLength, bytes: packet.bytes) } catch {
+                    box.failure = error
+                }
+            }
+        }
+        return { packet, _ in self.consume(packet) }
     }
 
     /// Handles one packet in place in the ring (no copy): appends it to the file, or prints it.
@@ -235,10 +253,18 @@ final class CaptureSink: @unchecked Sendable {
 
     func finish(_ summary: CaptureSummary) throws {
         output.flush()
+        if failure == nil { failure = writerFailure }
         if let failure { CaptureCommand.fail("writing packets: \(failure)", code: 1) }
         try pcapWriter?.close()
         try pcapngWriter?.close(statistics: [InterfaceStatistics(
             interfaceID: 0, start: first, end: last, received: summary.kernel.received, dropped: summary.kernel.dropped,
             accepted: summary.delivered)])
     }
+}
+
+/// The pcap writer as the capture thread's closure holds it (only that thread uses it).
+final class UncheckedWriter: @unchecked Sendable {
+    let writer: PcapWriter
+    var failure: (any Error)?
+    init(_ writer: PcapWriter) { self.writer = writer }
 }

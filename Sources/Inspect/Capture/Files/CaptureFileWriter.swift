@@ -36,6 +36,16 @@ struct OutputBuffer {
         withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
     }
 
+    /// Appends a 16-byte record header (four little-endian words) and the packet bytes; returns
+    /// true when the buffer should be flushed.
+    mutating func appendRecord(_ first: UInt32, _ second: UInt32, _ third: UInt32, _ fourth: UInt32,
+                               _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let header = (first.littleEndian, second.littleEndian, third.littleEndian, fourth.littleEndian)
+        withUnsafeBytes(of: header) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: bytes)
+        return buffer.count >= 1 << 18
+    }
+
     mutating func pad(to multiple: Int) {
         while buffer.count % multiple != 0 { buffer.append(0) }
     }
@@ -75,10 +85,12 @@ public final class PcapWriter {
     public let snapLength: UInt32
     /// Timestamp resolution.
     public let resolution: TimestampResolution
-    private var output: OutputBuffer
+    // Written only by the one thread that owns the writer (documented above): the per-packet
+    // dynamic exclusivity check is skipped on this hot path.
+    @exclusivity(unchecked) private var output: OutputBuffer
     private var closed = false
     /// Packets written so far.
-    public private(set) var packetCount = 0
+    @exclusivity(unchecked) public private(set) var packetCount = 0
 
     /// Creates (truncates) `path` and writes the file header.
     public convenience init(path: String, linkType: LinkType, snapLength: UInt32 = 262_144,
@@ -130,13 +142,15 @@ public final class PcapWriter {
     public func write(timestamp: PacketTimestamp, originalLength: Int, bytes: UnsafeRawBufferPointer) throws(CaptureFileError) {
         precondition(!closed, "write after close")
         let captured = min(bytes.count, Int(snapLength))
-        output.append(UInt32(truncatingIfNeeded: timestamp.seconds))
-        output.append(resolution == .microsecond ? timestamp.nanoseconds / 1000 : timestamp.nanoseconds)
-        output.append(UInt32(captured))
-        output.append(UInt32(clamping: max(originalLength, captured)))
-        output.buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<captured]))
+        // One call into the buffer per packet: each access to a class's stored struct is an
+        // exclusivity check, which used to cost more than the copy for small packets.
+        let full = output.appendRecord(
+            UInt32(truncatingIfNeeded: timestamp.seconds),
+            resolution == .microsecond ? timestamp.nanoseconds / 1000 : timestamp.nanoseconds,
+            UInt32(captured), UInt32(clamping: max(originalLength, captured)),
+            UnsafeRawBufferPointer(rebasing: bytes[0..<captured]))
         packetCount += 1
-        try output.flushIfFull()
+        if full { try output.flush() }
     }
 
     /// Writes buffered packets to the file.

@@ -117,6 +117,20 @@ public final class LiveCapture: Sendable {
         thread.start()
     }
 
+    /// The interface description a capture with `options` will have (link type, index, snap
+    /// length), known before it starts, so a file can be opened for its first packet.
+    /// - Throws: `CaptureError` for an unknown interface.
+    public static func plannedInterface(_ options: LiveCaptureOptions) throws -> CaptureInterface {
+        if options.interface == "any" {
+            return CaptureInterface(name: "any", kernelIndex: 0, linkType: .linuxSLL2, snapLength: UInt32(options.snapLength))
+        }
+        guard let index = interfaceIndex(name: options.interface) else {
+            throw CaptureError("no such interface '\(options.interface)' (see `ip link`)")
+        }
+        return CaptureInterface(name: options.interface, kernelIndex: Int32(index),
+                                linkType: PacketRing.linkType(interfaceIndex: index), snapLength: UInt32(options.snapLength))
+    }
+
     /// Asks the capture to stop; it flushes what the kernel still holds, then completes.
     public func stop() { stopRequested.store(true, ordering: .releasing) }
 
