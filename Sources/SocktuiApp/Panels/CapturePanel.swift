@@ -21,7 +21,8 @@ public struct CapturePanel: Panel {
             TableColumn("Proto", width: .fixed(6)),
             TableColumn("Len", width: .fixed(5), alignment: .right),
             TableColumn("Info", width: .percentage(30)),
-        ]
+        ],
+        headless: "`socktui capture` captures live and `socktui read FILE` decodes files, from the shell"
     )
 
     /// Creates the panel.
@@ -32,7 +33,7 @@ public struct CapturePanel: Panel {
     /// Scrolling keys for the description.
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Help paragraph.
-    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
+    public var helpSummary: String { "Not yet available in the UI: the capture engine works headless (`socktui capture`, `socktui read`); this panel lands in a later release. Until then the keys below scroll the description of what it will hold." }
 
     /// Scrolls the description.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {

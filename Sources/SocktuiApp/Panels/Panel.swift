@@ -83,13 +83,16 @@ public struct PlannedPanelView: Sendable {
     public var features: [String]
     /// The columns its main table will have.
     public var columns: [TableColumn]
+    /// The headless commands that already do the panel's work (`socktui capture` ...), if any.
+    public var headless: String?
     /// Description lines scrolled off the top.
     public var scroll = 0
     /// The area the panel was last laid out in (paging and scroll limits depend on it).
     public var area = Rect(x: 0, y: 0, width: 80, height: 20)
 
     /// Creates the view.
-    public init(title: String, purpose: String, features: [String], columns: [TableColumn]) {
+    public init(title: String, purpose: String, features: [String], columns: [TableColumn], headless: String? = nil) {
+        self.headless = headless
         self.title = title
         self.purpose = purpose
         self.features = features
@@ -99,7 +102,9 @@ public struct PlannedPanelView: Sendable {
     /// The description as lines for an area `width` columns wide (feature bullets get a hanging indent).
     public func lines(theme: Theme, width: Int) -> [Line] {
         var lines: [Line] = [
-            Line([Span("not yet available", style: theme[.warning].bold()), Span(": this panel is part of the shell; its engine arrives in a later release.")]),
+            Line([Span("not yet available", style: theme[.warning].bold()),
+                  Span(headless.map { ": this panel lands in a later release; meanwhile \($0)." }
+                       ?? ": this panel is part of the shell; its engine arrives in a later release.")]),
             Line(""),
             Line(purpose),
             Line(""),
