@@ -194,15 +194,17 @@ import SocketKit
         }
         try #require(String(decoding: banner, as: UTF8.self).contains("listening on lo"),
                      "tcpdump did not start (root is needed): \(String(decoding: banner, as: UTF8.self))")
+        // SIGKILL to stop it early: the test runner's threads block SIGINT and SIGTERM, and a child
+        // inherits that mask, so tcpdump would not see them.
         do {
             try traffic()
         } catch {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw error
         }
         // A hang guard, not a timing assertion: tcpdump exits as soon as it has `count` packets.
         if exited.wait(timeout: .now() + 30) == .timedOut {
-            process.interrupt()
+            kill(process.processIdentifier, SIGKILL)
             _ = exited.wait(timeout: .now() + 5)
             Issue.record("tcpdump did not see \(count) packets")
         }
