@@ -36,7 +36,7 @@ let package = Package(
 
         // Inspect: the engines behind the panels (resolver, socket table, capture, connection
         // tests). Plain Codable requests and results; no ncurses.
-        .target(name: "Inspect", dependencies: ["SocketKit", "CSockShims", "CPcap", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .target(name: "Inspect", dependencies: ["SocketKit", "CSockShims", .product(name: "DequeModule", package: "swift-collections"), "CPcap", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // TerminalUI: buffer, widgets, backends, event loop, themes. Knows nothing of sockets.
         .target(

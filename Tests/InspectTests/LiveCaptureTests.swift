@@ -95,3 +95,40 @@ final class PacketCollector: @unchecked Sendable {
     func add(_ batch: [CapturedPacket]) { lock.lock(); items += batch; lock.unlock() }
     var packets: [CapturedPacket] { lock.lock(); defer { lock.unlock() }; return items }
 }
+
+/// Recording a live capture into a store with a memory budget (root only).
+@Suite(.serialized, .enabled(if: getuid() == 0, "live capture needs CAP_NET_RAW (run as root)"))
+struct LiveRecordingTests {
+    @Test func aFullStoreWithStopPolicyStopsTheCaptureAndSaysWhy() throws {
+        let receiver = try Socket(family: .inet, type: .datagram)
+        try receiver.bind(host: "127.0.0.1", port: 0)
+        let port = Int(try receiver.localAddress().port!)
+        let interface = try LiveCapture.plannedInterface(LiveCaptureOptions(interface: "lo"))
+        let store = try SpillingPacketStore(interfaces: [interface], memoryBudget: 1 << 16, policy: .stopCapture)
+        let capture = try LiveCapture.recording(LiveCaptureOptions(interface: "lo", filter: "udp dst port \(port)"), into: store)
+        let sender = try Socket(family: .inet, type: .datagram)
+        let payload = [UInt8](repeating: 1, count: 1000)
+        for _ in 0..<200 { _ = try sender.sendTo(payload, to: try receiver.localAddress()) }
+        let summary = try #require(capture.wait(timeout: 10))
+        #expect(summary.reason.contains("memory budget of 64 KiB full"))
+        #expect(store.availablePacketCount > 0 && store.availablePacketCount < 200)
+        #expect(store.rejectedCount > 0, "what did not fit is counted, not silently lost")
+    }
+
+    @Test func spillingKeepsEveryCapturedPacket() throws {
+        let receiver = try Socket(family: .inet, type: .datagram)
+        try receiver.bind(host: "127.0.0.1", port: 0)
+        let port = Int(try receiver.localAddress().port!)
+        let interface = try LiveCapture.plannedInterface(LiveCaptureOptions(interface: "lo"))
+        let store = try SpillingPacketStore(interfaces: [interface], memoryBudget: 1 << 16)
+        let capture = try LiveCapture.recording(LiveCaptureOptions(interface: "lo", filter: "udp dst port \(port)"), into: store)
+        let sender = try Socket(family: .inet, type: .datagram)
+        for index in 0..<300 { _ = try sender.sendTo(Array("datagram \(index) ".utf8) + [UInt8](repeating: 2, count: 900), to: try receiver.localAddress()) }
+        capture.stop()
+        let summary = try #require(capture.wait(timeout: 10))
+        #expect(summary.unread == 0 && summary.delivered == 300)
+        #expect(store.availablePacketCount == 300 && store.spilledCount > 200)
+        let first = try #require(store.packets(in: 0..<1).first)
+        #expect(String(decoding: first.data[42..<53], as: UTF8.self) == "datagram 0 ", "the oldest, spilled packet reads back")
+    }
+}

@@ -54,6 +54,7 @@ public struct CaptureSummary: Hashable, Sendable, Codable {
 /// ring's retire timeout), so nothing is lost silently, unlike tcpdump's stop.
 public final class LiveCapture: Sendable {
     private let stopRequested = Atomic<Bool>(false)
+    private let stopReason = Mutex<String?>(nil)
     private let finished = Mutex<CaptureSummary?>(nil)
     private let done = DispatchSemaphore(value: 0)
     /// The interface being captured.
@@ -108,7 +109,8 @@ public final class LiveCapture: Sendable {
         interface = ring.interface
         let box = UncheckedBox(ring)
         let thread = Thread { [self] in
-            let summary = Self.run(box.value, options: options, stop: stopRequested, visit: visit, blockDone: blockDone)
+            var summary = Self.run(box.value, options: options, stop: stopRequested, visit: visit, blockDone: blockDone)
+            if summary.reason == "stopped", let reason = stopReason.withLock({ $0 }) { summary.reason = reason }
             finished.withLock { $0 = summary }
             completion(summary)
             done.signal()
@@ -131,8 +133,33 @@ public final class LiveCapture: Sendable {
                                 linkType: PacketRing.linkType(interfaceIndex: index), snapLength: UInt32(options.snapLength))
     }
 
-    /// Asks the capture to stop; it flushes what the kernel still holds, then completes.
-    public func stop() { stopRequested.store(true, ordering: .releasing) }
+    /// Asks the capture to stop; it flushes what the kernel still holds, then completes. The
+    /// summary's reason is `reason` when given, else `stopped`.
+    public func stop(reason: String? = nil) {
+        if let reason { stopReason.withLock { $0 = $0 ?? reason } }
+        stopRequested.store(true, ordering: .releasing)
+    }
+
+    /// Captures into `store`, one append per ring block. With `.stopCapture`, or when writing
+    /// the spill file fails, a full store stops the capture and the summary says why; nothing
+    /// is dropped silently (the kernel's counters and the store's `rejectedCount` account for
+    /// every packet).
+    public static func recording(_ options: LiveCaptureOptions, into store: SpillingPacketStore,
+                                 progress: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
+                                 completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws -> LiveCapture {
+        let handle = Mutex<LiveCapture?>(nil)
+        let capture = try LiveCapture(options, deliver: { batch, statistics in
+            let result = store.append(contentsOf: batch)
+            progress(statistics)
+            if result.full {
+                let reason = result.error.map { "stopped: \($0)" }
+                    ?? "stopped: memory budget of \(store.memoryBudget >= 1 << 20 ? "\(store.memoryBudget >> 20) MiB" : "\(store.memoryBudget >> 10) KiB") full (choose spilling to disk, or a larger budget)"
+                handle.withLock { $0 }?.stop(reason: reason)
+            }
+        }, completion: completion)
+        handle.withLock { $0 = capture }
+        return capture
+    }
 
     /// Waits until the capture has ended (bounded by `timeout` seconds) and returns its summary.
     public func wait(timeout: Double = 30) -> CaptureSummary? {
