@@ -1,50 +1,443 @@
+import Dispatch
+import Foundation
+import Inspect
 import TerminalUI
 
-/// The Tests tab: connection and latency tests.
+/// One run of a test: its request, live progress, and result once it ends.
+public struct TestRun: Sendable {
+    /// The run's generation: its messages carry it.
+    public let generation: Generation
+    /// What was asked (re-runnable: requests are plain Codable values).
+    public let request: ConnTestRequest
+    /// The flag Esc sets; the engine checks it between system calls.
+    let cancellation: Cancellation
+    /// Progress received so far.
+    public internal(set) var live = LiveProgress()
+    /// The result, once the run ended.
+    public internal(set) var result: ConnTestResult?
+    /// Whether Esc was pressed for this run.
+    public internal(set) var cancelRequested = false
+
+    /// True until the result arrives.
+    public var isRunning: Bool { result == nil }
+}
+
+/// What a running test has reported so far, folded from its ``ConnTestEvent``s.
+public struct LiveProgress: Sendable {
+    /// The addresses the name gave (connect traces, and the connects of echo and throughput).
+    public var resolvedAddresses: [Endpoint]?
+    /// getaddrinfo's time.
+    public var resolveMilliseconds: Double?
+    /// Why resolution failed.
+    public var resolveFailure: FailureReason?
+    /// Attempts started, updated as they finish.
+    public var attempts: [ConnectAttempt] = []
+    /// Indices of attempts that finished.
+    public var finishedAttempts: Set<Int> = []
+    /// Probe samples, in order.
+    public var probes: [ProbeSample] = []
+    /// The latest echo progress.
+    public var echo: EchoProgress?
+    /// Echo rates measured between updates, bits per second.
+    public var echoRates: [Double] = []
+    /// Scan progress: ports done, ports in all.
+    public var scanDone = 0
+    /// Ports to scan.
+    public var scanTotal = 0
+    /// Open ports found so far.
+    public var openPorts: [Int] = []
+    /// Throughput samples.
+    public var throughput: [ThroughputSample] = []
+
+    /// Folds one event in.
+    mutating func apply(_ event: ConnTestEvent, echoBitsPerSecond: Double?) {
+        switch event {
+        case .connect(.resolved(let addresses, let milliseconds)):
+            resolvedAddresses = addresses
+            resolveMilliseconds = milliseconds
+        case .connect(.resolveFailed(let failure)):
+            resolveFailure = failure
+        case .connect(.attemptStarted(let index, let address, let reason)):
+            guard index == attempts.count else { return }
+            attempts.append(ConnectAttempt(index: index, address: address, startReason: reason, startedAtMilliseconds: 0,
+                                           outcome: .abandoned, elapsedMilliseconds: 0))
+        case .connect(.attemptFinished(let attempt)):
+            if attempts.indices.contains(attempt.index) { attempts[attempt.index] = attempt } else if attempt.index == attempts.count { attempts.append(attempt) }
+            finishedAttempts.insert(attempt.index)
+        case .probe(let sample):
+            probes.append(sample)
+        case .echo(let progress):
+            echo = progress
+            if let echoBitsPerSecond { echoRates.append(echoBitsPerSecond) }
+        case .scan(.portOpen(let port)):
+            openPorts.append(port)
+        case .scan(.progress(let done, let total, _)):
+            scanDone = done
+            scanTotal = total
+        case .throughput(let sample):
+            throughput.append(sample)
+        }
+    }
+}
+
+/// The Tests tab: connection tests (connect traces, probes, UDP, echo, scans, throughput) with a
+/// form, live progress, explained results, a re-runnable history and JSON export.
+///
+/// Keys go to the panel first (``handleKey(_:)``): while a text field is being edited every key
+/// edits it; otherwise only the panel's own keys are taken and the rest (`1`-`4`, `t`, `q`, `?`)
+/// reach the shell.
 public struct TestsPanel: Panel {
-    /// What the panel shows until its engine is connected.
-    public var view = PlannedPanelView(
-        title: "Tests",
-        purpose: "Run connection tests against a host and port: TCP connect traces, UDP probes and latency statistics over repeated attempts.",
-        features: [
-            "TCP connect tests showing each step: resolve, connect, first byte",
-            "UDP probes with replies and ICMP errors",
-            "latency statistics over repeated runs: min, median, p99, max, and a sparkline",
-            "tests run in the background; several can run side by side",
-        ],
-        columns: [
-            TableColumn("Test", width: .min(12)),
-            TableColumn("Target", width: .min(16)),
-            TableColumn("Result", width: .fixed(10)),
-            TableColumn("p50", width: .fixed(8), alignment: .right),
-            TableColumn("p99", width: .fixed(8), alignment: .right),
-        ]
-    )
+    /// Which part of the panel ↑/↓ move in.
+    public enum Focus: Sendable, Hashable {
+        /// The form's fields.
+        case form
+        /// The history list.
+        case history
+    }
+
+    /// The form.
+    public internal(set) var form = TestForm()
+    /// Whether the focused text field is being edited.
+    public internal(set) var isEditing = false
+    /// Where ↑/↓ move.
+    public internal(set) var focus = Focus.form
+    /// Every run, oldest first.
+    public internal(set) var runs: [TestRun] = []
+    /// The history row selected (0 is the newest run).
+    public internal(set) var historySelection = 0
+    /// The run whose result is shown.
+    public internal(set) var shownRun: Generation?
+    /// Result lines scrolled off the top (or scan rows, for a scan).
+    public internal(set) var resultScroll = 0
+    /// Whether a scan's table lists closed ports too.
+    public internal(set) var showsClosedPorts = false
+    /// The last thing the panel has to say (validation, export, cancel).
+    public internal(set) var notice: StatusMessage?
+    /// Export writes in flight.
+    public internal(set) var pendingExports = 0
+    /// The area the panel was last laid out in.
+    public internal(set) var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    private var generation = Generation()
+
+    /// The most runs the history keeps; older finished runs are dropped.
+    public static let historyLimit = 100
+
+    /// Where tests run: a concurrent queue, one blocked thread per running test.
+    static let testQueue = DispatchQueue(label: "socktui.tests-panel", qos: .userInitiated, attributes: .concurrent)
 
     /// Creates the panel.
     public init() {}
 
     /// The tab title.
     public var title: String { "Tests" }
-    /// Scrolling keys for the description.
-    public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
-    /// Help paragraph.
-    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
-    /// Scrolls the description.
-    public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
-        view.perform(action)
+    /// PgUp/PgDn scroll the result (the other keys are taken in ``handleKey(_:)``).
+    public var keyMap: KeyMap<PanelAction> {
+        KeyMap([
+            KeyBinding([.pageUp], .pageUp, "scroll the result up"),
+            KeyBinding([.pageDown], .pageDown, "scroll the result down"),
+        ])
+    }
+
+    /// Every key of the panel, for help.
+    public var helpEntries: [HelpEntry] {
+        [
+            HelpEntry(keys: "↑/↓", summary: "move between fields (or history entries)"),
+            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run into the form"),
+            HelpEntry(keys: "←/→/Space", summary: "change the test kind or a toggle"),
+            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again)"),
+            HelpEntry(keys: "Esc", summary: "stop the running test shown (partial results stay)"),
+            HelpEntry(keys: "h", summary: "switch between the form and the history"),
+            HelpEntry(keys: "x", summary: "export the shown result as JSON to the \"Export to\" file"),
+            HelpEntry(keys: "a", summary: "scan results: list closed ports too"),
+            HelpEntry(keys: "PgUp/PgDn", summary: "scroll the result"),
+            HelpEntry(keys: "editing", summary: "type; ←/→ Home/End move; Ctrl-U clears; Enter or Esc ends; ↑/↓ next field"),
+        ]
+    }
+
+    /// Help paragraph.
+    public var helpSummary: String {
+        "Run a connection test and read why it worked or failed: a connect trace (each address, its time or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, a port range check or a throughput test. Tests run in the background and can be stopped; every run stays in the history."
+    }
+
+    /// The status bar's hint.
+    public var statusHint: String {
+        if let notice { return notice.text }
+        if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
+        if isEditing { return "editing \(form.focusedField?.label ?? ""): Enter or Esc ends" }
+        return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
+    }
+
+    /// Running tests and export writes.
+    public var runningJobs: Int { runs.filter(\.isRunning).count + pendingExports }
+
+    /// Runs newest first, as the history lists them.
+    public var history: [TestRun] { runs.reversed() }
+
+    /// The run whose result is shown.
+    public var shown: TestRun? { shownRun.flatMap { generation in runs.first { $0.generation == generation } } }
+
+    // MARK: Keys
+
+    /// Takes the panel's keys; while editing, every key.
+    public mutating func handleKey(_ key: Key) -> PanelKeyResult {
+        if isEditing { return .handled(edit(key)) }
+        switch key {
+        case .character("r"), .function(5):
+            return .handled(focus == .history ? rerunSelected() : runForm())
+        case .escape:
+            return cancelShown() ? .handled(nil) : .unhandled
+        case .character("h"):
+            focus = focus == .form ? .history : .form
+            if focus == .history { showSelectedHistory() }
+            return .handled(nil)
+        case .character("x"):
+            return .handled(exportShown())
+        case .character("a"):
+            showsClosedPorts.toggle()
+            resultScroll = 0
+            return .handled(nil)
+        default:
+            break
+        }
+        switch focus {
+        case .form: return formKey(key)
+        case .history: return historyKey(key)
+        }
+    }
+
+    private mutating func formKey(_ key: Key) -> PanelKeyResult {
+        switch key {
+        case .up, .character("k"):
+            return .handled(moveFormFocus(by: -1))
+        case .down, .character("j"):
+            return .handled(moveFormFocus(by: 1))
+        case .enter where form.focusIsText:
+            isEditing = true
+            notice = nil
+            return .handled(nil)
+        case .enter, .character(" "), .left, .right:
+            return form.handle(key == .enter ? .character(" ") : key) ? .handled(nil) : .unhandled
+        default:
+            return .unhandled
+        }
+    }
+
+    private mutating func moveFormFocus(by delta: Int) -> Command<AppMessage>? {
+        _ = form.handle(delta < 0 ? .up : .down)
         return nil
     }
 
-    /// No background messages are meant for this panel yet.
-    public mutating func update(_ message: AppMessage) -> Command<AppMessage>? { nil }
+    private mutating func edit(_ key: Key) -> Command<AppMessage>? {
+        switch key {
+        case .enter, .escape:
+            isEditing = false
+        case .up, .down, .tab, .backTab:
+            _ = form.handle(key)
+            isEditing = form.focusIsText
+        default:
+            _ = form.handle(key)
+        }
+        return nil
+    }
+
+    private mutating func historyKey(_ key: Key) -> PanelKeyResult {
+        let count = runs.count
+        switch key {
+        case .up, .character("k"):
+            historySelection = max(0, historySelection - 1)
+        case .down, .character("j"):
+            historySelection = min(max(0, count - 1), historySelection + 1)
+        case .enter:
+            guard let run = selectedHistoryRun else { return .handled(nil) }
+            form.load(run.request)
+            focus = .form
+            notice = StatusMessage("loaded #\(run.generation.value) into the form")
+            return .handled(nil)
+        default:
+            return .unhandled
+        }
+        showSelectedHistory()
+        return .handled(nil)
+    }
+
+    private var selectedHistoryRun: TestRun? {
+        let list = history
+        return list.indices.contains(historySelection) ? list[historySelection] : nil
+    }
+
+    private mutating func showSelectedHistory() {
+        guard let run = selectedHistoryRun else { return }
+        if shownRun != run.generation { resultScroll = 0 }
+        shownRun = run.generation
+    }
+
+    /// Scrolls the result.
+    public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
+        let page = max(1, area.height - 6)
+        switch action {
+        case .lineUp: resultScroll -= 1
+        case .lineDown: resultScroll += 1
+        case .pageUp: resultScroll -= page
+        case .pageDown: resultScroll += page
+        case .top: resultScroll = 0
+        case .bottom: resultScroll = Int.max / 2
+        }
+        resultScroll = max(0, resultScroll)
+        return nil
+    }
+
+    // MARK: Running
+
+    /// Starts the test the form describes; with an invalid field, marks it and runs nothing.
+    public mutating func runForm() -> Command<AppMessage>? {
+        for index in form.state.fields.indices { form.state.fields[index].validate() }
+        guard let request = form.request else {
+            let invalid = form.state.fields.filter { $0.label != TestForm.exportLabel && $0.message != nil }
+            let first = invalid.first.map { "\($0.label): \($0.message ?? "")" } ?? "the form"
+            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : ""), kind: .error)
+            return nil
+        }
+        return start(request)
+    }
+
+    /// Starts the selected history entry's request again, as a new run.
+    public mutating func rerunSelected() -> Command<AppMessage>? {
+        guard let run = selectedHistoryRun else { return nil }
+        let command = start(run.request)
+        historySelection = 0
+        return command
+    }
+
+    /// Starts `request` as a new run shown in the result pane.
+    public mutating func start(_ request: ConnTestRequest) -> Command<AppMessage>? {
+        let generation = generation.advance()
+        let cancellation = Cancellation()
+        runs.append(TestRun(generation: generation, request: request, cancellation: cancellation))
+        if runs.count > Self.historyLimit, let oldest = runs.firstIndex(where: { !$0.isRunning }) { runs.remove(at: oldest) }
+        shownRun = generation
+        resultScroll = 0
+        notice = StatusMessage("started #\(generation.value): \(TestsPanel.describe(request))")
+        return TestsPanel.command(running: request, generation: generation, cancellation: cancellation)
+    }
+
+    /// Asks the shown run (or else the newest running one) to stop; false when none runs.
+    public mutating func cancelShown() -> Bool {
+        let index = runs.firstIndex { $0.generation == shownRun && $0.isRunning } ?? runs.lastIndex { $0.isRunning }
+        guard let index else { return false }
+        runs[index].cancellation.cancel()
+        runs[index].cancelRequested = true
+        notice = StatusMessage("stopping #\(runs[index].generation.value)…", kind: .warning)
+        return true
+    }
+
+    /// The work of one run: the engine on the tests queue, each event posted tagged with the
+    /// run's generation (echo updates at most every 50 ms, with their rate), then the result.
+    static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation) -> Command<AppMessage> {
+        .stream(on: testQueue) { post in
+            var lastEcho: (nanoseconds: UInt64, bytes: Int)?
+            let result = ConnTestService.run(request, cancellation: cancellation) { event in
+                if case .echo(let progress) = event {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    let previous = lastEcho ?? (now, 0)
+                    if lastEcho != nil, now - previous.nanoseconds < 50_000_000 { return }
+                    let seconds = Double(now - previous.nanoseconds) / 1e9
+                    let rate = lastEcho == nil || seconds <= 0 ? nil : Double(progress.bytesVerified - previous.bytes) * 8 / seconds
+                    lastEcho = (now, progress.bytesVerified)
+                    post(.tests(.progressed(TestProgressed(generation: generation, event: event, echoBitsPerSecond: rate))))
+                } else {
+                    post(.tests(.progressed(TestProgressed(generation: generation, event: event))))
+                }
+            }
+            post(.tests(.finished(TestFinished(generation: generation, result: result))))
+        }
+    }
+
+    // MARK: Export
+
+    /// Writes the shown result as JSON to the form's export path, off the loop.
+    public mutating func exportShown() -> Command<AppMessage>? {
+        guard let run = shown, let result = run.result else {
+            notice = StatusMessage(shown == nil ? "nothing to export: run a test first" : "wait for the test to end, then export", kind: .warning)
+            return nil
+        }
+        let path = form.exportPath
+        if let problem = validateExportPath(path) {
+            notice = StatusMessage("not exported: \(problem)", kind: .error)
+            return nil
+        }
+        pendingExports += 1
+        notice = StatusMessage("exporting #\(run.generation.value)…")
+        let generation = run.generation
+        return .run(on: .global(qos: .utility)) {
+            let expanded = (path as NSString).expandingTildeInPath
+            let absolute = expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
+            do {
+                let json = try connTestJSON(result) + "\n"
+                try Data(json.utf8).write(to: URL(fileURLWithPath: absolute))
+                return .tests(.exported(ResultExported(generation: generation, path: absolute)))
+            } catch {
+                return .tests(.exported(ResultExported(generation: generation, path: absolute, failure: "\(error.localizedDescription)")))
+            }
+        }
+    }
+
+    // MARK: Messages
+
+    /// Applies progress, results and export outcomes; messages for runs no longer in the history
+    /// are dropped.
+    public mutating func update(_ message: AppMessage) -> Command<AppMessage>? {
+        guard case .tests(let message) = message else { return nil }
+        switch message {
+        case .progressed(let progressed):
+            guard let index = runs.firstIndex(where: { $0.generation == progressed.generation }), runs[index].isRunning else { return nil }
+            runs[index].live.apply(progressed.event, echoBitsPerSecond: progressed.echoBitsPerSecond)
+        case .finished(let finished):
+            guard let index = runs.firstIndex(where: { $0.generation == finished.generation }), runs[index].isRunning else { return nil }
+            runs[index].result = finished.result
+            let run = runs[index]
+            let verdict = finished.result.succeeded ? "succeeded" : TestsPanel.isCancelled(finished.result) ? "cancelled" : "failed"
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue) \(verdict)",
+                                   kind: finished.result.succeeded ? .ok : TestsPanel.isCancelled(finished.result) ? .warning : .error)
+        case .exported(let exported):
+            pendingExports = max(0, pendingExports - 1)
+            if let failure = exported.failure {
+                notice = StatusMessage("export of #\(exported.generation.value) to \(exported.path) failed: \(failure)", kind: .error)
+            } else {
+                notice = StatusMessage("exported #\(exported.generation.value) to \(exported.path)", kind: .ok)
+            }
+        }
+        return nil
+    }
 
     /// Remembers the area for paging.
-    public mutating func resize(to area: Rect) { view.area = area }
+    public mutating func resize(to area: Rect) { self.area = area }
 
-    /// Draws the description and the preview table.
-    public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        view.render(in: area, into: &buffer, theme: theme)
+    /// Whether a result was stopped early.
+    static func isCancelled(_ result: ConnTestResult) -> Bool {
+        switch result {
+        case .connect(let trace): trace.cancelled
+        case .probes(let series): series.cancelled
+        case .udp(let probe): probe.summary == "cancelled"
+        case .echo(let echo): echo.cancelled
+        case .scan(let scan): scan.cancelled
+        case .throughput(let transfer): transfer.cancelled
+        }
+    }
+
+    /// `connect 127.0.0.1:80`, `scan localhost 1-1024`.
+    static func describe(_ request: ConnTestRequest) -> String {
+        func target(_ host: String?, _ port: Int) -> String {
+            let name = host ?? "localhost"
+            return name.contains(":") ? "[\(name)]:\(port)" : "\(name):\(port)"
+        }
+        switch request {
+        case .connect(let connect): return "connect \(target(connect.host, connect.port))" + (connect.strategy == .happyEyeballs ? " (HE)" : "")
+        case .probes(let probes): return "probes \(target(probes.connect.host, probes.connect.port)) ×\(probes.count)"
+        case .udp(let udp): return "udp \(target(udp.host, udp.port))"
+        case .echo(let echo): return "echo \(target(echo.host, echo.port)) \(echo.totalBytes) B"
+        case .scan(let scan): return "scan \(scan.host) \(scan.ports.text)"
+        case .throughput(let transfer): return "throughput \(target(transfer.host, transfer.port)) \(transfer.duration.map { "\($0) s" } ?? "")"
+        }
     }
 }

@@ -1,0 +1,463 @@
+import Foundation
+import Inspect
+import SocketKit
+import TerminalUI
+
+/// One row-producing item of the result pane: text (wrapped to the pane) or a graph row.
+enum ResultItem {
+    /// Text; continuation rows of a wrapped line are indented by `hang` columns.
+    case text(Line, hang: Int)
+    /// A labelled sparkline one row high.
+    case sparkline(label: String, data: [UInt64], note: String)
+}
+
+extension TestsPanel {
+    /// Draws the form and history on the left, the shown result on the right, and a notice row.
+    public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        var blank = Cell.blank
+        blank.apply(theme[.base])
+        buffer.fill(area, with: blank)
+        let block = Block(title: Line("Tests")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        block.render(in: area, into: &buffer)
+        let inner = block.inner(area)
+        guard inner.width >= 20, inner.height >= 3 else { return }
+        let rows = inner.rows([.min(1), .fixed(1)])
+        let leftWidth = min(38, max(24, inner.width * 2 / 5))
+        let columns = rows[0].columns([.fixed(leftWidth), .fixed(1), .min(1)])
+        for y in columns[1].y..<columns[1].bottom {
+            buffer.setString(x: columns[1].x, y: y, "│", style: theme[.border])
+        }
+        renderLeft(in: columns[0], into: &buffer, theme: theme)
+        renderResult(in: columns[2].inset(horizontal: 1, vertical: 0), into: &buffer, theme: theme)
+        renderNotice(in: rows[1], into: &buffer, theme: theme)
+    }
+
+    private func renderNotice(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        if let notice {
+            let role: ThemeRole = switch notice.kind {
+            case .info: .base
+            case .ok: .ok
+            case .warning: .warning
+            case .error: .error
+            }
+            Line(" " + notice.text, style: theme[role]).render(in: area, into: &buffer)
+        } else {
+            Line(" " + statusHint, style: Style().adding(.dim)).render(in: area, into: &buffer)
+        }
+    }
+
+    /// Rows the form takes: one per field plus one per validation message.
+    var formHeight: Int { form.state.fields.reduce(0) { $0 + 1 + ($1.message == nil ? 0 : 1) } }
+
+    private func renderLeft(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let formRows = min(formHeight, max(1, area.height - 3))
+        let formArea = Rect(x: area.x + 2, y: area.y, width: max(0, area.width - 2), height: formRows)
+        var state = form.state
+        let formFocused = focus == .form
+        if !isEditing { state.focus = -1 }
+        Form(labelWidth: 12).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
+            .render(in: formArea, into: &buffer, state: &state)
+        if formFocused {
+            // The focused field's row: fields above it plus their messages.
+            let row = form.state.fields.prefix(form.state.focus).reduce(0) { $0 + 1 + ($1.message == nil ? 0 : 1) }
+            if row < formRows {
+                buffer.setString(x: area.x, y: area.y + row, isEditing ? "✎" : "▸", style: theme[.focus].bold())
+                if !isEditing, let field = form.focusedField {
+                    buffer.setString(x: formArea.x, y: area.y + row, DisplayWidth.truncate(field.label, to: 11), style: theme[.focus].reversed())
+                }
+            }
+        }
+        let historyTop = area.y + formRows
+        guard area.bottom - historyTop >= 2 else { return }
+        let header = "History" + (runs.isEmpty ? "" : " (\(runs.count))")
+        buffer.setString(x: area.x, y: historyTop, header, style: focus == .history ? theme[.focus].bold() : theme[.header], maxWidth: area.width)
+        let listArea = Rect(x: area.x, y: historyTop + 1, width: area.width, height: area.bottom - historyTop - 1)
+        let list = history
+        if list.isEmpty {
+            Line(" no runs yet: r runs the form", style: Style().adding(.dim)).render(in: listArea, into: &buffer)
+            return
+        }
+        let selected = min(historySelection, list.count - 1)
+        let offset = max(0, selected - listArea.height + 1)
+        for (row, run) in list.dropFirst(offset).prefix(listArea.height).enumerated() {
+            let index = offset + row
+            var style = run.generation == shownRun ? theme[.selection] : Style.plain
+            if focus == .history && index == selected { style = style.patch(theme[.focus].reversed()) }
+            let text = "\(marker(for: run)) #\(run.generation.value) \(TestsPanel.describe(run.request))"
+            let y = listArea.y + row
+            buffer.setStyle(Rect(x: listArea.x, y: y, width: listArea.width, height: 1), style)
+            buffer.setString(x: listArea.x, y: y, DisplayWidth.truncate(text, to: listArea.width), style: style)
+        }
+    }
+
+    private func marker(for run: TestRun) -> String {
+        guard let result = run.result else { return run.cancelRequested ? "…" : "▶" }
+        if TestsPanel.isCancelled(result) { return "⊘" }
+        return result.succeeded ? "✓" : "✗"
+    }
+
+    private func renderResult(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        guard let run = shown else {
+            Paragraph([
+                Line("No result yet.", style: theme[.header]),
+                Line(""),
+                Line("Fill in the form (Enter edits a field, ←/→ picks the test) and press r to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
+            ]).render(in: area, into: &buffer)
+            return
+        }
+        var status = run.isRunning ? (run.cancelRequested ? "stopping…" : "running…") : ""
+        if let result = run.result { status = TestsPanel.isCancelled(result) ? "cancelled" : result.succeeded ? "ok" : "failed" }
+        let statusRole: ThemeRole = run.isRunning ? .warning : run.result?.succeeded == true ? .ok : .error
+        Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))  ", style: theme[.header]),
+              Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        guard !body.isEmpty else { return }
+        if case .scan(let scanRequest) = run.request {
+            renderScan(run, request: scanRequest, in: body, into: &buffer, theme: theme)
+            return
+        }
+        let items = TestsPanel.resultItems(for: run, theme: theme)
+        renderItems(items, in: body, into: &buffer, theme: theme)
+    }
+
+    private func renderItems(_ items: [ResultItem], in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        enum Row { case line(Line), sparkline(String, [UInt64], String) }
+        var rows: [Row] = []
+        for item in items {
+            switch item {
+            case .text(let line, let hang):
+                for (n, part) in line.wrapped(to: max(1, area.width - hang)).enumerated() {
+                    rows.append(.line(n == 0 ? part : Line([Span(String(repeating: " ", count: hang))] + part.spans)))
+                }
+                if line.width == 0 { rows.append(.line(Line(""))) }
+            case .sparkline(let label, let data, let note):
+                rows.append(.sparkline(label, data, note))
+            }
+        }
+        let offset = min(resultScroll, max(0, rows.count - area.height))
+        for (n, row) in rows.dropFirst(offset).prefix(area.height).enumerated() {
+            let y = area.y + n
+            switch row {
+            case .line(let line):
+                line.render(in: Rect(x: area.x, y: y, width: area.width, height: 1), into: &buffer)
+            case .sparkline(let label, let data, let note):
+                let labelWidth = DisplayWidth.of(label) + 1
+                buffer.setString(x: area.x, y: y, label, style: theme[.header], maxWidth: area.width)
+                let noteWidth = note.isEmpty ? 0 : DisplayWidth.of(note) + 1
+                let graphWidth = max(0, area.width - labelWidth - noteWidth)
+                let graph = Rect(x: area.x + labelWidth, y: y, width: min(graphWidth, data.count), height: 1)
+                Sparkline(data: data).style(theme[.ok]).render(in: graph, into: &buffer)
+                if noteWidth > 0 { buffer.setString(x: graph.right + 1, y: y, note, maxWidth: area.right - graph.right - 1) }
+            }
+        }
+    }
+
+    // MARK: Scan
+
+    private func renderScan(_ run: TestRun, request: PortScanRequest, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        var lines: [Line] = []
+        guard case .scan(let scan)? = run.result else {
+            let live = run.live
+            lines.append(Line("scanning \(request.host): \(live.scanDone) of \(live.scanTotal == 0 ? request.ports.ports.count : live.scanTotal) ports done"))
+            lines.append(Line("open so far: " + (live.openPorts.isEmpty ? "none" : live.openPorts.sorted().map(String.init).joined(separator: ", "))))
+            Paragraph(lines).render(in: area, into: &buffer)
+            return
+        }
+        guard let address = scan.address else {
+            let failure = scan.failure
+            lines.append(Line("scan \(request.host): \(failure?.description ?? "failed")", style: theme[.error]))
+            if let explanation = failure?.explanation, !explanation.isEmpty { lines.append(Line("→ \(explanation)")) }
+            Paragraph(lines).render(in: area, into: &buffer)
+            return
+        }
+        lines.append(Line("\(address.host): \(scan.ports.count) of \(request.ports.ports.count) ports in \(formatMilliseconds(scan.elapsedMilliseconds))"
+                          + (scan.cancelled ? " (cancelled)" : "")))
+        lines.append(Line([Span("\(scan.openPorts.count) open", style: theme[.ok]), Span(", \(scan.closedCount) closed, "),
+                           Span("\(scan.filteredPorts.count) filtered", style: scan.filteredPorts.isEmpty ? .plain : theme[.warning])]))
+        if !showsClosedPorts && scan.closedCount > 0 { lines.append(Line("closed ports hidden: a lists them", style: Style().adding(.dim))) }
+        let header = Paragraph(lines)
+        let used = header.layoutLines(width: area.width).count
+        header.render(in: area, into: &buffer)
+        let tableArea = Rect(x: area.x, y: area.y + used, width: area.width, height: area.height - used)
+        guard tableArea.height >= 2 else { return }
+        let source = PortTableSource(ports: showsClosedPorts ? scan.ports : scan.ports.filter { $0.state != .closed }, theme: theme)
+        var state = TableState(offset: resultScroll)
+        Table(source: source, columns: [
+            TableColumn("PORT", width: .fixed(6), alignment: .right),
+            TableColumn("STATE", width: .fixed(8)),
+            TableColumn("SERVICE", width: .fixed(7)),
+            TableColumn("REASON", width: .fixed(12)),
+            TableColumn("TIME", width: .min(6), alignment: .right),
+        ]).sort(SortIndicator(column: 0, ascending: true)).headerStyle(theme[.header])
+            .render(in: tableArea, into: &buffer, state: &state)
+    }
+}
+
+/// Scanned ports as table rows, made only for the rows drawn.
+struct PortTableSource: TableDataSource {
+    let ports: [PortResult]
+    let theme: Theme
+
+    var rowCount: Int { ports.count }
+
+    func rows(in range: Range<Int>) -> [TableRow] {
+        ports[range].map { port in
+            let role: ThemeRole = switch port.state {
+            case .open: .ok
+            case .closed: .base
+            case .filtered: .warning
+            }
+            return TableRow([String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
+                             port.reason ?? "syn-ack", formatMilliseconds(port.milliseconds)], style: theme[role])
+        }
+    }
+}
+
+// MARK: Result text
+
+extension TestsPanel {
+    /// The result pane's items for a run that is not a scan: from the result, or from live progress.
+    static func resultItems(for run: TestRun, theme: Theme) -> [ResultItem] {
+        switch (run.request, run.result) {
+        case (_, .connect(let trace)?):
+            return traceItems(trace, theme: theme)
+        case (.connect(let request), nil):
+            return liveTraceItems(request: request, live: run.live, theme: theme)
+        case (_, .probes(let series)?):
+            return probeItems(request: series.request, samples: series.samples, statistics: series.statistics,
+                              resolveFailure: series.resolveFailure, theme: theme, final: true)
+        case (.probes(let request), nil):
+            return probeItems(request: request, samples: run.live.probes,
+                              statistics: LatencyStats(milliseconds: run.live.probes.compactMap(\.milliseconds)),
+                              resolveFailure: run.live.resolveFailure, theme: theme, final: false)
+        case (_, .udp(let probe)?):
+            return udpItems(probe, theme: theme)
+        case (.udp(let request), nil):
+            return [.text(Line("waiting up to \(formatMilliseconds(request.timeout * 1000)) for a reply or an ICMP error…"), hang: 0)]
+        case (_, .echo(let echo)?):
+            return echoItems(echo, rates: run.live.echoRates, theme: theme)
+        case (.echo(let request), nil):
+            var items: [ResultItem] = []
+            if let progress = run.live.echo {
+                let percent = Double(progress.bytesVerified) * 100 / Double(max(1, progress.totalBytes))
+                items.append(.text(Line(String(format: "%d of %d bytes echoed and verified (%.0f%%)", progress.bytesVerified, progress.totalBytes, percent)), hang: 0))
+                items.append(.text(Line("last message round trip \(formatMilliseconds(progress.lastMilliseconds))"), hang: 0))
+            } else {
+                items.append(.text(Line("connecting to \(describe(.echo(request)))…"), hang: 0))
+            }
+            items.append(rateSparkline(run.live.echoRates))
+            return items
+        case (_, .throughput(let transfer)?):
+            return throughputItems(transfer, theme: theme)
+        case (.throughput(let request), nil):
+            let samples = run.live.throughput
+            let sent = samples.reduce(0) { $0 + $1.bytes }
+            return [
+                .text(Line(samples.isEmpty ? "connecting and sending for \(request.duration.map { "\($0) s" } ?? "")…"
+                           : "\(sent) bytes sent in \(String(format: "%.2f", samples.last?.atSeconds ?? 0)) s, now \(formatRate(samples.last?.bitsPerSecond ?? 0))"), hang: 0),
+                rateSparkline(samples.map(\.bitsPerSecond)),
+            ]
+        case (.scan, _), (_, .scan?):
+            return []
+        }
+    }
+
+    static func rateSparkline(_ rates: [Double]) -> ResultItem {
+        .sparkline(label: "rate", data: rates.map { UInt64(max(0, $0 / 1000)) }, note: rates.max().map { "peak \(formatRate($0))" } ?? "")
+    }
+
+    static func resolveItems(host: String?, port: Int, addresses: [Endpoint]?, milliseconds: Double?, failure: FailureReason?, theme: Theme) -> [ResultItem] {
+        let name = host ?? "(loopback)"
+        if let failure {
+            return [
+                .text(Line([Span("resolve \(name): "), Span(failure.description, style: theme[.error].bold())]), hang: 2),
+                .text(Line("  → \(failure.explanation)"), hang: 4),
+            ]
+        }
+        guard let addresses else { return [.text(Line("resolving \(name)…"), hang: 0)] }
+        let count = addresses.count
+        return [.text(Line("resolve \(name): \(count) address\(count == 1 ? "" : "es") in \(formatMilliseconds(milliseconds ?? 0)): "
+                           + addresses.map(\.host).joined(separator: ", ")), hang: 2)]
+    }
+
+    static func attemptItems(_ attempt: ConnectAttempt, finished: Bool, showStart: Bool, theme: Theme) -> [ResultItem] {
+        var spans = [Span("#\(attempt.index + 1) \(attempt.address)  ")]
+        if showStart {
+            let reason = switch attempt.startReason {
+            case .first: "first"
+            case .previousFailed: "previous failed"
+            case .staggerElapsed: "stagger elapsed"
+            }
+            spans.append(Span("+\(formatMilliseconds(attempt.startedAtMilliseconds)) (\(reason))  ", style: Style().adding(.dim)))
+        }
+        guard finished else { return [.text(Line(spans + [Span("trying…", style: theme[.warning])]), hang: 3)] }
+        var items: [ResultItem] = []
+        switch attempt.outcome {
+        case .connected:
+            spans.append(Span("connected in \(formatMilliseconds(attempt.elapsedMilliseconds))", style: theme[.ok].bold()))
+            items.append(.text(Line(spans), hang: 3))
+            var details: [String] = []
+            if let local = attempt.localAddress { details.append("local \(local)") }
+            if let rtt = attempt.rttMicroseconds { details.append("rtt \(formatMilliseconds(Double(rtt) / 1000))") }
+            if !details.isEmpty { items.append(.text(Line("   " + details.joined(separator: "  ")), hang: 3)) }
+        case .failed, .abandoned:
+            let failure = attempt.failure
+            if attempt.outcome == .abandoned {
+                spans.append(Span("closed unfinished after \(formatMilliseconds(attempt.elapsedMilliseconds))", style: theme[.warning]))
+            } else {
+                spans.append(Span(failure?.name ?? "failed", style: theme[.error].bold()))
+                spans.append(Span(" after \(formatMilliseconds(attempt.elapsedMilliseconds))" + (failure.map { ": \($0.message)" } ?? "")))
+            }
+            items.append(.text(Line(spans), hang: 3))
+            if let explanation = failure?.explanation, !explanation.isEmpty { items.append(.text(Line("   → \(explanation)"), hang: 5)) }
+        }
+        return items
+    }
+
+    static func strategyItem(_ request: ConnectRequest) -> ResultItem {
+        let strategy = request.strategy == .happyEyeballs
+            ? "happy eyeballs, \(formatMilliseconds(request.staggerDelay * 1000)) stagger"
+            : "in order"
+        return .text(Line("connect (\(strategy), timeout \(formatMilliseconds(request.timeout * 1000)) each):", style: Style().adding(.dim)), hang: 2)
+    }
+
+    static func traceItems(_ trace: ConnectTrace, theme: Theme) -> [ResultItem] {
+        let request = trace.request
+        var items = resolveItems(host: request.host, port: request.port, addresses: trace.resolvedAddresses,
+                                 milliseconds: trace.resolveMilliseconds, failure: trace.resolveFailure, theme: theme)
+        guard trace.resolveFailure == nil else { return items }
+        items.append(strategyItem(request))
+        for attempt in trace.attempts {
+            items += attemptItems(attempt, finished: true, showStart: request.strategy == .happyEyeballs, theme: theme)
+        }
+        if let winner = trace.winningAttempt {
+            items.append(.text(Line("✓ connected to \(winner.address) in \(formatMilliseconds(winner.elapsedMilliseconds)) (total \(formatMilliseconds(trace.totalMilliseconds)))",
+                                    style: theme[.ok]), hang: 2))
+        } else if trace.cancelled {
+            items.append(.text(Line("⊘ cancelled", style: theme[.warning]), hang: 2))
+        } else {
+            let count = trace.attempts.count
+            items.append(.text(Line("✗ no connection: \(count) address\(count == 1 ? "" : "es") tried, none accepted", style: theme[.error]), hang: 2))
+        }
+        return items
+    }
+
+    static func liveTraceItems(request: ConnectRequest, live: LiveProgress, theme: Theme) -> [ResultItem] {
+        var items = resolveItems(host: request.host, port: request.port, addresses: live.resolvedAddresses,
+                                 milliseconds: live.resolveMilliseconds, failure: live.resolveFailure, theme: theme)
+        guard live.resolvedAddresses != nil else { return items }
+        items.append(strategyItem(request))
+        for attempt in live.attempts {
+            items += attemptItems(attempt, finished: live.finishedAttempts.contains(attempt.index),
+                                  showStart: request.strategy == .happyEyeballs && live.finishedAttempts.contains(attempt.index), theme: theme)
+        }
+        return items
+    }
+
+    static func statisticsItems(_ stats: LatencyStats, theme: Theme) -> [ResultItem] {
+        func number(_ value: Double) -> String { String(format: "%.2f", value) }
+        return [
+            .text(Line([Span("min/avg/max ", style: theme[.header]),
+                        Span("\(number(stats.minimum)) / \(number(stats.average)) / \(number(stats.maximum)) ms")]), hang: 2),
+            .text(Line([Span("median/p90/p99 ", style: theme[.header]),
+                        Span("\(number(stats.median)) / \(number(stats.p90)) / \(number(stats.p99)) ms")]), hang: 2),
+        ]
+    }
+
+    static func histogramItems(_ stats: LatencyStats, theme: Theme) -> [ResultItem] {
+        guard !stats.buckets.isEmpty else { return [] }
+        let largest = max(1, stats.buckets.map(\.count).max() ?? 1)
+        let labels = stats.buckets.map { "≤" + formatMilliseconds($0.upToMilliseconds) }
+        let labelWidth = labels.map(\.count).max() ?? 0
+        var items: [ResultItem] = [.text(Line("histogram", style: theme[.header]), hang: 0)]
+        for (bucket, label) in zip(stats.buckets, labels) {
+            let bar = String(repeating: "█", count: max(1, bucket.count * 20 / largest))
+            items.append(.text(Line([Span(" " + label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " "),
+                                     Span(bar, style: theme[.ok]), Span(" \(bucket.count)")]), hang: 0))
+        }
+        return items
+    }
+
+    static func probeItems(request: ProbeRequest, samples: [ProbeSample], statistics: LatencyStats?, resolveFailure: FailureReason?,
+                           theme: Theme, final: Bool) -> [ResultItem] {
+        if let failure = resolveFailure {
+            return resolveItems(host: request.connect.host, port: request.connect.port, addresses: nil, milliseconds: nil, failure: failure, theme: theme)
+        }
+        let sent = samples.count
+        let received = samples.filter { $0.milliseconds != nil }.count
+        let loss = sent == 0 ? 0 : Double(sent - received) * 100 / Double(sent)
+        var items: [ResultItem] = [
+            .text(Line(String(format: "%d of %d probes sent, %d connected, %.1f%% loss", sent, request.count, received, loss)), hang: 2),
+        ]
+        if let statistics { items += statisticsItems(statistics, theme: theme) }
+        let data = samples.map { UInt64(max(0, ($0.milliseconds ?? 0) * 1000)) }
+        if !data.isEmpty {
+            items.append(.sparkline(label: "latency", data: data, note: samples.last?.milliseconds.map { "last \(formatMilliseconds($0))" } ?? "last failed"))
+        }
+        if let statistics { items += histogramItems(statistics, theme: theme) }
+        var reasons: [(String, Int, String)] = []
+        for sample in samples {
+            guard let failure = sample.failure else { continue }
+            if let index = reasons.firstIndex(where: { $0.0 == failure.name }) { reasons[index].1 += 1 } else { reasons.append((failure.name, 1, failure.explanation)) }
+        }
+        for (name, count, explanation) in reasons {
+            items.append(.text(Line([Span("\(count)× "), Span(name, style: theme[.error].bold()), Span(" → \(explanation)")]), hang: 4))
+        }
+        return items
+    }
+
+    static func udpItems(_ probe: UDPProbeResult, theme: Theme) -> [ResultItem] {
+        let target = probe.address?.description ?? "\(probe.request.host ?? "(loopback)"):\(probe.request.port)"
+        let role: ThemeRole = switch probe.verdict {
+        case .open: .ok
+        case .closed, .unreachable, .error: .error
+        case .openOrFiltered: .warning
+        }
+        var items: [ResultItem] = [
+            .text(Line([Span("udp \(target): "), Span(probe.summary, style: theme[role].bold()),
+                        Span(probe.milliseconds.map { " after \(formatMilliseconds($0))" } ?? "")]), hang: 2),
+        ]
+        if let icmp = probe.icmp { items.append(.text(Line("  \(icmp)"), hang: 4)) }
+        if !probe.explanation.isEmpty { items.append(.text(Line("  → \(probe.explanation)"), hang: 4)) }
+        if let failure = probe.failure, probe.verdict == .error { items.append(.text(Line("  → \(failure.explanation)"), hang: 4)) }
+        if let reply = probe.reply {
+            let preview = String(decoding: reply.prefix(48), as: UTF8.self).map { $0.isASCII && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
+            items.append(.text(Line("  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\""), hang: 4))
+        }
+        return items
+    }
+
+    static func echoItems(_ echo: EchoResult, rates: [Double], theme: Theme) -> [ResultItem] {
+        var items = traceItems(echo.connect, theme: theme)
+        guard echo.connect.succeeded else { return items }
+        let role: ThemeRole = echo.succeeded ? .ok : .error
+        items.append(.text(Line([Span("echo: "), Span("\(echo.bytesVerified) of \(echo.request.totalBytes) bytes", style: theme[role].bold()),
+                                 Span(" came back intact in \(echo.messages) messages (\(formatMilliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))")]),
+                           hang: 2))
+        if let latency = echo.latency {
+            items.append(.text(Line("per-message round trip:", style: Style().adding(.dim)), hang: 0))
+            items += statisticsItems(latency, theme: theme)
+        }
+        if !rates.isEmpty { items.append(rateSparkline(rates)) }
+        if let offset = echo.firstMismatchOffset { items.append(.text(Line("first wrong byte at offset \(offset)", style: theme[.error]), hang: 2)) }
+        if let failure = echo.failure {
+            items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
+            items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+        }
+        return items
+    }
+
+    static func throughputItems(_ transfer: ThroughputResult, theme: Theme) -> [ResultItem] {
+        var items = traceItems(transfer.connect, theme: theme)
+        guard transfer.connect.succeeded else { return items }
+        items.append(.text(Line([Span("throughput: "), Span(formatRate(transfer.bitsPerSecond), style: theme[transfer.succeeded ? .ok : .error].bold()),
+                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)), until the sink closed its end)")]), hang: 2))
+        if !transfer.samples.isEmpty { items.append(rateSparkline(transfer.samples.map(\.bitsPerSecond))) }
+        if let failure = transfer.failure {
+            items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
+            items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+        }
+        return items
+    }
+}
