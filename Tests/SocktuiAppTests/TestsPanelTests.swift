@@ -399,3 +399,59 @@ extension TestsPanelTests {
         #expect(model.overlay == .help)
     }
 }
+
+extension TestsPanelTests {
+    /// Runs the form's test to its end through the panel's command, applying every message.
+    static func runToEnd(_ panel: inout TestsPanel) throws {
+        let collector = MessageCollector()
+        collector.start(try #require(panel.press(.character("r")).first))
+        for message in collector.wait(until: isFinished) { _ = panel.update(.tests(message)) }
+        #expect(panel.runningJobs == 0)
+    }
+
+    @Test func echoUDPAndThroughputRunOnLoopbackAndShowTheirFigures() throws {
+        let echo = try EchoServer(host: "127.0.0.1", port: 0, mode: .echo)
+        defer { echo.stop() }
+        let sink = try EchoServer(host: "127.0.0.1", port: 0, mode: .discard)
+        defer { sink.stop() }
+        var panel = TestsPanel()
+        panel.focus("Test")
+        panel.press(.right, .right, .right)
+        #expect(panel.form.kind == .echo)
+        panel.focus("Port")
+        panel.fill(String(echo.address.port ?? 0))
+        try Self.runToEnd(&panel)
+        var text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("echo: 65536 of 65536 bytes came back intact in 16 messages"))
+        #expect(text.contains("min/avg/max"))
+
+        // UDP to a port with no socket: the kernel answers ICMP port unreachable.
+        let closed = try Socket(family: .inet, type: .datagram)
+        try closed.bind(host: "127.0.0.1", port: 0)
+        let closedPort = try #require(try closed.localAddress().port)
+        try closed.close()
+        panel.focus("Test")
+        panel.press(.left)
+        #expect(panel.form.kind == .udp)
+        panel.focus("Port")
+        panel.fill(String(closedPort))
+        try Self.runToEnd(&panel)
+        text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("udp 127.0.0.1:\(closedPort): closed (ICMP port unreachable)"))
+        #expect(text.contains("→ nothing listens on that UDP port"))
+
+        panel.focus("Test")
+        panel.press(.right, .right, .right)
+        #expect(panel.form.kind == .throughput)
+        panel.focus("Port")
+        panel.fill(String(sink.address.port ?? 0))
+        panel.focus("Seconds")
+        panel.fill("0.5")
+        try Self.runToEnd(&panel)
+        text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("throughput: "))
+        #expect(text.contains("until the sink closed its end"))
+        #expect(text.contains("rate "))
+        #expect(panel.history.map(\.request).map(TestKind.init) == [.throughput, .udp, .echo])
+    }
+}
