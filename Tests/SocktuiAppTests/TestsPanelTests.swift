@@ -455,3 +455,25 @@ extension TestsPanelTests {
         #expect(panel.history.map(\.request).map(TestKind.init) == [.throughput, .udp, .echo])
     }
 }
+
+extension TestsPanelTests {
+    @Test func formScrollsToKeepTheFocusedFieldVisibleInASmallArea() {
+        var panel = TestsPanel()
+        panel.focus("Test")
+        panel.press(.right)
+        panel.focus("Export to")
+        #expect(panelScreen(panel, width: 60, height: 9) == [
+            "┌ Tests ───────────────────────────────────────────────────┐",
+            "│  Interval s  1         │ No result yet.                  │",
+            "│  Happy eyes  [ ]       │                                 │",
+            "│▸ Export to   socktui.js│ Fill in the form (Enter edits a │",
+            "│History                 │ field, ←/→ picks the test) and  │",
+            "│ no runs yet: r runs the│ press r to run it. Results      │",
+            "│                        │ explain every step: the         │",
+            "│ Enter edit · r run · h history · x export · ? help       │",
+            "└──────────────────────────────────────────────────────────┘",
+        ])
+        panel.focus("Test")
+        #expect(panelScreen(panel, width: 60, height: 9)[1].hasPrefix("│▸ Test        ‹ probes ›"))
+    }
+}

@@ -52,14 +52,22 @@ extension TestsPanel {
     private func renderLeft(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let formRows = min(formHeight, max(1, area.height - 3))
         let formArea = Rect(x: area.x + 2, y: area.y, width: max(0, area.width - 2), height: formRows)
-        var state = form.state
+        // Fields scroll so the focused one stays visible when the form is taller than its area.
+        let fields = form.state.fields
+        let rowsOf = { (field: FormField) in 1 + (field.message == nil ? 0 : 1) }
+        var first = 0
+        while first < form.state.focus,
+              fields[first...min(form.state.focus, fields.count - 1)].reduce(0, { $0 + rowsOf($1) }) > formRows {
+            first += 1
+        }
+        var state = FormState(fields: Array(fields[first...]))
+        state.focus = isEditing ? form.state.focus - first : -1
         let formFocused = focus == .form
-        if !isEditing { state.focus = -1 }
         Form(labelWidth: 12).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
             .render(in: formArea, into: &buffer, state: &state)
         if formFocused {
-            // The focused field's row: fields above it plus their messages.
-            let row = form.state.fields.prefix(form.state.focus).reduce(0) { $0 + 1 + ($1.message == nil ? 0 : 1) }
+            // The focused field's row: shown fields above it plus their messages.
+            let row = fields[first..<max(first, form.state.focus)].reduce(0) { $0 + rowsOf($1) }
             if row < formRows {
                 buffer.setString(x: area.x, y: area.y + row, isEditing ? "✎" : "▸", style: theme[.focus].bold())
                 if !isEditing, let field = form.focusedField {
