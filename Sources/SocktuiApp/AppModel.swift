@@ -301,7 +301,7 @@ public struct AppModel: Program {
     var helpOverlay: HelpOverlay {
         HelpOverlay(title: "Help: \(currentPanel.title)", sections: [
             (heading: currentPanel.helpSummary, entries: []),
-            (heading: "\(currentPanel.title) panel", entries: currentPanel.keyMap.helpEntries),
+            (heading: "\(currentPanel.title) panel", entries: currentPanel.helpEntries),
             (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries),
         ])
         .style(theme[.base]).borderStyle(theme[.focus])

@@ -36,28 +36,28 @@ extension AppModel {
         #expect(screen(makeModel(), width: 80, height: 24) == [
             " socktui  1 Resolver │ 2 Sockets │ 3 Capture │ 4 Tests                          ",
             "┌ Resolver ────────────────────────────────────────────────────────────────────┐",
-            "│ not yet available: this panel is part of the shell; its engine arrives in a  │",
-            "│ later release.                                                               │",
-            "│                                                                              │",
-            "│ Look up names, addresses and services with getaddrinfo, getnameinfo and      │",
-            "│ gethostbyname, and see every answer with its family, type and timing.        │",
-            "│                                                                              │",
-            "│ It will hold:                                                                │",
-            "│   • a query form: host, port or service, family, socket type, AI_* flags     │",
-            "│   • every getaddrinfo answer: family, type, protocol, address, canonical     │",
-            "│     name                                                                     │",
-            "│   • reverse lookups with getnameinfo and gethostbyaddr                       │",
-            "│   • how long each lookup took, and errors by their EAI_* name                │",
-            "│   • a history of queries; slow lookups run in the background and can be      │",
-            "│     abandoned                                                                │",
+            "│ Call      ‹ getaddrinfo ›                             AI_PASSIVE       [ ]   │",
+            "│ Host                                                  AI_CANONNAME     [ ]   │",
+            "│ Port                                                  AI_NUMERICHOST   [ ]   │",
+            "│ Family    ‹ AF_UNSPEC ›                               AI_V4MAPPED      [ ]   │",
+            "│ Socktype  ‹ 0 (any) ›                                 AI_ALL           [ ]   │",
+            "│ Proto     ‹ 0 ›                                       AI_ADDRCONFIG    [ ]   │",
+            "│                                                       AI_IDN           [ ]   │",
+            "│                                                       AI_CANONIDN      [ ]   │",
+            "│                                                       AI_NUMERICSERV   [ ]   │",
+            "│ Fill in the form and press Enter to run getaddrinfo.                         │",
             "│                                                                              │",
             "│                                                                              │",
             "│                                                                              │",
-            "│ Its table, empty until the engine is connected:                              │",
-            "│ Family   Type     Proto  Address                  Port Canonical name        │",
+            "│                                                                              │",
+            "│                                                                              │",
+            "│                                                                              │",
+            "│                                                                              │",
+            "│                                                                              │",
+            "│                                                                              │",
             "│                                                                              │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
-            " Resolver: not yet available                      theme default  ? help  q quit ",
+            " Resolver: Enter runs getaddrinfo · ↑↓ fields · … theme default  ? help  q quit ",
         ])
     }
 
@@ -120,19 +120,19 @@ extension AppModel {
         #expect(screen(makeModel(width: 60, height: 15), width: 60, height: 15) == [
             " socktui  1 Resolver │ 2 Sockets │ 3 Capture │ 4 Tests      ",
             "┌ Resolver ────────────────────────────────────────────────┐",
-            "│ not yet available: this panel is part of the shell; its  │",
-            "│ engine arrives in a later release.                       │",
-            "│                                                          │",
-            "│ Look up names, addresses and services with getaddrinfo,  │",
-            "│ getnameinfo and gethostbyname, and see every answer with │",
-            "│ its family, type and timing.                             │",
-            "│                                                          │",
-            "│ It will hold:                                            │",
-            "│ Its table, empty until the engine is connected:          │",
-            "│ Family   Type     Proto  Address            Port Canoni… │",
+            "│ Call      ‹ getaddrinfo ›         AI_PASSIVE       [ ]   │",
+            "│ Host                              AI_CANONNAME     [ ]   │",
+            "│ Port                              AI_NUMERICHOST   [ ]   │",
+            "│ Family    ‹ AF_UNSPEC ›           AI_V4MAPPED      [ ]   │",
+            "│ Socktype  ‹ 0 (any) ›             AI_ALL           [ ]   │",
+            "│ Proto     ‹ 0 ›                   AI_ADDRCONFIG    [ ]   │",
+            "│                                   AI_IDN           [ ]   │",
+            "│                                   AI_CANONIDN      [ ]   │",
+            "│                                   AI_NUMERICSERV   [ ]   │",
+            "│ Fill in the form and press Enter to run getaddrinfo.     │",
             "│                                                          │",
             "└──────────────────────────────────────────────────────────┘",
-            " Resolver: not yet available  theme default  ? help  q quit ",
+            " Resolver: Enter runs getadd… theme default  ? help  q quit ",
         ])
     }
 
@@ -253,19 +253,21 @@ extension AppModel {
 
     @Test func panelKeysScrollTheDescriptionWithinItsLength() {
         var model = makeModel(width: 60, height: 15)
+        model.press(.character("3"))
+        let before = screen(model, width: 60, height: 15)
         model.press(.character("j"))
-        #expect(model.resolver.view.scroll == 1)
-        #expect(screen(model, width: 60, height: 15)[2] == "│ engine arrives in a later release.                       │")
+        #expect(model.capture.view.scroll == 1)
+        #expect(screen(model, width: 60, height: 15)[2] == before[3])
         model.press(.end)
-        let bottom = model.resolver.view.scroll
+        let bottom = model.capture.view.scroll
+        #expect(bottom > 1)
         model.press(.down, .pageDown)
-        #expect(model.resolver.view.scroll == bottom)
-        #expect(screen(model, width: 60, height: 15)[9] == "│     background and can be abandoned                      │")
+        #expect(model.capture.view.scroll == bottom)
         model.press(.home)
-        #expect(model.resolver.view.scroll == 0)
-        model.press(.character("2"), .character("j"))
-        #expect(model.sockets.view.scroll == 1)
-        #expect(model.resolver.view.scroll == 0)
+        #expect(model.capture.view.scroll == 0)
+        model.press(.character("j"), .character("1"))   // switching tabs keeps each panel's scroll
+        #expect(model.selectedTab == 0)
+        #expect(model.capture.view.scroll == 1)
     }
 
     @Test func eventLoopDrivesTheShellOnATestBackend() {

@@ -41,6 +41,9 @@ public protocol Panel: Sendable {
     /// How many of the panel's background jobs are running (shown by the status-bar spinner;
     /// `q` asks for confirmation while any runs). The default is 0.
     var runningJobs: Int { get }
+    /// The panel's keys as help lists them; the default lists ``keyMap`` (a panel that takes keys
+    /// in ``handleKey(_:)`` lists those too).
+    var helpEntries: [HelpEntry] { get }
 }
 
 /// Whether a panel took a key offered by `Panel.handleKey(_:)`.
@@ -58,6 +61,8 @@ extension Panel {
     public var runningJobs: Int { 0 }
     /// Placeholder panels say so.
     public var statusHint: String { "not yet available" }
+    /// The key map's entries.
+    public var helpEntries: [HelpEntry] { keyMap.helpEntries }
 }
 
 /// The scroll keys every panel understands.

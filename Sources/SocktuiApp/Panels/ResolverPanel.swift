@@ -1,52 +1,529 @@
+import Dispatch
+import Inspect
+import SocketKit
 import TerminalUI
 
-/// The Resolver tab: name and address lookups through the system resolver.
+/// The Resolver tab: a form per resolver call, the results of the latest lookup in a table, a history
+/// of lookups, and an address converter.
+///
+/// Lookups run through ``ResolverService`` on its background queue and come back as
+/// ``ResolverMessage/lookupFinished(_:)`` tagged with the lookup's generation, so the UI never waits
+/// for the resolver; several may be in flight, and an abandoned one's late answer is dropped.
 public struct ResolverPanel: Panel {
-    /// What the panel shows until its engine is connected.
-    public var view = PlannedPanelView(
-        title: "Resolver",
-        purpose: "Look up names, addresses and services with getaddrinfo, getnameinfo and gethostbyname, and see every answer with its family, type and timing.",
-        features: [
-            "a query form: host, port or service, family, socket type, AI_* flags",
-            "every getaddrinfo answer: family, type, protocol, address, canonical name",
-            "reverse lookups with getnameinfo and gethostbyaddr",
-            "how long each lookup took, and errors by their EAI_* name",
-            "a history of queries; slow lookups run in the background and can be abandoned",
-        ],
-        columns: [
-            TableColumn("Family", width: .fixed(8)),
-            TableColumn("Type", width: .fixed(8)),
-            TableColumn("Proto", width: .fixed(6)),
-            TableColumn("Address", width: .min(16)),
-            TableColumn("Port", width: .fixed(6), alignment: .right),
-            TableColumn("Canonical name", width: .percentage(30)),
-        ]
-    )
+    /// Which part of the panel takes the keys.
+    public enum Focus: Hashable, Sendable {
+        /// The form of the current call.
+        case form
+        /// The results table (connection test and capture filter keys work here).
+        case results
+        /// The history of lookups.
+        case history
+    }
 
-    /// Creates the panel.
-    public init() {}
+    /// What became of a lookup.
+    public enum LookupState: Hashable, Sendable {
+        /// Still in flight.
+        case running
+        /// Answered.
+        case finished(ResolverOutcome)
+        /// Given up by the user; its answer is ignored when it comes.
+        case abandoned
+    }
+
+    /// One lookup of the history.
+    public struct HistoryEntry: Hashable, Sendable {
+        /// The generation the lookup was started with.
+        public var generation: Generation
+        /// What was asked.
+        public var request: ResolverRequest
+        /// What became of it.
+        public var state: LookupState
+    }
+
+    /// The call whose form is shown.
+    public private(set) var call: ResolverCall = .addressInfo
+    /// Each call's form (kept when switching calls, so values survive).
+    public private(set) var forms: [ResolverCall: FormState] = [:]
+    /// Which part takes the keys.
+    public private(set) var focus: Focus = .form
+    /// Every lookup started, oldest first.
+    public private(set) var history: [HistoryEntry] = []
+    /// The outcome the results table shows.
+    public private(set) var shown: ResolverOutcome?
+    /// A note for the user (validation refused, abandoned, a key that cannot act yet), until the next action.
+    public private(set) var notice: StatusMessage?
+    /// Selection in the results table.
+    public private(set) var resultsState = TableState()
+    /// Selection in the history list.
+    public private(set) var historyState = TableState()
+    private var generation = Generation()
+    private var shownGeneration = Generation()
+    private var inFlight: [Generation] = []
+    private var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    private let service: ResolverService
+
+    /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
+    public init(service: ResolverService = ResolverService()) {
+        self.service = service
+        for call in ResolverCall.allCases { forms[call] = ResolverForms.form(for: call) }
+    }
 
     /// The tab title.
     public var title: String { "Resolver" }
-    /// Scrolling keys for the description.
-    public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
-    /// Help paragraph.
-    public var helpSummary: String { "Not yet available: the engine behind this panel arrives in a later release. Until then the keys below scroll the description of what it will hold." }
 
-    /// Scrolls the description.
+    /// The current call's form.
+    public var form: FormState { forms[call]! }
+
+    /// Lookups in flight (abandoned ones are not counted: nothing waits for them).
+    public var runningJobs: Int { inFlight.count }
+
+    /// Results-table scrolling for keys the panel does not take itself (j/k, g/G, Space).
+    public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
+
+    /// Help paragraph.
+    public var helpSummary: String {
+        "Run any resolver call with all its parameters. Lookups run in the background: keep typing, start more, or abandon one with Esc. Ctrl-N/Ctrl-P choose the call; the converter works as you type."
+    }
+
+    /// Every key of the panel, by where the focus is.
+    public var helpEntries: [HelpEntry] {
+        [
+            HelpEntry(keys: "Ctrl-N/Ctrl-P", summary: "next/previous call (or ←/→ on Call)"),
+            HelpEntry(keys: "↑/↓", summary: "move between fields, or select a row"),
+            HelpEntry(keys: "←/→ Space", summary: "change a choice; Space flips a flag"),
+            HelpEntry(keys: "Enter", summary: "run the lookup (history: run it again)"),
+            HelpEntry(keys: "Esc", summary: "abandon the lookup; else form ↔ results"),
+            HelpEntry(keys: "Ctrl-U", summary: "clear the text field"),
+            HelpEntry(keys: "h", summary: "results: history (again: back)"),
+            HelpEntry(keys: "e", summary: "results/history: edit it in the form"),
+            HelpEntry(keys: "r", summary: "results/history: run it again"),
+            HelpEntry(keys: "c", summary: "results: connection test to the address"),
+            HelpEntry(keys: "f", summary: "results: capture filter `host ADDR`"),
+            HelpEntry(keys: "j/k g/G PgUp/PgDn", summary: "results/history: scroll"),
+        ]
+    }
+
+    /// What the status bar says while no message is shown.
+    public var statusHint: String {
+        if let notice { return notice.text }
+        switch focus {
+        case .form where call == .converter: return "type to convert · ↑↓ fields · Ctrl-N/P call · F1 help"
+        case .form: return "Enter runs \(call.label) · ↑↓ fields · Esc results · F1 help"
+        case .results: return "c connection test · f capture filter · h history · e edit · Esc form"
+        case .history: return "Enter runs again · e edit · h results · Esc form"
+        }
+    }
+
+    // MARK: Keys
+
+    /// Takes the keys the form and tables use before the shell's keys; printable keys go to a focused
+    /// text field, so typing `q` or `1` there does not quit or switch tabs.
+    public mutating func handleKey(_ key: Key) -> PanelKeyResult {
+        switch key {
+        case .control("n"): selectCall(call.cycled(by: 1)); return .handled(nil)
+        case .control("p"): selectCall(call.cycled(by: -1)); return .handled(nil)
+        case .escape:
+            if !inFlight.isEmpty { abandonLatest(); return .handled(nil) }
+            notice = nil
+            focus = focus == .form ? .results : .form
+            return .handled(nil)
+        default: break
+        }
+        switch focus {
+        case .form: return handleFormKey(key)
+        case .results: return handleResultsKey(key)
+        case .history: return handleHistoryKey(key)
+        }
+    }
+
+    private mutating func handleFormKey(_ key: Key) -> PanelKeyResult {
+        var state = form
+        guard state.fields.indices.contains(state.focus) else { return .unhandled }
+        if key == .enter { return .handled(submit()) }
+        let field = state.fields[state.focus]
+        let takes: Bool
+        switch (field.kind, key) {
+        case (_, .up), (_, .down): takes = true
+        case (.text, .character), (.text, .left), (.text, .right), (.text, .home), (.text, .end), (.text, .backspace),
+             (.text, .delete), (.text, .control("u")), (.text, .control("a")), (.text, .control("e")): takes = true
+        case (.toggle, .character(" ")): takes = true
+        case (.choice, .left), (.choice, .right), (.choice, .character(" ")): takes = true
+        default: takes = false
+        }
+        guard takes, state.handle(key) else { return .unhandled }
+        notice = nil
+        if field.label == ResolverField.call, case .choice(let options, let selected) = state.fields[state.focus].kind,
+           let chosen = ResolverCall(rawValue: options[selected]), chosen != call {
+            // Changing the Call field shows that call's form, with the chooser still focused.
+            var next = forms[chosen]!
+            next.focus = 0
+            forms[chosen] = next
+            call = chosen
+            return .handled(nil)
+        }
+        if call == .converter { ResolverPanel.checkConverter(&state) }
+        forms[call] = state
+        return .handled(nil)
+    }
+
+    private mutating func handleResultsKey(_ key: Key) -> PanelKeyResult {
+        if resultsState.handle(key, rowCount: resultRows.count) { return .handled(nil) }
+        switch key {
+        case .character("h"): notice = nil; focus = .history; historyState.selected = history.isEmpty ? nil : history.count - 1; selectHistoryEntry()
+        case .character("e"), .enter: editShown()
+        case .character("r"): return .handled(shown.map { start($0.request) })
+        case .character("c"): requestConnectionTest()
+        case .character("f"): copyCaptureFilter()
+        default: return .unhandled
+        }
+        return .handled(nil)
+    }
+
+    private mutating func handleHistoryKey(_ key: Key) -> PanelKeyResult {
+        if historyState.handle(key, rowCount: history.count) { selectHistoryEntry(); return .handled(nil) }
+        guard let selected = historyState.selected, history.indices.contains(selected) else {
+            return key == .character("h") ? { focus = .results; return .handled(nil) }() : .unhandled
+        }
+        switch key {
+        case .enter, .character("r"): return .handled(start(history[selected].request))
+        case .character("e"):
+            load(history[selected].request)
+        case .character("h"): focus = .results
+        default: return .unhandled
+        }
+        return .handled(nil)
+    }
+
+    /// Scrolls the results table or the history list (j/k, g/G, Space and the other scroll keys).
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
-        view.perform(action)
+        let count = focus == .history ? history.count : resultRows.count
+        var state = focus == .history ? historyState : resultsState
+        switch action {
+        case .lineUp: state.selectPrevious(rowCount: count)
+        case .lineDown: state.selectNext(rowCount: count)
+        case .pageUp: state.pageUp(rowCount: count)
+        case .pageDown: state.pageDown(rowCount: count)
+        case .top: state.selectFirst(rowCount: count)
+        case .bottom: state.selectLast(rowCount: count)
+        }
+        if focus == .history { historyState = state; selectHistoryEntry() } else { resultsState = state }
         return nil
     }
 
-    /// No background messages are meant for this panel yet.
-    public mutating func update(_ message: AppMessage) -> Command<AppMessage>? { nil }
+    // MARK: Lookups
+
+    /// Shows `next`'s form with its first parameter focused, ready for typing.
+    private mutating func selectCall(_ next: ResolverCall) {
+        call = next
+        forms[next]!.focus = min(1, forms[next]!.fields.count - 1)
+        focus = .form
+        notice = nil
+    }
+
+    /// Checks the form and starts its lookup; with a validation message nothing is sent.
+    private mutating func submit() -> Command<AppMessage>? {
+        guard call.isLookup else { return nil }
+        var state = form
+        let request = ResolverForms.request(for: call, from: &state)
+        forms[call] = state
+        guard let request else {
+            notice = StatusMessage("not sent: fix the field marked in the form", kind: .warning)
+            if let bad = state.fields.firstIndex(where: { $0.message != nil }) { forms[call]!.focus = bad }
+            return nil
+        }
+        return start(request)
+    }
+
+    /// Starts `request` on the resolver queue as a new generation and records it in the history.
+    public mutating func start(_ request: ResolverRequest) -> Command<AppMessage> {
+        let generation = self.generation.advance()
+        inFlight.append(generation)
+        history.append(HistoryEntry(generation: generation, request: request, state: .running))
+        notice = nil
+        let service = self.service
+        return .stream(on: .global(qos: .userInitiated)) { post in
+            service.resolve(request) { outcome in
+                post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+            }
+        }
+    }
+
+    /// Gives up the newest lookup in flight: it keeps running in the background (getaddrinfo cannot be
+    /// cancelled), but its answer will be dropped.
+    private mutating func abandonLatest() {
+        guard let latest = inFlight.popLast() else { return }
+        if let index = history.firstIndex(where: { $0.generation == latest }) {
+            history[index].state = .abandoned
+            notice = StatusMessage("abandoned \(history[index].request.callName) \(latest); its answer will be ignored", kind: .warning)
+        }
+    }
+
+    /// Applies a finished lookup: recorded in the history, and shown unless a newer lookup is still
+    /// running or already shown; an abandoned lookup's answer is dropped.
+    public mutating func update(_ message: AppMessage) -> Command<AppMessage>? {
+        guard case .resolver(.lookupFinished(let finished)) = message,
+              let index = inFlight.firstIndex(of: finished.generation) else { return nil }
+        inFlight.remove(at: index)
+        if let entry = history.firstIndex(where: { $0.generation == finished.generation }) {
+            history[entry].state = .finished(finished.outcome)
+        }
+        let newerRunning = inFlight.contains { $0 > finished.generation }
+        if !newerRunning, finished.generation > shownGeneration {
+            show(finished.outcome, generation: finished.generation)
+        } else {
+            notice = StatusMessage("\(finished.outcome.request.callName) \(finished.generation) finished; it is in the history (h)")
+        }
+        return nil
+    }
+
+    private mutating func show(_ outcome: ResolverOutcome, generation: Generation) {
+        shown = outcome
+        shownGeneration = generation
+        resultsState = TableState(selected: ResolverPanel.rows(for: outcome).isEmpty ? nil : 0)
+    }
+
+    private mutating func selectHistoryEntry() {
+        guard let selected = historyState.selected, history.indices.contains(selected),
+              case .finished(let outcome) = history[selected].state else { return }
+        shown = outcome
+        resultsState = TableState(selected: ResolverPanel.rows(for: outcome).isEmpty ? nil : 0)
+    }
+
+    private mutating func editShown() {
+        guard let shown else { focus = .form; return }
+        load(shown.request)
+    }
+
+    private mutating func load(_ request: ResolverRequest) {
+        let (call, state) = ResolverForms.form(for: request)
+        forms[call] = state
+        self.call = call
+        focus = .form
+        notice = nil
+    }
+
+    // MARK: Hand-offs to other panels
+
+    /// The address of the selected result row, if it holds one: (numeric host without scope, port).
+    public var selectedAddress: (host: String, port: Int?)? {
+        guard let shown, let selected = resultsState.selected else { return nil }
+        if case .success(.addressInfo(let infos)) = shown.result, infos.indices.contains(selected) {
+            let row = ResolverReport.AddressRow(infos[selected])
+            guard row.family == "AF_INET" || row.family == "AF_INET6" else { return nil }
+            return (String(row.address.split(separator: "%").first ?? ""), row.port)
+        }
+        let rows = ResolverPanel.rows(for: shown)
+        guard rows.indices.contains(selected) else { return nil }
+        let value = rows[selected].cells.last ?? ""
+        return ResolverForms.validateAddress(value) == nil && !value.isEmpty ? (value, nil) : nil
+    }
+
+    private mutating func requestConnectionTest() {
+        guard let (host, port) = selectedAddress else {
+            notice = StatusMessage("select a result row with an address first", kind: .warning)
+            return
+        }
+        let target = port.map { host.contains(":") ? "[\(host)]:\($0)" : "\(host):\($0)" } ?? host
+        notice = StatusMessage("the Tests panel cannot take requests yet: no connection test to \(target) was started", kind: .warning)
+    }
+
+    private mutating func copyCaptureFilter() {
+        guard let (host, _) = selectedAddress else {
+            notice = StatusMessage("select a result row with an address first", kind: .warning)
+            return
+        }
+        notice = StatusMessage("the Capture panel cannot take requests yet: filter `host \(host)` was not copied", kind: .warning)
+    }
+
+    // MARK: Converter
+
+    /// The converter's result for its current fields.
+    static func conversion(of state: FormState) -> AddressConverter.Conversion {
+        let family = ResolverForms.converterFamilies.first { $0.0 == state.value(of: ResolverField.family) }?.1 ?? .inet
+        return AddressConverter.convert(function: state.value(of: ResolverField.function) ?? "inet_aton", family: family,
+                                        input: state.value(of: ResolverField.input) ?? "")
+    }
+
+    private static func checkConverter(_ state: inout FormState) {
+        guard let input = state.index(of: ResolverField.input) else { return }
+        state.fields[input].message = conversion(of: state).error
+    }
+
+    // MARK: Layout
 
     /// Remembers the area for paging.
-    public mutating func resize(to area: Rect) { view.area = area }
+    public mutating func resize(to area: Rect) { self.area = area }
 
-    /// Draws the description and the preview table.
-    public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        view.render(in: area, into: &buffer, theme: theme)
+    /// The result rows of `outcome`: getaddrinfo's decoded 5-tuples, or `(field, value)` pairs.
+    static func rows(for outcome: ResolverOutcome) -> [TableRow] {
+        switch outcome.result {
+        case .failure: return []
+        case .success(.addressInfo(let infos)):
+            return infos.map { info in
+                let row = ResolverReport.AddressRow(info)
+                return TableRow([row.family, row.type, row.protocol, sockaddrText(row), row.canonicalName])
+            }
+        case .success(.hostEntry(let entry)):
+            return [TableRow(["name", entry.name])] + entry.aliases.map { TableRow(["alias", $0]) }
+                + entry.addresses.map { TableRow(["address", $0]) }
+        case .success(.nameInfo(let host, let service)):
+            return [TableRow(["host", host]), TableRow(["service", service])]
+        case .success(.name(let name)):
+            if case .serviceByPort = outcome.request { return [TableRow(["service", name])] }
+            return [TableRow(["name", name])]
+        case .success(.number(let number)):
+            if case .protocolByName = outcome.request { return [TableRow(["protocol number", String(number)])] }
+            return [TableRow(["port", String(number)])]
+        }
     }
+
+    /// A socket address as Python prints it: `('127.0.0.1', 80)`, `('fe80::1%lo', 0, 0, 1)` (flow info, scope id).
+    static func sockaddrText(_ row: ResolverReport.AddressRow) -> String {
+        guard let port = row.port else { return row.address }
+        if row.family == "AF_INET6" { return "('\(row.address)', \(port), \(row.flowInfo ?? 0), \(row.scopeID ?? 0))" }
+        return "('\(row.address)', \(port))"
+    }
+
+    private var resultRows: [TableRow] {
+        if call == .converter && focus == .form { return [] }
+        return shown.map(ResolverPanel.rows(for:)) ?? []
+    }
+
+    static let addressColumns = [
+        TableColumn("Family", width: .fixed(8)),
+        TableColumn("Type", width: .fixed(11)),
+        TableColumn("Proto", width: .fixed(11)),
+        TableColumn("Sockaddr", width: .min(16)),
+        TableColumn("Canonname", width: .percentage(22)),
+    ]
+    static let fieldColumns = [TableColumn("Field", width: .fixed(16)), TableColumn("Value", width: .min(10))]
+
+    /// Draws the form, a summary line, an optional note, and the results, history or conversion below.
+    public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        Clear(style: theme[.base]).render(in: area, into: &buffer)
+        let block = Block(title: Line(title)).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        block.render(in: area, into: &buffer)
+        let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
+        guard !inner.isEmpty else { return }
+        let state = form
+        let (plain, toggles) = (state.fields.filter { !$0.isToggle }, state.fields.filter(\.isToggle))
+        let leftHeight = plain.count + plain.filter { $0.message != nil }.count
+        let formHeight = max(leftHeight, toggles.count)
+        let parts = inner.rows([.fixed(formHeight), .fixed(1), .fixed(notice == nil ? 0 : 1), .min(1)])
+        renderForm(state, plainCount: plain.count, in: parts[0], into: &buffer, theme: theme)
+        summaryLine(theme: theme).render(in: parts[1], into: &buffer)
+        if let notice {
+            let role: ThemeRole = switch notice.kind {
+            case .info: .base
+            case .ok: .ok
+            case .warning: .warning
+            case .error: .error
+            }
+            Line(DisplayWidth.truncate(notice.text, to: parts[2].width), style: theme[role]).render(in: parts[2], into: &buffer)
+        }
+        renderBody(in: parts[3], into: &buffer, theme: theme)
+    }
+
+    /// The form in two columns when the call has flags: parameters left, AI_*/NI_* toggles right.
+    private func renderForm(_ state: FormState, plainCount: Int, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let widget = Form(labelWidth: 10).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
+        guard plainCount < state.fields.count else {
+            var copy = state
+            widget.render(in: area, into: &buffer, state: &copy)
+            return
+        }
+        // The toggles come after the other fields (see ResolverForms.form(for:)).
+        let columns = area.columns([.min(20), .fixed(min(22, max(0, area.width / 2)))], spacing: 2)
+        var left = FormState(fields: Array(state.fields[..<plainCount]))
+        left.focus = state.focus < plainCount ? state.focus : -1
+        var right = FormState(fields: Array(state.fields[plainCount...]))
+        right.focus = state.focus >= plainCount ? state.focus - plainCount : -1
+        widget.render(in: columns[0], into: &buffer, state: &left)
+        Form(labelWidth: 17).focusStyle(theme[.focus].reversed()).render(in: columns[1], into: &buffer, state: &right)
+    }
+
+    /// `getaddrinfo("localhost", None, …)  0.12 ms  3 results`, or what is running.
+    private func summaryLine(theme: Theme) -> Line {
+        if call == .converter && focus == .form {
+            return Line("Conversion (computed as you type):", style: theme[.header])
+        }
+        if let running = inFlight.last, running > shownGeneration,
+           let entry = history.first(where: { $0.generation == running }) {
+            let more = inFlight.count > 1 ? " (\(inFlight.count) running)" : ""
+            return Line([Span("running \(running)\(more) (Esc abandons): ", style: theme[.warning]), Span(entry.request.summary)])
+        }
+        guard let shown else {
+            return Line(call == .hostName ? "Enter runs gethostname()" : "Fill in the form and press Enter to run \(call.label).", style: Style().adding(.dim))
+        }
+        let elapsed = formatMilliseconds((shown.elapsed * 1_000_000).rounded() / 1000)
+        switch shown.result {
+        case .failure:
+            return Line([Span("failed", style: theme[.error]), Span("  \(elapsed)  ", style: theme[.header]), Span(shown.request.summary)])
+        case .success(let result):
+            var count = "ok"
+            if case .addressInfo(let infos) = result { count = "\(infos.count) result\(infos.count == 1 ? "" : "s")" }
+            return Line([Span(count, style: theme[.ok]), Span("  \(elapsed)  ", style: theme[.header]), Span(shown.request.summary)])
+        }
+    }
+
+    private func renderBody(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        if focus == .history {
+            let rows = history.map { entry in
+                TableRow(["\(entry.generation)", entry.request.summary, ResolverPanel.stateText(entry.state)],
+                         style: entry.state == .abandoned ? Style().adding(.dim) : .plain)
+            }
+            var state = historyState
+            Table(source: ArrayTableSource(rows), columns: [
+                TableColumn("#", width: .fixed(4)), TableColumn("History: lookup", width: .min(20)), TableColumn("Answer", width: .fixed(22)),
+            ]).headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed()).render(in: area, into: &buffer, state: &state)
+            return
+        }
+        if call == .converter && focus == .form {
+            let conversion = ResolverPanel.conversion(of: form)
+            var lines = conversion.rows.map { Line([Span(pad($0.label, 14), style: theme[.header]), Span($0.value)]) }
+            if conversion.rows.isEmpty && conversion.error == nil {
+                lines = [Line("inet_aton/inet_pton take an address; inet_ntoa/inet_ntop take hex bytes (7f000001); the byte-order functions take a number.", style: Style().adding(.dim))]
+            }
+            Paragraph(lines).render(in: area, into: &buffer)
+            return
+        }
+        guard let shown else { return }
+        if case .failure(let failure) = shown.result {
+            var lines = [Line(failure.description, style: theme[.error].bold())]
+            if !failure.hint.isEmpty { lines.append(Line("hint: \(failure.hint)")) }
+            Paragraph(lines).render(in: area, into: &buffer)
+            return
+        }
+        let isAddressInfo: Bool = if case .success(.addressInfo) = shown.result { true } else { false }
+        var state = resultsState
+        if focus != .results { state.selected = nil }
+        Table(source: ArrayTableSource(ResolverPanel.rows(for: shown)), columns: isAddressInfo ? ResolverPanel.addressColumns : ResolverPanel.fieldColumns)
+            .headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed())
+            .render(in: area, into: &buffer, state: &state)
+    }
+
+    /// A history entry's answer in a few words: `0.12 ms, 3 results`, `EAI_NONAME`, `running`, `abandoned`.
+    static func stateText(_ state: LookupState) -> String {
+        switch state {
+        case .running: return "running"
+        case .abandoned: return "abandoned"
+        case .finished(let outcome):
+            let elapsed = formatMilliseconds((outcome.elapsed * 1_000_000).rounded() / 1000)
+            switch outcome.result {
+            case .failure(let failure): return "\(failure.name.isEmpty ? failure.kind : failure.name), \(elapsed)"
+            case .success(.addressInfo(let infos)): return "\(infos.count) result\(infos.count == 1 ? "" : "s"), \(elapsed)"
+            case .success: return "ok, \(elapsed)"
+            }
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(1, width - DisplayWidth.of(text)))
+    }
+}
+
+extension FormField {
+    /// Whether the field is an on/off toggle (drawn in the flags column).
+    var isToggle: Bool { if case .toggle = kind { true } else { false } }
 }
