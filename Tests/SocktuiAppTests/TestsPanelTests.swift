@@ -477,3 +477,23 @@ extension TestsPanelTests {
         #expect(panelScreen(panel, width: 60, height: 9)[1].hasPrefix("│▸ Test        ‹ probes ›"))
     }
 }
+
+extension TestsPanelTests {
+    @Test func pageKeysScrollTheResultWithinItsLength() {
+        var panel = Self.panelWithConnectRun()
+        panel.resize(to: Rect(x: 0, y: 0, width: 80, height: 10))
+        panel.finish(with: .connect(scriptedTrace))
+        #expect(panelScreen(panel, height: 10)[2] == "│  Host        localhost        │ resolve localhost: 2 addresses in 0.42 ms:   │")
+        _ = panel.perform(.pageDown)
+        _ = panel.perform(.pageDown)
+        _ = panel.perform(.pageDown)
+        let bottom = panel.resultScroll
+        // 12 rows of result in a 6-row pane: the last page starts at row 6.
+        #expect(bottom == 6)
+        #expect(panelScreen(panel, height: 10)[7].hasSuffix("│   (total 0.75 ms)                            │"))
+        _ = panel.perform(.pageUp)
+        #expect(panel.resultScroll == 1)
+        _ = panel.perform(.pageUp)
+        #expect(panel.resultScroll == 0)
+    }
+}

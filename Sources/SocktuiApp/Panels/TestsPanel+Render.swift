@@ -22,14 +22,37 @@ extension TestsPanel {
         let inner = block.inner(area)
         guard inner.width >= 20, inner.height >= 3 else { return }
         let rows = inner.rows([.min(1), .fixed(1)])
-        let leftWidth = min(38, max(24, inner.width * 2 / 5))
-        let columns = rows[0].columns([.fixed(leftWidth), .fixed(1), .min(1)])
+        let columns = TestsPanel.columns(in: rows[0])
         for y in columns[1].y..<columns[1].bottom {
             buffer.setString(x: columns[1].x, y: y, "│", style: theme[.border])
         }
         renderLeft(in: columns[0], into: &buffer, theme: theme)
         renderResult(in: columns[2].inset(horizontal: 1, vertical: 0), into: &buffer, theme: theme)
         renderNotice(in: rows[1], into: &buffer, theme: theme)
+    }
+
+    /// The left column, the divider and the result column inside the panel's body.
+    static func columns(in body: Rect) -> [Rect] {
+        body.columns([.fixed(min(38, max(24, body.width * 2 / 5))), .fixed(1), .min(1)])
+    }
+
+    /// The result pane (below its title row) for a panel laid out in `area`.
+    static func resultBody(in area: Rect) -> Rect {
+        let inner = Block().inner(area)
+        guard inner.width >= 20, inner.height >= 3 else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        let pane = columns(in: inner.rows([.min(1), .fixed(1)])[0])[2].inset(horizontal: 1, vertical: 0)
+        return Rect(x: pane.x, y: pane.y + 1, width: pane.width, height: max(0, pane.height - 1))
+    }
+
+    /// The largest useful result scroll in `body`: rows beyond one page (for a scan, table rows).
+    func maxResultScroll(in body: Rect) -> Int {
+        guard let run = shown, body.width > 0 else { return 0 }
+        if case .scan(let scan)? = run.result {
+            let count = showsClosedPorts ? scan.ports.count : scan.ports.count - scan.closedCount
+            return max(0, count - max(1, body.height - 4))
+        }
+        let rows = TestsPanel.resultRows(TestsPanel.resultItems(for: run, theme: Theme(name: "", styles: [:])), width: body.width)
+        return max(0, rows.count - body.height)
     }
 
     private func renderNotice(in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -129,13 +152,16 @@ extension TestsPanel {
         renderItems(items, in: body, into: &buffer, theme: theme)
     }
 
-    private func renderItems(_ items: [ResultItem], in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        enum Row { case line(Line), sparkline(String, [UInt64], String) }
-        var rows: [Row] = []
+    /// One drawn row of the result pane.
+    enum ResultRow { case line(Line), sparkline(String, [UInt64], String) }
+
+    /// The items as rows `width` columns wide (text wrapped with its hanging indent).
+    static func resultRows(_ items: [ResultItem], width: Int) -> [ResultRow] {
+        var rows: [ResultRow] = []
         for item in items {
             switch item {
             case .text(let line, let hang):
-                for (n, part) in line.wrapped(to: max(1, area.width - hang)).enumerated() {
+                for (n, part) in line.wrapped(to: max(1, width - hang)).enumerated() {
                     rows.append(.line(n == 0 ? part : Line([Span(String(repeating: " ", count: hang))] + part.spans)))
                 }
                 if line.width == 0 { rows.append(.line(Line(""))) }
@@ -143,6 +169,11 @@ extension TestsPanel {
                 rows.append(.sparkline(label, data, note))
             }
         }
+        return rows
+    }
+
+    private func renderItems(_ items: [ResultItem], in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let rows = TestsPanel.resultRows(items, width: area.width)
         let offset = min(resultScroll, max(0, rows.count - area.height))
         for (n, row) in rows.dropFirst(offset).prefix(area.height).enumerated() {
             let y = area.y + n

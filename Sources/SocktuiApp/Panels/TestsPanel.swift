@@ -274,16 +274,18 @@ public struct TestsPanel: Panel {
 
     /// Scrolls the result.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
-        let page = max(1, area.height - 6)
+        let body = TestsPanel.resultBody(in: area)
+        let page = max(1, body.height - 1)
+        let limit = maxResultScroll(in: body)
         switch action {
         case .lineUp: resultScroll -= 1
         case .lineDown: resultScroll += 1
         case .pageUp: resultScroll -= page
         case .pageDown: resultScroll += page
         case .top: resultScroll = 0
-        case .bottom: resultScroll = Int.max / 2
+        case .bottom: resultScroll = limit
         }
-        resultScroll = max(0, resultScroll)
+        resultScroll = min(max(0, resultScroll), limit)
         return nil
     }
 
