@@ -84,7 +84,7 @@ extension AppModel {
         #expect(model.overlay == .help)
         var lines = screen(model, width: 60, height: 15)
         #expect(lines[1] == "┌┌ Help: Tests ───────────────────────────────────────────┐┐")
-        #expect(lines[2] == "││ Not yet available: the engine behind this panel        ││")
+        #expect(lines[2] == "││ Run a connection test and read why it worked or        ││")
         #expect(lines[13] == "└└─────────────────────────────────────────────── ↓ more ─┘┘")
         #expect(lines[14].hasPrefix(" help: ↑/↓ scroll, Esc closes"))
         model.press(.end)
