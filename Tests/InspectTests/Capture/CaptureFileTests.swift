@@ -148,6 +148,18 @@ import Testing
         #expect(Dissector.dissect(third).layers == [.ipv4, .tcp])
     }
 
+    @Test(arguments: [(Int64(100), Int64(1100)), (Int64.max, Int64.max &+ 1000)])
+    func pcapngTimestampOffsetsAreAddedWithoutTrapping(offset: Int64, expected: Int64) throws {
+        // SHB; IDB (Ethernet) with if_tsoffset (code 14, 8 bytes) = `offset` seconds; EPB at 1000 s (µs ticks).
+        var file = Self.block(0x0a0d0d0a, Self.le32(0x1a2b3c4d) + Self.le16(1) + Self.le16(0) + Array(repeating: 0xff, count: 8))
+        let offsetBytes = Self.le32(UInt32(truncatingIfNeeded: offset)) + Self.le32(UInt32(truncatingIfNeeded: offset >> 32))   // little-endian int64
+        file += Self.block(1, Self.le16(1) + Self.le16(0) + Self.le32(0) + Self.le16(14) + Self.le16(8) + offsetBytes + [0, 0, 0, 0])
+        let ticks: UInt64 = 1_000_000_000
+        file += Self.block(6, Self.le32(0) + Self.le32(UInt32(ticks >> 32)) + Self.le32(UInt32(ticks & 0xffff_ffff)) + Self.le32(74) + Self.le32(74) + Fixtures.tcpSyn)
+        let packet = try #require(try CaptureFileReader(bytes: file).packet(at: 0))
+        #expect(packet.timestamp == PacketTimestamp(seconds: expected, nanoseconds: 0))
+    }
+
     @Test(arguments: [CaptureFileFormat.pcap, .pcapng])
     func truncatedFilesKeepEveryPacketBeforeTheCut(format: CaptureFileFormat) throws {
         let directory = try TemporaryDirectory()

@@ -229,7 +229,7 @@ struct CaptureFileScanner: Sendable {
             }
             let info = interfaces[interface]
             var timestamp = PacketTimestamp(ticks: high << 32 | low, perSecond: info.unitsPerSecond)
-            timestamp.seconds += info.secondsOffset
+            timestamp.seconds = timestamp.seconds &+ info.secondsOffset   // a hostile if_tsoffset must not trap
             return .packet(PacketRecordHeader(recordOffset: start, dataOffset: dataStart, capturedLength: captured,
                                               originalLength: max(original, captured), timestamp: timestamp,
                                               interfaceID: interface, direction: direction))
