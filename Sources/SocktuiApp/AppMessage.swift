@@ -1,3 +1,4 @@
+import Inspect
 import TerminalUI
 
 /// Messages background work sends to the UI loop; each is a past-tense fact.
@@ -15,6 +16,9 @@ public enum AppMessage: Sendable {
     case capture(CaptureMessage)
     /// A message for the Tests panel.
     case tests(TestsMessage)
+    /// A panel asked for a connection test (the Resolver's `c` on a result row): the shell shows the
+    /// Tests panel and starts the test there.
+    case connectionTestRequested(ConnTestRequest)
 }
 
 /// The theme directories were read again.

@@ -212,6 +212,9 @@ public struct AppModel: Program {
         case .sockets: return sockets.update(message)
         case .capture: return capture.update(message)
         case .tests: return tests.update(message)
+        case .connectionTestRequested(let request):
+            let switched = perform(.selectTab(3))
+            return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
             if runningJobs == 0, overlay == .confirmQuit { overlay = nil }

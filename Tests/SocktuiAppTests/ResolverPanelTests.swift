@@ -335,7 +335,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         #expect(AddressConverter.convert(function: "inet_aton", family: .inet, input: "").rows.isEmpty)
     }
 
-    @Test func connectionTestAndCaptureFilterKeysSayTheyCannotActYet() {
+    @Test func connectionTestKeyAsksForATestAndCaptureKeySaysItCannotActYet() throws {
         var panel = self.panel
         panel.keys(.escape, .character("c"))
         #expect(panel.notice?.text == "select a result row with an address first")
@@ -345,11 +345,45 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         panel.keys(.escape, .down)
         #expect(panel.focus == .results)
         #expect(panel.selectedAddress?.host == "2001:db8::7")
-        panel.keys(.character("c"))
-        #expect(panel.notice?.text == "the Tests panel cannot take requests yet: no connection test to [2001:db8::7]:80 was started")
+        let commands = panel.keys(.character("c"))
+        #expect(panel.notice?.text == "connection test to [2001:db8::7]:80 sent to the Tests panel")
+        let message = try #require(commands.first.flatMap(answer))
+        guard case .connectionTestRequested(let request) = message else {
+            Issue.record("expected a connection test request, got \(message)")
+            return
+        }
+        #expect(request == .connect(ConnectRequest(host: "2001:db8::7", port: 80)))
         panel.keys(.character("f"))
         #expect(panel.notice?.text == "the Capture panel cannot take requests yet: filter `host 2001:db8::7` was not copied")
         #expect(panel.statusHint == panel.notice?.text)
+    }
+
+    @Test func connectionTestNeedsAPort() {
+        var panel = self.panel
+        panel.keys(.down)
+        panel.type("127.0.0.1")
+        panel.finish(panel.keys(.enter))
+        panel.keys(.escape)
+        #expect(panel.keys(.character("c")).isEmpty)
+        #expect(panel.notice?.text == "no port in this result: give a port or service in the form to test a connection to 127.0.0.1")
+    }
+
+    @Test func theShellShowsTheTestsPanelWithTheRequestedTest() throws {
+        var model = makeModel()
+        model.resolver = panel
+        model.press(.down)
+        for character in "127.0.0.1" { model.press(.character(character)) }
+        model.press(.down)
+        for character in "9" { model.press(.character(character)) }
+        for command in model.press(.enter) {
+            if let message = answer(command) { _ = model.update(.message(message)) }
+        }
+        #expect(model.resolver.shown != nil)
+        let commands = model.press(.escape, .character("c"))
+        let message = try #require(commands.first.flatMap(answer))
+        _ = model.update(.message(message))      // the test's own command is not started: nothing connects
+        #expect(model.selectedTab == 3)
+        #expect(model.tests.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 9))])
     }
 
     @Test func helpListsThePanelKeys() {
@@ -359,7 +393,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         let lines = screen(model, width: 80, height: 40)
         #expect(lines.contains { $0.contains("Help: Resolver") })
         #expect(lines.contains { $0.contains("Ctrl-N/Ctrl-P") && $0.contains("next/previous call") })
-        #expect(lines.contains { $0.contains("│   c                  results: connection test to the address") })
+        #expect(lines.contains { $0.contains("│   c                  results: connection test (Tests panel)") })
         #expect(lines.contains { $0.contains("│   f                  results: capture filter `host ADDR`") })
     }
 

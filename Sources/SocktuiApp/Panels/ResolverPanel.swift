@@ -97,7 +97,7 @@ public struct ResolverPanel: Panel {
             HelpEntry(keys: "h", summary: "results: history (again: back)"),
             HelpEntry(keys: "e", summary: "results/history: edit it in the form"),
             HelpEntry(keys: "r", summary: "results/history: run it again"),
-            HelpEntry(keys: "c", summary: "results: connection test to the address"),
+            HelpEntry(keys: "c", summary: "results: connection test (Tests panel)"),
             HelpEntry(keys: "f", summary: "results: capture filter `host ADDR`"),
             HelpEntry(keys: "j/k g/G PgUp/PgDn", summary: "results/history: scroll"),
         ]
@@ -172,7 +172,7 @@ public struct ResolverPanel: Panel {
         case .character("h"): notice = nil; focus = .history; historyState.selected = history.isEmpty ? nil : history.count - 1; selectHistoryEntry()
         case .character("e"), .enter: editShown()
         case .character("r"): return .handled(shown.map { start($0.request) })
-        case .character("c"): requestConnectionTest()
+        case .character("c"): return .handled(requestConnectionTest())
         case .character("f"): copyCaptureFilter()
         default: return .unhandled
         }
@@ -318,13 +318,20 @@ public struct ResolverPanel: Panel {
         return ResolverForms.validateAddress(value) == nil && !value.isEmpty ? (value, nil) : nil
     }
 
-    private mutating func requestConnectionTest() {
+    /// Asks the shell (through a message) to start a TCP connect trace to the selected address in the
+    /// Tests panel; a result without a port says to give one.
+    private mutating func requestConnectionTest() -> Command<AppMessage>? {
         guard let (host, port) = selectedAddress else {
             notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return
+            return nil
         }
-        let target = port.map { host.contains(":") ? "[\(host)]:\($0)" : "\(host):\($0)" } ?? host
-        notice = StatusMessage("the Tests panel cannot take requests yet: no connection test to \(target) was started", kind: .warning)
+        guard let port, port > 0 else {
+            notice = StatusMessage("no port in this result: give a port or service in the form to test a connection to \(host)", kind: .warning)
+            return nil
+        }
+        let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
+        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel", kind: .ok)
+        return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
     }
 
     private mutating func copyCaptureFilter() {
