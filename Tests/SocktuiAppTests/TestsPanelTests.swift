@@ -395,8 +395,11 @@ extension TestsPanelTests {
         model.press(.down, .enter, .control("u"), .character("q"), .character("4"), .character("t"), .character("?"))
         #expect(!model.isFinished && model.overlay == nil)
         #expect(model.tests.form.value("Host") == "q4t?")
-        model.press(.enter, .character("?"))
+        model.press(.enter, .character(" "), .right)
+        #expect(model.tests.form.value("Host") == "q4t?", "a text field changes only while edited")
+        model.press(.character("?"))
         #expect(model.overlay == .help)
+        #expect(model.helpOverlay.lines.contains { $0.plainText.contains("stop the running test shown") })
     }
 }
 

@@ -209,23 +209,22 @@ public struct TestsPanel: Panel {
     private mutating func formKey(_ key: Key) -> PanelKeyResult {
         switch key {
         case .up, .character("k"):
-            return .handled(moveFormFocus(by: -1))
+            _ = form.handle(.up)
+            return .handled(nil)
         case .down, .character("j"):
-            return .handled(moveFormFocus(by: 1))
+            _ = form.handle(.down)
+            return .handled(nil)
         case .enter where form.focusIsText:
             isEditing = true
             notice = nil
             return .handled(nil)
         case .enter, .character(" "), .left, .right:
+            // Toggles and choices change in place; a text field changes only while edited.
+            guard !form.focusIsText else { return .unhandled }
             return form.handle(key == .enter ? .character(" ") : key) ? .handled(nil) : .unhandled
         default:
             return .unhandled
         }
-    }
-
-    private mutating func moveFormFocus(by delta: Int) -> Command<AppMessage>? {
-        _ = form.handle(delta < 0 ? .up : .down)
-        return nil
     }
 
     private mutating func edit(_ key: Key) -> Command<AppMessage>? {
