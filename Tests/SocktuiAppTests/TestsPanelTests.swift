@@ -500,3 +500,21 @@ extension TestsPanelTests {
         #expect(panel.resultScroll == 0)
     }
 }
+
+extension TestsPanelTests {
+    @Test func runningScanShowsCountsAndOpenPortsAsTheyAreFound() {
+        var panel = TestsPanel()
+        panel.focus("Test")
+        panel.press(.left, .left)
+        panel.press(.character("r"))
+        let generation = panel.runs[0].generation
+        for event: PortScanEvent in [.portOpen(631), .portOpen(22), .progress(done: 512, total: 1024, open: 2)] {
+            _ = panel.update(.tests(.progressed(TestProgressed(generation: generation, event: .scan(event)))))
+        }
+        let lines = panelScreen(panel, height: 8)
+        #expect(lines[1].hasSuffix("│ #1 scan 127.0.0.1 1-1024  running…           │"))
+        #expect(lines[2].hasSuffix("│ scanning 127.0.0.1: 512 of 1024 ports done   │"))
+        #expect(lines[3].hasSuffix("│ open so far: 22, 631                         │"))
+        #expect(panel.runningJobs == 1)
+    }
+}
