@@ -141,8 +141,8 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
             "│                                                       AI_IDN           [ ]   │",
             "│                                                       AI_CANONIDN      [ ]   │",
             "│                                                       AI_NUMERICSERV   [ ]   │",
-            "│ Family   Type        Proto       Sockaddr                    Canonname       │",
-            "│ AF_INET  SOCK_STREAM IPPROTO_TCP ('192.0.2.7', 80)           example.test    │",
+            "│ Family   Type        Proto       Sockaddr                  Canonname         │",
+            "│ AF_INET  SOCK_STREAM IPPROTO_TCP ('192.0.2.7', 80)         example.test      │",
             "│ AF_INET6 SOCK_DGRAM  IPPROTO_UDP ('2001:db8::7', 80, 0, 0)                   │",
             "│                                                                              │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
@@ -216,6 +216,46 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         panel.finish(panel.keys(.enter))
         lines = panelScreen(panel)
         #expect(lines.contains { $0.hasPrefix("│ protocol number  17 ") })
+    }
+
+    @Test func hostServiceAndHostNameCallsShowTheirAnswers() throws {
+        var panel = self.panel
+        while panel.call != .hostByName { panel.keys(.control("n")) }
+        panel.type("localhost")
+        panel.finish(panel.keys(.enter))
+        var lines = panelScreen(panel)
+        #expect(lines.contains { $0.hasPrefix("│ name             localhost ") })
+        #expect(lines.contains { $0.hasPrefix("│ address          127.0.0.1 ") })
+        while panel.call != .serviceByName { panel.keys(.control("n")) }
+        panel.type("http")
+        panel.keys(.down, .right)                       // Protocol: tcp
+        panel.finish(panel.keys(.enter))
+        lines = panelScreen(panel)
+        #expect(lines.contains { $0.contains("getservbyname(\"http\", \"tcp\")") })
+        #expect(lines.contains { $0.hasPrefix("│ port             80 ") })
+        while panel.call != .serviceByPort { panel.keys(.control("n")) }
+        panel.type("22")
+        panel.finish(panel.keys(.enter))
+        #expect(panelScreen(panel).contains { $0.hasPrefix("│ service          ssh ") })
+        while panel.call != .hostName { panel.keys(.control("n")) }
+        panel.finish(panel.keys(.enter))
+        let name = try gethostname()
+        #expect(panelScreen(panel).contains { $0.hasPrefix("│ name             \(name) ") })
+    }
+
+    @Test func aShortTerminalGivesTheResultsTheFormsRoomWhileBrowsingThem() {
+        var panel = self.panel
+        panel.keys(.down)
+        panel.type("example.test")
+        panel.finish(panel.keys(.enter))
+        #expect(!panelScreen(panel, width: 60, height: 13).contains { $0.contains("192.0.2.7") })
+        panel.keys(.escape)
+        let lines = panelScreen(panel, width: 60, height: 13)
+        #expect(lines[1].hasPrefix("│ 2 results  "))
+        #expect(lines[2].hasPrefix("│ Family   Type        Proto       Sockaddr "))
+        #expect(lines[3].hasPrefix("│ AF_INET  SOCK_STREAM IPPROTO_TCP ('192.0.2.7', 80) "))
+        panel.keys(.escape)
+        #expect(panelScreen(panel, width: 60, height: 13)[1].hasPrefix("│ Call "))
     }
 
     @Test func historyListsLookupsAndReRunsTheSelectedOne() {

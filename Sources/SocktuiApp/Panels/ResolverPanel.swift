@@ -396,13 +396,18 @@ public struct ResolverPanel: Panel {
         return shown.map(ResolverPanel.rows(for:)) ?? []
     }
 
-    static let addressColumns = [
-        TableColumn("Family", width: .fixed(8)),
-        TableColumn("Type", width: .fixed(11)),
-        TableColumn("Proto", width: .fixed(11)),
-        TableColumn("Sockaddr", width: .min(16)),
-        TableColumn("Canonname", width: .percentage(22)),
-    ]
+    /// getaddrinfo's columns: the sockaddr column is as wide as its widest entry, so a narrow
+    /// terminal cuts the canonical name rather than the address.
+    static func addressColumns(for rows: [TableRow]) -> [TableColumn] {
+        let sockaddrWidth = rows.map { DisplayWidth.of($0.cells.count > 3 ? $0.cells[3] : "") }.max() ?? 0
+        return [
+            TableColumn("Family", width: .fixed(8)),
+            TableColumn("Type", width: .fixed(11)),
+            TableColumn("Proto", width: .fixed(11)),
+            TableColumn("Sockaddr", width: .fixed(max(8, sockaddrWidth))),
+            TableColumn("Canonname", width: .min(9)),
+        ]
+    }
     static let fieldColumns = [TableColumn("Field", width: .fixed(16)), TableColumn("Value", width: .min(10))]
 
     /// Draws the form, a summary line, an optional note, and the results, history or conversion below.
@@ -415,7 +420,9 @@ public struct ResolverPanel: Panel {
         let state = form
         let (plain, toggles) = (state.fields.filter { !$0.isToggle }, state.fields.filter(\.isToggle))
         let leftHeight = plain.count + plain.filter { $0.message != nil }.count
-        let formHeight = max(leftHeight, toggles.count)
+        var formHeight = max(leftHeight, toggles.count)
+        // In a short terminal, browsing results or the history hides the form to give them the room.
+        if focus != .form, inner.height - formHeight < 6 { formHeight = 0 }
         let parts = inner.rows([.fixed(formHeight), .fixed(1), .fixed(notice == nil ? 0 : 1), .min(1)])
         renderForm(state, plainCount: plain.count, in: parts[0], into: &buffer, theme: theme)
         summaryLine(theme: theme).render(in: parts[1], into: &buffer)
@@ -505,7 +512,8 @@ public struct ResolverPanel: Panel {
         let isAddressInfo: Bool = if case .success(.addressInfo) = shown.result { true } else { false }
         var state = resultsState
         if focus != .results { state.selected = nil }
-        Table(source: ArrayTableSource(ResolverPanel.rows(for: shown)), columns: isAddressInfo ? ResolverPanel.addressColumns : ResolverPanel.fieldColumns)
+        let rows = ResolverPanel.rows(for: shown)
+        Table(source: ArrayTableSource(rows), columns: isAddressInfo ? ResolverPanel.addressColumns(for: rows) : ResolverPanel.fieldColumns)
             .headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed())
             .render(in: area, into: &buffer, state: &state)
     }
