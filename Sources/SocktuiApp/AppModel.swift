@@ -181,9 +181,9 @@ public struct AppModel: Program {
     /// Performs a shell action.
     public mutating func perform(_ action: AppAction) -> Command<AppMessage>? {
         switch action {
-        case .selectTab(let index): selectedTab = min(max(0, index), tabTitles.count - 1)
-        case .nextTab: selectedTab = (selectedTab + 1) % tabTitles.count
-        case .previousTab: selectedTab = (selectedTab - 1 + tabTitles.count) % tabTitles.count
+        case .selectTab(let index): return showTab(min(max(0, index), tabTitles.count - 1))
+        case .nextTab: return showTab((selectedTab + 1) % tabTitles.count)
+        case .previousTab: return showTab((selectedTab - 1 + tabTitles.count) % tabTitles.count)
         case .toggleHelp:
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
@@ -204,6 +204,23 @@ public struct AppModel: Program {
             }
         }
         return nil
+    }
+
+    /// Switches tabs, telling the hidden and the shown panel (a live panel starts or stops refreshing).
+    private mutating func showTab(_ index: Int) -> Command<AppMessage>? {
+        guard index != selectedTab else { return nil }
+        let hidden = setPanelVisible(selectedTab, false)
+        selectedTab = index
+        return .batch([hidden, setPanelVisible(index, true)])
+    }
+
+    private mutating func setPanelVisible(_ tab: Int, _ visible: Bool) -> Command<AppMessage>? {
+        switch tab {
+        case 0: return resolver.visibilityChanged(to: visible)
+        case 1: return sockets.visibilityChanged(to: visible)
+        case 2: return capture.visibilityChanged(to: visible)
+        default: return tests.visibilityChanged(to: visible)
+        }
     }
 
     private mutating func receive(_ message: AppMessage) -> Command<AppMessage>? {

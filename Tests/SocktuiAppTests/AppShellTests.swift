@@ -74,8 +74,8 @@ extension AppModel {
         model.press(.character("2"))
         let lines = screen(model, width: 80, height: 24)
         #expect(lines[1].hasPrefix("┌ Sockets "))
-        #expect(lines[20].hasPrefix("│ Proto  State       Local"))
-        #expect(lines[23].hasPrefix(" Sockets: not yet available"))
+        #expect(lines[2].hasPrefix("│ Filter: "))
+        #expect(lines[23].hasPrefix(" Sockets: taking the first snapshot"))
     }
 
     @Test func helpOpensForTheCurrentPanelScrollsAndCloses() {

@@ -73,6 +73,14 @@ public struct TCPDetails: Hashable, Sendable, Codable {
     public var congestionControl: String?
     /// The decoded `struct tcp_info`, when the kernel sent it.
     public var info: TCPInfo?
+
+    /// Creates TCP details (the table builds them from sock_diag; panels' tests script them).
+    public init(timer: String? = nil, timerExpiresMilliseconds: UInt32 = 0, congestionControl: String? = nil, info: TCPInfo? = nil) {
+        self.timer = timer
+        self.timerExpiresMilliseconds = timerExpiresMilliseconds
+        self.congestionControl = congestionControl
+        self.info = info
+    }
 }
 
 /// One socket of the host, from sock_diag (or /proc/net when netlink is unavailable).

@@ -38,6 +38,16 @@ public struct SocketSnapshot: Hashable, Sendable, Codable {
     public var takenAt: Double
     /// Seconds the refresh took.
     public var elapsed: Double
+
+    /// Creates a snapshot (the table takes them; panels' tests script them).
+    public init(entries: [SocketEntry], sources: [String: String], warnings: [String], hiddenProcesses: Int, takenAt: Double, elapsed: Double) {
+        self.entries = entries
+        self.sources = sources
+        self.warnings = warnings
+        self.hiddenProcesses = hiddenProcesses
+        self.takenAt = takenAt
+        self.elapsed = elapsed
+    }
 }
 
 /// Changes between two snapshots, by socket identity.

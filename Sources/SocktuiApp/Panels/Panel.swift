@@ -41,6 +41,9 @@ public protocol Panel: Sendable {
     /// How many of the panel's background jobs are running (shown by the status-bar spinner;
     /// `q` asks for confirmation while any runs). The default is 0.
     var runningJobs: Int { get }
+    /// Tells the panel it became the visible tab or stopped being it; a live panel starts or stops
+    /// its refreshes here. The default does nothing.
+    mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>?
     /// The panel's keys as help lists them; the default lists ``keyMap`` (a panel that takes keys
     /// in ``handleKey(_:)`` lists those too).
     var helpEntries: [HelpEntry] { get }
@@ -59,6 +62,8 @@ extension Panel {
     public mutating func handleKey(_ key: Key) -> PanelKeyResult { .unhandled }
     /// No background work.
     public var runningJobs: Int { 0 }
+    /// Nothing to start or stop.
+    public mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>? { nil }
     /// Placeholder panels say so.
     public var statusHint: String { "not yet available" }
     /// The key map's entries.

@@ -1,3 +1,62 @@
+import Inspect
+import TerminalUI
+
 /// Background results for the Sockets panel (table refreshes); each carries the generation of the request
-/// it answers, so the panel drops stale ones. The panel that owns this file adds its cases.
-public enum SocketsMessage: Sendable {}
+/// it answers, so the panel drops stale ones.
+public enum SocketsMessage: Sendable {
+    /// The refresh interval has passed since the last snapshot: time to take the next one.
+    case refreshDue(Generation)
+    /// A snapshot was taken off the UI thread, with its diff and the updated TCP history.
+    case refreshed(SocketsRefreshed)
+}
+
+/// One finished refresh of the socket table.
+public struct SocketsRefreshed: Sendable {
+    /// The refresh request this answers.
+    public var generation: Generation
+    /// The sockets found.
+    public var snapshot: SocketSnapshot
+    /// What changed since the snapshot the panel showed when the refresh started.
+    public var diff: SocketDiff
+    /// The per-socket rtt/cwnd history with this snapshot's samples appended.
+    public var history: [String: SocketHistory]
+    /// The table's rows for `settings`, computed off the UI thread.
+    public var rows: [SocketsRow]
+    /// The filter, sort and grouping `rows` were built with.
+    public var settings: SocketsViewSettings
+}
+
+/// Recent TCP samples of one socket, oldest first, at most ``SocketHistory/limit`` each.
+public struct SocketHistory: Hashable, Sendable {
+    /// Samples kept per series.
+    public static let limit = 60
+    /// Smoothed round-trip times in microseconds.
+    public var rtt: [UInt64] = []
+    /// Congestion windows in segments.
+    public var congestionWindow: [UInt64] = []
+
+    /// Creates an empty history.
+    public init() {}
+
+    /// Appends one sample to each series, dropping the oldest beyond the limit.
+    public mutating func append(rtt: UInt32, congestionWindow cwnd: UInt32) {
+        self.rtt.append(UInt64(rtt))
+        congestionWindow.append(UInt64(cwnd))
+        if self.rtt.count > Self.limit { self.rtt.removeFirst(self.rtt.count - Self.limit) }
+        if congestionWindow.count > Self.limit { congestionWindow.removeFirst(congestionWindow.count - Self.limit) }
+    }
+
+    /// The histories after `snapshot`: a sample appended for every TCP socket with `tcp_info`, and the
+    /// histories of sockets that are gone dropped (so the map stays as large as the table).
+    public static func updated(_ old: [String: SocketHistory], with entries: [SocketEntry]) -> [String: SocketHistory] {
+        var new: [String: SocketHistory] = [:]
+        new.reserveCapacity(old.count)
+        for entry in entries {
+            guard let info = entry.tcp?.info else { continue }
+            var history = old[entry.id] ?? SocketHistory()
+            history.append(rtt: info.rtt, congestionWindow: info.sendCongestionWindow)
+            new[entry.id] = history
+        }
+        return new
+    }
+}
