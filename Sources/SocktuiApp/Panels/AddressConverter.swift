@@ -5,17 +5,22 @@ import SocketKit
 public enum AddressConverter {
     /// What a conversion gave: labelled rows, or a message saying why the input does not convert.
     public struct Conversion: Hashable, Sendable {
-        /// `(label, value)` rows, such as `("packed", "7f 00 00 01")`.
-        public var rows: [(label: String, value: String)]
+        /// One labelled value, such as `packed: 7f 00 00 01`.
+        public struct Row: Hashable, Sendable {
+            /// What the value is (`packed`, `text`, `result`).
+            public var label: String
+            /// The value.
+            public var value: String
+        }
+        /// The rows, top to bottom.
+        public var rows: [Row]
         /// Why the input does not convert, or `nil`.
         public var error: String?
 
-        public static func == (lhs: Conversion, rhs: Conversion) -> Bool {
-            lhs.error == rhs.error && lhs.rows.map(\.label) == rhs.rows.map(\.label) && lhs.rows.map(\.value) == rhs.rows.map(\.value)
-        }
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(error)
-            for row in rows { hasher.combine(row.label); hasher.combine(row.value) }
+        /// Creates a conversion from `(label, value)` pairs.
+        public init(rows: [(String, String)], error: String? = nil) {
+            self.rows = rows.map { Row(label: $0.0, value: $0.1) }
+            self.error = error
         }
     }
 

@@ -62,6 +62,9 @@ public struct ResolverPanel: Panel {
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
     private let service: ResolverService
 
+    /// The most lookups the history keeps; the oldest finished one goes first.
+    public static let historyLimit = 200
+
     /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
     public init(service: ResolverService = ResolverService()) {
         self.service = service
@@ -239,6 +242,10 @@ public struct ResolverPanel: Panel {
         let generation = self.generation.advance()
         inFlight.append(generation)
         history.append(HistoryEntry(generation: generation, request: request, state: .running))
+        if history.count > ResolverPanel.historyLimit, let oldest = history.firstIndex(where: { $0.state != .running }) {
+            history.remove(at: oldest)
+            if let selected = historyState.selected { historyState.selected = max(0, selected - 1) }
+        }
         notice = nil
         let service = self.service
         return .stream(on: .global(qos: .userInitiated)) { post in
