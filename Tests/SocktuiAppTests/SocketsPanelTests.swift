@@ -255,7 +255,9 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     @Test func rowsNewOrChangedInTheLastRefreshAreHighlighted() {
         var changedListener = baseEntries[0]
         changedListener.receiveQueue = 3
-        let second = [changedListener, baseEntries[1], baseEntries[3],
+        // Only its tcp_info moved: a diff "change", but not one worth a highlight.
+        let busy = socket(.tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101, owners: [curl], rtt: 80, receiveQueue: 17)
+        let second = [changedListener, busy, baseEntries[3],
                       socket(.tcp, "ESTAB", local: "127.0.0.1", 8080, remote: "127.0.0.1", 51234, inode: 104, owners: [nginx])]
         var panel = makePanel([snapshotOf(baseEntries), snapshotOf(second)])
         panel.refreshAndWait()
@@ -267,6 +269,8 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(lines[2].hasPrefix("│ 4 of 4 sockets · every 2 s · +1 new · ~1 changed · −1 gone · source: netlink"))
         #expect(lines[4].contains("127.0.0.1:8080") && lines[7].contains("127.0.0.1:8080"))
         // Row 4 is selected (reversed); rows 5 and 6 are unchanged; row 7 is new.
+        #expect(panel.snapshot.map { SocketDiff(old: baseEntries, new: $0.entries).changed.count } == 2)
+        #expect(panel.changed == [changedListener.id])
         #expect(buffer[10, 7].fg == theme[.ok].fg && theme[.ok].fg != nil)
         #expect(buffer[10, 5].fg != theme[.ok].fg && buffer[10, 5].fg != theme[.warning].fg)
         panel.press(.down)

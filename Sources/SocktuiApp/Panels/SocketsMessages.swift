@@ -18,6 +18,11 @@ public struct SocketsRefreshed: Sendable {
     public var snapshot: SocketSnapshot
     /// What changed since the snapshot the panel showed when the refresh started.
     public var diff: SocketDiff
+    /// Ids of the sockets to highlight as new.
+    public var addedIDs: Set<String>
+    /// Ids of the sockets to highlight as changed: state, queues or owners differ. Changes only in
+    /// `tcp_info` or timers are left out: they move on every refresh of every busy connection.
+    public var changedIDs: Set<String>
     /// The per-socket rtt/cwnd history with this snapshot's samples appended.
     public var history: [String: SocketHistory]
     /// The table's rows for `settings`, computed off the UI thread.
@@ -58,5 +63,18 @@ public struct SocketHistory: Hashable, Sendable {
             new[entry.id] = history
         }
         return new
+    }
+}
+
+extension SocketsRefreshed {
+    /// The ids of `diff.changed` whose state, queues or owners differ from `previous`.
+    static func notableChanges(_ diff: SocketDiff, previous: [SocketEntry]) -> Set<String> {
+        guard !diff.changed.isEmpty else { return [] }
+        let before = Dictionary(previous.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Set(diff.changed.filter { entry in
+            guard let old = before[entry.id] else { return true }
+            return old.state != entry.state || old.receiveQueue != entry.receiveQueue || old.sendQueue != entry.sendQueue
+                || old.owners != entry.owners || old.remote != entry.remote
+        }.map(\.id))
     }
 }

@@ -43,7 +43,7 @@ public struct SocketsPanel: Panel {
     public private(set) var history: [String: SocketHistory] = [:]
     /// Ids of sockets new in the last refresh.
     public private(set) var added: Set<String> = []
-    /// Ids of sockets changed in the last refresh.
+    /// Ids of sockets whose state, queues or owners changed in the last refresh.
     public private(set) var changed: Set<String> = []
     /// Sockets gone in the last refresh.
     public private(set) var removedCount = 0
@@ -157,7 +157,8 @@ public struct SocketsPanel: Panel {
             // The first snapshot is not "all new": nothing is highlighted until something changes.
             let diff = SocketDiff(old: previous ?? snapshot.entries, new: snapshot.entries)
             return .sockets(.refreshed(SocketsRefreshed(
-                generation: generation, snapshot: snapshot, diff: diff,
+                generation: generation, snapshot: snapshot, diff: diff, addedIDs: Set(diff.added.map(\.id)),
+                changedIDs: SocketsRefreshed.notableChanges(diff, previous: previous ?? []),
                 history: SocketHistory.updated(history, with: snapshot.entries),
                 rows: settings.rows(for: snapshot.entries), settings: settings)))
         }
@@ -189,8 +190,8 @@ public struct SocketsPanel: Panel {
     private mutating func apply(_ answer: SocketsRefreshed) {
         snapshot = answer.snapshot
         history = answer.history
-        added = Set(answer.diff.added.map(\.id))
-        changed = Set(answer.diff.changed.map(\.id))
+        added = answer.addedIDs
+        changed = answer.changedIDs
         removedCount = answer.diff.removed.count
         refreshCount += 1
         // The user may have changed the filter or sort while the snapshot was taken.
