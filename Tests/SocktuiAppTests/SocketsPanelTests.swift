@@ -404,4 +404,39 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         loop.runOnce()
         source.gate!.signal()
     }
+
+    @Test func twentyThousandSocketsScrollAsAVirtualTable() {
+        let many = (0..<20_000).map { n in
+            socket(.tcp, "ESTAB", local: "127.0.0.1", 10_000 + n % 50_000, remote: "127.0.0.1", 8080, inode: UInt32(1_000 + n), owners: [curl])
+        }
+        var panel = makePanel([snapshotOf(many)])
+        panel.refreshAndWait()
+        panel.press(.character("s"), .character("s"), .character("s"), .character("S"))   // Local ▼
+        panel.press(.end)
+        let source = SocketsTableSource(entries: panel.snapshot!.entries, rows: panel.rows, columns: panel.columns,
+                                        added: [], changed: [], addedStyle: .plain, changedStyle: .plain)
+        #expect(source.rows(in: 19_998..<20_000).map { $0.cells[2] } == ["127.0.0.1:10001", "127.0.0.1:10000"])
+        let lines = panelScreen(panel).lines
+        #expect(lines[2].hasPrefix("│ 20000 of 20000 sockets"))
+        #expect(lines[11].contains("127.0.0.1:10000"), "the last row is drawn at the bottom, selected")
+        #expect(panel.selectedEntry?.local.port == 10_000)
+    }
+
+    @Test(arguments: [(60, 13), (30, 6), (12, 4), (3, 2)])
+    func panelDrawsOnlyInsideItsAreaAtAnySize(width: Int, height: Int) {
+        var panel = makePanel([snapshotOf(baseEntries, hidden: 2, warnings: ["w"])])
+        panel.refreshAndWait()
+        panel.press(.down, .enter, .character("p"), .character("c"))
+        var buffer = Buffer(area: Rect(x: 0, y: 0, width: width + 4, height: height + 4), filledWith: Cell(symbol: "x"))
+        let area = Rect(x: 2, y: 2, width: width, height: height)
+        panel.render(in: area, into: &buffer, theme: ThemeCatalog.builtInDefault)
+        let outside = buffer.area.rowsAndColumns.filter { !area.contains(x: $0.x, y: $0.y) }
+        #expect(outside.allSatisfy { buffer[$0.x, $0.y].symbol == "x" })
+        #expect(buffer.lines[2].contains("┌") == (width >= 2 && height >= 2))
+    }
+}
+
+extension Rect {
+    /// Every cell position, row by row.
+    var rowsAndColumns: [(x: Int, y: Int)] { (y..<bottom).flatMap { row in (x..<right).map { (x: $0, y: row) } } }
 }

@@ -224,12 +224,13 @@ extension SocketsViewSettings {
     public func rows(for entries: [SocketEntry]) -> [SocketsRow] {
         var indices = entries.indices.filter { filter.matches(entries[$0]) }
         if let sortColumn {
-            let keys = Dictionary(uniqueKeysWithValues: indices.map { ($0, sortColumn.sortKey(entries[$0])) })
-            indices.sort { a, b in
-                let ka = keys[a]!, kb = keys[b]!
-                if ka == kb { return a < b }
-                return ascending ? ka < kb : kb < ka
+            // Keys computed once per row, sorted by position; ties keep the snapshot's order.
+            let keys = indices.map { sortColumn.sortKey(entries[$0]) }
+            let order = keys.indices.sorted { a, b in
+                if keys[a] == keys[b] { return a < b }
+                return ascending ? keys[a] < keys[b] : keys[b] < keys[a]
             }
+            indices = order.map { indices[$0] }
         }
         guard groupedByProcess else { return indices.map { .socket(index: $0, group: nil) } }
         struct Group { var pid: Int32?; var command: String; var uid: UInt32?; var members: [Int] }
