@@ -149,6 +149,17 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         ])
     }
 
+    @Test func sockaddrsReadLikePythonsWithFlowInfoAndScopeID() {
+        func text(_ address: SocketAddress) -> String {
+            ResolverPanel.sockaddrText(ResolverReport.AddressRow(AddressInfo(family: address.family, type: .stream, protocol: 6,
+                                                                              canonicalName: "", address: address)))
+        }
+        #expect(text(.ipv4(IPv4Address("127.0.0.1")!, port: 80)) == "('127.0.0.1', 80)")
+        #expect(text(.ipv6(IPv6Address("::1")!, port: 0)) == "('::1', 0, 0, 0)")
+        // Interface 1 is the loopback device; Python shows its name after the address too.
+        #expect(text(.ipv6(IPv6Address("fe80::1")!, port: 22, flowInfo: 5, scopeID: 1)) == "('fe80::1%lo', 22, 5, 1)")
+    }
+
     @Test func errorsShowTheirCodeNameTextAndHint() {
         var panel = self.panel
         panel.keys(.down)
