@@ -231,14 +231,19 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(panel.history[panel.snapshot!.entries[0].id] == nil, "a listener has no tcp_info")
         panel.press(.down, .enter)
         let lines = panelScreen(panel, width: 100, height: 34).lines
-        let text = lines.joined(separator: "\n")
+        // The pane takes about half the body; J scrolls the fields that do not fit.
+        var text = lines.joined(separator: "\n")
+        #expect(!text.contains("Last recv"))
+        panel.press(.character("J"), .character("J"), .character("J"), .character("J"))
+        text += panelScreen(panel, width: 100, height: 34).lines.joined(separator: "\n")
+        #expect(text.contains("Details (K/J scroll)"))
         let rttLine = lines.first { $0.contains("│ RTT ") } ?? "", cwndLine = lines.first { $0.contains("│ Cwnd ") } ?? ""
         #expect(rttLine.contains("▁▃▁█ 1.25 ms (4 samples)"), "rtt sparkline")
         #expect(cwndLine.contains("▂▄▆█ 40 (4 samples)"), "cwnd sparkline")
         for field in ["Kind        tcp", "Family      AF_INET", "State       ESTAB", "Local       127.0.0.1:51234", "Peer        127.0.0.1:8080",
                       "Recv-Q      17", "Inode       101", "Cookie      1101", "Owner       curl/4242 fd 3 uid 1000",
                       "Congestion  cubic", "RTT         1.25 ms ± 0.625", "Cwnd        40", "Ssthresh    infinite",
-                      "Bytes sent  4096", "Bytes recv  1024", "Retransmits 0 now, 0 total", "Last send   0 ms ago"] {
+                      "Bytes sent  4096", "Bytes recv  1024", "Retransmits 0 now, 0 total", "Last send   0 ms ago", "Last recv   0 ms ago"] {
             let found = text.contains(field)
             #expect(found, "details lack \(field)")
         }

@@ -1,3 +1,5 @@
+import SocketKit
+
 /// A typed filter over socket entries: space-separated terms, all of which must match.
 ///
 /// Terms: `state:listen`, `port:443` (local or remote), `sport:443`, `dport:443`, `proc:nginx`
@@ -20,6 +22,10 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
     public var terms: [Term]
     /// The text it was parsed from.
     public var text: String
+
+    static let families: [String: AddressFamily] = [
+        "inet": .inet, "inet6": .inet6, "unix": .unix, "local": .unix, "file": .unix, "packet": .packet, "netlink": .netlink,
+    ]
 
     static let keys = ["state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode"]
 
@@ -68,6 +74,9 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
         case "proc": return entry.owners.contains { $0.command.lowercased().contains(value) }
         case "pid": return entry.owners.contains { $0.pid == Int32(value) }
         case "family":
+            // AF_UNIX has aliases (AF_LOCAL, AF_FILE) and its cName may be any of them.
+            let bare = value.hasPrefix("af_") ? String(value.dropFirst(3)) : value
+            if let family = Self.families[bare] { return entry.family == family }
             let name = entry.family.cName.lowercased()
             return name == value || name == "af_" + value
         case "kind":

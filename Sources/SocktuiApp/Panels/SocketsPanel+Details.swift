@@ -13,7 +13,7 @@ struct SocketDetails {
     var fields: [(String, String)] {
         var fields: [(String, String)] = [
             ("Kind", entry.kind.rawValue),
-            ("Family", entry.family.cName),
+            ("Family", SocketColumn.familyCName(entry.family)),
             ("State", entry.state),
             ("Local", entry.local.description),
             ("Peer", entry.remote.description),

@@ -133,8 +133,13 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The C name, preferring AF_UNIX over its aliases AF_LOCAL and AF_FILE.
+    static func familyCName(_ family: AddressFamily) -> String {
+        family == .unix ? "AF_UNIX" : family.cName
+    }
+
     static func familyName(_ family: AddressFamily) -> String {
-        let name = family.cName
+        let name = familyCName(family)
         return name.hasPrefix("AF_") ? String(name.dropFirst(3)).lowercased() : name
     }
 

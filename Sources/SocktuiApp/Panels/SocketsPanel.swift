@@ -486,7 +486,9 @@ public struct SocketsPanel: Panel {
             }
         }
         let fixed = 1 + info.count + 1
-        let detailsHeight = details.map { min($0.lines + 2, max(0, inner.height - fixed - 4)) } ?? 0
+        // The details take what they need, but at most about half the body (K/J scroll the rest).
+        let body = inner.height - fixed
+        let detailsHeight = details.map { min($0.lines + 2, max(0, body - 4), max(6, body * 55 / 100)) } ?? 0
         let parts = inner.rows([.fixed(1), .fixed(info.count), .min(2), .fixed(detailsHeight), .fixed(1)])
         renderFilter(in: parts[0], into: &buffer, theme: theme)
         for (n, line) in info.enumerated() { line.render(in: parts[1].row(n), into: &buffer) }
