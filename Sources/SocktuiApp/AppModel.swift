@@ -158,7 +158,7 @@ public struct AppModel: Program {
         case nil:
             break
         }
-        if case .handled(let command) = offerKeyToCurrentPanel(key) { return command }
+        if case .handled(let command) = offerKeyToCurrentPanel(key) { return .batch([command, followSocketsPivot()]) }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
         if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil
@@ -204,6 +204,13 @@ public struct AppModel: Program {
             }
         }
         return nil
+    }
+
+    /// The Sockets panel's "test a connection to it" (`T`): the Tests form, filled in, on its tab.
+    private mutating func followSocketsPivot() -> Command<AppMessage>? {
+        guard selectedTab == 1, let request = sockets.takeConnectionTest() else { return nil }
+        tests.form.load(request)
+        return showTab(3)
     }
 
     /// Switches tabs, telling the hidden and the shown panel (a live panel starts or stops refreshing).

@@ -329,7 +329,9 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 8080 (Capture panel not ready)")
         #expect(panelScreen(panel, width: 90).lines[12] == "│ capture filter: tcp and host 127.0.0.1 and port 8080 (Capture panel not ready)         │")
         panel.press(.character("T"))
-        #expect(panel.notice?.text == "connection test target: tcp 127.0.0.1:8080 (not passed to the Tests panel yet: enter it there, key 4)")
+        #expect(panel.notice?.text == "connection test: tcp 127.0.0.1:8080 (filled in on the Tests tab)")
+        #expect(panel.takeConnectionTest() == .connect(ConnectRequest(host: "127.0.0.1", port: 8080)))
+        #expect(panel.takeConnectionTest() == nil)
         panel.press(.down, .character("C"))
         #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 51234 and port 8080 (Capture panel not ready)")
         panel.press(.character("O"))
@@ -341,6 +343,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         let v6 = socket(.udp, "UNCONN", local: "::", 5353, remote: "::", 0, inode: 9, family: .inet6)
         #expect(SocketsPanel.captureFilter(for: v6) == "udp and port 5353")
         #expect(SocketsPanel.connectionTarget(for: v6) == "udp [::1]:5353")
+        #expect(SocketsPanel.connectionTest(for: v6) == .udp(UDPProbeRequest(host: "::1", port: 5353)))
     }
 
     @Test func columnChooserAddsAndRemovesColumns() {
@@ -438,6 +441,22 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         let outside = buffer.area.rowsAndColumns.filter { !area.contains(x: $0.x, y: $0.y) }
         #expect(outside.allSatisfy { buffer[$0.x, $0.y].symbol == "x" })
         #expect(buffer.lines[2].contains("┌") == (width >= 2 && height >= 2))
+    }
+}
+
+@Suite struct SocketsPivotTests {
+    @Test func testingAConnectionOpensTheTestsTabWithItsFormFilledIn() {
+        var model = makeModel()
+        model.sockets = makePanel([snapshotOf(baseEntries)])
+        for message in run(model.press(.character("2")).first) { _ = model.update(.message(message)) }
+        model.press(.down, .character("T"))       // the curl connection: its remote end is the nginx listener
+        #expect(model.selectedTab == 3)
+        #expect(model.tests.form.request == .connect(ConnectRequest(host: "127.0.0.1", port: 8080)))
+        #expect(!model.sockets.isVisible, "leaving the tab stopped the refreshes")
+        // A UNIX socket has nothing to connect to: the tab stays, the panel says why.
+        model.press(.character("2"), .end, .character("T"))
+        #expect(model.selectedTab == 1)
+        #expect(model.sockets.notice?.text == "connection tests need a TCP or UDP socket with a port; this is u_str")
     }
 }
 

@@ -77,6 +77,8 @@ public struct SocketsPanel: Panel {
     /// Whether a snapshot is being taken.
     public private(set) var isRefreshing = false
     private var refreshGeneration = Generation()
+    /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
+    public private(set) var requestedConnectionTest: ConnTestRequest?
     /// The last pivot or key message, shown on the panel's bottom line.
     public private(set) var notice: StatusMessage?
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
@@ -313,8 +315,9 @@ public struct SocketsPanel: Panel {
             }
         case .testConnection:
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
-            if let target = SocketsPanel.connectionTarget(for: entry) {
-                notice = StatusMessage("connection test target: \(target) (not passed to the Tests panel yet: enter it there, key 4)")
+            if let target = SocketsPanel.connectionTarget(for: entry), let request = SocketsPanel.connectionTest(for: entry) {
+                requestedConnectionTest = request
+                notice = StatusMessage("connection test: \(target) (filled in on the Tests tab)")
             } else {
                 notice = StatusMessage("connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
             }
@@ -397,15 +400,32 @@ public struct SocketsPanel: Panel {
         return terms.joined(separator: " and ")
     }
 
+    /// The Tests panel's request for `entry`: a connect trace (TCP) or a UDP probe to its
+    /// ``connectionTarget(for:)``; `nil` when there is none.
+    public static func connectionTest(for entry: SocketEntry) -> ConnTestRequest? {
+        guard let (address, port) = testEndpoint(for: entry) else { return nil }
+        return entry.kind == .tcp ? .connect(ConnectRequest(host: address, port: port)) : .udp(UDPProbeRequest(host: address, port: port))
+    }
+
+    /// Takes the connection test asked for with `T`, if any (the shell hands it to the Tests panel).
+    public mutating func takeConnectionTest() -> ConnTestRequest? {
+        defer { requestedConnectionTest = nil }
+        return requestedConnectionTest
+    }
+
     /// Where a connection test would go: the remote end, or for a listener or an unconnected socket its
     /// own address (the loopback address when bound to the wildcard). `nil` when there is no port.
     public static func connectionTarget(for entry: SocketEntry) -> String? {
+        guard let (address, port) = testEndpoint(for: entry) else { return nil }
+        return "\(entry.kind.rawValue) \(SocketEndpoint(address: address, port: port))"
+    }
+
+    private static func testEndpoint(for entry: SocketEntry) -> (String, Int)? {
         guard entry.kind == .tcp || entry.kind == .udp else { return nil }
         var end = entry.remote
         if end.port == nil || end.port == 0 || isWildcard(end.address) { end = entry.local }
         guard let port = end.port, port != 0 else { return nil }
-        let address = isWildcard(end.address) ? (entry.family == .inet6 ? "::1" : "127.0.0.1") : end.address
-        return "\(entry.kind.rawValue) \(SocketEndpoint(address: address, port: port))"
+        return (isWildcard(end.address) ? (entry.family == .inet6 ? "::1" : "127.0.0.1") : end.address, port)
     }
 
     static func isWildcard(_ address: String) -> Bool { address == "*" || address == "0.0.0.0" || address == "::" }
