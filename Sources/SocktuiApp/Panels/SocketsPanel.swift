@@ -309,7 +309,8 @@ public struct SocketsPanel: Panel {
         case .captureTraffic:
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
             if let filter = SocketsPanel.captureFilter(for: entry) {
-                notice = StatusMessage("capture filter: \(filter) (Capture panel not ready)")
+                let interface = [entry.local.address, entry.remote.address].allSatisfy(SocketsPanel.isWildcardOrLoopback) ? "lo" : "any"
+                notice = StatusMessage("capture filter: \(filter) (Capture panel not ready; headless: socktui capture -i \(interface) '\(filter)')")
             } else {
                 notice = StatusMessage("capture: only IP sockets can be captured; this is a \(entry.kind.rawValue) socket", kind: .warning)
             }
@@ -429,6 +430,11 @@ public struct SocketsPanel: Panel {
     }
 
     static func isWildcard(_ address: String) -> Bool { address == "*" || address == "0.0.0.0" || address == "::" }
+
+    /// Loopback addresses, and the wildcard of an unconnected peer (which says nothing about the interface).
+    private static func isWildcardOrLoopback(_ address: String) -> Bool {
+        address.hasPrefix("127.") || address == "::1" || address == "0.0.0.0" || address == "::" || address == "*"
+    }
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
@@ -585,7 +591,7 @@ public struct SocketsPanel: Panel {
             case .warning: .warning
             case .error: .error
             }
-            Line(notice.text, style: theme[role]).render(in: area, into: &buffer)
+            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[role]).render(in: area, into: &buffer)
             return
         }
         let text = isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
