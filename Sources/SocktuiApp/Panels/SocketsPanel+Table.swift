@@ -4,7 +4,9 @@ import TerminalUI
 
 /// A column the Sockets table can show; the user picks which from this list (`c`).
 public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
+    /// Socket identity and addressing; ``summary`` says what each shows.
     case kind, family, state, local, peer, receiveQueue, sendQueue, process, pid, uid, inode, interface
+    /// TCP internals from `tcp_info` (blank for other sockets).
     case rtt, congestionWindow, retransmits, bytesSent, bytesReceived, timer, congestionControl
 
     /// The columns shown at start.

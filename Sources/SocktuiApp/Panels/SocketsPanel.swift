@@ -14,8 +14,11 @@ extension SocketTable: SocketSnapshotSource {}
 
 /// What the Sockets panel's own keys do.
 public enum SocketsAction: Hashable, Sendable {
+    /// Table shape: the filter field, the column chooser, sorting, grouping and the details pane.
     case editFilter, chooseColumns, nextSortColumn, reverseSort, toggleGrouping, toggleDetails
+    /// Details scrolling and refresh control (interval, pause, refresh now).
     case detailsUp, detailsDown, faster, slower, togglePause, refreshNow
+    /// Pivots from the selected socket: capture its traffic, test a connection, inspect its options.
     case captureTraffic, testConnection, inspectOptions
 }
 
