@@ -327,8 +327,8 @@ public struct SocketsPanel: Panel {
             }
         case .inspectOptions:
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
-            let owner = entry.owners.first.map { " (\($0.command) pid \($0.pid) fd \($0.fileDescriptor))" } ?? ""
-            notice = StatusMessage("socket options of inode \(entry.inode)\(owner): not yet available (Sockets part 2)", kind: .warning)
+            let target = entry.owners.first.map { "--pid \($0.pid) --fd \($0.fileDescriptor)" } ?? "--inode \(entry.inode)"
+            notice = StatusMessage("socket options: shown here in Sockets part 2; headless now: socktui sockopt \(target)", kind: .warning)
         }
         return nil
     }
