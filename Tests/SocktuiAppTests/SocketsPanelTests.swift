@@ -464,6 +464,26 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     }
 }
 
+@Suite struct SocketsPanelLiveTableTests {
+    /// The shell with the host's real socket table: a listener this test opens shows up with its owner.
+    @Test func realTableFindsAListenerOfThisProcessThroughTheShell() throws {
+        let listener = try SocketsPanelEndToEndTests.LoopbackListener()
+        defer { listener.close() }
+        var model = makeModel(width: 120, height: 30)
+        let start = model.press(.character("2"))
+        for message in run(start.first) { _ = model.update(.message(message)) }
+        #expect(model.sockets.refreshCount == 1)
+        model.press(.character("/"))
+        for character in "sport:\(listener.port) state:listen" { model.press(.character(character)) }
+        model.press(.enter)
+        let lines = screen(model, width: 120, height: 30)
+        #expect(lines[3].hasPrefix("│ 1 of "))
+        let row = try #require(lines.first { $0.contains("127.0.0.1:\(listener.port)") })
+        #expect(row.contains("LISTEN") && row.contains("/\(getpid())"))
+        #expect(model.sockets.selectedEntry?.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listener.descriptor } == true)
+    }
+}
+
 extension Rect {
     /// Every cell position, row by row.
     var rowsAndColumns: [(x: Int, y: Int)] { (y..<bottom).flatMap { row in (x..<right).map { (x: $0, y: row) } } }
