@@ -8,6 +8,27 @@ public enum SocketsMessage: Sendable {
     case refreshDue(Generation)
     /// A snapshot was taken off the UI thread, with its diff and the updated TCP history.
     case refreshed(SocketsRefreshed)
+    /// The refresh interval has passed since the options view's last read: time to read again.
+    case optionsDue(Generation)
+    /// The options of the socket in the options view were read, or why they could not be.
+    case optionsRead(SocketsOptionsRead)
+}
+
+/// One finished read of the options view.
+public struct SocketsOptionsRead: Sendable {
+    /// The read request this answers.
+    public var generation: Generation
+    /// The socket read.
+    public var target: OptionTarget
+    /// Its options, or why they could not be read.
+    public var result: Result<SocketOptionsReport, OptionInspectorError>
+
+    /// Creates an answer.
+    public init(generation: Generation, target: OptionTarget, result: Result<SocketOptionsReport, OptionInspectorError>) {
+        self.generation = generation
+        self.target = target
+        self.result = result
+    }
 }
 
 /// One finished refresh of the socket table.

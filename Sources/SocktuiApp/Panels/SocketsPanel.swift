@@ -35,6 +35,8 @@ public struct SocketsPanel: Panel {
 
     let source: any SocketSnapshotSource
     let queue = DispatchQueue(label: "socktui.sockets-panel", qos: .userInitiated)
+    let optionsQueue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
+    let optionReader: OptionReader
     /// What each refresh asks the engine for.
     public var query: SocketQuery
     /// Whether the process runs as root (otherwise other users' sockets have no visible owner).
@@ -83,16 +85,22 @@ public struct SocketsPanel: Panel {
     /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
     public private(set) var requestedConnectionTest: ConnTestRequest?
     /// The last pivot or key message, shown on the panel's bottom line.
-    public private(set) var notice: StatusMessage?
+    public internal(set) var notice: StatusMessage?
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    /// The options view (`O`), while it is open.
+    public internal(set) var optionsView: SocketsOptionsView?
+    var optionsGeneration = Generation()
 
     /// Creates the panel.
     /// - Parameters:
     ///   - source: where snapshots come from (the host's socket table by default).
     ///   - query: what to ask for; by default every kind, with owners and `tcp_info`.
     ///   - isRoot: whether to skip the "run as root" label (the effective uid by default).
-    public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0) {
+    ///   - optionReader: how the options view reads a socket's options (``OptionInspector`` by default).
+    public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
+                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions) {
         self.source = source
+        self.optionReader = optionReader
         self.query = query
         self.isRoot = isRoot
     }
@@ -108,7 +116,9 @@ public struct SocketsPanel: Panel {
     /// Table movement (the panel's other keys are in ``actionKeyMap``, taken in ``handleKey(_:)``).
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Movement plus the panel's own keys.
-    public var helpEntries: [HelpEntry] { scrollKeyMap.helpEntries + SocketsPanel.actionKeyMap.helpEntries }
+    public var helpEntries: [HelpEntry] {
+        scrollKeyMap.helpEntries + SocketsPanel.actionKeyMap.helpEntries + SocketsPanel.optionsHelpEntries
+    }
     /// Help paragraph.
     public var helpSummary: String {
         "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style."
@@ -141,9 +151,16 @@ public struct SocketsPanel: Panel {
     public mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>? {
         guard visible != isVisible else { return nil }
         isVisible = visible
-        if visible { return isPaused ? nil : refresh() }
+        if visible {
+            // Reopening the tab re-reads the options view right away; its timer re-arms from that answer.
+            let options = optionsView != nil ? readOptions() : nil
+            if isPaused { return options }
+            let table = refresh()
+            return options.map { Command.batch([table, $0]) ?? table } ?? table
+        }
         _ = refreshGeneration.advance()
         isRefreshing = false
+        if optionsView != nil { _ = optionsGeneration.advance(); optionsView?.isReading = false }
         return nil
     }
 
@@ -189,6 +206,16 @@ public struct SocketsPanel: Panel {
             isRefreshing = false
             apply(answer)
             return isVisible && !isPaused ? timerCommand(answer.generation) : nil
+        case .optionsDue(let generation):
+            guard optionsGeneration.isCurrent(generation), let view = optionsView, !view.isReading, isVisible else { return nil }
+            // Paused: no read, but the timer keeps ticking so reading resumes with the table.
+            if isPaused { return optionsTimerCommand(generation) }
+            optionsView?.isReading = true
+            return optionsReadCommand(view.target, generation)
+        case .optionsRead(let answer):
+            guard optionsGeneration.isCurrent(answer.generation), optionsView?.target == answer.target else { return nil }
+            optionsView?.apply(answer.result)
+            return isVisible ? optionsTimerCommand(answer.generation) : nil
         }
     }
 
@@ -262,6 +289,7 @@ public struct SocketsPanel: Panel {
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
         if isEditingFilter { return .handled(editFilter(key)) }
         if columnChooser != nil { chooseColumn(key); return .handled(nil) }
+        if let result = handleOptionsKey(key) { return result }
         guard let action = SocketsPanel.actionKeyMap.action(for: key) else { return .unhandled }
         return .handled(perform(action))
     }
@@ -326,9 +354,7 @@ public struct SocketsPanel: Panel {
                 notice = StatusMessage("connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
             }
         case .inspectOptions:
-            guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
-            let target = entry.owners.first.map { "--pid \($0.pid) --fd \($0.fileDescriptor)" } ?? "--inode \(entry.inode)"
-            notice = StatusMessage("socket options: shown here in Sockets part 2; headless now: socktui sockopt \(target)", kind: .warning)
+            return openOptions()
         }
         return nil
     }
@@ -445,8 +471,9 @@ public struct SocketsPanel: Panel {
 
     // MARK: Drawing
 
-    /// No background jobs count: refreshes run all the time the tab shows and quitting loses nothing.
-    public var runningJobs: Int { 0 }
+    /// A read of the options view in flight counts; refreshes do not (they run all the time the tab shows
+    /// and quitting loses nothing).
+    public var runningJobs: Int { optionsView?.isReading == true ? 1 : 0 }
 
     /// The socket count and refresh state, or the last notice.
     public var statusHint: String {
@@ -505,7 +532,8 @@ public struct SocketsPanel: Panel {
         guard inner.height >= 4, inner.width >= 10 else { return }
         let info = infoLines(theme: theme)
         var details: (lines: Int, content: SocketDetails?)? = nil
-        if showsDetails {
+        // The options view keeps the sock_diag details of its socket in sight.
+        if showsDetails || optionsView != nil {
             switch selectedRow {
             case .socket(let index, _):
                 let content = SocketDetails(entry: entries[index], history: history[entries[index].id], hiddenProcesses: snapshot?.hiddenProcesses ?? 0)
@@ -517,11 +545,16 @@ public struct SocketsPanel: Panel {
         let fixed = 1 + info.count + 1
         // The details take what they need, but at most about half the body (K/J scroll the rest).
         let body = inner.height - fixed
-        let detailsHeight = details.map { min($0.lines + 2, max(0, body - 4), max(6, body * 55 / 100)) } ?? 0
+        let share = optionsView == nil ? 55 : 35
+        let detailsHeight = details.map { min($0.lines + 2, max(0, body - 4), max(6, body * share / 100)) } ?? 0
         let parts = inner.rows([.fixed(1), .fixed(info.count), .min(2), .fixed(detailsHeight), .fixed(1)])
         renderFilter(in: parts[0], into: &buffer, theme: theme)
         for (n, line) in info.enumerated() { line.render(in: parts[1].row(n), into: &buffer) }
-        renderTable(in: parts[2], into: &buffer, theme: theme)
+        if let optionsView {
+            renderOptions(optionsView, in: parts[2], into: &buffer, theme: theme)
+        } else {
+            renderTable(in: parts[2], into: &buffer, theme: theme)
+        }
         if let details, detailsHeight >= 3 {
             let box = Block(title: Line("Details" + (detailsScroll > 0 ? " (K/J scroll)" : ""))).borderStyle(theme[.border]).titleStyle(theme[.title])
             box.render(in: parts[3], into: &buffer)
@@ -598,6 +631,7 @@ public struct SocketsPanel: Panel {
             return
         }
         let text = isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
+            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
     }

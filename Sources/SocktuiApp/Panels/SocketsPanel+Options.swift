@@ -1,0 +1,206 @@
+import Dispatch
+import Inspect
+import SocketKit
+import TerminalUI
+
+/// The options view of the Sockets panel (`O`): every option of one socket read through
+/// ``OptionInspector`` on a background queue, re-read at the panel's refresh interval while open, with
+/// the values that changed since the previous read highlighted.
+public struct SocketsOptionsView: Sendable {
+    /// The socket read: its first owner's descriptor, or its inode.
+    public var target: OptionTarget
+    /// The `SocketEntry.id` of the socket the view was opened on.
+    public var socketID: String
+    /// The last report, if the last read succeeded.
+    public private(set) var report: SocketOptionsReport?
+    /// Why the last read failed (not permitted, process gone, …), if it did.
+    public private(set) var error: OptionInspectorError?
+    /// Keys (``key(_:)``) of the options whose value differs from the previous read.
+    public private(set) var changed: Set<String> = []
+    /// Reads applied so far.
+    public private(set) var readCount = 0
+    /// Whether a read is in flight.
+    public internal(set) var isReading = false
+    /// First content line shown.
+    var scroll = 0
+
+    /// Creates a view of `target` that has not been read yet.
+    public init(target: OptionTarget, socketID: String) {
+        self.target = target
+        self.socketID = socketID
+    }
+
+    /// The identity of an option across reads: level and C name (`MCAST_*` exist at two levels).
+    public static func key(_ reading: OptionReading) -> String { "\(reading.level.cName).\(reading.cName)" }
+
+    /// Applies one read: a report (highlighting what changed since the previous report) or an error.
+    public mutating func apply(_ result: Result<SocketOptionsReport, OptionInspectorError>) {
+        switch result {
+        case .success(let new):
+            changed = report.map { SocketsOptionsView.changes(from: $0, to: new) } ?? []
+            report = new
+            error = nil
+        case .failure(let failure):
+            report = nil
+            changed = []
+            error = failure
+        }
+        readCount += 1
+        isReading = false
+    }
+
+    /// The keys of the options of `new` whose value differs from the same option in `old`.
+    static func changes(from old: SocketOptionsReport, to new: SocketOptionsReport) -> Set<String> {
+        let before = Dictionary(old.options.map { (key($0), $0.value) }, uniquingKeysWith: { first, _ in first })
+        return Set(new.options.filter { reading in before[key(reading)].map { $0 != reading.value } ?? false }.map(key))
+    }
+
+    /// The value as shown: the human form, or `n/a (ENOPROTOOPT)` for an option the kernel refused.
+    static func valueText(_ reading: OptionReading) -> String {
+        if case .unavailable(let reason) = reading.value { return "n/a (\(reason))" }
+        return reading.text
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        let cut = DisplayWidth.truncate(text, to: width)
+        return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
+    }
+
+    /// The view's content `width` columns wide: a heading, then one row per option (marker, name,
+    /// level, value, description), the skipped options with why, or the error that stopped the read.
+    func lines(width: Int, theme: Theme) -> [Line] {
+        let dim = Style().adding(.dim)
+        var lines: [Line] = []
+        let reading = isReading ? " · reading…" : ""
+        if let error {
+            lines.append(Line("\(target): options not readable\(reading)", style: theme[.header]))
+            lines += Line("✗ \(error.message)", style: theme[.error]).wrapped(to: width)
+            lines.append(Line("the sock_diag details below still apply", style: dim))
+            return lines
+        }
+        guard let report else {
+            lines.append(Line("reading the options of \(target)…", style: dim))
+            return lines
+        }
+        var heading = "\(report.command)/\(report.pid) fd \(report.fd) · \(report.family) \(report.type) \(report.protocol)"
+        if let local = report.local { heading += " · \(local)" }
+        if let peer = report.peer { heading += " → \(peer)" }
+        heading += " · read \(readCount)×" + (changed.isEmpty ? "" : " · ~\(changed.count) changed") + reading
+        lines.append(Line(DisplayWidth.truncate(heading, to: width), style: theme[.header]))
+        let nameWidth = min(22, report.options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
+        let levelWidth = min(12, report.options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
+        let valueWidth = min(30, max(5, report.options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
+        let pad = SocketsOptionsView.pad
+        let header = "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
+        lines.append(Line(DisplayWidth.truncate(header, to: width), style: theme[.header].bold()))
+        for option in report.options {
+            let isChanged = changed.contains(SocketsOptionsView.key(option))
+            let text = (isChanged ? "~ " : "  ") + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
+                + pad(SocketsOptionsView.valueText(option), valueWidth) + " " + option.summary
+            let style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
+            lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
+        }
+        if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
+        for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
+            lines.append(Line(DisplayWidth.truncate("  skipped \(name): \(reason)", to: width), style: dim))
+        }
+        return lines
+    }
+}
+
+extension SocketsPanel {
+    /// How the panel reads a socket's options: ``OptionInspector`` by default, a script in tests.
+    public typealias OptionReader = @Sendable (OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError>
+
+    /// Reads `target` with ``OptionInspector`` (system calls: only on a background queue).
+    public static func inspectOptions(_ target: OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError> {
+        do { return .success(try OptionInspector.inspect(target)) } catch { return .failure(error) }
+    }
+
+    /// The options view's keys, listed in the panel's help.
+    public static let optionsHelpEntries = [
+        HelpEntry(keys: "O", summary: "options view: every socket option of the selected socket, live"),
+        HelpEntry(keys: "Esc/O", summary: "close the options view"),
+        HelpEntry(keys: "↑/↓ PgUp/PgDn", summary: "scroll the options view while it is open"),
+        HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
+    ]
+
+    /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
+    public static func optionTarget(for entry: SocketEntry) -> OptionTarget {
+        entry.owners.first.map { .descriptor(pid: $0.pid, fd: $0.fileDescriptor) } ?? .inode(entry.inode)
+    }
+
+    /// Opens the options view on the selected socket and starts the first read.
+    mutating func openOptions() -> Command<AppMessage>? {
+        guard let entry = selectedEntry else {
+            notice = StatusMessage("select a socket first", kind: .warning)
+            return nil
+        }
+        optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id)
+        return readOptions()
+    }
+
+    /// Closes the options view; reads in flight are dropped.
+    mutating func closeOptions() {
+        _ = optionsGeneration.advance()
+        optionsView = nil
+    }
+
+    /// Reads the options now under a new generation (answers to older reads will be dropped).
+    mutating func readOptions() -> Command<AppMessage>? {
+        guard let target = optionsView?.target else { return nil }
+        let generation = optionsGeneration.advance()
+        optionsView?.isReading = true
+        return optionsReadCommand(target, generation)
+    }
+
+    func optionsReadCommand(_ target: OptionTarget, _ generation: Generation) -> Command<AppMessage> {
+        let reader = optionReader
+        return .run(on: optionsQueue) {
+            .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: reader(target))))
+        }
+    }
+
+    func optionsTimerCommand(_ generation: Generation) -> Command<AppMessage> {
+        let queue = optionsQueue, delay = interval
+        return .stream(on: queue) { post in
+            queue.asyncAfter(deadline: .now() + delay) { post(.sockets(.optionsDue(generation))) }
+        }
+    }
+
+    /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
+    mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
+        guard let view = optionsView else { return nil }
+        var scroll = view.scroll
+        switch key {
+        case .escape, .character("O"): closeOptions(); return .handled(nil)
+        case .up, .character("k"): scroll -= 1
+        case .down, .character("j"): scroll += 1
+        case .pageUp: scroll -= 10
+        case .pageDown: scroll += 10
+        case .home: scroll = 0
+        case .character("r"): return .handled(readOptions())
+        default: return nil
+        }
+        // Kept within the rows (the renderer clamps to the area's height as well).
+        let rows = (view.report.map { $0.options.count + $0.skipped.count + 1 } ?? 2)
+        optionsView?.scroll = min(max(0, scroll), rows)
+        return .handled(nil)
+    }
+
+    /// Draws the options view in `area`.
+    func renderOptions(_ view: SocketsOptionsView, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let box = Block(title: Line("Options of \(view.target) (Esc closes)")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        box.render(in: area, into: &buffer)
+        let content = box.inner(area).inset(horizontal: 1, vertical: 0)
+        guard content.height > 0, content.width > 0 else { return }
+        let lines = view.lines(width: content.width, theme: theme)
+        // The heading stays; the rows scroll under it.
+        lines[0].render(in: content.row(0), into: &buffer)
+        let body = content.height - 1
+        let scroll = min(view.scroll, max(0, lines.count - 1 - body))
+        for n in 0..<max(0, body) where 1 + scroll + n < lines.count {
+            lines[1 + scroll + n].render(in: content.row(1 + n), into: &buffer)
+        }
+    }
+}
