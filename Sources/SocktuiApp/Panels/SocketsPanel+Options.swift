@@ -119,7 +119,6 @@ extension SocketsPanel {
 
     /// The options view's keys, listed in the panel's help.
     public static let optionsHelpEntries = [
-        HelpEntry(keys: "O", summary: "options view: every socket option of the selected socket, live"),
         HelpEntry(keys: "Esc/O", summary: "close the options view"),
         HelpEntry(keys: "↑/↓ PgUp/PgDn", summary: "scroll the options view while it is open"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),

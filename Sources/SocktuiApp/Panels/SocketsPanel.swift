@@ -142,7 +142,7 @@ public struct SocketsPanel: Panel {
         KeyBinding([.character("r")], .refreshNow, "refresh now"),
         KeyBinding([.character("C")], .captureTraffic, "capture this socket's traffic"),
         KeyBinding([.character("T")], .testConnection, "test a connection to its remote end"),
-        KeyBinding([.character("O")], .inspectOptions, "inspect its socket options"),
+        KeyBinding([.character("O")], .inspectOptions, "options view: every socket option of the selected socket, live"),
     ])
 
     // MARK: Refreshing
