@@ -142,6 +142,24 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
         #expect(panel.optionsView?.changed == [])
     }
 
+    @Test func tcpInfoIsShownAsFieldsUnderItsRow() throws {
+        var info = TCPInfo(bytes: Array(repeating: 0, count: 104))
+        info.rtt = 50
+        info.sendCongestionWindow = 10
+        var report = try curlReport()
+        report.options = [try reading("TCP_INFO", .tcpInfo(info)), try reading("TCP_NODELAY", .bool(true))]
+        let reader = ScriptedOptionReader([.success(report)])
+        var panel = optionsPanel(reader)
+        panel.press(.down)
+        panel.apply(panel.command(for: .character("O")))
+        let lines = panelScreen(panel, width: 100, height: 30).lines
+        let row = try #require(lines.firstIndex { $0.contains("TCP_INFO") })
+        let fields = lines[(row + 1)...].prefix { !$0.contains("TCP_NODELAY") }.joined()
+        #expect(fields.contains("rtt 50 µs"))
+        #expect(fields.contains("snd_cwnd 10"))
+        #expect(lines[row + 1].hasPrefix("│ │     state 0  ca_state 0"))
+    }
+
     @Test func staleReadsAreDroppedAndTheViewReReadsAtTheInterval() throws {
         let reader = ScriptedOptionReader([.success(try curlReport()), .success(try curlReport(congestion: "bbr"))])
         var panel = optionsPanel(reader)

@@ -66,6 +66,23 @@ public struct SocketsOptionsView: Sendable {
         return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
     }
 
+    /// `tcp_info` as fields (`rtt 50 µs  snd_cwnd 10 …`), wrapped under its row.
+    static func fieldLines(_ info: TCPInfo, width: Int, style: Style) -> [Line] {
+        let indent = "    "
+        var lines: [Line] = []
+        var current = indent
+        for (field, value) in info.entries {
+            let text = "\(field.name) \(value)" + (field.unit.map { " \($0)" } ?? "")
+            if current != indent, DisplayWidth.of(current) + 2 + DisplayWidth.of(text) > width {
+                lines.append(Line(current, style: style))
+                current = indent
+            }
+            current += (current == indent ? "" : "  ") + text
+        }
+        if current != indent { lines.append(Line(DisplayWidth.truncate(current, to: width), style: style)) }
+        return lines
+    }
+
     /// The view's content `width` columns wide: a heading, then one row per option (marker, name,
     /// level, value, description), the skipped options with why, or the error that stopped the read.
     func lines(width: Int, theme: Theme) -> [Line] {
@@ -99,6 +116,7 @@ public struct SocketsOptionsView: Sendable {
                 + pad(SocketsOptionsView.valueText(option), valueWidth) + " " + option.summary
             let style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
+            if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
         if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
         for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
@@ -182,7 +200,7 @@ extension SocketsPanel {
         default: return nil
         }
         // Kept within the rows (the renderer clamps to the area's height as well).
-        let rows = (view.report.map { $0.options.count + $0.skipped.count + 1 } ?? 2)
+        let rows = view.lines(width: max(1, area.width - 6), theme: ThemeCatalog.builtInDefault).count
         optionsView?.scroll = min(max(0, scroll), rows)
         return .handled(nil)
     }

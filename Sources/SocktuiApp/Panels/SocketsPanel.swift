@@ -86,7 +86,7 @@ public struct SocketsPanel: Panel {
     public private(set) var requestedConnectionTest: ConnTestRequest?
     /// The last pivot or key message, shown on the panel's bottom line.
     public internal(set) var notice: StatusMessage?
-    private var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    var area = Rect(x: 0, y: 0, width: 80, height: 22)
     /// The options view (`O`), while it is open.
     public internal(set) var optionsView: SocketsOptionsView?
     var optionsGeneration = Generation()
