@@ -29,6 +29,11 @@ public enum SocketsAction: Hashable, Sendable {
 /// while the tab is visible: each answer re-arms a timer for the next (Bubble Tea's realtime pattern), and
 /// every answer carries the refresh generation, so pausing, changing the interval or leaving the tab drops
 /// answers still in flight. Periodic refreshes are not counted in ``runningJobs``: quitting loses nothing.
+///
+/// `O` opens the options view in place of the table (the details pane stays under it): every option of
+/// the selected socket read with ``OptionInspector`` on a queue of its own, re-read at the refresh
+/// interval while open, values changed since the previous read marked `~`. A read in flight counts in
+/// ``runningJobs``; reads are tagged with their own generation, so closing drops them.
 public struct SocketsPanel: Panel {
     /// The refresh intervals `+`/`-` step through, in seconds.
     public static let intervals: [Double] = [0.5, 1, 2, 5, 10, 30]
