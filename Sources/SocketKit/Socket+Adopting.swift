@@ -10,16 +10,10 @@ extension Socket {
     /// description, which other processes may share, is left exactly as it was.
     /// - Throws: `SocketError` (`EBADF`, `ENOTSOCK`); the descriptor is closed on failure.
     public convenience init(adopting descriptor: Int32) throws(SocketError) {
-        func query(_ name: Int32) throws(SocketError) -> Int32 {
-            var value: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            _ = try check("getsockopt") { Glibc.getsockopt(descriptor, SOL_SOCKET, name, &value, &length) }
-            return value
-        }
         do throws(SocketError) {
-            let family = AddressFamily(rawValue: try query(SO_DOMAIN))
-            let type = SocketType(rawValue: try query(SO_TYPE))
-            let proto = try query(SO_PROTOCOL)
+            let family = AddressFamily(rawValue: try Self.intOption(descriptor, SO_DOMAIN))
+            let type = SocketType(rawValue: try Self.intOption(descriptor, SO_TYPE))
+            let proto = try Self.intOption(descriptor, SO_PROTOCOL)
             let flags = try check("fcntl") { csock_get_flags(descriptor) }
             try self.init(owning: descriptor, family: family, type: type, protocol: proto,
                           timeout: flags & O_NONBLOCK != 0 ? 0 : nil)

@@ -81,23 +81,25 @@ public final class Socket: Sendable, CustomStringConvertible {
         duplicating descriptor: Int32, family: AddressFamily? = nil, type: SocketType? = nil, protocol: Int32? = nil
     ) throws(SocketError) {
         let copy = try check("dup") { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
-        func query(_ name: Int32) throws(SocketError) -> Int32 {
-            var value: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            _ = try check("getsockopt") { Glibc.getsockopt(copy, SOL_SOCKET, name, &value, &length) }
-            return value
-        }
         do throws(SocketError) {
             var resolvedFamily = AddressFamily.unspecified, resolvedType = SocketType.stream, resolvedProtocol: Int32 = 0
-            if let family { resolvedFamily = family } else { resolvedFamily = AddressFamily(rawValue: try query(SO_DOMAIN)) }
-            if let type { resolvedType = type } else { resolvedType = SocketType(rawValue: try query(SO_TYPE)) }
-            if let `protocol` { resolvedProtocol = `protocol` } else { resolvedProtocol = try query(SO_PROTOCOL) }
+            if let family { resolvedFamily = family } else { resolvedFamily = AddressFamily(rawValue: try Self.intOption(copy, SO_DOMAIN)) }
+            if let type { resolvedType = type } else { resolvedType = SocketType(rawValue: try Self.intOption(copy, SO_TYPE)) }
+            if let `protocol` { resolvedProtocol = `protocol` } else { resolvedProtocol = try Self.intOption(copy, SO_PROTOCOL) }
             try self.init(owning: copy, family: resolvedFamily, type: resolvedType, protocol: resolvedProtocol,
                           timeout: Socket.defaultTimeout)
         } catch {
             _ = Glibc.close(copy)
             throw error
         }
+    }
+
+    /// Reads an `int` SOL_SOCKET option of a raw descriptor (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`).
+    static func intOption(_ descriptor: Int32, _ name: Int32) throws(SocketError) -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        _ = try check("getsockopt") { Glibc.getsockopt(descriptor, SOL_SOCKET, name, &value, &length) }
+        return value
     }
 
     /// Creates a pair of connected sockets. C: socketpair(2). Python: `socket.socketpair`.

@@ -94,12 +94,10 @@ public final class LiveCapture: Sendable {
                 completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
         var program: [BPFInstruction]?
         if !options.filter.trimmingCharacters(in: .whitespaces).isEmpty {
-            let cooked = options.interface == "any"
-            guard cooked || interfaceIndex(name: options.interface) != nil else {
-                throw CaptureError("no such interface '\(options.interface)' (see `ip link`)")
-            }
+            let planned = try Self.plannedInterface(options)
+            let cooked = planned.linkType == .linuxSLL2
             // On `any` the kernel filter sees packets from the network header: compile for raw IP.
-            let linkType: LinkType = cooked ? .raw : PacketRing.linkType(interfaceIndex: interfaceIndex(name: options.interface)!)
+            let linkType: LinkType = cooked ? .raw : planned.linkType
             let snap = cooked ? max(1, options.snapLength - 20) : options.snapLength
             program = try FilterCompiler.compile(options.filter, linkType: linkType, snapLength: UInt32(snap)).instructions
         }
