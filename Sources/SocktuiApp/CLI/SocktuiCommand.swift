@@ -23,7 +23,7 @@ public struct SocktuiCommand: ParsableCommand {
             Capture and Tests panels. The subcommands print the same results for scripts.
             """,
         version: linkedLibraryVersions(),
-        subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self, SockoptCommand.self, CaptureCommand.self, ReadCommand.self, ConnectCommand.self, ScanCommand.self],
+        subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self, SockoptCommand.self, CaptureCommand.self, ReadCommand.self, ConnectCommand.self, ScanCommand.self, AgentCommand.self],
         defaultSubcommand: TUICommand.self
     )
 

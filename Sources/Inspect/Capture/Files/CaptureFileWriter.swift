@@ -28,6 +28,11 @@ struct OutputBuffer {
         buffer.reserveCapacity(1 << 18)
     }
 
+    /// In memory (descriptor -1): `flush` keeps the bytes until the owner takes them.
+    init(memoryNamed name: String) {
+        self.init(fileDescriptor: -1, name: name)
+    }
+
     mutating func append(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
     }
@@ -55,6 +60,7 @@ struct OutputBuffer {
     }
 
     mutating func flush() throws(CaptureFileError) {
+        if fd < 0 { return }
         var start = 0
         while start < buffer.count {
             let count = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + start, $0.count - start) }
@@ -211,6 +217,22 @@ public final class PcapNGWriter {
     /// Writes to an open descriptor, which is not closed.
     public convenience init(fileDescriptor: Int32, interfaces: [CaptureInterface] = [], application: String = "socktui") throws(CaptureFileError) {
         try self.init(output: OutputBuffer(fileDescriptor: fileDescriptor, name: "fd \(fileDescriptor)"), interfaces: interfaces, application: application)
+    }
+
+    /// Writes into memory: blocks accumulate until `takeBytes()` hands them out (the agent sends
+    /// them as a stream).
+    public convenience init(memoryInterfaces interfaces: [CaptureInterface], application: String = "socktui") throws(CaptureFileError) {
+        try self.init(output: OutputBuffer(memoryNamed: "memory"), interfaces: interfaces, application: application)
+    }
+
+    /// Bytes of whole blocks written since the last `takeBytes()` (memory writers).
+    public var bufferedByteCount: Int { output.buffer.count }
+
+    /// Hands out the whole blocks written so far and forgets them (memory writers).
+    public func takeBytes() -> [UInt8] {
+        let bytes = output.buffer
+        output.buffer.removeAll(keepingCapacity: true)
+        return bytes
     }
 
     private init(output: OutputBuffer, interfaces: [CaptureInterface], application: String) throws(CaptureFileError) {

@@ -1,0 +1,323 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// Where a host's agent connection stands, as a host column shows it.
+public enum AgentStatus: Hashable, Sendable {
+    /// Opening the link or waiting for the agent's hello.
+    case connecting
+    /// Handshake done; the agent's capabilities.
+    case connected(AgentCapabilities?)
+    /// The link ended or could not be opened: "HOST: disconnected (ssh: …)" or what to install.
+    case disconnected(String)
+    /// ssh wants a person (host key, password): the message says what to run.
+    case needsLogin(String)
+
+    /// A one-line description.
+    public var message: String {
+        switch self {
+        case .connecting: "connecting"
+        case .connected: "connected"
+        case .disconnected(let message), .needsLogin(let message): message
+        }
+    }
+}
+
+/// One link's lifetime: the handshake, requests in flight by id, and the reader thread.
+final class AgentConnection: Sendable {
+    private struct Pending {
+        var event: @Sendable (AgentReply) -> Void
+        var completion: @Sendable (Result<AgentReply, AgentError>) -> Void
+    }
+
+    let link: any AgentLink
+    private let writer: FrameWriter
+    private let pending = Mutex<[UInt64: Pending]>([:])
+    private let nextID = Atomic<UInt64>(1)
+    private let hello = Mutex<AgentHello?>(nil)
+    private let ended = Mutex<(message: String, needsLogin: Bool)?>(nil)
+    private let helloArrived = DispatchSemaphore(value: 0)
+
+    init(link: any AgentLink, transport: any AgentTransport, onEnd: @escaping @Sendable ((message: String, needsLogin: Bool)) -> Void) {
+        self.link = link
+        writer = FrameWriter(fd: link.writeFD, maxFrameSize: AgentProtocol.maxFrameSize)
+        let thread = Thread { [self] in
+            readFrames()
+            writer.close()
+            let (status, stderr) = link.ending()
+            let explanation = transport.explain(status: status, stderr: stderr)
+            ended.withLock { $0 = explanation }
+            helloArrived.signal()
+            let failed = pending.withLock { table in
+                defer { table.removeAll() }
+                return Array(table.values)
+            }
+            for request in failed { request.completion(.failure(AgentError(.failed, explanation.message))) }
+            onEnd(explanation)
+        }
+        thread.name = "socktui.agent-client"
+        thread.start()
+    }
+
+    /// Sends our hello and waits for the agent's.
+    func handshake(timeout: Double, label: String) throws(AgentError) -> AgentHello {
+        writer.send(.hello(AgentHello(software: "socktui", role: "client")))
+        if helloArrived.wait(timeout: .now() + timeout) == .timedOut {
+            close()
+            _ = helloArrived.wait(timeout: .now() + 5)
+            let why = ended.withLock { $0 }?.message ?? "\(label): disconnected"
+            throw AgentError(.failed, "\(label): no answer from the agent within \(Int(timeout)) s (\(why))")
+        }
+        if let hello = hello.withLock({ $0 }) {
+            let ours = AgentHello(software: "socktui", role: "client")
+            guard ours.agreedVersion(with: hello) != nil else {
+                close()
+                throw AgentError(.version, "\(label): its agent speaks protocol \(hello.minimumVersion)-\(hello.protocolVersion), this socktui \(ours.minimumVersion)-\(ours.protocolVersion): install the same socktui version on both hosts")
+            }
+            return hello
+        }
+        throw AgentError(.failed, ended.withLock { $0 }?.message ?? "\(label): disconnected")
+    }
+
+    /// Starts `request`; `completion` runs exactly once (on the reader thread, or at once when the link is gone).
+    @discardableResult
+    func start(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void,
+               completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void) -> UInt64 {
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let accepted = pending.withLock { table in
+            guard ended.withLock({ $0 }) == nil else { return false }
+            table[id] = Pending(event: event, completion: completion)
+            return true
+        }
+        guard accepted else {
+            completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected")))
+            return id
+        }
+        if !writer.send(.request(id: id, request: request)) {
+            if let lost = pending.withLock({ $0.removeValue(forKey: id) }) {
+                lost.completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected: cannot write to the agent")))
+            }
+        }
+        return id
+    }
+
+    /// Asks the agent to end request `id` (its final frame still comes).
+    func cancel(_ id: UInt64) { writer.send(.cancel(id: id)) }
+
+    /// Ends the link: pending requests fail with the link's ending.
+    func close() {
+        writer.close()
+        link.close()
+    }
+
+    var isEnded: Bool { ended.withLock { $0 } != nil }
+
+    private func readFrames() {
+        var decoder = FrameDecoder()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(link.readFD, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            while let item = decoder.next() {
+                guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
+                    continue   // a frame we cannot read from the agent is skipped; its request times out or ends later
+                }
+                dispatch(frame)
+            }
+        }
+    }
+
+    private func dispatch(_ frame: AgentFrame) {
+        switch frame {
+        case .hello(let agent):
+            hello.withLock { $0 = agent }
+            helloArrived.signal()
+        case .event(let id, let reply):
+            pending.withLock { $0[id] }?.event(reply)
+        case .response(let id, let reply):
+            pending.withLock { $0.removeValue(forKey: id) }?.completion(.success(reply))
+        case .error(let error):
+            if let id = error.id { pending.withLock { $0.removeValue(forKey: id) }?.completion(.failure(error)) }
+        case .request, .cancel:
+            break
+        }
+    }
+}
+
+/// A request in flight on an agent: cancel it to end a stream.
+public final class AgentCall: Sendable {
+    private let action = Mutex<(@Sendable () -> Void)?>(nil)
+    private let cancelled = Mutex(false)
+
+    init() {}
+
+    func onCancel(_ body: @escaping @Sendable () -> Void) {
+        action.withLock { $0 = body }
+        if cancelled.withLock({ $0 }) { body() }
+    }
+
+    /// Asks the agent to end the request (a stream sends its last frame), or stops reconnecting.
+    public func cancel() {
+        cancelled.withLock { $0 = true }
+        action.withLock { $0 }?()
+    }
+
+    /// True once `cancel()` was called.
+    public var isCancelled: Bool { cancelled.withLock { $0 } }
+}
+
+/// A client of one host's agent: opens the link on first use, runs requests on it, reports its
+/// status, and reconnects with backoff for `watch` streams. Every call returns at once or runs on
+/// its own threads; callbacks run on the client's threads (a UI hops them to its loop).
+public final class AgentClient: Sendable {
+    /// How the agent is reached.
+    public let transport: any AgentTransport
+    private let connection = Mutex<AgentConnection?>(nil)
+    private let currentStatus = Mutex<AgentStatus>(.disconnected("not connected"))
+    private let agentHello = Mutex<AgentHello?>(nil)
+    private let connecting = Mutex(())
+    private let statusChanged: @Sendable (AgentStatus) -> Void
+    /// Seconds to wait for the agent's hello.
+    public let handshakeTimeout: Double
+
+    /// A link's write end can close under us when ssh dies: that must be an EPIPE error, not
+    /// the process-killing SIGPIPE (as SwiftNIO does, the signal is ignored process-wide once).
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// Creates a client; `statusChanged` is told of every status change. Ignores SIGPIPE in
+    /// this process (writes to a dead link fail with EPIPE instead).
+    public init(transport: any AgentTransport, handshakeTimeout: Double = 30,
+                statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }) {
+        Self.ignoreBrokenPipes
+        self.transport = transport
+        self.handshakeTimeout = handshakeTimeout
+        self.statusChanged = statusChanged
+    }
+
+    /// The host's name in host columns.
+    public var label: String { transport.label }
+
+    /// The current status.
+    public var status: AgentStatus { currentStatus.withLock { $0 } }
+
+    /// The agent's hello, once connected.
+    public var hello: AgentHello? { agentHello.withLock { $0 } }
+
+    private func setStatus(_ status: AgentStatus) {
+        let changed = currentStatus.withLock { current in
+            defer { current = status }
+            return current != status
+        }
+        if changed { statusChanged(status) }
+    }
+
+    /// Connects (or returns the live connection's hello), blocking the calling thread.
+    /// - Throws: `AgentError` with the message the status shows.
+    @discardableResult
+    public func connect() throws(AgentError) -> AgentHello {
+        try liveConnection().1
+    }
+
+    private func liveConnection() throws(AgentError) -> (AgentConnection, AgentHello) {
+        let result: Result<(AgentConnection, AgentHello), AgentError> = connecting.withLock { _ in
+            if let live = connection.withLock({ $0 }), !live.isEnded, let hello = agentHello.withLock({ $0 }) {
+                return .success((live, hello))
+            }
+            setStatus(.connecting)
+            do throws(AgentError) {
+                let link = try transport.open()
+                let fresh = AgentConnection(link: link, transport: transport) { [weak self] ending in
+                    self?.setStatus(ending.needsLogin ? .needsLogin(ending.message) : .disconnected(ending.message))
+                }
+                let hello = try fresh.handshake(timeout: handshakeTimeout, label: label)
+                connection.withLock { $0 = fresh }
+                agentHello.withLock { $0 = hello }
+                setStatus(.connected(hello.capabilities))
+                return .success((fresh, hello))
+            } catch {
+                if case .connecting = status { setStatus(.disconnected(error.message)) }
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Starts `request` on a background thread (connecting first when needed): `event` for each
+    /// stream item, then `completion` exactly once.
+    @discardableResult
+    public func start(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
+                      completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void) -> AgentCall {
+        let call = AgentCall()
+        // On a live link the request is written at once, so requests go out in call order.
+        if let live = connection.withLock({ $0 }), !live.isEnded {
+            let id = live.start(request, event: event, completion: completion)
+            call.onCancel { live.cancel(id) }
+            return call
+        }
+        Thread { [self] in
+            let live: AgentConnection
+            do throws(AgentError) { live = try liveConnection().0 } catch {
+                return completion(.failure(error))
+            }
+            let id = live.start(request, event: event, completion: completion)
+            call.onCancel { live.cancel(id) }
+        }.start()
+        return call
+    }
+
+    /// Runs `request` to its end and returns the final reply, blocking the calling thread (the
+    /// headless commands); `event` sees stream items.
+    /// - Throws: `AgentError` from the agent or the link.
+    public func call(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void = { _ in }) throws(AgentError) -> AgentReply {
+        let result = Mutex<Result<AgentReply, AgentError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        start(request, event: event) { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+
+    /// Keeps `request` (a stream) running across disconnects: when the link drops, `status` shows
+    /// why and the client reconnects after 0.5, 1, 2 … 10 s and starts the stream again.
+    /// Events keep flowing from each new link; cancelling the call stops it all.
+    public func watch(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void) -> AgentCall {
+        let call = AgentCall()
+        let wake = DispatchSemaphore(value: 0)
+        call.onCancel { wake.signal() }
+        Thread { [self] in
+            var backoff = 0.5
+            while !call.isCancelled {
+                let ended = DispatchSemaphore(value: 0)
+                let live: AgentConnection
+                do { live = try liveConnection().0 } catch {
+                    _ = wake.wait(timeout: .now() + backoff)
+                    backoff = min(backoff * 2, 10)
+                    continue
+                }
+                backoff = 0.5
+                let id = live.start(request, event: { reply in event(reply) }, completion: { _ in ended.signal() })
+                let cancelled = Mutex(false)
+                call.onCancel {
+                    cancelled.withLock { $0 = true }
+                    live.cancel(id)
+                    wake.signal()
+                }
+                ended.wait()
+                if cancelled.withLock({ $0 }) { break }
+                _ = wake.wait(timeout: .now() + backoff)
+            }
+        }.start()
+        return call
+    }
+
+    /// Closes the link (the agent sees its input end and stops every stream).
+    public func close() {
+        connection.withLock { $0 }?.close()
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Splits a byte stream into length-prefixed frames, incrementally: bytes go in as they arrive
+/// (any chunking), whole frame bodies come out. Never reads past what it holds; a length over the
+/// limit yields `.oversized` at once and its body is skipped as it arrives, so the stream stays
+/// in step and nothing oversized is ever buffered.
+public struct FrameDecoder: Sendable {
+    /// One item out of the stream.
+    public enum Item: Hashable, Sendable {
+        /// A whole frame body, with its 1-based ordinal in the stream.
+        case frame([UInt8], ordinal: Int)
+        /// A frame whose declared length exceeds the limit (its body is being skipped).
+        case oversized(length: Int, ordinal: Int)
+    }
+
+    /// The largest body accepted.
+    public let maxFrameSize: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var skipping = 0
+    /// Frames (and oversized headers) seen so far.
+    public private(set) var ordinal = 0
+
+    /// Creates a decoder accepting bodies up to `maxFrameSize` bytes.
+    public init(maxFrameSize: Int = AgentProtocol.maxFrameSize) {
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// Adds bytes read from the stream.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        var bytes = bytes
+        if skipping > 0 {
+            let skipped = min(skipping, bytes.count)
+            skipping -= skipped
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[skipped...])
+        }
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Adds bytes read from the stream.
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// The next whole item, or nil until more bytes arrive.
+    public mutating func next() -> Item? {
+        guard skipping == 0, buffer.count - start >= 4 else { return nil }
+        let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        if length > maxFrameSize {
+            ordinal += 1
+            start += 4
+            let available = min(length, buffer.count - start)
+            start += available
+            skipping = length - available
+            compact()
+            return .oversized(length: length, ordinal: ordinal)
+        }
+        guard buffer.count - start - 4 >= length else { return nil }
+        ordinal += 1
+        let body = Array(buffer[(start + 4)..<(start + 4 + length)])
+        start += 4 + length
+        compact()
+        return .frame(body, ordinal: ordinal)
+    }
+
+    /// Bytes of an incomplete frame held at this point: non-zero at the end of the input means
+    /// the last frame was truncated.
+    public var pendingBytes: Int { buffer.count - start }
+
+    /// True while the body of an oversized frame is being discarded.
+    public var isSkipping: Bool { skipping > 0 }
+
+    /// The declared length of the incomplete frame held, when its header is complete.
+    public var pendingLength: Int? {
+        guard skipping == 0, buffer.count - start >= 4 else { return nil }
+        return Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+    }
+
+    private mutating func compact() {
+        if start >= 1 << 16 && start * 2 >= buffer.count {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+    }
+}
+
+/// Encodes frames to length-prefixed JSON and decodes frame bodies, classifying what is wrong
+/// with a bad one (not JSON, unknown kind, fields that do not fit) so the error frame can say so.
+public enum AgentFrameCodec {
+    /// The frame's bytes: a 4-byte big-endian length, then JSON.
+    /// - Throws: `AgentError(.oversized)` when the encoding exceeds the frame limit.
+    public static func encode(_ frame: AgentFrame, maxFrameSize: Int = AgentProtocol.maxFrameSize) throws(AgentError) -> [UInt8] {
+        let body: Data
+        do { body = try JSONEncoder().encode(frame) } catch {
+            throw AgentError(.failed, "cannot encode frame: \(error)")
+        }
+        guard body.count <= maxFrameSize else {
+            throw AgentError(.oversized, "frame of \(body.count) bytes exceeds the \(maxFrameSize)-byte limit")
+        }
+        let length = UInt32(body.count)
+        var bytes: [UInt8] = [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+
+    /// Decodes one frame body.
+    /// - Throws: `AgentError` with code `malformed` (not a JSON object with one key),
+    ///   `unknownFrame` (a kind not in `AgentFrame.kinds`), `unknownRequest` (a request kind this
+    ///   build does not know) or `invalid` (fields that do not fit); the error carries `ordinal`
+    ///   and, when it could be read, the frame's id.
+    public static func decode(_ body: [UInt8], ordinal: Int? = nil) throws(AgentError) -> AgentFrame {
+        let data = Data(body)
+        let label = ordinal.map { "frame \($0)" } ?? "frame"
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw AgentError(.malformed, "\(label) is not JSON (\(body.count) bytes): send a JSON object such as {\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}", frame: ordinal)
+        }
+        guard let dictionary = object as? [String: Any], dictionary.count == 1, let kind = dictionary.keys.first else {
+            throw AgentError(.malformed, "\(label) must be a JSON object with exactly one key naming its kind (\(AgentFrame.kinds.joined(separator: ", ")))", frame: ordinal)
+        }
+        let content = dictionary[kind] as? [String: Any]
+        let id = (content?["id"] as? NSNumber).flatMap { UInt64(exactly: $0.doubleValue) }
+        guard AgentFrame.kinds.contains(kind) else {
+            throw AgentError(.unknownFrame, "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(AgentFrame.kinds.joined(separator: ", "))", id: id, frame: ordinal)
+        }
+        if kind == "request", let request = content?["request"] as? [String: Any], request.count == 1,
+           let requestKind = request.keys.first, !AgentRequest.kinds.contains(requestKind) {
+            throw AgentError(.unknownRequest, "unknown request '\(requestKind.prefix(64))': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: id, frame: ordinal)
+        }
+        do {
+            return try JSONDecoder().decode(AgentFrame.self, from: data)
+        } catch let error as DecodingError {
+            throw AgentError(.invalid, "invalid \(kind) frame: \(describe(error))", id: id, frame: ordinal)
+        } catch {
+            throw AgentError(.invalid, "invalid \(kind) frame: \(error)", id: id, frame: ordinal)
+        }
+    }
+
+    /// A one-line account of a decoding error: the field's path and what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "(top)" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): missing \(type) value"
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+
+/// The version of the agent protocol this build speaks (`socktui agent` over ssh).
+///
+/// A frame is a 4-byte big-endian length followed by that many bytes of JSON encoding one
+/// `AgentFrame`. Each side sends a `hello` first; requests carry ids chosen by the client, and
+/// every request ends with exactly one `response` or `error` frame carrying its id, after any
+/// number of `event` frames (streams). A `cancel` ends a stream early (its final frame still
+/// comes). A frame the agent cannot use is answered by an `error` frame naming the problem
+/// and the frame's ordinal; the connection stays usable.
+public enum AgentProtocol {
+    /// The protocol version of this build.
+    public static let version = 1
+    /// The oldest version this build still speaks.
+    public static let minimumVersion = 1
+    /// The largest frame body either side accepts (16 MiB); larger frames are refused unread.
+    public static let maxFrameSize = 16 << 20
+    /// The largest pcapng chunk put into one capture event (well below `maxFrameSize` after base64).
+    public static let maxCaptureChunk = 1 << 20
+}
+
+/// What a side of the connection is and can do, exchanged first.
+public struct AgentHello: Hashable, Sendable, Codable {
+    /// The newest protocol version the sender speaks.
+    public var protocolVersion: Int
+    /// The oldest protocol version the sender speaks.
+    public var minimumVersion: Int
+    /// `socktui VERSION`.
+    public var software: String
+    /// `agent` or `client`.
+    public var role: String
+    /// The agent's capabilities (nil in a client's hello).
+    public var capabilities: AgentCapabilities?
+
+    /// Creates a hello.
+    public init(protocolVersion: Int = AgentProtocol.version, minimumVersion: Int = AgentProtocol.minimumVersion,
+                software: String, role: String, capabilities: AgentCapabilities? = nil) {
+        self.protocolVersion = protocolVersion
+        self.minimumVersion = minimumVersion
+        self.software = software
+        self.role = role
+        self.capabilities = capabilities
+    }
+
+    /// The version both sides speak, or nil when their ranges do not overlap.
+    public func agreedVersion(with other: AgentHello) -> Int? {
+        let version = min(protocolVersion, other.protocolVersion)
+        return version >= max(minimumVersion, other.minimumVersion) ? version : nil
+    }
+}
+
+/// What the agent's host allows: privileges, kernel, and which requests it serves.
+public struct AgentCapabilities: Hashable, Sendable, Codable {
+    /// The host's name (`gethostname`).
+    public var hostName: String
+    /// Running as uid 0.
+    public var root: Bool
+    /// CAP_NET_RAW is effective (live capture possible).
+    public var netRaw: Bool
+    /// CAP_NET_ADMIN is effective (promiscuous mode, other processes' sockets).
+    public var netAdmin: Bool
+    /// `uname -r`.
+    public var kernel: String
+    /// `uname -m` (the binary's architecture, for `--push`).
+    public var machine: String
+    /// Kernel features found: `sock_diag`, `tpacket_v3`, `tcp_info`.
+    public var kernelFeatures: [String]
+    /// The request kinds this agent serves.
+    public var services: [String]
+
+    /// Creates capabilities.
+    public init(hostName: String, root: Bool, netRaw: Bool, netAdmin: Bool, kernel: String, machine: String,
+                kernelFeatures: [String], services: [String]) {
+        self.hostName = hostName
+        self.root = root
+        self.netRaw = netRaw
+        self.netAdmin = netAdmin
+        self.kernel = kernel
+        self.machine = machine
+        self.kernelFeatures = kernelFeatures
+        self.services = services
+    }
+}
+
+/// A request to an agent: one call into an engine, or a stream.
+public enum AgentRequest: Hashable, Sendable, Codable {
+    /// Answers `pong` (liveness, round-trip time).
+    case ping
+    /// One resolver call; answered by `resolved`.
+    case resolve(ResolverRequest)
+    /// One socket-table snapshot; answered by `sockets`.
+    case sockets(SocketQuery)
+    /// A snapshot every `interval` seconds as `sockets` events, until cancelled (then `cancelled`).
+    case watchSockets(SocketQuery, interval: Double)
+    /// Every option of one socket; answered by `socketOptions`.
+    case socketOptions(OptionTarget)
+    /// A connection test run from the agent's host: `testProgress` events, then `testFinished`.
+    case connTest(ConnTestRequest)
+    /// A live capture on the agent's host (kernel filter there): `captureChunk` events carrying
+    /// pcapng blocks and the kernel counters, then `captureEnded` (at its count, or when cancelled).
+    case capture(LiveCaptureOptions)
+
+    /// The request's kind, as `AgentCapabilities.services` lists it.
+    public var kind: String {
+        switch self {
+        case .ping: "ping"
+        case .resolve: "resolve"
+        case .sockets: "sockets"
+        case .watchSockets: "watchSockets"
+        case .socketOptions: "socketOptions"
+        case .connTest: "connTest"
+        case .capture: "capture"
+        }
+    }
+
+    /// Every request kind this build knows.
+    public static let kinds = ["ping", "resolve", "sockets", "watchSockets", "socketOptions", "connTest", "capture"]
+}
+
+/// Part of a remote capture: pcapng bytes (the first chunk starts with the section header and
+/// interface description) and the remote kernel's counters after them.
+public struct CaptureChunk: Hashable, Sendable, Codable {
+    /// Whole pcapng blocks.
+    public var pcapng: Data
+    /// Packets in `pcapng`.
+    public var packets: Int
+    /// The remote kernel's received/dropped counters.
+    public var kernel: KernelCaptureStatistics
+
+    /// Creates a chunk.
+    public init(pcapng: Data, packets: Int, kernel: KernelCaptureStatistics) {
+        self.pcapng = pcapng
+        self.packets = packets
+        self.kernel = kernel
+    }
+}
+
+/// A reply or stream item from an agent.
+public enum AgentReply: Hashable, Sendable, Codable {
+    /// Answer to `ping`.
+    case pong
+    /// A resolver call's outcome (its failure included).
+    case resolved(ResolverOutcome)
+    /// A socket-table snapshot.
+    case sockets(SocketSnapshot)
+    /// One socket's options.
+    case socketOptions(SocketOptionsReport)
+    /// Progress of a connection test.
+    case testProgress(ConnTestEvent)
+    /// A connection test's result.
+    case testFinished(ConnTestResult)
+    /// Captured packets as pcapng blocks.
+    case captureChunk(CaptureChunk)
+    /// A capture's end, with the remote kernel's counters.
+    case captureEnded(CaptureSummary)
+    /// A stream ended by `cancel`.
+    case cancelled
+}
+
+/// Why a frame or request failed, as a stable code.
+public enum AgentErrorCode: String, Hashable, Sendable, Codable {
+    /// The frame is not JSON, or not an object.
+    case malformed
+    /// The length prefix exceeds `AgentProtocol.maxFrameSize`.
+    case oversized
+    /// The frame is truncated at the end of the input.
+    case truncated
+    /// The frame's kind is not one this side knows.
+    case unknownFrame = "unknown-frame"
+    /// The request's kind is not one this agent serves.
+    case unknownRequest = "unknown-request"
+    /// The frame's fields do not fit its kind.
+    case invalid
+    /// The peer's protocol versions do not overlap ours.
+    case version
+    /// A request reused the id of one still running.
+    case duplicateID = "duplicate-id"
+    /// A cancel named no running request.
+    case noSuchRequest = "no-such-request"
+    /// The engine failed (the message says how).
+    case failed
+    /// The frame was valid but makes no sense in this direction (a client sent a response).
+    case unexpected
+}
+
+/// An error frame: what was wrong, and which request or incoming frame it answers.
+public struct AgentError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The kind of problem.
+    public var code: AgentErrorCode
+    /// A sentence for the user.
+    public var message: String
+    /// The request this ends, when known.
+    public var id: UInt64?
+    /// The 1-based ordinal of the incoming frame that caused it (for frame-level errors).
+    public var frame: Int?
+
+    /// Creates an error.
+    public init(_ code: AgentErrorCode, _ message: String, id: UInt64? = nil, frame: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.id = id
+        self.frame = frame
+    }
+
+    public var description: String { message }
+}
+
+/// One frame of the agent protocol.
+public enum AgentFrame: Hashable, Sendable, Codable {
+    /// Versions and capabilities; each side sends one first.
+    case hello(AgentHello)
+    /// A client's request.
+    case request(id: UInt64, request: AgentRequest)
+    /// A stream item for request `id`; more frames follow.
+    case event(id: UInt64, reply: AgentReply)
+    /// The last frame for request `id`.
+    case response(id: UInt64, reply: AgentReply)
+    /// Asks the agent to end stream `id`.
+    case cancel(id: UInt64)
+    /// A problem; with an id it is the last frame of that request.
+    case error(AgentError)
+
+    /// The frame kinds, as the JSON's single top-level key.
+    public static let kinds = ["hello", "request", "event", "response", "cancel", "error"]
+
+    private enum Kind: String, CodingKey { case hello, request, event, response, cancel, error }
+    private enum Field: String, CodingKey { case id, request, reply }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Kind.self)
+        guard container.allKeys.count == 1, let kind = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a frame has exactly one key naming its kind"))
+        }
+        switch kind {
+        case .hello: self = .hello(try container.decode(AgentHello.self, forKey: .hello))
+        case .error: self = .error(try container.decode(AgentError.self, forKey: .error))
+        case .cancel:
+            self = .cancel(id: try container.nestedContainer(keyedBy: Field.self, forKey: .cancel).decode(UInt64.self, forKey: .id))
+        case .request:
+            let fields = try container.nestedContainer(keyedBy: Field.self, forKey: .request)
+            self = .request(id: try fields.decode(UInt64.self, forKey: .id), request: try fields.decode(AgentRequest.self, forKey: .request))
+        case .event, .response:
+            let fields = try container.nestedContainer(keyedBy: Field.self, forKey: kind)
+            let id = try fields.decode(UInt64.self, forKey: .id), reply = try fields.decode(AgentReply.self, forKey: .reply)
+            self = kind == .event ? .event(id: id, reply: reply) : .response(id: id, reply: reply)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Kind.self)
+        switch self {
+        case .hello(let hello): try container.encode(hello, forKey: .hello)
+        case .error(let error): try container.encode(error, forKey: .error)
+        case .cancel(let id):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .cancel)
+            try fields.encode(id, forKey: .id)
+        case .request(let id, let request):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .request)
+            try fields.encode(id, forKey: .id)
+            try fields.encode(request, forKey: .request)
+        case .event(let id, let reply), .response(let id, let reply):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: { if case .event = self { return .event } else { return .response } }())
+            try fields.encode(id, forKey: .id)
+            try fields.encode(reply, forKey: .reply)
+        }
+    }
+}

@@ -1,0 +1,305 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SocketKit
+import Synchronization
+
+/// Serves the engines over a pair of descriptors with the agent protocol (`socktui agent` runs
+/// it on stdin/stdout under ssh). Frames are read on the caller's thread; every request runs on
+/// a background queue or the engine's own thread, so a slow call never delays the next frame.
+/// Bad frames are answered with `error` frames; the end of the input cancels every stream.
+/// The agent never opens a listening socket.
+public final class AgentServer: Sendable {
+    private let input: Int32
+    private let output: FrameWriter
+    private let hello: AgentHello
+    private let maxFrameSize: Int
+    private let active = Mutex<[UInt64: ActiveRequest]>([:])
+    private let inFlight = DispatchGroup()
+    private let queue = DispatchQueue(label: "socktui.agent", qos: .userInitiated, attributes: .concurrent)
+    private let table = SocketTable()
+    private let resolver = ResolverService()
+    private let tests = ConnTestService()
+
+    /// Creates a server reading frames from `input` and writing frames to `output` (neither is
+    /// closed by the server).
+    public init(input: Int32, output: Int32, hello: AgentHello = AgentServer.localHello(),
+                maxFrameSize: Int = AgentProtocol.maxFrameSize) {
+        self.input = input
+        self.output = FrameWriter(fd: output, maxFrameSize: maxFrameSize)
+        self.hello = hello
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// This host's hello: protocol versions, software version and capabilities.
+    public static func localHello(software: String = "socktui") -> AgentHello {
+        AgentHello(software: software, role: "agent", capabilities: localCapabilities())
+    }
+
+    /// Sends the hello, then serves frames until the input ends or the peer's versions do not
+    /// overlap ours; cancels running streams and waits (a few seconds at most) for their last frames.
+    public func run() {
+        output.send(.hello(hello))
+        var decoder = FrameDecoder(maxFrameSize: maxFrameSize)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        reading: while true {
+            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            while let item = decoder.next() {
+                if !handle(item) { break reading }
+            }
+            if output.isClosed { break }
+        }
+        if decoder.pendingBytes > 0 && !decoder.isSkipping {
+            let declared = decoder.pendingLength.map { " of a \($0)-byte frame" } ?? " of a frame header"
+            output.send(.error(AgentError(.truncated, "input ended inside frame \(decoder.ordinal + 1): \(decoder.pendingBytes) bytes\(declared) received", frame: decoder.ordinal + 1)))
+        }
+        for request in active.withLock({ Array($0.values) }) { request.cancel() }
+        _ = inFlight.wait(timeout: .now() + 5)
+    }
+
+    /// Handles one frame; false to stop serving.
+    private func handle(_ item: FrameDecoder.Item) -> Bool {
+        switch item {
+        case .oversized(let length, let ordinal):
+            output.send(.error(AgentError(.oversized, "frame \(ordinal) declares \(length) bytes, over the \(maxFrameSize)-byte limit: its body is skipped", frame: ordinal)))
+            return true
+        case .frame(let body, let ordinal):
+            let frame: AgentFrame
+            do { frame = try AgentFrameCodec.decode(body, ordinal: ordinal) } catch {
+                output.send(.error(error))
+                return true
+            }
+            switch frame {
+            case .hello(let peer):
+                guard let version = hello.agreedVersion(with: peer) else {
+                    output.send(.error(AgentError(.version, "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts", frame: ordinal)))
+                    return false
+                }
+                _ = version
+            case .request(let id, let request):
+                start(request, id: id, ordinal: ordinal)
+            case .cancel(let id):
+                if let request = active.withLock({ $0[id] }) {
+                    request.cancel()
+                } else {
+                    output.send(.error(AgentError(.noSuchRequest, "cancel: no request \(id) is running", id: id, frame: ordinal)))
+                }
+            case .event, .response, .error:
+                output.send(.error(AgentError(.unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal)))
+            }
+            return true
+        }
+    }
+
+    /// Registers `id` and starts the request; every path ends with `finish`.
+    private func start(_ request: AgentRequest, id: UInt64, ordinal: Int) {
+        let entry = ActiveRequest()
+        let fresh = active.withLock { table in
+            guard table[id] == nil else { return false }
+            table[id] = entry
+            return true
+        }
+        guard fresh else {
+            output.send(.error(AgentError(.duplicateID, "request id \(id) is already running: use a new id per request", id: id, frame: ordinal)))
+            return
+        }
+        inFlight.enter()
+        let finish: @Sendable (AgentFrame) -> Void = { [self] frame in
+            guard active.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+            output.send(frame)
+            inFlight.leave()
+        }
+        let fail: @Sendable (String) -> Void = { message in finish(.error(AgentError(.failed, message, id: id))) }
+        switch request {
+        case .ping:
+            finish(.response(id: id, reply: .pong))
+        case .resolve(let call):
+            resolver.resolve(call) { finish(.response(id: id, reply: .resolved($0))) }
+        case .sockets(let query):
+            queue.async { [table] in finish(.response(id: id, reply: .sockets(table.snapshot(query)))) }
+        case .watchSockets(let query, let interval):
+            guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
+                return finish(.error(AgentError(.invalid, "watchSockets: interval must be 0.1-86400 seconds, got \(interval)", id: id, frame: ordinal)))
+            }
+            let handle = table.refresh(query, every: interval) { [output] snapshot, _ in
+                output.send(.event(id: id, reply: .sockets(snapshot)))
+            }
+            entry.onCancel {
+                handle.cancel()
+                finish(.response(id: id, reply: .cancelled))
+            }
+        case .socketOptions(let target):
+            queue.async {
+                do throws(OptionInspectorError) {
+                    finish(.response(id: id, reply: .socketOptions(try OptionInspector.inspect(target))))
+                } catch {
+                    fail(error.message)
+                }
+            }
+        case .connTest(let test):
+            let handle = tests.start(test, progress: { [output] event in
+                output.send(.event(id: id, reply: .testProgress(event)))
+            }, completion: { result in
+                finish(.response(id: id, reply: .testFinished(result)))
+            })
+            entry.onCancel { handle.cancel() }
+        case .capture(let options):
+            startCapture(options, id: id, ordinal: ordinal, entry: entry, finish: finish)
+        }
+    }
+
+    /// Runs a live capture, sending pcapng blocks after each ring block (or whenever a chunk's
+    /// worth has piled up) with the kernel counters, then the statistics block and the summary.
+    private func startCapture(_ options: LiveCaptureOptions, id: UInt64, ordinal: Int, entry: ActiveRequest,
+                              finish: @escaping @Sendable (AgentFrame) -> Void) {
+        guard (1...262_144).contains(options.snapLength) else {
+            return finish(.error(AgentError(.invalid, "capture: snapLength must be 1-262144, got \(options.snapLength)", id: id, frame: ordinal)))
+        }
+        if let count = options.count, count < 1 {
+            return finish(.error(AgentError(.invalid, "capture: count must be at least 1, got \(count)", id: id, frame: ordinal)))
+        }
+        let state: CaptureStreamState
+        do {
+            let interface = try LiveCapture.plannedInterface(options)
+            state = CaptureStreamState(try PcapNGWriter(memoryInterfaces: [interface]))
+        } catch {
+            return finish(.error(AgentError(.failed, "capture: \(error)", id: id)))
+        }
+        let output = self.output
+        let emit: @Sendable (KernelCaptureStatistics) -> Void = { statistics in
+            let bytes = state.writer.takeBytes()
+            guard !bytes.isEmpty else { return }
+            output.send(.event(id: id, reply: .captureChunk(CaptureChunk(pcapng: Data(bytes), packets: state.packets, kernel: statistics))))
+            state.packets = 0
+        }
+        do {
+            let capture = try LiveCapture(options, visit: { packet, _ in
+                if state.first == nil { state.first = packet.timestamp }
+                state.last = packet.timestamp
+                try? state.writer.write(interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                                        direction: packet.direction, bytes: packet.bytes)
+                state.packets += 1
+                if state.writer.bufferedByteCount >= AgentProtocol.maxCaptureChunk { emit(state.statistics) }
+            }, blockDone: { statistics in
+                state.statistics = statistics
+                emit(statistics)
+            }, completion: { summary in
+                emit(summary.kernel)
+                try? state.writer.close(statistics: [InterfaceStatistics(
+                    interfaceID: 0, start: state.first, end: state.last, received: summary.kernel.received,
+                    dropped: summary.kernel.dropped, accepted: summary.delivered)])
+                emit(summary.kernel)
+                finish(.response(id: id, reply: .captureEnded(summary)))
+            })
+            entry.onCancel { capture.stop(reason: "cancelled") }
+        } catch {
+            finish(.error(AgentError(.failed, "capture: \(error)", id: id)))
+        }
+    }
+
+    /// Capabilities of this process on this host.
+    public static func localCapabilities() -> AgentCapabilities {
+        var name = utsname()
+        _ = uname(&name)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        let effective = effectiveCapabilities()
+        var features = ["tcp_info"]
+        if (try? SockDiagClient()) != nil { features.append("sock_diag") }
+        if effective & (1 << 13) != 0 { features.append("tpacket_v3") }
+        return AgentCapabilities(hostName: (try? gethostname()) ?? field(name.nodename), root: getuid() == 0,
+                                 netRaw: effective & (1 << 13) != 0, netAdmin: effective & (1 << 12) != 0,
+                                 kernel: field(name.release), machine: field(name.machine),
+                                 kernelFeatures: features, services: AgentRequest.kinds)
+    }
+
+    /// The `CapEff` mask of /proc/self/status (0 when unreadable).
+    static func effectiveCapabilities(status path: String = "/proc/self/status") -> UInt64 {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            return UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) ?? 0
+        }
+        return 0
+    }
+}
+
+/// A running request's cancel action (set once the engine has started).
+final class ActiveRequest: Sendable {
+    private let action = Mutex<(@Sendable () -> Void)?>(nil)
+    private let requested = Mutex(false)
+
+    /// Sets the cancel action; runs it at once when a cancel came first.
+    func onCancel(_ body: @escaping @Sendable () -> Void) {
+        let early = requested.withLock { $0 }
+        action.withLock { $0 = body }
+        if early { body() }
+    }
+
+    /// Runs the cancel action (once set).
+    func cancel() {
+        requested.withLock { $0 = true }
+        action.withLock { $0 }?()
+    }
+}
+
+/// The capture thread's writer and counters (only that thread touches them).
+final class CaptureStreamState: @unchecked Sendable {
+    let writer: PcapNGWriter
+    var packets = 0
+    var first: PacketTimestamp?
+    var last: PacketTimestamp?
+    var statistics = KernelCaptureStatistics()
+    init(_ writer: PcapNGWriter) { self.writer = writer }
+}
+
+/// Writes whole frames to a descriptor, one at a time from any thread. A frame too large to
+/// send becomes an error frame for its request; a failed write (the peer went away) closes it.
+final class FrameWriter: Sendable {
+    private let fd: Int32
+    private let maxFrameSize: Int
+    private let closed = Mutex(false)
+
+    init(fd: Int32, maxFrameSize: Int) {
+        self.fd = fd
+        self.maxFrameSize = maxFrameSize
+    }
+
+    var isClosed: Bool { closed.withLock { $0 } }
+
+    /// Stops writing (before the descriptor is closed, so a late frame never reaches a reused number).
+    func close() { closed.withLock { $0 = true } }
+
+    /// Sends `frame`; false when the descriptor is closed or the write failed.
+    @discardableResult
+    func send(_ frame: AgentFrame) -> Bool {
+        var bytes: [UInt8]
+        do { bytes = try AgentFrameCodec.encode(frame, maxFrameSize: maxFrameSize) } catch {
+            let id: UInt64? = switch frame {
+            case .event(let id, _), .response(let id, _), .request(let id, _), .cancel(let id): id
+            case .error(let error): error.id
+            case .hello: nil
+            }
+            guard let fallback = try? AgentFrameCodec.encode(.error(AgentError(error.code, "reply not sent: \(error.message)", id: id)), maxFrameSize: maxFrameSize) else { return false }
+            bytes = fallback
+        }
+        return closed.withLock { closed in
+            guard !closed else { return false }
+            var offset = 0
+            while offset < bytes.count {
+                let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 {
+                    closed = true
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
+    }
+}

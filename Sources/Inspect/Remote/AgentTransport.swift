@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSockShims
+import Foundation
+import Synchronization
+
+/// One open byte stream to an agent: frames are written to `writeFD` and read from `readFD`.
+/// `close()` ends it (the agent sees the end of its input, a child process is terminated) and
+/// returns how it ended.
+public protocol AgentLink: Sendable {
+    /// Descriptor the client reads frames from.
+    var readFD: Int32 { get }
+    /// Descriptor the client writes frames to.
+    var writeFD: Int32 { get }
+    /// Ends the stream; idempotent.
+    func close()
+    /// After the read side reached its end: the process's exit status (nil for none) and the
+    /// last of what it wrote on stderr, waiting for the process to exit.
+    func ending() -> (status: Int32?, stderr: String)
+}
+
+/// Opens links to one agent (a fresh one per reconnect).
+public protocol AgentTransport: Sendable {
+    /// The host's name in messages and host columns.
+    var label: String { get }
+    /// Opens a new link.
+    /// - Throws: `AgentError(.failed)` when the process or pipes cannot be created.
+    func open() throws(AgentError) -> any AgentLink
+    /// Turns how a link ended into a message (and whether it needs a person to log in).
+    func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool)
+}
+
+/// Runs the system ssh client: `ssh … HOST socktui agent`.
+public struct SSHTransport: AgentTransport {
+    /// The host.
+    public let host: RemoteHost
+    /// How to run ssh.
+    public let settings: SSHSettings
+
+    /// Creates a transport to `host`.
+    public init(host: RemoteHost, settings: SSHSettings) {
+        self.host = host
+        self.settings = settings
+    }
+
+    public var label: String { host.label }
+
+    public func open() throws(AgentError) -> any AgentLink {
+        try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive)
+    }
+
+    public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
+        settings.explain(host: host, exitStatus: status, stderr: stderr)
+    }
+}
+
+/// Runs an agent as a local child process (`socktui agent`), for tests and `--host local`.
+public struct ProcessTransport: AgentTransport {
+    /// The command line.
+    public let arguments: [String]
+    public let label: String
+
+    /// Creates a transport running `arguments` (argv[0] looked up in PATH).
+    public init(label: String, arguments: [String]) {
+        self.label = label
+        self.arguments = arguments
+    }
+
+    public func open() throws(AgentError) -> any AgentLink { try ProcessLink.spawn(arguments, captureStderr: true) }
+
+    public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
+        let last = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? (status.map { "exit status \($0)" } ?? "closed")
+        return ("\(label): disconnected (\(last))", false)
+    }
+}
+
+/// Serves an `AgentServer` on a thread of this process through pipes: the same protocol with no
+/// process (tests; a local panel).
+public struct InProcessTransport: AgentTransport {
+    public let label: String
+
+    /// Creates a transport named `label`.
+    public init(label: String = "local") { self.label = label }
+
+    public func open() throws(AgentError) -> any AgentLink {
+        let toAgent = try makePipe(), fromAgent = try makePipe()
+        let server = AgentServer(input: toAgent.read, output: fromAgent.write)
+        let thread = Thread {
+            server.run()
+            Glibc.close(toAgent.read)
+            Glibc.close(fromAgent.write)
+        }
+        thread.start()
+        return PipeLink(readFD: fromAgent.read, writeFD: toAgent.write)
+    }
+
+    public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
+        ("\(label): disconnected (agent ended)", false)
+    }
+}
+
+/// A pipe pair with both ends close-on-exec.
+func makePipe() throws(AgentError) -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw AgentError(.failed, "cannot create a pipe: \(String(cString: strerror(errno)))") }
+    // Close-on-exec, so another spawned child (a second host's ssh) does not hold this link open.
+    _ = csock_set_cloexec(fds[0])
+    _ = csock_set_cloexec(fds[1])
+    return (fds[0], fds[1])
+}
+
+/// The client's ends of an in-process agent's pipes.
+final class PipeLink: AgentLink {
+    let readFD: Int32
+    let writeFD: Int32
+    private let closed = Mutex(false)
+
+    init(readFD: Int32, writeFD: Int32) {
+        self.readFD = readFD
+        self.writeFD = writeFD
+    }
+
+    func close() {
+        let first = closed.withLock { closed in
+            defer { closed = true }
+            return !closed
+        }
+        // Closing the write end ends the agent's input; the read end is closed once the reader is done.
+        if first { shutdownWrite() }
+    }
+
+    private func shutdownWrite() { Glibc.close(writeFD) }
+
+    func ending() -> (status: Int32?, stderr: String) {
+        close()
+        Glibc.close(readFD)
+        return (nil, "")
+    }
+}
+
+/// A child process with its stdin/stdout as the link and its stderr kept for messages.
+final class ProcessLink: AgentLink {
+    let readFD: Int32
+    let writeFD: Int32
+    let pid: pid_t
+    private let stderrText = Mutex("")
+    private let stderrDone = DispatchSemaphore(value: 0)
+    private let captured: Bool
+    private let state = Mutex<(closed: Bool, status: Int32?)>((false, nil))
+
+    private init(readFD: Int32, writeFD: Int32, pid: pid_t, stderrFD: Int32?) {
+        self.readFD = readFD
+        self.writeFD = writeFD
+        self.pid = pid
+        captured = stderrFD != nil
+        if let stderrFD {
+            let thread = Thread { [self] in
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress!, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    let text = String(decoding: chunk[0..<count], as: UTF8.self)
+                    stderrText.withLock { all in
+                        all += text
+                        if all.utf8.count > 8192 { all = String(all.suffix(4096)) }
+                    }
+                }
+                Glibc.close(stderrFD)
+                stderrDone.signal()
+            }
+            thread.start()
+        }
+    }
+
+    /// Spawns `arguments` with pipes on stdin and stdout (and stderr when `captureStderr`).
+    static func spawn(_ arguments: [String], captureStderr: Bool) throws(AgentError) -> ProcessLink {
+        let input = try makePipe(), output = try makePipe()
+        let errors = captureStderr ? try makePipe() : nil
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        if let errors { posix_spawn_file_actions_adddup2(&actions, errors.write, 2) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with default signal handling (the agent's parent may ignore SIGPIPE).
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+        Glibc.close(input.read)
+        Glibc.close(output.write)
+        if let errors { Glibc.close(errors.write) }
+        guard result == 0 else {
+            Glibc.close(input.write)
+            Glibc.close(output.read)
+            if let errors { Glibc.close(errors.read) }
+            throw AgentError(.failed, "cannot run \(arguments[0]): \(String(cString: strerror(result))) (is it installed and on PATH?)")
+        }
+        return ProcessLink(readFD: output.read, writeFD: input.write, pid: pid, stderrFD: errors?.read)
+    }
+
+    func close() {
+        let first = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        guard first else { return }
+        Glibc.close(writeFD)
+        kill(pid, SIGTERM)
+    }
+
+    func ending() -> (status: Int32?, stderr: String) {
+        let first = state.withLock { state in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        if first { Glibc.close(writeFD) }
+        var status: Int32 = 0
+        var exit: Int32?
+        while true {
+            let result = waitpid(pid, &status, 0)
+            if result < 0 && errno == EINTR { continue }
+            if result == pid {
+                // WIFEXITED / WEXITSTATUS, WTERMSIG as 128+N like a shell.
+                exit = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+            break
+        }
+        Glibc.close(readFD)
+        if captured { _ = stderrDone.wait(timeout: .now() + 2) }
+        return (exit, stderrText.withLock { $0 })
+    }
+}

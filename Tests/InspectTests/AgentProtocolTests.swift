@@ -1,0 +1,341 @@
+import Foundation
+import Synchronization
+import Testing
+import SocketKit
+@testable import Inspect
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent protocol's frames: length prefix, size limit, classification of bad frames.
+struct AgentFrameCodecTests {
+    static func frame(_ json: String) -> [UInt8] {
+        let body = Array(json.utf8)
+        let length = UInt32(body.count)
+        return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)] + body
+    }
+
+    @Test func everyFrameKindRoundTripsThroughTheCodec() throws {
+        let frames: [AgentFrame] = [
+            .hello(AgentServer.localHello()),
+            .request(id: 1, request: .ping),
+            .request(id: 2, request: .watchSockets(SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.5)),
+            .request(id: 3, request: .socketOptions(.descriptor(pid: 1, fd: 3))),
+            .event(id: 4, reply: .captureChunk(CaptureChunk(pcapng: Data([1, 2, 3]), packets: 1, kernel: KernelCaptureStatistics()))),
+            .response(id: 5, reply: .cancelled),
+            .cancel(id: 6),
+            .error(AgentError(.oversized, "too big", id: nil, frame: 9)),
+        ]
+        for frame in frames {
+            let bytes = try AgentFrameCodec.encode(frame)
+            var decoder = FrameDecoder()
+            decoder.append(bytes)
+            guard case .frame(let body, let ordinal) = decoder.next() else {
+                Issue.record("no frame out of \(bytes.count) bytes")
+                continue
+            }
+            #expect(ordinal == 1)
+            #expect(try AgentFrameCodec.decode(body) == frame)
+            #expect(decoder.pendingBytes == 0)
+        }
+    }
+
+    @Test func decoderReassemblesFramesFedOneByteAtATime() throws {
+        let stream = try AgentFrameCodec.encode(.request(id: 7, request: .ping)) + AgentFrameCodec.encode(.cancel(id: 8))
+            + AgentFrameCodec.encode(.request(id: 9, request: .resolve(.hostName)))
+        var decoder = FrameDecoder()
+        var frames: [AgentFrame] = []
+        for byte in stream {
+            decoder.append([byte])
+            while case .frame(let body, _) = decoder.next() { frames.append(try AgentFrameCodec.decode(body)) }
+        }
+        #expect(frames == [.request(id: 7, request: .ping), .cancel(id: 8), .request(id: 9, request: .resolve(.hostName))])
+        #expect(decoder.ordinal == 3)
+    }
+
+    @Test func oversizedLengthIsReportedAtOnceAndItsBodySkippedWithoutBuffering() throws {
+        var decoder = FrameDecoder(maxFrameSize: 100)
+        decoder.append([0, 0, 0x03, 0xe8] + Array(repeating: 0x41, count: 10))   // declares 1000 bytes
+        #expect(decoder.next() == .oversized(length: 1000, ordinal: 1))
+        #expect(decoder.isSkipping && decoder.pendingBytes == 0)
+        decoder.append(Array(repeating: 0x41, count: 990) + Self.frame("{\"cancel\":{\"id\":1}}"))
+        guard case .frame(let body, let ordinal) = decoder.next() else {
+            Issue.record("the frame after the skipped body was lost")
+            return
+        }
+        #expect(ordinal == 2)
+        #expect(try AgentFrameCodec.decode(body) == .cancel(id: 1))
+    }
+
+    @Test func incompleteHeaderAndBodyWaitForMoreBytes() {
+        var decoder = FrameDecoder()
+        decoder.append([0, 0])
+        #expect(decoder.next() == nil && decoder.pendingLength == nil && decoder.pendingBytes == 2)
+        decoder.append([0, 5, 0x7b])
+        #expect(decoder.next() == nil && decoder.pendingLength == 5)
+    }
+
+    @Test(arguments: [
+        ("not json", AgentErrorCode.malformed),
+        ("", .malformed),
+        ("[1,2]", .malformed),
+        ("{\"request\":{},\"cancel\":{}}", .malformed),
+        ("{\"launch\":{\"id\":4}}", .unknownFrame),
+        ("{\"request\":{\"id\":5,\"request\":{\"format\":{}}}}", .unknownRequest),
+        ("{\"request\":{\"id\":\"six\",\"request\":{\"ping\":{}}}}", .invalid),
+        ("{\"request\":{\"id\":7}}", .invalid),
+        ("{\"cancel\":{\"id\":-1}}", .invalid),
+        ("{\"request\":{\"id\":8,\"request\":{\"sockets\":{\"_0\":{\"kinds\":[\"bogus\"]}}}}}", .invalid),
+    ])
+    func badFrameBodiesAreClassified(json: String, code: AgentErrorCode) {
+        do {
+            let frame = try AgentFrameCodec.decode(Array(json.utf8), ordinal: 3)
+            Issue.record("decoded \(frame) from \(json)")
+        } catch {
+            #expect(error.code == code, "\(json): \(error.message)")
+            #expect(error.frame == 3)
+            #expect(!error.message.isEmpty)
+        }
+    }
+
+    @Test func errorsCarryTheIdWhenItCanBeRead() {
+        #expect(throws: AgentError(.unknownRequest, "unknown request 'format': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: 5, frame: nil)) {
+            try AgentFrameCodec.decode(Array("{\"request\":{\"id\":5,\"request\":{\"format\":{}}}}".utf8))
+        }
+    }
+
+    @Test func helloVersionsAgreeOnlyWhenTheirRangesOverlap() {
+        let ours = AgentHello(protocolVersion: 3, minimumVersion: 2, software: "a", role: "agent")
+        #expect(ours.agreedVersion(with: AgentHello(protocolVersion: 5, minimumVersion: 3, software: "b", role: "client")) == 3)
+        #expect(ours.agreedVersion(with: AgentHello(protocolVersion: 1, minimumVersion: 1, software: "b", role: "client")) == nil)
+        #expect(ours.agreedVersion(with: AgentHello(protocolVersion: 9, minimumVersion: 4, software: "b", role: "client")) == nil)
+    }
+
+    @Test(arguments: [
+        ("web1", RemoteHost(host: "web1")),
+        ("root@web1", RemoteHost(user: "root", host: "web1")),
+        ("ops@10.0.0.5:2222", RemoteHost(user: "ops", host: "10.0.0.5", port: 2222)),
+        ("[::1]:22", RemoteHost(host: "::1", port: 22)),
+        ("fe80::1", RemoteHost(host: "fe80::1")),
+    ])
+    func hostSpecificationsParse(text: String, expected: RemoteHost) throws {
+        #expect(try RemoteHost(parsing: text) == expected)
+    }
+
+    @Test(arguments: ["", "@web1", "web1:0", "web1:99999", "[::1", "-oProxyCommand=x", "a b"])
+    func badHostSpecificationsSayWhatIsWrong(text: String) {
+        #expect(throws: RemoteHostError.self) { try RemoteHost(parsing: text) }
+    }
+
+    @Test func sshCommandLineUsesBatchModeAndTheUsersConfiguration() throws {
+        let settings = SSHSettings(configFile: "/tmp/cfg", options: ["StrictHostKeyChecking=yes"], agentCommand: "/opt/socktui agent")
+        let arguments = settings.arguments(for: try RemoteHost(parsing: "ops@web1:2222"))
+        #expect(arguments.first == "ssh")
+        #expect(arguments.suffix(3) == ["--", "web1", "/opt/socktui agent"])
+        let joined = arguments.joined(separator: " ")
+        #expect(joined.contains("-o BatchMode=yes") && joined.contains("-F /tmp/cfg") && joined.contains("-l ops") && joined.contains("-p 2222"))
+        #expect(joined.contains("-o StrictHostKeyChecking=yes"))
+        #expect(SSHSettings(interactive: true).arguments(for: RemoteHost(host: "h")).contains("BatchMode=no"))
+    }
+
+    @Test func sshFailuresBecomeInstructions() {
+        let settings = SSHSettings()
+        let host = RemoteHost(host: "web1")
+        let missing = settings.explain(host: host, exitStatus: 127, stderr: "bash: line 1: socktui: command not found\n")
+        #expect(missing.message.contains("socktui not found on web1") && missing.message.contains("--push"))
+        let hostKey = settings.explain(host: host, exitStatus: 255, stderr: "No ED25519 host key is known for web1.\nHost key verification failed.\n")
+        #expect(hostKey.needsLogin && hostKey.message.contains("needs interactive login"))
+        let password = settings.explain(host: host, exitStatus: 255, stderr: "root@web1: Permission denied (publickey,password).\n")
+        #expect(password.needsLogin)
+        let refused = settings.explain(host: host, exitStatus: 255, stderr: "ssh: connect to host web1 port 22: Connection refused\n")
+        #expect(refused.message == "web1: disconnected (ssh: ssh: connect to host web1 port 22: Connection refused)" && !refused.needsLogin)
+    }
+}
+
+/// An `AgentServer` on a thread, fed raw bytes through a pipe, its frames read back.
+final class RawAgent {
+    let toAgent: (read: Int32, write: Int32)
+    let fromAgent: (read: Int32, write: Int32)
+    let done = DispatchSemaphore(value: 0)
+
+    init() throws {
+        signal(SIGPIPE, SIG_IGN)
+        toAgent = try makePipe()
+        fromAgent = try makePipe()
+        let server = AgentServer(input: toAgent.read, output: fromAgent.write)
+        let fromWrite = fromAgent.write, toRead = toAgent.read
+        let done = self.done
+        Thread {
+            server.run()
+            close(fromWrite)
+            close(toRead)
+            done.signal()
+        }.start()
+    }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { write(toAgent.write, $0.baseAddress! + offset, $0.count - offset) }
+            if count <= 0 { return }
+            offset += count
+        }
+    }
+
+    /// Ends the input and returns every frame the agent sent (the hello first).
+    func finish() throws -> [AgentFrame] {
+        close(toAgent.write)
+        var decoder = FrameDecoder()
+        var frames: [AgentFrame] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fromAgent.read, $0.baseAddress!, $0.count) }
+            if count <= 0 { break }
+            decoder.append(Array(chunk[0..<count]))
+            while case .frame(let body, _) = decoder.next() { frames.append(try AgentFrameCodec.decode(body)) }
+        }
+        close(fromAgent.read)
+        done.wait()
+        return frames
+    }
+}
+
+/// The agent server and client in one process (pipes, no ssh): every engine through the protocol.
+@Suite(.serialized) struct AgentServerTests {
+    @Test func badFramesAreEachAnsweredWithAnErrorNamingTheFrame() throws {
+        let agent = try RawAgent()
+        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}"))
+        agent.send(AgentFrameCodecTests.frame("garbage"))
+        agent.send([0x7f, 0, 0, 0, 1, 2, 3])   // oversized: declares 2 GiB
+        let frames = try agent.finish()
+        guard case .hello(let hello) = frames.first else {
+            Issue.record("no hello first: \(frames)")
+            return
+        }
+        #expect(hello.role == "agent" && hello.capabilities?.services == AgentRequest.kinds)
+        #expect(frames.contains(.response(id: 1, reply: .pong)))
+        let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
+        #expect(errors.map(\.code) == [.malformed, .oversized])
+        #expect(errors.map(\.frame) == [2, 3])
+    }
+
+    @Test func truncatedLastFrameDuplicateIdsAndStrayCancelsAreErrors() throws {
+        let agent = try RawAgent()
+        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":4,\"request\":{\"watchSockets\":{\"_0\":{\"kinds\":[\"tcp\"],\"listeningOnly\":true,\"processes\":false,\"tcpInfo\":false},\"interval\":30}}}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":4,\"request\":{\"ping\":{}}}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"cancel\":{\"id\":99}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"response\":{\"id\":1,\"reply\":{\"pong\":{}}}}"))
+        agent.send([0, 0, 0, 50, 0x7b])
+        let frames = try agent.finish()
+        let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
+        #expect(errors.map(\.code) == [.duplicateID, .noSuchRequest, .unexpected, .truncated])
+        #expect(errors.last?.frame == 5)
+        // The end of the input cancelled the stream: its final frame came.
+        #expect(frames.contains(.response(id: 4, reply: .cancelled)))
+    }
+
+    @Test func clientRunsResolverSocketsOptionsAndConnectionTestsThroughTheProtocol() throws {
+        let client = AgentClient(transport: InProcessTransport(label: "here"))
+        defer { client.close() }
+        let hello = try client.connect()
+        #expect(hello.capabilities?.hostName == (try gethostname()))
+        #expect(client.status == .connected(hello.capabilities))
+        #expect(try client.call(.ping) == .pong)
+
+        guard case .resolved(let outcome) = try client.call(.resolve(.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0, flags: [.numericHost]))),
+              case .success(.addressInfo(let entries)) = outcome.result else {
+            Issue.record("no resolver answer")
+            return
+        }
+        #expect(entries.first?.address.description.contains("127.0.0.1") == true)
+
+        let (listener, port) = try loopbackListener()
+        defer { try? listener.close() }
+        guard case .sockets(let snapshot) = try client.call(.sockets(SocketQuery(kinds: [.tcp], listeningOnly: true, processes: true))) else {
+            Issue.record("no snapshot")
+            return
+        }
+        let row = try #require(snapshot.entries.first { $0.local.port == port })
+        #expect(row.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listener.fileDescriptor })
+
+        guard case .socketOptions(let report) = try client.call(.socketOptions(.descriptor(pid: getpid(), fd: listener.fileDescriptor))) else {
+            Issue.record("no options")
+            return
+        }
+        #expect(report.local?.contains("\(port)") == true)
+        #expect(!report.options.isEmpty)
+        #expect(throws: AgentError.self) { try client.call(.socketOptions(.descriptor(pid: getpid(), fd: 9999))) }
+
+        let progress = EventLog<AgentReply>()
+        guard case .testFinished(.connect(let trace)) = try client.call(.connTest(.connect(ConnectRequest(host: "127.0.0.1", port: port))), event: progress.append) else {
+            Issue.record("no trace")
+            return
+        }
+        #expect(trace.succeeded)
+        #expect(!progress.events.isEmpty)
+    }
+
+    @Test func watchStreamsSnapshotsUntilCancelled() throws {
+        let client = AgentClient(transport: InProcessTransport())
+        defer { client.close() }
+        try client.connect()
+        let snapshots = EventLog<AgentReply>()
+        let two = DispatchSemaphore(value: 0)
+        let call = client.watch(.watchSockets(SocketQuery(kinds: [.tcp]), interval: 0.1)) { reply in
+            snapshots.append(reply)
+            if snapshots.events.count == 2 { two.signal() }
+        }
+        two.wait()
+        call.cancel()
+        #expect(snapshots.events.allSatisfy { if case .sockets = $0 { true } else { false } })
+        #expect(try client.call(.ping) == .pong)
+    }
+
+    @Test func aLinkThatEndsFailsItsRequestsWithTheHostsName() throws {
+        let client = AgentClient(transport: ProcessTransport(label: "gone", arguments: ["/bin/sh", "-c", "echo 'ssh: connect to host gone port 22: Connection refused' >&2; exit 255"]))
+        #expect(throws: AgentError.self) { try client.connect() }
+        #expect(client.status == .disconnected("gone: disconnected (ssh: connect to host gone port 22: Connection refused)"))
+        #expect(throws: AgentError.self) { try client.call(.ping) }
+    }
+}
+
+/// A remote-style capture through the protocol on `lo` (root only).
+@Suite(.serialized, .enabled(if: getuid() == 0, "live capture needs CAP_NET_RAW (run as root)"))
+struct AgentCaptureTests {
+    @Test func captureStreamsPcapngBlocksWithTheKernelCountersAndEndsAtItsCount() throws {
+        let receiver = try Socket(family: .inet, type: .datagram)
+        try receiver.bind(host: "127.0.0.1", port: 0)
+        let port = Int(try receiver.localAddress().port!)
+        let client = AgentClient(transport: InProcessTransport())
+        defer { client.close() }
+        try client.connect()
+        let chunks = EventLog<CaptureChunk>()
+        let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        client.start(.capture(LiveCaptureOptions(interface: "lo", filter: "udp and dst port \(port)", count: 5)), event: { reply in
+            if case .captureChunk(let chunk) = reply { chunks.append(chunk) }
+        }, completion: { result in
+            ended.withLock { $0 = result }
+            done.signal()
+        })
+        // Frames are handled in order and the ring opens while the capture frame is handled:
+        // once the ping is answered, the filter is in place.
+        #expect(try client.call(.ping) == .pong)
+        let sender = try Socket(family: .inet, type: .datagram)
+        for index in 0..<8 { _ = try sender.sendTo(Array("agent \(index)".utf8), to: try receiver.localAddress()) }
+        done.wait()
+        guard case .success(.captureEnded(let summary)) = ended.withLock({ $0 }) else {
+            Issue.record("capture did not end with a summary: \(String(describing: ended.withLock { $0 }))")
+            return
+        }
+        #expect(summary.delivered == 5 && summary.reason == "count")
+        let file = chunks.events.reduce(Data()) { $0 + $1.pcapng }
+        let reader = try CaptureFileReader(bytes: Array(file))
+        #expect(reader.format == .pcapng)
+        let packets = reader.packets(in: 0..<reader.indexAll())
+        #expect(packets.count == 5)
+        #expect(packets.allSatisfy { LiveCaptureTests.udpPorts($0)?.destination == port })
+        #expect(chunks.events.map(\.packets).reduce(0, +) == 5)
+        #expect(chunks.events.last?.kernel.received ?? 0 >= 5)
+    }
+}
