@@ -37,20 +37,17 @@ public final class AgentServer: Sendable {
         AgentHello(software: software, role: "agent", capabilities: localCapabilities())
     }
 
-    /// Sends the hello, then serves frames until the input ends or the peer's versions do not
-    /// overlap ours; cancels running streams and waits (a few seconds at most) for their last frames.
+    /// Sends the hello, then serves frames until the input ends; cancels running streams and waits (a few seconds at most) for their last frames.
     public func run() {
         output.send(.hello(hello))
         var decoder = FrameDecoder(maxFrameSize: maxFrameSize)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        reading: while true {
+        while true {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            while let item = decoder.next() {
-                if !handle(item) { break reading }
-            }
+            while let item = decoder.next() { handle(item) }
             if output.isClosed { break }
         }
         if decoder.pendingBytes > 0 && !decoder.isSkipping {
@@ -61,25 +58,23 @@ public final class AgentServer: Sendable {
         _ = inFlight.wait(timeout: .now() + 5)
     }
 
-    /// Handles one frame; false to stop serving.
-    private func handle(_ item: FrameDecoder.Item) -> Bool {
+    /// Handles one frame.
+    private func handle(_ item: FrameDecoder.Item) {
         switch item {
         case .oversized(let length, let ordinal):
             output.send(.error(AgentError(.oversized, "frame \(ordinal) declares \(length) bytes, over the \(maxFrameSize)-byte limit: its body is skipped", frame: ordinal)))
-            return true
         case .frame(let body, let ordinal):
             let frame: AgentFrame
             do { frame = try AgentFrameCodec.decode(body, ordinal: ordinal) } catch {
                 output.send(.error(error))
-                return true
+                return
             }
             switch frame {
             case .hello(let peer):
-                guard let version = hello.agreedVersion(with: peer) else {
+                // No overlap: say so; the client hangs up (the agent keeps serving what it can).
+                if hello.agreedVersion(with: peer) == nil {
                     output.send(.error(AgentError(.version, "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts", frame: ordinal)))
-                    return false
                 }
-                _ = version
             case .request(let id, let request):
                 start(request, id: id, ordinal: ordinal)
             case .cancel(let id):
@@ -91,7 +86,6 @@ public final class AgentServer: Sendable {
             case .event, .response, .error:
                 output.send(.error(AgentError(.unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal)))
             }
-            return true
         }
     }
 
