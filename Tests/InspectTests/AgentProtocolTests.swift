@@ -148,7 +148,7 @@ struct AgentFrameCodecTests {
         let password = settings.explain(host: host, exitStatus: 255, stderr: "root@web1: Permission denied (publickey,password).\n")
         #expect(password.needsLogin)
         let refused = settings.explain(host: host, exitStatus: 255, stderr: "ssh: connect to host web1 port 22: Connection refused\n")
-        #expect(refused.message == "web1: disconnected (ssh: ssh: connect to host web1 port 22: Connection refused)" && !refused.needsLogin)
+        #expect(refused.message == "web1: disconnected (ssh: connect to host web1 port 22: Connection refused)" && !refused.needsLogin)
     }
 }
 

@@ -114,7 +114,9 @@ public struct SSHSettings: Hashable, Sendable, Codable {
     /// login that needs a person, or the connection's own error.
     public func explain(host: RemoteHost, exitStatus: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
         let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let last = lines.last.map { String($0.prefix(200)) } ?? (exitStatus.map { "exit status \($0)" } ?? "connection closed")
+        // ssh prefixes some of its errors with "ssh: " already.
+        let last = lines.last.map { String($0.hasPrefix("ssh: ") ? $0.dropFirst(5).prefix(200) : $0.prefix(200)) }
+            ?? (exitStatus.map { "exit status \($0)" } ?? "connection closed")
         let program = agentCommand.split(separator: " ").first.map(String.init) ?? "socktui"
         if exitStatus == 127 || lines.contains(where: { $0.contains("\(program): not found") || $0.contains("\(program): command not found") || $0.contains("\(program): No such file") }) {
             return ("socktui not found on \(host.label): install it there (the same build, e.g. in /usr/local/bin) or use --push to copy this binary for the session", false)

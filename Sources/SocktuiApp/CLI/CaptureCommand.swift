@@ -23,6 +23,11 @@ struct CaptureCommand: ParsableCommand {
               sudo socktui capture -i any -w /tmp/dns.pcapng --pcapng udp port 53
               sudo socktui capture -i eth0 --json -c 100
               sudo socktui capture -i lo -w - | tcpdump -r -
+              socktui capture --host root@web1 -i eth0 -c 50 tcp port 443   # filter runs on web1
+
+            With --host the capture runs on that host through ssh: its kernel runs the filter, \
+            packets come back as pcapng blocks (-w writes pcapng), and the remote kernel's \
+            received/dropped counts are printed.
 
             On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for \
             raw IP (link-level terms such as `ether host` or `arp` need a named interface).
@@ -68,6 +73,7 @@ struct CaptureCommand: ParsableCommand {
     var filter: [String] = []
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
@@ -78,6 +84,7 @@ struct CaptureCommand: ParsableCommand {
 
     func run() throws {
         Self.blockStopSignals()
+        if remote.isRemote { return try runRemote() }
         let expression = filter.joined(separator: " ")
         let sink = try CaptureSink(command: self)
         let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,

@@ -52,6 +52,7 @@ struct ConnectCommand: ParsableCommand {
               socktui connect 127.0.0.1 53 --udp
               socktui connect 127.0.0.1 7 --echo 1048576 --chunk 4096 --json
               socktui connect 127.0.0.1 9 --throughput 3
+              socktui connect db1 5432 --host web1          # the test runs on web1, through ssh
 
             JSON (--json): the engine's result with snake_case keys: a trace \
             {"request", "resolve_milliseconds", "resolved_addresses": [{"family", "host", "port"}], \
@@ -110,6 +111,7 @@ struct ConnectCommand: ParsableCommand {
     var ipv6Only = false
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
     func validate() throws {
         if host.isEmpty { throw ValidationError("HOST is empty: give a name such as localhost or an address such as 127.0.0.1") }
@@ -156,9 +158,15 @@ struct ConnectCommand: ParsableCommand {
     func execute(output: (String) -> Void) -> Int32 {
         let request = self.request
         let json = global.json
-        let result = ConnTestService.run(request) { event in
-            // Probes stream one line each, as ping does; the rest print when done.
-            if !json, case .probe(let sample) = event { output(Self.render(sample)) }
+        let result: ConnTestResult
+        if remote.isRemote {
+            guard let answer = runRemote(request, json: json, output: output) else { return 1 }
+            result = answer
+        } else {
+            result = ConnTestService.run(request) { event in
+                // Probes stream one line each, as ping does; the rest print when done.
+                if !json, case .probe(let sample) = event { output(Self.render(sample)) }
+            }
         }
         if json {
             output((try? connTestJSON(result)) ?? "{}")

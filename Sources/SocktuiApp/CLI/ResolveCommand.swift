@@ -18,6 +18,7 @@ struct ResolveCommand: ParsableCommand {
               socktui resolve localhost http --type stream --flags canonname
               socktui resolve ::1 --flags numerichost --json
               socktui resolve 127.0.0.1 --reverse
+              socktui resolve db.internal --host web1 --host web2   # each host's resolver
 
             JSON (--json): an array of reports, one per call, each
               {"call": "getaddrinfo", "request": "...", "elapsed_ms": 0.4,
@@ -28,7 +29,7 @@ struct ResolveCommand: ParsableCommand {
                "hostname", "aliases", "host_addresses", "name", "service", "number": per call,
                "error": {"kind": "gaierror", "code": -2, "name": "EAI_NONAME",
                          "message": "Name or service not known", "hint": "..."}}
-            Absent fields are omitted. Exit status: 0 when every call succeeded, 2 on a \
+            Absent fields are omitted; with --host each report also has "host". Exit status: 0 when every call succeeded, 2 on a \
             resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage.
             """
     )
@@ -72,6 +73,7 @@ struct ResolveCommand: ParsableCommand {
     var all = false
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
     func validate() throws {
         if host.isEmpty { throw ValidationError("HOST is empty: give a name such as localhost or an address such as 127.0.0.1") }
@@ -109,6 +111,7 @@ struct ResolveCommand: ParsableCommand {
     }
 
     func run() throws {
+        if remote.isRemote { return try runRemote() }
         let reports = try requests().map { ResolverReport(ResolverService.run($0)) }
         if global.json {
             print(try jsonText(reports))

@@ -21,6 +21,7 @@ struct SocketsCommand: ParsableCommand {
               socktui sockets --tcp --listening
               socktui sockets --processes 'proc:sshd'
               socktui sockets --tcp --info 'state:estab port:443' --json
+              socktui sockets -t -l --host web1 --host db1       # merged, with a Host column
 
             JSON (--json): {"sources": {"tcp": "netlink", ...}, "warnings": [...], \
             "hidden_processes": N, "sockets": [{"kind": "tcp", "family": "AF_INET", "state": "LISTEN", \
@@ -28,6 +29,8 @@ struct SocketsCommand: ParsableCommand {
             "inode": 1234, "cookie": 5678, "uid": 0, "interface": 0, "protocol": null, "peer_inode": null, \
             "owners": [{"pid": 1, "command": "x", "fd": 3, "uid": 0}], "tcp": {"timer": null, \
             "timer_expires_ms": 0, "congestion": "cubic", "info": {tcp_info fields}}}]}
+            With --host: {"hosts": [{"host", "error", "sources", "warnings", "hidden_processes"}], \
+            "sockets": [{"host": "web1", ...the fields above}]}.
             """
     )
 
@@ -41,8 +44,11 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: [.customShort("i"), .long], help: "Show TCP internal information (rtt, cwnd, bytes).") var info = false
     @Option(help: ArgumentHelp("Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time on stderr (owners are cached between refreshes); prints the last.", valueName: "N"))
     var repeatCount: Int = 1
+    @Option(help: ArgumentHelp("With --host: keep refreshing every SECONDS, one line per host and refresh, reconnecting dropped hosts, until Ctrl-C.", valueName: "SECONDS"))
+    var watch: Double?
     @Argument(help: "Filter expression (see above).") var filter: [String] = []
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
     var kinds: Set<SocketKind> {
         var kinds = Set<SocketKind>()
@@ -54,16 +60,24 @@ struct SocketsCommand: ParsableCommand {
         return kinds.isEmpty ? Set(SocketKind.allCases) : kinds
     }
 
+    /// The engine query these flags describe (owners when shown, asked for, or filtered on).
+    func query(_ parsed: SocketFilter) -> SocketQuery {
+        let needsOwners = processes || global.json || parsed.terms.contains { $0.key == "proc" || $0.key == "pid" }
+        return SocketQuery(kinds: kinds, listeningOnly: listening, processes: needsOwners, tcpInfo: info || global.json)
+    }
+
     func validate() throws {
+        if let watch, !(watch >= 0.1 && watch <= 3600) { throw ValidationError("--watch must be 0.1-3600 seconds, got \(watch)") }
+        if watch != nil && !remote.isRemote { throw ValidationError("--watch needs --host (the local table refreshes in the TUI: socktui, then 2)") }
         if repeatCount < 1 { throw ValidationError("--repeat-count must be at least 1, got \(repeatCount)") }
         do { _ = try SocketFilter(filter.joined(separator: " ")) } catch { throw ValidationError("FILTER: \(error.message)") }
     }
 
     func run() throws {
         let parsed = try SocketFilter(filter.joined(separator: " "))
-        let needsOwners = processes || global.json || parsed.terms.contains { $0.key == "proc" || $0.key == "pid" }
+        if remote.isRemote { return try runRemote(filter: parsed, query: query(parsed)) }
         let table = SocketTable()
-        let query = SocketQuery(kinds: kinds, listeningOnly: listening, processes: needsOwners, tcpInfo: info || global.json)
+        let query = query(parsed)
         var snapshot = table.snapshot(query)
         if repeatCount > 1 {
             Self.note("refresh 1: \(Self.seconds(snapshot.elapsed)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
@@ -77,14 +91,7 @@ struct SocketsCommand: ParsableCommand {
             print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
             return
         }
-        var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"] + (processes ? ["Process"] : [])]
-        for entry in entries {
-            var row = [entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
-                       entry.local.description, entry.remote.description]
-            if processes { row.append(entry.owners.isEmpty ? "" : "users:(" + entry.owners.map(\.description).joined(separator: ",") + ")") }
-            rows.append(row)
-        }
-        print(formatTable(rows), terminator: "")
+        print(formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
         if info {
             for entry in entries where entry.tcp?.info != nil {
                 print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
@@ -94,6 +101,19 @@ struct SocketsCommand: ParsableCommand {
         if snapshot.hiddenProcesses > 0 && processes {
             FileHandle.standardError.write(Data("socktui sockets: \(snapshot.hiddenProcesses) processes not readable: run as root to see their sockets' owners\n".utf8))
         }
+    }
+
+    /// The text table's column titles.
+    static func header(processes: Bool) -> [String] {
+        ["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"] + (processes ? ["Process"] : [])
+    }
+
+    /// One socket as a row of the text table.
+    static func row(_ entry: SocketEntry, processes: Bool) -> [String] {
+        var row = [entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
+                   entry.local.description, entry.remote.description]
+        if processes { row.append(entry.owners.isEmpty ? "" : "users:(" + entry.owners.map(\.description).joined(separator: ",") + ")") }
+        return row
     }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data("socktui sockets: \(text)\n".utf8)) }

@@ -21,6 +21,7 @@ struct SockoptCommand: ParsableCommand {
             Examples:
               sudo socktui sockopt --pid 812 --fd 6
               sudo socktui sockopt --inode 123456 --json
+              socktui sockopt --pid 812 --fd 6 --host root@web1    # a socket of web1
 
             JSON (--json): {"pid", "fd", "command", "family", "type", "protocol", "local", \
             "peer", "skipped": {"SO_ERROR": "why"}, "options": [{"cName": "SO_RCVBUF", \
@@ -33,6 +34,7 @@ struct SockoptCommand: ParsableCommand {
     @Option(help: "The socket's descriptor number in that process.") var fd: Int32?
     @Option(help: "The socket's inode (as `socktui sockets` and /proc/PID/fd show it).") var inode: UInt32?
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
     func validate() throws {
         switch (pid, fd, inode) {
@@ -45,7 +47,7 @@ struct SockoptCommand: ParsableCommand {
         let target: OptionTarget = inode.map { .inode($0) } ?? .descriptor(pid: pid!, fd: fd!)
         let report: SocketOptionsReport
         do {
-            report = try OptionInspector.inspect(target)
+            report = remote.isRemote ? try remoteReport(target) : try OptionInspector.inspect(target)
         } catch {
             FileHandle.standardError.write(Data("socktui sockopt: \(error)\n".utf8))
             throw ExitCode(1)

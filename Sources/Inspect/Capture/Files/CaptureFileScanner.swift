@@ -85,6 +85,12 @@ struct CaptureFileScanner: Sendable {
         }
     }
 
+    /// Moves the scan position back by `count` bytes, after the reader dropped that many bytes
+    /// from the front of its buffer (streams keep only what is not yet scanned).
+    mutating func rebase(droppingFirst count: Int) {
+        offset -= count
+    }
+
     private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16(at) : bytes.u16le(at) }
     private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32(at) : bytes.u32le(at) }
 

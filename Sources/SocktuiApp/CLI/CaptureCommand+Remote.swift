@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import Synchronization
+
+extension CaptureCommand {
+    /// `--host`: the capture runs on the host's agent (its kernel compiles and runs the filter),
+    /// packets come back as pcapng chunks: written as they are (`-w`) or decoded and printed
+    /// here. Ctrl-C cancels the remote capture, which flushes its ring and reports the remote
+    /// kernel's counters.
+    func runRemote() throws {
+        guard remote.hosts.count == 1 else { throw ValidationError("capture --host takes one host (run one capture per host)") }
+        let client = try remote.clients()[0]
+        defer { client.close() }
+        do { try client.connect() } catch { Self.fail(error.message, code: 1) }
+        let host = client.label
+        let expression = filter.joined(separator: " ")
+        let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
+                                         direction: direction, filter: expression, count: count,
+                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+        let sink = try RemoteCaptureSink(path: write, json: global.json, utc: utc, host: host)
+        let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let call = client.start(.capture(options), event: { reply in
+            if case .captureChunk(let chunk) = reply { sink.consume(chunk) }
+        }, completion: { result in
+            ended.withLock { $0 = result }
+            done.signal()
+        })
+        // The agent opens the ring while it handles the capture frame, before the next one:
+        // once a ping is answered, the remote filter is attached (or the capture has failed).
+        _ = try? client.call(.ping)
+        if ended.withLock({ $0 }) == nil && write != "-" && !global.json {
+            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter)")
+        }
+        let waiter = Thread {
+            var number: Int32 = 0
+            var set = Self.stopSignals
+            while sigwait(&set, &number) == 0 { call.cancel() }
+        }
+        waiter.start()
+        done.wait()
+        sink.flush()
+        switch ended.withLock({ $0 })! {
+        case .success(.captureEnded(let summary)):
+            if let failure = sink.failure { Self.fail("\(host): writing packets: \(failure)", code: 1) }
+            Self.note("\(host): \(summary.delivered) packets captured")
+            Self.note("\(host): \(summary.kernel.received) packets received by filter")
+            Self.note("\(host): \(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
+        case .success(let other):
+            Self.fail("\(host): unexpected reply \(other)", code: 1)
+        case .failure(let error):
+            Self.fail(error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)", code: error.message.contains("filter") ? 2 : 1)
+        }
+    }
+}
+
+/// Where a remote capture's chunks go: the pcapng bytes to a file or stdout as they arrive,
+/// or decoded (with the stream reader) into summary lines / JSON. Used on the client's reader
+/// thread only, then by the caller after the capture ended.
+final class RemoteCaptureSink: @unchecked Sendable {
+    private var reader = CaptureStreamReader(name: "agent")
+    private let file: FileHandle?
+    private let json: Bool
+    private let host: String
+    private var formatter: TimestampFormatter
+    private var output = BufferedOutput()
+    private let encoder = JSONEncoder()
+    private var number = 0
+    private(set) var failure: (any Error)?
+
+    init(path: String?, json: Bool, utc: Bool, host: String) throws {
+        self.json = json
+        self.host = host
+        formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: utc)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        switch path {
+        case nil: file = nil
+        case "-": file = FileHandle.standardOutput
+        case let path?:
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("cannot write \(path): check the directory exists and is writable")
+            }
+            file = handle
+        }
+    }
+
+    func consume(_ chunk: CaptureChunk) {
+        guard failure == nil else { return }
+        if let file {
+            do { try file.write(contentsOf: chunk.pcapng) } catch { failure = error }
+            return
+        }
+        reader.append(Array(chunk.pcapng))
+        do {
+            while let packet = try reader.next() {
+                number += 1
+                let dissection = Dissector.dissect(packet)
+                let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
+                                            capturedLength: packet.data.count, interface: "\(host):\(reader.interfaces.first?.name ?? "")",
+                                            direction: packet.direction, dissection: dissection)
+                if json {
+                    output.append(try encoder.encode(summary))
+                } else {
+                    summary.appendLine(to: &output.bytes, formatter: &formatter)
+                }
+                output.append("\n")
+            }
+        } catch {
+            failure = error
+        }
+        output.flush()
+    }
+
+    func flush() {
+        output.flush()
+        try? file?.synchronize()
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Inspect
+import Synchronization
+
+extension SocketsCommand {
+    /// `--host`: every host's table, queried in parallel and merged, each row with its host.
+    /// Hosts that fail are named on stderr (exit status 1) after the rows of those that answered.
+    func runRemote(filter: SocketFilter, query: SocketQuery) throws {
+        if let watch { return try watchRemote(filter: filter, query: query, interval: watch) }
+        let clients = try remote.clients()
+        defer { for client in clients { client.close() } }
+        let results = remote.callAll(clients, .sockets(query))
+        var rows: [HostTagged<SocketEntry>] = []
+        var hosts: [RemoteHostSummary] = []
+        var failed = false
+        for (host, result) in results {
+            switch result {
+            case .success(.sockets(let snapshot)):
+                rows += snapshot.entries.filter(filter.matches).map { HostTagged(host: host, value: $0) }
+                hosts.append(RemoteHostSummary(host: host, snapshot: snapshot))
+                for warning in snapshot.warnings { RemoteOptions.note("sockets", "\(host): \(warning)") }
+            case .success(let other):
+                failed = true
+                hosts.append(RemoteHostSummary(host: host, error: "unexpected reply \(other)"))
+            case .failure(let error):
+                failed = true
+                hosts.append(RemoteHostSummary(host: host, error: error.message))
+                RemoteOptions.note("sockets", error.message)
+            }
+        }
+        if global.json {
+            print(try jsonText(RemoteSocketsReport(hosts: hosts, sockets: rows)))
+        } else {
+            let table = [["Host"] + Self.header(processes: processes)] + rows.map { [$0.host] + Self.row($0.value, processes: processes) }
+            print(formatTable(table), terminator: "")
+            if info {
+                for row in rows where row.value.tcp?.info != nil {
+                    print("\(row.host) \(row.value.local) → \(row.value.remote): \(Self.tcpSummary(row.value.tcp!))")
+                }
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// `--host --watch`: each host refreshes on its own; a line per host and refresh (JSON lines
+    /// with --json), a line when a host's link drops or comes back. A dropped host reconnects with
+    /// backoff; a slow one delays only its own lines. Runs until SIGINT or SIGTERM.
+    func watchRemote(filter: SocketFilter, query: SocketQuery, interval: Double) throws {
+        CaptureCommand.blockStopSignals()
+        let output = LineOutput()
+        let json = global.json
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var clients: [AgentClient] = []
+        for text in remote.hosts {
+            let host = try RemoteHost(parsing: text)
+            var settings = remote.settings
+            if remote.push { settings.agentCommand = try RemotePush.push(to: host, settings: settings) }
+            let label = host.label
+            clients.append(AgentClient(transport: SSHTransport(host: host, settings: settings)) { status in
+                let message: String = switch status {
+                case .connecting: "\(label): connecting"
+                case .connected: "\(label): connected"
+                case .disconnected(let text), .needsLogin(let text): text
+                }
+                if json {
+                    output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                } else {
+                    output.write(message)
+                }
+            })
+        }
+        let refreshes = Mutex<[String: Int]>([:])
+        let calls = clients.map { client in
+            let label = client.label
+            return client.watch(.watchSockets(query, interval: interval)) { reply in
+                guard case .sockets(let snapshot) = reply else { return }
+                let number = refreshes.withLock { counts in
+                    counts[label, default: 0] += 1
+                    return counts[label]!
+                }
+                let entries = snapshot.entries.filter(filter.matches)
+                if json {
+                    let line = HostSnapshotLine(host: label, refresh: number, sockets: entries.map { SocketsReport.Row(entry: $0) })
+                    output.write((try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                } else {
+                    output.write("\(label): refresh \(number): \(entries.count) sockets (\(String(format: "%.1f ms", snapshot.elapsed * 1000)))")
+                }
+            }
+        }
+        var set = CaptureCommand.stopSignals
+        var number: Int32 = 0
+        sigwait(&set, &number)
+        for call in calls { call.cancel() }
+        for client in clients { client.close() }
+    }
+}
+
+/// Whole lines to stdout from any thread, each flushed at once (a pipe sees it immediately).
+final class LineOutput: Sendable {
+    private let lock = Mutex(())
+
+    func write(_ line: String) {
+        lock.withLock { _ in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    }
+}
+
+/// A host's entry in `sockets --host --json`.
+struct RemoteHostSummary: Encodable {
+    var host: String
+    var error: String?
+    var sources: [String: String]?
+    var warnings: [String]?
+    var hiddenProcesses: Int?
+
+    init(host: String, snapshot: SocketSnapshot) {
+        self.host = host
+        sources = snapshot.sources
+        warnings = snapshot.warnings
+        hiddenProcesses = snapshot.hiddenProcesses
+    }
+
+    init(host: String, error: String) {
+        self.host = host
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey { case host, error, sources, warnings, hiddenProcesses = "hidden_processes" }
+}
+
+/// The document of `sockets --host --json`.
+struct RemoteSocketsReport: Encodable {
+    var hosts: [RemoteHostSummary]
+    var sockets: [HostTagged<SocketEntry>]
+
+    enum CodingKeys: String, CodingKey { case hosts, sockets }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(hosts, forKey: .hosts)
+        try container.encode(sockets.map { HostTagged(host: $0.host, value: SocketsReport.Row(entry: $0.value)) }, forKey: .sockets)
+    }
+}
+
+/// A `--watch --json` line for one refresh.
+struct HostSnapshotLine: Encodable {
+    var host: String
+    var refresh: Int
+    var sockets: [SocketsReport.Row]
+}
+
+/// A `--watch --json` line for a status change.
+struct HostStatusLine: Encodable {
+    var host: String
+    var status: String
+}
