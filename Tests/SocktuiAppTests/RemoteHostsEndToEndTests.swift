@@ -1,0 +1,233 @@
+import Foundation
+import Inspect
+import Synchronization
+import Testing
+
+/// The real binary with `--host`, through real OpenSSH servers in network namespaces (root).
+@Suite(.serialized, .enabled(if: SSHTestFleet.available, "needs root, openssh-server, openssh-client, python3 and iproute2"))
+struct RemoteHostsEndToEndTests {
+    /// A TCP listener inside a host's namespace (a python3 child): its pid, fd and port.
+    final class NamespaceListener {
+        let process = Process()
+        let input = Pipe()
+        let pid: Int32, fd: Int32, port: Int
+
+        init(in host: SSHTestFleet.Host) throws {
+            let script = """
+                import os, socket, sys
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 100000)
+                s.bind(("127.0.0.1", 0)); s.listen(5)
+                print(os.getpid(), s.fileno(), s.getsockname()[1], flush=True)
+                sys.stdin.read()
+                """
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ip", "netns", "exec", host.namespace, "python3", "-c", script]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = input
+            try process.run()
+            var line = ""
+            while !line.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += String(decoding: chunk, as: UTF8.self)
+            }
+            let fields = line.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+            try #require(fields.count == 3, "listener did not start: \(line)")
+            (pid, fd, port) = (Int32(fields[0]), Int32(fields[1]), fields[2])
+        }
+
+        deinit {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    static func socktui(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        try ResolveCommandTests.run(ResolveCommandTests.binary.path, arguments)
+    }
+
+    @Test func mergedSocketTableShowsEachNamespaceListenerOnlyUnderItsHost() throws {
+        let fleet = try SSHTestFleet(count: 2, label: "merge")
+        let listener = try NamespaceListener(in: fleet.hosts[0])
+        let result = try Self.socktui(["sockets", "-t", "-l", "--json"] + fleet.remoteArguments(fleet.hosts))
+        try #require(result.status == 0, "\(result.err)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        let rows = try #require(document["sockets"] as? [[String: Any]])
+        func ports(_ host: String) -> Set<Int> {
+            Set(rows.filter { $0["host"] as? String == host }.compactMap { ($0["local"] as? [String: Any])?["port"] as? Int })
+        }
+        #expect(ports(fleet.hosts[0].alias).contains(listener.port))
+        #expect(!ports(fleet.hosts[1].alias).contains(listener.port))
+        // Each namespace's own sshd listens on its 127.0.0.1:22.
+        #expect(ports(fleet.hosts[0].alias).contains(22) && ports(fleet.hosts[1].alias).contains(22))
+        let hosts = try #require(document["hosts"] as? [[String: Any]])
+        #expect(hosts.map { $0["host"] as? String } == fleet.hosts.map(\.alias))
+        #expect(hosts.allSatisfy { $0["error"] == nil })
+
+        let text = try Self.socktui(["sockets", "-t", "-l"] + fleet.remoteArguments(fleet.hosts))
+        let line = try #require(text.out.split(separator: "\n").first { $0.contains("127.0.0.1:\(listener.port)") })
+        #expect(line.hasPrefix(fleet.hosts[0].alias))
+        #expect(text.out.split(separator: "\n").first?.hasPrefix("Host") == true)
+    }
+
+    @Test func resolverOptionsAndConnectionTestsRunOnTheRemoteHost() throws {
+        let fleet = try SSHTestFleet(count: 2, label: "calls")
+        let listener = try NamespaceListener(in: fleet.hosts[0])
+        let remote = fleet.remoteArguments([fleet.hosts[0]])
+
+        let resolved = try Self.socktui(["resolve", "127.0.0.1", "80", "--flags", "numerichost", "--type", "stream", "--json"] + remote)
+        try #require(resolved.status == 0, "\(resolved.err)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(resolved.out.utf8)) as? [[String: Any]])
+        #expect(reports.count == 1 && reports[0]["host"] as? String == fleet.hosts[0].alias)
+        #expect((reports[0]["addresses"] as? [[String: Any]])?.first?["address"] as? String == "127.0.0.1")
+
+        let options = try Self.socktui(["sockopt", "--pid", "\(listener.pid)", "--fd", "\(listener.fd)", "--json"] + remote)
+        try #require(options.status == 0, "\(options.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(options.out.utf8)) as? [String: Any])
+        #expect((report["local"] as? String)?.contains("\(listener.port)") == true)
+        #expect((report["options"] as? [[String: Any]])?.contains { $0["cName"] as? String == "SO_RCVBUF" } == true)
+
+        // The listener exists only in the first host's namespace: connecting from there works,
+        // from the second host the same address refuses.
+        let here = try Self.socktui(["connect", "127.0.0.1", "\(listener.port)"] + remote)
+        #expect(here.status == 0, "\(here.out)\(here.err)")
+        #expect(here.out.contains("connected to 127.0.0.1:\(listener.port)"))
+        let there = try Self.socktui(["connect", "127.0.0.1", "\(listener.port)", "--timeout", "2"] + fleet.remoteArguments([fleet.hosts[1]]))
+        #expect(there.status == 1)
+        #expect(there.out.contains("ECONNREFUSED"))
+    }
+
+    @Test func remoteCaptureRunsItsFilterThereAndReportsTheRemoteKernelCounters() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "capture")
+        let host = fleet.hosts[0]
+        let port = Int.random(in: 20_000...29_999)
+        let process = Process()
+        process.executableURL = ResolveCommandTests.binary
+        process.arguments = ["capture", "-i", "lo", "-c", "5", "udp", "and", "dst", "port", "\(port)"] + fleet.remoteArguments([host])
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var errText = ""
+        while !errText.contains("capturing on") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            errText += String(decoding: chunk, as: UTF8.self)
+        }
+        try #require(errText.contains("capturing on \(host.alias) lo"), "\(errText)")
+        let send = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\nfor i in range(8): s.sendto(b'remote %d' % i, ('127.0.0.1', \(port)))"
+        let sent = try host.exec(["python3", "-c", send])
+        try #require(sent.status == 0, "\(sent.err)")
+        let sourcePort = sent.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(errText)")
+        #expect(lines.count == 5)
+        #expect(lines.allSatisfy { $0.contains("127.0.0.1 → 127.0.0.1 UDP") && $0.contains("\(sourcePort) → \(port)") })
+        #expect(errText.contains("\(host.alias): 5 packets captured"))
+        #expect(errText.contains("\(host.alias): 8 packets received by filter"))
+        #expect(errText.contains("\(host.alias): 0 packets dropped by kernel"))
+    }
+
+    @Test func missingRemoteSocktuiAndUnknownHostKeysAreExplained() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "errors")
+        let missing = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "socktui-not-installed-here agent", "--host", fleet.hosts[0].alias])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("socktui not found on \(fleet.hosts[0].alias): install it there"))
+        #expect(missing.err.contains("--push"))
+        let unknown = try Self.socktui(["sockets", "--host", fleet.unknownHostAlias] + fleet.remoteArguments([]))
+        #expect(unknown.status == 1)
+        #expect(unknown.err.contains("\(fleet.unknownHostAlias): needs interactive login"), "\(unknown.err)")
+    }
+
+    @Test func pushCopiesTheBinaryForTheSessionAndRemovesIt() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "push")
+        let before = try fleet.hosts[0].exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
+        let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", fleet.sshConfig, "--host", fleet.hosts[0].alias])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("127.0.0.1:22"))
+        let after = try fleet.hosts[0].exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
+        #expect(before == after, "the pushed binary was left behind")
+    }
+
+    @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndItReconnects() throws {
+        let fleet = try SSHTestFleet(count: 2, label: "drop")
+        let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])
+        let process = Process()
+        process.executableURL = ResolveCommandTests.binary
+        process.arguments = ["sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let reader = LineReader(out.fileHandleForReading)
+        // A watchdog ends the run if a line never comes, so a failure cannot hang the suite.
+        let watchdog = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
+
+        try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): refresh 2:") } != nil, "the second host never refreshed")
+        flaky.stop()
+        let dropped = try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): disconnected (ssh: ") }, "no disconnected line")
+        #expect(!dropped.isEmpty)
+        // The other host keeps refreshing while the first is down.
+        let stableBefore = reader.count { $0.hasPrefix("\(stable.alias): refresh") }
+        try #require(reader.waitFor { line in line.hasPrefix("\(stable.alias): refresh") && reader.count { $0.hasPrefix("\(stable.alias): refresh") } >= stableBefore + 3 } != nil,
+                     "the stable host stopped refreshing")
+        try flaky.start()
+        try #require(reader.waitFor { $0 == "\(flaky.alias): connected" } != nil, "the host did not reconnect")
+        try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): refresh") } != nil, "the reconnected host did not refresh")
+    }
+}
+
+/// Lines of a child's stdout, read on a background thread; tests wait for a matching line.
+final class LineReader: @unchecked Sendable {
+    private let lines = Mutex<[String]>([])
+    private let arrived = DispatchSemaphore(value: 0)
+    private let closed = Mutex(false)
+    private var consumed = 0
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            var partial = ""
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                partial += String(decoding: chunk, as: UTF8.self)
+                while let newline = partial.firstIndex(of: "\n") {
+                    let line = String(partial[..<newline])
+                    partial = String(partial[partial.index(after: newline)...])
+                    lines.withLock { $0.append(line) }
+                    arrived.signal()
+                }
+            }
+            closed.withLock { $0 = true }
+            arrived.signal()
+        }.start()
+    }
+
+    /// Waits for the next line (after those already examined) matching `predicate`; nil when
+    /// the stream ends first.
+    func waitFor(_ predicate: (String) -> Bool) -> String? {
+        while true {
+            let snapshot = lines.withLock { $0 }
+            while consumed < snapshot.count {
+                let line = snapshot[consumed]
+                consumed += 1
+                if predicate(line) { return line }
+            }
+            if closed.withLock({ $0 }) && consumed >= lines.withLock({ $0.count }) { return nil }
+            arrived.wait()
+        }
+    }
+
+    /// Lines so far matching `predicate`.
+    func count(_ predicate: (String) -> Bool) -> Int { lines.withLock { $0.filter(predicate).count } }
+}
