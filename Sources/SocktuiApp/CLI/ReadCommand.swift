@@ -68,6 +68,7 @@ struct ReadCommand: ParsableCommand {
     }
 
     func run() throws {
+        if file == "-" { return try runStream() }
         let reader: CaptureFileReader
         do {
             // "-" reads standard input (a pipe is read into memory; files are mapped).

@@ -50,6 +50,16 @@ public struct CaptureStreamReader: Sendable {
     /// The next whole packet, or nil until more bytes arrive (or at the end; see `isFinished`).
     /// - Throws: `CaptureFileError` when the stream does not start like a pcap or pcapng file.
     public mutating func next() throws(CaptureFileError) -> CapturedPacket? {
+        try nextRecord { record in
+            CapturedPacket(timestamp: record.header.timestamp, data: Array(record.bytes), originalLength: record.header.originalLength,
+                           linkType: record.interface.linkType, interfaceID: record.header.interfaceID, direction: record.header.direction)
+        }
+    }
+
+    /// Calls `body` with the next whole record in place (its bytes valid only during the call;
+    /// `index` counts from 0 in the stream) and returns its result, or nil until more bytes arrive.
+    /// - Throws: `CaptureFileError` when the stream does not start like a pcap or pcapng file.
+    public mutating func nextRecord<Result>(_ body: (CaptureFileReader.Record) -> Result) throws(CaptureFileError) -> Result? {
         if scanner == nil {
             guard buffer.count >= 4 || ended else { return nil }
             if buffer.count >= 4 {
@@ -58,7 +68,7 @@ public struct CaptureStreamReader: Sendable {
                 guard buffer.count >= needed || ended else { return nil }
             }
             let name = self.name
-            let opened: Result<CaptureFileScanner, CaptureFileError> = buffer.withUnsafeBytes { bytes in
+            let opened: Swift.Result<CaptureFileScanner, CaptureFileError> = buffer.withUnsafeBytes { bytes in
                 do throws(CaptureFileError) { return .success(try CaptureFileScanner(bytes, path: name)) } catch { return .failure(error) }
             }
             scanner = try opened.get()
@@ -80,13 +90,16 @@ public struct CaptureStreamReader: Sendable {
             return nil
         }
         scanner = forked
-        let info = forked.interfaces.indices.contains(header.interfaceID) ? forked.interfaces[header.interfaceID].interface : nil
-        let packet = CapturedPacket(timestamp: header.timestamp, data: Array(buffer[header.dataOffset..<(header.dataOffset + header.capturedLength)]),
-                                    originalLength: header.originalLength, linkType: info?.linkType ?? .ethernet,
-                                    interfaceID: header.interfaceID, direction: header.direction)
+        let interface = forked.interfaces.indices.contains(header.interfaceID)
+            ? forked.interfaces[header.interfaceID].interface : CaptureInterface(name: "", linkType: .ethernet)
+        let index = packetCount
+        let result = buffer.withUnsafeBytes { bytes in
+            body(CaptureFileReader.Record(index: index, header: header, interface: interface,
+                                          bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)])))
+        }
         packetCount += 1
         compact()
-        return packet
+        return result
     }
 
     /// Drops scanned bytes once they are most of the buffer.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Inspect
+
+extension ReadCommand {
+    /// `read -`: pcap or pcapng from standard input, printed as it streams (after each read from
+    /// the pipe), so `ssh host tcpdump -U -w - | socktui read -` shows packets as they arrive.
+    /// Same filter, text and JSON as a file; the end of the input ends the command.
+    func runStream() throws {
+        var stream = CaptureStreamReader(name: "<stdin>")
+        let expression = filter.joined(separator: " ")
+        var options = DissectorOptions(detail: detail)
+        options.dnsPorts.formUnion(dnsPorts)
+        var renderer: PacketRenderer?
+        var programs: [LinkType: BPFProgram] = [:]
+        var slice = RenderedSlice()
+        var output = BufferedOutput()
+        var printed = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var ended = false
+        while !ended {
+            let got = chunk.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got <= 0 {
+                ended = true
+                stream.finish()
+            } else {
+                chunk.withUnsafeBytes { stream.append(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            }
+            do {
+                while true {
+                    var failure: (any Error)?
+                    let nanosecond = stream.isNanosecondPcap
+                    let handled = try stream.nextRecord { record -> Bool in
+                        let linkType = record.interface.linkType
+                        do {
+                            if !expression.isEmpty && programs[linkType] == nil {
+                                programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType,
+                                                                                snapLength: max(record.interface.snapLength, 65_535))
+                            }
+                            if renderer == nil {
+                                // Nanosecond pcap streams get nine digits, as tcpdump prints them.
+                                renderer = PacketRenderer(formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
+                                                          options: options, json: global.json, detail: detail)
+                            }
+                            slice.reset()
+                            try renderer!.render([record][...], programs: programs, into: &slice)
+                        } catch {
+                            failure = error
+                        }
+                        return true
+                    }
+                    if let filterError = failure as? FilterError {
+                        output.flush()
+                        Self.printError("socktui read: \(filterError)")
+                        throw ExitCode(2)
+                    }
+                    if let failure { throw failure }
+                    guard handled != nil else { break }
+                    if !slice.ends.isEmpty {
+                        output.bytes.append(contentsOf: slice.bytes)
+                        printed += 1
+                        if let limit = count, printed >= limit {
+                            output.flush()
+                            return
+                        }
+                    }
+                }
+            } catch let error as CaptureFileError {
+                output.flush()
+                Self.printError("socktui read: \(error)")
+                throw ExitCode(1)
+            }
+            output.flush()
+        }
+        if let damage = stream.damage {
+            Self.printError("socktui read: -: \(damage)")
+            throw ExitCode(3)
+        }
+    }
+}
