@@ -99,13 +99,13 @@ struct RemoteHostsEndToEndTests {
         #expect(there.out.contains("ECONNREFUSED"))
     }
 
-    @Test func remoteCaptureRunsItsFilterThereAndReportsTheRemoteKernelCounters() throws {
-        let fleet = try SSHTestFleet(count: 1, label: "capture")
+    /// Runs `socktui capture ARGUMENTS --host HOST` while 8 datagrams to `port` are sent inside
+    /// the host's namespace; returns the exit status, stdout, stderr and the datagrams' source port.
+    static func remoteCapture(_ arguments: [String], fleet: SSHTestFleet, port: Int) throws -> (Int32, String, String, String) {
         let host = fleet.hosts[0]
-        let port = Int.random(in: 20_000...29_999)
         let process = Process()
         process.executableURL = ResolveCommandTests.binary
-        process.arguments = ["capture", "-i", "lo", "-c", "5", "udp", "and", "dst", "port", "\(port)"] + fleet.remoteArguments([host])
+        process.arguments = ["capture"] + arguments + fleet.remoteArguments([host])
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -120,16 +120,38 @@ struct RemoteHostsEndToEndTests {
         let send = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\nfor i in range(8): s.sendto(b'remote %d' % i, ('127.0.0.1', \(port)))"
         let sent = try host.exec(["python3", "-c", send])
         try #require(sent.status == 0, "\(sent.err)")
-        let sourcePort = sent.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(errText)")
+        return (process.terminationStatus, output, errText, sent.out.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test func remoteCaptureRunsItsFilterThereAndReportsTheRemoteKernelCounters() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "capture")
+        let alias = fleet.hosts[0].alias
+        let port = Int.random(in: 20_000...29_999)
+        let (status, out, err, sourcePort) = try Self.remoteCapture(["-i", "lo", "-c", "5", "udp", "and", "dst", "port", "\(port)"], fleet: fleet, port: port)
+        #expect(status == 0, "\(err)")
+        let lines = out.split(separator: "\n")
         #expect(lines.count == 5)
         #expect(lines.allSatisfy { $0.contains("127.0.0.1 → 127.0.0.1 UDP") && $0.contains("\(sourcePort) → \(port)") })
-        #expect(errText.contains("\(host.alias): 5 packets captured"))
-        #expect(errText.contains("\(host.alias): 8 packets received by filter"))
-        #expect(errText.contains("\(host.alias): 0 packets dropped by kernel"))
+        #expect(err.contains("\(alias): 5 packets captured"))
+        #expect(err.contains("\(alias): 8 packets received by filter"))
+        #expect(err.contains("\(alias): 0 packets dropped by kernel"))
+    }
+
+    @Test func remoteCaptureWritesAPcapngStreamThatTcpdumpReads() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "capfile")
+        let port = Int.random(in: 20_000...29_999)
+        let file = fleet.directory + "/remote.pcapng"
+        let (status, _, err, sourcePort) = try Self.remoteCapture(["-i", "lo", "-c", "6", "-w", file, "udp", "dst", "port", "\(port)"], fleet: fleet, port: port)
+        #expect(status == 0, "\(err)")
+        // tcpdump reads it from standard input, as it would from `socktui capture --host H -w -`.
+        let read = try ResolveCommandTests.run("/bin/sh", ["-c", "tcpdump -n -r - < '\(file)'"])
+        #expect(read.status == 0, "\(read.err)")
+        let lines = read.out.split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines.allSatisfy { $0.contains("127.0.0.1.\(sourcePort) > 127.0.0.1.\(port): UDP") })
     }
 
     @Test func missingRemoteSocktuiAndUnknownHostKeysAreExplained() throws {

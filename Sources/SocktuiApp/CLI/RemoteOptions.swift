@@ -42,13 +42,15 @@ struct RemoteOptions: ParsableArguments {
         SSHSettings(configFile: sshConfig, options: sshOptions, agentCommand: agentCommand, interactive: interactive)
     }
 
-    /// One client per host, in the order given (after `--push` copied the binary when asked).
-    func clients() throws -> [AgentClient] {
+    /// One client per host, in the order given (after `--push` copied the binary when asked);
+    /// `statusChanged` hears each host's status changes with its label.
+    func clients(statusChanged: @escaping @Sendable (String, AgentStatus) -> Void = { _, _ in }) throws -> [AgentClient] {
         try hosts.map { text in
             let host = try RemoteHost(parsing: text)
             var settings = self.settings
             if push { settings.agentCommand = try RemotePush.push(to: host, settings: settings) }
-            return AgentClient(transport: SSHTransport(host: host, settings: settings))
+            let label = host.label
+            return AgentClient(transport: SSHTransport(host: host, settings: settings)) { statusChanged(label, $0) }
         }
     }
 

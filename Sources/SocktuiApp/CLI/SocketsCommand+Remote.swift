@@ -10,7 +10,24 @@ extension SocketsCommand {
         if let watch { return try watchRemote(filter: filter, query: query, interval: watch) }
         let clients = try remote.clients()
         defer { for client in clients { client.close() } }
-        let results = remote.callAll(clients, .sockets(query))
+        var results = remote.callAll(clients, .sockets(query))
+        // --repeat-count: refreshes over the open links, all hosts in parallel, each timed from
+        // the requests to the last host's answer (the first includes starting ssh).
+        if repeatCount > 1 {
+            for index in 1...repeatCount {
+                if index > 1 {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    results = remote.callAll(clients, .sockets(query))
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    let count = results.reduce(0) { total, host in
+                        if case .success(.sockets(let snapshot)) = host.result { total + snapshot.entries.count } else { total }
+                    }
+                    Self.note("refresh \(index): \(Self.seconds(elapsed)) (\(count) sockets from \(results.count) hosts)")
+                } else {
+                    Self.note("refresh 1: connected to \(results.count) hosts")
+                }
+            }
+        }
         var rows: [HostTagged<SocketEntry>] = []
         var hosts: [RemoteHostSummary] = []
         var failed = false
@@ -52,24 +69,17 @@ extension SocketsCommand {
         let json = global.json
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var clients: [AgentClient] = []
-        for text in remote.hosts {
-            let host = try RemoteHost(parsing: text)
-            var settings = remote.settings
-            if remote.push { settings.agentCommand = try RemotePush.push(to: host, settings: settings) }
-            let label = host.label
-            clients.append(AgentClient(transport: SSHTransport(host: host, settings: settings)) { status in
-                let message: String = switch status {
-                case .connecting: "\(label): connecting"
-                case .connected: "\(label): connected"
-                case .disconnected(let text), .needsLogin(let text): text
-                }
-                if json {
-                    output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
-                } else {
-                    output.write(message)
-                }
-            })
+        let clients = try remote.clients { label, status in
+            let message: String = switch status {
+            case .connecting: "\(label): connecting"
+            case .connected: "\(label): connected"
+            case .disconnected(let text), .needsLogin(let text): text
+            }
+            if json {
+                output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            } else {
+                output.write(message)
+            }
         }
         let refreshes = Mutex<[String: Int]>([:])
         let calls = clients.map { client in
