@@ -275,6 +275,48 @@ final class RawAgent {
         #expect(!progress.events.isEmpty)
     }
 
+    @Test func socketChangesSendOnlyWhatChangedSinceTheMirrorsGeneration() throws {
+        let client = AgentClient(transport: InProcessTransport())
+        defer { client.close() }
+        let query = SocketQuery(kinds: [.tcp], listeningOnly: true)
+        var mirror = SocketMirror()
+        guard case .socketChanges(let first) = try client.call(.socketChanges(query, since: nil)) else {
+            Issue.record("no changes reply")
+            return
+        }
+        #expect(first.base == nil)
+        let appliedFirst = mirror.apply(first)
+        #expect(appliedFirst)
+        let (listener, port) = try loopbackListener()
+        guard case .socketChanges(let second) = try client.call(.socketChanges(query, since: mirror.generation)) else {
+            Issue.record("no changes reply")
+            return
+        }
+        #expect(second.base == first.generation)
+        #expect(second.diff.added.contains { $0.local.port == port })
+        #expect(second.diff.added.count + second.diff.changed.count + second.diff.removed.count < first.diff.added.count + 1)
+        let appliedSecond = mirror.apply(second)
+        #expect(appliedSecond)
+        try listener.close()
+        guard case .socketChanges(let third) = try client.call(.socketChanges(query, since: mirror.generation)) else {
+            Issue.record("no changes reply")
+            return
+        }
+        #expect(third.diff.removed.contains { $0.local.port == port })
+        let appliedThird = mirror.apply(third)
+        #expect(appliedThird)
+        // The mirror equals a fresh full table.
+        guard case .sockets(let full) = try client.call(.sockets(query)) else {
+            Issue.record("no snapshot")
+            return
+        }
+        #expect(Set(mirror.snapshot.entries.map(\.id)) == Set(full.entries.map(\.id)))
+        // Changes based on a generation the mirror does not hold are refused, not applied.
+        var stale = SocketMirror()
+        let appliedStale = stale.apply(third)
+        #expect(!appliedStale)
+    }
+
     @Test func watchStreamsSnapshotsUntilCancelled() throws {
         let client = AgentClient(transport: InProcessTransport())
         defer { client.close() }

@@ -90,6 +90,9 @@ public enum AgentRequest: Hashable, Sendable, Codable {
     case resolve(ResolverRequest)
     /// One socket-table snapshot; answered by `sockets`.
     case sockets(SocketQuery)
+    /// One snapshot sent as the changes since generation `since` of the same query on this
+    /// connection (the whole table when the agent no longer holds it); answered by `socketChanges`.
+    case socketChanges(SocketQuery, since: UInt64?)
     /// A snapshot every `interval` seconds as `sockets` events, until cancelled (then `cancelled`).
     case watchSockets(SocketQuery, interval: Double)
     /// Every option of one socket; answered by `socketOptions`.
@@ -106,6 +109,7 @@ public enum AgentRequest: Hashable, Sendable, Codable {
         case .ping: "ping"
         case .resolve: "resolve"
         case .sockets: "sockets"
+        case .socketChanges: "socketChanges"
         case .watchSockets: "watchSockets"
         case .socketOptions: "socketOptions"
         case .connTest: "connTest"
@@ -114,7 +118,7 @@ public enum AgentRequest: Hashable, Sendable, Codable {
     }
 
     /// Every request kind this build knows.
-    public static let kinds = ["ping", "resolve", "sockets", "watchSockets", "socketOptions", "connTest", "capture"]
+    public static let kinds = ["ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture"]
 }
 
 /// Part of a remote capture: pcapng bytes (the first chunk starts with the section header and
@@ -143,6 +147,8 @@ public enum AgentReply: Hashable, Sendable, Codable {
     case resolved(ResolverOutcome)
     /// A socket-table snapshot.
     case sockets(SocketSnapshot)
+    /// A socket table as changes since a generation the client holds.
+    case socketChanges(SocketChanges)
     /// One socket's options.
     case socketOptions(SocketOptionsReport)
     /// Progress of a connection test.

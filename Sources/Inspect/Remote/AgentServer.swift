@@ -21,6 +21,8 @@ public final class AgentServer: Sendable {
     private let table = SocketTable()
     private let resolver = ResolverService()
     private let tests = ConnTestService()
+    /// The last table sent per query for `socketChanges`, with its generation.
+    private let sentTables = Mutex<(next: UInt64, tables: [SocketQuery: (generation: UInt64, entries: [SocketEntry])])>((1, [:]))
 
     /// Creates a server reading frames from `input` and writing frames to `output` (neither is
     /// closed by the server).
@@ -115,6 +117,19 @@ public final class AgentServer: Sendable {
             resolver.resolve(call) { finish(.response(id: id, reply: .resolved($0))) }
         case .sockets(let query):
             queue.async { [table] in finish(.response(id: id, reply: .sockets(table.snapshot(query)))) }
+        case .socketChanges(let query, let since):
+            queue.async { [self] in
+                let snapshot = table.snapshot(query)
+                let changes = sentTables.withLock { state in
+                    let held = state.tables[query]
+                    let base = held.flatMap { $0.generation == since ? $0 : nil }
+                    let generation = state.next
+                    state.next += 1
+                    state.tables[query] = (generation, snapshot.entries)
+                    return SocketChanges(generation: generation, base: base, snapshot: snapshot)
+                }
+                finish(.response(id: id, reply: .socketChanges(changes)))
+            }
         case .watchSockets(let query, let interval):
             guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
                 return finish(.error(AgentError(.invalid, "watchSockets: interval must be 0.1-86400 seconds, got \(interval)", id: id, frame: ordinal)))

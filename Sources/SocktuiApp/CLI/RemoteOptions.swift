@@ -58,12 +58,18 @@ struct RemoteOptions: ParsableArguments {
     /// in host order; `event` sees stream items with their host.
     func callAll(_ clients: [AgentClient], _ request: AgentRequest,
                  event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
+        callAll(clients, { _ in request }, event: event)
+    }
+
+    /// Runs `request(index)` on each host in parallel; as `callAll(_:_:event:)`.
+    func callAll(_ clients: [AgentClient], _ request: (Int) -> AgentRequest,
+                 event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         let results = Mutex<[Int: Result<AgentReply, AgentError>]>([:])
         let group = DispatchGroup()
         for (index, client) in clients.enumerated() {
             group.enter()
             let label = client.label
-            client.start(request, event: { event(label, $0) }) { result in
+            client.start(request(index), event: { event(label, $0) }) { result in
                 results.withLock { $0[index] = result }
                 group.leave()
             }

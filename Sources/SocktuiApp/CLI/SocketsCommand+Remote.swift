@@ -10,17 +10,18 @@ extension SocketsCommand {
         if let watch { return try watchRemote(filter: filter, query: query, interval: watch) }
         let clients = try remote.clients()
         defer { for client in clients { client.close() } }
-        var results = remote.callAll(clients, .sockets(query))
+        var mirrors = Array(repeating: SocketMirror(), count: clients.count)
+        var results = Self.refresh(clients, mirrors: &mirrors, query: query, remote: remote)
         // --repeat-count: refreshes over the open links, all hosts in parallel, each timed from
         // the requests to the last host's answer (the first includes starting ssh).
         if repeatCount > 1 {
             for index in 1...repeatCount {
                 if index > 1 {
                     let started = DispatchTime.now().uptimeNanoseconds
-                    results = remote.callAll(clients, .sockets(query))
+                    results = Self.refresh(clients, mirrors: &mirrors, query: query, remote: remote)
                     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                     let count = results.reduce(0) { total, host in
-                        if case .success(.sockets(let snapshot)) = host.result { total + snapshot.entries.count } else { total }
+                        if case .success(let snapshot) = host.result { total + snapshot.entries.count } else { total }
                     }
                     Self.note("refresh \(index): \(Self.seconds(elapsed)) (\(count) sockets from \(results.count) hosts)")
                 } else {
@@ -33,13 +34,10 @@ extension SocketsCommand {
         var failed = false
         for (host, result) in results {
             switch result {
-            case .success(.sockets(let snapshot)):
+            case .success(let snapshot):
                 rows += snapshot.entries.filter(filter.matches).map { HostTagged(host: host, value: $0) }
                 hosts.append(RemoteHostSummary(host: host, snapshot: snapshot))
                 for warning in snapshot.warnings { RemoteOptions.note("sockets", "\(host): \(warning)") }
-            case .success(let other):
-                failed = true
-                hosts.append(RemoteHostSummary(host: host, error: "unexpected reply \(other)"))
             case .failure(let error):
                 failed = true
                 hosts.append(RemoteHostSummary(host: host, error: error.message))
@@ -58,6 +56,29 @@ extension SocketsCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Every host's table, asked for in parallel as the changes since the table its mirror
+    /// holds (the whole table the first time, or when the agent's base differs).
+    static func refresh(_ clients: [AgentClient], mirrors: inout [SocketMirror], query: SocketQuery,
+                        remote: RemoteOptions) -> [(host: String, result: Result<SocketSnapshot, AgentError>)] {
+        let held = mirrors.map(\.generation)
+        let replies = remote.callAll(clients) { .socketChanges(query, since: held[$0]) }
+        return replies.enumerated().map { index, reply in
+            switch reply.result {
+            case .success(.socketChanges(let changes)):
+                if mirrors[index].apply(changes) { return (reply.host, .success(mirrors[index].snapshot)) }
+                // Based on a table we do not hold (a concurrent request moved it on): ask for all of it.
+                guard case .socketChanges(let full)? = try? clients[index].call(.socketChanges(query, since: nil)), mirrors[index].apply(full) else {
+                    return (reply.host, .failure(AgentError(.failed, "\(reply.host): the socket table could not be brought up to date")))
+                }
+                return (reply.host, .success(mirrors[index].snapshot))
+            case .success(let other):
+                return (reply.host, .failure(AgentError(.unexpected, "\(reply.host): unexpected reply \(other)")))
+            case .failure(let error):
+                return (reply.host, .failure(error))
+            }
+        }
     }
 
     /// `--host --watch`: each host refreshes on its own; a line per host and refresh (JSON lines
