@@ -179,11 +179,21 @@ public final class AgentServer: Sendable {
             return finish(.error(AgentError(.failed, "capture: \(error)", id: id)))
         }
         let output = self.output
+        // Encoding and writing run on their own queue, so the capture thread goes back to the
+        // ring at once; at most 64 chunks wait (then the ring, and the kernel's drop counter,
+        // absorb a link slower than the traffic).
+        let sender = DispatchQueue(label: "socktui.agent.capture-send")
+        let slots = DispatchSemaphore(value: 64)
         let emit: @Sendable (KernelCaptureStatistics) -> Void = { statistics in
             let bytes = state.writer.takeBytes()
             guard !bytes.isEmpty else { return }
-            output.send(.event(id: id, reply: .captureChunk(CaptureChunk(pcapng: Data(bytes), packets: state.packets, kernel: statistics))))
+            let chunk = CaptureChunk(pcapng: Data(bytes), packets: state.packets, kernel: statistics)
             state.packets = 0
+            slots.wait()
+            sender.async {
+                output.send(.event(id: id, reply: .captureChunk(chunk)))
+                slots.signal()
+            }
         }
         do {
             let capture = try LiveCapture(options, visit: { packet, _ in
@@ -202,7 +212,7 @@ public final class AgentServer: Sendable {
                     interfaceID: 0, start: state.first, end: state.last, received: summary.kernel.received,
                     dropped: summary.kernel.dropped, accepted: summary.delivered)])
                 emit(summary.kernel)
-                finish(.response(id: id, reply: .captureEnded(summary)))
+                sender.async { finish(.response(id: id, reply: .captureEnded(summary))) }
             })
             entry.onCancel { capture.stop(reason: "cancelled") }
         } catch {
