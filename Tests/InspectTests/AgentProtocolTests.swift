@@ -329,8 +329,99 @@ final class RawAgent {
         }
         two.wait()
         call.cancel()
-        #expect(snapshots.events.allSatisfy { if case .sockets = $0 { true } else { false } })
+        let changes = snapshots.events.compactMap { reply -> SocketChanges? in if case .socketChanges(let changes) = reply { changes } else { nil } }
+        #expect(changes.count == snapshots.events.count)
+        // The first event is the whole table, each later one the changes since the previous.
+        #expect(changes.first?.base == nil)
+        #expect(zip(changes, changes.dropFirst()).allSatisfy { $1.base == $0.generation })
+        var mirror = SocketMirror()
+        #expect(changes.allSatisfy { mirror.apply($0) })
         #expect(try client.call(.ping) == .pong)
+    }
+
+    /// A transport whose links the test can cut, and refuse until restored: a host that drops.
+    final class DroppableTransport: AgentTransport {
+        let label: String
+        private let inner: InProcessTransport
+        private let state = Mutex<(links: [any AgentLink], refusing: Bool)>(([], false))
+
+        init(label: String) {
+            self.label = label
+            inner = InProcessTransport(label: label)
+        }
+
+        func open() throws(AgentError) -> any AgentLink {
+            if state.withLock({ $0.refusing }) { throw AgentError(.failed, "\(label): disconnected (refused)") }
+            let link = try inner.open()
+            state.withLock { $0.links.append(link) }
+            return link
+        }
+
+        func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) { ("\(label): disconnected (dropped)", false) }
+
+        func drop() {
+            let links = state.withLock { state in
+                state.refusing = true
+                return state.links
+            }
+            for link in links { link.close() }
+        }
+
+        func restore() { state.withLock { $0.refusing = false } }
+    }
+
+    /// Waits (without a time assertion) until `predicate` holds for the latest update.
+    final class Updates: Sendable {
+        private let latest = Mutex<[HostSocketTable]>([])
+        private let arrived = DispatchSemaphore(value: 0)
+
+        func post(_ tables: [HostSocketTable]) {
+            latest.withLock { $0 = tables }
+            arrived.signal()
+        }
+
+        /// The tables once they satisfy `predicate`; nil when no update came for a minute (a
+        /// guard against hanging the suite, not a measure of speed).
+        func wait(until predicate: ([HostSocketTable]) -> Bool) -> [HostSocketTable]? {
+            while true {
+                let tables = latest.withLock { $0 }
+                if !tables.isEmpty && predicate(tables) { return tables }
+                if arrived.wait(timeout: .now() + 60) == .timedOut { return nil }
+            }
+        }
+    }
+
+    @Test func mergedWatchKeepsADroppedHostsRowsWhileTheOtherRefreshesAndReconnectsIt() throws {
+        let (listener, port) = try loopbackListener()
+        defer { try? listener.close() }
+        let flaky = DroppableTransport(label: "flaky")
+        let updates = Updates()
+        let watch = MergedSocketWatch(transports: [InProcessTransport(label: "steady"), flaky],
+                                      query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1) { tables, _ in
+            updates.post(tables)
+        }
+        defer { watch.cancel() }
+        let connected = try #require(updates.wait { $0[0].refreshes >= 1 && $0[1].refreshes >= 1 })
+        #expect(MergedSocketWatch.merged(connected).contains { $0.host == "flaky" && $0.entry.local.port == port })
+        #expect(MergedSocketWatch.merged(connected).contains { $0.host == "steady" && $0.entry.local.port == port })
+
+        flaky.drop()
+        let dropped = try #require(updates.wait { tables in
+            if case .disconnected = tables[1].status { true } else { false }
+        })
+        let steadyAtDrop = dropped[0].refreshes
+        #expect(dropped[1].status.message.hasPrefix("flaky: disconnected ("))
+        // The dropped host's last table stays; the steady host keeps refreshing meanwhile.
+        let later = try #require(updates.wait { $0[0].refreshes >= steadyAtDrop + 3 })
+        #expect(later[1].snapshot.entries.contains { $0.local.port == port })
+        if case .connected = later[1].status { Issue.record("the dropped host cannot be connected while refused") }
+
+        flaky.restore()
+        let flakyAtRestore = later[1].refreshes
+        let back = try #require(updates.wait { tables in
+            if case .connected = tables[1].status { tables[1].refreshes > flakyAtRestore } else { false }
+        })
+        #expect(back[1].snapshot.entries.contains { $0.local.port == port })
     }
 
     @Test func aLinkThatEndsFailsItsRequestsWithTheHostsName() throws {

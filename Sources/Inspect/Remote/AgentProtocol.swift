@@ -93,7 +93,8 @@ public enum AgentRequest: Hashable, Sendable, Codable {
     /// One snapshot sent as the changes since generation `since` of the same query on this
     /// connection (the whole table when the agent no longer holds it); answered by `socketChanges`.
     case socketChanges(SocketQuery, since: UInt64?)
-    /// A snapshot every `interval` seconds as `sockets` events, until cancelled (then `cancelled`).
+    /// A snapshot every `interval` seconds as `socketChanges` events (the first the whole table,
+    /// then the changes since the previous event), until cancelled (then `cancelled`).
     case watchSockets(SocketQuery, interval: Double)
     /// Every option of one socket; answered by `socketOptions`.
     case socketOptions(OptionTarget)

@@ -134,8 +134,12 @@ public final class AgentServer: Sendable {
             guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
                 return finish(.error(AgentError(.invalid, "watchSockets: interval must be 0.1-86400 seconds, got \(interval)", id: id, frame: ordinal)))
             }
-            let handle = table.refresh(query, every: interval) { [output] snapshot, _ in
-                output.send(.event(id: id, reply: .sockets(snapshot)))
+            // Each refresh goes out as the changes since the previous one of this stream.
+            let generation = Atomic<UInt64>(0)
+            let handle = table.refresh(query, every: interval) { [output] snapshot, diff in
+                let next = generation.wrappingAdd(1, ordering: .relaxed).newValue
+                output.send(.event(id: id, reply: .socketChanges(SocketChanges(generation: next, base: next == 1 ? nil : next - 1,
+                                                                               diff: diff, snapshot: snapshot))))
             }
             entry.onCancel {
                 handle.cancel()

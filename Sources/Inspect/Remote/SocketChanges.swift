@@ -20,9 +20,16 @@ public struct SocketChanges: Hashable, Sendable, Codable {
 
     /// Creates changes from `snapshot` against `base` entries (nil: send the whole table).
     public init(generation: UInt64, base: (generation: UInt64, entries: [SocketEntry])?, snapshot: SocketSnapshot) {
+        self.init(generation: generation, base: base?.generation,
+                  diff: SocketDiff(old: base?.entries ?? [], new: snapshot.entries), snapshot: snapshot)
+    }
+
+    /// Creates changes from a diff already computed against generation `base` (nil: the diff
+    /// is against an empty table).
+    public init(generation: UInt64, base: UInt64?, diff: SocketDiff, snapshot: SocketSnapshot) {
         self.generation = generation
-        self.base = base?.generation
-        diff = SocketDiff(old: base?.entries ?? [], new: snapshot.entries)
+        self.base = base
+        self.diff = diff
         sources = snapshot.sources
         warnings = snapshot.warnings
         hiddenProcesses = snapshot.hiddenProcesses

@@ -42,16 +42,19 @@ struct RemoteOptions: ParsableArguments {
         SSHSettings(configFile: sshConfig, options: sshOptions, agentCommand: agentCommand, interactive: interactive)
     }
 
-    /// One client per host, in the order given (after `--push` copied the binary when asked);
-    /// `statusChanged` hears each host's status changes with its label.
-    func clients(statusChanged: @escaping @Sendable (String, AgentStatus) -> Void = { _, _ in }) throws -> [AgentClient] {
+    /// One ssh transport per host, in the order given (after `--push` copied the binary when asked).
+    func transports() throws -> [SSHTransport] {
         try hosts.map { text in
             let host = try RemoteHost(parsing: text)
             var settings = self.settings
             if push { settings.agentCommand = try RemotePush.push(to: host, settings: settings) }
-            let label = host.label
-            return AgentClient(transport: SSHTransport(host: host, settings: settings)) { statusChanged(label, $0) }
+            return SSHTransport(host: host, settings: settings)
         }
+    }
+
+    /// One client per host, in the order given.
+    func clients() throws -> [AgentClient] {
+        try transports().map { AgentClient(transport: $0) }
     }
 
     /// Runs `request` on every host in parallel and returns each host's final reply or error,

@@ -90,41 +90,35 @@ extension SocketsCommand {
         let json = global.json
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let clients = try remote.clients { label, status in
-            let message: String = switch status {
-            case .connecting: "\(label): connecting"
-            case .connected: "\(label): connected"
-            case .disconnected(let text), .needsLogin(let text): text
-            }
-            if json {
-                output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
-            } else {
-                output.write(message)
-            }
-        }
-        let refreshes = Mutex<[String: Int]>([:])
-        let calls = clients.map { client in
-            let label = client.label
-            return client.watch(.watchSockets(query, interval: interval)) { reply in
-                guard case .sockets(let snapshot) = reply else { return }
-                let number = refreshes.withLock { counts in
-                    counts[label, default: 0] += 1
-                    return counts[label]!
+        let watch = MergedSocketWatch(transports: try remote.transports(), query: query, interval: interval) { tables, change in
+            switch change {
+            case .status(let index):
+                let label = tables[index].host
+                let message: String = switch tables[index].status {
+                case .connecting: "\(label): connecting"
+                case .connected: "\(label): connected"
+                case .disconnected(let text), .needsLogin(let text): text
                 }
-                let entries = snapshot.entries.filter(filter.matches)
                 if json {
-                    let line = HostSnapshotLine(host: label, refresh: number, sockets: entries.map { SocketsReport.Row(entry: $0) })
+                    output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                } else {
+                    output.write(message)
+                }
+            case .refreshed(let index):
+                let table = tables[index]
+                let entries = table.snapshot.entries.filter(filter.matches)
+                if json {
+                    let line = HostSnapshotLine(host: table.host, refresh: table.refreshes, sockets: entries.map { SocketsReport.Row(entry: $0) })
                     output.write((try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "")
                 } else {
-                    output.write("\(label): refresh \(number): \(entries.count) sockets (\(String(format: "%.1f ms", snapshot.elapsed * 1000)))")
+                    output.write("\(table.host): refresh \(table.refreshes): \(entries.count) sockets (\(String(format: "%.1f ms", table.snapshot.elapsed * 1000)))")
                 }
             }
         }
         var set = CaptureCommand.stopSignals
         var number: Int32 = 0
         sigwait(&set, &number)
-        for call in calls { call.cancel() }
-        for client in clients { client.close() }
+        watch.cancel()
     }
 }
 
