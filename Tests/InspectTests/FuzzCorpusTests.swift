@@ -23,6 +23,12 @@ import Testing
         try #require(!data.isEmpty)
         let body = Array(data.dropFirst())
         let options = DissectorOptions(detail: true)
+        // Every input is also split into agent frames, as the fuzz target does.
+        var frames = FrameDecoder(maxFrameSize: 1 << 16)
+        frames.append(body)
+        while let item = frames.next() {
+            if case .frame(let frame, let ordinal) = item { _ = try? AgentFrameCodec.decode(frame, ordinal: ordinal) }
+        }
         if data[0] % 8 == 0 {
             let reader = try CaptureFileReader(bytes: body, name: name)
             var packets = 0
@@ -33,6 +39,17 @@ import Testing
                 return true
             }
             #expect(packets > 0, "the seed capture files hold packets")
+            // Read as a stream in small chunks (`read -`), the file gives the same packets.
+            var stream = CaptureStreamReader(name: name)
+            var streamed = 0
+            for start in stride(from: 0, to: body.count, by: 7) {
+                stream.append(Array(body[start..<min(start + 7, body.count)]))
+                while try stream.next() != nil { streamed += 1 }
+            }
+            stream.finish()
+            while try stream.next() != nil { streamed += 1 }
+            #expect(streamed == packets)
+            #expect(stream.damage == reader.damage)
         } else {
             let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
             let dissection = body.withUnsafeBytes {

@@ -2,8 +2,10 @@ import Foundation
 import Inspect
 
 /// One libFuzzer input: the first byte picks the target, the rest is the untrusted input.
-///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail;
+///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail, and the
+///    same bytes read as a stream (`read -`, remote captures) in chunks of a size the selector picks;
 ///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP).
+/// Every input is also split into agent protocol frames (`socktui agent`'s input), each decoded.
 /// Any crash, trap or overread (AddressSanitizer) is a finding; errors are expected results.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -11,7 +13,22 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let selector = data[0]
     let body = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
     let options = DissectorOptions(detail: true)
+    var frames = FrameDecoder(maxFrameSize: 1 << 16)
+    frames.append(body)
+    while let item = frames.next() {
+        if case .frame(let frame, let ordinal) = item { _ = try? AgentFrameCodec.decode(frame, ordinal: ordinal) }
+    }
     if selector % 8 == 0 {
+        var stream = CaptureStreamReader(name: "fuzz")
+        let chunk = Int(selector >> 3) + 1
+        var offset = 0
+        while offset < body.count {
+            stream.append(UnsafeRawBufferPointer(rebasing: body[offset..<min(offset + chunk, body.count)]))
+            offset += chunk
+            while let packet = try? stream.next() { _ = packet.data.count }
+        }
+        stream.finish()
+        while let packet = try? stream.next() { _ = packet.data.count }
         guard let reader = try? CaptureFileReader(bytes: Array(body), name: "fuzz") else { return 0 }
         _ = reader.forEachPacket { record in
             let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
