@@ -20,6 +20,9 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host.", valueName: "COMMAND"))
     var agentCommand = "socktui agent"
 
+    @Option(name: .customLong("host-timeout"), help: ArgumentHelp("Report a host that has not answered within SECONDS (after its ssh login) and go on with the others.", valueName: "SECONDS"))
+    var hostTimeout: Double = 60
+
     @Flag(help: "Let ssh ask on this terminal (unknown host key, password) instead of failing in batch mode.")
     var interactive = false
 
@@ -35,6 +38,7 @@ struct RemoteOptions: ParsableArguments {
         }
         if Set(hosts).count != hosts.count { throw ValidationError("--host: each host once") }
         if push && hosts.isEmpty { throw ValidationError("--push needs --host") }
+        if !(hostTimeout > 0) { throw ValidationError("--host-timeout must be more than 0 seconds, got \(hostTimeout)") }
     }
 
     /// The ssh settings these options describe.
@@ -58,7 +62,9 @@ struct RemoteOptions: ParsableArguments {
     }
 
     /// Runs `request` on every host in parallel and returns each host's final reply or error,
-    /// in host order; `event` sees stream items with their host.
+    /// in host order; `event` sees stream items with their host. A host that has not answered
+    /// within `--host-timeout` seconds of the call (plus its ssh login) is reported as such, so
+    /// one slow host does not hold up the others' results.
     func callAll(_ clients: [AgentClient], _ request: AgentRequest,
                  event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         callAll(clients, { _ in request }, event: event)
@@ -68,18 +74,40 @@ struct RemoteOptions: ParsableArguments {
     func callAll(_ clients: [AgentClient], _ request: (Int) -> AgentRequest,
                  event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         let results = Mutex<[Int: Result<AgentReply, AgentError>]>([:])
-        let group = DispatchGroup()
+        // Logins first, all in parallel (each bounded by ssh's ConnectTimeout and the handshake
+        // timeout); the clock for answers starts once they are done.
+        let logins = DispatchGroup()
         for (index, client) in clients.enumerated() {
+            logins.enter()
+            Thread {
+                do throws(AgentError) { try client.connect() } catch { results.withLock { $0[index] = .failure(error) } }
+                logins.leave()
+            }.start()
+        }
+        logins.wait()
+        let group = DispatchGroup()
+        var calls: [Int: AgentCall] = [:]
+        for (index, client) in clients.enumerated() where results.withLock({ $0[index] == nil }) {
             group.enter()
             let label = client.label
-            client.start(request(index), event: { event(label, $0) }) { result in
-                results.withLock { $0[index] = result }
+            calls[index] = client.start(request(index), event: { event(label, $0) }) { result in
+                results.withLock { $0[index] = $0[index] ?? result }
                 group.leave()
             }
         }
-        group.wait()
+        if group.wait(timeout: .now() + hostTimeout) == .timedOut {
+            for (index, call) in calls where results.withLock({ $0[index] == nil }) {
+                results.withLock { $0[index] = .failure(AgentError(.failed, "\(clients[index].label): no answer within \(Self.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)")) }
+                call.cancel()
+            }
+        }
         let collected = results.withLock { $0 }
         return clients.enumerated().map { ($1.label, collected[$0]!) }
+    }
+
+    /// `2 s`, `0.5 s`.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Prints `socktui COMMAND: MESSAGE` on stderr.
