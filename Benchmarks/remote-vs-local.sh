@@ -6,6 +6,7 @@
 #
 #   bash Benchmarks/remote-vs-local.sh                       # release build
 #   BIN=.build/debug/socktui HOSTS=5 LISTENERS=500 bash Benchmarks/remote-vs-local.sh
+#   PROXY=inetd bash Benchmarks/remote-vs-local.sh          # sshd -i per connection, no TCP relay
 #
 # 1. Sockets: each namespace holds LISTENERS TCP listeners. Local: `socktui sockets -t -p
 #    --repeat-count 21` inside one namespace (one table). Merged: `socktui sockets -t -p
@@ -86,8 +87,14 @@ Host $alias
   StrictHostKeyChecking yes
   HostKeyAlias $alias
   BatchMode yes
-  ProxyCommand ip netns exec $ns python3 $work/proxy.py
 EOF
+    # PROXY=inetd: ssh talks to an sshd started per connection in inetd mode (sshd -i) inside the
+    # namespace over pipes; default: the namespace's listening sshd through a small TCP relay.
+    if [ "${PROXY:-relay}" = inetd ]; then
+        echo "  ProxyCommand ip netns exec $ns /usr/sbin/sshd -i -f $work/$alias-sshd" >> "$work/ssh_config"
+    else
+        echo "  ProxyCommand ip netns exec $ns python3 $work/proxy.py" >> "$work/ssh_config"
+    fi
     ip netns exec "$ns" /usr/sbin/sshd -D -f "$work/$alias-sshd" & pids+=($!)
     ip netns exec "$ns" python3 -c "
 import socket, sys
