@@ -163,6 +163,11 @@ struct RemoteHostsEndToEndTests {
         let unknown = try Self.socktui(["sockets", "--host", fleet.unknownHostAlias] + fleet.remoteArguments([]))
         #expect(unknown.status == 1)
         #expect(unknown.err.contains("\(fleet.unknownHostAlias): needs interactive login"), "\(unknown.err)")
+        #expect(unknown.err.contains("ssh could not verify the host key"))
+        let noKey = try Self.socktui(["sockets", "--host", fleet.unauthorizedHostAlias] + fleet.remoteArguments([]))
+        #expect(noKey.status == 1)
+        #expect(noKey.err.contains("\(fleet.unauthorizedHostAlias): needs interactive login (ssh: "), "\(noKey.err)")
+        #expect(noKey.err.contains("Permission denied"))
     }
 
     @Test func pushCopiesTheBinaryForTheSessionAndRemovesIt() throws {

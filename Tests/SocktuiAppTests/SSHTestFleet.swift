@@ -97,6 +97,8 @@ final class SSHTestFleet: @unchecked Sendable {
     let sshConfig: String
     /// The alias of a host whose key is not in known_hosts (it is the first host's sshd).
     let unknownHostAlias: String
+    /// The alias of the first host's sshd with a client key it does not accept.
+    let unauthorizedHostAlias: String
 
     /// Creates `count` hosts named `st-LABEL-N-RANDOM`, each with its sshd running.
     init(count: Int, label: String) throws {
@@ -165,6 +167,24 @@ final class SSHTestFleet: @unchecked Sendable {
               UserKnownHostsFile \(directory)/known_hosts
               GlobalKnownHostsFile /dev/null
               StrictHostKeyChecking yes
+              BatchMode yes
+              ProxyCommand ip netns exec \(hosts.first?.namespace ?? "none") python3 \(proxy)
+
+            """
+        // A host whose sshd does not accept the key offered: ssh would need a password.
+        let strangerKey = directory + "/stranger_ed25519"
+        try Self.check(try ResolveCommandTests.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", strangerKey]))
+        unauthorizedHostAlias = "st-\(label)-nokey-\(tag)"
+        clientConfig += """
+            Host \(unauthorizedHostAlias)
+              HostName 127.0.0.1
+              User root
+              IdentityFile \(strangerKey)
+              IdentitiesOnly yes
+              UserKnownHostsFile \(directory)/known_hosts
+              GlobalKnownHostsFile /dev/null
+              StrictHostKeyChecking yes
+              HostKeyAlias \(hosts.first?.alias ?? "none")
               BatchMode yes
               ProxyCommand ip netns exec \(hosts.first?.namespace ?? "none") python3 \(proxy)
 
