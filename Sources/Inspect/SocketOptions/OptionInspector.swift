@@ -90,6 +90,34 @@ public enum OptionInspector {
             options: readings, skipped: skipped)
     }
 
+    /// Sets option `name` (a catalog name such as `SO_KEEPALIVE`) of another process's socket from
+    /// text (`on`, `64k`, `250ms`) through a copy of its descriptor, then reads it back with getsockopt.
+    ///
+    /// This changes the other process's socket (the copy shares its open file description): callers
+    /// ask the user first. Runs system calls: call it off the UI thread.
+    /// - Throws: `OptionInspectorError` saying why: as ``inspect(_:procRoot:)`` for the copy; an unknown
+    ///   or read-only option or text that does not parse; the errno setsockopt failed with (`EPERM`, `EINVAL`).
+    public static func setOption(_ name: String, to value: String, on target: OptionTarget,
+                                 procRoot: String = "/proc") throws(OptionInspectorError) -> OptionReading {
+        let (pid, fd) = try resolve(target, procRoot: procRoot)
+        let socket: Socket
+        do {
+            socket = try Socket(copyingDescriptor: fd, ofProcess: pid)
+        } catch {
+            throw explain(error, pid: pid, fd: fd)
+        }
+        defer { try? socket.close() }
+        do {
+            let option = try SocketOptionCatalog.option(named: name, for: socket)
+            return OptionReading(option: option, value: try option.set(value, on: socket))
+        } catch let error as SocketError {
+            throw OptionInspectorError(message: "setsockopt \(name) on fd \(fd) of pid \(pid): \(error.code.name): \(error.code.message)",
+                                       errno: error.code.name)
+        } catch {
+            throw OptionInspectorError(message: "\(error)", errno: nil)
+        }
+    }
+
     static func resolve(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Int32, Int32) {
         switch target {
         case .descriptor(let pid, let fd):

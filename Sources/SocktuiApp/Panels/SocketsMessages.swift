@@ -12,6 +12,27 @@ public enum SocketsMessage: Sendable {
     case optionsDue(Generation)
     /// The options of the socket in the options view were read, or why they could not be.
     case optionsRead(SocketsOptionsRead)
+    /// A socket lab call finished.
+    case labAnswered(LabAnswer)
+    /// Time to read the lab echo server's counters again.
+    case labEchoDue(Generation)
+}
+
+/// One finished socket lab call: the request and what it produced.
+public struct LabAnswer: Sendable {
+    /// The call.
+    public var request: LabRequest
+    /// Its result, or the errno it failed with.
+    public var result: Result<LabResult, LabFailure>
+    /// The echo polling generation, for echo status reads (stale polls are dropped).
+    public var generation: Generation
+
+    /// Creates an answer.
+    public init(request: LabRequest, result: Result<LabResult, LabFailure>, generation: Generation = Generation()) {
+        self.request = request
+        self.result = result
+        self.generation = generation
+    }
 }
 
 /// One finished read of the options view.

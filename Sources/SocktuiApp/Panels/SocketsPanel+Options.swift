@@ -61,9 +61,38 @@ public struct SocketsOptionsView: Sendable {
         return reading.text
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         let cut = DisplayWidth.truncate(text, to: width)
         return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
+    }
+
+    /// The column widths of an options list (name, level, value), shared by the options view and the lab.
+    struct Columns {
+        let nameWidth: Int
+        let levelWidth: Int
+        let valueWidth: Int
+
+        init(_ options: [OptionReading]) {
+            nameWidth = min(22, options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
+            levelWidth = min(12, options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
+            valueWidth = min(30, max(5, options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
+        }
+
+        /// Where the value starts, counted from the row's first column.
+        var valueColumn: Int { 2 + nameWidth + 1 + levelWidth + 1 }
+
+        /// `  Option … Level … Value … Description`.
+        var header: String {
+            "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
+        }
+
+        /// One option's row after a two-column `marker`; `value` and `description` replace the reading's own.
+        func row(_ option: OptionReading, marker: String, value: String? = nil, description: String? = nil) -> String {
+            marker + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
+                + pad(value ?? SocketsOptionsView.valueText(option), valueWidth) + " " + (description ?? option.summary)
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String { SocketsOptionsView.pad(text, width) }
     }
 
     /// `tcp_info` as fields (`rtt 50 µs  snd_cwnd 10 …`), wrapped under its row.
@@ -104,16 +133,11 @@ public struct SocketsOptionsView: Sendable {
         if let peer = report.peer { heading += " → \(peer)" }
         heading += " · read \(readCount)×" + (changed.isEmpty ? "" : " · ~\(changed.count) changed") + reading
         lines.append(Line(DisplayWidth.truncate(heading, to: width), style: theme[.header]))
-        let nameWidth = min(22, report.options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
-        let levelWidth = min(12, report.options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
-        let valueWidth = min(30, max(5, report.options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
-        let pad = SocketsOptionsView.pad
-        let header = "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
-        lines.append(Line(DisplayWidth.truncate(header, to: width), style: theme[.header].bold()))
+        let columns = Columns(report.options)
+        lines.append(Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold()))
         for option in report.options {
             let isChanged = changed.contains(SocketsOptionsView.key(option))
-            let text = (isChanged ? "~ " : "  ") + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
-                + pad(SocketsOptionsView.valueText(option), valueWidth) + " " + option.summary
+            let text = columns.row(option, marker: isChanged ? "~ " : "  ")
             let style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
