@@ -62,6 +62,16 @@ public struct LabSocketInfo: Hashable, Sendable, Codable, Identifiable {
     public var local: String?
     /// Peer address, when connected.
     public var peer: String?
+
+    /// Creates a description of a lab socket.
+    public init(id: Int, fileDescriptor: Int32, kind: String, phase: String, local: String?, peer: String?) {
+        self.id = id
+        self.fileDescriptor = fileDescriptor
+        self.kind = kind
+        self.phase = phase
+        self.local = local
+        self.peer = peer
+    }
 }
 
 /// What a lab request produced.
