@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The Sockets panel's socket lab in the built binary, through `TmuxEndToEndTests`' tmux session helpers.
+@Suite(.serialized) struct SocketLabEndToEndTests {
+    typealias Session = TmuxEndToEndTests.Session
+    static var binary: String { TmuxEndToEndTests.binary }
+
+    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    func labCreatesATCPSocketTogglesKeepAliveWithSpaceAndStartsTheEchoServer() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
+        let session = try Session("lab", width: 120, height: 40)
+        try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type(Self.binary)
+        try session.send("Enter")
+        try session.waitForText("┌ Resolver ")
+        try session.send("2")
+        try session.waitForText("┌ Sockets ")
+        try session.send("L")
+        try session.waitForText("┌ Socket lab ")
+        try session.send("n")
+        try session.waitForText("┌ socket(): create a lab socket ")
+        try session.send("Enter")                                     // AF_INET SOCK_STREAM, protocol 0
+        var lines = try session.waitForText("socket(AF_INET, SOCK_STREAM, 0) → ok, fd ")
+        #expect(lines.contains { $0.contains("▸1") && $0.contains("AF_INET SOCK_STREAM") && $0.contains("created") })
+        try session.waitForText("SO_KEEPALIVE")                        // its options were read
+        try session.send("Tab")
+        try session.waitForText("(Space toggles, Enter edits)")
+        // Down until the cursor is on SO_KEEPALIVE (the catalog's order decides how far).
+        func cursorOption(_ lines: [String]) -> String? {
+            for line in lines {
+                guard let range = line.range(of: "▸ SO_") else { continue }
+                return String(line[range.lowerBound...].dropFirst(2).prefix { $0 != " " })
+            }
+            return nil
+        }
+        var cursor: String?
+        for _ in 0..<40 where cursor != "SO_KEEPALIVE" {
+            let before = cursorOption(try session.capture())
+            try session.send("Down")
+            lines = try session.waitFor("the option cursor to move from \(before ?? "the top")") { cursorOption($0) != nil && cursorOption($0) != before }
+            cursor = cursorOption(lines)
+        }
+        try #require(cursor == "SO_KEEPALIVE", "the cursor reaches SO_KEEPALIVE")
+        #expect(lines.contains { $0.contains("▸ SO_KEEPALIVE") && $0.contains(" off ") })
+        try session.send("Space")
+        lines = try session.waitFor("SO_KEEPALIVE read back as on") { lines in
+            lines.contains { $0.contains("▸ SO_KEEPALIVE") && $0.contains(" on ") && $0.contains("✓ set on, read back") }
+        }
+        #expect(lines.contains { $0.contains("#1 setsockopt(SO_KEEPALIVE, on) → read back on") })
+
+        try session.send("Tab")
+        try session.send("e")
+        try session.waitForText("┌ start the echo server ")
+        try session.send("Enter")
+        lines = try session.waitForText("echo server listening on 127.0.0.1:")
+        let line = try #require(lines.first { $0.contains("echo server 127.0.0.1:") && $0.contains("E stops") })
+        let port = line.split(separator: "·").first.flatMap { $0.split(separator: ":").last }.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(port.flatMap { Int($0) }.map { $0 > 0 } == true, "the echo server shows the port the kernel chose: \(line)")
+
+        try session.send("q")
+        let after = try session.waitForPromptAfterExit()
+        #expect(!after.contains { $0.contains("┌ Sockets ") })
+    }
+}
