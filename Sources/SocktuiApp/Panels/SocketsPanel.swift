@@ -47,6 +47,7 @@ public struct SocketsPanel: Panel {
     let queue = DispatchQueue(label: "socktui.sockets-panel", qos: .userInitiated)
     let optionsQueue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
     let optionReader: OptionReader
+    let optionWriter: OptionWriter
     /// What each refresh asks the engine for.
     public var query: SocketQuery
     /// Whether the process runs as root (otherwise other users' sockets have no visible owner).
@@ -114,10 +115,13 @@ public struct SocketsPanel: Panel {
     ///   - query: what to ask for; by default every kind, with owners and `tcp_info`.
     ///   - isRoot: whether to skip the "run as root" label (the effective uid by default).
     ///   - optionReader: how the options view reads a socket's options (``OptionInspector`` by default).
+    ///   - optionWriter: how the options view sets an option after the user confirms (``OptionInspector`` by default).
     ///   - lab: the socket lab's engine (a new, empty lab by default).
     public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
-                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions, lab: SocketLab = SocketLab()) {
+                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
+                optionWriter: @escaping OptionWriter = SocketsPanel.setOption, lab: SocketLab = SocketLab()) {
         self.source = source
+        self.optionWriter = optionWriter
         self.socketLab = lab
         self.optionReader = optionReader
         self.query = query
@@ -237,6 +241,8 @@ public struct SocketsPanel: Panel {
             guard optionsGeneration.isCurrent(answer.generation), optionsView?.target == answer.target else { return nil }
             optionsView?.apply(answer.result)
             return isVisible ? optionsTimerCommand(answer.generation) : nil
+        case .optionWritten(let answer):
+            return optionWritten(answer)
         case .labAnswered, .labEchoDue:
             return updateLab(message)
         }
@@ -499,7 +505,9 @@ public struct SocketsPanel: Panel {
 
     /// A read of the options view in flight counts; refreshes do not (they run all the time the tab shows
     /// and quitting loses nothing).
-    public var runningJobs: Int { (optionsView?.isReading == true ? 1 : 0) + labView.inFlight }
+    public var runningJobs: Int {
+        (optionsView?.isReading == true ? 1 : 0) + (optionsView?.isWriting == true ? 1 : 0) + labView.inFlight
+    }
 
     /// The socket count and refresh state, or the last notice.
     public var statusHint: String {
@@ -601,6 +609,7 @@ public struct SocketsPanel: Panel {
             }
         }
         renderKeyLine(in: parts[4], into: &buffer, theme: theme)
+        if let write = optionsView?.pendingWrite { renderWriteConfirmation(write, in: area, into: &buffer, theme: theme) }
         if let cursor = columnChooser { renderColumnChooser(cursor: cursor, in: area, into: &buffer, theme: theme) }
     }
 
@@ -664,6 +673,7 @@ public struct SocketsPanel: Panel {
             return
         }
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
+            : optionsView?.allowsWrites == true ? optionWriteKeyLine
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
