@@ -265,7 +265,7 @@ final class ClosedPort {
         panel.labType("\(closed.port)")
         panel.labPress(.enter)
         let id = try #require(panel.labView.selectedID)
-        #expect(panel.labView.log.last == LabLogEntry(text: "#\(id) connect: ECONNREFUSED: Connection refused", kind: .error))
+        #expect(panel.labView.log.last == StatusMessage("#\(id) connect: ECONNREFUSED: Connection refused", kind: .error))
         let buffer = panelScreen(panel, width: 100, height: 30)
         let row = try #require(buffer.lines.firstIndex { $0.contains("connect: ECONNREFUSED: Connection refused") })
         #expect(buffer[6, row].fg == ThemeCatalog.builtInDefault[.error].fg, "errors take the theme's error style")

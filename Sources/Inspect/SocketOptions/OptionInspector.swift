@@ -66,13 +66,7 @@ public enum OptionInspector {
     /// - Throws: `OptionInspectorError` that says why (no such process or descriptor, not a
     ///   socket, no ptrace permission with the ptrace scope in force).
     public static func inspect(_ target: OptionTarget, procRoot: String = "/proc") throws(OptionInspectorError) -> SocketOptionsReport {
-        let (pid, fd) = try resolve(target, procRoot: procRoot)
-        let socket: Socket
-        do {
-            socket = try Socket(copyingDescriptor: fd, ofProcess: pid)
-        } catch {
-            throw explain(error, pid: pid, fd: fd)
-        }
+        let (socket, pid, fd) = try copy(target, procRoot: procRoot)
         defer { try? socket.close() }
         var skipped: [String: String] = [:]
         var readings: [OptionReading] = []
@@ -99,13 +93,7 @@ public enum OptionInspector {
     ///   or read-only option or text that does not parse; the errno setsockopt failed with (`EPERM`, `EINVAL`).
     public static func setOption(_ name: String, to value: String, on target: OptionTarget,
                                  procRoot: String = "/proc") throws(OptionInspectorError) -> OptionReading {
-        let (pid, fd) = try resolve(target, procRoot: procRoot)
-        let socket: Socket
-        do {
-            socket = try Socket(copyingDescriptor: fd, ofProcess: pid)
-        } catch {
-            throw explain(error, pid: pid, fd: fd)
-        }
+        let (socket, pid, fd) = try copy(target, procRoot: procRoot)
         defer { try? socket.close() }
         do {
             let option = try SocketOptionCatalog.option(named: name, for: socket)
@@ -115,6 +103,16 @@ public enum OptionInspector {
                                        errno: error.code.name)
         } catch {
             throw OptionInspectorError(message: "\(error)", errno: nil)
+        }
+    }
+
+    /// A copy of `target`'s descriptor in this process (the caller closes it), with the pid and fd it came from.
+    static func copy(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Socket, Int32, Int32) {
+        let (pid, fd) = try resolve(target, procRoot: procRoot)
+        do {
+            return (try Socket(copyingDescriptor: fd, ofProcess: pid), pid, fd)
+        } catch {
+            throw explain(error, pid: pid, fd: fd)
         }
     }
 

@@ -2,25 +2,6 @@ import Inspect
 import SocketKit
 import TerminalUI
 
-/// One line of the lab's log: what a call did or why it failed, or received data.
-public struct LabLogEntry: Hashable, Sendable {
-    /// How the line is shown.
-    public enum Kind: Hashable, Sendable {
-        /// A call that worked.
-        case ok
-        /// A call that failed.
-        case error
-        /// Received data (text and hex).
-        case data
-        /// Anything else.
-        case info
-    }
-    /// The text.
-    public var text: String
-    /// The kind.
-    public var kind: Kind
-}
-
 /// The socket lab of the Sockets panel (`L`): sockets created here and driven call by call through
 /// ``SocketLab`` on its background queue, the options of the selected one (space toggles a boolean,
 /// Enter edits a value; every set is read back), an echo server, and a log of every call.
@@ -58,13 +39,13 @@ public struct SocketLabView: Sendable {
     /// Options read per socket id.
     public internal(set) var options: [Int: [OptionReading]] = [:]
     /// Per socket id and option key (``SocketsOptionsView/key(_:)``), what the last set did (`✓ set 64k`, `✗ EINVAL: …`).
-    public internal(set) var notes: [Int: [String: LabLogEntry]] = [:]
+    public internal(set) var notes: [Int: [String: StatusMessage]] = [:]
     /// The option under the cursor, as an index into the selected socket's options.
     public internal(set) var optionCursor = 0
     /// Which list has ↑/↓.
     public internal(set) var focus = Focus.sockets
-    /// What every call did, oldest first.
-    public internal(set) var log: [LabLogEntry] = []
+    /// What every call did, oldest first (received data as `.info` lines).
+    public internal(set) var log: [StatusMessage] = []
     /// The form open over the lab, if any.
     public internal(set) var form: LabForm?
     /// The option value being edited, if any.
@@ -89,8 +70,8 @@ public struct SocketLabView: Sendable {
         return all.indices.contains(optionCursor) ? all[optionCursor] : nil
     }
 
-    mutating func append(_ text: String, _ kind: LabLogEntry.Kind) {
-        log.append(LabLogEntry(text: text, kind: kind))
+    mutating func append(_ text: String, _ kind: StatusMessage.Kind) {
+        log.append(StatusMessage(text, kind: kind))
         if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
     }
 
@@ -114,7 +95,7 @@ public struct SocketLabView: Sendable {
         switch result {
         case .failure(let failure):
             if case .setOption(let id, let name, _) = request, let option = options[id]?.first(where: { $0.cName == name }) {
-                notes[id, default: [:]][SocketsOptionsView.key(option)] = LabLogEntry(text: "✗ \(failure.code): \(failure.message)", kind: .error)
+                notes[id, default: [:]][SocketsOptionsView.key(option)] = StatusMessage("✗ \(failure.code): \(failure.message)", kind: .error)
             }
             if case .echoStatus = request { return nil }
             append(SocketLabView.prefix(request) + failure.description, .error)
@@ -157,9 +138,9 @@ public struct SocketLabView: Sendable {
                 append(SocketLabView.prefix(request) + "\(call) → 0 bytes\(sender): end of stream", .ok)
             } else {
                 append(SocketLabView.prefix(request) + "\(call) → \(bytes.count) bytes\(sender)", .ok)
-                append("  text: \(SocketLabView.escaped(bytes))", .data)
+                append("  text: \(SocketLabView.escaped(bytes))", .info)
                 for start in stride(from: 0, to: bytes.count, by: 16) {
-                    append("  hex:  " + LabPayload.hexDump(Array(bytes[start..<min(bytes.count, start + 16)])), .data)
+                    append("  hex:  " + LabPayload.hexDump(Array(bytes[start..<min(bytes.count, start + 16)])), .info)
                 }
             }
         case .success(.option(let reading)):
@@ -167,7 +148,7 @@ public struct SocketLabView: Sendable {
             if let index = options[id]?.firstIndex(where: { SocketsOptionsView.key($0) == SocketsOptionsView.key(reading) }) {
                 options[id]?[index] = reading
             }
-            notes[id, default: [:]][SocketsOptionsView.key(reading)] = LabLogEntry(text: "✓ set \(value), read back", kind: .ok)
+            notes[id, default: [:]][SocketsOptionsView.key(reading)] = StatusMessage("✓ set \(value), read back", kind: .ok)
             append("#\(id) \(call) → read back \(SocketsOptionsView.valueText(reading))", .ok)
         case .success(.options(let readings)):
             guard case .readOptions(let id) = request else { return nil }

@@ -333,8 +333,8 @@ extension SocketsPanel {
             let style: Style = switch entry.kind {
             case .ok: .plain
             case .error: theme[.error]
-            case .data: theme[.header]
-            case .info: Style().adding(.dim)
+            case .warning: theme[.warning]
+            case .info: theme[.header]
             }
             Line(DisplayWidth.truncate(entry.text, to: content.width), style: style).render(in: content.row(n), into: &buffer)
         }
