@@ -301,7 +301,7 @@ final class ClosedPort {
         #expect(panel.labView.log.contains { $0.text == "echo server \(echo.address) stopped after 1 connection, 6 bytes echoed" })
     }
 
-    @Test func formsBuildTheRequestsTheirFieldsDescribe() {
+    @Test func formsBuildTheRequestsTheirFieldsDescribe() throws {
         var create = LabForm(.create)
         _ = create.state.handle(.right)                 // inet6
         _ = create.state.handle(.down)
@@ -323,5 +323,7 @@ final class ClosedPort {
         for character in "hex:abc" { _ = badHex.state.handle(.character(character)) }
         #expect(badHex.request == nil && badHex.state.fields[0].message == "hex needs an even number of digits, got 3")
         #expect(LabForm.protocolNumber("IPPROTO_TCP") == 6 && LabForm.protocolNumber("300") == nil)
+        #expect(try LabForm.payload(#"a\tb\\n\q\"#) == Array("a\tb\\n\\q\\".utf8), "\\t is a tab, \\\\ a backslash, others stay")
+        #expect(try LabForm.payload("0x0a0d") == [0x0a, 0x0d])
     }
 }

@@ -73,7 +73,7 @@ public struct LabForm: Sendable {
         case .accept:
             fields = [.text("Timeout s", value: "30", validator: validateTimeout)]
         case .send:
-            fields = [.text("Data", value: "hello\n", validator: LabForm.validatePayload)]
+            fields = [.text("Data", value: "hello\\n", validator: LabForm.validatePayload)]
             fields.append(isUnix ? .text("To path", value: "", validator: nil)
                           : .text("To host", value: "", validator: nil))
             if !isUnix { fields.append(.text("To port", value: "", validator: LabForm.validateOptionalPort)) }
@@ -110,7 +110,7 @@ public struct LabForm: Sendable {
         switch kind {
         case .create: return "←/→ choose · protocol 0, tcp, udp, icmp, sctp or a number · raw needs root"
         case .bind: return isUnix ? "a path, or @name for an abstract name" : "port 0: the kernel picks one"
-        case .send: return "text, or hex as 0x68 69 / hex:6869; To: empty for a connected socket"
+        case .send: return "text (\\n \\r \\t escapes) or hex: 0x68 69; To: empty when connected"
         case .accept: return "waits in the background; the connection joins the lab"
         default: return "Tab/↑/↓ move between fields"
         }
@@ -141,7 +141,7 @@ public struct LabForm: Sendable {
         case .connect: return .connect(id: id, host: host, port: port, timeout: timeout)
         case .accept: return .accept(id: id, timeout: timeout)
         case .send:
-            guard let bytes = try? LabPayload.parse(value("Data")) else { return nil }
+            guard let bytes = try? LabForm.payload(value("Data")) else { return nil }
             let to = value(isUnix ? "To path" : "To host").trimmingCharacters(in: .whitespaces)
             let toPort = Int(value("To port").trimmingCharacters(in: .whitespaces))
             return .send(id: id, bytes: bytes, toHost: to.isEmpty ? nil : to, toPort: to.isEmpty ? nil : (toPort ?? 0))
@@ -188,9 +188,36 @@ public struct LabForm: Sendable {
         text.trimmingCharacters(in: .whitespaces).isEmpty ? "a socket path, or @name for an abstract name" : nil
     }
 
+    /// The bytes of the send form's text: hex as ``LabPayload`` reads it, else text with `\n`, `\r`,
+    /// `\t` and `\\` escapes (a form field has no newline key).
+    static func payload(_ text: String) throws(InvalidArgumentError) -> [UInt8] {
+        let bytes = try LabPayload.parse(text)
+        guard bytes == Array(text.utf8) else { return bytes }
+        var result: [UInt8] = []
+        var escaping = false
+        for byte in bytes {
+            if escaping {
+                switch byte {
+                case UInt8(ascii: "n"): result.append(0x0a)
+                case UInt8(ascii: "r"): result.append(0x0d)
+                case UInt8(ascii: "t"): result.append(0x09)
+                case UInt8(ascii: "\\"): result.append(byte)
+                default: result += [UInt8(ascii: "\\"), byte]
+                }
+                escaping = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaping = true
+            } else {
+                result.append(byte)
+            }
+        }
+        if escaping { result.append(UInt8(ascii: "\\")) }
+        return result
+    }
+
     @Sendable static func validatePayload(_ text: String) -> String? {
         do {
-            _ = try LabPayload.parse(text)
+            _ = try payload(text)
             return nil
         } catch {
             return error.rule
