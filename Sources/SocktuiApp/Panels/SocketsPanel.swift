@@ -144,7 +144,7 @@ public struct SocketsPanel: Panel {
     }
     /// Help paragraph.
     public var helpSummary: String {
-        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style."
+        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
     }
     /// The refresh interval in seconds.
     public var interval: Double { SocketsPanel.intervals[intervalIndex] }
