@@ -28,13 +28,7 @@ import Testing
         try session.send("Tab")
         try session.waitForText("(Space toggles, Enter edits)")
         // Down until the cursor is on SO_KEEPALIVE (the catalog's order decides how far).
-        func cursorOption(_ lines: [String]) -> String? {
-            for line in lines {
-                guard let range = line.range(of: "▸ SO_") else { continue }
-                return String(line[range.lowerBound...].dropFirst(2).prefix { $0 != " " })
-            }
-            return nil
-        }
+        let cursorOption = Self.cursorOption
         var cursor: String?
         for _ in 0..<40 where cursor != "SO_KEEPALIVE" {
             let before = cursorOption(try session.capture())
@@ -62,5 +56,72 @@ import Testing
         try session.send("q")
         let after = try session.waitForPromptAfterExit()
         #expect(!after.contains { $0.contains("┌ Sockets ") })
+    }
+
+    /// The option name under the `▸` cursor of an options list, if any.
+    static func cursorOption(_ lines: [String]) -> String? {
+        for line in lines {
+            guard let range = line.range(of: "▸ SO_") else { continue }
+            return String(line[range.lowerBound...].dropFirst(2).prefix { $0 != " " })
+        }
+        return nil
+    }
+
+    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil && getuid() == 0, "needs tmux, and root for pidfd_getfd"))
+    func optionsViewSetsKeepAliveOnThisTestsListenerOnlyAfterYesNamingTheProcess() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
+        let listener = try SocketsPanelEndToEndTests.LoopbackListener()
+        defer { listener.close() }
+        let command = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        func keepAlive() -> Int32 {
+            var value: Int32 = -1
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            _ = getsockopt(listener.descriptor, SOL_SOCKET, SO_KEEPALIVE, &value, &length)
+            return value
+        }
+        try #require(keepAlive() == 0)
+
+        let session = try Session("labwrite", width: 140, height: 44)
+        try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type(Self.binary)
+        try session.send("Enter")
+        try session.waitForText("┌ Resolver ")
+        try session.send("2")
+        try session.waitForText(" sockets · every 2 s")
+        try session.send("/")
+        try session.type("sport:\(listener.port) state:listen")
+        try session.send("Enter")
+        try session.waitFor("the listener's row alone") { lines in
+            lines.contains { $0.contains("│ 1 of ") } && lines.contains { $0.contains("127.0.0.1:\(listener.port)") }
+        }
+        try session.send("O")
+        try session.waitForText("SO_KEEPALIVE")
+        try session.send("Space")
+        try session.waitForText("W allows setting its options")
+        try session.send("W")
+        var lines = try session.waitForText("writes ON · \(command)/\(getpid()) fd \(listener.descriptor)")
+        var cursor = Self.cursorOption(lines)
+        for _ in 0..<40 where cursor != "SO_KEEPALIVE" {
+            let before = cursor
+            try session.send("Down")
+            lines = try session.waitFor("the option cursor to move from \(before ?? "the top")") {
+                Self.cursorOption($0) != nil && Self.cursorOption($0) != before
+            }
+            cursor = Self.cursorOption(lines)
+        }
+        try #require(cursor == "SO_KEEPALIVE", "the cursor reaches SO_KEEPALIVE")
+        try session.send("Space")
+        try session.waitForText("set SO_KEEPALIVE=on on fd \(listener.descriptor) of \(command) (pid \(getpid()))? y/N")
+        try session.send("n")
+        try session.waitForText("not set: SO_KEEPALIVE of \(command) (pid \(getpid())) is unchanged")
+        #expect(keepAlive() == 0, "no means nothing is set")
+        try session.send("Space")
+        try session.waitForText("? y/N")
+        try session.send("y")
+        try session.waitForText("SO_KEEPALIVE of \(command) (pid \(getpid())) fd \(listener.descriptor): set on, read back on")
+        #expect(keepAlive() == 1, "this process's own socket now has SO_KEEPALIVE")
+
+        try session.send("q")
+        _ = try session.waitForPromptAfterExit()
     }
 }

@@ -4,8 +4,9 @@ import TerminalUI
 
 /// A set of an option of another process's socket, waiting for the user's y/N.
 public struct PendingOptionWrite: Hashable, Sendable {
-    /// The process and its descriptor (as the options view read them).
+    /// The process (as the options view read it).
     public var pid: Int32
+    /// Its descriptor of the socket.
     public var fd: Int32
     /// The process's command name.
     public var command: String
