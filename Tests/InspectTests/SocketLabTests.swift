@@ -108,10 +108,13 @@ import SocketKit
         }
         // The server counts what it read before echoing it; the echoed count may still lag by one send.
         #expect(status.statistics.connectionsAccepted == 1 && status.statistics.bytesReceived == 5)
+        let local = try #require(lab.sockets.first { $0.id == client.id }?.local)
+        #expect(status.clients == [local], "the open connection is listed by its peer address")
         guard case .echo(let stopped) = try expectSuccess(await lab.perform(.stopEcho(id: started.id))) else {
             Issue.record("stopEcho answers with the final counters"); return
         }
         #expect(!stopped.isRunning && stopped.statistics.bytesEchoed == 5 && stopped.statistics.activeConnections == 0)
+        #expect(stopped.clients.isEmpty)
         #expect(await lab.perform(.echoStatus(id: started.id))
                 == .failure(LabFailure(call: "echo", code: "invalid", message: "no lab echo server #\(started.id)")))
         guard case .failure(let busy) = await lab.perform(.startEcho(host: "not-an-address", port: 0)) else {

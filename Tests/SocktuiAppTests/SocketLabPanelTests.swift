@@ -294,6 +294,9 @@ final class ClosedPort {
         // Showing the tab reads the counters (the live poll); the timer it re-arms is not run here.
         for message in collect(panel.visibilityChanged(to: true)!) { _ = panel.update(message) }
         #expect(panel.labView.echo?.statistics.connectionsAccepted == 1 && panel.labView.echo?.statistics.bytesReceived == 6)
+        let client = try #require(panel.labView.selectedSocket?.local)
+        #expect(panelScreen(panel, width: 140, height: 30).lines[2].contains("· 1 open, 1 accepted · 6 bytes in, ")
+                && panelScreen(panel, width: 140, height: 30).lines[2].contains(" · E stops · clients \(client)"))
         panel.labPress(.character("E"))
         #expect(panel.labView.echo?.isRunning == false && panel.labView.echo?.statistics.bytesEchoed == 6)
         lines = panelScreen(panel, width: 100, height: 30).lines

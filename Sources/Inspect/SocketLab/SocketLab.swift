@@ -46,6 +46,8 @@ public struct LabEchoInfo: Hashable, Sendable, Codable {
     public var statistics: EchoServer.Statistics
     /// False once stopped.
     public var isRunning: Bool
+    /// The peers of its open connections, oldest first.
+    public var clients: [String]
 }
 
 /// A lab socket as the panel lists it.
@@ -113,6 +115,7 @@ public final class SocketLab: Sendable {
     }
     private let entries = Mutex<[Int: Entry]>([:])
     private let echoServers = Mutex<[Int: EchoServer]>([:])
+    private let echoClients = Mutex<[Int: [String]]>([:])
     private let nextID = Mutex(1)
     private let queue = DispatchQueue(label: "socktui.lab", qos: .userInitiated, attributes: .concurrent)
 
@@ -224,18 +227,35 @@ public final class SocketLab: Sendable {
         case .readOptions(let id):
             return .options(try lookup(id, "getsockopt").readOptions())
         case .startEcho(let host, let port):
-            let server = try EchoServer(host: host, port: port)
             let id = nextID.withLock { id in defer { id += 1 }; return id }
+            // Weak: the server's queue outlives calls, and the lab stops its servers when it goes.
+            let server = try EchoServer(host: host, port: port) { [weak self] event in self?.record(event, ofEchoServer: id) }
             echoServers.withLock { $0[id] = server }
-            return .echo(LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: true))
+            return .echo(echoInfo(id, server, isRunning: true))
         case .echoStatus(let id):
-            let server = try echoServer(id, "echo")
-            return .echo(LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: true))
+            return .echo(echoInfo(id, try echoServer(id, "echo"), isRunning: true))
         case .stopEcho(let id):
             let server = try echoServer(id, "echo stop")
             server.stop()
             echoServers.withLock { _ = $0.removeValue(forKey: id) }
-            return .echo(LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: false))
+            echoClients.withLock { _ = $0.removeValue(forKey: id) }
+            return .echo(echoInfo(id, server, isRunning: false))
+        }
+    }
+
+    private func echoInfo(_ id: Int, _ server: EchoServer, isRunning: Bool) -> LabEchoInfo {
+        LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: isRunning,
+                    clients: echoClients.withLock { $0[id] ?? [] })
+    }
+
+    private func record(_ event: EchoServer.Event, ofEchoServer id: Int) {
+        echoClients.withLock { clients in
+            switch event {
+            case .clientConnected(let peer):
+                clients[id, default: []].append(peer?.description ?? "?")
+            case .clientDisconnected(let peer, _):
+                if let index = clients[id]?.firstIndex(of: peer?.description ?? "?") { clients[id]?.remove(at: index) }
+            }
         }
     }
 

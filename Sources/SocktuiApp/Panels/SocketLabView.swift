@@ -254,8 +254,9 @@ public struct SocketLabView: Sendable {
         let stats = echo.statistics
         let counts = "\(stats.activeConnections) open, \(stats.connectionsAccepted) accepted · \(stats.bytesReceived) bytes in, \(stats.bytesEchoed) echoed"
         if echo.isRunning {
+            let clients = echo.clients.isEmpty ? "" : " · clients " + echo.clients.joined(separator: ", ")
             return Line([Span("echo server ", style: theme[.header]), Span(echo.address, style: theme[.ok].bold()),
-                         Span(" · \(counts) · E stops")])
+                         Span(" · \(counts) · E stops\(clients)")])
         }
         return Line("echo server \(echo.address): stopped · \(counts) · e starts another", style: Style().adding(.dim))
     }
