@@ -106,9 +106,9 @@ extension SocketsPanel {
     /// quit, themes) pass through; every other key stays in the lab.
     mutating func handleLabKey(_ key: Key) -> PanelKeyResult? {
         guard isLabOpen else { return nil }
+        notice = nil
         if labView.editor != nil { return .handled(editLabOption(key)) }
         if labView.form != nil { return .handled(fillLabForm(key)) }
-        notice = nil
         switch key {
         case .escape, .character("L"):
             closeLab()

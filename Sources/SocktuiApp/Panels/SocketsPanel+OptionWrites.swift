@@ -33,6 +33,7 @@ extension SocketsPanel {
     /// Enter edits it, and every change waits for y/N. `nil` for keys left to the options view.
     mutating func handleOptionWriteKey(_ key: Key) -> PanelKeyResult? {
         guard let view = optionsView else { return nil }
+        notice = nil
         if let write = view.pendingWrite {
             optionsView?.pendingWrite = nil
             guard key == .character("y") || key == .character("Y") else {
