@@ -18,7 +18,7 @@ import Testing
         try session.send("2")
         try session.waitForText("┌ Sockets ")
         try session.send("L")
-        try session.waitForText("┌ Socket lab ")
+        try session.waitForText("┌ Sockets · socket lab ")
         try session.send("n")
         try session.waitForText("┌ socket(): create a lab socket ")
         try session.send("Enter")                                     // AF_INET SOCK_STREAM, protocol 0

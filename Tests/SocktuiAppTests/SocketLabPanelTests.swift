@@ -103,10 +103,10 @@ final class ClosedPort {
         panel.labPress(.character("L"))
         #expect(panel.isLabOpen)
         let lines = panelScreen(panel, width: 100, height: 20).lines
-        #expect(lines[1].hasPrefix("│ ┌ Socket lab (Esc closes; its sockets stay open) "))
-        #expect(lines[2].hasPrefix("│ │ echo server: off (e starts one)   "))
-        #expect(lines[3].hasPrefix("│ │ #    fd   Kind                            Phase     Local"))
-        #expect(lines[4].hasPrefix("│ │ no lab socket yet: n creates one (then b bind, l listen or c connect)"))
+        #expect(lines[0].hasPrefix("┌ Sockets · socket lab (Esc closes; its sockets stay open) "))
+        #expect(lines[1].hasPrefix("│ echo server: off (e starts one)   "))
+        #expect(lines[2].hasPrefix("│ #    fd   Kind                            Phase     Local"))
+        #expect(lines[3].hasPrefix("│ no lab socket yet: n creates one (then b bind, l listen or c connect)"))
         #expect(lines.contains { $0.contains("every call and its result shows here; errors with their errno name") })
         #expect(lines[18].hasPrefix("│ lab: n new  b bind  l listen  c connect  a accept  s send  r recv  d shutdown  x close  e echo"))
         #expect(panel.statusHint == "socket lab: 0 sockets")
@@ -141,12 +141,12 @@ final class ClosedPort {
         #expect(panel.labView.inFlight == 0 && panel.runningJobs == 0)
         #expect(panel.labView.selectedOptions.contains { $0.cName == "TCP_NODELAY" }, "the options were read after create")
         lines = panelScreen(panel, width: 100, height: 30).lines
-        #expect(lines[4].hasPrefix("│ │ ▸\(socket.id)" + String(repeating: " ", count: 4 - "▸\(socket.id)".count) + " \(socket.fileDescriptor)"))
-        #expect(lines[4].contains("AF_INET SOCK_STREAM             created"))
-        #expect(lines[5].hasPrefix("│ │ ┌ Options of #\(socket.id) fd \(socket.fileDescriptor) · AF_INET SOCK_STREAM (Tab to edit) "))
-        #expect(lines[6].hasPrefix("│ │ │   Option                 Level       Value                          Description"))
-        #expect(lines[7].hasPrefix("│ │ │   SO_DEBUG               SOL_SOCKET  off "))
-        #expect(lines.contains { $0.contains("│ #\(socket.id) socket(AF_INET, SOCK_STREAM, 0) → ok, fd \(socket.fileDescriptor)") })
+        #expect(lines[3].hasPrefix("│ ▸\(socket.id)" + String(repeating: " ", count: 4 - "▸\(socket.id)".count) + " \(socket.fileDescriptor)"))
+        #expect(lines[3].contains("AF_INET SOCK_STREAM             created"))
+        #expect(lines[4].hasPrefix("│ ┌ Options of #\(socket.id) fd \(socket.fileDescriptor) · AF_INET SOCK_STREAM (Tab to edit) "))
+        #expect(lines[5].hasPrefix("│ │   Option                 Level       Value                          Description"))
+        #expect(lines[6].hasPrefix("│ │   SO_DEBUG               SOL_SOCKET  off "))
+        #expect(lines.contains { $0.contains("│ │ #\(socket.id) socket(AF_INET, SOCK_STREAM, 0) → ok, fd \(socket.fileDescriptor)") })
         panel.labPress(.character("x"))
         #expect(panel.labView.sockets.isEmpty)
         #expect(panel.labView.log.last?.text == "#\(socket.id) close() → ok, closed")
@@ -244,7 +244,7 @@ final class ClosedPort {
             "  hex:  68 69 0a  |hi.|",
         ])
         let lines = panelScreen(panel, width: 100, height: 30).lines
-        #expect(lines.contains { $0.contains("│ │ │   hex:  68 69 0a  |hi.|") })
+        #expect(lines.contains { $0.contains("│ │   hex:  68 69 0a  |hi.|") })
         // shutdown(SHUT_WR) on the client: the accepted side reads end of stream.
         panel.labSelect(client)
         panel.labPress(.character("d"), .right, .enter)
@@ -268,7 +268,7 @@ final class ClosedPort {
         #expect(panel.labView.log.last == StatusMessage("#\(id) connect: ECONNREFUSED: Connection refused", kind: .error))
         let buffer = panelScreen(panel, width: 100, height: 30)
         let row = try #require(buffer.lines.firstIndex { $0.contains("connect: ECONNREFUSED: Connection refused") })
-        #expect(buffer[6, row].fg == ThemeCatalog.builtInDefault[.error].fg, "errors take the theme's error style")
+        #expect(buffer[4, row].fg == ThemeCatalog.builtInDefault[.error].fg, "errors take the theme's error style")
         panel.labPress(.character("c"), .tab, .control("u"), .enter)
         #expect(panel.notice?.text == "fix Port first")
         #expect(panel.labView.form?.state.fields[1].message == "a port is 1-65535")
@@ -282,7 +282,7 @@ final class ClosedPort {
         let echo = try #require(panel.labView.echo)
         #expect(echo.isRunning && echo.address.hasPrefix("127.0.0.1:") && !echo.address.hasSuffix(":0"))
         var lines = panelScreen(panel, width: 100, height: 30).lines
-        #expect(lines[2].hasPrefix("│ │ echo server \(echo.address) · 0 open, 0 accepted · 0 bytes in, 0 echoed · E stops"))
+        #expect(lines[1].hasPrefix("│ echo server \(echo.address) · 0 open, 0 accepted · 0 bytes in, 0 echoed · E stops"))
         #expect(panel.statusHint == "socket lab: 0 sockets · echo server on \(echo.address)")
         panel.labPress(.character("e"))
         #expect(panel.notice?.text == "the echo server already listens on \(echo.address): E stops it")
@@ -295,13 +295,25 @@ final class ClosedPort {
         for message in collect(panel.visibilityChanged(to: true)!) { _ = panel.update(message) }
         #expect(panel.labView.echo?.statistics.connectionsAccepted == 1 && panel.labView.echo?.statistics.bytesReceived == 6)
         let client = try #require(panel.labView.selectedSocket?.local)
-        #expect(panelScreen(panel, width: 140, height: 30).lines[2].contains("· 1 open, 1 accepted · 6 bytes in, ")
-                && panelScreen(panel, width: 140, height: 30).lines[2].contains(" · E stops · clients \(client)"))
+        #expect(panelScreen(panel, width: 140, height: 30).lines[1].contains("· 1 open, 1 accepted · 6 bytes in, ")
+                && panelScreen(panel, width: 140, height: 30).lines[1].contains(" · E stops · clients \(client)"))
         panel.labPress(.character("E"))
         #expect(panel.labView.echo?.isRunning == false && panel.labView.echo?.statistics.bytesEchoed == 6)
         lines = panelScreen(panel, width: 100, height: 30).lines
-        #expect(lines[2].hasPrefix("│ │ echo server \(echo.address): stopped · 0 open, 1 accepted · 6 bytes in, 6 echoed"))
+        #expect(lines[1].hasPrefix("│ echo server \(echo.address): stopped · 0 open, 1 accepted · 6 bytes in, 6 echoed"))
         #expect(panel.labView.log.contains { $0.text == "echo server \(echo.address) stopped after 1 connection, 6 bytes echoed" })
+    }
+
+    @Test func labAndItsFormsFitTheSmallestTerminal() throws {
+        var panel = labPanel(width: 60, height: 13)
+        panel.labPress(.character("L"), .character("n"), .enter, .character("c"))
+        let buffer = panelScreen(panel, width: 60, height: 13)
+        #expect(buffer.lines.contains { $0.contains("┌ connect #") })
+        #expect(buffer.lines.contains { $0.contains("│ Host        127.0.0.1") })
+        #expect(buffer.lines.allSatisfy { !$0.contains("x") }, "nothing is drawn outside the panel: \(buffer.lines)")
+        panel.labPress(.escape, .tab, .enter)
+        #expect(panel.labView.editor != nil)
+        #expect(panelScreen(panel, width: 60, height: 13).lines.contains { $0.contains("✎ SO_DEBUG") })
     }
 
     @Test func formsBuildTheRequestsTheirFieldsDescribe() throws {

@@ -267,21 +267,19 @@ extension SocketsPanel {
         return text
     }
 
-    /// Draws the lab in `area`: the echo server line, the sockets, the selected socket's options, the
+    /// Draws the lab in `content` (inside the panel's border): the echo server line, the sockets, the selected socket's options, the
     /// log, and the open form over them.
-    func renderLab(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let box = Block(title: Line("Socket lab (Esc closes; its sockets stay open)")).borderStyle(theme[.focus]).titleStyle(theme[.title])
-        box.render(in: area, into: &buffer)
-        let content = box.inner(area).inset(horizontal: 1, vertical: 0)
+    func renderLab(in content: Rect, into buffer: inout Buffer, theme: Theme) {
         guard content.height >= 6, content.width >= 20 else { return }
         let socketsHeight = min(max(2, labView.sockets.count + 1), max(2, content.height / 4))
-        let logHeight = max(3, content.height * 30 / 100)
-        let parts = content.rows([.fixed(1), .fixed(socketsHeight), .min(3), .fixed(logHeight)])
+        // The options keep at least a header and a row; the log takes about a third of the rest.
+        let logHeight = min(max(3, content.height * 30 / 100), max(0, content.height - 1 - socketsHeight - 4))
+        let parts = content.rows([.fixed(1), .fixed(socketsHeight), .min(4), .fixed(logHeight)])
         labView.echoLine(theme: theme).render(in: parts[0], into: &buffer)
         renderLabSockets(in: parts[1], into: &buffer, theme: theme)
         renderLabOptions(in: parts[2], into: &buffer, theme: theme)
         renderLabLog(in: parts[3], into: &buffer, theme: theme)
-        if let form = labView.form { renderLabForm(form, in: area, into: &buffer, theme: theme) }
+        if let form = labView.form { renderLabForm(form, in: content, into: &buffer, theme: theme) }
     }
 
     private func renderLabSockets(in area: Rect, into buffer: inout Buffer, theme: Theme) {

@@ -561,7 +561,8 @@ public struct SocketsPanel: Panel {
     /// Draws the filter, the info lines, the table, the details pane and the key line.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let block = Block(title: Line("Sockets")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let block = Block(title: Line(isLabOpen ? "Sockets · socket lab (Esc closes; its sockets stay open)" : "Sockets"))
+            .borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
         guard inner.height >= 4, inner.width >= 10 else { return }
