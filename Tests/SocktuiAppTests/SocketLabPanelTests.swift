@@ -256,6 +256,23 @@ final class ClosedPort {
         #expect(panel.labView.log.last?.text == "#\(accepted.id) recv(4096, timeout 5 s) → 0 bytes: end of stream")
     }
 
+    @Test func aWaitingAcceptKeepsItsSocketOpenUntilShutdownWakesIt() throws {
+        var panel = labPanel()
+        panel.labPress(.character("L"), .character("n"), .enter, .character("b"), .enter, .character("l"), .enter, .character("a"))
+        let id = try #require(panel.labView.selectedID)
+        let accept = Pending(panel.command(for: .enter))
+        #expect(panel.labView.waitingAccepts == [id])
+        panel.labPress(.character("x"))
+        #expect(panel.notice?.text == "#\(id) has an accept waiting: d (SHUT_RDWR) wakes it, then x closes")
+        #expect(panel.labView.sockets.contains { $0.id == id })
+        panel.labPress(.character("d"), .enter)
+        for message in accept.wait() { panel.settle(panel.update(message)) }
+        #expect(panel.labView.waitingAccepts.isEmpty && panel.runningJobs == 0)
+        #expect(panel.labView.log.contains { $0.text == "#\(id) accept: EINVAL: Invalid argument" && $0.kind == .error })
+        panel.labPress(.character("x"))
+        #expect(panel.labView.sockets.isEmpty)
+    }
+
     @Test func failedCallsAreLoggedWithTheirErrnoName() throws {
         let closed = try ClosedPort()
         var panel = labPanel()

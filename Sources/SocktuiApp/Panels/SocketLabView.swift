@@ -54,6 +54,8 @@ public struct SocketLabView: Sendable {
     public internal(set) var echo: LabEchoInfo?
     /// Calls in flight (echo status polls are not counted).
     public internal(set) var inFlight = 0
+    /// Lab sockets with an accept waiting in the background.
+    public internal(set) var waitingAccepts: Set<Int> = []
 
     /// Creates an empty lab view.
     public init() {}
@@ -92,6 +94,7 @@ public struct SocketLabView: Sendable {
     /// should be (re-)read, if any.
     mutating func apply(_ request: LabRequest, _ result: Result<LabResult, LabFailure>) -> Int? {
         let call = SocketLabView.callText(request)
+        if case .accept(let id, _) = request { waitingAccepts.remove(id) }
         switch result {
         case .failure(let failure):
             if case .setOption(let id, let name, _) = request, let option = options[id]?.first(where: { $0.cName == name }) {

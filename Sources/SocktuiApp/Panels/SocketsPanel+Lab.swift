@@ -132,6 +132,11 @@ extension SocketsPanel {
         case .character("d"): openLabForm(.shutdown)
         case .character("x"):
             guard let socket = labView.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
+            // Closing under a waiting accept would leave it polling a descriptor number the kernel may reuse.
+            guard !labView.waitingAccepts.contains(socket.id) else {
+                notice = StatusMessage("#\(socket.id) has an accept waiting: d (SHUT_RDWR) wakes it, then x closes", kind: .warning)
+                break
+            }
             return .handled(runLab(.close(id: socket.id)))
         case .character("e"):
             if let echo = labView.echo, echo.isRunning {
@@ -192,6 +197,7 @@ extension SocketsPanel {
                 return nil
             }
             labView.form = nil
+            if case .accept(let id, _) = request { labView.waitingAccepts.insert(id) }
             return runLab(request)
         default:
             _ = form.state.handle(key)
