@@ -54,8 +54,8 @@ public struct SocketLabView: Sendable {
     public internal(set) var echo: LabEchoInfo?
     /// Calls in flight (echo status polls are not counted).
     public internal(set) var inFlight = 0
-    /// Lab sockets with an accept waiting in the background.
-    public internal(set) var waitingAccepts: Set<Int> = []
+    /// Per lab socket, the calls waiting on it in the background (`accept`, `recv`, `connect`).
+    public internal(set) var waitingCalls: [Int: [String]] = [:]
 
     /// Creates an empty lab view.
     public init() {}
@@ -94,7 +94,10 @@ public struct SocketLabView: Sendable {
     /// should be (re-)read, if any.
     mutating func apply(_ request: LabRequest, _ result: Result<LabResult, LabFailure>) -> Int? {
         let call = SocketLabView.callText(request)
-        if case .accept(let id, _) = request { waitingAccepts.remove(id) }
+        if let (id, name) = SocketLabView.waitingCall(request), let index = waitingCalls[id]?.firstIndex(of: name) {
+            waitingCalls[id]?.remove(at: index)
+            if waitingCalls[id]?.isEmpty == true { waitingCalls[id] = nil }
+        }
         switch result {
         case .failure(let failure):
             if case .setOption(let id, let name, _) = request, let option = options[id]?.first(where: { $0.cName == name }) {
@@ -169,6 +172,22 @@ public struct SocketLabView: Sendable {
             }
         }
         return nil
+    }
+
+    /// The socket and call name of a request that waits on its socket (with a timeout) in the background.
+    static func waitingCall(_ request: LabRequest) -> (Int, String)? {
+        switch request {
+        case .accept(let id, _): (id, "accept")
+        case .receive(let id, _, _): (id, "recv")
+        case .connect(let id, _, _, _): (id, "connect")
+        default: nil
+        }
+    }
+
+    /// Notes that `request` is about to run.
+    mutating func started(_ request: LabRequest) {
+        inFlight += 1
+        if let (id, name) = SocketLabView.waitingCall(request) { waitingCalls[id, default: []].append(name) }
     }
 
     private mutating func upsert(_ info: LabSocketInfo) {

@@ -37,7 +37,7 @@ extension SocketsPanel {
 
     /// A lab call on the lab's background queue, counted in ``runningJobs`` until it answers.
     mutating func runLab(_ request: LabRequest) -> Command<AppMessage> {
-        labView.inFlight += 1
+        labView.started(request)
         return labCommand(request, generation: Generation())
     }
 
@@ -132,9 +132,9 @@ extension SocketsPanel {
         case .character("d"): openLabForm(.shutdown)
         case .character("x"):
             guard let socket = labView.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
-            // Closing under a waiting accept would leave it polling a descriptor number the kernel may reuse.
-            guard !labView.waitingAccepts.contains(socket.id) else {
-                notice = StatusMessage("#\(socket.id) has an accept waiting: d (SHUT_RDWR) wakes it, then x closes", kind: .warning)
+            // Closing under a waiting call would leave it polling a descriptor number the kernel may reuse.
+            if let call = labView.waitingCalls[socket.id]?.first {
+                notice = StatusMessage("#\(socket.id) has \(call == "accept" ? "an" : "a") \(call) waiting: d (SHUT_RDWR) wakes it, then x closes", kind: .warning)
                 break
             }
             return .handled(runLab(.close(id: socket.id)))
@@ -197,7 +197,6 @@ extension SocketsPanel {
                 return nil
             }
             labView.form = nil
-            if case .accept(let id, _) = request { labView.waitingAccepts.insert(id) }
             return runLab(request)
         default:
             _ = form.state.handle(key)
