@@ -7,16 +7,22 @@ import Testing
     typealias Session = TmuxEndToEndTests.Session
     static var binary: String { TmuxEndToEndTests.binary }
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
-    func labCreatesATCPSocketTogglesKeepAliveWithSpaceAndStartsTheEchoServer() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
-        let session = try Session("lab", width: 120, height: 40)
+    /// A tmux session running the built socktui on the Sockets tab, after its first snapshot.
+    static func socktuiOnSocketsTab(_ label: String, width: Int, height: Int) throws -> Session {
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "socktui was not built at \(binary)")
+        let session = try Session(label, width: width, height: height)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type(Self.binary)
+        try session.type(binary)
         try session.send("Enter")
         try session.waitForText("┌ Resolver ")
         try session.send("2")
-        try session.waitForText("┌ Sockets ")
+        try session.waitForText(" sockets · every 2 s")
+        return session
+    }
+
+    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    func labCreatesATCPSocketTogglesKeepAliveWithSpaceAndStartsTheEchoServer() throws {
+        let session = try Self.socktuiOnSocketsTab("lab", width: 120, height: 40)
         try session.send("L")
         try session.waitForText("┌ Sockets · socket lab ")
         try session.send("n")
@@ -69,7 +75,6 @@ import Testing
 
     @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil && getuid() == 0, "needs tmux, and root for pidfd_getfd"))
     func optionsViewSetsKeepAliveOnThisTestsListenerOnlyAfterYesNamingTheProcess() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
         let listener = try SocketsPanelEndToEndTests.LoopbackListener()
         defer { listener.close() }
         let command = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -81,13 +86,7 @@ import Testing
         }
         try #require(keepAlive() == 0)
 
-        let session = try Session("labwrite", width: 140, height: 44)
-        try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type(Self.binary)
-        try session.send("Enter")
-        try session.waitForText("┌ Resolver ")
-        try session.send("2")
-        try session.waitForText(" sockets · every 2 s")
+        let session = try Self.socktuiOnSocketsTab("labwrite", width: 140, height: 44)
         try session.send("/")
         try session.type("sport:\(listener.port) state:listen")
         try session.send("Enter")
