@@ -332,4 +332,65 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.maximized == nil && panel.listShare == 55)
         #expect(panel.screen()[15].contains("     12 2.750000"))
     }
+
+    @Test func newPacketsAreFollowedUntilTheUserScrollsAwayThenCounted() throws {
+        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        settle(&panel, panel.browse(store, name: "live: lo"))
+        let packets = CaptureFixture.packets()
+        store.append(contentsOf: Array(packets[0..<4]))
+        panel.packetCount = 4
+        settle(&panel, panel.followNewRows(from: 0))
+        #expect(panel.selectedPacket == 3 && panel.following)
+        panel.press(.up)
+        #expect(!panel.following)
+        store.append(contentsOf: Array(packets[4..<10]))
+        panel.packetCount = 10
+        settle(&panel, panel.followNewRows(from: 4))
+        #expect(panel.selectedPacket == 2)
+        #expect(panel.newSinceScroll == 6)
+        #expect(panel.screen()[13].hasSuffix(" ▼ 6 new (End follows)  │"))
+        panel.press(.end)
+        #expect(panel.following && panel.newSinceScroll == 0 && panel.selectedPacket == 9)
+        store.append(contentsOf: Array(packets[10..<12]))
+        panel.packetCount = 12
+        settle(&panel, panel.followNewRows(from: 10))
+        #expect(panel.selectedPacket == 11)
+        #expect(panel.detail?.index == 11)
+    }
+
+    @Test func socketsPivotFillsTheLiveCaptureForm() throws {
+        var panel = CapturePanel()
+        settle(&panel, panel.prepareLiveCapture(LiveCaptureOptions(interface: "lo", filter: "tcp and port 8080")))
+        let prompt = try #require(panel.prompt)
+        #expect(prompt.kind == .liveCapture)
+        #expect(prompt.value("Interface") == "lo")
+        #expect(prompt.value("Filter") == "tcp and port 8080")
+        #expect(prompt.form.focus == 1)
+        #expect(prompt.filterError == nil)
+        #expect(panel.interfaces.contains { $0.name == "lo" && $0.isLoopback && $0.addresses.contains("127.0.0.1") })
+        let lines = panel.screen()
+        #expect(lines.contains { $0.contains("Interface") && $0.contains("‹ lo ›") })
+        #expect(lines.contains { $0.contains("lo ") && $0.contains("127.0.0.1") })
+        panel.press(.control("u"))
+        panel.type("tcp portt 1")
+        #expect(panel.prompt?.filterError?.isEmpty == false)
+        #expect(panel.screen().contains { $0.contains("✗ ") })
+        panel.press(.escape)
+        #expect(panel.prompt == nil && panel.live == nil)
+    }
+
+    @Test func socketsPanelsCaptureKeyOpensTheCaptureTabWithTheFormFilledIn() {
+        var model = makeModel(width: 100, height: 30)
+        var sockets = makePanel([snapshotOf(baseEntries)])
+        sockets.refreshAndWait()
+        model.sockets = sockets
+        model.press(.character("2"), .character("C"))
+        #expect(model.selectedTab == 2)
+        #expect(model.capture.prompt?.kind == .liveCapture)
+        #expect(model.capture.prompt?.value("Interface") == "lo")
+        #expect(model.capture.prompt?.value("Filter") == "tcp and host 127.0.0.1 and port 8080")
+        #expect(screen(model, width: 100, height: 30).contains { $0.contains("Live capture") })
+    }
 }

@@ -7,7 +7,7 @@ import TerminalUI
 /// runs here, on the panel's queues, and comes back as a ``CaptureMessage``.
 extension CapturePanel {
     /// Packets the background index adds between two progress messages.
-    static let indexChunk = 100_000
+    static let indexChunk = 25_000
 
     /// Opens `path` on the job queue.
     func openCommand(_ path: String, _ generation: Generation) -> Command<AppMessage> {

@@ -55,6 +55,15 @@ extension CapturePanel {
         }
     }
 
+    /// Opens the live capture form filled in with `options` (the Sockets panel's `C`); Enter starts it.
+    public mutating func prepareLiveCapture(_ options: LiveCaptureOptions) -> Command<AppMessage>? {
+        var form = CapturePrompt.liveCapture(interfaces: interfaces, chosen: options.interface)
+        form.form.fields[1] = .text("Filter", value: options.filter)
+        if !options.filter.isEmpty { form.form.focus = 1 }
+        prompt = form
+        return .batch([.run(on: jobQueue) { .capture(.interfacesListed(NetworkInterface.list())) }, prompt?.validation(on: jobQueue) ?? nil])
+    }
+
     /// Browses the new capture's store and starts sampling it.
     mutating func liveStarted(_ generation: Generation, _ handle: LiveCaptureHandle) -> Command<AppMessage>? {
         guard liveGeneration.isCurrent(generation) else {

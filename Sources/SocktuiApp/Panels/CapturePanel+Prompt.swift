@@ -49,9 +49,9 @@ public struct CapturePrompt: Sendable {
         return CapturePrompt(kind: .save, form: FormState(fields: fields))
     }
 
-    static func liveCapture(interfaces: [NetworkInterface]) -> CapturePrompt {
+    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any") -> CapturePrompt {
         var prompt = CapturePrompt(kind: .liveCapture, form: FormState(fields: [
-            .choice("Interface", options: ["any"]),
+            .choice("Interface", options: [chosen]),
             .text("Filter"),
             .text("Snap length", value: "262144") { text in
                 guard let value = Int(text), (1...262_144).contains(value) else { return "a number of bytes from 1 to 262144" }
@@ -68,7 +68,8 @@ public struct CapturePrompt: Sendable {
         guard kind == .liveCapture else { return }
         interfaces = list
         let chosen = form.fields[0].value
-        let names = ["any"] + list.map(\.name)
+        var names = ["any"] + list.map(\.name)
+        if !names.contains(chosen) { names.append(chosen) }
         form.fields[0].kind = .choice(options: names, selected: names.firstIndex(of: chosen) ?? 0)
     }
 

@@ -248,13 +248,7 @@ extension CapturePanel {
 
     private func renderKeyLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
-            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[role]).render(in: area, into: &buffer)
+            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[notice.kind.panelRole]).render(in: area, into: &buffer)
             return
         }
         let text: String

@@ -421,7 +421,8 @@ public struct CapturePanel: Panel {
     mutating func select(row: Int) -> Command<AppMessage>? {
         guard rowCount > 0 else { return nil }
         tableState.selected = min(max(0, row), rowCount - 1)
-        following = live?.isRunning == true && tableState.selected == rowCount - 1
+        // On the last row the list follows new packets (a live capture); elsewhere it stays put.
+        following = tableState.selected == rowCount - 1
         if following { newSinceScroll = 0 }
         return .batch([requestRows(), requestDetail()])
     }
@@ -549,8 +550,7 @@ public struct CapturePanel: Panel {
             }
             return search(.filter(filter), what: "conversation", forward: action == .nextInConversation)
         case .startCapture:
-            prompt = .liveCapture(interfaces: interfaces)
-            return .run(on: jobQueue) { .capture(.interfacesListed(NetworkInterface.list())) }
+            return prepareLiveCapture(LiveCaptureOptions(interface: "any"))
         case .stopCapture:
             guard let live, live.isRunning else { notice = StatusMessage("no live capture is running (c starts one)", kind: .warning); return nil }
             live.handle.capture.stop()
@@ -626,24 +626,10 @@ public struct CapturePanel: Panel {
             return followNewRows(from: before)
         }
         if let error = progress.error {
-            displayed = displayedBeforeFilter
-            appliedFilter = filterBeforeRun
-            filterScanned = nil
-            filterCancel = nil
-            resetRows()
-            notice = StatusMessage("display filter: \(error)", kind: .error)
-            tableState.selected = selectionBeforeFilter.flatMap { row(ofPacket: $0, orAfter: true) } ?? (rowCount > 0 ? 0 : nil)
-            return .batch([requestRows(), requestDetail()])
+            return restoreViewBeforeFilter(StatusMessage("display filter: \(error)", kind: .error))
         }
         if progress.cancelled {
-            displayed = displayedBeforeFilter
-            appliedFilter = filterBeforeRun
-            filterScanned = nil
-            filterCancel = nil
-            resetRows()
-            notice = StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning)
-            tableState.selected = selectionBeforeFilter.flatMap { row(ofPacket: $0, orAfter: true) } ?? (rowCount > 0 ? 0 : nil)
-            return .batch([requestRows(), requestDetail()])
+            return restoreViewBeforeFilter(StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning))
         }
         let wasEmpty = displayed?.isEmpty ?? true
         displayed?.append(contentsOf: progress.matches)
@@ -665,6 +651,18 @@ public struct CapturePanel: Panel {
             return .batch([requestRows(), requestDetail()])
         }
         return requestRows()
+    }
+
+    /// Goes back to what was displayed before the filter that failed or was cancelled.
+    private mutating func restoreViewBeforeFilter(_ message: StatusMessage) -> Command<AppMessage>? {
+        displayed = displayedBeforeFilter
+        appliedFilter = filterBeforeRun
+        filterScanned = nil
+        filterCancel = nil
+        resetRows()
+        notice = message
+        tableState.selected = selectionBeforeFilter.flatMap { row(ofPacket: $0, orAfter: true) } ?? (rowCount > 0 ? 0 : nil)
+        return .batch([requestRows(), requestDetail()])
     }
 
     // MARK: Searching
