@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Inspect
 import Synchronization
@@ -392,5 +393,31 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(model.capture.prompt?.value("Interface") == "lo")
         #expect(model.capture.prompt?.value("Filter") == "tcp and host 127.0.0.1 and port 8080")
         #expect(screen(model, width: 100, height: 30).contains { $0.contains("Live capture") })
+    }
+
+    @Test func readOptionOpensTheFileFromTheRootCommandAndExplainsABadFile() throws {
+        let root = try SocktuiCommand.parseAsRoot(["-r", "/tmp/x.pcapng"])
+        #expect((root as? TUICommand)?.file == "/tmp/x.pcapng")
+        #expect(TUICommand.helpMessage().contains("-r, --read <file>"))
+        let missing = NSTemporaryDirectory() + "socktui-no-such-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcap"
+        #expect(throws: ValidationError.self) { try (SocktuiCommand.parseAsRoot(["-r", missing]) as? TUICommand)?.run() }
+        var panel = CapturePanel()
+        settle(&panel, panel.open(path: missing))
+        #expect(panel.notice?.kind == .error)
+        #expect(panel.notice?.text == "\(missing): cannot open: No such file or directory: give a pcap or pcapng file (socktui capture -w FILE writes one)")
+        #expect(panel.source == nil)
+    }
+
+    @Test func openKeyOpensAFileInTheBackground() throws {
+        let path = try CaptureFixture.write()
+        defer { unlink(path) }
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        panel.press(.character("o"))
+        panel.type(path)
+        panel.press(.enter)
+        #expect(panel.sourceName == (path as NSString).lastPathComponent)
+        #expect(panel.packetCount == 12 && panel.isFullyIndexed)
+        #expect(panel.screen()[4].contains("      1 ") && panel.screen()[4].contains("TCP"))
     }
 }

@@ -39,7 +39,7 @@ struct TUICommand: ParsableCommand {
                 reader = try CaptureFileReader(path: file)
                 reader?.index(upTo: CapturePanel.firstScreenPackets)
             } catch {
-                throw ValidationError("cannot open \(error). Give a pcap or pcapng file (socktui capture -w FILE writes one).")
+                throw ValidationError("\(error). Give a pcap or pcapng file (socktui capture -w FILE writes one).")
             }
         }
         let catalog = ThemeCatalog.loadStandard(environment: environment)

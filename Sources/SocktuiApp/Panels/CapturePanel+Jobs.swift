@@ -17,7 +17,7 @@ extension CapturePanel {
                 reader.index(upTo: CapturePanel.firstScreenPackets)
                 return .capture(.opened(CaptureOpened(generation: generation, reader: reader)))
             } catch {
-                return .capture(.sourceFailed(generation, "cannot open \(error): give a pcap or pcapng file (socktui capture -w FILE writes one)"))
+                return .capture(.sourceFailed(generation, "\(error): give a pcap or pcapng file (socktui capture -w FILE writes one)"))
             }
         }
     }
@@ -97,7 +97,8 @@ extension CapturePanel {
         var nodes = convert(dissection.fields, parent: "")
         if let error = dissection.error {
             let id = "error"
-            ranges[id] = error.offset..<min(packet.data.count, error.offset + 1)
+            let at = min(max(0, error.offset), packet.data.count)
+            ranges[id] = at..<min(packet.data.count, at + 1)
             nodes.append(TreeNode(id: id, label: "⚠ \(error.description)"))
         }
         return PacketDetail(index: index, bytes: packet.data, nodes: nodes, ranges: ranges, error: dissection.error,
