@@ -420,4 +420,26 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.packetCount == 12 && panel.isFullyIndexed)
         #expect(panel.screen()[4].contains("      1 ") && panel.screen()[4].contains("TCP"))
     }
+
+    @Test func aDisplayFilterOnAGrowingCaptureFiltersTheNewPacketsAndFollows() throws {
+        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
+        let packets = CaptureFixture.packets()
+        store.append(contentsOf: Array(packets[0..<4]))
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        settle(&panel, panel.browse(store, name: "live: lo"))
+        panel.packetCount = 4
+        panel.press(.character("/"))
+        panel.type("udp")
+        panel.press(.enter)
+        #expect(panel.displayed == [2])
+        panel.press(.end)
+        store.append(contentsOf: Array(packets[4..<12]))
+        panel.packetCount = 12
+        settle(&panel, panel.filterNewPackets())
+        #expect(panel.displayed == [2, 6, 10])
+        #expect(panel.displayedSummary == "displayed 3 of 12")
+        #expect(panel.selectedPacket == 10)       // it was on the last row: it follows
+        #expect(panel.filterNewPackets() == nil)  // nothing new
+    }
 }

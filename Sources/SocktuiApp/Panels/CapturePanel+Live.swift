@@ -115,17 +115,18 @@ extension CapturePanel {
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         let before = rowCount
         packetCount = max(packetCount, sample.packets)
-        var commands: [Command<AppMessage>?] = []
-        if displayed != nil, filterCancel == nil, packetCount > filteredUpTo, let source {
-            let cancel = CancellationFlag()
-            filterCancel = cancel
-            filterIsIncremental = true
-            filterScanned = filteredUpTo
-            commands.append(CapturePanel.filterCommand(appliedFilter, over: source, range: filteredUpTo..<packetCount,
-                                                       filterGeneration.advance(), cancel: cancel, on: jobQueue))
-        }
-        commands.append(followNewRows(from: before))
-        return .batch(commands)
+        return .batch([filterNewPackets(), followNewRows(from: before)])
+    }
+
+    /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
+    mutating func filterNewPackets() -> Command<AppMessage>? {
+        guard displayed != nil, filterCancel == nil, packetCount > filteredUpTo, let source else { return nil }
+        let cancel = CancellationFlag()
+        filterCancel = cancel
+        filterIsIncremental = true
+        filterScanned = filteredUpTo
+        return CapturePanel.filterCommand(appliedFilter, over: source, range: filteredUpTo..<packetCount,
+                                          filterGeneration.advance(), cancel: cancel, on: jobQueue)
     }
 
     /// Keeps the last row selected while following, else counts the rows that arrived.
