@@ -442,4 +442,20 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.selectedPacket == 10)       // it was on the last row: it follows
         #expect(panel.filterNewPackets() == nil)  // nothing new
     }
+
+    @Test func escapeCancelsARunningDisplayFilterAndRestoresTheView() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("/"))
+        panel.type("udp")
+        guard case .handled(let scan) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return }
+        #expect(panel.runningJobs == 1)
+        #expect(panel.screen()[1].contains("filtering 0% (Esc cancels)"))
+        panel.press(.escape)                       // sets the scan's cancellation flag
+        settle(&panel, scan)                       // the scan stops at its first packet
+        #expect(panel.runningJobs == 0)
+        #expect(panel.displayed == nil && panel.appliedFilter == "" && panel.rowCount == 12)
+        #expect(panel.notice?.text == "display filter cancelled after 0 packets; showing the previous view")
+        #expect(panel.selectedPacket == 0)
+    }
 }

@@ -518,6 +518,7 @@ public struct CapturePanel: Panel {
 
     /// Performs one of the panel's own actions.
     public mutating func perform(_ action: CaptureAction) -> Command<AppMessage>? {
+        notice = nil
         switch action {
         case .editFilter:
             prompt = .displayFilter(appliedFilter, linkType: source?.interfaces.first?.linkType ?? .ethernet)
