@@ -458,4 +458,14 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.notice?.text == "display filter cancelled after 0 packets; showing the previous view")
         #expect(panel.selectedPacket == 0)
     }
+
+    @Test func helpListsEveryKeyOnceWithWhatItDoesHere() {
+        let entries = CapturePanel().helpEntries
+        let keys = entries.map(\.keys)
+        #expect(Set(keys).count == keys.count)
+        for key in ["/", "T", "w", "z", "+/-", ":", "f", "n/N", "]/[", "c", "x", "o", "S", "Esc", "Enter", "↑/k", "End/G"] {
+            #expect(keys.contains(key), "help lacks \(key)")
+        }
+        #expect(entries.first { $0.keys == "End/G" }?.summary == "last packet; a live list follows new packets from there")
+    }
 }

@@ -69,6 +69,8 @@ public struct CapturePanel: Panel {
     /// Where the file is damaged, once the index reached it.
     public internal(set) var damage: String?
     var firstTimestamp: PacketTimestamp?
+    /// The link type the display filter is checked for (the source's first interface).
+    var sourceLinkType = LinkType.ethernet
 
     // MARK: Display
 
@@ -145,11 +147,25 @@ public struct CapturePanel: Panel {
     public var title: String { "Capture" }
 
     /// Movement in the focused pane (the other keys are in ``actionKeyMap``, taken in ``handleKey(_:)``).
-    public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
+    public var keyMap: KeyMap<PanelAction> { CapturePanel.movementKeyMap }
+
+    /// The scroll keys, described as they act here: on the packet, tree row or hex line in the focused pane.
+    static let movementKeyMap = KeyMap<PanelAction>(scrollKeyMap.bindings.map { binding in
+        var binding = binding
+        binding.summary = switch binding.action {
+        case .lineUp: "previous packet (tree: field; bytes: line)"
+        case .lineDown: "next packet (tree: field; bytes: line)"
+        case .pageUp: "a page up in the focused pane"
+        case .pageDown: "a page down in the focused pane"
+        case .top: "first packet (or top of the pane)"
+        case .bottom: "last packet; a live list follows new packets from there"
+        }
+        return binding
+    })
 
     /// Movement plus the panel's own keys.
     public var helpEntries: [HelpEntry] {
-        scrollKeyMap.helpEntries + CapturePanel.actionKeyMap.helpEntries + [
+        CapturePanel.movementKeyMap.helpEntries + CapturePanel.actionKeyMap.helpEntries + [
             HelpEntry(keys: "Enter", summary: "list: go to the detail tree; tree: expand/collapse"),
             HelpEntry(keys: "←/→", summary: "tree: collapse/expand (or go to parent/child)"),
         ]
@@ -226,6 +242,8 @@ public struct CapturePanel: Panel {
         let generation = sourceGeneration.advance()
         self.source = source
         sourceName = name
+        // Read once here (no index job holds the source's lock yet), so the UI never waits on it later.
+        sourceLinkType = source.interfaces.first?.linkType ?? .ethernet
         packetCount = 0
         displayed = nil
         appliedFilter = ""
@@ -521,7 +539,7 @@ public struct CapturePanel: Panel {
         notice = nil
         switch action {
         case .editFilter:
-            prompt = .displayFilter(appliedFilter, linkType: source?.interfaces.first?.linkType ?? .ethernet)
+            prompt = .displayFilter(appliedFilter, linkType: sourceLinkType)
             return prompt?.validation(on: jobQueue) ?? nil
         case .cycleTimeFormat:
             let all = CaptureTimeFormat.allCases
