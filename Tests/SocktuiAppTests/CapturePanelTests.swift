@@ -315,6 +315,31 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(outcome.scanned == 4)
         #expect(reported == [0, 1, 3])
         #expect(throws: FilterError.self) { try DisplayFilterScan.run("tcp prot", over: reader, cancel: CancellationFlag()) { _, _ in } }
+        // Released pages read back the same bytes (from the page cache).
+        reader.releaseMappedPages(0..<reader.fileSize)
+        reader.releaseMappedPages(50..<50)         // an empty range is ignored
+        #expect(reader.packets(in: 0..<12).map(\.data) == CaptureFixture.packets().map(\.data))
+    }
+
+    @Test func savingEverythingAsPcapngAndOpeningItShowsTheSamePackets() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        let output = NSTemporaryDirectory() + "socktui-capture-panel-save-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcapng"
+        defer { unlink(output) }
+        panel.press(.character("S"), .control("u"))
+        panel.type(output)
+        #expect(panel.prompt?.value("Format") == "pcapng")
+        #expect(panel.prompt?.form.fields.count == 2)   // no filter: no "Packets" choice
+        panel.press(.enter)
+        #expect(panel.notice?.text == "saved 12 packets to \(output)")
+        panel.press(.character("o"))
+        panel.type(output)
+        panel.press(.enter)
+        #expect(panel.sourceName == (output as NSString).lastPathComponent)
+        #expect(panel.packetCount == 12)
+        let reader = try #require(panel.source as? CaptureFileReader)
+        #expect(reader.format == .pcapng)
+        #expect(panel.screen()[5].contains("      2 ") && panel.screen()[5].contains("GET /r0 HTTP/1.1"))
     }
 
     @Test func maximiseAndResizeChangeThePanes() throws {
