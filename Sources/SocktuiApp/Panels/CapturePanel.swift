@@ -296,8 +296,11 @@ public struct CapturePanel: Panel {
         case .opened(let opened):
             guard sourceGeneration.isCurrent(opened.generation) else { return nil }
             let name = (opened.reader.path as NSString).lastPathComponent
+            let browsing = browse(opened.reader, name: name)
+            // A live capture the file replaced was stopped: its last answers are no longer news.
+            _ = liveGeneration.advance()
             notice = StatusMessage("opened \(opened.reader.path) (\(opened.reader.format.rawValue))", kind: .ok)
-            return browse(opened.reader, name: name)
+            return browsing
         case .sourceFailed(let generation, let text):
             guard sourceGeneration.isCurrent(generation) else { return nil }
             notice = StatusMessage(text, kind: .error)
