@@ -493,4 +493,9 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         }
         #expect(entries.first { $0.keys == "End/G" }?.summary == "last packet; a live list follows new packets from there")
     }
+
+    @Test(arguments: [(0, "0"), (999, "999"), (1000, "1,000"), (412_000, "412,000"), (1_000_000, "1,000,000"), (-12_345, "-12,345")])
+    func countsAreGroupedInThousands(value: Int, text: String) {
+        #expect(CapturePanel.count(value) == text)
+    }
 }

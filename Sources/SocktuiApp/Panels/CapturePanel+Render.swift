@@ -104,6 +104,17 @@ extension CapturePanel {
         return "\(sign)\(micro / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
     }
 
+    /// `412,000`: a count with thousands separators.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (n, digit) in digits.enumerated() {
+            if n > 0, (digits.count - n) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
     /// `1.2 MiB`, `340 KiB`, `12 B`.
     static func bytesText(_ value: Int) -> String {
         if value >= 1 << 30 { return String(format: "%.1f GiB", Double(value) / Double(1 << 30)) }
@@ -119,7 +130,7 @@ extension CapturePanel {
         }
         var spans = [Span(sourceName, style: theme[.title]), Span(" · \(displayedSummary)")]
         if let fraction = indexFraction, !isFullyIndexed {
-            spans.append(Span(" · indexing \(packetCount) packets… \(Int(fraction * 100))%", style: theme[.warning]))
+            spans.append(Span(" · indexing \(CapturePanel.count(packetCount)) packets… \(Int(fraction * 100))%", style: theme[.warning]))
         }
         if let scanned = filterScanned, !filterIsIncremental {
             let total = max(1, packetCount)
@@ -129,7 +140,8 @@ extension CapturePanel {
         if let live {
             let kernel = live.last?.kernel ?? KernelCaptureStatistics()
             spans.append(Span(live.isRunning ? " · capturing" : " · stopped", style: live.isRunning ? theme[.ok] : theme[.warning]))
-            spans.append(Span(" · kernel received \(kernel.received) dropped \(kernel.dropped)", style: kernel.dropped > 0 ? theme[.warning] : .plain))
+            spans.append(Span(" · kernel received \(CapturePanel.count(Int(clamping: kernel.received))) dropped \(CapturePanel.count(Int(clamping: kernel.dropped)))",
+                              style: kernel.dropped > 0 ? theme[.warning] : .plain))
             if let sample = live.last {
                 spans.append(Span(" · store \(CapturePanel.bytesText(sample.memoryBytes))" + (sample.spilled > 0 ? " (+\(sample.spilled) spilled to disk)" : "")))
             }
@@ -193,7 +205,7 @@ extension CapturePanel {
             spans.append(Span("none (/ to filter, e.g. tcp port 443 or udp)", style: Style().adding(.dim)))
         } else {
             spans.append(Span(appliedFilter))
-            spans.append(Span("  displayed \(rowCount) of \(max(packetCount, filteredUpTo))", style: theme[.ok]))
+            spans.append(Span("  displayed \(CapturePanel.count(rowCount)) of \(CapturePanel.count(max(packetCount, filteredUpTo)))", style: theme[.ok]))
         }
         Line(spans).render(in: area, into: &buffer)
     }

@@ -661,7 +661,7 @@ public struct CapturePanel: Panel {
             filteredUpTo += progress.scanned
             if let seconds = progress.seconds, !filterIsIncremental {
                 lastFilterSeconds = seconds
-                notice = StatusMessage("display filter \(appliedFilter): \(rowCount) of \(max(packetCount, filteredUpTo)) packets in \(String(format: "%.2f", seconds)) s", kind: .ok)
+                notice = StatusMessage("display filter \(appliedFilter): \(displayedSummary) in \(String(format: "%.2f", seconds)) s", kind: .ok)
             }
             if tableState.selected == nil || wasEmpty {
                 tableState.selected = selectionBeforeFilter.flatMap { row(ofPacket: $0, orAfter: true) } ?? (rowCount > 0 ? 0 : nil)
@@ -765,8 +765,8 @@ public struct CapturePanel: Panel {
 
     /// `displayed N of M` under a filter, else `M packets`.
     public var displayedSummary: String {
-        let total = max(packetCount, filteredUpTo)
-        if displayed != nil { return "displayed \(rowCount) of \(total)" }
+        let total = CapturePanel.count(max(packetCount, filteredUpTo))
+        if displayed != nil { return "displayed \(CapturePanel.count(rowCount)) of \(total)" }
         return "\(total) packets"
     }
 
