@@ -160,6 +160,8 @@ public struct LiveSample: Hashable, Sendable {
     public var interval: Double
     /// Timestamp of the first packet, once there is one.
     public var firstTimestamp: PacketTimestamp?
+    /// Set on the last sample, taken after the capture ended.
+    public var ended = false
 }
 
 /// Progress of a save.

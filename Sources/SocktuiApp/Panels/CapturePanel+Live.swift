@@ -91,7 +91,8 @@ extension CapturePanel {
                 if first == nil, count > 0 { first = store.packets(in: 0..<1).first?.timestamp }
                 post(.capture(.liveSampled(generation, LiveSample(packets: count, bytes: store.capturedBytes, memoryBytes: store.memoryBytes,
                                                                    spilled: store.spilledCount, kernel: handle.statistics.current,
-                                                                   interval: (now - last).milliseconds / 1000, firstTimestamp: first))))
+                                                                   interval: (now - last).milliseconds / 1000, firstTimestamp: first,
+                                                                   ended: ended))))
                 last = now
                 if ended { break }
             }
@@ -111,6 +112,9 @@ extension CapturePanel {
         if state.packetRates.count > LiveCaptureState.history { state.packetRates.removeFirst(state.packetRates.count - LiveCaptureState.history) }
         if state.byteRates.count > LiveCaptureState.history { state.byteRates.removeFirst(state.byteRates.count - LiveCaptureState.history) }
         state.last = sample
+        // The end may be known here before its `liveEnded` arrives (or instead of it, when the capture
+        // ended before the panel saw it start).
+        if sample.ended { state.isRunning = false }
         live = state
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         let before = rowCount
