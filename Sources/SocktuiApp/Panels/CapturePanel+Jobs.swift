@@ -51,8 +51,12 @@ extension CapturePanel {
         .run(on: queue) {
             guard let low = (indices + previous.compactMap { $0 }).min(), let high = (indices + previous.compactMap { $0 }).max() else { return nil }
             var packets: [Int: CapturedPacket] = [:]
-            if high - low < indices.count * 2 + 16 {
-                for (offset, packet) in source.packets(in: low..<(high + 1)).enumerated() { packets[low + offset] = packet }
+            // One read for a contiguous window; packet by packet when the rows are sparse (a filter)
+            // or the source could not return every packet of the window (then positions would shift).
+            let dense = high - low < indices.count * 2 + 16
+            let span = dense ? source.packets(in: low..<(high + 1)) : []
+            if dense, span.count == high - low + 1 {
+                for (offset, packet) in span.enumerated() { packets[low + offset] = packet }
             } else {
                 for index in Set(indices + previous.compactMap { $0 }) {
                     if let packet = source.packets(in: index..<(index + 1)).first { packets[index] = packet }
