@@ -95,6 +95,8 @@ public struct SocketsPanel: Panel {
     private var refreshGeneration = Generation()
     /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
     public private(set) var requestedConnectionTest: ConnTestRequest?
+    /// A live capture asked for with `C`, until the shell takes it (``takeCaptureRequest()``).
+    public private(set) var requestedCapture: LiveCaptureOptions?
     /// The last pivot or key message, shown on the panel's bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
@@ -371,7 +373,8 @@ public struct SocketsPanel: Panel {
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
             if let filter = SocketsPanel.captureFilter(for: entry) {
                 let interface = [entry.local.address, entry.remote.address].allSatisfy(SocketsPanel.isWildcardOrLoopback) ? "lo" : "any"
-                notice = StatusMessage("capture filter: \(filter) (Capture panel not ready; headless: socktui capture -i \(interface) '\(filter)')")
+                requestedCapture = LiveCaptureOptions(interface: interface, filter: filter)
+                notice = StatusMessage("capture filter: \(filter) on \(interface) (filled in on the Capture tab)")
             } else {
                 notice = StatusMessage("capture: only IP sockets can be captured; this is a \(entry.kind.rawValue) socket", kind: .warning)
             }
@@ -467,6 +470,12 @@ public struct SocketsPanel: Panel {
     public static func connectionTest(for entry: SocketEntry) -> ConnTestRequest? {
         guard let (address, port) = testEndpoint(for: entry) else { return nil }
         return entry.kind == .tcp ? .connect(ConnectRequest(host: address, port: port)) : .udp(UDPProbeRequest(host: address, port: port))
+    }
+
+    /// Takes the live capture asked for with `C`, if any (the shell hands it to the Capture panel).
+    public mutating func takeCaptureRequest() -> LiveCaptureOptions? {
+        defer { requestedCapture = nil }
+        return requestedCapture
     }
 
     /// Takes the connection test asked for with `T`, if any (the shell hands it to the Tests panel).
@@ -664,13 +673,7 @@ public struct SocketsPanel: Panel {
 
     private func renderKeyLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
-            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[role]).render(in: area, into: &buffer)
+            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[notice.kind.panelRole]).render(in: area, into: &buffer)
             return
         }
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
