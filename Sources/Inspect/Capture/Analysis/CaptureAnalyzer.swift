@@ -170,7 +170,7 @@ public final class CaptureAnalyzer: Sendable {
             var dissector = ReassemblingDissector(options: DissectorOptions(detail: false, dnsPorts: options.dnsPorts), limits: limits)
             try forEachPacket(cancellation: cancellation, progress: progress) { packet in
                 let decoded = dissector.dissect(packet)
-                let path = StatisticsCollector.hierarchyPath(decoded, payloadLength: decoded.flow.transport?.payloadLength ?? 0)
+                let path = StatisticsCollector.hierarchyPath(decoded, newPayload: collector.carriesNewPayload(decoded))
                 collector.add(decoded.flow, packet: packet, layers: path)
                 return true
             }

@@ -176,7 +176,9 @@ struct StatisticsCollector {
         if statistics.first == nil { statistics.first = packet.timestamp }
         statistics.last = packet.timestamp
         if let layers { hierarchy.count(layers[...], bytes: packet.originalLength) }
-        for layer in conversationLayers {
+        // tshark counts an IPv6 fragment at the IPv6 layer only when it completes its datagram.
+        let uncountedIPv6 = flow.network?.fragment != nil && flow.network?.source.isIPv6 == true && flow.transport == nil
+        for layer in conversationLayers where !(layer == .ipv6 && uncountedIPv6) {
             guard let source = flow.source(at: layer), let destination = flow.destination(at: layer) else { continue }
             let key = ConversationKey(layer: layer, source, destination)
             var conversation = conversations[key] ?? Conversation(layer: layer, a: source, b: destination, start: packet.timestamp)
@@ -190,7 +192,7 @@ struct StatisticsCollector {
             conversation.end = max(conversation.end, packet.timestamp)
             conversations[key] = conversation
         }
-        for layer in endpointLayers {
+        for layer in endpointLayers where !(layer == .ipv6 && uncountedIPv6) {
             guard let source = flow.source(at: layer), let destination = flow.destination(at: layer) else { continue }
             endpoints[layer, default: [:]][source, default: EndpointStatistics(layer: layer, endpoint: source)].txFrames += 1
             endpoints[layer, default: [:]][source]!.txBytes += packet.originalLength
@@ -218,16 +220,42 @@ struct StatisticsCollector {
         return result
     }
 
-    /// tshark's protocol names for a packet's stack, with `data` above a transport carrying an undecoded payload.
-    static func hierarchyPath(_ analyzed: AnalyzedPacket, payloadLength: Int) -> [String] {
+    /// Highest sequence number sent so far per TCP stream and sender, to tell new data from repeated data.
+    private var highestSequence: [StreamSender: UInt32] = [:]
+
+    private struct StreamSender: Hashable {
+        var stream: Int
+        var sender: FlowEndpoint
+    }
+
+    /// True when a packet carries payload tshark would hand to a dissector: UDP payload, a fragment
+    /// that did not complete its datagram, or TCP data starting at or past the highest sequence
+    /// number its sender reached (tshark does not dissect retransmitted or hole-filling data again).
+    mutating func carriesNewPayload(_ analyzed: AnalyzedPacket) -> Bool {
+        guard let transport = analyzed.flow.transport else { return analyzed.flow.network?.fragment != nil }
+        guard transport.protocolKind == .tcp, let stream = analyzed.stream, let network = analyzed.flow.network else { return transport.payloadLength > 0 }
+        let key = StreamSender(stream: stream, sender: FlowEndpoint(address: network.source, port: transport.sourcePort))
+        let start = transport.sequence &+ (transport.isSYN ? 1 : 0)
+        let end = start &+ UInt32(truncatingIfNeeded: transport.payloadLength)
+        guard let highest = highestSequence[key] else {
+            highestSequence[key] = end
+            return transport.payloadLength > 0
+        }
+        if Int32(bitPattern: end &- highest) > 0 { highestSequence[key] = end }
+        return transport.payloadLength > 0 && Int32(bitPattern: start &- highest) >= 0
+    }
+
+    /// tshark's protocol names for a packet's stack, with `data` above a transport (or an IP fragment)
+    /// whose new payload no dissector decoded.
+    static func hierarchyPath(_ analyzed: AnalyzedPacket, newPayload: Bool) -> [String] {
         var path = analyzed.dissection.layers.filter { $0 != .ipv6Extension }.map { layer in
             switch layer {
             case .sll2: "sll"
             default: layer.rawValue
             }
         }
-        if let last = path.last, last == "tcp" || last == "udp", payloadLength > 0, analyzed.dissection.error == nil,
-           !analyzed.dissection.info.hasSuffix("[TCP segment of a reassembled PDU]") {
+        let undecoded = path.last == "tcp" || path.last == "udp" || ((path.last == "ip" || path.last == "ipv6") && analyzed.flow.network?.fragment != nil)
+        if undecoded, newPayload, analyzed.dissection.error == nil, !analyzed.dissection.info.hasSuffix("[TCP segment of a reassembled PDU]") {
             path.append("data")
         }
         return path
