@@ -138,23 +138,27 @@ struct ReadCommand: ParsableCommand {
         var printed = 0
         var batch: [CaptureFileReader.Record] = []
         batch.reserveCapacity(batchSize)
+        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
+        // the few packets concerned get their dissection here, the rest are decoded by the workers.
+        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        var reassembled: [Int: Dissection] = [:]
 
         /// Renders `batch` in parallel and writes it; false once the count is reached or rendering failed.
         func drain() -> Bool {
-            defer { batch.removeAll(keepingCapacity: true) }
+            defer { batch.removeAll(keepingCapacity: true); reassembled.removeAll(keepingCapacity: true) }
             guard !batch.isEmpty else { return true }
-            let records = batch, programsNow = programs
+            let records = batch, programsNow = programs, reassembledNow = reassembled
             let perWorker = (records.count + workerCount - 1) / workerCount
             renderers.withUnsafeMutableBufferPointer { workers in
                 slices.withUnsafeMutableBufferPointer { results in
                     // Each iteration touches only its own renderer and slice; the records are read-only.
-                    let shared = UncheckedSendable((workers.baseAddress!, results.baseAddress!, records, programsNow))
+                    let shared = UncheckedSendable((workers.baseAddress!, results.baseAddress!, records, programsNow, reassembledNow))
                     DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                        let (workers, results, records, programs) = shared.value
+                        let (workers, results, records, programs, reassembled) = shared.value
                         let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
                         results[worker].reset()
                         do {
-                            try workers[worker].render(records[range], programs: programs, into: &results[worker])
+                            try workers[worker].render(records[range], programs: programs, reassembled: reassembled, into: &results[worker])
                         } catch {
                             results[worker].error = error
                         }
@@ -185,6 +189,10 @@ struct ReadCommand: ParsableCommand {
                     filterError = error
                     return false
                 }
+            }
+            if let packet = reassembler.dissectIfReassembled(PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                                                             originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)) {
+                reassembled[record.index] = packet.dissection
             }
             batch.append(record)
             return batch.count < batchSize || drain()
@@ -246,15 +254,18 @@ struct PacketRenderer {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// Appends the text of each record `programs` accepts (all when empty) to `slice`.
-    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], into slice: inout RenderedSlice) throws {
+    /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
+    /// holds the dissections reassembly made, by packet index.
+    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
+                         into slice: inout RenderedSlice) throws {
         for record in records {
             let linkType = record.interface.linkType
             if let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
             }
-            let dissection = Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options)
+            let dissection = reassembled[record.index]
+                ?? Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options)
             if json {
                 let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
                                             capturedLength: record.header.capturedLength,

@@ -11,6 +11,15 @@ public struct PacketReference {
     /// The captured bytes (valid only during the call they are passed to).
     public var bytes: UnsafeRawBufferPointer
 
+    /// Creates a reference; `bytes` must stay valid while it is used.
+    public init(index: Int, timestamp: PacketTimestamp, originalLength: Int, linkType: LinkType, bytes: UnsafeRawBufferPointer) {
+        self.index = index
+        self.timestamp = timestamp
+        self.originalLength = originalLength
+        self.linkType = linkType
+        self.bytes = bytes
+    }
+
     /// 1-based packet number, as tshark and `socktui read` number packets.
     public var number: Int { index + 1 }
 }
@@ -96,10 +105,12 @@ public struct AnalysisPass: Sendable {
     public private(set) var fragments: IPFragmentReassembler
     /// The stream numbering.
     public private(set) var streams = StreamIndexer()
+    private let numberStreams: Bool
 
-    /// Creates a pass.
-    public init(limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Creates a pass; without `numberStreams` packets get no stream index.
+    public init(limits: ReassemblyLimits = ReassemblyLimits(), numberStreams: Bool = true) {
         fragments = IPFragmentReassembler(limits: limits)
+        self.numberStreams = numberStreams
     }
 
     /// Reads the next packet (in capture order).
@@ -115,7 +126,7 @@ public struct AnalysisPass: Sendable {
                 result.flow.transport = PacketFlow.transport(ofReassembled: datagram.payload, protocolNumber: datagram.protocolNumber)
             }
         }
-        result.stream = streams.index(result.flow)
+        if numberStreams { result.stream = streams.index(result.flow) }
         return result
     }
 

@@ -52,15 +52,16 @@ public struct ReassemblingDissector: Sendable {
     private let limits: ReassemblyLimits
 
     private struct DNSKey: Hashable, Sendable {
-        var stream: Int
+        var conversation: ConversationKey
         var source: FlowEndpoint
     }
 
-    /// Creates a dissector; feed it every packet in order from the first.
-    public init(options: DissectorOptions = DissectorOptions(), limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Creates a dissector; feed it every packet in order from the first. Without `numberStreams`
+    /// packets get no stream index (a little cheaper, for listings that do not show it).
+    public init(options: DissectorOptions = DissectorOptions(), limits: ReassemblyLimits = ReassemblyLimits(), numberStreams: Bool = true) {
         self.options = options
         self.limits = limits
-        pass = AnalysisPass(limits: limits)
+        pass = AnalysisPass(limits: limits, numberStreams: numberStreams)
     }
 
     /// What reassembly did so far.
@@ -73,31 +74,55 @@ public struct ReassemblingDissector: Sendable {
 
     /// Decodes the next packet.
     public mutating func dissect(_ packet: PacketReference) -> AnalyzedPacket {
+        let (analyzed, replaced, reassembly) = reassemble(packet)
+        let dissection = replaced ?? Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+        return AnalyzedPacket(number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+    }
+
+    /// Reads the next packet and returns its dissection only when reassembly changes it (the
+    /// packet completes a datagram or a DNS message, or carries part of one); nil means "decode it
+    /// with `Dissector` as usual". Reads only the headers of other packets, so a listing can keep
+    /// decoding in parallel and ask this, in order, for the few packets reassembly concerns.
+    public mutating func dissectIfReassembled(_ packet: PacketReference) -> AnalyzedPacket? {
+        let (analyzed, replaced, reassembly) = reassemble(packet)
+        guard let replaced else { return nil }
+        return AnalyzedPacket(number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+    }
+
+    private mutating func reassemble(_ packet: PacketReference) -> (AnalyzedFlow, Dissection?, Reassembly?) {
         let analyzed = pass.next(packet)
-        var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
-        var reassembly: Reassembly?
         if let datagram = analyzed.datagram, let network = analyzed.flow.network {
-            reassembly = Reassembly(kind: network.source.isIPv6 ? .ipv6Fragments : .ipv4Fragments, packets: datagram.packets, bytes: datagram.payload)
+            var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+            let reassembly = Reassembly(kind: network.source.isIPv6 ? .ipv6Fragments : .ipv4Fragments, packets: datagram.packets, bytes: datagram.payload)
             let merged = Self.dissectReassembled(datagram.payload, network: network, protocolNumber: datagram.protocolNumber,
                                                  transportHeader: [], options: options)
             Self.merge(merged, into: &dissection, detail: options.detail, node: "ip.reassembled",
                        label: "[Reassembled \(network.source.isIPv6 ? "IPv6" : "IPv4") datagram: \(datagram.packets.count) fragments (\(datagram.packets.map { "#\($0)" }.joined(separator: ", "))), \(datagram.payload.count) bytes]")
-        } else if let stream = analyzed.stream, let transport = analyzed.flow.transport, transport.protocolKind == .tcp,
-                  let network = analyzed.flow.network,
-                  options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort) {
-            reassembly = dnsOverTCP(packet, analyzed: analyzed, stream: stream, network: network, transport: transport, dissection: &dissection)
+            return (analyzed, dissection, reassembly)
         }
-        return AnalyzedPacket(number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+        if let transport = analyzed.flow.transport, transport.protocolKind == .tcp, let network = analyzed.flow.network,
+           options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort) {
+            let (dissection, reassembly) = dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport)
+            return (analyzed, dissection, reassembly)
+        }
+        return (analyzed, nil, nil)
     }
 
     /// Ends the capture: incomplete datagrams are counted.
     public mutating func finish() { pass.finish() }
 
-    private mutating func dnsOverTCP(_ packet: PacketReference, analyzed: AnalyzedFlow, stream: Int, network: PacketFlow.Network,
-                                     transport: PacketFlow.Transport, dissection: inout Dissection) -> Reassembly? {
+    /// Feeds a DNS-port TCP segment to its direction's reassembler; returns the packet's new
+    /// dissection when it does not hold exactly whole messages, and the message it completed.
+    private mutating func dnsOverTCP(_ packet: PacketReference, analyzed: AnalyzedFlow, network: PacketFlow.Network,
+                                     transport: PacketFlow.Transport) -> (Dissection?, Reassembly?) {
         let source = FlowEndpoint(address: network.source, port: transport.sourcePort)
-        let key = DNSKey(stream: stream, source: source)
+        let destination = FlowEndpoint(address: network.destination, port: transport.destinationPort)
+        let key = DNSKey(conversation: ConversationKey(layer: .tcp, source, destination), source: source)
         var state = dns[key] ?? DNSDirection(reassembler: TCPDirectionReassembler(limits: limits))
+        // A new SYN on the same 5-tuple (port reuse) starts a new stream.
+        if transport.isSYN, let initial = state.reassembler.initialSequence, initial != transport.sequence {
+            state = DNSDirection(reassembler: TCPDirectionReassembler(limits: limits))
+        }
         let payload = analyzed.payload(in: packet.bytes)
         let heldBefore = !state.buffer.isEmpty
         let events = state.reassembler.add(sequence: transport.sequence, syn: transport.isSYN, fin: transport.isFIN, payload: payload, packet: packet.number)
@@ -126,22 +151,22 @@ public struct ReassemblingDissector: Sendable {
         dns[key] = state
         let multiSegment = completed.map { heldBefore || $0.packets.count > 1 } ?? false
         let partial = completed == nil && !payload.isEmpty && !state.buffer.isEmpty
-        guard heldBefore || multiSegment || partial else { return nil }
+        guard heldBefore || multiSegment || partial else { return (nil, nil) }
         // This segment does not start with a whole message: decode it as plain TCP (the DNS decoder
         // would read a message from the middle of one) and add the reassembled message, if complete.
         var plain = options
         plain.dnsPorts = []
-        dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain)
+        var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain)
         if let completed, multiSegment {
             dnsMessages += 1
             let merged = Self.dissectReassembled(completed.message, network: network, protocolNumber: 6,
                                                  transportHeader: Self.tcpHeader(transport), options: options)
             Self.merge(merged, into: &dissection, detail: options.detail, node: "tcp.reassembled",
                        label: "[\(completed.packets.count) Reassembled TCP Segments (\(completed.message.count) bytes): \(completed.packets.map { "#\($0)" }.joined(separator: ", "))]")
-            return Reassembly(kind: .dnsOverTCP, packets: completed.packets, bytes: completed.message)
+            return (dissection, Reassembly(kind: .dnsOverTCP, packets: completed.packets, bytes: completed.message))
         }
         if partial { dissection.info += " [TCP segment of a reassembled PDU]" }
-        return nil
+        return (dissection, nil)
     }
 
     /// A 20-byte TCP header with the ports and sequence numbers of `transport`, for decoding a reassembled payload.
