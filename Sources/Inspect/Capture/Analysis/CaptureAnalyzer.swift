@@ -177,7 +177,8 @@ public final class CaptureAnalyzer: Sendable {
             dissector.finish()
             return collector.finish(reassembly: dissector.counters)
         }
-        var pass = AnalysisPass(limits: limits)
+        // Tables need no stream numbers.
+        var pass = AnalysisPass(limits: limits, numberStreams: false)
         try forEachPacket(cancellation: cancellation, progress: progress) { packet in
             collector.add(pass.next(packet).flow, packet: packet, layers: nil)
             return true

@@ -158,7 +158,8 @@ struct StatisticsCollector {
     let request: StatisticsRequest
     private(set) var statistics = CaptureStatistics()
     private var hierarchy = ProtocolHierarchyNode(name: "")
-    private var conversations: [ConversationKey: Conversation] = [:]
+    private var conversationIndex: [ConversationKey: Int] = [:]
+    private var conversationList: [Conversation] = []
     private var endpoints: [ConversationLayer: [FlowEndpoint: EndpointStatistics]] = [:]
     private let conversationLayers: [ConversationLayer]
     private let endpointLayers: [ConversationLayer]
@@ -181,16 +182,23 @@ struct StatisticsCollector {
         for layer in conversationLayers where !(layer == .ipv6 && uncountedIPv6) {
             guard let source = flow.source(at: layer), let destination = flow.destination(at: layer) else { continue }
             let key = ConversationKey(layer: layer, source, destination)
-            var conversation = conversations[key] ?? Conversation(layer: layer, a: source, b: destination, start: packet.timestamp)
-            if source == conversation.a && (destination == conversation.b) {
-                conversation.framesAToB += 1
-                conversation.bytesAToB += packet.originalLength
+            // One hash lookup per packet and layer; the counts are updated in place.
+            let index: Int
+            if let found = conversationIndex[key] {
+                index = found
             } else {
-                conversation.framesBToA += 1
-                conversation.bytesBToA += packet.originalLength
+                index = conversationList.count
+                conversationIndex[key] = index
+                conversationList.append(Conversation(layer: layer, a: source, b: destination, start: packet.timestamp))
             }
-            conversation.end = max(conversation.end, packet.timestamp)
-            conversations[key] = conversation
+            if source == conversationList[index].a {
+                conversationList[index].framesAToB += 1
+                conversationList[index].bytesAToB += packet.originalLength
+            } else {
+                conversationList[index].framesBToA += 1
+                conversationList[index].bytesBToA += packet.originalLength
+            }
+            if conversationList[index].end < packet.timestamp { conversationList[index].end = packet.timestamp }
         }
         for layer in endpointLayers where !(layer == .ipv6 && uncountedIPv6) {
             guard let source = flow.source(at: layer), let destination = flow.destination(at: layer) else { continue }
@@ -208,7 +216,7 @@ struct StatisticsCollector {
         if request.protocolHierarchy { result.protocolHierarchy = hierarchy.children }
         let origin = result.first ?? PacketTimestamp(seconds: 0, nanoseconds: 0)
         for layer in conversationLayers {
-            result.conversations[layer] = conversations.values.filter { $0.layer == layer }.map { conversation in
+            result.conversations[layer] = conversationList.filter { $0.layer == layer }.map { conversation in
                 var conversation = conversation
                 conversation.relativeStart = conversation.start.timeIntervalSince(origin)
                 return conversation
