@@ -1,50 +1,65 @@
 import SocketKit
 
-/// An IPv4 or IPv6 address held by value (two integers, no allocation), so a million packets can
-/// be counted per address without building strings. Encodes as its text form (`127.0.0.1`, `::1`).
-public struct IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
-    /// The first 8 bytes of an IPv6 address (0 for IPv4).
-    public var high: UInt64
-    /// The last 8 bytes of an IPv6 address, or the IPv4 address in the low 32 bits.
-    public var low: UInt64
-    /// True for IPv6.
-    public var isIPv6: Bool
+/// An IPv4 or IPv6 address read from a packet: SocketKit's address values, so a million packets
+/// can be counted per address without building strings. Encodes as its text form (`127.0.0.1`, `::1`).
+public enum IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    case v4(IPv4Address)
+    case v6(IPv6Address)
 
     /// Reads an IPv4 address (4 bytes) or IPv6 address (16 bytes) at `offset`; the caller has
     /// checked that the bytes were captured.
     init(_ bytes: UnsafeRawBufferPointer, at offset: Int, ipv6: Bool) {
-        if ipv6 {
-            high = UInt64(bytes.u32(offset)) << 32 | UInt64(bytes.u32(offset + 4))
-            low = UInt64(bytes.u32(offset + 8)) << 32 | UInt64(bytes.u32(offset + 12))
-        } else {
-            high = 0
-            low = UInt64(bytes.u32(offset))
+        guard ipv6 else {
+            self = .v4(IPv4Address(bytes.u32(offset)))
+            return
         }
-        isIPv6 = ipv6
+        var address = IPv6Address.any
+        address.high = UInt64(bytes.u32(offset)) << 32 | UInt64(bytes.u32(offset + 4))
+        address.low = UInt64(bytes.u32(offset + 8)) << 32 | UInt64(bytes.u32(offset + 12))
+        self = .v6(address)
     }
 
     /// Parses a numeric address (`10.0.0.1`, `fe80::1`); nil for anything else.
     public init?(_ text: String) {
-        let ipv6 = text.contains(":")
-        guard let bytes = try? inetPton(ipv6 ? .inet6 : .inet, text) else { return nil }
-        self = bytes.withUnsafeBytes { IPAddress($0, at: 0, ipv6: ipv6) }
+        if let address = IPv4Address(text) { self = .v4(address) } else if let address = IPv6Address(text) { self = .v6(address) } else { return nil }
     }
+
+    /// True for IPv6.
+    public var isIPv6: Bool { if case .v6 = self { true } else { false } }
 
     /// The address in network byte order (4 or 16 bytes).
     public var bytes: [UInt8] {
-        let words = isIPv6 ? [high, low] : [low << 32]
-        let all = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
-        return Array(all.prefix(isIPv6 ? 16 : 4))
+        switch self {
+        case .v4(let address): address.bytes
+        case .v6(let address): address.bytes
+        }
+    }
+
+    /// True for the unspecified address (`0.0.0.0`, `::`).
+    public var isUnspecified: Bool { self == .v4(.any) || self == .v6(.any) }
+
+    /// `::ffff:a.b.c.d` as `a.b.c.d`; other addresses unchanged.
+    public var unmapped: IPAddress {
+        if case .v6(let address) = self, let mapped = address.mappedIPv4 { return .v4(mapped) }
+        return self
     }
 
     /// The text form, as inet_ntop writes it.
     public var description: String {
-        bytes.withUnsafeBytes { isIPv6 ? Format.ipv6($0, 0) : Format.ipv4($0, 0) }
+        switch self {
+        case .v4(let address): address.description
+        case .v6(let address): address.description
+        }
     }
 
     /// IPv4 before IPv6, then numerically.
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        (lhs.isIPv6 ? 1 : 0, lhs.high, lhs.low) < (rhs.isIPv6 ? 1 : 0, rhs.high, rhs.low)
+        switch (lhs, rhs) {
+        case (.v4(let a), .v4(let b)): a < b
+        case (.v6(let a), .v6(let b)): a < b
+        case (.v4, .v6): true
+        case (.v6, _): false
+        }
     }
 
     public init(from decoder: any Decoder) throws {

@@ -81,8 +81,8 @@ public final class ProcessMatcher: Sendable {
     /// The owners of the sockets at both ends of `flow` (empty sides when unknown).
     public func owners(of flow: PacketFlow) -> PacketOwners {
         guard let network = flow.network, let transport = flow.transport else { return PacketOwners() }
-        let source = FlowEndpoint(address: Self.unmapped(network.source), port: transport.sourcePort)
-        let destination = FlowEndpoint(address: Self.unmapped(network.destination), port: transport.destinationPort)
+        let source = FlowEndpoint(address: network.source.unmapped, port: transport.sourcePort)
+        let destination = FlowEndpoint(address: network.destination.unmapped, port: transport.destinationPort)
         return maps.withLock { maps in
             func lookup(_ local: FlowEndpoint, _ remote: FlowEndpoint) -> [SocketOwner] {
                 maps.connected[Connected(transport: transport.protocolKind, local: local, remote: remote)]
@@ -104,22 +104,7 @@ public final class ProcessMatcher: Sendable {
     /// A socket table address as an `IPAddress`: nil for the wildcard (`*`, `0.0.0.0`, `::`) or a non-IP name.
     static func address(_ text: String) -> IPAddress? {
         let trimmed = text.split(separator: "%").first.map(String.init) ?? text   // fe80::1%lo
-        guard let address = IPAddress(trimmed), address.high != 0 || address.low != 0 else { return nil }
-        return unmapped(address)
-    }
-
-    /// `::ffff:a.b.c.d` as `a.b.c.d`; other addresses unchanged.
-    static func unmapped(_ address: IPAddress) -> IPAddress {
-        guard address.isIPv6, address.high == 0, address.low >> 32 == 0xffff else { return address }
-        return IPAddress(high: 0, low: address.low & 0xffff_ffff, isIPv6: false)
-    }
-}
-
-extension IPAddress {
-    /// Creates an address from its two halves.
-    init(high: UInt64, low: UInt64, isIPv6: Bool) {
-        self.high = high
-        self.low = low
-        self.isIPv6 = isIPv6
+        guard let address = IPAddress(trimmed), !address.isUnspecified else { return nil }
+        return address.unmapped
     }
 }
