@@ -39,11 +39,12 @@ hyperfine --warmup 1 --runs "$runs" -N --output=null \
 hyperfine --warmup 1 --runs "$runs" -N --output=null \
     "$bin read $f --follow udp,0" "tshark -r $f -q -z follow,udp,raw,0"
 /usr/bin/time -f "socktui read --follow udp,0: %e s, max RSS %M KB" "$bin" read "$f" --follow udp,0 > /dev/null
-/usr/bin/time -f "tshark -z follow,udp,raw,0: %e s, max RSS %M KB" tshark -r "$f" -q -z follow,udp,raw,0 > /dev/null 2>&1
+/usr/bin/time -o "$work/tshark.time" -f "tshark -z follow,udp,raw,0: %e s, max RSS %M KB" tshark -r "$f" -q -z follow,udp,raw,0 > /dev/null 2>&1
+cat "$work/tshark.time"
 
 echo "== results agree? =="
-"$bin" read "$f" --stats conv,udp | grep "<->" | awk '{print "socktui conv,udp:", $1, $3, "frames", $8, "bytes", $9}'
-tshark -r "$f" -q -z conv,udp 2>/dev/null | grep "<->" | awk '{print "tshark  conv,udp:", $1, $3, "frames", $10, "bytes", $11}'
+"$bin" read "$f" --stats conv,udp | grep "<->" | grep -v "^A " | awk '{print "socktui conv,udp:", $1, $3, "frames", $8, "bytes", $9}'
+tshark -r "$f" -q -z conv,udp 2>/dev/null | grep "<->" | awk '{print "tshark  conv,udp:", $1, $3, "frames", $10, "bytes", $11, $12}'
 "$bin" read "$f" --follow udp,0 --save-raw "$work/follow" > /dev/null 2>&1
 tshark -r "$f" -q -z follow,udp,raw,0 2>/dev/null | python3 -c '
 import sys

@@ -61,7 +61,15 @@ extension ReadCommand {
                     let paths = try stream.saveRaw(prefix: prefix)
                     Self.printError("socktui read: wrote \(paths.joined(separator: " and "))")
                 }
-                if global.json { output.append(try encoder.encode(stream)); output.append("\n") } else { output.append(stream.transcript(hex: hex)) }
+                if global.json {
+                    output.append(try encoder.encode(stream))
+                    output.append("\n")
+                } else {
+                    stream.writeTranscript(hex: hex) { piece in
+                        output.append(piece)
+                        output.flushIfFull()
+                    }
+                }
             }
             if !stats.isEmpty {
                 var request = StatisticsRequest()

@@ -89,6 +89,18 @@ import SocketKit
         #expect(throws: AnalysisError.packetNotInStream(.udp, packet: 1)) { try analyzer.follow(FollowRequest(.udp, .packet(1))) }
     }
 
+    @Test func aConversationKeyFollowsItsStreamInEitherOrder() throws {
+        let store = PacketStore()
+        store.append(contentsOf: Self.packets(AnalysisFixtures.mixedCapture()))
+        let analyzer = CaptureAnalyzer(source: store)
+        let client = FlowEndpoint(address: IPAddress("10.0.0.1")!, port: 40001), server = FlowEndpoint(address: IPAddress("10.0.0.2")!, port: 8081)
+        let byKey = try analyzer.follow(FollowRequest(.tcp, .conversation(ConversationKey(layer: .tcp, server, client))))
+        #expect(byKey == (try analyzer.follow(FollowRequest(.tcp, .stream(1)))))
+        let nowhere = ConversationKey(layer: .tcp, client, FlowEndpoint(address: IPAddress("10.0.0.2")!, port: 1))
+        #expect(throws: AnalysisError.noSuchConversation(nowhere)) { try analyzer.follow(FollowRequest(.tcp, .conversation(nowhere))) }
+        #expect(AnalysisError.noSuchConversation(nowhere).description.hasPrefix("no tcp conversation between 10.0.0.1:40001 and 10.0.0.2:1"))
+    }
+
     @Test func resultsRoundTripThroughJSON() throws {
         let store = PacketStore()
         store.append(contentsOf: Self.packets(AnalysisFixtures.mixedCapture()))

@@ -178,6 +178,31 @@ import SocketKit
         #expect(dissector.counters.datagramsReassembled == 2 && dissector.counters.dnsMessagesReassembled == 2)
     }
 
+    @Test func streamIndexesEqualTsharksIncludingAReusedPort() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("reuse.pcap")
+        // The same 5-tuple twice: a second connection with a new initial sequence number after the first closed.
+        let a = AnalysisFixtures.Side(ip: Fixtures.ipA, port: 43210), b = AnalysisFixtures.Side(ip: Fixtures.ipB, port: 9999)
+        let frames = AnalysisFixtures.mixedCapture()
+            + AnalysisFixtures.conversation(a, b, clientISN: 100, serverISN: 200, request: Array("one".utf8), response: Array("1".utf8))
+            + AnalysisFixtures.conversation(a, b, clientISN: 900_000, serverISN: 800_000, request: Array("two".utf8), response: Array("2".utf8))
+        try AnalysisFixtures.write(frames, to: path)
+        let result = try runTool(Self.tshark, ["-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "udp.stream"])
+        try #require(result.status == 0)
+        let theirs = result.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        var pass = AnalysisPass()
+        var ours: [String] = []
+        try CaptureFileReader(path: path).forEachPacket { record in
+            let analyzed = pass.next(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                                     linkType: record.interface.linkType, bytes: record.bytes))
+            let stream = analyzed.stream.map(String.init) ?? ""
+            ours.append(analyzed.flow.transport?.protocolKind == .udp ? "\t" + stream : stream + "\t")
+            return true
+        }
+        #expect(ours == theirs)
+        #expect(pass.streams.tcpCount == 7)
+    }
+
     // MARK: Loopback traffic captured by tcpdump
 
     /// Captures the traffic `traffic` sends on lo matching `filter` with tcpdump, until a marker

@@ -27,6 +27,8 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
     case noSuchStream(TransportProtocol, Int, streamCount: Int)
     /// The packet does not exist or carries no TCP/UDP layer of that protocol.
     case packetNotInStream(TransportProtocol, packet: Int)
+    /// No packet belongs to the conversation.
+    case noSuchConversation(ConversationKey)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
         case .noSuchStream(let transport, let index, let count):
             count == 0 ? "no \(transport.rawValue.uppercased()) stream in the capture: check the file, or follow \(transport == .tcp ? "udp" : "tcp") instead"
                 : "no \(transport.rawValue) stream \(index): the capture has \(transport.rawValue) streams 0 to \(count - 1)"
+        case .noSuchConversation(let key):
+            "no \(key.layer.rawValue) conversation between \(key.lower) and \(key.upper) in the capture: check the addresses and ports"
         case .packetNotInStream(let transport, let packet):
             "packet \(packet) is not part of a \(transport.rawValue.uppercased()) stream: pick a packet with a \(transport.rawValue.uppercased()) header"
         }
@@ -130,6 +134,7 @@ public final class CaptureAnalyzer: Sendable {
         switch request.selector {
         case .stream(let stream): index = stream
         case .packet(let number): index = try streamIndex(ofPacket: number, transport: request.transport, cancellation: cancellation)
+        case .conversation(let key): index = try streamIndex(of: key, cancellation: cancellation)
         }
         var pass = AnalysisPass(limits: limits)
         var follower = StreamFollower(transport: request.transport, stream: index, limits: limits)
@@ -157,6 +162,22 @@ public final class CaptureAnalyzer: Sendable {
             return false
         }
         guard let found else { throw .packetNotInStream(transport, packet: number) }
+        return found
+    }
+
+    /// The `tcp.stream` / `udp.stream` index of the first packet of conversation `key` (layer tcp or udp).
+    /// - Throws: `AnalysisError.noSuchConversation` or `.cancelled`.
+    public func streamIndex(of key: ConversationKey, cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
+        var pass = AnalysisPass(limits: limits)
+        var found: Int?
+        try forEachPacket(cancellation: cancellation, progress: { _ in }) { packet in
+            let analyzed = pass.next(packet)
+            guard let source = analyzed.flow.source(at: key.layer), let destination = analyzed.flow.destination(at: key.layer),
+                  ConversationKey(layer: key.layer, source, destination) == key else { return true }
+            found = analyzed.stream
+            return false
+        }
+        guard let found else { throw .noSuchConversation(key) }
         return found
     }
 

@@ -9,6 +9,8 @@ public struct FollowRequest: Hashable, Sendable, Codable {
         case stream(Int)
         /// The stream of this packet (1-based packet number).
         case packet(Int)
+        /// The first stream between these two endpoints (either direction).
+        case conversation(ConversationKey)
     }
     /// TCP or UDP.
     public var transport: TransportProtocol
@@ -132,31 +134,39 @@ public struct FollowedStream: Hashable, Sendable, Codable {
     /// (`>>> #4 node 0 → node 1, 6 bytes`), as text (non-printable bytes as `.`) or as a hex dump.
     /// Retransmissions and gaps get their own markers.
     public func transcript(hex: Bool = false) -> String {
-        var text = "Follow: \(transport.rawValue) stream \(stream)\n"
-        for (index, node) in nodes.enumerated() { text += "Node \(index): \(node)\n" }
+        var text = ""
+        writeTranscript(hex: hex) { text += $0 }
+        return text
+    }
+
+    /// The transcript of `transcript(hex:)` handed to `write` a piece at a time, so a long stream
+    /// can be printed without holding all of its text at once.
+    public func writeTranscript(hex: Bool = false, to write: (String) -> Void) {
+        var header = "Follow: \(transport.rawValue) stream \(stream)\n"
+        for (index, node) in nodes.enumerated() { header += "Node \(index): \(node)\n" }
         for sender in nodes.indices {
-            text += "Node \(sender) sent \(bytes(from: sender).count) bytes"
+            header += "Node \(sender) sent \(bytes(from: sender).count) bytes"
             let missing = missingBytes(from: sender)
-            text += missing > 0 ? ", \(missing) missing\n" : "\n"
+            header += missing > 0 ? ", \(missing) missing\n" : "\n"
         }
+        write(header)
         for segment in segments {
             let arrow = segment.sender == 0 ? ">>>" : "<<<"
             let route = "node \(segment.sender) → node \(1 - segment.sender)"
             switch segment.kind {
             case .gap(let missing):
-                text += "\(arrow) [\(missing) bytes missing in capture] \(route) (seen at #\(segment.packet))\n"
+                write("\(arrow) [\(missing) bytes missing in capture] \(route) (seen at #\(segment.packet))\n")
                 continue
             case .retransmission:
-                text += "\(arrow) #\(segment.packet) \(route), retransmission of \(segment.bytes.count) bytes\n"
+                write("\(arrow) #\(segment.packet) \(route), retransmission of \(segment.bytes.count) bytes\n")
                 continue
             case .overlap(let repeated):
-                text += "\(arrow) #\(segment.packet) \(route), \(segment.bytes.count) bytes (\(repeated) repeated bytes dropped)\n"
+                write("\(arrow) #\(segment.packet) \(route), \(segment.bytes.count) bytes (\(repeated) repeated bytes dropped)\n")
             case .data:
-                text += "\(arrow) #\(segment.packet) \(route), \(segment.bytes.count) bytes\n"
+                write("\(arrow) #\(segment.packet) \(route), \(segment.bytes.count) bytes\n")
             }
-            text += hex ? Self.hexDump(segment.bytes) : Self.printable(segment.bytes)
+            write(hex ? Self.hexDump(segment.bytes) : Self.printable(segment.bytes))
         }
-        return text
     }
 
     /// The bytes as text: printable ASCII, tabs and newlines kept, anything else as `.`; ends with a newline.
