@@ -3,7 +3,9 @@ import SocketKit
 /// An IPv4 or IPv6 address read from a packet: SocketKit's address values, so a million packets
 /// can be counted per address without building strings. Encodes as its text form (`127.0.0.1`, `::1`).
 public enum IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    /// An IPv4 address.
     case v4(IPv4Address)
+    /// An IPv6 address.
     case v6(IPv6Address)
 
     /// Reads an IPv4 address (4 bytes) or IPv6 address (16 bytes) at `offset`; the caller has
@@ -78,7 +80,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConv
 
 /// The transport protocols whose conversations the analysis engines follow.
 public enum TransportProtocol: String, Hashable, Sendable, Codable, CaseIterable {
-    case tcp, udp
+    /// TCP (`tcp.stream`).
+    case tcp
+    /// UDP (`udp.stream`).
+    case udp
 
     /// The IP protocol number (6, 17).
     public var protocolNumber: UInt8 { self == .tcp ? 6 : 17 }
@@ -108,7 +113,14 @@ public struct FlowEndpoint: Hashable, Sendable, Comparable, Codable, CustomStrin
 
 /// The layers conversations and endpoints are counted at, named as tshark's `-z conv,TYPE`.
 public enum ConversationLayer: String, Hashable, Sendable, Codable, CaseIterable {
-    case ipv4 = "ip", ipv6, tcp, udp
+    /// IPv4 addresses (tshark's `ip`).
+    case ipv4 = "ip"
+    /// IPv6 addresses.
+    case ipv6
+    /// TCP address and port pairs.
+    case tcp
+    /// UDP address and port pairs.
+    case udp
 }
 
 /// A conversation's identity: its layer and its two ends, in a canonical order so that both
