@@ -2,7 +2,8 @@ import Foundation
 import Inspect
 
 /// One libFuzzer input: the first byte picks the target, the rest is the untrusted input.
-///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail;
+///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail, then again
+///    with reassembly (IP fragments, DNS over TCP), and analysed: statistics and follow stream 0;
 ///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP).
 /// Any crash, trap or overread (AddressSanitizer) is a finding; errors are expected results.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,12 +14,21 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let options = DissectorOptions(detail: true)
     if selector % 8 == 0 {
         guard let reader = try? CaptureFileReader(bytes: Array(body), name: "fuzz") else { return 0 }
+        var reassembling = ReassemblingDissector(options: options)
         _ = reader.forEachPacket { record in
             let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
                                                originalLength: record.header.originalLength, options: options)
             _ = dissection.fields.count
+            let analyzed = reassembling.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                                                linkType: record.interface.linkType, bytes: record.bytes))
+            _ = analyzed.dissection.fields.count + (analyzed.reassembly?.bytes.count ?? 0)
             return true
         }
+        let analyzer = CaptureAnalyzer(source: reader)
+        _ = try? analyzer.statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
+                                                       endpoints: Set(ConversationLayer.allCases)))
+        _ = try? analyzer.follow(FollowRequest(.tcp, .stream(0))).transcript(hex: true)
+        _ = try? analyzer.follow(FollowRequest(.udp, .stream(0))).transcript()
         return 0
     }
     let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]

@@ -17,6 +17,29 @@ struct ReadCommand: ParsableCommand {
               socktui read capture.pcapng tcp port 443 -c 10
               socktui read capture.pcap udp port 53 --detail
               socktui read capture.pcap --json
+              socktui read capture.pcap --follow tcp,0            # stream 0 as text
+              socktui read capture.pcap --follow tcp,frame=42 --hex
+              socktui read capture.pcap --stats conv,tcp --stats phs
+
+            --follow PROTO,N prints one TCP or UDP conversation's payload, both directions in \
+            order: N is the stream index as tshark numbers tcp.stream / udp.stream (0 for the \
+            first conversation in the file, a new index when a port is reused with a new SYN), or \
+            frame=P for the conversation of packet P. TCP is reassembled by sequence numbers: \
+            out-of-order segments are put in order, and retransmissions, partial overlaps and \
+            bytes missing from the capture are marked (>>> node 0 → node 1, <<< back). \
+            --save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1.
+
+            --stats NAME (repeatable) prints tshark-style tables instead of packets: phs (protocol \
+            hierarchy, like -z io,phs), conv,ip|ipv6|tcp|udp (conversations: frames and bytes \
+            each way, relative start, duration, bits/s), endpoints,ip|ipv6|tcp|udp. IP fragments \
+            are reassembled first, so a fragmented UDP datagram counts once, on its last \
+            fragment, as in tshark. With --json, one object: {"packets", "bytes", "first", "last", \
+            "protocolHierarchy": [{"name", "frames", "bytes", "children"}], "conversations": \
+            {"tcp": [{"a", "b", "framesAToB", "bytesAToB", "framesBToA", "bytesBToA", "start", \
+            "end", "relativeStart", ...}]}, "endpoints": {...}, "reassembly": {...}}. --follow \
+            --json prints {"transport", "stream", "nodes", "packetCount", "segments": [{"sender", \
+            "packet", "kind": data|retransmission|overlap|gap, "length", "data_base64", \
+            "repeated" (overlap), "missing" (gap)}]}.
 
             Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a \
             cached UTC offset (--utc for UTC); --detail adds the field tree, each node with \
@@ -35,7 +58,8 @@ struct ReadCommand: ParsableCommand {
 
             Exit status: 0 when the whole file was read; 1 when the file cannot be read or is \
             not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged \
-            (every packet before the damage is printed; the damage and its byte offset go to stderr).
+            (every packet before the damage is printed; the damage and its byte offset go to stderr); \
+            4 when --follow names a stream the file does not have.
             """
     )
 
@@ -60,9 +84,25 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .customLong("dns-port"), help: "Also decode this UDP/TCP port as DNS (repeatable).")
     var dnsPorts: [UInt16] = []
 
+    @Option(help: ArgumentHelp("Follow a TCP or UDP stream: tcp,N or udp,N (tshark's stream index), or tcp,frame=P.", valueName: "proto,n"))
+    var follow: FollowSpecification?
+
+    @Flag(help: "With --follow: print the stream as a hex dump instead of text.")
+    var hex = false
+
+    @Option(name: .customLong("save-raw"), help: ArgumentHelp("With --follow: write each direction's bytes to PREFIX.node0 and PREFIX.node1.", valueName: "prefix"))
+    var saveRaw: String?
+
+    @Option(help: ArgumentHelp("Print statistics instead of packets: phs, conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp (repeatable).", valueName: "name"))
+    var stats: [StatisticsSpecification] = []
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if (follow != nil || !stats.isEmpty) && !filter.isEmpty {
+            throw ValidationError("a FILTER does not apply to --follow or --stats: they read the whole file (filter first with `socktui read FILE FILTER` piped through tcpdump -w, or drop the filter)")
+        }
+        if (hex || saveRaw != nil) && follow == nil { throw ValidationError("--hex and --save-raw go with --follow PROTO,N") }
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
         if file.isEmpty { throw ValidationError("FILE is empty: give the path of a pcap or pcapng file") }
     }
@@ -76,6 +116,7 @@ struct ReadCommand: ParsableCommand {
             Self.printError("socktui read: \(error)")
             throw ExitCode(1)
         }
+        if follow != nil || !stats.isEmpty { return try runAnalysis(reader: reader) }
         let expression = filter.joined(separator: " ")
         var options = DissectorOptions(detail: detail)
         options.dnsPorts.formUnion(dnsPorts)
@@ -90,6 +131,9 @@ struct ReadCommand: ParsableCommand {
         let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
         var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
+        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
+        // the few packets concerned get their dissection here, the rest are decoded by the workers.
+        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
         let result = reader.forEachPacket { record in
             let linkType = record.interface.linkType
             if !expression.isEmpty && programs[linkType] == nil {
@@ -100,7 +144,12 @@ struct ReadCommand: ParsableCommand {
                     return false
                 }
             }
-            return pipeline.append(record, programs: programs)
+            guard ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) else {
+                return pipeline.append(record, programs: programs)
+            }
+            let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                            originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
+            return pipeline.append(record, programs: programs, reassembled: reassembler.dissectIfReassembled(reference)?.dissection)
         }
         if filterError == nil { pipeline.finish(programs: programs) }
         let printed = pipeline.printed
@@ -161,15 +210,21 @@ struct PacketRenderer {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// Appends the text of each record `programs` accepts (all when empty) to `slice`.
-    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], into slice: inout RenderedSlice) throws {
+    /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
+    /// holds the dissections reassembly made, by packet index.
+    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
+                         into slice: inout RenderedSlice) throws {
         for record in records {
             let linkType = record.interface.linkType
             if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
             }
-            Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
+            if !reassembled.isEmpty, let replaced = reassembled[record.index] {
+                dissection = replaced
+            } else {
+                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
+            }
             if json {
                 let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
                                             capturedLength: record.header.capturedLength,

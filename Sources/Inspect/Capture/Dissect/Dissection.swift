@@ -169,7 +169,7 @@ public struct DissectorOptions: Hashable, Sendable {
     }
 
     /// Whether `port` carries DNS.
-    func isDNSPort(_ port: UInt16) -> Bool {
+    public func isDNSPort(_ port: UInt16) -> Bool {
         if dnsPortList.count > 16 { return dnsPorts.contains(port) }
         for candidate in dnsPortList where candidate >= port { return candidate == port }
         return false
