@@ -32,9 +32,12 @@ import Testing
         if data[0] % 8 == 0 {
             let reader = try CaptureFileReader(bytes: body, name: name)
             var packets = 0
+            var reassembling = ReassemblingDissector(options: options)
             _ = reader.forEachPacket { record in
                 _ = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
                                       originalLength: record.header.originalLength, options: options)
+                _ = reassembling.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                                         linkType: record.interface.linkType, bytes: record.bytes))
                 packets += 1
                 return true
             }
@@ -50,6 +53,11 @@ import Testing
             while try stream.next() != nil { streamed += 1 }
             #expect(streamed == packets)
             #expect(stream.damage == reader.damage)
+            // The analyses the fuzz target runs: statistics and follow never trap either.
+            let analyzer = CaptureAnalyzer(source: reader)
+            let statistics = try analyzer.statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases)))
+            #expect(statistics.packets == packets)
+            _ = try? analyzer.follow(FollowRequest(.tcp, .stream(0))).transcript(hex: true)
         } else {
             let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
             let dissection = body.withUnsafeBytes {

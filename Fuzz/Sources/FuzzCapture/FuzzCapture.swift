@@ -2,8 +2,10 @@ import Foundation
 import Inspect
 
 /// One libFuzzer input: the first byte picks the target, the rest is the untrusted input.
-///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail, and the
-///    same bytes read as a stream (`read -`, remote captures) in chunks of a size the selector picks;
+///  - 0: a capture file (pcap or pcapng) read whole, every packet dissected in detail, then again
+///    with reassembly (IP fragments, DNS over TCP), and analysed: statistics and follow stream 0;
+///    the same bytes are also read as a stream (`read -`, remote captures) in chunks of a size
+///    the selector picks;
 ///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP).
 /// Every input is also split into agent protocol frames (`socktui agent`'s input), each decoded.
 /// Any crash, trap or overread (AddressSanitizer) is a finding; errors are expected results.
@@ -30,12 +32,21 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         stream.finish()
         while let packet = try? stream.next() { _ = packet.data.count }
         guard let reader = try? CaptureFileReader(bytes: Array(body), name: "fuzz") else { return 0 }
+        var reassembling = ReassemblingDissector(options: options)
         _ = reader.forEachPacket { record in
             let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
                                                originalLength: record.header.originalLength, options: options)
             _ = dissection.fields.count
+            let analyzed = reassembling.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                                                linkType: record.interface.linkType, bytes: record.bytes))
+            _ = analyzed.dissection.fields.count + (analyzed.reassembly?.bytes.count ?? 0)
             return true
         }
+        let analyzer = CaptureAnalyzer(source: reader)
+        _ = try? analyzer.statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
+                                                       endpoints: Set(ConversationLayer.allCases)))
+        _ = try? analyzer.follow(FollowRequest(.tcp, .stream(0))).transcript(hex: true)
+        _ = try? analyzer.follow(FollowRequest(.udp, .stream(0))).transcript()
         return 0
     }
     let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]

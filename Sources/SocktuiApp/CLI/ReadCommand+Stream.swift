@@ -5,13 +5,16 @@ import Inspect
 extension ReadCommand {
     /// `read -`: pcap or pcapng from standard input, printed as it streams (after each read from
     /// the pipe), so `ssh host tcpdump -U -w - | socktui read -` shows packets as they arrive.
-    /// Same filter, text and JSON as a file; the end of the input ends the command.
+    /// Same filter, reassembly, text and JSON as a file (`--follow` and `--stats` read the whole
+    /// input first); the end of the input ends the command.
     func runStream() throws {
         var stream = CaptureStreamReader(name: "<stdin>")
         let expression = filter.joined(separator: " ")
         var options = DissectorOptions(detail: detail)
         options.dnsPorts.formUnion(dnsPorts)
         var renderer: PacketRenderer?
+        // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
+        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
         var programs: [LinkType: BPFProgram] = [:]
         var slice = RenderedSlice()
         var output = BufferedOutput()
@@ -43,8 +46,14 @@ extension ReadCommand {
                                 renderer = PacketRenderer(formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
                                                           options: options, json: global.json, detail: detail)
                             }
+                            var reassembled: [Int: Dissection] = [:]
+                            if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) {
+                                let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                                                originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
+                                if let analyzed = reassembler.dissectIfReassembled(reference) { reassembled[record.index] = analyzed.dissection }
+                            }
                             slice.reset()
-                            try renderer!.render([record][...], programs: programs, into: &slice)
+                            try renderer!.render([record][...], programs: programs, reassembled: reassembled, into: &slice)
                         } catch {
                             failure = error
                         }

@@ -17,6 +17,29 @@ struct ReadCommand: ParsableCommand {
               socktui read capture.pcapng tcp port 443 -c 10
               socktui read capture.pcap udp port 53 --detail
               socktui read capture.pcap --json
+              socktui read capture.pcap --follow tcp,0            # stream 0 as text
+              socktui read capture.pcap --follow tcp,frame=42 --hex
+              socktui read capture.pcap --stats conv,tcp --stats phs
+
+            --follow PROTO,N prints one TCP or UDP conversation's payload, both directions in \
+            order: N is the stream index as tshark numbers tcp.stream / udp.stream (0 for the \
+            first conversation in the file, a new index when a port is reused with a new SYN), or \
+            frame=P for the conversation of packet P. TCP is reassembled by sequence numbers: \
+            out-of-order segments are put in order, and retransmissions, partial overlaps and \
+            bytes missing from the capture are marked (>>> node 0 → node 1, <<< back). \
+            --save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1.
+
+            --stats NAME (repeatable) prints tshark-style tables instead of packets: phs (protocol \
+            hierarchy, like -z io,phs), conv,ip|ipv6|tcp|udp (conversations: frames and bytes \
+            each way, relative start, duration, bits/s), endpoints,ip|ipv6|tcp|udp. IP fragments \
+            are reassembled first, so a fragmented UDP datagram counts once, on its last \
+            fragment, as in tshark. With --json, one object: {"packets", "bytes", "first", "last", \
+            "protocolHierarchy": [{"name", "frames", "bytes", "children"}], "conversations": \
+            {"tcp": [{"a", "b", "framesAToB", "bytesAToB", "framesBToA", "bytesBToA", "start", \
+            "end", "relativeStart", ...}]}, "endpoints": {...}, "reassembly": {...}}. --follow \
+            --json prints {"transport", "stream", "nodes", "packetCount", "segments": [{"sender", \
+            "packet", "kind": data|retransmission|overlap|gap, "length", "data_base64", \
+            "repeated" (overlap), "missing" (gap)}]}.
 
             Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a \
             cached UTC offset (--utc for UTC); --detail adds the field tree, each node with \
@@ -35,7 +58,8 @@ struct ReadCommand: ParsableCommand {
 
             Exit status: 0 when the whole file was read; 1 when the file cannot be read or is \
             not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged \
-            (every packet before the damage is printed; the damage and its byte offset go to stderr).
+            (every packet before the damage is printed; the damage and its byte offset go to stderr); \
+            4 when --follow names a stream the file does not have.
             """
     )
 
@@ -60,15 +84,31 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .customLong("dns-port"), help: "Also decode this UDP/TCP port as DNS (repeatable).")
     var dnsPorts: [UInt16] = []
 
+    @Option(help: ArgumentHelp("Follow a TCP or UDP stream: tcp,N or udp,N (tshark's stream index), or tcp,frame=P.", valueName: "proto,n"))
+    var follow: FollowSpecification?
+
+    @Flag(help: "With --follow: print the stream as a hex dump instead of text.")
+    var hex = false
+
+    @Option(name: .customLong("save-raw"), help: ArgumentHelp("With --follow: write each direction's bytes to PREFIX.node0 and PREFIX.node1.", valueName: "prefix"))
+    var saveRaw: String?
+
+    @Option(help: ArgumentHelp("Print statistics instead of packets: phs, conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp (repeatable).", valueName: "name"))
+    var stats: [StatisticsSpecification] = []
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if (follow != nil || !stats.isEmpty) && !filter.isEmpty {
+            throw ValidationError("a FILTER does not apply to --follow or --stats: they read the whole file (filter first with `socktui read FILE FILTER` piped through tcpdump -w, or drop the filter)")
+        }
+        if (hex || saveRaw != nil) && follow == nil { throw ValidationError("--hex and --save-raw go with --follow PROTO,N") }
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
         if file.isEmpty { throw ValidationError("FILE is empty: give the path of a pcap or pcapng file") }
     }
 
     func run() throws {
-        if file == "-" { return try runStream() }
+        if file == "-" && follow == nil && stats.isEmpty { return try runStream() }
         let reader: CaptureFileReader
         do {
             // "-" reads standard input (a pipe is read into memory; files are mapped).
@@ -77,6 +117,7 @@ struct ReadCommand: ParsableCommand {
             Self.printError("socktui read: \(error)")
             throw ExitCode(1)
         }
+        if follow != nil || !stats.isEmpty { return try runAnalysis(reader: reader) }
         let expression = filter.joined(separator: " ")
         var options = DissectorOptions(detail: detail)
         options.dnsPorts.formUnion(dnsPorts)
@@ -86,56 +127,14 @@ struct ReadCommand: ParsableCommand {
         let limit = count
         let prototype = PacketRenderer(formatter: formatter, options: options, json: global.json, detail: detail)
 
-        // Packets are decoded in batches, each split across the cores; the text comes out in file order.
-        let workerCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let batchSize = limit.map { min($0, 1024) } ?? 1024 * workerCount
-        var renderers = Array(repeating: prototype, count: workerCount)
-        var slices = Array(repeating: RenderedSlice(), count: workerCount)
+        // Packets are decoded in batches split across the cores while the next batch is scanned;
+        // the text comes out in file order.
+        let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
         var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
-        var renderError: (any Error)?
-        var output = BufferedOutput()
-        var printed = 0
-        var batch: [CaptureFileReader.Record] = []
-        batch.reserveCapacity(batchSize)
-
-        /// Renders `batch` in parallel and writes it; false once the count is reached or rendering failed.
-        func drain() -> Bool {
-            defer { batch.removeAll(keepingCapacity: true) }
-            guard !batch.isEmpty else { return true }
-            let records = batch, programsNow = programs
-            let perWorker = (records.count + workerCount - 1) / workerCount
-            renderers.withUnsafeMutableBufferPointer { workers in
-                slices.withUnsafeMutableBufferPointer { results in
-                    // Each iteration touches only its own renderer and slice; the records are read-only.
-                    let shared = UncheckedSendable((workers.baseAddress!, results.baseAddress!, records, programsNow))
-                    DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                        let (workers, results, records, programs) = shared.value
-                        let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
-                        results[worker].reset()
-                        do {
-                            try workers[worker].render(records[range], programs: programs, into: &results[worker])
-                        } catch {
-                            results[worker].error = error
-                        }
-                    }
-                }
-            }
-            for slice in slices {
-                if let error = slice.error { renderError = error; return false }
-                if let limit, printed + slice.ends.count >= limit {
-                    let take = limit - printed
-                    if take > 0 { output.bytes.append(contentsOf: slice.bytes[0..<slice.ends[take - 1]]) }
-                    printed = limit
-                    return false
-                }
-                output.bytes.append(contentsOf: slice.bytes)
-                printed += slice.ends.count
-                output.flushIfFull()
-            }
-            return true
-        }
-
+        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
+        // the few packets concerned get their dissection here, the rest are decoded by the workers.
+        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
         let result = reader.forEachPacket { record in
             let linkType = record.interface.linkType
             if !expression.isEmpty && programs[linkType] == nil {
@@ -146,16 +145,20 @@ struct ReadCommand: ParsableCommand {
                     return false
                 }
             }
-            batch.append(record)
-            return batch.count < batchSize || drain()
+            guard ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) else {
+                return pipeline.append(record, programs: programs)
+            }
+            let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                            originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
+            return pipeline.append(record, programs: programs, reassembled: reassembler.dissectIfReassembled(reference)?.dissection)
         }
-        if filterError == nil && renderError == nil { _ = drain() }
-        output.flush()
+        if filterError == nil { pipeline.finish(programs: programs) }
+        let printed = pipeline.printed
         if let filterError {
             Self.printError("socktui read: \(filterError)")
             throw ExitCode(2)
         }
-        if let renderError { throw renderError }
+        if let renderError = pipeline.error { throw renderError }
         if let damage = result.damage, limit.map({ printed < $0 }) ?? true {
             Self.printError("socktui read: \(file): \(damage)")
             throw ExitCode(3)
@@ -196,6 +199,8 @@ struct PacketRenderer {
     let json: Bool
     let detail: Bool
     private var matchers: [LinkType: BPFMatcher] = [:]
+    /// Reused for every packet, so decoding allocates nothing for the common layers.
+    private var dissection = Dissection()
     private let encoder = JSONEncoder()
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
@@ -206,15 +211,21 @@ struct PacketRenderer {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    /// Appends the text of each record `programs` accepts (all when empty) to `slice`.
-    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], into slice: inout RenderedSlice) throws {
+    /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
+    /// holds the dissections reassembly made, by packet index.
+    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
+                         into slice: inout RenderedSlice) throws {
         for record in records {
             let linkType = record.interface.linkType
-            if let program = programs[linkType] {
+            if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
             }
-            let dissection = Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options)
+            if !reassembled.isEmpty, let replaced = reassembled[record.index] {
+                dissection = replaced
+            } else {
+                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
+            }
             if json {
                 let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
                                             capturedLength: record.header.capturedLength,
@@ -246,19 +257,32 @@ struct BufferedOutput {
 
     mutating func flushIfFull() { if bytes.count >= 1 << 16 { flush() } }
 
+    /// Appends `chunk`, or writes it straight through when it would not fit the buffer.
+    mutating func write(_ chunk: ArraySlice<UInt8>) {
+        if bytes.count + chunk.count <= 1 << 16 {
+            bytes.append(contentsOf: chunk)
+            flushIfFull()
+            return
+        }
+        flush()
+        chunk.withUnsafeBytes { Self.writeAll($0) }
+    }
+
     mutating func flush() {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            while start < raw.count {
-                let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return   // stdout closed (a pager quit): stop writing, as tcpdump does
-                }
-                start += written
-            }
-        }
+        bytes.withUnsafeBytes { Self.writeAll($0) }
         bytes.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ raw: UnsafeRawBufferPointer) {
+        var start = 0
+        while start < raw.count {
+            let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return   // stdout closed (a pager quit): stop writing, as tcpdump does
+            }
+            start += written
+        }
     }
 }

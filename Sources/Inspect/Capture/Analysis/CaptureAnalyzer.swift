@@ -1,0 +1,251 @@
+import Dispatch
+import Synchronization
+
+/// How far an analysis got.
+public struct AnalysisProgress: Hashable, Sendable, Codable {
+    /// Packets read so far.
+    public var packetsRead: Int
+    /// Packets the source had when the analysis started (a file still being indexed, or a live
+    /// capture, may hold more by the end).
+    public var packetsKnown: Int
+
+    /// Creates a progress report.
+    public init(packetsRead: Int, packetsKnown: Int) {
+        self.packetsRead = packetsRead
+        self.packetsKnown = packetsKnown
+    }
+
+    /// Read over known, 0...1 (1 when nothing was known).
+    public var fraction: Double { packetsKnown > 0 ? min(1, Double(packetsRead) / Double(packetsKnown)) : 1 }
+}
+
+/// Why an analysis produced no result.
+public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// `cancel()` was called.
+    case cancelled
+    /// No TCP/UDP stream has that index (the count of streams is given).
+    case noSuchStream(TransportProtocol, Int, streamCount: Int)
+    /// The packet does not exist or carries no TCP/UDP layer of that protocol.
+    case packetNotInStream(TransportProtocol, packet: Int)
+    /// No packet belongs to the conversation.
+    case noSuchConversation(ConversationKey)
+
+    public var description: String {
+        switch self {
+        case .cancelled:
+            "analysis cancelled"
+        case .noSuchStream(let transport, let index, let count):
+            count == 0 ? "no \(transport.rawValue.uppercased()) stream in the capture: check the file, or follow \(transport == .tcp ? "udp" : "tcp") instead"
+                : "no \(transport.rawValue) stream \(index): the capture has \(transport.rawValue) streams 0 to \(count - 1)"
+        case .noSuchConversation(let key):
+            "no \(key.layer.rawValue) conversation between \(key.lower) and \(key.upper) in the capture: check the addresses and ports"
+        case .packetNotInStream(let transport, let packet):
+            "packet \(packet) is not part of a \(transport.rawValue.uppercased()) stream: pick a packet with a \(transport.rawValue.uppercased()) header"
+        }
+    }
+}
+
+/// An analysis to run, as a value (so a remote engine can take it too).
+public enum AnalysisRequest: Hashable, Sendable, Codable {
+    /// Follow one stream.
+    case follow(FollowRequest)
+    /// Compute statistics.
+    case statistics(StatisticsRequest)
+}
+
+/// An analysis's result.
+public enum AnalysisResult: Hashable, Sendable, Codable {
+    /// The followed stream.
+    case follow(FollowedStream)
+    /// The statistics.
+    case statistics(CaptureStatistics)
+}
+
+/// Cancels a running analysis; the analysis checks it between batches of packets.
+public final class AnalysisCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// Creates a token that is not cancelled.
+    public init() {}
+
+    /// Asks the analysis to stop; it finishes with `AnalysisError.cancelled`.
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+
+    /// True once `cancel()` was called.
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// The capture analysis engine: follow stream and statistics over any `PacketSource` (a capture
+/// file or a live capture's store), on a background queue, with progress and cancellation.
+///
+/// Every analysis is one pass over the packets in order (IP fragments are reassembled and streams
+/// numbered on the way, as tshark does). A file is scanned in place without copying packets; other
+/// sources are read in batches, up to the packets they hold when the pass reaches them.
+public final class CaptureAnalyzer: Sendable {
+    /// The packets analysed.
+    public let source: any PacketSource
+    /// Reassembly bounds.
+    public let limits: ReassemblyLimits
+    /// Dissector options (DNS ports) for the protocol hierarchy and DNS reassembly.
+    public let options: DissectorOptions
+    private let queue = DispatchQueue(label: "socktui.capture.analysis", qos: .userInitiated)
+
+    /// Packets between progress reports and cancellation checks.
+    public static let batchSize = 16_384
+
+    /// Creates an engine over `source`.
+    public init(source: any PacketSource, options: DissectorOptions = DissectorOptions(), limits: ReassemblyLimits = ReassemblyLimits()) {
+        self.source = source
+        self.options = options
+        self.limits = limits
+    }
+
+    /// Runs `request` on the engine's queue; `progress` is called after each batch and `completion`
+    /// once, both on that queue. Cancel with the returned token.
+    @discardableResult
+    public func start(_ request: AnalysisRequest, progress: @escaping @Sendable (AnalysisProgress) -> Void = { _ in },
+                      completion: @escaping @Sendable (Result<AnalysisResult, AnalysisError>) -> Void) -> AnalysisCancellation {
+        let token = AnalysisCancellation()
+        queue.async {
+            do throws(AnalysisError) {
+                completion(.success(try self.run(request, cancellation: token, progress: progress)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+        return token
+    }
+
+    /// Runs `request` on the calling thread.
+    /// - Throws: `AnalysisError` when cancelled or the stream does not exist.
+    public func run(_ request: AnalysisRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+                    progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> AnalysisResult {
+        switch request {
+        case .follow(let follow): .follow(try self.follow(follow, cancellation: cancellation, progress: progress))
+        case .statistics(let statistics): .statistics(try self.statistics(statistics, cancellation: cancellation, progress: progress))
+        }
+    }
+
+    /// Follows one stream on the calling thread.
+    /// - Throws: `AnalysisError.noSuchStream` / `.packetNotInStream`, or `.cancelled`.
+    public func follow(_ request: FollowRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+                       progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> FollowedStream {
+        var index: Int
+        switch request.selector {
+        case .stream(let stream): index = stream
+        case .packet(let number): index = try streamIndex(ofPacket: number, transport: request.transport, cancellation: cancellation)
+        case .conversation(let key): index = try streamIndex(of: key, cancellation: cancellation)
+        }
+        var pass = AnalysisPass(limits: limits)
+        var follower = StreamFollower(transport: request.transport, stream: index, limits: limits)
+        try forEachPacket(cancellation: cancellation, progress: progress) { packet in
+            follower.add(pass.next(packet), packet: packet)
+            return true
+        }
+        guard let stream = follower.finish() else {
+            let count = request.transport == .tcp ? pass.streams.tcpCount : pass.streams.udpCount
+            throw .noSuchStream(request.transport, index, streamCount: count)
+        }
+        return stream
+    }
+
+    /// The `tcp.stream` / `udp.stream` index of packet `number` (1-based).
+    /// - Throws: `AnalysisError.packetNotInStream` or `.cancelled`.
+    public func streamIndex(ofPacket number: Int, transport: TransportProtocol,
+                            cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
+        var pass = AnalysisPass(limits: limits)
+        var found: Int?
+        try forEachPacket(cancellation: cancellation, progress: { _ in }) { packet in
+            let analyzed = pass.next(packet)
+            guard packet.number == number else { return true }
+            if analyzed.flow.transport?.protocolKind == transport { found = analyzed.stream }
+            return false
+        }
+        guard let found else { throw .packetNotInStream(transport, packet: number) }
+        return found
+    }
+
+    /// The `tcp.stream` / `udp.stream` index of the first packet of conversation `key` (layer tcp or udp).
+    /// - Throws: `AnalysisError.noSuchConversation` or `.cancelled`.
+    public func streamIndex(of key: ConversationKey, cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
+        var pass = AnalysisPass(limits: limits)
+        var found: Int?
+        try forEachPacket(cancellation: cancellation, progress: { _ in }) { packet in
+            let analyzed = pass.next(packet)
+            guard let source = analyzed.flow.source(at: key.layer), let destination = analyzed.flow.destination(at: key.layer),
+                  ConversationKey(layer: key.layer, source, destination) == key else { return true }
+            found = analyzed.stream
+            return false
+        }
+        guard let found else { throw .noSuchConversation(key) }
+        return found
+    }
+
+    /// Computes statistics on the calling thread.
+    /// - Throws: `AnalysisError.cancelled`.
+    public func statistics(_ request: StatisticsRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+                           progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> CaptureStatistics {
+        var collector = StatisticsCollector(request: request)
+        if request.protocolHierarchy {
+            // The hierarchy needs each packet's protocol stack, with reassembly.
+            var dissector = ReassemblingDissector(options: DissectorOptions(detail: false, dnsPorts: options.dnsPorts), limits: limits)
+            try forEachPacket(cancellation: cancellation, progress: progress) { packet in
+                let decoded = dissector.dissect(packet)
+                let path = StatisticsCollector.hierarchyPath(decoded, newPayload: collector.carriesNewPayload(decoded))
+                collector.add(decoded.flow, packet: packet, layers: path)
+                return true
+            }
+            dissector.finish()
+            return collector.finish(reassembly: dissector.counters)
+        }
+        // Tables need no stream numbers.
+        var pass = AnalysisPass(limits: limits, numberStreams: false)
+        try forEachPacket(cancellation: cancellation, progress: progress) { packet in
+            collector.add(pass.next(packet).flow, packet: packet, layers: nil)
+            return true
+        }
+        pass.finish()
+        return collector.finish(reassembly: pass.fragments.counters)
+    }
+
+    /// Visits every packet in order, checking for cancellation and reporting progress each batch.
+    /// `body` returns false to stop early.
+    func forEachPacket(cancellation: AnalysisCancellation, progress: (AnalysisProgress) -> Void,
+                       _ body: (PacketReference) -> Bool) throws(AnalysisError) {
+        let known = source.availablePacketCount
+        var cancelled = false
+        if let reader = source as? CaptureFileReader {
+            var read = 0
+            reader.forEachPacket { record in
+                read += 1
+                if read % Self.batchSize == 0 {
+                    if cancellation.isCancelled { cancelled = true; return false }
+                    progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read)))
+                }
+                return body(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                            linkType: record.interface.linkType, bytes: record.bytes))
+            }
+            if cancelled { throw .cancelled }
+            progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read)))
+            return
+        }
+        var start = 0
+        while true {
+            if cancellation.isCancelled { throw .cancelled }
+            let batch = source.packets(in: start..<(start + Self.batchSize))
+            for (offset, packet) in batch.enumerated() {
+                let keepGoing = packet.data.withUnsafeBytes { bytes in
+                    body(PacketReference(index: start + offset, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                                         linkType: packet.linkType, bytes: bytes))
+                }
+                if !keepGoing {
+                    progress(AnalysisProgress(packetsRead: start + offset + 1, packetsKnown: max(known, start + offset + 1)))
+                    return
+                }
+            }
+            start += batch.count
+            progress(AnalysisProgress(packetsRead: start, packetsKnown: max(known, start)))
+            if batch.count < Self.batchSize { return }
+        }
+    }
+}
