@@ -25,8 +25,8 @@ struct AgentCommand: ParsableCommand {
             the end of stdin stops every stream and the agent exits.
 
             Examples:
-              socktui sockets --host web1 --host db1 --json     # runs `ssh web1 socktui agent`, ...
-              printf '\\0\\0\\0\\053{"request":{"id":1,"request":{"ping":{}}}}' | socktui agent
+              socktui sockets --host web1 --json    # runs: ssh web1 socktui agent
+              printf '\\0\\0\\0\\052{"request":{"id":1,"request":{"ping":{}}}}' | socktui agent
             """
     )
 
