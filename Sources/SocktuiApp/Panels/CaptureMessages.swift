@@ -33,6 +33,12 @@ public enum CaptureMessage: Sendable {
     case liveEnded(Generation, CaptureSummary)
     /// A save made progress or ended.
     case saveProgress(CaptureSaveProgress)
+    /// The follow analysis read more packets.
+    case followProgress(Generation, AnalysisProgress)
+    /// The follow analysis ended: the stream, or why there is none.
+    case followFinished(Generation, Result<FollowedStream, AnalysisError>)
+    /// A followed stream was saved (or the save failed): the message to show.
+    case streamSaved(Generation, text: String, failed: Bool)
 }
 
 /// A capture file ready to browse.

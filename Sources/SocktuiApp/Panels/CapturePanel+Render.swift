@@ -157,6 +157,11 @@ extension CapturePanel {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
         let block = Block(title: Line("Capture")).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
+        if let follow {
+            renderFollow(follow, in: area, into: &buffer, theme: theme)
+            if let prompt, prompt.kind == .saveStream { renderForm(prompt, in: area, into: &buffer, theme: theme) }
+            return
+        }
         let layout = CaptureLayout(panel: self, area: area)
         guard !layout.list.isEmpty || !layout.details.isEmpty || !layout.bytes.isEmpty else { return }
         infoLine(theme: theme).render(in: layout.info, into: &buffer)
@@ -267,15 +272,15 @@ extension CapturePanel {
         switch prompt?.kind {
         case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
-        case .save?, .liveCapture?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
+        case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
             text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
-                : "/ filter  w pane  z maximise  T time  : go to  f find  ]/[ conversation  c capture  o open  S save  ? keys"
+                : "/ filter  w pane  z maximise  T time  : go to  f find  F follow  ]/[ conversation  c capture  o open  S save  ? keys"
         }
         Line(DisplayWidth.truncate(text, to: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 
-    private func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+    func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var state = prompt.form
         let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count + (prompt.filterError != nil ? 1 : 0)
         var lines = Array(repeating: Line(""), count: formRows)
@@ -289,11 +294,14 @@ extension CapturePanel {
                 let text = "  \(name) \(interface.state.padding(toLength: 14, withPad: " ", startingAt: 0)) \(interface.addresses.joined(separator: " "))"
                 lines.append(Line(text, style: interface.name == chosen ? theme[.focus].bold() : (interface.isUp ? .plain : Style().adding(.dim))))
             }
+        } else if prompt.kind == .saveStream {
+            lines.append(Line(""))
+            lines.append(Line("Raw, both directions writes FILE.node0 and FILE.node1.", style: Style().adding(.dim)))
         } else {
             lines.append(Line(""))
             lines.append(Line("Large saves show their progress on the info line; Esc cancels.", style: Style().adding(.dim)))
         }
-        let popup = Popup(title: prompt.kind == .save ? "Save packets" : "Live capture", lines: lines, width: 72)
+        let popup = Popup(title: prompt.kind == .save ? "Save packets" : (prompt.kind == .saveStream ? "Save stream" : "Live capture"), lines: lines, width: 72)
             .style(theme[.base]).borderStyle(theme[.focus])
         popup.render(in: area, into: &buffer)
         let box = popup.frame(in: area)

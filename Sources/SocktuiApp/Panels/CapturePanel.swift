@@ -17,6 +17,8 @@ public enum CaptureAction: Hashable, Sendable {
     case open, save
     /// Stop the running filter, search or save.
     case cancel
+    /// Follow the selected packet's TCP or UDP stream.
+    case followStream
 }
 
 /// The three panes of the packet browser, as in Wireshark.
@@ -136,6 +138,12 @@ public struct CapturePanel: Panel {
     /// Progress of the running save.
     public internal(set) var saving: CaptureSaveProgress?
 
+    // MARK: Follow
+
+    /// The follow-stream view, while it is open (it replaces the three panes).
+    public internal(set) var follow: FollowViewState?
+    var followGeneration = Generation()
+
     /// The last message of the panel, shown on its bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
@@ -188,6 +196,7 @@ public struct CapturePanel: Panel {
         KeyBinding([.character("f")], .find, "find a string or hex bytes (0x…)"),
         KeyBinding([.character("n")], .findNext, label: "n/N", "find next/previous"),
         KeyBinding([.character("N")], .findPrevious, "find previous", listed: false),
+        KeyBinding([.character("F")], .followStream, "follow the selected packet's TCP/UDP stream (h hex/text, s save, Esc back)"),
         KeyBinding([.character("]")], .nextInConversation, label: "]/[", "next/previous packet of the same conversation"),
         KeyBinding([.character("[")], .previousInConversation, "previous packet of the same conversation", listed: false),
         KeyBinding([.character("c")], .startCapture, "start a live capture (interface, filter, snap length, promiscuous)"),
@@ -236,6 +245,8 @@ public struct CapturePanel: Panel {
     /// (``firstScreenPackets``) before, off the UI thread, so the first screen needs no wait.
     public mutating func browse(_ source: any PacketSource, name: String) -> Command<AppMessage>? {
         stopLive()
+        follow?.cancel?.cancel()
+        follow = nil
         indexCancel?.cancel()
         filterCancel?.cancel()
         searchCancel?.cancel()
@@ -367,6 +378,8 @@ public struct CapturePanel: Panel {
             notice = StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
                                    kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
             return nil
+        case .followProgress, .followFinished, .streamSaved:
+            return updateFollow(message)
         case .saveProgress(let progress):
             guard saveGeneration.isCurrent(progress.generation) else { return nil }
             if progress.finished {
@@ -524,6 +537,7 @@ public struct CapturePanel: Panel {
     /// The prompt takes every key while open; the tree takes ←/→/Enter/Space when it has the focus.
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
         if prompt != nil { return .handled(handlePromptKey(key)) }
+        if follow != nil { return handleFollowKey(key) }
         if focus == .details, let detail, [.left, .right, .enter, .character(" ")].contains(key) {
             _ = treeState.handle(key, roots: detail.nodes)
             scrollHexToHighlight()
@@ -584,6 +598,8 @@ public struct CapturePanel: Panel {
             prompt = .save(hasFilter: displayed != nil)
         case .cancel:
             return cancelJobs()
+        case .followStream:
+            return startFollow()
         }
         return nil
     }
@@ -751,9 +767,10 @@ public struct CapturePanel: Panel {
 
     // MARK: Status
 
-    /// Background jobs whose loss on quit matters: a live capture, a filter, a find, a save.
+    /// Background jobs whose loss on quit matters: a live capture, a filter, a find, a save, a follow.
     public var runningJobs: Int {
         (live?.isRunning == true ? 1 : 0) + (filterCancel != nil ? 1 : 0) + (isSearching ? 1 : 0) + (saving != nil ? 1 : 0)
+            + (follow?.isRunning == true || follow?.isSaving == true ? 1 : 0)
     }
 
     /// The panel's state in a line, or its last notice.
@@ -774,6 +791,7 @@ public struct CapturePanel: Panel {
     public mutating func resize(to area: Rect) {
         self.area = area
         keepSelectionVisible()
+        if let follow, follow.stream != nil, follow.wrapWidth != max(20, followLayout.body.width) { rebuildFollowLines() }
     }
 
     /// Resizing and tab switches need rows for the new page.
