@@ -37,6 +37,10 @@ public enum CaptureMessage: Sendable {
     case followProgress(Generation, AnalysisProgress)
     /// The follow analysis ended: the stream, or why there is none.
     case followFinished(Generation, Result<FollowedStream, AnalysisError>)
+    /// The statistics analysis read more packets.
+    case statisticsProgress(Generation, AnalysisProgress)
+    /// The statistics analysis ended.
+    case statisticsFinished(Generation, Result<CaptureStatistics, AnalysisError>)
     /// A followed stream was saved (or the save failed): the message to show.
     case streamSaved(Generation, text: String, failed: Bool)
 }

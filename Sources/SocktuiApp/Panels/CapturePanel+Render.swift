@@ -157,6 +157,10 @@ extension CapturePanel {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
         let block = Block(title: Line("Capture")).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
+        if let statisticsView {
+            renderStatistics(statisticsView, into: &buffer, theme: theme)
+            return
+        }
         if let follow {
             renderFollow(follow, in: area, into: &buffer, theme: theme)
             if let prompt, prompt.kind == .saveStream { renderForm(prompt, in: area, into: &buffer, theme: theme) }
@@ -275,7 +279,7 @@ extension CapturePanel {
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
             text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
-                : "/ filter  w pane  z maximise  T time  : go to  f find  F follow  ]/[ conversation  c capture  o open  S save  ? keys"
+                : "/ filter  w pane  z maximise  T time  : go to  f find  F follow  I stats  ]/[ conversation  c capture  o open  S save  ? keys"
         }
         Line(DisplayWidth.truncate(text, to: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }

@@ -19,6 +19,8 @@ public enum CaptureAction: Hashable, Sendable {
     case cancel
     /// Follow the selected packet's TCP or UDP stream.
     case followStream
+    /// Protocol hierarchy, conversations and endpoints of the capture.
+    case statistics
 }
 
 /// The three panes of the packet browser, as in Wireshark.
@@ -143,6 +145,9 @@ public struct CapturePanel: Panel {
     /// The follow-stream view, while it is open (it replaces the three panes).
     public internal(set) var follow: FollowViewState?
     var followGeneration = Generation()
+    /// The statistics view, while it is open (it replaces the three panes).
+    public internal(set) var statisticsView: StatisticsViewState?
+    var statisticsGeneration = Generation()
 
     /// The last message of the panel, shown on its bottom line.
     public internal(set) var notice: StatusMessage?
@@ -197,6 +202,7 @@ public struct CapturePanel: Panel {
         KeyBinding([.character("n")], .findNext, label: "n/N", "find next/previous"),
         KeyBinding([.character("N")], .findPrevious, "find previous", listed: false),
         KeyBinding([.character("F")], .followStream, "follow the selected packet's TCP/UDP stream (h hex/text, s save, Esc back)"),
+        KeyBinding([.character("I")], .statistics, "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one)"),
         KeyBinding([.character("]")], .nextInConversation, label: "]/[", "next/previous packet of the same conversation"),
         KeyBinding([.character("[")], .previousInConversation, "previous packet of the same conversation", listed: false),
         KeyBinding([.character("c")], .startCapture, "start a live capture (interface, filter, snap length, promiscuous)"),
@@ -247,6 +253,8 @@ public struct CapturePanel: Panel {
         stopLive()
         follow?.cancel?.cancel()
         follow = nil
+        statisticsView?.cancel?.cancel()
+        statisticsView = nil
         indexCancel?.cancel()
         filterCancel?.cancel()
         searchCancel?.cancel()
@@ -380,6 +388,8 @@ public struct CapturePanel: Panel {
             return nil
         case .followProgress, .followFinished, .streamSaved:
             return updateFollow(message)
+        case .statisticsProgress, .statisticsFinished:
+            return updateStatistics(message)
         case .saveProgress(let progress):
             guard saveGeneration.isCurrent(progress.generation) else { return nil }
             if progress.finished {
@@ -538,6 +548,7 @@ public struct CapturePanel: Panel {
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
         if prompt != nil { return .handled(handlePromptKey(key)) }
         if follow != nil { return handleFollowKey(key) }
+        if statisticsView != nil { return handleStatisticsKey(key) }
         if focus == .details, let detail, [.left, .right, .enter, .character(" ")].contains(key) {
             _ = treeState.handle(key, roots: detail.nodes)
             scrollHexToHighlight()
@@ -600,6 +611,8 @@ public struct CapturePanel: Panel {
             return cancelJobs()
         case .followStream:
             return startFollow()
+        case .statistics:
+            return startStatistics()
         }
         return nil
     }
@@ -770,7 +783,7 @@ public struct CapturePanel: Panel {
     /// Background jobs whose loss on quit matters: a live capture, a filter, a find, a save, a follow.
     public var runningJobs: Int {
         (live?.isRunning == true ? 1 : 0) + (filterCancel != nil ? 1 : 0) + (isSearching ? 1 : 0) + (saving != nil ? 1 : 0)
-            + (follow?.isRunning == true || follow?.isSaving == true ? 1 : 0)
+            + (follow?.isRunning == true || follow?.isSaving == true ? 1 : 0) + (statisticsView?.isRunning == true ? 1 : 0)
     }
 
     /// The panel's state in a line, or its last notice.
