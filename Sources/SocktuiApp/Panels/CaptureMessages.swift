@@ -87,6 +87,9 @@ public struct PacketRow: Hashable, Sendable {
     public var length: Int
     /// Info column.
     public var info: String
+    /// The processes owning the packet's sockets (`curl(412) → nginx(88)`), for a live capture; empty
+    /// when unknown or for a file.
+    public var process = ""
 }
 
 /// The selected packet in detail: its bytes and its field tree as tree nodes with byte ranges.

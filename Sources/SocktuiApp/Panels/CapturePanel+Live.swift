@@ -21,6 +21,14 @@ public struct LiveCaptureState: Sendable {
     public var last: LiveSample?
     /// Stops the sampler.
     let samplerCancel = CancellationFlag()
+    /// Maps packets to the processes owning their sockets (the Process column), refreshed from the
+    /// socket table on its queue while the capture runs.
+    public let processes = ProcessMatcher()
+    /// Stops the socket table refresh.
+    var processRefresh: RefreshHandle?
+
+    /// Seconds between two socket table refreshes of the process matcher.
+    static let processRefreshInterval = 2.0
 
     /// Samples kept for the sparklines.
     static let history = 120
@@ -71,7 +79,8 @@ extension CapturePanel {
             return nil
         }
         let browsing = browse(handle.store, name: "live: \(handle.capture.interface.name)")
-        let state = LiveCaptureState(handle: handle, options: handle.options)
+        var state = LiveCaptureState(handle: handle, options: handle.options)
+        state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
         live = state
         following = true
         notice = StatusMessage("capturing on \(handle.capture.interface.name): x stops", kind: .ok)
@@ -150,6 +159,7 @@ extension CapturePanel {
     mutating func stopLive() {
         guard let state = live else { return }
         state.samplerCancel.cancel()
+        state.processRefresh?.cancel()
         if state.isRunning { state.handle.capture.stop() }
         live = nil
     }

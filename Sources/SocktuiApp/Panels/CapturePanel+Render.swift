@@ -64,8 +64,10 @@ struct CaptureTableSource: TableDataSource {
             case .relative: time = CapturePanel.seconds(packet.timestamp, since: panel.firstTimestamp ?? packet.timestamp)
             case .delta: time = CapturePanel.seconds(packet.timestamp, since: packet.previous ?? packet.timestamp)
             }
-            return TableRow([String(index + 1), time, packet.source, packet.destination, packet.protocolName, String(packet.length), packet.info],
-                            style: theme[CapturePanel.role(ofProtocol: packet.protocolName)])
+            var cells = [String(index + 1), time, packet.source, packet.destination, packet.protocolName, String(packet.length)]
+            if panel.showsProcesses { cells.append(packet.process) }
+            cells.append(packet.info)
+            return TableRow(cells, style: theme[CapturePanel.role(ofProtocol: packet.protocolName)])
         }
     }
 }
@@ -81,6 +83,13 @@ extension CapturePanel {
         TableColumn("Len", width: .fixed(5), alignment: .right),
         TableColumn("Info", width: .min(8)),
     ]
+
+    /// The packet list's columns with the Process column (a live capture) between Len and Info.
+    static let columnsWithProcess = Array(columns[..<6]) + [TableColumn("Process", width: .percentage(20))] + [columns[6]]
+
+    /// Whether the packet list has the Process column: only for a live capture (a file's packets were
+    /// sent by processes that may be long gone).
+    public var showsProcesses: Bool { live != nil }
 
     /// The theme role that colours a row of protocol `name`.
     static func role(ofProtocol name: String) -> ThemeRole {
@@ -230,7 +239,7 @@ extension CapturePanel {
     private func renderList(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: CaptureTableSource(panel: self, theme: theme), columns: CapturePanel.columns)
+        Table(source: CaptureTableSource(panel: self, theme: theme), columns: showsProcesses ? CapturePanel.columnsWithProcess : CapturePanel.columns)
             .headerStyle(focus == .list ? theme[.focus].bold().adding(.underline) : theme[.header])
             .selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)

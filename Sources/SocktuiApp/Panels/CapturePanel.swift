@@ -383,6 +383,8 @@ public struct CapturePanel: Panel {
             guard liveGeneration.isCurrent(generation) else { return nil }
             live?.summary = summary
             live?.isRunning = false
+            // The last socket table snapshot stays for the rows still to be read.
+            live?.processRefresh?.cancel()
             notice = StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
                                    kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
             return nil
@@ -429,7 +431,7 @@ public struct CapturePanel: Panel {
         }
         pruneRows(keeping: first..<last)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, on: queue)
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: live?.processes, on: queue)
     }
 
     /// Drops cached rows far from the viewport (the cache stays a few pages large on a million packets).
