@@ -85,7 +85,16 @@ extension CapturePanel {
     ]
 
     /// The packet list's columns with the Process column (a live capture) between Len and Info.
-    static let columnsWithProcess = Array(columns[..<6]) + [TableColumn("Process", width: .percentage(20))] + [columns[6]]
+    static let columnsWithProcess = [
+        TableColumn("No.", width: .fixed(7), alignment: .right),
+        TableColumn("Time", width: .fixed(15)),
+        TableColumn("Source", width: .percentage(14)),
+        TableColumn("Destination", width: .percentage(14)),
+        TableColumn("Proto", width: .fixed(6)),
+        TableColumn("Len", width: .fixed(5), alignment: .right),
+        TableColumn("Process", width: .percentage(16)),
+        TableColumn("Info", width: .min(8)),
+    ]
 
     /// Whether the packet list has the Process column: only for a live capture (a file's packets were
     /// sent by processes that may be long gone).

@@ -186,7 +186,7 @@ public struct CapturePanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. Rows take the theme's protocol colours."
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. Rows take the theme's protocol colours."
     }
 
     /// The panel's own keys.
