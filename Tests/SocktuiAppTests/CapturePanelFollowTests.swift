@@ -225,4 +225,52 @@ enum FollowFixture {
         #expect(panel.helpEntries.contains { $0.keys == "F" && $0.summary.contains("follow") })
         #expect(panel.screen().last(where: { $0.contains("F follow") }) != nil)
     }
+
+    @Test func whileTheAnalysisRunsTheViewShowsProgressAndEscCancelsIt() throws {
+        var (panel, path) = try FollowFixture.browsing()
+        defer { unlink(path) }
+        panel.press(.down, .down, .down)
+        // Start the follow without running its job: the analysis is "still running".
+        guard case .handled(let command) = panel.handleKey(.character("F")), let command else { Issue.record("F started nothing"); return }
+        let view = try #require(panel.follow)
+        #expect(view.isRunning)
+        #expect(panel.runningJobs == 1)
+        _ = panel.update(.capture(.followProgress(view.generation, AnalysisProgress(packetsRead: 5, packetsKnown: 10))))
+        #expect(panel.screen()[1] == "│ Follow TCP stream of packet 4 · reading packets… 50% (Esc cancels)                               │")
+        #expect(panel.screen()[28].contains("Esc cancels the follow"))
+        panel.press(.escape)
+        #expect(panel.follow == nil)
+        #expect(view.cancel?.isCancelled == true)
+        #expect(panel.notice?.text == "follow cancelled")
+        // The job's late answer (here a full stream, as it never saw the token) is dropped.
+        settle(&panel, command)
+        #expect(panel.follow == nil)
+        #expect(panel.screen()[3].contains("No. Time"))
+    }
+
+    @Test func followingAUDPPacketShowsItsDatagrams() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.down, .down)                  // packet 3: UDP 40000 → 9
+        panel.press(.character("F"))
+        let stream = try #require(panel.follow?.stream)
+        #expect(stream.transport == .udp)
+        #expect(stream.packetCount == 3)
+        let lines = panel.screen()
+        #expect(lines[1].contains("Follow UDP stream 0 · 10.0.0.1:40000 ⇄ 10.0.0.2:9 · 3 packets"))
+        #expect(Array(lines[3...5]) == [
+            "│ → hello socktui 0                                                                                │",
+            "│ → hello socktui 1                                                                                │",
+            "│ → hello socktui 2                                                                                │",
+        ])
+    }
+
+    @Test func escapedTextWrapsAtTheViewWidthWithoutSplittingAnEscape() {
+        let stream = FollowedStream(transport: .tcp, stream: 0, nodes: [],
+                                    segments: [StreamSegment(sender: 1, packet: 1, kind: .data, bytes: Array("abcdefgh".utf8) + [0xff, 0x00] + Array("ij\n".utf8))],
+                                    packetCount: 1)
+        let lines = CapturePanel.followLines(stream, hex: false, width: 12)
+        #expect(lines.map(\.text) == ["← abcdefgh", "  \\xff\\x00ij"])
+        #expect(lines.allSatisfy { $0.kind == .data(sender: 1) })
+    }
 }

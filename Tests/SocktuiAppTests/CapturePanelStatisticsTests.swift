@@ -92,4 +92,23 @@ import TerminalUI
         #expect(empty.statisticsView == nil)
         #expect(empty.notice?.text.contains("no statistics") == true)
     }
+
+    @Test func enterOnAnEndpointFiltersOnItsAddress() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("I"), .left, .left, .left, .left)     // IPv4 endpoints
+        #expect(panel.statisticsView?.tab == .endpoints(.ipv4))
+        panel.press(.enter)
+        #expect(panel.appliedFilter == "ip and host 10.0.0.1")
+        #expect(panel.displayedSummary == "displayed 12 of 12")
+    }
+
+    @Test func theHierarchyTabIgnoresEnterAndSort() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("I"), .enter, .character("o"))
+        #expect(panel.statisticsView?.tab == .hierarchy)
+        #expect(panel.statisticsView?.sortColumn == nil)
+        #expect(panel.appliedFilter == "")
+    }
 }

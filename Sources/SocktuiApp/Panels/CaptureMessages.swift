@@ -41,6 +41,8 @@ public enum CaptureMessage: Sendable {
     case statisticsProgress(Generation, AnalysisProgress)
     /// The statistics analysis ended.
     case statisticsFinished(Generation, Result<CaptureStatistics, AnalysisError>)
+    /// The follow view's lines were formatted for a width (and the mode asked for).
+    case followLinesBuilt(Generation, width: Int, [FollowLine])
     /// A followed stream was saved (or the save failed): the message to show.
     case streamSaved(Generation, text: String, failed: Bool)
 }

@@ -21,6 +21,9 @@ public struct FollowViewState: Sendable {
     /// The view's lines at ``wrapWidth`` (built once per stream, mode and width).
     public internal(set) var lines: [FollowLine] = []
     var wrapWidth = 0
+    var linesGeneration = Generation()
+    /// Whether the lines are being built (for a new stream, mode or width) on the panel's queue.
+    public internal(set) var isFormatting = false
     var generation: Generation
     var cancel: AnalysisCancellation?
     var saveGeneration = Generation()
@@ -112,7 +115,7 @@ extension CapturePanel {
                 follow?.progress = nil
                 follow?.cancel = nil
                 follow?.scroll = 0
-                rebuildFollowLines()
+                return rebuildFollowLines()
             case .failure(.cancelled):
                 follow = nil
                 notice = StatusMessage("follow cancelled", kind: .warning)
@@ -120,6 +123,13 @@ extension CapturePanel {
                 follow = nil
                 notice = StatusMessage("follow: \(error)", kind: .error)
             }
+        case .followLinesBuilt(let generation, let width, let lines):
+            guard var view = follow, view.linesGeneration == generation else { return nil }
+            view.lines = lines
+            view.wrapWidth = width
+            view.isFormatting = false
+            view.scroll = min(view.scroll, max(0, lines.count - followBodyHeight))
+            follow = view
         case .streamSaved(let generation, let text, let failed):
             guard follow?.saveGeneration == generation else {
                 notice = StatusMessage(text, kind: failed ? .error : .ok)
@@ -171,9 +181,8 @@ extension CapturePanel {
             guard view.stream != nil else { return .handled(nil) }
             follow?.hex.toggle()
             follow?.scroll = 0
-            rebuildFollowLines()
             notice = StatusMessage(follow?.hex == true ? "follow: hex dump" : "follow: text (non-printable bytes escaped)")
-            return .handled(nil)
+            return .handled(rebuildFollowLines())
         case .character("s"):
             guard view.stream != nil else {
                 notice = StatusMessage("the stream is still being followed: save it once it shows", kind: .warning)
@@ -231,15 +240,36 @@ extension CapturePanel {
     /// Rows of payload on screen.
     var followBodyHeight: Int { followLayout.body.height }
 
-    /// Builds the view's lines for the current stream, mode and width.
-    mutating func rebuildFollowLines() {
-        guard var view = follow, let stream = view.stream else { return }
+    /// Builds the view's lines for the current stream, mode and width on the panel's queue (a long
+    /// stream takes a while to format); the answer is tagged so only the latest request is kept.
+    mutating func rebuildFollowLines() -> Command<AppMessage>? {
+        guard var view = follow, let stream = view.stream else { return nil }
         let width = max(20, followLayout.body.width)
-        view.lines = CapturePanel.followLines(stream, hex: view.hex, width: width)
+        let hex = view.hex
+        let generation = view.linesGeneration.advance()
+        view.isFormatting = true
+        follow = view
+        return .run(on: queue) {
+            .capture(.followLinesBuilt(generation, width: width, CapturePanel.followLines(stream, hex: hex, width: width)))
+        }
+    }
+
+    /// Rewraps a small stream's text at once after a resize (a resize cannot start work; a stream over
+    /// ``followRewrapLimit`` bytes keeps its lines, cut at the edge, until `h` reformats it).
+    mutating func rewrapFollowAfterResize() {
+        guard var view = follow, let stream = view.stream, !view.hex else { return }
+        let width = max(20, followLayout.body.width)
+        guard view.wrapWidth != width, stream.segments.reduce(0, { $0 + $1.bytes.count }) <= CapturePanel.followRewrapLimit else { return }
+        _ = view.linesGeneration.advance()
+        view.lines = CapturePanel.followLines(stream, hex: false, width: width)
         view.wrapWidth = width
+        view.isFormatting = false
         view.scroll = min(view.scroll, max(0, view.lines.count - followBodyHeight))
         follow = view
     }
+
+    /// Bytes of a stream small enough to rewrap on the UI thread after a resize.
+    static let followRewrapLimit = 256 * 1024
 
     /// The lines of `stream`: each segment starts a line with its direction (`→` from node 0, `←` from
     /// node 1); text mode escapes non-printable bytes (`\r`, `\t`, `\xNN`) and wraps at `width`; hex
@@ -351,7 +381,9 @@ extension CapturePanel {
         }
         Line(counts).render(in: layout.counts, into: &buffer)
         let body = layout.body
-        if view.lines.isEmpty {
+        if view.isFormatting, view.lines.isEmpty || view.wrapWidth == 0 {
+            Line("formatting the stream…", style: Style().adding(.dim)).render(in: body.row(0), into: &buffer)
+        } else if view.lines.isEmpty {
             Line("the stream carries no payload", style: Style().adding(.dim)).render(in: body.row(0), into: &buffer)
         }
         for (row, line) in view.lines.dropFirst(view.scroll).prefix(body.height).enumerated() {

@@ -388,7 +388,7 @@ public struct CapturePanel: Panel {
             notice = StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
                                    kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
             return nil
-        case .followProgress, .followFinished, .streamSaved:
+        case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
             return updateFollow(message)
         case .statisticsProgress, .statisticsFinished:
             return updateStatistics(message)
@@ -806,7 +806,7 @@ public struct CapturePanel: Panel {
     public mutating func resize(to area: Rect) {
         self.area = area
         keepSelectionVisible()
-        if let follow, follow.stream != nil, follow.wrapWidth != max(20, followLayout.body.width) { rebuildFollowLines() }
+        rewrapFollowAfterResize()
     }
 
     /// Resizing and tab switches need rows for the new page.
