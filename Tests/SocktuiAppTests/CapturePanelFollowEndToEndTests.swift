@@ -5,7 +5,7 @@ import Testing
 /// Follow stream in the real binary, driven through tmux with the harness of ``TmuxEndToEndTests``.
 @Suite(.serialized) struct CapturePanelFollowEndToEndTests {
     @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
-    func followingATCPPacketShowsThePayloadOfBothDirections() throws {
+    func followingATCPPacketShowsThePayloadOfBothDirectionsAndStatisticsFilterOnIt() throws {
         try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
                      "socktui was not built at \(TmuxEndToEndTests.binary)")
         let path = try FollowFixture.write()
@@ -33,6 +33,15 @@ import Testing
         try session.waitForText("00000000  47 45 54 20 2f 66 6f 6c")
         try session.send("Escape")
         try session.waitForText("Details: packet 4")
+
+        // Statistics: the TCP conversation, then Enter filters on it.
+        try session.send("I")
+        try session.waitForText("Statistics of ")
+        try session.send("Right", "Right", "Right")
+        lines = try session.waitForText("10.0.0.1:50000")
+        #expect(lines.contains { $0.contains("10.0.0.1:50000") && $0.contains("10.0.0.2:80") && $0.contains(" 10 ") })
+        try session.send("Enter")
+        try session.waitForText("displayed 10 of 10")
         try session.send("q")
         try session.waitForPromptAfterExit()
     }

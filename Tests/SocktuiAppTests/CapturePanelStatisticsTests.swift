@@ -111,4 +111,22 @@ import TerminalUI
         #expect(panel.statisticsView?.sortColumn == nil)
         #expect(panel.appliedFilter == "")
     }
+
+    @Test func whileStatisticsRunTheViewShowsProgressAndEscCancelsThem() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        guard case .handled(let command) = panel.handleKey(.character("I")), let command else { Issue.record("I started nothing"); return }
+        let view = try #require(panel.statisticsView)
+        #expect(view.isRunning)
+        #expect(panel.runningJobs == 1)
+        _ = panel.update(.capture(.statisticsProgress(view.generation, AnalysisProgress(packetsRead: 3, packetsKnown: 12))))
+        #expect(panel.screen()[1] == "│ Statistics of fixture.pcap · reading packets… 25% (Esc cancels)                                  │")
+        panel.press(.escape)
+        #expect(panel.statisticsView == nil)
+        #expect(view.cancel?.isCancelled == true)
+        #expect(panel.notice?.text == "statistics cancelled")
+        settle(&panel, command)                 // the late answer is dropped
+        #expect(panel.statisticsView == nil)
+        #expect(panel.runningJobs == 0)
+    }
 }

@@ -148,10 +148,8 @@ extension CapturePanel {
         guard var view = follow else { return .unhandled }
         if key == .escape {
             if let cancel = view.cancel {
+                // The list comes back at once; the analysis stops at its next batch and its answer is dropped.
                 cancel.cancel()
-                notice = StatusMessage("cancelling the follow…")
-                follow?.cancel = nil
-                // The cancelled answer closes the view; close it now so the list is back at once.
                 _ = followGeneration.advance()
                 follow = nil
                 notice = StatusMessage("follow cancelled", kind: .warning)
