@@ -26,6 +26,8 @@ public struct LiveCaptureState: Sendable {
     public let processes = ProcessMatcher()
     /// Stops the socket table refresh.
     var processRefresh: RefreshHandle?
+    /// The socket table snapshot the rows on screen were matched with.
+    var processSnapshotSeen = 0.0
 
     /// Seconds between two socket table refreshes of the process matcher.
     static let processRefreshInterval = 2.0
@@ -128,7 +130,27 @@ extension CapturePanel {
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         let before = rowCount
         packetCount = max(packetCount, sample.packets)
-        return .batch([filterNewPackets(), followNewRows(from: before)])
+        return .batch([filterNewPackets(), followNewRows(from: before), refreshProcessRows()])
+    }
+
+    /// After a new socket table snapshot, dissects again the rows around the viewport that had no
+    /// process (read before their socket was seen); they keep showing until the new rows arrive.
+    mutating func refreshProcessRows() -> Command<AppMessage>? {
+        guard let state = live, let source else { return nil }
+        let snapshot = state.processes.snapshotTime
+        guard snapshot != state.processSnapshotSeen else { return nil }
+        live?.processSnapshotSeen = snapshot
+        let page = listPageHeight
+        let rows = max(0, tableState.offset - page)..<min(rowCount, tableState.offset + 2 * page)
+        var indices: [Int] = []
+        var previous: [Int?] = []
+        for row in rows {
+            guard let index = packetIndex(atRow: row), rowCache[index]?.process.isEmpty == true, !pendingRows.contains(index) else { continue }
+            indices.append(index)
+            previous.append(packetIndex(atRow: row - 1))
+        }
+        guard !indices.isEmpty else { return nil }
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: state.processes, on: queue)
     }
 
     /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
