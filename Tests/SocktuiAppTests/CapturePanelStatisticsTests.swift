@@ -129,4 +129,29 @@ import TerminalUI
         #expect(panel.statisticsView == nil)
         #expect(panel.runningJobs == 0)
     }
+
+    @Test func fOnATCPConversationFollowsItsStream() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("I"), .right, .right, .right, .down)     // TCP conversations: 50001 → 80
+        panel.press(.character("F"))
+        #expect(panel.statisticsView == nil)
+        let stream = try #require(panel.follow?.stream)
+        #expect(stream.transport == .tcp)
+        #expect(stream.nodes.map(\.description) == ["10.0.0.1:50001", "10.0.0.2:80"])
+        // Each of the conversation's three SYNs starts a new stream (a reused port pair); F follows the first.
+        #expect(stream.packetCount == 1)
+        #expect(stream.stream == 1)
+        panel.press(.escape)
+        #expect(panel.follow == nil)
+    }
+
+    @Test func fOutsideTheTCPAndUDPConversationTablesSaysWhere() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("I"), .character("F"))
+        #expect(panel.follow == nil)
+        #expect(panel.statisticsView != nil)
+        #expect(panel.notice?.text == "F follows a conversation of the TCP or UDP table")
+    }
 }

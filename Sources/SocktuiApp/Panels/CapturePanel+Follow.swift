@@ -8,8 +8,8 @@ import TerminalUI
 public struct FollowViewState: Sendable {
     /// TCP or UDP.
     public var transport: TransportProtocol
-    /// The 1-based number of the packet the stream was chosen by.
-    public var packet: Int
+    /// How the stream was chosen, for the header while it is read (`of packet 4`, `10.0.0.1:5 ⇄ 10.0.0.2:80`).
+    public var subject: String
     /// How far the analysis got, while it runs.
     public internal(set) var progress: AnalysisProgress?
     /// The followed stream, once the analysis finished.
@@ -76,13 +76,18 @@ extension CapturePanel {
             return nil
         }
         let transport: TransportProtocol = filter.hasPrefix("tcp") ? .tcp : .udp
+        return startFollow(FollowRequest(transport, .packet(index + 1)), subject: "of packet \(index + 1)", over: source)
+    }
+
+    /// Starts following the stream `request` names over `source`.
+    mutating func startFollow(_ request: FollowRequest, subject: String, over source: any PacketSource) -> Command<AppMessage>? {
         follow?.cancel?.cancel()
         let generation = followGeneration.advance()
         let cancel = AnalysisCancellation()
-        follow = FollowViewState(transport: transport, packet: index + 1, progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount),
+        follow = FollowViewState(transport: request.transport, subject: subject, progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount),
                                  generation: generation, cancel: cancel)
         notice = nil
-        return CapturePanel.followCommand(source, FollowRequest(transport, .packet(index + 1)), generation, cancel: cancel, on: jobQueue)
+        return CapturePanel.followCommand(source, request, generation, cancel: cancel, on: jobQueue)
     }
 
     /// Runs the follow analysis on `queue`, posting progress and the stream.
@@ -359,7 +364,7 @@ extension CapturePanel {
         let client = theme[.client], server = theme[.server]
         guard let stream = view.stream else {
             let percent = Int((view.progress?.fraction ?? 0) * 100)
-            Line([Span("Follow \(name) stream of packet \(view.packet)", style: theme[.title]),
+            Line([Span("Follow \(name) stream \(view.subject)", style: theme[.title]),
                   Span(" · reading packets… \(percent)% (Esc cancels)", style: theme[.warning])]).render(in: layout.header, into: &buffer)
             renderFollowKeys(view, in: layout.keys, into: &buffer, theme: theme)
             return

@@ -143,6 +143,20 @@ extension CapturePanel {
             guard let filter = statisticsFilter(view) else { return .handled(nil) }
             statisticsView = nil
             return .handled(applyFilter(filter))
+        case .character("F"):
+            // Follow the selected TCP or UDP conversation (its first stream, if a port pair was reused).
+            guard case .conversations(let layer) = view.tab, layer == .tcp || layer == .udp, let source,
+                  let statistics = view.statistics, let selected = view.tableState.selected else {
+                notice = StatusMessage("F follows a conversation of the TCP or UDP table", kind: .warning)
+                return .handled(nil)
+            }
+            let list = CapturePanel.sorted(statistics.conversations[layer] ?? [], by: view.sortColumn)
+            guard list.indices.contains(selected) else { return .handled(nil) }
+            let conversation = list[selected]
+            statisticsView = nil
+            let transport: TransportProtocol = layer == .tcp ? .tcp : .udp
+            return .handled(startFollow(FollowRequest(transport, .conversation(ConversationKey(layer: layer, conversation.a, conversation.b))),
+                                        subject: "\(conversation.a) ⇄ \(conversation.b)", over: source))
         default:
             break
         }
@@ -339,7 +353,8 @@ extension CapturePanel {
             Line(DisplayWidth.truncate(notice.text, to: layout.keys.width), style: theme[notice.kind.panelRole]).render(in: layout.keys, into: &buffer)
             return
         }
-        let enter = view.tab == .hierarchy ? "" : "  Enter filter on it  o sort"
+        var enter = view.tab == .hierarchy ? "" : "  Enter filter on it  o sort"
+        if view.tab == .conversations(.tcp) || view.tab == .conversations(.udp) { enter += "  F follow" }
         Line(DisplayWidth.truncate("←/→ table  ↑/↓ move\(enter)  Esc back to the packets", to: layout.keys.width), style: Style().adding(.dim))
             .render(in: layout.keys, into: &buffer)
     }

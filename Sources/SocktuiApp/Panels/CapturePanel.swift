@@ -186,7 +186,7 @@ public struct CapturePanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. Rows take the theme's protocol colours."
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. Rows take the theme's protocol colours."
     }
 
     /// The panel's own keys.
@@ -202,7 +202,7 @@ public struct CapturePanel: Panel {
         KeyBinding([.character("n")], .findNext, label: "n/N", "find next/previous"),
         KeyBinding([.character("N")], .findPrevious, "find previous", listed: false),
         KeyBinding([.character("F")], .followStream, "follow the selected packet's TCP/UDP stream (h hex/text, s save, Esc back)"),
-        KeyBinding([.character("I")], .statistics, "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one)"),
+        KeyBinding([.character("I")], .statistics, "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one, F follows a TCP/UDP one)"),
         KeyBinding([.character("]")], .nextInConversation, label: "]/[", "next/previous packet of the same conversation"),
         KeyBinding([.character("[")], .previousInConversation, "previous packet of the same conversation", listed: false),
         KeyBinding([.character("c")], .startCapture, "start a live capture (interface, filter, snap length, promiscuous)"),
