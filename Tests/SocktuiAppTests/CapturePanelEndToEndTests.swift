@@ -90,6 +90,13 @@ import Testing
         #expect(lines.contains { $0.contains("capturing") && $0.contains("kernel received") })
         #expect(lines.contains { $0.contains("pkts/s") && $0.contains("bytes/s") })
         #expect(lines.contains { $0.contains("127.0.0.1") && $0.contains("UDP") })
+        // The Process column names this test process, which owns the receiving socket (comm is the
+        // executable name's first 15 characters); rows read after the first socket table snapshot show it.
+        let owner = String(ProcessInfo.processInfo.processName.prefix(12))
+        #expect(lines.contains { $0.contains(" Process ") })
+        lines = try session.waitFor("the receiving process in the Process column") { lines in
+            lines.contains { $0.contains("→ \(port) Len=") && $0.contains(owner) }
+        }
 
         try session.send("x")
         lines = try session.waitForText("capture ended (stopped)")

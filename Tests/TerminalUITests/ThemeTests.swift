@@ -84,13 +84,13 @@ let repositoryThemes: String = {
         ("ok        = { fg = 114 }", #"ok = { fg = 114, shiny = true }"#, 17,
          "unknown key `shiny` in ui.ok (expected fg, bg, bold, dim, italic, underline, reverse, blink)"),
         ("warning   = { fg = 221 }", #"warning = { bold = "yes" }"#, 16, "ui.warning.bold must be true or false"),
-        ("dns   = { fg = 117 }\n", "", 19, "missing role `protocols.dns`"),
+        ("dns   = { fg = 117 }\n", "", 21, "missing role `protocols.dns`"),
         ("border    = { fg = 240 }", "borders = { fg = 240 }", 10,
-         "unknown role `ui.borders` (expected base, title, border, focus, selection, header, status, error, warning, ok)"),
+         "unknown role `ui.borders` (expected base, title, border, focus, selection, header, status, error, warning, ok, client, server)"),
         ("border    = { fg = 240 }", "border = \"red\"", 10,
          "`ui.border` must be a table such as { fg = \"red\", bold = true }"),
         ("name = \"default\"\n", "", 1, "missing `name = \"…\"` (a string)"),
-        ("[protocols]", "[protocol]", 19, "unknown key `protocol` (expected name, description, [ui], [protocols])"),
+        ("[protocols]", "[protocol]", 21, "unknown key `protocol` (expected name, description, [ui], [protocols])"),
     ])
     func malformedThemesNameTheFileLineAndProblem(original: String, replacement: String, line: Int, message: String) {
         let text = builtInDefaultThemeText.replacingFirst(original, with: replacement)

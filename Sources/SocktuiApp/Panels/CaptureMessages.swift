@@ -33,6 +33,18 @@ public enum CaptureMessage: Sendable {
     case liveEnded(Generation, CaptureSummary)
     /// A save made progress or ended.
     case saveProgress(CaptureSaveProgress)
+    /// The follow analysis read more packets.
+    case followProgress(Generation, AnalysisProgress)
+    /// The follow analysis ended: the stream, or why there is none.
+    case followFinished(Generation, Result<FollowedStream, AnalysisError>)
+    /// The statistics analysis read more packets.
+    case statisticsProgress(Generation, AnalysisProgress)
+    /// The statistics analysis ended.
+    case statisticsFinished(Generation, Result<CaptureStatistics, AnalysisError>)
+    /// The follow view's lines were formatted for a width (and the mode asked for).
+    case followLinesBuilt(Generation, width: Int, [FollowLine])
+    /// A followed stream was saved (or the save failed): the message to show.
+    case streamSaved(Generation, text: String, failed: Bool)
 }
 
 /// A capture file ready to browse.
@@ -77,6 +89,9 @@ public struct PacketRow: Hashable, Sendable {
     public var length: Int
     /// Info column.
     public var info: String
+    /// The processes owning the packet's sockets (`curl(412) → nginx(88)`), for a live capture; empty
+    /// when unknown or for a file.
+    public var process = ""
 }
 
 /// The selected packet in detail: its bytes and its field tree as tree nodes with byte ranges.

@@ -46,8 +46,9 @@ extension CapturePanel {
     }
 
     /// Dissects the packets at `indices` into rows; `previous[i]` is the packet displayed before `indices[i]`.
+    /// With `processes` (a live capture), each row names the processes owning the packet's sockets.
     static func rowsCommand(_ source: any PacketSource, indices: [Int], previous: [Int?], _ generation: Generation,
-                            on queue: DispatchQueue) -> Command<AppMessage> {
+                            processes: ProcessMatcher? = nil, on queue: DispatchQueue) -> Command<AppMessage> {
         .run(on: queue) {
             guard let low = (indices + previous.compactMap { $0 }).min(), let high = (indices + previous.compactMap { $0 }).max() else { return nil }
             var packets: [Int: CapturedPacket] = [:]
@@ -69,9 +70,28 @@ extension CapturePanel {
                 let dissection = Dissector.dissect(packet)
                 rows.append(PacketRow(index: index, timestamp: packet.timestamp, previous: previous[n].flatMap { packets[$0]?.timestamp },
                                       source: dissection.source, destination: dissection.destination,
-                                      protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info))
+                                      protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info,
+                                      process: processes.map { processText(packet, $0) } ?? ""))
             }
             return .capture(.rowsLoaded(generation, rows))
+        }
+    }
+
+    /// `curl(412) → nginx(88)`: the owners of the packet's two sockets as far as `matcher` knows them
+    /// (`curl(412) →` or `→ nginx(88)` when one side is not local); empty when neither is known.
+    static func processText(_ packet: CapturedPacket, _ matcher: ProcessMatcher) -> String {
+        let flow = packet.data.withUnsafeBytes { PacketFlow.extract($0, linkType: packet.linkType, originalLength: packet.originalLength) }
+        let owners = matcher.owners(of: flow)
+        func name(_ list: [SocketOwner]) -> String {
+            guard let first = list.first else { return "" }
+            let others = Set(list.map(\.pid)).count - 1
+            return "\(first.command)(\(first.pid))" + (others > 0 ? "+\(others)" : "")
+        }
+        switch (owners.source.isEmpty, owners.destination.isEmpty) {
+        case (true, true): return ""
+        case (false, true): return name(owners.source) + " →"
+        case (true, false): return "→ " + name(owners.destination)
+        case (false, false): return name(owners.source) + " → " + name(owners.destination)
         }
     }
 

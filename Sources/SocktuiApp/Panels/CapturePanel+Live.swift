@@ -21,6 +21,16 @@ public struct LiveCaptureState: Sendable {
     public var last: LiveSample?
     /// Stops the sampler.
     let samplerCancel = CancellationFlag()
+    /// Maps packets to the processes owning their sockets (the Process column), refreshed from the
+    /// socket table on its queue while the capture runs.
+    public let processes = ProcessMatcher()
+    /// Stops the socket table refresh.
+    var processRefresh: RefreshHandle?
+    /// The socket table snapshot the rows on screen were matched with.
+    var processSnapshotSeen = 0.0
+
+    /// Seconds between two socket table refreshes of the process matcher.
+    static let processRefreshInterval = 2.0
 
     /// Samples kept for the sparklines.
     static let history = 120
@@ -71,7 +81,8 @@ extension CapturePanel {
             return nil
         }
         let browsing = browse(handle.store, name: "live: \(handle.capture.interface.name)")
-        let state = LiveCaptureState(handle: handle, options: handle.options)
+        var state = LiveCaptureState(handle: handle, options: handle.options)
+        state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
         live = state
         following = true
         notice = StatusMessage("capturing on \(handle.capture.interface.name): x stops", kind: .ok)
@@ -119,7 +130,27 @@ extension CapturePanel {
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         let before = rowCount
         packetCount = max(packetCount, sample.packets)
-        return .batch([filterNewPackets(), followNewRows(from: before)])
+        return .batch([filterNewPackets(), followNewRows(from: before), refreshProcessRows()])
+    }
+
+    /// After a new socket table snapshot, dissects again the rows around the viewport that had no
+    /// process (read before their socket was seen); they keep showing until the new rows arrive.
+    mutating func refreshProcessRows() -> Command<AppMessage>? {
+        guard let state = live, let source else { return nil }
+        let snapshot = state.processes.snapshotTime
+        guard snapshot != state.processSnapshotSeen else { return nil }
+        live?.processSnapshotSeen = snapshot
+        let page = listPageHeight
+        let rows = max(0, tableState.offset - page)..<min(rowCount, tableState.offset + 2 * page)
+        var indices: [Int] = []
+        var previous: [Int?] = []
+        for row in rows {
+            guard let index = packetIndex(atRow: row), rowCache[index]?.process.isEmpty == true, !pendingRows.contains(index) else { continue }
+            indices.append(index)
+            previous.append(packetIndex(atRow: row - 1))
+        }
+        guard !indices.isEmpty else { return nil }
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: state.processes, on: queue)
     }
 
     /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
@@ -150,6 +181,7 @@ extension CapturePanel {
     mutating func stopLive() {
         guard let state = live else { return }
         state.samplerCancel.cancel()
+        state.processRefresh?.cancel()
         if state.isRunning { state.handle.capture.stop() }
         live = nil
     }

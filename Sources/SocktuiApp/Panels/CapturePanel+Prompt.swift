@@ -19,6 +19,8 @@ public struct CapturePrompt: Sendable {
         case save
         /// Interface, capture filter, snap length and promiscuous mode of a live capture.
         case liveCapture
+        /// File and content (transcript or raw bytes) of a followed stream's save.
+        case saveStream
     }
 
     /// What the prompt is for.
@@ -47,6 +49,13 @@ public struct CapturePrompt: Sendable {
         ]
         if hasFilter { fields.append(.choice("Packets", options: ["displayed", "all"])) }
         return CapturePrompt(kind: .save, form: FormState(fields: fields))
+    }
+
+    static func saveStream(transport: TransportProtocol) -> CapturePrompt {
+        CapturePrompt(kind: .saveStream, form: FormState(fields: [
+            .text("File", value: "/tmp/socktui-\(transport.rawValue)-stream.txt"),
+            .choice("Content", options: StreamSaveContent.allCases.map(\.rawValue)),
+        ]))
     }
 
     static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any") -> CapturePrompt {
@@ -152,6 +161,8 @@ extension CapturePanel {
             return open(path: path)
         case .save:
             return save(to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed")
+        case .saveStream:
+            return saveStream(to: prompt.value("File"), content: prompt.value("Content"))
         case .liveCapture:
             let options = LiveCaptureOptions(interface: prompt.value("Interface"), snapLength: Int(prompt.value("Snap length")) ?? 262_144,
                                              promiscuous: prompt.value("Promiscuous") == "on", filter: prompt.value("Filter"))

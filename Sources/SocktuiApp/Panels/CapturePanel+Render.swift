@@ -64,8 +64,10 @@ struct CaptureTableSource: TableDataSource {
             case .relative: time = CapturePanel.seconds(packet.timestamp, since: panel.firstTimestamp ?? packet.timestamp)
             case .delta: time = CapturePanel.seconds(packet.timestamp, since: packet.previous ?? packet.timestamp)
             }
-            return TableRow([String(index + 1), time, packet.source, packet.destination, packet.protocolName, String(packet.length), packet.info],
-                            style: theme[CapturePanel.role(ofProtocol: packet.protocolName)])
+            var cells = [String(index + 1), time, packet.source, packet.destination, packet.protocolName, String(packet.length)]
+            if panel.showsProcesses { cells.append(packet.process) }
+            cells.append(packet.info)
+            return TableRow(cells, style: theme[CapturePanel.role(ofProtocol: packet.protocolName)])
         }
     }
 }
@@ -81,6 +83,22 @@ extension CapturePanel {
         TableColumn("Len", width: .fixed(5), alignment: .right),
         TableColumn("Info", width: .min(8)),
     ]
+
+    /// The packet list's columns with the Process column (a live capture) between Len and Info.
+    static let columnsWithProcess = [
+        TableColumn("No.", width: .fixed(7), alignment: .right),
+        TableColumn("Time", width: .fixed(15)),
+        TableColumn("Source", width: .percentage(14)),
+        TableColumn("Destination", width: .percentage(14)),
+        TableColumn("Proto", width: .fixed(6)),
+        TableColumn("Len", width: .fixed(5), alignment: .right),
+        TableColumn("Process", width: .percentage(16)),
+        TableColumn("Info", width: .min(8)),
+    ]
+
+    /// Whether the packet list has the Process column: only for a live capture (a file's packets were
+    /// sent by processes that may be long gone).
+    public var showsProcesses: Bool { live != nil }
 
     /// The theme role that colours a row of protocol `name`.
     static func role(ofProtocol name: String) -> ThemeRole {
@@ -157,6 +175,15 @@ extension CapturePanel {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
         let block = Block(title: Line("Capture")).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
+        if let statisticsView {
+            renderStatistics(statisticsView, into: &buffer, theme: theme)
+            return
+        }
+        if let follow {
+            renderFollow(follow, in: area, into: &buffer, theme: theme)
+            if let prompt, prompt.kind == .saveStream { renderForm(prompt, in: area, into: &buffer, theme: theme) }
+            return
+        }
         let layout = CaptureLayout(panel: self, area: area)
         guard !layout.list.isEmpty || !layout.details.isEmpty || !layout.bytes.isEmpty else { return }
         infoLine(theme: theme).render(in: layout.info, into: &buffer)
@@ -221,7 +248,7 @@ extension CapturePanel {
     private func renderList(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: CaptureTableSource(panel: self, theme: theme), columns: CapturePanel.columns)
+        Table(source: CaptureTableSource(panel: self, theme: theme), columns: showsProcesses ? CapturePanel.columnsWithProcess : CapturePanel.columns)
             .headerStyle(focus == .list ? theme[.focus].bold().adding(.underline) : theme[.header])
             .selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
@@ -267,15 +294,15 @@ extension CapturePanel {
         switch prompt?.kind {
         case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
-        case .save?, .liveCapture?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
+        case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
             text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
-                : "/ filter  w pane  z maximise  T time  : go to  f find  ]/[ conversation  c capture  o open  S save  ? keys"
+                : "/ filter  w pane  z maximise  T time  : go to  f find  F follow  I stats  ]/[ conversation  c capture  o open  S save  ? keys"
         }
         Line(DisplayWidth.truncate(text, to: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 
-    private func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+    func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var state = prompt.form
         let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count + (prompt.filterError != nil ? 1 : 0)
         var lines = Array(repeating: Line(""), count: formRows)
@@ -289,11 +316,14 @@ extension CapturePanel {
                 let text = "  \(name) \(interface.state.padding(toLength: 14, withPad: " ", startingAt: 0)) \(interface.addresses.joined(separator: " "))"
                 lines.append(Line(text, style: interface.name == chosen ? theme[.focus].bold() : (interface.isUp ? .plain : Style().adding(.dim))))
             }
+        } else if prompt.kind == .saveStream {
+            lines.append(Line(""))
+            lines.append(Line("Raw, both directions writes FILE.node0 and FILE.node1.", style: Style().adding(.dim)))
         } else {
             lines.append(Line(""))
             lines.append(Line("Large saves show their progress on the info line; Esc cancels.", style: Style().adding(.dim)))
         }
-        let popup = Popup(title: prompt.kind == .save ? "Save packets" : "Live capture", lines: lines, width: 72)
+        let popup = Popup(title: prompt.kind == .save ? "Save packets" : (prompt.kind == .saveStream ? "Save stream" : "Live capture"), lines: lines, width: 72)
             .style(theme[.base]).borderStyle(theme[.focus])
         popup.render(in: area, into: &buffer)
         let box = popup.frame(in: area)

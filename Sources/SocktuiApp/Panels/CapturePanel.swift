@@ -17,6 +17,10 @@ public enum CaptureAction: Hashable, Sendable {
     case open, save
     /// Stop the running filter, search or save.
     case cancel
+    /// Follow the selected packet's TCP or UDP stream.
+    case followStream
+    /// Protocol hierarchy, conversations and endpoints of the capture.
+    case statistics
 }
 
 /// The three panes of the packet browser, as in Wireshark.
@@ -136,6 +140,15 @@ public struct CapturePanel: Panel {
     /// Progress of the running save.
     public internal(set) var saving: CaptureSaveProgress?
 
+    // MARK: Follow
+
+    /// The follow-stream view, while it is open (it replaces the three panes).
+    public internal(set) var follow: FollowViewState?
+    var followGeneration = Generation()
+    /// The statistics view, while it is open (it replaces the three panes).
+    public internal(set) var statisticsView: StatisticsViewState?
+    var statisticsGeneration = Generation()
+
     /// The last message of the panel, shown on its bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
@@ -173,7 +186,7 @@ public struct CapturePanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. Rows take the theme's protocol colours."
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. Rows take the theme's protocol colours."
     }
 
     /// The panel's own keys.
@@ -188,6 +201,8 @@ public struct CapturePanel: Panel {
         KeyBinding([.character("f")], .find, "find a string or hex bytes (0x…)"),
         KeyBinding([.character("n")], .findNext, label: "n/N", "find next/previous"),
         KeyBinding([.character("N")], .findPrevious, "find previous", listed: false),
+        KeyBinding([.character("F")], .followStream, "follow the selected packet's TCP/UDP stream (h hex/text, s save, Esc back)"),
+        KeyBinding([.character("I")], .statistics, "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one, F follows a TCP/UDP one)"),
         KeyBinding([.character("]")], .nextInConversation, label: "]/[", "next/previous packet of the same conversation"),
         KeyBinding([.character("[")], .previousInConversation, "previous packet of the same conversation", listed: false),
         KeyBinding([.character("c")], .startCapture, "start a live capture (interface, filter, snap length, promiscuous)"),
@@ -236,6 +251,10 @@ public struct CapturePanel: Panel {
     /// (``firstScreenPackets``) before, off the UI thread, so the first screen needs no wait.
     public mutating func browse(_ source: any PacketSource, name: String) -> Command<AppMessage>? {
         stopLive()
+        follow?.cancel?.cancel()
+        follow = nil
+        statisticsView?.cancel?.cancel()
+        statisticsView = nil
         indexCancel?.cancel()
         filterCancel?.cancel()
         searchCancel?.cancel()
@@ -364,9 +383,15 @@ public struct CapturePanel: Panel {
             guard liveGeneration.isCurrent(generation) else { return nil }
             live?.summary = summary
             live?.isRunning = false
+            // The last socket table snapshot stays for the rows still to be read.
+            live?.processRefresh?.cancel()
             notice = StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
                                    kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
             return nil
+        case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
+            return updateFollow(message)
+        case .statisticsProgress, .statisticsFinished:
+            return updateStatistics(message)
         case .saveProgress(let progress):
             guard saveGeneration.isCurrent(progress.generation) else { return nil }
             if progress.finished {
@@ -406,7 +431,7 @@ public struct CapturePanel: Panel {
         }
         pruneRows(keeping: first..<last)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, on: queue)
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: live?.processes, on: queue)
     }
 
     /// Drops cached rows far from the viewport (the cache stays a few pages large on a million packets).
@@ -524,6 +549,8 @@ public struct CapturePanel: Panel {
     /// The prompt takes every key while open; the tree takes ←/→/Enter/Space when it has the focus.
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
         if prompt != nil { return .handled(handlePromptKey(key)) }
+        if follow != nil { return handleFollowKey(key) }
+        if statisticsView != nil { return handleStatisticsKey(key) }
         if focus == .details, let detail, [.left, .right, .enter, .character(" ")].contains(key) {
             _ = treeState.handle(key, roots: detail.nodes)
             scrollHexToHighlight()
@@ -584,6 +611,10 @@ public struct CapturePanel: Panel {
             prompt = .save(hasFilter: displayed != nil)
         case .cancel:
             return cancelJobs()
+        case .followStream:
+            return startFollow()
+        case .statistics:
+            return startStatistics()
         }
         return nil
     }
@@ -751,9 +782,10 @@ public struct CapturePanel: Panel {
 
     // MARK: Status
 
-    /// Background jobs whose loss on quit matters: a live capture, a filter, a find, a save.
+    /// Background jobs whose loss on quit matters: a live capture, a filter, a find, a save, a follow.
     public var runningJobs: Int {
         (live?.isRunning == true ? 1 : 0) + (filterCancel != nil ? 1 : 0) + (isSearching ? 1 : 0) + (saving != nil ? 1 : 0)
+            + (follow?.isRunning == true || follow?.isSaving == true ? 1 : 0) + (statisticsView?.isRunning == true ? 1 : 0)
     }
 
     /// The panel's state in a line, or its last notice.
@@ -774,6 +806,7 @@ public struct CapturePanel: Panel {
     public mutating func resize(to area: Rect) {
         self.area = area
         keepSelectionVisible()
+        rewrapFollowAfterResize()
     }
 
     /// Resizing and tab switches need rows for the new page.

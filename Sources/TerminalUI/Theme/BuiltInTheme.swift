@@ -18,6 +18,8 @@ status    = { fg = 252, bg = 236 }
 error     = { fg = 203, bold = true }
 warning   = { fg = 221 }
 ok        = { fg = 114 }
+client    = { fg = 210 }
+server    = { fg = 117 }
 
 [protocols]
 tcp   = { fg = 75 }

@@ -22,6 +22,10 @@ public enum ThemeRole: String, CaseIterable, Hashable, Sendable {
     case warning
     /// Success messages.
     case ok
+    /// A followed stream's bytes from the side that sent its first packet (the client).
+    case client
+    /// A followed stream's bytes from the other side (the server).
+    case server
     /// TCP packets and sockets.
     case tcp
     /// UDP packets and sockets.
