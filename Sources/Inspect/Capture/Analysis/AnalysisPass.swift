@@ -105,8 +105,6 @@ public struct AnalysisPass: Sendable {
     public private(set) var fragments: IPFragmentReassembler
     /// The stream numbering.
     public private(set) var streams = StreamIndexer()
-    /// True when packets get stream indexes.
-    public var numbersStreams: Bool { numberStreams }
     private let numberStreams: Bool
 
     /// Creates a pass; without `numberStreams` packets get no stream index.

@@ -84,58 +84,9 @@ public struct ReassemblingDissector: Sendable {
     /// with `Dissector` as usual". Reads only the headers of other packets, so a listing can keep
     /// decoding in parallel and ask this, in order, for the few packets reassembly concerns.
     public mutating func dissectIfReassembled(_ packet: PacketReference) -> AnalyzedPacket? {
-        // Streams are not numbered here, so packets that cannot take part need no state at all.
-        guard pass.numbersStreams || Self.mayTakePart(packet.bytes, linkType: packet.linkType, dnsPorts: options.dnsPorts) else { return nil }
         let (analyzed, replaced, reassembly) = reassemble(packet)
         guard let replaced else { return nil }
         return AnalyzedPacket(number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
-    }
-
-    /// A quick look at the network header: false only when the packet is certainly neither an IP
-    /// fragment nor TCP on a DNS port (IPv6 with extension headers, and anything unusual, say true
-    /// and get the full look). Every read is bounds-checked.
-    static func mayTakePart(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, dnsPorts: Set<UInt16>) -> Bool {
-        var offset: Int, etherType: UInt16
-        switch linkType {
-        case .ethernet:
-            offset = 12
-            guard bytes.count >= offset + 2 else { return false }
-            etherType = bytes.u16(offset)
-            while EthernetView.tagProtocolIDs.contains(etherType) {
-                offset += EthernetView.tagLength
-                guard bytes.count >= offset + 2 else { return false }
-                etherType = bytes.u16(offset)
-            }
-            offset += 2
-        case .linuxSLL:
-            guard bytes.count >= SLLView.headerLength else { return false }
-            (offset, etherType) = (SLLView.headerLength, bytes.u16(14))
-        case .linuxSLL2:
-            guard bytes.count >= SLL2View.headerLength else { return false }
-            (offset, etherType) = (SLL2View.headerLength, bytes.u16(0))
-        case .raw, .ipv4, .ipv6:
-            guard !bytes.isEmpty else { return false }
-            (offset, etherType) = (0, bytes[0] >> 4 == 6 ? 0x86dd : 0x0800)
-        default:
-            return true
-        }
-        func dnsPort(at transport: Int) -> Bool {
-            guard bytes.count >= transport + 4 else { return false }
-            return dnsPorts.contains(bytes.u16(transport)) || dnsPorts.contains(bytes.u16(transport + 2))
-        }
-        switch etherType {
-        case 0x0800:
-            guard bytes.count >= offset + IPv4View.minimumHeaderLength else { return false }
-            if bytes.u16(offset + 6) & 0x3fff != 0 { return true }   // More Fragments or an offset
-            return bytes[offset + 9] == 6 && dnsPort(at: offset + Int(bytes[offset] & 0x0f) * 4)
-        case 0x86dd:
-            guard bytes.count >= offset + IPv6View.headerLength else { return false }
-            let next = bytes[offset + 6]
-            if IPv6ExtensionView.types.contains(next) { return true }
-            return next == 6 && dnsPort(at: offset + IPv6View.headerLength)
-        default:
-            return false
-        }
     }
 
     private mutating func reassemble(_ packet: PacketReference) -> (AnalyzedFlow, Dissection?, Reassembly?) {
