@@ -12,6 +12,9 @@
 #    own CPU time per captured packet (user + system, from /usr/bin/time).
 # 2. Read: a 1,000,000-packet pcap written by socktui, summarised by `socktui read`,
 #    `tcpdump -nn -r` (local time zone and TZ=UTC) and `tshark -r`, output to /dev/null.
+#    Then the same for 1,000,000 packets of mixed web-like traffic (TCP with options, HTTP,
+#    DNS, ICMP; ~480 MB) from Benchmarks/make-mixed-pcap.py, whole and its first 100,000.
+#    READ_ONLY=1 skips the live part (no namespace needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-2000000}
@@ -20,6 +23,20 @@ work=$(mktemp -d)
 swift build -c release --product socktui >/dev/null
 bin=$(swift build -c release --show-bin-path)/socktui
 cc -O2 -o "$work/udpflood" Benchmarks/udpflood.c
+
+mixed_read() {
+    echo "== reading mixed traffic (Benchmarks/make-mixed-pcap.py) =="
+    python3 Benchmarks/make-mixed-pcap.py "$work/mixed.pcap" 1000000
+    tcpdump -r "$work/mixed.pcap" -c 100000 -w "$work/mixed100k.pcap" 2>/dev/null
+    ls -l "$work/mixed.pcap" "$work/mixed100k.pcap"
+    for file in "$work/mixed100k.pcap" "$work/mixed.pcap"; do
+        hyperfine --warmup 1 --runs 3 \
+            "$bin read $file > /dev/null" \
+            "TZ=UTC tcpdump -nn -r $file > /dev/null 2>&1"
+    done
+}
+if [ "${READ_ONLY:-0}" = 1 ]; then trap 'rm -rf "$work"' EXIT; mixed_read; exit 0; fi
+
 ip netns add "$ns"
 trap 'ip netns delete "$ns" 2>/dev/null || true; rm -rf "$work"' EXIT
 ip netns exec "$ns" ip link set lo up
@@ -73,3 +90,4 @@ hyperfine --warmup 1 --runs 5 \
 hyperfine --runs 2 "tshark -r $work/million.pcap > /dev/null 2>&1"
 /usr/bin/time -f "socktui read: %e s, max RSS %M KB" "$bin" read "$work/million.pcap" > /dev/null
 /usr/bin/time -f "tshark -r: %e s, max RSS %M KB" tshark -r "$work/million.pcap" > /dev/null 2>&1
+mixed_read

@@ -24,6 +24,18 @@ public struct StatusMessage: Hashable, Sendable {
     }
 }
 
+extension StatusMessage.Kind {
+    /// The theme role of a panel's own notice line (information in the base style).
+    var panelRole: ThemeRole {
+        switch self {
+        case .info: .base
+        case .ok: .ok
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+}
+
 /// The app shell: four tabs of panels, help, quit confirmation, status bar, themes (Bubble Tea's model).
 ///
 /// Only ``update(_:)`` changes state; ``render(into:)`` only draws. Work leaves as a ``Command`` and comes
@@ -122,7 +134,8 @@ public struct AppModel: Program {
         case .resize(let newSize):
             size = newSize
             layoutPanels()
-            return nil
+            // A taller packet list shows rows that were not dissected yet.
+            return capture.requestRows()
         case .message(let message): return receive(message)
         case .tick:
             spinnerFrame = (spinnerFrame + 1) % AppModel.spinner.count
@@ -206,9 +219,14 @@ public struct AppModel: Program {
         return nil
     }
 
-    /// The Sockets panel's "test a connection to it" (`T`): the Tests form, filled in, on its tab.
+    /// The Sockets panel's pivots: "test a connection to it" (`T`) fills in the Tests form, "capture its
+    /// traffic" (`C`) the Capture panel's live capture form, on their tabs.
     private mutating func followSocketsPivot() -> Command<AppMessage>? {
-        guard selectedTab == 1, let request = sockets.takeConnectionTest() else { return nil }
+        guard selectedTab == 1 else { return nil }
+        if let options = sockets.takeCaptureRequest() {
+            return .batch([showTab(2), capture.prepareLiveCapture(options)])
+        }
+        guard let request = sockets.takeConnectionTest() else { return nil }
         tests.form.load(request)
         return showTab(3)
     }

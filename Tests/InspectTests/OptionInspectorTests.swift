@@ -74,6 +74,32 @@ import SocketKit
     }
 
     @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
+    func settingAnotherProcessSocketOptionReadsItBackAndTheProcessSeesIt() throws {
+        let child = try Child()
+        defer { child.finish() }
+        let target = OptionTarget.descriptor(pid: child.pid, fd: child.fd)
+        #expect(try OptionInspector.setOption("SO_KEEPALIVE", to: "off", on: target).value == .bool(false))
+        let buffer = try OptionInspector.setOption("SO_RCVBUF", to: "4096", on: target)
+        #expect(buffer.value == .bufferSize(requested: 4096, effective: 8192), "the read-back shows the kernel's doubling")
+        let report = try OptionInspector.inspect(target)
+        #expect(Self.value(report, "SO_KEEPALIVE") == .bool(false), "the child's own socket changed")
+        #expect(Self.value(report, "TCP_NODELAY") == .bool(true), "other options stay")
+        #expect(throws: OptionInspectorError.self) { try OptionInspector.setOption("SO_TYPE", to: "2", on: target) }
+        do {
+            _ = try OptionInspector.setOption("TCP_CONGESTION", to: "nosuchalgo", on: target)
+            Issue.record("an unknown congestion control is refused")
+        } catch {
+            #expect(error.errno == "ENOENT" && error.message.contains("pid \(child.pid)"), "\(error)")
+        }
+        do {
+            _ = try OptionInspector.setOption("SO_KEEPALIVE", to: "on", on: .descriptor(pid: child.pid, fd: 999))
+            Issue.record("a missing descriptor fails")
+        } catch {
+            #expect(error.errno == "EBADF")
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
     func inspectingLeavesTheOtherProcessSocketModeAlone() throws {
         let child = try Child()
         defer { child.finish() }

@@ -91,7 +91,43 @@ import SocketKit
         #expect(try expectSuccess(await lab.perform(.receive(id: receiver.id, maxBytes: 10, timeout: 2))) == .received([1, 2, 3], from: nil))
     }
 
+    @Test func echoServerStartedFromTheLabEchoesALabSocketAndCountsIt() async throws {
+        let lab = SocketLab()
+        guard case .echo(let started) = try expectSuccess(await lab.perform(.startEcho(host: "127.0.0.1", port: 0))) else {
+            Issue.record("startEcho answers with the server"); return
+        }
+        #expect(started.isRunning && started.address.hasPrefix("127.0.0.1:"))
+        let port = try #require(started.address.split(separator: ":").last.flatMap { Int($0) })
+        #expect(port != 0, "the kernel's port is shown, not 0")
+        let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
+        _ = try expectSuccess(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: port, timeout: 2)))
+        #expect(try expectSuccess(await lab.perform(.send(id: client.id, bytes: Array("ping\n".utf8), toHost: nil, toPort: nil))) == .sent(5))
+        #expect(try expectSuccess(await lab.perform(.receive(id: client.id, maxBytes: 100, timeout: 2))) == .received(Array("ping\n".utf8), from: nil))
+        guard case .echo(let status) = try expectSuccess(await lab.perform(.echoStatus(id: started.id))) else {
+            Issue.record("echoStatus answers with the counters"); return
+        }
+        // The server counts what it read before echoing it; the echoed count may still lag by one send.
+        #expect(status.statistics.connectionsAccepted == 1 && status.statistics.bytesReceived == 5)
+        let local = try #require(lab.sockets.first { $0.id == client.id }?.local)
+        #expect(status.clients == [local], "the open connection is listed by its peer address")
+        guard case .echo(let stopped) = try expectSuccess(await lab.perform(.stopEcho(id: started.id))) else {
+            Issue.record("stopEcho answers with the final counters"); return
+        }
+        #expect(!stopped.isRunning && stopped.statistics.bytesEchoed == 5 && stopped.statistics.activeConnections == 0)
+        #expect(stopped.clients.isEmpty)
+        #expect(await lab.perform(.echoStatus(id: started.id))
+                == .failure(LabFailure(call: "echo", code: "invalid", message: "no lab echo server #\(started.id)")))
+        guard case .failure(let busy) = await lab.perform(.startEcho(host: "not-an-address", port: 0)) else {
+            Issue.record("a bad host fails"); return
+        }
+        #expect(busy.call == "echo")
+    }
+
     @Test func payloadsParseTextAndHexAndRejectBadHex() throws {
+        #expect(try LabPayload.parse("0x68 69") == [0x68, 0x69])
+        #expect(try LabPayload.parse("0x") == Array("0x".utf8), "0x alone is text")
+        #expect(try LabPayload.parse("0xygen") == Array("0xygen".utf8), "0x followed by non-hex is text")
+        #expect(throws: InvalidArgumentError.self) { try LabPayload.parse("0x123") }
         #expect(try LabPayload.parse("hello") == Array("hello".utf8))
         #expect(try LabPayload.parse("hex:de ad:BE ef") == [0xde, 0xad, 0xbe, 0xef])
         #expect(try LabPayload.parse("hex:0x0102") == [1, 2])

@@ -251,23 +251,16 @@ extension AppModel {
         #expect(makeModel(catalog: catalog).status?.text == "theme file error: /etc/socktui/themes/neon.toml:9: unknown colour \"purpel\" for ui.title.fg")
     }
 
-    @Test func panelKeysScrollTheDescriptionWithinItsLength() {
-        var model = makeModel(width: 60, height: 15)
+    @Test func emptyCapturePanelSaysHowToCaptureOrOpenAndIgnoresMovement() {
+        var model = makeModel(width: 80, height: 24)
         model.press(.character("3"))
-        let before = screen(model, width: 60, height: 15)
-        model.press(.character("j"))
-        #expect(model.capture.view.scroll == 1)
-        #expect(screen(model, width: 60, height: 15)[2] == before[3])
-        model.press(.end)
-        let bottom = model.capture.view.scroll
-        #expect(bottom > 1)
-        model.press(.down, .pageDown)
-        #expect(model.capture.view.scroll == bottom)
-        model.press(.home)
-        #expect(model.capture.view.scroll == 0)
-        model.press(.character("j"), .character("1"))   // switching tabs keeps each panel's scroll
+        model.press(.character("j"), .end, .pageDown)
+        #expect(model.capture.tableState.selected == nil)
+        let lines = screen(model, width: 80, height: 24)
+        #expect(lines[2].contains("no capture open: c starts a live capture, o opens a pcap/pcapng file"))
+        #expect(lines[23].hasPrefix(" Capture: no capture: c captures live, o opens a"))
+        model.press(.character("1"))
         #expect(model.selectedTab == 0)
-        #expect(model.capture.view.scroll == 1)
     }
 
     @Test func eventLoopDrivesTheShellOnATestBackend() {

@@ -94,32 +94,37 @@ public struct PacketSummary: Hashable, Sendable, Codable {
 
     /// Appends the text line (without a newline) to `out`, the allocation-light path of `socktui read`.
     public func appendLine(to out: inout [UInt8], formatter: inout TimestampFormatter) {
-        Self.appendLine(number: number, timestamp: timestamp, length: length, source: source, destination: destination,
-                        protocolName: protocolName, info: info, to: &out, formatter: &formatter)
+        Self.appendLine(number: number, timestamp: timestamp, length: length, protocolName: protocolName, to: &out, formatter: &formatter,
+                        source: { Format.appendUTF8(source, to: &$0) }, destination: { Format.appendUTF8(destination, to: &$0) },
+                        info: { Format.appendUTF8(info, to: &$0) })
     }
 
-    /// Appends the text line of a dissection without building a summary (the fast path of `socktui read`).
+    /// Appends the text line of a dissection without building a summary or any `String` (the
+    /// fast path of `socktui read`: the columns are copied from the dissection's bytes).
     public static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, dissection: Dissection,
                                   to out: inout [UInt8], formatter: inout TimestampFormatter) {
-        appendLine(number: number, timestamp: timestamp, length: length, source: dissection.source, destination: dissection.destination,
-                   protocolName: dissection.protocolName, info: dissection.info, to: &out, formatter: &formatter)
+        appendLine(number: number, timestamp: timestamp, length: length, protocolName: dissection.protocolName, to: &out, formatter: &formatter,
+                   source: { dissection.appendColumn(.source, to: &$0) }, destination: { dissection.appendColumn(.destination, to: &$0) },
+                   info: { dissection.appendColumn(.info, to: &$0) })
     }
 
-    static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, source: String, destination: String,
-                           protocolName: String, info: String, to out: inout [UInt8], formatter: inout TimestampFormatter) {
+    /// `number time source → destination protocol length info`, each column written by its closure.
+    private static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, protocolName: String,
+                                   to out: inout [UInt8], formatter: inout TimestampFormatter,
+                                   source: (inout [UInt8]) -> Void, destination: (inout [UInt8]) -> Void, info: (inout [UInt8]) -> Void) {
         Format.appendDecimal(number, to: &out)
         out.append(UInt8(ascii: " "))
         formatter.append(timestamp, to: &out)
         out.append(UInt8(ascii: " "))
-        Format.appendUTF8(source, to: &out)
+        source(&out)
         let arrow: StaticString = " → "
         out.append(contentsOf: UnsafeBufferPointer(start: arrow.utf8Start, count: arrow.utf8CodeUnitCount))
-        Format.appendUTF8(destination, to: &out)
+        destination(&out)
         out.append(UInt8(ascii: " "))
         Format.appendUTF8(protocolName, to: &out)
         out.append(UInt8(ascii: " "))
         Format.appendDecimal(length, to: &out)
         out.append(UInt8(ascii: " "))
-        Format.appendUTF8(info, to: &out)
+        info(&out)
     }
 }

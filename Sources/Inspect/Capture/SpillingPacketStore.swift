@@ -28,6 +28,7 @@ public final class SpillingPacketStore: PacketSource {
         var spilledMeta: [(interfaceID: UInt16, direction: PacketDirection, linkType: LinkType)] = []
         var fileSize: Int64 = 0
         var rejected = 0
+        var capturedBytes = 0
         var interfaces: [CaptureInterface]
         var writeError: String?
     }
@@ -97,6 +98,7 @@ public final class SpillingPacketStore: PacketSource {
                 if state.memoryBytes + cost > memoryBudget && (descriptor < 0 || state.writeError != nil) { break }
                 state.memory.append(packet)
                 state.memoryBytes += cost
+                state.capturedBytes += packet.data.count
                 accepted += 1
             }
             state.rejected += batch.count - accepted
@@ -137,6 +139,8 @@ public final class SpillingPacketStore: PacketSource {
     public var availablePacketCount: Int { state.withLock { $0.spilled + $0.memory.count } }
     /// Packets moved to the spill file.
     public var spilledCount: Int { state.withLock { $0.spilled } }
+    /// Captured bytes of every packet stored so far (in memory and spilled), for rate displays.
+    public var capturedBytes: Int { state.withLock { $0.capturedBytes } }
     /// Bytes of the budget in use.
     public var memoryBytes: Int { state.withLock { $0.memoryBytes } }
     /// Packets refused (only with `.stopCapture`, or after a spill write failed).

@@ -22,14 +22,17 @@ public struct TimestampFormatter: Sendable {
     }
 
     /// The style.
-    public var style: Style
+    public var style: Style { didSet { cachedSecond = .min } }
     /// Digits after the decimal point: 6 (microseconds) or 9 (nanoseconds), 0...9.
     public var fractionDigits: Int
     /// Print UTC instead of local time.
-    public var utc: Bool
+    public var utc: Bool { didSet { cachedSecond = .min } }
     private var windowStart: Int64 = 1
     private var windowEnd: Int64 = 0
     private var offset: Int64 = 0
+    /// The second whose text is in `cachedPrefix` (reset when the style or zone changes).
+    private var cachedSecond: Int64 = .min
+    private var cachedPrefix: [UInt8] = []
 
     /// Creates a formatter.
     public init(style: Style = .timeOfDay, fractionDigits: Int = 6, utc: Bool = false) {
@@ -62,6 +65,13 @@ public struct TimestampFormatter: Sendable {
             appendFraction(timestamp.nanoseconds, to: &out)
             return
         }
+        // Packets come in bursts within one second: reuse that second's "HH:MM:SS" (and date) text.
+        if timestamp.seconds == cachedSecond {
+            cachedPrefix.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+            appendFraction(timestamp.nanoseconds, to: &out)
+            return
+        }
+        let start = out.count
         let local = timestamp.seconds + utcOffset(at: timestamp.seconds)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = Int(local - days * 86_400)
@@ -79,6 +89,9 @@ public struct TimestampFormatter: Sendable {
         appendPadded(secondOfDay / 60 % 60, 2, to: &out)
         out.append(UInt8(ascii: ":"))
         appendPadded(secondOfDay % 60, 2, to: &out)
+        cachedPrefix.removeAll(keepingCapacity: true)
+        cachedPrefix.append(contentsOf: out[start...])
+        cachedSecond = timestamp.seconds
         appendFraction(timestamp.nanoseconds, to: &out)
     }
 

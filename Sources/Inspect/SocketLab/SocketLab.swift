@@ -28,6 +28,26 @@ public enum LabRequest: Hashable, Sendable, Codable {
     case setOption(id: Int, name: String, value: String)
     /// Every option that applies, read with `getsockopt`.
     case readOptions(id: Int)
+    /// Starts the seed's echo server (``EchoServer``) on a numeric address; port 0 lets the kernel choose.
+    case startEcho(host: String, port: Int)
+    /// The echo server's address and counters now.
+    case echoStatus(id: Int)
+    /// Stops the echo server, closing its connections.
+    case stopEcho(id: Int)
+}
+
+/// An echo server started from the lab, as the panel shows it.
+public struct LabEchoInfo: Hashable, Sendable, Codable {
+    /// The lab's number for it.
+    public var id: Int
+    /// The address it listens on (`127.0.0.1:40123`).
+    public var address: String
+    /// Connections, bytes received and echoed.
+    public var statistics: EchoServer.Statistics
+    /// False once stopped.
+    public var isRunning: Bool
+    /// The peers of its open connections, oldest first.
+    public var clients: [String]
 }
 
 /// A lab socket as the panel lists it.
@@ -44,6 +64,16 @@ public struct LabSocketInfo: Hashable, Sendable, Codable, Identifiable {
     public var local: String?
     /// Peer address, when connected.
     public var peer: String?
+
+    /// Creates a description of a lab socket.
+    public init(id: Int, fileDescriptor: Int32, kind: String, phase: String, local: String?, peer: String?) {
+        self.id = id
+        self.fileDescriptor = fileDescriptor
+        self.kind = kind
+        self.phase = phase
+        self.local = local
+        self.peer = peer
+    }
 }
 
 /// What a lab request produced.
@@ -60,6 +90,8 @@ public enum LabResult: Hashable, Sendable, Codable {
     case option(OptionReading)
     /// Every option that applies.
     case options([OptionReading])
+    /// An echo server's state (start, status, stop).
+    case echo(LabEchoInfo)
 }
 
 /// A failed lab call: the errno name and what the call was.
@@ -82,6 +114,8 @@ public final class SocketLab: Sendable {
         var phase: String
     }
     private let entries = Mutex<[Int: Entry]>([:])
+    private let echoServers = Mutex<[Int: EchoServer]>([:])
+    private let echoClients = Mutex<[Int: [String]]>([:])
     private let nextID = Mutex(1)
     private let queue = DispatchQueue(label: "socktui.lab", qos: .userInitiated, attributes: .concurrent)
 
@@ -92,6 +126,7 @@ public final class SocketLab: Sendable {
         entries.withLock { entries in
             for entry in entries.values { try? entry.socket.close() }
         }
+        for server in echoServers.withLock({ Array($0.values) }) { server.stop() }
     }
 
     /// The lab's sockets, by id.
@@ -191,7 +226,44 @@ public final class SocketLab: Sendable {
             return .option(OptionReading(option: option, value: readBack))
         case .readOptions(let id):
             return .options(try lookup(id, "getsockopt").readOptions())
+        case .startEcho(let host, let port):
+            let id = nextID.withLock { id in defer { id += 1 }; return id }
+            // Weak: the server's queue outlives calls, and the lab stops its servers when it goes.
+            let server = try EchoServer(host: host, port: port) { [weak self] event in self?.record(event, ofEchoServer: id) }
+            echoServers.withLock { $0[id] = server }
+            return .echo(echoInfo(id, server, isRunning: true))
+        case .echoStatus(let id):
+            return .echo(echoInfo(id, try echoServer(id, "echo"), isRunning: true))
+        case .stopEcho(let id):
+            let server = try echoServer(id, "echo stop")
+            server.stop()
+            echoServers.withLock { _ = $0.removeValue(forKey: id) }
+            echoClients.withLock { _ = $0.removeValue(forKey: id) }
+            return .echo(echoInfo(id, server, isRunning: false))
         }
+    }
+
+    private func echoInfo(_ id: Int, _ server: EchoServer, isRunning: Bool) -> LabEchoInfo {
+        LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: isRunning,
+                    clients: echoClients.withLock { $0[id] ?? [] })
+    }
+
+    private func record(_ event: EchoServer.Event, ofEchoServer id: Int) {
+        echoClients.withLock { clients in
+            switch event {
+            case .clientConnected(let peer):
+                clients[id, default: []].append(peer?.description ?? "?")
+            case .clientDisconnected(let peer, _):
+                if let index = clients[id]?.firstIndex(of: peer?.description ?? "?") { clients[id]?.remove(at: index) }
+            }
+        }
+    }
+
+    private func echoServer(_ id: Int, _ call: String) throws -> EchoServer {
+        guard let server = echoServers.withLock({ $0[id] }) else {
+            throw LabFailure(call: call, code: "invalid", message: "no lab echo server #\(id)")
+        }
+        return server
     }
 
     private func lookup(_ id: Int, _ call: String) throws -> Socket {
@@ -242,17 +314,23 @@ public final class SocketLab: Sendable {
         case .close: "close"
         case .setOption: "setsockopt"
         case .readOptions: "getsockopt"
+        case .startEcho, .echoStatus: "echo"
+        case .stopEcho: "echo stop"
         }
     }
 }
 
-/// Bytes typed in the lab: text, or hex with `hex:` (`hex:de ad be ef`, `hex:0xff01`).
+/// Bytes typed in the lab: text, or hex with `hex:` (`hex:de ad be ef`, `hex:0xff01`) or a leading
+/// `0x` followed only by hex digits, spaces and colons (`0x68 69`).
 public enum LabPayload {
-    /// Parses typed input into bytes.
+    /// Parses typed input into bytes; `0x` text with anything but hex digits, spaces and colons is text.
     /// - Throws: `InvalidArgumentError` naming the bad hex digit or odd digit count.
     public static func parse(_ text: String) throws(InvalidArgumentError) -> [UInt8] {
-        guard text.lowercased().hasPrefix("hex:") else { return Array(text.utf8) }
-        var digits = text.dropFirst(4).filter { !$0.isWhitespace && $0 != ":" }
+        let lowered = text.lowercased()
+        let hexAfter0x = lowered.hasPrefix("0x") && lowered.count > 2
+            && lowered.dropFirst(2).allSatisfy { ($0.isASCII && $0.isHexDigit) || $0 == " " || $0 == ":" }
+        guard lowered.hasPrefix("hex:") || hexAfter0x else { return Array(text.utf8) }
+        var digits = text.dropFirst(hexAfter0x ? 2 : 4).filter { !$0.isWhitespace && $0 != ":" }
         if digits.lowercased().hasPrefix("0x") { digits = String(digits.dropFirst(2)) }
         guard digits.count % 2 == 0 else {
             throw InvalidArgumentError(argument: "payload", rule: "hex needs an even number of digits, got \(digits.count)")

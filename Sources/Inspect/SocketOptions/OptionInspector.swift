@@ -66,13 +66,7 @@ public enum OptionInspector {
     /// - Throws: `OptionInspectorError` that says why (no such process or descriptor, not a
     ///   socket, no ptrace permission with the ptrace scope in force).
     public static func inspect(_ target: OptionTarget, procRoot: String = "/proc") throws(OptionInspectorError) -> SocketOptionsReport {
-        let (pid, fd) = try resolve(target, procRoot: procRoot)
-        let socket: Socket
-        do {
-            socket = try Socket(copyingDescriptor: fd, ofProcess: pid)
-        } catch {
-            throw explain(error, pid: pid, fd: fd)
-        }
+        let (socket, pid, fd) = try copy(target, procRoot: procRoot)
         defer { try? socket.close() }
         var skipped: [String: String] = [:]
         var readings: [OptionReading] = []
@@ -88,6 +82,38 @@ public enum OptionInspector {
             type: socket.type.cName, protocol: socket.protocol == 0 ? "0" : IPProtocol(rawValue: socket.protocol).cName,
             local: (try? socket.localAddress())?.description, peer: (try? socket.peerAddress())?.description,
             options: readings, skipped: skipped)
+    }
+
+    /// Sets option `name` (a catalog name such as `SO_KEEPALIVE`) of another process's socket from
+    /// text (`on`, `64k`, `250ms`) through a copy of its descriptor, then reads it back with getsockopt.
+    ///
+    /// This changes the other process's socket (the copy shares its open file description): callers
+    /// ask the user first. Runs system calls: call it off the UI thread.
+    /// - Throws: `OptionInspectorError` saying why: as ``inspect(_:procRoot:)`` for the copy; an unknown
+    ///   or read-only option or text that does not parse; the errno setsockopt failed with (`EPERM`, `EINVAL`).
+    public static func setOption(_ name: String, to value: String, on target: OptionTarget,
+                                 procRoot: String = "/proc") throws(OptionInspectorError) -> OptionReading {
+        let (socket, pid, fd) = try copy(target, procRoot: procRoot)
+        defer { try? socket.close() }
+        do {
+            let option = try SocketOptionCatalog.option(named: name, for: socket)
+            return OptionReading(option: option, value: try option.set(value, on: socket))
+        } catch let error as SocketError {
+            throw OptionInspectorError(message: "setsockopt \(name) on fd \(fd) of pid \(pid): \(error.code.name): \(error.code.message)",
+                                       errno: error.code.name)
+        } catch {
+            throw OptionInspectorError(message: "\(error)", errno: nil)
+        }
+    }
+
+    /// A copy of `target`'s descriptor in this process (the caller closes it), with the pid and fd it came from.
+    static func copy(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Socket, Int32, Int32) {
+        let (pid, fd) = try resolve(target, procRoot: procRoot)
+        do {
+            return (try Socket(copyingDescriptor: fd, ofProcess: pid), pid, fd)
+        } catch {
+            throw explain(error, pid: pid, fd: fd)
+        }
     }
 
     static func resolve(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Int32, Int32) {

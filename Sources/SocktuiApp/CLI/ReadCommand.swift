@@ -126,60 +126,14 @@ struct ReadCommand: ParsableCommand {
         let limit = count
         let prototype = PacketRenderer(formatter: formatter, options: options, json: global.json, detail: detail)
 
-        // Packets are decoded in batches, each split across the cores; the text comes out in file order.
-        let workerCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let batchSize = limit.map { min($0, 1024) } ?? 1024 * workerCount
-        var renderers = Array(repeating: prototype, count: workerCount)
-        var slices = Array(repeating: RenderedSlice(), count: workerCount)
+        // Packets are decoded in batches split across the cores while the next batch is scanned;
+        // the text comes out in file order.
+        let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
         var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
-        var renderError: (any Error)?
-        var output = BufferedOutput()
-        var printed = 0
-        var batch: [CaptureFileReader.Record] = []
-        batch.reserveCapacity(batchSize)
         // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
         // the few packets concerned get their dissection here, the rest are decoded by the workers.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
-        var reassembled: [Int: Dissection] = [:]
-
-        /// Renders `batch` in parallel and writes it; false once the count is reached or rendering failed.
-        func drain() -> Bool {
-            defer { batch.removeAll(keepingCapacity: true); reassembled.removeAll(keepingCapacity: true) }
-            guard !batch.isEmpty else { return true }
-            let records = batch, programsNow = programs, reassembledNow = reassembled
-            let perWorker = (records.count + workerCount - 1) / workerCount
-            renderers.withUnsafeMutableBufferPointer { workers in
-                slices.withUnsafeMutableBufferPointer { results in
-                    // Each iteration touches only its own renderer and slice; the records are read-only.
-                    let shared = UncheckedSendable((workers.baseAddress!, results.baseAddress!, records, programsNow, reassembledNow))
-                    DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                        let (workers, results, records, programs, reassembled) = shared.value
-                        let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
-                        results[worker].reset()
-                        do {
-                            try workers[worker].render(records[range], programs: programs, reassembled: reassembled, into: &results[worker])
-                        } catch {
-                            results[worker].error = error
-                        }
-                    }
-                }
-            }
-            for slice in slices {
-                if let error = slice.error { renderError = error; return false }
-                if let limit, printed + slice.ends.count >= limit {
-                    let take = limit - printed
-                    if take > 0 { output.bytes.append(contentsOf: slice.bytes[0..<slice.ends[take - 1]]) }
-                    printed = limit
-                    return false
-                }
-                output.bytes.append(contentsOf: slice.bytes)
-                printed += slice.ends.count
-                output.flushIfFull()
-            }
-            return true
-        }
-
         let result = reader.forEachPacket { record in
             let linkType = record.interface.linkType
             if !expression.isEmpty && programs[linkType] == nil {
@@ -190,20 +144,20 @@ struct ReadCommand: ParsableCommand {
                     return false
                 }
             }
-            if let packet = reassembler.dissectIfReassembled(PacketReference(index: record.index, timestamp: record.header.timestamp,
-                                                                             originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)) {
-                reassembled[record.index] = packet.dissection
+            guard ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) else {
+                return pipeline.append(record, programs: programs)
             }
-            batch.append(record)
-            return batch.count < batchSize || drain()
+            let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                            originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
+            return pipeline.append(record, programs: programs, reassembled: reassembler.dissectIfReassembled(reference)?.dissection)
         }
-        if filterError == nil && renderError == nil { _ = drain() }
-        output.flush()
+        if filterError == nil { pipeline.finish(programs: programs) }
+        let printed = pipeline.printed
         if let filterError {
             Self.printError("socktui read: \(filterError)")
             throw ExitCode(2)
         }
-        if let renderError { throw renderError }
+        if let renderError = pipeline.error { throw renderError }
         if let damage = result.damage, limit.map({ printed < $0 }) ?? true {
             Self.printError("socktui read: \(file): \(damage)")
             throw ExitCode(3)
@@ -244,6 +198,8 @@ struct PacketRenderer {
     let json: Bool
     let detail: Bool
     private var matchers: [LinkType: BPFMatcher] = [:]
+    /// Reused for every packet, so decoding allocates nothing for the common layers.
+    private var dissection = Dissection()
     private let encoder = JSONEncoder()
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
@@ -260,12 +216,15 @@ struct PacketRenderer {
                          into slice: inout RenderedSlice) throws {
         for record in records {
             let linkType = record.interface.linkType
-            if let program = programs[linkType] {
+            if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
             }
-            let dissection = reassembled[record.index]
-                ?? Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options)
+            if !reassembled.isEmpty, let replaced = reassembled[record.index] {
+                dissection = replaced
+            } else {
+                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
+            }
             if json {
                 let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
                                             capturedLength: record.header.capturedLength,
@@ -297,19 +256,32 @@ struct BufferedOutput {
 
     mutating func flushIfFull() { if bytes.count >= 1 << 16 { flush() } }
 
+    /// Appends `chunk`, or writes it straight through when it would not fit the buffer.
+    mutating func write(_ chunk: ArraySlice<UInt8>) {
+        if bytes.count + chunk.count <= 1 << 16 {
+            bytes.append(contentsOf: chunk)
+            flushIfFull()
+            return
+        }
+        flush()
+        chunk.withUnsafeBytes { Self.writeAll($0) }
+    }
+
     mutating func flush() {
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            while start < raw.count {
-                let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return   // stdout closed (a pager quit): stop writing, as tcpdump does
-                }
-                start += written
-            }
-        }
+        bytes.withUnsafeBytes { Self.writeAll($0) }
         bytes.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ raw: UnsafeRawBufferPointer) {
+        var start = 0
+        while start < raw.count {
+            let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return   // stdout closed (a pager quit): stop writing, as tcpdump does
+            }
+            start += written
+        }
     }
 }

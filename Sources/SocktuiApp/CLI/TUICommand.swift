@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Inspect
 import TerminalUI
 
 /// `socktui tui`: the interactive terminal front end (the default subcommand).
@@ -10,14 +12,36 @@ struct TUICommand: ParsableCommand {
             Themes are TOML files found in $SOCKTUI_THEME_DIR, then in the first themes/ or \
             share/socktui/themes/ directory above the executable; `default` is built in. \
             Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.
+
+            `socktui -r capture.pcapng` opens a pcap or pcapng file in the Capture tab: the first \
+            packets show at once while the rest of the file is indexed in the background.
+
+            SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), \
+            `index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process \
+            started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("Colour theme: default, light, 16color, mono, or the name of another theme in a theme directory (overrides $SOCKTUI_THEME).", valueName: "name"))
     var theme: String?
 
+    @Option(name: [.customShort("r"), .customLong("read")],
+            help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab.", valueName: "file"))
+    var file: String?
+
     func run() throws {
         let environment = ProcessEnvironment.current
+        // Open (map and read the header of) the file before taking over the terminal, so a wrong
+        // path fails with a message on the shell.
+        var reader: CaptureFileReader?
+        if let file {
+            do throws(CaptureFileError) {
+                reader = try CaptureFileReader(path: file)
+                reader?.index(upTo: CapturePanel.firstScreenPackets)
+            } catch {
+                throw ValidationError("\(error). Give a pcap or pcapng file (socktui capture -w FILE writes one).")
+            }
+        }
         let catalog = ThemeCatalog.loadStandard(environment: environment)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend: NcursesBackend
@@ -26,9 +50,66 @@ struct TUICommand: ParsableCommand {
         } catch let error as TerminalUnavailableError {
             throw ValidationError(error.description)
         }
-        let model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
+        var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
+        var initial: [Command<AppMessage>?] = []
+        if let reader, let file {
+            initial.append(model.perform(.selectTab(2)))
+            initial.append(model.capture.browse(reader, name: (file as NSString).lastPathComponent))
+        }
         let loop = EventLoop(program: model, backend: backend)
+        if let path = environment["SOCKTUI_TRACE_FILE"], !path.isEmpty {
+            let trace = FrameTrace(path: path)
+            loop.onFrame = { [unowned loop] _ in trace.observe(loop.program.capture) }
+        }
+        loop.start(Command.batch(initial))
         loop.run()
         backend.shutdown()
+    }
+}
+
+/// Appends the Capture panel's milestones to `SOCKTUI_TRACE_FILE`, once each, in seconds since the
+/// process started (from /proc/self/stat, so exec and library loading count, as a user sees them).
+final class FrameTrace {
+    let path: String
+    private var firstFrame = false
+    private var indexDone = false
+    private var filterSeconds: Double?
+
+    init(path: String) { self.path = path }
+
+    func observe(_ panel: CapturePanel) {
+        if !firstFrame, panel.isShowingPackets {
+            firstFrame = true
+            append("first-frame \(Self.format(Self.secondsSinceStart()))")
+        }
+        if !indexDone, panel.isFullyIndexed {
+            indexDone = true
+            append("index-done \(Self.format(Self.secondsSinceStart()))")
+        }
+        if let seconds = panel.lastFilterSeconds, seconds != filterSeconds {
+            filterSeconds = seconds
+            append("filter-done \(Self.format(Self.secondsSinceStart())) \(Self.format(seconds)) \(panel.displayedSummary)")
+        }
+    }
+
+    private func append(_ line: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else { return }
+        handle.seekToEndOfFile()
+        handle.write((line + "\n").data(using: .utf8)!)
+        try? handle.close()
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+
+    /// Seconds since this process started: boot-time clock now minus the start time in /proc/self/stat.
+    static func secondsSinceStart() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3, starttime field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return 0 }
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -1,3 +1,181 @@
-/// Background results for the Capture panel (packet batches); each carries the generation of the request
-/// it answers, so the panel drops stale ones. The panel that owns this file adds its cases.
-public enum CaptureMessage: Sendable {}
+import Inspect
+import Synchronization
+import TerminalUI
+
+/// Background results for the Capture panel; each carries the generation of the source (or of the
+/// request) it answers, so the panel drops stale ones.
+public enum CaptureMessage: Sendable {
+    /// A capture file was opened (its header read and its first packets indexed).
+    case opened(CaptureOpened)
+    /// A file could not be opened, or a live capture could not start.
+    case sourceFailed(Generation, String)
+    /// The background index of a file reached `count` packets.
+    case indexed(CaptureIndexed)
+    /// Rows of the packet list were dissected.
+    case rowsLoaded(Generation, [PacketRow])
+    /// The selected packet was dissected in detail.
+    case detailLoaded(Generation, PacketDetail)
+    /// A display-filter scan found more matches (or finished, or failed).
+    case filterProgress(CaptureFilterProgress)
+    /// The filter typed in a prompt was checked by libpcap: its error, or nil when it compiles.
+    case filterChecked(Generation, String?)
+    /// A search (string, bytes, conversation) ended: the display row found, or nil.
+    case searchFinished(Generation, CaptureSearchResult)
+    /// The interfaces a live capture can use were listed.
+    case interfacesListed([NetworkInterface])
+    /// A live capture could not start (privileges, interface, filter).
+    case liveFailed(Generation, String)
+    /// A live capture is running into its store.
+    case liveStarted(Generation, LiveCaptureHandle)
+    /// The store of a running live capture was sampled.
+    case liveSampled(Generation, LiveSample)
+    /// A live capture ended.
+    case liveEnded(Generation, CaptureSummary)
+    /// A save made progress or ended.
+    case saveProgress(CaptureSaveProgress)
+}
+
+/// A capture file ready to browse.
+public struct CaptureOpened: Sendable {
+    /// The source generation this answers.
+    public var generation: Generation
+    /// The reader.
+    public var reader: CaptureFileReader
+}
+
+/// Progress of a file's background index.
+public struct CaptureIndexed: Sendable {
+    /// The source generation.
+    public var generation: Generation
+    /// Packets indexed so far.
+    public var count: Int
+    /// Share of the file's bytes indexed, 0...1.
+    public var fraction: Double
+    /// True once the index reached the end of the file (or its damage).
+    public var done: Bool
+    /// Where the file is damaged, once reached.
+    public var damage: String?
+    /// Timestamp of the first packet, once known.
+    public var firstTimestamp: PacketTimestamp?
+}
+
+/// One row of the packet list, dissected off the UI thread.
+public struct PacketRow: Hashable, Sendable {
+    /// 0-based index of the packet in its source.
+    public var index: Int
+    /// Capture time.
+    public var timestamp: PacketTimestamp
+    /// Capture time of the previous displayed packet (for the delta time column).
+    public var previous: PacketTimestamp?
+    /// Source column.
+    public var source: String
+    /// Destination column.
+    public var destination: String
+    /// Protocol column.
+    public var protocolName: String
+    /// Length on the wire.
+    public var length: Int
+    /// Info column.
+    public var info: String
+}
+
+/// The selected packet in detail: its bytes and its field tree as tree nodes with byte ranges.
+public struct PacketDetail: Sendable {
+    /// 0-based index of the packet in its source.
+    public var index: Int
+    /// The captured bytes.
+    public var bytes: [UInt8]
+    /// The field tree (node ids are key paths, so expansion carries over between packets).
+    public var nodes: [TreeNode]
+    /// The bytes each node covers, by node id.
+    public var ranges: [String: Range<Int>]
+    /// Why decoding stopped early, if it did.
+    public var error: DecodeError?
+    /// A tcpdump filter matching the packet's conversation (both directions), when it has one.
+    public var conversationFilter: String?
+}
+
+/// A chunk of display-filter results.
+public struct CaptureFilterProgress: Sendable {
+    /// The filter request this answers.
+    public var generation: Generation
+    /// Indices of matching packets found since the previous chunk, ascending.
+    public var matches: [UInt32]
+    /// Packets examined so far.
+    public var scanned: Int
+    /// Set on the last chunk.
+    public var finished: Bool
+    /// Set when the scan was cancelled.
+    public var cancelled: Bool = false
+    /// libpcap's error when the expression does not compile.
+    public var error: String?
+    /// Seconds the whole scan took (on the last chunk).
+    public var seconds: Double?
+}
+
+/// The outcome of a search.
+public struct CaptureSearchResult: Sendable {
+    /// The display row of the packet found, or nil.
+    public var row: Int?
+    /// What was searched for, for the message.
+    public var what: String
+}
+
+/// A running live capture and its store (reference types shared with the capture thread).
+public struct LiveCaptureHandle: Sendable {
+    /// The capture.
+    public var capture: LiveCapture
+    /// Where it records.
+    public var store: SpillingPacketStore
+    /// The kernel counters of the latest ring block.
+    public var statistics: LiveStatisticsBox
+    /// What was asked for.
+    public var options: LiveCaptureOptions
+}
+
+/// The kernel counters of a live capture, written by the capture thread and read by the sampler.
+public final class LiveStatisticsBox: Sendable {
+    private let value = Mutex<KernelCaptureStatistics>(KernelCaptureStatistics())
+    /// Creates a box of zero counters.
+    public init() {}
+    /// The latest counters.
+    public var current: KernelCaptureStatistics { value.withLock { $0 } }
+    /// Stores new counters.
+    public func update(_ statistics: KernelCaptureStatistics) { value.withLock { $0 = statistics } }
+}
+
+/// One sample of a live capture's store.
+public struct LiveSample: Hashable, Sendable {
+    /// Packets stored.
+    public var packets: Int
+    /// Captured bytes stored.
+    public var bytes: Int
+    /// Memory the store uses.
+    public var memoryBytes: Int
+    /// Packets moved to the spill file.
+    public var spilled: Int
+    /// The kernel's counters.
+    public var kernel: KernelCaptureStatistics
+    /// Seconds since the previous sample.
+    public var interval: Double
+    /// Timestamp of the first packet, once there is one.
+    public var firstTimestamp: PacketTimestamp?
+    /// Set on the last sample, taken after the capture ended.
+    public var ended = false
+}
+
+/// Progress of a save.
+public struct CaptureSaveProgress: Sendable {
+    /// The save request this answers.
+    public var generation: Generation
+    /// Packets written so far.
+    public var written: Int
+    /// Packets to write.
+    public var total: Int
+    /// Set when done (or failed).
+    public var finished: Bool
+    /// Why the save failed.
+    public var error: String?
+    /// Where it went.
+    public var path: String
+}

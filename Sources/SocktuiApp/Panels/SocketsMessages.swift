@@ -1,4 +1,5 @@
 import Inspect
+import SocketKit
 import TerminalUI
 
 /// Background results for the Sockets panel (table refreshes); each carries the generation of the request
@@ -12,6 +13,37 @@ public enum SocketsMessage: Sendable {
     case optionsDue(Generation)
     /// The options of the socket in the options view were read, or why they could not be.
     case optionsRead(SocketsOptionsRead)
+    /// An option of the options view's socket was set (after the user confirmed), or why not.
+    case optionWritten(SocketsOptionWritten)
+    /// A socket lab call finished.
+    case labAnswered(LabAnswer)
+    /// Time to read the lab echo server's counters again.
+    case labEchoDue(Generation)
+}
+
+/// One finished set of an option of another process's socket.
+public struct SocketsOptionWritten: Sendable {
+    /// What was asked for.
+    public var write: PendingOptionWrite
+    /// The value read back, or why it was not set.
+    public var result: Result<OptionReading, OptionInspectorError>
+}
+
+/// One finished socket lab call: the request and what it produced.
+public struct LabAnswer: Sendable {
+    /// The call.
+    public var request: LabRequest
+    /// Its result, or the errno it failed with.
+    public var result: Result<LabResult, LabFailure>
+    /// The echo polling generation, for echo status reads (stale polls are dropped).
+    public var generation: Generation
+
+    /// Creates an answer.
+    public init(request: LabRequest, result: Result<LabResult, LabFailure>, generation: Generation = Generation()) {
+        self.request = request
+        self.result = result
+        self.generation = generation
+    }
 }
 
 /// One finished read of the options view.

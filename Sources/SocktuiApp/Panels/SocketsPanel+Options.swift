@@ -23,6 +23,16 @@ public struct SocketsOptionsView: Sendable {
     public internal(set) var isReading = false
     /// First content line shown.
     var scroll = 0
+    /// Whether options of the socket may be set (`W`; off by default: the socket is another process's).
+    public internal(set) var allowsWrites = false
+    /// The option under the cursor while writes are allowed, as an index into the report's options.
+    public internal(set) var cursor = 0
+    /// A set waiting for the user's y/N.
+    public internal(set) var pendingWrite: PendingOptionWrite?
+    /// The value being typed for the option under the cursor, if any.
+    public internal(set) var editor: FormState?
+    /// Whether a set is in flight.
+    public internal(set) var isWriting = false
 
     /// Creates a view of `target` that has not been read yet.
     public init(target: OptionTarget, socketID: String) {
@@ -61,9 +71,38 @@ public struct SocketsOptionsView: Sendable {
         return reading.text
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         let cut = DisplayWidth.truncate(text, to: width)
         return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
+    }
+
+    /// The column widths of an options list (name, level, value), shared by the options view and the lab.
+    struct Columns {
+        let nameWidth: Int
+        let levelWidth: Int
+        let valueWidth: Int
+
+        init(_ options: [OptionReading]) {
+            nameWidth = min(22, options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
+            levelWidth = min(12, options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
+            valueWidth = min(30, max(5, options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
+        }
+
+        /// Where the value starts, counted from the row's first column.
+        var valueColumn: Int { 2 + nameWidth + 1 + levelWidth + 1 }
+
+        /// `  Option … Level … Value … Description`.
+        var header: String {
+            "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
+        }
+
+        /// One option's row after a two-column `marker`; `value` and `description` replace the reading's own.
+        func row(_ option: OptionReading, marker: String, value: String? = nil, description: String? = nil) -> String {
+            marker + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
+                + pad(value ?? SocketsOptionsView.valueText(option), valueWidth) + " " + (description ?? option.summary)
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String { SocketsOptionsView.pad(text, width) }
     }
 
     /// `tcp_info` as fields (`rtt 50 µs  snd_cwnd 10 …`), wrapped under its row.
@@ -103,18 +142,17 @@ public struct SocketsOptionsView: Sendable {
         if let local = report.local { heading += " · \(local)" }
         if let peer = report.peer { heading += " → \(peer)" }
         heading += " · read \(readCount)×" + (changed.isEmpty ? "" : " · ~\(changed.count) changed") + reading
+        if allowsWrites { heading = "writes ON · " + heading }
         lines.append(Line(DisplayWidth.truncate(heading, to: width), style: theme[.header]))
-        let nameWidth = min(22, report.options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
-        let levelWidth = min(12, report.options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
-        let valueWidth = min(30, max(5, report.options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
-        let pad = SocketsOptionsView.pad
-        let header = "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
-        lines.append(Line(DisplayWidth.truncate(header, to: width), style: theme[.header].bold()))
-        for option in report.options {
+        let columns = Columns(report.options)
+        lines.append(Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold()))
+        for (index, option) in report.options.enumerated() {
             let isChanged = changed.contains(SocketsOptionsView.key(option))
-            let text = (isChanged ? "~ " : "  ") + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
-                + pad(SocketsOptionsView.valueText(option), valueWidth) + " " + option.summary
-            let style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
+            let isCursor = allowsWrites && index == cursor
+            var text = columns.row(option, marker: isCursor ? "▸ " : isChanged ? "~ " : "  ")
+            if isCursor, let editor { text = columns.row(option, marker: "✎ ", value: (editor.fields.first?.value ?? "") + "▏") }
+            var style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
+            if isCursor { style = style.patch(theme[.selection] == .plain ? Style().reversed() : theme[.selection]) }
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
@@ -138,6 +176,8 @@ extension SocketsPanel {
     /// The options view's keys, listed in the panel's help.
     public static let optionsHelpEntries = [
         HelpEntry(keys: "Esc/O", summary: "close the options view"),
+        HelpEntry(keys: "W", summary: "options view: allow setting this socket's options (off by default; each change asks y/N naming the process)"),
+        HelpEntry(keys: "Space/Enter", summary: "options view with W: toggle the on/off option under the cursor / edit its value"),
         HelpEntry(keys: "↑/↓ PgUp/PgDn", summary: "scroll the options view while it is open"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
     ]
@@ -188,6 +228,7 @@ extension SocketsPanel {
     /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
     mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
         guard let view = optionsView else { return nil }
+        if let result = handleOptionWriteKey(key) { return result }
         var scroll = view.scroll
         switch key {
         case .escape, .character("O"): closeOptions(); return .handled(nil)
@@ -215,7 +256,11 @@ extension SocketsPanel {
         // The heading stays; the rows scroll under it.
         lines[0].render(in: content.row(0), into: &buffer)
         let body = content.height - 1
-        let scroll = min(view.scroll, max(0, lines.count - 1 - body))
+        var scroll = min(view.scroll, max(0, lines.count - 1 - body))
+        // While writes are allowed the cursor's row stays in sight.
+        if view.allowsWrites, let row = lines.firstIndex(where: { ["▸ ", "✎ "].contains($0.plainText.prefix(2)) }) {
+            scroll = min(max(scroll, row - body), row - 1)
+        }
         for n in 0..<max(0, body) where 1 + scroll + n < lines.count {
             lines[1 + scroll + n].render(in: content.row(1 + n), into: &buffer)
         }

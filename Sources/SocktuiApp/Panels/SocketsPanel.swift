@@ -20,6 +20,8 @@ public enum SocketsAction: Hashable, Sendable {
     case detailsUp, detailsDown, faster, slower, togglePause, refreshNow
     /// Pivots from the selected socket: capture its traffic, test a connection, inspect its options.
     case captureTraffic, testConnection, inspectOptions
+    /// Opens the socket lab.
+    case openLab
 }
 
 /// The Sockets tab: every socket of the host from netlink sock_diag (or /proc/net), live.
@@ -34,6 +36,9 @@ public enum SocketsAction: Hashable, Sendable {
 /// the selected socket read with ``OptionInspector`` on a queue of its own, re-read at the refresh
 /// interval while open, values changed since the previous read marked `~`. A read in flight counts in
 /// ``runningJobs``; reads are tagged with their own generation, so closing drops them.
+///
+/// `L` opens the socket lab (``SocketLabView``) in place of the table: sockets created and called
+/// through ``SocketLab`` on its queue, their options toggled and read back, and an echo server.
 public struct SocketsPanel: Panel {
     /// The refresh intervals `+`/`-` step through, in seconds.
     public static let intervals: [Double] = [0.5, 1, 2, 5, 10, 30]
@@ -42,6 +47,7 @@ public struct SocketsPanel: Panel {
     let queue = DispatchQueue(label: "socktui.sockets-panel", qos: .userInitiated)
     let optionsQueue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
     let optionReader: OptionReader
+    let optionWriter: OptionWriter
     /// What each refresh asks the engine for.
     public var query: SocketQuery
     /// Whether the process runs as root (otherwise other users' sockets have no visible owner).
@@ -89,12 +95,21 @@ public struct SocketsPanel: Panel {
     private var refreshGeneration = Generation()
     /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
     public private(set) var requestedConnectionTest: ConnTestRequest?
+    /// A live capture asked for with `C`, until the shell takes it (``takeCaptureRequest()``).
+    public private(set) var requestedCapture: LiveCaptureOptions?
     /// The last pivot or key message, shown on the panel's bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
     /// The options view (`O`), while it is open.
     public internal(set) var optionsView: SocketsOptionsView?
     var optionsGeneration = Generation()
+    /// The socket lab's engine: its sockets stay open while the lab view is closed.
+    let socketLab: SocketLab
+    /// The socket lab's state (kept while the lab is closed).
+    public internal(set) var labView = SocketLabView()
+    /// Whether the socket lab is shown.
+    public internal(set) var isLabOpen = false
+    var labEchoGeneration = Generation()
 
     /// Creates the panel.
     /// - Parameters:
@@ -102,9 +117,14 @@ public struct SocketsPanel: Panel {
     ///   - query: what to ask for; by default every kind, with owners and `tcp_info`.
     ///   - isRoot: whether to skip the "run as root" label (the effective uid by default).
     ///   - optionReader: how the options view reads a socket's options (``OptionInspector`` by default).
+    ///   - optionWriter: how the options view sets an option after the user confirms (``OptionInspector`` by default).
+    ///   - lab: the socket lab's engine (a new, empty lab by default).
     public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
-                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions) {
+                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
+                optionWriter: @escaping OptionWriter = SocketsPanel.setOption, lab: SocketLab = SocketLab()) {
         self.source = source
+        self.optionWriter = optionWriter
+        self.socketLab = lab
         self.optionReader = optionReader
         self.query = query
         self.isRoot = isRoot
@@ -122,11 +142,11 @@ public struct SocketsPanel: Panel {
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
     /// Movement plus the panel's own keys.
     public var helpEntries: [HelpEntry] {
-        scrollKeyMap.helpEntries + SocketsPanel.actionKeyMap.helpEntries + SocketsPanel.optionsHelpEntries
+        scrollKeyMap.helpEntries + SocketsPanel.actionKeyMap.helpEntries + SocketsPanel.optionsHelpEntries + SocketsPanel.labHelpEntries
     }
     /// Help paragraph.
     public var helpSummary: String {
-        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style."
+        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
     }
     /// The refresh interval in seconds.
     public var interval: Double { SocketsPanel.intervals[intervalIndex] }
@@ -148,6 +168,7 @@ public struct SocketsPanel: Panel {
         KeyBinding([.character("C")], .captureTraffic, "capture this socket's traffic"),
         KeyBinding([.character("T")], .testConnection, "test a connection to its remote end"),
         KeyBinding([.character("O")], .inspectOptions, "options view: every socket option of the selected socket, live"),
+        KeyBinding([.character("L")], .openLab, "socket lab: create sockets and call them, toggle options, run an echo server"),
     ])
 
     // MARK: Refreshing
@@ -158,12 +179,13 @@ public struct SocketsPanel: Panel {
         isVisible = visible
         if visible {
             // Reopening the tab re-reads the options view right away; its timer re-arms from that answer.
-            let options = optionsView != nil ? readOptions() : nil
+            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll()])
             if isPaused { return options }
             let table = refresh()
             return options.map { Command.batch([table, $0]) ?? table } ?? table
         }
         _ = refreshGeneration.advance()
+        _ = labEchoGeneration.advance()
         isRefreshing = false
         if optionsView != nil { _ = optionsGeneration.advance(); optionsView?.isReading = false }
         return nil
@@ -221,6 +243,10 @@ public struct SocketsPanel: Panel {
             guard optionsGeneration.isCurrent(answer.generation), optionsView?.target == answer.target else { return nil }
             optionsView?.apply(answer.result)
             return isVisible ? optionsTimerCommand(answer.generation) : nil
+        case .optionWritten(let answer):
+            return optionWritten(answer)
+        case .labAnswered, .labEchoDue:
+            return updateLab(message)
         }
     }
 
@@ -294,6 +320,7 @@ public struct SocketsPanel: Panel {
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
         if isEditingFilter { return .handled(editFilter(key)) }
         if columnChooser != nil { chooseColumn(key); return .handled(nil) }
+        if let result = handleLabKey(key) { return result }
         if let result = handleOptionsKey(key) { return result }
         guard let action = SocketsPanel.actionKeyMap.action(for: key) else { return .unhandled }
         return .handled(perform(action))
@@ -346,7 +373,8 @@ public struct SocketsPanel: Panel {
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
             if let filter = SocketsPanel.captureFilter(for: entry) {
                 let interface = [entry.local.address, entry.remote.address].allSatisfy(SocketsPanel.isWildcardOrLoopback) ? "lo" : "any"
-                notice = StatusMessage("capture filter: \(filter) (Capture panel not ready; headless: socktui capture -i \(interface) '\(filter)')")
+                requestedCapture = LiveCaptureOptions(interface: interface, filter: filter)
+                notice = StatusMessage("capture filter: \(filter) on \(interface) (filled in on the Capture tab)")
             } else {
                 notice = StatusMessage("capture: only IP sockets can be captured; this is a \(entry.kind.rawValue) socket", kind: .warning)
             }
@@ -360,6 +388,8 @@ public struct SocketsPanel: Panel {
             }
         case .inspectOptions:
             return openOptions()
+        case .openLab:
+            return openLab()
         }
         return nil
     }
@@ -442,6 +472,12 @@ public struct SocketsPanel: Panel {
         return entry.kind == .tcp ? .connect(ConnectRequest(host: address, port: port)) : .udp(UDPProbeRequest(host: address, port: port))
     }
 
+    /// Takes the live capture asked for with `C`, if any (the shell hands it to the Capture panel).
+    public mutating func takeCaptureRequest() -> LiveCaptureOptions? {
+        defer { requestedCapture = nil }
+        return requestedCapture
+    }
+
     /// Takes the connection test asked for with `T`, if any (the shell hands it to the Tests panel).
     public mutating func takeConnectionTest() -> ConnTestRequest? {
         defer { requestedConnectionTest = nil }
@@ -478,11 +514,14 @@ public struct SocketsPanel: Panel {
 
     /// A read of the options view in flight counts; refreshes do not (they run all the time the tab shows
     /// and quitting loses nothing).
-    public var runningJobs: Int { optionsView?.isReading == true ? 1 : 0 }
+    public var runningJobs: Int {
+        (optionsView?.isReading == true ? 1 : 0) + (optionsView?.isWriting == true ? 1 : 0) + labView.inFlight
+    }
 
     /// The socket count and refresh state, or the last notice.
     public var statusHint: String {
         if let notice { return notice.text }
+        if isLabOpen { return labStatusHint }
         guard let snapshot else { return "taking the first snapshot…" }
         return "\(socketCount) of \(snapshot.entries.count) sockets, " + (isPaused ? "paused" : "every \(SocketsPanel.seconds(interval))")
     }
@@ -531,10 +570,17 @@ public struct SocketsPanel: Panel {
     /// Draws the filter, the info lines, the table, the details pane and the key line.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let block = Block(title: Line("Sockets")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let block = Block(title: Line(isLabOpen ? "Sockets · socket lab (Esc closes; its sockets stay open)" : "Sockets"))
+            .borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
         guard inner.height >= 4, inner.width >= 10 else { return }
+        if isLabOpen {
+            let parts = inner.rows([.min(3), .fixed(1)])
+            renderLab(in: parts[0], into: &buffer, theme: theme)
+            renderKeyLine(in: parts[1], into: &buffer, theme: theme)
+            return
+        }
         let info = infoLines(theme: theme)
         var details: (lines: Int, content: SocketDetails?)? = nil
         // The options view keeps the sock_diag details of its socket in sight.
@@ -573,6 +619,7 @@ public struct SocketsPanel: Panel {
             }
         }
         renderKeyLine(in: parts[4], into: &buffer, theme: theme)
+        if let write = optionsView?.pendingWrite { renderWriteConfirmation(write, in: area, into: &buffer, theme: theme) }
         if let cursor = columnChooser { renderColumnChooser(cursor: cursor, in: area, into: &buffer, theme: theme) }
     }
 
@@ -626,16 +673,11 @@ public struct SocketsPanel: Panel {
 
     private func renderKeyLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
-            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[role]).render(in: area, into: &buffer)
+            Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[notice.kind.panelRole]).render(in: area, into: &buffer)
             return
         }
-        let text = isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
+        let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
+            : optionsView?.allowsWrites == true ? optionWriteKeyLine
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)

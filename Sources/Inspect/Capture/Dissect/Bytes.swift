@@ -57,6 +57,16 @@ struct TextBuilder {
         }
     }
 
+    /// The text's UTF-8 bytes.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let overflow { return overflow.withUnsafeBufferPointer(body) }
+        var copy = storage
+        let length = count
+        return withUnsafeBytes(of: &copy) { raw in
+            body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<length]))
+        }
+    }
+
     var string: String {
         if let overflow { return String(decoding: overflow, as: UTF8.self) }
         var copy = storage
@@ -88,18 +98,21 @@ enum Format {
 
     /// Dotted quad, built in place (at most 15 bytes: a small string, no allocation).
     static func ipv4(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> String {
-        String(unsafeUninitializedCapacity: 15) { out in
-            var position = 0
-            for index in 0..<4 {
-                if index > 0 { out[position] = UInt8(ascii: "."); position += 1 }
-                let value = bytes[at + index]
-                if value >= 100 { out[position] = UInt8(ascii: "0") + value / 100; position += 1 }
-                if value >= 10 { out[position] = UInt8(ascii: "0") + value / 10 % 10; position += 1 }
-                out[position] = UInt8(ascii: "0") + value % 10
-                position += 1
-            }
-            return position
+        String(unsafeUninitializedCapacity: 15) { writeIPv4(bytes, at, into: $0) }
+    }
+
+    /// Writes the dotted quad at `bytes[at..<at + 4]` into `out` (15 bytes or more); returns its length.
+    static func writeIPv4(_ bytes: UnsafeRawBufferPointer, _ at: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var position = 0
+        for index in 0..<4 {
+            if index > 0 { out[position] = UInt8(ascii: "."); position += 1 }
+            let value = bytes[at + index]
+            if value >= 100 { out[position] = UInt8(ascii: "0") + value / 100; position += 1 }
+            if value >= 10 { out[position] = UInt8(ascii: "0") + value / 10 % 10; position += 1 }
+            out[position] = UInt8(ascii: "0") + value % 10
+            position += 1
         }
+        return position
     }
 
     private static let hexDigitTable: StaticString = "0123456789abcdef"

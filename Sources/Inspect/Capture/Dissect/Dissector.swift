@@ -7,9 +7,22 @@ public enum Dissector {
     /// (defaults to the captured length).
     public static func dissect(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
                                options: DissectorOptions = DissectorOptions()) -> Dissection {
-        var walk = Walk(bytes: bytes, options: options, wireLength: max(originalLength ?? bytes.count, bytes.count))
-        walk.run(linkType)
-        return walk.result
+        var result = Dissection()
+        dissect(bytes, linkType: linkType, originalLength: originalLength, options: options, into: &result)
+        return result
+    }
+
+    /// Dissects into `result`, replacing what it held but reusing its storage: the allocation-free
+    /// path for loops over many packets (`socktui read`, the Capture panel's list).
+    public static func dissect(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
+                               options: DissectorOptions = DissectorOptions(), into result: inout Dissection) {
+        result.removeAll()
+        withUnsafePointer(to: options) { options in
+            var walk = Walk(bytes: bytes, options: options, wireLength: max(originalLength ?? bytes.count, bytes.count))
+            swap(&walk.result, &result)
+            walk.run(linkType)
+            swap(&walk.result, &result)
+        }
     }
 
     /// Dissects a captured packet.
@@ -76,14 +89,16 @@ private enum NetworkHeader {
 
 private struct Walk {
     let bytes: UnsafeRawBufferPointer
-    let options: DissectorOptions
+    /// Borrowed for the walk (a copy would retain and release its port set once per packet).
+    let optionsPointer: UnsafePointer<DissectorOptions>
+    var options: DissectorOptions { unsafeAddress { optionsPointer } }
     let wireLength: Int
     var result = Dissection()
     var detail: Bool { options.detail }
 
-    init(bytes: UnsafeRawBufferPointer, options: DissectorOptions, wireLength: Int) {
+    init(bytes: UnsafeRawBufferPointer, options: UnsafePointer<DissectorOptions>, wireLength: Int) {
         self.bytes = bytes
-        self.options = options
+        optionsPointer = options
         self.wireLength = wireLength
     }
 
@@ -146,7 +161,7 @@ private struct Walk {
         let eth = try EthernetView(bytes, at: offset, within: extent)
         // MAC addresses are the columns only when no network layer names addresses (ARP, LLDP).
         defer {
-            if result.source.isEmpty {
+            if result.isEmpty(.source) {
                 result.source = eth.source
                 result.destination = eth.destination
             }
@@ -192,7 +207,7 @@ private struct Walk {
 
     mutating func sll(_ extent: ByteExtent) throws(DecodeError) {
         let sll = try SLLView(bytes, at: 0, within: extent)
-        defer { if result.source.isEmpty { result.source = sll.address } }
+        defer { if result.isEmpty(.source) { result.source = sll.address } }
         add(.sll, FieldNode("sll", "Linux cooked capture v1", "", range: 0..<SLLView.headerLength, children: [
             FieldNode("sll.pkttype", "Packet type", Self.packetTypeName(Int(sll.packetType)), range: 0..<2),
             FieldNode("sll.hatype", "Link-layer address type", "\(sll.addressType)", range: 2..<4),
@@ -205,7 +220,7 @@ private struct Walk {
 
     mutating func sll2(_ extent: ByteExtent) throws(DecodeError) {
         let sll = try SLL2View(bytes, at: 0, within: extent)
-        defer { if result.source.isEmpty { result.source = sll.address } }
+        defer { if result.isEmpty(.source) { result.source = sll.address } }
         add(.sll2, FieldNode("sll", "Linux cooked capture v2", "", range: 0..<SLL2View.headerLength, children: [
             FieldNode("sll.etype", "Protocol", "\(Dissector.etherTypeName(sll.protocolType)) (\(Format.hex(sll.protocolType, width: 4)))", range: 0..<2),
             FieldNode("sll.ifindex", "Interface index", "\(sll.interfaceIndex)", range: 4..<8),
@@ -270,8 +285,8 @@ private struct Walk {
     mutating func ipv4(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         let ip = try IPv4View(bytes, at: offset, within: extent)
         let options = try ip.options()
-        result.source = ip.source
-        result.destination = ip.destination
+        result.setIPv4Column(.source, bytes, offset + 12)
+        result.setIPv4Column(.destination, bytes, offset + 16)
         let node: FieldNode? = !detail ? nil : {
             let computed = ip.computedChecksum
             let flags = (ip.reservedFlag ? 4 : 0) | (ip.dontFragment ? 2 : 0) | (ip.moreFragments ? 1 : 0)
@@ -419,7 +434,7 @@ private struct Walk {
             default: break
             }
         }
-        result.info = info.string
+        info.withBytes { result.setColumn(.info, bytes: $0) }
         let flagNames = detail ? TCPView.flagNames(tcp.flags) : []
         let node: FieldNode? = !detail ? nil : {
             let headerEnd = offset + tcp.headerLength
@@ -451,7 +466,7 @@ private struct Walk {
         let payload = ByteExtent(end: extent.end, capturedEnd: extent.capturedEnd)
         let start = tcp.payloadOffset
         guard tcp.payloadLength > 0 else { return }
-        if options.dnsPorts.contains(tcp.sourcePort) || options.dnsPorts.contains(tcp.destinationPort) {
+        if options.isDNSPort(tcp.sourcePort) || options.isDNSPort(tcp.destinationPort) {
             try payload.requireCaptured(.dns, start, 2)
             let length = Int(bytes.u16(start))
             try dns(at: start + 2, payload.limited(to: start + 2 + length), overTCP: true)
@@ -483,7 +498,7 @@ private struct Walk {
         info.append(number: udp.destinationPort)
         info.append(" Len=")
         info.append(number: payloadLength)
-        result.info = info.string
+        info.withBytes { result.setColumn(.info, bytes: $0) }
         let node: FieldNode? = !detail ? nil : {
             var checksum: String
             if udp.checksum == 0, case .v4 = network {
@@ -500,7 +515,7 @@ private struct Walk {
         }()
         add(.udp, built: node)
         guard payloadLength > 0 else { return }
-        if options.dnsPorts.contains(udp.sourcePort) || options.dnsPorts.contains(udp.destinationPort) {
+        if options.isDNSPort(udp.sourcePort) || options.isDNSPort(udp.destinationPort) {
             try dns(at: udp.payloadOffset, udp.payloadExtent, overTCP: false)
         }
     }

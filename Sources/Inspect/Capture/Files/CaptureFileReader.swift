@@ -87,6 +87,18 @@ public final class CaptureFileReader: Sendable {
         }
     }
 
+    /// Drops the file's pages in `range` (byte offsets) from the process's resident memory; they
+    /// are read again from the page cache when next touched. A browser calls it behind its index
+    /// and filter scans so that reading a file does not cost its size in RSS. Safe at any time,
+    /// from any thread: the mapping is read-only.
+    public func releaseMappedPages(_ range: Range<Int>) { file.releasePages(in: range) }
+
+    /// The byte offset just past packet `index`'s data (0-based), indexing up to it; nil past the end.
+    /// With the file size it gives a scan's progress.
+    public func endOffset(ofPacket index: Int) -> Int? {
+        header(at: index).map { $0.dataOffset + $0.capturedLength }
+    }
+
     /// Indexes the whole file; returns the packet count.
     @discardableResult
     public func indexAll() -> Int { index(upTo: .max) }

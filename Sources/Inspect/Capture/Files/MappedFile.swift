@@ -52,6 +52,18 @@ final class MappedFile: @unchecked Sendable {
         mapped = false
     }
 
+    /// Drops the resident pages of `range` from this process's memory (they stay in the page cache
+    /// and are faulted back in on the next read), so a scan over a large file does not grow the
+    /// process's resident set by the file's size. Does nothing for in-memory copies.
+    func releasePages(in range: Range<Int>) {
+        guard mapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = min(bytes.count, max(0, range.lowerBound)) / page * page
+        let end = min(bytes.count, max(0, range.upperBound)) / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if mapped {
             munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
