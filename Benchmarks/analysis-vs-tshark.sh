@@ -5,6 +5,7 @@
 #
 #   bash Benchmarks/analysis-vs-tshark.sh
 #   COUNT=200000 RUNS=3 bash Benchmarks/analysis-vs-tshark.sh
+#   MIXED=1 bash Benchmarks/analysis-vs-tshark.sh    # also TCP-heavy traffic (make-mixed-pcap.py)
 #
 # Times, in one hyperfine run per pair (output to /dev/null):
 #   socktui read F --stats conv,tcp     vs  tshark -r F -q -z conv,tcp
@@ -55,3 +56,26 @@ for line in sys.stdin:
     data += bytes.fromhex(line)
 sys.stdout.buffer.write(data)' > "$work/tshark-follow"
 echo "followed bytes: socktui $(wc -c < "$work/follow.node0"), tshark $(wc -c < "$work/tshark-follow"), equal: $(cmp -s "$work/follow.node0" "$work/tshark-follow" && echo yes || echo no)"
+
+[ "${MIXED:-0}" = 1 ] || exit 0
+echo "== mixed traffic (Benchmarks/make-mixed-pcap.py, 1,000,000 packets, mostly TCP) =="
+python3 Benchmarks/make-mixed-pcap.py "$work/mixed.pcap" 1000000
+m="$work/mixed.pcap"
+ls -l "$m"
+hyperfine --warmup 1 --runs "$runs" -N --output=null \
+    "$bin read $m --stats conv,tcp" "tshark -r $m -q -z conv,tcp"
+hyperfine --warmup 1 --runs "$runs" -N --output=null \
+    "$bin read $m --follow tcp,0" "tshark -r $m -q -z follow,tcp,raw,0"
+"$bin" read "$m" --stats conv,tcp | grep -c "<->" | awk '{print "socktui conv,tcp rows:", $1 - 1}'
+tshark -r "$m" -q -z conv,tcp 2>/dev/null | grep -c "<->" | awk '{print "tshark  conv,tcp rows:", $1}'
+"$bin" read "$m" --follow tcp,0 --save-raw "$work/tcp0" > /dev/null 2>&1
+tshark -r "$m" -q -z follow,tcp,raw,0 2>/dev/null | python3 -c '
+import sys
+data = [bytearray(), bytearray()]
+for line in sys.stdin:
+    if not line.strip() or line.startswith(("=", "Follow:", "Filter:", "Node ")): continue
+    data[1 if line.startswith("\t") else 0] += bytes.fromhex(line.strip())
+open(sys.argv[1] + ".node0", "wb").write(data[0]); open(sys.argv[1] + ".node1", "wb").write(data[1])' "$work/tshark-tcp0"
+for n in 0 1; do
+    echo "tcp,0 node $n: socktui $(wc -c < "$work/tcp0.node$n"), tshark $(wc -c < "$work/tshark-tcp0.node$n") bytes, equal: $(cmp -s "$work/tcp0.node$n" "$work/tshark-tcp0.node$n" && echo yes || echo no)"
+done

@@ -64,6 +64,20 @@ import SocketKit
         #expect(progress.last?.packetsRead == store.count && progress.last?.fraction == 1)
     }
 
+    @Test func aFilesProgressIsMeasuredInBytes() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("big.pcap")
+        try AnalysisFixtures.write((0..<700).flatMap { _ in AnalysisFixtures.mixedCapture() }, to: path)
+        let reader = try CaptureFileReader(path: path)
+        var reports: [AnalysisProgress] = []
+        _ = try CaptureAnalyzer(source: reader).statistics(StatisticsRequest(conversations: [.udp])) { reports.append($0) }
+        #expect(reports.count >= 2)
+        #expect(reports.allSatisfy { $0.bytesTotal == reader.fileSize })
+        #expect(reports.map(\.fraction) == reports.map(\.fraction).sorted())
+        #expect(reports.first.map { $0.fraction > 0 && $0.fraction < 1 } == true)
+        #expect(reports.last?.fraction == 1 && reports.last?.packetsRead == 700 * 51)
+    }
+
     @Test func cancellingStopsTheAnalysisWithCancelled() throws {
         let store = PacketStore()
         store.append(contentsOf: Self.packets(AnalysisFixtures.mixedCapture(), repeated: 800))

@@ -237,6 +237,72 @@ import SocketKit
         Issue.record("the marker datagram never reached the capture file")
     }
 
+    /// Sends one 2,700-byte DNS response over UDP to 127.0.0.1 and to ::1 (the kernel fragments both at MTU 1280).
+    static let fragmentingSender = """
+        import socket, struct
+        def name(text): return b"".join(bytes([len(p)]) + p.encode() for p in text.split(".")) + b"\\0"
+        def response(qname, ident):
+            body = struct.pack("!HHHHHH", ident, 0x8180, 1, 10, 0, 0) + name(qname) + struct.pack("!HH", 16, 1)
+            for i in range(10):
+                body += b"\\xc0\\x0c" + struct.pack("!HHIH", 16, 1, 60, 256) + bytes([255]) + bytes([97 + i]) * 255
+            return body
+        for family, host, qname in ((socket.AF_INET, "127.0.0.1", "big4.example.net"), (socket.AF_INET6, "::1", "big6.example.net")):
+            receiver = socket.socket(family, socket.SOCK_DGRAM)
+            receiver.bind((host, 53))  # a listener, so no port-unreachable error joins the capture
+            s = socket.socket(family, socket.SOCK_DGRAM)
+            s.sendto(response(qname, 0x4444), (host, 53))
+            receiver.recv(65536)
+        """
+
+    @Test func kernelFragmentedDNSResponsesDecodeAsInTshark() throws {
+        // A namespace of our own whose loopback has the IPv6 minimum MTU, so the kernel fragments.
+        let namespace = "socktui-frag-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let ip = "/usr/sbin/ip"
+        try #require(try runTool(ip, ["netns", "add", namespace]).status == 0, "ip netns add needs root")
+        defer { _ = try? runTool(ip, ["netns", "delete", namespace]) }
+        try #require(try runTool(ip, ["netns", "exec", namespace, ip, "link", "set", "lo", "mtu", "1280", "up"]).status == 0)
+        let directory = try TemporaryDirectory()
+        let path = directory.path("fragments.pcap")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ip)
+        // 3 IPv4 and 3 IPv6 fragments; nothing else runs in the namespace.
+        process.arguments = ["netns", "exec", namespace, ToolComparisonTests.tcpdump, "-i", "lo", "-U", "--immediate-mode", "-c", "6", "-w", path, "ip or ip6"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        var banner = Data()
+        while !String(decoding: banner, as: UTF8.self).contains("listening on") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            banner.append(chunk)
+        }
+        try #require(String(decoding: banner, as: UTF8.self).contains("listening on lo"))
+        let sent = try runTool(ip, ["netns", "exec", namespace, "/usr/bin/python3", "-c", Self.fragmentingSender])
+        #expect(sent.status == 0, "\(sent.err)")
+        // A hang guard, not a timing assertion: tcpdump exits once it has its 6 packets.
+        if exited.wait(timeout: .now() + 30) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("tcpdump did not see 6 fragments")
+            return
+        }
+        let result = try runTool(Self.tshark, ["-r", path, "-T", "fields", "-e", "dns.qry.name"])
+        let theirs = result.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        var dissector = ReassemblingDissector(options: DissectorOptions(detail: true))
+        var ours: [String] = []
+        try CaptureFileReader(path: path).forEachPacket { record in
+            let packet = dissector.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                                                          linkType: record.interface.linkType, bytes: record.bytes))
+            ours.append(packet.dissection.allFields("dns.qry.name").map(\.value).joined(separator: ","))
+            return true
+        }
+        #expect(ours == theirs)
+        #expect(Set(ours.filter { !$0.isEmpty }) == ["big4.example.net", "big6.example.net"])
+        #expect(dissector.counters.datagramsReassembled == 2)
+    }
+
     @Test func loopbackConversationsFollowAndCountAsInTshark() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("lo.pcap")

@@ -8,15 +8,25 @@ public struct AnalysisProgress: Hashable, Sendable, Codable {
     /// Packets the source had when the analysis started (a file still being indexed, or a live
     /// capture, may hold more by the end).
     public var packetsKnown: Int
+    /// For a capture file: bytes of the file read so far (0 for other sources).
+    public var bytesRead: Int
+    /// For a capture file: its size (0 for other sources).
+    public var bytesTotal: Int
 
     /// Creates a progress report.
-    public init(packetsRead: Int, packetsKnown: Int) {
+    public init(packetsRead: Int, packetsKnown: Int, bytesRead: Int = 0, bytesTotal: Int = 0) {
         self.packetsRead = packetsRead
         self.packetsKnown = packetsKnown
+        self.bytesRead = bytesRead
+        self.bytesTotal = bytesTotal
     }
 
-    /// Read over known, 0...1 (1 when nothing was known).
-    public var fraction: Double { packetsKnown > 0 ? min(1, Double(packetsRead) / Double(packetsKnown)) : 1 }
+    /// How far through, 0...1: by bytes for a file (whose packet count is unknown until read),
+    /// by packets otherwise (1 when nothing was known).
+    public var fraction: Double {
+        if bytesTotal > 0 { return min(1, Double(bytesRead) / Double(bytesTotal)) }
+        return packetsKnown > 0 ? min(1, Double(packetsRead) / Double(packetsKnown)) : 1
+    }
 }
 
 /// Why an analysis produced no result.
@@ -216,17 +226,19 @@ public final class CaptureAnalyzer: Sendable {
         var cancelled = false
         if let reader = source as? CaptureFileReader {
             var read = 0
+            let size = reader.fileSize
             reader.forEachPacket { record in
                 read += 1
                 if read % Self.batchSize == 0 {
                     if cancellation.isCancelled { cancelled = true; return false }
-                    progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read)))
+                    progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read),
+                                              bytesRead: record.header.dataOffset + record.header.capturedLength, bytesTotal: size))
                 }
                 return body(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
                                             linkType: record.interface.linkType, bytes: record.bytes))
             }
             if cancelled { throw .cancelled }
-            progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read)))
+            progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read), bytesRead: size, bytesTotal: size))
             return
         }
         var start = 0

@@ -198,11 +198,19 @@ public struct PacketFlow: Hashable, Sendable {
     private mutating func transport(_ bytes: UnsafeRawBufferPointer, _ number: UInt8, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         switch number {
         case 6:
-            let tcp = try TCPView(bytes, at: offset, within: extent)
-            transport = Transport(protocolKind: .tcp, sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort,
-                                  sequence: tcp.sequenceNumber, acknowledgment: tcp.acknowledgmentNumber, flags: tcp.flags,
-                                  payloadOffset: tcp.payloadOffset, payloadLength: max(0, tcp.payloadLength),
-                                  capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - tcp.payloadOffset))
+            // TCPView's header checks without its option list (an allocation per packet): flows
+            // need ports and sequence numbers only, and a packet with bad options still has them.
+            try extent.requireCaptured(.tcp, offset, TCPView.minimumHeaderLength)
+            let headerLength = Int(bytes[offset + 12] >> 4) * 4
+            if headerLength < TCPView.minimumHeaderLength {
+                throw DecodeError(.tcp, at: offset + 12, .badLength(field: "data offset", value: headerLength))
+            }
+            try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
+            let payloadOffset = offset + headerLength
+            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16(offset), destinationPort: bytes.u16(offset + 2),
+                                  sequence: bytes.u32(offset + 4), acknowledgment: bytes.u32(offset + 8), flags: bytes.u16(offset + 12) & 0x0fff,
+                                  payloadOffset: payloadOffset, payloadLength: max(0, extent.end - payloadOffset),
+                                  capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - payloadOffset))
         case 17:
             let udp = try UDPView(bytes, at: offset, within: extent)
             transport = Transport(protocolKind: .udp, sourcePort: udp.sourcePort, destinationPort: udp.destinationPort,
