@@ -19,6 +19,13 @@ struct TUICommand: ParsableCommand {
             SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), \
             `index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process \
             started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).
+
+            `socktui --host [user@]HOST[:PORT]` (repeatable) opens the Sockets tab on those hosts \
+            through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
+            is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
+            ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. ssh runs \
+            in batch mode: a host that wants a password or an unknown host key is marked as \
+            needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
     )
 
@@ -28,6 +35,26 @@ struct TUICommand: ParsableCommand {
     @Option(name: [.customShort("r"), .customLong("read")],
             help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab.", valueName: "file"))
     var file: String?
+
+    @OptionGroup var remote: RemoteOptions
+
+    @Flag(name: .customLong("no-local"), help: "With --host: leave this host out of the merged Sockets table.")
+    var noLocal = false
+
+    func validate() throws {
+        if noLocal && remote.hosts.isEmpty { throw ValidationError("--no-local needs --host") }
+        if remote.interactive {
+            throw ValidationError("--interactive: ssh's prompts cannot share the terminal with the TUI; log in once with `ssh HOST` (or load the key into ssh-agent) and run without --interactive")
+        }
+    }
+
+    /// The merged Sockets source for `--host` (nil without hosts); copies the binary first with --push.
+    func hostsSource() throws -> MergedSocketSource? {
+        guard remote.isRemote else { return nil }
+        var transports: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
+        transports += try remote.transports() as [any AgentTransport]
+        return MergedSocketSource(transports: transports)
+    }
 
     func run() throws {
         let environment = ProcessEnvironment.current
@@ -42,6 +69,9 @@ struct TUICommand: ParsableCommand {
                 throw ValidationError("\(error). Give a pcap or pcapng file (socktui capture -w FILE writes one).")
             }
         }
+        // Hosts start connecting (and --push copies) before the terminal is taken over.
+        let hosts = try hostsSource()
+        defer { hosts?.cancel() }
         let catalog = ThemeCatalog.loadStandard(environment: environment)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend: NcursesBackend
@@ -52,6 +82,11 @@ struct TUICommand: ParsableCommand {
         }
         var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
         var initial: [Command<AppMessage>?] = []
+        if let hosts {
+            model.sockets = SocketsPanel(source: hosts)
+            model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            initial.append(model.perform(.selectTab(1)))
+        }
         if let reader, let file {
             initial.append(model.perform(.selectTab(2)))
             initial.append(model.capture.browse(reader, name: (file as NSString).lastPathComponent))

@@ -82,6 +82,10 @@ public struct SocketsRefreshed: Sendable {
     public var rows: [SocketsRow]
     /// The filter, sort and grouping `rows` were built with.
     public var settings: SocketsViewSettings
+    /// Each entry's host, when the source merges hosts.
+    public var hosts: [String]? = nil
+    /// Each merged host's link status.
+    public var links: [HostLink] = []
 }
 
 /// Recent TCP samples of one socket, oldest first, at most ``SocketHistory/limit`` each.

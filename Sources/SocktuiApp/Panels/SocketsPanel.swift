@@ -8,6 +8,11 @@ import TerminalUI
 public protocol SocketSnapshotSource: Sendable {
     /// Takes a snapshot on the calling thread; the panel calls it only on its background queue.
     func snapshot(_ query: SocketQuery) -> SocketSnapshot
+    /// A snapshot with each row's host (a merged source's; a local table has no hosts): the panel calls
+    /// this one. Default: ``snapshot(_:)`` without hosts.
+    func hostedSnapshot(_ query: SocketQuery) -> HostedSocketSnapshot
+    /// The hosts a merged source serves, in order; nil for a single local table (the default).
+    var hostLabels: [String]? { get }
 }
 
 extension SocketTable: SocketSnapshotSource {}
@@ -22,6 +27,8 @@ public enum SocketsAction: Hashable, Sendable {
     case captureTraffic, testConnection, inspectOptions
     /// Opens the socket lab.
     case openLab
+    /// Cycles the host shown: all hosts merged, then each host alone (`socktui --host`).
+    case selectHost
 }
 
 /// The Sockets tab: every socket of the host from netlink sock_diag (or /proc/net), live.
@@ -55,6 +62,12 @@ public struct SocketsPanel: Panel {
 
     /// The last snapshot applied, if any.
     public private(set) var snapshot: SocketSnapshot?
+    /// The hosts the source merges (nil: this host's table alone, no host column).
+    public let hostLabels: [String]?
+    /// The host of each entry of ``snapshot`` when merging hosts.
+    public private(set) var entryHosts: [String]?
+    /// Each merged host's link status, from the last refresh.
+    public internal(set) var hostLinks: [HostLink] = []
     /// Recent rtt/cwnd samples per TCP socket, by `SocketEntry.id`.
     public private(set) var history: [String: SocketHistory] = [:]
     /// Ids of sockets new in the last refresh.
@@ -66,7 +79,7 @@ public struct SocketsPanel: Panel {
     /// Refreshes applied so far.
     public private(set) var refreshCount = 0
     /// Filter, sort and grouping.
-    public private(set) var settings = SocketsViewSettings()
+    public internal(set) var settings = SocketsViewSettings()
     /// The table's rows under `settings`.
     public private(set) var rows: [SocketsRow] = []
     /// The columns shown, in table order.
@@ -128,6 +141,8 @@ public struct SocketsPanel: Panel {
         self.optionReader = optionReader
         self.query = query
         self.isRoot = isRoot
+        hostLabels = source.hostLabels
+        if hostLabels != nil { columns = [.host] + SocketColumn.defaults }
     }
 
     static func filterField(_ text: String) -> FormField {
@@ -146,7 +161,8 @@ public struct SocketsPanel: Panel {
     }
     /// Help paragraph.
     public var helpSummary: String {
-        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
+        (isMergingHosts ? "Hosts merged (socktui --host): the Host column names each row's host; a disconnected host keeps its last rows marked ✗ while it reconnects, ? means ssh needs an interactive login (run ssh HOST once); H shows one host at a time. " : "")
+        + "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
     }
     /// The refresh interval in seconds.
     public var interval: Double { SocketsPanel.intervals[intervalIndex] }
@@ -169,6 +185,7 @@ public struct SocketsPanel: Panel {
         KeyBinding([.character("T")], .testConnection, "test a connection to its remote end"),
         KeyBinding([.character("O")], .inspectOptions, "options view: every socket option of the selected socket, live"),
         KeyBinding([.character("L")], .openLab, "socket lab: create sockets and call them, toggle options, run an echo server"),
+        KeyBinding([.character("H")], .selectHost, "host: all merged, then each host alone (socktui --host)"),
     ])
 
     // MARK: Refreshing
@@ -202,14 +219,17 @@ public struct SocketsPanel: Panel {
         let source = self.source, query = self.query, settings = self.settings
         let previous = snapshot?.entries, history = self.history
         return .run(on: queue) {
-            let snapshot = source.snapshot(query)
+            // A merged source answers from what its hosts already sent: no host is waited on.
+            let hosted = source.hostedSnapshot(query)
+            let snapshot = hosted.snapshot
             // The first snapshot is not "all new": nothing is highlighted until something changes.
             let diff = SocketDiff(old: previous ?? snapshot.entries, new: snapshot.entries)
             return .sockets(.refreshed(SocketsRefreshed(
                 generation: generation, snapshot: snapshot, diff: diff, addedIDs: Set(diff.added.map(\.id)),
                 changedIDs: SocketsRefreshed.notableChanges(diff, previous: previous ?? []),
                 history: SocketHistory.updated(history, with: snapshot.entries),
-                rows: settings.rows(for: snapshot.entries), settings: settings)))
+                rows: settings.rows(for: snapshot.entries, hosts: hosted.hosts), settings: settings,
+                hosts: hosted.hosts, links: hosted.links)))
         }
     }
 
@@ -257,15 +277,17 @@ public struct SocketsPanel: Panel {
         changed = answer.changedIDs
         removedCount = answer.diff.removed.count
         refreshCount += 1
+        entryHosts = answer.hosts
+        hostLinks = answer.links
         // The user may have changed the filter or sort while the snapshot was taken.
-        setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries))
+        setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries, hosts: answer.hosts))
     }
 
     // MARK: Rows and selection
 
     private var entries: [SocketEntry] { snapshot?.entries ?? [] }
 
-    private mutating func rebuildRows() { setRows(settings.rows(for: entries)) }
+    mutating func rebuildRows() { setRows(settings.rows(for: entries, hosts: entryHosts)) }
 
     /// Replaces the rows, keeping the selection on the same socket (or the same position if it is gone).
     private mutating func setRows(_ newRows: [SocketsRow]) {
@@ -390,6 +412,9 @@ public struct SocketsPanel: Panel {
             return openOptions()
         case .openLab:
             return openLab()
+        case .selectHost:
+            cycleHost()
+            rebuildRows()
         }
         return nil
     }
@@ -537,6 +562,7 @@ public struct SocketsPanel: Panel {
     func infoLines(theme: Theme) -> [Line] {
         guard let snapshot else {
             return [Line(isPaused ? "paused before the first snapshot: z resumes" : "taking the first snapshot…", style: Style().adding(.dim))]
+                + (hostsLine(theme: theme).map { [$0] } ?? [])
         }
         var spans = [Span("\(socketCount) of \(snapshot.entries.count) sockets")]
         spans.append(Span(isPaused ? " · paused" : " · every \(SocketsPanel.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
@@ -549,6 +575,8 @@ public struct SocketsPanel: Panel {
         if snapshot.hiddenProcesses > 0 && !isRoot {
             lines.append(Line("⚠ \(snapshot.hiddenProcesses) processes not readable: run as root to see which process owns their sockets", style: theme[.warning]))
         }
+        if let hosts = hostsLine(theme: theme) { lines.append(hosts) }
+        lines += hostProblemLines(theme: theme)
         if let first = snapshot.warnings.first {
             let more = snapshot.warnings.count > 1 ? " (+\(snapshot.warnings.count - 1) more)" : ""
             lines.append(Line("⚠ \(first)\(more)", style: theme[.warning]))
@@ -644,7 +672,10 @@ public struct SocketsPanel: Panel {
     }
 
     private func renderTable(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let source = SocketsTableSource(entries: entries, rows: rows, columns: columns, added: added, changed: changed,
+        let source = SocketsTableSource(entries: entries, hosts: entryHosts,
+                                        links: Dictionary(hostLinks.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first }),
+                                        staleStyle: theme[.error].adding(.dim),
+                                        rows: rows, columns: columns, added: added, changed: changed,
                                         addedStyle: theme[.ok], changedStyle: theme[.warning])
         let sortIndex = settings.sortColumn.flatMap { columns.firstIndex(of: $0) }
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
@@ -679,6 +710,7 @@ public struct SocketsPanel: Panel {
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
             : optionsView?.allowsWrites == true ? optionWriteKeyLine
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
+            : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
