@@ -680,7 +680,9 @@ public struct SocketsPanel: Panel {
         let sortIndex = settings.sortColumn.flatMap { columns.firstIndex(of: $0) }
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: source, columns: columns.map(\.tableColumn))
+        // The host column fits the longest host name plus its status mark.
+        let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
+        Table(source: source, columns: columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn })
             .sort(sortIndex.map { SortIndicator(column: $0, ascending: settings.ascending) })
             .headerStyle(theme[.header]).selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
