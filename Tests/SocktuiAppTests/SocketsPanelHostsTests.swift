@@ -162,3 +162,51 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         #expect(lines.contains { $0.hasPrefix("│ two ") } && !lines.contains { $0.hasPrefix("│ one ") })
     }
 }
+
+/// The Resolver panel's host selector (Ctrl-O) with agents on pipes (no ssh).
+@Suite struct ResolverPanelHostsTests {
+    static let numeric = ResolverRequest.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0,
+                                                     flags: [.numericHost, .numericService])
+
+    @Test func ctrlOPicksTheHostAndLookupsRunThroughItsAgent() {
+        let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
+        defer { agent.close() }
+        var panel = ResolverPanel(remoteHosts: [agent])
+        #expect(panel.hostLabel == "local")
+        _ = panel.handleKey(.control("o"))
+        #expect(panel.hostLabel == "agent1" && panel.statusHint == "lookups now run on agent1 (through its agent)")
+        var buffer = Buffer(area: Rect(x: 0, y: 0, width: 80, height: 20), filledWith: Cell(symbol: "x"))
+        panel.render(in: buffer.area, into: &buffer, theme: ThemeCatalog.builtInDefault)
+        #expect(buffer.lines[0].hasPrefix("┌ Resolver · on agent1 (Ctrl-O host) "))
+        for message in run(panel.start(Self.numeric)) { _ = panel.update(message) }
+        #expect(panel.history.map(\.host) == ["agent1"])
+        guard case .success(.addressInfo(let infos)) = panel.shown?.result else {
+            Issue.record("no answer from the agent: \(String(describing: panel.shown))")
+            return
+        }
+        #expect(infos.first?.address.description == "127.0.0.1:80")
+        // Back to this host after the last remote one.
+        _ = panel.handleKey(.control("o"))
+        #expect(panel.hostLabel == "local")
+    }
+
+    @Test func aHostWhoseAgentCannotStartAnswersWithTheLinksMessage() {
+        let gone = AgentClient(transport: ProcessTransport(label: "gone", arguments: ["/nonexistent/socktui", "agent"]))
+        defer { gone.close() }
+        var panel = ResolverPanel(remoteHosts: [gone])
+        _ = panel.handleKey(.control("o"))
+        for message in run(panel.start(Self.numeric)) { _ = panel.update(message) }
+        guard case .failure(let failure) = panel.shown?.result else {
+            Issue.record("expected a failure, got \(String(describing: panel.shown))")
+            return
+        }
+        #expect(failure.message.contains("/nonexistent/socktui"))
+        #expect(panel.history.map(\.host) == ["gone"])
+    }
+
+    @Test func withoutHostsCtrlOSaysHowToAddThem() {
+        var panel = ResolverPanel()
+        _ = panel.handleKey(.control("o"))
+        #expect(panel.hostLabel == "local" && panel.statusHint.contains("socktui --host HOST"))
+    }
+}

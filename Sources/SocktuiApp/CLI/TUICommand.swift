@@ -23,7 +23,8 @@ struct TUICommand: ParsableCommand {
             `socktui --host [user@]HOST[:PORT]` (repeatable) opens the Sockets tab on those hosts \
             through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
             is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
-            ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. ssh runs \
+            ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the \
+            Resolver tab Ctrl-O picks the host lookups run on (through its agent). ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
@@ -48,12 +49,14 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host` (nil without hosts); copies the binary first with --push.
-    func hostsSource() throws -> MergedSocketSource? {
+    /// The merged Sockets source for `--host` and one client per host for the Resolver (nil without
+    /// hosts); copies the binary first with --push.
+    func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient])? {
         guard remote.isRemote else { return nil }
-        var transports: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
-        transports += try remote.transports() as [any AgentTransport]
-        return MergedSocketSource(transports: transports)
+        let remotes = try remote.transports()
+        let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
+        // The Resolver's links are separate from the watch's and open on the first lookup on a host.
+        return (MergedSocketSource(transports: local + remotes), remotes.map { AgentClient(transport: $0) })
     }
 
     func run() throws {
@@ -71,7 +74,10 @@ struct TUICommand: ParsableCommand {
         }
         // Hosts start connecting (and --push copies) before the terminal is taken over.
         let hosts = try hostsSource()
-        defer { hosts?.cancel() }
+        defer {
+            hosts?.sockets.cancel()
+            for client in hosts?.resolvers ?? [] { client.close() }
+        }
         let catalog = ThemeCatalog.loadStandard(environment: environment)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend: NcursesBackend
@@ -83,8 +89,10 @@ struct TUICommand: ParsableCommand {
         var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
         var initial: [Command<AppMessage>?] = []
         if let hosts {
-            model.sockets = SocketsPanel(source: hosts)
+            model.sockets = SocketsPanel(source: hosts.sockets)
+            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             initial.append(model.perform(.selectTab(1)))
         }
         if let reader, let file {
