@@ -210,3 +210,17 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         #expect(panel.hostLabel == "local" && panel.statusHint.contains("socktui --host HOST"))
     }
 }
+
+@Suite struct TUIHostOptionsTests {
+    @Test func hostOptionsParseOnTheRootCommandAndTheirMistakesAreRefused() throws {
+        let root = try SocktuiCommand.parseAsRoot(["--host", "web1", "--host", "root@db1:2222", "--no-local", "--ssh-option", "ProxyJump=bastion"])
+        let tui = try #require(root as? TUICommand)
+        #expect(tui.remote.hosts == ["web1", "root@db1:2222"] && tui.noLocal && tui.remote.sshOptions == ["ProxyJump=bastion"])
+        #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--no-local"]) }
+        #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--host", "web1", "--interactive"]) }
+        #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--host", "local"]) }
+        #expect(try SocktuiCommand.parseAsRoot(["--host", "local", "--no-local"]) is TUICommand)
+        let help = TUICommand.helpMessage()
+        #expect(help.contains("--host <HOST>") && help.contains("--no-local") && help.contains("Ctrl-O"))
+    }
+}

@@ -44,6 +44,9 @@ struct TUICommand: ParsableCommand {
 
     func validate() throws {
         if noLocal && remote.hosts.isEmpty { throw ValidationError("--no-local needs --host") }
+        if !noLocal, remote.hosts.contains(where: { (try? RemoteHost(parsing: $0))?.label == "local" }) {
+            throw ValidationError("--host local: this host is already in the table as `local`; add --no-local to reach it through ssh instead")
+        }
         if remote.interactive {
             throw ValidationError("--interactive: ssh's prompts cannot share the terminal with the TUI; log in once with `ssh HOST` (or load the key into ssh-agent) and run without --interactive")
         }
