@@ -224,3 +224,22 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         #expect(help.contains("--host <HOST>") && help.contains("--no-local") && help.contains("Ctrl-O"))
     }
 }
+
+extension SocketsPanelHostsTests {
+    @Test func pivotsOnARemoteHostsSocketAreRefusedWithTheCommandToRun() {
+        let source = ScriptedHostsSource([hostTable("local", Self.alpha), hostTable("web1", Self.beta)])
+        var panel = Self.makeHostsPanel(source)
+        panel.refreshAndWait()
+        panel.press(.character("G"))                       // the last row: web1's listener
+        #expect(panel.selectedEntryHost == "web1")
+        for key in ["O", "C", "T"] {
+            panel.press(.character(Character(key)))
+            #expect(panel.notice?.kind == .warning && panel.notice?.text.contains("--host web1") == true)
+        }
+        #expect(panel.optionsView == nil && panel.takeCaptureRequest() == nil && panel.takeConnectionTest() == nil)
+        panel.press(.character("g"))                       // local's listener: the pivots work
+        #expect(panel.selectedEntryHost == "local")
+        panel.press(.character("T"))
+        #expect(panel.takeConnectionTest() != nil)
+    }
+}

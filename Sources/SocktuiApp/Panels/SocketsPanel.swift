@@ -321,6 +321,12 @@ public struct SocketsPanel: Panel {
         return entries[index]
     }
 
+    /// The host of the selected socket when the table merges hosts.
+    public var selectedEntryHost: String? {
+        guard case .socket(let index, _) = selectedRow, let hosts = entryHosts, index < hosts.count else { return nil }
+        return hosts[index]
+    }
+
     /// Moves the selection.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
         switch action {
@@ -351,6 +357,13 @@ public struct SocketsPanel: Panel {
     /// Performs one of the panel's own actions.
     public mutating func perform(_ action: SocketsAction) -> Command<AppMessage>? {
         notice = nil
+        // Pivots act on this machine: a remote host's socket is refused rather than looked up here by its pid.
+        if [.captureTraffic, .testConnection, .inspectOptions].contains(action), let host = selectedEntryHost, host != "local" {
+            let what = action == .inspectOptions ? "options view" : action == .captureTraffic ? "capture" : "connection test"
+            let command = action == .inspectOptions ? "socktui sockopt --host \(host)" : action == .captureTraffic ? "socktui capture --host \(host)" : "socktui connect --host \(host)"
+            notice = StatusMessage("the \(what) runs on this host only; for \(host)'s socket use \(command)", kind: .warning)
+            return nil
+        }
         switch action {
         case .editFilter:
             isEditingFilter = true
