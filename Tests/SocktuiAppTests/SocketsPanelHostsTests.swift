@@ -243,3 +243,27 @@ extension SocketsPanelHostsTests {
         #expect(panel.takeConnectionTest() != nil)
     }
 }
+
+extension SocketsPanelHostsTests {
+    /// Two kernels can hand out the same cookie: highlights, histories and the selection follow host and socket.
+    @Test func sameSocketIdentityOnTwoHostsIsKeptApart() {
+        let twin = socket(.tcp, "ESTAB", local: "10.0.0.1", 40000, remote: "10.0.0.2", 443, inode: 500, rtt: 100)
+        let source = ScriptedHostsSource([hostTable("a", [twin]), hostTable("b", [twin])])
+        var panel = Self.makeHostsPanel(source)
+        panel.refreshAndWait()
+        #expect(panel.added.isEmpty && panel.changed.isEmpty)
+        panel.press(.character("G"))                       // b's row
+        #expect(panel.selectedEntryHost == "b")
+        var moved = twin
+        moved.receiveQueue = 99
+        source.set(1, status: .connected(nil), entries: [moved])
+        panel.refreshAndWait()
+        #expect(panel.changed == ["b|\(twin.id)"])
+        #expect(Set(panel.history.keys) == ["a|\(twin.id)", "b|\(twin.id)"])
+        #expect(panel.selectedEntryHost == "b" && panel.selectedEntry?.receiveQueue == 99)
+        // A host's first table after the start is new.
+        source.tables.withLock { $0.append(hostTable("c", [twin])) }
+        panel.refreshAndWait()
+        #expect(panel.added == ["c|\(twin.id)"])
+    }
+}

@@ -121,6 +121,53 @@ public final class MergedSocketSource: SocketSnapshotSource {
 }
 
 extension SocketsPanel {
+    /// A socket's identity in the table: its id, qualified by its host when the table merges hosts
+    /// (two hosts' kernels hand out the same cookies and inodes).
+    static func rowID(_ entry: SocketEntry, host: String?) -> String {
+        host.map { "\($0)|\(entry.id)" } ?? entry.id
+    }
+
+    /// The identity of `entries[index]`, as ``rowID(_:host:)``.
+    func rowID(_ index: Int) -> String {
+        SocketsPanel.rowID(snapshot!.entries[index], host: entryHosts.flatMap { index < $0.count ? $0[index] : nil })
+    }
+
+    /// A refresh of a merged table: each host's rows diffed against that host's previous rows, and
+    /// highlights and rtt/cwnd histories keyed by host and socket.
+    static func hostedRefresh(generation: Generation, hosted: HostedSocketSnapshot, hosts: [String], previous: [SocketEntry]?,
+                              previousHosts: [String]?, history: [String: SocketHistory], settings: SocketsViewSettings) -> SocketsRefreshed {
+        let entries = hosted.snapshot.entries
+        func byHost(_ entries: [SocketEntry], _ hosts: [String]) -> [String: [SocketEntry]] {
+            var grouped: [String: [SocketEntry]] = [:]
+            for (entry, host) in zip(entries, hosts) { grouped[host, default: []].append(entry) }
+            return grouped
+        }
+        let new = byHost(entries, hosts)
+        // The first snapshot is not "all new" (as for one host); a host's first table afterwards is.
+        let old = previous.map { byHost($0, previousHosts ?? []) } ?? new
+        var diff = SocketDiff(old: [], new: [])
+        var added = Set<String>(), changed = Set<String>()
+        for host in Set(new.keys).union(old.keys) {
+            let part = SocketDiff(old: old[host] ?? [], new: new[host] ?? [])
+            diff.added += part.added
+            diff.removed += part.removed
+            diff.changed += part.changed
+            added.formUnion(part.added.map { rowID($0, host: host) })
+            changed.formUnion(SocketsRefreshed.notableChanges(part, previous: old[host] ?? []).map { "\(host)|\($0)" })
+        }
+        var histories: [String: SocketHistory] = [:]
+        for (entry, host) in zip(entries, hosts) {
+            guard let info = entry.tcp?.info else { continue }
+            let id = rowID(entry, host: host)
+            var series = history[id] ?? SocketHistory()
+            series.append(rtt: info.rtt, congestionWindow: info.sendCongestionWindow)
+            histories[id] = series
+        }
+        return SocketsRefreshed(generation: generation, snapshot: hosted.snapshot, diff: diff, addedIDs: added, changedIDs: changed,
+                                history: histories, rows: settings.rows(for: entries, hosts: hosts), settings: settings,
+                                hosts: hosts, links: hosted.links)
+    }
+
     /// Whether the table merges hosts (`socktui --host`).
     public var isMergingHosts: Bool { hostLabels != nil }
 

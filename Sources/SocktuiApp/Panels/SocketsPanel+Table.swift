@@ -229,9 +229,9 @@ public enum SocketsRow: Hashable, Sendable {
     case group(SocketsGroup)
 
     /// A key that survives refreshes, for keeping the selection on the same row.
-    func key(in entries: [SocketEntry]) -> String {
+    func key(in entries: [SocketEntry], hosts: [String]? = nil) -> String {
         switch self {
-        case .socket(let index, let group): return "s:\(entries[index].id)@\(group.map(String.init) ?? "")"
+        case .socket(let index, let group): return "s:\(SocketsPanel.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
         case .group(let group): return "g:\(group.pid.map(String.init) ?? "-")"
         }
     }
@@ -310,7 +310,8 @@ struct SocketsTableSource: TableDataSource {
                 if let link, !link.isConnected {
                     return TableRow(columns.map { $0 == .host ? host + link.rowMark : $0.text(entry) }, style: staleStyle)
                 }
-                let style = added.contains(entry.id) ? addedStyle : changed.contains(entry.id) ? changedStyle : .plain
+                let id = SocketsPanel.rowID(entry, host: hosts.map { _ in host })
+                let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
                 return TableRow(columns.map { $0 == .host ? host : $0.text(entry) }, style: style)
             }
         }

@@ -217,11 +217,16 @@ public struct SocketsPanel: Panel {
 
     private func snapshotCommand(_ generation: Generation) -> Command<AppMessage> {
         let source = self.source, query = self.query, settings = self.settings
-        let previous = snapshot?.entries, history = self.history
+        let previous = snapshot?.entries, history = self.history, previousHosts = entryHosts
         return .run(on: queue) {
             // A merged source answers from what its hosts already sent: no host is waited on.
             let hosted = source.hostedSnapshot(query)
             let snapshot = hosted.snapshot
+            if let hosts = hosted.hosts {
+                return .sockets(.refreshed(SocketsPanel.hostedRefresh(
+                    generation: generation, hosted: hosted, hosts: hosts, previous: previous, previousHosts: previousHosts,
+                    history: history, settings: settings)))
+            }
             // The first snapshot is not "all new": nothing is highlighted until something changes.
             let diff = SocketDiff(old: previous ?? snapshot.entries, new: snapshot.entries)
             return .sockets(.refreshed(SocketsRefreshed(
@@ -296,9 +301,9 @@ public struct SocketsPanel: Panel {
         rows = newRows
         guard !rows.isEmpty else { tableState.selected = nil; return }
         if let key = selectedKey {
-            if let oldIndex, oldIndex < rows.count, rows[oldIndex].key(in: entries) == key {
+            if let oldIndex, oldIndex < rows.count, rows[oldIndex].key(in: entries, hosts: entryHosts) == key {
                 tableState.selected = oldIndex
-            } else if let found = rows.firstIndex(where: { $0.key(in: entries) == key }) {
+            } else if let found = rows.firstIndex(where: { $0.key(in: entries, hosts: entryHosts) == key }) {
                 tableState.selected = found
             } else {
                 tableState.selected = min(oldIndex ?? 0, rows.count - 1)
@@ -306,7 +311,7 @@ public struct SocketsPanel: Panel {
         } else {
             tableState.selected = 0
         }
-        selectedKey = rows[tableState.selected!].key(in: entries)
+        selectedKey = rows[tableState.selected!].key(in: entries, hosts: entryHosts)
     }
 
     /// The selected row, if any.
@@ -337,7 +342,7 @@ public struct SocketsPanel: Panel {
         case .top: tableState.selectFirst(rowCount: rows.count)
         case .bottom: tableState.selectLast(rowCount: rows.count)
         }
-        selectedKey = selectedRow?.key(in: entries)
+        selectedKey = selectedRow?.key(in: entries, hosts: entryHosts)
         detailsScroll = 0
         return nil
     }
@@ -628,7 +633,7 @@ public struct SocketsPanel: Panel {
         if showsDetails || optionsView != nil {
             switch selectedRow {
             case .socket(let index, _):
-                let content = SocketDetails(entry: entries[index], history: history[entries[index].id], hiddenProcesses: snapshot?.hiddenProcesses ?? 0)
+                let content = SocketDetails(entry: entries[index], history: history[rowID(index)], hiddenProcesses: snapshot?.hiddenProcesses ?? 0)
                 details = (content.sparklineRows + content.fieldRows(width: inner.width - 4), content)
             case .group: details = (1, nil)
             case nil: details = (1, nil)
