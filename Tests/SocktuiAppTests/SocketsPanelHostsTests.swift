@@ -267,3 +267,29 @@ extension SocketsPanelHostsTests {
         #expect(panel.added == ["c|\(twin.id)"])
     }
 }
+
+extension SocketsPanelHostsTests {
+    @Test func aHostStatusChangeRefreshesAtOnceWhileTheTabShows() {
+        let source = ScriptedHostsSource([hostTable("local", Self.alpha), hostTable("web1", Self.beta)])
+        var panel = Self.makeHostsPanel(source)
+        for message in run(panel.visibilityChanged(to: true)) { _ = panel.update(message) }
+        panel.refreshAndWait()
+        source.set(1, status: .disconnected("web1: disconnected (ssh: Connection reset)"))
+        let command = panel.update(.sockets(.hostLinksChanged))
+        #expect(command != nil)
+        for message in run(command) { _ = panel.update(message) }
+        #expect(panel.hostLinks.map(\.isConnected) == [true, false])
+        panel.press(.character("z"))                         // paused: nothing until resumed
+        #expect(panel.update(.sockets(.hostLinksChanged)) == nil)
+    }
+
+    @Test func mergedSourceTellsItsObserverOfStatusChanges() {
+        let source = MergedSocketSource(transports: [ProcessTransport(label: "gone", arguments: ["/nonexistent/socktui", "agent"])], interval: 1)
+        defer { source.cancel() }
+        let changed = DispatchSemaphore(value: 0)
+        source.observeHosts { changed.signal() }
+        // The host fails and retries with backoff: each attempt changes its status.
+        #expect(changed.wait(timeout: .now() + 15) == .success)
+        #expect(source.hostedSnapshot(SocketQuery()).links.first?.isConnected == false)
+    }
+}

@@ -7,6 +7,8 @@ import TerminalUI
 public enum SocketsMessage: Sendable {
     /// The refresh interval has passed since the last snapshot: time to take the next one.
     case refreshDue(Generation)
+    /// A merged host's link status changed (dropped, back, needs a login): time to show it.
+    case hostLinksChanged
     /// A snapshot was taken off the UI thread, with its diff and the updated TCP history.
     case refreshed(SocketsRefreshed)
     /// The refresh interval has passed since the options view's last read: time to read again.

@@ -1,4 +1,5 @@
 import Inspect
+import Synchronization
 import TerminalUI
 
 /// A snapshot with the host of each row, from a source that merges several hosts.
@@ -68,6 +69,14 @@ extension SocketSnapshotSource {
 
     /// No hosts: a single local table.
     public var hostLabels: [String]? { nil }
+
+    /// A single local table has no host links to observe.
+    public func observeHosts(_ changed: @escaping @Sendable () -> Void) {}
+}
+
+/// The observer of a merged source's host statuses.
+final class HostObserver: Sendable {
+    let changed = Mutex<(@Sendable () -> Void)?>(nil)
 }
 
 /// The Sockets panel's source for `socktui --host`: the tables a ``MergedSocketWatch`` keeps current,
@@ -77,12 +86,21 @@ public final class MergedSocketSource: SocketSnapshotSource {
     /// The watch; cancelled by ``cancel()``.
     public let watch: MergedSocketWatch
     private let labels: [String]
+    private let observer = HostObserver()
 
     /// Starts watching every transport's host (`interval` seconds between each agent's tables).
     public init(transports: [any AgentTransport], query: SocketQuery = SocketQuery(), interval: Double = 1) {
         labels = transports.map(\.label)
-        // The panel reads the watch on its own timer, so the watch's change callback has nothing to do.
-        watch = MergedSocketWatch(transports: transports, query: query, interval: interval) { _, _ in }
+        // The panel reads tables on its own timer; only status changes are passed on at once.
+        let observer = self.observer
+        watch = MergedSocketWatch(transports: transports, query: query, interval: interval) { _, change in
+            if case .status = change { observer.changed.withLock { $0 }?() }
+        }
+    }
+
+    /// Calls `changed` on a host's status change (on that host's client thread).
+    public func observeHosts(_ changed: @escaping @Sendable () -> Void) {
+        observer.changed.withLock { $0 = changed }
     }
 
     /// The hosts, in the order given.

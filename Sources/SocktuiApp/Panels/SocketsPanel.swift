@@ -13,6 +13,9 @@ public protocol SocketSnapshotSource: Sendable {
     func hostedSnapshot(_ query: SocketQuery) -> HostedSocketSnapshot
     /// The hosts a merged source serves, in order; nil for a single local table (the default).
     var hostLabels: [String]? { get }
+    /// Calls `changed` (on any thread) whenever a host's link status changes, replacing the previous
+    /// observer; a single local table never calls it (the default).
+    func observeHosts(_ changed: @escaping @Sendable () -> Void)
 }
 
 extension SocketTable: SocketSnapshotSource {}
@@ -106,6 +109,7 @@ public struct SocketsPanel: Panel {
     /// Whether a snapshot is being taken.
     public private(set) var isRefreshing = false
     private var refreshGeneration = Generation()
+    private var isObservingHosts = false
     /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
     public private(set) var requestedConnectionTest: ConnTestRequest?
     /// A live capture asked for with `C`, until the shell takes it (``takeCaptureRequest()``).
@@ -196,7 +200,14 @@ public struct SocketsPanel: Panel {
         isVisible = visible
         if visible {
             // Reopening the tab re-reads the options view right away; its timer re-arms from that answer.
-            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll()])
+            var observer: Command<AppMessage>?
+            if isMergingHosts, !isObservingHosts {
+                // A host dropping or coming back shows at once, not at the next refresh.
+                isObservingHosts = true
+                let source = self.source
+                observer = .stream { post in source.observeHosts { post(.sockets(.hostLinksChanged)) } }
+            }
+            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll(), observer])
             if isPaused { return options }
             let table = refresh()
             return options.map { Command.batch([table, $0]) ?? table } ?? table
@@ -253,6 +264,9 @@ public struct SocketsPanel: Panel {
             guard refreshGeneration.isCurrent(generation), isVisible, !isPaused, !isRefreshing else { return nil }
             isRefreshing = true
             return snapshotCommand(generation)
+        case .hostLinksChanged:
+            guard isVisible, !isPaused, !isRefreshing else { return nil }
+            return refresh()
         case .refreshed(let answer):
             guard refreshGeneration.isCurrent(answer.generation) else { return nil }
             isRefreshing = false
