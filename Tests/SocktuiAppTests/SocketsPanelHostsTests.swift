@@ -79,6 +79,10 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         #expect(lines.contains { squeezed($0).hasPrefix("│ web1 ✗ tcp LISTEN 127.0.0.1:22 ") })
         #expect(!lines.contains { $0.contains("127.0.0.53:53") })
         #expect(panel.hostLinks.map(\.isConnected) == [true, false])
+        // Trying again: still shown as dropped, with the reason, until connected.
+        source.set(1, status: .connecting)
+        panel.refreshAndWait()
+        #expect(panelScreen(panel, width: 110).lines[4].hasPrefix("│ ⚠ \(reason)"))
         // Back: the mark and the warning go.
         source.set(1, status: .connected(nil), entries: Self.beta)
         panel.refreshAndWait()

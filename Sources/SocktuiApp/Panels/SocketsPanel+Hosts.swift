@@ -186,6 +186,22 @@ extension SocketsPanel {
                                 hosts: hosts, links: hosted.links)
     }
 
+    /// The links with a host that is trying again after a drop still shown as dropped, with ssh's
+    /// reason, until it is connected (its reconnect attempts would otherwise flash "connecting").
+    static func keepingProblems(_ links: [HostLink], previous: [HostLink]) -> [HostLink] {
+        let before = Dictionary(previous.map { ($0.host, $0.status) }, uniquingKeysWith: { first, _ in first })
+        return links.map { link in
+            guard case .connecting = link.status, let old = before[link.host] else { return link }
+            switch old {
+            case .disconnected, .needsLogin:
+                var kept = link
+                kept.status = old
+                return kept
+            case .connected, .connecting: return link
+            }
+        }
+    }
+
     /// Whether the table merges hosts (`socktui --host`).
     public var isMergingHosts: Bool { hostLabels != nil }
 

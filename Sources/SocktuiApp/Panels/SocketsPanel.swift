@@ -297,7 +297,7 @@ public struct SocketsPanel: Panel {
         removedCount = answer.diff.removed.count
         refreshCount += 1
         entryHosts = answer.hosts
-        hostLinks = answer.links
+        hostLinks = SocketsPanel.keepingProblems(answer.links, previous: hostLinks)
         // The user may have changed the filter or sort while the snapshot was taken.
         setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries, hosts: answer.hosts))
     }
