@@ -23,6 +23,18 @@ struct HostsTUIEndToEndTests {
         try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
         let fleet = try SSHTestFleet(count: 2, label: "tui")
         let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])
+        // A name only the stable host's /etc/hosts knows (ip netns exec mounts /etc/netns/NS/hosts
+        // over /etc/hosts for sshd and its sessions): proof that a Resolver lookup ran there.
+        let netnsDirectory = "/etc/netns/\(stable.namespace)"
+        let hadNetns = FileManager.default.fileExists(atPath: "/etc/netns")
+        try FileManager.default.createDirectory(atPath: netnsDirectory, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(atPath: netnsDirectory)
+            if !hadNetns { rmdir("/etc/netns") }
+        }
+        try "127.0.0.1 localhost\n127.0.0.77 only-in-ns.socktui.test\n".write(toFile: netnsDirectory + "/hosts", atomically: true, encoding: .utf8)
+        stable.stop()
+        try stable.start()
         let session = try Session("hosts", width: 180, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
         // Single quotes for the shell: the agent command has a space.
@@ -65,6 +77,17 @@ struct HostsTUIEndToEndTests {
         try session.waitFor("the host reconnected", timeout: 60) { lines in
             Self.tables(of: flaky.alias, in: lines) != nil && !lines.contains { $0.contains("✗") }
         }
+
+        // The Resolver runs a lookup on the chosen host, through its agent.
+        try session.send("1")
+        try session.waitForText("┌ Resolver ")
+        try session.send("C-o")
+        try session.waitForText("on \(stable.alias) (Ctrl-O host)")
+        try session.send("Down")
+        try session.type("only-in-ns.socktui.test")
+        try session.send("Enter")
+        try session.waitForText("127.0.0.77", timeout: 30)
+        try session.send("Escape")                          // the form lets go of the keys
         try session.send("q")
         try session.waitForPromptAfterExit()
     }
