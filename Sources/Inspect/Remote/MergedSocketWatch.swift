@@ -11,6 +11,14 @@ public struct HostSocketTable: Sendable {
     public var snapshot: SocketSnapshot
     /// Tables received so far.
     public var refreshes: Int
+
+    /// Creates a host's part (tests; panels given tables by hand).
+    public init(host: String, status: AgentStatus, snapshot: SocketSnapshot, refreshes: Int) {
+        self.host = host
+        self.status = status
+        self.snapshot = snapshot
+        self.refreshes = refreshes
+    }
 }
 
 /// Socket tables of several hosts kept current side by side: each host streams its table's

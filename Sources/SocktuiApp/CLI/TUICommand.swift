@@ -19,6 +19,14 @@ struct TUICommand: ParsableCommand {
             SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), \
             `index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process \
             started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).
+
+            `socktui --host [user@]HOST[:PORT]` (repeatable) opens the Sockets tab on those hosts \
+            through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
+            is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
+            ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the \
+            Resolver tab Ctrl-O picks the host lookups run on (through its agent). ssh runs \
+            in batch mode: a host that wants a password or an unknown host key is marked as \
+            needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
     )
 
@@ -28,6 +36,31 @@ struct TUICommand: ParsableCommand {
     @Option(name: [.customShort("r"), .customLong("read")],
             help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab.", valueName: "file"))
     var file: String?
+
+    @OptionGroup var remote: RemoteOptions
+
+    @Flag(name: .customLong("no-local"), help: "With --host: leave this host out of the merged Sockets table.")
+    var noLocal = false
+
+    func validate() throws {
+        if noLocal && remote.hosts.isEmpty { throw ValidationError("--no-local needs --host") }
+        if !noLocal, remote.hosts.contains(where: { (try? RemoteHost(parsing: $0))?.label == "local" }) {
+            throw ValidationError("--host local: this host is already in the table as `local`; add --no-local to reach it through ssh instead")
+        }
+        if remote.interactive {
+            throw ValidationError("--interactive: ssh's prompts cannot share the terminal with the TUI; log in once with `ssh HOST` (or load the key into ssh-agent) and run without --interactive")
+        }
+    }
+
+    /// The merged Sockets source for `--host` and one client per host for the Resolver (nil without
+    /// hosts); copies the binary first with --push.
+    func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient])? {
+        guard remote.isRemote else { return nil }
+        let remotes = try remote.transports()
+        let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
+        // The Resolver's links are separate from the watch's and open on the first lookup on a host.
+        return (MergedSocketSource(transports: local + remotes), remotes.map { AgentClient(transport: $0) })
+    }
 
     func run() throws {
         let environment = ProcessEnvironment.current
@@ -42,6 +75,12 @@ struct TUICommand: ParsableCommand {
                 throw ValidationError("\(error). Give a pcap or pcapng file (socktui capture -w FILE writes one).")
             }
         }
+        // Hosts start connecting (and --push copies) before the terminal is taken over.
+        let hosts = try hostsSource()
+        defer {
+            hosts?.sockets.cancel()
+            for client in hosts?.resolvers ?? [] { client.close() }
+        }
         let catalog = ThemeCatalog.loadStandard(environment: environment)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend: NcursesBackend
@@ -52,6 +91,13 @@ struct TUICommand: ParsableCommand {
         }
         var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
         var initial: [Command<AppMessage>?] = []
+        if let hosts {
+            model.sockets = SocketsPanel(source: hosts.sockets)
+            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
+            model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            initial.append(model.perform(.selectTab(1)))
+        }
         if let reader, let file {
             initial.append(model.perform(.selectTab(2)))
             initial.append(model.capture.browse(reader, name: (file as NSString).lastPathComponent))

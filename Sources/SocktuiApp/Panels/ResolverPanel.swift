@@ -38,6 +38,8 @@ public struct ResolverPanel: Panel {
         public var request: ResolverRequest
         /// What became of it.
         public var state: LookupState
+        /// The host it ran on (`local`, or a `--host` label).
+        public var host: String = "local"
     }
 
     /// The call whose form is shown.
@@ -61,13 +63,19 @@ public struct ResolverPanel: Panel {
     private var inFlight: [Generation] = []
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
     private let service: ResolverService
+    /// The `--host` hosts lookups can run on instead of this one (Ctrl-O), through their agents.
+    public let remoteHosts: [AgentClient]
+    /// Where lookups run: 0 this host, n the n-th of ``remoteHosts``.
+    public private(set) var hostIndex = 0
 
     /// The most lookups the history keeps; the oldest finished one goes first.
     public static let historyLimit = 200
 
     /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
-    public init(service: ResolverService = ResolverService()) {
+    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent).
+    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = []) {
         self.service = service
+        self.remoteHosts = remoteHosts
         for call in ResolverCall.allCases { forms[call] = ResolverForms.form(for: call) }
     }
 
@@ -97,6 +105,7 @@ public struct ResolverPanel: Panel {
             HelpEntry(keys: "Enter", summary: "run the lookup (history: run it again)"),
             HelpEntry(keys: "Esc", summary: "abandon the lookup; else form ↔ results"),
             HelpEntry(keys: "Ctrl-U", summary: "clear the text field"),
+            HelpEntry(keys: "Ctrl-O", summary: "host the lookups run on (socktui --host)"),
             HelpEntry(keys: "h", summary: "results: history (again: back)"),
             HelpEntry(keys: "e", summary: "results/history: edit it in the form"),
             HelpEntry(keys: "r", summary: "results/history: run it again"),
@@ -125,6 +134,14 @@ public struct ResolverPanel: Panel {
         switch key {
         case .control("n"): selectCall(call.cycled(by: 1)); return .handled(nil)
         case .control("p"): selectCall(call.cycled(by: -1)); return .handled(nil)
+        case .control("o"):
+            guard !remoteHosts.isEmpty else {
+                notice = StatusMessage("lookups run on this host: socktui --host HOST adds others (Ctrl-O picks one)", kind: .warning)
+                return .handled(nil)
+            }
+            hostIndex = (hostIndex + 1) % (remoteHosts.count + 1)
+            notice = StatusMessage("lookups now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
+            return .handled(nil)
         case .escape:
             if !inFlight.isEmpty { abandonLatest(); return .handled(nil) }
             notice = nil
@@ -247,12 +264,40 @@ public struct ResolverPanel: Panel {
             if let selected = historyState.selected { historyState.selected = max(0, selected - 1) }
         }
         notice = nil
+        history[history.count - 1].host = hostLabel
+        if hostIndex > 0 {
+            // The host's agent runs the same resolver engine; a link failure is shown as the lookup's error.
+            let client = remoteHosts[hostIndex - 1]
+            return .stream(on: .global(qos: .userInitiated)) { post in
+                let started = DispatchTime.now()
+                client.start(.resolve(request)) { result in
+                    let outcome: ResolverOutcome
+                    switch result {
+                    case .success(.resolved(let answer)): outcome = answer
+                    case .success(let other):
+                        outcome = ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started)
+                    case .failure(let error): outcome = ResolverPanel.linkFailure(request, error.message, since: started)
+                    }
+                    post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+                }
+            }
+        }
         let service = self.service
         return .stream(on: .global(qos: .userInitiated)) { post in
             service.resolve(request) { outcome in
                 post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
             }
         }
+    }
+
+    /// The host lookups run on: `local` or the chosen `--host`.
+    public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
+
+    /// A lookup that never reached the host's resolver: the link's message as the error.
+    static func linkFailure(_ request: ResolverRequest, _ message: String, since start: DispatchTime) -> ResolverOutcome {
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return ResolverOutcome(request: request, result: .failure(ResolverFailure(kind: "error", code: 0, name: "", message: message,
+                                                                                   hint: "the lookup did not reach the host's agent")), elapsed: elapsed)
     }
 
     /// Gives up the newest lookup in flight: it keeps running in the background (getaddrinfo cannot be
@@ -420,7 +465,8 @@ public struct ResolverPanel: Panel {
     /// Draws the form, a summary line, an optional note, and the results, history or conversion below.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let block = Block(title: Line(title)).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let heading = remoteHosts.isEmpty ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
+        let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
         guard !inner.isEmpty else { return }

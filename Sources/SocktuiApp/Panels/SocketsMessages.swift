@@ -7,6 +7,8 @@ import TerminalUI
 public enum SocketsMessage: Sendable {
     /// The refresh interval has passed since the last snapshot: time to take the next one.
     case refreshDue(Generation)
+    /// A merged host's link status changed (dropped, back, needs a login): time to show it.
+    case hostLinksChanged
     /// A snapshot was taken off the UI thread, with its diff and the updated TCP history.
     case refreshed(SocketsRefreshed)
     /// The refresh interval has passed since the options view's last read: time to read again.
@@ -82,6 +84,10 @@ public struct SocketsRefreshed: Sendable {
     public var rows: [SocketsRow]
     /// The filter, sort and grouping `rows` were built with.
     public var settings: SocketsViewSettings
+    /// Each entry's host, when the source merges hosts.
+    public var hosts: [String]? = nil
+    /// Each merged host's link status.
+    public var links: [HostLink] = []
 }
 
 /// Recent TCP samples of one socket, oldest first, at most ``SocketHistory/limit`` each.

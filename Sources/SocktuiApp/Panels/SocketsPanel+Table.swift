@@ -8,6 +8,9 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
     case kind, family, state, local, peer, receiveQueue, sendQueue, process, pid, uid, inode, interface
     /// TCP internals from `tcp_info` (blank for other sockets).
     case rtt, congestionWindow, retransmits, bytesSent, bytesReceived, timer, congestionControl
+    /// The host a row comes from (`socktui --host`; `local` otherwise): its cell is drawn by the table
+    /// source, which knows each row's host, and marked when the host is not connected.
+    case host
 
     /// The columns shown at start.
     public static let defaults: [SocketColumn] = [.kind, .state, .local, .peer, .receiveQueue, .sendQueue, .process]
@@ -34,6 +37,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .bytesReceived: "Received"
         case .timer: "Timer"
         case .congestionControl: "CC"
+        case .host: "Host"
         }
     }
 
@@ -59,6 +63,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .bytesReceived: "TCP bytes received"
         case .timer: "TCP timer (on, keepalive, timewait, persist)"
         case .congestionControl: "TCP congestion control algorithm"
+        case .host: "host of the row (socktui --host; ✗ disconnected, ? needs login)"
         }
     }
 
@@ -82,6 +87,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .bytesReceived: TableColumn(title, width: .fixed(10), alignment: .right)
         case .timer: TableColumn(title, width: .fixed(9))
         case .congestionControl: TableColumn(title, width: .fixed(6))
+        case .host: TableColumn(title, width: .min(8))
         }
     }
 
@@ -110,6 +116,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .bytesReceived: return info.map { SocketColumn.bytes($0.bytesReceived) } ?? ""
         case .timer: return entry.tcp?.timer ?? ""
         case .congestionControl: return entry.tcp?.congestionControl ?? ""
+        case .host: return ""
         }
     }
 
@@ -132,6 +139,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .bytesSent: return SortKey(number: info.map { Int64(clamping: $0.bytesSent) } ?? -1)
         case .bytesReceived: return SortKey(number: info.map { Int64(clamping: $0.bytesReceived) } ?? -1)
         case .kind, .family, .state, .timer, .congestionControl: return SortKey(text: text(entry))
+        case .host: return SortKey()
         }
     }
 
@@ -184,9 +192,13 @@ public struct SocketsViewSettings: Hashable, Sendable {
     public var ascending: Bool
     /// One group per owning process, each headed by a row naming it.
     public var groupedByProcess: Bool
+    /// Only this host's rows (`H`), or every host's (nil).
+    public var host: String?
 
     /// Creates settings; by default no filter, the snapshot's order, ungrouped.
-    public init(filter: SocketFilter = SocketsViewSettings.noFilter, sortColumn: SocketColumn? = nil, ascending: Bool = true, groupedByProcess: Bool = false) {
+    public init(filter: SocketFilter = SocketsViewSettings.noFilter, sortColumn: SocketColumn? = nil, ascending: Bool = true, groupedByProcess: Bool = false,
+                host: String? = nil) {
+        self.host = host
         self.filter = filter
         self.sortColumn = sortColumn
         self.ascending = ascending
@@ -217,9 +229,9 @@ public enum SocketsRow: Hashable, Sendable {
     case group(SocketsGroup)
 
     /// A key that survives refreshes, for keeping the selection on the same row.
-    func key(in entries: [SocketEntry]) -> String {
+    func key(in entries: [SocketEntry], hosts: [String]? = nil) -> String {
         switch self {
-        case .socket(let index, let group): return "s:\(entries[index].id)@\(group.map(String.init) ?? "")"
+        case .socket(let index, let group): return "s:\(SocketsPanel.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
         case .group(let group): return "g:\(group.pid.map(String.init) ?? "-")"
         }
     }
@@ -228,11 +240,16 @@ public enum SocketsRow: Hashable, Sendable {
 extension SocketsViewSettings {
     /// The table rows for `entries`: filtered, sorted (ties keep the snapshot's order) and, when grouped,
     /// arranged under their processes (by command name, then pid; sockets without a visible owner last).
-    public func rows(for entries: [SocketEntry]) -> [SocketsRow] {
-        var indices = entries.indices.filter { filter.matches(entries[$0]) }
+    /// `hosts` names each entry's host when the table merges hosts (``host`` then keeps one host's rows).
+    public func rows(for entries: [SocketEntry], hosts: [String]? = nil) -> [SocketsRow] {
+        let hosts = hosts.flatMap { $0.count == entries.count ? $0 : nil }
+        var indices = entries.indices.filter { index in
+            if let host, let hosts, hosts[index] != host { return false }
+            return filter.matches(entries[index])
+        }
         if let sortColumn {
             // Keys computed once per row, sorted by position; ties keep the snapshot's order.
-            let keys = indices.map { sortColumn.sortKey(entries[$0]) }
+            let keys = indices.map { sortColumn == .host ? SortKey(text: hosts?[$0] ?? "local") : sortColumn.sortKey(entries[$0]) }
             let order = keys.indices.sorted { a, b in
                 if keys[a] == keys[b] { return a < b }
                 return ascending ? keys[a] < keys[b] : keys[b] < keys[a]
@@ -265,6 +282,11 @@ extension SocketsViewSettings {
 /// The visible slice of the Sockets table, built on demand (the table asks only for the rows it draws).
 struct SocketsTableSource: TableDataSource {
     var entries: [SocketEntry]
+    /// Each entry's host (nil: one local table).
+    var hosts: [String]? = nil
+    /// Each host's link, for the mark after its name and the style of its rows.
+    var links: [String: HostLink] = [:]
+    var staleStyle: Style = .plain
     var rows: [SocketsRow]
     var columns: [SocketColumn]
     var added: Set<String>
@@ -282,8 +304,15 @@ struct SocketsTableSource: TableDataSource {
                 return TableRow([])
             case .socket(let index, _):
                 let entry = entries[index]
-                let style = added.contains(entry.id) ? addedStyle : changed.contains(entry.id) ? changedStyle : .plain
-                return TableRow(columns.map { $0.text(entry) }, style: style)
+                let host = hosts.flatMap { index < $0.count ? $0[index] : nil } ?? "local"
+                let link = links[host]
+                // A host that is not connected keeps its last rows, dimmed and marked.
+                if let link, !link.isConnected {
+                    return TableRow(columns.map { $0 == .host ? host + link.rowMark : $0.text(entry) }, style: staleStyle)
+                }
+                let id = SocketsPanel.rowID(entry, host: hosts.map { _ in host })
+                let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
+                return TableRow(columns.map { $0 == .host ? host : $0.text(entry) }, style: style)
             }
         }
     }

@@ -8,6 +8,14 @@ import TerminalUI
 public protocol SocketSnapshotSource: Sendable {
     /// Takes a snapshot on the calling thread; the panel calls it only on its background queue.
     func snapshot(_ query: SocketQuery) -> SocketSnapshot
+    /// A snapshot with each row's host (a merged source's; a local table has no hosts): the panel calls
+    /// this one. Default: ``snapshot(_:)`` without hosts.
+    func hostedSnapshot(_ query: SocketQuery) -> HostedSocketSnapshot
+    /// The hosts a merged source serves, in order; nil for a single local table (the default).
+    var hostLabels: [String]? { get }
+    /// Calls `changed` (on any thread) whenever a host's link status changes, replacing the previous
+    /// observer; a single local table never calls it (the default).
+    func observeHosts(_ changed: @escaping @Sendable () -> Void)
 }
 
 extension SocketTable: SocketSnapshotSource {}
@@ -22,6 +30,8 @@ public enum SocketsAction: Hashable, Sendable {
     case captureTraffic, testConnection, inspectOptions
     /// Opens the socket lab.
     case openLab
+    /// Cycles the host shown: all hosts merged, then each host alone (`socktui --host`).
+    case selectHost
 }
 
 /// The Sockets tab: every socket of the host from netlink sock_diag (or /proc/net), live.
@@ -55,6 +65,12 @@ public struct SocketsPanel: Panel {
 
     /// The last snapshot applied, if any.
     public private(set) var snapshot: SocketSnapshot?
+    /// The hosts the source merges (nil: this host's table alone, no host column).
+    public let hostLabels: [String]?
+    /// The host of each entry of ``snapshot`` when merging hosts.
+    public private(set) var entryHosts: [String]?
+    /// Each merged host's link status, from the last refresh.
+    public internal(set) var hostLinks: [HostLink] = []
     /// Recent rtt/cwnd samples per TCP socket, by `SocketEntry.id`.
     public private(set) var history: [String: SocketHistory] = [:]
     /// Ids of sockets new in the last refresh.
@@ -66,7 +82,7 @@ public struct SocketsPanel: Panel {
     /// Refreshes applied so far.
     public private(set) var refreshCount = 0
     /// Filter, sort and grouping.
-    public private(set) var settings = SocketsViewSettings()
+    public internal(set) var settings = SocketsViewSettings()
     /// The table's rows under `settings`.
     public private(set) var rows: [SocketsRow] = []
     /// The columns shown, in table order.
@@ -93,6 +109,7 @@ public struct SocketsPanel: Panel {
     /// Whether a snapshot is being taken.
     public private(set) var isRefreshing = false
     private var refreshGeneration = Generation()
+    private var isObservingHosts = false
     /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
     public private(set) var requestedConnectionTest: ConnTestRequest?
     /// A live capture asked for with `C`, until the shell takes it (``takeCaptureRequest()``).
@@ -128,6 +145,8 @@ public struct SocketsPanel: Panel {
         self.optionReader = optionReader
         self.query = query
         self.isRoot = isRoot
+        hostLabels = source.hostLabels
+        if hostLabels != nil { columns = [.host] + SocketColumn.defaults }
     }
 
     static func filterField(_ text: String) -> FormField {
@@ -146,7 +165,8 @@ public struct SocketsPanel: Panel {
     }
     /// Help paragraph.
     public var helpSummary: String {
-        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
+        (isMergingHosts ? "Hosts merged (socktui --host): the Host column names each row's host; a disconnected host keeps its last rows marked ✗ while it reconnects, ? means ssh needs an interactive login (run ssh HOST once); H shows one host at a time. " : "")
+        + "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
     }
     /// The refresh interval in seconds.
     public var interval: Double { SocketsPanel.intervals[intervalIndex] }
@@ -169,6 +189,7 @@ public struct SocketsPanel: Panel {
         KeyBinding([.character("T")], .testConnection, "test a connection to its remote end"),
         KeyBinding([.character("O")], .inspectOptions, "options view: every socket option of the selected socket, live"),
         KeyBinding([.character("L")], .openLab, "socket lab: create sockets and call them, toggle options, run an echo server"),
+        KeyBinding([.character("H")], .selectHost, "host: all merged, then each host alone (socktui --host)"),
     ])
 
     // MARK: Refreshing
@@ -179,7 +200,14 @@ public struct SocketsPanel: Panel {
         isVisible = visible
         if visible {
             // Reopening the tab re-reads the options view right away; its timer re-arms from that answer.
-            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll()])
+            var observer: Command<AppMessage>?
+            if isMergingHosts, !isObservingHosts {
+                // A host dropping or coming back shows at once, not at the next refresh.
+                isObservingHosts = true
+                let source = self.source
+                observer = .stream { post in source.observeHosts { post(.sockets(.hostLinksChanged)) } }
+            }
+            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll(), observer])
             if isPaused { return options }
             let table = refresh()
             return options.map { Command.batch([table, $0]) ?? table } ?? table
@@ -200,16 +228,24 @@ public struct SocketsPanel: Panel {
 
     private func snapshotCommand(_ generation: Generation) -> Command<AppMessage> {
         let source = self.source, query = self.query, settings = self.settings
-        let previous = snapshot?.entries, history = self.history
+        let previous = snapshot?.entries, history = self.history, previousHosts = entryHosts
         return .run(on: queue) {
-            let snapshot = source.snapshot(query)
+            // A merged source answers from what its hosts already sent: no host is waited on.
+            let hosted = source.hostedSnapshot(query)
+            let snapshot = hosted.snapshot
+            if let hosts = hosted.hosts {
+                return .sockets(.refreshed(SocketsPanel.hostedRefresh(
+                    generation: generation, hosted: hosted, hosts: hosts, previous: previous, previousHosts: previousHosts,
+                    history: history, settings: settings)))
+            }
             // The first snapshot is not "all new": nothing is highlighted until something changes.
             let diff = SocketDiff(old: previous ?? snapshot.entries, new: snapshot.entries)
             return .sockets(.refreshed(SocketsRefreshed(
                 generation: generation, snapshot: snapshot, diff: diff, addedIDs: Set(diff.added.map(\.id)),
                 changedIDs: SocketsRefreshed.notableChanges(diff, previous: previous ?? []),
                 history: SocketHistory.updated(history, with: snapshot.entries),
-                rows: settings.rows(for: snapshot.entries), settings: settings)))
+                rows: settings.rows(for: snapshot.entries, hosts: hosted.hosts), settings: settings,
+                hosts: hosted.hosts, links: hosted.links)))
         }
     }
 
@@ -228,6 +264,9 @@ public struct SocketsPanel: Panel {
             guard refreshGeneration.isCurrent(generation), isVisible, !isPaused, !isRefreshing else { return nil }
             isRefreshing = true
             return snapshotCommand(generation)
+        case .hostLinksChanged:
+            guard isVisible, !isPaused, !isRefreshing else { return nil }
+            return refresh()
         case .refreshed(let answer):
             guard refreshGeneration.isCurrent(answer.generation) else { return nil }
             isRefreshing = false
@@ -257,15 +296,17 @@ public struct SocketsPanel: Panel {
         changed = answer.changedIDs
         removedCount = answer.diff.removed.count
         refreshCount += 1
+        entryHosts = answer.hosts
+        hostLinks = SocketsPanel.keepingProblems(answer.links, previous: hostLinks)
         // The user may have changed the filter or sort while the snapshot was taken.
-        setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries))
+        setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries, hosts: answer.hosts))
     }
 
     // MARK: Rows and selection
 
     private var entries: [SocketEntry] { snapshot?.entries ?? [] }
 
-    private mutating func rebuildRows() { setRows(settings.rows(for: entries)) }
+    mutating func rebuildRows() { setRows(settings.rows(for: entries, hosts: entryHosts)) }
 
     /// Replaces the rows, keeping the selection on the same socket (or the same position if it is gone).
     private mutating func setRows(_ newRows: [SocketsRow]) {
@@ -274,9 +315,9 @@ public struct SocketsPanel: Panel {
         rows = newRows
         guard !rows.isEmpty else { tableState.selected = nil; return }
         if let key = selectedKey {
-            if let oldIndex, oldIndex < rows.count, rows[oldIndex].key(in: entries) == key {
+            if let oldIndex, oldIndex < rows.count, rows[oldIndex].key(in: entries, hosts: entryHosts) == key {
                 tableState.selected = oldIndex
-            } else if let found = rows.firstIndex(where: { $0.key(in: entries) == key }) {
+            } else if let found = rows.firstIndex(where: { $0.key(in: entries, hosts: entryHosts) == key }) {
                 tableState.selected = found
             } else {
                 tableState.selected = min(oldIndex ?? 0, rows.count - 1)
@@ -284,7 +325,7 @@ public struct SocketsPanel: Panel {
         } else {
             tableState.selected = 0
         }
-        selectedKey = rows[tableState.selected!].key(in: entries)
+        selectedKey = rows[tableState.selected!].key(in: entries, hosts: entryHosts)
     }
 
     /// The selected row, if any.
@@ -299,6 +340,12 @@ public struct SocketsPanel: Panel {
         return entries[index]
     }
 
+    /// The host of the selected socket when the table merges hosts.
+    public var selectedEntryHost: String? {
+        guard case .socket(let index, _) = selectedRow, let hosts = entryHosts, index < hosts.count else { return nil }
+        return hosts[index]
+    }
+
     /// Moves the selection.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
         switch action {
@@ -309,7 +356,7 @@ public struct SocketsPanel: Panel {
         case .top: tableState.selectFirst(rowCount: rows.count)
         case .bottom: tableState.selectLast(rowCount: rows.count)
         }
-        selectedKey = selectedRow?.key(in: entries)
+        selectedKey = selectedRow?.key(in: entries, hosts: entryHosts)
         detailsScroll = 0
         return nil
     }
@@ -329,6 +376,13 @@ public struct SocketsPanel: Panel {
     /// Performs one of the panel's own actions.
     public mutating func perform(_ action: SocketsAction) -> Command<AppMessage>? {
         notice = nil
+        // Pivots act on this machine: a remote host's socket is refused rather than looked up here by its pid.
+        if [.captureTraffic, .testConnection, .inspectOptions].contains(action), let host = selectedEntryHost, host != "local" {
+            let what = action == .inspectOptions ? "options view" : action == .captureTraffic ? "capture" : "connection test"
+            let command = action == .inspectOptions ? "socktui sockopt --host \(host)" : action == .captureTraffic ? "socktui capture --host \(host)" : "socktui connect --host \(host)"
+            notice = StatusMessage("the \(what) runs on this host only; for \(host)'s socket use \(command)", kind: .warning)
+            return nil
+        }
         switch action {
         case .editFilter:
             isEditingFilter = true
@@ -390,6 +444,9 @@ public struct SocketsPanel: Panel {
             return openOptions()
         case .openLab:
             return openLab()
+        case .selectHost:
+            cycleHost()
+            rebuildRows()
         }
         return nil
     }
@@ -537,6 +594,7 @@ public struct SocketsPanel: Panel {
     func infoLines(theme: Theme) -> [Line] {
         guard let snapshot else {
             return [Line(isPaused ? "paused before the first snapshot: z resumes" : "taking the first snapshot…", style: Style().adding(.dim))]
+                + (hostsLine(theme: theme).map { [$0] } ?? [])
         }
         var spans = [Span("\(socketCount) of \(snapshot.entries.count) sockets")]
         spans.append(Span(isPaused ? " · paused" : " · every \(SocketsPanel.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
@@ -549,6 +607,8 @@ public struct SocketsPanel: Panel {
         if snapshot.hiddenProcesses > 0 && !isRoot {
             lines.append(Line("⚠ \(snapshot.hiddenProcesses) processes not readable: run as root to see which process owns their sockets", style: theme[.warning]))
         }
+        if let hosts = hostsLine(theme: theme) { lines.append(hosts) }
+        lines += hostProblemLines(theme: theme)
         if let first = snapshot.warnings.first {
             let more = snapshot.warnings.count > 1 ? " (+\(snapshot.warnings.count - 1) more)" : ""
             lines.append(Line("⚠ \(first)\(more)", style: theme[.warning]))
@@ -587,7 +647,7 @@ public struct SocketsPanel: Panel {
         if showsDetails || optionsView != nil {
             switch selectedRow {
             case .socket(let index, _):
-                let content = SocketDetails(entry: entries[index], history: history[entries[index].id], hiddenProcesses: snapshot?.hiddenProcesses ?? 0)
+                let content = SocketDetails(entry: entries[index], history: history[rowID(index)], hiddenProcesses: snapshot?.hiddenProcesses ?? 0)
                 details = (content.sparklineRows + content.fieldRows(width: inner.width - 4), content)
             case .group: details = (1, nil)
             case nil: details = (1, nil)
@@ -644,12 +704,17 @@ public struct SocketsPanel: Panel {
     }
 
     private func renderTable(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let source = SocketsTableSource(entries: entries, rows: rows, columns: columns, added: added, changed: changed,
+        let source = SocketsTableSource(entries: entries, hosts: entryHosts,
+                                        links: Dictionary(hostLinks.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first }),
+                                        staleStyle: theme[.error].adding(.dim),
+                                        rows: rows, columns: columns, added: added, changed: changed,
                                         addedStyle: theme[.ok], changedStyle: theme[.warning])
         let sortIndex = settings.sortColumn.flatMap { columns.firstIndex(of: $0) }
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: source, columns: columns.map(\.tableColumn))
+        // The host column fits the longest host name plus its status mark.
+        let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
+        Table(source: source, columns: columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn })
             .sort(sortIndex.map { SortIndicator(column: $0, ascending: settings.ascending) })
             .headerStyle(theme[.header]).selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
@@ -679,6 +744,7 @@ public struct SocketsPanel: Panel {
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
             : optionsView?.allowsWrites == true ? optionWriteKeyLine
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
+            : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
