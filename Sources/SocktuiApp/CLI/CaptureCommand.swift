@@ -232,12 +232,7 @@ final class CaptureSink: @unchecked Sendable {
                 let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
                                             capturedLength: packet.bytes.count, interface: interface.name,
                                             direction: packet.direction, dissection: dissection)
-                if json {
-                    output.append(try encoder.encode(summary))
-                } else {
-                    summary.appendLine(to: &output.bytes, formatter: &formatter)
-                }
-                output.append("\n")
+                try output.appendPacket(summary, encoder: json ? encoder : nil, formatter: &formatter)
             }
         } catch {
             failure = error

@@ -286,3 +286,15 @@ struct BufferedOutput {
         }
     }
 }
+
+extension BufferedOutput {
+    /// Appends one packet: its JSON line when `encoder` is given, else its text summary line.
+    mutating func appendPacket(_ summary: PacketSummary, encoder: JSONEncoder?, formatter: inout TimestampFormatter) throws {
+        if let encoder {
+            append(try encoder.encode(summary))
+        } else {
+            summary.appendLine(to: &bytes, formatter: &formatter)
+        }
+        append("\n")
+    }
+}
