@@ -263,30 +263,10 @@ import SocketKit
         try #require(try runTool(ip, ["netns", "exec", namespace, ip, "link", "set", "lo", "mtu", "1280", "up"]).status == 0)
         let directory = try TemporaryDirectory()
         let path = directory.path("fragments.pcap")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
         // 3 IPv4 and 3 IPv6 fragments; nothing else runs in the namespace.
-        process.arguments = ["netns", "exec", namespace, ToolComparisonTests.tcpdump, "-i", "lo", "-U", "--immediate-mode", "-c", "6", "-w", path, "ip or ip6"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        var banner = Data()
-        while !String(decoding: banner, as: UTF8.self).contains("listening on") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            banner.append(chunk)
-        }
-        try #require(String(decoding: banner, as: UTF8.self).contains("listening on lo"))
-        let sent = try runTool(ip, ["netns", "exec", namespace, "/usr/bin/python3", "-c", Self.fragmentingSender])
-        #expect(sent.status == 0, "\(sent.err)")
-        // A hang guard, not a timing assertion: tcpdump exits once it has its 6 packets.
-        if exited.wait(timeout: .now() + 30) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            Issue.record("tcpdump did not see 6 fragments")
-            return
+        try ToolComparisonTests.captureLoopback(to: path, count: 6, filter: "ip or ip6", namespace: namespace) {
+            let sent = try runTool(ip, ["netns", "exec", namespace, "/usr/bin/python3", "-c", Self.fragmentingSender])
+            #expect(sent.status == 0, "\(sent.err)")
         }
         let result = try runTool(Self.tshark, ["-r", path, "-T", "fields", "-e", "dns.qry.name"])
         let theirs = result.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)

@@ -174,11 +174,18 @@ import SocketKit
 
     // MARK: Loopback capture by tcpdump
 
-    /// Runs `tcpdump -i lo -w path -c count filter` until it has captured `count` packets while `traffic` runs.
-    static func captureLoopback(to path: String, count: Int, filter: String, traffic: () throws -> Void) throws {
+    /// Runs `tcpdump -i lo -w path -c count filter` (inside network namespace `namespace` when given)
+    /// until it has captured `count` packets while `traffic` runs.
+    static func captureLoopback(to path: String, count: Int, filter: String, namespace: String? = nil, traffic: () throws -> Void) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: tcpdump)
-        process.arguments = ["-i", "lo", "-U", "--immediate-mode", "-w", path, "-c", String(count), filter]
+        let arguments = ["-i", "lo", "-U", "--immediate-mode", "-w", path, "-c", String(count), filter]
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", namespace, tcpdump] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: tcpdump)
+            process.arguments = arguments
+        }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
