@@ -18,10 +18,10 @@ public enum Dissector {
                                options: DissectorOptions = DissectorOptions(), into result: inout Dissection) {
         result.removeAll()
         withUnsafePointer(to: options) { options in
-            var walk = Walk(bytes: bytes, options: options, wireLength: max(originalLength ?? bytes.count, bytes.count))
-            swap(&walk.result, &result)
-            walk.run(linkType)
-            swap(&walk.result, &result)
+            withUnsafeMutablePointer(to: &result) { result in
+                var walk = Walk(bytes: bytes, options: options, result: result, wireLength: max(originalLength ?? bytes.count, bytes.count))
+                walk.run(linkType)
+            }
         }
     }
 
@@ -93,12 +93,18 @@ private struct Walk {
     let optionsPointer: UnsafePointer<DissectorOptions>
     var options: DissectorOptions { unsafeAddress { optionsPointer } }
     let wireLength: Int
-    var result = Dissection()
+    /// The caller's dissection, written in place (no copy in or out per packet).
+    let resultPointer: UnsafeMutablePointer<Dissection>
+    var result: Dissection {
+        unsafeAddress { UnsafePointer(resultPointer) }
+        nonmutating unsafeMutableAddress { resultPointer }
+    }
     var detail: Bool { options.detail }
 
-    init(bytes: UnsafeRawBufferPointer, options: UnsafePointer<DissectorOptions>, wireLength: Int) {
+    init(bytes: UnsafeRawBufferPointer, options: UnsafePointer<DissectorOptions>, result: UnsafeMutablePointer<Dissection>, wireLength: Int) {
         self.bytes = bytes
         optionsPointer = options
+        resultPointer = result
         self.wireLength = wireLength
     }
 
