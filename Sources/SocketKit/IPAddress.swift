@@ -5,7 +5,7 @@ import Glibc
 /// An IPv4 address, stored in host byte order (`127.0.0.1` is `0x7f00_0001`).
 ///
 /// Encodes to JSON as its dotted-quad string.
-public struct IPv4Address: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+public struct IPv4Address: Hashable, Sendable, TextCodable, Comparable {
     /// The address as a host-order integer.
     public var value: UInt32
 
@@ -37,25 +37,12 @@ public struct IPv4Address: Hashable, Sendable, Codable, CustomStringConvertible,
     public var description: String { "\(value >> 24).\(value >> 16 & 0xff).\(value >> 8 & 0xff).\(value & 0xff)" }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPv4Address(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IPv4 address: \(text)"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// An IPv6 address as 16 network-order bytes.
 ///
 /// Encodes to JSON as its RFC 5952 text (`inet_ntop`).
-public struct IPv6Address: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+public struct IPv6Address: Hashable, Sendable, TextCodable, Comparable {
     /// The high and low 64 bits, host order.
     public var high: UInt64
     public var low: UInt64
@@ -94,17 +81,38 @@ public struct IPv6Address: Hashable, Sendable, Codable, CustomStringConvertible,
     public var description: String { (try? inetNtop(.inet6, bytes)) ?? "?" }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+}
 
+/// A value whose Codable form is its text: encoded as `description`, decoded with `init?(_:)`,
+/// and refused with "not an \(textKind): TEXT" when that fails (addresses in JSON).
+public protocol TextCodable: Codable, CustomStringConvertible {
+    /// Parses the text form; nil when it is not one.
+    init?(_ text: String)
+    /// What the text should have been, for the decoding error (`IPv4 address`).
+    static var textKind: String { get }
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPv6Address(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IPv6 address: \(text)"))
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an \(Self.textKind): \(text)"))
         }
-        self = address
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+extension IPv4Address {
+    /// For ``TextCodable``'s error.
+    public static var textKind: String { "IPv4 address" }
+}
+
+extension IPv6Address {
+    /// For ``TextCodable``'s error.
+    public static var textKind: String { "IPv6 address" }
 }

@@ -2,7 +2,7 @@ import SocketKit
 
 /// An IPv4 or IPv6 address read from a packet: SocketKit's address values, so a million packets
 /// can be counted per address without building strings. Encodes as its text form (`127.0.0.1`, `::1`).
-public enum IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public enum IPAddress: Hashable, Sendable, Comparable, TextCodable {
     /// An IPv4 address.
     case v4(IPv4Address)
     /// An IPv6 address.
@@ -64,18 +64,8 @@ public enum IPAddress: Hashable, Sendable, Comparable, Codable, CustomStringConv
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPAddress(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IP address: \(text)"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    /// For ``TextCodable``'s error.
+    public static var textKind: String { "IP address" }
 }
 
 /// The transport protocols whose conversations the analysis engines follow.
