@@ -110,6 +110,40 @@ import SocketKit
         #expect(diff.added.map(\.inode) == [3] && diff.removed.map(\.inode) == [1] && diff.changed.map(\.inode) == [2])
     }
 
+    @Test func diffsKeySocketsByKindAndCookieAndMirrorsRebuildTheNewTable() {
+        func entry(_ kind: SocketKind, _ inode: UInt32, cookie: UInt64, _ state: String) -> SocketEntry {
+            SocketEntry(kind: kind, family: .inet, state: state, local: SocketEndpoint(address: "127.0.0.1", port: Int(inode)),
+                        remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: cookie, uid: 0)
+        }
+        // Same cookie, different kind: two sockets. Cookie 0 falls back to the inode.
+        let old = [entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "ESTAB"),
+                   entry(.tcp, 4, cookie: 9, "ESTAB")]
+        let new = [entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "CLOSE-WAIT"), entry(.tcp, 5, cookie: 9, "ESTAB"),
+                   entry(.tcp, 6, cookie: 0, "LISTEN")]
+        let diff = SocketDiff(old: old, new: new)
+        #expect(diff.removed.map(\.inode) == [1])
+        #expect(diff.changed.map(\.inode) == [3, 5])     // cookie 9 kept its identity though its inode changed
+        #expect(diff.added.map(\.inode) == [6])
+        #expect(entry(.tcp, 3, cookie: 0, "x").key == SocketKey(kind: .tcp, number: 3))
+        // A key listed twice in the old table is not removed while the new table has it.
+        let twice = SocketDiff(old: [entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.tcp, 1, cookie: 7, "LISTEN")],
+                               new: [entry(.tcp, 1, cookie: 7, "LISTEN")])
+        #expect(twice.removed.isEmpty && twice.added.isEmpty && twice.changed.isEmpty)
+        // A mirror holding the old table ends with exactly the new rows.
+        var mirror = SocketMirror()
+        let snapshot = { (entries: [SocketEntry]) in
+            SocketSnapshot(entries: entries, sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 0, elapsed: 0)
+        }
+        let appliedFull = mirror.apply(SocketChanges(generation: 1, base: nil, snapshot: snapshot(old)))
+        let appliedDiff = mirror.apply(SocketChanges(generation: 2, base: (1, old), snapshot: snapshot(new)))
+        #expect(appliedFull && appliedDiff)
+        #expect(Set(mirror.snapshot.entries) == Set(new) && mirror.snapshot.entries.count == new.count)
+        // An empty diff keeps the rows (and their order) as they are.
+        let held = mirror.snapshot.entries
+        let appliedEmpty = mirror.apply(SocketChanges(generation: 3, base: (2, new), snapshot: snapshot(new)))
+        #expect(appliedEmpty && mirror.snapshot.entries == held && mirror.generation == 3)
+    }
+
     @Test func filtersMatchTypedTermsAndRejectUnknownKeys() throws {
         let entry = SocketEntry(kind: .tcp, family: .inet6, state: "LISTEN", local: SocketEndpoint(address: "::1", port: 443),
                                 remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: 5, cookie: 5, uid: 0,

@@ -55,10 +55,14 @@ public struct SocketMirror: Sendable {
         var entries: [SocketEntry]
         if let base = changes.base {
             guard base == generation else { return false }
-            let removed = Set(changes.diff.removed.map(\.id))
-            let changed = Dictionary(changes.diff.changed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            entries = snapshot.entries.filter { !removed.contains($0.id) }.map { changed[$0.id] ?? $0 }
-            entries += changes.diff.added
+            if changes.diff.isEmpty {
+                entries = snapshot.entries
+            } else {
+                let removed = Set(changes.diff.removed.map(\.key))
+                let changed = Dictionary(changes.diff.changed.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+                entries = snapshot.entries.filter { !removed.contains($0.key) }.map { changed[$0.key] ?? $0 }
+                entries += changes.diff.added
+            }
         } else {
             entries = changes.diff.added
         }

@@ -83,10 +83,22 @@ public struct TCPDetails: Hashable, Sendable, Codable {
     }
 }
 
+/// A socket's identity across refreshes: its kind and the kernel's cookie (or inode).
+public struct SocketKey: Hashable, Sendable {
+    /// What kind of socket.
+    public var kind: SocketKind
+    /// The socket cookie, or the inode when the cookie is unknown.
+    public var number: UInt64
+}
+
 /// One socket of the host, from sock_diag (or /proc/net when netlink is unavailable).
 public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
     /// Stable identity across refreshes: kind plus the kernel's socket cookie (or inode).
     public var id: String { "\(kind.rawValue):\(cookie != 0 ? cookie : UInt64(inode))" }
+
+    /// The same identity as `id` as a plain value: cheap to hash where tables of thousands of
+    /// rows are compared every refresh (diffs, mirrors).
+    public var key: SocketKey { SocketKey(kind: kind, number: cookie != 0 ? cookie : UInt64(inode)) }
 
     /// What kind of socket this is.
     public var kind: SocketKind

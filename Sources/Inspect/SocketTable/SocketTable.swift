@@ -64,11 +64,23 @@ public struct SocketDiff: Hashable, Sendable, Codable {
 
     /// Compares two entry lists by `SocketEntry.id`.
     public init(old: [SocketEntry], new: [SocketEntry]) {
-        let before = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        added = new.filter { before[$0.id] == nil }
-        removed = old.filter { after[$0.id] == nil }
-        changed = new.filter { entry in before[entry.id].map { $0 != entry } ?? false }
+        // Old rows by key, as indices (no copies of the entries).
+        var before: [SocketKey: Int] = [:]
+        before.reserveCapacity(old.count)
+        var duplicates = false
+        for (index, entry) in old.enumerated() {
+            if before[entry.key] == nil { before[entry.key] = index } else { duplicates = true }
+        }
+        var kept = [Bool](repeating: false, count: old.count)
+        added = []
+        changed = []
+        for entry in new {
+            guard let index = before[entry.key] else { added.append(entry); continue }
+            kept[index] = true
+            if old[index] != entry { changed.append(entry) }
+        }
+        // A key seen twice in `old` is removed only when the new table lacks it.
+        removed = duplicates ? old.filter { !kept[before[$0.key]!] } : old.indices.filter { !kept[$0] }.map { old[$0] }
     }
 }
 
