@@ -174,3 +174,56 @@ final class SnapshotBox: @unchecked Sendable {
         }
     }
 }
+
+/// The owner index over a /proc tree the test builds (pid directories with `fd` symlinks to
+/// `socket:[N]` and a `comm` file), so walks can be counted exactly.
+@Suite struct ProcessOwnerIndexTests {
+    func makeProc() throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("socktui-proc-\(UUID().uuidString)").path
+        for (pid, command, links) in [(100, "nginx", ["3": "socket:[555]", "4": "/dev/null", "5": "socket:[556]"]),
+                                      (200, "curl", ["7": "socket:[555]"])] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(pid)/fd", withIntermediateDirectories: true)
+            try (command + "\n").write(toFile: "\(root)/\(pid)/comm", atomically: true, encoding: .utf8)
+            for (fd, target) in links {
+                try FileManager.default.createSymbolicLink(atPath: "\(root)/\(pid)/fd/\(fd)", withDestinationPath: target)
+            }
+        }
+        try FileManager.default.createDirectory(atPath: "\(root)/self", withIntermediateDirectories: true)  // not a pid
+        return root
+    }
+
+    @Test func ownersComeFromOneWalkAndKnownInodesReuseIt() throws {
+        let root = try makeProc()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let index = ProcessOwnerIndex(procRoot: root)
+        let owners = index.owners(of: [555, 556])
+        #expect(Set(owners[555]?.map { "\($0.command):\($0.pid):\($0.fileDescriptor)" } ?? []) == ["nginx:100:3", "curl:200:7"])
+        #expect(owners[556]?.map(\.pid) == [100])
+        #expect(index.walkCount == 1)
+        _ = index.owners(of: [556, 0])
+        #expect(index.walkCount == 1, "known inodes (and 0) reuse the map")
+        _ = index.owners(of: [556], forceWalk: true)
+        #expect(index.walkCount == 2)
+    }
+
+    @Test func inodesWithoutAVisibleOwnerDoNotWalkAgainUntilTheRecheck() throws {
+        let root = try makeProc()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let index = ProcessOwnerIndex(procRoot: root)
+        #expect(index.owners(of: [555, 999])[999] == nil)
+        #expect(index.walkCount == 1)
+        // 999 was looked for and nobody holds it: the next refreshes reuse the map.
+        _ = index.owners(of: [555, 999])
+        _ = index.owners(of: [999])
+        #expect(index.walkCount == 1)
+        // A new inode walks again, and finds its owner once a process holds it.
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/200/fd/8", withDestinationPath: "socket:[1000]")
+        #expect(index.owners(of: [555, 999, 1000])[1000]?.map(\.pid) == [200])
+        #expect(index.walkCount == 2)
+        // An owner that exits invalidates the map.
+        try FileManager.default.removeItem(atPath: "\(root)/200")
+        let after = index.owners(of: [555])
+        #expect(index.walkCount == 3)
+        #expect(after[555]?.map(\.pid) == [100])
+    }
+}

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Synchronization
 
 /// Maps socket inodes to the processes holding them, from one walk of `/proc/*/fd`
@@ -8,14 +9,20 @@ import Synchronization
 /// whose descriptors cannot be read (other users' without root) are counted in `hiddenProcesses`.
 ///
 /// The map is cached: a refresh whose socket inodes are all known (and whose owners still
-/// exist) reuses it; any new inode triggers a new walk.
+/// exist) reuses it; any new inode triggers a new walk. Inodes a walk looked for and found no
+/// process holding (kernel sockets, sockets of processes in other PID namespaces, descriptors in
+/// flight) do not trigger another walk until `ownerlessRecheck` seconds have passed.
 public final class ProcessOwnerIndex: Sendable {
     struct Cache {
         var owners: [UInt32: [SocketOwner]] = [:]
         var pids: Set<Int32> = []
+        var ownerless: Set<UInt32> = []
+        var walkedAt: UInt64 = 0
         var hiddenProcesses = 0
         var walks = 0
     }
+    /// Seconds before inodes without a visible owner are looked for again.
+    public static let ownerlessRecheck: Double = 10
     private let cache = Mutex(Cache())
     private let procRoot: String
 
@@ -33,16 +40,23 @@ public final class ProcessOwnerIndex: Sendable {
     /// Owners of each of `inodes`, walking /proc only when the cached map lacks one of them.
     public func owners(of inodes: some Sequence<UInt32>, forceWalk: Bool = false) -> [UInt32: [SocketOwner]] {
         let cached = cache.withLock { $0 }
-        // Reuse the map when every inode is in it and every owning process still exists
-        // (a process that exited may have passed its sockets on).
-        let complete = !forceWalk && cached.walks > 0 && inodes.allSatisfy { $0 == 0 || cached.owners[$0] != nil }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ownerlessFresh = Double(now &- cached.walkedAt) / 1e9 < Self.ownerlessRecheck
+        // Reuse the map when every inode is in it (or was looked for recently and had no owner)
+        // and every owning process still exists (a process that exited may have passed its
+        // sockets on).
+        let complete = !forceWalk && cached.walks > 0
+            && inodes.allSatisfy { $0 == 0 || cached.owners[$0] != nil || (ownerlessFresh && cached.ownerless.contains($0)) }
             && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }
         let (owners, hidden) = walk()
         let pids = Set(owners.values.lazy.flatMap { $0.map(\.pid) })
+        let ownerless = Set(inodes.lazy.filter { $0 != 0 && owners[$0] == nil })
         cache.withLock {
             $0.owners = owners
             $0.pids = pids
+            $0.ownerless = ownerless
+            $0.walkedAt = now
             $0.hiddenProcesses = hidden
             $0.walks += 1
         }
