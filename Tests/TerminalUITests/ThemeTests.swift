@@ -75,6 +75,18 @@ let repositoryThemes: String = {
         #expect(theme[.title] == Style(fg: .indexed(75), bg: .indexed(8), addModifier: [.underline], subModifier: [.bold]))
     }
 
+    @Test func themesWrittenBeforeTheFollowRolesStillLoadWithFallbackStyles() throws {
+        let old = builtInDefaultThemeText.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("client") && !$0.hasPrefix("server") }.joined(separator: "\n")
+        #expect(old != builtInDefaultThemeText)
+        let theme = try Theme.parse(old, file: "themes/old.toml")
+        #expect(theme[.client] == theme[.error])
+        #expect(theme[.server] == theme[.focus])
+        // A theme that sets them keeps its own.
+        let full = try Theme.parse(builtInDefaultThemeText, file: "themes/default.toml")
+        #expect(ThemeRole.allCases.filter { $0.fallback == nil }.allSatisfy { full[$0] == theme[$0] })
+    }
+
     /// Each malformed theme and the exact error it must give: file, line and a message saying what to fix.
     @Test(arguments: [
         ("title     = { fg = 214, bold = true }", #"title = { fg = "purpel" }"#, 9,

@@ -48,7 +48,8 @@ public struct Theme: Hashable, Sendable {
     ///   - text: the file's contents.
     ///   - file: the path to name in errors.
     /// - Throws: ``ThemeError`` naming the file and line: TOML syntax errors, a missing `name`, table or
-    ///   role, an unknown key, colour or attribute value.
+    ///   role, an unknown key, colour or attribute value. Roles with a ``ThemeRole/fallback`` (added
+    ///   after older theme files were written) may be left out.
     public static func parse(_ text: String, file: String) throws(ThemeError) -> Theme {
         let table: TOMLTable
         do {
@@ -80,6 +81,7 @@ public struct Theme: Hashable, Sendable {
             for role in roles {
                 let roleLine = lines.line(ofKey: role.rawValue, in: section)
                 guard let entry = sectionTable[role.rawValue] else {
+                    if role.fallback != nil { continue }  // filled in below
                     throw ThemeError(file: file, line: lines.line(ofSection: section) ?? 1,
                                      message: "missing role `\(section).\(role.rawValue)`")
                 }
@@ -89,6 +91,10 @@ public struct Theme: Hashable, Sendable {
                 }
                 styles[role] = try parseStyle(roleTable, path: "\(section).\(role.rawValue)", file: file, line: roleLine ?? lines.line(ofSection: "\(section).\(role.rawValue)") ?? 1)
             }
+        }
+        // Roles newer than the file take the style of their fallback role (required, so present).
+        for role in ThemeRole.allCases where styles[role] == nil {
+            if let fallback = role.fallback { styles[role] = styles[fallback] }
         }
         return Theme(name: name, summary: table["description"]?.string ?? "", styles: styles)
     }

@@ -39,6 +39,16 @@ public enum ThemeRole: String, CaseIterable, Hashable, Sendable {
     /// Any other protocol.
     case other
 
+    /// For roles added after themes were first written: the role whose style a theme file
+    /// without this one uses, so older user themes keep loading (nil: the role is required).
+    public var fallback: ThemeRole? {
+        switch self {
+        case .client: return .error
+        case .server: return .focus
+        default: return nil
+        }
+    }
+
     /// The table of a theme file this role is read from: `ui` or `protocols`.
     public var section: String {
         switch self {
