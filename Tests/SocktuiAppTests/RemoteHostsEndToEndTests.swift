@@ -180,6 +180,34 @@ struct RemoteHostsEndToEndTests {
         #expect(before == after, "the pushed binary was left behind")
     }
 
+    /// A host without the Swift runtime (its library directory hidden by an empty tmpfs in the
+    /// mount namespace of an inetd-mode sshd): the pushed copy of this (dynamically linked) test
+    /// build cannot start there, and --push says why and what to build, leaving nothing behind.
+    @Test func pushExplainsAHostWithoutTheSwiftRuntime() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "nolib")
+        let host = fleet.hosts[0]
+        let ldd = try ResolveCommandTests.run("/usr/bin/env", ["ldd", ResolveCommandTests.binary.path])
+        let runtime = try #require(ldd.out.split(separator: "\n").first { $0.contains("libswiftCore.so") }?
+            .split(separator: " ").first { $0.hasPrefix("/") })
+        let libraries = (String(runtime) as NSString).deletingLastPathComponent
+        // The same host through an sshd -i in its own mount namespace without the runtime.
+        let config = try String(contentsOfFile: fleet.sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.contains("ProxyCommand ip netns exec \(host.namespace) ")
+                ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"mount -t tmpfs none \(libraries) && exec /usr/sbin/sshd -i -f \(host.config)\""
+                : String(line)
+        }.joined(separator: "\n")
+        let path = fleet.directory + "/ssh_config_nolib"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let before = try host.exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
+        let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", path, "--host", host.alias])
+        #expect(result.status != 0)
+        #expect(result.err.contains("--push: the copy does not run on \(host.alias)"), "\(result.err)")
+        #expect(result.err.contains("error while loading shared libraries"))
+        #expect(result.err.contains("--static-swift-stdlib"))
+        let after = try host.exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
+        #expect(before == after, "the copy that cannot run was left behind")
+    }
+
     @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndItReconnects() throws {
         let fleet = try SSHTestFleet(count: 2, label: "drop")
         let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])

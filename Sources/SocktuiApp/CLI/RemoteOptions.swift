@@ -130,8 +130,9 @@ struct HostTagged<Value: Encodable>: Encodable {
     }
 }
 
-/// `--push`: copies this binary to a temporary file on the host (same architecture checked first)
-/// and returns the agent command that runs it and deletes it once started.
+/// `--push`: copies this binary to a temporary file on the host (same architecture and C library
+/// checked first, then that the copy starts there) and returns the agent command that runs it and
+/// deletes it once started.
 enum RemotePush {
     static func push(to host: RemoteHost, settings: SSHSettings) throws -> String {
         var name = utsname()
@@ -154,6 +155,15 @@ enum RemotePush {
         let copy = try run(settings.arguments(for: host, command: "cat > \(path) && chmod 700 \(path)"), input: binary)
         guard copy.status == 0 else {
             throw ValidationError("--push: copying to \(host.label):\(path) failed: \(copy.err.split(separator: "\n").last ?? "exit \(copy.status)")")
+        }
+        // The copy must start there: a binary linked against the Swift runtime's shared
+        // libraries (the default build) needs them on the host too.
+        let start = try run(settings.arguments(for: host, command: "\(path) --version || { status=$?; rm -f \(path); exit $status; }"), input: nil)
+        guard start.status == 0 else {
+            let reason = start.err.split(separator: "\n").last.map(String.init) ?? "exit \(start.status)"
+            let missing = reason.contains("error while loading shared libraries")
+            throw ValidationError("--push: the copy does not run on \(host.label) (\(reason))"
+                + (missing ? ": build socktui with `swift build -c release --static-swift-stdlib` (no Swift runtime needed there) and install the host's libpcap and ncurses packages, or install socktui there" : ""))
         }
         return "\(path) agent --remove-self"
     }
