@@ -5,12 +5,17 @@
 #
 #   bash Benchmarks/sockets-vs-ss.sh            # builds release, prints hyperfine's table
 #   CONNECTIONS=2000 bash Benchmarks/sockets-vs-ss.sh
+#
+# Measures the default release build and the installable one (`--static-swift-stdlib`, in
+# .build-static: no Swift runtime libraries to load at start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${CONNECTIONS:-10000}
 ns=socktui-bench-$$
 swift build -c release --product socktui >/dev/null
 bin=$(swift build -c release --show-bin-path)/socktui
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product socktui >/dev/null
+static=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/socktui
 
 ip netns add "$ns"
 holder=""
@@ -50,16 +55,19 @@ hyperfine --warmup 2 --runs 10 -N --export-json /tmp/socktui-sockets-bench.json 
     "ip netns exec $ns ss -tanpi" \
     "ip netns exec $ns $bin sockets -t -p -i" \
     "ip netns exec $ns ss -tan" \
-    "ip netns exec $ns $bin sockets -t"
+    "ip netns exec $ns $bin sockets -t" \
+    "ip netns exec $ns $static sockets -t -p -i" \
+    "ip netns exec $ns $static sockets -t"
 # Steady state: the Sockets panel refreshes in one process, owners cached between refreshes.
 ip netns exec "$ns" "$bin" sockets -t -p -i --repeat-count 11 2>&1 >/dev/null | tee /tmp/socktui-sockets-refresh.txt
 python3 - <<'PY'
 import json, statistics, re
 results = json.load(open("/tmp/socktui-sockets-bench.json"))["results"]
-ss_pi, st_pi, ss_plain, st_plain = (r["median"] for r in results)
+ss_pi, st_pi, ss_plain, st_plain, static_pi, static_plain = (r["median"] for r in results)
 warm = [float(m) for m in re.findall(r"refresh (?:[2-9]|1[01]): ([0-9.]+) s", open("/tmp/socktui-sockets-refresh.txt").read())]
 w = statistics.median(warm)
 print(f"median: ss -tanpi {ss_pi:.3f} s, socktui sockets -t -p -i {st_pi:.3f} s (ratio {st_pi/ss_pi:.2f}x)")
 print(f"median: ss -tan {ss_plain:.3f} s, socktui sockets -t {st_plain:.3f} s (ratio {st_plain/ss_plain:.2f}x)")
+print(f"static build: sockets -t -p -i {static_pi:.3f} s ({static_pi/ss_pi:.2f}x), sockets -t {static_plain:.3f} s ({static_plain/ss_plain:.2f}x)")
 print(f"steady-state refresh with owners and tcp_info: {w:.3f} s = {w/ss_pi:.2f}x ss -tanpi")
 PY

@@ -19,9 +19,12 @@ public struct IPv4Address: Hashable, Sendable, TextCodable, Comparable {
     }
 
     /// Builds from 4 network-order bytes, or nil for another length.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 4 else { return nil }
-        self.value = bytes.reduce(0) { $0 << 8 | UInt32($1) }
+        var value: UInt32 = 0
+        for byte in bytes { value = value << 8 | UInt32(byte) }
+        self.value = value
     }
 
     /// The 4 bytes in network order.
@@ -34,7 +37,21 @@ public struct IPv4Address: Hashable, Sendable, TextCodable, Comparable {
     /// `255.255.255.255` (`INADDR_BROADCAST`).
     public static let broadcast = IPv4Address(0xffff_ffff)
 
-    public var description: String { "\(value >> 24).\(value >> 16 & 0xff).\(value >> 8 & 0xff).\(value & 0xff)" }
+    /// Dotted quad, written digit by digit (socket tables format tens of thousands of these).
+    public var description: String {
+        String(unsafeUninitializedCapacity: 15) { buffer in
+            var count = 0
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                let octet = Int(value >> shift & 0xff)
+                if shift != 24 { buffer[count] = UInt8(ascii: "."); count += 1 }
+                if octet >= 100 { buffer[count] = UInt8(48 + octet / 100); count += 1 }
+                if octet >= 10 { buffer[count] = UInt8(48 + octet / 10 % 10); count += 1 }
+                buffer[count] = UInt8(48 + octet % 10)
+                count += 1
+            }
+            return count
+        }
+    }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 }
@@ -48,11 +65,15 @@ public struct IPv6Address: Hashable, Sendable, TextCodable, Comparable {
     public var low: UInt64
 
     /// Builds from 16 network-order bytes, or nil for another length.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
-        let array = Array(bytes)
-        high = array[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-        low = array[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.high = high
+        self.low = low
     }
 
     /// Parses IPv6 text (`inet_pton(AF_INET6)`), or nil. No scope suffix.

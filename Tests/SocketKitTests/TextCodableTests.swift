@@ -15,6 +15,21 @@ import SocketKit
         #expect(try JSONDecoder().decode(Wrapper<IPv6Address>.self, from: Data(#"{"value":"2001:db8::1"}"#.utf8)).value == v6)
     }
 
+    /// The hand-written dotted-quad formatter agrees with inet_ntop on every octet width, and the
+    /// byte initialisers take any collection.
+    @Test func ipv4TextMatchesInetNtopForEveryOctet() throws {
+        for octet in 0...255 {
+            let bytes: [UInt8] = [UInt8(octet), UInt8(255 - octet), UInt8(octet / 2), UInt8(octet % 10)]
+            let address = try #require(IPv4Address(bytes: bytes))
+            #expect(address.description == (try inetNtop(.inet, bytes)))
+            #expect(IPv4Address(address.description) == address)
+        }
+        #expect(IPv4Address.broadcast.description == "255.255.255.255" && IPv4Address.any.description == "0.0.0.0")
+        #expect(IPv4Address(bytes: [1, 2, 3]) == nil && IPv4Address(bytes: ArraySlice([9, 1, 2, 3, 4]).dropFirst())?.description == "1.2.3.4")
+        let v6 = try #require(IPv6Address(bytes: (1...16).map(UInt8.init)))
+        #expect(v6.bytes == (1...16).map(UInt8.init) && IPv6Address(bytes: [UInt8](repeating: 0, count: 15)) == nil)
+    }
+
     @Test func badTextNamesWhatWasExpected() {
         for (json, kind) in [(#"{"value":"300.1.1.1"}"#, "IPv4 address"), (#"{"value":"::g"}"#, "IPv6 address")] {
             do {

@@ -48,6 +48,14 @@ final class SockDiagClient {
 
     /// Runs one dump and returns each reply's payload (the diag message and its attributes).
     func dump(_ payload: [UInt8], describing request: String) throws -> [ByteReader] {
+        var replies: [ByteReader] = []
+        try dump(payload, describing: request) { replies.append($0) }
+        return replies
+    }
+
+    /// Runs one dump, handing each reply's payload to `visit` as it arrives (tables of tens of
+    /// thousands of sockets are decoded without holding every datagram).
+    func dump(_ payload: [UInt8], describing request: String, visit: (ByteReader) throws -> Void) throws {
         sequence &+= 1
         let message = NetlinkMessage.request(type: Self.sockDiagByFamily, flags: Self.flagRequest | Self.flagDump,
                                              sequence: sequence, payload: payload)
@@ -58,7 +66,6 @@ final class SockDiagClient {
         }
         let localPort: UInt32
         if case .netlink(let pid, _)? = try? socket.localAddress() { localPort = pid } else { localPort = 0 }
-        var replies: [ByteReader] = []
         var interrupted = false
         while true {
             let datagram = try receiveDatagram()
@@ -71,14 +78,14 @@ final class SockDiagClient {
                 switch message.type {
                 case NetlinkMessage.done:
                     if interrupted { throw SockDiagError.interrupted(request: request) }
-                    return replies
+                    return
                 case NetlinkMessage.error:
                     let code = (try? message.payload.u32(0, "nlmsgerr.error")).map { Int32(bitPattern: $0) } ?? -1
                     if code == 0 { continue }  // an ACK
                     let errno = Errno(rawValue: -code)
                     throw SockDiagError.kernel(errno: errno.rawValue, name: errno.name, request: request)
                 default:
-                    replies.append(message.payload)
+                    try visit(message.payload)
                 }
             }
         }

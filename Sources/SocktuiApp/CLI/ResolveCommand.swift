@@ -169,9 +169,17 @@ func jsonText(_ value: some Encodable) throws -> String {
 func formatTable(_ rows: [[String]], indent: String = "") -> String {
     guard let columns = rows.map(\.count).max() else { return "" }
     var widths = [Int](repeating: 0, count: columns)
+    // Each cell's width (Unicode scalars) once, counted over its UTF-8 bytes.
+    var cellWidths: [Int] = []
+    cellWidths.reserveCapacity(rows.count * columns)
     for row in rows {
-        for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.unicodeScalars.count) }
+        for (index, cell) in row.enumerated() {
+            let width = scalarCount(cell)
+            cellWidths.append(width)
+            widths[index] = max(widths[index], width)
+        }
     }
+    var cellIndex = 0
     var bytes: [UInt8] = []
     bytes.reserveCapacity(rows.count * (widths.reduce(0, +) + 2 * columns + indent.utf8.count + 1))
     for row in rows {
@@ -183,11 +191,18 @@ func formatTable(_ rows: [[String]], indent: String = "") -> String {
                 bytes.append(contentsOf: cell.utf8)
                 pending = 0
             }
-            pending += (widths[index] - cell.unicodeScalars.count) + 2
+            pending += (widths[index] - cellWidths[cellIndex]) + 2
+            cellIndex += 1
         }
         bytes.append(UInt8(ascii: "\n"))
     }
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Unicode scalars in `text`: its UTF-8 bytes that do not continue a sequence.
+private func scalarCount(_ text: String) -> Int {
+    var copy = text
+    return copy.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
 }
 
 /// `0.41 ms`, `1.2 s`.
