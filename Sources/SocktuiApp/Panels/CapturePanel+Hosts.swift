@@ -114,7 +114,7 @@ extension CapturePanel {
             switch summary.reason {
             case "end of stream": return StatusMessage("end of stream, \(kept) packets", kind: .ok)
             case "stopped": return StatusMessage("stopped reading \(name): \(kept) packets", kind: .ok)
-            default: return StatusMessage("\(summary.reason) · \(kept) packets before it kept", kind: .error)
+            default: return StatusMessage("\(kept) packets kept; \(summary.reason)", kind: .error)
             }
         }
     }

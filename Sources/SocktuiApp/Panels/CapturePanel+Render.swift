@@ -317,7 +317,11 @@ extension CapturePanel {
             lines.append(Line(""))
             if !remoteHosts.isEmpty || prompt.host != "local" {
                 lines.append(Line([Span("Host ", style: theme[.header]), Span(prompt.host, style: theme[.focus].bold()),
-                                   Span(prompt.host == "local" ? "  (Ctrl-O: another host)" : "  (Ctrl-O changes; the filter is checked here and compiled again by \(prompt.host)'s agent, whose error shows if it rejects it)", style: Style().adding(.dim))]))
+                                   Span("  (Ctrl-O: another host)", style: Style().adding(.dim))]))
+                if prompt.host != "local" {
+                    lines.append(Line("The filter is checked here, then compiled again by \(prompt.host)'s agent", style: Style().adding(.dim)))
+                    lines.append(Line("for its kernel: its error shows if it rejects it.", style: Style().adding(.dim)))
+                }
             }
             if let error = prompt.interfaceError { lines.append(Line("⚠ \(error)", style: theme[.error])) }
             lines.append(Line("Interfaces" + (prompt.host == "local" ? "" : " on \(prompt.host)"), style: theme[.header]))
