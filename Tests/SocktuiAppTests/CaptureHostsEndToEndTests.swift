@@ -92,6 +92,12 @@ struct CaptureHostsEndToEndTests {
         let port = Int.random(in: 30_000...39_999)
         let session = try Session("pipe", width: 150, height: 36)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
+        // Standard input is the terminal: nothing to read, said on the shell.
+        try session.type("'\(TmuxEndToEndTests.binary)' -r -")
+        try session.send("Enter")
+        try session.waitForText("pipe one in (tcpdump -U -w - | socktui -r -)")
+        try session.send("clear", "Enter")
+        try session.waitFor("a clear screen") { lines in !lines.contains { $0.contains("pipe one in") } }
         // tcpdump's messages (and the shell's note of its end) go to /dev/null, not over the TUI.
         try session.type("sh -c \"ip netns exec \(namespace) tcpdump -U -i lo -w - 'udp port \(port)'; true\" 2>/dev/null | '\(TmuxEndToEndTests.binary)' -r -")
         try session.send("Enter")

@@ -96,9 +96,15 @@ extension CapturePanel {
         defer { panel.remoteHosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         panel.press(.control("o"))
+        let inbox = PanelInbox()
+        // What the host's agent refuses is shown in its words, with the host's name.
+        settle(&panel, panel.prepareLiveCapture(LiveCaptureOptions(interface: "nosuch0")))
+        panel.press(.enter, into: inbox)
+        try #require(inbox.pump(&panel) { $0.notice?.kind == .error })
+        #expect(panel.notice?.text == "h1: capture: no such interface 'nosuch0' (see `ip link`)")
+        #expect(panel.live == nil)
         settle(&panel, panel.prepareLiveCapture(LiveCaptureOptions(interface: "lo", filter: "udp and dst port \(port)")))
         #expect(panel.prompt?.filterError == nil)
-        let inbox = PanelInbox()
         panel.press(.enter, into: inbox)
         #expect(panel.notice?.text == "starting a capture on h1 lo (through its agent)…")
         // The agent sends the stream's header as soon as its ring is open: the store exists then.

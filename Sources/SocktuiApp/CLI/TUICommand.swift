@@ -77,6 +77,10 @@ struct TUICommand: ParsableCommand {
         // Open (map and read the header of) the file before taking over the terminal, so a wrong
         // path fails with a message on the shell.
         var reader: CaptureFileReader?
+        if file == "-", isatty(STDIN_FILENO) == 1 {
+            // The keys and the capture would share the terminal.
+            throw ValidationError("-r - reads a pcap or pcapng stream from standard input, which is the terminal here: pipe one in (tcpdump -U -w - | socktui -r -)")
+        }
         if let file, file != "-" {
             do throws(CaptureFileError) {
                 reader = try CaptureFileReader(path: file)
