@@ -89,6 +89,32 @@ extension CapturePanel {
         #expect(panel.helpEntries.contains { $0.keys == "Ctrl-O" })
     }
 
+    @Test func capturingASocketOfAMergedTableChoosesItsHost() {
+        let source = ScriptedHostsSource([hostTable("local", SocketsPanelHostsTests.alpha), hostTable("web1", SocketsPanelHostsTests.beta)])
+        var model = makeModel(width: 120, height: 30)
+        model.sockets = SocketsPanelHostsTests.makeHostsPanel(source, width: 120)
+        model.sockets.refreshAndWait()
+        model.capture = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "web1"))])
+        defer { model.capture.remoteHosts.forEach { $0.close() } }
+        model.press(.character("2"))
+        while model.sockets.selectedEntryHost != "web1", model.sockets.selectedEntry != nil {
+            let before = model.sockets.tableState.selected
+            model.press(.down)
+            if model.sockets.tableState.selected == before { break }
+        }
+        #expect(model.sockets.selectedEntryHost == "web1")
+        model.press(.character("C"))
+        #expect(model.selectedTab == 2, "\(model.sockets.notice?.text ?? "no notice")")
+        #expect(model.capture.hostLabel == "web1")
+        #expect(model.capture.prompt?.host == "web1")
+        #expect(model.capture.prompt?.value("Filter").contains("port 22") == true)
+        #expect(screen(model, width: 120, height: 30).contains { $0.contains("Capture · on web1 (Ctrl-O host)") })
+        // Back on a local socket, the form goes back to this host.
+        model.press(.escape, .character("2"), .home, .character("C"))
+        #expect(model.sockets.selectedEntryHost == "local")
+        #expect(model.capture.hostLabel == "local" && model.capture.prompt?.host == "local")
+    }
+
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (the agent's capture) and python3"))
     func aCaptureOnTheChosenHostFillsTheStoreFromItsChunksWithItsKernelCounters() throws {
         let port = Int.random(in: 40_000...49_999)

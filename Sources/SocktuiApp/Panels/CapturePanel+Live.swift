@@ -67,7 +67,11 @@ extension CapturePanel {
     }
 
     /// Opens the live capture form filled in with `options` (the Sockets panel's `C`); Enter starts it.
-    public mutating func prepareLiveCapture(_ options: LiveCaptureOptions) -> Command<AppMessage>? {
+    /// `host` (the socket's host in a merged table) chooses where it runs: `local` or a `--host` label.
+    public mutating func prepareLiveCapture(_ options: LiveCaptureOptions, host: String? = nil) -> Command<AppMessage>? {
+        if let host {
+            if host == "local" { hostIndex = 0 } else if let index = remoteHosts.firstIndex(where: { $0.label == host }) { hostIndex = index + 1 }
+        }
         var form = CapturePrompt.liveCapture(interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel)
         form.form.fields[1] = .text("Filter", value: options.filter)
         if !options.filter.isEmpty { form.form.focus = 1 }
