@@ -447,7 +447,7 @@ public struct CapturePanel: Panel {
         }
         pruneRows(keeping: first..<last)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: live?.processes, on: queue)
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: showsProcesses ? live?.processes : nil, on: queue)
     }
 
     /// Drops cached rows far from the viewport (the cache stays a few pages large on a million packets).
