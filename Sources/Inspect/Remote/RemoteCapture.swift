@@ -74,6 +74,8 @@ public final class RemoteCapture: CaptureControl {
             done.signal()
         })
         call.withLock { $0 = handle }
+        // A stream found malformed before the call was known here is cancelled now.
+        if state.withLock({ $0.failure != nil }) { handle.cancel() }
     }
 
     public var interface: CaptureInterface { state.withLock { $0.interface } }
