@@ -223,8 +223,10 @@ public struct AppModel: Program {
     /// traffic" (`C`) the Capture panel's live capture form, on their tabs.
     private mutating func followSocketsPivot() -> Command<AppMessage>? {
         guard selectedTab == 1 else { return nil }
+        // A socket of a merged table is captured on its own host.
+        let host = sockets.selectedEntryHost
         if let options = sockets.takeCaptureRequest() {
-            return .batch([showTab(2), capture.prepareLiveCapture(options)])
+            return .batch([showTab(2), capture.prepareLiveCapture(options, host: host)])
         }
         guard let request = sockets.takeConnectionTest() else { return nil }
         tests.form.load(request)

@@ -21,6 +21,8 @@ struct AgentFrameCodecTests {
             .request(id: 1, request: .ping),
             .request(id: 2, request: .watchSockets(SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.5)),
             .request(id: 3, request: .socketOptions(.descriptor(pid: 1, fd: 3))),
+            .request(id: 7, request: .interfaces),
+            .response(id: 7, reply: .interfaces([NetworkInterface(name: "lo", index: 1, isUp: true, isRunning: true, isLoopback: true, addresses: ["127.0.0.1"])])),
             .event(id: 4, reply: .captureChunk(CaptureChunk(pcapng: Data([1, 2, 3]), packets: 1, kernel: KernelCaptureStatistics()))),
             .response(id: 5, reply: .cancelled),
             .cancel(id: 6),
@@ -474,5 +476,27 @@ struct AgentCaptureTests {
         #expect(packets.allSatisfy { LiveCaptureTests.udpPorts($0)?.destination == port })
         #expect(chunks.events.map(\.packets).reduce(0, +) == 5)
         #expect(chunks.events.last?.kernel.received ?? 0 >= 5)
+        // Protocol 2: the first chunk is the section header and interface description alone,
+        // sent once the ring is open, so a client knows the link type before any packet.
+        let first = try #require(chunks.events.first)
+        #expect(first.packets == 0)
+        var stream = CaptureStreamReader()
+        stream.append(Array(first.pcapng))
+        #expect(try stream.next() == nil)
+        #expect(stream.interfaces.map(\.name) == ["lo"] && stream.interfaces.first?.linkType == .ethernet)
+    }
+
+    @Test func interfacesAreListedThroughTheAgentAndAnnouncedInItsServices() throws {
+        let client = AgentClient(transport: InProcessTransport())
+        defer { client.close() }
+        let hello = try client.connect()
+        #expect(AgentProtocol.version == 2 && AgentProtocol.minimumVersion == 1)
+        #expect(hello.protocolVersion == 2 && hello.capabilities?.services.contains("interfaces") == true)
+        guard case .interfaces(let list) = try client.call(.interfaces) else {
+            Issue.record("no interface list")
+            return
+        }
+        #expect(list == NetworkInterface.list())
+        #expect(list.contains { $0.name == "lo" && $0.isLoopback })
     }
 }

@@ -58,6 +58,24 @@ struct CaptureStreamReaderTests {
         #expect(reader.damage?.reason.hasPrefix("truncated") == true)
     }
 
+    @Test func interfacesAreKnownOnceTheirBlocksArriveBeforeAnyPacket() throws {
+        let writer = try PcapNGWriter(memoryInterfaces: [CaptureInterface(name: "lo", linkType: .ethernet), CaptureInterface(name: "any", linkType: .linuxSLL2)])
+        let header = writer.takeBytes()
+        try writer.write(Self.packets[0])
+        let packet = writer.takeBytes()
+        var reader = CaptureStreamReader()
+        reader.append(Array(header[0..<30]))
+        #expect(try reader.next() == nil && reader.interfaces.isEmpty)
+        reader.append(Array(header[30...]))
+        #expect(try reader.next() == nil)
+        #expect(reader.interfaces.map(\.name) == ["lo", "any"] && reader.interfaces.map(\.linkType) == [.ethernet, .linuxSLL2])
+        #expect(!reader.isFinished && reader.damage == nil)
+        reader.append(packet)
+        #expect(try reader.next()?.data == Self.packets[0].data)
+        reader.finish()
+        #expect(try reader.next() == nil && reader.isFinished && reader.damage == nil)
+    }
+
     @Test func aStreamThatIsNotACaptureIsRejected() {
         var reader = CaptureStreamReader(name: "<stdin>")
         reader.append(Array("not a capture at all, just text".utf8))

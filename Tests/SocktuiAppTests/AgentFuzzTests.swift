@@ -27,7 +27,8 @@ import Testing
         #"{"request":{"id":3,"request":{"socketOptions":{"_0":{"descriptor":{"pid":1,"fd":0}}}}}}"#,
         #"{"request":{"id":4,"request":{"resolve":{"_0":{"hostName":{}}}}}}"#,
         #"{"request":{"id":5,"request":{"watchSockets":{"_0":{"kinds":["tcp"],"listeningOnly":true,"processes":false,"tcpInfo":false},"interval":5}}}}"#,
-        #"{"cancel":{"id":5}}"#,
+        #"{"request":{"id":6,"request":{"interfaces":{}}}}"#,
+                #"{"cancel":{"id":5}}"#,
         #"{"hello":{"protocolVersion":1,"minimumVersion":1,"software":"socktui","role":"client"}}"#,
         #"{"response":{"id":1,"reply":{"pong":{}}}}"#,
     ]

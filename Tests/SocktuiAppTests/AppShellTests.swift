@@ -286,4 +286,15 @@ extension AppModel {
         #expect((sub as? TUICommand)?.theme == "mono")
         #expect(TUICommand.helpMessage().contains("--theme <name>"))
     }
+
+    @Test func readOptionTakesADashForStandardInputAndTheHelpSaysSo() throws {
+        let root = try SocktuiCommand.parseAsRoot(["-r", "-"])
+        #expect((root as? TUICommand)?.file == "-")
+        let long = try SocktuiCommand.parseAsRoot(["--read", "-"])
+        #expect((long as? TUICommand)?.file == "-")
+        let help = TUICommand.helpMessage(columns: 400)
+        #expect(help.contains("(- reads one from standard input as it streams)"))
+        #expect(help.contains("`socktui -r -` reads pcap or pcapng from standard input as it streams"))
+        #expect(help.contains("in the Capture tab Ctrl-O picks the host a live capture (c) runs on"))
+    }
 }

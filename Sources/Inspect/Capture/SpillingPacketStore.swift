@@ -148,6 +148,10 @@ public final class SpillingPacketStore: PacketSource {
     /// The interfaces packets refer to.
     public var interfaces: [CaptureInterface] { state.withLock { $0.interfaces } }
 
+    /// Replaces the interfaces (a stream that describes more of them as it goes); packets keep
+    /// their interface ids.
+    public func updateInterfaces(_ interfaces: [CaptureInterface]) { state.withLock { $0.interfaces = interfaces } }
+
     /// The packets in `range`, from memory or read back from the spill file.
     public func packets(in range: Range<Int>) -> [CapturedPacket] {
         state.withLock { state in

@@ -8,9 +8,15 @@ import Foundation
 /// number of `event` frames (streams). A `cancel` ends a stream early (its final frame still
 /// comes). A frame the agent cannot use is answered by an `error` frame naming the problem
 /// and the frame's ordinal; the connection stays usable.
+///
+/// Versions grow additively: a new request kind is listed in the agent's
+/// `AgentCapabilities.services`, and a client asks for it only when the agent lists it (an older
+/// agent answers an unknown kind with an `unknown-request` error, and the connection stays usable).
+/// Version 2 added `interfaces`, and a capture's first `captureChunk` carrying only the pcapng
+/// section header and interface description as soon as the capture is running.
 public enum AgentProtocol {
     /// The protocol version of this build.
-    public static let version = 1
+    public static let version = 2
     /// The oldest version this build still speaks.
     public static let minimumVersion = 1
     /// The largest frame body either side accepts (16 MiB); larger frames are refused unread.
@@ -103,6 +109,9 @@ public enum AgentRequest: Hashable, Sendable, Codable {
     /// A live capture on the agent's host (kernel filter there): `captureChunk` events carrying
     /// pcapng blocks and the kernel counters, then `captureEnded` (at its count, or when cancelled).
     case capture(LiveCaptureOptions)
+    /// The host's network interfaces, as a capture form lists them; answered by `interfaces`
+    /// (protocol 2: ask only when the agent's services list it).
+    case interfaces
 
     /// The request's kind, as `AgentCapabilities.services` lists it.
     public var kind: String {
@@ -115,11 +124,12 @@ public enum AgentRequest: Hashable, Sendable, Codable {
         case .socketOptions: "socketOptions"
         case .connTest: "connTest"
         case .capture: "capture"
+        case .interfaces: "interfaces"
         }
     }
 
     /// Every request kind this build knows.
-    public static let kinds = ["ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture"]
+    public static let kinds = ["ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture", "interfaces"]
 }
 
 /// Part of a remote capture: pcapng bytes (the first chunk starts with the section header and
@@ -160,6 +170,8 @@ public enum AgentReply: Hashable, Sendable, Codable {
     case captureChunk(CaptureChunk)
     /// A capture's end, with the remote kernel's counters.
     case captureEnded(CaptureSummary)
+    /// The host's network interfaces (answer to `interfaces`).
+    case interfaces([NetworkInterface])
     /// A stream ended by `cancel`.
     case cancelled
 }

@@ -162,6 +162,8 @@ public final class AgentServer: Sendable {
             entry.onCancel { handle.cancel() }
         case .capture(let options):
             startCapture(options, id: id, ordinal: ordinal, entry: entry, finish: finish)
+        case .interfaces:
+            queue.async { finish(.response(id: id, reply: .interfaces(NetworkInterface.list()))) }
         }
     }
 
@@ -188,6 +190,17 @@ public final class AgentServer: Sendable {
         // absorb a link slower than the traffic).
         let sender = DispatchQueue(label: "socktui.agent.capture-send")
         let slots = DispatchSemaphore(value: 64)
+        // The section header and interface description go out first, as soon as the ring is
+        // open, so the client knows the link type before any packet: the sender waits (suspended)
+        // until the capture started, and drops them if it failed to.
+        let header = state.writer.takeBytes()
+        let started = Atomic<Bool>(false)
+        sender.suspend()
+        sender.async {
+            guard started.load(ordering: .acquiring), !header.isEmpty else { return }
+            output.send(.event(id: id, reply: .captureChunk(CaptureChunk(pcapng: Data(header), packets: 0, kernel: KernelCaptureStatistics()))))
+        }
+        defer { sender.resume() }
         let emit: @Sendable (KernelCaptureStatistics) -> Void = { statistics in
             let bytes = state.writer.takeBytes()
             guard !bytes.isEmpty else { return }
@@ -218,6 +231,7 @@ public final class AgentServer: Sendable {
                 emit(summary.kernel)
                 sender.async { finish(.response(id: id, reply: .captureEnded(summary))) }
             })
+            started.store(true, ordering: .releasing)
             entry.onCancel { capture.stop(reason: "cancelled") }
         } catch {
             finish(.error(AgentError(.failed, "capture: \(error)", id: id)))

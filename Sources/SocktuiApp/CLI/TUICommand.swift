@@ -14,7 +14,11 @@ struct TUICommand: ParsableCommand {
             Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.
 
             `socktui -r capture.pcapng` opens a pcap or pcapng file in the Capture tab: the first \
-            packets show at once while the rest of the file is indexed in the background.
+            packets show at once while the rest of the file is indexed in the background. \
+            `socktui -r -` reads pcap or pcapng from standard input as it streams \
+            (`tcpdump -U -w - | socktui -r -`, `ssh HOST tcpdump -U -w - | socktui -r -`): packets \
+            appear as they arrive, like a live capture's, and the end of the input shows "end of \
+            stream, N packets"; keys are read from the terminal (/dev/tty).
 
             SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), \
             `index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process \
@@ -24,7 +28,11 @@ struct TUICommand: ParsableCommand {
             through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
             is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
             ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the \
-            Resolver tab Ctrl-O picks the host lookups run on (through its agent). ssh runs \
+            Resolver tab Ctrl-O picks the host lookups run on (through its agent); in the Capture \
+            tab Ctrl-O picks the host a live capture (c) runs on: its kernel filters, its \
+            interfaces are listed in the form, its packets stream back through its agent and its \
+            kernel's received/dropped counters show; a dropped link ends the capture with \
+            "HOST: disconnected (ssh: …)", the packets kept. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
@@ -34,7 +42,7 @@ struct TUICommand: ParsableCommand {
     var theme: String?
 
     @Option(name: [.customShort("r"), .customLong("read")],
-            help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab.", valueName: "file"))
+            help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab (- reads one from standard input as it streams).", valueName: "file"))
     var file: String?
 
     @OptionGroup var remote: RemoteOptions
@@ -52,14 +60,16 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host` and one client per host for the Resolver (nil without
-    /// hosts); copies the binary first with --push.
-    func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient])? {
+    /// The merged Sockets source for `--host` and one client per host for the Resolver and for the
+    /// Capture panel (nil without hosts); copies the binary first with --push.
+    func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient], captures: [AgentClient])? {
         guard remote.isRemote else { return nil }
         let remotes = try remote.transports()
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
-        // The Resolver's links are separate from the watch's and open on the first lookup on a host.
-        return (MergedSocketSource(transports: local + remotes), remotes.map { AgentClient(transport: $0) })
+        // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
+        // chunks never queue ahead of a lookup) and open on first use.
+        return (MergedSocketSource(transports: local + remotes), remotes.map { AgentClient(transport: $0) },
+                remotes.map { AgentClient(transport: $0) })
     }
 
     func run() throws {
@@ -67,7 +77,11 @@ struct TUICommand: ParsableCommand {
         // Open (map and read the header of) the file before taking over the terminal, so a wrong
         // path fails with a message on the shell.
         var reader: CaptureFileReader?
-        if let file {
+        if file == "-", isatty(STDIN_FILENO) == 1 {
+            // The keys and the capture would share the terminal.
+            throw ValidationError("-r - reads a pcap or pcapng stream from standard input, which is the terminal here: pipe one in (tcpdump -U -w - | socktui -r -)")
+        }
+        if let file, file != "-" {
             do throws(CaptureFileError) {
                 reader = try CaptureFileReader(path: file)
                 reader?.index(upTo: CapturePanel.firstScreenPackets)
@@ -79,7 +93,7 @@ struct TUICommand: ParsableCommand {
         let hosts = try hostsSource()
         defer {
             hosts?.sockets.cancel()
-            for client in hosts?.resolvers ?? [] { client.close() }
+            for client in (hosts?.resolvers ?? []) + (hosts?.captures ?? []) { client.close() }
         }
         let catalog = ThemeCatalog.loadStandard(environment: environment)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
@@ -94,9 +108,15 @@ struct TUICommand: ParsableCommand {
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
             model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
+            model.capture = CapturePanel(remoteHosts: hosts.captures)
+            model.capture.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             initial.append(model.perform(.selectTab(1)))
+        }
+        if file == "-" {
+            initial.append(model.perform(.selectTab(2)))
+            initial.append(model.capture.readStream(fd: STDIN_FILENO, name: "stdin"))
         }
         if let reader, let file {
             initial.append(model.perform(.selectTab(2)))

@@ -21,8 +21,9 @@ public enum CaptureMessage: Sendable {
     case filterChecked(Generation, String?)
     /// A search (string, bytes, conversation) ended: the display row found, or nil.
     case searchFinished(Generation, CaptureSearchResult)
-    /// The interfaces a live capture can use were listed.
-    case interfacesListed([NetworkInterface])
+    /// The interfaces a live capture can use on `host` (`local` or a `--host` label) were listed,
+    /// or could not be (`error`: the link's message, an agent too old to list them).
+    case interfacesListed([NetworkInterface], host: String = "local", error: String? = nil)
     /// A live capture could not start (privileges, interface, filter).
     case liveFailed(Generation, String)
     /// A live capture is running into its store.
@@ -136,16 +137,31 @@ public struct CaptureSearchResult: Sendable {
     public var what: String
 }
 
+/// Where a live capture's packets come from.
+public enum CaptureOrigin: Hashable, Sendable {
+    /// This host's kernel ring.
+    case local
+    /// A `--host`'s agent (its kernel filter and counters), by label.
+    case remote(String)
+    /// A pcap/pcapng stream on a descriptor (`socktui -r -`), by name.
+    case pipe(String)
+
+    /// The host label for a remote capture.
+    public var host: String? { if case .remote(let host) = self { host } else { nil } }
+}
+
 /// A running live capture and its store (reference types shared with the capture thread).
 public struct LiveCaptureHandle: Sendable {
-    /// The capture.
-    public var capture: LiveCapture
+    /// The capture: a local ring, a remote agent's stream or a pipe.
+    public var capture: any CaptureControl
     /// Where it records.
     public var store: SpillingPacketStore
     /// The kernel counters of the latest ring block.
     public var statistics: LiveStatisticsBox
     /// What was asked for.
     public var options: LiveCaptureOptions
+    /// Where the packets come from.
+    public var origin = CaptureOrigin.local
 }
 
 /// The kernel counters of a live capture, written by the capture thread and read by the sampler.

@@ -46,6 +46,7 @@ extension CapturePanel {
             notice = StatusMessage("a capture is running: x stops it first", kind: .warning)
             return nil
         }
+        if hostIndex > 0 { return startRemote(options, on: remoteHosts[hostIndex - 1]) }
         let generation = liveGeneration.advance()
         notice = StatusMessage("starting a capture on \(options.interface)…")
         return .stream(on: jobQueue) { post in
@@ -66,12 +67,16 @@ extension CapturePanel {
     }
 
     /// Opens the live capture form filled in with `options` (the Sockets panel's `C`); Enter starts it.
-    public mutating func prepareLiveCapture(_ options: LiveCaptureOptions) -> Command<AppMessage>? {
-        var form = CapturePrompt.liveCapture(interfaces: interfaces, chosen: options.interface)
+    /// `host` (the socket's host in a merged table) chooses where it runs: `local` or a `--host` label.
+    public mutating func prepareLiveCapture(_ options: LiveCaptureOptions, host: String? = nil) -> Command<AppMessage>? {
+        if let host {
+            if host == "local" { hostIndex = 0 } else if let index = remoteHosts.firstIndex(where: { $0.label == host }) { hostIndex = index + 1 }
+        }
+        var form = CapturePrompt.liveCapture(interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel)
         form.form.fields[1] = .text("Filter", value: options.filter)
         if !options.filter.isEmpty { form.form.focus = 1 }
         prompt = form
-        return .batch([.run(on: jobQueue) { .capture(.interfacesListed(NetworkInterface.list())) }, prompt?.validation(on: jobQueue) ?? nil])
+        return .batch([listInterfaces(), prompt?.validation(on: jobQueue) ?? nil])
     }
 
     /// Browses the new capture's store and starts sampling it.
@@ -80,12 +85,25 @@ extension CapturePanel {
             handle.capture.stop()
             return nil
         }
-        let browsing = browse(handle.store, name: "live: \(handle.capture.interface.name)")
+        let name: String
+        switch handle.origin {
+        case .local: name = "live: \(handle.capture.interface.name)"
+        case .remote(let host): name = "live: \(host) \(handle.capture.interface.name)"
+        case .pipe(let source): name = "\(source) (pipe)"
+        }
+        let browsing = browse(handle.store, name: name)
         var state = LiveCaptureState(handle: handle, options: handle.options)
-        state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
+        // The Process column matches packets with this host's sockets: only for a capture here.
+        if handle.origin == .local {
+            state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
+        }
         live = state
         following = true
-        notice = StatusMessage("capturing on \(handle.capture.interface.name): x stops", kind: .ok)
+        switch handle.origin {
+        case .local: notice = StatusMessage("capturing on \(handle.capture.interface.name): x stops", kind: .ok)
+        case .remote(let host): notice = StatusMessage("capturing on \(host) \(handle.capture.interface.name) (its kernel filters): x stops", kind: .ok)
+        case .pipe(let source): notice = StatusMessage("reading packets from \(source) as they arrive: x stops reading", kind: .ok)
+        }
         return .batch([browsing, CapturePanel.samplerCommand(handle, generation, cancel: state.samplerCancel)])
     }
 

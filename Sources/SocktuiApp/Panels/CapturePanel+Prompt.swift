@@ -34,6 +34,10 @@ public struct CapturePrompt: Sendable {
     var checkGeneration = Generation()
     /// The interfaces the live capture form offers (with addresses and state).
     public var interfaces: [NetworkInterface] = []
+    /// The host the live capture form starts the capture on (`local` or a `--host` label).
+    public var host = "local"
+    /// Why the host's interfaces could not be listed (its link's message), if so.
+    public var interfaceError: String?
 
     static func displayFilter(_ text: String, linkType: LinkType) -> CapturePrompt {
         CapturePrompt(kind: .displayFilter, form: FormState(fields: [.text("Filter", value: text)]), linkType: linkType)
@@ -58,7 +62,7 @@ public struct CapturePrompt: Sendable {
         ]))
     }
 
-    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any") -> CapturePrompt {
+    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any", host: String = "local") -> CapturePrompt {
         var prompt = CapturePrompt(kind: .liveCapture, form: FormState(fields: [
             .choice("Interface", options: [chosen]),
             .text("Filter"),
@@ -68,6 +72,7 @@ public struct CapturePrompt: Sendable {
             },
             .toggle("Promiscuous"),
         ]))
+        prompt.host = host
         prompt.setInterfaces(interfaces)
         return prompt
     }

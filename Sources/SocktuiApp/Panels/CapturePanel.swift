@@ -128,6 +128,8 @@ public struct CapturePanel: Panel {
     var liveGeneration = Generation()
     /// Interfaces listed for the start form.
     public internal(set) var interfaces: [NetworkInterface] = []
+    /// The host ``interfaces`` were listed on.
+    var listedHost = "local"
     /// Whether the list follows new packets (off once the user scrolls away from the end).
     public internal(set) var following = true
     /// Packets that arrived since the user scrolled away from the end.
@@ -153,8 +155,18 @@ public struct CapturePanel: Panel {
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
 
+    // MARK: Hosts
+
+    /// The `--host` hosts a live capture can run on instead of this one (Ctrl-O), through their agents.
+    public let remoteHosts: [AgentClient]
+    /// Where a live capture runs: 0 this host, n the n-th of ``remoteHosts``.
+    public internal(set) var hostIndex = 0
+
     /// Creates an empty browser (open a file with `o` or `browse(_:name:)`, or start a capture with `c`).
-    public init() {}
+    /// With `remoteHosts`, Ctrl-O picks the host a live capture runs on (through its agent).
+    public init(remoteHosts: [AgentClient] = []) {
+        self.remoteHosts = remoteHosts
+    }
 
     /// The tab title.
     public var title: String { "Capture" }
@@ -181,12 +193,13 @@ public struct CapturePanel: Panel {
         CapturePanel.movementKeyMap.helpEntries + CapturePanel.actionKeyMap.helpEntries + [
             HelpEntry(keys: "Enter", summary: "list: go to the detail tree; tree: expand/collapse"),
             HelpEntry(keys: "←/→", summary: "tree: collapse/expand (or go to parent/child)"),
+            HelpEntry(keys: "Ctrl-O", summary: "host a live capture runs on (socktui --host; also in the c form)"),
         ]
     }
 
     /// Help paragraph.
     public var helpSummary: String {
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. Rows take the theme's protocol colours."
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. With socktui --host, Ctrl-O picks the host a live capture runs on: its kernel filters, its packets stream back through its agent, and the info line shows that kernel's counters. socktui -r - reads pcap or pcapng from standard input as it arrives (tcpdump -U -w - | socktui -r -). Rows take the theme's protocol colours."
     }
 
     /// The panel's own keys.
@@ -371,9 +384,13 @@ public struct CapturePanel: Panel {
         case .filterChecked(let generation, let error):
             applyFilterCheck(generation, error)
             return nil
-        case .interfacesListed(let list):
+        case .interfacesListed(let list, let host, let error):
+            // A list for a host no longer chosen is stale.
+            guard host == hostLabel else { return nil }
             interfaces = list
+            listedHost = host
             prompt?.setInterfaces(list)
+            prompt?.interfaceError = error
             return nil
         case .liveStarted(let generation, let handle):
             return liveStarted(generation, handle)
@@ -385,8 +402,7 @@ public struct CapturePanel: Panel {
             live?.isRunning = false
             // The last socket table snapshot stays for the rows still to be read.
             live?.processRefresh?.cancel()
-            notice = StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
-                                   kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
+            notice = endNotice(summary, origin: live?.handle.origin ?? .local)
             return nil
         case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
             return updateFollow(message)
@@ -431,7 +447,7 @@ public struct CapturePanel: Panel {
         }
         pruneRows(keeping: first..<last)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: live?.processes, on: queue)
+        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: showsProcesses ? live?.processes : nil, on: queue)
     }
 
     /// Drops cached rows far from the viewport (the cache stays a few pages large on a million packets).
@@ -548,6 +564,7 @@ public struct CapturePanel: Panel {
 
     /// The prompt takes every key while open; the tree takes ←/→/Enter/Space when it has the focus.
     public mutating func handleKey(_ key: Key) -> PanelKeyResult {
+        if key == .control("o"), prompt == nil || prompt?.kind == .liveCapture { return .handled(cycleHost()) }
         if prompt != nil { return .handled(handlePromptKey(key)) }
         if follow != nil { return handleFollowKey(key) }
         if statisticsView != nil { return handleStatisticsKey(key) }
@@ -602,8 +619,12 @@ public struct CapturePanel: Panel {
             return prepareLiveCapture(LiveCaptureOptions(interface: "any"))
         case .stopCapture:
             guard let live, live.isRunning else { notice = StatusMessage("no live capture is running (c starts one)", kind: .warning); return nil }
-            live.handle.capture.stop()
-            notice = StatusMessage("stopping: reading what the kernel still holds…")
+            live.handle.capture.stop(reason: nil)
+            switch live.handle.origin {
+            case .local: notice = StatusMessage("stopping: reading what the kernel still holds…")
+            case .remote(let host): notice = StatusMessage("stopping the capture on \(host): its agent flushes what the kernel still holds…")
+            case .pipe(let name): notice = StatusMessage("stopping: no more packets are read from \(name)")
+            }
         case .open:
             prompt = .open("")
         case .save:

@@ -376,10 +376,11 @@ public struct SocketsPanel: Panel {
     /// Performs one of the panel's own actions.
     public mutating func perform(_ action: SocketsAction) -> Command<AppMessage>? {
         notice = nil
-        // Pivots act on this machine: a remote host's socket is refused rather than looked up here by its pid.
-        if [.captureTraffic, .testConnection, .inspectOptions].contains(action), let host = selectedEntryHost, host != "local" {
-            let what = action == .inspectOptions ? "options view" : action == .captureTraffic ? "capture" : "connection test"
-            let command = action == .inspectOptions ? "socktui sockopt --host \(host)" : action == .captureTraffic ? "socktui capture --host \(host)" : "socktui connect --host \(host)"
+        // The options view and connection test act on this machine: a remote host's socket is refused
+        // rather than looked up here by its pid. A capture (C) runs on the socket's host, through its agent.
+        if [.testConnection, .inspectOptions].contains(action), let host = selectedEntryHost, host != "local" {
+            let what = action == .inspectOptions ? "options view" : "connection test"
+            let command = action == .inspectOptions ? "socktui sockopt --host \(host)" : "socktui connect --host \(host)"
             notice = StatusMessage("the \(what) runs on this host only; for \(host)'s socket use \(command)", kind: .warning)
             return nil
         }

@@ -37,6 +37,9 @@ public final class NcursesBackend: Backend {
     /// How many colours the terminal offers (0 without colour support).
     public let colorCount: Int
     private var pendingResize = false
+    /// The descriptor keys are read from: standard input, or /dev/tty when standard input is a
+    /// pipe (`tcpdump -w - | socktui -r -`).
+    private let inputFD: Int32
 
     private struct PairKey: Hashable {
         var fg: Int32
@@ -45,14 +48,28 @@ public final class NcursesBackend: Backend {
 
     /// Takes over the terminal: locale from the environment, alternate screen, raw keys, no echo,
     /// hidden cursor, colours if available.
-    /// - Throws: ``TerminalUnavailableError`` when standard input or output is not a terminal.
+    /// When standard input is not a terminal (it carries data, as for `socktui -r -`), keys are
+    /// read from the controlling terminal, /dev/tty, and standard input is left to the caller.
+    /// - Throws: ``TerminalUnavailableError`` when standard output is not a terminal, or standard
+    ///   input is not one and there is no controlling terminal.
     public init() throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard isatty(STDOUT_FILENO) == 1 else {
             throw TerminalUnavailableError(description: "socktui's terminal UI needs a terminal on standard input and output")
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            inputFD = STDIN_FILENO
+        } else {
+            let tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+            guard tty >= 0, isatty(tty) == 1 else {
+                if tty >= 0 { close(tty) }
+                throw TerminalUnavailableError(description: "socktui's terminal UI needs a terminal: standard input is not one and /dev/tty cannot be opened")
+            }
+            inputFD = tty
         }
         setlocale(LC_ALL, "")
         // fdopen gives ncurses its own FILE streams; Glibc's stdin/stdout globals are not concurrency-safe.
-        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+        // newterm on the key descriptor: ncurses sets raw mode and reads keys there, never on a piped stdin.
+        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(inputFD, "r"),
             let screen = newterm(nil, output, input)
         else {
             throw TerminalUnavailableError(description: "cannot start ncurses for TERM=\(getenv("TERM").map { String(cString: $0) } ?? "unset"); set TERM to a known terminal type")
@@ -160,7 +177,7 @@ public final class NcursesBackend: Backend {
     public func waitForEvents(timeoutMilliseconds: Int32, wakeup: Int32) -> [TerminalEvent] {
         var events = readKeys()
         if !events.isEmpty { return events }
-        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, nfds_t(wakeup >= 0 ? 2 : 1), timeoutMilliseconds)
         events = readKeys()
         return events

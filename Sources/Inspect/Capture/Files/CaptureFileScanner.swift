@@ -91,6 +91,12 @@ struct CaptureFileScanner: Sendable {
         offset -= count
     }
 
+    /// After `next` stopped cleanly at the end of the bytes given (no damage), lets it go on when
+    /// more bytes arrive (a stream).
+    mutating func awaitMore() {
+        if damage == nil { finished = false }
+    }
+
     private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16(at) : bytes.u16le(at) }
     private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32(at) : bytes.u32le(at) }
 

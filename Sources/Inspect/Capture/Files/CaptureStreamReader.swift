@@ -86,6 +86,12 @@ public struct CaptureStreamReader: Sendable {
                 scanner = forked
             } else if ended {
                 scanner = forked
+            } else {
+                // Stopped cleanly at the end of what has arrived, after whole blocks that hold no
+                // packet (an interface description): keep them read, so `interfaces` knows them.
+                var kept = forked
+                kept.awaitMore()
+                scanner = kept
             }
             return nil
         }
