@@ -52,7 +52,7 @@ public final class SpillingPacketStore: PacketSource {
         if case .spill(let directory) = policy {
             var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("socktui-spill-XXXXXX.pcap".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
-            let path = String(cString: template)
+            let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             if fd < 0 { throw .system(path, "create", errno) }
             _ = unlink(path)  // the file lives as long as the store: nothing is left behind
             descriptor = fd
