@@ -78,6 +78,7 @@ struct RemoteOptions: ParsableArguments {
         // timeout); the clock for answers starts once they are done.
         let logins = DispatchGroup()
         for (index, client) in clients.enumerated() {
+            if case .connected = client.status { continue }  // a live link: nothing to wait for
             logins.enter()
             Thread {
                 do throws(AgentError) { try client.connect() } catch { results.withLock { $0[index] = .failure(error) } }
