@@ -16,7 +16,8 @@ extension ReadCommand {
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
         var programs: [LinkType: BPFProgram] = [:]
-        var slice = RenderedSlice()
+        var slice = RenderedSlice(capacity: 4096)
+        defer { slice.deallocate() }
         var output = BufferedOutput()
         var printed = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

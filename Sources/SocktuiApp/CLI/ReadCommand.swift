@@ -179,15 +179,64 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// One worker's output for a slice of a batch: the text, where each packet's text ends, or the error.
+/// The text is raw memory written through pointers (a line costs one capacity check, not one per
+/// field); the owner calls `deallocate()` once, copies of the value share the memory.
 struct RenderedSlice {
-    var bytes: [UInt8] = []
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// Bytes of text.
+    private(set) var count = 0
     var ends: [Int] = []
     var error: (any Error)?
 
+    init(capacity: Int = 1 << 16) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    /// The text.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Frees the text's memory; the slice is unusable afterwards.
+    func deallocate() { base.deallocate() }
+
     mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         ends.removeAll(keepingCapacity: true)
         error = nil
+    }
+
+    /// Where the next `room` bytes go (grown if needed); `commit` counts the ones written.
+    @inline(__always)
+    mutating func reserve(_ room: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + room > capacity { grow(count + room) }
+        return base + count
+    }
+
+    @inline(__always)
+    mutating func commit(_ written: Int) { count += written }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1).pointee = byte
+        count += 1
+    }
+
+    /// Marks the end of a packet's text.
+    mutating func endPacket() { ends.append(count) }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }
 
@@ -201,6 +250,8 @@ struct PacketRenderer {
     private var matchers: [LinkType: BPFMatcher] = [:]
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
+    /// Reused for the text of packets off the quick path.
+    private var scratch: [UInt8] = []
     private let encoder = JSONEncoder()
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
@@ -209,39 +260,55 @@ struct PacketRenderer {
         self.json = json
         self.detail = detail
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        scratch.reserveCapacity(4096)
     }
 
     /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
     /// holds the dissections reassembly made, by packet index.
     mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
                          into slice: inout RenderedSlice) throws {
+        // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
+        let quick = !json && !detail
         for record in records {
             let linkType = record.interface.linkType
             if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
             }
-            if !reassembled.isEmpty, let replaced = reassembled[record.index] {
+            let replaced = reassembled.isEmpty ? nil : reassembled[record.index]
+            if quick && replaced == nil {
+                let out = slice.reserve(QuickSummary.maximumLineLength + 1)
+                if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
+                                                        bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
+                    out[written] = UInt8(ascii: "\n")
+                    slice.commit(written + 1)
+                    slice.endPacket()
+                    continue
+                }
+            }
+            if let replaced {
                 dissection = replaced
             } else {
                 Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
             }
+            scratch.removeAll(keepingCapacity: true)
             if json {
                 let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
                                             capturedLength: record.header.capturedLength,
                                             interface: record.interface.name.isEmpty ? nil : record.interface.name,
                                             direction: record.header.direction, dissection: dissection)
-                slice.bytes.append(contentsOf: try encoder.encode(summary))
+                scratch.append(contentsOf: try encoder.encode(summary))
             } else {
                 PacketSummary.appendLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
-                                         dissection: dissection, to: &slice.bytes, formatter: &formatter)
+                                         dissection: dissection, to: &scratch, formatter: &formatter)
                 if detail {
-                    slice.bytes.append(UInt8(ascii: "\n"))
-                    for node in dissection.fields { slice.bytes.append(contentsOf: node.render(indent: 2).utf8) }
+                    scratch.append(UInt8(ascii: "\n"))
+                    for node in dissection.fields { scratch.append(contentsOf: node.render(indent: 2).utf8) }
                 }
             }
-            slice.bytes.append(UInt8(ascii: "\n"))
-            slice.ends.append(slice.bytes.count)
+            scratch.append(UInt8(ascii: "\n"))
+            scratch.withUnsafeBytes { slice.append($0) }
+            slice.endPacket()
         }
     }
 }
@@ -258,14 +325,14 @@ struct BufferedOutput {
     mutating func flushIfFull() { if bytes.count >= 1 << 16 { flush() } }
 
     /// Appends `chunk`, or writes it straight through when it would not fit the buffer.
-    mutating func write(_ chunk: ArraySlice<UInt8>) {
+    mutating func write(_ chunk: UnsafeRawBufferPointer) {
         if bytes.count + chunk.count <= 1 << 16 {
             bytes.append(contentsOf: chunk)
             flushIfFull()
             return
         }
         flush()
-        chunk.withUnsafeBytes { Self.writeAll($0) }
+        Self.writeAll(chunk)
     }
 
     mutating func flush() {

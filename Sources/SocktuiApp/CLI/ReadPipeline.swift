@@ -35,7 +35,7 @@ final class ReadPipeline {
         renderers = .allocate(capacity: self.workerCount)
         renderers.initialize(repeating: prototype, count: self.workerCount)
         slices = .allocate(capacity: 2 * self.workerCount)
-        slices.initialize(repeating: RenderedSlice(), count: 2 * self.workerCount)
+        for index in 0..<2 * self.workerCount { (slices + index).initialize(to: RenderedSlice()) }
         filling.reserveCapacity(batchSize)
         rendering.reserveCapacity(batchSize)
     }
@@ -44,6 +44,7 @@ final class ReadPipeline {
         flight?.group.wait()
         renderers.deinitialize(count: workerCount)
         renderers.deallocate()
+        for index in 0..<2 * workerCount { slices[index].deallocate() }
         slices.deinitialize(count: 2 * workerCount)
         slices.deallocate()
     }
@@ -103,12 +104,12 @@ final class ReadPipeline {
             if let failure = slice.error { error = failure; stopped = true; break }
             if let limit, printed + slice.ends.count >= limit {
                 let take = limit - printed
-                if take > 0 { output.write(slice.bytes[0..<slice.ends[take - 1]]) }
+                if take > 0 { output.write(UnsafeRawBufferPointer(rebasing: slice.bytes[0..<slice.ends[take - 1]])) }
                 printed = limit
                 stopped = true
                 break
             }
-            output.write(slice.bytes[...])
+            output.write(slice.bytes)
             printed += slice.ends.count
         }
         if stopped, let flight {
