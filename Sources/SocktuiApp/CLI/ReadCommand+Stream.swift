@@ -54,7 +54,12 @@ extension ReadCommand {
                                 if let analyzed = reassembler.dissectIfReassembled(reference) { reassembled[record.index] = analyzed.dissection }
                             }
                             slice.reset()
-                            try renderer!.render([record][...], programs: programs, reassembled: reassembled, into: &slice)
+                            var queued = QueuedRecord(record)
+                            queued.interfaceID = 0
+                            try withUnsafePointer(to: queued) { pointer in
+                                try renderer!.render(UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,
+                                                     reassembled: reassembled, into: &slice)
+                            }
                         } catch {
                             failure = error
                         }

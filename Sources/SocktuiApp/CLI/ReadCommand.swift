@@ -130,29 +130,7 @@ struct ReadCommand: ParsableCommand {
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
         let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
-        var programs: [LinkType: BPFProgram] = [:]
-        var filterError: FilterError?
-        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
-        // the few packets concerned get their dissection here, the rest are decoded by the workers.
-        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
-        let result = reader.forEachPacket { record in
-            let linkType = record.interface.linkType
-            if !expression.isEmpty && programs[linkType] == nil {
-                do throws(FilterError) {
-                    programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType, snapLength: max(record.interface.snapLength, 65_535))
-                } catch {
-                    filterError = error
-                    return false
-                }
-            }
-            guard ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) else {
-                return pipeline.append(record, programs: programs)
-            }
-            let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
-                                            originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
-            return pipeline.append(record, programs: programs, reassembled: reassembler.dissectIfReassembled(reference)?.dissection)
-        }
-        if filterError == nil { pipeline.finish(programs: programs) }
+        let (result, filterError) = pipeline.run(reader: reader, expression: expression, options: options)
         let printed = pipeline.printed
         if let filterError {
             Self.printError("socktui read: \(filterError)")
@@ -264,21 +242,21 @@ struct PacketRenderer {
     }
 
     /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
-    /// holds the dissections reassembly made, by packet index.
-    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
-                         into slice: inout RenderedSlice) throws {
+    /// holds the dissections reassembly made, by packet index; `interfaces` the interfaces by ID.
+    mutating func render(_ records: UnsafeBufferPointer<QueuedRecord>, interfaces: [CaptureInterface?], programs: [LinkType: BPFProgram],
+                         reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice) throws {
         // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
         let quick = !json && !detail
         for record in records {
-            let linkType = record.interface.linkType
+            let linkType = record.linkType
             if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
-                if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
+                if !matchers[linkType]!.matches(record.bytes, originalLength: record.originalLength) { continue }
             }
             let replaced = reassembled.isEmpty ? nil : reassembled[record.index]
             if quick && replaced == nil {
                 let out = slice.reserve(QuickSummary.maximumLineLength + 1)
-                if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
+                if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                                                         bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
                     out[written] = UInt8(ascii: "\n")
                     slice.commit(written + 1)
@@ -289,17 +267,17 @@ struct PacketRenderer {
             if let replaced {
                 dissection = replaced
             } else {
-                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
+                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }
             scratch.removeAll(keepingCapacity: true)
             if json {
-                let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
-                                            capturedLength: record.header.capturedLength,
-                                            interface: record.interface.name.isEmpty ? nil : record.interface.name,
-                                            direction: record.header.direction, dissection: dissection)
+                let name = record.interfaceID >= 0 && Int(record.interfaceID) < interfaces.count ? interfaces[Int(record.interfaceID)]?.name ?? "" : ""
+                let summary = PacketSummary(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                                            capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
+                                            direction: record.direction, dissection: dissection)
                 scratch.append(contentsOf: try encoder.encode(summary))
             } else {
-                PacketSummary.appendLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
+                PacketSummary.appendLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                                          dissection: dissection, to: &scratch, formatter: &formatter)
                 if detail {
                     scratch.append(UInt8(ascii: "\n"))
