@@ -15,7 +15,7 @@ public enum QuickSummary {
                                  options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
                                  to out: UnsafeMutablePointer<UInt8>) -> Int? {
         // Every read below is at an offset < 42 <= bytes.count; `end` bounds the lengths the headers claim.
-        guard linkType == .ethernet, bytes.count >= 42, let base = bytes.baseAddress else { return nil }
+        guard linkType.rawValue == LinkType.ethernet.rawValue, bytes.count >= 42, let base = bytes.baseAddress else { return nil }
         let packet = base.assumingMemoryBound(to: UInt8.self)
         func u16(_ at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
         // The dissector's extent ends at the wire length (never below the captured length).

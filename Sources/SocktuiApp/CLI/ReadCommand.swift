@@ -253,8 +253,9 @@ struct PacketRenderer {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
                 if !matchers[linkType]!.matches(record.bytes, originalLength: record.originalLength) { continue }
             }
-            let replaced = reassembled.isEmpty ? nil : reassembled[record.index]
-            if quick && replaced == nil {
+            // Looked up by index, not as an Optional<Dissection> (a large value to copy per packet).
+            let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
+            if quick && replacement == nil {
                 let out = slice.reserve(QuickSummary.maximumLineLength + 1)
                 if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                                                         bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
@@ -264,8 +265,8 @@ struct PacketRenderer {
                     continue
                 }
             }
-            if let replaced {
-                dissection = replaced
+            if let replacement {
+                dissection = reassembled[replacement].value
             } else {
                 Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }

@@ -202,17 +202,18 @@ enum ReassemblyPrefilter {
     static func mayNeedReassembly(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, options: DissectorOptions) -> Bool {
         func u16(_ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
         let etherType: Int, offset: Int
-        switch linkType {
-        case .ethernet:
+        // The LINKTYPE_* numbers, not the `LinkType` constants: those are global lookups from here.
+        switch linkType.rawValue {
+        case 1:     // .ethernet
             guard bytes.count >= 14 else { return true }
             (etherType, offset) = (u16(12), 14)
-        case .linuxSLL:
+        case 113:   // .linuxSLL
             guard bytes.count >= 16 else { return true }
             (etherType, offset) = (u16(14), 16)
-        case .linuxSLL2:
+        case 276:   // .linuxSLL2
             guard bytes.count >= 20 else { return true }
             (etherType, offset) = (u16(0), 20)
-        case .raw, .ipv4, .ipv6:
+        case 101, 228, 229:     // .raw, .ipv4, .ipv6
             guard !bytes.isEmpty else { return true }
             (etherType, offset) = (bytes[0] >> 4 == 6 ? 0x86dd : 0x0800, 0)
         default:

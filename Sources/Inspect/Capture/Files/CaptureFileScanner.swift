@@ -141,9 +141,12 @@ struct CaptureFileScanner: Sendable {
         }
         offset = start + 16 + captured
         let units = interfaces[0].unitsPerSecond
-        let ticks = UInt64(seconds) * units + UInt64(fraction)
+        // A fraction below one second (every well-formed record) needs no 64-bit division.
+        let timestamp = fraction < units && (units == 1_000_000 || units == 1_000_000_000)
+            ? PacketTimestamp(seconds: Int64(seconds), nanoseconds: units == 1_000_000 ? fraction * 1000 : fraction)
+            : PacketTimestamp(ticks: UInt64(seconds) * units + UInt64(fraction), perSecond: units)
         return .packet(PacketRecordHeader(recordOffset: start, dataOffset: start + 16, capturedLength: captured,
-                                          originalLength: max(original, captured), timestamp: PacketTimestamp(ticks: ticks, perSecond: units),
+                                          originalLength: max(original, captured), timestamp: timestamp,
                                           interfaceID: 0, direction: .unknown))
     }
 
