@@ -91,7 +91,9 @@ struct CaptureFileScanner: Sendable {
         offset -= count
     }
 
+    @inline(__always)
     private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16(at) : bytes.u16le(at) }
+    @inline(__always)
     private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32(at) : bytes.u32le(at) }
 
     private mutating func stop(_ reason: String, at position: Int) -> PacketRecordHeader? {
