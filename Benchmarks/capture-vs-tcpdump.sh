@@ -11,10 +11,12 @@
 #    load, unpaced and paced; reports packets captured, kernel drops and the capture process's
 #    own CPU time per captured packet (user + system, from /usr/bin/time).
 # 2. Read: a 1,000,000-packet pcap written by socktui, summarised by `socktui read`,
-#    `tcpdump -nn -r` (local time zone and TZ=UTC) and `tshark -r`, output to /dev/null.
-#    Then the same for 1,000,000 packets of mixed web-like traffic (TCP with options, HTTP,
-#    DNS, ICMP; ~480 MB) from Benchmarks/make-mixed-pcap.py, whole and its first 100,000.
-#    READ_ONLY=1 skips the live part (no namespace needed).
+#    `tcpdump -nn -r` (local time zone and TZ=UTC) and `tshark -r`, output discarded
+#    (hyperfine -N --output=null: no shell). Then the same for 1,000,000 packets of mixed
+#    web-like traffic (TCP with options, HTTP, DNS, ICMP; ~480 MB) from
+#    Benchmarks/make-mixed-pcap.py, whole and its first 100,000.
+#    READ_ONLY=1 skips the live part (no root or namespace needed): the flood file is then
+#    written by Benchmarks/make-flood-pcap.py, in the shape the capture gives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-2000000}
@@ -24,18 +26,41 @@ swift build -c release --product socktui >/dev/null
 bin=$(swift build -c release --show-bin-path)/socktui
 cc -O2 -o "$work/udpflood" Benchmarks/udpflood.c
 
+# flood_read FILE: socktui and tcpdump (local zone and UTC) in one hyperfine run, then tshark.
+flood_read() {
+    local file=$1
+    ls -l "$file"
+    hyperfine -N --warmup 2 --runs 10 --output=null \
+        "$bin read $file" \
+        "env TZ=America/New_York $bin read $file" \
+        "tcpdump -nn -r $file" \
+        "env TZ=UTC tcpdump -nn -r $file"
+    hyperfine -N --runs 2 --output=null "tshark -r $file"
+    /usr/bin/time -f "socktui read: %e s, max RSS %M KB" "$bin" read "$file" > /dev/null
+    /usr/bin/time -o "$work/tshark.time" -f "tshark -r: %e s, max RSS %M KB" tshark -r "$file" > /dev/null 2>&1
+    cat "$work/tshark.time"
+}
+
 mixed_read() {
     echo "== reading mixed traffic (Benchmarks/make-mixed-pcap.py) =="
     python3 Benchmarks/make-mixed-pcap.py "$work/mixed.pcap" 1000000
     tcpdump -r "$work/mixed.pcap" -c 100000 -w "$work/mixed100k.pcap" 2>/dev/null
     ls -l "$work/mixed.pcap" "$work/mixed100k.pcap"
-    for file in "$work/mixed100k.pcap" "$work/mixed.pcap"; do
-        hyperfine --warmup 1 --runs 3 \
-            "$bin read $file > /dev/null" \
-            "TZ=UTC tcpdump -nn -r $file > /dev/null 2>&1"
-    done
+    hyperfine -N --warmup 2 --runs 10 --output=null \
+        "$bin read $work/mixed100k.pcap" \
+        "env TZ=UTC tcpdump -nn -r $work/mixed100k.pcap"
+    hyperfine -N --warmup 1 --runs 3 --output=null \
+        "$bin read $work/mixed.pcap" \
+        "env TZ=UTC tcpdump -nn -r $work/mixed.pcap"
 }
-if [ "${READ_ONLY:-0}" = 1 ]; then trap 'rm -rf "$work"' EXIT; mixed_read; exit 0; fi
+if [ "${READ_ONLY:-0}" = 1 ]; then
+    trap 'rm -rf "$work"' EXIT
+    echo "== reading a 1,000,000-packet flood pcap (Benchmarks/make-flood-pcap.py) =="
+    python3 Benchmarks/make-flood-pcap.py "$work/million.pcap" 1000000
+    flood_read "$work/million.pcap"
+    mixed_read
+    exit 0
+fi
 
 ip netns add "$ns"
 trap 'ip netns delete "$ns" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -82,12 +107,5 @@ ip netns exec "$ns" "$bin" capture -i lo -c 1000000 -w "$work/million.pcap" udp 
 for _ in $(seq 1 100); do grep -q "capturing on" "$work/write.err" 2>/dev/null && break; sleep 0.1; done
 ip netns exec "$ns" "$work/udpflood" 1100000 64 9 400000 2>/dev/null
 wait
-ls -l "$work/million.pcap"
-hyperfine --warmup 1 --runs 5 \
-    "$bin read $work/million.pcap > /dev/null" \
-    "tcpdump -nn -r $work/million.pcap > /dev/null 2>&1" \
-    "TZ=UTC tcpdump -nn -r $work/million.pcap > /dev/null 2>&1"
-hyperfine --runs 2 "tshark -r $work/million.pcap > /dev/null 2>&1"
-/usr/bin/time -f "socktui read: %e s, max RSS %M KB" "$bin" read "$work/million.pcap" > /dev/null
-/usr/bin/time -f "tshark -r: %e s, max RSS %M KB" tshark -r "$work/million.pcap" > /dev/null 2>&1
+flood_read "$work/million.pcap"
 mixed_read

@@ -6,7 +6,9 @@ import Inspect
 ///    with reassembly (IP fragments, DNS over TCP), and analysed: statistics and follow stream 0;
 ///    the same bytes are also read as a stream (`read -`, remote captures) in chunks of a size
 ///    the selector picks;
-///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP).
+///  - 1...: one packet dissected under a link type (Ethernet, SLL, SLL2, null, raw IP; see below); when
+///    `QuickSummary` writes its line straight from the bytes, that line must equal the one made
+///    from the dissection (a difference traps, so it is a finding too).
 /// Every input is also split into agent protocol frames (`socktui agent`'s input), each decoded.
 /// Any crash, trap or overread (AddressSanitizer) is a finding; errors are expected results.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -49,10 +51,26 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? analyzer.follow(FollowRequest(.udp, .stream(0))).transcript()
         return 0
     }
-    let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
-    let dissection = Dissector.dissect(body, linkType: linkTypes[Int(selector) % linkTypes.count],
-                                       originalLength: body.count + Int(selector >> 4), options: options)
+    // Selector % 8 is never 0 here: 1 is Ethernet (the corpus's ethernet-* seeds), 5 raw IP (rawip-*),
+    // 7 SLL or IPv6 by bit 3.
+    let linkTypes: [LinkType] = [.ethernet, .ethernet, .linuxSLL2, .null, .loop, .raw, .ipv4, selector & 8 == 0 ? .linuxSLL : .ipv6]
+    let linkType = linkTypes[Int(selector) % linkTypes.count]
+    let length = body.count + Int(selector >> 4)
+    let dissection = Dissector.dissect(body, linkType: linkType, originalLength: length, options: options)
     _ = dissection.info.count + dissection.fields.count
+    let stamp = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: UInt32(selector) * 1000)
+    var formatter = TimestampFormatter(utc: true)
+    let quick = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
+    defer { quick.deallocate() }
+    if let written = QuickSummary.writeLine(number: size, timestamp: stamp, length: length, bytes: body, linkType: linkType,
+                                            options: options, formatter: &formatter, to: quick) {
+        var line: [UInt8] = []
+        PacketSummary.appendLine(number: size, timestamp: stamp, length: length, dissection: dissection, to: &line, formatter: &formatter)
+        let quickLine = Array(UnsafeBufferPointer(start: quick, count: written))
+        if quickLine != line {
+            fatalError("quick summary differs: \(String(decoding: quickLine, as: UTF8.self)) vs \(String(decoding: line, as: UTF8.self))")
+        }
+    }
     return 0
 }
 

@@ -30,9 +30,18 @@ public struct TimestampFormatter: Sendable {
     private var windowStart: Int64 = 1
     private var windowEnd: Int64 = 0
     private var offset: Int64 = 0
-    /// The second whose text is in `cachedPrefix` (reset when the style or zone changes).
+    /// The second whose text is in `prefix` (reset when the style or zone changes).
     private var cachedSecond: Int64 = .min
-    private var cachedPrefix: [UInt8] = []
+    /// The text before the fraction for `cachedSecond` (`HH:MM:SS`, the date and time, or the
+    /// epoch seconds), at most 48 bytes, kept inline so copying it out touches no array.
+    private var prefix = Prefix()
+
+    /// Up to 48 bytes of text in inline storage.
+    private struct Prefix {
+        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        var count = 0
+        static let capacity = 48
+    }
 
     /// Creates a formatter.
     public init(style: Style = .timeOfDay, fractionDigits: Int = 6, utc: Bool = false) {
@@ -58,41 +67,89 @@ public struct TimestampFormatter: Sendable {
         return offset
     }
 
+    /// The longest text `write(_:to:)` writes: a 48-byte prefix, the point and nine digits.
+    public static let maximumLength = Prefix.capacity + 10
+
     /// Appends the formatted timestamp to `out` as UTF-8.
     public mutating func append(_ timestamp: PacketTimestamp, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumLength) { buffer in
+            let count = write(timestamp, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Writes the formatted timestamp as UTF-8 to `out`, which has room for `maximumLength`
+    /// bytes (all of which it may overwrite); returns the number of bytes of text written. Packets come in bursts within one second, so
+    /// the text before the fraction is made once per second and copied after that.
+    public mutating func write(_ timestamp: PacketTimestamp, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if timestamp.seconds != cachedSecond { makePrefix(timestamp.seconds) }
+        let count = prefix.count
+        // All 48 bytes in one fixed-size copy (a few vector moves, no memmove call); the fraction
+        // then overwrites what lies past the prefix.
+        withUnsafeBytes(of: prefix.storage) { raw in
+            UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress!, byteCount: Prefix.capacity)
+        }
+        return count + writeFraction(timestamp.nanoseconds, to: out + count)
+    }
+
+    /// Makes the text before the fraction for `seconds`: `HH:MM:SS`, `YYYY-MM-DD HH:MM:SS` or the
+    /// epoch seconds.
+    private mutating func makePrefix(_ seconds: Int64) {
+        var out: [UInt8] = []
+        out.reserveCapacity(Prefix.capacity)
         if style == .epoch {
-            Format.appendDecimal(Int(timestamp.seconds), to: &out)
-            appendFraction(timestamp.nanoseconds, to: &out)
-            return
+            Format.appendDecimal(Int(seconds), to: &out)
+        } else {
+            let local = seconds + utcOffset(at: seconds)
+            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            let secondOfDay = Int(local - days * 86_400)
+            if style == .dateTime {
+                let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+                appendPadded(Int(year), 4, to: &out)
+                out.append(UInt8(ascii: "-"))
+                appendPadded(month, 2, to: &out)
+                out.append(UInt8(ascii: "-"))
+                appendPadded(day, 2, to: &out)
+                out.append(UInt8(ascii: " "))
+            }
+            appendPadded(secondOfDay / 3600, 2, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendPadded(secondOfDay / 60 % 60, 2, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendPadded(secondOfDay % 60, 2, to: &out)
         }
-        // Packets come in bursts within one second: reuse that second's "HH:MM:SS" (and date) text.
-        if timestamp.seconds == cachedSecond {
-            cachedPrefix.withUnsafeBufferPointer { out.append(contentsOf: $0) }
-            appendFraction(timestamp.nanoseconds, to: &out)
-            return
+        // Int64 seconds give at most 20 characters, a date and time at most 28: always fits.
+        let count = min(out.count, Prefix.capacity)
+        withUnsafeMutableBytes(of: &prefix.storage) { raw in
+            out.withUnsafeBytes { raw.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
         }
-        let start = out.count
-        let local = timestamp.seconds + utcOffset(at: timestamp.seconds)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secondOfDay = Int(local - days * 86_400)
-        if style == .dateTime {
-            let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-            appendPadded(Int(year), 4, to: &out)
-            out.append(UInt8(ascii: "-"))
-            appendPadded(month, 2, to: &out)
-            out.append(UInt8(ascii: "-"))
-            appendPadded(day, 2, to: &out)
-            out.append(UInt8(ascii: " "))
+        prefix.count = count
+        cachedSecond = seconds
+    }
+
+    /// Writes `.` and the first `fractionDigits` digits of the nanoseconds (nothing for 0 digits).
+    private func writeFraction(_ nanoseconds: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let digits = min(max(fractionDigits, 0), 9)
+        guard digits > 0 else { return 0 }
+        out[0] = UInt8(ascii: ".")
+        // nanoseconds < 10^9, so the value has at most `digits` digits: pad with zeros to that width.
+        var value = nanoseconds % 1_000_000_000
+        switch digits {
+        case 6: value /= 1000
+        case 9: break
+        default: for _ in digits..<9 { value /= 10 }
         }
-        appendPadded(secondOfDay / 3600, 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay / 60 % 60, 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendPadded(secondOfDay % 60, 2, to: &out)
-        cachedPrefix.removeAll(keepingCapacity: true)
-        cachedPrefix.append(contentsOf: out[start...])
-        cachedSecond = timestamp.seconds
-        appendFraction(timestamp.nanoseconds, to: &out)
+        let pairs = Format.digitPairs.utf8Start
+        var index = digits
+        while index >= 2 {
+            let pair = Int(value % 100)
+            value /= 100
+            out[index - 1] = pairs[pair * 2]
+            out[index] = pairs[pair * 2 + 1]
+            index -= 2
+        }
+        if index == 1 { out[1] = UInt8(ascii: "0") + UInt8(value % 10) }
+        return digits + 1
     }
 
     /// The formatted timestamp.
@@ -109,14 +166,6 @@ public struct TimestampFormatter: Sendable {
         var text = formatter.string(timestamp)
         text = text.replacingFirstSpace(with: "T")
         return text + "Z"
-    }
-
-    private func appendFraction(_ nanoseconds: UInt32, to out: inout [UInt8]) {
-        guard fractionDigits > 0 else { return }
-        out.append(UInt8(ascii: "."))
-        var value = Int(nanoseconds)
-        for _ in 0..<(9 - fractionDigits) { value /= 10 }
-        appendPadded(value, fractionDigits, to: &out)
     }
 
     /// Appends `value` as exactly `width` digits (more if it does not fit), two digits per division.

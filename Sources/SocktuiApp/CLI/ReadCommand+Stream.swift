@@ -16,7 +16,8 @@ extension ReadCommand {
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
         var programs: [LinkType: BPFProgram] = [:]
-        var slice = RenderedSlice()
+        var slice = RenderedSlice(capacity: 4096)
+        defer { slice.deallocate() }
         var output = BufferedOutput()
         var printed = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -53,7 +54,12 @@ extension ReadCommand {
                                 if let analyzed = reassembler.dissectIfReassembled(reference) { reassembled[record.index] = analyzed.dissection }
                             }
                             slice.reset()
-                            try renderer!.render([record][...], programs: programs, reassembled: reassembled, into: &slice)
+                            var queued = QueuedRecord(record)
+                            queued.interfaceID = 0
+                            try withUnsafePointer(to: queued) { pointer in
+                                try renderer!.render(UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,
+                                                     reassembled: reassembled, into: &slice)
+                            }
                         } catch {
                             failure = error
                         }

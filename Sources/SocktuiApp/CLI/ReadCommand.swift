@@ -130,29 +130,7 @@ struct ReadCommand: ParsableCommand {
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
         let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
-        var programs: [LinkType: BPFProgram] = [:]
-        var filterError: FilterError?
-        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
-        // the few packets concerned get their dissection here, the rest are decoded by the workers.
-        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
-        let result = reader.forEachPacket { record in
-            let linkType = record.interface.linkType
-            if !expression.isEmpty && programs[linkType] == nil {
-                do throws(FilterError) {
-                    programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType, snapLength: max(record.interface.snapLength, 65_535))
-                } catch {
-                    filterError = error
-                    return false
-                }
-            }
-            guard ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) else {
-                return pipeline.append(record, programs: programs)
-            }
-            let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
-                                            originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
-            return pipeline.append(record, programs: programs, reassembled: reassembler.dissectIfReassembled(reference)?.dissection)
-        }
-        if filterError == nil { pipeline.finish(programs: programs) }
+        let (result, filterError) = pipeline.run(reader: reader, expression: expression, options: options)
         let printed = pipeline.printed
         if let filterError {
             Self.printError("socktui read: \(filterError)")
@@ -179,15 +157,64 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// One worker's output for a slice of a batch: the text, where each packet's text ends, or the error.
+/// The text is raw memory written through pointers (a line costs one capacity check, not one per
+/// field); the owner calls `deallocate()` once, copies of the value share the memory.
 struct RenderedSlice {
-    var bytes: [UInt8] = []
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// Bytes of text.
+    private(set) var count = 0
     var ends: [Int] = []
     var error: (any Error)?
 
+    init(capacity: Int = 1 << 16) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    /// The text.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Frees the text's memory; the slice is unusable afterwards.
+    func deallocate() { base.deallocate() }
+
     mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         ends.removeAll(keepingCapacity: true)
         error = nil
+    }
+
+    /// Where the next `room` bytes go (grown if needed); `commit` counts the ones written.
+    @inline(__always)
+    mutating func reserve(_ room: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + room > capacity { grow(count + room) }
+        return base + count
+    }
+
+    @inline(__always)
+    mutating func commit(_ written: Int) { count += written }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1).pointee = byte
+        count += 1
+    }
+
+    /// Marks the end of a packet's text.
+    mutating func endPacket() { ends.append(count) }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }
 
@@ -201,6 +228,8 @@ struct PacketRenderer {
     private var matchers: [LinkType: BPFMatcher] = [:]
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
+    /// Reused for the text of packets off the quick path.
+    private var scratch: [UInt8] = []
     private let encoder = JSONEncoder()
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
@@ -209,39 +238,56 @@ struct PacketRenderer {
         self.json = json
         self.detail = detail
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        scratch.reserveCapacity(4096)
     }
 
     /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
-    /// holds the dissections reassembly made, by packet index.
-    mutating func render(_ records: ArraySlice<CaptureFileReader.Record>, programs: [LinkType: BPFProgram], reassembled: [Int: Dissection] = [:],
-                         into slice: inout RenderedSlice) throws {
+    /// holds the dissections reassembly made, by packet index; `interfaces` the interfaces by ID.
+    mutating func render(_ records: UnsafeBufferPointer<QueuedRecord>, interfaces: [CaptureInterface?], programs: [LinkType: BPFProgram],
+                         reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice) throws {
+        // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
+        let quick = !json && !detail
         for record in records {
-            let linkType = record.interface.linkType
+            let linkType = record.linkType
             if !programs.isEmpty, let program = programs[linkType] {
                 if matchers[linkType] == nil { matchers[linkType] = program.makeMatcher() }
-                if !matchers[linkType]!.matches(record.bytes, originalLength: record.header.originalLength) { continue }
+                if !matchers[linkType]!.matches(record.bytes, originalLength: record.originalLength) { continue }
             }
-            if !reassembled.isEmpty, let replaced = reassembled[record.index] {
-                dissection = replaced
-            } else {
-                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.header.originalLength, options: options, into: &dissection)
-            }
-            if json {
-                let summary = PacketSummary(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
-                                            capturedLength: record.header.capturedLength,
-                                            interface: record.interface.name.isEmpty ? nil : record.interface.name,
-                                            direction: record.header.direction, dissection: dissection)
-                slice.bytes.append(contentsOf: try encoder.encode(summary))
-            } else {
-                PacketSummary.appendLine(number: record.index + 1, timestamp: record.header.timestamp, length: record.header.originalLength,
-                                         dissection: dissection, to: &slice.bytes, formatter: &formatter)
-                if detail {
-                    slice.bytes.append(UInt8(ascii: "\n"))
-                    for node in dissection.fields { slice.bytes.append(contentsOf: node.render(indent: 2).utf8) }
+            // Looked up by index, not as an Optional<Dissection> (a large value to copy per packet).
+            let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
+            if quick && replacement == nil {
+                let out = slice.reserve(QuickSummary.maximumLineLength + 1)
+                if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                                                        bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
+                    out[written] = UInt8(ascii: "\n")
+                    slice.commit(written + 1)
+                    slice.endPacket()
+                    continue
                 }
             }
-            slice.bytes.append(UInt8(ascii: "\n"))
-            slice.ends.append(slice.bytes.count)
+            if let replacement {
+                dissection = reassembled[replacement].value
+            } else {
+                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+            }
+            scratch.removeAll(keepingCapacity: true)
+            if json {
+                let name = record.interfaceID >= 0 && Int(record.interfaceID) < interfaces.count ? interfaces[Int(record.interfaceID)]?.name ?? "" : ""
+                let summary = PacketSummary(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                                            capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
+                                            direction: record.direction, dissection: dissection)
+                scratch.append(contentsOf: try encoder.encode(summary))
+            } else {
+                PacketSummary.appendLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                                         dissection: dissection, to: &scratch, formatter: &formatter)
+                if detail {
+                    scratch.append(UInt8(ascii: "\n"))
+                    for node in dissection.fields { scratch.append(contentsOf: node.render(indent: 2).utf8) }
+                }
+            }
+            scratch.append(UInt8(ascii: "\n"))
+            scratch.withUnsafeBytes { slice.append($0) }
+            slice.endPacket()
         }
     }
 }
@@ -258,14 +304,14 @@ struct BufferedOutput {
     mutating func flushIfFull() { if bytes.count >= 1 << 16 { flush() } }
 
     /// Appends `chunk`, or writes it straight through when it would not fit the buffer.
-    mutating func write(_ chunk: ArraySlice<UInt8>) {
+    mutating func write(_ chunk: UnsafeRawBufferPointer) {
         if bytes.count + chunk.count <= 1 << 16 {
             bytes.append(contentsOf: chunk)
             flushIfFull()
             return
         }
         flush()
-        chunk.withUnsafeBytes { Self.writeAll($0) }
+        Self.writeAll(chunk)
     }
 
     mutating func flush() {

@@ -1,6 +1,31 @@
 import Dispatch
 import Inspect
 
+/// A packet queued for rendering: what a worker needs, with no reference-counted parts, so
+/// queuing and reading one copies 64 bytes and retains nothing. The bytes are in the file's mapping.
+struct QueuedRecord {
+    var bytes: UnsafeRawBufferPointer
+    var timestamp: PacketTimestamp
+    /// 0-based packet index.
+    var index: Int
+    /// Length on the wire.
+    var originalLength: Int
+    var linkType: LinkType
+    /// Index into the interface table passed with the batch.
+    var interfaceID: Int32
+    var direction: PacketDirection
+
+    init(_ record: CaptureFileReader.Record) {
+        bytes = record.bytes
+        timestamp = record.header.timestamp
+        index = record.index
+        originalLength = record.header.originalLength
+        linkType = record.interface.linkType
+        interfaceID = Int32(truncatingIfNeeded: record.header.interfaceID)
+        direction = record.header.direction
+    }
+}
+
 /// The decode stage of `socktui read`: packets are rendered in batches split across the cores
 /// while the caller scans the next batch, and each batch's text is written in file order while
 /// the one after it renders. Two batches are in play at any time: one filling, one rendering.
@@ -12,8 +37,10 @@ final class ReadPipeline {
     private let renderers: UnsafeMutablePointer<PacketRenderer>
     /// Two sets of per-worker output: the batch rendering now and the one being written.
     private let slices: UnsafeMutablePointer<RenderedSlice>
-    private var filling: [CaptureFileReader.Record] = []
-    private var rendering: [CaptureFileReader.Record] = []
+    /// Two batches of `batchSize` records: set `nextSet` fills while the other renders.
+    private let batches: UnsafeMutablePointer<QueuedRecord>
+    /// The file's interfaces by ID, as far as packets have named them.
+    private var interfaces: [CaptureInterface?] = []
     /// Dissections made by reassembly (in file order, on the scanning thread), by packet index.
     private var fillingReassembled: [Int: Dissection] = [:]
     private var renderingReassembled: [Int: Dissection] = [:]
@@ -35,58 +62,106 @@ final class ReadPipeline {
         renderers = .allocate(capacity: self.workerCount)
         renderers.initialize(repeating: prototype, count: self.workerCount)
         slices = .allocate(capacity: 2 * self.workerCount)
-        slices.initialize(repeating: RenderedSlice(), count: 2 * self.workerCount)
-        filling.reserveCapacity(batchSize)
-        rendering.reserveCapacity(batchSize)
+        for index in 0..<2 * self.workerCount { (slices + index).initialize(to: RenderedSlice()) }
+        batches = .allocate(capacity: 2 * batchSize)
     }
 
     deinit {
         flight?.group.wait()
         renderers.deinitialize(count: workerCount)
         renderers.deallocate()
+        for index in 0..<2 * workerCount { slices[index].deallocate() }
         slices.deinitialize(count: 2 * workerCount)
         slices.deallocate()
+        // QueuedRecord is trivial: nothing to deinitialize.
+        batches.deallocate()
     }
 
-    /// Queues one record, with the dissection reassembly made for it if any; false once no more are wanted.
-    func append(_ record: CaptureFileReader.Record, programs: [LinkType: BPFProgram], reassembled: Dissection? = nil) -> Bool {
-        guard !stopped else { return false }
-        filling.append(record)
-        if let reassembled { fillingReassembled[record.index] = reassembled }
-        if filling.count >= batchSize { submit(programs: programs) }
-        return !stopped
+    /// Scans `reader` in order, queuing every packet (with the dissection in-order reassembly
+    /// made for it, for the few packets that can need one), renders and writes them, and flushes
+    /// standard output. `expression` is compiled for each link type met; a filter libpcap rejects
+    /// stops the scan and is returned.
+    func run(reader: CaptureFileReader, expression: String, options: DissectorOptions) -> (CaptureFileReader.ScanResult, FilterError?) {
+        var programs: [LinkType: BPFProgram] = [:]
+        var filterError: FilterError?
+        var lastLinkType: LinkType?
+        var lastInterfaceID: Int32 = -1
+        // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
+        // the few packets concerned get their dissection here, the rest are decoded by the workers.
+        var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        var fill = batches + nextSet * batchSize
+        var filled = 0
+        let batchSize = batchSize
+        let result = reader.forEachPacket { record in
+            let queued = QueuedRecord(record)
+            if queued.linkType != lastLinkType {
+                lastLinkType = queued.linkType
+                if !expression.isEmpty && programs[queued.linkType] == nil {
+                    do throws(FilterError) {
+                        programs[queued.linkType] = try FilterCompiler.compile(expression, linkType: queued.linkType,
+                                                                               snapLength: max(record.interface.snapLength, 65_535))
+                    } catch {
+                        filterError = error
+                        return false
+                    }
+                }
+            }
+            if queued.interfaceID != lastInterfaceID {
+                lastInterfaceID = queued.interfaceID
+                noteInterface(record)
+            }
+            if ReassemblyPrefilter.mayNeedReassembly(queued.bytes, linkType: queued.linkType, options: options) {
+                let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
+                                                originalLength: record.header.originalLength, linkType: queued.linkType, bytes: record.bytes)
+                if let analyzed = reassembler.dissectIfReassembled(reference) { fillingReassembled[record.index] = analyzed.dissection }
+            }
+            (fill + filled).initialize(to: queued)
+            filled += 1
+            if filled == batchSize {
+                submit(count: filled, programs: programs)
+                fill = batches + nextSet * batchSize
+                filled = 0
+            }
+            return !stopped
+        }
+        if filterError == nil {
+            if !stopped && filled > 0 { submit(count: filled, programs: programs) }
+            if let flight { self.flight = nil; flight.group.wait(); write(set: flight.set) }
+            output.flush()
+        }
+        return (result, filterError)
     }
 
-    /// Renders and writes whatever is queued, then flushes standard output.
-    func finish(programs: [LinkType: BPFProgram]) {
-        if !stopped && !filling.isEmpty { submit(programs: programs) }
-        if let flight { self.flight = nil; flight.group.wait(); write(set: flight.set) }
-        output.flush()
+    /// Records `record`'s interface in the table under its ID (an ID names one interface for the whole file).
+    private func noteInterface(_ record: CaptureFileReader.Record) {
+        let id = record.header.interfaceID
+        if interfaces.count <= id { interfaces.append(contentsOf: repeatElement(nil, count: id + 1 - interfaces.count)) }
+        if interfaces[id] == nil { interfaces[id] = record.interface }
     }
 
-    /// Waits for the batch in flight, starts the filled one, then writes the finished one.
-    private func submit(programs: [LinkType: BPFProgram]) {
+    /// Waits for the batch in flight, starts the filled one (`count` records of set `nextSet`),
+    /// then writes the finished one.
+    private func submit(count: Int, programs: [LinkType: BPFProgram]) {
         let finished = flight
         finished?.group.wait()
         flight = nil
-        swap(&filling, &rendering)
-        filling.removeAll(keepingCapacity: true)
         swap(&fillingReassembled, &renderingReassembled)
         fillingReassembled.removeAll(keepingCapacity: true)
         let set = nextSet
         nextSet = 1 - nextSet
         let group = DispatchGroup()
-        let records = rendering, reassembled = renderingReassembled
-        let perWorker = (records.count + workerCount - 1) / workerCount
+        let records = UnsafeBufferPointer(start: batches + set * batchSize, count: count)
+        let perWorker = (count + workerCount - 1) / workerCount
         // Each task touches only its own renderer and slice; the records are read-only.
-        let shared = UncheckedSendable((renderers, slices + set * workerCount, records, programs, reassembled))
+        let shared = UncheckedSendable((renderers, slices + set * workerCount, records, programs, renderingReassembled, interfaces))
         for worker in 0..<workerCount {
             DispatchQueue.global(qos: .userInitiated).async(group: group) {
-                let (renderers, results, records, programs, reassembled) = shared.value
+                let (renderers, results, records, programs, reassembled, interfaces) = shared.value
                 let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
                 results[worker].reset()
                 do {
-                    try renderers[worker].render(records[range], programs: programs, reassembled: reassembled, into: &results[worker])
+                    try renderers[worker].render(UnsafeBufferPointer(rebasing: records[range]), interfaces: interfaces, programs: programs,
+                                                 reassembled: reassembled, into: &results[worker])
                 } catch {
                     results[worker].error = error
                 }
@@ -103,12 +178,12 @@ final class ReadPipeline {
             if let failure = slice.error { error = failure; stopped = true; break }
             if let limit, printed + slice.ends.count >= limit {
                 let take = limit - printed
-                if take > 0 { output.write(slice.bytes[0..<slice.ends[take - 1]]) }
+                if take > 0 { output.write(UnsafeRawBufferPointer(rebasing: slice.bytes[0..<slice.ends[take - 1]])) }
                 printed = limit
                 stopped = true
                 break
             }
-            output.write(slice.bytes[...])
+            output.write(slice.bytes)
             printed += slice.ends.count
         }
         if stopped, let flight {
@@ -127,17 +202,18 @@ enum ReassemblyPrefilter {
     static func mayNeedReassembly(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, options: DissectorOptions) -> Bool {
         func u16(_ at: Int) -> Int { Int(bytes[at]) << 8 | Int(bytes[at + 1]) }
         let etherType: Int, offset: Int
-        switch linkType {
-        case .ethernet:
+        // The LINKTYPE_* numbers, not the `LinkType` constants: those are global lookups from here.
+        switch linkType.rawValue {
+        case 1:     // .ethernet
             guard bytes.count >= 14 else { return true }
             (etherType, offset) = (u16(12), 14)
-        case .linuxSLL:
+        case 113:   // .linuxSLL
             guard bytes.count >= 16 else { return true }
             (etherType, offset) = (u16(14), 16)
-        case .linuxSLL2:
+        case 276:   // .linuxSLL2
             guard bytes.count >= 20 else { return true }
             (etherType, offset) = (u16(0), 20)
-        case .raw, .ipv4, .ipv6:
+        case 101, 228, 229:     // .raw, .ipv4, .ipv6
             guard !bytes.isEmpty else { return true }
             (etherType, offset) = (bytes[0] >> 4 == 6 ? 0x86dd : 0x0800, 0)
         default:

@@ -97,7 +97,9 @@ struct CaptureFileScanner: Sendable {
         if damage == nil { finished = false }
     }
 
+    @inline(__always)
     private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16(at) : bytes.u16le(at) }
+    @inline(__always)
     private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32(at) : bytes.u32le(at) }
 
     private mutating func stop(_ reason: String, at position: Int) -> PacketRecordHeader? {
@@ -147,9 +149,12 @@ struct CaptureFileScanner: Sendable {
         }
         offset = start + 16 + captured
         let units = interfaces[0].unitsPerSecond
-        let ticks = UInt64(seconds) * units + UInt64(fraction)
+        // A fraction below one second (every well-formed record) needs no 64-bit division.
+        let timestamp = fraction < units && (units == 1_000_000 || units == 1_000_000_000)
+            ? PacketTimestamp(seconds: Int64(seconds), nanoseconds: units == 1_000_000 ? fraction * 1000 : fraction)
+            : PacketTimestamp(ticks: UInt64(seconds) * units + UInt64(fraction), perSecond: units)
         return .packet(PacketRecordHeader(recordOffset: start, dataOffset: start + 16, capturedLength: captured,
-                                          originalLength: max(original, captured), timestamp: PacketTimestamp(ticks: ticks, perSecond: units),
+                                          originalLength: max(original, captured), timestamp: timestamp,
                                           interfaceID: 0, direction: .unknown))
     }
 
