@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 hosts=${HOSTS:-5}
 listeners=${LISTENERS:-500}
 count=${COUNT:-500000}
-rates=${RATES:-"100000 300000 0"}
+rates=${RATES-"100000 300000 0"}   # RATES="" skips the capture part
 if [ -z "${BIN:-}" ]; then
     swift build -c release --product socktui >/dev/null
     BIN=$(swift build -c release --show-bin-path)/socktui
