@@ -52,8 +52,8 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host` and one client per host for the Resolver (nil without
-    /// hosts); copies the binary first with --push.
+    /// The merged Sockets source for `--host` and one client per host for the Resolver and the
+    /// Tests panel, which share each host's link (nil without hosts); copies the binary first with --push.
     func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient])? {
         guard remote.isRemote else { return nil }
         let remotes = try remote.transports()
@@ -94,8 +94,10 @@ struct TUICommand: ParsableCommand {
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
             model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
+            model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            model.tests.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             initial.append(model.perform(.selectTab(1)))
         }
         if let reader, let file {
