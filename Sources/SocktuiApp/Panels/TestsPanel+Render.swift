@@ -73,20 +73,18 @@ extension TestsPanel {
     /// Rows the form takes: one per field plus one per validation message.
     var formHeight: Int { form.state.fields.reduce(0) { $0 + 1 + ($1.message == nil ? 0 : 1) } }
 
-    /// With `--host` hosts, the form's first row: where the test will run, and how its link stands.
+    /// With `--host` hosts, the form's first row: where the test will run, and how its link stands
+    /// (nothing until its first test opens it).
     private func renderHostRow(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let label = "Run on".padding(toLength: 12, withPad: " ", startingAt: 0)
-        var spans = [Span(label, style: theme[.header]), Span(hostLabel, style: theme[.focus].bold())]
-        if let client = selectedClient {
-            switch client.status {
-            case .connected: spans.append(Span(" ✓ agent", style: theme[.ok]))
-            case .connecting: spans.append(Span(" connecting…", style: theme[.warning]))
-            case .needsLogin: spans.append(Span(" ? needs login", style: theme[.error]))
-            case .disconnected(let why): spans.append(why == "not connected" ? Span(" (its agent)", style: Style().adding(.dim))
-                                                      : Span(" ✗ disconnected", style: theme[.error]))
-            }
+        var spans = [Span("Run on".padding(toLength: 12, withPad: " ", startingAt: 0), style: theme[.header]),
+                     Span(hostLabel, style: theme[.focus].bold())]
+        switch selectedClient?.status {
+        case .connected?: spans.append(Span(" ✓ agent", style: theme[.ok]))
+        case .connecting?: spans.append(Span(" connecting…", style: theme[.warning]))
+        case .needsLogin?: spans.append(Span(" ? needs login", style: theme[.error]))
+        case .disconnected(let why)? where why != "not connected": spans.append(Span(" ✗ disconnected", style: theme[.error]))
+        default: break
         }
-        spans.append(Span("  Ctrl-O", style: Style().adding(.dim)))
         Line(spans).render(in: area, into: &buffer)
     }
 
