@@ -138,7 +138,8 @@ struct TestsHostsTUIEndToEndTests {
         try closedHere.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try closedHere.localAddress().port))
         let listener = try Self.namespaceListener(host.namespace, port: port)
-        defer { listener.terminate(); listener.waitUntilExit() }
+        // SIGKILL: python under `ip netns exec` here does not end on SIGTERM.
+        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
 
         let session = try Session("testshosts", width: 160, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))

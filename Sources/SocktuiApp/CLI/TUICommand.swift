@@ -24,7 +24,12 @@ struct TUICommand: ParsableCommand {
             through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
             is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
             ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the \
-            Resolver tab Ctrl-O picks the host lookups run on (through its agent). ssh runs \
+            Resolver tab Ctrl-O picks the host lookups run on (through its agent). In the Tests \
+            tab Ctrl-O picks the host connection tests run from: every kind runs there, its \
+            progress streamed back, Esc stops it there, and the history shows each test's host; \
+            a link that drops mid-test shows "HOST: disconnected (ssh: …)" on that test, keeping \
+            what arrived, and the next test reconnects. A remote test or lookup silent for \
+            --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
@@ -93,7 +98,7 @@ struct TUICommand: ParsableCommand {
         var initial: [Command<AppMessage>?] = []
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
-            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
+            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)

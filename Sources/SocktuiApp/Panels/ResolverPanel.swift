@@ -1,6 +1,7 @@
 import Dispatch
 import Inspect
 import SocketKit
+import Synchronization
 import TerminalUI
 
 /// The Resolver tab: a form per resolver call, the results of the latest lookup in a table, a history
@@ -67,15 +68,19 @@ public struct ResolverPanel: Panel {
     public let remoteHosts: [AgentClient]
     /// Where lookups run: 0 this host, n the n-th of ``remoteHosts``.
     public private(set) var hostIndex = 0
+    /// Seconds a remote lookup may go unanswered once its link is up (`--host-timeout`).
+    public let hostTimeout: Double
 
     /// The most lookups the history keeps; the oldest finished one goes first.
     public static let historyLimit = 200
 
     /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
-    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent).
-    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = []) {
+    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent); a remote
+    /// lookup unanswered `hostTimeout` seconds after its link is up is reported as such.
+    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
         self.service = service
         self.remoteHosts = remoteHosts
+        self.hostTimeout = hostTimeout
         for call in ResolverCall.allCases { forms[call] = ResolverForms.form(for: call) }
     }
 
@@ -268,17 +273,33 @@ public struct ResolverPanel: Panel {
         if hostIndex > 0 {
             // The host's agent runs the same resolver engine; a link failure is shown as the lookup's error.
             let client = remoteHosts[hostIndex - 1]
+            let hostTimeout = self.hostTimeout
             return .stream(on: .global(qos: .userInitiated)) { post in
                 let started = DispatchTime.now()
-                client.start(.resolve(request)) { result in
-                    let outcome: ResolverOutcome
-                    switch result {
-                    case .success(.resolved(let answer)): outcome = answer
-                    case .success(let other):
-                        outcome = ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started)
-                    case .failure(let error): outcome = ResolverPanel.linkFailure(request, error.message, since: started)
-                    }
+                // The first of the answer and the --host-timeout report is posted.
+                let answered = Mutex(false)
+                let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
+                    guard answered.withLock({ done in defer { done = true }; return !done }) else { return }
                     post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+                }
+                let call = client.start(.resolve(request)) { result in
+                    switch result {
+                    case .success(.resolved(let answer)): finish(answer)
+                    case .success(let other):
+                        finish(ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started))
+                    case .failure(let error): finish(ResolverPanel.linkFailure(request, error.message, since: started))
+                    }
+                }
+                // The clock starts once the link is up (ssh's login has its own limits).
+                var deadline = DispatchTime.now().uptimeNanoseconds + UInt64(hostTimeout * 1e9)
+                while !answered.withLock({ $0 }) {
+                    usleep(50_000)
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if case .connecting = client.status { deadline = now + UInt64(hostTimeout * 1e9); continue }
+                    if now > deadline {
+                        call.cancel()
+                        finish(ResolverPanel.linkFailure(request, "\(client.label): no answer within \(RemoteOptions.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)", since: started))
+                    }
                 }
             }
         }
