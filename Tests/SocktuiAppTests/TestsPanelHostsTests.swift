@@ -205,3 +205,25 @@ import TerminalUI
         #expect(TestsPanel.quietSeconds(.udp(UDPProbeRequest(host: "h", port: 1, timeout: 4))) == 4)
     }
 }
+
+extension ResolverPanelHostsTests {
+    @Test func aLookupOnAStalledAgentIsReportedAfterTheHostTimeout() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ResolveCommandTests.binary.path), "socktui was not built")
+        let agent = TestsPanelHostsTests.TaggedAgent(label: "stall")
+        let client = AgentClient(transport: agent.transport)
+        defer { client.close() }
+        try client.connect()
+        let pids = agent.pids
+        try #require(pids.count == 1)
+        kill(pids[0], SIGSTOP)
+        defer { kill(pids[0], SIGKILL) }
+        var panel = ResolverPanel(remoteHosts: [client], hostTimeout: 0.5)
+        _ = panel.handleKey(.control("o"))
+        for message in run(panel.start(Self.numeric)) { _ = panel.update(message) }
+        guard case .failure(let failure) = panel.shown?.result else {
+            Issue.record("expected the host-timeout report, got \(String(describing: panel.shown))")
+            return
+        }
+        #expect(failure.message == "stall: no answer within 0.5 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
+    }
+}

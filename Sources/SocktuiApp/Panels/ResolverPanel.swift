@@ -278,9 +278,11 @@ public struct ResolverPanel: Panel {
                 let started = DispatchTime.now()
                 // The first of the answer and the --host-timeout report is posted.
                 let answered = Mutex(false)
+                let done = DispatchSemaphore(value: 0)
                 let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
                     guard answered.withLock({ done in defer { done = true }; return !done }) else { return }
                     post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+                    done.signal()
                 }
                 let call = client.start(.resolve(request)) { result in
                     switch result {
@@ -292,8 +294,7 @@ public struct ResolverPanel: Panel {
                 }
                 // The clock starts once the link is up (ssh's login has its own limits).
                 var deadline = DispatchTime.now().uptimeNanoseconds + UInt64(hostTimeout * 1e9)
-                while !answered.withLock({ $0 }) {
-                    usleep(50_000)
+                while done.wait(timeout: .now() + 0.05) == .timedOut {
                     let now = DispatchTime.now().uptimeNanoseconds
                     if case .connecting = client.status { deadline = now + UInt64(hostTimeout * 1e9); continue }
                     if now > deadline {
