@@ -199,6 +199,76 @@ import TerminalUI
         #expect(!panel.runs[1].isRunning)
     }
 
+    /// Runs the form's test to its end; returns the progress events that came before the result.
+    static func runToEnd(_ panel: inout TestsPanel) throws -> [ConnTestEvent] {
+        let collector = MessageCollector()
+        collector.start(try #require(panel.press(.character("r")).first))
+        var events: [ConnTestEvent] = []
+        for message in collector.wait(until: isFinished) {
+            if case .progressed(let progressed) = message { events.append(progressed.event) }
+            _ = panel.update(.tests(message))
+        }
+        #expect(panel.runningJobs == 0)
+        return events
+    }
+
+    @Test func echoUDPScanAndThroughputRunThroughTheAgentWithTheirProgress() throws {
+        let echo = try EchoServer(host: "127.0.0.1", port: 0, mode: .echo)
+        defer { echo.stop() }
+        let sink = try EchoServer(host: "127.0.0.1", port: 0, mode: .discard)
+        defer { sink.stop() }
+        let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
+        defer { agent.close() }
+        var panel = Self.panel(hosts: [agent], kind: 3, port: Int(echo.address.port ?? 0))
+        panel.press(.control("o"))
+        #expect(panel.form.kind == .echo)
+        var events = try Self.runToEnd(&panel)
+        #expect(events.contains { if case .echo = $0 { true } else { false } })
+        var text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("on agent1  ok"))
+        #expect(text.contains("echo: 65536 of 65536 bytes came back intact in 16 messages"))
+
+        // UDP to a port with no socket: the agent's kernel answers ICMP port unreachable.
+        let closed = try Socket(family: .inet, type: .datagram)
+        try closed.bind(host: "127.0.0.1", port: 0)
+        let closedPort = try #require(try closed.localAddress().port)
+        try closed.close()
+        panel.focus("Test")
+        panel.press(.left)
+        #expect(panel.form.kind == .udp)
+        panel.focus("Port")
+        panel.fill(String(closedPort))
+        _ = try Self.runToEnd(&panel)
+        text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("udp 127.0.0.1:\(closedPort): closed (ICMP port unreachable)"))
+
+        // A scan of three ports, one open: its progress and open port come as events.
+        let echoPort = Int(echo.address.port ?? 0)
+        panel.focus("Test")
+        panel.press(.right, .right)
+        #expect(panel.form.kind == .scan)
+        panel.focus("Ports")
+        panel.fill("\(echoPort - 1)-\(echoPort + 1)")
+        events = try Self.runToEnd(&panel)
+        #expect(events.contains { $0 == .scan(.portOpen(echoPort)) })
+        guard case .scan(let scan)? = panel.runs.last?.result else { Issue.record("no scan result"); return }
+        #expect(scan.openPorts.contains(echoPort) && scan.ports.count == 3)
+
+        panel.focus("Test")
+        panel.press(.right)
+        #expect(panel.form.kind == .throughput)
+        panel.focus("Port")
+        panel.fill(String(sink.address.port ?? 0))
+        panel.focus("Seconds")
+        panel.fill("0.5")
+        events = try Self.runToEnd(&panel)
+        #expect(events.contains { if case .throughput = $0 { true } else { false } })
+        text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
+        #expect(text.contains("until the sink closed its end"))
+        #expect(panel.runs.map(\.host) == ["agent1", "agent1", "agent1", "agent1"])
+        #expect(panel.runs.allSatisfy { $0.result?.succeeded == true || TestKind($0.request) == .udp })
+    }
+
     @Test func quietAllowanceFollowsEachKindsOwnTimeouts() {
         #expect(TestsPanel.quietSeconds(.connect(ConnectRequest(host: "h", port: 1, timeout: 7))) == 7)
         #expect(TestsPanel.quietSeconds(.probes(ProbeRequest(connect: ConnectRequest(host: "h", port: 1, timeout: 2), count: 3, interval: 1.5))) == 3.5)
