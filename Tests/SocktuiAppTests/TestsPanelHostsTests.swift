@@ -101,6 +101,16 @@ import TerminalUI
         #expect(lines.contains { $0.contains("#1 probes 127.0.0.1:\(server.address.port ?? 0) ×3 on agent1  ok") })
         #expect(lines.contains { $0.contains("✓ #1 agent1 probes 127.0.0.1:") })
         #expect(panel.statusHint == "#1 probes on agent1 succeeded")
+
+        // Back on this host, the history runs the entry again on the host it ran on.
+        panel.press(.control("o"))
+        #expect(panel.hostLabel == "local")
+        panel.press(.character("h"))
+        let again = MessageCollector()
+        again.start(try #require(panel.press(.character("r")).first))
+        for message in again.wait(until: isFinished) { _ = panel.update(.tests(message)) }
+        #expect(panel.runs.map(\.host) == ["agent1", "agent1"] && panel.hostLabel == "agent1")
+        #expect(panel.runs[1].result?.succeeded == true)
     }
 
     @Test func escCancelsTheAgentRequestAndItsCancelledResultKeepsThePartialSeries() throws {

@@ -167,9 +167,9 @@ public struct TestsPanel: Panel {
     public var helpEntries: [HelpEntry] {
         [
             HelpEntry(keys: "↑/↓", summary: "move between fields (or history entries)"),
-            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run into the form"),
+            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run (and its host) into the form"),
             HelpEntry(keys: "←/→/Space", summary: "change the test kind or a toggle"),
-            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again)"),
+            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again, on its host)"),
             HelpEntry(keys: "Esc", summary: "stop the running test shown (partial results stay)"),
             HelpEntry(keys: "Ctrl-O", summary: "host the tests run on (socktui --host): local or a host's agent"),
             HelpEntry(keys: "h", summary: "switch between the form and the history"),
@@ -244,6 +244,14 @@ public struct TestsPanel: Panel {
         notice = StatusMessage("tests now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
     }
 
+    /// Chooses the host labelled `label` (a history entry's), if it is still one of the panel's;
+    /// true when the choice changed.
+    mutating func selectHost(named label: String) -> Bool {
+        guard let index = (["local"] + remoteHosts.map(\.label)).firstIndex(of: label), index != hostIndex else { return false }
+        hostIndex = index
+        return true
+    }
+
     private mutating func formKey(_ key: Key) -> PanelKeyResult {
         switch key {
         case .up, .character("k"):
@@ -291,7 +299,8 @@ public struct TestsPanel: Panel {
             guard let run = selectedHistoryRun else { return .handled(nil) }
             form.load(run.request)
             focus = .form
-            notice = StatusMessage("loaded #\(run.generation.value) into the form")
+            let host = selectHost(named: run.host) ? " (on \(run.host))" : ""
+            notice = StatusMessage("loaded #\(run.generation.value) into the form" + host)
             return .handled(nil)
         default:
             return .unhandled
@@ -342,9 +351,10 @@ public struct TestsPanel: Panel {
         return start(request)
     }
 
-    /// Starts the selected history entry's request again, as a new run.
+    /// Starts the selected history entry's request again, as a new run on the host it ran on.
     public mutating func rerunSelected() -> Command<AppMessage>? {
         guard let run = selectedHistoryRun else { return nil }
+        _ = selectHost(named: run.host)
         let command = start(run.request)
         historySelection = 0
         return command
