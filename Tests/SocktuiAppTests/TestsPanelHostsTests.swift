@@ -54,6 +54,9 @@ import TerminalUI
         lines = panelScreen(panel)
         #expect(lines[0].hasPrefix("┌ Tests · on alpha (Ctrl-O host) ─"))
         #expect(lines[1].hasPrefix("│  Run on      alpha  "))
+        panel.focus("Host")
+        panel.press(.enter, .enter)    // an edit clears the notice: the hint names the host
+        #expect(panel.statusHint == "Enter edit · r run on alpha · Ctrl-O host · h history · ? help")
         // Ctrl-O works while a field is edited, and the edit goes on.
         panel.focus("Host")
         panel.press(.enter)

@@ -190,7 +190,11 @@ public struct TestsPanel: Panel {
         if let notice { return notice.text }
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
         if isEditing { return "editing \(form.focusedField?.label ?? ""): Enter or Esc ends" }
-        return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
+        if remoteHosts.isEmpty {
+            return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
+        }
+        return focus == .form ? "Enter edit · r run on \(hostLabel) · Ctrl-O host · h history · ? help"
+            : "r run again on its host · Enter load into form · h form"
     }
 
     /// Running tests and export writes.
