@@ -310,3 +310,29 @@ extension ResolverPanelHostsTests {
         #expect(failure.message == "stall: no answer within 0.5 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
     }
 }
+
+extension TestsPanelHostsTests {
+    @Test func aConnectionTestAskedFromARemoteLookupRunsOnTheHostThatResolvedIt() throws {
+        let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
+        defer { agent.close() }
+        var model = makeModel(width: 120, height: 30)
+        model.resolver = ResolverPanel(remoteHosts: [agent])
+        model.tests = TestsPanel(remoteHosts: [agent])
+        _ = model.resolver.handleKey(.control("o"))
+        for message in run(model.resolver.start(ResolverPanelHostsTests.numeric)) { _ = model.resolver.update(message) }
+        #expect(model.resolver.shownHost == "agent1" && model.tests.hostLabel == "local")
+        // A closed loopback port: refused wherever the test runs, so it ends at once.
+        let closed = try Socket(family: .inet, type: .stream)
+        defer { try? closed.close() }
+        try closed.bind(host: "127.0.0.1", port: 0)
+        let port = Int(try #require(try closed.localAddress().port))
+        let asked = model.update(.message(.connectionTestRequested(.connect(ConnectRequest(host: "127.0.0.1", port: port)))))
+        let command = try #require(asked)
+        #expect(model.selectedTab == 3)
+        #expect(model.tests.hostLabel == "agent1" && model.tests.runs.map(\.host) == ["agent1"])
+        let collector = MessageCollector()
+        collector.start(command)
+        for message in collector.wait(until: isFinished) { _ = model.tests.update(.tests(message)) }
+        #expect(model.tests.runs[0].result?.succeeded == false && model.tests.runs[0].linkFailure == nil)
+    }
+}

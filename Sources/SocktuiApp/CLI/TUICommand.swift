@@ -28,7 +28,8 @@ struct TUICommand: ParsableCommand {
             tab Ctrl-O picks the host connection tests run from: every kind runs there, its \
             progress streamed back, Esc stops it there, and the history shows each test's host; \
             a link that drops mid-test shows "HOST: disconnected (ssh: …)" on that test, keeping \
-            what arrived, and the next test reconnects. A remote test or lookup silent for \
+            what arrived, and the next test reconnects; c on a Resolver result tests from the \
+            host that resolved it. A remote test or lookup silent for \
             --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).

@@ -312,6 +312,9 @@ public struct ResolverPanel: Panel {
         }
     }
 
+    /// The host whose answer the results table shows (`local` or a `--host` label).
+    public var shownHost: String { history.first { $0.generation == shownGeneration }?.host ?? hostLabel }
+
     /// The host lookups run on: `local` or the chosen `--host`.
     public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
 
@@ -404,7 +407,8 @@ public struct ResolverPanel: Panel {
             return nil
         }
         let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
-        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel", kind: .ok)
+        let origin = remoteHosts.isEmpty ? "" : " (from \(shownHost), where the name was resolved)"
+        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
         return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
     }
 
