@@ -204,12 +204,27 @@ import TerminalUI
         let pids = agent.pids
         try #require(pids.count == 1)
         kill(pids[0], SIGSTOP)
-        defer { kill(pids[0], SIGKILL) }
+        defer { kill(pids[0], SIGCONT) }
         let second = MessageCollector()
         second.start(try #require(panel.press(.character("r")).first))
         for message in second.wait(until: { if case .linkFailed = $0 { true } else { false } }) { _ = panel.update(.tests(message)) }
-        #expect(panel.runs[1].linkFailure == "stall: no answer for 1 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
+        #expect(panel.runs[1].linkFailure == "stall: no answer for 1 s (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)")
         #expect(!panel.runs[1].isRunning)
+        // The link was closed: once the agent can act on that (it was stopped) it ends, and the
+        // next test runs on a new link.
+        kill(pids[0], SIGCONT)
+        var status: AgentStatus = client.status
+        for _ in 0..<600 {
+            status = client.status
+            if case .disconnected = status { break }
+            usleep(50_000)
+        }
+        guard case .disconnected = status else { Issue.record("the stalled link did not end: \(status)"); return }
+        let third = MessageCollector()
+        third.start(try #require(panel.press(.character("r")).first))
+        for message in third.wait(until: isFinished) { _ = panel.update(.tests(message)) }
+        #expect(panel.runs[2].result?.succeeded == true)
+        #expect(agent.pids.count == 1 && agent.pids != pids)
     }
 
     /// Runs the form's test to its end; returns the progress events that came before the result.

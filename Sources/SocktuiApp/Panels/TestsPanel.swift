@@ -414,8 +414,8 @@ public struct TestsPanel: Panel {
     /// The work of one run on a remote host: the same request sent to its agent, whose streamed
     /// ``ConnTestEvent``s and final ``ConnTestResult`` become the same messages as a local run's.
     /// Esc (the run's `cancellation`) cancels the agent request; its cancelled result still comes.
-    /// A dropped link, or an agent silent for `quietLimit` seconds once connected, ends the run
-    /// with a ``TestLinkFailed`` (the progress already received stays).
+    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (that link is
+    /// then closed), ends the run with a ``TestLinkFailed`` (the progress already received stays).
     static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
                         on client: AgentClient, quietLimit: Double) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
@@ -445,8 +445,10 @@ public struct TestsPanel: Panel {
                 if case .connecting = client.status { state.withLock { $0.heard = now }; continue }
                 let quiet = Double(now - state.withLock { $0.heard }) / 1e9
                 if quiet > quietLimit {
+                    // A link silent this long is stalled: it is closed, so the next test reconnects.
                     call.cancel()
-                    let message = "\(client.label): no answer for \(RemoteOptions.seconds(quietLimit.rounded())) (its agent is busy or the link stalled; --host-timeout sets the limit)"
+                    client.close()
+                    let message = "\(client.label): no answer for \(RemoteOptions.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
                     post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: message))))
                     return
                 }
