@@ -258,6 +258,8 @@ public struct AppModel: Program {
         case .tests: return tests.update(message)
         case .connectionTestRequested(let request):
             let switched = perform(.selectTab(3))
+            // The test runs from the host that resolved the address (its addresses may only make sense there).
+            _ = tests.selectHost(named: resolver.shownHost)
             return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)

@@ -1,4 +1,5 @@
 import Foundation
+import SocketKit
 import Testing
 
 /// `socktui --host a --host b` in tmux against two real sshd hosts in network namespaces (root):
@@ -89,6 +90,120 @@ struct HostsTUIEndToEndTests {
         try session.waitForText("127.0.0.77", timeout: 30)
         try session.send("Escape")                          // the form lets go of the keys
         try session.send("q")
-        try session.waitForPromptAfterExit()
+        _ = try session.waitForPromptAfterExit()
+    }
+}
+
+/// The Tests tab's host selector in the real binary against a real sshd host in a namespace: a
+/// connect test to a listener that exists only inside the host's namespace succeeds from there
+/// and is refused here; a link dropped mid-test is shown on that test and the next test reconnects;
+/// a host ssh cannot log into is reported as needing interactive login.
+@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxEndToEndTests.tmuxPath != nil,
+                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+struct TestsHostsTUIEndToEndTests {
+    typealias Session = TmuxEndToEndTests.Session
+
+    /// A TCP listener on 127.0.0.1:`port` inside `namespace` (python3 accepting and closing), ready when this returns.
+    static func namespaceListener(_ namespace: String, port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = """
+            import socket, sys
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", \(port)))
+            s.listen(64)
+            print("ready", flush=True)
+            while True:
+                c, _ = s.accept()
+                c.close()
+            """
+        process.arguments = ["ip", "netns", "exec", namespace, "python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        try #require(line.hasPrefix("ready"), "the namespace listener did not start: \(line)")
+        return process
+    }
+
+    @Test func aConnectTestRunsOnTheChosenHostAndADroppedLinkIsShownOnItsTestThenReconnects() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        let fleet = try SSHTestFleet(count: 1, label: "tst")
+        let host = fleet.hosts[0]
+        // A port bound here but not listening (connecting to it here is refused), and listened on
+        // inside the host's namespace.
+        let closedHere = try Socket(family: .inet, type: .stream)
+        defer { try? closedHere.close() }
+        try closedHere.bind(host: "127.0.0.1", port: 0)
+        let port = Int(try #require(try closedHere.localAddress().port))
+        let listener = try Self.namespaceListener(host.namespace, port: port)
+        // SIGKILL: python under `ip netns exec` here does not end on SIGTERM.
+        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
+
+        let session = try Session("testshosts", width: 160, height: 40)
+        try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
+        let words = [TmuxEndToEndTests.binary] + fleet.remoteArguments([host]) + ["--host", fleet.unauthorizedHostAlias]
+        try session.type(words.map { "'\($0)'" }.joined(separator: " "))
+        try session.send("Enter")
+        try session.waitForText("┌ Sockets ")
+        try session.waitFor("the host connected", timeout: 60) { HostsTUIEndToEndTests.tables(of: host.alias, in: $0) != nil }
+        try session.send("4")
+        try session.waitForText("┌ Tests · on local (Ctrl-O host)")
+        try session.send("C-o")
+        var lines = try session.waitForText("┌ Tests · on \(host.alias) (Ctrl-O host)")
+        #expect(lines.contains { $0.contains("Run on      \(host.alias)") })
+
+        // Port: ↓↓, Enter edits, Ctrl-U clears, type, Enter ends (Host stays 127.0.0.1).
+        try session.send("Down", "Down", "Enter", "C-u")
+        try session.type(String(port))
+        try session.send("Enter", "r")
+        lines = try session.waitForText("✓ connected to 127.0.0.1:\(port)", timeout: 30)
+        #expect(lines.contains { $0.contains("#1 connect 127.0.0.1:\(port) on \(host.alias)  ok") })
+        #expect(lines.contains { $0.contains("✓ #1 \(host.alias) connect") })
+
+        // The same test here is refused: nothing listens on this machine's 127.0.0.1:PORT.
+        try session.send("C-o", "C-o")
+        try session.waitForText("┌ Tests · on local (Ctrl-O host)")
+        try session.send("r")
+        lines = try session.waitForText("✗ no connection")
+        #expect(lines.contains { $0.contains("127.0.0.1:\(port)  ECONNREFUSED after") })
+        #expect(lines.contains { $0.contains("✗ #2 local connect") })
+
+        // A host whose ssh wants a password is reported as such on its test.
+        try session.send("C-o", "C-o")
+        try session.waitForText("┌ Tests · on \(fleet.unauthorizedHostAlias) (Ctrl-O host)")
+        try session.send("r")
+        lines = try session.waitForText("needs interactive login", timeout: 30)
+        #expect(lines.contains { $0.contains("#3 connect 127.0.0.1:\(port) on \(fleet.unauthorizedHostAlias)  disconnected") })
+
+        // A probe series on the host; its sshd (and the agent's session) killed mid-series.
+        try session.send("C-o", "C-o")
+        try session.waitForText("┌ Tests · on \(host.alias) (Ctrl-O host)")
+        try session.send("Up", "Up", "Right", "r")
+        try session.waitFor("the first probes from the host", timeout: 30) { lines in
+            lines.contains { $0.contains("#4 probes 127.0.0.1:\(port) ×10 on \(host.alias)  running") }
+                && lines.contains { $0.range(of: #"[1-9] of 10 probes sent, [1-9] connected"#, options: .regularExpression) != nil }
+        }
+        host.stop()
+        lines = try session.waitForText("✗ \(host.alias): disconnected (ssh", timeout: 30)
+        #expect(lines.contains { $0.contains("×10 on \(host.alias)  disconnected") })
+        #expect(lines.contains { $0.contains("probes sent") })     // what arrived before the drop stays
+        #expect(lines.contains { $0.contains("✗ #4 \(host.alias) probes") })
+        // The UI answers keys meanwhile.
+        try session.send("2")
+        try session.waitForText("┌ Sockets ")
+        try session.send("4")
+        try session.waitForText("┌ Tests · on \(host.alias)")
+
+        // Back up: the next test on the host opens a new link and runs there.
+        try host.start()
+        try session.send("Left", "r")
+        lines = try session.waitFor("the connect test after the reconnect", timeout: 60) { lines in
+            lines.contains { $0.contains("#5 connect 127.0.0.1:\(port) on \(host.alias)  ok") }
+        }
+        #expect(lines.contains { $0.contains("✓ connected to 127.0.0.1:\(port)") })
+        try session.send("q")
+        _ = try session.waitForPromptAfterExit()
     }
 }

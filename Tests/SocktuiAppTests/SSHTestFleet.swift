@@ -79,7 +79,14 @@ final class SSHTestFleet: @unchecked Sendable {
         /// Kills sshd and every process under it (sessions, remote agents): a dropped host.
         func stop() {
             guard let pid = sshd else { return }
-            for child in SSHTestFleet.descendants(of: pid) { kill(child, SIGKILL) }
+            // SIGTERM first, so a session still in its login shell runs its exit traps (pyenv's
+            // `rehash` in root's .bashrc leaves its lock file behind on SIGKILL, and every later
+            // ssh login then waits on it); SIGKILL what is left after a moment.
+            let sessions = SSHTestFleet.descendants(of: pid)
+            for child in sessions { kill(child, SIGTERM) }
+            kill(pid, SIGTERM)
+            for _ in 0..<20 where ([pid] + sessions).contains(where: { kill($0, 0) == 0 && !SSHTestFleet.isZombie($0) }) { usleep(25_000) }
+            for child in SSHTestFleet.descendants(of: pid) + sessions { kill(child, SIGKILL) }
             kill(pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -211,6 +218,12 @@ final class SSHTestFleet: @unchecked Sendable {
 
     static func check(_ result: (status: Int32, out: String, err: String)) throws {
         try #require(result.status == 0, "\(result.err)")
+    }
+
+    /// Whether `pid` has exited but not been reaped.
+    static func isZombie(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 
     /// Every process whose parent chain leads to `pid`.

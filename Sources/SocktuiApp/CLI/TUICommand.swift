@@ -32,7 +32,13 @@ struct TUICommand: ParsableCommand {
             tab Ctrl-O picks the host a live capture (c) runs on: its kernel filters, its \
             interfaces are listed in the form, its packets stream back through its agent and its \
             kernel's received/dropped counters show; a dropped link ends the capture with \
-            "HOST: disconnected (ssh: …)", the packets kept. ssh runs \
+            "HOST: disconnected (ssh: …)", the packets kept. In the Tests \
+            tab Ctrl-O picks the host connection tests run from: every kind runs there, its \
+            progress streamed back, Esc stops it there, and the history shows each test's host; \
+            a link that drops mid-test shows "HOST: disconnected (ssh: …)" on that test, keeping \
+            what arrived, and the next test reconnects; c on a Resolver result tests from the \
+            host that resolved it. A remote test or lookup silent for \
+            --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).
             """
@@ -60,8 +66,9 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host` and one client per host for the Resolver and for the
-    /// Capture panel (nil without hosts); copies the binary first with --push.
+    /// The merged Sockets source for `--host`, one client per host for the Resolver and the Tests
+    /// panel (which share each host's link) and one for the Capture panel (nil without hosts);
+    /// copies the binary first with --push.
     func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient], captures: [AgentClient])? {
         guard remote.isRemote else { return nil }
         let remotes = try remote.transports()
@@ -107,11 +114,13 @@ struct TUICommand: ParsableCommand {
         var initial: [Command<AppMessage>?] = []
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
-            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers)
+            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
+            model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.capture = CapturePanel(remoteHosts: hosts.captures)
             model.capture.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
+            model.tests.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             initial.append(model.perform(.selectTab(1)))
         }
         if file == "-" {

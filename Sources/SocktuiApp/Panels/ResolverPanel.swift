@@ -1,6 +1,7 @@
 import Dispatch
 import Inspect
 import SocketKit
+import Synchronization
 import TerminalUI
 
 /// The Resolver tab: a form per resolver call, the results of the latest lookup in a table, a history
@@ -67,15 +68,19 @@ public struct ResolverPanel: Panel {
     public let remoteHosts: [AgentClient]
     /// Where lookups run: 0 this host, n the n-th of ``remoteHosts``.
     public private(set) var hostIndex = 0
+    /// Seconds a remote lookup may go unanswered once its link is up (`--host-timeout`).
+    public let hostTimeout: Double
 
     /// The most lookups the history keeps; the oldest finished one goes first.
     public static let historyLimit = 200
 
     /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
-    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent).
-    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = []) {
+    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent); a remote
+    /// lookup unanswered `hostTimeout` seconds after its link is up is reported as such.
+    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
         self.service = service
         self.remoteHosts = remoteHosts
+        self.hostTimeout = hostTimeout
         for call in ResolverCall.allCases { forms[call] = ResolverForms.form(for: call) }
     }
 
@@ -268,17 +273,34 @@ public struct ResolverPanel: Panel {
         if hostIndex > 0 {
             // The host's agent runs the same resolver engine; a link failure is shown as the lookup's error.
             let client = remoteHosts[hostIndex - 1]
+            let hostTimeout = self.hostTimeout
             return .stream(on: .global(qos: .userInitiated)) { post in
                 let started = DispatchTime.now()
-                client.start(.resolve(request)) { result in
-                    let outcome: ResolverOutcome
-                    switch result {
-                    case .success(.resolved(let answer)): outcome = answer
-                    case .success(let other):
-                        outcome = ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started)
-                    case .failure(let error): outcome = ResolverPanel.linkFailure(request, error.message, since: started)
-                    }
+                // The first of the answer and the --host-timeout report is posted.
+                let answered = Mutex(false)
+                let done = DispatchSemaphore(value: 0)
+                let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
+                    guard answered.withLock({ done in defer { done = true }; return !done }) else { return }
                     post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+                    done.signal()
+                }
+                let call = client.start(.resolve(request)) { result in
+                    switch result {
+                    case .success(.resolved(let answer)): finish(answer)
+                    case .success(let other):
+                        finish(ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started))
+                    case .failure(let error): finish(ResolverPanel.linkFailure(request, error.message, since: started))
+                    }
+                }
+                // The clock starts once the link is up (ssh's login has its own limits).
+                var deadline = DispatchTime.now().uptimeNanoseconds + UInt64(hostTimeout * 1e9)
+                while done.wait(timeout: .now() + 0.05) == .timedOut {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if case .connecting = client.status { deadline = now + UInt64(hostTimeout * 1e9); continue }
+                    if now > deadline {
+                        call.cancel()
+                        finish(ResolverPanel.linkFailure(request, "\(client.label): no answer within \(RemoteOptions.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)", since: started))
+                    }
                 }
             }
         }
@@ -289,6 +311,9 @@ public struct ResolverPanel: Panel {
             }
         }
     }
+
+    /// The host whose answer the results table shows (`local` or a `--host` label).
+    public var shownHost: String { history.first { $0.generation == shownGeneration }?.host ?? hostLabel }
 
     /// The host lookups run on: `local` or the chosen `--host`.
     public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
@@ -382,7 +407,8 @@ public struct ResolverPanel: Panel {
             return nil
         }
         let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
-        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel", kind: .ok)
+        let origin = remoteHosts.isEmpty ? "" : " (from \(shownHost), where the name was resolved)"
+        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
         return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
     }
 

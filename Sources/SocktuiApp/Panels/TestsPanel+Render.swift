@@ -17,7 +17,8 @@ extension TestsPanel {
         var blank = Cell.blank
         blank.apply(theme[.base])
         buffer.fill(area, with: blank)
-        let block = Block(title: Line("Tests")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let heading = remoteHosts.isEmpty ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
+        let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area)
         guard inner.width >= 20, inner.height >= 3 else { return }
@@ -72,7 +73,27 @@ extension TestsPanel {
     /// Rows the form takes: one per field plus one per validation message.
     var formHeight: Int { form.state.fields.reduce(0) { $0 + 1 + ($1.message == nil ? 0 : 1) } }
 
-    private func renderLeft(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+    /// With `--host` hosts, the form's first row: where the test will run, and how its link stands
+    /// (nothing until its first test opens it).
+    private func renderHostRow(in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        var spans = [Span("Run on".padding(toLength: 12, withPad: " ", startingAt: 0), style: theme[.header]),
+                     Span(hostLabel, style: theme[.focus].bold())]
+        switch selectedClient?.status {
+        case .connected?: spans.append(Span(" ✓ agent", style: theme[.ok]))
+        case .connecting?: spans.append(Span(" connecting…", style: theme[.warning]))
+        case .needsLogin?: spans.append(Span(" ? needs login", style: theme[.error]))
+        case .disconnected(let why)? where why != "not connected": spans.append(Span(" ✗ disconnected", style: theme[.error]))
+        default: break
+        }
+        Line(spans).render(in: area, into: &buffer)
+    }
+
+    private func renderLeft(in whole: Rect, into buffer: inout Buffer, theme: Theme) {
+        var area = whole
+        if !remoteHosts.isEmpty, area.height > 4 {
+            renderHostRow(in: Rect(x: area.x + 2, y: area.y, width: max(0, area.width - 2), height: 1), into: &buffer, theme: theme)
+            area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        }
         let formRows = min(formHeight, max(1, area.height - 3))
         let formArea = Rect(x: area.x + 2, y: area.y, width: max(0, area.width - 2), height: formRows)
         // Fields scroll so the focused one stays visible when the form is taller than its area.
@@ -114,7 +135,8 @@ extension TestsPanel {
             let index = offset + row
             var style = run.generation == shownRun ? theme[.selection] : Style.plain
             if focus == .history && index == selected { style = style.patch(theme[.focus].reversed()) }
-            let text = "\(marker(for: run)) #\(run.generation.value) \(TestsPanel.describe(run.request))"
+            let where_ = remoteHosts.isEmpty ? "" : "\(run.host) "
+            let text = "\(marker(for: run)) #\(run.generation.value) \(where_)\(TestsPanel.describe(run.request))"
             let y = listArea.y + row
             buffer.setStyle(Rect(x: listArea.x, y: y, width: listArea.width, height: 1), style)
             buffer.setString(x: listArea.x, y: y, DisplayWidth.truncate(text, to: listArea.width), style: style)
@@ -122,6 +144,7 @@ extension TestsPanel {
     }
 
     private func marker(for run: TestRun) -> String {
+        if run.linkFailure != nil { return "✗" }
         guard let result = run.result else { return run.cancelRequested ? "…" : "▶" }
         if TestsPanel.isCancelled(result) { return "⊘" }
         return result.succeeded ? "✓" : "✗"
@@ -139,11 +162,21 @@ extension TestsPanel {
         }
         var status = run.isRunning ? (run.cancelRequested ? "stopping…" : "running…") : ""
         if let result = run.result { status = TestsPanel.isCancelled(result) ? "cancelled" : result.succeeded ? "ok" : "failed" }
+        if run.linkFailure != nil { status = "disconnected" }
         let statusRole: ThemeRole = run.isRunning ? .warning : run.result?.succeeded == true ? .ok : .error
-        Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))  ", style: theme[.header]),
+        let origin = remoteHosts.isEmpty && run.host == "local" ? "" : " on \(run.host)"
+        Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
               Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)
-        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        var body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard !body.isEmpty else { return }
+        if let failure = run.linkFailure {
+            // The link's message first; what arrived before it stays below.
+            let line = Paragraph([Line("✗ " + failure + " — partial results kept", style: theme[.error])])
+            let used = min(body.height, line.layoutLines(width: body.width).count)
+            line.render(in: Rect(x: body.x, y: body.y, width: body.width, height: used), into: &buffer)
+            body = Rect(x: body.x, y: body.y + used, width: body.width, height: body.height - used)
+            guard !body.isEmpty else { return }
+        }
         if case .scan(let scanRequest) = run.request {
             renderScan(run, request: scanRequest, in: body, into: &buffer, theme: theme)
             return

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Inspect
+import Synchronization
 import TerminalUI
 
 /// One run of a test: its request, live progress, and result once it ends.
@@ -17,9 +18,14 @@ public struct TestRun: Sendable {
     public internal(set) var result: ConnTestResult?
     /// Whether Esc was pressed for this run.
     public internal(set) var cancelRequested = false
+    /// The host that ran it: `local`, or the `--host` label whose agent ran it.
+    public internal(set) var host = "local"
+    /// Why the run ended without a result: its host's link dropped or stalled ("HOST:
+    /// disconnected (ssh: …)"); the progress received until then stays in ``live``.
+    public internal(set) var linkFailure: String?
 
-    /// True until the result arrives.
-    public var isRunning: Bool { result == nil }
+    /// True until the result (or a link failure) arrives.
+    public var isRunning: Bool { result == nil && linkFailure == nil }
 }
 
 /// What a running test has reported so far, folded from its ``ConnTestEvent``s.
@@ -118,6 +124,13 @@ public struct TestsPanel: Panel {
     /// The area the panel was last laid out in.
     public internal(set) var area = Rect(x: 0, y: 0, width: 80, height: 22)
     private var generation = Generation()
+    /// The `--host` hosts tests can run on instead of this one (Ctrl-O), through their agents.
+    public let remoteHosts: [AgentClient]
+    /// Where tests run: 0 this host, n the n-th of ``remoteHosts``.
+    public internal(set) var hostIndex = 0
+    /// How long a remote test may stay silent beyond its own timeouts before its host is
+    /// reported as not answering (`--host-timeout`).
+    public let hostTimeout: Double
 
     /// The most runs the history keeps; older finished runs are dropped.
     public static let historyLimit = 100
@@ -125,11 +138,22 @@ public struct TestsPanel: Panel {
     /// Where tests run: a concurrent queue, one blocked thread per running test.
     static let testQueue = DispatchQueue(label: "socktui.tests-panel", qos: .userInitiated, attributes: .concurrent)
 
-    /// Creates the panel.
-    public init() {}
+    /// Creates the panel. With `remoteHosts`, Ctrl-O picks the host tests run on (each through
+    /// its agent, which runs the same engine there); a remote test that sends nothing for
+    /// `hostTimeout` seconds beyond its own timeouts ends as a link failure.
+    public init(remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
+        self.remoteHosts = remoteHosts
+        self.hostTimeout = hostTimeout
+    }
 
     /// The tab title.
     public var title: String { "Tests" }
+
+    /// The host tests run on: `local` or the chosen `--host`.
+    public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
+
+    /// The chosen host's agent, nil for this host.
+    var selectedClient: AgentClient? { hostIndex == 0 ? nil : remoteHosts[hostIndex - 1] }
 
     /// PgUp/PgDn scroll the result (the other keys are taken in ``handleKey(_:)``).
     public var keyMap: KeyMap<PanelAction> {
@@ -143,10 +167,11 @@ public struct TestsPanel: Panel {
     public var helpEntries: [HelpEntry] {
         [
             HelpEntry(keys: "↑/↓", summary: "move between fields (or history entries)"),
-            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run into the form"),
+            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run (and its host) into the form"),
             HelpEntry(keys: "←/→/Space", summary: "change the test kind or a toggle"),
-            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again)"),
+            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again, on its host)"),
             HelpEntry(keys: "Esc", summary: "stop the running test shown (partial results stay)"),
+            HelpEntry(keys: "Ctrl-O", summary: "host the tests run on (socktui --host): local or a host's agent"),
             HelpEntry(keys: "h", summary: "switch between the form and the history"),
             HelpEntry(keys: "x", summary: "export the shown result as JSON to the \"Export to\" file"),
             HelpEntry(keys: "a", summary: "scan results: list closed ports too"),
@@ -157,7 +182,7 @@ public struct TestsPanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "Run a connection test and read why it worked or failed: a connect trace (each address, its time or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, a port range check or a throughput test. Tests run in the background and can be stopped; every run stays in the history."
+        "Run a connection test and read why it worked or failed: a connect trace (each address, its time or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, a port range check or a throughput test. Tests run in the background and can be stopped; every run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through its agent; the history shows each test's host)."
     }
 
     /// The status bar's hint.
@@ -165,7 +190,11 @@ public struct TestsPanel: Panel {
         if let notice { return notice.text }
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
         if isEditing { return "editing \(form.focusedField?.label ?? ""): Enter or Esc ends" }
-        return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
+        if remoteHosts.isEmpty {
+            return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
+        }
+        return focus == .form ? "Enter edit · r run on \(hostLabel) · Ctrl-O host · h history · ? help"
+            : "r run again on its host · Enter load into form · h form"
     }
 
     /// Running tests and export writes.
@@ -185,6 +214,9 @@ public struct TestsPanel: Panel {
         switch key {
         case .character("r"), .function(5):
             return .handled(focus == .history ? rerunSelected() : runForm())
+        case .control("o"):
+            selectNextHost()
+            return .handled(nil)
         case .escape:
             return cancelShown() ? .handled(nil) : .unhandled
         case .character("h"):
@@ -204,6 +236,24 @@ public struct TestsPanel: Panel {
         case .form: return formKey(key)
         case .history: return historyKey(key)
         }
+    }
+
+    /// Ctrl-O: the next host (`local`, then each `--host`).
+    mutating func selectNextHost() {
+        guard !remoteHosts.isEmpty else {
+            notice = StatusMessage("tests run on this host: socktui --host HOST adds others (Ctrl-O picks one)", kind: .warning)
+            return
+        }
+        hostIndex = (hostIndex + 1) % (remoteHosts.count + 1)
+        notice = StatusMessage("tests now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
+    }
+
+    /// Chooses the host labelled `label` (a history entry's), if it is still one of the panel's;
+    /// true when the choice changed.
+    mutating func selectHost(named label: String) -> Bool {
+        guard let index = (["local"] + remoteHosts.map(\.label)).firstIndex(of: label), index != hostIndex else { return false }
+        hostIndex = index
+        return true
     }
 
     private mutating func formKey(_ key: Key) -> PanelKeyResult {
@@ -229,6 +279,8 @@ public struct TestsPanel: Panel {
 
     private mutating func edit(_ key: Key) -> Command<AppMessage>? {
         switch key {
+        case .control("o"):
+            selectNextHost()
         case .enter, .escape:
             isEditing = false
         case .up, .down, .tab, .backTab:
@@ -251,7 +303,8 @@ public struct TestsPanel: Panel {
             guard let run = selectedHistoryRun else { return .handled(nil) }
             form.load(run.request)
             focus = .form
-            notice = StatusMessage("loaded #\(run.generation.value) into the form")
+            let host = selectHost(named: run.host) ? " (on \(run.host))" : ""
+            notice = StatusMessage("loaded #\(run.generation.value) into the form" + host)
             return .handled(nil)
         default:
             return .unhandled
@@ -302,23 +355,37 @@ public struct TestsPanel: Panel {
         return start(request)
     }
 
-    /// Starts the selected history entry's request again, as a new run.
+    /// Starts the selected history entry's request again, as a new run on the host it ran on.
     public mutating func rerunSelected() -> Command<AppMessage>? {
         guard let run = selectedHistoryRun else { return nil }
+        _ = selectHost(named: run.host)
         let command = start(run.request)
         historySelection = 0
         return command
     }
 
-    /// Starts `request` as a new run shown in the result pane.
+    /// Starts `request` as a new run shown in the result pane, on the chosen host (``hostLabel``).
+    /// A host whose agent is known not to run connection tests is refused with a notice, never
+    /// replaced by this host.
     public mutating func start(_ request: ConnTestRequest) -> Command<AppMessage>? {
+        let client = selectedClient
+        if let client, let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
+            notice = StatusMessage("not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
+            return nil
+        }
         let generation = generation.advance()
         let cancellation = Cancellation()
-        runs.append(TestRun(generation: generation, request: request, cancellation: cancellation))
+        var run = TestRun(generation: generation, request: request, cancellation: cancellation)
+        run.host = hostLabel
+        runs.append(run)
         if runs.count > Self.historyLimit, let oldest = runs.firstIndex(where: { !$0.isRunning }) { runs.remove(at: oldest) }
         shownRun = generation
         resultScroll = 0
-        notice = StatusMessage("started #\(generation.value): \(TestsPanel.describe(request))")
+        notice = StatusMessage("started #\(generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
+        if let client {
+            return TestsPanel.command(running: request, generation: generation, cancellation: cancellation, on: client,
+                                      quietLimit: TestsPanel.quietSeconds(request) + hostTimeout)
+        }
         return TestsPanel.command(running: request, generation: generation, cancellation: cancellation)
     }
 
@@ -332,25 +399,83 @@ public struct TestsPanel: Panel {
         return true
     }
 
-    /// The work of one run: the engine on the tests queue, each event posted tagged with the
-    /// run's generation (echo updates at most every 50 ms, with their rate), then the result.
+    /// The work of one run on this host: the engine on the tests queue, each event posted
+    /// tagged with the run's generation (echo updates thinned by ``EchoRateMeter``), then the result.
     static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
-            var lastEcho: (nanoseconds: UInt64, bytes: Int)?
+            var meter = EchoRateMeter()
             let result = ConnTestService.run(request, cancellation: cancellation) { event in
-                if case .echo(let progress) = event {
-                    let now = DispatchTime.now().uptimeNanoseconds
-                    let previous = lastEcho ?? (now, 0)
-                    if lastEcho != nil, now - previous.nanoseconds < 50_000_000 { return }
-                    let seconds = Double(now - previous.nanoseconds) / 1e9
-                    let rate = lastEcho == nil || seconds <= 0 ? nil : Double(progress.bytesVerified - previous.bytes) * 8 / seconds
-                    lastEcho = (now, progress.bytesVerified)
-                    post(.tests(.progressed(TestProgressed(generation: generation, event: event, echoBitsPerSecond: rate))))
-                } else {
-                    post(.tests(.progressed(TestProgressed(generation: generation, event: event))))
-                }
+                if let message = meter.message(for: event, generation: generation) { post(.tests(.progressed(message))) }
             }
             post(.tests(.finished(TestFinished(generation: generation, result: result))))
+        }
+    }
+
+    /// The work of one run on a remote host: the same request sent to its agent, whose streamed
+    /// ``ConnTestEvent``s and final ``ConnTestResult`` become the same messages as a local run's.
+    /// Esc (the run's `cancellation`) cancels the agent request; its cancelled result still comes.
+    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (that link is
+    /// then closed), ends the run with a ``TestLinkFailed`` (the progress already received stays).
+    static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
+                        on client: AgentClient, quietLimit: Double) -> Command<AppMessage> {
+        .stream(on: testQueue) { post in
+            let state = Mutex<(meter: EchoRateMeter, heard: UInt64, outcome: Result<AgentReply, AgentError>?)>(
+                (EchoRateMeter(), DispatchTime.now().uptimeNanoseconds, nil))
+            let ended = DispatchSemaphore(value: 0)
+            let call = client.start(.connTest(request), event: { reply in
+                guard case .testProgress(let event) = reply else { return }
+                // Posted from the client's reader thread, in the order the agent sent them.
+                let message = state.withLock { state in
+                    state.heard = DispatchTime.now().uptimeNanoseconds
+                    return state.meter.message(for: event, generation: generation)
+                }
+                if let message { post(.tests(.progressed(message))) }
+            }, completion: { outcome in
+                state.withLock { $0.outcome = outcome }
+                ended.signal()
+            })
+            var cancelSent = false
+            while ended.wait(timeout: .now() + 0.05) == .timedOut {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if cancellation.isCancelled && !cancelSent {
+                    cancelSent = true
+                    call.cancel()
+                    state.withLock { $0.heard = now }   // the agent gets a full quiet limit to send the cancelled result
+                }
+                if case .connecting = client.status { state.withLock { $0.heard = now }; continue }
+                let quiet = Double(now - state.withLock { $0.heard }) / 1e9
+                if quiet > quietLimit {
+                    // A link silent this long is stalled: it is closed, so the next test reconnects.
+                    call.cancel()
+                    client.close()
+                    let message = "\(client.label): no answer for \(RemoteOptions.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
+                    post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: message))))
+                    return
+                }
+            }
+            switch state.withLock({ $0.outcome }) {
+            case .success(.testFinished(let result))?:
+                post(.tests(.finished(TestFinished(generation: generation, result: result))))
+            case .success?:
+                post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: "\(client.label): its agent answered the test with something else than a result"))))
+            case .failure(let error)?:
+                post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: error.message))))
+            case nil:
+                break
+            }
+        }
+    }
+
+    /// The longest a request may legitimately go without sending anything: its own timeouts
+    /// and intervals (the `--host-timeout` allowance comes on top).
+    static func quietSeconds(_ request: ConnTestRequest) -> Double {
+        switch request {
+        case .connect(let connect): connect.timeout
+        case .probes(let probes): probes.connect.timeout + probes.interval
+        case .udp(let udp): udp.timeout
+        case .echo(let echo): echo.timeout
+        case .scan(let scan): scan.timeout
+        case .throughput(let transfer): transfer.timeout + transfer.sampleInterval
         }
     }
 
@@ -359,7 +484,10 @@ public struct TestsPanel: Panel {
     /// Writes the shown result as JSON to the form's export path, off the loop.
     public mutating func exportShown() -> Command<AppMessage>? {
         guard let run = shown, let result = run.result else {
-            notice = StatusMessage(shown == nil ? "nothing to export: run a test first" : "wait for the test to end, then export", kind: .warning)
+            let why = shown == nil ? "nothing to export: run a test first"
+                : shown?.linkFailure != nil ? "nothing to export: the test ended without a result (its host's link failed)"
+                : "wait for the test to end, then export"
+            notice = StatusMessage(why, kind: .warning)
             return nil
         }
         let path = form.exportPath
@@ -398,8 +526,12 @@ public struct TestsPanel: Panel {
             runs[index].result = finished.result
             let run = runs[index]
             let verdict = finished.result.succeeded ? "succeeded" : TestsPanel.isCancelled(finished.result) ? "cancelled" : "failed"
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue) \(verdict)",
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict)",
                                    kind: finished.result.succeeded ? .ok : TestsPanel.isCancelled(finished.result) ? .warning : .error)
+        case .linkFailed(let failed):
+            guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
+            runs[index].linkFailure = failed.message
+            notice = StatusMessage("#\(failed.generation.value): \(failed.message)", kind: .error)
         case .exported(let exported):
             pendingExports = max(0, pendingExports - 1)
             if let failure = exported.failure {
