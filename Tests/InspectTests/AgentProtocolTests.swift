@@ -376,6 +376,42 @@ final class RawAgent {
         func restore() { state.withLock { $0.refusing = false } }
     }
 
+    /// An in-process agent whose output can be frozen: while frozen its frames are read but never
+    /// passed on (a hung agent or a stalled link that stays open).
+    final class StallingTransport: AgentTransport {
+        final class Flag: Sendable { let value = Mutex(false) }
+        let label: String
+        let flag = Flag()
+
+        init(label: String) { self.label = label }
+
+        func open() throws(AgentError) -> any AgentLink {
+            let inner = try InProcessTransport(label: label).open()
+            let toClient = try makePipe()
+            let flag = self.flag
+            Thread {
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { read(inner.readFD, $0.baseAddress!, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    if flag.value.withLock({ $0 }) { continue }
+                    var written = 0
+                    while written < count {
+                        let result = chunk.withUnsafeBytes { write(toClient.write, $0.baseAddress! + written, count - written) }
+                        if result <= 0 { break }
+                        written += result
+                    }
+                }
+                Glibc.close(toClient.write)
+                _ = inner.ending()
+            }.start()
+            return PipeLink(readFD: toClient.read, writeFD: inner.writeFD)
+        }
+
+        func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) { ("\(label): disconnected (agent ended)", false) }
+    }
+
     /// Waits (without a time assertion) until `predicate` holds for the latest update.
     final class Updates: Sendable {
         private let latest = Mutex<[HostSocketTable]>([])
@@ -428,6 +464,30 @@ final class RawAgent {
             if case .connected = tables[1].status { tables[1].refreshes > flakyAtRestore } else { false }
         })
         #expect(back[1].snapshot.entries.contains { $0.local.port == port })
+    }
+
+    @Test func aHostThatStopsSendingTablesIsReportedAndReconnectedWhileTheOtherRefreshes() throws {
+        let stalling = StallingTransport(label: "stuck")
+        let updates = Updates()
+        let watch = MergedSocketWatch(transports: [InProcessTransport(label: "steady"), stalling],
+                                      query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1, stallLimit: 0.5) { tables, _ in
+            updates.post(tables)
+        }
+        defer { watch.cancel() }
+        _ = try #require(updates.wait { $0[0].refreshes >= 1 && $0[1].refreshes >= 1 })
+        stalling.flag.value.withLock { $0 = true }
+        let stalled = try #require(updates.wait { tables in
+            if case .disconnected = tables[1].status { true } else { false }
+        })
+        #expect(stalled[1].status.message == "stuck: no table for 0.6 s (its agent hung or the link stalled); reconnecting")
+        let stuckAtStall = stalled[1].refreshes
+        let steadyAtStall = stalled[0].refreshes
+        // The other host went on meanwhile; once the link answers again the host is back.
+        stalling.flag.value.withLock { $0 = false }
+        let back = try #require(updates.wait { tables in
+            if case .connected = tables[1].status { tables[1].refreshes > stuckAtStall && tables[0].refreshes > steadyAtStall } else { false }
+        })
+        #expect(back[1].refreshes > stuckAtStall)
     }
 
     @Test func aLinkThatEndsFailsItsRequestsWithTheHostsName() throws {

@@ -180,6 +180,8 @@ public final class AgentClient: Sendable {
     private let currentStatus = Mutex<AgentStatus>(.disconnected("not connected"))
     private let agentHello = Mutex<AgentHello?>(nil)
     private let connecting = Mutex(())
+    /// Why the live link is being closed by `abandon(_:)`: its ending reports this, not ssh's.
+    private let abandonReason = Mutex<String?>(nil)
     private let statusChanged: @Sendable (AgentStatus) -> Void
     /// Seconds to wait for the agent's hello.
     public let handshakeTimeout: Double
@@ -231,7 +233,9 @@ public final class AgentClient: Sendable {
             do throws(AgentError) {
                 let link = try transport.open()
                 let fresh = AgentConnection(link: link, transport: transport) { [weak self] ending in
-                    self?.setStatus(ending.needsLogin ? .needsLogin(ending.message) : .disconnected(ending.message))
+                    guard let self else { return }
+                    let reason = abandonReason.withLock { reason in defer { reason = nil }; return reason }
+                    setStatus(ending.needsLogin ? .needsLogin(ending.message) : .disconnected(reason ?? ending.message))
                 }
                 let hello = try fresh.handshake(timeout: handshakeTimeout, label: label)
                 connection.withLock { $0 = fresh }
@@ -319,5 +323,14 @@ public final class AgentClient: Sendable {
     /// Closes the link (the agent sees its input end and stops every stream).
     public func close() {
         connection.withLock { $0 }?.close()
+    }
+
+    /// Closes a live link that stopped answering, its status showing `reason` (not the
+    /// transport's ending); pending requests fail, `watch` streams reconnect with backoff and
+    /// other calls open a new link.
+    public func abandon(_ reason: String) {
+        guard let live = connection.withLock({ $0 }), !live.isEnded else { return }
+        abandonReason.withLock { $0 = reason }
+        live.close()
     }
 }

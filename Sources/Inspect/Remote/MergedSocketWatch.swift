@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Synchronization
 
 /// One host's part of a merged socket table: its link status and the last table received (kept
@@ -34,21 +36,29 @@ public final class MergedSocketWatch: Sendable {
         case status(Int)
     }
 
-    private let state: Mutex<(tables: [HostSocketTable], mirrors: [SocketMirror])>
+    private let state: Mutex<(tables: [HostSocketTable], mirrors: [SocketMirror], heard: [UInt64])>
     private let clients = Mutex<[AgentClient]>([])
     private let calls = Mutex<[AgentCall]>([])
+    /// Checks for stalled hosts (dispatch sources are thread-safe; set once in `init`).
+    private nonisolated(unsafe) let stallTimer: (any DispatchSourceTimer)?
 
-    /// Starts watching `query` every `interval` seconds on each transport's host.
-    public init(transports: [any AgentTransport], query: SocketQuery, interval: Double,
+    /// Starts watching `query` every `interval` seconds on each transport's host. A connected host
+    /// that sends no table for `interval + stallLimit` seconds (its agent hung, or the link
+    /// stalled without closing) is shown as "HOST: no table for N s …" and its link is closed and
+    /// opened again; nil leaves stalled links alone.
+    public init(transports: [any AgentTransport], query: SocketQuery, interval: Double, stallLimit: Double? = nil,
                 update: @escaping @Sendable ([HostSocketTable], Change) -> Void) {
         let empty = SocketSnapshot(entries: [], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 0, elapsed: 0)
+        let now = DispatchTime.now().uptimeNanoseconds
+        stallTimer = stallLimit == nil ? nil : DispatchSource.makeTimerSource(queue: DispatchQueue(label: "socktui.merged-watch.stalls"))
         state = Mutex((transports.map { HostSocketTable(host: $0.label, status: .connecting, snapshot: empty, refreshes: 0) },
-                       Array(repeating: SocketMirror(), count: transports.count)))
+                       Array(repeating: SocketMirror(), count: transports.count), Array(repeating: now, count: transports.count)))
         for (index, transport) in transports.enumerated() {
             let client = AgentClient(transport: transport) { [weak self] status in
                 guard let self else { return }
                 let tables = state.withLock { state in
                     state.tables[index].status = status
+                    state.heard[index] = DispatchTime.now().uptimeNanoseconds   // a new link gets a full limit
                     return state.tables
                 }
                 update(tables, .status(index))
@@ -57,6 +67,7 @@ public final class MergedSocketWatch: Sendable {
             let call = client.watch(.watchSockets(query, interval: interval)) { [weak self] reply in
                 guard let self, case .socketChanges(let changes) = reply else { return }
                 let tables: [HostSocketTable]? = state.withLock { state in
+                    state.heard[index] = DispatchTime.now().uptimeNanoseconds
                     guard state.mirrors[index].apply(changes) else { return nil }
                     state.tables[index].snapshot = state.mirrors[index].snapshot
                     state.tables[index].refreshes += 1
@@ -66,6 +77,29 @@ public final class MergedSocketWatch: Sendable {
             }
             calls.withLock { $0.append(call) }
         }
+        if let stallLimit, let stallTimer { watchForStalls(stallTimer, limit: interval + stallLimit) }
+    }
+
+    /// Checks every second for connected hosts silent longer than `limit` seconds.
+    private func watchForStalls(_ timer: any DispatchSourceTimer, limit: Double) {
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let stalled = state.withLock { state in
+                state.tables.indices.filter { index in
+                    guard case .connected = state.tables[index].status else { return false }
+                    return Double(now &- state.heard[index]) / 1e9 > limit
+                }
+            }
+            let clients = clients.withLock { $0 }
+            for index in stalled where index < clients.count {
+                state.withLock { $0.heard[index] = now }
+                let seconds = limit < 10 ? String(format: "%.1f", limit) : String(Int(limit.rounded()))
+                clients[index].abandon("\(clients[index].label): no table for \(seconds) s (its agent hung or the link stalled); reconnecting")
+            }
+        }
+        timer.resume()
     }
 
     /// Every host's table now.
@@ -78,6 +112,7 @@ public final class MergedSocketWatch: Sendable {
 
     /// Stops every stream and closes the links.
     public func cancel() {
+        stallTimer?.cancel()
         for call in calls.withLock({ $0 }) { call.cancel() }
         for client in clients.withLock({ $0 }) { client.close() }
     }

@@ -83,14 +83,16 @@ extension SocketsCommand {
 
     /// `--host --watch`: each host refreshes on its own; a line per host and refresh (JSON lines
     /// with --json), a line when a host's link drops or comes back. A dropped host reconnects with
-    /// backoff; a slow one delays only its own lines. Runs until SIGINT or SIGTERM.
+    /// backoff; a slow one delays only its own lines, and one silent `--host-timeout` seconds
+    /// beyond the interval is reported and reconnected. Runs until SIGINT or SIGTERM.
     func watchRemote(filter: SocketFilter, query: SocketQuery, interval: Double) throws {
         CaptureCommand.blockStopSignals()
         let output = LineOutput()
         let json = global.json
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let watch = MergedSocketWatch(transports: try remote.transports(), query: query, interval: interval) { tables, change in
+        let watch = MergedSocketWatch(transports: try remote.transports(), query: query, interval: interval,
+                                      stallLimit: remote.hostTimeout) { tables, change in
             switch change {
             case .status(let index):
                 let label = tables[index].host

@@ -37,7 +37,7 @@ struct TUICommand: ParsableCommand {
             progress streamed back, Esc stops it there, and the history shows each test's host; \
             a link that drops mid-test shows "HOST: disconnected (ssh: …)" on that test, keeping \
             what arrived, and the next test reconnects; c on a Resolver result tests from the \
-            host that resolved it. A remote test or lookup silent for \
+            host that resolved it. A remote table, test or lookup silent for \
             --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
             needing an interactive login (run `ssh HOST` once, or use ssh-agent).
@@ -75,7 +75,7 @@ struct TUICommand: ParsableCommand {
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
-        return (MergedSocketSource(transports: local + remotes), remotes.map { AgentClient(transport: $0) },
+        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), remotes.map { AgentClient(transport: $0) },
                 remotes.map { AgentClient(transport: $0) })
     }
 

@@ -88,12 +88,13 @@ public final class MergedSocketSource: SocketSnapshotSource {
     private let labels: [String]
     private let observer = HostObserver()
 
-    /// Starts watching every transport's host (`interval` seconds between each agent's tables).
-    public init(transports: [any AgentTransport], query: SocketQuery = SocketQuery(), interval: Double = 1) {
+    /// Starts watching every transport's host (`interval` seconds between each agent's tables); a
+    /// host silent `stallLimit` seconds beyond that is reported and its link opened again.
+    public init(transports: [any AgentTransport], query: SocketQuery = SocketQuery(), interval: Double = 1, stallLimit: Double? = nil) {
         labels = transports.map(\.label)
         // The panel reads tables on its own timer; only status changes are passed on at once.
         let observer = self.observer
-        watch = MergedSocketWatch(transports: transports, query: query, interval: interval) { _, change in
+        watch = MergedSocketWatch(transports: transports, query: query, interval: interval, stallLimit: stallLimit) { _, change in
             if case .status = change { observer.changed.withLock { $0 }?() }
         }
     }
