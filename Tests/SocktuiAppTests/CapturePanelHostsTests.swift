@@ -159,6 +159,41 @@ extension CapturePanel {
         #expect(panel.displayed?.count == 2)
     }
 
+    /// With the host's socket table at hand (the merged Sockets watch's), a remote capture's Process
+    /// column names that host's owners: here a table the test makes, whose only owned socket is a
+    /// UDP socket on the capture's port held by "remoteproc" (pid 4242) — a process of that host,
+    /// not of this one.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (the agent's capture) and python3"))
+    func aRemoteCapturesProcessColumnComesFromThatHostsSocketTable() throws {
+        let port = Int.random(in: 40_000...49_999)
+        let entry = SocketEntry(kind: .udp, family: .inet, state: "UNCONN", local: SocketEndpoint(address: "127.0.0.1", port: port),
+                                remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 77, uid: 0,
+                                owners: [SocketOwner(pid: 4242, command: "remoteproc", fileDescriptor: 5, uid: 0)])
+        let asked = Mutex<[String]>([])
+        var panel = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "h1"))], hostSockets: { host in
+            asked.withLock { $0.append(host) }
+            return SocketSnapshot(entries: [entry], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 1, elapsed: 0)
+        })
+        defer { panel.remoteHosts.forEach { $0.close() } }
+        panel.resize(to: Rect(x: 0, y: 0, width: 160, height: 34))
+        panel.press(.control("o"))
+        let inbox = PanelInbox()
+        settle(&panel, panel.prepareLiveCapture(LiveCaptureOptions(interface: "lo", filter: "udp and dst port \(port)")))
+        panel.press(.enter, into: inbox)
+        try #require(inbox.pump(&panel) { $0.live != nil }, "the remote capture did not start: \(panel.notice?.text ?? "")")
+        #expect(panel.showsProcesses)
+        try Self.sendUDP(port: port, payloads: ["a", "bb"])
+        try #require(inbox.pump(&panel) { panel in
+            panel.packetCount >= 2 && panel.rowCache.values.filter { $0.process.contains("remoteproc(4242)") }.count >= 2
+        }, "rows: \(panel.rowCache.values.map(\.process))")
+        #expect(asked.withLock { $0 }.allSatisfy { $0 == "h1" } && !asked.withLock { $0 }.isEmpty)
+        let lines = panel.screen(width: 160, height: 34)
+        #expect(lines.contains { $0.contains("Process") })
+        #expect(lines.contains { $0.contains("remoteproc(4242)") && $0.contains("→ \(port) Len=2") })
+        panel.press(.character("x"), into: inbox)
+        try #require(inbox.pump(&panel) { $0.live?.isRunning == false })
+    }
+
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (ip netns) and python3"))
     func aDroppedLinkMidCaptureEndsItWithTheLinksMessageAndKeepsThePackets() throws {
         let namespace = "socktui-cap-\(UInt32.random(in: 0...UInt32.max))"

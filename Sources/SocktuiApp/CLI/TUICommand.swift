@@ -116,7 +116,10 @@ struct TUICommand: ParsableCommand {
             model.sockets = SocketsPanel(source: hosts.sockets)
             model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
-            model.capture = CapturePanel(remoteHosts: hosts.captures)
+            let watch = hosts.sockets.watch
+            model.capture = CapturePanel(remoteHosts: hosts.captures, hostSockets: { label in
+                watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot
+            })
             model.capture.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)

@@ -93,9 +93,17 @@ extension CapturePanel {
         }
         let browsing = browse(handle.store, name: name)
         var state = LiveCaptureState(handle: handle, options: handle.options)
-        // The Process column matches packets with this host's sockets: only for a capture here.
-        if handle.origin == .local {
+        // The Process column matches packets with the sockets of the host they were captured on:
+        // this one's table, or a remote host's as the merged Sockets watch last received it.
+        switch handle.origin {
+        case .local:
             state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
+        case .remote(let host):
+            if let hostSockets {
+                state.processRefresh = state.processes.startRefreshing(every: LiveCaptureState.processRefreshInterval) { hostSockets(host) }
+            }
+        case .pipe:
+            break
         }
         live = state
         following = true

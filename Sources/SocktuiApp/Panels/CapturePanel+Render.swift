@@ -97,8 +97,14 @@ extension CapturePanel {
     ]
 
     /// Whether the packet list has the Process column: only for a live capture (a file's packets were
-    /// sent by processes that may be long gone).
-    public var showsProcesses: Bool { live?.handle.origin == .local }
+    /// sent by processes that may be long gone), here or on a host whose socket table is watched.
+    public var showsProcesses: Bool {
+        switch live?.handle.origin {
+        case .local?: return true
+        case .remote?: return hostSockets != nil
+        default: return false
+        }
+    }
 
     /// The theme role that colours a row of protocol `name`.
     static func role(ofProtocol name: String) -> ThemeRole {

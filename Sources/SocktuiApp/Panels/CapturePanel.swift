@@ -163,10 +163,16 @@ public struct CapturePanel: Panel {
     public internal(set) var hostIndex = 0
 
     /// Creates an empty browser (open a file with `o` or `browse(_:name:)`, or start a capture with `c`).
-    /// With `remoteHosts`, Ctrl-O picks the host a live capture runs on (through its agent).
-    public init(remoteHosts: [AgentClient] = []) {
+    /// With `remoteHosts`, Ctrl-O picks the host a live capture runs on (through its agent);
+    /// `hostSockets` gives a host's latest socket table (the merged Sockets watch's), which fills
+    /// the Process column of a capture on that host.
+    public init(remoteHosts: [AgentClient] = [], hostSockets: (@Sendable (String) -> SocketSnapshot?)? = nil) {
         self.remoteHosts = remoteHosts
+        self.hostSockets = hostSockets
     }
+
+    /// A host's latest socket table with owners, by label (nil: remote captures have no Process column).
+    let hostSockets: (@Sendable (String) -> SocketSnapshot?)?
 
     /// The tab title.
     public var title: String { "Capture" }
@@ -199,7 +205,7 @@ public struct CapturePanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. With socktui --host, Ctrl-O picks the host a live capture runs on: its kernel filters, its packets stream back through its agent, and the info line shows that kernel's counters. socktui -r - reads pcap or pcapng from standard input as it arrives (tcpdump -U -w - | socktui -r -). Rows take the theme's protocol colours."
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted. The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\". Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b. F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes. I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation). A live capture adds a Process column: the processes owning each packet's sockets, from the socket table. With socktui --host, Ctrl-O picks the host a live capture runs on: its kernel filters, its packets stream back through its agent, the info line shows that kernel's counters, and the Process column comes from that host's socket table. socktui -r - reads pcap or pcapng from standard input as it arrives (tcpdump -U -w - | socktui -r -). Rows take the theme's protocol colours."
     }
 
     /// The panel's own keys.

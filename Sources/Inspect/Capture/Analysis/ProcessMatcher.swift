@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The processes at both ends of a packet, as far as this host's socket table knows them. On
@@ -99,6 +100,18 @@ public final class ProcessMatcher: Sendable {
         table.refresh(SocketQuery(kinds: [.tcp, .udp], processes: true, tcpInfo: false), every: interval) { [self] snapshot, _ in
             update(snapshot)
         }
+    }
+
+    /// Updates the matcher every `interval` seconds from `latest` (another host's table as its
+    /// agent last sent it, say) until the handle is cancelled; a nil snapshot leaves the map as it is.
+    public func startRefreshing(every interval: Double, from latest: @escaping @Sendable () -> SocketSnapshot?) -> RefreshHandle {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "socktui.process-matcher", qos: .utility))
+        timer.schedule(deadline: .now(), repeating: max(0.1, interval))
+        timer.setEventHandler { [self] in
+            if let snapshot = latest() { update(snapshot) }
+        }
+        timer.resume()
+        return RefreshHandle(timer: timer)
     }
 
     /// A socket table address as an `IPAddress`: nil for the wildcard (`*`, `0.0.0.0`, `::`) or a non-IP name.
