@@ -31,7 +31,8 @@ struct TUICommand: ParsableCommand {
             Resolver tab Ctrl-O picks the host lookups run on (through its agent); in the Capture \
             tab Ctrl-O picks the host a live capture (c) runs on: its kernel filters, its \
             interfaces are listed in the form, its packets stream back through its agent and its \
-            kernel's received/dropped counters show; a dropped link ends the capture with \
+            kernel's received/dropped counters show, its Process column from that host's \
+            socket table; a dropped link ends the capture with \
             "HOST: disconnected (ssh: …)", the packets kept. In the Tests \
             tab Ctrl-O picks the host connection tests run from: every kind runs there, its \
             progress streamed back, Esc stops it there, and the history shows each test's host; \
