@@ -48,6 +48,13 @@ extension CapturePanel {
 /// The Capture panel's host selector (Ctrl-O) and the captures it starts through an agent, and the
 /// piped stream of `socktui -r -`.
 @Suite(.serialized) struct CapturePanelHostsTests {
+    /// A pipe whose ends no child spawned meanwhile by another test keeps open (EOF must come
+    /// when the test closes its write end).
+    static func closeOnExecPipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        return fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0
+    }
+
     static func sendUDP(port: Int, payloads: [String], namespace: String? = nil) throws {
         let script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
             + payloads.map { "s.sendto(b'\($0)', ('127.0.0.1', \(port)))\n" }.joined()
@@ -229,7 +236,7 @@ extension CapturePanel {
 
     @Test func aPipedStreamShowsPacketsAsTheyArriveAndItsEndOrDamageWithTheOffset() throws {
         var fds: [Int32] = [0, 0]
-        try #require(pipe(&fds) == 0)
+        try #require(Self.closeOnExecPipe(&fds))
         defer { close(fds[0]) }
         var panel = CapturePanel()
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
@@ -260,7 +267,7 @@ extension CapturePanel {
 
     @Test func aPipedStreamsEndSaysSoAndAStreamThatIsNotACaptureIsRefused() throws {
         var fds: [Int32] = [0, 0]
-        try #require(pipe(&fds) == 0)
+        try #require(Self.closeOnExecPipe(&fds))
         defer { close(fds[0]) }
         var panel = CapturePanel()
         let inbox = PanelInbox()
@@ -273,7 +280,7 @@ extension CapturePanel {
         #expect(panel.notice?.text == "end of stream, \(CaptureFixture.packets(rounds: 1).count) packets")
 
         var other: [Int32] = [0, 0]
-        try #require(pipe(&other) == 0)
+        try #require(Self.closeOnExecPipe(&other))
         defer { close(other[0]) }
         var refused = CapturePanel()
         let second = PanelInbox()
