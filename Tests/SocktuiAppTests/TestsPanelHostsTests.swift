@@ -257,10 +257,7 @@ import TerminalUI
         #expect(text.contains("echo: 65536 of 65536 bytes came back intact in 16 messages"))
 
         // UDP to a port with no socket: the agent's kernel answers ICMP port unreachable.
-        let closed = try Socket(family: .inet, type: .datagram)
-        try closed.bind(host: "127.0.0.1", port: 0)
-        let closedPort = try #require(try closed.localAddress().port)
-        try closed.close()
+        let closedPort = try TestsPanelTests.closedUDPPort()
         panel.focus("Test")
         panel.press(.left)
         #expect(panel.form.kind == .udp)

@@ -75,6 +75,15 @@ let refused = FailureReason(name: "ECONNREFUSED", code: 111, message: "Connectio
                             explanation: FailureReason.explanation(for: Errno(rawValue: 111)))
 
 @Suite struct TestsPanelTests {
+    /// A loopback UDP port that was just bound and closed: nothing listens there.
+    static func closedUDPPort() throws -> UInt16 {
+        let closed = try Socket(family: .inet, type: .datagram)
+        try closed.bind(host: "127.0.0.1", port: 0)
+        let port = try #require(try closed.localAddress().port)
+        try closed.close()
+        return port
+    }
+
     @Test func formStartsOnAConnectTraceAndExplainsHowToRun() {
         #expect(panelScreen(TestsPanel()) == [
             "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
@@ -429,10 +438,7 @@ extension TestsPanelTests {
         #expect(text.contains("min/avg/max"))
 
         // UDP to a port with no socket: the kernel answers ICMP port unreachable.
-        let closed = try Socket(family: .inet, type: .datagram)
-        try closed.bind(host: "127.0.0.1", port: 0)
-        let closedPort = try #require(try closed.localAddress().port)
-        try closed.close()
+        let closedPort = try TestsPanelTests.closedUDPPort()
         panel.focus("Test")
         panel.press(.left)
         #expect(panel.form.kind == .udp)
