@@ -62,10 +62,13 @@ let package = Package(
         // Benchmarks of TerminalUI (frame cost, key-to-frame latency); see Benchmarks/README.md.
         .executableTarget(name: "terminalui-bench", dependencies: ["TerminalUI"], path: "Benchmarks/TerminalUIBench"),
 
-        .testTarget(name: "SocketKitTests", dependencies: ["SocketKit"], exclude: ["Fixtures"]),
-        .testTarget(name: "InspectTests", dependencies: ["Inspect"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp"]),
+        // What every test target shares: the one process runner (posix_spawn, close-on-exec pipes),
+        // tmux sessions, python3 children, the sshd fleet, polling, the built binary's path.
+        .target(name: "SocktuiTestSupport", dependencies: ["CSockShims"], path: "Tests/SocktuiTestSupport"),
+        .testTarget(name: "SocketKitTests", dependencies: ["SocketKit", "SocktuiTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "SocktuiTestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "SocktuiTestSupport"]),
+        .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp", "SocktuiTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

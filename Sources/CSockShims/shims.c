@@ -2,6 +2,8 @@
 #include "CSockShims.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
 
 int csock_h_errno(void) { return h_errno; }
 
@@ -11,6 +13,13 @@ int csock_set_cloexec(int fd) {
     int flags = fcntl(fd, F_GETFD);
     if (flags < 0) return -1;
     return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+int csock_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int csock_spawn_addclosefrom(void *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, from);
+}
+int csock_spawn_addchdir(void *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np((posix_spawn_file_actions_t *)actions, path);
 }
 
 int csock_ioctl_int(int fd, unsigned long request, int *value) { return ioctl(fd, request, value); }

@@ -403,13 +403,36 @@ final class RawAgent {
                         written += result
                     }
                 }
+                // The relay owns only its own write end; `inner`'s descriptors stay with `inner`.
                 Glibc.close(toClient.write)
-                _ = inner.ending()
             }.start()
-            return PipeLink(readFD: toClient.read, writeFD: inner.writeFD)
+            return RelayLink(inner: inner, readFD: toClient.read)
         }
 
         func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) { ("\(label): disconnected (agent ended)", false) }
+    }
+
+    /// The client's side of a relayed agent: frames go straight to `inner`'s write end, and come
+    /// back through the relay's pipe. Each descriptor has one owner: `inner` closes its own two (its
+    /// `close()`/`ending()` are idempotent), this link closes only the relay pipe's read end.
+    final class RelayLink: AgentLink {
+        let inner: any AgentLink
+        let readFD: Int32
+        private let readOpen = Mutex(true)
+        var writeFD: Int32 { inner.writeFD }
+
+        init(inner: any AgentLink, readFD: Int32) {
+            self.inner = inner
+            self.readFD = readFD
+        }
+
+        func close() { inner.close() }
+
+        func ending() -> (status: Int32?, stderr: String) {
+            let ended = inner.ending()
+            if readOpen.withLock({ open in defer { open = false }; return open }) { Glibc.close(readFD) }
+            return ended
+        }
     }
 
     /// Waits (without a time assertion) until `predicate` holds for the latest update.

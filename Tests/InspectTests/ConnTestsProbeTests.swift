@@ -1,21 +1,12 @@
 import Dispatch
 import Foundation
 import Testing
+import SocktuiTestSupport
 import SocketKit
 @testable import Inspect
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Polls `condition` until it holds or `seconds` pass (no sleep-as-synchronisation).
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        _ = poll(nil, 0, 5)
-    }
-    return condition()
-}
 
 @Suite("ConnTests: UDP probes")
 struct ConnTestsUDPTests {

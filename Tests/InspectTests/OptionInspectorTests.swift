@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import Inspect
 import SocketKit
 
@@ -8,8 +9,7 @@ import SocketKit
     /// A python3 child that listens on 127.0.0.1:0 with options set, prints "pid fd port" and
     /// waits for its stdin to close.
     final class Child {
-        let process = Process()
-        let input = Pipe()
+        let python: PythonChild
         let pid: Int32
         let fd: Int32
         let port: Int
@@ -26,26 +26,13 @@ import SocketKit
                 print(os.getpid(), s.fileno(), s.getsockname()[1], flush=True)
                 sys.stdin.read()
                 """
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = input
-            try process.run()
-            var line = ""
-            while !line.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line += String(decoding: chunk, as: UTF8.self)
-            }
-            let fields = line.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
-            guard fields.count == 3 else { throw OptionInspectorError(message: "child said '\(line)'", errno: nil) }
-            pid = Int32(fields[0]); fd = Int32(fields[1]); port = fields[2]
+            python = try PythonChild(script)
+            pid = Int32(try python.number(0)); fd = Int32(try python.number(1)); port = try python.number(2)
         }
 
         func finish() {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            python.process.closeInput()
+            python.process.wait()
         }
     }
 

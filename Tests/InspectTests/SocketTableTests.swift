@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import Inspect
 import SocketKit
 
@@ -113,14 +114,8 @@ import SocketKit
         try udp.bind(host: "127.0.0.1", port: 0)
         let ports = Set([listener, client, udp].map { Int(try! $0.localAddress().port!) })
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ss", "-tuanxp"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text, errors) = try runTool("/usr/bin/env", ["ss", "-tuanxp"])
+        try #require(status == 0, "ss failed: \(errors)")
         // ss columns: Netid State Recv-Q Send-Q Local Peer [Process]
         var fromSs = Set<String>()
         for line in text.split(separator: "\n").dropFirst() {

@@ -71,6 +71,7 @@
 import Foundation
 import SocketKit
 import Testing
+import SocktuiTestSupport
 
 // MARK: - JSON values shared with the Python side
 
@@ -327,23 +328,12 @@ json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
 
     /// Runs one `python3` process for all `calls` and returns one result per call.
     static func evaluate(_ calls: [PythonCall]) throws -> [DiffJSON] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-I", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Python reads all of stdin before it writes anything, so writing first cannot deadlock.
-        try input.fileHandleForWriting.write(contentsOf: try JSONEncoder().encode(calls))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 exited with status \(process.terminationStatus)")
+        let input = String(decoding: try JSONEncoder().encode(calls), as: UTF8.self)
+        let (status, output, errors) = try runTool("/usr/bin/env", ["python3", "-I", "-c", script], input: input)
+        guard status == 0 else {
+            throw Failure(description: "python3 exited with status \(status): \(errors)")
         }
-        let results = try JSONDecoder().decode([DiffJSON].self, from: data)
+        let results = try JSONDecoder().decode([DiffJSON].self, from: Data(output.utf8))
         guard results.count == calls.count else {
             throw Failure(description: "python3 returned \(results.count) results for \(calls.count) calls")
         }

@@ -2,6 +2,7 @@ import Foundation
 import Inspect
 import Synchronization
 import Testing
+import SocktuiTestSupport
 
 /// Seeded mutation of the agent protocol into the real `socktui agent` process through pipes:
 /// every frame is answered (an error frame naming it, or its request's reply), the process never
@@ -63,50 +64,27 @@ import Testing
 
     /// Runs `socktui agent` (in a new network namespace when root) with `input` on stdin, killing
     /// it after `limit` seconds; returns its exit status, whether it was killed, and its frames.
-    static func runAgent(input: [UInt8], limit: Double = 120) throws -> (status: Int32, reason: Process.TerminationReason, killed: Bool, frames: [AgentFrame], trailing: Int) {
-        let process = Process()
-        if getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["--net", "--", ResolveCommandTests.binary.path, "agent"]
-        } else {
-            process.executableURL = ResolveCommandTests.binary
-            process.arguments = ["agent"]
-        }
+    static func runAgent(input: [UInt8], limit: Double = 120) throws -> (status: Int32, signalled: Bool, killed: Bool, frames: [AgentFrame], trailing: Int) {
+        let command = getuid() == 0 ? ["/usr/bin/unshare", "--net", "--", TestBinary.socktui, "agent"] : [TestBinary.socktui, "agent"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(command, stdin: .pipe, stdout: .pipe, stderr: .null, environment: environment)
         let killed = Mutex(false)
         let watchdog = DispatchWorkItem {
             killed.withLock { $0 = true }
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
-        let output = Mutex(Data())
-        let reader = DispatchSemaphore(value: 0)
-        Thread {
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            output.withLock { $0 = data }
-            reader.signal()
-        }.start()
-        signal(SIGPIPE, SIG_IGN)
-        try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
-        try? stdin.fileHandleForWriting.close()
-        reader.wait()
-        process.waitUntilExit()
+        let (output, _) = try process.collect(input: input)
+        let status = process.wait()
         watchdog.cancel()
         var decoder = FrameDecoder()
-        decoder.append(Array(output.withLock { $0 }))
+        decoder.append(output)
         var frames: [AgentFrame] = []
         while case .frame(let body, _) = decoder.next() {
             frames.append(try AgentFrameCodec.decode(body))
         }
-        return (process.terminationStatus, process.terminationReason, killed.withLock { $0 }, frames, decoder.pendingBytes)
+        return (status, status >= 128, killed.withLock { $0 }, frames, decoder.pendingBytes)
     }
 
     @Test(arguments: [UInt64(11), 2026])
@@ -124,7 +102,7 @@ import Testing
         input += Self.framed(Array(#"{"request":{"id":4242424242,"request":{"ping":{}}}}"#.utf8))
         let run = try Self.runAgent(input: input)
         #expect(!run.killed, "seed \(seed): the agent hung (killed after the limit)")
-        #expect(run.reason == .exit && run.status == 0, "seed \(seed): the agent crashed (\(run.reason) \(run.status))")
+        #expect(!run.signalled && run.status == 0, "seed \(seed): the agent crashed (status \(run.status))")
         #expect(run.trailing == 0, "seed \(seed): a partial frame at the end of the agent's output")
         guard case .hello = run.frames.first else {
             Issue.record("seed \(seed): no hello first")
@@ -168,7 +146,7 @@ import Testing
             let header: [UInt8] = round % 3 == 0 ? [0xff, 0xff, 0xff, 0xff] : (0..<4).map { _ in UInt8.random(in: 0...255, using: &random) }
             input += header + (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let run = try Self.runAgent(input: input, limit: 30)
-            #expect(!run.killed && run.reason == .exit && run.status == 0, "round \(round): \(run.reason) \(run.status)")
+            #expect(!run.killed && !run.signalled && run.status == 0, "round \(round): status \(run.status)")
             #expect(run.frames.contains(.response(id: 1, reply: .pong)))
             let errors = run.frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
             #expect(!errors.isEmpty, "round \(round): header \(header) got no error")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import SocktuiApp
 
 /// `socktui capture` as the real binary on `lo` (root only), read back by tshark and tcpdump.
@@ -8,27 +9,17 @@ struct CaptureCommandTests {
     /// Starts `socktui capture ARGS`, waits until it reports the capture is running, runs
     /// `traffic`, and returns the exit status, stdout and stderr.
     static func capture(_ arguments: [String], traffic: () throws -> Void) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = ResolveCommandTests.binary
-        process.arguments = ["capture"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let process = try ChildProcess([TestBinary.socktui, "capture"] + arguments)
         // The first stderr line says the ring is open and the filter attached.
-        var errText = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !errText.contains("capturing on") && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            errText += String(decoding: chunk, as: UTF8.self)
-        }
-        try #require(errText.contains("capturing on"), "capture did not start: \(errText)")
+        let errors = LineReader(process.stderr!)
+        let output = LineReader(process.stdout!)
+        let started = errors.waitFor(timeout: 20) { $0.contains("capturing on") }
+        try #require(started != nil, "capture did not start: \(errors.text)")
         try traffic()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), errText)
+        let out = output.waitForEnd(timeout: 120)
+        let err = errors.waitForEnd(timeout: 120)
+        let status = process.wait()
+        return (status, out.map { $0 + "\n" }.joined(), err.joined(separator: "\n"))
     }
 
     @Test func interruptFlushesThePartlyFilledBlockBeforeTheSummary() throws {
@@ -36,7 +27,7 @@ struct CaptureCommandTests {
         let (status, out, err) = try Self.capture(["-i", "lo", "udp", "dst", "port", "\(port)"]) {
             try Self.sendDatagrams(7, to: port)
             // Stopped right after the traffic, as a user's Ctrl-C: nothing may be lost.
-            let pid = try ResolveCommandTests.run("/usr/bin/env", ["pgrep", "-f", "capture -i lo udp dst port \(port)"])
+            let pid = try runTool("/usr/bin/env", ["pgrep", "-f", "capture -i lo udp dst port \(port)"])
             for line in pid.out.split(separator: "\n") { kill(pid_t(line)!, SIGINT) }
         }
         #expect(status == 0)
@@ -46,7 +37,7 @@ struct CaptureCommandTests {
 
     static func sendDatagrams(_ count: Int, to port: Int) throws {
         let script = "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(\(count)): s.sendto(b'socktui %d' % i, ('127.0.0.1', \(port)))"
-        let result = try ResolveCommandTests.run("/usr/bin/env", ["python3", "-c", script])
+        let result = try runTool("/usr/bin/env", ["python3", "-c", script])
         try #require(result.status == 0, "\(result.err)")
     }
 
@@ -74,19 +65,19 @@ struct CaptureCommandTests {
             try Self.sendDatagrams(12, to: port)
         }
         #expect(status == 0)
-        let tshark = try ResolveCommandTests.run("/usr/bin/env", ["tshark", "-r", file, "-T", "fields", "-e", "udp.dstport"])
+        let tshark = try runTool("/usr/bin/env", ["tshark", "-r", file, "-T", "fields", "-e", "udp.dstport"])
         #expect(tshark.status == 0)
         #expect(!tshark.err.lowercased().contains("warning") && !tshark.err.contains("appears to be damaged"), "\(tshark.err)")
         #expect(tshark.out.split(separator: "\n") == Array(repeating: Substring("\(port)"), count: 12))
-        let tcpdump = try ResolveCommandTests.run("/usr/bin/env", ["tcpdump", "-nn", "-r", file])
+        let tcpdump = try runTool("/usr/bin/env", ["tcpdump", "-nn", "-r", file])
         #expect(tcpdump.status == 0)
         #expect(tcpdump.out.split(separator: "\n").count == 12)
     }
 
     @Test func badFiltersAndInterfacesExitWithAMessage() throws {
-        let filter = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["capture", "-i", "lo", "-c", "1", "tcp", "port", "banana"])
+        let filter = try runTool(TestBinary.socktui, ["capture", "-i", "lo", "-c", "1", "tcp", "port", "banana"])
         #expect(filter.status == 2 && filter.err.contains("bad filter \"tcp port banana\""))
-        let interface = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["capture", "-i", "nosuchif0", "-c", "1"])
+        let interface = try runTool(TestBinary.socktui, ["capture", "-i", "nosuchif0", "-c", "1"])
         #expect(interface.status == 1 && interface.err.contains("no such interface 'nosuchif0'"))
     }
 }

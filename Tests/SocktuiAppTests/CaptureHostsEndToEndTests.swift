@@ -1,15 +1,16 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 
 /// The Capture tab's remote captures (`socktui --host`) against a real sshd in a network namespace,
 /// and `socktui -r -` fed by tcpdump, in tmux (root).
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxEndToEndTests.tmuxPath != nil,
+@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
                              "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct CaptureHostsEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
+    typealias Session = TmuxSession
 
     static func sendUDP(port: Int, payload: String, namespace: String) throws {
-        let sent = try ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "exec", namespace, "python3", "-c",
+        let sent = try runTool("/usr/bin/env", ["ip", "netns", "exec", namespace, "python3", "-c",
                                                                "import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(b'\(payload)', ('127.0.0.1', \(port)))"])
         try #require(sent.status == 0, "\(sent.err)")
     }
@@ -24,13 +25,13 @@ struct CaptureHostsEndToEndTests {
     }
 
     @Test func aCaptureOnTheChosenHostShowsItsPacketsAndKernelCountersThenItsDroppedLink() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")
         let fleet = try SSHTestFleet(count: 1, label: "cap")
         let host = fleet.hosts[0]
         let port = Int.random(in: 30_000...39_999)
         let session = try Session("caphosts", width: 170, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
-        let words = [TmuxEndToEndTests.binary, "--no-local"] + fleet.remoteArguments([host]) + ["--host", fleet.unauthorizedHostAlias]
+        let words = [TestBinary.socktui, "--no-local"] + fleet.remoteArguments([host]) + ["--host", fleet.unauthorizedHostAlias]
         try session.type(words.map { "'\($0)'" }.joined(separator: " "))
         try session.send("Enter")
         try session.waitForText("┌ Sockets ")
@@ -85,22 +86,22 @@ struct CaptureHostsEndToEndTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump"), "needs tcpdump"))
     func readingStandardInputShowsTcpdumpsPacketsAsTheyArriveThenTheEndOfTheStream() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")
         let namespace = "socktui-pipe-\(UInt32.random(in: 0...UInt32.max))"
-        try #require(try ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "add", namespace]).status == 0)
-        defer { _ = try? ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "del", namespace]) }
-        try #require(try ResolveCommandTests.run("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
+        try #require(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]).status == 0)
+        defer { _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", namespace]) }
+        try #require(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
         let port = Int.random(in: 30_000...39_999)
         let session = try Session("pipe", width: 150, height: 36)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
         // Standard input is the terminal: nothing to read, said on the shell.
-        try session.type("'\(TmuxEndToEndTests.binary)' -r -")
+        try session.type("'\(TestBinary.socktui)' -r -")
         try session.send("Enter")
         try session.waitForText("pipe one in (tcpdump -U -w - | socktui -r -)")
         try session.send("clear", "Enter")
         try session.waitFor("a clear screen") { lines in !lines.contains { $0.contains("pipe one in") } }
         // tcpdump's messages (and the shell's note of its end) go to /dev/null, not over the TUI.
-        try session.type("sh -c \"ip netns exec \(namespace) tcpdump -U -i lo -w - 'udp port \(port)'; true\" 2>/dev/null | '\(TmuxEndToEndTests.binary)' -r -")
+        try session.type("sh -c \"ip netns exec \(namespace) tcpdump -U -i lo -w - 'udp port \(port)'; true\" 2>/dev/null | '\(TestBinary.socktui)' -r -")
         try session.send("Enter")
         // tcpdump writes its file header once its filter is attached: then the stream is open.
         try session.waitForText("stdin (pipe) · 0 packets · reading", timeout: 30)
@@ -116,7 +117,7 @@ struct CaptureHostsEndToEndTests {
         try session.send("Up")
         try session.waitFor("the selection moved") { lines in lines.contains { $0.contains("Details: packet 2") } }
         // tcpdump ends: the end of the stream is said, the packets stay.
-        let tcpdump = try ResolveCommandTests.run("/usr/bin/env", ["pgrep", "-f", "tcpdump -U -i lo -w - udp port \(port)"])
+        let tcpdump = try runTool("/usr/bin/env", ["pgrep", "-f", "tcpdump -U -i lo -w - udp port \(port)"])
         let pids = tcpdump.out.split(separator: "\n").compactMap { pid_t($0) }
         try #require(!pids.isEmpty)
         for pid in pids { kill(pid, SIGTERM) }

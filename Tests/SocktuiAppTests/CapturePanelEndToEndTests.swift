@@ -2,18 +2,19 @@ import Foundation
 import Glibc
 import SocketKit
 import Testing
+import SocktuiTestSupport
 
 /// The Capture panel in the real binary, driven through tmux with the harness of ``TmuxEndToEndTests``.
 @Suite(.serialized) struct CapturePanelEndToEndTests {
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func readingAFileMovesThroughPacketsHighlightsAFieldAndFilters() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
-                     "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+                     "socktui was not built at \(TestBinary.socktui)")
         let path = try CaptureFixture.write()
         defer { unlink(path) }
-        let session = try TmuxEndToEndTests.Session("capture-read", width: 120, height: 40)
-        try session.waitForText(TmuxEndToEndTests.Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type("\(TmuxEndToEndTests.binary) -r \(path)")
+        let session = try TmuxSession("capture-read", width: 120, height: 40)
+        try session.waitForText(TmuxSession.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type("\(TestBinary.socktui) -r \(path)")
         try session.send("Enter")
         var lines = try session.waitForText("HTTP      72 GET /r0 HTTP/1.1")
         #expect(lines[1].hasPrefix("┌ Capture "))
@@ -49,10 +50,10 @@ import Testing
         try session.waitForPromptAfterExit()
     }
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil && geteuid() == 0, "needs tmux and root (live capture)"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil && geteuid() == 0, "needs tmux and root (live capture)"))
     func liveCaptureOnLoopbackWithAFilterShowsTheTrafficAsItArrives() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
-                     "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+                     "socktui was not built at \(TestBinary.socktui)")
         let receiver = try Socket(family: .inet, type: .datagram)
         defer { try? receiver.close() }
         try receiver.bind(host: "127.0.0.1", port: 0)
@@ -60,9 +61,9 @@ import Testing
         let sender = try Socket(family: .inet, type: .datagram)
         defer { try? sender.close() }
 
-        let session = try TmuxEndToEndTests.Session("capture-live", width: 120, height: 40)
-        try session.waitForText(TmuxEndToEndTests.Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type(TmuxEndToEndTests.binary)
+        let session = try TmuxSession("capture-live", width: 120, height: 40)
+        try session.waitForText(TmuxSession.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type(TestBinary.socktui)
         try session.send("Enter")
         try session.waitForText("┌ Resolver ")
         try session.send("Escape", "BTab", "BTab")       // Tests, then Capture (the Resolver's field takes digits)
@@ -82,7 +83,7 @@ import Testing
         let deadline = Date().addingTimeInterval(20)
         var lines = try session.capture()
         while !lines.contains(where: { $0.contains("→ \(port) Len=\(payload.count)") }) {
-            guard Date() < deadline else { throw TmuxEndToEndTests.Timeout(what: "captured datagrams to port \(port)", screen: lines) }
+            guard Date() < deadline else { throw TmuxSession.Timeout(what: "captured datagrams to port \(port)", screen: lines) }
             _ = try sender.sendTo(payload, to: try receiver.localAddress())
             usleep(100_000)
             lines = try session.capture()

@@ -1,18 +1,19 @@
 import Foundation
 import Glibc
 import Testing
+import SocktuiTestSupport
 
 /// Follow stream in the real binary, driven through tmux with the harness of ``TmuxEndToEndTests``.
 @Suite(.serialized) struct CapturePanelFollowEndToEndTests {
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func followingATCPPacketShowsThePayloadOfBothDirectionsAndStatisticsFilterOnIt() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
-                     "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+                     "socktui was not built at \(TestBinary.socktui)")
         let path = try FollowFixture.write()
         defer { unlink(path) }
-        let session = try TmuxEndToEndTests.Session("capture-follow", width: 120, height: 40)
-        try session.waitForText(TmuxEndToEndTests.Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type("\(TmuxEndToEndTests.binary) -r \(path)")
+        let session = try TmuxSession("capture-follow", width: 120, height: 40)
+        try session.waitForText(TmuxSession.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type("\(TestBinary.socktui) -r \(path)")
         try session.send("Enter")
         try session.waitForText("· 10 packets")
 

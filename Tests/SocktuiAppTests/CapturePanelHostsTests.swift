@@ -2,6 +2,7 @@ import Foundation
 import Inspect
 import Synchronization
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 
@@ -59,7 +60,7 @@ extension CapturePanel {
         let script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
             + payloads.map { "s.sendto(b'\($0)', ('127.0.0.1', \(port)))\n" }.joined()
         let prefix = namespace.map { ["ip", "netns", "exec", $0] } ?? []
-        let sent = try ResolveCommandTests.run("/usr/bin/env", prefix + ["python3", "-c", script])
+        let sent = try runTool("/usr/bin/env", prefix + ["python3", "-c", script])
         try #require(sent.status == 0, "\(sent.err)")
     }
 
@@ -204,11 +205,11 @@ extension CapturePanel {
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (ip netns) and python3"))
     func aDroppedLinkMidCaptureEndsItWithTheLinksMessageAndKeepsThePackets() throws {
         let namespace = "socktui-cap-\(UInt32.random(in: 0...UInt32.max))"
-        try #require(try ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "add", namespace]).status == 0)
-        defer { _ = try? ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "del", namespace]) }
-        try #require(try ResolveCommandTests.run("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
+        try #require(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]).status == 0)
+        defer { _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", namespace]) }
+        try #require(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
         // An agent in its own network namespace: a host whose interfaces are not this one's.
-        let transport = ProcessTransport(label: "ns", arguments: ["ip", "netns", "exec", namespace, ResolveCommandTests.binary.path, "agent"])
+        let transport = ProcessTransport(label: "ns", arguments: ["ip", "netns", "exec", namespace, TestBinary.socktui, "agent"])
         var panel = CapturePanel(remoteHosts: [AgentClient(transport: transport)])
         defer { panel.remoteHosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
@@ -223,7 +224,7 @@ extension CapturePanel {
         try #require(inbox.pump(&panel) { $0.packetCount >= 2 })
         // The link drops: the agent (in that namespace) is killed.
         let inode = try #require(try FileManager.default.attributesOfItem(atPath: "/run/netns/\(namespace)")[.systemFileNumber] as? Int)
-        let agents = SSHTestFleet.descendants(of: getpid()).filter {
+        let agents = ProcessTree.descendants(of: getpid()).filter {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/ns/net")) == "net:[\(inode)]"
         }
         try #require(!agents.isEmpty)

@@ -3,6 +3,7 @@ import Foundation
 import Inspect
 import SocketKit
 import Testing
+import SocktuiTestSupport
 @testable import SocktuiApp
 #if canImport(Glibc)
 import Glibc
@@ -203,22 +204,12 @@ struct ConnectCommandTests {
 /// Runs a program to completion; returns its status and standard output.
 @discardableResult
 private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try runTool("/usr/bin/env", arguments)
+    return (result.status, result.out)
 }
 
 /// The `socktui` binary built beside this test bundle.
-private func socktuiBinary() -> String {
-    let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-    return bundle.deletingLastPathComponent().appendingPathComponent("socktui").path
-}
+private func socktuiBinary() -> String { TestBinary.socktui }
 
 /// Opens the test's listeners inside the namespace, then runs the scan there and relays its
 /// output and status. Listeners exist before the scan starts, so no readiness wait is needed.

@@ -1,13 +1,14 @@
 import Foundation
 import SocketKit
 import Testing
+import SocktuiTestSupport
 
 /// `socktui --host a --host b` in tmux against two real sshd hosts in network namespaces (root):
 /// the merged Sockets table, a host dropped mid-stream and back.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxEndToEndTests.tmuxPath != nil,
+@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
                              "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct HostsTUIEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
+    typealias Session = TmuxSession
 
     /// The table count the hosts line shows for `alias` (`ALIAS ✓ N rows, M tables`), if connected.
     static func tables(of alias: String, in lines: [String]) -> Int? {
@@ -21,7 +22,7 @@ struct HostsTUIEndToEndTests {
     }
 
     @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndTheUIRespondsThenItReconnects() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")
         let fleet = try SSHTestFleet(count: 2, label: "tui")
         let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])
         // A name only the stable host's /etc/hosts knows (ip netns exec mounts /etc/netns/NS/hosts
@@ -39,7 +40,7 @@ struct HostsTUIEndToEndTests {
         let session = try Session("hosts", width: 180, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
         // Single quotes for the shell: the agent command has a space.
-        let words = [TmuxEndToEndTests.binary, "--no-local"] + fleet.remoteArguments(fleet.hosts)
+        let words = [TestBinary.socktui, "--no-local"] + fleet.remoteArguments(fleet.hosts)
         try session.type(words.map { "'\($0)'" }.joined(separator: " "))
         try session.send("Enter")
         try session.waitForText("┌ Sockets ")
@@ -98,15 +99,13 @@ struct HostsTUIEndToEndTests {
 /// connect test to a listener that exists only inside the host's namespace succeeds from there
 /// and is refused here; a link dropped mid-test is shown on that test and the next test reconnects;
 /// a host ssh cannot log into is reported as needing interactive login.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxEndToEndTests.tmuxPath != nil,
+@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
                              "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct TestsHostsTUIEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
+    typealias Session = TmuxSession
 
     /// A TCP listener on 127.0.0.1:`port` inside `namespace` (python3 accepting and closing), ready when this returns.
-    static func namespaceListener(_ namespace: String, port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    static func namespaceListener(_ namespace: String, port: Int) throws -> PythonChild {
         let script = """
             import socket, sys
             s = socket.socket()
@@ -118,17 +117,13 @@ struct TestsHostsTUIEndToEndTests {
                 c, _ = s.accept()
                 c.close()
             """
-        process.arguments = ["ip", "netns", "exec", namespace, "python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        try #require(line.hasPrefix("ready"), "the namespace listener did not start: \(line)")
-        return process
+        let listener = try PythonChild(script, namespace: namespace)
+        try #require(listener.ready.first == "ready", "the namespace listener did not start: \(listener.ready)")
+        return listener
     }
 
     @Test func aConnectTestRunsOnTheChosenHostAndADroppedLinkIsShownOnItsTestThenReconnects() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")
         let fleet = try SSHTestFleet(count: 1, label: "tst")
         let host = fleet.hosts[0]
         // A port bound here but not listening (connecting to it here is refused), and listened on
@@ -138,12 +133,11 @@ struct TestsHostsTUIEndToEndTests {
         try closedHere.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try closedHere.localAddress().port))
         let listener = try Self.namespaceListener(host.namespace, port: port)
-        // SIGKILL: python under `ip netns exec` here does not end on SIGTERM.
-        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
+        defer { withExtendedLifetime(listener) {} }   // killed (SIGKILL) when the test ends
 
         let session = try Session("testshosts", width: 160, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
-        let words = [TmuxEndToEndTests.binary] + fleet.remoteArguments([host]) + ["--host", fleet.unauthorizedHostAlias]
+        let words = [TestBinary.socktui] + fleet.remoteArguments([host]) + ["--host", fleet.unauthorizedHostAlias]
         try session.type(words.map { "'\($0)'" }.joined(separator: " "))
         try session.send("Enter")
         try session.waitForText("┌ Sockets ")

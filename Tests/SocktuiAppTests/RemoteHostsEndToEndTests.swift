@@ -2,14 +2,14 @@ import Foundation
 import Inspect
 import Synchronization
 import Testing
+import SocktuiTestSupport
 
 /// The real binary with `--host`, through real OpenSSH servers in network namespaces (root).
 @Suite(.serialized, .enabled(if: SSHTestFleet.available, "needs root, openssh-server, openssh-client, python3 and iproute2"))
 struct RemoteHostsEndToEndTests {
     /// A TCP listener inside a host's namespace (a python3 child): its pid, fd and port.
     final class NamespaceListener {
-        let process = Process()
-        let input = Pipe()
+        let python: PythonChild
         let pid: Int32, fd: Int32, port: Int
 
         init(in host: SSHTestFleet.Host) throws {
@@ -21,31 +21,13 @@ struct RemoteHostsEndToEndTests {
                 print(os.getpid(), s.fileno(), s.getsockname()[1], flush=True)
                 sys.stdin.read()
                 """
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["ip", "netns", "exec", host.namespace, "python3", "-c", script]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = input
-            try process.run()
-            var line = ""
-            while !line.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                line += String(decoding: chunk, as: UTF8.self)
-            }
-            let fields = line.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-            try #require(fields.count == 3, "listener did not start: \(line)")
-            (pid, fd, port) = (Int32(fields[0]), Int32(fields[1]), fields[2])
-        }
-
-        deinit {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            python = try PythonChild(script, namespace: host.namespace)
+            (pid, fd, port) = (Int32(try python.number(0)), Int32(try python.number(1)), try python.number(2))
         }
     }
 
     static func socktui(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try ResolveCommandTests.run(ResolveCommandTests.binary.path, arguments)
+        try runTool(TestBinary.socktui, arguments)
     }
 
     @Test func mergedSocketTableShowsEachNamespaceListenerOnlyUnderItsHost() throws {
@@ -103,27 +85,18 @@ struct RemoteHostsEndToEndTests {
     /// the host's namespace; returns the exit status, stdout, stderr and the datagrams' source port.
     static func remoteCapture(_ arguments: [String], fleet: SSHTestFleet, port: Int) throws -> (Int32, String, String, String) {
         let host = fleet.hosts[0]
-        let process = Process()
-        process.executableURL = ResolveCommandTests.binary
-        process.arguments = ["capture"] + arguments + fleet.remoteArguments([host])
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        var errText = ""
-        while !errText.contains("capturing on") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            errText += String(decoding: chunk, as: UTF8.self)
-        }
-        try #require(errText.contains("capturing on \(host.alias) lo"), "\(errText)")
+        let process = try ChildProcess([TestBinary.socktui, "capture"] + arguments + fleet.remoteArguments([host]))
+        let errors = LineReader(process.stderr!)
+        let output = LineReader(process.stdout!)
+        let started = errors.waitFor(timeout: 60) { $0.contains("capturing on") }
+        try #require(started?.contains("capturing on \(host.alias) lo") == true, "\(errors.text)")
         let send = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\nfor i in range(8): s.sendto(b'remote %d' % i, ('127.0.0.1', \(port)))"
         let sent = try host.exec(["python3", "-c", send])
         try #require(sent.status == 0, "\(sent.err)")
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errText, sent.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        let out = output.waitForEnd(timeout: 120).map { $0 + "\n" }.joined()
+        let err = errors.waitForEnd(timeout: 120).joined(separator: "\n")
+        let status = process.wait()
+        return (status, out, err, sent.out.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test func remoteCaptureRunsItsFilterThereAndReportsTheRemoteKernelCounters() throws {
@@ -147,7 +120,7 @@ struct RemoteHostsEndToEndTests {
         let (status, _, err, sourcePort) = try Self.remoteCapture(["-i", "lo", "-c", "6", "-w", file, "udp", "dst", "port", "\(port)"], fleet: fleet, port: port)
         #expect(status == 0, "\(err)")
         // tcpdump reads it from standard input, as it would from `socktui capture --host H -w -`.
-        let read = try ResolveCommandTests.run("/bin/sh", ["-c", "tcpdump -n -r - < '\(file)'"])
+        let read = try runTool("/bin/sh", ["-c", "tcpdump -n -r - < '\(file)'"])
         #expect(read.status == 0, "\(read.err)")
         let lines = read.out.split(separator: "\n")
         #expect(lines.count == 6)
@@ -186,7 +159,7 @@ struct RemoteHostsEndToEndTests {
     @Test func pushExplainsAHostWithoutTheSwiftRuntime() throws {
         let fleet = try SSHTestFleet(count: 1, label: "nolib")
         let host = fleet.hosts[0]
-        let ldd = try ResolveCommandTests.run("/usr/bin/env", ["ldd", ResolveCommandTests.binary.path])
+        let ldd = try runTool("/usr/bin/env", ["ldd", TestBinary.socktui])
         let runtime = try #require(ldd.out.split(separator: "\n").first { $0.contains("libswiftCore.so") }?
             .split(separator: " ").first { $0.hasPrefix("/") })
         let libraries = (String(runtime) as NSString).deletingLastPathComponent
@@ -211,22 +184,10 @@ struct RemoteHostsEndToEndTests {
     @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndItReconnects() throws {
         let fleet = try SSHTestFleet(count: 2, label: "drop")
         let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])
-        let process = Process()
-        process.executableURL = ResolveCommandTests.binary
-        process.arguments = ["sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let reader = LineReader(out.fileHandleForReading)
-        // A watchdog ends the run if a line never comes, so a failure cannot hang the suite.
-        let watchdog = DispatchWorkItem { process.terminate() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        defer { watchdog.cancel() }
+        let process = try ChildProcess([TestBinary.socktui, "sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts), stderr: .null)
+        defer { process.signal(SIGTERM); process.wait() }
+        // Each wait has its own limit, so a line that never comes cannot hang the suite.
+        let reader = LineReader(process.stdout!)
 
         try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): refresh 2:") } != nil, "the second host never refreshed")
         flaky.stop()
@@ -240,49 +201,4 @@ struct RemoteHostsEndToEndTests {
         try #require(reader.waitFor { $0 == "\(flaky.alias): connected" } != nil, "the host did not reconnect")
         try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): refresh") } != nil, "the reconnected host did not refresh")
     }
-}
-
-/// Lines of a child's stdout, read on a background thread; tests wait for a matching line.
-final class LineReader: @unchecked Sendable {
-    private let lines = Mutex<[String]>([])
-    private let arrived = DispatchSemaphore(value: 0)
-    private let closed = Mutex(false)
-    private var consumed = 0
-
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            var partial = ""
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                partial += String(decoding: chunk, as: UTF8.self)
-                while let newline = partial.firstIndex(of: "\n") {
-                    let line = String(partial[..<newline])
-                    partial = String(partial[partial.index(after: newline)...])
-                    lines.withLock { $0.append(line) }
-                    arrived.signal()
-                }
-            }
-            closed.withLock { $0 = true }
-            arrived.signal()
-        }.start()
-    }
-
-    /// Waits for the next line (after those already examined) matching `predicate`; nil when
-    /// the stream ends first.
-    func waitFor(_ predicate: (String) -> Bool) -> String? {
-        while true {
-            let snapshot = lines.withLock { $0 }
-            while consumed < snapshot.count {
-                let line = snapshot[consumed]
-                consumed += 1
-                if predicate(line) { return line }
-            }
-            if closed.withLock({ $0 }) && consumed >= lines.withLock({ $0.count }) { return nil }
-            arrived.wait()
-        }
-    }
-
-    /// Lines so far matching `predicate`.
-    func count(_ predicate: (String) -> Bool) -> Int { lines.withLock { $0.filter(predicate).count } }
 }

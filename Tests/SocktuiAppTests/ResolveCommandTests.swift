@@ -1,38 +1,10 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import SocktuiApp
 
 /// `socktui resolve` run as the real binary, compared with Python's socket module.
 @Suite struct ResolveCommandTests {
-    /// The built `socktui` next to this test bundle (`.build/<config>/socktui`).
-    static var binary: URL {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("socktui")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/socktui")
-    }
-
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-
     struct Row: Hashable, Comparable {
         var family: Int32, type: Int32, proto: Int32, canonname: String, address: String, port: Int
         static func < (a: Row, b: Row) -> Bool { "\(a)" < "\(b)" }
@@ -46,7 +18,7 @@ import Testing
             rows = [[f, t, p, c, a[0], a[1]] for f, t, p, c, a in socket.getaddrinfo(sys.argv[1], port)]
             print(json.dumps(rows))
             """
-        let result = try run("/usr/bin/env", ["python3", "-c", script, host, port])
+        let result = try runTool("/usr/bin/env", ["python3", "-c", script, host, port])
         try #require(result.status == 0, "python3 failed: \(result.err)")
         let rows = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[Any]]
         return rows.map { Row(family: Int32($0[0] as! Int), type: Int32($0[1] as! Int), proto: Int32($0[2] as! Int),
@@ -54,7 +26,7 @@ import Testing
     }
 
     static func socktuiRows(_ arguments: [String]) throws -> [Row] {
-        let result = try run(binary.path, ["resolve"] + arguments + ["--json"])
+        let result = try runTool(TestBinary.socktui, ["resolve"] + arguments + ["--json"])
         try #require(result.status == 0, "socktui resolve failed: \(result.err)")
         let reports = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[String: Any]]
         let addresses = reports[0]["addresses"] as! [[String: Any]]
@@ -72,25 +44,25 @@ import Testing
     }
 
     @Test func resolverErrorsExitTwoWithTheEAINameOnStderr() throws {
-        let result = try Self.run(Self.binary.path, ["resolve", "nonesuch.invalid", "--flags", "numerichost"])
+        let result = try runTool(TestBinary.socktui, ["resolve", "nonesuch.invalid", "--flags", "numerichost"])
         #expect(result.status == 2)
         #expect(result.err.contains("EAI_NONAME"))
-        let json = try Self.run(Self.binary.path, ["resolve", "nonesuch.invalid", "--flags", "numerichost", "--json"])
+        let json = try runTool(TestBinary.socktui, ["resolve", "nonesuch.invalid", "--flags", "numerichost", "--json"])
         #expect(json.out.contains("\"name\" : \"EAI_NONAME\""))
     }
 
     @Test func badArgumentsAreUsageErrorsThatSayWhatIsWrong() throws {
-        let port = try Self.run(Self.binary.path, ["resolve", "localhost", "99999"])
+        let port = try runTool(TestBinary.socktui, ["resolve", "localhost", "99999"])
         #expect(port.status == 64)
         #expect(port.err.contains("ports are 0-65535"))
-        let flag = try Self.run(Self.binary.path, ["resolve", "localhost", "--flags", "bogus"])
+        let flag = try runTool(TestBinary.socktui, ["resolve", "localhost", "--flags", "bogus"])
         #expect(flag.status == 64 && flag.err.contains("unknown flag 'bogus'"))
-        let reverse = try Self.run(Self.binary.path, ["resolve", "localhost", "--reverse"])
+        let reverse = try runTool(TestBinary.socktui, ["resolve", "localhost", "--reverse"])
         #expect(reverse.status == 64 && reverse.err.contains("numeric address"))
     }
 
     @Test func reverseLookupNamesTheLoopbackAddress() throws {
-        let result = try Self.run(Self.binary.path, ["resolve", "127.0.0.1", "--reverse", "--json"])
+        let result = try runTool(TestBinary.socktui, ["resolve", "127.0.0.1", "--reverse", "--json"])
         #expect(result.status == 0)
         let reports = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[String: Any]]
         #expect(reports.map { $0["call"] as? String } == ["getnameinfo", "gethostbyaddr"])

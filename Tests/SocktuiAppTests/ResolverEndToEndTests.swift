@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 
 extension TmuxEndToEndTests {
     /// What Python's `socket.getaddrinfo(host, None)` gives on this machine, as Resolver table row
@@ -12,7 +13,7 @@ extension TmuxEndToEndTests {
                 addr = repr(s) if f == socket.AF_INET6 else repr(s)
                 print(f"{f.name:<8} {t.name:<11} {proto:<11} {addr}")
             """
-        let (status, output) = run(["/usr/bin/env", "python3", "-c", script])
+        let (status, output, _) = try runTool("/usr/bin/env", ["python3", "-c", script])
         try #require(status == 0, "python3 failed: \(output)")
         return output.split(separator: "\n").map { "│ " + $0 }
     }

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
 import Testing
+import SocktuiTestSupport
 
 /// The Sockets panel's socket lab in the built binary, through `TmuxEndToEndTests`' tmux session helpers.
 @Suite(.serialized) struct SocketLabEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
-    static var binary: String { TmuxEndToEndTests.binary }
+    typealias Session = TmuxSession
+    static var binary: String { TestBinary.socktui }
 
     /// A tmux session running the built socktui on the Sockets tab, after its first snapshot.
     static func socktuiOnSocketsTab(_ label: String, width: Int, height: Int) throws -> Session {
@@ -20,7 +21,7 @@ import Testing
         return session
     }
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func labCreatesATCPSocketTogglesKeepAliveWithSpaceAndStartsTheEchoServer() throws {
         let session = try Self.socktuiOnSocketsTab("lab", width: 120, height: 40)
         try session.send("L")
@@ -73,7 +74,7 @@ import Testing
         return nil
     }
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil && getuid() == 0, "needs tmux, and root for pidfd_getfd"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil && getuid() == 0, "needs tmux, and root for pidfd_getfd"))
     func optionsViewSetsKeepAliveOnThisTestsListenerOnlyAfterYesNamingTheProcess() throws {
         let listener = try SocketsPanelEndToEndTests.LoopbackListener()
         defer { listener.close() }

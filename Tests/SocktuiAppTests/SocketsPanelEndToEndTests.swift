@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
 import Testing
+import SocktuiTestSupport
 
 /// The Sockets panel in the built binary, through `TmuxEndToEndTests`' tmux session helpers.
 @Suite(.serialized) struct SocketsPanelEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
-    static var binary: String { TmuxEndToEndTests.binary }
+    typealias Session = TmuxSession
+    static var binary: String { TestBinary.socktui }
 
     /// A TCP listener on 127.0.0.1 (ephemeral port) owned by this test process; closed by `close()`.
     struct LoopbackListener {
@@ -35,7 +36,7 @@ import Testing
         func close() { _ = Glibc.close(descriptor) }
     }
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func socketsPanelFiltersToATestListenerAndShowsItsPortAndOwningProcess() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
         let listener = try LoopbackListener()

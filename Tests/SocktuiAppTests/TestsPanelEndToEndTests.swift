@@ -1,13 +1,14 @@
 import Foundation
 import SocketKit
 import Testing
+import SocktuiTestSupport
 
 /// The Tests panel in the real binary, driven through tmux with the harness of ``TmuxEndToEndTests``.
 @Suite(.serialized) struct TestsPanelEndToEndTests {
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func connectTraceFromThePanelReadsSuccessAndRefusal() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
-                     "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+                     "socktui was not built at \(TestBinary.socktui)")
         // A listener, and a port that is bound but not listening: connecting to it is refused.
         let listener = try Socket(family: .inet, type: .stream)
         defer { try? listener.close() }
@@ -19,9 +20,9 @@ import Testing
         try closed.bind(host: "127.0.0.1", port: 0)
         let closedPort = try #require(try closed.localAddress().port)
 
-        let session = try TmuxEndToEndTests.Session("testspanel", width: 120, height: 40)
-        try session.waitForText(TmuxEndToEndTests.Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type(TmuxEndToEndTests.binary)
+        let session = try TmuxSession("testspanel", width: 120, height: 40)
+        try session.waitForText(TmuxSession.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type(TestBinary.socktui)
         try session.send("Enter")
         try session.waitForText("┌ Resolver ")
         // Shift-Tab from the first tab selects the last one, Tests. (Not `4`: the Resolver panel's

@@ -2,6 +2,7 @@ import Foundation
 @testable import Inspect
 import SocketKit
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 
@@ -16,12 +17,12 @@ import TerminalUI
         let label: String
 
         var transport: ProcessTransport {
-            ProcessTransport(label: label, arguments: ["/usr/bin/env", "SOCKTUI_TEST_TAG=\(tag)", ResolveCommandTests.binary.path, "agent"])
+            ProcessTransport(label: label, arguments: ["/usr/bin/env", "SOCKTUI_TEST_TAG=\(tag)", TestBinary.socktui, "agent"])
         }
 
         /// The live agent processes started through this transport.
         var pids: [pid_t] {
-            SSHTestFleet.descendants(of: getpid()).filter { pid in
+            ProcessTree.descendants(of: getpid()).filter { pid in
                 guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
                 return environment.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "SOCKTUI_TEST_TAG=\(tag)" }
                     && (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") == false
@@ -142,7 +143,7 @@ import TerminalUI
     }
 
     @Test func aLinkDroppedMidTestShowsDisconnectedKeepsTheProgressAndTheNextTestReconnects() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ResolveCommandTests.binary.path), "socktui was not built")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built")
         let server = try EchoServer(host: "127.0.0.1", port: 0)
         defer { server.stop() }
         let agent = TaggedAgent(label: "drop")
@@ -186,7 +187,7 @@ import TerminalUI
     }
 
     @Test func aStalledAgentIsReportedAfterTheTestsTimeoutPlusTheHostTimeout() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ResolveCommandTests.binary.path), "socktui was not built")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built")
         let server = try EchoServer(host: "127.0.0.1", port: 0)
         defer { server.stop() }
         let agent = TaggedAgent(label: "stall")
@@ -303,7 +304,7 @@ import TerminalUI
 
 extension ResolverPanelHostsTests {
     @Test func aLookupOnAStalledAgentIsReportedAfterTheHostTimeout() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ResolveCommandTests.binary.path), "socktui was not built")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built")
         let agent = TestsPanelHostsTests.TaggedAgent(label: "stall")
         let client = AgentClient(transport: agent.transport)
         defer { client.close() }

@@ -27,6 +27,13 @@ int csock_h_errno(void);
 int csock_get_flags(int fd);
 int csock_set_flags(int fd, int flags);
 int csock_set_cloexec(int fd);
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the moment they exist, so no child spawned
+/// by another thread meanwhile inherits them (pipe + fcntl leaves that window open).
+int csock_pipe_cloexec(int fds[2]);
+/// posix_spawn_file_actions_addclosefrom_np (a GNU extension): close every descriptor >= from in the child.
+int csock_spawn_addclosefrom(void *actions, int from);
+/// posix_spawn_file_actions_addchdir_np (a GNU extension): the child's working directory.
+int csock_spawn_addchdir(void *actions, const char *path);
 
 /// ioctl with an int argument (FIONREAD, SIOCINQ, SIOCOUTQ, ...).
 int csock_ioctl_int(int fd, unsigned long request, int *value);

@@ -70,7 +70,7 @@ public final class EchoServer: Sendable {
         try listener.listen(backlog: 128)
         try listener.setBlocking(false)
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw SocketError(.current, function: "pipe") }
+        guard csock_pipe_cloexec(&pipeEnds) == 0 else { throw SocketError(.current, function: "pipe") }
         for end in pipeEnds {
             _ = csock_set_cloexec(end)
             _ = csock_set_flags(end, csock_get_flags(end) | O_NONBLOCK)

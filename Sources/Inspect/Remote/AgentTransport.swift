@@ -103,10 +103,9 @@ public struct InProcessTransport: AgentTransport {
 /// A pipe pair with both ends close-on-exec.
 func makePipe() throws(AgentError) -> (read: Int32, write: Int32) {
     var fds: [Int32] = [0, 0]
-    guard pipe(&fds) == 0 else { throw AgentError(.failed, "cannot create a pipe: \(String(cString: strerror(errno)))") }
-    // Close-on-exec, so another spawned child (a second host's ssh) does not hold this link open.
-    _ = csock_set_cloexec(fds[0])
-    _ = csock_set_cloexec(fds[1])
+    // Close-on-exec from the start, so another spawned child (a second host's ssh, started by another
+    // thread meanwhile) does not hold this link open.
+    guard csock_pipe_cloexec(&fds) == 0 else { throw AgentError(.failed, "cannot create a pipe: \(String(cString: strerror(errno)))") }
     return (fds[0], fds[1])
 }
 
@@ -114,28 +113,50 @@ func makePipe() throws(AgentError) -> (read: Int32, write: Int32) {
 final class PipeLink: AgentLink {
     let readFD: Int32
     let writeFD: Int32
-    private let closed = Mutex(false)
+    private let ends = LinkEnds()
 
+    /// Takes ownership of both descriptors: this link is the one place that closes them.
     init(readFD: Int32, writeFD: Int32) {
         self.readFD = readFD
         self.writeFD = writeFD
     }
 
-    func close() {
-        let first = closed.withLock { closed in
-            defer { closed = true }
-            return !closed
-        }
-        // Closing the write end ends the agent's input; the read end is closed once the reader is done.
-        if first { shutdownWrite() }
-    }
-
-    private func shutdownWrite() { Glibc.close(writeFD) }
+    // Closing the write end ends the agent's input; the read end is closed once the reader is done.
+    func close() { ends.closeWrite(writeFD) }
 
     func ending() -> (status: Int32?, stderr: String) {
-        close()
-        Glibc.close(readFD)
+        ends.closeWrite(writeFD)
+        ends.closeRead(readFD)
         return (nil, "")
+    }
+}
+
+/// Which of a link's two descriptors are still open: each is closed exactly once, however many
+/// times `close()` and `ending()` are called and from whichever threads. A second close of a number
+/// would close whatever the process opened next under it (another link, a capture ring).
+final class LinkEnds: Sendable {
+    private let open = Mutex<(read: Bool, write: Bool)>((true, true))
+
+    /// Closes `fd` (the write end) the first time; whether this call closed it.
+    @discardableResult
+    func closeWrite(_ fd: Int32) -> Bool {
+        let first = open.withLock { state in
+            defer { state.write = false }
+            return state.write
+        }
+        if first { Glibc.close(fd) }
+        return first
+    }
+
+    /// Closes `fd` (the read end) the first time; whether this call closed it.
+    @discardableResult
+    func closeRead(_ fd: Int32) -> Bool {
+        let first = open.withLock { state in
+            defer { state.read = false }
+            return state.read
+        }
+        if first { Glibc.close(fd) }
+        return first
     }
 }
 
@@ -147,7 +168,9 @@ final class ProcessLink: AgentLink {
     private let stderrText = Mutex("")
     private let stderrDone = DispatchSemaphore(value: 0)
     private let captured: Bool
-    private let state = Mutex<(closed: Bool, status: Int32?)>((false, nil))
+    private let ends = LinkEnds()
+    /// The exit status once reaped (reaped once: a second waitpid could reap a recycled pid).
+    private let reaped = Mutex<(done: Bool, status: Int32?)>((false, nil))
 
     private init(readFD: Int32, writeFD: Int32, pid: pid_t, stderrFD: Int32?) {
         self.readFD = readFD
@@ -213,33 +236,23 @@ final class ProcessLink: AgentLink {
     }
 
     func close() {
-        let first = state.withLock { state in
-            defer { state.closed = true }
-            return !state.closed
-        }
-        guard first else { return }
-        Glibc.close(writeFD)
-        kill(pid, SIGTERM)
+        // Only the first close signals the child: later its pid may be reaped and reused.
+        if ends.closeWrite(writeFD) { kill(pid, SIGTERM) }
     }
 
     func ending() -> (status: Int32?, stderr: String) {
-        let first = state.withLock { state in
-            defer { state.closed = true }
-            return !state.closed
+        ends.closeWrite(writeFD)
+        // The lock is held across waitpid, so a concurrent second ending() waits for this one's status.
+        let exit = reaped.withLock { reaped -> Int32? in
+            guard !reaped.done else { return reaped.status }
+            var status: Int32 = 0
+            var result: pid_t
+            repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
+            // WIFEXITED / WEXITSTATUS, WTERMSIG as 128+N like a shell.
+            reaped = (true, result == pid ? (status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)) : nil)
+            return reaped.status
         }
-        if first { Glibc.close(writeFD) }
-        var status: Int32 = 0
-        var exit: Int32?
-        while true {
-            let result = waitpid(pid, &status, 0)
-            if result < 0 && errno == EINTR { continue }
-            if result == pid {
-                // WIFEXITED / WEXITSTATUS, WTERMSIG as 128+N like a shell.
-                exit = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            }
-            break
-        }
-        Glibc.close(readFD)
+        ends.closeRead(readFD)
         if captured { _ = stderrDone.wait(timeout: .now() + 2) }
         return (exit, stderrText.withLock { $0 })
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 import SocketKit
 @testable import Inspect
 
@@ -208,21 +209,12 @@ import SocketKit
     /// Captures the traffic `traffic` sends on lo matching `filter` with tcpdump, until a marker
     /// datagram sent afterwards to `markerPort` is in the file.
     static func captureLoopback(to path: String, filter: String, markerPort: UInt16, marker: Socket, traffic: () throws -> Void) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ToolComparisonTests.tcpdump)
-        process.arguments = ["-i", "lo", "-U", "--immediate-mode", "-w", path, "(\(filter)) or udp port \(markerPort)"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        var banner = Data()
-        while !String(decoding: banner, as: UTF8.self).contains("listening on") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            banner.append(chunk)
-        }
-        try #require(String(decoding: banner, as: UTF8.self).contains("listening on lo"), "tcpdump did not start (root is needed)")
+        let process = try ChildProcess([ToolComparisonTests.tcpdump, "-i", "lo", "-U", "--immediate-mode", "-w", path, "(\(filter)) or udp port \(markerPort)"],
+                                       stdout: .null, stderr: .pipe)
+        defer { process.signal(SIGKILL); process.wait() }
+        let errors = LineReader(process.stderr!)
+        let banner = errors.waitFor(timeout: 30) { $0.contains("listening on") }
+        try #require(banner?.contains("listening on lo") == true, "tcpdump did not start (root is needed): \(errors.text)")
         try traffic()
         // tcpdump writes packets in order (-U flushes each): once the marker is in the file, so is the traffic.
         for _ in 0..<3000 {

@@ -1,4 +1,5 @@
 import Foundation
+import SocktuiTestSupport
 @testable import Inspect
 
 /// Hand-made packets for the dissector tests: annotated literal frames, and small builders that
@@ -198,35 +199,4 @@ final class TemporaryDirectory {
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-/// Runs a program and collects its output.
-@discardableResult
-func runTool(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes concurrently so a chatty tool cannot fill one and block.
-    let errData = LockedData()
-    let finished = DispatchSemaphore(value: 0)
-    let reader = err.fileHandleForReading
-    DispatchQueue.global().async {
-        errData.set(reader.readDataToEndOfFile())
-        finished.signal()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    finished.wait()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.data, as: UTF8.self))
-}
-
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = Data()
-    var data: Data { lock.withLock { value } }
-    func set(_ data: Data) { lock.withLock { value = data } }
 }

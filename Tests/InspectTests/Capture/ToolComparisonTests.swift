@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 import SocketKit
 @testable import Inspect
 
@@ -177,44 +178,26 @@ import SocketKit
     /// Runs `tcpdump -i lo -w path -c count filter` (inside network namespace `namespace` when given)
     /// until it has captured `count` packets while `traffic` runs.
     static func captureLoopback(to path: String, count: Int, filter: String, namespace: String? = nil, traffic: () throws -> Void) throws {
-        let process = Process()
         let arguments = ["-i", "lo", "-U", "--immediate-mode", "-w", path, "-c", String(count), filter]
-        if let namespace {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, tcpdump] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: tcpdump)
-            process.arguments = arguments
-        }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
+        let command = namespace.map { ["/usr/sbin/ip", "netns", "exec", $0, tcpdump] } ?? [tcpdump]
+        let process = try ChildProcess(command + arguments, stdout: .null, stderr: .pipe)
+        let errors = LineReader(process.stderr!)
         // tcpdump says "listening on lo" once its socket and filter are in place.
-        var banner = Data()
-        while !String(decoding: banner, as: UTF8.self).contains("listening on") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            banner.append(chunk)
-        }
-        try #require(String(decoding: banner, as: UTF8.self).contains("listening on lo"),
-                     "tcpdump did not start (root is needed): \(String(decoding: banner, as: UTF8.self))")
-        // SIGKILL to stop it early: the test runner's threads block SIGINT and SIGTERM, and a child
-        // inherits that mask, so tcpdump would not see them.
+        let banner = errors.waitFor(timeout: 30) { $0.contains("listening on") }
+        try #require(banner?.contains("listening on lo") == true, "tcpdump did not start (root is needed): \(errors.text)")
         do {
             try traffic()
         } catch {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             throw error
         }
         // A hang guard, not a timing assertion: tcpdump exits as soon as it has `count` packets.
-        if exited.wait(timeout: .now() + 30) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            _ = exited.wait(timeout: .now() + 5)
+        let finished = eventually(within: 30) { !process.isRunning }
+        if !finished {
+            process.signal(SIGKILL)
             Issue.record("tcpdump did not see \(count) packets")
         }
+        process.wait()
     }
 
     /// DNS-style exchange over UDP (IPv4 and IPv6 loopback) and a TCP connection with one request and

@@ -1,26 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
-import Synchronization
-import Testing
 
 /// Hosts for remote tests on this machine: one network namespace per host, each with its own
 /// OpenSSH server listening on the namespace's 127.0.0.1:22, reached through an ssh_config whose
 /// ProxyCommand enters the namespace (no route, no port on the machine itself). Keys and
 /// known_hosts are generated per fleet; `StrictHostKeyChecking yes`, `BatchMode yes`. Everything
 /// (sshd processes and their sessions, namespaces, files) is removed in `deinit`.
-final class SSHTestFleet: @unchecked Sendable {
+public final class SSHTestFleet: @unchecked Sendable {
     /// Root, with sshd, ssh, ssh-keygen, ip and python3 installed.
-    static let available: Bool = {
+    public static let available: Bool = {
         guard getuid() == 0 else { return false }
         return ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/python3", "/usr/bin/unshare"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
             && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/usr/bin/ip"))
     }()
 
     /// One host: a namespace and its sshd.
-    final class Host: @unchecked Sendable {
-        let alias: String
-        let namespace: String
-        let config: String
-        private var sshd: pid_t?
+    public final class Host: @unchecked Sendable {
+        /// The host's name in the ssh config (what `--host` takes).
+        public let alias: String
+        /// Its network namespace.
+        public let namespace: String
+        /// Its sshd's configuration file.
+        public let config: String
+        private var sshd: ChildProcess?
 
         init(alias: String, namespace: String, config: String) {
             self.alias = alias
@@ -28,87 +32,56 @@ final class SSHTestFleet: @unchecked Sendable {
             self.config = config
         }
 
-        /// Starts sshd in the namespace and returns once it listens. Spawned with posix_spawn,
-        /// not Foundation's Process: sshd closes every inherited descriptor at start, which
-        /// Process takes for an exit and then blocks its monitor thread in waitpid.
-        func start() throws {
-            var fds: [Int32] = [0, 0]
-            try #require(pipe(&fds) == 0)
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-            posix_spawn_file_actions_addclose(&actions, fds[0])
-            let arguments = ["/usr/bin/env", "ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f", config]
-            let argv = arguments.map { strdup($0) } + [nil]
-            defer { for pointer in argv { free(pointer) } }
-            var pid: pid_t = 0
-            let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
-            close(fds[1])
-            try #require(result == 0, "cannot start sshd: \(String(cString: strerror(result)))")
-            let listening = DispatchSemaphore(value: 0)
-            let log = Mutex("")
-            let readFD = fds[0]
-            Thread {
-                // Keep draining sshd's log so it never blocks on a full pipe.
-                var signalled = false
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let count = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress!, $0.count) }
-                    if count < 0 && errno == EINTR { continue }
-                    if count <= 0 { break }
-                    let text = log.withLock { all in
-                        all += String(decoding: chunk[0..<count], as: UTF8.self)
-                        return all
-                    }
-                    if !signalled && text.contains("Server listening") {
-                        signalled = true
-                        listening.signal()
-                    }
-                }
-                close(readFD)
-                if !signalled { listening.signal() }
-            }.start()
-            listening.wait()
-            try #require(kill(pid, 0) == 0 && log.withLock { $0 }.contains("Server listening"), "sshd in \(namespace) did not start: \(log.withLock { $0 })")
-            sshd = pid
+        /// Starts sshd in the namespace and returns once it listens.
+        public func start() throws {
+            let child = try ChildProcess(["/usr/bin/env", "ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f", config],
+                                         stdin: .null, stdout: .null, stderr: .pipe)
+            // Keep draining sshd's log (the reader's thread) so it never blocks on a full pipe.
+            let log = LineReader(child.stderr!)
+            guard log.waitFor(timeout: 30, { $0.contains("Server listening") }) != nil, child.isRunning else {
+                child.signal(SIGKILL)
+                throw TestSupportError("sshd in \(namespace) did not start: \(log.text)")
+            }
+            sshd = child
         }
 
         /// Kills sshd and every process under it (sessions, remote agents): a dropped host.
-        func stop() {
-            guard let pid = sshd else { return }
+        public func stop() {
+            guard let child = sshd else { return }
+            let pid = child.pid
             // SIGTERM first, so a session still in its login shell runs its exit traps (pyenv's
             // `rehash` in root's .bashrc leaves its lock file behind on SIGKILL, and every later
-            // ssh login then waits on it); SIGKILL what is left after a moment.
-            let sessions = SSHTestFleet.descendants(of: pid)
-            for child in sessions { kill(child, SIGTERM) }
-            kill(pid, SIGTERM)
-            for _ in 0..<20 where ([pid] + sessions).contains(where: { kill($0, 0) == 0 && !SSHTestFleet.isZombie($0) }) { usleep(25_000) }
-            for child in SSHTestFleet.descendants(of: pid) + sessions { kill(child, SIGKILL) }
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            // ssh login then waits on it); SIGKILL what is left once they are gone or after 0.5 s.
+            let sessions = ProcessTree.descendants(of: pid)
+            for session in sessions { kill(session, SIGTERM) }
+            child.signal(SIGTERM)
+            _ = eventually(within: 0.5) { !([pid] + sessions).contains { kill($0, 0) == 0 && !ProcessTree.isZombie($0) } }
+            for session in ProcessTree.descendants(of: pid) + sessions { kill(session, SIGKILL) }
+            child.signal(SIGKILL)
+            child.wait()
             sshd = nil
         }
 
         /// Runs `arguments` inside the namespace.
-        func exec(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            try ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "exec", namespace] + arguments)
+        public func exec(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+            try runTool("/usr/bin/env", ["ip", "netns", "exec", namespace] + arguments)
         }
     }
 
-    let directory: String
-    let hosts: [Host]
-    let sshConfig: String
+    /// The fleet's private directory (keys, configs).
+    public let directory: String
+    /// The hosts, each with its sshd running.
+    public let hosts: [Host]
+    /// The ssh_config naming every host.
+    public let sshConfig: String
     /// The alias of a host whose key is not in known_hosts (it is the first host's sshd).
-    let unknownHostAlias: String
+    public let unknownHostAlias: String
     /// The alias of the first host's sshd with a client key it does not accept.
-    let unauthorizedHostAlias: String
+    public let unauthorizedHostAlias: String
 
     /// Creates `count` hosts named `st-LABEL-N-RANDOM`, each with its sshd running.
-    init(count: Int, label: String) throws {
+    public init(count: Int, label: String) throws {
+        Self.removeLeftovers()
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         directory = NSTemporaryDirectory() + "socktui-ssh-\(label)-\(tag)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -116,7 +89,7 @@ final class SSHTestFleet: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         sshConfig = directory + "/ssh_config"
         let clientKey = directory + "/client_ed25519"
-        try Self.check(try ResolveCommandTests.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "socktui-test", "-f", clientKey]))
+        try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "socktui-test", "-f", clientKey]))
         try FileManager.default.copyItem(atPath: clientKey + ".pub", toPath: directory + "/authorized_keys")
         let proxy = directory + "/proxy.py"
         try Self.proxyScript.write(toFile: proxy, atomically: true, encoding: .utf8)
@@ -124,9 +97,9 @@ final class SSHTestFleet: @unchecked Sendable {
         var knownHosts = "", clientConfig = ""
         for index in 0..<count {
             let alias = "st-\(label)-\(index)-\(tag)"
-            let namespace = "socktui-t-\(tag)-\(index)"
+            let namespace = "socktui-t-\(getpid())-\(tag)-\(index)"
             let hostKey = directory + "/\(alias)_host_ed25519"
-            try Self.check(try ResolveCommandTests.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", alias, "-f", hostKey]))
+            try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", alias, "-f", hostKey]))
             let publicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
             knownHosts += "\(alias) \(publicKey)\n"
             let config = directory + "/\(alias)_sshd_config"
@@ -159,8 +132,8 @@ final class SSHTestFleet: @unchecked Sendable {
                   ProxyCommand ip netns exec \(namespace) python3 \(proxy)
 
                 """
-            try Self.check(try ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "add", namespace]))
-            try Self.check(try ResolveCommandTests.run("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]))
+            try Self.check(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]))
+            try Self.check(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]))
             hosts.append(Host(alias: alias, namespace: namespace, config: config))
         }
         // A host whose key is not in known_hosts: ssh must refuse it, never accept it silently.
@@ -180,7 +153,7 @@ final class SSHTestFleet: @unchecked Sendable {
             """
         // A host whose sshd does not accept the key offered: ssh would need a password.
         let strangerKey = directory + "/stranger_ed25519"
-        try Self.check(try ResolveCommandTests.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", strangerKey]))
+        try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", strangerKey]))
         unauthorizedHostAlias = "st-\(label)-nokey-\(tag)"
         clientConfig += """
             Host \(unauthorizedHostAlias)
@@ -205,44 +178,42 @@ final class SSHTestFleet: @unchecked Sendable {
     deinit {
         for host in hosts {
             host.stop()
-            _ = try? ResolveCommandTests.run("/usr/bin/env", ["ip", "netns", "del", host.namespace])
+            _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", host.namespace])
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
 
     /// `--ssh-config` and `--agent-command` for the built binary, then `--host` for each host.
-    func remoteArguments(_ chosen: [Host]) -> [String] {
-        ["--ssh-config", sshConfig, "--agent-command", "\(ResolveCommandTests.binary.path) agent"] + chosen.flatMap { ["--host", $0.alias] }
+    public func remoteArguments(_ chosen: [Host]) -> [String] {
+        ["--ssh-config", sshConfig, "--agent-command", "\(TestBinary.socktui) agent"] + chosen.flatMap { ["--host", $0.alias] }
     }
 
     static func check(_ result: (status: Int32, out: String, err: String)) throws {
-        try #require(result.status == 0, "\(result.err)")
+        guard result.status == 0 else { throw TestSupportError(result.err) }
     }
 
-    /// Whether `pid` has exited but not been reaped.
-    static func isZombie(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].hasPrefix(" Z")
-    }
-
-    /// Every process whose parent chain leads to `pid`.
-    static func descendants(of pid: pid_t) -> [pid_t] {
-        var parents: [pid_t: pid_t] = [:]
+    /// Removes what test runs that died left behind: namespaces named `socktui-t-PID-…` whose test
+    /// process is gone, and sshd processes of such runs (orphans started from a fleet directory).
+    static func removeLeftovers() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? [] where name.hasPrefix("socktui-t-") {
+            let fields = name.split(separator: "-")
+            // socktui-t-PID-TAG-N; the older socktui-t-TAG-N names carry no owner and are removed too.
+            let owner = fields.count == 5 ? pid_t(fields[2]) : nil
+            if let owner, owner == getpid() || (kill(owner, 0) == 0 && !ProcessTree.isZombie(owner)) { continue }
+            _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", name])
+        }
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let pid = pid_t(entry), ProcessTree.command(of: pid) == "sshd",
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = pid_t(fields[1]) { parents[child] = parent }
+            guard fields.count > 1, fields[1] == "1",
+                  let arguments = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                  arguments.contains("/socktui-ssh-") else { continue }
+            for child in ProcessTree.descendants(of: pid) { kill(child, SIGKILL) }
+            kill(pid, SIGKILL)
         }
-        var found: [pid_t] = []
-        var frontier = [pid]
-        while let next = frontier.popLast() {
-            let children = parents.filter { $0.value == next }.map(\.key)
-            found += children
-            frontier += children
-        }
-        return found
     }
 
     /// A byte pipe between stdio and 127.0.0.1:22 inside the namespace (no nc or socat needed).

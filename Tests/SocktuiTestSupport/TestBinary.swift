@@ -1,0 +1,35 @@
+import Foundation
+
+/// Where the tests find things they run.
+public enum TestBinary {
+    /// The `socktui` built next to this test bundle (same products directory), else `.build/debug/socktui`.
+    public static let socktui: String = {
+        let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: runner).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("socktui").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/socktui").path
+    }()
+
+    /// The built binary as a URL.
+    public static var socktuiURL: URL { URL(fileURLWithPath: socktui) }
+
+    /// Whether `socktui` was built.
+    public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: socktui) }
+
+    /// The first executable called `name` in PATH (or the usual system directories), if any.
+    public static func tool(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/usr/bin:/sbin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Whether every tool in `names` is installed.
+    public static func have(_ names: String...) -> Bool { names.allSatisfy { tool($0) != nil } }
+
+    /// Whether this test process runs as root.
+    public static var isRoot: Bool { getuid() == 0 }
+}
