@@ -78,8 +78,10 @@ struct CaptureHostsEndToEndTests {
         try session.send("1")
         try session.waitForText("┌ Resolver ")
         try session.send("3")
-        lines = try session.waitForText("┌ Capture ")
-        #expect((1...3).allSatisfy { length in lines.contains { $0.contains("→ \(port) Len=\(length)") } })
+        // The pane may be caught mid-redraw: wait for the whole tab, not only its border.
+        try session.waitFor("the kept packets back on the Capture tab") { lines in
+            lines.contains { $0.contains("┌ Capture ") } && (1...3).allSatisfy { length in lines.contains { $0.contains("→ \(port) Len=\(length)") } }
+        }
         try session.send("q")
         try session.waitForPromptAfterExit()
     }

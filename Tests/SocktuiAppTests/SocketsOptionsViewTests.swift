@@ -205,10 +205,12 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
         panel.resize(to: Rect(x: 0, y: 0, width: 120, height: 40))
         panel.refreshAndWait()
         panel.press(.character("/"))
-        panel.type("sport:\(port)")
+        // The listener itself: a TIME_WAIT row of another test that used the same port number has
+        // no owner and no options.
+        panel.type("sport:\(port) state:listen")
         panel.press(.enter)
         let entry = try #require(panel.selectedEntry)
-        #expect(entry.local.port == port)
+        #expect(entry.local.port == port && entry.state == "LISTEN")
         panel.apply(panel.command(for: .character("O")))
         let view = try #require(panel.optionsView)
         if let error = view.error {

@@ -76,17 +76,30 @@ public final class TmuxSession {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// Polls the pane until `condition` holds, up to `timeout` seconds; returns the last capture.
+    /// Polls the pane until `condition` holds, up to `timeout` seconds, and returns a settled capture:
+    /// the condition held on two captures in a row that show the same screen (a pane caught in the
+    /// middle of a redraw can show a frame's border before its rows). A screen that never stops
+    /// changing (live rates) is returned once the condition has held on ten captures in a row, and a
+    /// state that passes by is returned as the capture that showed it.
     @discardableResult
     public func waitFor(_ what: String, timeout: Double = 20, _ condition: ([String]) throws -> Bool) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         var lines = try capture()
-        while try !condition(lines) {
-            guard Date() < deadline else { throw Timeout(what: what, screen: lines) }
-            _ = poll(nil, 0, 50)
+        var previous: [String]? = nil
+        var held = 0
+        while true {
+            if try condition(lines) {
+                held += 1
+                if lines == previous || held >= 10 { return lines }
+                previous = lines
+            } else {
+                // A state the test waited for that has already passed: the capture that showed it.
+                if let previous { return previous }
+                guard Date() < deadline else { throw Timeout(what: what, screen: lines) }
+            }
+            _ = poll(nil, 0, held > 0 ? 20 : 50)
             lines = try capture()
         }
-        return lines
     }
 
     /// Polls the pane until some line contains `text`.

@@ -154,8 +154,16 @@ extension CapturePanel {
         if sample.ended { state.isRunning = false }
         live = state
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
+        return absorbPackets(upTo: sample.packets)
+    }
+
+    /// Shows the packets the store holds up to `count`: the list follows them (or counts them), the
+    /// display filter runs over them, and rows read before their process was known are read again.
+    /// Called on every sample, and once more when the capture ends, since its end can arrive before
+    /// the sampler has seen the last packets.
+    mutating func absorbPackets(upTo count: Int) -> Command<AppMessage>? {
         let before = rowCount
-        packetCount = max(packetCount, sample.packets)
+        packetCount = max(packetCount, count)
         return .batch([filterNewPackets(), followNewRows(from: before), refreshProcessRows()])
     }
 

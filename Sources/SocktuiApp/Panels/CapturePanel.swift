@@ -409,7 +409,9 @@ public struct CapturePanel: Panel {
             // The last socket table snapshot stays for the rows still to be read.
             live?.processRefresh?.cancel()
             notice = endNotice(summary, origin: live?.handle.origin ?? .local)
-            return nil
+            // Every packet the store kept is shown, also those that arrived after the last sample.
+            guard let kept = live?.handle.store.availablePacketCount else { return nil }
+            return absorbPackets(upTo: kept)
         case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
             return updateFollow(message)
         case .statisticsProgress, .statisticsFinished:
