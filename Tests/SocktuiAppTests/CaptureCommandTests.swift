@@ -56,7 +56,7 @@ struct CaptureCommandTests {
         #expect(err.contains("packets dropped by kernel"))
     }
 
-    @Test(arguments: [false, true])
+    @Test(.enabled(if: TestBinary.have("tshark", "tcpdump"), "needs tshark and tcpdump to read the file back"), arguments: [false, true])
     func capturedFilesAreReadByTsharkAndTcpdumpWithEqualCounts(pcapng: Bool) throws {
         let port = Self.freeUDPPort()
         let file = NSTemporaryDirectory() + "socktui-capture-\(getpid())-\(port).\(pcapng ? "pcapng" : "pcap")"

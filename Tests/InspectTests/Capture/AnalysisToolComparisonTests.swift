@@ -8,7 +8,8 @@ import SocketKit
 /// conversations (`-z conv,…`), endpoints (`-z endpoints,ip`), the protocol hierarchy (`-z io,phs`)
 /// and reassembled DNS names (`-T fields -e dns.qry.name`), on pcaps built here and on loopback
 /// traffic captured here with `tcpdump -i lo -w` (root, like CI).
-@Suite struct AnalysisToolComparisonTests {
+@Suite(.enabled(if: TestBinary.have("tshark", "tcpdump"), "needs tshark and tcpdump (apt-get install tshark tcpdump)"))
+struct AnalysisToolComparisonTests {
     static let tshark = ToolComparisonTests.tshark
 
     // MARK: tshark's output, parsed
@@ -246,7 +247,8 @@ import SocketKit
             receiver.recv(65536)
         """
 
-    @Test func kernelFragmentedDNSResponsesDecodeAsInTshark() throws {
+    @Test(.enabled(if: TestBinary.isRoot && TestBinary.have("ip"), "needs root and iproute2 (a network namespace, capture on lo)"))
+    func kernelFragmentedDNSResponsesDecodeAsInTshark() throws {
         // A namespace of our own whose loopback has the IPv6 minimum MTU, so the kernel fragments.
         let namespace = "socktui-frag-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let ip = "/usr/sbin/ip"
@@ -275,7 +277,8 @@ import SocketKit
         #expect(dissector.counters.datagramsReassembled == 2)
     }
 
-    @Test func loopbackConversationsFollowAndCountAsInTshark() throws {
+    @Test(.enabled(if: TestBinary.isRoot, "capturing on lo needs root"))
+    func loopbackConversationsFollowAndCountAsInTshark() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("lo.pcap")
         let listener = try Socket(family: .inet, type: .stream)

@@ -5,19 +5,9 @@ import SocktuiTestSupport
 
 /// `socktui read` run as the built binary on files written here.
 @Suite struct ReadCommandTests {
-    /// The `socktui` built next to this test bundle.
-    static var binary: String? {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("socktui")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     static func read(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let binary = try #require(binary, "the socktui executable is built with the tests (swift build builds it)")
+        try #require(TestBinary.isBuilt, "the socktui executable is built with the tests (swift build builds it)")
+        let binary = TestBinary.socktui
         if environment.isEmpty { return try runTool(binary, ["read"] + arguments) }
         return try runTool("/usr/bin/env", environment.map { "\($0)=\($1)" } + [binary, "read"] + arguments)
     }
@@ -125,7 +115,7 @@ import SocktuiTestSupport
     @Test func standardInputIsReadWhenTheFileIsADash() throws {
         let directory = try TemporaryDirectory()
         let file = try Self.writeVaried(directory)
-        let binary = try #require(Self.binary)
+        let binary = TestBinary.socktui
         let piped = try runTool("/bin/sh", ["-c", "cat '\(file)' | '\(binary)' read - --utc"])
         #expect(piped.status == 0)
         #expect(piped.out == (try Self.read([file, "--utc"])).out)

@@ -7,7 +7,8 @@ import SocketKit
 /// socktui's dissectors, files and filters against tshark and tcpdump on the same files:
 /// pcaps written by socktui from bytes built here, and `tcpdump -i lo -w` captures of loopback
 /// traffic generated here (needs root, like CI).
-@Suite(.serialized) struct ToolComparisonTests {
+@Suite(.serialized, .enabled(if: TestBinary.have("tshark", "tcpdump", "capinfos"), "needs tshark and tcpdump (apt-get install tshark tcpdump)"))
+struct ToolComparisonTests {
     static let tshark = "/usr/bin/tshark"
     static let tcpdump = "/usr/bin/tcpdump"
 
@@ -229,7 +230,8 @@ import SocketKit
         try server.close()
     }
 
-    @Test func tcpdumpLoopbackCaptureDecodesAsTsharkDecodesIt() throws {
+    @Test(.enabled(if: TestBinary.isRoot, "capturing on lo needs root"))
+    func tcpdumpLoopbackCaptureDecodesAsTsharkDecodesIt() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("lo.pcap")
         let udp = try Socket(family: .inet, type: .datagram)
