@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int csock_h_errno(void) { return h_errno; }
@@ -15,6 +16,7 @@ int csock_set_cloexec(int fd) {
     return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 int csock_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+void *csock_stdout(void) { return stdout; }
 int csock_spawn_addclosefrom(void *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, from);
 }

@@ -1,3 +1,4 @@
 import SocktuiApp
 
+StandardOutput.installExitCheck()
 SocktuiCommand.main()

@@ -155,7 +155,7 @@ struct ConnectCommandTests {
         (["connect", "127.0.0.1", "0"], "PORT must be 1-65535, got 0"),
         (["connect", "127.0.0.1", "80", "--udp", "--echo", "10"], "--udp and --echo exclude each other"),
         (["connect", "127.0.0.1", "80", "--udp", "--happy-eyeballs"], "does not apply to --udp"),
-        (["connect", "127.0.0.1", "80", "--timeout", "0"], "--timeout must be a positive number"),
+        (["connect", "127.0.0.1", "80", "--timeout", "0"], "--timeout must be more than 0 and at most 3600 seconds, got 0.0"),
         (["scan", "127.0.0.1", "1-70000"], "PORTS range '1-70000' spans 70000 ports; a scan covers at most 65535"),
         (["scan", "127.0.0.1", "1-10", "--concurrency", "5000"], "--concurrency must be 1-4096, got 5000"),
         (["scan", "127.0.0.1", "1-10", "--rate", "0"], "--rate must be a positive number"),

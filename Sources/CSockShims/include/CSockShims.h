@@ -30,6 +30,8 @@ int csock_set_cloexec(int fd);
 /// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the moment they exist, so no child spawned
 /// by another thread meanwhile inherits them (pipe + fcntl leaves that window open).
 int csock_pipe_cloexec(int fds[2]);
+/// stdio's standard output stream (a global variable Swift 6 refuses to touch from Swift).
+void *csock_stdout(void);
 /// posix_spawn_file_actions_addclosefrom_np (a GNU extension): close every descriptor >= from in the child.
 int csock_spawn_addclosefrom(void *actions, int from);
 /// posix_spawn_file_actions_addchdir_np (a GNU extension): the child's working directory.

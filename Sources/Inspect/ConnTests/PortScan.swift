@@ -95,9 +95,7 @@ public struct PortScanRequest: Codable, Sendable, Hashable {
         if let rate, !(rate > 0 && rate.isFinite) {
             throw InvalidArgumentError(argument: "rate", rule: "must be a positive number of connects per second, got \(rate)")
         }
-        guard timeout > 0 && timeout.isFinite else {
-            throw InvalidArgumentError(argument: "timeout", rule: "must be a positive number of seconds, got \(timeout)")
-        }
+        try ConnTestRequest.seconds(timeout, "timeout")
         guard !ports.ports.isEmpty, ports.ports.count <= PortSet.maximumCount else {
             throw InvalidArgumentError(argument: "ports", rule: "must name 1-\(PortSet.maximumCount) ports")
         }

@@ -123,7 +123,12 @@ public enum AgentFrameCodec {
             throw AgentError(.malformed, "\(label) must be a JSON object with exactly one key naming its kind (\(AgentFrame.kinds.joined(separator: ", ")))", frame: ordinal)
         }
         let content = dictionary[kind] as? [String: Any]
-        let id = (content?["id"] as? NSNumber).flatMap { UInt64(exactly: $0.doubleValue) }
+        let rawID = content?["id"]
+        let id = (rawID as? NSNumber).flatMap { UInt64(exactly: $0) }
+        if let rawID, id == nil, !(rawID is NSNull) {
+            // -1, 1.5, 2^64 or "7": valid JSON, but no request id.
+            throw AgentError(.invalid, "\(label): id must be a whole number 0-\(UInt64.max), got \(String(describing: rawID).prefix(64))", frame: ordinal)
+        }
         guard AgentFrame.kinds.contains(kind) else {
             throw AgentError(.unknownFrame, "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(AgentFrame.kinds.joined(separator: ", "))", id: id, frame: ordinal)
         }
@@ -149,7 +154,12 @@ public enum AgentFrameCodec {
         case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
         case .valueNotFound(let type, let context): return "\(path(context.codingPath)): missing \(type) value"
         case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
-        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            // Foundation says "not valid JSON" of a valid number out of the field's range (-1 for a UInt64).
+            if !context.codingPath.isEmpty, context.debugDescription.contains("not valid JSON") {
+                return "\(path(context.codingPath)): not a value this field takes (a number out of its range, or not a whole number)"
+            }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "\(error)"
         }
     }

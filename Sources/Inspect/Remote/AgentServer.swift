@@ -154,6 +154,11 @@ public final class AgentServer: Sendable {
                 }
             }
         case .connTest(let test):
+            do throws(InvalidArgumentError) {
+                try test.validate()
+            } catch {
+                return finish(.error(AgentError(.invalid, "connection test: \(error.argument) \(error.rule)", id: id, frame: ordinal)))
+            }
             let handle = tests.start(test, progress: { [output] event in
                 output.send(.event(id: id, reply: .testProgress(event)))
             }, completion: { result in

@@ -60,10 +60,10 @@ struct CaptureCommand: ParsableCommand {
     @Flag(help: "Print times in UTC instead of local time.")
     var utc = false
 
-    @Option(help: "Ring block size in KiB (power of two).")
+    @Option(help: "Ring block size in KiB (a power of two, 4-131072; the ring is at most a quarter of available memory).")
     var blockKiB = 1024
 
-    @Option(help: "Ring block count.")
+    @Option(help: "Ring block count (2-4096).")
     var blocks = 32
 
     @Option(name: .customLong("drop-privileges"), help: "Switch to USER once the capture socket is open (like tcpdump -Z).")
@@ -78,6 +78,15 @@ struct CaptureCommand: ParsableCommand {
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
         if !(1...262_144).contains(snapLength) { throw ValidationError("-s must be 1-262144, got \(snapLength)") }
+        // Checked before anything is opened or written (a refused ring must not leave an empty -w file).
+        let (blockSize, overflow) = blockKiB.multipliedReportingOverflow(by: 1024)
+        do {
+            // A remote host checks the ring against its own memory.
+            try RingConfiguration(blockSize: overflow ? Int.max : blockSize, blockCount: blocks)
+                .validate(.commandLine, memoryCap: remote.isRemote ? RingConfiguration.ringCeiling : RingConfiguration.memoryCap())
+        } catch {
+            throw ValidationError(error.message)
+        }
         if pcapng && write == nil { throw ValidationError("--pcapng needs -w FILE") }
         if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
     }

@@ -116,8 +116,13 @@ struct ConnectCommand: ParsableCommand {
     func validate() throws {
         if host.isEmpty { throw ValidationError("HOST is empty: give a name such as localhost or an address such as 127.0.0.1") }
         guard (1...65535).contains(port) else { throw ValidationError("PORT must be 1-65535, got \(port)") }
-        guard timeout > 0 && timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
-        guard interval >= 0 && interval.isFinite else { throw ValidationError("--interval must be 0 or more seconds, got \(interval)") }
+        // Every number of the test, as the engines (and a remote agent) check it: no value that
+        // would overflow on its way to nanoseconds or a buffer size reaches them.
+        do throws(InvalidArgumentError) {
+            try request.validate()
+        } catch {
+            throw ValidationError("--\(error.argument) \(error.rule)")
+        }
         if let count, !(1...1_000_000).contains(count) { throw ValidationError("--count must be 1-1000000, got \(count)") }
         if let echo, echo < 1 { throw ValidationError("--echo must be at least 1 byte, got \(echo)") }
         guard chunk >= 1 && chunk <= 16 << 20 else { throw ValidationError("--chunk must be 1-16777216 bytes, got \(chunk)") }
@@ -150,7 +155,7 @@ struct ConnectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = execute { FileHandle.standardOutput.write(Data($0.utf8)) }
+        let status = execute { StandardOutput.write($0) }
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -326,7 +326,10 @@ struct BufferedOutput {
             let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)
             if written < 0 {
                 if errno == EINTR { continue }
-                return   // stdout closed (a pager quit): stop writing, as tcpdump does
+                // A closed pipe (a pager quit) stops the output quietly, as tcpdump does; any
+                // other error (a full disk) makes the exit status 1 with a message.
+                StandardOutput.record(errno)
+                return
             }
             start += written
         }

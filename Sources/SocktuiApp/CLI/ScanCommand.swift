@@ -82,7 +82,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = try execute { FileHandle.standardOutput.write(Data($0.utf8)) }
+        let status = try execute { StandardOutput.write($0) }
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -129,7 +129,7 @@ final class LineOutput: Sendable {
     private let lock = Mutex(())
 
     func write(_ line: String) {
-        lock.withLock { _ in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        lock.withLock { _ in StandardOutput.write(line + "\n") }
     }
 }
 

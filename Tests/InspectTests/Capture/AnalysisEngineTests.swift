@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 import Synchronization
 import SocketKit
 @testable import Inspect

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import Inspect
 
 /// pcap and pcapng writers and the mmap'd, lazily indexed reader: round trips, byte orders,

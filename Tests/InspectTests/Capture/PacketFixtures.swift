@@ -186,17 +186,3 @@ extension Dissection {
     /// The value of field `key`, or nil.
     func value(_ key: String) -> String? { field(key)?.value }
 }
-
-/// A temporary directory removed when the value is deinitialised.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("socktui-capture-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}

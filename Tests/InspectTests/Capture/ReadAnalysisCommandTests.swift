@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import Inspect
 
 /// `socktui read --follow / --stats` and reassembly in the packet listing, run as the built binary.

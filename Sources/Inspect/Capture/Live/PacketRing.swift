@@ -126,12 +126,8 @@ public final class PacketRing {
                 direction: CaptureDirection = .both, filter: [BPFInstruction]? = nil,
                 configuration: RingConfiguration = RingConfiguration()) throws {
         guard (1...262_144).contains(snapLength) else { throw CaptureError("snap length must be 1-262144, got \(snapLength)") }
-        guard configuration.blockSize >= 4096, configuration.blockSize % 4096 == 0, configuration.blockSize.nonzeroBitCount == 1 else {
-            throw CaptureError("ring block size must be a power of two of at least 4096 bytes, got \(configuration.blockSize)")
-        }
-        guard (2...4096).contains(configuration.blockCount) else {
-            throw CaptureError("ring block count must be 2-4096, got \(configuration.blockCount)")
-        }
+        // Before the kernel is asked: a size it cannot take, or one that would take most of the memory.
+        try configuration.validate(.request)
         cooked = interfaceName == "any"
         let index: UInt32
         if cooked {

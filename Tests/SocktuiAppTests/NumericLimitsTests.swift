@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import SocktuiTestSupport
+@testable import Inspect
+
+/// Numbers from the command line and from agent frames are range-checked where they enter (issue
+/// #17 C3, C4): seconds that would overflow on their way to nanoseconds are refused with the option
+/// and its range, never trap, and an agent answers such a request with an error and keeps serving.
+@Suite struct NumericLimitsTests {
+    @Test(arguments: [
+        (["connect", "127.0.0.1", "80", "--timeout", "1e300"], "--timeout must be more than 0 and at most 3600 seconds, got 1e+300"),
+        (["connect", "127.0.0.1", "80", "--timeout", "2e10"], "--timeout must be more than 0 and at most 3600 seconds, got 20000000000.0"),
+        (["connect", "127.0.0.1", "80", "--timeout", "nan"], "--timeout must be more than 0 and at most 3600 seconds, got nan"),
+        (["connect", "127.0.0.1", "80", "--count", "3", "--interval", "1e300"], "--interval must be 0 and at most 3600 seconds, got 1e+300"),
+        (["connect", "127.0.0.1", "80", "--count", "3", "--interval=-1"], "--interval must be 0 and at most 3600 seconds, got -1.0"),
+        (["scan", "127.0.0.1", "1-2", "--timeout", "1e300"], "--timeout must be more than 0 and at most 3600 seconds, got 1e+300"),
+    ])
+    func outOfRangeSecondsAreRefusedWithTheRange(arguments: [String], message: String) throws {
+        try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
+        let result = try runTool(TestBinary.socktui, arguments)
+        #expect(result.status == 64, "\(result.err)")
+        #expect(result.err.contains(message), "\(result.err)")
+        #expect(!result.err.contains("Fatal error"))
+    }
+}
+
+/// A failed write to standard output is an error (issue #17 D2): `> /dev/full` exits 1 with a
+/// message instead of 0 with the output cut, for every kind of output path.
+@Suite struct OutputErrorTests {
+    @Test(arguments: [
+        "sockets -t",
+        "sockets -t --json",
+        "resolve localhost --json",
+        "connect 127.0.0.1 9 --json --timeout 1",
+        "scan 127.0.0.1 9 --json",
+    ])
+    func aFullDiskOnStandardOutputExitsOneWithAMessage(command: String) throws {
+        try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
+        let result = try runTool("/bin/sh", ["-c", "'\(TestBinary.socktui)' \(command) > /dev/full"])
+        #expect(result.status == 1, "\(command): \(result.err)")
+        #expect(result.err.contains("socktui: writing standard output: No space left on device"), "\(command): \(result.err)")
+    }
+
+    @Test func readingACaptureFileToAFullDiskExitsOne() throws {
+        try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
+        let file = try CaptureFixture.write(rounds: 50)
+        defer { unlink(file) }
+        for arguments in ["", "--json --detail"] {
+            let result = try runTool("/bin/sh", ["-c", "'\(TestBinary.socktui)' read '\(file)' \(arguments) > /dev/full"])
+            #expect(result.status == 1, "read \(arguments): \(result.err)")
+            #expect(result.err.contains("writing standard output: No space left on device"), "read \(arguments): \(result.err)")
+        }
+    }
+}
