@@ -146,16 +146,18 @@ extension CapturePanel {
                               on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             let started = ContinuousClock.now
+            let start = range?.lowerBound ?? 0
             do throws(FilterError) {
                 let outcome = try DisplayFilterScan.run(expression, over: source, range: range, cancel: cancel) { matches, scanned in
-                    post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: matches, scanned: scanned, finished: false))))
+                    post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: matches, scanned: scanned, finished: false,
+                                                                        start: start))))
                 }
                 let seconds = (ContinuousClock.now - started).milliseconds / 1000
                 post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: outcome.scanned, finished: true,
-                                                                    cancelled: outcome.cancelled, seconds: seconds))))
+                                                                    cancelled: outcome.cancelled, seconds: seconds, start: start))))
             } catch {
                 post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: 0, finished: true,
-                                                                    error: error.message))))
+                                                                    error: error.message, start: start))))
             }
         }
     }

@@ -84,8 +84,8 @@ public struct CapturePanel: Panel {
     public internal(set) var appliedFilter = ""
     var filterGeneration = Generation()
     var filterCancel: CancellationFlag?
-    var displayedBeforeFilter: [UInt32]?
-    var filterBeforeRun = ""
+    /// The view a full filter run replaces, put back if it fails or is cancelled.
+    var viewBeforeFilter = CaptureDisplayedView()
     /// Packets the running filter has examined, while it runs.
     public internal(set) var filterScanned: Int?
     /// Packets already run through the display filter (a live capture's newer packets are filtered as they come).
@@ -661,25 +661,25 @@ public struct CapturePanel: Panel {
     /// Applies display filter `text` (empty shows every packet).
     mutating func applyFilter(_ text: String) -> Command<AppMessage>? {
         let text = text.trimmingCharacters(in: .whitespaces)
+        // A full run this one supersedes has not finished: the view to go back to is the one before it.
+        let supersedesFullRun = filterCancel != nil && !filterIsIncremental
         filterCancel?.cancel()
         let keep = selectedPacket
         if text.isEmpty {
             _ = filterGeneration.advance()
             filterCancel = nil
             filterScanned = nil
-            displayed = nil
-            appliedFilter = ""
+            displayedView = CaptureDisplayedView()
             resetRows()
             notice = StatusMessage("display filter cleared: all \(packetCount) packets")
             tableState.selected = keep ?? (packetCount > 0 ? 0 : nil)
             return .batch([requestRows(), requestDetail()])
         }
         guard let source else { notice = StatusMessage("nothing to filter: open a file or capture first", kind: .warning); return nil }
-        displayedBeforeFilter = displayed
-        filterBeforeRun = appliedFilter
-        appliedFilter = text
-        displayed = []
-        filteredUpTo = 0
+        // An incremental run this replaces was cancelled above: what it added so far is in the view,
+        // with the packets it examined counted in `filteredUpTo`.
+        if !supersedesFullRun { viewBeforeFilter = displayedView }
+        displayedView = CaptureDisplayedView(filter: text, indices: [], filteredUpTo: 0)
         filterScanned = 0
         resetRows()
         tableState = TableState()
@@ -696,11 +696,10 @@ public struct CapturePanel: Panel {
         if filterIsIncremental {
             // New live packets run through the filter: append what matched; a cancel keeps what is shown.
             let before = rowCount
-            displayed?.append(contentsOf: progress.matches)
+            appendFilterChunk(progress)
             if progress.finished {
                 filterCancel = nil
                 filterScanned = nil
-                filteredUpTo += progress.scanned
                 filterIsIncremental = false
             }
             return followNewRows(from: before)
@@ -712,11 +711,10 @@ public struct CapturePanel: Panel {
             return restoreViewBeforeFilter(StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning))
         }
         let wasEmpty = displayed?.isEmpty ?? true
-        displayed?.append(contentsOf: progress.matches)
-        filterScanned = progress.finished ? nil : filteredUpTo + progress.scanned
+        appendFilterChunk(progress)
+        filterScanned = progress.finished ? nil : filteredUpTo
         if progress.finished {
             filterCancel = nil
-            filteredUpTo += progress.scanned
             if let seconds = progress.seconds, !filterIsIncremental {
                 lastFilterSeconds = seconds
                 notice = StatusMessage("display filter \(appliedFilter): \(displayedSummary) in \(String(format: "%.2f", seconds)) s", kind: .ok)
@@ -735,8 +733,7 @@ public struct CapturePanel: Panel {
 
     /// Goes back to what was displayed before the filter that failed or was cancelled.
     private mutating func restoreViewBeforeFilter(_ message: StatusMessage) -> Command<AppMessage>? {
-        displayed = displayedBeforeFilter
-        appliedFilter = filterBeforeRun
+        displayedView = viewBeforeFilter
         filterScanned = nil
         filterCancel = nil
         resetRows()

@@ -1,0 +1,92 @@
+import Foundation
+@testable import Inspect
+import Synchronization
+import Testing
+import TerminalUI
+@testable import SocktuiApp
+
+/// A capture the test drives: it never reads a ring; the test fills its store and posts its samples.
+final class TestFedCapture: CaptureControl {
+    let interface = CaptureInterface(name: "lo", linkType: .ethernet)
+    private let summary = Mutex<CaptureSummary?>(nil)
+
+    func stop(reason: String?) {
+        summary.withLock { $0 = $0 ?? CaptureSummary(delivered: 0, kernel: KernelCaptureStatistics(), unread: 0, reason: reason ?? "stopped") }
+    }
+
+    func wait(timeout: Double) -> CaptureSummary? { summary.withLock { $0 } }
+}
+
+/// A live capture shown by the panel whose store the test feeds, sample by sample, as the sampler would.
+struct FedLiveCapture {
+    let store: SpillingPacketStore
+    let generation: Generation
+
+    /// Starts the capture in `panel` (the panel browses its store).
+    init(on panel: inout CapturePanel) throws {
+        store = try SpillingPacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
+        let handle = LiveCaptureHandle(capture: TestFedCapture(), store: store, statistics: LiveStatisticsBox(),
+                                       options: LiveCaptureOptions(interface: "lo"), origin: .pipe("test"))
+        generation = panel.liveGeneration.advance()
+        // The sampler this returns is not run: the test posts the samples.
+        _ = panel.update(.capture(.liveStarted(generation, handle)))
+    }
+
+    /// Appends `packets` to the store, then posts a sample taken `interval` seconds after the previous
+    /// one, settling the work it starts (the display filter over the new packets, the rows).
+    func feed(_ packets: [CapturedPacket], into panel: inout CapturePanel, interval: Double = 0.25, ended: Bool = false) {
+        if !packets.isEmpty { _ = store.append(contentsOf: packets) }
+        let sample = LiveSample(packets: store.availablePacketCount, bytes: store.capturedBytes, memoryBytes: store.memoryBytes,
+                                spilled: 0, kernel: KernelCaptureStatistics(), interval: interval, firstTimestamp: nil, ended: ended)
+        settle(&panel, panel.update(.capture(.liveSampled(generation, sample))))
+    }
+}
+
+/// Runs every job of `command` on the calling thread and returns the messages they posted, without
+/// applying them (so the test decides what the panel sees, and when).
+func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
+    let messages = Mutex<[AppMessage]>([])
+    for job in command?.jobs ?? [] { job.work { message in messages.withLock { $0.append(message) } } }
+    return messages.withLock { $0 }
+}
+
+/// What a new user trusts without checking (issue #16): the views, values and questions of the Capture tab.
+@Suite struct CapturePanelTrustTests {
+    /// The fixture's SYN packets (flags byte 2): packets 0, 3, 4, 7, 8, 11.
+    static let synFilter = "tcp[13] & 2 != 0"
+
+    @Test func aFailedOrCancelledDisplayFilterOnALiveCaptureLeavesOneConsistentView() throws {
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        let live = try FedLiveCapture(on: &panel)
+        let packets = CaptureFixture.packets()
+        live.feed(Array(packets[0..<4]), into: &panel)
+        panel.press(.character("/"))
+        panel.type(Self.synFilter)
+        panel.press(.enter)
+        #expect(panel.displayed == [0, 3])
+        // `/`, Ctrl-U, a bad filter and Enter before libpcap's check of the text came back: the
+        // filter job itself fails. Twice, with packets arriving in between.
+        for (round, range) in [4..<6, 6..<8].enumerated() {
+            panel.press(.character("/"))
+            for key in [Key.control("u")] + "tcp and and".map({ Key.character($0) }) { _ = panel.handleKey(key) }
+            panel.press(.enter)
+            #expect(panel.notice?.kind == .error, "round \(round)")
+            #expect(panel.appliedFilter == Self.synFilter)
+            live.feed(Array(packets[range]), into: &panel)
+        }
+        #expect(panel.displayed == [0, 3, 4, 7])
+        #expect(panel.displayedSummary == "displayed 4 of 8")
+        // A filter cancelled with Esc before it scanned anything: the view before it, extended once.
+        panel.press(.character("/"), .control("u"))
+        panel.type("udp")
+        guard case .handled(let scan) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return }
+        panel.press(.escape)
+        settle(&panel, scan)
+        #expect(panel.appliedFilter == Self.synFilter && panel.displayed == [0, 3, 4, 7])
+        live.feed(Array(packets[8..<12]), into: &panel)
+        #expect(panel.displayed == [0, 3, 4, 7, 8, 11])
+        #expect(panel.displayedSummary == "displayed 6 of 12")
+        #expect(panel.screen().contains { $0.contains("Filter: \(Self.synFilter)  displayed 6 of 12") })
+    }
+}
