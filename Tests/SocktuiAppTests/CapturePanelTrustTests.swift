@@ -89,4 +89,17 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(panel.displayedSummary == "displayed 6 of 12")
         #expect(panel.screen().contains { $0.contains("Filter: \(Self.synFilter)  displayed 6 of 12") })
     }
+
+    @Test func aBadCaptureFilterShowsItsErrorUnderTheFilterAndKeepsTheSnapLengthRow() throws {
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        panel.press(.character("c"), .down)
+        panel.type("tcp portt 1")
+        #expect(panel.prompt?.filterError?.isEmpty == false)
+        let lines = panel.screen()
+        let filterRow = try #require(lines.firstIndex { $0.contains("Filter") && $0.contains("tcp portt 1") })
+        #expect(lines[filterRow + 1].contains("✗ "))
+        #expect(lines[filterRow + 2].contains("Snap length") && lines[filterRow + 2].contains("262144"))
+        #expect(lines[filterRow + 3].contains("Promiscuous"))
+    }
 }

@@ -317,7 +317,9 @@ extension CapturePanel {
 
     func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var state = prompt.form
-        let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count + (prompt.filterError != nil ? 1 : 0)
+        // libpcap's error is the filter field's message: the form draws it on its own row, under the field.
+        if let error = prompt.filterError, let index = prompt.filterField { state.fields[index].message = "✗ \(error)" }
+        let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count
         var lines = Array(repeating: Line(""), count: formRows)
         if prompt.kind == .liveCapture {
             lines.append(Line(""))
@@ -353,14 +355,5 @@ extension CapturePanel {
         guard !inner.isEmpty else { return }
         Form(labelWidth: 13).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error])
             .render(in: Rect(x: inner.x, y: inner.y, width: inner.width, height: min(inner.height, formRows)), into: &buffer, state: &state)
-        if let error = prompt.filterError, let y = formRowY(of: 1, in: prompt.form), y < inner.height {
-            buffer.setString(x: inner.x + 13, y: inner.y + y + 1, DisplayWidth.truncate("✗ \(error)", to: max(0, inner.width - 13)), style: theme[.error])
-        }
-    }
-
-    /// The row of field `index` in a form (fields with messages take two rows).
-    private func formRowY(of index: Int, in form: FormState) -> Int? {
-        guard form.fields.indices.contains(index) else { return nil }
-        return form.fields[..<index].reduce(0) { $0 + ($1.message != nil ? 2 : 1) }
     }
 }
