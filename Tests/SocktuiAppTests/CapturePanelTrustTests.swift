@@ -102,4 +102,78 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(lines[filterRow + 2].contains("Snap length") && lines[filterRow + 2].contains("262144"))
         #expect(lines[filterRow + 3].contains("Promiscuous"))
     }
+
+    // MARK: Unsaved packets
+
+    /// A panel showing an ended fed capture of `count` fixture packets.
+    static func endedCapture(_ count: Int) throws -> CapturePanel {
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        let live = try FedLiveCapture(on: &panel)
+        live.feed(Array(CaptureFixture.packets()[0..<count]), into: &panel, ended: true)
+        #expect(panel.live?.isRunning == false && panel.packetCount == count)
+        return panel
+    }
+
+    /// Presses Enter in the open live capture form and returns what it starts (not run).
+    static func submitCaptureForm(_ panel: inout CapturePanel) -> Command<AppMessage>? {
+        guard case .handled(let command) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return nil }
+        return command
+    }
+
+    @Test func startingACaptureOverUnsavedPacketsAsksAndCancelKeepsThem() throws {
+        var panel = try Self.endedCapture(8)
+        panel.press(.character("c"))
+        #expect(Self.submitCaptureForm(&panel) == nil, "nothing starts before the answer")
+        #expect(panel.screen().contains { $0.contains("8 packets not saved") })
+        panel.press(.escape)
+        #expect(panel.prompt == nil && panel.packetCount == 8 && panel.sourceName == "test (pipe)")
+        #expect(!panel.screen().contains { $0.contains("not saved") })
+        // Discard: the new capture starts.
+        panel.press(.character("c"))
+        #expect(Self.submitCaptureForm(&panel) == nil)
+        guard case .handled(let start) = panel.handleKey(.character("d")) else { Issue.record("d was not taken"); return }
+        #expect(start != nil && panel.prompt == nil)
+        #expect(panel.notice?.text == "starting a capture on any…")
+    }
+
+    @Test func savingUnsavedPacketsFirstWritesThemThenStartsTheCapture() throws {
+        var panel = try Self.endedCapture(8)
+        let path = NSTemporaryDirectory() + "socktui-unsaved-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcap"
+        defer { unlink(path) }
+        panel.press(.character("c"))
+        #expect(Self.submitCaptureForm(&panel) == nil)
+        panel.press(.character("s"))
+        #expect(panel.prompt?.kind == .save)
+        panel.press(.control("u"))
+        panel.type(path)
+        panel.press(.down, .right)   // pcap
+        guard case .handled(let save) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return }
+        var started: Command<AppMessage>?
+        for message in postedMessages(save) { started = panel.update(message) ?? started }
+        #expect(started != nil, "the capture starts once the save finished")
+        #expect(panel.notice?.text == "starting a capture on any…")
+        #expect(try CaptureFileReader(path: path).packets(in: 0..<100).count == 8)
+    }
+
+    @Test func savedCapturesFilesAndEmptyCapturesStartWithoutAsking() throws {
+        var saved = try Self.endedCapture(4)
+        let path = NSTemporaryDirectory() + "socktui-saved-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcapng"
+        defer { unlink(path) }
+        saved.press(.character("S"), .control("u"))
+        saved.type(path)
+        saved.press(.enter)
+        #expect(saved.notice?.text == "saved 4 packets to \(path)")
+        saved.press(.character("c"))
+        #expect(Self.submitCaptureForm(&saved) != nil)
+
+        var (file, fixture) = try browsingFixture()
+        defer { unlink(fixture) }
+        file.press(.character("c"))
+        #expect(Self.submitCaptureForm(&file) != nil)
+
+        var empty = CapturePanel()
+        empty.press(.character("c"))
+        #expect(Self.submitCaptureForm(&empty) != nil)
+    }
 }

@@ -40,12 +40,14 @@ extension CapturePanel {
     /// Seconds between two samples of a live capture's store.
     static let sampleInterval = 0.25
 
-    /// Starts a live capture with `options` in the background.
-    mutating func startLive(_ options: LiveCaptureOptions) -> Command<AppMessage>? {
+    /// Starts a live capture with `options` in the background; first asks what to do with the
+    /// current capture's unsaved packets, if any (unless the user answered already).
+    mutating func startLive(_ options: LiveCaptureOptions, askingAboutUnsaved: Bool = true) -> Command<AppMessage>? {
         if live?.isRunning == true {
             notice = StatusMessage("a capture is running: x stops it first", kind: .warning)
             return nil
         }
+        if askingAboutUnsaved, askAboutUnsavedPackets(before: options) { return nil }
         if hostIndex > 0 { return startRemote(options, on: remoteHosts[hostIndex - 1]) }
         let generation = liveGeneration.advance()
         notice = StatusMessage("starting a capture on \(options.interface)…")

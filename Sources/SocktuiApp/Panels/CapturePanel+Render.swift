@@ -206,6 +206,7 @@ extension CapturePanel {
         if !layout.bytesTitle.isEmpty { renderBytes(title: layout.bytesTitle, in: layout.bytes, into: &buffer, theme: theme) }
         renderKeyLine(in: layout.keys, into: &buffer, theme: theme)
         if let prompt, prompt.kind == .save || prompt.kind == .liveCapture { renderForm(prompt, in: area, into: &buffer, theme: theme) }
+        if prompt?.kind == .unsavedPackets { renderUnsavedQuestion(in: area, into: &buffer, theme: theme) }
     }
 
     private func renderRates(_ live: LiveCaptureState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -226,7 +227,7 @@ extension CapturePanel {
 
     private func renderPromptLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let prompt, prompt.kind != .save, prompt.kind != .liveCapture,
-           case .text(let value, let cursor) = prompt.form.fields[0].kind {
+           case .text(let value, let cursor)? = prompt.form.fields.first?.kind {
             var spans = [Span(prompt.form.fields[0].label + ": ", style: theme[.focus].bold())]
             let characters = Array(value)
             let at = min(cursor, characters.count)
@@ -306,6 +307,7 @@ extension CapturePanel {
         switch prompt?.kind {
         case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
+        case .unsavedPackets?: text = "s save them first  d discard them and start  Esc cancel"
         case .liveCapture? where !remoteHosts.isEmpty: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:

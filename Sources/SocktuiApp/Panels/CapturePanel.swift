@@ -141,6 +141,7 @@ public struct CapturePanel: Panel {
     var saveCancel: CancellationFlag?
     /// Progress of the running save.
     public internal(set) var saving: CaptureSaveProgress?
+    var unsavedGuard = UnsavedPacketsGuard()
 
     // MARK: Follow
 
@@ -290,6 +291,7 @@ public struct CapturePanel: Panel {
         damage = nil
         firstTimestamp = nil
         isFullyIndexed = false
+        unsavedGuard = UnsavedPacketsGuard()
         detail = nil
         tableState = TableState()
         treeState.selected = 0
@@ -415,19 +417,7 @@ public struct CapturePanel: Panel {
         case .statisticsProgress, .statisticsFinished:
             return updateStatistics(message)
         case .saveProgress(let progress):
-            guard saveGeneration.isCurrent(progress.generation) else { return nil }
-            if progress.finished {
-                saving = nil
-                saveCancel = nil
-                if let error = progress.error {
-                    notice = StatusMessage("save failed: \(error)", kind: .error)
-                } else {
-                    notice = StatusMessage("saved \(progress.written) packets to \(progress.path)", kind: .ok)
-                }
-            } else {
-                saving = progress
-            }
-            return nil
+            return saveProgressed(progress)
         }
     }
 
@@ -797,6 +787,7 @@ public struct CapturePanel: Panel {
         let cancel = CancellationFlag()
         saveCancel = cancel
         let indices = displayedOnly ? displayed : nil
+        unsavedGuard.savingAll = indices == nil
         let total = indices?.count ?? packetCount
         let generation = saveGeneration.advance()
         saving = CaptureSaveProgress(generation: generation, written: 0, total: total, finished: false, path: path)
