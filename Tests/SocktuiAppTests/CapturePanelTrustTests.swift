@@ -103,6 +103,19 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(lines[filterRow + 3].contains("Promiscuous"))
     }
 
+    @Test func aLiveCapturesRatesAverageOverSecondsSoSteadyLowTrafficShows() throws {
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        let live = try FedLiveCapture(on: &panel)
+        let packets = CaptureFixture.packets()
+        // 2 packets a second for 3 s, sampled every 0.25 s: one packet every other sample.
+        for sample in 0..<12 {
+            live.feed(sample % 2 == 0 ? [packets[sample / 2]] : [], into: &panel)
+        }
+        let rates = try #require(panel.screen().first { $0.contains("pkts/s") })
+        #expect(rates.contains("pkts/s 2 "), "\(rates)")
+    }
+
     // MARK: Unsaved packets
 
     /// A panel showing an ended fed capture of `count` fixture packets.

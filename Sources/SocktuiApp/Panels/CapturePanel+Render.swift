@@ -213,8 +213,8 @@ extension CapturePanel {
         let halves = area.columns([.percentage(50), .min(1)], spacing: 2)
         let series: [(String, [UInt64], Role)] = [("pkts/s", live.packetRates, .tcp), ("bytes/s", live.byteRates, .udp)]
         for (n, (label, values, role)) in series.enumerated() {
-            let last = values.last ?? 0
-            let text = "\(label) \(label == "bytes/s" ? CapturePanel.bytesText(Int(last)) : String(last)) "
+            let rate = label == "bytes/s" ? CapturePanel.bytesText(Int(live.bytesPerSecond.rounded())) : CaptureRateWindow.text(live.packetsPerSecond)
+            let text = "\(label) \(rate) "
             let x = buffer.setString(x: halves[n].x, y: halves[n].y, text, style: theme[.header], maxWidth: halves[n].width)
             let spark = Rect(x: x, y: area.y, width: max(0, halves[n].right - x), height: 1)
             Sparkline(data: values).style(theme[role.themeRole]).render(in: spark, into: &buffer)
