@@ -116,6 +116,29 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(rates.contains("pkts/s 2 "), "\(rates)")
     }
 
+    @Test func theNewPacketsMarkerSaysEndFollowsOnlyWhereEndFollows() throws {
+        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        settle(&panel, panel.browse(store, name: "live: lo"))
+        let packets = CaptureFixture.packets()
+        store.append(contentsOf: Array(packets[0..<4]))
+        panel.packetCount = 4
+        settle(&panel, panel.followNewRows(from: 0))
+        panel.press(.up)
+        store.append(contentsOf: Array(packets[4..<10]))
+        panel.packetCount = 10
+        settle(&panel, panel.followNewRows(from: 4))
+        #expect(panel.screen().contains { $0.contains("▼ 6 new (End follows)") })
+        panel.press(.character("w"))   // the Details pane: End goes to its last field there
+        #expect(panel.focus == .details)
+        let lines = panel.screen()
+        #expect(lines.contains { $0.contains("▼ 6 new") })
+        #expect(!lines.contains { $0.contains("End follows") })
+        panel.press(.end)
+        #expect(!panel.following && panel.newSinceScroll == 6)
+    }
+
     // MARK: Unsaved packets
 
     /// A panel showing an ended fed capture of `count` fixture packets.

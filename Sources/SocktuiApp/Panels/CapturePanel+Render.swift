@@ -271,7 +271,8 @@ extension CapturePanel {
             Line(why, style: Style().adding(.dim)).render(in: area.row(1), into: &buffer)
         }
         if !following, newSinceScroll > 0 {
-            let marker = " ▼ \(newSinceScroll) new (End follows) "
+            // End follows from the packet list only (in the tree and the bytes it goes to their end).
+            let marker = focus == .list ? " ▼ \(newSinceScroll) new (End follows) " : " ▼ \(newSinceScroll) new "
             let width = DisplayWidth.of(marker)
             buffer.setString(x: max(area.x, area.right - width), y: area.bottom - 1, marker, style: theme[.warning].reversed(), maxWidth: area.width)
         }
