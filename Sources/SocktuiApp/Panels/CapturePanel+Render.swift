@@ -291,7 +291,10 @@ extension CapturePanel {
         var text = "Bytes"
         if let detail {
             text += ": \(detail.bytes.count)"
-            if let range = highlightedRange { text += " · selected \(range.lowerBound)..<\(range.upperBound) (\(range.count) bytes)" }
+            if let range = highlightedRange {
+                text += range.isEmpty ? " · selected field has no bytes"
+                    : " · selected \(FieldNode.byteRangeText(range)) (\(range.count) byte\(range.count == 1 ? "" : "s"))"
+            }
         }
         paneTitle(text, pane: .bytes, in: title, into: &buffer, theme: theme)
         guard let detail, !area.isEmpty else { return }
