@@ -139,6 +139,28 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(!panel.following && panel.newSinceScroll == 6)
     }
 
+    @Test func eightyColumnsShowRelativeTimeAndRoomForTheInfoColumnUnlessATimeFormatWasChosen() throws {
+        let path = try CaptureFixture.write()
+        defer { unlink(path) }
+        let reader = try CaptureFileReader(path: path)
+        reader.index(upTo: CapturePanel.firstScreenPackets)
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 80, height: 30))
+        settle(&panel, panel.browse(reader, name: "fixture.pcap"))
+        let row = try #require(panel.screen(width: 80, height: 30).first { $0.contains("10.0.0.1") && $0.contains("TCP") })
+        #expect(row.contains(" 0.000000 "), "\(row)")
+        #expect(row.contains("50000 → 80 [SYN]"), "\(row)")
+        // A format the user chose stays, at any width.
+        panel.press(.character("T"), .character("T"))
+        #expect(panel.timeFormat == .absolute)
+        let chosen = try #require(panel.screen(width: 80, height: 30).first { $0.contains("10.0.0.1") && $0.contains("TCP") })
+        #expect(!chosen.contains(" 0.000000 "), "\(chosen)")
+        // Wide terminals keep the time of day by default.
+        var wide = CapturePanel()
+        wide.resize(to: Rect(x: 0, y: 0, width: 120, height: 30))
+        #expect(wide.timeFormat == .absolute)
+    }
+
     // MARK: Unsaved packets
 
     /// A panel showing an ended fed capture of `count` fixture packets.

@@ -73,29 +73,6 @@ struct CaptureTableSource: TableDataSource {
 }
 
 extension CapturePanel {
-    /// The packet list's columns.
-    static let columns = [
-        TableColumn("No.", width: .fixed(7), alignment: .right),
-        TableColumn("Time", width: .fixed(15)),
-        TableColumn("Source", width: .percentage(18)),
-        TableColumn("Destination", width: .percentage(18)),
-        TableColumn("Proto", width: .fixed(6)),
-        TableColumn("Len", width: .fixed(5), alignment: .right),
-        TableColumn("Info", width: .min(8)),
-    ]
-
-    /// The packet list's columns with the Process column (a live capture) between Len and Info.
-    static let columnsWithProcess = [
-        TableColumn("No.", width: .fixed(7), alignment: .right),
-        TableColumn("Time", width: .fixed(15)),
-        TableColumn("Source", width: .percentage(14)),
-        TableColumn("Destination", width: .percentage(14)),
-        TableColumn("Proto", width: .fixed(6)),
-        TableColumn("Len", width: .fixed(5), alignment: .right),
-        TableColumn("Process", width: .percentage(16)),
-        TableColumn("Info", width: .min(8)),
-    ]
-
     /// Whether the packet list has the Process column: only for a live capture (a file's packets were
     /// sent by processes that may be long gone), here or on a host whose socket table is watched.
     public var showsProcesses: Bool {
@@ -261,7 +238,7 @@ extension CapturePanel {
     private func renderList(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: CaptureTableSource(panel: self, theme: theme), columns: showsProcesses ? CapturePanel.columnsWithProcess : CapturePanel.columns)
+        Table(source: CaptureTableSource(panel: self, theme: theme), columns: listColumns)
             .headerStyle(focus == .list ? theme[.focus].bold().adding(.underline) : theme[.header])
             .selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)

@@ -107,8 +107,8 @@ public struct CapturePanel: Panel {
     public internal(set) var maximized: CapturePane?
     /// Percentage of the body the packet list takes.
     public internal(set) var listShare = 45
-    /// The Time column's format.
-    public internal(set) var timeFormat = CaptureTimeFormat.absolute
+    /// The Time column's format the user chose with `T` (nil: ``timeFormat`` follows the width).
+    var chosenTimeFormat: CaptureTimeFormat?
     var formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6)
 
     // MARK: Input
