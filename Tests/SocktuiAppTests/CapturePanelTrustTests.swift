@@ -234,4 +234,21 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         empty.press(.character("c"))
         #expect(Self.submitCaptureForm(&empty) != nil)
     }
+
+    @Test func checksumsAreUnverifiedByDefaultAndVVerifiesThem() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        func checksums(_ nodes: [TreeNode]) -> [String] {
+            nodes.flatMap { ($0.label.contains("Checksum") ? [$0.label] : []) + checksums($0.children) }
+        }
+        let shown = checksums(try #require(panel.detail).nodes)
+        #expect(shown.count == 2 && shown.allSatisfy { $0.hasSuffix(" [unverified]") }, "\(shown)")
+        panel.press(.character("V"))
+        #expect(panel.verifiesChecksums)
+        let verified = checksums(try #require(panel.detail).nodes)
+        #expect(verified.count == 2 && verified.allSatisfy { $0.hasSuffix(" [correct]") }, "\(verified)")
+        #expect(panel.notice?.text.hasPrefix("checksums verified") == true)
+        panel.press(.character("V"))
+        #expect(checksums(try #require(panel.detail).nodes).allSatisfy { $0.hasSuffix(" [unverified]") })
+    }
 }

@@ -1,6 +1,16 @@
 import Inspect
 import TerminalUI
 
+/// How the Time column shows a packet's timestamp.
+public enum CaptureTimeFormat: String, Hashable, Sendable, CaseIterable {
+    /// Time of day (local time).
+    case absolute
+    /// Seconds since the first packet.
+    case relative
+    /// Seconds since the previous displayed packet.
+    case delta
+}
+
 /// The packet list's columns, and the Time column's format, at the panel's width.
 extension CapturePanel {
     /// Panels narrower than this are narrow: relative time by default, compact No. and Time columns,

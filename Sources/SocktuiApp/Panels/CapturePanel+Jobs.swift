@@ -95,17 +95,28 @@ extension CapturePanel {
         }
     }
 
-    /// Dissects packet `index` with its field tree.
-    static func detailCommand(_ source: any PacketSource, index: Int, _ generation: Generation, on queue: DispatchQueue) -> Command<AppMessage> {
+    /// Dissects packet `index` with its field tree (checking its checksums with `verifyChecksums`).
+    static func detailCommand(_ source: any PacketSource, index: Int, verifyChecksums: Bool = false, _ generation: Generation,
+                              on queue: DispatchQueue) -> Command<AppMessage> {
         .run(on: queue) {
             guard let packet = source.packets(in: index..<(index + 1)).first else { return nil }
-            return .capture(.detailLoaded(generation, detail(of: packet, index: index)))
+            return .capture(.detailLoaded(generation, detail(of: packet, index: index, verifyChecksums: verifyChecksums)))
         }
     }
 
+    /// Switches checksum verification in the detail tree and dissects the selected packet again.
+    mutating func toggleChecksumVerification() -> Command<AppMessage>? {
+        verifiesChecksums.toggle()
+        notice = StatusMessage(verifiesChecksums
+            ? "checksums verified: packets this host sent may read incorrect (the NIC or kernel fills them after capture)"
+            : "checksums not verified: shown as [unverified] (V verifies)")
+        guard let source, let index = selectedPacket else { return nil }
+        return CapturePanel.detailCommand(source, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
+    }
+
     /// The detail of one packet: tree nodes with key-path ids, their byte ranges, its conversation.
-    static func detail(of packet: CapturedPacket, index: Int) -> PacketDetail {
-        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true))
+    static func detail(of packet: CapturedPacket, index: Int, verifyChecksums: Bool = false) -> PacketDetail {
+        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true, verifyChecksums: verifyChecksums))
         var ranges: [String: Range<Int>] = [:]
         func convert(_ fields: [FieldNode], parent: String) -> [TreeNode] {
             var seen: [String: Int] = [:]

@@ -19,6 +19,8 @@ public enum CaptureAction: Hashable, Sendable {
     case cancel
     /// Follow the selected packet's TCP or UDP stream.
     case followStream
+    /// Verify checksums in the detail tree, or show them unverified (the default).
+    case toggleChecksums
     /// Protocol hierarchy, conversations and endpoints of the capture.
     case statistics
 }
@@ -31,16 +33,6 @@ public enum CapturePane: Int, Hashable, Sendable, CaseIterable {
     case details
     /// The hex/ASCII bytes of the selected packet.
     case bytes
-}
-
-/// How the Time column shows a packet's timestamp.
-public enum CaptureTimeFormat: String, Hashable, Sendable, CaseIterable {
-    /// Time of day (local time).
-    case absolute
-    /// Seconds since the first packet.
-    case relative
-    /// Seconds since the previous displayed packet.
-    case delta
 }
 
 /// The Capture tab: a packet browser over a capture file or a live capture (Wireshark's layout).
@@ -110,6 +102,8 @@ public struct CapturePanel: Panel {
     /// The Time column's format the user chose with `T` (nil: ``timeFormat`` follows the width).
     var chosenTimeFormat: CaptureTimeFormat?
     var formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6)
+    /// Whether the detail tree verifies checksums (`V`); off, they show `[unverified]`.
+    public internal(set) var verifiesChecksums = false
 
     // MARK: Input
 
@@ -213,6 +207,7 @@ public struct CapturePanel: Panel {
     public static let actionKeyMap = KeyMap<CaptureAction>([
         KeyBinding([.character("/")], .editFilter, "display filter (tcpdump syntax; Enter applies, empty shows all)"),
         KeyBinding([.character("T")], .cycleTimeFormat, "time column: absolute, relative, delta"),
+        KeyBinding([.character("V")], .toggleChecksums, "verify checksums in the details (off: [unverified], as offload fills them after capture)"),
         KeyBinding([.character("w")], .nextPane, "next pane: list, details, bytes"),
         KeyBinding([.character("z")], .toggleMaximize, "maximise or restore the focused pane"),
         KeyBinding([.character("+"), .character("=")], .growList, label: "+/-", "grow/shrink the packet list pane"),
@@ -457,7 +452,7 @@ public struct CapturePanel: Panel {
     mutating func requestDetail() -> Command<AppMessage>? {
         guard let source, let index = selectedPacket else { detail = nil; return nil }
         if detail?.index == index { return nil }
-        return CapturePanel.detailCommand(source, index: index, detailGeneration.advance(), on: queue)
+        return CapturePanel.detailCommand(source, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
     }
 
     /// Scrolls the list as the table will, so the rows requested are the rows drawn.
@@ -632,6 +627,8 @@ public struct CapturePanel: Panel {
             return startFollow()
         case .statistics:
             return startStatistics()
+        case .toggleChecksums:
+            return toggleChecksumVerification()
         }
         return nil
     }

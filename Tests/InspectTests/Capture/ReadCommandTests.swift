@@ -54,6 +54,16 @@ import Testing
         #expect(numbers(first.out) == ["1", "4"])
     }
 
+    @Test func checksumsAreUnverifiedUnlessVerifyChecksumsAsks() throws {
+        let directory = try TemporaryDirectory()
+        let file = try Self.writeVaried(directory)
+        let plain = try Self.read([file, "--detail", "-c", "1"])
+        #expect(plain.out.contains("Header Checksum: 0x26e9 [unverified]") && plain.out.contains("      Checksum: 0x374d [unverified]"))
+        #expect(!plain.out.contains("[correct]"))
+        let verified = try Self.read([file, "--detail", "-c", "1", "--verify-checksums"])
+        #expect(verified.out.contains("Header Checksum: 0x26e9 [correct]") && verified.out.contains("      Checksum: 0x374d [correct]"))
+    }
+
     @Test func jsonLinesCarryTheSummaryAndWithDetailTheFieldTree() throws {
         let directory = try TemporaryDirectory()
         let result = try Self.read([try Self.writeVaried(directory), "--json", "--detail", "-c", "1"])
