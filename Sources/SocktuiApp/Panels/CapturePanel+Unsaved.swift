@@ -88,9 +88,9 @@ extension CapturePanel {
             Line("The current capture has \(CapturePanel.count(unsavedPacketCount)) packets not saved.", style: theme[.warning]),
             Line("A new capture on \(interface) replaces them."),
             Line(""),
-            Line([Span("s  ", style: theme[.focus].bold()), Span("save them first, then start the capture")]),
-            Line([Span("d  ", style: theme[.focus].bold()), Span("discard them and start")]),
-            Line([Span("Esc", style: theme[.focus].bold()), Span("  cancel: keep them, start nothing")]),
+            Line([Span("s    ", style: theme[.focus].bold()), Span("save them first, then start the capture")]),
+            Line([Span("d    ", style: theme[.focus].bold()), Span("discard them and start")]),
+            Line([Span("Esc  ", style: theme[.focus].bold()), Span("cancel: keep them, start nothing")]),
         ]
         Popup(title: "Unsaved packets", lines: lines, width: 60).style(theme[.base]).borderStyle(theme[.focus]).render(in: area, into: &buffer)
     }
