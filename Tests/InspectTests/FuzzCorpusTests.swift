@@ -22,7 +22,7 @@ import Testing
         let data = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent(name)))
         try #require(!data.isEmpty)
         let body = Array(data.dropFirst())
-        let options = DissectorOptions(detail: true)
+        let options = DissectorOptions(detail: true, verifyChecksums: true)  // the checksum code too
         // Every input is also split into agent frames, as the fuzz target does.
         var frames = FrameDecoder(maxFrameSize: 1 << 16)
         frames.append(body)

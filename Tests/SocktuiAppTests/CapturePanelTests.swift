@@ -155,7 +155,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
             "│ ▸ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 1000, Len: 0                │",
             "│                                                                                                  │",
             "│                                                                                                  │",
-            "│ ─ Bytes: 54 · selected 0..<54 (54 bytes) ─────────────────────────────────────────────────────── │",
+            "│ ─ Bytes: 54 · selected 0-53 (54 bytes) ───────────────────────────────────────────────────────── │",
             "│ 00000000  02 00 00 00 00 02 02 00  00 00 00 01 08 00 45 00 |..............E.|                    │",
             "│ 00000010  00 28 00 01 40 00 40 06  26 cd 0a 00 00 01 0a 00 |.(..@.@.&.......|                    │",
             "│ 00000020  00 02 c3 50 00 50 00 00  03 e8 00 00 00 01 50 02 |...P.P........P.|                    │",
@@ -180,7 +180,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.currentTreeID == "tcp/tcp.srcport")
         #expect(panel.highlightedRange == 34..<36)
         let lines = panel.screen()
-        #expect(lines.contains("│ ─ Bytes: 72 · selected 34..<36 (2 bytes) ─────────────────────────────────────────────────────── │"))
+        #expect(lines.contains("│ ─ Bytes: 72 · selected 34-35 (2 bytes) ───────────────────────────────────────────────────────── │"))
         #expect(lines.contains { $0.contains("▾ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 2000, Len: 18") })
         #expect(lines.contains { $0.contains("    Source Port: 50000") })
         // The two bytes of the port (0xc350 at offsets 34, 35) take the selection colour; their neighbours do not.

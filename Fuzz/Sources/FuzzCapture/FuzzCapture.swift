@@ -16,7 +16,8 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let selector = data[0]
     let body = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
-    let options = DissectorOptions(detail: true)
+    // Checksum verification is off by default; the fuzzer exercises it too.
+    let options = DissectorOptions(detail: true, verifyChecksums: true)
     var frames = FrameDecoder(maxFrameSize: 1 << 16)
     frames.append(body)
     while let item = frames.next() {

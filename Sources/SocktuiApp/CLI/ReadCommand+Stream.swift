@@ -10,7 +10,7 @@ extension ReadCommand {
     func runStream() throws {
         var stream = CaptureStreamReader(name: "<stdin>")
         let expression = filter.joined(separator: " ")
-        var options = DissectorOptions(detail: detail)
+        var options = DissectorOptions(detail: detail, verifyChecksums: verifyChecksums)
         options.dnsPorts.formUnion(dnsPorts)
         var renderer: PacketRenderer?
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.

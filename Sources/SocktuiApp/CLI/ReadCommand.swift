@@ -78,6 +78,9 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "Print times in UTC instead of local time.")
     var utc = false
 
+    @Flag(help: "Verify IPv4, TCP, UDP and ICMP checksums in --detail (else [unverified]: a host's own packets are captured before offload fills them).")
+    var verifyChecksums = false
+
     @Option(help: "Time format.")
     var time: TimestampFormatter.Style = .timeOfDay
 
@@ -119,7 +122,7 @@ struct ReadCommand: ParsableCommand {
         }
         if follow != nil || !stats.isEmpty { return try runAnalysis(reader: reader) }
         let expression = filter.joined(separator: " ")
-        var options = DissectorOptions(detail: detail)
+        var options = DissectorOptions(detail: detail, verifyChecksums: verifyChecksums)
         options.dnsPorts.formUnion(dnsPorts)
         // Nanosecond pcap files get nine digits, as tcpdump prints them.
         let formatter = TimestampFormatter(style: time, fractionDigits: reader.isNanosecondPcap ? 9 : 6, utc: utc)

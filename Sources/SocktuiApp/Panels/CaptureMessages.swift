@@ -127,6 +127,9 @@ public struct CaptureFilterProgress: Sendable {
     public var error: String?
     /// Seconds the whole scan took (on the last chunk).
     public var seconds: Double?
+    /// The first packet the scan covers (`scanned` counts from it): 0, or where a live capture's
+    /// newer packets begin.
+    public var start = 0
 }
 
 /// The outcome of a search.

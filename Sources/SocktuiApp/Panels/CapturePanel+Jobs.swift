@@ -95,17 +95,28 @@ extension CapturePanel {
         }
     }
 
-    /// Dissects packet `index` with its field tree.
-    static func detailCommand(_ source: any PacketSource, index: Int, _ generation: Generation, on queue: DispatchQueue) -> Command<AppMessage> {
+    /// Dissects packet `index` with its field tree (checking its checksums with `verifyChecksums`).
+    static func detailCommand(_ source: any PacketSource, index: Int, verifyChecksums: Bool = false, _ generation: Generation,
+                              on queue: DispatchQueue) -> Command<AppMessage> {
         .run(on: queue) {
             guard let packet = source.packets(in: index..<(index + 1)).first else { return nil }
-            return .capture(.detailLoaded(generation, detail(of: packet, index: index)))
+            return .capture(.detailLoaded(generation, detail(of: packet, index: index, verifyChecksums: verifyChecksums)))
         }
     }
 
+    /// Switches checksum verification in the detail tree and dissects the selected packet again.
+    mutating func toggleChecksumVerification() -> Command<AppMessage>? {
+        verifiesChecksums.toggle()
+        notice = StatusMessage(verifiesChecksums
+            ? "checksums verified: packets this host sent may read incorrect (the NIC or kernel fills them after capture)"
+            : "checksums not verified: shown as [unverified] (V verifies)")
+        guard let source, let index = selectedPacket else { return nil }
+        return CapturePanel.detailCommand(source, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
+    }
+
     /// The detail of one packet: tree nodes with key-path ids, their byte ranges, its conversation.
-    static func detail(of packet: CapturedPacket, index: Int) -> PacketDetail {
-        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true))
+    static func detail(of packet: CapturedPacket, index: Int, verifyChecksums: Bool = false) -> PacketDetail {
+        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true, verifyChecksums: verifyChecksums))
         var ranges: [String: Range<Int>] = [:]
         func convert(_ fields: [FieldNode], parent: String) -> [TreeNode] {
             var seen: [String: Int] = [:]
@@ -146,16 +157,18 @@ extension CapturePanel {
                               on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             let started = ContinuousClock.now
+            let start = range?.lowerBound ?? 0
             do throws(FilterError) {
                 let outcome = try DisplayFilterScan.run(expression, over: source, range: range, cancel: cancel) { matches, scanned in
-                    post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: matches, scanned: scanned, finished: false))))
+                    post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: matches, scanned: scanned, finished: false,
+                                                                        start: start))))
                 }
                 let seconds = (ContinuousClock.now - started).milliseconds / 1000
                 post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: outcome.scanned, finished: true,
-                                                                    cancelled: outcome.cancelled, seconds: seconds))))
+                                                                    cancelled: outcome.cancelled, seconds: seconds, start: start))))
             } catch {
                 post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: 0, finished: true,
-                                                                    error: error.message))))
+                                                                    error: error.message, start: start))))
             }
         }
     }

@@ -13,10 +13,14 @@ public struct LiveCaptureState: Sendable {
     public var isRunning = true
     /// How it ended, once it has.
     public var summary: CaptureSummary?
-    /// Packets per second, one value per sample, oldest first.
+    /// Packets per second over the last few seconds (``CaptureRateWindow``), one value per sample, oldest first.
     public var packetRates: [UInt64] = []
-    /// Bytes per second, one value per sample.
+    /// Bytes per second over the last few seconds, one value per sample.
     public var byteRates: [UInt64] = []
+    /// The latest packets and bytes per second, unrounded.
+    public var packetsPerSecond = 0.0, bytesPerSecond = 0.0
+    /// The samples the rates average over.
+    var rateWindow = CaptureRateWindow()
     /// The latest sample.
     public var last: LiveSample?
     /// Stops the sampler.
@@ -40,12 +44,14 @@ extension CapturePanel {
     /// Seconds between two samples of a live capture's store.
     static let sampleInterval = 0.25
 
-    /// Starts a live capture with `options` in the background.
-    mutating func startLive(_ options: LiveCaptureOptions) -> Command<AppMessage>? {
+    /// Starts a live capture with `options` in the background; first asks what to do with the
+    /// current capture's unsaved packets, if any (unless the user answered already).
+    mutating func startLive(_ options: LiveCaptureOptions, askingAboutUnsaved: Bool = true) -> Command<AppMessage>? {
         if live?.isRunning == true {
             notice = StatusMessage("a capture is running: x stops it first", kind: .warning)
             return nil
         }
+        if askingAboutUnsaved, askAboutUnsavedPackets(before: options) { return nil }
         if hostIndex > 0 { return startRemote(options, on: remoteHosts[hostIndex - 1]) }
         let generation = liveGeneration.advance()
         notice = StatusMessage("starting a capture on \(options.interface)…")
@@ -140,12 +146,9 @@ extension CapturePanel {
     /// display filter run over the packets that arrived.
     mutating func liveSampled(_ generation: Generation, _ sample: LiveSample) -> Command<AppMessage>? {
         guard liveGeneration.isCurrent(generation), var state = live else { return nil }
-        let previous = state.last
-        let interval = max(0.001, sample.interval)
-        let packets = max(0, sample.packets - (previous?.packets ?? 0))
-        let bytes = max(0, sample.bytes - (previous?.bytes ?? 0))
-        state.packetRates.append(UInt64(Double(packets) / interval))
-        state.byteRates.append(UInt64(Double(bytes) / interval))
+        (state.packetsPerSecond, state.bytesPerSecond) = state.rateWindow.add(interval: sample.interval, packets: sample.packets, bytes: sample.bytes)
+        state.packetRates.append(UInt64(state.packetsPerSecond.rounded()))
+        state.byteRates.append(UInt64(state.bytesPerSecond.rounded()))
         if state.packetRates.count > LiveCaptureState.history { state.packetRates.removeFirst(state.packetRates.count - LiveCaptureState.history) }
         if state.byteRates.count > LiveCaptureState.history { state.byteRates.removeFirst(state.byteRates.count - LiveCaptureState.history) }
         state.last = sample

@@ -21,6 +21,8 @@ public struct CapturePrompt: Sendable {
         case liveCapture
         /// File and content (transcript or raw bytes) of a followed stream's save.
         case saveStream
+        /// Save, discard or keep the packets a new capture would replace (no fields).
+        case unsavedPackets
     }
 
     /// What the prompt is for.
@@ -128,9 +130,11 @@ extension CapturePanel {
     /// Applies a key to the open prompt: Enter submits, Esc closes, the rest edits.
     mutating func handlePromptKey(_ key: Key) -> Command<AppMessage>? {
         guard var current = prompt else { return nil }
+        if current.kind == .unsavedPackets { return answerUnsavedPackets(key) }
         switch key {
         case .escape:
             prompt = nil
+            if current.kind == .save { abandonPendingCapture(StatusMessage("not saved: no capture started")) }
             return nil
         case .enter:
             if let index = current.filterField, current.form.fields[index].value.trimmingCharacters(in: .whitespaces).isEmpty == false,
@@ -168,6 +172,8 @@ extension CapturePanel {
             return save(to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed")
         case .saveStream:
             return saveStream(to: prompt.value("File"), content: prompt.value("Content"))
+        case .unsavedPackets:
+            return nil
         case .liveCapture:
             let options = LiveCaptureOptions(interface: prompt.value("Interface"), snapLength: Int(prompt.value("Snap length")) ?? 262_144,
                                              promiscuous: prompt.value("Promiscuous") == "on", filter: prompt.value("Filter"))

@@ -73,29 +73,6 @@ struct CaptureTableSource: TableDataSource {
 }
 
 extension CapturePanel {
-    /// The packet list's columns.
-    static let columns = [
-        TableColumn("No.", width: .fixed(7), alignment: .right),
-        TableColumn("Time", width: .fixed(15)),
-        TableColumn("Source", width: .percentage(18)),
-        TableColumn("Destination", width: .percentage(18)),
-        TableColumn("Proto", width: .fixed(6)),
-        TableColumn("Len", width: .fixed(5), alignment: .right),
-        TableColumn("Info", width: .min(8)),
-    ]
-
-    /// The packet list's columns with the Process column (a live capture) between Len and Info.
-    static let columnsWithProcess = [
-        TableColumn("No.", width: .fixed(7), alignment: .right),
-        TableColumn("Time", width: .fixed(15)),
-        TableColumn("Source", width: .percentage(14)),
-        TableColumn("Destination", width: .percentage(14)),
-        TableColumn("Proto", width: .fixed(6)),
-        TableColumn("Len", width: .fixed(5), alignment: .right),
-        TableColumn("Process", width: .percentage(16)),
-        TableColumn("Info", width: .min(8)),
-    ]
-
     /// Whether the packet list has the Process column: only for a live capture (a file's packets were
     /// sent by processes that may be long gone), here or on a host whose socket table is watched.
     public var showsProcesses: Bool {
@@ -206,14 +183,15 @@ extension CapturePanel {
         if !layout.bytesTitle.isEmpty { renderBytes(title: layout.bytesTitle, in: layout.bytes, into: &buffer, theme: theme) }
         renderKeyLine(in: layout.keys, into: &buffer, theme: theme)
         if let prompt, prompt.kind == .save || prompt.kind == .liveCapture { renderForm(prompt, in: area, into: &buffer, theme: theme) }
+        if prompt?.kind == .unsavedPackets { renderUnsavedQuestion(in: area, into: &buffer, theme: theme) }
     }
 
     private func renderRates(_ live: LiveCaptureState, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let halves = area.columns([.percentage(50), .min(1)], spacing: 2)
         let series: [(String, [UInt64], Role)] = [("pkts/s", live.packetRates, .tcp), ("bytes/s", live.byteRates, .udp)]
         for (n, (label, values, role)) in series.enumerated() {
-            let last = values.last ?? 0
-            let text = "\(label) \(label == "bytes/s" ? CapturePanel.bytesText(Int(last)) : String(last)) "
+            let rate = label == "bytes/s" ? CapturePanel.bytesText(Int(live.bytesPerSecond.rounded())) : CaptureRateWindow.text(live.packetsPerSecond)
+            let text = "\(label) \(rate) "
             let x = buffer.setString(x: halves[n].x, y: halves[n].y, text, style: theme[.header], maxWidth: halves[n].width)
             let spark = Rect(x: x, y: area.y, width: max(0, halves[n].right - x), height: 1)
             Sparkline(data: values).style(theme[role.themeRole]).render(in: spark, into: &buffer)
@@ -226,7 +204,7 @@ extension CapturePanel {
 
     private func renderPromptLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let prompt, prompt.kind != .save, prompt.kind != .liveCapture,
-           case .text(let value, let cursor) = prompt.form.fields[0].kind {
+           case .text(let value, let cursor)? = prompt.form.fields.first?.kind {
             var spans = [Span(prompt.form.fields[0].label + ": ", style: theme[.focus].bold())]
             let characters = Array(value)
             let at = min(cursor, characters.count)
@@ -260,7 +238,7 @@ extension CapturePanel {
     private func renderList(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        Table(source: CaptureTableSource(panel: self, theme: theme), columns: showsProcesses ? CapturePanel.columnsWithProcess : CapturePanel.columns)
+        Table(source: CaptureTableSource(panel: self, theme: theme), columns: listColumns)
             .headerStyle(focus == .list ? theme[.focus].bold().adding(.underline) : theme[.header])
             .selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
@@ -270,7 +248,8 @@ extension CapturePanel {
             Line(why, style: Style().adding(.dim)).render(in: area.row(1), into: &buffer)
         }
         if !following, newSinceScroll > 0 {
-            let marker = " ▼ \(newSinceScroll) new (End follows) "
+            // End follows from the packet list only (in the tree and the bytes it goes to their end).
+            let marker = focus == .list ? " ▼ \(newSinceScroll) new (End follows) " : " ▼ \(newSinceScroll) new "
             let width = DisplayWidth.of(marker)
             buffer.setString(x: max(area.x, area.right - width), y: area.bottom - 1, marker, style: theme[.warning].reversed(), maxWidth: area.width)
         }
@@ -289,7 +268,10 @@ extension CapturePanel {
         var text = "Bytes"
         if let detail {
             text += ": \(detail.bytes.count)"
-            if let range = highlightedRange { text += " · selected \(range.lowerBound)..<\(range.upperBound) (\(range.count) bytes)" }
+            if let range = highlightedRange {
+                text += range.isEmpty ? " · selected field has no bytes"
+                    : " · selected \(FieldNode.byteRangeText(range)) (\(range.count) byte\(range.count == 1 ? "" : "s"))"
+            }
         }
         paneTitle(text, pane: .bytes, in: title, into: &buffer, theme: theme)
         guard let detail, !area.isEmpty else { return }
@@ -306,6 +288,7 @@ extension CapturePanel {
         switch prompt?.kind {
         case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
+        case .unsavedPackets?: text = "s save them first  d discard them and start  Esc cancel"
         case .liveCapture? where !remoteHosts.isEmpty: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
@@ -317,7 +300,9 @@ extension CapturePanel {
 
     func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var state = prompt.form
-        let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count + (prompt.filterError != nil ? 1 : 0)
+        // libpcap's error is the filter field's message: the form draws it on its own row, under the field.
+        if let error = prompt.filterError, let index = prompt.filterField { state.fields[index].message = "✗ \(error)" }
+        let formRows = state.fields.count + state.fields.filter { $0.message != nil }.count
         var lines = Array(repeating: Line(""), count: formRows)
         if prompt.kind == .liveCapture {
             lines.append(Line(""))
@@ -353,14 +338,5 @@ extension CapturePanel {
         guard !inner.isEmpty else { return }
         Form(labelWidth: 13).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error])
             .render(in: Rect(x: inner.x, y: inner.y, width: inner.width, height: min(inner.height, formRows)), into: &buffer, state: &state)
-        if let error = prompt.filterError, let y = formRowY(of: 1, in: prompt.form), y < inner.height {
-            buffer.setString(x: inner.x + 13, y: inner.y + y + 1, DisplayWidth.truncate("✗ \(error)", to: max(0, inner.width - 13)), style: theme[.error])
-        }
-    }
-
-    /// The row of field `index` in a form (fields with messages take two rows).
-    private func formRowY(of index: Int, in form: FormState) -> Int? {
-        guard form.fields.indices.contains(index) else { return nil }
-        return form.fields[..<index].reduce(0) { $0 + ($1.message != nil ? 2 : 1) }
     }
 }

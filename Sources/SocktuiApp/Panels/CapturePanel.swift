@@ -19,6 +19,8 @@ public enum CaptureAction: Hashable, Sendable {
     case cancel
     /// Follow the selected packet's TCP or UDP stream.
     case followStream
+    /// Verify checksums in the detail tree, or show them unverified (the default).
+    case toggleChecksums
     /// Protocol hierarchy, conversations and endpoints of the capture.
     case statistics
 }
@@ -31,16 +33,6 @@ public enum CapturePane: Int, Hashable, Sendable, CaseIterable {
     case details
     /// The hex/ASCII bytes of the selected packet.
     case bytes
-}
-
-/// How the Time column shows a packet's timestamp.
-public enum CaptureTimeFormat: String, Hashable, Sendable, CaseIterable {
-    /// Time of day (local time).
-    case absolute
-    /// Seconds since the first packet.
-    case relative
-    /// Seconds since the previous displayed packet.
-    case delta
 }
 
 /// The Capture tab: a packet browser over a capture file or a live capture (Wireshark's layout).
@@ -84,8 +76,8 @@ public struct CapturePanel: Panel {
     public internal(set) var appliedFilter = ""
     var filterGeneration = Generation()
     var filterCancel: CancellationFlag?
-    var displayedBeforeFilter: [UInt32]?
-    var filterBeforeRun = ""
+    /// The view a full filter run replaces, put back if it fails or is cancelled.
+    var viewBeforeFilter = CaptureDisplayedView()
     /// Packets the running filter has examined, while it runs.
     public internal(set) var filterScanned: Int?
     /// Packets already run through the display filter (a live capture's newer packets are filtered as they come).
@@ -107,9 +99,11 @@ public struct CapturePanel: Panel {
     public internal(set) var maximized: CapturePane?
     /// Percentage of the body the packet list takes.
     public internal(set) var listShare = 45
-    /// The Time column's format.
-    public internal(set) var timeFormat = CaptureTimeFormat.absolute
+    /// The Time column's format the user chose with `T` (nil: ``timeFormat`` follows the width).
+    var chosenTimeFormat: CaptureTimeFormat?
     var formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6)
+    /// Whether the detail tree verifies checksums (`V`); off, they show `[unverified]`.
+    public internal(set) var verifiesChecksums = false
 
     // MARK: Input
 
@@ -141,6 +135,7 @@ public struct CapturePanel: Panel {
     var saveCancel: CancellationFlag?
     /// Progress of the running save.
     public internal(set) var saving: CaptureSaveProgress?
+    var unsavedGuard = UnsavedPacketsGuard()
 
     // MARK: Follow
 
@@ -212,6 +207,7 @@ public struct CapturePanel: Panel {
     public static let actionKeyMap = KeyMap<CaptureAction>([
         KeyBinding([.character("/")], .editFilter, "display filter (tcpdump syntax; Enter applies, empty shows all)"),
         KeyBinding([.character("T")], .cycleTimeFormat, "time column: absolute, relative, delta"),
+        KeyBinding([.character("V")], .toggleChecksums, "verify checksums in the details (off: [unverified], as offload fills them after capture)"),
         KeyBinding([.character("w")], .nextPane, "next pane: list, details, bytes"),
         KeyBinding([.character("z")], .toggleMaximize, "maximise or restore the focused pane"),
         KeyBinding([.character("+"), .character("=")], .growList, label: "+/-", "grow/shrink the packet list pane"),
@@ -290,6 +286,7 @@ public struct CapturePanel: Panel {
         damage = nil
         firstTimestamp = nil
         isFullyIndexed = false
+        unsavedGuard = UnsavedPacketsGuard()
         detail = nil
         tableState = TableState()
         treeState.selected = 0
@@ -417,19 +414,7 @@ public struct CapturePanel: Panel {
         case .statisticsProgress, .statisticsFinished:
             return updateStatistics(message)
         case .saveProgress(let progress):
-            guard saveGeneration.isCurrent(progress.generation) else { return nil }
-            if progress.finished {
-                saving = nil
-                saveCancel = nil
-                if let error = progress.error {
-                    notice = StatusMessage("save failed: \(error)", kind: .error)
-                } else {
-                    notice = StatusMessage("saved \(progress.written) packets to \(progress.path)", kind: .ok)
-                }
-            } else {
-                saving = progress
-            }
-            return nil
+            return saveProgressed(progress)
         }
     }
 
@@ -469,7 +454,7 @@ public struct CapturePanel: Panel {
     mutating func requestDetail() -> Command<AppMessage>? {
         guard let source, let index = selectedPacket else { detail = nil; return nil }
         if detail?.index == index { return nil }
-        return CapturePanel.detailCommand(source, index: index, detailGeneration.advance(), on: queue)
+        return CapturePanel.detailCommand(source, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
     }
 
     /// Scrolls the list as the table will, so the rows requested are the rows drawn.
@@ -644,6 +629,8 @@ public struct CapturePanel: Panel {
             return startFollow()
         case .statistics:
             return startStatistics()
+        case .toggleChecksums:
+            return toggleChecksumVerification()
         }
         return nil
     }
@@ -663,25 +650,25 @@ public struct CapturePanel: Panel {
     /// Applies display filter `text` (empty shows every packet).
     mutating func applyFilter(_ text: String) -> Command<AppMessage>? {
         let text = text.trimmingCharacters(in: .whitespaces)
+        // A full run this one supersedes has not finished: the view to go back to is the one before it.
+        let supersedesFullRun = filterCancel != nil && !filterIsIncremental
         filterCancel?.cancel()
         let keep = selectedPacket
         if text.isEmpty {
             _ = filterGeneration.advance()
             filterCancel = nil
             filterScanned = nil
-            displayed = nil
-            appliedFilter = ""
+            displayedView = CaptureDisplayedView()
             resetRows()
             notice = StatusMessage("display filter cleared: all \(packetCount) packets")
             tableState.selected = keep ?? (packetCount > 0 ? 0 : nil)
             return .batch([requestRows(), requestDetail()])
         }
         guard let source else { notice = StatusMessage("nothing to filter: open a file or capture first", kind: .warning); return nil }
-        displayedBeforeFilter = displayed
-        filterBeforeRun = appliedFilter
-        appliedFilter = text
-        displayed = []
-        filteredUpTo = 0
+        // An incremental run this replaces was cancelled above: what it added so far is in the view,
+        // with the packets it examined counted in `filteredUpTo`.
+        if !supersedesFullRun { viewBeforeFilter = displayedView }
+        displayedView = CaptureDisplayedView(filter: text, indices: [], filteredUpTo: 0)
         filterScanned = 0
         resetRows()
         tableState = TableState()
@@ -698,11 +685,10 @@ public struct CapturePanel: Panel {
         if filterIsIncremental {
             // New live packets run through the filter: append what matched; a cancel keeps what is shown.
             let before = rowCount
-            displayed?.append(contentsOf: progress.matches)
+            appendFilterChunk(progress)
             if progress.finished {
                 filterCancel = nil
                 filterScanned = nil
-                filteredUpTo += progress.scanned
                 filterIsIncremental = false
             }
             return followNewRows(from: before)
@@ -714,11 +700,10 @@ public struct CapturePanel: Panel {
             return restoreViewBeforeFilter(StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning))
         }
         let wasEmpty = displayed?.isEmpty ?? true
-        displayed?.append(contentsOf: progress.matches)
-        filterScanned = progress.finished ? nil : filteredUpTo + progress.scanned
+        appendFilterChunk(progress)
+        filterScanned = progress.finished ? nil : filteredUpTo
         if progress.finished {
             filterCancel = nil
-            filteredUpTo += progress.scanned
             if let seconds = progress.seconds, !filterIsIncremental {
                 lastFilterSeconds = seconds
                 notice = StatusMessage("display filter \(appliedFilter): \(displayedSummary) in \(String(format: "%.2f", seconds)) s", kind: .ok)
@@ -737,8 +722,7 @@ public struct CapturePanel: Panel {
 
     /// Goes back to what was displayed before the filter that failed or was cancelled.
     private mutating func restoreViewBeforeFilter(_ message: StatusMessage) -> Command<AppMessage>? {
-        displayed = displayedBeforeFilter
-        appliedFilter = filterBeforeRun
+        displayedView = viewBeforeFilter
         filterScanned = nil
         filterCancel = nil
         resetRows()
@@ -802,6 +786,7 @@ public struct CapturePanel: Panel {
         let cancel = CancellationFlag()
         saveCancel = cancel
         let indices = displayedOnly ? displayed : nil
+        unsavedGuard.savingAll = indices == nil
         let total = indices?.count ?? packetCount
         let generation = saveGeneration.advance()
         saving = CaptureSaveProgress(generation: generation, written: 0, total: total, finished: false, path: path)

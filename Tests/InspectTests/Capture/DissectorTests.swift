@@ -12,10 +12,11 @@ import Testing
         #expect(result.info == "50000 → 80 [SYN] Seq=287454020 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=5678 TSecr=0 WS=128")
         #expect(result.value("eth.src") == "02:00:00:00:00:01")
         #expect(result.value("eth.dst") == "02:00:00:00:00:02")
-        #expect(result.value("ip.checksum") == "0x26e9 [correct]")
+        // Checksums are not verified unless asked (the NIC or kernel fills them after capture: offload).
+        #expect(result.value("ip.checksum") == "0x26e9 [unverified]")
         #expect(result.value("ip.ttl") == "64")
         #expect(result.value("ip.flags") == "0x40, Don't fragment")
-        #expect(result.value("tcp.checksum") == "0x374d [correct]")
+        #expect(result.value("tcp.checksum") == "0x374d [unverified]")
         #expect(result.value("tcp.flags") == "0x0002 (SYN)")
         #expect(result.value("tcp.options.mss_val") == "1460 bytes")
         #expect(result.value("tcp.options.wscale.shift") == "7 (multiply by 128)")
@@ -37,11 +38,15 @@ import Testing
         }
     }
 
-    @Test func corruptedChecksumsAreReportedWithTheRightValue() {
+    @Test func verifiedChecksumsAreCorrectOrReportedWithTheRightValue() {
+        let good = Fixtures.dissect(Fixtures.tcpSyn, verifyChecksums: true)
+        #expect(good.value("ip.checksum") == "0x26e9 [correct]")
+        #expect(good.value("tcp.checksum") == "0x374d [correct]")
         var bytes = Fixtures.tcpSyn
         bytes[24] ^= 0xff     // IPv4 checksum high byte
         bytes[50] ^= 0x01     // TCP checksum high byte
-        let result = Fixtures.dissect(bytes)
+        #expect(Fixtures.dissect(bytes).value("tcp.checksum") == "0x364d [unverified]")
+        let result = Fixtures.dissect(bytes, verifyChecksums: true)
         #expect(result.error == nil)
         #expect(result.value("ip.checksum") == "0xd9e9 [incorrect, should be 0x26e9]")
         #expect(result.value("tcp.checksum") == "0x364d [incorrect, should be 0x374d]")
@@ -98,7 +103,7 @@ import Testing
         // 802.1ad service tag (VID 100) then 802.1Q customer tag (priority 5, VID 42).
         let frame = Fixtures.ethernet(type: 0x0800, tags: [(0x88a8, 100), (0x8100, 0xa02a)],
                                       Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1000, 2000), [1, 2, 3])))
-        let result = Fixtures.dissect(frame)
+        let result = Fixtures.dissect(frame, verifyChecksums: true)
         #expect(result.error == nil)
         #expect(result.layers == [.ethernet, .vlan, .ipv4, .udp])
         #expect(result.allFields("vlan.id").map(\.value) == ["100", "42"])
@@ -127,7 +132,7 @@ import Testing
         let ip6 = Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 17, Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (5, 6), [9]))
         let ip4 = Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (5, 6), [9]))
         let little = Fixtures.dissect([2, 0, 0, 0] + ip4, .null)          // AF_INET written little-endian
-        let big = Fixtures.dissect([0, 0, 0, 30] + ip6, .null)            // AF_INET6 (macOS) written big-endian
+        let big = Fixtures.dissect([0, 0, 0, 30] + ip6, .null, verifyChecksums: true)          // AF_INET6 (macOS) written big-endian
         let loop = Fixtures.dissect([0, 0, 0, 2] + ip4, .loop)            // LINKTYPE_LOOP: network order
         #expect(little.layers == [.null, .ipv4, .udp])
         #expect(big.layers == [.null, .ipv6, .udp])
@@ -151,7 +156,7 @@ import Testing
         // Options: Router Alert (148, length 4, value 0), then NOP, NOP, NOP, EOL.
         let options: [UInt8] = [148, 4, 0, 0, 1, 1, 1, 0]
         let withOptions = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, options: options,
-                                                                                          Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), []))))
+                                                                                          Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), []))), verifyChecksums: true)
         #expect(withOptions.error == nil)
         #expect(withOptions.allFields("ip.opt.type").map(\.value) == ["Router Alert", "No-Operation (NOP)", "No-Operation (NOP)",
                                                                       "No-Operation (NOP)", "End of Options List (EOL)"])
@@ -174,7 +179,7 @@ import Testing
         let fragment: [UInt8] = [6, 0, 0, 0, 0, 0, 0, 7]
         let segment = Fixtures.tcp(Fixtures.ip6A, Fixtures.ip6B, ports: (443, 50000), flags: 0x12)
         let packet = Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 0, hopByHop + routing + destination + fragment + segment)
-        let result = Fixtures.dissect(Fixtures.ethernet(type: 0x86dd, packet))
+        let result = Fixtures.dissect(Fixtures.ethernet(type: 0x86dd, packet), verifyChecksums: true)
         #expect(result.error == nil)
         #expect(result.layers == [.ethernet, .ipv6, .ipv6Extension, .ipv6Extension, .ipv6Extension, .ipv6Extension, .tcp])
         #expect(result.allFields("ipv6.opt.type").map(\.value) == ["Router Alert", "PadN", "PadN"])
@@ -188,7 +193,7 @@ import Testing
         var echo: [UInt8] = [8, 0, 0, 0, 0x12, 0x34, 0, 1] + Array("ping".utf8)
         let sum = Fixtures.checksum(echo)
         echo[2] = UInt8(sum >> 8); echo[3] = UInt8(sum & 0xff)
-        let ping = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, echo)))
+        let ping = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, echo)), verifyChecksums: true)
         #expect(ping.info == "Echo (ping) request  id=0x1234, seq=1")
         #expect(ping.value("icmp.checksum")?.hasSuffix("[correct]") == true)
         // Neighbour solicitation for fe80::2 with a source link-layer address option (type 1, length 1 × 8).
@@ -196,7 +201,7 @@ import Testing
         let pseudo = Fixtures.pseudoHeader(Fixtures.ip6A, Fixtures.ip6B, protocol: 58, length: solicitation.count)
         let ndSum = Fixtures.checksum(pseudo + solicitation)
         solicitation[2] = UInt8(ndSum >> 8); solicitation[3] = UInt8(ndSum & 0xff)
-        let nd = Fixtures.dissect(Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 58, solicitation)))
+        let nd = Fixtures.dissect(Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 58, solicitation)), verifyChecksums: true)
         #expect(nd.error == nil)
         #expect(nd.info == "Neighbor Solicitation for fe80::2 from 02:00:00:00:00:01")
         #expect(nd.value("icmpv6.checksum")?.hasSuffix("[correct]") == true)

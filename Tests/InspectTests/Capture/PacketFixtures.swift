@@ -175,9 +175,10 @@ enum Fixtures {
 
     /// Dissects with the field tree.
     static func dissect(_ bytes: [UInt8], _ linkType: LinkType = .ethernet, originalLength: Int? = nil,
-                        dnsPorts: Set<UInt16> = [53, 5353, 5355]) -> Dissection {
+                        dnsPorts: Set<UInt16> = [53, 5353, 5355], verifyChecksums: Bool = false) -> Dissection {
         bytes.withUnsafeBytes {
-            Dissector.dissect($0, linkType: linkType, originalLength: originalLength, options: DissectorOptions(detail: true, dnsPorts: dnsPorts))
+            Dissector.dissect($0, linkType: linkType, originalLength: originalLength,
+                              options: DissectorOptions(detail: true, dnsPorts: dnsPorts, verifyChecksums: verifyChecksums))
         }
     }
 }

@@ -45,6 +45,16 @@ import SocktuiTestSupport
         #expect(numbers(first.out) == ["1", "4"])
     }
 
+    @Test func checksumsAreUnverifiedUnlessVerifyChecksumsAsks() throws {
+        let directory = try TemporaryDirectory()
+        let file = try Self.writeVaried(directory)
+        let plain = try Self.read([file, "--detail", "-c", "1"])
+        #expect(plain.out.contains("Header Checksum: 0x26e9 [unverified]") && plain.out.contains("      Checksum: 0x374d [unverified]"))
+        #expect(!plain.out.contains("[correct]"))
+        let verified = try Self.read([file, "--detail", "-c", "1", "--verify-checksums"])
+        #expect(verified.out.contains("Header Checksum: 0x26e9 [correct]") && verified.out.contains("      Checksum: 0x374d [correct]"))
+    }
+
     @Test func jsonLinesCarryTheSummaryAndWithDetailTheFieldTree() throws {
         let directory = try TemporaryDirectory()
         let result = try Self.read([try Self.writeVaried(directory), "--json", "--detail", "-c", "1"])
@@ -63,7 +73,7 @@ import SocktuiTestSupport
         let source = try #require(ip.first { $0["key"] as? String == "ip.src" })
         #expect(source["value"] as? String == "192.168.1.10" && source["offset"] as? Int == 26 && source["length"] as? Int == 4)
         let text = try Self.read([try Self.writeVaried(directory), "--detail", "-c", "1"])
-        #expect(text.out.contains("      Source Address: 192.168.1.10  [26..<30]\n"))
+        #expect(text.out.contains("      Source Address: 192.168.1.10  [26-29]\n"))
     }
 
     @Test func localTimesUseTheZonesOffsetOnEachSideOfATransition() throws {

@@ -161,9 +161,16 @@ public struct DissectorOptions: Hashable, Sendable {
     /// `dnsPorts` as a short sorted array: two lookups per packet cost less than hashing.
     private var dnsPortList: [UInt16]
 
-    /// Creates options; DNS is decoded on 53 (DNS), 5353 (mDNS) and 5355 (LLMNR) by default.
-    public init(detail: Bool = false, dnsPorts: Set<UInt16> = [53, 5353, 5355]) {
+    /// Check IPv4 header, TCP, UDP and ICMP checksums (`[correct]`, `[incorrect, should be …]`).
+    /// Off by default, as in Wireshark: packets this host sends are captured before the NIC or the
+    /// kernel fills their checksums (offload), so they would read as incorrect; they show `[unverified]`.
+    public var verifyChecksums: Bool
+
+    /// Creates options; DNS is decoded on 53 (DNS), 5353 (mDNS) and 5355 (LLMNR) by default, and
+    /// checksums are not verified.
+    public init(detail: Bool = false, dnsPorts: Set<UInt16> = [53, 5353, 5355], verifyChecksums: Bool = false) {
         self.detail = detail
+        self.verifyChecksums = verifyChecksums
         self.dnsPorts = dnsPorts
         dnsPortList = dnsPorts.sorted()
     }

@@ -294,7 +294,6 @@ private struct Walk {
         result.setIPv4Column(.source, bytes, offset + 12)
         result.setIPv4Column(.destination, bytes, offset + 16)
         let node: FieldNode? = !detail ? nil : {
-            let computed = ip.computedChecksum
             let flags = (ip.reservedFlag ? 4 : 0) | (ip.dontFragment ? 2 : 0) | (ip.moreFragments ? 1 : 0)
             var children = [
                 FieldNode("ip.version", "Version", "4", range: offset..<(offset + 1)),
@@ -307,9 +306,7 @@ private struct Walk {
                 FieldNode("ip.frag_offset", "Fragment Offset", "\(ip.fragmentOffset)", range: (offset + 6)..<(offset + 8)),
                 FieldNode("ip.ttl", "Time to Live", "\(ip.timeToLive)", range: (offset + 8)..<(offset + 9)),
                 FieldNode("ip.proto", "Protocol", "\(Dissector.ipProtocolName(ip.protocolNumber)) (\(ip.protocolNumber))", range: (offset + 9)..<(offset + 10)),
-                FieldNode("ip.checksum", "Header Checksum",
-                          Format.hex(ip.checksum, width: 4) + (computed == ip.checksum ? " [correct]" : " [incorrect, should be \(Format.hex(computed, width: 4))]"),
-                          range: (offset + 10)..<(offset + 12)),
+                FieldNode("ip.checksum", "Header Checksum", headerChecksumText(ip), range: (offset + 10)..<(offset + 12)),
                 FieldNode("ip.src", "Source Address", ip.source, range: (offset + 12)..<(offset + 16)),
                 FieldNode("ip.dst", "Destination Address", ip.destination, range: (offset + 16)..<(offset + 20)),
             ]
@@ -397,10 +394,19 @@ private struct Walk {
         }
     }
 
-    /// The checksum text: correct, incorrect with the right value, or unverified when bytes are missing.
+    /// The IPv4 header checksum's text: unverified unless asked, else correct or incorrect with the right value.
+    func headerChecksumText(_ ip: IPv4View) -> String {
+        let hex = Format.hex(ip.checksum, width: 4)
+        guard options.verifyChecksums else { return hex + " [unverified]" }
+        let computed = ip.computedChecksum
+        return hex + (computed == ip.checksum ? " [correct]" : " [incorrect, should be \(Format.hex(computed, width: 4))]")
+    }
+
+    /// The checksum text: unverified unless asked (or when bytes are missing), else correct or
+    /// incorrect with the right value.
     func checksumText(_ carried: UInt16, _ range: Range<Int>, _ extent: ByteExtent, network: NetworkHeader?, protocolNumber: UInt8) -> String {
         let hex = Format.hex(carried, width: 4)
-        guard extent.capturedEnd == extent.end else { return hex + " [unverified]" }
+        guard options.verifyChecksums, extent.capturedEnd == extent.end else { return hex + " [unverified]" }
         let initial = network?.pseudoSum(length: range.count, protocolNumber: protocolNumber) ?? 0
         let sum = onesComplementSum(bytes, range, initial: initial)
         if sum == 0xffff { return hex + " [correct]" }

@@ -40,12 +40,22 @@ public struct FieldNode: Hashable, Sendable, Codable {
         return nil
     }
 
-    /// Indented text, one node a line (`socktui read --detail`).
+    /// Indented text, one node a line (`socktui read --detail`), each with its bytes (`[26-29]`;
+    /// none for a node that covers no byte).
     public func render(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent)
         var line = pad + label
         if !value.isEmpty { line += ": " + value }
-        line += "  [\(offset)..<\(offset + length)]\n"
-        return line + children.map { $0.render(indent: indent + 1) }.joined()
+        if length > 0 { line += "  [\(FieldNode.byteRangeText(offset..<(offset + length)))]" }
+        return line + "\n" + children.map { $0.render(indent: indent + 1) }.joined()
+    }
+
+    /// `66-79`: bytes as people write a range, first and last inclusive; `66` for one byte, empty for none.
+    public static func byteRangeText(_ range: Range<Int>) -> String {
+        switch range.count {
+        case 0: ""
+        case 1: "\(range.lowerBound)"
+        default: "\(range.lowerBound)-\(range.upperBound - 1)"
+        }
     }
 }
