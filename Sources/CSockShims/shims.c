@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 int csock_h_errno(void) { return h_errno; }
@@ -17,6 +18,7 @@ int csock_set_cloexec(int fd) {
 }
 int csock_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 void *csock_stdout(void) { return stdout; }
+int csock_mkstemp_cloexec(char *template_path) { return mkostemp(template_path, O_CLOEXEC); }
 int csock_spawn_addclosefrom(void *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, from);
 }

@@ -32,6 +32,8 @@ int csock_set_cloexec(int fd);
 int csock_pipe_cloexec(int fds[2]);
 /// stdio's standard output stream (a global variable Swift 6 refuses to touch from Swift).
 void *csock_stdout(void);
+/// mkostemp(template, O_CLOEXEC) (a GNU extension): a new file, close-on-exec from the start.
+int csock_mkstemp_cloexec(char *template_path);
 /// posix_spawn_file_actions_addclosefrom_np (a GNU extension): close every descriptor >= from in the child.
 int csock_spawn_addclosefrom(void *actions, int from);
 /// posix_spawn_file_actions_addchdir_np (a GNU extension): the child's working directory.

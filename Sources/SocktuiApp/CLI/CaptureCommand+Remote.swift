@@ -18,7 +18,7 @@ extension CaptureCommand {
         let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
                                          direction: direction, filter: expression, count: count,
                                          ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
-        let sink = try RemoteCaptureSink(path: write, json: global.json, utc: utc, host: host)
+        let sink = try RemoteCaptureSink(path: write, replacing: force, json: global.json, utc: utc, host: host)
         let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let call = client.start(.capture(options), event: { reply in
@@ -60,7 +60,9 @@ extension CaptureCommand {
 /// thread only, then by the caller after the capture ended.
 final class RemoteCaptureSink: @unchecked Sendable {
     private var reader = CaptureStreamReader(name: "agent")
-    private let file: FileHandle?
+    /// The `-w` file, or nil for standard output (`-w -`) or printed packets.
+    private let file: SafeOutputFile?
+    private let toStandardOutput: Bool
     private let json: Bool
     private let host: String
     private var formatter: TimestampFormatter
@@ -69,26 +71,33 @@ final class RemoteCaptureSink: @unchecked Sendable {
     private var number = 0
     private(set) var failure: (any Error)?
 
-    init(path: String?, json: Bool, utc: Bool, host: String) throws {
+    init(path: String?, replacing: Bool, json: Bool, utc: Bool, host: String) throws {
         self.json = json
         self.host = host
         formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: utc)
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        toStandardOutput = path == "-"
         switch path {
-        case nil: file = nil
-        case "-": file = FileHandle.standardOutput
+        case nil, "-": file = nil
         case let path?:
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw ValidationError("cannot write \(path): check the directory exists and is writable")
+            do {
+                file = try SafeOutputFile(path: path, replacing: replacing)
+            } catch {
+                throw ValidationError("cannot write \(error)")
             }
-            file = handle
         }
     }
 
     func consume(_ chunk: CaptureChunk) {
         guard failure == nil else { return }
         if let file {
-            do { try file.write(contentsOf: chunk.pcapng) } catch { failure = error }
+            chunk.pcapng.withUnsafeBytes { raw in
+                do throws(CaptureFileError) { try file.write(raw) } catch { failure = error }
+            }
+            return
+        }
+        if toStandardOutput {
+            chunk.pcapng.withUnsafeBytes { BufferedOutput.writeAll($0) }
             return
         }
         reader.append(Array(chunk.pcapng))
@@ -107,8 +116,9 @@ final class RemoteCaptureSink: @unchecked Sendable {
         output.flush()
     }
 
+    /// Writes what is buffered and closes the `-w` file (a replaced file is renamed into place now).
     func flush() {
         output.flush()
-        try? file?.synchronize()
+        do { try file?.commit() } catch { failure = failure ?? error }
     }
 }

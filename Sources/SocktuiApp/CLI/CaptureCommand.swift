@@ -60,6 +60,9 @@ struct CaptureCommand: ParsableCommand {
     @Flag(help: "Print times in UTC instead of local time.")
     var utc = false
 
+    @Flag(help: "With -w FILE: replace FILE if it exists (the new capture is renamed over it when it ends; without --force an existing file is refused).")
+    var force = false
+
     @Option(help: "Ring block size in KiB (a power of two, 4-131072; the ring is at most a quarter of available memory).")
     var blockKiB = 1024
 
@@ -88,6 +91,9 @@ struct CaptureCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         if pcapng && write == nil { throw ValidationError("--pcapng needs -w FILE") }
+        if let write, write != "-", !force, SafeOutputFile.exists(write) {
+            throw ValidationError("\(write) exists: add --force to replace it, or write to another file")
+        }
         if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
     }
 
@@ -172,6 +178,8 @@ final class CaptureSink: @unchecked Sendable {
     private let json: Bool
     private let path: String?
     private let pcapng: Bool
+    /// `--force`: an existing -w file is replaced when the capture ends.
+    private let force: Bool
     private var pcapWriter: PcapWriter?
     private var pcapngWriter: PcapNGWriter?
     private var output = BufferedOutput()
@@ -189,6 +197,7 @@ final class CaptureSink: @unchecked Sendable {
         json = command.global.json
         path = command.write
         pcapng = command.pcapng
+        force = command.force
         formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: command.utc)
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
@@ -199,10 +208,10 @@ final class CaptureSink: @unchecked Sendable {
         do {
             if pcapng {
                 pcapngWriter = path == "-" ? try PcapNGWriter(fileDescriptor: 1, interfaces: [interface])
-                                           : try PcapNGWriter(path: path, interfaces: [interface])
+                                           : try PcapNGWriter(path: path, interfaces: [interface], replacing: force)
             } else {
                 pcapWriter = path == "-" ? try PcapWriter(fileDescriptor: 1, linkType: interface.linkType, snapLength: interface.snapLength)
-                                         : try PcapWriter(path: path, linkType: interface.linkType, snapLength: interface.snapLength)
+                                         : try PcapWriter(path: path, linkType: interface.linkType, snapLength: interface.snapLength, replacing: force)
             }
         } catch {
             CaptureCommand.fail("cannot write \(path): \(error)", code: 1)

@@ -323,7 +323,7 @@ struct BufferedOutput {
         bytes.removeAll(keepingCapacity: true)
     }
 
-    private static func writeAll(_ raw: UnsafeRawBufferPointer) {
+    static func writeAll(_ raw: UnsafeRawBufferPointer) {
         var start = 0
         while start < raw.count {
             let written = Foundation.write(1, raw.baseAddress! + start, raw.count - start)

@@ -199,7 +199,7 @@ extension CapturePanel {
     }
 
     /// Saves the followed stream to `path` on the job queue.
-    mutating func saveStream(to path: String, content: String) -> Command<AppMessage>? {
+    mutating func saveStream(to path: String, content: String, replacing: Bool = false) -> Command<AppMessage>? {
         guard let stream = follow?.stream else { return nil }
         let path = path.trimmingCharacters(in: .whitespaces)
         guard !path.isEmpty else { notice = StatusMessage("save: give a file name", kind: .error); return nil }
@@ -212,20 +212,20 @@ extension CapturePanel {
                 let text: String
                 switch what {
                 case .text, .hex:
-                    try stream.saveTranscript(to: path, hex: what == .hex)
+                    try stream.saveTranscript(to: path, hex: what == .hex, replacing: replacing)
                     text = "saved the \(what == .hex ? "hex" : "text") transcript to \(path)"
                 case .rawBoth:
-                    let paths = try stream.saveRaw(prefix: path)
+                    let paths = try stream.saveRaw(prefix: path, replacing: replacing)
                     text = "saved the raw bytes of each direction to \(paths.joined(separator: " and "))"
                 case .rawClient, .rawServer:
                     let sender = what == .rawClient ? 0 : 1
                     let bytes = stream.bytes(from: sender)
-                    try Data(bytes).write(to: URL(fileURLWithPath: path))
+                    try SafeOutputFile.write(bytes, to: path, replacing: replacing)
                     text = "saved \(CapturePanel.count(bytes.count)) bytes node \(sender) sent to \(path)"
                 }
                 return .capture(.streamSaved(generation, text: text, failed: false))
             } catch {
-                return .capture(.streamSaved(generation, text: "save failed: \(path): \(error.localizedDescription)", failed: true))
+                return .capture(.streamSaved(generation, text: "save failed: \(error)", failed: true))
             }
         }
     }

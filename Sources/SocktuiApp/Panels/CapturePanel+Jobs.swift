@@ -236,7 +236,7 @@ extension CapturePanel {
     }
 
     /// Writes the packets at `indices` (all of `source` when nil) to `path` as pcap or pcapng.
-    static func saveCommand(_ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool,
+    static func saveCommand(_ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool, replacing: Bool,
                             _ generation: Generation, cancel: CancellationFlag, on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             func report(_ written: Int, finished: Bool, error: String? = nil) {
@@ -248,10 +248,11 @@ extension CapturePanel {
                 var pcapWriter: PcapWriter?
                 var pcapngWriter: PcapNGWriter?
                 if pcapng {
-                    pcapngWriter = try PcapNGWriter(path: path, interfaces: interfaces)
+                    pcapngWriter = try PcapNGWriter(path: path, interfaces: interfaces, replacing: replacing)
                 } else {
                     let first = interfaces.first
-                    pcapWriter = try PcapWriter(path: path, linkType: first?.linkType ?? .ethernet, snapLength: first?.snapLength ?? 262_144)
+                    pcapWriter = try PcapWriter(path: path, linkType: first?.linkType ?? .ethernet, snapLength: first?.snapLength ?? 262_144,
+                                                replacing: replacing)
                 }
                 var written = 0
                 var next = 0

@@ -38,6 +38,8 @@ public struct CapturePrompt: Sendable {
     public var interfaces: [NetworkInterface] = []
     /// The host the live capture form starts the capture on (`local` or a `--host` label).
     public var host = "local"
+    /// A save's path that exists and that a second Enter replaces.
+    var replaceConfirmed: String?
     /// Why the host's interfaces could not be listed (its link's message), if so.
     public var interfaceError: String?
 
@@ -50,7 +52,8 @@ public struct CapturePrompt: Sendable {
 
     static func save(hasFilter: Bool) -> CapturePrompt {
         var fields: [FormField] = [
-            .text("File", value: "/tmp/socktui-capture.pcapng"),
+            // In the current directory: a fixed name in /tmp is a place another user can plant a symlink.
+            .text("File", value: "socktui-capture.pcapng"),
             .choice("Format", options: ["pcapng", "pcap"]),
         ]
         if hasFilter { fields.append(.choice("Packets", options: ["displayed", "all"])) }
@@ -59,7 +62,7 @@ public struct CapturePrompt: Sendable {
 
     static func saveStream(transport: TransportProtocol) -> CapturePrompt {
         CapturePrompt(kind: .saveStream, form: FormState(fields: [
-            .text("File", value: "/tmp/socktui-\(transport.rawValue)-stream.txt"),
+            .text("File", value: "socktui-\(transport.rawValue)-stream.txt"),
             .choice("Content", options: StreamSaveContent.allCases.map(\.rawValue)),
         ]))
     }
@@ -169,9 +172,14 @@ extension CapturePanel {
             guard !path.isEmpty else { notice = StatusMessage("open: give the path of a pcap or pcapng file", kind: .error); return nil }
             return open(path: path)
         case .save:
-            return save(to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed")
+            guard let replacing = confirmReplacing(prompt, paths: [prompt.value("File")]) else { return nil }
+            return save(to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed",
+                        replacing: replacing)
         case .saveStream:
-            return saveStream(to: prompt.value("File"), content: prompt.value("Content"))
+            let file = prompt.value("File").trimmingCharacters(in: .whitespaces)
+            let paths = StreamSaveContent(rawValue: prompt.value("Content")) == .rawBoth ? [file + ".node0", file + ".node1"] : [file]
+            guard let replacing = confirmReplacing(prompt, paths: paths) else { return nil }
+            return saveStream(to: prompt.value("File"), content: prompt.value("Content"), replacing: replacing)
         case .unsavedPackets:
             return nil
         case .liveCapture:
@@ -179,6 +187,21 @@ extension CapturePanel {
                                              promiscuous: prompt.value("Promiscuous") == "on", filter: prompt.value("Filter"))
             return startLive(options)
         }
+    }
+
+    /// Whether a save may replace what exists at `paths`: false when nothing exists there; when
+    /// something does, the first Enter keeps the form open and asks for a second one (nil: not yet),
+    /// which replaces it (true). Files are never overwritten without that second Enter.
+    private mutating func confirmReplacing(_ submitted: CapturePrompt, paths: [String]) -> Bool? {
+        let paths = paths.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let existing = paths.first(where: { !$0.isEmpty && SafeOutputFile.exists($0) }) else { return false }
+        let key = paths.joined(separator: "\n")
+        if submitted.replaceConfirmed == key { return true }
+        var again = submitted
+        again.replaceConfirmed = key
+        prompt = again
+        notice = StatusMessage("\(existing) exists: Enter again to replace it, or change the name", kind: .warning)
+        return nil
     }
 
     /// Keeps the latest filter check's answer.

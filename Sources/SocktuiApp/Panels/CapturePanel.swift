@@ -778,7 +778,7 @@ public struct CapturePanel: Panel {
     // MARK: Saving
 
     /// Saves all packets, or the displayed ones, to `path`.
-    mutating func save(to path: String, pcapng: Bool, displayedOnly: Bool) -> Command<AppMessage>? {
+    mutating func save(to path: String, pcapng: Bool, displayedOnly: Bool, replacing: Bool = false) -> Command<AppMessage>? {
         guard let source else { return nil }
         let path = path.trimmingCharacters(in: .whitespaces)
         guard !path.isEmpty else { notice = StatusMessage("save: give a file name", kind: .error); return nil }
@@ -790,8 +790,8 @@ public struct CapturePanel: Panel {
         let total = indices?.count ?? packetCount
         let generation = saveGeneration.advance()
         saving = CaptureSaveProgress(generation: generation, written: 0, total: total, finished: false, path: path)
-        return CapturePanel.saveCommand(source, indices: indices, total: total, path: path, pcapng: pcapng, generation,
-                                        cancel: cancel, on: jobQueue)
+        return CapturePanel.saveCommand(source, indices: indices, total: total, path: path, pcapng: pcapng, replacing: replacing,
+                                        generation, cancel: cancel, on: jobQueue)
     }
 
     // MARK: Status

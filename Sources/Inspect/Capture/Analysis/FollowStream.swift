@@ -192,18 +192,22 @@ public struct FollowedStream: Hashable, Sendable, Codable {
     /// Writes each node's reassembled bytes to `prefix.node0` and `prefix.node1`; returns the paths.
     /// - Throws: `CocoaError` when a file cannot be written.
     @discardableResult
-    public func saveRaw(prefix: String) throws -> [String] {
-        try nodes.indices.map { sender in
-            let path = "\(prefix).node\(sender)"
-            try Data(bytes(from: sender)).write(to: URL(fileURLWithPath: path))
-            return path
+    public func saveRaw(prefix: String, replacing: Bool = false) throws(CaptureFileError) -> [String] {
+        let paths = nodes.indices.map { "\(prefix).node\($0)" }
+        // Every path is checked before anything is written: no half-saved pair.
+        if !replacing, let existing = paths.first(where: SafeOutputFile.exists) {
+            throw CaptureFileError(path: existing, message: "exists; choose another prefix, or replace it (--force on the command line, a second Enter in the UI)", errno: EEXIST)
         }
+        for (sender, path) in paths.enumerated() {
+            try SafeOutputFile.write(bytes(from: sender), to: path, replacing: replacing)
+        }
+        return paths
     }
 
-    /// Writes `transcript(hex:)` to `path`.
-    /// - Throws: `CocoaError` when the file cannot be written.
-    public func saveTranscript(to path: String, hex: Bool = false) throws {
-        try Data(transcript(hex: hex).utf8).write(to: URL(fileURLWithPath: path))
+    /// Writes `transcript(hex:)` to a new file at `path` (or replaces it when `replacing`).
+    /// - Throws: `CaptureFileError` naming the path and the reason (it exists, the disk is full).
+    public func saveTranscript(to path: String, hex: Bool = false, replacing: Bool = false) throws(CaptureFileError) {
+        try SafeOutputFile.write(Array(transcript(hex: hex).utf8), to: path, replacing: replacing)
     }
 }
 

@@ -8,23 +8,24 @@ import Darwin
 struct OutputBuffer {
     let fd: Int32
     let path: String
-    let ownsDescriptor: Bool
+    /// The file this buffer created (nil for a descriptor someone else owns).
+    let file: SafeOutputFile?
     var buffer: [UInt8] = []
     var bytesWritten = 0
 
-    init(path: String) throws(CaptureFileError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw .system(path, "create", errno) }
-        self.fd = fd
+    /// A new file at `path`, or a replacement of the file there when `replacing` (see `SafeOutputFile`).
+    init(path: String, replacing: Bool, mode: mode_t) throws(CaptureFileError) {
+        let file = try SafeOutputFile(path: path, replacing: replacing, mode: mode)
+        self.file = file
+        fd = file.fd
         self.path = path
-        ownsDescriptor = true
         buffer.reserveCapacity(1 << 18)
     }
 
     init(fileDescriptor: Int32, name: String) {
         fd = fileDescriptor
         path = name
-        ownsDescriptor = false
+        file = nil
         buffer.reserveCapacity(1 << 18)
     }
 
@@ -76,7 +77,7 @@ struct OutputBuffer {
 
     mutating func close() throws(CaptureFileError) {
         try flush()
-        if ownsDescriptor && Glibc.close(fd) != 0 { throw .system(path, "close", errno) }
+        try file?.commit()
     }
 }
 
@@ -98,10 +99,11 @@ public final class PcapWriter {
     /// Packets written so far.
     @exclusivity(unchecked) public private(set) var packetCount = 0
 
-    /// Creates (truncates) `path` and writes the file header.
+    /// Creates `path` and writes the file header. An existing file is an error unless `replacing`,
+    /// and is then replaced only when the writer is closed (see `SafeOutputFile`).
     public convenience init(path: String, linkType: LinkType, snapLength: UInt32 = 262_144,
-                            resolution: TimestampResolution = .microsecond) throws(CaptureFileError) {
-        try self.init(output: OutputBuffer(path: path), linkType: linkType, snapLength: snapLength, resolution: resolution)
+                            resolution: TimestampResolution = .microsecond, replacing: Bool = false, mode: mode_t = 0o600) throws(CaptureFileError) {
+        try self.init(output: OutputBuffer(path: path, replacing: replacing, mode: mode), linkType: linkType, snapLength: snapLength, resolution: resolution)
     }
 
     /// Writes to an open descriptor (standard output for `-w -`); the descriptor is not closed.
@@ -209,9 +211,11 @@ public final class PcapNGWriter {
     /// Packets written so far.
     public private(set) var packetCount = 0
 
-    /// Creates (truncates) `path`, writes the section header and an IDB for each of `interfaces`.
-    public convenience init(path: String, interfaces: [CaptureInterface] = [], application: String = "socktui") throws(CaptureFileError) {
-        try self.init(output: OutputBuffer(path: path), interfaces: interfaces, application: application)
+    /// Creates `path`, writes the section header and an IDB for each of `interfaces`. An existing
+    /// file is an error unless `replacing`, and is then replaced only when the writer is closed.
+    public convenience init(path: String, interfaces: [CaptureInterface] = [], application: String = "socktui",
+                            replacing: Bool = false, mode: mode_t = 0o600) throws(CaptureFileError) {
+        try self.init(output: OutputBuffer(path: path, replacing: replacing, mode: mode), interfaces: interfaces, application: application)
     }
 
     /// Writes to an open descriptor, which is not closed.
