@@ -194,6 +194,11 @@ extension SocketsPanel {
             return nil
         }
         optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id)
+        // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
+        if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
+            optionsView?.apply(.failure(reason))
+            return nil
+        }
         return readOptions()
     }
 
