@@ -201,7 +201,7 @@ public struct AppModel: Program {
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
         case .quit:
-            if runningJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
+            if runningJobs > 0 || !sockets.labOpenResources.isEmpty { overlay = .confirmQuit } else { isFinished = true }
         case .forceQuit: isFinished = true
         case .cycleTheme:
             let next = catalog.theme(after: theme.name)
@@ -263,7 +263,7 @@ public struct AppModel: Program {
             return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
-            if runningJobs == 0, overlay == .confirmQuit { overlay = nil }
+            if runningJobs == 0, sockets.labOpenResources.isEmpty, overlay == .confirmQuit { overlay = nil }
             // A newer reload was requested meanwhile: this answer is stale.
             guard themeGeneration.isCurrent(loaded.generation) else { return nil }
             catalog = loaded.catalog
@@ -333,8 +333,14 @@ public struct AppModel: Program {
             helpOverlay.scroll(helpScroll).render(in: regions.panel, into: &buffer)
         case .confirmQuit:
             let jobs = runningJobs == 1 ? "1 job" : "\(runningJobs) jobs"
-            Popup(title: "Quit?", lines: [
-                Line("Background work is still running (\(jobs)).", style: theme[.warning]),
+            let lab = sockets.labOpenResources
+            var lines: [Line] = []
+            if runningJobs > 0 { lines.append(Line("Background work is still running (\(jobs)).", style: theme[.warning])) }
+            if !lab.isEmpty {
+                lines.append(Line("Open in the socket lab: \(lab.joined(separator: " and ")).", style: theme[.warning]))
+                lines.append(Line("Quitting now means they will be closed."))
+            }
+            Popup(title: "Quit?", lines: lines + [
                 Line("Quit anyway?"),
                 Line(""),
                 Line([Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"), Span("Esc", style: Style().bold()), Span(" keep running")]),

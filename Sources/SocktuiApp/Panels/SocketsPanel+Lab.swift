@@ -18,6 +18,15 @@ extension SocketsPanel {
         HelpEntry(keys: "lab: Esc/L", summary: "close the lab; its sockets and echo server keep running"),
     ]
 
+    /// What quitting would close in the lab: `2 lab sockets`, `the echo server on 127.0.0.1:7`; empty when nothing is open.
+    public var labOpenResources: [String] {
+        var open: [String] = []
+        let count = labView.sockets.count
+        if count > 0 { open.append("\(count) lab socket\(count == 1 ? "" : "s")") }
+        if let echo = labView.echo, echo.isRunning { open.append("the echo server on \(echo.address)") }
+        return open
+    }
+
     /// How often the lab re-reads its echo server's counters, in seconds.
     static let echoPollInterval = 1.0
 
