@@ -259,7 +259,7 @@ public struct SocketLabView: Sendable {
         case .bool(let on): return on ? "on" : "off"
         case .int(let number): return "\(number)"
         case .unsigned(let number): return "\(number)"
-        case .bufferSize(let requested, _): return "\(requested)"
+        case .bufferSize(let requested, let effective): return "\(requested ?? effective / 2)"
         case .duration(let duration): return duration == .zero ? "0" : value.description
         case .linger(let linger): return linger.description
         case .string(let name): return name
