@@ -59,7 +59,10 @@ import Testing
         let port = line.split(separator: "·").first.flatMap { $0.split(separator: ":").last }.map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(port.flatMap { Int($0) }.map { $0 > 0 } == true, "the echo server shows the port the kernel chose: \(line)")
 
+        // Quitting asks first, naming what would be closed.
         try session.send("q")
+        lines = try session.waitForText("Open in the socket lab: 1 lab socket and the echo server on 127.0.0.1:")
+        try session.send("y")
         let after = try session.waitForPromptAfterExit()
         #expect(!after.contains { $0.contains("┌ Sockets ") })
     }
