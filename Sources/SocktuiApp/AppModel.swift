@@ -337,14 +337,14 @@ public struct AppModel: Program {
             var lines: [Line] = []
             if runningJobs > 0 { lines.append(Line("Background work is still running (\(jobs)).", style: theme[.warning])) }
             if !lab.isEmpty {
-                lines.append(Line("Open in the socket lab: \(lab.joined(separator: " and ")).", style: theme[.warning]))
-                lines.append(Line("Quitting now means they will be closed."))
+                lines.append(Line("Open in the socket lab, and will be closed:", style: theme[.warning]))
+                lines += lab.map { Line("  · \($0)") }
             }
             Popup(title: "Quit?", lines: lines + [
                 Line("Quit anyway?"),
                 Line(""),
                 Line([Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"), Span("Esc", style: Style().bold()), Span(" keep running")]),
-            ], width: 50)
+            ], width: 60)
             .style(theme[.base]).borderStyle(theme[.warning])
             .render(in: regions.panel, into: &buffer)
         case nil:
