@@ -104,7 +104,8 @@ public struct SocketLabView: Sendable {
                 notes[id, default: [:]][SocketsOptionsView.key(option)] = StatusMessage("✗ \(failure.code): \(failure.message)", kind: .error)
             }
             if case .echoStatus = request { return nil }
-            append(SocketLabView.prefix(request) + failure.description, .error)
+            // Named like the success line: the call with its target, then the errno.
+            append(SocketLabView.prefix(request) + "\(call) → \(failure.code): \(failure.message)", .error)
             return nil
         case .success(.socket(let info)):
             if info.phase == "closed" {

@@ -178,7 +178,7 @@ extension SocketsPanel {
         HelpEntry(keys: "Esc/O", summary: "close the options view"),
         HelpEntry(keys: "W", summary: "options view: allow setting this socket's options (off by default; each change asks y/N naming the process)"),
         HelpEntry(keys: "Space/Enter", summary: "options view with W: toggle the on/off option under the cursor / edit its value"),
-        HelpEntry(keys: "↑/↓ PgUp/PgDn", summary: "scroll the options view while it is open"),
+        HelpEntry(keys: "↑/↓ PgUp/PgDn g/G", summary: "scroll the options view while it is open (g/G: top/bottom)"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
     ]
 
@@ -241,7 +241,8 @@ extension SocketsPanel {
         case .down, .character("j"): scroll += 1
         case .pageUp: scroll -= 10
         case .pageDown: scroll += 10
-        case .home: scroll = 0
+        case .home, .character("g"): scroll = 0
+        case .end, .character("G"): scroll = Int.max / 2
         case .character("r"): return .handled(readOptions())
         default: return nil
         }
