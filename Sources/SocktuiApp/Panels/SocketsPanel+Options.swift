@@ -33,6 +33,10 @@ public struct SocketsOptionsView: Sendable {
     public internal(set) var editor: FormState?
     /// Whether a set is in flight.
     public internal(set) var isWriting = false
+    /// The search by name (`/`), while one is open or its text kept for `n`.
+    public internal(set) var search: OptionsSearch?
+    /// The option the search found, as an index into the report's options (marked `▸`).
+    public internal(set) var found: Int?
 
     /// Creates a view of `target` that has not been read yet.
     public init(target: OptionTarget, socketID: String) {
@@ -148,7 +152,7 @@ public struct SocketsOptionsView: Sendable {
         lines.append(Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold()))
         for (index, option) in report.options.enumerated() {
             let isChanged = changed.contains(SocketsOptionsView.key(option))
-            let isCursor = allowsWrites && index == cursor
+            let isCursor = allowsWrites ? index == cursor : index == found
             var text = columns.row(option, marker: isCursor ? "▸ " : isChanged ? "~ " : "  ")
             if isCursor, let editor { text = columns.row(option, marker: "✎ ", value: (editor.fields.first?.value ?? "") + "▏") }
             var style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
@@ -180,6 +184,7 @@ extension SocketsPanel {
         HelpEntry(keys: "Space/Enter", summary: "options view with W: toggle the on/off option under the cursor / edit its value"),
         HelpEntry(keys: "↑/↓ PgUp/PgDn g/G", summary: "scroll the options view while it is open (g/G: top/bottom)"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
+        HelpEntry(keys: "/ n N", summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match"),
     ]
 
     /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
@@ -233,6 +238,7 @@ extension SocketsPanel {
     /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
     mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
         guard let view = optionsView else { return nil }
+        if let result = handleOptionsSearchKey(key) { return result }
         if let result = handleOptionWriteKey(key) { return result }
         var scroll = view.scroll
         switch key {
@@ -261,14 +267,16 @@ extension SocketsPanel {
         let lines = view.lines(width: content.width, theme: theme)
         // The heading stays; the rows scroll under it.
         lines[0].render(in: content.row(0), into: &buffer)
-        let body = content.height - 1
+        // While writes are allowed the cursor's row stays in sight, as does the option a search found.
+        let prompt = optionsSearchLine(view, theme: theme)
+        let body = content.height - 1 - (prompt == nil ? 0 : 1)
         var scroll = min(view.scroll, max(0, lines.count - 1 - body))
-        // While writes are allowed the cursor's row stays in sight.
-        if view.allowsWrites, let row = lines.firstIndex(where: { ["▸ ", "✎ "].contains($0.plainText.prefix(2)) }) {
+        if view.allowsWrites || view.found != nil, let row = lines.firstIndex(where: { ["▸ ", "✎ "].contains($0.plainText.prefix(2)) }) {
             scroll = min(max(scroll, row - body), row - 1)
         }
         for n in 0..<max(0, body) where 1 + scroll + n < lines.count {
             lines[1 + scroll + n].render(in: content.row(1 + n), into: &buffer)
         }
+        if let prompt, content.height > 1 { prompt.render(in: content.row(content.height - 1), into: &buffer) }
     }
 }

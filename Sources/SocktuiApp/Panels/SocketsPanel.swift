@@ -744,7 +744,7 @@ public struct SocketsPanel: Panel {
         }
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
             : optionsView?.allowsWrites == true ? optionWriteKeyLine
-            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
+            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
             : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
