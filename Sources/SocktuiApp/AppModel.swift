@@ -366,15 +366,17 @@ public struct AppModel: Program {
     private var helpPageHeight: Int {
         let panel = AppModel.layout(Rect(size: size)).panel
         let overlay = helpOverlay
-        let frame = Popup(title: overlay.title, lines: overlay.lines, width: min(70, panel.width - 2)).frame(in: panel)
+        let width = min(70, panel.width - 2)
+        let frame = Popup(title: overlay.title, lines: overlay.lines(width: HelpOverlay.textWidth(popupWidth: width, in: panel)), width: width)
+            .frame(in: panel)
         return max(0, frame.height - 2)
     }
 
     /// The largest useful help scroll at the current size.
     private var helpMaxScroll: Int {
         let panel = AppModel.layout(Rect(size: size)).panel
-        let width = max(1, min(70, panel.width - 2) - 4)
-        let total = Paragraph(helpOverlay.lines).layoutLines(width: width).count
+        let width = HelpOverlay.textWidth(popupWidth: min(70, panel.width - 2), in: panel)
+        let total = Paragraph(helpOverlay.lines(width: width)).layoutLines(width: width).count
         return max(0, total - helpPageHeight)
     }
 

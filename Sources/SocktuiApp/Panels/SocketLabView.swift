@@ -291,7 +291,7 @@ public struct SocketLabView: Sendable {
         guard let socket = selectedSocket else { return ([Line("no lab socket: n creates one", style: dim)], nil, 0) }
         let all = options[socket.id] ?? []
         if all.isEmpty { return ([Line("reading the options of #\(socket.id)…", style: dim)], nil, 0) }
-        let columns = SocketsOptionsView.Columns(all)
+        let columns = SocketsOptionsView.Columns(all, width: width, readable: 16)
         var lines = [Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold())]
         let body = max(1, height - 1)
         let offset = min(max(0, optionCursor - body + 1), max(0, all.count - body))

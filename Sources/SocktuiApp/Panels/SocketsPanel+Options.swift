@@ -80,35 +80,6 @@ public struct SocketsOptionsView: Sendable {
         return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
     }
 
-    /// The column widths of an options list (name, level, value), shared by the options view and the lab.
-    struct Columns {
-        let nameWidth: Int
-        let levelWidth: Int
-        let valueWidth: Int
-
-        init(_ options: [OptionReading]) {
-            nameWidth = min(22, options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
-            levelWidth = min(12, options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
-            valueWidth = min(30, max(5, options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
-        }
-
-        /// Where the value starts, counted from the row's first column.
-        var valueColumn: Int { 2 + nameWidth + 1 + levelWidth + 1 }
-
-        /// `  Option … Level … Value … Description`.
-        var header: String {
-            "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
-        }
-
-        /// One option's row after a two-column `marker`; `value` and `description` replace the reading's own.
-        func row(_ option: OptionReading, marker: String, value: String? = nil, description: String? = nil) -> String {
-            marker + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
-                + pad(value ?? SocketsOptionsView.valueText(option), valueWidth) + " " + (description ?? option.summary)
-        }
-
-        private func pad(_ text: String, _ width: Int) -> String { SocketsOptionsView.pad(text, width) }
-    }
-
     /// `tcp_info` as fields (`rtt 50 µs  snd_cwnd 10 …`), wrapped under its row.
     static func fieldLines(_ info: TCPInfo, width: Int, style: Style) -> [Line] {
         let indent = "    "
@@ -148,7 +119,7 @@ public struct SocketsOptionsView: Sendable {
         heading += " · read \(readCount)×" + (changed.isEmpty ? "" : " · ~\(changed.count) changed") + reading
         if allowsWrites { heading = "writes ON · " + heading }
         lines.append(Line(DisplayWidth.truncate(heading, to: width), style: theme[.header]))
-        let columns = Columns(report.options)
+        let columns = Columns(report.options, width: width, allowsDescriptionBelow: true)
         lines.append(Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold()))
         for (index, option) in report.options.enumerated() {
             let isChanged = changed.contains(SocketsOptionsView.key(option))
@@ -158,6 +129,7 @@ public struct SocketsOptionsView: Sendable {
             var style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
             if isCursor { style = style.patch(theme[.selection] == .plain ? Style().reversed() : theme[.selection]) }
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
+            if columns.descriptionBelow { lines.append(Line(DisplayWidth.truncate(columns.descriptionLine(option.summary), to: width), style: dim)) }
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
         if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
