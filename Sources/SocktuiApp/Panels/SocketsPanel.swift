@@ -747,7 +747,7 @@ public struct SocketsPanel: Panel {
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
             : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
-        Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
+        Line(KeyHints.fit(text, width: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 
     private func renderColumnChooser(cursor: Int, in area: Rect, into buffer: inout Buffer, theme: Theme) {
