@@ -11,7 +11,7 @@ import Testing
         SocketsPanel.filterField(text).message
     }
 
-    @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen"])
+    @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4"])
     func filtersTheTUIRefusesAreUsageErrorsWithTheSameMessage(filter: String) throws {
         let message = try #require(Self.tuiMessage(filter), "the TUI refuses \(filter)")
         let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockets", filter])
@@ -25,9 +25,10 @@ import Testing
         #expect(Self.tuiMessage("state:bogus")?.contains("no state 'bogus'") == true)
         #expect(Self.tuiMessage("state:bogus")?.contains("listen") == true)
         #expect(Self.tuiMessage("kind:tpc")?.contains("no kind 'tpc'") == true)
+        #expect(Self.tuiMessage("family:ipv4")?.contains("no family 'ipv4'") == true)
         // Prefixes of real states and every kind stay valid.
         for good in ["state:listen", "state:syn", "state:time-wait", "state:estab", "!state:unconn", "kind:unix", "kind:u_str",
-                     "kind:packet", "kind:tcp", "family:inet6", "stat", "port:443"] {
+                     "kind:packet", "kind:tcp", "family:inet6", "family:af_unix", "family:local", "stat", "port:443"] {
             #expect(Self.tuiMessage(good) == nil, "\(good) is valid")
         }
     }

@@ -41,6 +41,8 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
         switch key {
         case "state" where !states.contains(where: { $0.hasPrefix(value) }):
             return "state: no state '\(value)'; known: \(states.joined(separator: ", "))"
+        case "family" where families[value.hasPrefix("af_") ? String(value.dropFirst(3)) : value] == nil:
+            return "family: no family '\(value)'; known: \(families.keys.sorted().joined(separator: ", "))"
         case "kind" where !kinds.contains(value):
             return "kind: no kind '\(value)'; known: \(kinds.joined(separator: ", "))"
         default:
