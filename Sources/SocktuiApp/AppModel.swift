@@ -201,7 +201,7 @@ public struct AppModel: Program {
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
         case .quit:
-            if runningJobs > 0 { overlay = .confirmQuit } else { isFinished = true }
+            if runningJobs > 0 || !sockets.labOpenResources.isEmpty { overlay = .confirmQuit } else { isFinished = true }
         case .forceQuit: isFinished = true
         case .cycleTheme:
             let next = catalog.theme(after: theme.name)
@@ -263,7 +263,7 @@ public struct AppModel: Program {
             return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
-            if runningJobs == 0, overlay == .confirmQuit { overlay = nil }
+            if runningJobs == 0, sockets.labOpenResources.isEmpty, overlay == .confirmQuit { overlay = nil }
             // A newer reload was requested meanwhile: this answer is stale.
             guard themeGeneration.isCurrent(loaded.generation) else { return nil }
             catalog = loaded.catalog
@@ -333,12 +333,18 @@ public struct AppModel: Program {
             helpOverlay.scroll(helpScroll).render(in: regions.panel, into: &buffer)
         case .confirmQuit:
             let jobs = runningJobs == 1 ? "1 job" : "\(runningJobs) jobs"
-            Popup(title: "Quit?", lines: [
-                Line("Background work is still running (\(jobs)).", style: theme[.warning]),
+            let lab = sockets.labOpenResources
+            var lines: [Line] = []
+            if runningJobs > 0 { lines.append(Line("Background work is still running (\(jobs)).", style: theme[.warning])) }
+            if !lab.isEmpty {
+                lines.append(Line("Open in the socket lab, and will be closed:", style: theme[.warning]))
+                lines += lab.map { Line("  · \($0)") }
+            }
+            Popup(title: "Quit?", lines: lines + [
                 Line("Quit anyway?"),
                 Line(""),
                 Line([Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"), Span("Esc", style: Style().bold()), Span(" keep running")]),
-            ], width: 50)
+            ], width: 60)
             .style(theme[.base]).borderStyle(theme[.warning])
             .render(in: regions.panel, into: &buffer)
         case nil:
@@ -360,15 +366,17 @@ public struct AppModel: Program {
     private var helpPageHeight: Int {
         let panel = AppModel.layout(Rect(size: size)).panel
         let overlay = helpOverlay
-        let frame = Popup(title: overlay.title, lines: overlay.lines, width: min(70, panel.width - 2)).frame(in: panel)
+        let width = min(70, panel.width - 2)
+        let frame = Popup(title: overlay.title, lines: overlay.lines(width: HelpOverlay.textWidth(popupWidth: width, in: panel)), width: width)
+            .frame(in: panel)
         return max(0, frame.height - 2)
     }
 
     /// The largest useful help scroll at the current size.
     private var helpMaxScroll: Int {
         let panel = AppModel.layout(Rect(size: size)).panel
-        let width = max(1, min(70, panel.width - 2) - 4)
-        let total = Paragraph(helpOverlay.lines).layoutLines(width: width).count
+        let width = HelpOverlay.textWidth(popupWidth: min(70, panel.width - 2), in: panel)
+        let total = Paragraph(helpOverlay.lines(width: width)).layoutLines(width: width).count
         return max(0, total - helpPageHeight)
     }
 

@@ -72,7 +72,7 @@ extension AppModel {
         KeyBinding([.character("?"), .function(1)], .toggleHelp, label: "?/F1", "help for this panel"),
         KeyBinding([.character("t")], .cycleTheme, "next colour theme"),
         KeyBinding([.control("r")], .reloadThemes, "reload theme files"),
-        KeyBinding([.character("q")], .quit, "quit (asks if work is running)"),
+        KeyBinding([.character("q")], .quit, "quit (asks if work is running or lab sockets are open)"),
         KeyBinding([.control("c")], .forceQuit, "quit now"),
     ])
 }

@@ -162,7 +162,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
             "│ 00000030  ff ff d4 56 00 00                                |...V..|                              │",
             "│                                                                                                  │",
             "│                                                                                                  │",
-            "│ / filter  w pane  z maximise  T time  : go to  f find  F follow  I stats  ]/[ conversation  c c… │",
+            "│ c capture  o open  / filter  f find  F follow  I stats  S save  : go to  ? all keys              │",
             "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
         ])
     }

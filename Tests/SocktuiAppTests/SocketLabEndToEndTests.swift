@@ -60,7 +60,12 @@ import SocktuiTestSupport
         let port = line.split(separator: "·").first.flatMap { $0.split(separator: ":").last }.map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(port.flatMap { Int($0) }.map { $0 > 0 } == true, "the echo server shows the port the kernel chose: \(line)")
 
+        // Quitting asks first, naming what would be closed.
         try session.send("q")
+        lines = try session.waitForText("· the echo server on 127.0.0.1:")
+        #expect(lines.contains { $0.contains("Open in the socket lab, and will be closed:") })
+        #expect(lines.contains { $0.contains("· 1 lab socket") })
+        try session.send("y")
         let after = try session.waitForPromptAfterExit()
         #expect(!after.contains { $0.contains("┌ Sockets ") })
     }

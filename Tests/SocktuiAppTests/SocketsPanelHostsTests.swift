@@ -58,10 +58,10 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         let lines = panelScreen(panel, width: 100).lines
         #expect(lines[2].hasPrefix("│ 3 of 3 sockets · every 2 s"))
         #expect(lines[3] == "│ hosts (all, H selects): local ✓ 2 rows, 1 tables · web1 ✓ 1 rows, 1 tables                       │")
-        #expect(lines[4] == "│ Host         Kind   State      Local              Peer                 RecvQ   SendQ Process     │")
-        #expect(lines[5] == "│ local        tcp    LISTEN     127.0.0.1:8080     0.0.0.0:*                0       0 nginx/812   │")
-        #expect(lines[6] == "│ local        udp    UNCONN     127.0.0.53:53      0.0.0.0:*                0       0             │")
-        #expect(lines[7] == "│ web1         tcp    LISTEN     127.0.0.1:22       0.0.0.0:*                0       0             │")
+        #expect(lines[4] == "│ Host        Kind   State      Local             Peer                RecvQ   SendQ Process        │")
+        #expect(lines[5] == "│ local       tcp    LISTEN     127.0.0.1:8080    0.0.0.0:*               0       0 nginx/812      │")
+        #expect(lines[6] == "│ local       udp    UNCONN     127.0.0.53:53     0.0.0.0:*               0       0                │")
+        #expect(lines[7] == "│ web1        tcp    LISTEN     127.0.0.1:22      0.0.0.0:*               0       0                │")
         #expect(lines[12].contains("H host"))
     }
 

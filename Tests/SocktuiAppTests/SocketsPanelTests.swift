@@ -121,11 +121,11 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
             "┌ Sockets ─────────────────────────────────────────────────────────────────────┐",
             "│ Filter: none (/ to filter, e.g. state:listen port:443 proc:nginx)            │",
             "│ 4 of 4 sockets · every 2 s · source: netlink                                 │",
-            "│ Kind   State      Local            Peer               RecvQ   SendQ Process  │",
-            "│ tcp    LISTEN     127.0.0.1:8080   0.0.0.0:*              0     511 nginx/8… │",
-            "│ tcp    ESTAB      127.0.0.1:51234  127.0.0.1:8080        17       0 curl/42… │",
-            "│ udp    UNCONN     127.0.0.53:53    0.0.0.0:*              0       0          │",
-            "│ u_str  LISTEN     /run/app.sock    *                      0       0 curl/42… │",
+            "│ Kind   State      Local           Peer              RecvQ   SendQ Process    │",
+            "│ tcp    LISTEN     127.0.0.1:8080  0.0.0.0:*             0     511 ng…/812 +1 │",
+            "│ tcp    ESTAB      127.0.0.1:51234 127.0.0.1:8080       17       0 curl/4242  │",
+            "│ udp    UNCONN     127.0.0.53:53   0.0.0.0:*             0       0            │",
+            "│ u_str  LISTEN     /run/app.sock   *                     0       0 curl/4242  │",
             "│                                                                              │",
             "│                                                                              │",
             "│                                                                              │",
@@ -133,8 +133,8 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
             "│ / filter  c columns  s sort  p group  Enter details  z pause  ? all keys     │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
         ])
-        // At 120 columns the process column has room.
-        #expect(panelScreen(panel, width: 120).lines[4].hasSuffix("0     511 nginx/812 +1           │"))
+        // At 80 columns the command is cut, never the pid; at 120 the process column has room.
+        #expect(panelScreen(panel, width: 120).lines[4].hasSuffix("0     511 nginx/812 +1             │"))
     }
 
     @Test func sortKeysCycleColumnsAndReverseWithAnIndicator() {
@@ -144,7 +144,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(panel.settings.sortColumn == .kind)
         panel.press(.character("s"), .character("s"))      // State, then Local ▲
         var lines = panelScreen(panel).lines
-        #expect(lines[3].hasPrefix("│ Kind   State      Local ▲          Peer "))
+        #expect(lines[3].hasPrefix("│ Kind   State      Local ▲         Peer "))
         #expect(lines[4].contains("/run/app.sock") && lines[5].contains("127.0.0.1:8080") && lines[6].contains("127.0.0.1:51234") && lines[7].contains("127.0.0.53:53"))
         panel.press(.character("S"))
         lines = panelScreen(panel).lines
@@ -202,14 +202,14 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         let lines = panelScreen(panel, height: 16).lines
         #expect(Array(lines[4...12]).map { String($0.prefix(40)) } == [
             "│ ▾ curl  pid 4242  uid 1000  (2 sockets",
-            "│ tcp    ESTAB      127.0.0.1:51234  127",
-            "│ u_str  LISTEN     /run/app.sock    *  ",
+            "│ tcp    ESTAB      127.0.0.1:51234 127.",
+            "│ u_str  LISTEN     /run/app.sock   *   ",
             "│ ▾ nginx  pid 812  uid 0  (1 socket)   ",
-            "│ tcp    LISTEN     127.0.0.1:8080   0.0",
+            "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
             "│ ▾ nginx  pid 813  uid 33  (1 socket)  ",
-            "│ tcp    LISTEN     127.0.0.1:8080   0.0",
+            "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
             "│ ▾ (owner not visible)  (1 socket)     ",
-            "│ udp    UNCONN     127.0.0.53:53    0.0",
+            "│ udp    UNCONN     127.0.0.53:53   0.0.",
         ])
         #expect(lines[2].hasPrefix("│ 4 of 4 sockets"))
         // Enter on a heading describes the process.

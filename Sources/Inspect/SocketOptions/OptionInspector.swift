@@ -124,23 +124,52 @@ public enum OptionInspector {
             return (pid, fd)
         case .inode(let inode):
             let owners = ProcessOwnerIndex(procRoot: procRoot).owners(of: [inode])[inode] ?? []
+            if inode == 0 {
+                throw OptionInspectorError(
+                    message: "socket inode 0 has no owner: TIME-WAIT, SYN-RECV and orphaned sockets have inode 0 and are owned by the kernel,"
+                        + " not by a process, so there are no options to read", errno: nil)
+            }
             guard let owner = owners.first else {
-                throw OptionInspectorError(message: "no process holds socket inode \(inode) (or its owner is not readable: run as root)", errno: nil)
+                throw OptionInspectorError(
+                    message: "no process holds socket inode \(inode)"
+                        + (geteuid() == 0 ? " (it may have been closed meanwhile)" : " (or its owner is not readable: run as root)"), errno: nil)
             }
             return (owner.pid, owner.fileDescriptor)
         }
     }
 
-    static func explain(_ error: SocketError, pid: Int32, fd: Int32) -> OptionInspectorError {
+    /// Why a socket no process holds has no options, from its sock_diag state; `nil` when it has an inode (a
+    /// process may hold it). TIME-WAIT, SYN-RECV (a connection request not accepted yet) and orphaned sockets
+    /// (closed by their process, still finishing in the kernel) have inode 0: the kernel owns them.
+    public static func ownerless(state: String, inode: UInt32) -> OptionInspectorError? {
+        guard inode == 0 else { return nil }
+        let why = switch state.uppercased() {
+        case "TIME-WAIT": "it is in TIME-WAIT"
+        case "SYN-RECV", "NEW-SYN-RECV": "it is in SYN-RECV (a connection request not accepted yet)"
+        default: "it is orphaned (\(state): closed by its process, finishing in the kernel)"
+        }
+        return OptionInspectorError(message: "this socket has no owner: \(why), owned by the kernel and not by any process,"
+                                        + " so it has no options to read", errno: nil)
+    }
+
+    /// `isRoot`: whether this process runs as root (then "run as root" is no advice: something else refuses).
+    static func explain(_ error: SocketError, pid: Int32, fd: Int32, isRoot: Bool = geteuid() == 0) -> OptionInspectorError {
         let code = error.code
         switch code.name {
         case "EPERM", "EACCES":
             let scope = (try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
+            let setting = scope.map { " (kernel.yama.ptrace_scope = \($0))" } ?? ""
+            if isRoot {
+                return OptionInspectorError(
+                    message: "not permitted to copy fd \(fd) of pid \(pid) even as root: pidfd_getfd needs ptrace permission over it"
+                        + "\(setting), which ptrace_scope 3, a security module or a container without CAP_SYS_PTRACE can refuse."
+                        + " sock_diag still shows its state and queues.",
+                    errno: code.name)
+            }
             return OptionInspectorError(
                 message: "not permitted to copy fd \(fd) of pid \(pid): pidfd_getfd needs ptrace permission over it"
-                    + (scope.map { " (kernel.yama.ptrace_scope = \($0))" } ?? "")
-                    + "; run as root, or as its user with ptrace_scope 0. sock_diag still shows its state and queues.",
+                    + setting + "; run as root, or as its user with ptrace_scope 0. sock_diag still shows its state and queues.",
                 errno: code.name)
         case "ESRCH": return OptionInspectorError(message: "no process \(pid)", errno: code.name)
         case "EBADF": return OptionInspectorError(message: "process \(pid) has no descriptor \(fd)", errno: code.name)

@@ -29,7 +29,29 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
 
     static let keys = ["state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode"]
 
-    /// Parses a filter. Throws a message naming an unknown key or a non-numeric port.
+    /// The states the table shows (`state:` takes any of them, or a prefix such as `syn`).
+    static let states = ["listen", "estab", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "close-wait",
+                         "last-ack", "closing", "new-syn-recv", "unconn"]
+
+    /// What `kind:` takes: a kind's short name, or `unix`/`packet` for all of that family.
+    static let kinds = SocketKind.allCases.map(\.rawValue) + ["unix", "packet"]
+
+    /// Why `value` cannot match any socket for `key`, if it cannot.
+    static func impossible(_ key: String, _ value: String) -> String? {
+        switch key {
+        case "state" where !states.contains(where: { $0.hasPrefix(value) }):
+            return "state: no state '\(value)'; known: \(states.joined(separator: ", "))"
+        case "family" where families[value.hasPrefix("af_") ? String(value.dropFirst(3)) : value] == nil:
+            return "family: no family '\(value)'; known: \(families.keys.sorted().joined(separator: ", "))"
+        case "kind" where !kinds.contains(value):
+            return "kind: no kind '\(value)'; known: \(kinds.joined(separator: ", "))"
+        default:
+            return nil
+        }
+    }
+
+    /// Parses a filter. Throws a message naming an unknown key, a non-numeric port, or a state or kind
+    /// no socket has (such a term could only ever show an empty table).
     public init(_ text: String) throws(SocketFilterError) {
         self.text = text
         terms = []
@@ -44,6 +66,7 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
                     throw SocketFilterError(message: "\(key): expects a number, got '\(value)'")
                 }
                 if value.isEmpty { throw SocketFilterError(message: "\(key): needs a value, such as \(key):\(Self.example(key))") }
+                if let why = Self.impossible(key, value) { throw SocketFilterError(message: why) }
                 terms.append(Term(key: key, value: value, negated: negated))
             } else if let colon = word.firstIndex(of: ":"), word[..<colon].allSatisfy(\.isLetter), !word[..<colon].isEmpty,
                       !word.contains(".") && word.filter({ $0 == ":" }).count == 1 && !word[word.index(after: colon)...].allSatisfy(\.isHexDigit) {

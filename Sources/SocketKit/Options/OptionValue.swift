@@ -10,8 +10,10 @@ public enum OptionValue: Hashable, Sendable, Codable, CustomStringConvertible {
     case int(Int)
     /// A C `u64`: `SO_COOKIE`, `SO_MAX_PACING_RATE`.
     case unsigned(UInt64)
-    /// A buffer size the kernel doubles: `SO_RCVBUF`, `SO_SNDBUF` (see `BufferSize`).
-    case bufferSize(requested: Int, effective: Int)
+    /// A buffer size the kernel doubles: `SO_RCVBUF`, `SO_SNDBUF` (see `BufferSize`). `requested` is the
+    /// request of the setsockopt this value was read back after, `nil` for a plain read (which cannot know
+    /// what was asked for, or whether the kernel tuned the size itself).
+    case bufferSize(requested: Int?, effective: Int)
     /// A `struct timeval`: `SO_RCVTIMEO`, `SO_SNDTIMEO` (zero = none).
     case duration(Duration)
     /// `SO_LINGER`.
@@ -32,7 +34,7 @@ public enum OptionValue: Hashable, Sendable, Codable, CustomStringConvertible {
         if case .unavailable = self { false } else { true }
     }
 
-    /// The value for a person: `on`, `212992 (kernel doubled 106496)`, `250 ms`, `on, 5 s`,
+    /// The value for a person: `on`, `212992` (read), `212992 (kernel doubled 106496)` (read back after a set), `250 ms`, `on, 5 s`,
     /// `pid 12, uid 0, gid 0`, `0a 0b`, `unavailable (ENOPROTOOPT)`.
     public var description: String { formatted(unit: nil) }
 
@@ -45,7 +47,7 @@ public enum OptionValue: Hashable, Sendable, Codable, CustomStringConvertible {
             if value == UInt64.max { return "unlimited" }
             return unit.map { "\(value) \($0.symbol)" } ?? "\(value)"
         case .bufferSize(let requested, let effective):
-            return BufferSize(requested: requested, effective: effective).description
+            return requested.map { BufferSize(requested: $0, effective: effective).description } ?? "\(effective)"
         case .duration(let value): return OptionValue.format(value)
         case .linger(let value): return value.description
         case .string(let value): return value.isEmpty ? "(none)" : value

@@ -32,11 +32,14 @@ public struct BufferSize: Hashable, Sendable, Codable, CustomStringConvertible, 
     /// `socket.set(.receiveBufferSize, 65536)`.
     public init(integerLiteral value: Int) { self.init(requested: value) }
 
-    /// `212992 (kernel doubled 106496)`, or `4608 (requested 1)` when the kernel also clamped.
+    /// `212992 (kernel doubled 106496)`; when the kernel did not just double the request,
+    /// `2304 (minimum; requested 100)` (the kernel's floor) or `425984 (maximum; requested 2000000000)` (capped by
+    /// `net.core.rmem_max`/`wmem_max`).
     public var description: String {
-        effective == requested &* 2
-            ? "\(effective) (kernel doubled \(requested))"
-            : "\(effective) (requested \(requested))"
+        let doubled = requested.multipliedReportingOverflow(by: 2)
+        if !doubled.overflow && effective == doubled.partialValue { return "\(effective) (kernel doubled \(requested))" }
+        if !doubled.overflow && effective > doubled.partialValue { return "\(effective) (minimum; requested \(requested))" }
+        return "\(effective) (maximum; requested \(requested))"
     }
 }
 

@@ -40,7 +40,8 @@ public struct AnySocketOption: Sendable, Identifiable, CustomStringConvertible {
         summary = option.summary
         applicability = option.applicability
         unit = option.unit
-        reader = { socket in option.codec.wrap(try socket.get(option)) }
+        // A plain read knows no request: the kernel may have sized the buffer itself (auto-tuning).
+        reader = { socket in AnySocketOption.forgettingRequest(option.codec.wrap(try socket.get(option))) }
         textWriter = { socket, text in
             let value: Value
             do throws(InvalidArgumentError) {
@@ -58,6 +59,12 @@ public struct AnySocketOption: Sendable, Identifiable, CustomStringConvertible {
             try socket.set(option, typed)
             return option.codec.wrap(typed)
         }
+    }
+
+    /// `value` without a buffer size's guessed request (a read fills it with half the size).
+    static func forgettingRequest(_ value: OptionValue) -> OptionValue {
+        if case .bufferSize(_, let effective) = value { return .bufferSize(requested: nil, effective: effective) }
+        return value
     }
 
     /// The value read back after a set. A buffer size read back knows only the effective size;

@@ -202,7 +202,7 @@ extension SocketOptionCodec where Value == BufferSize {
             wrap: { .bufferSize(requested: $0.requested, effective: $0.effective) },
             unwrap: { value in
                 switch value {
-                case .bufferSize(let requested, let effective): BufferSize(requested: requested, effective: effective)
+                case .bufferSize(let requested, let effective): BufferSize(requested: requested ?? effective / 2, effective: effective)
                 case .int(let requested): BufferSize(requested: requested)
                 default: nil
                 }

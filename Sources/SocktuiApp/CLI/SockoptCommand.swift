@@ -26,7 +26,7 @@ struct SockoptCommand: ParsableCommand {
             JSON (--json): {"pid", "fd", "command", "family", "type", "protocol", "local", \
             "peer", "skipped": {"SO_ERROR": "why"}, "options": [{"cName": "SO_RCVBUF", \
             "level": ..., "name": 8, "kind": ..., "access": ..., "summary": "...", \
-            "value": {...}, "text": "212992 (kernel doubled 106496)"}]}
+            "value": {...}, "text": "212992"}]}
             """
     )
 

@@ -293,9 +293,9 @@ extension CapturePanel {
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
             text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
-                : "/ filter  w pane  z maximise  T time  : go to  f find  F follow  I stats  ]/[ conversation  c capture  o open  S save  ? keys"
+                : "c capture  o open  / filter  f find  F follow  I stats  S save  : go to  ]/[ conversation  w pane  z maximise  T time  ? all keys"
         }
-        Line(DisplayWidth.truncate(text, to: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
+        Line(KeyHints.fit(text, width: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 
     func renderForm(_ prompt: CapturePrompt, in area: Rect, into buffer: inout Buffer, theme: Theme) {

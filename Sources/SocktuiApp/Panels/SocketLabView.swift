@@ -104,7 +104,8 @@ public struct SocketLabView: Sendable {
                 notes[id, default: [:]][SocketsOptionsView.key(option)] = StatusMessage("✗ \(failure.code): \(failure.message)", kind: .error)
             }
             if case .echoStatus = request { return nil }
-            append(SocketLabView.prefix(request) + failure.description, .error)
+            // Named like the success line: the call with its target, then the errno.
+            append(SocketLabView.prefix(request) + "\(call) → \(failure.code): \(failure.message)", .error)
             return nil
         case .success(.socket(let info)):
             if info.phase == "closed" {
@@ -259,7 +260,7 @@ public struct SocketLabView: Sendable {
         case .bool(let on): return on ? "on" : "off"
         case .int(let number): return "\(number)"
         case .unsigned(let number): return "\(number)"
-        case .bufferSize(let requested, _): return "\(requested)"
+        case .bufferSize(let requested, let effective): return "\(requested ?? effective / 2)"
         case .duration(let duration): return duration == .zero ? "0" : value.description
         case .linger(let linger): return linger.description
         case .string(let name): return name
@@ -290,7 +291,7 @@ public struct SocketLabView: Sendable {
         guard let socket = selectedSocket else { return ([Line("no lab socket: n creates one", style: dim)], nil, 0) }
         let all = options[socket.id] ?? []
         if all.isEmpty { return ([Line("reading the options of #\(socket.id)…", style: dim)], nil, 0) }
-        let columns = SocketsOptionsView.Columns(all)
+        let columns = SocketsOptionsView.Columns(all, width: width, readable: 16)
         var lines = [Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold())]
         let body = max(1, height - 1)
         let offset = min(max(0, optionCursor - body + 1), max(0, all.count - body))

@@ -27,7 +27,8 @@ struct SocketDetails {
         if let number = entry.protocolNumber { fields.append(("Protocol", String(number))) }
         if let peer = entry.peerInode { fields.append(("Peer inode", String(peer))) }
         if entry.owners.isEmpty {
-            fields.append(("Owner", hiddenProcesses > 0 ? "not visible (run as root)" : "none found"))
+            fields.append(("Owner", entry.inode == 0 ? "none: the kernel holds it (\(entry.state))"
+                                    : hiddenProcesses > 0 ? "not visible (run as root)" : "none found"))
         }
         for (n, owner) in entry.owners.enumerated() {
             fields.append((n == 0 ? "Owner" : "Owner \(n + 1)", "\(owner.command)/\(owner.pid) fd \(owner.fileDescriptor) uid \(owner.uid)"))

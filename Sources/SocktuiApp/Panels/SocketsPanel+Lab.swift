@@ -14,9 +14,20 @@ extension SocketsPanel {
         HelpEntry(keys: "lab: e E", summary: "start the echo server (address, port); stop it"),
         HelpEntry(keys: "lab: Tab", summary: "move between the sockets and the selected socket's options"),
         HelpEntry(keys: "lab: Space Enter", summary: "toggle an on/off option; edit a value (set, then read back)"),
-        HelpEntry(keys: "lab: g", summary: "re-read the selected socket's options"),
-        HelpEntry(keys: "lab: Esc/L", summary: "close the lab; its sockets and echo server keep running"),
+        HelpEntry(keys: "lab: g G", summary: "first / last socket or option"),
+        HelpEntry(keys: "lab: R", summary: "re-read the selected socket's options"),
+        HelpEntry(keys: "lab: Esc", summary: "options: back to the sockets; sockets: close the lab"),
+        HelpEntry(keys: "lab: L", summary: "close the lab; its sockets and echo server keep running"),
     ]
+
+    /// What quitting would close in the lab: `2 lab sockets`, `the echo server on 127.0.0.1:7`; empty when nothing is open.
+    public var labOpenResources: [String] {
+        var open: [String] = []
+        let count = labView.sockets.count
+        if count > 0 { open.append("\(count) lab socket\(count == 1 ? "" : "s")") }
+        if let echo = labView.echo, echo.isRunning { open.append("the echo server on \(echo.address)") }
+        return open
+    }
 
     /// How often the lab re-reads its echo server's counters, in seconds.
     static let echoPollInterval = 1.0
@@ -110,6 +121,8 @@ extension SocketsPanel {
         if labView.editor != nil { return .handled(editLabOption(key)) }
         if labView.form != nil { return .handled(fillLabForm(key)) }
         switch key {
+        case .escape where labView.focus == .options:
+            labView.focus = .sockets
         case .escape, .character("L"):
             closeLab()
             notice = StatusMessage("lab closed; its sockets stay open (L reopens)")
@@ -120,8 +133,8 @@ extension SocketsPanel {
         case .down, .character("j"): labView.move(by: 1); return .handled(readSelectedLabOptionsIfNeeded())
         case .pageUp: labView.move(by: -10); return .handled(readSelectedLabOptionsIfNeeded())
         case .pageDown: labView.move(by: 10); return .handled(readSelectedLabOptionsIfNeeded())
-        case .home: labView.move(by: -Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
-        case .end: labView.move(by: Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
+        case .home, .character("g"): labView.move(by: -Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
+        case .end, .character("G"): labView.move(by: Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
         case .character("n"): labView.form = LabForm(.create)
         case .character("b"): openLabForm(.bind)
         case .character("l"): openLabForm(.listen)
@@ -147,7 +160,7 @@ extension SocketsPanel {
         case .character("E"):
             guard let echo = labView.echo, echo.isRunning else { notice = StatusMessage("no echo server runs: e starts one", kind: .warning); break }
             return .handled(runLab(.stopEcho(id: echo.id)))
-        case .character("g"):
+        case .character("R"):
             guard let socket = labView.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
             return .handled(runLab(.readOptions(id: socket.id)))
         case .character(" "):
@@ -259,7 +272,7 @@ extension SocketsPanel {
             return "editing \(editor.option.cName): Enter sets it and reads it back, Esc cancels (e.g. on, 65536, 64k, 250ms)"
         }
         if labView.focus == .options {
-            return "lab options: Space toggles  Enter edits  g re-read  Tab sockets  Esc closes  ? all keys"
+            return "lab options: Space toggles  Enter edits  R re-read  g/G first/last  Tab or Esc sockets  ? all keys"
         }
         return "lab: n new  b bind  l listen  c connect  a accept  s send  r recv  d shutdown  x close  e echo  Tab options  ? keys"
     }

@@ -33,6 +33,10 @@ public struct SocketsOptionsView: Sendable {
     public internal(set) var editor: FormState?
     /// Whether a set is in flight.
     public internal(set) var isWriting = false
+    /// The search by name (`/`), while one is open or its text kept for `n`.
+    public internal(set) var search: OptionsSearch?
+    /// The option the search found, as an index into the report's options (marked `▸`).
+    public internal(set) var found: Int?
 
     /// Creates a view of `target` that has not been read yet.
     public init(target: OptionTarget, socketID: String) {
@@ -76,35 +80,6 @@ public struct SocketsOptionsView: Sendable {
         return cut + String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
     }
 
-    /// The column widths of an options list (name, level, value), shared by the options view and the lab.
-    struct Columns {
-        let nameWidth: Int
-        let levelWidth: Int
-        let valueWidth: Int
-
-        init(_ options: [OptionReading]) {
-            nameWidth = min(22, options.map { DisplayWidth.of($0.cName) }.max() ?? 6)
-            levelWidth = min(12, options.map { DisplayWidth.of($0.level.cName) }.max() ?? 5)
-            valueWidth = min(30, max(5, options.map { DisplayWidth.of(SocketsOptionsView.valueText($0)) }.max() ?? 5))
-        }
-
-        /// Where the value starts, counted from the row's first column.
-        var valueColumn: Int { 2 + nameWidth + 1 + levelWidth + 1 }
-
-        /// `  Option … Level … Value … Description`.
-        var header: String {
-            "  " + pad("Option", nameWidth) + " " + pad("Level", levelWidth) + " " + pad("Value", valueWidth) + " Description"
-        }
-
-        /// One option's row after a two-column `marker`; `value` and `description` replace the reading's own.
-        func row(_ option: OptionReading, marker: String, value: String? = nil, description: String? = nil) -> String {
-            marker + pad(option.cName, nameWidth) + " " + pad(option.level.cName, levelWidth) + " "
-                + pad(value ?? SocketsOptionsView.valueText(option), valueWidth) + " " + (description ?? option.summary)
-        }
-
-        private func pad(_ text: String, _ width: Int) -> String { SocketsOptionsView.pad(text, width) }
-    }
-
     /// `tcp_info` as fields (`rtt 50 µs  snd_cwnd 10 …`), wrapped under its row.
     static func fieldLines(_ info: TCPInfo, width: Int, style: Style) -> [Line] {
         let indent = "    "
@@ -144,16 +119,17 @@ public struct SocketsOptionsView: Sendable {
         heading += " · read \(readCount)×" + (changed.isEmpty ? "" : " · ~\(changed.count) changed") + reading
         if allowsWrites { heading = "writes ON · " + heading }
         lines.append(Line(DisplayWidth.truncate(heading, to: width), style: theme[.header]))
-        let columns = Columns(report.options)
+        let columns = Columns(report.options, width: width, allowsDescriptionBelow: true)
         lines.append(Line(DisplayWidth.truncate(columns.header, to: width), style: theme[.header].bold()))
         for (index, option) in report.options.enumerated() {
             let isChanged = changed.contains(SocketsOptionsView.key(option))
-            let isCursor = allowsWrites && index == cursor
+            let isCursor = allowsWrites ? index == cursor : index == found
             var text = columns.row(option, marker: isCursor ? "▸ " : isChanged ? "~ " : "  ")
             if isCursor, let editor { text = columns.row(option, marker: "✎ ", value: (editor.fields.first?.value ?? "") + "▏") }
             var style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
             if isCursor { style = style.patch(theme[.selection] == .plain ? Style().reversed() : theme[.selection]) }
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
+            if columns.descriptionBelow { lines.append(Line(DisplayWidth.truncate(columns.descriptionLine(option.summary), to: width), style: dim)) }
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
         if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
@@ -178,8 +154,9 @@ extension SocketsPanel {
         HelpEntry(keys: "Esc/O", summary: "close the options view"),
         HelpEntry(keys: "W", summary: "options view: allow setting this socket's options (off by default; each change asks y/N naming the process)"),
         HelpEntry(keys: "Space/Enter", summary: "options view with W: toggle the on/off option under the cursor / edit its value"),
-        HelpEntry(keys: "↑/↓ PgUp/PgDn", summary: "scroll the options view while it is open"),
+        HelpEntry(keys: "↑/↓ PgUp/PgDn g/G", summary: "scroll the options view while it is open (g/G: top/bottom)"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
+        HelpEntry(keys: "/ n N", summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match"),
     ]
 
     /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
@@ -194,6 +171,11 @@ extension SocketsPanel {
             return nil
         }
         optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id)
+        // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
+        if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
+            optionsView?.apply(.failure(reason))
+            return nil
+        }
         return readOptions()
     }
 
@@ -228,6 +210,7 @@ extension SocketsPanel {
     /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
     mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
         guard let view = optionsView else { return nil }
+        if let result = handleOptionsSearchKey(key) { return result }
         if let result = handleOptionWriteKey(key) { return result }
         var scroll = view.scroll
         switch key {
@@ -236,7 +219,8 @@ extension SocketsPanel {
         case .down, .character("j"): scroll += 1
         case .pageUp: scroll -= 10
         case .pageDown: scroll += 10
-        case .home: scroll = 0
+        case .home, .character("g"): scroll = 0
+        case .end, .character("G"): scroll = Int.max / 2
         case .character("r"): return .handled(readOptions())
         default: return nil
         }
@@ -255,14 +239,16 @@ extension SocketsPanel {
         let lines = view.lines(width: content.width, theme: theme)
         // The heading stays; the rows scroll under it.
         lines[0].render(in: content.row(0), into: &buffer)
-        let body = content.height - 1
+        // While writes are allowed the cursor's row stays in sight, as does the option a search found.
+        let prompt = optionsSearchLine(view, theme: theme)
+        let body = content.height - 1 - (prompt == nil ? 0 : 1)
         var scroll = min(view.scroll, max(0, lines.count - 1 - body))
-        // While writes are allowed the cursor's row stays in sight.
-        if view.allowsWrites, let row = lines.firstIndex(where: { ["▸ ", "✎ "].contains($0.plainText.prefix(2)) }) {
+        if view.allowsWrites || view.found != nil, let row = lines.firstIndex(where: { ["▸ ", "✎ "].contains($0.plainText.prefix(2)) }) {
             scroll = min(max(scroll, row - body), row - 1)
         }
         for n in 0..<max(0, body) where 1 + scroll + n < lines.count {
             lines[1 + scroll + n].render(in: content.row(1 + n), into: &buffer)
         }
+        if let prompt, content.height > 1 { prompt.render(in: content.row(content.height - 1), into: &buffer) }
     }
 }

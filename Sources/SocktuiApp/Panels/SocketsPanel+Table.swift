@@ -76,7 +76,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .state: TableColumn(title, width: .fixed(10))
         case .local, .peer: TableColumn(title, width: .min(15))
         case .receiveQueue, .sendQueue: TableColumn(title, width: .fixed(7), alignment: .right)
-        case .process: TableColumn(title, width: .min(8))
+        case .process: TableColumn(title, width: .min(12))
         case .pid: TableColumn(title, width: .fixed(7), alignment: .right)
         case .inode: TableColumn(title, width: .fixed(9), alignment: .right)
         case .uid: TableColumn(title, width: .fixed(6), alignment: .right)
@@ -102,9 +102,7 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .peer: return entry.remote.description
         case .receiveQueue: return String(entry.receiveQueue)
         case .sendQueue: return String(entry.sendQueue)
-        case .process:
-            guard let first = entry.owners.first else { return "" }
-            return "\(first.command)/\(first.pid)" + (entry.owners.count > 1 ? " +\(entry.owners.count - 1)" : "")
+        case .process: return SocketColumn.processText(entry, width: nil)
         case .pid: return entry.owners.first.map { String($0.pid) } ?? ""
         case .uid: return entry.uid.map(String.init) ?? ""
         case .inode: return String(entry.inode)
@@ -118,6 +116,16 @@ public enum SocketColumn: String, CaseIterable, Hashable, Sendable {
         case .congestionControl: return entry.tcp?.congestionControl ?? ""
         case .host: return ""
         }
+    }
+
+    /// `command/pid +N`; in `width` columns the command is cut, never the pid (`pyth…/48213 +1`).
+    static func processText(_ entry: SocketEntry, width: Int?) -> String {
+        guard let first = entry.owners.first else { return "" }
+        let suffix = "/\(first.pid)" + (entry.owners.count > 1 ? " +\(entry.owners.count - 1)" : "")
+        let full = first.command + suffix
+        guard let width, DisplayWidth.of(full) > width else { return full }
+        let room = width - DisplayWidth.of(suffix)
+        return room >= 2 ? DisplayWidth.truncate(first.command, to: room) + suffix : suffix
     }
 
     /// The key rows are sorted by: text first, then number (missing numbers sort first).
@@ -294,7 +302,14 @@ struct SocketsTableSource: TableDataSource {
     var addedStyle: Style
     var changedStyle: Style
 
+    /// The Process column's width, so a long command is cut instead of the pid.
+    var processWidth: Int?
+
     var rowCount: Int { rows.count }
+
+    private func text(_ column: SocketColumn, _ entry: SocketEntry) -> String {
+        column == .process ? SocketColumn.processText(entry, width: processWidth) : column.text(entry)
+    }
 
     func rows(in range: Range<Int>) -> [TableRow] {
         rows[range].map { row in
@@ -308,12 +323,27 @@ struct SocketsTableSource: TableDataSource {
                 let link = links[host]
                 // A host that is not connected keeps its last rows, dimmed and marked.
                 if let link, !link.isConnected {
-                    return TableRow(columns.map { $0 == .host ? host + link.rowMark : $0.text(entry) }, style: staleStyle)
+                    return TableRow(columns.map { $0 == .host ? host + link.rowMark : text($0, entry) }, style: staleStyle)
                 }
                 let id = SocketsPanel.rowID(entry, host: hosts.map { _ in host })
                 let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
-                return TableRow(columns.map { $0 == .host ? host : $0.text(entry) }, style: style)
+                return TableRow(columns.map { $0 == .host ? host : text($0, entry) }, style: style)
             }
         }
+    }
+}
+
+extension SocketsPanel {
+    /// The table's columns; the host column fits the longest host name plus its status mark.
+    var tableColumns: [TableColumn] {
+        let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
+        return columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn }
+    }
+
+    /// The width the Process column gets in `area` (as the table lays it out), if it is shown.
+    func processColumnWidth(_ tableColumns: [TableColumn], in area: Rect) -> Int? {
+        guard let index = columns.firstIndex(of: .process) else { return nil }
+        let widths = area.columns(tableColumns.map(\.width), spacing: 1)
+        return index < widths.count ? widths[index].width : nil
     }
 }

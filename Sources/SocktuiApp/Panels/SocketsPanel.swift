@@ -705,7 +705,7 @@ public struct SocketsPanel: Panel {
     }
 
     private func renderTable(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let source = SocketsTableSource(entries: entries, hosts: entryHosts,
+        var source = SocketsTableSource(entries: entries, hosts: entryHosts,
                                         links: Dictionary(hostLinks.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first }),
                                         staleStyle: theme[.error].adding(.dim),
                                         rows: rows, columns: columns, added: added, changed: changed,
@@ -713,9 +713,9 @@ public struct SocketsPanel: Panel {
         let sortIndex = settings.sortColumn.flatMap { columns.firstIndex(of: $0) }
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState
-        // The host column fits the longest host name plus its status mark.
-        let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
-        Table(source: source, columns: columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn })
+        let tableColumns = self.tableColumns
+        source.processWidth = processColumnWidth(tableColumns, in: area)
+        Table(source: source, columns: tableColumns)
             .sort(sortIndex.map { SortIndicator(column: $0, ascending: settings.ascending) })
             .headerStyle(theme[.header]).selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
@@ -744,10 +744,10 @@ public struct SocketsPanel: Panel {
         }
         let text = isLabOpen ? labKeyLine : isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
             : optionsView?.allowsWrites == true ? optionWriteKeyLine
-            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  r re-read  ~ changed since the last read  z pause  ? all keys"
+            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
             : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
-        Line(text, style: Style().adding(.dim)).render(in: area, into: &buffer)
+        Line(KeyHints.fit(text, width: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 
     private func renderColumnChooser(cursor: Int, in area: Rect, into buffer: inout Buffer, theme: Theme) {

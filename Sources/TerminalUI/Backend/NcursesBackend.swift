@@ -197,10 +197,46 @@ public final class NcursesBackend: Backend {
                     events.append(.key(key))
                 }
             } else if let key = NcursesBackend.decodeCharacter(UInt32(character)) {
+                if key == .control("z") {
+                    // Keys typed after Ctrl-Z (and while stopped) are dropped by suspend(); the size may have changed.
+                    suspend()
+                    events.append(.resize(size()))
+                    break
+                }
                 events.append(.key(key))
             }
         }
         return events
+    }
+
+    /// Ctrl-Z, as every curses program handles it: gives the terminal back (endwin), stops the process with
+    /// SIGTSTP's default action, and once continued (SIGCONT, the shell's `fg`) takes the terminal again,
+    /// drops the keys typed meanwhile and repaints the whole screen.
+    ///
+    /// Raw mode delivers Ctrl-Z as a key, not as SIGTSTP, so the stop is raised here, on the UI thread.
+    private func suspend() {
+        curs_set(1)
+        endwin()
+        screenActive = false
+        var stop = sigaction(), previous = sigaction()
+        stop.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&stop.sa_mask)
+        stop.sa_flags = 0
+        _ = sigaction(SIGTSTP, &stop, &previous)
+        var tstp = sigset_t(), mask = sigset_t()
+        sigemptyset(&tstp)
+        sigaddset(&tstp, SIGTSTP)
+        _ = pthread_sigmask(SIG_UNBLOCK, &tstp, &mask)
+        raise(SIGTSTP)
+        // Stopped here until SIGCONT.
+        _ = pthread_sigmask(SIG_SETMASK, &mask, nil)
+        _ = sigaction(SIGTSTP, &previous, nil)
+        screenActive = true
+        flushinp()
+        tcflush(inputFD, TCIFLUSH)
+        curs_set(0)
+        clearok(window, true)
+        wrefresh(window)
     }
 
     /// Maps an ncurses `KEY_*` code to a key.

@@ -99,16 +99,29 @@ public struct HelpOverlay: Widget {
     /// Returns a copy scrolled by `lines`.
     public func scroll(_ lines: Int) -> HelpOverlay { var h = self; h.scroll = max(0, lines); return h }
 
-    /// The lines of the overlay's content.
-    public var lines: [Line] {
+    /// The lines of the overlay's content, unwrapped.
+    public var lines: [Line] { lines(width: Int.max) }
+
+    /// The lines of the overlay's content for a text area `width` columns wide: an entry whose summary
+    /// wraps continues under its summary, not under its keys.
+    public func lines(width: Int) -> [Line] {
         let keyWidth = sections.flatMap(\.entries).map { DisplayWidth.of($0.keys) }.max() ?? 0
+        let indent = 2 + keyWidth + 2
         var lines: [Line] = []
         for (n, section) in sections.enumerated() {
             if n > 0 { lines.append(Line("")) }
             lines.append(Line(section.heading, style: headingStyle))
             for entry in section.entries {
                 let pad = String(repeating: " ", count: keyWidth - DisplayWidth.of(entry.keys))
-                lines.append(Line([Span("  " + entry.keys + pad, style: keyStyle), Span("  " + entry.summary)]))
+                let keys = Span("  " + entry.keys + pad, style: keyStyle)
+                // Too narrow to indent usefully: let the popup wrap the whole line.
+                guard width - indent >= 12 else {
+                    lines.append(Line([keys, Span("  " + entry.summary)]))
+                    continue
+                }
+                let parts = Line(entry.summary).wrapped(to: width - indent)
+                lines.append(Line([keys, Span("  ")] + (parts.first?.spans ?? [])))
+                for part in parts.dropFirst() { lines.append(Line([Span(String(repeating: " ", count: indent))] + part.spans)) }
             }
         }
         lines.append(Line(""))
@@ -118,7 +131,13 @@ public struct HelpOverlay: Widget {
 
     /// Draws the overlay centred in `area`.
     public func render(in area: Rect, into buffer: inout Buffer) {
-        Popup(title: title, lines: lines, width: min(70, area.width - 2)).style(style).borderStyle(borderStyle)
-            .scroll(scroll).render(in: area, into: &buffer)
+        let width = min(70, area.width - 2)
+        Popup(title: title, lines: lines(width: HelpOverlay.textWidth(popupWidth: width, in: area)), width: width)
+            .style(style).borderStyle(borderStyle).scroll(scroll).render(in: area, into: &buffer)
+    }
+
+    /// The columns of text inside a popup `popupWidth` wide in `area` (its border and padding taken off).
+    public static func textWidth(popupWidth: Int, in area: Rect) -> Int {
+        max(1, min(popupWidth, area.width) - 4)
     }
 }

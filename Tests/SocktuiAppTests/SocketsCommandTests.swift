@@ -1,0 +1,41 @@
+import Foundation
+@testable import Inspect
+import Testing
+@testable import SocktuiApp
+
+/// `socktui sockets` run as the real binary: filters it cannot use are usage errors, with the message the
+/// Sockets tab's filter field shows for the same text.
+@Suite struct SocketsCommandTests {
+    /// The message the Sockets tab's filter field shows under `text`, if any.
+    static func tuiMessage(_ text: String) -> String? {
+        SocketsPanel.filterField(text).message
+    }
+
+    @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4"])
+    func filtersTheTUIRefusesAreUsageErrorsWithTheSameMessage(filter: String) throws {
+        let message = try #require(Self.tuiMessage(filter), "the TUI refuses \(filter)")
+        let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockets", filter])
+        #expect(result.status == 64, "exit 64 (usage), not an empty table: \(result.out)")
+        #expect(result.err.contains(message), "stderr: \(result.err)")
+        #expect(!result.out.contains("Netid"), "no table is printed")
+    }
+
+    @Test func theTUIsMessagesNameTheKnownKeysAndStates() throws {
+        #expect(Self.tuiMessage("stat:listen")?.contains("unknown filter key 'stat'") == true)
+        #expect(Self.tuiMessage("state:bogus")?.contains("no state 'bogus'") == true)
+        #expect(Self.tuiMessage("state:bogus")?.contains("listen") == true)
+        #expect(Self.tuiMessage("kind:tpc")?.contains("no kind 'tpc'") == true)
+        #expect(Self.tuiMessage("family:ipv4")?.contains("no family 'ipv4'") == true)
+        // Prefixes of real states and every kind stay valid.
+        for good in ["state:listen", "state:syn", "state:time-wait", "state:estab", "!state:unconn", "kind:unix", "kind:u_str",
+                     "kind:packet", "kind:tcp", "family:inet6", "family:af_unix", "family:local", "stat", "port:443"] {
+            #expect(Self.tuiMessage(good) == nil, "\(good) is valid")
+        }
+    }
+
+    @Test func aValidFilterStillExitsZero() throws {
+        let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockets", "-t", "state:listen"])
+        #expect(result.status == 0, "stderr: \(result.err)")
+        #expect(result.out.contains("Netid"))
+    }
+}
