@@ -59,6 +59,9 @@ public struct ResolverPanel: Panel {
     public private(set) var resultsState = TableState()
     /// Selection in the history list.
     public private(set) var historyState = TableState()
+    /// Calls whose lookup was refused for an empty required field: their forms recheck that
+    /// requirement on every edit, until a lookup of them is sent or the call is chosen again.
+    private var refusedCalls: Set<ResolverCall> = []
     private var generation = Generation()
     private var shownGeneration = Generation()
     private var inFlight: [Generation] = []
@@ -184,9 +187,13 @@ public struct ResolverPanel: Panel {
             next.focus = 0
             forms[chosen] = next
             call = chosen
+            forgetRefusal(of: chosen)
             return .handled(nil)
         }
-        if call == .converter { ResolverPanel.checkConverter(&state) }
+        // Every edit rechecks the whole form, so no message outlives the value it was about.
+        if call == .converter { ResolverPanel.checkConverter(&state) } else {
+            ResolverForms.recheck(call, &state, requirements: refusedCalls.contains(call))
+        }
         forms[call] = state
         return .handled(nil)
     }
@@ -243,6 +250,13 @@ public struct ResolverPanel: Panel {
         forms[next]!.focus = min(1, forms[next]!.fields.count - 1)
         focus = .form
         notice = nil
+        forgetRefusal(of: next)
+    }
+
+    /// Drops a refused lookup's "required" messages from `call`'s form (format errors stay).
+    private mutating func forgetRefusal(of call: ResolverCall) {
+        refusedCalls.remove(call)
+        if call.isLookup { ResolverForms.recheck(call, &forms[call]!, requirements: false) }
     }
 
     /// Checks the form and starts its lookup; with a validation message nothing is sent.
@@ -252,10 +266,12 @@ public struct ResolverPanel: Panel {
         let request = ResolverForms.request(for: call, from: &state)
         forms[call] = state
         guard let request else {
+            refusedCalls.insert(call)
             notice = StatusMessage("not sent: fix the field marked in the form", kind: .warning)
             if let bad = state.fields.firstIndex(where: { $0.message != nil }) { forms[call]!.focus = bad }
             return nil
         }
+        refusedCalls.remove(call)
         return start(request)
     }
 
@@ -375,6 +391,7 @@ public struct ResolverPanel: Panel {
         let (call, state) = ResolverForms.form(for: request)
         forms[call] = state
         self.call = call
+        refusedCalls.remove(call)
         focus = .form
         notice = nil
     }

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// Issue #16 "Trust": what a new user tried in the binary, replayed in tmux.
+extension TmuxEndToEndTests {
+    /// Starts socktui in a fresh session and waits for its Resolver tab.
+    static func startSocktui(_ label: String, arguments: String = "", width: Int = 120, height: Int = 40) throws -> Session {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
+        let session = try Session(label, width: width, height: height)
+        try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
+        try session.type(Self.binary + (arguments.isEmpty ? "" : " " + arguments))
+        try session.send("Enter")
+        try session.waitForText("┌ Resolver ")
+        return session
+    }
+
+    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    func resolverFormRefusedOnceStillRunsOnceAHostIsTyped() throws {
+        let session = try Self.startSocktui("trust-recheck")
+        // Enter on the empty form: refused, the Host field marked.
+        try session.send("Enter")
+        try session.waitForText("give a host, a port, or both (getaddrinfo needs one)")
+        try session.type("localhost")
+        try session.waitFor("the Host message gone once a host is typed") { lines in
+            !lines.contains { $0.contains("give a host, a port, or both") } && lines.contains { $0.contains("Host      localhost") }
+        }
+        try session.send("Enter")
+        let lines = try session.waitFor("getaddrinfo results for localhost") { lines in
+            lines.contains { $0.hasPrefix("│ AF_INET") } && lines.contains { $0.contains("getaddrinfo(\"localhost\", None") }
+        }
+        #expect(!lines.contains { $0.contains("not sent: fix the field marked in the form") })
+        try session.send("C-c")
+        _ = try session.waitForPromptAfterExit()
+    }
+}
