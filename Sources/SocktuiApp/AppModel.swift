@@ -171,7 +171,9 @@ public struct AppModel: Program {
         case nil:
             break
         }
-        if case .handled(let command) = offerKeyToCurrentPanel(key) { return .batch([command, followSocketsPivot()]) }
+        if case .handled(let command) = offerKeyToCurrentPanel(key) {
+            return .batch([command, followSocketsPivot(), followResolverPivot()])
+        }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
         if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil
@@ -231,6 +233,14 @@ public struct AppModel: Program {
         guard let request = sockets.takeConnectionTest() else { return nil }
         tests.form.load(request)
         return showTab(3)
+    }
+
+    /// The Resolver panel's capture pivot (`f`): the Capture panel's live capture form, filtered on
+    /// the selected address, on the host that resolved it. (Its `c` arrives as a message.)
+    private mutating func followResolverPivot() -> Command<AppMessage>? {
+        guard selectedTab == 0, let options = resolver.takeCaptureRequest() else { return nil }
+        let host = resolver.shownHost
+        return .batch([showTab(2), capture.prepareLiveCapture(options, host: host)])
     }
 
     /// Switches tabs, telling the hidden and the shown panel (a live panel starts or stops refreshing).

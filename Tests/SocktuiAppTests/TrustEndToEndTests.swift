@@ -1,4 +1,5 @@
 import Foundation
+import SocketKit
 import Testing
 
 /// Issue #16 "Trust": what a new user tried in the binary, replayed in tmux.
@@ -29,6 +30,45 @@ extension TmuxEndToEndTests {
             lines.contains { $0.hasPrefix("│ AF_INET") } && lines.contains { $0.contains("getaddrinfo(\"localhost\", None") }
         }
         #expect(!lines.contains { $0.contains("not sent: fix the field marked in the form") })
+        try session.send("C-c")
+        _ = try session.waitForPromptAfterExit()
+    }
+
+    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    func everyPivotInTheResolverHelpReachesItsTab() throws {
+        let listener = try Socket(family: .inet, type: .stream)
+        defer { try? listener.close() }
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let port = try #require(try listener.localAddress().port)
+        let session = try Self.startSocktui("trust-pivots")
+        // The help lists both pivots.
+        try session.send("F1")
+        try session.waitForText("results: connection test (Tests panel)")
+        try session.waitForText("results: capture filter `host ADDR`")
+        try session.send("Escape")
+        // getaddrinfo("127.0.0.1", PORT), then the results.
+        try session.send("Down")
+        try session.type("127.0.0.1")
+        try session.send("Down")
+        try session.type(String(port))
+        try session.send("Enter")
+        try session.waitForText("('127.0.0.1', \(port))")
+        try session.send("Escape")
+        try session.waitForText("c connection test · f capture filter")
+
+        // c: the connect trace runs in the Tests tab.
+        try session.send("c")
+        var lines = try session.waitForText("✓ connected to 127.0.0.1:\(port)")
+        #expect(lines.contains { $0.contains("┌ Tests ") })
+
+        // f (back on the Resolver tab, still on its results): the Capture tab's live capture form, filtered.
+        try session.send("1")
+        try session.waitForText("┌ Resolver ")
+        try session.send("f")
+        lines = try session.waitForText("host 127.0.0.1")
+        #expect(lines.contains { $0.contains("┌ Capture ") || $0.contains("Live capture") })
+        #expect(!lines.contains { $0.contains("cannot take requests yet") })
         try session.send("C-c")
         _ = try session.waitForPromptAfterExit()
     }

@@ -54,7 +54,7 @@ public struct ResolverPanel: Panel {
     /// The outcome the results table shows.
     public private(set) var shown: ResolverOutcome?
     /// A note for the user (validation refused, abandoned, a key that cannot act yet), until the next action.
-    public private(set) var notice: StatusMessage?
+    public internal(set) var notice: StatusMessage?
     /// Selection in the results table.
     public private(set) var resultsState = TableState()
     /// Selection in the history list.
@@ -62,6 +62,8 @@ public struct ResolverPanel: Panel {
     /// Calls whose lookup was refused for an empty required field: their forms recheck that
     /// requirement on every edit, until a lookup of them is sent or the call is chosen again.
     private var refusedCalls: Set<ResolverCall> = []
+    /// A live capture asked for with `f`, until the shell takes it (``takeCaptureRequest()``).
+    public internal(set) var requestedCapture: LiveCaptureOptions?
     private var generation = Generation()
     private var shownGeneration = Generation()
     private var inFlight: [Generation] = []
@@ -205,7 +207,7 @@ public struct ResolverPanel: Panel {
         case .character("e"), .enter: editShown()
         case .character("r"): return .handled(shown.map { start($0.request) })
         case .character("c"): return .handled(requestConnectionTest())
-        case .character("f"): copyCaptureFilter()
+        case .character("f"): requestCapture()
         default: return .unhandled
         }
         return .handled(nil)
@@ -394,47 +396,6 @@ public struct ResolverPanel: Panel {
         refusedCalls.remove(call)
         focus = .form
         notice = nil
-    }
-
-    // MARK: Hand-offs to other panels
-
-    /// The address of the selected result row, if it holds one: (numeric host without scope, port).
-    public var selectedAddress: (host: String, port: Int?)? {
-        guard let shown, let selected = resultsState.selected else { return nil }
-        if case .success(.addressInfo(let infos)) = shown.result, infos.indices.contains(selected) {
-            let row = ResolverReport.AddressRow(infos[selected])
-            guard row.family == "AF_INET" || row.family == "AF_INET6" else { return nil }
-            return (String(row.address.split(separator: "%").first ?? ""), row.port)
-        }
-        let rows = ResolverPanel.rows(for: shown)
-        guard rows.indices.contains(selected) else { return nil }
-        let value = rows[selected].cells.last ?? ""
-        return ResolverForms.validateAddress(value) == nil && !value.isEmpty ? (value, nil) : nil
-    }
-
-    /// Asks the shell (through a message) to start a TCP connect trace to the selected address in the
-    /// Tests panel; a result without a port says to give one.
-    private mutating func requestConnectionTest() -> Command<AppMessage>? {
-        guard let (host, port) = selectedAddress else {
-            notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return nil
-        }
-        guard let port, port > 0 else {
-            notice = StatusMessage("no port in this result: give a port or service in the form to test a connection to \(host)", kind: .warning)
-            return nil
-        }
-        let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
-        let origin = remoteHosts.isEmpty ? "" : " (from \(shownHost), where the name was resolved)"
-        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
-        return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
-    }
-
-    private mutating func copyCaptureFilter() {
-        guard let (host, _) = selectedAddress else {
-            notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return
-        }
-        notice = StatusMessage("the Capture panel cannot take requests yet: filter `host \(host)` was not copied", kind: .warning)
     }
 
     // MARK: Converter
