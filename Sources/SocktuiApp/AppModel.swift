@@ -270,6 +270,8 @@ public struct AppModel: Program {
             let switched = perform(.selectTab(3))
             // The test runs from the host that resolved the address (its addresses may only make sense there).
             _ = tests.selectHost(named: resolver.shownHost)
+            // The form shows what runs, so r runs it again and its fields are the test's.
+            tests.form.load(request)
             return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)

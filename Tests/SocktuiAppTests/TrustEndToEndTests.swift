@@ -61,6 +61,8 @@ extension TmuxEndToEndTests {
         try session.send("c")
         var lines = try session.waitForText("✓ connected to 127.0.0.1:\(port)")
         #expect(lines.contains { $0.contains("┌ Tests ") })
+        // The form shows the test that ran (not its default port 80).
+        #expect(lines.contains { $0.contains("Port        \(port) ") }, "the Tests form's Port field")
 
         // f (back on the Resolver tab, still on its results): the Capture tab's live capture form, filtered.
         try session.send("1")
