@@ -174,6 +174,8 @@ public struct AppModel: Program {
         if case .handled(let command) = offerKeyToCurrentPanel(key) {
             return .batch([command, followSocketsPivot(), followResolverPivot()])
         }
+        // Typing on a focused text field is never a shell key (a digit must not switch tabs).
+        if case .character = key, currentPanel.takesTypedText { return nil }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
         if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil

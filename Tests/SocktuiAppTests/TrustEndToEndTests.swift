@@ -74,4 +74,21 @@ extension TmuxEndToEndTests {
         try session.send("C-c")
         _ = try session.waitForPromptAfterExit()
     }
+
+    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    func typingAnAddressIntoTheTestsFormNeverSwitchesTabs() throws {
+        let session = try Self.startSocktui("trust-typing")
+        try session.send("BTab")
+        try session.waitForText("▸ Test ")
+        // Straight onto the Host field, no Enter first.
+        try session.send("Down", "C-u")
+        try session.type("192.0.2.1")
+        let lines = try session.waitFor("192.0.2.1 in the Tests form's Host field") { lines in
+            lines.contains { $0.contains("Host") && $0.contains("192.0.2.1") }
+        }
+        #expect(lines.contains { $0.contains("┌ Tests ") })
+        #expect(!lines.contains { $0.contains("┌ Resolver ") })
+        try session.send("C-c")
+        _ = try session.waitForPromptAfterExit()
+    }
 }

@@ -5,6 +5,12 @@ import TerminalUI
 /// The Resolver's hand-offs to other panels (its help's pivots): `c` tests a connection to the
 /// selected address in the Tests tab, `f` opens the Capture tab's live capture form filtered on it.
 extension ResolverPanel {
+    /// Whether the form's focused field takes typed text (printable keys, digits included).
+    public var takesTypedText: Bool {
+        guard focus == .form, form.fields.indices.contains(form.focus), case .text = form.fields[form.focus].kind else { return false }
+        return true
+    }
+
     /// The address of the selected result row, if it holds one: (numeric host without scope, port).
     public var selectedAddress: (host: String, port: Int?)? {
         guard let shown, let selected = resultsState.selected else { return nil }

@@ -105,18 +105,16 @@ extension TestsPanel {
             first += 1
         }
         var state = FormState(fields: Array(fields[first...]))
-        state.focus = isEditing ? form.state.focus - first : -1
         let formFocused = focus == .form
+        // The focused field shows its label highlighted and, for text, the cursor: typing edits it.
+        state.focus = formFocused ? form.state.focus - first : -1
         Form(labelWidth: 12).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
             .render(in: formArea, into: &buffer, state: &state)
         if formFocused {
             // The focused field's row: shown fields above it plus their messages.
             let row = fields[first..<max(first, form.state.focus)].reduce(0) { $0 + rowsOf($1) }
             if row < formRows {
-                buffer.setString(x: area.x, y: area.y + row, isEditing ? "✎" : "▸", style: theme[.focus].bold())
-                if !isEditing, let field = form.focusedField {
-                    buffer.setString(x: formArea.x, y: area.y + row, DisplayWidth.truncate(field.label, to: 11), style: theme[.focus].reversed())
-                }
+                buffer.setString(x: area.x, y: area.y + row, "▸", style: theme[.focus].bold())
             }
         }
         let historyTop = area.y + formRows
@@ -126,7 +124,7 @@ extension TestsPanel {
         let listArea = Rect(x: area.x, y: historyTop + 1, width: area.width, height: area.bottom - historyTop - 1)
         let list = history
         if list.isEmpty {
-            Line(" no runs yet: r runs the form", style: Style().adding(.dim)).render(in: listArea, into: &buffer)
+            Line(" no runs yet: Enter runs one", style: Style().adding(.dim)).render(in: listArea, into: &buffer)
             return
         }
         let selected = min(historySelection, list.count - 1)
@@ -156,7 +154,7 @@ extension TestsPanel {
             Paragraph([
                 Line("No result yet.", style: theme[.header]),
                 Line(""),
-                Line("Fill in the form (Enter edits a field, ←/→ picks the test) and press r to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
+                Line("Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
             ]).render(in: area, into: &buffer)
             return
         }
