@@ -144,8 +144,7 @@ extension TestsPanel {
     private func marker(for run: TestRun) -> String {
         if run.linkFailure != nil { return "✗" }
         guard let result = run.result else { return run.cancelRequested ? "…" : "▶" }
-        if TestsPanel.isCancelled(result) { return "⊘" }
-        return result.succeeded ? "✓" : "✗"
+        return RunVerdict(result).marker
     }
 
     private func renderResult(in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -159,9 +158,9 @@ extension TestsPanel {
             return
         }
         var status = run.isRunning ? (run.cancelRequested ? "stopping…" : "running…") : ""
-        if let result = run.result { status = TestsPanel.isCancelled(result) ? "cancelled" : result.succeeded ? "ok" : "failed" }
+        if let result = run.result { status = RunVerdict(result).label }
         if run.linkFailure != nil { status = "disconnected" }
-        let statusRole: ThemeRole = run.isRunning ? .warning : run.result?.succeeded == true ? .ok : .error
+        let statusRole: ThemeRole = run.isRunning ? .warning : run.result.map { RunVerdict($0).role } ?? .error
         let origin = remoteHosts.isEmpty && run.host == "local" ? "" : " on \(run.host)"
         Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
               Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)

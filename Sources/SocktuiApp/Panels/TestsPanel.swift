@@ -404,9 +404,9 @@ public struct TestsPanel: Panel {
             guard let index = runs.firstIndex(where: { $0.generation == finished.generation }), runs[index].isRunning else { return nil }
             runs[index].result = finished.result
             let run = runs[index]
-            let verdict = finished.result.succeeded ? "succeeded" : TestsPanel.isCancelled(finished.result) ? "cancelled" : "failed"
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict)",
-                                   kind: finished.result.succeeded ? .ok : TestsPanel.isCancelled(finished.result) ? .warning : .error)
+            let verdict = RunVerdict(finished.result)
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict.notice)",
+                                   kind: verdict.messageKind)
         case .linkFailed(let failed):
             guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
             runs[index].linkFailure = failed.message

@@ -1,0 +1,72 @@
+import Inspect
+import TerminalUI
+
+/// What a finished run is called in the Tests panel: a test that got an answer is a result even
+/// when the answer is "nothing open" (issue #16: a scan finding 0 open ports, or a UDP port that
+/// stays silent, were labelled "failed").
+enum RunVerdict: Equatable {
+    /// The target answered as asked (a connect succeeded, a port is open, ...).
+    case succeeded
+    /// The test ran to its end and its answer is negative or unsure: `0 of 10 open`, `open|filtered`.
+    case done(String)
+    /// The test could not do what it was asked (no connection, refused, a send failed, ...).
+    case failed
+    /// Stopped with Esc.
+    case cancelled
+
+    /// The verdict of `result`.
+    init(_ result: ConnTestResult) {
+        if TestsPanel.isCancelled(result) { self = .cancelled; return }
+        if result.succeeded { self = .succeeded; return }
+        switch result {
+        case .scan(let scan) where scan.failure == nil && scan.address != nil:
+            self = .done("\(scan.openPorts.count) of \(scan.ports.count) open")
+        case .udp(let probe) where probe.verdict == .openOrFiltered:
+            self = .done(probe.verdict.rawValue)
+        default:
+            self = .failed
+        }
+    }
+
+    /// The word(s) shown: `ok`, `done: 0 of 10 open`, `failed`, `cancelled`.
+    var label: String {
+        switch self {
+        case .succeeded: "ok"
+        case .done(let summary): "done: \(summary)"
+        case .failed: "failed"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// The status line's word(s) after a run: `succeeded`, `done: …`, `failed`, `cancelled`.
+    var notice: String { self == .succeeded ? "succeeded" : label }
+
+    /// The history marker.
+    var marker: String {
+        switch self {
+        case .succeeded: "✓"
+        case .done: "○"
+        case .failed: "✗"
+        case .cancelled: "⊘"
+        }
+    }
+
+    /// How the verdict is coloured.
+    var role: ThemeRole {
+        switch self {
+        case .succeeded: .ok
+        case .done, .cancelled: .warning
+        case .failed: .error
+        }
+    }
+
+    /// The kind of the status-bar message.
+    var messageKind: StatusMessage.Kind {
+        switch self {
+        case .succeeded: .ok
+        case .done: .info
+        case .cancelled: .warning
+        case .failed: .error
+        }
+    }
+}
