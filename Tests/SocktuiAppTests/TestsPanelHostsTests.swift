@@ -288,7 +288,7 @@ import TerminalUI
         events = try Self.runToEnd(&panel)
         #expect(events.contains { if case .throughput = $0 { true } else { false } })
         text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
-        #expect(text.contains("until the sink closed its end"))
+        #expect(text.contains("ended: the 0.5 s duration was reached; the sink then read everything and closed its end"))
         #expect(panel.runs.map(\.host) == ["agent1", "agent1", "agent1", "agent1"])
         #expect(panel.runs.allSatisfy { $0.result?.succeeded == true || TestKind($0.request) == .udp })
     }

@@ -460,7 +460,7 @@ extension TestsPanelTests {
         try Self.runToEnd(&panel)
         text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
         #expect(text.contains("throughput: "))
-        #expect(text.contains("until the sink closed its end"))
+        #expect(text.contains("ended: the 0.5 s duration was reached; the sink then read everything and closed its end"))
         #expect(text.contains("rate "))
         #expect(panel.history.map(\.request).map(TestKind.init) == [.throughput, .udp, .echo])
     }

@@ -521,10 +521,11 @@ extension TestsPanel {
         var items = traceItems(transfer.connect, theme: theme)
         guard transfer.connect.succeeded else { return items }
         items.append(.text(Line([Span("throughput: "), Span(formatRate(transfer.bitsPerSecond), style: theme[transfer.succeeded ? .ok : .error].bold()),
-                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)), until the sink closed its end)")]), hang: 2))
+                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)))")]), hang: 2))
+        items.append(.text(Line("ended: " + transfer.endingText(stopper: "you (Esc)"), style: transfer.succeeded ? .plain : theme[.warning]), hang: 2))
         if !transfer.samples.isEmpty { items.append(rateSparkline(transfer.samples.map(\.bitsPerSecond))) }
         if let failure = transfer.failure {
-            items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
+            items.append(.text(Line("error: \(failure)", style: theme[.error]), hang: 2))
             items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
         }
         return items

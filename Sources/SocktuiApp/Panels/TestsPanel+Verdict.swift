@@ -70,3 +70,28 @@ enum RunVerdict: Equatable {
         }
     }
 }
+
+extension ThroughputResult {
+    /// What ended the transfer, in words: `the 3 s duration was reached; the sink then read
+    /// everything and closed its end`, `stopped by you (Esc)`, `the sink closed the connection…`.
+    /// `stopper` names who stops a test (`you (Esc)` in the panel).
+    func endingText(stopper: String) -> String {
+        func seconds(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value) }
+        if cancelled || end == .stopped { return "stopped by \(stopper)" }
+        var text: String
+        switch end {
+        case .duration?: text = "the \(request.duration.map(seconds) ?? "?") s duration was reached"
+        case .byteCount?: text = "all \(request.byteCount ?? bytesSent) bytes were sent"
+        case .sinkClosed?: return "the sink closed the connection while data was still being sent"
+        case .error?: return "a send failed"
+        case .stopped?: return "stopped by \(stopper)"
+        case nil: return failure == nil ? "the transfer ended" : "the transfer failed"
+        }
+        switch sinkClosedAfterEnd {
+        case true?: text += "; the sink then read everything and closed its end"
+        case false?: text += "; the sink did not confirm it read everything (it did not close its end)"
+        case nil: break
+        }
+        return text
+    }
+}
