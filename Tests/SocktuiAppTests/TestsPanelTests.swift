@@ -129,7 +129,7 @@ extension TestsPanelTests {
             "│History                        │ usually means.                               │",
             "│ no runs yet: Enter runs one   │                                              │",
             "│                               │                                              │",
-            "│ not run: Port: a port is 1-65535 (and 1 more)                                │",
+            "│ not run: Port: a port is 1-65535 (and 1 more) — fix the marked field, then En│",
             "└──────────────────────────────────────────────────────────────────────────────┘",
         ])
     }
@@ -151,7 +151,7 @@ extension TestsPanelTests {
         let lines = panelScreen(panel, height: 14)
         #expect(lines[5].hasPrefix("│  Concurrency 5000             │"))
         #expect(lines[6].hasPrefix("│              1-4096 connects …│"))
-        #expect(panel.notice?.text == "not run: Ports: range '10-5' ends before it starts (and 1 more)")
+        #expect(panel.notice?.text == "not run: Ports: range '10-5' ends before it starts (and 1 more) — fix the marked field, then Enter runs it")
         panel.focus("Test")
         panel.press(.left)
         #expect(panel.form.kind == .echo)
@@ -262,9 +262,9 @@ extension TestsPanelTests {
             "│                               │ 1× ECONNREFUSED → the host answered with     │",
             "│                               │     a reset: nothing listens on that port,   │",
             "│                               │     or a firewall rejects the connection     │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
+            "│                               │   next: check the port, and that the         │",
+            "│                               │     service runs and listens on it (Sockets  │",
+            "│                               │     tab: 2, filter state:listen)             │",
             "│                               │                                              │",
             "│                               │                                              │",
             "│                               │                                              │",

@@ -221,66 +221,6 @@ extension TestsPanel {
             }
         }
     }
-
-    // MARK: Scan
-
-    private func renderScan(_ run: TestRun, request: PortScanRequest, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        var lines: [Line] = []
-        guard case .scan(let scan)? = run.result else {
-            let live = run.live
-            lines.append(Line("scanning \(request.host): \(live.scanDone) of \(live.scanTotal == 0 ? request.ports.ports.count : live.scanTotal) ports done"))
-            lines.append(Line("open so far: " + (live.openPorts.isEmpty ? "none" : live.openPorts.sorted().map(String.init).joined(separator: ", "))))
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        guard let address = scan.address else {
-            let failure = scan.failure
-            lines.append(Line("scan \(request.host): \(failure?.description ?? "failed")", style: theme[.error]))
-            if let explanation = failure?.explanation, !explanation.isEmpty { lines.append(Line("→ \(explanation)")) }
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        lines.append(Line("\(address.host): \(scan.ports.count) of \(request.ports.ports.count) ports in \(formatMilliseconds(scan.elapsedMilliseconds))"
-                          + (scan.cancelled ? " (cancelled)" : "")))
-        lines.append(Line([Span("\(scan.openPorts.count) open", style: theme[.ok]), Span(", \(scan.closedCount) closed, "),
-                           Span("\(scan.filteredPorts.count) filtered", style: scan.filteredPorts.isEmpty ? .plain : theme[.warning])]))
-        if !showsClosedPorts && scan.closedCount > 0 { lines.append(Line("closed ports hidden: a lists them", style: Style().adding(.dim))) }
-        let header = Paragraph(lines)
-        let used = header.layoutLines(width: area.width).count
-        header.render(in: area, into: &buffer)
-        let tableArea = Rect(x: area.x, y: area.y + used, width: area.width, height: area.height - used)
-        guard tableArea.height >= 2 else { return }
-        let source = PortTableSource(ports: showsClosedPorts ? scan.ports : scan.ports.filter { $0.state != .closed }, theme: theme)
-        var state = TableState(offset: resultScroll)
-        Table(source: source, columns: [
-            TableColumn("PORT", width: .fixed(6), alignment: .right),
-            TableColumn("STATE", width: .fixed(8)),
-            TableColumn("SERVICE", width: .fixed(7)),
-            TableColumn("REASON", width: .fixed(12)),
-            TableColumn("TIME", width: .min(6), alignment: .right),
-        ]).sort(SortIndicator(column: 0, ascending: true)).headerStyle(theme[.header])
-            .render(in: tableArea, into: &buffer, state: &state)
-    }
-}
-
-/// Scanned ports as table rows, made only for the rows drawn.
-struct PortTableSource: TableDataSource {
-    let ports: [PortResult]
-    let theme: Theme
-
-    var rowCount: Int { ports.count }
-
-    func rows(in range: Range<Int>) -> [TableRow] {
-        ports[range].map { port in
-            let role: ThemeRole = switch port.state {
-            case .open: .ok
-            case .closed: .base
-            case .filtered: .warning
-            }
-            return TableRow([String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
-                             port.reason ?? "syn-ack", formatMilliseconds(port.milliseconds)], style: theme[role])
-        }
-    }
 }
 
 // MARK: Result text
@@ -342,7 +282,7 @@ extension TestsPanel {
             return [
                 .text(Line([Span("resolve \(name): "), Span(failure.description, style: theme[.error].bold())]), hang: 2),
                 .text(Line("  → \(failure.explanation)"), hang: 4),
-            ]
+            ] + nextStepItems(for: failure)
         }
         guard let addresses else { return [.text(Line("resolving \(name)…"), hang: 0)] }
         let count = addresses.count
@@ -408,6 +348,7 @@ extension TestsPanel {
         } else {
             let count = trace.attempts.count
             items.append(.text(Line("✗ no connection: \(count) address\(count == 1 ? "" : "es") tried, none accepted", style: theme[.error]), hang: 2))
+            items += nextStepItems(for: trace.attempts.last(where: { $0.failure != nil })?.failure)
         }
         return items
     }
@@ -473,6 +414,7 @@ extension TestsPanel {
         for (name, count, explanation) in reasons {
             items.append(.text(Line([Span("\(count)× "), Span(name, style: theme[.error].bold()), Span(" → \(explanation)")]), hang: 4))
         }
+        items += nextStepItems(for: samples.lazy.compactMap(\.failure).first)
         return items
     }
 
@@ -489,7 +431,13 @@ extension TestsPanel {
         ]
         if let icmp = probe.icmp { items.append(.text(Line("  \(icmp)"), hang: 4)) }
         if !probe.explanation.isEmpty { items.append(.text(Line("  → \(probe.explanation)"), hang: 4)) }
-        if let failure = probe.failure, probe.verdict == .error { items.append(.text(Line("  → \(failure.explanation)"), hang: 4)) }
+        if let failure = probe.failure, probe.verdict == .error {
+            items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
+        }
+        if probe.verdict == .closed {
+            items.append(.text(Line("  next: check the port, and that the service listens on UDP (Sockets tab: 2, filter state:listen)", style: Style().bold()), hang: 4))
+        }
         if let reply = probe.reply {
             let preview = String(decoding: reply.prefix(48), as: UTF8.self).map { $0.isASCII && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
             items.append(.text(Line("  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\""), hang: 4))
@@ -513,6 +461,7 @@ extension TestsPanel {
         if let failure = echo.failure {
             items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
             items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
         }
         return items
     }
@@ -527,6 +476,7 @@ extension TestsPanel {
         if let failure = transfer.failure {
             items.append(.text(Line("error: \(failure)", style: theme[.error]), hang: 2))
             items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
         }
         return items
     }

@@ -228,7 +228,8 @@ public struct TestsPanel: Panel {
         guard let request = form.request else {
             let invalid = form.state.fields.filter { $0.label != TestForm.exportLabel && $0.message != nil }
             let first = invalid.first.map { "\($0.label): \($0.message ?? "")" } ?? "the form"
-            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : ""), kind: .error)
+            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : "")
+                                   + " — fix the marked field, then Enter runs it", kind: .error)
             return nil
         }
         return start(request)
