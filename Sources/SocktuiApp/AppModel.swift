@@ -171,7 +171,11 @@ public struct AppModel: Program {
         case nil:
             break
         }
-        if case .handled(let command) = offerKeyToCurrentPanel(key) { return .batch([command, followSocketsPivot()]) }
+        if case .handled(let command) = offerKeyToCurrentPanel(key) {
+            return .batch([command, followSocketsPivot(), followResolverPivot()])
+        }
+        // Typing on a focused text field is never a shell key (a digit must not switch tabs).
+        if case .character = key, currentPanel.takesTypedText { return nil }
         if let action = AppModel.globalKeyMap.action(for: key) { return perform(action) }
         if let action = currentPanel.keyMap.action(for: key) { return performOnCurrentPanel(action) }
         return nil
@@ -233,6 +237,14 @@ public struct AppModel: Program {
         return showTab(3)
     }
 
+    /// The Resolver panel's capture pivot (`f`): the Capture panel's live capture form, filtered on
+    /// the selected address, on the host that resolved it. (Its `c` arrives as a message.)
+    private mutating func followResolverPivot() -> Command<AppMessage>? {
+        guard selectedTab == 0, let options = resolver.takeCaptureRequest() else { return nil }
+        let host = resolver.shownHost
+        return .batch([showTab(2), capture.prepareLiveCapture(options, host: host)])
+    }
+
     /// Switches tabs, telling the hidden and the shown panel (a live panel starts or stops refreshing).
     private mutating func showTab(_ index: Int) -> Command<AppMessage>? {
         guard index != selectedTab else { return nil }
@@ -260,6 +272,8 @@ public struct AppModel: Program {
             let switched = perform(.selectTab(3))
             // The test runs from the host that resolved the address (its addresses may only make sense there).
             _ = tests.selectHost(named: resolver.shownHost)
+            // The form shows what runs, so r runs it again and its fields are the test's.
+            tests.form.load(request)
             return .batch([switched, tests.start(request)])
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)

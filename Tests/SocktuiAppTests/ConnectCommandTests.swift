@@ -146,7 +146,7 @@ struct ConnectCommandTests {
         #expect(status == 0)
         #expect(output.contains("bit/s\n"))
         let summary = try #require(output.split(separator: "\n").last { $0.hasPrefix("throughput: ") })
-        #expect(summary.hasSuffix("(until the sink closed its end)"))
+        #expect(summary.hasSuffix("(ended: the 0.3 s duration was reached; the sink then read everything and closed its end)"))
         #expect(sink.statistics.bytesReceived > 0)
     }
 

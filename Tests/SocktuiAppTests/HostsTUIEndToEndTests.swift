@@ -148,10 +148,10 @@ struct TestsHostsTUIEndToEndTests {
         var lines = try session.waitForText("┌ Tests · on \(host.alias) (Ctrl-O host)")
         #expect(lines.contains { $0.contains("Run on      \(host.alias)") })
 
-        // Port: ↓↓, Enter edits, Ctrl-U clears, type, Enter ends (Host stays 127.0.0.1).
-        try session.send("Down", "Down", "Enter", "C-u")
+        // Port: ↓↓, Ctrl-U clears, type, Enter runs (Host stays 127.0.0.1).
+        try session.send("Down", "Down", "C-u")
         try session.type(String(port))
-        try session.send("Enter", "r")
+        try session.send("Enter")
         lines = try session.waitForText("✓ connected to 127.0.0.1:\(port)", timeout: 30)
         #expect(lines.contains { $0.contains("#1 connect 127.0.0.1:\(port) on \(host.alias)  ok") })
         #expect(lines.contains { $0.contains("✓ #1 \(host.alias) connect") })
@@ -159,7 +159,7 @@ struct TestsHostsTUIEndToEndTests {
         // The same test here is refused: nothing listens on this machine's 127.0.0.1:PORT.
         try session.send("C-o", "C-o")
         try session.waitForText("┌ Tests · on local (Ctrl-O host)")
-        try session.send("r")
+        try session.send("F5")     // on the Port field r would be typed: F5 runs anywhere
         lines = try session.waitForText("✗ no connection")
         #expect(lines.contains { $0.contains("127.0.0.1:\(port)  ECONNREFUSED after") })
         #expect(lines.contains { $0.contains("✗ #2 local connect") })
@@ -167,7 +167,7 @@ struct TestsHostsTUIEndToEndTests {
         // A host whose ssh wants a password is reported as such on its test.
         try session.send("C-o", "C-o")
         try session.waitForText("┌ Tests · on \(fleet.unauthorizedHostAlias) (Ctrl-O host)")
-        try session.send("r")
+        try session.send("F5")
         lines = try session.waitForText("needs interactive login", timeout: 30)
         #expect(lines.contains { $0.contains("#3 connect 127.0.0.1:\(port) on \(fleet.unauthorizedHostAlias)  disconnected") })
 

@@ -396,7 +396,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         #expect(AddressConverter.convert(function: "inet_aton", family: .inet, input: "").rows.isEmpty)
     }
 
-    @Test func connectionTestKeyAsksForATestAndCaptureKeySaysItCannotActYet() throws {
+    @Test func connectionTestKeyAsksForATestAndCaptureKeyForACapture() throws {
         var panel = self.panel
         panel.keys(.escape, .character("c"))
         #expect(panel.notice?.text == "select a result row with an address first")
@@ -415,7 +415,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         }
         #expect(request == .connect(ConnectRequest(host: "2001:db8::7", port: 80)))
         panel.keys(.character("f"))
-        #expect(panel.notice?.text == "the Capture panel cannot take requests yet: filter `host 2001:db8::7` was not copied")
+        #expect(panel.notice?.text == "capture filter `host 2001:db8::7` on any (filled in on the Capture tab)")
         #expect(panel.statusHint == panel.notice?.text)
     }
 

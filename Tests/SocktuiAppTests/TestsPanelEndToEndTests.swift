@@ -31,26 +31,27 @@ import SocktuiTestSupport
         try session.waitForText("┌ Tests ")
         try session.waitForText("▸ Test ")
 
-        // Host: ↓, Enter edits, Ctrl-U clears, type, Enter ends. Then the port the same way.
-        try session.send("Down", "Enter", "C-u")
+        // Host: ↓, Ctrl-U clears, type (the field takes typing directly). Then the port the same way,
+        // and Enter runs.
+        try session.send("Down", "C-u")
         try session.type("127.0.0.1")
-        try session.send("Enter", "Down", "Enter", "C-u")
+        try session.send("Down", "C-u")
         try session.type(String(openPort))
-        try session.send("Enter", "r")
+        try session.send("Enter")
         var lines = try session.waitForText("✓ connected to 127.0.0.1:\(openPort)")
         #expect(lines.contains { $0.contains("#1 127.0.0.1:\(openPort)  connected in") })
         #expect(lines.contains { $0.contains("local 127.0.0.1:") })
         #expect(lines.contains { $0.contains("✓ #1 connect 127.0.0.1:\(openPort)") })
 
-        try session.send("Enter", "C-u")
+        try session.send("C-u")
         try session.type(String(closedPort))
-        try session.send("Enter", "r")
+        try session.send("Enter")
         lines = try session.waitForText("✗ no connection")
         #expect(lines.contains { $0.contains("#1 127.0.0.1:\(closedPort)  ECONNREFUSED after") })
         #expect(lines.contains { $0.contains("→ the host answered with a reset: nothing listens on that port") })
         #expect(lines.contains { $0.contains("✗ #2 connect 127.0.0.1:\(closedPort)") })
 
-        try session.send("q")
+        try session.send("Up", "Up", "q")     // on the Test choice, q is the shell's again
         lines = try session.waitForPromptAfterExit()
         #expect(!lines.contains { $0.contains("1 Resolver │ 2 Sockets") })
     }

@@ -23,11 +23,10 @@ extension TestsPanel {
         }
     }
 
-    /// Replaces the focused field's text (Enter starts editing, Ctrl-U clears, Enter ends).
+    /// Replaces the focused text field's text (Ctrl-U clears, then typing edits it directly).
     mutating func fill(_ text: String) {
-        press(.enter, .control("u"))
+        press(.control("u"))
         for character in text { press(.character(character)) }
-        press(.enter)
     }
 
     /// Moves the form focus to the field labelled `label`.
@@ -89,12 +88,12 @@ let refused = FailureReason(name: "ECONNREFUSED", code: 111, message: "Connectio
             "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
             "│▸ Test        ‹ connect ›      │ No result yet.                               │",
             "│  Host        127.0.0.1        │                                              │",
-            "│  Port        80               │ Fill in the form (Enter edits a field, ←/→   │",
-            "│  Timeout s   5                │ picks the test) and press r to run it.       │",
+            "│  Port        80               │ Fill in the form (type into a field, ←/→     │",
+            "│  Timeout s   5                │ picks the test) and press Enter to run it.   │",
             "│  Happy eyes  [ ]              │ Results explain every step: the addresses    │",
             "│  Export to   socktui.json     │ tried, their times, and what each error      │",
             "│History                        │ usually means.                               │",
-            "│ no runs yet: r runs the form  │                                              │",
+            "│ no runs yet: Enter runs one   │                                              │",
             "│                               │                                              │",
             "│                               │                                              │",
             "│                               │                                              │",
@@ -104,7 +103,7 @@ let refused = FailureReason(name: "ECONNREFUSED", code: 111, message: "Connectio
             "│                               │                                              │",
             "│                               │                                              │",
             "│                               │                                              │",
-            "│ Enter edit · r run · h history · x export · ? help                           │",
+            "│ Enter/r run · ←/→ change · ↑↓ fields · Esc history · x export · ? help       │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
         ])
     }
@@ -117,20 +116,20 @@ extension TestsPanelTests {
         panel.fill("70000")
         panel.focus("Timeout s")
         panel.fill("0")
-        #expect(panel.press(.character("r")).isEmpty)
+        #expect(panel.press(.function(5)).isEmpty)
         #expect(panel.runs.isEmpty && panel.runningJobs == 0)
         #expect(Array(panelScreen(panel, height: 12)) == [
             "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
             "│  Test        ‹ connect ›      │ No result yet.                               │",
             "│  Host        127.0.0.1        │                                              │",
-            "│  Port        70000            │ Fill in the form (Enter edits a field, ←/→   │",
-            "│              a port is 1-65535│ picks the test) and press r to run it.       │",
+            "│  Port        70000            │ Fill in the form (type into a field, ←/→     │",
+            "│              a port is 1-65535│ picks the test) and press Enter to run it.   │",
             "│▸ Timeout s   0                │ Results explain every step: the addresses    │",
             "│              seconds, more th…│ tried, their times, and what each error      │",
             "│History                        │ usually means.                               │",
-            "│ no runs yet: r runs the form  │                                              │",
+            "│ no runs yet: Enter runs one   │                                              │",
             "│                               │                                              │",
-            "│ not run: Port: a port is 1-65535 (and 1 more)                                │",
+            "│ not run: Port: a port is 1-65535 (and 1 more) — fix the marked field, then En│",
             "└──────────────────────────────────────────────────────────────────────────────┘",
         ])
     }
@@ -148,11 +147,11 @@ extension TestsPanelTests {
         panel.fill("5000")
         panel.focus("Ports")
         panel.fill("10-5")
-        #expect(panel.press(.character("r")).isEmpty)
+        #expect(panel.press(.function(5)).isEmpty)
         let lines = panelScreen(panel, height: 14)
         #expect(lines[5].hasPrefix("│  Concurrency 5000             │"))
         #expect(lines[6].hasPrefix("│              1-4096 connects …│"))
-        #expect(panel.notice?.text == "not run: Ports: range '10-5' ends before it starts (and 1 more)")
+        #expect(panel.notice?.text == "not run: Ports: range '10-5' ends before it starts (and 1 more) — fix the marked field, then Enter runs it")
         panel.focus("Test")
         panel.press(.left)
         #expect(panel.form.kind == .echo)
@@ -183,7 +182,7 @@ extension TestsPanelTests {
         panel.fill("localhost")
         panel.focus("Port")
         panel.fill("8080")
-        let commands = panel.press(.character("r"))
+        let commands = panel.press(.function(5))
         #expect(commands.count == 1)
         return panel
     }
@@ -237,7 +236,7 @@ extension TestsPanelTests {
         panel.press(.right)
         panel.focus("Count")
         panel.fill("6")
-        panel.press(.character("r"))
+        panel.press(.function(5))
         let request = ProbeRequest(connect: ConnectRequest(host: "127.0.0.1", port: 80, timeout: 2), count: 6, interval: 1)
         let times: [Double?] = [0.1, 0.2, 0.4, nil, 0.8, 0.1]
         let samples = times.enumerated().map { index, time in
@@ -263,9 +262,9 @@ extension TestsPanelTests {
             "│                               │ 1× ECONNREFUSED → the host answered with     │",
             "│                               │     a reset: nothing listens on that port,   │",
             "│                               │     or a firewall rejects the connection     │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
+            "│                               │   next: check the port, and that the         │",
+            "│                               │     service runs and listens on it (Sockets  │",
+            "│                               │     tab: 2, filter state:listen)             │",
             "│                               │                                              │",
             "│                               │                                              │",
             "│                               │                                              │",
@@ -282,7 +281,7 @@ extension TestsPanelTests {
         #expect(panel.form.kind == .scan)
         panel.focus("Ports")
         panel.fill("20-25")
-        panel.press(.character("r"))
+        panel.press(.function(5))
         let request = PortScanRequest(host: "127.0.0.1", ports: try! PortSet(parsing: "20-25"))
         let ports = [
             PortResult(port: 20, state: .closed, reason: "ECONNREFUSED", milliseconds: 0.02),
@@ -311,6 +310,7 @@ extension TestsPanelTests {
             "│ #1 scan succeeded                                                            │",
             "└──────────────────────────────────────────────────────────────────────────────┘",
         ])
+        panel.focus("Test")
         panel.press(.character("a"))
         lines = panelScreen(panel, height: 14)
         #expect(lines[4].hasSuffix("│ PORT ▲ STATE    SERVICE REASON          TIME │"))
@@ -337,7 +337,7 @@ extension TestsPanelTests {
         panel.focus("Count")
         panel.fill("1000")
         let collector = MessageCollector()
-        collector.start(try #require(panel.press(.character("r")).first))
+        collector.start(try #require(panel.press(.function(5)).first))
         // The first probe arrives; the other 999 are a second apart, so the series is still running.
         let first = collector.wait { if case .progressed = $0 { true } else { false } }
         for message in first { _ = panel.update(.tests(message)) }
@@ -353,16 +353,17 @@ extension TestsPanelTests {
         let lines = panelScreen(panel)
         #expect(lines[1].contains("#1 probes 127.0.0.1:\(server.address.port ?? 0) ×1000  cancelled"))
         #expect(lines.contains { $0.contains("│⊘ #1 probes 127.0.0.1:") })
-        // Esc with nothing running is left to the shell.
-        if case .handled = panel.handleKey(.escape) { Issue.record("Esc was taken with nothing running") }
+        // Esc with nothing running goes to the history, as the Resolver's goes to its results.
+        panel.press(.escape)
+        #expect(panel.focus == .history && panel.runs.count == 1)
     }
 
     @Test func historyRunsAnEntryAgainAndExportsItsResultAsJSON() throws {
         var panel = Self.panelWithConnectRun()
         panel.finish(with: .connect(scriptedTrace))
-        panel.press(.character("h"))
+        panel.press(.escape)
         #expect(panel.focus == .history)
-        let again = panel.press(.character("r"))
+        let again = panel.press(.function(5))
         #expect(again.count == 1)
         #expect(panel.runs.count == 2 && panel.runs[1].request == panel.runs[0].request)
         #expect(panel.shownRun == panel.runs[1].generation)
@@ -376,6 +377,7 @@ extension TestsPanelTests {
         panel.focus("Export to")
         panel.fill(path)
         let collector = MessageCollector()
+        panel.focus("Test")
         collector.start(try #require(panel.press(.character("x")).first))
         #expect(panel.runningJobs == 1)
         for message in collector.wait(until: isExported) { _ = panel.update(.tests(message)) }
@@ -401,12 +403,11 @@ extension TestsPanelTests {
     @Test func typingIntoAFieldKeepsShellKeysOutWhileOtherwiseTheyPassThrough() {
         var model = makeModel()
         _ = model.perform(.selectTab(3))
-        model.press(.down, .enter, .control("u"), .character("q"), .character("4"), .character("t"), .character("?"))
+        model.press(.down, .control("u"), .character("q"), .character("4"), .character("t"), .character("?"))
         #expect(!model.isFinished && model.overlay == nil)
         #expect(model.tests.form.value("Host") == "q4t?")
-        model.press(.enter, .character(" "), .right)
-        #expect(model.tests.form.value("Host") == "q4t?", "a text field changes only while edited")
-        model.press(.character("?"))
+        // On the Test choice (not a text field) the shell's keys work again.
+        model.press(.up, .character("?"))
         #expect(model.overlay == .help)
         #expect(model.helpOverlay.lines.contains { $0.plainText.contains("stop the running test shown") })
     }
@@ -416,7 +417,7 @@ extension TestsPanelTests {
     /// Runs the form's test to its end through the panel's command, applying every message.
     static func runToEnd(_ panel: inout TestsPanel) throws {
         let collector = MessageCollector()
-        collector.start(try #require(panel.press(.character("r")).first))
+        collector.start(try #require(panel.press(.function(5)).first))
         for message in collector.wait(until: isFinished) { _ = panel.update(.tests(message)) }
         #expect(panel.runningJobs == 0)
     }
@@ -459,7 +460,7 @@ extension TestsPanelTests {
         try Self.runToEnd(&panel)
         text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
         #expect(text.contains("throughput: "))
-        #expect(text.contains("until the sink closed its end"))
+        #expect(text.contains("ended: the 0.5 s duration was reached; the sink then read everything and closed its end"))
         #expect(text.contains("rate "))
         #expect(panel.history.map(\.request).map(TestKind.init) == [.throughput, .udp, .echo])
     }
@@ -475,11 +476,11 @@ extension TestsPanelTests {
             "┌ Tests ───────────────────────────────────────────────────┐",
             "│  Interval s  1         │ No result yet.                  │",
             "│  Happy eyes  [ ]       │                                 │",
-            "│▸ Export to   socktui.js│ Fill in the form (Enter edits a │",
+            "│▸ Export to   ktui.json │ Fill in the form (type into a   │",
             "│History                 │ field, ←/→ picks the test) and  │",
-            "│ no runs yet: r runs the│ press r to run it. Results      │",
+            "│ no runs yet: Enter runs│ press Enter to run it. Results  │",
             "│                        │ explain every step: the         │",
-            "│ Enter edit · r run · h history · x export · ? help       │",
+            "│ type to edit Export to · Enter runs · ↑↓ fields · Esc his│",
             "└──────────────────────────────────────────────────────────┘",
         ])
         panel.focus("Test")
@@ -512,7 +513,7 @@ extension TestsPanelTests {
         var panel = TestsPanel()
         panel.focus("Test")
         panel.press(.left, .left)
-        panel.press(.character("r"))
+        panel.press(.function(5))
         let generation = panel.runs[0].generation
         for event: PortScanEvent in [.portOpen(631), .portOpen(22), .progress(done: 512, total: 1024, open: 2)] {
             _ = panel.update(.tests(.progressed(TestProgressed(generation: generation, event: .scan(event)))))

@@ -191,7 +191,13 @@ func resolve(host: String?, port: Int, family: AddressFamily, type: SocketType)
         let addresses = results.map(\.address).filter { seen.insert($0).inserted }
         return (addresses, milliseconds(from: started, to: monotonicNanoseconds()), nil)
     } catch {
-        return ([], milliseconds(from: started, to: monotonicNanoseconds()), FailureReason(error))
+        let elapsed = milliseconds(from: started, to: monotonicNanoseconds())
+        var failure = FailureReason(error)
+        // EAI_AGAIN is a timeout or a SERVFAIL: the time it took tells which.
+        if let error = error as? AddressInfoError, error.code == EAI_AGAIN {
+            failure.explanation = ResolverTiming.temporaryFailureHint(elapsed: elapsed / 1000, timeout: ResolverTiming.queryTimeout())
+        }
+        return ([], elapsed, failure)
     }
 }
 

@@ -44,6 +44,20 @@ public struct ThroughputSample: Codable, Sendable, Hashable {
     public var bitsPerSecond: Double
 }
 
+/// What ended a throughput test's sending.
+public enum ThroughputEnd: String, Codable, Sendable, Hashable {
+    /// The requested duration was reached.
+    case duration
+    /// Every requested byte was sent.
+    case byteCount = "byte_count"
+    /// The user stopped it (Esc, or the command's cancellation).
+    case stopped
+    /// The sink closed or reset the connection while data was still being sent (EPIPE, ECONNRESET).
+    case sinkClosed = "sink_closed"
+    /// A send failed for another reason (see the result's failure).
+    case error
+}
+
 /// The result of a throughput test.
 public struct ThroughputResult: Codable, Sendable, Hashable {
     /// What was asked.
@@ -52,7 +66,8 @@ public struct ThroughputResult: Codable, Sendable, Hashable {
     public var connect: ConnectTrace
     /// Bytes the sink received (sent, then acknowledged by its close).
     public var bytesSent: Int
-    /// Transfer time in milliseconds, until the sink closed its end.
+    /// Transfer time in milliseconds: until the sink closed its end after reading everything,
+    /// or until the transfer stopped (see ``end``).
     public var elapsedMilliseconds: Double
     /// Average rate, bits per second.
     public var bitsPerSecond: Double
@@ -62,6 +77,11 @@ public struct ThroughputResult: Codable, Sendable, Hashable {
     public var failure: FailureReason?
     /// True when cancelled.
     public var cancelled: Bool
+    /// What ended the sending; nil when the connect failed (or from an agent that does not say).
+    public var end: ThroughputEnd? = nil
+    /// Whether the sink closed its end after the last byte (it read everything); false when it
+    /// did not within the timeout, nil when sending did not run to its end.
+    public var sinkClosedAfterEnd: Bool? = nil
 
     /// True when the transfer ran to its end.
     public var succeeded: Bool { failure == nil && !cancelled && connect.succeeded }
@@ -99,12 +119,13 @@ public enum ThroughputTest {
             sampleStart = now
             sampleBytes = 0
         }
+        var sending = true
         do {
             try socket.setBlocking(false)
             while result.bytesSent < limit {
-                if cancellation.isCancelled { break }
+                if cancellation.isCancelled { result.end = .stopped; break }
                 let now = monotonicNanoseconds()
-                if now >= endTime { break }
+                if now >= endTime { result.end = .duration; break }
                 if now - sampleStart >= interval { emitSample(at: now) }
                 let count = min(chunk.count, limit - result.bytesSent)
                 if let sent = try EchoRoundTrip.wouldBlockAsNil({
@@ -117,15 +138,25 @@ public enum ThroughputTest {
                     _ = pollDescriptors(&descriptors, timeout: pollSlice)
                 }
             }
+            if result.end == nil { result.end = .byteCount }
+            sending = false
             if sampleBytes > 0 { emitSample(at: monotonicNanoseconds()) }
             // The sink's close after our FIN means it has read everything.
             try socket.shutdown(.write)
             try socket.setTimeout(request.timeout)
             var drain = [UInt8](repeating: 0, count: 4096)
             while !cancellation.isCancelled, try drain.withUnsafeMutableBytes({ try socket.recvInto($0) }) > 0 {}
+            if result.end != .stopped { result.sinkClosedAfterEnd = !cancellation.isCancelled }
         } catch {
-            result.failure = FailureReason(error)
+            let failure = FailureReason(error)
+            result.failure = failure
+            if sending {
+                result.end = failure.name == "EPIPE" || failure.name == "ECONNRESET" ? .sinkClosed : .error
+            } else if result.end != .stopped {
+                result.sinkClosedAfterEnd = false
+            }
         }
+        if cancellation.isCancelled { result.end = .stopped }
         result.elapsedMilliseconds = milliseconds(from: started, to: monotonicNanoseconds())
         result.bitsPerSecond = result.elapsedMilliseconds > 0 ? Double(result.bytesSent) * 8 / (result.elapsedMilliseconds / 1000) : 0
         result.cancelled = cancellation.isCancelled

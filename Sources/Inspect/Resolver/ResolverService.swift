@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import SocketKit
 
 /// Performs resolver calls. The system one calls SocketKit; tests inject slow or scripted ones.
@@ -75,6 +78,11 @@ public final class ResolverService: Sendable {
             result = .failure(ResolverFailure(error))
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        // EAI_AGAIN is a timeout or a SERVFAIL: the time it took tells which.
+        if case .failure(var failure) = result, failure.kind == "gaierror", failure.code == Int(EAI_AGAIN) {
+            failure.hint = ResolverTiming.temporaryFailureHint(elapsed: elapsed, timeout: ResolverTiming.queryTimeout())
+            return ResolverOutcome(request: request, result: .failure(failure), elapsed: elapsed)
+        }
         return ResolverOutcome(request: request, result: result, elapsed: elapsed)
     }
 }

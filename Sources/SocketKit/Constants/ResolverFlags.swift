@@ -112,7 +112,7 @@ public enum AddressInfoErrorCode {
     public static func hint(for code: Int32) -> String {
         switch code {
         case EAI_NONAME: "the name is unknown to DNS and /etc/hosts (or a numeric-only flag was given a name)"
-        case EAI_AGAIN: "temporary failure: the DNS server did not answer in time; try again or check /etc/resolv.conf"
+        case EAI_AGAIN: "temporary failure: the DNS server failed the query (SERVFAIL) or did not answer before its timeout; try again or check /etc/resolv.conf"
         case EAI_FAIL: "permanent DNS failure: the server refused or failed the query"
         case -5 /* EAI_NODATA */: "the name exists but has no address of the requested family"
         case -9 /* EAI_ADDRFAMILY */: "the host has no address in the requested family"

@@ -65,7 +65,8 @@ struct ConnectCommand: ParsableCommand {
             "reply", "milliseconds", "icmp": {"errno", "origin", "type", "code", "offender"}, ...}; with --echo {"bytes_sent", "bytes_verified", \
             "first_mismatch_offset", "latency", "bytes_per_second", ...}; with --throughput \
             {"bytes_sent", "bits_per_second", "samples": [{"at_seconds", "bytes", "bits_per_second"}], \
-            ...}. Times are milliseconds.
+            "end" (duration, byte_count, stopped, sink_closed, error), "sink_closed_after_end", ...}. \
+            Times are milliseconds.
 
             Exit status: 0 when the target answered as asked (connected; every probe connected; a \
             UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it \
@@ -309,8 +310,8 @@ struct ConnectCommand: ParsableCommand {
             text += String(format: "  %6.2f s  ", sample.atSeconds) + formatRate(sample.bitsPerSecond) + "\n"
         }
         text += "throughput: \(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds))"
-        text += ", \(formatRate(transfer.bitsPerSecond)) (until the sink closed its end)\n"
-        if let failure = transfer.failure { text += "  stopped: \(failure)\n  → \(failure.explanation)\n" }
+        text += ", \(formatRate(transfer.bitsPerSecond)) (ended: \(transfer.endingText(stopper: "the user")))\n"
+        if let failure = transfer.failure { text += "  error: \(failure)\n  → \(failure.explanation)\n" }
         return text
     }
 

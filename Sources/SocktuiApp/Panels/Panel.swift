@@ -44,6 +44,9 @@ public protocol Panel: Sendable {
     /// Tells the panel it became the visible tab or stopped being it; a live panel starts or stops
     /// its refreshes here. The default does nothing.
     mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>?
+    /// Whether a text field of the panel has the focus: printable keys (digits, `q`, `?` too) are
+    /// then typing, and the shell never reads them as its own keys. The default is false.
+    var takesTypedText: Bool { get }
     /// The panel's keys as help lists them; the default lists ``keyMap`` (a panel that takes keys
     /// in ``handleKey(_:)`` lists those too).
     var helpEntries: [HelpEntry] { get }
@@ -66,6 +69,8 @@ extension Panel {
     public mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>? { nil }
     /// Placeholder panels say so.
     public var statusHint: String { "not yet available" }
+    /// No text field.
+    public var takesTypedText: Bool { false }
     /// The key map's entries.
     public var helpEntries: [HelpEntry] { keyMap.helpEntries }
 }

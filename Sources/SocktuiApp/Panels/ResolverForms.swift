@@ -171,30 +171,12 @@ enum ResolverForms {
     /// The request the form describes, or `nil` after putting a message on each field that stops it
     /// (a format error, or an empty field the call needs). Nothing is sent for a `nil`.
     static func request(for call: ResolverCall, from state: inout FormState) -> ResolverRequest? {
-        for index in state.fields.indices { state.fields[index].validate() }
+        recheck(call, &state, requirements: true)
+        guard state.isValid else { return nil }
         func text(_ label: String) -> String { state.value(of: label) ?? "" }
-        func require(_ label: String, _ message: String) {
-            if let index = state.index(of: label), state.fields[index].value.isEmpty { state.fields[index].message = message }
-        }
         func choice<T>(_ label: String, _ table: [(String, T)]) -> T? {
             table.first { $0.0 == state.value(of: label) }?.1
         }
-        switch call {
-        case .addressInfo:
-            if text(ResolverField.host).isEmpty && text(ResolverField.port).isEmpty {
-                require(ResolverField.host, "give a host, a port, or both (getaddrinfo needs one)")
-            }
-        case .nameInfo:
-            require(ResolverField.address, "an address is required, such as 127.0.0.1 or ::1")
-            require(ResolverField.port, "a port is required (0-65535)")
-        case .hostByName: require(ResolverField.name, "a host name is required, such as localhost")
-        case .hostByAddress: require(ResolverField.address, "an address is required, such as 127.0.0.1")
-        case .protocolByName: require(ResolverField.name, "a protocol name is required, such as tcp")
-        case .serviceByName: require(ResolverField.service, "a service name is required, such as http")
-        case .serviceByPort: require(ResolverField.port, "a port is required (0-65535)")
-        case .fullyQualifiedName, .hostName, .converter: break
-        }
-        guard state.isValid else { return nil }
         switch call {
         case .addressInfo:
             let host = text(ResolverField.host), port = text(ResolverField.port)
@@ -219,6 +201,35 @@ enum ResolverForms {
         case .serviceByPort: return .serviceByPort(Int(text(ResolverField.port)) ?? 0, protocolName: choice(ResolverField.transport, transports) ?? nil)
         case .protocolByName: return .protocolByName(text(ResolverField.name))
         case .converter: return nil
+        }
+    }
+
+    /// Sets every field's message from the values as they are now: its validator's format error, and
+    /// with `requirements` (once a lookup of the form was refused) the message of an empty field the
+    /// call needs. A message the values no longer justify goes away (none is left from an older check).
+    static func recheck(_ call: ResolverCall, _ state: inout FormState, requirements: Bool) {
+        for index in state.fields.indices { state.fields[index].message = state.fields[index].validator?(state.fields[index].value) }
+        guard requirements else { return }
+        func text(_ label: String) -> String { state.value(of: label) ?? "" }
+        func require(_ label: String, _ message: String) {
+            if let index = state.index(of: label), state.fields[index].value.isEmpty, state.fields[index].message == nil {
+                state.fields[index].message = message
+            }
+        }
+        switch call {
+        case .addressInfo:
+            if text(ResolverField.host).isEmpty && text(ResolverField.port).isEmpty {
+                require(ResolverField.host, "give a host, a port, or both (getaddrinfo needs one)")
+            }
+        case .nameInfo:
+            require(ResolverField.address, "an address is required, such as 127.0.0.1 or ::1")
+            require(ResolverField.port, "a port is required (0-65535)")
+        case .hostByName: require(ResolverField.name, "a host name is required, such as localhost")
+        case .hostByAddress: require(ResolverField.address, "an address is required, such as 127.0.0.1")
+        case .protocolByName: require(ResolverField.name, "a protocol name is required, such as tcp")
+        case .serviceByName: require(ResolverField.service, "a service name is required, such as http")
+        case .serviceByPort: require(ResolverField.port, "a port is required (0-65535)")
+        case .fullyQualifiedName, .hostName, .converter: break
         }
     }
 

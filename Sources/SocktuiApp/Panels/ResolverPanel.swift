@@ -54,11 +54,16 @@ public struct ResolverPanel: Panel {
     /// The outcome the results table shows.
     public private(set) var shown: ResolverOutcome?
     /// A note for the user (validation refused, abandoned, a key that cannot act yet), until the next action.
-    public private(set) var notice: StatusMessage?
+    public internal(set) var notice: StatusMessage?
     /// Selection in the results table.
     public private(set) var resultsState = TableState()
     /// Selection in the history list.
     public private(set) var historyState = TableState()
+    /// Calls whose lookup was refused for an empty required field: their forms recheck that
+    /// requirement on every edit, until a lookup of them is sent or the call is chosen again.
+    private var refusedCalls: Set<ResolverCall> = []
+    /// A live capture asked for with `f`, until the shell takes it (``takeCaptureRequest()``).
+    public internal(set) var requestedCapture: LiveCaptureOptions?
     private var generation = Generation()
     private var shownGeneration = Generation()
     private var inFlight: [Generation] = []
@@ -184,9 +189,13 @@ public struct ResolverPanel: Panel {
             next.focus = 0
             forms[chosen] = next
             call = chosen
+            forgetRefusal(of: chosen)
             return .handled(nil)
         }
-        if call == .converter { ResolverPanel.checkConverter(&state) }
+        // Every edit rechecks the whole form, so no message outlives the value it was about.
+        if call == .converter { ResolverPanel.checkConverter(&state) } else {
+            ResolverForms.recheck(call, &state, requirements: refusedCalls.contains(call))
+        }
         forms[call] = state
         return .handled(nil)
     }
@@ -198,7 +207,7 @@ public struct ResolverPanel: Panel {
         case .character("e"), .enter: editShown()
         case .character("r"): return .handled(shown.map { start($0.request) })
         case .character("c"): return .handled(requestConnectionTest())
-        case .character("f"): copyCaptureFilter()
+        case .character("f"): requestCapture()
         default: return .unhandled
         }
         return .handled(nil)
@@ -243,6 +252,13 @@ public struct ResolverPanel: Panel {
         forms[next]!.focus = min(1, forms[next]!.fields.count - 1)
         focus = .form
         notice = nil
+        forgetRefusal(of: next)
+    }
+
+    /// Drops a refused lookup's "required" messages from `call`'s form (format errors stay).
+    private mutating func forgetRefusal(of call: ResolverCall) {
+        refusedCalls.remove(call)
+        if call.isLookup { ResolverForms.recheck(call, &forms[call]!, requirements: false) }
     }
 
     /// Checks the form and starts its lookup; with a validation message nothing is sent.
@@ -252,10 +268,12 @@ public struct ResolverPanel: Panel {
         let request = ResolverForms.request(for: call, from: &state)
         forms[call] = state
         guard let request else {
+            refusedCalls.insert(call)
             notice = StatusMessage("not sent: fix the field marked in the form", kind: .warning)
             if let bad = state.fields.firstIndex(where: { $0.message != nil }) { forms[call]!.focus = bad }
             return nil
         }
+        refusedCalls.remove(call)
         return start(request)
     }
 
@@ -375,49 +393,9 @@ public struct ResolverPanel: Panel {
         let (call, state) = ResolverForms.form(for: request)
         forms[call] = state
         self.call = call
+        refusedCalls.remove(call)
         focus = .form
         notice = nil
-    }
-
-    // MARK: Hand-offs to other panels
-
-    /// The address of the selected result row, if it holds one: (numeric host without scope, port).
-    public var selectedAddress: (host: String, port: Int?)? {
-        guard let shown, let selected = resultsState.selected else { return nil }
-        if case .success(.addressInfo(let infos)) = shown.result, infos.indices.contains(selected) {
-            let row = ResolverReport.AddressRow(infos[selected])
-            guard row.family == "AF_INET" || row.family == "AF_INET6" else { return nil }
-            return (String(row.address.split(separator: "%").first ?? ""), row.port)
-        }
-        let rows = ResolverPanel.rows(for: shown)
-        guard rows.indices.contains(selected) else { return nil }
-        let value = rows[selected].cells.last ?? ""
-        return ResolverForms.validateAddress(value) == nil && !value.isEmpty ? (value, nil) : nil
-    }
-
-    /// Asks the shell (through a message) to start a TCP connect trace to the selected address in the
-    /// Tests panel; a result without a port says to give one.
-    private mutating func requestConnectionTest() -> Command<AppMessage>? {
-        guard let (host, port) = selectedAddress else {
-            notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return nil
-        }
-        guard let port, port > 0 else {
-            notice = StatusMessage("no port in this result: give a port or service in the form to test a connection to \(host)", kind: .warning)
-            return nil
-        }
-        let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
-        let origin = remoteHosts.isEmpty ? "" : " (from \(shownHost), where the name was resolved)"
-        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
-        return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
-    }
-
-    private mutating func copyCaptureFilter() {
-        guard let (host, _) = selectedAddress else {
-            notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return
-        }
-        notice = StatusMessage("the Capture panel cannot take requests yet: filter `host \(host)` was not copied", kind: .warning)
     }
 
     // MARK: Converter

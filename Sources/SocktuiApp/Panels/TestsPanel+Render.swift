@@ -105,18 +105,16 @@ extension TestsPanel {
             first += 1
         }
         var state = FormState(fields: Array(fields[first...]))
-        state.focus = isEditing ? form.state.focus - first : -1
         let formFocused = focus == .form
+        // The focused field shows its label highlighted and, for text, the cursor: typing edits it.
+        state.focus = formFocused ? form.state.focus - first : -1
         Form(labelWidth: 12).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
             .render(in: formArea, into: &buffer, state: &state)
         if formFocused {
             // The focused field's row: shown fields above it plus their messages.
             let row = fields[first..<max(first, form.state.focus)].reduce(0) { $0 + rowsOf($1) }
             if row < formRows {
-                buffer.setString(x: area.x, y: area.y + row, isEditing ? "✎" : "▸", style: theme[.focus].bold())
-                if !isEditing, let field = form.focusedField {
-                    buffer.setString(x: formArea.x, y: area.y + row, DisplayWidth.truncate(field.label, to: 11), style: theme[.focus].reversed())
-                }
+                buffer.setString(x: area.x, y: area.y + row, "▸", style: theme[.focus].bold())
             }
         }
         let historyTop = area.y + formRows
@@ -126,7 +124,7 @@ extension TestsPanel {
         let listArea = Rect(x: area.x, y: historyTop + 1, width: area.width, height: area.bottom - historyTop - 1)
         let list = history
         if list.isEmpty {
-            Line(" no runs yet: r runs the form", style: Style().adding(.dim)).render(in: listArea, into: &buffer)
+            Line(" no runs yet: Enter runs one", style: Style().adding(.dim)).render(in: listArea, into: &buffer)
             return
         }
         let selected = min(historySelection, list.count - 1)
@@ -146,8 +144,7 @@ extension TestsPanel {
     private func marker(for run: TestRun) -> String {
         if run.linkFailure != nil { return "✗" }
         guard let result = run.result else { return run.cancelRequested ? "…" : "▶" }
-        if TestsPanel.isCancelled(result) { return "⊘" }
-        return result.succeeded ? "✓" : "✗"
+        return RunVerdict(result).marker
     }
 
     private func renderResult(in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -156,14 +153,14 @@ extension TestsPanel {
             Paragraph([
                 Line("No result yet.", style: theme[.header]),
                 Line(""),
-                Line("Fill in the form (Enter edits a field, ←/→ picks the test) and press r to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
+                Line("Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
             ]).render(in: area, into: &buffer)
             return
         }
         var status = run.isRunning ? (run.cancelRequested ? "stopping…" : "running…") : ""
-        if let result = run.result { status = TestsPanel.isCancelled(result) ? "cancelled" : result.succeeded ? "ok" : "failed" }
+        if let result = run.result { status = RunVerdict(result).label }
         if run.linkFailure != nil { status = "disconnected" }
-        let statusRole: ThemeRole = run.isRunning ? .warning : run.result?.succeeded == true ? .ok : .error
+        let statusRole: ThemeRole = run.isRunning ? .warning : run.result.map { RunVerdict($0).role } ?? .error
         let origin = remoteHosts.isEmpty && run.host == "local" ? "" : " on \(run.host)"
         Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
               Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)
@@ -222,66 +219,6 @@ extension TestsPanel {
                 Sparkline(data: data).style(theme[.ok]).render(in: graph, into: &buffer)
                 if noteWidth > 0 { buffer.setString(x: graph.right + 1, y: y, note, maxWidth: area.right - graph.right - 1) }
             }
-        }
-    }
-
-    // MARK: Scan
-
-    private func renderScan(_ run: TestRun, request: PortScanRequest, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        var lines: [Line] = []
-        guard case .scan(let scan)? = run.result else {
-            let live = run.live
-            lines.append(Line("scanning \(request.host): \(live.scanDone) of \(live.scanTotal == 0 ? request.ports.ports.count : live.scanTotal) ports done"))
-            lines.append(Line("open so far: " + (live.openPorts.isEmpty ? "none" : live.openPorts.sorted().map(String.init).joined(separator: ", "))))
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        guard let address = scan.address else {
-            let failure = scan.failure
-            lines.append(Line("scan \(request.host): \(failure?.description ?? "failed")", style: theme[.error]))
-            if let explanation = failure?.explanation, !explanation.isEmpty { lines.append(Line("→ \(explanation)")) }
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        lines.append(Line("\(address.host): \(scan.ports.count) of \(request.ports.ports.count) ports in \(formatMilliseconds(scan.elapsedMilliseconds))"
-                          + (scan.cancelled ? " (cancelled)" : "")))
-        lines.append(Line([Span("\(scan.openPorts.count) open", style: theme[.ok]), Span(", \(scan.closedCount) closed, "),
-                           Span("\(scan.filteredPorts.count) filtered", style: scan.filteredPorts.isEmpty ? .plain : theme[.warning])]))
-        if !showsClosedPorts && scan.closedCount > 0 { lines.append(Line("closed ports hidden: a lists them", style: Style().adding(.dim))) }
-        let header = Paragraph(lines)
-        let used = header.layoutLines(width: area.width).count
-        header.render(in: area, into: &buffer)
-        let tableArea = Rect(x: area.x, y: area.y + used, width: area.width, height: area.height - used)
-        guard tableArea.height >= 2 else { return }
-        let source = PortTableSource(ports: showsClosedPorts ? scan.ports : scan.ports.filter { $0.state != .closed }, theme: theme)
-        var state = TableState(offset: resultScroll)
-        Table(source: source, columns: [
-            TableColumn("PORT", width: .fixed(6), alignment: .right),
-            TableColumn("STATE", width: .fixed(8)),
-            TableColumn("SERVICE", width: .fixed(7)),
-            TableColumn("REASON", width: .fixed(12)),
-            TableColumn("TIME", width: .min(6), alignment: .right),
-        ]).sort(SortIndicator(column: 0, ascending: true)).headerStyle(theme[.header])
-            .render(in: tableArea, into: &buffer, state: &state)
-    }
-}
-
-/// Scanned ports as table rows, made only for the rows drawn.
-struct PortTableSource: TableDataSource {
-    let ports: [PortResult]
-    let theme: Theme
-
-    var rowCount: Int { ports.count }
-
-    func rows(in range: Range<Int>) -> [TableRow] {
-        ports[range].map { port in
-            let role: ThemeRole = switch port.state {
-            case .open: .ok
-            case .closed: .base
-            case .filtered: .warning
-            }
-            return TableRow([String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
-                             port.reason ?? "syn-ack", formatMilliseconds(port.milliseconds)], style: theme[role])
         }
     }
 }
@@ -345,7 +282,7 @@ extension TestsPanel {
             return [
                 .text(Line([Span("resolve \(name): "), Span(failure.description, style: theme[.error].bold())]), hang: 2),
                 .text(Line("  → \(failure.explanation)"), hang: 4),
-            ]
+            ] + nextStepItems(for: failure)
         }
         guard let addresses else { return [.text(Line("resolving \(name)…"), hang: 0)] }
         let count = addresses.count
@@ -411,6 +348,7 @@ extension TestsPanel {
         } else {
             let count = trace.attempts.count
             items.append(.text(Line("✗ no connection: \(count) address\(count == 1 ? "" : "es") tried, none accepted", style: theme[.error]), hang: 2))
+            items += nextStepItems(for: trace.attempts.last(where: { $0.failure != nil })?.failure)
         }
         return items
     }
@@ -476,6 +414,7 @@ extension TestsPanel {
         for (name, count, explanation) in reasons {
             items.append(.text(Line([Span("\(count)× "), Span(name, style: theme[.error].bold()), Span(" → \(explanation)")]), hang: 4))
         }
+        items += nextStepItems(for: samples.lazy.compactMap(\.failure).first)
         return items
     }
 
@@ -492,7 +431,13 @@ extension TestsPanel {
         ]
         if let icmp = probe.icmp { items.append(.text(Line("  \(icmp)"), hang: 4)) }
         if !probe.explanation.isEmpty { items.append(.text(Line("  → \(probe.explanation)"), hang: 4)) }
-        if let failure = probe.failure, probe.verdict == .error { items.append(.text(Line("  → \(failure.explanation)"), hang: 4)) }
+        if let failure = probe.failure, probe.verdict == .error {
+            items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
+        }
+        if probe.verdict == .closed {
+            items.append(.text(Line("  next: check the port, and that the service listens on UDP (Sockets tab: 2, filter state:listen)", style: Style().bold()), hang: 4))
+        }
         if let reply = probe.reply {
             let preview = String(decoding: reply.prefix(48), as: UTF8.self).map { $0.isASCII && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
             items.append(.text(Line("  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\""), hang: 4))
@@ -516,6 +461,7 @@ extension TestsPanel {
         if let failure = echo.failure {
             items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
             items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
         }
         return items
     }
@@ -524,11 +470,13 @@ extension TestsPanel {
         var items = traceItems(transfer.connect, theme: theme)
         guard transfer.connect.succeeded else { return items }
         items.append(.text(Line([Span("throughput: "), Span(formatRate(transfer.bitsPerSecond), style: theme[transfer.succeeded ? .ok : .error].bold()),
-                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)), until the sink closed its end)")]), hang: 2))
+                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)))")]), hang: 2))
+        items.append(.text(Line("ended: " + transfer.endingText(stopper: "you (Esc)"), style: transfer.succeeded ? .plain : theme[.warning]), hang: 2))
         if !transfer.samples.isEmpty { items.append(rateSparkline(transfer.samples.map(\.bitsPerSecond))) }
         if let failure = transfer.failure {
-            items.append(.text(Line("stopped: \(failure)", style: theme[.error]), hang: 2))
+            items.append(.text(Line("error: \(failure)", style: theme[.error]), hang: 2))
             items.append(.text(Line("  → \(failure.explanation)"), hang: 4))
+            items += nextStepItems(for: failure)
         }
         return items
     }

@@ -89,9 +89,10 @@ public struct LiveProgress: Sendable {
 /// The Tests tab: connection tests (connect traces, probes, UDP, echo, scans, throughput) with a
 /// form, live progress, explained results, a re-runnable history and JSON export.
 ///
-/// Keys go to the panel first (``handleKey(_:)``): while a text field is being edited every key
-/// edits it; otherwise only the panel's own keys are taken and the rest (`1`-`4`, `t`, `q`, `?`)
-/// reach the shell.
+/// Keys go to the panel first (``handleKey(_:)``): on a text field of the form, typing edits it
+/// (as in the Resolver's form: no Enter first, and digits never switch tabs) and Enter runs the
+/// test; elsewhere only the panel's own keys are taken and the rest (`1`-`4`, `t`, `q`, `?`) reach
+/// the shell.
 public struct TestsPanel: Panel {
     /// Which part of the panel ↑/↓ move in.
     public enum Focus: Sendable, Hashable {
@@ -103,8 +104,6 @@ public struct TestsPanel: Panel {
 
     /// The form.
     public internal(set) var form = TestForm()
-    /// Whether the focused text field is being edited.
-    public internal(set) var isEditing = false
     /// Where ↑/↓ move.
     public internal(set) var focus = Focus.form
     /// Every run, oldest first.
@@ -167,16 +166,16 @@ public struct TestsPanel: Panel {
     public var helpEntries: [HelpEntry] {
         [
             HelpEntry(keys: "↑/↓", summary: "move between fields (or history entries)"),
-            HelpEntry(keys: "Enter", summary: "edit the text field; flip a toggle; in history: load the run (and its host) into the form"),
+            HelpEntry(keys: "typing", summary: "edits the text field: ←/→ Home/End move, Ctrl-U clears"),
+            HelpEntry(keys: "Enter/F5", summary: "run the form's test; in history: Enter loads the run (and its host) into the form"),
             HelpEntry(keys: "←/→/Space", summary: "change the test kind or a toggle"),
-            HelpEntry(keys: "r/F5", summary: "run the form's test (in history: run the selected one again, on its host)"),
-            HelpEntry(keys: "Esc", summary: "stop the running test shown (partial results stay)"),
+            HelpEntry(keys: "r", summary: "run (off a text field; in history: run the selected one again, on its host)"),
+            HelpEntry(keys: "Esc", summary: "stop the running test shown (partial results stay); else form ↔ history"),
             HelpEntry(keys: "Ctrl-O", summary: "host the tests run on (socktui --host): local or a host's agent"),
-            HelpEntry(keys: "h", summary: "switch between the form and the history"),
-            HelpEntry(keys: "x", summary: "export the shown result as JSON to the \"Export to\" file"),
-            HelpEntry(keys: "a", summary: "scan results: list closed ports too"),
+            HelpEntry(keys: "h", summary: "off a text field: switch between the form and the history"),
+            HelpEntry(keys: "x", summary: "off a text field: export the shown result as JSON to the \"Export to\" file"),
+            HelpEntry(keys: "a", summary: "off a text field: scan results list closed ports too"),
             HelpEntry(keys: "PgUp/PgDn", summary: "scroll the result"),
-            HelpEntry(keys: "editing", summary: "type; ←/→ Home/End move; Ctrl-U clears; Enter or Esc ends; ↑/↓ next field"),
         ]
     }
 
@@ -189,12 +188,10 @@ public struct TestsPanel: Panel {
     public var statusHint: String {
         if let notice { return notice.text }
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
-        if isEditing { return "editing \(form.focusedField?.label ?? ""): Enter or Esc ends" }
-        if remoteHosts.isEmpty {
-            return focus == .form ? "Enter edit · r run · h history · x export · ? help" : "r run again · Enter load into form · h form"
-        }
-        return focus == .form ? "Enter edit · r run on \(hostLabel) · Ctrl-O host · h history · ? help"
-            : "r run again on its host · Enter load into form · h form"
+        let on = remoteHosts.isEmpty ? "" : " on \(hostLabel) · Ctrl-O host"
+        if focus == .history { return "r run again\(remoteHosts.isEmpty ? "" : " on its host") · Enter load into form · Esc form" }
+        if form.focusIsText { return "type to edit \(form.focusedField?.label ?? "") · Enter runs\(on) · ↑↓ fields · Esc history · F1 help" }
+        return "Enter/r run\(on) · ←/→ change · ↑↓ fields · Esc history · x export · ? help"
     }
 
     /// Running tests and export writes.
@@ -205,124 +202,6 @@ public struct TestsPanel: Panel {
 
     /// The run whose result is shown.
     public var shown: TestRun? { shownRun.flatMap { generation in runs.first { $0.generation == generation } } }
-
-    // MARK: Keys
-
-    /// Takes the panel's keys; while editing, every key.
-    public mutating func handleKey(_ key: Key) -> PanelKeyResult {
-        if isEditing { return .handled(edit(key)) }
-        switch key {
-        case .character("r"), .function(5):
-            return .handled(focus == .history ? rerunSelected() : runForm())
-        case .control("o"):
-            selectNextHost()
-            return .handled(nil)
-        case .escape:
-            return cancelShown() ? .handled(nil) : .unhandled
-        case .character("h"):
-            focus = focus == .form ? .history : .form
-            if focus == .history { showSelectedHistory() }
-            return .handled(nil)
-        case .character("x"):
-            return .handled(exportShown())
-        case .character("a"):
-            showsClosedPorts.toggle()
-            resultScroll = 0
-            return .handled(nil)
-        default:
-            break
-        }
-        switch focus {
-        case .form: return formKey(key)
-        case .history: return historyKey(key)
-        }
-    }
-
-    /// Ctrl-O: the next host (`local`, then each `--host`).
-    mutating func selectNextHost() {
-        guard !remoteHosts.isEmpty else {
-            notice = StatusMessage("tests run on this host: socktui --host HOST adds others (Ctrl-O picks one)", kind: .warning)
-            return
-        }
-        hostIndex = (hostIndex + 1) % (remoteHosts.count + 1)
-        notice = StatusMessage("tests now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
-    }
-
-    /// Chooses the host labelled `label` (a history entry's), if it is still one of the panel's;
-    /// true when the choice changed.
-    mutating func selectHost(named label: String) -> Bool {
-        guard let index = (["local"] + remoteHosts.map(\.label)).firstIndex(of: label), index != hostIndex else { return false }
-        hostIndex = index
-        return true
-    }
-
-    private mutating func formKey(_ key: Key) -> PanelKeyResult {
-        switch key {
-        case .up, .character("k"):
-            _ = form.handle(.up)
-            return .handled(nil)
-        case .down, .character("j"):
-            _ = form.handle(.down)
-            return .handled(nil)
-        case .enter where form.focusIsText:
-            isEditing = true
-            notice = nil
-            return .handled(nil)
-        case .enter, .character(" "), .left, .right:
-            // Toggles and choices change in place; a text field changes only while edited.
-            guard !form.focusIsText else { return .unhandled }
-            return form.handle(key == .enter ? .character(" ") : key) ? .handled(nil) : .unhandled
-        default:
-            return .unhandled
-        }
-    }
-
-    private mutating func edit(_ key: Key) -> Command<AppMessage>? {
-        switch key {
-        case .control("o"):
-            selectNextHost()
-        case .enter, .escape:
-            isEditing = false
-        case .up, .down, .tab, .backTab:
-            _ = form.handle(key)
-            isEditing = form.focusIsText
-        default:
-            _ = form.handle(key)
-        }
-        return nil
-    }
-
-    private mutating func historyKey(_ key: Key) -> PanelKeyResult {
-        let count = runs.count
-        switch key {
-        case .up, .character("k"):
-            historySelection = max(0, historySelection - 1)
-        case .down, .character("j"):
-            historySelection = min(max(0, count - 1), historySelection + 1)
-        case .enter:
-            guard let run = selectedHistoryRun else { return .handled(nil) }
-            form.load(run.request)
-            focus = .form
-            let host = selectHost(named: run.host) ? " (on \(run.host))" : ""
-            notice = StatusMessage("loaded #\(run.generation.value) into the form" + host)
-            return .handled(nil)
-        default:
-            return .unhandled
-        }
-        showSelectedHistory()
-        return .handled(nil)
-    }
-
-    private var selectedHistoryRun: TestRun? {
-        let list = history
-        return list.indices.contains(historySelection) ? list[historySelection] : nil
-    }
-
-    private mutating func showSelectedHistory() {
-        guard let run = selectedHistoryRun else { return }
-        if shownRun != run.generation { resultScroll = 0 }
-        shownRun = run.generation
-    }
 
     /// Scrolls the result.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
@@ -349,7 +228,8 @@ public struct TestsPanel: Panel {
         guard let request = form.request else {
             let invalid = form.state.fields.filter { $0.label != TestForm.exportLabel && $0.message != nil }
             let first = invalid.first.map { "\($0.label): \($0.message ?? "")" } ?? "the form"
-            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : ""), kind: .error)
+            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : "")
+                                   + " — fix the marked field, then Enter runs it", kind: .error)
             return nil
         }
         return start(request)
@@ -525,9 +405,9 @@ public struct TestsPanel: Panel {
             guard let index = runs.firstIndex(where: { $0.generation == finished.generation }), runs[index].isRunning else { return nil }
             runs[index].result = finished.result
             let run = runs[index]
-            let verdict = finished.result.succeeded ? "succeeded" : TestsPanel.isCancelled(finished.result) ? "cancelled" : "failed"
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict)",
-                                   kind: finished.result.succeeded ? .ok : TestsPanel.isCancelled(finished.result) ? .warning : .error)
+            let verdict = RunVerdict(finished.result)
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict.notice)",
+                                   kind: verdict.messageKind)
         case .linkFailed(let failed):
             guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
             runs[index].linkFailure = failed.message
