@@ -1,6 +1,7 @@
 import Foundation
 @testable import Inspect
 import Testing
+import SocktuiTestSupport
 @testable import SocktuiApp
 
 /// `socktui sockets` run as the real binary: filters it cannot use are usage errors, with the message the
@@ -14,7 +15,7 @@ import Testing
     @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4"])
     func filtersTheTUIRefusesAreUsageErrorsWithTheSameMessage(filter: String) throws {
         let message = try #require(Self.tuiMessage(filter), "the TUI refuses \(filter)")
-        let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockets", filter])
+        let result = try runTool(TestBinary.socktui, ["sockets", filter])
         #expect(result.status == 64, "exit 64 (usage), not an empty table: \(result.out)")
         #expect(result.err.contains(message), "stderr: \(result.err)")
         #expect(!result.out.contains("Netid"), "no table is printed")
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func aValidFilterStillExitsZero() throws {
-        let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockets", "-t", "state:listen"])
+        let result = try runTool(TestBinary.socktui, ["sockets", "-t", "state:listen"])
         #expect(result.status == 0, "stderr: \(result.err)")
         #expect(result.out.contains("Netid"))
     }

@@ -3,6 +3,7 @@ import Glibc
 @testable import Inspect
 import SocketKit
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 
@@ -45,7 +46,7 @@ import TerminalUI
     }
 
     @Test func sockoptOnInodeZeroSaysItHasNoOwner() throws {
-        let result = try ResolveCommandTests.run(ResolveCommandTests.binary.path, ["sockopt", "--inode", "0"])
+        let result = try runTool(TestBinary.socktui, ["sockopt", "--inode", "0"])
         #expect(result.status == 1)
         #expect(result.err.contains("no owner"), "\(result.err)")
         #expect(result.err.contains("TIME-WAIT"), "\(result.err)")

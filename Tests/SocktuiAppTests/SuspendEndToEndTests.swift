@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 
 /// Ctrl-Z suspends socktui like any curses program: the shell gets the terminal back with the job stopped,
 /// and `fg` brings the UI back, redrawn, with keys working.
 @Suite(.serialized) struct SuspendEndToEndTests {
-    typealias Session = TmuxEndToEndTests.Session
+    typealias Session = TmuxSession
 
-    @Test(.enabled(if: TmuxEndToEndTests.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
+    @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func ctrlZStopsTheJobAndFgRedrawsTheUI() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "socktui was not built at \(TmuxEndToEndTests.binary)")
+        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")
         let session = try Session("suspend", width: 100, height: 30)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
-        try session.type(TmuxEndToEndTests.binary + " --theme mono")
+        try session.type(TestBinary.socktui + " --theme mono")
         try session.send("Enter")
         try session.waitForText("┌ Resolver ")
 

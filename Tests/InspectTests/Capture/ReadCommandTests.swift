@@ -57,7 +57,8 @@ import SocktuiTestSupport
 
     @Test func jsonLinesCarryTheSummaryAndWithDetailTheFieldTree() throws {
         let directory = try TemporaryDirectory()
-        let result = try Self.read([try Self.writeVaried(directory), "--json", "--detail", "-c", "1"])
+        let varied = try Self.writeVaried(directory)
+        let result = try Self.read([varied, "--json", "--detail", "-c", "1"])
         #expect(result.status == 0)
         let lines = result.out.split(separator: "\n")
         #expect(lines.count == 1)
@@ -72,7 +73,7 @@ import SocktuiTestSupport
         let ip = try #require(fields[2]["children"] as? [[String: Any]])
         let source = try #require(ip.first { $0["key"] as? String == "ip.src" })
         #expect(source["value"] as? String == "192.168.1.10" && source["offset"] as? Int == 26 && source["length"] as? Int == 4)
-        let text = try Self.read([try Self.writeVaried(directory), "--detail", "-c", "1"])
+        let text = try Self.read([varied, "--detail", "-c", "1"])
         #expect(text.out.contains("      Source Address: 192.168.1.10  [26-29]\n"))
     }
 
