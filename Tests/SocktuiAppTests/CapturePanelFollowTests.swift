@@ -219,6 +219,29 @@ enum FollowFixture {
         }
     }
 
+    /// The save form defaults to the current directory, never a fixed /tmp name, and an existing
+    /// file is replaced only on a second Enter (issue #17 S1).
+    @Test func savingOverAnExistingFileTakesASecondEnterAndTheDefaultIsNotInTmp() throws {
+        var (panel, path) = try FollowFixture.browsing()
+        defer { unlink(path) }
+        panel.press(.down, .down, .down, .character("F"), .character("s"))
+        var prompt = try #require(panel.prompt)
+        #expect(prompt.value("File") == "socktui-tcp-stream.txt")
+        let target = path + ".txt"
+        defer { unlink(target) }
+        try "keep me\n".write(toFile: target, atomically: false, encoding: .utf8)
+        prompt.form.fields[0].kind = .text(value: target, cursor: target.count)
+        panel.prompt = prompt
+        panel.press(.enter)
+        #expect(panel.prompt?.kind == .saveStream, "the form stays open")
+        #expect(panel.notice?.text == "\(target) exists: Enter again to replace it, or change the name")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me\n")
+        panel.press(.enter)
+        #expect(panel.prompt?.kind == nil)
+        #expect(panel.notice?.kind == .ok, "\(panel.notice?.text ?? "")")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == (try #require(panel.follow?.stream)).transcript())
+    }
+
     @Test func theFollowKeyIsInTheHelpAndTheKeyLine() throws {
         let (panel, path) = try browsingFixture()
         defer { unlink(path) }
