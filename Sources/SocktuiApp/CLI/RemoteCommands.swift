@@ -21,13 +21,13 @@ extension ResolveCommand {
             }
         }
         if global.json {
-            print(try jsonText(reports))
+            StandardOutput.print(try jsonText(reports))
         } else {
             for host in remote.hosts.compactMap({ try? RemoteHost(parsing: $0).label }) {
                 let mine = reports.filter { $0.host == host }
                 guard !mine.isEmpty else { continue }
-                print("\(host):")
-                for report in mine { print(Self.render(report.value), terminator: "") }
+                StandardOutput.print("\(host):")
+                for report in mine { StandardOutput.print(Self.render(report.value), terminator: "") }
             }
         }
         let failures = reports.compactMap { report in report.value.error.map { (report.host, $0) } }

@@ -114,9 +114,9 @@ struct ResolveCommand: ParsableCommand {
         if remote.isRemote { return try runRemote() }
         let reports = try requests().map { ResolverReport(ResolverService.run($0)) }
         if global.json {
-            print(try jsonText(reports))
+            StandardOutput.print(try jsonText(reports))
         } else {
-            for report in reports { print(Self.render(report), terminator: "") }
+            for report in reports { StandardOutput.print(Self.render(report), terminator: "") }
         }
         let failures = reports.compactMap(\.error)
         for failure in failures {

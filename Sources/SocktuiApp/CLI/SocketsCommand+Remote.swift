@@ -45,13 +45,13 @@ extension SocketsCommand {
             }
         }
         if global.json {
-            print(try jsonText(RemoteSocketsReport(hosts: hosts, sockets: rows)))
+            StandardOutput.print(try jsonText(RemoteSocketsReport(hosts: hosts, sockets: rows)))
         } else {
             let table = [["Host"] + Self.header(processes: processes)] + rows.map { [$0.host] + Self.row($0.value, processes: processes) }
-            print(formatTable(table), terminator: "")
+            StandardOutput.print(formatTable(table), terminator: "")
             if info {
                 for row in rows where row.value.tcp?.info != nil {
-                    print("\(row.host) \(row.value.local) → \(row.value.remote): \(Self.tcpSummary(row.value.tcp!))")
+                    StandardOutput.print("\(row.host) \(row.value.local) → \(row.value.remote): \(Self.tcpSummary(row.value.tcp!))")
                 }
             }
         }

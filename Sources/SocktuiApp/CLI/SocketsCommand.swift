@@ -88,13 +88,13 @@ struct SocketsCommand: ParsableCommand {
         }
         let entries = snapshot.entries.filter(parsed.matches)
         if global.json {
-            print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
+            StandardOutput.print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
             return
         }
-        print(formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
+        StandardOutput.print(formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
         if info {
             for entry in entries where entry.tcp?.info != nil {
-                print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
+                StandardOutput.print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
             }
         }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }

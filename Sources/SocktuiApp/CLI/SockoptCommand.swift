@@ -53,22 +53,22 @@ struct SockoptCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if global.json {
-            print(try jsonText(report))
+            StandardOutput.print(try jsonText(report))
             return
         }
-        print("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
+        StandardOutput.print("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
               + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? ""))
         // Long values (tcp_info, raw structures) are printed in full after the table.
         let limit = 48
         let rows = [["OPTION", "LEVEL", "VALUE", "ABOUT"]] + report.options.map {
             [$0.cName, $0.level.description, $0.text.count > limit ? String($0.text.prefix(limit - 12)) + "… (below)" : $0.text, $0.summary]
         }
-        print(formatTable(rows), terminator: "")
+        StandardOutput.print(formatTable(rows), terminator: "")
         for reading in report.options where reading.text.count > limit {
-            print("\(reading.cName): \(reading.text)")
+            StandardOutput.print("\(reading.cName): \(reading.text)")
         }
         for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
-            print("\(name): not read (\(reason))")
+            StandardOutput.print("\(name): not read (\(reason))")
         }
     }
 }

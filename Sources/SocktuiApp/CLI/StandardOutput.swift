@@ -18,6 +18,12 @@ public enum StandardOutput {
         if fputs(text, stream) < 0 || fflush(stream) != 0 { record(errno) }
     }
 
+    /// `print` for the subcommands' output: the text and `terminator` written and flushed, a
+    /// failure kept with its errno (a failure inside Swift's `print` leaves only stdio's error flag).
+    static func print(_ text: String, terminator: String = "\n") {
+        write(text + terminator)
+    }
+
     /// Keeps the first write error (EPIPE is not one).
     static func record(_ code: Int32) {
         guard code != EPIPE else { return }
