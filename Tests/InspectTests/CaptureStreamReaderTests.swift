@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SocktuiTestSupport
 @testable import Inspect
 
 /// The incremental pcap/pcapng reader behind `read -` and remote captures.

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 
@@ -33,30 +34,9 @@ extension AppModel {
 
 @Suite struct AppShellTests {
     @Test func shellShowsTabsTheResolverPanelAndTheStatusBar() {
-        #expect(screen(makeModel(), width: 80, height: 24) == [
-            " socktui  1 Resolver │ 2 Sockets │ 3 Capture │ 4 Tests                          ",
-            "┌ Resolver ────────────────────────────────────────────────────────────────────┐",
-            "│ Call      ‹ getaddrinfo ›                             AI_PASSIVE       [ ]   │",
-            "│ Host                                                  AI_CANONNAME     [ ]   │",
-            "│ Port                                                  AI_NUMERICHOST   [ ]   │",
-            "│ Family    ‹ AF_UNSPEC ›                               AI_V4MAPPED      [ ]   │",
-            "│ Socktype  ‹ 0 (any) ›                                 AI_ALL           [ ]   │",
-            "│ Proto     ‹ 0 ›                                       AI_ADDRCONFIG    [ ]   │",
-            "│                                                       AI_IDN           [ ]   │",
-            "│                                                       AI_CANONIDN      [ ]   │",
-            "│                                                       AI_NUMERICSERV   [ ]   │",
-            "│ Fill in the form and press Enter to run getaddrinfo.                         │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
+        #expect(screen(makeModel(), width: 80, height: 24) == [GoldenScreens.tabs(width: 80)] + GoldenScreens.resolverForm80
+                + GoldenScreens.blankRows(10, width: 80) + [
+            GoldenScreens.bottom(width: 80),
             " Resolver: Enter runs getaddrinfo · ↑↓ fields · … theme default  ? help  q quit ",
         ])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Inspect
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 

@@ -3,6 +3,7 @@ import Inspect
 import SocketKit
 import Synchronization
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 

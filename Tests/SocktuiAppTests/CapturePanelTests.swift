@@ -3,6 +3,7 @@ import Foundation
 import Inspect
 import Synchronization
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 

@@ -2,6 +2,7 @@ import Foundation
 @testable import Inspect
 import Synchronization
 import Testing
+import SocktuiTestSupport
 import TerminalUI
 @testable import SocktuiApp
 
