@@ -18,8 +18,14 @@ public final class PythonChild {
     public static var available: Bool { TestBinary.tool("python3") != nil }
 
     /// Starts `script` with `arguments` and waits up to `timeout` seconds for its first line.
-    public init(_ script: String, arguments: [String] = [], namespace: String? = nil, timeout: Double = 20) throws {
-        let prefix = namespace.map { ["/usr/bin/env", "ip", "netns", "exec", $0, "python3"] } ?? ["/usr/bin/env", "python3"]
+    /// - Parameter user: runs the script as this user (root only, through setpriv), e.g. `nobody`.
+    public init(_ script: String, arguments: [String] = [], namespace: String? = nil, user: String? = nil, timeout: Double = 20) throws {
+        var prefix = namespace.map { ["/usr/bin/env", "ip", "netns", "exec", $0, "python3"] } ?? ["/usr/bin/env", "python3"]
+        if let user {
+            // The system's python3: another user cannot run one installed under root's home.
+            prefix[prefix.count - 1] = "/usr/bin/python3"
+            prefix.insert(contentsOf: ["setpriv", "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "--"], at: 1)
+        }
         process = try ChildProcess(prefix + ["-u", "-c", script] + arguments, stdin: .pipe, stdout: .pipe, stderr: .pipe)
         output = LineReader(process.stdout!)
         let errors = LineReader(process.stderr!)

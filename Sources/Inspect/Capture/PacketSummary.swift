@@ -116,6 +116,8 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         out.append(UInt8(ascii: " "))
         formatter.append(timestamp, to: &out)
         out.append(UInt8(ascii: " "))
+        // Everything from here may hold a packet's own text (an HTTP line, a DNS name).
+        let outside = out.count
         source(&out)
         let arrow: StaticString = " → "
         out.append(contentsOf: UnsafeBufferPointer(start: arrow.utf8Start, count: arrow.utf8CodeUnitCount))
@@ -126,5 +128,6 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         Format.appendDecimal(length, to: &out)
         out.append(UInt8(ascii: " "))
         info(&out)
+        TerminalSafe.escapeTail(&out, from: outside)
     }
 }

@@ -285,7 +285,10 @@ struct PacketRenderer {
                                          dissection: dissection, to: &scratch, formatter: &formatter)
                 if detail {
                     scratch.append(UInt8(ascii: "\n"))
+                    let tree = scratch.count
                     for node in dissection.fields { scratch.append(contentsOf: node.render(indent: 2).utf8) }
+                    // Field values quote the packet's text; the tree's own newlines are kept.
+                    TerminalSafe.escapeLines(&scratch, from: tree)
                 }
             }
             scratch.append(UInt8(ascii: "\n"))

@@ -27,7 +27,7 @@ extension ResolveCommand {
                 let mine = reports.filter { $0.host == host }
                 guard !mine.isEmpty else { continue }
                 StandardOutput.print("\(host):")
-                for report in mine { StandardOutput.print(Self.render(report.value), terminator: "") }
+                for report in mine { StandardOutput.print(TerminalSafe.escapedLines(Self.render(report.value)), terminator: "") }
             }
         }
         let failures = reports.compactMap { report in report.value.error.map { (report.host, $0) } }

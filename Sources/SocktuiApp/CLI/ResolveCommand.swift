@@ -116,7 +116,7 @@ struct ResolveCommand: ParsableCommand {
         if global.json {
             StandardOutput.print(try jsonText(reports))
         } else {
-            for report in reports { StandardOutput.print(Self.render(report), terminator: "") }
+            for report in reports { StandardOutput.print(TerminalSafe.escapedLines(Self.render(report)), terminator: "") }
         }
         let failures = reports.compactMap(\.error)
         for failure in failures {

@@ -110,9 +110,10 @@ struct SocketsCommand: ParsableCommand {
 
     /// One socket as a row of the text table.
     static func row(_ entry: SocketEntry, processes: Bool) -> [String] {
+        // UNIX socket paths and process names are other users' text.
         var row = [entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
-                   entry.local.description, entry.remote.description]
-        if processes { row.append(entry.owners.isEmpty ? "" : "users:(" + entry.owners.map(\.description).joined(separator: ",") + ")") }
+                   TerminalSafe.escaped(entry.local.description), TerminalSafe.escaped(entry.remote.description)]
+        if processes { row.append(entry.owners.isEmpty ? "" : TerminalSafe.escaped("users:(" + entry.owners.map(\.description).joined(separator: ",") + ")")) }
         return row
     }
 

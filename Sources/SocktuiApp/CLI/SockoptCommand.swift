@@ -56,8 +56,9 @@ struct SockoptCommand: ParsableCommand {
             StandardOutput.print(try jsonText(report))
             return
         }
-        StandardOutput.print("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
-              + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? ""))
+        // The command name and a UNIX socket's path are the process owner's text.
+        StandardOutput.print(TerminalSafe.escaped("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
+              + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? "")))
         // Long values (tcp_info, raw structures) are printed in full after the table.
         let limit = 48
         let rows = [["OPTION", "LEVEL", "VALUE", "ABOUT"]] + report.options.map {
