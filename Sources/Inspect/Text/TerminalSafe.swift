@@ -7,13 +7,15 @@
 public enum TerminalSafe {
     /// `text` with every control character and invalid byte written as `\xHH`.
     public static func escaped(_ text: String) -> String {
-        var utf8 = Array(text.utf8)
+        // The common case scans the string's own bytes: no copy (a socket table escapes three
+        // texts per row).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return text }
+        let utf8 = Array(text.utf8)
         guard needsEscaping(utf8[...]) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count + 16)
         appendEscaped(utf8[...], to: &out)
-        utf8 = out
-        return String(decoding: utf8, as: UTF8.self)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Rewrites `bytes[start...]` in place the same way (for text built as bytes, like `socktui

@@ -58,7 +58,7 @@ extension ReadCommand {
             if let follow {
                 let stream = try analyzer.follow(follow.request)
                 if let prefix = saveRaw {
-                    let paths = try stream.saveRaw(prefix: prefix)
+                    let paths = try stream.saveRaw(prefix: prefix, replacing: force)
                     Self.printError("socktui read: wrote \(paths.joined(separator: " and "))")
                 }
                 if global.json {

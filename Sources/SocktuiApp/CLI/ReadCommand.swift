@@ -96,6 +96,9 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .customLong("save-raw"), help: ArgumentHelp("With --follow: write each direction's bytes to PREFIX.node0 and PREFIX.node1.", valueName: "prefix"))
     var saveRaw: String?
 
+    @Flag(help: "With --save-raw: replace PREFIX.node0 and PREFIX.node1 if they exist (else an existing file is refused).")
+    var force = false
+
     @Option(help: ArgumentHelp("Print statistics instead of packets: phs, conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp (repeatable).", valueName: "name"))
     var stats: [StatisticsSpecification] = []
 
