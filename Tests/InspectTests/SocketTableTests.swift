@@ -12,7 +12,7 @@ import SocketKit
         table.snapshot(SocketQuery(kinds: kinds, processes: true, tcpInfo: tcpInfo)).entries
     }
 
-    @Test func tcpListenerIsFoundWithItsPortStateAndOwningProcess() throws {
+    @Test func tcpListenerIsFoundWithItsPortStateAndOwner() throws {
         let listener = try Socket(family: .inet, type: .stream)
         try listener.bind(host: "127.0.0.1", port: 0)
         try listener.listen(backlog: 7)

@@ -215,7 +215,7 @@ struct SocketOptionTests {
         #expect(try socket.get(.bindToDevice) == "")
     }
 
-    @Test func peerCredentialsOfSocketPairNameThisProcess() throws {
+    @Test func peerCredentialsOfSocketPairNameThisProcessID() throws {
         let (first, _) = try Socket.pair()
         let credentials = try first.get(.peerCredentials)
         #expect(credentials.processID == getpid())

@@ -47,7 +47,7 @@ import TerminalUI
         #expect(row(nil)?.process == "")
     }
 
-    @Test func aPacketNoLocalSocketOwnsHasNoProcess() throws {
+    @Test func aPacketNoLocalSocketOwnsHasNoProcessName() throws {
         let matcher = ProcessMatcher()
         #expect(CapturePanel.processText(Self.loopbackDatagram(to: 9), matcher) == "")
     }

@@ -80,7 +80,7 @@ import SocktuiTestSupport
     }
 
     @Test(.enabled(if: TmuxSession.tmuxPath != nil && getuid() == 0, "needs tmux, and root for pidfd_getfd"))
-    func optionsViewSetsKeepAliveOnThisTestsListenerOnlyAfterYesNamingTheProcess() throws {
+    func optionsViewSetsKeepAliveOnThisTestsListenerOnlyAfterYesNamingItsOwner() throws {
         let listener = try SocketsPanelEndToEndTests.LoopbackListener()
         defer { listener.close() }
         let command = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

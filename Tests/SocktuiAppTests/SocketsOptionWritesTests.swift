@@ -32,7 +32,7 @@ final class ScriptedOptionWriter: Sendable {
         return panel
     }
 
-    @Test func writesAreOffUntilWAndEachAsksYesOrNoNamingTheProcess() throws {
+    @Test func writesAreOffUntilWAndEachAsksYesOrNoNamingItsOwner() throws {
         let reader = ScriptedOptionReader([.success(try curlReport()), .success(try curlReport(keepAlive: false))])
         let writer = ScriptedOptionWriter { name, value in .success(try! reading(name, .bool(value == "on"))) }
         var panel = panel(reader, writer)

@@ -37,7 +37,7 @@ import SocktuiTestSupport
     }
 
     @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
-    func socketsPanelFiltersToATestListenerAndShowsItsPortAndOwningProcess() throws {
+    func socketsPanelFiltersToATestListenerAndShowsItsPortAndOwner() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
         let listener = try LoopbackListener()
         defer { listener.close() }

@@ -139,21 +139,17 @@ final class LinkEnds: Sendable {
 
     /// Closes `fd` (the write end) the first time; whether this call closed it.
     @discardableResult
-    func closeWrite(_ fd: Int32) -> Bool {
-        let first = open.withLock { state in
-            defer { state.write = false }
-            return state.write
-        }
-        if first { Glibc.close(fd) }
-        return first
-    }
+    func closeWrite(_ fd: Int32) -> Bool { close(fd, write: true) }
 
     /// Closes `fd` (the read end) the first time; whether this call closed it.
     @discardableResult
-    func closeRead(_ fd: Int32) -> Bool {
+    func closeRead(_ fd: Int32) -> Bool { close(fd, write: false) }
+
+    private func close(_ fd: Int32, write: Bool) -> Bool {
         let first = open.withLock { state in
-            defer { state.read = false }
-            return state.read
+            let wasOpen = write ? state.write : state.read
+            if write { state.write = false } else { state.read = false }
+            return wasOpen
         }
         if first { Glibc.close(fd) }
         return first
