@@ -52,3 +52,16 @@ import SocktuiTestSupport
         }
     }
 }
+
+/// The CLI takes the locale's character type, as CPython does (issue #17 W3): under C.UTF-8 an
+/// IDN name is encoded for the lookup instead of failing with EAI_IDN_ENCODE.
+@Suite struct LocaleTests {
+    @Test func anInternationalNameIsEncodedUnderAUTF8Locale() throws {
+        try #require(TestBinary.isBuilt)
+        // numerichost: the name is encoded, then refused as not numeric, so no query leaves the machine.
+        let result = try runTool(TestBinary.socktui, ["resolve", "bücher.example", "--flags", "idn,numerichost"],
+                                 environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        #expect(!result.out.contains("EAI_IDN_ENCODE") && !result.err.contains("EAI_IDN_ENCODE"), "\(result.out)\(result.err)")
+        #expect(result.out.contains("EAI_NONAME"), "\(result.out)\(result.err)")
+    }
+}
