@@ -52,11 +52,16 @@ extension CapturePanel {
 /// The Capture panel's host selector (Ctrl-O) and the captures it starts through an agent, and the
 /// piped stream of `socktui -r -`.
 @Suite(.serialized) struct CapturePanelHostsTests {
-    /// A pipe whose ends no child spawned meanwhile by another test keeps open (EOF must come
-    /// when the test closes its write end).
-    static func closeOnExecPipe(_ fds: inout [Int32]) -> Bool {
-        guard pipe(&fds) == 0 else { return false }
-        return fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0
+    /// A panel (140×34) reading a pipe as `socktui -r -` reads standard input. The pipe is
+    /// close-on-exec from the start, so no child another test spawns keeps it open (EOF must come
+    /// when the test closes `input`); `output` is the panel's end, closed when the test lets it go.
+    static func streamingPanel(name: String = "stdin") throws -> (panel: CapturePanel, inbox: PanelInbox, input: OwnedDescriptor, output: OwnedDescriptor) {
+        let pipe = try makeCloseOnExecPipe()
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
+        let inbox = PanelInbox()
+        inbox.launch(panel.readStream(fd: pipe.read.fd, name: name))
+        return (panel, inbox, pipe.write, pipe.read)
     }
 
     static func sendUDP(port: Int, payloads: [String], namespace: String? = nil) throws {
@@ -239,16 +244,11 @@ extension CapturePanel {
     }
 
     @Test func aPipedStreamShowsPacketsAsTheyArriveAndItsEndOrDamageWithTheOffset() throws {
-        var fds: [Int32] = [0, 0]
-        try #require(Self.closeOnExecPipe(&fds))
-        defer { close(fds[0]) }
-        var panel = CapturePanel()
-        panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
-        let inbox = PanelInbox()
-        inbox.launch(panel.readStream(fd: fds[0], name: "stdin"))
+        var (panel, inbox, input, output) = try Self.streamingPanel()
+        defer { withExtendedLifetime(output) {} }
         #expect(panel.notice?.text == "waiting for pcap or pcapng on stdin…")
         let packets = CaptureFixture.packets(rounds: 2)
-        let writer = try PcapWriter(fileDescriptor: fds[1], linkType: .ethernet, snapLength: 65_535)
+        let writer = try PcapWriter(fileDescriptor: input.fd, linkType: .ethernet, snapLength: 65_535)
         // Header and two packets first: they show before the rest is written.
         try writer.write(packets[0])
         try writer.write(packets[1])
@@ -261,8 +261,8 @@ extension CapturePanel {
         let damageOffset = 24 + 3 * 16 + packets[0..<3].reduce(0) { $0 + $1.data.count }
         // A record header claiming far more than the snapshot length: damage at its offset.
         let bad: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 10, 0, 0, 0]
-        bad.withUnsafeBytes { _ = write(fds[1], $0.baseAddress!, $0.count) }
-        close(fds[1])
+        bad.withUnsafeBytes { _ = write(input.fd, $0.baseAddress!, $0.count) }
+        input.close()
         try #require(inbox.pump(&panel) { $0.live?.isRunning == false && $0.live?.summary != nil })
         #expect(panel.packetCount == 3)
         let notice = try #require(panel.notice?.text)
@@ -272,45 +272,32 @@ extension CapturePanel {
     /// The end of a stream can reach the panel before the sampler's last sample: the packets kept
     /// are shown all the same (a race seen in CI, made certain here by never running the sampler).
     @Test func aStreamsEndShowsEveryPacketKeptEvenWhenNoSampleSawThem() throws {
-        var fds: [Int32] = [0, 0]
-        try #require(Self.closeOnExecPipe(&fds))
-        defer { close(fds[0]) }
-        var panel = CapturePanel()
-        panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
-        let inbox = PanelInbox()
-        inbox.launch(panel.readStream(fd: fds[0], name: "stdin"))
-        let writer = try PcapWriter(fileDescriptor: fds[1], linkType: .ethernet, snapLength: 65_535)
+        var (panel, inbox, input, output) = try Self.streamingPanel()
+        defer { withExtendedLifetime(output) {} }
+        let writer = try PcapWriter(fileDescriptor: input.fd, linkType: .ethernet, snapLength: 65_535)
         let packets = CaptureFixture.packets(rounds: 1)
         for packet in packets { try writer.write(packet) }
         try writer.flush()
-        close(fds[1])
+        input.close()
         try #require(inbox.pump(&panel, launching: false) { $0.live?.summary != nil })
         #expect(panel.packetCount == packets.count)
         #expect(panel.notice?.text == "end of stream, \(packets.count) packets")
     }
 
     @Test func aPipedStreamsEndSaysSoAndAStreamThatIsNotACaptureIsRefused() throws {
-        var fds: [Int32] = [0, 0]
-        try #require(Self.closeOnExecPipe(&fds))
-        defer { close(fds[0]) }
-        var panel = CapturePanel()
-        let inbox = PanelInbox()
-        inbox.launch(panel.readStream(fd: fds[0]))
-        let writer = try PcapWriter(fileDescriptor: fds[1], linkType: .ethernet)
+        var (panel, inbox, input, output) = try Self.streamingPanel()
+        defer { withExtendedLifetime(output) {} }
+        let writer = try PcapWriter(fileDescriptor: input.fd, linkType: .ethernet)
         for packet in CaptureFixture.packets(rounds: 1) { try writer.write(packet) }
         try writer.flush()
-        close(fds[1])
+        input.close()
         try #require(inbox.pump(&panel) { $0.live?.summary != nil })
         #expect(panel.notice?.text == "end of stream, \(CaptureFixture.packets(rounds: 1).count) packets")
 
-        var other: [Int32] = [0, 0]
-        try #require(Self.closeOnExecPipe(&other))
-        defer { close(other[0]) }
-        var refused = CapturePanel()
-        let second = PanelInbox()
-        second.launch(refused.readStream(fd: other[0]))
-        Array("hello, this is not a capture file\n".utf8).withUnsafeBytes { _ = write(other[1], $0.baseAddress!, $0.count) }
-        close(other[1])
+        var (refused, second, otherInput, otherOutput) = try Self.streamingPanel()
+        defer { withExtendedLifetime(otherOutput) {} }
+        Array("hello, this is not a capture file\n".utf8).withUnsafeBytes { _ = write(otherInput.fd, $0.baseAddress!, $0.count) }
+        otherInput.close()
         try #require(second.pump(&refused) { $0.notice?.kind == .error })
         #expect(refused.live == nil && refused.notice?.text.contains("stdin") == true)
     }

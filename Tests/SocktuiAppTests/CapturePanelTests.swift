@@ -70,6 +70,20 @@ enum CaptureFixture {
         }
     }
 
+    /// A 100×30 panel browsing a live capture's store that holds the first 4 of `packets()`, the list
+    /// following them; the store and all the packets, for the test to append more.
+    static func followingLiveStore() -> (panel: CapturePanel, store: PacketStore, packets: [CapturedPacket]) {
+        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
+        var panel = CapturePanel()
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
+        settle(&panel, panel.browse(store, name: "live: lo"))
+        let packets = packets()
+        store.append(contentsOf: Array(packets[0..<4]))
+        panel.packetCount = 4
+        settle(&panel, panel.followNewRows(from: 0))
+        return (panel, store, packets)
+    }
+
     /// Writes the packets to a new pcap file with a unique name; returns its path.
     static func write(rounds: Int = 3, name: String = #function) throws -> String {
         let path = NSTemporaryDirectory() + "socktui-capture-panel-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcap"
@@ -361,14 +375,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
     }
 
     @Test func newPacketsAreFollowedUntilTheUserScrollsAwayThenCounted() throws {
-        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
-        var panel = CapturePanel()
-        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
-        settle(&panel, panel.browse(store, name: "live: lo"))
-        let packets = CaptureFixture.packets()
-        store.append(contentsOf: Array(packets[0..<4]))
-        panel.packetCount = 4
-        settle(&panel, panel.followNewRows(from: 0))
+        var (panel, store, packets) = CaptureFixture.followingLiveStore()
         #expect(panel.selectedPacket == 3 && panel.following)
         panel.press(.up)
         #expect(!panel.following)

@@ -118,14 +118,7 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
     }
 
     @Test func theNewPacketsMarkerSaysEndFollowsOnlyWhereEndFollows() throws {
-        let store = PacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
-        var panel = CapturePanel()
-        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 30))
-        settle(&panel, panel.browse(store, name: "live: lo"))
-        let packets = CaptureFixture.packets()
-        store.append(contentsOf: Array(packets[0..<4]))
-        panel.packetCount = 4
-        settle(&panel, panel.followNewRows(from: 0))
+        var (panel, store, packets) = CaptureFixture.followingLiveStore()
         panel.press(.up)
         store.append(contentsOf: Array(packets[4..<10]))
         panel.packetCount = 10
