@@ -118,57 +118,21 @@ public final class SSHTestFleet: @unchecked Sendable {
                 LogLevel INFO
 
                 """.write(toFile: config, atomically: true, encoding: .utf8)
-            clientConfig += """
-                Host \(alias)
-                  HostName 127.0.0.1
-                  User root
-                  IdentityFile \(clientKey)
-                  IdentitiesOnly yes
-                  UserKnownHostsFile \(directory)/known_hosts
-                  GlobalKnownHostsFile /dev/null
-                  StrictHostKeyChecking yes
-                  HostKeyAlias \(alias)
-                  BatchMode yes
-                  ProxyCommand ip netns exec \(namespace) python3 \(proxy)
-
-                """
+            clientConfig += Self.clientEntry(alias, key: clientKey, hostKeyAlias: alias, namespace: namespace, proxy: proxy, directory: directory)
             try Self.check(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]))
             try Self.check(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]))
             hosts.append(Host(alias: alias, namespace: namespace, config: config))
         }
         // A host whose key is not in known_hosts: ssh must refuse it, never accept it silently.
         unknownHostAlias = "st-\(label)-unknown-\(tag)"
-        clientConfig += """
-            Host \(unknownHostAlias)
-              HostName 127.0.0.1
-              User root
-              IdentityFile \(clientKey)
-              IdentitiesOnly yes
-              UserKnownHostsFile \(directory)/known_hosts
-              GlobalKnownHostsFile /dev/null
-              StrictHostKeyChecking yes
-              BatchMode yes
-              ProxyCommand ip netns exec \(hosts.first?.namespace ?? "none") python3 \(proxy)
-
-            """
+        clientConfig += Self.clientEntry(unknownHostAlias, key: clientKey, hostKeyAlias: nil, namespace: hosts.first?.namespace ?? "none",
+                                         proxy: proxy, directory: directory)
         // A host whose sshd does not accept the key offered: ssh would need a password.
         let strangerKey = directory + "/stranger_ed25519"
         try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", strangerKey]))
         unauthorizedHostAlias = "st-\(label)-nokey-\(tag)"
-        clientConfig += """
-            Host \(unauthorizedHostAlias)
-              HostName 127.0.0.1
-              User root
-              IdentityFile \(strangerKey)
-              IdentitiesOnly yes
-              UserKnownHostsFile \(directory)/known_hosts
-              GlobalKnownHostsFile /dev/null
-              StrictHostKeyChecking yes
-              HostKeyAlias \(hosts.first?.alias ?? "none")
-              BatchMode yes
-              ProxyCommand ip netns exec \(hosts.first?.namespace ?? "none") python3 \(proxy)
-
-            """
+        clientConfig += Self.clientEntry(unauthorizedHostAlias, key: strangerKey, hostKeyAlias: hosts.first?.alias ?? "none",
+                                         namespace: hosts.first?.namespace ?? "none", proxy: proxy, directory: directory)
         try knownHosts.write(toFile: directory + "/known_hosts", atomically: true, encoding: .utf8)
         try clientConfig.write(toFile: sshConfig, atomically: true, encoding: .utf8)
         self.hosts = hosts
@@ -183,6 +147,25 @@ public final class SSHTestFleet: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+
+    /// One `Host` entry of the client config: to 127.0.0.1:22 inside `namespace` through the proxy
+    /// script, offering `key`, checking the host key against the fleet's known_hosts under
+    /// `hostKeyAlias` (nil: under the alias itself, which known_hosts does not list).
+    private static func clientEntry(_ alias: String, key: String, hostKeyAlias: String?, namespace: String, proxy: String, directory: String) -> String {
+        """
+        Host \(alias)
+          HostName 127.0.0.1
+          User root
+          IdentityFile \(key)
+          IdentitiesOnly yes
+          UserKnownHostsFile \(directory)/known_hosts
+          GlobalKnownHostsFile /dev/null
+          StrictHostKeyChecking yes
+        \(hostKeyAlias.map { "  HostKeyAlias \($0)\n" } ?? "")  BatchMode yes
+          ProxyCommand ip netns exec \(namespace) python3 \(proxy)
+
+        """
+    }
 
     /// `--ssh-config` and `--agent-command` for the built binary, then `--host` for each host.
     public func remoteArguments(_ chosen: [Host]) -> [String] {
