@@ -6,7 +6,8 @@ import SocketKit
 /// (command name substring), `pid:812`, `family:inet6` (inet, inet6, unix, packet), `kind:tcp`
 /// (tcp, udp, raw, unix, packet, u_str, ...), `addr:127.0.0.1` (local or remote substring),
 /// `uid:0`, `inode:12345`; a bare word matches any column's text. Prefix a term with `!` to
-/// negate it. Case-insensitive.
+/// negate it (one `!`: `!!` is refused, not read as double negation). Case-insensitive. Numbers
+/// outside what a port, pid, uid or inode can be are refused, as are mistyped keys (`prot:22`).
 public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible {
     /// One parsed term.
     public struct Term: Hashable, Sendable, Codable {
@@ -59,22 +60,64 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
             var word = Substring(word.lowercased())
             let negated = word.hasPrefix("!")
             if negated { word = word.dropFirst() }
-            guard !word.isEmpty else { continue }
+            if word.hasPrefix("!") {
+                throw SocketFilterError(message: "'!\(word)': a term takes one '!' (\(word.drop { $0 == "!" }) keeps, !\(word.drop { $0 == "!" }) drops)")
+            }
+            guard !word.isEmpty else {
+                if negated { throw SocketFilterError(message: "'!' needs a term after it, such as !state:listen") }
+                continue
+            }
             if let colon = word.firstIndex(of: ":"), Self.keys.contains(String(word[..<colon])) {
                 let key = String(word[..<colon]), value = String(word[word.index(after: colon)...])
-                if ["port", "sport", "dport", "pid", "uid", "inode"].contains(key), Int(value) == nil {
-                    throw SocketFilterError(message: "\(key): expects a number, got '\(value)'")
-                }
                 if value.isEmpty { throw SocketFilterError(message: "\(key): needs a value, such as \(key):\(Self.example(key))") }
+                if let range = Self.numericRanges[key] {
+                    // Digits only (an optional sign): Int("+5") and Int("0x10") would differ from what ss takes.
+                    let digits = value.hasPrefix("-") ? value.dropFirst() : Substring(value)
+                    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                        throw SocketFilterError(message: "\(key): expects a number, got '\(value)'")
+                    }
+                    guard let number = Int(value), range.contains(number) else {
+                        throw SocketFilterError(message: "\(key): must be \(range.lowerBound)-\(range.upperBound), got \(value)")
+                    }
+                }
                 if let why = Self.impossible(key, value) { throw SocketFilterError(message: why) }
                 terms.append(Term(key: key, value: value, negated: negated))
-            } else if let colon = word.firstIndex(of: ":"), word[..<colon].allSatisfy(\.isLetter), !word[..<colon].isEmpty,
-                      !word.contains(".") && word.filter({ $0 == ":" }).count == 1 && !word[word.index(after: colon)...].allSatisfy(\.isHexDigit) {
-                throw SocketFilterError(message: "unknown filter key '\(word[..<colon])'; known: \(Self.keys.joined(separator: ", "))")
+            } else if let colon = word.firstIndex(of: ":"), Self.looksLikeKey(word[..<colon]),
+                      !word.contains(".") && word.filter({ $0 == ":" }).count == 1 {
+                let typed = String(word[..<colon])
+                let near = Self.keys.filter { Self.editDistance($0, typed) <= 2 }
+                throw SocketFilterError(message: "unknown filter key '\(typed)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: " or "))?)")
+                                        + "; known: \(Self.keys.joined(separator: ", "))")
             } else {
                 terms.append(Term(key: "", value: String(word), negated: negated))
             }
         }
+    }
+
+    /// The numbers each numeric key can take: a port, a pid, a uid or an inode outside them matches nothing.
+    static let numericRanges: [String: ClosedRange<Int>] = [
+        "port": 0...65535, "sport": 0...65535, "dport": 0...65535, "pid": 1...Int(Int32.max),
+        "uid": 0...Int(UInt32.max), "inode": 0...Int(UInt32.max),
+    ]
+
+    /// True when `prefix` (the text before a word's only colon) must have been meant as a key: letters
+    /// only, and at least one that is not a hex digit, so IPv6 fragments (`fe80:1`, `ab:cd`) stay words.
+    static func looksLikeKey(_ prefix: Substring) -> Bool {
+        !prefix.isEmpty && prefix.allSatisfy { $0.isASCII && $0.isLetter } && !prefix.allSatisfy(\.isHexDigit)
+    }
+
+    /// Levenshtein distance of two short ASCII words (for "did you mean").
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1] + Array(repeating: 0, count: b.count)
+            for (j, y) in b.enumerated() {
+                current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     private static func example(_ key: String) -> String {
