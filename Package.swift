@@ -54,7 +54,6 @@ let package = Package(
                 "SocketKit",
                 "Inspect",
                 "TerminalUI",
-                "CPcap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,16 +1,14 @@
 import ArgumentParser
-import CNcurses
-import CPcap
+import Inspect
 import SocketKit
+import TerminalUI
 
 /// The version string printed by `socktui --version`.
 public let socktuiVersion = "0.1.0"
 
 /// Versions of the libraries socktui is linked against, as `--version` prints them.
 public func linkedLibraryVersions() -> String {
-    let pcap = String(cString: pcap_lib_version())
-    let curses = String(cString: curses_version())
-    return "socktui \(socktuiVersion)\n\(pcap)\n\(curses)\nhas_ipv6: \(SocketKit.hasIPv6)"
+    "socktui \(socktuiVersion)\n\(PcapLibrary.version)\n\(CursesLibrary.version)\nhas_ipv6: \(SocketKit.hasIPv6)"
 }
 
 /// The root command: `socktui` with no subcommand opens the terminal UI.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSockShims
+import Inspect
 import Synchronization
 
 /// Standard output of the subcommands. A failed write (a full disk, `/dev/full`, an I/O error) is
@@ -11,7 +11,7 @@ import Synchronization
 public enum StandardOutput {
     private static let failure = Mutex<Int32?>(nil)
     /// stdio's `stdout`.
-    private static var stream: UnsafeMutablePointer<FILE> { csock_stdout().assumingMemoryBound(to: FILE.self) }
+    private static var stream: UnsafeMutablePointer<FILE> { StandardStreams.output }
 
     /// Writes `text` through stdio and flushes it, so lines stream as they are printed.
     static func write(_ text: String) {

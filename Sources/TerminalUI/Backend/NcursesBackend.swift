@@ -311,3 +311,9 @@ public final class NcursesBackend: Backend {
         return pair
     }
 }
+
+/// The curses library TerminalUI is linked against.
+public enum CursesLibrary {
+    /// `curses_version()`, such as "ncurses 6.4.20230625".
+    public static var version: String { String(cString: curses_version()) }
+}

@@ -131,3 +131,9 @@ public final class BPFMatcher {
         return pcap_offline_filter(&program, &header, base) != 0
     }
 }
+
+/// The libpcap socktui is linked against.
+public enum PcapLibrary {
+    /// `pcap_lib_version()`, such as "libpcap version 1.10.3 (with TPACKET_V3)".
+    public static var version: String { String(cString: pcap_lib_version()) }
+}
