@@ -8,7 +8,7 @@ import Glibc
 
 /// Ctrl-C, SIGTERM and SIGHUP on the long-running commands (issue #17 D3, D4): socktui stops
 /// cleanly and prints what it measured, as ping and tcpdump do, instead of dying with nothing.
-@Suite("Interrupted runs: connect and scan stop cleanly on a signal")
+@Suite("Interrupted runs: connect, scan and capture stop cleanly on a signal")
 struct InterruptedRunTests {
     /// Whether the process's main thread blocks `signal` (socktui blocks the stop signals before
     /// it starts working; a signal sent earlier would meet the default action).
@@ -115,3 +115,26 @@ struct InterruptedRunTests {
     }
 }
 
+/// SIGHUP (the terminal closed) during `capture -w` is a stop like Ctrl-C (issue #17 D4): the
+/// ring is flushed, the file completed and the counters printed.
+@Suite(.serialized, .enabled(if: getuid() == 0, "live capture needs CAP_NET_RAW (run as root)"))
+struct CaptureHangupTests {
+    @Test(arguments: [SIGHUP, SIGTERM, SIGINT])
+    func aStopSignalDuringCaptureToAFileKeepsEveryPacketAndPrintsTheCounters(signal: Int32) throws {
+        try #require(TestBinary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let file = directory.path("hup.pcap")
+        let port = CaptureCommandTests.freeUDPPort()
+        let process = try ChildProcess([TestBinary.socktui, "capture", "-i", "lo", "-w", file, "udp", "dst", "port", "\(port)"])
+        let errors = LineReader(process.stderr!)
+        try #require(errors.waitFor(timeout: 30) { $0.contains("capturing on") } != nil, "capture did not start: \(errors.text)")
+        try CaptureCommandTests.sendDatagrams(7, to: port)
+        process.signal(signal)
+        let text = errors.waitForEnd(timeout: 60).joined(separator: "\n")
+        #expect(process.wait() == 0, "\(text)")
+        #expect(text.contains("7 packets captured") && text.contains("7 packets received by filter"), "\(text)")
+        let read = try runTool(TestBinary.socktui, ["read", file])
+        #expect(read.status == 0, "\(read.err)")
+        #expect(read.out.split(separator: "\n").count == 7)
+    }
+}

@@ -13,8 +13,9 @@ struct CaptureCommand: ParsableCommand {
             Packets come from a TPACKET_V3 memory-mapped ring; FILTER (tcpdump syntax) is compiled \
             by libpcap and runs in the kernel, so unwanted packets never reach socktui. On `lo` \
             each packet is shown once (the kernel's duplicate outgoing copy is dropped in the \
-            kernel filter). Ctrl-C stops; packets still in the ring are flushed first, and the \
-            kernel's received/dropped counts are printed on stderr.
+            kernel filter). Ctrl-C, SIGTERM or SIGHUP stops; packets still in the ring are flushed \
+            first (and a -w file completed), and the kernel's received/dropped counts are printed \
+            on stderr.
 
             Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.
 
@@ -119,17 +120,10 @@ struct CaptureCommand: ParsableCommand {
         if write != "-" && !global.json {
             Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
         }
-        // Ctrl-C and SIGTERM stop the capture; the ring is flushed before the summary. The
-        // signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
+        // Ctrl-C, SIGTERM and SIGHUP stop the capture; the ring is flushed before the summary.
+        // The signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
         // works whatever disposition the parent left (a background job ignores SIGINT).
-        let waiter = Thread {
-            var number: Int32 = 0
-            var set = Self.stopSignals
-            while sigwait(&set, &number) == 0 {
-                capture.stop()
-            }
-        }
-        waiter.start()
+        StopSignals.watch { _ in capture.stop() }
         guard let summary = capture.wait(timeout: .infinity) else { Self.fail("capture did not finish", code: 1) }
         try sink.finish(summary)
         Self.note("\(summary.delivered) packets captured")
@@ -137,21 +131,12 @@ struct CaptureCommand: ParsableCommand {
         Self.note("\(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
     }
 
-    /// SIGINT and SIGTERM.
-    static var stopSignals: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        return set
-    }
+    /// SIGINT, SIGTERM and SIGHUP (`StopSignals.set`).
+    static var stopSignals: sigset_t { StopSignals.set }
 
     /// Blocks the stop signals in this thread before any other thread starts, so every thread
     /// inherits the mask and only the sigwait thread takes them.
-    static func blockStopSignals() {
-        var set = stopSignals
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
+    static func blockStopSignals() { StopSignals.block() }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
