@@ -96,6 +96,11 @@ struct CaptureCommand: ParsableCommand {
             throw ValidationError("\(write) exists: add --force to replace it, or write to another file")
         }
         if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
+        if let dropPrivileges, getpwnam(dropPrivileges) == nil {
+            // Only the message, not the usage: the command line is well formed.
+            Self.note("socktui capture: --drop-privileges: no such user '\(dropPrivileges)'")
+            throw ExitCode(64)
+        }
     }
 
     func run() throws {
@@ -107,16 +112,23 @@ struct CaptureCommand: ParsableCommand {
                                          direction: direction, filter: expression, count: count,
                                          ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
         let capture: LiveCapture
+        let planned: CaptureInterface
+        // The capture thread holds its packets until the output is open.
+        let gate = CaptureGate()
         do {
-            // The file is open before the first packet can arrive.
-            try sink.start(interface: LiveCapture.plannedInterface(options))
-            capture = try LiveCapture(options, visit: sink.visitor(), blockDone: { _ in sink.blockDone() })
+            planned = try LiveCapture.plannedInterface(options)
+            capture = try LiveCapture(options, visit: { gate.visit($0, $1) }, blockDone: { _ in gate.blockDone() })
         } catch let error as FilterError {
             Self.fail("\(error)", code: 2)
         } catch {
             Self.fail("\(error)", code: 1)
         }
-        if let dropPrivileges { try Self.switchUser(dropPrivileges) }
+        // The output is opened only once the capture socket is open (a refused CAP_NET_RAW, a
+        // bad filter or interface leaves no file behind) and, as tcpdump -Z does, after the
+        // privileges are dropped.
+        if let dropPrivileges { Self.switchUser(dropPrivileges) }
+        try sink.start(interface: planned)
+        gate.open(visit: sink.visitor(), blockDone: { sink.blockDone() })
         if write != "-" && !global.json {
             Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
         }
@@ -145,12 +157,13 @@ struct CaptureCommand: ParsableCommand {
         Foundation.exit(code)
     }
 
-    /// Drops root for USER: supplementary groups, group, then user.
-    static func switchUser(_ name: String) throws {
-        guard let entry = getpwnam(name) else { throw ValidationError("--drop-privileges: no such user '\(name)'") }
+    /// Drops root for USER: supplementary groups, group, then user; exits with a message when
+    /// that fails.
+    static func switchUser(_ name: String) {
+        guard let entry = getpwnam(name) else { fail("--drop-privileges: no such user '\(name)'", code: 64) }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard initgroups(name, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
-            throw ValidationError("--drop-privileges \(name): \(Errno.current)")
+            fail("--drop-privileges \(name): \(Errno.current)", code: 1)
         }
     }
 }
@@ -272,4 +285,40 @@ final class UncheckedWriter: @unchecked Sendable {
     let writer: PcapWriter
     var failure: (any Error)?
     init(_ writer: PcapWriter) { self.writer = writer }
+}
+
+/// Holds the capture thread's packets until the output is open: the ring is opened first (so a
+/// refused capture never creates a file), and the first packet or block waits here until `open`.
+final class CaptureGate: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    // Written once before `ready` is signalled; read only by the capture thread after its wait.
+    private var visitor: (@Sendable (RingPacket, LinkType) -> Void)?
+    private var blockHandler: (@Sendable () -> Void)?
+    // The capture thread's own flag.
+    private var opened = false
+
+    /// Lets the packets through to `visit` and `blockDone`.
+    func open(visit: @escaping @Sendable (RingPacket, LinkType) -> Void, blockDone: @escaping @Sendable () -> Void) {
+        visitor = visit
+        blockHandler = blockDone
+        ready.signal()
+    }
+
+    private func waitOnce() {
+        guard !opened else { return }
+        ready.wait()
+        opened = true
+    }
+
+    /// The capture thread's per-packet call.
+    func visit(_ packet: RingPacket, _ linkType: LinkType) {
+        waitOnce()
+        visitor?(packet, linkType)
+    }
+
+    /// The capture thread's per-block call.
+    func blockDone() {
+        waitOnce()
+        blockHandler?()
+    }
 }
