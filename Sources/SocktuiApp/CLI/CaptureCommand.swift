@@ -37,16 +37,16 @@ struct CaptureCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .short, help: "Interface to capture on (`any` for all; see `ip link`).")
+    @Option(name: .customShort("i", allowingJoined: true), help: "Interface to capture on (`any` for all; see `ip link`).")
     var interface = "any"
 
-    @Option(name: .short, help: "Stop after COUNT packets.")
+    @Option(name: .customShort("c", allowingJoined: true), help: "Stop after COUNT packets.")
     var count: Int?
 
-    @Option(name: .short, help: "Snapshot length: bytes kept of each packet (1-262144).")
+    @Option(name: .customShort("s", allowingJoined: true), help: "Snapshot length: bytes kept of each packet (1-262144).")
     var snapLength = 262_144
 
-    @Option(name: .short, help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
+    @Option(name: .customShort("w", allowingJoined: true), help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
     var write: String?
 
     @Flag(help: "Write pcapng (with interface and drop statistics) instead of pcap.")
