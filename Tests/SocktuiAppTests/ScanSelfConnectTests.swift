@@ -34,7 +34,7 @@ struct ScanSelfConnectTests {
         defer { withExtendedLifetime(listener) {} }
         var falseOpens: [[Int]] = []
         for _ in 0..<6 {
-            let result = try inside([TestBinary.socktui, "scan", "127.0.0.1", "40000-40009", "--concurrency", "1", "--json"])
+            let result = try inside([TestBinary.socktui, "scan", "127.0.0.1", "40000-40009", "--concurrency", "1", "--timeout", "5", "--json"])
             #expect(result.status == 0, "\(result.err)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any], "not JSON: \(result.out)")
             let open = try #require(json["open_ports"] as? [Int])
