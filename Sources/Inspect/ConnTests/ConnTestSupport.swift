@@ -148,7 +148,8 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
         case EADDRINUSE:
             "the local address and port are already taken by another socket"
         case ECONNRESET:
-            "the peer reset the connection during the handshake: a middlebox or an overloaded server dropped it"
+            // A reset in SYN_SENT is ECONNREFUSED (tcp_reset): ECONNRESET means the handshake had completed.
+            "connected, then the peer reset the connection before answering (it accepted and closed with RST): the service refuses this client or is overloaded, or a middlebox dropped the connection"
         case ECONNABORTED:
             "the connection was aborted locally before it completed"
         case ENETDOWN:

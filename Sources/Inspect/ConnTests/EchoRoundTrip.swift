@@ -95,6 +95,7 @@ public enum EchoRoundTrip {
         var message = [UInt8](repeating: 0, count: chunkSize)
         var echoed = [UInt8](repeating: 0, count: chunkSize)
         let started = monotonicNanoseconds()
+        var closedByPeer = false
         transfer: while result.bytesSent < request.totalBytes {
             let count = min(chunkSize, request.totalBytes - result.bytesSent)
             let base = result.bytesSent
@@ -123,6 +124,7 @@ public enum EchoRoundTrip {
                         try echoed.withUnsafeMutableBytes { try socket.recvInto(UnsafeMutableRawBufferPointer(rebasing: $0[received..<count])) }
                     }) else { continue }
                     if got == 0 {
+                        closedByPeer = true
                         throw SocketError(.connectionReset, function: "recv", detail: "(the echo service closed the connection)")
                     }
                     for index in received..<(received + got) where echoed[index] != message[index] {
@@ -136,6 +138,11 @@ public enum EchoRoundTrip {
                 }
             } catch {
                 result.failure = FailureReason(error)
+                if closedByPeer {
+                    result.failure?.explanation = "connected, then the peer closed the connection (FIN) before echoing everything"
+                } else {
+                    result.failure = Self.afterConnect(FailureReason(error), answered: result.bytesVerified > 0)
+                }
                 break transfer
             }
             let elapsed = milliseconds(from: messageStart, to: monotonicNanoseconds())
@@ -149,6 +156,20 @@ public enum EchoRoundTrip {
         result.latency = LatencyStats(milliseconds: samples)
         result.cancelled = cancellation.isCancelled
         return result
+    }
+
+    /// A failure on an established connection, explained as such: a reset here came after the
+    /// handshake, not during it (the connect's explanation of ECONNRESET).
+    static func afterConnect(_ failure: FailureReason, answered: Bool) -> FailureReason {
+        var failure = failure
+        switch failure.code {
+        case ECONNRESET, EPIPE:
+            failure.explanation = answered
+                ? "connected, then the peer reset the connection in the middle of the transfer"
+                : "connected, then the peer reset the connection before answering (it accepted and closed with RST)"
+        default: break
+        }
+        return failure
     }
 
     /// Runs a non-blocking call; nil when it would block.

@@ -162,7 +162,9 @@ public struct PortScanResult: Codable, Sendable, Hashable {
 
 /// Scans TCP ports with non-blocking connects: up to `concurrency` in flight, one `poll` over
 /// all of them, each classified by its outcome (connected: open; `ECONNREFUSED`: closed; any
-/// other error, or no answer before the timeout: filtered). It runs on the caller's thread.
+/// other error, or no answer before the timeout: filtered). A connect that reached itself
+/// (loopback, source port == destination port) is not "open": the port is probed again from
+/// another source port. It runs on the caller's thread.
 ///
 /// Linux only: the outcome is read with a second `connect(2)` rather than `SO_ERROR`, which
 /// also resets a refused socket so that it is reused for a later port.
@@ -230,6 +232,11 @@ private struct ScanLoop {
     var slots: [(index: Int, started: UInt64)] = []
     // Sockets whose connect was refused, reset by the kernel and ready for the next port.
     var spare: [Int32] = []
+    // Ports to probe again (indexes), because the probe connected to itself; and how often each did.
+    var retries: [Int] = []
+    var selfConnects: [Int: Int] = [:]
+    /// Probes of one port that connected to themselves before the port counts as closed.
+    static let selfConnectLimit = 5
 
     init(address: SocketAddress, ports: [Int], concurrency: Int, rate: Double?, timeout: Double) {
         self.address = address
@@ -259,6 +266,11 @@ private struct ScanLoop {
             var now = monotonicNanoseconds()
             // Start connects while there is room and the rate allows.
             var rateWait: UInt64 = 0
+            while let index = retries.last, slots.count < concurrency {
+                retries.removeLast()
+                start(index: index, family: family, storage: &storage, length: length, progress: progress)
+                now = monotonicNanoseconds()
+            }
             while next < ports.count && slots.count < concurrency {
                 if let rate {
                     let due = started + UInt64(Double(next) / rate * 1e9)
@@ -269,6 +281,7 @@ private struct ScanLoop {
                 now = monotonicNanoseconds()
             }
             if slots.isEmpty {
+                if !retries.isEmpty { continue }
                 if done < ports.count && rateWait > 0 {
                     _ = poll(nil, 0, Int32(min(Double(rateWait) / 1e6, pollSlice * 1000).rounded(.up)))
                 }
@@ -340,13 +353,63 @@ private struct ScanLoop {
             slots.append((index, begun))
             return
         }
+        if code == 0 && connectedToItself(fd) {
+            abort(fd)
+            retryOrClose(index: index, elapsed: monotonicNanoseconds() - begun, progress: progress)
+            return
+        }
         _ = close(fd)
         record(index: index, code: code, elapsed: monotonicNanoseconds() - begun, progress: progress)
     }
 
+    /// Whether a connected socket is connected to itself: its local address equals its peer's.
+    /// On loopback a connect whose ephemeral source port is the destination port meets its own
+    /// SYN (TCP simultaneous open) and completes with nothing listening; nmap checks the same.
+    func connectedToItself(_ fd: Int32) -> Bool {
+        var local = sockaddr_storage(), peer = sockaddr_storage()
+        var localLength = socklen_t(MemoryLayout<sockaddr_storage>.size), peerLength = localLength
+        let named = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
+        }
+        let peered = withUnsafeMutablePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &peerLength) }
+        }
+        guard named == 0, peered == 0, localLength == peerLength else { return false }
+        return withUnsafeBytes(of: &local) { localBytes in
+            withUnsafeBytes(of: &peer) { peerBytes in
+                localBytes.prefix(Int(localLength)).elementsEqual(peerBytes.prefix(Int(peerLength)))
+            }
+        }
+    }
+
+    /// Closes with a reset (SO_LINGER 0), so a self-connected socket leaves no TIME_WAIT holding
+    /// the port.
+    func abort(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        _ = close(fd)
+    }
+
+    /// A probe connected to itself: probe the port again from another source port (the kernel
+    /// moves on to the next ephemeral port), or, after `selfConnectLimit` tries, count it closed:
+    /// the kernel never picks an ephemeral port that a bound socket (a listener) holds, so a port
+    /// reached this way has no listener.
+    mutating func retryOrClose(index: Int, elapsed: UInt64, progress: (PortScanEvent) -> Void) {
+        let tries = selfConnects[index, default: 0] + 1
+        selfConnects[index] = tries
+        if tries < Self.selfConnectLimit {
+            retries.append(index)
+        } else {
+            record(index: index, code: ECONNREFUSED, elapsed: elapsed, progress: progress)
+        }
+    }
+
     mutating func finish(position: Int, code: Int32, at now: UInt64, progress: (PortScanEvent) -> Void) {
         let slot = slots[position]
-        if code == ECONNREFUSED && spare.count < concurrency {
+        let selfConnected = code == 0 && connectedToItself(descriptors[position].fd)
+        if selfConnected {
+            abort(descriptors[position].fd)
+        } else if code == ECONNREFUSED && spare.count < concurrency {
             spare.append(descriptors[position].fd)
         } else {
             _ = close(descriptors[position].fd)
@@ -358,7 +421,11 @@ private struct ScanLoop {
         }
         slots.removeLast()
         descriptors.removeLast()
-        record(index: slot.index, code: code, elapsed: now - slot.started, progress: progress)
+        if selfConnected {
+            retryOrClose(index: slot.index, elapsed: now - slot.started, progress: progress)
+        } else {
+            record(index: slot.index, code: code, elapsed: now - slot.started, progress: progress)
+        }
     }
 
     mutating func record(index: Int, code: Int32, elapsed: UInt64, progress: (PortScanEvent) -> Void) {

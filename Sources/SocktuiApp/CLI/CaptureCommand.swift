@@ -13,8 +13,9 @@ struct CaptureCommand: ParsableCommand {
             Packets come from a TPACKET_V3 memory-mapped ring; FILTER (tcpdump syntax) is compiled \
             by libpcap and runs in the kernel, so unwanted packets never reach socktui. On `lo` \
             each packet is shown once (the kernel's duplicate outgoing copy is dropped in the \
-            kernel filter). Ctrl-C stops; packets still in the ring are flushed first, and the \
-            kernel's received/dropped counts are printed on stderr.
+            kernel filter). Ctrl-C, SIGTERM or SIGHUP stops; packets still in the ring are flushed \
+            first (and a -w file completed), and the kernel's received/dropped counts are printed \
+            on stderr.
 
             Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.
 
@@ -36,16 +37,16 @@ struct CaptureCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .short, help: "Interface to capture on (`any` for all; see `ip link`).")
+    @Option(name: .customShort("i", allowingJoined: true), help: "Interface to capture on (`any` for all; see `ip link`).")
     var interface = "any"
 
-    @Option(name: .short, help: "Stop after COUNT packets.")
+    @Option(name: .customShort("c", allowingJoined: true), help: "Stop after COUNT packets.")
     var count: Int?
 
-    @Option(name: .short, help: "Snapshot length: bytes kept of each packet (1-262144).")
+    @Option(name: .customShort("s", allowingJoined: true), help: "Snapshot length: bytes kept of each packet (1-262144).")
     var snapLength = 262_144
 
-    @Option(name: .short, help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
+    @Option(name: .customShort("w", allowingJoined: true), help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
     var write: String?
 
     @Flag(help: "Write pcapng (with interface and drop statistics) instead of pcap.")
@@ -95,6 +96,11 @@ struct CaptureCommand: ParsableCommand {
             throw ValidationError("\(write) exists: add --force to replace it, or write to another file")
         }
         if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
+        if let dropPrivileges, getpwnam(dropPrivileges) == nil {
+            // Only the message, not the usage: the command line is well formed.
+            Self.note("socktui capture: --drop-privileges: no such user '\(dropPrivileges)'")
+            throw ExitCode(64)
+        }
     }
 
     func run() throws {
@@ -106,30 +112,30 @@ struct CaptureCommand: ParsableCommand {
                                          direction: direction, filter: expression, count: count,
                                          ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
         let capture: LiveCapture
+        let planned: CaptureInterface
+        // The capture thread holds its packets until the output is open.
+        let gate = CaptureGate()
         do {
-            // The file is open before the first packet can arrive.
-            try sink.start(interface: LiveCapture.plannedInterface(options))
-            capture = try LiveCapture(options, visit: sink.visitor(), blockDone: { _ in sink.blockDone() })
+            planned = try LiveCapture.plannedInterface(options)
+            capture = try LiveCapture(options, visit: { gate.visit($0, $1) }, blockDone: { _ in gate.blockDone() })
         } catch let error as FilterError {
             Self.fail("\(error)", code: 2)
         } catch {
             Self.fail("\(error)", code: 1)
         }
-        if let dropPrivileges { try Self.switchUser(dropPrivileges) }
+        // The output is opened only once the capture socket is open (a refused CAP_NET_RAW, a
+        // bad filter or interface leaves no file behind) and, as tcpdump -Z does, after the
+        // privileges are dropped.
+        if let dropPrivileges { Self.switchUser(dropPrivileges) }
+        try sink.start(interface: planned)
+        gate.open(visit: sink.visitor(), blockDone: { sink.blockDone() })
         if write != "-" && !global.json {
             Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
         }
-        // Ctrl-C and SIGTERM stop the capture; the ring is flushed before the summary. The
-        // signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
+        // Ctrl-C, SIGTERM and SIGHUP stop the capture; the ring is flushed before the summary.
+        // The signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
         // works whatever disposition the parent left (a background job ignores SIGINT).
-        let waiter = Thread {
-            var number: Int32 = 0
-            var set = Self.stopSignals
-            while sigwait(&set, &number) == 0 {
-                capture.stop()
-            }
-        }
-        waiter.start()
+        StopSignals.watch { _ in capture.stop() }
         guard let summary = capture.wait(timeout: .infinity) else { Self.fail("capture did not finish", code: 1) }
         try sink.finish(summary)
         Self.note("\(summary.delivered) packets captured")
@@ -137,21 +143,12 @@ struct CaptureCommand: ParsableCommand {
         Self.note("\(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
     }
 
-    /// SIGINT and SIGTERM.
-    static var stopSignals: sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        return set
-    }
+    /// SIGINT, SIGTERM and SIGHUP (`StopSignals.set`).
+    static var stopSignals: sigset_t { StopSignals.set }
 
     /// Blocks the stop signals in this thread before any other thread starts, so every thread
     /// inherits the mask and only the sigwait thread takes them.
-    static func blockStopSignals() {
-        var set = stopSignals
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
+    static func blockStopSignals() { StopSignals.block() }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
@@ -160,12 +157,13 @@ struct CaptureCommand: ParsableCommand {
         Foundation.exit(code)
     }
 
-    /// Drops root for USER: supplementary groups, group, then user.
-    static func switchUser(_ name: String) throws {
-        guard let entry = getpwnam(name) else { throw ValidationError("--drop-privileges: no such user '\(name)'") }
+    /// Drops root for USER: supplementary groups, group, then user; exits with a message when
+    /// that fails.
+    static func switchUser(_ name: String) {
+        guard let entry = getpwnam(name) else { fail("--drop-privileges: no such user '\(name)'", code: 64) }
         let uid = entry.pointee.pw_uid, gid = entry.pointee.pw_gid
         guard initgroups(name, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
-            throw ValidationError("--drop-privileges \(name): \(Errno.current)")
+            fail("--drop-privileges \(name): \(Errno.current)", code: 1)
         }
     }
 }
@@ -287,4 +285,40 @@ final class UncheckedWriter: @unchecked Sendable {
     let writer: PcapWriter
     var failure: (any Error)?
     init(_ writer: PcapWriter) { self.writer = writer }
+}
+
+/// Holds the capture thread's packets until the output is open: the ring is opened first (so a
+/// refused capture never creates a file), and the first packet or block waits here until `open`.
+final class CaptureGate: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    // Written once before `ready` is signalled; read only by the capture thread after its wait.
+    private var visitor: (@Sendable (RingPacket, LinkType) -> Void)?
+    private var blockHandler: (@Sendable () -> Void)?
+    // The capture thread's own flag.
+    private var opened = false
+
+    /// Lets the packets through to `visit` and `blockDone`.
+    func open(visit: @escaping @Sendable (RingPacket, LinkType) -> Void, blockDone: @escaping @Sendable () -> Void) {
+        visitor = visit
+        blockHandler = blockDone
+        ready.signal()
+    }
+
+    private func waitOnce() {
+        guard !opened else { return }
+        ready.wait()
+        opened = true
+    }
+
+    /// The capture thread's per-packet call.
+    func visit(_ packet: RingPacket, _ linkType: LinkType) {
+        waitOnce()
+        visitor?(packet, linkType)
+    }
+
+    /// The capture thread's per-block call.
+    func blockDone() {
+        waitOnce()
+        blockHandler?()
+    }
 }

@@ -59,7 +59,7 @@ struct ConnectCommand: ParsableCommand {
             "resolve_failure", "attempts": [{"index", "address", "start_reason", \
             "started_at_milliseconds", "outcome", "elapsed_milliseconds", "failure": {"name", "code", \
             "message", "explanation"}, "local_address", "rtt_microseconds"}], "winner", \
-            "total_milliseconds", "cancelled"}; with --count {"samples", "statistics": {"count", \
+            "total_milliseconds", "cancelled", "interrupted"}; with --count {"samples", "statistics": {"count", \
             "minimum", "average", "median", "p90", "p99", "maximum", "standard_deviation", "buckets"}, \
             "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "explanation", \
             "reply", "milliseconds", "icmp": {"errno", "origin", "type", "code", "offender"}, ...}; with --echo {"bytes_sent", "bytes_verified", \
@@ -68,10 +68,16 @@ struct ConnectCommand: ParsableCommand {
             "end" (duration, byte_count, stopped, sink_closed, error), "sink_closed_after_end", ...}. \
             Times are milliseconds.
 
+            Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the test as ping does: what was measured so \
+            far is printed (the statistics of the probes sent), under a line such as \
+            `--- interrupted (SIGINT) after 12 of 100 probes ---`; JSON has "interrupted": true. \
+            A second signal ends socktui at once.
+
             Exit status: 0 when the target answered as asked (connected; every probe connected; a \
             UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it \
             did not, 2 when HOST did not \
-            resolve, 64 on bad usage.
+            resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 \
+            for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
             """
     )
 
@@ -156,30 +162,37 @@ struct ConnectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = execute { StandardOutput.write($0) }
+        // Before any thread starts: the stop signals go to the run's own thread.
+        let interruption = InterruptibleRun()
+        let status = execute(interruption: interruption) { StandardOutput.write($0) }
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs the test, writing text (or JSON) through `output`; returns the exit status.
-    func execute(output: (String) -> Void) -> Int32 {
+    /// Runs the test, writing text (or JSON) through `output`; returns the exit status. With
+    /// `interruption`, a stop signal ends the test early: what was measured is printed, marked
+    /// interrupted, and the status is 128 + the signal's number.
+    func execute(interruption: InterruptibleRun? = nil, output: (String) -> Void) -> Int32 {
         let request = self.request
         let json = global.json
         let result: ConnTestResult
         if remote.isRemote {
-            guard let answer = runRemote(request, json: json, output: output) else { return 1 }
+            guard let answer = runRemote(request, json: json, interruption: interruption, output: output) else { return 1 }
             result = answer
         } else {
-            result = ConnTestService.run(request) { event in
+            result = ConnTestService.run(request, cancellation: interruption?.cancellation ?? Cancellation()) { event in
                 // Probes stream one line each, as ping does; the rest print when done.
                 if !json, case .probe(let sample) = event { output(Self.render(sample)) }
             }
         }
+        let signal = interruption?.signal
         if json {
-            output((try? connTestJSON(result)) ?? "{}")
+            output((try? connTestJSON(result, interrupted: signal != nil)) ?? "{}")
             output("\n")
         } else {
+            if let signal { output(Self.interruptionLine(result, signal: signal)) }
             output(Self.render(result))
         }
+        if let signal { return StopSignals.exitStatus(signal) }
         if case .connect(let trace) = result, trace.resolveFailure != nil { return 2 }
         if case .probes(let series) = result, series.resolveFailure != nil { return 2 }
         if case .udp(let probe) = result, probe.address == nil { return 2 }
@@ -189,6 +202,18 @@ struct ConnectCommand: ParsableCommand {
     }
 
     // MARK: Text
+
+    /// `--- interrupted (SIGINT) after 12 of 1000000 probes ---`, printed above the statistics.
+    static func interruptionLine(_ result: ConnTestResult, signal: Int32) -> String {
+        let progress: String = switch result {
+        case .probes(let series): " after \(series.sent) of \(series.request.count) probes"
+        case .echo(let echo): " after \(echo.bytesVerified) of \(echo.request.totalBytes) bytes"
+        case .scan(let scan): " after \(scan.ports.count) of \(scan.request.ports.ports.count) ports"
+        case .throughput(let transfer): " after \(formatMilliseconds(transfer.elapsedMilliseconds))"
+        case .connect, .udp: ""
+        }
+        return "--- interrupted (\(StopSignals.name(signal)))\(progress) ---\n"
+    }
 
     static func render(_ result: ConnTestResult) -> String {
         switch result {
@@ -344,15 +369,20 @@ func formatRate(_ bitsPerSecond: Double) -> String {
     return String(format: "%.1f %@", value, units[unit])
 }
 
-/// The result's JSON with snake_case keys, pretty-printed and key-sorted.
-func connTestJSON(_ result: ConnTestResult) throws -> String {
-    switch result {
-    case .connect(let value): try snakeCaseJSON(value)
-    case .probes(let value): try snakeCaseJSON(ProbeSeriesJSON(value))
-    case .udp(let value): try snakeCaseJSON(value)
-    case .echo(let value): try snakeCaseJSON(value)
-    case .scan(let value): try snakeCaseJSON(ScanJSON(value, all: true))
-    case .throughput(let value): try snakeCaseJSON(value)
+/// The result's JSON with snake_case keys, pretty-printed and key-sorted; with `interrupted`
+/// (the command line's output), an `"interrupted"` field at the top level.
+func connTestJSON(_ result: ConnTestResult, interrupted: Bool? = nil) throws -> String {
+    func encode(_ value: some Encodable) throws -> String {
+        guard let interrupted else { return try snakeCaseJSON(value) }
+        return try snakeCaseJSON(InterruptibleJSON(value: value, interrupted: interrupted))
+    }
+    return switch result {
+    case .connect(let value): try encode(value)
+    case .probes(let value): try encode(ProbeSeriesJSON(value))
+    case .udp(let value): try encode(value)
+    case .echo(let value): try encode(value)
+    case .scan(let value): try encode(ScanJSON(value, all: true))
+    case .throughput(let value): try encode(value)
     }
 }
 

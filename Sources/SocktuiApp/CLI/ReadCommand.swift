@@ -69,7 +69,7 @@ struct ReadCommand: ParsableCommand {
     @Argument(help: "A tcpdump-syntax filter, e.g. tcp port 80.")
     var filter: [String] = []
 
-    @Option(name: .short, help: "Stop after printing COUNT packets.")
+    @Option(name: .customShort("c", allowingJoined: true), help: "Stop after printing COUNT packets.")
     var count: Int?
 
     @Flag(help: "Print each packet's field tree after its summary line.")

@@ -29,12 +29,17 @@ struct ScanCommand: ParsableCommand {
 
             JSON (--json): {"request": {...}, "address": {"family", "host", "port"}, \
             "open_ports": [22, 80], "filtered_ports": [], "closed_count": 1022, \
-            "elapsed_milliseconds": 12.5, "cancelled": false, "failure": null, \
+            "elapsed_milliseconds": 12.5, "cancelled": false, "interrupted": false, "failure": null, \
             "ports": [{"port": 22, "state": "open", "reason": null, "milliseconds": 0.05}, ...]} \
             where "ports" holds open and filtered ports (every port with --all).
 
+            Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the scan: the ports finished so far are \
+            printed, followed by `--- interrupted (SIGINT) after N of M ports ---`; JSON has \
+            "interrupted": true. A second signal ends socktui at once.
+
             Exit status: 0 when at least one port is open, 1 when none is, 2 when HOST does not \
-            resolve, 64 on bad usage.
+            resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 \
+            for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
             """
     )
 
@@ -82,18 +87,25 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = try execute { StandardOutput.write($0) }
+        // Before any thread starts: the stop signals go to the run's own thread.
+        let interruption = InterruptibleRun()
+        let status = try execute(interruption: interruption) { StandardOutput.write($0) }
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs the scan, writing text (or JSON) through `output`; returns the exit status.
-    func execute(output: (String) -> Void) throws -> Int32 {
-        let result = PortScanner.run(try request)
+    /// Runs the scan, writing text (or JSON) through `output`; returns the exit status. With
+    /// `interruption`, a stop signal ends the scan early: the ports finished so far are printed,
+    /// marked interrupted, and the status is 128 + the signal's number.
+    func execute(interruption: InterruptibleRun? = nil, output: (String) -> Void) throws -> Int32 {
+        let result = PortScanner.run(try request, cancellation: interruption?.cancellation ?? Cancellation())
+        let signal = interruption?.signal
         if global.json {
-            output(try snakeCaseJSON(ScanJSON(result, all: all)) + "\n")
+            output(try snakeCaseJSON(InterruptibleJSON(value: ScanJSON(result, all: all), interrupted: signal != nil)) + "\n")
         } else {
             output(Self.render(result, all: all))
+            if let signal { output(ConnectCommand.interruptionLine(.scan(result), signal: signal)) }
         }
+        if let signal { return StopSignals.exitStatus(signal) }
         if result.address == nil { return 2 }
         return ConnTestResult.scan(result).succeeded ? 0 : 1
     }

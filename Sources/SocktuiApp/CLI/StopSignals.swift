@@ -1,0 +1,106 @@
+import Foundation
+import Inspect
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The signals that end a headless command cleanly: SIGINT (Ctrl-C), SIGTERM and SIGHUP (the
+/// terminal went away). They are blocked in every thread and taken by one thread in `sigwait`,
+/// so no handler runs in an arbitrary thread (nothing async-signal-unsafe, nothing for Swift's
+/// strict concurrency to object to), and it works whatever disposition the parent left (a
+/// background job ignores SIGINT).
+enum StopSignals {
+    /// SIGINT, SIGTERM and SIGHUP.
+    static var set: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
+        return set
+    }
+
+    /// Blocks the stop signals in the calling thread. Call it before any other thread starts,
+    /// so every thread inherits the mask and only the `watch` thread takes them.
+    static func block() {
+        var set = set
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Starts a thread that waits for the stop signals and calls `handler` with each one's
+    /// number (on that thread). Call `block()` first.
+    static func watch(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let thread = Thread {
+            var number: Int32 = 0
+            var set = Self.set
+            while sigwait(&set, &number) == 0 { handler(number) }
+        }
+        thread.name = "socktui.signals"
+        thread.start()
+    }
+
+    /// The shell's exit status for a command ended by `signal`: 128 + its number (130 for
+    /// SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+    static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
+
+    /// The signal's name: `SIGINT`.
+    static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        case SIGHUP: "SIGHUP"
+        default: "signal \(signal)"
+        }
+    }
+}
+
+/// A test the user can interrupt: the first stop signal cancels it (it returns what it measured
+/// so far), a second ends the process at once (a test stuck in a call it cannot cancel, such as
+/// getaddrinfo, still stops).
+final class InterruptibleRun: Sendable {
+    /// The flag the engine checks.
+    let cancellation = Cancellation()
+    private let state = Mutex<(signal: Int32?, actions: [@Sendable () -> Void])>((nil, []))
+
+    /// Blocks the stop signals and starts waiting for them.
+    init() {
+        StopSignals.block()
+        StopSignals.watch { [self] signal in
+            let (first, actions) = state.withLock { state in
+                let first = state.signal == nil
+                if first { state.signal = signal }
+                return (first, state.actions)
+            }
+            guard first else { _exit(StopSignals.exitStatus(signal)) }
+            cancellation.cancel()
+            for action in actions { action() }
+        }
+    }
+
+    /// Runs `action` as well when a stop signal arrives (at once, if one already has).
+    func onStop(_ action: @escaping @Sendable () -> Void) {
+        let stopped = state.withLock { state in
+            state.actions.append(action)
+            return state.signal != nil
+        }
+        if stopped { action() }
+    }
+
+    /// The signal that interrupted the run, if one did.
+    var signal: Int32? { state.withLock { $0.signal } }
+}
+
+/// A command's JSON result with `"interrupted"` added at its top level.
+struct InterruptibleJSON<Value: Encodable>: Encodable {
+    let value: Value
+    let interrupted: Bool
+
+    enum Keys: String, CodingKey { case interrupted }
+
+    func encode(to encoder: any Encoder) throws {
+        try value.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(interrupted, forKey: .interrupted)
+    }
+}
