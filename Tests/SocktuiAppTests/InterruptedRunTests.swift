@@ -19,6 +19,16 @@ struct InterruptedRunTests {
         return mask & (1 << UInt64(signal - 1)) != 0
     }
 
+    /// Whether `signal` is pending for the process (sent, not yet taken by its sigwait thread).
+    static func pending(_ pid: pid_t, _ signal: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
+        return status.split(separator: "\n").contains { line in
+            guard line.hasPrefix("ShdPnd:") || line.hasPrefix("SigPnd:"),
+                  let mask = UInt64(line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            return mask & (1 << UInt64(signal - 1)) != 0
+        }
+    }
+
     /// Connections the listener on `port` received (its side of each, whatever its state now).
     static func connections(to port: Int) -> Int {
         (try? runTool("/usr/bin/env", ["ss", "-Htn", "sport = :\(port)"]).out.split(separator: "\n").count) ?? 0
@@ -50,6 +60,25 @@ struct InterruptedRunTests {
         #expect(lines[marker] == "--- interrupted (\(signal == SIGINT ? "SIGINT" : "SIGHUP")) after \(sent) of 1000000 probes ---")
         #expect(lines.dropFirst(marker).contains { $0.hasPrefix("\(sent) probes, \(sent) connected, 0.0% loss") }, "\(lines)")
         #expect(lines.dropFirst(marker).contains { $0.contains("min") && $0.contains("median") && $0.contains("p99") })
+    }
+
+    /// `timeout`, `kill 0` and a terminal deliver one stop to the process and to its group: the
+    /// same signal twice at once is one stop, not the "second signal" that ends at once.
+    @Test func aStopDeliveredTwiceAtOnceStillPrintsTheStatistics() throws {
+        try #require(TestBinary.isBuilt)
+        let (server, port) = try Self.listener()
+        defer { try? server.close() }
+        let process = try ChildProcess([TestBinary.socktui, "connect", "127.0.0.1", "\(port)", "--count", "1000000", "--interval", "0.01"])
+        let output = LineReader(process.stdout!)
+        try #require(output.waitFor(timeout: 30) { $0.hasPrefix("probe 3:") } != nil, "no probes: \(output.text)")
+        process.signal(SIGTERM)
+        // The second copy after the first was taken (two pending copies of a signal merge into one).
+        try #require(eventually(within: 30) { !Self.pending(process.pid, SIGTERM) })
+        process.signal(SIGTERM)
+        let lines = output.waitForEnd(timeout: 30)
+        #expect(process.wait() == 143)
+        #expect(lines.contains { $0.hasPrefix("--- interrupted (SIGTERM) after ") }, "\(lines)")
+        #expect(lines.contains { $0.contains("probes,") && $0.contains("% loss") }, "\(lines)")
     }
 
     @Test func terminatedProbesWithJSONPrintACompleteDocumentMarkedInterrupted() throws {

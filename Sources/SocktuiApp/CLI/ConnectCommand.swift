@@ -71,7 +71,7 @@ struct ConnectCommand: ParsableCommand {
             Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the test as ping does: what was measured so \
             far is printed (the statistics of the probes sent), under a line such as \
             `--- interrupted (SIGINT) after 12 of 100 probes ---`; JSON has "interrupted": true. \
-            A second signal ends socktui at once.
+            Another signal a second or more later ends socktui at once.
 
             Exit status: 0 when the target answered as asked (connected; every probe connected; a \
             UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it \

@@ -35,7 +35,7 @@ struct ScanCommand: ParsableCommand {
 
             Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the scan: the ports finished so far are \
             printed, followed by `--- interrupted (SIGINT) after N of M ports ---`; JSON has \
-            "interrupted": true. A second signal ends socktui at once.
+            "interrupted": true. Another signal a second or more later ends socktui at once.
 
             Exit status: 0 when at least one port is open, 1 when none is, 2 when HOST does not \
             resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 \

@@ -56,23 +56,29 @@ enum StopSignals {
 }
 
 /// A test the user can interrupt: the first stop signal cancels it (it returns what it measured
-/// so far), a second ends the process at once (a test stuck in a call it cannot cancel, such as
-/// getaddrinfo, still stops).
+/// so far); another one a second or more later ends the process at once (a test stuck in a call
+/// it cannot cancel, such as getaddrinfo, still stops). Signals within that second count as one:
+/// `timeout`, `kill 0` and a terminal's process group deliver the same stop twice at once.
 final class InterruptibleRun: Sendable {
     /// The flag the engine checks.
     let cancellation = Cancellation()
-    private let state = Mutex<(signal: Int32?, actions: [@Sendable () -> Void])>((nil, []))
+    private let state = Mutex<(signal: Int32?, at: ContinuousClock.Instant?, actions: [@Sendable () -> Void])>((nil, nil, []))
+    /// How long after the first stop signal another one still counts as the same stop.
+    static let repeatWindow = Duration.seconds(1)
 
     /// Blocks the stop signals and starts waiting for them.
     init() {
         StopSignals.block()
         StopSignals.watch { [self] signal in
-            let (first, actions) = state.withLock { state in
+            let now = ContinuousClock.now
+            let (first, force, actions) = state.withLock { state in
                 let first = state.signal == nil
-                if first { state.signal = signal }
-                return (first, state.actions)
+                if first { (state.signal, state.at) = (signal, now) }
+                let force = !first && state.at.map { now - $0 >= Self.repeatWindow } == true
+                return (first, force, state.actions)
             }
-            guard first else { _exit(StopSignals.exitStatus(signal)) }
+            if force { _exit(StopSignals.exitStatus(signal)) }
+            guard first else { return }
             cancellation.cancel()
             for action in actions { action() }
         }
