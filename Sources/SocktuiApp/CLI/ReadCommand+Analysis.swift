@@ -95,6 +95,11 @@ extension ReadCommand {
             output.flush()
             Self.printError("socktui read: \(error)")
             throw ExitCode(4)
+        } catch let error as CaptureFileError {
+            // --save-raw: the path and the system's reason (not Foundation's "The file doesn't exist").
+            output.flush()
+            Self.printError("socktui read: \(error)")
+            throw ExitCode(1)
         } catch {
             output.flush()
             Self.printError("socktui read: \(error.localizedDescription)")
