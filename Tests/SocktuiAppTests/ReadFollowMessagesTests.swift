@@ -29,6 +29,25 @@ import SocktuiTestSupport
     }
 
 
+    // MARK: W4: --follow with --stats
+
+    @Test func followWithStatsPrintsTheStreamThenTheStatistics() throws {
+        let file = try CaptureFixture.write(rounds: 3)
+        defer { unlink(file) }
+        let text = try Self.read([file, "--follow", "tcp,0", "--stats", "phs"])
+        #expect(text.status == 0, "\(text.err)")
+        let transcript = try #require(text.out.range(of: "GET /r0 HTTP/1.1"), "\(text.out)")
+        let hierarchy = try #require(text.out.range(of: "Protocol Hierarchy Statistics"), "\(text.out)")
+        #expect(transcript.lowerBound < hierarchy.lowerBound)
+        let json = try Self.read([file, "--follow", "tcp,0", "--stats", "phs", "--json"])
+        #expect(json.status == 0, "\(json.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], "\(json.out)")
+        let follow = try #require(object["follow"] as? [String: Any])
+        let statistics = try #require(object["statistics"] as? [String: Any])
+        #expect(follow["transport"] as? String == "tcp" && follow["stream"] as? Int == 0)
+        #expect(statistics["packets"] as? Int == 12 && statistics["protocolHierarchy"] != nil)
+    }
+
     // MARK: messages that name the path and the truth
 
     @Test func saveRawIntoAMissingDirectoryNamesThePathAndTheReason() throws {

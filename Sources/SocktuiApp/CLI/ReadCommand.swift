@@ -39,7 +39,8 @@ struct ReadCommand: ParsableCommand {
             "end", "relativeStart", ...}]}, "endpoints": {...}, "reassembly": {...}}. --follow \
             --json prints {"transport", "stream", "nodes", "packetCount", "segments": [{"sender", \
             "packet", "kind": data|retransmission|overlap|gap, "length", "data_base64", \
-            "repeated" (overlap), "missing" (gap)}]}.
+            "repeated" (overlap), "missing" (gap)}]}. --follow with --stats prints the stream, \
+            then the tables (--json: {"follow": {...}, "statistics": {...}}).
 
             Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a \
             cached UTC offset (--utc for UTC); --detail adds the field tree, each node with \
