@@ -46,20 +46,38 @@ static void handler(int signal_number, siginfo_t *info, void *context) {
             return;   // the access is retried and reads zeros
         }
     }
-    // Not ours: give the signal to whoever handled it before. A fault is retried when this returns
-    // and lands there; a sent signal is sent again (it is blocked until this handler returns).
+    if (info->si_code <= 0) {
+        // Sent (kill, raise: a handler installed after this one re-raising it): the default ends
+        // the process. It is blocked until this handler returns.
+        signal(SIGBUS, SIG_DFL);
+        raise(SIGBUS);
+        return;
+    }
+    // A fault that is not ours: give it to whoever handled SIGBUS before (the backtracer, or the
+    // default); the access is retried when this returns and faults there.
     restore_previous();
-    if (info->si_code <= 0) raise(SIGBUS);
 }
 
-static void install(void) {
-    page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+static int put_on_top(void) {
+    struct sigaction current;
+    if (sigaction(SIGBUS, NULL, &current) != 0) return -1;
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == handler) return 0;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = handler;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
-    installed = sigaction(SIGBUS, &action, &previous) == 0 ? 1 : -1;
+    return sigaction(SIGBUS, &action, &previous);
+}
+
+static void install(void) {
+    page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+    installed = put_on_top() == 0 ? 1 : -1;
+}
+
+void csock_sigbus_guard_install(void) {
+    pthread_once(&install_once, install);
+    if (installed == 1) put_on_top();
 }
 
 int csock_sigbus_guard_register(const void *base, size_t length) {

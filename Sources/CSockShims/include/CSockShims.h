@@ -98,6 +98,9 @@ static inline void csock_store_release_u32(uint32_t *pointer, uint32_t value) { 
 int csock_sigbus_guard_register(const void *base, size_t length);
 /// The slot's flag: non-zero once a fault in the mapping was handled. Valid until unregistered.
 const int *csock_sigbus_guard_flag(int slot);
+/// Puts the handler back on top when another SIGBUS handler was installed after it (a terminal
+/// UI's "restore the terminal and re-raise"), which would otherwise see a guarded fault first.
+void csock_sigbus_guard_install(void);
 /// Forgets the slot (before the mapping is unmapped).
 void csock_sigbus_guard_unregister(int slot);
 /// Loads a flag from `csock_sigbus_guard_flag` (one acquire load: cheap enough per record).

@@ -1,3 +1,4 @@
+import CSockShims
 import Synchronization
 
 /// Reads a pcap or pcapng file through a read-only memory mapping, indexing it lazily.
@@ -87,6 +88,11 @@ public final class CaptureFileReader: Sendable {
         if let shrink = shrinkDamage() { return shrink }
         return state.withLock { $0.scanner.damage }
     }
+
+    /// Puts the guard that turns a shrinking file's SIGBUS into damage back in front of any SIGBUS
+    /// handler installed since a file was opened. The terminal UI installs one ("restore the
+    /// terminal, re-raise") after `socktui -r FILE` opened its file: call this after it.
+    public static func reinstallShrinkGuard() { csock_sigbus_guard_install() }
 
     /// True once a read found that the file shrank while being read (cheap: one atomic load).
     public var hasShrunk: Bool { file.hasShrunk }
