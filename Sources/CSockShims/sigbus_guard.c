@@ -22,6 +22,7 @@ static struct guarded_mapping slots[SLOT_COUNT];
 static struct sigaction previous;
 static uintptr_t page_size;
 static int installed;     // 1 installed, -1 failed
+static int declined;      // atomic: a SIGBUS was passed on to the previous handler once
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
 static void restore_previous(void) { sigaction(SIGBUS, &previous, NULL); }
@@ -46,16 +47,19 @@ static void handler(int signal_number, siginfo_t *info, void *context) {
             return;   // the access is retried and reads zeros
         }
     }
-    if (info->si_code <= 0) {
-        // Sent (kill, raise: a handler installed after this one re-raising it): the default ends
-        // the process. It is blocked until this handler returns.
+    if (__atomic_exchange_n(&declined, 1, __ATOMIC_ACQ_REL)) {
+        // Back again after passing it on (a handler installed after this one, such as a terminal
+        // UI's "restore the terminal", re-raised it to us): the default ends the process. The
+        // signal is blocked until this handler returns.
         signal(SIGBUS, SIG_DFL);
         raise(SIGBUS);
         return;
     }
-    // A fault that is not ours: give it to whoever handled SIGBUS before (the backtracer, or the
-    // default); the access is retried when this returns and faults there.
+    // Not ours: give it to whoever handled SIGBUS before (the backtracer, the terminal's handler,
+    // or the default). A fault is retried when this returns and lands there; a sent signal is
+    // sent again (it is blocked until this handler returns).
     restore_previous();
+    if (info->si_code <= 0) raise(SIGBUS);
 }
 
 static int put_on_top(void) {
