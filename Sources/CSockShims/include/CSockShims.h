@@ -82,4 +82,28 @@ unsigned char *csock_cmsg_data(struct cmsghdr *cmsg);
 static inline uint32_t csock_load_acquire_u32(const uint32_t *pointer) { return __atomic_load_n(pointer, __ATOMIC_ACQUIRE); }
 static inline void csock_store_release_u32(uint32_t *pointer, uint32_t value) { __atomic_store_n(pointer, value, __ATOMIC_RELEASE); }
 
+// ---------------------------------------------------------------------------------------------
+// SIGBUS guard for read-only file mappings (sigbus_guard.c; issue #17 C5).
+//
+// A file mapped with mmap that shrinks while it is read raises SIGBUS on the first access past
+// its new end. A mapping registered here is protected instead: the handler maps anonymous zero
+// pages over the rest of the mapping from the faulting page, sets the mapping's `faulted` flag and
+// returns, so the read sees zeros and the reader, which checks the flag, reports the damage. A
+// SIGBUS anywhere else goes to the handler that was installed before (the default: the process
+// dies), as if the guard were not there.
+
+/// Registers `[base, base + length)` (a read-only mapping) and installs the handler on first use.
+/// Returns the slot (for `csock_sigbus_guard_flag` and `csock_sigbus_guard_unregister`), or -1
+/// when every slot is taken (1024 mappings at once) or the handler cannot be installed.
+int csock_sigbus_guard_register(const void *base, size_t length);
+/// The slot's flag: non-zero once a fault in the mapping was handled. Valid until unregistered.
+const int *csock_sigbus_guard_flag(int slot);
+/// Puts the handler back on top when another SIGBUS handler was installed after it (a terminal
+/// UI's "restore the terminal and re-raise"), which would otherwise see a guarded fault first.
+void csock_sigbus_guard_install(void);
+/// Forgets the slot (before the mapping is unmapped).
+void csock_sigbus_guard_unregister(int slot);
+/// Loads a flag from `csock_sigbus_guard_flag` (one acquire load: cheap enough per record).
+static inline int csock_sigbus_guard_faulted(const int *flag) { return __atomic_load_n(flag, __ATOMIC_ACQUIRE); }
+
 #endif

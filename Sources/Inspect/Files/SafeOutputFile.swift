@@ -39,7 +39,7 @@ public final class SafeOutputFile {
                 if code == EEXIST {
                     throw CaptureFileError(path: path, message: "exists; choose another name, or replace it (--force on the command line, a second Enter in the UI)", errno: code)
                 }
-                throw .system(path, "create", code)
+                throw CaptureFileError(path: path, message: "cannot create: \(String(cString: strerror(code)))\(Self.directoryProblem(path, code))", errno: code)
             }
             self.fd = fd
             temporary = nil
@@ -61,6 +61,18 @@ public final class SafeOutputFile {
         }
         self.fd = fd
         temporary = name
+    }
+
+    /// Why a path cannot be created when its directory is the cause (ENOENT, ENOTDIR), as a
+    /// parenthesis to add to the system's reason: " (the directory /x does not exist)".
+    static func directoryProblem(_ path: String, _ code: Int32) -> String {
+        guard code == ENOENT || code == ENOTDIR else { return "" }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        var status = stat()
+        if stat(directory, &status) != 0 { return " (the directory \(directory) does not exist)" }
+        if (status.st_mode & S_IFMT) != S_IFDIR { return " (\(directory) is not a directory)" }
+        return ""
     }
 
     /// Closes the file and, when replacing, renames the new file over the old one.

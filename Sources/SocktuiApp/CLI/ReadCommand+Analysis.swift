@@ -54,16 +54,22 @@ extension ReadCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var output = BufferedOutput()
+        // --follow with --stats prints both: the transcript, then the tables (with --json one
+        // object, {"follow": …, "statistics": …}).
+        var followed: FollowedStream?
         do {
             if let follow {
                 let stream = try analyzer.follow(follow.request)
+                followed = stream
                 if let prefix = saveRaw {
                     let paths = try stream.saveRaw(prefix: prefix, replacing: force)
                     Self.printError("socktui read: wrote \(paths.joined(separator: " and "))")
                 }
                 if global.json {
-                    output.append(try encoder.encode(stream))
-                    output.append("\n")
+                    if stats.isEmpty {
+                        output.append(try encoder.encode(stream))
+                        output.append("\n")
+                    }
                 } else {
                     stream.writeTranscript(hex: hex) { piece in
                         output.append(piece)
@@ -81,7 +87,10 @@ extension ReadCommand {
                     }
                 }
                 let statistics = try analyzer.statistics(request)
-                if global.json {
+                if global.json, let followed {
+                    output.append(try encoder.encode(FollowAndStatistics(follow: followed, statistics: statistics)))
+                    output.append("\n")
+                } else if global.json {
                     output.append(try encoder.encode(statistics))
                     output.append("\n")
                 } else {
@@ -95,6 +104,11 @@ extension ReadCommand {
             output.flush()
             Self.printError("socktui read: \(error)")
             throw ExitCode(4)
+        } catch let error as CaptureFileError {
+            // --save-raw: the path and the system's reason (not Foundation's "The file doesn't exist").
+            output.flush()
+            Self.printError("socktui read: \(error)")
+            throw ExitCode(1)
         } catch {
             output.flush()
             Self.printError("socktui read: \(error.localizedDescription)")
@@ -110,6 +124,12 @@ extension ReadCommand {
     private func scanDamage(_ reader: CaptureFileReader) -> FileDamage? {
         reader.forEachPacket { _ in true }.damage
     }
+}
+
+/// `--follow … --stats … --json`: both results in one object.
+struct FollowAndStatistics: Encodable {
+    let follow: FollowedStream
+    let statistics: CaptureStatistics
 }
 
 /// Text tables for `socktui read --stats`, laid out like tshark's `-z` output.

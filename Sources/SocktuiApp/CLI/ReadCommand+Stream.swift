@@ -3,12 +3,13 @@ import Foundation
 import Inspect
 
 extension ReadCommand {
-    /// `read -`: pcap or pcapng from standard input, printed as it streams (after each read from
-    /// the pipe), so `ssh host tcpdump -U -w - | socktui read -` shows packets as they arrive.
-    /// Same filter, reassembly, text and JSON as a file (`--follow` and `--stats` read the whole
-    /// input first); the end of the input ends the command.
-    func runStream() throws {
-        var stream = CaptureStreamReader(name: "<stdin>")
+    /// `read -` (and `read` of a pipe, a FIFO or a device): pcap or pcapng from `fd`, printed as
+    /// it streams (after each read), so `ssh host tcpdump -U -w - | socktui read -` shows packets
+    /// as they arrive, and `read /dev/zero` fails on its first bytes. Same filter, reassembly, text
+    /// and JSON as a file (`--follow` and `--stats` read the whole input first); the end of the
+    /// input ends the command. `name` goes in format errors, `shownAs` before damage.
+    func runStream(fd: Int32, name: String, shownAs: String) throws {
+        var stream = CaptureStreamReader(name: name)
         let expression = filter.joined(separator: " ")
         var options = DissectorOptions(detail: detail, verifyChecksums: verifyChecksums)
         options.dnsPorts.formUnion(dnsPorts)
@@ -23,7 +24,7 @@ extension ReadCommand {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var ended = false
         while !ended {
-            let got = chunk.withUnsafeMutableBytes { Foundation.read(0, $0.baseAddress!, $0.count) }
+            let got = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
             if got < 0 && errno == EINTR { continue }
             if got <= 0 {
                 ended = true
@@ -89,7 +90,7 @@ extension ReadCommand {
             output.flush()
         }
         if let damage = stream.damage {
-            Self.printError("socktui read: -: \(damage)")
+            Self.printError("socktui read: \(shownAs): \(damage)")
             throw ExitCode(3)
         }
     }

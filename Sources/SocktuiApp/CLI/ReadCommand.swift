@@ -39,7 +39,8 @@ struct ReadCommand: ParsableCommand {
             "end", "relativeStart", ...}]}, "endpoints": {...}, "reassembly": {...}}. --follow \
             --json prints {"transport", "stream", "nodes", "packetCount", "segments": [{"sender", \
             "packet", "kind": data|retransmission|overlap|gap, "length", "data_base64", \
-            "repeated" (overlap), "missing" (gap)}]}.
+            "repeated" (overlap), "missing" (gap)}]}. --follow with --stats prints the stream, \
+            then the tables (--json: {"follow": {...}, "statistics": {...}}).
 
             Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a \
             cached UTC offset (--utc for UTC); --detail adds the field tree, each node with \
@@ -58,8 +59,12 @@ struct ReadCommand: ParsableCommand {
 
             Exit status: 0 when the whole file was read; 1 when the file cannot be read or is \
             not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged \
-            (every packet before the damage is printed; the damage and its byte offset go to stderr); \
-            4 when --follow names a stream the file does not have.
+            (every packet before the damage is printed; the damage and its byte offset go to stderr), \
+            or shrinks while it is read; 4 when --follow names a stream or packet the file does not have.
+
+            A pipe, a FIFO or a device (`read <(cmd)`, `read /dev/stdin`) streams like `read -`; \
+            --follow and --stats hold such an input in memory, up to a quarter of the memory \
+            available (at most 4 GiB): save a larger one to a file first.
             """
     )
 
@@ -114,10 +119,25 @@ struct ReadCommand: ParsableCommand {
     }
 
     func run() throws {
-        if file == "-" && follow == nil && stats.isEmpty { return try runStream() }
+        if follow == nil && stats.isEmpty {
+            // Standard input, pipes (`<(cmd)`, a FIFO) and devices stream: their format is checked
+            // on the first bytes and nothing is held beyond the record being printed.
+            if file == "-" { return try runStream(fd: STDIN_FILENO, name: "<stdin>", shownAs: "-") }
+            var info = stat()
+            if stat(file, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFDIR {
+                let fd = open(file, O_RDONLY | O_CLOEXEC)
+                if fd < 0 {
+                    Self.printError("socktui read: \(file): cannot open: \(String(cString: strerror(errno)))")
+                    throw ExitCode(1)
+                }
+                defer { close(fd) }
+                return try runStream(fd: fd, name: file, shownAs: file)
+            }
+        }
         let reader: CaptureFileReader
         do {
-            // "-" reads standard input (a pipe is read into memory; files are mapped).
+            // "-" reads standard input: a pipe is read into memory (its header checked first, its
+            // size capped), files are mapped.
             reader = try CaptureFileReader(path: file == "-" ? "/dev/stdin" : file)
         } catch {
             Self.printError("socktui read: \(error)")
@@ -171,6 +191,8 @@ struct RenderedSlice {
     /// Bytes of text.
     private(set) var count = 0
     var ends: [Int] = []
+    /// The packet index (0-based) of each packet whose text ends at the same place in `ends`.
+    var indices: [Int] = []
     var error: (any Error)?
 
     init(capacity: Int = 1 << 16) {
@@ -187,6 +209,7 @@ struct RenderedSlice {
     mutating func reset() {
         count = 0
         ends.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
         error = nil
     }
 
@@ -211,8 +234,11 @@ struct RenderedSlice {
         count += 1
     }
 
-    /// Marks the end of a packet's text.
-    mutating func endPacket() { ends.append(count) }
+    /// Marks the end of packet `index`'s text.
+    mutating func endPacket(_ index: Int) {
+        ends.append(count)
+        indices.append(index)
+    }
 
     private mutating func grow(_ needed: Int) {
         let newCapacity = max(needed, capacity * 2)
@@ -267,7 +293,7 @@ struct PacketRenderer {
                                                         bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
                     out[written] = UInt8(ascii: "\n")
                     slice.commit(written + 1)
-                    slice.endPacket()
+                    slice.endPacket(record.index)
                     continue
                 }
             }
@@ -296,7 +322,7 @@ struct PacketRenderer {
             }
             scratch.append(UInt8(ascii: "\n"))
             scratch.withUnsafeBytes { slice.append($0) }
-            slice.endPacket()
+            slice.endPacket(record.index)
         }
     }
 }

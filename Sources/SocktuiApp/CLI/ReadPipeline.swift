@@ -53,6 +53,9 @@ final class ReadPipeline {
     private(set) var error: (any Error)?
     /// Whether the count was reached or rendering failed: later records are not wanted.
     private(set) var stopped = false
+    /// The file being read, checked before each batch is written: if it shrank, packets past its
+    /// new end were decoded from zeros and are not written.
+    private var reader: CaptureFileReader?
 
     /// A pipeline of `workerCount` copies of `prototype`, stopping after `limit` packets.
     init(prototype: PacketRenderer, workerCount: Int, limit: Int?) {
@@ -82,6 +85,8 @@ final class ReadPipeline {
     /// standard output. `expression` is compiled for each link type met; a filter libpcap rejects
     /// stops the scan and is returned.
     func run(reader: CaptureFileReader, expression: String, options: DissectorOptions) -> (CaptureFileReader.ScanResult, FilterError?) {
+        self.reader = reader
+        defer { self.reader = nil }
         var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
         var lastLinkType: LinkType?
@@ -129,6 +134,12 @@ final class ReadPipeline {
             if let flight { self.flight = nil; flight.group.wait(); write(set: flight.set) }
             output.flush()
         }
+        // A worker may have met the shrunk end after the scan finished.
+        if let shrink = reader.shrinkDamage() {
+            var shrunk = result
+            shrunk.damage = shrink
+            return (shrunk, filterError)
+        }
         return (result, filterError)
     }
 
@@ -173,9 +184,18 @@ final class ReadPipeline {
 
     /// Writes one finished batch in order, stopping at the count or the first error.
     private func write(set: Int) {
+        // The workers are done with this batch: a fault any of them met has set the flag.
+        let whole = reader?.shrinkDamage()?.packetsBefore
         for worker in 0..<workerCount where !stopped {
             let slice = slices[set * workerCount + worker]
             if let failure = slice.error { error = failure; stopped = true; break }
+            if let whole, let cut = slice.indices.firstIndex(where: { $0 >= whole }) {
+                // Packets from `cut` on lie past the end of the shrunk file: their text came from zeros.
+                if cut > 0 { output.write(UnsafeRawBufferPointer(rebasing: slice.bytes[0..<slice.ends[cut - 1]])) }
+                printed += cut
+                stopped = true
+                break
+            }
             if let limit, printed + slice.ends.count >= limit {
                 let take = limit - printed
                 if take > 0 { output.write(UnsafeRawBufferPointer(rebasing: slice.bytes[0..<slice.ends[take - 1]])) }

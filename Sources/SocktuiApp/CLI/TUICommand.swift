@@ -111,6 +111,9 @@ struct TUICommand: ParsableCommand {
         } catch let error as TerminalUnavailableError {
             throw ValidationError(error.description)
         }
+        // The backend's "restore the terminal" SIGBUS handler went in after the file was opened:
+        // a file that shrinks under the browser must reach the reader's guard first.
+        CaptureFileReader.reinstallShrinkGuard()
         var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
         var initial: [Command<AppMessage>?] = []
         if let hosts {

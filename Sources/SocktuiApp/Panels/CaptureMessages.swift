@@ -46,6 +46,8 @@ public enum CaptureMessage: Sendable {
     case followLinesBuilt(Generation, width: Int, [FollowLine])
     /// A followed stream was saved (or the save failed): the message to show.
     case streamSaved(Generation, text: String, failed: Bool)
+    /// A read found that the file being browsed shrank (see ``CaptureSourceShrank``).
+    case sourceShrank(CaptureSourceShrank)
 }
 
 /// A capture file ready to browse.

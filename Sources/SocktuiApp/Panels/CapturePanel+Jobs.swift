@@ -49,7 +49,16 @@ extension CapturePanel {
     /// With `processes` (a live capture), each row names the processes owning the packet's sockets.
     static func rowsCommand(_ source: any PacketSource, indices: [Int], previous: [Int?], _ generation: Generation,
                             processes: ProcessMatcher? = nil, on queue: DispatchQueue) -> Command<AppMessage> {
-        .run(on: queue) {
+        .stream(on: queue) { post in
+            if let rows = loadRows(source, indices: indices, previous: previous, generation, processes: processes) { post(rows) }
+            // A file truncated under the browser: the rows past its end are missing, say why.
+            if let shrank = shrinkMessage(source) { post(shrank) }
+        }
+    }
+
+    private static func loadRows(_ source: any PacketSource, indices: [Int], previous: [Int?], _ generation: Generation,
+                                 processes: ProcessMatcher?) -> AppMessage? {
+        do {
             guard let low = (indices + previous.compactMap { $0 }).min(), let high = (indices + previous.compactMap { $0 }).max() else { return nil }
             var packets: [Int: CapturedPacket] = [:]
             // One read for a contiguous window; packet by packet when the rows are sparse (a filter)

@@ -344,6 +344,8 @@ public struct CapturePanel: Panel {
             guard liveGeneration.isCurrent(generation) else { return nil }
             notice = StatusMessage(text, kind: .error)
             return nil
+        case .sourceShrank(let shrank):
+            return applyShrink(shrank)
         case .indexed(let progress):
             guard sourceGeneration.isCurrent(progress.generation) else { return nil }
             let grew = progress.count > packetCount

@@ -35,8 +35,10 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
     case cancelled
     /// No TCP/UDP stream has that index (the count of streams is given).
     case noSuchStream(TransportProtocol, Int, streamCount: Int)
-    /// The packet does not exist or carries no TCP/UDP layer of that protocol.
+    /// The packet carries no TCP/UDP layer of that protocol.
     case packetNotInStream(TransportProtocol, packet: Int)
+    /// The capture has no packet of that number (1-based); it has `packetCount`.
+    case noSuchPacket(Int, packetCount: Int)
     /// No packet belongs to the conversation.
     case noSuchConversation(ConversationKey)
 
@@ -49,6 +51,8 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
                 : "no \(transport.rawValue) stream \(index): the capture has \(transport.rawValue) streams 0 to \(count - 1)"
         case .noSuchConversation(let key):
             "no \(key.layer.rawValue) conversation between \(key.lower) and \(key.upper) in the capture: check the addresses and ports"
+        case .noSuchPacket(let packet, let count):
+            "there is no packet \(packet): the capture has \(count) packet\(count == 1 ? "" : "s")"
         case .packetNotInStream(let transport, let packet):
             "packet \(packet) is not part of a \(transport.rawValue.uppercased()) stream: pick a packet with a \(transport.rawValue.uppercased()) header"
         }
@@ -160,17 +164,20 @@ public final class CaptureAnalyzer: Sendable {
     }
 
     /// The `tcp.stream` / `udp.stream` index of packet `number` (1-based).
-    /// - Throws: `AnalysisError.packetNotInStream` or `.cancelled`.
+    /// - Throws: `AnalysisError.noSuchPacket` (past the last packet), `.packetNotInStream` or `.cancelled`.
     public func streamIndex(ofPacket number: Int, transport: TransportProtocol,
                             cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
         var pass = AnalysisPass(limits: limits)
         var found: Int?
+        var seen = 0
         try forEachPacket(cancellation: cancellation, progress: { _ in }) { packet in
+            seen += 1
             let analyzed = pass.next(packet)
             guard packet.number == number else { return true }
             if analyzed.flow.transport?.protocolKind == transport { found = analyzed.stream }
             return false
         }
+        if found == nil && seen < number { throw .noSuchPacket(number, packetCount: seen) }
         guard let found else { throw .packetNotInStream(transport, packet: number) }
         return found
     }

@@ -198,8 +198,23 @@ public struct FollowedStream: Hashable, Sendable, Codable {
         if !replacing, let existing = paths.first(where: SafeOutputFile.exists) {
             throw CaptureFileError(path: existing, message: "exists; choose another prefix, or replace it (--force on the command line, a second Enter in the UI)", errno: EEXIST)
         }
-        for (sender, path) in paths.enumerated() {
-            try SafeOutputFile.write(bytes(from: sender), to: path, replacing: replacing)
+        // Both files are written before either is committed: a failure (a full disk) removes every
+        // file this call created and leaves any old pair as it was.
+        var files: [SafeOutputFile] = []
+        do throws(CaptureFileError) {
+            for (sender, path) in paths.enumerated() {
+                let file = try SafeOutputFile(path: path, replacing: replacing)
+                files.append(file)
+                var failure: CaptureFileError?
+                bytes(from: sender).withUnsafeBytes { raw in
+                    do throws(CaptureFileError) { try file.write(raw) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            }
+            for file in files { try file.commit() }
+        } catch {
+            for file in files { file.discard() }
+            throw error
         }
         return paths
     }

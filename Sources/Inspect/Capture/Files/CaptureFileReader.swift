@@ -1,3 +1,4 @@
+import CSockShims
 import Synchronization
 
 /// Reads a pcap or pcapng file through a read-only memory mapping, indexing it lazily.
@@ -6,7 +7,10 @@ import Synchronization
 /// `packet(at:)` indexes records up to the one asked for, and `indexAll()` the rest (the UI can
 /// run it in the background). `forEachPacket` scans sequentially without building an index
 /// (what `socktui read` does). A damaged record ends the file: every packet before it is kept and
-/// `damage` says where and why. Safe to use from several threads.
+/// `damage` says where and why. A file that shrinks while it is read (another process truncates
+/// it) is damage too: the mapping is guarded (see `MappedFile`), the packets past the new end are
+/// dropped and `damage` says "the file shrank to N bytes while being read". Safe to use from
+/// several threads.
 public final class CaptureFileReader: Sendable {
     /// The path given to the init, or a name for in-memory bytes.
     public let path: String
@@ -30,12 +34,21 @@ public final class CaptureFileReader: Sendable {
     private struct IndexState: Sendable {
         var scanner: CaptureFileScanner
         var entries: [Entry] = []
+        /// Set once the index noticed that the file shrank; its entries end before the new end.
+        var shrink: FileDamage?
     }
+    /// The damage a shrink caused, measured once.
+    private let shrinkReport = Mutex<FileDamage?>(nil)
 
     /// Opens and maps `path` and reads its file header.
     /// - Throws: `CaptureFileError` when the file cannot be opened or is not a pcap/pcapng file.
     public convenience init(path: String) throws(CaptureFileError) {
         try self.init(file: try MappedFile(path: path), path: path)
+    }
+
+    /// Opens `path`, reading at most `memoryCap` bytes into memory when it cannot be mapped (a pipe).
+    convenience init(path: String, memoryCap: Int) throws(CaptureFileError) {
+        try self.init(file: try MappedFile(path: path, memoryCap: memoryCap), path: path)
     }
 
     /// Reads a capture file held in memory (tests, fuzzing, files received over a pipe).
@@ -67,22 +80,68 @@ public final class CaptureFileReader: Sendable {
     public var indexedCount: Int { state.withLock { $0.entries.count } }
 
     /// True once the index reached the end of the file or its damage.
-    public var isFullyIndexed: Bool { state.withLock { $0.scanner.finished } }
+    public var isFullyIndexed: Bool { state.withLock { $0.shrink != nil || $0.scanner.finished } }
 
-    /// Where the file is damaged, once the index has reached that point.
-    public var damage: FileDamage? { state.withLock { $0.scanner.damage } }
+    /// Where the file is damaged, once the index has reached that point (or once any read found
+    /// that the file shrank).
+    public var damage: FileDamage? {
+        if let shrink = shrinkDamage() { return shrink }
+        return state.withLock { $0.scanner.damage }
+    }
+
+    /// Puts the guard that turns a shrinking file's SIGBUS into damage back in front of any SIGBUS
+    /// handler installed since a file was opened. The terminal UI installs one ("restore the
+    /// terminal, re-raise") after `socktui -r FILE` opened its file: call this after it.
+    public static func reinstallShrinkGuard() { csock_sigbus_guard_install() }
+
+    /// True once a read found that the file shrank while being read (cheap: one atomic load).
+    public var hasShrunk: Bool { file.hasShrunk }
+
+    /// When the file shrank while being read: where the packets that are still whole end, and how
+    /// many there are ("the file shrank to N bytes while being read"); nil while it has not.
+    /// Measured once, by scanning what is left of the file.
+    public func shrinkDamage() -> FileDamage? {
+        guard file.hasShrunk else { return nil }
+        return shrinkReport.withLock { report in
+            if let report { return report }
+            let bytes = file.bytes
+            let size = file.currentSize ?? 0
+            let limit = min(size, bytes.count)
+            var scanner = initialScanner
+            let prefix = UnsafeRawBufferPointer(rebasing: bytes[0..<max(limit, 0)])
+            // The pages before the new end are still the file's; a further shrink reads zeros.
+            while scanner.next(prefix) != nil {}
+            let reason = size < bytes.count
+                ? "the file shrank to \(size) bytes while being read (it was \(bytes.count)): it was truncated or rewritten by another program"
+                : "part of the file could not be read while being read (it was truncated and written again, or the disk failed)"
+            let damage = FileDamage(offset: scanner.damage?.offset ?? limit, reason: reason, packetsBefore: scanner.packetCount)
+            report = damage
+            return damage
+        }
+    }
+
+    /// Drops what the index holds past the end of a shrunk file and records the damage.
+    private func applyShrink(_ state: inout IndexState) {
+        guard state.shrink == nil, let damage = shrinkDamage() else { return }
+        if state.entries.count > damage.packetsBefore { state.entries.removeSubrange(damage.packetsBefore...) }
+        state.shrink = damage
+    }
 
     /// Indexes records until `count` packets are known or the file ends; returns the count known.
     @discardableResult
     public func index(upTo count: Int) -> Int {
         let bytes = file.bytes
         return state.withLock { state in
+            if state.shrink != nil { return state.entries.count }
             while state.entries.count < count, let header = state.scanner.next(bytes) {
+                // The header may have been read from the zeros that replaced a vanished page.
+                if file.hasShrunk { break }
                 state.entries.append(Entry(dataOffset: header.dataOffset, seconds: header.timestamp.seconds,
                                            nanoseconds: header.timestamp.nanoseconds, capturedLength: UInt32(header.capturedLength),
                                            originalLength: UInt32(clamping: header.originalLength),
                                            interfaceAndDirection: UInt32(header.interfaceID) << 2 | Self.code(header.direction)))
             }
+            if file.hasShrunk { applyShrink(&state) }
             return state.entries.count
         }
     }
@@ -123,7 +182,9 @@ public final class CaptureFileReader: Sendable {
     /// The index does not keep record offsets: `recordOffset` is -1 (scans report it).
     public func header(at index: Int) -> PacketRecordHeader? {
         guard index >= 0, self.index(upTo: index + 1) > index else { return nil }
-        return state.withLock { state in
+        return state.withLock { state -> PacketRecordHeader? in
+            // A shrink noticed by another thread since may have dropped it.
+            guard index < state.entries.count else { return nil }
             let entry = state.entries[index]
             return PacketRecordHeader(recordOffset: -1, dataOffset: entry.dataOffset, capturedLength: Int(entry.capturedLength),
                                       originalLength: Int(entry.originalLength),
@@ -137,6 +198,11 @@ public final class CaptureFileReader: Sendable {
         guard let header = header(at: index) else { return nil }
         let linkType = state.withLock { $0.scanner.interfaces[header.interfaceID].interface.linkType }
         let data = Array(file.bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)])
+        if file.hasShrunk {
+            // The copy may hold zeros from past the new end: keep only packets that are still whole.
+            state.withLock { applyShrink(&$0) }
+            if let damage = shrinkDamage(), index >= damage.packetsBefore { return nil }
+        }
         return CapturedPacket(timestamp: header.timestamp, data: data, originalLength: header.originalLength,
                               linkType: linkType, interfaceID: header.interfaceID, direction: header.direction)
     }
@@ -175,17 +241,24 @@ public final class CaptureFileReader: Sendable {
 
     /// Scans every packet in order without indexing, passing bytes in place (no copy; a record's
     /// bytes stay valid while the reader lives, so records may be batched). Return false from `body` to stop.
+    ///
+    /// When the file shrinks during the scan, the result's damage says so, and records from its
+    /// `packetsBefore` on may have been passed with zeros for bytes (the rest of the last page past
+    /// the new end reads as zeros before any fault): drop them. Bytes of earlier records handed out
+    /// before the shrink may turn to zeros too: check `hasShrunk` before trusting what was decoded.
     @discardableResult
     public func forEachPacket(_ body: (Record) throws -> Bool) rethrows -> ScanResult {
         let bytes = file.bytes
         var scanner = initialScanner
         var count = 0
         while let header = scanner.next(bytes) {
+            // The header may have been read from the zeros that replaced a vanished page.
+            if file.hasShrunk { return ScanResult(count: count, damage: shrinkDamage(), stopped: false) }
             let record = Record(index: count, header: header, interface: scanner.interfaces[header.interfaceID].interface,
                                 bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)]))
             count += 1
             if try !body(record) { return ScanResult(count: count, damage: nil, stopped: true) }
         }
-        return ScanResult(count: count, damage: scanner.damage, stopped: false)
+        return ScanResult(count: count, damage: shrinkDamage() ?? scanner.damage, stopped: false)
     }
 }
