@@ -217,7 +217,7 @@ extension TCPInfo {
             let mask: UInt8 = (1 << width) - 1
             return Layout(
                 field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = ((OptionBytes.load(bytes, at: offset, as: UInt8.self) ?? 0) >> shift) & mask },
+                decode: { info, bytes in info[keyPath: property] = (byte(bytes, offset) >> shift) & mask },
                 value: { UInt64($0[keyPath: property]) })
         }
 
@@ -225,15 +225,18 @@ extension TCPInfo {
         static func flag(_ name: String, _ offset: Int, bit: UInt8, _ property: WritableKeyPath<TCPInfo, Bool> & Sendable) -> Layout {
             Layout(
                 field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = ((OptionBytes.load(bytes, at: offset, as: UInt8.self) ?? 0) >> bit) & 1 != 0 },
+                decode: { info, bytes in info[keyPath: property] = (byte(bytes, offset) >> bit) & 1 != 0 },
                 value: { $0[keyPath: property] ? 1 : 0 })
         }
+
+        /// The byte at `offset`, or 0 past the end.
+        static func byte(_ bytes: [UInt8], _ offset: Int) -> UInt8 { OptionBytes.load(bytes, at: offset, as: UInt8.self) ?? 0 }
 
         /// The connection state byte.
         static func state(_ name: String, _ offset: Int, _ property: WritableKeyPath<TCPInfo, TCPState> & Sendable) -> Layout {
             Layout(
                 field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = TCPState(rawValue: OptionBytes.load(bytes, at: offset, as: UInt8.self) ?? 0) },
+                decode: { info, bytes in info[keyPath: property] = TCPState(rawValue: byte(bytes, offset)) },
                 value: { UInt64($0[keyPath: property].rawValue) })
         }
     }
