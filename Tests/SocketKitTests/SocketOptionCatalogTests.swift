@@ -127,14 +127,20 @@ struct SocketOptionCatalogTests {
         }
     }
 
+    /// The numbers in scripts/sockopts.toml against the table generated from the C headers.
     @Test func catalogNumbersMatchTheHeaderConstants() throws {
+        var checked = 0
         for row in SocketOptionCatalog.all {
             for cName in [row.cName] + row.aliases {
                 if let value = SocketConstants.value(named: cName) {
                     #expect(value == Int64(row.name), "\(cName) is \(value) in the headers, \(row.name) in the catalog")
+                    checked += 1
                 }
             }
         }
+        // All rows but the MCAST_* ones (a group the constants table leaves out) and a few newer
+        // than these headers.
+        #expect(checked >= 200, "only \(checked) catalog names are in the constants table")
         #expect(SocketConstants.value(named: "SO_RCVBUF") == 8)
         #expect(try SocketOptionCatalog.option(named: "SO_RCVBUF").name == 8)
     }

@@ -96,6 +96,26 @@ struct SocketOptionTCPInfoTests {
         #expect(info.entries.count == TCPInfo.fields.count)
     }
 
+    /// One table drives decoding, `fields`, `value(of:)` and `field(named:)`: every whole field reads
+    /// the little-endian number at its offset, into its property.
+    @Test func everyFieldReadsItsOwnBytes() throws {
+        // Each byte is its offset + 1, so each field's value tells where it was read from.
+        let bytes = (0..<TCPInfo.knownByteCount).map { UInt8(truncatingIfNeeded: $0 + 1) }
+        let info = TCPInfo(bytes: bytes)
+        let offsets = TCPInfo.fields.map(\.offset)
+        for field in TCPInfo.fields {
+            #expect(TCPInfo.field(named: field.name) == field)
+            guard offsets.filter({ $0 == field.offset }).count == 1 else { continue }  // bit fields share a byte
+            let expected = bytes[field.offset..<field.offset + field.size].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            #expect(info.value(of: field) == expected, "\(field.name) at \(field.offset)")
+        }
+        #expect(TCPInfo.field(named: "tcpi_rtt") == nil)
+        #expect(info.value(of: try #require(TCPInfo.field(named: "rtt"))) == UInt64(info.rtt))
+        #expect(info.value(of: try #require(TCPInfo.field(named: "bytes_acked"))) == info.bytesAcknowledged)
+        #expect(info.value(of: try #require(TCPInfo.field(named: "total_rto"))) == UInt64(info.totalRTOs))
+        #expect(info.value(of: try #require(TCPInfo.field(named: "state"))) == UInt64(info.state.rawValue))
+    }
+
     @Test func fieldTableMatchesTheKernelLayout() {
         // Offsets of linux/tcp.h `struct tcp_info` (x86-64, all architectures alike).
         let offsets = Dictionary(uniqueKeysWithValues: TCPInfo.fields.map { ($0.name, $0.offset) })
