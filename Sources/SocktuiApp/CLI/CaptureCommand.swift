@@ -97,14 +97,19 @@ struct CaptureCommand: ParsableCommand {
         if write != nil && global.json { throw ValidationError("--json prints packets; it cannot be combined with -w") }
     }
 
+    /// The capture these options describe (after `validate`: the ring's numbers are in range).
+    var options: LiveCaptureOptions {
+        LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
+                           direction: direction, filter: filter.joined(separator: " "), count: count,
+                           ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+    }
+
     func run() throws {
         Self.blockStopSignals()
         if remote.isRemote { return try runRemote() }
         let expression = filter.joined(separator: " ")
         let sink = try CaptureSink(command: self)
-        let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
-                                         direction: direction, filter: expression, count: count,
-                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+        let options = self.options
         let capture: LiveCapture
         do {
             // The file is open before the first packet can arrive.
