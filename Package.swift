@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "SocketKit", targets: ["SocketKit"]),
         .library(name: "Inspect", targets: ["Inspect"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        // The app's panels and commands (the FuzzCLI target in Fuzz/ parses command lines with it).
+        .library(name: "SocktuiApp", targets: ["SocktuiApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

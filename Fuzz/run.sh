@@ -1,14 +1,41 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with AddressSanitizer and fuzzes each for SECONDS (default 60),
-# starting from Fuzz/corpus (hand-made seeds: a pcap, a pcapng and packets of each link type).
-# A crash leaves its input in Fuzz/findings/ and makes this script fail.
-#   bash Fuzz/run.sh 60
+# Builds the libFuzzer targets with AddressSanitizer (one `swift build`, so the package compiles
+# once) and fuzzes each for SECONDS (default 60), starting from its hand-made seeds in
+# Fuzz/corpus/<dir>/ plus what earlier runs kept in Fuzz/work-corpus/<dir>/:
+#   FuzzCapture       capture/        pcap, pcapng and packets of each link type
+#   FuzzAgentFrames   agent-frames/   agent protocol frames (structure-aware: out-of-range numbers,
+#                                     wrong types, deep nesting)
+#   FuzzCLI           cli/            command lines of every subcommand with numeric extremes
+#   FuzzSocketFilter  socket-filter/  socket filter and capture filter expressions
+# Every target runs even when an earlier one found a crash; a crash leaves its input in
+# Fuzz/findings/<target>-crash-* and makes this script fail.
+#   bash Fuzz/run.sh 60            (every target, 60 s each)
+#   bash Fuzz/run.sh 300 FuzzCLI   (one target)
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
-swift build --scratch-path .build-fuzz -c debug -Xswiftc -sanitize=fuzzer,address --product FuzzCapture
-binary=$(swift build --scratch-path .build-fuzz -c debug --show-bin-path)/FuzzCapture
-mkdir -p findings work-corpus
-cp -n corpus/* work-corpus/ 2>/dev/null || true
-"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix=findings/ \
-    -print_final_stats=1 work-corpus
+# A trap is reported by libFuzzer and AddressSanitizer; Swift's own backtracer adds nothing but time.
+export SWIFT_BACKTRACE=enable=no
+shift || true
+declare -A corpus=([FuzzCapture]=capture [FuzzAgentFrames]=agent-frames [FuzzCLI]=cli [FuzzSocketFilter]=socket-filter)
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzCapture FuzzAgentFrames FuzzCLI FuzzSocketFilter)
+swift build --scratch-path .build-fuzz -c debug -Xswiftc -sanitize=fuzzer,address
+bin=$(swift build --scratch-path .build-fuzz -c debug --show-bin-path)
+mkdir -p findings
+failed=()
+for target in "${targets[@]}"; do
+    dir=${corpus[$target]:?unknown target $target}
+    mkdir -p "work-corpus/$dir"
+    cp -n "corpus/$dir"/* "work-corpus/$dir/" 2>/dev/null || true
+    echo "fuzz: $target for ${seconds}s"
+    if ! "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="findings/$target-" \
+        -print_final_stats=1 "work-corpus/$dir"; then
+        failed+=("$target")
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzz: crashes found by ${failed[*]} (inputs in Fuzz/findings/)" >&2
+    exit 1
+fi
+echo "fuzz: ${targets[*]}: no crash in ${seconds}s each"

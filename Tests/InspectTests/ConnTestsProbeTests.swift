@@ -172,6 +172,10 @@ struct ConnTestsScanTests {
 
     @Test(arguments: [
         ("1-70000", "spans 70000 ports; a scan covers at most 65535"),
+        // FuzzCLI's finding: the span of 0-Int.max overflowed (a trap) before it was compared.
+        ("0-9223372036854775807", "spans more than 65535 ports"),
+        ("+0-9223372036854775807", "spans more than 65535 ports"),
+        ("2-9223372036854775807", "spans 9223372036854775806 ports"),
         ("0", "outside 1-65535"),
         ("65536", "outside 1-65535"),
         ("10-5", "ends before it starts"),

@@ -14,6 +14,11 @@ import SocktuiTestSupport
         (["connect", "127.0.0.1", "80", "--count", "3", "--interval", "1e300"], "--interval must be 0 and at most 3600 seconds, got 1e+300"),
         (["connect", "127.0.0.1", "80", "--count", "3", "--interval=-1"], "--interval must be 0 and at most 3600 seconds, got -1.0"),
         (["scan", "127.0.0.1", "1-2", "--timeout", "1e300"], "--timeout must be more than 0 and at most 3600 seconds, got 1e+300"),
+        // FuzzCLI: the panels turn --host-timeout into nanoseconds (UInt64(1e300 * 1e9) traps).
+        (["resolve", "localhost", "--host", "web1", "--host-timeout", "1e300"], "--host-timeout must be more than 0 and at most 86400 seconds, got 1e+300"),
+        (["resolve", "localhost", "--host", "web1", "--host-timeout", "inf"], "--host-timeout must be more than 0 and at most 86400 seconds, got inf"),
+        // FuzzCLI: the span of this range overflowed before it was compared with 65535.
+        (["scan", "127.0.0.1", "0-9223372036854775807"], "PORTS range '0-9223372036854775807' spans more than 65535 ports"),
     ])
     func outOfRangeSecondsAreRefusedWithTheRange(arguments: [String], message: String) throws {
         try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")

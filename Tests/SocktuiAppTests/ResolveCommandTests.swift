@@ -54,11 +54,40 @@ import SocktuiTestSupport
     @Test func badArgumentsAreUsageErrorsThatSayWhatIsWrong() throws {
         let port = try runTool(TestBinary.socktui, ["resolve", "localhost", "99999"])
         #expect(port.status == 64)
-        #expect(port.err.contains("ports are 0-65535"))
+        #expect(port.err.contains("port must be 0-65535, got 99999"), "\(port.err)")
         let flag = try runTool(TestBinary.socktui, ["resolve", "localhost", "--flags", "bogus"])
         #expect(flag.status == 64 && flag.err.contains("unknown flag 'bogus'"))
         let reverse = try runTool(TestBinary.socktui, ["resolve", "localhost", "--reverse"])
         #expect(reverse.status == 64 && reverse.err.contains("numeric address"))
+    }
+
+    /// A negative or too large numeric port gets the same message whatever its sign (issue #17):
+    /// before, `-1` went to getaddrinfo and came back as EAI_SERVICE, "service name is unknown".
+    @Test(arguments: [["localhost", "--", "-1"], ["localhost", "70000"], ["localhost", "--", "-70000"],
+                      ["localhost", "99999999999999999999999"], ["127.0.0.1", "--reverse", "--", "-1"], ["127.0.0.1", "--reverse", "70000"]])
+    func outOfRangePortsSayTheRange(arguments: [String]) throws {
+        let result = try runTool(TestBinary.socktui, ["resolve"] + arguments)
+        let given = arguments.last!
+        #expect(result.status == 64, "\(result.err)")
+        #expect(result.err.contains("port must be 0-65535, got \(given)"), "\(result.err)")
+        #expect(!result.err.contains("EAI_SERVICE"))
+    }
+
+    /// A reverse lookup of a scoped address whose scope is no interface says so and lists the
+    /// interfaces (issue #17): before, glibc's EAI_NONAME read "unknown to DNS".
+    @Test func aScopeThatIsNoInterfaceIsNamedWithTheInterfacesThatExist() throws {
+        let result = try runTool(TestBinary.socktui, ["resolve", "fe80::1%nosuchif", "--reverse"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("there is no interface 'nosuchif'"), "\(result.err)")
+        #expect(result.err.contains("lo (1)"), "the interfaces that exist are listed: \(result.err)")
+        #expect(!result.err.contains("unknown to DNS"), "\(result.err)")
+        let json = try runTool(TestBinary.socktui, ["resolve", "fe80::1%nosuchif", "--reverse", "--json"])
+        #expect(json.out.contains("there is no interface 'nosuchif'"))
+        let index = try runTool(TestBinary.socktui, ["resolve", "fe80::1%999999", "--reverse"])
+        #expect(index.err.contains("there is no interface with index 999999"), "\(index.err)")
+        // An interface that exists still reaches the resolver.
+        let lo = try runTool(TestBinary.socktui, ["resolve", "fe80::1%lo", "--reverse", "--flags", "numerichost"])
+        #expect(!lo.err.contains("no interface"), "\(lo.err)")
     }
 
     @Test func reverseLookupNamesTheLoopbackAddress() throws {

@@ -33,8 +33,11 @@ public struct PortSet: Codable, Sendable, Hashable, CustomStringConvertible {
             if high < low {
                 throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' ends before it starts")
             }
-            if high - low + 1 > Self.maximumCount {
-                throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' spans \(high - low + 1) ports; a scan covers at most \(Self.maximumCount) (1-65535)")
+            // 0-9223372036854775807 spans more ports than an Int counts.
+            let (difference, overflow) = high.subtractingReportingOverflow(low)
+            if overflow || difference >= Self.maximumCount {
+                let span = overflow || difference == Int.max ? "more than \(Self.maximumCount)" : "\(difference + 1)"
+                throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' spans \(span) ports; a scan covers at most \(Self.maximumCount) (1-65535)")
             }
             guard (1...65535).contains(low), (1...65535).contains(high) else {
                 throw InvalidArgumentError(argument: "ports", rule: "'\(item)' is outside 1-65535")

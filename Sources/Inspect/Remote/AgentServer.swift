@@ -110,6 +110,11 @@ public final class AgentServer: Sendable {
             inFlight.leave()
         }
         let fail: @Sendable (String) -> Void = { message in finish(.error(AgentError(.failed, message, id: id))) }
+        do throws(AgentError) {
+            try Self.check(request, id: id, frame: ordinal)
+        } catch {
+            return finish(.error(error))
+        }
         switch request {
         case .ping:
             finish(.response(id: id, reply: .pong))
@@ -131,9 +136,6 @@ public final class AgentServer: Sendable {
                 finish(.response(id: id, reply: .socketChanges(changes)))
             }
         case .watchSockets(let query, let interval):
-            guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
-                return finish(.error(AgentError(.invalid, "watchSockets: interval must be 0.1-86400 seconds, got \(interval)", id: id, frame: ordinal)))
-            }
             // Each refresh goes out as the changes since the previous one of this stream.
             let generation = Atomic<UInt64>(0)
             let handle = table.refresh(query, every: interval) { [output] snapshot, diff in
@@ -154,11 +156,6 @@ public final class AgentServer: Sendable {
                 }
             }
         case .connTest(let test):
-            do throws(InvalidArgumentError) {
-                try test.validate()
-            } catch {
-                return finish(.error(AgentError(.invalid, "connection test: \(error.argument) \(error.rule)", id: id, frame: ordinal)))
-            }
             let handle = tests.start(test, progress: { [output] event in
                 output.send(.event(id: id, reply: .testProgress(event)))
             }, completion: { result in
@@ -176,12 +173,6 @@ public final class AgentServer: Sendable {
     /// worth has piled up) with the kernel counters, then the statistics block and the summary.
     private func startCapture(_ options: LiveCaptureOptions, id: UInt64, ordinal: Int, entry: ActiveRequest,
                               finish: @escaping @Sendable (AgentFrame) -> Void) {
-        guard (1...262_144).contains(options.snapLength) else {
-            return finish(.error(AgentError(.invalid, "capture: snapLength must be 1-262144, got \(options.snapLength)", id: id, frame: ordinal)))
-        }
-        if let count = options.count, count < 1 {
-            return finish(.error(AgentError(.invalid, "capture: count must be at least 1, got \(count)", id: id, frame: ordinal)))
-        }
         let state: CaptureStreamState
         do {
             let interface = try LiveCapture.plannedInterface(options)
@@ -240,6 +231,40 @@ public final class AgentServer: Sendable {
             entry.onCancel { capture.stop(reason: "cancelled") }
         } catch {
             finish(.error(AgentError(.failed, "capture: \(error)", id: id)))
+        }
+    }
+
+    /// Checks every number of a request before any engine sees it (no I/O: the fuzz target
+    /// FuzzAgentFrames calls it on every decoded request): a watch interval, a connection test's
+    /// timeouts, ports and counts, a capture's snap length, count and ring.
+    /// - Throws: `AgentError(.invalid)` naming the field and its range, for request `id` (from incoming `frame`).
+    public static func check(_ request: AgentRequest, id: UInt64, frame: Int? = nil,
+                             memoryCap: Int = RingConfiguration.memoryCap()) throws(AgentError) {
+        switch request {
+        case .watchSockets(_, let interval):
+            guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
+                throw AgentError(.invalid, "watchSockets: interval must be 0.1-86400 seconds, got \(interval)", id: id, frame: frame)
+            }
+        case .connTest(let test):
+            do throws(InvalidArgumentError) {
+                try test.validate()
+            } catch {
+                throw AgentError(.invalid, "connection test: \(error.argument) \(error.rule)", id: id, frame: frame)
+            }
+        case .capture(let options):
+            guard (1...262_144).contains(options.snapLength) else {
+                throw AgentError(.invalid, "capture: snapLength must be 1-262144, got \(options.snapLength)", id: id, frame: frame)
+            }
+            if let count = options.count, count < 1 {
+                throw AgentError(.invalid, "capture: count must be at least 1, got \(count)", id: id, frame: frame)
+            }
+            do throws(CaptureError) {
+                try options.ring.validate(.request, memoryCap: memoryCap)
+            } catch {
+                throw AgentError(.invalid, "capture: \(error.message)", id: id, frame: frame)
+            }
+        case .ping, .resolve, .sockets, .socketChanges, .socketOptions, .interfaces:
+            break
         }
     }
 

@@ -20,11 +20,13 @@ public struct SystemResolver: ResolverBackend {
         case .addressInfo(let host, let service, let family, let type, let proto, let flags):
             return .addressInfo(try getAddressInfo(host: host, port: service, family: family, type: type, protocol: proto, flags: flags))
         case .nameInfo(let host, let port, let flags):
+            try Self.checkScope(host)
             let (name, service) = try getNameInfo(host: host, port: port, flags: flags)
             return .nameInfo(host: name, service: service)
         case .hostByName(let name):
             return .hostEntry(try gethostbynameEx(name))
         case .hostByAddress(let address):
+            try Self.checkScope(address)
             return .hostEntry(try gethostbyaddr(address))
         case .fullyQualifiedName(let name):
             return .name(getfqdn(name))

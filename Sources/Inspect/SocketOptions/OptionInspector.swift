@@ -153,18 +153,18 @@ public enum OptionInspector {
     }
 
     /// `isRoot`: whether this process runs as root (then "run as root" is no advice: something else refuses).
-    static func explain(_ error: SocketError, pid: Int32, fd: Int32, isRoot: Bool = geteuid() == 0) -> OptionInspectorError {
+    /// `host` says what refuses ptrace here, so the message names only causes that can apply.
+    static func explain(_ error: SocketError, pid: Int32, fd: Int32, isRoot: Bool = geteuid() == 0,
+                        host: PtraceHost? = nil) -> OptionInspectorError {
         let code = error.code
         switch code.name {
         case "EPERM", "EACCES":
-            let scope = (try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let setting = scope.map { " (kernel.yama.ptrace_scope = \($0))" } ?? ""
+            let host = host ?? PtraceHost.current(target: pid)
+            let setting = host.ptraceScope.map { " (kernel.yama.ptrace_scope = \($0))" } ?? ""
             if isRoot {
                 return OptionInspectorError(
                     message: "not permitted to copy fd \(fd) of pid \(pid) even as root: pidfd_getfd needs ptrace permission over it"
-                        + "\(setting), which ptrace_scope 3, a security module or a container without CAP_SYS_PTRACE can refuse."
-                        + " sock_diag still shows its state and queues.",
+                        + "\(setting); \(host.refusalCauses(pid: pid)). sock_diag still shows its state and queues.",
                     errno: code.name)
             }
             return OptionInspectorError(

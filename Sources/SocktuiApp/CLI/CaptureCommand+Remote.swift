@@ -15,9 +15,7 @@ extension CaptureCommand {
         do { try client.connect() } catch { Self.fail(error.message, code: 1) }
         let host = client.label
         let expression = filter.joined(separator: " ")
-        let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
-                                         direction: direction, filter: expression, count: count,
-                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+        let options = self.options
         let sink = try RemoteCaptureSink(path: write, replacing: force, json: global.json, utc: utc, host: host)
         let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)

@@ -103,14 +103,19 @@ struct CaptureCommand: ParsableCommand {
         }
     }
 
+    /// The capture these options describe (after `validate`: the ring's numbers are in range).
+    var options: LiveCaptureOptions {
+        LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
+                           direction: direction, filter: filter.joined(separator: " "), count: count,
+                           ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+    }
+
     func run() throws {
         Self.blockStopSignals()
         if remote.isRemote { return try runRemote() }
         let expression = filter.joined(separator: " ")
         let sink = try CaptureSink(command: self)
-        let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
-                                         direction: direction, filter: expression, count: count,
-                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+        let options = self.options
         let capture: LiveCapture
         let planned: CaptureInterface
         // The capture thread holds its packets until the output is open.

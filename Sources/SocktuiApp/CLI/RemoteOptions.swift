@@ -38,7 +38,10 @@ struct RemoteOptions: ParsableArguments {
         }
         if Set(hosts).count != hosts.count { throw ValidationError("--host: each host once") }
         if push && hosts.isEmpty { throw ValidationError("--push needs --host") }
-        if !(hostTimeout > 0) { throw ValidationError("--host-timeout must be more than 0 seconds, got \(hostTimeout)") }
+        // The panels turn it into nanoseconds: a day at most.
+        if !(hostTimeout > 0 && hostTimeout <= 86_400) {
+            throw ValidationError("--host-timeout must be more than 0 and at most 86400 seconds, got \(hostTimeout)")
+        }
     }
 
     /// The ssh settings these options describe.

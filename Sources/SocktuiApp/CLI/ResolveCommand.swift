@@ -82,16 +82,29 @@ struct ResolveCommand: ParsableCommand {
             guard IPv4Address(host) != nil || IPv6Address(host.split(separator: "%").first.map(String.init) ?? host) != nil else {
                 throw ValidationError("--reverse needs a numeric address, got '\(host)'")
             }
-            if let service, Int(service).map({ !(0...65535).contains($0) }) ?? true {
+            if let service, Self.isNumber(service) {
+                try Self.checkPort(service)
+            } else if let service {
                 throw ValidationError("with --reverse, SERVICE must be a port number 0-65535, got '\(service)'")
             }
         } else {
             _ = try parse { try AddressInfoFlags(parsing: flags) }
-            // glibc wraps numeric services modulo 65536 ("99999" becomes 34463): refuse instead.
-            if let service, !service.isEmpty, service.allSatisfy(\.isASCII), service.allSatisfy(\.isNumber),
-               Int(service).map({ $0 > 65535 }) ?? true {
-                throw ValidationError("SERVICE '\(service)' is not a port: ports are 0-65535")
-            }
+            // glibc wraps numeric services modulo 65536 ("99999" becomes 34463) and calls "-1" an
+            // unknown service name (EAI_SERVICE): refuse both as the port they are.
+            if let service, Self.isNumber(service) { try Self.checkPort(service) }
+        }
+    }
+
+    /// Digits with an optional sign: a port number, whether or not it is in range.
+    static func isNumber(_ text: String) -> Bool {
+        let digits = text.first.map { "+-".contains($0) } == true ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Refuses a port number outside 0-65535, as `connect` and the Resolver panel do.
+    static func checkPort(_ text: String) throws {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("SERVICE: port must be 0-65535, got \(text)")
         }
     }
 

@@ -43,8 +43,11 @@ struct SockoptCommand: ParsableCommand {
         }
     }
 
+    /// The socket these options name (after `validate`: an inode, or a pid and a descriptor).
+    var target: OptionTarget { inode.map { .inode($0) } ?? .descriptor(pid: pid!, fd: fd!) }
+
     func run() throws {
-        let target: OptionTarget = inode.map { .inode($0) } ?? .descriptor(pid: pid!, fd: fd!)
+        let target = self.target
         let report: SocketOptionsReport
         do {
             report = remote.isRemote ? try remoteReport(target) : try OptionInspector.inspect(target)
