@@ -19,3 +19,23 @@ import Testing
         #expect(try !SocketFilter("family:unix").matches(entry))
     }
 }
+
+/// Words with NUL in them (found by FuzzSocketFilter): a bare word matches only text that holds it
+/// whole, NULs included; before, Foundation's `contains` ignored everything from the NUL on.
+@Suite struct SocketFilterWordTests {
+    static let entry = SocketEntry(kind: .tcp, family: .inet, state: "LISTEN", local: SocketEndpoint(address: "127.0.0.1", port: 22),
+                                   remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 77, uid: 0,
+                                   owners: [SocketOwner(pid: 10, command: "sock", fileDescriptor: 3, uid: 0)])
+
+    @Test(arguments: ["k\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "proc:k\u{0}", "addr:1\u{0}", "sock\u{0}"])
+    func aWordWithNULMatchesNothingThatLacksIt(text: String) throws {
+        #expect(try !SocketFilter(text).matches(Self.entry), "\(text.debugDescription)")
+        #expect(try SocketFilter("!" + text).matches(Self.entry))
+    }
+
+    @Test func plainWordsStillMatchPartOfAColumn() throws {
+        for word in ["ock", "proc:so", "addr:127.0", "listen", "77", "tcp"] {
+            #expect(try SocketFilter(word).matches(Self.entry), "\(word)")
+        }
+    }
+}

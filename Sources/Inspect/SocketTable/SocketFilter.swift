@@ -137,7 +137,7 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
         case "port": return [entry.local.port, entry.remote.port].contains(Int(value))
         case "sport": return entry.local.port == Int(value)
         case "dport": return entry.remote.port == Int(value)
-        case "proc": return entry.owners.contains { $0.command.lowercased().contains(value) }
+        case "proc": return entry.owners.contains { Self.has($0.command.lowercased(), value) }
         case "pid": return entry.owners.contains { $0.pid == Int32(value) }
         case "family":
             // AF_UNIX has aliases (AF_LOCAL, AF_FILE) and its cName may be any of them.
@@ -149,14 +149,20 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
             if value == "unix" { return entry.kind.isUnix }
             if value == "packet" { return entry.kind.isPacket }
             return entry.kind.rawValue == value
-        case "addr": return entry.local.address.lowercased().contains(value) || entry.remote.address.lowercased().contains(value)
+        case "addr": return Self.has(entry.local.address.lowercased(), value) || Self.has(entry.remote.address.lowercased(), value)
         case "uid": return entry.uid == UInt32(value)
         case "inode": return entry.inode == UInt32(value)
         default:
             let haystack = [entry.kind.rawValue, entry.state, entry.local.description, entry.remote.description, String(entry.inode)]
                 + entry.owners.map(\.command)
-            return haystack.contains { $0.lowercased().contains(value) }
+            return haystack.contains { Self.has($0.lowercased(), value) }
         }
+    }
+
+    /// Whether `text` contains `word`, byte for byte. Not Foundation's `contains`, which on Linux
+    /// stops comparing at a NUL ("sock" contained "k" followed by NULs) and trapped on such text.
+    static func has(_ text: String, _ word: String) -> Bool {
+        text.utf8.firstRange(of: word.utf8) != nil
     }
 
     public var description: String { text }
