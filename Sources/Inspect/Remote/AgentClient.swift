@@ -168,6 +168,23 @@ public final class AgentCall: Sendable {
 
     /// True once `cancel()` was called.
     public var isCancelled: Bool { cancelled.withLock { $0 } }
+
+    private let end = Mutex<Result<AgentReply, AgentError>?>(nil)
+    private let ended = DispatchSemaphore(value: 0)
+
+    /// Records how a `watch` ended (once it stopped for good).
+    func finish(_ result: Result<AgentReply, AgentError>) {
+        end.withLock { $0 = result }
+        ended.signal()
+    }
+
+    /// For a `watch` after `cancel()`: waits up to `timeout` seconds for its end and returns the
+    /// last stream's final reply (`.cancelled` when the agent ended it), or the failure of a link
+    /// that was down or dropped; nil when it had not ended in time.
+    public func waitForEnd(timeout: Double) -> Result<AgentReply, AgentError>? {
+        if ended.wait(timeout: .now() + max(0, timeout)) == .success { ended.signal() }
+        return end.withLock { $0 }
+    }
 }
 
 /// A client of one host's agent: opens the link on first use, runs requests on it, reports its
@@ -296,6 +313,7 @@ public final class AgentClient: Sendable {
         call.onCancel { wake.signal() }
         Thread { [self] in
             var backoff = 0.5
+            var last: Result<AgentReply, AgentError>?
             while !call.isCancelled {
                 let ended = DispatchSemaphore(value: 0)
                 let live: AgentConnection
@@ -305,7 +323,11 @@ public final class AgentClient: Sendable {
                     continue
                 }
                 backoff = 0.5
-                let id = live.start(request, event: { reply in event(reply) }, completion: { _ in ended.signal() })
+                let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
+                let id = live.start(request, event: { reply in event(reply) }, completion: { result in
+                    outcome.withLock { $0 = result }
+                    ended.signal()
+                })
                 let cancelled = Mutex(false)
                 call.onCancel {
                     cancelled.withLock { $0 = true }
@@ -313,9 +335,13 @@ public final class AgentClient: Sendable {
                     wake.signal()
                 }
                 ended.wait()
-                if cancelled.withLock({ $0 }) { break }
+                if cancelled.withLock({ $0 }) {
+                    last = outcome.withLock { $0 }
+                    break
+                }
                 _ = wake.wait(timeout: .now() + backoff)
             }
+            call.finish(last ?? .failure(AgentError(.failed, "\(label): not connected")))
         }.start()
         return call
     }

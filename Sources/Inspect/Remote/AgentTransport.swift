@@ -47,7 +47,11 @@ public struct SSHTransport: AgentTransport {
     public var label: String { host.label }
 
     public func open() throws(AgentError) -> any AgentLink {
-        try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive)
+        // ssh gets its own process group, so the terminal's Ctrl-C reaches socktui only: socktui
+        // stops the remote work through the agent and the link stays up for its last frames. With
+        // --interactive ssh stays in the foreground group: it must read its prompts' answers from
+        // the terminal (a background group's read would stop it with SIGTTIN).
+        try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive, ownProcessGroup: !settings.interactive)
     }
 
     public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
@@ -193,8 +197,10 @@ final class ProcessLink: AgentLink {
         }
     }
 
-    /// Spawns `arguments` with pipes on stdin and stdout (and stderr when `captureStderr`).
-    static func spawn(_ arguments: [String], captureStderr: Bool) throws(AgentError) -> ProcessLink {
+    /// Spawns `arguments` with pipes on stdin and stdout (and stderr when `captureStderr`); with
+    /// `ownProcessGroup` the child leads a new process group, out of reach of the terminal's
+    /// SIGINT/SIGQUIT/SIGTSTP (sent to the foreground group).
+    static func spawn(_ arguments: [String], captureStderr: Bool, ownProcessGroup: Bool = false) throws(AgentError) -> ProcessLink {
         let input = try makePipe(), output = try makePipe()
         let errors = captureStderr ? try makePipe() : nil
         var actions = posix_spawn_file_actions_t()
@@ -214,7 +220,8 @@ final class ProcessLink: AgentLink {
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        if ownProcessGroup { posix_spawnattr_setpgroup(&attributes, 0) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0)))
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

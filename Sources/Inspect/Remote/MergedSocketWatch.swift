@@ -39,6 +39,8 @@ public final class MergedSocketWatch: Sendable {
     private let state: Mutex<(tables: [HostSocketTable], mirrors: [SocketMirror], heard: [UInt64])>
     private let clients = Mutex<[AgentClient]>([])
     private let calls = Mutex<[AgentCall]>([])
+    /// Set by `stop(timeout:)`: `update` is not called any more.
+    private let stopping = Mutex(false)
     /// Checks for stalled hosts (dispatch sources are thread-safe; set once in `init`).
     private nonisolated(unsafe) let stallTimer: (any DispatchSourceTimer)?
 
@@ -55,7 +57,7 @@ public final class MergedSocketWatch: Sendable {
                        Array(repeating: SocketMirror(), count: transports.count), Array(repeating: now, count: transports.count)))
         for (index, transport) in transports.enumerated() {
             let client = AgentClient(transport: transport) { [weak self] status in
-                guard let self else { return }
+                guard let self, !stopping.withLock({ $0 }) else { return }
                 let tables = state.withLock { state in
                     state.tables[index].status = status
                     state.heard[index] = DispatchTime.now().uptimeNanoseconds   // a new link gets a full limit
@@ -73,7 +75,7 @@ public final class MergedSocketWatch: Sendable {
                     state.tables[index].refreshes += 1
                     return state.tables
                 }
-                if let tables { update(tables, .refreshed(index)) }
+                if let tables, !stopping.withLock({ $0 }) { update(tables, .refreshed(index)) }
             }
             calls.withLock { $0.append(call) }
         }
@@ -108,6 +110,25 @@ public final class MergedSocketWatch: Sendable {
     /// Every host's rows, host by host, each with its host's label.
     public static func merged(_ tables: [HostSocketTable]) -> [(host: String, entry: SocketEntry)] {
         tables.flatMap { table in table.snapshot.entries.map { (table.host, $0) } }
+    }
+
+    /// Stops every stream the way a user's Ctrl-C should: no more `update` calls from now on (the
+    /// links closed here are not "disconnected"), each agent asked to end its stream, up to
+    /// `timeout` seconds for their last frames, then the links closed. Returns, host by host,
+    /// whether its agent ended the stream (false for a host that was down or whose link dropped).
+    public func stop(timeout: Double) -> [Bool] {
+        stopping.withLock { $0 = true }
+        stallTimer?.cancel()
+        let calls = calls.withLock { $0 }
+        for call in calls { call.cancel() }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout) * 1e9)
+        let ended = calls.map { call in
+            let left = Double(deadline &- min(deadline, DispatchTime.now().uptimeNanoseconds)) / 1e9
+            if case .success(.cancelled)? = call.waitForEnd(timeout: left) { return true }
+            return false
+        }
+        for client in clients.withLock({ $0 }) { client.close() }
+        return ended
     }
 
     /// Stops every stream and closes the links.

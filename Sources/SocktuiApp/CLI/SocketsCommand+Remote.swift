@@ -84,7 +84,8 @@ extension SocketsCommand {
     /// `--host --watch`: each host refreshes on its own; a line per host and refresh (JSON lines
     /// with --json), a line when a host's link drops or comes back. A dropped host reconnects with
     /// backoff; a slow one delays only its own lines, and one silent `--host-timeout` seconds
-    /// beyond the interval is reported and reconnected. Runs until SIGINT or SIGTERM.
+    /// beyond the interval is reported and reconnected. Runs until SIGINT, SIGTERM or SIGHUP, then
+    /// ends each host's stream through its agent ("HOST: stopped after N refreshes") and exits 0.
     func watchRemote(filter: SocketFilter, query: SocketQuery, interval: Double) throws {
         CaptureCommand.blockStopSignals()
         let output = LineOutput()
@@ -120,7 +121,16 @@ extension SocketsCommand {
         var set = CaptureCommand.stopSignals
         var number: Int32 = 0
         sigwait(&set, &number)
-        watch.cancel()
+        // A clean end: each agent ends its stream (the links stay up: ssh runs in its own process
+        // group, out of the terminal's Ctrl-C), then "HOST: stopped" for each that did.
+        let stopped = watch.stop(timeout: min(remote.hostTimeout, 5))
+        for (table, clean) in zip(watch.tables, stopped) where clean {
+            if json {
+                output.write((try? encoder.encode(HostStatusLine(host: table.host, status: "stopped"))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            } else {
+                output.write("\(table.host): stopped after \(table.refreshes) refreshes")
+            }
+        }
     }
 }
 
