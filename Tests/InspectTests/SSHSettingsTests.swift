@@ -48,6 +48,7 @@ struct SSHSettingsTests {
     @Test func aBarePathToSocktuiRunsItsAgent() {
         #expect(SSHSettings.agentCommand(normalizing: "/opt/bin/socktui") == "/opt/bin/socktui agent")
         #expect(SSHSettings.agentCommand(normalizing: "socktui") == "socktui agent")
+        #expect(SSHSettings.agentCommand(normalizing: "/tmp/new-socktui") == "/tmp/new-socktui agent")
         #expect(SSHSettings.agentCommand(normalizing: "/opt/bin/socktui agent") == "/opt/bin/socktui agent")
         #expect(SSHSettings.agentCommand(normalizing: "sleep 30") == "sleep 30")
         #expect(SSHSettings.agentCommand(normalizing: "/usr/local/bin/wrapper") == "/usr/local/bin/wrapper")

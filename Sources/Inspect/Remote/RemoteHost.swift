@@ -133,11 +133,11 @@ public struct SSHSettings: Hashable, Sendable, Codable {
     }
 
     /// The agent command as given, with `agent` added when it is a bare path to a socktui binary
-    /// (`/opt/bin/socktui`), which would otherwise start the remote TUI.
+    /// (`/opt/bin/socktui`, `~/bin/socktui-0.1`), which would otherwise start the remote TUI.
     public static func agentCommand(normalizing command: String) -> String {
         let trimmed = command.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.contains(where: \.isWhitespace),
-              (trimmed as NSString).lastPathComponent.hasPrefix("socktui") else { return command }
+              (trimmed as NSString).lastPathComponent.contains("socktui") else { return command }
         return trimmed + " agent"
     }
 

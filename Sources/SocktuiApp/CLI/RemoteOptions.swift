@@ -54,7 +54,14 @@ struct RemoteOptions: ParsableArguments {
     func transports() throws -> [SSHTransport] {
         let parsed = try hosts.map { try RemoteHost(parsing: $0) }
         // socktui's ssh defaults give way to what the user's ssh config sets for each host.
-        let resolved = parsed.map { settings.resolvingConfig(for: $0) }
+        // (ssh -G, one per host, in parallel: no connection is made)
+        let answers = Mutex<[Int: SSHSettings]>([:])
+        let settings = self.settings
+        DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
+            let one = settings.resolvingConfig(for: parsed[index])
+            answers.withLock { $0[index] = one }
+        }
+        let resolved = answers.withLock { all in parsed.indices.map { all[$0]! } }
         guard push else { return zip(parsed, resolved).map { SSHTransport(host: $0, settings: $1, handshakeTimeout: hostTimeout) } }
         let pushes = zip(parsed, resolved).map { PushedAgent(host: $0, settings: $1) }
         let failures = Mutex<[Int: AgentError]>([:])
