@@ -68,7 +68,8 @@ final class AgentConnection: Sendable {
             close()
             _ = helloArrived.wait(timeout: .now() + 5)
             let why = ended.withLock { $0 }?.message ?? "\(label): disconnected"
-            throw AgentError(.failed, "\(label): no answer from the agent within \(Int(timeout)) s (\(why))")
+            let seconds = timeout == timeout.rounded() ? "\(Int(timeout)) s" : "\(timeout) s"
+            throw AgentError(.failed, "\(label): handshake timeout: no hello from the agent within \(seconds) of starting ssh (\(why); --host-timeout sets the limit)")
         }
         if let hello = hello.withLock({ $0 }) {
             let ours = AgentHello(software: "socktui", role: "client")
@@ -209,11 +210,12 @@ public final class AgentClient: Sendable {
 
     /// Creates a client; `statusChanged` is told of every status change. Ignores SIGPIPE in
     /// this process (writes to a dead link fail with EPIPE instead).
-    public init(transport: any AgentTransport, handshakeTimeout: Double = 30,
+    /// `handshakeTimeout` defaults to the transport's (`--host-timeout` for ssh hosts).
+    public init(transport: any AgentTransport, handshakeTimeout: Double? = nil,
                 statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }) {
         Self.ignoreBrokenPipes
         self.transport = transport
-        self.handshakeTimeout = handshakeTimeout
+        self.handshakeTimeout = handshakeTimeout ?? transport.handshakeTimeout
         self.statusChanged = statusChanged
     }
 

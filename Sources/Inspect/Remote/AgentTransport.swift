@@ -29,6 +29,13 @@ public protocol AgentTransport: Sendable {
     func open() throws(AgentError) -> any AgentLink
     /// Turns how a link ended into a message (and whether it needs a person to log in).
     func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool)
+    /// Seconds a new link may take to log in and send the agent's hello.
+    var handshakeTimeout: Double { get }
+}
+
+extension AgentTransport {
+    /// 30 s unless the transport says otherwise.
+    public var handshakeTimeout: Double { 30 }
 }
 
 /// Runs the system ssh client: `ssh … HOST socktui agent`.
@@ -37,21 +44,30 @@ public struct SSHTransport: AgentTransport {
     public let host: RemoteHost
     /// How to run ssh.
     public let settings: SSHSettings
+    /// `--push`: the session's copy of this binary on the host, run by every link.
+    public let pushed: PushedAgent?
 
-    /// Creates a transport to `host`.
-    public init(host: RemoteHost, settings: SSHSettings) {
+    /// Seconds from starting ssh to the agent's hello (`--host-timeout`).
+    public let handshakeTimeout: Double
+
+    /// Creates a transport to `host` (running the pushed copy when `pushed` is given).
+    public init(host: RemoteHost, settings: SSHSettings, pushed: PushedAgent? = nil, handshakeTimeout: Double = 30) {
         self.host = host
         self.settings = settings
+        self.pushed = pushed
+        self.handshakeTimeout = handshakeTimeout
     }
 
     public var label: String { host.label }
 
     public func open() throws(AgentError) -> any AgentLink {
+        var settings = self.settings
+        if let pushed { settings.agentCommand = try pushed.agentCommand() }
         // ssh gets its own process group, so the terminal's Ctrl-C reaches socktui only: socktui
         // stops the remote work through the agent and the link stays up for its last frames. With
         // --interactive ssh stays in the foreground group: it must read its prompts' answers from
         // the terminal (a background group's read would stop it with SIGTTIN).
-        try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive, ownProcessGroup: !settings.interactive)
+        return try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive, ownProcessGroup: !settings.interactive)
     }
 
     public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
@@ -237,6 +253,9 @@ final class ProcessLink: AgentLink {
         }
         return ProcessLink(readFD: output.read, writeFD: input.write, pid: pid, stderrFD: errors?.read)
     }
+
+    /// Closes the child's standard input only (it sees the end of its input and may finish).
+    func closeInput() { ends.closeWrite(writeFD) }
 
     func close() {
         // Only the first close signals the child: later its pid may be reaped and reused.

@@ -7,26 +7,26 @@ import Synchronization
 /// command's engine runs on each of them through `ssh HOST socktui agent`, in parallel.
 struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
-        "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config (repeatable; hosts are queried in parallel). Needs socktui on HOST's PATH (or --agent-command, --push).",
+        "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
         valueName: "HOST"))
     var hosts: [String] = []
 
     @Option(name: .customLong("ssh-config"), help: ArgumentHelp("ssh_config file for ssh -F (default: ssh's own, ~/.ssh/config).", valueName: "FILE"))
     var sshConfig: String?
 
-    @Option(name: .customLong("ssh-option"), help: ArgumentHelp("An ssh -o option, e.g. ProxyJump=bastion (repeatable).", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("ssh-option"), help: ArgumentHelp("An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).", valueName: "NAME=VALUE"))
     var sshOptions: [String] = []
 
-    @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host.", valueName: "COMMAND"))
+    @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host (a bare path to socktui gets `agent` added).", valueName: "COMMAND"))
     var agentCommand = "socktui agent"
 
-    @Option(name: .customLong("host-timeout"), help: ArgumentHelp("Report a host that has not answered within SECONDS (after its ssh login) and go on with the others.", valueName: "SECONDS"))
+    @Option(name: .customLong("host-timeout"), help: ArgumentHelp("Report a host whose agent has not said hello within SECONDS of starting ssh, or has not answered within SECONDS after that, and go on with the others.", valueName: "SECONDS"))
     var hostTimeout: Double = 60
 
     @Flag(help: "Let ssh ask on this terminal (unknown host key, password) instead of failing in batch mode.")
     var interactive = false
 
-    @Flag(help: "Copy this socktui binary to a temporary path on each host for the session (after checking the architecture); it is deleted once started.")
+    @Flag(help: "Copy this socktui binary to a temporary path on each host (in parallel, after checking the architecture) for the session: every link runs that copy, and it is deleted when socktui exits.")
     var push = false
 
     /// True when the command runs remotely.
@@ -36,7 +36,8 @@ struct RemoteOptions: ParsableArguments {
         for host in hosts {
             do { _ = try RemoteHost(parsing: host) } catch { throw ValidationError("--host \(error.message)") }
         }
-        if Set(hosts).count != hosts.count { throw ValidationError("--host: each host once") }
+        let labels = hosts.compactMap { try? RemoteHost(parsing: $0).label }
+        if Set(labels).count != labels.count { throw ValidationError("--host: each host once") }
         if push && hosts.isEmpty { throw ValidationError("--push needs --host") }
         // The panels turn it into nanoseconds: a day at most.
         if !(hostTimeout > 0 && hostTimeout <= 86_400) {
@@ -46,17 +47,41 @@ struct RemoteOptions: ParsableArguments {
 
     /// The ssh settings these options describe.
     var settings: SSHSettings {
-        SSHSettings(configFile: sshConfig, options: sshOptions, agentCommand: agentCommand, interactive: interactive)
+        SSHSettings(configFile: sshConfig, options: sshOptions, agentCommand: SSHSettings.agentCommand(normalizing: agentCommand), interactive: interactive)
     }
 
-    /// One ssh transport per host, in the order given (after `--push` copied the binary when asked).
+    /// One ssh transport per host, in the order given. With `--push` the binary is copied to
+    /// every host first, in parallel; each copy stays for the whole session (every link runs it)
+    /// and is deleted when this process ends.
+    /// - Throws: `AgentError` (a plain error, not a usage error) when a copy cannot be made.
     func transports() throws -> [SSHTransport] {
-        try hosts.map { text in
-            let host = try RemoteHost(parsing: text)
-            var settings = self.settings
-            if push { settings.agentCommand = try RemotePush.push(to: host, settings: settings) }
-            return SSHTransport(host: host, settings: settings)
+        let parsed = try hosts.map { try RemoteHost(parsing: $0) }
+        // socktui's ssh defaults give way to what the user's ssh config sets for each host.
+        // (ssh -G, one per host, in parallel: no connection is made)
+        let answers = Mutex<[Int: SSHSettings]>([:])
+        let settings = self.settings
+        DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
+            let one = settings.resolvingConfig(for: parsed[index])
+            answers.withLock { $0[index] = one }
         }
+        let resolved = answers.withLock { all in parsed.indices.map { all[$0]! } }
+        guard push else { return zip(parsed, resolved).map { SSHTransport(host: $0, settings: $1, handshakeTimeout: hostTimeout) } }
+        let pushes = zip(parsed, resolved).map { PushedAgent(host: $0, settings: $1) }
+        let failures = Mutex<[Int: AgentError]>([:])
+        let group = DispatchGroup()
+        for (index, pushed) in pushes.enumerated() {
+            group.enter()
+            Thread {
+                do throws(AgentError) { _ = try pushed.agentCommand() } catch { failures.withLock { $0[index] = error } }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        if let first = failures.withLock({ $0 }).sorted(by: { $0.key < $1.key }).first {
+            for pushed in pushes { pushed.remove() }
+            throw first.value
+        }
+        return pushes.map { SSHTransport(host: $0.host, settings: $0.settings, pushed: $0, handshakeTimeout: hostTimeout) }
     }
 
     /// One client per host, in the order given.
@@ -131,71 +156,5 @@ struct HostTagged<Value: Encodable>: Encodable {
         try value.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(host, forKey: .host)
-    }
-}
-
-/// `--push`: copies this binary to a temporary file on the host (same architecture and C library
-/// checked first, then that the copy starts there) and returns the agent command that runs it and
-/// deletes it once started.
-enum RemotePush {
-    static func push(to host: RemoteHost, settings: SSHSettings) throws -> String {
-        var name = utsname()
-        uname(&name)
-        let machine = withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let probe = try run(settings.arguments(for: host, command: "uname -m; ldd --version 2>&1 | head -n 1; mktemp /tmp/socktui-agent.XXXXXX"), input: nil)
-        let lines = probe.out.split(separator: "\n").map(String.init)
-        guard probe.status == 0, lines.count >= 3 else {
-            throw ValidationError(settings.explain(host: host, exitStatus: probe.status, stderr: probe.err).message)
-        }
-        guard lines[0] == machine else {
-            throw ValidationError("--push: \(host.label) is \(lines[0]), this binary is \(machine): install a \(lines[0]) build of socktui there instead")
-        }
-        guard lines[1].lowercased().contains("glibc") || lines[1].lowercased().contains("gnu libc") else {
-            throw ValidationError("--push: \(host.label) does not use glibc (\(lines[1])): install a socktui built for its C library there instead")
-        }
-        let path = lines[2]
-        guard path.hasPrefix("/tmp/socktui-agent."), !path.contains(" ") else { throw ValidationError("--push: unexpected temporary path '\(path)' from \(host.label)") }
-        let binary = try Data(contentsOf: URL(fileURLWithPath: "/proc/self/exe"))
-        let copy = try run(settings.arguments(for: host, command: "cat > \(path) && chmod 700 \(path)"), input: binary)
-        guard copy.status == 0 else {
-            throw ValidationError("--push: copying to \(host.label):\(path) failed: \(copy.err.split(separator: "\n").last ?? "exit \(copy.status)")")
-        }
-        // The copy must start there: a binary linked against the Swift runtime's shared
-        // libraries (the default build) needs them on the host too.
-        let start = try run(settings.arguments(for: host, command: "\(path) --version || { status=$?; rm -f \(path); exit $status; }"), input: nil)
-        guard start.status == 0 else {
-            let reason = start.err.split(separator: "\n").last.map(String.init) ?? "exit \(start.status)"
-            let missing = reason.contains("error while loading shared libraries")
-            throw ValidationError("--push: the copy does not run on \(host.label) (\(reason))"
-                + (missing ? ": build socktui with `swift build -c release --static-swift-stdlib` (no Swift runtime needed there) and install the host's libpcap and ncurses packages, or install socktui there" : ""))
-        }
-        return "\(path) agent --remove-self"
-    }
-
-    private static func run(_ arguments: [String], input: Data?) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread {
-            if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errors = Mutex(Data())
-        let errorReader = DispatchSemaphore(value: 0)
-        Thread {
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errors.withLock { $0 = data }
-            errorReader.signal()
-        }.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        errorReader.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: errors.withLock { $0 }, as: UTF8.self))
     }
 }

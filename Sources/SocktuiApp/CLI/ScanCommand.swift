@@ -26,6 +26,7 @@ struct ScanCommand: ParsableCommand {
               socktui scan 127.0.0.1 1-1024
               socktui scan localhost 22,80,443,8000-8100 --timeout 0.5
               socktui scan 192.0.2.10 1-65535 --concurrency 2000 --rate 5000 --json
+              socktui scan 127.0.0.1 1-1024 --host web1 --host web2   # from each host
 
             JSON (--json): {"request": {...}, "address": {"family", "host", "port"}, \
             "open_ports": [22, 80], "filtered_ports": [], "closed_count": 1022, \
@@ -69,6 +70,9 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// `--host`: scan from other hosts (ScanCommand+Remote.swift).
+    @OptionGroup var remote: RemoteOptions
+
     var request: PortScanRequest {
         get throws {
             PortScanRequest(host: host, ports: try PortSet(parsing: ports), concurrency: concurrency, rate: rate,
@@ -97,6 +101,7 @@ struct ScanCommand: ParsableCommand {
     /// `interruption`, a stop signal ends the scan early: the ports finished so far are printed,
     /// marked interrupted, and the status is 128 + the signal's number.
     func execute(interruption: InterruptibleRun? = nil, output: (String) -> Void) throws -> Int32 {
+        if remote.isRemote { return try runRemote(output: output) }
         let result = PortScanner.run(try request, cancellation: interruption?.cancellation ?? Cancellation())
         let signal = interruption?.signal
         if global.json {

@@ -41,7 +41,9 @@ struct TUICommand: ParsableCommand {
             host that resolved it. A remote table, test or lookup silent for \
             --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
             in batch mode: a host that wants a password or an unknown host key is marked as \
-            needing an interactive login (run `ssh HOST` once, or use ssh-agent).
+            needing an interactive login (run `ssh HOST` once, use ssh-agent, or pass --interactive: \
+            each host is then logged in to on the terminal before the TUI starts, ssh asking what \
+            it needs, and every link shares that login).
             """
     )
 
@@ -62,17 +64,21 @@ struct TUICommand: ParsableCommand {
         if !noLocal, remote.hosts.contains(where: { (try? RemoteHost(parsing: $0))?.label == "local" }) {
             throw ValidationError("--host local: this host is already in the table as `local`; add --no-local to reach it through ssh instead")
         }
-        if remote.interactive {
-            throw ValidationError("--interactive: ssh's prompts cannot share the terminal with the TUI; log in once with `ssh HOST` (or load the key into ssh-agent) and run without --interactive")
-        }
     }
 
     /// The merged Sockets source for `--host`, one client per host for the Resolver and the Tests
     /// panel (which share each host's link) and one for the Capture panel (nil without hosts);
     /// copies the binary first with --push.
-    func hostsSource() throws -> (sockets: MergedSocketSource, resolvers: [AgentClient], captures: [AgentClient])? {
+    /// With --interactive each host is logged in to on the terminal first (`login`), and every
+    /// link then runs through that login in batch mode.
+    func hostsSource(login: InteractiveLogin?) throws -> (sockets: MergedSocketSource, resolvers: [AgentClient], captures: [AgentClient])? {
         guard remote.isRemote else { return nil }
-        let remotes = try remote.transports()
+        var links = remote
+        if let login {
+            links.sshOptions += login.linkOptions
+            links.interactive = false
+        }
+        let remotes = try links.transports()
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
@@ -98,7 +104,10 @@ struct TUICommand: ParsableCommand {
             }
         }
         // Hosts start connecting (and --push copies) before the terminal is taken over.
-        let hosts = try hostsSource()
+        let login = remote.interactive && remote.isRemote
+            ? try InteractiveLogin(hosts: remote.hosts.map { try RemoteHost(parsing: $0) }, settings: remote.settings) : nil
+        defer { login?.close() }
+        let hosts = try hostsSource(login: login)
         defer {
             hosts?.sockets.cancel()
             for client in (hosts?.resolvers ?? []) + (hosts?.captures ?? []) { client.close() }
