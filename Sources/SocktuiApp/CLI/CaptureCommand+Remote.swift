@@ -17,7 +17,8 @@ extension CaptureCommand {
         let expression = filter.joined(separator: " ")
         let options = LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
                                          direction: direction, filter: expression, count: count,
-                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+                                         ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks),
+                                         includeOwnSSH: includeOwnSSH)
         let sink = try RemoteCaptureSink(path: write, replacing: force, json: global.json, utc: utc, host: host)
         let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -31,7 +32,8 @@ extension CaptureCommand {
         // once a ping is answered, the remote filter is attached (or the capture has failed).
         _ = try? client.call(.ping)
         if ended.withLock({ $0 }) == nil && write != "-" && !global.json {
-            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter)")
+            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter"
+                      + (includeOwnSSH ? ")" : "; own ssh connection excluded, --include-own-ssh keeps it)"))
         }
         let waiter = Thread {
             var number: Int32 = 0
