@@ -69,13 +69,27 @@ public final class ChildProcess: @unchecked Sendable {
     public let stderr: OwnedDescriptor?
     private let exit = Mutex<Int32?>(nil)
 
+    /// `setpriv`, which starts a program with a parent-death signal (util-linux), if installed.
+    static let setpriv: String? = ["/usr/bin/setpriv", "/bin/setpriv"].first { access($0, X_OK) == 0 }
+
     /// Starts `arguments` (argv[0] an absolute path, or a name looked up in PATH).
     /// - Parameters:
     ///   - environment: the child's whole environment; nil keeps this process's.
     ///   - newProcessGroup: puts the child in a process group of its own (a terminal's Ctrl-C does not reach it).
+    ///   - diesWithTestProcess: the child gets SIGKILL when the test process dies, however it dies
+    ///     (PR_SET_PDEATHSIG through `setpriv --pdeathsig KILL`), so a crashed run leaves no child behind.
     public init(_ arguments: [String], stdin: Stream = .null, stdout: Stream = .pipe, stderr: Stream = .pipe,
-                environment: [String: String]? = nil, workingDirectory: String? = nil, newProcessGroup: Bool = false) throws {
-        guard let program = arguments.first else { throw TestSupportError("no program to run") }
+                environment: [String: String]? = nil, workingDirectory: String? = nil, newProcessGroup: Bool = false,
+                diesWithTestProcess: Bool = true) throws {
+        guard var program = arguments.first else { throw TestSupportError("no program to run") }
+        var arguments = arguments
+        if diesWithTestProcess, let setpriv = Self.setpriv {
+            // Found here, in this process's PATH, as posix_spawnp would; a missing program still throws.
+            if !program.contains("/") { program = TestBinary.tool(program) ?? program }
+            guard access(program, X_OK) == 0 else { throw TestSupportError("cannot run \(program): \(String(cString: strerror(errno)))") }
+            arguments = [setpriv, "--pdeathsig", "KILL", "--", program] + arguments.dropFirst()
+            program = setpriv
+        }
         // A child that closes its input early must not kill the test process with SIGPIPE.
         _ = ChildProcess.ignoreBrokenPipes
         var actions = posix_spawn_file_actions_t()
@@ -124,9 +138,11 @@ public final class ChildProcess: @unchecked Sendable {
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { for pointer in envp ?? [] { free(pointer) } }
         var pid: pid_t = 0
-        let result: Int32 = envp.map { envp in
-            posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        } ?? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        let result = SpawnThread.shared.run {
+            envp.map { envp in
+                posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+            } ?? posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        }
         for end in childEnds { end.close() }
         guard result == 0 else { throw TestSupportError("cannot run \(program): \(String(cString: strerror(result)))") }
         self.pid = pid
@@ -187,5 +203,39 @@ public final class ChildProcess: @unchecked Sendable {
             kill(pid, SIGKILL)
             wait()
         }
+    }
+}
+
+/// The one thread every child is spawned from. A parent-death signal fires when the *thread* that
+/// created the child ends, not the process, and the test runner's pool threads come and go: spawned
+/// from a thread that lives as long as the test process, children die with the process only.
+final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+
+    private init() {
+        Thread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }.start()
+    }
+
+    /// Runs `body` on the spawn thread and returns what it returned.
+    func run(_ body: @escaping () -> Int32) -> Int32 {
+        final class Result: @unchecked Sendable { var value: Int32 = 0 }
+        let result = Result()
+        let done = DispatchSemaphore(value: 0)
+        condition.lock()
+        jobs.append { result.value = body(); done.signal() }
+        condition.signal()
+        condition.unlock()
+        done.wait()
+        return result.value
     }
 }

@@ -24,7 +24,8 @@ public final class PythonChild {
         if let user {
             // The system's python3: another user cannot run one installed under root's home.
             prefix[prefix.count - 1] = "/usr/bin/python3"
-            prefix.insert(contentsOf: ["setpriv", "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "--"], at: 1)
+            // The parent-death signal again: the kernel clears it when the credentials change.
+            prefix.insert(contentsOf: ["setpriv", "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "--pdeathsig", "KILL", "--"], at: 1)
         }
         process = try ChildProcess(prefix + ["-u", "-c", script] + arguments, stdin: .pipe, stdout: .pipe, stderr: .pipe)
         output = LineReader(process.stdout!)

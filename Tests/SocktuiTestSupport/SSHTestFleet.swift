@@ -7,7 +7,10 @@ import Foundation
 /// OpenSSH server listening on the namespace's 127.0.0.1:22, reached through an ssh_config whose
 /// ProxyCommand enters the namespace (no route, no port on the machine itself). Keys and
 /// known_hosts are generated per fleet; `StrictHostKeyChecking yes`, `BatchMode yes`. Everything
-/// (sshd processes and their sessions, namespaces, files) is removed in `deinit`.
+/// (sshd processes and their sessions, namespaces, files) is removed in `deinit`, and by the fleet's
+/// janitor process when the test process dies without it (a crash, kill -9): sshd runs in the
+/// foreground (`-D`) with a parent-death signal, and the janitor, which waits for the end of a pipe
+/// only the test process holds, then kills whatever is left in the namespaces and removes them.
 public final class SSHTestFleet: @unchecked Sendable {
     /// Root, with sshd, ssh, ssh-keygen, ip and python3 installed.
     public static let available: Bool = {
@@ -78,6 +81,8 @@ public final class SSHTestFleet: @unchecked Sendable {
     public let unknownHostAlias: String
     /// The alias of the first host's sshd with a client key it does not accept.
     public let unauthorizedHostAlias: String
+    /// Removes the namespaces and the directory once the test process closes its input or dies.
+    private let janitor: ChildProcess
 
     /// Creates `count` hosts named `st-LABEL-N-RANDOM`, each with its sshd running.
     public init(count: Int, label: String) throws {
@@ -85,6 +90,15 @@ public final class SSHTestFleet: @unchecked Sendable {
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         directory = NSTemporaryDirectory() + "socktui-ssh-\(label)-\(tag)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let namespaces = (0..<count).map { "socktui-t-\(getpid())-\(tag)-\($0)" }
+        // Its own process group (a Ctrl-C to the test run does not reach it) and no parent-death
+        // signal: it outlives the test process to clean up after it.
+        let janitor = try ChildProcess(["/bin/sh", "-c", Self.janitorScript, "janitor", directory] + namespaces, stdin: .pipe, stdout: .null, stderr: .null,
+                                       newProcessGroup: true, diesWithTestProcess: false)
+        self.janitor = janitor
+        // A fleet that fails to start is cleaned up at once.
+        var started = false
+        defer { if !started { janitor.closeInput(); janitor.wait() } }
         // sshd needs its privilege separation directory; Debian creates it only when the service starts.
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         sshConfig = directory + "/ssh_config"
@@ -97,7 +111,7 @@ public final class SSHTestFleet: @unchecked Sendable {
         var knownHosts = "", clientConfig = ""
         for index in 0..<count {
             let alias = "st-\(label)-\(index)-\(tag)"
-            let namespace = "socktui-t-\(getpid())-\(tag)-\(index)"
+            let namespace = namespaces[index]
             let hostKey = directory + "/\(alias)_host_ed25519"
             try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", alias, "-f", hostKey]))
             let publicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
@@ -137,15 +151,27 @@ public final class SSHTestFleet: @unchecked Sendable {
         try clientConfig.write(toFile: sshConfig, atomically: true, encoding: .utf8)
         self.hosts = hosts
         for host in hosts { try host.start() }
+        started = true
     }
 
     deinit {
-        for host in hosts {
-            host.stop()
-            _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", host.namespace])
-        }
-        try? FileManager.default.removeItem(atPath: directory)
+        for host in hosts { host.stop() }
+        // The janitor removes the namespaces (and anything still in them) and the directory.
+        janitor.closeInput()
+        janitor.wait()
     }
+
+    /// The janitor: waits for the end of its input (the test process closed it, or died), then kills
+    /// every process left in the fleet's namespaces, deletes them and the fleet's directory.
+    static let janitorScript = """
+        cat > /dev/null
+        directory=$1; shift
+        for namespace in "$@"; do
+            for pid in $(ip netns pids "$namespace" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+            ip netns del "$namespace" 2>/dev/null
+        done
+        rm -rf "$directory"
+        """
 
 
     /// One `Host` entry of the client config: to 127.0.0.1:22 inside `namespace` through the proxy
@@ -184,6 +210,9 @@ public final class SSHTestFleet: @unchecked Sendable {
             // socktui-t-PID-TAG-N; the older socktui-t-TAG-N names carry no owner and are removed too.
             let owner = fields.count == 5 ? pid_t(fields[2]) : nil
             if let owner, owner == getpid() || (kill(owner, 0) == 0 && !ProcessTree.isZombie(owner)) { continue }
+            // Sessions of a killed sshd are still in the namespace: end them first.
+            let pids = (try? runTool("/usr/bin/env", ["ip", "netns", "pids", name]))?.out ?? ""
+            for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
             _ = try? runTool("/usr/bin/env", ["ip", "netns", "del", name])
         }
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {

@@ -2,8 +2,10 @@ import Foundation
 
 /// Where the tests find things they run.
 public enum TestBinary {
-    /// The `socktui` built next to this test bundle (same products directory), else `.build/debug/socktui`.
+    /// `$SOCKTUI_TEST_BINARY` (to run the tests against another build), else the `socktui` built next
+    /// to this test bundle (same products directory), else `.build/debug/socktui`.
     public static let socktui: String = {
+        if let chosen = ProcessInfo.processInfo.environment["SOCKTUI_TEST_BINARY"], chosen.hasPrefix("/") { return chosen }
         let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: runner).deletingLastPathComponent()
         for _ in 0..<4 {

@@ -44,13 +44,25 @@ let repositoryThemes: String = {
         #expect(ThemeCatalog.builtInDefault.name == "default")
     }
 
+    /// BuiltInThemes.swift is generated from themes/ (scripts/gen-themes.py): every file, word for word.
+    @Test func builtInThemesAreTheThemeFilesWordForWord() throws {
+        let files = ThemeCatalog.tomlFiles(in: repositoryThemes)
+        #expect(builtInThemeFiles.map(\.file) == files, "run python3 scripts/gen-themes.py")
+        for file in files {
+            let text = try #require(ThemeCatalog.readFile("\(repositoryThemes)/\(file)"))
+            #expect(builtInThemeFiles.first { $0.file == file }?.text == text, "\(file) differs from its built-in copy: run python3 scripts/gen-themes.py")
+        }
+        #expect(ThemeCatalog.builtIn.map(\.name).sorted() == Self.bundled.sorted())
+    }
+
     @Test func catalogCyclesBundledThemesInOrderAndAlwaysHasADefault() {
         let catalog = ThemeCatalog.load(from: [repositoryThemes])
         #expect(catalog.names == ["default", "light", "16color", "mono"])
         #expect(catalog.theme(after: "mono").name == "default")
         #expect(catalog.theme(after: "light").name == "16color")
+        // With no theme directory at all, the built-in themes are all there.
         let empty = ThemeCatalog.load(from: ["/nonexistent"])
-        #expect(empty.names == ["default"])
+        #expect(empty.names == ["default", "light", "16color", "mono"])
     }
 
     @Test func noColorDropsColoursButKeepsAttributes() throws {
@@ -66,6 +78,13 @@ let repositoryThemes: String = {
         let withEnv = ThemeCatalog.searchDirectories(environment: ["SOCKTUI_THEME_DIR": "/a:/b"], executablePath: nil)
         #expect(withEnv == ["/a", "/b"])
         #expect(ThemeCatalog.searchDirectories(environment: [:], executablePath: "/nonexistent/bin/socktui").isEmpty)
+        // The user's config directory, when it exists, comes after SOCKTUI_THEME_DIR and before the executable's.
+        let home = NSTemporaryDirectory() + "socktui-theme-home-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: home + "/.config/socktui/themes", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        #expect(ThemeCatalog.searchDirectories(environment: ["HOME": home, "SOCKTUI_THEME_DIR": "/a"], executablePath: checkout + "/.build/debug/socktui")
+                == ["/a", home + "/.config/socktui/themes", repositoryThemes])
+        #expect(ThemeCatalog.userDirectory(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"]) == "/x/socktui/themes")
     }
 
     @Test func themeFilesUseColourNamesIndicesHexAndAttributeRemoval() throws {

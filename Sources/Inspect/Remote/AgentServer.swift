@@ -24,10 +24,16 @@ public final class AgentServer: Sendable {
     /// The last table sent per query for `socketChanges`, with its generation.
     private let sentTables = Mutex<(next: UInt64, tables: [SocketQuery: (generation: UInt64, entries: [SocketEntry])])>((1, [:]))
 
+    /// The ssh connection the agent is reached through (`SSH_CONNECTION`): left out of captures.
+    private let sshConnection: OwnSSHConnection?
+
     /// Creates a server reading frames from `input` and writing frames to `output` (neither is
     /// closed by the server).
+    /// - Parameter sshConnection: the ssh connection the frames travel on, whose packets a
+    ///   capture leaves out unless asked for them (nil: none, as for an agent in this process).
     public init(input: Int32, output: Int32, hello: AgentHello = AgentServer.localHello(),
-                maxFrameSize: Int = AgentProtocol.maxFrameSize) {
+                maxFrameSize: Int = AgentProtocol.maxFrameSize, sshConnection: OwnSSHConnection? = nil) {
+        self.sshConnection = sshConnection
         self.input = input
         self.output = FrameWriter(fd: output, maxFrameSize: maxFrameSize)
         self.hello = hello
@@ -173,6 +179,10 @@ public final class AgentServer: Sendable {
     /// worth has piled up) with the kernel counters, then the statistics block and the summary.
     private func startCapture(_ options: LiveCaptureOptions, id: UInt64, ordinal: Int, entry: ActiveRequest,
                               finish: @escaping @Sendable (AgentFrame) -> Void) {
+        var options = options
+        // The capture's own transport would fill it (and grow with it): left out, as sshdump does.
+        // (The numbers were checked in `check` before the request started.)
+        if !options.includeOwnSSH, let own = sshConnection { options.filter = own.excluded(from: options.filter) }
         let state: CaptureStreamState
         do {
             let interface = try LiveCapture.plannedInterface(options)

@@ -38,6 +38,7 @@ struct AgentCommand: ParsableCommand {
         if removeSelf, let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             unlink(path)
         }
-        AgentServer(input: 0, output: 1, hello: AgentServer.localHello(software: "socktui \(socktuiVersion)")).run()
+        AgentServer(input: 0, output: 1, hello: AgentServer.localHello(software: "socktui \(socktuiVersion)"),
+                    sshConnection: OwnSSHConnection(environment: ProcessInfo.processInfo.environment["SSH_CONNECTION"])).run()
     }
 }

@@ -29,7 +29,8 @@ extension CaptureCommand {
         // once a ping is answered, the remote filter is attached (or the capture has failed).
         _ = try? client.call(.ping)
         if ended.withLock({ $0 }) == nil && write != "-" && !global.json {
-            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter)")
+            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter"
+                      + (includeOwnSSH ? ")" : "; own ssh connection excluded, --include-own-ssh keeps it)"))
         }
         let waiter = Thread {
             var number: Int32 = 0

@@ -21,14 +21,16 @@ struct CaptureCommand: ParsableCommand {
 
             Examples:
               sudo socktui capture -i lo -c 10 tcp port 8080
-              sudo socktui capture -i any -w /tmp/dns.pcapng --pcapng udp port 53
+              sudo socktui capture -i any -w dns.pcapng --pcapng udp port 53
               sudo socktui capture -i eth0 --json -c 100
               sudo socktui capture -i lo -w - | tcpdump -r -
               socktui capture --host root@web1 -i eth0 -c 50 tcp port 443   # filter runs on web1
 
             With --host the capture runs on that host through ssh: its kernel runs the filter, \
             packets come back as pcapng blocks (-w writes pcapng), and the remote kernel's \
-            received/dropped counts are printed.
+            received/dropped counts are printed. The capture's own ssh connection is left out \
+            (as sshdump does; the filter gets `and not (host C and port P and host S and port 22)` \
+            from the remote SSH_CONNECTION): --include-own-ssh keeps it.
 
             On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for \
             raw IP (link-level terms such as `ether host` or `arp` need a named interface).
@@ -79,6 +81,9 @@ struct CaptureCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
+    @Flag(name: .customLong("include-own-ssh"), help: "With --host: also capture the packets of this capture's own ssh connection (left out by default).")
+    var includeOwnSSH = false
+
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
         if !(1...262_144).contains(snapLength) { throw ValidationError("-s must be 1-262144, got \(snapLength)") }
@@ -107,7 +112,8 @@ struct CaptureCommand: ParsableCommand {
     var options: LiveCaptureOptions {
         LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
                            direction: direction, filter: filter.joined(separator: " "), count: count,
-                           ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks))
+                           ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks),
+                           includeOwnSSH: includeOwnSSH)
     }
 
     func run() throws {

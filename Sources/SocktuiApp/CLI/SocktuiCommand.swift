@@ -16,14 +16,31 @@ public struct SocktuiCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "socktui",
         abstract: "A terminal network inspector: resolver, sockets, capture and connection tests.",
+        usage: """
+            socktui [--host <HOST> ...] [-r <file>] [--theme <name>] [<options>]
+            socktui <subcommand>
+            """,
         discussion: """
             Run without a subcommand to open the terminal UI with its Resolver, Sockets, \
             Capture and Tests panels. The subcommands print the same results for scripts.
-            """,
+
+            The terminal UI takes these options (`socktui [<options>]` is `socktui tui \
+            [<options>]`; `socktui tui --help` says more):
+
+            """ + tuiOptionsHelp(),
         version: linkedLibraryVersions(),
         subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self, SockoptCommand.self, CaptureCommand.self, ReadCommand.self, ConnectCommand.self, ScanCommand.self, AgentCommand.self],
         defaultSubcommand: TUICommand.self
     )
 
     public init() {}
+
+    /// The OPTIONS section of `socktui tui --help` (without --version and --help, which the root
+    /// lists itself), for the root's help: the bare command runs the TUI and takes its options.
+    static func tuiOptionsHelp() -> String {
+        let lines = TUICommand.helpMessage(columns: 78).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("OPTIONS:") }) else { return "" }
+        let options = lines[(start + 1)...].prefix { !$0.hasPrefix("  --version") && !$0.hasPrefix("  -h, --help") }
+        return options.joined(separator: "\n")
+    }
 }

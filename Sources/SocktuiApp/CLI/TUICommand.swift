@@ -9,8 +9,10 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Open the interactive terminal UI (the default).",
         discussion: """
-            Themes are TOML files found in $SOCKTUI_THEME_DIR, then in the first themes/ or \
-            share/socktui/themes/ directory above the executable; `default` is built in. \
+            The themes default, light, 16color and mono are built in; TOML files in \
+            $SOCKTUI_THEME_DIR, then $XDG_CONFIG_HOME/socktui/themes (~/.config/socktui/themes), \
+            then the first themes/ or share/socktui/themes/ directory above the executable add \
+            themes or replace one of the same name. \
             Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.
 
             `socktui -r capture.pcapng` opens a pcap or pcapng file in the Capture tab: the first \

@@ -1,12 +1,15 @@
 import Glibc
 
-/// The themes socktui can use: the bundled files, the user's, and the compiled-in default.
+/// The themes socktui can use: the built-in ones, and the user's and installed files that add to them
+/// or override them by name.
 ///
-/// Themes are looked up in order in `SOCKTUI_THEME_DIR` (colon-separated directories), then in the first
-/// `themes/` or `share/socktui/themes/` found walking up from the executable's directory (this finds the
-/// source checkout's `themes/` from `.build/debug/socktui`, and `/usr/local/share/socktui/themes` from
-/// `/usr/local/bin/socktui`). A name found twice is taken from the earlier directory. `default` always
-/// exists: if no file provides it, the compiled-in ``builtInDefaultThemeText`` does.
+/// Themes are looked up in order in `SOCKTUI_THEME_DIR` (colon-separated directories), then in the user's
+/// config directory (`$XDG_CONFIG_HOME/socktui/themes`, else `~/.config/socktui/themes`), then in the
+/// first `themes/` or `share/socktui/themes/` found walking up from the executable's directory (this
+/// finds the source checkout's `themes/` from `.build/debug/socktui`, and
+/// `/usr/local/share/socktui/themes` from `/usr/local/bin/socktui`). A name found twice is taken from
+/// the earlier directory. Every bundled theme (``builtInThemeFiles``, generated from `themes/*.toml`)
+/// is compiled in, so a binary run anywhere has them: a file only replaces one of the same name.
 public struct ThemeCatalog: Sendable {
     /// The themes, in cycling order: default, light, 16color, mono, then the others by name.
     public private(set) var themes: [Theme]
@@ -18,11 +21,10 @@ public struct ThemeCatalog: Sendable {
     /// The order bundled themes appear in when cycling.
     public static let preferredOrder = ["default", "light", "16color", "mono"]
 
-    /// Creates a catalog from parsed themes (the default is added if missing).
+    /// Creates a catalog from parsed themes (the built-in themes are added where no theme has their name).
     public init(themes: [Theme], errors: [ThemeError] = [], directories: [String] = []) {
         var byName: [String: Theme] = [:]
-        for theme in themes where byName[theme.name] == nil { byName[theme.name] = theme }
-        if byName["default"] == nil { byName["default"] = ThemeCatalog.builtInDefault }
+        for theme in themes + ThemeCatalog.builtIn where byName[theme.name] == nil { byName[theme.name] = theme }
         self.themes = byName.values.sorted { a, b in
             let ia = ThemeCatalog.preferredOrder.firstIndex(of: a.name) ?? Int.max
             let ib = ThemeCatalog.preferredOrder.firstIndex(of: b.name) ?? Int.max
@@ -32,13 +34,19 @@ public struct ThemeCatalog: Sendable {
         self.directories = directories
     }
 
+    /// The compiled-in themes, parsed (``builtInThemeFiles``).
+    public static let builtIn: [Theme] = builtInThemeFiles.map { entry in
+        do {
+            return try Theme.parse(entry.text, file: "<built-in \(entry.file)>")
+        } catch {
+            preconditionFailure("the built-in theme \(entry.file) does not parse: \(error)")
+        }
+    }
+
     /// The compiled-in default theme.
     public static let builtInDefault: Theme = {
-        do {
-            return try Theme.parse(builtInDefaultThemeText, file: "<built-in default>")
-        } catch {
-            preconditionFailure("the built-in default theme does not parse: \(error)")
-        }
+        guard let theme = builtIn.first(where: { $0.name == "default" }) else { preconditionFailure("no built-in default theme") }
+        return theme
     }()
 
     /// A theme by name.
@@ -86,6 +94,9 @@ public struct ThemeCatalog: Sendable {
         if let custom = environment["SOCKTUI_THEME_DIR"], !custom.isEmpty {
             directories += custom.split(separator: ":").map(String.init)
         }
+        if let config = userDirectory(environment: environment), isDirectory(config) {
+            directories.append(config)
+        }
         if let executablePath {
             var directory = parent(of: executablePath)
             while true {
@@ -100,6 +111,13 @@ public struct ThemeCatalog: Sendable {
             }
         }
         return directories
+    }
+
+    /// The user's theme directory: `$XDG_CONFIG_HOME/socktui/themes`, else `$HOME/.config/socktui/themes`.
+    public static func userDirectory(environment: [String: String]) -> String? {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/socktui/themes" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return (home == "/" ? "" : home) + "/.config/socktui/themes" }
+        return nil
     }
 
     /// The running executable's path (from `/proc/self/exe`), or `nil` if it cannot be read.

@@ -19,11 +19,14 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
     public var count: Int?
     /// Ring geometry.
     public var ring: RingConfiguration
+    /// For a capture run by an agent reached through ssh: keep the packets of that ssh connection
+    /// (by default the agent leaves them out, see ``OwnSSHConnection``).
+    public var includeOwnSSH: Bool
 
     /// Creates options; by default all of every packet on `any`, both directions.
     public init(interface: String = "any", snapLength: Int = 262_144, promiscuous: Bool = false,
                 direction: CaptureDirection = .both, filter: String = "",
-                count: Int? = nil, ring: RingConfiguration = RingConfiguration()) {
+                count: Int? = nil, ring: RingConfiguration = RingConfiguration(), includeOwnSSH: Bool = false) {
         self.interface = interface
         self.snapLength = snapLength
         self.promiscuous = promiscuous
@@ -31,6 +34,24 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
         self.filter = filter
         self.count = count
         self.ring = ring
+        self.includeOwnSSH = includeOwnSSH
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case interface, snapLength, promiscuous, direction, filter, count, ring, includeOwnSSH
+    }
+
+    /// Decodes options; `includeOwnSSH` is absent from older clients' requests (false).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(interface: try container.decode(String.self, forKey: .interface),
+                  snapLength: try container.decode(Int.self, forKey: .snapLength),
+                  promiscuous: try container.decode(Bool.self, forKey: .promiscuous),
+                  direction: try container.decode(CaptureDirection.self, forKey: .direction),
+                  filter: try container.decode(String.self, forKey: .filter),
+                  count: try container.decodeIfPresent(Int.self, forKey: .count),
+                  ring: try container.decode(RingConfiguration.self, forKey: .ring),
+                  includeOwnSSH: try container.decodeIfPresent(Bool.self, forKey: .includeOwnSSH) ?? false)
     }
 }
 
