@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import Inspect
 
-/// Every input of the fuzzing corpus (`Fuzz/corpus`: seeds and the crashes libFuzzer found,
-/// kept as regressions) goes through the same paths as the fuzz target, in the normal test run.
+/// Every input of the capture fuzzing corpus (`Fuzz/corpus/capture`: seeds and the crashes
+/// libFuzzer found, kept as regressions) goes through the same paths as the fuzz target, in the
+/// normal test run.
 @Suite struct FuzzCorpusTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus")
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/capture")
 
     static var inputs: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []).filter { $0.hasSuffix(".in") }.sorted()

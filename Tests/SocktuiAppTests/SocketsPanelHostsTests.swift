@@ -221,7 +221,8 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         let tui = try #require(root as? TUICommand)
         #expect(tui.remote.hosts == ["web1", "root@db1:2222"] && tui.noLocal && tui.remote.sshOptions == ["ProxyJump=bastion"])
         #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--no-local"]) }
-        #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--host", "web1", "--interactive"]) }
+        // --interactive works at the top level (issue #18 item 7): the bare command is the TUI's.
+        #expect((try SocktuiCommand.parseAsRoot(["--host", "web1", "--interactive"]) as? TUICommand)?.remote.interactive == true)
         #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--host", "local"]) }
         #expect(try SocktuiCommand.parseAsRoot(["--host", "local", "--no-local"]) is TUICommand)
         let help = TUICommand.helpMessage()
