@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SocketKit
 import DequeModule
 import Foundation
 import Synchronization
@@ -119,13 +120,15 @@ public final class SpillingPacketStore: PacketSource {
         let offset = state.fileSize
         var done = 0
         while done < record.count {
-            let written = record.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                state.writeError = "spill file \(spillPath ?? ""): \(String(cString: strerror(errno)))"
+            let result = syscall("pwrite") {
+                record.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            }
+            switch result {
+            case .success(let written): done += written
+            case .failure(let error):
+                state.writeError = "spill file \(spillPath ?? ""): \(error.code.message)"
                 return
             }
-            done += written
         }
         state.memory.removeFirst()
         state.memoryBytes -= packet.data.count + PacketStore.perPacketOverhead

@@ -231,10 +231,10 @@ public enum UDPProber {
                     message.msg_iovlen = 1
                     message.msg_control = controlBuffer.baseAddress
                     message.msg_controllen = controlBuffer.count
-                    var received: Int
-                    repeat { received = recvmsg(descriptor, &message, Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT)) }
-                    while received < 0 && errno == EINTR
-                    guard received >= 0 else { return }
+                    let received = syscall("recvmsg") {
+                        recvmsg(descriptor, &message, Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT))
+                    }
+                    guard case .success = received else { return }
                     let controlEnd = controlBuffer.baseAddress! + Int(message.msg_controllen)
                     var header = csock_cmsg_firsthdr(&message)
                     while let current = header {

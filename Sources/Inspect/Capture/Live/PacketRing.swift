@@ -271,8 +271,9 @@ public final class PacketRing {
         let block = ring + currentBlock * configuration.blockSize
         if Self.blockStatus(block) & Self.statusUser == 0 {
             var descriptor = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN | POLLERR), revents: 0)
-            let ready = poll(&descriptor, 1, timeoutMilliseconds)
-            if ready < 0 && errno != EINTR { throw CaptureError("poll: \(Errno.current)") }
+            // EINTR counts as a timeout: the caller loops and re-checks its stop flag.
+            let ready = syscall("poll", retryOnInterrupt: false) { poll(&descriptor, 1, timeoutMilliseconds) }
+            if case .failure(let error) = ready, error.code != .interrupted { throw CaptureError("poll: \(error.code)") }
             if Self.blockStatus(block) & Self.statusUser == 0 { return 0 }
         }
         // Hand the block back even when `visit` throws; the release store orders our reads
