@@ -207,8 +207,8 @@ public struct PacketFlow: Hashable, Sendable {
             }
             try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
             let payloadOffset = offset + headerLength
-            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16(offset), destinationPort: bytes.u16(offset + 2),
-                                  sequence: bytes.u32(offset + 4), acknowledgment: bytes.u32(offset + 8), flags: bytes.u16(offset + 12) & 0x0fff,
+            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16be(offset), destinationPort: bytes.u16be(offset + 2),
+                                  sequence: bytes.u32be(offset + 4), acknowledgment: bytes.u32be(offset + 8), flags: bytes.u16be(offset + 12) & 0x0fff,
                                   payloadOffset: payloadOffset, payloadLength: max(0, extent.end - payloadOffset),
                                   capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - payloadOffset))
         case 17:

@@ -480,7 +480,7 @@ private struct Walk {
         guard tcp.payloadLength > 0 else { return }
         if options.isDNSPort(tcp.sourcePort) || options.isDNSPort(tcp.destinationPort) {
             try payload.requireCaptured(.dns, start, 2)
-            let length = Int(bytes.u16(start))
+            let length = Int(bytes.u16be(start))
             try dns(at: start + 2, payload.limited(to: start + 2 + length), overTCP: true)
         } else {
             try application(at: start, payload)
@@ -566,7 +566,7 @@ private struct Walk {
                 let type = option.type, range = option.range
                 var value = ""
                 if (type == 1 || type == 2) && range.count >= 8 { value = Format.mac(bytes, range.lowerBound + 2) }
-                if type == 5 && range.count >= 8 { value = "\(bytes.u32(range.lowerBound + 4))" }
+                if type == 5 && range.count >= 8 { value = "\(bytes.u32be(range.lowerBound + 4))" }
                 if type == 3 && range.count >= 32 { value = "\(Format.ipv6(bytes, range.lowerBound + 16))/\(bytes[range.lowerBound + 2])" }
                 return FieldNode("icmpv6.opt", "ICMPv6 Option (\(ICMPView.neighborDiscoveryOptionName(type)))", value, range: range)
             }
@@ -615,9 +615,9 @@ private struct Walk {
                 FieldNode("dns.flags", "Flags", Format.hex(dns.flags, width: 4) + (dns.isResponse ? " Standard query response, \(DNSView.responseCodeName(dns.responseCode))" : " Standard query"),
                           range: (offset + 2)..<(offset + 4)),
                 FieldNode("dns.count.queries", "Questions", "\(dns.questions.count)", range: (offset + 4)..<(offset + 6)),
-                FieldNode("dns.count.answers", "Answer RRs", "\(bytes.u16(offset + 6))", range: (offset + 6)..<(offset + 8)),
-                FieldNode("dns.count.auth_rr", "Authority RRs", "\(bytes.u16(offset + 8))", range: (offset + 8)..<(offset + 10)),
-                FieldNode("dns.count.add_rr", "Additional RRs", "\(bytes.u16(offset + 10))", range: (offset + 10)..<(offset + 12)),
+                FieldNode("dns.count.answers", "Answer RRs", "\(bytes.u16be(offset + 6))", range: (offset + 6)..<(offset + 8)),
+                FieldNode("dns.count.auth_rr", "Authority RRs", "\(bytes.u16be(offset + 8))", range: (offset + 8)..<(offset + 10)),
+                FieldNode("dns.count.add_rr", "Additional RRs", "\(bytes.u16be(offset + 10))", range: (offset + 10)..<(offset + 12)),
             ]
             if !dns.questions.isEmpty {
                 children.append(FieldNode("dns.queries", "Queries", "", range: dns.questions[0].range.lowerBound..<dns.questions[dns.questions.count - 1].range.upperBound,

@@ -346,9 +346,9 @@ public final class PacketRing {
     public func statistics() -> KernelCaptureStatistics {
         if let bytes = try? socket.getsockopt(level: Self.solPacket, name: Self.packetStatistics, bufferLength: 12), bytes.count >= 12 {
             let reader = ByteReader(bytes)
-            totals.received += UInt64((try? reader.u32(0)) ?? 0)
-            totals.dropped += UInt64((try? reader.u32(4)) ?? 0)
-            totals.frozenQueues += UInt64((try? reader.u32(8)) ?? 0)
+            totals.received += UInt64((try? reader.u32le(0)) ?? 0)
+            totals.dropped += UInt64((try? reader.u32le(4)) ?? 0)
+            totals.frozenQueues += UInt64((try? reader.u32le(8)) ?? 0)
         }
         return totals
     }
