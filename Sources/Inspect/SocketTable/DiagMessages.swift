@@ -164,10 +164,10 @@ enum PacketDiag {
 func etherTypeName(_ value: Int) -> String {
     switch value {
     case 0x0003: "all"
-    case 0x0800: "ip"
-    case 0x86dd: "ipv6"
-    case 0x0806: "arp"
-    case 0x8100: "vlan"
+    case Int(EtherType.ipv4): "ip"
+    case Int(EtherType.ipv6): "ipv6"
+    case Int(EtherType.arp): "arp"
+    case Int(EtherType.vlan): "vlan"
     default: "0x" + String(value, radix: 16)
     }
 }

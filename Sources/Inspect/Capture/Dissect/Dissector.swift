@@ -33,20 +33,7 @@ public enum Dissector {
     }
 
     /// The name of an EtherType (`IPv4`, `ARP`), or its hex value.
-    public static func etherTypeName(_ type: UInt16) -> String {
-        switch type {
-        case 0x0800: "IPv4"
-        case 0x0806: "ARP"
-        case 0x86dd: "IPv6"
-        case 0x8100: "802.1Q Virtual LAN"
-        case 0x88a8: "802.1ad Provider Bridge (Q-in-Q)"
-        case 0x8035: "RARP"
-        case 0x8847: "MPLS label switched packet"
-        case 0x88cc: "802.1 Link Layer Discovery Protocol (LLDP)"
-        case 0x888e: "802.1X Authentication"
-        default: Format.hex(type, width: 4)
-        }
-    }
+    public static func etherTypeName(_ type: UInt16) -> String { EtherType.name(type) }
 
     /// The name of an IP protocol number (`TCP`, `UDP`), or the number.
     public static func ipProtocolName(_ number: UInt8) -> String {
@@ -192,7 +179,7 @@ private struct Walk {
         }()
         add(.ethernet, built: node)
         if eth.tagCount > 0 { result.layers.append(.vlan) }
-        if eth.etherType < 0x0600 {
+        if eth.etherType < EtherType.lengthLimit {
             result.protocolName = "LLC"
             result.info = "IEEE 802.3, length \(eth.etherType)"
             return
@@ -202,9 +189,9 @@ private struct Walk {
 
     mutating func etherType(_ type: UInt16, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         switch type {
-        case 0x0800: try ipv4(at: offset, extent)
-        case 0x86dd: try ipv6(at: offset, extent)
-        case 0x0806: try arp(at: offset, extent)
+        case EtherType.ipv4: try ipv4(at: offset, extent)
+        case EtherType.ipv6: try ipv6(at: offset, extent)
+        case EtherType.arp: try arp(at: offset, extent)
         default:
             result.protocolName = Dissector.etherTypeName(type)
             result.info = "Ethernet type \(Format.hex(type, width: 4)), \(extent.end - offset) bytes"

@@ -13,7 +13,7 @@ public struct EthernetView {
     /// Length of one VLAN tag (TPID + TCI).
     public static let tagLength = 4
     /// TPIDs that introduce a VLAN tag: 802.1Q, 802.1ad and the pre-standard QinQ value.
-    public static let tagProtocolIDs: Set<UInt16> = [0x8100, 0x88a8, 0x9100]
+    public static let tagProtocolIDs: Set<UInt16> = [EtherType.vlan, EtherType.serviceVLAN, EtherType.qinq]
 
     /// The captured bytes.
     public let bytes: UnsafeRawBufferPointer
@@ -27,7 +27,7 @@ public struct EthernetView {
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ethernet, offset, Self.headerLength)
         var tags = 0
-        while Self.tagProtocolIDs.contains(bytes.u16be(offset + 12 + tags * Self.tagLength)) {
+        while EtherType.isVLANTag(bytes.u16be(offset + 12 + tags * Self.tagLength)) {
             tags += 1
             try extent.requireCaptured(.vlan, offset + 12 + tags * Self.tagLength, 2)
         }
@@ -45,7 +45,7 @@ public struct EthernetView {
         let start = offset + 12 + index * Self.tagLength
         return start..<(start + Self.tagLength)
     }
-    /// TPID of tag `index` (0x8100 customer, 0x88a8 service tag).
+    /// TPID of tag `index` (`EtherType.vlan` customer, `.serviceVLAN` service tag).
     public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound) }
     /// Priority code point of tag `index`.
     public func tagPriority(_ index: Int) -> UInt8 { bytes[tagRange(index).lowerBound + 2] >> 5 }
@@ -168,7 +168,7 @@ public struct NullView {
     }
 
     /// True when `family` is an IPv6 family on any common OS.
-    public var isIPv6: Bool { [10, 24, 28, 30].contains(family) }
+    public var isIPv6: Bool { family == 10 || family == 24 || family == 28 || family == 30 }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
@@ -201,7 +201,7 @@ public struct ARPView {
 
     /// Hardware type (1 Ethernet).
     public var hardwareType: UInt16 { bytes.u16be(offset) }
-    /// Protocol type (0x0800 IPv4).
+    /// Protocol type (an EtherType: `EtherType.ipv4`).
     public var protocolType: UInt16 { bytes.u16be(offset + 2) }
     /// Hardware address length.
     public var hardwareLength: Int { Int(bytes[offset + 4]) }
