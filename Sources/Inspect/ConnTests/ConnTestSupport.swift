@@ -93,7 +93,7 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
 
     /// No answer before a deadline socktui enforced.
     public static func timedOut(after seconds: Double) -> FailureReason {
-        FailureReason(name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(formatSeconds(seconds))",
+        FailureReason(name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(DurationText.short(seconds))",
                       explanation: explanation(for: .timedOut))
     }
 
@@ -160,11 +160,6 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
             errno.message.lowercased()
         }
     }
-}
-
-/// `250 ms`, `1.5 s`.
-func formatSeconds(_ seconds: Double) -> String {
-    seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(seconds) s"
 }
 
 /// Resolves `host` (nil: the loopback addresses) for TCP or UDP, timing the call.

@@ -165,7 +165,7 @@ public enum UDPProber {
                 let now = monotonicNanoseconds()
                 if now >= deadline {
                     result.verdict = .openOrFiltered
-                    result.summary = "open|filtered (no answer in \(formatSeconds(request.timeout)))"
+                    result.summary = "open|filtered (no answer in \(DurationText.short(request.timeout)))"
                     result.explanation = "something may listen and stay silent, or a firewall drops the datagrams"
                     return result
                 }
