@@ -306,7 +306,7 @@ public enum UnixAddress: Hashable, Sendable, Codable, CustomStringConvertible {
 public struct PacketAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Interface name, such as `lo`; empty means all interfaces (index 0).
     public var interface: String
-    /// Ethernet protocol number in host order (`ETH_P_ALL` = 0x0003, `ETH_P_IP` = 0x0800).
+    /// Ethernet protocol number in host order (`ETH_P_ALL`, `ETH_P_IP`, ...).
     public var protocolNumber: UInt16
     /// `PACKET_HOST`, `PACKET_BROADCAST`, `PACKET_MULTICAST`, `PACKET_OTHERHOST`, `PACKET_OUTGOING`.
     public var packetType: UInt8

@@ -320,7 +320,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         let path = try CaptureFixture.write()
         defer { unlink(path) }
         let reader = try CaptureFileReader(path: path)
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         var reported: [UInt32] = []
         let outcome = try DisplayFilterScan.run("tcp", over: reader, chunk: 2, cancel: cancel) { matches, scanned in
             reported += matches
@@ -329,7 +329,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(outcome.cancelled)
         #expect(outcome.scanned == 4)
         #expect(reported == [0, 1, 3])
-        #expect(throws: FilterError.self) { try DisplayFilterScan.run("tcp prot", over: reader, cancel: CancellationFlag()) { _, _ in } }
+        #expect(throws: FilterError.self) { try DisplayFilterScan.run("tcp prot", over: reader, cancel: Cancellation()) { _, _ in } }
         // Released pages read back the same bytes (from the page cache).
         reader.releaseMappedPages(0..<reader.fileSize)
         reader.releaseMappedPages(50..<50)         // an empty range is ignored

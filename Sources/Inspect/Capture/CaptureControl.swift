@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SocketKit
 import Foundation
 import Synchronization
 
@@ -86,11 +87,21 @@ public final class StreamCapture: CaptureControl {
             reading: while true {
                 if stopRequested.load(ordering: .acquiring) { reason = "stopped"; break }
                 var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&descriptor, 1, 100)
-                if ready < 0 && errno != EINTR { reason = "cannot read \(name): \(String(cString: strerror(errno)))"; break }
-                if ready <= 0 { continue }
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                // EINTR counts as a timeout: the loop re-checks the stop flag.
+                switch syscall("poll", retryOnInterrupt: false, { poll(&descriptor, 1, 100) }) {
+                case .success(let ready) where ready > 0: break
+                case .success: continue
+                case .failure(let error) where error.code == .interrupted: continue
+                case .failure(let error): reason = "cannot read \(name): \(error.code.message)"; break reading
+                }
+                // EAGAIN (a non-blocking pipe with nothing after all) goes back to poll; other
+                // errors end the stream.
+                let count: Int
+                switch syscall("read", { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) } }) {
+                case .success(let read): count = read
+                case .failure(let error) where error.code == .wouldBlock: continue
+                case .failure: count = -1
+                }
                 let ended = count <= 0
                 do throws(CaptureFileError) {
                     let created = try recorder.feed(Array(chunk[0..<max(0, count)]), ended: ended)

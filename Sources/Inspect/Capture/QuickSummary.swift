@@ -18,26 +18,28 @@ public enum QuickSummary {
                                  to out: UnsafeMutablePointer<UInt8>) -> Int? {
         // Every fixed read below is at an offset < 42 <= bytes.count (UDP) or < 54 <= the captured
         // end (TCP); `datagramEnd` bounds the lengths the headers claim.
-        guard linkType.rawValue == LinkType.ethernet.rawValue, bytes.count >= 42, let base = bytes.baseAddress else { return nil }
+        guard linkType.rawValue == LinkType.ethernet.rawValue, bytes.count >= 42, let base = bytes.baseAddress,
+              let network = NetworkLayer.find(bytes, linkType: linkType),
+              network.etherType == EtherType.ipv4,
+              network.offset == EthernetView.headerLength else { return nil }   // IPv4 with no VLAN tag
         let packet = base.assumingMemoryBound(to: UInt8.self)
-        func u16(_ at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
-        func u32(_ at: Int) -> UInt { UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3]) }
+        func u16be(_ at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
+        func u32be(_ at: Int) -> UInt { UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3]) }
         // The dissector's extent ends at the wire length (never below the captured length).
         let end = max(length, bytes.count)
-        guard u16(12) == 0x0800,                          // IPv4 (so no VLAN tag either)
-              packet[14] == 0x45,                         // version 4, 20-byte header: no options
-              u16(20) & 0x3fff == 0 else { return nil }   // neither More Fragments nor an offset
-        let totalLength = u16(16)
+        guard packet[14] == 0x45,                         // version 4, 20-byte header: no options
+              u16be(20) & 0x3fff == 0 else { return nil }   // neither More Fragments nor an offset
+        let totalLength = u16be(16)
         guard totalLength >= 20, 14 + totalLength <= end else { return nil }
         let datagramEnd = 14 + totalLength
         let capturedEnd = min(datagramEnd, bytes.count)
-        let sourcePort = u16(34), destinationPort = u16(36)
+        let sourcePort = u16be(34), destinationPort = u16be(36)
         if options.isDNSPort(UInt16(sourcePort)) || options.isDNSPort(UInt16(destinationPort)) { return nil }
 
         switch packet[23] {
         case 17:
             // UDP header at 34: captured (34 + 8 <= 42), its length within the IP datagram.
-            let udpLength = u16(38)
+            let udpLength = u16be(38)
             guard udpLength >= 8, 34 + udpLength <= datagramEnd else { return nil }
             var position = writeColumns(number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
                                         formatter: &formatter, to: out)
@@ -71,7 +73,7 @@ public enum QuickSummary {
             position += writeArrow(to: out + position)
             position += writeDecimal(UInt(destinationPort), to: out + position)
             position += write(" [", to: out + position)
-            let flags = u16(46) & 0x0fff
+            let flags = u16be(46) & 0x0fff
             var first = true
             for (bit, name) in flagNames where flags & bit != 0 {
                 if !first { position += write(", ", to: out + position) }
@@ -79,13 +81,13 @@ public enum QuickSummary {
                 first = false
             }
             position += write("] Seq=", to: out + position)
-            position += writeDecimal(u32(38), to: out + position)
+            position += writeDecimal(u32be(38), to: out + position)
             if flags & 0x010 != 0 {
                 position += write(" Ack=", to: out + position)
-                position += writeDecimal(u32(42), to: out + position)
+                position += writeDecimal(u32be(42), to: out + position)
             }
             position += write(" Win=", to: out + position)
-            position += writeDecimal(UInt(u16(48)), to: out + position)
+            position += writeDecimal(UInt(u16be(48)), to: out + position)
             position += write(" Len=", to: out + position)
             position += writeDecimal(UInt(payloadLength), to: out + position)
             var index = 54
@@ -97,7 +99,7 @@ public enum QuickSummary {
                 switch kind {
                 case 2:
                     position += write(" MSS=", to: out + position)
-                    position += writeDecimal(UInt(u16(index + 2)), to: out + position)
+                    position += writeDecimal(UInt(u16be(index + 2)), to: out + position)
                 case 3:
                     position += write(" WS=", to: out + position)
                     position += writeDecimal(1 << min(UInt(packet[index + 2]), 14), to: out + position)
@@ -107,16 +109,16 @@ public enum QuickSummary {
                     var block = index + 2
                     while block < index + optionLength {
                         position += write(" SLE=", to: out + position)
-                        position += writeDecimal(u32(block), to: out + position)
+                        position += writeDecimal(u32be(block), to: out + position)
                         position += write(" SRE=", to: out + position)
-                        position += writeDecimal(u32(block + 4), to: out + position)
+                        position += writeDecimal(u32be(block + 4), to: out + position)
                         block += 8
                     }
                 case 8:
                     position += write(" TSval=", to: out + position)
-                    position += writeDecimal(u32(index + 2), to: out + position)
+                    position += writeDecimal(u32be(index + 2), to: out + position)
                     position += write(" TSecr=", to: out + position)
-                    position += writeDecimal(u32(index + 6), to: out + position)
+                    position += writeDecimal(u32be(index + 6), to: out + position)
                 default:
                     break
                 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SocketKit
 import DequeModule
 import Foundation
 import Synchronization
@@ -119,13 +120,15 @@ public final class SpillingPacketStore: PacketSource {
         let offset = state.fileSize
         var done = 0
         while done < record.count {
-            let written = record.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                state.writeError = "spill file \(spillPath ?? ""): \(String(cString: strerror(errno)))"
+            let result = syscall("pwrite") {
+                record.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            }
+            switch result {
+            case .success(let written): done += written
+            case .failure(let error):
+                state.writeError = "spill file \(spillPath ?? ""): \(error.code.message)"
                 return
             }
-            done += written
         }
         state.memory.removeFirst()
         state.memoryBytes -= packet.data.count + PacketStore.perPacketOverhead
@@ -169,8 +172,8 @@ public final class SpillingPacketStore: PacketSource {
         var header = [UInt8](repeating: 0, count: 16)
         guard header.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 16, off_t(offset)) }) == 16 else { return nil }
         let reader = ByteReader(header)
-        guard let seconds = try? reader.u32(0), let nanoseconds = try? reader.u32(4), let captured = try? reader.u32(8),
-              let original = try? reader.u32(12), nanoseconds < 1_000_000_000,
+        guard let seconds = try? reader.u32le(0), let nanoseconds = try? reader.u32le(4), let captured = try? reader.u32le(8),
+              let original = try? reader.u32le(12), nanoseconds < 1_000_000_000,
               offset + 16 + Int64(captured) <= state.fileSize else { return nil }
         var data = [UInt8](repeating: 0, count: Int(captured))
         guard data.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, Int(captured), off_t(offset + 16)) }) == Int(captured) else { return nil }

@@ -1,26 +1,12 @@
-import Synchronization
 import SocketKit
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A flag a caller sets to stop a running connection test.
-///
-/// Engines check it between system calls and never block longer than `pollSlice` without
-/// looking at it, so a cancel takes effect within about 20 ms; sockets in flight are closed and
-/// the partial result is returned with `cancelled == true`.
-public final class Cancellation: Sendable {
-    private let flag = Mutex(false)
-
-    /// Creates a flag that is not set.
-    public init() {}
-
-    /// Asks the test to stop.
-    public func cancel() { flag.withLock { $0 = true } }
-
-    /// True once `cancel()` was called.
-    public var isCancelled: Bool { flag.withLock { $0 } }
-}
+// Connection tests stop on a `Cancellation` (Cancellation.swift): engines check it between system
+// calls and never block longer than `pollSlice` without looking at it, so a cancel takes effect
+// within about 20 ms; sockets in flight are closed and the partial result is returned with
+// `cancelled == true`.
 
 /// The longest an engine waits in one `poll` before checking its `Cancellation`.
 let pollSlice = 0.02
@@ -107,7 +93,7 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
 
     /// No answer before a deadline socktui enforced.
     public static func timedOut(after seconds: Double) -> FailureReason {
-        FailureReason(name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(formatSeconds(seconds))",
+        FailureReason(name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(DurationText.short(seconds))",
                       explanation: explanation(for: .timedOut))
     }
 
@@ -174,11 +160,6 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
             errno.message.lowercased()
         }
     }
-}
-
-/// `250 ms`, `1.5 s`.
-func formatSeconds(_ seconds: Double) -> String {
-    seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\(seconds) s"
 }
 
 /// Resolves `host` (nil: the loopback addresses) for TCP or UDP, timing the call.

@@ -326,13 +326,15 @@ private struct ScanLoop {
 
     /// One connect(2), retried on EINTR; returns 0 or the errno.
     func connectOnce(_ fd: Int32, _ storage: inout sockaddr_storage, _ length: socklen_t) -> Int32 {
-        var result: Int32
-        repeat {
-            result = withUnsafePointer(to: &storage) {
+        let result = syscall("connect") {
+            withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
             }
-        } while result < 0 && errno == EINTR
-        return result == 0 ? 0 : errno
+        }
+        switch result {
+        case .success: return 0
+        case .failure(let error): return error.code.rawValue
+        }
     }
 
     mutating func start(index: Int, family: Int32, storage: inout sockaddr_storage, length: socklen_t,

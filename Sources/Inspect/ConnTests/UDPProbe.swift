@@ -165,7 +165,7 @@ public enum UDPProber {
                 let now = monotonicNanoseconds()
                 if now >= deadline {
                     result.verdict = .openOrFiltered
-                    result.summary = "open|filtered (no answer in \(formatSeconds(request.timeout)))"
+                    result.summary = "open|filtered (no answer in \(DurationText.short(request.timeout)))"
                     result.explanation = "something may listen and stay silent, or a firewall drops the datagrams"
                     return result
                 }
@@ -231,10 +231,10 @@ public enum UDPProber {
                     message.msg_iovlen = 1
                     message.msg_control = controlBuffer.baseAddress
                     message.msg_controllen = controlBuffer.count
-                    var received: Int
-                    repeat { received = recvmsg(descriptor, &message, Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT)) }
-                    while received < 0 && errno == EINTR
-                    guard received >= 0 else { return }
+                    let received = syscall("recvmsg") {
+                        recvmsg(descriptor, &message, Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT))
+                    }
+                    guard case .success = received else { return }
                     let controlEnd = controlBuffer.baseAddress! + Int(message.msg_controllen)
                     var header = csock_cmsg_firsthdr(&message)
                     while let current = header {

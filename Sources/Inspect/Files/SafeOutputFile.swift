@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SocketKit
 import CSockShims
 
 /// A file socktui writes (a capture, a stream transcript, raw stream bytes, an export), opened so
@@ -106,12 +107,10 @@ public final class SafeOutputFile {
     public func write(_ bytes: UnsafeRawBufferPointer) throws(CaptureFileError) {
         var start = 0
         while start < bytes.count {
-            let count = Glibc.write(fd, bytes.baseAddress! + start, bytes.count - start)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(path, "write", errno)
+            switch syscall("write", { Glibc.write(fd, bytes.baseAddress! + start, bytes.count - start) }) {
+            case .success(let count): start += count
+            case .failure(let error): throw .system(path, "write", error.code.rawValue)
             }
-            start += count
         }
     }
 

@@ -23,17 +23,13 @@ public enum ResolverTiming {
     /// `timeout`; a quicker one is the server's failure answer.
     public static func temporaryFailureHint(elapsed: Double, timeout: Double) -> String {
         if elapsed >= timeout * 0.95 {
-            return "temporary failure: the DNS server did not answer in time (\(seconds(elapsed)); its timeout is \(seconds(timeout))); try again, or check the servers in /etc/resolv.conf"
+            return "temporary failure: the DNS server did not answer in time (\(DurationText.short(elapsed, fractionDigits: 1)); its timeout is \(DurationText.short(timeout, fractionDigits: 1))); try again, or check the servers in /etc/resolv.conf"
         }
-        return "temporary failure: the DNS server answered with a failure (SERVFAIL) after \(seconds(elapsed)), or could not be asked; it did not time out. Try again, or check that server (its upstream, DNSSEC) or another one in /etc/resolv.conf"
+        return "temporary failure: the DNS server answered with a failure (SERVFAIL) after \(DurationText.short(elapsed, fractionDigits: 1)), or could not be asked; it did not time out. Try again, or check that server (its upstream, DNSSEC) or another one in /etc/resolv.conf"
     }
 
     /// The hint of an `EAI_*` `code` after `elapsed` seconds (EAI_AGAIN told apart by its time).
     public static func hint(forCode code: Int32, elapsed: Double, timeout: Double = queryTimeout()) -> String {
         code == EAI_AGAIN ? temporaryFailureHint(elapsed: elapsed, timeout: timeout) : AddressInfoErrorCode.hint(for: code)
-    }
-
-    private static func seconds(_ value: Double) -> String {
-        value < 1 ? "\(Int((value * 1000).rounded())) ms" : String(format: "%.1f s", value)
     }
 }

@@ -26,17 +26,17 @@ enum InetDiag {
         let family = AddressFamily(rawValue: Int32(try reader.u8(0)))
         let state = try reader.u8(1)
         let timer = try reader.u8(2)
-        let sourcePort = Int(try reader.be16(4))
-        let destinationPort = Int(try reader.be16(6))
+        let sourcePort = Int(try reader.u16be(4))
+        let destinationPort = Int(try reader.u16be(6))
         let source = try address(reader, offset: 8, family: family)
         let destination = try address(reader, offset: 24, family: family)
-        let interface = try reader.u32(40)
-        let cookie = UInt64(try reader.u32(44)) | UInt64(try reader.u32(48)) << 32
-        let expires = try reader.u32(52)
-        let receiveQueue = try reader.u32(56)
-        let sendQueue = try reader.u32(60)
-        let uid = try reader.u32(64)
-        let inode = try reader.u32(68)
+        let interface = try reader.u32le(40)
+        let cookie = UInt64(try reader.u32le(44)) | UInt64(try reader.u32le(48)) << 32
+        let expires = try reader.u32le(52)
+        let receiveQueue = try reader.u32le(56)
+        let sendQueue = try reader.u32le(60)
+        let uid = try reader.u32le(64)
+        let inode = try reader.u32le(68)
         let attributes = try RouteAttributes(reader, from: 72)
 
         var protocolNumber: Int?
@@ -101,8 +101,8 @@ enum UnixDiag {
         try reader.require(0, 16, "unix_diag_msg")
         let type = try reader.u8(1)
         let state = try reader.u8(2)
-        let inode = try reader.u32(4)
-        let cookie = UInt64(try reader.u32(8)) | UInt64(try reader.u32(12)) << 32
+        let inode = try reader.u32le(4)
+        let cookie = UInt64(try reader.u32le(8)) | UInt64(try reader.u32le(12)) << 32
         let attributes = try RouteAttributes(reader, from: 16)
         var name = "*"
         if let value = attributes.first(0), value.count > 0 {
@@ -110,13 +110,13 @@ enum UnixDiag {
             name = raw.first == 0 ? "@" + String(decoding: raw.dropFirst().prefix { $0 != 0 }, as: UTF8.self)
                                   : String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        let peer = try attributes.first(2).map { value throws(DecodeFailure) in try value.u32(0, "UNIX_DIAG_PEER") }
+        let peer = try attributes.first(2).map { value throws(DecodeFailure) in try value.u32le(0, "UNIX_DIAG_PEER") }
         var receiveQueue: UInt32 = 0, sendQueue: UInt32 = 0
         if let value = attributes.first(4) {
-            receiveQueue = try value.u32(0, "unix_diag_rqlen.udiag_rqueue")
-            sendQueue = try value.u32(4, "unix_diag_rqlen.udiag_wqueue")
+            receiveQueue = try value.u32le(0, "unix_diag_rqlen.udiag_rqueue")
+            sendQueue = try value.u32le(4, "unix_diag_rqlen.udiag_wqueue")
         }
-        let uid = try attributes.first(7).map { value throws(DecodeFailure) in try value.u32(0, "UNIX_DIAG_UID") }
+        let uid = try attributes.first(7).map { value throws(DecodeFailure) in try value.u32le(0, "UNIX_DIAG_UID") }
         let kind: SocketKind = switch Int32(type) {
         case SocketType.datagram.rawValue: .unixDatagram
         case SocketType.sequencedPacket.rawValue: .unixSequencedPacket
@@ -144,12 +144,12 @@ enum PacketDiag {
     static func entry(_ reader: ByteReader) throws(DecodeFailure) -> SocketEntry {
         try reader.require(0, 16, "packet_diag_msg")
         let type = try reader.u8(1)
-        let protocolNumber = Int(try reader.u16(2))  // pdiag_num: the kernel converts it to host order
-        let inode = try reader.u32(4)
-        let cookie = UInt64(try reader.u32(8)) | UInt64(try reader.u32(12)) << 32
+        let protocolNumber = Int(try reader.u16le(2))  // pdiag_num: the kernel converts it to host order
+        let inode = try reader.u32le(4)
+        let cookie = UInt64(try reader.u32le(8)) | UInt64(try reader.u32le(12)) << 32
         let attributes = try RouteAttributes(reader, from: 16)
-        let interface = try attributes.first(0).map { value throws(DecodeFailure) in try value.u32(0, "packet_diag_info.pdi_index") } ?? 0
-        let uid = try attributes.first(5).map { value throws(DecodeFailure) in try value.u32(0, "PACKET_DIAG_UID") }
+        let interface = try attributes.first(0).map { value throws(DecodeFailure) in try value.u32le(0, "packet_diag_info.pdi_index") } ?? 0
+        let uid = try attributes.first(5).map { value throws(DecodeFailure) in try value.u32le(0, "PACKET_DIAG_UID") }
         let name = interface == 0 ? "*" : (interfaceName(index: interface) ?? "#\(interface)")
         return SocketEntry(
             kind: Int32(type) == SocketType.datagram.rawValue ? .packetDatagram : .packetRaw, family: .packet, state: "UNCONN",
@@ -164,10 +164,10 @@ enum PacketDiag {
 func etherTypeName(_ value: Int) -> String {
     switch value {
     case 0x0003: "all"
-    case 0x0800: "ip"
-    case 0x86dd: "ipv6"
-    case 0x0806: "arp"
-    case 0x8100: "vlan"
+    case Int(EtherType.ipv4): "ip"
+    case Int(EtherType.ipv6): "ipv6"
+    case Int(EtherType.arp): "arp"
+    case Int(EtherType.vlan): "vlan"
     default: "0x" + String(value, radix: 16)
     }
 }

@@ -44,19 +44,19 @@ struct ByteReader {
     }
 
     /// Host (little-endian) 16 bits.
-    func u16(_ offset: Int, _ what: String = "u16") throws(DecodeFailure) -> UInt16 {
+    func u16le(_ offset: Int, _ what: String = "u16") throws(DecodeFailure) -> UInt16 {
         try require(offset, 2, what)
         return UInt16(bytes[start + offset]) | UInt16(bytes[start + offset + 1]) << 8
     }
 
     /// Network (big-endian) 16 bits.
-    func be16(_ offset: Int, _ what: String = "be16") throws(DecodeFailure) -> UInt16 {
+    func u16be(_ offset: Int, _ what: String = "be16") throws(DecodeFailure) -> UInt16 {
         try require(offset, 2, what)
         return UInt16(bytes[start + offset]) << 8 | UInt16(bytes[start + offset + 1])
     }
 
     /// Host (little-endian) 32 bits.
-    func u32(_ offset: Int, _ what: String = "u32") throws(DecodeFailure) -> UInt32 {
+    func u32le(_ offset: Int, _ what: String = "u32") throws(DecodeFailure) -> UInt32 {
         try require(offset, 4, what)
         var value: UInt32 = 0
         for index in (0..<4).reversed() { value = value << 8 | UInt32(bytes[start + offset + index]) }
@@ -64,7 +64,7 @@ struct ByteReader {
     }
 
     /// Host (little-endian) 64 bits.
-    func u64(_ offset: Int, _ what: String = "u64") throws(DecodeFailure) -> UInt64 {
+    func u64le(_ offset: Int, _ what: String = "u64") throws(DecodeFailure) -> UInt64 {
         try require(offset, 8, what)
         var value: UInt64 = 0
         for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[start + offset + index]) }
@@ -101,13 +101,13 @@ struct NetlinkMessage {
         var offset = 0
         let reader = ByteReader(datagram)
         while offset + headerSize <= datagram.count {
-            let length = Int(try reader.u32(offset, "nlmsghdr.nlmsg_len"))
+            let length = Int(try reader.u32le(offset, "nlmsghdr.nlmsg_len"))
             guard length >= headerSize, offset + length <= datagram.count else {
                 throw DecodeFailure(what: "nlmsghdr", offset: offset, reason: "nlmsg_len \(length) does not fit the \(datagram.count - offset) bytes left")
             }
             messages.append(NetlinkMessage(
-                type: try reader.u16(offset + 4), flags: try reader.u16(offset + 6),
-                sequence: try reader.u32(offset + 8), portID: try reader.u32(offset + 12),
+                type: try reader.u16le(offset + 4), flags: try reader.u16le(offset + 6),
+                sequence: try reader.u32le(offset + 8), portID: try reader.u32le(offset + 12),
                 payload: try reader.sub(offset + headerSize, length - headerSize, "nlmsg payload")))
             offset += (length + 3) & ~3
         }
@@ -133,8 +133,8 @@ struct RouteAttributes {
     init(_ reader: ByteReader, from offset: Int) throws(DecodeFailure) {
         var position = offset
         while position + 4 <= reader.count {
-            let length = Int(try reader.u16(position, "rtattr.rta_len"))
-            let type = try reader.u16(position + 2, "rtattr.rta_type") & 0x3fff
+            let length = Int(try reader.u16le(position, "rtattr.rta_len"))
+            let type = try reader.u16le(position + 2, "rtattr.rta_type") & 0x3fff
             guard length >= 4, position + length <= reader.count else {
                 throw DecodeFailure(what: "rtattr", offset: reader.start + position, reason: "rta_len \(length) does not fit")
             }

@@ -80,7 +80,7 @@ final class SockDiagClient {
                     if interrupted { throw SockDiagError.interrupted(request: request) }
                     return
                 case NetlinkMessage.error:
-                    let code = (try? message.payload.u32(0, "nlmsgerr.error")).map { Int32(bitPattern: $0) } ?? -1
+                    let code = (try? message.payload.u32le(0, "nlmsgerr.error")).map { Int32(bitPattern: $0) } ?? -1
                     if code == 0 { continue }  // an ACK
                     let errno = Errno(rawValue: -code)
                     throw SockDiagError.kernel(errno: errno.rawValue, name: errno.name, request: request)

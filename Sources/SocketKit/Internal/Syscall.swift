@@ -7,8 +7,9 @@ import Glibc
 /// This is the only EINTR policy in SocketKit: `retryOnInterrupt` is visible at each
 /// call site (close passes `false`: on Linux the descriptor is gone even after EINTR).
 /// Python semantics (timeouts, would-block) are built on top of it, never inside it.
+/// It has `package` access so that Inspect uses the same policy instead of loops of its own.
 @inline(__always)
-func syscall<T: FixedWidthInteger>(
+package func syscall<T: FixedWidthInteger>(
     _ function: StaticString,
     retryOnInterrupt: Bool = true,
     _ body: () -> T

@@ -209,7 +209,7 @@ struct ConnectCommand: ParsableCommand {
         case .probes(let series): " after \(series.sent) of \(series.request.count) probes"
         case .echo(let echo): " after \(echo.bytesVerified) of \(echo.request.totalBytes) bytes"
         case .scan(let scan): " after \(scan.ports.count) of \(scan.request.ports.ports.count) ports"
-        case .throughput(let transfer): " after \(formatMilliseconds(transfer.elapsedMilliseconds))"
+        case .throughput(let transfer): " after \(DurationText.milliseconds(transfer.elapsedMilliseconds))"
         case .connect, .udp: ""
         }
         return "--- interrupted (\(StopSignals.name(signal)))\(progress) ---\n"
@@ -230,19 +230,19 @@ struct ConnectCommand: ParsableCommand {
         let request = trace.request
         var text = "resolve \(request.host ?? "(loopback)") port \(request.port): "
         if let failure = trace.resolveFailure {
-            return text + "failed after \(formatMilliseconds(trace.resolveMilliseconds))\n  \(failure)\n  → \(failure.explanation)\n"
+            return text + "failed after \(DurationText.milliseconds(trace.resolveMilliseconds))\n  \(failure)\n  → \(failure.explanation)\n"
         }
         let count = trace.resolvedAddresses.count
-        text += "\(count) address\(count == 1 ? "" : "es") in \(formatMilliseconds(trace.resolveMilliseconds)): "
+        text += "\(count) address\(count == 1 ? "" : "es") in \(DurationText.milliseconds(trace.resolveMilliseconds)): "
         text += trace.resolvedAddresses.map(\.host).joined(separator: ", ") + "\n"
         let strategy = request.strategy == .happyEyeballs
-            ? "happy eyeballs, \(formatMilliseconds(request.staggerDelay * 1000)) stagger"
+            ? "happy eyeballs, \(DurationText.milliseconds(request.staggerDelay * 1000)) stagger"
             : "in order"
-        text += "connect (\(strategy), timeout \(formatMilliseconds(request.timeout * 1000)) per attempt):\n"
+        text += "connect (\(strategy), timeout \(DurationText.milliseconds(request.timeout * 1000)) per attempt):\n"
         text += renderAttempts(trace.attempts, showStart: request.strategy == .happyEyeballs)
         if let winner = trace.winningAttempt {
-            text += "connected to \(winner.address) in \(formatMilliseconds(winner.elapsedMilliseconds))"
-            text += " (total \(formatMilliseconds(trace.totalMilliseconds)), \(trace.attempts.count) attempt\(trace.attempts.count == 1 ? "" : "s"))\n"
+            text += "connected to \(winner.address) in \(DurationText.milliseconds(winner.elapsedMilliseconds))"
+            text += " (total \(DurationText.milliseconds(trace.totalMilliseconds)), \(trace.attempts.count) attempt\(trace.attempts.count == 1 ? "" : "s"))\n"
         } else if trace.cancelled {
             text += "cancelled\n"
         } else {
@@ -262,20 +262,20 @@ struct ConnectCommand: ParsableCommand {
                 case .previousFailed: "previous failed"
                 case .staggerElapsed: "stagger elapsed"
                 }
-                line += "started +\(formatMilliseconds(attempt.startedAtMilliseconds)) (\(reason))  "
+                line += "started +\(DurationText.milliseconds(attempt.startedAtMilliseconds)) (\(reason))  "
             }
             switch attempt.outcome {
             case .connected:
-                line += "connected in \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                line += "connected in \(DurationText.milliseconds(attempt.elapsedMilliseconds))"
                 if let local = attempt.localAddress { line += "  local \(local)" }
-                if let rtt = attempt.rttMicroseconds { line += "  rtt \(formatMilliseconds(Double(rtt) / 1000))" }
+                if let rtt = attempt.rttMicroseconds { line += "  rtt \(DurationText.milliseconds(Double(rtt) / 1000))" }
                 text += line + "\n"
             case .failed, .abandoned:
                 let failure = attempt.failure
                 if attempt.outcome == .abandoned {
-                    line += "closed unfinished after \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                    line += "closed unfinished after \(DurationText.milliseconds(attempt.elapsedMilliseconds))"
                 } else {
-                    line += "\(failure?.name ?? "failed") after \(formatMilliseconds(attempt.elapsedMilliseconds))"
+                    line += "\(failure?.name ?? "failed") after \(DurationText.milliseconds(attempt.elapsedMilliseconds))"
                     if let message = failure?.message { line += ": \(message)" }
                 }
                 text += line + "\n"
@@ -288,7 +288,7 @@ struct ConnectCommand: ParsableCommand {
     static func render(_ sample: ProbeSample) -> String {
         let target = sample.address?.description ?? "?"
         if let milliseconds = sample.milliseconds {
-            return "probe \(sample.sequence): connected to \(target) in \(formatMilliseconds(milliseconds))\n"
+            return "probe \(sample.sequence): connected to \(target) in \(DurationText.milliseconds(milliseconds))\n"
         }
         let failure = sample.failure
         return "probe \(sample.sequence): \(target) \(failure?.name ?? "failed")\(failure.map { ": \($0.message)" } ?? "")\n"
@@ -303,7 +303,7 @@ struct ConnectCommand: ParsableCommand {
         if let stats = series.statistics {
             text += formatTable([
                 ["min", "avg", "median", "p90", "p99", "max"],
-                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(formatMilliseconds),
+                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds),
             ], indent: "  ")
         }
         var reasons: [String: Int] = [:]
@@ -317,7 +317,7 @@ struct ConnectCommand: ParsableCommand {
 
     static func render(_ probe: UDPProbeResult) -> String {
         var text = "udp \(probe.address?.description ?? "\(probe.request.host ?? "(loopback)"):\(probe.request.port)"): \(probe.summary)"
-        if let milliseconds = probe.milliseconds { text += " after \(formatMilliseconds(milliseconds))" }
+        if let milliseconds = probe.milliseconds { text += " after \(DurationText.milliseconds(milliseconds))" }
         text += "\n"
         if let icmp = probe.icmp { text += "  \(icmp)\n" }
         if !probe.explanation.isEmpty { text += "  → \(probe.explanation)\n" }
@@ -334,7 +334,7 @@ struct ConnectCommand: ParsableCommand {
         for sample in transfer.samples {
             text += String(format: "  %6.2f s  ", sample.atSeconds) + formatRate(sample.bitsPerSecond) + "\n"
         }
-        text += "throughput: \(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds))"
+        text += "throughput: \(transfer.bytesSent) bytes in \(DurationText.milliseconds(transfer.elapsedMilliseconds))"
         text += ", \(formatRate(transfer.bitsPerSecond)) (ended: \(transfer.endingText(stopper: "the user")))\n"
         if let failure = transfer.failure { text += "  error: \(failure)\n  → \(failure.explanation)\n" }
         return text
@@ -344,11 +344,11 @@ struct ConnectCommand: ParsableCommand {
         var text = render(echo.connect)
         guard echo.connect.succeeded else { return text }
         text += "echo: \(echo.bytesVerified) of \(echo.request.totalBytes) bytes came back intact in \(echo.messages) messages"
-        text += " (\(formatMilliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))\n"
+        text += " (\(DurationText.milliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))\n"
         if let stats = echo.latency {
             text += "  per-message round trip:\n" + formatTable([
                 ["min", "avg", "median", "p90", "p99", "max"],
-                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(formatMilliseconds),
+                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds),
             ], indent: "    ")
         }
         if let offset = echo.firstMismatchOffset { text += "  first wrong byte at offset \(offset)\n" }

@@ -140,7 +140,7 @@ struct ResolveCommand: ParsableCommand {
 
     /// Human-readable rendering of one report.
     static func render(_ report: ResolverReport) -> String {
-        var text = "\(report.request)  [\(formatMilliseconds(report.elapsedMilliseconds))]\n"
+        var text = "\(report.request)  [\(DurationText.milliseconds(report.elapsedMilliseconds))]\n"
         if let error = report.error {
             return text + "  error: \(error)\n" + (error.hint.isEmpty ? "" : "  hint: \(error.hint)\n")
         }
@@ -218,7 +218,3 @@ private func scalarCount(_ text: String) -> Int {
     return copy.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
 }
 
-/// `0.41 ms`, `1.2 s`.
-func formatMilliseconds(_ milliseconds: Double) -> String {
-    milliseconds >= 1000 ? String(format: "%.2f s", milliseconds / 1000) : String(format: "%.2f ms", milliseconds)
-}

@@ -122,7 +122,7 @@ struct ScanCommand: ParsableCommand {
             return "scan \(request.host): \(failure?.description ?? "failed")\n" + (failure.map { "  → \($0.explanation)\n" } ?? "")
         }
         var text = "scan \(request.host) (\(address.host)): \(scan.ports.count) of \(request.ports.ports.count) ports in "
-        text += formatMilliseconds(scan.elapsedMilliseconds) + (scan.cancelled ? " (cancelled)" : "") + "\n"
+        text += DurationText.milliseconds(scan.elapsedMilliseconds) + (scan.cancelled ? " (cancelled)" : "") + "\n"
         let shown = scan.ports.filter { all || $0.state != .closed }
         if !shown.isEmpty {
             text += formatTable([["PORT", "STATE", "SERVICE", "REASON"]] + shown.map { port in

@@ -23,7 +23,7 @@ extension SocketsCommand {
                     let count = results.reduce(0) { total, host in
                         if case .success(let snapshot) = host.result { total + snapshot.entries.count } else { total }
                     }
-                    Self.note("refresh \(index): \(Self.seconds(elapsed)) (\(count) sockets from \(results.count) hosts)")
+                    Self.note("refresh \(index): \(DurationText.seconds(elapsed, fractionDigits: 4)) (\(count) sockets from \(results.count) hosts)")
                 } else {
                     Self.note("refresh 1: connected to \(results.count) hosts")
                 }

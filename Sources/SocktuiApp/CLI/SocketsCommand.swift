@@ -80,10 +80,10 @@ struct SocketsCommand: ParsableCommand {
         let query = query(parsed)
         var snapshot = table.snapshot(query)
         if repeatCount > 1 {
-            Self.note("refresh 1: \(Self.seconds(snapshot.elapsed)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+            Self.note("refresh 1: \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
             for index in 2...repeatCount {
                 snapshot = table.snapshot(query)
-                Self.note("refresh \(index): \(Self.seconds(snapshot.elapsed)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+                Self.note("refresh \(index): \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
             }
         }
         let entries = snapshot.entries.filter(parsed.matches)
@@ -119,7 +119,6 @@ struct SocketsCommand: ParsableCommand {
 
     static func note(_ text: String) { FileHandle.standardError.write(Data("socktui sockets: \(text)\n".utf8)) }
 
-    static func seconds(_ value: Double) -> String { String(format: "%.4f s", value) }
 
     /// ss-style: `cubic wscale:7,7 rto:204 rtt:0.05/0.025 mss:65483 cwnd:10 ssthresh:7
     /// bytes_sent:100 bytes_acked:100 bytes_received:0 retrans:0/0 lost:0 unacked:0

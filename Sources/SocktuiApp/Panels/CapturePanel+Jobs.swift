@@ -23,7 +23,7 @@ extension CapturePanel {
     }
 
     /// Indexes `reader` in chunks, posting progress, releasing the scanned pages, until done or cancelled.
-    static func indexCommand(_ reader: CaptureFileReader, _ generation: Generation, cancel: CancellationFlag,
+    static func indexCommand(_ reader: CaptureFileReader, _ generation: Generation, cancel: Cancellation,
                              on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             var count = reader.index(upTo: 1)
@@ -162,7 +162,7 @@ extension CapturePanel {
 
     /// Runs the display filter `expression` over `source`, posting matches in chunks.
     static func filterCommand(_ expression: String, over source: any PacketSource, range: Range<Int>? = nil, _ generation: Generation,
-                              cancel: CancellationFlag,
+                              cancel: Cancellation,
                               on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             let started = ContinuousClock.now
@@ -192,7 +192,7 @@ extension CapturePanel {
 
     /// Searches the displayed rows after (or before) `fromRow` for `target`, wrapping around.
     static func searchCommand(_ target: SearchTarget, what: String, in source: any PacketSource, displayed: [UInt32]?, rowCount: Int,
-                              fromRow: Int, forward: Bool, _ generation: Generation, cancel: CancellationFlag,
+                              fromRow: Int, forward: Bool, _ generation: Generation, cancel: Cancellation,
                               on queue: DispatchQueue) -> Command<AppMessage> {
         .run(on: queue) {
             var matchers: [LinkType: BPFMatcher] = [:]
@@ -246,7 +246,7 @@ extension CapturePanel {
 
     /// Writes the packets at `indices` (all of `source` when nil) to `path` as pcap or pcapng.
     static func saveCommand(_ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool, replacing: Bool,
-                            _ generation: Generation, cancel: CancellationFlag, on queue: DispatchQueue) -> Command<AppMessage> {
+                            _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue) -> Command<AppMessage> {
         .stream(on: queue) { post in
             func report(_ written: Int, finished: Bool, error: String? = nil) {
                 post(.capture(.saveProgress(CaptureSaveProgress(generation: generation, written: written, total: total,

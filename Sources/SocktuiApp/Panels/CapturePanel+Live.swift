@@ -24,7 +24,7 @@ public struct LiveCaptureState: Sendable {
     /// The latest sample.
     public var last: LiveSample?
     /// Stops the sampler.
-    let samplerCancel = CancellationFlag()
+    let samplerCancel = Cancellation()
     /// Maps packets to the processes owning their sockets (the Process column), refreshed from the
     /// socket table on its queue while the capture runs.
     public let processes = ProcessMatcher()
@@ -122,7 +122,7 @@ extension CapturePanel {
     }
 
     /// Samples the store every ``sampleInterval`` until the capture ends or the panel moves on.
-    static func samplerCommand(_ handle: LiveCaptureHandle, _ generation: Generation, cancel: CancellationFlag) -> Command<AppMessage> {
+    static func samplerCommand(_ handle: LiveCaptureHandle, _ generation: Generation, cancel: Cancellation) -> Command<AppMessage> {
         .stream(on: DispatchQueue(label: "socktui.capture-panel.sampler", qos: .utility)) { post in
             var last = ContinuousClock.now
             var first: PacketTimestamp?
@@ -193,7 +193,7 @@ extension CapturePanel {
     /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
     mutating func filterNewPackets() -> Command<AppMessage>? {
         guard displayed != nil, filterCancel == nil, packetCount > filteredUpTo, let source else { return nil }
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         filterCancel = cancel
         filterIsIncremental = true
         filterScanned = filteredUpTo

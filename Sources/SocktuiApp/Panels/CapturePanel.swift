@@ -55,7 +55,7 @@ public struct CapturePanel: Panel {
     /// The file name or `live: IFACE`.
     public internal(set) var sourceName: String?
     var sourceGeneration = Generation()
-    var indexCancel: CancellationFlag?
+    var indexCancel: Cancellation?
     /// Packets known in the source (indexed so far for a file).
     public internal(set) var packetCount = 0
     /// Share of the file indexed (1 when done); nil for a live source.
@@ -75,7 +75,7 @@ public struct CapturePanel: Panel {
     /// The display filter applied (or being applied).
     public internal(set) var appliedFilter = ""
     var filterGeneration = Generation()
-    var filterCancel: CancellationFlag?
+    var filterCancel: Cancellation?
     /// The view a full filter run replaces, put back if it fails or is cancelled.
     var viewBeforeFilter = CaptureDisplayedView()
     /// Packets the running filter has examined, while it runs.
@@ -110,7 +110,7 @@ public struct CapturePanel: Panel {
     /// The field being typed in, if any (display filter, go to, find, open, save, live capture).
     public internal(set) var prompt: CapturePrompt?
     var searchGeneration = Generation()
-    var searchCancel: CancellationFlag?
+    var searchCancel: Cancellation?
     /// Whether a search runs.
     public internal(set) var isSearching = false
     var lastSearch: String?
@@ -132,7 +132,7 @@ public struct CapturePanel: Panel {
     // MARK: Save
 
     var saveGeneration = Generation()
-    var saveCancel: CancellationFlag?
+    var saveCancel: Cancellation?
     /// Progress of the running save.
     public internal(set) var saving: CaptureSaveProgress?
     var unsavedGuard = UnsavedPacketsGuard()
@@ -302,7 +302,7 @@ public struct CapturePanel: Panel {
         packetCount = reader.indexedCount
         indexFraction = 0
         if packetCount > 0 { tableState.selected = 0 }
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         indexCancel = cancel
         return .batch([CapturePanel.indexCommand(reader, generation, cancel: cancel, on: jobQueue), requestRows(), requestDetail()])
     }
@@ -676,7 +676,7 @@ public struct CapturePanel: Panel {
         tableState = TableState()
         selectionBeforeFilter = keep
         filterIsIncremental = false
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         filterCancel = cancel
         return CapturePanel.filterCommand(text, over: source, filterGeneration.advance(), cancel: cancel, on: jobQueue)
     }
@@ -748,7 +748,7 @@ public struct CapturePanel: Panel {
     private mutating func search(_ target: SearchTarget, what: String, forward: Bool) -> Command<AppMessage>? {
         guard let source, rowCount > 0 else { notice = StatusMessage("nothing to search: open a file or capture first", kind: .warning); return nil }
         searchCancel?.cancel()
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         searchCancel = cancel
         isSearching = true
         notice = StatusMessage("finding \(what)… (Esc cancels)")
@@ -785,7 +785,7 @@ public struct CapturePanel: Panel {
         let path = path.trimmingCharacters(in: .whitespaces)
         guard !path.isEmpty else { notice = StatusMessage("save: give a file name", kind: .error); return nil }
         saveCancel?.cancel()
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         saveCancel = cancel
         let indices = displayedOnly ? displayed : nil
         unsavedGuard.savingAll = indices == nil

@@ -317,7 +317,7 @@ public struct ResolverPanel: Panel {
                     if case .connecting = client.status { deadline = now + UInt64(hostTimeout * 1e9); continue }
                     if now > deadline {
                         call.cancel()
-                        finish(ResolverPanel.linkFailure(request, "\(client.label): no answer within \(RemoteOptions.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)", since: started))
+                        finish(ResolverPanel.linkFailure(request, "\(client.label): no answer within \(DurationText.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)", since: started))
                     }
                 }
             }
@@ -526,7 +526,7 @@ public struct ResolverPanel: Panel {
         guard let shown else {
             return Line(call == .hostName ? "Enter runs gethostname()" : "Fill in the form and press Enter to run \(call.label).", style: Style().adding(.dim))
         }
-        let elapsed = formatMilliseconds((shown.elapsed * 1_000_000).rounded() / 1000)
+        let elapsed = DurationText.milliseconds((shown.elapsed * 1_000_000).rounded() / 1000)
         switch shown.result {
         case .failure:
             return Line([Span("failed", style: theme[.error]), Span("  \(elapsed)  ", style: theme[.header]), Span(shown.request.summary)])
@@ -581,7 +581,7 @@ public struct ResolverPanel: Panel {
         case .running: return "running"
         case .abandoned: return "abandoned"
         case .finished(let outcome):
-            let elapsed = formatMilliseconds((outcome.elapsed * 1_000_000).rounded() / 1000)
+            let elapsed = DurationText.milliseconds((outcome.elapsed * 1_000_000).rounded() / 1000)
             switch outcome.result {
             case .failure(let failure): return "\(failure.name.isEmpty ? failure.kind : failure.name), \(elapsed)"
             case .success(.addressInfo(let infos)): return "\(infos.count) result\(infos.count == 1 ? "" : "s"), \(elapsed)"

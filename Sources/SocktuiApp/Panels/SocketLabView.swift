@@ -217,7 +217,7 @@ public struct SocketLabView: Sendable {
         func address(_ host: String, _ port: Int) -> String {
             host.hasPrefix("/") || host.hasPrefix("@") ? host : SocketEndpoint(address: host, port: port).description
         }
-        func timeout(_ seconds: Double?) -> String { seconds.map { ", timeout \(SocketsPanel.seconds($0))" } ?? "" }
+        func timeout(_ seconds: Double?) -> String { seconds.map { ", timeout \(DurationText.seconds($0))" } ?? "" }
         switch request {
         case .create(let family, let type, let proto): return "socket(\(family), \(type), \(proto))"
         case .bind(_, let host, let port): return "bind(\(address(host, port)))"

@@ -411,7 +411,7 @@ public struct SocketsPanel: Panel {
         case .detailsDown: detailsScroll += 1
         case .faster, .slower:
             intervalIndex = min(max(0, intervalIndex + (action == .faster ? -1 : 1)), SocketsPanel.intervals.count - 1)
-            notice = StatusMessage("refreshing every \(SocketsPanel.seconds(interval))" + (isPaused ? " once resumed (z)" : ""))
+            notice = StatusMessage("refreshing every \(DurationText.seconds(interval))" + (isPaused ? " once resumed (z)" : ""))
             if isVisible && !isPaused { return refresh() }
         case .togglePause:
             isPaused.toggle()
@@ -564,10 +564,6 @@ public struct SocketsPanel: Panel {
         address.hasPrefix("127.") || address == "::1" || address == "0.0.0.0" || address == "::" || address == "*"
     }
 
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
-    }
-
     // MARK: Drawing
 
     /// A read of the options view in flight counts; refreshes do not (they run all the time the tab shows
@@ -581,7 +577,7 @@ public struct SocketsPanel: Panel {
         if let notice { return notice.text }
         if isLabOpen { return labStatusHint }
         guard let snapshot else { return "taking the first snapshot…" }
-        return "\(socketCount) of \(snapshot.entries.count) sockets, " + (isPaused ? "paused" : "every \(SocketsPanel.seconds(interval))")
+        return "\(socketCount) of \(snapshot.entries.count) sockets, " + (isPaused ? "paused" : "every \(DurationText.seconds(interval))")
     }
 
     private var socketCount: Int {
@@ -598,7 +594,7 @@ public struct SocketsPanel: Panel {
                 + (hostsLine(theme: theme).map { [$0] } ?? [])
         }
         var spans = [Span("\(socketCount) of \(snapshot.entries.count) sockets")]
-        spans.append(Span(isPaused ? " · paused" : " · every \(SocketsPanel.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
+        spans.append(Span(isPaused ? " · paused" : " · every \(DurationText.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
         if isRefreshing { spans.append(Span(" · refreshing…", style: Style().adding(.dim))) }
         if !added.isEmpty { spans.append(Span(" · +\(added.count) new", style: theme[.ok])) }
         if !changed.isEmpty { spans.append(Span(" · ~\(changed.count) changed", style: theme[.warning])) }

@@ -243,7 +243,7 @@ extension TestsPanel {
         case (_, .udp(let probe)?):
             return udpItems(probe, theme: theme)
         case (.udp(let request), nil):
-            return [.text(Line("waiting up to \(formatMilliseconds(request.timeout * 1000)) for a reply or an ICMP error…"), hang: 0)]
+            return [.text(Line("waiting up to \(DurationText.milliseconds(request.timeout * 1000)) for a reply or an ICMP error…"), hang: 0)]
         case (_, .echo(let echo)?):
             return echoItems(echo, rates: run.live.echoRates, theme: theme)
         case (.echo(let request), nil):
@@ -251,7 +251,7 @@ extension TestsPanel {
             if let progress = run.live.echo {
                 let percent = Double(progress.bytesVerified) * 100 / Double(max(1, progress.totalBytes))
                 items.append(.text(Line(String(format: "%d of %d bytes echoed and verified (%.0f%%)", progress.bytesVerified, progress.totalBytes, percent)), hang: 0))
-                items.append(.text(Line("last message round trip \(formatMilliseconds(progress.lastMilliseconds))"), hang: 0))
+                items.append(.text(Line("last message round trip \(DurationText.milliseconds(progress.lastMilliseconds))"), hang: 0))
             } else {
                 items.append(.text(Line("connecting to \(describe(.echo(request)))…"), hang: 0))
             }
@@ -286,7 +286,7 @@ extension TestsPanel {
         }
         guard let addresses else { return [.text(Line("resolving \(name)…"), hang: 0)] }
         let count = addresses.count
-        return [.text(Line("resolve \(name): \(count) address\(count == 1 ? "" : "es") in \(formatMilliseconds(milliseconds ?? 0)): "
+        return [.text(Line("resolve \(name): \(count) address\(count == 1 ? "" : "es") in \(DurationText.milliseconds(milliseconds ?? 0)): "
                            + addresses.map(\.host).joined(separator: ", ")), hang: 2)]
     }
 
@@ -298,25 +298,25 @@ extension TestsPanel {
             case .previousFailed: "previous failed"
             case .staggerElapsed: "stagger elapsed"
             }
-            spans.append(Span("+\(formatMilliseconds(attempt.startedAtMilliseconds)) (\(reason))  ", style: Style().adding(.dim)))
+            spans.append(Span("+\(DurationText.milliseconds(attempt.startedAtMilliseconds)) (\(reason))  ", style: Style().adding(.dim)))
         }
         guard finished else { return [.text(Line(spans + [Span("trying…", style: theme[.warning])]), hang: 3)] }
         var items: [ResultItem] = []
         switch attempt.outcome {
         case .connected:
-            spans.append(Span("connected in \(formatMilliseconds(attempt.elapsedMilliseconds))", style: theme[.ok].bold()))
+            spans.append(Span("connected in \(DurationText.milliseconds(attempt.elapsedMilliseconds))", style: theme[.ok].bold()))
             items.append(.text(Line(spans), hang: 3))
             var details: [String] = []
             if let local = attempt.localAddress { details.append("local \(local)") }
-            if let rtt = attempt.rttMicroseconds { details.append("rtt \(formatMilliseconds(Double(rtt) / 1000))") }
+            if let rtt = attempt.rttMicroseconds { details.append("rtt \(DurationText.milliseconds(Double(rtt) / 1000))") }
             if !details.isEmpty { items.append(.text(Line("   " + details.joined(separator: "  ")), hang: 3)) }
         case .failed, .abandoned:
             let failure = attempt.failure
             if attempt.outcome == .abandoned {
-                spans.append(Span("closed unfinished after \(formatMilliseconds(attempt.elapsedMilliseconds))", style: theme[.warning]))
+                spans.append(Span("closed unfinished after \(DurationText.milliseconds(attempt.elapsedMilliseconds))", style: theme[.warning]))
             } else {
                 spans.append(Span(failure?.name ?? "failed", style: theme[.error].bold()))
-                spans.append(Span(" after \(formatMilliseconds(attempt.elapsedMilliseconds))" + (failure.map { ": \($0.message)" } ?? "")))
+                spans.append(Span(" after \(DurationText.milliseconds(attempt.elapsedMilliseconds))" + (failure.map { ": \($0.message)" } ?? "")))
             }
             items.append(.text(Line(spans), hang: 3))
             if let explanation = failure?.explanation, !explanation.isEmpty { items.append(.text(Line("   → \(explanation)"), hang: 5)) }
@@ -326,9 +326,9 @@ extension TestsPanel {
 
     static func strategyItem(_ request: ConnectRequest) -> ResultItem {
         let strategy = request.strategy == .happyEyeballs
-            ? "happy eyeballs, \(formatMilliseconds(request.staggerDelay * 1000)) stagger"
+            ? "happy eyeballs, \(DurationText.milliseconds(request.staggerDelay * 1000)) stagger"
             : "in order"
-        return .text(Line("connect (\(strategy), timeout \(formatMilliseconds(request.timeout * 1000)) each):", style: Style().adding(.dim)), hang: 2)
+        return .text(Line("connect (\(strategy), timeout \(DurationText.milliseconds(request.timeout * 1000)) each):", style: Style().adding(.dim)), hang: 2)
     }
 
     static func traceItems(_ trace: ConnectTrace, theme: Theme) -> [ResultItem] {
@@ -341,7 +341,7 @@ extension TestsPanel {
             items += attemptItems(attempt, finished: true, showStart: request.strategy == .happyEyeballs, theme: theme)
         }
         if let winner = trace.winningAttempt {
-            items.append(.text(Line("✓ connected to \(winner.address) in \(formatMilliseconds(winner.elapsedMilliseconds)) (total \(formatMilliseconds(trace.totalMilliseconds)))",
+            items.append(.text(Line("✓ connected to \(winner.address) in \(DurationText.milliseconds(winner.elapsedMilliseconds)) (total \(DurationText.milliseconds(trace.totalMilliseconds)))",
                                     style: theme[.ok]), hang: 2))
         } else if trace.cancelled {
             items.append(.text(Line("⊘ cancelled", style: theme[.warning]), hang: 2))
@@ -378,7 +378,7 @@ extension TestsPanel {
     static func histogramItems(_ stats: LatencyStats, theme: Theme) -> [ResultItem] {
         guard !stats.buckets.isEmpty else { return [] }
         let largest = max(1, stats.buckets.map(\.count).max() ?? 1)
-        let labels = stats.buckets.map { "≤" + formatMilliseconds($0.upToMilliseconds) }
+        let labels = stats.buckets.map { "≤" + DurationText.milliseconds($0.upToMilliseconds) }
         let labelWidth = labels.map(\.count).max() ?? 0
         var items: [ResultItem] = [.text(Line("histogram", style: theme[.header]), hang: 0)]
         for (bucket, label) in zip(stats.buckets, labels) {
@@ -403,7 +403,7 @@ extension TestsPanel {
         if let statistics { items += statisticsItems(statistics, theme: theme) }
         let data = samples.map { UInt64(max(0, ($0.milliseconds ?? 0) * 1000)) }
         if !data.isEmpty {
-            items.append(.sparkline(label: "latency", data: data, note: samples.last?.milliseconds.map { "last \(formatMilliseconds($0))" } ?? "last failed"))
+            items.append(.sparkline(label: "latency", data: data, note: samples.last?.milliseconds.map { "last \(DurationText.milliseconds($0))" } ?? "last failed"))
         }
         if let statistics { items += histogramItems(statistics, theme: theme) }
         var reasons: [(String, Int, String)] = []
@@ -427,7 +427,7 @@ extension TestsPanel {
         }
         var items: [ResultItem] = [
             .text(Line([Span("udp \(target): "), Span(probe.summary, style: theme[role].bold()),
-                        Span(probe.milliseconds.map { " after \(formatMilliseconds($0))" } ?? "")]), hang: 2),
+                        Span(probe.milliseconds.map { " after \(DurationText.milliseconds($0))" } ?? "")]), hang: 2),
         ]
         if let icmp = probe.icmp { items.append(.text(Line("  \(icmp)"), hang: 4)) }
         if !probe.explanation.isEmpty { items.append(.text(Line("  → \(probe.explanation)"), hang: 4)) }
@@ -450,7 +450,7 @@ extension TestsPanel {
         guard echo.connect.succeeded else { return items }
         let role: ThemeRole = echo.succeeded ? .ok : .error
         items.append(.text(Line([Span("echo: "), Span("\(echo.bytesVerified) of \(echo.request.totalBytes) bytes", style: theme[role].bold()),
-                                 Span(" came back intact in \(echo.messages) messages (\(formatMilliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))")]),
+                                 Span(" came back intact in \(echo.messages) messages (\(DurationText.milliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))")]),
                            hang: 2))
         if let latency = echo.latency {
             items.append(.text(Line("per-message round trip:", style: Style().adding(.dim)), hang: 0))
@@ -470,7 +470,7 @@ extension TestsPanel {
         var items = traceItems(transfer.connect, theme: theme)
         guard transfer.connect.succeeded else { return items }
         items.append(.text(Line([Span("throughput: "), Span(formatRate(transfer.bitsPerSecond), style: theme[transfer.succeeded ? .ok : .error].bold()),
-                                 Span(" (\(transfer.bytesSent) bytes in \(formatMilliseconds(transfer.elapsedMilliseconds)))")]), hang: 2))
+                                 Span(" (\(transfer.bytesSent) bytes in \(DurationText.milliseconds(transfer.elapsedMilliseconds)))")]), hang: 2))
         items.append(.text(Line("ended: " + transfer.endingText(stopper: "you (Esc)"), style: transfer.succeeded ? .plain : theme[.warning]), hang: 2))
         if !transfer.samples.isEmpty { items.append(rateSparkline(transfer.samples.map(\.bitsPerSecond))) }
         if let failure = transfer.failure {

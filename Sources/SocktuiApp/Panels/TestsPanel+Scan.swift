@@ -22,7 +22,7 @@ extension TestsPanel {
             Paragraph(lines).render(in: area, into: &buffer)
             return
         }
-        lines.append(Line("\(address.host): \(scan.ports.count) of \(request.ports.ports.count) ports in \(formatMilliseconds(scan.elapsedMilliseconds))"
+        lines.append(Line("\(address.host): \(scan.ports.count) of \(request.ports.ports.count) ports in \(DurationText.milliseconds(scan.elapsedMilliseconds))"
                           + (scan.cancelled ? " (cancelled)" : "")))
         lines.append(Line([Span("\(scan.openPorts.count) open", style: theme[.ok]), Span(", \(scan.closedCount) closed, "),
                            Span("\(scan.filteredPorts.count) filtered", style: scan.filteredPorts.isEmpty ? .plain : theme[.warning])]))
@@ -60,7 +60,7 @@ struct PortTableSource: TableDataSource {
             case .filtered: .warning
             }
             return TableRow([String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
-                             port.reason ?? "syn-ack", formatMilliseconds(port.milliseconds)], style: theme[role])
+                             port.reason ?? "syn-ack", DurationText.milliseconds(port.milliseconds)], style: theme[role])
         }
     }
 }

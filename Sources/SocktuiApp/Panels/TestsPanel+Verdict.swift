@@ -76,7 +76,7 @@ extension ThroughputResult {
     /// everything and closed its end`, `stopped by you (Esc)`, `the sink closed the connection…`.
     /// `stopper` names who stops a test (`you (Esc)` in the panel).
     func endingText(stopper: String) -> String {
-        func seconds(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value) }
+        func seconds(_ value: Double) -> String { DurationText.number(value) }
         if cancelled || end == .stopped { return "stopped by \(stopper)" }
         var text: String
         switch end {

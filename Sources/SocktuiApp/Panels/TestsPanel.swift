@@ -328,7 +328,7 @@ public struct TestsPanel: Panel {
                     // A link silent this long is stalled: it is closed, so the next test reconnects.
                     call.cancel()
                     client.close()
-                    let message = "\(client.label): no answer for \(RemoteOptions.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
+                    let message = "\(client.label): no answer for \(DurationText.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
                     post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: message))))
                     return
                 }

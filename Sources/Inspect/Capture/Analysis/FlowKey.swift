@@ -12,12 +12,12 @@ public enum IPAddress: Hashable, Sendable, Comparable, TextCodable {
     /// checked that the bytes were captured.
     init(_ bytes: UnsafeRawBufferPointer, at offset: Int, ipv6: Bool) {
         guard ipv6 else {
-            self = .v4(IPv4Address(bytes.u32(offset)))
+            self = .v4(IPv4Address(bytes.u32be(offset)))
             return
         }
         var address = IPv6Address.any
-        address.high = UInt64(bytes.u32(offset)) << 32 | UInt64(bytes.u32(offset + 4))
-        address.low = UInt64(bytes.u32(offset + 8)) << 32 | UInt64(bytes.u32(offset + 12))
+        address.high = UInt64(bytes.u32be(offset)) << 32 | UInt64(bytes.u32be(offset + 4))
+        address.low = UInt64(bytes.u32be(offset + 8)) << 32 | UInt64(bytes.u32be(offset + 12))
         self = .v6(address)
     }
 

@@ -114,31 +114,12 @@ public struct PacketFlow: Hashable, Sendable {
     }
 
     private mutating func link(_ bytes: UnsafeRawBufferPointer, _ linkType: LinkType, _ extent: ByteExtent) throws(DecodeError) {
-        switch linkType {
-        case .ethernet:
-            let eth = try EthernetView(bytes, at: 0, within: extent)
-            try etherType(bytes, eth.etherType, at: eth.payloadOffset, extent)
-        case .linuxSLL:
-            let sll = try SLLView(bytes, at: 0, within: extent)
-            try etherType(bytes, sll.protocolType, at: sll.payloadOffset, extent)
-        case .linuxSLL2:
-            let sll = try SLL2View(bytes, at: 0, within: extent)
-            try etherType(bytes, sll.protocolType, at: sll.payloadOffset, extent)
-        case .null, .loop:
-            let header = try NullView(bytes, at: 0, within: extent, networkOrder: linkType == .loop)
-            if header.family == 2 { try ipv4(bytes, at: header.payloadOffset, extent) }
-            else if header.isIPv6 { try ipv6(bytes, at: header.payloadOffset, extent) }
-        case .raw:
-            try extent.requireCaptured(.ipv4, 0, 1)
-            if bytes[0] >> 4 == 6 { try ipv6(bytes, at: 0, extent) } else { try ipv4(bytes, at: 0, extent) }
-        case .ipv4: try ipv4(bytes, at: 0, extent)
-        case .ipv6: try ipv6(bytes, at: 0, extent)
+        guard let network = try NetworkLayer.find(bytes, linkType: linkType, within: extent) else { return }
+        switch network.etherType {
+        case EtherType.ipv4: try ipv4(bytes, at: network.offset, extent)
+        case EtherType.ipv6: try ipv6(bytes, at: network.offset, extent)
         default: break
         }
-    }
-
-    private mutating func etherType(_ bytes: UnsafeRawBufferPointer, _ type: UInt16, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
-        if type == 0x0800 { try ipv4(bytes, at: offset, extent) } else if type == 0x86dd { try ipv6(bytes, at: offset, extent) }
     }
 
     private mutating func ipv4(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
@@ -207,8 +188,8 @@ public struct PacketFlow: Hashable, Sendable {
             }
             try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
             let payloadOffset = offset + headerLength
-            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16(offset), destinationPort: bytes.u16(offset + 2),
-                                  sequence: bytes.u32(offset + 4), acknowledgment: bytes.u32(offset + 8), flags: bytes.u16(offset + 12) & 0x0fff,
+            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16be(offset), destinationPort: bytes.u16be(offset + 2),
+                                  sequence: bytes.u32be(offset + 4), acknowledgment: bytes.u32be(offset + 8), flags: bytes.u16be(offset + 12) & 0x0fff,
                                   payloadOffset: payloadOffset, payloadLength: max(0, extent.end - payloadOffset),
                                   capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - payloadOffset))
         case 17:

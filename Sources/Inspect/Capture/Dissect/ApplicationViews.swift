@@ -73,7 +73,7 @@ public struct TLSView {
         try extent.requireCaptured(.tls, offset, Self.recordHeaderLength)
         self.bytes = bytes
         self.offset = offset
-        let recordEnd = offset + Self.recordHeaderLength + Int(bytes.u16(offset + 3))
+        let recordEnd = offset + Self.recordHeaderLength + Int(bytes.u16be(offset + 3))
         guard bytes[offset] == 22 else {
             handshakeType = nil
             serverName = nil
@@ -82,12 +82,12 @@ public struct TLSView {
         try extent.requireCaptured(.tls, offset + 5, 4)
         handshakeType = bytes[offset + 5]
         guard handshakeType == 1 else { serverName = nil; return }
-        let helloEnd = min(recordEnd, offset + 9 + Int(bytes.u32(offset + 5) & 0xffffff))
+        let helloEnd = min(recordEnd, offset + 9 + Int(bytes.u32be(offset + 5) & 0xffffff))
         let inner = ByteExtent(end: helloEnd, capturedEnd: extent.capturedEnd)
         var index = offset + 9 + 2 + 32                  // client_version, random
         func vector(_ lengthBytes: Int, _ name: String) throws(DecodeError) -> Range<Int> {
             try inner.requireCaptured(.tls, index, lengthBytes)
-            let length = lengthBytes == 1 ? Int(bytes[index]) : Int(bytes.u16(index))
+            let length = lengthBytes == 1 ? Int(bytes[index]) : Int(bytes.u16be(index))
             try inner.requireLength(.tls, index + lengthBytes, length, field: name, at: index, value: length)
             let range = (index + lengthBytes)..<(index + lengthBytes + length)
             index = range.upperBound
@@ -101,14 +101,14 @@ public struct TLSView {
             let extensions = try vector(2, "extensions length")
             var position = extensions.lowerBound
             while position + 4 <= extensions.upperBound {
-                let type = bytes.u16(position), length = Int(bytes.u16(position + 2))
+                let type = bytes.u16be(position), length = Int(bytes.u16be(position + 2))
                 let body = (position + 4)..<(position + 4 + length)
                 if body.upperBound > extensions.upperBound {
                     throw DecodeError(.tls, at: position + 2, .badLength(field: "extension length", value: length))
                 }
                 if type == 0 && length >= 5 {
                     // server_name_list length, then name_type (0 host_name), name length, name.
-                    let nameLength = Int(bytes.u16(body.lowerBound + 3))
+                    let nameLength = Int(bytes.u16be(body.lowerBound + 3))
                     let name = (body.lowerBound + 5)..<(body.lowerBound + 5 + nameLength)
                     if name.upperBound > body.upperBound {
                         throw DecodeError(.tls, at: body.lowerBound + 3, .badLength(field: "server name length", value: nameLength))
@@ -124,9 +124,9 @@ public struct TLSView {
     /// Content type (22 handshake, 23 application data).
     public var contentType: UInt8 { bytes[offset] }
     /// Record version (0x0301 for TLS 1.0 framing, used by every ClientHello).
-    public var version: UInt16 { bytes.u16(offset + 1) }
+    public var version: UInt16 { bytes.u16be(offset + 1) }
     /// Record length.
-    public var length: Int { Int(bytes.u16(offset + 3)) }
+    public var length: Int { Int(bytes.u16be(offset + 3)) }
 
     /// tshark's Info text for the record.
     public var info: String {

@@ -1,9 +1,10 @@
-// Big-endian and little-endian reads at absolute offsets. Callers check bounds first: every view's
-// validating init proves that the bytes its accessors read were captured.
+// Big-endian (`be`, network order) and little-endian (`le`) reads at absolute offsets, named by
+// byte order like `ByteReader`'s. Callers check bounds first: every view's validating init proves
+// that the bytes its accessors read were captured.
 extension UnsafeRawBufferPointer {
     @inline(__always) func u8(_ at: Int) -> UInt8 { self[at] }
-    @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(self[at]) << 8 | UInt16(self[at + 1]) }
-    @inline(__always) func u32(_ at: Int) -> UInt32 {
+    @inline(__always) func u16be(_ at: Int) -> UInt16 { UInt16(self[at]) << 8 | UInt16(self[at + 1]) }
+    @inline(__always) func u32be(_ at: Int) -> UInt32 {
         UInt32(self[at]) << 24 | UInt32(self[at + 1]) << 16 | UInt32(self[at + 2]) << 8 | UInt32(self[at + 3])
     }
     @inline(__always) func u16le(_ at: Int) -> UInt16 { UInt16(self[at]) | UInt16(self[at + 1]) << 8 }
@@ -120,7 +121,7 @@ enum Format {
     /// RFC 5952 text: lowercase, leading zeros dropped, the longest run of two or more zero groups as `::`.
     static func ipv6(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> String {
         var groups = [UInt16](repeating: 0, count: 8)
-        for index in 0..<8 { groups[index] = bytes.u16(at + index * 2) }
+        for index in 0..<8 { groups[index] = bytes.u16be(at + index * 2) }
         var bestStart = -1, bestLength = 0, runStart = -1
         for index in 0...8 {
             if index < 8 && groups[index] == 0 {
@@ -224,7 +225,7 @@ func onesComplementSum(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, ini
     var sum = UInt64(initial)
     var index = range.lowerBound
     while index + 1 < range.upperBound {
-        sum += UInt64(bytes.u16(index))
+        sum += UInt64(bytes.u16be(index))
         index += 2
     }
     if index < range.upperBound { sum += UInt64(bytes[index]) << 8 }

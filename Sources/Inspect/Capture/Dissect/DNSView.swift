@@ -76,25 +76,25 @@ public struct DNSView {
         let reader = NameReader(bytes: bytes, message: offset, extent: extent)
         var index = offset + Self.headerLength
         var questions: [Question] = []
-        let questionCount = Int(bytes.u16(offset + 4))
+        let questionCount = Int(bytes.u16be(offset + 4))
         for _ in 0..<questionCount {
             let start = index
             let name = try reader.read(at: &index)
             try extent.requireCaptured(.dns, index, 4)
-            questions.append(Question(name: name.text, type: bytes.u16(index), recordClass: bytes.u16(index + 2),
+            questions.append(Question(name: name.text, type: bytes.u16be(index), recordClass: bytes.u16be(index + 2),
                                       range: start..<(index + 4), nameRange: start..<name.end))
             index += 4
         }
         var records: [Record] = []
-        let counts: [(Record.Section, Int)] = [(.answer, Int(bytes.u16(offset + 6))), (.authority, Int(bytes.u16(offset + 8))),
-                                               (.additional, Int(bytes.u16(offset + 10)))]
+        let counts: [(Record.Section, Int)] = [(.answer, Int(bytes.u16be(offset + 6))), (.authority, Int(bytes.u16be(offset + 8))),
+                                               (.additional, Int(bytes.u16be(offset + 10)))]
         for (section, count) in counts {
             for _ in 0..<count {
                 let start = index
                 let name = try reader.read(at: &index)
                 try extent.requireCaptured(.dns, index, 10)
-                let type = bytes.u16(index), recordClass = bytes.u16(index + 2), ttl = bytes.u32(index + 4)
-                let dataLength = Int(bytes.u16(index + 8))
+                let type = bytes.u16be(index), recordClass = bytes.u16be(index + 2), ttl = bytes.u32be(index + 4)
+                let dataLength = Int(bytes.u16be(index + 8))
                 let dataStart = index + 10
                 try extent.requireLength(.dns, dataStart, dataLength, field: "data length", at: index + 8, value: dataLength)
                 let data = try reader.rdata(type: type, dataStart..<(dataStart + dataLength))
@@ -108,9 +108,9 @@ public struct DNSView {
     }
 
     /// Transaction ID.
-    public var identifier: UInt16 { bytes.u16(offset) }
+    public var identifier: UInt16 { bytes.u16be(offset) }
     /// The flags word.
-    public var flags: UInt16 { bytes.u16(offset + 2) }
+    public var flags: UInt16 { bytes.u16be(offset + 2) }
     /// True for a response.
     public var isResponse: Bool { flags & 0x8000 != 0 }
     /// Opcode (0 standard query).
@@ -199,7 +199,7 @@ struct NameReader {
             switch length & 0xc0 {
             case 0xc0:
                 try extent.requireCaptured(.dns, position, 2)
-                let target = message + (Int(bytes.u16(position)) & 0x3fff)
+                let target = message + (Int(bytes.u16be(position)) & 0x3fff)
                 if inPlaceEnd == nil { inPlaceEnd = position + 2 }
                 jumps += 1
                 if target >= runStart || jumps > 127 {
@@ -257,7 +257,7 @@ struct NameReader {
             return try name(at: start).0
         case 15:
             try need(3)
-            return "\(bytes.u16(start)) \(try name(at: start + 2).0)"
+            return "\(bytes.u16be(start)) \(try name(at: start + 2).0)"
         case 16:
             var parts: [String] = []
             var index = start
@@ -272,11 +272,11 @@ struct NameReader {
             let (primary, afterPrimary) = try name(at: start)
             let (mailbox, afterMailbox) = try name(at: afterPrimary)
             if afterMailbox + 20 > range.upperBound { throw DecodeError(.dns, at: afterMailbox, .badLength(field: "data length", value: count)) }
-            let numbers = (0..<5).map { String(bytes.u32(afterMailbox + $0 * 4)) }
+            let numbers = (0..<5).map { String(bytes.u32be(afterMailbox + $0 * 4)) }
             return ([primary, mailbox] + numbers).joined(separator: " ")
         case 33:
             try need(7)
-            return "\(bytes.u16(start)) \(bytes.u16(start + 2)) \(bytes.u16(start + 4)) \(try name(at: start + 6).0)"
+            return "\(bytes.u16be(start)) \(bytes.u16be(start + 2)) \(bytes.u16be(start + 4)) \(try name(at: start + 6).0)"
         default:
             return Format.hexBytes(bytes, range)
         }

@@ -33,20 +33,7 @@ public enum Dissector {
     }
 
     /// The name of an EtherType (`IPv4`, `ARP`), or its hex value.
-    public static func etherTypeName(_ type: UInt16) -> String {
-        switch type {
-        case 0x0800: "IPv4"
-        case 0x0806: "ARP"
-        case 0x86dd: "IPv6"
-        case 0x8100: "802.1Q Virtual LAN"
-        case 0x88a8: "802.1ad Provider Bridge (Q-in-Q)"
-        case 0x8035: "RARP"
-        case 0x8847: "MPLS label switched packet"
-        case 0x88cc: "802.1 Link Layer Discovery Protocol (LLDP)"
-        case 0x888e: "802.1X Authentication"
-        default: Format.hex(type, width: 4)
-        }
-    }
+    public static func etherTypeName(_ type: UInt16) -> String { EtherType.name(type) }
 
     /// The name of an IP protocol number (`TCP`, `UDP`), or the number.
     public static func ipProtocolName(_ number: UInt8) -> String {
@@ -192,7 +179,7 @@ private struct Walk {
         }()
         add(.ethernet, built: node)
         if eth.tagCount > 0 { result.layers.append(.vlan) }
-        if eth.etherType < 0x0600 {
+        if eth.etherType < EtherType.lengthLimit {
             result.protocolName = "LLC"
             result.info = "IEEE 802.3, length \(eth.etherType)"
             return
@@ -202,9 +189,9 @@ private struct Walk {
 
     mutating func etherType(_ type: UInt16, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         switch type {
-        case 0x0800: try ipv4(at: offset, extent)
-        case 0x86dd: try ipv6(at: offset, extent)
-        case 0x0806: try arp(at: offset, extent)
+        case EtherType.ipv4: try ipv4(at: offset, extent)
+        case EtherType.ipv6: try ipv6(at: offset, extent)
+        case EtherType.arp: try arp(at: offset, extent)
         default:
             result.protocolName = Dissector.etherTypeName(type)
             result.info = "Ethernet type \(Format.hex(type, width: 4)), \(extent.end - offset) bytes"
@@ -480,7 +467,7 @@ private struct Walk {
         guard tcp.payloadLength > 0 else { return }
         if options.isDNSPort(tcp.sourcePort) || options.isDNSPort(tcp.destinationPort) {
             try payload.requireCaptured(.dns, start, 2)
-            let length = Int(bytes.u16(start))
+            let length = Int(bytes.u16be(start))
             try dns(at: start + 2, payload.limited(to: start + 2 + length), overTCP: true)
         } else {
             try application(at: start, payload)
@@ -566,7 +553,7 @@ private struct Walk {
                 let type = option.type, range = option.range
                 var value = ""
                 if (type == 1 || type == 2) && range.count >= 8 { value = Format.mac(bytes, range.lowerBound + 2) }
-                if type == 5 && range.count >= 8 { value = "\(bytes.u32(range.lowerBound + 4))" }
+                if type == 5 && range.count >= 8 { value = "\(bytes.u32be(range.lowerBound + 4))" }
                 if type == 3 && range.count >= 32 { value = "\(Format.ipv6(bytes, range.lowerBound + 16))/\(bytes[range.lowerBound + 2])" }
                 return FieldNode("icmpv6.opt", "ICMPv6 Option (\(ICMPView.neighborDiscoveryOptionName(type)))", value, range: range)
             }
@@ -615,9 +602,9 @@ private struct Walk {
                 FieldNode("dns.flags", "Flags", Format.hex(dns.flags, width: 4) + (dns.isResponse ? " Standard query response, \(DNSView.responseCodeName(dns.responseCode))" : " Standard query"),
                           range: (offset + 2)..<(offset + 4)),
                 FieldNode("dns.count.queries", "Questions", "\(dns.questions.count)", range: (offset + 4)..<(offset + 6)),
-                FieldNode("dns.count.answers", "Answer RRs", "\(bytes.u16(offset + 6))", range: (offset + 6)..<(offset + 8)),
-                FieldNode("dns.count.auth_rr", "Authority RRs", "\(bytes.u16(offset + 8))", range: (offset + 8)..<(offset + 10)),
-                FieldNode("dns.count.add_rr", "Additional RRs", "\(bytes.u16(offset + 10))", range: (offset + 10)..<(offset + 12)),
+                FieldNode("dns.count.answers", "Answer RRs", "\(bytes.u16be(offset + 6))", range: (offset + 6)..<(offset + 8)),
+                FieldNode("dns.count.auth_rr", "Authority RRs", "\(bytes.u16be(offset + 8))", range: (offset + 8)..<(offset + 10)),
+                FieldNode("dns.count.add_rr", "Additional RRs", "\(bytes.u16be(offset + 10))", range: (offset + 10)..<(offset + 12)),
             ]
             if !dns.questions.isEmpty {
                 children.append(FieldNode("dns.queries", "Queries", "", range: dns.questions[0].range.lowerBound..<dns.questions[dns.questions.count - 1].range.upperBound,

@@ -37,7 +37,7 @@ public struct IPv4View {
             throw DecodeError(.ipv4, at: offset, .badLength(field: "header length", value: headerLength))
         }
         try extent.requireLength(.ipv4, offset, headerLength, field: "header length", at: offset, value: headerLength)
-        let totalLength = Int(bytes.u16(offset + 2))
+        let totalLength = Int(bytes.u16be(offset + 2))
         if totalLength < headerLength {
             throw DecodeError(.ipv4, at: offset + 2, .badLength(field: "total length", value: totalLength))
         }
@@ -56,9 +56,9 @@ public struct IPv4View {
     /// ECN (lower two bits of the DS field).
     public var ecn: UInt8 { bytes[offset + 1] & 3 }
     /// Total length of header and payload.
-    public var totalLength: Int { Int(bytes.u16(offset + 2)) }
+    public var totalLength: Int { Int(bytes.u16be(offset + 2)) }
     /// Identification.
-    public var identification: UInt16 { bytes.u16(offset + 4) }
+    public var identification: UInt16 { bytes.u16be(offset + 4) }
     /// Don't Fragment.
     public var dontFragment: Bool { bytes[offset + 6] & 0x40 != 0 }
     /// More Fragments.
@@ -66,7 +66,7 @@ public struct IPv4View {
     /// The reserved (evil) bit.
     public var reservedFlag: Bool { bytes[offset + 6] & 0x80 != 0 }
     /// Fragment offset in bytes.
-    public var fragmentOffset: Int { Int(bytes.u16(offset + 6) & 0x1fff) * 8 }
+    public var fragmentOffset: Int { Int(bytes.u16be(offset + 6) & 0x1fff) * 8 }
     /// True for any fragment (More Fragments set or a non-zero offset).
     public var isFragment: Bool { moreFragments || fragmentOffset != 0 }
     /// Time to live.
@@ -74,7 +74,7 @@ public struct IPv4View {
     /// The payload's protocol number (6 TCP, 17 UDP, 1 ICMP).
     public var protocolNumber: UInt8 { bytes[offset + 9] }
     /// The header checksum as carried.
-    public var checksum: UInt16 { bytes.u16(offset + 10) }
+    public var checksum: UInt16 { bytes.u16be(offset + 10) }
     /// The checksum the header should carry (computed with the field as zero).
     public var computedChecksum: UInt16 {
         let sum = onesComplementSum(bytes, offset..<(offset + 10))
@@ -156,7 +156,7 @@ public struct IPv6View {
         try extent.requireCaptured(.ipv6, offset, Self.headerLength)
         let version = bytes[offset] >> 4
         if version != 6 { throw DecodeError(.ipv6, at: offset, .badValue(field: "version", value: Int(version))) }
-        let payloadLength = Int(bytes.u16(offset + 4))
+        let payloadLength = Int(bytes.u16be(offset + 4))
         // A zero payload length with a hop-by-hop header means a jumbogram: the payload runs to the end.
         let end = payloadLength == 0 && bytes[offset + 6] == 0 ? extent.end : offset + Self.headerLength + payloadLength
         if end > extent.end {
@@ -168,11 +168,11 @@ public struct IPv6View {
     }
 
     /// Traffic class.
-    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: bytes.u32(offset) >> 20) }
+    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: bytes.u32be(offset) >> 20) }
     /// Flow label.
-    public var flowLabel: UInt32 { bytes.u32(offset) & 0xfffff }
+    public var flowLabel: UInt32 { bytes.u32be(offset) & 0xfffff }
     /// Payload length.
-    public var payloadLength: Int { Int(bytes.u16(offset + 4)) }
+    public var payloadLength: Int { Int(bytes.u16be(offset + 4)) }
     /// The first next-header value.
     public var nextHeader: UInt8 { bytes[offset + 6] }
     /// Hop limit.
@@ -227,11 +227,11 @@ public struct IPv6ExtensionView {
         }
     }
     /// Fragment header: offset in bytes.
-    public var fragmentOffset: Int { Int(bytes.u16(offset + 2) & 0xfff8) }
+    public var fragmentOffset: Int { Int(bytes.u16be(offset + 2) & 0xfff8) }
     /// Fragment header: More Fragments.
     public var moreFragments: Bool { bytes[offset + 3] & 1 != 0 }
     /// Fragment header: identification.
-    public var fragmentIdentification: UInt32 { bytes.u32(offset + 4) }
+    public var fragmentIdentification: UInt32 { bytes.u32be(offset + 4) }
     /// Routing header: routing type and segments left.
     public var routing: (type: UInt8, segmentsLeft: UInt8) { (bytes[offset + 2], bytes[offset + 3]) }
 

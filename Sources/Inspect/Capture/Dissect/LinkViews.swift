@@ -13,7 +13,7 @@ public struct EthernetView {
     /// Length of one VLAN tag (TPID + TCI).
     public static let tagLength = 4
     /// TPIDs that introduce a VLAN tag: 802.1Q, 802.1ad and the pre-standard QinQ value.
-    public static let tagProtocolIDs: Set<UInt16> = [0x8100, 0x88a8, 0x9100]
+    public static let tagProtocolIDs: Set<UInt16> = [EtherType.vlan, EtherType.serviceVLAN, EtherType.qinq]
 
     /// The captured bytes.
     public let bytes: UnsafeRawBufferPointer
@@ -27,7 +27,7 @@ public struct EthernetView {
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ethernet, offset, Self.headerLength)
         var tags = 0
-        while Self.tagProtocolIDs.contains(bytes.u16(offset + 12 + tags * Self.tagLength)) {
+        while EtherType.isVLANTag(bytes.u16be(offset + 12 + tags * Self.tagLength)) {
             tags += 1
             try extent.requireCaptured(.vlan, offset + 12 + tags * Self.tagLength, 2)
         }
@@ -45,18 +45,18 @@ public struct EthernetView {
         let start = offset + 12 + index * Self.tagLength
         return start..<(start + Self.tagLength)
     }
-    /// TPID of tag `index` (0x8100 customer, 0x88a8 service tag).
-    public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16(tagRange(index).lowerBound) }
+    /// TPID of tag `index` (`EtherType.vlan` customer, `.serviceVLAN` service tag).
+    public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound) }
     /// Priority code point of tag `index`.
     public func tagPriority(_ index: Int) -> UInt8 { bytes[tagRange(index).lowerBound + 2] >> 5 }
     /// Drop-eligible indicator of tag `index`.
     public func tagDropEligible(_ index: Int) -> Bool { bytes[tagRange(index).lowerBound + 2] & 0x10 != 0 }
     /// VLAN identifier of tag `index`.
-    public func tagID(_ index: Int) -> UInt16 { bytes.u16(tagRange(index).lowerBound + 2) & 0x0fff }
+    public func tagID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound + 2) & 0x0fff }
     /// Absolute offset of the final EtherType (or 802.3 length) field.
     public var etherTypeOffset: Int { offset + 12 + tagCount * Self.tagLength }
     /// The final EtherType; values below 0x0600 are 802.3 lengths.
-    public var etherType: UInt16 { bytes.u16(etherTypeOffset) }
+    public var etherType: UInt16 { bytes.u16be(etherTypeOffset) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { etherTypeOffset + 2 }
 }
@@ -86,15 +86,15 @@ public struct SLLView {
     }
 
     /// Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
-    public var packetType: UInt16 { bytes.u16(offset) }
+    public var packetType: UInt16 { bytes.u16be(offset) }
     /// ARPHRD_* type of the link (1 Ethernet, 772 loopback).
-    public var addressType: UInt16 { bytes.u16(offset + 2) }
+    public var addressType: UInt16 { bytes.u16be(offset + 2) }
     /// Length of the link-layer address (at most 8 are stored).
-    public var addressLength: UInt16 { bytes.u16(offset + 4) }
+    public var addressLength: UInt16 { bytes.u16be(offset + 4) }
     /// The link-layer source address as text (first `addressLength` bytes, at most 8).
     public var address: String { Format.mac(bytes, offset + 6, count: Int(min(addressLength, 8))) }
     /// The protocol: an EtherType, or 1 (802.3) / 4 (802.2 LLC).
-    public var protocolType: UInt16 { bytes.u16(offset + 14) }
+    public var protocolType: UInt16 { bytes.u16be(offset + 14) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
@@ -126,11 +126,11 @@ public struct SLL2View {
     }
 
     /// The EtherType of the payload.
-    public var protocolType: UInt16 { bytes.u16(offset) }
+    public var protocolType: UInt16 { bytes.u16be(offset) }
     /// The kernel interface index the packet was seen on.
-    public var interfaceIndex: UInt32 { bytes.u32(offset + 4) }
+    public var interfaceIndex: UInt32 { bytes.u32be(offset + 4) }
     /// ARPHRD_* type of the link.
-    public var addressType: UInt16 { bytes.u16(offset + 8) }
+    public var addressType: UInt16 { bytes.u16be(offset + 8) }
     /// Packet type (as in SLL v1).
     public var packetType: UInt8 { bytes[offset + 10] }
     /// Length of the link-layer address.
@@ -164,11 +164,11 @@ public struct NullView {
         self.bytes = bytes
         self.offset = offset
         let little = bytes.u32le(offset)
-        family = networkOrder ? bytes.u32(offset) : (little > 0xffff ? little.byteSwapped : little)
+        family = networkOrder ? bytes.u32be(offset) : (little > 0xffff ? little.byteSwapped : little)
     }
 
     /// True when `family` is an IPv6 family on any common OS.
-    public var isIPv6: Bool { [10, 24, 28, 30].contains(family) }
+    public var isIPv6: Bool { family == 10 || family == 24 || family == 28 || family == 30 }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
@@ -200,15 +200,15 @@ public struct ARPView {
     }
 
     /// Hardware type (1 Ethernet).
-    public var hardwareType: UInt16 { bytes.u16(offset) }
-    /// Protocol type (0x0800 IPv4).
-    public var protocolType: UInt16 { bytes.u16(offset + 2) }
+    public var hardwareType: UInt16 { bytes.u16be(offset) }
+    /// Protocol type (an EtherType: `EtherType.ipv4`).
+    public var protocolType: UInt16 { bytes.u16be(offset + 2) }
     /// Hardware address length.
     public var hardwareLength: Int { Int(bytes[offset + 4]) }
     /// Protocol address length.
     public var protocolLength: Int { Int(bytes[offset + 5]) }
     /// Operation: 1 request, 2 reply.
-    public var operation: UInt16 { bytes.u16(offset + 6) }
+    public var operation: UInt16 { bytes.u16be(offset + 6) }
     /// Absolute ranges of sender hardware, sender protocol, target hardware, target protocol addresses.
     public var addressRanges: (senderHardware: Range<Int>, senderProtocol: Range<Int>, targetHardware: Range<Int>, targetProtocol: Range<Int>) {
         let sha = offset + Self.fixedLength

@@ -95,12 +95,12 @@ public struct TCPView {
             }
             let option: TCPOption
             switch kind {
-            case 2: option = .maximumSegmentSize(bytes.u16(index + 2))
+            case 2: option = .maximumSegmentSize(bytes.u16be(index + 2))
             case 3: option = .windowScale(bytes[index + 2])
             case 4: option = .sackPermitted
             case 5:
-                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { SACKBlock(leftEdge: bytes.u32($0), rightEdge: bytes.u32($0 + 4)) })
-            case 8: option = .timestamps(value: bytes.u32(index + 2), echoReply: bytes.u32(index + 6))
+                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { SACKBlock(leftEdge: bytes.u32be($0), rightEdge: bytes.u32be($0 + 4)) })
+            case 8: option = .timestamps(value: bytes.u32be(index + 2), echoReply: bytes.u32be(index + 6))
             default: option = .unknown(kind: kind, length: length)
             }
             list.append(TCPOptionField(option: option, range: index..<(index + length)))
@@ -110,23 +110,23 @@ public struct TCPView {
     }
 
     /// Source port.
-    public var sourcePort: UInt16 { bytes.u16(offset) }
+    public var sourcePort: UInt16 { bytes.u16be(offset) }
     /// Destination port.
-    public var destinationPort: UInt16 { bytes.u16(offset + 2) }
+    public var destinationPort: UInt16 { bytes.u16be(offset + 2) }
     /// Sequence number (raw, not relative).
-    public var sequenceNumber: UInt32 { bytes.u32(offset + 4) }
+    public var sequenceNumber: UInt32 { bytes.u32be(offset + 4) }
     /// Acknowledgment number (raw).
-    public var acknowledgmentNumber: UInt32 { bytes.u32(offset + 8) }
+    public var acknowledgmentNumber: UInt32 { bytes.u32be(offset + 8) }
     /// Header length in bytes (data offset × 4).
     public var headerLength: Int { Int(bytes[offset + 12] >> 4) * 4 }
     /// The 12 flag bits as tshark's `tcp.flags` holds them (AE/NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
-    public var flags: UInt16 { bytes.u16(offset + 12) & 0x0fff }
+    public var flags: UInt16 { bytes.u16be(offset + 12) & 0x0fff }
     /// Receive window (unscaled).
-    public var window: UInt16 { bytes.u16(offset + 14) }
+    public var window: UInt16 { bytes.u16be(offset + 14) }
     /// Checksum as carried.
-    public var checksum: UInt16 { bytes.u16(offset + 16) }
+    public var checksum: UInt16 { bytes.u16be(offset + 16) }
     /// Urgent pointer.
-    public var urgentPointer: UInt16 { bytes.u16(offset + 18) }
+    public var urgentPointer: UInt16 { bytes.u16be(offset + 18) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
     /// Payload length as the IP layer claims it (some of it may not have been captured).
@@ -176,7 +176,7 @@ public struct UDPView {
     /// - Throws: `DecodeError` on `.udp`: truncated, `badLength` when length is below 8 or past the IP payload.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.udp, offset, Self.headerLength)
-        let length = Int(bytes.u16(offset + 4))
+        let length = Int(bytes.u16be(offset + 4))
         if length < Self.headerLength || offset + length > extent.end {
             throw DecodeError(.udp, at: offset + 4, .badLength(field: "length", value: length))
         }
@@ -186,13 +186,13 @@ public struct UDPView {
     }
 
     /// Source port.
-    public var sourcePort: UInt16 { bytes.u16(offset) }
+    public var sourcePort: UInt16 { bytes.u16be(offset) }
     /// Destination port.
-    public var destinationPort: UInt16 { bytes.u16(offset + 2) }
+    public var destinationPort: UInt16 { bytes.u16be(offset + 2) }
     /// Length of header and payload.
-    public var length: Int { Int(bytes.u16(offset + 4)) }
+    public var length: Int { Int(bytes.u16be(offset + 4)) }
     /// Checksum as carried (0: none, IPv4 only).
-    public var checksum: UInt16 { bytes.u16(offset + 6) }
+    public var checksum: UInt16 { bytes.u16be(offset + 6) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
@@ -232,11 +232,11 @@ public struct ICMPView {
     /// Message code.
     public var code: UInt8 { bytes[offset + 1] }
     /// Checksum as carried.
-    public var checksum: UInt16 { bytes.u16(offset + 2) }
+    public var checksum: UInt16 { bytes.u16be(offset + 2) }
     /// Echo identifier.
-    public var identifier: UInt16 { bytes.u16(offset + 4) }
+    public var identifier: UInt16 { bytes.u16be(offset + 4) }
     /// Echo sequence number.
-    public var sequence: UInt16 { bytes.u16(offset + 6) }
+    public var sequence: UInt16 { bytes.u16be(offset + 6) }
     /// True for echo request and reply.
     public var isEcho: Bool { layer == .icmp ? (type == 0 || type == 8) : (type == 128 || type == 129) }
 

@@ -57,12 +57,12 @@ struct CaptureFileScanner: Sendable {
             }
             let bigEndian = magicLE == 0xd4c3b2a1 || magicLE == 0x4d3cb2a1
             let nano = magicLE == 0xa1b23c4d || magicLE == 0x4d3cb2a1
-            let major = bigEndian ? bytes.u16(4) : bytes.u16le(4)
+            let major = bigEndian ? bytes.u16be(4) : bytes.u16le(4)
             if major != 2 {
                 throw CaptureFileError(path: path, message: "pcap version \(major) is not supported (only 2.x)")
             }
-            let snapLength = bigEndian ? bytes.u32(16) : bytes.u32le(16)
-            let rawLinkType = (bigEndian ? bytes.u32(20) : bytes.u32le(20)) & 0xffff
+            let snapLength = bigEndian ? bytes.u32be(16) : bytes.u32le(16)
+            let rawLinkType = (bigEndian ? bytes.u32be(20) : bytes.u32le(20)) & 0xffff
             sections = [SectionInfo(bigEndian: bigEndian, firstInterface: 0)]
             interfaces = [InterfaceInfo(interface: CaptureInterface(name: "", linkType: LinkType(rawValue: rawLinkType), snapLength: snapLength),
                                         unitsPerSecond: nano ? 1_000_000_000 : 1_000_000, secondsOffset: 0)]
@@ -98,9 +98,9 @@ struct CaptureFileScanner: Sendable {
     }
 
     @inline(__always)
-    private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16(at) : bytes.u16le(at) }
+    private func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt16 { big ? bytes.u16be(at) : bytes.u16le(at) }
     @inline(__always)
-    private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32(at) : bytes.u32le(at) }
+    private func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ big: Bool) -> UInt32 { big ? bytes.u32be(at) : bytes.u32le(at) }
 
     private mutating func stop(_ reason: String, at position: Int) -> PacketRecordHeader? {
         damage = FileDamage(offset: position, reason: reason, packetsBefore: packetCount)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SocketKit
 
 /// Buffered output to a file descriptor, shared by the pcap and pcapng writers.
 struct OutputBuffer {
@@ -64,12 +65,11 @@ struct OutputBuffer {
         if fd < 0 { return }
         var start = 0
         while start < buffer.count {
-            let count = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + start, $0.count - start) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(path, "write", errno)
+            let written = syscall("write") { buffer.withUnsafeBytes { write(fd, $0.baseAddress! + start, $0.count - start) } }
+            switch written {
+            case .success(let count): start += count
+            case .failure(let error): throw .system(path, "write", error.code.rawValue)
             }
-            start += count
         }
         bytesWritten += buffer.count
         buffer.removeAll(keepingCapacity: true)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SocketKit
 import CSockShims
 
 /// A read-only memory mapping of a whole file (or an owned copy of bytes), unmapped on deinit.
@@ -77,8 +78,11 @@ final class MappedFile: @unchecked Sendable {
         while true {
             // The first read asks for no more than a header, so garbage is refused after 28 bytes.
             let want = checked ? chunk.count : 28 - data.count
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-            if count < 0 { if errno == EINTR { continue }; throw .system(path, "read", errno) }
+            let count: Int
+            switch syscall("read", { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) } }) {
+            case .success(let read): count = read
+            case .failure(let error): throw .system(path, "read", error.code.rawValue)
+            }
             if count == 0 { break }
             data.append(contentsOf: chunk[0..<count])
             if !checked && data.count >= 28 {

@@ -1,23 +1,12 @@
 import Synchronization
 
-/// A flag a long job polls to stop early; set from any thread.
-public final class CancellationFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    /// Creates an unset flag.
-    public init() {}
-    /// Asks the job to stop.
-    public func cancel() { flag.store(true, ordering: .relaxed) }
-    /// Whether the job was asked to stop.
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
-}
-
 /// How a display-filter scan ended.
 public struct DisplayFilterOutcome: Hashable, Sendable {
     /// Packets examined.
     public var scanned: Int
     /// Packets that matched.
     public var matched: Int
-    /// True when the scan stopped because its ``CancellationFlag`` was set.
+    /// True when the scan stopped because its ``Cancellation`` was set.
     public var cancelled: Bool
 }
 
@@ -38,7 +27,7 @@ public enum DisplayFilterScan {
     ///     count of packets scanned so far.
     /// - Throws: `FilterError` when libpcap rejects the expression for a link type of the source.
     public static func run(_ expression: String, over source: any PacketSource, range: Range<Int>? = nil, chunk: Int = 50_000,
-                           cancel: CancellationFlag,
+                           cancel: Cancellation,
                            report: (_ matches: [UInt32], _ scanned: Int) -> Void) throws(FilterError) -> DisplayFilterOutcome {
         var matchers: [LinkType: BPFMatcher] = [:]
         func matcher(for linkType: LinkType, snapLength: UInt32) throws(FilterError) -> BPFMatcher {

@@ -271,8 +271,9 @@ public final class PacketRing {
         let block = ring + currentBlock * configuration.blockSize
         if Self.blockStatus(block) & Self.statusUser == 0 {
             var descriptor = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN | POLLERR), revents: 0)
-            let ready = poll(&descriptor, 1, timeoutMilliseconds)
-            if ready < 0 && errno != EINTR { throw CaptureError("poll: \(Errno.current)") }
+            // EINTR counts as a timeout: the caller loops and re-checks its stop flag.
+            let ready = syscall("poll", retryOnInterrupt: false) { poll(&descriptor, 1, timeoutMilliseconds) }
+            if case .failure(let error) = ready, error.code != .interrupted { throw CaptureError("poll: \(error.code)") }
             if Self.blockStatus(block) & Self.statusUser == 0 { return 0 }
         }
         // Hand the block back even when `visit` throws; the release store orders our reads
@@ -345,9 +346,9 @@ public final class PacketRing {
     public func statistics() -> KernelCaptureStatistics {
         if let bytes = try? socket.getsockopt(level: Self.solPacket, name: Self.packetStatistics, bufferLength: 12), bytes.count >= 12 {
             let reader = ByteReader(bytes)
-            totals.received += UInt64((try? reader.u32(0)) ?? 0)
-            totals.dropped += UInt64((try? reader.u32(4)) ?? 0)
-            totals.frozenQueues += UInt64((try? reader.u32(8)) ?? 0)
+            totals.received += UInt64((try? reader.u32le(0)) ?? 0)
+            totals.dropped += UInt64((try? reader.u32le(4)) ?? 0)
+            totals.frozenQueues += UInt64((try? reader.u32le(8)) ?? 0)
         }
         return totals
     }
