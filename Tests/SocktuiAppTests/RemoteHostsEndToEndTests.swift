@@ -164,21 +164,31 @@ struct RemoteHostsEndToEndTests {
             .split(separator: " ").first { $0.hasPrefix("/") })
         let libraries = (String(runtime) as NSString).deletingLastPathComponent
         // The same host through an sshd -i in its own mount namespace without the runtime.
+        // Its /tmp is a directory of this test's own (with the fleet's directory mounted at its
+        // place inside): the host's /tmp is the machine's, where other tests' pushed copies come
+        // and go meanwhile.
+        let scratch = try TemporaryDirectory()
+        chmod(scratch.url.path, 0o1777)
+        let fleetInTmp = (fleet.directory as NSString).resolvingSymlinksInPath
+        try #require(fleetInTmp.hasPrefix("/tmp/"), "the fleet's directory is not under /tmp: \(fleetInTmp)")
+        let inner = scratch.url.path + "/" + fleetInTmp.dropFirst("/tmp/".count)
         let config = try String(contentsOfFile: fleet.sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.contains("ProxyCommand ip netns exec \(host.namespace) ")
-                ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"mount -t tmpfs none \(libraries) && exec /usr/sbin/sshd -i -f \(host.config)\""
+                ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"mount -t tmpfs none \(libraries) && mkdir -p \(inner) && mount --bind \(fleet.directory) \(inner) && mount --rbind \(scratch.url.path) /tmp && exec /usr/sbin/sshd -i -f \(host.config)\""
                 : String(line)
         }.joined(separator: "\n")
         let path = fleet.directory + "/ssh_config_nolib"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let before = try host.exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
+        func copies() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix("socktui-agent.") } }
+        let before = try copies()
         let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", path, "--host", host.alias])
         #expect(result.status != 0)
         #expect(result.err.contains("--push: the copy does not run on \(host.alias)"), "\(result.err)")
         #expect(result.err.contains("error while loading shared libraries"))
         #expect(result.err.contains("--static-swift-stdlib"))
-        let after = try host.exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
-        #expect(before == after, "the copy that cannot run was left behind")
+        #expect(before.isEmpty)
+        let left = try copies()
+        #expect(left.isEmpty, "the copy that cannot run was left behind: \(left)")
     }
 
     @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndItReconnects() throws {
