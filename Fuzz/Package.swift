@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzCapture",
-            dependencies: [.product(name: "Inspect", package: "socktui")]
+            dependencies: ["FuzzSupport", .product(name: "Inspect", package: "socktui")]
         ),
         .executableTarget(
             name: "FuzzAgentFrames",

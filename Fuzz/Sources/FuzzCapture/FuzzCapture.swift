@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Inspect
 
 /// One libFuzzer input: the first byte picks the target, the rest is the untrusted input.
@@ -75,20 +76,9 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// libFuzzer's driver (from the `-sanitize=fuzzer` runtime), started from our own entry point
-/// because SwiftPM gives every executable target its own `main`.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @main
 struct FuzzCapture {
     static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+        runFuzzer { data, size in fuzzOneInput(data, size) }
     }
 }
