@@ -362,3 +362,10 @@ public final class AgentClient: Sendable {
         live.close()
     }
 }
+
+extension AgentClient {
+    /// A client for this host: the engines served on a thread of this process
+    /// (``InProcessTransport``), reached through the same protocol as a remote host's agent, so a
+    /// panel or command cannot tell this host from another.
+    public static func local(label: String = "local") -> AgentClient { AgentClient(transport: InProcessTransport(label: label)) }
+}
