@@ -70,6 +70,28 @@ struct RemoteInterruptEndToEndTests {
         #expect(status == 0, "\(screen)")
     }
 
+    /// With --interactive ssh may prompt on the terminal, so it once had to stay in the terminal's
+    /// process group, and the Ctrl-C killed it: the login now happens first, on the terminal, and
+    /// the links run through it out of the terminal's reach.
+    @Test func ctrlCOnAnInteractiveWatchEndsItWithoutADisconnectedLine() throws {
+        try #require(TestBinary.isBuilt)
+        let fleet = try SSHTestFleet(count: 1, label: "sigint")
+        let host = fleet.hosts[0]
+        let session = try Self.start(["sockets", "-t", "-l", "--watch", "0.2", "--interactive"] + fleet.remoteArguments([host]),
+                                     fleet: fleet, label: "sigint")
+        try session.waitForText("\(host.alias): refresh 2:", timeout: 60)
+        let (lines, status) = try Self.interrupt(session)
+        let screen = lines.joined(separator: "\n")
+        #expect(!screen.contains("disconnected"), "\(screen)")
+        #expect(lines.contains { $0.contains("\(host.alias): stopped after ") && $0.hasSuffix(" refreshes") }, "\(screen)")
+        #expect(status == 0, "\(screen)")
+        // The login's shared connection ended with socktui: no ssh master is left for the host.
+        let mastersGone = try eventually(within: 30) {
+            try runTool("/usr/bin/pgrep", ["-f", "ControlMaster=yes.*\(host.alias)"]).status != 0
+        }
+        #expect(mastersGone, "an ssh control master for \(host.alias) outlived socktui")
+    }
+
     @Test func ctrlCOnRemoteProbesPrintsThePartialResultAsLocally() throws {
         try #require(TestBinary.isBuilt)
         let fleet = try SSHTestFleet(count: 1, label: "sigprobe")

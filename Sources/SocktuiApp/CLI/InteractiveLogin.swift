@@ -3,8 +3,9 @@ import Glibc
 #endif
 import Foundation
 import Inspect
+import Synchronization
 
-/// `--interactive` in the TUI: ssh's prompts (an unknown host key, a password) cannot share the
+/// `--interactive` (the TUI and the headless commands): ssh's prompts (an unknown host key, a password) cannot share the
 /// screen with the TUI, so each host is logged in to on the terminal first, one at a time, as a
 /// shared ssh connection (an OpenSSH control master, `-f -N`). Every link of the TUI then runs
 /// through that connection in batch mode, with no second prompt; `close()` ends the masters.
@@ -43,6 +44,22 @@ final class InteractiveLogin: Sendable {
                 close()
                 throw AgentError(.failed, "--interactive: the login to \(host.label) failed (ssh exit status \(status))")
             }
+        }
+    }
+
+    /// The headless commands' login: made once per process (the first `--interactive` link logs
+    /// in), and ended when the process exits.
+    private static let session = Mutex<InteractiveLogin?>(nil)
+
+    /// The session's login to `hosts`, made on the first call.
+    /// - Throws: `AgentError` naming a host whose login failed.
+    static func forSession(hosts: [RemoteHost], settings: SSHSettings) throws -> InteractiveLogin {
+        try session.withLock { current throws -> InteractiveLogin in
+            if let current { return current }
+            let login = try InteractiveLogin(hosts: hosts, settings: settings)
+            current = login
+            atexit { InteractiveLogin.session.withLock { $0 }?.close() }
+            return login
         }
     }
 

@@ -56,10 +56,18 @@ struct RemoteOptions: ParsableArguments {
     /// - Throws: `AgentError` (a plain error, not a usage error) when a copy cannot be made.
     func transports() throws -> [SSHTransport] {
         let parsed = try hosts.map { try RemoteHost(parsing: $0) }
+        var linkSettings = self.settings
+        if linkSettings.interactive {
+            // ssh's prompts need the terminal, and a process on it gets the terminal's Ctrl-C: each
+            // host is logged in to first, on the terminal, and the links (in their own process
+            // group, out of the Ctrl-C's reach) run through that login in batch mode.
+            linkSettings.options += try InteractiveLogin.forSession(hosts: parsed, settings: linkSettings).linkOptions
+            linkSettings.interactive = false
+        }
+        let settings = linkSettings
         // socktui's ssh defaults give way to what the user's ssh config sets for each host.
         // (ssh -G, one per host, in parallel: no connection is made)
         let answers = Mutex<[Int: SSHSettings]>([:])
-        let settings = self.settings
         DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
             let one = settings.resolvingConfig(for: parsed[index])
             answers.withLock { $0[index] = one }
