@@ -125,6 +125,12 @@ echo "local table (1 namespace): median refresh ${local_median} s"
 echo "merged ($hosts hosts, $rows rows): median refresh ${merged_median} s"
 awk -v m="$merged_median" -v l="$local_median" 'BEGIN { printf "merged / local: %.2fx\n", m / l }'
 /usr/bin/time -f "one-shot merged command (ssh start included): %e s" "$bin" sockets -t -p "${remote[@]}" "${host_args[@]}" >/dev/null
+# One-shot JSON, as a script runs it: the whole command, local and merged, next to a bare ssh
+# login (what the merged command cannot do without). Medians of 5.
+oneshot() { for _ in 1 2 3 4 5; do /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; done | median; }
+echo "one-shot sockets --json, local (1 namespace): $(oneshot ip netns exec "socktui-rb-$tag-1" "$bin" sockets --json) s"
+echo "one-shot sockets --json, $hosts hosts merged: $(oneshot "$bin" sockets --json "${remote[@]}" "${host_args[@]}") s"
+echo "ssh login alone (ssh bench-1 true): $(oneshot ssh -F "$work/ssh_config" bench-1 true) s"
 
 echo "== capture through ssh: $count datagrams of 64 bytes on bench-1's lo =="
 printf "%-40s %-10s %12s %14s\n" tool rate arrived remote_drops
