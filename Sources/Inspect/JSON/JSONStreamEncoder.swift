@@ -1,0 +1,239 @@
+import Foundation
+
+/// Writes `Encodable` values as compact JSON straight into a byte buffer, as they are encoded: no
+/// intermediate tree of values, no `Data` or `String` per value (what makes Foundation's
+/// `JSONEncoder` the cost of a large `--json` output). Types keep their one `Codable` conformance.
+///
+/// Output: keys in the order a type encodes them (snake_case with ``KeyStyle/snakeCase``),
+/// `Data` as base64 strings, `Date` as seconds since 1970, non-finite numbers as `null` (JSON has
+/// none), strings escaped as RFC 8259 asks (`"`, `\`, control characters) and otherwise written as
+/// their UTF-8 bytes.
+///
+/// Containers close when the value that opened them ends or when their parent container is written
+/// to again, which is how synthesized and ordinary `encode(to:)` implementations use them.
+public struct JSONStreamEncoder: Sendable {
+    /// How coding keys become JSON keys.
+    public enum KeyStyle: Sendable {
+        /// As the key's `stringValue` reads.
+        case asWritten
+        /// `bytesAcknowledged` → `bytes_acknowledged`, `cName` → `c_name`, `URLPath` → `url_path`,
+        /// as Foundation's `convertToSnakeCase` does.
+        case snakeCase
+    }
+
+    /// How coding keys become JSON keys.
+    public var keyStyle: KeyStyle
+
+    /// Creates an encoder.
+    public init(keyStyle: KeyStyle = .snakeCase) {
+        self.keyStyle = keyStyle
+    }
+
+    /// `value` as JSON.
+    /// - Throws: what the value's `encode(to:)` throws.
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try encode(value, appendingTo: &bytes)
+        return bytes
+    }
+
+    /// Appends `value` as JSON to `bytes` (a caller streaming a large document writes a row at a
+    /// time and flushes the buffer in between).
+    /// - Throws: what the value's `encode(to:)` throws; `bytes` then holds a partial document.
+    public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
+        let state = JSONStreamState(keyStyle: keyStyle)
+        swap(&state.bytes, &bytes)
+        defer { swap(&state.bytes, &bytes) }
+        try state.writeValue(value)
+        state.close(downTo: 0)
+    }
+
+    /// `key` as this encoder writes it (`snake_case` or as written).
+    public func jsonKey(_ key: String) -> String {
+        keyStyle == .snakeCase ? JSONStreamState.snakeCase(key) : key
+    }
+}
+
+/// The encoder's output and its open containers, shared by the `Encoder` and its containers.
+final class JSONStreamState {
+    /// One open object or array.
+    struct Frame {
+        var isObject: Bool
+        var count: Int
+        /// The value this container belongs to: a second `container(keyedBy:)` for the same
+        /// value continues it.
+        var owner: Int
+    }
+
+    var bytes: [UInt8] = []
+    var frames: [Frame] = []
+    let keyStyle: JSONStreamEncoder.KeyStyle
+    /// The value being encoded (a counter, for `Frame.owner`).
+    var currentValue = 0
+    private var nextValue = 1
+    /// A key was written and its value has not started yet.
+    var awaitingValue = false
+    private var keyCache: [String: [UInt8]] = [:]
+
+    init(keyStyle: JSONStreamEncoder.KeyStyle) {
+        self.keyStyle = keyStyle
+        bytes.reserveCapacity(256)
+    }
+
+    // MARK: Structure
+
+    /// Closes the containers above `depth` (and gives a value that wrote nothing `{}`).
+    func close(downTo depth: Int) {
+        if awaitingValue { bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]); awaitingValue = false }
+        while frames.count > depth {
+            bytes.append(frames.removeLast().isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+    }
+
+    /// Opens an object or array for the current value, or continues the one it opened already.
+    func open(object: Bool) -> Int {
+        if let top = frames.last, top.owner == currentValue, top.isObject == object, !awaitingValue { return frames.count - 1 }
+        awaitingValue = false
+        bytes.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        frames.append(Frame(isObject: object, count: 0, owner: currentValue))
+        return frames.count - 1
+    }
+
+    /// A container opened as an element of another (`nestedContainer`): a value of its own.
+    func openNested(object: Bool) -> Int {
+        let owner = nextValue
+        nextValue += 1
+        bytes.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        frames.append(Frame(isObject: object, count: 0, owner: owner))
+        return frames.count - 1
+    }
+
+    /// Before an element of the container at `index`: closes the containers above it and writes
+    /// the separator and, for an object, the key.
+    func beginElement(in index: Int, key: String?) {
+        close(downTo: index + 1)
+        if frames[index].count > 0 { bytes.append(UInt8(ascii: ",")) }
+        frames[index].count += 1
+        if let key {
+            writeKey(key)
+            bytes.append(UInt8(ascii: ":"))
+        }
+    }
+
+    /// Encodes a nested value in place (it opens its own containers, closed when it returns).
+    func writeValue<T: Encodable>(_ value: T) throws {
+        switch value {
+        case let data as Data:
+            writeString(data.base64EncodedString())
+            return
+        case let date as Date:
+            writeDouble(date.timeIntervalSince1970)
+            return
+        case let url as URL:
+            writeString(url.absoluteString)
+            return
+        default:
+            break
+        }
+        let depth = frames.count
+        let outer = currentValue
+        currentValue = nextValue
+        nextValue += 1
+        let before = bytes.count
+        awaitingValue = false
+        try value.encode(to: JSONStreamEncoding(state: self))
+        if bytes.count == before && frames.count == depth { bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]) }
+        close(downTo: depth)
+        currentValue = outer
+    }
+
+    // MARK: Scalars
+
+    func writeNull() { bytes.append(contentsOf: [0x6e, 0x75, 0x6c, 0x6c]) }
+
+    func writeBool(_ value: Bool) {
+        if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6c, 0x73, 0x65]) }
+    }
+
+    func writeInteger<T: FixedWidthInteger>(_ value: T) {
+        if value == 0 { bytes.append(UInt8(ascii: "0")); return }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(truncatingIfNeeded: value.magnitude)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            while magnitude > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
+    func writeDouble(_ value: Double) {
+        guard value.isFinite else { writeNull(); return }
+        if value == value.rounded(.towardZero), abs(value) < 1e15 {
+            writeInteger(Int64(value))
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    func writeString(_ value: String) {
+        var value = value
+        value.withUTF8 { writeString(utf8: $0) }
+    }
+
+    func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            runStart = index + 1
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0a: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0d: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            default:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+            }
+        }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private func writeKey(_ key: String) {
+        guard keyStyle == .snakeCase else { writeString(key); return }
+        if let cached = keyCache[key] {
+            bytes.append(contentsOf: cached)
+            return
+        }
+        let start = bytes.count
+        writeString(Self.snakeCase(key))
+        if keyCache.count < 4096 { keyCache[key] = Array(bytes[start...]) }
+    }
+
+    /// `bytesAcknowledged` → `bytes_acknowledged`: a word starts at an upper-case letter after a
+    /// lower-case letter or digit, and at the last of a run of upper-case letters followed by a
+    /// lower-case one (`URLPath` → `url_path`); leading and trailing underscores stay.
+    static func snakeCase(_ key: String) -> String {
+        let scalars = Array(key.unicodeScalars)
+        guard scalars.contains(where: { $0.properties.isUppercase }) else { return key }
+        var out = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() {
+            if scalar.properties.isUppercase, index > 0 {
+                let previous = scalars[index - 1]
+                let nextIsLower = index + 1 < scalars.count && scalars[index + 1].properties.isLowercase
+                let previousIsWordEnd = previous.properties.isLowercase || ("0"..."9").contains(previous)
+                if previousIsWordEnd || (previous.properties.isUppercase && nextIsLower) { out.append("_") }
+            }
+            out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+        return String(out)
+    }
+}

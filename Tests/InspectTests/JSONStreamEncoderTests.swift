@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import SocketKit
+@testable import Inspect
+
+/// The streaming JSON encoder against Foundation's `JSONEncoder` (snake_case keys): the same
+/// documents, parsed back, for the engines' real values and for the awkward cases of JSON itself.
+struct JSONStreamEncoderTests {
+    /// Both encoders' output for `value`, parsed back into Foundation objects.
+    func bothParsed<T: Encodable>(_ value: T) throws -> (ours: NSObject, foundation: NSObject, text: String) {
+        let ours = try JSONStreamEncoder().encode(value)
+        let reference = JSONEncoder()
+        reference.keyEncodingStrategy = .convertToSnakeCase
+        reference.dataEncodingStrategy = .base64
+        reference.dateEncodingStrategy = .secondsSince1970
+        let theirs = try reference.encode(value)
+        let parsedOurs = try JSONSerialization.jsonObject(with: Data(ours), options: [.fragmentsAllowed]) as! NSObject
+        let parsedTheirs = try JSONSerialization.jsonObject(with: theirs, options: [.fragmentsAllowed]) as! NSObject
+        return (parsedOurs, parsedTheirs, String(decoding: ours, as: UTF8.self))
+    }
+
+    @Test func aRealSocketTableEncodesAsFoundationDoes() throws {
+        let listener = try Socket(family: .inet, type: .stream)
+        try listener.bind(host: "127.0.0.1", port: 0)
+        try listener.listen()
+        let client = try Socket()
+        try client.connect(try listener.localAddress())
+        let snapshot = SocketTable().snapshot(SocketQuery(kinds: Set(SocketKind.allCases), processes: true, tcpInfo: true))
+        #expect(snapshot.entries.count >= 3)
+        let (ours, foundation, text) = try bothParsed(snapshot)
+        #expect(ours == foundation, "\(text.prefix(2000))")
+        #expect(text.contains("\"send_queue\":"), "snake_case keys: \(text.prefix(500))")
+    }
+
+    @Test func agentFramesEncodeAsFoundationDoes() throws {
+        let hello = AgentFrame.hello(AgentHello(software: "socktui 1", role: "agent", capabilities: AgentCapabilities(
+            hostName: "h\u{1}\"1", root: true, netRaw: true, netAdmin: false, kernel: "6.1", machine: "x86_64",
+            kernelFeatures: ["sock_diag"], services: ["ping", "resolve"])))
+        let chunk = AgentFrame.event(id: 7, reply: .captureChunk(CaptureChunk(pcapng: Data([0, 1, 2, 0xff, 0x80]), packets: 3,
+                                                                               kernel: KernelCaptureStatistics())))
+        for frame in [hello, chunk, .cancel(id: 9), .request(id: 1, request: .socketChanges(SocketQuery(), since: nil))] {
+            let (ours, foundation, text) = try bothParsed(frame)
+            #expect(ours == foundation, "\(text)")
+        }
+    }
+
+    struct Awkward: Encodable {
+        var text = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} del \u{7f} é 😀 /slash"
+        var numbers: [Double] = [0, -0.0, 0.1, 1e-7, 1e300, -2.5, 123456789012.0, Double.pi]
+        var integers: [Int64] = [0, -1, Int64.min, Int64.max]
+        var unsigned: UInt64 = UInt64.max
+        var small: Int8 = -128
+        var flag = false
+        var missing: String? = nil
+        var present: Int? = 4
+        var nested: [[String: [Int]]] = [["a": [1, 2]], [:]]
+        var empty: [String] = []
+        var bytes = Data("hello".utf8)
+        var when = Date(timeIntervalSince1970: 1_700_000_000.5)
+        var camelCaseKey = 1
+        var ipv4Address = "127.0.0.1"
+        var already_snake = true
+    }
+
+    @Test func awkwardValuesEncodeAsFoundationDoes() throws {
+        let (ours, foundation, text) = try bothParsed(Awkward())
+        let differing = ((ours as? NSDictionary)?.allKeys as? [String] ?? []).filter {
+            (ours as? NSDictionary)?[$0] as? NSObject != (foundation as? NSDictionary)?[$0] as? NSObject
+        }
+        #expect(differing.isEmpty, "keys whose values differ: \(differing.sorted())")
+        #expect(ours == foundation)
+        #expect(text.contains("\"ipv4_address\":"))
+        #expect(!text.contains("missing"), "nil optionals are left out, as Foundation does")
+    }
+
+    @Test func nonFiniteNumbersBecomeNullInsteadOfFailing() throws {
+        let text = String(decoding: try JSONStreamEncoder().encode([Double.nan, .infinity, 1.5]), as: UTF8.self)
+        #expect(text == "[null,null,1.5]")
+    }
+
+    /// A hand-written `encode(to:)` that opens nested containers and goes back to its parent.
+    struct Interleaved: Encodable {
+        enum Keys: String, CodingKey { case first, inner, list, last }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(1, forKey: .first)
+            var inner = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+            try inner.encode("x", forKey: .first)
+            var list = container.nestedUnkeyedContainer(forKey: .list)
+            try list.encode(true)
+            var nested = list.nestedUnkeyedContainer()
+            try nested.encode(2)
+            try list.encode(false)
+            try container.encode(3, forKey: .last)
+        }
+    }
+
+    @Test func nestedContainersCloseWhenTheirParentIsWrittenAgain() throws {
+        let text = String(decoding: try JSONStreamEncoder().encode([Interleaved(), Interleaved()]), as: UTF8.self)
+        let one = #"{"first":1,"inner":{"first":"x"},"list":[true,[2],false],"last":3}"#
+        #expect(text == "[\(one),\(one)]")
+    }
+
+    @Test func appendingLeavesEarlierBytesAndKeysCanBeKeptAsWritten() throws {
+        var bytes = Array("row: ".utf8)
+        try JSONStreamEncoder(keyStyle: .asWritten).encode(Awkward(), appendingTo: &bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("row: {\"text\":"))
+        #expect(text.contains("\"camelCaseKey\":1"))
+    }
+
+    /// As Foundation's `convertToSnakeCase`, except for a run of capitals starting a key: `URLPath`
+    /// is `url_path` here and `u_rl_path` there.
+    @Test func snakeCaseFollowsFoundation() {
+        for (key, expected) in [("bytesAcknowledged", "bytes_acknowledged"), ("cName", "c_name"), ("URLPath", "url_path"),
+                                ("rttUs", "rtt_us"), ("ip.src", "ip.src"), ("_private", "_private"), ("a", "a"),
+                                ("tcpInfo2Field", "tcp_info2_field"), ("HTTP", "http")] {
+            #expect(JSONStreamEncoder().jsonKey(key) == expected, "\(key)")
+        }
+    }
+}
