@@ -159,26 +159,11 @@ struct RemoteHostsEndToEndTests {
     @Test func pushExplainsAHostWithoutTheSwiftRuntime() throws {
         let fleet = try SSHTestFleet(count: 1, label: "nolib")
         let host = fleet.hosts[0]
-        let ldd = try runTool("/usr/bin/env", ["ldd", TestBinary.socktui])
-        let runtime = try #require(ldd.out.split(separator: "\n").first { $0.contains("libswiftCore.so") }?
-            .split(separator: " ").first { $0.hasPrefix("/") })
-        let libraries = (String(runtime) as NSString).deletingLastPathComponent
-        // The same host through an sshd -i in its own mount namespace without the runtime.
-        // Its /tmp is a directory of this test's own (with the fleet's directory mounted at its
-        // place inside): the host's /tmp is the machine's, where other tests' pushed copies come
-        // and go meanwhile.
+        // Its /tmp is a directory of this test's own: the host's /tmp is the machine's, where other
+        // tests' pushed copies come and go meanwhile.
         let scratch = try TemporaryDirectory()
         chmod(scratch.url.path, 0o1777)
-        let fleetInTmp = (fleet.directory as NSString).resolvingSymlinksInPath
-        try #require(fleetInTmp.hasPrefix("/tmp/"), "the fleet's directory is not under /tmp: \(fleetInTmp)")
-        let inner = scratch.url.path + "/" + fleetInTmp.dropFirst("/tmp/".count)
-        let config = try String(contentsOfFile: fleet.sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.contains("ProxyCommand ip netns exec \(host.namespace) ")
-                ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"mount -t tmpfs none \(libraries) && mkdir -p \(inner) && mount --bind \(fleet.directory) \(inner) && mount --rbind \(scratch.url.path) /tmp && exec /usr/sbin/sshd -i -f \(host.config)\""
-                : String(line)
-        }.joined(separator: "\n")
-        let path = fleet.directory + "/ssh_config_nolib"
-        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try fleet.configWithoutSwiftRuntime(privateTmp: scratch.url.path)
         func copies() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix("socktui-agent.") } }
         let before = try copies()
         let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", path, "--host", host.alias])

@@ -85,27 +85,9 @@ struct RemoteSettingsEndToEndTests {
         #expect(wrong.err.contains("\(alias): disconnected (socktui there: Error: Unknown option '--bogus'"), "\(wrong.err)")
     }
 
-    /// An ssh config whose first host's sshd runs (inetd mode) in a mount namespace where the
-    /// Swift runtime's directory is hidden by an empty tmpfs.
-    static func configWithoutSwiftRuntime(_ fleet: SSHTestFleet) throws -> String {
-        let host = fleet.hosts[0]
-        let ldd = try runTool("/usr/bin/env", ["ldd", TestBinary.socktui])
-        let runtime = try #require(ldd.out.split(separator: "\n").first { $0.contains("libswiftCore.so") }?
-            .split(separator: " ").first { $0.hasPrefix("/") })
-        let libraries = (String(runtime) as NSString).deletingLastPathComponent
-        let config = try String(contentsOfFile: fleet.sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.contains("ProxyCommand ip netns exec \(host.namespace) ")
-                ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"mount -t tmpfs none \(libraries) && exec /usr/sbin/sshd -i -f \(host.config)\""
-                : String(line)
-        }.joined(separator: "\n")
-        let path = fleet.directory + "/ssh_config_nolib"
-        try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func aRemoteSocktuiThatCannotLoadItsLibrariesIsNamedSo() throws {
         let fleet = try SSHTestFleet(count: 1, label: "loader")
-        let config = try Self.configWithoutSwiftRuntime(fleet)
+        let config = try fleet.configWithoutSwiftRuntime()
         let result = try Self.socktui(["sockets", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", fleet.hosts[0].alias])
         #expect(result.status == 1)
         #expect(!result.err.contains("socktui not found"), "\(result.err)")
