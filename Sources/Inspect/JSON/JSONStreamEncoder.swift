@@ -179,6 +179,8 @@ final class JSONStreamState {
         }
     }
 
+    func writeFloat(_ value: Float) { value.isFinite ? writeDouble(Double(value.description) ?? 0) : writeNull() }
+
     func writeString(_ value: String) {
         var value = value
         value.withUTF8 { writeString(utf8: $0) }

@@ -16,17 +16,33 @@ struct JSONStreamEncoding: Encoder {
     func singleValueContainer() -> any SingleValueEncodingContainer { JSONStreamSingle(state: state) }
 }
 
-/// Writes scalars and nested values as the next value of the document (after a key, an array
-/// separator, or at the top).
+/// The unkeyed and the single-value container: each value is written where the next one goes,
+/// after `beginValue()` (an array's separator, or nothing).
 protocol JSONStreamWriting {
     var state: JSONStreamState { get }
+    func beginValue()
 }
 
 extension JSONStreamWriting {
-    func writeFloat(_ value: Float) { value.isFinite ? state.writeDouble(Double(value.description) ?? 0) : state.writeNull() }
+    mutating func encodeNil() throws { beginValue(); state.writeNull() }
+    mutating func encode(_ value: Bool) throws { beginValue(); state.writeBool(value) }
+    mutating func encode(_ value: String) throws { beginValue(); state.writeString(value) }
+    mutating func encode(_ value: Double) throws { beginValue(); state.writeDouble(value) }
+    mutating func encode(_ value: Float) throws { beginValue(); state.writeFloat(value) }
+    mutating func encode(_ value: Int) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: Int8) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: Int16) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: Int32) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: Int64) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: UInt) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: UInt8) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: UInt16) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: UInt32) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode(_ value: UInt64) throws { beginValue(); state.writeInteger(value) }
+    mutating func encode<T: Encodable>(_ value: T) throws { beginValue(); try state.writeValue(value) }
 }
 
-struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol, JSONStreamWriting {
+struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let state: JSONStreamState
     let frame: Int
     var codingPath: [any CodingKey] { [] }
@@ -37,7 +53,7 @@ struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol, JSONStre
     mutating func encode(_ value: Bool, forKey key: Key) throws { begin(key); state.writeBool(value) }
     mutating func encode(_ value: String, forKey key: Key) throws { begin(key); state.writeString(value) }
     mutating func encode(_ value: Double, forKey key: Key) throws { begin(key); state.writeDouble(value) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); writeFloat(value) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); state.writeFloat(value) }
     mutating func encode(_ value: Int, forKey key: Key) throws { begin(key); state.writeInteger(value) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { begin(key); state.writeInteger(value) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { begin(key); state.writeInteger(value) }
@@ -75,37 +91,20 @@ struct JSONStreamUnkeyed: UnkeyedEncodingContainer, JSONStreamWriting {
     var codingPath: [any CodingKey] { [] }
     var count: Int { state.frames.indices.contains(frame) ? state.frames[frame].count : 0 }
 
-    private func begin() { state.beginElement(in: frame, key: nil) }
-
-    mutating func encodeNil() throws { begin(); state.writeNull() }
-    mutating func encode(_ value: Bool) throws { begin(); state.writeBool(value) }
-    mutating func encode(_ value: String) throws { begin(); state.writeString(value) }
-    mutating func encode(_ value: Double) throws { begin(); state.writeDouble(value) }
-    mutating func encode(_ value: Float) throws { begin(); writeFloat(value) }
-    mutating func encode(_ value: Int) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int8) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int16) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int32) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int64) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt8) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt16) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt32) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt64) throws { begin(); state.writeInteger(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { begin(); try state.writeValue(value) }
+    func beginValue() { state.beginElement(in: frame, key: nil) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        begin()
+        beginValue()
         return KeyedEncodingContainer(JSONStreamKeyed<NestedKey>(state: state, frame: state.openNested(object: true)))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        begin()
+        beginValue()
         return JSONStreamUnkeyed(state: state, frame: state.openNested(object: false))
     }
 
     mutating func superEncoder() -> any Encoder {
-        begin()
+        beginValue()
         state.awaitingValue = true
         return JSONStreamEncoding(state: state)
     }
@@ -115,22 +114,5 @@ struct JSONStreamSingle: SingleValueEncodingContainer, JSONStreamWriting {
     let state: JSONStreamState
     var codingPath: [any CodingKey] { [] }
 
-    private func begin() { state.awaitingValue = false }
-
-    mutating func encodeNil() throws { begin(); state.writeNull() }
-    mutating func encode(_ value: Bool) throws { begin(); state.writeBool(value) }
-    mutating func encode(_ value: String) throws { begin(); state.writeString(value) }
-    mutating func encode(_ value: Double) throws { begin(); state.writeDouble(value) }
-    mutating func encode(_ value: Float) throws { begin(); writeFloat(value) }
-    mutating func encode(_ value: Int) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int8) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int16) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int32) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: Int64) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt8) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt16) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt32) throws { begin(); state.writeInteger(value) }
-    mutating func encode(_ value: UInt64) throws { begin(); state.writeInteger(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { begin(); try state.writeValue(value) }
+    func beginValue() { state.awaitingValue = false }
 }
