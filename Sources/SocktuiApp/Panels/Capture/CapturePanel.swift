@@ -50,8 +50,13 @@ public struct CapturePanel: Panel {
 
     // MARK: Source
 
+    /// The engine holding the packet sources and answering the list's requests (rows, details,
+    /// the display filter, a file's index); shared by copies of the panel.
+    public let browser = CaptureBrowser()
+    /// The source shown, by its id in ``browser``, once a file is open or a capture started.
+    public internal(set) var sourceID: CaptureSourceID?
     /// Where packets come from, once a file is open or a capture started.
-    public internal(set) var source: (any PacketSource)?
+    public var source: (any PacketSource)? { sourceID.flatMap(browser.source) }
     /// The file name or `live: IFACE`.
     public internal(set) var sourceName: String?
     var sourceGeneration = Generation()
@@ -122,8 +127,8 @@ public struct CapturePanel: Panel {
     var liveGeneration = Generation()
     /// Interfaces listed for the start form.
     public internal(set) var interfaces: [NetworkInterface] = []
-    /// The host ``interfaces`` were listed on.
-    var listedHost = "local"
+    /// The host ``interfaces`` were listed on (nil before the first list).
+    var listedHost: String?
     /// Whether the list follows new packets (off once the user scrolls away from the end).
     public internal(set) var following = true
     /// Packets that arrived since the user scrolled away from the end.
@@ -152,17 +157,19 @@ public struct CapturePanel: Panel {
 
     // MARK: Hosts
 
-    /// The `--host` hosts a live capture can run on instead of this one (Ctrl-O), through their agents.
-    public let remoteHosts: [AgentClient]
-    /// Where a live capture runs: 0 this host, n the n-th of ``remoteHosts``.
-    public internal(set) var hostIndex = 0
+    /// The hosts a live capture can run on (Ctrl-O picks one): this host's in-process client
+    /// first, then the `--host` clients.
+    public let hosts: [AgentClient]
+    /// Where a live capture runs: an index into ``hosts``.
+    public internal(set) var selectedHost = 0
 
     /// Creates an empty browser (open a file with `o` or `browse(_:name:)`, or start a capture with `c`).
-    /// With `remoteHosts`, Ctrl-O picks the host a live capture runs on (through its agent);
-    /// `hostSockets` gives a host's latest socket table (the merged Sockets watch's), which fills
-    /// the Process column of a capture on that host.
-    public init(remoteHosts: [AgentClient] = [], hostSockets: (@Sendable (String) -> SocketSnapshot?)? = nil) {
-        self.remoteHosts = remoteHosts
+    /// With more than one of `hosts`, Ctrl-O picks the host a live capture runs on (through its
+    /// client); `hostSockets` gives a host's latest socket table (the merged Sockets watch's),
+    /// which fills the Process column of a capture on that host.
+    public init(hosts: [AgentClient] = [AgentClient.local()], hostSockets: (@Sendable (String) -> SocketSnapshot?)? = nil) {
+        precondition(!hosts.isEmpty, "a capture panel needs a host")
+        self.hosts = hosts
         self.hostSockets = hostSockets
     }
 
@@ -265,6 +272,14 @@ public struct CapturePanel: Panel {
     /// loads the first rows. Replaces (and stops) what was shown. Index a file's first packets
     /// (``firstScreenPackets``) before, off the UI thread, so the first screen needs no wait.
     public mutating func browse(_ source: any PacketSource, name: String) -> Command<AppMessage>? {
+        let id = browser.register(source)
+        let file = source as? CaptureFileReader
+        return browse(id, name: name, linkType: source.interfaces.first?.linkType ?? .ethernet, indexed: file?.indexedCount)
+    }
+
+    /// Browses source `id` of the browser named `name`; `indexed` (for a file) is the packets its
+    /// opener indexed: the rest is indexed in the background.
+    mutating func browse(_ id: CaptureSourceID, name: String, linkType: LinkType, indexed: Int?) -> Command<AppMessage>? {
         stopLive()
         follow?.cancel?.cancel()
         follow = nil
@@ -274,10 +289,10 @@ public struct CapturePanel: Panel {
         filterCancel?.cancel()
         searchCancel?.cancel()
         let generation = sourceGeneration.advance()
-        self.source = source
+        if let old = sourceID, old != id { browser.close(old) }
+        sourceID = id
         sourceName = name
-        // Read once here (no index job holds the source's lock yet), so the UI never waits on it later.
-        sourceLinkType = source.interfaces.first?.linkType ?? .ethernet
+        sourceLinkType = linkType
         packetCount = 0
         displayed = nil
         appliedFilter = ""
@@ -293,18 +308,18 @@ public struct CapturePanel: Panel {
         resetRows()
         following = true
         newSinceScroll = 0
-        guard let reader = source as? CaptureFileReader else {
+        guard let indexed else {
             indexFraction = nil
             return nil
         }
         // The opener indexed the first screen's packets, so the list can be requested at once; the
         // rest is indexed in the background.
-        packetCount = reader.indexedCount
+        packetCount = indexed
         indexFraction = 0
         if packetCount > 0 { tableState.selected = 0 }
         let cancel = Cancellation()
         indexCancel = cancel
-        return .batch([CapturePanel.indexCommand(reader, generation, cancel: cancel, on: jobQueue), requestRows(), requestDetail()])
+        return .batch([CapturePanel.indexCommand(browser, id, generation, cancel: cancel, on: jobQueue), requestRows(), requestDetail()])
     }
 
     /// Packets an opener indexes before handing a file to ``browse(_:name:)``.
@@ -329,12 +344,12 @@ public struct CapturePanel: Panel {
         guard case .capture(let message) = message else { return nil }
         switch message {
         case .opened(let opened):
-            guard sourceGeneration.isCurrent(opened.generation) else { return nil }
-            let name = (opened.reader.path as NSString).lastPathComponent
-            let browsing = browse(opened.reader, name: name)
+            guard sourceGeneration.isCurrent(opened.generation) else { browser.close(opened.file.source); return nil }
+            let file = opened.file
+            let browsing = browse(file.source, name: (file.path as NSString).lastPathComponent, linkType: file.linkType, indexed: file.indexedCount)
             // A live capture the file replaced was stopped: its last answers are no longer news.
             _ = liveGeneration.advance()
-            notice = StatusMessage("opened \(opened.reader.path) (\(opened.reader.format.rawValue))", kind: .ok)
+            notice = StatusMessage("opened \(file.path) (\(file.format.rawValue))", kind: .ok)
             return browsing
         case .sourceFailed(let generation, let text):
             guard sourceGeneration.isCurrent(generation) else { return nil }
@@ -407,9 +422,9 @@ public struct CapturePanel: Panel {
             live?.isRunning = false
             // The last socket table snapshot stays for the rows still to be read.
             live?.processRefresh?.cancel()
-            notice = endNotice(summary, origin: live?.handle.origin ?? .local)
+            notice = endNotice(summary, origin: live?.origin ?? .local)
             // Every packet the store kept is shown, also those that arrived after the last sample.
-            guard let kept = live?.handle.store.availablePacketCount else { return nil }
+            guard let kept = live.flatMap({ browser.source($0.started.source)?.availablePacketCount }) else { return nil }
             return absorbPackets(upTo: kept)
         case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
             return updateFollow(message)
@@ -427,7 +442,7 @@ public struct CapturePanel: Panel {
 
     /// Requests the rows around the viewport that are neither cached nor on their way.
     mutating func requestRows() -> Command<AppMessage>? {
-        guard let source, rowCount > 0 else { return nil }
+        guard let sourceID, rowCount > 0 else { return nil }
         keepSelectionVisible()
         let page = listPageHeight
         let first = max(0, tableState.offset - page)
@@ -442,7 +457,7 @@ public struct CapturePanel: Panel {
         }
         pruneRows(keeping: first..<last)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: showsProcesses ? live?.processes : nil, on: queue)
+        return CapturePanel.rowsCommand(browser, sourceID, indices: indices, previous: previous, displayGeneration, processes: showsProcesses, on: queue)
     }
 
     /// Drops cached rows far from the viewport (the cache stays a few pages large on a million packets).
@@ -454,9 +469,9 @@ public struct CapturePanel: Panel {
 
     /// Requests the selected packet's detail unless it is shown already.
     mutating func requestDetail() -> Command<AppMessage>? {
-        guard let source, let index = selectedPacket else { detail = nil; return nil }
+        guard let sourceID, let index = selectedPacket else { detail = nil; return nil }
         if detail?.index == index { return nil }
-        return CapturePanel.detailCommand(source, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
+        return CapturePanel.detailCommand(browser, sourceID, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
     }
 
     /// Scrolls the list as the table will, so the rows requested are the rows drawn.
@@ -614,8 +629,8 @@ public struct CapturePanel: Panel {
             return prepareLiveCapture(LiveCaptureOptions(interface: "any"))
         case .stopCapture:
             guard let live, live.isRunning else { notice = StatusMessage("no live capture is running (c starts one)", kind: .warning); return nil }
-            live.handle.capture.stop(reason: nil)
-            switch live.handle.origin {
+            browser.live(live.started.source)?.control.stop(reason: nil)
+            switch live.origin {
             case .local: notice = StatusMessage("stopping: reading what the kernel still holds…")
             case .remote(let host): notice = StatusMessage("stopping the capture on \(host): its agent flushes what the kernel still holds…")
             case .pipe(let name): notice = StatusMessage("stopping: no more packets are read from \(name)")
@@ -666,7 +681,7 @@ public struct CapturePanel: Panel {
             tableState.selected = keep ?? (packetCount > 0 ? 0 : nil)
             return .batch([requestRows(), requestDetail()])
         }
-        guard let source else { notice = StatusMessage("nothing to filter: open a file or capture first", kind: .warning); return nil }
+        guard let sourceID else { notice = StatusMessage("nothing to filter: open a file or capture first", kind: .warning); return nil }
         // An incremental run this replaces was cancelled above: what it added so far is in the view,
         // with the packets it examined counted in `filteredUpTo`.
         if !supersedesFullRun { viewBeforeFilter = displayedView }
@@ -678,7 +693,7 @@ public struct CapturePanel: Panel {
         filterIsIncremental = false
         let cancel = Cancellation()
         filterCancel = cancel
-        return CapturePanel.filterCommand(text, over: source, filterGeneration.advance(), cancel: cancel, on: jobQueue)
+        return CapturePanel.filterCommand(text, browser, sourceID, filterGeneration.advance(), cancel: cancel, on: jobQueue)
     }
 
     /// Applies a chunk of filter results.
