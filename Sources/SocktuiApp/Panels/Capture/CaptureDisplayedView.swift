@@ -15,24 +15,3 @@ struct CaptureDisplayedView: Hashable, Sendable {
     /// Packets already run through the filter.
     var filteredUpTo = 0
 }
-
-extension CapturePanel {
-    /// The display filter, its matches and its progress as one value (saved before a filter runs,
-    /// restored when it fails or is cancelled).
-    var displayedView: CaptureDisplayedView {
-        get { CaptureDisplayedView(filter: appliedFilter, indices: displayed, filteredUpTo: filteredUpTo) }
-        set {
-            appliedFilter = newValue.filter
-            displayed = newValue.indices
-            filteredUpTo = newValue.filteredUpTo
-        }
-    }
-
-    /// Adds a chunk of a running filter's results: its matches, and the packets it has now examined
-    /// (`scanned` counts from the scan's first packet, `start`), so the view stays consistent after
-    /// every chunk, whatever replaces or cancels the scan afterwards.
-    mutating func appendFilterChunk(_ progress: CaptureFilterProgress) {
-        displayed?.append(contentsOf: progress.matches)
-        filteredUpTo = progress.start + progress.scanned
-    }
-}

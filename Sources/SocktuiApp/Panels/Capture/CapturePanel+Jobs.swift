@@ -64,12 +64,9 @@ extension CapturePanel {
 
     /// Switches checksum verification in the detail tree and dissects the selected packet again.
     mutating func toggleChecksumVerification() -> Command<AppMessage>? {
-        verifiesChecksums.toggle()
-        notice = StatusMessage(verifiesChecksums
-            ? "checksums verified: packets this host sent may read incorrect (the NIC or kernel fills them after capture)"
-            : "checksums not verified: shown as [unverified] (V verifies)")
-        guard let sourceID, let index = selectedPacket else { return nil }
-        return CapturePanel.detailCommand(browser, sourceID, index: index, verifyChecksums: verifiesChecksums, detailGeneration.advance(), on: queue)
+        notice = detailPane.toggleChecksums()
+        guard selectedPacket != nil else { return nil }
+        return detailPane.request(selectedPacket, of: sourceID, in: browser, force: true, on: queue)
     }
 
     /// Runs the display filter `expression` over `source` (or its `range`), posting matches in chunks.

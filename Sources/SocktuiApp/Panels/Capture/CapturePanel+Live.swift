@@ -150,17 +150,7 @@ extension CapturePanel {
     /// Applies a sample: counts, rates, the list following new packets (or counting them), and the
     /// display filter run over the packets that arrived.
     mutating func liveSampled(_ generation: Generation, _ sample: LiveSample) -> Command<AppMessage>? {
-        guard liveGeneration.isCurrent(generation), var state = live else { return nil }
-        (state.packetsPerSecond, state.bytesPerSecond) = state.rateWindow.add(interval: sample.interval, packets: sample.packets, bytes: sample.bytes)
-        state.packetRates.append(UInt64(state.packetsPerSecond.rounded()))
-        state.byteRates.append(UInt64(state.bytesPerSecond.rounded()))
-        if state.packetRates.count > LiveCaptureState.history { state.packetRates.removeFirst(state.packetRates.count - LiveCaptureState.history) }
-        if state.byteRates.count > LiveCaptureState.history { state.byteRates.removeFirst(state.byteRates.count - LiveCaptureState.history) }
-        state.last = sample
-        // The end may be known here before its `liveEnded` arrives (or instead of it, when the capture
-        // ended before the panel saw it start).
-        if sample.ended { state.isRunning = false }
-        live = state
+        guard liveModel.sampled(generation, sample) else { return nil }
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         return absorbPackets(upTo: sample.packets)
     }
@@ -221,10 +211,6 @@ extension CapturePanel {
 
     /// Stops the live capture and its sampler (opening a file or a new capture replaces it).
     mutating func stopLive() {
-        guard let state = live else { return }
-        state.samplerCancel.cancel()
-        state.processRefresh?.cancel()
-        if state.isRunning { browser.live(state.started.source)?.control.stop() }
-        live = nil
+        if let running = liveModel.stop() { browser.live(running.started.source)?.control.stop() }
     }
 }
