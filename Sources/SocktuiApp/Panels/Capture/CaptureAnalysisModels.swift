@@ -14,6 +14,54 @@ struct FollowModel: Sendable {
         view?.cancel?.cancel()
         view = nil
     }
+
+    /// What an answer asks of the panel.
+    enum Effect: Sendable {
+        /// Nothing (stale, or applied here).
+        case none
+        /// A message for the status line (the view closed).
+        case notice(StatusMessage)
+        /// The stream arrived: its lines are to be formatted.
+        case formatLines
+    }
+
+    /// Applies the analysis's and the stream save's answers; `bodyHeight` is the view's height in lines.
+    mutating func update(_ message: CaptureMessage, bodyHeight: Int) -> Effect {
+        switch message {
+        case .followProgress(let generation, let progress):
+            guard view?.generation == generation, view?.stream == nil else { return .none }
+            view?.progress = progress
+        case .followFinished(let generation, let result):
+            guard view?.generation == generation else { return .none }
+            switch result {
+            case .success(let stream):
+                view?.stream = stream
+                view?.progress = nil
+                view?.cancel = nil
+                view?.scroll = 0
+                return .formatLines
+            case .failure(.cancelled):
+                view = nil
+                return .notice(StatusMessage("follow cancelled", kind: .warning))
+            case .failure(let error):
+                view = nil
+                return .notice(StatusMessage("follow: \(error)", kind: .error))
+            }
+        case .followLinesBuilt(let generation, let width, let lines):
+            guard var current = view, current.linesGeneration == generation else { return .none }
+            current.lines = lines
+            current.wrapWidth = width
+            current.isFormatting = false
+            current.scroll = min(current.scroll, max(0, lines.count - bodyHeight))
+            view = current
+        case .streamSaved(let generation, let text, let failed):
+            if view?.saveGeneration == generation { view?.isSaving = false }
+            return .notice(StatusMessage(text, kind: failed ? .error : .ok))
+        default:
+            break
+        }
+        return .none
+    }
 }
 
 /// The statistics view, a child model of ``CapturePanel``: the view while it is open (its
@@ -27,6 +75,32 @@ struct StatisticsModel: Sendable {
     mutating func close() {
         view?.cancel?.cancel()
         view = nil
+    }
+
+    /// Applies the analysis's answers; a message for the status line when the view closed.
+    mutating func update(_ message: CaptureMessage) -> StatusMessage? {
+        switch message {
+        case .statisticsProgress(let generation, let progress):
+            guard view?.generation == generation, view?.statistics == nil else { return nil }
+            view?.progress = progress
+        case .statisticsFinished(let generation, let result):
+            guard view?.generation == generation else { return nil }
+            switch result {
+            case .success(let statistics):
+                view?.statistics = statistics
+                view?.progress = nil
+                view?.cancel = nil
+            case .failure(.cancelled):
+                view = nil
+                return StatusMessage("statistics cancelled", kind: .warning)
+            case .failure(let error):
+                view = nil
+                return StatusMessage("statistics: \(error)", kind: .error)
+            }
+        default:
+            break
+        }
+        return nil
     }
 }
 

@@ -64,17 +64,24 @@ extension CapturePanel {
     }
 
     /// Help paragraph.
-    public var helpSummary: String { CapturePanel.helpSentences.joined(separator: " ") }
+    public var helpSummary: String { CapturePanel.helpLines.joined(separator: " ") }
 
-    /// The help paragraph, a sentence a line.
-    static let helpSentences = [
-        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field tree of the selected packet and its bytes, with the selected field highlighted.",
-        "The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows \"displayed N of M\".",
+    /// The help paragraph, as lines of at most 110 characters (joined with spaces).
+    static let helpLines = [
+        "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field",
+        "tree of the selected packet and its bytes, with the selected field highlighted.",
+        "The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows",
+        "\"displayed N of M\".",
         "Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b.",
-        "F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour, as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it as a transcript or raw bytes.",
-        "I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→ tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation).",
+        "F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour,",
+        "as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it",
+        "as a transcript or raw bytes.",
+        "I shows statistics of the whole capture: protocol hierarchy, conversations and endpoints per layer (←/→",
+        "tables, o sorts, Enter filters on the selected one, F follows a TCP or UDP conversation).",
         "A live capture adds a Process column: the processes owning each packet's sockets, from the socket table.",
-        "With socktui --host, Ctrl-O picks the host a live capture runs on: its kernel filters, its packets stream back through its agent, the info line shows that kernel's counters, and the Process column comes from that host's socket table.",
+        "With socktui --host, Ctrl-O picks the host a live capture runs on: its kernel filters, its packets stream back",
+        "through its agent, the info line shows that kernel's counters, and the Process column comes from that host's",
+        "socket table.",
         "socktui -r - reads pcap or pcapng from standard input as it arrives (tcpdump -U -w - | socktui -r -).",
         "Rows take the theme's protocol colours.",
     ]
