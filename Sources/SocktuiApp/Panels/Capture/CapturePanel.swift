@@ -101,28 +101,16 @@ public struct CapturePanel: Panel {
     // MARK: Rows
 
     /// Rows of the packet list (displayed packets).
-    public var rowCount: Int { displayed?.count ?? packetCount }
+    public var rowCount: Int { list.rowCount(packetCount: packetCount) }
 
     /// The packet index shown at display row `row`.
-    func packetIndex(atRow row: Int) -> Int? {
-        guard row >= 0, row < rowCount else { return nil }
-        return displayed.map { Int($0[row]) } ?? row
-    }
+    func packetIndex(atRow row: Int) -> Int? { list.packetIndex(atRow: row, packetCount: packetCount) }
 
     /// The selected packet's 0-based index.
     public var selectedPacket: Int? { tableState.selected.flatMap(packetIndex(atRow:)) }
 
     /// The display row of packet `index`, or of the first displayed packet after it (nil if none).
-    func row(ofPacket index: Int, orAfter: Bool = false) -> Int? {
-        guard let displayed else { return index < packetCount ? index : nil }
-        var low = 0, high = displayed.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(displayed[mid]) < index { low = mid + 1 } else { high = mid }
-        }
-        guard low < displayed.count else { return nil }
-        return Int(displayed[low]) == index || orAfter ? low : nil
-    }
+    func row(ofPacket index: Int, orAfter: Bool = false) -> Int? { list.row(ofPacket: index, orAfter: orAfter, packetCount: packetCount) }
 
     /// Whether rows are on screen (used by the `SOCKTUI_TRACE_FILE` first-frame mark).
     public var isShowingPackets: Bool {
@@ -286,22 +274,7 @@ public struct CapturePanel: Panel {
 
     /// Requests the rows around the viewport that are neither cached nor on their way.
     mutating func requestRows() -> Command<AppMessage>? {
-        guard let sourceID, rowCount > 0 else { return nil }
-        keepSelectionVisible()
-        let page = listPageHeight
-        let first = max(0, tableState.offset - page)
-        let last = min(rowCount, tableState.offset + 2 * page)
-        var indices: [Int] = []
-        var previous: [Int?] = []
-        for row in first..<last {
-            guard let index = packetIndex(atRow: row), rowCache[index] == nil, !pendingRows.contains(index) else { continue }
-            indices.append(index)
-            previous.append(packetIndex(atRow: row - 1))
-            list.pendingRows.insert(index)
-        }
-        list.pruneRows(keeping: Set((first..<last).compactMap(packetIndex(atRow:))), window: last - first)
-        guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(browser, sourceID, indices: indices, previous: previous, displayGeneration, processes: showsProcesses, on: queue)
+        list.requestRows(page: listPageHeight, packetCount: packetCount, of: sourceID, in: browser, processes: showsProcesses, on: queue)
     }
 
     /// Requests the selected packet's detail unless it is shown already.
@@ -311,17 +284,7 @@ public struct CapturePanel: Panel {
 
     /// Scrolls the list as the table will, so the rows requested are the rows drawn.
     mutating func keepSelectionVisible() {
-        let page = listPageHeight
-        let count = rowCount
-        if let selected = tableState.selected {
-            if count == 0 { tableState.selected = nil } else if selected >= count { tableState.selected = count - 1 }
-        }
-        if let selected = tableState.selected {
-            if selected < tableState.offset { tableState.offset = selected }
-            if selected >= tableState.offset + page { tableState.offset = selected - page + 1 }
-        }
-        tableState.offset = min(max(0, tableState.offset), max(0, count - page))
-        tableState.pageSize = page
+        list.keepSelectionVisible(page: listPageHeight, rowCount: rowCount)
     }
 
     /// Selects display row `row` and loads what it needs.

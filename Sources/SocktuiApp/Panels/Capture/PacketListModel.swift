@@ -1,3 +1,4 @@
+import Dispatch
 import Inspect
 import TerminalUI
 
@@ -38,6 +39,64 @@ struct PacketListModel: Sendable {
     /// Whether a search runs.
     var isSearching = false
     var lastSearch: String?
+
+    // MARK: Rows
+
+    /// Rows of the list: the displayed packets, or all `packetCount` without a filter.
+    func rowCount(packetCount: Int) -> Int { view.indices?.count ?? packetCount }
+
+    /// The packet index shown at display row `row`.
+    func packetIndex(atRow row: Int, packetCount: Int) -> Int? {
+        guard row >= 0, row < rowCount(packetCount: packetCount) else { return nil }
+        return view.indices.map { Int($0[row]) } ?? row
+    }
+
+    /// The display row of packet `index`, or of the first displayed packet after it (nil if none).
+    func row(ofPacket index: Int, orAfter: Bool, packetCount: Int) -> Int? {
+        guard let displayed = view.indices else { return index < packetCount ? index : nil }
+        var low = 0, high = displayed.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(displayed[mid]) < index { low = mid + 1 } else { high = mid }
+        }
+        guard low < displayed.count else { return nil }
+        return Int(displayed[low]) == index || orAfter ? low : nil
+    }
+
+    /// Scrolls as the table will (`page` rows on screen), so the rows requested are the rows drawn.
+    mutating func keepSelectionVisible(page: Int, rowCount count: Int) {
+        if let selected = tableState.selected {
+            if count == 0 { tableState.selected = nil } else if selected >= count { tableState.selected = count - 1 }
+        }
+        if let selected = tableState.selected {
+            if selected < tableState.offset { tableState.offset = selected }
+            if selected >= tableState.offset + page { tableState.offset = selected - page + 1 }
+        }
+        tableState.offset = min(max(0, tableState.offset), max(0, count - page))
+        tableState.pageSize = page
+    }
+
+    /// Asks `browser` for the rows around the viewport (a page either side of `page` rows) that are
+    /// neither cached nor on their way; `processes` fills their Process column.
+    mutating func requestRows(page: Int, packetCount: Int, of source: CaptureSourceID?, in browser: CaptureBrowser, processes: Bool,
+                              on queue: DispatchQueue) -> Command<AppMessage>? {
+        let count = rowCount(packetCount: packetCount)
+        guard let source, count > 0 else { return nil }
+        keepSelectionVisible(page: page, rowCount: count)
+        let first = max(0, tableState.offset - page)
+        let last = min(count, tableState.offset + 2 * page)
+        var indices: [Int] = []
+        var previous: [Int?] = []
+        for row in first..<last {
+            guard let index = packetIndex(atRow: row, packetCount: packetCount), rowCache[index] == nil, !pendingRows.contains(index) else { continue }
+            indices.append(index)
+            previous.append(packetIndex(atRow: row - 1, packetCount: packetCount))
+            pendingRows.insert(index)
+        }
+        pruneRows(keeping: Set((first..<last).compactMap { packetIndex(atRow: $0, packetCount: packetCount) }), window: last - first)
+        guard !indices.isEmpty else { return nil }
+        return CapturePanel.rowsCommand(browser, source, indices: indices, previous: previous, displayGeneration, processes: processes, on: queue)
+    }
 
     /// Forgets every row (a new source or filter): answers on their way are dropped.
     mutating func resetRows() {
