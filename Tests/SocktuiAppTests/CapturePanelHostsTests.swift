@@ -39,6 +39,17 @@ final class PanelInbox: Sendable {
     }
 }
 
+/// An agent served in this process that the panel takes for another host's (as it takes an ssh
+/// host's): a capture on it streams pcapng chunks through the agent protocol, where a client
+/// over ``InProcessTransport`` (this host) records from the ring directly.
+struct OtherHostInProcess: AgentTransport {
+    let agent: InProcessTransport
+    init(label: String) { agent = InProcessTransport(label: label) }
+    var label: String { agent.label }
+    func open() throws(AgentError) -> any AgentLink { try agent.open() }
+    func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) { agent.explain(status: status, stderr: stderr) }
+}
+
 extension CapturePanel {
     /// Presses a key of the panel's own, launching (not waiting for) the work it starts.
     mutating func press(_ key: Key, into inbox: PanelInbox) {
@@ -78,8 +89,8 @@ extension CapturePanel {
         #expect(alone.notice?.text.contains("socktui --host HOST adds others") == true)
         #expect(alone.screen().contains { $0.contains("┌ Capture ──") })
 
-        var panel = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "h1"))])
-        defer { panel.remoteHosts.forEach { $0.close() } }
+        var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))])
+        defer { panel.hosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         #expect(panel.screen(width: 140, height: 34)[0].contains("Capture · on local (Ctrl-O host)"))
         panel.press(.control("o"))
@@ -110,8 +121,8 @@ extension CapturePanel {
         var model = makeModel(width: 120, height: 30)
         model.sockets = SocketsPanelHostsTests.makeHostsPanel(source, width: 120)
         model.sockets.refreshAndWait()
-        model.capture = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "web1"))])
-        defer { model.capture.remoteHosts.forEach { $0.close() } }
+        model.capture = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "web1"))])
+        defer { model.capture.hosts.forEach { $0.close() } }
         model.press(.character("2"))
         while model.sockets.selectedEntryHost != "web1", model.sockets.selectedEntry != nil {
             let before = model.sockets.tableState.selected
@@ -134,8 +145,8 @@ extension CapturePanel {
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (the agent's capture) and python3"))
     func aCaptureOnTheChosenHostFillsTheStoreFromItsChunksWithItsKernelCounters() throws {
         let port = Int.random(in: 40_000...49_999)
-        var panel = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "h1"))])
-        defer { panel.remoteHosts.forEach { $0.close() } }
+        var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))])
+        defer { panel.hosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         panel.press(.control("o"))
         let inbox = PanelInbox()
@@ -152,7 +163,7 @@ extension CapturePanel {
         // The agent sends the stream's header as soon as its ring is open: the store exists then.
         try #require(inbox.pump(&panel) { $0.live != nil }, "the remote capture did not start: \(panel.notice?.text ?? "")")
         let live = try #require(panel.live)
-        #expect(live.handle.origin == .remote("h1"))
+        #expect(live.origin == .remote("h1"))
         #expect(panel.sourceName == "live: h1 lo")
         #expect(!panel.showsProcesses)
         try Self.sendUDP(port: port, payloads: ["a", "bb", "ccc"])
@@ -186,11 +197,11 @@ extension CapturePanel {
                                 remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 77, uid: 0,
                                 owners: [SocketOwner(pid: 4242, command: "remoteproc", fileDescriptor: 5, uid: 0)])
         let asked = Mutex<[String]>([])
-        var panel = CapturePanel(remoteHosts: [AgentClient(transport: InProcessTransport(label: "h1"))], hostSockets: { host in
+        var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))], hostSockets: { host in
             asked.withLock { $0.append(host) }
             return SocketSnapshot(entries: [entry], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 1, elapsed: 0)
         })
-        defer { panel.remoteHosts.forEach { $0.close() } }
+        defer { panel.hosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 160, height: 34))
         panel.press(.control("o"))
         let inbox = PanelInbox()
@@ -218,8 +229,8 @@ extension CapturePanel {
         try #require(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
         // An agent in its own network namespace: a host whose interfaces are not this one's.
         let transport = ProcessTransport(label: "ns", arguments: ["ip", "netns", "exec", namespace, TestBinary.socktui, "agent"])
-        var panel = CapturePanel(remoteHosts: [AgentClient(transport: transport)])
-        defer { panel.remoteHosts.forEach { $0.close() } }
+        var panel = CapturePanel(hosts: [.local(), AgentClient(transport: transport)])
+        defer { panel.hosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         panel.press(.control("o"))
         let port = Int.random(in: 40_000...49_999)
@@ -254,7 +265,7 @@ extension CapturePanel {
         try writer.write(packets[1])
         try writer.flush()
         try #require(inbox.pump(&panel) { $0.packetCount == 2 })
-        #expect(panel.live?.handle.origin == .pipe("stdin") && panel.live?.isRunning == true)
+        #expect(panel.live?.origin == .pipe("stdin") && panel.live?.isRunning == true)
         #expect(panel.screen(width: 140, height: 34).contains { $0.contains("stdin (pipe) · 2 packets · reading") })
         try writer.write(packets[2])
         try writer.flush()

@@ -22,20 +22,21 @@ import TerminalUI
         let port = try #require(try socket.localAddress().port)
         let matcher = ProcessMatcher(snapshot: SocketTable().snapshot(SocketQuery(kinds: [.tcp, .udp], processes: true, tcpInfo: false)))
         let packet = Self.loopbackDatagram(to: UInt16(port))
-        #expect(CapturePanel.processText(packet, matcher).hasPrefix("→ "))
-        #expect(CapturePanel.processText(packet, matcher).contains("(\(getpid()))"))
+        #expect(CaptureBrowser.processText(packet, matcher).hasPrefix("→ "))
+        #expect(CaptureBrowser.processText(packet, matcher).contains("(\(getpid()))"))
 
-        // The rows job fills the Process cell when given the matcher, and leaves it empty without.
+        // The rows job fills the Process cell when asked (the matcher attached to the source), and leaves it empty without.
         let path = NSTemporaryDirectory() + "socktui-process-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcap"
         defer { unlink(path) }
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         try writer.write(packet)
         try writer.close()
-        let reader = try CaptureFileReader(path: path)
-        reader.index(upTo: 10)
-        func row(_ processes: ProcessMatcher?) -> PacketRow? {
+        let browser = CaptureBrowser()
+        guard case .opened(let file) = browser.handle(.open(path: path, firstPackets: 10)) else { Issue.record("not opened"); return }
+        browser.attach(matcher, to: file.source)
+        func row(_ processes: Bool) -> PacketRow? {
             let rows = Mutex<[PacketRow]>([])
-            let command = CapturePanel.rowsCommand(reader, indices: [0], previous: [nil], Generation(), processes: processes, on: .global())
+            let command = CapturePanel.rowsCommand(browser, file.source, indices: [0], previous: [nil], Generation(), processes: processes, on: .global())
             for job in command.jobs {
                 job.work { message in
                     if case .capture(.rowsLoaded(_, let loaded)) = message { rows.withLock { $0 += loaded } }
@@ -43,13 +44,13 @@ import TerminalUI
             }
             return rows.withLock { $0.first }
         }
-        #expect(row(matcher)?.process.contains("(\(getpid()))") == true)
-        #expect(row(nil)?.process == "")
+        #expect(row(true)?.process.contains("(\(getpid()))") == true)
+        #expect(row(false)?.process == "")
     }
 
     @Test func aPacketNoLocalSocketOwnsHasNoProcessName() throws {
         let matcher = ProcessMatcher()
-        #expect(CapturePanel.processText(Self.loopbackDatagram(to: 9), matcher) == "")
+        #expect(CaptureBrowser.processText(Self.loopbackDatagram(to: 9), matcher) == "")
     }
 
     @Test func theProcessColumnIsShownOnlyForALiveCapture() throws {

@@ -26,11 +26,10 @@ struct FedLiveCapture {
     /// Starts the capture in `panel` (the panel browses its store).
     init(on panel: inout CapturePanel) throws {
         store = try SpillingPacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
-        let handle = LiveCaptureHandle(capture: TestFedCapture(), store: store, statistics: LiveStatisticsBox(),
-                                       options: LiveCaptureOptions(interface: "lo"), origin: .pipe("test"))
+        let session = LiveCaptureSession(control: TestFedCapture(), store: store, options: LiveCaptureOptions(interface: "lo"), origin: .pipe("test"))
         generation = panel.liveGeneration.advance()
         // The sampler this returns is not run: the test posts the samples.
-        _ = panel.update(.capture(.liveStarted(generation, handle)))
+        _ = panel.update(.capture(.liveStarted(generation, CapturePanel.register(session, in: panel.browser))))
     }
 
     /// Appends `packets` to the store, then posts a sample taken `interval` seconds after the previous

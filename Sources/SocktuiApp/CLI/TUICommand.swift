@@ -69,7 +69,7 @@ struct TUICommand: ParsableCommand {
     }
 
     /// The merged Sockets source for `--host`, one client per host for the Resolver and the Tests
-    /// panel (which share each host's link) and one for the Capture panel (nil without hosts);
+    /// panel (which share each host's link) and the Capture panel's hosts, this one first (nil without hosts);
     /// copies the binary first with --push.
     /// With --interactive each host is logged in to on the terminal first (`login`), and every
     /// link then runs through that login in batch mode.
@@ -84,8 +84,9 @@ struct TUICommand: ParsableCommand {
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
+        // The Capture panel's hosts: this one's in-process client first (also with --no-local), then the --host clients.
         return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), remotes.map { AgentClient(transport: $0) },
-                remotes.map { AgentClient(transport: $0) })
+                [AgentClient.local()] + remotes.map { AgentClient(transport: $0) })
     }
 
     func run() throws {
@@ -132,7 +133,7 @@ struct TUICommand: ParsableCommand {
             model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
             let watch = hosts.sockets.watch
-            model.capture = CapturePanel(remoteHosts: hosts.captures, hostSockets: { label in
+            model.capture = CapturePanel(hosts: hosts.captures, hostSockets: { label in
                 watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot
             })
             model.capture.resize(to: AppModel.layout(Rect(size: backend.size())).panel)

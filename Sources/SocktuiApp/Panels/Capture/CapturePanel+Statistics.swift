@@ -82,29 +82,9 @@ extension CapturePanel {
         }
     }
 
-    /// Applies the statistics analysis's answers.
+    /// Routes the statistics analysis's answers to ``statisticsModel``.
     mutating func updateStatistics(_ message: CaptureMessage) -> Command<AppMessage>? {
-        switch message {
-        case .statisticsProgress(let generation, let progress):
-            guard statisticsView?.generation == generation, statisticsView?.statistics == nil else { return nil }
-            statisticsView?.progress = progress
-        case .statisticsFinished(let generation, let result):
-            guard statisticsView?.generation == generation else { return nil }
-            switch result {
-            case .success(let statistics):
-                statisticsView?.statistics = statistics
-                statisticsView?.progress = nil
-                statisticsView?.cancel = nil
-            case .failure(.cancelled):
-                statisticsView = nil
-                notice = StatusMessage("statistics cancelled", kind: .warning)
-            case .failure(let error):
-                statisticsView = nil
-                notice = StatusMessage("statistics: \(error)", kind: .error)
-            }
-        default:
-            break
-        }
+        if let message = statisticsModel.update(message) { notice = message }
         return nil
     }
 

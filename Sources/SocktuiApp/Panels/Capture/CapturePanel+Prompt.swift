@@ -36,8 +36,10 @@ public struct CapturePrompt: Sendable {
     var checkGeneration = Generation()
     /// The interfaces the live capture form offers (with addresses and state).
     public var interfaces: [NetworkInterface] = []
-    /// The host the live capture form starts the capture on (`local` or a `--host` label).
+    /// The host the live capture form starts the capture on (its client's label).
     public var host = "local"
+    /// Whether that host is another one (reached through its agent, which compiles the filter again).
+    public var hostIsRemote = false
     /// A save's path that exists and that a second Enter replaces.
     var replaceConfirmed: String?
     /// Why the host's interfaces could not be listed (its link's message), if so.
@@ -67,7 +69,8 @@ public struct CapturePrompt: Sendable {
         ]))
     }
 
-    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any", host: String = "local") -> CapturePrompt {
+    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any", host: String = "local",
+                            hostIsRemote: Bool = false) -> CapturePrompt {
         var prompt = CapturePrompt(kind: .liveCapture, form: FormState(fields: [
             .choice("Interface", options: [chosen]),
             .text("Filter"),
@@ -78,6 +81,7 @@ public struct CapturePrompt: Sendable {
             .toggle("Promiscuous"),
         ]))
         prompt.host = host
+        prompt.hostIsRemote = hostIsRemote
         prompt.setInterfaces(interfaces)
         return prompt
     }

@@ -106,46 +106,13 @@ extension CapturePanel {
         }
     }
 
-    /// Applies the follow analysis's and the stream save's answers.
+    /// Routes the follow analysis's and the stream save's answers to ``followModel``.
     mutating func updateFollow(_ message: CaptureMessage) -> Command<AppMessage>? {
-        switch message {
-        case .followProgress(let generation, let progress):
-            guard follow?.generation == generation, follow?.stream == nil else { return nil }
-            follow?.progress = progress
-        case .followFinished(let generation, let result):
-            guard follow?.generation == generation else { return nil }
-            switch result {
-            case .success(let stream):
-                follow?.stream = stream
-                follow?.progress = nil
-                follow?.cancel = nil
-                follow?.scroll = 0
-                return rebuildFollowLines()
-            case .failure(.cancelled):
-                follow = nil
-                notice = StatusMessage("follow cancelled", kind: .warning)
-            case .failure(let error):
-                follow = nil
-                notice = StatusMessage("follow: \(error)", kind: .error)
-            }
-        case .followLinesBuilt(let generation, let width, let lines):
-            guard var view = follow, view.linesGeneration == generation else { return nil }
-            view.lines = lines
-            view.wrapWidth = width
-            view.isFormatting = false
-            view.scroll = min(view.scroll, max(0, lines.count - followBodyHeight))
-            follow = view
-        case .streamSaved(let generation, let text, let failed):
-            guard follow?.saveGeneration == generation else {
-                notice = StatusMessage(text, kind: failed ? .error : .ok)
-                return nil
-            }
-            follow?.isSaving = false
-            notice = StatusMessage(text, kind: failed ? .error : .ok)
-        default:
-            break
+        switch followModel.update(message, bodyHeight: followBodyHeight) {
+        case .none: return nil
+        case .notice(let message): notice = message; return nil
+        case .formatLines: return rebuildFollowLines()
         }
-        return nil
     }
 
     /// Keys of the open follow view: scrolling, `h`, `s`, Esc; other keys go to the shell.

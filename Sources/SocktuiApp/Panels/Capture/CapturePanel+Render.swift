@@ -76,7 +76,7 @@ extension CapturePanel {
     /// Whether the packet list has the Process column: only for a live capture (a file's packets were
     /// sent by processes that may be long gone), here or on a host whose socket table is watched.
     public var showsProcesses: Bool {
-        switch live?.handle.origin {
+        switch live?.origin {
         case .local?: return true
         case .remote?: return hostSockets != nil
         default: return false
@@ -140,11 +140,11 @@ extension CapturePanel {
         if let damage { spans.append(Span(" · ⚠ \(damage)", style: theme[.error])) }
         if let live {
             let kernel = live.last?.kernel ?? KernelCaptureStatistics()
-            if case .pipe = live.handle.origin {
+            if case .pipe = live.origin {
                 spans.append(Span(live.isRunning ? " · reading" : " · " + (live.summary?.reason ?? "ended"), style: live.isRunning ? theme[.ok] : theme[.warning]))
             } else {
                 spans.append(Span(live.isRunning ? " · capturing" : " · stopped", style: live.isRunning ? theme[.ok] : theme[.warning]))
-                let whose = live.handle.origin.host.map { "\($0) kernel" } ?? "kernel"
+                let whose = live.origin.host.map { "\($0) kernel" } ?? "kernel"
                 spans.append(Span(" · \(whose) received \(CapturePanel.count(Int(clamping: kernel.received))) dropped \(CapturePanel.count(Int(clamping: kernel.dropped)))",
                                   style: kernel.dropped > 0 ? theme[.warning] : .plain))
             }
@@ -161,7 +161,7 @@ extension CapturePanel {
     /// Draws the info line, the filter or prompt, the three panes and the key line.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let heading = remoteHosts.isEmpty ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
+        let heading = hosts.count < 2 ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
         let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         if let statisticsView {
@@ -289,7 +289,7 @@ extension CapturePanel {
         case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
         case .unsavedPackets?: text = "s save them first  d discard them and start  Esc cancel"
-        case .liveCapture? where !remoteHosts.isEmpty: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"
+        case .liveCapture? where hosts.count > 1: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
             text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
@@ -306,16 +306,16 @@ extension CapturePanel {
         var lines = Array(repeating: Line(""), count: formRows)
         if prompt.kind == .liveCapture {
             lines.append(Line(""))
-            if !remoteHosts.isEmpty || prompt.host != "local" {
+            if hosts.count > 1 || prompt.hostIsRemote {
                 lines.append(Line([Span("Host ", style: theme[.header]), Span(prompt.host, style: theme[.focus].bold()),
                                    Span("  (Ctrl-O: another host)", style: Style().adding(.dim))]))
-                if prompt.host != "local" {
+                if prompt.hostIsRemote {
                     lines.append(Line("The filter is checked here, then compiled again by \(prompt.host)'s agent", style: Style().adding(.dim)))
                     lines.append(Line("for its kernel: its error shows if it rejects it.", style: Style().adding(.dim)))
                 }
             }
             if let error = prompt.interfaceError { lines.append(Line("⚠ \(error)", style: theme[.error])) }
-            lines.append(Line("Interfaces" + (prompt.host == "local" ? "" : " on \(prompt.host)"), style: theme[.header]))
+            lines.append(Line("Interfaces" + (prompt.hostIsRemote ? " on \(prompt.host)" : ""), style: theme[.header]))
             let chosen = prompt.form.fields[0].value
             lines.append(Line("  any      all interfaces (Linux cooked headers)", style: chosen == "any" ? theme[.focus].bold() : .plain))
             for interface in prompt.interfaces {

@@ -64,21 +64,17 @@ extension CapturePanel {
     /// Applies a save's progress; once a save of every packet finishes they count as saved, and a
     /// capture waiting on that save starts.
     mutating func saveProgressed(_ progress: CaptureSaveProgress) -> Command<AppMessage>? {
-        guard saveGeneration.isCurrent(progress.generation) else { return nil }
-        guard progress.finished else { saving = progress; return nil }
-        saving = nil
-        saveCancel = nil
-        if let error = progress.error {
+        switch saver.apply(progress) {
+        case .running:
+            return nil
+        case .failed(let error):
             notice = StatusMessage("save failed: \(error)", kind: .error)
             abandonPendingCapture(StatusMessage("save failed: \(error); no capture started", kind: .error))
             return nil
+        case .saved(let message, let then):
+            notice = StatusMessage(message, kind: .ok)
+            return then.flatMap { startLive($0, askingAboutUnsaved: false) }
         }
-        if unsavedGuard.savingAll { unsavedGuard.savedCount = max(unsavedGuard.savedCount, progress.written) }
-        notice = StatusMessage("saved \(progress.written) packets to \(progress.path)", kind: .ok)
-        guard unsavedGuard.savingFirst, let options = unsavedGuard.pending else { return nil }
-        unsavedGuard.pending = nil
-        unsavedGuard.savingFirst = false
-        return startLive(options, askingAboutUnsaved: false)
     }
 
     /// The question's popup.

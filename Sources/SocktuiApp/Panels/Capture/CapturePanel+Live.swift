@@ -5,8 +5,10 @@ import TerminalUI
 
 /// A live capture as the Capture panel shows it: the running capture, its options, its rates.
 public struct LiveCaptureState: Sendable {
-    /// The capture and its store.
-    public var handle: LiveCaptureHandle
+    /// The capture, as the panel's browser holds it (its store is source `started.source`).
+    public var started: LiveCaptureStarted
+    /// Where the packets come from.
+    public var origin: CaptureOrigin { started.origin }
     /// What was asked for.
     public var options: LiveCaptureOptions
     /// Whether it still runs.
@@ -52,33 +54,34 @@ extension CapturePanel {
             return nil
         }
         if askingAboutUnsaved, askAboutUnsavedPackets(before: options) { return nil }
-        if hostIndex > 0 { return startRemote(options, on: remoteHosts[hostIndex - 1]) }
         let generation = liveGeneration.advance()
-        notice = StatusMessage("starting a capture on \(options.interface)…")
+        let client = hosts[selectedHost]
+        let browser = browser
+        notice = StatusMessage(LiveCaptureSession.runsHere(client) ? "starting a capture on \(options.interface)…"
+                                   : "starting a capture on \(client.label) \(options.interface) (through its agent)…")
         return .stream(on: jobQueue) { post in
-            do {
-                let planned = try LiveCapture.plannedInterface(options)
-                let store = try SpillingPacketStore(interfaces: [planned])
-                let statistics = LiveStatisticsBox()
-                let capture = try LiveCapture.recording(options, into: store, progress: { statistics.update($0) }, completion: { summary in
-                    post(.capture(.liveEnded(generation, summary)))
-                })
-                post(.capture(.liveStarted(generation, LiveCaptureHandle(capture: capture, store: store, statistics: statistics, options: options))))
-            } catch let error as FilterError {
-                post(.capture(.liveFailed(generation, "capture filter: \(error.message) (tcpdump syntax, e.g. tcp port 80)")))
-            } catch {
-                post(.capture(.liveFailed(generation, "capture on \(options.interface) failed: \(error)")))
-            }
+            LiveCaptureSession.start(options, on: client, started: { session in
+                post(.capture(.liveStarted(generation, CapturePanel.register(session, in: browser))))
+            }, ended: { summary in
+                post(.capture(.liveEnded(generation, summary)))
+            }, failed: { message in
+                post(.capture(.liveFailed(generation, message)))
+            })
         }
+    }
+
+    /// Hands `session` to `browser` and describes it for the panel.
+    static func register(_ session: LiveCaptureSession, in browser: CaptureBrowser) -> LiveCaptureStarted {
+        LiveCaptureStarted(source: browser.register(session), interface: session.control.interface.name, options: session.options,
+                           origin: session.origin)
     }
 
     /// Opens the live capture form filled in with `options` (the Sockets panel's `C`); Enter starts it.
     /// `host` (the socket's host in a merged table) chooses where it runs: `local` or a `--host` label.
     public mutating func prepareLiveCapture(_ options: LiveCaptureOptions, host: String? = nil) -> Command<AppMessage>? {
-        if let host {
-            if host == "local" { hostIndex = 0 } else if let index = remoteHosts.firstIndex(where: { $0.label == host }) { hostIndex = index + 1 }
-        }
-        var form = CapturePrompt.liveCapture(interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel)
+        if let host, let index = hosts.firstIndex(where: { $0.label == host }) { selectedHost = index }
+        var form = CapturePrompt.liveCapture(interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel,
+                                             hostIsRemote: !LiveCaptureSession.runsHere(hosts[selectedHost]))
         form.form.fields[1] = .text("Filter", value: options.filter)
         if !options.filter.isEmpty { form.form.focus = 1 }
         prompt = form
@@ -86,22 +89,24 @@ extension CapturePanel {
     }
 
     /// Browses the new capture's store and starts sampling it.
-    mutating func liveStarted(_ generation: Generation, _ handle: LiveCaptureHandle) -> Command<AppMessage>? {
+    mutating func liveStarted(_ generation: Generation, _ started: LiveCaptureStarted) -> Command<AppMessage>? {
         guard liveGeneration.isCurrent(generation) else {
-            handle.capture.stop()
+            browser.live(started.source)?.control.stop()
+            browser.close(started.source)
             return nil
         }
         let name: String
-        switch handle.origin {
-        case .local: name = "live: \(handle.capture.interface.name)"
-        case .remote(let host): name = "live: \(host) \(handle.capture.interface.name)"
+        switch started.origin {
+        case .local: name = "live: \(started.interface)"
+        case .remote(let host): name = "live: \(host) \(started.interface)"
         case .pipe(let source): name = "\(source) (pipe)"
         }
-        let browsing = browse(handle.store, name: name)
-        var state = LiveCaptureState(handle: handle, options: handle.options)
+        let browsing = browse(started.source, name: name, linkType: browser.source(started.source)?.interfaces.first?.linkType ?? .ethernet,
+                              indexed: nil)
+        var state = LiveCaptureState(started: started, options: started.options)
         // The Process column matches packets with the sockets of the host they were captured on:
         // this one's table, or a remote host's as the merged Sockets watch last received it.
-        switch handle.origin {
+        switch started.origin {
         case .local:
             state.processRefresh = state.processes.startRefreshing(table: SocketTable(), every: LiveCaptureState.processRefreshInterval)
         case .remote(let host):
@@ -111,33 +116,33 @@ extension CapturePanel {
         case .pipe:
             break
         }
+        browser.attach(state.processes, to: started.source)
         live = state
         following = true
-        switch handle.origin {
-        case .local: notice = StatusMessage("capturing on \(handle.capture.interface.name): x stops", kind: .ok)
-        case .remote(let host): notice = StatusMessage("capturing on \(host) \(handle.capture.interface.name) (its kernel filters): x stops", kind: .ok)
+        switch started.origin {
+        case .local: notice = StatusMessage("capturing on \(started.interface): x stops", kind: .ok)
+        case .remote(let host): notice = StatusMessage("capturing on \(host) \(started.interface) (its kernel filters): x stops", kind: .ok)
         case .pipe(let source): notice = StatusMessage("reading packets from \(source) as they arrive: x stops reading", kind: .ok)
         }
-        return .batch([browsing, CapturePanel.samplerCommand(handle, generation, cancel: state.samplerCancel)])
+        return .batch([browsing, CapturePanel.samplerCommand(browser, started.source, generation, cancel: state.samplerCancel)])
     }
 
     /// Samples the store every ``sampleInterval`` until the capture ends or the panel moves on.
-    static func samplerCommand(_ handle: LiveCaptureHandle, _ generation: Generation, cancel: Cancellation) -> Command<AppMessage> {
+    static func samplerCommand(_ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation,
+                               cancel: Cancellation) -> Command<AppMessage> {
         .stream(on: DispatchQueue(label: "socktui.capture-panel.sampler", qos: .utility)) { post in
+            guard let session = browser.live(source) else { return }
             var last = ContinuousClock.now
             var first: PacketTimestamp?
             while !cancel.isCancelled {
-                let ended = handle.capture.wait(timeout: sampleInterval) != nil
-                let now = ContinuousClock.now
-                let store = handle.store
-                let count = store.availablePacketCount
-                if first == nil, count > 0 { first = store.packets(in: 0..<1).first?.timestamp }
-                post(.capture(.liveSampled(generation, LiveSample(packets: count, bytes: store.capturedBytes, memoryBytes: store.memoryBytes,
-                                                                   spilled: store.spilledCount, kernel: handle.statistics.current,
-                                                                   interval: (now - last).milliseconds / 1000, firstTimestamp: first,
-                                                                   ended: ended))))
-                last = now
-                if ended { break }
+                let sample = session.sample(waiting: sampleInterval, interval: {
+                    let now = ContinuousClock.now
+                    defer { last = now }
+                    return (now - last).milliseconds / 1000
+                }, first: first)
+                first = sample.firstTimestamp
+                post(.capture(.liveSampled(generation, sample)))
+                if sample.ended { break }
             }
         }
     }
@@ -145,17 +150,7 @@ extension CapturePanel {
     /// Applies a sample: counts, rates, the list following new packets (or counting them), and the
     /// display filter run over the packets that arrived.
     mutating func liveSampled(_ generation: Generation, _ sample: LiveSample) -> Command<AppMessage>? {
-        guard liveGeneration.isCurrent(generation), var state = live else { return nil }
-        (state.packetsPerSecond, state.bytesPerSecond) = state.rateWindow.add(interval: sample.interval, packets: sample.packets, bytes: sample.bytes)
-        state.packetRates.append(UInt64(state.packetsPerSecond.rounded()))
-        state.byteRates.append(UInt64(state.bytesPerSecond.rounded()))
-        if state.packetRates.count > LiveCaptureState.history { state.packetRates.removeFirst(state.packetRates.count - LiveCaptureState.history) }
-        if state.byteRates.count > LiveCaptureState.history { state.byteRates.removeFirst(state.byteRates.count - LiveCaptureState.history) }
-        state.last = sample
-        // The end may be known here before its `liveEnded` arrives (or instead of it, when the capture
-        // ended before the panel saw it start).
-        if sample.ended { state.isRunning = false }
-        live = state
+        guard liveModel.sampled(generation, sample) else { return nil }
         firstTimestamp = firstTimestamp ?? sample.firstTimestamp
         return absorbPackets(upTo: sample.packets)
     }
@@ -173,7 +168,7 @@ extension CapturePanel {
     /// After a new socket table snapshot, dissects again the rows around the viewport that had no
     /// process (read before their socket was seen); they keep showing until the new rows arrive.
     mutating func refreshProcessRows() -> Command<AppMessage>? {
-        guard let state = live, let source else { return nil }
+        guard let state = live, let sourceID else { return nil }
         let snapshot = state.processes.snapshotTime
         guard snapshot != state.processSnapshotSeen else { return nil }
         live?.processSnapshotSeen = snapshot
@@ -187,17 +182,17 @@ extension CapturePanel {
             previous.append(packetIndex(atRow: row - 1))
         }
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(source, indices: indices, previous: previous, displayGeneration, processes: state.processes, on: queue)
+        return CapturePanel.rowsCommand(browser, sourceID, indices: indices, previous: previous, displayGeneration, processes: true, on: queue)
     }
 
     /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
     mutating func filterNewPackets() -> Command<AppMessage>? {
-        guard displayed != nil, filterCancel == nil, packetCount > filteredUpTo, let source else { return nil }
+        guard displayed != nil, filterCancel == nil, packetCount > filteredUpTo, let sourceID else { return nil }
         let cancel = Cancellation()
         filterCancel = cancel
         filterIsIncremental = true
         filterScanned = filteredUpTo
-        return CapturePanel.filterCommand(appliedFilter, over: source, range: filteredUpTo..<packetCount,
+        return CapturePanel.filterCommand(appliedFilter, browser, sourceID, range: filteredUpTo..<packetCount,
                                           filterGeneration.advance(), cancel: cancel, on: jobQueue)
     }
 
@@ -216,10 +211,6 @@ extension CapturePanel {
 
     /// Stops the live capture and its sampler (opening a file or a new capture replaces it).
     mutating func stopLive() {
-        guard let state = live else { return }
-        state.samplerCancel.cancel()
-        state.processRefresh?.cancel()
-        if state.isRunning { state.handle.capture.stop() }
-        live = nil
+        if let running = liveModel.stop() { browser.live(running.started.source)?.control.stop() }
     }
 }

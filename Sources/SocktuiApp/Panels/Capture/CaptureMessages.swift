@@ -1,5 +1,4 @@
 import Inspect
-import Synchronization
 import TerminalUI
 
 /// Background results for the Capture panel; each carries the generation of the source (or of the
@@ -21,13 +20,13 @@ public enum CaptureMessage: Sendable {
     case filterChecked(Generation, String?)
     /// A search (string, bytes, conversation) ended: the display row found, or nil.
     case searchFinished(Generation, CaptureSearchResult)
-    /// The interfaces a live capture can use on `host` (`local` or a `--host` label) were listed,
+    /// The interfaces a live capture can use on `host` (its client's label) were listed,
     /// or could not be (`error`: the link's message, an agent too old to list them).
-    case interfacesListed([NetworkInterface], host: String = "local", error: String? = nil)
+    case interfacesListed([NetworkInterface], host: String, error: String? = nil)
     /// A live capture could not start (privileges, interface, filter).
     case liveFailed(Generation, String)
-    /// A live capture is running into its store.
-    case liveStarted(Generation, LiveCaptureHandle)
+    /// A live capture is running into its store (held by the panel's browser engine).
+    case liveStarted(Generation, LiveCaptureStarted)
     /// The store of a running live capture was sampled.
     case liveSampled(Generation, LiveSample)
     /// A live capture ended.
@@ -50,12 +49,12 @@ public enum CaptureMessage: Sendable {
     case sourceShrank(CaptureSourceShrank)
 }
 
-/// A capture file ready to browse.
+/// A capture file the browser opened, ready to browse.
 public struct CaptureOpened: Sendable {
     /// The source generation this answers.
     public var generation: Generation
-    /// The reader.
-    public var reader: CaptureFileReader
+    /// The file, as the browser engine holds it.
+    public var file: CaptureFileInfo
 }
 
 /// Progress of a file's background index.
@@ -74,29 +73,6 @@ public struct CaptureIndexed: Sendable {
     public var firstTimestamp: PacketTimestamp?
 }
 
-/// One row of the packet list, dissected off the UI thread.
-public struct PacketRow: Hashable, Sendable {
-    /// 0-based index of the packet in its source.
-    public var index: Int
-    /// Capture time.
-    public var timestamp: PacketTimestamp
-    /// Capture time of the previous displayed packet (for the delta time column).
-    public var previous: PacketTimestamp?
-    /// Source column.
-    public var source: String
-    /// Destination column.
-    public var destination: String
-    /// Protocol column.
-    public var protocolName: String
-    /// Length on the wire.
-    public var length: Int
-    /// Info column.
-    public var info: String
-    /// The processes owning the packet's sockets (`curl(412) → nginx(88)`), for a live capture; empty
-    /// when unknown or for a file.
-    public var process = ""
-}
-
 /// The selected packet in detail: its bytes and its field tree as tree nodes with byte ranges.
 public struct PacketDetail: Sendable {
     /// 0-based index of the packet in its source.
@@ -111,6 +87,24 @@ public struct PacketDetail: Sendable {
     public var error: DecodeError?
     /// A tcpdump filter matching the packet's conversation (both directions), when it has one.
     public var conversationFilter: String?
+
+    /// The detail of a packet the browser engine dissected, its fields as tree nodes.
+    init(_ packet: DissectedPacket) {
+        func nodes(_ fields: [DissectedField]) -> [TreeNode] { fields.map { TreeNode(id: $0.id, label: $0.label, children: nodes($0.children)) } }
+        self.init(index: packet.index, bytes: packet.bytes, nodes: nodes(packet.fields), ranges: packet.ranges, error: packet.error,
+                  conversationFilter: packet.conversationFilter)
+    }
+
+    /// Creates a detail.
+    public init(index: Int, bytes: [UInt8], nodes: [TreeNode], ranges: [String: Range<Int>], error: DecodeError? = nil,
+                conversationFilter: String? = nil) {
+        self.index = index
+        self.bytes = bytes
+        self.nodes = nodes
+        self.ranges = ranges
+        self.error = error
+        self.conversationFilter = conversationFilter
+    }
 }
 
 /// A chunk of display-filter results.
@@ -142,62 +136,16 @@ public struct CaptureSearchResult: Sendable {
     public var what: String
 }
 
-/// Where a live capture's packets come from.
-public enum CaptureOrigin: Hashable, Sendable {
-    /// This host's kernel ring.
-    case local
-    /// A `--host`'s agent (its kernel filter and counters), by label.
-    case remote(String)
-    /// A pcap/pcapng stream on a descriptor (`socktui -r -`), by name.
-    case pipe(String)
-
-    /// The host label for a remote capture.
-    public var host: String? { if case .remote(let host) = self { host } else { nil } }
-}
-
-/// A running live capture and its store (reference types shared with the capture thread).
-public struct LiveCaptureHandle: Sendable {
-    /// The capture: a local ring, a remote agent's stream or a pipe.
-    public var capture: any CaptureControl
-    /// Where it records.
-    public var store: SpillingPacketStore
-    /// The kernel counters of the latest ring block.
-    public var statistics: LiveStatisticsBox
+/// A live capture that started: the browser engine holds it (its store is the source `source`).
+public struct LiveCaptureStarted: Hashable, Sendable {
+    /// The capture's id in the panel's browser.
+    public var source: CaptureSourceID
+    /// The interface captured (the stream's first for a pipe).
+    public var interface: String
     /// What was asked for.
     public var options: LiveCaptureOptions
     /// Where the packets come from.
-    public var origin = CaptureOrigin.local
-}
-
-/// The kernel counters of a live capture, written by the capture thread and read by the sampler.
-public final class LiveStatisticsBox: Sendable {
-    private let value = Mutex<KernelCaptureStatistics>(KernelCaptureStatistics())
-    /// Creates a box of zero counters.
-    public init() {}
-    /// The latest counters.
-    public var current: KernelCaptureStatistics { value.withLock { $0 } }
-    /// Stores new counters.
-    public func update(_ statistics: KernelCaptureStatistics) { value.withLock { $0 = statistics } }
-}
-
-/// One sample of a live capture's store.
-public struct LiveSample: Hashable, Sendable {
-    /// Packets stored.
-    public var packets: Int
-    /// Captured bytes stored.
-    public var bytes: Int
-    /// Memory the store uses.
-    public var memoryBytes: Int
-    /// Packets moved to the spill file.
-    public var spilled: Int
-    /// The kernel's counters.
-    public var kernel: KernelCaptureStatistics
-    /// Seconds since the previous sample.
-    public var interval: Double
-    /// Timestamp of the first packet, once there is one.
-    public var firstTimestamp: PacketTimestamp?
-    /// Set on the last sample, taken after the capture ended.
-    public var ended = false
+    public var origin: CaptureOrigin
 }
 
 /// Progress of a save.
