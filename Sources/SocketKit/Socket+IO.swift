@@ -44,7 +44,7 @@ extension Socket {
         let code = Errno.current
         let waiting: Bool
         switch (code, timeout) {
-        case (.inProgress, let timeout?) where timeout > 0: waiting = true
+        case (.nowInProgress, let timeout?) where timeout > 0: waiting = true
         case (.interrupted, nil): waiting = true  // the connect goes on in the kernel; wait for it
         case (.interrupted, let timeout?) where timeout > 0: waiting = true
         default: waiting = false

@@ -50,7 +50,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             if code == .addressFamilyNotSupported {
                 detail += " — this kernel has no \(family) support"
                 if family == .tipc { detail += " (load the tipc module: modprobe tipc)" }
-            } else if code == .permissionDenied || code == .accessDenied {
+            } else if code == .notPermitted || code == .permissionDenied {
                 detail += " — raw and packet sockets need CAP_NET_RAW: run with sudo or `setcap cap_net_raw+ep`"
             }
             throw SocketError(code, function: "socket", detail: detail)

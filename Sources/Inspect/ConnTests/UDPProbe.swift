@@ -158,7 +158,7 @@ public enum UDPProber {
             let deadline = sent + UInt64(max(0, request.timeout) * 1e9)
             while true {
                 if cancellation.isCancelled {
-                    result.failure = FailureReason(errno: Errno(rawValue: ECANCELED))
+                    result.failure = FailureReason(errno: .canceled)
                     result.summary = "cancelled"
                     return result
                 }
