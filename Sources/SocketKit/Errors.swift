@@ -331,7 +331,7 @@ public struct AddressInfoError: Error, Hashable, Sendable, Codable, CustomString
 }
 
 /// A socket operation did not complete within the socket's timeout: Python's `socket.timeout`.
-public struct SocketTimeout: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct SocketTimeoutError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The operation that timed out (`recv`, `connect`, ...).
     public let function: String
     /// The timeout that elapsed, in seconds.

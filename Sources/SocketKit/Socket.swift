@@ -11,7 +11,7 @@ import Glibc
 ///   timeouts"): blocking (`timeout == nil`), non-blocking (`timeout == 0`: a call that cannot
 ///   complete now throws `SocketError` with `EAGAIN`, `isWouldBlock == true`) or timeout
 ///   (`timeout > 0`: the descriptor is non-blocking and each call waits with `poll` until the
-///   deadline, then throws `SocketTimeout`). `connect` obeys the timeout too.
+///   deadline, then throws `SocketTimeoutError`). `connect` obeys the timeout too.
 /// - New sockets take `Socket.defaultTimeout`.
 /// - Every call retries on `EINTR` (recomputing the time left in timeout mode).
 /// - Sends never raise `SIGPIPE` (`MSG_NOSIGNAL`); a broken stream is `EPIPE`.
