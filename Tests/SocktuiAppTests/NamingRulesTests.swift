@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TerminalUI
+@testable import SocktuiApp
 
 /// The naming rules of issue #19 part 5, checked on the source.
 @Suite struct NamingRulesTests {
@@ -33,5 +35,27 @@ import Testing
         }
         #expect(checked > 20)
         #expect(offenders.isEmpty, "error types not named …Error: \(offenders)")
+    }
+
+    /// TerminalUI names no protocol: its theme roles are generic, and socktui declares `tcp`, `udp`, …
+    /// (the generated table of the bundled theme files is data, not code, and is left out).
+    @Test func theToolkitNamesNoProtocol() throws {
+        let word = /\b(tcp|udp|dns|icmp|arp|TCP|UDP|DNS|ICMP|ARP)\b/
+        var offenders: [String] = []
+        for (path, text) in try Self.sources(in: ["Sources/TerminalUI"]) where !path.hasSuffix("/BuiltInThemes.swift") {
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(word) {
+                offenders.append("\(path):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(offenders.isEmpty, "protocols named in TerminalUI: \(offenders)")
+    }
+
+    /// The protocol roles socktui declares are exactly the `[protocols]` table of the bundled themes,
+    /// and every bundled theme styles them.
+    @Test func theAppsProtocolRolesAreTheBundledThemesProtocolsTable() {
+        #expect(ThemeSchema.socktui == ThemeSchema.bundled)
+        for theme in ThemeCatalog.builtIn where theme.name != "mono" {
+            for role in ThemeRole.protocolRoles { #expect(theme[role].fg != nil, "\(theme.name).\(role)") }
+        }
     }
 }
