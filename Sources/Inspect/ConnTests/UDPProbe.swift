@@ -256,3 +256,7 @@ public enum UDPProber {
         return found
     }
 }
+
+/// The old name of ``ICMPErrorMessage`` (kept for branches written against it; swept after the merge).
+@available(*, deprecated, renamed: "ICMPErrorMessage")
+public typealias ICMPError = ICMPErrorMessage
