@@ -43,31 +43,95 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Codable, CustomString
         (rhs as? SocketError)?.code == lhs
     }
 
-    public static let permissionDenied = Errno(rawValue: EPERM)
+    // The members below are named as swift-system's `Errno` names them.
+
+    /// EPERM: operation not permitted (a privileged operation, such as a raw socket without CAP_NET_RAW).
+    public static let notPermitted = Errno(rawValue: EPERM)
+    /// ENOENT: no such file or directory.
+    public static let noSuchFileOrDirectory = Errno(rawValue: ENOENT)
+    /// ESRCH: no such process.
+    public static let noSuchProcess = Errno(rawValue: ESRCH)
+    /// EINTR: interrupted function call (a signal arrived during the call).
     public static let interrupted = Errno(rawValue: EINTR)
+    /// EBADF: bad file descriptor.
     public static let badFileDescriptor = Errno(rawValue: EBADF)
-    public static let wouldBlock = Errno(rawValue: EAGAIN)
-    public static let accessDenied = Errno(rawValue: EACCES)
+    /// EAGAIN: resource temporarily unavailable (the same number as EWOULDBLOCK on Linux).
+    public static let resourceTemporarilyUnavailable = Errno(rawValue: EAGAIN)
+    /// EWOULDBLOCK: operation would block (a non-blocking call could not complete now; equal to EAGAIN on Linux).
+    public static let wouldBlock = Errno(rawValue: EWOULDBLOCK)
+    /// EACCES: permission denied.
+    public static let permissionDenied = Errno(rawValue: EACCES)
+    /// EINVAL: invalid argument.
     public static let invalidArgument = Errno(rawValue: EINVAL)
+    /// EPIPE: broken pipe (writing to a socket or pipe whose reader is gone).
     public static let brokenPipe = Errno(rawValue: EPIPE)
+    /// ENOTSOCK: socket operation on a descriptor that is not a socket.
     public static let notSocket = Errno(rawValue: ENOTSOCK)
-    public static let protocolOptionNotAvailable = Errno(rawValue: ENOPROTOOPT)
-    public static let protocolNotSupported = Errno(rawValue: EPROTONOSUPPORT)
-    public static let addressFamilyNotSupported = Errno(rawValue: EAFNOSUPPORT)
-    public static let addressInUse = Errno(rawValue: EADDRINUSE)
-    public static let addressNotAvailable = Errno(rawValue: EADDRNOTAVAIL)
-    public static let networkUnreachable = Errno(rawValue: ENETUNREACH)
-    public static let connectionAborted = Errno(rawValue: ECONNABORTED)
-    public static let connectionReset = Errno(rawValue: ECONNRESET)
-    public static let alreadyConnected = Errno(rawValue: EISCONN)
-    public static let notConnected = Errno(rawValue: ENOTCONN)
-    public static let timedOut = Errno(rawValue: ETIMEDOUT)
-    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
-    public static let hostUnreachable = Errno(rawValue: EHOSTUNREACH)
-    public static let alreadyInProgress = Errno(rawValue: EALREADY)
-    public static let inProgress = Errno(rawValue: EINPROGRESS)
+    /// EMSGSIZE: message too long.
     public static let messageTooLong = Errno(rawValue: EMSGSIZE)
+    /// ENOPROTOOPT: protocol not available (an unknown option or level for getsockopt/setsockopt).
+    public static let protocolNotAvailable = Errno(rawValue: ENOPROTOOPT)
+    /// EPROTONOSUPPORT: protocol not supported.
+    public static let protocolNotSupported = Errno(rawValue: EPROTONOSUPPORT)
+    /// EOPNOTSUPP: operation not supported on socket.
+    public static let notSupportedOnSocket = Errno(rawValue: EOPNOTSUPP)
+    /// EAFNOSUPPORT: address family not supported by protocol.
+    public static let addressFamilyNotSupported = Errno(rawValue: EAFNOSUPPORT)
+    /// EADDRINUSE: address already in use.
+    public static let addressInUse = Errno(rawValue: EADDRINUSE)
+    /// EADDRNOTAVAIL: cannot assign requested address.
+    public static let addressNotAvailable = Errno(rawValue: EADDRNOTAVAIL)
+    /// ENETUNREACH: network is unreachable.
+    public static let networkUnreachable = Errno(rawValue: ENETUNREACH)
+    /// ECONNABORTED: software caused connection abort.
+    public static let connectionAbort = Errno(rawValue: ECONNABORTED)
+    /// ECONNRESET: connection reset by peer.
+    public static let connectionReset = Errno(rawValue: ECONNRESET)
+    /// ENOBUFS: no buffer space available.
     public static let noBufferSpace = Errno(rawValue: ENOBUFS)
+    /// EISCONN: socket is already connected.
+    public static let socketIsConnected = Errno(rawValue: EISCONN)
+    /// ENOTCONN: socket is not connected.
+    public static let socketNotConnected = Errno(rawValue: ENOTCONN)
+    /// ETIMEDOUT: connection timed out.
+    public static let timedOut = Errno(rawValue: ETIMEDOUT)
+    /// ECONNREFUSED: connection refused.
+    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
+    /// EHOSTUNREACH: no route to host.
+    public static let noRouteToHost = Errno(rawValue: EHOSTUNREACH)
+    /// EALREADY: operation already in progress.
+    public static let alreadyInProcess = Errno(rawValue: EALREADY)
+    /// EINPROGRESS: operation now in progress (a non-blocking connect was started).
+    public static let nowInProgress = Errno(rawValue: EINPROGRESS)
+    /// ECANCELED: operation canceled.
+    public static let canceled = Errno(rawValue: ECANCELED)
+
+    // The names before swift-system's, for branches written against them (swept after the merge).
+    // `permissionDenied` was EPERM before and is EACCES now: no alias can carry that one.
+    /// The old name of ``permissionDenied``.
+    @available(*, deprecated, renamed: "permissionDenied")
+    public static var accessDenied: Errno { permissionDenied }
+    /// The old name of ``protocolNotAvailable``.
+    @available(*, deprecated, renamed: "protocolNotAvailable")
+    public static var protocolOptionNotAvailable: Errno { protocolNotAvailable }
+    /// The old name of ``connectionAbort``.
+    @available(*, deprecated, renamed: "connectionAbort")
+    public static var connectionAborted: Errno { connectionAbort }
+    /// The old name of ``socketIsConnected``.
+    @available(*, deprecated, renamed: "socketIsConnected")
+    public static var alreadyConnected: Errno { socketIsConnected }
+    /// The old name of ``socketNotConnected``.
+    @available(*, deprecated, renamed: "socketNotConnected")
+    public static var notConnected: Errno { socketNotConnected }
+    /// The old name of ``noRouteToHost``.
+    @available(*, deprecated, renamed: "noRouteToHost")
+    public static var hostUnreachable: Errno { noRouteToHost }
+    /// The old name of ``alreadyInProcess``.
+    @available(*, deprecated, renamed: "alreadyInProcess")
+    public static var alreadyInProgress: Errno { alreadyInProcess }
+    /// The old name of ``nowInProgress``.
+    @available(*, deprecated, renamed: "nowInProgress")
+    public static var inProgress: Errno { nowInProgress }
 
     static let names: [Int32: String] = [
         1: "EPERM",
@@ -294,7 +358,7 @@ public struct AddressInfoError: Error, Hashable, Sendable, Codable, CustomString
 }
 
 /// A socket operation did not complete within the socket's timeout: Python's `socket.timeout`.
-public struct SocketTimeout: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct SocketTimeoutError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The operation that timed out (`recv`, `connect`, ...).
     public let function: String
     /// The timeout that elapsed, in seconds.
@@ -327,3 +391,7 @@ public struct InvalidArgumentError: Error, Hashable, Sendable, Codable, CustomSt
 
     public var description: String { "\(argument): \(rule)" }
 }
+
+/// The old name of ``SocketTimeoutError`` (kept for branches written against it; swept after the merge).
+@available(*, deprecated, renamed: "SocketTimeoutError")
+public typealias SocketTimeout = SocketTimeoutError

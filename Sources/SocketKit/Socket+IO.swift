@@ -11,7 +11,7 @@ extension Socket {
     /// In timeout mode the connect runs non-blocking and is waited for with poll; on timeout the
     /// socket is left with the connection attempt abandoned (close it). In non-blocking mode an
     /// attempt still in progress throws `EINPROGRESS`.
-    /// - Throws: `SocketError` (`ECONNREFUSED`, `ENETUNREACH`, ...), `SocketTimeout`.
+    /// - Throws: `SocketError` (`ECONNREFUSED`, `ENETUNREACH`, ...), `SocketTimeoutError`.
     public func connect(_ address: SocketAddress) throws {
         let code = try connectReturningErrno(address)
         if code != 0 {
@@ -31,7 +31,7 @@ extension Socket {
     public func connectEx(_ address: SocketAddress) throws -> Int32 {
         do {
             return try connectReturningErrno(address)
-        } catch is SocketTimeout {
+        } catch is SocketTimeoutError {
             return EAGAIN
         }
     }
@@ -44,7 +44,7 @@ extension Socket {
         let code = Errno.current
         let waiting: Bool
         switch (code, timeout) {
-        case (.inProgress, let timeout?) where timeout > 0: waiting = true
+        case (.nowInProgress, let timeout?) where timeout > 0: waiting = true
         case (.interrupted, nil): waiting = true  // the connect goes on in the kernel; wait for it
         case (.interrupted, let timeout?) where timeout > 0: waiting = true
         default: waiting = false

@@ -59,7 +59,7 @@ extension Socket {
 
     /// Runs `operation` with the seed's mode semantics: once in blocking and non-blocking mode
     /// (EAGAIN surfaces as a would-block `SocketError`), and in timeout mode again after each
-    /// `poll` for `events` until the deadline, then `SocketTimeout`.
+    /// `poll` for `events` until the deadline, then `SocketTimeoutError`.
     func withMode<T>(
         _ function: StaticString, events: Int16, _ operation: (Int32) -> Result<T, SocketError>
     ) throws -> T {
@@ -81,7 +81,7 @@ extension Socket {
         }
     }
 
-    /// Polls until `events` is ready or the deadline passes (`SocketTimeout`).
+    /// Polls until `events` is ready or the deadline passes (`SocketTimeoutError`).
     func waitForEvent(
         _ descriptor: Int32, events: Int16, deadline: Double?, timeout: Double, function: StaticString
     ) throws {
@@ -89,7 +89,7 @@ extension Socket {
             var milliseconds: Int32 = -1
             if let deadline {
                 let remaining = deadline - monotonicNow()
-                if remaining <= 0 { throw SocketTimeout(function: "\(function)", seconds: timeout) }
+                if remaining <= 0 { throw SocketTimeoutError(function: "\(function)", seconds: timeout) }
                 milliseconds = Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up))
             }
             var descriptorSet = pollfd(fd: descriptor, events: events, revents: 0)

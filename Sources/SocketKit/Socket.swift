@@ -11,7 +11,7 @@ import Glibc
 ///   timeouts"): blocking (`timeout == nil`), non-blocking (`timeout == 0`: a call that cannot
 ///   complete now throws `SocketError` with `EAGAIN`, `isWouldBlock == true`) or timeout
 ///   (`timeout > 0`: the descriptor is non-blocking and each call waits with `poll` until the
-///   deadline, then throws `SocketTimeout`). `connect` obeys the timeout too.
+///   deadline, then throws `SocketTimeoutError`). `connect` obeys the timeout too.
 /// - New sockets take `Socket.defaultTimeout`.
 /// - Every call retries on `EINTR` (recomputing the time left in timeout mode).
 /// - Sends never raise `SIGPIPE` (`MSG_NOSIGNAL`); a broken stream is `EPIPE`.
@@ -50,7 +50,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             if code == .addressFamilyNotSupported {
                 detail += " — this kernel has no \(family) support"
                 if family == .tipc { detail += " (load the tipc module: modprobe tipc)" }
-            } else if code == .permissionDenied || code == .accessDenied {
+            } else if code == .notPermitted || code == .permissionDenied {
                 detail += " — raw and packet sockets need CAP_NET_RAW: run with sudo or `setcap cap_net_raw+ep`"
             }
             throw SocketError(code, function: "socket", detail: detail)

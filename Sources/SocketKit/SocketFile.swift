@@ -7,7 +7,7 @@ import Glibc
 ///
 /// As in the seed, the file holds its own `dup`ped descriptor, so the file and the socket can
 /// be closed independently; both share the descriptor's blocking mode. Unlike Python 2 it keeps
-/// the socket's timeout (as Python 3 does): a read that waits longer throws `SocketTimeout`.
+/// the socket's timeout (as Python 3 does): a read that waits longer throws `SocketTimeoutError`.
 /// Not thread-safe: use one file from one thread at a time.
 public final class SocketFile {
     /// The duplicate socket this file reads and writes.

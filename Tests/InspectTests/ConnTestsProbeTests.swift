@@ -75,16 +75,16 @@ struct ConnTestsUDPTests {
             0x7f, 0x00, 0x00, 0x01,  // sin_addr = 127.0.0.1
             0, 0, 0, 0, 0, 0, 0, 0,  // sin_zero
         ]
-        let icmp = try #require(ICMPError(controlData: bytes))
+        let icmp = try #require(ICMPErrorMessage(controlData: bytes))
         #expect(icmp.errno == "ECONNREFUSED")
         #expect(icmp.isPortUnreachable)
         #expect(icmp.offender == "127.0.0.1")
         #expect(icmp.description == "ICMP type 3 code 3 (port unreachable) from 127.0.0.1")
         // A truncated offender is left out; a payload shorter than sock_extended_err is refused.
-        #expect(ICMPError(controlData: Array(bytes.prefix(20)))?.offender == nil)
-        #expect(ICMPError(controlData: Array(bytes.prefix(16))) != nil)
-        #expect(ICMPError(controlData: Array(bytes.prefix(15))) == nil)
-        #expect(ICMPError(controlData: []) == nil)
+        #expect(ICMPErrorMessage(controlData: Array(bytes.prefix(20)))?.offender == nil)
+        #expect(ICMPErrorMessage(controlData: Array(bytes.prefix(16))) != nil)
+        #expect(ICMPErrorMessage(controlData: Array(bytes.prefix(15))) == nil)
+        #expect(ICMPErrorMessage(controlData: []) == nil)
     }
 }
 

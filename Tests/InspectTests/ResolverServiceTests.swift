@@ -73,7 +73,7 @@ import SocketKit
         struct GatedResolver: ResolverBackend {
             let gate: Gate
             func perform(_ request: ResolverRequest) throws -> ResolverResult {
-                guard gate.arriveAndWait(timeout: 10) else { throw ResolverFailure(kind: "timeout", code: 0, name: "", message: "not concurrent", hint: "") }
+                guard gate.arriveAndWait(timeout: 10) else { throw ResolverError(kind: "timeout", code: 0, name: "", message: "not concurrent", hint: "") }
                 return .name("together")
             }
         }

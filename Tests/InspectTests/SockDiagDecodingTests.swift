@@ -41,7 +41,7 @@ import SocketKit
     @Test func attributesWithLengthsPastTheEndAreRejected() {
         var bytes = Self.listener
         bytes += [200, 0, 2, 0, 1, 2, 3, 4]  // rtattr claims 200 bytes, 4 present
-        #expect(throws: DecodeFailure.self) { try InetDiag.entry(ByteReader(bytes), kind: .tcp) }
+        #expect(throws: NetlinkDecodeError.self) { try InetDiag.entry(ByteReader(bytes), kind: .tcp) }
         var short = Self.listener
         short += [2, 0]  // fewer than 4 bytes of rtattr header: ignored, as NLA_OK does
         #expect((try? InetDiag.entry(ByteReader(short), kind: .tcp)) != nil)
@@ -52,10 +52,10 @@ import SocketKit
         header.appendLittleEndian(UInt32(64))  // claims 64 bytes, 16 present
         header.appendLittleEndian(UInt16(20)); header.appendLittleEndian(UInt16(2))
         header.appendLittleEndian(UInt32(1)); header.appendLittleEndian(UInt32(0))
-        #expect(throws: DecodeFailure.self) { try NetlinkMessage.parse(header) }
+        #expect(throws: NetlinkDecodeError.self) { try NetlinkMessage.parse(header) }
         var tiny = header
         tiny[0] = 8  // shorter than a header
-        #expect(throws: DecodeFailure.self) { try NetlinkMessage.parse(tiny) }
+        #expect(throws: NetlinkDecodeError.self) { try NetlinkMessage.parse(tiny) }
         #expect(try NetlinkMessage.parse(Array(header.prefix(10))).isEmpty, "a partial header is not a message")
     }
 

@@ -5,7 +5,7 @@ import SocketKit
 
 /// The socket lab driven as the panel drives it: one request at a time, on loopback.
 @Suite struct SocketLabTests {
-    func expectSuccess(_ result: Result<LabResult, LabFailure>, sourceLocation: SourceLocation = #_sourceLocation) throws -> LabResult {
+    func expectSuccess(_ result: Result<LabResult, SocketLabError>, sourceLocation: SourceLocation = #_sourceLocation) throws -> LabResult {
         switch result {
         case .success(let value): return value
         case .failure(let failure):
@@ -15,7 +15,7 @@ import SocketKit
     }
 
     func socketInfo(_ result: LabResult) throws -> LabSocketInfo {
-        guard case .socket(let info) = result else { throw LabFailure(call: "test", code: "shape", message: "\(result)") }
+        guard case .socket(let info) = result else { throw SocketLabError(call: "test", code: "shape", message: "\(result)") }
         return info
     }
 
@@ -64,17 +64,17 @@ import SocketKit
         let closedPort = Int(try holder.localAddress().port!)
         let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
         #expect(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: closedPort, timeout: 2))
-                == .failure(LabFailure(call: "connect", code: "ECONNREFUSED", message: "Connection refused")))
+                == .failure(SocketLabError(call: "connect", code: "ECONNREFUSED", message: "Connection refused")))
         let fresh = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
         #expect(await lab.perform(.receive(id: fresh.id, maxBytes: 10, timeout: 0.05))
-                == .failure(LabFailure(call: "recv", code: "ENOTCONN", message: "Transport endpoint is not connected")))
+                == .failure(SocketLabError(call: "recv", code: "ENOTCONN", message: "Transport endpoint is not connected")))
         let udp = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .datagram, protocol: 0))))
         _ = try expectSuccess(await lab.perform(.bind(id: udp.id, host: "127.0.0.1", port: 0)))
         guard case .failure(let timeout) = await lab.perform(.receive(id: udp.id, maxBytes: 10, timeout: 0.05)) else {
             Issue.record("an idle recv with a timeout times out"); return
         }
         #expect(timeout.call == "recv" && timeout.code == "timeout")
-        #expect(await lab.perform(.listen(id: 999, backlog: 1)) == .failure(LabFailure(call: "listen", code: "invalid", message: "no lab socket #999")))
+        #expect(await lab.perform(.listen(id: 999, backlog: 1)) == .failure(SocketLabError(call: "listen", code: "invalid", message: "no lab socket #999")))
         guard case .failure(let unknown) = await lab.perform(.setOption(id: client.id, name: "SO_BOGUS", value: "1")) else {
             Issue.record("unknown option fails"); return
         }
@@ -116,7 +116,7 @@ import SocketKit
         #expect(!stopped.isRunning && stopped.statistics.bytesEchoed == 5 && stopped.statistics.activeConnections == 0)
         #expect(stopped.clients.isEmpty)
         #expect(await lab.perform(.echoStatus(id: started.id))
-                == .failure(LabFailure(call: "echo", code: "invalid", message: "no lab echo server #\(started.id)")))
+                == .failure(SocketLabError(call: "echo", code: "invalid", message: "no lab echo server #\(started.id)")))
         guard case .failure(let busy) = await lab.perform(.startEcho(host: "not-an-address", port: 0)) else {
             Issue.record("a bad host fails"); return
         }

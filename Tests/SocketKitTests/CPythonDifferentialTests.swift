@@ -322,7 +322,7 @@ def run(call):
 json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
 """#
 
-    struct Failure: Error, CustomStringConvertible {
+    struct PythonRunError: Error, CustomStringConvertible {
         let description: String
     }
 
@@ -331,11 +331,11 @@ json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
         let input = String(decoding: try JSONEncoder().encode(calls), as: UTF8.self)
         let (status, output, errors) = try runTool("/usr/bin/env", ["python3", "-I", "-c", script], input: input)
         guard status == 0 else {
-            throw Failure(description: "python3 exited with status \(status): \(errors)")
+            throw PythonRunError(description: "python3 exited with status \(status): \(errors)")
         }
         let results = try JSONDecoder().decode([DiffJSON].self, from: Data(output.utf8))
         guard results.count == calls.count else {
-            throw Failure(description: "python3 returned \(results.count) results for \(calls.count) calls")
+            throw PythonRunError(description: "python3 returned \(results.count) results for \(calls.count) calls")
         }
         return results
     }

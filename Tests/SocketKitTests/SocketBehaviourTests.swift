@@ -142,7 +142,7 @@ import Testing
         try left.setTimeout(0.2)
         #expect(left.timeout == 0.2)
         let started = Date()
-        #expect(throws: SocketTimeout.self) { _ = try left.recv(10) }
+        #expect(throws: SocketTimeoutError.self) { _ = try left.recv(10) }
         #expect(Date().timeIntervalSince(started) >= 0.19)
     }
 
@@ -184,7 +184,7 @@ import Testing
             do {
                 try client.connect(host: "127.0.0.1", port: port)
                 held.append(client)
-            } catch is SocketTimeout {
+            } catch is SocketTimeoutError {
                 timedOut = true
                 let again = try Socket()
                 try again.setTimeout(0.2)

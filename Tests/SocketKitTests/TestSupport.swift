@@ -18,7 +18,7 @@ final class BackgroundTask<Result: Sendable>: @unchecked Sendable {
     /// Waits (bounded) for the task and returns its value or rethrows its error.
     func value(timeout seconds: Double = 20) throws -> Result {
         guard done.wait(timeout: .now() + seconds) == .success else {
-            throw SocketTimeout(function: "test server", seconds: seconds)
+            throw SocketTimeoutError(function: "test server", seconds: seconds)
         }
         return try outcome!.get()
     }

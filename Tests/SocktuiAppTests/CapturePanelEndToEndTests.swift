@@ -83,7 +83,7 @@ import SocktuiTestSupport
         let deadline = Date().addingTimeInterval(20)
         var lines = try session.capture()
         while !lines.contains(where: { $0.contains("→ \(port) Len=\(payload.count)") }) {
-            guard Date() < deadline else { throw TmuxSession.Timeout(what: "captured datagrams to port \(port)", screen: lines) }
+            guard Date() < deadline else { throw TmuxSession.TimeoutError(what: "captured datagrams to port \(port)", screen: lines) }
             _ = try sender.sendTo(payload, to: try receiver.localAddress())
             usleep(100_000)
             lines = try session.capture()

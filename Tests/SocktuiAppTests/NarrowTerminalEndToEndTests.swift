@@ -31,7 +31,7 @@ import SocktuiTestSupport
             try session.send("PageDown")
             _ = try session.waitFor("help to scroll") { $0 != lines || $0.contains { $0.contains("↑ more") } }
         }
-        throw TmuxSession.Timeout(what: "the help entry \(keys)", screen: try session.capture())
+        throw TmuxSession.TimeoutError(what: "the help entry \(keys)", screen: try session.capture())
     }
 
     /// `entry`'s summary starts at some column; a wrapped continuation starts at the same column.

@@ -27,7 +27,7 @@ final class ScriptedResolver: ResolverBackend, Sendable {
                             address: .ipv6(IPv6Address("2001:db8::7")!, port: 80, flowInfo: 0, scopeID: 0)),
             ])
         case .addressInfo(host: "nosuch.test", _, _, _, _, _):
-            throw ResolverFailure(kind: "gaierror", code: -2, name: "EAI_NONAME", message: "Name or service not known",
+            throw ResolverError(kind: "gaierror", code: -2, name: "EAI_NONAME", message: "Name or service not known",
                                   hint: AddressInfoErrorCode.hint(for: -2))
         case .addressInfo(host: "wait.test", _, _, _, _, _):
             blocked.withLock { $0 += 1 }

@@ -95,7 +95,7 @@ public final class TmuxSession {
             } else {
                 // A state the test waited for that has already passed: the capture that showed it.
                 if let previous { return previous }
-                guard Date() < deadline else { throw Timeout(what: what, screen: lines) }
+                guard Date() < deadline else { throw TimeoutError(what: what, screen: lines) }
             }
             _ = poll(nil, 0, held > 0 ? 20 : 50)
             lines = try capture()
@@ -118,7 +118,7 @@ public final class TmuxSession {
     }
 
     /// A wait that ran out, with the screen it last saw.
-    public struct Timeout: Error, CustomStringConvertible {
+    public struct TimeoutError: Error, CustomStringConvertible {
         /// What was awaited.
         public var what: String
         /// The pane's last capture.

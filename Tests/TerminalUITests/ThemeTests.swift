@@ -20,7 +20,7 @@ let repositoryThemes: String = {
         let theme = try Theme.parse(text, file: path)
         #expect(theme.name == name)
         #expect(!theme.summary.isEmpty)
-        #expect(Set(theme.styles.keys) == Set(ThemeRole.allCases))
+        #expect(Set(theme.styles.keys) == Set(ThemeSchema.bundled.roles))
     }
 
     @Test func monoThemeUsesAttributesOnlyAndTheOthersUseColour() throws {
@@ -103,7 +103,7 @@ let repositoryThemes: String = {
         #expect(theme[.server] == theme[.focus])
         // A theme that sets them keeps its own.
         let full = try Theme.parse(builtInDefaultThemeText, file: "themes/default.toml")
-        #expect(ThemeRole.allCases.filter { $0.fallback == nil }.allSatisfy { full[$0] == theme[$0] })
+        #expect(ThemeSchema.bundled.roles.filter { ThemeSchema.bundled.fallback(of: $0) == nil }.allSatisfy { full[$0] == theme[$0] })
     }
 
     /// Each malformed theme and the exact error it must give: file, line and a message saying what to fix.
@@ -122,6 +122,7 @@ let repositoryThemes: String = {
          "`ui.border` must be a table such as { fg = \"red\", bold = true }"),
         ("name = \"default\"\n", "", 1, "missing `name = \"…\"` (a string)"),
         ("[protocols]", "[protocol]", 21, "unknown key `protocol` (expected name, description, [ui], [protocols])"),
+        ("dns   = { fg = 117 }", "dnss = { fg = 117 }", 26, "unknown role `protocols.dnss` (expected tcp, udp, icmp, arp, dns, other)"),
     ])
     func malformedThemesNameTheFileLineAndProblem(original: String, replacement: String, line: Int, message: String) {
         let text = builtInDefaultThemeText.replacingFirst(original, with: replacement)
@@ -131,13 +132,42 @@ let repositoryThemes: String = {
         }
     }
 
+    /// The toolkit's schema is `[ui]` alone; the bundled default theme adds the application's tables
+    /// (socktui's `[protocols]`), in file order.
+    @Test func theBundledSchemaIsTheToolkitsPlusTheDefaultThemesOtherTables() {
+        #expect(ThemeSchema.toolkit.sections.map(\.name) == ["ui"])
+        #expect(ThemeSchema.toolkit.roles == ThemeRole.toolkitRoles)
+        #expect(ThemeSchema.bundled.sections.map(\.name) == ["ui", "protocols"])
+        #expect(ThemeSchema.bundled.sections[1].roles.map(\.rawValue) == ["tcp", "udp", "icmp", "arp", "dns", "other"])
+        #expect(ThemeSchema.bundled.fallback(of: .client) == .error)
+    }
+
+    /// An application's own table and roles: required, styled, and named in errors like the toolkit's.
+    @Test func anApplicationAddsATableOfRolesOfItsOwn() throws {
+        let gauge = ThemeRole("gauge")
+        let schema = ThemeSchema.toolkit.adding([gauge], in: "widgets")
+        let ui = builtInDefaultThemeText.components(separatedBy: "[protocols]")[0]
+        let theme = try Theme.parse(ui + "[widgets]\ngauge = { fg = 42 }\n", file: "app.toml", schema: schema)
+        #expect(theme[gauge] == Style(fg: .indexed(42)))
+        #expect(throws: ThemeError(file: "app.toml", line: 21, message: "missing role `widgets.gauge`")) {
+            try Theme.parse(ui + "[widgets]\n", file: "app.toml", schema: schema)
+        }
+        #expect(throws: ThemeError(file: "app.toml", line: 23, message: "unknown role `widgets.dial` (expected gauge)")) {
+            try Theme.parse(ui + "[widgets]\ngauge = { fg = 42 }\ndial = { fg = 1 }\n", file: "app.toml", schema: schema)
+        }
+        // The toolkit's schema alone knows no `[protocols]` table.
+        #expect(throws: ThemeError(file: "default.toml", line: 21, message: "unknown key `protocols` (expected name, description, [ui])")) {
+            try Theme.parse(builtInDefaultThemeText, file: "default.toml", schema: .toolkit)
+        }
+    }
+
     @Test func formatExampleInTheThemesReadmeParses() throws {
         let readme = try #require(ThemeCatalog.readFile("\(repositoryThemes)/README.md"))
         let start = try #require(readme.range(of: "```toml\n"))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let theme = try Theme.parse(String(readme[start.upperBound..<end.lowerBound]), file: "themes/README.md")
         #expect(theme.name == "mine")
-        #expect(Set(theme.styles.keys) == Set(ThemeRole.allCases))
+        #expect(Set(theme.styles.keys) == Set(ThemeSchema.bundled.roles))
     }
 
     @Test func tomlSyntaxErrorsGiveTheParserLine() throws {

@@ -23,24 +23,34 @@ public enum QuickSummary {
               network.etherType == EtherType.ipv4,
               network.offset == EthernetView.headerLength else { return nil }   // IPv4 with no VLAN tag
         let packet = base.assumingMemoryBound(to: UInt8.self)
-        func u16be(_ at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
-        func u32be(_ at: Int) -> UInt { UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3]) }
+        // The headers' declared fields (as the views read them), at the fixed places of this shape:
+        // IPv4 at 14, TCP or UDP at 34.
+        typealias IP = IPv4View.Field
+        typealias TCP = TCPView.Field
+        typealias UDP = UDPView.Field
+        let ip = EthernetView.headerLength, transport = ip + IPv4View.minimumHeaderLength
+        func u8(_ field: Range<Int>, in header: Int) -> UInt8 { packet[header + field.lowerBound] }
+        func u16be(_ field: Range<Int>, in header: Int) -> Int { u16be(at: header + field.lowerBound) }
+        func u32be(_ field: Range<Int>, in header: Int) -> UInt { u32be(at: header + field.lowerBound) }
+        func u16be(at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
+        func u32be(at: Int) -> UInt { UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3]) }
         // The dissector's extent ends at the wire length (never below the captured length).
         let end = max(length, bytes.count)
-        guard packet[14] == 0x45,                         // version 4, 20-byte header: no options
-              u16be(20) & 0x3fff == 0 else { return nil }   // neither More Fragments nor an offset
-        let totalLength = u16be(16)
-        guard totalLength >= 20, 14 + totalLength <= end else { return nil }
-        let datagramEnd = 14 + totalLength
+        guard u8(IP.versionAndHeaderLength, in: ip) == 0x45,                   // version 4, 20-byte header: no options
+              u16be(IP.flagsAndFragmentOffset, in: ip) & 0x3fff == 0 else { return nil }   // neither More Fragments nor an offset
+        let totalLength = u16be(IP.totalLength, in: ip)
+        guard totalLength >= IPv4View.minimumHeaderLength, ip + totalLength <= end else { return nil }
+        let datagramEnd = ip + totalLength
         let capturedEnd = min(datagramEnd, bytes.count)
-        let sourcePort = u16be(34), destinationPort = u16be(36)
+        // TCP and UDP both start with the two ports.
+        let sourcePort = u16be(TCP.sourcePort, in: transport), destinationPort = u16be(TCP.destinationPort, in: transport)
         if options.isDNSPort(UInt16(sourcePort)) || options.isDNSPort(UInt16(destinationPort)) { return nil }
 
-        switch packet[23] {
+        switch u8(IP.protocolNumber, in: ip) {
         case 17:
             // UDP header at 34: captured (34 + 8 <= 42), its length within the IP datagram.
-            let udpLength = u16be(38)
-            guard udpLength >= 8, 34 + udpLength <= datagramEnd else { return nil }
+            let udpLength = u16be(UDP.length, in: transport)
+            guard udpLength >= UDPView.headerLength, transport + udpLength <= datagramEnd else { return nil }
             var position = writeColumns(number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
                                         formatter: &formatter, to: out)
             // Info: "SPORT → DPORT Len=N", as the UDP dissector writes it.
@@ -48,15 +58,16 @@ public enum QuickSummary {
             position += writeArrow(to: out + position)
             position += writeDecimal(UInt(destinationPort), to: out + position)
             position += write(" Len=", to: out + position)
-            position += writeDecimal(UInt(udpLength - 8), to: out + position)
+            position += writeDecimal(UInt(udpLength - UDPView.headerLength), to: out + position)
             return position
         case 6:
             // The fixed TCP header captured within the datagram, the data offset within both.
-            guard capturedEnd >= 54 else { return nil }
-            let headerLength = Int(packet[46] >> 4) * 4
-            guard headerLength >= 20, 34 + headerLength <= capturedEnd else { return nil }
-            let optionsEnd = 34 + headerLength
-            guard tcpOptionsAreValid(packet, from: 54, to: optionsEnd) else { return nil }
+            let optionsStart = transport + TCPView.minimumHeaderLength
+            guard capturedEnd >= optionsStart else { return nil }
+            let headerLength = (u16be(TCP.dataOffsetAndFlags, in: transport) >> 12) * 4
+            guard headerLength >= TCPView.minimumHeaderLength, transport + headerLength <= capturedEnd else { return nil }
+            let optionsEnd = transport + headerLength
+            guard tcpOptionsAreValid(packet, from: optionsStart, to: optionsEnd) else { return nil }
             let payloadLength = datagramEnd - optionsEnd
             if payloadLength > 0 {
                 // The application dissectors' own tests: HTTP's first line, a TLS record header.
@@ -73,7 +84,7 @@ public enum QuickSummary {
             position += writeArrow(to: out + position)
             position += writeDecimal(UInt(destinationPort), to: out + position)
             position += write(" [", to: out + position)
-            let flags = u16be(46) & 0x0fff
+            let flags = u16be(TCP.dataOffsetAndFlags, in: transport) & 0x0fff
             var first = true
             for (bit, name) in flagNames where flags & bit != 0 {
                 if !first { position += write(", ", to: out + position) }
@@ -81,16 +92,16 @@ public enum QuickSummary {
                 first = false
             }
             position += write("] Seq=", to: out + position)
-            position += writeDecimal(u32be(38), to: out + position)
+            position += writeDecimal(u32be(TCP.sequenceNumber, in: transport), to: out + position)
             if flags & 0x010 != 0 {
                 position += write(" Ack=", to: out + position)
-                position += writeDecimal(u32be(42), to: out + position)
+                position += writeDecimal(u32be(TCP.acknowledgmentNumber, in: transport), to: out + position)
             }
             position += write(" Win=", to: out + position)
-            position += writeDecimal(UInt(u16be(48)), to: out + position)
+            position += writeDecimal(UInt(u16be(TCP.window, in: transport)), to: out + position)
             position += write(" Len=", to: out + position)
             position += writeDecimal(UInt(payloadLength), to: out + position)
-            var index = 54
+            var index = optionsStart
             while index < optionsEnd {
                 let kind = packet[index]
                 if kind == 0 { break }
@@ -99,7 +110,7 @@ public enum QuickSummary {
                 switch kind {
                 case 2:
                     position += write(" MSS=", to: out + position)
-                    position += writeDecimal(UInt(u16be(index + 2)), to: out + position)
+                    position += writeDecimal(UInt(u16be(at: index + 2)), to: out + position)
                 case 3:
                     position += write(" WS=", to: out + position)
                     position += writeDecimal(1 << min(UInt(packet[index + 2]), 14), to: out + position)
@@ -109,16 +120,16 @@ public enum QuickSummary {
                     var block = index + 2
                     while block < index + optionLength {
                         position += write(" SLE=", to: out + position)
-                        position += writeDecimal(u32be(block), to: out + position)
+                        position += writeDecimal(u32be(at: block), to: out + position)
                         position += write(" SRE=", to: out + position)
-                        position += writeDecimal(u32be(block + 4), to: out + position)
+                        position += writeDecimal(u32be(at: block + 4), to: out + position)
                         block += 8
                     }
                 case 8:
                     position += write(" TSval=", to: out + position)
-                    position += writeDecimal(u32be(index + 2), to: out + position)
+                    position += writeDecimal(u32be(at: index + 2), to: out + position)
                     position += write(" TSecr=", to: out + position)
-                    position += writeDecimal(u32be(index + 6), to: out + position)
+                    position += writeDecimal(u32be(at: index + 6), to: out + position)
                 default:
                     break
                 }
@@ -182,9 +193,10 @@ public enum QuickSummary {
         position += formatter.write(timestamp, to: out + position)
         out[position] = UInt8(ascii: " ")
         position += 1
-        position += writeIPv4(packet + 26, to: out + position)
+        let ip = EthernetView.headerLength
+        position += writeIPv4(packet + ip + IPv4View.Field.source.lowerBound, to: out + position)
         position += writeArrow(to: out + position)
-        position += writeIPv4(packet + 30, to: out + position)
+        position += writeIPv4(packet + ip + IPv4View.Field.destination.lowerBound, to: out + position)
         out[position] = UInt8(ascii: " ")
         position += 1
         position += write(protocolName, to: out + position)

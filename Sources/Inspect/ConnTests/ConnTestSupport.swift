@@ -102,7 +102,7 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
         switch error {
         case let error as SocketError:
             self.init(errno: error.code)
-        case let error as SocketTimeout:
+        case let error as SocketTimeoutError:
             self = .timedOut(after: error.seconds)
         case let error as AddressInfoError:
             let hint = error.hint

@@ -245,7 +245,7 @@ private struct AttemptRace {
         }
         while winner == nil && (!inFlight.isEmpty || !queue.isEmpty) {
             if cancellation.isCancelled {
-                abandonAll(reason: FailureReason(errno: Errno(rawValue: ECANCELED)))
+                abandonAll(reason: FailureReason(errno: .canceled))
                 return
             }
             if inFlight.isEmpty {

@@ -109,7 +109,7 @@ public enum EchoRoundTrip {
                 // cannot deadlock against a server that echoes as it reads.
                 while received < count {
                     if cancellation.isCancelled { break transfer }
-                    if monotonicNanoseconds() >= deadline { throw SocketTimeout(function: "recv", seconds: request.timeout) }
+                    if monotonicNanoseconds() >= deadline { throw SocketTimeoutError(function: "recv", seconds: request.timeout) }
                     if sent < count, let wrote = try wouldBlockAsNil({
                         try message.withUnsafeBytes { try socket.send(buffer: UnsafeRawBufferPointer(rebasing: $0[sent..<count])) }
                     }) {

@@ -43,7 +43,7 @@ public enum UDPProbeVerdict: String, Codable, Sendable {
 }
 
 /// An ICMP error read from a socket's error queue (`struct sock_extended_err`).
-public struct ICMPError: Codable, Sendable, Hashable, CustomStringConvertible {
+public struct ICMPErrorMessage: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The errno the kernel mapped it to (`ECONNREFUSED` for port unreachable).
     public var errno: String
     /// `SO_EE_ORIGIN_ICMP` (2) or `SO_EE_ORIGIN_ICMP6` (3); 1 is local.
@@ -121,7 +121,7 @@ public struct UDPProbeResult: Codable, Sendable, Hashable {
     /// Time from send to the reply or ICMP error, in milliseconds.
     public var milliseconds: Double?
     /// The ICMP error read from the error queue.
-    public var icmp: ICMPError?
+    public var icmp: ICMPErrorMessage?
     /// The failure, for `error` and `closed` without an error-queue entry.
     public var failure: FailureReason?
 }
@@ -158,7 +158,7 @@ public enum UDPProber {
             let deadline = sent + UInt64(max(0, request.timeout) * 1e9)
             while true {
                 if cancellation.isCancelled {
-                    result.failure = FailureReason(errno: Errno(rawValue: ECANCELED))
+                    result.failure = FailureReason(errno: .canceled)
                     result.summary = "cancelled"
                     return result
                 }
@@ -218,10 +218,10 @@ public enum UDPProber {
     }
 
     /// Reads one entry from the error queue and parses its `IP_RECVERR`/`IPV6_RECVERR` message.
-    static func readErrorQueue(_ descriptor: Int32) -> ICMPError? {
+    static func readErrorQueue(_ descriptor: Int32) -> ICMPErrorMessage? {
         var data = [UInt8](repeating: 0, count: 512)
         var control = [UInt8](repeating: 0, count: 512)
-        var found: ICMPError?
+        var found: ICMPErrorMessage?
         data.withUnsafeMutableBytes { dataBuffer in
             control.withUnsafeMutableBytes { controlBuffer in
                 var vector = iovec(iov_base: dataBuffer.baseAddress, iov_len: dataBuffer.count)
@@ -245,7 +245,7 @@ public enum UDPProber {
                             let declared = Int(current.pointee.cmsg_len) - (payload - UnsafeRawPointer(current))
                             let available = UnsafeRawPointer(controlEnd) - payload
                             let length = max(0, min(declared, available))
-                            found = ICMPError(controlData: Array(UnsafeRawBufferPointer(start: payload, count: length)))
+                            found = ICMPErrorMessage(controlData: Array(UnsafeRawBufferPointer(start: payload, count: length)))
                             if found != nil { return }
                         }
                         header = csock_cmsg_nxthdr(&message, current)
@@ -256,3 +256,7 @@ public enum UDPProber {
         return found
     }
 }
+
+/// The old name of ``ICMPErrorMessage`` (kept for branches written against it; swept after the merge).
+@available(*, deprecated, renamed: "ICMPErrorMessage")
+public typealias ICMPError = ICMPErrorMessage

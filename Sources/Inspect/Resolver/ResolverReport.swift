@@ -24,7 +24,7 @@ public struct ResolverReport: Hashable, Sendable, Codable {
     /// getservbyname's port or getprotobyname's number.
     public var number: Int?
     /// The failure, when the call failed.
-    public var error: ResolverFailure?
+    public var error: ResolverError?
 
     enum CodingKeys: String, CodingKey {
         case call, request, elapsedMilliseconds = "elapsed_ms", addresses, hostName = "hostname", aliases

@@ -74,7 +74,7 @@ public enum ResolverResult: Hashable, Sendable, Codable {
 
 /// A failed resolver call, in a form that serializes: which error kind, its code and C name,
 /// the library's message and what it usually means.
-public struct ResolverFailure: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct ResolverError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// `gaierror`, `herror`, `error` (errno), `timeout`, `invalid` (bad argument), `notFound`.
     public var kind: String
     /// The numeric code (EAI_*, h_errno, errno), or 0.
@@ -105,14 +105,14 @@ public struct ResolverFailure: Error, Hashable, Sendable, Codable, CustomStringC
                       hint: error.code == 1 ? "no host has this name or address in DNS or /etc/hosts" : "")
         case let error as SocketError:
             self.init(kind: "error", code: Int(error.code.rawValue), name: error.code.name, message: error.code.message, hint: error.detail)
-        case let error as SocketTimeout:
+        case let error as SocketTimeoutError:
             self.init(kind: "timeout", code: 0, name: "", message: error.description, hint: "")
         case let error as InvalidArgumentError:
             self.init(kind: "invalid", code: 0, name: error.argument, message: error.rule, hint: "")
         case let error as NotFoundError:
             self.init(kind: "notFound", code: 0, name: "", message: error.message,
                       hint: error.function == "getprotobyname" ? "not in /etc/protocols" : "not in /etc/services for that protocol")
-        case let error as ResolverFailure:
+        case let error as ResolverError:
             self = error
         default:
             self.init(kind: "error", code: 0, name: "", message: "\(error)", hint: "")
@@ -128,12 +128,12 @@ public struct ResolverOutcome: Hashable, Sendable, Codable {
     /// What was asked.
     public var request: ResolverRequest
     /// The answer, or why there is none.
-    public var result: Result<ResolverResult, ResolverFailure>
+    public var result: Result<ResolverResult, ResolverError>
     /// Wall time of the call in seconds.
     public var elapsed: Double
 
     /// Creates an outcome.
-    public init(request: ResolverRequest, result: Result<ResolverResult, ResolverFailure>, elapsed: Double) {
+    public init(request: ResolverRequest, result: Result<ResolverResult, ResolverError>, elapsed: Double) {
         self.request = request
         self.result = result
         self.elapsed = elapsed
@@ -145,7 +145,7 @@ public struct ResolverOutcome: Hashable, Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         request = try container.decode(ResolverRequest.self, forKey: .request)
         elapsed = try container.decode(Double.self, forKey: .elapsed)
-        if let failure = try container.decodeIfPresent(ResolverFailure.self, forKey: .error) {
+        if let failure = try container.decodeIfPresent(ResolverError.self, forKey: .error) {
             result = .failure(failure)
         } else {
             result = .success(try container.decode(ResolverResult.self, forKey: .result))
@@ -162,3 +162,7 @@ public struct ResolverOutcome: Hashable, Sendable, Codable {
         }
     }
 }
+
+/// The old name of ``ResolverError`` (kept until the panels are renamed after the merge).
+@available(*, deprecated, renamed: "ResolverError")
+public typealias ResolverFailure = ResolverError

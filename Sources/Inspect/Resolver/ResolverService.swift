@@ -73,11 +73,11 @@ public final class ResolverService: Sendable {
     /// Runs `request` on the current thread, timing it.
     public static func run(_ request: ResolverRequest, on backend: any ResolverBackend = SystemResolver()) -> ResolverOutcome {
         let started = DispatchTime.now().uptimeNanoseconds
-        let result: Result<ResolverResult, ResolverFailure>
+        let result: Result<ResolverResult, ResolverError>
         do {
             result = .success(try backend.perform(request))
         } catch {
-            result = .failure(ResolverFailure(error))
+            result = .failure(ResolverError(error))
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         // EAI_AGAIN is a timeout or a SERVFAIL: the time it took tells which.

@@ -95,7 +95,7 @@ public enum LabResult: Hashable, Sendable, Codable {
 }
 
 /// A failed lab call: the errno name and what the call was.
-public struct LabFailure: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct SocketLabError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// `connect`, `bind`, ...
     public var call: String
     /// `ECONNREFUSED`, `timeout`, `invalid`.
@@ -135,32 +135,32 @@ public final class SocketLab: Sendable {
     }
 
     /// Runs `request` on the lab's background queue and calls `completion` there.
-    public func perform(_ request: LabRequest, completion: @escaping @Sendable (Result<LabResult, LabFailure>) -> Void) {
+    public func perform(_ request: LabRequest, completion: @escaping @Sendable (Result<LabResult, SocketLabError>) -> Void) {
         queue.async { completion(self.run(request)) }
     }
 
     /// Runs `request` off the caller's thread.
-    public func perform(_ request: LabRequest) async -> Result<LabResult, LabFailure> {
+    public func perform(_ request: LabRequest) async -> Result<LabResult, SocketLabError> {
         await withCheckedContinuation { continuation in perform(request) { continuation.resume(returning: $0) } }
     }
 
     /// Runs `request` on the calling thread.
-    public func run(_ request: LabRequest) -> Result<LabResult, LabFailure> {
+    public func run(_ request: LabRequest) -> Result<LabResult, SocketLabError> {
         let call = Self.callName(request)
         do {
             return .success(try execute(request))
-        } catch let failure as LabFailure {
+        } catch let failure as SocketLabError {
             return .failure(failure)
         } catch let error as SocketError {
-            return .failure(LabFailure(call: call, code: error.code.name, message: error.code.message))
-        } catch let error as SocketTimeout {
-            return .failure(LabFailure(call: call, code: "timeout", message: "no answer within \(error.seconds) s"))
+            return .failure(SocketLabError(call: call, code: error.code.name, message: error.code.message))
+        } catch let error as SocketTimeoutError {
+            return .failure(SocketLabError(call: call, code: "timeout", message: "no answer within \(error.seconds) s"))
         } catch let error as InvalidArgumentError {
-            return .failure(LabFailure(call: call, code: "invalid", message: error.description))
+            return .failure(SocketLabError(call: call, code: "invalid", message: error.description))
         } catch let error as AddressInfoError {
-            return .failure(LabFailure(call: call, code: error.name, message: error.message))
+            return .failure(SocketLabError(call: call, code: error.name, message: error.message))
         } catch {
-            return .failure(LabFailure(call: call, code: "error", message: "\(error)"))
+            return .failure(SocketLabError(call: call, code: "error", message: "\(error)"))
         }
     }
 
@@ -261,14 +261,14 @@ public final class SocketLab: Sendable {
 
     private func echoServer(_ id: Int, _ call: String) throws -> EchoServer {
         guard let server = echoServers.withLock({ $0[id] }) else {
-            throw LabFailure(call: call, code: "invalid", message: "no lab echo server #\(id)")
+            throw SocketLabError(call: call, code: "invalid", message: "no lab echo server #\(id)")
         }
         return server
     }
 
     private func lookup(_ id: Int, _ call: String) throws -> Socket {
         guard let entry = entries.withLock({ $0[id] }) else {
-            throw LabFailure(call: call, code: "invalid", message: "no lab socket #\(id)")
+            throw SocketLabError(call: call, code: "invalid", message: "no lab socket #\(id)")
         }
         return entry.socket
     }
@@ -359,3 +359,7 @@ public enum LabPayload {
 extension String {
     fileprivate func leftPaddedHex() -> String { count == 1 ? "0" + self : self }
 }
+
+/// The old name of ``SocketLabError`` (kept until the panels are renamed after the merge).
+@available(*, deprecated, renamed: "SocketLabError")
+public typealias LabFailure = SocketLabError

@@ -1,7 +1,7 @@
 import SocketKit
 
 /// Requests and reply views of the three sock_diag families socktui dumps. Every reply is
-/// decoded through `ByteReader`, so a short or malformed message is a `DecodeFailure`.
+/// decoded through `ByteReader`, so a short or malformed message is a `NetlinkDecodeError`.
 enum InetDiag {
     /// `struct inet_diag_req_v2` (56 bytes) asking for every state of one family/protocol,
     /// with the extensions socktui shows (tcp_info, congestion, socket memory).
@@ -21,7 +21,7 @@ enum InetDiag {
     static let attributeProtocol: UInt16 = 10
 
     /// Decodes one `struct inet_diag_msg` (72 bytes) and its attributes.
-    static func entry(_ reader: ByteReader, kind: SocketKind) throws(DecodeFailure) -> SocketEntry {
+    static func entry(_ reader: ByteReader, kind: SocketKind) throws(NetlinkDecodeError) -> SocketEntry {
         try reader.require(0, 72, "inet_diag_msg")
         let family = AddressFamily(rawValue: Int32(try reader.u8(0)))
         let state = try reader.u8(1)
@@ -70,7 +70,7 @@ enum InetDiag {
             interfaceIndex: interface, protocolNumber: protocolNumber, tcp: tcp)
     }
 
-    private static func address(_ reader: ByteReader, offset: Int, family: AddressFamily) throws(DecodeFailure) -> String {
+    private static func address(_ reader: ByteReader, offset: Int, family: AddressFamily) throws(NetlinkDecodeError) -> String {
         if family == .inet6 {
             let bytes = try reader.slice(offset, 16, "inet_diag_sockid address")
             let address = IPv6Address(bytes: bytes)!
@@ -97,7 +97,7 @@ enum UnixDiag {
     }
 
     /// Decodes `struct unix_diag_msg` (16 bytes) and its attributes.
-    static func entry(_ reader: ByteReader) throws(DecodeFailure) -> SocketEntry {
+    static func entry(_ reader: ByteReader) throws(NetlinkDecodeError) -> SocketEntry {
         try reader.require(0, 16, "unix_diag_msg")
         let type = try reader.u8(1)
         let state = try reader.u8(2)
@@ -110,13 +110,13 @@ enum UnixDiag {
             name = raw.first == 0 ? "@" + String(decoding: raw.dropFirst().prefix { $0 != 0 }, as: UTF8.self)
                                   : String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        let peer = try attributes.first(2).map { value throws(DecodeFailure) in try value.u32le(0, "UNIX_DIAG_PEER") }
+        let peer = try attributes.first(2).map { value throws(NetlinkDecodeError) in try value.u32le(0, "UNIX_DIAG_PEER") }
         var receiveQueue: UInt32 = 0, sendQueue: UInt32 = 0
         if let value = attributes.first(4) {
             receiveQueue = try value.u32le(0, "unix_diag_rqlen.udiag_rqueue")
             sendQueue = try value.u32le(4, "unix_diag_rqlen.udiag_wqueue")
         }
-        let uid = try attributes.first(7).map { value throws(DecodeFailure) in try value.u32le(0, "UNIX_DIAG_UID") }
+        let uid = try attributes.first(7).map { value throws(NetlinkDecodeError) in try value.u32le(0, "UNIX_DIAG_UID") }
         let kind: SocketKind = switch Int32(type) {
         case SocketType.datagram.rawValue: .unixDatagram
         case SocketType.sequencedPacket.rawValue: .unixSequencedPacket
@@ -141,15 +141,15 @@ enum PacketDiag {
     }
 
     /// Decodes `struct packet_diag_msg` (16 bytes) and its attributes.
-    static func entry(_ reader: ByteReader) throws(DecodeFailure) -> SocketEntry {
+    static func entry(_ reader: ByteReader) throws(NetlinkDecodeError) -> SocketEntry {
         try reader.require(0, 16, "packet_diag_msg")
         let type = try reader.u8(1)
         let protocolNumber = Int(try reader.u16le(2))  // pdiag_num: the kernel converts it to host order
         let inode = try reader.u32le(4)
         let cookie = UInt64(try reader.u32le(8)) | UInt64(try reader.u32le(12)) << 32
         let attributes = try RouteAttributes(reader, from: 16)
-        let interface = try attributes.first(0).map { value throws(DecodeFailure) in try value.u32le(0, "packet_diag_info.pdi_index") } ?? 0
-        let uid = try attributes.first(5).map { value throws(DecodeFailure) in try value.u32le(0, "PACKET_DIAG_UID") }
+        let interface = try attributes.first(0).map { value throws(NetlinkDecodeError) in try value.u32le(0, "packet_diag_info.pdi_index") } ?? 0
+        let uid = try attributes.first(5).map { value throws(NetlinkDecodeError) in try value.u32le(0, "PACKET_DIAG_UID") }
         let name = interface == 0 ? "*" : (interfaceName(index: interface) ?? "#\(interface)")
         return SocketEntry(
             kind: Int32(type) == SocketType.datagram.rawValue ? .packetDatagram : .packetRaw, family: .packet, state: "UNCONN",

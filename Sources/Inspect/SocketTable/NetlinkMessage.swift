@@ -1,5 +1,5 @@
 /// A decode failure in kernel or file bytes: what was being read, at which offset, and why.
-public struct DecodeFailure: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct NetlinkDecodeError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// What was being decoded (`nlmsghdr`, `inet_diag_msg`, ...).
     public var what: String
     /// Byte offset of the problem in the buffer.
@@ -18,7 +18,7 @@ public struct DecodeFailure: Error, Hashable, Sendable, Codable, CustomStringCon
 }
 
 /// Bounds-checked reads over a byte buffer: every read checks the remaining length first,
-/// so malformed kernel replies yield a `DecodeFailure`, never an overread.
+/// so malformed kernel replies yield a `NetlinkDecodeError`, never an overread.
 struct ByteReader {
     let bytes: [UInt8]
     let start: Int
@@ -32,31 +32,31 @@ struct ByteReader {
 
     var count: Int { end - start }
 
-    func require(_ offset: Int, _ length: Int, _ what: String) throws(DecodeFailure) {
+    func require(_ offset: Int, _ length: Int, _ what: String) throws(NetlinkDecodeError) {
         if offset < 0 || length < 0 || offset + length > count {
-            throw DecodeFailure(what: what, offset: start + offset, reason: "needs \(length) bytes, \(max(0, count - offset)) left")
+            throw NetlinkDecodeError(what: what, offset: start + offset, reason: "needs \(length) bytes, \(max(0, count - offset)) left")
         }
     }
 
-    func u8(_ offset: Int, _ what: String = "u8") throws(DecodeFailure) -> UInt8 {
+    func u8(_ offset: Int, _ what: String = "u8") throws(NetlinkDecodeError) -> UInt8 {
         try require(offset, 1, what)
         return bytes[start + offset]
     }
 
     /// Host (little-endian) 16 bits.
-    func u16le(_ offset: Int, _ what: String = "u16") throws(DecodeFailure) -> UInt16 {
+    func u16le(_ offset: Int, _ what: String = "u16") throws(NetlinkDecodeError) -> UInt16 {
         try require(offset, 2, what)
         return UInt16(bytes[start + offset]) | UInt16(bytes[start + offset + 1]) << 8
     }
 
     /// Network (big-endian) 16 bits.
-    func u16be(_ offset: Int, _ what: String = "be16") throws(DecodeFailure) -> UInt16 {
+    func u16be(_ offset: Int, _ what: String = "be16") throws(NetlinkDecodeError) -> UInt16 {
         try require(offset, 2, what)
         return UInt16(bytes[start + offset]) << 8 | UInt16(bytes[start + offset + 1])
     }
 
     /// Host (little-endian) 32 bits.
-    func u32le(_ offset: Int, _ what: String = "u32") throws(DecodeFailure) -> UInt32 {
+    func u32le(_ offset: Int, _ what: String = "u32") throws(NetlinkDecodeError) -> UInt32 {
         try require(offset, 4, what)
         var value: UInt32 = 0
         for index in (0..<4).reversed() { value = value << 8 | UInt32(bytes[start + offset + index]) }
@@ -64,19 +64,19 @@ struct ByteReader {
     }
 
     /// Host (little-endian) 64 bits.
-    func u64le(_ offset: Int, _ what: String = "u64") throws(DecodeFailure) -> UInt64 {
+    func u64le(_ offset: Int, _ what: String = "u64") throws(NetlinkDecodeError) -> UInt64 {
         try require(offset, 8, what)
         var value: UInt64 = 0
         for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[start + offset + index]) }
         return value
     }
 
-    func slice(_ offset: Int, _ length: Int, _ what: String) throws(DecodeFailure) -> [UInt8] {
+    func slice(_ offset: Int, _ length: Int, _ what: String) throws(NetlinkDecodeError) -> [UInt8] {
         try require(offset, length, what)
         return Array(bytes[(start + offset)..<(start + offset + length)])
     }
 
-    func sub(_ offset: Int, _ length: Int, _ what: String) throws(DecodeFailure) -> ByteReader {
+    func sub(_ offset: Int, _ length: Int, _ what: String) throws(NetlinkDecodeError) -> ByteReader {
         try require(offset, length, what)
         return ByteReader(bytes, start: start + offset, end: start + offset + length)
     }
@@ -96,14 +96,14 @@ struct NetlinkMessage {
     var payload: ByteReader
 
     /// Splits a datagram into messages (`NLMSG_OK`/`NLMSG_NEXT`, bounds-checked).
-    static func parse(_ datagram: [UInt8]) throws(DecodeFailure) -> [NetlinkMessage] {
+    static func parse(_ datagram: [UInt8]) throws(NetlinkDecodeError) -> [NetlinkMessage] {
         var messages: [NetlinkMessage] = []
         var offset = 0
         let reader = ByteReader(datagram)
         while offset + headerSize <= datagram.count {
             let length = Int(try reader.u32le(offset, "nlmsghdr.nlmsg_len"))
             guard length >= headerSize, offset + length <= datagram.count else {
-                throw DecodeFailure(what: "nlmsghdr", offset: offset, reason: "nlmsg_len \(length) does not fit the \(datagram.count - offset) bytes left")
+                throw NetlinkDecodeError(what: "nlmsghdr", offset: offset, reason: "nlmsg_len \(length) does not fit the \(datagram.count - offset) bytes left")
             }
             messages.append(NetlinkMessage(
                 type: try reader.u16le(offset + 4), flags: try reader.u16le(offset + 6),
@@ -130,13 +130,13 @@ struct NetlinkMessage {
 struct RouteAttributes {
     var entries: [(type: UInt16, value: ByteReader)] = []
 
-    init(_ reader: ByteReader, from offset: Int) throws(DecodeFailure) {
+    init(_ reader: ByteReader, from offset: Int) throws(NetlinkDecodeError) {
         var position = offset
         while position + 4 <= reader.count {
             let length = Int(try reader.u16le(position, "rtattr.rta_len"))
             let type = try reader.u16le(position + 2, "rtattr.rta_type") & 0x3fff
             guard length >= 4, position + length <= reader.count else {
-                throw DecodeFailure(what: "rtattr", offset: reader.start + position, reason: "rta_len \(length) does not fit")
+                throw NetlinkDecodeError(what: "rtattr", offset: reader.start + position, reason: "rta_len \(length) does not fit")
             }
             entries.append((type, try reader.sub(position + 4, length - 4, "rtattr payload")))
             position += (length + 3) & ~3
@@ -155,3 +155,7 @@ extension Array where Element == UInt8 {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
+
+/// The old name of ``NetlinkDecodeError`` (kept for branches written against it; swept after the merge).
+@available(*, deprecated, renamed: "NetlinkDecodeError")
+public typealias DecodeFailure = NetlinkDecodeError

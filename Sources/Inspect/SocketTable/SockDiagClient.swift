@@ -10,7 +10,7 @@ public enum SockDiagError: Error, Hashable, Sendable, Codable, CustomStringConve
     /// The kernel set NLM_F_DUMP_INTR: the table changed during the dump.
     case interrupted(request: String)
     /// A reply did not decode.
-    case malformed(DecodeFailure)
+    case malformed(NetlinkDecodeError)
     /// The netlink socket could not be used.
     case socket(String)
 

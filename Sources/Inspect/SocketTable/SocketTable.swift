@@ -188,22 +188,22 @@ public final class SocketTable: Sendable {
             for family in [AddressFamily.inet, .inet6] {
                 try client.dump(InetDiag.request(family: family, protocolNumber: protocolNumber, withInfo: tcpInfo && kind == .tcp),
                                 describing: "\(kind.rawValue)/\(family)") { reply in
-                    entries.append(try decoded { () throws(DecodeFailure) in try InetDiag.entry(reply, kind: kind) })
+                    entries.append(try decoded { () throws(NetlinkDecodeError) in try InetDiag.entry(reply, kind: kind) })
                 }
             }
             return entries
         case .unixStream, .unixDatagram, .unixSequencedPacket:
             return try client.dump(UnixDiag.request(), describing: "unix").map { reply in
-                try decoded { () throws(DecodeFailure) in try UnixDiag.entry(reply) }
+                try decoded { () throws(NetlinkDecodeError) in try UnixDiag.entry(reply) }
             }.filter { $0.kind == kind }
         case .packetRaw, .packetDatagram:
             return try client.dump(PacketDiag.request(), describing: "packet").map { reply in
-                try decoded { () throws(DecodeFailure) in try PacketDiag.entry(reply) }
+                try decoded { () throws(NetlinkDecodeError) in try PacketDiag.entry(reply) }
             }
         }
     }
 
-    private func decoded(_ body: () throws(DecodeFailure) -> SocketEntry) throws -> SocketEntry {
+    private func decoded(_ body: () throws(NetlinkDecodeError) -> SocketEntry) throws -> SocketEntry {
         do { return try body() } catch { throw SockDiagError.malformed(error) }
     }
 

@@ -163,12 +163,6 @@ struct ResolveCommand: ParsableCommand {
     }
 }
 
-/// Options every headless subcommand shares.
-struct GlobalOptions: ParsableArguments {
-    @Flag(help: "Print JSON instead of text (a stable schema; see the command's help).")
-    var json = false
-}
-
 /// Pretty-printed, key-sorted JSON of a value.
 func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()

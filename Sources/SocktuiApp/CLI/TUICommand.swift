@@ -115,7 +115,7 @@ struct TUICommand: ParsableCommand {
             hosts?.sockets.cancel()
             for client in (hosts?.resolvers ?? []) + (hosts?.captures ?? []) { client.close() }
         }
-        let catalog = ThemeCatalog.loadStandard(environment: environment)
+        let catalog = ThemeCatalog.loadStandard(environment: environment, schema: .socktui)
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let backend: NcursesBackend
         do {

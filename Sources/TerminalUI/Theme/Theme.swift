@@ -9,9 +9,9 @@ import TOMLKit
 /// [ui]
 /// base = { fg = 252 }
 /// title = { fg = "#ffaf00", bold = true }
-/// # … every role of ThemeRole …
-/// [protocols]
-/// tcp = { fg = "bright-blue" }
+/// # … every toolkit role …
+/// [app]
+/// # … the roles an application adds in a table of its own (see ThemeSchema) …
 /// ```
 /// Colours are names (`red`, `bright-blue`, `default`), palette indices 0–255, or `#rrggbb`; attributes
 /// are `bold dim italic underline reverse blink` set to `true` (add) or `false` (remove).
@@ -47,10 +47,12 @@ public struct Theme: Hashable, Sendable {
     /// - Parameters:
     ///   - text: the file's contents.
     ///   - file: the path to name in errors.
+    ///   - schema: the tables and roles the file must have (``ThemeSchema/bundled``: the toolkit's
+    ///     `[ui]` and the tables of the bundled default theme).
     /// - Throws: ``ThemeError`` naming the file and line: TOML syntax errors, a missing `name`, table or
-    ///   role, an unknown key, colour or attribute value. Roles with a ``ThemeRole/fallback`` (added
+    ///   role, an unknown key, colour or attribute value. Roles with a fallback in `schema` (added
     ///   after older theme files were written) may be left out.
-    public static func parse(_ text: String, file: String) throws(ThemeError) -> Theme {
+    public static func parse(_ text: String, file: String, schema: ThemeSchema = .bundled) throws(ThemeError) -> Theme {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -63,13 +65,14 @@ public struct Theme: Hashable, Sendable {
         guard let name = table["name"]?.string, !name.isEmpty else {
             throw ThemeError(file: file, line: lines.line(ofKey: "name", in: nil) ?? 1, message: "missing `name = \"…\"` (a string)")
         }
-        for key in table.keys where !["name", "description", "ui", "protocols"].contains(key) {
+        let sections = schema.sections.map(\.name)
+        for key in table.keys where !(["name", "description"] + sections).contains(key) {
             throw ThemeError(file: file, line: lines.line(ofKey: key, in: nil) ?? lines.line(ofSection: key) ?? 1,
-                             message: "unknown key `\(key)` (expected name, description, [ui], [protocols])")
+                             message: "unknown key `\(key)` (expected name, description, \(sections.map { "[\($0)]" }.joined(separator: ", ")))")
         }
         var styles: [ThemeRole: Style] = [:]
-        for section in ["ui", "protocols"] {
-            let roles = ThemeRole.allCases.filter { $0.section == section }
+        for section in sections {
+            let roles = schema.sections.first { $0.name == section }?.roles ?? []
             guard let sectionTable = table[section]?.table else {
                 throw ThemeError(file: file, line: lines.line(ofKey: section, in: nil) ?? 1,
                                  message: "missing table [\(section)] with roles \(roles.map(\.rawValue).joined(separator: ", "))")
@@ -81,7 +84,7 @@ public struct Theme: Hashable, Sendable {
             for role in roles {
                 let roleLine = lines.line(ofKey: role.rawValue, in: section)
                 guard let entry = sectionTable[role.rawValue] else {
-                    if role.fallback != nil { continue }  // filled in below
+                    if schema.fallback(of: role) != nil { continue }  // filled in below
                     throw ThemeError(file: file, line: lines.line(ofSection: section) ?? 1,
                                      message: "missing role `\(section).\(role.rawValue)`")
                 }
@@ -93,8 +96,8 @@ public struct Theme: Hashable, Sendable {
             }
         }
         // Roles newer than the file take the style of their fallback role (required, so present).
-        for role in ThemeRole.allCases where styles[role] == nil {
-            if let fallback = role.fallback { styles[role] = styles[fallback] }
+        for role in schema.roles where styles[role] == nil {
+            if let fallback = schema.fallback(of: role) { styles[role] = styles[fallback] }
         }
         return Theme(name: name, summary: table["description"]?.string ?? "", styles: styles)
     }
@@ -139,7 +142,7 @@ struct SourceLines {
     let lines: [Substring]
     init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
 
-    private static func header(of line: Substring) -> String? {
+    static func header(of line: Substring) -> String? {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") else { return nil }
         return String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]).filter { $0 != " " && $0 != "[" }

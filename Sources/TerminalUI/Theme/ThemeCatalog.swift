@@ -61,8 +61,9 @@ public struct ThemeCatalog: Sendable {
     /// The names of all themes, in cycling order.
     public var names: [String] { themes.map(\.name) }
 
-    /// Loads every `*.toml` file in `directories`; files that fail to parse are reported in ``errors``.
-    public static func load(from directories: [String]) -> ThemeCatalog {
+    /// Loads every `*.toml` file in `directories`, checked against `schema`; files that fail to
+    /// parse are reported in ``errors``.
+    public static func load(from directories: [String], schema: ThemeSchema = .bundled) -> ThemeCatalog {
         var themes: [Theme] = []
         var errors: [ThemeError] = []
         for directory in directories {
@@ -73,7 +74,7 @@ public struct ThemeCatalog: Sendable {
                     continue
                 }
                 do {
-                    themes.append(try Theme.parse(text, file: path))
+                    themes.append(try Theme.parse(text, file: path, schema: schema))
                 } catch {
                     errors.append(error)
                 }
@@ -82,10 +83,11 @@ public struct ThemeCatalog: Sendable {
         return ThemeCatalog(themes: themes, errors: errors, directories: directories)
     }
 
-    /// Loads from the standard places (see the type's documentation).
+    /// Loads from the standard places (see the type's documentation), checked against `schema`.
     public static func loadStandard(environment: [String: String] = ProcessEnvironment.current,
-                                    executablePath: String? = currentExecutablePath()) -> ThemeCatalog {
-        load(from: searchDirectories(environment: environment, executablePath: executablePath))
+                                    executablePath: String? = currentExecutablePath(),
+                                    schema: ThemeSchema = .bundled) -> ThemeCatalog {
+        load(from: searchDirectories(environment: environment, executablePath: executablePath), schema: schema)
     }
 
     /// The directories searched for themes, in priority order.

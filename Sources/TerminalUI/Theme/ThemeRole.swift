@@ -1,59 +1,48 @@
-/// A part of the UI a theme gives a style to.
+/// A part of the UI a theme gives a style to, named as in theme files (`title`, `selection`).
 ///
-/// `base` and the UI roles live in a theme file's `[ui]` table; the packet protocol roles in `[protocols]`.
-public enum ThemeRole: String, CaseIterable, Hashable, Sendable {
+/// The toolkit declares the generic roles below, read from a theme file's `[ui]` table. An
+/// application adds roles of its own in an extension (`static let gauge = ThemeRole("gauge")`) and
+/// styles them in tables of its own; ``ThemeSchema`` says which roles a theme file must have.
+public struct ThemeRole: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The role's key in a theme file.
+    public let rawValue: String
+
+    /// A role named `rawValue`.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A role named `name`.
+    public init(_ name: String) { self.rawValue = name }
+
+    /// The role's key in a theme file.
+    public var description: String { rawValue }
+
     /// Ordinary text and the screen background.
-    case base
+    public static let base = ThemeRole("base")
     /// Titles of panes and popups.
-    case title
+    public static let title = ThemeRole("title")
     /// Borders of unfocused panes.
-    case border
+    public static let border = ThemeRole("border")
     /// The focused pane's border, the active tab, the focused form field.
-    case focus
+    public static let focus = ThemeRole("focus")
     /// The selected row of a table or tree.
-    case selection
+    public static let selection = ThemeRole("selection")
     /// Table header rows.
-    case header
+    public static let header = ThemeRole("header")
     /// The status bar.
-    case status
+    public static let status = ThemeRole("status")
     /// Error messages.
-    case error
+    public static let error = ThemeRole("error")
     /// Warnings, and "not yet available" labels.
-    case warning
+    public static let warning = ThemeRole("warning")
     /// Success messages.
-    case ok
+    public static let ok = ThemeRole("ok")
     /// A followed stream's bytes from the side that sent its first packet (the client).
-    case client
+    public static let client = ThemeRole("client")
     /// A followed stream's bytes from the other side (the server).
-    case server
-    /// TCP packets and sockets.
-    case tcp
-    /// UDP packets and sockets.
-    case udp
-    /// ICMP and ICMPv6.
-    case icmp
-    /// ARP and neighbour discovery.
-    case arp
-    /// DNS.
-    case dns
-    /// Any other protocol.
-    case other
+    public static let server = ThemeRole("server")
 
-    /// For roles added after themes were first written: the role whose style a theme file
-    /// without this one uses, so older user themes keep loading (nil: the role is required).
-    public var fallback: ThemeRole? {
-        switch self {
-        case .client: return .error
-        case .server: return .focus
-        default: return nil
-        }
-    }
-
-    /// The table of a theme file this role is read from: `ui` or `protocols`.
-    public var section: String {
-        switch self {
-        case .tcp, .udp, .icmp, .arp, .dns, .other: return "protocols"
-        default: return "ui"
-        }
-    }
+    /// The toolkit's roles, in the order a theme file's `[ui]` table lists them.
+    public static let toolkitRoles: [ThemeRole] = [
+        .base, .title, .border, .focus, .selection, .header, .status, .error, .warning, .ok, .client, .server,
+    ]
 }

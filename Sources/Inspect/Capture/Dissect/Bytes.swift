@@ -13,6 +13,38 @@ extension UnsafeRawBufferPointer {
     }
 }
 
+/// A header view whose fields are declared as byte ranges relative to the header's start (each
+/// view's `Field` enum), read through those ranges as smoltcp's `field::` constants are: the
+/// accessors name the field, not its offset. The view's validating init proves the bytes were captured.
+protocol DeclaredFields {
+    /// The captured bytes.
+    var bytes: UnsafeRawBufferPointer { get }
+    /// Absolute offset of the header.
+    var offset: Int { get }
+}
+
+extension DeclaredFields {
+    /// The absolute range of `field`.
+    @inline(__always) func range(of field: Range<Int>) -> Range<Int> { (offset + field.lowerBound)..<(offset + field.upperBound) }
+    /// The absolute offset of `field`'s first byte.
+    @inline(__always) func start(of field: Range<Int>) -> Int { offset + field.lowerBound }
+    /// A one-byte field.
+    @inline(__always) func u8(_ field: Range<Int>) -> UInt8 {
+        assert(field.count == 1, "a 1-byte read of a \(field.count)-byte field")
+        return bytes[offset + field.lowerBound]
+    }
+    /// A two-byte field in network order.
+    @inline(__always) func u16be(_ field: Range<Int>) -> UInt16 {
+        assert(field.count == 2, "a 2-byte read of a \(field.count)-byte field")
+        return bytes.u16be(offset + field.lowerBound)
+    }
+    /// A four-byte field in network order.
+    @inline(__always) func u32be(_ field: Range<Int>) -> UInt32 {
+        assert(field.count == 4, "a 4-byte read of a \(field.count)-byte field")
+        return bytes.u32be(offset + field.lowerBound)
+    }
+}
+
 /// Builds short UTF-8 text (Info columns) in 256 bytes of inline storage, then one String; longer
 /// text spills to an array.
 struct TextBuilder {

@@ -3,7 +3,7 @@
 /// The init checks the version, the header length (at least 20, captured) and the total length
 /// (at least the header, not past the enclosing extent). The payload may still be cut by the
 /// snapshot length: `payloadExtent` says how much of it was captured.
-public struct IPv4View {
+public struct IPv4View: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let versionAndHeaderLength = 0..<1
@@ -30,19 +30,19 @@ public struct IPv4View {
     /// - Throws: `DecodeError` on `.ipv4`: truncated, `badValue` version, `badLength` header or total length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ipv4, offset, Self.minimumHeaderLength)
-        let version = bytes[offset] >> 4
+        let version = bytes[offset + Field.versionAndHeaderLength.lowerBound] >> 4
         if version != 4 { throw DecodeError(.ipv4, at: offset, .badValue(field: "version", value: Int(version))) }
-        let headerLength = Int(bytes[offset] & 0x0f) * 4
+        let headerLength = Int(bytes[offset + Field.versionAndHeaderLength.lowerBound] & 0x0f) * 4
         if headerLength < Self.minimumHeaderLength {
             throw DecodeError(.ipv4, at: offset, .badLength(field: "header length", value: headerLength))
         }
         try extent.requireLength(.ipv4, offset, headerLength, field: "header length", at: offset, value: headerLength)
-        let totalLength = Int(bytes.u16be(offset + 2))
+        let totalLength = Int(bytes.u16be(offset + Field.totalLength.lowerBound))
         if totalLength < headerLength {
-            throw DecodeError(.ipv4, at: offset + 2, .badLength(field: "total length", value: totalLength))
+            throw DecodeError(.ipv4, at: offset + Field.totalLength.lowerBound, .badLength(field: "total length", value: totalLength))
         }
         if offset + totalLength > extent.end {
-            throw DecodeError(.ipv4, at: offset + 2, .badLength(field: "total length", value: totalLength))
+            throw DecodeError(.ipv4, at: offset + Field.totalLength.lowerBound, .badLength(field: "total length", value: totalLength))
         }
         self.bytes = bytes
         self.offset = offset
@@ -50,43 +50,43 @@ public struct IPv4View {
     }
 
     /// Header length in bytes (IHL × 4).
-    public var headerLength: Int { Int(bytes[offset] & 0x0f) * 4 }
+    public var headerLength: Int { Int(u8(Field.versionAndHeaderLength) & 0x0f) * 4 }
     /// DSCP (upper six bits of the DS field).
-    public var dscp: UInt8 { bytes[offset + 1] >> 2 }
+    public var dscp: UInt8 { u8(Field.differentiatedServices) >> 2 }
     /// ECN (lower two bits of the DS field).
-    public var ecn: UInt8 { bytes[offset + 1] & 3 }
+    public var ecn: UInt8 { u8(Field.differentiatedServices) & 3 }
     /// Total length of header and payload.
-    public var totalLength: Int { Int(bytes.u16be(offset + 2)) }
+    public var totalLength: Int { Int(u16be(Field.totalLength)) }
     /// Identification.
-    public var identification: UInt16 { bytes.u16be(offset + 4) }
+    public var identification: UInt16 { u16be(Field.identification) }
     /// Don't Fragment.
-    public var dontFragment: Bool { bytes[offset + 6] & 0x40 != 0 }
+    public var dontFragment: Bool { u16be(Field.flagsAndFragmentOffset) & 0x4000 != 0 }
     /// More Fragments.
-    public var moreFragments: Bool { bytes[offset + 6] & 0x20 != 0 }
+    public var moreFragments: Bool { u16be(Field.flagsAndFragmentOffset) & 0x2000 != 0 }
     /// The reserved (evil) bit.
-    public var reservedFlag: Bool { bytes[offset + 6] & 0x80 != 0 }
+    public var reservedFlag: Bool { u16be(Field.flagsAndFragmentOffset) & 0x8000 != 0 }
     /// Fragment offset in bytes.
-    public var fragmentOffset: Int { Int(bytes.u16be(offset + 6) & 0x1fff) * 8 }
+    public var fragmentOffset: Int { Int(u16be(Field.flagsAndFragmentOffset) & 0x1fff) * 8 }
     /// True for any fragment (More Fragments set or a non-zero offset).
     public var isFragment: Bool { moreFragments || fragmentOffset != 0 }
     /// Time to live.
-    public var timeToLive: UInt8 { bytes[offset + 8] }
+    public var timeToLive: UInt8 { u8(Field.timeToLive) }
     /// The payload's protocol number (6 TCP, 17 UDP, 1 ICMP).
-    public var protocolNumber: UInt8 { bytes[offset + 9] }
+    public var protocolNumber: UInt8 { u8(Field.protocolNumber) }
     /// The header checksum as carried.
-    public var checksum: UInt16 { bytes.u16be(offset + 10) }
+    public var checksum: UInt16 { u16be(Field.checksum) }
     /// The checksum the header should carry (computed with the field as zero).
     public var computedChecksum: UInt16 {
-        let sum = onesComplementSum(bytes, offset..<(offset + 10))
-        return internetChecksum(bytes, (offset + 12)..<(offset + headerLength), initial: sum)
+        let sum = onesComplementSum(bytes, offset..<start(of: Field.checksum))
+        return internetChecksum(bytes, range(of: Field.checksum).upperBound..<(offset + headerLength), initial: sum)
     }
     /// Source address as text.
-    public var source: String { Format.ipv4(bytes, offset + 12) }
+    public var source: String { Format.ipv4(bytes, start(of: Field.source)) }
     /// Destination address as text.
-    public var destination: String { Format.ipv4(bytes, offset + 16) }
+    public var destination: String { Format.ipv4(bytes, start(of: Field.destination)) }
     /// The one's-complement sum of the TCP/UDP pseudo-header for a transport payload of `length` bytes.
     public func pseudoHeaderSum(length: Int) -> UInt32 {
-        onesComplementSum(bytes, (offset + 12)..<(offset + 20), initial: UInt32(protocolNumber) + UInt32(length))
+        onesComplementSum(bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(protocolNumber) + UInt32(length))
     }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
@@ -131,7 +131,7 @@ public struct IPv4View {
 }
 
 /// A view over an IPv6 fixed header (RFC 8200). Extension headers are walked by `IPv6ExtensionView`.
-public struct IPv6View {
+public struct IPv6View: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let versionClassFlow = 0..<4
@@ -154,13 +154,13 @@ public struct IPv6View {
     /// - Throws: `DecodeError` on `.ipv6`: truncated, `badValue` version, `badLength` payload length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ipv6, offset, Self.headerLength)
-        let version = bytes[offset] >> 4
+        let version = bytes[offset + Field.versionClassFlow.lowerBound] >> 4
         if version != 6 { throw DecodeError(.ipv6, at: offset, .badValue(field: "version", value: Int(version))) }
-        let payloadLength = Int(bytes.u16be(offset + 4))
+        let payloadLength = Int(bytes.u16be(offset + Field.payloadLength.lowerBound))
         // A zero payload length with a hop-by-hop header means a jumbogram: the payload runs to the end.
-        let end = payloadLength == 0 && bytes[offset + 6] == 0 ? extent.end : offset + Self.headerLength + payloadLength
+        let end = payloadLength == 0 && bytes[offset + Field.nextHeader.lowerBound] == 0 ? extent.end : offset + Self.headerLength + payloadLength
         if end > extent.end {
-            throw DecodeError(.ipv6, at: offset + 4, .badLength(field: "payload length", value: payloadLength))
+            throw DecodeError(.ipv6, at: offset + Field.payloadLength.lowerBound, .badLength(field: "payload length", value: payloadLength))
         }
         self.bytes = bytes
         self.offset = offset
@@ -168,22 +168,22 @@ public struct IPv6View {
     }
 
     /// Traffic class.
-    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: bytes.u32be(offset) >> 20) }
+    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: u32be(Field.versionClassFlow) >> 20) }
     /// Flow label.
-    public var flowLabel: UInt32 { bytes.u32be(offset) & 0xfffff }
+    public var flowLabel: UInt32 { u32be(Field.versionClassFlow) & 0xfffff }
     /// Payload length.
-    public var payloadLength: Int { Int(bytes.u16be(offset + 4)) }
+    public var payloadLength: Int { Int(u16be(Field.payloadLength)) }
     /// The first next-header value.
-    public var nextHeader: UInt8 { bytes[offset + 6] }
+    public var nextHeader: UInt8 { u8(Field.nextHeader) }
     /// Hop limit.
-    public var hopLimit: UInt8 { bytes[offset + 7] }
+    public var hopLimit: UInt8 { u8(Field.hopLimit) }
     /// Source address as text.
-    public var source: String { Format.ipv6(bytes, offset + 8) }
+    public var source: String { Format.ipv6(bytes, start(of: Field.source)) }
     /// Destination address as text.
-    public var destination: String { Format.ipv6(bytes, offset + 24) }
+    public var destination: String { Format.ipv6(bytes, start(of: Field.destination)) }
     /// The one's-complement sum of the upper-layer pseudo-header (RFC 8200 §8.1).
     public func pseudoHeaderSum(length: Int, nextHeader: UInt8) -> UInt32 {
-        onesComplementSum(bytes, (offset + 8)..<(offset + 40), initial: UInt32(length >> 16) + UInt32(length & 0xffff) + UInt32(nextHeader))
+        onesComplementSum(bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(length >> 16) + UInt32(length & 0xffff) + UInt32(nextHeader))
     }
     /// Absolute offset of the first header after the fixed header.
     public var payloadOffset: Int { offset + Self.headerLength }
@@ -191,7 +191,19 @@ public struct IPv6View {
 
 /// A view over one IPv6 extension header: hop-by-hop options (0), routing (43), fragment (44) or
 /// destination options (60).
-public struct IPv6ExtensionView {
+public struct IPv6ExtensionView: DeclaredFields {
+    /// Field byte ranges relative to the header's start; the fragment and routing fields are those
+    /// headers' own.
+    public enum Field {
+        public static let nextHeader = 0..<1
+        public static let headerExtensionLength = 1..<2
+        public static let routingType = 2..<3
+        public static let segmentsLeft = 3..<4
+        public static let fragmentOffsetAndFlags = 2..<4
+        public static let fragmentIdentification = 4..<8
+        /// The first option of a hop-by-hop or destination options header.
+        public static let optionsStart = 2
+    }
     /// The extension header types this view decodes.
     public static let types: Set<UInt8> = [0, 43, 44, 60]
     /// The captured bytes.
@@ -206,9 +218,10 @@ public struct IPv6ExtensionView {
     /// Validates one extension header of `type` at `offset`.
     /// - Throws: `DecodeError` on `.ipv6Extension`: truncated, or `badLength` past the payload length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, type: UInt8, within extent: ByteExtent) throws(DecodeError) {
-        try extent.requireCaptured(.ipv6Extension, offset, 2)
-        let length = type == 44 ? 8 : (Int(bytes[offset + 1]) + 1) * 8
-        try extent.requireLength(.ipv6Extension, offset, length, field: "header extension length", at: offset + 1, value: length)
+        try extent.requireCaptured(.ipv6Extension, offset, Field.headerExtensionLength.upperBound)
+        let lengthField = offset + Field.headerExtensionLength.lowerBound
+        let length = type == 44 ? 8 : (Int(bytes[lengthField]) + 1) * 8
+        try extent.requireLength(.ipv6Extension, offset, length, field: "header extension length", at: lengthField, value: length)
         self.bytes = bytes
         self.offset = offset
         self.type = type
@@ -216,7 +229,7 @@ public struct IPv6ExtensionView {
     }
 
     /// The next header after this one.
-    public var nextHeader: UInt8 { bytes[offset] }
+    public var nextHeader: UInt8 { u8(Field.nextHeader) }
     /// The name tshark gives the header.
     public var name: String {
         switch type {
@@ -227,20 +240,20 @@ public struct IPv6ExtensionView {
         }
     }
     /// Fragment header: offset in bytes.
-    public var fragmentOffset: Int { Int(bytes.u16be(offset + 2) & 0xfff8) }
+    public var fragmentOffset: Int { Int(u16be(Field.fragmentOffsetAndFlags) & 0xfff8) }
     /// Fragment header: More Fragments.
-    public var moreFragments: Bool { bytes[offset + 3] & 1 != 0 }
+    public var moreFragments: Bool { u16be(Field.fragmentOffsetAndFlags) & 1 != 0 }
     /// Fragment header: identification.
-    public var fragmentIdentification: UInt32 { bytes.u32be(offset + 4) }
+    public var fragmentIdentification: UInt32 { u32be(Field.fragmentIdentification) }
     /// Routing header: routing type and segments left.
-    public var routing: (type: UInt8, segmentsLeft: UInt8) { (bytes[offset + 2], bytes[offset + 3]) }
+    public var routing: (type: UInt8, segmentsLeft: UInt8) { (u8(Field.routingType), u8(Field.segmentsLeft)) }
 
     /// Hop-by-hop / destination options: each option's type and absolute range.
     /// - Throws: `.ipv6Extension` `badLength` when an option runs past the header.
     public func options() throws(DecodeError) -> [HeaderOption] {
         guard type == 0 || type == 60 else { return [] }
         var list: [HeaderOption] = []
-        var index = offset + 2
+        var index = offset + Field.optionsStart
         let end = offset + length
         while index < end {
             let optionType = bytes[index]

@@ -1,7 +1,7 @@
 /// A view over an Ethernet II header and its 802.1Q / 802.1ad VLAN tags.
 ///
 /// Once the init succeeds every accessor reads captured bytes only. Valid while the buffer is.
-public struct EthernetView {
+public struct EthernetView: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let destination = 0..<6
@@ -27,9 +27,10 @@ public struct EthernetView {
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ethernet, offset, Self.headerLength)
         var tags = 0
-        while EtherType.isVLANTag(bytes.u16be(offset + 12 + tags * Self.tagLength)) {
+        let typeField = offset + Field.etherType.lowerBound
+        while EtherType.isVLANTag(bytes.u16be(typeField + tags * Self.tagLength)) {
             tags += 1
-            try extent.requireCaptured(.vlan, offset + 12 + tags * Self.tagLength, 2)
+            try extent.requireCaptured(.vlan, typeField + tags * Self.tagLength, Field.etherType.count)
         }
         self.bytes = bytes
         self.offset = offset
@@ -37,13 +38,13 @@ public struct EthernetView {
     }
 
     /// Destination MAC address as text.
-    public var destination: String { Format.mac(bytes, offset + Field.destination.lowerBound) }
+    public var destination: String { Format.mac(bytes, start(of: Field.destination)) }
     /// Source MAC address as text.
-    public var source: String { Format.mac(bytes, offset + Field.source.lowerBound) }
+    public var source: String { Format.mac(bytes, start(of: Field.source)) }
     /// Absolute range of VLAN tag `index` (TPID and TCI).
     public func tagRange(_ index: Int) -> Range<Int> {
-        let start = offset + 12 + index * Self.tagLength
-        return start..<(start + Self.tagLength)
+        let tag = start(of: Field.etherType) + index * Self.tagLength
+        return tag..<(tag + Self.tagLength)
     }
     /// TPID of tag `index` (`EtherType.vlan` customer, `.serviceVLAN` service tag).
     public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound) }
@@ -54,15 +55,15 @@ public struct EthernetView {
     /// VLAN identifier of tag `index`.
     public func tagID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound + 2) & 0x0fff }
     /// Absolute offset of the final EtherType (or 802.3 length) field.
-    public var etherTypeOffset: Int { offset + 12 + tagCount * Self.tagLength }
+    public var etherTypeOffset: Int { start(of: Field.etherType) + tagCount * Self.tagLength }
     /// The final EtherType; values below 0x0600 are 802.3 lengths.
     public var etherType: UInt16 { bytes.u16be(etherTypeOffset) }
     /// Absolute offset of the payload.
-    public var payloadOffset: Int { etherTypeOffset + 2 }
+    public var payloadOffset: Int { etherTypeOffset + Field.etherType.count }
 }
 
 /// A view over a Linux cooked capture v1 header (LINKTYPE_LINUX_SLL, 16 bytes).
-public struct SLLView {
+public struct SLLView: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let packetType = 0..<2
@@ -86,21 +87,21 @@ public struct SLLView {
     }
 
     /// Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
-    public var packetType: UInt16 { bytes.u16be(offset) }
+    public var packetType: UInt16 { u16be(Field.packetType) }
     /// ARPHRD_* type of the link (1 Ethernet, 772 loopback).
-    public var addressType: UInt16 { bytes.u16be(offset + 2) }
+    public var addressType: UInt16 { u16be(Field.addressType) }
     /// Length of the link-layer address (at most 8 are stored).
-    public var addressLength: UInt16 { bytes.u16be(offset + 4) }
+    public var addressLength: UInt16 { u16be(Field.addressLength) }
     /// The link-layer source address as text (first `addressLength` bytes, at most 8).
-    public var address: String { Format.mac(bytes, offset + 6, count: Int(min(addressLength, 8))) }
+    public var address: String { Format.mac(bytes, start(of: Field.address), count: Int(min(addressLength, UInt16(Field.address.count)))) }
     /// The protocol: an EtherType, or 1 (802.3) / 4 (802.2 LLC).
-    public var protocolType: UInt16 { bytes.u16be(offset + 14) }
+    public var protocolType: UInt16 { u16be(Field.protocolType) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
 
 /// A view over a Linux cooked capture v2 header (LINKTYPE_LINUX_SLL2, 20 bytes).
-public struct SLL2View {
+public struct SLL2View: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let protocolType = 0..<2
@@ -126,24 +127,24 @@ public struct SLL2View {
     }
 
     /// The EtherType of the payload.
-    public var protocolType: UInt16 { bytes.u16be(offset) }
+    public var protocolType: UInt16 { u16be(Field.protocolType) }
     /// The kernel interface index the packet was seen on.
-    public var interfaceIndex: UInt32 { bytes.u32be(offset + 4) }
+    public var interfaceIndex: UInt32 { u32be(Field.interfaceIndex) }
     /// ARPHRD_* type of the link.
-    public var addressType: UInt16 { bytes.u16be(offset + 8) }
+    public var addressType: UInt16 { u16be(Field.addressType) }
     /// Packet type (as in SLL v1).
-    public var packetType: UInt8 { bytes[offset + 10] }
+    public var packetType: UInt8 { u8(Field.packetType) }
     /// Length of the link-layer address.
-    public var addressLength: UInt8 { bytes[offset + 11] }
+    public var addressLength: UInt8 { u8(Field.addressLength) }
     /// The link-layer source address as text.
-    public var address: String { Format.mac(bytes, offset + 12, count: Int(min(addressLength, 8))) }
+    public var address: String { Format.mac(bytes, start(of: Field.address), count: Int(min(addressLength, UInt8(Field.address.count)))) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
 
 /// A view over a BSD loopback header: a 4-byte address family (LINKTYPE_NULL in the writer's byte
 /// order, LINKTYPE_LOOP in network order).
-public struct NullView {
+public struct NullView: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let family = 0..<4
@@ -163,8 +164,8 @@ public struct NullView {
         try extent.requireCaptured(.null, offset, Self.headerLength)
         self.bytes = bytes
         self.offset = offset
-        let little = bytes.u32le(offset)
-        family = networkOrder ? bytes.u32be(offset) : (little > 0xffff ? little.byteSwapped : little)
+        let little = bytes.u32le(offset + Field.family.lowerBound)
+        family = networkOrder ? bytes.u32be(offset + Field.family.lowerBound) : (little > 0xffff ? little.byteSwapped : little)
     }
 
     /// True when `family` is an IPv6 family on any common OS.
@@ -174,7 +175,7 @@ public struct NullView {
 }
 
 /// A view over an ARP packet (RFC 826), any hardware and protocol address lengths.
-public struct ARPView {
+public struct ARPView: DeclaredFields {
     /// Field byte ranges of the fixed part, relative to the packet's start.
     public enum Field {
         public static let hardwareType = 0..<2
@@ -193,22 +194,22 @@ public struct ARPView {
     /// Validates the fixed part and the four addresses its lengths announce.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.arp, offset, Self.fixedLength)
-        let addresses = 2 * (Int(bytes[offset + 4]) + Int(bytes[offset + 5]))
+        let addresses = 2 * (Int(bytes[offset + Field.hardwareLength.lowerBound]) + Int(bytes[offset + Field.protocolLength.lowerBound]))
         try extent.requireCaptured(.arp, offset + Self.fixedLength, addresses)
         self.bytes = bytes
         self.offset = offset
     }
 
     /// Hardware type (1 Ethernet).
-    public var hardwareType: UInt16 { bytes.u16be(offset) }
+    public var hardwareType: UInt16 { u16be(Field.hardwareType) }
     /// Protocol type (an EtherType: `EtherType.ipv4`).
-    public var protocolType: UInt16 { bytes.u16be(offset + 2) }
+    public var protocolType: UInt16 { u16be(Field.protocolType) }
     /// Hardware address length.
-    public var hardwareLength: Int { Int(bytes[offset + 4]) }
+    public var hardwareLength: Int { Int(u8(Field.hardwareLength)) }
     /// Protocol address length.
-    public var protocolLength: Int { Int(bytes[offset + 5]) }
+    public var protocolLength: Int { Int(u8(Field.protocolLength)) }
     /// Operation: 1 request, 2 reply.
-    public var operation: UInt16 { bytes.u16be(offset + 6) }
+    public var operation: UInt16 { u16be(Field.operation) }
     /// Absolute ranges of sender hardware, sender protocol, target hardware, target protocol addresses.
     public var addressRanges: (senderHardware: Range<Int>, senderProtocol: Range<Int>, targetHardware: Range<Int>, targetProtocol: Range<Int>) {
         let sha = offset + Self.fixedLength

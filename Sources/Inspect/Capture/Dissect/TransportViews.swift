@@ -31,7 +31,7 @@ public struct TCPOptionField: Hashable, Sendable {
 ///
 /// The init checks that the fixed header was captured, that the data offset is at least 5 and
 /// within the segment, and that every option's length is sane.
-public struct TCPView {
+public struct TCPView: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let sourcePort = 0..<2
@@ -58,11 +58,12 @@ public struct TCPView {
     /// - Throws: `DecodeError` on `.tcp`: truncated, `badLength` data offset or option length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.tcp, offset, Self.minimumHeaderLength)
-        let headerLength = Int(bytes[offset + 12] >> 4) * 4
+        let dataOffset = offset + Field.dataOffsetAndFlags.lowerBound
+        let headerLength = Int(bytes[dataOffset] >> 4) * 4
         if headerLength < Self.minimumHeaderLength {
-            throw DecodeError(.tcp, at: offset + 12, .badLength(field: "data offset", value: headerLength))
+            throw DecodeError(.tcp, at: dataOffset, .badLength(field: "data offset", value: headerLength))
         }
-        try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
+        try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: dataOffset, value: headerLength)
         self.bytes = bytes
         self.offset = offset
         segmentExtent = extent
@@ -110,23 +111,23 @@ public struct TCPView {
     }
 
     /// Source port.
-    public var sourcePort: UInt16 { bytes.u16be(offset) }
+    public var sourcePort: UInt16 { u16be(Field.sourcePort) }
     /// Destination port.
-    public var destinationPort: UInt16 { bytes.u16be(offset + 2) }
+    public var destinationPort: UInt16 { u16be(Field.destinationPort) }
     /// Sequence number (raw, not relative).
-    public var sequenceNumber: UInt32 { bytes.u32be(offset + 4) }
+    public var sequenceNumber: UInt32 { u32be(Field.sequenceNumber) }
     /// Acknowledgment number (raw).
-    public var acknowledgmentNumber: UInt32 { bytes.u32be(offset + 8) }
+    public var acknowledgmentNumber: UInt32 { u32be(Field.acknowledgmentNumber) }
     /// Header length in bytes (data offset × 4).
-    public var headerLength: Int { Int(bytes[offset + 12] >> 4) * 4 }
+    public var headerLength: Int { Int(u16be(Field.dataOffsetAndFlags) >> 12) * 4 }
     /// The 12 flag bits as tshark's `tcp.flags` holds them (AE/NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
-    public var flags: UInt16 { bytes.u16be(offset + 12) & 0x0fff }
+    public var flags: UInt16 { u16be(Field.dataOffsetAndFlags) & 0x0fff }
     /// Receive window (unscaled).
-    public var window: UInt16 { bytes.u16be(offset + 14) }
+    public var window: UInt16 { u16be(Field.window) }
     /// Checksum as carried.
-    public var checksum: UInt16 { bytes.u16be(offset + 16) }
+    public var checksum: UInt16 { u16be(Field.checksum) }
     /// Urgent pointer.
-    public var urgentPointer: UInt16 { bytes.u16be(offset + 18) }
+    public var urgentPointer: UInt16 { u16be(Field.urgentPointer) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
     /// Payload length as the IP layer claims it (some of it may not have been captured).
@@ -155,7 +156,7 @@ public struct TCPView {
 }
 
 /// A view over a UDP header (RFC 768).
-public struct UDPView {
+public struct UDPView: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let sourcePort = 0..<2
@@ -176,9 +177,9 @@ public struct UDPView {
     /// - Throws: `DecodeError` on `.udp`: truncated, `badLength` when length is below 8 or past the IP payload.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.udp, offset, Self.headerLength)
-        let length = Int(bytes.u16be(offset + 4))
+        let length = Int(bytes.u16be(offset + Field.length.lowerBound))
         if length < Self.headerLength || offset + length > extent.end {
-            throw DecodeError(.udp, at: offset + 4, .badLength(field: "length", value: length))
+            throw DecodeError(.udp, at: offset + Field.length.lowerBound, .badLength(field: "length", value: length))
         }
         self.bytes = bytes
         self.offset = offset
@@ -186,26 +187,29 @@ public struct UDPView {
     }
 
     /// Source port.
-    public var sourcePort: UInt16 { bytes.u16be(offset) }
+    public var sourcePort: UInt16 { u16be(Field.sourcePort) }
     /// Destination port.
-    public var destinationPort: UInt16 { bytes.u16be(offset + 2) }
+    public var destinationPort: UInt16 { u16be(Field.destinationPort) }
     /// Length of header and payload.
-    public var length: Int { Int(bytes.u16be(offset + 4)) }
+    public var length: Int { Int(u16be(Field.length)) }
     /// Checksum as carried (0: none, IPv4 only).
-    public var checksum: UInt16 { bytes.u16be(offset + 6) }
+    public var checksum: UInt16 { u16be(Field.checksum) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + Self.headerLength }
 }
 
 /// A view over an ICMP (RFC 792) or ICMPv6 (RFC 4443) message: type, code, checksum and the
 /// 4-byte rest of header.
-public struct ICMPView {
+public struct ICMPView: DeclaredFields {
     /// Field byte ranges relative to the message's start.
     public enum Field {
         public static let type = 0..<1
         public static let code = 1..<2
         public static let checksum = 2..<4
         public static let restOfHeader = 4..<8
+        /// Echo request and reply: the identifier and sequence number in the rest of header.
+        public static let echoIdentifier = 4..<6
+        public static let echoSequence = 6..<8
     }
     /// Length of the fixed part.
     public static let headerLength = Field.restOfHeader.upperBound
@@ -228,15 +232,15 @@ public struct ICMPView {
     }
 
     /// Message type.
-    public var type: UInt8 { bytes[offset] }
+    public var type: UInt8 { u8(Field.type) }
     /// Message code.
-    public var code: UInt8 { bytes[offset + 1] }
+    public var code: UInt8 { u8(Field.code) }
     /// Checksum as carried.
-    public var checksum: UInt16 { bytes.u16be(offset + 2) }
+    public var checksum: UInt16 { u16be(Field.checksum) }
     /// Echo identifier.
-    public var identifier: UInt16 { bytes.u16be(offset + 4) }
+    public var identifier: UInt16 { u16be(Field.echoIdentifier) }
     /// Echo sequence number.
-    public var sequence: UInt16 { bytes.u16be(offset + 6) }
+    public var sequence: UInt16 { u16be(Field.echoSequence) }
     /// True for echo request and reply.
     public var isEcho: Bool { layer == .icmp ? (type == 0 || type == 8) : (type == 128 || type == 129) }
 

@@ -74,7 +74,7 @@ public struct CaptureError: Error, Hashable, Sendable, Codable, CustomStringConv
     public var description: String { message }
 
     static func wrap(_ error: any Error, _ step: String) -> CaptureError {
-        if let socketError = error as? SocketError, [Errno.permissionDenied, .accessDenied].contains(socketError.code) {
+        if let socketError = error as? SocketError, [Errno.notPermitted, .permissionDenied].contains(socketError.code) {
             return CaptureError("capture needs CAP_NET_RAW: run with sudo or `setcap cap_net_raw,cap_net_admin+ep` on the socktui binary")
         }
         return CaptureError("\(step): \(error)")
