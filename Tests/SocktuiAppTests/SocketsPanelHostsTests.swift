@@ -231,17 +231,18 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
 }
 
 extension SocketsPanelHostsTests {
-    @Test func optionsAndTestPivotsOnARemoteHostsSocketAreRefusedWithTheCommandToRunACaptureIsNot() {
+    @Test func testPivotOnARemoteHostsSocketIsRefusedWithTheCommandToRunACaptureIsNot() {
         let source = ScriptedHostsSource([hostTable("local", Self.alpha), hostTable("web1", Self.beta)])
         var panel = Self.makeHostsPanel(source)
         panel.refreshAndWait()
         panel.press(.character("G"))                       // the last row: web1's listener
         #expect(panel.selectedEntryHost == "web1")
-        for key in ["O", "T"] {
-            panel.press(.character(Character(key)))
-            #expect(panel.notice?.kind == .warning && panel.notice?.text.contains("--host web1") == true)
-        }
-        #expect(panel.optionsView == nil && panel.takeConnectionTest() == nil)
+        panel.press(.character("T"))
+        #expect(panel.notice?.kind == .warning && panel.notice?.text.contains("socktui connect --host web1") == true)
+        #expect(panel.takeConnectionTest() == nil)
+        // The options view reads through the host's client (SocketsPanelRemoteOptionsTests): there is none here.
+        panel.press(.character("O"))
+        #expect(panel.optionsView == nil && panel.notice?.text == "no agent link to web1: its options cannot be read")
         // A capture runs on the socket's host (the Capture panel picks it: CapturePanelHostsTests).
         panel.press(.character("C"))
         #expect(panel.takeCaptureRequest()?.filter.contains("port 22") == true)

@@ -72,6 +72,9 @@ extension SocketSnapshotSource {
 
     /// A single local table has no host links to observe.
     public func observeHosts(_ changed: @escaping @Sendable () -> Void) {}
+
+    /// No clients: the panel reads through this host's in-process agent.
+    public var hostClients: [AgentClient] { [] }
 }
 
 /// The observer of a merged source's host statuses.
@@ -106,6 +109,9 @@ public final class MergedSocketSource: SocketSnapshotSource {
 
     /// The hosts, in the order given.
     public var hostLabels: [String]? { labels }
+
+    /// The watch's client of each host, in the order given.
+    public var hostClients: [AgentClient] { watch.hostClients }
 
     /// Every host's rows, merged (the query is the watch's, fixed at start).
     public func snapshot(_ query: SocketQuery) -> SocketSnapshot { hostedSnapshot(query).snapshot }

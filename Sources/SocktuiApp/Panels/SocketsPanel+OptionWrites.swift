@@ -60,6 +60,11 @@ extension SocketsPanel {
                 notice = StatusMessage("the options are not readable: nothing to set", kind: .warning)
                 return .handled(nil)
             }
+            // Setting an option has no agent request: only a host served in this process takes it.
+            guard hostClient(for: view.host)?.servesThisProcess == true else {
+                notice = StatusMessage("\(view.host ?? "this host")'s agent reads options but cannot set them", kind: .warning)
+                return .handled(nil)
+            }
             optionsView?.allowsWrites.toggle()
             let who = view.report.map { "\($0.command) (pid \($0.pid))" } ?? "the process"
             notice = view.allowsWrites ? StatusMessage("writes off: the options view only reads")

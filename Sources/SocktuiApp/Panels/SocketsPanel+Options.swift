@@ -11,6 +11,9 @@ public struct SocketsOptionsView: Sendable {
     public var target: OptionTarget
     /// The `SocketEntry.id` of the socket the view was opened on.
     public var socketID: String
+    /// The host of the socket's row when the table merges hosts (its options are read through that
+    /// host's agent client); nil for a single table.
+    public var host: String?
     /// The last report, if the last read succeeded.
     public private(set) var report: SocketOptionsReport?
     /// Why the last read failed (not permitted, process gone, …), if it did.
@@ -38,11 +41,15 @@ public struct SocketsOptionsView: Sendable {
     /// The option the search found, as an index into the report's options (marked `▸`).
     public internal(set) var found: Int?
 
-    /// Creates a view of `target` that has not been read yet.
-    public init(target: OptionTarget, socketID: String) {
+    /// Creates a view of `target` (on `host`'s row of a merged table) that has not been read yet.
+    public init(target: OptionTarget, socketID: String, host: String? = nil) {
         self.target = target
         self.socketID = socketID
+        self.host = host
     }
+
+    /// The view's title: the socket read, and its host in a merged table.
+    public var title: String { "Options of \(target)" + (host.map { " on \($0)" } ?? "") + " (Esc closes)" }
 
     /// The identity of an option across reads: level and C name (`MCAST_*` exist at two levels).
     public static func key(_ reading: OptionReading) -> String { "\(reading.level.cName).\(reading.cName)" }
@@ -141,12 +148,20 @@ public struct SocketsOptionsView: Sendable {
 }
 
 extension SocketsPanel {
-    /// How the panel reads a socket's options: ``OptionInspector`` by default, a script in tests.
-    public typealias OptionReader = @Sendable (OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError>
+    /// How the panel reads a socket's options through the client of the socket's host: the agent's
+    /// `socketOptions` request by default, a script in tests.
+    public typealias OptionReader = @Sendable (AgentClient, OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError>
 
-    /// Reads `target` with ``OptionInspector`` (system calls: only on a background queue).
-    public static func inspectOptions(_ target: OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError> {
-        do { return .success(try OptionInspector.inspect(target)) } catch { return .failure(error) }
+    /// Reads `target` through `host`'s agent (blocks: only on a background queue).
+    public static func inspectOptions(_ host: AgentClient, _ target: OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError> {
+        host.socketOptions(target)
+    }
+
+    /// The client of `host`'s agent (the first host's for a table without hosts), nil for a host
+    /// the panel has no client for.
+    func hostClient(for host: String?) -> AgentClient? {
+        guard let host else { return hosts.first }
+        return hosts.first { $0.label == host }
     }
 
     /// The options view's keys, listed in the panel's help.
@@ -170,7 +185,12 @@ extension SocketsPanel {
             notice = StatusMessage("select a socket first", kind: .warning)
             return nil
         }
-        optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id)
+        let host = selectedEntryHost
+        guard let client = hostClient(for: host) else {
+            notice = StatusMessage("no agent link to \(host ?? "this host"): its options cannot be read", kind: .warning)
+            return nil
+        }
+        optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: isMergingHosts ? client.label : nil)
         // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
         if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
             optionsView?.apply(.failure(reason))
@@ -187,16 +207,18 @@ extension SocketsPanel {
 
     /// Reads the options now under a new generation (answers to older reads will be dropped).
     mutating func readOptions() -> Command<AppMessage>? {
-        guard let target = optionsView?.target else { return nil }
+        guard let view = optionsView else { return nil }
         let generation = optionsGeneration.advance()
         optionsView?.isReading = true
-        return optionsReadCommand(target, generation)
+        return optionsReadCommand(view, generation)
     }
 
-    func optionsReadCommand(_ target: OptionTarget, _ generation: Generation) -> Command<AppMessage> {
-        let reader = optionReader
+    func optionsReadCommand(_ view: SocketsOptionsView, _ generation: Generation) -> Command<AppMessage> {
+        let reader = optionReader, target = view.target
+        let client = hostClient(for: view.host)
         return .run(on: optionsQueue) {
-            .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: reader(target))))
+            let result = client.map { reader($0, target) } ?? .failure(.unreachable("no agent link to \(view.host ?? "this host")"))
+            return .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: result)))
         }
     }
 
@@ -232,7 +254,7 @@ extension SocketsPanel {
 
     /// Draws the options view in `area`.
     func renderOptions(_ view: SocketsOptionsView, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let box = Block(title: Line("Options of \(view.target) (Esc closes)")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let box = Block(title: Line(view.title)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         box.render(in: area, into: &buffer)
         let content = box.inner(area).inset(horizontal: 1, vertical: 0)
         guard content.height > 0, content.width > 0 else { return }

@@ -16,6 +16,8 @@ public protocol SocketSnapshotSource: Sendable {
     /// Calls `changed` (on any thread) whenever a host's link status changes, replacing the previous
     /// observer; a single local table never calls it (the default).
     func observeHosts(_ changed: @escaping @Sendable () -> Void)
+    /// Each host's agent client, in ``hostLabels`` order (a merged source's); empty by default.
+    var hostClients: [AgentClient] { get }
 }
 
 extension SocketTable: SocketSnapshotSource {}
@@ -54,6 +56,9 @@ public struct SocketsPanel: Panel {
     public static let intervals: [Double] = [0.5, 1, 2, 5, 10, 30]
 
     let source: any SocketSnapshotSource
+    /// The hosts whose sockets the table shows, as agent clients (this host's in-process agent when
+    /// the source names none): requests about a row (its options) go to the client of its host.
+    public let hosts: [AgentClient]
     let queue = DispatchQueue(label: "socktui.sockets-panel", qos: .userInitiated)
     let optionsQueue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
     let optionReader: OptionReader
@@ -133,13 +138,17 @@ public struct SocketsPanel: Panel {
     ///   - source: where snapshots come from (the host's socket table by default).
     ///   - query: what to ask for; by default every kind, with owners and `tcp_info`.
     ///   - isRoot: whether to skip the "run as root" label (the effective uid by default).
-    ///   - optionReader: how the options view reads a socket's options (``OptionInspector`` by default).
+    ///   - hosts: the agent clients of the table's hosts (by default the source's, else this host's in-process agent).
+    ///   - optionReader: how the options view reads a socket's options through its host's client (the
+    ///     agent's `socketOptions` request by default).
     ///   - optionWriter: how the options view sets an option after the user confirms (``OptionInspector`` by default).
     ///   - lab: the socket lab's engine (a new, empty lab by default).
     public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
-                optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
+                hosts: [AgentClient]? = nil, optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
                 optionWriter: @escaping OptionWriter = SocketsPanel.setOption, lab: SocketLab = SocketLab()) {
         self.source = source
+        let clients = hosts ?? source.hostClients
+        self.hosts = clients.isEmpty ? [AgentClient.local()] : clients
         self.optionWriter = optionWriter
         self.socketLab = lab
         self.optionReader = optionReader
@@ -277,7 +286,7 @@ public struct SocketsPanel: Panel {
             // Paused: no read, but the timer keeps ticking so reading resumes with the table.
             if isPaused { return optionsTimerCommand(generation) }
             optionsView?.isReading = true
-            return optionsReadCommand(view.target, generation)
+            return optionsReadCommand(view, generation)
         case .optionsRead(let answer):
             guard optionsGeneration.isCurrent(answer.generation), optionsView?.target == answer.target else { return nil }
             optionsView?.apply(answer.result)
@@ -376,12 +385,10 @@ public struct SocketsPanel: Panel {
     /// Performs one of the panel's own actions.
     public mutating func perform(_ action: SocketsAction) -> Command<AppMessage>? {
         notice = nil
-        // The options view and connection test act on this machine: a remote host's socket is refused
-        // rather than looked up here by its pid. A capture (C) runs on the socket's host, through its agent.
-        if [.testConnection, .inspectOptions].contains(action), let host = selectedEntryHost, host != "local" {
-            let what = action == .inspectOptions ? "options view" : "connection test"
-            let command = action == .inspectOptions ? "socktui sockopt --host \(host)" : "socktui connect --host \(host)"
-            notice = StatusMessage("the \(what) runs on this host only; for \(host)'s socket use \(command)", kind: .warning)
+        // The connection test pivot runs in this process: the socket of a host whose agent runs elsewhere
+        // is refused. The options view (O) and a capture (C) run on the socket's host, through its agent.
+        if action == .testConnection, let host = selectedEntryHost, hostClient(for: host)?.servesThisProcess != true {
+            notice = StatusMessage("the connection test runs on this host only; for \(host)'s socket use socktui connect --host \(host)", kind: .warning)
             return nil
         }
         switch action {
