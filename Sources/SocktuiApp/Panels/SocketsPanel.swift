@@ -4,24 +4,6 @@ import Inspect
 import SocketKit
 import TerminalUI
 
-/// Where the Sockets panel takes snapshots from: the host's ``SocketTable``, or a script in tests.
-public protocol SocketSnapshotSource: Sendable {
-    /// Takes a snapshot on the calling thread; the panel calls it only on its background queue.
-    func snapshot(_ query: SocketQuery) -> SocketSnapshot
-    /// A snapshot with each row's host (a merged source's; a local table has no hosts): the panel calls
-    /// this one. Default: ``snapshot(_:)`` without hosts.
-    func hostedSnapshot(_ query: SocketQuery) -> HostedSocketSnapshot
-    /// The hosts a merged source serves, in order; nil for a single local table (the default).
-    var hostLabels: [String]? { get }
-    /// Calls `changed` (on any thread) whenever a host's link status changes, replacing the previous
-    /// observer; a single local table never calls it (the default).
-    func observeHosts(_ changed: @escaping @Sendable () -> Void)
-    /// Each host's agent client, in ``hostLabels`` order (a merged source's); empty by default.
-    var hostClients: [AgentClient] { get }
-}
-
-extension SocketTable: SocketSnapshotSource {}
-
 /// What the Sockets panel's own keys do.
 public enum SocketsAction: Hashable, Sendable {
     /// Table shape: the filter field, the column chooser, sorting, grouping and the details pane.
@@ -240,21 +222,8 @@ public struct SocketsPanel: Panel {
         let previous = snapshot?.entries, history = self.history, previousHosts = entryHosts
         return .run(on: queue) {
             // A merged source answers from what its hosts already sent: no host is waited on.
-            let hosted = source.hostedSnapshot(query)
-            let snapshot = hosted.snapshot
-            if let hosts = hosted.hosts {
-                return .sockets(.refreshed(SocketsPanel.hostedRefresh(
-                    generation: generation, hosted: hosted, hosts: hosts, previous: previous, previousHosts: previousHosts,
-                    history: history, settings: settings)))
-            }
-            // The first snapshot is not "all new": nothing is highlighted until something changes.
-            let diff = SocketDiff(old: previous ?? snapshot.entries, new: snapshot.entries)
-            return .sockets(.refreshed(SocketsRefreshed(
-                generation: generation, snapshot: snapshot, diff: diff, addedIDs: Set(diff.added.map(\.id)),
-                changedIDs: SocketsRefreshed.notableChanges(diff, previous: previous ?? []),
-                history: SocketHistory.updated(history, with: snapshot.entries),
-                rows: settings.rows(for: snapshot.entries, hosts: hosted.hosts), settings: settings,
-                hosts: hosted.hosts, links: hosted.links)))
+            let refresh = HostedSocketRefresh(source.hostedSnapshot(query), previous: previous, previousHosts: previousHosts, history: history)
+            return .sockets(.refreshed(SocketsRefreshed(generation: generation, refresh: refresh, settings: settings)))
         }
     }
 
@@ -306,7 +275,7 @@ public struct SocketsPanel: Panel {
         removedCount = answer.diff.removed.count
         refreshCount += 1
         entryHosts = answer.hosts
-        hostLinks = SocketsPanel.keepingProblems(answer.links, previous: hostLinks)
+        hostLinks = HostLink.keepingProblems(answer.links, previous: hostLinks)
         // The user may have changed the filter or sort while the snapshot was taken.
         setRows(answer.settings == settings ? answer.rows : settings.rows(for: answer.snapshot.entries, hosts: answer.hosts))
     }
