@@ -239,7 +239,7 @@ public enum SocketsRow: Hashable, Sendable {
     /// A key that survives refreshes, for keeping the selection on the same row.
     func key(in entries: [SocketEntry], hosts: [String]? = nil) -> String {
         switch self {
-        case .socket(let index, let group): return "s:\(SocketsPanel.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
+        case .socket(let index, let group): return "s:\(HostedSocketRefresh.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
         case .group(let group): return "g:\(group.pid.map(String.init) ?? "-")"
         }
     }
@@ -325,7 +325,7 @@ struct SocketsTableSource: TableDataSource {
                 if let link, !link.isConnected {
                     return TableRow(columns.map { $0 == .host ? host + link.rowMark : text($0, entry) }, style: staleStyle)
                 }
-                let id = SocketsPanel.rowID(entry, host: hosts.map { _ in host })
+                let id = HostedSocketRefresh.rowID(entry, host: hosts.map { _ in host })
                 let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
                 return TableRow(columns.map { $0 == .host ? host : text($0, entry) }, style: style)
             }
@@ -333,9 +333,9 @@ struct SocketsTableSource: TableDataSource {
     }
 }
 
-extension SocketsPanel {
+extension SocketsTableModel {
     /// The table's columns; the host column fits the longest host name plus its status mark.
-    var tableColumns: [TableColumn] {
+    func tableColumns(hostLabels: [String]?) -> [TableColumn] {
         let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
         return columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn }
     }

@@ -2,15 +2,6 @@ import Inspect
 import TerminalUI
 
 extension SocketsPanel {
-    /// A socket's identity in the table: its id, qualified by its host when the table merges hosts
-    /// (two hosts' kernels hand out the same cookies and inodes).
-    static func rowID(_ entry: SocketEntry, host: String?) -> String { HostedSocketRefresh.rowID(entry, host: host) }
-
-    /// The identity of `entries[index]`, as ``rowID(_:host:)``.
-    func rowID(_ index: Int) -> String {
-        SocketsPanel.rowID(snapshot!.entries[index], host: entryHosts.flatMap { index < $0.count ? $0[index] : nil })
-    }
-
     /// Whether the table merges hosts (`socktui --host`).
     public var isMergingHosts: Bool { hostLabels != nil }
 
