@@ -73,13 +73,8 @@ public struct SocketsPanel: Panel {
     /// The options view (`O`), while it is open.
     public internal(set) var optionsView: SocketsOptionsView?
     var optionsGeneration = Generation()
-    /// The socket lab's engine: its sockets stay open while the lab view is closed.
-    let socketLab: SocketLab
-    /// The socket lab's state (kept while the lab is closed).
-    public internal(set) var labView = SocketLabView()
-    /// Whether the socket lab is shown.
-    public internal(set) var isLabOpen = false
-    var labEchoGeneration = Generation()
+    /// The socket lab: its engine, view and echo polling.
+    var lab: SocketLabModel
 
     /// Creates the panel.
     /// - Parameters:
@@ -98,7 +93,7 @@ public struct SocketsPanel: Panel {
         let clients = hosts ?? source.hostClients
         self.hosts = clients.isEmpty ? [AgentClient.local()] : clients
         self.optionWriter = optionWriter
-        self.socketLab = lab
+        self.lab = SocketLabModel(engine: lab)
         self.optionReader = optionReader
         self.query = query
         self.isRoot = isRoot
@@ -149,6 +144,7 @@ public struct SocketsPanel: Panel {
     public mutating func visibilityChanged(to visible: Bool) -> Command<AppMessage>? {
         guard visible != isVisible else { return nil }
         isVisible = visible
+        lab.isVisible = visible
         if visible {
             // Reopening the tab re-reads the options view right away; its timer re-arms from that answer.
             var observer: Command<AppMessage>?
@@ -158,13 +154,13 @@ public struct SocketsPanel: Panel {
                 let source = self.source
                 observer = .stream { post in source.observeHosts { post(.sockets(.hostLinksChanged)) } }
             }
-            let options = Command.batch([optionsView != nil ? readOptions() : nil, labEchoPoll(), observer])
+            let options = Command.batch([optionsView != nil ? readOptions() : nil, lab.labEchoPoll(), observer])
             if isPaused { return options }
             let table = refresh()
             return options.map { Command.batch([table, $0]) ?? table } ?? table
         }
         table.cancel()
-        _ = labEchoGeneration.advance()
+        lab.cancel()
         if optionsView != nil { _ = optionsGeneration.advance(); optionsView?.isReading = false }
         return nil
     }
@@ -218,7 +214,7 @@ public struct SocketsPanel: Panel {
         case .optionWritten(let answer):
             return optionWritten(answer)
         case .labAnswered, .labEchoDue:
-            return updateLab(message)
+            return lab.updateLab(message)
         }
     }
 
@@ -327,7 +323,7 @@ public struct SocketsPanel: Panel {
     /// The socket count and refresh state, or the last notice.
     public var statusHint: String {
         if let notice { return notice.text }
-        if isLabOpen { return labStatusHint }
+        if isLabOpen { return lab.labStatusHint }
         guard let snapshot else { return "taking the first snapshot…" }
         return "\(table.socketCount) of \(snapshot.entries.count) sockets, " + (isPaused ? "paused" : "every \(DurationText.seconds(interval))")
     }
@@ -345,7 +341,7 @@ public struct SocketsPanel: Panel {
         guard inner.height >= 4, inner.width >= 10 else { return }
         if isLabOpen {
             let parts = inner.rows([.min(3), .fixed(1)])
-            renderLab(in: parts[0], into: &buffer, theme: theme)
+            lab.renderLab(in: parts[0], into: &buffer, theme: theme)
             renderKeyLine(in: parts[1], into: &buffer, theme: theme)
             return
         }
