@@ -43,6 +43,11 @@ extension SocketsPanel {
     public var columnChooser: Int? { table.columnChooser }
     /// Whether a snapshot is being taken.
     public var isRefreshing: Bool { table.isRefreshing }
+    /// The options view (`O`), while it is open.
+    public internal(set) var optionsView: SocketsOptionsView? {
+        get { options.view }
+        set { options.view = newValue }
+    }
     /// Whether the details pane is shown.
     public var showsDetails: Bool { details.isShown }
     /// The filter text as typed (possibly invalid).
@@ -99,7 +104,7 @@ extension SocketsPanel {
             return
         }
         let text = isLabOpen ? labKeyLine : table.isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
-            : optionsView?.allowsWrites == true ? optionWriteKeyLine
+            : optionsView?.allowsWrites == true ? options.optionWriteKeyLine
             : optionsView != nil ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
             : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
             : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"

@@ -174,26 +174,77 @@ extension SocketsPanel {
         HelpEntry(keys: "/ n N", summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match"),
     ]
 
+    /// Reads the open view's options now under a new generation (older reads are dropped).
+    mutating func readOptions() -> Command<AppMessage>? { options.readOptions() }
+
     /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
     public static func optionTarget(for entry: SocketEntry) -> OptionTarget {
         entry.owners.first.map { .descriptor(pid: $0.pid, fd: $0.fileDescriptor) } ?? .inode(entry.inode)
     }
+}
 
-    /// Opens the options view on the selected socket and starts the first read.
-    mutating func openOptions() -> Command<AppMessage>? {
-        guard let entry = selectedEntry else {
+/// The options view's model (`O`): the view while it is open, the client of its socket's host, its
+/// read generation (reads of an older one are dropped) and ``cancel()``, how it reads and sets options
+/// and on which queue, and the notice its keys leave for the panel's bottom line.
+struct SocketsOptionsModel: Sendable {
+    /// The view, while open.
+    var view: SocketsOptionsView?
+    /// The read generation.
+    var generation = Generation()
+    /// The agent client of the open view's host.
+    var client: AgentClient?
+    /// The last key's message, if any (the panel shows it).
+    var notice: StatusMessage?
+    /// The panel's area (scrolling clamps to what fits).
+    var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    let reader: SocketsPanel.OptionReader
+    let writer: SocketsPanel.OptionWriter
+    let queue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
+
+    init(reader: @escaping SocketsPanel.OptionReader, writer: @escaping SocketsPanel.OptionWriter) {
+        self.reader = reader
+        self.writer = writer
+    }
+
+    /// Drops the read in flight (the view stays open).
+    mutating func cancel() {
+        _ = generation.advance()
+        view?.isReading = false
+    }
+
+    /// The re-read timer fired: read again unless a read runs (paused: only the timer goes on).
+    mutating func due(_ generation: Generation, visible: Bool, paused: Bool, interval: Double) -> Command<AppMessage>? {
+        guard self.generation.isCurrent(generation), let view, !view.isReading, visible else { return nil }
+        if paused { return optionsTimerCommand(generation, interval: interval) }
+        self.view?.isReading = true
+        return optionsReadCommand(view, generation)
+    }
+
+    /// Applies a read of the current generation and arms the next.
+    mutating func apply(_ answer: SocketsOptionsRead, visible: Bool, interval: Double) -> Command<AppMessage>? {
+        guard generation.isCurrent(answer.generation), view?.target == answer.target else { return nil }
+        view?.apply(answer.result)
+        return visible ? optionsTimerCommand(answer.generation, interval: interval) : nil
+    }
+}
+
+extension SocketsOptionsModel {
+    /// Opens the options view on `entry` (the selected socket, on `host`'s row read through `client`)
+    /// and starts the first read; `showsHost` names the host in the title (a merged table).
+    mutating func openOptions(_ entry: SocketEntry?, host: String?, client: AgentClient?, showsHost: Bool) -> Command<AppMessage>? {
+        guard let entry else {
             notice = StatusMessage("select a socket first", kind: .warning)
             return nil
         }
-        let host = selectedEntryHost
-        guard let client = hostClient(for: host) else {
+        guard let client else {
             notice = StatusMessage("no agent link to \(host ?? "this host"): its options cannot be read", kind: .warning)
             return nil
         }
-        optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: isMergingHosts ? client.label : nil)
+        self.client = client
+        self.view = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: showsHost ? client.label : nil)
         // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
         if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
-            optionsView?.apply(.failure(reason))
+            self.view?.apply(.failure(reason))
             return nil
         }
         return readOptions()
@@ -201,29 +252,28 @@ extension SocketsPanel {
 
     /// Closes the options view; reads in flight are dropped.
     mutating func closeOptions() {
-        _ = optionsGeneration.advance()
-        optionsView = nil
+        _ = generation.advance()
+        self.view = nil
     }
 
     /// Reads the options now under a new generation (answers to older reads will be dropped).
     mutating func readOptions() -> Command<AppMessage>? {
-        guard let view = optionsView else { return nil }
-        let generation = optionsGeneration.advance()
-        optionsView?.isReading = true
+        guard let view = self.view else { return nil }
+        let generation = generation.advance()
+        self.view?.isReading = true
         return optionsReadCommand(view, generation)
     }
 
     func optionsReadCommand(_ view: SocketsOptionsView, _ generation: Generation) -> Command<AppMessage> {
-        let reader = optionReader, target = view.target
-        let client = hostClient(for: view.host)
-        return .run(on: optionsQueue) {
+        let reader = self.reader, target = view.target, client = self.client
+        return .run(on: queue) {
             let result = client.map { reader($0, target) } ?? .failure(.unreachable("no agent link to \(view.host ?? "this host")"))
             return .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: result)))
         }
     }
 
-    func optionsTimerCommand(_ generation: Generation) -> Command<AppMessage> {
-        let queue = optionsQueue, delay = interval
+    func optionsTimerCommand(_ generation: Generation, interval: Double) -> Command<AppMessage> {
+        let queue = self.queue, delay = interval
         return .stream(on: queue) { post in
             queue.asyncAfter(deadline: .now() + delay) { post(.sockets(.optionsDue(generation))) }
         }
@@ -231,7 +281,7 @@ extension SocketsPanel {
 
     /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
     mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
-        guard let view = optionsView else { return nil }
+        guard let view = self.view else { return nil }
         if let result = handleOptionsSearchKey(key) { return result }
         if let result = handleOptionWriteKey(key) { return result }
         var scroll = view.scroll
@@ -248,7 +298,7 @@ extension SocketsPanel {
         }
         // Kept within the rows (the renderer clamps to the area's height as well).
         let rows = view.lines(width: max(1, area.width - 6), theme: ThemeCatalog.builtInDefault).count
-        optionsView?.scroll = min(max(0, scroll), rows)
+        self.view?.scroll = min(max(0, scroll), rows)
         return .handled(nil)
     }
 

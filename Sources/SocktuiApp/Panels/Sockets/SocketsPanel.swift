@@ -42,9 +42,6 @@ public struct SocketsPanel: Panel {
     /// the source names none): requests about a row (its options) go to the client of its host.
     public let hosts: [AgentClient]
     let queue = DispatchQueue(label: "socktui.sockets-panel", qos: .userInitiated)
-    let optionsQueue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
-    let optionReader: OptionReader
-    let optionWriter: OptionWriter
     /// What each refresh asks the engine for.
     public var query: SocketQuery
     /// Whether the process runs as root (otherwise other users' sockets have no visible owner).
@@ -70,9 +67,8 @@ public struct SocketsPanel: Panel {
     /// The last pivot or key message, shown on the panel's bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
-    /// The options view (`O`), while it is open.
-    public internal(set) var optionsView: SocketsOptionsView?
-    var optionsGeneration = Generation()
+    /// The options view (`O`): the view while open, its host's client and its reads.
+    var options: SocketsOptionsModel
     /// The socket lab: its engine, view and echo polling.
     var lab: SocketLabModel
 
@@ -92,9 +88,8 @@ public struct SocketsPanel: Panel {
         self.source = source
         let clients = hosts ?? source.hostClients
         self.hosts = clients.isEmpty ? [AgentClient.local()] : clients
-        self.optionWriter = optionWriter
         self.lab = SocketLabModel(engine: lab)
-        self.optionReader = optionReader
+        options = SocketsOptionsModel(reader: optionReader, writer: optionWriter)
         self.query = query
         self.isRoot = isRoot
         hostLabels = source.hostLabels
@@ -154,14 +149,14 @@ public struct SocketsPanel: Panel {
                 let source = self.source
                 observer = .stream { post in source.observeHosts { post(.sockets(.hostLinksChanged)) } }
             }
-            let options = Command.batch([optionsView != nil ? readOptions() : nil, lab.labEchoPoll(), observer])
+            let options = Command.batch([options.readOptions(), lab.labEchoPoll(), observer])
             if isPaused { return options }
             let table = refresh()
             return options.map { Command.batch([table, $0]) ?? table } ?? table
         }
         table.cancel()
         lab.cancel()
-        if optionsView != nil { _ = optionsGeneration.advance(); optionsView?.isReading = false }
+        if options.view != nil { options.cancel() }
         return nil
     }
 
@@ -202,17 +197,11 @@ public struct SocketsPanel: Panel {
             guard table.apply(answer) else { return nil }
             return isVisible && !isPaused ? timerCommand(answer.generation) : nil
         case .optionsDue(let generation):
-            guard optionsGeneration.isCurrent(generation), let view = optionsView, !view.isReading, isVisible else { return nil }
-            // Paused: no read, but the timer keeps ticking so reading resumes with the table.
-            if isPaused { return optionsTimerCommand(generation) }
-            optionsView?.isReading = true
-            return optionsReadCommand(view, generation)
+            return options.due(generation, visible: isVisible, paused: isPaused, interval: interval)
         case .optionsRead(let answer):
-            guard optionsGeneration.isCurrent(answer.generation), optionsView?.target == answer.target else { return nil }
-            optionsView?.apply(answer.result)
-            return isVisible ? optionsTimerCommand(answer.generation) : nil
+            return options.apply(answer, visible: isVisible, interval: interval)
         case .optionWritten(let answer):
-            return optionWritten(answer)
+            return withOptions { $0.optionWritten(answer) }
         case .labAnswered, .labEchoDue:
             return lab.updateLab(message)
         }
@@ -235,7 +224,7 @@ public struct SocketsPanel: Panel {
             return .handled(nil)
         }
         if let result = handleLabKey(key) { return result }
-        if let result = handleOptionsKey(key) { return result }
+        if options.view != nil, let result = withOptions({ $0.handleOptionsKey(key) }) { return result }
         guard let action = SocketsPanel.actionKeyMap.action(for: key) else { return .unhandled }
         return .handled(perform(action))
     }
@@ -288,7 +277,8 @@ public struct SocketsPanel: Panel {
                 notice = StatusMessage("connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
             }
         case .inspectOptions:
-            return openOptions()
+            let host = selectedEntryHost, entry = selectedEntry, merged = isMergingHosts, client = hostClient(for: host)
+            return withOptions { $0.openOptions(entry, host: host, client: client, showsHost: merged) }
         case .openLab:
             return openLab()
         case .selectHost:
@@ -329,7 +319,17 @@ public struct SocketsPanel: Panel {
     }
 
     /// Remembers the area for paging.
-    public mutating func resize(to area: Rect) { self.area = area }
+    public mutating func resize(to area: Rect) {
+        self.area = area
+        options.area = area
+    }
+
+    /// Runs `body` on the options view's model with the panel's notice, and shows the notice it leaves.
+    mutating func withOptions<Result>(_ body: (inout SocketsOptionsModel) -> Result) -> Result {
+        options.notice = notice
+        defer { notice = options.notice }
+        return body(&options)
+    }
 
     /// Draws the filter, the info lines, the table, the details pane and the key line.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -357,13 +357,13 @@ public struct SocketsPanel: Panel {
         table.renderFilter(in: parts[0], into: &buffer, theme: theme)
         for (n, line) in info.enumerated() { line.render(in: parts[1].row(n), into: &buffer) }
         if let optionsView {
-            renderOptions(optionsView, in: parts[2], into: &buffer, theme: theme)
+            options.renderOptions(optionsView, in: parts[2], into: &buffer, theme: theme)
         } else {
             table.renderTable(in: parts[2], into: &buffer, theme: theme, hostLabels: hostLabels)
         }
         if let pane, detailsHeight >= 3 { details.render(pane.socket, selected: table.selectedRow, in: parts[3], into: &buffer, theme: theme) }
         renderKeyLine(in: parts[4], into: &buffer, theme: theme)
-        if let write = optionsView?.pendingWrite { renderWriteConfirmation(write, in: area, into: &buffer, theme: theme) }
+        if let write = optionsView?.pendingWrite { options.renderWriteConfirmation(write, in: area, into: &buffer, theme: theme) }
         if let cursor = table.columnChooser { table.renderColumnChooser(cursor: cursor, in: area, into: &buffer, theme: theme) }
     }
 }
