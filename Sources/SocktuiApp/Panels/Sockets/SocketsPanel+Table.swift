@@ -257,7 +257,7 @@ extension SocketsViewSettings {
         }
         if let sortColumn {
             // Keys computed once per row, sorted by position; ties keep the snapshot's order.
-            let keys = indices.map { sortColumn == .host ? SortKey(text: hosts?[$0] ?? "local") : sortColumn.sortKey(entries[$0]) }
+            let keys = indices.map { sortColumn == .host ? SortKey(text: hosts?[$0] ?? "") : sortColumn.sortKey(entries[$0]) }
             let order = keys.indices.sorted { a, b in
                 if keys[a] == keys[b] { return a < b }
                 return ascending ? keys[a] < keys[b] : keys[b] < keys[a]
@@ -319,15 +319,16 @@ struct SocketsTableSource: TableDataSource {
                 return TableRow([])
             case .socket(let index, _):
                 let entry = entries[index]
-                let host = hosts.flatMap { index < $0.count ? $0[index] : nil } ?? "local"
-                let link = links[host]
+                // A table without hosts has no host column: its rows are the sockets' own.
+                let host = hosts.flatMap { index < $0.count ? $0[index] : nil }
+                let link = host.flatMap { links[$0] }
                 // A host that is not connected keeps its last rows, dimmed and marked.
                 if let link, !link.isConnected {
-                    return TableRow(columns.map { $0 == .host ? host + link.rowMark : text($0, entry) }, style: staleStyle)
+                    return TableRow(columns.map { $0 == .host ? (host ?? "") + link.rowMark : text($0, entry) }, style: staleStyle)
                 }
-                let id = HostedSocketRefresh.rowID(entry, host: hosts.map { _ in host })
+                let id = HostedSocketRefresh.rowID(entry, host: host)
                 let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
-                return TableRow(columns.map { $0 == .host ? host : text($0, entry) }, style: style)
+                return TableRow(columns.map { $0 == .host ? host ?? "" : text($0, entry) }, style: style)
             }
         }
     }
