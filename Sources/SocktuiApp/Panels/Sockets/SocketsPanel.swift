@@ -104,11 +104,27 @@ public struct SocketsPanel: Panel {
     public var helpEntries: [HelpEntry] {
         scrollKeyMap.helpEntries + SocketsPanel.actionKeyMap.helpEntries + SocketsPanel.optionsHelpEntries + SocketsPanel.labHelpEntries
     }
-    /// Help paragraph.
+    /// Help paragraph: ``hostsHelp`` when hosts are merged, then ``tableHelp``.
     public var helpSummary: String {
-        (isMergingHosts ? "Hosts merged (socktui --host): the Host column names each row's host; a disconnected host keeps its last rows marked ✗ while it reconnects, ? means ssh needs an interactive login (run ssh HOST once); H shows one host at a time. " : "")
-        + "Every socket of this host from netlink sock_diag (as ss), with owners from /proc. Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column. Rows new in the last refresh take the theme's ok style, changed rows its warning style. O shows every option of the selected socket (W allows setting them, each change confirmed); L opens the socket lab to create sockets, call them and run an echo server."
+        ((isMergingHosts ? SocketsPanel.hostsHelp : []) + SocketsPanel.tableHelp).joined(separator: " ")
     }
+
+    /// The help paragraph's part on merged hosts, a phrase a line.
+    static let hostsHelp = [
+        "Hosts merged (socktui --host): the Host column names each row's host;",
+        "a disconnected host keeps its last rows marked ✗ while it reconnects, ? means ssh needs an interactive login (run ssh HOST once);",
+        "H shows one host at a time.",
+    ]
+
+    /// The help paragraph's part on the table, the options view and the lab, a phrase a line.
+    static let tableHelp = [
+        "Every socket of this host from netlink sock_diag (as ss), with owners from /proc.",
+        "Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column.",
+        "Rows new in the last refresh take the theme's ok style, changed rows its warning style.",
+        "O shows every option of the selected socket (W allows setting them, each change confirmed);",
+        "L opens the socket lab to create sockets, call them and run an echo server.",
+    ]
+
     /// The refresh interval in seconds.
     public var interval: Double { SocketsPanel.intervals[intervalIndex] }
 
