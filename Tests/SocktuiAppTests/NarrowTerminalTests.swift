@@ -11,7 +11,7 @@ import TerminalUI
 @Suite struct NarrowTerminalTests {
     @Test func optionsViewAt80ColumnsKeepsTheDescriptionsReadable() throws {
         let reader = ScriptedOptionReader([.success(try curlReport())])
-        var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true, optionReader: { reader.read($0) })
+        var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true, optionReader: { reader.read($1) })
         panel.resize(to: Rect(x: 0, y: 0, width: 80, height: 24))
         panel.refreshAndWait()
         panel.press(.down)

@@ -9,7 +9,7 @@ import SocktuiTestSupport
 @Suite struct SocketsCommandTests {
     /// The message the Sockets tab's filter field shows under `text`, if any.
     static func tuiMessage(_ text: String) -> String? {
-        SocketsPanel.filterField(text).message
+        SocketsTableModel.filterField(text).message
     }
 
     @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4", "family:ipx", "kind:sctp",

@@ -24,7 +24,7 @@ final class ScriptedOptionWriter: Sendable {
 @Suite struct SocketsOptionWritesTests {
     func panel(_ reader: ScriptedOptionReader, _ writer: ScriptedOptionWriter) -> SocketsPanel {
         var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
-                                 optionReader: { reader.read($0) }, optionWriter: { writer.write($0, $1, $2) })
+                                 optionReader: { reader.read($1) }, optionWriter: { writer.write($0, $1, $2) })
         panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 24))
         panel.refreshAndWait()
         panel.press(.down)                                   // curl's connection

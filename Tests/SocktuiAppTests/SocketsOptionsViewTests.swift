@@ -57,7 +57,7 @@ extension SocketsPanel {
 
 func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPanel {
     var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
-                             optionReader: { reader.read($0) })
+                             optionReader: { reader.read($1) })
     panel.resize(to: Rect(x: 0, y: 0, width: 100, height: height))
     panel.refreshAndWait()
     return panel

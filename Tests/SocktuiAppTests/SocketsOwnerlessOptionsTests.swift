@@ -20,7 +20,7 @@ import TerminalUI
     static func optionsText(_ entry: SocketEntry, hidden: Int = 0) -> (text: String, reader: ScriptedOptionReader) {
         let reader = ScriptedOptionReader([.failure(OptionInspectorError(message: "no process holds socket inode 0 (or its owner is not readable: run as root)", errno: nil))])
         var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf([entry], hidden: hidden)]), isRoot: false,
-                                 optionReader: { reader.read($0) })
+                                 optionReader: { reader.read($1) })
         panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 24))
         panel.refreshAndWait()
         panel.apply(panel.command(for: .character("O")))

@@ -104,6 +104,10 @@ public final class MergedSocketWatch: Sendable {
         timer.resume()
     }
 
+    /// Each host's client, in the order the transports were given: requests for one host's
+    /// sockets (an options read) go through the link its table streams on.
+    public var hostClients: [AgentClient] { clients.withLock { $0 } }
+
     /// Every host's table now.
     public var tables: [HostSocketTable] { state.withLock { $0.tables } }
 

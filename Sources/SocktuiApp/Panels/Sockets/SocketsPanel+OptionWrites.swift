@@ -28,14 +28,16 @@ extension SocketsPanel {
     public static func setOption(_ target: OptionTarget, _ option: String, _ value: String) -> Result<OptionReading, OptionInspectorError> {
         do { return .success(try OptionInspector.setOption(option, to: value, on: target)) } catch { return .failure(error) }
     }
+}
 
+extension SocketsOptionsModel {
     /// The options view's write keys: `W` allows writes; then ↑/↓ pick an option, Space toggles it,
     /// Enter edits it, and every change waits for y/N. `nil` for keys left to the options view.
     mutating func handleOptionWriteKey(_ key: Key) -> PanelKeyResult? {
-        guard let view = optionsView else { return nil }
+        guard let view = self.view else { return nil }
         notice = nil
         if let write = view.pendingWrite {
-            optionsView?.pendingWrite = nil
+            self.view?.pendingWrite = nil
             guard key == .character("y") || key == .character("Y") else {
                 notice = StatusMessage("not set: \(write.option) of \(write.command) (pid \(write.pid)) is unchanged")
                 return .handled(nil)
@@ -44,14 +46,14 @@ extension SocketsPanel {
         }
         if var editor = view.editor {
             switch key {
-            case .escape: optionsView?.editor = nil
+            case .escape: self.view?.editor = nil
             case .enter:
-                optionsView?.editor = nil
+                self.view?.editor = nil
                 confirmWrite(value: editor.fields.first?.value.trimmingCharacters(in: .whitespaces) ?? "")
             case .up, .down, .tab, .backTab: break
             default:
                 _ = editor.handle(key)
-                optionsView?.editor = editor
+                self.view?.editor = editor
             }
             return .handled(nil)
         }
@@ -60,7 +62,12 @@ extension SocketsPanel {
                 notice = StatusMessage("the options are not readable: nothing to set", kind: .warning)
                 return .handled(nil)
             }
-            optionsView?.allowsWrites.toggle()
+            // Setting an option has no agent request: only a host served in this process takes it.
+            guard client?.servesThisProcess == true else {
+                notice = StatusMessage("\(view.host ?? "this host")'s agent reads options but cannot set them", kind: .warning)
+                return .handled(nil)
+            }
+            self.view?.allowsWrites.toggle()
             let who = view.report.map { "\($0.command) (pid \($0.pid))" } ?? "the process"
             notice = view.allowsWrites ? StatusMessage("writes off: the options view only reads")
                 : StatusMessage("writes ON for \(who)'s socket: Space toggles, Enter edits, each change asks y/N first", kind: .warning)
@@ -75,11 +82,11 @@ extension SocketsPanel {
         }
         let count = report.options.count
         switch key {
-        case .up, .character("k"): optionsView?.cursor = max(0, view.cursor - 1)
-        case .down, .character("j"): optionsView?.cursor = min(max(0, count - 1), view.cursor + 1)
-        case .pageUp: optionsView?.cursor = max(0, view.cursor - 10)
-        case .pageDown: optionsView?.cursor = min(max(0, count - 1), view.cursor + 10)
-        case .home: optionsView?.cursor = 0
+        case .up, .character("k"): self.view?.cursor = max(0, view.cursor - 1)
+        case .down, .character("j"): self.view?.cursor = min(max(0, count - 1), view.cursor + 1)
+        case .pageUp: self.view?.cursor = max(0, view.cursor - 10)
+        case .pageDown: self.view?.cursor = min(max(0, count - 1), view.cursor + 10)
+        case .home: self.view?.cursor = 0
         case .character(" "), .enter:
             guard report.options.indices.contains(view.cursor) else { return .handled(nil) }
             let option = report.options[view.cursor]
@@ -88,7 +95,7 @@ extension SocketsPanel {
                 return .handled(nil)
             }
             if key == .enter {
-                optionsView?.editor = FormState(fields: [.text(option.cName, value: SocketLabView.editableText(option.value))])
+                self.view?.editor = FormState(fields: [.text(option.cName, value: SocketLabView.editableText(option.value))])
             } else if option.kind == .boolean {
                 confirmWrite(value: option.value == .bool(true) ? "off" : "on")
             } else {
@@ -101,16 +108,16 @@ extension SocketsPanel {
 
     /// Asks y/N before setting the option under the cursor to `value`.
     private mutating func confirmWrite(value: String) {
-        guard let view = optionsView, let report = view.report, report.options.indices.contains(view.cursor) else { return }
-        optionsView?.pendingWrite = PendingOptionWrite(pid: report.pid, fd: report.fd, command: report.command,
+        guard let view = self.view, let report = view.report, report.options.indices.contains(view.cursor) else { return }
+        self.view?.pendingWrite = PendingOptionWrite(pid: report.pid, fd: report.fd, command: report.command,
                                                        option: report.options[view.cursor].cName, value: value)
     }
 
     /// Sets the option on the options queue; the answer comes back as ``SocketsMessage/optionWritten(_:)``.
     private mutating func writeOption(_ write: PendingOptionWrite) -> Command<AppMessage> {
-        optionsView?.isWriting = true
-        let writer = optionWriter
-        return .run(on: optionsQueue) {
+        self.view?.isWriting = true
+        let writer = self.writer
+        return .run(on: queue) {
             .sockets(.optionWritten(SocketsOptionWritten(
                 write: write, result: writer(.descriptor(pid: write.pid, fd: write.fd), write.option, write.value))))
         }
@@ -118,7 +125,7 @@ extension SocketsPanel {
 
     /// Shows what the kernel kept (or why it refused) and re-reads the options view.
     mutating func optionWritten(_ answer: SocketsOptionWritten) -> Command<AppMessage>? {
-        optionsView?.isWriting = false
+        self.view?.isWriting = false
         let write = answer.write
         switch answer.result {
         case .success(let reading):
@@ -126,12 +133,12 @@ extension SocketsPanel {
         case .failure(let error):
             notice = StatusMessage("not set: \(error.message)", kind: .error)
         }
-        return optionsView != nil ? readOptions() : nil
+        return self.view != nil ? readOptions() : nil
     }
 
     /// The key line while writes are allowed.
     var optionWriteKeyLine: String {
-        if let editor = optionsView?.editor {
+        if let editor = self.view?.editor {
             return "editing \(editor.fields.first?.label ?? "the value"): Enter asks y/N, Esc cancels (e.g. on, 65536, 64k, 250ms)"
         }
         return "options, writes ON: ↑↓ select  Space toggle  Enter edit  (each asks y/N)  W writes off  Esc closes"

@@ -239,7 +239,7 @@ public enum SocketsRow: Hashable, Sendable {
     /// A key that survives refreshes, for keeping the selection on the same row.
     func key(in entries: [SocketEntry], hosts: [String]? = nil) -> String {
         switch self {
-        case .socket(let index, let group): return "s:\(SocketsPanel.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
+        case .socket(let index, let group): return "s:\(HostedSocketRefresh.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
         case .group(let group): return "g:\(group.pid.map(String.init) ?? "-")"
         }
     }
@@ -257,7 +257,7 @@ extension SocketsViewSettings {
         }
         if let sortColumn {
             // Keys computed once per row, sorted by position; ties keep the snapshot's order.
-            let keys = indices.map { sortColumn == .host ? SortKey(text: hosts?[$0] ?? "local") : sortColumn.sortKey(entries[$0]) }
+            let keys = indices.map { sortColumn == .host ? SortKey(text: hosts?[$0] ?? "") : sortColumn.sortKey(entries[$0]) }
             let order = keys.indices.sorted { a, b in
                 if keys[a] == keys[b] { return a < b }
                 return ascending ? keys[a] < keys[b] : keys[b] < keys[a]
@@ -319,23 +319,24 @@ struct SocketsTableSource: TableDataSource {
                 return TableRow([])
             case .socket(let index, _):
                 let entry = entries[index]
-                let host = hosts.flatMap { index < $0.count ? $0[index] : nil } ?? "local"
-                let link = links[host]
+                // A table without hosts has no host column: its rows are the sockets' own.
+                let host = hosts.flatMap { index < $0.count ? $0[index] : nil }
+                let link = host.flatMap { links[$0] }
                 // A host that is not connected keeps its last rows, dimmed and marked.
                 if let link, !link.isConnected {
-                    return TableRow(columns.map { $0 == .host ? host + link.rowMark : text($0, entry) }, style: staleStyle)
+                    return TableRow(columns.map { $0 == .host ? (host ?? "") + link.rowMark : text($0, entry) }, style: staleStyle)
                 }
-                let id = SocketsPanel.rowID(entry, host: hosts.map { _ in host })
+                let id = HostedSocketRefresh.rowID(entry, host: host)
                 let style = added.contains(id) ? addedStyle : changed.contains(id) ? changedStyle : .plain
-                return TableRow(columns.map { $0 == .host ? host : text($0, entry) }, style: style)
+                return TableRow(columns.map { $0 == .host ? host ?? "" : text($0, entry) }, style: style)
             }
         }
     }
 }
 
-extension SocketsPanel {
+extension SocketsTableModel {
     /// The table's columns; the host column fits the longest host name plus its status mark.
-    var tableColumns: [TableColumn] {
+    func tableColumns(hostLabels: [String]?) -> [TableColumn] {
         let hostWidth = max(6, (hostLabels ?? []).map { DisplayWidth.of($0) }.max() ?? 0) + 2
         return columns.map { $0 == .host ? TableColumn($0.title, width: .min(hostWidth)) : $0.tableColumn }
     }

@@ -90,50 +90,12 @@ public struct SocketsRefreshed: Sendable {
     public var links: [HostLink] = []
 }
 
-/// Recent TCP samples of one socket, oldest first, at most ``SocketHistory/limit`` each.
-public struct SocketHistory: Hashable, Sendable {
-    /// Samples kept per series.
-    public static let limit = 60
-    /// Smoothed round-trip times in microseconds.
-    public var rtt: [UInt64] = []
-    /// Congestion windows in segments.
-    public var congestionWindow: [UInt64] = []
-
-    /// Creates an empty history.
-    public init() {}
-
-    /// Appends one sample to each series, dropping the oldest beyond the limit.
-    public mutating func append(rtt: UInt32, congestionWindow cwnd: UInt32) {
-        self.rtt.append(UInt64(rtt))
-        congestionWindow.append(UInt64(cwnd))
-        if self.rtt.count > Self.limit { self.rtt.removeFirst(self.rtt.count - Self.limit) }
-        if congestionWindow.count > Self.limit { congestionWindow.removeFirst(congestionWindow.count - Self.limit) }
-    }
-
-    /// The histories after `snapshot`: a sample appended for every TCP socket with `tcp_info`, and the
-    /// histories of sockets that are gone dropped (so the map stays as large as the table).
-    public static func updated(_ old: [String: SocketHistory], with entries: [SocketEntry]) -> [String: SocketHistory] {
-        var new: [String: SocketHistory] = [:]
-        new.reserveCapacity(old.count)
-        for entry in entries {
-            guard let info = entry.tcp?.info else { continue }
-            var history = old[entry.id] ?? SocketHistory()
-            history.append(rtt: info.rtt, congestionWindow: info.sendCongestionWindow)
-            new[entry.id] = history
-        }
-        return new
-    }
-}
-
 extension SocketsRefreshed {
-    /// The ids of `diff.changed` whose state, queues or owners differ from `previous`.
-    static func notableChanges(_ diff: SocketDiff, previous: [SocketEntry]) -> Set<String> {
-        guard !diff.changed.isEmpty else { return [] }
-        let before = Dictionary(previous.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return Set(diff.changed.filter { entry in
-            guard let old = before[entry.id] else { return true }
-            return old.state != entry.state || old.receiveQueue != entry.receiveQueue || old.sendQueue != entry.sendQueue
-                || old.owners != entry.owners || old.remote != entry.remote
-        }.map(\.id))
+    /// The answer for `refresh` (taken under `generation`), with its rows under `settings`.
+    init(generation: Generation, refresh: HostedSocketRefresh, settings: SocketsViewSettings) {
+        self.init(generation: generation, snapshot: refresh.hosted.snapshot, diff: refresh.diff, addedIDs: refresh.addedIDs,
+                  changedIDs: refresh.changedIDs, history: refresh.history,
+                  rows: settings.rows(for: refresh.hosted.snapshot.entries, hosts: refresh.hosted.hosts), settings: settings,
+                  hosts: refresh.hosted.hosts, links: refresh.hosted.links)
     }
 }

@@ -29,31 +29,79 @@ extension SocketsPanel {
         return open
     }
 
+    /// The socket lab's state (kept while the lab is closed).
+    public internal(set) var labView: SocketLabView {
+        get { lab.view }
+        set { lab.view = newValue }
+    }
+    /// Whether the socket lab is shown.
+    public var isLabOpen: Bool { lab.isOpen }
+    /// The lab's key line.
+    var labKeyLine: String { lab.labKeyLine }
+    /// An address's port, as the lab's forms fill it in.
+    static func port(of address: String) -> Int? { SocketLabModel.port(of: address) }
+
+    /// Opens the lab (keeping its sockets, log and echo server from before).
+    mutating func openLab() -> Command<AppMessage>? { lab.openLab() }
+
+    /// The lab's keys while it is open (its notice shown on the panel's bottom line); nil when closed.
+    mutating func handleLabKey(_ key: Key) -> PanelKeyResult? {
+        guard lab.isOpen else { return nil }
+        let result = lab.handleLabKey(key)
+        notice = lab.notice
+        return result
+    }
+}
+
+/// The socket lab (`L`): its engine (sockets created and called through ``SocketLab``, kept open
+/// while the lab view is closed), the view's state, and the echo server's polling. It owns the poll's
+/// generation (answers and timers of an older one are dropped: ``cancel()``) and the notice its keys
+/// leave for the panel's bottom line.
+struct SocketLabModel: Sendable {
+    /// The engine: its sockets stay open while the lab is closed.
+    let engine: SocketLab
+    /// The view's state (kept while the lab is closed).
+    var view = SocketLabView()
+    /// Whether the lab is shown.
+    var isOpen = false
+    /// Whether the Sockets tab shows (the echo server is polled only then).
+    var isVisible = false
+    /// The echo poll's generation.
+    var echoGeneration = Generation()
+    /// The last key's message, if any.
+    var notice: StatusMessage?
+    let queue = DispatchQueue(label: "socktui.sockets-panel.lab", qos: .userInitiated)
+
+    init(engine: SocketLab) { self.engine = engine }
+
+    /// Stops the echo poll (its timer and reads in flight are dropped).
+    mutating func cancel() { _ = echoGeneration.advance() }
+
     /// How often the lab re-reads its echo server's counters, in seconds.
     static let echoPollInterval = 1.0
 
     /// Opens the lab (keeping its sockets, log and echo server from before).
     mutating func openLab() -> Command<AppMessage>? {
-        isLabOpen = true
+        isOpen = true
         return labEchoPoll()
     }
 
     /// Closes the lab view; its sockets and echo server keep running.
     mutating func closeLab() {
-        isLabOpen = false
-        labView.form = nil
-        labView.editor = nil
-        _ = labEchoGeneration.advance()
+        isOpen = false
+        view.form = nil
+        view.editor = nil
+        _ = echoGeneration.advance()
     }
 
     /// A lab call on the lab's background queue, counted in ``runningJobs`` until it answers.
     mutating func runLab(_ request: LabRequest) -> Command<AppMessage> {
-        labView.started(request)
+        view.started(request)
         return labCommand(request, generation: Generation())
     }
 
     func labCommand(_ request: LabRequest, generation: Generation) -> Command<AppMessage> {
-        let lab = socketLab
+        let lab = engine
         return .stream { post in
             lab.perform(request) { result in
                 post(.sockets(.labAnswered(LabAnswer(request: request, result: result, generation: generation))))
@@ -63,14 +111,14 @@ extension SocketsPanel {
 
     /// Starts reading the echo server's counters under a new generation, if one runs and the lab shows.
     mutating func labEchoPoll() -> Command<AppMessage>? {
-        guard isLabOpen, isVisible, let echo = labView.echo, echo.isRunning else { return nil }
-        return labCommand(.echoStatus(id: echo.id), generation: labEchoGeneration.advance())
+        guard isOpen, isVisible, let echo = view.echo, echo.isRunning else { return nil }
+        return labCommand(.echoStatus(id: echo.id), generation: echoGeneration.advance())
     }
 
     private func labEchoTimer(_ generation: Generation) -> Command<AppMessage> {
         let queue = self.queue
         return .stream(on: queue) { post in
-            queue.asyncAfter(deadline: .now() + SocketsPanel.echoPollInterval) { post(.sockets(.labEchoDue(generation))) }
+            queue.asyncAfter(deadline: .now() + SocketLabModel.echoPollInterval) { post(.sockets(.labEchoDue(generation))) }
         }
     }
 
@@ -78,24 +126,24 @@ extension SocketsPanel {
     mutating func updateLab(_ message: SocketsMessage) -> Command<AppMessage>? {
         switch message {
         case .labEchoDue(let generation):
-            guard labEchoGeneration.isCurrent(generation), isLabOpen, isVisible, let echo = labView.echo, echo.isRunning else { return nil }
+            guard echoGeneration.isCurrent(generation), isOpen, isVisible, let echo = view.echo, echo.isRunning else { return nil }
             return labCommand(.echoStatus(id: echo.id), generation: generation)
         case .labAnswered(let answer):
             if case .echoStatus = answer.request {
-                guard labEchoGeneration.isCurrent(answer.generation) else { return nil }
-                _ = labView.apply(answer.request, answer.result)
-                guard labView.echo?.isRunning == true, isLabOpen, isVisible else { return nil }
+                guard echoGeneration.isCurrent(answer.generation) else { return nil }
+                _ = view.apply(answer.request, answer.result)
+                guard view.echo?.isRunning == true, isOpen, isVisible else { return nil }
                 return labEchoTimer(answer.generation)
             }
-            labView.inFlight = max(0, labView.inFlight - 1)
-            let reread = labView.apply(answer.request, answer.result)
+            view.inFlight = max(0, view.inFlight - 1)
+            let reread = view.apply(answer.request, answer.result)
             var commands: [Command<AppMessage>?] = [reread.map { runLab(.readOptions(id: $0)) }]
             switch (answer.request, answer.result) {
             case (.startEcho, .success):
-                let generation = labEchoGeneration.advance()
+                let generation = echoGeneration.advance()
                 commands.append(isVisible ? labEchoTimer(generation) : nil)
             case (.stopEcho, _):
-                _ = labEchoGeneration.advance()
+                _ = echoGeneration.advance()
             default: break
             }
             commands.append(readSelectedLabOptionsIfNeeded(skipping: reread))
@@ -107,7 +155,7 @@ extension SocketsPanel {
 
     /// Reads the selected lab socket's options when they have not been read yet.
     private mutating func readSelectedLabOptionsIfNeeded(skipping id: Int? = nil) -> Command<AppMessage>? {
-        guard let selected = labView.selectedID, selected != id, labView.options[selected] == nil else { return nil }
+        guard let selected = view.selectedID, selected != id, view.options[selected] == nil else { return nil }
         return runLab(.readOptions(id: selected))
     }
 
@@ -116,26 +164,26 @@ extension SocketsPanel {
     /// The lab's keys while it is open; `nil` when the lab is closed. Keys of the shell (tabs, help,
     /// quit, themes) pass through; every other key stays in the lab.
     mutating func handleLabKey(_ key: Key) -> PanelKeyResult? {
-        guard isLabOpen else { return nil }
+        guard isOpen else { return nil }
         notice = nil
-        if labView.editor != nil { return .handled(editLabOption(key)) }
-        if labView.form != nil { return .handled(fillLabForm(key)) }
+        if view.editor != nil { return .handled(editLabOption(key)) }
+        if view.form != nil { return .handled(fillLabForm(key)) }
         switch key {
-        case .escape where labView.focus == .options:
-            labView.focus = .sockets
+        case .escape where view.focus == .options:
+            view.focus = .sockets
         case .escape, .character("L"):
             closeLab()
             notice = StatusMessage("lab closed; its sockets stay open (L reopens)")
         case .tab, .backTab:
-            labView.focus = labView.focus == .sockets ? .options : .sockets
+            view.focus = view.focus == .sockets ? .options : .sockets
             return .handled(readSelectedLabOptionsIfNeeded())
-        case .up, .character("k"): labView.move(by: -1); return .handled(readSelectedLabOptionsIfNeeded())
-        case .down, .character("j"): labView.move(by: 1); return .handled(readSelectedLabOptionsIfNeeded())
-        case .pageUp: labView.move(by: -10); return .handled(readSelectedLabOptionsIfNeeded())
-        case .pageDown: labView.move(by: 10); return .handled(readSelectedLabOptionsIfNeeded())
-        case .home, .character("g"): labView.move(by: -Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
-        case .end, .character("G"): labView.move(by: Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
-        case .character("n"): labView.form = LabForm(.create)
+        case .up, .character("k"): view.move(by: -1); return .handled(readSelectedLabOptionsIfNeeded())
+        case .down, .character("j"): view.move(by: 1); return .handled(readSelectedLabOptionsIfNeeded())
+        case .pageUp: view.move(by: -10); return .handled(readSelectedLabOptionsIfNeeded())
+        case .pageDown: view.move(by: 10); return .handled(readSelectedLabOptionsIfNeeded())
+        case .home, .character("g"): view.move(by: -Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
+        case .end, .character("G"): view.move(by: Int(Int32.max)); return .handled(readSelectedLabOptionsIfNeeded())
+        case .character("n"): view.form = LabForm(.create)
         case .character("b"): openLabForm(.bind)
         case .character("l"): openLabForm(.listen)
         case .character("c"): openLabForm(.connect)
@@ -144,30 +192,30 @@ extension SocketsPanel {
         case .character("r"): openLabForm(.receive)
         case .character("d"): openLabForm(.shutdown)
         case .character("x"):
-            guard let socket = labView.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
+            guard let socket = view.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
             // Closing under a waiting call would leave it polling a descriptor number the kernel may reuse.
-            if let call = labView.waitingCalls[socket.id]?.first {
+            if let call = view.waitingCalls[socket.id]?.first {
                 notice = StatusMessage("#\(socket.id) has \(call == "accept" ? "an" : "a") \(call) waiting: d (SHUT_RDWR) wakes it, then x closes", kind: .warning)
                 break
             }
             return .handled(runLab(.close(id: socket.id)))
         case .character("e"):
-            if let echo = labView.echo, echo.isRunning {
+            if let echo = view.echo, echo.isRunning {
                 notice = StatusMessage("the echo server already listens on \(echo.address): E stops it", kind: .warning)
             } else {
-                labView.form = LabForm(.echo)
+                view.form = LabForm(.echo)
             }
         case .character("E"):
-            guard let echo = labView.echo, echo.isRunning else { notice = StatusMessage("no echo server runs: e starts one", kind: .warning); break }
+            guard let echo = view.echo, echo.isRunning else { notice = StatusMessage("no echo server runs: e starts one", kind: .warning); break }
             return .handled(runLab(.stopEcho(id: echo.id)))
         case .character("R"):
-            guard let socket = labView.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
+            guard let socket = view.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
             return .handled(runLab(.readOptions(id: socket.id)))
         case .character(" "):
             return .handled(toggleLabOption())
         case .enter:
-            if labView.focus == .sockets {
-                labView.focus = .options
+            if view.focus == .sockets {
+                view.focus = .options
                 return .handled(readSelectedLabOptionsIfNeeded())
             }
             openLabOptionEditor()
@@ -180,16 +228,16 @@ extension SocketsPanel {
     /// Opens the form of a call on the selected socket, with a default port to connect to: the echo
     /// server's, else the last listening lab socket's.
     private mutating func openLabForm(_ kind: LabForm.Kind) {
-        guard let socket = labView.selectedSocket else {
+        guard let socket = view.selectedSocket else {
             notice = StatusMessage("no lab socket: n creates one first", kind: .warning)
             return
         }
         var port: Int?
         if kind == .connect {
-            let listening = labView.sockets.last { $0.phase == "listening" && $0.id != socket.id }
-            port = (labView.echo?.isRunning == true ? labView.echo?.address : listening?.local).flatMap(SocketsPanel.port(of:))
+            let listening = view.sockets.last { $0.phase == "listening" && $0.id != socket.id }
+            port = (view.echo?.isRunning == true ? view.echo?.address : listening?.local).flatMap(SocketLabModel.port(of:))
         }
-        labView.form = LabForm(kind, socket: socket, port: port)
+        view.form = LabForm(kind, socket: socket, port: port)
     }
 
     /// The port at the end of `127.0.0.1:80` or `[::1]:80`.
@@ -198,10 +246,10 @@ extension SocketsPanel {
     }
 
     private mutating func fillLabForm(_ key: Key) -> Command<AppMessage>? {
-        guard var form = labView.form else { return nil }
+        guard var form = view.form else { return nil }
         switch key {
         case .escape:
-            labView.form = nil
+            view.form = nil
             return nil
         case .enter:
             guard let request = form.request else {
@@ -209,22 +257,22 @@ extension SocketsPanel {
                 notice = StatusMessage("fix \(invalid.joined(separator: ", ")) first", kind: .warning)
                 return nil
             }
-            labView.form = nil
+            view.form = nil
             return runLab(request)
         default:
             _ = form.state.handle(key)
-            labView.form = form
+            view.form = form
             return nil
         }
     }
 
     /// Space on an on/off option: sets the opposite value, then reads it back.
     private mutating func toggleLabOption() -> Command<AppMessage>? {
-        guard labView.focus == .options else {
+        guard view.focus == .options else {
             notice = StatusMessage("Tab moves to the options; space toggles the one under the cursor", kind: .warning)
             return nil
         }
-        guard let socket = labView.selectedSocket, let option = labView.selectedOption else { return nil }
+        guard let socket = view.selectedSocket, let option = view.selectedOption else { return nil }
         guard option.access.isWritable else { notice = StatusMessage("\(option.cName) is read-only", kind: .warning); return nil }
         guard option.kind == .boolean else {
             notice = StatusMessage("space toggles on/off options; Enter edits \(option.cName)", kind: .warning)
@@ -236,29 +284,29 @@ extension SocketsPanel {
 
     /// Enter on an option: an inline editor with its value.
     private mutating func openLabOptionEditor() {
-        guard let socket = labView.selectedSocket, let option = labView.selectedOption else { return }
+        guard let socket = view.selectedSocket, let option = view.selectedOption else { return }
         guard option.access.isWritable, option.kind != .tcpInfo, option.kind != .credentials else {
             notice = StatusMessage("\(option.cName) is read-only", kind: .warning)
             return
         }
         let field = FormField.text(option.cName, value: SocketLabView.editableText(option.value))
-        labView.editor = SocketLabView.OptionEditor(socketID: socket.id, option: option, state: FormState(fields: [field]))
+        view.editor = SocketLabView.OptionEditor(socketID: socket.id, option: option, state: FormState(fields: [field]))
     }
 
     private mutating func editLabOption(_ key: Key) -> Command<AppMessage>? {
-        guard var editor = labView.editor else { return nil }
+        guard var editor = view.editor else { return nil }
         switch key {
         case .escape:
-            labView.editor = nil
+            view.editor = nil
             return nil
         case .enter:
-            labView.editor = nil
+            view.editor = nil
             return runLab(.setOption(id: editor.socketID, name: editor.option.cName, value: editor.text.trimmingCharacters(in: .whitespaces)))
         case .up, .down, .tab, .backTab:
             return nil
         default:
             _ = editor.state.handle(key)
-            labView.editor = editor
+            view.editor = editor
             return nil
         }
     }
@@ -267,11 +315,11 @@ extension SocketsPanel {
 
     /// The key line's text while the lab is open.
     var labKeyLine: String {
-        if let form = labView.form { return "\(form.title): Enter runs the call, Esc cancels, Tab/↑/↓ move between fields" }
-        if let editor = labView.editor {
+        if let form = view.form { return "\(form.title): Enter runs the call, Esc cancels, Tab/↑/↓ move between fields" }
+        if let editor = view.editor {
             return "editing \(editor.option.cName): Enter sets it and reads it back, Esc cancels (e.g. on, 65536, 64k, 250ms)"
         }
-        if labView.focus == .options {
+        if view.focus == .options {
             return "lab options: Space toggles  Enter edits  R re-read  g/G first/last  Tab or Esc sockets  ? all keys"
         }
         return "lab: n new  b bind  l listen  c connect  a accept  s send  r recv  d shutdown  x close  e echo  Tab options  ? keys"
@@ -279,9 +327,9 @@ extension SocketsPanel {
 
     /// The status bar's text while the lab is open.
     var labStatusHint: String {
-        var text = "socket lab: \(labView.sockets.count) socket\(labView.sockets.count == 1 ? "" : "s")"
-        if let echo = labView.echo, echo.isRunning { text += " · echo server on \(echo.address)" }
-        if labView.inFlight > 0 { text += " · \(labView.inFlight) call\(labView.inFlight == 1 ? "" : "s") running" }
+        var text = "socket lab: \(view.sockets.count) socket\(view.sockets.count == 1 ? "" : "s")"
+        if let echo = view.echo, echo.isRunning { text += " · echo server on \(echo.address)" }
+        if view.inFlight > 0 { text += " · \(view.inFlight) call\(view.inFlight == 1 ? "" : "s") running" }
         return text
     }
 
@@ -289,26 +337,26 @@ extension SocketsPanel {
     /// log, and the open form over them.
     func renderLab(in content: Rect, into buffer: inout Buffer, theme: Theme) {
         guard content.height >= 6, content.width >= 20 else { return }
-        let socketsHeight = min(max(2, labView.sockets.count + 1), max(2, content.height / 4))
+        let socketsHeight = min(max(2, view.sockets.count + 1), max(2, content.height / 4))
         // The options keep at least a header and a row; the log takes about a third of the rest.
         let logHeight = min(max(3, content.height * 30 / 100), max(0, content.height - 1 - socketsHeight - 4))
         let parts = content.rows([.fixed(1), .fixed(socketsHeight), .min(4), .fixed(logHeight)])
-        labView.echoLine(theme: theme).render(in: parts[0], into: &buffer)
+        view.echoLine(theme: theme).render(in: parts[0], into: &buffer)
         renderLabSockets(in: parts[1], into: &buffer, theme: theme)
         renderLabOptions(in: parts[2], into: &buffer, theme: theme)
         renderLabLog(in: parts[3], into: &buffer, theme: theme)
-        if let form = labView.form { renderLabForm(form, in: content, into: &buffer, theme: theme) }
+        if let form = view.form { renderLabForm(form, in: content, into: &buffer, theme: theme) }
     }
 
     private func renderLabSockets(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let rows = labView.sockets.map { socket in
-            TableRow([(socket.id == labView.selectedID ? "▸" : " ") + "\(socket.id)", "\(socket.fileDescriptor)", socket.kind,
+        let rows = view.sockets.map { socket in
+            TableRow([(socket.id == view.selectedID ? "▸" : " ") + "\(socket.id)", "\(socket.fileDescriptor)", socket.kind,
                       socket.phase, socket.local ?? "", socket.peer ?? ""])
         }
         let columns = [TableColumn("#", width: .fixed(4)), TableColumn("fd", width: .fixed(4)), TableColumn("Kind", width: .fixed(31)),
                        TableColumn("Phase", width: .fixed(9)), TableColumn("Local", width: .min(12)), TableColumn("Peer", width: .min(12))]
-        let selection = labView.focus == .sockets ? (theme[.selection] == .plain ? Style().reversed() : theme[.selection]) : Style().bold()
-        var state = TableState(selected: labView.sockets.firstIndex { $0.id == labView.selectedID })
+        let selection = view.focus == .sockets ? (theme[.selection] == .plain ? Style().reversed() : theme[.selection]) : Style().bold()
+        var state = TableState(selected: view.sockets.firstIndex { $0.id == view.selectedID })
         Table(source: ArrayTableSource(rows), columns: columns).headerStyle(theme[.header]).selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
         if rows.isEmpty, area.height >= 2 {
@@ -318,17 +366,17 @@ extension SocketsPanel {
 
     private func renderLabOptions(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var title = "Options"
-        if let socket = labView.selectedSocket {
+        if let socket = view.selectedSocket {
             title += " of #\(socket.id) fd \(socket.fileDescriptor) · \(socket.kind)"
-            title += labView.focus == .options ? " (Space toggles, Enter edits)" : " (Tab to edit)"
+            title += view.focus == .options ? " (Space toggles, Enter edits)" : " (Tab to edit)"
         }
-        let box = Block(title: Line(title)).borderStyle(labView.focus == .options ? theme[.focus] : theme[.border]).titleStyle(theme[.title])
+        let box = Block(title: Line(title)).borderStyle(view.focus == .options ? theme[.focus] : theme[.border]).titleStyle(theme[.title])
         box.render(in: area, into: &buffer)
         let content = box.inner(area).inset(horizontal: 1, vertical: 0)
         guard content.height > 0, content.width > 0 else { return }
-        let (lines, editorRow, valueColumn) = labView.optionLines(width: content.width, height: content.height, theme: theme)
+        let (lines, editorRow, valueColumn) = view.optionLines(width: content.width, height: content.height, theme: theme)
         for (n, line) in lines.prefix(content.height).enumerated() { line.render(in: content.row(n), into: &buffer) }
-        if let editorRow, let editor = labView.editor, editorRow < content.height, valueColumn < content.width {
+        if let editorRow, let editor = view.editor, editorRow < content.height, valueColumn < content.width {
             var state = editor.state
             let field = Rect(x: content.x + valueColumn, y: content.y + editorRow, width: min(30, content.width - valueColumn), height: 1)
             Form(labelWidth: 0).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
@@ -341,11 +389,11 @@ extension SocketsPanel {
         box.render(in: area, into: &buffer)
         let content = box.inner(area).inset(horizontal: 1, vertical: 0)
         guard content.height > 0 else { return }
-        if labView.log.isEmpty {
+        if view.log.isEmpty {
             Line("every call and its result shows here; errors with their errno name", style: Style().adding(.dim)).render(in: content.row(0), into: &buffer)
             return
         }
-        for (n, entry) in labView.log.suffix(content.height).enumerated() {
+        for (n, entry) in view.log.suffix(content.height).enumerated() {
             let style: Style = switch entry.kind {
             case .ok: .plain
             case .error: theme[.error]

@@ -11,6 +11,9 @@ public struct SocketsOptionsView: Sendable {
     public var target: OptionTarget
     /// The `SocketEntry.id` of the socket the view was opened on.
     public var socketID: String
+    /// The host of the socket's row when the table merges hosts (its options are read through that
+    /// host's agent client); nil for a single table.
+    public var host: String?
     /// The last report, if the last read succeeded.
     public private(set) var report: SocketOptionsReport?
     /// Why the last read failed (not permitted, process gone, …), if it did.
@@ -38,11 +41,15 @@ public struct SocketsOptionsView: Sendable {
     /// The option the search found, as an index into the report's options (marked `▸`).
     public internal(set) var found: Int?
 
-    /// Creates a view of `target` that has not been read yet.
-    public init(target: OptionTarget, socketID: String) {
+    /// Creates a view of `target` (on `host`'s row of a merged table) that has not been read yet.
+    public init(target: OptionTarget, socketID: String, host: String? = nil) {
         self.target = target
         self.socketID = socketID
+        self.host = host
     }
+
+    /// The view's title: the socket read, and its host in a merged table.
+    public var title: String { "Options of \(target)" + (host.map { " on \($0)" } ?? "") + " (Esc closes)" }
 
     /// The identity of an option across reads: level and C name (`MCAST_*` exist at two levels).
     public static func key(_ reading: OptionReading) -> String { "\(reading.level.cName).\(reading.cName)" }
@@ -141,12 +148,20 @@ public struct SocketsOptionsView: Sendable {
 }
 
 extension SocketsPanel {
-    /// How the panel reads a socket's options: ``OptionInspector`` by default, a script in tests.
-    public typealias OptionReader = @Sendable (OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError>
+    /// How the panel reads a socket's options through the client of the socket's host: the agent's
+    /// `socketOptions` request by default, a script in tests.
+    public typealias OptionReader = @Sendable (AgentClient, OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError>
 
-    /// Reads `target` with ``OptionInspector`` (system calls: only on a background queue).
-    public static func inspectOptions(_ target: OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError> {
-        do { return .success(try OptionInspector.inspect(target)) } catch { return .failure(error) }
+    /// Reads `target` through `host`'s agent (blocks: only on a background queue).
+    public static func inspectOptions(_ host: AgentClient, _ target: OptionTarget) -> Result<SocketOptionsReport, OptionInspectorError> {
+        host.socketOptions(target)
+    }
+
+    /// The client of `host`'s agent (the first host's for a table without hosts), nil for a host
+    /// the panel has no client for.
+    func hostClient(for host: String?) -> AgentClient? {
+        guard let host else { return hosts.first }
+        return hosts.first { $0.label == host }
     }
 
     /// The options view's keys, listed in the panel's help.
@@ -159,21 +174,77 @@ extension SocketsPanel {
         HelpEntry(keys: "/ n N", summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match"),
     ]
 
+    /// Reads the open view's options now under a new generation (older reads are dropped).
+    mutating func readOptions() -> Command<AppMessage>? { options.readOptions() }
+
     /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
     public static func optionTarget(for entry: SocketEntry) -> OptionTarget {
         entry.owners.first.map { .descriptor(pid: $0.pid, fd: $0.fileDescriptor) } ?? .inode(entry.inode)
     }
+}
 
-    /// Opens the options view on the selected socket and starts the first read.
-    mutating func openOptions() -> Command<AppMessage>? {
-        guard let entry = selectedEntry else {
+/// The options view's model (`O`): the view while it is open, the client of its socket's host, its
+/// read generation (reads of an older one are dropped) and ``cancel()``, how it reads and sets options
+/// and on which queue, and the notice its keys leave for the panel's bottom line.
+struct SocketsOptionsModel: Sendable {
+    /// The view, while open.
+    var view: SocketsOptionsView?
+    /// The read generation.
+    var generation = Generation()
+    /// The agent client of the open view's host.
+    var client: AgentClient?
+    /// The last key's message, if any (the panel shows it).
+    var notice: StatusMessage?
+    /// The panel's area (scrolling clamps to what fits).
+    var area = Rect(x: 0, y: 0, width: 80, height: 22)
+    let reader: SocketsPanel.OptionReader
+    let writer: SocketsPanel.OptionWriter
+    let queue = DispatchQueue(label: "socktui.sockets-panel.options", qos: .userInitiated)
+
+    init(reader: @escaping SocketsPanel.OptionReader, writer: @escaping SocketsPanel.OptionWriter) {
+        self.reader = reader
+        self.writer = writer
+    }
+
+    /// Drops the read in flight (the view stays open).
+    mutating func cancel() {
+        _ = generation.advance()
+        view?.isReading = false
+    }
+
+    /// The re-read timer fired: read again unless a read runs (paused: only the timer goes on).
+    mutating func due(_ generation: Generation, visible: Bool, paused: Bool, interval: Double) -> Command<AppMessage>? {
+        guard self.generation.isCurrent(generation), let view, !view.isReading, visible else { return nil }
+        if paused { return optionsTimerCommand(generation, interval: interval) }
+        self.view?.isReading = true
+        return optionsReadCommand(view, generation)
+    }
+
+    /// Applies a read of the current generation and arms the next.
+    mutating func apply(_ answer: SocketsOptionsRead, visible: Bool, interval: Double) -> Command<AppMessage>? {
+        guard generation.isCurrent(answer.generation), view?.target == answer.target else { return nil }
+        view?.apply(answer.result)
+        return visible ? optionsTimerCommand(answer.generation, interval: interval) : nil
+    }
+}
+
+extension SocketsOptionsModel {
+    /// Opens the options view on `entry` (the selected socket, on `host`'s row read through `client`)
+    /// and starts the first read; `showsHost` names the host in the title (a merged table).
+    mutating func openOptions(_ entry: SocketEntry?, host: String?, client: AgentClient?, showsHost: Bool) -> Command<AppMessage>? {
+        guard let entry else {
             notice = StatusMessage("select a socket first", kind: .warning)
             return nil
         }
-        optionsView = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id)
+        guard let client else {
+            notice = StatusMessage("no agent link to \(host ?? "this host"): its options cannot be read", kind: .warning)
+            return nil
+        }
+        self.client = client
+        self.view = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: showsHost ? client.label : nil)
         // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
         if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
-            optionsView?.apply(.failure(reason))
+            self.view?.apply(.failure(reason))
             return nil
         }
         return readOptions()
@@ -181,27 +252,28 @@ extension SocketsPanel {
 
     /// Closes the options view; reads in flight are dropped.
     mutating func closeOptions() {
-        _ = optionsGeneration.advance()
-        optionsView = nil
+        _ = generation.advance()
+        self.view = nil
     }
 
     /// Reads the options now under a new generation (answers to older reads will be dropped).
     mutating func readOptions() -> Command<AppMessage>? {
-        guard let target = optionsView?.target else { return nil }
-        let generation = optionsGeneration.advance()
-        optionsView?.isReading = true
-        return optionsReadCommand(target, generation)
+        guard let view = self.view else { return nil }
+        let generation = generation.advance()
+        self.view?.isReading = true
+        return optionsReadCommand(view, generation)
     }
 
-    func optionsReadCommand(_ target: OptionTarget, _ generation: Generation) -> Command<AppMessage> {
-        let reader = optionReader
-        return .run(on: optionsQueue) {
-            .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: reader(target))))
+    func optionsReadCommand(_ view: SocketsOptionsView, _ generation: Generation) -> Command<AppMessage> {
+        let reader = self.reader, target = view.target, client = self.client
+        return .run(on: queue) {
+            let result = client.map { reader($0, target) } ?? .failure(.unreachable("no agent link to \(view.host ?? "this host")"))
+            return .sockets(.optionsRead(SocketsOptionsRead(generation: generation, target: target, result: result)))
         }
     }
 
-    func optionsTimerCommand(_ generation: Generation) -> Command<AppMessage> {
-        let queue = optionsQueue, delay = interval
+    func optionsTimerCommand(_ generation: Generation, interval: Double) -> Command<AppMessage> {
+        let queue = self.queue, delay = interval
         return .stream(on: queue) { post in
             queue.asyncAfter(deadline: .now() + delay) { post(.sockets(.optionsDue(generation))) }
         }
@@ -209,7 +281,7 @@ extension SocketsPanel {
 
     /// The options view's keys while it is open; `nil` for keys it leaves to the panel.
     mutating func handleOptionsKey(_ key: Key) -> PanelKeyResult? {
-        guard let view = optionsView else { return nil }
+        guard let view = self.view else { return nil }
         if let result = handleOptionsSearchKey(key) { return result }
         if let result = handleOptionWriteKey(key) { return result }
         var scroll = view.scroll
@@ -226,13 +298,13 @@ extension SocketsPanel {
         }
         // Kept within the rows (the renderer clamps to the area's height as well).
         let rows = view.lines(width: max(1, area.width - 6), theme: ThemeCatalog.builtInDefault).count
-        optionsView?.scroll = min(max(0, scroll), rows)
+        self.view?.scroll = min(max(0, scroll), rows)
         return .handled(nil)
     }
 
     /// Draws the options view in `area`.
     func renderOptions(_ view: SocketsOptionsView, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let box = Block(title: Line("Options of \(view.target) (Esc closes)")).borderStyle(theme[.focus]).titleStyle(theme[.title])
+        let box = Block(title: Line(view.title)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         box.render(in: area, into: &buffer)
         let content = box.inner(area).inset(horizontal: 1, vertical: 0)
         guard content.height > 0, content.width > 0 else { return }

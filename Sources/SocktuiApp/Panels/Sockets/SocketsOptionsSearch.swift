@@ -21,30 +21,30 @@ public struct OptionsSearch: Hashable, Sendable {
     }
 }
 
-extension SocketsPanel {
+extension SocketsOptionsModel {
     /// The options view's search keys: `/` opens the prompt; while it is open every key edits it (Enter keeps
     /// the place, Esc ends the search); `n`/`N` go to the next/previous match. `nil` for other keys.
     mutating func handleOptionsSearchKey(_ key: Key) -> PanelKeyResult? {
-        guard let view = optionsView, view.editor == nil, view.pendingWrite == nil else { return nil }
+        guard let view = self.view, view.editor == nil, view.pendingWrite == nil else { return nil }
         if var search = view.search, search.isEditing {
             switch key {
             case .escape:
-                optionsView?.search = nil
-                optionsView?.found = nil
+                self.view?.search = nil
+                self.view?.found = nil
             case .enter:
                 search.isEditing = false
-                optionsView?.search = search
+                self.view?.search = search
             case .backspace:
                 if !search.text.isEmpty { search.text.removeLast() }
-                optionsView?.search = search
+                self.view?.search = search
                 findOption(from: 0)
             case .control("u"):
                 search.text = ""
-                optionsView?.search = search
-                optionsView?.found = nil
+                self.view?.search = search
+                self.view?.found = nil
             case .character(let character):
                 search.text.append(character)
-                optionsView?.search = search
+                self.view?.search = search
                 findOption(from: 0)
             default:
                 break
@@ -53,7 +53,7 @@ extension SocketsPanel {
         }
         switch key {
         case .character("/"):
-            optionsView?.search = OptionsSearch()
+            self.view?.search = OptionsSearch()
             return .handled(nil)
         case .character("n") where view.search != nil:
             findOption(from: (view.found ?? -1) + 1)
@@ -77,20 +77,20 @@ extension SocketsPanel {
 
     /// Moves to the first match at or after `start`, scrolling it to the top of the view.
     private mutating func findOption(from start: Int) {
-        guard let view = optionsView, let search = view.search, let options = view.report?.options else { return }
+        guard let view = self.view, let search = view.search, let options = view.report?.options else { return }
         guard let index = search.match(in: options, from: start) else {
-            optionsView?.found = nil
+            self.view?.found = nil
             return
         }
         select(found: index)
     }
 
     private mutating func select(found index: Int) {
-        optionsView?.found = index
-        if optionsView?.allowsWrites == true { optionsView?.cursor = index }
-        guard let view = optionsView else { return }
+        self.view?.found = index
+        if self.view?.allowsWrites == true { self.view?.cursor = index }
+        guard let view = self.view else { return }
         let lines = view.lines(width: max(1, area.width - 6), theme: ThemeCatalog.builtInDefault)
-        if let row = lines.firstIndex(where: { $0.plainText.hasPrefix("▸ ") }) { optionsView?.scroll = max(0, row - 1) }
+        if let row = lines.firstIndex(where: { $0.plainText.hasPrefix("▸ ") }) { self.view?.scroll = max(0, row - 1) }
     }
 
     /// The search prompt for the options view's last row, while it is open.

@@ -135,3 +135,47 @@ struct SocketGroupDetails {
         return Line("Process \(group.command), pid \(pid)" + (group.uid.map { ", uid \($0)" } ?? "") + ": \(group.count) sockets")
     }
 }
+
+/// The details pane's state: shown or not (Enter) and its scroll (K/J). It runs no job: it shows
+/// what the table's last refresh holds for the selected row.
+struct SocketsDetailsModel: Sendable {
+    /// Whether the pane is shown (the options view shows it as well).
+    var isShown = false
+    /// First content line shown.
+    var scroll = 0
+
+    /// Enter shows or hides the pane; K/J scroll it.
+    mutating func perform(_ action: SocketsAction) {
+        switch action {
+        case .toggleDetails:
+            isShown.toggle()
+            scroll = 0
+        case .detailsUp: scroll = max(0, scroll - 1)
+        case .detailsDown: scroll += 1
+        default: break
+        }
+    }
+
+    /// The pane's content for the table's selection, with the lines it needs `width` columns wide
+    /// (one line for a group heading or no selection).
+    func content(of table: SocketsTableModel, width: Int) -> (lines: Int, socket: SocketDetails?) {
+        guard case .socket(let index, _) = table.selectedRow else { return (1, nil) }
+        let socket = SocketDetails(entry: table.entries[index], history: table.history[table.rowID(index)],
+                                   hiddenProcesses: table.snapshot?.hiddenProcesses ?? 0)
+        return (socket.sparklineRows + socket.fieldRows(width: width), socket)
+    }
+
+    /// Draws the pane in `area`: the socket's details, a group's summary, or that nothing is selected.
+    func render(_ socket: SocketDetails?, selected: SocketsRow?, in area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let box = Block(title: Line("Details" + (scroll > 0 ? " (K/J scroll)" : ""))).borderStyle(theme[.border]).titleStyle(theme[.title])
+        box.render(in: area, into: &buffer)
+        let content = box.inner(area).inset(horizontal: 1, vertical: 0)
+        if let socket {
+            socket.render(in: content, into: &buffer, theme: theme, scroll: scroll)
+        } else if case .group(let group) = selected {
+            SocketGroupDetails(group: group).line.render(in: content, into: &buffer)
+        } else {
+            Line("no socket selected", style: Style().adding(.dim)).render(in: content, into: &buffer)
+        }
+    }
+}
