@@ -208,7 +208,7 @@ import TerminalUI
         let second = MessageCollector()
         second.start(try #require(panel.press(.function(5)).first))
         for message in second.wait(until: { if case .linkFailed = $0 { true } else { false } }) { _ = panel.update(.tests(message)) }
-        #expect(panel.runs[1].linkFailure == "stall: no answer for 1 s (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)")
+        #expect(panel.runs[1].linkFailure == "stall: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
         #expect(!panel.runs[1].isRunning)
         // The link was closed: once the agent can act on that (it was stopped) it ends, and the
         // next test runs on a new link.
@@ -319,7 +319,7 @@ extension ResolverPanelHostsTests {
             Issue.record("expected the host-timeout report, got \(String(describing: panel.shown))")
             return
         }
-        #expect(failure.message == "stall: no answer within 0.5 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
+        #expect(failure.message == "stall: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
     }
 }
 

@@ -90,9 +90,9 @@ struct RemoteOptions: ParsableArguments {
     }
 
     /// Runs `request` on every host in parallel and returns each host's final reply or error,
-    /// in host order; `event` sees stream items with their host. A host that has not answered
-    /// within `--host-timeout` seconds of the call (plus its ssh login) is reported as such, so
-    /// one slow host does not hold up the others' results.
+    /// in host order; `event` sees stream items with their host. A host silent for
+    /// `--host-timeout` seconds once logged in is reported as such (``SilenceLimit``), so one
+    /// slow host does not hold up the others' results.
     func callAll(_ clients: [AgentClient], _ request: AgentRequest,
                  event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         callAll(clients, { _ in request }, event: event)
@@ -115,28 +115,18 @@ struct RemoteOptions: ParsableArguments {
         }
         logins.wait()
         let group = DispatchGroup()
-        var calls: [Int: AgentCall] = [:]
         for (index, client) in clients.enumerated() where results.withLock({ $0[index] == nil }) {
             group.enter()
             let label = client.label
-            calls[index] = client.start(request(index), event: { event(label, $0) }) { result in
+            // The client reports a host silent for --host-timeout (its login is done by now).
+            client.start(request(index), silence: .seconds(hostTimeout), event: { event(label, $0) }) { result in
                 results.withLock { $0[index] = $0[index] ?? result }
                 group.leave()
             }
         }
-        if group.wait(timeout: .now() + hostTimeout) == .timedOut {
-            for (index, call) in calls where results.withLock({ $0[index] == nil }) {
-                results.withLock { $0[index] = .failure(AgentError(.failed, "\(clients[index].label): no answer within \(Self.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)")) }
-                call.cancel()
-            }
-        }
+        group.wait()
         let collected = results.withLock { $0 }
         return clients.enumerated().map { ($1.label, collected[$0]!) }
-    }
-
-    /// `2 s`, `0.5 s`.
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Prints `socktui COMMAND: MESSAGE` on stderr.

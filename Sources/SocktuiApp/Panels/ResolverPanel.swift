@@ -294,30 +294,16 @@ public struct ResolverPanel: Panel {
             let hostTimeout = self.hostTimeout
             return .stream(on: .global(qos: .userInitiated)) { post in
                 let started = DispatchTime.now()
-                // The first of the answer and the --host-timeout report is posted.
-                let answered = Mutex(false)
-                let done = DispatchSemaphore(value: 0)
                 let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
-                    guard answered.withLock({ done in defer { done = true }; return !done }) else { return }
                     post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
-                    done.signal()
                 }
-                let call = client.start(.resolve(request)) { result in
+                // The client reports a host silent for --host-timeout once its link is up.
+                client.start(.resolve(request), silence: .seconds(hostTimeout)) { result in
                     switch result {
                     case .success(.resolved(let answer)): finish(answer)
                     case .success(let other):
                         finish(ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started))
                     case .failure(let error): finish(ResolverPanel.linkFailure(request, error.message, since: started))
-                    }
-                }
-                // The clock starts once the link is up (ssh's login has its own limits).
-                var deadline = DispatchTime.now().uptimeNanoseconds + UInt64(hostTimeout * 1e9)
-                while done.wait(timeout: .now() + 0.05) == .timedOut {
-                    let now = DispatchTime.now().uptimeNanoseconds
-                    if case .connecting = client.status { deadline = now + UInt64(hostTimeout * 1e9); continue }
-                    if now > deadline {
-                        call.cancel()
-                        finish(ResolverPanel.linkFailure(request, "\(client.label): no answer within \(DurationText.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)", since: started))
                     }
                 }
             }

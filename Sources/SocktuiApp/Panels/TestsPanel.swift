@@ -294,46 +294,27 @@ public struct TestsPanel: Panel {
     /// The work of one run on a remote host: the same request sent to its agent, whose streamed
     /// ``ConnTestEvent``s and final ``ConnTestResult`` become the same messages as a local run's.
     /// Esc (the run's `cancellation`) cancels the agent request; its cancelled result still comes.
-    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (that link is
-    /// then closed), ends the run with a ``TestLinkFailed`` (the progress already received stays).
+    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (the client's
+    /// ``SilenceLimit``), ends the run with a ``TestLinkFailed`` (the progress already received stays).
     static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
                         on client: AgentClient, quietLimit: Double) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
-            let state = Mutex<(meter: EchoRateMeter, heard: UInt64, outcome: Result<AgentReply, AgentError>?)>(
-                (EchoRateMeter(), DispatchTime.now().uptimeNanoseconds, nil))
+            let meter = Mutex(EchoRateMeter())
+            let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
             let ended = DispatchSemaphore(value: 0)
-            let call = client.start(.connTest(request), event: { reply in
+            let call = client.start(.connTest(request), silence: .seconds(quietLimit), event: { reply in
                 guard case .testProgress(let event) = reply else { return }
                 // Posted from the client's reader thread, in the order the agent sent them.
-                let message = state.withLock { state in
-                    state.heard = DispatchTime.now().uptimeNanoseconds
-                    return state.meter.message(for: event, generation: generation)
-                }
-                if let message { post(.tests(.progressed(message))) }
-            }, completion: { outcome in
-                state.withLock { $0.outcome = outcome }
+                if let message = meter.withLock({ $0.message(for: event, generation: generation) }) { post(.tests(.progressed(message))) }
+            }, completion: { result in
+                outcome.withLock { $0 = result }
                 ended.signal()
             })
-            var cancelSent = false
+            // Esc sets the run's flag: it becomes the agent request's cancel.
             while ended.wait(timeout: .now() + 0.05) == .timedOut {
-                let now = DispatchTime.now().uptimeNanoseconds
-                if cancellation.isCancelled && !cancelSent {
-                    cancelSent = true
-                    call.cancel()
-                    state.withLock { $0.heard = now }   // the agent gets a full quiet limit to send the cancelled result
-                }
-                if case .connecting = client.status { state.withLock { $0.heard = now }; continue }
-                let quiet = Double(now - state.withLock { $0.heard }) / 1e9
-                if quiet > quietLimit {
-                    // A link silent this long is stalled: it is closed, so the next test reconnects.
-                    call.cancel()
-                    client.close()
-                    let message = "\(client.label): no answer for \(DurationText.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
-                    post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: message))))
-                    return
-                }
+                if cancellation.isCancelled && !call.isCancelled { call.cancel() }
             }
-            switch state.withLock({ $0.outcome }) {
+            switch outcome.withLock({ $0 }) {
             case .success(.testFinished(let result))?:
                 post(.tests(.finished(TestFinished(generation: generation, result: result))))
             case .success?:
