@@ -68,8 +68,9 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host`, one client per host for the Resolver and the Tests
-    /// panel (which share each host's link) and one for the Capture panel (nil without hosts);
+    /// The merged Sockets source for `--host`, the Resolver's and the Tests panel's hosts (this
+    /// host's in-process agent, then one client per host, which the two panels share, silent at
+    /// most --host-timeout) and one client per host for the Capture panel (nil without hosts);
     /// copies the binary first with --push.
     /// With --interactive each host is logged in to on the terminal first (`login`), and every
     /// link then runs through that login in batch mode.
@@ -84,7 +85,8 @@ struct TUICommand: ParsableCommand {
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
-        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), remotes.map { AgentClient(transport: $0) },
+        let resolvers = [AgentClient.local()] + remotes.map { AgentClient(transport: $0, silenceLimit: remote.hostTimeout) }
+        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), resolvers,
                 remotes.map { AgentClient(transport: $0) })
     }
 
@@ -129,8 +131,8 @@ struct TUICommand: ParsableCommand {
         var initial: [Command<AppMessage>?] = []
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
-            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
-            model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
+            model.resolver = ResolverPanel(hosts: hosts.resolvers)
+            model.tests = TestsPanel(hosts: hosts.resolvers)
             let watch = hosts.sockets.watch
             model.capture = CapturePanel(remoteHosts: hosts.captures, hostSockets: { label in
                 watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot

@@ -68,25 +68,25 @@ public struct ResolverPanel: Panel {
     private var shownGeneration = Generation()
     private var inFlight: [Generation] = []
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
-    private let service: ResolverService
-    /// The `--host` hosts lookups can run on instead of this one (Ctrl-O), through their agents.
-    public let remoteHosts: [AgentClient]
-    /// Where lookups run: 0 this host, n the n-th of ``remoteHosts``.
-    public private(set) var hostIndex = 0
-    /// Seconds a remote lookup may go unanswered once its link is up (`--host-timeout`).
-    public let hostTimeout: Double
+    /// The hosts lookups can run on (this one first, then each `--host`; Ctrl-O picks one):
+    /// every lookup goes through the chosen host's agent client, which reports a host silent
+    /// for its ``AgentClient/silenceLimit`` (`--host-timeout`).
+    public private(set) var hosts: AgentHosts
 
     /// The most lookups the history keeps; the oldest finished one goes first.
     public static let historyLimit = 200
 
-    /// Creates the panel over `service` (the system resolver by default; tests inject slow or scripted backends).
-    /// With `remoteHosts`, Ctrl-O picks the host lookups run on (each through its agent); a remote
-    /// lookup unanswered `hostTimeout` seconds after its link is up is reported as such.
-    public init(service: ResolverService = ResolverService(), remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
-        self.service = service
-        self.remoteHosts = remoteHosts
-        self.hostTimeout = hostTimeout
+    /// Creates the panel over `hosts` (this host alone by default); with more than one, Ctrl-O
+    /// picks the host lookups run on.
+    public init(hosts: [AgentClient] = [AgentClient.local()]) {
+        self.hosts = AgentHosts(hosts)
         for call in ResolverCall.allCases { forms[call] = ResolverForms.form(for: call) }
+    }
+
+    /// Creates the panel for this host alone, its lookups answered by `service` (tests inject
+    /// slow or scripted backends).
+    public init(service: ResolverService) {
+        self.init(hosts: [AgentClient.local(resolver: service)])
     }
 
     /// The tab title.
@@ -145,12 +145,12 @@ public struct ResolverPanel: Panel {
         case .control("n"): selectCall(call.cycled(by: 1)); return .handled(nil)
         case .control("p"): selectCall(call.cycled(by: -1)); return .handled(nil)
         case .control("o"):
-            guard !remoteHosts.isEmpty else {
+            guard hosts.offersChoice else {
                 notice = StatusMessage("lookups run on this host: socktui --host HOST adds others (Ctrl-O picks one)", kind: .warning)
                 return .handled(nil)
             }
-            hostIndex = (hostIndex + 1) % (remoteHosts.count + 1)
-            notice = StatusMessage("lookups now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
+            hosts.selectNext()
+            notice = StatusMessage("lookups now run on \(hostLabel) (through its agent)")
             return .handled(nil)
         case .escape:
             if !inFlight.isEmpty { abandonLatest(); return .handled(nil) }
@@ -288,30 +288,21 @@ public struct ResolverPanel: Panel {
         }
         notice = nil
         history[history.count - 1].host = hostLabel
-        if hostIndex > 0 {
-            // The host's agent runs the same resolver engine; a link failure is shown as the lookup's error.
-            let client = remoteHosts[hostIndex - 1]
-            let hostTimeout = self.hostTimeout
-            return .stream(on: .global(qos: .userInitiated)) { post in
-                let started = DispatchTime.now()
-                let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
-                    post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
-                }
-                // The client reports a host silent for --host-timeout once its link is up.
-                client.start(.resolve(request), silence: .seconds(hostTimeout)) { result in
-                    switch result {
-                    case .success(.resolved(let answer)): finish(answer)
-                    case .success(let other):
-                        finish(ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started))
-                    case .failure(let error): finish(ResolverPanel.linkFailure(request, error.message, since: started))
-                    }
-                }
-            }
-        }
-        let service = self.service
+        // Every host's agent runs the same resolver engine; a link failure (or a host silent
+        // past its client's limit) is shown as the lookup's error.
+        let client = hosts.selected
         return .stream(on: .global(qos: .userInitiated)) { post in
-            service.resolve(request) { outcome in
+            let started = DispatchTime.now()
+            let finish: @Sendable (ResolverOutcome) -> Void = { outcome in
                 post(.resolver(.lookupFinished(LookupFinished(generation: generation, outcome: outcome))))
+            }
+            client.start(.resolve(request)) { result in
+                switch result {
+                case .success(.resolved(let answer)): finish(answer)
+                case .success(let other):
+                    finish(ResolverPanel.linkFailure(request, "\(client.label): unexpected reply \(other)", since: started))
+                case .failure(let error): finish(ResolverPanel.linkFailure(request, error.message, since: started))
+                }
             }
         }
     }
@@ -320,7 +311,7 @@ public struct ResolverPanel: Panel {
     public var shownHost: String { history.first { $0.generation == shownGeneration }?.host ?? hostLabel }
 
     /// The host lookups run on: `local` or the chosen `--host`.
-    public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
+    public var hostLabel: String { hosts.label }
 
     /// A lookup that never reached the host's resolver: the link's message as the error.
     static func linkFailure(_ request: ResolverRequest, _ message: String, since start: DispatchTime) -> ResolverOutcome {
@@ -455,7 +446,7 @@ public struct ResolverPanel: Panel {
     /// Draws the form, a summary line, an optional note, and the results, history or conversion below.
     public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let heading = remoteHosts.isEmpty ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
+        let heading = !hosts.offersChoice ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
         let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area).inset(horizontal: 1, vertical: 0)

@@ -17,7 +17,7 @@ extension TestsPanel {
         var blank = Cell.blank
         blank.apply(theme[.base])
         buffer.fill(area, with: blank)
-        let heading = remoteHosts.isEmpty ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
+        let heading = !hosts.offersChoice ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
         let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
         block.render(in: area, into: &buffer)
         let inner = block.inner(area)
@@ -78,11 +78,11 @@ extension TestsPanel {
     private func renderHostRow(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         var spans = [Span("Run on".padding(toLength: 12, withPad: " ", startingAt: 0), style: theme[.header]),
                      Span(hostLabel, style: theme[.focus].bold())]
-        switch selectedClient?.status {
-        case .connected?: spans.append(Span(" ✓ agent", style: theme[.ok]))
-        case .connecting?: spans.append(Span(" connecting…", style: theme[.warning]))
-        case .needsLogin?: spans.append(Span(" ? needs login", style: theme[.error]))
-        case .disconnected(let why)? where why != "not connected": spans.append(Span(" ✗ disconnected", style: theme[.error]))
+        switch hosts.selected.status {
+        case .connected: spans.append(Span(" ✓ agent", style: theme[.ok]))
+        case .connecting: spans.append(Span(" connecting…", style: theme[.warning]))
+        case .needsLogin: spans.append(Span(" ? needs login", style: theme[.error]))
+        case .disconnected(let why) where why != "not connected": spans.append(Span(" ✗ disconnected", style: theme[.error]))
         default: break
         }
         Line(spans).render(in: area, into: &buffer)
@@ -90,7 +90,7 @@ extension TestsPanel {
 
     private func renderLeft(in whole: Rect, into buffer: inout Buffer, theme: Theme) {
         var area = whole
-        if !remoteHosts.isEmpty, area.height > 4 {
+        if hosts.offersChoice, area.height > 4 {
             renderHostRow(in: Rect(x: area.x + 2, y: area.y, width: max(0, area.width - 2), height: 1), into: &buffer, theme: theme)
             area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         }
@@ -133,7 +133,7 @@ extension TestsPanel {
             let index = offset + row
             var style = run.generation == shownRun ? theme[.selection] : Style.plain
             if focus == .history && index == selected { style = style.patch(theme[.focus].reversed()) }
-            let where_ = remoteHosts.isEmpty ? "" : "\(run.host) "
+            let where_ = !hosts.offersChoice ? "" : "\(run.host) "
             let text = "\(marker(for: run)) #\(run.generation.value) \(where_)\(TestsPanel.describe(run.request))"
             let y = listArea.y + row
             buffer.setStyle(Rect(x: listArea.x, y: y, width: listArea.width, height: 1), style)
@@ -161,7 +161,7 @@ extension TestsPanel {
         if let result = run.result { status = RunVerdict(result).label }
         if run.linkFailure != nil { status = "disconnected" }
         let statusRole: ThemeRole = run.isRunning ? .warning : run.result.map { RunVerdict($0).role } ?? .error
-        let origin = remoteHosts.isEmpty && run.host == "local" ? "" : " on \(run.host)"
+        let origin = hosts.offersChoice ? " on \(run.host)" : ""
         Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
               Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)
         var body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)

@@ -123,13 +123,10 @@ public struct TestsPanel: Panel {
     /// The area the panel was last laid out in.
     public internal(set) var area = Rect(x: 0, y: 0, width: 80, height: 22)
     private var generation = Generation()
-    /// The `--host` hosts tests can run on instead of this one (Ctrl-O), through their agents.
-    public let remoteHosts: [AgentClient]
-    /// Where tests run: 0 this host, n the n-th of ``remoteHosts``.
-    public internal(set) var hostIndex = 0
-    /// How long a remote test may stay silent beyond its own timeouts before its host is
-    /// reported as not answering (`--host-timeout`).
-    public let hostTimeout: Double
+    /// The hosts tests can run on (this one first, then each `--host`; Ctrl-O picks one): every
+    /// test goes through the chosen host's agent client, which reports a host silent for its
+    /// ``AgentClient/silenceLimit`` (`--host-timeout`) beyond the test's own timeouts.
+    public internal(set) var hosts: AgentHosts
 
     /// The most runs the history keeps; older finished runs are dropped.
     public static let historyLimit = 100
@@ -137,22 +134,17 @@ public struct TestsPanel: Panel {
     /// Where tests run: a concurrent queue, one blocked thread per running test.
     static let testQueue = DispatchQueue(label: "socktui.tests-panel", qos: .userInitiated, attributes: .concurrent)
 
-    /// Creates the panel. With `remoteHosts`, Ctrl-O picks the host tests run on (each through
-    /// its agent, which runs the same engine there); a remote test that sends nothing for
-    /// `hostTimeout` seconds beyond its own timeouts ends as a link failure.
-    public init(remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
-        self.remoteHosts = remoteHosts
-        self.hostTimeout = hostTimeout
+    /// Creates the panel over `hosts` (this host alone by default); with more than one, Ctrl-O
+    /// picks the host tests run on (each host's agent runs the same engine).
+    public init(hosts: [AgentClient] = [AgentClient.local()]) {
+        self.hosts = AgentHosts(hosts)
     }
 
     /// The tab title.
     public var title: String { "Tests" }
 
     /// The host tests run on: `local` or the chosen `--host`.
-    public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
-
-    /// The chosen host's agent, nil for this host.
-    var selectedClient: AgentClient? { hostIndex == 0 ? nil : remoteHosts[hostIndex - 1] }
+    public var hostLabel: String { hosts.label }
 
     /// PgUp/PgDn scroll the result (the other keys are taken in ``handleKey(_:)``).
     public var keyMap: KeyMap<PanelAction> {
@@ -188,8 +180,8 @@ public struct TestsPanel: Panel {
     public var statusHint: String {
         if let notice { return notice.text }
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
-        let on = remoteHosts.isEmpty ? "" : " on \(hostLabel) · Ctrl-O host"
-        if focus == .history { return "r run again\(remoteHosts.isEmpty ? "" : " on its host") · Enter load into form · Esc form" }
+        let on = !hosts.offersChoice ? "" : " on \(hostLabel) · Ctrl-O host"
+        if focus == .history { return "r run again\(!hosts.offersChoice ? "" : " on its host") · Enter load into form · Esc form" }
         if form.focusIsText { return "type to edit \(form.focusedField?.label ?? "") · Enter runs\(on) · ↑↓ fields · Esc history · F1 help" }
         return "Enter/r run\(on) · ←/→ change · ↑↓ fields · Esc history · x export · ? help"
     }
@@ -248,8 +240,8 @@ public struct TestsPanel: Panel {
     /// A host whose agent is known not to run connection tests is refused with a notice, never
     /// replaced by this host.
     public mutating func start(_ request: ConnTestRequest) -> Command<AppMessage>? {
-        let client = selectedClient
-        if let client, let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
+        let client = hosts.selected
+        if let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
             notice = StatusMessage("not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
             return nil
         }
@@ -262,11 +254,7 @@ public struct TestsPanel: Panel {
         shownRun = generation
         resultScroll = 0
         notice = StatusMessage("started #\(generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
-        if let client {
-            return TestsPanel.command(running: request, generation: generation, cancellation: cancellation, on: client,
-                                      quietLimit: TestsPanel.quietSeconds(request) + hostTimeout)
-        }
-        return TestsPanel.command(running: request, generation: generation, cancellation: cancellation)
+        return TestsPanel.command(running: request, generation: generation, cancellation: cancellation, on: client)
     }
 
     /// Asks the shown run (or else the newest running one) to stop; false when none runs.
@@ -279,30 +267,20 @@ public struct TestsPanel: Panel {
         return true
     }
 
-    /// The work of one run on this host: the engine on the tests queue, each event posted
-    /// tagged with the run's generation (echo updates thinned by ``EchoRateMeter``), then the result.
-    static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation) -> Command<AppMessage> {
-        .stream(on: testQueue) { post in
-            var meter = EchoRateMeter()
-            let result = ConnTestService.run(request, cancellation: cancellation) { event in
-                if let message = meter.message(for: event, generation: generation) { post(.tests(.progressed(message))) }
-            }
-            post(.tests(.finished(TestFinished(generation: generation, result: result))))
-        }
-    }
-
-    /// The work of one run on a remote host: the same request sent to its agent, whose streamed
-    /// ``ConnTestEvent``s and final ``ConnTestResult`` become the same messages as a local run's.
+    /// The work of one run: the request sent to its host's agent (this host's runs in this
+    /// process), whose streamed ``ConnTestEvent``s (echo updates thinned by ``EchoRateMeter``)
+    /// and final ``ConnTestResult`` become messages tagged with the run's generation.
     /// Esc (the run's `cancellation`) cancels the agent request; its cancelled result still comes.
-    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (the client's
-    /// ``SilenceLimit``), ends the run with a ``TestLinkFailed`` (the progress already received stays).
+    /// A dropped link, or an agent silent for the client's limit beyond the test's own timeouts
+    /// (``SilenceLimit/clientPlus(_:)``), ends the run with a ``TestLinkFailed`` (the progress
+    /// already received stays).
     static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
-                        on client: AgentClient, quietLimit: Double) -> Command<AppMessage> {
+                        on client: AgentClient) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
             let meter = Mutex(EchoRateMeter())
             let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
             let ended = DispatchSemaphore(value: 0)
-            let call = client.start(.connTest(request), silence: .seconds(quietLimit), event: { reply in
+            let call = client.start(.connTest(request), silence: .clientPlus(quietSeconds(request)), event: { reply in
                 guard case .testProgress(let event) = reply else { return }
                 // Posted from the client's reader thread, in the order the agent sent them.
                 if let message = meter.withLock({ $0.message(for: event, generation: generation) }) { post(.tests(.progressed(message))) }
@@ -328,7 +306,7 @@ public struct TestsPanel: Panel {
     }
 
     /// The longest a request may legitimately go without sending anything: its own timeouts
-    /// and intervals (the `--host-timeout` allowance comes on top).
+    /// and intervals (the client's silence limit, `--host-timeout`, comes on top).
     static func quietSeconds(_ request: ConnTestRequest) -> Double {
         switch request {
         case .connect(let connect): connect.timeout
@@ -387,7 +365,7 @@ public struct TestsPanel: Panel {
             runs[index].result = finished.result
             let run = runs[index]
             let verdict = RunVerdict(finished.result)
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict.notice)",
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(hosts.offersChoice ? " on \(run.host)" : "") \(verdict.notice)",
                                    kind: verdict.messageKind)
         case .linkFailed(let failed):
             guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
