@@ -7,26 +7,39 @@ import Synchronization
 /// command's engine runs on each of them through `ssh HOST socktui agent`, in parallel.
 struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
-        "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
+        HelpText.concat([
+            "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. ",
+            "Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and ",
+            "capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
+        ]),
         valueName: "HOST"))
     var hosts: [String] = []
 
     @Option(name: .customLong("ssh-config"), help: ArgumentHelp("ssh_config file for ssh -F (default: ssh's own, ~/.ssh/config).", valueName: "FILE"))
     var sshConfig: String?
 
-    @Option(name: .customLong("ssh-option"), help: ArgumentHelp("An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("ssh-option"), help: ArgumentHelp(HelpText.concat([
+        "An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over ",
+        "socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).",
+    ]), valueName: "NAME=VALUE"))
     var sshOptions: [String] = []
 
     @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host (a bare path to socktui gets `agent` added).", valueName: "COMMAND"))
     var agentCommand = "socktui agent"
 
-    @Option(name: .customLong("host-timeout"), help: ArgumentHelp("Report a host whose agent has not said hello within SECONDS of starting ssh, or has not answered within SECONDS after that, and go on with the others.", valueName: "SECONDS"))
+    @Option(name: .customLong("host-timeout"), help: ArgumentHelp(HelpText.concat([
+        "Report a host whose agent has not said hello within SECONDS of starting ssh, or has not ",
+        "answered within SECONDS after that, and go on with the others.",
+    ]), valueName: "SECONDS"))
     var hostTimeout: Double = 60
 
     @Flag(help: "Let ssh ask on this terminal (unknown host key, password) instead of failing in batch mode.")
     var interactive = false
 
-    @Flag(help: "Copy this socktui binary to a temporary path on each host (in parallel, after checking the architecture) for the session: every link runs that copy, and it is deleted when socktui exits.")
+    @Flag(help: ArgumentHelp(HelpText.concat([
+        "Copy this socktui binary to a temporary path on each host (in parallel, after checking the ",
+        "architecture) for the session: every link runs that copy, and it is deleted when socktui exits.",
+    ])))
     var push = false
 
     /// True when the command runs remotely.

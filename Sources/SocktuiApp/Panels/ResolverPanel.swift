@@ -103,7 +103,11 @@ public struct ResolverPanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "Run any resolver call with all its parameters. Lookups run in the background: keep typing, start more, or abandon one with Esc. Ctrl-N/Ctrl-P choose the call; the converter works as you type."
+        HelpText.concat([
+            "Run any resolver call with all its parameters. Lookups run in the background: keep typing, ",
+            "start more, or abandon one with Esc. Ctrl-N/Ctrl-P choose the call; the converter works as you ",
+            "type.",
+        ])
     }
 
     /// Every key of the panel, by where the focus is.

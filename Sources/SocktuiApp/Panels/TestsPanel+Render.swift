@@ -153,7 +153,10 @@ extension TestsPanel {
             Paragraph([
                 Line("No result yet.", style: theme[.header]),
                 Line(""),
-                Line("Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results explain every step: the addresses tried, their times, and what each error usually means."),
+                Line(HelpText.concat([
+                    "Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results ",
+                    "explain every step: the addresses tried, their times, and what each error usually means.",
+                ])),
             ]).render(in: area, into: &buffer)
             return
         }

@@ -173,7 +173,13 @@ public struct TestsPanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "Run a connection test and read why it worked or failed: a connect trace (each address, its time or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, a port range check or a throughput test. Tests run in the background and can be stopped; every run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through its agent; the history shows each test's host)."
+        HelpText.concat([
+            "Run a connection test and read why it worked or failed: a connect trace (each address, its time ",
+            "or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, ",
+            "a port range check or a throughput test. Tests run in the background and can be stopped; every ",
+            "run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through ",
+            "its agent; the history shows each test's host).",
+        ])
     }
 
     /// The status bar's hint.
