@@ -4,88 +4,6 @@ import Inspect
 import Synchronization
 import TerminalUI
 
-/// One run of a test: its request, live progress, and result once it ends.
-public struct TestRun: Sendable {
-    /// The run's generation: its messages carry it.
-    public let generation: Generation
-    /// What was asked (re-runnable: requests are plain Codable values).
-    public let request: ConnTestRequest
-    /// The flag Esc sets; the engine checks it between system calls.
-    let cancellation: Cancellation
-    /// Progress received so far.
-    public internal(set) var live = LiveProgress()
-    /// The result, once the run ended.
-    public internal(set) var result: ConnTestResult?
-    /// Whether Esc was pressed for this run.
-    public internal(set) var cancelRequested = false
-    /// The host that ran it: `local`, or the `--host` label whose agent ran it.
-    public internal(set) var host = "local"
-    /// Why the run ended without a result: its host's link dropped or stalled ("HOST:
-    /// disconnected (ssh: …)"); the progress received until then stays in ``live``.
-    public internal(set) var linkFailure: String?
-
-    /// True until the result (or a link failure) arrives.
-    public var isRunning: Bool { result == nil && linkFailure == nil }
-}
-
-/// What a running test has reported so far, folded from its ``ConnTestEvent``s.
-public struct LiveProgress: Sendable {
-    /// The addresses the name gave (connect traces, and the connects of echo and throughput).
-    public var resolvedAddresses: [Endpoint]?
-    /// getaddrinfo's time.
-    public var resolveMilliseconds: Double?
-    /// Why resolution failed.
-    public var resolveFailure: FailureReason?
-    /// Attempts started, updated as they finish.
-    public var attempts: [ConnectAttempt] = []
-    /// Indices of attempts that finished.
-    public var finishedAttempts: Set<Int> = []
-    /// Probe samples, in order.
-    public var probes: [ProbeSample] = []
-    /// The latest echo progress.
-    public var echo: EchoProgress?
-    /// Echo rates measured between updates, bits per second.
-    public var echoRates: [Double] = []
-    /// Scan progress: ports done, ports in all.
-    public var scanDone = 0
-    /// Ports to scan.
-    public var scanTotal = 0
-    /// Open ports found so far.
-    public var openPorts: [Int] = []
-    /// Throughput samples.
-    public var throughput: [ThroughputSample] = []
-
-    /// Folds one event in.
-    mutating func apply(_ event: ConnTestEvent, echoBitsPerSecond: Double?) {
-        switch event {
-        case .connect(.resolved(let addresses, let milliseconds)):
-            resolvedAddresses = addresses
-            resolveMilliseconds = milliseconds
-        case .connect(.resolveFailed(let failure)):
-            resolveFailure = failure
-        case .connect(.attemptStarted(let index, let address, let reason)):
-            guard index == attempts.count else { return }
-            attempts.append(ConnectAttempt(index: index, address: address, startReason: reason, startedAtMilliseconds: 0,
-                                           outcome: .abandoned, elapsedMilliseconds: 0))
-        case .connect(.attemptFinished(let attempt)):
-            if attempts.indices.contains(attempt.index) { attempts[attempt.index] = attempt } else if attempt.index == attempts.count { attempts.append(attempt) }
-            finishedAttempts.insert(attempt.index)
-        case .probe(let sample):
-            probes.append(sample)
-        case .echo(let progress):
-            echo = progress
-            if let echoBitsPerSecond { echoRates.append(echoBitsPerSecond) }
-        case .scan(.portOpen(let port)):
-            openPorts.append(port)
-        case .scan(.progress(let done, let total, _)):
-            scanDone = done
-            scanTotal = total
-        case .throughput(let sample):
-            throughput.append(sample)
-        }
-    }
-}
-
 /// The Tests tab: connection tests (connect traces, probes, UDP, echo, scans, throughput) with a
 /// form, live progress, explained results, a re-runnable history and JSON export.
 ///
@@ -106,12 +24,10 @@ public struct TestsPanel: Panel {
     public internal(set) var form = TestForm()
     /// Where ↑/↓ move.
     public internal(set) var focus = Focus.form
-    /// Every run, oldest first.
-    public internal(set) var runs: [TestRun] = []
+    /// The runs: each one's state, generation and cancel flag (a child model).
+    var runLog = TestRuns(limit: TestsPanel.historyLimit)
     /// The history row selected (0 is the newest run).
     public internal(set) var historySelection = 0
-    /// The run whose result is shown.
-    public internal(set) var shownRun: Generation?
     /// Result lines scrolled off the top (or scan rows, for a scan).
     public internal(set) var resultScroll = 0
     /// Whether a scan's table lists closed ports too.
@@ -122,7 +38,6 @@ public struct TestsPanel: Panel {
     public internal(set) var pendingExports = 0
     /// The area the panel was last laid out in.
     public internal(set) var area = Rect(x: 0, y: 0, width: 80, height: 22)
-    private var generation = Generation()
     /// The hosts tests can run on (this one first, then each `--host`; Ctrl-O picks one): every
     /// test goes through the chosen host's agent client, which reports a host silent for its
     /// ``AgentClient/silenceLimit`` (`--host-timeout`) beyond the test's own timeouts.
@@ -195,11 +110,17 @@ public struct TestsPanel: Panel {
     /// Running tests and export writes.
     public var runningJobs: Int { runs.filter(\.isRunning).count + pendingExports }
 
+    /// Every run, oldest first.
+    public var runs: [TestRun] { runLog.runs }
+
     /// Runs newest first, as the history lists them.
     public var history: [TestRun] { runs.reversed() }
 
+    /// The generation of the run whose result is shown.
+    public var shownRun: Generation? { runLog.shown }
+
     /// The run whose result is shown.
-    public var shown: TestRun? { shownRun.flatMap { generation in runs.first { $0.generation == generation } } }
+    public var shown: TestRun? { runLog.shownRun }
 
     /// Scrolls the result.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
@@ -251,25 +172,16 @@ public struct TestsPanel: Panel {
             notice = StatusMessage("not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
             return nil
         }
-        let generation = generation.advance()
-        let cancellation = Cancellation()
-        var run = TestRun(generation: generation, request: request, cancellation: cancellation)
-        run.host = hostLabel
-        runs.append(run)
-        if runs.count > Self.historyLimit, let oldest = runs.firstIndex(where: { !$0.isRunning }) { runs.remove(at: oldest) }
-        shownRun = generation
+        let run = runLog.begin(request, host: hostLabel)
         resultScroll = 0
-        notice = StatusMessage("started #\(generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
-        return TestsPanel.command(running: request, generation: generation, cancellation: cancellation, on: client)
+        notice = StatusMessage("started #\(run.generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
+        return TestsPanel.command(running: request, generation: run.generation, cancellation: run.cancellation, on: client)
     }
 
     /// Asks the shown run (or else the newest running one) to stop; false when none runs.
     public mutating func cancelShown() -> Bool {
-        let index = runs.firstIndex { $0.generation == shownRun && $0.isRunning } ?? runs.lastIndex { $0.isRunning }
-        guard let index else { return false }
-        runs[index].cancellation.cancel()
-        runs[index].cancelRequested = true
-        notice = StatusMessage("stopping #\(runs[index].generation.value)…", kind: .warning)
+        guard let stopping = runLog.cancelShown() else { return false }
+        notice = StatusMessage("stopping #\(stopping.value)…", kind: .warning)
         return true
     }
 
@@ -364,18 +276,14 @@ public struct TestsPanel: Panel {
         guard case .tests(let message) = message else { return nil }
         switch message {
         case .progressed(let progressed):
-            guard let index = runs.firstIndex(where: { $0.generation == progressed.generation }), runs[index].isRunning else { return nil }
-            runs[index].live.apply(progressed.event, echoBitsPerSecond: progressed.echoBitsPerSecond)
+            runLog.apply(progressed)
         case .finished(let finished):
-            guard let index = runs.firstIndex(where: { $0.generation == finished.generation }), runs[index].isRunning else { return nil }
-            runs[index].result = finished.result
-            let run = runs[index]
+            guard let run = runLog.finish(finished) else { return nil }
             let verdict = RunVerdict(finished.result)
             notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(hosts.offersChoice ? " on \(run.host)" : "") \(verdict.notice)",
                                    kind: verdict.messageKind)
         case .linkFailed(let failed):
-            guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
-            runs[index].linkFailure = failed.message
+            guard runLog.fail(failed) else { return nil }
             notice = StatusMessage("#\(failed.generation.value): \(failed.message)", kind: .error)
         case .exported(let exported):
             pendingExports = max(0, pendingExports - 1)

@@ -120,6 +120,6 @@ extension TestsPanel {
     mutating func showSelectedHistory() {
         guard let run = selectedHistoryRun else { return }
         if shownRun != run.generation { resultScroll = 0 }
-        shownRun = run.generation
+        runLog.shown = run.generation
     }
 }
