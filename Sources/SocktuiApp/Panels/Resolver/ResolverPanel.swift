@@ -1,7 +1,6 @@
 import Dispatch
 import Inspect
 import SocketKit
-import Synchronization
 import TerminalUI
 
 /// The Resolver tab: a form per resolver call, the results of the latest lookup in a table, a history
@@ -49,24 +48,17 @@ public struct ResolverPanel: Panel {
     public private(set) var forms: [ResolverCall: FormState] = [:]
     /// Which part takes the keys.
     public private(set) var focus: Focus = .form
-    /// Every lookup started, oldest first.
-    public private(set) var history: [HistoryEntry] = []
-    /// The outcome the results table shows.
-    public private(set) var shown: ResolverOutcome?
+    /// The lookups: history, generations, those in flight and the one shown (a child model).
+    private(set) var lookups = ResolverLookups(limit: ResolverPanel.historyLimit)
     /// A note for the user (validation refused, abandoned, a key that cannot act yet), until the next action.
     public internal(set) var notice: StatusMessage?
     /// Selection in the results table.
     public private(set) var resultsState = TableState()
-    /// Selection in the history list.
-    public private(set) var historyState = TableState()
     /// Calls whose lookup was refused for an empty required field: their forms recheck that
     /// requirement on every edit, until a lookup of them is sent or the call is chosen again.
     private var refusedCalls: Set<ResolverCall> = []
     /// A live capture asked for with `f`, until the shell takes it (``takeCaptureRequest()``).
     public internal(set) var requestedCapture: LiveCaptureOptions?
-    private var generation = Generation()
-    private var shownGeneration = Generation()
-    private var inFlight: [Generation] = []
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
     /// The hosts lookups can run on (this one first, then each `--host`; Ctrl-O picks one):
     /// every lookup goes through the chosen host's agent client, which reports a host silent
@@ -96,7 +88,16 @@ public struct ResolverPanel: Panel {
     public var form: FormState { forms[call]! }
 
     /// Lookups in flight (abandoned ones are not counted: nothing waits for them).
-    public var runningJobs: Int { inFlight.count }
+    public var runningJobs: Int { lookups.inFlight.count }
+
+    /// Every lookup started, oldest first.
+    public var history: [HistoryEntry] { lookups.history }
+
+    /// The outcome the results table shows.
+    public var shown: ResolverOutcome? { lookups.shown }
+
+    /// Selection in the history list.
+    public var historyState: TableState { lookups.historyState }
 
     /// Results-table scrolling for keys the panel does not take itself (j/k, g/G, Space).
     public var keyMap: KeyMap<PanelAction> { scrollKeyMap }
@@ -157,7 +158,7 @@ public struct ResolverPanel: Panel {
             notice = StatusMessage("lookups now run on \(hostLabel) (through its agent)")
             return .handled(nil)
         case .escape:
-            if !inFlight.isEmpty { abandonLatest(); return .handled(nil) }
+            if !lookups.inFlight.isEmpty { abandonLatest(); return .handled(nil) }
             notice = nil
             focus = focus == .form ? .results : .form
             return .handled(nil)
@@ -207,7 +208,7 @@ public struct ResolverPanel: Panel {
     private mutating func handleResultsKey(_ key: Key) -> PanelKeyResult {
         if resultsState.handle(key, rowCount: resultRows.count) { return .handled(nil) }
         switch key {
-        case .character("h"): notice = nil; focus = .history; historyState.selected = history.isEmpty ? nil : history.count - 1; selectHistoryEntry()
+        case .character("h"): notice = nil; focus = .history; showInResults(lookups.selectNewest())
         case .character("e"), .enter: editShown()
         case .character("r"): return .handled(shown.map { start($0.request) })
         case .character("c"): return .handled(requestConnectionTest())
@@ -218,14 +219,14 @@ public struct ResolverPanel: Panel {
     }
 
     private mutating func handleHistoryKey(_ key: Key) -> PanelKeyResult {
-        if historyState.handle(key, rowCount: history.count) { selectHistoryEntry(); return .handled(nil) }
-        guard let selected = historyState.selected, history.indices.contains(selected) else {
+        if lookups.historyState.handle(key, rowCount: history.count) { showInResults(lookups.showSelected()); return .handled(nil) }
+        guard let selected = lookups.selectedEntry else {
             return key == .character("h") ? { focus = .results; return .handled(nil) }() : .unhandled
         }
         switch key {
-        case .enter, .character("r"): return .handled(start(history[selected].request))
+        case .enter, .character("r"): return .handled(start(selected.request))
         case .character("e"):
-            load(history[selected].request)
+            load(selected.request)
         case .character("h"): focus = .results
         default: return .unhandled
         }
@@ -244,7 +245,7 @@ public struct ResolverPanel: Panel {
         case .top: state.selectFirst(rowCount: count)
         case .bottom: state.selectLast(rowCount: count)
         }
-        if focus == .history { historyState = state; selectHistoryEntry() } else { resultsState = state }
+        if focus == .history { lookups.historyState = state; showInResults(lookups.showSelected()) } else { resultsState = state }
         return nil
     }
 
@@ -283,15 +284,8 @@ public struct ResolverPanel: Panel {
 
     /// Starts `request` on the resolver queue as a new generation and records it in the history.
     public mutating func start(_ request: ResolverRequest) -> Command<AppMessage> {
-        let generation = self.generation.advance()
-        inFlight.append(generation)
-        history.append(HistoryEntry(generation: generation, request: request, state: .running))
-        if history.count > ResolverPanel.historyLimit, let oldest = history.firstIndex(where: { $0.state != .running }) {
-            history.remove(at: oldest)
-            if let selected = historyState.selected { historyState.selected = max(0, selected - 1) }
-        }
+        let generation = lookups.begin(request, host: hostLabel)
         notice = nil
-        history[history.count - 1].host = hostLabel
         // Every host's agent runs the same resolver engine; a link failure (or a host silent
         // past its client's limit) is shown as the lookup's error.
         let client = hosts.selected
@@ -312,7 +306,7 @@ public struct ResolverPanel: Panel {
     }
 
     /// The host whose answer the results table shows (`local` or a `--host` label).
-    public var shownHost: String { history.first { $0.generation == shownGeneration }?.host ?? hostLabel }
+    public var shownHost: String { lookups.shownHost ?? hostLabel }
 
     /// The host lookups run on: `local` or the chosen `--host`.
     public var hostLabel: String { hosts.label }
@@ -327,41 +321,25 @@ public struct ResolverPanel: Panel {
     /// Gives up the newest lookup in flight: it keeps running in the background (getaddrinfo cannot be
     /// cancelled), but its answer will be dropped.
     private mutating func abandonLatest() {
-        guard let latest = inFlight.popLast() else { return }
-        if let index = history.firstIndex(where: { $0.generation == latest }) {
-            history[index].state = .abandoned
-            notice = StatusMessage("abandoned \(history[index].request.callName) \(latest); its answer will be ignored", kind: .warning)
-        }
+        guard let entry = lookups.abandonLatest() else { return }
+        notice = StatusMessage("abandoned \(entry.request.callName) \(entry.generation); its answer will be ignored", kind: .warning)
     }
 
     /// Applies a finished lookup: recorded in the history, and shown unless a newer lookup is still
     /// running or already shown; an abandoned lookup's answer is dropped.
     public mutating func update(_ message: AppMessage) -> Command<AppMessage>? {
-        guard case .resolver(.lookupFinished(let finished)) = message,
-              let index = inFlight.firstIndex(of: finished.generation) else { return nil }
-        inFlight.remove(at: index)
-        if let entry = history.firstIndex(where: { $0.generation == finished.generation }) {
-            history[entry].state = .finished(finished.outcome)
-        }
-        let newerRunning = inFlight.contains { $0 > finished.generation }
-        if !newerRunning, finished.generation > shownGeneration {
-            show(finished.outcome, generation: finished.generation)
-        } else {
+        guard case .resolver(.lookupFinished(let finished)) = message, let arrival = lookups.finish(finished) else { return nil }
+        switch arrival {
+        case .shown: showInResults(finished.outcome)
+        case .recorded:
             notice = StatusMessage("\(finished.outcome.request.callName) \(finished.generation) finished; it is in the history (h)")
         }
         return nil
     }
 
-    private mutating func show(_ outcome: ResolverOutcome, generation: Generation) {
-        shown = outcome
-        shownGeneration = generation
-        resultsState = TableState(selected: ResolverPanel.rows(for: outcome).isEmpty ? nil : 0)
-    }
-
-    private mutating func selectHistoryEntry() {
-        guard let selected = historyState.selected, history.indices.contains(selected),
-              case .finished(let outcome) = history[selected].state else { return }
-        shown = outcome
+    /// Puts the results table's selection on the first row of `outcome` (when one is shown).
+    private mutating func showInResults(_ outcome: ResolverOutcome?) {
+        guard let outcome else { return }
         resultsState = TableState(selected: ResolverPanel.rows(for: outcome).isEmpty ? nil : 0)
     }
 
@@ -398,182 +376,6 @@ public struct ResolverPanel: Panel {
     /// Remembers the area for paging.
     public mutating func resize(to area: Rect) { self.area = area }
 
-    /// The result rows of `outcome`: getaddrinfo's decoded 5-tuples, or `(field, value)` pairs.
-    static func rows(for outcome: ResolverOutcome) -> [TableRow] {
-        switch outcome.result {
-        case .failure: return []
-        case .success(.addressInfo(let infos)):
-            return infos.map { info in
-                let row = ResolverReport.AddressRow(info)
-                return TableRow([row.family, row.type, row.protocol, sockaddrText(row), row.canonicalName])
-            }
-        case .success(.hostEntry(let entry)):
-            return [TableRow(["name", entry.name])] + entry.aliases.map { TableRow(["alias", $0]) }
-                + entry.addresses.map { TableRow(["address", $0]) }
-        case .success(.nameInfo(let host, let service)):
-            return [TableRow(["host", host]), TableRow(["service", service])]
-        case .success(.name(let name)):
-            if case .serviceByPort = outcome.request { return [TableRow(["service", name])] }
-            return [TableRow(["name", name])]
-        case .success(.number(let number)):
-            if case .protocolByName = outcome.request { return [TableRow(["protocol number", String(number)])] }
-            return [TableRow(["port", String(number)])]
-        }
-    }
-
-    /// A socket address as Python prints it: `('127.0.0.1', 80)`, `('fe80::1%lo', 0, 0, 1)` (flow info, scope id).
-    static func sockaddrText(_ row: ResolverReport.AddressRow) -> String {
-        guard let port = row.port else { return row.address }
-        if row.family == "AF_INET6" { return "('\(row.address)', \(port), \(row.flowInfo ?? 0), \(row.scopeID ?? 0))" }
-        return "('\(row.address)', \(port))"
-    }
-
-    private var resultRows: [TableRow] {
-        if call == .converter && focus == .form { return [] }
-        return shown.map(ResolverPanel.rows(for:)) ?? []
-    }
-
-    /// getaddrinfo's columns: the sockaddr column is as wide as its widest entry, so a narrow
-    /// terminal cuts the canonical name rather than the address.
-    static func addressColumns(for rows: [TableRow]) -> [TableColumn] {
-        let sockaddrWidth = rows.map { DisplayWidth.of($0.cells.count > 3 ? $0.cells[3] : "") }.max() ?? 0
-        return [
-            TableColumn("Family", width: .fixed(8)),
-            TableColumn("Type", width: .fixed(11)),
-            TableColumn("Proto", width: .fixed(11)),
-            TableColumn("Sockaddr", width: .fixed(max(8, sockaddrWidth))),
-            TableColumn("Canonname", width: .min(9)),
-        ]
-    }
-    static let fieldColumns = [TableColumn("Field", width: .fixed(16)), TableColumn("Value", width: .min(10))]
-
-    /// Draws the form, a summary line, an optional note, and the results, history or conversion below.
-    public func render(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        Clear(style: theme[.base]).render(in: area, into: &buffer)
-        let heading = !hosts.offersChoice ? title : "\(title) · on \(hostLabel) (Ctrl-O host)"
-        let block = Block(title: Line(heading)).borderStyle(theme[.focus]).titleStyle(theme[.title])
-        block.render(in: area, into: &buffer)
-        let inner = block.inner(area).inset(horizontal: 1, vertical: 0)
-        guard !inner.isEmpty else { return }
-        let state = form
-        let (plain, toggles) = (state.fields.filter { !$0.isToggle }, state.fields.filter(\.isToggle))
-        let leftHeight = plain.count + plain.filter { $0.message != nil }.count
-        var formHeight = max(leftHeight, toggles.count)
-        // In a short terminal, browsing results or the history hides the form to give them the room.
-        if focus != .form, inner.height - formHeight < 6 { formHeight = 0 }
-        let parts = inner.rows([.fixed(formHeight), .fixed(1), .fixed(notice == nil ? 0 : 1), .min(1)])
-        renderForm(state, plainCount: plain.count, in: parts[0], into: &buffer, theme: theme)
-        summaryLine(theme: theme).render(in: parts[1], into: &buffer)
-        if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
-            Line(DisplayWidth.truncate(notice.text, to: parts[2].width), style: theme[role]).render(in: parts[2], into: &buffer)
-        }
-        renderBody(in: parts[3], into: &buffer, theme: theme)
-    }
-
-    /// The form in two columns when the call has flags: parameters left, AI_*/NI_* toggles right.
-    private func renderForm(_ state: FormState, plainCount: Int, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let widget = Form(labelWidth: 10).focusStyle(theme[.focus].reversed()).errorStyle(theme[.error].bold())
-        guard plainCount < state.fields.count else {
-            var copy = state
-            widget.render(in: area, into: &buffer, state: &copy)
-            return
-        }
-        // The toggles come after the other fields (see ResolverForms.form(for:)).
-        let columns = area.columns([.min(20), .fixed(min(22, max(0, area.width / 2)))], spacing: 2)
-        var left = FormState(fields: Array(state.fields[..<plainCount]))
-        left.focus = state.focus < plainCount ? state.focus : -1
-        var right = FormState(fields: Array(state.fields[plainCount...]))
-        right.focus = state.focus >= plainCount ? state.focus - plainCount : -1
-        widget.render(in: columns[0], into: &buffer, state: &left)
-        Form(labelWidth: 17).focusStyle(theme[.focus].reversed()).render(in: columns[1], into: &buffer, state: &right)
-    }
-
-    /// `getaddrinfo("localhost", None, …)  0.12 ms  3 results`, or what is running.
-    private func summaryLine(theme: Theme) -> Line {
-        if call == .converter && focus == .form {
-            return Line("Conversion (computed as you type):", style: theme[.header])
-        }
-        if let running = inFlight.last, running > shownGeneration,
-           let entry = history.first(where: { $0.generation == running }) {
-            let more = inFlight.count > 1 ? " (\(inFlight.count) running)" : ""
-            return Line([Span("running \(running)\(more) (Esc abandons): ", style: theme[.warning]), Span(entry.request.summary)])
-        }
-        guard let shown else {
-            return Line(call == .hostName ? "Enter runs gethostname()" : "Fill in the form and press Enter to run \(call.label).", style: Style().adding(.dim))
-        }
-        let elapsed = DurationText.milliseconds((shown.elapsed * 1_000_000).rounded() / 1000)
-        switch shown.result {
-        case .failure:
-            return Line([Span("failed", style: theme[.error]), Span("  \(elapsed)  ", style: theme[.header]), Span(shown.request.summary)])
-        case .success(let result):
-            var count = "ok"
-            if case .addressInfo(let infos) = result { count = "\(infos.count) result\(infos.count == 1 ? "" : "s")" }
-            return Line([Span(count, style: theme[.ok]), Span("  \(elapsed)  ", style: theme[.header]), Span(shown.request.summary)])
-        }
-    }
-
-    private func renderBody(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        guard !area.isEmpty else { return }
-        if focus == .history {
-            let rows = history.map { entry in
-                TableRow(["\(entry.generation)", entry.request.summary, ResolverPanel.stateText(entry.state)],
-                         style: entry.state == .abandoned ? Style().adding(.dim) : .plain)
-            }
-            var state = historyState
-            Table(source: ArrayTableSource(rows), columns: [
-                TableColumn("#", width: .fixed(4)), TableColumn("History: lookup", width: .min(20)), TableColumn("Answer", width: .fixed(22)),
-            ]).headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed()).render(in: area, into: &buffer, state: &state)
-            return
-        }
-        if call == .converter && focus == .form {
-            let conversion = ResolverPanel.conversion(of: form)
-            var lines = conversion.rows.map { Line([Span(pad($0.label, 14), style: theme[.header]), Span($0.value)]) }
-            if conversion.rows.isEmpty && conversion.error == nil {
-                lines = [Line("inet_aton/inet_pton take an address; inet_ntoa/inet_ntop take hex bytes (7f000001); the byte-order functions take a number.", style: Style().adding(.dim))]
-            }
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        guard let shown else { return }
-        if case .failure(let failure) = shown.result {
-            var lines = [Line(failure.description, style: theme[.error].bold())]
-            if !failure.hint.isEmpty { lines.append(Line("hint: \(failure.hint)")) }
-            Paragraph(lines).render(in: area, into: &buffer)
-            return
-        }
-        let isAddressInfo: Bool = if case .success(.addressInfo) = shown.result { true } else { false }
-        var state = resultsState
-        if focus != .results { state.selected = nil }
-        let rows = ResolverPanel.rows(for: shown)
-        Table(source: ArrayTableSource(rows), columns: isAddressInfo ? ResolverPanel.addressColumns(for: rows) : ResolverPanel.fieldColumns)
-            .headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed())
-            .render(in: area, into: &buffer, state: &state)
-    }
-
-    /// A history entry's answer in a few words: `0.12 ms, 3 results`, `EAI_NONAME`, `running`, `abandoned`.
-    static func stateText(_ state: LookupState) -> String {
-        switch state {
-        case .running: return "running"
-        case .abandoned: return "abandoned"
-        case .finished(let outcome):
-            let elapsed = DurationText.milliseconds((outcome.elapsed * 1_000_000).rounded() / 1000)
-            switch outcome.result {
-            case .failure(let failure): return "\(failure.name.isEmpty ? failure.kind : failure.name), \(elapsed)"
-            case .success(.addressInfo(let infos)): return "\(infos.count) result\(infos.count == 1 ? "" : "s"), \(elapsed)"
-            case .success: return "ok, \(elapsed)"
-            }
-        }
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(1, width - DisplayWidth.of(text)))
-    }
 }
 
 extension FormField {
