@@ -29,8 +29,8 @@ struct RemoteOptionsTests {
             Issue.record("the stalled host answered: \(results[1].result)")
             return
         }
-        #expect(error.message == "stalled: no answer within 1 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
-        // The stalled host's login worked: it is connected, just silent.
+        #expect(error.message == "stalled: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
+        // The stalled host's login worked (its hello came); the silent link was then closed.
         #expect(stalled.hello?.software == "stalled")
     }
 

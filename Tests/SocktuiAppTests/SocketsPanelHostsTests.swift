@@ -175,7 +175,7 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
     @Test func ctrlOPicksTheHostAndLookupsRunThroughItsAgent() {
         let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
         defer { agent.close() }
-        var panel = ResolverPanel(remoteHosts: [agent])
+        var panel = ResolverPanel(hosts: [AgentClient.local(), agent])
         #expect(panel.hostLabel == "local")
         _ = panel.handleKey(.control("o"))
         #expect(panel.hostLabel == "agent1" && panel.statusHint == "lookups now run on agent1 (through its agent)")
@@ -197,7 +197,7 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
     @Test func aHostWhoseAgentCannotStartAnswersWithTheLinksMessage() {
         let gone = AgentClient(transport: ProcessTransport(label: "gone", arguments: ["/nonexistent/socktui", "agent"]))
         defer { gone.close() }
-        var panel = ResolverPanel(remoteHosts: [gone])
+        var panel = ResolverPanel(hosts: [AgentClient.local(), gone])
         _ = panel.handleKey(.control("o"))
         for message in run(panel.start(Self.numeric)) { _ = panel.update(message) }
         guard case .failure(let failure) = panel.shown?.result else {

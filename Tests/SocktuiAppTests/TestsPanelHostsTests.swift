@@ -31,8 +31,8 @@ import TerminalUI
     }
 
     /// The panel with the form set to `kind` (its index in the Test choice) and `port`.
-    static func panel(hosts: [AgentClient], kind: Int = 0, port: Int, hostTimeout: Double = 60) -> TestsPanel {
-        var panel = TestsPanel(remoteHosts: hosts, hostTimeout: hostTimeout)
+    static func panel(hosts: [AgentClient], kind: Int = 0, port: Int) -> TestsPanel {
+        var panel = TestsPanel(hosts: [AgentClient.local()] + hosts)
         panel.focus("Test")
         for _ in 0..<kind { panel.press(.right) }
         panel.focus("Port")
@@ -44,7 +44,7 @@ import TerminalUI
         let alpha = AgentClient(transport: InProcessTransport(label: "alpha"))
         let beta = AgentClient(transport: InProcessTransport(label: "beta"))
         defer { alpha.close(); beta.close() }
-        var panel = TestsPanel(remoteHosts: [alpha, beta])
+        var panel = TestsPanel(hosts: [AgentClient.local(), alpha, beta])
         #expect(panel.hostLabel == "local")
         var lines = panelScreen(panel)
         #expect(lines[0].hasPrefix("┌ Tests · on local (Ctrl-O host) ─"))
@@ -190,9 +190,9 @@ import TerminalUI
         let server = try EchoServer(host: "127.0.0.1", port: 0)
         defer { server.stop() }
         let agent = TaggedAgent(label: "stall")
-        let client = AgentClient(transport: agent.transport)
+        let client = AgentClient(transport: agent.transport, silenceLimit: 0.5)
         defer { client.close() }
-        var panel = Self.panel(hosts: [client], port: Int(server.address.port ?? 0), hostTimeout: 0.5)
+        var panel = Self.panel(hosts: [client], port: Int(server.address.port ?? 0))
         panel.focus("Timeout s")
         panel.fill("0.5")
         panel.press(.control("o"))
@@ -208,7 +208,7 @@ import TerminalUI
         let second = MessageCollector()
         second.start(try #require(panel.press(.function(5)).first))
         for message in second.wait(until: { if case .linkFailed = $0 { true } else { false } }) { _ = panel.update(.tests(message)) }
-        #expect(panel.runs[1].linkFailure == "stall: no answer for 1 s (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)")
+        #expect(panel.runs[1].linkFailure == "stall: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
         #expect(!panel.runs[1].isRunning)
         // The link was closed: once the agent can act on that (it was stopped) it ends, and the
         // next test runs on a new link.
@@ -305,21 +305,21 @@ extension ResolverPanelHostsTests {
     @Test func aLookupOnAStalledAgentIsReportedAfterTheHostTimeout() throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built")
         let agent = TestsPanelHostsTests.TaggedAgent(label: "stall")
-        let client = AgentClient(transport: agent.transport)
+        let client = AgentClient(transport: agent.transport, silenceLimit: 0.5)
         defer { client.close() }
         try client.connect()
         let pids = agent.pids
         try #require(pids.count == 1)
         kill(pids[0], SIGSTOP)
         defer { kill(pids[0], SIGKILL) }
-        var panel = ResolverPanel(remoteHosts: [client], hostTimeout: 0.5)
+        var panel = ResolverPanel(hosts: [AgentClient.local(), client])
         _ = panel.handleKey(.control("o"))
         for message in run(panel.start(Self.numeric)) { _ = panel.update(message) }
         guard case .failure(let failure) = panel.shown?.result else {
             Issue.record("expected the host-timeout report, got \(String(describing: panel.shown))")
             return
         }
-        #expect(failure.message == "stall: no answer within 0.5 s (its agent is busy or the link stalled; --host-timeout sets the limit)")
+        #expect(failure.message == "stall: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
     }
 }
 
@@ -328,8 +328,8 @@ extension TestsPanelHostsTests {
         let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
         defer { agent.close() }
         var model = makeModel(width: 120, height: 30)
-        model.resolver = ResolverPanel(remoteHosts: [agent])
-        model.tests = TestsPanel(remoteHosts: [agent])
+        model.resolver = ResolverPanel(hosts: [AgentClient.local(), agent])
+        model.tests = TestsPanel(hosts: [AgentClient.local(), agent])
         _ = model.resolver.handleKey(.control("o"))
         for message in run(model.resolver.start(ResolverPanelHostsTests.numeric)) { _ = model.resolver.update(message) }
         #expect(model.resolver.shownHost == "agent1" && model.tests.hostLabel == "local")

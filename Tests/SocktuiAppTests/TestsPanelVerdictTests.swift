@@ -94,7 +94,7 @@ extension TestsPanelVerdictTests {
         panel.focus("Port")
         panel.fill(String(server.address.port ?? 0))
         panel.focus("Bytes")
-        panel.fill(String(1 << 40))
+        panel.fill(String(ConnTestRequest.mostBytes))
         let collector = MessageCollector()
         collector.start(try #require(panel.press(.function(5)).first))
         for message in collector.wait(until: { if case .progressed(let progress) = $0, case .echo = progress.event { true } else { false } }) {
@@ -108,6 +108,20 @@ extension TestsPanelVerdictTests {
         #expect(echo.cancelled && echo.bytesVerified > 0)
         let text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
         #expect(text.contains("cancelled"))
-        #expect(text.contains("echo: \(echo.bytesVerified) of \(1 << 40) bytes came back intact"))
+        #expect(text.contains("echo: \(echo.bytesVerified) of \(ConnTestRequest.mostBytes) bytes came back intact"))
+    }
+
+    @Test func theFormRefusesAnEchoLargerThanTheEnginesTake() {
+        // Every test runs through an agent, which refuses what ConnTestRequest.validate() does:
+        // the form must not offer more (it allowed 1 TiB, the engines take 16 GiB).
+        var panel = TestsPanel()
+        panel.focus("Test")
+        panel.press(.right, .right, .right)
+        panel.focus("Bytes")
+        panel.fill(String(ConnTestRequest.mostBytes + 1))
+        #expect(panel.form.request == nil)
+        _ = panel.runForm()
+        #expect(panel.runs.isEmpty)
+        #expect(panel.notice?.text.hasPrefix("not run: Bytes: 1-\(ConnTestRequest.mostBytes) bytes") == true)
     }
 }

@@ -39,6 +39,8 @@ final class AgentConnection: Sendable {
     private let hello = Mutex<AgentHello?>(nil)
     private let ended = Mutex<(message: String, needsLogin: Bool)?>(nil)
     private let helloArrived = DispatchSemaphore(value: 0)
+    /// When the last frame (of any request) arrived, in uptime nanoseconds.
+    private let lastFrame = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
 
     init(link: any AgentLink, transport: any AgentTransport, onEnd: @escaping @Sendable ((message: String, needsLogin: Bool)) -> Void) {
         self.link = link
@@ -115,6 +117,11 @@ final class AgentConnection: Sendable {
 
     var isEnded: Bool { ended.withLock { $0 } != nil }
 
+    /// Seconds since the agent sent anything on this link.
+    var secondsSinceLastFrame: Double {
+        Double(DispatchTime.now().uptimeNanoseconds &- lastFrame.load(ordering: .relaxed)) / 1e9
+    }
+
     private func readFrames() {
         var decoder = FrameDecoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -127,6 +134,7 @@ final class AgentConnection: Sendable {
                 guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
                     continue   // a frame we cannot read from the agent is skipped; its request times out or ends later
                 }
+                lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
                 dispatch(frame)
             }
         }
@@ -163,9 +171,16 @@ public final class AgentCall: Sendable {
 
     /// Asks the agent to end the request (a stream sends its last frame), or stops reconnecting.
     public func cancel() {
-        cancelled.withLock { $0 = true }
+        cancelled.withLock { cancelled in
+            if !cancelled { cancelledAt.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+            cancelled = true
+        }
         action.withLock { $0 }?()
     }
+
+    /// When `cancel()` was first called (uptime nanoseconds), 0 before: the agent gets a full
+    /// silence limit from then on to send its last frame.
+    let cancelledAt = Atomic<UInt64>(0)
 
     /// True once `cancel()` was called.
     public var isCancelled: Bool { cancelled.withLock { $0 } }
@@ -203,6 +218,11 @@ public final class AgentClient: Sendable {
     private let statusChanged: @Sendable (AgentStatus) -> Void
     /// Seconds to wait for the agent's hello.
     public let handshakeTimeout: Double
+    /// Seconds a request may go without a frame from this host's agent once its link is up,
+    /// before it fails as not answering (`--host-timeout`); nil: no limit. Applies to
+    /// ``start(_:silence:event:completion:)`` and ``call(_:silence:event:)`` with the default
+    /// ``SilenceLimit/client``; see ``SilenceLimit`` for what happens then.
+    public let silenceLimit: Double?
 
     /// A link's write end can close under us when ssh dies: that must be an EPIPE error, not
     /// the process-killing SIGPIPE (as SwiftNIO does, the signal is ignored process-wide once).
@@ -210,14 +230,20 @@ public final class AgentClient: Sendable {
 
     /// Creates a client; `statusChanged` is told of every status change. Ignores SIGPIPE in
     /// this process (writes to a dead link fail with EPIPE instead).
-    /// `handshakeTimeout` defaults to the transport's (`--host-timeout` for ssh hosts).
-    public init(transport: any AgentTransport, handshakeTimeout: Double? = nil,
+    /// `handshakeTimeout` defaults to the transport's (`--host-timeout` for ssh hosts);
+    /// `silenceLimit` is ``silenceLimit`` (none by default).
+    public init(transport: any AgentTransport, handshakeTimeout: Double? = nil, silenceLimit: Double? = nil,
                 statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }) {
         Self.ignoreBrokenPipes
         self.transport = transport
         self.handshakeTimeout = handshakeTimeout ?? transport.handshakeTimeout
+        self.silenceLimit = silenceLimit
         self.statusChanged = statusChanged
     }
+
+    /// Closes the link when the last reference goes (an in-process agent's thread ends, an
+    /// ssh child is terminated).
+    deinit { connection.withLock { $0 }?.close() }
 
     /// The host's name in host columns.
     public var label: String { transport.label }
@@ -270,35 +296,70 @@ public final class AgentClient: Sendable {
     }
 
     /// Starts `request` on a background thread (connecting first when needed): `event` for each
-    /// stream item, then `completion` exactly once.
+    /// stream item, then `completion` exactly once. With a `silence` limit (by default the
+    /// client's ``silenceLimit``), a request that hears nothing from the agent for that long
+    /// once its link is up fails as not answering (see ``SilenceLimit``).
     @discardableResult
-    public func start(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
+    public func start(_ request: AgentRequest, silence: SilenceLimit = .client, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
                       completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void) -> AgentCall {
         let call = AgentCall()
+        guard let limit = silence.seconds(client: silenceLimit) else {
+            begin(request, call: call, event: event, completion: completion)
+            return call
+        }
+        let watch = SilenceWatch()
+        begin(request, call: call, event: { reply in
+            watch.heard()
+            event(reply)
+        }, completion: { result in
+            if watch.end() { completion(result) }
+        }, written: watch.started(on:))
+        Thread { [self] in
+            guard let link = watch.waitForSilence(of: call, limit: limit) else { return }
+            call.cancel()
+            // Nothing at all on the link for as long: it (or the agent) is stalled, and closing it
+            // makes the next request open a new one (watches reconnect with backoff).
+            let stalled = link.secondsSinceLastFrame >= limit
+            let why = stalled ? "the link stalled or its agent hung: closed it, the next request reconnects"
+                : "its agent is busy with it"
+            let message = "\(label): no answer within \(DurationText.seconds(limit)) (\(why); --host-timeout sets the limit)"
+            if watch.end() { completion(.failure(AgentError(.failed, message))) }
+            if stalled { abandon(message, link: link) }
+        }.start()
+        return call
+    }
+
+    /// Writes `request` on the live link, or connects first on a thread of its own; `written`
+    /// learns the link it went out on.
+    private func begin(_ request: AgentRequest, call: AgentCall, event: @escaping @Sendable (AgentReply) -> Void,
+                       completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
+                       written: @escaping @Sendable (AgentConnection) -> Void = { _ in }) {
         // On a live link the request is written at once, so requests go out in call order.
         if let live = connection.withLock({ $0 }), !live.isEnded {
+            written(live)
             let id = live.start(request, event: event, completion: completion)
             call.onCancel { live.cancel(id) }
-            return call
+            return
         }
         Thread { [self] in
             let live: AgentConnection
             do throws(AgentError) { live = try liveConnection().0 } catch {
                 return completion(.failure(error))
             }
+            written(live)
             let id = live.start(request, event: event, completion: completion)
             call.onCancel { live.cancel(id) }
         }.start()
-        return call
     }
 
     /// Runs `request` to its end and returns the final reply, blocking the calling thread (the
-    /// headless commands); `event` sees stream items.
-    /// - Throws: `AgentError` from the agent or the link.
-    public func call(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void = { _ in }) throws(AgentError) -> AgentReply {
+    /// headless commands); `event` sees stream items; `silence` as for ``start(_:silence:event:completion:)``.
+    /// - Throws: `AgentError` from the agent or the link, or for a request that stayed silent too long.
+    public func call(_ request: AgentRequest, silence: SilenceLimit = .client,
+                     event: @escaping @Sendable (AgentReply) -> Void = { _ in }) throws(AgentError) -> AgentReply {
         let result = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        start(request, event: event) { outcome in
+        start(request, silence: silence, event: event) { outcome in
             result.withLock { $0 = outcome }
             done.signal()
         }
@@ -357,9 +418,15 @@ public final class AgentClient: Sendable {
     /// transport's ending); pending requests fail, `watch` streams reconnect with backoff and
     /// other calls open a new link.
     public func abandon(_ reason: String) {
-        guard let live = connection.withLock({ $0 }), !live.isEnded else { return }
+        guard let live = connection.withLock({ $0 }) else { return }
+        abandon(reason, link: live)
+    }
+
+    /// Closes `link` if it is still the live one, its status showing `reason`.
+    private func abandon(_ reason: String, link: AgentConnection) {
+        guard connection.withLock({ $0 === link }), !link.isEnded else { return }
         abandonReason.withLock { $0 = reason }
-        live.close()
+        link.close()
     }
 }
 
@@ -367,5 +434,8 @@ extension AgentClient {
     /// A client for this host: the engines served on a thread of this process
     /// (``InProcessTransport``), reached through the same protocol as a remote host's agent, so a
     /// panel or command cannot tell this host from another.
-    public static func local(label: String = "local") -> AgentClient { AgentClient(transport: InProcessTransport(label: label)) }
+    /// `resolver` answers its lookups (tests give a scripted one).
+    public static func local(label: String = "local", resolver: ResolverService = ResolverService()) -> AgentClient {
+        AgentClient(transport: InProcessTransport(label: label, resolver: resolver))
+    }
 }

@@ -19,7 +19,7 @@ public final class AgentServer: Sendable {
     private let inFlight = DispatchGroup()
     private let queue = DispatchQueue(label: "socktui.agent", qos: .userInitiated, attributes: .concurrent)
     private let table = SocketTable()
-    private let resolver = ResolverService()
+    private let resolver: ResolverService
     private let tests = ConnTestService()
     /// The last table sent per query for `socketChanges`, with its generation.
     private let sentTables = Mutex<(next: UInt64, tables: [SocketQuery: (generation: UInt64, entries: [SocketEntry])])>((1, [:]))
@@ -31,9 +31,12 @@ public final class AgentServer: Sendable {
     /// closed by the server).
     /// - Parameter sshConnection: the ssh connection the frames travel on, whose packets a
     ///   capture leaves out unless asked for them (nil: none, as for an agent in this process).
+    /// - Parameter resolver: answers lookups (the system resolver by default).
     public init(input: Int32, output: Int32, hello: AgentHello = AgentServer.localHello(),
-                maxFrameSize: Int = AgentProtocol.maxFrameSize, sshConnection: OwnSSHConnection? = nil) {
+                maxFrameSize: Int = AgentProtocol.maxFrameSize, sshConnection: OwnSSHConnection? = nil,
+                resolver: ResolverService = ResolverService()) {
         self.sshConnection = sshConnection
+        self.resolver = resolver
         self.input = input
         self.output = FrameWriter(fd: output, maxFrameSize: maxFrameSize)
         self.hello = hello

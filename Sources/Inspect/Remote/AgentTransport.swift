@@ -99,13 +99,19 @@ public struct ProcessTransport: AgentTransport {
 /// process (tests; a local panel).
 public struct InProcessTransport: AgentTransport {
     public let label: String
+    /// Answers the agent's lookups.
+    public let resolver: ResolverService
 
-    /// Creates a transport named `label`.
-    public init(label: String = "local") { self.label = label }
+    /// Creates a transport named `label` whose agent looks names up with `resolver` (the
+    /// system's by default; tests give a scripted one).
+    public init(label: String = "local", resolver: ResolverService = ResolverService()) {
+        self.label = label
+        self.resolver = resolver
+    }
 
     public func open() throws(AgentError) -> any AgentLink {
         let toAgent = try makePipe(), fromAgent = try makePipe()
-        let server = AgentServer(input: toAgent.read, output: fromAgent.write)
+        let server = AgentServer(input: toAgent.read, output: fromAgent.write, resolver: resolver)
         let thread = Thread {
             server.run()
             Glibc.close(toAgent.read)

@@ -9,34 +9,40 @@ struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
         abstract: "Capture packets live on an interface (like tcpdump): print them or write pcap/pcapng.",
-        discussion: """
-            Packets come from a TPACKET_V3 memory-mapped ring; FILTER (tcpdump syntax) is compiled \
-            by libpcap and runs in the kernel, so unwanted packets never reach socktui. On `lo` \
-            each packet is shown once (the kernel's duplicate outgoing copy is dropped in the \
-            kernel filter). Ctrl-C, SIGTERM or SIGHUP stops; packets still in the ring are flushed \
-            first (and a -w file completed), and the kernel's received/dropped counts are printed \
-            on stderr.
-
-            Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.
-
-            Examples:
-              sudo socktui capture -i lo -c 10 tcp port 8080
-              sudo socktui capture -i any -w dns.pcapng --pcapng udp port 53
-              sudo socktui capture -i eth0 --json -c 100
-              sudo socktui capture -i lo -w - | tcpdump -r -
-              socktui capture --host root@web1 -i eth0 -c 50 tcp port 443   # filter runs on web1
-
-            With --host the capture runs on that host through ssh: its kernel runs the filter, \
-            packets come back as pcapng blocks (-w writes pcapng), and the remote kernel's \
-            received/dropped counts are printed. The capture's own ssh connection is left out \
-            (as sshdump does; the filter gets `and not (host C and port P and host S and port 22)` \
-            from the remote SSH_CONNECTION): --include-own-ssh keeps it.
-
-            On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for \
-            raw IP (link-level terms such as `ether host` or `arp` need a named interface).
-
-            JSON (--json): one object per packet, as `socktui read --json` prints them.
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "Packets come from a TPACKET_V3 memory-mapped ring; FILTER (tcpdump syntax) is compiled ",
+                "by libpcap and runs in the kernel, so unwanted packets never reach socktui. On `lo` ",
+                "each packet is shown once (the kernel's duplicate outgoing copy is dropped in the ",
+                "kernel filter). Ctrl-C, SIGTERM or SIGHUP stops; packets still in the ring are flushed ",
+                "first (and a -w file completed), and the kernel's received/dropped counts are printed ",
+                "on stderr.",
+            ]),
+            "",
+            "Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.",
+            "",
+            "Examples:",
+            "  sudo socktui capture -i lo -c 10 tcp port 8080",
+            "  sudo socktui capture -i any -w dns.pcapng --pcapng udp port 53",
+            "  sudo socktui capture -i eth0 --json -c 100",
+            "  sudo socktui capture -i lo -w - | tcpdump -r -",
+            "  socktui capture --host root@web1 -i eth0 -c 50 tcp port 443   # filter runs on web1",
+            "",
+            HelpText.concat([
+                "With --host the capture runs on that host through ssh: its kernel runs the filter, ",
+                "packets come back as pcapng blocks (-w writes pcapng), and the remote kernel's ",
+                "received/dropped counts are printed. The capture's own ssh connection is left out ",
+                "(as sshdump does; the filter gets `and not (host C and port P and host S and port 22)` ",
+                "from the remote SSH_CONNECTION): --include-own-ssh keeps it.",
+            ]),
+            "",
+            HelpText.concat([
+                "On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for ",
+                "raw IP (link-level terms such as `ether host` or `arp` need a named interface).",
+            ]),
+            "",
+            "JSON (--json): one object per packet, as `socktui read --json` prints them.",
+        ])
     )
 
     @Option(name: .customShort("i", allowingJoined: true), help: "Interface to capture on (`any` for all; see `ip link`).")

@@ -8,77 +8,92 @@ struct ConnectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
         abstract: "Connect to HOST PORT and explain every step: resolve, each address tried, how long, why it failed.",
-        discussion: """
-            By default: resolve HOST (getaddrinfo, timed), then try each address in the resolver's \
-            order with --timeout per attempt (Python's create_connection), and print each attempt: \
-            the time to connect, or the errno with what it usually means.
-
-            Modes:
-              (default)          one connect trace
-              --happy-eyeballs   race the addresses as RFC 8305 does: IPv6 first,
-                                 families interleaved, a new attempt every 250 ms
-                                 or as soon as one fails; the first success wins
-                                 and the others are closed
-              --count N          N connects, --interval S apart (like tcping),
-                                 then min/avg/median/p90/p99/max and loss
-              --udp              send one UDP datagram, wait --timeout for a reply
-              --echo BYTES       send BYTES in --chunk messages to an echo service,
-                                 check every byte comes back, report throughput
-                                 and per-message latency
-              --throughput S     send to a sink (a service that reads and discards)
-                                 for S seconds, with a rate sample every 0.25 s
-
-            What the results mean:
-              connected      the TCP handshake completed (rtt: the kernel's
-                             TCP_INFO estimate)
-              ECONNREFUSED   the host answered with a reset: nothing listens on
-                             that port, or a firewall rejects
-              ETIMEDOUT      no answer in time: a firewall drops the packets, the
-                             host is down, or the listener's backlog is full
-              EHOSTUNREACH   no route to the host (ICMP host unreachable, or no
-                             ARP/NDP answer)
-              ENETUNREACH    no route to that network from here (see ip route)
-              EADDRNOTAVAIL  no usable local address (no IPv6 address? no free
-                             local port?)
-              UDP open           a datagram came back
-              UDP closed         ICMP port unreachable: nothing listens there
-              UDP open|filtered  no answer: something listens silently, or a
-                                 firewall drops the datagrams
-
-            Examples:
-              socktui connect example.com 443
-              socktui connect example.com 443 --happy-eyeballs --timeout 2
-              socktui connect 127.0.0.1 8080 --count 20 --interval 0.2
-              socktui connect 127.0.0.1 53 --udp
-              socktui connect 127.0.0.1 7 --echo 1048576 --chunk 4096 --json
-              socktui connect 127.0.0.1 9 --throughput 3
-              socktui connect db1 5432 --host web1          # the test runs on web1, through ssh
-
-            JSON (--json): the engine's result with snake_case keys: a trace \
-            {"request", "resolve_milliseconds", "resolved_addresses": [{"family", "host", "port"}], \
-            "resolve_failure", "attempts": [{"index", "address", "start_reason", \
-            "started_at_milliseconds", "outcome", "elapsed_milliseconds", "failure": {"name", "code", \
-            "message", "explanation"}, "local_address", "rtt_microseconds"}], "winner", \
-            "total_milliseconds", "cancelled", "interrupted"}; with --count {"samples", "statistics": {"count", \
-            "minimum", "average", "median", "p90", "p99", "maximum", "standard_deviation", "buckets"}, \
-            "sent", "received", "loss_percent", ...}; with --udp {"verdict", "summary", "explanation", \
-            "reply", "milliseconds", "icmp": {"errno", "origin", "type", "code", "offender"}, ...}; with --echo {"bytes_sent", "bytes_verified", \
-            "first_mismatch_offset", "latency", "bytes_per_second", ...}; with --throughput \
-            {"bytes_sent", "bits_per_second", "samples": [{"at_seconds", "bytes", "bits_per_second"}], \
-            "end" (duration, byte_count, stopped, sink_closed, error), "sink_closed_after_end", ...}. \
-            Times are milliseconds.
-
-            Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the test as ping does: what was measured so \
-            far is printed (the statistics of the probes sent), under a line such as \
-            `--- interrupted (SIGINT) after 12 of 100 probes ---`; JSON has "interrupted": true. \
-            Another signal a second or more later ends socktui at once.
-
-            Exit status: 0 when the target answered as asked (connected; every probe connected; a \
-            UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it \
-            did not, 2 when HOST did not \
-            resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 \
-            for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "By default: resolve HOST (getaddrinfo, timed), then try each address in the resolver's ",
+                "order with --timeout per attempt (Python's create_connection), and print each attempt: ",
+                "the time to connect, or the errno with what it usually means.",
+            ]),
+            "",
+            "Modes:",
+            "  (default)          one connect trace",
+            "  --happy-eyeballs   race the addresses as RFC 8305 does: IPv6 first,",
+            "                     families interleaved, a new attempt every 250 ms",
+            "                     or as soon as one fails; the first success wins",
+            "                     and the others are closed",
+            "  --count N          N connects, --interval S apart (like tcping),",
+            "                     then min/avg/median/p90/p99/max and loss",
+            "  --udp              send one UDP datagram, wait --timeout for a reply",
+            "  --echo BYTES       send BYTES in --chunk messages to an echo service,",
+            "                     check every byte comes back, report throughput",
+            "                     and per-message latency",
+            "  --throughput S     send to a sink (a service that reads and discards)",
+            "                     for S seconds, with a rate sample every 0.25 s",
+            "",
+            "What the results mean:",
+            "  connected      the TCP handshake completed (rtt: the kernel's",
+            "                 TCP_INFO estimate)",
+            "  ECONNREFUSED   the host answered with a reset: nothing listens on",
+            "                 that port, or a firewall rejects",
+            "  ETIMEDOUT      no answer in time: a firewall drops the packets, the",
+            "                 host is down, or the listener's backlog is full",
+            "  EHOSTUNREACH   no route to the host (ICMP host unreachable, or no",
+            "                 ARP/NDP answer)",
+            "  ENETUNREACH    no route to that network from here (see ip route)",
+            "  EADDRNOTAVAIL  no usable local address (no IPv6 address? no free",
+            "                 local port?)",
+            "  UDP open           a datagram came back",
+            "  UDP closed         ICMP port unreachable: nothing listens there",
+            "  UDP open|filtered  no answer: something listens silently, or a",
+            "                     firewall drops the datagrams",
+            "",
+            "Examples:",
+            "  socktui connect example.com 443",
+            "  socktui connect example.com 443 --happy-eyeballs --timeout 2",
+            "  socktui connect 127.0.0.1 8080 --count 20 --interval 0.2",
+            "  socktui connect 127.0.0.1 53 --udp",
+            "  socktui connect 127.0.0.1 7 --echo 1048576 --chunk 4096 --json",
+            "  socktui connect 127.0.0.1 9 --throughput 3",
+            "  socktui connect db1 5432 --host web1          # the test runs on web1, through ssh",
+            "",
+            HelpText.concat([
+                "JSON (--json): the engine's result with snake_case keys: a trace ",
+                "{\"request\", \"resolve_milliseconds\", \"resolved_addresses\": [{\"family\", \"host\", ",
+                "\"port\"}], ",
+                "\"resolve_failure\", \"attempts\": [{\"index\", \"address\", \"start_reason\", ",
+                "\"started_at_milliseconds\", \"outcome\", \"elapsed_milliseconds\", \"failure\": {\"name\", ",
+                "\"code\", ",
+                "\"message\", \"explanation\"}, \"local_address\", \"rtt_microseconds\"}], \"winner\", ",
+                "\"total_milliseconds\", \"cancelled\", \"interrupted\"}; with --count {\"samples\", ",
+                "\"statistics\": {\"count\", ",
+                "\"minimum\", \"average\", \"median\", \"p90\", \"p99\", \"maximum\", \"standard_deviation\", ",
+                "\"buckets\"}, ",
+                "\"sent\", \"received\", \"loss_percent\", ...}; with --udp {\"verdict\", \"summary\", ",
+                "\"explanation\", ",
+                "\"reply\", \"milliseconds\", \"icmp\": {\"errno\", \"origin\", \"type\", \"code\", ",
+                "\"offender\"}, ...}; with --echo {\"bytes_sent\", \"bytes_verified\", ",
+                "\"first_mismatch_offset\", \"latency\", \"bytes_per_second\", ...}; with --throughput ",
+                "{\"bytes_sent\", \"bits_per_second\", \"samples\": [{\"at_seconds\", \"bytes\", ",
+                "\"bits_per_second\"}], ",
+                "\"end\" (duration, byte_count, stopped, sink_closed, error), \"sink_closed_after_end\", ...}. ",
+                "Times are milliseconds.",
+            ]),
+            "",
+            HelpText.concat([
+                "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the test as ping does: what was measured so ",
+                "far is printed (the statistics of the probes sent), under a line such as ",
+                "`--- interrupted (SIGINT) after 12 of 100 probes ---`; JSON has \"interrupted\": true. ",
+                "Another signal a second or more later ends socktui at once.",
+            ]),
+            "",
+            HelpText.concat([
+                "Exit status: 0 when the target answered as asked (connected; every probe connected; a ",
+                "UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it ",
+                "did not, 2 when HOST did not ",
+                "resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 ",
+                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).",
+            ]),
+        ])
     )
 
     @Argument(help: "Host name or numeric address.")

@@ -7,65 +7,79 @@ struct ReadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Decode a pcap or pcapng file: one summary line per packet, or the field tree with --detail.",
-        discussion: """
-            FILTER is a tcpdump-syntax expression (joined from the remaining arguments), compiled \
-            by libpcap for each interface's link type and applied with pcap_offline_filter. \
-            Packet numbers are positions in the file, so a filtered listing keeps them.
-
-            Examples:
-              socktui read capture.pcap
-              socktui read capture.pcapng tcp port 443 -c 10
-              socktui read capture.pcap udp port 53 --detail
-              socktui read capture.pcap --json
-              socktui read capture.pcap --follow tcp,0            # stream 0 as text
-              socktui read capture.pcap --follow tcp,frame=42 --hex
-              socktui read capture.pcap --stats conv,tcp --stats phs
-
-            --follow PROTO,N prints one TCP or UDP conversation's payload, both directions in \
-            order: N is the stream index as tshark numbers tcp.stream / udp.stream (0 for the \
-            first conversation in the file, a new index when a port is reused with a new SYN), or \
-            frame=P for the conversation of packet P. TCP is reassembled by sequence numbers: \
-            out-of-order segments are put in order, and retransmissions, partial overlaps and \
-            bytes missing from the capture are marked (>>> node 0 → node 1, <<< back). \
-            --save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1.
-
-            --stats NAME (repeatable) prints tshark-style tables instead of packets: phs (protocol \
-            hierarchy, like -z io,phs), conv,ip|ipv6|tcp|udp (conversations: frames and bytes \
-            each way, relative start, duration, bits/s), endpoints,ip|ipv6|tcp|udp. IP fragments \
-            are reassembled first, so a fragmented UDP datagram counts once, on its last \
-            fragment, as in tshark. With --json, one object: {"packets", "bytes", "first", "last", \
-            "protocolHierarchy": [{"name", "frames", "bytes", "children"}], "conversations": \
-            {"tcp": [{"a", "b", "framesAToB", "bytesAToB", "framesBToA", "bytesBToA", "start", \
-            "end", "relativeStart", ...}]}, "endpoints": {...}, "reassembly": {...}}. --follow \
-            --json prints {"transport", "stream", "nodes", "packetCount", "segments": [{"sender", \
-            "packet", "kind": data|retransmission|overlap|gap, "length", "data_base64", \
-            "repeated" (overlap), "missing" (gap)}]}. --follow with --stats prints the stream, \
-            then the tables (--json: {"follow": {...}, "statistics": {...}}).
-
-            Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a \
-            cached UTC offset (--utc for UTC); --detail adds the field tree, each node with \
-            its byte range [start..<end].
-
-            JSON (--json): one object per line,
-              {"number": 1, "time": "2026-11-25T13:51:06.123456000Z",
-               "timestamp": {"seconds": 1764078666, "nanoseconds": 123456000},
-               "source": "127.0.0.1", "destination": "127.0.0.1", "protocol": "TCP",
-               "length": 74, "captured_length": 74, "info": "...", "interface": "lo",
-               "direction": "unknown",
-               "error": {"layer": "tcp", "offset": 54, "kind": {...}},
-               "fields": [{"key": "ip.src", "label": "Source Address", "value": "127.0.0.1",
-                           "offset": 26, "length": 4, "children": [...]}]}
-            "interface", "error" and "fields" (--detail) are omitted when absent.
-
-            Exit status: 0 when the whole file was read; 1 when the file cannot be read or is \
-            not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged \
-            (every packet before the damage is printed; the damage and its byte offset go to stderr), \
-            or shrinks while it is read; 4 when --follow names a stream or packet the file does not have.
-
-            A pipe, a FIFO or a device (`read <(cmd)`, `read /dev/stdin`) streams like `read -`; \
-            --follow and --stats hold such an input in memory, up to a quarter of the memory \
-            available (at most 4 GiB): save a larger one to a file first.
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "FILTER is a tcpdump-syntax expression (joined from the remaining arguments), compiled ",
+                "by libpcap for each interface's link type and applied with pcap_offline_filter. ",
+                "Packet numbers are positions in the file, so a filtered listing keeps them.",
+            ]),
+            "",
+            "Examples:",
+            "  socktui read capture.pcap",
+            "  socktui read capture.pcapng tcp port 443 -c 10",
+            "  socktui read capture.pcap udp port 53 --detail",
+            "  socktui read capture.pcap --json",
+            "  socktui read capture.pcap --follow tcp,0            # stream 0 as text",
+            "  socktui read capture.pcap --follow tcp,frame=42 --hex",
+            "  socktui read capture.pcap --stats conv,tcp --stats phs",
+            "",
+            HelpText.concat([
+                "--follow PROTO,N prints one TCP or UDP conversation's payload, both directions in ",
+                "order: N is the stream index as tshark numbers tcp.stream / udp.stream (0 for the ",
+                "first conversation in the file, a new index when a port is reused with a new SYN), or ",
+                "frame=P for the conversation of packet P. TCP is reassembled by sequence numbers: ",
+                "out-of-order segments are put in order, and retransmissions, partial overlaps and ",
+                "bytes missing from the capture are marked (>>> node 0 → node 1, <<< back). ",
+                "--save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1.",
+            ]),
+            "",
+            HelpText.concat([
+                "--stats NAME (repeatable) prints tshark-style tables instead of packets: phs (protocol ",
+                "hierarchy, like -z io,phs), conv,ip|ipv6|tcp|udp (conversations: frames and bytes ",
+                "each way, relative start, duration, bits/s), endpoints,ip|ipv6|tcp|udp. IP fragments ",
+                "are reassembled first, so a fragmented UDP datagram counts once, on its last ",
+                "fragment, as in tshark. With --json, one object: {\"packets\", \"bytes\", \"first\", \"last\", ",
+                "\"protocolHierarchy\": [{\"name\", \"frames\", \"bytes\", \"children\"}], \"conversations\": ",
+                "{\"tcp\": [{\"a\", \"b\", \"framesAToB\", \"bytesAToB\", \"framesBToA\", \"bytesBToA\", ",
+                "\"start\", ",
+                "\"end\", \"relativeStart\", ...}]}, \"endpoints\": {...}, \"reassembly\": {...}}. --follow ",
+                "--json prints {\"transport\", \"stream\", \"nodes\", \"packetCount\", \"segments\": ",
+                "[{\"sender\", ",
+                "\"packet\", \"kind\": data|retransmission|overlap|gap, \"length\", \"data_base64\", ",
+                "\"repeated\" (overlap), \"missing\" (gap)}]}. --follow with --stats prints the stream, ",
+                "then the tables (--json: {\"follow\": {...}, \"statistics\": {...}}).",
+            ]),
+            "",
+            HelpText.concat([
+                "Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a ",
+                "cached UTC offset (--utc for UTC); --detail adds the field tree, each node with ",
+                "its byte range [start..<end].",
+            ]),
+            "",
+            "JSON (--json): one object per line,",
+            "  {\"number\": 1, \"time\": \"2026-11-25T13:51:06.123456000Z\",",
+            "   \"timestamp\": {\"seconds\": 1764078666, \"nanoseconds\": 123456000},",
+            "   \"source\": \"127.0.0.1\", \"destination\": \"127.0.0.1\", \"protocol\": \"TCP\",",
+            "   \"length\": 74, \"captured_length\": 74, \"info\": \"...\", \"interface\": \"lo\",",
+            "   \"direction\": \"unknown\",",
+            "   \"error\": {\"layer\": \"tcp\", \"offset\": 54, \"kind\": {...}},",
+            "   \"fields\": [{\"key\": \"ip.src\", \"label\": \"Source Address\", \"value\": \"127.0.0.1\",",
+            "               \"offset\": 26, \"length\": 4, \"children\": [...]}]}",
+            "\"interface\", \"error\" and \"fields\" (--detail) are omitted when absent.",
+            "",
+            HelpText.concat([
+                "Exit status: 0 when the whole file was read; 1 when the file cannot be read or is ",
+                "not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged ",
+                "(every packet before the damage is printed; the damage and its byte offset go to stderr), ",
+                "or shrinks while it is read; 4 when --follow names a stream or packet the file does not have.",
+            ]),
+            "",
+            HelpText.concat([
+                "A pipe, a FIFO or a device (`read <(cmd)`, `read /dev/stdin`) streams like `read -`; ",
+                "--follow and --stats hold such an input in memory, up to a quarter of the memory ",
+                "available (at most 4 GiB): save a larger one to a file first.",
+            ]),
+        ])
     )
 
     @Argument(help: "The pcap or pcapng file (- for standard input).")

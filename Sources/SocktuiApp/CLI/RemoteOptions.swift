@@ -7,26 +7,39 @@ import Synchronization
 /// command's engine runs on each of them through `ssh HOST socktui agent`, in parallel.
 struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
-        "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
+        HelpText.concat([
+            "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. ",
+            "Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and ",
+            "capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
+        ]),
         valueName: "HOST"))
     var hosts: [String] = []
 
     @Option(name: .customLong("ssh-config"), help: ArgumentHelp("ssh_config file for ssh -F (default: ssh's own, ~/.ssh/config).", valueName: "FILE"))
     var sshConfig: String?
 
-    @Option(name: .customLong("ssh-option"), help: ArgumentHelp("An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).", valueName: "NAME=VALUE"))
+    @Option(name: .customLong("ssh-option"), help: ArgumentHelp(HelpText.concat([
+        "An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over ",
+        "socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).",
+    ]), valueName: "NAME=VALUE"))
     var sshOptions: [String] = []
 
     @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host (a bare path to socktui gets `agent` added).", valueName: "COMMAND"))
     var agentCommand = "socktui agent"
 
-    @Option(name: .customLong("host-timeout"), help: ArgumentHelp("Report a host whose agent has not said hello within SECONDS of starting ssh, or has not answered within SECONDS after that, and go on with the others.", valueName: "SECONDS"))
+    @Option(name: .customLong("host-timeout"), help: ArgumentHelp(HelpText.concat([
+        "Report a host whose agent has not said hello within SECONDS of starting ssh, or has not ",
+        "answered within SECONDS after that, and go on with the others.",
+    ]), valueName: "SECONDS"))
     var hostTimeout: Double = 60
 
     @Flag(help: "Let ssh ask on this terminal (unknown host key, password) instead of failing in batch mode.")
     var interactive = false
 
-    @Flag(help: "Copy this socktui binary to a temporary path on each host (in parallel, after checking the architecture) for the session: every link runs that copy, and it is deleted when socktui exits.")
+    @Flag(help: ArgumentHelp(HelpText.concat([
+        "Copy this socktui binary to a temporary path on each host (in parallel, after checking the ",
+        "architecture) for the session: every link runs that copy, and it is deleted when socktui exits.",
+    ])))
     var push = false
 
     /// True when the command runs remotely.
@@ -98,9 +111,9 @@ struct RemoteOptions: ParsableArguments {
     }
 
     /// Runs `request` on every host in parallel and returns each host's final reply or error,
-    /// in host order; `event` sees stream items with their host. A host that has not answered
-    /// within `--host-timeout` seconds of the call (plus its ssh login) is reported as such, so
-    /// one slow host does not hold up the others' results.
+    /// in host order; `event` sees stream items with their host. A host silent for
+    /// `--host-timeout` seconds once logged in is reported as such (``SilenceLimit``), so one
+    /// slow host does not hold up the others' results.
     func callAll(_ clients: [AgentClient], _ request: AgentRequest,
                  event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         callAll(clients, { _ in request }, event: event)
@@ -123,28 +136,18 @@ struct RemoteOptions: ParsableArguments {
         }
         logins.wait()
         let group = DispatchGroup()
-        var calls: [Int: AgentCall] = [:]
         for (index, client) in clients.enumerated() where results.withLock({ $0[index] == nil }) {
             group.enter()
             let label = client.label
-            calls[index] = client.start(request(index), event: { event(label, $0) }) { result in
+            // The client reports a host silent for --host-timeout (its login is done by now).
+            client.start(request(index), silence: .seconds(hostTimeout), event: { event(label, $0) }) { result in
                 results.withLock { $0[index] = $0[index] ?? result }
                 group.leave()
             }
         }
-        if group.wait(timeout: .now() + hostTimeout) == .timedOut {
-            for (index, call) in calls where results.withLock({ $0[index] == nil }) {
-                results.withLock { $0[index] = .failure(AgentError(.failed, "\(clients[index].label): no answer within \(Self.seconds(hostTimeout)) (its agent is busy or the link stalled; --host-timeout sets the limit)")) }
-                call.cancel()
-            }
-        }
+        group.wait()
         let collected = results.withLock { $0 }
         return clients.enumerated().map { ($1.label, collected[$0]!) }
-    }
-
-    /// `2 s`, `0.5 s`.
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Prints `socktui COMMAND: MESSAGE` on stderr.

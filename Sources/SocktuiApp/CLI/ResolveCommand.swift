@@ -8,30 +8,35 @@ struct ResolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
         abstract: "Resolve a name (getaddrinfo) or an address (--reverse), as the Resolver panel does.",
-        discussion: """
-            Forward: getaddrinfo(HOST, SERVICE, --family, --type, 0, --flags), one row per result, \
-            then gethostbyname_ex for IPv4 aliases when --all is given.
-            Reverse (--reverse): getnameinfo and gethostbyaddr of a numeric HOST.
-
-            Examples:
-              socktui resolve localhost
-              socktui resolve localhost http --type stream --flags canonname
-              socktui resolve ::1 --flags numerichost --json
-              socktui resolve 127.0.0.1 --reverse
-              socktui resolve db.internal --host web1 --host web2   # each host's resolver
-
-            JSON (--json): an array of reports, one per call, each
-              {"call": "getaddrinfo", "request": "...", "elapsed_ms": 0.4,
-               "addresses": [{"family": "AF_INET", "family_number": 2, "type": "SOCK_STREAM",
-                 "type_number": 1, "protocol": "IPPROTO_TCP", "protocol_number": 6,
-                 "canonname": "", "address": "127.0.0.1", "port": 80,
-                 "flowinfo": null, "scope_id": null}],
-               "hostname", "aliases", "host_addresses", "name", "service", "number": per call,
-               "error": {"kind": "gaierror", "code": -2, "name": "EAI_NONAME",
-                         "message": "Name or service not known", "hint": "..."}}
-            Absent fields are omitted; with --host each report also has "host". Exit status: 0 when every call succeeded, 2 on a \
-            resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage.
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "Forward: getaddrinfo(HOST, SERVICE, --family, --type, 0, --flags), one row per result, ",
+                "then gethostbyname_ex for IPv4 aliases when --all is given.",
+            ]),
+            "Reverse (--reverse): getnameinfo and gethostbyaddr of a numeric HOST.",
+            "",
+            "Examples:",
+            "  socktui resolve localhost",
+            "  socktui resolve localhost http --type stream --flags canonname",
+            "  socktui resolve ::1 --flags numerichost --json",
+            "  socktui resolve 127.0.0.1 --reverse",
+            "  socktui resolve db.internal --host web1 --host web2   # each host's resolver",
+            "",
+            "JSON (--json): an array of reports, one per call, each",
+            "  {\"call\": \"getaddrinfo\", \"request\": \"...\", \"elapsed_ms\": 0.4,",
+            "   \"addresses\": [{\"family\": \"AF_INET\", \"family_number\": 2, \"type\": \"SOCK_STREAM\",",
+            "     \"type_number\": 1, \"protocol\": \"IPPROTO_TCP\", \"protocol_number\": 6,",
+            "     \"canonname\": \"\", \"address\": \"127.0.0.1\", \"port\": 80,",
+            "     \"flowinfo\": null, \"scope_id\": null}],",
+            "   \"hostname\", \"aliases\", \"host_addresses\", \"name\", \"service\", \"number\": per call,",
+            "   \"error\": {\"kind\": \"gaierror\", \"code\": -2, \"name\": \"EAI_NONAME\",",
+            "             \"message\": \"Name or service not known\", \"hint\": \"...\"}}",
+            HelpText.concat([
+                "Absent fields are omitted; with --host each report also has \"host\". Exit status: 0 when every ",
+                "call succeeded, 2 on a ",
+                "resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage.",
+            ]),
+        ])
     )
 
     enum Family: String, ExpressibleByArgument, CaseIterable {
@@ -63,7 +68,11 @@ struct ResolveCommand: ParsableCommand {
     @Option(name: .customLong("type"), help: "Socket type.")
     var socketType: Kind = .any
 
-    @Option(help: "Comma-separated AI_* flags (or NI_* flags with --reverse): canonname,numerichost,passive,v4mapped,all,addrconfig,numericserv / namereqd,numerichost,numericserv,nofqdn,dgram.")
+    @Option(help: ArgumentHelp(HelpText.concat([
+        "Comma-separated AI_* flags (or NI_* flags with --reverse): ",
+        "canonname,numerichost,passive,v4mapped,all,addrconfig,numericserv / ",
+        "namereqd,numerichost,numericserv,nofqdn,dgram.",
+    ])))
     var flags: String = ""
 
     @Flag(help: "Reverse lookup of a numeric address: getnameinfo and gethostbyaddr.")

@@ -8,40 +8,54 @@ struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Check which TCP ports of one host accept connections (a connect scan, like nmap -sT).",
-        discussion: """
-            Resolves HOST once and scans its first address with non-blocking connects, up to \
-            --concurrency in flight, at most --rate new connects per second. Each port ends up:
-              open       the handshake completed: something listens
-              closed     a reset came back: nothing listens (or a firewall
-                         rejects with a reset)
-              filtered   no answer within --timeout, or an ICMP unreachable:
-                         a firewall drops or rejects the packets
-            Only open and filtered ports are listed (--all lists every port), sorted by port. \
-            Only scan hosts you are allowed to scan.
-
-            PORTS: comma-separated ports and ranges within 1-65535, such as 22, 1-1024 or \
-            1-1024,8080,9000-9100: at most 65535 ports. --concurrency is at most 4096.
-
-            Examples:
-              socktui scan 127.0.0.1 1-1024
-              socktui scan localhost 22,80,443,8000-8100 --timeout 0.5
-              socktui scan 192.0.2.10 1-65535 --concurrency 2000 --rate 5000 --json
-              socktui scan 127.0.0.1 1-1024 --host web1 --host web2   # from each host
-
-            JSON (--json): {"request": {...}, "address": {"family", "host", "port"}, \
-            "open_ports": [22, 80], "filtered_ports": [], "closed_count": 1022, \
-            "elapsed_milliseconds": 12.5, "cancelled": false, "interrupted": false, "failure": null, \
-            "ports": [{"port": 22, "state": "open", "reason": null, "milliseconds": 0.05}, ...]} \
-            where "ports" holds open and filtered ports (every port with --all).
-
-            Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the scan: the ports finished so far are \
-            printed, followed by `--- interrupted (SIGINT) after N of M ports ---`; JSON has \
-            "interrupted": true. Another signal a second or more later ends socktui at once.
-
-            Exit status: 0 when at least one port is open, 1 when none is, 2 when HOST does not \
-            resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 \
-            for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "Resolves HOST once and scans its first address with non-blocking connects, up to ",
+                "--concurrency in flight, at most --rate new connects per second. Each port ends up:",
+            ]),
+            "  open       the handshake completed: something listens",
+            "  closed     a reset came back: nothing listens (or a firewall",
+            "             rejects with a reset)",
+            "  filtered   no answer within --timeout, or an ICMP unreachable:",
+            "             a firewall drops or rejects the packets",
+            HelpText.concat([
+                "Only open and filtered ports are listed (--all lists every port), sorted by port. ",
+                "Only scan hosts you are allowed to scan.",
+            ]),
+            "",
+            HelpText.concat([
+                "PORTS: comma-separated ports and ranges within 1-65535, such as 22, 1-1024 or ",
+                "1-1024,8080,9000-9100: at most 65535 ports. --concurrency is at most 4096.",
+            ]),
+            "",
+            "Examples:",
+            "  socktui scan 127.0.0.1 1-1024",
+            "  socktui scan localhost 22,80,443,8000-8100 --timeout 0.5",
+            "  socktui scan 192.0.2.10 1-65535 --concurrency 2000 --rate 5000 --json",
+            "  socktui scan 127.0.0.1 1-1024 --host web1 --host web2   # from each host",
+            "",
+            HelpText.concat([
+                "JSON (--json): {\"request\": {...}, \"address\": {\"family\", \"host\", \"port\"}, ",
+                "\"open_ports\": [22, 80], \"filtered_ports\": [], \"closed_count\": 1022, ",
+                "\"elapsed_milliseconds\": 12.5, \"cancelled\": false, \"interrupted\": false, \"failure\": ",
+                "null, ",
+                "\"ports\": [{\"port\": 22, \"state\": \"open\", \"reason\": null, \"milliseconds\": 0.05}, ",
+                "...]} ",
+                "where \"ports\" holds open and filtered ports (every port with --all).",
+            ]),
+            "",
+            HelpText.concat([
+                "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the scan: the ports finished so far are ",
+                "printed, followed by `--- interrupted (SIGINT) after N of M ports ---`; JSON has ",
+                "\"interrupted\": true. Another signal a second or more later ends socktui at once.",
+            ]),
+            "",
+            HelpText.concat([
+                "Exit status: 0 when at least one port is open, 1 when none is, 2 when HOST does not ",
+                "resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 ",
+                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).",
+            ]),
+        ])
     )
 
     @Argument(help: "Host name or numeric address.")

@@ -8,30 +8,43 @@ struct SocketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sockets",
         abstract: "List the sockets of this host with their owners and TCP state (like ss).",
-        discussion: """
-            Sockets come from netlink sock_diag (TCP, UDP, raw, UNIX, packet), falling back to \
-            /proc/net where a family is unavailable; owners come from /proc/PID/fd (run as root \
-            to see every process). With no kind flag, every kind is listed.
-
-            FILTER terms (all must match; prefix with ! to negate): state:listen port:443 \
-            sport:22 dport:443 proc:nginx pid:812 family:inet6 kind:udp addr:127.0.0.1 uid:0 \
-            inode:12345, or a bare word matched against every column.
-
-            Examples:
-              socktui sockets --tcp --listening
-              socktui sockets --processes 'proc:sshd'
-              socktui sockets --tcp --info 'state:estab port:443' --json
-              socktui sockets -t -l --host web1 --host db1       # merged, with a Host column
-
-            JSON (--json): {"sources": {"tcp": "netlink", ...}, "warnings": [...], \
-            "hidden_processes": N, "sockets": [{"kind": "tcp", "family": "AF_INET", "state": "LISTEN", \
-            "local": {"address": "127.0.0.1", "port": 80}, "remote": {...}, "recv_q": 0, "send_q": 128, \
-            "inode": 1234, "cookie": 5678, "uid": 0, "interface": 0, "protocol": null, "peer_inode": null, \
-            "owners": [{"pid": 1, "command": "x", "fd": 3, "uid": 0}], "tcp": {"timer": null, \
-            "timer_expires_ms": 0, "congestion": "cubic", "info": {tcp_info fields}}}]}
-            With --host: {"hosts": [{"host", "error", "sources", "warnings", "hidden_processes"}], \
-            "sockets": [{"host": "web1", ...the fields above}]}.
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "Sockets come from netlink sock_diag (TCP, UDP, raw, UNIX, packet), falling back to ",
+                "/proc/net where a family is unavailable; owners come from /proc/PID/fd (run as root ",
+                "to see every process). With no kind flag, every kind is listed.",
+            ]),
+            "",
+            HelpText.concat([
+                "FILTER terms (all must match; prefix with ! to negate): state:listen port:443 ",
+                "sport:22 dport:443 proc:nginx pid:812 family:inet6 kind:udp addr:127.0.0.1 uid:0 ",
+                "inode:12345, or a bare word matched against every column.",
+            ]),
+            "",
+            "Examples:",
+            "  socktui sockets --tcp --listening",
+            "  socktui sockets --processes 'proc:sshd'",
+            "  socktui sockets --tcp --info 'state:estab port:443' --json",
+            "  socktui sockets -t -l --host web1 --host db1       # merged, with a Host column",
+            "",
+            HelpText.concat([
+                "JSON (--json): {\"sources\": {\"tcp\": \"netlink\", ...}, \"warnings\": [...], ",
+                "\"hidden_processes\": N, \"sockets\": [{\"kind\": \"tcp\", \"family\": \"AF_INET\", \"state\": ",
+                "\"LISTEN\", ",
+                "\"local\": {\"address\": \"127.0.0.1\", \"port\": 80}, \"remote\": {...}, \"recv_q\": 0, ",
+                "\"send_q\": 128, ",
+                "\"inode\": 1234, \"cookie\": 5678, \"uid\": 0, \"interface\": 0, \"protocol\": null, ",
+                "\"peer_inode\": null, ",
+                "\"owners\": [{\"pid\": 1, \"command\": \"x\", \"fd\": 3, \"uid\": 0}], \"tcp\": {\"timer\": ",
+                "null, ",
+                "\"timer_expires_ms\": 0, \"congestion\": \"cubic\", \"info\": {tcp_info fields}}}]}",
+            ]),
+            HelpText.concat([
+                "With --host: {\"hosts\": [{\"host\", \"error\", \"sources\", \"warnings\", ",
+                "\"hidden_processes\"}], ",
+                "\"sockets\": [{\"host\": \"web1\", ...the fields above}]}.",
+            ]),
+        ])
     )
 
     @Flag(name: [.customShort("t"), .long], help: "TCP sockets.") var tcp = false
@@ -42,7 +55,10 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: [.customShort("l"), .long], help: "Only listening (and unconnected datagram) sockets.") var listening = false
     @Flag(name: [.customShort("p"), .long], help: "Show owning processes.") var processes = false
     @Flag(name: [.customShort("i"), .long], help: "Show TCP internal information (rtt, cwnd, bytes).") var info = false
-    @Option(help: ArgumentHelp("Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time on stderr (owners are cached between refreshes); prints the last.", valueName: "N"))
+    @Option(help: ArgumentHelp(HelpText.concat([
+        "Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time ",
+        "on stderr (owners are cached between refreshes); prints the last.",
+    ]), valueName: "N"))
     var repeatCount: Int = 1
     @Option(help: ArgumentHelp("With --host: keep refreshing every SECONDS, one line per host and refresh, reconnecting dropped hosts, until Ctrl-C.", valueName: "SECONDS"))
     var watch: Double?

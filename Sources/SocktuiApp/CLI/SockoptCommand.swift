@@ -8,26 +8,30 @@ struct SockoptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sockopt",
         abstract: "Show every socket option (getsockopt) of one socket of any process.",
-        discussion: """
-            The socket's descriptor is copied into socktui with pidfd_getfd (Linux 5.6+), which \
-            needs ptrace permission over the process: run as root, or as its user when \
-            kernel.yama.ptrace_scope is 0. The other process's socket is not modified: no flag \
-            is changed, and options whose reading has side effects (SO_ERROR, TCP_SAVED_SYN) \
-            are skipped and listed. Options the kernel refuses for this socket show as \
-            `n/a (ENOPROTOOPT)`.
-
-            Find PID and FD with `socktui sockets -p` (or give the socket's inode).
-
-            Examples:
-              sudo socktui sockopt --pid 812 --fd 6
-              sudo socktui sockopt --inode 123456 --json
-              socktui sockopt --pid 812 --fd 6 --host root@web1    # a socket of web1
-
-            JSON (--json): {"pid", "fd", "command", "family", "type", "protocol", "local", \
-            "peer", "skipped": {"SO_ERROR": "why"}, "options": [{"cName": "SO_RCVBUF", \
-            "level": ..., "name": 8, "kind": ..., "access": ..., "summary": "...", \
-            "value": {...}, "text": "212992"}]}
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "The socket's descriptor is copied into socktui with pidfd_getfd (Linux 5.6+), which ",
+                "needs ptrace permission over the process: run as root, or as its user when ",
+                "kernel.yama.ptrace_scope is 0. The other process's socket is not modified: no flag ",
+                "is changed, and options whose reading has side effects (SO_ERROR, TCP_SAVED_SYN) ",
+                "are skipped and listed. Options the kernel refuses for this socket show as ",
+                "`n/a (ENOPROTOOPT)`.",
+            ]),
+            "",
+            "Find PID and FD with `socktui sockets -p` (or give the socket's inode).",
+            "",
+            "Examples:",
+            "  sudo socktui sockopt --pid 812 --fd 6",
+            "  sudo socktui sockopt --inode 123456 --json",
+            "  socktui sockopt --pid 812 --fd 6 --host root@web1    # a socket of web1",
+            "",
+            HelpText.concat([
+                "JSON (--json): {\"pid\", \"fd\", \"command\", \"family\", \"type\", \"protocol\", \"local\", ",
+                "\"peer\", \"skipped\": {\"SO_ERROR\": \"why\"}, \"options\": [{\"cName\": \"SO_RCVBUF\", ",
+                "\"level\": ..., \"name\": 8, \"kind\": ..., \"access\": ..., \"summary\": \"...\", ",
+                "\"value\": {...}, \"text\": \"212992\"}]}",
+            ]),
+        ])
     )
 
     @Option(help: "Process id owning the socket.") var pid: Int32?

@@ -8,45 +8,53 @@ struct TUICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "Open the interactive terminal UI (the default).",
-        discussion: """
-            The themes default, light, 16color and mono are built in; TOML files in \
-            $SOCKTUI_THEME_DIR, then $XDG_CONFIG_HOME/socktui/themes (~/.config/socktui/themes), \
-            then the first themes/ or share/socktui/themes/ directory above the executable add \
-            themes or replace one of the same name. \
-            Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.
-
-            `socktui -r capture.pcapng` opens a pcap or pcapng file in the Capture tab: the first \
-            packets show at once while the rest of the file is indexed in the background. \
-            `socktui -r -` reads pcap or pcapng from standard input as it streams \
-            (`tcpdump -U -w - | socktui -r -`, `ssh HOST tcpdump -U -w - | socktui -r -`): packets \
-            appear as they arrive, like a live capture's, and the end of the input shows "end of \
-            stream, N packets"; keys are read from the terminal (/dev/tty).
-
-            SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), \
-            `index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process \
-            started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).
-
-            `socktui --host [user@]HOST[:PORT]` (repeatable) opens the Sockets tab on those hosts \
-            through `ssh HOST socktui agent`, merged into one table with a Host column; this host \
-            is included as `local` unless --no-local. A dropped host keeps its last rows, marked \
-            ✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the \
-            Resolver tab Ctrl-O picks the host lookups run on (through its agent); in the Capture \
-            tab Ctrl-O picks the host a live capture (c) runs on: its kernel filters, its \
-            interfaces are listed in the form, its packets stream back through its agent and its \
-            kernel's received/dropped counters show, its Process column from that host's \
-            socket table; a dropped link ends the capture with \
-            "HOST: disconnected (ssh: …)", the packets kept. In the Tests \
-            tab Ctrl-O picks the host connection tests run from: every kind runs there, its \
-            progress streamed back, Esc stops it there, and the history shows each test's host; \
-            a link that drops mid-test shows "HOST: disconnected (ssh: …)" on that test, keeping \
-            what arrived, and the next test reconnects; c on a Resolver result tests from the \
-            host that resolved it. A remote table, test or lookup silent for \
-            --host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs \
-            in batch mode: a host that wants a password or an unknown host key is marked as \
-            needing an interactive login (run `ssh HOST` once, use ssh-agent, or pass --interactive: \
-            each host is then logged in to on the terminal before the TUI starts, ssh asking what \
-            it needs, and every link shares that login).
-            """
+        discussion: HelpText.lines([
+            HelpText.concat([
+                "The themes default, light, 16color and mono are built in; TOML files in ",
+                "$SOCKTUI_THEME_DIR, then $XDG_CONFIG_HOME/socktui/themes (~/.config/socktui/themes), ",
+                "then the first themes/ or share/socktui/themes/ directory above the executable add ",
+                "themes or replace one of the same name. ",
+                "Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.",
+            ]),
+            "",
+            HelpText.concat([
+                "`socktui -r capture.pcapng` opens a pcap or pcapng file in the Capture tab: the first ",
+                "packets show at once while the rest of the file is indexed in the background. ",
+                "`socktui -r -` reads pcap or pcapng from standard input as it streams ",
+                "(`tcpdump -U -w - | socktui -r -`, `ssh HOST tcpdump -U -w - | socktui -r -`): packets ",
+                "appear as they arrive, like a live capture's, and the end of the input shows \"end of ",
+                "stream, N packets\"; keys are read from the terminal (/dev/tty).",
+            ]),
+            "",
+            HelpText.concat([
+                "SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), ",
+                "`index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process ",
+                "started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).",
+            ]),
+            "",
+            HelpText.concat([
+                "`socktui --host [user@]HOST[:PORT]` (repeatable) opens the Sockets tab on those hosts ",
+                "through `ssh HOST socktui agent`, merged into one table with a Host column; this host ",
+                "is included as `local` unless --no-local. A dropped host keeps its last rows, marked ",
+                "✗ with ssh's reason, and reconnects with backoff; H shows one host at a time. In the ",
+                "Resolver tab Ctrl-O picks the host lookups run on (through its agent); in the Capture ",
+                "tab Ctrl-O picks the host a live capture (c) runs on: its kernel filters, its ",
+                "interfaces are listed in the form, its packets stream back through its agent and its ",
+                "kernel's received/dropped counters show, its Process column from that host's ",
+                "socket table; a dropped link ends the capture with ",
+                "\"HOST: disconnected (ssh: …)\", the packets kept. In the Tests ",
+                "tab Ctrl-O picks the host connection tests run from: every kind runs there, its ",
+                "progress streamed back, Esc stops it there, and the history shows each test's host; ",
+                "a link that drops mid-test shows \"HOST: disconnected (ssh: …)\" on that test, keeping ",
+                "what arrived, and the next test reconnects; c on a Resolver result tests from the ",
+                "host that resolved it. A remote table, test or lookup silent for ",
+                "--host-timeout seconds beyond its own timeouts is reported as not answering. ssh runs ",
+                "in batch mode: a host that wants a password or an unknown host key is marked as ",
+                "needing an interactive login (run `ssh HOST` once, use ssh-agent, or pass --interactive: ",
+                "each host is then logged in to on the terminal before the TUI starts, ssh asking what ",
+                "it needs, and every link shares that login).",
+            ]),
+        ])
     )
 
     @Option(name: .long, help: ArgumentHelp("Colour theme: default, light, 16color, mono, or the name of another theme in a theme directory (overrides $SOCKTUI_THEME).", valueName: "name"))
@@ -68,8 +76,9 @@ struct TUICommand: ParsableCommand {
         }
     }
 
-    /// The merged Sockets source for `--host`, one client per host for the Resolver and the Tests
-    /// panel (which share each host's link) and the Capture panel's hosts, this one first (nil without hosts);
+    /// The merged Sockets source for `--host`, the Resolver's and the Tests panel's hosts (this
+    /// host's in-process agent, then one client per host, which the two panels share, silent at
+    /// most --host-timeout) and the Capture panel's hosts, this one first (nil without hosts);
     /// copies the binary first with --push.
     /// With --interactive each host is logged in to on the terminal first (`login`), and every
     /// link then runs through that login in batch mode.
@@ -84,8 +93,9 @@ struct TUICommand: ParsableCommand {
         let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
+        let resolvers = [AgentClient.local()] + remotes.map { AgentClient(transport: $0, silenceLimit: remote.hostTimeout) }
         // The Capture panel's hosts: this one's in-process client first (also with --no-local), then the --host clients.
-        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), remotes.map { AgentClient(transport: $0) },
+        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), resolvers,
                 [AgentClient.local()] + remotes.map { AgentClient(transport: $0) })
     }
 
@@ -130,8 +140,8 @@ struct TUICommand: ParsableCommand {
         var initial: [Command<AppMessage>?] = []
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
-            model.resolver = ResolverPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
-            model.tests = TestsPanel(remoteHosts: hosts.resolvers, hostTimeout: remote.hostTimeout)
+            model.resolver = ResolverPanel(hosts: hosts.resolvers)
+            model.tests = TestsPanel(hosts: hosts.resolvers)
             let watch = hosts.sockets.watch
             model.capture = CapturePanel(hosts: hosts.captures, hostSockets: { label in
                 watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot

@@ -37,7 +37,7 @@ extension ResolverPanel {
             return nil
         }
         let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
-        let origin = remoteHosts.isEmpty ? "" : " (from \(shownHost), where the name was resolved)"
+        let origin = !hosts.offersChoice ? "" : " (from \(shownHost), where the name was resolved)"
         notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
         return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
     }

@@ -4,88 +4,6 @@ import Inspect
 import Synchronization
 import TerminalUI
 
-/// One run of a test: its request, live progress, and result once it ends.
-public struct TestRun: Sendable {
-    /// The run's generation: its messages carry it.
-    public let generation: Generation
-    /// What was asked (re-runnable: requests are plain Codable values).
-    public let request: ConnTestRequest
-    /// The flag Esc sets; the engine checks it between system calls.
-    let cancellation: Cancellation
-    /// Progress received so far.
-    public internal(set) var live = LiveProgress()
-    /// The result, once the run ended.
-    public internal(set) var result: ConnTestResult?
-    /// Whether Esc was pressed for this run.
-    public internal(set) var cancelRequested = false
-    /// The host that ran it: `local`, or the `--host` label whose agent ran it.
-    public internal(set) var host = "local"
-    /// Why the run ended without a result: its host's link dropped or stalled ("HOST:
-    /// disconnected (ssh: …)"); the progress received until then stays in ``live``.
-    public internal(set) var linkFailure: String?
-
-    /// True until the result (or a link failure) arrives.
-    public var isRunning: Bool { result == nil && linkFailure == nil }
-}
-
-/// What a running test has reported so far, folded from its ``ConnTestEvent``s.
-public struct LiveProgress: Sendable {
-    /// The addresses the name gave (connect traces, and the connects of echo and throughput).
-    public var resolvedAddresses: [Endpoint]?
-    /// getaddrinfo's time.
-    public var resolveMilliseconds: Double?
-    /// Why resolution failed.
-    public var resolveFailure: FailureReason?
-    /// Attempts started, updated as they finish.
-    public var attempts: [ConnectAttempt] = []
-    /// Indices of attempts that finished.
-    public var finishedAttempts: Set<Int> = []
-    /// Probe samples, in order.
-    public var probes: [ProbeSample] = []
-    /// The latest echo progress.
-    public var echo: EchoProgress?
-    /// Echo rates measured between updates, bits per second.
-    public var echoRates: [Double] = []
-    /// Scan progress: ports done, ports in all.
-    public var scanDone = 0
-    /// Ports to scan.
-    public var scanTotal = 0
-    /// Open ports found so far.
-    public var openPorts: [Int] = []
-    /// Throughput samples.
-    public var throughput: [ThroughputSample] = []
-
-    /// Folds one event in.
-    mutating func apply(_ event: ConnTestEvent, echoBitsPerSecond: Double?) {
-        switch event {
-        case .connect(.resolved(let addresses, let milliseconds)):
-            resolvedAddresses = addresses
-            resolveMilliseconds = milliseconds
-        case .connect(.resolveFailed(let failure)):
-            resolveFailure = failure
-        case .connect(.attemptStarted(let index, let address, let reason)):
-            guard index == attempts.count else { return }
-            attempts.append(ConnectAttempt(index: index, address: address, startReason: reason, startedAtMilliseconds: 0,
-                                           outcome: .abandoned, elapsedMilliseconds: 0))
-        case .connect(.attemptFinished(let attempt)):
-            if attempts.indices.contains(attempt.index) { attempts[attempt.index] = attempt } else if attempt.index == attempts.count { attempts.append(attempt) }
-            finishedAttempts.insert(attempt.index)
-        case .probe(let sample):
-            probes.append(sample)
-        case .echo(let progress):
-            echo = progress
-            if let echoBitsPerSecond { echoRates.append(echoBitsPerSecond) }
-        case .scan(.portOpen(let port)):
-            openPorts.append(port)
-        case .scan(.progress(let done, let total, _)):
-            scanDone = done
-            scanTotal = total
-        case .throughput(let sample):
-            throughput.append(sample)
-        }
-    }
-}
-
 /// The Tests tab: connection tests (connect traces, probes, UDP, echo, scans, throughput) with a
 /// form, live progress, explained results, a re-runnable history and JSON export.
 ///
@@ -106,12 +24,10 @@ public struct TestsPanel: Panel {
     public internal(set) var form = TestForm()
     /// Where ↑/↓ move.
     public internal(set) var focus = Focus.form
-    /// Every run, oldest first.
-    public internal(set) var runs: [TestRun] = []
+    /// The runs: each one's state, generation and cancel flag (a child model).
+    var runLog = TestRuns(limit: TestsPanel.historyLimit)
     /// The history row selected (0 is the newest run).
     public internal(set) var historySelection = 0
-    /// The run whose result is shown.
-    public internal(set) var shownRun: Generation?
     /// Result lines scrolled off the top (or scan rows, for a scan).
     public internal(set) var resultScroll = 0
     /// Whether a scan's table lists closed ports too.
@@ -122,14 +38,10 @@ public struct TestsPanel: Panel {
     public internal(set) var pendingExports = 0
     /// The area the panel was last laid out in.
     public internal(set) var area = Rect(x: 0, y: 0, width: 80, height: 22)
-    private var generation = Generation()
-    /// The `--host` hosts tests can run on instead of this one (Ctrl-O), through their agents.
-    public let remoteHosts: [AgentClient]
-    /// Where tests run: 0 this host, n the n-th of ``remoteHosts``.
-    public internal(set) var hostIndex = 0
-    /// How long a remote test may stay silent beyond its own timeouts before its host is
-    /// reported as not answering (`--host-timeout`).
-    public let hostTimeout: Double
+    /// The hosts tests can run on (this one first, then each `--host`; Ctrl-O picks one): every
+    /// test goes through the chosen host's agent client, which reports a host silent for its
+    /// ``AgentClient/silenceLimit`` (`--host-timeout`) beyond the test's own timeouts.
+    public internal(set) var hosts: AgentHosts
 
     /// The most runs the history keeps; older finished runs are dropped.
     public static let historyLimit = 100
@@ -137,22 +49,17 @@ public struct TestsPanel: Panel {
     /// Where tests run: a concurrent queue, one blocked thread per running test.
     static let testQueue = DispatchQueue(label: "socktui.tests-panel", qos: .userInitiated, attributes: .concurrent)
 
-    /// Creates the panel. With `remoteHosts`, Ctrl-O picks the host tests run on (each through
-    /// its agent, which runs the same engine there); a remote test that sends nothing for
-    /// `hostTimeout` seconds beyond its own timeouts ends as a link failure.
-    public init(remoteHosts: [AgentClient] = [], hostTimeout: Double = 60) {
-        self.remoteHosts = remoteHosts
-        self.hostTimeout = hostTimeout
+    /// Creates the panel over `hosts` (this host alone by default); with more than one, Ctrl-O
+    /// picks the host tests run on (each host's agent runs the same engine).
+    public init(hosts: [AgentClient] = [AgentClient.local()]) {
+        self.hosts = AgentHosts(hosts)
     }
 
     /// The tab title.
     public var title: String { "Tests" }
 
     /// The host tests run on: `local` or the chosen `--host`.
-    public var hostLabel: String { hostIndex == 0 ? "local" : remoteHosts[hostIndex - 1].label }
-
-    /// The chosen host's agent, nil for this host.
-    var selectedClient: AgentClient? { hostIndex == 0 ? nil : remoteHosts[hostIndex - 1] }
+    public var hostLabel: String { hosts.label }
 
     /// PgUp/PgDn scroll the result (the other keys are taken in ``handleKey(_:)``).
     public var keyMap: KeyMap<PanelAction> {
@@ -181,15 +88,21 @@ public struct TestsPanel: Panel {
 
     /// Help paragraph.
     public var helpSummary: String {
-        "Run a connection test and read why it worked or failed: a connect trace (each address, its time or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, a port range check or a throughput test. Tests run in the background and can be stopped; every run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through its agent; the history shows each test's host)."
+        HelpText.concat([
+            "Run a connection test and read why it worked or failed: a connect trace (each address, its time ",
+            "or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, ",
+            "a port range check or a throughput test. Tests run in the background and can be stopped; every ",
+            "run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through ",
+            "its agent; the history shows each test's host).",
+        ])
     }
 
     /// The status bar's hint.
     public var statusHint: String {
         if let notice { return notice.text }
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
-        let on = remoteHosts.isEmpty ? "" : " on \(hostLabel) · Ctrl-O host"
-        if focus == .history { return "r run again\(remoteHosts.isEmpty ? "" : " on its host") · Enter load into form · Esc form" }
+        let on = !hosts.offersChoice ? "" : " on \(hostLabel) · Ctrl-O host"
+        if focus == .history { return "r run again\(!hosts.offersChoice ? "" : " on its host") · Enter load into form · Esc form" }
         if form.focusIsText { return "type to edit \(form.focusedField?.label ?? "") · Enter runs\(on) · ↑↓ fields · Esc history · F1 help" }
         return "Enter/r run\(on) · ←/→ change · ↑↓ fields · Esc history · x export · ? help"
     }
@@ -197,11 +110,17 @@ public struct TestsPanel: Panel {
     /// Running tests and export writes.
     public var runningJobs: Int { runs.filter(\.isRunning).count + pendingExports }
 
+    /// Every run, oldest first.
+    public var runs: [TestRun] { runLog.runs }
+
     /// Runs newest first, as the history lists them.
     public var history: [TestRun] { runs.reversed() }
 
+    /// The generation of the run whose result is shown.
+    public var shownRun: Generation? { runLog.shown }
+
     /// The run whose result is shown.
-    public var shown: TestRun? { shownRun.flatMap { generation in runs.first { $0.generation == generation } } }
+    public var shown: TestRun? { runLog.shownRun }
 
     /// Scrolls the result.
     public mutating func perform(_ action: PanelAction) -> Command<AppMessage>? {
@@ -248,92 +167,50 @@ public struct TestsPanel: Panel {
     /// A host whose agent is known not to run connection tests is refused with a notice, never
     /// replaced by this host.
     public mutating func start(_ request: ConnTestRequest) -> Command<AppMessage>? {
-        let client = selectedClient
-        if let client, let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
+        let client = hosts.selected
+        if let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
             notice = StatusMessage("not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
             return nil
         }
-        let generation = generation.advance()
-        let cancellation = Cancellation()
-        var run = TestRun(generation: generation, request: request, cancellation: cancellation)
-        run.host = hostLabel
-        runs.append(run)
-        if runs.count > Self.historyLimit, let oldest = runs.firstIndex(where: { !$0.isRunning }) { runs.remove(at: oldest) }
-        shownRun = generation
+        let run = runLog.begin(request, host: hostLabel)
         resultScroll = 0
-        notice = StatusMessage("started #\(generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
-        if let client {
-            return TestsPanel.command(running: request, generation: generation, cancellation: cancellation, on: client,
-                                      quietLimit: TestsPanel.quietSeconds(request) + hostTimeout)
-        }
-        return TestsPanel.command(running: request, generation: generation, cancellation: cancellation)
+        notice = StatusMessage("started #\(run.generation.value) on \(hostLabel): \(TestsPanel.describe(request))")
+        return TestsPanel.command(running: request, generation: run.generation, cancellation: run.cancellation, on: client)
     }
 
     /// Asks the shown run (or else the newest running one) to stop; false when none runs.
     public mutating func cancelShown() -> Bool {
-        let index = runs.firstIndex { $0.generation == shownRun && $0.isRunning } ?? runs.lastIndex { $0.isRunning }
-        guard let index else { return false }
-        runs[index].cancellation.cancel()
-        runs[index].cancelRequested = true
-        notice = StatusMessage("stopping #\(runs[index].generation.value)…", kind: .warning)
+        guard let stopping = runLog.cancelShown() else { return false }
+        notice = StatusMessage("stopping #\(stopping.value)…", kind: .warning)
         return true
     }
 
-    /// The work of one run on this host: the engine on the tests queue, each event posted
-    /// tagged with the run's generation (echo updates thinned by ``EchoRateMeter``), then the result.
-    static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation) -> Command<AppMessage> {
-        .stream(on: testQueue) { post in
-            var meter = EchoRateMeter()
-            let result = ConnTestService.run(request, cancellation: cancellation) { event in
-                if let message = meter.message(for: event, generation: generation) { post(.tests(.progressed(message))) }
-            }
-            post(.tests(.finished(TestFinished(generation: generation, result: result))))
-        }
-    }
-
-    /// The work of one run on a remote host: the same request sent to its agent, whose streamed
-    /// ``ConnTestEvent``s and final ``ConnTestResult`` become the same messages as a local run's.
+    /// The work of one run: the request sent to its host's agent (this host's runs in this
+    /// process), whose streamed ``ConnTestEvent``s (echo updates thinned by ``EchoRateMeter``)
+    /// and final ``ConnTestResult`` become messages tagged with the run's generation.
     /// Esc (the run's `cancellation`) cancels the agent request; its cancelled result still comes.
-    /// A dropped link, or an agent silent for `quietLimit` seconds once connected (that link is
-    /// then closed), ends the run with a ``TestLinkFailed`` (the progress already received stays).
+    /// A dropped link, or an agent silent for the client's limit beyond the test's own timeouts
+    /// (``SilenceLimit/clientPlus(_:)``), ends the run with a ``TestLinkFailed`` (the progress
+    /// already received stays).
     static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
-                        on client: AgentClient, quietLimit: Double) -> Command<AppMessage> {
+                        on client: AgentClient) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
-            let state = Mutex<(meter: EchoRateMeter, heard: UInt64, outcome: Result<AgentReply, AgentError>?)>(
-                (EchoRateMeter(), DispatchTime.now().uptimeNanoseconds, nil))
+            let meter = Mutex(EchoRateMeter())
+            let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
             let ended = DispatchSemaphore(value: 0)
-            let call = client.start(.connTest(request), event: { reply in
+            let call = client.start(.connTest(request), silence: .clientPlus(quietSeconds(request)), event: { reply in
                 guard case .testProgress(let event) = reply else { return }
                 // Posted from the client's reader thread, in the order the agent sent them.
-                let message = state.withLock { state in
-                    state.heard = DispatchTime.now().uptimeNanoseconds
-                    return state.meter.message(for: event, generation: generation)
-                }
-                if let message { post(.tests(.progressed(message))) }
-            }, completion: { outcome in
-                state.withLock { $0.outcome = outcome }
+                if let message = meter.withLock({ $0.message(for: event, generation: generation) }) { post(.tests(.progressed(message))) }
+            }, completion: { result in
+                outcome.withLock { $0 = result }
                 ended.signal()
             })
-            var cancelSent = false
+            // Esc sets the run's flag: it becomes the agent request's cancel.
             while ended.wait(timeout: .now() + 0.05) == .timedOut {
-                let now = DispatchTime.now().uptimeNanoseconds
-                if cancellation.isCancelled && !cancelSent {
-                    cancelSent = true
-                    call.cancel()
-                    state.withLock { $0.heard = now }   // the agent gets a full quiet limit to send the cancelled result
-                }
-                if case .connecting = client.status { state.withLock { $0.heard = now }; continue }
-                let quiet = Double(now - state.withLock { $0.heard }) / 1e9
-                if quiet > quietLimit {
-                    // A link silent this long is stalled: it is closed, so the next test reconnects.
-                    call.cancel()
-                    client.close()
-                    let message = "\(client.label): no answer for \(DurationText.seconds(quietLimit.rounded())) (the link stalled or its agent hung; closed it, the next test reconnects; --host-timeout sets the limit)"
-                    post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: message))))
-                    return
-                }
+                if cancellation.isCancelled && !call.isCancelled { call.cancel() }
             }
-            switch state.withLock({ $0.outcome }) {
+            switch outcome.withLock({ $0 }) {
             case .success(.testFinished(let result))?:
                 post(.tests(.finished(TestFinished(generation: generation, result: result))))
             case .success?:
@@ -347,7 +224,7 @@ public struct TestsPanel: Panel {
     }
 
     /// The longest a request may legitimately go without sending anything: its own timeouts
-    /// and intervals (the `--host-timeout` allowance comes on top).
+    /// and intervals (the client's silence limit, `--host-timeout`, comes on top).
     static func quietSeconds(_ request: ConnTestRequest) -> Double {
         switch request {
         case .connect(let connect): connect.timeout
@@ -399,18 +276,14 @@ public struct TestsPanel: Panel {
         guard case .tests(let message) = message else { return nil }
         switch message {
         case .progressed(let progressed):
-            guard let index = runs.firstIndex(where: { $0.generation == progressed.generation }), runs[index].isRunning else { return nil }
-            runs[index].live.apply(progressed.event, echoBitsPerSecond: progressed.echoBitsPerSecond)
+            runLog.apply(progressed)
         case .finished(let finished):
-            guard let index = runs.firstIndex(where: { $0.generation == finished.generation }), runs[index].isRunning else { return nil }
-            runs[index].result = finished.result
-            let run = runs[index]
+            guard let run = runLog.finish(finished) else { return nil }
             let verdict = RunVerdict(finished.result)
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(run.host == "local" ? "" : " on \(run.host)") \(verdict.notice)",
+            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(hosts.offersChoice ? " on \(run.host)" : "") \(verdict.notice)",
                                    kind: verdict.messageKind)
         case .linkFailed(let failed):
-            guard let index = runs.firstIndex(where: { $0.generation == failed.generation }), runs[index].isRunning else { return nil }
-            runs[index].linkFailure = failed.message
+            guard runLog.fail(failed) else { return nil }
             notice = StatusMessage("#\(failed.generation.value): \(failed.message)", kind: .error)
         case .exported(let exported):
             pendingExports = max(0, pendingExports - 1)

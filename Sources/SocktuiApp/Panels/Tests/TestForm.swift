@@ -246,7 +246,10 @@ public struct TestForm: Sendable {
 }
 
 @Sendable func validateBytes(_ text: String) -> String? {
-    guard let bytes = Int(text.trimmingCharacters(in: .whitespaces)), bytes >= 1, bytes <= 1 << 40 else { return "at least 1 byte" }
+    // The engines' own limit (ConnTestRequest.validate(), which an agent checks every request with).
+    guard let bytes = Int(text.trimmingCharacters(in: .whitespaces)), (1...ConnTestRequest.mostBytes).contains(bytes) else {
+        return "1-\(ConnTestRequest.mostBytes) bytes"
+    }
     return nil
 }
 

@@ -41,20 +41,18 @@ extension TestsPanel {
 
     /// Ctrl-O: the next host (`local`, then each `--host`).
     mutating func selectNextHost() {
-        guard !remoteHosts.isEmpty else {
+        guard hosts.offersChoice else {
             notice = StatusMessage("tests run on this host: socktui --host HOST adds others (Ctrl-O picks one)", kind: .warning)
             return
         }
-        hostIndex = (hostIndex + 1) % (remoteHosts.count + 1)
-        notice = StatusMessage("tests now run on \(hostLabel)" + (hostIndex == 0 ? "" : " (through its agent)"))
+        hosts.selectNext()
+        notice = StatusMessage("tests now run on \(hostLabel) (through its agent)")
     }
 
     /// Chooses the host labelled `label` (a history entry's), if it is still one of the panel's;
     /// true when the choice changed.
     mutating func selectHost(named label: String) -> Bool {
-        guard let index = (["local"] + remoteHosts.map(\.label)).firstIndex(of: label), index != hostIndex else { return false }
-        hostIndex = index
-        return true
+        hosts.select(label: label)
     }
 
     /// Whether the focused field of the form takes typed text (printable keys, digits included).
@@ -122,6 +120,6 @@ extension TestsPanel {
     mutating func showSelectedHistory() {
         guard let run = selectedHistoryRun else { return }
         if shownRun != run.generation { resultScroll = 0 }
-        shownRun = run.generation
+        runLog.shown = run.generation
     }
 }
