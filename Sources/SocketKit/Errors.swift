@@ -106,33 +106,6 @@ public struct Errno: RawRepresentable, Hashable, Sendable, Codable, CustomString
     /// ECANCELED: operation canceled.
     public static let canceled = Errno(rawValue: ECANCELED)
 
-    // The names before swift-system's, for branches written against them (swept after the merge).
-    // `permissionDenied` was EPERM before and is EACCES now: no alias can carry that one.
-    /// The old name of ``permissionDenied``.
-    @available(*, deprecated, renamed: "permissionDenied")
-    public static var accessDenied: Errno { permissionDenied }
-    /// The old name of ``protocolNotAvailable``.
-    @available(*, deprecated, renamed: "protocolNotAvailable")
-    public static var protocolOptionNotAvailable: Errno { protocolNotAvailable }
-    /// The old name of ``connectionAbort``.
-    @available(*, deprecated, renamed: "connectionAbort")
-    public static var connectionAborted: Errno { connectionAbort }
-    /// The old name of ``socketIsConnected``.
-    @available(*, deprecated, renamed: "socketIsConnected")
-    public static var alreadyConnected: Errno { socketIsConnected }
-    /// The old name of ``socketNotConnected``.
-    @available(*, deprecated, renamed: "socketNotConnected")
-    public static var notConnected: Errno { socketNotConnected }
-    /// The old name of ``noRouteToHost``.
-    @available(*, deprecated, renamed: "noRouteToHost")
-    public static var hostUnreachable: Errno { noRouteToHost }
-    /// The old name of ``alreadyInProcess``.
-    @available(*, deprecated, renamed: "alreadyInProcess")
-    public static var alreadyInProgress: Errno { alreadyInProcess }
-    /// The old name of ``nowInProgress``.
-    @available(*, deprecated, renamed: "nowInProgress")
-    public static var inProgress: Errno { nowInProgress }
-
     static let names: [Int32: String] = [
         1: "EPERM",
         2: "ENOENT",
@@ -391,7 +364,3 @@ public struct InvalidArgumentError: Error, Hashable, Sendable, Codable, CustomSt
 
     public var description: String { "\(argument): \(rule)" }
 }
-
-/// The old name of ``SocketTimeoutError`` (kept for branches written against it; swept after the merge).
-@available(*, deprecated, renamed: "SocketTimeoutError")
-public typealias SocketTimeout = SocketTimeoutError

@@ -63,8 +63,8 @@ public struct AppModel: Program {
     public var capture = CapturePanel()
     /// The Tests panel.
     public var tests = TestsPanel()
-    /// The visible tab (0–3).
-    public private(set) var selectedTab = 0
+    /// The visible tab.
+    public private(set) var selectedTab = AppTab.resolver
     /// The popup shown, if any.
     public private(set) var overlay: Overlay?
     /// The status bar message.
@@ -172,7 +172,7 @@ public struct AppModel: Program {
             break
         }
         if case .handled(let command) = offerKeyToCurrentPanel(key) {
-            return .batch([command, followSocketsPivot(), followResolverPivot()])
+            return command
         }
         // Typing on a focused text field is never a shell key (a digit must not switch tabs).
         if case .character = key, currentPanel.takesTypedText { return nil }
@@ -183,10 +183,10 @@ public struct AppModel: Program {
 
     private mutating func offerKeyToCurrentPanel(_ key: Key) -> PanelKeyResult {
         switch selectedTab {
-        case 0: return resolver.handleKey(key)
-        case 1: return sockets.handleKey(key)
-        case 2: return capture.handleKey(key)
-        default: return tests.handleKey(key)
+        case .resolver: return resolver.handleKey(key)
+        case .sockets: return sockets.handleKey(key)
+        case .capture: return capture.handleKey(key)
+        case .tests: return tests.handleKey(key)
         }
     }
 
@@ -198,9 +198,9 @@ public struct AppModel: Program {
     /// Performs a shell action.
     public mutating func perform(_ action: AppAction) -> Command<AppMessage>? {
         switch action {
-        case .selectTab(let index): return showTab(min(max(0, index), tabTitles.count - 1))
-        case .nextTab: return showTab((selectedTab + 1) % tabTitles.count)
-        case .previousTab: return showTab((selectedTab - 1 + tabTitles.count) % tabTitles.count)
+        case .selectTab(let index): return showTab(AppTab(rawValue: min(max(0, index), AppTab.allCases.count - 1)) ?? .resolver)
+        case .nextTab: return showTab(AppTab(rawValue: (selectedTab.rawValue + 1) % AppTab.allCases.count) ?? .resolver)
+        case .previousTab: return showTab(AppTab(rawValue: (selectedTab.rawValue - 1 + AppTab.allCases.count) % AppTab.allCases.count) ?? .resolver)
         case .toggleHelp:
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
@@ -223,42 +223,40 @@ public struct AppModel: Program {
         return nil
     }
 
-    /// The Sockets panel's pivots: "test a connection to it" (`T`) fills in the Tests form, "capture its
-    /// traffic" (`C`) the Capture panel's live capture form, on their tabs.
-    private mutating func followSocketsPivot() -> Command<AppMessage>? {
-        guard selectedTab == 1 else { return nil }
-        // A socket of a merged table is captured on its own host.
-        let host = sockets.selectedEntryHost
-        if let options = sockets.takeCaptureRequest() {
-            return .batch([showTab(2), capture.prepareLiveCapture(options, host: host)])
+    /// Shows the tab a pivot asks for and hands it the work.
+    private mutating func follow(_ pivot: Pivot) -> Command<AppMessage>? {
+        switch pivot {
+        case .capture(let options, let host):
+            // A socket of a merged table is captured on its own host, a looked-up address on the
+            // host that resolved it.
+            return .batch([showTab(.capture), capture.prepareLiveCapture(options, host: host)])
+        case .fillTest(let request):
+            tests.form.load(request)
+            return showTab(.tests)
+        case .runTest(let request, let host):
+            let switched = showTab(.tests)
+            // The test runs from the host that resolved the address (its addresses may only make sense there).
+            if let host { _ = tests.selectHost(named: host) }
+            // The form shows what runs, so r runs it again and its fields are the test's.
+            tests.form.load(request)
+            return .batch([switched, tests.start(request)])
         }
-        guard let request = sockets.takeConnectionTest() else { return nil }
-        tests.form.load(request)
-        return showTab(3)
-    }
-
-    /// The Resolver panel's capture pivot (`f`): the Capture panel's live capture form, filtered on
-    /// the selected address, on the host that resolved it. (Its `c` arrives as a message.)
-    private mutating func followResolverPivot() -> Command<AppMessage>? {
-        guard selectedTab == 0, let options = resolver.takeCaptureRequest() else { return nil }
-        let host = resolver.shownHost
-        return .batch([showTab(2), capture.prepareLiveCapture(options, host: host)])
     }
 
     /// Switches tabs, telling the hidden and the shown panel (a live panel starts or stops refreshing).
-    private mutating func showTab(_ index: Int) -> Command<AppMessage>? {
-        guard index != selectedTab else { return nil }
+    private mutating func showTab(_ tab: AppTab) -> Command<AppMessage>? {
+        guard tab != selectedTab else { return nil }
         let hidden = setPanelVisible(selectedTab, false)
-        selectedTab = index
-        return .batch([hidden, setPanelVisible(index, true)])
+        selectedTab = tab
+        return .batch([hidden, setPanelVisible(tab, true)])
     }
 
-    private mutating func setPanelVisible(_ tab: Int, _ visible: Bool) -> Command<AppMessage>? {
+    private mutating func setPanelVisible(_ tab: AppTab, _ visible: Bool) -> Command<AppMessage>? {
         switch tab {
-        case 0: return resolver.visibilityChanged(to: visible)
-        case 1: return sockets.visibilityChanged(to: visible)
-        case 2: return capture.visibilityChanged(to: visible)
-        default: return tests.visibilityChanged(to: visible)
+        case .resolver: return resolver.visibilityChanged(to: visible)
+        case .sockets: return sockets.visibilityChanged(to: visible)
+        case .capture: return capture.visibilityChanged(to: visible)
+        case .tests: return tests.visibilityChanged(to: visible)
         }
     }
 
@@ -268,13 +266,8 @@ public struct AppModel: Program {
         case .sockets: return sockets.update(message)
         case .capture: return capture.update(message)
         case .tests: return tests.update(message)
-        case .connectionTestRequested(let request):
-            let switched = perform(.selectTab(3))
-            // The test runs from the host that resolved the address (its addresses may only make sense there).
-            _ = tests.selectHost(named: resolver.shownHost)
-            // The form shows what runs, so r runs it again and its fields are the test's.
-            tests.form.load(request)
-            return .batch([switched, tests.start(request)])
+        case .pivot(let pivot):
+            return follow(pivot)
         case .themesLoaded(let loaded):
             backgroundJobs = max(0, backgroundJobs - 1)
             if runningJobs == 0, sockets.labOpenResources.isEmpty, overlay == .confirmQuit { overlay = nil }
@@ -294,19 +287,19 @@ public struct AppModel: Program {
 
     private var currentPanel: any Panel {
         switch selectedTab {
-        case 0: return resolver
-        case 1: return sockets
-        case 2: return capture
-        default: return tests
+        case .resolver: return resolver
+        case .sockets: return sockets
+        case .capture: return capture
+        case .tests: return tests
         }
     }
 
     private mutating func performOnCurrentPanel(_ action: PanelAction) -> Command<AppMessage>? {
         switch selectedTab {
-        case 0: return resolver.perform(action)
-        case 1: return sockets.perform(action)
-        case 2: return capture.perform(action)
-        default: return tests.perform(action)
+        case .resolver: return resolver.perform(action)
+        case .sockets: return sockets.perform(action)
+        case .capture: return capture.perform(action)
+        case .tests: return tests.perform(action)
         }
     }
 
@@ -338,7 +331,7 @@ public struct AppModel: Program {
         let brand = Line([Span(" socktui ", style: theme[.title])])
         brand.render(in: regions.tabs, into: &buffer)
         let labels = tabTitles.enumerated().map { "\($0.offset + 1) \($0.element)" }
-        Tabs(titles: labels, selected: selectedTab).highlightStyle(theme[.focus].reversed())
+        Tabs(titles: labels, selected: selectedTab.rawValue).highlightStyle(theme[.focus].reversed())
             .render(in: Rect(x: regions.tabs.x + brand.width, y: regions.tabs.y, width: regions.tabs.width - brand.width, height: 1), into: &buffer)
         currentPanel.render(in: regions.panel, into: &buffer, theme: theme)
         renderStatus(in: regions.status, into: &buffer)

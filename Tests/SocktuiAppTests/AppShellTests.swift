@@ -30,6 +30,20 @@ extension AppModel {
     mutating func press(_ keys: Key...) -> [Command<AppMessage>] {
         keys.compactMap { update(.key($0)) }
     }
+
+    /// Presses `keys` and delivers the pivots their commands post (a panel's hand-off to another
+    /// tab travels as a message, as the loop would deliver it); other messages are dropped.
+    @discardableResult
+    mutating func pressFollowingPivots(_ keys: Key...) -> [Command<AppMessage>] {
+        var commands: [Command<AppMessage>] = []
+        for key in keys {
+            guard let command = update(.key(key)) else { continue }
+            for message in postedMessages(command) {
+                if case .pivot = message, let followed = update(.message(message)) { commands.append(followed) }
+            }
+        }
+        return commands
+    }
 }
 
 @Suite struct AppShellTests {
@@ -44,12 +58,12 @@ extension AppModel {
     @Test func numberKeysAndTabSwitchPanels() {
         var model = makeModel()
         model.press(.character("3"))
-        #expect(model.selectedTab == 2)
+        #expect(model.selectedTab == .capture)
         #expect(screen(model, width: 80, height: 24)[1].hasPrefix("┌ Capture "))
         model.press(.tab, .tab)
-        #expect(model.selectedTab == 0)
+        #expect(model.selectedTab == .resolver)
         model.press(.backTab)
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         #expect(screen(model, width: 80, height: 24)[1].hasPrefix("┌ Tests "))
         model.press(.character("2"))
         let lines = screen(model, width: 80, height: 24)
@@ -74,7 +88,7 @@ extension AppModel {
         model.press(.home)
         #expect(model.helpScroll == 0)
         model.press(.character("3")) // tab keys are inert while help is open
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         model.press(.escape)
         #expect(model.overlay == nil)
         model.press(.character("?"), .character("?"))
@@ -240,7 +254,7 @@ extension AppModel {
         #expect(lines[2].contains("no capture open: c starts a live capture, o opens a pcap/pcapng file"))
         #expect(lines[23].hasPrefix(" Capture: no capture: c captures live, o opens a"))
         model.press(.character("1"))
-        #expect(model.selectedTab == 0)
+        #expect(model.selectedTab == .resolver)
     }
 
     @Test func eventLoopDrivesTheShellOnATestBackend() {
@@ -251,7 +265,7 @@ extension AppModel {
         backend.send(.character("q"))
         loop.run()
         #expect(loop.program.isFinished)
-        #expect(loop.program.selectedTab == 2)
+        #expect(loop.program.selectedTab == .capture)
         #expect(backend.lines[1].hasPrefix("┌ Capture "))
         #expect(backend.lines.count == 20)
         #expect(backend.lines[19].hasSuffix("theme default  ? help  q quit "))

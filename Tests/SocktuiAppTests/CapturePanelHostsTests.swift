@@ -130,14 +130,15 @@ extension CapturePanel {
             if model.sockets.tableState.selected == before { break }
         }
         #expect(model.sockets.selectedEntryHost == "web1")
-        model.press(.character("C"))
-        #expect(model.selectedTab == 2, "\(model.sockets.notice?.text ?? "no notice")")
+        model.pressFollowingPivots(.character("C"))
+        #expect(model.selectedTab == .capture, "\(model.sockets.notice?.text ?? "no notice")")
         #expect(model.capture.hostLabel == "web1")
         #expect(model.capture.prompt?.host == "web1")
         #expect(model.capture.prompt?.value("Filter").contains("port 22") == true)
         #expect(screen(model, width: 120, height: 30).contains { $0.contains("Capture · on web1 (Ctrl-O host)") })
         // Back on a local socket, the form goes back to this host.
-        model.press(.escape, .character("2"), .home, .character("C"))
+        model.press(.escape, .character("2"), .home)
+        model.pressFollowingPivots(.character("C"))
         #expect(model.sockets.selectedEntryHost == "local")
         #expect(model.capture.hostLabel == "local" && model.capture.prompt?.host == "local")
     }

@@ -420,8 +420,9 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         var sockets = makePanel([snapshotOf(baseEntries)])
         sockets.refreshAndWait()
         model.sockets = sockets
-        model.press(.character("2"), .character("C"))
-        #expect(model.selectedTab == 2)
+        model.press(.character("2"))
+        model.pressFollowingPivots(.character("C"))
+        #expect(model.selectedTab == .capture)
         #expect(model.capture.prompt?.kind == .liveCapture)
         #expect(model.capture.prompt?.value("Interface") == "lo")
         #expect(model.capture.prompt?.value("Filter") == "tcp and host 127.0.0.1 and port 8080")

@@ -395,13 +395,18 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         let commands = panel.keys(.character("c"))
         #expect(panel.notice?.text == "connection test to [2001:db8::7]:80 sent to the Tests panel")
         let message = try #require(commands.first.flatMap(answer))
-        guard case .connectionTestRequested(let request) = message else {
+        guard case .pivot(.runTest(let request, _)) = message else {
             Issue.record("expected a connection test request, got \(message)")
             return
         }
         #expect(request == .connect(ConnectRequest(host: "2001:db8::7", port: 80)))
-        panel.keys(.character("f"))
+        let capture = panel.keys(.character("f")).first.flatMap(answer)
         #expect(panel.notice?.text == "capture filter `host 2001:db8::7` on any (filled in on the Capture tab)")
+        guard case .pivot(.capture(let options, _)) = capture else {
+            Issue.record("expected a capture pivot, got \(String(describing: capture))")
+            return
+        }
+        #expect(options == LiveCaptureOptions(interface: "any", filter: "host 2001:db8::7"))
         #expect(panel.statusHint == panel.notice?.text)
     }
 
@@ -429,7 +434,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         let commands = model.press(.escape, .character("c"))
         let message = try #require(commands.first.flatMap(answer))
         _ = model.update(.message(message))      // the test's own command is not started: nothing connects
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         #expect(model.tests.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 9))])
     }
 

@@ -11,7 +11,7 @@ extension ResolverPivotTests {
         let commands = model.press(.character("c"))
         let message = try #require(commands.first.flatMap(answer))
         _ = model.update(.message(message))      // the test's own command is not started: nothing connects
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         #expect(model.tests.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 8080))])
         #expect(model.tests.form.kind == .connect)
         #expect(model.tests.form.value("Host") == "127.0.0.1")

@@ -25,8 +25,8 @@ import TerminalUI
     @Test func captureKeyOpensTheCaptureFormFilteredOnTheSelectedAddress() {
         var model = modelWithResults(host: "example.test")
         #expect(model.resolver.focus == .results)
-        model.press(.character("f"))
-        #expect(model.selectedTab == 2)
+        model.pressFollowingPivots(.character("f"))
+        #expect(model.selectedTab == .capture)
         #expect(model.capture.prompt?.kind == .liveCapture)
         #expect(model.capture.prompt?.form.value(of: "Filter") == "host 192.0.2.7")
         #expect(model.capture.prompt?.form.value(of: "Interface") == "any")
@@ -34,16 +34,17 @@ import TerminalUI
         // Typing goes to the form's Filter field (a digit too); Esc closes the form, then the second
         // row, IPv6, back on the Resolver tab.
         model.press(.character("1"))
-        #expect(model.selectedTab == 2 && model.capture.prompt?.form.value(of: "Filter") == "host 192.0.2.71")
-        model.press(.escape, .character("1"), .down, .character("f"))
-        #expect(model.selectedTab == 2)
+        #expect(model.selectedTab == .capture && model.capture.prompt?.form.value(of: "Filter") == "host 192.0.2.71")
+        model.press(.escape, .character("1"), .down)
+        model.pressFollowingPivots(.character("f"))
+        #expect(model.selectedTab == .capture)
         #expect(model.capture.prompt?.form.value(of: "Filter") == "host 2001:db8::7")
     }
 
     @Test func aLoopbackAddressIsCapturedOnLo() {
         var model = modelWithResults(host: "127.0.0.1")
-        model.press(.character("f"))
-        #expect(model.selectedTab == 2)
+        model.pressFollowingPivots(.character("f"))
+        #expect(model.selectedTab == .capture)
         #expect(model.capture.prompt?.form.value(of: "Filter") == "host 127.0.0.1")
         #expect(model.capture.prompt?.form.value(of: "Interface") == "lo")
     }
@@ -52,7 +53,7 @@ import TerminalUI
         var model = makeModel(width: 100, height: 30)
         model.resolver = ResolverPanel(service: ResolverService(backend: backend))
         model.press(.escape, .character("f"))
-        #expect(model.selectedTab == 0)
+        #expect(model.selectedTab == .resolver)
         #expect(model.resolver.notice?.text == "select a result row with an address first")
     }
 }

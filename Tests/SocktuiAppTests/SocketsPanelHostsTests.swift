@@ -237,19 +237,18 @@ extension SocketsPanelHostsTests {
         panel.refreshAndWait()
         panel.press(.character("G"))                       // the last row: web1's listener
         #expect(panel.selectedEntryHost == "web1")
-        panel.press(.character("T"))
+        #expect(panel.pivot(after: .character("T")) == nil)
         #expect(panel.notice?.kind == .warning && panel.notice?.text.contains("socktui connect --host web1") == true)
-        #expect(panel.takeConnectionTest() == nil)
         // The options view reads through the host's client (SocketsPanelRemoteOptionsTests): there is none here.
         panel.press(.character("O"))
         #expect(panel.optionsView == nil && panel.notice?.text == "no agent link to web1: its options cannot be read")
         // A capture runs on the socket's host (the Capture panel picks it: CapturePanelHostsTests).
-        panel.press(.character("C"))
-        #expect(panel.takeCaptureRequest()?.filter.contains("port 22") == true)
+        let capture = panel.pivot(after: .character("C"))
+        #expect(capture?.captureOptions?.filter.contains("port 22") == true)
+        guard case .capture(_, host: "web1") = capture else { Issue.record("not captured on web1: \(String(describing: capture))"); return }
         panel.press(.character("g"))                       // local's listener: the pivots work
         #expect(panel.selectedEntryHost == "local")
-        panel.press(.character("T"))
-        #expect(panel.takeConnectionTest() != nil)
+        guard case .fillTest = panel.pivot(after: .character("T")) else { Issue.record("no connection test pivot for local's socket"); return }
     }
 }
 

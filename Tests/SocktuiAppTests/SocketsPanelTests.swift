@@ -83,6 +83,16 @@ extension SocketsPanel {
         }
     }
 
+    /// Presses `key` and returns the pivot the panel posted, if any (other commands are dropped).
+    mutating func pivot(after key: Key) -> Pivot? {
+        var command: Command<AppMessage>?
+        if case .handled(let handled) = handleKey(key) { command = handled } else if let action = keyMap.action(for: key) { command = perform(action) }
+        return postedMessages(command).lazy.compactMap { message -> Pivot? in
+            if case .pivot(let pivot) = message { return pivot }
+            return nil
+        }.first
+    }
+
     /// Types text into whatever has the keys.
     mutating func type(_ text: String) { for character in text { press(.character(character)) } }
 }
@@ -325,15 +335,13 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     @Test func pivotKeysSayWhatTheyWouldSend() throws {
         var panel = makePanel([snapshotOf(baseEntries)])
         panel.refreshAndWait()
-        panel.press(.character("C"))
+        let capture = panel.pivot(after: .character("C"))
         #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 8080 on lo (filled in on the Capture tab)")
         #expect(panelScreen(panel, width: 90).lines[12] == "│ capture filter: tcp and host 127.0.0.1 and port 8080 on lo (filled in on the Capture … │")
-        #expect(panel.takeCaptureRequest() == LiveCaptureOptions(interface: "lo", filter: "tcp and host 127.0.0.1 and port 8080"))
-        #expect(panel.takeCaptureRequest() == nil)
-        panel.press(.character("T"))
+        #expect(capture?.captureOptions == LiveCaptureOptions(interface: "lo", filter: "tcp and host 127.0.0.1 and port 8080"))
+        let test = panel.pivot(after: .character("T"))
         #expect(panel.notice?.text == "connection test: tcp 127.0.0.1:8080 (filled in on the Tests tab)")
-        #expect(panel.takeConnectionTest() == .connect(ConnectRequest(host: "127.0.0.1", port: 8080)))
-        #expect(panel.takeConnectionTest() == nil)
+        #expect(test == .fillTest(.connect(ConnectRequest(host: "127.0.0.1", port: 8080))))
         panel.press(.down, .character("C"))
         #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 51234 and port 8080 on lo (filled in on the Capture tab)")
         #expect(SocketsPanel.optionTarget(for: try #require(panel.selectedEntry)) == .descriptor(pid: 4242, fd: 3))
@@ -345,8 +353,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(SocketsPanel.captureFilter(for: v6) == "udp and port 5353")
         var remote = makePanel([snapshotOf([socket(.tcp, "ESTAB", local: "192.0.2.7", 40000, remote: "198.51.100.1", 443, inode: 5)])])
         remote.refreshAndWait()
-        remote.press(.character("C"))
-        #expect(remote.takeCaptureRequest() == LiveCaptureOptions(interface: "any", filter: "tcp and host 192.0.2.7 and port 40000 and host 198.51.100.1 and port 443"))
+        #expect(remote.pivot(after: .character("C"))?.captureOptions == LiveCaptureOptions(interface: "any", filter: "tcp and host 192.0.2.7 and port 40000 and host 198.51.100.1 and port 443"))
         #expect(SocketsPanel.connectionTarget(for: v6) == "udp [::1]:5353")
         #expect(SocketsPanel.connectionTest(for: v6) == .udp(UDPProbeRequest(host: "::1", port: 5353)))
     }
@@ -375,7 +382,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(start.count == 1, "showing the tab starts a refresh")
         for message in run(start.first) { _ = model.update(.message(message)) }
         model.press(.character("/"), .character("q"), .character("1"), .character("3"), .enter)
-        #expect(model.selectedTab == 1 && !model.isFinished)
+        #expect(model.selectedTab == .sockets && !model.isFinished)
         #expect(model.sockets.filterText == "q13")
         let lines = screen(model, width: 80, height: 24)
         #expect(lines[2] == "│ Filter: q13                                                                  │")
@@ -454,13 +461,14 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         var model = makeModel()
         model.sockets = makePanel([snapshotOf(baseEntries)])
         for message in run(model.press(.character("2")).first) { _ = model.update(.message(message)) }
-        model.press(.down, .character("T"))       // the curl connection: its remote end is the nginx listener
-        #expect(model.selectedTab == 3)
+        model.pressFollowingPivots(.down, .character("T"))       // the curl connection: its remote end is the nginx listener
+        #expect(model.selectedTab == .tests)
         #expect(model.tests.form.request == .connect(ConnectRequest(host: "127.0.0.1", port: 8080)))
         #expect(!model.sockets.isVisible, "leaving the tab stopped the refreshes")
         // A UNIX socket has nothing to connect to: the tab stays, the panel says why.
-        model.press(.character("2"), .end, .character("T"))
-        #expect(model.selectedTab == 1)
+        model.press(.character("2"), .end)
+        model.pressFollowingPivots(.character("T"))
+        #expect(model.selectedTab == .sockets)
         #expect(model.sockets.notice?.text == "connection tests need a TCP or UDP socket with a port; this is u_str")
     }
 }
@@ -488,4 +496,12 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
 extension Rect {
     /// Every cell position, row by row.
     var rowsAndColumns: [(x: Int, y: Int)] { (y..<bottom).flatMap { row in (x..<right).map { (x: $0, y: row) } } }
+}
+
+extension Pivot {
+    /// The options of a capture pivot.
+    var captureOptions: LiveCaptureOptions? {
+        if case .capture(let options, _) = self { return options }
+        return nil
+    }
 }

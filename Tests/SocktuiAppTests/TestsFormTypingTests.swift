@@ -12,12 +12,12 @@ import TerminalUI
         model.press(.down, .control("u"))
         #expect(model.tests.form.focusedField?.label == "Host")
         for character in "192.0.2.1" { model.press(.character(character)) }
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         #expect(model.tests.form.value("Host") == "192.0.2.1")
         #expect(model.resolver.form.value(of: "Host") == "", "nothing reached the Resolver")
         model.press(.down)
         for character in "q4t?" { model.press(.character(character)) }
-        #expect(!model.isFinished && model.overlay == nil && model.selectedTab == 3)
+        #expect(!model.isFinished && model.overlay == nil && model.selectedTab == .tests)
         #expect(model.tests.form.value("Port") == "80q4t?")
     }
 
@@ -45,6 +45,6 @@ import TerminalUI
         _ = model.perform(.selectTab(3))
         #expect(model.tests.form.focusedField?.label == "Test")
         model.press(.character("2"))
-        #expect(model.selectedTab == 1)
+        #expect(model.selectedTab == .sockets)
     }
 }

@@ -338,9 +338,9 @@ extension TestsPanelHostsTests {
         defer { try? closed.close() }
         try closed.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try closed.localAddress().port))
-        let asked = model.update(.message(.connectionTestRequested(.connect(ConnectRequest(host: "127.0.0.1", port: port)))))
+        let asked = model.update(.message(.pivot(.runTest(.connect(ConnectRequest(host: "127.0.0.1", port: port)), host: model.resolver.shownHost))))
         let command = try #require(asked)
-        #expect(model.selectedTab == 3)
+        #expect(model.selectedTab == .tests)
         #expect(model.tests.hostLabel == "agent1" && model.tests.runs.map(\.host) == ["agent1"])
         let collector = MessageCollector()
         collector.start(command)

@@ -256,7 +256,3 @@ public enum UDPProber {
         return found
     }
 }
-
-/// The old name of ``ICMPErrorMessage`` (kept for branches written against it; swept after the merge).
-@available(*, deprecated, renamed: "ICMPErrorMessage")
-public typealias ICMPError = ICMPErrorMessage

@@ -162,7 +162,3 @@ public struct ResolverOutcome: Hashable, Sendable, Codable {
         }
     }
 }
-
-/// The old name of ``ResolverError`` (kept until the panels are renamed after the merge).
-@available(*, deprecated, renamed: "ResolverError")
-public typealias ResolverFailure = ResolverError

@@ -359,7 +359,3 @@ public enum LabPayload {
 extension String {
     fileprivate func leftPaddedHex() -> String { count == 1 ? "0" + self : self }
 }
-
-/// The old name of ``SocketLabError`` (kept until the panels are renamed after the merge).
-@available(*, deprecated, renamed: "SocketLabError")
-public typealias LabFailure = SocketLabError

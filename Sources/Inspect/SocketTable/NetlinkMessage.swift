@@ -155,7 +155,3 @@ extension Array where Element == UInt8 {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
-
-/// The old name of ``NetlinkDecodeError`` (kept for branches written against it; swept after the merge).
-@available(*, deprecated, renamed: "NetlinkDecodeError")
-public typealias DecodeFailure = NetlinkDecodeError

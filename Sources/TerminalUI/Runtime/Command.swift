@@ -29,6 +29,11 @@ public struct Command<Message: Sendable>: Sendable {
         stream(on: queue) { post in if let message = work() { post(message) } }
     }
 
+    /// A command that posts `message` (a hand-off from one model to another, through the loop).
+    public static func send(_ message: Message) -> Command {
+        run { message }
+    }
+
     /// All the given commands together, `nil` ones dropped; `nil` if nothing is left.
     public static func batch(_ commands: [Command?]) -> Command? {
         let jobs = commands.compactMap { $0 }.flatMap(\.jobs)

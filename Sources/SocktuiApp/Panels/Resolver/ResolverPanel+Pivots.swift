@@ -39,25 +39,20 @@ extension ResolverPanel {
         let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
         let origin = !hosts.offersChoice ? "" : " (from \(shownHost), where the name was resolved)"
         notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
-        return .run(on: .global(qos: .userInitiated)) { .connectionTestRequested(request) }
+        return .send(.pivot(.runTest(request, host: shownHost)))
     }
 
     /// Asks the shell for a live capture of the selected address's traffic: the Capture tab's
     /// capture form, filled in with `host ADDR` (on `lo` for a loopback address, else on `any`).
-    mutating func requestCapture() {
+    mutating func requestCapture() -> Command<AppMessage>? {
         guard let (host, _) = selectedAddress else {
             notice = StatusMessage("select a result row with an address first", kind: .warning)
-            return
+            return nil
         }
         let interface = ResolverPanel.isLoopback(host) ? "lo" : "any"
-        requestedCapture = LiveCaptureOptions(interface: interface, filter: "host \(host)")
         notice = StatusMessage("capture filter `host \(host)` on \(interface) (filled in on the Capture tab)", kind: .ok)
-    }
-
-    /// Takes the live capture asked for with `f`, if any (the shell hands it to the Capture panel).
-    public mutating func takeCaptureRequest() -> LiveCaptureOptions? {
-        defer { requestedCapture = nil }
-        return requestedCapture
+        // Captured on the host that resolved the name.
+        return .send(.pivot(.capture(LiveCaptureOptions(interface: interface, filter: "host \(host)"), host: shownHost)))
     }
 
     /// Whether `address` (numeric, no scope) is a loopback address: 127.0.0.0/8 or ::1.

@@ -57,8 +57,6 @@ public struct ResolverPanel: Panel {
     /// Calls whose lookup was refused for an empty required field: their forms recheck that
     /// requirement on every edit, until a lookup of them is sent or the call is chosen again.
     private var refusedCalls: Set<ResolverCall> = []
-    /// A live capture asked for with `f`, until the shell takes it (``takeCaptureRequest()``).
-    public internal(set) var requestedCapture: LiveCaptureOptions?
     private var area = Rect(x: 0, y: 0, width: 80, height: 22)
     /// The hosts lookups can run on (this one first, then each `--host`; Ctrl-O picks one):
     /// every lookup goes through the chosen host's agent client, which reports a host silent
@@ -212,7 +210,7 @@ public struct ResolverPanel: Panel {
         case .character("e"), .enter: editShown()
         case .character("r"): return .handled(shown.map { start($0.request) })
         case .character("c"): return .handled(requestConnectionTest())
-        case .character("f"): requestCapture()
+        case .character("f"): return .handled(requestCapture())
         default: return .unhandled
         }
         return .handled(nil)
@@ -314,7 +312,7 @@ public struct ResolverPanel: Panel {
     /// A lookup that never reached the host's resolver: the link's message as the error.
     static func linkFailure(_ request: ResolverRequest, _ message: String, since start: DispatchTime) -> ResolverOutcome {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ResolverOutcome(request: request, result: .failure(ResolverFailure(kind: "error", code: 0, name: "", message: message,
+        return ResolverOutcome(request: request, result: .failure(ResolverError(kind: "error", code: 0, name: "", message: message,
                                                                                    hint: "the lookup did not reach the host's agent")), elapsed: elapsed)
     }
 

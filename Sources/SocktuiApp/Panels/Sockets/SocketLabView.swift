@@ -92,7 +92,7 @@ public struct SocketLabView: Sendable {
 
     /// Applies one answer of the lab engine and logs it; returns the id of a socket whose options
     /// should be (re-)read, if any.
-    mutating func apply(_ request: LabRequest, _ result: Result<LabResult, LabFailure>) -> Int? {
+    mutating func apply(_ request: LabRequest, _ result: Result<LabResult, SocketLabError>) -> Int? {
         let call = SocketLabView.callText(request)
         if let (id, name) = SocketLabView.waitingCall(request), let index = waitingCalls[id]?.firstIndex(of: name) {
             waitingCalls[id]?.remove(at: index)

@@ -36,12 +36,12 @@ public struct LabAnswer: Sendable {
     /// The call.
     public var request: LabRequest
     /// Its result, or the errno it failed with.
-    public var result: Result<LabResult, LabFailure>
+    public var result: Result<LabResult, SocketLabError>
     /// The echo polling generation, for echo status reads (stale polls are dropped).
     public var generation: Generation
 
     /// Creates an answer.
-    public init(request: LabRequest, result: Result<LabResult, LabFailure>, generation: Generation = Generation()) {
+    public init(request: LabRequest, result: Result<LabResult, SocketLabError>, generation: Generation = Generation()) {
         self.request = request
         self.result = result
         self.generation = generation

@@ -60,10 +60,6 @@ public struct SocketsPanel: Panel {
     /// Whether the tab is showing (refreshes run only then).
     public private(set) var isVisible = false
     private var isObservingHosts = false
-    /// A connection test asked for with `T`, until the shell takes it (``takeConnectionTest()``).
-    public private(set) var requestedConnectionTest: ConnTestRequest?
-    /// A live capture asked for with `C`, until the shell takes it (``takeCaptureRequest()``).
-    public private(set) var requestedCapture: LiveCaptureOptions?
     /// The last pivot or key message, shown on the panel's bottom line.
     public internal(set) var notice: StatusMessage?
     var area = Rect(x: 0, y: 0, width: 80, height: 22)
@@ -279,16 +275,17 @@ public struct SocketsPanel: Panel {
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
             if let filter = SocketsPanel.captureFilter(for: entry) {
                 let interface = [entry.local.address, entry.remote.address].allSatisfy(SocketsPanel.isWildcardOrLoopback) ? "lo" : "any"
-                requestedCapture = LiveCaptureOptions(interface: interface, filter: filter)
                 notice = StatusMessage("capture filter: \(filter) on \(interface) (filled in on the Capture tab)")
+                // Captured on the socket's own host.
+                return .send(.pivot(.capture(LiveCaptureOptions(interface: interface, filter: filter), host: selectedEntryHost)))
             } else {
                 notice = StatusMessage("capture: only IP sockets can be captured; this is a \(entry.kind.rawValue) socket", kind: .warning)
             }
         case .testConnection:
             guard let entry = selectedEntry else { notice = StatusMessage("select a socket first", kind: .warning); break }
             if let target = SocketsPanel.connectionTarget(for: entry), let request = SocketsPanel.connectionTest(for: entry) {
-                requestedConnectionTest = request
                 notice = StatusMessage("connection test: \(target) (filled in on the Tests tab)")
+                return .send(.pivot(.fillTest(request)))
             } else {
                 notice = StatusMessage("connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
             }
@@ -302,20 +299,6 @@ public struct SocketsPanel: Panel {
             table.rebuildRows()
         }
         return nil
-    }
-
-    // MARK: Pivots
-
-    /// Takes the live capture asked for with `C`, if any (the shell hands it to the Capture panel).
-    public mutating func takeCaptureRequest() -> LiveCaptureOptions? {
-        defer { requestedCapture = nil }
-        return requestedCapture
-    }
-
-    /// Takes the connection test asked for with `T`, if any (the shell hands it to the Tests panel).
-    public mutating func takeConnectionTest() -> ConnTestRequest? {
-        defer { requestedConnectionTest = nil }
-        return requestedConnectionTest
     }
 
     // MARK: Drawing
