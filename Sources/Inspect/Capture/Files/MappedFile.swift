@@ -42,9 +42,7 @@ final class MappedFile: @unchecked Sendable {
             // Pipes and character devices cannot be mapped: read them into memory instead.
             defer { close(fd) }
             let data = try Self.readAll(fd, path: path, cap: memoryCap)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
-            data.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<data.count])
+            bytes = data.withUnsafeBytes(Self.heapCopy)
             mapped = false
             descriptor = -1
             guardSlot = -1
@@ -100,11 +98,17 @@ final class MappedFile: @unchecked Sendable {
         return data
     }
 
+    /// A copy of `source` in memory of its own (at least one byte allocated, so an empty copy
+    /// still has an address to free).
+    private static func heapCopy(_ source: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 8)
+        buffer.copyMemory(from: source)
+        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<source.count])
+    }
+
     /// Holds a copy of `data`.
     init(copying data: [UInt8]) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
-        data.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<data.count])
+        bytes = data.withUnsafeBytes(Self.heapCopy)
         mapped = false
         descriptor = -1
         guardSlot = -1
