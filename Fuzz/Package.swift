@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "socktui", path: ".."),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // The libFuzzer driver's entry point, an input reader and the numeric extremes every target uses.
@@ -25,13 +25,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzCLI",
-            dependencies: ["FuzzSupport", .product(name: "Inspect", package: "socktui"), .product(name: "SocktuiApp", package: "socktui"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "FuzzSupport", .product(name: "Inspect", package: "socktui"), .product(name: "SocktuiApp", package: "socktui"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ]
         ),
         .executableTarget(
             name: "FuzzSocketFilter",
             dependencies: ["FuzzSupport", .product(name: "Inspect", package: "socktui")]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

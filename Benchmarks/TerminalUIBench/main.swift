@@ -31,9 +31,12 @@ struct SyntheticRows: TableDataSource {
     let rowCount: Int
     func rows(in range: Range<Int>) -> [TableRow] {
         range.map { n in
-            TableRow(["\(n + 1)", "\(n / 1000).\(n % 1000)", "10.0.\(n % 256).\(n % 200)", "192.168.1.\(n % 254)",
-                      n % 3 == 0 ? "UDP" : "TCP", "\(60 + n % 1400)", "seq=\(n &* 2654435761 % 1_000_000) ack win=512"],
-                     style: n % 3 == 0 ? Style(fg: .yellow) : Style(fg: .cyan))
+            TableRow(
+                [
+                    "\(n + 1)", "\(n / 1000).\(n % 1000)", "10.0.\(n % 256).\(n % 200)", "192.168.1.\(n % 254)",
+                    n % 3 == 0 ? "UDP" : "TCP", "\(60 + n % 1400)", "seq=\(n &* 2654435761 % 1_000_000) ack win=512"
+                ],
+                style: n % 3 == 0 ? Style(fg: .yellow) : Style(fg: .cyan))
         }
     }
 }
@@ -41,7 +44,7 @@ struct SyntheticRows: TableDataSource {
 let columns = [
     TableColumn("No.", width: .fixed(8), alignment: .right), TableColumn("Time", width: .fixed(10)),
     TableColumn("Source", width: .min(15)), TableColumn("Destination", width: .min(15)), TableColumn("Proto", width: .fixed(6)),
-    TableColumn("Len", width: .fixed(5), alignment: .right), TableColumn("Info", width: .percentage(35)),
+    TableColumn("Len", width: .fixed(5), alignment: .right), TableColumn("Info", width: .percentage(35))
 ]
 
 /// A backend that drops everything: frames cost only what TerminalUI does.
@@ -89,7 +92,9 @@ for rowCount in [100, 1_000_000] {
         if frame >= 300 { samples.append(elapsed) }
     }
     samples.sort()
-    print("   \(String(rowCount).padding(9)) rows: median \(format(percentile(samples, 0.5))), p99 \(format(percentile(samples, 0.99))), max \(format(samples.last!))")
+    print(
+        "   \(String(rowCount).padding(9)) rows: median \(format(percentile(samples, 0.5))), p99 \(format(percentile(samples, 0.99))), max \(format(samples.last!))"
+    )
 }
 
 // MARK: - 2. Key-to-frame latency with background messages
@@ -172,11 +177,17 @@ func measureLoop(typing: Bool, messageRate: Int, runLength: Double) {
     let runSeconds = (ContinuousClock.now - runStart).milliseconds / 1000
     latencies.sort()
     messagesPerFrame.sort()
-    print("   keys: \(latencies.count), messages received: \(loop.program.received) (\(Int(Double(loop.program.received) / runSeconds))/s), frames: \(frames) (\(Int(Double(frames) / runSeconds))/s)")
+    print(
+        "   keys: \(latencies.count), messages received: \(loop.program.received) (\(Int(Double(loop.program.received) / runSeconds))/s), frames: \(frames) (\(Int(Double(frames) / runSeconds))/s)"
+    )
     if typing {
-        print("   key-to-frame latency: p50 \(format(percentile(latencies, 0.5))), p99 \(format(percentile(latencies, 0.99))), max \(format(latencies.last ?? .nan))")
+        print(
+            "   key-to-frame latency: p50 \(format(percentile(latencies, 0.5))), p99 \(format(percentile(latencies, 0.99))), max \(format(latencies.last ?? .nan))"
+        )
     }
-    print("   messages per frame (frames that had any): median \(Int(percentile(messagesPerFrame.map(Double.init), 0.5))), max \(messagesPerFrame.last ?? 0)")
+    print(
+        "   messages per frame (frames that had any): median \(Int(percentile(messagesPerFrame.map(Double.init), 0.5))), max \(messagesPerFrame.last ?? 0)"
+    )
     if typing { print("   goal p99 <= 16 ms: \(percentile(latencies, 0.99) <= 16 ? "met" : "NOT met")") }
 }
 
@@ -194,11 +205,13 @@ final class Thread: @unchecked Sendable {
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     func start() {
         let box = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&handle, nil, { raw in
-            let thread = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
-            thread.body()
-            return nil
-        }, box)
+        pthread_create(
+            &handle, nil,
+            { raw in
+                let thread = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+                thread.body()
+                return nil
+            }, box)
     }
 }
 

@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One result of `getAddressInfo`: Python's 5-tuple `(family, socktype, proto, canonname, sockaddr)`.
@@ -67,12 +67,13 @@ public func getAddressInfo(
     while let entry = node?.pointee {
         node = entry.ai_next
         guard let address = entry.ai_addr,
-              let decoded = try? SocketAddress(storage: address, length: Int(entry.ai_addrlen))
+            let decoded = try? SocketAddress(storage: address, length: Int(entry.ai_addrlen))
         else { continue }
-        results.append(AddressInfo(
-            family: AddressFamily(rawValue: entry.ai_family), type: SocketType(rawValue: entry.ai_socktype),
-            protocol: entry.ai_protocol, canonicalName: entry.ai_canonname.map { String(cString: $0) } ?? "",
-            address: decoded))
+        results.append(
+            AddressInfo(
+                family: AddressFamily(rawValue: entry.ai_family), type: SocketType(rawValue: entry.ai_socktype),
+                protocol: entry.ai_protocol, canonicalName: entry.ai_canonname.map { String(cString: $0) } ?? "",
+                address: decoded))
     }
     return results
 }

@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A host entry: Python's `(hostname, aliaslist, ipaddrlist)` triple.
@@ -68,11 +68,12 @@ public func gethostbyaddr(_ address: String) throws -> HostEntry {
         }
         resolved = first
     }
-    let (bytes, family): ([UInt8], Int32) = switch resolved {
-    case .ipv4(let ip, _): (ip.bytes, AF_INET)
-    case .ipv6(let ip, _, _, _): (ip.bytes, AF_INET6)
-    default: ([], AF_UNSPEC)
-    }
+    let (bytes, family): ([UInt8], Int32) =
+        switch resolved {
+        case .ipv4(let ip, _): (ip.bytes, AF_INET)
+        case .ipv6(let ip, _, _, _): (ip.bytes, AF_INET6)
+        default: ([], AF_UNSPEC)
+        }
     return try withHostEntryBuffer(function: "gethostbyaddr") { entry, buffer, size, result, herr in
         bytes.withUnsafeBytes { raw in
             csock_gethostbyaddr_r(raw.baseAddress, socklen_t(raw.count), family, entry, buffer, size, result, herr)
@@ -84,8 +85,10 @@ public func gethostbyaddr(_ address: String) throws -> HostEntry {
 /// while the buffer it points into is alive.
 private func withHostEntryBuffer(
     function: String,
-    _ call: (UnsafeMutablePointer<hostent>, UnsafeMutablePointer<CChar>, Int,
-             UnsafeMutablePointer<UnsafeMutablePointer<hostent>?>, UnsafeMutablePointer<Int32>) -> Int32
+    _ call: (
+        UnsafeMutablePointer<hostent>, UnsafeMutablePointer<CChar>, Int,
+        UnsafeMutablePointer<UnsafeMutablePointer<hostent>?>, UnsafeMutablePointer<Int32>
+    ) -> Int32
 ) throws -> HostEntry {
     var size = 16 * 1024
     while true {
@@ -150,7 +153,9 @@ public func serviceByName(_ name: String, protocolName: String? = nil) throws ->
     if let protocolName { try validateHost(protocolName, argument: "protocolname") }
     let port = try withDatabaseBuffer(servent()) { entry, buffer, size, result in
         csock_getservbyname_r(name, protocolName, entry, buffer, size, result)
-    } decode: { Int(UInt16(bigEndian: UInt16(truncatingIfNeeded: $0.s_port))) }
+    } decode: {
+        Int(UInt16(bigEndian: UInt16(truncatingIfNeeded: $0.s_port)))
+    }
     guard let port else {
         throw NotFoundError(function: "getservbyname", query: name, message: "service/proto not found")
     }
@@ -165,7 +170,9 @@ public func serviceByPort(_ port: Int, protocolName: String? = nil) throws -> St
     if let protocolName { try validateHost(protocolName, argument: "protocolname") }
     let name = try withDatabaseBuffer(servent()) { entry, buffer, size, result in
         csock_getservbyport_r(Int32(port.bigEndian), protocolName, entry, buffer, size, result)
-    } decode: { String(cString: $0.s_name) }
+    } decode: {
+        String(cString: $0.s_name)
+    }
     guard let name else {
         throw NotFoundError(function: "getservbyport", query: String(port), message: "port/proto not found")
     }
@@ -179,7 +186,9 @@ public func protocolByName(_ name: String) throws -> Int32 {
     try validateHost(name, argument: "protocolname")
     let number = try withDatabaseBuffer(protoent()) { entry, buffer, size, result in
         csock_getprotobyname_r(name, entry, buffer, size, result)
-    } decode: { $0.p_proto }
+    } decode: {
+        $0.p_proto
+    }
     guard let number else {
         throw NotFoundError(function: "getprotobyname", query: name, message: "protocol not found")
     }
@@ -190,7 +199,9 @@ public func protocolByName(_ name: String) throws -> Int32 {
 public func protocolName(number: Int32) -> String? {
     try? withDatabaseBuffer(protoent()) { entry, buffer, size, result in
         csock_getprotobynumber_r(number, entry, buffer, size, result)
-    } decode: { String(cString: $0.p_name) }
+    } decode: {
+        String(cString: $0.p_name)
+    }
 }
 
 /// Runs a reentrant database call, growing the buffer on ERANGE; nil when nothing matched.

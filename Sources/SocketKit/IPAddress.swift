@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IPv4 address, stored in host byte order (`127.0.0.1` is `0x7f00_0001`).

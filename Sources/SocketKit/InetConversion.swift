@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// True when the kernel can create IPv6 sockets. Python: `socket.has_ipv6` (there a build-time
@@ -100,7 +100,8 @@ public func inetNtop(_ family: AddressFamily, _ packed: [UInt8]) throws(InvalidA
     default: throw InvalidArgumentError(argument: "address_family", rule: "must be AF_INET or AF_INET6, got \(family)")
     }
     guard packed.count == size else {
-        throw InvalidArgumentError(argument: "packed_ip", rule: "invalid length of packed IP address string: \(family) needs \(size) bytes, got \(packed.count)")
+        throw InvalidArgumentError(
+            argument: "packed_ip", rule: "invalid length of packed IP address string: \(family) needs \(size) bytes, got \(packed.count)")
     }
     var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
     guard inet_ntop(family.rawValue, packed, &text, socklen_t(text.count)) != nil else {

@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Socket {
@@ -15,8 +15,9 @@ extension Socket {
             let type = SocketType(rawValue: try Self.intOption(descriptor, SO_TYPE))
             let proto = try Self.intOption(descriptor, SO_PROTOCOL)
             let flags = try check("fcntl") { csock_get_flags(descriptor) }
-            try self.init(owning: descriptor, family: family, type: type, protocol: proto,
-                          timeout: flags & O_NONBLOCK != 0 ? 0 : nil)
+            try self.init(
+                owning: descriptor, family: family, type: type, protocol: proto,
+                timeout: flags & O_NONBLOCK != 0 ? 0 : nil)
         } catch {
             _ = Glibc.close(descriptor)
             throw error

@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Socket {
@@ -110,9 +110,11 @@ extension Socket {
                 }
             }
         }
-        let socket = try Socket(owning: newDescriptor, family: family, type: type, protocol: `protocol`,
-                                timeout: Socket.defaultTimeout)
-        let peer = length > 0 ? try? withUnsafeBytes(of: &storage) { try SocketAddress(storage: $0.baseAddress!, length: Int(length)) } : nil
+        let socket = try Socket(
+            owning: newDescriptor, family: family, type: type, protocol: `protocol`,
+            timeout: Socket.defaultTimeout)
+        let peer =
+            length > 0 ? try? withUnsafeBytes(of: &storage) { try SocketAddress(storage: $0.baseAddress!, length: Int(length)) } : nil
         return (socket, peer)
     }
 

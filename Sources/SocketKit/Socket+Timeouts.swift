@@ -1,7 +1,7 @@
 import CSockShims
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private let moduleDefaultTimeout = Mutex<Double?>(nil)

@@ -1,7 +1,7 @@
 import CSockShims
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A socket: Python's `socket.socket` object (`SocketType`).
@@ -86,8 +86,9 @@ public final class Socket: Sendable, CustomStringConvertible {
             if let family { resolvedFamily = family } else { resolvedFamily = AddressFamily(rawValue: try Self.intOption(copy, SO_DOMAIN)) }
             if let type { resolvedType = type } else { resolvedType = SocketType(rawValue: try Self.intOption(copy, SO_TYPE)) }
             if let `protocol` { resolvedProtocol = `protocol` } else { resolvedProtocol = try Self.intOption(copy, SO_PROTOCOL) }
-            try self.init(owning: copy, family: resolvedFamily, type: resolvedType, protocol: resolvedProtocol,
-                          timeout: Socket.defaultTimeout)
+            try self.init(
+                owning: copy, family: resolvedFamily, type: resolvedType, protocol: resolvedProtocol,
+                timeout: Socket.defaultTimeout)
         } catch {
             _ = Glibc.close(copy)
             throw error

@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A socket address in one of the seed's forms.
@@ -218,8 +218,9 @@ public enum SocketAddress: Hashable, Sendable, Codable, CustomStringConvertible 
             try need(MemoryLayout<sockaddr_in6>.size, "sockaddr_in6")
             let sin6 = raw.loadUnaligned(as: sockaddr_in6.self)
             let bytes = withUnsafeBytes(of: sin6.sin6_addr) { Array($0) }
-            self = .ipv6(IPv6Address(bytes: bytes)!, port: UInt16(bigEndian: sin6.sin6_port),
-                         flowInfo: UInt32(bigEndian: sin6.sin6_flowinfo), scopeID: sin6.sin6_scope_id)
+            self = .ipv6(
+                IPv6Address(bytes: bytes)!, port: UInt16(bigEndian: sin6.sin6_port),
+                flowInfo: UInt32(bigEndian: sin6.sin6_flowinfo), scopeID: sin6.sin6_scope_id)
         case AF_UNIX:
             let offset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
             let path = raw.count > offset ? Array(raw[offset...]) : []
@@ -244,10 +245,11 @@ public enum SocketAddress: Hashable, Sendable, Codable, CustomStringConvertible 
             let index = Int(ll.sll_ifindex)
             let count = min(Int(ll.sll_halen), 8, max(0, raw.count - 12))
             let address = withUnsafeBytes(of: ll.sll_addr) { Array($0.prefix(count)) }
-            self = .packet(PacketAddress(
-                interface: interfaceName(index: UInt32(truncatingIfNeeded: index)) ?? "#\(index)",
-                protocolNumber: UInt16(bigEndian: ll.sll_protocol), packetType: ll.sll_pkttype,
-                hardwareType: ll.sll_hatype, address: address, interfaceIndex: index))
+            self = .packet(
+                PacketAddress(
+                    interface: interfaceName(index: UInt32(truncatingIfNeeded: index)) ?? "#\(index)",
+                    protocolNumber: UInt16(bigEndian: ll.sll_protocol), packetType: ll.sll_pkttype,
+                    hardwareType: ll.sll_hatype, address: address, interfaceIndex: index))
         case AF_TIPC:
             try need(16, "sockaddr_tipc")
             let words = (0..<3).map { raw.loadUnaligned(fromByteOffset: 4 + $0 * 4, as: UInt32.self) }
@@ -285,7 +287,8 @@ public enum UnixAddress: Hashable, Sendable, Codable, CustomStringConvertible {
         case .path(let path):
             let bytes = Array(path.utf8)
             if bytes.contains(0) {
-                throw InvalidArgumentError(argument: "path", rule: "an AF_UNIX path must not contain NUL (use .abstract for the abstract namespace)")
+                throw InvalidArgumentError(
+                    argument: "path", rule: "an AF_UNIX path must not contain NUL (use .abstract for the abstract namespace)")
             }
             if bytes.count > limit {
                 throw InvalidArgumentError(argument: "path", rule: "AF_UNIX path too long: \(bytes.count) bytes, sun_path holds \(limit)")
@@ -293,7 +296,8 @@ public enum UnixAddress: Hashable, Sendable, Codable, CustomStringConvertible {
             return bytes
         case .abstract(let name):
             if name.count + 1 > limit {
-                throw InvalidArgumentError(argument: "path", rule: "abstract AF_UNIX name too long: \(name.count) bytes, at most \(limit - 1)")
+                throw InvalidArgumentError(
+                    argument: "path", rule: "abstract AF_UNIX name too long: \(name.count) bytes, at most \(limit - 1)")
             }
             return [0] + name
         case .unnamed:
@@ -318,8 +322,10 @@ public struct PacketAddress: Hashable, Sendable, Codable, CustomStringConvertibl
     public var interfaceIndex: Int?
 
     /// Creates a packet address; the interface name is resolved to an index when used.
-    public init(interface: String, protocolNumber: UInt16 = 0x0003, packetType: UInt8 = 0,
-                hardwareType: UInt16 = 0, address: [UInt8] = [], interfaceIndex: Int? = nil) {
+    public init(
+        interface: String, protocolNumber: UInt16 = 0x0003, packetType: UInt8 = 0,
+        hardwareType: UInt16 = 0, address: [UInt8] = [], interfaceIndex: Int? = nil
+    ) {
         self.interface = interface
         self.protocolNumber = protocolNumber
         self.packetType = packetType
@@ -339,7 +345,8 @@ public struct PacketAddress: Hashable, Sendable, Codable, CustomStringConvertibl
 
     public var description: String {
         let mac = address.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: ":")
-        return "\(interface.isEmpty ? "any" : interface) proto 0x\(String(protocolNumber, radix: 16).leftPadded(to: 4))" + (mac.isEmpty ? "" : " \(mac)")
+        return "\(interface.isEmpty ? "any" : interface) proto 0x\(String(protocolNumber, radix: 16).leftPadded(to: 4))"
+            + (mac.isEmpty ? "" : " \(mac)")
     }
 }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A buffered reader and writer over a duplicate of a socket's descriptor: the counterpart of

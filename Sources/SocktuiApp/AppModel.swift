@@ -104,9 +104,12 @@ public struct AppModel: Program {
         self.themeDirectories = catalog.directories
         let (theme, message) = AppModel.chooseTheme(requestedTheme, from: catalog)
         self.theme = noColor ? theme.withoutColors() : theme
-        self.status = message ?? catalog.errors.first.map {
-            StatusMessage("theme file error: \($0)" + (catalog.errors.count > 1 ? " (+\(catalog.errors.count - 1) more)" : ""), kind: .error)
-        }
+        self.status =
+            message
+            ?? catalog.errors.first.map {
+                StatusMessage(
+                    "theme file error: \($0)" + (catalog.errors.count > 1 ? " (+\(catalog.errors.count - 1) more)" : ""), kind: .error)
+            }
         layoutPanels()
     }
 
@@ -118,7 +121,10 @@ public struct AppModel: Program {
         if let error = catalog.errors.first(where: { $0.file.hasSuffix("/\(name).toml") || $0.file == "\(name).toml" }) {
             return (fallback, StatusMessage("\(error); using the default theme", kind: .error))
         }
-        return (fallback, StatusMessage("no theme named \"\(name)\" (have: \(catalog.names.joined(separator: ", "))); using default", kind: .error))
+        return (
+            fallback,
+            StatusMessage("no theme named \"\(name)\" (have: \(catalog.names.joined(separator: ", "))); using default", kind: .error)
+        )
     }
 
     /// The panel titles, in tab order.
@@ -200,7 +206,8 @@ public struct AppModel: Program {
         switch action {
         case .selectTab(let index): return showTab(AppTab(rawValue: min(max(0, index), AppTab.allCases.count - 1)) ?? .resolver)
         case .nextTab: return showTab(AppTab(rawValue: (selectedTab.rawValue + 1) % AppTab.allCases.count) ?? .resolver)
-        case .previousTab: return showTab(AppTab(rawValue: (selectedTab.rawValue - 1 + AppTab.allCases.count) % AppTab.allCases.count) ?? .resolver)
+        case .previousTab:
+            return showTab(AppTab(rawValue: (selectedTab.rawValue - 1 + AppTab.allCases.count) % AppTab.allCases.count) ?? .resolver)
         case .toggleHelp:
             overlay = overlay == .help ? nil : .help
             helpScroll = 0
@@ -332,7 +339,9 @@ public struct AppModel: Program {
         brand.render(in: regions.tabs, into: &buffer)
         let labels = tabTitles.enumerated().map { "\($0.offset + 1) \($0.element)" }
         Tabs(titles: labels, selected: selectedTab.rawValue).highlightStyle(theme[.focus].reversed())
-            .render(in: Rect(x: regions.tabs.x + brand.width, y: regions.tabs.y, width: regions.tabs.width - brand.width, height: 1), into: &buffer)
+            .render(
+                in: Rect(x: regions.tabs.x + brand.width, y: regions.tabs.y, width: regions.tabs.width - brand.width, height: 1),
+                into: &buffer)
         currentPanel.render(in: regions.panel, into: &buffer, theme: theme)
         renderStatus(in: regions.status, into: &buffer)
         switch overlay {
@@ -347,11 +356,17 @@ public struct AppModel: Program {
                 lines.append(Line("Open in the socket lab, and will be closed:", style: theme[.warning]))
                 lines += lab.map { Line("  · \($0)") }
             }
-            Popup(title: "Quit?", lines: lines + [
-                Line("Quit anyway?"),
-                Line(""),
-                Line([Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"), Span("Esc", style: Style().bold()), Span(" keep running")]),
-            ], width: 60)
+            Popup(
+                title: "Quit?",
+                lines: lines + [
+                    Line("Quit anyway?"),
+                    Line(""),
+                    Line([
+                        Span("y", style: Style().bold()), Span(" quit    "), Span("n", style: Style().bold()), Span("/"),
+                        Span("Esc", style: Style().bold()), Span(" keep running")
+                    ])
+                ], width: 60
+            )
             .style(theme[.base]).borderStyle(theme[.warning])
             .render(in: regions.panel, into: &buffer)
         case nil:
@@ -361,11 +376,14 @@ public struct AppModel: Program {
 
     /// The help popup for the current panel.
     var helpOverlay: HelpOverlay {
-        HelpOverlay(title: "Help: \(currentPanel.title)", sections: [
-            (heading: currentPanel.helpSummary, entries: []),
-            (heading: "\(currentPanel.title) panel", entries: currentPanel.helpEntries),
-            (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries),
-        ])
+        HelpOverlay(
+            title: "Help: \(currentPanel.title)",
+            sections: [
+                (heading: currentPanel.helpSummary, entries: []),
+                (heading: "\(currentPanel.title) panel", entries: currentPanel.helpEntries),
+                (heading: "Everywhere", entries: AppModel.globalKeyMap.helpEntries)
+            ]
+        )
         .style(theme[.base]).borderStyle(theme[.focus])
     }
 
@@ -374,8 +392,10 @@ public struct AppModel: Program {
         let panel = AppModel.layout(Rect(size: size)).panel
         let overlay = helpOverlay
         let width = min(70, panel.width - 2)
-        let frame = Popup(title: overlay.title, lines: overlay.lines(width: HelpOverlay.textWidth(popupWidth: width, in: panel)), width: width)
-            .frame(in: panel)
+        let frame = Popup(
+            title: overlay.title, lines: overlay.lines(width: HelpOverlay.textWidth(popupWidth: width, in: panel)), width: width
+        )
+        .frame(in: panel)
         return max(0, frame.height - 2)
     }
 
@@ -390,12 +410,13 @@ public struct AppModel: Program {
     private func renderStatus(in area: Rect, into buffer: inout Buffer) {
         var left: Line
         if let status {
-            let role: ThemeRole = switch status.kind {
-            case .info: .status
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
+            let role: ThemeRole =
+                switch status.kind {
+                case .info: .status
+                case .ok: .ok
+                case .warning: .warning
+                case .error: .error
+                }
             left = Line(" " + status.text, style: role == .status ? .plain : theme[role])
         } else {
             left = Line(" \(currentPanel.title): \(currentPanel.statusHint)")

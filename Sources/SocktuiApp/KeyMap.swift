@@ -73,6 +73,6 @@ extension AppModel {
         KeyBinding([.character("t")], .cycleTheme, "next colour theme"),
         KeyBinding([.control("r")], .reloadThemes, "reload theme files"),
         KeyBinding([.character("q")], .quit, "quit (asks if work is running or lab sockets are open)"),
-        KeyBinding([.control("c")], .forceQuit, "quit now"),
+        KeyBinding([.control("c")], .forceQuit, "quit now")
     ])
 }

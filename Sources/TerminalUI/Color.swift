@@ -29,7 +29,7 @@ public enum Color: Hashable, Sendable {
     public static let names: [String] = [
         "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
         "bright-black", "bright-red", "bright-green", "bright-yellow",
-        "bright-blue", "bright-magenta", "bright-cyan", "bright-white",
+        "bright-blue", "bright-magenta", "bright-cyan", "bright-white"
     ]
 
     /// Parses a colour name (`red`, `bright-blue`, `default`), a palette index (`"208"`) or `#rrggbb`.
@@ -89,7 +89,7 @@ public enum Color: Hashable, Sendable {
         let basic: [(Int, Int, Int)] = [
             (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
             (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
-            (255, 0, 255), (0, 255, 255), (255, 255, 255),
+            (255, 0, 255), (0, 255, 255), (255, 255, 255)
         ]
         if index < 16 { return basic[index] }
         if index < 232 {

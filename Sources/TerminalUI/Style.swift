@@ -21,7 +21,7 @@ public struct Modifiers: OptionSet, Hashable, Sendable {
     /// Modifier names as theme files spell them.
     public static let named: [(String, Modifiers)] = [
         ("bold", .bold), ("dim", .dim), ("italic", .italic), ("underline", .underline),
-        ("reverse", .reverse), ("blink", .blink),
+        ("reverse", .reverse), ("blink", .blink)
     ]
 }
 

@@ -4,7 +4,7 @@ import Testing
 import SocketKit
 @testable import Inspect
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The agent protocol's frames: length prefix, size limit, classification of bad frames.
@@ -22,11 +22,15 @@ struct AgentFrameCodecTests {
             .request(id: 2, request: .watchSockets(SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.5)),
             .request(id: 3, request: .socketOptions(.descriptor(pid: 1, fd: 3))),
             .request(id: 7, request: .interfaces),
-            .response(id: 7, reply: .interfaces([NetworkInterface(name: "lo", index: 1, isUp: true, isRunning: true, isLoopback: true, addresses: ["127.0.0.1"])])),
+            .response(
+                id: 7,
+                reply: .interfaces([
+                    NetworkInterface(name: "lo", index: 1, isUp: true, isRunning: true, isLoopback: true, addresses: ["127.0.0.1"])
+                ])),
             .event(id: 4, reply: .captureChunk(CaptureChunk(pcapng: Data([1, 2, 3]), packets: 1, kernel: KernelCaptureStatistics()))),
             .response(id: 5, reply: .cancelled),
             .cancel(id: 6),
-            .error(AgentError(.oversized, "too big", id: nil, frame: 9)),
+            .error(AgentError(.oversized, "too big", id: nil, frame: 9))
         ]
         for frame in frames {
             let bytes = try AgentFrameCodec.encode(frame)
@@ -43,7 +47,8 @@ struct AgentFrameCodecTests {
     }
 
     @Test func decoderReassemblesFramesFedOneByteAtATime() throws {
-        let stream = try AgentFrameCodec.encode(.request(id: 7, request: .ping)) + AgentFrameCodec.encode(.cancel(id: 8))
+        let stream =
+            try AgentFrameCodec.encode(.request(id: 7, request: .ping)) + AgentFrameCodec.encode(.cancel(id: 8))
             + AgentFrameCodec.encode(.request(id: 9, request: .resolve(.hostName)))
         var decoder = FrameDecoder()
         var frames: [AgentFrame] = []
@@ -57,7 +62,7 @@ struct AgentFrameCodecTests {
 
     @Test func oversizedLengthIsReportedAtOnceAndItsBodySkippedWithoutBuffering() throws {
         var decoder = FrameDecoder(maxFrameSize: 100)
-        decoder.append([0, 0, 0x03, 0xe8] + Array(repeating: 0x41, count: 10))   // declares 1000 bytes
+        decoder.append([0, 0, 0x03, 0xe8] + Array(repeating: 0x41, count: 10))  // declares 1000 bytes
         #expect(decoder.next() == .oversized(length: 1000, ordinal: 1))
         #expect(decoder.isSkipping && decoder.pendingBytes == 0)
         decoder.append(Array(repeating: 0x41, count: 990) + Self.frame("{\"cancel\":{\"id\":1}}"))
@@ -87,7 +92,7 @@ struct AgentFrameCodecTests {
         ("{\"request\":{\"id\":\"six\",\"request\":{\"ping\":{}}}}", .invalid),
         ("{\"request\":{\"id\":7}}", .invalid),
         ("{\"cancel\":{\"id\":-1}}", .invalid),
-        ("{\"request\":{\"id\":8,\"request\":{\"sockets\":{\"_0\":{\"kinds\":[\"bogus\"]}}}}}", .invalid),
+        ("{\"request\":{\"id\":8,\"request\":{\"sockets\":{\"_0\":{\"kinds\":[\"bogus\"]}}}}}", .invalid)
     ])
     func badFrameBodiesAreClassified(json: String, code: AgentErrorCode) {
         do {
@@ -101,7 +106,11 @@ struct AgentFrameCodecTests {
     }
 
     @Test func errorsCarryTheIdWhenItCanBeRead() {
-        #expect(throws: AgentError(.unknownRequest, "unknown request 'format': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: 5, frame: nil)) {
+        #expect(
+            throws: AgentError(
+                .unknownRequest, "unknown request 'format': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: 5,
+                frame: nil)
+        ) {
             try AgentFrameCodec.decode(Array("{\"request\":{\"id\":5,\"request\":{\"format\":{}}}}".utf8))
         }
     }
@@ -118,7 +127,7 @@ struct AgentFrameCodecTests {
         ("root@web1", RemoteHost(user: "root", host: "web1")),
         ("ops@10.0.0.5:2222", RemoteHost(user: "ops", host: "10.0.0.5", port: 2222)),
         ("[::1]:22", RemoteHost(host: "::1", port: 22)),
-        ("fe80::1", RemoteHost(host: "fe80::1")),
+        ("fe80::1", RemoteHost(host: "fe80::1"))
     ])
     func hostSpecificationsParse(text: String, expected: RemoteHost) throws {
         #expect(try RemoteHost(parsing: text) == expected)
@@ -135,7 +144,9 @@ struct AgentFrameCodecTests {
         #expect(arguments.first == "ssh")
         #expect(arguments.suffix(3) == ["--", "web1", "/opt/socktui agent"])
         let joined = arguments.joined(separator: " ")
-        #expect(joined.contains("-o BatchMode=yes") && joined.contains("-F /tmp/cfg") && joined.contains("-l ops") && joined.contains("-p 2222"))
+        #expect(
+            joined.contains("-o BatchMode=yes") && joined.contains("-F /tmp/cfg") && joined.contains("-l ops") && joined.contains("-p 2222")
+        )
         #expect(joined.contains("-o StrictHostKeyChecking=yes"))
         #expect(SSHSettings(interactive: true).arguments(for: RemoteHost(host: "h")).contains("BatchMode=no"))
     }
@@ -145,7 +156,8 @@ struct AgentFrameCodecTests {
         let host = RemoteHost(host: "web1")
         let missing = settings.explain(host: host, exitStatus: 127, stderr: "bash: line 1: socktui: command not found\n")
         #expect(missing.message.contains("socktui not found on web1") && missing.message.contains("--push"))
-        let hostKey = settings.explain(host: host, exitStatus: 255, stderr: "No ED25519 host key is known for web1.\nHost key verification failed.\n")
+        let hostKey = settings.explain(
+            host: host, exitStatus: 255, stderr: "No ED25519 host key is known for web1.\nHost key verification failed.\n")
         #expect(hostKey.needsLogin && hostKey.message.contains("needs interactive login"))
         let password = settings.explain(host: host, exitStatus: 255, stderr: "root@web1: Permission denied (publickey,password).\n")
         #expect(password.needsLogin)
@@ -208,7 +220,7 @@ final class RawAgent {
         let agent = try RawAgent()
         agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}"))
         agent.send(AgentFrameCodecTests.frame("garbage"))
-        agent.send([0x7f, 0, 0, 0, 1, 2, 3])   // oversized: declares 2 GiB
+        agent.send([0x7f, 0, 0, 0, 1, 2, 3])  // oversized: declares 2 GiB
         let frames = try agent.finish()
         guard case .hello(let hello) = frames.first else {
             Issue.record("no hello first: \(frames)")
@@ -223,7 +235,10 @@ final class RawAgent {
 
     @Test func truncatedLastFrameDuplicateIdsAndStrayCancelsAreErrors() throws {
         let agent = try RawAgent()
-        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":4,\"request\":{\"watchSockets\":{\"_0\":{\"kinds\":[\"tcp\"],\"listeningOnly\":true,\"processes\":false,\"tcpInfo\":false},\"interval\":30}}}}"))
+        agent.send(
+            AgentFrameCodecTests.frame(
+                "{\"request\":{\"id\":4,\"request\":{\"watchSockets\":{\"_0\":{\"kinds\":[\"tcp\"],\"listeningOnly\":true,\"processes\":false,\"tcpInfo\":false},\"interval\":30}}}}"
+            ))
         agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":4,\"request\":{\"ping\":{}}}}"))
         agent.send(AgentFrameCodecTests.frame("{\"cancel\":{\"id\":99}}"))
         agent.send(AgentFrameCodecTests.frame("{\"response\":{\"id\":1,\"reply\":{\"pong\":{}}}}"))
@@ -244,8 +259,11 @@ final class RawAgent {
         #expect(client.status == .connected(hello.capabilities))
         #expect(try client.call(.ping) == .pong)
 
-        guard case .resolved(let outcome) = try client.call(.resolve(.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0, flags: [.numericHost]))),
-              case .success(.addressInfo(let entries)) = outcome.result else {
+        guard
+            case .resolved(let outcome) = try client.call(
+                .resolve(.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0, flags: [.numericHost]))),
+            case .success(.addressInfo(let entries)) = outcome.result
+        else {
             Issue.record("no resolver answer")
             return
         }
@@ -253,14 +271,16 @@ final class RawAgent {
 
         let (listener, port) = try loopbackListener()
         defer { try? listener.close() }
-        guard case .sockets(let snapshot) = try client.call(.sockets(SocketQuery(kinds: [.tcp], listeningOnly: true, processes: true))) else {
+        guard case .sockets(let snapshot) = try client.call(.sockets(SocketQuery(kinds: [.tcp], listeningOnly: true, processes: true)))
+        else {
             Issue.record("no snapshot")
             return
         }
         let row = try #require(snapshot.entries.first { $0.local.port == port })
         #expect(row.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listener.fileDescriptor })
 
-        guard case .socketOptions(let report) = try client.call(.socketOptions(.descriptor(pid: getpid(), fd: listener.fileDescriptor))) else {
+        guard case .socketOptions(let report) = try client.call(.socketOptions(.descriptor(pid: getpid(), fd: listener.fileDescriptor)))
+        else {
             Issue.record("no options")
             return
         }
@@ -269,7 +289,10 @@ final class RawAgent {
         #expect(throws: AgentError.self) { try client.call(.socketOptions(.descriptor(pid: getpid(), fd: 9999))) }
 
         let progress = EventLog<AgentReply>()
-        guard case .testFinished(.connect(let trace)) = try client.call(.connTest(.connect(ConnectRequest(host: "127.0.0.1", port: port))), event: progress.append) else {
+        guard
+            case .testFinished(.connect(let trace)) = try client.call(
+                .connTest(.connect(ConnectRequest(host: "127.0.0.1", port: port))), event: progress.append)
+        else {
             Issue.record("no trace")
             return
         }
@@ -316,7 +339,8 @@ final class RawAgent {
         var compared = false
         for _ in 0..<50 where !compared {
             guard case .sockets(let full) = try client.call(.sockets(query)),
-                  case .socketChanges(let catchUp) = try client.call(.socketChanges(query, since: mirror.generation)) else {
+                case .socketChanges(let catchUp) = try client.call(.socketChanges(query, since: mirror.generation))
+            else {
                 Issue.record("no snapshot or changes reply")
                 return
             }
@@ -347,7 +371,9 @@ final class RawAgent {
         }
         two.wait()
         call.cancel()
-        let changes = snapshots.events.compactMap { reply -> SocketChanges? in if case .socketChanges(let changes) = reply { changes } else { nil } }
+        let changes = snapshots.events.compactMap { reply -> SocketChanges? in
+            if case .socketChanges(let changes) = reply { changes } else { nil }
+        }
         #expect(changes.count == snapshots.events.count)
         // The first event is the whole table, each later one the changes since the previous.
         #expect(changes.first?.base == nil)
@@ -421,7 +447,9 @@ final class RawAgent {
             return RelayLink(inner: inner, readFD: toClient.read)
         }
 
-        func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) { ("\(label): disconnected (agent ended)", false) }
+        func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
+            ("\(label): disconnected (agent ended)", false)
+        }
     }
 
     /// The client's side of a relayed agent: frames go straight to `inner`'s write end, and come
@@ -442,7 +470,11 @@ final class RawAgent {
 
         func ending() -> (status: Int32?, stderr: String) {
             let ended = inner.ending()
-            if readOpen.withLock({ open in defer { open = false }; return open }) { Glibc.close(readFD) }
+            if readOpen.withLock({ open in
+                defer { open = false }; return open
+            }) {
+                Glibc.close(readFD)
+            }
             return ended
         }
     }
@@ -473,8 +505,10 @@ final class RawAgent {
         defer { try? listener.close() }
         let flaky = DroppableTransport(label: "flaky")
         let updates = Updates()
-        let watch = MergedSocketWatch(transports: [InProcessTransport(label: "steady"), flaky],
-                                      query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1) { tables, _ in
+        let watch = MergedSocketWatch(
+            transports: [InProcessTransport(label: "steady"), flaky],
+            query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1
+        ) { tables, _ in
             updates.post(tables)
         }
         defer { watch.cancel() }
@@ -483,9 +517,10 @@ final class RawAgent {
         #expect(MergedSocketWatch.merged(connected).contains { $0.host == "steady" && $0.entry.local.port == port })
 
         flaky.drop()
-        let dropped = try #require(updates.wait { tables in
-            if case .disconnected = tables[1].status { true } else { false }
-        })
+        let dropped = try #require(
+            updates.wait { tables in
+                if case .disconnected = tables[1].status { true } else { false }
+            })
         let steadyAtDrop = dropped[0].refreshes
         #expect(dropped[1].status.message.hasPrefix("flaky: disconnected ("))
         // The dropped host's last table stays; the steady host keeps refreshing meanwhile.
@@ -495,38 +530,49 @@ final class RawAgent {
 
         flaky.restore()
         let flakyAtRestore = later[1].refreshes
-        let back = try #require(updates.wait { tables in
-            if case .connected = tables[1].status { tables[1].refreshes > flakyAtRestore } else { false }
-        })
+        let back = try #require(
+            updates.wait { tables in
+                if case .connected = tables[1].status { tables[1].refreshes > flakyAtRestore } else { false }
+            })
         #expect(back[1].snapshot.entries.contains { $0.local.port == port })
     }
 
     @Test func aHostThatStopsSendingTablesIsReportedAndReconnectedWhileTheOtherRefreshes() throws {
         let stalling = StallingTransport(label: "stuck")
         let updates = Updates()
-        let watch = MergedSocketWatch(transports: [InProcessTransport(label: "steady"), stalling],
-                                      query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1, stallLimit: 0.5) { tables, _ in
+        let watch = MergedSocketWatch(
+            transports: [InProcessTransport(label: "steady"), stalling],
+            query: SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.1, stallLimit: 0.5
+        ) { tables, _ in
             updates.post(tables)
         }
         defer { watch.cancel() }
         _ = try #require(updates.wait { $0[0].refreshes >= 1 && $0[1].refreshes >= 1 })
         stalling.flag.value.withLock { $0 = true }
-        let stalled = try #require(updates.wait { tables in
-            if case .disconnected = tables[1].status { true } else { false }
-        })
+        let stalled = try #require(
+            updates.wait { tables in
+                if case .disconnected = tables[1].status { true } else { false }
+            })
         #expect(stalled[1].status.message == "stuck: no table for 0.6 s (its agent hung or the link stalled); reconnecting")
         let stuckAtStall = stalled[1].refreshes
         let steadyAtStall = stalled[0].refreshes
         // The other host went on meanwhile; once the link answers again the host is back.
         stalling.flag.value.withLock { $0 = false }
-        let back = try #require(updates.wait { tables in
-            if case .connected = tables[1].status { tables[1].refreshes > stuckAtStall && tables[0].refreshes > steadyAtStall } else { false }
-        })
+        let back = try #require(
+            updates.wait { tables in
+                if case .connected = tables[1].status {
+                    tables[1].refreshes > stuckAtStall && tables[0].refreshes > steadyAtStall
+                } else {
+                    false
+                }
+            })
         #expect(back[1].refreshes > stuckAtStall)
     }
 
     @Test func aLinkThatEndsFailsItsRequestsWithTheHostsName() throws {
-        let client = AgentClient(transport: ProcessTransport(label: "gone", arguments: ["/bin/sh", "-c", "echo 'ssh: connect to host gone port 22: Connection refused' >&2; exit 255"]))
+        let client = AgentClient(
+            transport: ProcessTransport(
+                label: "gone", arguments: ["/bin/sh", "-c", "echo 'ssh: connect to host gone port 22: Connection refused' >&2; exit 255"]))
         #expect(throws: AgentError.self) { try client.connect() }
         #expect(client.status == .disconnected("gone: disconnected (ssh: connect to host gone port 22: Connection refused)"))
         #expect(throws: AgentError.self) { try client.call(.ping) }
@@ -546,12 +592,15 @@ struct AgentCaptureTests {
         let chunks = EventLog<CaptureChunk>()
         let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        client.start(.capture(LiveCaptureOptions(interface: "lo", filter: "udp and dst port \(port)", count: 5)), event: { reply in
-            if case .captureChunk(let chunk) = reply { chunks.append(chunk) }
-        }, completion: { result in
-            ended.withLock { $0 = result }
-            done.signal()
-        })
+        client.start(
+            .capture(LiveCaptureOptions(interface: "lo", filter: "udp and dst port \(port)", count: 5)),
+            event: { reply in
+                if case .captureChunk(let chunk) = reply { chunks.append(chunk) }
+            },
+            completion: { result in
+                ended.withLock { $0 = result }
+                done.signal()
+            })
         // Frames are handled in order and the ring opens while the capture frame is handled:
         // once the ping is answered, the filter is in place.
         #expect(try client.call(.ping) == .pong)

@@ -18,11 +18,15 @@ struct AgentSilenceTests {
         """
 
     @Test func aRequestTheAgentNeverAnswersFailsNamingTheHostAndTheLimitAndTheLinkIsClosed() throws {
-        let client = AgentClient(transport: ProcessTransport(label: "mute", arguments: ["python3", "-c", Self.silentAgent]),
-                                 silenceLimit: 0.5)
+        let client = AgentClient(
+            transport: ProcessTransport(label: "mute", arguments: ["python3", "-c", Self.silentAgent]),
+            silenceLimit: 0.5)
         defer { client.close() }
         let error = try #require(Self.failure { try client.call(.ping) })
-        #expect(error.message == "mute: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
+        #expect(
+            error.message
+                == "mute: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)"
+        )
         // Nothing came on the link at all: it was closed, and its status says why.
         #expect(eventually(within: 10) { if case .disconnected = client.status { true } else { false } })
         #expect(client.status.message.hasPrefix("mute: no answer within 0.5 s"))
@@ -44,9 +48,10 @@ struct AgentSilenceTests {
         // A socket watch keeps frames coming on the link while the lookup hangs in its resolver.
         let watch = client.watch(.watchSockets(SocketQuery(kinds: [.tcp], listeningOnly: true), interval: 0.05)) { _ in }
         defer { watch.cancel() }
-        let error = try #require(Self.failure {
-            try client.call(.resolve(.hostByName("hang.invalid")))
-        })
+        let error = try #require(
+            Self.failure {
+                try client.call(.resolve(.hostByName("hang.invalid")))
+            })
         #expect(error.message == "busy: no answer within 5 s (its agent is busy with it; --host-timeout sets the limit)")
         guard case .connected = client.status else { Issue.record("the busy link was closed: \(client.status)"); return }
         #expect(try client.call(.ping, silence: .none) == .pong)

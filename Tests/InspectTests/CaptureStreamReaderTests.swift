@@ -6,9 +6,10 @@ import SocktuiTestSupport
 /// The incremental pcap/pcapng reader behind `read -` and remote captures.
 struct CaptureStreamReaderTests {
     static let packets = (0..<5).map { index in
-        CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(index) * 1000),
-                       data: Array(repeating: UInt8(index), count: 60 + index), linkType: .ethernet,
-                       direction: index % 2 == 0 ? .incoming : .outgoing)
+        CapturedPacket(
+            timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(index) * 1000),
+            data: Array(repeating: UInt8(index), count: 60 + index), linkType: .ethernet,
+            direction: index % 2 == 0 ? .incoming : .outgoing)
     }
 
     static func pcapng() throws -> [UInt8] {
@@ -60,7 +61,9 @@ struct CaptureStreamReaderTests {
     }
 
     @Test func interfacesAreKnownOnceTheirBlocksArriveBeforeAnyPacket() throws {
-        let writer = try PcapNGWriter(memoryInterfaces: [CaptureInterface(name: "lo", linkType: .ethernet), CaptureInterface(name: "any", linkType: .linuxSLL2)])
+        let writer = try PcapNGWriter(memoryInterfaces: [
+            CaptureInterface(name: "lo", linkType: .ethernet), CaptureInterface(name: "any", linkType: .linuxSLL2)
+        ])
         let header = writer.takeBytes()
         try writer.write(Self.packets[0])
         let packet = writer.takeBytes()
@@ -92,7 +95,10 @@ struct CaptureStreamReaderTests {
         reader.append(writer.takeBytes())
         var count = 0
         for index in 0..<3000 {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: Int64(index), nanoseconds: 0), data: Array(repeating: 7, count: 200), linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: Int64(index), nanoseconds: 0), data: Array(repeating: 7, count: 200),
+                    linkType: .ethernet))
             reader.append(writer.takeBytes())
             while try reader.next() != nil { count += 1 }
         }

@@ -5,7 +5,7 @@ import SocktuiTestSupport
 import SocketKit
 @testable import Inspect
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("ConnTests: UDP probes")
@@ -63,17 +63,17 @@ struct ConnTestsUDPTests {
     @Test func extendedErrorParsesFieldByField() throws {
         let bytes: [UInt8] = [
             0x6f, 0x00, 0x00, 0x00,  // ee_errno = 111 (ECONNREFUSED), little-endian
-            0x02,                    // ee_origin = SO_EE_ORIGIN_ICMP
-            0x03,                    // ee_type = 3 (destination unreachable)
-            0x03,                    // ee_code = 3 (port unreachable)
-            0x00,                    // ee_pad
+            0x02,  // ee_origin = SO_EE_ORIGIN_ICMP
+            0x03,  // ee_type = 3 (destination unreachable)
+            0x03,  // ee_code = 3 (port unreachable)
+            0x00,  // ee_pad
             0x00, 0x00, 0x00, 0x00,  // ee_info
             0x00, 0x00, 0x00, 0x00,  // ee_data
             // SO_EE_OFFENDER: sockaddr_in
-            0x02, 0x00,              // sin_family = AF_INET
-            0x00, 0x00,              // sin_port = 0
+            0x02, 0x00,  // sin_family = AF_INET
+            0x00, 0x00,  // sin_port = 0
             0x7f, 0x00, 0x00, 0x01,  // sin_addr = 127.0.0.1
-            0, 0, 0, 0, 0, 0, 0, 0,  // sin_zero
+            0, 0, 0, 0, 0, 0, 0, 0  // sin_zero
         ]
         let icmp = try #require(ICMPErrorMessage(controlData: bytes))
         #expect(icmp.errno == "ECONNREFUSED")
@@ -93,8 +93,10 @@ struct ConnTestsTransferTests {
     @Test func echoRoundTripGetsEveryByteBackFromTheBuiltInServer() throws {
         let server = try EchoServer()
         defer { server.stop() }
-        let result = EchoRoundTrip.run(EchoRequest(host: "127.0.0.1", port: Int(server.address.port!),
-                                                   totalBytes: 1_000_003, chunkSize: 65536))
+        let result = EchoRoundTrip.run(
+            EchoRequest(
+                host: "127.0.0.1", port: Int(server.address.port!),
+                totalBytes: 1_000_003, chunkSize: 65536))
         #expect(result.succeeded)
         #expect(result.failure == nil)
         #expect(result.bytesVerified == 1_000_003)
@@ -140,8 +142,11 @@ struct ConnTestsTransferTests {
         let sink = try EchoServer(mode: .discard)
         defer { sink.stop() }
         let log = EventLog<ThroughputSample>()
-        let result = ThroughputTest.run(ThroughputRequest(host: "127.0.0.1", port: Int(sink.address.port!), duration: nil,
-                                                          byteCount: 8 << 20, sampleInterval: 0.01)) { log.append($0) }
+        let result = ThroughputTest.run(
+            ThroughputRequest(
+                host: "127.0.0.1", port: Int(sink.address.port!), duration: nil,
+                byteCount: 8 << 20, sampleInterval: 0.01)
+        ) { log.append($0) }
         #expect(result.succeeded)
         #expect(result.bytesSent == 8 << 20)
         #expect(result.samples.map(\.bytes).reduce(0, +) == 8 << 20)
@@ -180,7 +185,7 @@ struct ConnTestsScanTests {
         ("65536", "outside 1-65535"),
         ("10-5", "ends before it starts"),
         ("80,,81", "empty element"),
-        ("http", "not a port or a range"),
+        ("http", "not a port or a range")
     ])
     func portSetRefusesBadElements(text: String, message: String) {
         #expect {

@@ -12,8 +12,12 @@ struct ConnTestsServiceTests {
         let service = ConnTestService()
         let outcome = Mutex<ConnTestResult?>(nil)
         let firstProbe = DispatchSemaphore(value: 0)
-        let started = service.start(.probes(ProbeRequest(connect: ConnectRequest(host: "127.0.0.1", port: port),
-                                                         count: 1000, interval: 60))) { event in
+        let started = service.start(
+            .probes(
+                ProbeRequest(
+                    connect: ConnectRequest(host: "127.0.0.1", port: port),
+                    count: 1000, interval: 60))
+        ) { event in
             if case .probe = event { firstProbe.signal() }
         } completion: { result in
             outcome.withLock { $0 = result }
@@ -52,8 +56,9 @@ struct ConnTestsServiceTests {
         defer { try? queued.close() }
         let cancellation = Cancellation()
         cancellation.cancel()
-        let result = PortScanner.run(PortScanRequest(host: "127.0.0.1", ports: try PortSet(parsing: "\(port)"), timeout: 60),
-                                     cancellation: cancellation)
+        let result = PortScanner.run(
+            PortScanRequest(host: "127.0.0.1", ports: try PortSet(parsing: "\(port)"), timeout: 60),
+            cancellation: cancellation)
         #expect(result.cancelled)
         #expect(result.ports.isEmpty)
         #expect(!ConnTestResult.scan(result).succeeded)
@@ -67,7 +72,7 @@ struct ConnTestsServiceTests {
             .connect(ConnectRequest(host: "127.0.0.1", port: port)),
             .probes(ProbeRequest(connect: ConnectRequest(host: "127.0.0.1", port: port), count: 2, interval: 0)),
             .echo(EchoRequest(host: "127.0.0.1", port: port, totalBytes: 100)),
-            .scan(PortScanRequest(host: "127.0.0.1", ports: try PortSet(parsing: "\(port)"))),
+            .scan(PortScanRequest(host: "127.0.0.1", ports: try PortSet(parsing: "\(port)")))
         ]
         for request in requests {
             let result = ConnTestService.run(request)

@@ -5,7 +5,7 @@ import Testing
 import SocketKit
 @testable import Inspect
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback TCP listener on a port the kernel picks.
@@ -119,8 +119,10 @@ struct ConnTestsTCPTests {
         defer { try? listener.close() }
         try listener.bind(host: "127.0.0.1", port: port)
         try listener.listen()
-        let trace = ConnectTracer.run(ConnectRequest(host: nil, port: port, timeout: 10, strategy: .happyEyeballs,
-                                                     staggerDelay: 0.05))
+        let trace = ConnectTracer.run(
+            ConnectRequest(
+                host: nil, port: port, timeout: 10, strategy: .happyEyeballs,
+                staggerDelay: 0.05))
         #expect(trace.attempts.map(\.address.host) == ["::1", "127.0.0.1"])
         #expect(trace.attempts.map(\.outcome) == [.abandoned, .connected])
         #expect(trace.attempts.last?.startReason == .staggerElapsed)

@@ -8,7 +8,7 @@ import Testing
         #expect(DurationText.seconds(0.5) == "0.5 s")
         #expect(DurationText.seconds(1.25) == "1.25 s")
         #expect(DurationText.number(3) == "3")
-        #expect(DurationText.number(1e12) == "1000000000000.0")   // too large for the Int form: no trap
+        #expect(DurationText.number(1e12) == "1000000000000.0")  // too large for the Int form: no trap
         #expect(DurationText.seconds(0.01234, fractionDigits: 4) == "0.0123 s")
     }
 

@@ -35,10 +35,13 @@ import Testing
             var packets = 0
             var reassembling = ReassemblingDissector(options: options)
             _ = reader.forEachPacket { record in
-                _ = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
-                                      originalLength: record.header.originalLength, options: options)
-                _ = reassembling.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                                         linkType: record.interface.linkType, bytes: record.bytes))
+                _ = Dissector.dissect(
+                    record.bytes, linkType: record.interface.linkType,
+                    originalLength: record.header.originalLength, options: options)
+                _ = reassembling.dissect(
+                    PacketReference(
+                        index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                        linkType: record.interface.linkType, bytes: record.bytes))
                 packets += 1
                 return true
             }
@@ -56,14 +59,16 @@ import Testing
             #expect(stream.damage == reader.damage)
             // The analyses the fuzz target runs: statistics and follow never trap either.
             let analyzer = CaptureAnalyzer(source: reader)
-            let statistics = try analyzer.statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases)))
+            let statistics = try analyzer.statistics(
+                StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases)))
             #expect(statistics.packets == packets)
             _ = try? analyzer.follow(FollowRequest(.tcp, .stream(0))).transcript(hex: true)
         } else {
             let linkTypes: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6]
             let dissection = body.withUnsafeBytes {
-                Dissector.dissect($0, linkType: linkTypes[Int(data[0]) % linkTypes.count], originalLength: body.count + Int(data[0] >> 4),
-                                  options: options)
+                Dissector.dissect(
+                    $0, linkType: linkTypes[Int(data[0]) % linkTypes.count], originalLength: body.count + Int(data[0] >> 4),
+                    options: options)
             }
             #expect(!dissection.layers.isEmpty || dissection.error != nil)
         }

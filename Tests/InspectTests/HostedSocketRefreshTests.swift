@@ -16,9 +16,10 @@ import SocketKit
             info.sendCongestionWindow = 10
             tcp = TCPDetails(congestionControl: "cubic", info: info)
         }
-        return SocketEntry(kind: .tcp, family: .inet, state: state, local: SocketEndpoint(address: "10.0.0.1", port: port),
-                           remote: SocketEndpoint(address: "10.0.0.2", port: 443), receiveQueue: receiveQueue, sendQueue: 0,
-                           inode: inode, cookie: UInt64(inode) + 1000, uid: 0, tcp: tcp)
+        return SocketEntry(
+            kind: .tcp, family: .inet, state: state, local: SocketEndpoint(address: "10.0.0.1", port: port),
+            remote: SocketEndpoint(address: "10.0.0.2", port: 443), receiveQueue: receiveQueue, sendQueue: 0,
+            inode: inode, cookie: UInt64(inode) + 1000, uid: 0, tcp: tcp)
     }
 
     static func snapshot(_ entries: [SocketEntry]) -> SocketSnapshot {
@@ -26,22 +27,26 @@ import SocketKit
     }
 
     static func merged(_ tables: [(String, [SocketEntry])]) -> HostedSocketSnapshot {
-        MergedSocketSource.merge(tables.map { HostSocketTable(host: $0.0, status: .connected(nil), snapshot: snapshot($0.1), refreshes: 1) })
+        MergedSocketSource.merge(
+            tables.map { HostSocketTable(host: $0.0, status: .connected(nil), snapshot: snapshot($0.1), refreshes: 1) })
     }
 
     @Test func aSingleTableIsOneHostWithoutLabelsAndItsIDsAreTheSocketsOwn() {
         let first = Self.entry(1, port: 40000), second = Self.entry(2, port: 40001)
-        let start = HostedSocketRefresh(HostedSocketSnapshot(snapshot: Self.snapshot([first])), previous: nil, previousHosts: nil, history: [:])
+        let start = HostedSocketRefresh(
+            HostedSocketSnapshot(snapshot: Self.snapshot([first])), previous: nil, previousHosts: nil, history: [:])
         #expect(start.addedIDs.isEmpty && start.changedIDs.isEmpty, "the first table is not all new")
         #expect(Array(start.history.keys) == [first.id])
         var moved = first
         moved.receiveQueue = 5
-        let next = HostedSocketRefresh(HostedSocketSnapshot(snapshot: Self.snapshot([moved, second])), previous: [first], previousHosts: nil,
-                                       history: start.history)
+        let next = HostedSocketRefresh(
+            HostedSocketSnapshot(snapshot: Self.snapshot([moved, second])), previous: [first], previousHosts: nil,
+            history: start.history)
         #expect(next.addedIDs == [second.id] && next.changedIDs == [first.id])
         #expect(next.history[first.id]?.rtt.count == 2 && next.history[second.id]?.rtt.count == 1)
-        let gone = HostedSocketRefresh(HostedSocketSnapshot(snapshot: Self.snapshot([second])), previous: [moved, second], previousHosts: nil,
-                                       history: next.history)
+        let gone = HostedSocketRefresh(
+            HostedSocketSnapshot(snapshot: Self.snapshot([second])), previous: [moved, second], previousHosts: nil,
+            history: next.history)
         #expect(gone.diff.removed.map(\.id) == [first.id] && Array(gone.history.keys) == [second.id])
         // The history helper is the same computation.
         #expect(SocketHistory.updated(next.history, with: [second]) == gone.history)
@@ -54,8 +59,9 @@ import SocketKit
         #expect(first.addedIDs.isEmpty && Set(first.history.keys) == ["a|\(twin.id)", "b|\(twin.id)"])
         var moved = twin
         moved.receiveQueue = 99
-        let second = HostedSocketRefresh(Self.merged([("a", [twin]), ("b", [moved]), ("c", [twin])]), previous: first.hosted.snapshot.entries,
-                                         previousHosts: first.hosted.hosts, history: first.history)
+        let second = HostedSocketRefresh(
+            Self.merged([("a", [twin]), ("b", [moved]), ("c", [twin])]), previous: first.hosted.snapshot.entries,
+            previousHosts: first.hosted.hosts, history: first.history)
         #expect(second.changedIDs == ["b|\(twin.id)"])
         #expect(second.addedIDs == ["c|\(twin.id)"])
         #expect(second.history["a|\(twin.id)"]?.rtt.count == 2 && second.history["c|\(twin.id)"]?.rtt.count == 1)
@@ -72,7 +78,8 @@ import SocketKit
     }
 
     @Test func mergedSourceTellsItsObserverOfStatusChanges() {
-        let source = MergedSocketSource(transports: [ProcessTransport(label: "gone", arguments: ["/nonexistent/socktui", "agent"])], interval: 1)
+        let source = MergedSocketSource(
+            transports: [ProcessTransport(label: "gone", arguments: ["/nonexistent/socktui", "agent"])], interval: 1)
         defer { source.cancel() }
         let changed = DispatchSemaphore(value: 0)
         source.observeHosts { changed.signal() }
@@ -90,8 +97,9 @@ import SocketKit
         defer { try? listener.close() }
         try listener.bind(host: "127.0.0.1", port: 0)
         try listener.listen()
-        let source = MergedSocketSource(transports: [InProcessTransport(label: "one"), InProcessTransport(label: "two")],
-                                        query: SocketQuery(kinds: [.tcp]), interval: 0.2)
+        let source = MergedSocketSource(
+            transports: [InProcessTransport(label: "one"), InProcessTransport(label: "two")],
+            query: SocketQuery(kinds: [.tcp]), interval: 0.2)
         defer { source.cancel() }
         #expect(try #require(eventually(within: 20) { source.watch.tables.allSatisfy { $0.refreshes > 0 } }))
         let hosted = source.hostedSnapshot(SocketQuery())

@@ -33,11 +33,18 @@ struct JSONStreamEncoderTests {
     }
 
     @Test func agentFramesEncodeAsFoundationDoes() throws {
-        let hello = AgentFrame.hello(AgentHello(software: "socktui 1", role: "agent", capabilities: AgentCapabilities(
-            hostName: "h\u{1}\"1", root: true, netRaw: true, netAdmin: false, kernel: "6.1", machine: "x86_64",
-            kernelFeatures: ["sock_diag"], services: ["ping", "resolve"])))
-        let chunk = AgentFrame.event(id: 7, reply: .captureChunk(CaptureChunk(pcapng: Data([0, 1, 2, 0xff, 0x80]), packets: 3,
-                                                                               kernel: KernelCaptureStatistics())))
+        let hello = AgentFrame.hello(
+            AgentHello(
+                software: "socktui 1", role: "agent",
+                capabilities: AgentCapabilities(
+                    hostName: "h\u{1}\"1", root: true, netRaw: true, netAdmin: false, kernel: "6.1", machine: "x86_64",
+                    kernelFeatures: ["sock_diag"], services: ["ping", "resolve"])))
+        let chunk = AgentFrame.event(
+            id: 7,
+            reply: .captureChunk(
+                CaptureChunk(
+                    pcapng: Data([0, 1, 2, 0xff, 0x80]), packets: 3,
+                    kernel: KernelCaptureStatistics())))
         for frame in [hello, chunk, .cancel(id: 9), .request(id: 1, request: .socketChanges(SocketQuery(), since: nil))] {
             let (ours, foundation, text) = try bothParsed(frame)
             #expect(ours == foundation, "\(text)")
@@ -112,9 +119,11 @@ struct JSONStreamEncoderTests {
     /// As Foundation's `convertToSnakeCase`, except for a run of capitals starting a key: `URLPath`
     /// is `url_path` here and `u_rl_path` there.
     @Test func snakeCaseFollowsFoundation() {
-        for (key, expected) in [("bytesAcknowledged", "bytes_acknowledged"), ("cName", "c_name"), ("URLPath", "url_path"),
-                                ("rttUs", "rtt_us"), ("ip.src", "ip.src"), ("_private", "_private"), ("a", "a"),
-                                ("tcpInfo2Field", "tcp_info2_field"), ("HTTP", "http")] {
+        for (key, expected) in [
+            ("bytesAcknowledged", "bytes_acknowledged"), ("cName", "c_name"), ("URLPath", "url_path"),
+            ("rttUs", "rtt_us"), ("ip.src", "ip.src"), ("_private", "_private"), ("a", "a"),
+            ("tcpInfo2Field", "tcp_info2_field"), ("HTTP", "http")
+        ] {
             #expect(JSONStreamEncoder().jsonKey(key) == expected, "\(key)")
         }
     }

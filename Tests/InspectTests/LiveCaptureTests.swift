@@ -123,7 +123,9 @@ struct LiveRecordingTests {
         let store = try SpillingPacketStore(interfaces: [interface], memoryBudget: 1 << 16)
         let capture = try LiveCapture.recording(LiveCaptureOptions(interface: "lo", filter: "udp dst port \(port)"), into: store)
         let sender = try Socket(family: .inet, type: .datagram)
-        for index in 0..<300 { _ = try sender.sendTo(Array("datagram \(index) ".utf8) + [UInt8](repeating: 2, count: 900), to: try receiver.localAddress()) }
+        for index in 0..<300 {
+            _ = try sender.sendTo(Array("datagram \(index) ".utf8) + [UInt8](repeating: 2, count: 900), to: try receiver.localAddress())
+        }
         capture.stop()
         let summary = try #require(capture.wait(timeout: 10))
         #expect(summary.unread == 0 && summary.delivered == 300)

@@ -56,8 +56,9 @@ import SocketKit
         }
         #expect(effective == 200_000, "the kernel doubles the 100000 the child set")
         #expect(report.skipped.keys.contains("SO_ERROR"), "reading SO_ERROR would clear the child's pending error")
-        #expect(report.options.contains { if case .unavailable = $0.value { true } else { false } },
-                "options the kernel refuses are listed as unavailable, not hidden")
+        #expect(
+            report.options.contains { if case .unavailable = $0.value { true } else { false } },
+            "options the kernel refuses are listed as unavailable, not hidden")
     }
 
     @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root)"))
@@ -103,8 +104,9 @@ import SocketKit
         try listener.listen()
         try listener.setsockopt(level: IPPROTO_TCP_LEVEL, name: 1 /* TCP_NODELAY */, value: 1)
         let port = Int(try listener.localAddress().port!)
-        let entry = try #require(SocketTable().snapshot(SocketQuery(kinds: [.tcp], processes: false, tcpInfo: false))
-            .entries.first { $0.local.port == port })
+        let entry = try #require(
+            SocketTable().snapshot(SocketQuery(kinds: [.tcp], processes: false, tcpInfo: false))
+                .entries.first { $0.local.port == port })
         let report = try OptionInspector.inspect(.inode(entry.inode))
         #expect(report.pid == getpid())
         #expect(report.local == "127.0.0.1:\(port)")

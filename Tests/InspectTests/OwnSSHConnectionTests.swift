@@ -7,7 +7,8 @@ import Testing
     @Test func sshConnectionBecomesAClauseAddedToTheUsersFilter() throws {
         let own = try #require(OwnSSHConnection(environment: "192.0.2.7 50412 198.51.100.3 22"))
         #expect(own.excluded(from: "") == "not (host 192.0.2.7 and port 50412 and host 198.51.100.3 and port 22)")
-        #expect(own.excluded(from: " tcp or udp ") == "(tcp or udp) and not (host 192.0.2.7 and port 50412 and host 198.51.100.3 and port 22)")
+        #expect(
+            own.excluded(from: " tcp or udp ") == "(tcp or udp) and not (host 192.0.2.7 and port 50412 and host 198.51.100.3 and port 22)")
         let six = try #require(OwnSSHConnection(environment: "fe80::1%eth0 40000 ::ffff:10.1.2.3 2222"))
         #expect(six.clause == "host fe80::1 and port 40000 and host 10.1.2.3 and port 2222")
     }

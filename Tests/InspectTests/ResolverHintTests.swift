@@ -14,8 +14,9 @@ struct ServerFailureResolver: ResolverBackend {
 /// (issue #16: a SERVFAIL answered in 3 ms was explained as "did not answer in time").
 @Suite struct ResolverHintTests {
     @Test func aQuickTemporaryFailureIsNotCalledATimeout() {
-        let outcome = ResolverService.run(.addressInfo(host: "servfail.test", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []),
-                                          on: ServerFailureResolver())
+        let outcome = ResolverService.run(
+            .addressInfo(host: "servfail.test", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []),
+            on: ServerFailureResolver())
         guard case .failure(let failure) = outcome.result else { Issue.record("expected a failure"); return }
         #expect(failure.name == "EAI_AGAIN")
         #expect(!failure.hint.contains("in time"))
@@ -32,7 +33,8 @@ struct ServerFailureResolver: ResolverBackend {
     }
 
     @Test func theTimeoutComesFromResOptionsThenResolvConfElseFive() {
-        #expect(ResolverTiming.queryTimeout(resolvConf: "nameserver 127.0.0.53\noptions edns0 timeout:2 attempts:3\n", environment: nil) == 2)
+        #expect(
+            ResolverTiming.queryTimeout(resolvConf: "nameserver 127.0.0.53\noptions edns0 timeout:2 attempts:3\n", environment: nil) == 2)
         #expect(ResolverTiming.queryTimeout(resolvConf: "options timeout:2\n", environment: "timeout:7") == 7)
         #expect(ResolverTiming.queryTimeout(resolvConf: "nameserver 192.0.2.53\n", environment: nil) == 5)
         #expect(ResolverTiming.queryTimeout(resolvConf: nil, environment: "ndots:2") == 5)

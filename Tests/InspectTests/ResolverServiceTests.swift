@@ -7,7 +7,8 @@ import SocketKit
     let service = ResolverService()
 
     @Test func getaddrinfoOfLocalhostReturnsLoopbackAddresses() async throws {
-        let outcome = await service.resolve(.addressInfo(host: "localhost", service: "80", family: .unspecified, type: .stream, protocol: 0, flags: []))
+        let outcome = await service.resolve(
+            .addressInfo(host: "localhost", service: "80", family: .unspecified, type: .stream, protocol: 0, flags: []))
         guard case .success(.addressInfo(let results)) = outcome.result else { Issue.record("\(outcome.result)"); return }
         #expect(!results.isEmpty)
         for result in results {
@@ -19,10 +20,12 @@ import SocketKit
     }
 
     @Test func numericHostsResolveWithoutLookupAndNamesFailWithNumericHost() async throws {
-        let numeric = await service.resolve(.addressInfo(host: "::1", service: nil, family: .unspecified, type: .datagram, protocol: 0, flags: .numericHost))
+        let numeric = await service.resolve(
+            .addressInfo(host: "::1", service: nil, family: .unspecified, type: .datagram, protocol: 0, flags: .numericHost))
         guard case .success(.addressInfo(let results)) = numeric.result else { Issue.record("\(numeric.result)"); return }
         #expect(results.map(\.family) == [.inet6])
-        let name = await service.resolve(.addressInfo(host: "localhost", service: nil, family: .unspecified, type: nil, protocol: 0, flags: .numericHost))
+        let name = await service.resolve(
+            .addressInfo(host: "localhost", service: nil, family: .unspecified, type: nil, protocol: 0, flags: .numericHost))
         guard case .failure(let failure) = name.result else { Issue.record("a name with AI_NUMERICHOST must fail"); return }
         #expect(failure.kind == "gaierror" && failure.name == "EAI_NONAME")
         #expect(failure.message == "Name or service not known")
@@ -62,7 +65,9 @@ import SocketKit
     @Test func hostNameAndFullyQualifiedNameAnswer() async throws {
         guard case .success(.name(let name)) = await service.resolve(.hostName).result else { Issue.record("gethostname"); return }
         #expect(name == ProcessInfo.processInfo.hostName || !name.isEmpty)
-        guard case .success(.name(let fqdn)) = await service.resolve(.fullyQualifiedName("")).result else { Issue.record("getfqdn"); return }
+        guard case .success(.name(let fqdn)) = await service.resolve(.fullyQualifiedName("")).result else {
+            Issue.record("getfqdn"); return
+        }
         #expect(!fqdn.isEmpty)
     }
 
@@ -73,21 +78,28 @@ import SocketKit
         struct GatedResolver: ResolverBackend {
             let gate: Gate
             func perform(_ request: ResolverRequest) throws -> ResolverResult {
-                guard gate.arriveAndWait(timeout: 10) else { throw ResolverError(kind: "timeout", code: 0, name: "", message: "not concurrent", hint: "") }
+                guard gate.arriveAndWait(timeout: 10) else {
+                    throw ResolverError(kind: "timeout", code: 0, name: "", message: "not concurrent", hint: "")
+                }
                 return .name("together")
             }
         }
         let service = ResolverService(backend: GatedResolver(gate: gate))
         let outcomes = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
-        for _ in 0..<4 { service.resolve(.hostName) { outcomes.append($0); done.signal() } }
+        for _ in 0..<4 {
+            service.resolve(.hostName) {
+                outcomes.append($0); done.signal()
+            }
+        }
         #expect(outcomes.count == 0, "every resolve returned while the lookups were still running")
         for _ in 0..<4 { done.wait() }
         #expect(outcomes.all.allSatisfy { $0.result == .success(.name("together")) })
     }
 
     @Test func outcomesRoundTripThroughJSON() throws {
-        let outcome = ResolverService.run(.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0, flags: [.numericHost]))
+        let outcome = ResolverService.run(
+            .addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0, flags: [.numericHost]))
         let data = try JSONEncoder().encode(outcome)
         #expect(try JSONDecoder().decode(ResolverOutcome.self, from: data) == outcome)
         let failed = ResolverService.run(.protocolByName("nonesuch"))

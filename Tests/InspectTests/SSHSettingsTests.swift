@@ -23,12 +23,14 @@ struct SSHSettingsTests {
     @Test func aDefaultTheSshConfigSetsIsLeftOut() {
         // ssh reads the command line before the config file: socktui's -o would win over it.
         var settings = SSHSettings(configFile: "/tmp/cfg")
-        settings.configured = SSHSettings.configuredDefaults(["connecttimeout": "3", "serveraliveinterval": "0", "serveralivecountmax": "3"])
+        settings.configured = SSHSettings.configuredDefaults(["connecttimeout": "3", "serveraliveinterval": "0", "serveralivecountmax": "3"]
+        )
         let arguments = settings.arguments(for: RemoteHost(host: "h1"))
         #expect(Self.firstValue("ConnectTimeout", in: arguments) == nil, "\(arguments)")
         #expect(Self.firstValue("ServerAliveInterval", in: arguments) == "5")
         #expect(SSHSettings.configuredDefaults(["connecttimeout": "none", "serveraliveinterval": "0", "serveralivecountmax": "3"]).isEmpty)
-        #expect(SSHSettings.configuredDefaults(["connecttimeout": "none", "serveraliveinterval": "15", "serveralivecountmax": "3"])
+        #expect(
+            SSHSettings.configuredDefaults(["connecttimeout": "none", "serveraliveinterval": "15", "serveralivecountmax": "3"])
                 == ["serveraliveinterval", "serveralivecountmax"])
     }
 
@@ -57,9 +59,15 @@ struct SSHSettingsTests {
     @Test func theRemoteErrorLineAndAMissingLibraryAreReported() {
         let settings = SSHSettings(agentCommand: "/opt/socktui agent")
         let host = RemoteHost(host: "web1")
-        let remote = settings.explain(host: host, exitStatus: 64, stderr: "Error: Unknown option '--bogus'\nUsage: socktui agent\n  See 'socktui agent --help' for more information.\n")
+        let remote = settings.explain(
+            host: host, exitStatus: 64,
+            stderr: "Error: Unknown option '--bogus'\nUsage: socktui agent\n  See 'socktui agent --help' for more information.\n")
         #expect(remote.message.contains("Error: Unknown option '--bogus'"), "\(remote.message)")
-        let loader = settings.explain(host: host, exitStatus: 127, stderr: "/opt/socktui: error while loading shared libraries: libswiftCore.so: cannot open shared object file: No such file or directory\n")
+        let loader = settings.explain(
+            host: host, exitStatus: 127,
+            stderr:
+                "/opt/socktui: error while loading shared libraries: libswiftCore.so: cannot open shared object file: No such file or directory\n"
+        )
         #expect(loader.message.contains("libswiftCore.so") && !loader.message.contains("not found on"), "\(loader.message)")
     }
 
@@ -71,7 +79,8 @@ struct SSHSettingsTests {
 
     @Test func loginAdviceNamesTheConfigFile() {
         let settings = SSHSettings(configFile: "/tmp/my config")
-        let advice = settings.explain(host: RemoteHost(user: "ops", host: "h1", port: 2222), exitStatus: 255, stderr: "Host key verification failed.\n")
+        let advice = settings.explain(
+            host: RemoteHost(user: "ops", host: "h1", port: 2222), exitStatus: 255, stderr: "Host key verification failed.\n")
         #expect(advice.message.contains("run `ssh -F '/tmp/my config' -p 2222 ops@h1` once"), "\(advice.message)")
     }
 }

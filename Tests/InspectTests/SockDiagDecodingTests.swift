@@ -7,16 +7,16 @@ import SocketKit
 @Suite struct SockDiagDecodingTests {
     /// A 72-byte inet_diag_msg for 127.0.0.1:8080 LISTEN, inode 4242, uid 1000.
     static let listener: [UInt8] = {
-        var bytes: [UInt8] = [2, 10, 0, 0]                 // family AF_INET, state LISTEN, timer, retrans
-        bytes += [0x1f, 0x90, 0, 0]                        // sport 8080 (big endian), dport 0
+        var bytes: [UInt8] = [2, 10, 0, 0]  // family AF_INET, state LISTEN, timer, retrans
+        bytes += [0x1f, 0x90, 0, 0]  // sport 8080 (big endian), dport 0
         bytes += [127, 0, 0, 1] + [UInt8](repeating: 0, count: 12)  // src
-        bytes += [UInt8](repeating: 0, count: 16)          // dst
-        bytes += [0, 0, 0, 0]                              // interface
-        bytes += [1, 0, 0, 0, 0, 0, 0, 0]                  // cookie
-        bytes += [0, 0, 0, 0]                              // expires
-        bytes += [0, 0, 0, 0, 128, 0, 0, 0]                // rqueue 0, wqueue 128
-        bytes += [0xe8, 3, 0, 0]                           // uid 1000
-        bytes += [0x92, 0x10, 0, 0]                        // inode 4242
+        bytes += [UInt8](repeating: 0, count: 16)  // dst
+        bytes += [0, 0, 0, 0]  // interface
+        bytes += [1, 0, 0, 0, 0, 0, 0, 0]  // cookie
+        bytes += [0, 0, 0, 0]  // expires
+        bytes += [0, 0, 0, 0, 128, 0, 0, 0]  // rqueue 0, wqueue 128
+        bytes += [0xe8, 3, 0, 0]  // uid 1000
+        bytes += [0x92, 0x10, 0, 0]  // inode 4242
         return bytes
     }()
 
@@ -103,8 +103,9 @@ import SocketKit
 
     @Test func diffsNameAddedRemovedAndChangedSockets() {
         func entry(_ inode: UInt32, _ state: String) -> SocketEntry {
-            SocketEntry(kind: .tcp, family: .inet, state: state, local: SocketEndpoint(address: "127.0.0.1", port: Int(inode)),
-                        remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: UInt64(inode), uid: 0)
+            SocketEntry(
+                kind: .tcp, family: .inet, state: state, local: SocketEndpoint(address: "127.0.0.1", port: Int(inode)),
+                remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: UInt64(inode), uid: 0)
         }
         let diff = SocketDiff(old: [entry(1, "LISTEN"), entry(2, "ESTAB")], new: [entry(2, "CLOSE-WAIT"), entry(3, "LISTEN")])
         #expect(diff.added.map(\.inode) == [3] && diff.removed.map(\.inode) == [1] && diff.changed.map(\.inode) == [2])
@@ -112,22 +113,28 @@ import SocketKit
 
     @Test func diffsKeySocketsByKindAndCookieAndMirrorsRebuildTheNewTable() {
         func entry(_ kind: SocketKind, _ inode: UInt32, cookie: UInt64, _ state: String) -> SocketEntry {
-            SocketEntry(kind: kind, family: .inet, state: state, local: SocketEndpoint(address: "127.0.0.1", port: Int(inode)),
-                        remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: cookie, uid: 0)
+            SocketEntry(
+                kind: kind, family: .inet, state: state, local: SocketEndpoint(address: "127.0.0.1", port: Int(inode)),
+                remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: cookie, uid: 0)
         }
         // Same cookie, different kind: two sockets. Cookie 0 falls back to the inode.
-        let old = [entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "ESTAB"),
-                   entry(.tcp, 4, cookie: 9, "ESTAB")]
-        let new = [entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "CLOSE-WAIT"), entry(.tcp, 5, cookie: 9, "ESTAB"),
-                   entry(.tcp, 6, cookie: 0, "LISTEN")]
+        let old = [
+            entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "ESTAB"),
+            entry(.tcp, 4, cookie: 9, "ESTAB")
+        ]
+        let new = [
+            entry(.udp, 2, cookie: 7, "UNCONN"), entry(.tcp, 3, cookie: 0, "CLOSE-WAIT"), entry(.tcp, 5, cookie: 9, "ESTAB"),
+            entry(.tcp, 6, cookie: 0, "LISTEN")
+        ]
         let diff = SocketDiff(old: old, new: new)
         #expect(diff.removed.map(\.inode) == [1])
-        #expect(diff.changed.map(\.inode) == [3, 5])     // cookie 9 kept its identity though its inode changed
+        #expect(diff.changed.map(\.inode) == [3, 5])  // cookie 9 kept its identity though its inode changed
         #expect(diff.added.map(\.inode) == [6])
         #expect(entry(.tcp, 3, cookie: 0, "x").key == SocketKey(kind: .tcp, number: 3))
         // A key listed twice in the old table is not removed while the new table has it.
-        let twice = SocketDiff(old: [entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.tcp, 1, cookie: 7, "LISTEN")],
-                               new: [entry(.tcp, 1, cookie: 7, "LISTEN")])
+        let twice = SocketDiff(
+            old: [entry(.tcp, 1, cookie: 7, "LISTEN"), entry(.tcp, 1, cookie: 7, "LISTEN")],
+            new: [entry(.tcp, 1, cookie: 7, "LISTEN")])
         #expect(twice.removed.isEmpty && twice.added.isEmpty && twice.changed.isEmpty)
         // A mirror holding the old table ends with exactly the new rows.
         var mirror = SocketMirror()
@@ -145,10 +152,13 @@ import SocketKit
     }
 
     @Test func filtersMatchTypedTermsAndRejectUnknownKeys() throws {
-        let entry = SocketEntry(kind: .tcp, family: .inet6, state: "LISTEN", local: SocketEndpoint(address: "::1", port: 443),
-                                remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: 5, cookie: 5, uid: 0,
-                                owners: [SocketOwner(pid: 812, command: "nginx", fileDescriptor: 6, uid: 0)])
-        for text in ["state:listen port:443 proc:nginx", "family:inet6", "kind:tcp", "pid:812", "!state:estab", "nginx", "addr:::1", "sport:443"] {
+        let entry = SocketEntry(
+            kind: .tcp, family: .inet6, state: "LISTEN", local: SocketEndpoint(address: "::1", port: 443),
+            remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 0, inode: 5, cookie: 5, uid: 0,
+            owners: [SocketOwner(pid: 812, command: "nginx", fileDescriptor: 6, uid: 0)])
+        for text in [
+            "state:listen port:443 proc:nginx", "family:inet6", "kind:tcp", "pid:812", "!state:estab", "nginx", "addr:::1", "sport:443"
+        ] {
             #expect(try SocketFilter(text).matches(entry), "\(text)")
         }
         for text in ["state:estab", "port:80", "proc:sshd", "family:inet", "kind:udp", "!kind:tcp", "dport:443"] {

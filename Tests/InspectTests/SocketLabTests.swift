@@ -28,7 +28,8 @@ import SocketKit
         #expect(try socketInfo(try expectSuccess(await lab.perform(.listen(id: server.id, backlog: 4)))).phase == "listening")
 
         let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
-        let connected = try socketInfo(try expectSuccess(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: port, timeout: 2))))
+        let connected = try socketInfo(
+            try expectSuccess(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: port, timeout: 2))))
         #expect(connected.peer == "127.0.0.1:\(port)")
         guard case .accepted(let accepted, let peer) = try expectSuccess(await lab.perform(.accept(id: server.id, timeout: 2))) else {
             Issue.record("accept returns the new socket"); return
@@ -36,23 +37,30 @@ import SocketKit
         #expect(peer == connected.local)
         #expect(lab.sockets.map(\.id) == [server.id, client.id, accepted.id])
 
-        #expect(try expectSuccess(await lab.perform(.send(id: client.id, bytes: try LabPayload.parse("hex:68 69"), toHost: nil, toPort: nil))) == .sent(2))
-        #expect(try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2))) == .received(Array("hi".utf8), from: nil),
-                "a stream's recvfrom has no sender address (Python: None)")
+        #expect(
+            try expectSuccess(await lab.perform(.send(id: client.id, bytes: try LabPayload.parse("hex:68 69"), toHost: nil, toPort: nil)))
+                == .sent(2))
+        #expect(
+            try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2)))
+                == .received(Array("hi".utf8), from: nil),
+            "a stream's recvfrom has no sender address (Python: None)")
 
-        guard case .option(let nodelay) = try expectSuccess(await lab.perform(.setOption(id: client.id, name: "TCP_NODELAY", value: "on"))) else {
+        guard case .option(let nodelay) = try expectSuccess(await lab.perform(.setOption(id: client.id, name: "TCP_NODELAY", value: "on")))
+        else {
             Issue.record("setsockopt reads the value back"); return
         }
         #expect(nodelay.value == .bool(true) && nodelay.text == "on")
         guard case .option(let buffer) = try expectSuccess(await lab.perform(.setOption(id: client.id, name: "SO_RCVBUF", value: "65536"))),
-              case .bufferSize(let requested, let effective) = buffer.value else {
+            case .bufferSize(let requested, let effective) = buffer.value
+        else {
             Issue.record("SO_RCVBUF reads back as a buffer size"); return
         }
         #expect(requested == 65536 && effective == 131_072, "the read-back shows the kernel's doubling")
 
         #expect(try socketInfo(try expectSuccess(await lab.perform(.shutdown(id: client.id, how: .write)))).phase == "shut down")
-        #expect(try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2))) == .received([], from: nil),
-                "the peer sees end of stream")
+        #expect(
+            try expectSuccess(await lab.perform(.receive(id: accepted.id, maxBytes: 100, timeout: 2))) == .received([], from: nil),
+            "the peer sees end of stream")
         #expect(try socketInfo(try expectSuccess(await lab.perform(.close(id: client.id)))).phase == "closed")
         #expect(!lab.sockets.contains { $0.id == client.id })
     }
@@ -63,10 +71,12 @@ import SocketKit
         try holder.bind(host: "127.0.0.1", port: 0)
         let closedPort = Int(try holder.localAddress().port!)
         let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
-        #expect(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: closedPort, timeout: 2))
+        #expect(
+            await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: closedPort, timeout: 2))
                 == .failure(SocketLabError(call: "connect", code: "ECONNREFUSED", message: "Connection refused")))
         let fresh = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
-        #expect(await lab.perform(.receive(id: fresh.id, maxBytes: 10, timeout: 0.05))
+        #expect(
+            await lab.perform(.receive(id: fresh.id, maxBytes: 10, timeout: 0.05))
                 == .failure(SocketLabError(call: "recv", code: "ENOTCONN", message: "Transport endpoint is not connected")))
         let udp = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .datagram, protocol: 0))))
         _ = try expectSuccess(await lab.perform(.bind(id: udp.id, host: "127.0.0.1", port: 0)))
@@ -74,7 +84,9 @@ import SocketKit
             Issue.record("an idle recv with a timeout times out"); return
         }
         #expect(timeout.call == "recv" && timeout.code == "timeout")
-        #expect(await lab.perform(.listen(id: 999, backlog: 1)) == .failure(SocketLabError(call: "listen", code: "invalid", message: "no lab socket #999")))
+        #expect(
+            await lab.perform(.listen(id: 999, backlog: 1))
+                == .failure(SocketLabError(call: "listen", code: "invalid", message: "no lab socket #999")))
         guard case .failure(let unknown) = await lab.perform(.setOption(id: client.id, name: "SO_BOGUS", value: "1")) else {
             Issue.record("unknown option fails"); return
         }
@@ -88,7 +100,8 @@ import SocketKit
         #expect(try socketInfo(try expectSuccess(await lab.perform(.bind(id: receiver.id, host: name, port: 0)))).local == name)
         let sender = try socketInfo(try expectSuccess(await lab.perform(.create(family: .unix, type: .datagram, protocol: 0))))
         #expect(try expectSuccess(await lab.perform(.send(id: sender.id, bytes: [1, 2, 3], toHost: name, toPort: 0))) == .sent(3))
-        #expect(try expectSuccess(await lab.perform(.receive(id: receiver.id, maxBytes: 10, timeout: 2))) == .received([1, 2, 3], from: nil))
+        #expect(
+            try expectSuccess(await lab.perform(.receive(id: receiver.id, maxBytes: 10, timeout: 2))) == .received([1, 2, 3], from: nil))
     }
 
     @Test func echoServerStartedFromTheLabEchoesALabSocketAndCountsIt() async throws {
@@ -101,8 +114,11 @@ import SocketKit
         #expect(port != 0, "the kernel's port is shown, not 0")
         let client = try socketInfo(try expectSuccess(await lab.perform(.create(family: .inet, type: .stream, protocol: 0))))
         _ = try expectSuccess(await lab.perform(.connect(id: client.id, host: "127.0.0.1", port: port, timeout: 2)))
-        #expect(try expectSuccess(await lab.perform(.send(id: client.id, bytes: Array("ping\n".utf8), toHost: nil, toPort: nil))) == .sent(5))
-        #expect(try expectSuccess(await lab.perform(.receive(id: client.id, maxBytes: 100, timeout: 2))) == .received(Array("ping\n".utf8), from: nil))
+        #expect(
+            try expectSuccess(await lab.perform(.send(id: client.id, bytes: Array("ping\n".utf8), toHost: nil, toPort: nil))) == .sent(5))
+        #expect(
+            try expectSuccess(await lab.perform(.receive(id: client.id, maxBytes: 100, timeout: 2)))
+                == .received(Array("ping\n".utf8), from: nil))
         guard case .echo(let status) = try expectSuccess(await lab.perform(.echoStatus(id: started.id))) else {
             Issue.record("echoStatus answers with the counters"); return
         }
@@ -115,7 +131,8 @@ import SocketKit
         }
         #expect(!stopped.isRunning && stopped.statistics.bytesEchoed == 5 && stopped.statistics.activeConnections == 0)
         #expect(stopped.clients.isEmpty)
-        #expect(await lab.perform(.echoStatus(id: started.id))
+        #expect(
+            await lab.perform(.echoStatus(id: started.id))
                 == .failure(SocketLabError(call: "echo", code: "invalid", message: "no lab echo server #\(started.id)")))
         guard case .failure(let busy) = await lab.perform(.startEcho(host: "not-an-address", port: 0)) else {
             Issue.record("a bad host fails"); return

@@ -21,9 +21,10 @@ import SocketKit
         #expect(snapshot.sources["tcp"] == "netlink")
         // A TIME-WAIT leftover of an earlier connection may share the port: pick ours by owner.
         let listenerFD = listener.fileDescriptor
-        let found = try #require(snapshot.entries.first { entry in
-            entry.local.port == port && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listenerFD }
-        })
+        let found = try #require(
+            snapshot.entries.first { entry in
+                entry.local.port == port && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == listenerFD }
+            })
         #expect(found.state == "LISTEN")
         #expect(found.sendQueue == 7, "a listener's Send-Q is its backlog")
         #expect(found.remote.description == "0.0.0.0:*")
@@ -42,9 +43,10 @@ import SocketKit
         // By owner (pid and descriptor): a TIME-WAIT leftover of another test may share the port.
         let clientFD = client.fileDescriptor
         func clientEntry() throws -> SocketEntry {
-            try #require(entries([.tcp], tcpInfo: true).first { entry in
-                entry.local.port == clientPort && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == clientFD }
-            })
+            try #require(
+                entries([.tcp], tcpInfo: true).first { entry in
+                    entry.local.port == clientPort && entry.owners.contains { $0.pid == getpid() && $0.fileDescriptor == clientFD }
+                })
         }
         let before = try clientEntry()
         #expect(before.state == "ESTAB")
@@ -57,9 +59,10 @@ import SocketKit
         let after = try clientEntry()
         #expect(try #require(after.tcp?.info?.bytesAcknowledged) >= beforeAcked + 100_000)
         let serverFD = server.fileDescriptor
-        #expect(entries([.tcp]).contains { entry in
-            entry.remote.port == clientPort && entry.state == "ESTAB" && entry.owners.contains { $0.fileDescriptor == serverFD }
-        }, "the accepted end is listed too")
+        #expect(
+            entries([.tcp]).contains { entry in
+                entry.remote.port == clientPort && entry.state == "ESTAB" && entry.owners.contains { $0.fileDescriptor == serverFD }
+            }, "the accepted end is listed too")
     }
 
     @Test func udpSocketIsUnconnectedUntilConnected() throws {
@@ -81,7 +84,12 @@ import SocketKit
         let unix = entries([.unixStream, .unixSequencedPacket])
         let found = try #require(unix.first { $0.local.address == "@" + name })
         #expect(found.state == "LISTEN" && found.kind == .unixStream)
-        let pairEnds = unix.filter { $0.kind == .unixSequencedPacket && $0.owners.contains { $0.pid == getpid() && ($0.fileDescriptor == left.fileDescriptor || $0.fileDescriptor == right.fileDescriptor) } }
+        let pairEnds = unix.filter {
+            $0.kind == .unixSequencedPacket
+                && $0.owners.contains {
+                    $0.pid == getpid() && ($0.fileDescriptor == left.fileDescriptor || $0.fileDescriptor == right.fileDescriptor)
+                }
+        }
         #expect(pairEnds.count == 2)
         #expect(pairEnds[0].peerInode == pairEnds[1].inode, "each end names its peer's inode")
     }
@@ -90,7 +98,10 @@ import SocketKit
     func packetSocketIsFoundOnItsInterface() throws {
         let packet = try Socket(family: .packet, type: .raw, protocol: Int32(try htons(0x0003)))
         try packet.bind(.packet(PacketAddress(interface: "lo")))
-        let found = try #require(entries([.packetRaw, .packetDatagram]).first { $0.owners.contains { $0.fileDescriptor == packet.fileDescriptor && $0.pid == getpid() } })
+        let found = try #require(
+            entries([.packetRaw, .packetDatagram]).first {
+                $0.owners.contains { $0.fileDescriptor == packet.fileDescriptor && $0.pid == getpid() }
+            })
         #expect(found.local.address == "lo:all")
         #expect(found.protocolNumber == 3)
     }
@@ -120,12 +131,15 @@ import SocketKit
         var fromSs = Set<String>()
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, let port = fields[4].split(separator: ":").last.flatMap({ Int($0) }), ports.contains(port) else { continue }
+            guard fields.count >= 6, let port = fields[4].split(separator: ":").last.flatMap({ Int($0) }), ports.contains(port) else {
+                continue
+            }
             fromSs.insert("\(fields[0]) \(fields[1]) \(fields[4]) \(fields[5])")
         }
-        let ours = Set(entries([.tcp, .udp]).filter { ports.contains($0.local.port ?? -1) }.map {
-            "\($0.kind.rawValue) \($0.state) \($0.local) \($0.remote)"
-        })
+        let ours = Set(
+            entries([.tcp, .udp]).filter { ports.contains($0.local.port ?? -1) }.map {
+                "\($0.kind.rawValue) \($0.state) \($0.local) \($0.remote)"
+            })
         #expect(fromSs.count == 4, "listener, client, accepted end, UDP socket")
         #expect(ours == fromSs, "socktui lists exactly what ss lists for the test's sockets")
     }
@@ -175,8 +189,10 @@ final class SnapshotBox: @unchecked Sendable {
 @Suite struct ProcessOwnerIndexTests {
     func makeProc() throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("socktui-proc-\(UUID().uuidString)").path
-        for (pid, command, links) in [(100, "nginx", ["3": "socket:[555]", "4": "/dev/null", "5": "socket:[556]"]),
-                                      (200, "curl", ["7": "socket:[555]"])] {
+        for (pid, command, links) in [
+            (100, "nginx", ["3": "socket:[555]", "4": "/dev/null", "5": "socket:[556]"]),
+            (200, "curl", ["7": "socket:[555]"])
+        ] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(pid)/fd", withIntermediateDirectories: true)
             try (command + "\n").write(toFile: "\(root)/\(pid)/comm", atomically: true, encoding: .utf8)
             for (fd, target) in links {

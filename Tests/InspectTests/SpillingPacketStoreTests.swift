@@ -4,9 +4,10 @@ import Testing
 
 @Suite struct SpillingPacketStoreTests {
     static func packet(_ index: Int, size: Int = 1000) -> CapturedPacket {
-        CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(index * 7)),
-                       data: (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ index) }, originalLength: size + index % 3,
-                       linkType: .ethernet, interfaceID: 0, direction: index % 2 == 0 ? .incoming : .outgoing)
+        CapturedPacket(
+            timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(index * 7)),
+            data: (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ index) }, originalLength: size + index % 3,
+            linkType: .ethernet, interfaceID: 0, direction: index % 2 == 0 ? .incoming : .outgoing)
     }
 
     @Test func oldestPacketsSpillToDiskAndEveryPacketStaysReadable() throws {

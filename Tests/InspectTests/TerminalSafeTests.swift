@@ -9,7 +9,7 @@ import Testing
         ("GET /\u{1b}]0;PWNED\u{07}\u{1b}[2J", "GET /\\x1b]0;PWNED\\x07\\x1b[2J"),
         ("tab\there\u{7f}", "tab\\x09here\\x7f"),
         ("c1 \u{9b}31m", "c1 \\x9b31m"),
-        ("bücher.example 名前 🙂 →", "bücher.example 名前 🙂 →"),
+        ("bücher.example 名前 🙂 →", "bücher.example 名前 🙂 →")
     ])
     func controlsBecomeVisibleAndPrintableTextStays(text: String, expected: String) {
         #expect(TerminalSafe.escaped(text) == expected)

@@ -5,8 +5,10 @@ import Testing
 /// Every public entry point validates its arguments: a typed error naming the argument and
 /// the rule, never a trap or a silent truncation.
 @Suite struct BadInputTests {
-    private func expectInvalid(_ argument: String, _ fragment: String, _ body: () throws -> Void,
-                               sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectInvalid(
+        _ argument: String, _ fragment: String, _ body: () throws -> Void,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             try body()
             Issue.record("expected InvalidArgumentError for \(argument)", sourceLocation: sourceLocation)
@@ -64,7 +66,9 @@ import Testing
     @Test func bufferLengthsOutsideTheirRangesAreRejected() throws {
         let socket = try Socket()
         expectInvalid("buflen", "must be 1-1024, got 0") { _ = try socket.getsockopt(level: SOL_SOCKET, name: SO_TYPE, bufferLength: 0) }
-        expectInvalid("buflen", "must be 1-1024, got 4096") { _ = try socket.getsockopt(level: SOL_SOCKET, name: SO_TYPE, bufferLength: 4096) }
+        expectInvalid("buflen", "must be 1-1024, got 4096") {
+            _ = try socket.getsockopt(level: SOL_SOCKET, name: SO_TYPE, bufferLength: 4096)
+        }
         expectInvalid("bufsize", "non-negative") { _ = try socket.recv(-1) }
         expectInvalid("bufsize", "at most") { _ = try socket.recvFrom(Int(Int32.max) + 1) }
         var small = [UInt8](repeating: 0, count: 4)

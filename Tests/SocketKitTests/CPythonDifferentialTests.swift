@@ -252,75 +252,75 @@ struct DifferentialCase {
 enum CPythonRunner {
     /// Evaluates a JSON list of `{"function", "args"}` calls; prints a JSON list of results.
     static let script = #"""
-import json, socket, sys
+        import json, socket, sys
 
-def dec(v):
-    if isinstance(v, dict) and "bytes" in v:
-        return bytes(v["bytes"])
-    if isinstance(v, list):
-        return [dec(x) for x in v]
-    return v
+        def dec(v):
+            if isinstance(v, dict) and "bytes" in v:
+                return bytes(v["bytes"])
+            if isinstance(v, list):
+                return [dec(x) for x in v]
+            return v
 
-def enc(v):
-    if isinstance(v, (bytes, bytearray)):
-        return {"bytes": list(v)}
-    if isinstance(v, (list, tuple)):
-        return [enc(x) for x in v]
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int):
-        return int(v)
-    return v
+        def enc(v):
+            if isinstance(v, (bytes, bytearray)):
+                return {"bytes": list(v)}
+            if isinstance(v, (list, tuple)):
+                return [enc(x) for x in v]
+            if isinstance(v, bool):
+                return v
+            if isinstance(v, int):
+                return int(v)
+            return v
 
-def getaddrinfo(host, port, family, type_, proto, flags):
-    return [[int(f), int(t), p, c, list(sa)]
-            for f, t, p, c, sa in socket.getaddrinfo(host, port, family, type_, proto, flags)]
+        def getaddrinfo(host, port, family, type_, proto, flags):
+            return [[int(f), int(t), p, c, list(sa)]
+                    for f, t, p, c, sa in socket.getaddrinfo(host, port, family, type_, proto, flags)]
 
-def getservbyname(name, proto):
-    return socket.getservbyname(name) if proto is None else socket.getservbyname(name, proto)
+        def getservbyname(name, proto):
+            return socket.getservbyname(name) if proto is None else socket.getservbyname(name, proto)
 
-def getservbyport(port, proto):
-    return socket.getservbyport(port) if proto is None else socket.getservbyport(port, proto)
+        def getservbyport(port, proto):
+            return socket.getservbyport(port) if proto is None else socket.getservbyport(port, proto)
 
-def getnameinfo(sockaddr, flags):
-    return socket.getnameinfo(tuple(sockaddr), flags)
+        def getnameinfo(sockaddr, flags):
+            return socket.getnameinfo(tuple(sockaddr), flags)
 
-def constants(names):
-    out = {}
-    for name in names:
-        value = getattr(socket, name, None)
-        out[name] = int(value) if isinstance(value, int) and not isinstance(value, bool) else None
-    return out
+        def constants(names):
+            out = {}
+            for name in names:
+                value = getattr(socket, name, None)
+                out[name] = int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+            return out
 
-FUNCTIONS = {
-    "inet_aton": socket.inet_aton, "inet_ntoa": socket.inet_ntoa,
-    "inet_pton": socket.inet_pton, "inet_ntop": socket.inet_ntop,
-    "htons": socket.htons, "ntohs": socket.ntohs, "htonl": socket.htonl, "ntohl": socket.ntohl,
-    "getservbyname": getservbyname, "getservbyport": getservbyport,
-    "getprotobyname": socket.getprotobyname,
-    "getaddrinfo": getaddrinfo, "getnameinfo": getnameinfo,
-    "constants": constants,
-    "has_ipv6": lambda: int(socket.has_ipv6),
-}
+        FUNCTIONS = {
+            "inet_aton": socket.inet_aton, "inet_ntoa": socket.inet_ntoa,
+            "inet_pton": socket.inet_pton, "inet_ntop": socket.inet_ntop,
+            "htons": socket.htons, "ntohs": socket.ntohs, "htonl": socket.htonl, "ntohl": socket.ntohl,
+            "getservbyname": getservbyname, "getservbyport": getservbyport,
+            "getprotobyname": socket.getprotobyname,
+            "getaddrinfo": getaddrinfo, "getnameinfo": getnameinfo,
+            "constants": constants,
+            "has_ipv6": lambda: int(socket.has_ipv6),
+        }
 
-def run(call):
-    try:
-        return {"ok": enc(FUNCTIONS[call["function"]](*[dec(a) for a in call["args"]]))}
-    except socket.gaierror as e:
-        return {"error": "gaierror", "code": e.errno, "message": str(e)}
-    except socket.herror as e:
-        return {"error": "herror", "code": e.errno, "message": str(e)}
-    except OverflowError as e:
-        return {"error": "OverflowError", "message": str(e)}
-    except ValueError as e:
-        return {"error": "ValueError", "message": str(e)}
-    except TypeError as e:
-        return {"error": "TypeError", "message": str(e)}
-    except OSError as e:
-        return {"error": "OSError", "errno": e.errno, "message": str(e)}
+        def run(call):
+            try:
+                return {"ok": enc(FUNCTIONS[call["function"]](*[dec(a) for a in call["args"]]))}
+            except socket.gaierror as e:
+                return {"error": "gaierror", "code": e.errno, "message": str(e)}
+            except socket.herror as e:
+                return {"error": "herror", "code": e.errno, "message": str(e)}
+            except OverflowError as e:
+                return {"error": "OverflowError", "message": str(e)}
+            except ValueError as e:
+                return {"error": "ValueError", "message": str(e)}
+            except TypeError as e:
+                return {"error": "TypeError", "message": str(e)}
+            except OSError as e:
+                return {"error": "OSError", "errno": e.errno, "message": str(e)}
 
-json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
-"""#
+        json.dump([run(c) for c in json.load(sys.stdin)], sys.stdout)
+        """#
 
     struct PythonRunError: Error, CustomStringConvertible {
         let description: String
@@ -351,12 +351,16 @@ func runDifferential(_ name: String, _ cases: [DifferentialCase]) throws -> (equ
         let python = DiffOutcome(python: result)
         let swift = DiffOutcome(swift: item.swift)
         if let expected = item.swiftExpected {
-            #expect(swift == expected, "\(name) #\(index) \(item.label) [\(item.deviation ?? "deviation")]: SocketKit \(swift), expected \(expected)")
+            #expect(
+                swift == expected,
+                "\(name) #\(index) \(item.label) [\(item.deviation ?? "deviation")]: SocketKit \(swift), expected \(expected)")
             if python == swift {
                 equal += 1
             } else {
                 deviations += 1
-                print("[CPythonDifferential] \(name) #\(index) \(item.label): documented deviation \(item.deviation ?? ""): SocketKit \(swift), CPython \(python)")
+                print(
+                    "[CPythonDifferential] \(name) #\(index) \(item.label): documented deviation \(item.deviation ?? ""): SocketKit \(swift), CPython \(python)"
+                )
             }
         } else {
             #expect(swift == python, "\(name) #\(index) \(item.label): SocketKit \(swift) != CPython \(python)")
@@ -387,11 +391,11 @@ enum DifferentialCases {
         "1.2.65536", "08.1.1.1", "0x100.1.1.1", "1.2.3.4.5", "4294967295", "4294967296", "0x", "1.",
         "1..2", ".1.2.3", "a.b.c.d", "localhost", "0xffffffff", "255.255.255.255", "0.0.0.0", "0",
         "1.2.3", "1.2", "00000000000000000001", "1.2.3.04", "1.2.3.09", "1.2.3.4x", "1.2.3.4/24",
-        "a\u{0}b", "1.2.3.4\u{0}", "١.٢.٣.٤", "+1.2.3.4", "-1.2.3.4",
+        "a\u{0}b", "1.2.3.4\u{0}", "١.٢.٣.٤", "+1.2.3.4", "-1.2.3.4"
     ]
 
     static let ntoaInputs: [[UInt8]] = [
-        [127, 0, 0, 1], [255, 255, 255, 255], [0, 0, 0, 0], [10, 0, 0, 255], [], [1, 2, 3], [1, 2, 3, 4, 5],
+        [127, 0, 0, 1], [255, 255, 255, 255], [0, 0, 0, 0], [10, 0, 0, 255], [], [1, 2, 3], [1, 2, 3, 4, 5]
     ]
 
     static let ptonInputs: [(family: Int64, text: String)] = [
@@ -404,7 +408,7 @@ enum DifferentialCases {
         (inet6, "1:2:3:4:5:6:7:8:9"), (inet6, "1:2:3:4:5:6:7::"), (inet6, "::1.2.3.4"),
         (inet6, "::ffff:1.2.3"), (inet6, "::ffff:256.1.1.1"), (inet6, "12345::1"), (inet6, "g::1"),
         (inet6, "1.2.3.4"), (inet6, ""), (inet6, " ::1"), (inet6, ":::"), (inet6, "[::1]"),
-        (inet6, "::1\u{0}"), (inet6, "FFFF:ffff:FFFF:ffff:FFFF:ffff:FFFF:ffff"),
+        (inet6, "::1\u{0}"), (inet6, "FFFF:ffff:FFFF:ffff:FFFF:ffff:FFFF:ffff")
     ]
 
     static let ntopInputs: [(family: Int64, packed: [UInt8])] = {
@@ -426,7 +430,7 @@ enum DifferentialCases {
             (inet6, [0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]),
             (inet6, [0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]),
             (inet6, [0, 1, 0, 0, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7]),
-            (unix, [1, 2, 3, 4]),
+            (unix, [1, 2, 3, 4])
         ]
         return inputs
     }()
@@ -434,31 +438,36 @@ enum DifferentialCases {
     static func inetConversions() -> [DifferentialCase] {
         var cases: [DifferentialCase] = []
         for text in atonInputs {
-            cases.append(DifferentialCase(
-                label: "inet_aton(\(DiffJSON.string(text)))", python: PythonCall("inet_aton", [.string(text)]),
-                swift: { .bytes(try inetAton(text)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "inet_aton(\(DiffJSON.string(text)))", python: PythonCall("inet_aton", [.string(text)]),
+                    swift: { .bytes(try inetAton(text)) }))
         }
         for packed in ntoaInputs {
-            cases.append(DifferentialCase(
-                label: "inet_ntoa(\(packed))", python: PythonCall("inet_ntoa", [.bytes(packed)]),
-                swift: { .string(try inetNtoa(packed)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "inet_ntoa(\(packed))", python: PythonCall("inet_ntoa", [.bytes(packed)]),
+                    swift: { .string(try inetNtoa(packed)) }))
         }
         for (family, text) in ptonInputs {
-            cases.append(DifferentialCase(
-                label: "inet_pton(\(familyName(family)), \(DiffJSON.string(text)))",
-                python: PythonCall("inet_pton", [.int(family), .string(text)]),
-                swift: { .bytes(try inetPton(AddressFamily(rawValue: Int32(family)), text)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "inet_pton(\(familyName(family)), \(DiffJSON.string(text)))",
+                    python: PythonCall("inet_pton", [.int(family), .string(text)]),
+                    swift: { .bytes(try inetPton(AddressFamily(rawValue: Int32(family)), text)) }))
         }
         // D4: a family inet_pton does not know.
-        cases.append(DifferentialCase(
-            label: "inet_pton(AF_UNIX, \"1.2.3.4\")", python: PythonCall("inet_pton", [.int(unix), "1.2.3.4"]),
-            swift: { .bytes(try inetPton(.unix, "1.2.3.4")) },
-            swiftExpected: .invalidArgument, deviation: "D4"))
+        cases.append(
+            DifferentialCase(
+                label: "inet_pton(AF_UNIX, \"1.2.3.4\")", python: PythonCall("inet_pton", [.int(unix), "1.2.3.4"]),
+                swift: { .bytes(try inetPton(.unix, "1.2.3.4")) },
+                swiftExpected: .invalidArgument, deviation: "D4"))
         for (family, packed) in ntopInputs {
-            cases.append(DifferentialCase(
-                label: "inet_ntop(\(familyName(family)), \(packed.count) bytes \(packed))",
-                python: PythonCall("inet_ntop", [.int(family), .bytes(packed)]),
-                swift: { .string(try inetNtop(AddressFamily(rawValue: Int32(family)), packed)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "inet_ntop(\(familyName(family)), \(packed.count) bytes \(packed))",
+                    python: PythonCall("inet_ntop", [.int(family), .bytes(packed)]),
+                    swift: { .string(try inetNtop(AddressFamily(rawValue: Int32(family)), packed)) }))
         }
         return cases
     }
@@ -467,23 +476,24 @@ enum DifferentialCases {
 
     static let byteOrderInputs: [Int] = [
         -1, 0, 1, 255, 256, 0x1234, 65535, 65536, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 0x1_0000_0000,
-        Int.max, Int.min,
+        Int.max, Int.min
     ]
 
     static func byteOrder() -> [DifferentialCase] {
         let functions: [(String, Int, (Int) throws -> Int)] = [
             ("htons", 16, { try htons($0) }), ("ntohs", 16, { try ntohs($0) }),
-            ("htonl", 32, { try htonl($0) }), ("ntohl", 32, { try ntohl($0) }),
+            ("htonl", 32, { try htonl($0) }), ("ntohl", 32, { try ntohl($0) })
         ]
         var cases: [DifferentialCase] = []
         for (name, bits, function) in functions {
             for value in byteOrderInputs {
                 let inRange = value >= 0 && value < (1 << bits)
-                cases.append(DifferentialCase(
-                    label: "\(name)(\(value))", python: PythonCall(name, [.number(value)]),
-                    swift: { .number(try function(value)) },
-                    // D8: out of range is an error on the Swift side whatever CPython does.
-                    swiftExpected: inRange ? nil : .invalidArgument, deviation: inRange ? nil : "D8"))
+                cases.append(
+                    DifferentialCase(
+                        label: "\(name)(\(value))", python: PythonCall(name, [.number(value)]),
+                        swift: { .number(try function(value)) },
+                        // D8: out of range is an error on the Swift side whatever CPython does.
+                        swiftExpected: inRange ? nil : .invalidArgument, deviation: inRange ? nil : "D8"))
             }
         }
         return cases
@@ -495,38 +505,41 @@ enum DifferentialCases {
         ("http", "tcp"), ("http", "udp"), ("http", nil), ("ssh", "tcp"), ("ssh", nil), ("domain", "udp"),
         ("domain", "tcp"), ("domain", nil), ("ntp", "udp"), ("smtp", "tcp"), ("https", "tcp"), ("www", "tcp"),
         ("unknown", nil), ("nonesuch", "tcp"), ("http", "sctp"), ("ssh", "sctp"), ("", nil), ("HTTP", nil),
-        ("http", "nonesuch"), ("http", "TCP"), ("80", nil), ("ht\u{0}tp", nil), ("http", "tc\u{0}p"),
+        ("http", "nonesuch"), ("http", "TCP"), ("80", nil), ("ht\u{0}tp", nil), ("http", "tc\u{0}p")
     ]
 
     static let servicePorts: [(Int, String?)] = [
         (0, nil), (7, nil), (22, "tcp"), (22, nil), (53, "udp"), (53, nil), (80, "tcp"), (80, "udp"),
         (80, nil), (80, "sctp"), (443, "tcp"), (65535, nil), (65536, nil), (-1, nil), (12345, "tcp"),
-        (123, "udp"), (25, "tcp"), (22, "nonesuch"), (22, "t\u{0}cp"), (1 << 40, nil),
+        (123, "udp"), (25, "tcp"), (22, "nonesuch"), (22, "t\u{0}cp"), (1 << 40, nil)
     ]
 
     static let protocolNames: [String] = [
         "icmp", "tcp", "udp", "ipv6-icmp", "ipv6", "nonesuch", "", "IP", "ICMP", "ip", "raw", "sctp",
-        "udplite", "gre", "esp", "ah", "tc\u{0}p", "TCP ",
+        "udplite", "gre", "esp", "ah", "tc\u{0}p", "TCP "
     ]
 
     static func servicesAndProtocols() -> [DifferentialCase] {
         var cases: [DifferentialCase] = []
         for (name, proto) in serviceNames {
-            cases.append(DifferentialCase(
-                label: "getservbyname(\(DiffJSON.string(name)), \(DiffJSON.optional(proto)))",
-                python: PythonCall("getservbyname", [.string(name), .optional(proto)]),
-                swift: { .number(try serviceByName(name, protocolName: proto)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "getservbyname(\(DiffJSON.string(name)), \(DiffJSON.optional(proto)))",
+                    python: PythonCall("getservbyname", [.string(name), .optional(proto)]),
+                    swift: { .number(try serviceByName(name, protocolName: proto)) }))
         }
         for (port, proto) in servicePorts {
-            cases.append(DifferentialCase(
-                label: "getservbyport(\(port), \(DiffJSON.optional(proto)))",
-                python: PythonCall("getservbyport", [.number(port), .optional(proto)]),
-                swift: { .string(try serviceByPort(port, protocolName: proto)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "getservbyport(\(port), \(DiffJSON.optional(proto)))",
+                    python: PythonCall("getservbyport", [.number(port), .optional(proto)]),
+                    swift: { .string(try serviceByPort(port, protocolName: proto)) }))
         }
         for name in protocolNames {
-            cases.append(DifferentialCase(
-                label: "getprotobyname(\(DiffJSON.string(name)))", python: PythonCall("getprotobyname", [.string(name)]),
-                swift: { .number(try protocolByName(name)) }))
+            cases.append(
+                DifferentialCase(
+                    label: "getprotobyname(\(DiffJSON.string(name)))", python: PythonCall("getprotobyname", [.string(name)]),
+                    swift: { .number(try protocolByName(name)) }))
         }
         return cases
     }
@@ -604,12 +617,14 @@ enum DifferentialCases {
             .init(host: "localhost", port: .number(70000), swiftExpected: .invalidArgument, deviation: "D1"),
             .init(host: "localhost", port: .number(-1), swiftExpected: .invalidArgument, deviation: "D1"),
             // D3: embedded NUL (AI_NUMERICHOST keeps CPython's truncated "local" off DNS).
-            .init(host: "local\u{0}host", port: .number(80), flags: numericHost,
-                  swiftExpected: .invalidArgument, deviation: "D3"),
+            .init(
+                host: "local\u{0}host", port: .number(80), flags: numericHost,
+                swiftExpected: .invalidArgument, deviation: "D3"),
             .init(host: "localhost", port: .text("ht\u{0}tp"), swiftExpected: .invalidArgument, deviation: "D3"),
             // D7: empty label.
-            .init(host: "a..b", port: .number(80), flags: numericHost,
-                  swiftExpected: .addressInfo(EAI_NONAME), deviation: "D7"),
+            .init(
+                host: "a..b", port: .number(80), flags: numericHost,
+                swiftExpected: .addressInfo(EAI_NONAME), deviation: "D7"),
             .init(host: "127.0.0.1", port: .number(80)),
             .init(host: "127.0.0.1", port: .number(80), family: inet, flags: numericHost),
             .init(host: "127.1", port: .number(80), flags: numericHost),
@@ -639,12 +654,12 @@ enum DifferentialCases {
             .init(host: nil, port: .none),
             .init(host: nil, port: .none, flags: passive),
             .init(host: nil, port: .text("http"), flags: numericServ),
-            .init(host: nil, port: .text("nonesuch"), family: inet, type: stream),
+            .init(host: nil, port: .text("nonesuch"), family: inet, type: stream)
         ]
         return inputs.map { input in
             let args: [DiffJSON] = [
                 .optional(input.host), input.port.json, .number(input.family), .number(input.type),
-                .number(input.proto), .number(input.flags),
+                .number(input.proto), .number(input.flags)
             ]
             return DifferentialCase(
                 label: "getaddrinfo(" + args.map(\.description).joined(separator: ", ") + ")",
@@ -653,17 +668,21 @@ enum DifferentialCases {
                     let family = AddressFamily(rawValue: input.family)
                     let type = input.type == 0 ? nil : SocketType(rawValue: input.type)
                     let flags = AddressInfoFlags(rawValue: input.flags)
-                    let results: [AddressInfo] = switch input.port {
-                    case .none:
-                        try getAddressInfo(host: input.host, port: nil, family: family, type: type,
-                                           protocol: input.proto, flags: flags)
-                    case .text(let port):
-                        try getAddressInfo(host: input.host, port: port, family: family, type: type,
-                                           protocol: input.proto, flags: flags)
-                    case .number(let port):
-                        try getAddressInfo(host: input.host, port: port, family: family, type: type,
-                                           protocol: input.proto, flags: flags)
-                    }
+                    let results: [AddressInfo] =
+                        switch input.port {
+                        case .none:
+                            try getAddressInfo(
+                                host: input.host, port: nil, family: family, type: type,
+                                protocol: input.proto, flags: flags)
+                        case .text(let port):
+                            try getAddressInfo(
+                                host: input.host, port: port, family: family, type: type,
+                                protocol: input.proto, flags: flags)
+                        case .number(let port):
+                            try getAddressInfo(
+                                host: input.host, port: port, family: family, type: type,
+                                protocol: input.proto, flags: flags)
+                        }
                     return addressInfoJSON(results)
                 },
                 swiftExpected: input.swiftExpected, deviation: input.deviation)
@@ -671,10 +690,13 @@ enum DifferentialCases {
     }
 
     static func addressInfoJSON(_ results: [AddressInfo]) -> DiffJSON {
-        .array(results.map { info in
-            [.number(info.family.rawValue), .number(info.type.rawValue), .number(info.protocol),
-             .string(info.canonicalName), socketAddressJSON(info.address)]
-        })
+        .array(
+            results.map { info in
+                [
+                    .number(info.family.rawValue), .number(info.type.rawValue), .number(info.protocol),
+                    .string(info.canonicalName), socketAddressJSON(info.address)
+                ]
+            })
     }
 
     static func socketAddressJSON(_ address: SocketAddress) -> DiffJSON {
@@ -731,7 +753,7 @@ enum DifferentialCases {
             // D2: ports outside 0-65535.
             .init(host: "127.0.0.1", port: 70000, flags: numericHost, swiftExpected: .invalidArgument, deviation: "D2"),
             .init(host: "127.0.0.1", port: -1, flags: numericHost, swiftExpected: .invalidArgument, deviation: "D2"),
-            .init(host: "::1", port: 65536, flags: numericHost, swiftExpected: .invalidArgument, deviation: "D2"),
+            .init(host: "::1", port: 65536, flags: numericHost, swiftExpected: .invalidArgument, deviation: "D2")
         ]
         // ::1 and other IPv6 addresses: numeric host only (no name in /etc/hosts, no DNS).
         for port in [0, 22, 53, 80, 12345] {
@@ -752,10 +774,12 @@ enum DifferentialCases {
             .init(host: "fe80::1%lo", port: 80, flowInfo: 0, scopeID: loopbackIndex, flags: numericHost),
             .init(host: "fe80::1%lo", port: 22, flowInfo: 0, scopeID: loopbackIndex, flags: numericHost | numericServ),
             // D5: SocketKit keeps the "%lo" scope; CPython is given it as the tuple's scope id.
-            .init(host: "fe80::1%lo", port: 80, flags: numericHost,
-                  pythonSockaddr: ["fe80::1", 80, 0, .number(loopbackIndex)]),
-            .init(host: "fe80::1%lo", port: 53, flags: numericHost | dgram,
-                  pythonSockaddr: ["fe80::1", 53, 0, .number(loopbackIndex)]),
+            .init(
+                host: "fe80::1%lo", port: 80, flags: numericHost,
+                pythonSockaddr: ["fe80::1", 80, 0, .number(loopbackIndex)]),
+            .init(
+                host: "fe80::1%lo", port: 53, flags: numericHost | dgram,
+                pythonSockaddr: ["fe80::1", 53, 0, .number(loopbackIndex)])
         ]
         return inputs.map { input in
             var sockaddr: [DiffJSON] = [.string(input.host), .number(input.port)]
@@ -763,7 +787,8 @@ enum DifferentialCases {
                 sockaddr += [.number(input.flowInfo ?? 0), .number(input.scopeID ?? 0)]
             }
             let pythonSockaddr = input.pythonSockaddr ?? .array(sockaddr)
-            let label = "getnameinfo(\(DiffJSON.array(sockaddr)), \(input.flags))"
+            let label =
+                "getnameinfo(\(DiffJSON.array(sockaddr)), \(input.flags))"
                 + (input.pythonSockaddr.map { " vs CPython getnameinfo(\($0), \(input.flags))" } ?? "")
             return DifferentialCase(
                 label: label,
@@ -787,7 +812,7 @@ enum DifferentialCases {
             ("htons/ntohs/htonl/ntohl", byteOrder()),
             ("getservbyname/getservbyport/getprotobyname", servicesAndProtocols()),
             ("getaddrinfo", addressInfo()),
-            ("getnameinfo", nameInfo(loopbackIndex: loopbackIndex)),
+            ("getnameinfo", nameInfo(loopbackIndex: loopbackIndex))
         ]
     }
 }
@@ -838,7 +863,7 @@ struct CPythonDifferentialTests {
         let names = SocketConstants.allNames
         let results = try CPythonRunner.evaluate([
             PythonCall("constants", [.array(names.map { .string($0) })]),
-            PythonCall("has_ipv6", []),
+            PythonCall("has_ipv6", [])
         ])
         guard case .value(.object(let values)) = DiffOutcome(python: results[0]) else {
             Issue.record("CPython did not return the constants: \(results[0])")
@@ -848,7 +873,9 @@ struct CPythonDifferentialTests {
         for name in names {
             guard case .int(let python)? = values[name] else { continue }
             compared += 1
-            #expect(SocketConstants.value(named: name) == python, "\(name): SocketKit \(SocketConstants.value(named: name).map(String.init) ?? "nil"), CPython \(python)")
+            #expect(
+                SocketConstants.value(named: name) == python,
+                "\(name): SocketKit \(SocketConstants.value(named: name).map(String.init) ?? "nil"), CPython \(python)")
         }
         let somaxconn = Int64(SocketKit.SOMAXCONN)
         #expect(somaxconn == SocketConstants.value(named: "SOMAXCONN"))
@@ -856,7 +883,9 @@ struct CPythonDifferentialTests {
             #expect(somaxconn == python, "SOMAXCONN: SocketKit \(somaxconn), CPython \(python)")
         }
         #expect(DiffOutcome(python: results[1]) == .value(.number(hasIPv6 ? 1 : 0)), "has_ipv6")
-        print("[CPythonDifferential] constants: \(names.count) in SocketConstants, \(compared) also in CPython's socket module, all compared by value")
+        print(
+            "[CPythonDifferential] constants: \(names.count) in SocketConstants, \(compared) also in CPython's socket module, all compared by value"
+        )
         // The seed's groups are well covered by CPython: a low count means the Python side broke.
         #expect(compared >= 200)
     }

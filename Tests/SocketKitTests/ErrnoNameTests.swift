@@ -23,7 +23,7 @@ import SocketKit
             (.noRouteToHost, 113, "EHOSTUNREACH"),
             (.alreadyInProcess, 114, "EALREADY"),
             (.nowInProgress, 115, "EINPROGRESS"),
-            (.canceled, 125, "ECANCELED"),
+            (.canceled, 125, "ECANCELED")
         ]
         for (errno, raw, name) in expected {
             #expect(errno.rawValue == raw, "\(name)")

@@ -27,12 +27,14 @@ import Testing
 
     @Test func tableNamesEverySeedEntry() throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("Sources/SocketKit/SocketKit.docc/SocketKit.md"), encoding: .utf8)
-        let seedColumn = doc.split(separator: "\n").filter { $0.hasPrefix("| ") }.map { $0.split(separator: "|").first.map(String.init) ?? "" }.joined(separator: " ")
+        let seedColumn = doc.split(separator: "\n").filter { $0.hasPrefix("| ") }.map {
+            $0.split(separator: "|").first.map(String.init) ?? ""
+        }.joined(separator: " ")
         let names = try Self.seedNames()
         #expect(names.count > 60, "the seed lists more than 60 entries, found \(names.count)")
         let missing = names.filter { name in
             !(seedColumn.contains("`socket.\(name)") || seedColumn.contains("`\(name)`") || seedColumn.contains("`\(name) ")
-              || seedColumn.contains(" \(name)`") || seedColumn.contains("`\(name)("))
+                || seedColumn.contains(" \(name)`") || seedColumn.contains("`\(name)("))
         }
         #expect(missing.isEmpty, "seed names missing from the table: \(missing.sorted())")
     }

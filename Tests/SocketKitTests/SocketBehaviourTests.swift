@@ -127,8 +127,10 @@ import Testing
             #expect(error.description.contains("no AF_TIPC support"))
         }
         // The address form encodes and decodes without a kernel.
-        for address in [TIPCAddress.nameSequence(type: 1, lower: 2, upper: 3, scope: .zone),
-                        .id(node: 4, reference: 5, scope: .node)] {
+        for address in [
+            TIPCAddress.nameSequence(type: 1, lower: 2, upper: 3, scope: .zone),
+            .id(node: 4, reference: 5, scope: .node)
+        ] {
             let decoded = try SocketAddress.tipc(address).withSockAddr { try SocketAddress(storage: $0, length: Int($1)) }
             #expect(decoded == .tipc(address))
         }
@@ -188,7 +190,9 @@ import Testing
                 timedOut = true
                 let again = try Socket()
                 try again.setTimeout(0.2)
-                #expect(try again.connectEx(.ipv4(.loopback, port: UInt16(port))) == EAGAIN, "connect_ex reports a timeout as EAGAIN, as CPython")
+                #expect(
+                    try again.connectEx(.ipv4(.loopback, port: UInt16(port))) == EAGAIN,
+                    "connect_ex reports a timeout as EAGAIN, as CPython")
             }
         }
         #expect(timedOut)
@@ -289,8 +293,10 @@ import Testing
         try socket.close()
         try socket.close()
         #expect(socket.fileDescriptor == -1 && socket.isClosed)
-        for call in [{ _ = try socket.recv(1) }, { _ = try socket.send([1]) }, { try socket.listen() },
-                     { _ = try socket.localAddress() }, { try socket.setTimeout(1) }, { _ = try socket.getsockopt(level: SOL_SOCKET, name: SO_TYPE) }] as [() throws -> Void] {
+        for call in [
+            { _ = try socket.recv(1) }, { _ = try socket.send([1]) }, { try socket.listen() },
+            { _ = try socket.localAddress() }, { try socket.setTimeout(1) }, { _ = try socket.getsockopt(level: SOL_SOCKET, name: SO_TYPE) }
+        ] as [() throws -> Void] {
             do {
                 try call()
                 Issue.record("a call on a closed socket must throw")

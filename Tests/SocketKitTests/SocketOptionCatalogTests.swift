@@ -11,7 +11,7 @@ let optionRoundTripExclusions: [String: String] = [
     "IPV6_MTU": "get reports the path MTU of a connected socket, set the send MTU: not the same value",
     "TCP_REPAIR_QUEUE": "needs the socket in repair mode (TCP_REPAIR)",
     "TCP_QUEUE_SEQ": "needs the socket in repair mode (TCP_REPAIR) on a closed socket",
-    "TCP_TIMESTAMP": "setting needs repair mode (TCP_REPAIR)",
+    "TCP_TIMESTAMP": "setting needs repair mode (TCP_REPAIR)"
 ]
 
 /// Rows that need CAP_NET_ADMIN or CAP_NET_RAW to set: round-tripped only when running as root.
@@ -24,7 +24,7 @@ let optionRoundTripPrivileged: [String: String] = [
     "IP_TRANSPARENT": "needs CAP_NET_ADMIN (or CAP_NET_RAW)",
     "IPV6_TRANSPARENT": "needs CAP_NET_ADMIN (or CAP_NET_RAW)",
     "TCP_TX_DELAY": "needs CAP_NET_ADMIN",
-    "TCP_REPAIR": "needs CAP_NET_ADMIN (puts the socket in checkpoint/restore repair mode)",
+    "TCP_REPAIR": "needs CAP_NET_ADMIN (puts the socket in checkpoint/restore repair mode)"
 ]
 
 /// Values to set for integer rows (the first that differs from the initial value is used).
@@ -74,7 +74,7 @@ let optionRoundTripSamples: [String: [Int]] = {
         "TCP_TX_DELAY": [100, 200],
         "UDP_SEGMENT": [1400, 1200],
         "UDP_ENCAP": [3, 2],
-        "TCP_REPAIR": [1, 0],
+        "TCP_REPAIR": [1, 0]
     ]
 }()
 
@@ -175,7 +175,7 @@ struct SocketOptionCatalogTests {
         ("SO_LINGER", "on, forever"), ("SO_BINDTODEVICE", "an-interface-name-too-long"),
         ("SO_TYPE", "1"), ("TCP_INFO", "x"), ("IP_OPTIONS", "0g"), ("IP_OPTIONS", "abc"),
         ("SO_MAX_PACING_RATE", "-1"), ("SO_RCVTIMEO", "99999999999999"), ("SO_SNDTIMEO", "1e300"),
-        ("IP_TTL", "--5"), ("IP_TTL", "+-5"), ("IP_TTL", "0x"), ("IP_TTL", "5 hops"), ("TCP_KEEPIDLE", "٣"),
+        ("IP_TTL", "--5"), ("IP_TTL", "+-5"), ("IP_TTL", "0x"), ("IP_TTL", "5 hops"), ("TCP_KEEPIDLE", "٣")
     ])
     func badTextIsRejectedWithTheOptionNamed(_ name: String, _ text: String) throws {
         let socket = try OptionTestSocketKind.tcp4.make()
@@ -210,7 +210,7 @@ struct SocketOptionCatalogTests {
             "", " ", "-", "+", "0x", "0x-1", "-0", "1.2.3", "..", ",", "on,", "on, -1", "\u{0}", "🙂", "∞", "NaN", "1e999",
             String(repeating: "9", count: 40), "18446744073709551616", "-9223372036854775808", "9223372036854775807",
             "4294967296", "2147483648", "-2147483649", "1g", "2048m", "99999999999k", "9e9s", "9000000001", "0.0000000001ns",
-            String(repeating: "ab", count: 4_000), "zz", "0a 0", String(repeating: "x", count: 5000),
+            String(repeating: "ab", count: 4_000), "zz", "0a 0", String(repeating: "x", count: 5000)
         ]
         #expect(throws: InvalidArgumentError.self) {
             try SocketOptionCodec<[UInt8]>.bytes(capacity: 8).encode([UInt8](repeating: 0, count: 70_000))
@@ -233,8 +233,9 @@ struct SocketOptionCatalogTests {
         let socket = try OptionTestSocketKind.tcp6.make()
         let buffer = try SocketOptionCatalog.option(named: "SO_SNDBUF")
         #expect(try buffer.set(.int(65536), on: socket) == .bufferSize(requested: 65536, effective: 131072))
-        #expect(try buffer.set(.bufferSize(requested: 50_000, effective: 0), on: socket)
-            == .bufferSize(requested: 50_000, effective: 100_000))
+        #expect(
+            try buffer.set(.bufferSize(requested: 50_000, effective: 0), on: socket)
+                == .bufferSize(requested: 50_000, effective: 100_000))
         let error = #expect(throws: InvalidArgumentError.self) { try buffer.set(.string("big"), on: socket) }
         #expect(error?.argument == "SO_SNDBUF")
         let linger = try SocketOptionCatalog.option(named: "linger")
@@ -274,7 +275,9 @@ struct SocketOptionCatalogTests {
             #expect(byName["IP_MTU"]?.value == .unavailable("ENOTCONN"))
             #expect(byName["SO_PEERNAME"]?.value == .unavailable("ENOTCONN"))
             #expect(byName["IP_PROTOCOL"] == nil)
-            if case .tcpInfo(let info) = byName["TCP_INFO"]?.value { #expect(info.state == .close) } else {
+            if case .tcpInfo(let info) = byName["TCP_INFO"]?.value {
+                #expect(info.state == .close)
+            } else {
                 Issue.record("TCP_INFO: \(String(describing: byName["TCP_INFO"]))")
             }
             #expect(byName["UDP_CORK"] == nil)
@@ -284,7 +287,8 @@ struct SocketOptionCatalogTests {
         case .unixStream, .unixDatagram:
             #expect(byName["SO_PEERSEC"]?.value == .unavailable("ENOPROTOOPT"))
             #expect(byName["IP_TTL"] == nil)
-            if case .credentials = byName["SO_PEERCRED"]?.value {} else {
+            if case .credentials = byName["SO_PEERCRED"]?.value {
+            } else {
                 Issue.record("SO_PEERCRED: \(String(describing: byName["SO_PEERCRED"]))")
             }
         }

@@ -7,25 +7,25 @@ private let fullTCPInfo: [UInt8] = {
     func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
         withUnsafeBytes(of: value) { bytes.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
     }
-    put(UInt8(1), at: 0)                    // tcpi_state = TCP_ESTABLISHED
-    put(UInt8(3), at: 1)                    // tcpi_ca_state = Recovery
-    put(UInt8(2), at: 2)                    // tcpi_retransmits
-    put(UInt8(0b0000_0111), at: 5)          // tcpi_options = ts | sack | wscale
-    put(UInt8(0x97), at: 6)                 // tcpi_snd_wscale = 7 (low nibble), tcpi_rcv_wscale = 9 (high nibble)
-    put(UInt8(0b0000_0101), at: 7)          // delivery_rate_app_limited = 1, fastopen_client_fail = 2
-    put(UInt32(204_000), at: 8)             // tcpi_rto (µs)
-    put(UInt32(32_768), at: 16)             // tcpi_snd_mss
-    put(UInt32(1_234), at: 68)              // tcpi_rtt (µs)
-    put(UInt32(617), at: 72)                // tcpi_rttvar (µs)
-    put(UInt32(10), at: 80)                 // tcpi_snd_cwnd
-    put(UInt32(5), at: 100)                 // tcpi_total_retrans
+    put(UInt8(1), at: 0)  // tcpi_state = TCP_ESTABLISHED
+    put(UInt8(3), at: 1)  // tcpi_ca_state = Recovery
+    put(UInt8(2), at: 2)  // tcpi_retransmits
+    put(UInt8(0b0000_0111), at: 5)  // tcpi_options = ts | sack | wscale
+    put(UInt8(0x97), at: 6)  // tcpi_snd_wscale = 7 (low nibble), tcpi_rcv_wscale = 9 (high nibble)
+    put(UInt8(0b0000_0101), at: 7)  // delivery_rate_app_limited = 1, fastopen_client_fail = 2
+    put(UInt32(204_000), at: 8)  // tcpi_rto (µs)
+    put(UInt32(32_768), at: 16)  // tcpi_snd_mss
+    put(UInt32(1_234), at: 68)  // tcpi_rtt (µs)
+    put(UInt32(617), at: 72)  // tcpi_rttvar (µs)
+    put(UInt32(10), at: 80)  // tcpi_snd_cwnd
+    put(UInt32(5), at: 100)  // tcpi_total_retrans
     put(UInt64(0x0102_0304_0506_0708), at: 120)  // tcpi_bytes_acked
-    put(UInt64(4_096), at: 128)             // tcpi_bytes_received
-    put(UInt32(65_535), at: 228)            // tcpi_snd_wnd
-    put(UInt32(131_072), at: 232)           // tcpi_rcv_wnd
-    put(UInt16(4), at: 240)                 // tcpi_total_rto
-    put(UInt32(77), at: 248)                // tcpi_received_ce
-    put(UInt16(3), at: 278)                 // tcpi_accecn_opt_seen (last field)
+    put(UInt64(4_096), at: 128)  // tcpi_bytes_received
+    put(UInt32(65_535), at: 228)  // tcpi_snd_wnd
+    put(UInt32(131_072), at: 232)  // tcpi_rcv_wnd
+    put(UInt16(4), at: 240)  // tcpi_total_rto
+    put(UInt32(77), at: 248)  // tcpi_received_ce
+    put(UInt16(3), at: 278)  // tcpi_accecn_opt_seen (last field)
     return bytes
 }()
 

@@ -190,7 +190,8 @@ struct SocketOptionTests {
         let current = try socket.get(.congestionControl)
         #expect(!current.isEmpty)
         // Without CAP_NET_ADMIN only the algorithms in tcp_allowed_congestion_control may be chosen.
-        let allowed = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_allowed_congestion_control", encoding: .utf8))?
+        let allowed =
+            (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_allowed_congestion_control", encoding: .utf8))?
             .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? []
         let other = geteuid() == 0 ? "reno" : allowed.first { $0 != current } ?? current
         try socket.set(.congestionControl, other)

@@ -25,7 +25,8 @@ import SocketKit
             #expect(IPv4Address(address.description) == address)
         }
         #expect(IPv4Address.broadcast.description == "255.255.255.255" && IPv4Address.any.description == "0.0.0.0")
-        #expect(IPv4Address(bytes: [1, 2, 3]) == nil && IPv4Address(bytes: ArraySlice([9, 1, 2, 3, 4]).dropFirst())?.description == "1.2.3.4")
+        #expect(
+            IPv4Address(bytes: [1, 2, 3]) == nil && IPv4Address(bytes: ArraySlice([9, 1, 2, 3, 4]).dropFirst())?.description == "1.2.3.4")
         let v6 = try #require(IPv6Address(bytes: (1...16).map(UInt8.init)))
         #expect(v6.bytes == (1...16).map(UInt8.init) && IPv6Address(bytes: [UInt8](repeating: 0, count: 15)) == nil)
     }

@@ -29,9 +29,9 @@ import SocktuiTestSupport
         #"{"request":{"id":4,"request":{"resolve":{"_0":{"hostName":{}}}}}}"#,
         #"{"request":{"id":5,"request":{"watchSockets":{"_0":{"kinds":["tcp"],"listeningOnly":true,"processes":false,"tcpInfo":false},"interval":5}}}}"#,
         #"{"request":{"id":6,"request":{"interfaces":{}}}}"#,
-                #"{"cancel":{"id":5}}"#,
+        #"{"cancel":{"id":5}}"#,
         #"{"hello":{"protocolVersion":1,"minimumVersion":1,"software":"socktui","role":"client"}}"#,
-        #"{"response":{"id":1,"reply":{"pong":{}}}}"#,
+        #"{"response":{"id":1,"reply":{"pong":{}}}}"#
     ]
 
     static func mutate(_ seed: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
@@ -64,7 +64,9 @@ import SocktuiTestSupport
 
     /// Runs `socktui agent` (in a new network namespace when root) with `input` on stdin, killing
     /// it after `limit` seconds; returns its exit status, whether it was killed, and its frames.
-    static func runAgent(input: [UInt8], limit: Double = 120) throws -> (status: Int32, signalled: Bool, killed: Bool, frames: [AgentFrame], trailing: Int) {
+    static func runAgent(
+        input: [UInt8], limit: Double = 120
+    ) throws -> (status: Int32, signalled: Bool, killed: Bool, frames: [AgentFrame], trailing: Int) {
         let command = getuid() == 0 ? ["/usr/bin/unshare", "--net", "--", TestBinary.socktui, "agent"] : [TestBinary.socktui, "agent"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
@@ -130,7 +132,7 @@ import SocktuiTestSupport
             case .request(let id, _), .cancel(let id):
                 if !answeredIDs.contains(id) && !erroredFrames.contains(ordinal) { unanswered.append(ordinal) }
             case .hello:
-                break   // a valid hello needs no answer (a version mismatch gets an error)
+                break  // a valid hello needs no answer (a version mismatch gets an error)
             case .event, .response, .error:
                 if !erroredFrames.contains(ordinal) { unanswered.append(ordinal) }
             }

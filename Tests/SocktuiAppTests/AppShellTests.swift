@@ -19,8 +19,10 @@ let bundledThemes: String = {
 }()
 
 /// A model at `width`×`height`; by default with the compiled-in default theme only.
-func makeModel(width: Int = 80, height: Int = 24, theme: String? = nil, catalog: ThemeCatalog = ThemeCatalog(themes: []),
-               noColor: Bool = false) -> AppModel {
+func makeModel(
+    width: Int = 80, height: Int = 24, theme: String? = nil, catalog: ThemeCatalog = ThemeCatalog(themes: []),
+    noColor: Bool = false
+) -> AppModel {
     AppModel(catalog: catalog, requestedTheme: theme, noColor: noColor, size: Size(width: width, height: height))
 }
 
@@ -48,11 +50,12 @@ extension AppModel {
 
 @Suite struct AppShellTests {
     @Test func shellShowsTabsTheResolverPanelAndTheStatusBar() {
-        #expect(screen(makeModel(), width: 80, height: 24) == [GoldenScreens.tabs(width: 80)] + GoldenScreens.resolverForm80
+        #expect(
+            screen(makeModel(), width: 80, height: 24) == [GoldenScreens.tabs(width: 80)] + GoldenScreens.resolverForm80
                 + GoldenScreens.blankRows(10, width: 80) + [
-            GoldenScreens.bottom(width: 80),
-            " Resolver: Enter runs getaddrinfo · ↑↓ fields · … theme default  ? help  q quit ",
-        ])
+                    GoldenScreens.bottom(width: 80),
+                    " Resolver: Enter runs getaddrinfo · ↑↓ fields · … theme default  ? help  q quit "
+                ])
     }
 
     @Test func numberKeysAndTabSwitchPanels() {
@@ -87,7 +90,7 @@ extension AppModel {
         #expect(lines[13].contains("↑ more"))
         model.press(.home)
         #expect(model.helpScroll == 0)
-        model.press(.character("3")) // tab keys are inert while help is open
+        model.press(.character("3"))  // tab keys are inert while help is open
         #expect(model.selectedTab == .tests)
         model.press(.escape)
         #expect(model.overlay == nil)
@@ -111,23 +114,24 @@ extension AppModel {
     }
 
     @Test func smallestUsableLayoutFitsIn60x15() {
-        #expect(screen(makeModel(width: 60, height: 15), width: 60, height: 15) == [
-            " socktui  1 Resolver │ 2 Sockets │ 3 Capture │ 4 Tests      ",
-            "┌ Resolver ────────────────────────────────────────────────┐",
-            "│ Call      ‹ getaddrinfo ›         AI_PASSIVE       [ ]   │",
-            "│ Host                              AI_CANONNAME     [ ]   │",
-            "│ Port                              AI_NUMERICHOST   [ ]   │",
-            "│ Family    ‹ AF_UNSPEC ›           AI_V4MAPPED      [ ]   │",
-            "│ Socktype  ‹ 0 (any) ›             AI_ALL           [ ]   │",
-            "│ Proto     ‹ 0 ›                   AI_ADDRCONFIG    [ ]   │",
-            "│                                   AI_IDN           [ ]   │",
-            "│                                   AI_CANONIDN      [ ]   │",
-            "│                                   AI_NUMERICSERV   [ ]   │",
-            "│ Fill in the form and press Enter to run getaddrinfo.     │",
-            "│                                                          │",
-            "└──────────────────────────────────────────────────────────┘",
-            " Resolver: Enter runs getadd… theme default  ? help  q quit ",
-        ])
+        #expect(
+            screen(makeModel(width: 60, height: 15), width: 60, height: 15) == [
+                " socktui  1 Resolver │ 2 Sockets │ 3 Capture │ 4 Tests      ",
+                "┌ Resolver ────────────────────────────────────────────────┐",
+                "│ Call      ‹ getaddrinfo ›         AI_PASSIVE       [ ]   │",
+                "│ Host                              AI_CANONNAME     [ ]   │",
+                "│ Port                              AI_NUMERICHOST   [ ]   │",
+                "│ Family    ‹ AF_UNSPEC ›           AI_V4MAPPED      [ ]   │",
+                "│ Socktype  ‹ 0 (any) ›             AI_ALL           [ ]   │",
+                "│ Proto     ‹ 0 ›                   AI_ADDRCONFIG    [ ]   │",
+                "│                                   AI_IDN           [ ]   │",
+                "│                                   AI_CANONIDN      [ ]   │",
+                "│                                   AI_NUMERICSERV   [ ]   │",
+                "│ Fill in the form and press Enter to run getaddrinfo.     │",
+                "│                                                          │",
+                "└──────────────────────────────────────────────────────────┘",
+                " Resolver: Enter runs getadd… theme default  ? help  q quit "
+            ])
     }
 
     @Test(arguments: [(0, 0), (1, 1), (5, 2), (20, 3), (200, 1)])
@@ -210,9 +214,9 @@ extension AppModel {
         let light = makeModel(theme: "light", catalog: ThemeCatalog.load(from: [bundledThemes]))
         light.render(into: &buffer)
         #expect(light.theme.name == "light")
-        #expect(buffer[40, 10].bg == .indexed(255))          // the light base background fills the panel
-        #expect(buffer[5, 23].bg == .indexed(24))            // the status bar
-        #expect(buffer[3, 1].fg == .indexed(24))             // the pane title ("Resolver")
+        #expect(buffer[40, 10].bg == .indexed(255))  // the light base background fills the panel
+        #expect(buffer[5, 23].bg == .indexed(24))  // the status bar
+        #expect(buffer[3, 1].fg == .indexed(24))  // the pane title ("Resolver")
     }
 
     @Test func noColorKeepsAttributesButDrawsNoColourInAnyTheme() {
@@ -230,7 +234,8 @@ extension AppModel {
     @Test func unknownThemeFallsBackToDefaultWithAMessage() {
         let model = makeModel(theme: "nosuch", catalog: ThemeCatalog.load(from: [bundledThemes]))
         #expect(model.theme.name == "default")
-        #expect(model.status == StatusMessage("no theme named \"nosuch\" (have: default, light, 16color, mono); using default", kind: .error))
+        #expect(
+            model.status == StatusMessage("no theme named \"nosuch\" (have: default, light, 16color, mono); using default", kind: .error))
     }
 
     @Test func badThemeFileNamedByTheUserShowsFileAndLineAndFallsBack() {
@@ -242,7 +247,9 @@ extension AppModel {
         #expect(model.status?.text == "/etc/socktui/themes/neon.toml:9: unknown colour \"purpel\" for ui.title.fg; using the default theme")
         #expect(screen(model, width: 120, height: 24)[23].hasPrefix(" /etc/socktui/themes/neon.toml:9: unknown colour \"purpel\""))
         // Without asking for it, a broken file is still reported at start.
-        #expect(makeModel(catalog: catalog).status?.text == "theme file error: /etc/socktui/themes/neon.toml:9: unknown colour \"purpel\" for ui.title.fg")
+        #expect(
+            makeModel(catalog: catalog).status?.text
+                == "theme file error: /etc/socktui/themes/neon.toml:9: unknown colour \"purpel\" for ui.title.fg")
     }
 
     @Test func emptyCapturePanelSaysHowToCaptureOrOpenAndIgnoresMovement() {

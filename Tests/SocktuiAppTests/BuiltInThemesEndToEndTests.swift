@@ -16,9 +16,11 @@ struct BuiltInThemesEndToEndTests {
         let home = directory.path("home")
         let userThemes = home + "/.config/socktui/themes"
         try FileManager.default.createDirectory(atPath: userThemes, withIntermediateDirectories: true)
-        let mono = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("themes/mono.toml"), encoding: .utf8)
-        try mono.replacingOccurrences(of: "name = \"mono\"", with: "name = \"mine\"").write(toFile: userThemes + "/mine.toml", atomically: true, encoding: .utf8)
+        let mono = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("themes/mono.toml"), encoding: .utf8)
+        try mono.replacingOccurrences(of: "name = \"mono\"", with: "name = \"mine\"").write(
+            toFile: userThemes + "/mine.toml", atomically: true, encoding: .utf8)
 
         let session = try TmuxSession("themes", environment: ["-u", "XDG_CONFIG_HOME", "HOME=\(home)"])
         try session.type("cd \(directory.url.path) && \(binary) --theme light")

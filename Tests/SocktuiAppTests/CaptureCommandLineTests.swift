@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SocktuiTestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A refused capture leaves the user's file as it was and says what to do (issue #17 D1), and the
@@ -20,8 +20,12 @@ struct CaptureCommandLineTests {
         let directory = try TemporaryDirectory()
         let file = directory.path("k.pcap")
         try "precious\n".write(toFile: file, atomically: false, encoding: .utf8)
-        let result = try runTool(TestBinary.socktui, ["capture", "-i", "lo", "-c", "1", "-w", file, "--force",
-                                                      "--drop-privileges", "socktui-nosuchuser"])
+        let result = try runTool(
+            TestBinary.socktui,
+            [
+                "capture", "-i", "lo", "-c", "1", "-w", file, "--force",
+                "--drop-privileges", "socktui-nosuchuser"
+            ])
         #expect(result.status == 64)
         #expect(result.err == "socktui capture: --drop-privileges: no such user 'socktui-nosuchuser'\n", "\(result.err)")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious\n")

@@ -36,7 +36,8 @@ struct CaptureCommandTests {
     }
 
     static func sendDatagrams(_ count: Int, to port: Int) throws {
-        let script = "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(\(count)): s.sendto(b'socktui %d' % i, ('127.0.0.1', \(port)))"
+        let script =
+            "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(\(count)): s.sendto(b'socktui %d' % i, ('127.0.0.1', \(port)))"
         let result = try runTool("/usr/bin/env", ["python3", "-c", script])
         try #require(result.status == 0, "\(result.err)")
     }
@@ -61,7 +62,9 @@ struct CaptureCommandTests {
         let port = Self.freeUDPPort()
         let file = NSTemporaryDirectory() + "socktui-capture-\(getpid())-\(port).\(pcapng ? "pcapng" : "pcap")"
         defer { unlink(file) }
-        let (status, _, _) = try Self.capture(["-i", "lo", "-c", "12", "-w", file] + (pcapng ? ["--pcapng"] : []) + ["udp", "port", "\(port)"]) {
+        let (status, _, _) = try Self.capture(
+            ["-i", "lo", "-c", "12", "-w", file] + (pcapng ? ["--pcapng"] : []) + ["udp", "port", "\(port)"]
+        ) {
             try Self.sendDatagrams(12, to: port)
         }
         #expect(status == 0)

@@ -4,14 +4,21 @@ import SocktuiTestSupport
 
 /// The Capture tab's remote captures (`socktui --host`) against a real sshd in a network namespace,
 /// and `socktui -r -` fed by tcpdump, in tmux (root).
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct CaptureHostsEndToEndTests {
     typealias Session = TmuxSession
 
     static func sendUDP(port: Int, payload: String, namespace: String) throws {
-        let sent = try runTool("/usr/bin/env", ["ip", "netns", "exec", namespace, "python3", "-c",
-                                                               "import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(b'\(payload)', ('127.0.0.1', \(port)))"])
+        let sent = try runTool(
+            "/usr/bin/env",
+            [
+                "ip", "netns", "exec", namespace, "python3", "-c",
+                "import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(b'\(payload)', ('127.0.0.1', \(port)))"
+            ])
         try #require(sent.status == 0, "\(sent.err)")
     }
 
@@ -50,12 +57,16 @@ struct CaptureHostsEndToEndTests {
         try session.waitForText("on \(host.alias) (Ctrl-O host)")
         try session.send("c")
         var lines = try session.waitForText("Interfaces on \(host.alias)", timeout: 30)
-        try session.waitFor("the host's lo listed", timeout: 30) { lines in lines.contains { $0.contains("  lo ") && $0.contains("127.0.0.1") } }
-        try session.send("Right")                            // Interface: any → lo
+        try session.waitFor("the host's lo listed", timeout: 30) { lines in
+            lines.contains { $0.contains("  lo ") && $0.contains("127.0.0.1") }
+        }
+        try session.send("Right")  // Interface: any → lo
         try session.waitFor("lo chosen") { lines in lines.contains { $0.contains("Interface") && $0.contains("‹ lo ›") } }
         try session.send("Down")
         try session.type("udp and port \(port)")
-        try session.waitFor("the filter checked") { lines in lines.contains { $0.contains("udp and port \(port)") } && !lines.contains { $0.contains("✗") } }
+        try session.waitFor("the filter checked") { lines in
+            lines.contains { $0.contains("udp and port \(port)") } && !lines.contains { $0.contains("✗") }
+        }
         try session.send("Enter")
         lines = try session.waitForText("capturing on \(host.alias) lo (its kernel filters)", timeout: 30)
         // Traffic inside the namespace: seen by its kernel's filter, streamed back through ssh.
@@ -80,7 +91,8 @@ struct CaptureHostsEndToEndTests {
         try session.send("3")
         // The pane may be caught mid-redraw: wait for the whole tab, not only its border.
         try session.waitFor("the kept packets back on the Capture tab") { lines in
-            lines.contains { $0.contains("┌ Capture ") } && (1...3).allSatisfy { length in lines.contains { $0.contains("→ \(port) Len=\(length)") } }
+            lines.contains { $0.contains("┌ Capture ") }
+                && (1...3).allSatisfy { length in lines.contains { $0.contains("→ \(port) Len=\(length)") } }
         }
         try session.send("q")
         try session.waitForPromptAfterExit()
@@ -103,7 +115,9 @@ struct CaptureHostsEndToEndTests {
         try session.send("clear", "Enter")
         try session.waitFor("a clear screen") { lines in !lines.contains { $0.contains("pipe one in") } }
         // tcpdump's messages (and the shell's note of its end) go to /dev/null, not over the TUI.
-        try session.type("sh -c \"ip netns exec \(namespace) tcpdump -U -i lo -w - 'udp port \(port)'; true\" 2>/dev/null | '\(TestBinary.socktui)' -r -")
+        try session.type(
+            "sh -c \"ip netns exec \(namespace) tcpdump -U -i lo -w - 'udp port \(port)'; true\" 2>/dev/null | '\(TestBinary.socktui)' -r -"
+        )
         try session.send("Enter")
         // tcpdump writes its file header once its filter is attached: then the stream is open.
         try session.waitForText("stdin (pipe) · 0 packets · reading", timeout: 30)

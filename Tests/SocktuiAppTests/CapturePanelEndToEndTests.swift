@@ -8,8 +8,9 @@ import SocktuiTestSupport
 @Suite(.serialized) struct CapturePanelEndToEndTests {
     @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func readingAFileMovesThroughPacketsHighlightsAFieldAndFilters() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
-                     "socktui was not built at \(TestBinary.socktui)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+            "socktui was not built at \(TestBinary.socktui)")
         let path = try CaptureFixture.write()
         defer { unlink(path) }
         let session = try TmuxSession("capture-read", width: 120, height: 40)
@@ -40,7 +41,8 @@ import SocktuiTestSupport
         try session.waitForText("Filter: udp")
         try session.send("Enter")
         lines = try session.waitFor("the filtered rows") { lines in
-            lines.contains { $0.contains("Filter: udp  displayed 3 of 12") } && lines.contains { $0.contains("     11 ") && $0.contains("UDP") }
+            lines.contains { $0.contains("Filter: udp  displayed 3 of 12") }
+                && lines.contains { $0.contains("     11 ") && $0.contains("UDP") }
         }
         let rows = lines.filter { $0.contains("10.0.0.1") && !$0.contains("Src: ") }
         #expect(rows.count == 3)
@@ -52,8 +54,9 @@ import SocktuiTestSupport
 
     @Test(.enabled(if: TmuxSession.tmuxPath != nil && geteuid() == 0, "needs tmux and root (live capture)"))
     func liveCaptureOnLoopbackWithAFilterShowsTheTrafficAsItArrives() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
-                     "socktui was not built at \(TestBinary.socktui)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+            "socktui was not built at \(TestBinary.socktui)")
         let receiver = try Socket(family: .inet, type: .datagram)
         defer { try? receiver.close() }
         try receiver.bind(host: "127.0.0.1", port: 0)
@@ -66,7 +69,7 @@ import SocktuiTestSupport
         try session.type(TestBinary.socktui)
         try session.send("Enter")
         try session.waitForText("┌ Resolver ")
-        try session.send("Escape", "BTab", "BTab")       // Tests, then Capture (the Resolver's field takes digits)
+        try session.send("Escape", "BTab", "BTab")  // Tests, then Capture (the Resolver's field takes digits)
         try session.waitForText("no capture open")
         try session.send("c")
         try session.waitFor("the interface list") { $0.contains { $0.contains("  lo ") && $0.contains("127.0.0.1") } }

@@ -7,8 +7,9 @@ import SocktuiTestSupport
 @Suite(.serialized) struct CapturePanelFollowEndToEndTests {
     @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func followingATCPPacketShowsThePayloadOfBothDirectionsAndStatisticsFilterOnIt() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
-                     "socktui was not built at \(TestBinary.socktui)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+            "socktui was not built at \(TestBinary.socktui)")
         let path = try FollowFixture.write()
         defer { unlink(path) }
         let session = try TmuxSession("capture-follow", width: 120, height: 40)

@@ -18,7 +18,8 @@ enum FollowFixture {
 
     /// Ethernet / IPv4 (correct header checksum) / `transport`.
     static func frame(from source: [UInt8], to destination: [UInt8], protocol number: UInt8, _ transport: [UInt8]) -> [UInt8] {
-        var ip: [UInt8] = [0x45, 0] + CaptureFixture.word(UInt16(20 + transport.count)) + [0, 1, 0x40, 0, 64, number, 0, 0] + source + destination
+        var ip: [UInt8] =
+            [0x45, 0] + CaptureFixture.word(UInt16(20 + transport.count)) + [0, 1, 0x40, 0, 64, number, 0, 0] + source + destination
         let sum = CaptureFixture.internetChecksum(ip)
         ip[10] = UInt8(sum >> 8)
         ip[11] = UInt8(sum & 0xff)
@@ -31,7 +32,8 @@ enum FollowFixture {
     static func tcp(fromClient: Bool, sequence: UInt32, acknowledgment: UInt32, flags: UInt8, _ payload: [UInt8] = []) -> [UInt8] {
         let (source, destination) = fromClient ? (client, server) : (server, client)
         let (sourcePort, destinationPort): (UInt16, UInt16) = fromClient ? (50000, 80) : (80, 50000)
-        var segment = CaptureFixture.word(sourcePort) + CaptureFixture.word(destinationPort)
+        var segment =
+            CaptureFixture.word(sourcePort) + CaptureFixture.word(destinationPort)
             + CaptureFixture.word(UInt16(sequence >> 16)) + CaptureFixture.word(UInt16(sequence & 0xffff))
             + CaptureFixture.word(UInt16(acknowledgment >> 16)) + CaptureFixture.word(UInt16(acknowledgment & 0xffff))
             + [0x50, flags] + CaptureFixture.word(65535) + [0, 0, 0, 0] + payload
@@ -57,10 +59,12 @@ enum FollowFixture {
             tcp(fromClient: true, sequence: c + 1, acknowledgment: s + 1, flags: 0x18, request),
             tcp(fromClient: true, sequence: afterRequest, acknowledgment: afterBody, flags: 0x11),
             tcp(fromClient: false, sequence: afterBody, acknowledgment: afterRequest + 1, flags: 0x11),
-            tcp(fromClient: true, sequence: afterRequest + 1, acknowledgment: afterBody + 1, flags: 0x10),
+            tcp(fromClient: true, sequence: afterRequest + 1, acknowledgment: afterBody + 1, flags: 0x10)
         ]
         return list.enumerated().map { n, bytes in
-            CapturedPacket(timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: UInt32(n) * 1_000_000), data: bytes, linkType: .ethernet)
+            CapturedPacket(
+                timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: UInt32(n) * 1_000_000), data: bytes,
+                linkType: .ethernet)
         }
     }
 
@@ -90,7 +94,7 @@ enum FollowFixture {
     @Test func followShowsBothDirectionsInOrderWithTheGapAndRetransmissionMarked() throws {
         var (panel, path) = try FollowFixture.browsing()
         defer { unlink(path) }
-        panel.press(.down, .down, .down)          // packet 4: the request
+        panel.press(.down, .down, .down)  // packet 4: the request
         panel.press(.character("F"))
         let view = try #require(panel.follow)
         let stream = try #require(view.stream)
@@ -100,21 +104,23 @@ enum FollowFixture {
         #expect(stream.bytes(from: 0) == FollowFixture.request)
         #expect(stream.bytes(from: 1) == FollowFixture.status + FollowFixture.body)
         #expect(stream.missingBytes(from: 1) == FollowFixture.lost.count)
-        #expect(Array(panel.screen().prefix(12)) == [
-            "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
-            "│ Follow TCP stream 0 · 10.0.0.1:50000 ⇄ 10.0.0.2:80 · 10 packets · text                           │",
-            "│ → 10.0.0.1:50000 sent 39 bytes   ← 10.0.0.2:80 sent 31 bytes (11 missing)                        │",
-            "│ → GET /follow HTTP/1.1\\r                                                                         │",
-            "│   Host: socktui\\r                                                                                │",
-            "│   \\r                                                                                             │",
-            "│ ← HTTP/1.1 200 OK\\r                                                                              │",
-            "│ → [retransmission: 39 bytes sent again in #7]                                                    │",
-            "│ ← [gap: 11 bytes missing from node 1, seen at #8]                                                │",
-            "│ ← \\r                                                                                             │",
-            "│   hello\\x01world                                                                                 │",
-            "│                                                                                                  │",
-        ])
-        #expect(panel.screen()[28] == "│ ↑/↓ PgUp/PgDn scroll  h hex/text  s save  Esc back to the packets                                │")
+        #expect(
+            Array(panel.screen().prefix(12)) == [
+                "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
+                "│ Follow TCP stream 0 · 10.0.0.1:50000 ⇄ 10.0.0.2:80 · 10 packets · text                           │",
+                "│ → 10.0.0.1:50000 sent 39 bytes   ← 10.0.0.2:80 sent 31 bytes (11 missing)                        │",
+                "│ → GET /follow HTTP/1.1\\r                                                                         │",
+                "│   Host: socktui\\r                                                                                │",
+                "│   \\r                                                                                             │",
+                "│ ← HTTP/1.1 200 OK\\r                                                                              │",
+                "│ → [retransmission: 39 bytes sent again in #7]                                                    │",
+                "│ ← [gap: 11 bytes missing from node 1, seen at #8]                                                │",
+                "│ ← \\r                                                                                             │",
+                "│   hello\\x01world                                                                                 │",
+                "│                                                                                                  │"
+            ])
+        #expect(
+            panel.screen()[28] == "│ ↑/↓ PgUp/PgDn scroll  h hex/text  s save  Esc back to the packets                                │")
     }
 
     @Test func eachDirectionTakesItsThemeColourAndTheGapTheWarningColour() throws {
@@ -174,7 +180,7 @@ enum FollowFixture {
     @Test func scrollingKeysMoveThroughALongStream() throws {
         var (panel, path) = try FollowFixture.browsing()
         defer { unlink(path) }
-        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 9))    // four payload rows
+        panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 9))  // four payload rows
         panel.press(.down, .down, .down, .character("F"))
         #expect(panel.follow?.lines.count == 8)
         panel.press(.down)
@@ -190,7 +196,7 @@ enum FollowFixture {
         ("text transcript", ".txt"),
         ("raw, node 0 → 1", ".raw0"),
         ("raw, node 1 → 0", ".raw1"),
-        ("raw, both directions", ".both"),
+        ("raw, both directions", ".both")
     ])
     func sKeySavesTheStreamAsChosen(content: String, suffix: String) throws {
         var (panel, path) = try FollowFixture.browsing()
@@ -275,24 +281,26 @@ enum FollowFixture {
     @Test func followingAUDPPacketShowsItsDatagrams() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
-        panel.press(.down, .down)                  // packet 3: UDP 40000 → 9
+        panel.press(.down, .down)  // packet 3: UDP 40000 → 9
         panel.press(.character("F"))
         let stream = try #require(panel.follow?.stream)
         #expect(stream.transport == .udp)
         #expect(stream.packetCount == 3)
         let lines = panel.screen()
         #expect(lines[1].contains("Follow UDP stream 0 · 10.0.0.1:40000 ⇄ 10.0.0.2:9 · 3 packets"))
-        #expect(Array(lines[3...5]) == [
-            "│ → hello socktui 0                                                                                │",
-            "│ → hello socktui 1                                                                                │",
-            "│ → hello socktui 2                                                                                │",
-        ])
+        #expect(
+            Array(lines[3...5]) == [
+                "│ → hello socktui 0                                                                                │",
+                "│ → hello socktui 1                                                                                │",
+                "│ → hello socktui 2                                                                                │"
+            ])
     }
 
     @Test func escapedTextWrapsAtTheViewWidthWithoutSplittingAnEscape() {
-        let stream = FollowedStream(transport: .tcp, stream: 0, nodes: [],
-                                    segments: [StreamSegment(sender: 1, packet: 1, kind: .data, bytes: Array("abcdefgh".utf8) + [0xff, 0x00] + Array("ij\n".utf8))],
-                                    packetCount: 1)
+        let stream = FollowedStream(
+            transport: .tcp, stream: 0, nodes: [],
+            segments: [StreamSegment(sender: 1, packet: 1, kind: .data, bytes: Array("abcdefgh".utf8) + [0xff, 0x00] + Array("ij\n".utf8))],
+            packetCount: 1)
         let lines = CapturePanel.followLines(stream, hex: false, width: 12)
         #expect(lines.map(\.text) == ["← abcdefgh", "  \\xff\\x00ij"])
         #expect(lines.allSatisfy { $0.kind == .data(sender: 1) })

@@ -66,7 +66,9 @@ extension CapturePanel {
     /// A panel (140×34) reading a pipe as `socktui -r -` reads standard input. The pipe is
     /// close-on-exec from the start, so no child another test spawns keeps it open (EOF must come
     /// when the test closes `input`); `output` is the panel's end, closed when the test lets it go.
-    static func streamingPanel(name: String = "stdin") throws -> (panel: CapturePanel, inbox: PanelInbox, input: OwnedDescriptor, output: OwnedDescriptor) {
+    static func streamingPanel(
+        name: String = "stdin"
+    ) throws -> (panel: CapturePanel, inbox: PanelInbox, input: OwnedDescriptor, output: OwnedDescriptor) {
         let pipe = try makeCloseOnExecPipe()
         var panel = CapturePanel()
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
@@ -76,7 +78,8 @@ extension CapturePanel {
     }
 
     static func sendUDP(port: Int, payloads: [String], namespace: String? = nil) throws {
-        let script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+        let script =
+            "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
             + payloads.map { "s.sendto(b'\($0)', ('127.0.0.1', \(port)))\n" }.joined()
         let prefix = namespace.map { ["ip", "netns", "exec", $0] } ?? []
         let sent = try runTool("/usr/bin/env", prefix + ["python3", "-c", script])
@@ -143,7 +146,10 @@ extension CapturePanel {
         #expect(model.capture.hostLabel == "local" && model.capture.prompt?.host == "local")
     }
 
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (the agent's capture) and python3"))
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+            "needs root (the agent's capture) and python3"))
     func aCaptureOnTheChosenHostFillsTheStoreFromItsChunksWithItsKernelCounters() throws {
         let port = Int.random(in: 40_000...49_999)
         var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))])
@@ -191,17 +197,23 @@ extension CapturePanel {
     /// column names that host's owners: here a table the test makes, whose only owned socket is a
     /// UDP socket on the capture's port held by "remoteproc" (pid 4242) — a process of that host,
     /// not of this one.
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (the agent's capture) and python3"))
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
+            "needs root (the agent's capture) and python3"))
     func aRemoteCapturesProcessColumnComesFromThatHostsSocketTable() throws {
         let port = Int.random(in: 40_000...49_999)
-        let entry = SocketEntry(kind: .udp, family: .inet, state: "UNCONN", local: SocketEndpoint(address: "127.0.0.1", port: port),
-                                remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 77, uid: 0,
-                                owners: [SocketOwner(pid: 4242, command: "remoteproc", fileDescriptor: 5, uid: 0)])
+        let entry = SocketEntry(
+            kind: .udp, family: .inet, state: "UNCONN", local: SocketEndpoint(address: "127.0.0.1", port: port),
+            remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 77, uid: 0,
+            owners: [SocketOwner(pid: 4242, command: "remoteproc", fileDescriptor: 5, uid: 0)])
         let asked = Mutex<[String]>([])
-        var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))], hostSockets: { host in
-            asked.withLock { $0.append(host) }
-            return SocketSnapshot(entries: [entry], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 1, elapsed: 0)
-        })
+        var panel = CapturePanel(
+            hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))],
+            hostSockets: { host in
+                asked.withLock { $0.append(host) }
+                return SocketSnapshot(entries: [entry], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 1, elapsed: 0)
+            })
         defer { panel.hosts.forEach { $0.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 160, height: 34))
         panel.press(.control("o"))
@@ -211,9 +223,10 @@ extension CapturePanel {
         try #require(inbox.pump(&panel) { $0.live != nil }, "the remote capture did not start: \(panel.notice?.text ?? "")")
         #expect(panel.showsProcesses)
         try Self.sendUDP(port: port, payloads: ["a", "bb"])
-        try #require(inbox.pump(&panel) { panel in
-            panel.packetCount >= 2 && panel.rowCache.values.filter { $0.process.contains("remoteproc(4242)") }.count >= 2
-        }, "rows: \(panel.rowCache.values.map(\.process))")
+        try #require(
+            inbox.pump(&panel) { panel in
+                panel.packetCount >= 2 && panel.rowCache.values.filter { $0.process.contains("remoteproc(4242)") }.count >= 2
+            }, "rows: \(panel.rowCache.values.map(\.process))")
         #expect(asked.withLock { $0 }.allSatisfy { $0 == "h1" } && !asked.withLock { $0 }.isEmpty)
         let lines = panel.screen(width: 160, height: 34)
         #expect(lines.contains { $0.contains("Process") })
@@ -222,7 +235,9 @@ extension CapturePanel {
         try #require(inbox.pump(&panel) { $0.live?.isRunning == false })
     }
 
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (ip netns) and python3"))
+    @Test(
+        .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs root (ip netns) and python3")
+    )
     func aDroppedLinkMidCaptureEndsItWithTheLinksMessageAndKeepsThePackets() throws {
         let namespace = "socktui-cap-\(UInt32.random(in: 0...UInt32.max))"
         try #require(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]).status == 0)

@@ -36,7 +36,8 @@ import TerminalUI
         browser.attach(matcher, to: file.source)
         func row(_ processes: Bool) -> PacketRow? {
             let rows = Mutex<[PacketRow]>([])
-            let command = CapturePanel.rowsCommand(browser, file.source, indices: [0], previous: [nil], Generation(), processes: processes, on: .global())
+            let command = CapturePanel.rowsCommand(
+                browser, file.source, indices: [0], previous: [nil], Generation(), processes: processes, on: .global())
             for job in command.jobs {
                 job.work { message in
                     if case .capture(.rowsLoaded(_, let loaded)) = message { rows.withLock { $0 += loaded } }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Inspect
@@ -26,7 +26,9 @@ import TerminalUI
         #expect(damage.contains("the file shrank to 4096 bytes while being read"), "\(damage)")
         let whole = try #require(reader.damage?.packetsBefore)
         #expect(whole > 0 && whole < 400 && panel.packetCount == whole)
-        #expect(panel.screen(width: 320).contains { $0.contains("shrank to 4096 bytes") }, "\(panel.screen(width: 320).joined(separator: "\n"))")
+        #expect(
+            panel.screen(width: 320).contains { $0.contains("shrank to 4096 bytes") }, "\(panel.screen(width: 320).joined(separator: "\n"))"
+        )
         // The last row is the last packet still whole.
         #expect(panel.tableState.selected == whole - 1)
     }

@@ -5,8 +5,9 @@ import TerminalUI
 @testable import SocktuiApp
 
 @Suite struct CapturePanelStatisticsTests {
-    static let everything = StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
-                                              endpoints: Set(ConversationLayer.allCases))
+    static let everything = StatisticsRequest(
+        protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
+        endpoints: Set(ConversationLayer.allCases))
 
     @Test func statisticsKeyShowsTheEnginesProtocolHierarchy() throws {
         var (panel, path) = try browsingFixture()
@@ -17,20 +18,22 @@ import TerminalUI
         let engine = try CaptureAnalyzer(source: try CaptureFileReader(path: path)).statistics(Self.everything)
         #expect(statistics == engine)
         #expect(panel.runningJobs == 0)
-        #expect(Array(panel.screen().prefix(11)) == [
-            "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
-            "│ Statistics of fixture.pcap · 12 packets · 711 bytes · 2.750 s                                    │",
-            "│  Protocols │ IPv4 ⇄ │ IPv6 ⇄ │ TCP ⇄ │ UDP ⇄ │ IPv4 ends │ IPv6 ends │ TCP ends │ UDP ends       │",
-            "│ Protocol                                            % Packets    Packets   % Bytes         Bytes │",
-            "│ eth                                                    100.00         12    100.00           711 │",
-            "│   ip                                                   100.00         12    100.00           711 │",
-            "│     tcp                                                 75.00          9     75.95           540 │",
-            "│       http                                              25.00          3     30.38           216 │",
-            "│     udp                                                 25.00          3     24.05           171 │",
-            "│       data                                              25.00          3     24.05           171 │",
-            "│                                                                                                  │",
-        ])
-        #expect(panel.screen()[28] == "│ ←/→ table  ↑/↓ move  Esc back to the packets                                                     │")
+        #expect(
+            Array(panel.screen().prefix(11)) == [
+                "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
+                "│ Statistics of fixture.pcap · 12 packets · 711 bytes · 2.750 s                                    │",
+                "│  Protocols │ IPv4 ⇄ │ IPv6 ⇄ │ TCP ⇄ │ UDP ⇄ │ IPv4 ends │ IPv6 ends │ TCP ends │ UDP ends       │",
+                "│ Protocol                                            % Packets    Packets   % Bytes         Bytes │",
+                "│ eth                                                    100.00         12    100.00           711 │",
+                "│   ip                                                   100.00         12    100.00           711 │",
+                "│     tcp                                                 75.00          9     75.95           540 │",
+                "│       http                                              25.00          3     30.38           216 │",
+                "│     udp                                                 25.00          3     24.05           171 │",
+                "│       data                                              25.00          3     24.05           171 │",
+                "│                                                                                                  │"
+            ])
+        #expect(
+            panel.screen()[28] == "│ ←/→ table  ↑/↓ move  Esc back to the packets                                                     │")
     }
 
     @Test func conversationTablesMatchTheEngineAndEnterFiltersOnOne() throws {
@@ -46,13 +49,14 @@ import TerminalUI
             #expect(row.cells[0] == conversation.a.description && row.cells[1] == conversation.b.description)
             #expect(row.cells[2] == String(conversation.frames) && row.cells[3] == CapturePanel.count(conversation.bytes))
         }
-        #expect(Array(panel.screen()[3...6]) == [
-            "│ Address A         Address B          Packets     Bytes       A→B       B→A   Duration      bit/s │",
-            "│ 10.0.0.1:50000    10.0.0.2:80              6       378       378         0    2.250 s      1,344 │",
-            "│ 10.0.0.1:50001    10.0.0.2:80              3       162       162         0    2.000 s        648 │",
-            "│                                                                                                  │",
-        ])
-        panel.press(.down)                      // the second conversation
+        #expect(
+            Array(panel.screen()[3...6]) == [
+                "│ Address A         Address B          Packets     Bytes       A→B       B→A   Duration      bit/s │",
+                "│ 10.0.0.1:50000    10.0.0.2:80              6       378       378         0    2.250 s      1,344 │",
+                "│ 10.0.0.1:50001    10.0.0.2:80              3       162       162         0    2.000 s        648 │",
+                "│                                                                                                  │"
+            ])
+        panel.press(.down)  // the second conversation
         panel.press(.enter)
         #expect(panel.statisticsView == nil)
         #expect(panel.appliedFilter == CapturePanel.filter(for: tcp[1]))
@@ -63,9 +67,9 @@ import TerminalUI
     @Test func endpointTablesMatchTheEngineAndSortByAColumn() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
-        panel.press(.character("I"), .left)     // wraps to the last tab: UDP endpoints
+        panel.press(.character("I"), .left)  // wraps to the last tab: UDP endpoints
         #expect(panel.statisticsView?.tab == .endpoints(.udp))
-        panel.press(.left, .left)              // TCP endpoints, IPv6 endpoints
+        panel.press(.left, .left)  // TCP endpoints, IPv6 endpoints
         #expect(panel.statisticsView?.tab == .endpoints(.ipv6))
         panel.press(.left)
         #expect(panel.statisticsView?.tab == .endpoints(.ipv4))
@@ -74,7 +78,7 @@ import TerminalUI
         var rows = panel.statisticsRows(try #require(panel.statisticsView))
         #expect(rows.map { $0.cells[0] } == ipv4.map(\.endpoint.description))
         #expect(rows.map { $0.cells[3] } == ipv4.map { CapturePanel.count($0.txFrames) })
-        panel.press(.character("o"), .character("o"), .character("o"))      // packets, bytes, Tx packets
+        panel.press(.character("o"), .character("o"), .character("o"))  // packets, bytes, Tx packets
         #expect(panel.statisticsView?.sortColumn == 3)
         rows = panel.statisticsRows(try #require(panel.statisticsView))
         #expect(rows.first?.cells[0] == "10.0.0.1")
@@ -96,7 +100,7 @@ import TerminalUI
     @Test func enterOnAnEndpointFiltersOnItsAddress() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
-        panel.press(.character("I"), .left, .left, .left, .left)     // IPv4 endpoints
+        panel.press(.character("I"), .left, .left, .left, .left)  // IPv4 endpoints
         #expect(panel.statisticsView?.tab == .endpoints(.ipv4))
         panel.press(.enter)
         #expect(panel.appliedFilter == "ip and host 10.0.0.1")
@@ -125,7 +129,7 @@ import TerminalUI
         #expect(panel.statisticsView == nil)
         #expect(view.cancel?.isCancelled == true)
         #expect(panel.notice?.text == "statistics cancelled")
-        settle(&panel, command)                 // the late answer is dropped
+        settle(&panel, command)  // the late answer is dropped
         #expect(panel.statisticsView == nil)
         #expect(panel.runningJobs == 0)
     }
@@ -133,7 +137,7 @@ import TerminalUI
     @Test func fOnATCPConversationFollowsItsStream() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
-        panel.press(.character("I"), .right, .right, .right, .down)     // TCP conversations: 50001 → 80
+        panel.press(.character("I"), .right, .right, .right, .down)  // TCP conversations: 50001 → 80
         panel.press(.character("F"))
         #expect(panel.statisticsView == nil)
         let stream = try #require(panel.follow?.stream)

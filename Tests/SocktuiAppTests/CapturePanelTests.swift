@@ -45,7 +45,8 @@ enum CaptureFixture {
     }
 
     static func tcp(from port: UInt16, sequence: UInt32, flags: UInt8, _ payload: [UInt8] = []) -> [UInt8] {
-        let header = word(port) + word(80) + word(UInt16(sequence >> 16)) + word(UInt16(sequence & 0xffff)) + [0, 0, 0, 1]
+        let header =
+            word(port) + word(80) + word(UInt16(sequence >> 16)) + word(UInt16(sequence & 0xffff)) + [0, 0, 0, 1]
             + [0x50, flags] + word(65535) + [0, 0, 0, 0]
         return frame(protocol: 6, withChecksum(header + payload, protocol: 6, at: 16))
     }
@@ -65,8 +66,9 @@ enum CaptureFixture {
             list.append(tcp(from: 50001, sequence: UInt32(3000 + round), flags: 0x02))
         }
         return list.enumerated().map { n, bytes in
-            CapturedPacket(timestamp: PacketTimestamp(seconds: start + Int64(n / 4), nanoseconds: UInt32(n % 4) * 250_000_000),
-                           data: bytes, linkType: .ethernet)
+            CapturedPacket(
+                timestamp: PacketTimestamp(seconds: start + Int64(n / 4), nanoseconds: UInt32(n % 4) * 250_000_000),
+                data: bytes, linkType: .ethernet)
         }
     }
 
@@ -148,50 +150,51 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         defer { unlink(path) }
         #expect(panel.isFullyIndexed)
         #expect(panel.packetCount == 12)
-        #expect(panel.screen() == [
-            "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
-            "│ fixture.pcap · 12 packets                                                                        │",
-            "│ Filter: none (/ to filter, e.g. tcp port 443 or udp)                                             │",
-            "│     No. Time            Source           Destination      Proto    Len Info                      │",
-            "│       1 0.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
-            "│       2 0.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r0 HTTP/1.1          │",
-            "│       3 0.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
-            "│       4 0.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
-            "│       5 1.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
-            "│       6 1.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r1 HTTP/1.1          │",
-            "│       7 1.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
-            "│       8 1.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
-            "│       9 2.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
-            "│      10 2.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r2 HTTP/1.1          │",
-            "│ ─ Details: packet 1 ──────────────────────────────────────────────────────────────────────────── │",
-            "│ ▸ Frame: 54 bytes on wire, 54 bytes captured                                                     │",
-            "│ ▸ Ethernet II: Src: 02:00:00:00:00:01, Dst: 02:00:00:00:00:02                                    │",
-            "│ ▸ Internet Protocol Version 4: Src: 10.0.0.1, Dst: 10.0.0.2                                      │",
-            "│ ▸ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 1000, Len: 0                │",
-            "│                                                                                                  │",
-            "│                                                                                                  │",
-            "│ ─ Bytes: 54 · selected 0-53 (54 bytes) ───────────────────────────────────────────────────────── │",
-            "│ 00000000  02 00 00 00 00 02 02 00  00 00 00 01 08 00 45 00 |..............E.|                    │",
-            "│ 00000010  00 28 00 01 40 00 40 06  26 cd 0a 00 00 01 0a 00 |.(..@.@.&.......|                    │",
-            "│ 00000020  00 02 c3 50 00 50 00 00  03 e8 00 00 00 01 50 02 |...P.P........P.|                    │",
-            "│ 00000030  ff ff d4 56 00 00                                |...V..|                              │",
-            "│                                                                                                  │",
-            "│                                                                                                  │",
-            "│ c capture  o open  / filter  f find  F follow  I stats  S save  : go to  ? all keys              │",
-            "└──────────────────────────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            panel.screen() == [
+                "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
+                "│ fixture.pcap · 12 packets                                                                        │",
+                "│ Filter: none (/ to filter, e.g. tcp port 443 or udp)                                             │",
+                "│     No. Time            Source           Destination      Proto    Len Info                      │",
+                "│       1 0.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│       2 0.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r0 HTTP/1.1          │",
+                "│       3 0.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
+                "│       4 0.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
+                "│       5 1.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│       6 1.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r1 HTTP/1.1          │",
+                "│       7 1.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
+                "│       8 1.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
+                "│       9 2.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│      10 2.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r2 HTTP/1.1          │",
+                "│ ─ Details: packet 1 ──────────────────────────────────────────────────────────────────────────── │",
+                "│ ▸ Frame: 54 bytes on wire, 54 bytes captured                                                     │",
+                "│ ▸ Ethernet II: Src: 02:00:00:00:00:01, Dst: 02:00:00:00:00:02                                    │",
+                "│ ▸ Internet Protocol Version 4: Src: 10.0.0.1, Dst: 10.0.0.2                                      │",
+                "│ ▸ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 1000, Len: 0                │",
+                "│                                                                                                  │",
+                "│                                                                                                  │",
+                "│ ─ Bytes: 54 · selected 0-53 (54 bytes) ───────────────────────────────────────────────────────── │",
+                "│ 00000000  02 00 00 00 00 02 02 00  00 00 00 01 08 00 45 00 |..............E.|                    │",
+                "│ 00000010  00 28 00 01 40 00 40 06  26 cd 0a 00 00 01 0a 00 |.(..@.@.&.......|                    │",
+                "│ 00000020  00 02 c3 50 00 50 00 00  03 e8 00 00 00 01 50 02 |...P.P........P.|                    │",
+                "│ 00000030  ff ff d4 56 00 00                                |...V..|                              │",
+                "│                                                                                                  │",
+                "│                                                                                                  │",
+                "│ c capture  o open  / filter  f find  F follow  I stats  S save  : go to  ? all keys              │",
+                "└──────────────────────────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 
     @Test func openingTheTCPLayerHighlightsTheSelectedFieldsBytes() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
-        panel.press(.down, .enter)                 // packet 2, then the detail tree
+        panel.press(.down, .enter)  // packet 2, then the detail tree
         #expect(panel.focus == .details)
         #expect(panel.detail?.index == 1)
         panel.press(.down, .down, .down, .right)  // Frame, Ethernet, IP, TCP: expand TCP
         #expect(panel.currentTreeID == "tcp")
         #expect(panel.highlightedRange == 34..<54)
-        panel.press(.down)                          // Source Port
+        panel.press(.down)  // Source Port
         #expect(panel.currentTreeID == "tcp/tcp.srcport")
         #expect(panel.highlightedRange == 34..<36)
         let lines = panel.screen()
@@ -208,7 +211,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(reversed(column) && reversed(column + 1) && reversed(column + 3) && reversed(column + 4))
         #expect(!reversed(column - 3) && !reversed(column + 6))
         // Moving to another packet keeps TCP expanded and the same field selected.
-        panel.press(.character("w"), .character("w"), .down)   // back to the list: packet 3 (UDP) has no TCP
+        panel.press(.character("w"), .character("w"), .down)  // back to the list: packet 3 (UDP) has no TCP
         panel.press(.down)
         #expect(panel.detail?.index == 3)
         #expect(panel.treeState.expanded.contains("tcp"))
@@ -230,7 +233,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(lines[4].contains("      3 0.500000") && lines[5].contains("      7 1.500000") && lines[6].contains("     11 2.500000"))
         #expect(panel.selectedPacket == 2)
         // Delta time is from the previous displayed packet: a second apart.
-        panel.press(.character("T"))            // relative → delta
+        panel.press(.character("T"))  // relative → delta
         #expect(panel.timeFormat == .delta)
         #expect(panel.screen()[5].contains("      7 1.000000"))
 
@@ -247,7 +250,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         panel.type("tcp prot 80")
         #expect(panel.prompt?.filterError?.contains("syntax error") == true)
         #expect(panel.screen()[2].contains("Filter: tcp prot 80   ✗ "))
-        panel.press(.enter)                      // refused: the prompt stays open
+        panel.press(.enter)  // refused: the prompt stays open
         #expect(panel.prompt != nil)
         #expect(panel.notice?.kind == .error)
         panel.press(.escape)
@@ -271,16 +274,16 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         panel.type("GET /r2")
         panel.press(.enter)
         #expect(panel.selectedPacket == 9)
-        panel.press(.character("n"))             // wraps around to the only match
+        panel.press(.character("n"))  // wraps around to the only match
         #expect(panel.selectedPacket == 9)
         panel.press(.character("f"), .control("u"))
-        panel.type("0x c3 51")                   // source port 50001
+        panel.type("0x c3 51")  // source port 50001
         panel.press(.enter)
         #expect(panel.selectedPacket == 11)
         panel.press(.character("N"))
         #expect(panel.selectedPacket == 7)
 
-        panel.press(.home)                       // packet 1: port 50000 ↔ 80
+        panel.press(.home)  // packet 1: port 50000 ↔ 80
         panel.press(.character("]"))
         #expect(panel.selectedPacket == 1)
         panel.press(.character("]"))
@@ -304,7 +307,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.prompt?.kind == .save)
         panel.press(.control("u"))
         panel.type(output)
-        panel.press(.down, .right)               // format: pcap
+        panel.press(.down, .right)  // format: pcap
         #expect(panel.prompt?.value("Format") == "pcap")
         #expect(panel.prompt?.value("Packets") == "displayed")
         panel.press(.enter)
@@ -332,7 +335,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(throws: FilterError.self) { try DisplayFilterScan.run("tcp prot", over: reader, cancel: Cancellation()) { _, _ in } }
         // Released pages read back the same bytes (from the page cache).
         reader.releaseMappedPages(0..<reader.fileSize)
-        reader.releaseMappedPages(50..<50)         // an empty range is ignored
+        reader.releaseMappedPages(50..<50)  // an empty range is ignored
         #expect(reader.packets(in: 0..<12).map(\.data) == CaptureFixture.packets().map(\.data))
     }
 
@@ -344,7 +347,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         panel.press(.character("S"), .control("u"))
         panel.type(output)
         #expect(panel.prompt?.value("Format") == "pcapng")
-        #expect(panel.prompt?.form.fields.count == 2)   // no filter: no "Packets" choice
+        #expect(panel.prompt?.form.fields.count == 2)  // no filter: no "Packets" choice
         panel.press(.enter)
         #expect(panel.notice?.text == "saved 12 packets to \(output)")
         panel.press(.character("o"))
@@ -365,7 +368,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         var lines = panel.screen()
         #expect(!lines.contains { $0.contains("Details:") })
         #expect(lines[15].contains("     12 2.750000"))
-        panel.press(.character("w"))                // the maximised pane follows the focus
+        panel.press(.character("w"))  // the maximised pane follows the focus
         #expect(panel.maximized == .details)
         lines = panel.screen()
         #expect(lines[3].contains("▶ Details: packet 1"))
@@ -438,7 +441,9 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         var panel = CapturePanel()
         settle(&panel, panel.open(path: missing))
         #expect(panel.notice?.kind == .error)
-        #expect(panel.notice?.text == "\(missing): cannot open: No such file or directory: give a pcap or pcapng file (socktui capture -w FILE writes one)")
+        #expect(
+            panel.notice?.text
+                == "\(missing): cannot open: No such file or directory: give a pcap or pcapng file (socktui capture -w FILE writes one)")
         #expect(panel.source == nil)
     }
 
@@ -473,7 +478,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         settle(&panel, panel.filterNewPackets())
         #expect(panel.displayed == [2, 6, 10])
         #expect(panel.displayedSummary == "displayed 3 of 12")
-        #expect(panel.selectedPacket == 10)       // it was on the last row: it follows
+        #expect(panel.selectedPacket == 10)  // it was on the last row: it follows
         #expect(panel.filterNewPackets() == nil)  // nothing new
     }
 
@@ -485,8 +490,8 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         guard case .handled(let scan) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return }
         #expect(panel.runningJobs == 1)
         #expect(panel.screen()[1].contains("filtering 0% (Esc cancels)"))
-        panel.press(.escape)                       // sets the scan's cancellation flag
-        settle(&panel, scan)                       // the scan stops at its first packet
+        panel.press(.escape)  // sets the scan's cancellation flag
+        settle(&panel, scan)  // the scan stops at its first packet
         #expect(panel.runningJobs == 0)
         #expect(panel.displayed == nil && panel.appliedFilter == "" && panel.rowCount == 12)
         #expect(panel.notice?.text == "display filter cancelled after 0 packets; showing the previous view")

@@ -12,7 +12,9 @@ final class TestFedCapture: CaptureControl {
     private let summary = Mutex<CaptureSummary?>(nil)
 
     func stop(reason: String?) {
-        summary.withLock { $0 = $0 ?? CaptureSummary(delivered: 0, kernel: KernelCaptureStatistics(), unread: 0, reason: reason ?? "stopped") }
+        summary.withLock {
+            $0 = $0 ?? CaptureSummary(delivered: 0, kernel: KernelCaptureStatistics(), unread: 0, reason: reason ?? "stopped")
+        }
     }
 
     func wait(timeout: Double) -> CaptureSummary? { summary.withLock { $0 } }
@@ -26,7 +28,8 @@ struct FedLiveCapture {
     /// Starts the capture in `panel` (the panel browses its store).
     init(on panel: inout CapturePanel) throws {
         store = try SpillingPacketStore(interfaces: [CaptureInterface(name: "lo", linkType: .ethernet)])
-        let session = LiveCaptureSession(control: TestFedCapture(), store: store, options: LiveCaptureOptions(interface: "lo"), origin: .pipe("test"))
+        let session = LiveCaptureSession(
+            control: TestFedCapture(), store: store, options: LiveCaptureOptions(interface: "lo"), origin: .pipe("test"))
         generation = panel.liveGeneration.advance()
         // The sampler this returns is not run: the test posts the samples.
         _ = panel.update(.capture(.liveStarted(generation, CapturePanel.register(session, in: panel.browser))))
@@ -36,8 +39,9 @@ struct FedLiveCapture {
     /// one, settling the work it starts (the display filter over the new packets, the rows).
     func feed(_ packets: [CapturedPacket], into panel: inout CapturePanel, interval: Double = 0.25, ended: Bool = false) {
         if !packets.isEmpty { _ = store.append(contentsOf: packets) }
-        let sample = LiveSample(packets: store.availablePacketCount, bytes: store.capturedBytes, memoryBytes: store.memoryBytes,
-                                spilled: 0, kernel: KernelCaptureStatistics(), interval: interval, firstTimestamp: nil, ended: ended)
+        let sample = LiveSample(
+            packets: store.availablePacketCount, bytes: store.capturedBytes, memoryBytes: store.memoryBytes,
+            spilled: 0, kernel: KernelCaptureStatistics(), interval: interval, firstTimestamp: nil, ended: ended)
         settle(&panel, panel.update(.capture(.liveSampled(generation, sample))))
     }
 }
@@ -123,7 +127,7 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         panel.packetCount = 10
         settle(&panel, panel.followNewRows(from: 4))
         #expect(panel.screen().contains { $0.contains("▼ 6 new (End follows)") })
-        panel.press(.character("w"))   // the Details pane: End goes to its last field there
+        panel.press(.character("w"))  // the Details pane: End goes to its last field there
         #expect(panel.focus == .details)
         let lines = panel.screen()
         #expect(lines.contains { $0.contains("▼ 6 new") })
@@ -198,7 +202,7 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
         #expect(panel.prompt?.kind == .save)
         panel.press(.control("u"))
         panel.type(path)
-        panel.press(.down, .right)   // pcap
+        panel.press(.down, .right)  // pcap
         guard case .handled(let save) = panel.handleKey(.enter) else { Issue.record("Enter was not taken"); return }
         var started: Command<AppMessage>?
         for message in postedMessages(save) { started = panel.update(message) ?? started }

@@ -19,7 +19,7 @@ import SocktuiTestSupport
         (["--block-ki-b", "3"], "--block-ki-b must be a power of two from 4 to 131072 (KiB), got 3"),
         (["--block-ki-b=-1024"], "--block-ki-b must be a power of two"),
         (["--blocks", "0"], "--blocks must be 2-4096, got 0"),
-        (["--blocks", "100000"], "--blocks must be 2-4096, got 100000"),
+        (["--blocks", "100000"], "--blocks must be 2-4096, got 100000")
     ])
     func outOfRangeRingOptionsAreRefusedWithTheirRange(arguments: [String], message: String) throws {
         let result = try Self.capture(arguments)

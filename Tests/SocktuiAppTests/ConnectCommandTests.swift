@@ -6,7 +6,7 @@ import Testing
 import SocktuiTestSupport
 @testable import SocktuiApp
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Parses a command line the way `socktui` does and runs it in-process, collecting its output.
@@ -158,7 +158,7 @@ struct ConnectCommandTests {
         (["connect", "127.0.0.1", "80", "--timeout", "0"], "--timeout must be more than 0 and at most 3600 seconds, got 0.0"),
         (["scan", "127.0.0.1", "1-70000"], "PORTS range '1-70000' spans 70000 ports; a scan covers at most 65535"),
         (["scan", "127.0.0.1", "1-10", "--concurrency", "5000"], "--concurrency must be 1-4096, got 5000"),
-        (["scan", "127.0.0.1", "1-10", "--rate", "0"], "--rate must be a positive number"),
+        (["scan", "127.0.0.1", "1-10", "--rate", "0"], "--rate must be a positive number")
     ])
     func badCommandLinesAreRefusedWithAClearMessage(arguments: [String], message: String) {
         let error = usageError(arguments)
@@ -214,18 +214,18 @@ private func socktuiBinary() -> String { TestBinary.socktui }
 /// Opens the test's listeners inside the namespace, then runs the scan there and relays its
 /// output and status. Listeners exist before the scan starts, so no readiness wait is needed.
 private let namespaceScanScript = """
-import socket, subprocess, sys
-binary, spec = sys.argv[1], sys.argv[2]
-held = []
-for port in (22, 80, 1999, 2000):
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port)); s.listen(16); held.append(s)
-bound = socket.socket(); bound.bind(("127.0.0.1", 443)); held.append(bound)   # bound, not listening: closed
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind(("127.0.0.1", 53)); held.append(udp)
-done = subprocess.run([binary, "scan", "127.0.0.1", spec, "--json"], stdout=subprocess.PIPE)
-sys.stdout.write(done.stdout.decode())
-sys.exit(done.returncode)
-"""
+    import socket, subprocess, sys
+    binary, spec = sys.argv[1], sys.argv[2]
+    held = []
+    for port in (22, 80, 1999, 2000):
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port)); s.listen(16); held.append(s)
+    bound = socket.socket(); bound.bind(("127.0.0.1", 443)); held.append(bound)   # bound, not listening: closed
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind(("127.0.0.1", 53)); held.append(udp)
+    done = subprocess.run([binary, "scan", "127.0.0.1", spec, "--json"], stdout=subprocess.PIPE)
+    sys.stdout.write(done.stdout.decode())
+    sys.exit(done.returncode)
+    """
 
 @Suite("ConnectCommand: scans inside a network namespace")
 struct ConnectCommandNamespaceTests {

@@ -9,7 +9,8 @@ import SocktuiTestSupport
         try #require(TestBinary.isBuilt)
         let help = try runTool(TestBinary.socktui, ["--help"])
         #expect(help.status == 0)
-        for option in ["  --host ", "  --theme <name>", "  -r, --read <file>", "  --no-local", "  --ssh-config", "  --push", "  --version"] {
+        for option in ["  --host ", "  --theme <name>", "  -r, --read <file>", "  --no-local", "  --ssh-config", "  --push", "  --version"]
+        {
             #expect(help.out.contains(option), "socktui --help does not show \(option):\n\(help.out)")
         }
     }

@@ -14,7 +14,8 @@ import SocktuiTestSupport
     @Test(.enabled(if: TestBinary.isRoot && TestBinary.have("setpriv"), "needs root to act as another user"))
     func aProcessNameWithEscapesIsShownVisiblyInTheSocketTable() throws {
         try #require(TestBinary.isBuilt)
-        let listener = try PythonChild("""
+        let listener = try PythonChild(
+            """
             import ctypes, socket, sys
             ctypes.CDLL(None).prctl(15, b"\\x1b[2K\\r\\x1b[8m", 0, 0, 0)
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
@@ -36,8 +37,10 @@ import SocktuiTestSupport
         let path = directory.path("hostile.pcap")
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         let payload = Array("GET /\u{1b}]0;PWNED\u{07}\u{1b}[2J HTTP/1.1\r\nHost: x\u{1b}[8m\r\n\r\n".utf8)
-        try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: 0),
-                                        data: CaptureFixture.tcp(from: 50000, sequence: 1, flags: 0x18, payload), linkType: .ethernet))
+        try writer.write(
+            CapturedPacket(
+                timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: 0),
+                data: CaptureFixture.tcp(from: 50000, sequence: 1, flags: 0x18, payload), linkType: .ethernet))
         try writer.close()
         for arguments in [[path], [path, "--detail"]] {
             let result = try runTool(TestBinary.socktui, ["read"] + arguments)

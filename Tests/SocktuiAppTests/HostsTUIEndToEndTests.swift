@@ -5,8 +5,11 @@ import SocktuiTestSupport
 
 /// `socktui --host a --host b` in tmux against two real sshd hosts in network namespaces (root):
 /// the merged Sockets table, a host dropped mid-stream and back.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct HostsTUIEndToEndTests {
     typealias Session = TmuxSession
 
@@ -34,7 +37,8 @@ struct HostsTUIEndToEndTests {
             try? FileManager.default.removeItem(atPath: netnsDirectory)
             if !hadNetns { rmdir("/etc/netns") }
         }
-        try "127.0.0.1 localhost\n127.0.0.77 only-in-ns.socktui.test\n".write(toFile: netnsDirectory + "/hosts", atomically: true, encoding: .utf8)
+        try "127.0.0.1 localhost\n127.0.0.77 only-in-ns.socktui.test\n".write(
+            toFile: netnsDirectory + "/hosts", atomically: true, encoding: .utf8)
         stable.stop()
         try stable.start()
         let session = try Session("hosts", width: 180, height: 40)
@@ -52,7 +56,8 @@ struct HostsTUIEndToEndTests {
         try session.type("sport:22 state:listen")
         try session.send("Enter")
         try session.waitFor("each host's sshd row") { lines in
-            [stable.alias, flaky.alias].allSatisfy { alias in lines.contains { $0.hasPrefix("│ \(alias) ") && $0.contains("127.0.0.1:22") } }
+            [stable.alias, flaky.alias].allSatisfy { alias in lines.contains { $0.hasPrefix("│ \(alias) ") && $0.contains("127.0.0.1:22") }
+            }
         }
 
         flaky.stop()
@@ -89,7 +94,7 @@ struct HostsTUIEndToEndTests {
         try session.type("only-in-ns.socktui.test")
         try session.send("Enter")
         try session.waitForText("127.0.0.77", timeout: 30)
-        try session.send("Escape")                          // the form lets go of the keys
+        try session.send("Escape")  // the form lets go of the keys
         try session.send("q")
         _ = try session.waitForPromptAfterExit()
     }
@@ -99,8 +104,11 @@ struct HostsTUIEndToEndTests {
 /// connect test to a listener that exists only inside the host's namespace succeeds from there
 /// and is refused here; a link dropped mid-test is shown on that test and the next test reconnects;
 /// a host ssh cannot log into is reported as needing interactive login.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct TestsHostsTUIEndToEndTests {
     typealias Session = TmuxSession
 
@@ -133,7 +141,7 @@ struct TestsHostsTUIEndToEndTests {
         try closedHere.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try closedHere.localAddress().port))
         let listener = try Self.namespaceListener(host.namespace, port: port)
-        defer { withExtendedLifetime(listener) {} }   // killed (SIGKILL) when the test ends
+        defer { withExtendedLifetime(listener) {} }  // killed (SIGKILL) when the test ends
 
         let session = try Session("testshosts", width: 160, height: 40)
         try session.waitForText(Session.prompt.trimmingCharacters(in: .whitespaces))
@@ -159,7 +167,7 @@ struct TestsHostsTUIEndToEndTests {
         // The same test here is refused: nothing listens on this machine's 127.0.0.1:PORT.
         try session.send("C-o", "C-o")
         try session.waitForText("┌ Tests · on local (Ctrl-O host)")
-        try session.send("F5")     // on the Port field r would be typed: F5 runs anywhere
+        try session.send("F5")  // on the Port field r would be typed: F5 runs anywhere
         lines = try session.waitForText("✗ no connection")
         #expect(lines.contains { $0.contains("127.0.0.1:\(port)  ECONNREFUSED after") })
         #expect(lines.contains { $0.contains("✗ #2 local connect") })
@@ -182,7 +190,7 @@ struct TestsHostsTUIEndToEndTests {
         host.stop()
         lines = try session.waitForText("✗ \(host.alias): disconnected (ssh", timeout: 30)
         #expect(lines.contains { $0.contains("×10 on \(host.alias)  disconnected") })
-        #expect(lines.contains { $0.contains("probes sent") })     // what arrived before the drop stays
+        #expect(lines.contains { $0.contains("probes sent") })  // what arrived before the drop stays
         #expect(lines.contains { $0.contains("✗ #4 \(host.alias) probes") })
         // The UI answers keys meanwhile.
         try session.send("2")

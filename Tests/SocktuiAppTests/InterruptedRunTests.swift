@@ -3,7 +3,7 @@ import SocketKit
 import Testing
 import SocktuiTestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C, SIGTERM and SIGHUP on the long-running commands (issue #17 D3, D4): socktui stops
@@ -14,8 +14,9 @@ struct InterruptedRunTests {
     /// it starts working; a signal sent earlier would meet the default action).
     static func blocks(_ pid: pid_t, _ signal: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
-              let mask = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
+            let mask = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
         return mask & (1 << UInt64(signal - 1)) != 0
     }
 
@@ -24,7 +25,8 @@ struct InterruptedRunTests {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
         return status.split(separator: "\n").contains { line in
             guard line.hasPrefix("ShdPnd:") || line.hasPrefix("SigPnd:"),
-                  let mask = UInt64(line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+                let mask = UInt64(line.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return false }
             return mask & (1 << UInt64(signal - 1)) != 0
         }
     }
@@ -53,8 +55,9 @@ struct InterruptedRunTests {
         process.signal(signal)
         let lines = output.waitForEnd(timeout: 30)
         #expect(process.wait() == 128 + signal)
-        let marker = try #require(lines.firstIndex { $0.hasPrefix("--- interrupted (\(signal == SIGINT ? "SIGINT" : "SIGHUP")) after ") },
-                                  "no interruption line: \(lines)")
+        let marker = try #require(
+            lines.firstIndex { $0.hasPrefix("--- interrupted (\(signal == SIGINT ? "SIGINT" : "SIGHUP")) after ") },
+            "no interruption line: \(lines)")
         #expect(lines[marker].hasSuffix(" of 1000000 probes ---"))
         let sent = lines.filter { $0.hasPrefix("probe ") }.count
         #expect(lines[marker] == "--- interrupted (\(signal == SIGINT ? "SIGINT" : "SIGHUP")) after \(sent) of 1000000 probes ---")
@@ -85,7 +88,9 @@ struct InterruptedRunTests {
         try #require(TestBinary.isBuilt)
         let (server, port) = try Self.listener()
         defer { try? server.close() }
-        let process = try ChildProcess([TestBinary.socktui, "connect", "127.0.0.1", "\(port)", "--count", "1000000", "--interval", "0.01", "--json"])
+        let process = try ChildProcess([
+            TestBinary.socktui, "connect", "127.0.0.1", "\(port)", "--count", "1000000", "--interval", "0.01", "--json"
+        ])
         let output = LineReader(process.stdout!)
         // JSON prints at the end only: wait until the signals are blocked, then until probes ran.
         try #require(eventually(within: 30) { Self.blocks(process.pid, SIGTERM) })
@@ -122,8 +127,9 @@ struct InterruptedRunTests {
         // signal comes.
         let total = 65535 - port + 1
         try #require(total >= 500, "the listener's port \(port) is too close to 65535")
-        let process = try ChildProcess([TestBinary.socktui, "scan", "127.0.0.1", "\(port)-65535", "--concurrency", "1", "--rate", "200"]
-                                       + (json ? ["--json"] : []))
+        let process = try ChildProcess(
+            [TestBinary.socktui, "scan", "127.0.0.1", "\(port)-65535", "--concurrency", "1", "--rate", "200"]
+                + (json ? ["--json"] : []))
         let output = LineReader(process.stdout!)
         try #require(eventually(within: 30) { Self.blocks(process.pid, SIGINT) })
         try #require(eventually(within: 30) { Self.connections(to: port) >= 1 }, "the scan did not reach the listener's port")
@@ -131,8 +137,9 @@ struct InterruptedRunTests {
         let lines = output.waitForEnd(timeout: 30)
         #expect(process.wait() == 130)
         if json {
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(lines.joined(separator: "\n").utf8)) as? [String: Any],
-                                        "not JSON: \(lines)")
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(lines.joined(separator: "\n").utf8)) as? [String: Any],
+                "not JSON: \(lines)")
             #expect(document["interrupted"] as? Bool == true)
             #expect(document["cancelled"] as? Bool == true)
             #expect((document["open_ports"] as? [Int])?.contains(port) == true)

@@ -17,9 +17,15 @@ import Testing
     static let rules: [(target: String, rule: Rule, why: String)] = [
         ("SocketKit", .only(["CSockShims"]), "SocketKit imports only its shims"),
         ("Inspect", .never(["TerminalUI", "CNcurses", "SocktuiApp", "ArgumentParser", "TOMLKit"]), "engines know no terminal and no CLI"),
-        ("TerminalUI", .never(["SocketKit", "Inspect", "CSockShims", "CPcap", "SocktuiApp", "Foundation"]), "the toolkit knows nothing of sockets"),
-        ("SocktuiApp", .never(["CNcurses", "CPcap", "CSockShims"]), "the app imports no C module: it goes through SocketKit, Inspect and TerminalUI"),
-        ("socktui", .only(["SocktuiApp"]), "the executable only starts the app"),
+        (
+            "TerminalUI", .never(["SocketKit", "Inspect", "CSockShims", "CPcap", "SocktuiApp", "Foundation"]),
+            "the toolkit knows nothing of sockets"
+        ),
+        (
+            "SocktuiApp", .never(["CNcurses", "CPcap", "CSockShims"]),
+            "the app imports no C module: it goes through SocketKit, Inspect and TerminalUI"
+        ),
+        ("socktui", .only(["SocktuiApp"]), "the executable only starts the app")
     ]
 
     /// Every `import` of a target's Swift sources: (file, module).
@@ -30,7 +36,8 @@ import Testing
         for case let url as URL in walker where url.pathExtension == "swift" {
             for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
                 let words = line.split(separator: " ").filter { !$0.hasPrefix("@") }
-                guard words.count >= 2, ["import", "package import", "public import"].contains(words.dropLast().joined(separator: " ")) else { continue }
+                guard words.count >= 2, ["import", "package import", "public import"].contains(words.dropLast().joined(separator: " "))
+                else { continue }
                 found.append((url.path.replacingOccurrences(of: root.path + "/", with: ""), String(words.last!)))
             }
         }

@@ -13,7 +13,9 @@ import TerminalUI
         for folder in folders {
             // Hidden folders (.build, Fuzz/.build-fuzz with its checkouts) are not the project's sources.
             let url = root.appendingPathComponent(folder)
-            guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else { continue }
+            guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else {
+                continue
+            }
             for case let url as URL in walker where url.pathExtension == "swift" {
                 found.append((url.path.replacingOccurrences(of: root.path + "/", with: ""), try String(contentsOf: url, encoding: .utf8)))
             }

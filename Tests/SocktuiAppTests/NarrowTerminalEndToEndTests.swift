@@ -25,7 +25,8 @@ import SocktuiTestSupport
             let lines = try session.capture()
             let inside = lines.map { insidePopup($0) }
             if let index = inside.firstIndex(where: { $0?.hasPrefix("  \(keys) ") == true }), index + 1 < inside.count,
-               let entry = inside[index], let next = inside[index + 1] {
+                let entry = inside[index], let next = inside[index + 1]
+            {
                 return (entry, next)
             }
             try session.send("PageDown")
@@ -67,7 +68,9 @@ import SocktuiTestSupport
         try session.send("/")
         try session.type("sport:\(listener.port)")
         try session.send("Enter")
-        lines = try session.waitFor("the listener's row") { $0.contains { $0.contains("127.0.0.1:\(listener.port)") && !$0.contains("Filter") } }
+        lines = try session.waitFor("the listener's row") {
+            $0.contains { $0.contains("127.0.0.1:\(listener.port)") && !$0.contains("Filter") }
+        }
         #expect(lines.contains { $0.contains("Process") })
         let row = try #require(lines.first { $0.contains("127.0.0.1:\(listener.port)") && !$0.contains("Filter") })
         #expect(row.contains("/\(pid)"), "the pid stays in the Process column: \(row)")

@@ -27,8 +27,10 @@ import TerminalUI
 
     @Test func processColumnAt80ColumnsKeepsThePid() {
         let python = SocketOwner(pid: 48213, command: "python3-long-worker-name", fileDescriptor: 5, uid: 0)
-        let entries = [socket(.tcp, "LISTEN", local: "127.0.0.1", 8000, inode: 200, owners: [python]),
-                       socket(.tcp, "LISTEN", local: "127.0.0.1", 8001, inode: 201, owners: [python, nginx])]
+        let entries = [
+            socket(.tcp, "LISTEN", local: "127.0.0.1", 8000, inode: 200, owners: [python]),
+            socket(.tcp, "LISTEN", local: "127.0.0.1", 8001, inode: 201, owners: [python, nginx])
+        ]
         var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(entries)]), isRoot: true)
         panel.resize(to: Rect(x: 0, y: 0, width: 80, height: 14))
         panel.refreshAndWait()
@@ -41,10 +43,17 @@ import TerminalUI
     }
 
     @Test func wrappedHelpEntriesAreIndentedUnderTheirText() throws {
-        let overlay = HelpOverlay(title: "Help", sections: [
-            (heading: "Keys", entries: [HelpEntry(keys: "a", summary: "short"),
-                                        HelpEntry(keys: "lab: b", summary: "one two three four five six seven eight nine ten eleven twelve")]),
-        ])
+        let overlay = HelpOverlay(
+            title: "Help",
+            sections: [
+                (
+                    heading: "Keys",
+                    entries: [
+                        HelpEntry(keys: "a", summary: "short"),
+                        HelpEntry(keys: "lab: b", summary: "one two three four five six seven eight nine ten eleven twelve")
+                    ]
+                )
+            ])
         var buffer = Buffer(area: Rect(x: 0, y: 0, width: 40, height: 12))
         overlay.render(in: buffer.area, into: &buffer)
         let lines = buffer.lines

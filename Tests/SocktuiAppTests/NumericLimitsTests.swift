@@ -11,14 +11,23 @@ import SocktuiTestSupport
         (["connect", "127.0.0.1", "80", "--timeout", "1e300"], "--timeout must be more than 0 and at most 3600 seconds, got 1e+300"),
         (["connect", "127.0.0.1", "80", "--timeout", "2e10"], "--timeout must be more than 0 and at most 3600 seconds, got 20000000000.0"),
         (["connect", "127.0.0.1", "80", "--timeout", "nan"], "--timeout must be more than 0 and at most 3600 seconds, got nan"),
-        (["connect", "127.0.0.1", "80", "--count", "3", "--interval", "1e300"], "--interval must be 0 and at most 3600 seconds, got 1e+300"),
+        (
+            ["connect", "127.0.0.1", "80", "--count", "3", "--interval", "1e300"],
+            "--interval must be 0 and at most 3600 seconds, got 1e+300"
+        ),
         (["connect", "127.0.0.1", "80", "--count", "3", "--interval=-1"], "--interval must be 0 and at most 3600 seconds, got -1.0"),
         (["scan", "127.0.0.1", "1-2", "--timeout", "1e300"], "--timeout must be more than 0 and at most 3600 seconds, got 1e+300"),
         // FuzzCLI: the panels turn --host-timeout into nanoseconds (UInt64(1e300 * 1e9) traps).
-        (["resolve", "localhost", "--host", "web1", "--host-timeout", "1e300"], "--host-timeout must be more than 0 and at most 86400 seconds, got 1e+300"),
-        (["resolve", "localhost", "--host", "web1", "--host-timeout", "inf"], "--host-timeout must be more than 0 and at most 86400 seconds, got inf"),
+        (
+            ["resolve", "localhost", "--host", "web1", "--host-timeout", "1e300"],
+            "--host-timeout must be more than 0 and at most 86400 seconds, got 1e+300"
+        ),
+        (
+            ["resolve", "localhost", "--host", "web1", "--host-timeout", "inf"],
+            "--host-timeout must be more than 0 and at most 86400 seconds, got inf"
+        ),
         // FuzzCLI: the span of this range overflowed before it was compared with 65535.
-        (["scan", "127.0.0.1", "0-9223372036854775807"], "PORTS range '0-9223372036854775807' spans more than 65535 ports"),
+        (["scan", "127.0.0.1", "0-9223372036854775807"], "PORTS range '0-9223372036854775807' spans more than 65535 ports")
     ])
     func outOfRangeSecondsAreRefusedWithTheRange(arguments: [String], message: String) throws {
         try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
@@ -37,7 +46,7 @@ import SocktuiTestSupport
         "sockets -t --json",
         "resolve localhost --json",
         "connect 127.0.0.1 9 --json --timeout 1",
-        "scan 127.0.0.1 9 --json",
+        "scan 127.0.0.1 9 --json"
     ])
     func aFullDiskOnStandardOutputExitsOneWithAMessage(command: String) throws {
         try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
@@ -64,8 +73,9 @@ import SocktuiTestSupport
     @Test func anInternationalNameIsEncodedUnderAUTF8Locale() throws {
         try #require(TestBinary.isBuilt)
         // numerichost: the name is encoded, then refused as not numeric, so no query leaves the machine.
-        let result = try runTool(TestBinary.socktui, ["resolve", "bücher.example", "--flags", "idn,numerichost"],
-                                 environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let result = try runTool(
+            TestBinary.socktui, ["resolve", "bücher.example", "--flags", "idn,numerichost"],
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         #expect(!result.out.contains("EAI_IDN_ENCODE") && !result.err.contains("EAI_IDN_ENCODE"), "\(result.out)\(result.err)")
         #expect(result.out.contains("EAI_NONAME"), "\(result.out)\(result.err)")
     }

@@ -46,13 +46,16 @@ struct PlantedFileTests {
         try #require(made.status == 0, "\(made.err)")
         // Asked to replace it, root writes a new 0600 file over it: nobody cannot read the capture.
         let port = Int.random(in: 20_000...29_999)
-        let sender = try PythonChild("""
+        let sender = try PythonChild(
+            """
             import socket, sys
             print("ready", flush=True)
             sys.stdin.readline()
             socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", \(port)))
             """)
-        let capture = try ChildProcess([TestBinary.socktui, "capture", "-i", "lo", "-c", "1", "--pcapng", "--force", "-w", planted, "udp", "port", "\(port)"])
+        let capture = try ChildProcess([
+            TestBinary.socktui, "capture", "-i", "lo", "-c", "1", "--pcapng", "--force", "-w", planted, "udp", "port", "\(port)"
+        ])
         let errors = LineReader(capture.stderr!)
         try #require(errors.waitFor(timeout: 30) { $0.contains("capturing on") } != nil, "\(errors.text)")
         try sender.process.write("go\n")

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Inspect
@@ -16,10 +16,13 @@ import SocktuiTestSupport
 
     /// Ethernet / IPv4 `source` → `destination` / TCP `sourcePort` → `destinationPort` carrying
     /// `payload` (checksums left zero: `read` does not verify them unless asked).
-    static func tcpFrame(_ source: [UInt8], _ destination: [UInt8], _ sourcePort: UInt16, _ destinationPort: UInt16,
-                         sequence: UInt32, flags: UInt8, _ payload: [UInt8] = []) -> [UInt8] {
+    static func tcpFrame(
+        _ source: [UInt8], _ destination: [UInt8], _ sourcePort: UInt16, _ destinationPort: UInt16,
+        sequence: UInt32, flags: UInt8, _ payload: [UInt8] = []
+    ) -> [UInt8] {
         let word = CaptureFixture.word
-        let tcp = word(sourcePort) + word(destinationPort) + word(UInt16(sequence >> 16)) + word(UInt16(sequence & 0xffff))
+        let tcp =
+            word(sourcePort) + word(destinationPort) + word(UInt16(sequence >> 16)) + word(UInt16(sequence & 0xffff))
             + [0, 0, 0, 0, 0x50, flags] + word(65535) + [0, 0, 0, 0] + payload
         var ip: [UInt8] = [0x45, 0] + word(UInt16(20 + tcp.count)) + [0, 1, 0x40, 0, 64, 6, 0, 0] + source + destination
         let sum = CaptureFixture.internetChecksum(ip)
@@ -27,7 +30,6 @@ import SocktuiTestSupport
         ip[11] = UInt8(sum & 0xff)
         return [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00] + ip + tcp
     }
-
 
     // MARK: W4: --follow with --stats
 
@@ -57,7 +59,10 @@ import SocktuiTestSupport
         let missing = directory.path("nonexistent")
         let result = try Self.read([file, "--follow", "tcp,0", "--save-raw", "\(missing)/x"])
         #expect(result.status == 1)
-        #expect(result.err == "socktui read: \(missing)/x.node0: cannot create: No such file or directory (the directory \(missing) does not exist)\n", "\(result.err)")
+        #expect(
+            result.err
+                == "socktui read: \(missing)/x.node0: cannot create: No such file or directory (the directory \(missing) does not exist)\n",
+            "\(result.err)")
     }
 
     @Test(.enabled(if: getuid() == 0, "mounts a tmpfs")) func saveRawOnAFullDiskReportsTheErrorAndLeavesNoFile() throws {
@@ -65,15 +70,23 @@ import SocktuiTestSupport
         let capture = directory.path("big.pcap")
         let client: [UInt8] = [10, 0, 0, 1], server: [UInt8] = [10, 0, 0, 2]
         // A small request from node 0 (fits the disk) and a 100 KB answer from node 1 (does not).
-        var frames = [Self.tcpFrame(client, server, 50000, 80, sequence: 999, flags: 0x02),
-                      Self.tcpFrame(server, client, 80, 50000, sequence: 4999, flags: 0x12),
-                      Self.tcpFrame(client, server, 50000, 80, sequence: 1000, flags: 0x18, Array("GET / HTTP/1.1\r\n\r\n".utf8))]
+        var frames = [
+            Self.tcpFrame(client, server, 50000, 80, sequence: 999, flags: 0x02),
+            Self.tcpFrame(server, client, 80, 50000, sequence: 4999, flags: 0x12),
+            Self.tcpFrame(client, server, 50000, 80, sequence: 1000, flags: 0x18, Array("GET / HTTP/1.1\r\n\r\n".utf8))
+        ]
         for n in 0..<100 {
-            frames.append(Self.tcpFrame(server, client, 80, 50000, sequence: UInt32(5000 + n * 1000), flags: 0x18, [UInt8](repeating: UInt8(ascii: "a"), count: 1000)))
+            frames.append(
+                Self.tcpFrame(
+                    server, client, 80, 50000, sequence: UInt32(5000 + n * 1000), flags: 0x18,
+                    [UInt8](repeating: UInt8(ascii: "a"), count: 1000)))
         }
         let writer = try PcapWriter(path: capture, linkType: .ethernet)
         for (n, frame) in frames.enumerated() {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: UInt32(n) * 1000), data: frame, linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: CaptureFixture.start, nanoseconds: UInt32(n) * 1000), data: frame,
+                    linkType: .ethernet))
         }
         try writer.close()
         let disk = directory.path("full")

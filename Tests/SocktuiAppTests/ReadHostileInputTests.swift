@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Inspect
@@ -19,8 +19,10 @@ import SocktuiTestSupport
         let frame = CaptureFixture.udp(from: 40000, [UInt8](repeating: UInt8(ascii: "u"), count: 100))
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         for n in 0..<count {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: CaptureFixture.start + Int64(n / 1000), nanoseconds: UInt32(n % 1000) * 1_000_000),
-                                            data: frame, linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: CaptureFixture.start + Int64(n / 1000), nanoseconds: UInt32(n % 1000) * 1_000_000),
+                    data: frame, linkType: .ethernet))
         }
         try writer.close()
         return 16 + frame.count
@@ -44,7 +46,7 @@ import SocktuiTestSupport
             try #require(count > 0, "socktui read printed nothing")
             first += chunk[0..<count]
         }
-        let size = 24 + 15_000 * record + record / 2   // half a record past packet 15000
+        let size = 24 + 15_000 * record + record / 2  // half a record past packet 15000
         #expect(truncate(path, off_t(size)) == 0)
         let (rest, err) = try child.collect()
         let status = child.wait()
@@ -63,7 +65,9 @@ import SocktuiTestSupport
     @Test func devZeroFailsAtOnceWithTheFormatError() throws {
         let result = try Self.read(["/dev/zero"])
         #expect(result.status == 1)
-        #expect(result.err.contains("/dev/zero") && result.err.contains("not a pcap or pcapng file: it starts with 00 00 00 00"), "\(result.err)")
+        #expect(
+            result.err.contains("/dev/zero") && result.err.contains("not a pcap or pcapng file: it starts with 00 00 00 00"),
+            "\(result.err)")
         let followed = try Self.read(["/dev/zero", "--stats", "phs"])
         #expect(followed.status == 1 && followed.err.contains("not a pcap or pcapng file"), "\(followed.err)")
         let browsed = try runTool(TestBinary.socktui, ["-r", "/dev/zero"])

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -29,7 +29,7 @@ struct ReadmeExamplesTests {
         "socktui capture --host web1 -i eth0 -c 100 tcp port 443": "needs the remote host web1",
         "socktui capture --host web1 -i eth0 -w - | wireshark -k -i -": "needs the remote host web1 and wireshark's window",
         "ssh web1 tcpdump -U -w - | socktui read -": "needs the remote host web1",
-        "ssh web1 tcpdump -U -w - | socktui -r -": "needs the remote host web1 and opens the interactive TUI",
+        "ssh web1 tcpdump -U -w - | socktui -r -": "needs the remote host web1 and opens the interactive TUI"
     ]
 
     /// Examples that run until Ctrl-C: each is started, given traffic, interrupted, and must end with 0.
@@ -124,8 +124,9 @@ struct ReadmeExamplesTests {
             command = command.replacingOccurrences(of: "--pid 812 --fd 6", with: "--pid \(pid) --fd \(fd)")
             ran += 1
             if Self.untilInterrupted.contains(command) {
-                let child = try ChildProcess(shell("exec " + command), stdout: .null, stderr: .pipe,
-                                             environment: environment, workingDirectory: directory.url.path)
+                let child = try ChildProcess(
+                    shell("exec " + command), stdout: .null, stderr: .pipe,
+                    environment: environment, workingDirectory: directory.url.path)
                 let errors = LineReader(child.stderr!)
                 try #require(errors.waitFor(timeout: 30) { $0.contains("capturing on") } != nil, "\(example): \(errors.text)")
                 // Ten rounds of traffic while it captures: counted from the lines printed after the
@@ -138,8 +139,9 @@ struct ReadmeExamplesTests {
                 #expect(status == 0, "\(example) exited \(status) on Ctrl-C: \(errors.waitForEnd(timeout: 10).joined(separator: "\n"))")
                 continue
             }
-            let result = try runTool(shell(command)[0], Array(shell(command).dropFirst()), environment: environment,
-                                     workingDirectory: directory.url.path)
+            let result = try runTool(
+                shell(command)[0], Array(shell(command).dropFirst()), environment: environment,
+                workingDirectory: directory.url.path)
             #expect(result.status == 0, "\(example) exited \(result.status):\n\(result.out.suffix(2000))\n\(result.err.suffix(2000))")
         }
         #expect(ran + Self.skipped.count == examples.count)

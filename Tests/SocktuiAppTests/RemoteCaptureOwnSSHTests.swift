@@ -11,7 +11,8 @@ struct RemoteCaptureOwnSSHTests {
         let host = fleet.hosts[0]
         let port = Int.random(in: 20_000...29_999)
         // Other traffic on the namespace's lo, the link the ssh connection runs on, until the test ends.
-        let sender = try PythonChild("""
+        let sender = try PythonChild(
+            """
             import socket, time
             receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             receiver.bind(("127.0.0.1", \(port)))
@@ -29,12 +30,15 @@ struct RemoteCaptureOwnSSHTests {
             #expect(result.status == 0, "\(result.err)")
             let lines = result.out.split(separator: "\n")
             #expect(lines.count == 8, "\(result.out)")
-            #expect(lines.allSatisfy { $0.contains("UDP") && $0.contains("\(source) → \(port)") },
-                    "filter \(filter): packets other than the generated datagrams (its own ssh?):\n\(result.out)")
+            #expect(
+                lines.allSatisfy { $0.contains("UDP") && $0.contains("\(source) → \(port)") },
+                "filter \(filter): packets other than the generated datagrams (its own ssh?):\n\(result.out)")
             #expect(result.err.contains("own ssh connection excluded"), "\(result.err)")
         }
         // Asked for, the ssh connection is there.
-        let own = try runTool(TestBinary.socktui, ["capture", "-i", "lo", "-c", "3", "--include-own-ssh", "tcp", "port", "22"] + fleet.remoteArguments([host]))
+        let own = try runTool(
+            TestBinary.socktui, ["capture", "-i", "lo", "-c", "3", "--include-own-ssh", "tcp", "port", "22"] + fleet.remoteArguments([host])
+        )
         #expect(own.status == 0, "\(own.err)")
         let lines = own.out.split(separator: "\n")
         #expect(lines.count == 3 && lines.allSatisfy { $0.contains("TCP") && $0.contains("22") }, "\(own.out)")

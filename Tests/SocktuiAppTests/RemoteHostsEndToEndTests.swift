@@ -76,7 +76,8 @@ struct RemoteHostsEndToEndTests {
         let here = try Self.socktui(["connect", "127.0.0.1", "\(listener.port)"] + remote)
         #expect(here.status == 0, "\(here.out)\(here.err)")
         #expect(here.out.contains("connected to 127.0.0.1:\(listener.port)"))
-        let there = try Self.socktui(["connect", "127.0.0.1", "\(listener.port)", "--timeout", "2"] + fleet.remoteArguments([fleet.hosts[1]]))
+        let there = try Self.socktui(
+            ["connect", "127.0.0.1", "\(listener.port)", "--timeout", "2"] + fleet.remoteArguments([fleet.hosts[1]]))
         #expect(there.status == 1)
         #expect(there.out.contains("ECONNREFUSED"))
     }
@@ -90,7 +91,8 @@ struct RemoteHostsEndToEndTests {
         let output = LineReader(process.stdout!)
         let started = errors.waitFor(timeout: 60) { $0.contains("capturing on") }
         try #require(started?.contains("capturing on \(host.alias) lo") == true, "\(errors.text)")
-        let send = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\nfor i in range(8): s.sendto(b'remote %d' % i, ('127.0.0.1', \(port)))"
+        let send =
+            "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1])\nfor i in range(8): s.sendto(b'remote %d' % i, ('127.0.0.1', \(port)))"
         let sent = try host.exec(["python3", "-c", send])
         try #require(sent.status == 0, "\(sent.err)")
         let out = output.waitForEnd(timeout: 120).map { $0 + "\n" }.joined()
@@ -103,7 +105,8 @@ struct RemoteHostsEndToEndTests {
         let fleet = try SSHTestFleet(count: 1, label: "capture")
         let alias = fleet.hosts[0].alias
         let port = Int.random(in: 20_000...29_999)
-        let (status, out, err, sourcePort) = try Self.remoteCapture(["-i", "lo", "-c", "5", "udp", "and", "dst", "port", "\(port)"], fleet: fleet, port: port)
+        let (status, out, err, sourcePort) = try Self.remoteCapture(
+            ["-i", "lo", "-c", "5", "udp", "and", "dst", "port", "\(port)"], fleet: fleet, port: port)
         #expect(status == 0, "\(err)")
         let lines = out.split(separator: "\n")
         #expect(lines.count == 5)
@@ -117,7 +120,8 @@ struct RemoteHostsEndToEndTests {
         let fleet = try SSHTestFleet(count: 1, label: "capfile")
         let port = Int.random(in: 20_000...29_999)
         let file = fleet.directory + "/remote.pcapng"
-        let (status, _, err, sourcePort) = try Self.remoteCapture(["-i", "lo", "-c", "6", "-w", file, "udp", "dst", "port", "\(port)"], fleet: fleet, port: port)
+        let (status, _, err, sourcePort) = try Self.remoteCapture(
+            ["-i", "lo", "-c", "6", "-w", file, "udp", "dst", "port", "\(port)"], fleet: fleet, port: port)
         #expect(status == 0, "\(err)")
         // tcpdump reads it from standard input, as it would from `socktui capture --host H -w -`.
         let read = try runTool("/bin/sh", ["-c", "tcpdump -n -r - < '\(file)'"])
@@ -129,7 +133,10 @@ struct RemoteHostsEndToEndTests {
 
     @Test func missingRemoteSocktuiAndUnknownHostKeysAreExplained() throws {
         let fleet = try SSHTestFleet(count: 1, label: "errors")
-        let missing = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "socktui-not-installed-here agent", "--host", fleet.hosts[0].alias])
+        let missing = try Self.socktui([
+            "sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "socktui-not-installed-here agent", "--host",
+            fleet.hosts[0].alias
+        ])
         #expect(missing.status == 1)
         #expect(missing.err.contains("socktui not found on \(fleet.hosts[0].alias): install it there"))
         #expect(missing.err.contains("--push"))
@@ -164,7 +171,9 @@ struct RemoteHostsEndToEndTests {
         let scratch = try TemporaryDirectory()
         chmod(scratch.url.path, 0o1777)
         let path = try fleet.configWithoutSwiftRuntime(privateTmp: scratch.url.path)
-        func copies() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix("socktui-agent.") } }
+        func copies() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix("socktui-agent.") }
+        }
         let before = try copies()
         let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", path, "--host", host.alias])
         #expect(result.status != 0)
@@ -179,7 +188,8 @@ struct RemoteHostsEndToEndTests {
     @Test func droppedHostShowsDisconnectedWhileTheOtherKeepsRefreshingAndItReconnects() throws {
         let fleet = try SSHTestFleet(count: 2, label: "drop")
         let (stable, flaky) = (fleet.hosts[0], fleet.hosts[1])
-        let process = try ChildProcess([TestBinary.socktui, "sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts), stderr: .null)
+        let process = try ChildProcess(
+            [TestBinary.socktui, "sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts), stderr: .null)
         defer { process.signal(SIGTERM); process.wait() }
         // Each wait has its own limit, so a line that never comes cannot hang the suite.
         let reader = LineReader(process.stdout!)
@@ -190,8 +200,11 @@ struct RemoteHostsEndToEndTests {
         #expect(!dropped.isEmpty)
         // The other host keeps refreshing while the first is down.
         let stableBefore = reader.count { $0.hasPrefix("\(stable.alias): refresh") }
-        try #require(reader.waitFor { line in line.hasPrefix("\(stable.alias): refresh") && reader.count { $0.hasPrefix("\(stable.alias): refresh") } >= stableBefore + 3 } != nil,
-                     "the stable host stopped refreshing")
+        try #require(
+            reader.waitFor { line in
+                line.hasPrefix("\(stable.alias): refresh") && reader.count { $0.hasPrefix("\(stable.alias): refresh") } >= stableBefore + 3
+            } != nil,
+            "the stable host stopped refreshing")
         try flaky.start()
         try #require(reader.waitFor { $0 == "\(flaky.alias): connected" } != nil, "the host did not reconnect")
         try #require(reader.waitFor { $0.hasPrefix("\(flaky.alias): refresh") } != nil, "the reconnected host did not refresh")

@@ -5,8 +5,11 @@ import SocktuiTestSupport
 /// `socktui --interactive --host H` (the bare command is the TUI) in tmux against a real sshd in a
 /// network namespace (root): ssh asks on the terminal before the TUI starts, then the TUI's links
 /// share that login.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct RemoteInteractiveEndToEndTests {
     @Test func interactiveAtTheTopLevelAsksOnTheTerminalThenOpensTheTUI() throws {
         let fleet = try SSHTestFleet(count: 1, label: "interactive")
@@ -21,7 +24,10 @@ struct RemoteInteractiveEndToEndTests {
             .replacingOccurrences(of: "  BatchMode yes\n", with: "")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let session = try TmuxSession("interactive", width: 160, height: 40)
-        let words = [TestBinary.socktui, "--interactive", "--no-local", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", host.alias]
+        let words = [
+            TestBinary.socktui, "--interactive", "--no-local", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent",
+            "--host", host.alias
+        ]
         try session.type(words.map { "'\($0)'" }.joined(separator: " "))
         try session.send("Enter")
         try session.waitForText("continue connecting", timeout: 30)
@@ -33,11 +39,14 @@ struct RemoteInteractiveEndToEndTests {
         try session.waitForPromptAfterExit()
         // The login was shared, and it is gone with the TUI: no ssh of the session is left.
         #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).contains("ssh-ed25519"))
-        #expect(eventually(within: 10) {
-            !ProcessTree.descendants(of: getpid()).contains { ProcessTree.command(of: $0) == "ssh" && !ProcessTree.isZombie($0) }
-                && !((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
-                    FileManager.default.contents(atPath: "/proc/\(entry)/cmdline").map { String(decoding: $0, as: UTF8.self).contains(config) } == true
-                }
-        }, "an ssh of the session outlived it")
+        #expect(
+            eventually(within: 10) {
+                !ProcessTree.descendants(of: getpid()).contains { ProcessTree.command(of: $0) == "ssh" && !ProcessTree.isZombie($0) }
+                    && !((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
+                        FileManager.default.contents(atPath: "/proc/\(entry)/cmdline").map {
+                            String(decoding: $0, as: UTF8.self).contains(config)
+                        } == true
+                    }
+            }, "an ssh of the session outlived it")
     }
 }

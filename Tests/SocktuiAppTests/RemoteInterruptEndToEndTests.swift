@@ -7,8 +7,11 @@ import SocktuiTestSupport
 /// link must survive it (ssh runs in its own process group), so socktui stops the remote work
 /// through the agent and ends as a local run does: a capture with its counters and exit 0, a watch
 /// with no false "disconnected" line, probes with their partial statistics and exit 130.
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct RemoteInterruptEndToEndTests {
     /// A tmux shell running `arguments` (socktui's, after the binary) from a script that `exec`s
     /// it, so socktui is the shell's foreground job, followed by an echo of `EXIT=$?`.
@@ -37,10 +40,12 @@ struct RemoteInterruptEndToEndTests {
         let fleet = try SSHTestFleet(count: 1, label: "sigcap")
         let host = fleet.hosts[0]
         let port = Int.random(in: 20_000...29_999)
-        let session = try Self.start(["capture", "-i", "lo", "udp", "and", "dst", "port", "\(port)"] + fleet.remoteArguments([host]),
-                                     fleet: fleet, label: "sigcap")
+        let session = try Self.start(
+            ["capture", "-i", "lo", "udp", "and", "dst", "port", "\(port)"] + fleet.remoteArguments([host]),
+            fleet: fleet, label: "sigcap")
         try session.waitForText("capturing on \(host.alias) lo", timeout: 60)
-        let send = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(3): s.sendto(b'x', ('127.0.0.1', \(port)))"
+        let send =
+            "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(3): s.sendto(b'x', ('127.0.0.1', \(port)))"
         let sent = try host.exec(["python3", "-c", send])
         try #require(sent.status == 0, "\(sent.err)")
         try session.waitFor("the three packets printed", timeout: 30) { lines in lines.filter { $0.contains("→ \(port)") }.count == 3 }
@@ -57,8 +62,9 @@ struct RemoteInterruptEndToEndTests {
     @Test func ctrlCOnARemoteWatchEndsItWithoutADisconnectedLine() throws {
         try #require(TestBinary.isBuilt)
         let fleet = try SSHTestFleet(count: 2, label: "sigwatch")
-        let session = try Self.start(["sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts),
-                                     fleet: fleet, label: "sigwatch")
+        let session = try Self.start(
+            ["sockets", "-t", "-l", "--watch", "0.2"] + fleet.remoteArguments(fleet.hosts),
+            fleet: fleet, label: "sigwatch")
         for host in fleet.hosts { try session.waitForText("\(host.alias): refresh 2:", timeout: 60) }
         let (lines, status) = try Self.interrupt(session)
         let screen = lines.joined(separator: "\n")
@@ -77,8 +83,9 @@ struct RemoteInterruptEndToEndTests {
         try #require(TestBinary.isBuilt)
         let fleet = try SSHTestFleet(count: 1, label: "sigint")
         let host = fleet.hosts[0]
-        let session = try Self.start(["sockets", "-t", "-l", "--watch", "0.2", "--interactive"] + fleet.remoteArguments([host]),
-                                     fleet: fleet, label: "sigint")
+        let session = try Self.start(
+            ["sockets", "-t", "-l", "--watch", "0.2", "--interactive"] + fleet.remoteArguments([host]),
+            fleet: fleet, label: "sigint")
         try session.waitForText("\(host.alias): refresh 2:", timeout: 60)
         let (lines, status) = try Self.interrupt(session)
         let screen = lines.joined(separator: "\n")
@@ -96,8 +103,9 @@ struct RemoteInterruptEndToEndTests {
         try #require(TestBinary.isBuilt)
         let fleet = try SSHTestFleet(count: 1, label: "sigprobe")
         let listener = try RemoteHostsEndToEndTests.NamespaceListener(in: fleet.hosts[0])
-        let session = try Self.start(["connect", "127.0.0.1", "\(listener.port)", "--count", "1000", "--interval", "0.05"]
-                                     + fleet.remoteArguments([fleet.hosts[0]]), fleet: fleet, label: "sigprobe")
+        let session = try Self.start(
+            ["connect", "127.0.0.1", "\(listener.port)", "--count", "1000", "--interval", "0.05"]
+                + fleet.remoteArguments([fleet.hosts[0]]), fleet: fleet, label: "sigprobe")
         try session.waitForText("probe 3:", timeout: 60)
         let (lines, status) = try Self.interrupt(session)
         let screen = lines.joined(separator: "\n")

@@ -29,7 +29,10 @@ struct RemoteOptionsTests {
             Issue.record("the stalled host answered: \(results[1].result)")
             return
         }
-        #expect(error.message == "stalled: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
+        #expect(
+            error.message
+                == "stalled: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)"
+        )
         // The stalled host's login worked (its hello came); the silent link was then closed.
         #expect(stalled.hello?.software == "stalled")
     }

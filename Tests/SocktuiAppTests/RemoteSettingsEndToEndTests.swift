@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -18,7 +18,8 @@ struct RemoteSettingsEndToEndTests {
     /// packet filter to drop SYNs; ssh's ConnectTimeout bounds the banner wait the same way).
     static func silence(_ host: SSHTestFleet.Host) throws -> PythonChild {
         host.stop()
-        return try PythonChild("""
+        return try PythonChild(
+            """
             import socket, sys
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", 22)); s.listen(16)
@@ -51,17 +52,22 @@ struct RemoteSettingsEndToEndTests {
         let host = fleet.hosts[0]
         let silent = try Self.silence(host)
         defer { withExtendedLifetime(silent) {} }
-        let option = try Self.sshCommandLine(["sockets", "--ssh-option", "ConnectTimeout=2", "--host-timeout", "30"] + fleet.remoteArguments([host]))
+        let option = try Self.sshCommandLine(
+            ["sockets", "--ssh-option", "ConnectTimeout=2", "--host-timeout", "30"] + fleet.remoteArguments([host]))
         #expect(option.status == 1)
         #expect(option.err.contains("\(host.alias): disconnected (ssh: Connection to UNKNOWN port 65535 timed out)"), "\(option.err)")
         #expect(option.ssh.contains("ConnectTimeout=2") && !option.ssh.contains("ConnectTimeout=10"), "\(option.ssh)")
 
         // ConnectTimeout in the config file (ssh reads it after the command line).
         let config = fleet.directory + "/ssh_config_timeout"
-        try (try String(contentsOfFile: fleet.sshConfig, encoding: .utf8)
+        try
+            (try String(contentsOfFile: fleet.sshConfig, encoding: .utf8)
             .replacingOccurrences(of: "Host \(host.alias)\n", with: "Host \(host.alias)\n  ConnectTimeout 3\n"))
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let file = try Self.sshCommandLine(["sockets", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", host.alias, "--host-timeout", "30"])
+        let file = try Self.sshCommandLine([
+            "sockets", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", host.alias, "--host-timeout",
+            "30"
+        ])
         #expect(file.status == 1)
         #expect(file.err.contains("\(host.alias): disconnected (ssh: Connection to UNKNOWN port 65535 timed out)"), "\(file.err)")
         #expect(!file.ssh.isEmpty && !file.ssh.contains("ConnectTimeout"), "\(file.ssh)")
@@ -69,7 +75,9 @@ struct RemoteSettingsEndToEndTests {
 
     @Test func hostTimeoutBoundsTheAgentHandshake() throws {
         let fleet = try SSHTestFleet(count: 1, label: "handshake")
-        let result = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "sleep 30", "--host-timeout", "2", "--host", fleet.hosts[0].alias])
+        let result = try Self.socktui([
+            "sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "sleep 30", "--host-timeout", "2", "--host", fleet.hosts[0].alias
+        ])
         #expect(result.status == 1)
         #expect(result.err.contains("\(fleet.hosts[0].alias): handshake timeout: no hello from the agent within 2 s"), "\(result.err)")
     }
@@ -77,10 +85,14 @@ struct RemoteSettingsEndToEndTests {
     @Test func aBarePathRunsTheAgentAndTheRemoteErrorLineIsReported() throws {
         let fleet = try SSHTestFleet(count: 1, label: "agentcmd")
         let alias = fleet.hosts[0].alias
-        let bare = try Self.socktui(["sockets", "-t", "-l", "--ssh-config", fleet.sshConfig, "--agent-command", TestBinary.socktui, "--host", alias])
+        let bare = try Self.socktui([
+            "sockets", "-t", "-l", "--ssh-config", fleet.sshConfig, "--agent-command", TestBinary.socktui, "--host", alias
+        ])
         #expect(bare.status == 0, "\(bare.err)")
         #expect(bare.out.contains("127.0.0.1:22"))
-        let wrong = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "\(TestBinary.socktui) agent --bogus", "--host", alias])
+        let wrong = try Self.socktui([
+            "sockets", "--ssh-config", fleet.sshConfig, "--agent-command", "\(TestBinary.socktui) agent --bogus", "--host", alias
+        ])
         #expect(wrong.status == 1)
         #expect(wrong.err.contains("\(alias): disconnected (socktui there: Error: Unknown option '--bogus'"), "\(wrong.err)")
     }
@@ -88,7 +100,9 @@ struct RemoteSettingsEndToEndTests {
     @Test func aRemoteSocktuiThatCannotLoadItsLibrariesIsNamedSo() throws {
         let fleet = try SSHTestFleet(count: 1, label: "loader")
         let config = try fleet.configWithoutSwiftRuntime()
-        let result = try Self.socktui(["sockets", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", fleet.hosts[0].alias])
+        let result = try Self.socktui([
+            "sockets", "--ssh-config", config, "--agent-command", "\(TestBinary.socktui) agent", "--host", fleet.hosts[0].alias
+        ])
         #expect(result.status == 1)
         #expect(!result.err.contains("socktui not found"), "\(result.err)")
         #expect(result.err.contains("\(fleet.hosts[0].alias): socktui there cannot start: the library libswift"), "\(result.err)")
@@ -102,15 +116,18 @@ struct RemoteSettingsEndToEndTests {
     @Test func twoLoginsToOneHostGetTwoLabels() throws {
         let fleet = try SSHTestFleet(count: 1, label: "labels")
         let alias = fleet.hosts[0].alias
-        let result = try Self.socktui(["sockets", "-t", "-l", "--json", "--ssh-config", fleet.sshConfig, "--agent-command", "\(TestBinary.socktui) agent",
-                                       "--host", "root@\(alias)", "--host", alias])
+        let result = try Self.socktui([
+            "sockets", "-t", "-l", "--json", "--ssh-config", fleet.sshConfig, "--agent-command", "\(TestBinary.socktui) agent",
+            "--host", "root@\(alias)", "--host", alias
+        ])
         try #require(result.status == 0, "\(result.err)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         let hosts = try #require(document["hosts"] as? [[String: Any]])
         #expect(hosts.map { $0["host"] as? String } == ["root@\(alias)", alias])
         let rows = try #require(document["sockets"] as? [[String: Any]])
         #expect(Set(rows.compactMap { $0["host"] as? String }) == ["root@\(alias)", alias])
-        let twice = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--host", alias, "--host", "\(alias):22", "--host", alias])
+        let twice = try Self.socktui(["sockets", "--ssh-config", fleet.sshConfig, "--host", alias, "--host", "\(alias):22", "--host", alias]
+        )
         #expect(twice.status == 64 && twice.err.contains("each host once"), "\(twice.err)")
     }
 
@@ -127,7 +144,8 @@ struct RemoteSettingsEndToEndTests {
 struct RemoteScanEndToEndTests {
     @Test func scanRunsOnEveryHostGiven() throws {
         let fleet = try SSHTestFleet(count: 2, label: "scan")
-        let listener = try PythonChild("""
+        let listener = try PythonChild(
+            """
             import socket, sys
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
             print(s.getsockname()[1], flush=True)

@@ -21,8 +21,11 @@ import SocktuiTestSupport
         let result = try runTool("/usr/bin/env", ["python3", "-c", script, host, port])
         try #require(result.status == 0, "python3 failed: \(result.err)")
         let rows = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[Any]]
-        return rows.map { Row(family: Int32($0[0] as! Int), type: Int32($0[1] as! Int), proto: Int32($0[2] as! Int),
-                              canonname: $0[3] as! String, address: $0[4] as! String, port: $0[5] as! Int) }
+        return rows.map {
+            Row(
+                family: Int32($0[0] as! Int), type: Int32($0[1] as! Int), proto: Int32($0[2] as! Int),
+                canonname: $0[3] as! String, address: $0[4] as! String, port: $0[5] as! Int)
+        }
     }
 
     static func socktuiRows(_ arguments: [String]) throws -> [Row] {
@@ -30,9 +33,12 @@ import SocktuiTestSupport
         try #require(result.status == 0, "socktui resolve failed: \(result.err)")
         let reports = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [[String: Any]]
         let addresses = reports[0]["addresses"] as! [[String: Any]]
-        return addresses.map { Row(family: Int32($0["family_number"] as! Int), type: Int32($0["type_number"] as! Int),
-                                   proto: Int32($0["protocol_number"] as! Int), canonname: $0["canonname"] as! String,
-                                   address: $0["address"] as! String, port: $0["port"] as! Int) }
+        return addresses.map {
+            Row(
+                family: Int32($0["family_number"] as! Int), type: Int32($0["type_number"] as! Int),
+                proto: Int32($0["protocol_number"] as! Int), canonname: $0["canonname"] as! String,
+                address: $0["address"] as! String, port: $0["port"] as! Int)
+        }
     }
 
     @Test(arguments: [("localhost", "None"), ("localhost", "80"), ("localhost", "http"), ("127.0.0.1", "22"), ("::1", "443")])
@@ -63,8 +69,10 @@ import SocktuiTestSupport
 
     /// A negative or too large numeric port gets the same message whatever its sign (issue #17):
     /// before, `-1` went to getaddrinfo and came back as EAI_SERVICE, "service name is unknown".
-    @Test(arguments: [["localhost", "--", "-1"], ["localhost", "70000"], ["localhost", "--", "-70000"],
-                      ["localhost", "99999999999999999999999"], ["127.0.0.1", "--reverse", "--", "-1"], ["127.0.0.1", "--reverse", "70000"]])
+    @Test(arguments: [
+        ["localhost", "--", "-1"], ["localhost", "70000"], ["localhost", "--", "-70000"],
+        ["localhost", "99999999999999999999999"], ["127.0.0.1", "--reverse", "--", "-1"], ["127.0.0.1", "--reverse", "70000"]
+    ])
     func outOfRangePortsSayTheRange(arguments: [String]) throws {
         let result = try runTool(TestBinary.socktui, ["resolve"] + arguments)
         let given = arguments.last!

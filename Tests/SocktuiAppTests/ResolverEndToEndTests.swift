@@ -36,8 +36,12 @@ extension TmuxEndToEndTests {
         var lines = try session.waitFor("every address Python gives for localhost") { lines in
             expected.allSatisfy { row in lines.contains { $0.hasPrefix(row) } }
         }
-        #expect(lines.filter { $0.hasPrefix("│ AF_") }.count == expected.count, "exactly Python's rows:\n\(expected.joined(separator: "\n"))")
-        #expect(lines.contains { $0.contains("\(expected.count) result") && $0.contains("getaddrinfo(\"localhost\", None, AF_UNSPEC, 0, 0, 0)") })
+        #expect(
+            lines.filter { $0.hasPrefix("│ AF_") }.count == expected.count, "exactly Python's rows:\n\(expected.joined(separator: "\n"))")
+        #expect(
+            lines.contains {
+                $0.contains("\(expected.count) result") && $0.contains("getaddrinfo(\"localhost\", None, AF_UNSPEC, 0, 0, 0)")
+            })
 
         // ::1 with AI_NUMERICHOST (7 fields below Host).
         try session.send("C-u")

@@ -21,21 +21,27 @@ final class ScriptedResolver: ResolverBackend, Sendable {
         switch request {
         case .addressInfo(host: "example.test", _, _, _, _, let flags):
             return .addressInfo([
-                AddressInfo(family: .inet, type: .stream, protocol: 6, canonicalName: flags.contains(.canonicalName) ? "example.test" : "",
-                            address: .ipv4(IPv4Address("192.0.2.7")!, port: 80)),
-                AddressInfo(family: .inet6, type: .datagram, protocol: 17, canonicalName: "",
-                            address: .ipv6(IPv6Address("2001:db8::7")!, port: 80, flowInfo: 0, scopeID: 0)),
+                AddressInfo(
+                    family: .inet, type: .stream, protocol: 6, canonicalName: flags.contains(.canonicalName) ? "example.test" : "",
+                    address: .ipv4(IPv4Address("192.0.2.7")!, port: 80)),
+                AddressInfo(
+                    family: .inet6, type: .datagram, protocol: 17, canonicalName: "",
+                    address: .ipv6(IPv6Address("2001:db8::7")!, port: 80, flowInfo: 0, scopeID: 0))
             ])
         case .addressInfo(host: "nosuch.test", _, _, _, _, _):
-            throw ResolverError(kind: "gaierror", code: -2, name: "EAI_NONAME", message: "Name or service not known",
-                                  hint: AddressInfoErrorCode.hint(for: -2))
+            throw ResolverError(
+                kind: "gaierror", code: -2, name: "EAI_NONAME", message: "Name or service not known",
+                hint: AddressInfoErrorCode.hint(for: -2))
         case .addressInfo(host: "wait.test", _, _, _, _, _):
             blocked.withLock { $0 += 1 }
             // Bounded: a broken test fails after 30 s instead of hanging.
             _ = gate.wait(timeout: .now() + 30)
             blocked.withLock { $0 -= 1 }
-            return .addressInfo([AddressInfo(family: .inet, type: .stream, protocol: 6, canonicalName: "",
-                                             address: .ipv4(IPv4Address("192.0.2.9")!, port: 0))])
+            return .addressInfo([
+                AddressInfo(
+                    family: .inet, type: .stream, protocol: 6, canonicalName: "",
+                    address: .ipv4(IPv4Address("192.0.2.9")!, port: 0))
+            ])
         default:
             return try SystemResolver().perform(request)
         }
@@ -97,8 +103,11 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
     var panel: ResolverPanel { ResolverPanel(service: ResolverService(backend: backend)) }
 
     @Test func getaddrinfoFormShowsParametersAndEveryFlag() {
-        #expect(panelScreen(panel, height: 14) == GoldenScreens.resolverForm80 + GoldenScreens.blankRows(2, width: 80) + [GoldenScreens.bottom(width: 80)])
-        #expect(panel.form.fields[panel.form.focus].label == "Call")   // the shell's letter keys still work
+        #expect(
+            panelScreen(panel, height: 14) == GoldenScreens.resolverForm80 + GoldenScreens.blankRows(2, width: 80) + [
+                GoldenScreens.bottom(width: 80)
+            ])
+        #expect(panel.form.fields[panel.form.focus].label == "Call")  // the shell's letter keys still work
     }
 
     @Test func typingEditsTheHostAndEnterShowsDecodedResults() {
@@ -116,29 +125,33 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         let summary = lines.remove(at: 10)
         #expect(summary.hasPrefix("│ 2 results  "))
         #expect(summary.contains(" ms  getaddrinfo(\"example.test\", None, AF_UNSPEC, 0, 0, AI_CA"))
-        #expect(lines == [
-            "┌ Resolver ────────────────────────────────────────────────────────────────────┐",
-            "│ Call      ‹ getaddrinfo ›                             AI_PASSIVE       [ ]   │",
-            "│ Host      example.test                                AI_CANONNAME     [x]   │",
-            "│ Port                                                  AI_NUMERICHOST   [ ]   │",
-            "│ Family    ‹ AF_UNSPEC ›                               AI_V4MAPPED      [ ]   │",
-            "│ Socktype  ‹ 0 (any) ›                                 AI_ALL           [ ]   │",
-            "│ Proto     ‹ 0 ›                                       AI_ADDRCONFIG    [ ]   │",
-            "│                                                       AI_IDN           [ ]   │",
-            "│                                                       AI_CANONIDN      [ ]   │",
-            "│                                                       AI_NUMERICSERV   [ ]   │",
-            "│ Family   Type        Proto       Sockaddr                  Canonname         │",
-            "│ AF_INET  SOCK_STREAM IPPROTO_TCP ('192.0.2.7', 80)         example.test      │",
-            "│ AF_INET6 SOCK_DGRAM  IPPROTO_UDP ('2001:db8::7', 80, 0, 0)                   │",
-            "│                                                                              │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            lines == [
+                "┌ Resolver ────────────────────────────────────────────────────────────────────┐",
+                "│ Call      ‹ getaddrinfo ›                             AI_PASSIVE       [ ]   │",
+                "│ Host      example.test                                AI_CANONNAME     [x]   │",
+                "│ Port                                                  AI_NUMERICHOST   [ ]   │",
+                "│ Family    ‹ AF_UNSPEC ›                               AI_V4MAPPED      [ ]   │",
+                "│ Socktype  ‹ 0 (any) ›                                 AI_ALL           [ ]   │",
+                "│ Proto     ‹ 0 ›                                       AI_ADDRCONFIG    [ ]   │",
+                "│                                                       AI_IDN           [ ]   │",
+                "│                                                       AI_CANONIDN      [ ]   │",
+                "│                                                       AI_NUMERICSERV   [ ]   │",
+                "│ Family   Type        Proto       Sockaddr                  Canonname         │",
+                "│ AF_INET  SOCK_STREAM IPPROTO_TCP ('192.0.2.7', 80)         example.test      │",
+                "│ AF_INET6 SOCK_DGRAM  IPPROTO_UDP ('2001:db8::7', 80, 0, 0)                   │",
+                "│                                                                              │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 
     @Test func sockaddrsReadLikePythonsWithFlowInfoAndScopeID() {
         func text(_ address: SocketAddress) -> String {
-            ResolverPanel.sockaddrText(ResolverReport.AddressRow(AddressInfo(family: address.family, type: .stream, protocol: 6,
-                                                                              canonicalName: "", address: address)))
+            ResolverPanel.sockaddrText(
+                ResolverReport.AddressRow(
+                    AddressInfo(
+                        family: address.family, type: .stream, protocol: 6,
+                        canonicalName: "", address: address)))
         }
         #expect(text(.ipv4(IPv4Address("127.0.0.1")!, port: 80)) == "('127.0.0.1', 80)")
         #expect(text(.ipv6(IPv6Address("::1")!, port: 0)) == "('::1', 0, 0, 0)")
@@ -184,7 +197,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         (.nameInfo, "::1%", "'::1%' is not an IPv4 or IPv6 address"),
         (.serviceByName, "", "a service name is required, such as http"),
         (.serviceByPort, "70000", "bad port '70000': ports are 0-65535"),
-        (.protocolByName, "", "a protocol name is required, such as tcp"),
+        (.protocolByName, "", "a protocol name is required, such as tcp")
     ])
     func everyCallValidatesItsFirstField(call: ResolverCall, input: String, message: String) {
         var panel = self.panel
@@ -198,11 +211,11 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
 
     @Test func otherCallsShowFieldValueRows() {
         var panel = self.panel
-        panel.keys(.control("n"))                       // getnameinfo
+        panel.keys(.control("n"))  // getnameinfo
         panel.type("127.0.0.1")
         panel.keys(.down, .control("u"))
         panel.type("22")
-        panel.keys(.down, .character(" "), .down, .character(" "))   // NI_NUMERICHOST, NI_NUMERICSERV
+        panel.keys(.down, .character(" "), .down, .character(" "))  // NI_NUMERICHOST, NI_NUMERICSERV
         panel.finish(panel.keys(.enter))
         var lines = panelScreen(panel)
         #expect(lines.contains { $0.contains("getnameinfo((\"127.0.0.1\", 22), NI_NUMERICHOST|NI_NUMERICSERV)") })
@@ -225,7 +238,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         #expect(lines.contains { $0.hasPrefix("│ address          127.0.0.1 ") })
         while panel.call != .serviceByName { panel.keys(.control("n")) }
         panel.type("http")
-        panel.keys(.down, .right)                       // Protocol: tcp
+        panel.keys(.down, .right)  // Protocol: tcp
         panel.finish(panel.keys(.enter))
         lines = panelScreen(panel)
         #expect(lines.contains { $0.contains("getservbyname(\"http\", \"tcp\")") })
@@ -271,7 +284,9 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         #expect(lines.contains { $0.hasPrefix("│ #2   getaddrinfo(\"nosuch.test\", None, AF_UNSPEC, 0, … EAI_NONAME, ") })
         // Browsing shows each finished lookup's answer; Enter runs the selected one again.
         panel.keys(.up)
-        #expect(panel.shown?.request == .addressInfo(host: "example.test", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []))
+        #expect(
+            panel.shown?.request
+                == .addressInfo(host: "example.test", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []))
         panel.finish(panel.keys(.enter))
         #expect(panel.history.count == 3)
         #expect(panel.history[2].request == panel.history[0].request)
@@ -341,7 +356,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
     @Test func converterShowsPackedBytesAsYouType() {
         var panel = self.panel
         while panel.call != .converter { panel.keys(.control("p")) }
-        panel.keys(.down, .down)             // Input
+        panel.keys(.down, .down)  // Input
         panel.type("127.0.0.1")
         var lines = panelScreen(panel)
         #expect(lines.contains { $0.hasPrefix("│ packed        7f 00 00 01 ") })
@@ -363,9 +378,24 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
     @Test(arguments: [
         ("inet_aton", AddressFamily.inet, "127.1", [("packed", "7f 00 00 01"), ("length", "4 bytes"), ("as text", "127.0.0.1")]),
         ("inet_ntoa", .inet, "c0a80001", [("text", "192.168.0.1"), ("packed", "c0 a8 00 01"), ("length", "4 bytes")]),
-        ("inet_ntop", .inet6, "20010db8000000000000000000000001", [("text", "2001:db8::1"), ("packed", "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01"), ("length", "16 bytes")]),
-        ("htons", .inet, "80", [("result", "20480 (0x5000)"), ("input bytes", "50 00  (in memory, this host's order)"), ("result bytes", "00 50  (in memory, this host's order)")]),
-        ("ntohl", .inet, "0x0100007f", [("result", "2130706433 (0x7f000001)"), ("input bytes", "7f 00 00 01  (in memory, this host's order)"), ("result bytes", "01 00 00 7f  (in memory, this host's order)")]),
+        (
+            "inet_ntop", .inet6, "20010db8000000000000000000000001",
+            [("text", "2001:db8::1"), ("packed", "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01"), ("length", "16 bytes")]
+        ),
+        (
+            "htons", .inet, "80",
+            [
+                ("result", "20480 (0x5000)"), ("input bytes", "50 00  (in memory, this host's order)"),
+                ("result bytes", "00 50  (in memory, this host's order)")
+            ]
+        ),
+        (
+            "ntohl", .inet, "0x0100007f",
+            [
+                ("result", "2130706433 (0x7f000001)"), ("input bytes", "7f 00 00 01  (in memory, this host's order)"),
+                ("result bytes", "01 00 00 7f  (in memory, this host's order)")
+            ]
+        )
     ])
     func converterMatchesPythonsSocketFunctions(function: String, family: AddressFamily, input: String, rows: [(String, String)]) {
         let conversion = AddressConverter.convert(function: function, family: family, input: input)
@@ -376,8 +406,11 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
 
     @Test func converterRejectsWhatDoesNotConvert() {
         #expect(AddressConverter.convert(function: "htons", family: .inet, input: "65536").error == "htons takes 0-65535, got 65536")
-        #expect(AddressConverter.convert(function: "inet_ntoa", family: .inet, input: "7f0001").error?.hasPrefix("packed IP wrong length") == true)
-        #expect(AddressConverter.convert(function: "inet_ntop", family: .inet, input: "xyz").error?.hasPrefix("'xyz' is not hex bytes") == true)
+        #expect(
+            AddressConverter.convert(function: "inet_ntoa", family: .inet, input: "7f0001").error?.hasPrefix("packed IP wrong length")
+                == true)
+        #expect(
+            AddressConverter.convert(function: "inet_ntop", family: .inet, input: "xyz").error?.hasPrefix("'xyz' is not hex bytes") == true)
         #expect(AddressConverter.convert(function: "htonl", family: .inet, input: "ten").error?.hasPrefix("'ten' is not a number") == true)
         #expect(AddressConverter.convert(function: "inet_aton", family: .inet, input: "").rows.isEmpty)
     }
@@ -433,7 +466,7 @@ func answer(_ command: Command<AppMessage>) -> AppMessage? {
         #expect(model.resolver.shown != nil)
         let commands = model.press(.escape, .character("c"))
         let message = try #require(commands.first.flatMap(answer))
-        _ = model.update(.message(message))      // the test's own command is not started: nothing connects
+        _ = model.update(.message(message))  // the test's own command is not started: nothing connects
         #expect(model.selectedTab == .tests)
         #expect(model.tests.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 9))])
     }

@@ -10,7 +10,7 @@ extension ResolverPivotTests {
         var model = modelWithResults(host: "127.0.0.1", port: "8080")
         let commands = model.press(.character("c"))
         let message = try #require(commands.first.flatMap(answer))
-        _ = model.update(.message(message))      // the test's own command is not started: nothing connects
+        _ = model.update(.message(message))  // the test's own command is not started: nothing connects
         #expect(model.selectedTab == .tests)
         #expect(model.tests.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 8080))])
         #expect(model.tests.form.kind == .connect)

@@ -25,13 +25,14 @@ import TerminalUI
         #expect(commands.count == 1)
         #expect(panel.notice == nil)
         panel.finish(commands)
-        #expect(panel.shown?.request == .addressInfo(host: "localhost", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []))
+        #expect(
+            panel.shown?.request == .addressInfo(host: "localhost", service: nil, family: .unspecified, type: nil, protocol: 0, flags: []))
     }
 
     @Test func aPortAloneAlsoSatisfiesGetaddrinfo() {
         var panel = self.panel
         panel.keys(.enter)
-        panel.keys(.down)       // Host → Port
+        panel.keys(.down)  // Host → Port
         panel.type("80")
         #expect(message(panel, "Host") == nil)
         #expect(panel.keys(.enter).count == 1)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -16,7 +16,8 @@ struct SSHFleetHygieneTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment[helperVariable] != nil, "runs only as the crash test's child"))
     func fleetHelperWaitingToBeKilled() throws {
         let fleet = try SSHTestFleet(count: 2, label: "crash")
-        let watch = try ChildProcess([TestBinary.socktui, "sockets", "--watch", "0.5"] + fleet.remoteArguments(fleet.hosts), stdout: .pipe, stderr: .null)
+        let watch = try ChildProcess(
+            [TestBinary.socktui, "sockets", "--watch", "0.5"] + fleet.remoteArguments(fleet.hosts), stdout: .pipe, stderr: .null)
         let lines = LineReader(watch.stdout!)
         try #require(fleet.hosts.allSatisfy { host in lines.waitFor(timeout: 60) { $0.hasPrefix("\(host.alias): refresh") } != nil })
         let namespaces = fleet.hosts.map(\.namespace).joined(separator: ",")
@@ -40,10 +41,12 @@ struct SSHFleetHygieneTests {
         let path = String(decoding: executable[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var environment = ProcessInfo.processInfo.environment
         environment[Self.helperVariable] = "1"
-        let helper = try ChildProcess([path, "--testing-library", "swift-testing", "--filter", "SSHFleetHygieneTests.fleetHelperWaitingToBeKilled"],
-                                      stdin: .pipe, stdout: .pipe, stderr: .null, environment: environment)
+        let helper = try ChildProcess(
+            [path, "--testing-library", "swift-testing", "--filter", "SSHFleetHygieneTests.fleetHelperWaitingToBeKilled"],
+            stdin: .pipe, stdout: .pipe, stderr: .null, environment: environment)
         let output = LineReader(helper.stdout!)
-        let ready = try #require(output.waitFor(timeout: 120) { $0.hasPrefix("FLEET-READY ") }, "the helper never got its fleet up: \(output.text)")
+        let ready = try #require(
+            output.waitFor(timeout: 120) { $0.hasPrefix("FLEET-READY ") }, "the helper never got its fleet up: \(output.text)")
         let fields = ready.split(separator: " ").map(String.init)
         try #require(fields.count == 3)
         let (directory, namespaces) = (fields[1], fields[2].split(separator: ",").map(String.init))
@@ -55,7 +58,8 @@ struct SSHFleetHygieneTests {
         func leftovers() -> [String] {
             var found: [String] = []
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid_t(entry) != nil {
-                let arguments = ((try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? "").replacingOccurrences(of: "\0", with: " ")
+                let arguments = ((try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? "").replacingOccurrences(
+                    of: "\0", with: " ")
                 if arguments.contains(directory) || Self.namespaceInode(of: entry).map(inodes.contains) == true {
                     if !ProcessTree.isZombie(pid_t(entry)!) { found.append("\(entry): \(arguments)") }
                 }

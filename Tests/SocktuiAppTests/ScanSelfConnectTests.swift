@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SocktuiTestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback connect whose ephemeral source port equals its destination port meets its own SYN
@@ -25,7 +25,8 @@ struct ScanSelfConnectTests {
         try #require(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]).status == 0)
         try #require(try inside(["sysctl", "-w", "net.ipv4.ip_local_port_range=40000 40009"]).status == 0)
         // One real listener in the range: it must be found open every time.
-        let listener = try PythonChild("""
+        let listener = try PythonChild(
+            """
             import socket, sys
             s = socket.socket(); s.bind(("127.0.0.1", 40004)); s.listen(64)
             print("ready", flush=True)
@@ -34,9 +35,12 @@ struct ScanSelfConnectTests {
         defer { withExtendedLifetime(listener) {} }
         var falseOpens: [[Int]] = []
         for _ in 0..<6 {
-            let result = try inside([TestBinary.socktui, "scan", "127.0.0.1", "40000-40009", "--concurrency", "1", "--timeout", "5", "--json"])
+            let result = try inside([
+                TestBinary.socktui, "scan", "127.0.0.1", "40000-40009", "--concurrency", "1", "--timeout", "5", "--json"
+            ])
             #expect(result.status == 0, "\(result.err)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any], "not JSON: \(result.out)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any], "not JSON: \(result.out)")
             let open = try #require(json["open_ports"] as? [Int])
             #expect(open.contains(40004), "the listener was not found: \(open)")
             let wrong = open.filter { $0 != 40004 }

@@ -28,10 +28,10 @@ import SocktuiTestSupport
         try session.waitForText("┌ Sockets · socket lab ")
         try session.send("n")
         try session.waitForText("┌ socket(): create a lab socket ")
-        try session.send("Enter")                                     // AF_INET SOCK_STREAM, protocol 0
+        try session.send("Enter")  // AF_INET SOCK_STREAM, protocol 0
         var lines = try session.waitForText("socket(AF_INET, SOCK_STREAM, 0) → ok, fd ")
         #expect(lines.contains { $0.contains("▸1") && $0.contains("AF_INET SOCK_STREAM") && $0.contains("created") })
-        try session.waitForText("SO_KEEPALIVE")                        // its options were read
+        try session.waitForText("SO_KEEPALIVE")  // its options were read
         try session.send("Tab")
         try session.waitForText("(Space toggles, Enter edits)")
         // Down until the cursor is on SO_KEEPALIVE (the catalog's order decides how far).
@@ -40,7 +40,9 @@ import SocktuiTestSupport
         for _ in 0..<40 where cursor != "SO_KEEPALIVE" {
             let before = cursorOption(try session.capture())
             try session.send("Down")
-            lines = try session.waitFor("the option cursor to move from \(before ?? "the top")") { cursorOption($0) != nil && cursorOption($0) != before }
+            lines = try session.waitFor("the option cursor to move from \(before ?? "the top")") {
+                cursorOption($0) != nil && cursorOption($0) != before
+            }
             cursor = cursorOption(lines)
         }
         try #require(cursor == "SO_KEEPALIVE", "the cursor reaches SO_KEEPALIVE")
@@ -57,7 +59,9 @@ import SocktuiTestSupport
         try session.send("Enter")
         lines = try session.waitForText("echo server listening on 127.0.0.1:")
         let line = try #require(lines.first { $0.contains("echo server 127.0.0.1:") && $0.contains("E stops") })
-        let port = line.split(separator: "·").first.flatMap { $0.split(separator: ":").last }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let port = line.split(separator: "·").first.flatMap { $0.split(separator: ":").last }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(port.flatMap { Int($0) }.map { $0 > 0 } == true, "the echo server shows the port the kernel chose: \(line)")
 
         // Quitting asks first, naming what would be closed.

@@ -142,7 +142,8 @@ final class ClosedPort {
         #expect(panel.labView.inFlight == 0 && panel.runningJobs == 0)
         #expect(panel.labView.selectedOptions.contains { $0.cName == "TCP_NODELAY" }, "the options were read after create")
         lines = panelScreen(panel, width: 100, height: 30).lines
-        #expect(lines[3].hasPrefix("│ ▸\(socket.id)" + String(repeating: " ", count: 4 - "▸\(socket.id)".count) + " \(socket.fileDescriptor)"))
+        #expect(
+            lines[3].hasPrefix("│ ▸\(socket.id)" + String(repeating: " ", count: 4 - "▸\(socket.id)".count) + " \(socket.fileDescriptor)"))
         #expect(lines[3].contains("AF_INET SOCK_STREAM             created"))
         #expect(lines[4].hasPrefix("│ ┌ Options of #\(socket.id) fd \(socket.fileDescriptor) · AF_INET SOCK_STREAM (Tab to edit) "))
         #expect(lines[5].hasPrefix("│ │   Option                 Level       Value                          Description"))
@@ -222,15 +223,19 @@ final class ClosedPort {
         panel.labPress(.character("n"), .enter)
         let client = try #require(panel.labView.selectedID)
         panel.labPress(.character("c"))
-        #expect(panel.labView.form?.state.fields.map(\.value) == ["127.0.0.1", String(SocketsPanel.port(of: local)!), "5"],
-                "connect offers the lab listener's port")
+        #expect(
+            panel.labView.form?.state.fields.map(\.value) == ["127.0.0.1", String(SocketsPanel.port(of: local)!), "5"],
+            "connect offers the lab listener's port")
         panel.labPress(.enter)
         #expect(panel.labView.selectedSocket?.peer == local)
         for message in accept.wait() { panel.settle(panel.update(message)) }
         #expect(panel.runningJobs == 0)
         let accepted = try #require(panel.labView.sockets.first { $0.phase == "accepted" })
         #expect(accepted.peer == panel.labView.selectedSocket?.local)
-        #expect(panel.labView.log.contains { $0.text.hasPrefix("#\(server) accept(timeout 30 s) → #\(accepted.id) fd \(accepted.fileDescriptor) from 127.0.0.1:") })
+        #expect(
+            panel.labView.log.contains {
+                $0.text.hasPrefix("#\(server) accept(timeout 30 s) → #\(accepted.id) fd \(accepted.fileDescriptor) from 127.0.0.1:")
+            })
 
         panel.labPress(.character("s"), .control("u"))
         panel.labType("0x68 69 0a")
@@ -239,11 +244,12 @@ final class ClosedPort {
         // Select the accepted socket and receive what was sent.
         panel.labSelect(accepted.id)
         panel.labPress(.character("r"), .enter)
-        #expect(panel.labView.log.suffix(3).map(\.text) == [
-            "#\(accepted.id) recv(4096, timeout 5 s) → 3 bytes",
-            "  text: \"hi\\n\"",
-            "  hex:  68 69 0a  |hi.|",
-        ])
+        #expect(
+            panel.labView.log.suffix(3).map(\.text) == [
+                "#\(accepted.id) recv(4096, timeout 5 s) → 3 bytes",
+                "  text: \"hi\\n\"",
+                "  hex:  68 69 0a  |hi.|"
+            ])
         let lines = panelScreen(panel, width: 100, height: 30).lines
         #expect(lines.contains { $0.contains("│ │   hex:  68 69 0a  |hi.|") })
         // shutdown(SHUT_WR) on the client: the accepted side reads end of stream.
@@ -314,7 +320,8 @@ final class ClosedPort {
         for message in collect(panel.visibilityChanged(to: true)!) { _ = panel.update(message) }
         #expect(panel.labView.echo?.statistics.connectionsAccepted == 1 && panel.labView.echo?.statistics.bytesReceived == 6)
         let client = try #require(panel.labView.selectedSocket?.local)
-        #expect(panelScreen(panel, width: 140, height: 30).lines[1].contains("· 1 open, 1 accepted · 6 bytes in, ")
+        #expect(
+            panelScreen(panel, width: 140, height: 30).lines[1].contains("· 1 open, 1 accepted · 6 bytes in, ")
                 && panelScreen(panel, width: 140, height: 30).lines[1].contains(" · E stops · clients \(client)"))
         panel.labPress(.character("E"))
         #expect(panel.labView.echo?.isRunning == false && panel.labView.echo?.statistics.bytesEchoed == 6)
@@ -337,9 +344,9 @@ final class ClosedPort {
 
     @Test func formsBuildTheRequestsTheirFieldsDescribe() throws {
         var create = LabForm(.create)
-        _ = create.state.handle(.right)                 // inet6
+        _ = create.state.handle(.right)  // inet6
         _ = create.state.handle(.down)
-        _ = create.state.handle(.right)                 // dgram
+        _ = create.state.handle(.right)  // dgram
         _ = create.state.handle(.down)
         _ = create.state.handle(.control("u"))
         for character in "udp" { _ = create.state.handle(.character(character)) }

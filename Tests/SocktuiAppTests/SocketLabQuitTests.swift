@@ -12,7 +12,7 @@ import TerminalUI
         panel.labPress(.character("L"), .character("n"), .enter, .character("e"), .enter)
         let echo = try #require(panel.labView.echo)
         #expect(echo.isRunning && panel.labView.sockets.count == 1)
-        panel.labPress(.escape)                           // the lab closes; its socket and server stay
+        panel.labPress(.escape)  // the lab closes; its socket and server stay
         #expect(!panel.isLabOpen)
         var model = makeModel()
         model.sockets = panel
@@ -26,7 +26,7 @@ import TerminalUI
         #expect(text.contains("1 lab socket"), "\(text)")
         #expect(text.contains("echo server on \(echo.address)"), "\(text)")
         #expect(text.contains("will be closed"), "\(text)")
-        model.press(.character("x"))                      // not an answer
+        model.press(.character("x"))  // not an answer
         #expect(model.overlay == .confirmQuit && !model.isFinished)
         model.press(.character("n"))
         #expect(model.overlay == nil && !model.isFinished)
@@ -58,7 +58,7 @@ import TerminalUI
         model.press(.character("n"))
         model.sockets.labPress(.character("x"), .character("x"))
         #expect(model.sockets.labView.sockets.isEmpty)
-        model.press(.escape, .character("q"))            // Esc leaves the lab; q quits at once now
+        model.press(.escape, .character("q"))  // Esc leaves the lab; q quits at once now
         #expect(model.isFinished)
     }
 }

@@ -12,8 +12,10 @@ import SocktuiTestSupport
         SocketsTableModel.filterField(text).message
     }
 
-    @Test(arguments: ["stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4", "family:ipx", "kind:sctp",
-                      "prot:22", "dprt:443", "port:70000", "port:-1", "uid:-1", "pid:0", "inode:-5", "!!state:listen", "!"])
+    @Test(arguments: [
+        "stat:listen", "state:bogus", "kind:tpc", "port:443 state:lisen", "family:ipv4", "family:ipx", "kind:sctp",
+        "prot:22", "dprt:443", "port:70000", "port:-1", "uid:-1", "pid:0", "inode:-5", "!!state:listen", "!"
+    ])
     func filtersTheTUIRefusesAreUsageErrorsWithTheSameMessage(filter: String) throws {
         let message = try #require(Self.tuiMessage(filter), "the TUI refuses \(filter)")
         let result = try runTool(TestBinary.socktui, ["sockets", filter])
@@ -29,8 +31,10 @@ import SocktuiTestSupport
         #expect(Self.tuiMessage("kind:tpc")?.contains("no kind 'tpc'") == true)
         #expect(Self.tuiMessage("family:ipv4")?.contains("no family 'ipv4'") == true)
         // Prefixes of real states and every kind stay valid.
-        for good in ["state:listen", "state:syn", "state:time-wait", "state:estab", "!state:unconn", "kind:unix", "kind:u_str",
-                     "kind:packet", "kind:tcp", "family:inet6", "family:af_unix", "family:local", "stat", "port:443"] {
+        for good in [
+            "state:listen", "state:syn", "state:time-wait", "state:estab", "!state:unconn", "kind:unix", "kind:u_str",
+            "kind:packet", "kind:tcp", "family:inet6", "family:af_unix", "family:local", "stat", "port:443"
+        ] {
             #expect(Self.tuiMessage(good) == nil, "\(good) is valid")
         }
     }

@@ -23,11 +23,12 @@ final class ScriptedOptionWriter: Sendable {
 
 @Suite struct SocketsOptionWritesTests {
     func panel(_ reader: ScriptedOptionReader, _ writer: ScriptedOptionWriter) -> SocketsPanel {
-        var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
-                                 optionReader: { reader.read($1) }, optionWriter: { writer.write($0, $1, $2) })
+        var panel = SocketsPanel(
+            source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
+            optionReader: { reader.read($1) }, optionWriter: { writer.write($0, $1, $2) })
         panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 24))
         panel.refreshAndWait()
-        panel.press(.down)                                   // curl's connection
+        panel.press(.down)  // curl's connection
         panel.apply(panel.command(for: .character("O")))
         return panel
     }
@@ -71,7 +72,8 @@ final class ScriptedOptionWriter: Sendable {
     @Test func enterEditsAValueAndARefusalShowsTheErrno() throws {
         let reader = ScriptedOptionReader([.success(try curlReport())])
         let writer = ScriptedOptionWriter { _, _ in
-            .failure(OptionInspectorError(message: "setsockopt SO_RCVBUF on fd 3 of pid 4242: EPERM: Operation not permitted", errno: "EPERM"))
+            .failure(
+                OptionInspectorError(message: "setsockopt SO_RCVBUF on fd 3 of pid 4242: EPERM: Operation not permitted", errno: "EPERM"))
         }
         var panel = panel(reader, writer)
         panel.press(.character("W"), .down)
@@ -84,7 +86,9 @@ final class ScriptedOptionWriter: Sendable {
         #expect(panel.optionsView?.pendingWrite?.question == "set SO_RCVBUF=64k on fd 3 of curl (pid 4242)? y/N")
         panel.apply(panel.command(for: .character("y")))
         #expect(writer.calls == ["pid 4242 fd 3 SO_RCVBUF=64k"])
-        #expect(panel.notice == StatusMessage("not set: setsockopt SO_RCVBUF on fd 3 of pid 4242: EPERM: Operation not permitted", kind: .error))
+        #expect(
+            panel.notice == StatusMessage("not set: setsockopt SO_RCVBUF on fd 3 of pid 4242: EPERM: Operation not permitted", kind: .error)
+        )
         // Read-only options say so; W turns writes off again.
         panel.press(.down, .down, .down, .down)
         panel.press(.character(" "))

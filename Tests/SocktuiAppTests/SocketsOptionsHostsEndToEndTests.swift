@@ -5,8 +5,11 @@ import SocktuiTestSupport
 /// `socktui --host h1` in tmux against a real sshd host in a network namespace (root): `O` on one
 /// of h1's rows of the Sockets tab shows that socket's options, read by h1's agent (issue #18,
 /// "Remote options").
-@Suite(.serialized, .enabled(if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
-                             "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SSHTestFleet.available && TmuxSession.tmuxPath != nil,
+        "needs root, tmux, openssh-server, openssh-client, python3 and iproute2"))
 struct SocketsOptionsHostsEndToEndTests {
     @Test func optionsViewOfARemoteRowShowsTheOptionsReadOnThatHost() throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui), "socktui was not built at \(TestBinary.socktui)")

@@ -37,7 +37,7 @@ func curlReport(keepAlive: Bool = true, receiveBuffer: Int = 106496, congestion:
             try reading("SO_RCVBUF", .bufferSize(requested: receiveBuffer, effective: receiveBuffer * 2)),
             try reading("SO_BINDTODEVICE", .unavailable("ENOPROTOOPT")),
             try reading("TCP_NODELAY", .bool(false)),
-            try reading("TCP_CONGESTION", .string(congestion)),
+            try reading("TCP_CONGESTION", .string(congestion))
         ],
         skipped: ["SO_ERROR": "reading it clears the socket's pending error", "TCP_SAVED_SYN": "reading it releases the saved SYN"])
 }
@@ -56,8 +56,9 @@ extension SocketsPanel {
 }
 
 func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPanel {
-    var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
-                             optionReader: { reader.read($1) })
+    var panel = SocketsPanel(
+        source: ScriptedSocketSource([snapshotOf(baseEntries)]), isRoot: true,
+        optionReader: { reader.read($1) })
     panel.resize(to: Rect(x: 0, y: 0, width: 100, height: height))
     panel.refreshAndWait()
     return panel
@@ -67,7 +68,7 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
     @Test func optionsViewShowsEveryOptionWithLevelValueAndDescription() throws {
         let reader = ScriptedOptionReader([.success(try curlReport())])
         var panel = optionsPanel(reader)
-        panel.press(.down)                                   // curl's connection
+        panel.press(.down)  // curl's connection
         let read = panel.command(for: .character("O"))
         #expect(panel.optionsView?.target == .descriptor(pid: 4242, fd: 3))
         #expect(panel.runningJobs == 1, "a read in flight counts")
@@ -83,7 +84,9 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
         #expect(lines[5] == "│ │   Option          Level       Value                          Description                     │ │")
         #expect(lines[6].hasPrefix("│ │   SO_KEEPALIVE    SOL_SOCKET  on                             " + keepAlive.prefix(20)))
         #expect(lines[7] == "│ │   SO_RCVBUF       SOL_SOCKET  212992 (kernel doubled 106496) Receive buffer size; the kerne… │ │")
-        #expect(lines[8].hasPrefix("│ │   SO_BINDTODEVICE SOL_SOCKET  n/a (ENOPROTOOPT)              Restricts"), "refused options stay, as n/a")
+        #expect(
+            lines[8].hasPrefix("│ │   SO_BINDTODEVICE SOL_SOCKET  n/a (ENOPROTOOPT)              Restricts"), "refused options stay, as n/a"
+        )
         #expect(lines[9].hasPrefix("│ │   TCP_NODELAY     IPPROTO_TCP off                            Disables Nagle"))
         #expect(lines[10].hasPrefix("│ │   TCP_CONGESTION  IPPROTO_TCP cubic                          Congestion control"))
         #expect(lines[11].hasPrefix("│ │   skipped SO_ERROR: reading it clears the socket's pending error"))
@@ -104,7 +107,8 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
     }
 
     @Test func notPermittedShowsTheInspectorsMessageAndKeepsTheDetails() throws {
-        let message = "not permitted to copy fd 6 of pid 812: pidfd_getfd needs ptrace permission over it (kernel.yama.ptrace_scope = 1); run as root, or as its user with ptrace_scope 0. sock_diag still shows its state and queues."
+        let message =
+            "not permitted to copy fd 6 of pid 812: pidfd_getfd needs ptrace permission over it (kernel.yama.ptrace_scope = 1); run as root, or as its user with ptrace_scope 0. sock_diag still shows its state and queues."
         let reader = ScriptedOptionReader([.failure(OptionInspectorError(message: message, errno: "EPERM"))])
         var panel = optionsPanel(reader)
         panel.apply(panel.command(for: .character("O")))
@@ -119,8 +123,10 @@ func optionsPanel(_ reader: ScriptedOptionReader, height: Int = 24) -> SocketsPa
     }
 
     @Test func valuesThatChangedSinceThePreviousReadAreHighlighted() throws {
-        let reader = ScriptedOptionReader([.success(try curlReport()),
-                                           .success(try curlReport(keepAlive: false, receiveBuffer: 65536))])
+        let reader = ScriptedOptionReader([
+            .success(try curlReport()),
+            .success(try curlReport(keepAlive: false, receiveBuffer: 65536))
+        ])
         var panel = optionsPanel(reader)
         panel.press(.down)
         panel.apply(panel.command(for: .character("O")))

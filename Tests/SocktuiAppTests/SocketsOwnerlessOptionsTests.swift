@@ -13,14 +13,18 @@ import TerminalUI
     static let ownerless = [
         socket(.tcp, "TIME-WAIT", local: "127.0.0.1", 8080, remote: "127.0.0.1", 51000, inode: 0),
         socket(.tcp, "SYN-RECV", local: "127.0.0.1", 8080, remote: "127.0.0.1", 51001, inode: 0),
-        socket(.tcp, "FIN-WAIT-2", local: "127.0.0.1", 51002, remote: "127.0.0.1", 8080, inode: 0),
+        socket(.tcp, "FIN-WAIT-2", local: "127.0.0.1", 51002, remote: "127.0.0.1", 8080, inode: 0)
     ]
 
     /// The options view's text for `entry`, the only socket of the table.
     static func optionsText(_ entry: SocketEntry, hidden: Int = 0) -> (text: String, reader: ScriptedOptionReader) {
-        let reader = ScriptedOptionReader([.failure(OptionInspectorError(message: "no process holds socket inode 0 (or its owner is not readable: run as root)", errno: nil))])
-        var panel = SocketsPanel(source: ScriptedSocketSource([snapshotOf([entry], hidden: hidden)]), isRoot: false,
-                                 optionReader: { reader.read($1) })
+        let reader = ScriptedOptionReader([
+            .failure(
+                OptionInspectorError(message: "no process holds socket inode 0 (or its owner is not readable: run as root)", errno: nil))
+        ])
+        var panel = SocketsPanel(
+            source: ScriptedSocketSource([snapshotOf([entry], hidden: hidden)]), isRoot: false,
+            optionReader: { reader.read($1) })
         panel.resize(to: Rect(x: 0, y: 0, width: 100, height: 24))
         panel.refreshAndWait()
         panel.apply(panel.command(for: .character("O")))

@@ -51,7 +51,7 @@ import SocktuiTestSupport
         try session.waitForText("┌ Resolver ")
         try session.send("2")
         try session.waitForText("┌ Sockets ")
-        try session.waitForText(" sockets · every 2 s")            // the first snapshot arrived
+        try session.waitForText(" sockets · every 2 s")  // the first snapshot arrived
         try session.send("/")
         try session.type("sport:\(listener.port) state:listen")
         try session.send("Enter")

@@ -40,7 +40,7 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
 @Suite struct SocketsPanelHostsTests {
     static let alpha = [
         socket(.tcp, "LISTEN", local: "127.0.0.1", 8080, inode: 200, owners: [nginx]),
-        socket(.udp, "UNCONN", local: "127.0.0.53", 53, inode: 201),
+        socket(.udp, "UNCONN", local: "127.0.0.53", 53, inode: 201)
     ]
     static let beta = [socket(.tcp, "LISTEN", local: "127.0.0.1", 22, inode: 300)]
 
@@ -123,7 +123,7 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         let source = ScriptedHostsSource([hostTable("zeta", Self.beta), hostTable("alpha", Self.alpha)])
         var panel = Self.makeHostsPanel(source)
         panel.refreshAndWait()
-        panel.press(.character("s"))                  // the first column: Host ▲
+        panel.press(.character("s"))  // the first column: Host ▲
         #expect(panel.settings.sortColumn == .host)
         let sorted = panelScreen(panel).lines
         #expect(sorted[4].contains("Host ▲"))
@@ -145,12 +145,15 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
 
     /// Two in-process agents (the real agent protocol and socket engine, no ssh) merged by a real watch.
     @Test func inProcessAgentsFeedTheMergedTableThroughTheWatch() throws {
-        let source = MergedSocketSource(transports: [InProcessTransport(label: "one"), InProcessTransport(label: "two")],
-                                        query: SocketQuery(kinds: [.tcp]), interval: 0.2)
+        let source = MergedSocketSource(
+            transports: [InProcessTransport(label: "one"), InProcessTransport(label: "two")],
+            query: SocketQuery(kinds: [.tcp]), interval: 0.2)
         defer { source.cancel() }
         let deadline = Date().addingTimeInterval(20)
         while source.watch.tables.contains(where: { $0.refreshes == 0 }), Date() < deadline { usleep(20_000) }
-        try #require(source.watch.tables.allSatisfy { $0.refreshes > 0 }, "no table from \(source.watch.tables.map { "\($0.host): \($0.status.message)" })")
+        try #require(
+            source.watch.tables.allSatisfy { $0.refreshes > 0 },
+            "no table from \(source.watch.tables.map { "\($0.host): \($0.status.message)" })")
         var panel = SocketsPanel(source: source, isRoot: true)
         panel.resize(to: Rect(x: 0, y: 0, width: 120, height: 30))
         panel.refreshAndWait()
@@ -161,7 +164,7 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
         let count = panel.snapshot?.entries.count ?? 0
         #expect(count > 0 && count % 2 == 0)
         #expect(panelScreen(panel, width: 120, height: 30).lines.contains { $0.hasPrefix("│ one ") })
-        panel.press(.character("H"), .character("H"))      // "two" alone
+        panel.press(.character("H"), .character("H"))  // "two" alone
         let lines = panelScreen(panel, width: 120, height: 30).lines
         #expect(lines.contains { $0.hasPrefix("│ two ") } && !lines.contains { $0.hasPrefix("│ one ") })
     }
@@ -169,8 +172,9 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
 
 /// The Resolver panel's host selector (Ctrl-O) with agents on pipes (no ssh).
 @Suite struct ResolverPanelHostsTests {
-    static let numeric = ResolverRequest.addressInfo(host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0,
-                                                     flags: [.numericHost, .numericService])
+    static let numeric = ResolverRequest.addressInfo(
+        host: "127.0.0.1", service: "80", family: .inet, type: .stream, protocol: 0,
+        flags: [.numericHost, .numericService])
 
     @Test func ctrlOPicksTheHostAndLookupsRunThroughItsAgent() {
         let agent = AgentClient(transport: InProcessTransport(label: "agent1"))
@@ -217,7 +221,9 @@ func hostTable(_ host: String, _ entries: [SocketEntry], status: AgentStatus = .
 
 @Suite struct TUIHostOptionsTests {
     @Test func hostOptionsParseOnTheRootCommandAndTheirMistakesAreRefused() throws {
-        let root = try SocktuiCommand.parseAsRoot(["--host", "web1", "--host", "root@db1:2222", "--no-local", "--ssh-option", "ProxyJump=bastion"])
+        let root = try SocktuiCommand.parseAsRoot([
+            "--host", "web1", "--host", "root@db1:2222", "--no-local", "--ssh-option", "ProxyJump=bastion"
+        ])
         let tui = try #require(root as? TUICommand)
         #expect(tui.remote.hosts == ["web1", "root@db1:2222"] && tui.noLocal && tui.remote.sshOptions == ["ProxyJump=bastion"])
         #expect(throws: (any Error).self) { try SocktuiCommand.parseAsRoot(["--no-local"]) }
@@ -235,7 +241,7 @@ extension SocketsPanelHostsTests {
         let source = ScriptedHostsSource([hostTable("local", Self.alpha), hostTable("web1", Self.beta)])
         var panel = Self.makeHostsPanel(source)
         panel.refreshAndWait()
-        panel.press(.character("G"))                       // the last row: web1's listener
+        panel.press(.character("G"))  // the last row: web1's listener
         #expect(panel.selectedEntryHost == "web1")
         #expect(panel.pivot(after: .character("T")) == nil)
         #expect(panel.notice?.kind == .warning && panel.notice?.text.contains("socktui connect --host web1") == true)
@@ -246,9 +252,11 @@ extension SocketsPanelHostsTests {
         let capture = panel.pivot(after: .character("C"))
         #expect(capture?.captureOptions?.filter.contains("port 22") == true)
         guard case .capture(_, host: "web1") = capture else { Issue.record("not captured on web1: \(String(describing: capture))"); return }
-        panel.press(.character("g"))                       // local's listener: the pivots work
+        panel.press(.character("g"))  // local's listener: the pivots work
         #expect(panel.selectedEntryHost == "local")
-        guard case .fillTest = panel.pivot(after: .character("T")) else { Issue.record("no connection test pivot for local's socket"); return }
+        guard case .fillTest = panel.pivot(after: .character("T")) else {
+            Issue.record("no connection test pivot for local's socket"); return
+        }
     }
 }
 
@@ -260,7 +268,7 @@ extension SocketsPanelHostsTests {
         var panel = Self.makeHostsPanel(source)
         panel.refreshAndWait()
         #expect(panel.added.isEmpty && panel.changed.isEmpty)
-        panel.press(.character("G"))                       // b's row
+        panel.press(.character("G"))  // b's row
         #expect(panel.selectedEntryHost == "b")
         var moved = twin
         moved.receiveQueue = 99
@@ -287,7 +295,7 @@ extension SocketsPanelHostsTests {
         #expect(command != nil)
         for message in run(command) { _ = panel.update(message) }
         #expect(panel.hostLinks.map(\.isConnected) == [true, false])
-        panel.press(.character("z"))                         // paused: nothing until resumed
+        panel.press(.character("z"))  // paused: nothing until resumed
         #expect(panel.update(.sockets(.hostLinksChanged)) == nil)
     }
 }

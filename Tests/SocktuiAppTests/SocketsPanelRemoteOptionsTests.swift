@@ -11,8 +11,9 @@ import TerminalUI
 @Suite struct SocketsPanelRemoteOptionsTests {
     /// A listener of this process, as host `h1`'s table would list it (owner: this pid and fd).
     static func listenerRow(_ listener: Socket, port: Int) -> SocketEntry {
-        socket(.tcp, "LISTEN", local: "127.0.0.1", port, inode: 900,
-               owners: [SocketOwner(pid: getpid(), command: "tests", fileDescriptor: listener.fileDescriptor, uid: 0)])
+        socket(
+            .tcp, "LISTEN", local: "127.0.0.1", port, inode: 900,
+            owners: [SocketOwner(pid: getpid(), command: "tests", fileDescriptor: listener.fileDescriptor, uid: 0)])
     }
 
     @Test(.enabled(if: getuid() == 0, "pidfd_getfd needs ptrace permission (root in CI)"))
@@ -26,16 +27,19 @@ import TerminalUI
         // h1's agent is a child process that starts once: when it is killed, the client's next link fails.
         let scratch = try TemporaryDirectory()
         let agent = TestsPanelHostsTests.TaggedAgent(label: "h1")
-        let once = "mkdir \(scratch.url.path)/started 2>/dev/null || { echo 'h1 agent is gone' >&2; exit 1; }; "
+        let once =
+            "mkdir \(scratch.url.path)/started 2>/dev/null || { echo 'h1 agent is gone' >&2; exit 1; }; "
             + "exec /usr/bin/env SOCKTUI_TEST_TAG=\(agent.tag) \(TestBinary.socktui) agent"
         let h1 = AgentClient(transport: ProcessTransport(label: "h1", arguments: ["/bin/sh", "-c", once]))
         let local = AgentClient.local()
         defer { h1.close(); local.close() }
-        let source = ScriptedHostsSource([hostTable("local", SocketsPanelHostsTests.alpha), hostTable("h1", [Self.listenerRow(listener, port: port)])])
+        let source = ScriptedHostsSource([
+            hostTable("local", SocketsPanelHostsTests.alpha), hostTable("h1", [Self.listenerRow(listener, port: port)])
+        ])
         var panel = SocketsPanel(source: source, isRoot: true, hosts: [local, h1])
         panel.resize(to: Rect(x: 0, y: 0, width: 120, height: 40))
         panel.refreshAndWait()
-        panel.press(.character("G"))                       // h1's listener
+        panel.press(.character("G"))  // h1's listener
         #expect(panel.selectedEntryHost == "h1")
         panel.apply(panel.command(for: .character("O")))
         #expect(panel.notice == nil)

@@ -32,9 +32,11 @@ final class ScriptedSocketSource: SocketSnapshotSource {
 }
 
 /// A socket entry with the fields the panel shows.
-func socket(_ kind: SocketKind = .tcp, _ state: String, local: String, _ localPort: Int?, remote: String = "0.0.0.0", _ remotePort: Int? = 0,
-            inode: UInt32, owners: [SocketOwner] = [], rtt: UInt32? = nil, cwnd: UInt32 = 10, family: AddressFamily = .inet,
-            receiveQueue: UInt32 = 0, sendQueue: UInt32 = 0) -> SocketEntry {
+func socket(
+    _ kind: SocketKind = .tcp, _ state: String, local: String, _ localPort: Int?, remote: String = "0.0.0.0", _ remotePort: Int? = 0,
+    inode: UInt32, owners: [SocketOwner] = [], rtt: UInt32? = nil, cwnd: UInt32 = 10, family: AddressFamily = .inet,
+    receiveQueue: UInt32 = 0, sendQueue: UInt32 = 0
+) -> SocketEntry {
     var tcp: TCPDetails?
     if let rtt {
         var info = TCPInfo()
@@ -46,17 +48,20 @@ func socket(_ kind: SocketKind = .tcp, _ state: String, local: String, _ localPo
         info.bytesReceived = 1024
         tcp = TCPDetails(congestionControl: "cubic", info: info)
     }
-    return SocketEntry(kind: kind, family: family, state: state, local: SocketEndpoint(address: local, port: localPort),
-                       remote: SocketEndpoint(address: remote, port: remotePort), receiveQueue: receiveQueue, sendQueue: sendQueue,
-                       inode: inode, cookie: UInt64(inode) + 1000, uid: owners.first?.uid ?? 0, tcp: tcp, owners: owners)
+    return SocketEntry(
+        kind: kind, family: family, state: state, local: SocketEndpoint(address: local, port: localPort),
+        remote: SocketEndpoint(address: remote, port: remotePort), receiveQueue: receiveQueue, sendQueue: sendQueue,
+        inode: inode, cookie: UInt64(inode) + 1000, uid: owners.first?.uid ?? 0, tcp: tcp, owners: owners)
 }
 
 let nginx = SocketOwner(pid: 812, command: "nginx", fileDescriptor: 6, uid: 0)
 let worker = SocketOwner(pid: 813, command: "nginx", fileDescriptor: 6, uid: 33)
 let curl = SocketOwner(pid: 4242, command: "curl", fileDescriptor: 3, uid: 1000)
 
-func snapshotOf(_ entries: [SocketEntry], hidden: Int = 0, warnings: [String] = [],
-                sources: [String: String] = ["tcp": "netlink", "udp": "netlink", "u_str": "netlink"]) -> SocketSnapshot {
+func snapshotOf(
+    _ entries: [SocketEntry], hidden: Int = 0, warnings: [String] = [],
+    sources: [String: String] = ["tcp": "netlink", "udp": "netlink", "u_str": "netlink"]
+) -> SocketSnapshot {
     SocketSnapshot(entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden, takenAt: 0, elapsed: 0.001)
 }
 
@@ -65,7 +70,7 @@ let baseEntries = [
     socket(.tcp, "LISTEN", local: "127.0.0.1", 8080, inode: 100, owners: [nginx, worker], sendQueue: 511),
     socket(.tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101, owners: [curl], rtt: 50, receiveQueue: 17),
     socket(.udp, "UNCONN", local: "127.0.0.53", 53, inode: 102),
-    socket(.unixStream, "LISTEN", local: "/run/app.sock", nil, remote: "*", nil, inode: 103, owners: [curl], family: .unix),
+    socket(.unixStream, "LISTEN", local: "/run/app.sock", nil, remote: "*", nil, inode: 103, owners: [curl], family: .unix)
 ]
 
 extension SocketsPanel {
@@ -86,7 +91,11 @@ extension SocketsPanel {
     /// Presses `key` and returns the pivot the panel posted, if any (other commands are dropped).
     mutating func pivot(after key: Key) -> Pivot? {
         var command: Command<AppMessage>?
-        if case .handled(let handled) = handleKey(key) { command = handled } else if let action = keyMap.action(for: key) { command = perform(action) }
+        if case .handled(let handled) = handleKey(key) {
+            command = handled
+        } else if let action = keyMap.action(for: key) {
+            command = perform(action)
+        }
         return postedMessages(command).lazy.compactMap { message -> Pivot? in
             if case .pivot(let pivot) = message { return pivot }
             return nil
@@ -127,22 +136,23 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     @Test func tableShowsEverySocketWithSourceCountsAndKeys() {
         var panel = makePanel([snapshotOf(baseEntries)])
         panel.refreshAndWait()
-        #expect(panelScreen(panel).lines == [
-            "┌ Sockets ─────────────────────────────────────────────────────────────────────┐",
-            "│ Filter: none (/ to filter, e.g. state:listen port:443 proc:nginx)            │",
-            "│ 4 of 4 sockets · every 2 s · source: netlink                                 │",
-            "│ Kind   State      Local           Peer              RecvQ   SendQ Process    │",
-            "│ tcp    LISTEN     127.0.0.1:8080  0.0.0.0:*             0     511 ng…/812 +1 │",
-            "│ tcp    ESTAB      127.0.0.1:51234 127.0.0.1:8080       17       0 curl/4242  │",
-            "│ udp    UNCONN     127.0.0.53:53   0.0.0.0:*             0       0            │",
-            "│ u_str  LISTEN     /run/app.sock   *                     0       0 curl/4242  │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│                                                                              │",
-            "│ / filter  c columns  s sort  p group  Enter details  z pause  ? all keys     │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            panelScreen(panel).lines == [
+                "┌ Sockets ─────────────────────────────────────────────────────────────────────┐",
+                "│ Filter: none (/ to filter, e.g. state:listen port:443 proc:nginx)            │",
+                "│ 4 of 4 sockets · every 2 s · source: netlink                                 │",
+                "│ Kind   State      Local           Peer              RecvQ   SendQ Process    │",
+                "│ tcp    LISTEN     127.0.0.1:8080  0.0.0.0:*             0     511 ng…/812 +1 │",
+                "│ tcp    ESTAB      127.0.0.1:51234 127.0.0.1:8080       17       0 curl/4242  │",
+                "│ udp    UNCONN     127.0.0.53:53   0.0.0.0:*             0       0            │",
+                "│ u_str  LISTEN     /run/app.sock   *                     0       0 curl/4242  │",
+                "│                                                                              │",
+                "│                                                                              │",
+                "│                                                                              │",
+                "│                                                                              │",
+                "│ / filter  c columns  s sort  p group  Enter details  z pause  ? all keys     │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
         // At 80 columns the command is cut, never the pid; at 120 the process column has room.
         #expect(panelScreen(panel, width: 120).lines[4].hasSuffix("0     511 nginx/812 +1             │"))
     }
@@ -150,12 +160,14 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     @Test func sortKeysCycleColumnsAndReverseWithAnIndicator() {
         var panel = makePanel([snapshotOf(baseEntries)])
         panel.refreshAndWait()
-        panel.press(.character("s"))                         // Kind ▲
+        panel.press(.character("s"))  // Kind ▲
         #expect(panel.settings.sortColumn == .kind)
-        panel.press(.character("s"), .character("s"))      // State, then Local ▲
+        panel.press(.character("s"), .character("s"))  // State, then Local ▲
         var lines = panelScreen(panel).lines
         #expect(lines[3].hasPrefix("│ Kind   State      Local ▲         Peer "))
-        #expect(lines[4].contains("/run/app.sock") && lines[5].contains("127.0.0.1:8080") && lines[6].contains("127.0.0.1:51234") && lines[7].contains("127.0.0.53:53"))
+        #expect(
+            lines[4].contains("/run/app.sock") && lines[5].contains("127.0.0.1:8080") && lines[6].contains("127.0.0.1:51234")
+                && lines[7].contains("127.0.0.53:53"))
         panel.press(.character("S"))
         lines = panelScreen(panel).lines
         #expect(lines[3].hasPrefix("│ Kind   State      Local ▼"))
@@ -210,17 +222,18 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         panel.refreshAndWait()
         panel.press(.character("p"))
         let lines = panelScreen(panel, height: 16).lines
-        #expect(Array(lines[4...12]).map { String($0.prefix(40)) } == [
-            "│ ▾ curl  pid 4242  uid 1000  (2 sockets",
-            "│ tcp    ESTAB      127.0.0.1:51234 127.",
-            "│ u_str  LISTEN     /run/app.sock   *   ",
-            "│ ▾ nginx  pid 812  uid 0  (1 socket)   ",
-            "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
-            "│ ▾ nginx  pid 813  uid 33  (1 socket)  ",
-            "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
-            "│ ▾ (owner not visible)  (1 socket)     ",
-            "│ udp    UNCONN     127.0.0.53:53   0.0.",
-        ])
+        #expect(
+            Array(lines[4...12]).map { String($0.prefix(40)) } == [
+                "│ ▾ curl  pid 4242  uid 1000  (2 sockets",
+                "│ tcp    ESTAB      127.0.0.1:51234 127.",
+                "│ u_str  LISTEN     /run/app.sock   *   ",
+                "│ ▾ nginx  pid 812  uid 0  (1 socket)   ",
+                "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
+                "│ ▾ nginx  pid 813  uid 33  (1 socket)  ",
+                "│ tcp    LISTEN     127.0.0.1:8080  0.0.",
+                "│ ▾ (owner not visible)  (1 socket)     ",
+                "│ udp    UNCONN     127.0.0.53:53   0.0."
+            ])
         #expect(lines[2].hasPrefix("│ 4 of 4 sockets"))
         // Enter on a heading describes the process.
         panel.press(.enter)
@@ -230,8 +243,12 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
     @Test func detailsShowEveryFieldAndAnRttCwndHistoryKeptPerSocket() {
         let rtts: [UInt32] = [50, 400, 200, 1250]
         let snapshots = rtts.enumerated().map { n, rtt in
-            snapshotOf([baseEntries[0], socket(.tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101,
-                                               owners: [curl], rtt: rtt, cwnd: 10 + UInt32(n) * 10, receiveQueue: 17)])
+            snapshotOf([
+                baseEntries[0],
+                socket(
+                    .tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101,
+                    owners: [curl], rtt: rtt, cwnd: 10 + UInt32(n) * 10, receiveQueue: 17)
+            ])
         }
         var panel = makePanel(snapshots)
         for _ in rtts { panel.refreshAndWait() }
@@ -250,10 +267,12 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         let rttLine = lines.first { $0.contains("│ RTT ") } ?? "", cwndLine = lines.first { $0.contains("│ Cwnd ") } ?? ""
         #expect(rttLine.contains("▁▃▁█ 1.25 ms (4 samples)"), "rtt sparkline")
         #expect(cwndLine.contains("▂▄▆█ 40 (4 samples)"), "cwnd sparkline")
-        for field in ["Kind        tcp", "Family      AF_INET", "State       ESTAB", "Local       127.0.0.1:51234", "Peer        127.0.0.1:8080",
-                      "Recv-Q      17", "Inode       101", "Cookie      1101", "Owner       curl/4242 fd 3 uid 1000",
-                      "Congestion  cubic", "RTT         1.25 ms ± 0.625", "Cwnd        40", "Ssthresh    infinite",
-                      "Bytes sent  4096", "Bytes recv  1024", "Retransmits 0 now, 0 total", "Last send   0 ms ago", "Last recv   0 ms ago"] {
+        for field in [
+            "Kind        tcp", "Family      AF_INET", "State       ESTAB", "Local       127.0.0.1:51234", "Peer        127.0.0.1:8080",
+            "Recv-Q      17", "Inode       101", "Cookie      1101", "Owner       curl/4242 fd 3 uid 1000",
+            "Congestion  cubic", "RTT         1.25 ms ± 0.625", "Cwnd        40", "Ssthresh    infinite",
+            "Bytes sent  4096", "Bytes recv  1024", "Retransmits 0 now, 0 total", "Last send   0 ms ago", "Last recv   0 ms ago"
+        ] {
             let found = text.contains(field)
             #expect(found, "details lack \(field)")
         }
@@ -271,9 +290,12 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         var changedListener = baseEntries[0]
         changedListener.receiveQueue = 3
         // Only its tcp_info moved: a diff "change", but not one worth a highlight.
-        let busy = socket(.tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101, owners: [curl], rtt: 80, receiveQueue: 17)
-        let second = [changedListener, busy, baseEntries[3],
-                      socket(.tcp, "ESTAB", local: "127.0.0.1", 8080, remote: "127.0.0.1", 51234, inode: 104, owners: [nginx])]
+        let busy = socket(
+            .tcp, "ESTAB", local: "127.0.0.1", 51234, remote: "127.0.0.1", 8080, inode: 101, owners: [curl], rtt: 80, receiveQueue: 17)
+        let second = [
+            changedListener, busy, baseEntries[3],
+            socket(.tcp, "ESTAB", local: "127.0.0.1", 8080, remote: "127.0.0.1", 51234, inode: 104, owners: [nginx])
+        ]
         var panel = makePanel([snapshotOf(baseEntries), snapshotOf(second)])
         panel.refreshAndWait()
         #expect(panel.added.isEmpty && panel.changed.isEmpty, "the first snapshot highlights nothing")
@@ -294,7 +316,8 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
 
     @Test func privilegeSourceAndWarningsAreLabelled() {
         let sources = ["tcp": "netlink", "udp": "netlink", "u_str": "/proc/net/unix"]
-        let snapshot = snapshotOf(baseEntries, hidden: 3, warnings: ["u_str: sock_diag failed (EPERM); used /proc/net/unix", "x"], sources: sources)
+        let snapshot = snapshotOf(
+            baseEntries, hidden: 3, warnings: ["u_str: sock_diag failed (EPERM); used /proc/net/unix", "x"], sources: sources)
         var panel = makePanel([snapshot])
         panel.refreshAndWait()
         var lines = panelScreen(panel, width: 120).lines
@@ -315,8 +338,8 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
 
     @Test func staleAnswersAreDroppedAndPauseStopsTheTimer() {
         var panel = makePanel([snapshotOf(baseEntries), snapshotOf(Array(baseEntries.prefix(1)))])
-        _ = panel.visibilityChanged(to: true).map(run)       // the first answer is not applied yet
-        let first = run(panel.refresh())                      // a new request supersedes the first
+        _ = panel.visibilityChanged(to: true).map(run)  // the first answer is not applied yet
+        let first = run(panel.refresh())  // a new request supersedes the first
         let stale = run(panel.refresh())
         #expect(panel.update(first[0]) == nil)
         #expect(panel.refreshCount == 0, "an answer to a superseded request is dropped")
@@ -337,13 +360,17 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         panel.refreshAndWait()
         let capture = panel.pivot(after: .character("C"))
         #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 8080 on lo (filled in on the Capture tab)")
-        #expect(panelScreen(panel, width: 90).lines[12] == "│ capture filter: tcp and host 127.0.0.1 and port 8080 on lo (filled in on the Capture … │")
+        #expect(
+            panelScreen(panel, width: 90).lines[12]
+                == "│ capture filter: tcp and host 127.0.0.1 and port 8080 on lo (filled in on the Capture … │")
         #expect(capture?.captureOptions == LiveCaptureOptions(interface: "lo", filter: "tcp and host 127.0.0.1 and port 8080"))
         let test = panel.pivot(after: .character("T"))
         #expect(panel.notice?.text == "connection test: tcp 127.0.0.1:8080 (filled in on the Tests tab)")
         #expect(test == .fillTest(.connect(ConnectRequest(host: "127.0.0.1", port: 8080))))
         panel.press(.down, .character("C"))
-        #expect(panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 51234 and port 8080 on lo (filled in on the Capture tab)")
+        #expect(
+            panel.notice?.text == "capture filter: tcp and host 127.0.0.1 and port 51234 and port 8080 on lo (filled in on the Capture tab)"
+        )
         #expect(SocketsPanel.optionTarget(for: try #require(panel.selectedEntry)) == .descriptor(pid: 4242, fd: 3))
         panel.press(.end, .character("C"))
         #expect(panel.notice?.text == "capture: only IP sockets can be captured; this is a u_str socket")
@@ -353,7 +380,9 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(SocketsPanel.captureFilter(for: v6) == "udp and port 5353")
         var remote = makePanel([snapshotOf([socket(.tcp, "ESTAB", local: "192.0.2.7", 40000, remote: "198.51.100.1", 443, inode: 5)])])
         remote.refreshAndWait()
-        #expect(remote.pivot(after: .character("C"))?.captureOptions == LiveCaptureOptions(interface: "any", filter: "tcp and host 192.0.2.7 and port 40000 and host 198.51.100.1 and port 443"))
+        #expect(
+            remote.pivot(after: .character("C"))?.captureOptions
+                == LiveCaptureOptions(interface: "any", filter: "tcp and host 192.0.2.7 and port 40000 and host 198.51.100.1 and port 443"))
         #expect(SocketsPanel.connectionTarget(for: v6) == "udp [::1]:5353")
         #expect(SocketsPanel.connectionTest(for: v6) == .udp(UDPProbeRequest(host: "::1", port: 5353)))
     }
@@ -365,8 +394,8 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         var lines = panelScreen(panel, height: 30).lines
         #expect(lines.contains { $0.contains("[x] Kind     tcp, udp, raw") })
         #expect(lines.contains { $0.contains("[ ] Family   address family") })
-        panel.press(.down, .character(" "))          // Family on
-        panel.press(.up, .character(" "))            // Kind off
+        panel.press(.down, .character(" "))  // Family on
+        panel.press(.up, .character(" "))  // Kind off
         panel.press(.escape)
         #expect(panel.columnChooser == nil)
         #expect(panel.columns == [.family, .state, .local, .peer, .receiveQueue, .sendQueue, .process])
@@ -416,7 +445,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         #expect(loop.program.sockets.refreshCount == 1)
         #expect(source.callingThreads.count >= 1)
         #expect(source.callingThreads.allSatisfy { pthread_equal($0, uiThread) == 0 })
-        backend.send(.function(12))        // an unbound key: draws a frame at once
+        backend.send(.function(12))  // an unbound key: draws a frame at once
         loop.runOnce()
         #expect(backend.lines.contains { $0.contains("▾ curl  pid 4242") })
         // Leave the tab so the re-armed timer finds the panel hidden.
@@ -427,14 +456,16 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
 
     @Test func twentyThousandSocketsScrollAsAVirtualTable() {
         let many = (0..<20_000).map { n in
-            socket(.tcp, "ESTAB", local: "127.0.0.1", 10_000 + n % 50_000, remote: "127.0.0.1", 8080, inode: UInt32(1_000 + n), owners: [curl])
+            socket(
+                .tcp, "ESTAB", local: "127.0.0.1", 10_000 + n % 50_000, remote: "127.0.0.1", 8080, inode: UInt32(1_000 + n), owners: [curl])
         }
         var panel = makePanel([snapshotOf(many)])
         panel.refreshAndWait()
-        panel.press(.character("s"), .character("s"), .character("s"), .character("S"))   // Local ▼
+        panel.press(.character("s"), .character("s"), .character("s"), .character("S"))  // Local ▼
         panel.press(.end)
-        let source = SocketsTableSource(entries: panel.snapshot!.entries, rows: panel.rows, columns: panel.columns,
-                                        added: [], changed: [], addedStyle: .plain, changedStyle: .plain)
+        let source = SocketsTableSource(
+            entries: panel.snapshot!.entries, rows: panel.rows, columns: panel.columns,
+            added: [], changed: [], addedStyle: .plain, changedStyle: .plain)
         #expect(source.rows(in: 19_998..<20_000).map { $0.cells[2] } == ["127.0.0.1:10001", "127.0.0.1:10000"])
         let lines = panelScreen(panel).lines
         #expect(lines[2].hasPrefix("│ 20000 of 20000 sockets"))
@@ -461,7 +492,7 @@ func makePanel(_ snapshots: [SocketSnapshot], isRoot: Bool = false) -> SocketsPa
         var model = makeModel()
         model.sockets = makePanel([snapshotOf(baseEntries)])
         for message in run(model.press(.character("2")).first) { _ = model.update(.message(message)) }
-        model.pressFollowingPivots(.down, .character("T"))       // the curl connection: its remote end is the nginx listener
+        model.pressFollowingPivots(.down, .character("T"))  // the curl connection: its remote end is the nginx listener
         #expect(model.selectedTab == .tests)
         #expect(model.tests.form.request == .connect(ConnectRequest(host: "127.0.0.1", port: 8080)))
         #expect(!model.sockets.isVisible, "leaving the tab stopped the refreshes")

@@ -22,8 +22,9 @@ import SocktuiTestSupport
         }
         let capabilities = PtraceHost.capabilities("CapEff", of: "self") ?? 0
         if capabilities & (1 << 19) != 0 {
-            #expect(!result.err.contains("without CAP_SYS_PTRACE") && !result.err.contains("lacks CAP_SYS_PTRACE"),
-                    "this process holds CAP_SYS_PTRACE: \(result.err)")
+            #expect(
+                !result.err.contains("without CAP_SYS_PTRACE") && !result.err.contains("lacks CAP_SYS_PTRACE"),
+                "this process holds CAP_SYS_PTRACE: \(result.err)")
         }
     }
 
@@ -46,11 +47,18 @@ import SocktuiTestSupport
         let allCapabilities: UInt64 = 0x1ff_ffff_ffff
         let noResource = allCapabilities & ~(1 << 24)
         // Holding CAP_SYS_PTRACE: only another user namespace or a security module can refuse.
-        let namespaced = PtraceHost(ptraceScope: nil, ownCapabilities: noResource, targetCapabilities: allCapabilities).refusalCauses(pid: 1)
-        #expect(namespaced == "here pid 1 belongs to a user namespace this process's CAP_SYS_PTRACE does not reach, or a security module (AppArmor, SELinux) refuses")
+        let namespaced = PtraceHost(ptraceScope: nil, ownCapabilities: noResource, targetCapabilities: allCapabilities).refusalCauses(
+            pid: 1)
+        #expect(
+            namespaced
+                == "here pid 1 belongs to a user namespace this process's CAP_SYS_PTRACE does not reach, or a security module (AppArmor, SELinux) refuses"
+        )
         // Yama at 3, and CAP_SYS_PTRACE dropped while the target holds capabilities this process lacks.
         let dropped = noResource & ~(1 << 19)
         let locked = PtraceHost(ptraceScope: "3", ownCapabilities: dropped, targetCapabilities: allCapabilities).refusalCauses(pid: 7)
-        #expect(locked == "here ptrace_scope 3 forbids every ptrace; or this process lacks CAP_SYS_PTRACE (a container that drops it) and pid 7 holds CAP_SYS_PTRACE, CAP_SYS_RESOURCE, which it lacks")
+        #expect(
+            locked
+                == "here ptrace_scope 3 forbids every ptrace; or this process lacks CAP_SYS_PTRACE (a container that drops it) and pid 7 holds CAP_SYS_PTRACE, CAP_SYS_RESOURCE, which it lacks"
+        )
     }
 }

@@ -26,7 +26,7 @@ import TerminalUI
         panel.focus("Port")
         panel.press(.backspace, .backspace, .character("9"))
         #expect(panel.form.value("Port") == "9")
-        let commands = panel.press(.enter)     // not started: nothing connects
+        let commands = panel.press(.enter)  // not started: nothing connects
         #expect(commands.count == 1)
         #expect(panel.runs.map(\.request) == [.connect(ConnectRequest(host: "127.0.0.1", port: 9))])
     }

@@ -7,8 +7,9 @@ import SocktuiTestSupport
 @Suite(.serialized) struct TestsPanelEndToEndTests {
     @Test(.enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"))
     func connectTraceFromThePanelReadsSuccessAndRefusal() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
-                     "socktui was not built at \(TestBinary.socktui)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestBinary.socktui),
+            "socktui was not built at \(TestBinary.socktui)")
         // A listener, and a port that is bound but not listening: connecting to it is refused.
         let listener = try Socket(family: .inet, type: .stream)
         defer { try? listener.close() }
@@ -51,7 +52,7 @@ import SocktuiTestSupport
         #expect(lines.contains { $0.contains("→ the host answered with a reset: nothing listens on that port") })
         #expect(lines.contains { $0.contains("✗ #2 connect 127.0.0.1:\(closedPort)") })
 
-        try session.send("Up", "Up", "q")     // on the Test choice, q is the shell's again
+        try session.send("Up", "Up", "q")  // on the Test choice, q is the shell's again
         lines = try session.waitForPromptAfterExit()
         #expect(!lines.contains { $0.contains("1 Resolver │ 2 Sockets") })
     }

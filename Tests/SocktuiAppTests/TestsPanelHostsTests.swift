@@ -56,7 +56,7 @@ import TerminalUI
         #expect(lines[0].hasPrefix("┌ Tests · on alpha (Ctrl-O host) ─"))
         #expect(lines[1].hasPrefix("│  Run on      alpha  "))
         panel.focus("Host")
-        panel.press(.end)    // an edit clears the notice: the hint names the host
+        panel.press(.end)  // an edit clears the notice: the hint names the host
         #expect(panel.statusHint == "type to edit Host · Enter runs on alpha · Ctrl-O host · ↑↓ fields · Esc history · F1 help")
         // Ctrl-O works on a text field, and typing goes on into it.
         panel.press(.control("o"))
@@ -107,7 +107,7 @@ import TerminalUI
         // Back on this host, the history runs the entry again on the host it ran on.
         panel.press(.control("o"))
         #expect(panel.hostLabel == "local")
-        panel.press(.escape)     // nothing runs: Esc goes to the history
+        panel.press(.escape)  // nothing runs: Esc goes to the history
         let again = MessageCollector()
         again.start(try #require(panel.press(.function(5)).first))
         for message in again.wait(until: isFinished) { _ = panel.update(.tests(message)) }
@@ -208,7 +208,10 @@ import TerminalUI
         let second = MessageCollector()
         second.start(try #require(panel.press(.function(5)).first))
         for message in second.wait(until: { if case .linkFailed = $0 { true } else { false } }) { _ = panel.update(.tests(message)) }
-        #expect(panel.runs[1].linkFailure == "stall: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
+        #expect(
+            panel.runs[1].linkFailure
+                == "stall: no answer within 1 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)"
+        )
         #expect(!panel.runs[1].isRunning)
         // The link was closed: once the agent can act on that (it was stopped) it ends, and the
         // next test runs on a new link.
@@ -296,7 +299,9 @@ import TerminalUI
 
     @Test func quietAllowanceFollowsEachKindsOwnTimeouts() {
         #expect(TestsPanel.quietSeconds(.connect(ConnectRequest(host: "h", port: 1, timeout: 7))) == 7)
-        #expect(TestsPanel.quietSeconds(.probes(ProbeRequest(connect: ConnectRequest(host: "h", port: 1, timeout: 2), count: 3, interval: 1.5))) == 3.5)
+        #expect(
+            TestsPanel.quietSeconds(.probes(ProbeRequest(connect: ConnectRequest(host: "h", port: 1, timeout: 2), count: 3, interval: 1.5)))
+                == 3.5)
         #expect(TestsPanel.quietSeconds(.udp(UDPProbeRequest(host: "h", port: 1, timeout: 4))) == 4)
     }
 }
@@ -319,7 +324,10 @@ extension ResolverPanelHostsTests {
             Issue.record("expected the host-timeout report, got \(String(describing: panel.shown))")
             return
         }
-        #expect(failure.message == "stall: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)")
+        #expect(
+            failure.message
+                == "stall: no answer within 0.5 s (the link stalled or its agent hung: closed it, the next request reconnects; --host-timeout sets the limit)"
+        )
     }
 }
 
@@ -338,7 +346,8 @@ extension TestsPanelHostsTests {
         defer { try? closed.close() }
         try closed.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try closed.localAddress().port))
-        let asked = model.update(.message(.pivot(.runTest(.connect(ConnectRequest(host: "127.0.0.1", port: port)), host: model.resolver.shownHost))))
+        let asked = model.update(
+            .message(.pivot(.runTest(.connect(ConnectRequest(host: "127.0.0.1", port: port)), host: model.resolver.shownHost))))
         let command = try #require(asked)
         #expect(model.selectedTab == .tests)
         #expect(model.tests.hostLabel == "agent1" && model.tests.runs.map(\.host) == ["agent1"])

@@ -27,10 +27,14 @@ import TerminalUI
         panel.focus("Host")
         panel.fill("nosuch.invalid")
         _ = panel.press(.enter)
-        let failure = FailureReason(name: "EAI_NONAME", code: -2, message: "Name or service not known", explanation: "the name did not resolve")
-        panel.finish(with: .connect(ConnectTrace(request: ConnectRequest(host: "nosuch.invalid", port: 80), resolveMilliseconds: 1,
-                                                 resolvedAddresses: [], resolveFailure: failure, attempts: [], winner: nil,
-                                                 totalMilliseconds: 1, cancelled: false)))
+        let failure = FailureReason(
+            name: "EAI_NONAME", code: -2, message: "Name or service not known", explanation: "the name did not resolve")
+        panel.finish(
+            with: .connect(
+                ConnectTrace(
+                    request: ConnectRequest(host: "nosuch.invalid", port: 80), resolveMilliseconds: 1,
+                    resolvedAddresses: [], resolveFailure: failure, attempts: [], winner: nil,
+                    totalMilliseconds: 1, cancelled: false)))
         let text = panelScreen(panel, width: 160, height: 30).joined(separator: "\n")
         #expect(text.contains("next: check the spelling of the name, or look it up in the Resolver tab (1)"))
     }

@@ -65,14 +65,19 @@ final class MessageCollector: Sendable {
     }
 
     /// Removes and returns the messages collected so far.
-    func take() -> [TestsMessage] { messages.withLock { list in defer { list.removeAll() }; return list } }
+    func take() -> [TestsMessage] {
+        messages.withLock { list in
+            defer { list.removeAll() }; return list
+        }
+    }
 }
 
 func isFinished(_ message: TestsMessage) -> Bool { if case .finished = message { true } else { false } }
 func isExported(_ message: TestsMessage) -> Bool { if case .exported = message { true } else { false } }
 
-let refused = FailureReason(name: "ECONNREFUSED", code: 111, message: "Connection refused",
-                            explanation: FailureReason.explanation(for: Errno(rawValue: 111)))
+let refused = FailureReason(
+    name: "ECONNREFUSED", code: 111, message: "Connection refused",
+    explanation: FailureReason.explanation(for: Errno(rawValue: 111)))
 
 @Suite struct TestsPanelTests {
     /// A loopback UDP port that was just bound and closed: nothing listens there.
@@ -85,28 +90,29 @@ let refused = FailureReason(name: "ECONNREFUSED", code: 111, message: "Connectio
     }
 
     @Test func formStartsOnAConnectTraceAndExplainsHowToRun() {
-        #expect(panelScreen(TestsPanel()) == [
-            "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
-            "│▸ Test        ‹ connect ›      │ No result yet.                               │",
-            "│  Host        127.0.0.1        │                                              │",
-            "│  Port        80               │ Fill in the form (type into a field, ←/→     │",
-            "│  Timeout s   5                │ picks the test) and press Enter to run it.   │",
-            "│  Happy eyes  [ ]              │ Results explain every step: the addresses    │",
-            "│  Export to   socktui.json     │ tried, their times, and what each error      │",
-            "│History                        │ usually means.                               │",
-            "│ no runs yet: Enter runs one   │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│ Enter/r run · ←/→ change · ↑↓ fields · Esc history · x export · ? help       │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            panelScreen(TestsPanel()) == [
+                "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
+                "│▸ Test        ‹ connect ›      │ No result yet.                               │",
+                "│  Host        127.0.0.1        │                                              │",
+                "│  Port        80               │ Fill in the form (type into a field, ←/→     │",
+                "│  Timeout s   5                │ picks the test) and press Enter to run it.   │",
+                "│  Happy eyes  [ ]              │ Results explain every step: the addresses    │",
+                "│  Export to   socktui.json     │ tried, their times, and what each error      │",
+                "│History                        │ usually means.                               │",
+                "│ no runs yet: Enter runs one   │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│ Enter/r run · ←/→ change · ↑↓ fields · Esc history · x export · ? help       │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 }
 
@@ -119,20 +125,21 @@ extension TestsPanelTests {
         panel.fill("0")
         #expect(panel.press(.function(5)).isEmpty)
         #expect(panel.runs.isEmpty && panel.runningJobs == 0)
-        #expect(Array(panelScreen(panel, height: 12)) == [
-            "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
-            "│  Test        ‹ connect ›      │ No result yet.                               │",
-            "│  Host        127.0.0.1        │                                              │",
-            "│  Port        70000            │ Fill in the form (type into a field, ←/→     │",
-            "│              a port is 1-65535│ picks the test) and press Enter to run it.   │",
-            "│▸ Timeout s   0                │ Results explain every step: the addresses    │",
-            "│              seconds, more th…│ tried, their times, and what each error      │",
-            "│History                        │ usually means.                               │",
-            "│ no runs yet: Enter runs one   │                                              │",
-            "│                               │                                              │",
-            "│ not run: Port: a port is 1-65535 (and 1 more) — fix the marked field, then En│",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            Array(panelScreen(panel, height: 12)) == [
+                "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
+                "│  Test        ‹ connect ›      │ No result yet.                               │",
+                "│  Host        127.0.0.1        │                                              │",
+                "│  Port        70000            │ Fill in the form (type into a field, ←/→     │",
+                "│              a port is 1-65535│ picks the test) and press Enter to run it.   │",
+                "│▸ Timeout s   0                │ Results explain every step: the addresses    │",
+                "│              seconds, more th…│ tried, their times, and what each error      │",
+                "│History                        │ usually means.                               │",
+                "│ no runs yet: Enter runs one   │                                              │",
+                "│                               │                                              │",
+                "│ not run: Port: a port is 1-65535 (and 1 more) — fix the marked field, then En│",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 
     @Test func choosingAnotherTestLaysOutItsFieldsAndKeepsTheTarget() {
@@ -152,7 +159,9 @@ extension TestsPanelTests {
         let lines = panelScreen(panel, height: 14)
         #expect(lines[5].hasPrefix("│  Concurrency 5000             │"))
         #expect(lines[6].hasPrefix("│              1-4096 connects …│"))
-        #expect(panel.notice?.text == "not run: Ports: range '10-5' ends before it starts (and 1 more) — fix the marked field, then Enter runs it")
+        #expect(
+            panel.notice?.text
+                == "not run: Ports: range '10-5' ends before it starts (and 1 more) — fix the marked field, then Enter runs it")
         panel.focus("Test")
         panel.press(.left)
         #expect(panel.form.kind == .echo)
@@ -167,11 +176,13 @@ let scriptedTrace = ConnectTrace(
     resolvedAddresses: [Endpoint(family: "AF_INET6", host: "::1", port: 8080), Endpoint(family: "AF_INET", host: "127.0.0.1", port: 8080)],
     resolveFailure: nil,
     attempts: [
-        ConnectAttempt(index: 0, address: Endpoint(family: "AF_INET6", host: "::1", port: 8080), startReason: .first,
-                       startedAtMilliseconds: 0.5, outcome: .failed, elapsedMilliseconds: 0.08, failure: refused),
-        ConnectAttempt(index: 1, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 8080), startReason: .previousFailed,
-                       startedAtMilliseconds: 0.6, outcome: .connected, elapsedMilliseconds: 0.11,
-                       localAddress: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 40312), rttMicroseconds: 52),
+        ConnectAttempt(
+            index: 0, address: Endpoint(family: "AF_INET6", host: "::1", port: 8080), startReason: .first,
+            startedAtMilliseconds: 0.5, outcome: .failed, elapsedMilliseconds: 0.08, failure: refused),
+        ConnectAttempt(
+            index: 1, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 8080), startReason: .previousFailed,
+            startedAtMilliseconds: 0.6, outcome: .connected, elapsedMilliseconds: 0.11,
+            localAddress: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 40312), rttMicroseconds: 52)
     ],
     winner: 1, totalMilliseconds: 0.75, cancelled: false)
 
@@ -193,37 +204,40 @@ extension TestsPanelTests {
         #expect(panel.runningJobs == 1)
         panel.finish(with: .connect(scriptedTrace))
         #expect(panel.runningJobs == 0)
-        #expect(panelScreen(panel) == [
-            "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
-            "│  Test        ‹ connect ›      │ #1 connect localhost:8080  ok                │",
-            "│  Host        localhost        │ resolve localhost: 2 addresses in 0.42 ms:   │",
-            "│▸ Port        8080             │   ::1, 127.0.0.1                             │",
-            "│  Timeout s   5                │ connect (in order, timeout 5.00 s each):     │",
-            "│  Happy eyes  [ ]              │ #1 [::1]:8080  ECONNREFUSED after 0.08       │",
-            "│  Export to   socktui.json     │    ms: Connection refused                    │",
-            "│History (1)                    │    → the host answered with a reset:         │",
-            "│✓ #1 connect localhost:8080    │      nothing listens on that port, or a      │",
-            "│                               │      firewall rejects the connection         │",
-            "│                               │ #2 127.0.0.1:8080  connected in 0.11 ms      │",
-            "│                               │    local 127.0.0.1:40312  rtt 0.05 ms        │",
-            "│                               │ ✓ connected to 127.0.0.1:8080 in 0.11 ms     │",
-            "│                               │   (total 0.75 ms)                            │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│ #1 connect succeeded                                                         │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            panelScreen(panel) == [
+                "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
+                "│  Test        ‹ connect ›      │ #1 connect localhost:8080  ok                │",
+                "│  Host        localhost        │ resolve localhost: 2 addresses in 0.42 ms:   │",
+                "│▸ Port        8080             │   ::1, 127.0.0.1                             │",
+                "│  Timeout s   5                │ connect (in order, timeout 5.00 s each):     │",
+                "│  Happy eyes  [ ]              │ #1 [::1]:8080  ECONNREFUSED after 0.08       │",
+                "│  Export to   socktui.json     │    ms: Connection refused                    │",
+                "│History (1)                    │    → the host answered with a reset:         │",
+                "│✓ #1 connect localhost:8080    │      nothing listens on that port, or a      │",
+                "│                               │      firewall rejects the connection         │",
+                "│                               │ #2 127.0.0.1:8080  connected in 0.11 ms      │",
+                "│                               │    local 127.0.0.1:40312  rtt 0.05 ms        │",
+                "│                               │ ✓ connected to 127.0.0.1:8080 in 0.11 ms     │",
+                "│                               │   (total 0.75 ms)                            │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│ #1 connect succeeded                                                         │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 
     @Test func liveProgressShowsAttemptsAsTheyStartAndEnd() {
         var panel = Self.panelWithConnectRun()
         let generation = panel.runs[0].generation
-        for event: ConnectEvent in [.resolved(addresses: scriptedTrace.resolvedAddresses, milliseconds: 0.42),
-                                    .attemptStarted(index: 0, address: scriptedTrace.attempts[0].address, reason: .first),
-                                    .attemptFinished(scriptedTrace.attempts[0]),
-                                    .attemptStarted(index: 1, address: scriptedTrace.attempts[1].address, reason: .previousFailed)] {
+        for event: ConnectEvent in [
+            .resolved(addresses: scriptedTrace.resolvedAddresses, milliseconds: 0.42),
+            .attemptStarted(index: 0, address: scriptedTrace.attempts[0].address, reason: .first),
+            .attemptFinished(scriptedTrace.attempts[0]),
+            .attemptStarted(index: 1, address: scriptedTrace.attempts[1].address, reason: .previousFailed)
+        ] {
             _ = panel.update(.tests(.progressed(TestProgressed(generation: generation, event: .connect(event)))))
         }
         let lines = panelScreen(panel)
@@ -241,38 +255,43 @@ extension TestsPanelTests {
         let request = ProbeRequest(connect: ConnectRequest(host: "127.0.0.1", port: 80, timeout: 2), count: 6, interval: 1)
         let times: [Double?] = [0.1, 0.2, 0.4, nil, 0.8, 0.1]
         let samples = times.enumerated().map { index, time in
-            ProbeSample(sequence: index + 1, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 80),
-                        milliseconds: time, failure: time == nil ? refused : nil)
+            ProbeSample(
+                sequence: index + 1, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 80),
+                milliseconds: time, failure: time == nil ? refused : nil)
         }
-        panel.finish(with: .probes(ProbeSeriesResult(request: request, resolveMilliseconds: 0.01, resolvedAddresses: [],
-                                                     resolveFailure: nil, samples: samples,
-                                                     statistics: LatencyStats(milliseconds: times.compactMap { $0 }), cancelled: false)))
-        #expect(panelScreen(panel, height: 24) == [
-            "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
-            "│  Test        ‹ probes ›       │ #1 probes 127.0.0.1:80 ×6  failed            │",
-            "│  Host        127.0.0.1        │ 6 of 6 probes sent, 5 connected, 16.7%       │",
-            "│  Port        80               │   loss                                       │",
-            "│  Timeout s   2                │ min/avg/max 0.10 / 0.32 / 0.80 ms            │",
-            "│▸ Count       6                │ median/p90/p99 0.20 / 0.80 / 0.80 ms         │",
-            "│  Interval s  1                │ latency ▁▂▄ █▁ last 0.10 ms                  │",
-            "│  Happy eyes  [ ]              │ histogram                                    │",
-            "│  Export to   socktui.json     │  ≤0.14 ms ████████████████████ 2             │",
-            "│History (1)                    │  ≤0.29 ms ██████████ 1                       │",
-            "│✗ #1 probes 127.0.0.1:80 ×6    │  ≤0.57 ms ██████████ 1                       │",
-            "│                               │  ≤1.15 ms ██████████ 1                       │",
-            "│                               │ 1× ECONNREFUSED → the host answered with     │",
-            "│                               │     a reset: nothing listens on that port,   │",
-            "│                               │     or a firewall rejects the connection     │",
-            "│                               │   next: check the port, and that the         │",
-            "│                               │     service runs and listens on it (Sockets  │",
-            "│                               │     tab: 2, filter state:listen)             │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│ #1 probes failed                                                             │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        panel.finish(
+            with: .probes(
+                ProbeSeriesResult(
+                    request: request, resolveMilliseconds: 0.01, resolvedAddresses: [],
+                    resolveFailure: nil, samples: samples,
+                    statistics: LatencyStats(milliseconds: times.compactMap { $0 }), cancelled: false)))
+        #expect(
+            panelScreen(panel, height: 24) == [
+                "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
+                "│  Test        ‹ probes ›       │ #1 probes 127.0.0.1:80 ×6  failed            │",
+                "│  Host        127.0.0.1        │ 6 of 6 probes sent, 5 connected, 16.7%       │",
+                "│  Port        80               │   loss                                       │",
+                "│  Timeout s   2                │ min/avg/max 0.10 / 0.32 / 0.80 ms            │",
+                "│▸ Count       6                │ median/p90/p99 0.20 / 0.80 / 0.80 ms         │",
+                "│  Interval s  1                │ latency ▁▂▄ █▁ last 0.10 ms                  │",
+                "│  Happy eyes  [ ]              │ histogram                                    │",
+                "│  Export to   socktui.json     │  ≤0.14 ms ████████████████████ 2             │",
+                "│History (1)                    │  ≤0.29 ms ██████████ 1                       │",
+                "│✗ #1 probes 127.0.0.1:80 ×6    │  ≤0.57 ms ██████████ 1                       │",
+                "│                               │  ≤1.15 ms ██████████ 1                       │",
+                "│                               │ 1× ECONNREFUSED → the host answered with     │",
+                "│                               │     a reset: nothing listens on that port,   │",
+                "│                               │     or a firewall rejects the connection     │",
+                "│                               │   next: check the port, and that the         │",
+                "│                               │     service runs and listens on it (Sockets  │",
+                "│                               │     tab: 2, filter state:listen)             │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│ #1 probes failed                                                             │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
     }
 
     @Test func scanTableListsPortsSortedByPortWithTheirStates() {
@@ -290,39 +309,44 @@ extension TestsPanelTests {
             PortResult(port: 22, state: .open, reason: nil, milliseconds: 0.03),
             PortResult(port: 23, state: .closed, reason: "ECONNREFUSED", milliseconds: 0.02),
             PortResult(port: 24, state: .closed, reason: "ECONNREFUSED", milliseconds: 0.02),
-            PortResult(port: 25, state: .open, reason: nil, milliseconds: 0.04),
+            PortResult(port: 25, state: .open, reason: nil, milliseconds: 0.04)
         ]
-        panel.finish(with: .scan(PortScanResult(request: request, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 1),
-                                                failure: nil, ports: ports, elapsedMilliseconds: 1002, cancelled: false)))
+        panel.finish(
+            with: .scan(
+                PortScanResult(
+                    request: request, address: Endpoint(family: "AF_INET", host: "127.0.0.1", port: 1),
+                    failure: nil, ports: ports, elapsedMilliseconds: 1002, cancelled: false)))
         var lines = panelScreen(panel, height: 14)
-        #expect(lines == [
-            "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
-            "│  Test        ‹ scan ›         │ #1 scan 127.0.0.1 20-25  ok                  │",
-            "│  Host        127.0.0.1        │ 127.0.0.1: 6 of 6 ports in 1.00 s            │",
-            "│▸ Ports       20-25            │ 2 open, 3 closed, 1 filtered                 │",
-            "│  Concurrency 1024             │ closed ports hidden: a lists them            │",
-            "│  Rate /s                      │ PORT ▲ STATE    SERVICE REASON          TIME │",
-            "│  Timeout s   1                │     21 filtered ftp     ETIMEDOUT     1.00 s │",
-            "│  Export to   socktui.json     │     22 open     ssh     syn-ack      0.03 ms │",
-            "│History (1)                    │     25 open     smtp    syn-ack      0.04 ms │",
-            "│✓ #1 scan 127.0.0.1 20-25      │                                              │",
-            "│                               │                                              │",
-            "│                               │                                              │",
-            "│ #1 scan succeeded                                                            │",
-            "└──────────────────────────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            lines == [
+                "┌ Tests ───────────────────────────────────────────────────────────────────────┐",
+                "│  Test        ‹ scan ›         │ #1 scan 127.0.0.1 20-25  ok                  │",
+                "│  Host        127.0.0.1        │ 127.0.0.1: 6 of 6 ports in 1.00 s            │",
+                "│▸ Ports       20-25            │ 2 open, 3 closed, 1 filtered                 │",
+                "│  Concurrency 1024             │ closed ports hidden: a lists them            │",
+                "│  Rate /s                      │ PORT ▲ STATE    SERVICE REASON          TIME │",
+                "│  Timeout s   1                │     21 filtered ftp     ETIMEDOUT     1.00 s │",
+                "│  Export to   socktui.json     │     22 open     ssh     syn-ack      0.03 ms │",
+                "│History (1)                    │     25 open     smtp    syn-ack      0.04 ms │",
+                "│✓ #1 scan 127.0.0.1 20-25      │                                              │",
+                "│                               │                                              │",
+                "│                               │                                              │",
+                "│ #1 scan succeeded                                                            │",
+                "└──────────────────────────────────────────────────────────────────────────────┘"
+            ])
         panel.focus("Test")
         panel.press(.character("a"))
         lines = panelScreen(panel, height: 14)
         #expect(lines[4].hasSuffix("│ PORT ▲ STATE    SERVICE REASON          TIME │"))
-        #expect(lines[5...10].map { String($0.dropFirst(34).prefix(19)) } == [
-            "    20 closed   ftp",
-            "    21 filtered ftp",
-            "    22 open     ssh",
-            "    23 closed   tel",
-            "    24 closed      ",
-            "    25 open     smt",
-        ])
+        #expect(
+            lines[5...10].map { String($0.dropFirst(34).prefix(19)) } == [
+                "    20 closed   ftp",
+                "    21 filtered ftp",
+                "    22 open     ssh",
+                "    23 closed   tel",
+                "    24 closed      ",
+                "    25 open     smt"
+            ])
     }
 }
 
@@ -387,7 +411,9 @@ extension TestsPanelTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["winner"] as? Int == 1)
-        #expect((object["attempts"] as? [[String: Any]])?.first?["failure"].flatMap { ($0 as? [String: Any])?["name"] as? String } == "ECONNREFUSED")
+        #expect(
+            (object["attempts"] as? [[String: Any]])?.first?["failure"].flatMap { ($0 as? [String: Any])?["name"] as? String }
+                == "ECONNREFUSED")
     }
 
     @Test func messagesOfUnknownRunsAreDropped() {
@@ -396,8 +422,13 @@ extension TestsPanelTests {
         #expect(panel.runs[0].isRunning)
         panel.finish(with: .connect(scriptedTrace))
         // A late event after the result changes nothing.
-        _ = panel.update(.tests(.progressed(TestProgressed(generation: panel.runs[0].generation, event: .probe(
-            ProbeSample(sequence: 1, address: nil, milliseconds: 1, failure: nil))))))
+        _ = panel.update(
+            .tests(
+                .progressed(
+                    TestProgressed(
+                        generation: panel.runs[0].generation,
+                        event: .probe(
+                            ProbeSample(sequence: 1, address: nil, milliseconds: 1, failure: nil))))))
         #expect(panel.runs[0].live.probes.isEmpty)
     }
 
@@ -473,17 +504,18 @@ extension TestsPanelTests {
         panel.focus("Test")
         panel.press(.right)
         panel.focus("Export to")
-        #expect(panelScreen(panel, width: 60, height: 9) == [
-            "┌ Tests ───────────────────────────────────────────────────┐",
-            "│  Interval s  1         │ No result yet.                  │",
-            "│  Happy eyes  [ ]       │                                 │",
-            "│▸ Export to   ktui.json │ Fill in the form (type into a   │",
-            "│History                 │ field, ←/→ picks the test) and  │",
-            "│ no runs yet: Enter runs│ press Enter to run it. Results  │",
-            "│                        │ explain every step: the         │",
-            "│ type to edit Export to · Enter runs · ↑↓ fields · Esc his│",
-            "└──────────────────────────────────────────────────────────┘",
-        ])
+        #expect(
+            panelScreen(panel, width: 60, height: 9) == [
+                "┌ Tests ───────────────────────────────────────────────────┐",
+                "│  Interval s  1         │ No result yet.                  │",
+                "│  Happy eyes  [ ]       │                                 │",
+                "│▸ Export to   ktui.json │ Fill in the form (type into a   │",
+                "│History                 │ field, ←/→ picks the test) and  │",
+                "│ no runs yet: Enter runs│ press Enter to run it. Results  │",
+                "│                        │ explain every step: the         │",
+                "│ type to edit Export to · Enter runs · ↑↓ fields · Esc his│",
+                "└──────────────────────────────────────────────────────────┘"
+            ])
         panel.focus("Test")
         #expect(panelScreen(panel, width: 60, height: 9)[1].hasPrefix("│▸ Test        ‹ probes ›"))
     }

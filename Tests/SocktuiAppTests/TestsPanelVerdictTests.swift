@@ -97,7 +97,8 @@ extension TestsPanelVerdictTests {
         panel.fill(String(ConnTestRequest.mostBytes))
         let collector = MessageCollector()
         collector.start(try #require(panel.press(.function(5)).first))
-        for message in collector.wait(until: { if case .progressed(let progress) = $0, case .echo = progress.event { true } else { false } }) {
+        for message in collector.wait(until: { if case .progressed(let progress) = $0, case .echo = progress.event { true } else { false } }
+        ) {
             _ = panel.update(.tests(message))
         }
         _ = collector.take()

@@ -43,9 +43,9 @@ import SocktuiTestSupport
         lines = try session.waitFor("the layout at 100×30") { lines in
             lines.count >= 30 && lines[1].hasPrefix("┌ Tests ") && lines[29].hasSuffix("q quit")
         }
-        #expect(lines[1].count == 100)            // the pane border spans the new width…
+        #expect(lines[1].count == 100)  // the pane border spans the new width…
         #expect(lines[1].hasSuffix("┐"))
-        #expect(lines[28].hasPrefix("└") && lines[28].hasSuffix("┘"))   // …and ends just above the status bar
+        #expect(lines[28].hasPrefix("└") && lines[28].hasSuffix("┘"))  // …and ends just above the status bar
 
         try session.send("t")
         try session.waitForText("theme: light")
@@ -60,13 +60,16 @@ import SocktuiTestSupport
         // The tty modes are back: echo and canonical input.
         try session.type("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon | tr '\\n' ' '; echo stty-done")
         try session.send("Enter")
-        lines = try session.waitFor("stty output") { $0.contains { $0.hasPrefix("echo icanon stty-done") || $0.hasPrefix("icanon echo stty-done") } }
+        lines = try session.waitFor("stty output") {
+            $0.contains { $0.hasPrefix("echo icanon stty-done") || $0.hasPrefix("icanon echo stty-done") }
+        }
     }
 
     /// SIGTERM, SIGINT and SIGHUP from outside, and SIGILL (what a Swift runtime trap raises on x86) all
     /// leave a usable shell: the handler ends curses mode before the signal takes its course.
-    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"),
-          arguments: [("TERM", SIGTERM), ("INT", SIGINT), ("HUP", SIGHUP), ("ILL", SIGILL)])
+    @Test(
+        .enabled(if: tmuxPath != nil, "tmux is not installed; the end-to-end test needs it"),
+        arguments: [("TERM", SIGTERM), ("INT", SIGINT), ("HUP", SIGHUP), ("ILL", SIGILL)])
     func signalsRestoreTheTerminal(name: String, signal: Int32) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "socktui was not built at \(Self.binary)")
         let session = try Session("sig\(name)", width: 80, height: 24)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CSockShims
 import Foundation
@@ -78,9 +78,11 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - newProcessGroup: puts the child in a process group of its own (a terminal's Ctrl-C does not reach it).
     ///   - diesWithTestProcess: the child gets SIGKILL when the test process dies, however it dies
     ///     (PR_SET_PDEATHSIG through `setpriv --pdeathsig KILL`), so a crashed run leaves no child behind.
-    public init(_ arguments: [String], stdin: Stream = .null, stdout: Stream = .pipe, stderr: Stream = .pipe,
-                environment: [String: String]? = nil, workingDirectory: String? = nil, newProcessGroup: Bool = false,
-                diesWithTestProcess: Bool = true) throws {
+    public init(
+        _ arguments: [String], stdin: Stream = .null, stdout: Stream = .pipe, stderr: Stream = .pipe,
+        environment: [String: String]? = nil, workingDirectory: String? = nil, newProcessGroup: Bool = false,
+        diesWithTestProcess: Bool = true
+    ) throws {
         guard var program = arguments.first else { throw TestSupportError("no program to run") }
         var arguments = arguments
         if diesWithTestProcess, let setpriv = Self.setpriv {
@@ -232,7 +234,9 @@ final class SpawnThread: @unchecked Sendable {
         let result = Result()
         let done = DispatchSemaphore(value: 0)
         condition.lock()
-        jobs.append { result.value = body(); done.signal() }
+        jobs.append {
+            result.value = body(); done.signal()
+        }
         condition.signal()
         condition.unlock()
         done.wait()

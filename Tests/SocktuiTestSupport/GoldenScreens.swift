@@ -14,7 +14,7 @@ public enum GoldenScreens {
         "│                                                       AI_IDN           [ ]   │",
         "│                                                       AI_CANONIDN      [ ]   │",
         "│                                                       AI_NUMERICSERV   [ ]   │",
-        "│ Fill in the form and press Enter to run getaddrinfo.                         │",
+        "│ Fill in the form and press Enter to run getaddrinfo.                         │"
     ]
 
     /// The shell's tab line at `width` columns.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -25,7 +25,11 @@ public final class PythonChild {
             // The system's python3: another user cannot run one installed under root's home.
             prefix[prefix.count - 1] = "/usr/bin/python3"
             // The parent-death signal again: the kernel clears it when the credentials change.
-            prefix.insert(contentsOf: ["setpriv", "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "--pdeathsig", "KILL", "--"], at: 1)
+            prefix.insert(
+                contentsOf: [
+                    "setpriv", "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "--pdeathsig", "KILL",
+                    "--"
+                ], at: 1)
         }
         process = try ChildProcess(prefix + ["-u", "-c", script] + arguments, stdin: .pipe, stdout: .pipe, stderr: .pipe)
         output = LineReader(process.stdout!)
@@ -39,7 +43,9 @@ public final class PythonChild {
 
     /// The first line's field `index` as a number.
     public func number(_ index: Int) throws -> Int {
-        guard index < ready.count, let value = Int(ready[index]) else { throw TestSupportError("the child's ready line has no number at \(index): \(ready)") }
+        guard index < ready.count, let value = Int(ready[index]) else {
+            throw TestSupportError("the child's ready line has no number at \(index): \(ready)")
+        }
         return value
     }
 

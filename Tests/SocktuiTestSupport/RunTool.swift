@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -13,11 +13,15 @@ import Foundation
 ///   - environment: the program's whole environment; nil keeps this process's.
 /// - Returns: the exit status (128 + N for a signal), standard output and standard error as text.
 @discardableResult
-public func runTool(_ executable: String, _ arguments: [String], input: String? = nil,
-                    environment: [String: String]? = nil, workingDirectory: String? = nil)
-    throws -> (status: Int32, out: String, err: String) {
-    let child = try ChildProcess([executable] + arguments, stdin: input == nil ? .null : .pipe,
-                                 environment: environment, workingDirectory: workingDirectory)
+public func runTool(
+    _ executable: String, _ arguments: [String], input: String? = nil,
+    environment: [String: String]? = nil, workingDirectory: String? = nil
+)
+    throws -> (status: Int32, out: String, err: String)
+{
+    let child = try ChildProcess(
+        [executable] + arguments, stdin: input == nil ? .null : .pipe,
+        environment: environment, workingDirectory: workingDirectory)
     let (out, err) = try child.collect(input: input.map { Array($0.utf8) } ?? [])
     return (child.wait(), String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
 }

@@ -11,8 +11,10 @@ extension SSHTestFleet {
     public func configWithoutSwiftRuntime(privateTmp: String? = nil) throws -> String {
         let host = hosts[0]
         let ldd = try runTool("/usr/bin/env", ["ldd", TestBinary.socktui])
-        guard let runtime = ldd.out.split(separator: "\n").first(where: { $0.contains("libswiftCore.so") })?
-            .split(separator: " ").first(where: { $0.hasPrefix("/") }) else {
+        guard
+            let runtime = ldd.out.split(separator: "\n").first(where: { $0.contains("libswiftCore.so") })?
+                .split(separator: " ").first(where: { $0.hasPrefix("/") })
+        else {
             throw TestSupportError("the test build does not load libswiftCore.so: \(ldd.out)")
         }
         let libraries = (String(runtime) as NSString).deletingLastPathComponent
@@ -23,7 +25,8 @@ extension SSHTestFleet {
             let inner = privateTmp + "/" + fleetInTmp.dropFirst("/tmp/".count)
             setup += " && mkdir -p \(inner) && mount --bind \(directory) \(inner) && mount --rbind \(privateTmp) /tmp"
         }
-        let config = try String(contentsOfFile: sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        let config = try String(contentsOfFile: sshConfig, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map {
+            line in
             line.contains("ProxyCommand ip netns exec \(host.namespace) ")
                 ? "  ProxyCommand ip netns exec \(host.namespace) unshare -m sh -c \"\(setup) && exec /usr/sbin/sshd -i -f \(host.config)\""
                 : String(line)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -15,8 +15,11 @@ public final class SSHTestFleet: @unchecked Sendable {
     /// Root, with sshd, ssh, ssh-keygen, ip and python3 installed.
     public static let available: Bool = {
         guard getuid() == 0 else { return false }
-        return ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/python3", "/usr/bin/unshare"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
-            && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/usr/bin/ip"))
+        return ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/python3", "/usr/bin/unshare"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+            && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
+                || FileManager.default.isExecutableFile(atPath: "/usr/bin/ip"))
     }()
 
     /// One host: a namespace and its sshd.
@@ -37,8 +40,9 @@ public final class SSHTestFleet: @unchecked Sendable {
 
         /// Starts sshd in the namespace and returns once it listens.
         public func start() throws {
-            let child = try ChildProcess(["/usr/bin/env", "ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f", config],
-                                         stdin: .null, stdout: .null, stderr: .pipe)
+            let child = try ChildProcess(
+                ["/usr/bin/env", "ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f", config],
+                stdin: .null, stdout: .null, stderr: .pipe)
             // Keep draining sshd's log (the reader's thread) so it never blocks on a full pipe.
             let log = LineReader(child.stderr!)
             guard log.waitFor(timeout: 30, { $0.contains("Server listening") }) != nil, child.isRunning else {
@@ -93,14 +97,16 @@ public final class SSHTestFleet: @unchecked Sendable {
         let namespaces = (0..<count).map { "socktui-t-\(getpid())-\(tag)-\($0)" }
         // Its own process group (a Ctrl-C to the test run does not reach it) and no parent-death
         // signal: it outlives the test process to clean up after it.
-        let janitor = try ChildProcess(["/bin/sh", "-c", Self.janitorScript, "janitor", directory] + namespaces, stdin: .pipe, stdout: .null, stderr: .null,
-                                       newProcessGroup: true, diesWithTestProcess: false)
+        let janitor = try ChildProcess(
+            ["/bin/sh", "-c", Self.janitorScript, "janitor", directory] + namespaces, stdin: .pipe, stdout: .null, stderr: .null,
+            newProcessGroup: true, diesWithTestProcess: false)
         self.janitor = janitor
         // A fleet that fails to start is cleaned up at once.
         var started = false
         defer { if !started { janitor.closeInput(); janitor.wait() } }
         // sshd needs its privilege separation directory; Debian creates it only when the service starts.
-        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         sshConfig = directory + "/ssh_config"
         let clientKey = directory + "/client_ed25519"
         try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "socktui-test", "-f", clientKey]))
@@ -114,39 +120,43 @@ public final class SSHTestFleet: @unchecked Sendable {
             let namespace = namespaces[index]
             let hostKey = directory + "/\(alias)_host_ed25519"
             try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", alias, "-f", hostKey]))
-            let publicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+            let publicKey = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+                separator: " ")
             knownHosts += "\(alias) \(publicKey)\n"
             let config = directory + "/\(alias)_sshd_config"
             try """
-                ListenAddress 127.0.0.1
-                Port 22
-                HostKey \(hostKey)
-                PidFile \(directory)/\(alias).pid
-                AuthorizedKeysFile \(directory)/authorized_keys
-                PermitRootLogin prohibit-password
-                PasswordAuthentication no
-                KbdInteractiveAuthentication no
-                StrictModes no
-                UsePAM no
-                PrintMotd no
-                LogLevel INFO
+            ListenAddress 127.0.0.1
+            Port 22
+            HostKey \(hostKey)
+            PidFile \(directory)/\(alias).pid
+            AuthorizedKeysFile \(directory)/authorized_keys
+            PermitRootLogin prohibit-password
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            StrictModes no
+            UsePAM no
+            PrintMotd no
+            LogLevel INFO
 
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            clientConfig += Self.clientEntry(alias, key: clientKey, hostKeyAlias: alias, namespace: namespace, proxy: proxy, directory: directory)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            clientConfig += Self.clientEntry(
+                alias, key: clientKey, hostKeyAlias: alias, namespace: namespace, proxy: proxy, directory: directory)
             try Self.check(try runTool("/usr/bin/env", ["ip", "netns", "add", namespace]))
             try Self.check(try runTool("/usr/bin/env", ["ip", "-n", namespace, "link", "set", "lo", "up"]))
             hosts.append(Host(alias: alias, namespace: namespace, config: config))
         }
         // A host whose key is not in known_hosts: ssh must refuse it, never accept it silently.
         unknownHostAlias = "st-\(label)-unknown-\(tag)"
-        clientConfig += Self.clientEntry(unknownHostAlias, key: clientKey, hostKeyAlias: nil, namespace: hosts.first?.namespace ?? "none",
-                                         proxy: proxy, directory: directory)
+        clientConfig += Self.clientEntry(
+            unknownHostAlias, key: clientKey, hostKeyAlias: nil, namespace: hosts.first?.namespace ?? "none",
+            proxy: proxy, directory: directory)
         // A host whose sshd does not accept the key offered: ssh would need a password.
         let strangerKey = directory + "/stranger_ed25519"
         try Self.check(try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", strangerKey]))
         unauthorizedHostAlias = "st-\(label)-nokey-\(tag)"
-        clientConfig += Self.clientEntry(unauthorizedHostAlias, key: strangerKey, hostKeyAlias: hosts.first?.alias ?? "none",
-                                         namespace: hosts.first?.namespace ?? "none", proxy: proxy, directory: directory)
+        clientConfig += Self.clientEntry(
+            unauthorizedHostAlias, key: strangerKey, hostKeyAlias: hosts.first?.alias ?? "none",
+            namespace: hosts.first?.namespace ?? "none", proxy: proxy, directory: directory)
         try knownHosts.write(toFile: directory + "/known_hosts", atomically: true, encoding: .utf8)
         try clientConfig.write(toFile: sshConfig, atomically: true, encoding: .utf8)
         self.hosts = hosts
@@ -173,11 +183,12 @@ public final class SSHTestFleet: @unchecked Sendable {
         rm -rf "$directory"
         """
 
-
     /// One `Host` entry of the client config: to 127.0.0.1:22 inside `namespace` through the proxy
     /// script, offering `key`, checking the host key against the fleet's known_hosts under
     /// `hostKeyAlias` (nil: under the alias itself, which known_hosts does not list).
-    private static func clientEntry(_ alias: String, key: String, hostKeyAlias: String?, namespace: String, proxy: String, directory: String) -> String {
+    private static func clientEntry(
+        _ alias: String, key: String, hostKeyAlias: String?, namespace: String, proxy: String, directory: String
+    ) -> String {
         """
         Host \(alias)
           HostName 127.0.0.1
@@ -217,12 +228,14 @@ public final class SSHTestFleet: @unchecked Sendable {
         }
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(entry), ProcessTree.command(of: pid) == "sshd",
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, fields[1] == "1",
-                  let arguments = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
-                  arguments.contains("/socktui-ssh-") else { continue }
+                let arguments = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                arguments.contains("/socktui-ssh-")
+            else { continue }
             for child in ProcessTree.descendants(of: pid) { kill(child, SIGKILL) }
             kill(pid, SIGKILL)
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -25,8 +25,11 @@ public final class TmuxSession {
         guard Self.tmuxPath != nil else { throw TestSupportError("tmux is not installed") }
         socket = "socktui-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // A clean environment: no theme choices or NO_COLOR leaking in from the caller.
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
-                  "env", "-u", "SOCKTUI_THEME", "-u", "SOCKTUI_THEME_DIR", "-u", "NO_COLOR"] + environment + ["PS1=\(Self.prompt)", "sh"])
+        try tmux(
+            [
+                "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
+                "env", "-u", "SOCKTUI_THEME", "-u", "SOCKTUI_THEME_DIR", "-u", "NO_COLOR"
+            ] + environment + ["PS1=\(Self.prompt)", "sh"])
         try waitForText(Self.prompt.trimmingCharacters(in: .whitespaces))
     }
 

@@ -43,7 +43,7 @@ struct CounterProgram: Program {
         backend.send(.character("q"))
         loop.run()
         #expect(loop.program.keys == [.character("a"), .up])
-        #expect(loop.terminal.frameCount == 2) // the first frame, then one for the batch of three keys
+        #expect(loop.terminal.frameCount == 2)  // the first frame, then one for the batch of three keys
         #expect(backend.lines == ["keys 2 sum 0        ", "size 20x2           "])
     }
 
@@ -54,7 +54,10 @@ struct CounterProgram: Program {
         loop.onFrame = { info in frames.withLock { $0.append(info) } }
         // All 100 messages are posted before the loop looks, so they arrive as one batch.
         let done = DispatchSemaphore(value: 0)
-        loop.start(.stream { post in for n in 1...100 { post(n) }; done.signal() })
+        loop.start(
+            .stream { post in
+                for n in 1...100 { post(n) }; done.signal()
+            })
         done.wait()
         let mailbox = loop.mailbox
         #expect(mailbox.count == 100)
@@ -72,15 +75,15 @@ struct CounterProgram: Program {
         let frames = Mutex<[FrameInfo]>([])
         loop.onFrame = { info in frames.withLock { $0.append(info) } }
         for n in 1...10 { loop.mailbox.post(n) }
-        loop.runOnce()                      // the first message frame is drawn at once
+        loop.runOnce()  // the first message frame is drawn at once
         #expect(frames.withLock { $0.count } == 1)
         for n in 1...10 { loop.mailbox.post(n) }
-        loop.runOnce()                      // applied, but the frame waits for the interval
+        loop.runOnce()  // applied, but the frame waits for the interval
         #expect(loop.program.messageTotal == 110)
         #expect(frames.withLock { $0.count } == 1)
         for n in 1...10 { loop.mailbox.post(n) }
         backend.send(.up)
-        loop.runOnce()                      // a key draws now, with everything that piled up
+        loop.runOnce()  // a key draws now, with everything that piled up
         #expect(loop.program.messageTotal == 165)
         #expect(frames.withLock { $0.map(\.messages) } == [10, 20])
         #expect(frames.withLock { $0.last?.keys } == 1)
@@ -92,7 +95,7 @@ struct CounterProgram: Program {
         let loop = EventLoop(program: CounterProgram(), backend: backend)
         backend.send(.character("w"))
         loop.runOnce()
-        while loop.program.messageTotal < 5050 { loop.runOnce() } // each turn blocks until a wake-up
+        while loop.program.messageTotal < 5050 { loop.runOnce() }  // each turn blocks until a wake-up
         #expect(loop.program.messageTotal == 5050)
         #expect(loop.terminal.frameCount <= 101)
     }
@@ -110,11 +113,11 @@ struct CounterProgram: Program {
         let backend = TestBackend(width: 20, height: 2)
         let terminal = Terminal(backend: backend)
         terminal.draw { $0.setString(x: 0, y: 0, "hello") }
-        #expect(terminal.lastUpdateCount == 5) // the screen starts cleared, so only "hello" is written
+        #expect(terminal.lastUpdateCount == 5)  // the screen starts cleared, so only "hello" is written
         terminal.draw { $0.setString(x: 0, y: 0, "hello") }
         #expect(terminal.lastUpdateCount == 0)
         terminal.draw { $0.setString(x: 0, y: 0, "help") }
-        #expect(terminal.lastUpdateCount == 2) // "p" replaces "l", a space replaces "o"
+        #expect(terminal.lastUpdateCount == 2)  // "p" replaces "l", a space replaces "o"
         #expect(backend.lines[0] == "help                ")
     }
 
@@ -136,7 +139,7 @@ struct CounterProgram: Program {
 @Suite struct KeyDecodingTests {
     @Test(arguments: [
         (UInt32(9), Key.tab), (10, .enter), (13, .enter), (27, .escape), (127, .backspace), (3, .control("c")),
-        (18, .control("r")), (0x71, .character("q")), (0x4E2D, .character("中")),
+        (18, .control("r")), (0x71, .character("q")), (0x4E2D, .character("中"))
     ])
     func terminalCharactersBecomeKeys(value: UInt32, key: Key) {
         #expect(NcursesBackend.decodeCharacter(value) == key)

@@ -28,13 +28,13 @@ import Testing
     }
 
     @Test(arguments: [
-        (Color.indexed(196), 16, Color.indexed(9)),   // pure red → bright red
-        (Color.indexed(196), 8, Color.indexed(1)),    // … → red on 8 colours
-        (Color.indexed(21), 16, Color.indexed(4)),    // pure blue → blue (0,0,238) beats bright blue (92,92,255)
-        (Color.indexed(236), 16, Color.indexed(0)),   // dark grey → black
-        (Color.indexed(252), 8, Color.indexed(7)),    // light grey → white
-        (Color.indexed(5), 8, Color.indexed(5)),      // already in the palette
-        (Color.reset, 8, Color.reset),
+        (Color.indexed(196), 16, Color.indexed(9)),  // pure red → bright red
+        (Color.indexed(196), 8, Color.indexed(1)),  // … → red on 8 colours
+        (Color.indexed(21), 16, Color.indexed(4)),  // pure blue → blue (0,0,238) beats bright blue (92,92,255)
+        (Color.indexed(236), 16, Color.indexed(0)),  // dark grey → black
+        (Color.indexed(252), 8, Color.indexed(7)),  // light grey → white
+        (Color.indexed(5), 8, Color.indexed(5)),  // already in the palette
+        (Color.reset, 8, Color.reset)
     ])
     func coloursReduceToTheNearestOfASmallerPalette(color: Color, palette: Int, expected: Color) {
         #expect(color.nearest(inPaletteOf: palette) == expected)

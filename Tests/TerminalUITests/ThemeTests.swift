@@ -50,7 +50,9 @@ let repositoryThemes: String = {
         #expect(builtInThemeFiles.map(\.file) == files, "run python3 scripts/gen-themes.py")
         for file in files {
             let text = try #require(ThemeCatalog.readFile("\(repositoryThemes)/\(file)"))
-            #expect(builtInThemeFiles.first { $0.file == file }?.text == text, "\(file) differs from its built-in copy: run python3 scripts/gen-themes.py")
+            #expect(
+                builtInThemeFiles.first { $0.file == file }?.text == text,
+                "\(file) differs from its built-in copy: run python3 scripts/gen-themes.py")
         }
         #expect(ThemeCatalog.builtIn.map(\.name).sorted() == Self.bundled.sorted())
     }
@@ -82,14 +84,18 @@ let repositoryThemes: String = {
         let home = NSTemporaryDirectory() + "socktui-theme-home-\(getpid())"
         try? FileManager.default.createDirectory(atPath: home + "/.config/socktui/themes", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
-        #expect(ThemeCatalog.searchDirectories(environment: ["HOME": home, "SOCKTUI_THEME_DIR": "/a"], executablePath: checkout + "/.build/debug/socktui")
+        #expect(
+            ThemeCatalog.searchDirectories(
+                environment: ["HOME": home, "SOCKTUI_THEME_DIR": "/a"], executablePath: checkout + "/.build/debug/socktui")
                 == ["/a", home + "/.config/socktui/themes", repositoryThemes])
         #expect(ThemeCatalog.userDirectory(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"]) == "/x/socktui/themes")
     }
 
     @Test func themeFilesUseColourNamesIndicesHexAndAttributeRemoval() throws {
         var text = builtInDefaultThemeText
-        text = text.replacingFirst("title     = { fg = 214, bold = true }", with: ##"title = { fg = "#5fafff", bg = "bright-black", bold = false, underline = true }"##)
+        text = text.replacingFirst(
+            "title     = { fg = 214, bold = true }",
+            with: ##"title = { fg = "#5fafff", bg = "bright-black", bold = false, underline = true }"##)
         let theme = try Theme.parse(text, file: "t.toml")
         #expect(theme[.title] == Style(fg: .indexed(75), bg: .indexed(8), addModifier: [.underline], subModifier: [.bold]))
     }
@@ -108,21 +114,31 @@ let repositoryThemes: String = {
 
     /// Each malformed theme and the exact error it must give: file, line and a message saying what to fix.
     @Test(arguments: [
-        ("title     = { fg = 214, bold = true }", #"title = { fg = "purpel" }"#, 9,
-         #"unknown colour "purpel" for ui.title.fg (use a name like bright-blue, 0-255 or #rrggbb)"#),
-        ("title     = { fg = 214, bold = true }", "title = { fg = 300 }", 9,
-         "unknown colour 300 for ui.title.fg (use a name like bright-blue, 0-255 or #rrggbb)"),
-        ("ok        = { fg = 114 }", #"ok = { fg = 114, shiny = true }"#, 17,
-         "unknown key `shiny` in ui.ok (expected fg, bg, bold, dim, italic, underline, reverse, blink)"),
+        (
+            "title     = { fg = 214, bold = true }", #"title = { fg = "purpel" }"#, 9,
+            #"unknown colour "purpel" for ui.title.fg (use a name like bright-blue, 0-255 or #rrggbb)"#
+        ),
+        (
+            "title     = { fg = 214, bold = true }", "title = { fg = 300 }", 9,
+            "unknown colour 300 for ui.title.fg (use a name like bright-blue, 0-255 or #rrggbb)"
+        ),
+        (
+            "ok        = { fg = 114 }", #"ok = { fg = 114, shiny = true }"#, 17,
+            "unknown key `shiny` in ui.ok (expected fg, bg, bold, dim, italic, underline, reverse, blink)"
+        ),
         ("warning   = { fg = 221 }", #"warning = { bold = "yes" }"#, 16, "ui.warning.bold must be true or false"),
         ("dns   = { fg = 117 }\n", "", 21, "missing role `protocols.dns`"),
-        ("border    = { fg = 240 }", "borders = { fg = 240 }", 10,
-         "unknown role `ui.borders` (expected base, title, border, focus, selection, header, status, error, warning, ok, client, server)"),
-        ("border    = { fg = 240 }", "border = \"red\"", 10,
-         "`ui.border` must be a table such as { fg = \"red\", bold = true }"),
+        (
+            "border    = { fg = 240 }", "borders = { fg = 240 }", 10,
+            "unknown role `ui.borders` (expected base, title, border, focus, selection, header, status, error, warning, ok, client, server)"
+        ),
+        (
+            "border    = { fg = 240 }", "border = \"red\"", 10,
+            "`ui.border` must be a table such as { fg = \"red\", bold = true }"
+        ),
         ("name = \"default\"\n", "", 1, "missing `name = \"…\"` (a string)"),
         ("[protocols]", "[protocol]", 21, "unknown key `protocol` (expected name, description, [ui], [protocols])"),
-        ("dns   = { fg = 117 }", "dnss = { fg = 117 }", 26, "unknown role `protocols.dnss` (expected tcp, udp, icmp, arp, dns, other)"),
+        ("dns   = { fg = 117 }", "dnss = { fg = 117 }", 26, "unknown role `protocols.dnss` (expected tcp, udp, icmp, arp, dns, other)")
     ])
     func malformedThemesNameTheFileLineAndProblem(original: String, replacement: String, line: Int, message: String) {
         let text = builtInDefaultThemeText.replacingFirst(original, with: replacement)

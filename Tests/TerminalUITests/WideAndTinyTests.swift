@@ -8,11 +8,12 @@ import Testing
         let source = ArrayTableSource([TableRow(["名前解決テスト", "ok"]), TableRow(["例え.jp", "失敗"])])
         let columns = [TableColumn("ホスト", width: .fixed(7)), TableColumn("結果", width: .min(2))]
         var state = TableState()
-        #expect(render(Table(source: source, columns: columns), state: &state, width: 13, height: 3) == [
-            "ホストxx結果x",
-            "名前解…xokxxx",
-            "例え.jpx失敗x",
-        ])
+        #expect(
+            render(Table(source: source, columns: columns), state: &state, width: 13, height: 3) == [
+                "ホストxx結果x",
+                "名前解…xokxxx",
+                "例え.jpx失敗x"
+            ])
     }
 
     @Test func tabsAndStatusBarCountWideTitlesAsTwoColumns() {

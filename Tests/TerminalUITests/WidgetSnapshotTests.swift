@@ -4,22 +4,24 @@ import Testing
 @Suite struct BlockTests {
     @Test func blockDrawsBorderAndTitleAndLeavesTheInsideAlone() {
         let lines = render(Block(title: "Hi"), width: 12, height: 4)
-        #expect(lines == [
-            "┌ Hi ──────┐",
-            "│xxxxxxxxxx│",
-            "│xxxxxxxxxx│",
-            "└──────────┘",
-        ])
+        #expect(
+            lines == [
+                "┌ Hi ──────┐",
+                "│xxxxxxxxxx│",
+                "│xxxxxxxxxx│",
+                "└──────────┘"
+            ])
     }
 
     @Test func blockDrawsOnlyInsideItsArea() {
         let lines = render(Block(title: "T").symbols(.rounded), width: 8, height: 4, in: Rect(x: 1, y: 1, width: 6, height: 3))
-        #expect(lines == [
-            "xxxxxxxx",
-            "x╭ T ─╮x",
-            "x│xxxx│x",
-            "x╰────╯x",
-        ])
+        #expect(
+            lines == [
+                "xxxxxxxx",
+                "x╭ T ─╮x",
+                "x│xxxx│x",
+                "x╰────╯x"
+            ])
     }
 
     @Test func blockTitleIsCutWhenTooLongAndTinyAreasGetNothing() {
@@ -33,13 +35,14 @@ import Testing
     @Test func paragraphWrapsWordsAndClearsNothingBeyondItsArea() {
         let text = Paragraph(text: "socket inspection in a terminal\nnext")
         let lines = render(text, width: 12, height: 5, in: Rect(x: 0, y: 0, width: 11, height: 4))
-        #expect(lines == [
-            "socketxxxxxx",
-            "inspectionxx",
-            "in axxxxxxxx",
-            "terminalxxxx",
-            "xxxxxxxxxxxx",
-        ])
+        #expect(
+            lines == [
+                "socketxxxxxx",
+                "inspectionxx",
+                "in axxxxxxxx",
+                "terminalxxxx",
+                "xxxxxxxxxxxx"
+            ])
     }
 
     @Test func paragraphScrollsAndAlignsLines() {
@@ -84,15 +87,17 @@ final class RecordingSource: TableDataSource {
     @Test func tableDrawsHeaderSortIndicatorAndRows() {
         let source = ArrayTableSource([TableRow(["1", "alpha"]), TableRow(["22", "beta"]), TableRow(["333", "a very long name"])])
         var state = TableState()
-        let lines = render(Table(source: source, columns: columns).sort(SortIndicator(column: 1, ascending: false)), state: &state, width: 14, height: 5)
+        let lines = render(
+            Table(source: source, columns: columns).sort(SortIndicator(column: 1, ascending: false)), state: &state, width: 14, height: 5)
         // Cells a widget does not write keep the sentinel: here the column gap and alignment padding.
-        #expect(lines == [
-            "xNo.xName ▼xxx",
-            "xxx1xalphaxxxx",
-            "xx22xbetaxxxxx",
-            "x333xa very l…",
-            "xxxxxxxxxxxxxx",
-        ])
+        #expect(
+            lines == [
+                "xNo.xName ▼xxx",
+                "xxx1xalphaxxxx",
+                "xx22xbetaxxxxx",
+                "x333xa very l…",
+                "xxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func tableAsksOnlyForVisibleRowsOfAMillion() {
@@ -102,12 +107,13 @@ final class RecordingSource: TableDataSource {
         #expect(source.requested == [999_997..<1_000_000])
         #expect(state.offset == 999_997)
         // The number column is 4 wide, so seven-digit numbers end in an ellipsis.
-        #expect(lines == [
-            "xNo.xNamexxxxxxx",
-            "999…xrow 999997x",
-            "999…xrow 999998x",
-            "999…xrow 999999x",
-        ])
+        #expect(
+            lines == [
+                "xNo.xNamexxxxxxx",
+                "999…xrow 999997x",
+                "999…xrow 999998x",
+                "999…xrow 999999x"
+            ])
     }
 
     @Test func selectionScrollsIntoViewAndIsHighlighted() {
@@ -148,19 +154,22 @@ final class RecordingSource: TableDataSource {
 @Suite struct TreeTests {
     let roots = [
         TreeNode(id: "eth", label: "Ethernet II", children: [TreeNode(id: "eth.src", label: "src 02:00:00:00:00:01")]),
-        TreeNode(id: "ip", label: "IPv4", children: [
-            TreeNode(id: "ip.ttl", label: "TTL 64"),
-            TreeNode(id: "ip.opt", label: "Options", children: [TreeNode(id: "ip.opt.nop", label: "NOP")]),
-        ]),
+        TreeNode(
+            id: "ip", label: "IPv4",
+            children: [
+                TreeNode(id: "ip.ttl", label: "TTL 64"),
+                TreeNode(id: "ip.opt", label: "Options", children: [TreeNode(id: "ip.opt.nop", label: "NOP")])
+            ])
     ]
 
     @Test func collapsedTreeShowsRootsWithMarkers() {
         var state = TreeState()
-        #expect(render(Tree(roots: roots), state: &state, width: 16, height: 3) == [
-            "▸ Ethernet IIxxx",
-            "▸ IPv4xxxxxxxxxx",
-            "xxxxxxxxxxxxxxxx",
-        ])
+        #expect(
+            render(Tree(roots: roots), state: &state, width: 16, height: 3) == [
+                "▸ Ethernet IIxxx",
+                "▸ IPv4xxxxxxxxxx",
+                "xxxxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func expandingShowsIndentedChildrenAndKeysMoveAndCollapse() {
@@ -168,21 +177,22 @@ final class RecordingSource: TableDataSource {
         do { let used = state.handle(.down, roots: roots); #expect(used) }
         do { let used = state.handle(.right, roots: roots); #expect(used) }
         #expect(state.expanded == ["ip"])
-        do { let used = state.handle(.right, roots: roots); #expect(used) } // into the first child
+        do { let used = state.handle(.right, roots: roots); #expect(used) }  // into the first child
         do { let used = state.handle(.down, roots: roots); #expect(used) }
-        do { let used = state.handle(.enter, roots: roots); #expect(used) } // expand Options
-        #expect(render(Tree(roots: roots), state: &state, width: 14, height: 5) == [
-            "▸ Ethernet IIx",
-            "▾ IPv4xxxxxxxx",
-            "    TTL 64xxxx",
-            "  ▾ Optionsxxx",
-            "      NOPxxxxx",
-        ])
+        do { let used = state.handle(.enter, roots: roots); #expect(used) }  // expand Options
+        #expect(
+            render(Tree(roots: roots), state: &state, width: 14, height: 5) == [
+                "▸ Ethernet IIx",
+                "▾ IPv4xxxxxxxx",
+                "    TTL 64xxxx",
+                "  ▾ Optionsxxx",
+                "      NOPxxxxx"
+            ])
         #expect(state.selected == 3)
         state.selected = 4
-        do { let used = state.handle(.left, roots: roots); #expect(used) } // NOP is a leaf: go to its parent
+        do { let used = state.handle(.left, roots: roots); #expect(used) }  // NOP is a leaf: go to its parent
         #expect(state.selected == 3)
-        do { let used = state.handle(.left, roots: roots); #expect(used) } // collapse Options
+        do { let used = state.handle(.left, roots: roots); #expect(used) }  // collapse Options
         #expect(state.visibleRows(roots).count == 4)
     }
 
@@ -195,37 +205,40 @@ final class RecordingSource: TableDataSource {
 }
 
 @Suite struct HexViewTests {
-    let bytes: [UInt8] = Array(0x41...0x52) + [0x00, 0xff]   // "ABCDEFGHIJKLMNOPQR", then two unprintables
+    let bytes: [UInt8] = Array(0x41...0x52) + [0x00, 0xff]  // "ABCDEFGHIJKLMNOPQR", then two unprintables
 
     @Test func hexViewShowsOffsetsHexAndAsciiAt16BytesPerLine() {
-        #expect(render(HexView(bytes: bytes), width: 78, height: 3) == [
-            "00000000xx41x42x43x44x45x46x47x48xx49x4ax4bx4cx4dx4ex4fx50x|ABCDEFGHIJKLMNOP|x",
-            "00000010xx51x52x00xffxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx|QR..|xxxxxxxxxxxxx",
-            String(repeating: "x", count: 78),
-        ])
+        #expect(
+            render(HexView(bytes: bytes), width: 78, height: 3) == [
+                "00000000xx41x42x43x44x45x46x47x48xx49x4ax4bx4cx4dx4ex4fx50x|ABCDEFGHIJKLMNOP|x",
+                "00000010xx51x52x00xffxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx|QR..|xxxxxxxxxxxxx",
+                String(repeating: "x", count: 78)
+            ])
     }
 
     @Test func hexViewUsesEightBytesPerLineWhenNarrowAndHighlightsARange() {
         var buffer = sentinelBuffer(width: 45, height: 3)
         HexView(bytes: bytes).highlight(2..<5).render(in: buffer.area, into: &buffer)
-        #expect(buffer.lines == [
-            "00000000xx41x42x43x44xx45x46x47x48x|ABCDEFGH|",
-            "00000008xx49x4ax4bx4cxx4dx4ex4fx50x|IJKLMNOP|",
-            "00000010xx51x52x00xffxxxxxxxxxxxxxx|QR..|xxxx",
-        ])
-        #expect(buffer[16, 0].modifiers.contains(.reverse))   // "43"
-        #expect(buffer[18, 0].modifiers.contains(.reverse))   // gap between 43 and 44
+        #expect(
+            buffer.lines == [
+                "00000000xx41x42x43x44xx45x46x47x48x|ABCDEFGH|",
+                "00000008xx49x4ax4bx4cxx4dx4ex4fx50x|IJKLMNOP|",
+                "00000010xx51x52x00xffxxxxxxxxxxxxxx|QR..|xxxx"
+            ])
+        #expect(buffer[16, 0].modifiers.contains(.reverse))  // "43"
+        #expect(buffer[18, 0].modifiers.contains(.reverse))  // gap between 43 and 44
         #expect(!buffer[21, 0].modifiers.contains(.reverse))  // group gap before 45
-        #expect(buffer[23, 0].modifiers.contains(.reverse))   // "45"
-        #expect(buffer[39, 0].modifiers.contains(.reverse))   // "C" in the ASCII column
+        #expect(buffer[23, 0].modifiers.contains(.reverse))  // "45"
+        #expect(buffer[39, 0].modifiers.contains(.reverse))  // "C" in the ASCII column
         #expect(!buffer[42, 0].modifiers.contains(.reverse))  // "F"
     }
 
     @Test func hexViewScrollsAndClipsToTinyAreas() {
-        #expect(render(HexView(bytes: bytes).scroll(4), width: 29, height: 2) == [
-            "00000010xx51x52xx00xffx|QR..|",
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        ])
+        #expect(
+            render(HexView(bytes: bytes).scroll(4), width: 29, height: 2) == [
+                "00000010xx51x52xx00xffx|QR..|",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            ])
         #expect(render(HexView(bytes: bytes), width: 10, height: 1) == ["00000000xx"])
     }
 }
@@ -235,18 +248,19 @@ final class RecordingSource: TableDataSource {
         FormState(fields: [
             .text("Host", value: "example.org", validator: { $0.isEmpty ? "host is required" : nil }),
             .toggle("IPv6", isOn: false),
-            .choice("Type", options: ["stream", "dgram", "raw"]),
+            .choice("Type", options: ["stream", "dgram", "raw"])
         ])
     }
 
     @Test func formShowsLabelsValuesTogglesAndChoices() {
         var state = sampleState()
-        #expect(render(Form(labelWidth: 6), state: &state, width: 22, height: 4) == [
-            "Hostxxexample.org     ",
-            "IPv6xx[ ]xxxxxxxxxxxxx",
-            "Typexx‹ stream ›xxxxxx",
-            "xxxxxxxxxxxxxxxxxxxxxx",
-        ])
+        #expect(
+            render(Form(labelWidth: 6), state: &state, width: 22, height: 4) == [
+                "Hostxxexample.org     ",
+                "IPv6xx[ ]xxxxxxxxxxxxx",
+                "Typexx‹ stream ›xxxxxx",
+                "xxxxxxxxxxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func textFieldsEditAtTheCursorAndValidate() {
@@ -260,11 +274,12 @@ final class RecordingSource: TableDataSource {
         #expect(state.fields[0].value == "")
         #expect(state.fields[0].message == "host is required")
         #expect(!state.isValid)
-        #expect(render(Form(labelWidth: 6), state: &state, width: 24, height: 3) == [
-            "Hostxx                  ",
-            "xxxxxxhost is requiredxx",
-            "IPv6xx[ ]xxxxxxxxxxxxxxx",
-        ])
+        #expect(
+            render(Form(labelWidth: 6), state: &state, width: 24, height: 3) == [
+                "Hostxx                  ",
+                "xxxxxxhost is requiredxx",
+                "IPv6xx[ ]xxxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func togglesAndChoicesCycleAndFocusMoves() {
@@ -289,7 +304,7 @@ final class RecordingSource: TableDataSource {
         var state = FormState(fields: [.text("Name", value: "abcdefghij")])
         var buffer = Buffer(area: Rect(x: 0, y: 0, width: 10, height: 1))
         Form(labelWidth: 5).render(in: buffer.area, into: &buffer, state: &state)
-        #expect(buffer.lines == ["Name ghij "]) // the last cell is the cursor, after the text
+        #expect(buffer.lines == ["Name ghij "])  // the last cell is the cursor, after the text
         do { let used = state.handle(.home); #expect(used) }
         buffer.reset()
         Form(labelWidth: 5).render(in: buffer.area, into: &buffer, state: &state)
@@ -305,10 +320,11 @@ final class RecordingSource: TableDataSource {
     }
 
     @Test func sparklineKeepsOnlyWhatFitsAndStacksRows() {
-        #expect(render(Sparkline(data: [100, 16, 8, 4]), width: 3, height: 2) == [
-            "█  ",
-            "██▄",
-        ])
+        #expect(
+            render(Sparkline(data: [100, 16, 8, 4]), width: 3, height: 2) == [
+                "█  ",
+                "██▄"
+            ])
         #expect(render(Sparkline(data: []), width: 3, height: 1) == ["xxx"])
     }
 }
@@ -324,30 +340,34 @@ final class RecordingSource: TableDataSource {
 @Suite struct PopupTests {
     @Test func popupIsCentredClearsUnderneathAndWrapsItsText() {
         let popup = Popup(title: "Quit?", lines: ["Work is running. Quit anyway?"], width: 16)
-        #expect(render(popup, width: 20, height: 7) == [
-            "xxxxxxxxxxxxxxxxxxxx",
-            "xx┌ Quit? ───────┐xx",
-            "xx│ Work is      │xx",
-            "xx│ running.     │xx",
-            "xx│ Quit anyway? │xx",
-            "xx└──────────────┘xx",
-            "xxxxxxxxxxxxxxxxxxxx",
-        ])
+        #expect(
+            render(popup, width: 20, height: 7) == [
+                "xxxxxxxxxxxxxxxxxxxx",
+                "xx┌ Quit? ───────┐xx",
+                "xx│ Work is      │xx",
+                "xx│ running.     │xx",
+                "xx│ Quit anyway? │xx",
+                "xx└──────────────┘xx",
+                "xxxxxxxxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func helpOverlayListsKeysInAlignedColumns() {
-        let help = HelpOverlay(title: "Help", sections: [(heading: "Keys", entries: [HelpEntry(keys: "q", summary: "quit"), HelpEntry(keys: "Tab", summary: "next")])])
-        #expect(render(help, width: 32, height: 9) == [
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-            "x┌ Help ──────────────────────┐x",
-            "x│ Keys                       │x",
-            "x│   q    quit                │x",
-            "x│   Tab  next                │x",
-            "x│                            │x",
-            "x│ ↑↓ scroll · Esc or ? close │x",
-            "x└────────────────────────────┘x",
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        ])
+        let help = HelpOverlay(
+            title: "Help",
+            sections: [(heading: "Keys", entries: [HelpEntry(keys: "q", summary: "quit"), HelpEntry(keys: "Tab", summary: "next")])])
+        #expect(
+            render(help, width: 32, height: 9) == [
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                "x┌ Help ──────────────────────┐x",
+                "x│ Keys                       │x",
+                "x│   q    quit                │x",
+                "x│   Tab  next                │x",
+                "x│                            │x",
+                "x│ ↑↓ scroll · Esc or ? close │x",
+                "x└────────────────────────────┘x",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            ])
     }
 
     @Test func popupInATinyAreaDrawsNothingOutsideIt() {

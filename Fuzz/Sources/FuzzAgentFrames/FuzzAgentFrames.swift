@@ -140,7 +140,8 @@ enum Limits {
                 within(scan.concurrency, 1...PortScanRequest.maximumConcurrency, "concurrency")
                 if let rate = scan.rate { precondition(rate > 0 && rate.isFinite, "validated rate \(rate)") }
                 seconds(scan.timeout, "timeout")
-                precondition(!scan.ports.ports.isEmpty && scan.ports.ports.allSatisfy { (1...65535).contains($0) }, "validated ports \(scan.ports)")
+                precondition(
+                    !scan.ports.ports.isEmpty && scan.ports.ports.allSatisfy { (1...65535).contains($0) }, "validated ports \(scan.ports)")
             case .throughput(let throughput):
                 within(throughput.port, 1...65535, "port")
                 seconds(throughput.timeout, "timeout")
@@ -184,10 +185,15 @@ enum AgentFrameTemplates {
             .connTest(.udp(UDPProbeRequest(host: "127.0.0.1", port: 53, timeout: 1, payload: [1, 2, 3]))),
             .connTest(.echo(EchoRequest(host: "127.0.0.1", port: 7, totalBytes: 4096, chunkSize: 1024, timeout: 1))),
             .connTest(.scan(PortScanRequest(host: "127.0.0.1", ports: ports, concurrency: 64, rate: 100, timeout: 1))),
-            .connTest(.throughput(ThroughputRequest(host: "127.0.0.1", port: 9, duration: 1, byteCount: 65536, sampleInterval: 0.25,
-                                                    chunkSize: 4096, timeout: 1))),
-            .capture(LiveCaptureOptions(interface: "any", snapLength: 65535, filter: "tcp port 80", count: 10,
-                                        ring: RingConfiguration(blockSize: 1 << 20, blockCount: 4, retireTimeoutMilliseconds: 50))),
+            .connTest(
+                .throughput(
+                    ThroughputRequest(
+                        host: "127.0.0.1", port: 9, duration: 1, byteCount: 65536, sampleInterval: 0.25,
+                        chunkSize: 4096, timeout: 1))),
+            .capture(
+                LiveCaptureOptions(
+                    interface: "any", snapLength: 65535, filter: "tcp port 80", count: 10,
+                    ring: RingConfiguration(blockSize: 1 << 20, blockCount: 4, retireTimeoutMilliseconds: 50)))
         ]
         return requests.map { .request(id: 7, request: $0) } + [.cancel(id: 7), .hello(AgentServer.localHello())]
     }()
@@ -213,7 +219,8 @@ enum AgentFrameTemplates {
                 index = end + 1
                 afterColon = false
             } else if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                        || byte == UInt8(ascii: "t") || byte == UInt8(ascii: "f") || byte == UInt8(ascii: "n") {
+                || byte == UInt8(ascii: "t") || byte == UInt8(ascii: "f") || byte == UInt8(ascii: "n")
+            {
                 var end = index
                 while end < bytes.count, !",]}".utf8.contains(bytes[end]) { end += 1 }
                 slots.append(index..<end)
@@ -254,7 +261,8 @@ enum AgentFrameTemplates {
         case 10:
             let value = Double(bitPattern: input.uint64())
             return value.isFinite ? "\(value)" : input.pick(["1e308", "-1e308", "NaN"])
-        case 11: return input.pick(["\"7\"", "null", "true", "false", "[]", "{}", "[1]", "{\"_0\":1}", "\"\"", "\"\\u0000\"", "\"\\ud800\""])
+        case 11:
+            return input.pick(["\"7\"", "null", "true", "false", "[]", "{}", "[1]", "{\"_0\":1}", "\"\"", "\"\\u0000\"", "\"\\ud800\""])
         case 12:
             let depth = input.uint16() % 20_000 + 1
             return String(repeating: "[", count: depth) + String(repeating: "]", count: kind & 0x10 == 0 ? depth : 0)

@@ -50,7 +50,8 @@ enum Examine {
             guard let request = try? scan.request else { fatalError("scan validated but its request does not build") }
             do throws(InvalidArgumentError) { try request.validate() } catch { fatalError("scan request invalid after validate: \(error)") }
             seconds(request.timeout, "--timeout", zeroAllowed: false)
-            precondition(!request.ports.ports.isEmpty && request.ports.ports.allSatisfy { (1...65535).contains($0) }, "ports \(request.ports)")
+            precondition(
+                !request.ports.ports.isEmpty && request.ports.ports.allSatisfy { (1...65535).contains($0) }, "ports \(request.ports)")
             if let rate = request.rate { precondition(rate.isFinite && rate > 0, "--rate \(rate)"); _ = 1e9 / rate }
         case let capture as CaptureCommand:
             remote(capture.remote)
@@ -74,7 +75,9 @@ enum Examine {
             }
         case let sockets as SocketsCommand:
             remote(sockets.remote)
-            guard let filter = try? SocketFilter(sockets.filter.joined(separator: " ")) else { fatalError("sockets validated but its filter does not parse") }
+            guard let filter = try? SocketFilter(sockets.filter.joined(separator: " ")) else {
+                fatalError("sockets validated but its filter does not parse")
+            }
             _ = sockets.query(filter)
             precondition(sockets.repeatCount >= 1, "--repeat-count \(sockets.repeatCount)")
             if let watch = sockets.watch { seconds(watch, "--watch", zeroAllowed: false) }
@@ -121,28 +124,48 @@ enum DispatchTimeMath {
 /// Option tables per subcommand.
 enum CommandLineTables {
     /// Values options take that are not numbers.
-    static let words = ["localhost", "127.0.0.1", "::1", "fe80::1%lo", "fe80::1%nosuchif", "", "-", "--", "lo", "any",
-                        "tcp,0", "udp,frame=1", "tcp,frame=999999", "tcp,-1", "phs", "conv,tcp", "endpoints,ip", "conv,bogus",
-                        "in", "out", "both", "root@web1", "web1:22", "user@[::1]:70000", "a@b@c", "inet", "inet6", "unspec",
-                        "stream", "dgram", "raw", "canonname,numerichost", "numerichost,numericserv", "bogus", "1-1024,8080",
-                        "0-65535", "+0-9223372036854775807", "1-", "-5", "5-1", "65535-65536", ",", "state:listen", "port:70000",
-                        "!!state:listen", "/nonexistent/fuzz.pcap", "/dev/null", "nobody", "ProxyJump=x", "default", "utc",
-                        "time-of-day", "epoch", "delta"]
+    static let words = [
+        "localhost", "127.0.0.1", "::1", "fe80::1%lo", "fe80::1%nosuchif", "", "-", "--", "lo", "any",
+        "tcp,0", "udp,frame=1", "tcp,frame=999999", "tcp,-1", "phs", "conv,tcp", "endpoints,ip", "conv,bogus",
+        "in", "out", "both", "root@web1", "web1:22", "user@[::1]:70000", "a@b@c", "inet", "inet6", "unspec",
+        "stream", "dgram", "raw", "canonname,numerichost", "numerichost,numericserv", "bogus", "1-1024,8080",
+        "0-65535", "+0-9223372036854775807", "1-", "-5", "5-1", "65535-65536", ",", "state:listen", "port:70000",
+        "!!state:listen", "/nonexistent/fuzz.pcap", "/dev/null", "nobody", "ProxyJump=x", "default", "utc",
+        "time-of-day", "epoch", "delta"
+    ]
 
     /// Each subcommand's name and its options (flags end without `=`, options take a value).
     static let commands: [(name: String?, options: [String], positionals: Int)] = [
-        ("connect", ["--timeout=", "--count=", "--interval=", "--echo=", "--throughput=", "--chunk=", "--udp", "--happy-eyeballs",
-                     "-4", "-6", "--json", "--host=", "--host-timeout="], 2),
+        (
+            "connect",
+            [
+                "--timeout=", "--count=", "--interval=", "--echo=", "--throughput=", "--chunk=", "--udp", "--happy-eyeballs",
+                "-4", "-6", "--json", "--host=", "--host-timeout="
+            ], 2
+        ),
         ("scan", ["--concurrency=", "--rate=", "--timeout=", "--all", "-4", "-6", "--json"], 2),
-        ("capture", ["-i=", "-c=", "-s=", "-w=", "--pcapng", "--promiscuous", "--direction=", "--utc", "--force", "--block-ki-b=",
-                     "--blocks=", "--drop-privileges=", "--json", "--host=", "--host-timeout="], 3),
+        (
+            "capture",
+            [
+                "-i=", "-c=", "-s=", "-w=", "--pcapng", "--promiscuous", "--direction=", "--utc", "--force", "--block-ki-b=",
+                "--blocks=", "--drop-privileges=", "--json", "--host=", "--host-timeout="
+            ], 3
+        ),
         ("resolve", ["--family=", "--type=", "--flags=", "--reverse", "--all", "--json", "--host=", "--host-timeout=", "--ssh-option="], 2),
-        ("sockets", ["-t", "-u", "-w", "-x", "-0", "-l", "-p", "-i", "--repeat-count=", "--watch=", "--json", "--host=", "--host-timeout="], 3),
+        (
+            "sockets",
+            ["-t", "-u", "-w", "-x", "-0", "-l", "-p", "-i", "--repeat-count=", "--watch=", "--json", "--host=", "--host-timeout="], 3
+        ),
         ("sockopt", ["--pid=", "--fd=", "--inode=", "--json", "--host=", "--host-timeout="], 0),
-        ("read", ["-c=", "--detail", "--utc", "--verify-checksums", "--time=", "--dns-port=", "--follow=", "--hex", "--save-raw=",
-                  "--force", "--stats=", "--json"], 3),
+        (
+            "read",
+            [
+                "-c=", "--detail", "--utc", "--verify-checksums", "--time=", "--dns-port=", "--follow=", "--hex", "--save-raw=",
+                "--force", "--stats=", "--json"
+            ], 3
+        ),
         (nil, ["--theme=", "-r=", "--host=", "--no-local", "--host-timeout=", "--push", "--interactive"], 0),
-        ("tui", ["--theme=", "-r=", "--host=", "--no-local", "--host-timeout="], 0),
+        ("tui", ["--theme=", "-r=", "--host=", "--no-local", "--host-timeout="], 0)
     ]
 
     static func value(_ input: inout FuzzReader) -> String {

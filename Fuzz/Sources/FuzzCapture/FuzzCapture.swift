@@ -38,17 +38,22 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard let reader = try? CaptureFileReader(bytes: Array(body), name: "fuzz") else { return 0 }
         var reassembling = ReassemblingDissector(options: options)
         _ = reader.forEachPacket { record in
-            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType,
-                                               originalLength: record.header.originalLength, options: options)
+            let dissection = Dissector.dissect(
+                record.bytes, linkType: record.interface.linkType,
+                originalLength: record.header.originalLength, options: options)
             _ = dissection.fields.count
-            let analyzed = reassembling.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                                                linkType: record.interface.linkType, bytes: record.bytes))
+            let analyzed = reassembling.dissect(
+                PacketReference(
+                    index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                    linkType: record.interface.linkType, bytes: record.bytes))
             _ = analyzed.dissection.fields.count + (analyzed.reassembly?.bytes.count ?? 0)
             return true
         }
         let analyzer = CaptureAnalyzer(source: reader)
-        _ = try? analyzer.statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
-                                                       endpoints: Set(ConversationLayer.allCases)))
+        _ = try? analyzer.statistics(
+            StatisticsRequest(
+                protocolHierarchy: true, conversations: Set(ConversationLayer.allCases),
+                endpoints: Set(ConversationLayer.allCases)))
         _ = try? analyzer.follow(FollowRequest(.tcp, .stream(0))).transcript(hex: true)
         _ = try? analyzer.follow(FollowRequest(.udp, .stream(0))).transcript()
         return 0
@@ -64,8 +69,10 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var formatter = TimestampFormatter(utc: true)
     let quick = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
     defer { quick.deallocate() }
-    if let written = QuickSummary.writeLine(number: size, timestamp: stamp, length: length, bytes: body, linkType: linkType,
-                                            options: options, formatter: &formatter, to: quick) {
+    if let written = QuickSummary.writeLine(
+        number: size, timestamp: stamp, length: length, bytes: body, linkType: linkType,
+        options: options, formatter: &formatter, to: quick)
+    {
         var line: [UInt8] = []
         PacketSummary.appendLine(number: size, timestamp: stamp, length: length, dissection: dissection, to: &line, formatter: &formatter)
         let quickLine = Array(UnsafeBufferPointer(start: quick, count: written))

@@ -24,7 +24,8 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // (Not when the text starts with a combining mark: `!` and the mark are one character, no negation.)
         let negatedText = "!" + text.trimmingCharacters(in: " \t")
         if filter.terms.count == 1, let term = filter.terms.first, !term.negated, !text.contains("!"),
-           Substring(negatedText.lowercased()).hasPrefix("!"), let negated = try? SocketFilter(negatedText) {
+            Substring(negatedText.lowercased()).hasPrefix("!"), let negated = try? SocketFilter(negatedText)
+        {
             for (index, entry) in SocketSamples.entries.enumerated() where negated.matches(entry) == results[index] {
                 fatalError("'!\(text)' and '\(text)' agree on \(entry)")
             }
@@ -32,7 +33,9 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if mode & 2 != 0 {
         let linkType: LinkType = [.ethernet, .linuxSLL2, .raw, .linuxSLL, .null, .ipv4, .ipv6, .loop][Int(mode >> 2) % 8]
-        if let program = try? FilterCompiler.compile(text, linkType: linkType, snapLength: UInt32(mode) << 8 | 64, optimize: mode & 0x80 == 0) {
+        if let program = try? FilterCompiler.compile(
+            text, linkType: linkType, snapLength: UInt32(mode) << 8 | 64, optimize: mode & 0x80 == 0)
+        {
             _ = FilterCompiler.listing(program)
             let matcher = program.makeMatcher()
             for packet in SocketSamples.packets {
@@ -54,11 +57,16 @@ extension String {
 
 /// A filter text put together from the words filters are made of.
 func assembled(_ input: inout FuzzReader) -> String {
-    let keys = ["state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode",
-                "prot", "dprt", "STATE", "Port", "", "tcp", "host", "net", "portrange", "ip6", "len"]
-    let values = numericExtremes + ["listen", "estab", "syn", "time-wait", "unconn", "bogus", "inet", "inet6", "af_inet6",
-                                    "unix", "local", "ipx", "tcp", "udp", "u_str", "p_raw", "packet", "sctp", "127.0.0.1",
-                                    "::1", "[::1]", "fe80::1%lo", "nginx", "*", ":", "::", "İ", "ß", "\u{0}", "-", "!"]
+    let keys = [
+        "state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode",
+        "prot", "dprt", "STATE", "Port", "", "tcp", "host", "net", "portrange", "ip6", "len"
+    ]
+    let values =
+        numericExtremes + [
+            "listen", "estab", "syn", "time-wait", "unconn", "bogus", "inet", "inet6", "af_inet6",
+            "unix", "local", "ipx", "tcp", "udp", "u_str", "p_raw", "packet", "sctp", "127.0.0.1",
+            "::1", "[::1]", "fe80::1%lo", "nginx", "*", ":", "::", "İ", "ß", "\u{0}", "-", "!"
+        ]
     let separators = [" ", "  ", "\t", ":", "::", "", " and ", " or ", " not ", "(", ")", "\n"]
     var words: [String] = []
     let count = Int(input.byte() % 6) + 1
@@ -82,32 +90,41 @@ func assembled(_ input: inout FuzzReader) -> String {
 /// Sockets and packets to run the filters over.
 enum SocketSamples {
     static let entries: [SocketEntry] = [
-        SocketEntry(kind: .tcp, family: .inet, state: "LISTEN", local: SocketEndpoint(address: "0.0.0.0", port: 22),
-                    remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 128, inode: 4242, cookie: 1, uid: 0,
-                    owners: [SocketOwner(pid: 1, command: "sshd", fileDescriptor: 3, uid: 0)]),
-        SocketEntry(kind: .tcp, family: .inet6, state: "ESTAB", local: SocketEndpoint(address: "::1", port: 65535),
-                    remote: SocketEndpoint(address: "::1", port: 443), receiveQueue: 7, sendQueue: 0, inode: UInt32.max, cookie: 2, uid: 1000,
-                    owners: [SocketOwner(pid: Int32.max, command: "İstanbul\u{1b}[2K", fileDescriptor: 9, uid: 1000)]),
-        SocketEntry(kind: .udp, family: .inet, state: "UNCONN", local: SocketEndpoint(address: "127.0.0.1", port: 0),
-                    remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 0, cookie: 0, uid: nil),
-        SocketEntry(kind: .unixStream, family: .unix, state: "LISTEN", local: SocketEndpoint(address: "/run/x.sock", port: nil),
-                    remote: SocketEndpoint(address: "*", port: nil), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 3, uid: 70000,
-                    owners: [SocketOwner(pid: 2, command: "", fileDescriptor: 0, uid: 0), SocketOwner(pid: 3, command: "dbus", fileDescriptor: 4, uid: 1)]),
-        SocketEntry(kind: .packetRaw, family: .packet, state: "UNCONN", local: SocketEndpoint(address: "eth0", port: nil),
-                    remote: SocketEndpoint(address: "", port: nil), receiveQueue: 0, sendQueue: 0, inode: 5, cookie: 4, uid: 0),
+        SocketEntry(
+            kind: .tcp, family: .inet, state: "LISTEN", local: SocketEndpoint(address: "0.0.0.0", port: 22),
+            remote: SocketEndpoint(address: "*", port: 0), receiveQueue: 0, sendQueue: 128, inode: 4242, cookie: 1, uid: 0,
+            owners: [SocketOwner(pid: 1, command: "sshd", fileDescriptor: 3, uid: 0)]),
+        SocketEntry(
+            kind: .tcp, family: .inet6, state: "ESTAB", local: SocketEndpoint(address: "::1", port: 65535),
+            remote: SocketEndpoint(address: "::1", port: 443), receiveQueue: 7, sendQueue: 0, inode: UInt32.max, cookie: 2, uid: 1000,
+            owners: [SocketOwner(pid: Int32.max, command: "İstanbul\u{1b}[2K", fileDescriptor: 9, uid: 1000)]),
+        SocketEntry(
+            kind: .udp, family: .inet, state: "UNCONN", local: SocketEndpoint(address: "127.0.0.1", port: 0),
+            remote: SocketEndpoint(address: "0.0.0.0", port: 0), receiveQueue: 0, sendQueue: 0, inode: 0, cookie: 0, uid: nil),
+        SocketEntry(
+            kind: .unixStream, family: .unix, state: "LISTEN", local: SocketEndpoint(address: "/run/x.sock", port: nil),
+            remote: SocketEndpoint(address: "*", port: nil), receiveQueue: 0, sendQueue: 0, inode: 77, cookie: 3, uid: 70000,
+            owners: [
+                SocketOwner(pid: 2, command: "", fileDescriptor: 0, uid: 0), SocketOwner(pid: 3, command: "dbus", fileDescriptor: 4, uid: 1)
+            ]),
+        SocketEntry(
+            kind: .packetRaw, family: .packet, state: "UNCONN", local: SocketEndpoint(address: "eth0", port: nil),
+            remote: SocketEndpoint(address: "", port: nil), receiveQueue: 0, sendQueue: 0, inode: 5, cookie: 4, uid: 0)
     ]
 
     static let packets: [[UInt8]] = [
         [],
         [0x45],
         // Ethernet + IPv4 + TCP SYN to port 80.
-        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
-         0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1,
-         0x30, 0x39, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0],
+        [
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
+            0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1,
+            0x30, 0x39, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0
+        ],
         // Raw IPv6 + UDP to port 53.
         [0x60, 0, 0, 0, 0, 8, 17, 64] + [UInt8](repeating: 0, count: 15) + [1] + [UInt8](repeating: 0, count: 15) + [1]
             + [0x30, 0x39, 0, 53, 0, 8, 0, 0],
-        [UInt8](repeating: 0xff, count: 300),
+        [UInt8](repeating: 0xff, count: 300)
     ]
 }
 

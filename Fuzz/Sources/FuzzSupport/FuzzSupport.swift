@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// libFuzzer's driver (from the `-sanitize=fuzzer` runtime), started from each target's own entry
@@ -76,5 +76,5 @@ public let numericExtremes = [
     "17179869184", "17179869185", "65507", "65508", "4097", "2",
     "nan", "NaN", "inf", "-inf", "Infinity", "-Infinity", "0x10", "+5", "00", "1_000", " 1", "",
     String(repeating: "9", count: 40), String(repeating: "9", count: 400), "-" + String(repeating: "9", count: 30),
-    "1" + String(repeating: "0", count: 308) + ".5",
+    "1" + String(repeating: "0", count: 308) + ".5"
 ]

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import SocketKit
 import Foundation
@@ -76,9 +76,11 @@ public final class StreamCapture: CaptureControl {
     ///   - started: called once on the reader thread when the header arrived, with the capture and its store.
     ///   - completion: called once on the reader thread at the end; the summary's reason is
     ///     `end of stream`, `stopped`, the damage or why the stream is not a capture.
-    public init(fd: Int32, name: String = "stdin", memoryBudget: Int = 256 << 20,
-                started: @escaping @Sendable (StreamCapture, SpillingPacketStore) -> Void,
-                completion: @escaping @Sendable (CaptureSummary) -> Void) {
+    public init(
+        fd: Int32, name: String = "stdin", memoryBudget: Int = 256 << 20,
+        started: @escaping @Sendable (StreamCapture, SpillingPacketStore) -> Void,
+        completion: @escaping @Sendable (CaptureSummary) -> Void
+    ) {
         self.name = name
         let thread = Thread { [self] in
             var recorder = StreamRecorder(name: name, memoryBudget: memoryBudget)
@@ -119,7 +121,8 @@ public final class StreamCapture: CaptureControl {
                     break
                 }
             }
-            let summary = CaptureSummary(delivered: UInt64(recorder.store?.availablePacketCount ?? 0), kernel: KernelCaptureStatistics(), unread: 0, reason: reason)
+            let summary = CaptureSummary(
+                delivered: UInt64(recorder.store?.availablePacketCount ?? 0), kernel: KernelCaptureStatistics(), unread: 0, reason: reason)
             state.withLock { $0.summary = summary }
             completion(summary)
             done.signal()

@@ -22,9 +22,10 @@ public struct PacketTimestamp: Hashable, Comparable, Sendable, Codable {
         if units <= 1_000_000_000 {
             nanoseconds = UInt32(fraction * (1_000_000_000 / units) + (fraction * (1_000_000_000 % units)) / units)
         } else {
-            nanoseconds = UInt32(fraction.multipliedFullWidth(by: 1_000_000_000).high == 0
-                ? fraction * 1_000_000_000 / units
-                : UInt64(Double(fraction) / Double(units) * 1e9))
+            nanoseconds = UInt32(
+                fraction.multipliedFullWidth(by: 1_000_000_000).high == 0
+                    ? fraction * 1_000_000_000 / units
+                    : UInt64(Double(fraction) / Double(units) * 1e9))
         }
     }
 
@@ -86,8 +87,10 @@ public struct CapturedPacket: Hashable, Sendable {
     public var direction: PacketDirection
 
     /// Creates a packet; `originalLength` defaults to the captured length.
-    public init(timestamp: PacketTimestamp, data: [UInt8], originalLength: Int? = nil, linkType: LinkType,
-                interfaceID: Int = 0, direction: PacketDirection = .unknown) {
+    public init(
+        timestamp: PacketTimestamp, data: [UInt8], originalLength: Int? = nil, linkType: LinkType,
+        interfaceID: Int = 0, direction: PacketDirection = .unknown
+    ) {
         self.timestamp = timestamp
         self.data = data
         self.originalLength = max(originalLength ?? data.count, data.count)

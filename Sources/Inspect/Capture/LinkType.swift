@@ -27,7 +27,7 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, Codable, CustomStr
     /// The DLT_* value libpcap's compiler expects (`pcap_open_dead`) for this link type.
     public var dataLinkType: Int32 {
         switch self {
-        case .raw: 12        // DLT_RAW on Linux
+        case .raw: 12  // DLT_RAW on Linux
         default: Int32(bitPattern: rawValue)
         }
     }

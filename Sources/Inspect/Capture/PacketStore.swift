@@ -97,9 +97,10 @@ public final class PacketStore: PacketSource {
         let names = interfaces.map(\.name)
         let clamped = range.clamped(to: 0..<count)
         return zip(clamped, packets(in: clamped)).map { index, packet in
-            PacketSummary(number: index + 1, timestamp: packet.timestamp, length: packet.originalLength, capturedLength: packet.data.count,
-                          interface: names.indices.contains(packet.interfaceID) ? names[packet.interfaceID] : nil,
-                          direction: packet.direction, dissection: Dissector.dissect(packet, options: options))
+            PacketSummary(
+                number: index + 1, timestamp: packet.timestamp, length: packet.originalLength, capturedLength: packet.data.count,
+                interface: names.indices.contains(packet.interfaceID) ? names[packet.interfaceID] : nil,
+                direction: packet.direction, dissection: Dissector.dissect(packet, options: options))
         }
     }
 }

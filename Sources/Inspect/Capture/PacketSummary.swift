@@ -35,8 +35,10 @@ public struct PacketSummary: Hashable, Sendable, Codable {
     }
 
     /// Builds the summary of packet `number` from its dissection.
-    public init(number: Int, timestamp: PacketTimestamp, length: Int, capturedLength: Int, interface: String?,
-                direction: PacketDirection, dissection: Dissection) {
+    public init(
+        number: Int, timestamp: PacketTimestamp, length: Int, capturedLength: Int, interface: String?,
+        direction: PacketDirection, dissection: Dissection
+    ) {
         self.number = number
         self.timestamp = timestamp
         self.length = length
@@ -94,24 +96,30 @@ public struct PacketSummary: Hashable, Sendable, Codable {
 
     /// Appends the text line (without a newline) to `out`, the allocation-light path of `socktui read`.
     public func appendLine(to out: inout [UInt8], formatter: inout TimestampFormatter) {
-        Self.appendLine(number: number, timestamp: timestamp, length: length, protocolName: protocolName, to: &out, formatter: &formatter,
-                        source: { Format.appendUTF8(source, to: &$0) }, destination: { Format.appendUTF8(destination, to: &$0) },
-                        info: { Format.appendUTF8(info, to: &$0) })
+        Self.appendLine(
+            number: number, timestamp: timestamp, length: length, protocolName: protocolName, to: &out, formatter: &formatter,
+            source: { Format.appendUTF8(source, to: &$0) }, destination: { Format.appendUTF8(destination, to: &$0) },
+            info: { Format.appendUTF8(info, to: &$0) })
     }
 
     /// Appends the text line of a dissection without building a summary or any `String` (the
     /// fast path of `socktui read`: the columns are copied from the dissection's bytes).
-    public static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, dissection: Dissection,
-                                  to out: inout [UInt8], formatter: inout TimestampFormatter) {
-        appendLine(number: number, timestamp: timestamp, length: length, protocolName: dissection.protocolName, to: &out, formatter: &formatter,
-                   source: { dissection.appendColumn(.source, to: &$0) }, destination: { dissection.appendColumn(.destination, to: &$0) },
-                   info: { dissection.appendColumn(.info, to: &$0) })
+    public static func appendLine(
+        number: Int, timestamp: PacketTimestamp, length: Int, dissection: Dissection,
+        to out: inout [UInt8], formatter: inout TimestampFormatter
+    ) {
+        appendLine(
+            number: number, timestamp: timestamp, length: length, protocolName: dissection.protocolName, to: &out, formatter: &formatter,
+            source: { dissection.appendColumn(.source, to: &$0) }, destination: { dissection.appendColumn(.destination, to: &$0) },
+            info: { dissection.appendColumn(.info, to: &$0) })
     }
 
     /// `number time source → destination protocol length info`, each column written by its closure.
-    private static func appendLine(number: Int, timestamp: PacketTimestamp, length: Int, protocolName: String,
-                                   to out: inout [UInt8], formatter: inout TimestampFormatter,
-                                   source: (inout [UInt8]) -> Void, destination: (inout [UInt8]) -> Void, info: (inout [UInt8]) -> Void) {
+    private static func appendLine(
+        number: Int, timestamp: PacketTimestamp, length: Int, protocolName: String,
+        to out: inout [UInt8], formatter: inout TimestampFormatter,
+        source: (inout [UInt8]) -> Void, destination: (inout [UInt8]) -> Void, info: (inout [UInt8]) -> Void
+    ) {
         Format.appendDecimal(number, to: &out)
         out.append(UInt8(ascii: " "))
         formatter.append(timestamp, to: &out)

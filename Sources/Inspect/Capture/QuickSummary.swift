@@ -13,15 +13,18 @@ public enum QuickSummary {
     /// (without a newline) to `out`, which has room for `maximumLineLength` bytes, and returns its
     /// length; nil when the packet is not of a plain shape (what was written to `out` then is not
     /// a line). `length` is the wire length, as for the dissector's `originalLength`.
-    public static func writeLine(number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-                                 options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
-                                 to out: UnsafeMutablePointer<UInt8>) -> Int? {
+    public static func writeLine(
+        number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
+        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+        to out: UnsafeMutablePointer<UInt8>
+    ) -> Int? {
         // Every fixed read below is at an offset < 42 <= bytes.count (UDP) or < 54 <= the captured
         // end (TCP); `datagramEnd` bounds the lengths the headers claim.
         guard linkType.rawValue == LinkType.ethernet.rawValue, bytes.count >= 42, let base = bytes.baseAddress,
-              let network = NetworkLayer.find(bytes, linkType: linkType),
-              network.etherType == EtherType.ipv4,
-              network.offset == EthernetView.headerLength else { return nil }   // IPv4 with no VLAN tag
+            let network = NetworkLayer.find(bytes, linkType: linkType),
+            network.etherType == EtherType.ipv4,
+            network.offset == EthernetView.headerLength
+        else { return nil }  // IPv4 with no VLAN tag
         let packet = base.assumingMemoryBound(to: UInt8.self)
         // The headers' declared fields (as the views read them), at the fixed places of this shape:
         // IPv4 at 14, TCP or UDP at 34.
@@ -33,11 +36,14 @@ public enum QuickSummary {
         func u16be(_ field: Range<Int>, in header: Int) -> Int { u16be(at: header + field.lowerBound) }
         func u32be(_ field: Range<Int>, in header: Int) -> UInt { u32be(at: header + field.lowerBound) }
         func u16be(at: Int) -> Int { Int(packet[at]) << 8 | Int(packet[at + 1]) }
-        func u32be(at: Int) -> UInt { UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3]) }
+        func u32be(at: Int) -> UInt {
+            UInt(packet[at]) << 24 | UInt(packet[at + 1]) << 16 | UInt(packet[at + 2]) << 8 | UInt(packet[at + 3])
+        }
         // The dissector's extent ends at the wire length (never below the captured length).
         let end = max(length, bytes.count)
-        guard u8(IP.versionAndHeaderLength, in: ip) == 0x45,                   // version 4, 20-byte header: no options
-              u16be(IP.flagsAndFragmentOffset, in: ip) & 0x3fff == 0 else { return nil }   // neither More Fragments nor an offset
+        guard u8(IP.versionAndHeaderLength, in: ip) == 0x45,  // version 4, 20-byte header: no options
+            u16be(IP.flagsAndFragmentOffset, in: ip) & 0x3fff == 0
+        else { return nil }  // neither More Fragments nor an offset
         let totalLength = u16be(IP.totalLength, in: ip)
         guard totalLength >= IPv4View.minimumHeaderLength, ip + totalLength <= end else { return nil }
         let datagramEnd = ip + totalLength
@@ -51,8 +57,9 @@ public enum QuickSummary {
             // UDP header at 34: captured (34 + 8 <= 42), its length within the IP datagram.
             let udpLength = u16be(UDP.length, in: transport)
             guard udpLength >= UDPView.headerLength, transport + udpLength <= datagramEnd else { return nil }
-            var position = writeColumns(number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
-                                        formatter: &formatter, to: out)
+            var position = writeColumns(
+                number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
+                formatter: &formatter, to: out)
             // Info: "SPORT → DPORT Len=N", as the UDP dissector writes it.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -72,13 +79,16 @@ public enum QuickSummary {
             if payloadLength > 0 {
                 // The application dissectors' own tests: HTTP's first line, a TLS record header.
                 let payload = ByteExtent(end: datagramEnd, capturedEnd: capturedEnd)
-                if capturedEnd - optionsEnd >= 8 && mayStartHTTP(packet[optionsEnd]) && HTTPView(bytes, at: optionsEnd, within: payload) != nil {
+                if capturedEnd - optionsEnd >= 8 && mayStartHTTP(packet[optionsEnd])
+                    && HTTPView(bytes, at: optionsEnd, within: payload) != nil
+                {
                     return nil
                 }
                 if TLSView.looksLikeTLS(bytes, at: optionsEnd, within: payload) { return nil }
             }
-            var position = writeColumns(number: number, timestamp: timestamp, length: length, packet: packet, protocolName: tcpName,
-                                        formatter: &formatter, to: out)
+            var position = writeColumns(
+                number: number, timestamp: timestamp, length: length, packet: packet, protocolName: tcpName,
+                formatter: &formatter, to: out)
             // Info, as the TCP dissector writes it: ports, flags, numbers, then the options.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -146,7 +156,7 @@ public enum QuickSummary {
     /// tshark's flag names from the lowest bit up (as `TCPView.flagTable`).
     private static let flagNames: [(Int, StaticString)] = [
         (0x001, "FIN"), (0x002, "SYN"), (0x004, "RST"), (0x008, "PSH"), (0x010, "ACK"),
-        (0x020, "URG"), (0x040, "ECE"), (0x080, "CWR"), (0x100, "AE"),
+        (0x020, "URG"), (0x040, "ECE"), (0x080, "CWR"), (0x100, "AE")
     ]
 
     /// Whether the TCP options in `from..<to` parse as `TCPView` parses them (it throws otherwise):
@@ -178,15 +188,19 @@ public enum QuickSummary {
     @inline(__always)
     private static func mayStartHTTP(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "H"), UInt8(ascii: "G"), UInt8(ascii: "P"), UInt8(ascii: "D"), UInt8(ascii: "O"), UInt8(ascii: "C"), UInt8(ascii: "T"): true
+        case UInt8(ascii: "H"), UInt8(ascii: "G"), UInt8(ascii: "P"), UInt8(ascii: "D"), UInt8(ascii: "O"), UInt8(ascii: "C"),
+            UInt8(ascii: "T"):
+            true
         default: false
         }
     }
 
     /// Writes `number time source → destination PROTOCOL length ` (the columns before the info).
     @inline(__always)
-    private static func writeColumns(number: Int, timestamp: PacketTimestamp, length: Int, packet: UnsafePointer<UInt8>, protocolName: StaticString,
-                                     formatter: inout TimestampFormatter, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func writeColumns(
+        number: Int, timestamp: PacketTimestamp, length: Int, packet: UnsafePointer<UInt8>, protocolName: StaticString,
+        formatter: inout TimestampFormatter, to out: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         var position = writeDecimal(UInt(bitPattern: number), to: out)
         out[position] = UInt8(ascii: " ")
         position += 1

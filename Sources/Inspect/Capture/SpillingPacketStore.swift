@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import SocketKit
 import DequeModule
@@ -45,13 +45,17 @@ public final class SpillingPacketStore: PacketSource {
 
     /// Creates an empty store.
     /// - Throws: `CaptureFileError` when the spill file cannot be created.
-    public init(interfaces: [CaptureInterface], memoryBudget: Int = 256 << 20,
-                policy: StoreOverflowPolicy = .spill(directory: NSTemporaryDirectory())) throws(CaptureFileError) {
+    public init(
+        interfaces: [CaptureInterface], memoryBudget: Int = 256 << 20,
+        policy: StoreOverflowPolicy = .spill(directory: NSTemporaryDirectory())
+    ) throws(CaptureFileError) {
         self.memoryBudget = max(memoryBudget, 1 << 16)
         self.policy = policy
         var header: [UInt8] = []
         if case .spill(let directory) = policy {
-            var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("socktui-spill-XXXXXX.pcap".utf8CString)
+            var template =
+                Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+                + Array("socktui-spill-XXXXXX.pcap".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
             let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             if fd < 0 { throw .system(path, "create", errno) }
@@ -112,8 +116,10 @@ public final class SpillingPacketStore: PacketSource {
         guard let packet = state.memory.first else { return }
         var record: [UInt8] = []
         record.reserveCapacity(16 + packet.data.count)
-        for value in [UInt32(truncatingIfNeeded: packet.timestamp.seconds), packet.timestamp.nanoseconds,
-                      UInt32(packet.data.count), UInt32(clamping: packet.originalLength)] {
+        for value in [
+            UInt32(truncatingIfNeeded: packet.timestamp.seconds), packet.timestamp.nanoseconds,
+            UInt32(packet.data.count), UInt32(clamping: packet.originalLength)
+        ] {
             withUnsafeBytes(of: value.littleEndian) { record.append(contentsOf: $0) }
         }
         record += packet.data
@@ -173,13 +179,17 @@ public final class SpillingPacketStore: PacketSource {
         guard header.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 16, off_t(offset)) }) == 16 else { return nil }
         let reader = ByteReader(header)
         guard let seconds = try? reader.u32le(0), let nanoseconds = try? reader.u32le(4), let captured = try? reader.u32le(8),
-              let original = try? reader.u32le(12), nanoseconds < 1_000_000_000,
-              offset + 16 + Int64(captured) <= state.fileSize else { return nil }
+            let original = try? reader.u32le(12), nanoseconds < 1_000_000_000,
+            offset + 16 + Int64(captured) <= state.fileSize
+        else { return nil }
         var data = [UInt8](repeating: 0, count: Int(captured))
-        guard data.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, Int(captured), off_t(offset + 16)) }) == Int(captured) else { return nil }
+        guard data.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, Int(captured), off_t(offset + 16)) }) == Int(captured) else {
+            return nil
+        }
         let meta = state.spilledMeta[index]
-        return CapturedPacket(timestamp: PacketTimestamp(seconds: Int64(seconds), nanoseconds: nanoseconds), data: data,
-                              originalLength: Int(original), linkType: meta.linkType, interfaceID: Int(meta.interfaceID),
-                              direction: meta.direction)
+        return CapturedPacket(
+            timestamp: PacketTimestamp(seconds: Int64(seconds), nanoseconds: nanoseconds), data: data,
+            originalLength: Int(original), linkType: meta.linkType, interfaceID: Int(meta.interfaceID),
+            direction: meta.direction)
     }
 }

@@ -43,7 +43,9 @@ extension ConnTestRequest {
     }
 
     static func check(_ value: Int, _ range: ClosedRange<Int>, _ name: String) throws(InvalidArgumentError) {
-        guard range.contains(value) else { throw InvalidArgumentError(argument: name, rule: "must be \(range.lowerBound)-\(range.upperBound), got \(value)") }
+        guard range.contains(value) else {
+            throw InvalidArgumentError(argument: name, rule: "must be \(range.lowerBound)-\(range.upperBound), got \(value)")
+        }
     }
 
     /// A number of seconds: finite, above 0 (or 0 when allowed), at most an hour.

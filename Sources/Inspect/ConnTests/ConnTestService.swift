@@ -113,8 +113,10 @@ public final class ConnTestService: Sendable {
     }
 
     /// Runs `request` on the current thread.
-    public static func run(_ request: ConnTestRequest, cancellation: Cancellation = Cancellation(),
-                           progress: (ConnTestEvent) -> Void = { _ in }) -> ConnTestResult {
+    public static func run(
+        _ request: ConnTestRequest, cancellation: Cancellation = Cancellation(),
+        progress: (ConnTestEvent) -> Void = { _ in }
+    ) -> ConnTestResult {
         switch request {
         case .connect(let connect):
             .connect(ConnectTracer.run(connect, cancellation: cancellation) { progress(.connect($0)) })

@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Connection tests stop on a `Cancellation` (Cancellation.swift): engines check it between system
@@ -55,8 +55,9 @@ public struct Endpoint: Codable, Sendable, Hashable, CustomStringConvertible {
 
     /// Describes a SocketKit address.
     public init(_ address: SocketAddress) {
-        self.init(family: address.family.description, host: address.host ?? address.description,
-                  port: Int(address.port ?? 0))
+        self.init(
+            family: address.family.description, host: address.host ?? address.description,
+            port: Int(address.port ?? 0))
     }
 
     /// `127.0.0.1:80`, `[::1]:80`.
@@ -87,14 +88,16 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
 
     /// A failed system call's errno, explained for a TCP connect.
     public init(errno: Errno) {
-        self.init(name: errno.name, code: errno.rawValue, message: errno.message,
-                  explanation: FailureReason.explanation(for: errno))
+        self.init(
+            name: errno.name, code: errno.rawValue, message: errno.message,
+            explanation: FailureReason.explanation(for: errno))
     }
 
     /// No answer before a deadline socktui enforced.
     public static func timedOut(after seconds: Double) -> FailureReason {
-        FailureReason(name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(DurationText.short(seconds))",
-                      explanation: explanation(for: .timedOut))
+        FailureReason(
+            name: "ETIMEDOUT", code: ETIMEDOUT, message: "no answer within \(DurationText.short(seconds))",
+            explanation: explanation(for: .timedOut))
     }
 
     /// Any error thrown by SocketKit, mapped to its C name.
@@ -106,8 +109,9 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
             self = .timedOut(after: error.seconds)
         case let error as AddressInfoError:
             let hint = error.hint
-            self.init(name: error.name, code: error.code, message: error.message,
-                      explanation: hint.isEmpty ? "the name did not resolve" : hint)
+            self.init(
+                name: error.name, code: error.code, message: error.message,
+                explanation: hint.isEmpty ? "the name did not resolve" : hint)
         case let error as InvalidArgumentError:
             self.init(name: "EINVAL", code: EINVAL, message: error.description, explanation: "the request itself is invalid")
         default:
@@ -163,7 +167,9 @@ public struct FailureReason: Codable, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// Resolves `host` (nil: the loopback addresses) for TCP or UDP, timing the call.
-func resolve(host: String?, port: Int, family: AddressFamily, type: SocketType)
+func resolve(
+    host: String?, port: Int, family: AddressFamily, type: SocketType
+)
     -> (addresses: [SocketAddress], milliseconds: Double, failure: FailureReason?)
 {
     let started = monotonicNanoseconds()

@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How a connect trace tries the addresses a name resolves to.
@@ -31,8 +31,10 @@ public struct ConnectRequest: Codable, Sendable, Hashable {
     public var staggerDelay: Double
 
     /// Creates a request.
-    public init(host: String?, port: Int, timeout: Double = 5, strategy: ConnectStrategy = .sequential,
-                family: AddressFamily = .unspecified, staggerDelay: Double = 0.25) {
+    public init(
+        host: String?, port: Int, timeout: Double = 5, strategy: ConnectStrategy = .sequential,
+        family: AddressFamily = .unspecified, staggerDelay: Double = 0.25
+    ) {
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -84,9 +86,11 @@ public struct ConnectAttempt: Codable, Sendable, Hashable {
     public var rttMicroseconds: UInt32?
 
     /// Creates an attempt record.
-    public init(index: Int, address: Endpoint, startReason: AttemptStartReason, startedAtMilliseconds: Double,
-                outcome: AttemptOutcome, elapsedMilliseconds: Double, failure: FailureReason? = nil,
-                localAddress: Endpoint? = nil, rttMicroseconds: UInt32? = nil) {
+    public init(
+        index: Int, address: Endpoint, startReason: AttemptStartReason, startedAtMilliseconds: Double,
+        outcome: AttemptOutcome, elapsedMilliseconds: Double, failure: FailureReason? = nil,
+        localAddress: Endpoint? = nil, rttMicroseconds: UInt32? = nil
+    ) {
         self.index = index
         self.address = address
         self.startReason = startReason
@@ -150,16 +154,18 @@ public enum ConnectTracer {
     ) -> ConnectTrace {
         let started = monotonicNanoseconds()
         let resolution = resolve(host: request.host, port: request.port, family: request.family, type: .stream)
-        var trace = ConnectTrace(request: request, resolveMilliseconds: resolution.milliseconds,
-                                 resolvedAddresses: resolution.addresses.map(Endpoint.init),
-                                 resolveFailure: resolution.failure, attempts: [], winner: nil,
-                                 totalMilliseconds: 0, cancelled: false)
+        var trace = ConnectTrace(
+            request: request, resolveMilliseconds: resolution.milliseconds,
+            resolvedAddresses: resolution.addresses.map(Endpoint.init),
+            resolveFailure: resolution.failure, attempts: [], winner: nil,
+            totalMilliseconds: 0, cancelled: false)
         if let failure = resolution.failure {
             progress(.resolveFailed(failure))
         } else {
             progress(.resolved(addresses: trace.resolvedAddresses, milliseconds: resolution.milliseconds))
-            let race = connect(to: resolution.addresses, request: request, traceStart: started,
-                               cancellation: cancellation, progress: progress)
+            let race = connect(
+                to: resolution.addresses, request: request, traceStart: started,
+                cancellation: cancellation, progress: progress)
             trace.attempts = race.attempts
             trace.winner = race.winner
             race.socket.map { try? $0.close() }
@@ -239,8 +245,10 @@ private struct AttemptRace {
         defer {
             // A connect that completed at once (startNext) can win while others are in flight.
             if winner != nil && !inFlight.isEmpty {
-                abandonAll(reason: FailureReason(name: "ECANCELED", code: ECANCELED, message: "closed unfinished",
-                                                 explanation: "another attempt connected first"))
+                abandonAll(
+                    reason: FailureReason(
+                        name: "ECANCELED", code: ECANCELED, message: "closed unfinished",
+                        explanation: "another attempt connected first"))
             }
         }
         while winner == nil && (!inFlight.isEmpty || !queue.isEmpty) {
@@ -303,9 +311,11 @@ private struct AttemptRace {
             let index = attempts.count
             let endpoint = Endpoint(address)
             let started = monotonicNanoseconds()
-            attempts.append(ConnectAttempt(index: index, address: endpoint, startReason: reason,
-                                           startedAtMilliseconds: milliseconds(from: traceStart, to: started),
-                                           outcome: .abandoned, elapsedMilliseconds: 0))
+            attempts.append(
+                ConnectAttempt(
+                    index: index, address: endpoint, startReason: reason,
+                    startedAtMilliseconds: milliseconds(from: traceStart, to: started),
+                    outcome: .abandoned, elapsedMilliseconds: 0))
             progress(.attemptStarted(index: index, address: endpoint, reason: reason))
             let entry: InFlight
             do {
@@ -336,8 +346,9 @@ private struct AttemptRace {
     mutating func succeed(_ entry: InFlight, at time: UInt64) {
         let local = (try? entry.socket.localAddress()).map(Endpoint.init)
         let rtt = try? entry.socket.get(.tcpInfo).rtt
-        record(index: entry.index, started: entry.started, outcome: .connected, failure: nil, at: time,
-               local: local, rtt: rtt)
+        record(
+            index: entry.index, started: entry.started, outcome: .connected, failure: nil, at: time,
+            local: local, rtt: rtt)
         try? entry.socket.setBlocking(true)
         winner = entry.index
         winnerSocket = entry.socket
@@ -357,8 +368,10 @@ private struct AttemptRace {
         inFlight.removeAll()
     }
 
-    mutating func record(index: Int, started: UInt64, outcome: AttemptOutcome, failure: FailureReason?, at time: UInt64,
-                         local: Endpoint? = nil, rtt: UInt32? = nil) {
+    mutating func record(
+        index: Int, started: UInt64, outcome: AttemptOutcome, failure: FailureReason?, at time: UInt64,
+        local: Endpoint? = nil, rtt: UInt32? = nil
+    ) {
         attempts[index].outcome = outcome
         attempts[index].elapsedMilliseconds = milliseconds(from: started, to: time)
         attempts[index].failure = failure

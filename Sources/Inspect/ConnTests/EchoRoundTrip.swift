@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An echo round trip: send `totalBytes` in messages of `chunkSize` to an echo service and
@@ -76,12 +76,15 @@ public enum EchoRoundTrip {
     }
 
     /// Connects, sends every message and checks its echo.
-    public static func run(_ request: EchoRequest, cancellation: Cancellation = Cancellation(),
-                           progress: (EchoProgress) -> Void = { _ in }) -> EchoResult {
+    public static func run(
+        _ request: EchoRequest, cancellation: Cancellation = Cancellation(),
+        progress: (EchoProgress) -> Void = { _ in }
+    ) -> EchoResult {
         let connectRequest = ConnectRequest(host: request.host, port: request.port, timeout: request.timeout)
         let (trace, socket) = connectKeepingSocket(connectRequest, cancellation: cancellation)
-        var result = EchoResult(request: request, connect: trace, bytesSent: 0, bytesVerified: 0, messages: 0,
-                                latency: nil, bytesPerSecond: 0, elapsedMilliseconds: 0, cancelled: false)
+        var result = EchoResult(
+            request: request, connect: trace, bytesSent: 0, bytesVerified: 0, messages: 0,
+            latency: nil, bytesPerSecond: 0, elapsedMilliseconds: 0, cancelled: false)
         guard let socket else {
             result.failure = trace.resolveFailure ?? trace.attempts.last?.failure
             result.cancelled = cancellation.isCancelled
@@ -110,19 +113,28 @@ public enum EchoRoundTrip {
                 while received < count {
                     if cancellation.isCancelled { break transfer }
                     if monotonicNanoseconds() >= deadline { throw SocketTimeoutError(function: "recv", seconds: request.timeout) }
-                    if sent < count, let wrote = try wouldBlockAsNil({
-                        try message.withUnsafeBytes { try socket.send(buffer: UnsafeRawBufferPointer(rebasing: $0[sent..<count])) }
-                    }) {
+                    if sent < count,
+                        let wrote = try wouldBlockAsNil({
+                            try message.withUnsafeBytes { try socket.send(buffer: UnsafeRawBufferPointer(rebasing: $0[sent..<count])) }
+                        })
+                    {
                         sent += wrote
                         result.bytesSent += wrote
                     }
-                    var descriptors = [pollfd(fd: socket.fileDescriptor,
-                                              events: Int16(sent < count ? POLLIN | POLLOUT : POLLIN), revents: 0)]
+                    var descriptors = [
+                        pollfd(
+                            fd: socket.fileDescriptor,
+                            events: Int16(sent < count ? POLLIN | POLLOUT : POLLIN), revents: 0)
+                    ]
                     _ = pollDescriptors(&descriptors, timeout: pollSlice)
                     guard descriptors[0].revents & Int16(POLLIN | POLLERR | POLLHUP) != 0 else { continue }
-                    guard let got = try wouldBlockAsNil({
-                        try echoed.withUnsafeMutableBytes { try socket.recvInto(UnsafeMutableRawBufferPointer(rebasing: $0[received..<count])) }
-                    }) else { continue }
+                    guard
+                        let got = try wouldBlockAsNil({
+                            try echoed.withUnsafeMutableBytes {
+                                try socket.recvInto(UnsafeMutableRawBufferPointer(rebasing: $0[received..<count]))
+                            }
+                        })
+                    else { continue }
                     if got == 0 {
                         closedByPeer = true
                         throw SocketError(.connectionReset, function: "recv", detail: "(the echo service closed the connection)")
@@ -130,8 +142,9 @@ public enum EchoRoundTrip {
                     for index in received..<(received + got) where echoed[index] != message[index] {
                         result.firstMismatchOffset = base + index
                         result.bytesVerified = base + index
-                        result.failure = FailureReason(name: "EBADMSG", code: EBADMSG, message: "byte \(base + index) came back different",
-                                                       explanation: "the service is not an echo service, or it corrupted or reordered the data")
+                        result.failure = FailureReason(
+                            name: "EBADMSG", code: EBADMSG, message: "byte \(base + index) came back different",
+                            explanation: "the service is not an echo service, or it corrupted or reordered the data")
                         break transfer
                     }
                     received += got
@@ -164,7 +177,8 @@ public enum EchoRoundTrip {
         var failure = failure
         switch failure.code {
         case ECONNRESET, EPIPE:
-            failure.explanation = answered
+            failure.explanation =
+                answered
                 ? "connected, then the peer reset the connection in the middle of the transfer"
                 : "connected, then the peer reset the connection before answering (it accepted and closed with RST)"
         default: break
@@ -181,12 +195,14 @@ public enum EchoRoundTrip {
     static func connectKeepingSocket(_ request: ConnectRequest, cancellation: Cancellation) -> (ConnectTrace, Socket?) {
         let started = monotonicNanoseconds()
         let resolution = resolve(host: request.host, port: request.port, family: request.family, type: .stream)
-        var trace = ConnectTrace(request: request, resolveMilliseconds: resolution.milliseconds,
-                                 resolvedAddresses: resolution.addresses.map(Endpoint.init), resolveFailure: resolution.failure,
-                                 attempts: [], winner: nil, totalMilliseconds: 0, cancelled: false)
+        var trace = ConnectTrace(
+            request: request, resolveMilliseconds: resolution.milliseconds,
+            resolvedAddresses: resolution.addresses.map(Endpoint.init), resolveFailure: resolution.failure,
+            attempts: [], winner: nil, totalMilliseconds: 0, cancelled: false)
         var socket: Socket?
         if resolution.failure == nil {
-            let race = ConnectTracer.connect(to: resolution.addresses, request: request, traceStart: started, cancellation: cancellation, progress: { _ in })
+            let race = ConnectTracer.connect(
+                to: resolution.addresses, request: request, traceStart: started, cancellation: cancellation, progress: { _ in })
             trace.attempts = race.attempts
             trace.winner = race.winner
             socket = race.socket

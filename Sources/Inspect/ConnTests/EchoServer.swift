@@ -3,7 +3,7 @@ import Dispatch
 import Synchronization
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small TCP server for the connection tests: echo (the seed's example server, serving any
@@ -61,8 +61,10 @@ public final class EchoServer: Sendable {
     ///   - port: the port; 0 lets the kernel choose (read it from `address`).
     ///   - events: called on the server's queue for each connect and disconnect.
     /// - Throws: `SocketError` (`EADDRINUSE`, ...), `AddressInfoError` for a bad host.
-    public init(host: String = "127.0.0.1", port: Int = 0, mode: Mode = .echo,
-                events: (@Sendable (Event) -> Void)? = nil) throws {
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, mode: Mode = .echo,
+        events: (@Sendable (Event) -> Void)? = nil
+    ) throws {
         let bindAddress = try getAddressInfo(host: host, port: port, type: .stream, flags: [.numericHost, .passive]).first!.address
         let listener = try Socket(family: bindAddress.family, type: .stream)
         try listener.setsockopt(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
@@ -129,12 +131,16 @@ public final class EchoServer: Sendable {
             counters.withLock { $0.activeConnections = 0 }
         }
         while true {
-            var descriptors = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: listener.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            ]
             for client in clients {
                 let waitingToSend = client.pendingOffset < client.pending.count
-                descriptors.append(pollfd(fd: client.socket.fileDescriptor,
-                                          events: Int16(waitingToSend ? POLLOUT : POLLIN), revents: 0))
+                descriptors.append(
+                    pollfd(
+                        fd: client.socket.fileDescriptor,
+                        events: Int16(waitingToSend ? POLLOUT : POLLIN), revents: 0))
             }
             let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) }
             if ready < 0 { continue }
@@ -144,7 +150,9 @@ public final class EchoServer: Sendable {
                     try? socket.setBlocking(false)
                     let client = Client(socket: socket, peer: peer.map(Endpoint.init))
                     clients.append(client)
-                    counters.withLock { $0.connectionsAccepted += 1; $0.activeConnections += 1 }
+                    counters.withLock {
+                        $0.connectionsAccepted += 1; $0.activeConnections += 1
+                    }
                     events?(.clientConnected(peer: client.peer))
                 }
             }
@@ -187,7 +195,9 @@ public final class EchoServer: Sendable {
             while offset < count {
                 let sent: Int
                 do {
-                    sent = try buffer.withUnsafeBytes { try client.socket.send(buffer: UnsafeRawBufferPointer(rebasing: $0[offset..<count])) }
+                    sent = try buffer.withUnsafeBytes {
+                        try client.socket.send(buffer: UnsafeRawBufferPointer(rebasing: $0[offset..<count]))
+                    }
                 } catch let error as SocketError where error.isWouldBlock {
                     break
                 }

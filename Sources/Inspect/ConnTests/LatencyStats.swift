@@ -28,8 +28,9 @@ public struct LatencyStats: Codable, Sendable, Hashable {
     /// Statistics of `samples` (milliseconds); nil when there are none.
     public init?(milliseconds samples: [Double]) {
         guard !samples.isEmpty else { return nil }
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
-                                          numberOfSignificantValueDigits: .three)
+        var histogram = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000,
+            numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
         for sample in samples {
             _ = histogram.record(UInt64(max(1, (sample * 1000).rounded())))

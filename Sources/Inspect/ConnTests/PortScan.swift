@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A set of TCP ports, parsed from `1-1024,8080,9000-9010`.
@@ -37,7 +37,8 @@ public struct PortSet: Codable, Sendable, Hashable, CustomStringConvertible {
             let (difference, overflow) = high.subtractingReportingOverflow(low)
             if overflow || difference >= Self.maximumCount {
                 let span = overflow || difference == Int.max ? "more than \(Self.maximumCount)" : "\(difference + 1)"
-                throw InvalidArgumentError(argument: "ports", rule: "range '\(item)' spans \(span) ports; a scan covers at most \(Self.maximumCount) (1-65535)")
+                throw InvalidArgumentError(
+                    argument: "ports", rule: "range '\(item)' spans \(span) ports; a scan covers at most \(Self.maximumCount) (1-65535)")
             }
             guard (1...65535).contains(low), (1...65535).contains(high) else {
                 throw InvalidArgumentError(argument: "ports", rule: "'\(item)' is outside 1-65535")
@@ -80,8 +81,10 @@ public struct PortScanRequest: Codable, Sendable, Hashable {
     public static let maximumConcurrency = 4096
 
     /// Creates a request.
-    public init(host: String, ports: PortSet, concurrency: Int = 1024, rate: Double? = nil, timeout: Double = 1,
-                family: AddressFamily = .unspecified) {
+    public init(
+        host: String, ports: PortSet, concurrency: Int = 1024, rate: Double? = nil, timeout: Double = 1,
+        family: AddressFamily = .unspecified
+    ) {
         self.host = host
         self.ports = ports
         self.concurrency = concurrency
@@ -93,7 +96,11 @@ public struct PortScanRequest: Codable, Sendable, Hashable {
     /// Checks the limits; the message says what to change.
     public func validate() throws(InvalidArgumentError) {
         guard (1...Self.maximumConcurrency).contains(concurrency) else {
-            throw InvalidArgumentError(argument: "concurrency", rule: "must be 1-\(Self.maximumConcurrency), got \(concurrency) (each connect in flight holds a descriptor and an ephemeral port)")
+            throw InvalidArgumentError(
+                argument: "concurrency",
+                rule:
+                    "must be 1-\(Self.maximumConcurrency), got \(concurrency) (each connect in flight holds a descriptor and an ephemeral port)"
+            )
         }
         if let rate, !(rate > 0 && rate.isFinite) {
             throw InvalidArgumentError(argument: "rate", rule: "must be a positive number of connects per second, got \(rate)")
@@ -173,8 +180,10 @@ public struct PortScanResult: Codable, Sendable, Hashable {
 /// also resets a refused socket so that it is reused for a later port.
 public enum PortScanner {
     /// Runs the scan.
-    public static func run(_ request: PortScanRequest, cancellation: Cancellation = Cancellation(),
-                           progress: (PortScanEvent) -> Void = { _ in }) -> PortScanResult {
+    public static func run(
+        _ request: PortScanRequest, cancellation: Cancellation = Cancellation(),
+        progress: (PortScanEvent) -> Void = { _ in }
+    ) -> PortScanResult {
         let started = monotonicNanoseconds()
         var result = PortScanResult(request: request, address: nil, failure: nil, ports: [], elapsedMilliseconds: 0, cancelled: false)
         scan(request, into: &result, cancellation: cancellation, progress: progress)
@@ -182,8 +191,10 @@ public enum PortScanner {
         return result
     }
 
-    private static func scan(_ request: PortScanRequest, into result: inout PortScanResult, cancellation: Cancellation,
-                             progress: (PortScanEvent) -> Void) {
+    private static func scan(
+        _ request: PortScanRequest, into result: inout PortScanResult, cancellation: Cancellation,
+        progress: (PortScanEvent) -> Void
+    ) {
         do {
             try request.validate()
         } catch {
@@ -197,8 +208,9 @@ public enum PortScanner {
         }
         result.address = Endpoint(address)
         let concurrency = raiseDescriptorLimit(toFit: request.concurrency)
-        var loop = ScanLoop(address: address, ports: request.ports.ports, concurrency: concurrency,
-                            rate: request.rate, timeout: request.timeout)
+        var loop = ScanLoop(
+            address: address, ports: request.ports.ports, concurrency: concurrency,
+            rate: request.rate, timeout: request.timeout)
         loop.run(cancellation: cancellation, progress: progress)
         result.ports = loop.results.compactMap { $0 }
         result.cancelled = cancellation.isCancelled
@@ -337,10 +349,13 @@ private struct ScanLoop {
         }
     }
 
-    mutating func start(index: Int, family: Int32, storage: inout sockaddr_storage, length: socklen_t,
-                        progress: (PortScanEvent) -> Void) {
+    mutating func start(
+        index: Int, family: Int32, storage: inout sockaddr_storage, length: socklen_t,
+        progress: (PortScanEvent) -> Void
+    ) {
         let port = UInt16(ports[index])
-        let fd = spare.popLast()
+        let fd =
+            spare.popLast()
             ?? socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         let begun = monotonicNanoseconds()
         guard fd >= 0 else {
@@ -435,8 +450,9 @@ private struct ScanLoop {
 
     mutating func record(index: Int, code: Int32, elapsed: UInt64, progress: (PortScanEvent) -> Void) {
         let state: PortState = code == 0 ? .open : code == ECONNREFUSED ? .closed : .filtered
-        results[index] = PortResult(port: ports[index], state: state, reason: code == 0 ? nil : Errno(rawValue: code).name,
-                                    milliseconds: Double(elapsed) / 1e6)
+        results[index] = PortResult(
+            port: ports[index], state: state, reason: code == 0 ? nil : Errno(rawValue: code).name,
+            milliseconds: Double(elapsed) / 1e6)
         done += 1
         if state == .open {
             openCount += 1

@@ -64,9 +64,10 @@ public enum ProbeSeries {
     ) -> ProbeSeriesResult {
         let connect = request.connect
         let resolution = resolve(host: connect.host, port: connect.port, family: connect.family, type: .stream)
-        var result = ProbeSeriesResult(request: request, resolveMilliseconds: resolution.milliseconds,
-                                       resolvedAddresses: resolution.addresses.map(Endpoint.init),
-                                       resolveFailure: resolution.failure, samples: [], statistics: nil, cancelled: false)
+        var result = ProbeSeriesResult(
+            request: request, resolveMilliseconds: resolution.milliseconds,
+            resolvedAddresses: resolution.addresses.map(Endpoint.init),
+            resolveFailure: resolution.failure, samples: [], statistics: nil, cancelled: false)
         if resolution.failure == nil {
             let interval = UInt64(max(0, request.interval) * 1e9)
             var nextStart = monotonicNanoseconds()
@@ -83,12 +84,14 @@ public enum ProbeSeries {
                 let sample: ProbeSample
                 if let winner = race.winner {
                     let attempt = race.attempts[winner]
-                    sample = ProbeSample(sequence: sequence, address: attempt.address,
-                                         milliseconds: attempt.elapsedMilliseconds, failure: nil)
+                    sample = ProbeSample(
+                        sequence: sequence, address: attempt.address,
+                        milliseconds: attempt.elapsedMilliseconds, failure: nil)
                 } else {
                     let last = race.attempts.last
-                    sample = ProbeSample(sequence: sequence, address: last?.address, milliseconds: nil,
-                                         failure: last?.failure ?? .timedOut(after: connect.timeout))
+                    sample = ProbeSample(
+                        sequence: sequence, address: last?.address, milliseconds: nil,
+                        failure: last?.failure ?? .timedOut(after: connect.timeout))
                 }
                 result.samples.append(sample)
                 progress(sample)

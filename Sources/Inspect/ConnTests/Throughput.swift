@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A bulk TCP transfer to a sink (the built-in `EchoServer` in `.discard` mode, or any service
@@ -22,8 +22,10 @@ public struct ThroughputRequest: Codable, Sendable, Hashable {
     public var timeout: Double
 
     /// Creates a request.
-    public init(host: String?, port: Int, duration: Double? = 2, byteCount: Int? = nil, sampleInterval: Double = 0.25,
-                chunkSize: Int = 128 * 1024, timeout: Double = 5) {
+    public init(
+        host: String?, port: Int, duration: Double? = 2, byteCount: Int? = nil, sampleInterval: Double = 0.25,
+        chunkSize: Int = 128 * 1024, timeout: Double = 5
+    ) {
         self.host = host
         self.port = port
         self.duration = duration
@@ -91,12 +93,15 @@ public struct ThroughputResult: Codable, Sendable, Hashable {
 public enum ThroughputTest {
     /// Connects, sends until the duration or byte count is reached, then shuts down the write
     /// side and waits for the sink to close, so the time covers delivery and not only buffering.
-    public static func run(_ request: ThroughputRequest, cancellation: Cancellation = Cancellation(),
-                           progress: (ThroughputSample) -> Void = { _ in }) -> ThroughputResult {
+    public static func run(
+        _ request: ThroughputRequest, cancellation: Cancellation = Cancellation(),
+        progress: (ThroughputSample) -> Void = { _ in }
+    ) -> ThroughputResult {
         let connectRequest = ConnectRequest(host: request.host, port: request.port, timeout: request.timeout)
         let (trace, socket) = EchoRoundTrip.connectKeepingSocket(connectRequest, cancellation: cancellation)
-        var result = ThroughputResult(request: request, connect: trace, bytesSent: 0, elapsedMilliseconds: 0,
-                                      bitsPerSecond: 0, samples: [], failure: nil, cancelled: false)
+        var result = ThroughputResult(
+            request: request, connect: trace, bytesSent: 0, elapsedMilliseconds: 0,
+            bitsPerSecond: 0, samples: [], failure: nil, cancelled: false)
         guard let socket else {
             result.failure = trace.resolveFailure ?? trace.attempts.last?.failure
             result.cancelled = cancellation.isCancelled
@@ -112,8 +117,9 @@ public enum ThroughputTest {
         var sampleBytes = 0
         func emitSample(at now: UInt64) {
             let seconds = Double(now - sampleStart) / 1e9
-            let sample = ThroughputSample(atSeconds: Double(now - started) / 1e9, bytes: sampleBytes,
-                                          bitsPerSecond: seconds > 0 ? Double(sampleBytes) * 8 / seconds : 0)
+            let sample = ThroughputSample(
+                atSeconds: Double(now - started) / 1e9, bytes: sampleBytes,
+                bitsPerSecond: seconds > 0 ? Double(sampleBytes) * 8 / seconds : 0)
             result.samples.append(sample)
             progress(sample)
             sampleStart = now

@@ -1,7 +1,7 @@
 import CSockShims
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A UDP probe: send one datagram, then wait for a reply or an ICMP error.
@@ -18,8 +18,10 @@ public struct UDPProbeRequest: Codable, Sendable, Hashable {
     public var family: AddressFamily
 
     /// Creates a request.
-    public init(host: String?, port: Int, timeout: Double = 2, payload: [UInt8] = Array("socktui probe\n".utf8),
-                family: AddressFamily = .unspecified) {
+    public init(
+        host: String?, port: Int, timeout: Double = 2, payload: [UInt8] = Array("socktui probe\n".utf8),
+        family: AddressFamily = .unspecified
+    ) {
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -73,7 +75,7 @@ public struct ICMPErrorMessage: Codable, Sendable, Hashable, CustomStringConvert
         [2, 3, 3]: "port unreachable", [2, 3, 4]: "fragmentation needed", [2, 3, 9]: "net prohibited",
         [2, 3, 10]: "host prohibited", [2, 3, 13]: "administratively prohibited",
         [3, 1, 0]: "no route", [3, 1, 1]: "administratively prohibited", [3, 1, 3]: "address unreachable",
-        [3, 1, 4]: "port unreachable", [3, 1, 5]: "source address failed policy", [3, 1, 6]: "reject route",
+        [3, 1, 4]: "port unreachable", [3, 1, 5]: "source address failed policy", [3, 1, 6]: "reject route"
     ]
 
     /// Parses one `IP_RECVERR`/`IPV6_RECVERR` control message payload: a 16-byte

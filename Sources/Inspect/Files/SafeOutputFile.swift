@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import SocketKit
 import CSockShims
@@ -38,9 +38,14 @@ public final class SafeOutputFile {
             if fd < 0 {
                 let code = errno
                 if code == EEXIST {
-                    throw CaptureFileError(path: path, message: "exists; choose another name, or replace it (--force on the command line, a second Enter in the UI)", errno: code)
+                    throw CaptureFileError(
+                        path: path,
+                        message: "exists; choose another name, or replace it (--force on the command line, a second Enter in the UI)",
+                        errno: code)
                 }
-                throw CaptureFileError(path: path, message: "cannot create: \(String(cString: strerror(code)))\(Self.directoryProblem(path, code))", errno: code)
+                throw CaptureFileError(
+                    path: path, message: "cannot create: \(String(cString: strerror(code)))\(Self.directoryProblem(path, code))",
+                    errno: code)
             }
             self.fd = fd
             temporary = nil

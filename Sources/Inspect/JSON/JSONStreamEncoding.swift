@@ -66,7 +66,9 @@ struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { begin(key); state.writeInteger(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { begin(key); try state.writeValue(value) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         begin(key)
         return KeyedEncodingContainer(JSONStreamKeyed<NestedKey>(state: state, frame: state.openNested(object: true)))
     }

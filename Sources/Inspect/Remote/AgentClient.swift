@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Synchronization
@@ -71,13 +71,19 @@ final class AgentConnection: Sendable {
             _ = helloArrived.wait(timeout: .now() + 5)
             let why = ended.withLock { $0 }?.message ?? "\(label): disconnected"
             let seconds = timeout == timeout.rounded() ? "\(Int(timeout)) s" : "\(timeout) s"
-            throw AgentError(.failed, "\(label): handshake timeout: no hello from the agent within \(seconds) of starting ssh (\(why); --host-timeout sets the limit)")
+            throw AgentError(
+                .failed,
+                "\(label): handshake timeout: no hello from the agent within \(seconds) of starting ssh (\(why); --host-timeout sets the limit)"
+            )
         }
         if let hello = hello.withLock({ $0 }) {
             let ours = AgentHello(software: "socktui", role: "client")
             guard ours.agreedVersion(with: hello) != nil else {
                 close()
-                throw AgentError(.version, "\(label): its agent speaks protocol \(hello.minimumVersion)-\(hello.protocolVersion), this socktui \(ours.minimumVersion)-\(ours.protocolVersion): install the same socktui version on both hosts")
+                throw AgentError(
+                    .version,
+                    "\(label): its agent speaks protocol \(hello.minimumVersion)-\(hello.protocolVersion), this socktui \(ours.minimumVersion)-\(ours.protocolVersion): install the same socktui version on both hosts"
+                )
             }
             return hello
         }
@@ -86,8 +92,10 @@ final class AgentConnection: Sendable {
 
     /// Starts `request`; `completion` runs exactly once (on the reader thread, or at once when the link is gone).
     @discardableResult
-    func start(_ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void,
-               completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void) -> UInt64 {
+    func start(
+        _ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void,
+        completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void
+    ) -> UInt64 {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let accepted = pending.withLock { table in
             guard ended.withLock({ $0 }) == nil else { return false }
@@ -132,7 +140,7 @@ final class AgentConnection: Sendable {
             chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             while let item = decoder.next() {
                 guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
-                    continue   // a frame we cannot read from the agent is skipped; its request times out or ends later
+                    continue  // a frame we cannot read from the agent is skipped; its request times out or ends later
                 }
                 lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
                 dispatch(frame)
@@ -232,8 +240,10 @@ public final class AgentClient: Sendable {
     /// this process (writes to a dead link fail with EPIPE instead).
     /// `handshakeTimeout` defaults to the transport's (`--host-timeout` for ssh hosts);
     /// `silenceLimit` is ``silenceLimit`` (none by default).
-    public init(transport: any AgentTransport, handshakeTimeout: Double? = nil, silenceLimit: Double? = nil,
-                statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }) {
+    public init(
+        transport: any AgentTransport, handshakeTimeout: Double? = nil, silenceLimit: Double? = nil,
+        statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }
+    ) {
         Self.ignoreBrokenPipes
         self.transport = transport
         self.handshakeTimeout = handshakeTimeout ?? transport.handshakeTimeout
@@ -279,7 +289,9 @@ public final class AgentClient: Sendable {
                 let link = try transport.open()
                 let fresh = AgentConnection(link: link, transport: transport) { [weak self] ending in
                     guard let self else { return }
-                    let reason = abandonReason.withLock { reason in defer { reason = nil }; return reason }
+                    let reason = abandonReason.withLock { reason in
+                        defer { reason = nil }; return reason
+                    }
                     setStatus(ending.needsLogin ? .needsLogin(ending.message) : .disconnected(reason ?? ending.message))
                 }
                 let hello = try fresh.handshake(timeout: handshakeTimeout, label: label)
@@ -300,27 +312,34 @@ public final class AgentClient: Sendable {
     /// client's ``silenceLimit``), a request that hears nothing from the agent for that long
     /// once its link is up fails as not answering (see ``SilenceLimit``).
     @discardableResult
-    public func start(_ request: AgentRequest, silence: SilenceLimit = .client, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
-                      completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void) -> AgentCall {
+    public func start(
+        _ request: AgentRequest, silence: SilenceLimit = .client, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
+        completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void
+    ) -> AgentCall {
         let call = AgentCall()
         guard let limit = silence.seconds(client: silenceLimit) else {
             begin(request, call: call, event: event, completion: completion)
             return call
         }
         let watch = SilenceWatch()
-        begin(request, call: call, event: { reply in
-            watch.heard()
-            event(reply)
-        }, completion: { result in
-            if watch.end() { completion(result) }
-        }, written: watch.started(on:))
+        begin(
+            request, call: call,
+            event: { reply in
+                watch.heard()
+                event(reply)
+            },
+            completion: { result in
+                if watch.end() { completion(result) }
+            }, written: watch.started(on:))
         Thread { [self] in
             guard let link = watch.waitForSilence(of: call, limit: limit) else { return }
             call.cancel()
             // Nothing at all on the link for as long: it (or the agent) is stalled, and closing it
             // makes the next request open a new one (watches reconnect with backoff).
             let stalled = link.secondsSinceLastFrame >= limit
-            let why = stalled ? "the link stalled or its agent hung: closed it, the next request reconnects"
+            let why =
+                stalled
+                ? "the link stalled or its agent hung: closed it, the next request reconnects"
                 : "its agent is busy with it"
             let message = "\(label): no answer within \(DurationText.seconds(limit)) (\(why); --host-timeout sets the limit)"
             if watch.end() { completion(.failure(AgentError(.failed, message))) }
@@ -331,9 +350,11 @@ public final class AgentClient: Sendable {
 
     /// Writes `request` on the live link, or connects first on a thread of its own; `written`
     /// learns the link it went out on.
-    private func begin(_ request: AgentRequest, call: AgentCall, event: @escaping @Sendable (AgentReply) -> Void,
-                       completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
-                       written: @escaping @Sendable (AgentConnection) -> Void = { _ in }) {
+    private func begin(
+        _ request: AgentRequest, call: AgentCall, event: @escaping @Sendable (AgentReply) -> Void,
+        completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
+        written: @escaping @Sendable (AgentConnection) -> Void = { _ in }
+    ) {
         // On a live link the request is written at once, so requests go out in call order.
         if let live = connection.withLock({ $0 }), !live.isEnded {
             written(live)
@@ -355,8 +376,10 @@ public final class AgentClient: Sendable {
     /// Runs `request` to its end and returns the final reply, blocking the calling thread (the
     /// headless commands); `event` sees stream items; `silence` as for ``start(_:silence:event:completion:)``.
     /// - Throws: `AgentError` from the agent or the link, or for a request that stayed silent too long.
-    public func call(_ request: AgentRequest, silence: SilenceLimit = .client,
-                     event: @escaping @Sendable (AgentReply) -> Void = { _ in }) throws(AgentError) -> AgentReply {
+    public func call(
+        _ request: AgentRequest, silence: SilenceLimit = .client,
+        event: @escaping @Sendable (AgentReply) -> Void = { _ in }
+    ) throws(AgentError) -> AgentReply {
         let result = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         start(request, silence: silence, event: event) { outcome in
@@ -387,10 +410,12 @@ public final class AgentClient: Sendable {
                 }
                 backoff = 0.5
                 let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
-                let id = live.start(request, event: { reply in event(reply) }, completion: { result in
-                    outcome.withLock { $0 = result }
-                    ended.signal()
-                })
+                let id = live.start(
+                    request, event: { reply in event(reply) },
+                    completion: { result in
+                        outcome.withLock { $0 = result }
+                        ended.signal()
+                    })
                 let cancelled = Mutex(false)
                 call.onCancel {
                     cancelled.withLock { $0 = true }

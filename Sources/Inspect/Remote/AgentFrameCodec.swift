@@ -117,24 +117,39 @@ public enum AgentFrameCodec {
         let label = ordinal.map { "frame \($0)" } ?? "frame"
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw AgentError(.malformed, "\(label) is not JSON (\(body.count) bytes): send a JSON object such as {\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}", frame: ordinal)
+            throw AgentError(
+                .malformed,
+                "\(label) is not JSON (\(body.count) bytes): send a JSON object such as {\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}",
+                frame: ordinal)
         }
         guard let dictionary = object as? [String: Any], dictionary.count == 1, let kind = dictionary.keys.first else {
-            throw AgentError(.malformed, "\(label) must be a JSON object with exactly one key naming its kind (\(AgentFrame.kinds.joined(separator: ", ")))", frame: ordinal)
+            throw AgentError(
+                .malformed,
+                "\(label) must be a JSON object with exactly one key naming its kind (\(AgentFrame.kinds.joined(separator: ", ")))",
+                frame: ordinal)
         }
         let content = dictionary[kind] as? [String: Any]
         let rawID = content?["id"]
         let id = (rawID as? NSNumber).flatMap { UInt64(exactly: $0) }
         if let rawID, id == nil, !(rawID is NSNull) {
             // -1, 1.5, 2^64 or "7": valid JSON, but no request id.
-            throw AgentError(.invalid, "\(label): id must be a whole number 0-\(UInt64.max), got \(String(describing: rawID).prefix(64))", frame: ordinal)
+            throw AgentError(
+                .invalid, "\(label): id must be a whole number 0-\(UInt64.max), got \(String(describing: rawID).prefix(64))", frame: ordinal
+            )
         }
         guard AgentFrame.kinds.contains(kind) else {
-            throw AgentError(.unknownFrame, "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(AgentFrame.kinds.joined(separator: ", "))", id: id, frame: ordinal)
+            throw AgentError(
+                .unknownFrame,
+                "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(AgentFrame.kinds.joined(separator: ", "))",
+                id: id, frame: ordinal)
         }
         if kind == "request", let request = content?["request"] as? [String: Any], request.count == 1,
-           let requestKind = request.keys.first, !AgentRequest.kinds.contains(requestKind) {
-            throw AgentError(.unknownRequest, "unknown request '\(requestKind.prefix(64))': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: id, frame: ordinal)
+            let requestKind = request.keys.first, !AgentRequest.kinds.contains(requestKind)
+        {
+            throw AgentError(
+                .unknownRequest,
+                "unknown request '\(requestKind.prefix(64))': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: id,
+                frame: ordinal)
         }
         do {
             return try JSONDecoder().decode(AgentFrame.self, from: data)

@@ -39,8 +39,10 @@ public struct AgentHello: Hashable, Sendable, Codable {
     public var capabilities: AgentCapabilities?
 
     /// Creates a hello.
-    public init(protocolVersion: Int = AgentProtocol.version, minimumVersion: Int = AgentProtocol.minimumVersion,
-                software: String, role: String, capabilities: AgentCapabilities? = nil) {
+    public init(
+        protocolVersion: Int = AgentProtocol.version, minimumVersion: Int = AgentProtocol.minimumVersion,
+        software: String, role: String, capabilities: AgentCapabilities? = nil
+    ) {
         self.protocolVersion = protocolVersion
         self.minimumVersion = minimumVersion
         self.software = software
@@ -75,8 +77,10 @@ public struct AgentCapabilities: Hashable, Sendable, Codable {
     public var services: [String]
 
     /// Creates capabilities.
-    public init(hostName: String, root: Bool, netRaw: Bool, netAdmin: Bool, kernel: String, machine: String,
-                kernelFeatures: [String], services: [String]) {
+    public init(
+        hostName: String, root: Bool, netRaw: Bool, netAdmin: Bool, kernel: String, machine: String,
+        kernelFeatures: [String], services: [String]
+    ) {
         self.hostName = hostName
         self.root = root
         self.netRaw = netRaw
@@ -129,7 +133,9 @@ public enum AgentRequest: Hashable, Sendable, Codable {
     }
 
     /// Every request kind this build knows.
-    public static let kinds = ["ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture", "interfaces"]
+    public static let kinds = [
+        "ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture", "interfaces"
+    ]
 }
 
 /// Part of a remote capture: pcapng bytes (the first chunk starts with the section header and
@@ -257,7 +263,8 @@ public enum AgentFrame: Hashable, Sendable, Codable {
             self = .cancel(id: try container.nestedContainer(keyedBy: Field.self, forKey: .cancel).decode(UInt64.self, forKey: .id))
         case .request:
             let fields = try container.nestedContainer(keyedBy: Field.self, forKey: .request)
-            self = .request(id: try fields.decode(UInt64.self, forKey: .id), request: try fields.decode(AgentRequest.self, forKey: .request))
+            self = .request(
+                id: try fields.decode(UInt64.self, forKey: .id), request: try fields.decode(AgentRequest.self, forKey: .request))
         case .event, .response:
             let fields = try container.nestedContainer(keyedBy: Field.self, forKey: kind)
             let id = try fields.decode(UInt64.self, forKey: .id), reply = try fields.decode(AgentReply.self, forKey: .reply)
@@ -278,7 +285,8 @@ public enum AgentFrame: Hashable, Sendable, Codable {
             try fields.encode(id, forKey: .id)
             try fields.encode(request, forKey: .request)
         case .event(let id, let reply), .response(let id, let reply):
-            var fields = container.nestedContainer(keyedBy: Field.self, forKey: { if case .event = self { return .event } else { return .response } }())
+            var fields = container.nestedContainer(
+                keyedBy: Field.self, forKey: { if case .event = self { return .event } else { return .response } }())
             try fields.encode(id, forKey: .id)
             try fields.encode(reply, forKey: .reply)
         }

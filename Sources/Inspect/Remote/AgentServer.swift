@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import SocketKit
@@ -32,9 +32,11 @@ public final class AgentServer: Sendable {
     /// - Parameter sshConnection: the ssh connection the frames travel on, whose packets a
     ///   capture leaves out unless asked for them (nil: none, as for an agent in this process).
     /// - Parameter resolver: answers lookups (the system resolver by default).
-    public init(input: Int32, output: Int32, hello: AgentHello = AgentServer.localHello(),
-                maxFrameSize: Int = AgentProtocol.maxFrameSize, sshConnection: OwnSSHConnection? = nil,
-                resolver: ResolverService = ResolverService()) {
+    public init(
+        input: Int32, output: Int32, hello: AgentHello = AgentServer.localHello(),
+        maxFrameSize: Int = AgentProtocol.maxFrameSize, sshConnection: OwnSSHConnection? = nil,
+        resolver: ResolverService = ResolverService()
+    ) {
         self.sshConnection = sshConnection
         self.resolver = resolver
         self.input = input
@@ -63,7 +65,11 @@ public final class AgentServer: Sendable {
         }
         if decoder.pendingBytes > 0 && !decoder.isSkipping {
             let declared = decoder.pendingLength.map { " of a \($0)-byte frame" } ?? " of a frame header"
-            output.send(.error(AgentError(.truncated, "input ended inside frame \(decoder.ordinal + 1): \(decoder.pendingBytes) bytes\(declared) received", frame: decoder.ordinal + 1)))
+            output.send(
+                .error(
+                    AgentError(
+                        .truncated, "input ended inside frame \(decoder.ordinal + 1): \(decoder.pendingBytes) bytes\(declared) received",
+                        frame: decoder.ordinal + 1)))
         }
         for request in active.withLock({ Array($0.values) }) { request.cancel() }
         _ = inFlight.wait(timeout: .now() + 5)
@@ -73,7 +79,11 @@ public final class AgentServer: Sendable {
     private func handle(_ item: FrameDecoder.Item) {
         switch item {
         case .oversized(let length, let ordinal):
-            output.send(.error(AgentError(.oversized, "frame \(ordinal) declares \(length) bytes, over the \(maxFrameSize)-byte limit: its body is skipped", frame: ordinal)))
+            output.send(
+                .error(
+                    AgentError(
+                        .oversized, "frame \(ordinal) declares \(length) bytes, over the \(maxFrameSize)-byte limit: its body is skipped",
+                        frame: ordinal)))
         case .frame(let body, let ordinal):
             let frame: AgentFrame
             do { frame = try AgentFrameCodec.decode(body, ordinal: ordinal) } catch {
@@ -84,7 +94,12 @@ public final class AgentServer: Sendable {
             case .hello(let peer):
                 // No overlap: say so; the client hangs up (the agent keeps serving what it can).
                 if hello.agreedVersion(with: peer) == nil {
-                    output.send(.error(AgentError(.version, "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts", frame: ordinal)))
+                    output.send(
+                        .error(
+                            AgentError(
+                                .version,
+                                "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts",
+                                frame: ordinal)))
                 }
             case .request(let id, let request):
                 start(request, id: id, ordinal: ordinal)
@@ -95,7 +110,11 @@ public final class AgentServer: Sendable {
                     output.send(.error(AgentError(.noSuchRequest, "cancel: no request \(id) is running", id: id, frame: ordinal)))
                 }
             case .event, .response, .error:
-                output.send(.error(AgentError(.unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal)))
+                output.send(
+                    .error(
+                        AgentError(
+                            .unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal
+                        )))
             }
         }
     }
@@ -109,7 +128,8 @@ public final class AgentServer: Sendable {
             return true
         }
         guard fresh else {
-            output.send(.error(AgentError(.duplicateID, "request id \(id) is already running: use a new id per request", id: id, frame: ordinal)))
+            output.send(
+                .error(AgentError(.duplicateID, "request id \(id) is already running: use a new id per request", id: id, frame: ordinal)))
             return
         }
         inFlight.enter()
@@ -149,8 +169,13 @@ public final class AgentServer: Sendable {
             let generation = Atomic<UInt64>(0)
             let handle = table.refresh(query, every: interval) { [output] snapshot, diff in
                 let next = generation.wrappingAdd(1, ordering: .relaxed).newValue
-                output.send(.event(id: id, reply: .socketChanges(SocketChanges(generation: next, base: next == 1 ? nil : next - 1,
-                                                                               diff: diff, snapshot: snapshot))))
+                output.send(
+                    .event(
+                        id: id,
+                        reply: .socketChanges(
+                            SocketChanges(
+                                generation: next, base: next == 1 ? nil : next - 1,
+                                diff: diff, snapshot: snapshot))))
             }
             entry.onCancel {
                 handle.cancel()
@@ -165,11 +190,14 @@ public final class AgentServer: Sendable {
                 }
             }
         case .connTest(let test):
-            let handle = tests.start(test, progress: { [output] event in
-                output.send(.event(id: id, reply: .testProgress(event)))
-            }, completion: { result in
-                finish(.response(id: id, reply: .testFinished(result)))
-            })
+            let handle = tests.start(
+                test,
+                progress: { [output] event in
+                    output.send(.event(id: id, reply: .testProgress(event)))
+                },
+                completion: { result in
+                    finish(.response(id: id, reply: .testFinished(result)))
+                })
             entry.onCancel { handle.cancel() }
         case .capture(let options):
             startCapture(options, id: id, ordinal: ordinal, entry: entry, finish: finish)
@@ -180,8 +208,10 @@ public final class AgentServer: Sendable {
 
     /// Runs a live capture, sending pcapng blocks after each ring block (or whenever a chunk's
     /// worth has piled up) with the kernel counters, then the statistics block and the summary.
-    private func startCapture(_ options: LiveCaptureOptions, id: UInt64, ordinal: Int, entry: ActiveRequest,
-                              finish: @escaping @Sendable (AgentFrame) -> Void) {
+    private func startCapture(
+        _ options: LiveCaptureOptions, id: UInt64, ordinal: Int, entry: ActiveRequest,
+        finish: @escaping @Sendable (AgentFrame) -> Void
+    ) {
         var options = options
         // The capture's own transport would fill it (and grow with it): left out, as sshdump does.
         // (The numbers were checked in `check` before the request started.)
@@ -207,7 +237,8 @@ public final class AgentServer: Sendable {
         sender.suspend()
         sender.async {
             guard started.load(ordering: .acquiring), !header.isEmpty else { return }
-            output.send(.event(id: id, reply: .captureChunk(CaptureChunk(pcapng: Data(header), packets: 0, kernel: KernelCaptureStatistics()))))
+            output.send(
+                .event(id: id, reply: .captureChunk(CaptureChunk(pcapng: Data(header), packets: 0, kernel: KernelCaptureStatistics()))))
         }
         defer { sender.resume() }
         let emit: @Sendable (KernelCaptureStatistics) -> Void = { statistics in
@@ -222,24 +253,31 @@ public final class AgentServer: Sendable {
             }
         }
         do {
-            let capture = try LiveCapture(options, visit: { packet, _ in
-                if state.first == nil { state.first = packet.timestamp }
-                state.last = packet.timestamp
-                try? state.writer.write(interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                                        direction: packet.direction, bytes: packet.bytes)
-                state.packets += 1
-                if state.writer.bufferedByteCount >= AgentProtocol.maxCaptureChunk { emit(state.statistics) }
-            }, blockDone: { statistics in
-                state.statistics = statistics
-                emit(statistics)
-            }, completion: { summary in
-                emit(summary.kernel)
-                try? state.writer.close(statistics: [InterfaceStatistics(
-                    interfaceID: 0, start: state.first, end: state.last, received: summary.kernel.received,
-                    dropped: summary.kernel.dropped, accepted: summary.delivered)])
-                emit(summary.kernel)
-                sender.async { finish(.response(id: id, reply: .captureEnded(summary))) }
-            })
+            let capture = try LiveCapture(
+                options,
+                visit: { packet, _ in
+                    if state.first == nil { state.first = packet.timestamp }
+                    state.last = packet.timestamp
+                    try? state.writer.write(
+                        interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                        direction: packet.direction, bytes: packet.bytes)
+                    state.packets += 1
+                    if state.writer.bufferedByteCount >= AgentProtocol.maxCaptureChunk { emit(state.statistics) }
+                },
+                blockDone: { statistics in
+                    state.statistics = statistics
+                    emit(statistics)
+                },
+                completion: { summary in
+                    emit(summary.kernel)
+                    try? state.writer.close(statistics: [
+                        InterfaceStatistics(
+                            interfaceID: 0, start: state.first, end: state.last, received: summary.kernel.received,
+                            dropped: summary.kernel.dropped, accepted: summary.delivered)
+                    ])
+                    emit(summary.kernel)
+                    sender.async { finish(.response(id: id, reply: .captureEnded(summary))) }
+                })
             started.store(true, ordering: .releasing)
             entry.onCancel { capture.stop(reason: "cancelled") }
         } catch {
@@ -251,8 +289,10 @@ public final class AgentServer: Sendable {
     /// FuzzAgentFrames calls it on every decoded request): a watch interval, a connection test's
     /// timeouts, ports and counts, a capture's snap length, count and ring.
     /// - Throws: `AgentError(.invalid)` naming the field and its range, for request `id` (from incoming `frame`).
-    public static func check(_ request: AgentRequest, id: UInt64, frame: Int? = nil,
-                             memoryCap: Int = RingConfiguration.memoryCap()) throws(AgentError) {
+    public static func check(
+        _ request: AgentRequest, id: UInt64, frame: Int? = nil,
+        memoryCap: Int = RingConfiguration.memoryCap()
+    ) throws(AgentError) {
         switch request {
         case .watchSockets(_, let interval):
             guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
@@ -292,10 +332,11 @@ public final class AgentServer: Sendable {
         var features = ["tcp_info"]
         if (try? SockDiagClient()) != nil { features.append("sock_diag") }
         if effective & (1 << 13) != 0 { features.append("tpacket_v3") }
-        return AgentCapabilities(hostName: (try? gethostname()) ?? field(name.nodename), root: getuid() == 0,
-                                 netRaw: effective & (1 << 13) != 0, netAdmin: effective & (1 << 12) != 0,
-                                 kernel: field(name.release), machine: field(name.machine),
-                                 kernelFeatures: features, services: AgentRequest.kinds)
+        return AgentCapabilities(
+            hostName: (try? gethostname()) ?? field(name.nodename), root: getuid() == 0,
+            netRaw: effective & (1 << 13) != 0, netAdmin: effective & (1 << 12) != 0,
+            kernel: field(name.release), machine: field(name.machine),
+            kernelFeatures: features, services: AgentRequest.kinds)
     }
 
     /// The `CapEff` mask of /proc/self/status (0 when unreadable).
@@ -359,12 +400,16 @@ final class FrameWriter: Sendable {
     func send(_ frame: AgentFrame) -> Bool {
         var bytes: [UInt8]
         do { bytes = try AgentFrameCodec.encode(frame, maxFrameSize: maxFrameSize) } catch {
-            let id: UInt64? = switch frame {
-            case .event(let id, _), .response(let id, _), .request(let id, _), .cancel(let id): id
-            case .error(let error): error.id
-            case .hello: nil
-            }
-            guard let fallback = try? AgentFrameCodec.encode(.error(AgentError(error.code, "reply not sent: \(error.message)", id: id)), maxFrameSize: maxFrameSize) else { return false }
+            let id: UInt64? =
+                switch frame {
+                case .event(let id, _), .response(let id, _), .request(let id, _), .cancel(let id): id
+                case .error(let error): error.id
+                case .hello: nil
+                }
+            guard
+                let fallback = try? AgentFrameCodec.encode(
+                    .error(AgentError(error.code, "reply not sent: \(error.message)", id: id)), maxFrameSize: maxFrameSize)
+            else { return false }
             bytes = fallback
         }
         return closed.withLock { closed in

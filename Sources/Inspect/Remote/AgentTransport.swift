@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CSockShims
 import Foundation
@@ -67,7 +67,8 @@ public struct SSHTransport: AgentTransport {
         // stops the remote work through the agent and the link stays up for its last frames. With
         // --interactive ssh stays in the foreground group: it must read its prompts' answers from
         // the terminal (a background group's read would stop it with SIGTTIN).
-        return try ProcessLink.spawn(settings.arguments(for: host), captureStderr: !settings.interactive, ownProcessGroup: !settings.interactive)
+        return try ProcessLink.spawn(
+            settings.arguments(for: host), captureStderr: !settings.interactive, ownProcessGroup: !settings.interactive)
     }
 
     public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
@@ -243,7 +244,8 @@ final class ProcessLink: AgentLink {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
         if ownProcessGroup { posix_spawnattr_setpgroup(&attributes, 0) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0)))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0)))
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

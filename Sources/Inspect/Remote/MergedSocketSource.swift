@@ -74,7 +74,8 @@ public struct HostLink: Hashable, Sendable {
         switch status {
         case .connected, .connecting: status.message
         case .disconnected(let message): message.hasPrefix(host) ? message : "\(host): \(message)"
-        case .needsLogin(let message): message.hasPrefix(host) ? "needs interactive login: \(message)" : "\(host) needs interactive login: \(message)"
+        case .needsLogin(let message):
+            message.hasPrefix(host) ? "needs interactive login: \(message)" : "\(host) needs interactive login: \(message)"
         }
     }
 }
@@ -154,7 +155,8 @@ public final class MergedSocketSource: SocketSnapshotSource {
             takenAt = max(takenAt, table.snapshot.takenAt)
             elapsed = max(elapsed, table.snapshot.elapsed)
         }
-        let snapshot = SocketSnapshot(entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden, takenAt: takenAt, elapsed: elapsed)
+        let snapshot = SocketSnapshot(
+            entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden, takenAt: takenAt, elapsed: elapsed)
         let links = tables.map { HostLink(host: $0.host, status: $0.status, refreshes: $0.refreshes, rows: $0.snapshot.entries.count) }
         return HostedSocketSnapshot(snapshot: snapshot, hosts: hosts, links: links)
     }

@@ -48,19 +48,24 @@ public final class MergedSocketWatch: Sendable {
     /// that sends no table for `interval + stallLimit` seconds (its agent hung, or the link
     /// stalled without closing) is shown as "HOST: no table for N s …" and its link is closed and
     /// opened again; nil leaves stalled links alone.
-    public init(transports: [any AgentTransport], query: SocketQuery, interval: Double, stallLimit: Double? = nil,
-                update: @escaping @Sendable ([HostSocketTable], Change) -> Void) {
+    public init(
+        transports: [any AgentTransport], query: SocketQuery, interval: Double, stallLimit: Double? = nil,
+        update: @escaping @Sendable ([HostSocketTable], Change) -> Void
+    ) {
         let empty = SocketSnapshot(entries: [], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 0, elapsed: 0)
         let now = DispatchTime.now().uptimeNanoseconds
         stallTimer = stallLimit == nil ? nil : DispatchSource.makeTimerSource(queue: DispatchQueue(label: "socktui.merged-watch.stalls"))
-        state = Mutex((transports.map { HostSocketTable(host: $0.label, status: .connecting, snapshot: empty, refreshes: 0) },
-                       Array(repeating: SocketMirror(), count: transports.count), Array(repeating: now, count: transports.count)))
+        state = Mutex(
+            (
+                transports.map { HostSocketTable(host: $0.label, status: .connecting, snapshot: empty, refreshes: 0) },
+                Array(repeating: SocketMirror(), count: transports.count), Array(repeating: now, count: transports.count)
+            ))
         for (index, transport) in transports.enumerated() {
             let client = AgentClient(transport: transport) { [weak self] status in
                 guard let self, !stopping.withLock({ $0 }) else { return }
                 let tables = state.withLock { state in
                     state.tables[index].status = status
-                    state.heard[index] = DispatchTime.now().uptimeNanoseconds   // a new link gets a full limit
+                    state.heard[index] = DispatchTime.now().uptimeNanoseconds  // a new link gets a full limit
                     return state.tables
                 }
                 update(tables, .status(index))
@@ -98,7 +103,8 @@ public final class MergedSocketWatch: Sendable {
             for index in stalled where index < clients.count {
                 state.withLock { $0.heard[index] = now }
                 let seconds = limit < 10 ? String(format: "%.1f", limit) : String(Int(limit.rounded()))
-                clients[index].abandon("\(clients[index].label): no table for \(seconds) s (its agent hung or the link stalled); reconnecting")
+                clients[index].abandon(
+                    "\(clients[index].label): no table for \(seconds) s (its agent hung or the link stalled); reconnecting")
             }
         }
         timer.resume()

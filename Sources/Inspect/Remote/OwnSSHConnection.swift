@@ -15,8 +15,9 @@ public struct OwnSSHConnection: Hashable, Sendable {
     public init?(environment value: String?) {
         let fields = (value ?? "").split(separator: " ").map(String.init)
         guard fields.count == 4, let clientPort = Int(fields[1]), let serverPort = Int(fields[3]),
-              (0...65535).contains(clientPort), (0...65535).contains(serverPort),
-              let client = Self.address(fields[0]), let server = Self.address(fields[2]) else { return nil }
+            (0...65535).contains(clientPort), (0...65535).contains(serverPort),
+            let client = Self.address(fields[0]), let server = Self.address(fields[2])
+        else { return nil }
         (clientAddress, self.clientPort, serverAddress, self.serverPort) = (client, clientPort, server, serverPort)
     }
 

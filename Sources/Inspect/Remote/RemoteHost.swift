@@ -91,8 +91,10 @@ public struct SSHSettings: Hashable, Sendable, Codable {
     public var connectTimeout: Int
 
     /// Creates settings; by default `ssh` in batch mode running `socktui agent`.
-    public init(sshPath: String = "ssh", configFile: String? = nil, options: [String] = [],
-                agentCommand: String = "socktui agent", interactive: Bool = false, connectTimeout: Int = 10) {
+    public init(
+        sshPath: String = "ssh", configFile: String? = nil, options: [String] = [],
+        agentCommand: String = "socktui agent", interactive: Bool = false, connectTimeout: Int = 10
+    ) {
         self.sshPath = sshPath
         self.configFile = configFile
         self.options = options
@@ -137,7 +139,8 @@ public struct SSHSettings: Hashable, Sendable, Codable {
     public static func agentCommand(normalizing command: String) -> String {
         let trimmed = command.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.contains(where: \.isWhitespace),
-              (trimmed as NSString).lastPathComponent.contains("socktui") else { return command }
+            (trimmed as NSString).lastPathComponent.contains("socktui")
+        else { return command }
         return trimmed + " agent"
     }
 
@@ -162,26 +165,47 @@ public struct SSHSettings: Hashable, Sendable, Codable {
     public func explain(host: RemoteHost, exitStatus: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
         let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         // ssh prefixes some of its errors with "ssh: " already.
-        let last = lines.last.map { String($0.hasPrefix("ssh: ") ? $0.dropFirst(5).prefix(200) : $0.prefix(200)) }
+        let last =
+            lines.last.map { String($0.hasPrefix("ssh: ") ? $0.dropFirst(5).prefix(200) : $0.prefix(200)) }
             ?? (exitStatus.map { "exit status \($0)" } ?? "connection closed")
         let program = agentCommand.split(separator: " ").first.map(String.init) ?? "socktui"
         if let loader = lines.first(where: { $0.contains("error while loading shared libraries") }) {
             // ld.so: "PROGRAM: error while loading shared libraries: libX.so: cannot open shared object file: ..."
             let after = loader.components(separatedBy: "error while loading shared libraries: ").last ?? loader
             let library = after.split(separator: ":").first.map(String.init) ?? after
-            return ("\(host.label): socktui there cannot start: the library \(library) is missing (\(String(loader.prefix(200)))); install it there, or install a socktui built with `swift build -c release --static-swift-stdlib`", false)
+            return (
+                "\(host.label): socktui there cannot start: the library \(library) is missing (\(String(loader.prefix(200)))); install it there, or install a socktui built with `swift build -c release --static-swift-stdlib`",
+                false
+            )
         }
-        if exitStatus == 127 || lines.contains(where: { $0.contains("\(program): not found") || $0.contains("\(program): command not found") || $0.contains("\(program): No such file") }) {
-            return ("socktui not found on \(host.label): install it there (the same build, e.g. in /usr/local/bin) or use --push to copy this binary for the session", false)
+        if exitStatus == 127
+            || lines.contains(where: {
+                $0.contains("\(program): not found") || $0.contains("\(program): command not found")
+                    || $0.contains("\(program): No such file")
+            })
+        {
+            return (
+                "socktui not found on \(host.label): install it there (the same build, e.g. in /usr/local/bin) or use --push to copy this binary for the session",
+                false
+            )
         }
         if lines.contains(where: { $0.contains("Host key verification failed") || $0.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") }) {
-            return ("\(host.label): needs interactive login (ssh could not verify the host key: run `\(loginCommand(for: host))` once to check and accept it, or pass --interactive)", true)
+            return (
+                "\(host.label): needs interactive login (ssh could not verify the host key: run `\(loginCommand(for: host))` once to check and accept it, or pass --interactive)",
+                true
+            )
         }
         if lines.contains(where: { $0.contains("Permission denied") || $0.contains("password") || $0.contains("passphrase") }) {
-            return ("\(host.label): needs interactive login (ssh: \(last); load your key with ssh-add, or pass --interactive to answer ssh's prompt)", true)
+            return (
+                "\(host.label): needs interactive login (ssh: \(last); load your key with ssh-add, or pass --interactive to answer ssh's prompt)",
+                true
+            )
         }
         if let remote = lines.last(where: { $0.hasPrefix("Error: ") }) {
-            return ("\(host.label): disconnected (\(String(program.split(separator: "/").last ?? "socktui")) there: \(String(remote.prefix(200))))", false)
+            return (
+                "\(host.label): disconnected (\(String(program.split(separator: "/").last ?? "socktui")) there: \(String(remote.prefix(200))))",
+                false
+            )
         }
         return ("\(host.label): disconnected (ssh: \(last))", false)
     }

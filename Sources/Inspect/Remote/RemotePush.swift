@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Synchronization
@@ -76,19 +76,27 @@ public final class PushedAgent: Sendable {
 
     /// Ends the lease and waits (up to `timeout` seconds) until the host deleted the copy.
     public func remove(timeout: Double = 5) {
-        guard let current = copy.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let current = copy.withLock({ value in
+                defer { value = nil }; return value
+            })
+        else { return }
         current.link.closeInput()
         if current.ended.wait(timeout: .now() + timeout) == .timedOut { current.link.close() }
     }
 
     /// Removes every copy this process pushed (at exit).
     public static func removeAll() {
-        let all = live.withLock { list in defer { list.removeAll() }; return list }
+        let all = live.withLock { list in
+            defer { list.removeAll() }; return list
+        }
         // In parallel: each waits for its host's ssh to end.
         let group = DispatchGroup()
         for pushed in all {
             group.enter()
-            Thread { pushed.remove(); group.leave() }.start()
+            Thread {
+                pushed.remove(); group.leave()
+            }.start()
         }
         _ = group.wait(timeout: .now() + 6)
     }
@@ -104,7 +112,7 @@ public final class PushedAgent: Sendable {
         "chmod 700 \"$p\"",
         "e=$(\"$p\" --version 2>&1 >/dev/null) || { s=$?; echo \"failed $s\"; printf \"%s\\n\" \"$e\" | tail -n 3; exit 1; }",
         "echo ready",
-        "cat > /dev/null",
+        "cat > /dev/null"
     ].joined(separator: "\n")
 
     private func push() throws(AgentError) -> Copy {
@@ -133,7 +141,9 @@ public final class PushedAgent: Sendable {
             throw AgentError(.failed, settings.explain(host: host, exitStatus: status, stderr: stderr).message)
         }
         guard remoteMachine == machine else {
-            throw fail("--push: \(host.label) is \(remoteMachine), this binary is \(machine): install a \(remoteMachine) build of socktui there instead")
+            throw fail(
+                "--push: \(host.label) is \(remoteMachine), this binary is \(machine): install a \(remoteMachine) build of socktui there instead"
+            )
         }
         guard libc.lowercased().contains("glibc") || libc.lowercased().contains("gnu libc") else {
             throw fail("--push: \(host.label) does not use glibc (\(libc)): install a socktui built for its C library there instead")
@@ -151,12 +161,19 @@ public final class PushedAgent: Sendable {
         link.closeInput()
         let (status, stderr) = link.ending()
         guard let verdict, verdict.hasPrefix("failed") else {
-            throw AgentError(.failed, "--push: copying to \(host.label):\(path) failed (\(settings.explain(host: host, exitStatus: status, stderr: stderr).message))")
+            throw AgentError(
+                .failed,
+                "--push: copying to \(host.label):\(path) failed (\(settings.explain(host: host, exitStatus: status, stderr: stderr).message))"
+            )
         }
         let reason = reasons.last { !$0.isEmpty } ?? verdict
         let missing = reasons.contains { $0.contains("error while loading shared libraries") }
-        throw AgentError(.failed, "--push: the copy does not run on \(host.label) (\(reason))"
-            + (missing ? ": build socktui with `swift build -c release --static-swift-stdlib` (no Swift runtime needed there) and install the host's libpcap and ncurses packages, or install socktui there" : ""))
+        throw AgentError(
+            .failed,
+            "--push: the copy does not run on \(host.label) (\(reason))"
+                + (missing
+                    ? ": build socktui with `swift build -c release --static-swift-stdlib` (no Swift runtime needed there) and install the host's libpcap and ncurses packages, or install socktui there"
+                    : ""))
     }
 
     private static func writeAll(_ data: Data, to fd: Int32) -> Bool {

@@ -20,8 +20,9 @@ public struct SocketChanges: Hashable, Sendable, Codable {
 
     /// Creates changes from `snapshot` against `base` entries (nil: send the whole table).
     public init(generation: UInt64, base: (generation: UInt64, entries: [SocketEntry])?, snapshot: SocketSnapshot) {
-        self.init(generation: generation, base: base?.generation,
-                  diff: SocketDiff(old: base?.entries ?? [], new: snapshot.entries), snapshot: snapshot)
+        self.init(
+            generation: generation, base: base?.generation,
+            diff: SocketDiff(old: base?.entries ?? [], new: snapshot.entries), snapshot: snapshot)
     }
 
     /// Creates changes from a diff already computed against generation `base` (nil: the diff
@@ -67,8 +68,9 @@ public struct SocketMirror: Sendable {
             entries = changes.diff.added
         }
         generation = changes.generation
-        snapshot = SocketSnapshot(entries: entries, sources: changes.sources, warnings: changes.warnings,
-                                  hiddenProcesses: changes.hiddenProcesses, takenAt: changes.takenAt, elapsed: changes.elapsed)
+        snapshot = SocketSnapshot(
+            entries: entries, sources: changes.sources, warnings: changes.warnings,
+            hiddenProcesses: changes.hiddenProcesses, takenAt: changes.takenAt, elapsed: changes.elapsed)
         return true
     }
 }

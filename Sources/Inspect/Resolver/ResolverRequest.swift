@@ -43,7 +43,8 @@ public enum ResolverRequest: Hashable, Sendable, Codable {
         switch self {
         case .addressInfo(let host, let service, let family, let type, let proto, let flags):
             let flagNames = AddressInfoFlags.allCases.filter { flags.contains($0) }.map(\.cName)
-            return "getaddrinfo(\(quoted(host)), \(quoted(service)), \(family), \(type?.cName ?? "0"), \(proto), \(flagNames.isEmpty ? "0" : flagNames.joined(separator: "|")))"
+            return
+                "getaddrinfo(\(quoted(host)), \(quoted(service)), \(family), \(type?.cName ?? "0"), \(proto), \(flagNames.isEmpty ? "0" : flagNames.joined(separator: "|")))"
         case .nameInfo(let host, let port, let flags):
             let flagNames = NameInfoFlags.allCases.filter { flags.contains($0) }.map(\.cName)
             return "getnameinfo((\"\(host)\", \(port)), \(flagNames.isEmpty ? "0" : flagNames.joined(separator: "|")))"
@@ -101,8 +102,9 @@ public struct ResolverError: Error, Hashable, Sendable, Codable, CustomStringCon
         case let error as AddressInfoError:
             self.init(kind: "gaierror", code: Int(error.code), name: error.name, message: error.message, hint: error.hint)
         case let error as HostError:
-            self.init(kind: "herror", code: Int(error.code), name: error.name, message: error.message,
-                      hint: error.code == 1 ? "no host has this name or address in DNS or /etc/hosts" : "")
+            self.init(
+                kind: "herror", code: Int(error.code), name: error.name, message: error.message,
+                hint: error.code == 1 ? "no host has this name or address in DNS or /etc/hosts" : "")
         case let error as SocketError:
             self.init(kind: "error", code: Int(error.code.rawValue), name: error.code.name, message: error.code.message, hint: error.detail)
         case let error as SocketTimeoutError:
@@ -110,8 +112,9 @@ public struct ResolverError: Error, Hashable, Sendable, Codable, CustomStringCon
         case let error as InvalidArgumentError:
             self.init(kind: "invalid", code: 0, name: error.argument, message: error.rule, hint: "")
         case let error as NotFoundError:
-            self.init(kind: "notFound", code: 0, name: "", message: error.message,
-                      hint: error.function == "getprotobyname" ? "not in /etc/protocols" : "not in /etc/services for that protocol")
+            self.init(
+                kind: "notFound", code: 0, name: "", message: error.message,
+                hint: error.function == "getprotobyname" ? "not in /etc/protocols" : "not in /etc/services for that protocol")
         case let error as ResolverError:
             self = error
         default:

@@ -7,8 +7,10 @@ import SocketKit
 public enum ResolverTiming {
     /// Seconds glibc waits for a DNS server's answer before trying again: `options timeout:N`
     /// from `RES_OPTIONS`, else from `/etc/resolv.conf`, else glibc's default of 5 (resolv.conf(5)).
-    public static func queryTimeout(resolvConf: String? = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8),
-                                    environment: String? = ProcessInfo.processInfo.environment["RES_OPTIONS"]) -> Double {
+    public static func queryTimeout(
+        resolvConf: String? = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8),
+        environment: String? = ProcessInfo.processInfo.environment["RES_OPTIONS"]
+    ) -> Double {
         func timeout(in options: some StringProtocol) -> Double? {
             options.split(whereSeparator: { $0 == " " || $0 == "\t" }).last { $0.hasPrefix("timeout:") }
                 .flatMap { Double($0.dropFirst("timeout:".count)) }
@@ -23,9 +25,11 @@ public enum ResolverTiming {
     /// `timeout`; a quicker one is the server's failure answer.
     public static func temporaryFailureHint(elapsed: Double, timeout: Double) -> String {
         if elapsed >= timeout * 0.95 {
-            return "temporary failure: the DNS server did not answer in time (\(DurationText.short(elapsed, fractionDigits: 1)); its timeout is \(DurationText.short(timeout, fractionDigits: 1))); try again, or check the servers in /etc/resolv.conf"
+            return
+                "temporary failure: the DNS server did not answer in time (\(DurationText.short(elapsed, fractionDigits: 1)); its timeout is \(DurationText.short(timeout, fractionDigits: 1))); try again, or check the servers in /etc/resolv.conf"
         }
-        return "temporary failure: the DNS server answered with a failure (SERVFAIL) after \(DurationText.short(elapsed, fractionDigits: 1)), or could not be asked; it did not time out. Try again, or check that server (its upstream, DNSSEC) or another one in /etc/resolv.conf"
+        return
+            "temporary failure: the DNS server answered with a failure (SERVFAIL) after \(DurationText.short(elapsed, fractionDigits: 1)), or could not be asked; it did not time out. Try again, or check that server (its upstream, DNSSEC) or another one in /etc/resolv.conf"
     }
 
     /// The hint of an `EAI_*` `code` after `elapsed` seconds (EAI_AGAIN told apart by its time).

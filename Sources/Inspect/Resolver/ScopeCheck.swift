@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import SocketKit
 
@@ -15,16 +15,18 @@ extension SystemResolver {
         let list = known.isEmpty ? "none found" : known.map { "\($0.name) (\($0.index))" }.joined(separator: ", ")
         if let index = UInt32(scope), scope.allSatisfy(\.isASCII) {
             guard index == 0 || known.contains(where: { $0.index == index }) else {
-                throw ResolverError(kind: "invalid", code: 0, name: "",
-                                      message: "there is no interface with index \(index) (the scope of \(host)); interfaces here: \(list)",
-                                      hint: "give the scope as an interface name or index that `ip link` lists")
+                throw ResolverError(
+                    kind: "invalid", code: 0, name: "",
+                    message: "there is no interface with index \(index) (the scope of \(host)); interfaces here: \(list)",
+                    hint: "give the scope as an interface name or index that `ip link` lists")
             }
             return
         }
         guard known.contains(where: { $0.name == scope }) || interfaceIndex(name: scope) != nil else {
-            throw ResolverError(kind: "invalid", code: 0, name: "",
-                                  message: "there is no interface '\(scope)' (the scope of \(host)); interfaces here: \(list)",
-                                  hint: "give the scope as an interface name or index that `ip link` lists")
+            throw ResolverError(
+                kind: "invalid", code: 0, name: "",
+                message: "there is no interface '\(scope)' (the scope of \(host)); interfaces here: \(list)",
+                hint: "give the scope as an interface name or index that `ip link` lists")
         }
     }
 

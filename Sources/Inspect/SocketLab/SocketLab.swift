@@ -168,7 +168,9 @@ public final class SocketLab: Sendable {
         switch request {
         case .create(let family, let type, let proto):
             let socket = try Socket(family: family, type: type, protocol: proto)
-            let id = nextID.withLock { id in defer { id += 1 }; return id }
+            let id = nextID.withLock { id in
+                defer { id += 1 }; return id
+            }
             entries.withLock { $0[id] = Entry(socket: socket, phase: "created") }
             return .socket(info(id))
         case .bind(let id, let host, let port):
@@ -191,7 +193,9 @@ public final class SocketLab: Sendable {
             try socket.setTimeout(timeout)
             defer { try? socket.setTimeout(previous) }
             let (connection, peer) = try socket.accept()
-            let newID = nextID.withLock { id in defer { id += 1 }; return id }
+            let newID = nextID.withLock { id in
+                defer { id += 1 }; return id
+            }
             entries.withLock { $0[newID] = Entry(socket: connection, phase: "accepted") }
             return .accepted(info(newID), peer: peer?.description)
         case .send(let id, let bytes, let host, let port):
@@ -227,7 +231,9 @@ public final class SocketLab: Sendable {
         case .readOptions(let id):
             return .options(try lookup(id, "getsockopt").readOptions())
         case .startEcho(let host, let port):
-            let id = nextID.withLock { id in defer { id += 1 }; return id }
+            let id = nextID.withLock { id in
+                defer { id += 1 }; return id
+            }
             // Weak: the server's queue outlives calls, and the lab stops its servers when it goes.
             let server = try EchoServer(host: host, port: port) { [weak self] event in self?.record(event, ofEchoServer: id) }
             echoServers.withLock { $0[id] = server }
@@ -244,8 +250,9 @@ public final class SocketLab: Sendable {
     }
 
     private func echoInfo(_ id: Int, _ server: EchoServer, isRunning: Bool) -> LabEchoInfo {
-        LabEchoInfo(id: id, address: server.address.description, statistics: server.statistics, isRunning: isRunning,
-                    clients: echoClients.withLock { $0[id] ?? [] })
+        LabEchoInfo(
+            id: id, address: server.address.description, statistics: server.statistics, isRunning: isRunning,
+            clients: echoClients.withLock { $0[id] ?? [] })
     }
 
     private func record(_ event: EchoServer.Event, ofEchoServer id: Int) {
@@ -288,9 +295,10 @@ public final class SocketLab: Sendable {
     private static func info(_ id: Int, _ entry: Entry) -> LabSocketInfo {
         let socket = entry.socket
         let proto = socket.protocol == 0 ? "" : " " + IPProtocol(rawValue: socket.protocol).cName
-        return LabSocketInfo(id: id, fileDescriptor: socket.fileDescriptor, kind: "\(socket.family) \(socket.type)\(proto)",
-                             phase: entry.phase, local: (try? socket.localAddress())?.description,
-                             peer: (try? socket.peerAddress())?.description)
+        return LabSocketInfo(
+            id: id, fileDescriptor: socket.fileDescriptor, kind: "\(socket.family) \(socket.type)\(proto)",
+            phase: entry.phase, local: (try? socket.localAddress())?.description,
+            peer: (try? socket.peerAddress())?.description)
     }
 
     /// `(host, port)` for IP families; for AF_UNIX the host is a path, or `@name` for an abstract name.
@@ -327,7 +335,8 @@ public enum LabPayload {
     /// - Throws: `InvalidArgumentError` naming the bad hex digit or odd digit count.
     public static func parse(_ text: String) throws(InvalidArgumentError) -> [UInt8] {
         let lowered = text.lowercased()
-        let hexAfter0x = lowered.hasPrefix("0x") && lowered.count > 2
+        let hexAfter0x =
+            lowered.hasPrefix("0x") && lowered.count > 2
             && lowered.dropFirst(2).allSatisfy { ($0.isASCII && $0.isHexDigit) || $0 == " " || $0 == ":" }
         guard lowered.hasPrefix("hex:") || hexAfter0x else { return Array(text.utf8) }
         var digits = text.dropFirst(hexAfter0x ? 2 : 4).filter { !$0.isWhitespace && $0 != ":" }

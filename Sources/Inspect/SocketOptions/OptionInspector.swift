@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import SocketKit
@@ -59,7 +59,7 @@ public enum OptionInspector {
     /// Options whose getsockopt changes the socket.
     static let destructive: [String: String] = [
         "SO_ERROR": "reading it clears the socket's pending error",
-        "TCP_SAVED_SYN": "reading it releases the saved SYN",
+        "TCP_SAVED_SYN": "reading it releases the saved SYN"
     ]
 
     /// Inspects `target`. Runs system calls: call it off the UI thread.
@@ -91,16 +91,19 @@ public enum OptionInspector {
     /// ask the user first. Runs system calls: call it off the UI thread.
     /// - Throws: `OptionInspectorError` saying why: as ``inspect(_:procRoot:)`` for the copy; an unknown
     ///   or read-only option or text that does not parse; the errno setsockopt failed with (`EPERM`, `EINVAL`).
-    public static func setOption(_ name: String, to value: String, on target: OptionTarget,
-                                 procRoot: String = "/proc") throws(OptionInspectorError) -> OptionReading {
+    public static func setOption(
+        _ name: String, to value: String, on target: OptionTarget,
+        procRoot: String = "/proc"
+    ) throws(OptionInspectorError) -> OptionReading {
         let (socket, pid, fd) = try copy(target, procRoot: procRoot)
         defer { try? socket.close() }
         do {
             let option = try SocketOptionCatalog.option(named: name, for: socket)
             return OptionReading(option: option, value: try option.set(value, on: socket))
         } catch let error as SocketError {
-            throw OptionInspectorError(message: "setsockopt \(name) on fd \(fd) of pid \(pid): \(error.code.name): \(error.code.message)",
-                                       errno: error.code.name)
+            throw OptionInspectorError(
+                message: "setsockopt \(name) on fd \(fd) of pid \(pid): \(error.code.name): \(error.code.message)",
+                errno: error.code.name)
         } catch {
             throw OptionInspectorError(message: "\(error)", errno: nil)
         }
@@ -126,13 +129,15 @@ public enum OptionInspector {
             let owners = ProcessOwnerIndex(procRoot: procRoot).owners(of: [inode])[inode] ?? []
             if inode == 0 {
                 throw OptionInspectorError(
-                    message: "socket inode 0 has no owner: TIME-WAIT, SYN-RECV and orphaned sockets have inode 0 and are owned by the kernel,"
+                    message:
+                        "socket inode 0 has no owner: TIME-WAIT, SYN-RECV and orphaned sockets have inode 0 and are owned by the kernel,"
                         + " not by a process, so there are no options to read", errno: nil)
             }
             guard let owner = owners.first else {
                 throw OptionInspectorError(
                     message: "no process holds socket inode \(inode)"
-                        + (geteuid() == 0 ? " (it may have been closed meanwhile)" : " (or its owner is not readable: run as root)"), errno: nil)
+                        + (geteuid() == 0 ? " (it may have been closed meanwhile)" : " (or its owner is not readable: run as root)"),
+                    errno: nil)
             }
             return (owner.pid, owner.fileDescriptor)
         }
@@ -143,19 +148,23 @@ public enum OptionInspector {
     /// (closed by their process, still finishing in the kernel) have inode 0: the kernel owns them.
     public static func ownerless(state: String, inode: UInt32) -> OptionInspectorError? {
         guard inode == 0 else { return nil }
-        let why = switch state.uppercased() {
-        case "TIME-WAIT": "it is in TIME-WAIT"
-        case "SYN-RECV", "NEW-SYN-RECV": "it is in SYN-RECV (a connection request not accepted yet)"
-        default: "it is orphaned (\(state): closed by its process, finishing in the kernel)"
-        }
-        return OptionInspectorError(message: "this socket has no owner: \(why), owned by the kernel and not by any process,"
-                                        + " so it has no options to read", errno: nil)
+        let why =
+            switch state.uppercased() {
+            case "TIME-WAIT": "it is in TIME-WAIT"
+            case "SYN-RECV", "NEW-SYN-RECV": "it is in SYN-RECV (a connection request not accepted yet)"
+            default: "it is orphaned (\(state): closed by its process, finishing in the kernel)"
+            }
+        return OptionInspectorError(
+            message: "this socket has no owner: \(why), owned by the kernel and not by any process,"
+                + " so it has no options to read", errno: nil)
     }
 
     /// `isRoot`: whether this process runs as root (then "run as root" is no advice: something else refuses).
     /// `host` says what refuses ptrace here, so the message names only causes that can apply.
-    static func explain(_ error: SocketError, pid: Int32, fd: Int32, isRoot: Bool = geteuid() == 0,
-                        host: PtraceHost? = nil) -> OptionInspectorError {
+    static func explain(
+        _ error: SocketError, pid: Int32, fd: Int32, isRoot: Bool = geteuid() == 0,
+        host: PtraceHost? = nil
+    ) -> OptionInspectorError {
         let code = error.code
         switch code.name {
         case "EPERM", "EACCES":
@@ -174,7 +183,8 @@ public enum OptionInspector {
         case "ESRCH": return OptionInspectorError(message: "no process \(pid)", errno: code.name)
         case "EBADF": return OptionInspectorError(message: "process \(pid) has no descriptor \(fd)", errno: code.name)
         case "ENOTSOCK": return OptionInspectorError(message: "fd \(fd) of pid \(pid) is not a socket", errno: code.name)
-        case "ENOSYS": return OptionInspectorError(message: "this kernel has no pidfd_getfd (Linux 5.6 or later is needed)", errno: code.name)
+        case "ENOSYS":
+            return OptionInspectorError(message: "this kernel has no pidfd_getfd (Linux 5.6 or later is needed)", errno: code.name)
         default: return OptionInspectorError(message: "\(error)", errno: code.name)
         }
     }

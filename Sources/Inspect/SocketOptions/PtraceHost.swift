@@ -15,20 +15,23 @@ struct PtraceHost: Hashable, Sendable {
     static let sysPtrace = 19
 
     /// Capability names by bit (capability(7)).
-    static let names = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-                        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-                        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-                        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-                        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
-                        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
-                        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"]
+    static let names = [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"
+    ]
 
     /// This host, for target `pid`.
     static func current(target pid: Int32) -> PtraceHost {
         let scope = (try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        return PtraceHost(ptraceScope: scope, ownCapabilities: capabilities("CapEff", of: "self") ?? 0,
-                          targetCapabilities: capabilities("CapPrm", of: String(pid)))
+        return PtraceHost(
+            ptraceScope: scope, ownCapabilities: capabilities("CapEff", of: "self") ?? 0,
+            targetCapabilities: capabilities("CapPrm", of: String(pid)))
     }
 
     /// A capability mask from /proc/PID/status.
@@ -54,7 +57,9 @@ struct PtraceHost: Hashable, Sendable {
             }
             causes.append(cause)
         } else {
-            causes.append("pid \(pid) belongs to a user namespace this process's CAP_SYS_PTRACE does not reach, or a security module (AppArmor, SELinux) refuses")
+            causes.append(
+                "pid \(pid) belongs to a user namespace this process's CAP_SYS_PTRACE does not reach, or a security module (AppArmor, SELinux) refuses"
+            )
         }
         return "here " + causes.joined(separator: "; or ")
     }

@@ -45,13 +45,14 @@ enum InetDiag {
         }
         var tcp: TCPDetails?
         if kind == .tcp {
-            let timerName: String? = switch timer {
-            case 1: "on"
-            case 2: "keepalive"
-            case 3: "timewait"
-            case 4: "persist"
-            default: nil
-            }
+            let timerName: String? =
+                switch timer {
+                case 1: "on"
+                case 2: "keepalive"
+                case 3: "timewait"
+                case 4: "persist"
+                default: nil
+                }
             let congestion = attributes.first(attributeCongestion).map { value in
                 let raw = (try? value.slice(0, value.count, "congestion")) ?? []
                 return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -107,8 +108,10 @@ enum UnixDiag {
         var name = "*"
         if let value = attributes.first(0), value.count > 0 {
             let raw = try value.slice(0, value.count, "UNIX_DIAG_NAME")
-            name = raw.first == 0 ? "@" + String(decoding: raw.dropFirst().prefix { $0 != 0 }, as: UTF8.self)
-                                  : String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            name =
+                raw.first == 0
+                ? "@" + String(decoding: raw.dropFirst().prefix { $0 != 0 }, as: UTF8.self)
+                : String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         let peer = try attributes.first(2).map { value throws(NetlinkDecodeError) in try value.u32le(0, "UNIX_DIAG_PEER") }
         var receiveQueue: UInt32 = 0, sendQueue: UInt32 = 0
@@ -117,11 +120,12 @@ enum UnixDiag {
             sendQueue = try value.u32le(4, "unix_diag_rqlen.udiag_wqueue")
         }
         let uid = try attributes.first(7).map { value throws(NetlinkDecodeError) in try value.u32le(0, "UNIX_DIAG_UID") }
-        let kind: SocketKind = switch Int32(type) {
-        case SocketType.datagram.rawValue: .unixDatagram
-        case SocketType.sequencedPacket.rawValue: .unixSequencedPacket
-        default: .unixStream
-        }
+        let kind: SocketKind =
+            switch Int32(type) {
+            case SocketType.datagram.rawValue: .unixDatagram
+            case SocketType.sequencedPacket.rawValue: .unixSequencedPacket
+            default: .unixStream
+            }
         return SocketEntry(
             kind: kind, family: .unix, state: SocketStateName.name(state, kind: kind),
             local: SocketEndpoint(address: name, port: nil),
@@ -148,7 +152,8 @@ enum PacketDiag {
         let inode = try reader.u32le(4)
         let cookie = UInt64(try reader.u32le(8)) | UInt64(try reader.u32le(12)) << 32
         let attributes = try RouteAttributes(reader, from: 16)
-        let interface = try attributes.first(0).map { value throws(NetlinkDecodeError) in try value.u32le(0, "packet_diag_info.pdi_index") } ?? 0
+        let interface =
+            try attributes.first(0).map { value throws(NetlinkDecodeError) in try value.u32le(0, "packet_diag_info.pdi_index") } ?? 0
         let uid = try attributes.first(5).map { value throws(NetlinkDecodeError) in try value.u32le(0, "PACKET_DIAG_UID") }
         let name = interface == 0 ? "*" : (interfaceName(index: interface) ?? "#\(interface)")
         return SocketEntry(

@@ -103,12 +103,14 @@ struct NetlinkMessage {
         while offset + headerSize <= datagram.count {
             let length = Int(try reader.u32le(offset, "nlmsghdr.nlmsg_len"))
             guard length >= headerSize, offset + length <= datagram.count else {
-                throw NetlinkDecodeError(what: "nlmsghdr", offset: offset, reason: "nlmsg_len \(length) does not fit the \(datagram.count - offset) bytes left")
+                throw NetlinkDecodeError(
+                    what: "nlmsghdr", offset: offset, reason: "nlmsg_len \(length) does not fit the \(datagram.count - offset) bytes left")
             }
-            messages.append(NetlinkMessage(
-                type: try reader.u16le(offset + 4), flags: try reader.u16le(offset + 6),
-                sequence: try reader.u32le(offset + 8), portID: try reader.u32le(offset + 12),
-                payload: try reader.sub(offset + headerSize, length - headerSize, "nlmsg payload")))
+            messages.append(
+                NetlinkMessage(
+                    type: try reader.u16le(offset + 4), flags: try reader.u16le(offset + 6),
+                    sequence: try reader.u32le(offset + 8), portID: try reader.u32le(offset + 12),
+                    payload: try reader.sub(offset + headerSize, length - headerSize, "nlmsg payload")))
             offset += (length + 3) & ~3
         }
         return messages

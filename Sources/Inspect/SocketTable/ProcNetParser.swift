@@ -11,25 +11,29 @@ enum ProcNetParser {
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 10,
-                  let local = endpoint(fields[1], family: family), let remote = endpoint(fields[2], family: family),
-                  let state = UInt8(fields[3], radix: 16) else { skipped += 1; continue }
+                let local = endpoint(fields[1], family: family), let remote = endpoint(fields[2], family: family),
+                let state = UInt8(fields[3], radix: 16)
+            else { skipped += 1; continue }
             let queues = fields[4].split(separator: ":")
             let timer = fields[5].split(separator: ":")
             guard queues.count == 2, let sendQueue = UInt32(queues[0], radix: 16), let receiveQueue = UInt32(queues[1], radix: 16),
-                  let uid = UInt32(fields[7]), let inode = UInt32(fields[9]) else { skipped += 1; continue }
+                let uid = UInt32(fields[7]), let inode = UInt32(fields[9])
+            else { skipped += 1; continue }
             var tcp: TCPDetails?
             if kind == .tcp {
                 let timerCode = timer.first.flatMap { UInt8($0, radix: 16) } ?? 0
                 let jiffies = timer.count == 2 ? UInt32(timer[1], radix: 16) ?? 0 : 0
-                tcp = TCPDetails(timer: [1: "on", 2: "keepalive", 3: "timewait", 4: "persist"][timerCode],
-                                 timerExpiresMilliseconds: jiffies * 10, congestionControl: nil, info: nil)
+                tcp = TCPDetails(
+                    timer: [1: "on", 2: "keepalive", 3: "timewait", 4: "persist"][timerCode],
+                    timerExpiresMilliseconds: jiffies * 10, congestionControl: nil, info: nil)
             }
             let listening = state == 10
             let stateName = kind == .tcp ? SocketStateName.name(state, kind: kind) : (state == 1 ? "ESTAB" : "UNCONN")
-            entries.append(SocketEntry(
-                kind: kind, family: family, state: stateName, local: local,
-                remote: remote,
-                receiveQueue: receiveQueue, sendQueue: listening ? 0 : sendQueue, inode: inode, cookie: 0, uid: uid, tcp: tcp))
+            entries.append(
+                SocketEntry(
+                    kind: kind, family: family, state: stateName, local: local,
+                    remote: remote,
+                    receiveQueue: receiveQueue, sendQueue: listening ? 0 : sendQueue, inode: inode, cookie: 0, uid: uid, tcp: tcp))
         }
         return (entries, skipped)
     }
@@ -57,16 +61,18 @@ enum ProcNetParser {
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true)
             guard fields.count >= 7, let flags = UInt32(fields[3], radix: 16), let type = UInt32(fields[4], radix: 16),
-                  let state = UInt8(fields[5], radix: 16), let inode = UInt32(fields[6]) else { skipped += 1; continue }
+                let state = UInt8(fields[5], radix: 16), let inode = UInt32(fields[6])
+            else { skipped += 1; continue }
             let path = fields.count > 7 ? String(fields[7]) : "*"
             let kind: SocketKind = type == 2 ? .unixDatagram : type == 5 ? .unixSequencedPacket : .unixStream
             // St is socket_state: 1 unconnected, 3 connected; flag 0x10000 is __SO_ACCEPTCON (listening).
             let stateName = flags & 0x10000 != 0 ? "LISTEN" : state == 3 ? "ESTAB" : "UNCONN"
-            entries.append(SocketEntry(
-                kind: kind, family: .unix, state: stateName,
-                local: SocketEndpoint(address: path.first == "@" || path.first == "/" ? path : "*", port: nil),
-                remote: SocketEndpoint(address: "*", port: nil),
-                receiveQueue: 0, sendQueue: 0, inode: inode, cookie: 0, uid: nil))
+            entries.append(
+                SocketEntry(
+                    kind: kind, family: .unix, state: stateName,
+                    local: SocketEndpoint(address: path.first == "@" || path.first == "/" ? path : "*", port: nil),
+                    remote: SocketEndpoint(address: "*", port: nil),
+                    receiveQueue: 0, sendQueue: 0, inode: inode, cookie: 0, uid: nil))
         }
         return (entries, skipped)
     }
@@ -78,13 +84,15 @@ enum ProcNetParser {
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 9, let type = Int32(fields[2]), let proto = Int(fields[3], radix: 16),
-                  let interface = UInt32(fields[4]), let uid = UInt32(fields[7]), let inode = UInt32(fields[8]) else { skipped += 1; continue }
+                let interface = UInt32(fields[4]), let uid = UInt32(fields[7]), let inode = UInt32(fields[8])
+            else { skipped += 1; continue }
             let name = interface == 0 ? "*" : (interfaceName(index: interface) ?? "#\(interface)")
-            entries.append(SocketEntry(
-                kind: type == SocketType.datagram.rawValue ? .packetDatagram : .packetRaw, family: .packet, state: "UNCONN",
-                local: SocketEndpoint(address: "\(name):\(etherTypeName(proto))", port: nil),
-                remote: SocketEndpoint(address: "*", port: nil), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: 0,
-                uid: uid, interfaceIndex: interface, protocolNumber: proto))
+            entries.append(
+                SocketEntry(
+                    kind: type == SocketType.datagram.rawValue ? .packetDatagram : .packetRaw, family: .packet, state: "UNCONN",
+                    local: SocketEndpoint(address: "\(name):\(etherTypeName(proto))", port: nil),
+                    remote: SocketEndpoint(address: "*", port: nil), receiveQueue: 0, sendQueue: 0, inode: inode, cookie: 0,
+                    uid: uid, interfaceIndex: interface, protocolNumber: proto))
         }
         return (entries, skipped)
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Dispatch
 import Synchronization
@@ -45,7 +45,8 @@ public final class ProcessOwnerIndex: Sendable {
         // Reuse the map when every inode is in it (or was looked for recently and had no owner)
         // and every owning process still exists (a process that exited may have passed its
         // sockets on).
-        let complete = !forceWalk && cached.walks > 0
+        let complete =
+            !forceWalk && cached.walks > 0
             && inodes.allSatisfy { $0 == 0 || cached.owners[$0] != nil || (ownerlessFresh && cached.ownerless.contains($0)) }
             && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }

@@ -1,6 +1,6 @@
 import SocketKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Errors of a sock_diag dump.
@@ -57,8 +57,9 @@ final class SockDiagClient {
     /// thousands of sockets are decoded without holding every datagram).
     func dump(_ payload: [UInt8], describing request: String, visit: (ByteReader) throws -> Void) throws {
         sequence &+= 1
-        let message = NetlinkMessage.request(type: Self.sockDiagByFamily, flags: Self.flagRequest | Self.flagDump,
-                                             sequence: sequence, payload: payload)
+        let message = NetlinkMessage.request(
+            type: Self.sockDiagByFamily, flags: Self.flagRequest | Self.flagDump,
+            sequence: sequence, payload: payload)
         do {
             _ = try socket.sendTo(message, to: .netlink(pid: 0, groups: 0))
         } catch {

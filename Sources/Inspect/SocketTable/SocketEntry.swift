@@ -148,7 +148,8 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
             kind: try container.decode(SocketKind.self, forKey: .kind), family: try container.decode(AddressFamily.self, forKey: .family),
             state: try container.decode(String.self, forKey: .state), local: try container.decode(SocketEndpoint.self, forKey: .local),
             remote: try container.decode(SocketEndpoint.self, forKey: .remote),
-            receiveQueue: try container.decode(UInt32.self, forKey: .receiveQueue), sendQueue: try container.decode(UInt32.self, forKey: .sendQueue),
+            receiveQueue: try container.decode(UInt32.self, forKey: .receiveQueue),
+            sendQueue: try container.decode(UInt32.self, forKey: .sendQueue),
             inode: try container.decode(UInt32.self, forKey: .inode), cookie: try container.decode(UInt64.self, forKey: .cookie),
             uid: try container.decodeIfPresent(UInt32.self, forKey: .uid),
             interfaceIndex: try container.decode(UInt32.self, forKey: .interfaceIndex),
@@ -178,10 +179,12 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// Creates an entry.
-    public init(kind: SocketKind, family: AddressFamily, state: String, local: SocketEndpoint, remote: SocketEndpoint,
-                receiveQueue: UInt32, sendQueue: UInt32, inode: UInt32, cookie: UInt64, uid: UInt32?,
-                interfaceIndex: UInt32 = 0, protocolNumber: Int? = nil, peerInode: UInt32? = nil,
-                tcp: TCPDetails? = nil, owners: [SocketOwner] = []) {
+    public init(
+        kind: SocketKind, family: AddressFamily, state: String, local: SocketEndpoint, remote: SocketEndpoint,
+        receiveQueue: UInt32, sendQueue: UInt32, inode: UInt32, cookie: UInt64, uid: UInt32?,
+        interfaceIndex: UInt32 = 0, protocolNumber: Int? = nil, peerInode: UInt32? = nil,
+        tcp: TCPDetails? = nil, owners: [SocketOwner] = []
+    ) {
         self.kind = kind
         self.family = family
         self.state = state

@@ -25,14 +25,16 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
     public var text: String
 
     static let families: [String: AddressFamily] = [
-        "inet": .inet, "inet6": .inet6, "unix": .unix, "local": .unix, "file": .unix, "packet": .packet, "netlink": .netlink,
+        "inet": .inet, "inet6": .inet6, "unix": .unix, "local": .unix, "file": .unix, "packet": .packet, "netlink": .netlink
     ]
 
     static let keys = ["state", "port", "sport", "dport", "proc", "pid", "family", "kind", "addr", "uid", "inode"]
 
     /// The states the table shows (`state:` takes any of them, or a prefix such as `syn`).
-    static let states = ["listen", "estab", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "close-wait",
-                         "last-ack", "closing", "new-syn-recv", "unconn"]
+    static let states = [
+        "listen", "estab", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "close-wait",
+        "last-ack", "closing", "new-syn-recv", "unconn"
+    ]
 
     /// What `kind:` takes: a kind's short name, or `unix`/`packet` for all of that family.
     static let kinds = SocketKind.allCases.map(\.rawValue) + ["unix", "packet"]
@@ -61,7 +63,8 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
             let negated = word.hasPrefix("!")
             if negated { word = word.dropFirst() }
             if word.hasPrefix("!") {
-                throw SocketFilterError(message: "'!\(word)': a term takes one '!' (\(word.drop { $0 == "!" }) keeps, !\(word.drop { $0 == "!" }) drops)")
+                throw SocketFilterError(
+                    message: "'!\(word)': a term takes one '!' (\(word.drop { $0 == "!" }) keeps, !\(word.drop { $0 == "!" }) drops)")
             }
             guard !word.isEmpty else {
                 if negated { throw SocketFilterError(message: "'!' needs a term after it, such as !state:listen") }
@@ -83,11 +86,13 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
                 if let why = Self.impossible(key, value) { throw SocketFilterError(message: why) }
                 terms.append(Term(key: key, value: value, negated: negated))
             } else if let colon = word.firstIndex(of: ":"), Self.looksLikeKey(word[..<colon]),
-                      !word.contains(".") && word.filter({ $0 == ":" }).count == 1 {
+                !word.contains(".") && word.filter({ $0 == ":" }).count == 1
+            {
                 let typed = String(word[..<colon])
                 let near = Self.keys.filter { Self.editDistance($0, typed) <= 2 }
-                throw SocketFilterError(message: "unknown filter key '\(typed)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: " or "))?)")
-                                        + "; known: \(Self.keys.joined(separator: ", "))")
+                throw SocketFilterError(
+                    message: "unknown filter key '\(typed)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: " or "))?)")
+                        + "; known: \(Self.keys.joined(separator: ", "))")
             } else {
                 terms.append(Term(key: "", value: String(word), negated: negated))
             }
@@ -97,7 +102,7 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
     /// The numbers each numeric key can take: a port, a pid, a uid or an inode outside them matches nothing.
     static let numericRanges: [String: ClosedRange<Int>] = [
         "port": 0...65535, "sport": 0...65535, "dport": 0...65535, "pid": 1...Int(Int32.max),
-        "uid": 0...Int(UInt32.max), "inode": 0...Int(UInt32.max),
+        "uid": 0...Int(UInt32.max), "inode": 0...Int(UInt32.max)
     ]
 
     /// True when `prefix` (the text before a word's only colon) must have been meant as a key: letters
@@ -121,8 +126,10 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     private static func example(_ key: String) -> String {
-        ["state": "listen", "port": "443", "sport": "22", "dport": "443", "proc": "nginx", "pid": "1",
-         "family": "inet6", "kind": "tcp", "addr": "127.0.0.1", "uid": "0", "inode": "12345"][key] ?? "x"
+        [
+            "state": "listen", "port": "443", "sport": "22", "dport": "443", "proc": "nginx", "pid": "1",
+            "family": "inet6", "kind": "tcp", "addr": "127.0.0.1", "uid": "0", "inode": "12345"
+        ][key] ?? "x"
     }
 
     /// True when every term matches `entry`.
@@ -153,7 +160,8 @@ public struct SocketFilter: Hashable, Sendable, Codable, CustomStringConvertible
         case "uid": return entry.uid == UInt32(value)
         case "inode": return entry.inode == UInt32(value)
         default:
-            let haystack = [entry.kind.rawValue, entry.state, entry.local.description, entry.remote.description, String(entry.inode)]
+            let haystack =
+                [entry.kind.rawValue, entry.state, entry.local.description, entry.remote.description, String(entry.inode)]
                 + entry.owners.map(\.command)
             return haystack.contains { Self.has($0.lowercased(), value) }
         }

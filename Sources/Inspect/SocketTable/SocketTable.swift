@@ -15,8 +15,10 @@ public struct SocketQuery: Hashable, Sendable, Codable {
     public var tcpInfo: Bool
 
     /// Creates a query; by default every kind, with processes and TCP info.
-    public init(kinds: Set<SocketKind> = Set(SocketKind.allCases), listeningOnly: Bool = false,
-                processes: Bool = true, tcpInfo: Bool = true) {
+    public init(
+        kinds: Set<SocketKind> = Set(SocketKind.allCases), listeningOnly: Bool = false,
+        processes: Bool = true, tcpInfo: Bool = true
+    ) {
         self.kinds = kinds
         self.listeningOnly = listeningOnly
         self.processes = processes
@@ -40,7 +42,9 @@ public struct SocketSnapshot: Hashable, Sendable, Codable {
     public var elapsed: Double
 
     /// Creates a snapshot (the table takes them; panels' tests script them).
-    public init(entries: [SocketEntry], sources: [String: String], warnings: [String], hiddenProcesses: Int, takenAt: Double, elapsed: Double) {
+    public init(
+        entries: [SocketEntry], sources: [String: String], warnings: [String], hiddenProcesses: Int, takenAt: Double, elapsed: Double
+    ) {
         self.entries = entries
         self.sources = sources
         self.warnings = warnings
@@ -133,8 +137,9 @@ public final class SocketTable: Sendable {
         let keys = entries.map { (rank[$0.kind]! << 56) | (UInt64($0.local.port ?? 0) << 32) | UInt64($0.inode) }
         entries = keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return SocketSnapshot(entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden,
-                              takenAt: Date().timeIntervalSince1970, elapsed: elapsed)
+        return SocketSnapshot(
+            entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden,
+            takenAt: Date().timeIntervalSince1970, elapsed: elapsed)
     }
 
     /// Takes a snapshot on the table's background queue.
@@ -146,8 +151,10 @@ public final class SocketTable: Sendable {
 
     /// Refreshes every `interval` seconds on the background queue, handing each snapshot and its
     /// diff from the previous one to `update`, until the returned handle is cancelled.
-    public func refresh(_ query: SocketQuery, every interval: Double,
-                        update: @escaping @Sendable (SocketSnapshot, SocketDiff) -> Void) -> RefreshHandle {
+    public func refresh(
+        _ query: SocketQuery, every interval: Double,
+        update: @escaping @Sendable (SocketSnapshot, SocketDiff) -> Void
+    ) -> RefreshHandle {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let previous = LockedEntries()
         timer.schedule(deadline: .now(), repeating: max(0.1, interval))
@@ -175,7 +182,9 @@ public final class SocketTable: Sendable {
                 }
             }
             let (entries, source, warnings) = fallback(kind)
-            return (entries, source, ["\(kind.rawValue): sock_diag failed (\(lastError.map { "\($0)" } ?? "?")); used \(source)"] + warnings)
+            return (
+                entries, source, ["\(kind.rawValue): sock_diag failed (\(lastError.map { "\($0)" } ?? "?")); used \(source)"] + warnings
+            )
         }
         return fallback(kind)
     }
@@ -186,8 +195,10 @@ public final class SocketTable: Sendable {
             let protocolNumber: UInt8 = kind == .tcp ? 6 : kind == .udp ? 17 : 255
             var entries: [SocketEntry] = []
             for family in [AddressFamily.inet, .inet6] {
-                try client.dump(InetDiag.request(family: family, protocolNumber: protocolNumber, withInfo: tcpInfo && kind == .tcp),
-                                describing: "\(kind.rawValue)/\(family)") { reply in
+                try client.dump(
+                    InetDiag.request(family: family, protocolNumber: protocolNumber, withInfo: tcpInfo && kind == .tcp),
+                    describing: "\(kind.rawValue)/\(family)"
+                ) { reply in
                     entries.append(try decoded { () throws(NetlinkDecodeError) in try InetDiag.entry(reply, kind: kind) })
                 }
             }

@@ -58,7 +58,7 @@ public enum TerminalSafe {
                 out.append(contentsOf: bytes[index..<(index + length)])
                 index += length
             } else if isC1(bytes, at: index) {
-                appendHex(bytes[index + 1], to: &out)   // U+0080–U+009F as the code point, \x9b
+                appendHex(bytes[index + 1], to: &out)  // U+0080–U+009F as the code point, \x9b
                 index += 2
             } else {
                 appendHex(byte, to: &out)

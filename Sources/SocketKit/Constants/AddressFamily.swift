@@ -1,6 +1,6 @@
 import CSockShims
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A protocol family (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...), the first argument of `Socket(family:type:protocol:)`.

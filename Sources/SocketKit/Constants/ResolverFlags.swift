@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `getaddrinfo` flags (`AI_*`).
@@ -30,7 +30,7 @@ public struct AddressInfoFlags: OptionSet, Hashable, Sendable, Codable, CaseIter
 
     public static let allCases: [AddressInfoFlags] = [
         .passive, .canonicalName, .numericHost, .v4Mapped, .all, .addressConfig, .idn,
-        .canonicalIDN, .numericService,
+        .canonicalIDN, .numericService
     ]
 
     /// The C name of a single flag (`AI_PASSIVE`).
@@ -64,7 +64,7 @@ public struct NameInfoFlags: OptionSet, Hashable, Sendable, Codable, CaseIterabl
     public static let idn = NameInfoFlags(rawValue: 32)
 
     public static let allCases: [NameInfoFlags] = [
-        .numericHost, .numericService, .noFQDN, .nameRequired, .datagram, .idn,
+        .numericHost, .numericService, .noFQDN, .nameRequired, .datagram, .idn
     ]
 
     /// The C name of a single flag (`NI_NUMERICHOST`).
@@ -112,7 +112,8 @@ public enum AddressInfoErrorCode {
     public static func hint(for code: Int32) -> String {
         switch code {
         case EAI_NONAME: "the name is unknown to DNS and /etc/hosts (or a numeric-only flag was given a name)"
-        case EAI_AGAIN: "temporary failure: the DNS server failed the query (SERVFAIL) or did not answer before its timeout; try again or check /etc/resolv.conf"
+        case EAI_AGAIN:
+            "temporary failure: the DNS server failed the query (SERVFAIL) or did not answer before its timeout; try again or check /etc/resolv.conf"
         case EAI_FAIL: "permanent DNS failure: the server refused or failed the query"
         case -5 /* EAI_NODATA */: "the name exists but has no address of the requested family"
         case -9 /* EAI_ADDRFAMILY */: "the host has no address in the requested family"

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one C call that reports failure as -1 with `errno`, retrying on `EINTR`.

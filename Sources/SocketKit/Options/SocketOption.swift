@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The protocol level of a socket option, the second argument of getsockopt(2): `SOL_SOCKET`,

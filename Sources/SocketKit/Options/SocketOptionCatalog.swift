@@ -197,7 +197,7 @@ public enum SocketOptionCatalog {
         "IPV6_AUTHHDR": "is obsolete and not implemented by Linux",
         "IPV6_USE_MIN_MTU": "is not implemented by Linux (#if 0 in linux/in6.h)",
         "TCP_COOKIE_TRANSACTIONS": "was removed in Linux 3.10",
-        "TCP_NLA_PAD": "is a netlink attribute of SCM_TIMESTAMPING_OPT_STATS, not a socket option",
+        "TCP_NLA_PAD": "is a netlink attribute of SCM_TIMESTAMPING_OPT_STATS, not a socket option"
     ]
 
     /// The rows at one level, by number.

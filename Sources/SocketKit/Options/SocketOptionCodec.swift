@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The shape of an option's value, as the catalog and the Sockets panel see it.
@@ -219,7 +219,8 @@ extension SocketOptionCodec where Value == Duration {
             kind: .duration, capacity: 16, expected: "16 bytes",
             decode: { bytes in
                 guard bytes.count == 16, let seconds = OptionBytes.load(bytes, at: 0, as: Int64.self),
-                      let microseconds = OptionBytes.load(bytes, at: 8, as: Int64.self) else { return nil }
+                    let microseconds = OptionBytes.load(bytes, at: 8, as: Int64.self)
+                else { return nil }
                 return .seconds(seconds) + .microseconds(microseconds)
             },
             encode: { value throws(InvalidArgumentError) in
@@ -246,7 +247,8 @@ extension SocketOptionCodec where Value == Linger {
             kind: .linger, capacity: 8, expected: "8 bytes",
             decode: { bytes in
                 guard bytes.count == 8, let onOff = OptionBytes.load(bytes, at: 0, as: Int32.self),
-                      let seconds = OptionBytes.load(bytes, at: 4, as: Int32.self) else { return nil }
+                    let seconds = OptionBytes.load(bytes, at: 4, as: Int32.self)
+                else { return nil }
                 return Linger(isOn: onOff != 0, seconds: Int(seconds))
             },
             encode: { value throws(InvalidArgumentError) in
@@ -277,7 +279,8 @@ extension SocketOptionCodec where Value == String {
                     throw InvalidArgumentError(argument: "value", rule: "must not contain a NUL byte")
                 }
                 if bytes.count > capacity - 1 {
-                    throw InvalidArgumentError(argument: "value", rule: "must be at most \(capacity - 1) bytes, got \(bytes.count) (\"\(value)\")")
+                    throw InvalidArgumentError(
+                        argument: "value", rule: "must be at most \(capacity - 1) bytes, got \(bytes.count) (\"\(value)\")")
                 }
                 return bytes
             },
@@ -344,8 +347,9 @@ extension SocketOptionCodec where Value == PeerCredentials {
             kind: .credentials, capacity: 12, expected: "12 bytes",
             decode: { bytes in
                 guard bytes.count == 12, let pid = OptionBytes.load(bytes, at: 0, as: Int32.self),
-                      let uid = OptionBytes.load(bytes, at: 4, as: UInt32.self),
-                      let gid = OptionBytes.load(bytes, at: 8, as: UInt32.self) else { return nil }
+                    let uid = OptionBytes.load(bytes, at: 4, as: UInt32.self),
+                    let gid = OptionBytes.load(bytes, at: 8, as: UInt32.self)
+                else { return nil }
                 return PeerCredentials(processID: pid, userID: uid, groupID: gid)
             },
             encode: { value throws(InvalidArgumentError) in
@@ -435,7 +439,8 @@ enum OptionText {
         let trimmed = text.optionTrimmed.optionWithoutUnderscores
         let value = trimmed.lowercased().hasPrefix("0x") ? UInt64(trimmed.dropFirst(2), radix: 16) : UInt64(trimmed)
         guard let value else {
-            throw InvalidArgumentError(argument: "value", rule: "must be a whole number 0...\(UInt64.max) (decimal or 0x hex), got \"\(text)\"")
+            throw InvalidArgumentError(
+                argument: "value", rule: "must be a whole number 0...\(UInt64.max) (decimal or 0x hex), got \"\(text)\"")
         }
         return value
     }
@@ -445,17 +450,20 @@ enum OptionText {
         let trimmed = text.optionTrimmed.optionWithoutUnderscores.lowercased()
         let digits = trimmed.prefix { $0.isNumber }
         let suffix = trimmed.dropFirst(digits.count).optionTrimming(" ")
-        let multiplier: Int? = switch suffix {
-        case "", "b", "bytes": 1
-        case "k", "kb", "kib": 1024
-        case "m", "mb", "mib": 1024 * 1024
-        case "g", "gb", "gib": 1024 * 1024 * 1024
-        default: nil
-        }
+        let multiplier: Int? =
+            switch suffix {
+            case "", "b", "bytes": 1
+            case "k", "kb", "kib": 1024
+            case "m", "mb", "mib": 1024 * 1024
+            case "g", "gb", "gib": 1024 * 1024 * 1024
+            default: nil
+            }
         guard !digits.isEmpty, let multiplier, let number = Int(digits),
-              case let (product, overflow) = number.multipliedReportingOverflow(by: multiplier), !overflow,
-              product <= Int(Int32.max) else {
-            throw InvalidArgumentError(argument: "value", rule: "must be a byte count 0...\(Int32.max) such as 65536, 64k or 4m, got \"\(text)\"")
+            case let (product, overflow) = number.multipliedReportingOverflow(by: multiplier), !overflow,
+            product <= Int(Int32.max)
+        else {
+            throw InvalidArgumentError(
+                argument: "value", rule: "must be a byte count 0...\(Int32.max) such as 65536, 64k or 4m, got \"\(text)\"")
         }
         return product
     }
@@ -466,14 +474,15 @@ enum OptionText {
         if ["off", "none", "no"].contains(trimmed) { return .zero }
         let number = trimmed.prefix { $0.isNumber || $0 == "." }
         let unit = trimmed.dropFirst(number.count).optionTrimming(" ")
-        let scale: Double? = switch unit {
-        case "", "s", "sec", "secs", "second", "seconds": 1
-        case "ms", "msec", "millisecond", "milliseconds": 1e-3
-        case "us", "µs", "usec", "microsecond", "microseconds": 1e-6
-        case "ns", "nsec", "nanosecond", "nanoseconds": 1e-9
-        case "min", "minute", "minutes": 60
-        default: nil
-        }
+        let scale: Double? =
+            switch unit {
+            case "", "s", "sec", "secs", "second", "seconds": 1
+            case "ms", "msec", "millisecond", "milliseconds": 1e-3
+            case "us", "µs", "usec", "microsecond", "microseconds": 1e-6
+            case "ns", "nsec", "nanosecond", "nanoseconds": 1e-9
+            case "min", "minute", "minutes": 60
+            default: nil
+            }
         // At most about 285 years, so the nanoseconds fit an Int64.
         guard let scale, let value = Double(number), value.isFinite, value >= 0, value * scale <= 9e9 else {
             throw InvalidArgumentError(argument: "value", rule: "must be a duration such as 250ms, 1.5s or 0 (none), got \"\(text)\"")
@@ -503,7 +512,8 @@ enum OptionText {
         digits.removeAll { $0 == " " || $0 == ":" || $0 == "-" }
         let characters = Array(digits)
         guard characters.count % 2 == 0 else {
-            throw InvalidArgumentError(argument: "value", rule: "must be hex bytes such as \"0a 0b ff\" (an even number of digits), got \"\(text)\"")
+            throw InvalidArgumentError(
+                argument: "value", rule: "must be hex bytes such as \"0a 0b ff\" (an even number of digits), got \"\(text)\"")
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(characters.count / 2)

@@ -312,7 +312,7 @@ extension TCPInfo {
         .integer("received_e0_bytes", 268, \.receivedE0Bytes, unit: "bytes"),
         .integer("received_ce_bytes", 272, \.receivedCEBytes, unit: "bytes"),
         .integer("accecn_fail_mode", 276, \.accECNFailMode),
-        .integer("accecn_opt_seen", 278, \.accECNOptionSeen),
+        .integer("accecn_opt_seen", 278, \.accECNOptionSeen)
     ]
 
     static let layoutByName: [String: Layout] = Dictionary(uniqueKeysWithValues: layout.map { ($0.field.name, $0) })

@@ -34,7 +34,7 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, Codable, CustomStr
 
     private static let names = [
         "UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
-        "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV", "BOUND_INACTIVE",
+        "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV", "BOUND_INACTIVE"
     ]
 
     /// The name `ss` shows, such as `ESTABLISHED`, or `state 42` when unknown.

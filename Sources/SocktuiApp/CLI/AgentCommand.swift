@@ -12,7 +12,7 @@ struct AgentCommand: ParsableCommand {
                 "You do not normally run this yourself: `socktui sockets --host web1` (and the other ",
                 "subcommands with --host) run `ssh web1 socktui agent` and talk to it. The agent never ",
                 "listens on a port; ssh's authentication and encryption are the only way in, with the ",
-                "remote user's privileges (capture needs root or CAP_NET_RAW there).",
+                "remote user's privileges (capture needs root or CAP_NET_RAW there)."
             ]),
             "",
             HelpText.concat([
@@ -27,12 +27,12 @@ struct AgentCommand: ParsableCommand {
                 "{\"error\": {\"code\", \"message\", \"id\", \"frame\"}}. {\"cancel\": {\"id\": N}} ends a ",
                 "stream. ",
                 "A malformed, oversized or unknown frame is answered with an error frame naming it; ",
-                "the end of stdin stops every stream and the agent exits.",
+                "the end of stdin stops every stream and the agent exits."
             ]),
             "",
             "Examples:",
             "  socktui sockets --host web1 --json    # runs: ssh web1 socktui agent",
-            "  printf '\\0\\0\\0\\052{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}' | socktui agent",
+            "  printf '\\0\\0\\0\\052{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}' | socktui agent"
         ])
     )
 
@@ -44,7 +44,9 @@ struct AgentCommand: ParsableCommand {
         if removeSelf, let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             unlink(path)
         }
-        AgentServer(input: 0, output: 1, hello: AgentServer.localHello(software: "socktui \(socktuiVersion)"),
-                    sshConnection: OwnSSHConnection(environment: ProcessInfo.processInfo.environment["SSH_CONNECTION"])).run()
+        AgentServer(
+            input: 0, output: 1, hello: AgentServer.localHello(software: "socktui \(socktuiVersion)"),
+            sshConnection: OwnSSHConnection(environment: ProcessInfo.processInfo.environment["SSH_CONNECTION"])
+        ).run()
     }
 }

@@ -19,18 +19,22 @@ extension CaptureCommand {
         let sink = try RemoteCaptureSink(path: write, replacing: force, json: global.json, utc: utc, host: host)
         let ended = Mutex<Result<AgentReply, AgentError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let call = client.start(.capture(options), event: { reply in
-            if case .captureChunk(let chunk) = reply { sink.consume(chunk) }
-        }, completion: { result in
-            ended.withLock { $0 = result }
-            done.signal()
-        })
+        let call = client.start(
+            .capture(options),
+            event: { reply in
+                if case .captureChunk(let chunk) = reply { sink.consume(chunk) }
+            },
+            completion: { result in
+                ended.withLock { $0 = result }
+                done.signal()
+            })
         // The agent opens the ring while it handles the capture frame, before the next one:
         // once a ping is answered, the remote filter is attached (or the capture has failed).
         _ = try? client.call(.ping)
         if ended.withLock({ $0 }) == nil && write != "-" && !global.json {
-            Self.note("capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter"
-                      + (includeOwnSSH ? ")" : "; own ssh connection excluded, --include-own-ssh keeps it)"))
+            Self.note(
+                "capturing on \(host) \(interface)\(expression.isEmpty ? "" : ", filter: \(expression)") (remote kernel filter"
+                    + (includeOwnSSH ? ")" : "; own ssh connection excluded, --include-own-ssh keeps it)"))
         }
         let waiter = Thread {
             var number: Int32 = 0
@@ -45,11 +49,14 @@ extension CaptureCommand {
             if let failure = sink.failure { Self.fail("\(host): writing packets: \(failure)", code: 1) }
             Self.note("\(host): \(summary.delivered) packets captured")
             Self.note("\(host): \(summary.kernel.received) packets received by filter")
-            Self.note("\(host): \(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
+            Self.note(
+                "\(host): \(summary.kernel.dropped) packets dropped by kernel"
+                    + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
         case .success(let other):
             Self.fail("\(host): unexpected reply \(other)", code: 1)
         case .failure(let error):
-            Self.fail(error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)", code: error.message.contains("filter") ? 2 : 1)
+            Self.fail(
+                error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)", code: error.message.contains("filter") ? 2 : 1)
         }
     }
 }
@@ -104,9 +111,10 @@ final class RemoteCaptureSink: @unchecked Sendable {
             while let packet = try reader.next() {
                 number += 1
                 let dissection = Dissector.dissect(packet)
-                let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
-                                            capturedLength: packet.data.count, interface: "\(host):\(reader.interfaces.first?.name ?? "")",
-                                            direction: packet.direction, dissection: dissection)
+                let summary = PacketSummary(
+                    number: number, timestamp: packet.timestamp, length: packet.originalLength,
+                    capturedLength: packet.data.count, interface: "\(host):\(reader.interfaces.first?.name ?? "")",
+                    direction: packet.direction, dissection: dissection)
                 try output.appendPacket(summary, encoder: json ? encoder : nil, formatter: &formatter)
             }
         } catch {

@@ -16,7 +16,7 @@ struct CaptureCommand: ParsableCommand {
                 "each packet is shown once (the kernel's duplicate outgoing copy is dropped in the ",
                 "kernel filter). Ctrl-C, SIGTERM or SIGHUP stops; packets still in the ring are flushed ",
                 "first (and a -w file completed), and the kernel's received/dropped counts are printed ",
-                "on stderr.",
+                "on stderr."
             ]),
             "",
             "Needs CAP_NET_RAW: run with sudo, or `setcap cap_net_raw,cap_net_admin+ep` on the binary.",
@@ -33,15 +33,15 @@ struct CaptureCommand: ParsableCommand {
                 "packets come back as pcapng blocks (-w writes pcapng), and the remote kernel's ",
                 "received/dropped counts are printed. The capture's own ssh connection is left out ",
                 "(as sshdump does; the filter gets `and not (host C and port P and host S and port 22)` ",
-                "from the remote SSH_CONNECTION): --include-own-ssh keeps it.",
+                "from the remote SSH_CONNECTION): --include-own-ssh keeps it."
             ]),
             "",
             HelpText.concat([
                 "On `any`, packets get Linux cooked v2 (SLL2) headers and the filter is compiled for ",
-                "raw IP (link-level terms such as `ether host` or `arp` need a named interface).",
+                "raw IP (link-level terms such as `ether host` or `arp` need a named interface)."
             ]),
             "",
-            "JSON (--json): one object per packet, as `socktui read --json` prints them.",
+            "JSON (--json): one object per packet, as `socktui read --json` prints them."
         ])
     )
 
@@ -54,7 +54,9 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .customShort("s", allowingJoined: true), help: "Snapshot length: bytes kept of each packet (1-262144).")
     var snapLength = 262_144
 
-    @Option(name: .customShort("w", allowingJoined: true), help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
+    @Option(
+        name: .customShort("w", allowingJoined: true),
+        help: "Write packets to FILE (pcap; `-` for standard output) instead of printing them.")
     var write: String?
 
     @Flag(help: "Write pcapng (with interface and drop statistics) instead of pcap.")
@@ -69,7 +71,10 @@ struct CaptureCommand: ParsableCommand {
     @Flag(help: "Print times in UTC instead of local time.")
     var utc = false
 
-    @Flag(help: "With -w FILE: replace FILE if it exists (the new capture is renamed over it when it ends; without --force an existing file is refused).")
+    @Flag(
+        help:
+            "With -w FILE: replace FILE if it exists (the new capture is renamed over it when it ends; without --force an existing file is refused)."
+    )
     var force = false
 
     @Option(help: "Ring block size in KiB (a power of two, 4-131072; the ring is at most a quarter of available memory).")
@@ -87,7 +92,9 @@ struct CaptureCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup(title: "Remote hosts") var remote: RemoteOptions
 
-    @Flag(name: .customLong("include-own-ssh"), help: "With --host: also capture the packets of this capture's own ssh connection (left out by default).")
+    @Flag(
+        name: .customLong("include-own-ssh"),
+        help: "With --host: also capture the packets of this capture's own ssh connection (left out by default).")
     var includeOwnSSH = false
 
     func validate() throws {
@@ -116,10 +123,11 @@ struct CaptureCommand: ParsableCommand {
 
     /// The capture these options describe (after `validate`: the ring's numbers are in range).
     var options: LiveCaptureOptions {
-        LiveCaptureOptions(interface: interface, snapLength: snapLength, promiscuous: promiscuous,
-                           direction: direction, filter: filter.joined(separator: " "), count: count,
-                           ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks),
-                           includeOwnSSH: includeOwnSSH)
+        LiveCaptureOptions(
+            interface: interface, snapLength: snapLength, promiscuous: promiscuous,
+            direction: direction, filter: filter.joined(separator: " "), count: count,
+            ring: RingConfiguration(blockSize: blockKiB * 1024, blockCount: blocks),
+            includeOwnSSH: includeOwnSSH)
     }
 
     func run() throws {
@@ -147,7 +155,9 @@ struct CaptureCommand: ParsableCommand {
         try sink.start(interface: planned)
         gate.open(visit: sink.visitor(), blockDone: { sink.blockDone() })
         if write != "-" && !global.json {
-            Self.note("capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")")
+            Self.note(
+                "capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")"
+            )
         }
         // Ctrl-C, SIGTERM and SIGHUP stop the capture; the ring is flushed before the summary.
         // The signals are blocked (see `blockStopSignals`) and taken by a thread in sigwait, which
@@ -157,7 +167,9 @@ struct CaptureCommand: ParsableCommand {
         try sink.finish(summary)
         Self.note("\(summary.delivered) packets captured")
         Self.note("\(summary.kernel.received) packets received by filter")
-        Self.note("\(summary.kernel.dropped) packets dropped by kernel" + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
+        Self.note(
+            "\(summary.kernel.dropped) packets dropped by kernel"
+                + (summary.unread > 0 ? " (\(summary.unread) not read before the end)" : ""))
     }
 
     /// SIGINT, SIGTERM and SIGHUP (`StopSignals.set`).
@@ -222,11 +234,15 @@ final class CaptureSink: @unchecked Sendable {
         guard let path else { return }
         do {
             if pcapng {
-                pcapngWriter = path == "-" ? try PcapNGWriter(fileDescriptor: 1, interfaces: [interface])
-                                           : try PcapNGWriter(path: path, interfaces: [interface], replacing: force)
+                pcapngWriter =
+                    path == "-"
+                    ? try PcapNGWriter(fileDescriptor: 1, interfaces: [interface])
+                    : try PcapNGWriter(path: path, interfaces: [interface], replacing: force)
             } else {
-                pcapWriter = path == "-" ? try PcapWriter(fileDescriptor: 1, linkType: interface.linkType, snapLength: interface.snapLength)
-                                         : try PcapWriter(path: path, linkType: interface.linkType, snapLength: interface.snapLength, replacing: force)
+                pcapWriter =
+                    path == "-"
+                    ? try PcapWriter(fileDescriptor: 1, linkType: interface.linkType, snapLength: interface.snapLength)
+                    : try PcapWriter(path: path, linkType: interface.linkType, snapLength: interface.snapLength, replacing: force)
             }
         } catch {
             CaptureCommand.fail("cannot write \(path): \(error)", code: 1)
@@ -257,14 +273,16 @@ final class CaptureSink: @unchecked Sendable {
             if let pcapWriter {
                 try pcapWriter.write(timestamp: packet.timestamp, originalLength: packet.originalLength, bytes: packet.bytes)
             } else if let pcapngWriter {
-                try pcapngWriter.write(interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                                       direction: packet.direction, bytes: packet.bytes)
+                try pcapngWriter.write(
+                    interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                    direction: packet.direction, bytes: packet.bytes)
             } else {
                 number += 1
                 let dissection = Dissector.dissect(packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength)
-                let summary = PacketSummary(number: number, timestamp: packet.timestamp, length: packet.originalLength,
-                                            capturedLength: packet.bytes.count, interface: interface.name,
-                                            direction: packet.direction, dissection: dissection)
+                let summary = PacketSummary(
+                    number: number, timestamp: packet.timestamp, length: packet.originalLength,
+                    capturedLength: packet.bytes.count, interface: interface.name,
+                    direction: packet.direction, dissection: dissection)
                 try output.appendPacket(summary, encoder: json ? encoder : nil, formatter: &formatter)
             }
         } catch {
@@ -291,9 +309,11 @@ final class CaptureSink: @unchecked Sendable {
         if failure == nil { failure = writerFailure }
         if let failure { CaptureCommand.fail("writing packets: \(failure)", code: 1) }
         try pcapWriter?.close()
-        try pcapngWriter?.close(statistics: [InterfaceStatistics(
-            interfaceID: 0, start: first, end: last, received: summary.kernel.received, dropped: summary.kernel.dropped,
-            accepted: summary.delivered)])
+        try pcapngWriter?.close(statistics: [
+            InterfaceStatistics(
+                interfaceID: 0, start: first, end: last, received: summary.kernel.received, dropped: summary.kernel.dropped,
+                accepted: summary.delivered)
+        ])
     }
 }
 

@@ -12,7 +12,7 @@ struct ConnectCommand: ParsableCommand {
             HelpText.concat([
                 "By default: resolve HOST (getaddrinfo, timed), then try each address in the resolver's ",
                 "order with --timeout per attempt (Python's create_connection), and print each attempt: ",
-                "the time to connect, or the errno with what it usually means.",
+                "the time to connect, or the errno with what it usually means."
             ]),
             "",
             "Modes:",
@@ -76,14 +76,14 @@ struct ConnectCommand: ParsableCommand {
                 "{\"bytes_sent\", \"bits_per_second\", \"samples\": [{\"at_seconds\", \"bytes\", ",
                 "\"bits_per_second\"}], ",
                 "\"end\" (duration, byte_count, stopped, sink_closed, error), \"sink_closed_after_end\", ...}. ",
-                "Times are milliseconds.",
+                "Times are milliseconds."
             ]),
             "",
             HelpText.concat([
                 "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the test as ping does: what was measured so ",
                 "far is printed (the statistics of the probes sent), under a line such as ",
                 "`--- interrupted (SIGINT) after 12 of 100 probes ---`; JSON has \"interrupted\": true. ",
-                "Another signal a second or more later ends socktui at once.",
+                "Another signal a second or more later ends socktui at once."
             ]),
             "",
             HelpText.concat([
@@ -91,8 +91,8 @@ struct ConnectCommand: ParsableCommand {
                 "UDP reply came back; every echoed byte matched; the transfer ran to its end), 1 when it ",
                 "did not, 2 when HOST did not ",
                 "resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 ",
-                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).",
-            ]),
+                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."
+            ])
         ])
     )
 
@@ -152,8 +152,10 @@ struct ConnectCommand: ParsableCommand {
         if let throughput, !(throughput > 0 && throughput <= 3600) {
             throw ValidationError("--throughput must be 0-3600 seconds, got \(throughput)")
         }
-        let modes = [udp ? "--udp" : nil, echo != nil ? "--echo" : nil, count != nil ? "--count" : nil,
-                     throughput != nil ? "--throughput" : nil].compactMap { $0 }
+        let modes = [
+            udp ? "--udp" : nil, echo != nil ? "--echo" : nil, count != nil ? "--count" : nil,
+            throughput != nil ? "--throughput" : nil
+        ].compactMap { $0 }
         if modes.count > 1 { throw ValidationError("\(modes.joined(separator: " and ")) exclude each other: run one test at a time") }
         if udp && happyEyeballs { throw ValidationError("--happy-eyeballs races TCP connects; it does not apply to --udp") }
     }
@@ -161,8 +163,9 @@ struct ConnectCommand: ParsableCommand {
     var family: AddressFamily { ipv4Only ? .inet : ipv6Only ? .inet6 : .unspecified }
 
     var connectRequest: ConnectRequest {
-        ConnectRequest(host: host, port: port, timeout: timeout, strategy: happyEyeballs ? .happyEyeballs : .sequential,
-                       family: family)
+        ConnectRequest(
+            host: host, port: port, timeout: timeout, strategy: happyEyeballs ? .happyEyeballs : .sequential,
+            family: family)
     }
 
     /// The engine request these options describe.
@@ -220,13 +223,14 @@ struct ConnectCommand: ParsableCommand {
 
     /// `--- interrupted (SIGINT) after 12 of 1000000 probes ---`, printed above the statistics.
     static func interruptionLine(_ result: ConnTestResult, signal: Int32) -> String {
-        let progress: String = switch result {
-        case .probes(let series): " after \(series.sent) of \(series.request.count) probes"
-        case .echo(let echo): " after \(echo.bytesVerified) of \(echo.request.totalBytes) bytes"
-        case .scan(let scan): " after \(scan.ports.count) of \(scan.request.ports.ports.count) ports"
-        case .throughput(let transfer): " after \(DurationText.milliseconds(transfer.elapsedMilliseconds))"
-        case .connect, .udp: ""
-        }
+        let progress: String =
+            switch result {
+            case .probes(let series): " after \(series.sent) of \(series.request.count) probes"
+            case .echo(let echo): " after \(echo.bytesVerified) of \(echo.request.totalBytes) bytes"
+            case .scan(let scan): " after \(scan.ports.count) of \(scan.request.ports.ports.count) ports"
+            case .throughput(let transfer): " after \(DurationText.milliseconds(transfer.elapsedMilliseconds))"
+            case .connect, .udp: ""
+            }
         return "--- interrupted (\(StopSignals.name(signal)))\(progress) ---\n"
     }
 
@@ -250,14 +254,16 @@ struct ConnectCommand: ParsableCommand {
         let count = trace.resolvedAddresses.count
         text += "\(count) address\(count == 1 ? "" : "es") in \(DurationText.milliseconds(trace.resolveMilliseconds)): "
         text += trace.resolvedAddresses.map(\.host).joined(separator: ", ") + "\n"
-        let strategy = request.strategy == .happyEyeballs
+        let strategy =
+            request.strategy == .happyEyeballs
             ? "happy eyeballs, \(DurationText.milliseconds(request.staggerDelay * 1000)) stagger"
             : "in order"
         text += "connect (\(strategy), timeout \(DurationText.milliseconds(request.timeout * 1000)) per attempt):\n"
         text += renderAttempts(trace.attempts, showStart: request.strategy == .happyEyeballs)
         if let winner = trace.winningAttempt {
             text += "connected to \(winner.address) in \(DurationText.milliseconds(winner.elapsedMilliseconds))"
-            text += " (total \(DurationText.milliseconds(trace.totalMilliseconds)), \(trace.attempts.count) attempt\(trace.attempts.count == 1 ? "" : "s"))\n"
+            text +=
+                " (total \(DurationText.milliseconds(trace.totalMilliseconds)), \(trace.attempts.count) attempt\(trace.attempts.count == 1 ? "" : "s"))\n"
         } else if trace.cancelled {
             text += "cancelled\n"
         } else {
@@ -270,13 +276,15 @@ struct ConnectCommand: ParsableCommand {
         var text = ""
         let width = attempts.map(\.address.description.count).max() ?? 0
         for attempt in attempts {
-            var line = "  #\(attempt.index + 1)  " + attempt.address.description.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            var line =
+                "  #\(attempt.index + 1)  " + attempt.address.description.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
             if showStart {
-                let reason = switch attempt.startReason {
-                case .first: "first"
-                case .previousFailed: "previous failed"
-                case .staggerElapsed: "stagger elapsed"
-                }
+                let reason =
+                    switch attempt.startReason {
+                    case .first: "first"
+                    case .previousFailed: "previous failed"
+                    case .staggerElapsed: "stagger elapsed"
+                    }
                 line += "started +\(DurationText.milliseconds(attempt.startedAtMilliseconds)) (\(reason))  "
             }
             switch attempt.outcome {
@@ -316,10 +324,11 @@ struct ConnectCommand: ParsableCommand {
         var text = "\(series.sent) probes, \(series.received) connected, "
         text += String(format: "%.1f%% loss", series.lossPercent) + (series.cancelled ? " (cancelled)" : "") + "\n"
         if let stats = series.statistics {
-            text += formatTable([
-                ["min", "avg", "median", "p90", "p99", "max"],
-                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds),
-            ], indent: "  ")
+            text += formatTable(
+                [
+                    ["min", "avg", "median", "p90", "p99", "max"],
+                    [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds)
+                ], indent: "  ")
         }
         var reasons: [String: Int] = [:]
         for sample in series.samples { if let failure = sample.failure { reasons[failure.name, default: 0] += 1 } }
@@ -337,7 +346,9 @@ struct ConnectCommand: ParsableCommand {
         if let icmp = probe.icmp { text += "  \(icmp)\n" }
         if !probe.explanation.isEmpty { text += "  → \(probe.explanation)\n" }
         if let reply = probe.reply {
-            let preview = String(decoding: reply.prefix(64), as: UTF8.self).map { $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 32 ? String($0) : "." }.joined()
+            let preview = String(decoding: reply.prefix(64), as: UTF8.self).map {
+                $0.isASCII && !$0.isNewline && ($0.asciiValue ?? 0) >= 32 ? String($0) : "."
+            }.joined()
             text += "  reply from \(probe.replyFrom?.description ?? "?"): \(reply.count) bytes \"\(preview)\"\n"
         }
         return text
@@ -361,10 +372,13 @@ struct ConnectCommand: ParsableCommand {
         text += "echo: \(echo.bytesVerified) of \(echo.request.totalBytes) bytes came back intact in \(echo.messages) messages"
         text += " (\(DurationText.milliseconds(echo.elapsedMilliseconds)), \(formatRate(echo.bytesPerSecond * 8)))\n"
         if let stats = echo.latency {
-            text += "  per-message round trip:\n" + formatTable([
-                ["min", "avg", "median", "p90", "p99", "max"],
-                [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds),
-            ], indent: "    ")
+            text +=
+                "  per-message round trip:\n"
+                + formatTable(
+                    [
+                        ["min", "avg", "median", "p90", "p99", "max"],
+                        [stats.minimum, stats.average, stats.median, stats.p90, stats.p99, stats.maximum].map(DurationText.milliseconds)
+                    ], indent: "    ")
         }
         if let offset = echo.firstMismatchOffset { text += "  first wrong byte at offset \(offset)\n" }
         if let failure = echo.failure { text += "  stopped: \(failure)\n  → \(failure.explanation)\n" }

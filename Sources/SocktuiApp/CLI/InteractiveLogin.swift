@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Inspect
@@ -22,8 +22,13 @@ final class InteractiveLogin: Sendable {
     /// - Throws: `AgentError` naming a host whose login failed.
     init(hosts: [RemoteHost], settings: SSHSettings) throws {
         var template = [UInt8]("/tmp/socktui-ssh-XXXXXX".utf8) + [0]
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }) != nil else {
-            throw AgentError(.failed, "--interactive: cannot create a directory for ssh's control sockets: \(String(cString: strerror(errno)))")
+        guard
+            template.withUnsafeMutableBufferPointer({
+                mkdtemp(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
+            }) != nil
+        else {
+            throw AgentError(
+                .failed, "--interactive: cannot create a directory for ssh's control sockets: \(String(cString: strerror(errno)))")
         }
         directory = String(decoding: template.dropLast(), as: UTF8.self)
         self.hosts = hosts

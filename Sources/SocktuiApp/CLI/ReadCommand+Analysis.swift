@@ -28,7 +28,8 @@ struct StatisticsSpecification: ExpressibleByArgument, Hashable {
     let kind: Kind
 
     /// The names accepted, for help and errors.
-    static let names = ["phs"] + ConversationLayer.allCases.map { "conv,\($0.rawValue)" } + ConversationLayer.allCases.map { "endpoints,\($0.rawValue)" }
+    static let names =
+        ["phs"] + ConversationLayer.allCases.map { "conv,\($0.rawValue)" } + ConversationLayer.allCases.map { "endpoints,\($0.rawValue)" }
 
     init?(argument: String) {
         let text = argument.lowercased()
@@ -97,7 +98,9 @@ extension ReadCommand {
                     for spec in stats { output.append(StatisticsText.render(spec.kind, statistics)) }
                 }
                 if statistics.reassembly.hitLimits {
-                    Self.printError("socktui read: reassembly limits reached (\(statistics.reassembly.refusedFragments) fragments refused, \(statistics.reassembly.droppedDatagrams) datagrams dropped): figures above the IP layer may be incomplete")
+                    Self.printError(
+                        "socktui read: reassembly limits reached (\(statistics.reassembly.refusedFragments) fragments refused, \(statistics.reassembly.droppedDatagrams) datagrams dropped): figures above the IP layer may be incomplete"
+                    )
                 }
             }
         } catch let error as AnalysisError {
@@ -157,7 +160,8 @@ enum StatisticsText {
         var text = "\(rule)\nProtocol Hierarchy Statistics\n\n"
         func walk(_ node: ProtocolHierarchyNode, depth: Int) {
             let name = String(repeating: "  ", count: depth) + node.name
-            text += name.padding(toLength: max(41, name.count + 1), withPad: " ", startingAt: 0) + "frames:\(node.frames) bytes:\(node.bytes)\n"
+            text +=
+                name.padding(toLength: max(41, name.count + 1), withPad: " ", startingAt: 0) + "frames:\(node.frames) bytes:\(node.bytes)\n"
             for child in node.children { walk(child, depth: depth + 1) }
         }
         for node in nodes { walk(node, depth: 0) }
@@ -172,23 +176,33 @@ enum StatisticsText {
 
     static func rate(_ value: Double?) -> String {
         guard let value else { return "N/A" }
-        return value >= 1e6 ? String(format: "%.1f M", value / 1e6) : value >= 1e3 ? String(format: "%.1f k", value / 1e3) : String(format: "%.0f", value)
+        return value >= 1e6
+            ? String(format: "%.1f M", value / 1e6) : value >= 1e3 ? String(format: "%.1f k", value / 1e3) : String(format: "%.0f", value)
     }
 
     static func conversations(_ layer: ConversationLayer, _ list: [Conversation]) -> String {
         let width = layer == .tcp || layer == .udp ? 27 : 20
         var text = "\(rule)\n\(title(layer)) Conversations (\(list.count))\n"
-        text += pad("A", width) + " <-> " + pad("B", width)
-            + [pad("A→B frames", 11, right: true), pad("A→B bytes", 12, right: true), pad("B→A frames", 11, right: true), pad("B→A bytes", 12, right: true),
-               pad("frames", 8, right: true), pad("bytes", 12, right: true), pad("start", 13, right: true), pad("duration", 10, right: true),
-               pad("bps A→B", 9, right: true), pad("bps B→A", 9, right: true)].joined(separator: " ") + "\n"
+        text +=
+            pad("A", width) + " <-> " + pad("B", width)
+            + [
+                pad("A→B frames", 11, right: true), pad("A→B bytes", 12, right: true), pad("B→A frames", 11, right: true),
+                pad("B→A bytes", 12, right: true),
+                pad("frames", 8, right: true), pad("bytes", 12, right: true), pad("start", 13, right: true),
+                pad("duration", 10, right: true),
+                pad("bps A→B", 9, right: true), pad("bps B→A", 9, right: true)
+            ].joined(separator: " ") + "\n"
         for conversation in list {
-            text += pad(conversation.a.description, width) + " <-> " + pad(conversation.b.description, width)
-                + [pad("\(conversation.framesAToB)", 11, right: true), pad("\(conversation.bytesAToB)", 12, right: true),
-                   pad("\(conversation.framesBToA)", 11, right: true), pad("\(conversation.bytesBToA)", 12, right: true),
-                   pad("\(conversation.frames)", 8, right: true), pad("\(conversation.bytes)", 12, right: true),
-                   pad(String(format: "%.9f", conversation.relativeStart), 13, right: true), pad(String(format: "%.4f", conversation.duration), 10, right: true),
-                   pad(rate(conversation.bitsPerSecondAToB), 9, right: true), pad(rate(conversation.bitsPerSecondBToA), 9, right: true)].joined(separator: " ") + "\n"
+            text +=
+                pad(conversation.a.description, width) + " <-> " + pad(conversation.b.description, width)
+                + [
+                    pad("\(conversation.framesAToB)", 11, right: true), pad("\(conversation.bytesAToB)", 12, right: true),
+                    pad("\(conversation.framesBToA)", 11, right: true), pad("\(conversation.bytesBToA)", 12, right: true),
+                    pad("\(conversation.frames)", 8, right: true), pad("\(conversation.bytes)", 12, right: true),
+                    pad(String(format: "%.9f", conversation.relativeStart), 13, right: true),
+                    pad(String(format: "%.4f", conversation.duration), 10, right: true),
+                    pad(rate(conversation.bitsPerSecondAToB), 9, right: true), pad(rate(conversation.bitsPerSecondBToA), 9, right: true)
+                ].joined(separator: " ") + "\n"
         }
         return text + rule + "\n"
     }
@@ -196,12 +210,21 @@ enum StatisticsText {
     static func endpoints(_ layer: ConversationLayer, _ list: [EndpointStatistics]) -> String {
         let width = layer == .tcp || layer == .udp ? 27 : 20
         var text = "\(rule)\n\(title(layer)) Endpoints (\(list.count))\n"
-        text += pad("endpoint", width) + [pad("frames", 8, right: true), pad("bytes", 12, right: true), pad("tx frames", 10, right: true),
-                                          pad("tx bytes", 12, right: true), pad("rx frames", 10, right: true), pad("rx bytes", 12, right: true)].joined(separator: " ") + "\n"
+        text +=
+            pad("endpoint", width)
+            + [
+                pad("frames", 8, right: true), pad("bytes", 12, right: true), pad("tx frames", 10, right: true),
+                pad("tx bytes", 12, right: true), pad("rx frames", 10, right: true), pad("rx bytes", 12, right: true)
+            ].joined(separator: " ") + "\n"
         for endpoint in list {
-            text += pad(endpoint.endpoint.description, width)
-                + [pad("\(endpoint.frames)", 8, right: true), pad("\(endpoint.bytes)", 12, right: true), pad("\(endpoint.txFrames)", 10, right: true),
-                   pad("\(endpoint.txBytes)", 12, right: true), pad("\(endpoint.rxFrames)", 10, right: true), pad("\(endpoint.rxBytes)", 12, right: true)].joined(separator: " ") + "\n"
+            text +=
+                pad(endpoint.endpoint.description, width)
+                + [
+                    pad("\(endpoint.frames)", 8, right: true), pad("\(endpoint.bytes)", 12, right: true),
+                    pad("\(endpoint.txFrames)", 10, right: true),
+                    pad("\(endpoint.txBytes)", 12, right: true), pad("\(endpoint.rxFrames)", 10, right: true),
+                    pad("\(endpoint.rxBytes)", 12, right: true)
+                ].joined(separator: " ") + "\n"
         }
         return text + rule + "\n"
     }

@@ -40,26 +40,32 @@ extension ReadCommand {
                         let linkType = record.interface.linkType
                         do {
                             if !expression.isEmpty && programs[linkType] == nil {
-                                programs[linkType] = try FilterCompiler.compile(expression, linkType: linkType,
-                                                                                snapLength: max(record.interface.snapLength, 65_535))
+                                programs[linkType] = try FilterCompiler.compile(
+                                    expression, linkType: linkType,
+                                    snapLength: max(record.interface.snapLength, 65_535))
                             }
                             if renderer == nil {
                                 // Nanosecond pcap streams get nine digits, as tcpdump prints them.
-                                renderer = PacketRenderer(formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
-                                                          options: options, json: global.json, detail: detail)
+                                renderer = PacketRenderer(
+                                    formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
+                                    options: options, json: global.json, detail: detail)
                             }
                             var reassembled: [Int: Dissection] = [:]
                             if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) {
-                                let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
-                                                                originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
-                                if let analyzed = reassembler.dissectIfReassembled(reference) { reassembled[record.index] = analyzed.dissection }
+                                let reference = PacketReference(
+                                    index: record.index, timestamp: record.header.timestamp,
+                                    originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
+                                if let analyzed = reassembler.dissectIfReassembled(reference) {
+                                    reassembled[record.index] = analyzed.dissection
+                                }
                             }
                             slice.reset()
                             var queued = QueuedRecord(record)
                             queued.interfaceID = 0
                             try withUnsafePointer(to: queued) { pointer in
-                                try renderer!.render(UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,
-                                                     reassembled: reassembled, into: &slice)
+                                try renderer!.render(
+                                    UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,
+                                    reassembled: reassembled, into: &slice)
                             }
                         } catch {
                             failure = error

@@ -11,7 +11,7 @@ struct ReadCommand: ParsableCommand {
             HelpText.concat([
                 "FILTER is a tcpdump-syntax expression (joined from the remaining arguments), compiled ",
                 "by libpcap for each interface's link type and applied with pcap_offline_filter. ",
-                "Packet numbers are positions in the file, so a filtered listing keeps them.",
+                "Packet numbers are positions in the file, so a filtered listing keeps them."
             ]),
             "",
             "Examples:",
@@ -30,7 +30,7 @@ struct ReadCommand: ParsableCommand {
                 "frame=P for the conversation of packet P. TCP is reassembled by sequence numbers: ",
                 "out-of-order segments are put in order, and retransmissions, partial overlaps and ",
                 "bytes missing from the capture are marked (>>> node 0 → node 1, <<< back). ",
-                "--save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1.",
+                "--save-raw PREFIX also writes each direction's bytes to PREFIX.node0 and PREFIX.node1."
             ]),
             "",
             HelpText.concat([
@@ -47,13 +47,13 @@ struct ReadCommand: ParsableCommand {
                 "[{\"sender\", ",
                 "\"packet\", \"kind\": data|retransmission|overlap|gap, \"length\", \"data_base64\", ",
                 "\"repeated\" (overlap), \"missing\" (gap)}]}. --follow with --stats prints the stream, ",
-                "then the tables (--json: {\"follow\": {...}, \"statistics\": {...}}).",
+                "then the tables (--json: {\"follow\": {...}, \"statistics\": {...}})."
             ]),
             "",
             HelpText.concat([
                 "Text: NUMBER TIME SOURCE → DESTINATION PROTOCOL LENGTH INFO, local time with a ",
                 "cached UTC offset (--utc for UTC); --detail adds the field tree, each node with ",
-                "its byte range [start..<end].",
+                "its byte range [start..<end]."
             ]),
             "",
             "JSON (--json): one object per line,",
@@ -71,14 +71,14 @@ struct ReadCommand: ParsableCommand {
                 "Exit status: 0 when the whole file was read; 1 when the file cannot be read or is ",
                 "not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged ",
                 "(every packet before the damage is printed; the damage and its byte offset go to stderr), ",
-                "or shrinks while it is read; 4 when --follow names a stream or packet the file does not have.",
+                "or shrinks while it is read; 4 when --follow names a stream or packet the file does not have."
             ]),
             "",
             HelpText.concat([
                 "A pipe, a FIFO or a device (`read <(cmd)`, `read /dev/stdin`) streams like `read -`; ",
                 "--follow and --stats hold such an input in memory, up to a quarter of the memory ",
-                "available (at most 4 GiB): save a larger one to a file first.",
-            ]),
+                "available (at most 4 GiB): save a larger one to a file first."
+            ])
         ])
     )
 
@@ -97,7 +97,10 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "Print times in UTC instead of local time.")
     var utc = false
 
-    @Flag(help: "Verify IPv4, TCP, UDP and ICMP checksums in --detail (else [unverified]: a host's own packets are captured before offload fills them).")
+    @Flag(
+        help:
+            "Verify IPv4, TCP, UDP and ICMP checksums in --detail (else [unverified]: a host's own packets are captured before offload fills them)."
+    )
     var verifyChecksums = false
 
     @Option(help: "Time format.")
@@ -112,20 +115,26 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "With --follow: print the stream as a hex dump instead of text.")
     var hex = false
 
-    @Option(name: .customLong("save-raw"), help: ArgumentHelp("With --follow: write each direction's bytes to PREFIX.node0 and PREFIX.node1.", valueName: "prefix"))
+    @Option(
+        name: .customLong("save-raw"),
+        help: ArgumentHelp("With --follow: write each direction's bytes to PREFIX.node0 and PREFIX.node1.", valueName: "prefix"))
     var saveRaw: String?
 
     @Flag(help: "With --save-raw: replace PREFIX.node0 and PREFIX.node1 if they exist (else an existing file is refused).")
     var force = false
 
-    @Option(help: ArgumentHelp("Print statistics instead of packets: phs, conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp (repeatable).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Print statistics instead of packets: phs, conv,ip|ipv6|tcp|udp, endpoints,ip|ipv6|tcp|udp (repeatable).", valueName: "name"))
     var stats: [StatisticsSpecification] = []
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if (follow != nil || !stats.isEmpty) && !filter.isEmpty {
-            throw ValidationError("a FILTER does not apply to --follow or --stats: they read the whole file (filter first with `socktui read FILE FILTER` piped through tcpdump -w, or drop the filter)")
+            throw ValidationError(
+                "a FILTER does not apply to --follow or --stats: they read the whole file (filter first with `socktui read FILE FILTER` piped through tcpdump -w, or drop the filter)"
+            )
         }
         if (hex || saveRaw != nil) && follow == nil { throw ValidationError("--hex and --save-raw go with --follow PROTO,N") }
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
@@ -289,8 +298,10 @@ struct PacketRenderer {
 
     /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
     /// holds the dissections reassembly made, by packet index; `interfaces` the interfaces by ID.
-    mutating func render(_ records: UnsafeBufferPointer<QueuedRecord>, interfaces: [CaptureInterface?], programs: [LinkType: BPFProgram],
-                         reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice) throws {
+    mutating func render(
+        _ records: UnsafeBufferPointer<QueuedRecord>, interfaces: [CaptureInterface?], programs: [LinkType: BPFProgram],
+        reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice
+    ) throws {
         // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
         let quick = !json && !detail
         for record in records {
@@ -303,8 +314,10 @@ struct PacketRenderer {
             let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
             if quick && replacement == nil {
                 let out = slice.reserve(QuickSummary.maximumLineLength + 1)
-                if let written = QuickSummary.writeLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                                                        bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out) {
+                if let written = QuickSummary.writeLine(
+                    number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                    bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out)
+                {
                     out[written] = UInt8(ascii: "\n")
                     slice.commit(written + 1)
                     slice.endPacket(record.index)
@@ -314,18 +327,23 @@ struct PacketRenderer {
             if let replacement {
                 dissection = reassembled[replacement].value
             } else {
-                Dissector.dissect(record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+                Dissector.dissect(
+                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }
             scratch.removeAll(keepingCapacity: true)
             if json {
-                let name = record.interfaceID >= 0 && Int(record.interfaceID) < interfaces.count ? interfaces[Int(record.interfaceID)]?.name ?? "" : ""
-                let summary = PacketSummary(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                                            capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
-                                            direction: record.direction, dissection: dissection)
+                let name =
+                    record.interfaceID >= 0 && Int(record.interfaceID) < interfaces.count
+                    ? interfaces[Int(record.interfaceID)]?.name ?? "" : ""
+                let summary = PacketSummary(
+                    number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                    capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
+                    direction: record.direction, dissection: dissection)
                 scratch.append(contentsOf: try encoder.encode(summary))
             } else {
-                PacketSummary.appendLine(number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                                         dissection: dissection, to: &scratch, formatter: &formatter)
+                PacketSummary.appendLine(
+                    number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                    dissection: dissection, to: &scratch, formatter: &formatter)
                 if detail {
                     scratch.append(UInt8(ascii: "\n"))
                     let tree = scratch.count

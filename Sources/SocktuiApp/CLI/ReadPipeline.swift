@@ -103,8 +103,9 @@ final class ReadPipeline {
                 lastLinkType = queued.linkType
                 if !expression.isEmpty && programs[queued.linkType] == nil {
                     do throws(FilterError) {
-                        programs[queued.linkType] = try FilterCompiler.compile(expression, linkType: queued.linkType,
-                                                                               snapLength: max(record.interface.snapLength, 65_535))
+                        programs[queued.linkType] = try FilterCompiler.compile(
+                            expression, linkType: queued.linkType,
+                            snapLength: max(record.interface.snapLength, 65_535))
                     } catch {
                         filterError = error
                         return false
@@ -116,8 +117,9 @@ final class ReadPipeline {
                 noteInterface(record)
             }
             if ReassemblyPrefilter.mayNeedReassembly(queued.bytes, linkType: queued.linkType, options: options) {
-                let reference = PacketReference(index: record.index, timestamp: record.header.timestamp,
-                                                originalLength: record.header.originalLength, linkType: queued.linkType, bytes: record.bytes)
+                let reference = PacketReference(
+                    index: record.index, timestamp: record.header.timestamp,
+                    originalLength: record.header.originalLength, linkType: queued.linkType, bytes: record.bytes)
                 if let analyzed = reassembler.dissectIfReassembled(reference) { fillingReassembled[record.index] = analyzed.dissection }
             }
             (fill + filled).initialize(to: queued)
@@ -171,8 +173,9 @@ final class ReadPipeline {
                 let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
                 results[worker].reset()
                 do {
-                    try renderers[worker].render(UnsafeBufferPointer(rebasing: records[range]), interfaces: interfaces, programs: programs,
-                                                 reassembled: reassembled, into: &results[worker])
+                    try renderers[worker].render(
+                        UnsafeBufferPointer(rebasing: records[range]), interfaces: interfaces, programs: programs,
+                        reassembled: reassembled, into: &results[worker])
                 } catch {
                     results[worker].error = error
                 }

@@ -58,8 +58,10 @@ extension ConnectCommand {
     /// `--host`: the test runs on that host (one host), its progress streamed back; nil when
     /// the host cannot be reached (the reason is on stderr).
     /// A stop signal (`interruption`) cancels the remote test, which ends with what it measured.
-    func runRemote(_ request: ConnTestRequest, json: Bool, interruption: InterruptibleRun?,
-                   output: (String) -> Void) -> ConnTestResult? {
+    func runRemote(
+        _ request: ConnTestRequest, json: Bool, interruption: InterruptibleRun?,
+        output: (String) -> Void
+    ) -> ConnTestResult? {
         guard remote.hosts.count == 1 else {
             RemoteOptions.note("connect", "connect --host takes one host (run one test per host)")
             return nil
@@ -73,15 +75,18 @@ extension ConnectCommand {
         // Events arrive on the client's thread; lines are written here, on the caller's, in order.
         let queue = Mutex<(lines: [String], result: Result<AgentReply, AgentError>?)>(([], nil))
         let wake = DispatchSemaphore(value: 0)
-        let call = client.start(.connTest(request), event: { reply in
-            if !json, case .testProgress(.probe(let sample)) = reply {
-                queue.withLock { $0.lines.append(Self.render(sample)) }
+        let call = client.start(
+            .connTest(request),
+            event: { reply in
+                if !json, case .testProgress(.probe(let sample)) = reply {
+                    queue.withLock { $0.lines.append(Self.render(sample)) }
+                    wake.signal()
+                }
+            },
+            completion: { result in
+                queue.withLock { $0.result = result }
                 wake.signal()
-            }
-        }, completion: { result in
-            queue.withLock { $0.result = result }
-            wake.signal()
-        })
+            })
         interruption?.onStop { call.cancel() }
         while true {
             wake.wait()

@@ -6,40 +6,54 @@ import Synchronization
 /// `--host` and the ssh settings every headless subcommand shares: with hosts given, the
 /// command's engine runs on each of them through `ssh HOST socktui agent`, in parallel.
 struct RemoteOptions: ParsableArguments {
-    @Option(name: .customLong("host"), help: ArgumentHelp(
-        HelpText.concat([
-            "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. ",
-            "Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and ",
-            "capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push).",
-        ]),
-        valueName: "HOST"))
+    @Option(
+        name: .customLong("host"),
+        help: ArgumentHelp(
+            HelpText.concat([
+                "Run on HOST through ssh instead of here: [user@]HOST[:PORT] or a Host of your ~/.ssh/config. ",
+                "Repeatable for sockets, resolve, scan and the TUI (hosts in parallel); connect, sockopt and ",
+                "capture take one host. Needs socktui on HOST's PATH (or --agent-command, --push)."
+            ]),
+            valueName: "HOST"))
     var hosts: [String] = []
 
-    @Option(name: .customLong("ssh-config"), help: ArgumentHelp("ssh_config file for ssh -F (default: ssh's own, ~/.ssh/config).", valueName: "FILE"))
+    @Option(
+        name: .customLong("ssh-config"),
+        help: ArgumentHelp("ssh_config file for ssh -F (default: ssh's own, ~/.ssh/config).", valueName: "FILE"))
     var sshConfig: String?
 
-    @Option(name: .customLong("ssh-option"), help: ArgumentHelp(HelpText.concat([
-        "An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over ",
-        "socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5).",
-    ]), valueName: "NAME=VALUE"))
+    @Option(
+        name: .customLong("ssh-option"),
+        help: ArgumentHelp(
+            HelpText.concat([
+                "An ssh -o option, e.g. ProxyJump=bastion (repeatable). These and your ssh config win over ",
+                "socktui's defaults (ConnectTimeout=10, ServerAliveInterval=5)."
+            ]), valueName: "NAME=VALUE"))
     var sshOptions: [String] = []
 
-    @Option(name: .customLong("agent-command"), help: ArgumentHelp("The command ssh runs on each host (a bare path to socktui gets `agent` added).", valueName: "COMMAND"))
+    @Option(
+        name: .customLong("agent-command"),
+        help: ArgumentHelp("The command ssh runs on each host (a bare path to socktui gets `agent` added).", valueName: "COMMAND"))
     var agentCommand = "socktui agent"
 
-    @Option(name: .customLong("host-timeout"), help: ArgumentHelp(HelpText.concat([
-        "Report a host whose agent has not said hello within SECONDS of starting ssh, or has not ",
-        "answered within SECONDS after that, and go on with the others.",
-    ]), valueName: "SECONDS"))
+    @Option(
+        name: .customLong("host-timeout"),
+        help: ArgumentHelp(
+            HelpText.concat([
+                "Report a host whose agent has not said hello within SECONDS of starting ssh, or has not ",
+                "answered within SECONDS after that, and go on with the others."
+            ]), valueName: "SECONDS"))
     var hostTimeout: Double = 60
 
     @Flag(help: "Let ssh ask on this terminal (unknown host key, password) instead of failing in batch mode.")
     var interactive = false
 
-    @Flag(help: ArgumentHelp(HelpText.concat([
-        "Copy this socktui binary to a temporary path on each host (in parallel, after checking the ",
-        "architecture) for the session: every link runs that copy, and it is deleted when socktui exits.",
-    ])))
+    @Flag(
+        help: ArgumentHelp(
+            HelpText.concat([
+                "Copy this socktui binary to a temporary path on each host (in parallel, after checking the ",
+                "architecture) for the session: every link runs that copy, and it is deleted when socktui exits."
+            ])))
     var push = false
 
     /// True when the command runs remotely.
@@ -60,7 +74,9 @@ struct RemoteOptions: ParsableArguments {
 
     /// The ssh settings these options describe.
     var settings: SSHSettings {
-        SSHSettings(configFile: sshConfig, options: sshOptions, agentCommand: SSHSettings.agentCommand(normalizing: agentCommand), interactive: interactive)
+        SSHSettings(
+            configFile: sshConfig, options: sshOptions, agentCommand: SSHSettings.agentCommand(normalizing: agentCommand),
+            interactive: interactive)
     }
 
     /// One ssh transport per host, in the order given. With `--push` the binary is copied to
@@ -114,14 +130,18 @@ struct RemoteOptions: ParsableArguments {
     /// in host order; `event` sees stream items with their host. A host silent for
     /// `--host-timeout` seconds once logged in is reported as such (``SilenceLimit``), so one
     /// slow host does not hold up the others' results.
-    func callAll(_ clients: [AgentClient], _ request: AgentRequest,
-                 event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
+    func callAll(
+        _ clients: [AgentClient], _ request: AgentRequest,
+        event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }
+    ) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         callAll(clients, { _ in request }, event: event)
     }
 
     /// Runs `request(index)` on each host in parallel; as `callAll(_:_:event:)`.
-    func callAll(_ clients: [AgentClient], _ request: (Int) -> AgentRequest,
-                 event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }) -> [(host: String, result: Result<AgentReply, AgentError>)] {
+    func callAll(
+        _ clients: [AgentClient], _ request: (Int) -> AgentRequest,
+        event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }
+    ) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         let results = Mutex<[Int: Result<AgentReply, AgentError>]>([:])
         // Logins first, all in parallel (each bounded by ssh's ConnectTimeout and the handshake
         // timeout); the clock for answers starts once they are done.

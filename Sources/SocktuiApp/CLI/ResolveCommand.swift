@@ -11,7 +11,7 @@ struct ResolveCommand: ParsableCommand {
         discussion: HelpText.lines([
             HelpText.concat([
                 "Forward: getaddrinfo(HOST, SERVICE, --family, --type, 0, --flags), one row per result, ",
-                "then gethostbyname_ex for IPv4 aliases when --all is given.",
+                "then gethostbyname_ex for IPv4 aliases when --all is given."
             ]),
             "Reverse (--reverse): getnameinfo and gethostbyaddr of a numeric HOST.",
             "",
@@ -34,8 +34,8 @@ struct ResolveCommand: ParsableCommand {
             HelpText.concat([
                 "Absent fields are omitted; with --host each report also has \"host\". Exit status: 0 when every ",
                 "call succeeded, 2 on a ",
-                "resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage.",
-            ]),
+                "resolver error (its EAI_* or h_errno name is printed on stderr), 64 on bad usage."
+            ])
         ])
     )
 
@@ -68,11 +68,13 @@ struct ResolveCommand: ParsableCommand {
     @Option(name: .customLong("type"), help: "Socket type.")
     var socketType: Kind = .any
 
-    @Option(help: ArgumentHelp(HelpText.concat([
-        "Comma-separated AI_* flags (or NI_* flags with --reverse): ",
-        "canonname,numerichost,passive,v4mapped,all,addrconfig,numericserv / ",
-        "namereqd,numerichost,numericserv,nofqdn,dgram.",
-    ])))
+    @Option(
+        help: ArgumentHelp(
+            HelpText.concat([
+                "Comma-separated AI_* flags (or NI_* flags with --reverse): ",
+                "canonname,numerichost,passive,v4mapped,all,addrconfig,numericserv / ",
+                "namereqd,numerichost,numericserv,nofqdn,dgram."
+            ])))
     var flags: String = ""
 
     @Flag(help: "Reverse lookup of a numeric address: getnameinfo and gethostbyaddr.")
@@ -123,11 +125,16 @@ struct ResolveCommand: ParsableCommand {
 
     func requests() throws -> [ResolverRequest] {
         if reverse {
-            return [.nameInfo(host: host, port: Int(service ?? "0") ?? 0, flags: try NameInfoFlags(parsing: flags)),
-                    .hostByAddress(host)]
+            return [
+                .nameInfo(host: host, port: Int(service ?? "0") ?? 0, flags: try NameInfoFlags(parsing: flags)),
+                .hostByAddress(host)
+            ]
         }
-        var list: [ResolverRequest] = [.addressInfo(host: host, service: service, family: family.value, type: socketType.value,
-                                                    protocol: 0, flags: try AddressInfoFlags(parsing: flags))]
+        var list: [ResolverRequest] = [
+            .addressInfo(
+                host: host, service: service, family: family.value, type: socketType.value,
+                protocol: 0, flags: try AddressInfoFlags(parsing: flags))
+        ]
         if all { list.append(.hostByName(host)) }
         return list
     }
@@ -154,10 +161,14 @@ struct ResolveCommand: ParsableCommand {
             return text + "  error: \(error)\n" + (error.hint.isEmpty ? "" : "  hint: \(error.hint)\n")
         }
         if let rows = report.addresses {
-            let table = [["FAMILY", "TYPE", "PROTO", "ADDRESS", "PORT", "CANONNAME"]] + rows.map {
-                [$0.family, $0.type, $0.protocol, $0.address + ($0.scopeID.map { $0 != 0 ? " (scope \($0))" : "" } ?? ""),
-                 $0.port.map(String.init) ?? "", $0.canonicalName]
-            }
+            let table =
+                [["FAMILY", "TYPE", "PROTO", "ADDRESS", "PORT", "CANONNAME"]]
+                + rows.map {
+                    [
+                        $0.family, $0.type, $0.protocol, $0.address + ($0.scopeID.map { $0 != 0 ? " (scope \($0))" : "" } ?? ""),
+                        $0.port.map(String.init) ?? "", $0.canonicalName
+                    ]
+                }
             text += formatTable(table, indent: "  ")
             text += "  \(rows.count) result\(rows.count == 1 ? "" : "s")\n"
         }
@@ -220,4 +231,3 @@ private func scalarCount(_ text: String) -> Int {
     var copy = text
     return copy.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
 }
-

@@ -11,7 +11,7 @@ struct ScanCommand: ParsableCommand {
         discussion: HelpText.lines([
             HelpText.concat([
                 "Resolves HOST once and scans its first address with non-blocking connects, up to ",
-                "--concurrency in flight, at most --rate new connects per second. Each port ends up:",
+                "--concurrency in flight, at most --rate new connects per second. Each port ends up:"
             ]),
             "  open       the handshake completed: something listens",
             "  closed     a reset came back: nothing listens (or a firewall",
@@ -20,12 +20,12 @@ struct ScanCommand: ParsableCommand {
             "             a firewall drops or rejects the packets",
             HelpText.concat([
                 "Only open and filtered ports are listed (--all lists every port), sorted by port. ",
-                "Only scan hosts you are allowed to scan.",
+                "Only scan hosts you are allowed to scan."
             ]),
             "",
             HelpText.concat([
                 "PORTS: comma-separated ports and ranges within 1-65535, such as 22, 1-1024 or ",
-                "1-1024,8080,9000-9100: at most 65535 ports. --concurrency is at most 4096.",
+                "1-1024,8080,9000-9100: at most 65535 ports. --concurrency is at most 4096."
             ]),
             "",
             "Examples:",
@@ -41,20 +41,20 @@ struct ScanCommand: ParsableCommand {
                 "null, ",
                 "\"ports\": [{\"port\": 22, \"state\": \"open\", \"reason\": null, \"milliseconds\": 0.05}, ",
                 "...]} ",
-                "where \"ports\" holds open and filtered ports (every port with --all).",
+                "where \"ports\" holds open and filtered ports (every port with --all)."
             ]),
             "",
             HelpText.concat([
                 "Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the scan: the ports finished so far are ",
                 "printed, followed by `--- interrupted (SIGINT) after N of M ports ---`; JSON has ",
-                "\"interrupted\": true. Another signal a second or more later ends socktui at once.",
+                "\"interrupted\": true. Another signal a second or more later ends socktui at once."
             ]),
             "",
             HelpText.concat([
                 "Exit status: 0 when at least one port is open, 1 when none is, 2 when HOST does not ",
                 "resolve, 64 on bad usage, 128 + the signal's number when a signal stopped it (130 ",
-                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).",
-            ]),
+                "for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."
+            ])
         ])
     )
 
@@ -89,8 +89,9 @@ struct ScanCommand: ParsableCommand {
 
     var request: PortScanRequest {
         get throws {
-            PortScanRequest(host: host, ports: try PortSet(parsing: ports), concurrency: concurrency, rate: rate,
-                            timeout: timeout, family: ipv4Only ? .inet : ipv6Only ? .inet6 : .unspecified)
+            PortScanRequest(
+                host: host, ports: try PortSet(parsing: ports), concurrency: concurrency, rate: rate,
+                timeout: timeout, family: ipv4Only ? .inet : ipv6Only ? .inet6 : .unspecified)
         }
     }
 
@@ -139,10 +140,14 @@ struct ScanCommand: ParsableCommand {
         text += DurationText.milliseconds(scan.elapsedMilliseconds) + (scan.cancelled ? " (cancelled)" : "") + "\n"
         let shown = scan.ports.filter { all || $0.state != .closed }
         if !shown.isEmpty {
-            text += formatTable([["PORT", "STATE", "SERVICE", "REASON"]] + shown.map { port in
-                [String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
-                 port.reason ?? "syn-ack"]
-            }, indent: "  ")
+            text += formatTable(
+                [["PORT", "STATE", "SERVICE", "REASON"]]
+                    + shown.map { port in
+                        [
+                            String(port.port), port.state.rawValue, (try? serviceByPort(port.port, protocolName: "tcp")) ?? "",
+                            port.reason ?? "syn-ack"
+                        ]
+                    }, indent: "  ")
         }
         text += "\(scan.openPorts.count) open, \(scan.closedCount) closed, \(scan.filteredPorts.count) filtered"
         text += all || scan.closedCount == 0 ? "\n" : " (closed ports not shown; --all lists them)\n"

@@ -23,7 +23,9 @@ extension SocketsCommand {
                     let count = results.reduce(0) { total, host in
                         if case .success(let snapshot) = host.result { total + snapshot.entries.count } else { total }
                     }
-                    Self.note("refresh \(index): \(DurationText.seconds(elapsed, fractionDigits: 4)) (\(count) sockets from \(results.count) hosts)")
+                    Self.note(
+                        "refresh \(index): \(DurationText.seconds(elapsed, fractionDigits: 4)) (\(count) sockets from \(results.count) hosts)"
+                    )
                 } else {
                     Self.note("refresh 1: connected to \(results.count) hosts")
                 }
@@ -60,8 +62,10 @@ extension SocketsCommand {
 
     /// Every host's table, asked for in parallel as the changes since the table its mirror
     /// holds (the whole table the first time, or when the agent's base differs).
-    static func refresh(_ clients: [AgentClient], mirrors: inout [SocketMirror], query: SocketQuery,
-                        remote: RemoteOptions) -> [(host: String, result: Result<SocketSnapshot, AgentError>)] {
+    static func refresh(
+        _ clients: [AgentClient], mirrors: inout [SocketMirror], query: SocketQuery,
+        remote: RemoteOptions
+    ) -> [(host: String, result: Result<SocketSnapshot, AgentError>)] {
         let held = mirrors.map(\.generation)
         let replies = remote.callAll(clients) { .socketChanges(query, since: held[$0]) }
         return replies.enumerated().map { index, reply in
@@ -69,7 +73,9 @@ extension SocketsCommand {
             case .success(.socketChanges(let changes)):
                 if mirrors[index].apply(changes) { return (reply.host, .success(mirrors[index].snapshot)) }
                 // Based on a table we do not hold (a concurrent request moved it on): ask for all of it.
-                guard case .socketChanges(let full)? = try? clients[index].call(.socketChanges(query, since: nil)), mirrors[index].apply(full) else {
+                guard case .socketChanges(let full)? = try? clients[index].call(.socketChanges(query, since: nil)),
+                    mirrors[index].apply(full)
+                else {
                     return (reply.host, .failure(AgentError(.failed, "\(reply.host): the socket table could not be brought up to date")))
                 }
                 return (reply.host, .success(mirrors[index].snapshot))
@@ -92,18 +98,23 @@ extension SocketsCommand {
         let json = global.json
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let watch = MergedSocketWatch(transports: try remote.transports(), query: query, interval: interval,
-                                      stallLimit: remote.hostTimeout) { tables, change in
+        let watch = MergedSocketWatch(
+            transports: try remote.transports(), query: query, interval: interval,
+            stallLimit: remote.hostTimeout
+        ) { tables, change in
             switch change {
             case .status(let index):
                 let label = tables[index].host
-                let message: String = switch tables[index].status {
-                case .connecting: "\(label): connecting"
-                case .connected: "\(label): connected"
-                case .disconnected(let text), .needsLogin(let text): text
-                }
+                let message: String =
+                    switch tables[index].status {
+                    case .connecting: "\(label): connecting"
+                    case .connected: "\(label): connected"
+                    case .disconnected(let text), .needsLogin(let text): text
+                    }
                 if json {
-                    output.write((try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                    output.write(
+                        (try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) }
+                            ?? "")
                 } else {
                     output.write(message)
                 }
@@ -111,10 +122,13 @@ extension SocketsCommand {
                 let table = tables[index]
                 let entries = table.snapshot.entries.filter(filter.matches)
                 if json {
-                    let line = HostSnapshotLine(host: table.host, refresh: table.refreshes, sockets: entries.map { SocketsReport.Row(entry: $0) })
+                    let line = HostSnapshotLine(
+                        host: table.host, refresh: table.refreshes, sockets: entries.map { SocketsReport.Row(entry: $0) })
                     output.write((try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "")
                 } else {
-                    output.write("\(table.host): refresh \(table.refreshes): \(entries.count) sockets (\(String(format: "%.1f ms", table.snapshot.elapsed * 1000)))")
+                    output.write(
+                        "\(table.host): refresh \(table.refreshes): \(entries.count) sockets (\(String(format: "%.1f ms", table.snapshot.elapsed * 1000)))"
+                    )
                 }
             }
         }
@@ -126,7 +140,9 @@ extension SocketsCommand {
         let stopped = watch.stop(timeout: min(remote.hostTimeout, 5))
         for (table, clean) in zip(watch.tables, stopped) where clean {
             if json {
-                output.write((try? encoder.encode(HostStatusLine(host: table.host, status: "stopped"))).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                output.write(
+                    (try? encoder.encode(HostStatusLine(host: table.host, status: "stopped"))).map { String(decoding: $0, as: UTF8.self) }
+                        ?? "")
             } else {
                 output.write("\(table.host): stopped after \(table.refreshes) refreshes")
             }

@@ -12,13 +12,13 @@ struct SocketsCommand: ParsableCommand {
             HelpText.concat([
                 "Sockets come from netlink sock_diag (TCP, UDP, raw, UNIX, packet), falling back to ",
                 "/proc/net where a family is unavailable; owners come from /proc/PID/fd (run as root ",
-                "to see every process). With no kind flag, every kind is listed.",
+                "to see every process). With no kind flag, every kind is listed."
             ]),
             "",
             HelpText.concat([
                 "FILTER terms (all must match; prefix with ! to negate): state:listen port:443 ",
                 "sport:22 dport:443 proc:nginx pid:812 family:inet6 kind:udp addr:127.0.0.1 uid:0 ",
-                "inode:12345, or a bare word matched against every column.",
+                "inode:12345, or a bare word matched against every column."
             ]),
             "",
             "Examples:",
@@ -37,13 +37,13 @@ struct SocketsCommand: ParsableCommand {
                 "\"peer_inode\": null, ",
                 "\"owners\": [{\"pid\": 1, \"command\": \"x\", \"fd\": 3, \"uid\": 0}], \"tcp\": {\"timer\": ",
                 "null, ",
-                "\"timer_expires_ms\": 0, \"congestion\": \"cubic\", \"info\": {tcp_info fields}}}]}",
+                "\"timer_expires_ms\": 0, \"congestion\": \"cubic\", \"info\": {tcp_info fields}}}]}"
             ]),
             HelpText.concat([
                 "With --host: {\"hosts\": [{\"host\", \"error\", \"sources\", \"warnings\", ",
                 "\"hidden_processes\"}], ",
-                "\"sockets\": [{\"host\": \"web1\", ...the fields above}]}.",
-            ]),
+                "\"sockets\": [{\"host\": \"web1\", ...the fields above}]}."
+            ])
         ])
     )
 
@@ -55,12 +55,17 @@ struct SocketsCommand: ParsableCommand {
     @Flag(name: [.customShort("l"), .long], help: "Only listening (and unconnected datagram) sockets.") var listening = false
     @Flag(name: [.customShort("p"), .long], help: "Show owning processes.") var processes = false
     @Flag(name: [.customShort("i"), .long], help: "Show TCP internal information (rtt, cwnd, bytes).") var info = false
-    @Option(help: ArgumentHelp(HelpText.concat([
-        "Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time ",
-        "on stderr (owners are cached between refreshes); prints the last.",
-    ]), valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            HelpText.concat([
+                "Take N snapshots in one process, as the Sockets panel refreshes, printing each refresh's time ",
+                "on stderr (owners are cached between refreshes); prints the last."
+            ]), valueName: "N"))
     var repeatCount: Int = 1
-    @Option(help: ArgumentHelp("With --host: keep refreshing every SECONDS, one line per host and refresh, reconnecting dropped hosts, until Ctrl-C.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "With --host: keep refreshing every SECONDS, one line per host and refresh, reconnecting dropped hosts, until Ctrl-C.",
+            valueName: "SECONDS"))
     var watch: Double?
     @Argument(help: "Filter expression (see above).") var filter: [String] = []
     @OptionGroup var global: GlobalOptions
@@ -84,7 +89,9 @@ struct SocketsCommand: ParsableCommand {
 
     func validate() throws {
         if let watch, !(watch >= 0.1 && watch <= 3600) { throw ValidationError("--watch must be 0.1-3600 seconds, got \(watch)") }
-        if watch != nil && !remote.isRemote { throw ValidationError("--watch needs --host (the local table refreshes in the TUI: socktui, then 2)") }
+        if watch != nil && !remote.isRemote {
+            throw ValidationError("--watch needs --host (the local table refreshes in the TUI: socktui, then 2)")
+        }
         if repeatCount < 1 { throw ValidationError("--repeat-count must be at least 1, got \(repeatCount)") }
         do { _ = try SocketFilter(filter.joined(separator: " ")) } catch { throw ValidationError("FILTER: \(error.message)") }
     }
@@ -96,10 +103,14 @@ struct SocketsCommand: ParsableCommand {
         let query = query(parsed)
         var snapshot = table.snapshot(query)
         if repeatCount > 1 {
-            Self.note("refresh 1: \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+            Self.note(
+                "refresh 1: \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))"
+            )
             for index in 2...repeatCount {
                 snapshot = table.snapshot(query)
-                Self.note("refresh \(index): \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))")
+                Self.note(
+                    "refresh \(index): \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))"
+                )
             }
         }
         let entries = snapshot.entries.filter(parsed.matches)
@@ -107,7 +118,8 @@ struct SocketsCommand: ParsableCommand {
             StandardOutput.print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
             return
         }
-        StandardOutput.print(formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
+        StandardOutput.print(
+            formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
         if info {
             for entry in entries where entry.tcp?.info != nil {
                 StandardOutput.print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
@@ -115,7 +127,9 @@ struct SocketsCommand: ParsableCommand {
         }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
         if snapshot.hiddenProcesses > 0 && processes {
-            FileHandle.standardError.write(Data("socktui sockets: \(snapshot.hiddenProcesses) processes not readable: run as root to see their sockets' owners\n".utf8))
+            FileHandle.standardError.write(
+                Data("socktui sockets: \(snapshot.hiddenProcesses) processes not readable: run as root to see their sockets' owners\n".utf8)
+            )
         }
     }
 
@@ -127,14 +141,18 @@ struct SocketsCommand: ParsableCommand {
     /// One socket as a row of the text table.
     static func row(_ entry: SocketEntry, processes: Bool) -> [String] {
         // UNIX socket paths and process names are other users' text.
-        var row = [entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
-                   TerminalSafe.escaped(entry.local.description), TerminalSafe.escaped(entry.remote.description)]
-        if processes { row.append(entry.owners.isEmpty ? "" : TerminalSafe.escaped("users:(" + entry.owners.map(\.description).joined(separator: ",") + ")")) }
+        var row = [
+            entry.kind.rawValue, entry.state, String(entry.receiveQueue), String(entry.sendQueue),
+            TerminalSafe.escaped(entry.local.description), TerminalSafe.escaped(entry.remote.description)
+        ]
+        if processes {
+            row.append(
+                entry.owners.isEmpty ? "" : TerminalSafe.escaped("users:(" + entry.owners.map(\.description).joined(separator: ",") + ")"))
+        }
         return row
     }
 
     static func note(_ text: String) { FileHandle.standardError.write(Data("socktui sockets: \(text)\n".utf8)) }
-
 
     /// ss-style: `cubic wscale:7,7 rto:204 rtt:0.05/0.025 mss:65483 cwnd:10 ssthresh:7
     /// bytes_sent:100 bytes_acked:100 bytes_received:0 retrans:0/0 lost:0 unacked:0
@@ -150,8 +168,11 @@ struct SocketsCommand: ParsableCommand {
         }
         func rate(_ bytesPerSecond: UInt64) -> String {
             let bits = Double(bytesPerSecond) * 8
-            return bits >= 1e9 ? "\((bits / 1e8).rounded() / 10)Gbps" : bits >= 1e6 ? "\((bits / 1e5).rounded() / 10)Mbps"
-                : bits >= 1e3 ? "\((bits / 1e2).rounded() / 10)Kbps" : "\(Int(bits))bps"
+            return bits >= 1e9
+                ? "\((bits / 1e8).rounded() / 10)Gbps"
+                : bits >= 1e6
+                    ? "\((bits / 1e5).rounded() / 10)Mbps"
+                    : bits >= 1e3 ? "\((bits / 1e2).rounded() / 10)Kbps" : "\(Int(bits))bps"
         }
         text += " wscale:\(info.sendWindowScale),\(info.receiveWindowScale)"
         text += " rto:\(milliseconds(info.retransmitTimeout)) rtt:\(milliseconds(info.rtt))/\(milliseconds(info.rttVariance))"
@@ -209,9 +230,14 @@ struct SocketsReport: Encodable {
             try container.encode(entry.interfaceIndex, forKey: .interface)
             try container.encode(entry.protocolNumber, forKey: .protocol)
             try container.encode(entry.peerInode, forKey: .peerInode)
-            try container.encode(entry.owners.map { Owner(pid: $0.pid, command: $0.command, fd: $0.fileDescriptor, uid: $0.uid) }, forKey: .owners)
-            try container.encode(entry.tcp.map { TCP(timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
-                                                     congestion: $0.congestionControl, info: $0.info) }, forKey: .tcp)
+            try container.encode(
+                entry.owners.map { Owner(pid: $0.pid, command: $0.command, fd: $0.fileDescriptor, uid: $0.uid) }, forKey: .owners)
+            try container.encode(
+                entry.tcp.map {
+                    TCP(
+                        timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
+                        congestion: $0.congestionControl, info: $0.info)
+                }, forKey: .tcp)
         }
     }
 

@@ -15,7 +15,7 @@ struct SockoptCommand: ParsableCommand {
                 "kernel.yama.ptrace_scope is 0. The other process's socket is not modified: no flag ",
                 "is changed, and options whose reading has side effects (SO_ERROR, TCP_SAVED_SYN) ",
                 "are skipped and listed. Options the kernel refuses for this socket show as ",
-                "`n/a (ENOPROTOOPT)`.",
+                "`n/a (ENOPROTOOPT)`."
             ]),
             "",
             "Find PID and FD with `socktui sockets -p` (or give the socket's inode).",
@@ -29,8 +29,8 @@ struct SockoptCommand: ParsableCommand {
                 "JSON (--json): {\"pid\", \"fd\", \"command\", \"family\", \"type\", \"protocol\", \"local\", ",
                 "\"peer\", \"skipped\": {\"SO_ERROR\": \"why\"}, \"options\": [{\"cName\": \"SO_RCVBUF\", ",
                 "\"level\": ..., \"name\": 8, \"kind\": ..., \"access\": ..., \"summary\": \"...\", ",
-                "\"value\": {...}, \"text\": \"212992\"}]}",
-            ]),
+                "\"value\": {...}, \"text\": \"212992\"}]}"
+            ])
         ])
     )
 
@@ -64,13 +64,20 @@ struct SockoptCommand: ParsableCommand {
             return
         }
         // The command name and a UNIX socket's path are the process owner's text.
-        StandardOutput.print(TerminalSafe.escaped("\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
-              + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? "")))
+        StandardOutput.print(
+            TerminalSafe.escaped(
+                "\(report.command) (pid \(report.pid)) fd \(report.fd): \(report.family) \(report.type) \(report.protocol)"
+                    + (report.local.map { "  local \($0)" } ?? "") + (report.peer.map { "  peer \($0)" } ?? "")))
         // Long values (tcp_info, raw structures) are printed in full after the table.
         let limit = 48
-        let rows = [["OPTION", "LEVEL", "VALUE", "ABOUT"]] + report.options.map {
-            [$0.cName, $0.level.description, $0.text.count > limit ? String($0.text.prefix(limit - 12)) + "… (below)" : $0.text, $0.summary]
-        }
+        let rows =
+            [["OPTION", "LEVEL", "VALUE", "ABOUT"]]
+            + report.options.map {
+                [
+                    $0.cName, $0.level.description, $0.text.count > limit ? String($0.text.prefix(limit - 12)) + "… (below)" : $0.text,
+                    $0.summary
+                ]
+            }
         StandardOutput.print(formatTable(rows), terminator: "")
         for reading in report.options where reading.text.count > limit {
             StandardOutput.print("\(reading.cName): \(reading.text)")

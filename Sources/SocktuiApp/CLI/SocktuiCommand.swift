@@ -23,17 +23,20 @@ public struct SocktuiCommand: ParsableCommand {
         discussion: HelpText.lines([
             HelpText.concat([
                 "Run without a subcommand to open the terminal UI with its Resolver, Sockets, ",
-                "Capture and Tests panels. The subcommands print the same results for scripts.",
+                "Capture and Tests panels. The subcommands print the same results for scripts."
             ]),
             "",
             HelpText.concat([
                 "The terminal UI takes these options (`socktui [<options>]` is `socktui tui ",
-                "[<options>]`; `socktui tui --help` says more):",
+                "[<options>]`; `socktui tui --help` says more):"
             ]),
-            "",
+            ""
         ]) + tuiOptionsHelp(),
         version: linkedLibraryVersions(),
-        subcommands: [TUICommand.self, ResolveCommand.self, SocketsCommand.self, SockoptCommand.self, CaptureCommand.self, ReadCommand.self, ConnectCommand.self, ScanCommand.self, AgentCommand.self],
+        subcommands: [
+            TUICommand.self, ResolveCommand.self, SocketsCommand.self, SockoptCommand.self, CaptureCommand.self, ReadCommand.self,
+            ConnectCommand.self, ScanCommand.self, AgentCommand.self
+        ],
         defaultSubcommand: TUICommand.self
     )
 

@@ -2,7 +2,7 @@ import Foundation
 import Inspect
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The signals that end a headless command cleanly: SIGINT (Ctrl-C), SIGTERM and SIGHUP (the

@@ -14,7 +14,7 @@ struct TUICommand: ParsableCommand {
                 "$SOCKTUI_THEME_DIR, then $XDG_CONFIG_HOME/socktui/themes (~/.config/socktui/themes), ",
                 "then the first themes/ or share/socktui/themes/ directory above the executable add ",
                 "themes or replace one of the same name. ",
-                "Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours.",
+                "Press t to cycle themes, ? for help, q to quit. NO_COLOR (non-empty) drops all colours."
             ]),
             "",
             HelpText.concat([
@@ -23,13 +23,13 @@ struct TUICommand: ParsableCommand {
                 "`socktui -r -` reads pcap or pcapng from standard input as it streams ",
                 "(`tcpdump -U -w - | socktui -r -`, `ssh HOST tcpdump -U -w - | socktui -r -`): packets ",
                 "appear as they arrive, like a live capture's, and the end of the input shows \"end of ",
-                "stream, N packets\"; keys are read from the terminal (/dev/tty).",
+                "stream, N packets\"; keys are read from the terminal (/dev/tty)."
             ]),
             "",
             HelpText.concat([
                 "SOCKTUI_TRACE_FILE=path appends `first-frame <s>` (the first frame that shows packets), ",
                 "`index-done <s>` and `filter-done <s> <filter s>` lines, in seconds since the process ",
-                "started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh).",
+                "started, for benchmarks (Benchmarks/capture-panel-vs-termshark.sh)."
             ]),
             "",
             HelpText.concat([
@@ -52,16 +52,22 @@ struct TUICommand: ParsableCommand {
                 "in batch mode: a host that wants a password or an unknown host key is marked as ",
                 "needing an interactive login (run `ssh HOST` once, use ssh-agent, or pass --interactive: ",
                 "each host is then logged in to on the terminal before the TUI starts, ssh asking what ",
-                "it needs, and every link shares that login).",
-            ]),
+                "it needs, and every link shares that login)."
+            ])
         ])
     )
 
-    @Option(name: .long, help: ArgumentHelp("Colour theme: default, light, 16color, mono, or the name of another theme in a theme directory (overrides $SOCKTUI_THEME).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Colour theme: default, light, 16color, mono, or the name of another theme in a theme directory (overrides $SOCKTUI_THEME).",
+            valueName: "name"))
     var theme: String?
 
-    @Option(name: [.customShort("r"), .customLong("read")],
-            help: ArgumentHelp("Open a pcap or pcapng capture file in the Capture tab (- reads one from standard input as it streams).", valueName: "file"))
+    @Option(
+        name: [.customShort("r"), .customLong("read")],
+        help: ArgumentHelp(
+            "Open a pcap or pcapng capture file in the Capture tab (- reads one from standard input as it streams).", valueName: "file"))
     var file: String?
 
     @OptionGroup var remote: RemoteOptions
@@ -72,7 +78,8 @@ struct TUICommand: ParsableCommand {
     func validate() throws {
         if noLocal && remote.hosts.isEmpty { throw ValidationError("--no-local needs --host") }
         if !noLocal, remote.hosts.contains(where: { (try? RemoteHost(parsing: $0))?.label == "local" }) {
-            throw ValidationError("--host local: this host is already in the table as `local`; add --no-local to reach it through ssh instead")
+            throw ValidationError(
+                "--host local: this host is already in the table as `local`; add --no-local to reach it through ssh instead")
         }
     }
 
@@ -95,8 +102,10 @@ struct TUICommand: ParsableCommand {
         // chunks never queue ahead of a lookup) and open on first use.
         let resolvers = [AgentClient.local()] + remotes.map { AgentClient(transport: $0, silenceLimit: remote.hostTimeout) }
         // The Capture panel's hosts: this one's in-process client first (also with --no-local), then the --host clients.
-        return (MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), resolvers,
-                [AgentClient.local()] + remotes.map { AgentClient(transport: $0) })
+        return (
+            MergedSocketSource(transports: local + remotes, stallLimit: remote.hostTimeout), resolvers,
+            [AgentClient.local()] + remotes.map { AgentClient(transport: $0) }
+        )
     }
 
     func run() throws {
@@ -106,7 +115,9 @@ struct TUICommand: ParsableCommand {
         var reader: CaptureFileReader?
         if file == "-", isatty(STDIN_FILENO) == 1 {
             // The keys and the capture would share the terminal.
-            throw ValidationError("-r - reads a pcap or pcapng stream from standard input, which is the terminal here: pipe one in (tcpdump -U -w - | socktui -r -)")
+            throw ValidationError(
+                "-r - reads a pcap or pcapng stream from standard input, which is the terminal here: pipe one in (tcpdump -U -w - | socktui -r -)"
+            )
         }
         if let file, file != "-" {
             do throws(CaptureFileError) {
@@ -117,7 +128,8 @@ struct TUICommand: ParsableCommand {
             }
         }
         // Hosts start connecting (and --push copies) before the terminal is taken over.
-        let login = remote.interactive && remote.isRemote
+        let login =
+            remote.interactive && remote.isRemote
             ? try InteractiveLogin(hosts: remote.hosts.map { try RemoteHost(parsing: $0) }, settings: remote.settings) : nil
         defer { login?.close() }
         let hosts = try hostsSource(login: login)
@@ -136,16 +148,19 @@ struct TUICommand: ParsableCommand {
         // The backend's "restore the terminal" SIGBUS handler went in after the file was opened:
         // a file that shrinks under the browser must reach the reader's guard first.
         CaptureFileReader.reinstallShrinkGuard()
-        var model = AppModel(catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
+        var model = AppModel(
+            catalog: catalog, requestedTheme: theme ?? environment["SOCKTUI_THEME"], noColor: noColor, size: backend.size())
         var initial: [Command<AppMessage>?] = []
         if let hosts {
             model.sockets = SocketsPanel(source: hosts.sockets)
             model.resolver = ResolverPanel(hosts: hosts.resolvers)
             model.tests = TestsPanel(hosts: hosts.resolvers)
             let watch = hosts.sockets.watch
-            model.capture = CapturePanel(hosts: hosts.captures, hostSockets: { label in
-                watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot
-            })
+            model.capture = CapturePanel(
+                hosts: hosts.captures,
+                hostSockets: { label in
+                    watch.tables.first { $0.host == label && $0.refreshes > 0 }?.snapshot
+                })
             model.capture.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.sockets.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
             model.resolver.resize(to: AppModel.layout(Rect(size: backend.size())).panel)
@@ -197,7 +212,10 @@ final class FrameTrace {
     }
 
     private func append(_ line: String) {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else { return }
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+        else { return }
         handle.seekToEndOfFile()
         handle.write((line + "\n").data(using: .utf8)!)
         try? handle.close()
@@ -208,7 +226,8 @@ final class FrameTrace {
     /// Seconds since this process started: boot-time clock now minus the start time in /proc/self/stat.
     static func secondsSinceStart() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         // Fields after the command name: state is field 3, starttime field 22.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 19, let ticks = Double(fields[19]) else { return 0 }

@@ -82,5 +82,5 @@ let scrollKeyMap = KeyMap<PanelAction>([
     KeyBinding([.pageUp], .pageUp, "page up"),
     KeyBinding([.pageDown, .character(" ")], .pageDown, label: "PgDn/Space", "page down"),
     KeyBinding([.home, .character("g")], .top, label: "Home/g", "top"),
-    KeyBinding([.end, .character("G")], .bottom, label: "End/G", "bottom"),
+    KeyBinding([.end, .character("G")], .bottom, label: "End/G", "bottom")
 ])

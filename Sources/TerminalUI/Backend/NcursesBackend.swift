@@ -62,7 +62,8 @@ public final class NcursesBackend: Backend {
             let tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
             guard tty >= 0, isatty(tty) == 1 else {
                 if tty >= 0 { close(tty) }
-                throw TerminalUnavailableError(description: "socktui's terminal UI needs a terminal: standard input is not one and /dev/tty cannot be opened")
+                throw TerminalUnavailableError(
+                    description: "socktui's terminal UI needs a terminal: standard input is not one and /dev/tty cannot be opened")
             }
             inputFD = tty
         }
@@ -72,7 +73,10 @@ public final class NcursesBackend: Backend {
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(inputFD, "r"),
             let screen = newterm(nil, output, input)
         else {
-            throw TerminalUnavailableError(description: "cannot start ncurses for TERM=\(getenv("TERM").map { String(cString: $0) } ?? "unset"); set TERM to a known terminal type")
+            throw TerminalUnavailableError(
+                description:
+                    "cannot start ncurses for TERM=\(getenv("TERM").map { String(cString: $0) } ?? "unset"); set TERM to a known terminal type"
+            )
         }
         set_term(screen)
         window = CNcurses_stdscr()!

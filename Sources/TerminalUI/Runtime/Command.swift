@@ -18,14 +18,18 @@ public struct Command<Message: Sendable>: Sendable {
     public let jobs: [Job]
 
     /// A command that runs `work` on `queue`; it may post several messages (a stream) or none.
-    public static func stream(on queue: DispatchQueue = .global(qos: .userInitiated),
-                              _ work: @escaping @Sendable (_ post: @escaping @Sendable (Message) -> Void) -> Void) -> Command {
+    public static func stream(
+        on queue: DispatchQueue = .global(qos: .userInitiated),
+        _ work: @escaping @Sendable (_ post: @escaping @Sendable (Message) -> Void) -> Void
+    ) -> Command {
         Command(jobs: [Job(queue: queue, work: work)])
     }
 
     /// A command that computes one message on `queue` (none if `work` returns `nil`).
-    public static func run(on queue: DispatchQueue = .global(qos: .userInitiated),
-                           _ work: @escaping @Sendable () -> Message?) -> Command {
+    public static func run(
+        on queue: DispatchQueue = .global(qos: .userInitiated),
+        _ work: @escaping @Sendable () -> Message?
+    ) -> Command {
         stream(on: queue) { post in if let message = work() { post(message) } }
     }
 

@@ -96,7 +96,7 @@ public struct Line: Hashable, Sendable, ExpressibleByStringLiteral {
                     current.append(glyphs[index]); currentWidth += w
                     index += 1
                 }
-                if currentWidth == 0 { index += 1 } // a wide grapheme in a 1-column area: skip it
+                if currentWidth == 0 { index += 1 }  // a wide grapheme in a 1-column area: skip it
                 flush()
             }
         }

@@ -67,32 +67,39 @@ public struct Theme: Hashable, Sendable {
         }
         let sections = schema.sections.map(\.name)
         for key in table.keys where !(["name", "description"] + sections).contains(key) {
-            throw ThemeError(file: file, line: lines.line(ofKey: key, in: nil) ?? lines.line(ofSection: key) ?? 1,
-                             message: "unknown key `\(key)` (expected name, description, \(sections.map { "[\($0)]" }.joined(separator: ", ")))")
+            throw ThemeError(
+                file: file, line: lines.line(ofKey: key, in: nil) ?? lines.line(ofSection: key) ?? 1,
+                message: "unknown key `\(key)` (expected name, description, \(sections.map { "[\($0)]" }.joined(separator: ", ")))")
         }
         var styles: [ThemeRole: Style] = [:]
         for section in sections {
             let roles = schema.sections.first { $0.name == section }?.roles ?? []
             guard let sectionTable = table[section]?.table else {
-                throw ThemeError(file: file, line: lines.line(ofKey: section, in: nil) ?? 1,
-                                 message: "missing table [\(section)] with roles \(roles.map(\.rawValue).joined(separator: ", "))")
+                throw ThemeError(
+                    file: file, line: lines.line(ofKey: section, in: nil) ?? 1,
+                    message: "missing table [\(section)] with roles \(roles.map(\.rawValue).joined(separator: ", "))")
             }
             for key in sectionTable.keys where !roles.map(\.rawValue).contains(key) {
-                throw ThemeError(file: file, line: lines.line(ofKey: key, in: section) ?? lines.line(ofSection: section) ?? 1,
-                                 message: "unknown role `\(section).\(key)` (expected \(roles.map(\.rawValue).joined(separator: ", ")))")
+                throw ThemeError(
+                    file: file, line: lines.line(ofKey: key, in: section) ?? lines.line(ofSection: section) ?? 1,
+                    message: "unknown role `\(section).\(key)` (expected \(roles.map(\.rawValue).joined(separator: ", ")))")
             }
             for role in roles {
                 let roleLine = lines.line(ofKey: role.rawValue, in: section)
                 guard let entry = sectionTable[role.rawValue] else {
                     if schema.fallback(of: role) != nil { continue }  // filled in below
-                    throw ThemeError(file: file, line: lines.line(ofSection: section) ?? 1,
-                                     message: "missing role `\(section).\(role.rawValue)`")
+                    throw ThemeError(
+                        file: file, line: lines.line(ofSection: section) ?? 1,
+                        message: "missing role `\(section).\(role.rawValue)`")
                 }
                 guard let roleTable = entry.table else {
-                    throw ThemeError(file: file, line: roleLine ?? 1,
-                                     message: "`\(section).\(role.rawValue)` must be a table such as { fg = \"red\", bold = true }")
+                    throw ThemeError(
+                        file: file, line: roleLine ?? 1,
+                        message: "`\(section).\(role.rawValue)` must be a table such as { fg = \"red\", bold = true }")
                 }
-                styles[role] = try parseStyle(roleTable, path: "\(section).\(role.rawValue)", file: file, line: roleLine ?? lines.line(ofSection: "\(section).\(role.rawValue)") ?? 1)
+                styles[role] = try parseStyle(
+                    roleTable, path: "\(section).\(role.rawValue)", file: file,
+                    line: roleLine ?? lines.line(ofSection: "\(section).\(role.rawValue)") ?? 1)
             }
         }
         // Roles newer than the file take the style of their fallback role (required, so present).
@@ -117,8 +124,11 @@ public struct Theme: Hashable, Sendable {
                     color = nil
                 }
                 guard let color else {
-                    throw ThemeError(file: file, line: line,
-                                     message: "unknown colour \(value.string.map { "\"\($0)\"" } ?? value.debugDescription) for \(path).\(key) (use a name like bright-blue, 0-255 or #rrggbb)")
+                    throw ThemeError(
+                        file: file, line: line,
+                        message:
+                            "unknown colour \(value.string.map { "\"\($0)\"" } ?? value.debugDescription) for \(path).\(key) (use a name like bright-blue, 0-255 or #rrggbb)"
+                    )
                 }
                 if key == "fg" { style.fg = color } else { style.bg = color }
             case _ where attributeKeys.contains(key):
@@ -128,8 +138,9 @@ public struct Theme: Hashable, Sendable {
                 let modifier = Modifiers.named.first { $0.0 == key }!.1
                 style = flag ? style.adding(modifier) : style.removing(modifier)
             default:
-                throw ThemeError(file: file, line: line,
-                                 message: "unknown key `\(key)` in \(path) (expected fg, bg, \(Modifiers.named.map(\.0).joined(separator: ", ")))")
+                throw ThemeError(
+                    file: file, line: line,
+                    message: "unknown key `\(key)` in \(path) (expected fg, bg, \(Modifiers.named.map(\.0).joined(separator: ", ")))")
             }
         }
         return style

@@ -84,9 +84,11 @@ public struct ThemeCatalog: Sendable {
     }
 
     /// Loads from the standard places (see the type's documentation), checked against `schema`.
-    public static func loadStandard(environment: [String: String] = ProcessEnvironment.current,
-                                    executablePath: String? = currentExecutablePath(),
-                                    schema: ThemeSchema = .bundled) -> ThemeCatalog {
+    public static func loadStandard(
+        environment: [String: String] = ProcessEnvironment.current,
+        executablePath: String? = currentExecutablePath(),
+        schema: ThemeSchema = .bundled
+    ) -> ThemeCatalog {
         load(from: searchDirectories(environment: environment, executablePath: executablePath), schema: schema)
     }
 

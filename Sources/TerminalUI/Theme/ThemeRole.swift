@@ -43,6 +43,6 @@ public struct ThemeRole: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     /// The toolkit's roles, in the order a theme file's `[ui]` table lists them.
     public static let toolkitRoles: [ThemeRole] = [
-        .base, .title, .border, .focus, .selection, .header, .status, .error, .warning, .ok, .client, .server,
+        .base, .title, .border, .focus, .selection, .header, .status, .error, .warning, .ok, .client, .server
     ]
 }

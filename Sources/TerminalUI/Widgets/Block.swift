@@ -26,7 +26,8 @@ public struct BorderSymbols: Hashable, Sendable {
     /// `┌─┐│└┘`.
     public static let plain = BorderSymbols(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘")
     /// `╭─╮│╰╯`.
-    public static let rounded = BorderSymbols(horizontal: "─", vertical: "│", topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯")
+    public static let rounded = BorderSymbols(
+        horizontal: "─", vertical: "│", topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯")
     /// `═║╔╗╚╝`, used for focused panes on monochrome themes.
     public static let double = BorderSymbols(horizontal: "═", vertical: "║", topLeft: "╔", topRight: "╗", bottomLeft: "╚", bottomRight: "╝")
 }

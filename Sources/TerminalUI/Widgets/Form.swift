@@ -157,7 +157,8 @@ public struct Form: StatefulWidget {
             }
             y += 1
             if let message = field.message, y < area.bottom {
-                buffer.setString(x: valueX, y: y, DisplayWidth.truncate(message, to: max(0, room)), style: errorStyle, maxWidth: max(0, room))
+                buffer.setString(
+                    x: valueX, y: y, DisplayWidth.truncate(message, to: max(0, room)), style: errorStyle, maxWidth: max(0, room))
                 y += 1
             }
         }

@@ -12,8 +12,10 @@ import SocketKit
         (0..<repeated).flatMap { round in
             frames.enumerated().map { index, frame in
                 // The timestamps AnalysisFixtures.write gives: one millisecond apart.
-                CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(round) + Int64(index / 1000), nanoseconds: UInt32(index % 1000) * 1_000_000),
-                               data: frame, linkType: .ethernet)
+                CapturedPacket(
+                    timestamp: PacketTimestamp(
+                        seconds: 1_764_000_000 + Int64(round) + Int64(index / 1000), nanoseconds: UInt32(index % 1000) * 1_000_000),
+                    data: frame, linkType: .ethernet)
             }
         }
     }
@@ -46,12 +48,15 @@ import SocketKit
         let reports = Mutex<[AnalysisProgress]>([])
         let outcome = Mutex<Result<AnalysisResult, AnalysisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        analyzer.start(.statistics(StatisticsRequest(conversations: [.tcp])), progress: { report in
-            reports.withLock { $0.append(report) }
-        }, completion: { result in
-            outcome.withLock { $0 = result }
-            done.signal()
-        })
+        analyzer.start(
+            .statistics(StatisticsRequest(conversations: [.tcp])),
+            progress: { report in
+                reports.withLock { $0.append(report) }
+            },
+            completion: { result in
+                outcome.withLock { $0 = result }
+                done.signal()
+            })
         // A hang guard, not a timing assertion.
         #expect(done.wait(timeout: .now() + 120) == .success)
         let result = try #require(outcome.withLock { $0 })
@@ -108,12 +113,14 @@ import SocketKit
         let store = PacketStore()
         store.append(contentsOf: Self.packets(AnalysisFixtures.mixedCapture()))
         let analyzer = CaptureAnalyzer(source: store)
-        let client = FlowEndpoint(address: IPAddress("10.0.0.1")!, port: 40001), server = FlowEndpoint(address: IPAddress("10.0.0.2")!, port: 8081)
+        let client = FlowEndpoint(address: IPAddress("10.0.0.1")!, port: 40001),
+            server = FlowEndpoint(address: IPAddress("10.0.0.2")!, port: 8081)
         let byKey = try analyzer.follow(FollowRequest(.tcp, .conversation(ConversationKey(layer: .tcp, server, client))))
         #expect(byKey == (try analyzer.follow(FollowRequest(.tcp, .stream(1)))))
         let nowhere = ConversationKey(layer: .tcp, client, FlowEndpoint(address: IPAddress("10.0.0.2")!, port: 1))
         #expect(throws: AnalysisError.noSuchConversation(nowhere)) { try analyzer.follow(FollowRequest(.tcp, .conversation(nowhere))) }
-        #expect(AnalysisError.noSuchConversation(nowhere).description.hasPrefix("no tcp conversation between 10.0.0.1:40001 and 10.0.0.2:1"))
+        #expect(
+            AnalysisError.noSuchConversation(nowhere).description.hasPrefix("no tcp conversation between 10.0.0.1:40001 and 10.0.0.2:1"))
     }
 
     @Test func resultsRoundTripThroughJSON() throws {
@@ -121,8 +128,10 @@ import SocketKit
         store.append(contentsOf: Self.packets(AnalysisFixtures.mixedCapture()))
         let analyzer = CaptureAnalyzer(source: store)
         let encoder = JSONEncoder(), decoder = JSONDecoder()
-        for request in [AnalysisRequest.follow(FollowRequest(.tcp, .stream(1))),
-                        .statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: [.tcp]))] {
+        for request in [
+            AnalysisRequest.follow(FollowRequest(.tcp, .stream(1))),
+            .statistics(StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: [.tcp]))
+        ] {
             let decodedRequest = try decoder.decode(AnalysisRequest.self, from: encoder.encode(request))
             #expect(decodedRequest == request)
             let result = try analyzer.run(request)
@@ -131,7 +140,9 @@ import SocketKit
         let stream = try analyzer.follow(FollowRequest(.tcp, .stream(1)))
         let json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(stream)) as? [String: Any])
         let segments = try #require(json["segments"] as? [[String: Any]])
-        #expect(segments.first?["kind"] as? String == "data" && segments.first?["data_base64"] as? String == Data("first-".utf8).base64EncodedString())
+        #expect(
+            segments.first?["kind"] as? String == "data"
+                && segments.first?["data_base64"] as? String == Data("first-".utf8).base64EncodedString())
         #expect(segments.contains { $0["kind"] as? String == "overlap" && $0["repeated"] as? Int == 3 })
     }
 
@@ -144,7 +155,9 @@ import SocketKit
         #expect(try Data(contentsOf: URL(fileURLWithPath: paths[0])) == Data("first-second-third-fourth".utf8))
         #expect(try Data(contentsOf: URL(fileURLWithPath: paths[1])) == Data("thanks".utf8))
         let transcript = stream.transcript()
-        #expect(transcript.hasPrefix("Follow: tcp stream 1\nNode 0: 10.0.0.1:40001\nNode 1: 10.0.0.2:8081\nNode 0 sent 25 bytes\nNode 1 sent 6 bytes\n"))
+        #expect(
+            transcript.hasPrefix(
+                "Follow: tcp stream 1\nNode 0: 10.0.0.1:40001\nNode 1: 10.0.0.2:8081\nNode 0 sent 25 bytes\nNode 1 sent 6 bytes\n"))
         #expect(transcript.contains(">>> #15 node 0 → node 1, retransmission of 7 bytes\n"))
         #expect(transcript.contains(">>> #16 node 0 → node 1, 6 bytes (3 repeated bytes dropped)\nfourth\n"))
         #expect(transcript.contains("<<< #17 node 1 → node 0, 6 bytes\nthanks\n"))
@@ -156,7 +169,9 @@ import SocketKit
     /// An Ethernet / IPv4 loopback frame between two local ports.
     static func loopbackFrame(tcp: Bool, from source: UInt16, to destination: UInt16, flags: UInt8 = 0x18) -> [UInt8] {
         let local: [UInt8] = [127, 0, 0, 1]
-        let transport = tcp ? Fixtures.tcp(local, local, ports: (source, destination), flags: flags, Array("x".utf8))
+        let transport =
+            tcp
+            ? Fixtures.tcp(local, local, ports: (source, destination), flags: flags, Array("x".utf8))
             : Fixtures.udp(local, local, ports: (source, destination), Array("x".utf8))
         return Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(local, local, protocol: tcp ? 6 : 17, transport))
     }
@@ -188,7 +203,10 @@ import SocketKit
         let datagram = matcher.owners(of: Self.flow(Self.loopbackFrame(tcp: false, from: 2, to: udpPort)))
         #expect(datagram.destination.contains { $0.pid == pid && $0.fileDescriptor == udp.fileDescriptor })
         // UDP to the TCP listener's port is another protocol: no owner.
-        #expect(matcher.owners(of: Self.flow(Self.loopbackFrame(tcp: false, from: 2, to: listenPort))).destination.allSatisfy { $0.fileDescriptor != listener.fileDescriptor })
+        #expect(
+            matcher.owners(of: Self.flow(Self.loopbackFrame(tcp: false, from: 2, to: listenPort))).destination.allSatisfy {
+                $0.fileDescriptor != listener.fileDescriptor
+            })
         try client.close(); try server.close(); try listener.close(); try udp.close()
     }
 
@@ -212,7 +230,9 @@ import SocketKit
         try udp.close()
     }
 
-    @Test(arguments: [("::ffff:127.0.0.1", "127.0.0.1"), ("*", nil), ("0.0.0.0", nil), ("::", nil), ("fe80::1%lo", "fe80::1"), ("/run/x.sock", nil)])
+    @Test(arguments: [
+        ("::ffff:127.0.0.1", "127.0.0.1"), ("*", nil), ("0.0.0.0", nil), ("::", nil), ("fe80::1%lo", "fe80::1"), ("/run/x.sock", nil)
+    ])
     func socketTableAddressesAreNormalised(text: String, expected: String?) {
         #expect(ProcessMatcher.address(text)?.description == expected)
     }

@@ -35,7 +35,7 @@ enum AnalysisFixtures {
             tcp(b, a, seq: s, ack: cEnd, flags: pshAck, response),
             tcp(a, b, seq: cEnd, ack: sEnd, flags: finAck),
             tcp(b, a, seq: sEnd, ack: cEnd &+ 1, flags: finAck),
-            tcp(a, b, seq: cEnd &+ 1, ack: sEnd &+ 1, flags: ack),
+            tcp(a, b, seq: cEnd &+ 1, ack: sEnd &+ 1, flags: ack)
         ]
     }
 
@@ -47,25 +47,27 @@ enum AnalysisFixtures {
             tcp(a, b, seq: c - 1, flags: syn),
             tcp(b, a, seq: s - 1, ack: c, flags: synAck),
             tcp(a, b, seq: c, ack: s, flags: ack),
-            tcp(a, b, seq: c, ack: s, flags: pshAck, Array("first-".utf8)),          // 6 bytes
-            tcp(a, b, seq: c + 13, ack: s, flags: pshAck, Array("third-".utf8)),     // arrives before the second
-            tcp(a, b, seq: c + 6, ack: s, flags: pshAck, Array("second-".utf8)),     // fills the hole (7 bytes)
-            tcp(a, b, seq: c + 6, ack: s, flags: pshAck, Array("second-".utf8)),     // retransmission
+            tcp(a, b, seq: c, ack: s, flags: pshAck, Array("first-".utf8)),  // 6 bytes
+            tcp(a, b, seq: c + 13, ack: s, flags: pshAck, Array("third-".utf8)),  // arrives before the second
+            tcp(a, b, seq: c + 6, ack: s, flags: pshAck, Array("second-".utf8)),  // fills the hole (7 bytes)
+            tcp(a, b, seq: c + 6, ack: s, flags: pshAck, Array("second-".utf8)),  // retransmission
             tcp(a, b, seq: c + 16, ack: s, flags: pshAck, Array("rd-fourth".utf8)),  // 3 bytes repeat "rd-"
             tcp(b, a, seq: s, ack: c + 25, flags: pshAck, Array("thanks".utf8)),
             tcp(a, b, seq: c + 25, ack: s + 6, flags: finAck),
-            tcp(b, a, seq: s + 6, ack: c + 26, flags: finAck),
+            tcp(b, a, seq: s + 6, ack: c + 26, flags: finAck)
         ]
     }
 
     /// A UDP datagram frame (IPv4).
     static func udp(_ from: Side, _ to: Side, _ payload: [UInt8]) -> [UInt8] {
-        Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(from.ip, to.ip, protocol: 17, Fixtures.udp(from.ip, to.ip, ports: (from.port, to.port), payload)))
+        Fixtures.ethernet(
+            type: 0x0800, Fixtures.ipv4(from.ip, to.ip, protocol: 17, Fixtures.udp(from.ip, to.ip, ports: (from.port, to.port), payload)))
     }
 
     /// A DNS response for `name` with `answers` TXT records of 200 bytes each (large enough to need fragments).
     static func bigDNSResponse(id: UInt16, _ name: String, answers: Int) -> [UInt8] {
-        var message = Fixtures.be16(id) + [0x81, 0x80] + Fixtures.be16(1) + Fixtures.be16(UInt16(answers)) + [0, 0, 0, 0]
+        var message =
+            Fixtures.be16(id) + [0x81, 0x80] + Fixtures.be16(1) + Fixtures.be16(UInt16(answers)) + [0, 0, 0, 0]
             + Fixtures.name(name) + Fixtures.be16(16) + Fixtures.be16(1)
         for index in 0..<answers {
             let text = [UInt8](repeating: UInt8(ascii: "a") + UInt8(index % 26), count: 199)
@@ -81,8 +83,12 @@ enum AnalysisFixtures {
         for start in stride(from: 0, to: datagram.count, by: size) {
             let end = min(start + size, datagram.count)
             let flags: UInt16 = (end < datagram.count ? 0x2000 : 0) | UInt16(start / 8)
-            frames.append(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(from.ip, to.ip, protocol: 17, identification: id, flagsAndOffset: flags,
-                                                                         Array(datagram[start..<end]))))
+            frames.append(
+                Fixtures.ethernet(
+                    type: 0x0800,
+                    Fixtures.ipv4(
+                        from.ip, to.ip, protocol: 17, identification: id, flagsAndOffset: flags,
+                        Array(datagram[start..<end]))))
         }
         return reversed ? frames.reversed() : frames
     }
@@ -117,7 +123,7 @@ enum AnalysisFixtures {
             tcp(a, b, seq: c + UInt32(q1.count), ack: s, flags: pshAck, q2),
             tcp(b, a, seq: s, ack: cEnd, flags: pshAck, r1),
             tcp(b, a, seq: s + 1, ack: cEnd, flags: pshAck, r2),
-            tcp(b, a, seq: s + 300, ack: cEnd, flags: pshAck, r3),
+            tcp(b, a, seq: s + 300, ack: cEnd, flags: pshAck, r3)
         ]
     }
 
@@ -127,16 +133,22 @@ enum AnalysisFixtures {
         let wrapClient = Side(ip: Fixtures.ipA, port: 42000), wrapServer = Side(ip: Fixtures.ipB, port: 7070)
         let dnsClient = Side(ip: Fixtures.ipA, port: 45353), dnsServer = Side(ip: Fixtures.ipB, port: 53)
         let v6dnsClient = Side(ip: Fixtures.ip6A, port: 45354), v6dnsServer = Side(ip: Fixtures.ip6B, port: 53)
-        var frames = conversation(client, server, clientISN: 1000, serverISN: 5000,
-                                  request: Array("GET /index.html HTTP/1.0\r\n\r\n".utf8), response: Array("HTTP/1.0 200 OK\r\n\r\nhello".utf8))
+        var frames = conversation(
+            client, server, clientISN: 1000, serverISN: 5000,
+            request: Array("GET /index.html HTTP/1.0\r\n\r\n".utf8), response: Array("HTTP/1.0 200 OK\r\n\r\nhello".utf8))
         frames += messyConversation()
-        frames += [udp(Side(ip: Fixtures.ipA, port: 50000), Side(ip: Fixtures.ipB, port: 50001), Array("ping".utf8)),
-                   udp(Side(ip: Fixtures.ipB, port: 50001), Side(ip: Fixtures.ipA, port: 50000), Array("pong!".utf8))]
-        frames += conversation(v6client, v6server, clientISN: 77, serverISN: 88, request: Array("v6 request".utf8), response: Array("v6 response".utf8))
-        frames += conversation(wrapClient, wrapServer, clientISN: 0xffff_fff8, serverISN: 0xffff_fffe,
-                               request: Array("wrapping request data".utf8), response: Array("wrapping response".utf8))
+        frames += [
+            udp(Side(ip: Fixtures.ipA, port: 50000), Side(ip: Fixtures.ipB, port: 50001), Array("ping".utf8)),
+            udp(Side(ip: Fixtures.ipB, port: 50001), Side(ip: Fixtures.ipA, port: 50000), Array("pong!".utf8))
+        ]
+        frames += conversation(
+            v6client, v6server, clientISN: 77, serverISN: 88, request: Array("v6 request".utf8), response: Array("v6 response".utf8))
+        frames += conversation(
+            wrapClient, wrapServer, clientISN: 0xffff_fff8, serverISN: 0xffff_fffe,
+            request: Array("wrapping request data".utf8), response: Array("wrapping response".utf8))
         frames += ipv4Fragments(dnsClient, dnsServer, id: 0x4242, bigDNSResponse(id: 1, "frag4.example.com", answers: 3), size: 256)
-        frames += ipv6Fragments(v6dnsClient, v6dnsServer, id: 0x0bad_cafe, bigDNSResponse(id: 2, "frag6.example.com", answers: 3), size: 256)
+        frames += ipv6Fragments(
+            v6dnsClient, v6dnsServer, id: 0x0bad_cafe, bigDNSResponse(id: 2, "frag6.example.com", answers: 3), size: 256)
         frames += dnsOverTCP(query: "tcp.example.org")
         return frames
     }
@@ -145,8 +157,10 @@ enum AnalysisFixtures {
     static func write(_ frames: [[UInt8]], to path: String) throws {
         let writer = try PcapWriter(path: path, linkType: .ethernet, resolution: .nanosecond)
         for (index, frame) in frames.enumerated() {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index / 1000), nanoseconds: UInt32(index % 1000) * 1_000_000),
-                                            data: frame, linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index / 1000), nanoseconds: UInt32(index % 1000) * 1_000_000),
+                    data: frame, linkType: .ethernet))
         }
         try writer.close()
     }

@@ -15,7 +15,9 @@ struct AnalysisToolComparisonTests {
     // MARK: tshark's output, parsed
 
     /// tshark's `follow,PROTO,raw,N`: each node's bytes and the chunks in order (sender, bytes).
-    static func tsharkFollow(_ path: String, _ transport: TransportProtocol, _ stream: Int) throws -> (nodes: [String], chunks: [(Int, [UInt8])]) {
+    static func tsharkFollow(
+        _ path: String, _ transport: TransportProtocol, _ stream: Int
+    ) throws -> (nodes: [String], chunks: [(Int, [UInt8])]) {
         let result = try runTool(tshark, ["-r", path, "-q", "-z", "follow,\(transport.rawValue),raw,\(stream)"])
         try #require(result.status == 0, "tshark failed: \(result.err)")
         var nodes: [String] = [], chunks: [(Int, [UInt8])] = []
@@ -52,11 +54,17 @@ struct AnalysisToolComparisonTests {
     }
 
     /// The same rows from socktui's statistics, in tshark's address form (`::1:80`, no brackets).
-    static func ourConversations(_ statistics: CaptureStatistics, _ layer: ConversationLayer, abbreviated: Set<String> = []) -> Set<String> {
-        Set((statistics.conversations[layer] ?? []).map { c in
-            func name(_ endpoint: FlowEndpoint) -> String { endpoint.port == 0 && (layer == .ipv4 || layer == .ipv6) ? "\(endpoint.address)" : "\(endpoint.address):\(endpoint.port)" }
-            return "\(name(c.a)) \(name(c.b)) \(c.framesAToB) \(c.bytesAToB >= 10_000 ? "?" : String(c.bytesAToB)) \(c.framesBToA) \(c.bytesBToA >= 10_000 ? "?" : String(c.bytesBToA))"
-        })
+    static func ourConversations(_ statistics: CaptureStatistics, _ layer: ConversationLayer, abbreviated: Set<String> = []) -> Set<String>
+    {
+        Set(
+            (statistics.conversations[layer] ?? []).map { c in
+                func name(_ endpoint: FlowEndpoint) -> String {
+                    endpoint.port == 0 && (layer == .ipv4 || layer == .ipv6)
+                        ? "\(endpoint.address)" : "\(endpoint.address):\(endpoint.port)"
+                }
+                return
+                    "\(name(c.a)) \(name(c.b)) \(c.framesAToB) \(c.bytesAToB >= 10_000 ? "?" : String(c.bytesAToB)) \(c.framesBToA) \(c.bytesBToA >= 10_000 ? "?" : String(c.bytesBToA))"
+            })
     }
 
     /// tshark's `endpoints,ip` rows: "address packets bytes tx rxPackets…".
@@ -92,7 +100,9 @@ struct AnalysisToolComparisonTests {
 
     /// Compares follow output for every stream of `transport` in `path`; returns the number compared.
     @discardableResult
-    static func compareFollow(_ path: String, _ transport: TransportProtocol, streams: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+    static func compareFollow(
+        _ path: String, _ transport: TransportProtocol, streams: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Int {
         let analyzer = CaptureAnalyzer(source: try CaptureFileReader(path: path))
         for index in 0..<streams {
             let ours = try analyzer.follow(FollowRequest(transport, .stream(index)))
@@ -100,9 +110,10 @@ struct AnalysisToolComparisonTests {
             #expect(ours.nodes.map(\.description) == theirs.nodes, "stream \(index) nodes", sourceLocation: sourceLocation)
             for sender in 0..<2 {
                 let expected = theirs.chunks.filter { $0.0 == sender }.flatMap(\.1)
-                #expect(ours.bytes(from: sender) == expected,
-                        "\(transport) stream \(index) node \(sender): socktui \(String(decoding: ours.bytes(from: sender), as: UTF8.self).debugDescription), tshark \(String(decoding: expected, as: UTF8.self).debugDescription)",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    ours.bytes(from: sender) == expected,
+                    "\(transport) stream \(index) node \(sender): socktui \(String(decoding: ours.bytes(from: sender), as: UTF8.self).debugDescription), tshark \(String(decoding: expected, as: UTF8.self).debugDescription)",
+                    sourceLocation: sourceLocation)
             }
         }
         return streams
@@ -137,7 +148,10 @@ struct AnalysisToolComparisonTests {
             #expect(!theirs.isEmpty)
             #expect(Self.ourConversations(statistics, layer) == theirs, "conv,\(layer.rawValue)")
         }
-        let endpoints = Set((statistics.endpoints[.ipv4] ?? []).map { "\($0.endpoint.address) \($0.frames) \($0.bytes) \($0.txFrames) \($0.txBytes) \($0.rxFrames) \($0.rxBytes)" })
+        let endpoints = Set(
+            (statistics.endpoints[.ipv4] ?? []).map {
+                "\($0.endpoint.address) \($0.frames) \($0.bytes) \($0.txFrames) \($0.txBytes) \($0.rxFrames) \($0.rxBytes)"
+            })
         #expect(endpoints == (try Self.tsharkEndpoints(path, .ipv4)))
         #expect(statistics.reassembly.datagramsReassembled == 2)
     }
@@ -146,7 +160,8 @@ struct AnalysisToolComparisonTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("mixed.pcap")
         try AnalysisFixtures.write(AnalysisFixtures.mixedCapture(), to: path)
-        let statistics = try CaptureAnalyzer(source: try CaptureFileReader(path: path)).statistics(StatisticsRequest(protocolHierarchy: true))
+        let statistics = try CaptureAnalyzer(source: try CaptureFileReader(path: path)).statistics(
+            StatisticsRequest(protocolHierarchy: true))
         let ours = Self.ourHierarchy(try #require(statistics.protocolHierarchy))
         let theirs = try Self.tsharkHierarchy(path)
         // Only paths made of protocols socktui decodes (tshark also names http, tls and more on port 443/8080).
@@ -168,8 +183,10 @@ struct AnalysisToolComparisonTests {
         var ours: [String] = []
         let reader = try CaptureFileReader(path: path)
         reader.forEachPacket { record in
-            let packet = dissector.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                                          linkType: record.interface.linkType, bytes: record.bytes))
+            let packet = dissector.dissect(
+                PacketReference(
+                    index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                    linkType: record.interface.linkType, bytes: record.bytes))
             ours.append(packet.dissection.allFields("dns.qry.name").map(\.value).joined(separator: ","))
             return true
         }
@@ -185,9 +202,11 @@ struct AnalysisToolComparisonTests {
         let path = directory.path("reuse.pcap")
         // The same 5-tuple twice: a second connection with a new initial sequence number after the first closed.
         let a = AnalysisFixtures.Side(ip: Fixtures.ipA, port: 43210), b = AnalysisFixtures.Side(ip: Fixtures.ipB, port: 9999)
-        let frames = AnalysisFixtures.mixedCapture()
+        let frames =
+            AnalysisFixtures.mixedCapture()
             + AnalysisFixtures.conversation(a, b, clientISN: 100, serverISN: 200, request: Array("one".utf8), response: Array("1".utf8))
-            + AnalysisFixtures.conversation(a, b, clientISN: 900_000, serverISN: 800_000, request: Array("two".utf8), response: Array("2".utf8))
+            + AnalysisFixtures.conversation(
+                a, b, clientISN: 900_000, serverISN: 800_000, request: Array("two".utf8), response: Array("2".utf8))
         try AnalysisFixtures.write(frames, to: path)
         let result = try runTool(Self.tshark, ["-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "udp.stream"])
         try #require(result.status == 0)
@@ -195,8 +214,10 @@ struct AnalysisToolComparisonTests {
         var pass = AnalysisPass()
         var ours: [String] = []
         try CaptureFileReader(path: path).forEachPacket { record in
-            let analyzed = pass.next(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                                     linkType: record.interface.linkType, bytes: record.bytes))
+            let analyzed = pass.next(
+                PacketReference(
+                    index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                    linkType: record.interface.linkType, bytes: record.bytes))
             let stream = analyzed.stream.map(String.init) ?? ""
             ours.append(analyzed.flow.transport?.protocolKind == .udp ? "\t" + stream : stream + "\t")
             return true
@@ -210,8 +231,9 @@ struct AnalysisToolComparisonTests {
     /// Captures the traffic `traffic` sends on lo matching `filter` with tcpdump, until a marker
     /// datagram sent afterwards to `markerPort` is in the file.
     static func captureLoopback(to path: String, filter: String, markerPort: UInt16, marker: Socket, traffic: () throws -> Void) throws {
-        let process = try ChildProcess([ToolComparisonTests.tcpdump, "-i", "lo", "-U", "--immediate-mode", "-w", path, "(\(filter)) or udp port \(markerPort)"],
-                                       stdout: .null, stderr: .pipe)
+        let process = try ChildProcess(
+            [ToolComparisonTests.tcpdump, "-i", "lo", "-U", "--immediate-mode", "-w", path, "(\(filter)) or udp port \(markerPort)"],
+            stdout: .null, stderr: .pipe)
         defer { process.signal(SIGKILL); process.wait() }
         let errors = LineReader(process.stderr!)
         let banner = errors.waitFor(timeout: 30) { $0.contains("listening on") }
@@ -267,8 +289,10 @@ struct AnalysisToolComparisonTests {
         var dissector = ReassemblingDissector(options: DissectorOptions(detail: true))
         var ours: [String] = []
         try CaptureFileReader(path: path).forEachPacket { record in
-            let packet = dissector.dissect(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                                          linkType: record.interface.linkType, bytes: record.bytes))
+            let packet = dissector.dissect(
+                PacketReference(
+                    index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                    linkType: record.interface.linkType, bytes: record.bytes))
             ours.append(packet.dissection.allFields("dns.qry.name").map(\.value).joined(separator: ","))
             return true
         }

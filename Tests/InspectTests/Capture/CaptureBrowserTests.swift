@@ -12,7 +12,9 @@ import Testing
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         for n in 0..<count {
             let data = n.isMultiple(of: 2) ? Fixtures.tcpSyn : Fixtures.dnsResponse
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: 1_700_000_000 + Int64(n), nanoseconds: 0), data: data, linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: 1_700_000_000 + Int64(n), nanoseconds: 0), data: data, linkType: .ethernet))
         }
         try writer.close()
         return path
@@ -56,7 +58,9 @@ import Testing
         #expect(rows[0].previous == nil && rows[1].previous == PacketTimestamp(seconds: 1_700_000_003, nanoseconds: 0))
         #expect(rows.allSatisfy { $0.process.isEmpty })
         // Packets past the end are left out.
-        guard case .rows(let none, _) = browser.handle(.rows(file.source, indices: [30, 31], previous: [29, 30], processes: false)) else { return }
+        guard case .rows(let none, _) = browser.handle(.rows(file.source, indices: [30, 31], previous: [29, 30], processes: false)) else {
+            return
+        }
         #expect(none.isEmpty)
     }
 
@@ -108,7 +112,7 @@ import Testing
         let requests: [CaptureBrowserRequest] = [
             .open(path: "/tmp/a.pcap", firstPackets: 200), .index(CaptureSourceID(3), chunk: 25_000),
             .rows(CaptureSourceID(3), indices: [1, 5], previous: [nil, 1], processes: true),
-            .dissect(CaptureSourceID(3), index: 4, verifyChecksums: false), .filter(CaptureSourceID(3), expression: "tcp", range: 10..<20),
+            .dissect(CaptureSourceID(3), index: 4, verifyChecksums: false), .filter(CaptureSourceID(3), expression: "tcp", range: 10..<20)
         ]
         for request in requests {
             #expect(try JSONDecoder().decode(CaptureBrowserRequest.self, from: JSONEncoder().encode(request)) == request)
@@ -133,7 +137,9 @@ import Testing
         }
         let text = directory.path("notes.txt")
         try Data("not a capture".utf8).write(to: URL(fileURLWithPath: text))
-        guard case .failed(let message) = browser.handle(.open(path: text, firstPackets: 10)) else { Issue.record("a text file opened"); return }
+        guard case .failed(let message) = browser.handle(.open(path: text, firstPackets: 10)) else {
+            Issue.record("a text file opened"); return
+        }
         #expect(message.contains("give a pcap or pcapng file"))
     }
 }

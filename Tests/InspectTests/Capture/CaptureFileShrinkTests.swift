@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -14,8 +14,10 @@ import SocktuiTestSupport
     static func writeFile(_ path: String, count: Int) throws {
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         for n in 0..<count {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: Int64(n), nanoseconds: 0),
-                                            data: [UInt8](repeating: UInt8(n % 256), count: 1000), linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(
+                    timestamp: PacketTimestamp(seconds: Int64(n), nanoseconds: 0),
+                    data: [UInt8](repeating: UInt8(n % 256), count: 1000), linkType: .ethernet))
         }
         try writer.close()
     }

@@ -10,9 +10,10 @@ import SocktuiTestSupport
     static func samplePackets(count: Int, linkType: LinkType = .ethernet, interfaceID: Int = 0) -> [CapturedPacket] {
         (0..<count).map { index in
             let payload = Array(repeating: UInt8(truncatingIfNeeded: index), count: index % 7)
-            return CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(123_456_789 + index)),
-                                  data: Fixtures.udpFrame(ports: (10_000 + UInt16(index), 53), payload), linkType: linkType,
-                                  interfaceID: interfaceID, direction: index % 2 == 0 ? .incoming : .outgoing)
+            return CapturedPacket(
+                timestamp: PacketTimestamp(seconds: 1_764_000_000 + Int64(index), nanoseconds: UInt32(123_456_789 + index)),
+                data: Fixtures.udpFrame(ports: (10_000 + UInt16(index), 53), payload), linkType: linkType,
+                interfaceID: interfaceID, direction: index % 2 == 0 ? .incoming : .outgoing)
         }
     }
 
@@ -86,11 +87,14 @@ import SocktuiTestSupport
         let writer = try PcapNGWriter(path: path, interfaces: [CaptureInterface(name: "eth0", linkType: .ethernet)])
         let raw = writer.addInterface(CaptureInterface(name: "tun0", linkType: .raw, snapLength: 1500))
         var packets = Self.samplePackets(count: 6)
-        let rawPacket = CapturedPacket(timestamp: PacketTimestamp(seconds: 5, nanoseconds: 1), data: Array(Fixtures.tcpSyn[14...]),
-                                       linkType: .raw, interfaceID: raw, direction: .outgoing)
+        let rawPacket = CapturedPacket(
+            timestamp: PacketTimestamp(seconds: 5, nanoseconds: 1), data: Array(Fixtures.tcpSyn[14...]),
+            linkType: .raw, interfaceID: raw, direction: .outgoing)
         packets.insert(rawPacket, at: 3)
         for packet in packets { try writer.write(packet) }
-        try writer.close(statistics: [InterfaceStatistics(interfaceID: 0, received: 10, dropped: 2), InterfaceStatistics(interfaceID: raw, received: 1, dropped: 0)])
+        try writer.close(statistics: [
+            InterfaceStatistics(interfaceID: 0, received: 10, dropped: 2), InterfaceStatistics(interfaceID: raw, received: 1, dropped: 0)
+        ])
         let reader = try CaptureFileReader(path: path)
         #expect(reader.format == .pcapng)
         #expect(reader.indexAll() == packets.count)
@@ -127,14 +131,20 @@ import SocktuiTestSupport
         // Simple Packet Block on interface 0: original length 74.
         file += Self.block(3, Self.le32(74) + Fixtures.tcpSyn)
         // Section 2, big-endian: SHB, IDB raw IP with if_tsresol 2^-10 (0x8a), EPB of 3 × 1024 + 512 ticks.
-        file += Self.block(0x0a0d0d0a, Fixtures.be32(0x1a2b3c4d) + Fixtures.be16(1) + Fixtures.be16(0) + Array(repeating: 0xff, count: 8), big: true)
-        file += Self.block(1, Fixtures.be16(101) + Fixtures.be16(0) + Fixtures.be32(0) + Fixtures.be16(9) + Fixtures.be16(1) + [0x8a, 0, 0, 0], big: true)
+        file += Self.block(
+            0x0a0d0d0a, Fixtures.be32(0x1a2b3c4d) + Fixtures.be16(1) + Fixtures.be16(0) + Array(repeating: 0xff, count: 8), big: true)
+        file += Self.block(
+            1, Fixtures.be16(101) + Fixtures.be16(0) + Fixtures.be32(0) + Fixtures.be16(9) + Fixtures.be16(1) + [0x8a, 0, 0, 0], big: true)
         let ip = Array(Fixtures.tcpSyn[14...])
-        file += Self.block(6, Fixtures.be32(0) + Fixtures.be32(0) + Fixtures.be32(3 * 1024 + 512) + Fixtures.be32(UInt32(ip.count))
-                           + Fixtures.be32(UInt32(ip.count)) + ip, big: true)
+        file += Self.block(
+            6,
+            Fixtures.be32(0) + Fixtures.be32(0) + Fixtures.be32(3 * 1024 + 512) + Fixtures.be32(UInt32(ip.count))
+                + Fixtures.be32(UInt32(ip.count)) + ip, big: true)
         // An obsolete Packet Block (type 2) in section 2: interface 0, drops 0, timestamp 7 ticks.
-        file += Self.block(2, Fixtures.be16(0) + Fixtures.be16(0) + Fixtures.be32(0) + Fixtures.be32(7) + Fixtures.be32(UInt32(ip.count))
-                           + Fixtures.be32(UInt32(ip.count)) + ip, big: true)
+        file += Self.block(
+            2,
+            Fixtures.be16(0) + Fixtures.be16(0) + Fixtures.be32(0) + Fixtures.be32(7) + Fixtures.be32(UInt32(ip.count))
+                + Fixtures.be32(UInt32(ip.count)) + ip, big: true)
         let reader = try CaptureFileReader(bytes: file)
         #expect(reader.indexAll() == 4)
         #expect(reader.damage == nil)
@@ -145,7 +155,7 @@ import SocktuiTestSupport
         #expect(first.data == Fixtures.tcpSyn && simple.data == Fixtures.tcpSyn)
         #expect(third.timestamp == PacketTimestamp(seconds: 3, nanoseconds: 500_000_000))
         #expect(third.interfaceID == 1 && third.linkType == .raw && third.data == ip)
-        #expect(fourth.timestamp == PacketTimestamp(seconds: 0, nanoseconds: 6_835_937))   // 7/1024 s, truncated to ns
+        #expect(fourth.timestamp == PacketTimestamp(seconds: 0, nanoseconds: 6_835_937))  // 7/1024 s, truncated to ns
         #expect(Dissector.dissect(third).layers == [.ipv4, .tcp])
     }
 
@@ -153,10 +163,13 @@ import SocktuiTestSupport
     func pcapngTimestampOffsetsAreAddedWithoutTrapping(offset: Int64, expected: Int64) throws {
         // SHB; IDB (Ethernet) with if_tsoffset (code 14, 8 bytes) = `offset` seconds; EPB at 1000 s (µs ticks).
         var file = Self.block(0x0a0d0d0a, Self.le32(0x1a2b3c4d) + Self.le16(1) + Self.le16(0) + Array(repeating: 0xff, count: 8))
-        let offsetBytes = Self.le32(UInt32(truncatingIfNeeded: offset)) + Self.le32(UInt32(truncatingIfNeeded: offset >> 32))   // little-endian int64
+        let offsetBytes = Self.le32(UInt32(truncatingIfNeeded: offset)) + Self.le32(UInt32(truncatingIfNeeded: offset >> 32))  // little-endian int64
         file += Self.block(1, Self.le16(1) + Self.le16(0) + Self.le32(0) + Self.le16(14) + Self.le16(8) + offsetBytes + [0, 0, 0, 0])
         let ticks: UInt64 = 1_000_000_000
-        file += Self.block(6, Self.le32(0) + Self.le32(UInt32(ticks >> 32)) + Self.le32(UInt32(ticks & 0xffff_ffff)) + Self.le32(74) + Self.le32(74) + Fixtures.tcpSyn)
+        file += Self.block(
+            6,
+            Self.le32(0) + Self.le32(UInt32(ticks >> 32)) + Self.le32(UInt32(ticks & 0xffff_ffff)) + Self.le32(74) + Self.le32(74)
+                + Fixtures.tcpSyn)
         let packet = try #require(try CaptureFileReader(bytes: file).packet(at: 0))
         #expect(packet.timestamp == PacketTimestamp(seconds: expected, nanoseconds: 0))
     }
@@ -204,7 +217,9 @@ import SocktuiTestSupport
         try writer.close()
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         var offsets: [Int] = []
-        try CaptureFileReader(bytes: bytes).forEachPacket { offsets.append($0.header.recordOffset); return true }
+        try CaptureFileReader(bytes: bytes).forEachPacket {
+            offsets.append($0.header.recordOffset); return true
+        }
         // Break the trailing length copy of the second EPB.
         let second = offsets[1]
         let length = Int(bytes[second + 4]) | Int(bytes[second + 5]) << 8
@@ -232,7 +247,9 @@ import SocktuiTestSupport
         #expect(message([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0]) == "f: not a pcap or pcapng file: it starts with 7f 45 4c 46 02 01 01 00")
         #expect(message([0xd4, 0xc3, 0xb2, 0xa1, 2, 0]) == "f: truncated pcap file header: 6 of 24 bytes")
         #expect(message([0xd4, 0xc3, 0xb2, 0xa1, 9, 0] + Array(repeating: 0, count: 18)) == "f: pcap version 9 is not supported (only 2.x)")
-        #expect(throws: CaptureFileError(path: directory.path("missing.pcap"), message: "cannot open: No such file or directory", errno: ENOENT)) {
+        #expect(
+            throws: CaptureFileError(path: directory.path("missing.pcap"), message: "cannot open: No such file or directory", errno: ENOENT)
+        ) {
             _ = try CaptureFileReader(path: directory.path("missing.pcap"))
         }
         #expect(throws: CaptureFileError(path: directory.url.path, message: "is a directory, not a capture file")) {

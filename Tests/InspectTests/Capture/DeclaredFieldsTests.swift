@@ -10,12 +10,16 @@ import Testing
 
     /// No `bytes[offset]`, `bytes[offset + 6]`, `u16be(offset + 4)`, `packet[23]` or `u16be(46)` in the
     /// views, the quick summary path and the reassembly prefilter.
-    @Test(arguments: ["Dissect/IPViews.swift", "Dissect/LinkViews.swift", "Dissect/TransportViews.swift",
-                      "QuickSummary.swift", "Analysis/ReassemblyPrefilter.swift"])
+    @Test(arguments: [
+        "Dissect/IPViews.swift", "Dissect/LinkViews.swift", "Dissect/TransportViews.swift",
+        "QuickSummary.swift", "Analysis/ReassemblyPrefilter.swift"
+    ])
     func viewsReadNoBareOffsets(file: String) throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/Inspect/Capture/\(file)"), encoding: .utf8)
         let bare = /(bytes|packet)\[(offset( \+ \d+)?|\d+)\]|(u8|u16be|u32be|u16le|u32le)\((offset( \+ \d+)?|\d+)\)/
-        let offenders = text.split(separator: "\n").enumerated().filter { $0.element.contains(bare) }.map { "\(file):\($0.offset + 1): \($0.element)" }
+        let offenders = text.split(separator: "\n").enumerated().filter { $0.element.contains(bare) }.map {
+            "\(file):\($0.offset + 1): \($0.element)"
+        }
         #expect(offenders.isEmpty, "bare offsets: \(offenders)")
     }
 
@@ -25,7 +29,7 @@ import Testing
         let packet: [UInt8] = [
             0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
             0x45, 0x08, 0, 40, 0x12, 0x34, 0x40, 0x00, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-            0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xfa, 0xf0, 0, 0, 0, 0,
+            0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xfa, 0xf0, 0, 0, 0, 0
         ]
         try packet.withUnsafeBytes { bytes in
             let extent = ByteExtent(end: bytes.count, capturedEnd: bytes.count)

@@ -11,13 +11,21 @@ import Testing
         (Fixtures.udpFrame(ports: (40000, 9), Array("hello".utf8)), .ethernet),
         (Fixtures.tcpSyn, .ethernet),
         (Fixtures.dnsResponse, .ethernet),
-        (Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 17,
-                                                       Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (5353, 5353), Fixtures.dnsQuery("a.local")))), .ethernet),
-        (Fixtures.ethernet(type: 0x0806, [0, 1, 8, 0, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB), .ethernet),
+        (
+            Fixtures.ethernet(
+                type: 0x86dd,
+                Fixtures.ipv6(
+                    Fixtures.ip6A, Fixtures.ip6B, next: 17,
+                    Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (5353, 5353), Fixtures.dnsQuery("a.local")))), .ethernet
+        ),
+        (
+            Fixtures.ethernet(type: 0x0806, [0, 1, 8, 0, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB),
+            .ethernet
+        ),
         (Array(Fixtures.tcpFrame(ports: (443, 50000), Array("GET / HTTP/1.1\r\n".utf8)).prefix(40)), .ethernet),
         (Fixtures.tcpFrame(ports: (50000, 80), Array("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n".utf8)), .ethernet),
         (Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [])), .raw),
-        ([0x45], .raw),
+        ([0x45], .raw)
     ]
 
     @Test(arguments: [false, true])
@@ -45,9 +53,11 @@ import Testing
             let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType) }
             let stamp = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: UInt32(index))
             var fast: [UInt8] = []
-            PacketSummary.appendLine(number: index + 1, timestamp: stamp, length: bytes.count, dissection: dissection, to: &fast, formatter: &formatter)
-            let summary = PacketSummary(number: index + 1, timestamp: stamp, length: bytes.count, capturedLength: bytes.count,
-                                        interface: nil, direction: .unknown, dissection: dissection)
+            PacketSummary.appendLine(
+                number: index + 1, timestamp: stamp, length: bytes.count, dissection: dissection, to: &fast, formatter: &formatter)
+            let summary = PacketSummary(
+                number: index + 1, timestamp: stamp, length: bytes.count, capturedLength: bytes.count,
+                interface: nil, direction: .unknown, dissection: dissection)
             #expect(String(decoding: fast, as: UTF8.self) == summary.line(formatter: &formatter))
             #expect(String(decoding: fast, as: UTF8.self).contains(" \(dissection.source) → \(dissection.destination) "))
         }
@@ -68,11 +78,13 @@ import Testing
     }
 
     @Test func cachedSecondMatchesAFreshFormatterInEveryStyle() {
-        let stamps = [PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 1),
-                      PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 999_999_999),
-                      PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 0),
-                      PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 5),
-                      PacketTimestamp(seconds: 0, nanoseconds: 0)]
+        let stamps = [
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 1),
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 999_999_999),
+            PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 0),
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 5),
+            PacketTimestamp(seconds: 0, nanoseconds: 0)
+        ]
         var cached = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: false)
         for style in TimestampFormatter.Style.allCases {
             for utc in [false, true] {

@@ -43,8 +43,8 @@ import Testing
         #expect(good.value("ip.checksum") == "0x26e9 [correct]")
         #expect(good.value("tcp.checksum") == "0x374d [correct]")
         var bytes = Fixtures.tcpSyn
-        bytes[24] ^= 0xff     // IPv4 checksum high byte
-        bytes[50] ^= 0x01     // TCP checksum high byte
+        bytes[24] ^= 0xff  // IPv4 checksum high byte
+        bytes[50] ^= 0x01  // TCP checksum high byte
         #expect(Fixtures.dissect(bytes).value("tcp.checksum") == "0x364d [unverified]")
         let result = Fixtures.dissect(bytes, verifyChecksums: true)
         #expect(result.error == nil)
@@ -66,22 +66,27 @@ import Testing
         #expect(result.value("udp.checksum") == "0x0000 [zero-value ignored]")
     }
 
-    @Test(arguments: [
-        (UInt16(5), Fixtures.name("alias.example.net"), "alias.example.net"),
-        (2, Fixtures.name("ns1.example.com"), "ns1.example.com"),
-        (12, Fixtures.name("host.example.org"), "host.example.org"),
-        (15, Fixtures.be16(10) + Fixtures.name("mail.example.com"), "10 mail.example.com"),
-        (16, [5] + Array("hello".utf8) + [5] + Array("world".utf8), "\"hello\" \"world\""),
-        (28, [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1], "2001:db8::1"),
-        (33, Fixtures.be16(1) + Fixtures.be16(5) + Fixtures.be16(5060) + Fixtures.name("sip.example.com"), "1 5 5060 sip.example.com"),
-        (6, Fixtures.name("ns.example.com") + Fixtures.name("admin.example.com") + Fixtures.be32(2024010101) + Fixtures.be32(7200)
-            + Fixtures.be32(3600) + Fixtures.be32(1209600) + Fixtures.be32(300),
-         "ns.example.com admin.example.com 2024010101 7200 3600 1209600 300"),
-    ] as [(UInt16, [UInt8], String)])
+    @Test(
+        arguments: [
+            (UInt16(5), Fixtures.name("alias.example.net"), "alias.example.net"),
+            (2, Fixtures.name("ns1.example.com"), "ns1.example.com"),
+            (12, Fixtures.name("host.example.org"), "host.example.org"),
+            (15, Fixtures.be16(10) + Fixtures.name("mail.example.com"), "10 mail.example.com"),
+            (16, [5] + Array("hello".utf8) + [5] + Array("world".utf8), "\"hello\" \"world\""),
+            (28, [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1], "2001:db8::1"),
+            (33, Fixtures.be16(1) + Fixtures.be16(5) + Fixtures.be16(5060) + Fixtures.name("sip.example.com"), "1 5 5060 sip.example.com"),
+            (
+                6,
+                Fixtures.name("ns.example.com") + Fixtures.name("admin.example.com") + Fixtures.be32(2024010101) + Fixtures.be32(7200)
+                    + Fixtures.be32(3600) + Fixtures.be32(1209600) + Fixtures.be32(300),
+                "ns.example.com admin.example.com 2024010101 7200 3600 1209600 300"
+            )
+        ] as [(UInt16, [UInt8], String)])
     func dnsRecordDataOfCommonTypesIsDecoded(type: UInt16, data: [UInt8], text: String) {
         // Header: id 0x0001, response, 1 question, 1 answer; question example.com type T; answer with the
         // name compressed (0xc00c) and `data` as RDATA.
-        let message = Fixtures.be16(1) + [0x81, 0x80] + Fixtures.be16(1) + Fixtures.be16(1) + Fixtures.be16(0) + Fixtures.be16(0)
+        let message =
+            Fixtures.be16(1) + [0x81, 0x80] + Fixtures.be16(1) + Fixtures.be16(1) + Fixtures.be16(0) + Fixtures.be16(0)
             + Fixtures.name("example.com") + Fixtures.be16(type) + Fixtures.be16(1)
             + [0xc0, 0x0c] + Fixtures.be16(type) + Fixtures.be16(1) + Fixtures.be32(60) + Fixtures.be16(UInt16(data.count)) + data
         let result = Fixtures.dissect(Fixtures.udpFrame(ports: (53, 40000), message))
@@ -101,8 +106,10 @@ import Testing
 
     @Test func vlanTagsAreDecodedBeforeTheEtherType() {
         // 802.1ad service tag (VID 100) then 802.1Q customer tag (priority 5, VID 42).
-        let frame = Fixtures.ethernet(type: 0x0800, tags: [(0x88a8, 100), (0x8100, 0xa02a)],
-                                      Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1000, 2000), [1, 2, 3])))
+        let frame = Fixtures.ethernet(
+            type: 0x0800, tags: [(0x88a8, 100), (0x8100, 0xa02a)],
+            Fixtures.ipv4(
+                Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1000, 2000), [1, 2, 3])))
         let result = Fixtures.dissect(frame, verifyChecksums: true)
         #expect(result.error == nil)
         #expect(result.layers == [.ethernet, .vlan, .ipv4, .udp])
@@ -131,9 +138,9 @@ import Testing
     @Test func loopbackNullHeadersAreReadInEitherByteOrder() {
         let ip6 = Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 17, Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (5, 6), [9]))
         let ip4 = Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (5, 6), [9]))
-        let little = Fixtures.dissect([2, 0, 0, 0] + ip4, .null)          // AF_INET written little-endian
-        let big = Fixtures.dissect([0, 0, 0, 30] + ip6, .null, verifyChecksums: true)          // AF_INET6 (macOS) written big-endian
-        let loop = Fixtures.dissect([0, 0, 0, 2] + ip4, .loop)            // LINKTYPE_LOOP: network order
+        let little = Fixtures.dissect([2, 0, 0, 0] + ip4, .null)  // AF_INET written little-endian
+        let big = Fixtures.dissect([0, 0, 0, 30] + ip6, .null, verifyChecksums: true)  // AF_INET6 (macOS) written big-endian
+        let loop = Fixtures.dissect([0, 0, 0, 2] + ip4, .loop)  // LINKTYPE_LOOP: network order
         #expect(little.layers == [.null, .ipv4, .udp])
         #expect(big.layers == [.null, .ipv6, .udp])
         #expect(big.value("udp.checksum")?.hasSuffix("[correct]") == true)
@@ -145,8 +152,10 @@ import Testing
 
     @Test func arpRequestAndReplyReadLikeTshark() {
         // Ethernet, IPv4, 6-byte MACs, 4-byte addresses; request: who has 10.0.0.2, tell 10.0.0.1.
-        let request = Fixtures.ethernet(type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB)
-        let reply = Fixtures.ethernet(type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 2] + Fixtures.macB + Fixtures.ipB + Fixtures.macA + Fixtures.ipA)
+        let request = Fixtures.ethernet(
+            type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB)
+        let reply = Fixtures.ethernet(
+            type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 2] + Fixtures.macB + Fixtures.ipB + Fixtures.macA + Fixtures.ipA)
         #expect(Fixtures.dissect(request).info == "Who has 10.0.0.2? Tell 10.0.0.1")
         #expect(Fixtures.dissect(reply).info == "10.0.0.2 is at 02:00:00:00:00:02")
         #expect(Fixtures.dissect(reply).value("arp.src.proto_ipv4") == "10.0.0.2")
@@ -155,15 +164,26 @@ import Testing
     @Test func ipv4OptionsAndFragmentsAreShownWithoutDecodingFragments() {
         // Options: Router Alert (148, length 4, value 0), then NOP, NOP, NOP, EOL.
         let options: [UInt8] = [148, 4, 0, 0, 1, 1, 1, 0]
-        let withOptions = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, options: options,
-                                                                                          Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), []))), verifyChecksums: true)
+        let withOptions = Fixtures.dissect(
+            Fixtures.ethernet(
+                type: 0x0800,
+                Fixtures.ipv4(
+                    Fixtures.ipA, Fixtures.ipB, protocol: 17, options: options,
+                    Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), []))), verifyChecksums: true)
         #expect(withOptions.error == nil)
-        #expect(withOptions.allFields("ip.opt.type").map(\.value) == ["Router Alert", "No-Operation (NOP)", "No-Operation (NOP)",
-                                                                      "No-Operation (NOP)", "End of Options List (EOL)"])
+        #expect(
+            withOptions.allFields("ip.opt.type").map(\.value) == [
+                "Router Alert", "No-Operation (NOP)", "No-Operation (NOP)",
+                "No-Operation (NOP)", "End of Options List (EOL)"
+            ])
         #expect(withOptions.value("ip.checksum")?.hasSuffix("[correct]") == true)
         // A second fragment: offset 1480 bytes (185 × 8), MF clear.
-        let fragment = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, identification: 0xabcd,
-                                                                                      flagsAndOffset: 185, [1, 2, 3, 4])))
+        let fragment = Fixtures.dissect(
+            Fixtures.ethernet(
+                type: 0x0800,
+                Fixtures.ipv4(
+                    Fixtures.ipA, Fixtures.ipB, protocol: 17, identification: 0xabcd,
+                    flagsAndOffset: 185, [1, 2, 3, 4])))
         #expect(fragment.error == nil)
         #expect(fragment.layers == [.ethernet, .ipv4])
         #expect(fragment.info == "Fragmented IP protocol (proto=UDP 17, off=1480, ID=0xabcd)")
@@ -193,7 +213,8 @@ import Testing
         var echo: [UInt8] = [8, 0, 0, 0, 0x12, 0x34, 0, 1] + Array("ping".utf8)
         let sum = Fixtures.checksum(echo)
         echo[2] = UInt8(sum >> 8); echo[3] = UInt8(sum & 0xff)
-        let ping = Fixtures.dissect(Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, echo)), verifyChecksums: true)
+        let ping = Fixtures.dissect(
+            Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, echo)), verifyChecksums: true)
         #expect(ping.info == "Echo (ping) request  id=0x1234, seq=1")
         #expect(ping.value("icmp.checksum")?.hasSuffix("[correct]") == true)
         // Neighbour solicitation for fe80::2 with a source link-layer address option (type 1, length 1 × 8).
@@ -201,7 +222,8 @@ import Testing
         let pseudo = Fixtures.pseudoHeader(Fixtures.ip6A, Fixtures.ip6B, protocol: 58, length: solicitation.count)
         let ndSum = Fixtures.checksum(pseudo + solicitation)
         solicitation[2] = UInt8(ndSum >> 8); solicitation[3] = UInt8(ndSum & 0xff)
-        let nd = Fixtures.dissect(Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 58, solicitation)), verifyChecksums: true)
+        let nd = Fixtures.dissect(
+            Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 58, solicitation)), verifyChecksums: true)
         #expect(nd.error == nil)
         #expect(nd.info == "Neighbor Solicitation for fe80::2 from 02:00:00:00:00:01")
         #expect(nd.value("icmpv6.checksum")?.hasSuffix("[correct]") == true)
@@ -239,14 +261,16 @@ enum TLSFixture {
         let name = Array(serverName.utf8)
         // server_name extension: list length, name type 0 (host_name), name length, name.
         let sniBody = Fixtures.be16(UInt16(name.count + 3)) + [0] + Fixtures.be16(UInt16(name.count)) + name
-        let extensions = Fixtures.be16(0) + Fixtures.be16(UInt16(sniBody.count)) + sniBody
-            + Fixtures.be16(0x000d) + Fixtures.be16(4) + Fixtures.be16(2) + Fixtures.be16(0x0403)     // signature_algorithms
-        let body: [UInt8] = Fixtures.be16(0x0303) + Array(repeating: 0xab, count: 32)               // client_version, random
-            + [0]                                                                                  // session ID: empty
-            + Fixtures.be16(4) + Fixtures.be16(0x1301) + Fixtures.be16(0xc02f)                    // two cipher suites
-            + [1, 0]                                                                               // compression: null
+        let extensions =
+            Fixtures.be16(0) + Fixtures.be16(UInt16(sniBody.count)) + sniBody
+            + Fixtures.be16(0x000d) + Fixtures.be16(4) + Fixtures.be16(2) + Fixtures.be16(0x0403)  // signature_algorithms
+        let body: [UInt8] =
+            Fixtures.be16(0x0303) + Array(repeating: 0xab, count: 32)  // client_version, random
+            + [0]  // session ID: empty
+            + Fixtures.be16(4) + Fixtures.be16(0x1301) + Fixtures.be16(0xc02f)  // two cipher suites
+            + [1, 0]  // compression: null
             + Fixtures.be16(UInt16(extensions.count)) + extensions
-        let handshake: [UInt8] = [1] + [0, UInt8(body.count >> 8), UInt8(body.count & 0xff)] + body   // ClientHello, 24-bit length
-        return [22, 0x03, 0x01] + Fixtures.be16(UInt16(handshake.count)) + handshake                 // handshake record, TLS 1.0 framing
+        let handshake: [UInt8] = [1] + [0, UInt8(body.count >> 8), UInt8(body.count & 0xff)] + body  // ClientHello, 24-bit length
+        return [22, 0x03, 0x01] + Fixtures.be16(UInt16(handshake.count)) + handshake  // handshake record, TLS 1.0 framing
     }
 }

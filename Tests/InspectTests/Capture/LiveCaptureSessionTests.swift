@@ -31,10 +31,11 @@ struct LiveCaptureSessionTests {
         try receiver.bind(host: "127.0.0.1", port: 0)
         let port = Int(try #require(try receiver.localAddress().port))
         let outcome = Outcome()
-        LiveCaptureSession.start(LiveCaptureOptions(interface: "lo", filter: "udp dst port \(port)"), on: client,
-                                 started: { session in outcome.session.withLock { $0 = session } },
-                                 ended: { summary in outcome.summary.withLock { $0 = summary } },
-                                 failed: { message in outcome.failure.withLock { $0 = message } })
+        LiveCaptureSession.start(
+            LiveCaptureOptions(interface: "lo", filter: "udp dst port \(port)"), on: client,
+            started: { session in outcome.session.withLock { $0 = session } },
+            ended: { summary in outcome.summary.withLock { $0 = summary } },
+            failed: { message in outcome.failure.withLock { $0 = message } })
         try #require(eventually(within: 20) { outcome.session.withLock { $0 } != nil || outcome.failure.withLock { $0 } != nil })
         let session = try #require(outcome.session.withLock { $0 }, "\(outcome.failure.withLock { $0 } ?? "")")
         let sender = try Socket(family: .inet, type: .datagram)
@@ -72,8 +73,9 @@ struct LiveCaptureSessionTests {
         defer { local.close(); other.close() }
         for client in [local, other] {
             let failure = Mutex<String?>(nil)
-            LiveCaptureSession.start(LiveCaptureOptions(interface: "lo", filter: "tcp port"), on: client, started: { _ in }, ended: { _ in },
-                                     failed: { message in failure.withLock { $0 = message } })
+            LiveCaptureSession.start(
+                LiveCaptureOptions(interface: "lo", filter: "tcp port"), on: client, started: { _ in }, ended: { _ in },
+                failed: { message in failure.withLock { $0 = message } })
             #expect(eventually(within: 20) { failure.withLock { $0 } != nil })
             let message = failure.withLock { $0 } ?? ""
             #expect(message.contains("filter") || message.contains("syntax"), "\(message)")

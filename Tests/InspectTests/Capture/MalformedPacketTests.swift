@@ -29,7 +29,10 @@ import Testing
             let snapped = Fixtures.dissect(cut, originalLength: full.count)
             let expected = Self.expectedLayer(cutAt: length)
             #expect(snapped.error?.layer == expected, "cut at \(length): \(String(describing: snapped.error))")
-            if case .truncated? = snapped.error?.kind {} else { Issue.record("cut at \(length): \(String(describing: snapped.error)) is not a truncation") }
+            if case .truncated? = snapped.error?.kind {
+            } else {
+                Issue.record("cut at \(length): \(String(describing: snapped.error)) is not a truncation")
+            }
             #expect((snapped.error?.offset ?? -1) <= length, "cut at \(length)")
             // Layers before the failing one are kept.
             let outer: [ProtocolLayer] = [.ethernet, .ipv4, .tcp, .dns]
@@ -94,23 +97,23 @@ import Testing
 
     @Test func udpLengthFieldsOutsideTheDatagramAreBadLengths() {
         var long = Fixtures.dnsResponse
-        long[38] = 0x01; long[39] = 0x00          // UDP length 256 > 53
+        long[38] = 0x01; long[39] = 0x00  // UDP length 256 > 53
         expect(long, layer: .udp, offset: 38, kind: .badLength(field: "length", value: 256))
         var short = Fixtures.dnsResponse
-        short[38] = 0; short[39] = 7              // UDP length 7 < 8
+        short[38] = 0; short[39] = 7  // UDP length 7 < 8
         expect(short, layer: .udp, offset: 38, kind: .badLength(field: "length", value: 7))
         var rdata = Fixtures.dnsResponse
-        rdata[81] = 0; rdata[82] = 40            // DNS data length 40, 4 bytes left
+        rdata[81] = 0; rdata[82] = 40  // DNS data length 40, 4 bytes left
         expect(rdata, layer: .dns, offset: 81, kind: .badLength(field: "data length", value: 40))
         var aLength = Fixtures.dnsResponse
-        aLength[82] = 3                           // an A record with 3 bytes of data
+        aLength[82] = 3  // an A record with 3 bytes of data
         expect(aLength, layer: .dns, offset: 83, kind: .badLength(field: "data length", value: 3))
     }
 
     @Test func ipv6PayloadAndExtensionLengthsArePolicedToo() {
         let segment = Fixtures.tcp(Fixtures.ip6A, Fixtures.ip6B, ports: (1, 2), flags: 2)
         var payload = Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 6, segment))
-        payload[18] = 0x10                        // payload length 4096
+        payload[18] = 0x10  // payload length 4096
         expect(payload, layer: .ipv6, offset: 18, kind: .badLength(field: "payload length", value: 4096 + 20))
         // Hop-by-hop header claiming 3 × 8 + 8 = 32 bytes inside a 28-byte payload.
         let hop = Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 0, [6, 3, 1, 0, 0, 0, 0, 0] + segment))
@@ -123,7 +126,8 @@ import Testing
     @Test func dnsCompressionLoopsAreCaughtNotFollowed() {
         func response(name: [UInt8]) -> [UInt8] {
             // Header with 1 question; the question name is `name` (starting at message offset 12).
-            Fixtures.udpFrame(ports: (53, 40000), Fixtures.be16(7) + [0x81, 0x80] + Fixtures.be16(1) + [0, 0, 0, 0, 0, 0] + name + [0, 1, 0, 1])
+            Fixtures.udpFrame(
+                ports: (53, 40000), Fixtures.be16(7) + [0x81, 0x80] + Fixtures.be16(1) + [0, 0, 0, 0, 0, 0] + name + [0, 1, 0, 1])
         }
         // A pointer to itself (offset 12).
         expect(response(name: [0xc0, 12]), layer: .dns, offset: 54, kind: .compressionLoop(pointer: 12))
@@ -160,14 +164,18 @@ import Testing
             let linkType = round % 5 == 0 ? linkTypes[Int(next()) % linkTypes.count] : .ethernet
             let result = Fixtures.dissect(bytes, linkType)
             for node in result.fields.flatMap(\.flattened) where node.key != "frame.link_type" {
-                #expect(node.range.upperBound <= max(bytes.count, 0) || node.key.hasPrefix("frame"), "\(node.key) \(node.range) of \(bytes.count)")
+                #expect(
+                    node.range.upperBound <= max(bytes.count, 0) || node.key.hasPrefix("frame"),
+                    "\(node.key) \(node.range) of \(bytes.count)")
             }
             if let error = result.error { #expect(error.offset <= bytes.count, "\(error)") }
         }
     }
 
-    private func expect(_ bytes: [UInt8], layer: ProtocolLayer, offset: Int, kind: DecodeError.Kind,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expect(
+        _ bytes: [UInt8], layer: ProtocolLayer, offset: Int, kind: DecodeError.Kind,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let result = Fixtures.dissect(bytes)
         #expect(result.error == DecodeError(layer, at: offset, kind), sourceLocation: sourceLocation)
     }

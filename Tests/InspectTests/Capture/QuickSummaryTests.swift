@@ -5,8 +5,10 @@ import Testing
 /// dissecting them: its line must be byte for byte the dissector's, and every other packet must be declined.
 @Suite struct QuickSummaryTests {
     /// The line the dissector path of `socktui read` makes.
-    static func dissectedLine(_ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
-                              options: DissectorOptions, formatter: inout TimestampFormatter) -> String {
+    static func dissectedLine(
+        _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
+        options: DissectorOptions, formatter: inout TimestampFormatter
+    ) -> String {
         let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
         var out: [UInt8] = []
         PacketSummary.appendLine(number: number, timestamp: stamp, length: length, dissection: dissection, to: &out, formatter: &formatter)
@@ -14,13 +16,16 @@ import Testing
     }
 
     /// The quick line, or nil when it declines.
-    static func quickLine(_ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
-                          options: DissectorOptions, formatter: inout TimestampFormatter) -> String? {
+    static func quickLine(
+        _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
+        options: DissectorOptions, formatter: inout TimestampFormatter
+    ) -> String? {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
         defer { out.deallocate() }
         let written = bytes.withUnsafeBytes {
-            QuickSummary.writeLine(number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
-                                   options: options, formatter: &formatter, to: out)
+            QuickSummary.writeLine(
+                number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
+                options: options, formatter: &formatter, to: out)
         }
         guard let written else { return nil }
         #expect(written <= QuickSummary.maximumLineLength)
@@ -28,16 +33,21 @@ import Testing
     }
 
     static func udpFrame(source: [UInt8], destination: [UInt8], ports: (UInt16, UInt16), payload: Int) -> [UInt8] {
-        Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(source, destination, protocol: 17,
-                                                      Fixtures.udp(source, destination, ports: ports, Array(repeating: 0x61, count: payload))))
+        Fixtures.ethernet(
+            type: 0x0800,
+            Fixtures.ipv4(
+                source, destination, protocol: 17,
+                Fixtures.udp(source, destination, ports: ports, Array(repeating: 0x61, count: payload))))
     }
 
     @Test func plainUDPLinesEqualTheDissectorsInEveryTimeStyle() {
         let addresses: [[UInt8]] = [[127, 0, 0, 1], [10, 20, 100, 255], [0, 9, 99, 199], [255, 255, 255, 255]]
         let portPairs: [(UInt16, UInt16)] = [(41234, 9), (0, 65535), (1, 10), (99, 100), (443, 80)]
-        let stamps = [PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 123_456_789), PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 0),
-                      PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 999_999_999), PacketTimestamp(seconds: 0, nanoseconds: 5),
-                      PacketTimestamp(seconds: -86_401, nanoseconds: 7), PacketTimestamp(seconds: 253_402_300_800, nanoseconds: 1)]
+        let stamps = [
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 123_456_789), PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 0),
+            PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 999_999_999), PacketTimestamp(seconds: 0, nanoseconds: 5),
+            PacketTimestamp(seconds: -86_401, nanoseconds: 7), PacketTimestamp(seconds: 253_402_300_800, nanoseconds: 1)
+        ]
         let options = DissectorOptions()
         var checked = 0
         for style in TimestampFormatter.Style.allCases {
@@ -53,8 +63,10 @@ import Testing
                             // Wire length as captured, and longer (a snapshot length cut the capture).
                             for length in [frame.count, frame.count + 1000] {
                                 for number in [1, 9, 10, 1_000_000, Int.max] {
-                                    let quick = Self.quickLine(frame, number: number, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
-                                    let slow = Self.dissectedLine(frame, number: number, stamp: stamp, length: length, options: options, formatter: &slowFormatter)
+                                    let quick = Self.quickLine(
+                                        frame, number: number, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
+                                    let slow = Self.dissectedLine(
+                                        frame, number: number, stamp: stamp, length: length, options: options, formatter: &slowFormatter)
                                     #expect(quick == slow, "style \(style), digits \(digits), utc \(utc), \(stamp)")
                                     checked += 1
                                 }
@@ -68,7 +80,8 @@ import Testing
         // A line it wrote, spelled out.
         var formatter = TimestampFormatter(utc: true)
         let frame = Self.udpFrame(source: [127, 0, 0, 1], destination: [127, 0, 0, 1], ports: (41234, 9), payload: 64)
-        #expect(Self.quickLine(frame, number: 3, stamp: stamps[0], length: frame.count, options: options, formatter: &formatter)
+        #expect(
+            Self.quickLine(frame, number: 3, stamp: stamps[0], length: frame.count, options: options, formatter: &formatter)
                 == "3 13:51:06.123456 127.0.0.1 → 127.0.0.1 UDP 106 41234 → 9 Len=64")
     }
 
@@ -81,28 +94,64 @@ import Testing
             ("DNS source port", Fixtures.udpFrame(ports: (53, 40000), []), .ethernet),
             ("DNS destination port", Fixtures.udpFrame(ports: (40000, 5353), [1]), .ethernet),
             ("a --dns-port", Fixtures.udpFrame(ports: (9999, 40000), [1]), .ethernet),
-            ("IPv4 options", Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, options: [0x94, 4, 0, 0],
-                                                                           Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet),
-            ("more fragments", Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, flagsAndOffset: 0x2000,
-                                                                             Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet),
-            ("fragment offset", Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17, flagsAndOffset: 0x0001,
-                                                                              Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet),
+            (
+                "IPv4 options",
+                Fixtures.ethernet(
+                    type: 0x0800,
+                    Fixtures.ipv4(
+                        Fixtures.ipA, Fixtures.ipB, protocol: 17, options: [0x94, 4, 0, 0],
+                        Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet
+            ),
+            (
+                "more fragments",
+                Fixtures.ethernet(
+                    type: 0x0800,
+                    Fixtures.ipv4(
+                        Fixtures.ipA, Fixtures.ipB, protocol: 17, flagsAndOffset: 0x2000,
+                        Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet
+            ),
+            (
+                "fragment offset",
+                Fixtures.ethernet(
+                    type: 0x0800,
+                    Fixtures.ipv4(
+                        Fixtures.ipA, Fixtures.ipB, protocol: 17, flagsAndOffset: 0x0001,
+                        Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet
+            ),
             ("TCP on a DNS port", Fixtures.tcpFrame(ports: (53, 40000), [0, 1, 0]), .ethernet),
             ("HTTP request", Fixtures.tcpFrame(ports: (40000, 80), Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)), .ethernet),
             ("HTTP response", Fixtures.tcpFrame(ports: (80, 40000), Array("HTTP/1.1 200 OK\r\n".utf8)), .ethernet),
             ("TLS record", Fixtures.tcpFrame(ports: (40000, 443), [22, 3, 1, 0, 5, 1, 0, 0, 1, 0]), .ethernet),
             ("bad TCP option length", Fixtures.tcpFrame(ports: (1, 2), options: [2, 5, 0, 0]), .ethernet),
             ("TCP option past the header", Fixtures.tcpFrame(ports: (1, 2), options: [1, 1, 1, 8]), .ethernet),
-            ("ICMP", Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, [8, 0, 0, 0, 0, 1, 0, 1])), .ethernet),
-            ("VLAN tag", Fixtures.ethernet(type: 0x0800, tags: [(0x8100, 5)], Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17,
-                                                                                          Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet),
-            ("IPv6", Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 17,
-                                                                   Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (1, 2), [0]))), .ethernet),
+            (
+                "ICMP", Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, [8, 0, 0, 0, 0, 1, 0, 1])),
+                .ethernet
+            ),
+            (
+                "VLAN tag",
+                Fixtures.ethernet(
+                    type: 0x0800, tags: [(0x8100, 5)],
+                    Fixtures.ipv4(
+                        Fixtures.ipA, Fixtures.ipB, protocol: 17,
+                        Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (1, 2), [0]))), .ethernet
+            ),
+            (
+                "IPv6",
+                Fixtures.ethernet(
+                    type: 0x86dd,
+                    Fixtures.ipv6(
+                        Fixtures.ip6A, Fixtures.ip6B, next: 17,
+                        Fixtures.udp(Fixtures.ip6A, Fixtures.ip6B, ports: (1, 2), [0]))), .ethernet
+            ),
             ("raw IP", Array(plain.dropFirst(14)), .raw),
-            ("truncated", Array(plain.prefix(41)), .ethernet),
+            ("truncated", Array(plain.prefix(41)), .ethernet)
         ]
         for (name, bytes, linkType) in declined {
-            #expect(Self.quickLine(bytes, number: 1, stamp: stamp, length: bytes.count, linkType: linkType, options: options, formatter: &formatter) == nil, "\(name)")
+            #expect(
+                Self.quickLine(
+                    bytes, number: 1, stamp: stamp, length: bytes.count, linkType: linkType, options: options, formatter: &formatter)
+                    == nil, "\(name)")
         }
         #expect(Self.quickLine(plain, number: 1, stamp: stamp, length: plain.count, options: options, formatter: &formatter) != nil)
     }
@@ -115,23 +164,28 @@ import Testing
         let stamp = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 42_000)
         let optionSets: [[UInt8]] = [
             [],
-            [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x6f, 0x03, 0x2a, 0x5a, 0, 0, 0, 0, 1, 3, 3, 7],    // SYN: MSS, SACK_PERM, TS, NOP, WS
-            [1, 1, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1],                                // NOP NOP TS
-            [1, 1, 5, 18, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff], // two SACK blocks
-            [3, 3, 15, 0, 0, 0],                                                              // WS 2^15 shown as 2^14, EOL
-            [254, 4, 1, 2],                                                                   // an unknown option
-            (0..<20).flatMap { _ in [UInt8]([4, 2]) },                                          // 20 × SACK_PERM: 40 bytes
+            [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x6f, 0x03, 0x2a, 0x5a, 0, 0, 0, 0, 1, 3, 3, 7],  // SYN: MSS, SACK_PERM, TS, NOP, WS
+            [1, 1, 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1],  // NOP NOP TS
+            [1, 1, 5, 18, 0, 0, 0, 1, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff],  // two SACK blocks
+            [3, 3, 15, 0, 0, 0],  // WS 2^15 shown as 2^14, EOL
+            [254, 4, 1, 2],  // an unknown option
+            (0..<20).flatMap { _ in [UInt8]([4, 2]) }  // 20 × SACK_PERM: 40 bytes
         ]
         var checked = 0
         for (index, tcpOptions) in optionSets.enumerated() {
             for flags: UInt8 in [0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x00, 0xff] {
                 for payload in [[UInt8](), Array("xyz, not HTTP: data".utf8), [0, 1, 2, 3, 4, 5, 6, 7, 8], Array("HTTX".utf8)] {
-                    let frame = Fixtures.tcpFrame(ports: (UInt16(40000 + index), 8080), flags: flags, sequence: 4_000_000_000, acknowledgment: 7,
-                                                  options: tcpOptions, payload)
+                    let frame = Fixtures.tcpFrame(
+                        ports: (UInt16(40000 + index), 8080), flags: flags, sequence: 4_000_000_000, acknowledgment: 7,
+                        options: tcpOptions, payload)
                     for (bytes, length) in [(frame, frame.count), (Array(frame.prefix(frame.count - payload.count / 2)), frame.count)] {
-                        let quick = Self.quickLine(bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
+                        let quick = Self.quickLine(
+                            bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
                         #expect(quick != nil, "options \(tcpOptions), flags \(flags)")
-                        #expect(quick == Self.dissectedLine(bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &slowFormatter))
+                        #expect(
+                            quick
+                                == Self.dissectedLine(
+                                    bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &slowFormatter))
                         checked += 1
                     }
                 }
@@ -139,8 +193,10 @@ import Testing
         }
         #expect(checked == optionSets.count * 8 * 4 * 2)
         let syn = Fixtures.tcpFrame(ports: (54847, 80), flags: 0x02, sequence: 1, acknowledgment: 0, options: optionSets[1])
-        #expect(Self.quickLine(syn, number: 1, stamp: stamp, length: syn.count, options: options, formatter: &quickFormatter)
-                == "1 13:51:06.000042 10.0.0.1 → 10.0.0.2 TCP 74 54847 → 80 [SYN] Seq=1 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1862478426 TSecr=0 WS=128")
+        #expect(
+            Self.quickLine(syn, number: 1, stamp: stamp, length: syn.count, options: options, formatter: &quickFormatter)
+                == "1 13:51:06.000042 10.0.0.1 → 10.0.0.2 TCP 74 54847 → 80 [SYN] Seq=1 Win=65535 Len=0 MSS=1460 SACK_PERM TSval=1862478426 TSecr=0 WS=128"
+        )
     }
 
     /// Every header byte of a plain frame set to values that matter (lengths, flags, version,
@@ -151,13 +207,18 @@ import Testing
         let options = DissectorOptions()
         var quickFormatter = TimestampFormatter(utc: true), slowFormatter = TimestampFormatter(utc: true)
         let stamp = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 42_000)
-        let plain = tcp
-            ? Fixtures.tcpFrame(ports: (50000, 8080), flags: 0x10, options: [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 10, 0, 0, 0, 3, 0, 0, 0, 4, 1, 0],
-                                Array("0123456789".utf8))
+        let plain =
+            tcp
+            ? Fixtures.tcpFrame(
+                ports: (50000, 8080), flags: 0x10, options: [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 10, 0, 0, 0, 3, 0, 0, 0, 4, 1, 0],
+                Array("0123456789".utf8))
             : Self.udpFrame(source: [192, 168, 1, 20], destination: [8, 8, 4, 4], ports: (50000, 9), payload: 30)
         var variants: [(bytes: [UInt8], length: Int)] = []
         for index in 0..<(tcp ? 78 : 42) {
-            for value: UInt8 in [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x08, 0x0a, 0x11, 0x12, 0x14, 0x1c, 0x20, 0x35, 0x40, 0x45, 0x46, 0x50, 0x60, 0x80, 0xa0, 0xf0, 0xff] {
+            for value: UInt8 in [
+                0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x08, 0x0a, 0x11, 0x12, 0x14, 0x1c, 0x20, 0x35, 0x40, 0x45, 0x46, 0x50, 0x60,
+                0x80, 0xa0, 0xf0, 0xff
+            ] {
                 var bytes = plain
                 bytes[index] = value
                 variants.append((bytes, bytes.count))
@@ -169,17 +230,21 @@ import Testing
         variants.append((plain + [0, 0, 0, 0], plain.count + 4))
         var answered = 0
         for (bytes, length) in variants {
-            guard let quick = Self.quickLine(bytes, number: 7, stamp: stamp, length: length, options: options, formatter: &quickFormatter) else { continue }
+            guard let quick = Self.quickLine(bytes, number: 7, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
+            else { continue }
             answered += 1
-            #expect(quick == Self.dissectedLine(bytes, number: 7, stamp: stamp, length: length, options: options, formatter: &slowFormatter))
+            #expect(
+                quick == Self.dissectedLine(bytes, number: 7, stamp: stamp, length: length, options: options, formatter: &slowFormatter))
         }
         // Most single-byte changes (addresses, ports, TTL, checksums, payload) keep the plain shape.
         #expect(answered > variants.count / 2)
     }
 
     @Test func writtenTimestampsEqualTheAppendedOnes() {
-        let stamps = [PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 1), PacketTimestamp(seconds: -1, nanoseconds: 999_999_999),
-                      PacketTimestamp(seconds: Int64(Int32.max) * 100, nanoseconds: 10), PacketTimestamp(seconds: 0, nanoseconds: 0)]
+        let stamps = [
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 1), PacketTimestamp(seconds: -1, nanoseconds: 999_999_999),
+            PacketTimestamp(seconds: Int64(Int32.max) * 100, nanoseconds: 10), PacketTimestamp(seconds: 0, nanoseconds: 0)
+        ]
         for style in TimestampFormatter.Style.allCases {
             for digits in 0...9 {
                 var writer = TimestampFormatter(style: style, fractionDigits: digits, utc: true)

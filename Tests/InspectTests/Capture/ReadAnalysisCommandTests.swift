@@ -17,7 +17,10 @@ import SocktuiTestSupport
         let text = try ReadCommandTests.read([file, "--follow", "tcp,1"])
         #expect(text.status == 0 && text.err.isEmpty)
         #expect(text.out.hasPrefix("Follow: tcp stream 1\nNode 0: 10.0.0.1:40001\nNode 1: 10.0.0.2:8081\n"))
-        #expect(text.out.contains(">>> #12 node 0 → node 1, 6 bytes\nfirst-\n>>> #14 node 0 → node 1, 7 bytes\nsecond-\n>>> #13 node 0 → node 1, 6 bytes\nthird-\n"))
+        #expect(
+            text.out.contains(
+                ">>> #12 node 0 → node 1, 6 bytes\nfirst-\n>>> #14 node 0 → node 1, 7 bytes\nsecond-\n>>> #13 node 0 → node 1, 6 bytes\nthird-\n"
+            ))
         // By a packet of the stream, as a hex dump.
         let hex = try ReadCommandTests.read([file, "--follow", "tcp,frame=17", "--hex"])
         #expect(hex.status == 0)
@@ -27,7 +30,10 @@ import SocktuiTestSupport
         #expect(object["transport"] as? String == "udp" && object["stream"] as? Int == 0)
         let segments = try #require(object["segments"] as? [[String: Any]])
         #expect(segments.map { $0["sender"] as? Int } == [0, 1])
-        #expect(segments.map { $0["data_base64"] as? String } == [Data("ping".utf8).base64EncodedString(), Data("pong!".utf8).base64EncodedString()])
+        #expect(
+            segments.map { $0["data_base64"] as? String } == [
+                Data("ping".utf8).base64EncodedString(), Data("pong!".utf8).base64EncodedString()
+            ])
     }
 
     @Test func saveRawWritesEachDirection() throws {
@@ -48,8 +54,14 @@ import SocktuiTestSupport
         #expect(tables.status == 0 && tables.err.isEmpty)
         #expect(tables.out.contains("TCP Conversations (5)\n"))
         let messy = try #require(tables.out.split(separator: "\n").first { $0.hasPrefix("10.0.0.1:40001 ") })
-        #expect(messy.split(separator: " ").prefix(11) == ["10.0.0.1:40001", "<->", "10.0.0.2:8081", "8", "467", "3", "168", "11", "635", "0.008000000", "0.0100"])
-        #expect(tables.out.contains("\neth                                      frames:51 bytes:5079\n  ip                                     frames:40 bytes:3601\n"))
+        #expect(
+            messy.split(separator: " ").prefix(11) == [
+                "10.0.0.1:40001", "<->", "10.0.0.2:8081", "8", "467", "3", "168", "11", "635", "0.008000000", "0.0100"
+            ])
+        #expect(
+            tables.out.contains(
+                "\neth                                      frames:51 bytes:5079\n  ip                                     frames:40 bytes:3601\n"
+            ))
         #expect(tables.out.contains("IPv4 Endpoints (2)\n"))
         let json = try ReadCommandTests.read([file, "--stats", "conv,udp", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
@@ -71,7 +83,10 @@ import SocktuiTestSupport
         #expect(lines[46].hasSuffix("Len=9 [TCP segment of a reassembled PDU]"))
         #expect(lines[47].hasSuffix(" DNS 80 Standard query 0x7777 TXT tcp.example.org"))
         let detail = try ReadCommandTests.read([file, "--detail", "-c", "40", "udp"])
-        #expect(detail.out.contains("    [Reassembled IPv4 datagram: 3 fragments (#38, #39, #40), 679 bytes]\n      User Datagram Protocol: Src Port: 45353, Dst Port: 53  [0-7]\n"))
+        #expect(
+            detail.out.contains(
+                "    [Reassembled IPv4 datagram: 3 fragments (#38, #39, #40), 679 bytes]\n      User Datagram Protocol: Src Port: 45353, Dst Port: 53  [0-7]\n"
+            ))
     }
 
     @Test func badFollowAndStatsArgumentsExplainThemselves() throws {

@@ -26,7 +26,10 @@ import SocktuiTestSupport
         #expect(result.status == 0 && result.err.isEmpty)
         let lines = result.out.split(separator: "\n")
         #expect(lines.count == 10)
-        #expect(lines.first == "1 13:51:06.000000 192.168.1.10 → 93.184.216.34 TCP 74 50000 → 80 [SYN] Seq=287454020 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=5678 TSecr=0 WS=128")
+        #expect(
+            lines.first
+                == "1 13:51:06.000000 192.168.1.10 → 93.184.216.34 TCP 74 50000 → 80 [SYN] Seq=287454020 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=5678 TSecr=0 WS=128"
+        )
         #expect(lines[1] == "2 13:51:07.001001 127.0.0.1 → 127.0.0.1 DNS 87 Standard query response 0x1234 A example.com A 93.184.216.34")
         #expect(lines[6].contains(" TLS ") && lines[6].hasSuffix("Client Hello (SNI=tls.example.org)"))
         #expect(lines[8].contains("ARP") && lines[8].hasSuffix("Who has 10.0.0.2? Tell 10.0.0.1"))
@@ -84,14 +87,18 @@ import SocktuiTestSupport
         let writer = try PcapWriter(path: path, linkType: .ethernet)
         let instants: [Int64] = [1_741_503_599, 1_741_503_600, 1_741_510_800, 1_762_063_199, 1_762_063_200]
         for seconds in instants {
-            try writer.write(CapturedPacket(timestamp: PacketTimestamp(seconds: seconds, nanoseconds: 0), data: Fixtures.tcpSyn, linkType: .ethernet))
+            try writer.write(
+                CapturedPacket(timestamp: PacketTimestamp(seconds: seconds, nanoseconds: 0), data: Fixtures.tcpSyn, linkType: .ethernet))
         }
         try writer.close()
         let result = try Self.read([path, "--time", "date-time"], environment: ["TZ": "America/New_York"])
         #expect(result.status == 0)
         let times = result.out.split(separator: "\n").map { $0.split(separator: " ")[1...2].joined(separator: " ") }
-        #expect(times == ["2025-03-09 01:59:59.000000", "2025-03-09 03:00:00.000000", "2025-03-09 05:00:00.000000",
-                          "2025-11-02 01:59:59.000000", "2025-11-02 01:00:00.000000"])
+        #expect(
+            times == [
+                "2025-03-09 01:59:59.000000", "2025-03-09 03:00:00.000000", "2025-03-09 05:00:00.000000",
+                "2025-11-02 01:59:59.000000", "2025-11-02 01:00:00.000000"
+            ])
     }
 
     @Test func damagedFilesPrintTheGoodPacketsAndReportTheOffset() throws {
@@ -105,7 +112,10 @@ import SocktuiTestSupport
         let result = try Self.read([cut])
         #expect(result.status == 3)
         #expect(result.out.split(separator: "\n").count == 9)
-        #expect(result.err == "socktui read: \(cut): damaged at byte offset \(lastRecord) after 9 packets: truncated packet data: record needs \(lengths.last!) bytes, 10 left\n")
+        #expect(
+            result.err
+                == "socktui read: \(cut): damaged at byte offset \(lastRecord) after 9 packets: truncated packet data: record needs \(lengths.last!) bytes, 10 left\n"
+        )
     }
 
     @Test func unreadableFilesAndBadFiltersExitWithAMessage() throws {
@@ -120,7 +130,8 @@ import SocktuiTestSupport
         #expect(notCapture.err == "socktui read: \(text): not a pcap or pcapng file: it starts with 68 65 6c 6c 6f 2c 20 77\n")
         let badFilter = try Self.read([try Self.writeVaried(directory), "tcp", "prot", "80"])
         #expect(badFilter.status == 2 && badFilter.out.isEmpty)
-        #expect(badFilter.err == "socktui read: bad filter \"tcp prot 80\" for link type EN10MB: can't parse filter expression: syntax error\n")
+        #expect(
+            badFilter.err == "socktui read: bad filter \"tcp prot 80\" for link type EN10MB: can't parse filter expression: syntax error\n")
     }
 
     @Test func standardInputIsReadWhenTheFileIsADash() throws {
@@ -143,7 +154,8 @@ import SocktuiTestSupport
             try #require(convert.status == 0, "\(convert.err)")
             let result = try Self.read([path, "--utc"])
             #expect(result.status == 0 && result.err.isEmpty)
-            let normalized = format == "nsecpcap"
+            let normalized =
+                format == "nsecpcap"
                 ? result.out.replacingOccurrences(of: #"(\d\d:\d\d:\d\d\.\d{6})\d{3}"#, with: "$1", options: .regularExpression)
                 : result.out
             #expect(normalized == expected, "\(format)")

@@ -87,7 +87,8 @@ import Testing
         _ = direction.add(sequence: 0, syn: true, fin: false, payload: [UInt8](), packet: 1)
         var delivered = 0
         for index in 0..<500 {
-            let events = direction.add(sequence: UInt32(10 + index * 20), syn: false, fin: false, payload: [UInt8](repeating: 1, count: 10), packet: index + 2)
+            let events = direction.add(
+                sequence: UInt32(10 + index * 20), syn: false, fin: false, payload: [UInt8](repeating: 1, count: 10), packet: index + 2)
             delivered += events.filter { $0.kind == .data }.count
         }
         #expect(direction.limitFlushes >= 9)
@@ -98,12 +99,15 @@ import Testing
 
     static func network(id: UInt32 = 7, offset: Int, more: Bool, ipv6: Bool = false) -> PacketFlow.Network {
         let source = IPAddress(ipv6 ? "fe80::1" : "10.0.0.1")!, destination = IPAddress(ipv6 ? "fe80::2" : "10.0.0.2")!
-        return PacketFlow.Network(source: source, destination: destination, protocolNumber: 17, headerOffset: 0, payloadOffset: 0,
-                                  payloadExtent: ByteExtent(end: 0, capturedEnd: 0),
-                                  fragment: PacketFlow.Fragment(identification: id, offset: offset, moreFragments: more, protocolNumber: 17))
+        return PacketFlow.Network(
+            source: source, destination: destination, protocolNumber: 17, headerOffset: 0, payloadOffset: 0,
+            payloadExtent: ByteExtent(end: 0, capturedEnd: 0),
+            fragment: PacketFlow.Fragment(identification: id, offset: offset, moreFragments: more, protocolNumber: 17))
     }
 
-    static func add(_ reassembler: inout IPFragmentReassembler, _ network: PacketFlow.Network, _ data: [UInt8], packet: Int) -> IPFragmentReassembler.Datagram? {
+    static func add(
+        _ reassembler: inout IPFragmentReassembler, _ network: PacketFlow.Network, _ data: [UInt8], packet: Int
+    ) -> IPFragmentReassembler.Datagram? {
         data.withUnsafeBytes { reassembler.add(network, data: $0, claimedLength: data.count, packet: packet) }
     }
 
@@ -113,7 +117,8 @@ import Testing
         var reassembler = IPFragmentReassembler()
         #expect(Self.add(&reassembler, Self.network(offset: 32, more: false, ipv6: ipv6), Array(payload[32...]), packet: 1) == nil)
         #expect(Self.add(&reassembler, Self.network(offset: 0, more: true, ipv6: ipv6), Array(payload[0..<16]), packet: 2) == nil)
-        let datagram = try #require(Self.add(&reassembler, Self.network(offset: 16, more: true, ipv6: ipv6), Array(payload[16..<32]), packet: 3))
+        let datagram = try #require(
+            Self.add(&reassembler, Self.network(offset: 16, more: true, ipv6: ipv6), Array(payload[16..<32]), packet: 3))
         #expect(datagram.payload == payload)
         #expect(datagram.packets == [1, 2, 3])
         #expect(reassembler.counters.datagramsReassembled == 1 && reassembler.pendingCount == 0)
@@ -123,7 +128,8 @@ import Testing
         var reassembler = IPFragmentReassembler()
         _ = Self.add(&reassembler, Self.network(offset: 0, more: true), [UInt8](repeating: 0xaa, count: 16), packet: 1)
         // Overlaps bytes 8..<16 with different data (a classic evasion trick), and adds 16..<24.
-        let datagram = try #require(Self.add(&reassembler, Self.network(offset: 8, more: false), [UInt8](repeating: 0xbb, count: 16), packet: 2))
+        let datagram = try #require(
+            Self.add(&reassembler, Self.network(offset: 8, more: false), [UInt8](repeating: 0xbb, count: 16), packet: 2))
         #expect(datagram.payload == [UInt8](repeating: 0xaa, count: 16) + [UInt8](repeating: 0xbb, count: 8))
         #expect(reassembler.counters.overlappingFragments == 1 && reassembler.counters.conflictingFragments == 1)
     }
@@ -138,7 +144,8 @@ import Testing
     @Test func incompleteDatagramsAreDroppedOldestFirstAtTheMemoryLimit() {
         var reassembler = IPFragmentReassembler(limits: ReassemblyLimits(pendingDatagrams: 4, pendingFragmentBytes: 1000))
         for id in 0..<100 {
-            _ = Self.add(&reassembler, Self.network(id: UInt32(id), offset: 0, more: true), [UInt8](repeating: 0, count: 200), packet: id + 1)
+            _ = Self.add(
+                &reassembler, Self.network(id: UInt32(id), offset: 0, more: true), [UInt8](repeating: 0, count: 200), packet: id + 1)
         }
         #expect(reassembler.pendingCount <= 4)
         #expect(reassembler.counters.droppedDatagrams >= 95)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -24,13 +24,14 @@ import Testing
 
     @Test func calendarDatesAgreeWithGmtime() {
         var formatter = TimestampFormatter(style: .dateTime, fractionDigits: 0, utc: true)
-        var seconds: Int64 = -2_208_988_800   // 1900-01-01
-        while seconds < 4_102_444_800 {       // 2100-01-01
+        var seconds: Int64 = -2_208_988_800  // 1900-01-01
+        while seconds < 4_102_444_800 {  // 2100-01-01
             var time = time_t(seconds)
             var parts = tm()
             gmtime_r(&time, &parts)
-            let expected = String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                                  parts.tm_hour, parts.tm_min, parts.tm_sec)
+            let expected = String(
+                format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                parts.tm_hour, parts.tm_min, parts.tm_sec)
             #expect(formatter.string(PacketTimestamp(seconds: seconds, nanoseconds: 0)) == expected)
             seconds += 86_400 * 37 + 3_601
         }

@@ -7,14 +7,18 @@ import SocketKit
 /// socktui's dissectors, files and filters against tshark and tcpdump on the same files:
 /// pcaps written by socktui from bytes built here, and `tcpdump -i lo -w` captures of loopback
 /// traffic generated here (needs root, like CI).
-@Suite(.serialized, .enabled(if: TestBinary.have("tshark", "tcpdump", "capinfos"), "needs tshark and tcpdump (apt-get install tshark tcpdump)"))
+@Suite(
+    .serialized, .enabled(if: TestBinary.have("tshark", "tcpdump", "capinfos"), "needs tshark and tcpdump (apt-get install tshark tcpdump)")
+)
 struct ToolComparisonTests {
     static let tshark = "/usr/bin/tshark"
     static let tcpdump = "/usr/bin/tcpdump"
 
     /// The fields compared, as tshark names them.
-    static let fields = ["frame.len", "ip.src", "ip.dst", "ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
-                         "tcp.flags", "tcp.seq_raw", "tcp.ack_raw", "dns.qry.name"]
+    static let fields = [
+        "frame.len", "ip.src", "ip.dst", "ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
+        "tcp.flags", "tcp.seq_raw", "tcp.ack_raw", "dns.qry.name"
+    ]
 
     /// One packet's fields in tshark's `-T fields` form.
     static func ourFields(_ dissection: Dissection) -> [String] {
@@ -51,15 +55,20 @@ struct ToolComparisonTests {
         var rows: [[String]] = []
         let options = DissectorOptions(detail: true, dnsPorts: Set([53, 5353, 5355] + dnsPorts))
         let scan = reader.forEachPacket { record in
-            rows.append(ourFields(Dissector.dissect(record.bytes, linkType: record.interface.linkType,
-                                                    originalLength: record.header.originalLength, options: options)))
+            rows.append(
+                ourFields(
+                    Dissector.dissect(
+                        record.bytes, linkType: record.interface.linkType,
+                        originalLength: record.header.originalLength, options: options)))
             return true
         }
         #expect(scan.damage == nil)
         return rows
     }
 
-    static func compare(_ path: String, dnsPorts: [UInt16] = [], expectedCount: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func compare(
+        _ path: String, dnsPorts: [UInt16] = [], expectedCount: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let theirs = try tsharkFields(path, dnsPorts: dnsPorts)
         let ours = try socktuiFields(path, dnsPorts: dnsPorts)
         #expect(theirs.count == expectedCount, sourceLocation: sourceLocation)
@@ -82,22 +91,29 @@ struct ToolComparisonTests {
         return [
             Fixtures.tcpSyn,
             Fixtures.dnsResponse,
-            Fixtures.ethernet(type: 0x0800, tags: [(0x8100, 7)], Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 17,
-                                                                                  Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (33333, 53), Fixtures.dnsQuery("vlan.example.com")))),
-            Fixtures.tcpFrame(ports: (40001, 53), flags: 0x18, sequence: 4_000_000_000, acknowledgment: 12345, Fixtures.be16(UInt16(query.count)) + query),
+            Fixtures.ethernet(
+                type: 0x0800, tags: [(0x8100, 7)],
+                Fixtures.ipv4(
+                    Fixtures.ipA, Fixtures.ipB, protocol: 17,
+                    Fixtures.udp(Fixtures.ipA, Fixtures.ipB, ports: (33333, 53), Fixtures.dnsQuery("vlan.example.com")))),
+            Fixtures.tcpFrame(
+                ports: (40001, 53), flags: 0x18, sequence: 4_000_000_000, acknowledgment: 12345, Fixtures.be16(UInt16(query.count)) + query),
             Fixtures.ethernet(type: 0x86dd, Fixtures.ipv6(Fixtures.ip6A, Fixtures.ip6B, next: 0, [6, 0, 1, 4, 0, 0, 0, 0] + v6segment)),
-            Fixtures.tcpFrame(ports: (40002, 80), sequence: 1, acknowledgment: 2, Array("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)),
+            Fixtures.tcpFrame(
+                ports: (40002, 80), sequence: 1, acknowledgment: 2, Array("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8)),
             Fixtures.tcpFrame(ports: (40003, 443), sequence: 3, acknowledgment: 4, TLSFixture.clientHello(serverName: "tls.example.org")),
             Fixtures.ethernet(type: 0x0800, Fixtures.ipv4(Fixtures.ipA, Fixtures.ipB, protocol: 1, echo)),
-            Fixtures.ethernet(type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB),
-            Fixtures.tcpFrame(ports: (5000, 6000), flags: 0x11, sequence: 0xffff_fff0, acknowledgment: 0x8000_0000),
+            Fixtures.ethernet(
+                type: 0x0806, [0, 1, 0x08, 0x00, 6, 4, 0, 1] + Fixtures.macA + Fixtures.ipA + [0, 0, 0, 0, 0, 0] + Fixtures.ipB),
+            Fixtures.tcpFrame(ports: (5000, 6000), flags: 0x11, sequence: 0xffff_fff0, acknowledgment: 0x8000_0000)
         ]
     }
 
     static func packets(_ frames: [[UInt8]]) -> [CapturedPacket] {
         frames.enumerated().map { index, frame in
-            CapturedPacket(timestamp: PacketTimestamp(seconds: 1_764_078_666 + Int64(index), nanoseconds: UInt32(index * 1_001_001)),
-                           data: frame, linkType: .ethernet, direction: index % 2 == 0 ? .incoming : .outgoing)
+            CapturedPacket(
+                timestamp: PacketTimestamp(seconds: 1_764_078_666 + Int64(index), nanoseconds: UInt32(index * 1_001_001)),
+                data: frame, linkType: .ethernet, direction: index % 2 == 0 ? .incoming : .outgoing)
         }
     }
 
@@ -113,8 +129,11 @@ struct ToolComparisonTests {
         let path = directory.path("written.pcapng")
         let writer = try PcapNGWriter(path: path, interfaces: [CaptureInterface(name: "eth0", linkType: .ethernet)])
         for packet in packets { try writer.write(packet) }
-        try writer.close(statistics: [InterfaceStatistics(interfaceID: 0, start: packets.first?.timestamp, end: packets.last?.timestamp,
-                                                          received: UInt64(packets.count + 3), dropped: 3)])
+        try writer.close(statistics: [
+            InterfaceStatistics(
+                interfaceID: 0, start: packets.first?.timestamp, end: packets.last?.timestamp,
+                received: UInt64(packets.count + 3), dropped: 3)
+        ])
         paths.append(path)
         return paths
     }
@@ -144,13 +163,16 @@ struct ToolComparisonTests {
         }
         // tshark sees the pcapng file's interface name, nanosecond timestamps and the ISB's drop count.
         let pcapng = directory.path("written.pcapng")
-        let details = try runTool(Self.tshark, ["-r", pcapng, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.time_epoch", "-c", "2"])
+        let details = try runTool(
+            Self.tshark, ["-r", pcapng, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.time_epoch", "-c", "2"])
         #expect(details.out.split(separator: "\n") == ["eth0\t1764078666.000000000", "eth0\t1764078667.001001001"])
         // capinfos (wireshark-common, installed with tshark) sees the section, interface and statistics blocks.
         let info = try runTool("/usr/bin/capinfos", ["-M", pcapng])
         #expect(info.status == 0 && info.err.isEmpty)
-        for line in ["Number of packets:   10", "Capture application: socktui", "Number of interfaces in file: 1",
-                     "Name = eth0", "Time ticks per second = 1000000000", "Number of stat entries = 1"] {
+        for line in [
+            "Number of packets:   10", "Capture application: socktui", "Number of interfaces in file: 1",
+            "Name = eth0", "Time ticks per second = 1000000000", "Number of stat entries = 1"
+        ] {
             #expect(info.out.contains(line), "capinfos lacks \(line)")
         }
     }
@@ -158,9 +180,13 @@ struct ToolComparisonTests {
     @Test func pcapngWithSeveralLinkTypesIsReadByTshark() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("mixed.pcapng")
-        let writer = try PcapNGWriter(path: path, interfaces: [CaptureInterface(name: "eth0", linkType: .ethernet),
-                                                               CaptureInterface(name: "any", linkType: .linuxSLL2),
-                                                               CaptureInterface(name: "tun0", linkType: .raw)])
+        let writer = try PcapNGWriter(
+            path: path,
+            interfaces: [
+                CaptureInterface(name: "eth0", linkType: .ethernet),
+                CaptureInterface(name: "any", linkType: .linuxSLL2),
+                CaptureInterface(name: "tun0", linkType: .raw)
+            ])
         let ip = Array(Fixtures.tcpSyn[14...])
         let sll2: [UInt8] = [0x08, 0x00, 0, 0, 0, 0, 0, 1, 0x03, 0x04, 4, 6] + Fixtures.macA + [0, 0]
         let stamp = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 5)
@@ -170,8 +196,12 @@ struct ToolComparisonTests {
         try writer.write(CapturedPacket(timestamp: stamp, data: Fixtures.dnsResponse, linkType: .ethernet, interfaceID: 0))
         try writer.close()
         try Self.compare(path, expectedCount: 4)
-        let shark = try runTool(Self.tshark, ["-r", path, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.packet_flags_direction"])
-        #expect(shark.out.split(separator: "\n").map { $0.split(separator: "\t").first.map(String.init) ?? "" } == ["eth0", "any", "tun0", "eth0"])
+        let shark = try runTool(
+            Self.tshark, ["-r", path, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.packet_flags_direction"])
+        #expect(
+            shark.out.split(separator: "\n").map { $0.split(separator: "\t").first.map(String.init) ?? "" } == [
+                "eth0", "any", "tun0", "eth0"
+            ])
     }
 
     // MARK: Loopback capture by tcpdump
@@ -212,7 +242,8 @@ struct ToolComparisonTests {
             _ = try client.send(Fixtures.dnsQuery(id: 0x5151, "loopback.example.com"))
             let (query, from) = try server.recvFrom(2048)
             // The response: the query with QR/RA set and one A answer (name compressed).
-            let response = Array(query[0..<2]) + [0x81, 0x80] + Array(query[4..<6]) + [0, 1, 0, 0, 0, 0] + Array(query[12...])
+            let response =
+                Array(query[0..<2]) + [0x81, 0x80] + Array(query[4..<6]) + [0, 1, 0, 0, 0, 0] + Array(query[12...])
                 + [0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]
             _ = try server.sendTo(response, to: try #require(from))
             _ = try client.recv(2048)
@@ -281,7 +312,7 @@ struct ToolComparisonTests {
         ("tcp[tcpflags] & (tcp-syn|tcp-fin) != 0", .ethernet),
         ("icmp or icmp6", .linuxSLL2),
         ("tcp dst port 443", .raw),
-        ("", .ethernet),
+        ("", .ethernet)
     ])
     func compiledFiltersMatchTcpdumpInstructionForInstruction(expression: String, linkType: LinkType) throws {
         let directory = try TemporaryDirectory()
@@ -315,7 +346,10 @@ struct ToolComparisonTests {
         }
     }
 
-    @Test(arguments: ["tcp", "udp port 53", "tcp[tcpflags] & tcp-syn != 0", "ip6", "vlan", "arp or icmp", "not tcp port 80", "dst host 10.0.0.2 and greater 80"])
+    @Test(arguments: [
+        "tcp", "udp port 53", "tcp[tcpflags] & tcp-syn != 0", "ip6", "vlan", "arp or icmp", "not tcp port 80",
+        "dst host 10.0.0.2 and greater 80"
+    ])
     func offlineFilteringSelectsThePacketsTcpdumpSelects(expression: String) throws {
         let directory = try TemporaryDirectory()
         let packets = Self.packets(Self.variedFrames())

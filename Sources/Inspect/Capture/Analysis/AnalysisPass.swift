@@ -120,8 +120,11 @@ public struct AnalysisPass: Sendable {
             let start = min(network.payloadOffset, packet.bytes.count)
             let captured = max(0, min(network.payloadExtent.capturedEnd, packet.bytes.count) - start)
             let claimed = network.payloadExtent.end - network.payloadOffset
-            if claimed >= 0, let datagram = fragments.add(network, data: UnsafeRawBufferPointer(rebasing: packet.bytes[start..<(start + captured)]),
-                                                          claimedLength: claimed, packet: packet.number) {
+            if claimed >= 0,
+                let datagram = fragments.add(
+                    network, data: UnsafeRawBufferPointer(rebasing: packet.bytes[start..<(start + captured)]),
+                    claimedLength: claimed, packet: packet.number)
+            {
                 result.datagram = datagram
                 result.flow.transport = PacketFlow.transport(ofReassembled: datagram.payload, protocolNumber: datagram.protocolNumber)
             }

@@ -47,7 +47,8 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
         case .cancelled:
             "analysis cancelled"
         case .noSuchStream(let transport, let index, let count):
-            count == 0 ? "no \(transport.rawValue.uppercased()) stream in the capture: check the file, or follow \(transport == .tcp ? "udp" : "tcp") instead"
+            count == 0
+                ? "no \(transport.rawValue.uppercased()) stream in the capture: check the file, or follow \(transport == .tcp ? "udp" : "tcp") instead"
                 : "no \(transport.rawValue) stream \(index): the capture has \(transport.rawValue) streams 0 to \(count - 1)"
         case .noSuchConversation(let key):
             "no \(key.layer.rawValue) conversation between \(key.lower) and \(key.upper) in the capture: check the addresses and ports"
@@ -117,8 +118,10 @@ public final class CaptureAnalyzer: Sendable {
     /// Runs `request` on the engine's queue; `progress` is called after each batch and `completion`
     /// once, both on that queue. Cancel with the returned token.
     @discardableResult
-    public func start(_ request: AnalysisRequest, progress: @escaping @Sendable (AnalysisProgress) -> Void = { _ in },
-                      completion: @escaping @Sendable (Result<AnalysisResult, AnalysisError>) -> Void) -> AnalysisCancellation {
+    public func start(
+        _ request: AnalysisRequest, progress: @escaping @Sendable (AnalysisProgress) -> Void = { _ in },
+        completion: @escaping @Sendable (Result<AnalysisResult, AnalysisError>) -> Void
+    ) -> AnalysisCancellation {
         let token = AnalysisCancellation()
         queue.async {
             do throws(AnalysisError) {
@@ -132,8 +135,10 @@ public final class CaptureAnalyzer: Sendable {
 
     /// Runs `request` on the calling thread.
     /// - Throws: `AnalysisError` when cancelled or the stream does not exist.
-    public func run(_ request: AnalysisRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
-                    progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> AnalysisResult {
+    public func run(
+        _ request: AnalysisRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+        progress: (AnalysisProgress) -> Void = { _ in }
+    ) throws(AnalysisError) -> AnalysisResult {
         switch request {
         case .follow(let follow): .follow(try self.follow(follow, cancellation: cancellation, progress: progress))
         case .statistics(let statistics): .statistics(try self.statistics(statistics, cancellation: cancellation, progress: progress))
@@ -142,8 +147,10 @@ public final class CaptureAnalyzer: Sendable {
 
     /// Follows one stream on the calling thread.
     /// - Throws: `AnalysisError.noSuchStream` / `.packetNotInStream`, or `.cancelled`.
-    public func follow(_ request: FollowRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
-                       progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> FollowedStream {
+    public func follow(
+        _ request: FollowRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+        progress: (AnalysisProgress) -> Void = { _ in }
+    ) throws(AnalysisError) -> FollowedStream {
         var index: Int
         switch request.selector {
         case .stream(let stream): index = stream
@@ -165,8 +172,10 @@ public final class CaptureAnalyzer: Sendable {
 
     /// The `tcp.stream` / `udp.stream` index of packet `number` (1-based).
     /// - Throws: `AnalysisError.noSuchPacket` (past the last packet), `.packetNotInStream` or `.cancelled`.
-    public func streamIndex(ofPacket number: Int, transport: TransportProtocol,
-                            cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
+    public func streamIndex(
+        ofPacket number: Int, transport: TransportProtocol,
+        cancellation: AnalysisCancellation = AnalysisCancellation()
+    ) throws(AnalysisError) -> Int {
         var pass = AnalysisPass(limits: limits)
         var found: Int?
         var seen = 0
@@ -184,13 +193,16 @@ public final class CaptureAnalyzer: Sendable {
 
     /// The `tcp.stream` / `udp.stream` index of the first packet of conversation `key` (layer tcp or udp).
     /// - Throws: `AnalysisError.noSuchConversation` or `.cancelled`.
-    public func streamIndex(of key: ConversationKey, cancellation: AnalysisCancellation = AnalysisCancellation()) throws(AnalysisError) -> Int {
+    public func streamIndex(
+        of key: ConversationKey, cancellation: AnalysisCancellation = AnalysisCancellation()
+    ) throws(AnalysisError) -> Int {
         var pass = AnalysisPass(limits: limits)
         var found: Int?
         try forEachPacket(cancellation: cancellation, progress: { _ in }) { packet in
             let analyzed = pass.next(packet)
             guard let source = analyzed.flow.source(at: key.layer), let destination = analyzed.flow.destination(at: key.layer),
-                  ConversationKey(layer: key.layer, source, destination) == key else { return true }
+                ConversationKey(layer: key.layer, source, destination) == key
+            else { return true }
             found = analyzed.stream
             return false
         }
@@ -200,8 +212,10 @@ public final class CaptureAnalyzer: Sendable {
 
     /// Computes statistics on the calling thread.
     /// - Throws: `AnalysisError.cancelled`.
-    public func statistics(_ request: StatisticsRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
-                           progress: (AnalysisProgress) -> Void = { _ in }) throws(AnalysisError) -> CaptureStatistics {
+    public func statistics(
+        _ request: StatisticsRequest, cancellation: AnalysisCancellation = AnalysisCancellation(),
+        progress: (AnalysisProgress) -> Void = { _ in }
+    ) throws(AnalysisError) -> CaptureStatistics {
         var collector = StatisticsCollector(request: request)
         if request.protocolHierarchy {
             // The hierarchy needs each packet's protocol stack, with reassembly.
@@ -227,8 +241,10 @@ public final class CaptureAnalyzer: Sendable {
 
     /// Visits every packet in order, checking for cancellation and reporting progress each batch.
     /// `body` returns false to stop early.
-    func forEachPacket(cancellation: AnalysisCancellation, progress: (AnalysisProgress) -> Void,
-                       _ body: (PacketReference) -> Bool) throws(AnalysisError) {
+    func forEachPacket(
+        cancellation: AnalysisCancellation, progress: (AnalysisProgress) -> Void,
+        _ body: (PacketReference) -> Bool
+    ) throws(AnalysisError) {
         let known = source.availablePacketCount
         var cancelled = false
         if let reader = source as? CaptureFileReader {
@@ -238,11 +254,15 @@ public final class CaptureAnalyzer: Sendable {
                 read += 1
                 if read % Self.batchSize == 0 {
                     if cancellation.isCancelled { cancelled = true; return false }
-                    progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read),
-                                              bytesRead: record.header.dataOffset + record.header.capturedLength, bytesTotal: size))
+                    progress(
+                        AnalysisProgress(
+                            packetsRead: read, packetsKnown: max(known, read),
+                            bytesRead: record.header.dataOffset + record.header.capturedLength, bytesTotal: size))
                 }
-                return body(PacketReference(index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                                            linkType: record.interface.linkType, bytes: record.bytes))
+                return body(
+                    PacketReference(
+                        index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
+                        linkType: record.interface.linkType, bytes: record.bytes))
             }
             if cancelled { throw .cancelled }
             progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read), bytesRead: size, bytesTotal: size))
@@ -254,8 +274,10 @@ public final class CaptureAnalyzer: Sendable {
             let batch = source.packets(in: start..<(start + Self.batchSize))
             for (offset, packet) in batch.enumerated() {
                 let keepGoing = packet.data.withUnsafeBytes { bytes in
-                    body(PacketReference(index: start + offset, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                                         linkType: packet.linkType, bytes: bytes))
+                    body(
+                        PacketReference(
+                            index: start + offset, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                            linkType: packet.linkType, bytes: bytes))
                 }
                 if !keepGoing {
                     progress(AnalysisProgress(packetsRead: start + offset + 1, packetsKnown: max(known, start + offset + 1)))

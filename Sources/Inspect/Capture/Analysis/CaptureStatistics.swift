@@ -241,7 +241,9 @@ struct StatisticsCollector {
     /// number its sender reached (tshark does not dissect retransmitted or hole-filling data again).
     mutating func carriesNewPayload(_ analyzed: AnalyzedPacket) -> Bool {
         guard let transport = analyzed.flow.transport else { return analyzed.flow.network?.fragment != nil }
-        guard transport.protocolKind == .tcp, let stream = analyzed.stream, let network = analyzed.flow.network else { return transport.payloadLength > 0 }
+        guard transport.protocolKind == .tcp, let stream = analyzed.stream, let network = analyzed.flow.network else {
+            return transport.payloadLength > 0
+        }
         let key = StreamSender(stream: stream, sender: FlowEndpoint(address: network.source, port: transport.sourcePort))
         let start = transport.sequence &+ (transport.isSYN ? 1 : 0)
         let end = start &+ UInt32(truncatingIfNeeded: transport.payloadLength)
@@ -262,8 +264,12 @@ struct StatisticsCollector {
             default: layer.rawValue
             }
         }
-        let undecoded = path.last == "tcp" || path.last == "udp" || ((path.last == "ip" || path.last == "ipv6") && analyzed.flow.network?.fragment != nil)
-        if undecoded, newPayload, analyzed.dissection.error == nil, !analyzed.dissection.info.hasSuffix("[TCP segment of a reassembled PDU]") {
+        let undecoded =
+            path.last == "tcp" || path.last == "udp"
+            || ((path.last == "ip" || path.last == "ipv6") && analyzed.flow.network?.fragment != nil)
+        if undecoded, newPayload, analyzed.dissection.error == nil,
+            !analyzed.dissection.info.hasSuffix("[TCP segment of a reassembled PDU]")
+        {
             path.append("data")
         }
         return path

@@ -23,7 +23,13 @@ public enum IPAddress: Hashable, Sendable, Comparable, TextCodable {
 
     /// Parses a numeric address (`10.0.0.1`, `fe80::1`); nil for anything else.
     public init?(_ text: String) {
-        if let address = IPv4Address(text) { self = .v4(address) } else if let address = IPv6Address(text) { self = .v6(address) } else { return nil }
+        if let address = IPv4Address(text) {
+            self = .v4(address)
+        } else if let address = IPv6Address(text) {
+            self = .v6(address)
+        } else {
+            return nil
+        }
     }
 
     /// True for IPv6.

@@ -64,7 +64,8 @@ public struct StreamSegment: Hashable, Sendable, Codable {
         case "retransmission": kind = .retransmission
         case "overlap": kind = .overlap(repeated: try container.decode(Int.self, forKey: .repeated))
         case "gap": kind = .gap(missing: try container.decode(Int.self, forKey: .missing))
-        case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown segment kind \(other)")
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown segment kind \(other)")
         }
         let text = try container.decode(String.self, forKey: .bytes)
         guard let data = Data(base64Encoded: text) else {
@@ -108,7 +109,9 @@ public struct FollowedStream: Hashable, Sendable, Codable {
     public var limitFlushes: Int
 
     /// Creates a followed stream.
-    public init(transport: TransportProtocol, stream: Int, nodes: [FlowEndpoint], segments: [StreamSegment], packetCount: Int, limitFlushes: Int = 0) {
+    public init(
+        transport: TransportProtocol, stream: Int, nodes: [FlowEndpoint], segments: [StreamSegment], packetCount: Int, limitFlushes: Int = 0
+    ) {
         self.transport = transport
         self.stream = stream
         self.nodes = nodes
@@ -171,7 +174,8 @@ public struct FollowedStream: Hashable, Sendable, Codable {
 
     /// The bytes as text: printable ASCII, tabs and newlines kept, anything else as `.`; ends with a newline.
     static func printable(_ bytes: [UInt8]) -> String {
-        var text = String(decoding: bytes.map { ($0 >= 0x20 && $0 < 0x7f) || $0 == 0x0a || $0 == 0x09 ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
+        var text = String(
+            decoding: bytes.map { ($0 >= 0x20 && $0 < 0x7f) || $0 == 0x0a || $0 == 0x09 ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
         if !text.hasSuffix("\n") { text += "\n" }
         return text
     }
@@ -196,7 +200,10 @@ public struct FollowedStream: Hashable, Sendable, Codable {
         let paths = nodes.indices.map { "\(prefix).node\($0)" }
         // Every path is checked before anything is written: no half-saved pair.
         if !replacing, let existing = paths.first(where: SafeOutputFile.exists) {
-            throw CaptureFileError(path: existing, message: "exists; choose another prefix, or replace it (--force on the command line, a second Enter in the UI)", errno: EEXIST)
+            throw CaptureFileError(
+                path: existing,
+                message: "exists; choose another prefix, or replace it (--force on the command line, a second Enter in the UI)",
+                errno: EEXIST)
         }
         // Both files are written before either is committed: a failure (a full disk) removes every
         // file this call created and leaves any old pair as it was.
@@ -248,7 +255,8 @@ struct StreamFollower {
     /// Feeds a packet; ignored unless it belongs to the stream.
     mutating func add(_ analyzed: AnalyzedFlow, packet: PacketReference) {
         guard analyzed.stream == stream, let network = analyzed.flow.network, let segment = analyzed.flow.transport,
-              segment.protocolKind == transport else { return }
+            segment.protocolKind == transport
+        else { return }
         let source = FlowEndpoint(address: network.source, port: segment.sourcePort)
         if nodes.isEmpty { nodes = [source, FlowEndpoint(address: network.destination, port: segment.destinationPort)] }
         let sender = source == nodes[0] ? 0 : 1
@@ -256,12 +264,16 @@ struct StreamFollower {
         lastPacket = packet.number
         let payload = analyzed.payload(in: packet.bytes)
         guard transport == .tcp else {
-            if !payload.isEmpty { segments.append(StreamSegment(sender: sender, packet: packet.number, kind: .data, bytes: Array(payload))) }
+            if !payload.isEmpty {
+                segments.append(StreamSegment(sender: sender, packet: packet.number, kind: .data, bytes: Array(payload)))
+            }
             return
         }
         if segment.isACK { append(directions[1 - sender].acknowledged(segment.acknowledgment, packet: packet.number), sender: 1 - sender) }
-        append(directions[sender].add(sequence: segment.sequence, syn: segment.isSYN, fin: segment.isFIN, payload: payload, packet: packet.number),
-               sender: sender)
+        append(
+            directions[sender].add(
+                sequence: segment.sequence, syn: segment.isSYN, fin: segment.isFIN, payload: payload, packet: packet.number),
+            sender: sender)
     }
 
     private mutating func append(_ events: [TCPDirectionReassembler.Event], sender: Int) {
@@ -272,7 +284,8 @@ struct StreamFollower {
     mutating func finish() -> FollowedStream? {
         guard !nodes.isEmpty else { return nil }
         for sender in 0..<2 { append(directions[sender].finish(packet: lastPacket), sender: sender) }
-        return FollowedStream(transport: transport, stream: stream, nodes: nodes, segments: segments, packetCount: packetCount,
-                              limitFlushes: directions.reduce(0) { $0 + $1.limitFlushes })
+        return FollowedStream(
+            transport: transport, stream: stream, nodes: nodes, segments: segments, packetCount: packetCount,
+            limitFlushes: directions.reduce(0) { $0 + $1.limitFlushes })
     }
 }

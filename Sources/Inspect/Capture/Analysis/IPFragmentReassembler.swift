@@ -63,11 +63,13 @@ public struct IPFragmentReassembler: Sendable {
     /// length cannot be reassembled and is refused.
     public mutating func add(_ network: PacketFlow.Network, data: UnsafeRawBufferPointer, claimedLength: Int, packet: Int) -> Datagram? {
         guard let fragment = network.fragment else { return nil }
-        let key = Key(source: network.source, destination: network.destination, identification: fragment.identification,
-                      protocolNumber: fragment.protocolNumber)
+        let key = Key(
+            source: network.source, destination: network.destination, identification: fragment.identification,
+            protocolNumber: fragment.protocolNumber)
         let end = fragment.offset + claimedLength
         guard data.count == claimedLength, end <= Self.maximumLength,
-              fragment.moreFragments ? claimedLength > 0 : true else {
+            fragment.moreFragments ? claimedLength > 0 : true
+        else {
             counters.refusedFragments += 1
             return nil
         }
@@ -155,7 +157,8 @@ public struct IPFragmentReassembler: Sendable {
 
     private mutating func enforceLimits() {
         while pending.count > limits.pendingDatagrams || heldBytes > limits.pendingFragmentBytes,
-              let oldest = pending.min(by: { $0.value.order < $1.value.order })?.key {
+            let oldest = pending.min(by: { $0.value.order < $1.value.order })?.key
+        {
             drop(oldest)
         }
     }

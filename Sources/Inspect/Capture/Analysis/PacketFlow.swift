@@ -124,12 +124,14 @@ public struct PacketFlow: Hashable, Sendable {
 
     private mutating func ipv4(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         let ip = try IPv4View(bytes, at: offset, within: extent)
-        var network = Network(source: IPAddress(bytes, at: offset + 12, ipv6: false), destination: IPAddress(bytes, at: offset + 16, ipv6: false),
-                              protocolNumber: ip.protocolNumber, headerOffset: offset, payloadOffset: ip.payloadOffset,
-                              payloadExtent: ip.payloadExtent)
+        var network = Network(
+            source: IPAddress(bytes, at: offset + 12, ipv6: false), destination: IPAddress(bytes, at: offset + 16, ipv6: false),
+            protocolNumber: ip.protocolNumber, headerOffset: offset, payloadOffset: ip.payloadOffset,
+            payloadExtent: ip.payloadExtent)
         if ip.isFragment {
-            network.fragment = Fragment(identification: UInt32(ip.identification), offset: ip.fragmentOffset,
-                                        moreFragments: ip.moreFragments, protocolNumber: ip.protocolNumber)
+            network.fragment = Fragment(
+                identification: UInt32(ip.identification), offset: ip.fragmentOffset,
+                moreFragments: ip.moreFragments, protocolNumber: ip.protocolNumber)
             self.network = network
             return
         }
@@ -139,9 +141,10 @@ public struct PacketFlow: Hashable, Sendable {
 
     private mutating func ipv6(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         let ip = try IPv6View(bytes, at: offset, within: extent)
-        var network = Network(source: IPAddress(bytes, at: offset + 8, ipv6: true), destination: IPAddress(bytes, at: offset + 24, ipv6: true),
-                              protocolNumber: ip.nextHeader, headerOffset: offset, payloadOffset: ip.payloadOffset,
-                              payloadExtent: ip.payloadExtent)
+        var network = Network(
+            source: IPAddress(bytes, at: offset + 8, ipv6: true), destination: IPAddress(bytes, at: offset + 24, ipv6: true),
+            protocolNumber: ip.nextHeader, headerOffset: offset, payloadOffset: ip.payloadOffset,
+            payloadExtent: ip.payloadExtent)
         self.network = network
         var next = ip.nextHeader
         var position = ip.payloadOffset
@@ -155,8 +158,9 @@ public struct PacketFlow: Hashable, Sendable {
             if header.type == 44 && (header.fragmentOffset != 0 || header.moreFragments) {
                 network.protocolNumber = next
                 network.payloadOffset = position
-                network.fragment = Fragment(identification: header.fragmentIdentification, offset: header.fragmentOffset,
-                                            moreFragments: header.moreFragments, protocolNumber: next)
+                network.fragment = Fragment(
+                    identification: header.fragmentIdentification, offset: header.fragmentOffset,
+                    moreFragments: header.moreFragments, protocolNumber: next)
                 self.network = network
                 return
             }
@@ -176,7 +180,9 @@ public struct PacketFlow: Hashable, Sendable {
         }
     }
 
-    private mutating func transport(_ bytes: UnsafeRawBufferPointer, _ number: UInt8, at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
+    private mutating func transport(
+        _ bytes: UnsafeRawBufferPointer, _ number: UInt8, at offset: Int, _ extent: ByteExtent
+    ) throws(DecodeError) {
         switch number {
         case 6:
             // TCPView's header checks without its option list (an allocation per packet): flows
@@ -188,15 +194,17 @@ public struct PacketFlow: Hashable, Sendable {
             }
             try extent.requireLength(.tcp, offset, headerLength, field: "data offset", at: offset + 12, value: headerLength)
             let payloadOffset = offset + headerLength
-            transport = Transport(protocolKind: .tcp, sourcePort: bytes.u16be(offset), destinationPort: bytes.u16be(offset + 2),
-                                  sequence: bytes.u32be(offset + 4), acknowledgment: bytes.u32be(offset + 8), flags: bytes.u16be(offset + 12) & 0x0fff,
-                                  payloadOffset: payloadOffset, payloadLength: max(0, extent.end - payloadOffset),
-                                  capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - payloadOffset))
+            transport = Transport(
+                protocolKind: .tcp, sourcePort: bytes.u16be(offset), destinationPort: bytes.u16be(offset + 2),
+                sequence: bytes.u32be(offset + 4), acknowledgment: bytes.u32be(offset + 8), flags: bytes.u16be(offset + 12) & 0x0fff,
+                payloadOffset: payloadOffset, payloadLength: max(0, extent.end - payloadOffset),
+                capturedPayloadLength: max(0, min(extent.capturedEnd, extent.end) - payloadOffset))
         case 17:
             let udp = try UDPView(bytes, at: offset, within: extent)
-            transport = Transport(protocolKind: .udp, sourcePort: udp.sourcePort, destinationPort: udp.destinationPort,
-                                  payloadOffset: udp.payloadOffset, payloadLength: udp.length - UDPView.headerLength,
-                                  capturedPayloadLength: max(0, udp.payloadExtent.capturedEnd - udp.payloadOffset))
+            transport = Transport(
+                protocolKind: .udp, sourcePort: udp.sourcePort, destinationPort: udp.destinationPort,
+                payloadOffset: udp.payloadOffset, payloadLength: udp.length - UDPView.headerLength,
+                capturedPayloadLength: max(0, udp.payloadExtent.capturedEnd - udp.payloadOffset))
         default: break
         }
     }

@@ -69,9 +69,12 @@ public final class ProcessMatcher: Sendable {
             guard let localPort = entry.local.port, let port = UInt16(exactly: localPort) else { continue }
             let local = Self.address(entry.local.address)
             if let remoteAddress = Self.address(entry.remote.address), let remotePort = entry.remote.port.flatMap(UInt16.init(exactly:)),
-               remotePort != 0, let local {
-                next.connected[Connected(transport: transport, local: FlowEndpoint(address: local, port: port),
-                                         remote: FlowEndpoint(address: remoteAddress, port: remotePort)), default: []] += entry.owners
+                remotePort != 0, let local
+            {
+                next.connected[
+                    Connected(
+                        transport: transport, local: FlowEndpoint(address: local, port: port),
+                        remote: FlowEndpoint(address: remoteAddress, port: remotePort)), default: []] += entry.owners
             } else if entry.state == "LISTEN" || entry.state == "UNCONN" || transport == .udp {
                 next.bound[Bound(transport: transport, address: local, port: port), default: []] += entry.owners
             }
@@ -116,7 +119,7 @@ public final class ProcessMatcher: Sendable {
 
     /// A socket table address as an `IPAddress`: nil for the wildcard (`*`, `0.0.0.0`, `::`) or a non-IP name.
     static func address(_ text: String) -> IPAddress? {
-        let trimmed = text.split(separator: "%").first.map(String.init) ?? text   // fe80::1%lo
+        let trimmed = text.split(separator: "%").first.map(String.init) ?? text  // fe80::1%lo
         guard let address = IPAddress(trimmed), !address.isUnspecified else { return nil }
         return address.unmapped
     }

@@ -75,8 +75,10 @@ public struct ReassemblingDissector: Sendable {
     /// Decodes the next packet.
     public mutating func dissect(_ packet: PacketReference) -> AnalyzedPacket {
         let (analyzed, replaced, reassembly) = reassemble(packet)
-        let dissection = replaced ?? Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
-        return AnalyzedPacket(number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+        let dissection =
+            replaced ?? Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+        return AnalyzedPacket(
+            number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
     }
 
     /// Reads the next packet and returns its dissection only when reassembly changes it (the
@@ -86,22 +88,30 @@ public struct ReassemblingDissector: Sendable {
     public mutating func dissectIfReassembled(_ packet: PacketReference) -> AnalyzedPacket? {
         let (analyzed, replaced, reassembly) = reassemble(packet)
         guard let replaced else { return nil }
-        return AnalyzedPacket(number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+        return AnalyzedPacket(
+            number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
     }
 
     private mutating func reassemble(_ packet: PacketReference) -> (AnalyzedFlow, Dissection?, Reassembly?) {
         let analyzed = pass.next(packet)
         if let datagram = analyzed.datagram, let network = analyzed.flow.network {
-            var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
-            let reassembly = Reassembly(kind: network.source.isIPv6 ? .ipv6Fragments : .ipv4Fragments, packets: datagram.packets, bytes: datagram.payload)
-            let merged = Self.dissectReassembled(datagram.payload, network: network, protocolNumber: datagram.protocolNumber,
-                                                 transportHeader: [], options: options)
-            Self.merge(merged, into: &dissection, detail: options.detail, node: "ip.reassembled",
-                       label: "[Reassembled \(network.source.isIPv6 ? "IPv6" : "IPv4") datagram: \(datagram.packets.count) fragments (\(datagram.packets.map { "#\($0)" }.joined(separator: ", "))), \(datagram.payload.count) bytes]")
+            var dissection = Dissector.dissect(
+                packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+            let reassembly = Reassembly(
+                kind: network.source.isIPv6 ? .ipv6Fragments : .ipv4Fragments, packets: datagram.packets, bytes: datagram.payload)
+            let merged = Self.dissectReassembled(
+                datagram.payload, network: network, protocolNumber: datagram.protocolNumber,
+                transportHeader: [], options: options)
+            Self.merge(
+                merged, into: &dissection, detail: options.detail, node: "ip.reassembled",
+                label:
+                    "[Reassembled \(network.source.isIPv6 ? "IPv6" : "IPv4") datagram: \(datagram.packets.count) fragments (\(datagram.packets.map { "#\($0)" }.joined(separator: ", "))), \(datagram.payload.count) bytes]"
+            )
             return (analyzed, dissection, reassembly)
         }
         if let transport = analyzed.flow.transport, transport.protocolKind == .tcp, let network = analyzed.flow.network,
-           options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort) {
+            options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort)
+        {
             let (dissection, reassembly) = dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport)
             return (analyzed, dissection, reassembly)
         }
@@ -113,8 +123,10 @@ public struct ReassemblingDissector: Sendable {
 
     /// Feeds a DNS-port TCP segment to its direction's reassembler; returns the packet's new
     /// dissection when it does not hold exactly whole messages, and the message it completed.
-    private mutating func dnsOverTCP(_ packet: PacketReference, analyzed: AnalyzedFlow, network: PacketFlow.Network,
-                                     transport: PacketFlow.Transport) -> (Dissection?, Reassembly?) {
+    private mutating func dnsOverTCP(
+        _ packet: PacketReference, analyzed: AnalyzedFlow, network: PacketFlow.Network,
+        transport: PacketFlow.Transport
+    ) -> (Dissection?, Reassembly?) {
         let source = FlowEndpoint(address: network.source, port: transport.sourcePort)
         let destination = FlowEndpoint(address: network.destination, port: transport.destinationPort)
         let key = DNSKey(conversation: ConversationKey(layer: .tcp, source, destination), source: source)
@@ -125,7 +137,8 @@ public struct ReassemblingDissector: Sendable {
         }
         let payload = analyzed.payload(in: packet.bytes)
         let heldBefore = !state.buffer.isEmpty
-        let events = state.reassembler.add(sequence: transport.sequence, syn: transport.isSYN, fin: transport.isFIN, payload: payload, packet: packet.number)
+        let events = state.reassembler.add(
+            sequence: transport.sequence, syn: transport.isSYN, fin: transport.isFIN, payload: payload, packet: packet.number)
         var completed: (message: [UInt8], packets: [Int])?
         for event in events {
             switch event.kind {
@@ -159,10 +172,14 @@ public struct ReassemblingDissector: Sendable {
         var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain)
         if let completed, multiSegment {
             dnsMessages += 1
-            let merged = Self.dissectReassembled(completed.message, network: network, protocolNumber: 6,
-                                                 transportHeader: Self.tcpHeader(transport), options: options)
-            Self.merge(merged, into: &dissection, detail: options.detail, node: "tcp.reassembled",
-                       label: "[\(completed.packets.count) Reassembled TCP Segments (\(completed.message.count) bytes): \(completed.packets.map { "#\($0)" }.joined(separator: ", "))]")
+            let merged = Self.dissectReassembled(
+                completed.message, network: network, protocolNumber: 6,
+                transportHeader: Self.tcpHeader(transport), options: options)
+            Self.merge(
+                merged, into: &dissection, detail: options.detail, node: "tcp.reassembled",
+                label:
+                    "[\(completed.packets.count) Reassembled TCP Segments (\(completed.message.count) bytes): \(completed.packets.map { "#\($0)" }.joined(separator: ", "))]"
+            )
             return (dissection, Reassembly(kind: .dnsOverTCP, packets: completed.packets, bytes: completed.message))
         }
         if partial { dissection.info += " [TCP segment of a reassembled PDU]" }
@@ -180,17 +197,21 @@ public struct ReassemblingDissector: Sendable {
     /// Decodes `payload` as the upper layers of a packet from `network`: an IP header (and
     /// `transportHeader`) are put in front so the dissectors see a whole packet, and the layers after
     /// them are returned with ranges into `payload`.
-    private static func dissectReassembled(_ payload: [UInt8], network: PacketFlow.Network, protocolNumber: UInt8,
-                                           transportHeader: [UInt8], options: DissectorOptions) -> Dissection {
+    private static func dissectReassembled(
+        _ payload: [UInt8], network: PacketFlow.Network, protocolNumber: UInt8,
+        transportHeader: [UInt8], options: DissectorOptions
+    ) -> Dissection {
         let upper = transportHeader + payload
         let ipv6 = network.source.isIPv6
         var header: [UInt8]
         if ipv6 {
-            header = [0x60, 0, 0, 0, UInt8(upper.count >> 8 & 0xff), UInt8(upper.count & 0xff), protocolNumber, 64]
+            header =
+                [0x60, 0, 0, 0, UInt8(upper.count >> 8 & 0xff), UInt8(upper.count & 0xff), protocolNumber, 64]
                 + network.source.bytes + network.destination.bytes
         } else {
             let total = 20 + upper.count
-            header = [0x45, 0, UInt8(total >> 8 & 0xff), UInt8(total & 0xff), 0, 0, 0, 0, 64, protocolNumber, 0, 0]
+            header =
+                [0x45, 0, UInt8(total >> 8 & 0xff), UInt8(total & 0xff), 0, 0, 0, 0, 64, protocolNumber, 0, 0]
                 + network.source.bytes + network.destination.bytes
             let sum = header.withUnsafeBytes { internetChecksum($0, 0..<20) }
             header[10] = UInt8(sum >> 8)
@@ -205,7 +226,7 @@ public struct ReassemblingDissector: Sendable {
         let packet = header + upper
         var result = packet.withUnsafeBytes { Dissector.dissect($0, linkType: ipv6 ? .ipv6 : .ipv4, options: options) }
         let skipLayers = transportHeader.isEmpty ? 1 : 2
-        let skipFields = 1 + skipLayers   // frame, the IP header, and the TCP header
+        let skipFields = 1 + skipLayers  // frame, the IP header, and the TCP header
         let shift = header.count + transportHeader.count
         result.layers = Array(result.layers.dropFirst(skipLayers))
         result.fields = result.fields.dropFirst(skipFields).map { $0.shifted(by: -shift) }

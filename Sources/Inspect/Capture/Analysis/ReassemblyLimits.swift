@@ -16,8 +16,10 @@ public struct ReassemblyLimits: Hashable, Sendable, Codable {
     public var fragmentsPerDatagram: Int
 
     /// Creates limits; the defaults hold at most about 4 MiB per TCP direction and 16 MiB of fragments.
-    public init(pendingBytesPerDirection: Int = 4 << 20, pendingSegmentsPerDirection: Int = 8192,
-                pendingDatagrams: Int = 1024, pendingFragmentBytes: Int = 16 << 20, fragmentsPerDatagram: Int = 1024) {
+    public init(
+        pendingBytesPerDirection: Int = 4 << 20, pendingSegmentsPerDirection: Int = 8192,
+        pendingDatagrams: Int = 1024, pendingFragmentBytes: Int = 16 << 20, fragmentsPerDatagram: Int = 1024
+    ) {
         self.pendingBytesPerDirection = pendingBytesPerDirection
         self.pendingSegmentsPerDirection = pendingSegmentsPerDirection
         self.pendingDatagrams = pendingDatagrams

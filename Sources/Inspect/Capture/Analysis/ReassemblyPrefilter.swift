@@ -12,12 +12,13 @@ public enum ReassemblyPrefilter {
         typealias TCP = TCPView.Field
         func tcpOnDNSPort(_ at: Int) -> Bool {
             guard bytes.count >= at + TCP.destinationPort.upperBound else { return true }
-            return options.isDNSPort(bytes.u16be(at + TCP.sourcePort.lowerBound)) || options.isDNSPort(bytes.u16be(at + TCP.destinationPort.lowerBound))
+            return options.isDNSPort(bytes.u16be(at + TCP.sourcePort.lowerBound))
+                || options.isDNSPort(bytes.u16be(at + TCP.destinationPort.lowerBound))
         }
         switch network.etherType {
         case EtherType.ipv4:
             guard bytes.count >= offset + IPv4View.minimumHeaderLength else { return true }
-            if bytes.u16be(offset + IPv4.flagsAndFragmentOffset.lowerBound) & 0x3fff != 0 { return true }   // more fragments, or an offset
+            if bytes.u16be(offset + IPv4.flagsAndFragmentOffset.lowerBound) & 0x3fff != 0 { return true }  // more fragments, or an offset
             guard bytes[offset + IPv4.protocolNumber.lowerBound] == 6 else { return false }
             return tcpOnDNSPort(offset + Int(bytes[offset + IPv4.versionAndHeaderLength.lowerBound] & 0x0f) * 4)
         case EtherType.ipv6:

@@ -76,7 +76,9 @@ public struct TCPDirectionReassembler: Sendable {
                 events.append(Event(kind: .retransmission, packet: packet, bytes: Array(payload)))
             } else if offset <= nextOffset {
                 let repeated = Int(nextOffset - offset)
-                deliver(Array(payload.dropFirst(repeated)), kind: repeated > 0 ? .overlap(repeated: repeated) : .data, packet: packet, into: &events)
+                deliver(
+                    Array(payload.dropFirst(repeated)), kind: repeated > 0 ? .overlap(repeated: repeated) : .data, packet: packet,
+                    into: &events)
                 drain(into: &events)
             } else {
                 hold(Held(offset: offset, bytes: Array(payload), packet: packet), into: &events)
@@ -145,8 +147,9 @@ public struct TCPDirectionReassembler: Sendable {
                 events.append(Event(kind: .retransmission, packet: first.packet, bytes: first.bytes))
             } else {
                 let repeated = Int(nextOffset - first.offset)
-                deliver(Array(first.bytes.dropFirst(repeated)), kind: repeated > 0 ? .overlap(repeated: repeated) : .data,
-                        packet: first.packet, into: &events)
+                deliver(
+                    Array(first.bytes.dropFirst(repeated)), kind: repeated > 0 ? .overlap(repeated: repeated) : .data,
+                    packet: first.packet, into: &events)
             }
         }
     }

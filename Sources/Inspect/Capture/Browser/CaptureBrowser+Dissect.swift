@@ -23,10 +23,12 @@ extension CaptureBrowser {
         for (n, index) in indices.enumerated() {
             guard let packet = packets[index] else { continue }
             let dissection = Dissector.dissect(packet)
-            rows.append(PacketRow(index: index, timestamp: packet.timestamp, previous: previous[n].flatMap { packets[$0]?.timestamp },
-                                  source: dissection.source, destination: dissection.destination,
-                                  protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info,
-                                  process: processes.map { processText(packet, $0) } ?? ""))
+            rows.append(
+                PacketRow(
+                    index: index, timestamp: packet.timestamp, previous: previous[n].flatMap { packets[$0]?.timestamp },
+                    source: dissection.source, destination: dissection.destination,
+                    protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info,
+                    process: processes.map { processText(packet, $0) } ?? ""))
         }
         return rows
     }
@@ -71,18 +73,20 @@ extension CaptureBrowser {
             ranges[id] = at..<min(packet.data.count, at + 1)
             fields.append(DissectedField(id: id, label: "⚠ \(error.description)"))
         }
-        return DissectedPacket(index: index, bytes: packet.data, fields: fields, ranges: ranges, error: dissection.error,
-                               conversationFilter: conversationFilter(dissection))
+        return DissectedPacket(
+            index: index, bytes: packet.data, fields: fields, ranges: ranges, error: dissection.error,
+            conversationFilter: conversationFilter(dissection))
     }
 
     /// `tcp and host A and host B and port P and port Q` for a TCP or UDP packet over IP, else nil.
     public static func conversationFilter(_ dissection: Dissection) -> String? {
         let transport = dissection.field("tcp") != nil ? "tcp" : (dissection.field("udp") != nil ? "udp" : nil)
         guard let transport,
-              let source = dissection.field("ip.src")?.value ?? dissection.field("ipv6.src")?.value,
-              let destination = dissection.field("ip.dst")?.value ?? dissection.field("ipv6.dst")?.value,
-              let sourcePort = dissection.field("\(transport).srcport")?.value,
-              let destinationPort = dissection.field("\(transport).dstport")?.value else { return nil }
+            let source = dissection.field("ip.src")?.value ?? dissection.field("ipv6.src")?.value,
+            let destination = dissection.field("ip.dst")?.value ?? dissection.field("ipv6.dst")?.value,
+            let sourcePort = dissection.field("\(transport).srcport")?.value,
+            let destinationPort = dissection.field("\(transport).dstport")?.value
+        else { return nil }
         return "\(transport) and host \(source) and host \(destination) and port \(sourcePort) and port \(destinationPort)"
     }
 }

@@ -58,8 +58,10 @@ public final class CaptureBrowser: Sendable {
     private func processes(_ id: CaptureSourceID) -> ProcessMatcher? { entries.withLock { $0[id]?.processes } }
 
     /// Answers `request`, blocking the caller; stream items go to `event`.
-    public func handle(_ request: CaptureBrowserRequest, cancel: Cancellation = Cancellation(),
-                       event: (CaptureBrowserReply) -> Void = { _ in }) -> CaptureBrowserReply {
+    public func handle(
+        _ request: CaptureBrowserRequest, cancel: Cancellation = Cancellation(),
+        event: (CaptureBrowserReply) -> Void = { _ in }
+    ) -> CaptureBrowserReply {
         switch request {
         case .open(let path, let firstPackets):
             return open(path, firstPackets: firstPackets)
@@ -73,8 +75,9 @@ public final class CaptureBrowser: Sendable {
         case .dissect(let id, let index, let verifyChecksums):
             guard let source = source(id) else { return .failed("no \(id)") }
             let packet = source.packets(in: index..<(index + 1)).first
-            return .detail(packet.map { CaptureBrowser.dissect($0, index: index, verifyChecksums: verifyChecksums) },
-                           shrank: CaptureBrowser.shrink(of: source))
+            return .detail(
+                packet.map { CaptureBrowser.dissect($0, index: index, verifyChecksums: verifyChecksums) },
+                shrank: CaptureBrowser.shrink(of: source))
         case .filter(let id, let expression, let range):
             guard let source = source(id) else { return .failed("no \(id)") }
             let started = ContinuousClock.now
@@ -95,8 +98,10 @@ public final class CaptureBrowser: Sendable {
             let reader = try CaptureFileReader(path: path)
             let count = reader.index(upTo: firstPackets)
             let id = register(reader)
-            return .opened(CaptureFileInfo(source: id, path: reader.path, format: reader.format, indexedCount: count,
-                                           linkType: reader.interfaces.first?.linkType ?? .ethernet))
+            return .opened(
+                CaptureFileInfo(
+                    source: id, path: reader.path, format: reader.format, indexedCount: count,
+                    linkType: reader.interfaces.first?.linkType ?? .ethernet))
         } catch {
             return .failed("\(error): give a pcap or pcapng file (socktui capture -w FILE writes one)")
         }
@@ -104,8 +109,10 @@ public final class CaptureBrowser: Sendable {
 
     /// Indexes `reader` in chunks, reporting each, releasing the pages scanned past (all but the
     /// first ``keptPrefix`` bytes), until done or cancelled.
-    private func index(_ reader: CaptureFileReader, chunk: Int, cancel: Cancellation,
-                       event: (CaptureBrowserReply) -> Void) -> CaptureBrowserReply {
+    private func index(
+        _ reader: CaptureFileReader, chunk: Int, cancel: Cancellation,
+        event: (CaptureBrowserReply) -> Void
+    ) -> CaptureBrowserReply {
         var count = reader.index(upTo: 1)
         let first = count > 0 ? reader.header(at: 0)?.timestamp : nil
         var released = 0
@@ -118,8 +125,9 @@ public final class CaptureBrowser: Sendable {
             if end > start { reader.releaseMappedPages(start..<end) }
             released = max(released, end)
             let done = reader.isFullyIndexed
-            last = CaptureIndexProgress(count: count, fraction: done ? 1 : Double(end) / Double(size), done: done,
-                                        damage: done ? reader.damage?.description : nil, firstTimestamp: first)
+            last = CaptureIndexProgress(
+                count: count, fraction: done ? 1 : Double(end) / Double(size), done: done,
+                damage: done ? reader.damage?.description : nil, firstTimestamp: first)
             if done { break }
             event(.indexed(last))
         }

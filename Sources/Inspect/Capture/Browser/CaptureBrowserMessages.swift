@@ -128,8 +128,10 @@ public struct PacketRow: Hashable, Sendable, Codable {
     public var process = ""
 
     /// Creates a row.
-    public init(index: Int, timestamp: PacketTimestamp, previous: PacketTimestamp? = nil, source: String, destination: String,
-                protocolName: String, length: Int, info: String, process: String = "") {
+    public init(
+        index: Int, timestamp: PacketTimestamp, previous: PacketTimestamp? = nil, source: String, destination: String,
+        protocolName: String, length: Int, info: String, process: String = ""
+    ) {
         self.index = index
         self.timestamp = timestamp
         self.previous = previous
@@ -176,8 +178,10 @@ public struct DissectedPacket: Hashable, Sendable, Codable {
     public var conversationFilter: String?
 
     /// Creates a dissected packet.
-    public init(index: Int, bytes: [UInt8], fields: [DissectedField], ranges: [String: Range<Int>], error: DecodeError? = nil,
-                conversationFilter: String? = nil) {
+    public init(
+        index: Int, bytes: [UInt8], fields: [DissectedField], ranges: [String: Range<Int>], error: DecodeError? = nil,
+        conversationFilter: String? = nil
+    ) {
         self.index = index
         self.bytes = bytes
         self.fields = fields

@@ -45,8 +45,10 @@ public struct LiveSample: Hashable, Sendable, Codable {
     public var ended = false
 
     /// Creates a sample.
-    public init(packets: Int, bytes: Int, memoryBytes: Int, spilled: Int, kernel: KernelCaptureStatistics, interval: Double,
-                firstTimestamp: PacketTimestamp? = nil, ended: Bool = false) {
+    public init(
+        packets: Int, bytes: Int, memoryBytes: Int, spilled: Int, kernel: KernelCaptureStatistics, interval: Double,
+        firstTimestamp: PacketTimestamp? = nil, ended: Bool = false
+    ) {
         self.packets = packets
         self.bytes = bytes
         self.memoryBytes = memoryBytes
@@ -74,8 +76,10 @@ public final class LiveCaptureSession: Sendable {
     public let origin: CaptureOrigin
 
     /// Wraps a running capture.
-    public init(control: any CaptureControl, store: SpillingPacketStore, statistics: LiveStatisticsBox = LiveStatisticsBox(),
-                options: LiveCaptureOptions, origin: CaptureOrigin) {
+    public init(
+        control: any CaptureControl, store: SpillingPacketStore, statistics: LiveStatisticsBox = LiveStatisticsBox(),
+        options: LiveCaptureOptions, origin: CaptureOrigin
+    ) {
         self.control = control
         self.store = store
         self.statistics = statistics
@@ -95,29 +99,36 @@ public final class LiveCaptureSession: Sendable {
     ///   - started: once, when packets can be read from the store.
     ///   - ended: once, at the end of a capture that started.
     ///   - failed: once, instead of both, when it could not start (a sentence for the user).
-    public static func start(_ options: LiveCaptureOptions, on client: AgentClient,
-                             started: @escaping @Sendable (LiveCaptureSession) -> Void,
-                             ended: @escaping @Sendable (CaptureSummary) -> Void,
-                             failed: @escaping @Sendable (String) -> Void) {
+    public static func start(
+        _ options: LiveCaptureOptions, on client: AgentClient,
+        started: @escaping @Sendable (LiveCaptureSession) -> Void,
+        ended: @escaping @Sendable (CaptureSummary) -> Void,
+        failed: @escaping @Sendable (String) -> Void
+    ) {
         if runsHere(client) { return startOnRing(options, started: started, ended: ended, failed: failed) }
         let host = client.label
         let statistics = LiveStatisticsBox()
-        _ = RemoteCapture(client: client, options: options, started: { capture, store in
-            started(LiveCaptureSession(control: capture, store: store, statistics: statistics, options: options, origin: .remote(host)))
-        }, progress: { statistics.update($0) }, completion: { result in
-            switch result {
-            case .success(let summary):
-                statistics.update(summary.kernel)
-                ended(summary)
-            case .failure(let error):
-                failed(error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)")
-            }
-        })
+        _ = RemoteCapture(
+            client: client, options: options,
+            started: { capture, store in
+                started(LiveCaptureSession(control: capture, store: store, statistics: statistics, options: options, origin: .remote(host)))
+            }, progress: { statistics.update($0) },
+            completion: { result in
+                switch result {
+                case .success(let summary):
+                    statistics.update(summary.kernel)
+                    ended(summary)
+                case .failure(let error):
+                    failed(error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)")
+                }
+            })
     }
 
-    private static func startOnRing(_ options: LiveCaptureOptions, started: @escaping @Sendable (LiveCaptureSession) -> Void,
-                                    ended: @escaping @Sendable (CaptureSummary) -> Void,
-                                    failed: @escaping @Sendable (String) -> Void) {
+    private static func startOnRing(
+        _ options: LiveCaptureOptions, started: @escaping @Sendable (LiveCaptureSession) -> Void,
+        ended: @escaping @Sendable (CaptureSummary) -> Void,
+        failed: @escaping @Sendable (String) -> Void
+    ) {
         do {
             let planned = try LiveCapture.plannedInterface(options)
             let store = try SpillingPacketStore(interfaces: [planned])
@@ -133,20 +144,26 @@ public final class LiveCaptureSession: Sendable {
 
     /// Reads pcap or pcapng from `fd` as it streams (`socktui -r -`), like a live capture.
     /// `failed` says why when the stream ended before a header.
-    public static func reading(fd: Int32, name: String, started: @escaping @Sendable (LiveCaptureSession) -> Void,
-                               ended: @escaping @Sendable (CaptureSummary) -> Void,
-                               failed: @escaping @Sendable (String) -> Void) {
+    public static func reading(
+        fd: Int32, name: String, started: @escaping @Sendable (LiveCaptureSession) -> Void,
+        ended: @escaping @Sendable (CaptureSummary) -> Void,
+        failed: @escaping @Sendable (String) -> Void
+    ) {
         let began = Atomic<Bool>(false)
-        _ = StreamCapture(fd: fd, name: name, started: { capture, store in
-            began.store(true, ordering: .releasing)
-            started(LiveCaptureSession(control: capture, store: store, options: LiveCaptureOptions(interface: name), origin: .pipe(name)))
-        }, completion: { summary in
-            if began.load(ordering: .acquiring) {
-                ended(summary)
-            } else {
-                failed(summary.reason == "end of stream" ? "\(name) ended before a pcap or pcapng header" : summary.reason)
-            }
-        })
+        _ = StreamCapture(
+            fd: fd, name: name,
+            started: { capture, store in
+                began.store(true, ordering: .releasing)
+                started(
+                    LiveCaptureSession(control: capture, store: store, options: LiveCaptureOptions(interface: name), origin: .pipe(name)))
+            },
+            completion: { summary in
+                if began.load(ordering: .acquiring) {
+                    ended(summary)
+                } else {
+                    failed(summary.reason == "end of stream" ? "\(name) ended before a pcap or pcapng header" : summary.reason)
+                }
+            })
     }
 
     /// Waits up to `timeout` seconds for the end, then samples the store: `interval` is the
@@ -155,7 +172,8 @@ public final class LiveCaptureSession: Sendable {
         let ended = control.wait(timeout: timeout) != nil
         let count = store.availablePacketCount
         let firstTimestamp = first ?? (count > 0 ? store.packets(in: 0..<1).first?.timestamp : nil)
-        return LiveSample(packets: count, bytes: store.capturedBytes, memoryBytes: store.memoryBytes, spilled: store.spilledCount,
-                          kernel: statistics.current, interval: interval(), firstTimestamp: firstTimestamp, ended: ended)
+        return LiveSample(
+            packets: count, bytes: store.capturedBytes, memoryBytes: store.memoryBytes, spilled: store.spilledCount,
+            kernel: statistics.current, interval: interval(), firstTimestamp: firstTimestamp, ended: ended)
     }
 }

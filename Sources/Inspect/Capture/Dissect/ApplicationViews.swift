@@ -84,7 +84,7 @@ public struct TLSView {
         guard handshakeType == 1 else { serverName = nil; return }
         let helloEnd = min(recordEnd, offset + 9 + Int(bytes.u32be(offset + 5) & 0xffffff))
         let inner = ByteExtent(end: helloEnd, capturedEnd: extent.capturedEnd)
-        var index = offset + 9 + 2 + 32                  // client_version, random
+        var index = offset + 9 + 2 + 32  // client_version, random
         func vector(_ lengthBytes: Int, _ name: String) throws(DecodeError) -> Range<Int> {
             try inner.requireCaptured(.tls, index, lengthBytes)
             let length = lengthBytes == 1 ? Int(bytes[index]) : Int(bytes.u16be(index))

@@ -31,7 +31,9 @@ public struct ByteExtent: Hashable, Sendable {
     /// Checks a length taken from a header field: past `end` is a bad length (reported at
     /// `fieldOffset`), past `capturedEnd` is truncation.
     @inline(__always)
-    func requireLength(_ layer: ProtocolLayer, _ offset: Int, _ count: Int, field: String, at fieldOffset: Int, value: Int) throws(DecodeError) {
+    func requireLength(
+        _ layer: ProtocolLayer, _ offset: Int, _ count: Int, field: String, at fieldOffset: Int, value: Int
+    ) throws(DecodeError) {
         if offset + count > end { throw DecodeError(layer, at: fieldOffset, .badLength(field: field, value: value)) }
         try requireCaptured(layer, offset, count)
     }

@@ -48,10 +48,13 @@ extension DeclaredFields {
 /// Builds short UTF-8 text (Info columns) in 256 bytes of inline storage, then one String; longer
 /// text spills to an array.
 struct TextBuilder {
-    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                          UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var storage:
+        (
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+        ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     private var count = 0
     private var overflow: [UInt8]?
 
@@ -61,7 +64,8 @@ struct TextBuilder {
         if overflow == nil && count + source.count <= 256 {
             let start = count
             withUnsafeMutableBytes(of: &storage) { raw in
-                UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + source.count)]).copyMemory(from: UnsafeRawBufferPointer(source))
+                UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + source.count)]).copyMemory(
+                    from: UnsafeRawBufferPointer(source))
             }
             count += source.count
         } else {
@@ -183,7 +187,8 @@ enum Format {
     }
 
     /// "00" through "99": two digits per division.
-    static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     /// Writes `value` in decimal at the end of `buffer` (at least 21 bytes), two digits per division
     /// (32-bit divisions when the value fits); returns the range written.

@@ -81,13 +81,17 @@ public struct DNSView {
             let start = index
             let name = try reader.read(at: &index)
             try extent.requireCaptured(.dns, index, 4)
-            questions.append(Question(name: name.text, type: bytes.u16be(index), recordClass: bytes.u16be(index + 2),
-                                      range: start..<(index + 4), nameRange: start..<name.end))
+            questions.append(
+                Question(
+                    name: name.text, type: bytes.u16be(index), recordClass: bytes.u16be(index + 2),
+                    range: start..<(index + 4), nameRange: start..<name.end))
             index += 4
         }
         var records: [Record] = []
-        let counts: [(Record.Section, Int)] = [(.answer, Int(bytes.u16be(offset + 6))), (.authority, Int(bytes.u16be(offset + 8))),
-                                               (.additional, Int(bytes.u16be(offset + 10)))]
+        let counts: [(Record.Section, Int)] = [
+            (.answer, Int(bytes.u16be(offset + 6))), (.authority, Int(bytes.u16be(offset + 8))),
+            (.additional, Int(bytes.u16be(offset + 10)))
+        ]
         for (section, count) in counts {
             for _ in 0..<count {
                 let start = index
@@ -98,8 +102,10 @@ public struct DNSView {
                 let dataStart = index + 10
                 try extent.requireLength(.dns, dataStart, dataLength, field: "data length", at: index + 8, value: dataLength)
                 let data = try reader.rdata(type: type, dataStart..<(dataStart + dataLength))
-                records.append(Record(section: section, name: name.text, type: type, recordClass: recordClass, ttl: ttl,
-                                      data: data, range: start..<(dataStart + dataLength), dataRange: dataStart..<(dataStart + dataLength)))
+                records.append(
+                    Record(
+                        section: section, name: name.text, type: type, recordClass: recordClass, ttl: ttl,
+                        data: data, range: start..<(dataStart + dataLength), dataRange: dataStart..<(dataStart + dataLength)))
                 index = dataStart + dataLength
             }
         }
@@ -160,14 +166,15 @@ public struct DNSView {
 
     /// tshark's Info column (`Standard query 0x1a2b A example.com`).
     public var info: String {
-        let operation: String = switch opcode {
-        case 0: "Standard query"
-        case 1: "Inverse query"
-        case 2: "Server status request"
-        case 4: "Zone change notification"
-        case 5: "Dynamic update"
-        default: "Unknown operation (\(opcode))"
-        }
+        let operation: String =
+            switch opcode {
+            case 0: "Standard query"
+            case 1: "Inverse query"
+            case 2: "Server status request"
+            case 4: "Zone change notification"
+            case 5: "Dynamic update"
+            default: "Unknown operation (\(opcode))"
+            }
         var text = operation + (isResponse ? " response " : " ") + Format.hex(identifier, width: 4)
         if isResponse && responseCode != 0 { text += " " + Self.responseCodeName(responseCode) }
         for question in questions { text += " \(Self.typeName(question.type)) \(question.name)" }
@@ -263,7 +270,9 @@ struct NameReader {
             var index = start
             while index < range.upperBound {
                 let length = Int(bytes[index])
-                if index + 1 + length > range.upperBound { throw DecodeError(.dns, at: index, .badLength(field: "TXT length", value: length)) }
+                if index + 1 + length > range.upperBound {
+                    throw DecodeError(.dns, at: index, .badLength(field: "TXT length", value: length))
+                }
                 parts.append("\"" + String(decoding: bytes[(index + 1)..<(index + 1 + length)], as: UTF8.self) + "\"")
                 index += 1 + length
             }
@@ -271,7 +280,9 @@ struct NameReader {
         case 6:
             let (primary, afterPrimary) = try name(at: start)
             let (mailbox, afterMailbox) = try name(at: afterPrimary)
-            if afterMailbox + 20 > range.upperBound { throw DecodeError(.dns, at: afterMailbox, .badLength(field: "data length", value: count)) }
+            if afterMailbox + 20 > range.upperBound {
+                throw DecodeError(.dns, at: afterMailbox, .badLength(field: "data length", value: count))
+            }
             let numbers = (0..<5).map { String(bytes.u32be(afterMailbox + $0 * 4)) }
             return ([primary, mailbox] + numbers).joined(separator: " ")
         case 33:

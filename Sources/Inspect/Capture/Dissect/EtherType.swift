@@ -67,7 +67,9 @@ public struct NetworkLayer: Hashable, Sendable {
     /// - Returns: nil for a link type with no walk (the header is not one of those above).
     /// - Throws: `DecodeError` on the link layer when its header (or a VLAN tag) was not captured.
     @inline(__always)
-    public static func find(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, within extent: ByteExtent) throws(DecodeError) -> NetworkLayer? {
+    public static func find(
+        _ bytes: UnsafeRawBufferPointer, linkType: LinkType, within extent: ByteExtent
+    ) throws(DecodeError) -> NetworkLayer? {
         switch linkType {
         case .ethernet:
             let eth = try EthernetView(bytes, at: 0, within: extent)
@@ -80,7 +82,8 @@ public struct NetworkLayer: Hashable, Sendable {
             return NetworkLayer(etherType: sll.protocolType, offset: sll.payloadOffset)
         case .null, .loop:
             let header = try NullView(bytes, at: 0, within: extent, networkOrder: linkType == .loop)
-            return NetworkLayer(etherType: header.family == 2 ? EtherType.ipv4 : header.isIPv6 ? EtherType.ipv6 : 0, offset: header.payloadOffset)
+            return NetworkLayer(
+                etherType: header.family == 2 ? EtherType.ipv4 : header.isIPv6 ? EtherType.ipv6 : 0, offset: header.payloadOffset)
         case .raw:
             try extent.requireCaptured(.ipv4, 0, 1)
             return NetworkLayer(etherType: bytes[0] >> 4 == 6 ? EtherType.ipv6 : EtherType.ipv4, offset: 0)

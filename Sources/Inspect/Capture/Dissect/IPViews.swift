@@ -86,7 +86,8 @@ public struct IPv4View: DeclaredFields {
     public var destination: String { Format.ipv4(bytes, start(of: Field.destination)) }
     /// The one's-complement sum of the TCP/UDP pseudo-header for a transport payload of `length` bytes.
     public func pseudoHeaderSum(length: Int) -> UInt32 {
-        onesComplementSum(bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(protocolNumber) + UInt32(length))
+        onesComplementSum(
+            bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(protocolNumber) + UInt32(length))
     }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
@@ -158,7 +159,8 @@ public struct IPv6View: DeclaredFields {
         if version != 6 { throw DecodeError(.ipv6, at: offset, .badValue(field: "version", value: Int(version))) }
         let payloadLength = Int(bytes.u16be(offset + Field.payloadLength.lowerBound))
         // A zero payload length with a hop-by-hop header means a jumbogram: the payload runs to the end.
-        let end = payloadLength == 0 && bytes[offset + Field.nextHeader.lowerBound] == 0 ? extent.end : offset + Self.headerLength + payloadLength
+        let end =
+            payloadLength == 0 && bytes[offset + Field.nextHeader.lowerBound] == 0 ? extent.end : offset + Self.headerLength + payloadLength
         if end > extent.end {
             throw DecodeError(.ipv6, at: offset + Field.payloadLength.lowerBound, .badLength(field: "payload length", value: payloadLength))
         }
@@ -183,7 +185,9 @@ public struct IPv6View: DeclaredFields {
     public var destination: String { Format.ipv6(bytes, start(of: Field.destination)) }
     /// The one's-complement sum of the upper-layer pseudo-header (RFC 8200 §8.1).
     public func pseudoHeaderSum(length: Int, nextHeader: UInt8) -> UInt32 {
-        onesComplementSum(bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(length >> 16) + UInt32(length & 0xffff) + UInt32(nextHeader))
+        onesComplementSum(
+            bytes, start(of: Field.source)..<range(of: Field.destination).upperBound,
+            initial: UInt32(length >> 16) + UInt32(length & 0xffff) + UInt32(nextHeader))
     }
     /// Absolute offset of the first header after the fixed header.
     public var payloadOffset: Int { offset + Self.headerLength }

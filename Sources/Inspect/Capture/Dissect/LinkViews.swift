@@ -211,7 +211,9 @@ public struct ARPView: DeclaredFields {
     /// Operation: 1 request, 2 reply.
     public var operation: UInt16 { u16be(Field.operation) }
     /// Absolute ranges of sender hardware, sender protocol, target hardware, target protocol addresses.
-    public var addressRanges: (senderHardware: Range<Int>, senderProtocol: Range<Int>, targetHardware: Range<Int>, targetProtocol: Range<Int>) {
+    public var addressRanges:
+        (senderHardware: Range<Int>, senderProtocol: Range<Int>, targetHardware: Range<Int>, targetProtocol: Range<Int>)
+    {
         let sha = offset + Self.fixedLength
         let spa = sha + hardwareLength, tha = spa + protocolLength, tpa = tha + hardwareLength
         return (sha..<spa, spa..<tha, tha..<tpa, tpa..<(tpa + protocolLength))

@@ -83,13 +83,14 @@ public struct TCPView: DeclaredFields {
                 throw DecodeError(.tcp, at: index, .badLength(field: "option length", value: 0))
             }
             let length = Int(bytes[index + 1])
-            let expected: Int? = switch kind {
-            case 2: 4
-            case 3: 3
-            case 4: 2
-            case 8: 10
-            default: nil
-            }
+            let expected: Int? =
+                switch kind {
+                case 2: 4
+                case 3: 3
+                case 4: 2
+                case 8: 10
+                default: nil
+                }
             let sackOK = kind != 5 || (length >= 10 && (length - 2) % 8 == 0)
             if length < 2 || index + length > range.upperBound || (expected != nil && expected != length) || !sackOK {
                 throw DecodeError(.tcp, at: index + 1, .badLength(field: "option length", value: length))
@@ -100,7 +101,10 @@ public struct TCPView: DeclaredFields {
             case 3: option = .windowScale(bytes[index + 2])
             case 4: option = .sackPermitted
             case 5:
-                option = .sack(stride(from: index + 2, to: index + length, by: 8).map { SACKBlock(leftEdge: bytes.u32be($0), rightEdge: bytes.u32be($0 + 4)) })
+                option = .sack(
+                    stride(from: index + 2, to: index + length, by: 8).map {
+                        SACKBlock(leftEdge: bytes.u32be($0), rightEdge: bytes.u32be($0 + 4))
+                    })
             case 8: option = .timestamps(value: bytes.u32be(index + 2), echoReply: bytes.u32be(index + 6))
             default: option = .unknown(kind: kind, length: length)
             }
@@ -136,7 +140,7 @@ public struct TCPView: DeclaredFields {
     /// Flag bits and names from the lowest bit up, the order tshark lists them in (`FIN, PSH, ACK`).
     static let flagTable: [(bit: UInt16, name: StaticString)] = [
         (0x001, "FIN"), (0x002, "SYN"), (0x004, "RST"), (0x008, "PSH"), (0x010, "ACK"),
-        (0x020, "URG"), (0x040, "ECE"), (0x080, "CWR"), (0x100, "AE"),
+        (0x020, "URG"), (0x040, "ECE"), (0x080, "CWR"), (0x100, "AE")
     ]
 
     /// Appends the flag names set, comma-separated, in tshark's order.
@@ -251,18 +255,22 @@ public struct ICMPView: DeclaredFields {
         switch type {
         case 0: return "Echo (ping) reply"
         case 3:
-            let codes = ["Network unreachable", "Host unreachable", "Protocol unreachable", "Port unreachable",
-                         "Fragmentation needed", "Source route failed", "Destination network unknown",
-                         "Destination host unknown", "Source host isolated", "Network administratively prohibited",
-                         "Host administratively prohibited", "Network unreachable for TOS", "Host unreachable for TOS",
-                         "Communication administratively filtered", "Host precedence violation", "Precedence cutoff in effect"]
+            let codes = [
+                "Network unreachable", "Host unreachable", "Protocol unreachable", "Port unreachable",
+                "Fragmentation needed", "Source route failed", "Destination network unknown",
+                "Destination host unknown", "Source host isolated", "Network administratively prohibited",
+                "Host administratively prohibited", "Network unreachable for TOS", "Host unreachable for TOS",
+                "Communication administratively filtered", "Host precedence violation", "Precedence cutoff in effect"
+            ]
             return "Destination unreachable (\(Int(code) < codes.count ? codes[Int(code)] : "code \(code)"))"
         case 4: return "Source quench (flow control)"
         case 5: return "Redirect"
         case 8: return "Echo (ping) request"
         case 9: return "Router advertisement"
         case 10: return "Router solicitation"
-        case 11: return code == 0 ? "Time-to-live exceeded (Time to live exceeded in transit)" : "Time-to-live exceeded (Fragment reassembly time exceeded)"
+        case 11:
+            return code == 0
+                ? "Time-to-live exceeded (Time to live exceeded in transit)" : "Time-to-live exceeded (Fragment reassembly time exceeded)"
         case 12: return "Parameter problem"
         case 13: return "Timestamp request"
         case 14: return "Timestamp reply"

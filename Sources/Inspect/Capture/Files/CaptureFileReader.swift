@@ -111,7 +111,8 @@ public final class CaptureFileReader: Sendable {
             let prefix = UnsafeRawBufferPointer(rebasing: bytes[0..<max(limit, 0)])
             // The pages before the new end are still the file's; a further shrink reads zeros.
             while scanner.next(prefix) != nil {}
-            let reason = size < bytes.count
+            let reason =
+                size < bytes.count
                 ? "the file shrank to \(size) bytes while being read (it was \(bytes.count)): it was truncated or rewritten by another program"
                 : "part of the file could not be read while being read (it was truncated and written again, or the disk failed)"
             let damage = FileDamage(offset: scanner.damage?.offset ?? limit, reason: reason, packetsBefore: scanner.packetCount)
@@ -136,10 +137,12 @@ public final class CaptureFileReader: Sendable {
             while state.entries.count < count, let header = state.scanner.next(bytes) {
                 // The header may have been read from the zeros that replaced a vanished page.
                 if file.hasShrunk { break }
-                state.entries.append(Entry(dataOffset: header.dataOffset, seconds: header.timestamp.seconds,
-                                           nanoseconds: header.timestamp.nanoseconds, capturedLength: UInt32(header.capturedLength),
-                                           originalLength: UInt32(clamping: header.originalLength),
-                                           interfaceAndDirection: UInt32(header.interfaceID) << 2 | Self.code(header.direction)))
+                state.entries.append(
+                    Entry(
+                        dataOffset: header.dataOffset, seconds: header.timestamp.seconds,
+                        nanoseconds: header.timestamp.nanoseconds, capturedLength: UInt32(header.capturedLength),
+                        originalLength: UInt32(clamping: header.originalLength),
+                        interfaceAndDirection: UInt32(header.interfaceID) << 2 | Self.code(header.direction)))
             }
             if file.hasShrunk { applyShrink(&state) }
             return state.entries.count
@@ -186,10 +189,11 @@ public final class CaptureFileReader: Sendable {
             // A shrink noticed by another thread since may have dropped it.
             guard index < state.entries.count else { return nil }
             let entry = state.entries[index]
-            return PacketRecordHeader(recordOffset: -1, dataOffset: entry.dataOffset, capturedLength: Int(entry.capturedLength),
-                                      originalLength: Int(entry.originalLength),
-                                      timestamp: PacketTimestamp(seconds: entry.seconds, nanoseconds: entry.nanoseconds),
-                                      interfaceID: Int(entry.interfaceAndDirection >> 2), direction: Self.direction(entry.interfaceAndDirection))
+            return PacketRecordHeader(
+                recordOffset: -1, dataOffset: entry.dataOffset, capturedLength: Int(entry.capturedLength),
+                originalLength: Int(entry.originalLength),
+                timestamp: PacketTimestamp(seconds: entry.seconds, nanoseconds: entry.nanoseconds),
+                interfaceID: Int(entry.interfaceAndDirection >> 2), direction: Self.direction(entry.interfaceAndDirection))
         }
     }
 
@@ -203,8 +207,9 @@ public final class CaptureFileReader: Sendable {
             state.withLock { applyShrink(&$0) }
             if let damage = shrinkDamage(), index >= damage.packetsBefore { return nil }
         }
-        return CapturedPacket(timestamp: header.timestamp, data: data, originalLength: header.originalLength,
-                              linkType: linkType, interfaceID: header.interfaceID, direction: header.direction)
+        return CapturedPacket(
+            timestamp: header.timestamp, data: data, originalLength: header.originalLength,
+            linkType: linkType, interfaceID: header.interfaceID, direction: header.direction)
     }
 
     /// Packets in `range` (clamped to the packets that exist).
@@ -254,8 +259,9 @@ public final class CaptureFileReader: Sendable {
         while let header = scanner.next(bytes) {
             // The header may have been read from the zeros that replaced a vanished page.
             if file.hasShrunk { return ScanResult(count: count, damage: shrinkDamage(), stopped: false) }
-            let record = Record(index: count, header: header, interface: scanner.interfaces[header.interfaceID].interface,
-                                bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)]))
+            let record = Record(
+                index: count, header: header, interface: scanner.interfaces[header.interfaceID].interface,
+                bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)]))
             count += 1
             if try !body(record) { return ScanResult(count: count, damage: nil, stopped: true) }
         }

@@ -46,7 +46,8 @@ struct CaptureFileScanner: Sendable {
     /// Parses the file header; throws when the file is not a capture file at all.
     init(_ bytes: UnsafeRawBufferPointer, path: String) throws(CaptureFileError) {
         guard bytes.count >= 4 else {
-            throw CaptureFileError(path: path, message: bytes.isEmpty ? "the file is empty" : "only \(bytes.count) bytes: too short for a capture file header")
+            throw CaptureFileError(
+                path: path, message: bytes.isEmpty ? "the file is empty" : "only \(bytes.count) bytes: too short for a capture file header")
         }
         let magicLE = bytes.u32le(0)
         switch magicLE {
@@ -64,8 +65,11 @@ struct CaptureFileScanner: Sendable {
             let snapLength = bigEndian ? bytes.u32be(16) : bytes.u32le(16)
             let rawLinkType = (bigEndian ? bytes.u32be(20) : bytes.u32le(20)) & 0xffff
             sections = [SectionInfo(bigEndian: bigEndian, firstInterface: 0)]
-            interfaces = [InterfaceInfo(interface: CaptureInterface(name: "", linkType: LinkType(rawValue: rawLinkType), snapLength: snapLength),
-                                        unitsPerSecond: nano ? 1_000_000_000 : 1_000_000, secondsOffset: 0)]
+            interfaces = [
+                InterfaceInfo(
+                    interface: CaptureInterface(name: "", linkType: LinkType(rawValue: rawLinkType), snapLength: snapLength),
+                    unitsPerSecond: nano ? 1_000_000_000 : 1_000_000, secondsOffset: 0)
+            ]
             offset = 24
         case 0x0a0d0d0a:
             format = .pcapng
@@ -74,7 +78,8 @@ struct CaptureFileScanner: Sendable {
             }
             let orderMagic = bytes.u32le(8)
             guard orderMagic == 0x1a2b3c4d || orderMagic == 0x4d3c2b1a else {
-                throw CaptureFileError(path: path, message: "pcapng byte-order magic is \(Format.hex(orderMagic, width: 8)), not 0x1a2b3c4d")
+                throw CaptureFileError(
+                    path: path, message: "pcapng byte-order magic is \(Format.hex(orderMagic, width: 8)), not 0x1a2b3c4d")
             }
             sections = []
             interfaces = []
@@ -142,7 +147,8 @@ struct CaptureFileScanner: Sendable {
         let captured = Int(u32(bytes, start + 8, big)), original = Int(u32(bytes, start + 12, big))
         let limit = max(Int(interfaces[0].interface.snapLength), 262_144)
         if captured > max(limit, 1 << 26) {
-            return .damaged("record captured length \(captured) is implausible (snapshot length \(interfaces[0].interface.snapLength))", start)
+            return .damaged(
+                "record captured length \(captured) is implausible (snapshot length \(interfaces[0].interface.snapLength))", start)
         }
         if start + 16 + captured > bytes.count {
             return .damaged("truncated packet data: record needs \(captured) bytes, \(bytes.count - start - 16) left", start)
@@ -150,12 +156,15 @@ struct CaptureFileScanner: Sendable {
         offset = start + 16 + captured
         let units = interfaces[0].unitsPerSecond
         // A fraction below one second (every well-formed record) needs no 64-bit division.
-        let timestamp = fraction < units && (units == 1_000_000 || units == 1_000_000_000)
+        let timestamp =
+            fraction < units && (units == 1_000_000 || units == 1_000_000_000)
             ? PacketTimestamp(seconds: Int64(seconds), nanoseconds: units == 1_000_000 ? fraction * 1000 : fraction)
             : PacketTimestamp(ticks: UInt64(seconds) * units + UInt64(fraction), perSecond: units)
-        return .packet(PacketRecordHeader(recordOffset: start, dataOffset: start + 16, capturedLength: captured,
-                                          originalLength: max(original, captured), timestamp: timestamp,
-                                          interfaceID: 0, direction: .unknown))
+        return .packet(
+            PacketRecordHeader(
+                recordOffset: start, dataOffset: start + 16, capturedLength: captured,
+                originalLength: max(original, captured), timestamp: timestamp,
+                interfaceID: 0, direction: .unknown))
     }
 
     private mutating func nextBlock(_ bytes: UnsafeRawBufferPointer) -> Step {
@@ -189,11 +198,13 @@ struct CaptureFileScanner: Sendable {
         offset = start + length
         let bodyEnd = start + length - 4
         switch type {
-        case 1:   // Interface Description Block
+        case 1:  // Interface Description Block
             guard length >= 20 else { return .damaged("interface description block is \(length) bytes, shorter than 20", start) }
-            var info = InterfaceInfo(interface: CaptureInterface(name: "", linkType: LinkType(rawValue: UInt32(u16(bytes, start + 8, big))),
-                                                                 snapLength: u32(bytes, start + 12, big)),
-                                     unitsPerSecond: 1_000_000, secondsOffset: 0)
+            var info = InterfaceInfo(
+                interface: CaptureInterface(
+                    name: "", linkType: LinkType(rawValue: UInt32(u16(bytes, start + 8, big))),
+                    snapLength: u32(bytes, start + 12, big)),
+                unitsPerSecond: 1_000_000, secondsOffset: 0)
             var problem: String?
             forEachOption(bytes, from: start + 16, to: bodyEnd, big) { code, value in
                 switch code {
@@ -219,12 +230,14 @@ struct CaptureFileScanner: Sendable {
             if let problem { return .damaged(problem, start) }
             interfaces.append(info)
             return .skipped
-        case 6, 2:   // Enhanced Packet Block, obsolete Packet Block
+        case 6, 2:  // Enhanced Packet Block, obsolete Packet Block
             guard length >= 32 else { return .damaged("packet block is \(length) bytes, shorter than 32", start) }
             let localInterface = type == 6 ? Int(u32(bytes, start + 8, big)) : Int(u16(bytes, start + 8, big))
             let interface = section.firstInterface + localInterface
             guard localInterface < interfaces.count - section.firstInterface else {
-                return .damaged("packet block names interface \(localInterface), but the section describes \(interfaces.count - section.firstInterface)", start)
+                return .damaged(
+                    "packet block names interface \(localInterface), but the section describes \(interfaces.count - section.firstInterface)",
+                    start)
             }
             let high = UInt64(u32(bytes, start + 12, big)), low = UInt64(u32(bytes, start + 16, big))
             let captured = Int(u32(bytes, start + 20, big)), original = Int(u32(bytes, start + 24, big))
@@ -246,11 +259,13 @@ struct CaptureFileScanner: Sendable {
             }
             let info = interfaces[interface]
             var timestamp = PacketTimestamp(ticks: high << 32 | low, perSecond: info.unitsPerSecond)
-            timestamp.seconds = timestamp.seconds &+ info.secondsOffset   // a hostile if_tsoffset must not trap
-            return .packet(PacketRecordHeader(recordOffset: start, dataOffset: dataStart, capturedLength: captured,
-                                              originalLength: max(original, captured), timestamp: timestamp,
-                                              interfaceID: interface, direction: direction))
-        case 3:   // Simple Packet Block: interface 0 of the section, no timestamp
+            timestamp.seconds = timestamp.seconds &+ info.secondsOffset  // a hostile if_tsoffset must not trap
+            return .packet(
+                PacketRecordHeader(
+                    recordOffset: start, dataOffset: dataStart, capturedLength: captured,
+                    originalLength: max(original, captured), timestamp: timestamp,
+                    interfaceID: interface, direction: direction))
+        case 3:  // Simple Packet Block: interface 0 of the section, no timestamp
             guard length >= 16 else { return .damaged("simple packet block is \(length) bytes, shorter than 16", start) }
             guard interfaces.count > section.firstInterface else {
                 return .damaged("simple packet block before any interface description", start)
@@ -259,9 +274,11 @@ struct CaptureFileScanner: Sendable {
             let original = Int(u32(bytes, start + 8, big))
             var captured = min(original, bodyEnd - (start + 12))
             if info.interface.snapLength > 0 { captured = min(captured, Int(info.interface.snapLength)) }
-            return .packet(PacketRecordHeader(recordOffset: start, dataOffset: start + 12, capturedLength: captured,
-                                              originalLength: max(original, captured), timestamp: PacketTimestamp(seconds: 0, nanoseconds: 0),
-                                              interfaceID: section.firstInterface, direction: .unknown))
+            return .packet(
+                PacketRecordHeader(
+                    recordOffset: start, dataOffset: start + 12, capturedLength: captured,
+                    originalLength: max(original, captured), timestamp: PacketTimestamp(seconds: 0, nanoseconds: 0),
+                    interfaceID: section.firstInterface, direction: .unknown))
         default:
             // Name resolution, interface statistics, decryption secrets, custom blocks: not packets.
             return .skipped

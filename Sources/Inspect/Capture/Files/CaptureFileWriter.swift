@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import SocketKit
 
@@ -45,8 +45,10 @@ struct OutputBuffer {
 
     /// Appends a 16-byte record header (four little-endian words) and the packet bytes; returns
     /// true when the buffer should be flushed.
-    mutating func appendRecord(_ first: UInt32, _ second: UInt32, _ third: UInt32, _ fourth: UInt32,
-                               _ bytes: UnsafeRawBufferPointer) -> Bool {
+    mutating func appendRecord(
+        _ first: UInt32, _ second: UInt32, _ third: UInt32, _ fourth: UInt32,
+        _ bytes: UnsafeRawBufferPointer
+    ) -> Bool {
         let header = (first.littleEndian, second.littleEndian, third.littleEndian, fourth.littleEndian)
         withUnsafeBytes(of: header) { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: bytes)
@@ -101,16 +103,23 @@ public final class PcapWriter {
 
     /// Creates `path` and writes the file header. An existing file is an error unless `replacing`,
     /// and is then replaced only when the writer is closed (see `SafeOutputFile`).
-    public convenience init(path: String, linkType: LinkType, snapLength: UInt32 = 262_144,
-                            resolution: TimestampResolution = .microsecond, replacing: Bool = false, mode: mode_t = 0o600) throws(CaptureFileError) {
-        try self.init(output: OutputBuffer(path: path, replacing: replacing, mode: mode), linkType: linkType, snapLength: snapLength, resolution: resolution)
+    public convenience init(
+        path: String, linkType: LinkType, snapLength: UInt32 = 262_144,
+        resolution: TimestampResolution = .microsecond, replacing: Bool = false, mode: mode_t = 0o600
+    ) throws(CaptureFileError) {
+        try self.init(
+            output: OutputBuffer(path: path, replacing: replacing, mode: mode), linkType: linkType, snapLength: snapLength,
+            resolution: resolution)
     }
 
     /// Writes to an open descriptor (standard output for `-w -`); the descriptor is not closed.
-    public convenience init(fileDescriptor: Int32, linkType: LinkType, snapLength: UInt32 = 262_144,
-                            resolution: TimestampResolution = .microsecond) throws(CaptureFileError) {
-        try self.init(output: OutputBuffer(fileDescriptor: fileDescriptor, name: "fd \(fileDescriptor)"),
-                      linkType: linkType, snapLength: snapLength, resolution: resolution)
+    public convenience init(
+        fileDescriptor: Int32, linkType: LinkType, snapLength: UInt32 = 262_144,
+        resolution: TimestampResolution = .microsecond
+    ) throws(CaptureFileError) {
+        try self.init(
+            output: OutputBuffer(fileDescriptor: fileDescriptor, name: "fd \(fileDescriptor)"),
+            linkType: linkType, snapLength: snapLength, resolution: resolution)
     }
 
     private init(output: OutputBuffer, linkType: LinkType, snapLength: UInt32, resolution: TimestampResolution) throws(CaptureFileError) {
@@ -119,10 +128,10 @@ public final class PcapWriter {
         self.snapLength = snapLength
         self.resolution = resolution
         self.output.append(resolution == .microsecond ? 0xa1b2c3d4 as UInt32 : 0xa1b23c4d)
-        self.output.append(2 as UInt16)          // version major
-        self.output.append(4 as UInt16)          // version minor
-        self.output.append(0 as UInt32)          // thiszone (always 0)
-        self.output.append(0 as UInt32)          // sigfigs (always 0)
+        self.output.append(2 as UInt16)  // version major
+        self.output.append(4 as UInt16)  // version minor
+        self.output.append(0 as UInt32)  // thiszone (always 0)
+        self.output.append(0 as UInt32)  // sigfigs (always 0)
         self.output.append(snapLength)
         self.output.append(linkType.rawValue)
         try self.output.flush()
@@ -134,7 +143,9 @@ public final class PcapWriter {
     /// - Throws: `CaptureFileError` on a write failure or a different link type.
     public func write(_ packet: CapturedPacket) throws(CaptureFileError) {
         guard packet.linkType == linkType else {
-            throw CaptureFileError(path: output.path, message: "a pcap file holds one link type (\(linkType.name)); this packet is \(packet.linkType.name): write pcapng instead")
+            throw CaptureFileError(
+                path: output.path,
+                message: "a pcap file holds one link type (\(linkType.name)); this packet is \(packet.linkType.name): write pcapng instead")
         }
         let result: Result<Void, CaptureFileError> = packet.data.withUnsafeBytes { bytes in
             do throws(CaptureFileError) {
@@ -188,8 +199,10 @@ public struct InterfaceStatistics: Hashable, Sendable, Codable {
     public var accepted: UInt64?
 
     /// Creates statistics.
-    public init(interfaceID: Int, start: PacketTimestamp? = nil, end: PacketTimestamp? = nil,
-                received: UInt64? = nil, dropped: UInt64? = nil, accepted: UInt64? = nil) {
+    public init(
+        interfaceID: Int, start: PacketTimestamp? = nil, end: PacketTimestamp? = nil,
+        received: UInt64? = nil, dropped: UInt64? = nil, accepted: UInt64? = nil
+    ) {
         self.interfaceID = interfaceID
         self.start = start
         self.end = end
@@ -213,14 +226,20 @@ public final class PcapNGWriter {
 
     /// Creates `path`, writes the section header and an IDB for each of `interfaces`. An existing
     /// file is an error unless `replacing`, and is then replaced only when the writer is closed.
-    public convenience init(path: String, interfaces: [CaptureInterface] = [], application: String = "socktui",
-                            replacing: Bool = false, mode: mode_t = 0o600) throws(CaptureFileError) {
+    public convenience init(
+        path: String, interfaces: [CaptureInterface] = [], application: String = "socktui",
+        replacing: Bool = false, mode: mode_t = 0o600
+    ) throws(CaptureFileError) {
         try self.init(output: OutputBuffer(path: path, replacing: replacing, mode: mode), interfaces: interfaces, application: application)
     }
 
     /// Writes to an open descriptor, which is not closed.
-    public convenience init(fileDescriptor: Int32, interfaces: [CaptureInterface] = [], application: String = "socktui") throws(CaptureFileError) {
-        try self.init(output: OutputBuffer(fileDescriptor: fileDescriptor, name: "fd \(fileDescriptor)"), interfaces: interfaces, application: application)
+    public convenience init(
+        fileDescriptor: Int32, interfaces: [CaptureInterface] = [], application: String = "socktui"
+    ) throws(CaptureFileError) {
+        try self.init(
+            output: OutputBuffer(fileDescriptor: fileDescriptor, name: "fd \(fileDescriptor)"), interfaces: interfaces,
+            application: application)
     }
 
     /// Writes into memory: blocks accumulate until `takeBytes()` hands them out (the agent sends
@@ -241,17 +260,17 @@ public final class PcapNGWriter {
 
     private init(output: OutputBuffer, interfaces: [CaptureInterface], application: String) throws(CaptureFileError) {
         self.output = output
-        var options: [(UInt16, [UInt8])] = [(4, Array(application.utf8))]   // shb_userappl
+        var options: [(UInt16, [UInt8])] = [(4, Array(application.utf8))]  // shb_userappl
         var name = utsname()
         if uname(&name) == 0 {
             let system = withUnsafeBytes(of: name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             let release = withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            options.append((3, Array("\(system) \(release)".utf8)))          // shb_os
+            options.append((3, Array("\(system) \(release)".utf8)))  // shb_os
         }
         block(type: 0x0a0d0d0a, options: options) { output in
-            output.append(0x1a2b3c4d as UInt32)   // byte-order magic
-            output.append(1 as UInt16)            // major version
-            output.append(0 as UInt16)            // minor version
+            output.append(0x1a2b3c4d as UInt32)  // byte-order magic
+            output.append(1 as UInt16)  // major version
+            output.append(0 as UInt16)  // minor version
             output.append(0xffff_ffff as UInt32)  // section length: unknown (-1)
             output.append(0xffff_ffff as UInt32)
         }
@@ -265,7 +284,7 @@ public final class PcapNGWriter {
     private func block(type: UInt32, options: [(UInt16, [UInt8])] = [], body: (inout OutputBuffer) -> Void) {
         let start = output.buffer.count
         output.append(type)
-        output.append(0 as UInt32)   // total length, patched below
+        output.append(0 as UInt32)  // total length, patched below
         body(&output)
         output.pad(to: 4)
         if !options.isEmpty {
@@ -275,7 +294,7 @@ public final class PcapNGWriter {
                 output.buffer.append(contentsOf: value)
                 output.pad(to: 4)
             }
-            output.append(0 as UInt32)   // opt_endofopt
+            output.append(0 as UInt32)  // opt_endofopt
         }
         let length = UInt32(output.buffer.count - start + 4)
         output.append(length)
@@ -288,8 +307,8 @@ public final class PcapNGWriter {
     @discardableResult
     public func addInterface(_ interface: CaptureInterface) -> Int {
         var options: [(UInt16, [UInt8])] = []
-        if !interface.name.isEmpty { options.append((2, Array(interface.name.utf8))) }   // if_name
-        options.append((9, [9]))                                                          // if_tsresol: 10^-9
+        if !interface.name.isEmpty { options.append((2, Array(interface.name.utf8))) }  // if_name
+        options.append((9, [9]))  // if_tsresol: 10^-9
         block(type: 1, options: options) { output in
             output.append(UInt16(truncatingIfNeeded: interface.linkType.rawValue))
             output.append(0 as UInt16)
@@ -303,8 +322,10 @@ public final class PcapNGWriter {
     public func write(_ packet: CapturedPacket) throws(CaptureFileError) {
         let result: Result<Void, CaptureFileError> = packet.data.withUnsafeBytes { bytes in
             do throws(CaptureFileError) {
-                return .success(try write(interfaceID: packet.interfaceID, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                                          direction: packet.direction, bytes: bytes))
+                return .success(
+                    try write(
+                        interfaceID: packet.interfaceID, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                        direction: packet.direction, bytes: bytes))
             } catch {
                 return .failure(error)
             }
@@ -313,19 +334,23 @@ public final class PcapNGWriter {
     }
 
     /// Appends a packet from bytes in place (the live ring's zero-copy path).
-    public func write(interfaceID: Int, timestamp: PacketTimestamp, originalLength: Int, direction: PacketDirection = .unknown,
-                      bytes: UnsafeRawBufferPointer) throws(CaptureFileError) {
+    public func write(
+        interfaceID: Int, timestamp: PacketTimestamp, originalLength: Int, direction: PacketDirection = .unknown,
+        bytes: UnsafeRawBufferPointer
+    ) throws(CaptureFileError) {
         precondition(!closed, "write after close")
         guard interfaces.indices.contains(interfaceID) else {
-            throw CaptureFileError(path: output.path, message: "packet names interface \(interfaceID), but only \(interfaces.count) were added")
+            throw CaptureFileError(
+                path: output.path, message: "packet names interface \(interfaceID), but only \(interfaces.count) were added")
         }
         let captured = min(bytes.count, Int(interfaces[interfaceID].snapLength == 0 ? UInt32.max : interfaces[interfaceID].snapLength))
         let ticks = UInt64(bitPattern: timestamp.seconds) &* 1_000_000_000 &+ UInt64(timestamp.nanoseconds)
-        let flags: UInt32? = switch direction {
-        case .incoming: 1
-        case .outgoing: 2
-        case .unknown: nil
-        }
+        let flags: UInt32? =
+            switch direction {
+            case .incoming: 1
+            case .outgoing: 2
+            case .unknown: nil
+            }
         let options: [(UInt16, [UInt8])] = flags.map { value in [(UInt16(2), withUnsafeBytes(of: value.littleEndian) { Array($0) })] } ?? []
         block(type: 6, options: options) { output in
             output.append(UInt32(interfaceID))
@@ -353,11 +378,11 @@ public final class PcapNGWriter {
                     + withUnsafeBytes(of: UInt32(truncatingIfNeeded: ticks).littleEndian) { Array($0) }
             }
             var options: [(UInt16, [UInt8])] = []
-            if let start = entry.start { options.append((2, time(start))) }          // isb_starttime
-            if let end = entry.end { options.append((3, time(end))) }                // isb_endtime
-            if let received = entry.received { options.append((4, u64(received))) } // isb_ifrecv
-            if let dropped = entry.dropped { options.append((5, u64(dropped))) }    // isb_ifdrop
-            if let accepted = entry.accepted { options.append((6, u64(accepted))) } // isb_filteraccept
+            if let start = entry.start { options.append((2, time(start))) }  // isb_starttime
+            if let end = entry.end { options.append((3, time(end))) }  // isb_endtime
+            if let received = entry.received { options.append((4, u64(received))) }  // isb_ifrecv
+            if let dropped = entry.dropped { options.append((5, u64(dropped))) }  // isb_ifdrop
+            if let accepted = entry.accepted { options.append((6, u64(accepted))) }  // isb_filteraccept
             let stamp = entry.end ?? entry.start ?? PacketTimestamp(seconds: 0, nanoseconds: 0)
             let ticks = UInt64(bitPattern: stamp.seconds) &* 1_000_000_000 &+ UInt64(stamp.nanoseconds)
             block(type: 5, options: options) { output in

@@ -51,8 +51,9 @@ public struct CaptureStreamReader: Sendable {
     /// - Throws: `CaptureFileError` when the stream does not start like a pcap or pcapng file.
     public mutating func next() throws(CaptureFileError) -> CapturedPacket? {
         try nextRecord { record in
-            CapturedPacket(timestamp: record.header.timestamp, data: Array(record.bytes), originalLength: record.header.originalLength,
-                           linkType: record.interface.linkType, interfaceID: record.header.interfaceID, direction: record.header.direction)
+            CapturedPacket(
+                timestamp: record.header.timestamp, data: Array(record.bytes), originalLength: record.header.originalLength,
+                linkType: record.interface.linkType, interfaceID: record.header.interfaceID, direction: record.header.direction)
         }
     }
 
@@ -96,12 +97,15 @@ public struct CaptureStreamReader: Sendable {
             return nil
         }
         scanner = forked
-        let interface = forked.interfaces.indices.contains(header.interfaceID)
+        let interface =
+            forked.interfaces.indices.contains(header.interfaceID)
             ? forked.interfaces[header.interfaceID].interface : CaptureInterface(name: "", linkType: .ethernet)
         let index = packetCount
         let result = buffer.withUnsafeBytes { bytes in
-            body(CaptureFileReader.Record(index: index, header: header, interface: interface,
-                                          bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)])))
+            body(
+                CaptureFileReader.Record(
+                    index: index, header: header, interface: interface,
+                    bytes: UnsafeRawBufferPointer(rebasing: bytes[header.dataOffset..<(header.dataOffset + header.capturedLength)])))
         }
         packetCount += 1
         compact()

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import SocketKit
 import CSockShims
@@ -36,7 +36,9 @@ final class MappedFile: @unchecked Sendable {
         if fd < 0 { throw .system(path, "open", errno) }
         var info = stat()
         if fstat(fd, &info) != 0 { let code = errno; close(fd); throw .system(path, "stat", code) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { close(fd); throw CaptureFileError(path: path, message: "is a directory, not a capture file") }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd); throw CaptureFileError(path: path, message: "is a directory, not a capture file")
+        }
         let size = Int(info.st_size)
         if size == 0 || (info.st_mode & S_IFMT) != S_IFREG {
             // Pipes and character devices cannot be mapped: read them into memory instead.
@@ -86,13 +88,19 @@ final class MappedFile: @unchecked Sendable {
             if !checked && data.count >= 28 {
                 // Throws "not a pcap or pcapng file: it starts with …" for anything else.
                 let header: Result<CaptureFileScanner, CaptureFileError> = data.withUnsafeBytes { raw in
-                    do throws(CaptureFileError) { return .success(try CaptureFileScanner(raw, path: path)) } catch { return .failure(error) }
+                    do throws(CaptureFileError) { return .success(try CaptureFileScanner(raw, path: path)) } catch {
+                        return .failure(error)
+                    }
                 }
                 _ = try header.get()
                 checked = true
             }
             if data.count > cap {
-                throw CaptureFileError(path: path, message: "is more than \(cap >> 20) MiB, the most socktui holds in memory for a pipe or a device (a quarter of the memory available): save it to a file first (cat it > x.pcap) and read that")
+                throw CaptureFileError(
+                    path: path,
+                    message:
+                        "is more than \(cap >> 20) MiB, the most socktui holds in memory for a pipe or a device (a quarter of the memory available): save it to a file first (cat it > x.pcap) and read that"
+                )
             }
         }
         return data

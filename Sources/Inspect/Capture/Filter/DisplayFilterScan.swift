@@ -26,9 +26,11 @@ public enum DisplayFilterScan {
     ///   - report: called on the calling thread with the matches of each chunk (ascending) and the
     ///     count of packets scanned so far.
     /// - Throws: `FilterError` when libpcap rejects the expression for a link type of the source.
-    public static func run(_ expression: String, over source: any PacketSource, range: Range<Int>? = nil, chunk: Int = 50_000,
-                           cancel: Cancellation,
-                           report: (_ matches: [UInt32], _ scanned: Int) -> Void) throws(FilterError) -> DisplayFilterOutcome {
+    public static func run(
+        _ expression: String, over source: any PacketSource, range: Range<Int>? = nil, chunk: Int = 50_000,
+        cancel: Cancellation,
+        report: (_ matches: [UInt32], _ scanned: Int) -> Void
+    ) throws(FilterError) -> DisplayFilterOutcome {
         var matchers: [LinkType: BPFMatcher] = [:]
         func matcher(for linkType: LinkType, snapLength: UInt32) throws(FilterError) -> BPFMatcher {
             if let found = matchers[linkType] { return found }
@@ -48,7 +50,9 @@ public enum DisplayFilterScan {
             let result = reader.forEachPacket { record in
                 if cancel.isCancelled { return false }
                 let program: BPFMatcher
-                do throws(FilterError) { program = try matcher(for: record.interface.linkType, snapLength: record.interface.snapLength) } catch {
+                do throws(FilterError) {
+                    program = try matcher(for: record.interface.linkType, snapLength: record.interface.snapLength)
+                } catch {
                     failure = error
                     return false
                 }
@@ -77,7 +81,9 @@ public enum DisplayFilterScan {
         var start = all.lowerBound
         let batch = 4096
         while start < all.upperBound {
-            if cancel.isCancelled { report(pending, scanned); return DisplayFilterOutcome(scanned: scanned, matched: matched, cancelled: true) }
+            if cancel.isCancelled {
+                report(pending, scanned); return DisplayFilterOutcome(scanned: scanned, matched: matched, cancelled: true)
+            }
             let end = min(all.upperBound, start + batch)
             let packets = source.packets(in: start..<end)
             if packets.isEmpty { break }

@@ -36,11 +36,15 @@ public enum FilterCompiler {
     ///   - optimize: run libpcap's optimizer, as tcpdump does unless given `-O`.
     ///   - netmask: the IPv4 netmask for `ip broadcast` (unknown by default, as for offline files).
     /// - Throws: `FilterError` with libpcap's message and the expression.
-    public static func compile(_ expression: String, linkType: LinkType, snapLength: UInt32 = 262_144,
-                               optimize: Bool = true, netmask: UInt32 = PCAP_NETMASK_UNKNOWN) throws(FilterError) -> BPFProgram {
+    public static func compile(
+        _ expression: String, linkType: LinkType, snapLength: UInt32 = 262_144,
+        optimize: Bool = true, netmask: UInt32 = PCAP_NETMASK_UNKNOWN
+    ) throws(FilterError) -> BPFProgram {
         let result: Result<[BPFInstruction], FilterError> = lock.withLock { _ in
             guard let handle = pcap_open_dead(linkType.dataLinkType, Int32(bitPattern: snapLength)) else {
-                return .failure(FilterError(expression: expression, message: "pcap_open_dead failed for link type \(linkType.rawValue)", linkType: linkType))
+                return .failure(
+                    FilterError(
+                        expression: expression, message: "pcap_open_dead failed for link type \(linkType.rawValue)", linkType: linkType))
             }
             defer { pcap_close(handle) }
             var program = bpf_program()

@@ -24,9 +24,11 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
     public var includeOwnSSH: Bool
 
     /// Creates options; by default all of every packet on `any`, both directions.
-    public init(interface: String = "any", snapLength: Int = 262_144, promiscuous: Bool = false,
-                direction: CaptureDirection = .both, filter: String = "",
-                count: Int? = nil, ring: RingConfiguration = RingConfiguration(), includeOwnSSH: Bool = false) {
+    public init(
+        interface: String = "any", snapLength: Int = 262_144, promiscuous: Bool = false,
+        direction: CaptureDirection = .both, filter: String = "",
+        count: Int? = nil, ring: RingConfiguration = RingConfiguration(), includeOwnSSH: Bool = false
+    ) {
         self.interface = interface
         self.snapLength = snapLength
         self.promiscuous = promiscuous
@@ -44,14 +46,15 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
     /// Decodes options; `includeOwnSSH` is absent from older clients' requests (false).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(interface: try container.decode(String.self, forKey: .interface),
-                  snapLength: try container.decode(Int.self, forKey: .snapLength),
-                  promiscuous: try container.decode(Bool.self, forKey: .promiscuous),
-                  direction: try container.decode(CaptureDirection.self, forKey: .direction),
-                  filter: try container.decode(String.self, forKey: .filter),
-                  count: try container.decodeIfPresent(Int.self, forKey: .count),
-                  ring: try container.decode(RingConfiguration.self, forKey: .ring),
-                  includeOwnSSH: try container.decodeIfPresent(Bool.self, forKey: .includeOwnSSH) ?? false)
+        self.init(
+            interface: try container.decode(String.self, forKey: .interface),
+            snapLength: try container.decode(Int.self, forKey: .snapLength),
+            promiscuous: try container.decode(Bool.self, forKey: .promiscuous),
+            direction: try container.decode(CaptureDirection.self, forKey: .direction),
+            filter: try container.decode(String.self, forKey: .filter),
+            count: try container.decodeIfPresent(Int.self, forKey: .count),
+            ring: try container.decode(RingConfiguration.self, forKey: .ring),
+            includeOwnSSH: try container.decodeIfPresent(Bool.self, forKey: .includeOwnSSH) ?? false)
     }
 }
 
@@ -87,19 +90,26 @@ public final class LiveCapture: Sendable {
     ///   - completion: called once on the capture thread when the capture ends.
     /// - Throws: `FilterError` for a filter libpcap rejects; `CaptureError` when the ring cannot
     ///   be opened (privileges, interface, ring size).
-    public convenience init(_ options: LiveCaptureOptions,
-                            deliver: @escaping @Sendable ([CapturedPacket], KernelCaptureStatistics) -> Void,
-                            completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
+    public convenience init(
+        _ options: LiveCaptureOptions,
+        deliver: @escaping @Sendable ([CapturedPacket], KernelCaptureStatistics) -> Void,
+        completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }
+    ) throws {
         let batch = UncheckedBox(BatchBuffer())
-        try self.init(options, visit: { packet, linkType in
-            batch.value.packets.append(CapturedPacket(timestamp: packet.timestamp, data: Array(packet.bytes),
-                                                      originalLength: packet.originalLength, linkType: linkType,
-                                                      interfaceID: 0, direction: packet.direction))
-        }, blockDone: { statistics in
-            let packets = batch.value.packets
-            batch.value.packets.removeAll(keepingCapacity: true)
-            if !packets.isEmpty { deliver(packets, statistics) }
-        }, completion: completion)
+        try self.init(
+            options,
+            visit: { packet, linkType in
+                batch.value.packets.append(
+                    CapturedPacket(
+                        timestamp: packet.timestamp, data: Array(packet.bytes),
+                        originalLength: packet.originalLength, linkType: linkType,
+                        interfaceID: 0, direction: packet.direction))
+            },
+            blockDone: { statistics in
+                let packets = batch.value.packets
+                batch.value.packets.removeAll(keepingCapacity: true)
+                if !packets.isEmpty { deliver(packets, statistics) }
+            }, completion: completion)
     }
 
     /// Opens the ring and starts the capture thread, visiting packets in place in the ring (no
@@ -109,10 +119,12 @@ public final class LiveCapture: Sendable {
     ///     the packet's bytes are valid only during the call.
     ///   - blockDone: called after each ring block with the kernel counters.
     ///   - completion: called once on the capture thread when the capture ends.
-    public init(_ options: LiveCaptureOptions,
-                visit: @escaping @Sendable (RingPacket, LinkType) -> Void,
-                blockDone: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
-                completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws {
+    public init(
+        _ options: LiveCaptureOptions,
+        visit: @escaping @Sendable (RingPacket, LinkType) -> Void,
+        blockDone: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
+        completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }
+    ) throws {
         var program: [BPFInstruction]?
         if !options.filter.trimmingCharacters(in: .whitespaces).isEmpty {
             let planned = try Self.plannedInterface(options)
@@ -122,9 +134,10 @@ public final class LiveCapture: Sendable {
             let snap = cooked ? max(1, options.snapLength - 20) : options.snapLength
             program = try FilterCompiler.compile(options.filter, linkType: linkType, snapLength: UInt32(snap)).instructions
         }
-        let ring = try PacketRing(interfaceName: options.interface, snapLength: options.snapLength,
-                                  promiscuous: options.promiscuous, direction: options.direction,
-                                  filter: program, configuration: options.ring)
+        let ring = try PacketRing(
+            interfaceName: options.interface, snapLength: options.snapLength,
+            promiscuous: options.promiscuous, direction: options.direction,
+            filter: program, configuration: options.ring)
         interface = ring.interface
         let box = UncheckedBox(ring)
         let thread = Thread { [self] in
@@ -148,8 +161,9 @@ public final class LiveCapture: Sendable {
         guard let index = interfaceIndex(name: options.interface) else {
             throw CaptureError("no such interface '\(options.interface)' (see `ip link`)")
         }
-        return CaptureInterface(name: options.interface, kernelIndex: Int32(index),
-                                linkType: PacketRing.linkType(interfaceIndex: index), snapLength: UInt32(options.snapLength))
+        return CaptureInterface(
+            name: options.interface, kernelIndex: Int32(index),
+            linkType: PacketRing.linkType(interfaceIndex: index), snapLength: UInt32(options.snapLength))
     }
 
     /// Asks the capture to stop; it flushes what the kernel still holds, then completes. The
@@ -163,19 +177,24 @@ public final class LiveCapture: Sendable {
     /// the spill file fails, a full store stops the capture and the summary says why; nothing
     /// is dropped silently (the kernel's counters and the store's `rejectedCount` account for
     /// every packet).
-    public static func recording(_ options: LiveCaptureOptions, into store: SpillingPacketStore,
-                                 progress: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
-                                 completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }) throws -> LiveCapture {
+    public static func recording(
+        _ options: LiveCaptureOptions, into store: SpillingPacketStore,
+        progress: @escaping @Sendable (KernelCaptureStatistics) -> Void = { _ in },
+        completion: @escaping @Sendable (CaptureSummary) -> Void = { _ in }
+    ) throws -> LiveCapture {
         let handle = Mutex<LiveCapture?>(nil)
-        let capture = try LiveCapture(options, deliver: { batch, statistics in
-            let result = store.append(contentsOf: batch)
-            progress(statistics)
-            if result.full {
-                let reason = result.error.map { "stopped: \($0)" }
-                    ?? "stopped: memory budget of \(store.memoryBudget >= 1 << 20 ? "\(store.memoryBudget >> 20) MiB" : "\(store.memoryBudget >> 10) KiB") full (choose spilling to disk, or a larger budget)"
-                handle.withLock { $0 }?.stop(reason: reason)
-            }
-        }, completion: completion)
+        let capture = try LiveCapture(
+            options,
+            deliver: { batch, statistics in
+                let result = store.append(contentsOf: batch)
+                progress(statistics)
+                if result.full {
+                    let reason =
+                        result.error.map { "stopped: \($0)" }
+                        ?? "stopped: memory budget of \(store.memoryBudget >= 1 << 20 ? "\(store.memoryBudget >> 20) MiB" : "\(store.memoryBudget >> 10) KiB") full (choose spilling to disk, or a larger budget)"
+                    handle.withLock { $0 }?.stop(reason: reason)
+                }
+            }, completion: completion)
         handle.withLock { $0 = capture }
         return capture
     }
@@ -187,9 +206,11 @@ public final class LiveCapture: Sendable {
         return finished.withLock { $0 }
     }
 
-    private static func run(_ ring: PacketRing, options: LiveCaptureOptions, stop: borrowing Atomic<Bool>,
-                            visit: (RingPacket, LinkType) -> Void,
-                            blockDone: (KernelCaptureStatistics) -> Void) -> CaptureSummary {
+    private static func run(
+        _ ring: PacketRing, options: LiveCaptureOptions, stop: borrowing Atomic<Bool>,
+        visit: (RingPacket, LinkType) -> Void,
+        blockDone: (KernelCaptureStatistics) -> Void
+    ) -> CaptureSummary {
         var delivered: UInt64 = 0
         let limit = options.count.map(UInt64.init) ?? .max
         let linkType = ring.interface.linkType
@@ -225,8 +246,9 @@ public final class LiveCapture: Sendable {
         while delivered < expected, DispatchTime.now().uptimeNanoseconds < deadline {
             if let count = try? readBlock(), count > 0 { blockDone(atStop) }
         }
-        return CaptureSummary(delivered: delivered, kernel: atStop,
-                              unread: expected > delivered ? expected - delivered : 0, reason: reason)
+        return CaptureSummary(
+            delivered: delivered, kernel: atStop,
+            unread: expected > delivered ? expected - delivered : 0, reason: reason)
     }
 }
 

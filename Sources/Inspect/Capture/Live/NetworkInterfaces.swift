@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A network interface a capture can open: its name, state and addresses.
@@ -45,9 +45,10 @@ public struct NetworkInterface: Hashable, Sendable, Codable {
             let flags = Int32(bitPattern: entry.ifa_flags)
             if byName[name] == nil {
                 order.append(name)
-                byName[name] = NetworkInterface(name: name, index: Int(if_nametoindex(rawName)), isUp: flags & Int32(IFF_UP) != 0,
-                                                isRunning: flags & Int32(IFF_RUNNING) != 0,
-                                                isLoopback: flags & Int32(IFF_LOOPBACK) != 0, addresses: [])
+                byName[name] = NetworkInterface(
+                    name: name, index: Int(if_nametoindex(rawName)), isUp: flags & Int32(IFF_UP) != 0,
+                    isRunning: flags & Int32(IFF_RUNNING) != 0,
+                    isLoopback: flags & Int32(IFF_LOOPBACK) != 0, addresses: [])
             }
             if let address = entry.ifa_addr, let text = Self.text(of: address) {
                 if address.pointee.sa_family == sa_family_t(AF_INET) {

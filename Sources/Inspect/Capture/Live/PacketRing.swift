@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CSockShims
 import SocketKit
@@ -122,9 +122,11 @@ public final class PacketRing {
 
     /// Opens a ring on `interfaceName` (`any` for all interfaces).
     /// - Throws: `CaptureError` naming the fix (privileges, unknown interface, ring too large).
-    public init(interfaceName: String, snapLength: Int = 262_144, promiscuous: Bool = false,
-                direction: CaptureDirection = .both, filter: [BPFInstruction]? = nil,
-                configuration: RingConfiguration = RingConfiguration()) throws {
+    public init(
+        interfaceName: String, snapLength: Int = 262_144, promiscuous: Bool = false,
+        direction: CaptureDirection = .both, filter: [BPFInstruction]? = nil,
+        configuration: RingConfiguration = RingConfiguration()
+    ) throws {
         guard (1...262_144).contains(snapLength) else { throw CaptureError("snap length must be 1-262144, got \(snapLength)") }
         // Before the kernel is asked: a size it cannot take, or one that would take most of the memory.
         try configuration.validate(.request)
@@ -153,25 +155,28 @@ public final class PacketRing {
         interface = CaptureInterface(name: interfaceName, kernelIndex: Int32(index), linkType: linkType, snapLength: UInt32(snapLength))
         do {
             // The filter goes on before the bind so no unfiltered packet is queued.
-            try socket.setsockopt(level: SOL_SOCKET, name: SO_ATTACH_FILTER_CONSTANT,
-                                  program: Self.kernelProgram(filter, direction: direction, loopbackIndex: loopbackIndex,
-                                                              snapLength: cooked ? max(1, snapLength - 20) : snapLength))
+            try socket.setsockopt(
+                level: SOL_SOCKET, name: SO_ATTACH_FILTER_CONSTANT,
+                program: Self.kernelProgram(
+                    filter, direction: direction, loopbackIndex: loopbackIndex,
+                    snapLength: cooked ? max(1, snapLength - 20) : snapLength))
             try socket.setsockopt(level: Self.solPacket, name: Self.packetVersion, value: Self.tpacketV3)
             var request: [UInt8] = []
-            request.appendLittleEndian(UInt32(configuration.blockSize))               // tp_block_size
-            request.appendLittleEndian(UInt32(configuration.blockCount))              // tp_block_nr
-            request.appendLittleEndian(UInt32(min(configuration.blockSize, 1 << 16))) // tp_frame_size (unused by V3)
+            request.appendLittleEndian(UInt32(configuration.blockSize))  // tp_block_size
+            request.appendLittleEndian(UInt32(configuration.blockCount))  // tp_block_nr
+            request.appendLittleEndian(UInt32(min(configuration.blockSize, 1 << 16)))  // tp_frame_size (unused by V3)
             request.appendLittleEndian(UInt32(configuration.blockSize / min(configuration.blockSize, 1 << 16) * configuration.blockCount))
-            request.appendLittleEndian(UInt32(configuration.retireTimeoutMilliseconds)) // tp_retire_blk_tov
-            request.appendLittleEndian(UInt32(0))                                     // tp_sizeof_priv
-            request.appendLittleEndian(UInt32(0))                                     // tp_feature_req_word
+            request.appendLittleEndian(UInt32(configuration.retireTimeoutMilliseconds))  // tp_retire_blk_tov
+            request.appendLittleEndian(UInt32(0))  // tp_sizeof_priv
+            request.appendLittleEndian(UInt32(0))  // tp_feature_req_word
             try socket.setsockopt(level: Self.solPacket, name: Self.packetRxRing, bytes: request)
         } catch {
             throw CaptureError.wrap(error, "setting up the TPACKET_V3 ring")
         }
         ringSize = configuration.blockSize * configuration.blockCount
         guard let mapped = mmap(nil, ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, socket.fileDescriptor, 0),
-              mapped != MAP_FAILED else {
+            mapped != MAP_FAILED
+        else {
             let code = Errno.current
             throw CaptureError("mmap of a \(ringSize >> 20) MiB capture ring failed (\(code)); use fewer or smaller blocks")
         }
@@ -179,14 +184,17 @@ public final class PacketRing {
         do {
             if promiscuous && index != 0 {
                 var membership: [UInt8] = []
-                membership.appendLittleEndian(Int32(index))   // mr_ifindex
-                membership.appendLittleEndian(UInt16(1))      // mr_type PACKET_MR_PROMISC
-                membership.appendLittleEndian(UInt16(0))      // mr_alen
-                membership += [UInt8](repeating: 0, count: 8) // mr_address
+                membership.appendLittleEndian(Int32(index))  // mr_ifindex
+                membership.appendLittleEndian(UInt16(1))  // mr_type PACKET_MR_PROMISC
+                membership.appendLittleEndian(UInt16(0))  // mr_alen
+                membership += [UInt8](repeating: 0, count: 8)  // mr_address
                 try socket.setsockopt(level: Self.solPacket, name: Self.packetAddMembership, bytes: membership)
             }
-            try socket.bind(.packet(PacketAddress(interface: cooked ? "" : interfaceName, protocolNumber: 0x0003,
-                                                  interfaceIndex: Int(index))))
+            try socket.bind(
+                .packet(
+                    PacketAddress(
+                        interface: cooked ? "" : interfaceName, protocolNumber: 0x0003,
+                        interfaceIndex: Int(index))))
         } catch {
             munmap(ring, ringSize)
             throw CaptureError.wrap(error, "binding to \(interfaceName)")
@@ -202,21 +210,24 @@ public final class PacketRing {
     /// Ethernet-framed on Linux; others are reported as raw IP).
     static func linkType(interfaceIndex: UInt32) -> LinkType {
         guard let name = interfaceName(index: interfaceIndex),
-              let text = try? String(contentsOfFile: "/sys/class/net/\(name)/type", encoding: .utf8),
-              let type = Int(text.filter { $0.isNumber }) else { return .ethernet }
+            let text = try? String(contentsOfFile: "/sys/class/net/\(name)/type", encoding: .utf8),
+            let type = Int(text.filter { $0.isNumber })
+        else { return .ethernet }
         switch type {
-        case 1, 772: return .ethernet          // ARPHRD_ETHER, ARPHRD_LOOPBACK
-        case 65534, 776, 778: return .raw      // ARPHRD_NONE (tun), SIT, IPGRE
+        case 1, 772: return .ethernet  // ARPHRD_ETHER, ARPHRD_LOOPBACK
+        case 65534, 776, 778: return .raw  // ARPHRD_NONE (tun), SIT, IPGRE
         default: return .ethernet
         }
     }
 
     /// The program attached in the kernel: drop loopback's outgoing copies, apply the direction,
     /// then the user's filter (or accept `snapLength` bytes of everything).
-    static func kernelProgram(_ filter: [BPFInstruction]?, direction: CaptureDirection,
-                              loopbackIndex: UInt32?, snapLength: Int) -> [BPFInstruction] {
-        let pkttype: UInt32 = 0xffff_f000 &+ 4   // SKF_AD_OFF + SKF_AD_PKTTYPE
-        let ifindex: UInt32 = 0xffff_f000 &+ 8   // SKF_AD_OFF + SKF_AD_IFINDEX
+    static func kernelProgram(
+        _ filter: [BPFInstruction]?, direction: CaptureDirection,
+        loopbackIndex: UInt32?, snapLength: Int
+    ) -> [BPFInstruction] {
+        let pkttype: UInt32 = 0xffff_f000 &+ 4  // SKF_AD_OFF + SKF_AD_PKTTYPE
+        let ifindex: UInt32 = 0xffff_f000 &+ 8  // SKF_AD_OFF + SKF_AD_IFINDEX
         let ldB: UInt16 = 0x30, ldW: UInt16 = 0x20, jeq: UInt16 = 0x15
         var prefix: [BPFInstruction] = []
         let user = filter ?? [.accept(UInt32(snapLength))]
@@ -229,21 +240,21 @@ public final class PacketRing {
                     BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 3, k: 4),
                     BPFInstruction(code: ldW, jumpTrue: 0, jumpFalse: 0, k: ifindex),
                     BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: loopbackIndex),
-                    .accept(0),
+                    .accept(0)
                 ]
             }
         case .incoming:
             prefix += [
                 BPFInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
                 BPFInstruction(code: jeq, jumpTrue: 0, jumpFalse: 1, k: 4),
-                .accept(0),
+                .accept(0)
             ]
         case .outgoing:
             // Loopback's incoming copy of an outgoing packet is the same packet: keep only OUTGOING.
             prefix += [
                 BPFInstruction(code: ldB, jumpTrue: 0, jumpFalse: 0, k: pkttype),
                 BPFInstruction(code: jeq, jumpTrue: 1, jumpFalse: 0, k: 4),
-                .accept(0),
+                .accept(0)
             ]
         }
         // The user's program reads the packet from offset 0 and its jumps are relative, so it
@@ -256,9 +267,11 @@ public final class PacketRing {
     public func nextBatch(timeoutMilliseconds: Int32) throws -> [CapturedPacket] {
         var packets: [CapturedPacket] = []
         _ = try nextBlock(timeoutMilliseconds: timeoutMilliseconds) { packet in
-            packets.append(CapturedPacket(timestamp: packet.timestamp, data: Array(packet.bytes),
-                                          originalLength: packet.originalLength, linkType: interface.linkType,
-                                          interfaceID: 0, direction: packet.direction))
+            packets.append(
+                CapturedPacket(
+                    timestamp: packet.timestamp, data: Array(packet.bytes),
+                    originalLength: packet.originalLength, linkType: interface.linkType,
+                    interfaceID: 0, direction: packet.direction))
         }
         return packets
     }
@@ -328,11 +341,15 @@ public final class PacketRing {
                     for byte in 0..<8 { out[12 + byte] = byte < addressLength ? link.load(fromByteOffset: 12 + byte, as: UInt8.self) : 0 }
                     let payload = min(captured, out.count - 20)
                     (out.baseAddress! + 20).copyMemory(from: header + start, byteCount: payload)
-                    try visit(RingPacket(timestamp: timestamp, originalLength: wire + 20,
-                                         bytes: UnsafeRawBufferPointer(rebasing: out[0..<(20 + payload)]), direction: direction))
+                    try visit(
+                        RingPacket(
+                            timestamp: timestamp, originalLength: wire + 20,
+                            bytes: UnsafeRawBufferPointer(rebasing: out[0..<(20 + payload)]), direction: direction))
                 } else {
-                    try visit(RingPacket(timestamp: timestamp, originalLength: wire,
-                                         bytes: UnsafeRawBufferPointer(start: header + start, count: captured), direction: direction))
+                    try visit(
+                        RingPacket(
+                            timestamp: timestamp, originalLength: wire,
+                            bytes: UnsafeRawBufferPointer(start: header + start, count: captured), direction: direction))
                 }
                 visited += 1
             }
@@ -364,7 +381,8 @@ extension Socket {
             throw InvalidArgumentError(argument: "filter", rule: "a BPF program has 1-4096 instructions, got \(program.count)")
         }
         var raw: [UInt64] = program.map { instruction in
-            UInt64(instruction.code) | UInt64(instruction.jumpTrue) << 16 | UInt64(instruction.jumpFalse) << 24 | UInt64(instruction.k) << 32
+            UInt64(instruction.code) | UInt64(instruction.jumpTrue) << 16 | UInt64(instruction.jumpFalse) << 24 | UInt64(instruction.k)
+                << 32
         }
         try raw.withUnsafeMutableBytes { instructions in
             var fprog: [UInt8] = []
@@ -375,4 +393,3 @@ extension Socket {
         }
     }
 }
-

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The ring sizes socktui asks the kernel for, checked before the kernel is asked: a block size it
@@ -36,9 +36,11 @@ extension RingConfiguration {
         }
 
         /// The keys of an agent's capture request.
-        public static let request = Names(blockSize: "ring.blockSize", blockCount: "ring.blockCount", retireTimeout: "ring.retireTimeoutMilliseconds")
+        public static let request = Names(
+            blockSize: "ring.blockSize", blockCount: "ring.blockCount", retireTimeout: "ring.retireTimeoutMilliseconds")
         /// The flags of `socktui capture`.
-        public static let commandLine = Names(blockSize: "--block-ki-b", blockSizeUnit: 1024, blockCount: "--blocks", retireTimeout: "retire timeout")
+        public static let commandLine = Names(
+            blockSize: "--block-ki-b", blockSizeUnit: 1024, blockCount: "--blocks", retireTimeout: "retire timeout")
     }
 
     /// The most memory a ring may take now: a quarter of the memory available (MemAvailable), at
@@ -69,19 +71,26 @@ extension RingConfiguration {
         let shown = { (bytes: Int) in unit == 1 ? "\(bytes)" : "\(bytes / unit)" }
         guard Self.blockSizes.contains(blockSize), blockSize & (blockSize - 1) == 0 else {
             let given = unit == 1 ? "\(blockSize)" : "\(blockSize / unit)"
-            throw CaptureError("\(names.blockSize) must be a power of two from \(shown(Self.blockSizes.lowerBound)) to \(shown(Self.blockSizes.upperBound))\(unit == 1024 ? " (KiB)" : " bytes"), got \(given)")
+            throw CaptureError(
+                "\(names.blockSize) must be a power of two from \(shown(Self.blockSizes.lowerBound)) to \(shown(Self.blockSizes.upperBound))\(unit == 1024 ? " (KiB)" : " bytes"), got \(given)"
+            )
         }
         guard Self.blockCounts.contains(blockCount) else {
-            throw CaptureError("\(names.blockCount) must be \(Self.blockCounts.lowerBound)-\(Self.blockCounts.upperBound), got \(blockCount)")
+            throw CaptureError(
+                "\(names.blockCount) must be \(Self.blockCounts.lowerBound)-\(Self.blockCounts.upperBound), got \(blockCount)")
         }
         guard Self.retireTimeouts.contains(retireTimeoutMilliseconds) else {
-            throw CaptureError("\(names.retireTimeout) must be \(Self.retireTimeouts.lowerBound)-\(Self.retireTimeouts.upperBound) ms, got \(retireTimeoutMilliseconds)")
+            throw CaptureError(
+                "\(names.retireTimeout) must be \(Self.retireTimeouts.lowerBound)-\(Self.retireTimeouts.upperBound) ms, got \(retireTimeoutMilliseconds)"
+            )
         }
         // Both factors are range-checked: the product fits.
         let total = blockSize * blockCount
         guard total <= cap else {
-            throw CaptureError("a ring of \(blockCount) × \(Self.sizeText(blockSize)) = \(Self.sizeText(total)) is more than the \(Self.sizeText(cap)) allowed "
-                               + "(a quarter of the memory available, at most \(Self.sizeText(Self.ringCeiling))): use a smaller \(names.blockSize) or fewer \(names.blockCount)")
+            throw CaptureError(
+                "a ring of \(blockCount) × \(Self.sizeText(blockSize)) = \(Self.sizeText(total)) is more than the \(Self.sizeText(cap)) allowed "
+                    + "(a quarter of the memory available, at most \(Self.sizeText(Self.ringCeiling))): use a smaller \(names.blockSize) or fewer \(names.blockCount)"
+            )
         }
     }
 

@@ -120,11 +120,16 @@ struct LiveCaptureModel: Sendable {
     /// False when the sample answers another capture.
     mutating func sampled(_ generation: Generation, _ sample: LiveSample) -> Bool {
         guard self.generation.isCurrent(generation), var current = state else { return false }
-        (current.packetsPerSecond, current.bytesPerSecond) = current.rateWindow.add(interval: sample.interval, packets: sample.packets, bytes: sample.bytes)
+        (current.packetsPerSecond, current.bytesPerSecond) = current.rateWindow.add(
+            interval: sample.interval, packets: sample.packets, bytes: sample.bytes)
         current.packetRates.append(UInt64(current.packetsPerSecond.rounded()))
         current.byteRates.append(UInt64(current.bytesPerSecond.rounded()))
-        if current.packetRates.count > LiveCaptureState.history { current.packetRates.removeFirst(current.packetRates.count - LiveCaptureState.history) }
-        if current.byteRates.count > LiveCaptureState.history { current.byteRates.removeFirst(current.byteRates.count - LiveCaptureState.history) }
+        if current.packetRates.count > LiveCaptureState.history {
+            current.packetRates.removeFirst(current.packetRates.count - LiveCaptureState.history)
+        }
+        if current.byteRates.count > LiveCaptureState.history {
+            current.byteRates.removeFirst(current.byteRates.count - LiveCaptureState.history)
+        }
         current.last = sample
         // The end may be known here before its `liveEnded` arrives (or instead of it, when the capture
         // ended before the panel saw it start).

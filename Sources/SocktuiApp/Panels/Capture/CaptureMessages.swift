@@ -90,14 +90,19 @@ public struct PacketDetail: Sendable {
 
     /// The detail of a packet the browser engine dissected, its fields as tree nodes.
     init(_ packet: DissectedPacket) {
-        func nodes(_ fields: [DissectedField]) -> [TreeNode] { fields.map { TreeNode(id: $0.id, label: $0.label, children: nodes($0.children)) } }
-        self.init(index: packet.index, bytes: packet.bytes, nodes: nodes(packet.fields), ranges: packet.ranges, error: packet.error,
-                  conversationFilter: packet.conversationFilter)
+        func nodes(_ fields: [DissectedField]) -> [TreeNode] {
+            fields.map { TreeNode(id: $0.id, label: $0.label, children: nodes($0.children)) }
+        }
+        self.init(
+            index: packet.index, bytes: packet.bytes, nodes: nodes(packet.fields), ranges: packet.ranges, error: packet.error,
+            conversationFilter: packet.conversationFilter)
     }
 
     /// Creates a detail.
-    public init(index: Int, bytes: [UInt8], nodes: [TreeNode], ranges: [String: Range<Int>], error: DecodeError? = nil,
-                conversationFilter: String? = nil) {
+    public init(
+        index: Int, bytes: [UInt8], nodes: [TreeNode], ranges: [String: Range<Int>], error: DecodeError? = nil,
+        conversationFilter: String? = nil
+    ) {
         self.index = index
         self.bytes = bytes
         self.nodes = nodes

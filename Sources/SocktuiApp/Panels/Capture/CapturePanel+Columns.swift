@@ -46,7 +46,7 @@ extension CapturePanel {
         TableColumn("Destination", width: .percentage(18)),
         TableColumn("Proto", width: .fixed(6)),
         TableColumn("Len", width: .fixed(5), alignment: .right),
-        TableColumn("Info", width: .min(8)),
+        TableColumn("Info", width: .min(8))
     ]
 
     /// The packet list's columns with the Process column (a live capture) between Len and Info.
@@ -58,6 +58,6 @@ extension CapturePanel {
         TableColumn("Proto", width: .fixed(6)),
         TableColumn("Len", width: .fixed(5), alignment: .right),
         TableColumn("Process", width: .percentage(16)),
-        TableColumn("Info", width: .min(8)),
+        TableColumn("Info", width: .min(8))
     ]
 }

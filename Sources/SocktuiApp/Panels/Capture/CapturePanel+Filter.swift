@@ -57,7 +57,8 @@ extension CapturePanel {
             return restoreViewBeforeFilter(StatusMessage("display filter: \(error)", kind: .error))
         }
         if progress.cancelled {
-            return restoreViewBeforeFilter(StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning))
+            return restoreViewBeforeFilter(
+                StatusMessage("display filter cancelled after \(progress.scanned) packets; showing the previous view", kind: .warning))
         }
         let wasEmpty = displayed?.isEmpty ?? true
         list.appendFilterChunk(progress)
@@ -66,7 +67,8 @@ extension CapturePanel {
             filterCancel = nil
             if let seconds = progress.seconds, !filterIsIncremental {
                 lastFilterSeconds = seconds
-                notice = StatusMessage("display filter \(appliedFilter): \(displayedSummary) in \(String(format: "%.2f", seconds)) s", kind: .ok)
+                notice = StatusMessage(
+                    "display filter \(appliedFilter): \(displayedSummary) in \(String(format: "%.2f", seconds)) s", kind: .ok)
             }
             if tableState.selected == nil || wasEmpty {
                 tableState.selected = selectionBeforeFilter.flatMap { row(ofPacket: $0, orAfter: true) } ?? (rowCount > 0 ? 0 : nil)
@@ -104,15 +106,18 @@ extension CapturePanel {
     }
 
     mutating func search(_ target: SearchTarget, what: String, forward: Bool) -> Command<AppMessage>? {
-        guard let source, rowCount > 0 else { notice = StatusMessage("nothing to search: open a file or capture first", kind: .warning); return nil }
+        guard let source, rowCount > 0 else {
+            notice = StatusMessage("nothing to search: open a file or capture first", kind: .warning); return nil
+        }
         searchCancel?.cancel()
         let cancel = Cancellation()
         searchCancel = cancel
         isSearching = true
         notice = StatusMessage("finding \(what)… (Esc cancels)")
-        return CapturePanel.searchCommand(target, what: what, in: source, displayed: displayed, rowCount: rowCount,
-                                          fromRow: tableState.selected ?? 0, forward: forward, searchGeneration.advance(),
-                                          cancel: cancel, on: jobQueue)
+        return CapturePanel.searchCommand(
+            target, what: what, in: source, displayed: displayed, rowCount: rowCount,
+            fromRow: tableState.selected ?? 0, forward: forward, searchGeneration.advance(),
+            cancel: cancel, on: jobQueue)
     }
 
     /// Goes to packet `number` (1-based), or the next displayed one after it.
@@ -122,7 +127,8 @@ extension CapturePanel {
             return nil
         }
         guard number <= packetCount else {
-            notice = StatusMessage("no packet \(number): there are \(packetCount)" + (isFullyIndexed ? "" : " so far (still indexing)"), kind: .warning)
+            notice = StatusMessage(
+                "no packet \(number): there are \(packetCount)" + (isFullyIndexed ? "" : " so far (still indexing)"), kind: .warning)
             return nil
         }
         guard let row = row(ofPacket: number - 1, orAfter: true) else {
@@ -130,7 +136,8 @@ extension CapturePanel {
             return nil
         }
         if packetIndex(atRow: row) != number - 1 {
-            notice = StatusMessage("packet \(number) is hidden by the display filter: showing packet \((packetIndex(atRow: row) ?? 0) + 1)", kind: .warning)
+            notice = StatusMessage(
+                "packet \(number) is hidden by the display filter: showing packet \((packetIndex(atRow: row) ?? 0) + 1)", kind: .warning)
         }
         return select(row: row)
     }
@@ -145,7 +152,8 @@ extension CapturePanel {
         let indices = displayedOnly ? displayed : nil
         let total = indices?.count ?? packetCount
         let (generation, cancel) = saver.begin(path: path, total: total, all: indices == nil)
-        return CapturePanel.saveCommand(source, indices: indices, total: total, path: path, pcapng: pcapng, replacing: replacing,
-                                        generation, cancel: cancel, on: jobQueue)
+        return CapturePanel.saveCommand(
+            source, indices: indices, total: total, path: path, pcapng: pcapng, replacing: replacing,
+            generation, cancel: cancel, on: jobQueue)
     }
 }

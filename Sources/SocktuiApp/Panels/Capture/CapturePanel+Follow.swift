@@ -72,7 +72,8 @@ extension CapturePanel {
             return nil
         }
         guard let filter = detail.conversationFilter else {
-            notice = StatusMessage("the selected packet is not TCP or UDP over IP: pick a packet of a TCP or UDP stream to follow", kind: .warning)
+            notice = StatusMessage(
+                "the selected packet is not TCP or UDP over IP: pick a packet of a TCP or UDP stream to follow", kind: .warning)
             return nil
         }
         let transport: TransportProtocol = filter.hasPrefix("tcp") ? .tcp : .udp
@@ -84,15 +85,18 @@ extension CapturePanel {
         follow?.cancel?.cancel()
         let generation = followGeneration.advance()
         let cancel = AnalysisCancellation()
-        follow = FollowViewState(transport: request.transport, subject: subject, progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount),
-                                 generation: generation, cancel: cancel)
+        follow = FollowViewState(
+            transport: request.transport, subject: subject, progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount),
+            generation: generation, cancel: cancel)
         notice = nil
         return CapturePanel.followCommand(source, request, generation, cancel: cancel, on: jobQueue)
     }
 
     /// Runs the follow analysis on `queue`, posting progress and the stream.
-    static func followCommand(_ source: any PacketSource, _ request: FollowRequest, _ generation: Generation,
-                              cancel: AnalysisCancellation, on queue: DispatchQueue) -> Command<AppMessage> {
+    static func followCommand(
+        _ source: any PacketSource, _ request: FollowRequest, _ generation: Generation,
+        cancel: AnalysisCancellation, on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             let analyzer = CaptureAnalyzer(source: source)
             do throws(AnalysisError) {
@@ -253,17 +257,23 @@ extension CapturePanel {
             let arrow = sender == 0 ? "→ " : "← "
             switch segment.kind {
             case .gap(let missing):
-                lines.append(FollowLine(text: "\(arrow)[gap: \(count(missing)) bytes missing from node \(sender), seen at #\(segment.packet)]",
-                                        kind: .gap(sender: sender)))
+                lines.append(
+                    FollowLine(
+                        text: "\(arrow)[gap: \(count(missing)) bytes missing from node \(sender), seen at #\(segment.packet)]",
+                        kind: .gap(sender: sender)))
                 offsets[sender] += missing
                 continue
             case .retransmission:
-                lines.append(FollowLine(text: "\(arrow)[retransmission: \(count(segment.bytes.count)) bytes sent again in #\(segment.packet)]",
-                                        kind: .marker(sender: sender)))
+                lines.append(
+                    FollowLine(
+                        text: "\(arrow)[retransmission: \(count(segment.bytes.count)) bytes sent again in #\(segment.packet)]",
+                        kind: .marker(sender: sender)))
                 continue
             case .overlap(let repeated):
-                lines.append(FollowLine(text: "\(arrow)[overlap: \(count(repeated)) repeated bytes dropped in #\(segment.packet)]",
-                                        kind: .marker(sender: sender)))
+                lines.append(
+                    FollowLine(
+                        text: "\(arrow)[overlap: \(count(repeated)) repeated bytes dropped in #\(segment.packet)]",
+                        kind: .marker(sender: sender)))
             case .data:
                 break
             }
@@ -331,21 +341,26 @@ extension CapturePanel {
         let client = theme[.client], server = theme[.server]
         guard let stream = view.stream else {
             let percent = Int((view.progress?.fraction ?? 0) * 100)
-            Line([Span("Follow \(name) stream \(view.subject)", style: theme[.title]),
-                  Span(" · reading packets… \(percent)% (Esc cancels)", style: theme[.warning])]).render(in: layout.header, into: &buffer)
+            Line([
+                Span("Follow \(name) stream \(view.subject)", style: theme[.title]),
+                Span(" · reading packets… \(percent)% (Esc cancels)", style: theme[.warning])
+            ]).render(in: layout.header, into: &buffer)
             renderFollowKeys(view, in: layout.keys, into: &buffer, theme: theme)
             return
         }
         let nodes = stream.nodes.map(\.description)
         let between = nodes.count == 2 ? " · \(nodes[0]) ⇄ \(nodes[1])" : ""
-        Line([Span("Follow \(name) stream \(stream.stream)", style: theme[.title]),
-              Span(between + " · \(CapturePanel.count(stream.packetCount)) packets · \(view.hex ? "hex" : "text")"),
-              Span(stream.limitFlushes > 0 ? " · ⚠ reassembly limits hit: the stream is incomplete" : "", style: theme[.warning])])
-            .render(in: layout.header, into: &buffer)
+        Line([
+            Span("Follow \(name) stream \(stream.stream)", style: theme[.title]),
+            Span(between + " · \(CapturePanel.count(stream.packetCount)) packets · \(view.hex ? "hex" : "text")"),
+            Span(stream.limitFlushes > 0 ? " · ⚠ reassembly limits hit: the stream is incomplete" : "", style: theme[.warning])
+        ])
+        .render(in: layout.header, into: &buffer)
         var counts: [Span] = []
         for sender in stream.nodes.indices.prefix(2) {
             let missing = stream.missingBytes(from: sender)
-            let text = "\(sender == 0 ? "→" : "←") \(nodes[sender]) sent \(CapturePanel.count(stream.bytes(from: sender).count)) bytes"
+            let text =
+                "\(sender == 0 ? "→" : "←") \(nodes[sender]) sent \(CapturePanel.count(stream.bytes(from: sender).count)) bytes"
                 + (missing > 0 ? " (\(CapturePanel.count(missing)) missing)" : "")
             counts.append(Span((sender == 0 ? "" : "   ") + text, style: sender == 0 ? client : server))
         }
@@ -367,8 +382,9 @@ extension CapturePanel {
         }
         if view.lines.count > body.height {
             let marker = " \(view.scroll + 1)-\(min(view.lines.count, view.scroll + body.height)) of \(view.lines.count) "
-            buffer.setString(x: max(body.x, body.right - DisplayWidth.of(marker)), y: layout.header.y, marker, style: theme[.header],
-                             maxWidth: body.width)
+            buffer.setString(
+                x: max(body.x, body.right - DisplayWidth.of(marker)), y: layout.header.y, marker, style: theme[.header],
+                maxWidth: body.width)
         }
         renderFollowKeys(view, in: layout.keys, into: &buffer, theme: theme)
     }
@@ -378,7 +394,9 @@ extension CapturePanel {
             Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[notice.kind.panelRole]).render(in: area, into: &buffer)
             return
         }
-        let text = prompt?.kind == .saveStream ? "↑/↓ field  ←/→ choose  Enter saves  Esc cancels"
+        let text =
+            prompt?.kind == .saveStream
+            ? "↑/↓ field  ←/→ choose  Enter saves  Esc cancels"
             : (view.isRunning ? "Esc cancels the follow" : "↑/↓ PgUp/PgDn scroll  h hex/text  s save  Esc back to the packets")
         Line(DisplayWidth.truncate(text, to: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }

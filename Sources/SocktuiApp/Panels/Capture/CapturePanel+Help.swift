@@ -41,25 +41,27 @@ extension CapturePanel {
     public var keyMap: KeyMap<PanelAction> { CapturePanel.movementKeyMap }
 
     /// The scroll keys, described as they act here: on the packet, tree row or hex line in the focused pane.
-    static let movementKeyMap = KeyMap<PanelAction>(scrollKeyMap.bindings.map { binding in
-        var binding = binding
-        binding.summary = switch binding.action {
-        case .lineUp: "previous packet (tree: field; bytes: line)"
-        case .lineDown: "next packet (tree: field; bytes: line)"
-        case .pageUp: "a page up in the focused pane"
-        case .pageDown: "a page down in the focused pane"
-        case .top: "first packet (or top of the pane)"
-        case .bottom: "last packet; a live list follows new packets from there"
-        }
-        return binding
-    })
+    static let movementKeyMap = KeyMap<PanelAction>(
+        scrollKeyMap.bindings.map { binding in
+            var binding = binding
+            binding.summary =
+                switch binding.action {
+                case .lineUp: "previous packet (tree: field; bytes: line)"
+                case .lineDown: "next packet (tree: field; bytes: line)"
+                case .pageUp: "a page up in the focused pane"
+                case .pageDown: "a page down in the focused pane"
+                case .top: "first packet (or top of the pane)"
+                case .bottom: "last packet; a live list follows new packets from there"
+                }
+            return binding
+        })
 
     /// Movement plus the panel's own keys.
     public var helpEntries: [HelpEntry] {
         CapturePanel.movementKeyMap.helpEntries + CapturePanel.actionKeyMap.helpEntries + [
             HelpEntry(keys: "Enter", summary: "list: go to the detail tree; tree: expand/collapse"),
             HelpEntry(keys: "←/→", summary: "tree: collapse/expand (or go to parent/child)"),
-            HelpEntry(keys: "Ctrl-O", summary: "host a live capture runs on (socktui --host; also in the c form)"),
+            HelpEntry(keys: "Ctrl-O", summary: "host a live capture runs on (socktui --host; also in the c form)")
         ]
     }
 
@@ -83,14 +85,15 @@ extension CapturePanel {
         "through its agent, the info line shows that kernel's counters, and the Process column comes from that host's",
         "socket table.",
         "socktui -r - reads pcap or pcapng from standard input as it arrives (tcpdump -U -w - | socktui -r -).",
-        "Rows take the theme's protocol colours.",
+        "Rows take the theme's protocol colours."
     ]
 
     /// The panel's own keys.
     public static let actionKeyMap = KeyMap<CaptureAction>([
         KeyBinding([.character("/")], .editFilter, "display filter (tcpdump syntax; Enter applies, empty shows all)"),
         KeyBinding([.character("T")], .cycleTimeFormat, "time column: absolute, relative, delta"),
-        KeyBinding([.character("V")], .toggleChecksums, "verify checksums in the details (off: [unverified], as offload fills them after capture)"),
+        KeyBinding(
+            [.character("V")], .toggleChecksums, "verify checksums in the details (off: [unverified], as offload fills them after capture)"),
         KeyBinding([.character("w")], .nextPane, "next pane: list, details, bytes"),
         KeyBinding([.character("z")], .toggleMaximize, "maximise or restore the focused pane"),
         KeyBinding([.character("+"), .character("=")], .growList, label: "+/-", "grow/shrink the packet list pane"),
@@ -100,13 +103,15 @@ extension CapturePanel {
         KeyBinding([.character("n")], .findNext, label: "n/N", "find next/previous"),
         KeyBinding([.character("N")], .findPrevious, "find previous", listed: false),
         KeyBinding([.character("F")], .followStream, "follow the selected packet's TCP/UDP stream (h hex/text, s save, Esc back)"),
-        KeyBinding([.character("I")], .statistics, "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one, F follows a TCP/UDP one)"),
+        KeyBinding(
+            [.character("I")], .statistics,
+            "statistics: protocol hierarchy, conversations, endpoints (Enter filters on one, F follows a TCP/UDP one)"),
         KeyBinding([.character("]")], .nextInConversation, label: "]/[", "next/previous packet of the same conversation"),
         KeyBinding([.character("[")], .previousInConversation, "previous packet of the same conversation", listed: false),
         KeyBinding([.character("c")], .startCapture, "start a live capture (interface, filter, snap length, promiscuous)"),
         KeyBinding([.character("x")], .stopCapture, "stop the live capture"),
         KeyBinding([.character("o")], .open, "open a pcap or pcapng file"),
         KeyBinding([.character("S")], .save, "save all or the displayed packets as pcap or pcapng"),
-        KeyBinding([.escape], .cancel, label: "Esc", "cancel the running filter, find or save"),
+        KeyBinding([.escape], .cancel, label: "Esc", "cancel the running filter, find or save")
     ])
 }

@@ -39,14 +39,18 @@ extension CapturePanel {
             do throws(AgentError) {
                 let hello = try client.connect()
                 guard hello.capabilities?.services.contains("interfaces") == true else {
-                    return .capture(.interfacesListed([], host: host, error: "\(host)'s socktui agent is older and cannot list its interfaces: choose any, or update socktui there"))
+                    return .capture(
+                        .interfacesListed(
+                            [], host: host,
+                            error: "\(host)'s socktui agent is older and cannot list its interfaces: choose any, or update socktui there"))
                 }
                 guard case .interfaces(let list) = try client.call(.interfaces) else {
                     return .capture(.interfacesListed([], host: host, error: "\(host): unexpected answer to the interface list"))
                 }
                 return .capture(.interfacesListed(list, host: host))
             } catch {
-                return .capture(.interfacesListed([], host: host, error: error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)"))
+                return .capture(
+                    .interfacesListed([], host: host, error: error.message.hasPrefix(host) ? error.message : "\(host): \(error.message)"))
             }
         }
     }
@@ -59,13 +63,17 @@ extension CapturePanel {
         notice = StatusMessage("waiting for pcap or pcapng on \(name)…")
         let browser = browser
         return .stream(on: jobQueue) { post in
-            LiveCaptureSession.reading(fd: fd, name: name, started: { session in
-                post(.capture(.liveStarted(generation, CapturePanel.register(session, in: browser))))
-            }, ended: { summary in
-                post(.capture(.liveEnded(generation, summary)))
-            }, failed: { message in
-                post(.capture(.liveFailed(generation, message)))
-            })
+            LiveCaptureSession.reading(
+                fd: fd, name: name,
+                started: { session in
+                    post(.capture(.liveStarted(generation, CapturePanel.register(session, in: browser))))
+                },
+                ended: { summary in
+                    post(.capture(.liveEnded(generation, summary)))
+                },
+                failed: { message in
+                    post(.capture(.liveFailed(generation, message)))
+                })
         }
     }
 
@@ -74,11 +82,14 @@ extension CapturePanel {
         let kept = live.flatMap { browser.source($0.started.source)?.availablePacketCount } ?? Int(summary.delivered)
         switch origin {
         case .local:
-            return StatusMessage("capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
-                                 kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
+            return StatusMessage(
+                "capture ended (\(summary.reason)): \(summary.delivered) packets, kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
+                kind: summary.reason == "stopped" || summary.reason == "count" ? .ok : .warning)
         case .remote(let host):
             if ["cancelled", "stopped", "count"].contains(summary.reason) {
-                return StatusMessage("\(host): capture ended (\(summary.reason == "cancelled" ? "stopped" : summary.reason)): \(kept) packets, \(host) kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)", kind: .ok)
+                return StatusMessage(
+                    "\(host): capture ended (\(summary.reason == "cancelled" ? "stopped" : summary.reason)): \(kept) packets, \(host) kernel received \(summary.kernel.received), dropped \(summary.kernel.dropped)",
+                    kind: .ok)
             }
             return StatusMessage("\(summary.reason) · capture ended, \(kept) packets kept", kind: .error)
         case .pipe(let name):

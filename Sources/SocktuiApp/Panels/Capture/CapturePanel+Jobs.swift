@@ -24,12 +24,18 @@ extension CapturePanel {
 
     /// Indexes file `source` in chunks, posting progress, until done or cancelled (the browser
     /// releases the scanned pages as it goes).
-    static func indexCommand(_ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation, cancel: Cancellation,
-                             on queue: DispatchQueue) -> Command<AppMessage> {
+    static func indexCommand(
+        _ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation, cancel: Cancellation,
+        on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             func indexed(_ progress: CaptureIndexProgress) {
-                post(.capture(.indexed(CaptureIndexed(generation: generation, count: progress.count, fraction: progress.fraction,
-                                                      done: progress.done, damage: progress.damage, firstTimestamp: progress.firstTimestamp))))
+                post(
+                    .capture(
+                        .indexed(
+                            CaptureIndexed(
+                                generation: generation, count: progress.count, fraction: progress.fraction,
+                                done: progress.done, damage: progress.damage, firstTimestamp: progress.firstTimestamp))))
             }
             let last = browser.handle(.index(source, chunk: indexChunk), cancel: cancel) { reply in
                 if case .indexed(let progress) = reply { indexed(progress) }
@@ -40,10 +46,13 @@ extension CapturePanel {
 
     /// Dissects the packets at `indices` into rows; `previous[i]` is the packet displayed before `indices[i]`.
     /// With `processes` (a live capture), each row names the processes owning the packet's sockets.
-    static func rowsCommand(_ browser: CaptureBrowser, _ source: CaptureSourceID, indices: [Int], previous: [Int?], _ generation: Generation,
-                            processes: Bool = false, on queue: DispatchQueue) -> Command<AppMessage> {
+    static func rowsCommand(
+        _ browser: CaptureBrowser, _ source: CaptureSourceID, indices: [Int], previous: [Int?], _ generation: Generation,
+        processes: Bool = false, on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
-            guard case .rows(let rows, let shrank) = browser.handle(.rows(source, indices: indices, previous: previous, processes: processes))
+            guard
+                case .rows(let rows, let shrank) = browser.handle(.rows(source, indices: indices, previous: previous, processes: processes))
             else { return }
             if !rows.isEmpty || !indices.isEmpty { post(.capture(.rowsLoaded(generation, rows))) }
             // A file truncated under the browser: the rows past its end are missing, say why.
@@ -52,8 +61,10 @@ extension CapturePanel {
     }
 
     /// Dissects packet `index` with its field tree (checking its checksums with `verifyChecksums`).
-    static func detailCommand(_ browser: CaptureBrowser, _ source: CaptureSourceID, index: Int, verifyChecksums: Bool = false,
-                              _ generation: Generation, on queue: DispatchQueue) -> Command<AppMessage> {
+    static func detailCommand(
+        _ browser: CaptureBrowser, _ source: CaptureSourceID, index: Int, verifyChecksums: Bool = false,
+        _ generation: Generation, on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             guard case .detail(let packet, let shrank) = browser.handle(.dissect(source, index: index, verifyChecksums: verifyChecksums))
             else { return }
@@ -70,22 +81,36 @@ extension CapturePanel {
     }
 
     /// Runs the display filter `expression` over `source` (or its `range`), posting matches in chunks.
-    static func filterCommand(_ expression: String, _ browser: CaptureBrowser, _ source: CaptureSourceID, range: Range<Int>? = nil,
-                              _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue) -> Command<AppMessage> {
+    static func filterCommand(
+        _ expression: String, _ browser: CaptureBrowser, _ source: CaptureSourceID, range: Range<Int>? = nil,
+        _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             let start = range?.lowerBound ?? 0
             let end = browser.handle(.filter(source, expression: expression, range: range), cancel: cancel) { reply in
                 guard case .filterMatches(let matches, let scanned) = reply else { return }
-                post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: matches, scanned: scanned, finished: false,
-                                                                    start: start))))
+                post(
+                    .capture(
+                        .filterProgress(
+                            CaptureFilterProgress(
+                                generation: generation, matches: matches, scanned: scanned, finished: false,
+                                start: start))))
             }
             switch end {
             case .filterFinished(let scanned, let cancelled, let seconds):
-                post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: scanned, finished: true,
-                                                                    cancelled: cancelled, seconds: seconds, start: start))))
+                post(
+                    .capture(
+                        .filterProgress(
+                            CaptureFilterProgress(
+                                generation: generation, matches: [], scanned: scanned, finished: true,
+                                cancelled: cancelled, seconds: seconds, start: start))))
             case .failed(let error):
-                post(.capture(.filterProgress(CaptureFilterProgress(generation: generation, matches: [], scanned: 0, finished: true,
-                                                                    error: error, start: start))))
+                post(
+                    .capture(
+                        .filterProgress(
+                            CaptureFilterProgress(
+                                generation: generation, matches: [], scanned: 0, finished: true,
+                                error: error, start: start))))
             default:
                 break
             }
@@ -101,9 +126,11 @@ extension CapturePanel {
     }
 
     /// Searches the displayed rows after (or before) `fromRow` for `target`, wrapping around.
-    static func searchCommand(_ target: SearchTarget, what: String, in source: any PacketSource, displayed: [UInt32]?, rowCount: Int,
-                              fromRow: Int, forward: Bool, _ generation: Generation, cancel: Cancellation,
-                              on queue: DispatchQueue) -> Command<AppMessage> {
+    static func searchCommand(
+        _ target: SearchTarget, what: String, in source: any PacketSource, displayed: [UInt32]?, rowCount: Int,
+        fromRow: Int, forward: Bool, _ generation: Generation, cancel: Cancellation,
+        on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .run(on: queue) {
             var matchers: [LinkType: BPFMatcher] = [:]
             func matches(_ packet: CapturedPacket) -> Bool {
@@ -155,12 +182,18 @@ extension CapturePanel {
     }
 
     /// Writes the packets at `indices` (all of `source` when nil) to `path` as pcap or pcapng.
-    static func saveCommand(_ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool, replacing: Bool,
-                            _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue) -> Command<AppMessage> {
+    static func saveCommand(
+        _ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool, replacing: Bool,
+        _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue
+    ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             func report(_ written: Int, finished: Bool, error: String? = nil) {
-                post(.capture(.saveProgress(CaptureSaveProgress(generation: generation, written: written, total: total,
-                                                                finished: finished, error: error, path: path))))
+                post(
+                    .capture(
+                        .saveProgress(
+                            CaptureSaveProgress(
+                                generation: generation, written: written, total: total,
+                                finished: finished, error: error, path: path))))
             }
             do throws(CaptureFileError) {
                 let interfaces = source.interfaces
@@ -170,13 +203,16 @@ extension CapturePanel {
                     pcapngWriter = try PcapNGWriter(path: path, interfaces: interfaces, replacing: replacing)
                 } else {
                     let first = interfaces.first
-                    pcapWriter = try PcapWriter(path: path, linkType: first?.linkType ?? .ethernet, snapLength: first?.snapLength ?? 262_144,
-                                                replacing: replacing)
+                    pcapWriter = try PcapWriter(
+                        path: path, linkType: first?.linkType ?? .ethernet, snapLength: first?.snapLength ?? 262_144,
+                        replacing: replacing)
                 }
                 var written = 0
                 var next = 0
                 while next < total {
-                    if cancel.isCancelled { throw CaptureFileError(path: path, message: "save cancelled after \(written) packets (the file holds them)") }
+                    if cancel.isCancelled {
+                        throw CaptureFileError(path: path, message: "save cancelled after \(written) packets (the file holds them)")
+                    }
                     let end = min(total, next + 4096)
                     let packets: [CapturedPacket]
                     if let indices {
@@ -188,7 +224,8 @@ extension CapturePanel {
                     for packet in packets {
                         if let pcapWriter {
                             if packet.linkType != pcapWriter.linkType {
-                                throw CaptureFileError(path: path, message: "packets of several link types need pcapng (choose pcapng in the save form)")
+                                throw CaptureFileError(
+                                    path: path, message: "packets of several link types need pcapng (choose pcapng in the save form)")
                             }
                             try pcapWriter.write(packet)
                         } else {

@@ -24,12 +24,13 @@ extension CapturePanel {
             guard let row = state.selected else { return nil }
             return select(row: row)
         case .details:
-            let key: Key = switch action {
-            case .lineUp: .up
-            case .lineDown: .down
-            case .pageUp, .top: .home
-            case .pageDown, .bottom: .end
-            }
+            let key: Key =
+                switch action {
+                case .lineUp: .up
+                case .lineDown: .down
+                case .pageUp, .top: .home
+                case .pageDown, .bottom: .end
+                }
             if detailPane.handleTreeKey(key) { scrollHexToHighlight() }
         case .bytes:
             detailPane.scrollHex(action, lines: hexLineCount)
@@ -96,7 +97,9 @@ extension CapturePanel {
         case .find:
             prompt = .find(lastSearch ?? "")
         case .findNext, .findPrevious:
-            guard let text = lastSearch else { notice = StatusMessage("nothing to find again: f starts a search", kind: .warning); return nil }
+            guard let text = lastSearch else {
+                notice = StatusMessage("nothing to find again: f starts a search", kind: .warning); return nil
+            }
             return find(text, forward: action == .findNext)
         case .nextInConversation, .previousInConversation:
             guard let filter = detail?.conversationFilter else {
@@ -107,17 +110,22 @@ extension CapturePanel {
         case .startCapture:
             return prepareLiveCapture(LiveCaptureOptions(interface: "any"))
         case .stopCapture:
-            guard let live, live.isRunning else { notice = StatusMessage("no live capture is running (c starts one)", kind: .warning); return nil }
+            guard let live, live.isRunning else {
+                notice = StatusMessage("no live capture is running (c starts one)", kind: .warning); return nil
+            }
             browser.live(live.started.source)?.control.stop(reason: nil)
             switch live.origin {
             case .local: notice = StatusMessage("stopping: reading what the kernel still holds…")
-            case .remote(let host): notice = StatusMessage("stopping the capture on \(host): its agent flushes what the kernel still holds…")
+            case .remote(let host):
+                notice = StatusMessage("stopping the capture on \(host): its agent flushes what the kernel still holds…")
             case .pipe(let name): notice = StatusMessage("stopping: no more packets are read from \(name)")
             }
         case .open:
             prompt = .open("")
         case .save:
-            guard source != nil, packetCount > 0 else { notice = StatusMessage("nothing to save: open a file or capture first", kind: .warning); return nil }
+            guard source != nil, packetCount > 0 else {
+                notice = StatusMessage("nothing to save: open a file or capture first", kind: .warning); return nil
+            }
             prompt = .save(hasFilter: displayed != nil)
         case .cancel:
             return cancelJobs()

@@ -57,31 +57,39 @@ extension CapturePanel {
         let generation = liveGeneration.advance()
         let client = hosts[selectedHost]
         let browser = browser
-        notice = StatusMessage(LiveCaptureSession.runsHere(client) ? "starting a capture on \(options.interface)…"
-                                   : "starting a capture on \(client.label) \(options.interface) (through its agent)…")
+        notice = StatusMessage(
+            LiveCaptureSession.runsHere(client)
+                ? "starting a capture on \(options.interface)…"
+                : "starting a capture on \(client.label) \(options.interface) (through its agent)…")
         return .stream(on: jobQueue) { post in
-            LiveCaptureSession.start(options, on: client, started: { session in
-                post(.capture(.liveStarted(generation, CapturePanel.register(session, in: browser))))
-            }, ended: { summary in
-                post(.capture(.liveEnded(generation, summary)))
-            }, failed: { message in
-                post(.capture(.liveFailed(generation, message)))
-            })
+            LiveCaptureSession.start(
+                options, on: client,
+                started: { session in
+                    post(.capture(.liveStarted(generation, CapturePanel.register(session, in: browser))))
+                },
+                ended: { summary in
+                    post(.capture(.liveEnded(generation, summary)))
+                },
+                failed: { message in
+                    post(.capture(.liveFailed(generation, message)))
+                })
         }
     }
 
     /// Hands `session` to `browser` and describes it for the panel.
     static func register(_ session: LiveCaptureSession, in browser: CaptureBrowser) -> LiveCaptureStarted {
-        LiveCaptureStarted(source: browser.register(session), interface: session.control.interface.name, options: session.options,
-                           origin: session.origin)
+        LiveCaptureStarted(
+            source: browser.register(session), interface: session.control.interface.name, options: session.options,
+            origin: session.origin)
     }
 
     /// Opens the live capture form filled in with `options` (the Sockets panel's `C`); Enter starts it.
     /// `host` (the socket's host in a merged table) chooses where it runs: `local` or a `--host` label.
     public mutating func prepareLiveCapture(_ options: LiveCaptureOptions, host: String? = nil) -> Command<AppMessage>? {
         if let host, let index = hosts.firstIndex(where: { $0.label == host }) { selectedHost = index }
-        var form = CapturePrompt.liveCapture(interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel,
-                                             hostIsRemote: !LiveCaptureSession.runsHere(hosts[selectedHost]))
+        var form = CapturePrompt.liveCapture(
+            interfaces: listedHost == hostLabel ? interfaces : [], chosen: options.interface, host: hostLabel,
+            hostIsRemote: !LiveCaptureSession.runsHere(hosts[selectedHost]))
         form.form.fields[1] = .text("Filter", value: options.filter)
         if !options.filter.isEmpty { form.form.focus = 1 }
         prompt = form
@@ -101,8 +109,9 @@ extension CapturePanel {
         case .remote(let host): name = "live: \(host) \(started.interface)"
         case .pipe(let source): name = "\(source) (pipe)"
         }
-        let browsing = browse(started.source, name: name, linkType: browser.source(started.source)?.interfaces.first?.linkType ?? .ethernet,
-                              indexed: nil)
+        let browsing = browse(
+            started.source, name: name, linkType: browser.source(started.source)?.interfaces.first?.linkType ?? .ethernet,
+            indexed: nil)
         var state = LiveCaptureState(started: started, options: started.options)
         // The Process column matches packets with the sockets of the host they were captured on:
         // this one's table, or a remote host's as the merged Sockets watch last received it.
@@ -128,18 +137,22 @@ extension CapturePanel {
     }
 
     /// Samples the store every ``sampleInterval`` until the capture ends or the panel moves on.
-    static func samplerCommand(_ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation,
-                               cancel: Cancellation) -> Command<AppMessage> {
+    static func samplerCommand(
+        _ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation,
+        cancel: Cancellation
+    ) -> Command<AppMessage> {
         .stream(on: DispatchQueue(label: "socktui.capture-panel.sampler", qos: .utility)) { post in
             guard let session = browser.live(source) else { return }
             var last = ContinuousClock.now
             var first: PacketTimestamp?
             while !cancel.isCancelled {
-                let sample = session.sample(waiting: sampleInterval, interval: {
-                    let now = ContinuousClock.now
-                    defer { last = now }
-                    return (now - last).milliseconds / 1000
-                }, first: first)
+                let sample = session.sample(
+                    waiting: sampleInterval,
+                    interval: {
+                        let now = ContinuousClock.now
+                        defer { last = now }
+                        return (now - last).milliseconds / 1000
+                    }, first: first)
                 first = sample.firstTimestamp
                 post(.capture(.liveSampled(generation, sample)))
                 if sample.ended { break }
@@ -177,12 +190,15 @@ extension CapturePanel {
         var indices: [Int] = []
         var previous: [Int?] = []
         for row in rows {
-            guard let index = packetIndex(atRow: row), rowCache[index]?.process.isEmpty == true, !pendingRows.contains(index) else { continue }
+            guard let index = packetIndex(atRow: row), rowCache[index]?.process.isEmpty == true, !pendingRows.contains(index) else {
+                continue
+            }
             indices.append(index)
             previous.append(packetIndex(atRow: row - 1))
         }
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(browser, sourceID, indices: indices, previous: previous, displayGeneration, processes: true, on: queue)
+        return CapturePanel.rowsCommand(
+            browser, sourceID, indices: indices, previous: previous, displayGeneration, processes: true, on: queue)
     }
 
     /// Runs the display filter over the packets that arrived since it last ran (none while it runs).
@@ -192,8 +208,9 @@ extension CapturePanel {
         filterCancel = cancel
         filterIsIncremental = true
         filterScanned = filteredUpTo
-        return CapturePanel.filterCommand(appliedFilter, browser, sourceID, range: filteredUpTo..<packetCount,
-                                          filterGeneration.advance(), cancel: cancel, on: jobQueue)
+        return CapturePanel.filterCommand(
+            appliedFilter, browser, sourceID, range: filteredUpTo..<packetCount,
+            filterGeneration.advance(), cancel: cancel, on: jobQueue)
     }
 
     /// Keeps the last row selected while following, else counts the rows that arrived.

@@ -48,38 +48,48 @@ public struct CapturePrompt: Sendable {
     static func displayFilter(_ text: String, linkType: LinkType) -> CapturePrompt {
         CapturePrompt(kind: .displayFilter, form: FormState(fields: [.text("Filter", value: text)]), linkType: linkType)
     }
-    static func goTo(_ text: String) -> CapturePrompt { CapturePrompt(kind: .goTo, form: FormState(fields: [.text("Go to packet", value: text)])) }
+    static func goTo(_ text: String) -> CapturePrompt {
+        CapturePrompt(kind: .goTo, form: FormState(fields: [.text("Go to packet", value: text)]))
+    }
     static func find(_ text: String) -> CapturePrompt { CapturePrompt(kind: .find, form: FormState(fields: [.text("Find", value: text)])) }
-    static func open(_ text: String) -> CapturePrompt { CapturePrompt(kind: .open, form: FormState(fields: [.text("Open file", value: text)])) }
+    static func open(_ text: String) -> CapturePrompt {
+        CapturePrompt(kind: .open, form: FormState(fields: [.text("Open file", value: text)]))
+    }
 
     static func save(hasFilter: Bool) -> CapturePrompt {
         var fields: [FormField] = [
             // In the current directory: a fixed name in /tmp is a place another user can plant a symlink.
             .text("File", value: "socktui-capture.pcapng"),
-            .choice("Format", options: ["pcapng", "pcap"]),
+            .choice("Format", options: ["pcapng", "pcap"])
         ]
         if hasFilter { fields.append(.choice("Packets", options: ["displayed", "all"])) }
         return CapturePrompt(kind: .save, form: FormState(fields: fields))
     }
 
     static func saveStream(transport: TransportProtocol) -> CapturePrompt {
-        CapturePrompt(kind: .saveStream, form: FormState(fields: [
-            .text("File", value: "socktui-\(transport.rawValue)-stream.txt"),
-            .choice("Content", options: StreamSaveContent.allCases.map(\.rawValue)),
-        ]))
+        CapturePrompt(
+            kind: .saveStream,
+            form: FormState(fields: [
+                .text("File", value: "socktui-\(transport.rawValue)-stream.txt"),
+                .choice("Content", options: StreamSaveContent.allCases.map(\.rawValue))
+            ]))
     }
 
-    static func liveCapture(interfaces: [NetworkInterface], chosen: String = "any", host: String = "local",
-                            hostIsRemote: Bool = false) -> CapturePrompt {
-        var prompt = CapturePrompt(kind: .liveCapture, form: FormState(fields: [
-            .choice("Interface", options: [chosen]),
-            .text("Filter"),
-            .text("Snap length", value: "262144") { text in
-                guard let value = Int(text), (1...262_144).contains(value) else { return "a number of bytes from 1 to 262144" }
-                return nil
-            },
-            .toggle("Promiscuous"),
-        ]))
+    static func liveCapture(
+        interfaces: [NetworkInterface], chosen: String = "any", host: String = "local",
+        hostIsRemote: Bool = false
+    ) -> CapturePrompt {
+        var prompt = CapturePrompt(
+            kind: .liveCapture,
+            form: FormState(fields: [
+                .choice("Interface", options: [chosen]),
+                .text("Filter"),
+                .text("Snap length", value: "262144") { text in
+                    guard let value = Int(text), (1...262_144).contains(value) else { return "a number of bytes from 1 to 262144" }
+                    return nil
+                },
+                .toggle("Promiscuous")
+            ]))
         prompt.host = host
         prompt.hostIsRemote = hostIsRemote
         prompt.setInterfaces(interfaces)
@@ -145,7 +155,8 @@ extension CapturePanel {
             return nil
         case .enter:
             if let index = current.filterField, current.form.fields[index].value.trimmingCharacters(in: .whitespaces).isEmpty == false,
-               let error = current.filterError {
+                let error = current.filterError
+            {
                 notice = StatusMessage("filter: \(error)", kind: .error)
                 return nil
             }
@@ -177,8 +188,9 @@ extension CapturePanel {
             return open(path: path)
         case .save:
             guard let replacing = confirmReplacing(prompt, paths: [prompt.value("File")]) else { return nil }
-            return save(to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed",
-                        replacing: replacing)
+            return save(
+                to: prompt.value("File"), pcapng: prompt.value("Format") == "pcapng", displayedOnly: prompt.value("Packets") == "displayed",
+                replacing: replacing)
         case .saveStream:
             let file = prompt.value("File").trimmingCharacters(in: .whitespaces)
             let paths = StreamSaveContent(rawValue: prompt.value("Content")) == .rawBoth ? [file + ".node0", file + ".node1"] : [file]
@@ -187,8 +199,9 @@ extension CapturePanel {
         case .unsavedPackets:
             return nil
         case .liveCapture:
-            let options = LiveCaptureOptions(interface: prompt.value("Interface"), snapLength: Int(prompt.value("Snap length")) ?? 262_144,
-                                             promiscuous: prompt.value("Promiscuous") == "on", filter: prompt.value("Filter"))
+            let options = LiveCaptureOptions(
+                interface: prompt.value("Interface"), snapLength: Int(prompt.value("Snap length")) ?? 262_144,
+                promiscuous: prompt.value("Promiscuous") == "on", filter: prompt.value("Filter"))
             return startLive(options)
         }
     }

@@ -35,7 +35,9 @@ struct CaptureLayout {
             let listHeight = max(3, body.height * panel.listShare / 100)
             let rest = max(0, body.height - listHeight)
             let detailsHeight = rest * 55 / 100
-            let split = body.rows([.fixed(listHeight), .fixed(1), .fixed(max(0, detailsHeight - 1)), .fixed(rest > detailsHeight ? 1 : 0), .min(0)])
+            let split = body.rows([
+                .fixed(listHeight), .fixed(1), .fixed(max(0, detailsHeight - 1)), .fixed(rest > detailsHeight ? 1 : 0), .min(0)
+            ])
             list = split[0]
             detailsTitle = split[1]
             details = split[2]
@@ -127,7 +129,9 @@ extension CapturePanel {
     /// The info line: source, counts, index and filter progress, live counters.
     func infoLine(theme: Theme) -> Line {
         guard let sourceName else {
-            return Line("no capture open: c starts a live capture, o opens a pcap/pcapng file (or run socktui -r FILE)", style: Style().adding(.dim))
+            return Line(
+                "no capture open: c starts a live capture, o opens a pcap/pcapng file (or run socktui -r FILE)", style: Style().adding(.dim)
+            )
         }
         var spans = [Span(sourceName, style: theme[.title]), Span(" · \(displayedSummary)")]
         if let fraction = indexFraction, !isFullyIndexed {
@@ -141,15 +145,23 @@ extension CapturePanel {
         if let live {
             let kernel = live.last?.kernel ?? KernelCaptureStatistics()
             if case .pipe = live.origin {
-                spans.append(Span(live.isRunning ? " · reading" : " · " + (live.summary?.reason ?? "ended"), style: live.isRunning ? theme[.ok] : theme[.warning]))
+                spans.append(
+                    Span(
+                        live.isRunning ? " · reading" : " · " + (live.summary?.reason ?? "ended"),
+                        style: live.isRunning ? theme[.ok] : theme[.warning]))
             } else {
                 spans.append(Span(live.isRunning ? " · capturing" : " · stopped", style: live.isRunning ? theme[.ok] : theme[.warning]))
                 let whose = live.origin.host.map { "\($0) kernel" } ?? "kernel"
-                spans.append(Span(" · \(whose) received \(CapturePanel.count(Int(clamping: kernel.received))) dropped \(CapturePanel.count(Int(clamping: kernel.dropped)))",
-                                  style: kernel.dropped > 0 ? theme[.warning] : .plain))
+                spans.append(
+                    Span(
+                        " · \(whose) received \(CapturePanel.count(Int(clamping: kernel.received))) dropped \(CapturePanel.count(Int(clamping: kernel.dropped)))",
+                        style: kernel.dropped > 0 ? theme[.warning] : .plain))
             }
             if let sample = live.last {
-                spans.append(Span(" · store \(CapturePanel.bytesText(sample.memoryBytes))" + (sample.spilled > 0 ? " (+\(sample.spilled) spilled to disk)" : "")))
+                spans.append(
+                    Span(
+                        " · store \(CapturePanel.bytesText(sample.memoryBytes))"
+                            + (sample.spilled > 0 ? " (+\(sample.spilled) spilled to disk)" : "")))
             }
         }
         if let saving {
@@ -190,7 +202,9 @@ extension CapturePanel {
         let halves = area.columns([.percentage(50), .min(1)], spacing: 2)
         let series: [(String, [UInt64], Role)] = [("pkts/s", live.packetRates, .tcp), ("bytes/s", live.byteRates, .udp)]
         for (n, (label, values, role)) in series.enumerated() {
-            let rate = label == "bytes/s" ? CapturePanel.bytesText(Int(live.bytesPerSecond.rounded())) : CaptureRateWindow.text(live.packetsPerSecond)
+            let rate =
+                label == "bytes/s"
+                ? CapturePanel.bytesText(Int(live.bytesPerSecond.rounded())) : CaptureRateWindow.text(live.packetsPerSecond)
             let text = "\(label) \(rate) "
             let x = buffer.setString(x: halves[n].x, y: halves[n].y, text, style: theme[.header], maxWidth: halves[n].width)
             let spark = Rect(x: x, y: area.y, width: max(0, halves[n].right - x), height: 1)
@@ -198,13 +212,15 @@ extension CapturePanel {
         }
     }
 
-    private enum Role { case tcp, udp
+    private enum Role {
+        case tcp, udp
         var themeRole: ThemeRole { self == .tcp ? .tcp : .udp }
     }
 
     private func renderPromptLine(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let prompt, prompt.kind != .save, prompt.kind != .liveCapture,
-           case .text(let value, let cursor)? = prompt.form.fields.first?.kind {
+            case .text(let value, let cursor)? = prompt.form.fields.first?.kind
+        {
             var spans = [Span(prompt.form.fields[0].label + ": ", style: theme[.focus].bold())]
             let characters = Array(value)
             let at = min(cursor, characters.count)
@@ -222,7 +238,10 @@ extension CapturePanel {
             spans.append(Span("none (/ to filter, e.g. tcp port 443 or udp)", style: Style().adding(.dim)))
         } else {
             spans.append(Span(appliedFilter))
-            spans.append(Span("  displayed \(CapturePanel.count(rowCount)) of \(CapturePanel.count(max(packetCount, filteredUpTo)))", style: theme[.ok]))
+            spans.append(
+                Span(
+                    "  displayed \(CapturePanel.count(rowCount)) of \(CapturePanel.count(max(packetCount, filteredUpTo)))",
+                    style: theme[.ok]))
         }
         Line(spans).render(in: area, into: &buffer)
     }
@@ -243,7 +262,9 @@ extension CapturePanel {
             .selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
         if rowCount == 0, area.height >= 2, sourceName != nil {
-            let why = displayed != nil ? (filterScanned != nil ? "filtering…" : "no packet matches the display filter")
+            let why =
+                displayed != nil
+                ? (filterScanned != nil ? "filtering…" : "no packet matches the display filter")
                 : (live?.isRunning == true ? "waiting for packets…" : (isFullyIndexed ? "the file holds no packets" : "reading…"))
             Line(why, style: Style().adding(.dim)).render(in: area.row(1), into: &buffer)
         }
@@ -251,7 +272,8 @@ extension CapturePanel {
             // End follows from the packet list only (in the tree and the bytes it goes to their end).
             let marker = focus == .list ? " ▼ \(newSinceScroll) new (End follows) " : " ▼ \(newSinceScroll) new "
             let width = DisplayWidth.of(marker)
-            buffer.setString(x: max(area.x, area.right - width), y: area.bottom - 1, marker, style: theme[.warning].reversed(), maxWidth: area.width)
+            buffer.setString(
+                x: max(area.x, area.right - width), y: area.bottom - 1, marker, style: theme[.warning].reversed(), maxWidth: area.width)
         }
     }
 
@@ -269,7 +291,9 @@ extension CapturePanel {
         if let detail {
             text += ": \(detail.bytes.count)"
             if let range = highlightedRange {
-                text += range.isEmpty ? " · selected field has no bytes"
+                text +=
+                    range.isEmpty
+                    ? " · selected field has no bytes"
                     : " · selected \(FieldNode.byteRangeText(range)) (\(range.count) byte\(range.count == 1 ? "" : "s"))"
             }
         }
@@ -292,7 +316,9 @@ extension CapturePanel {
         case .liveCapture? where hosts.count > 1: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"
         case .save?, .liveCapture?, .saveStream?: text = "↑/↓ field  ←/→ choose  Space toggles  Enter starts  Esc cancels"
         case nil:
-            text = live?.isRunning == true ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
+            text =
+                live?.isRunning == true
+                ? "x stop  / filter  w pane  z maximise  End follow  ? all keys"
                 : "c capture  o open  / filter  f find  F follow  I stats  S save  : go to  ]/[ conversation  w pane  z maximise  T time  ? all keys"
         }
         Line(KeyHints.fit(text, width: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
@@ -307,10 +333,14 @@ extension CapturePanel {
         if prompt.kind == .liveCapture {
             lines.append(Line(""))
             if hosts.count > 1 || prompt.hostIsRemote {
-                lines.append(Line([Span("Host ", style: theme[.header]), Span(prompt.host, style: theme[.focus].bold()),
-                                   Span("  (Ctrl-O: another host)", style: Style().adding(.dim))]))
+                lines.append(
+                    Line([
+                        Span("Host ", style: theme[.header]), Span(prompt.host, style: theme[.focus].bold()),
+                        Span("  (Ctrl-O: another host)", style: Style().adding(.dim))
+                    ]))
                 if prompt.hostIsRemote {
-                    lines.append(Line("The filter is checked here, then compiled again by \(prompt.host)'s agent", style: Style().adding(.dim)))
+                    lines.append(
+                        Line("The filter is checked here, then compiled again by \(prompt.host)'s agent", style: Style().adding(.dim)))
                     lines.append(Line("for its kernel: its error shows if it rejects it.", style: Style().adding(.dim)))
                 }
             }
@@ -320,8 +350,10 @@ extension CapturePanel {
             lines.append(Line("  any      all interfaces (Linux cooked headers)", style: chosen == "any" ? theme[.focus].bold() : .plain))
             for interface in prompt.interfaces {
                 let name = interface.name.padding(toLength: max(8, interface.name.count), withPad: " ", startingAt: 0)
-                let text = "  \(name) \(interface.state.padding(toLength: 14, withPad: " ", startingAt: 0)) \(interface.addresses.joined(separator: " "))"
-                lines.append(Line(text, style: interface.name == chosen ? theme[.focus].bold() : (interface.isUp ? .plain : Style().adding(.dim))))
+                let text =
+                    "  \(name) \(interface.state.padding(toLength: 14, withPad: " ", startingAt: 0)) \(interface.addresses.joined(separator: " "))"
+                lines.append(
+                    Line(text, style: interface.name == chosen ? theme[.focus].bold() : (interface.isUp ? .plain : Style().adding(.dim))))
             }
         } else if prompt.kind == .saveStream {
             lines.append(Line(""))
@@ -330,8 +362,11 @@ extension CapturePanel {
             lines.append(Line(""))
             lines.append(Line("Large saves show their progress on the info line; Esc cancels.", style: Style().adding(.dim)))
         }
-        let popup = Popup(title: prompt.kind == .save ? "Save packets" : (prompt.kind == .saveStream ? "Save stream" : "Live capture"), lines: lines, width: 72)
-            .style(theme[.base]).borderStyle(theme[.focus])
+        let popup = Popup(
+            title: prompt.kind == .save ? "Save packets" : (prompt.kind == .saveStream ? "Save stream" : "Live capture"), lines: lines,
+            width: 72
+        )
+        .style(theme[.base]).borderStyle(theme[.focus])
         popup.render(in: area, into: &buffer)
         let box = popup.frame(in: area)
         let inner = Block().inner(box).inset(horizontal: 1, vertical: 0)

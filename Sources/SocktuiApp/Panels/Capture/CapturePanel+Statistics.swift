@@ -13,7 +13,8 @@ public enum StatisticsTab: Hashable, Sendable {
     case endpoints(ConversationLayer)
 
     /// The tabs, in order.
-    public static let all: [StatisticsTab] = [.hierarchy] + ConversationLayer.allCases.map { .conversations($0) }
+    public static let all: [StatisticsTab] =
+        [.hierarchy] + ConversationLayer.allCases.map { .conversations($0) }
         + ConversationLayer.allCases.map { .endpoints($0) }
 
     /// The tab's title.
@@ -66,9 +67,11 @@ extension CapturePanel {
         statisticsView?.cancel?.cancel()
         let generation = statisticsGeneration.advance()
         let cancel = AnalysisCancellation()
-        statisticsView = StatisticsViewState(progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount), generation: generation, cancel: cancel)
+        statisticsView = StatisticsViewState(
+            progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount), generation: generation, cancel: cancel)
         notice = nil
-        let request = StatisticsRequest(protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: Set(ConversationLayer.allCases))
+        let request = StatisticsRequest(
+            protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: Set(ConversationLayer.allCases))
         return .stream(on: jobQueue) { post in
             let analyzer = CaptureAnalyzer(source: source)
             do throws(AnalysisError) {
@@ -116,8 +119,9 @@ extension CapturePanel {
             }
             view.tableState = TableState(selected: 0)
             statisticsView = view
-            notice = StatusMessage(view.sortColumn.map { "sorted by \(CapturePanel.statisticsColumns(view.tab)[$0].title), largest first" }
-                                   ?? "sorted by packets (the engine's order)")
+            notice = StatusMessage(
+                view.sortColumn.map { "sorted by \(CapturePanel.statisticsColumns(view.tab)[$0].title), largest first" }
+                    ?? "sorted by packets (the engine's order)")
             return .handled(nil)
         case .enter:
             guard let filter = statisticsFilter(view) else { return .handled(nil) }
@@ -126,7 +130,8 @@ extension CapturePanel {
         case .character("F"):
             // Follow the selected TCP or UDP conversation (its first stream, if a port pair was reused).
             guard case .conversations(let layer) = view.tab, layer == .tcp || layer == .udp, let source,
-                  let statistics = view.statistics, let selected = view.tableState.selected else {
+                let statistics = view.statistics, let selected = view.tableState.selected
+            else {
                 notice = StatusMessage("F follows a conversation of the TCP or UDP table", kind: .warning)
                 return .handled(nil)
             }
@@ -135,8 +140,10 @@ extension CapturePanel {
             let conversation = list[selected]
             statisticsView = nil
             let transport: TransportProtocol = layer == .tcp ? .tcp : .udp
-            return .handled(startFollow(FollowRequest(transport, .conversation(ConversationKey(layer: layer, conversation.a, conversation.b))),
-                                        subject: "\(conversation.a) ⇄ \(conversation.b)", over: source))
+            return .handled(
+                startFollow(
+                    FollowRequest(transport, .conversation(ConversationKey(layer: layer, conversation.a, conversation.b))),
+                    subject: "\(conversation.a) ⇄ \(conversation.b)", over: source))
         default:
             break
         }
@@ -196,19 +203,25 @@ extension CapturePanel {
     static func statisticsColumns(_ tab: StatisticsTab) -> [TableColumn] {
         switch tab {
         case .hierarchy:
-            return [TableColumn("Protocol", width: .min(16)), TableColumn("% Packets", width: .fixed(10), alignment: .right),
-                    TableColumn("Packets", width: .fixed(10), alignment: .right), TableColumn("% Bytes", width: .fixed(9), alignment: .right),
-                    TableColumn("Bytes", width: .fixed(13), alignment: .right)]
+            return [
+                TableColumn("Protocol", width: .min(16)), TableColumn("% Packets", width: .fixed(10), alignment: .right),
+                TableColumn("Packets", width: .fixed(10), alignment: .right), TableColumn("% Bytes", width: .fixed(9), alignment: .right),
+                TableColumn("Bytes", width: .fixed(13), alignment: .right)
+            ]
         case .conversations:
-            return [TableColumn("Address A", width: .min(14)), TableColumn("Address B", width: .min(14)),
-                    TableColumn("Packets", width: .fixed(9), alignment: .right), TableColumn("Bytes", width: .fixed(9), alignment: .right),
-                    TableColumn("A→B", width: .fixed(9), alignment: .right), TableColumn("B→A", width: .fixed(9), alignment: .right),
-                    TableColumn("Duration", width: .fixed(10), alignment: .right), TableColumn("bit/s", width: .fixed(10), alignment: .right)]
+            return [
+                TableColumn("Address A", width: .min(14)), TableColumn("Address B", width: .min(14)),
+                TableColumn("Packets", width: .fixed(9), alignment: .right), TableColumn("Bytes", width: .fixed(9), alignment: .right),
+                TableColumn("A→B", width: .fixed(9), alignment: .right), TableColumn("B→A", width: .fixed(9), alignment: .right),
+                TableColumn("Duration", width: .fixed(10), alignment: .right), TableColumn("bit/s", width: .fixed(10), alignment: .right)
+            ]
         case .endpoints:
-            return [TableColumn("Endpoint", width: .min(16)), TableColumn("Packets", width: .fixed(10), alignment: .right),
-                    TableColumn("Bytes", width: .fixed(11), alignment: .right), TableColumn("Tx pkts", width: .fixed(10), alignment: .right),
-                    TableColumn("Tx bytes", width: .fixed(11), alignment: .right), TableColumn("Rx pkts", width: .fixed(10), alignment: .right),
-                    TableColumn("Rx bytes", width: .fixed(11), alignment: .right)]
+            return [
+                TableColumn("Endpoint", width: .min(16)), TableColumn("Packets", width: .fixed(10), alignment: .right),
+                TableColumn("Bytes", width: .fixed(11), alignment: .right), TableColumn("Tx pkts", width: .fixed(10), alignment: .right),
+                TableColumn("Tx bytes", width: .fixed(11), alignment: .right), TableColumn("Rx pkts", width: .fixed(10), alignment: .right),
+                TableColumn("Rx bytes", width: .fixed(11), alignment: .right)
+            ]
         }
     }
 
@@ -223,14 +236,15 @@ extension CapturePanel {
 
     static func sorted(_ list: [Conversation], by column: Int?) -> [Conversation] {
         guard let column else { return list }
-        let key: (Conversation) -> Double = switch column {
-        case 2: { Double($0.frames) }
-        case 3: { Double($0.bytes) }
-        case 4: { Double($0.bytesAToB) }
-        case 5: { Double($0.bytesBToA) }
-        case 6: { $0.duration }
-        default: { CapturePanel.bitsPerSecond($0) ?? -1 }
-        }
+        let key: (Conversation) -> Double =
+            switch column {
+            case 2: { Double($0.frames) }
+            case 3: { Double($0.bytes) }
+            case 4: { Double($0.bytesAToB) }
+            case 5: { Double($0.bytesBToA) }
+            case 6: { $0.duration }
+            default: { CapturePanel.bitsPerSecond($0) ?? -1 }
+            }
         return list.enumerated().sorted { lhs, rhs in
             let (l, r) = (key(lhs.element), key(rhs.element))
             return l != r ? l > r : lhs.offset < rhs.offset
@@ -239,14 +253,15 @@ extension CapturePanel {
 
     static func sorted(_ list: [EndpointStatistics], by column: Int?) -> [EndpointStatistics] {
         guard let column else { return list }
-        let key: (EndpointStatistics) -> Int = switch column {
-        case 1: { $0.frames }
-        case 2: { $0.bytes }
-        case 3: { $0.txFrames }
-        case 4: { $0.txBytes }
-        case 5: { $0.rxFrames }
-        default: { $0.rxBytes }
-        }
+        let key: (EndpointStatistics) -> Int =
+            switch column {
+            case 1: { $0.frames }
+            case 2: { $0.bytes }
+            case 3: { $0.txFrames }
+            case 4: { $0.txBytes }
+            case 5: { $0.rxFrames }
+            default: { $0.rxBytes }
+            }
         return list.enumerated().sorted { lhs, rhs in
             let (l, r) = (key(lhs.element), key(rhs.element))
             return l != r ? l > r : lhs.offset < rhs.offset
@@ -262,9 +277,12 @@ extension CapturePanel {
             let frames = max(1, statistics.packets), bytes = max(1, statistics.bytes)
             func visit(_ nodes: [ProtocolHierarchyNode], depth: Int) {
                 for node in nodes {
-                    rows.append(TableRow([String(repeating: "  ", count: depth) + node.name,
-                                          String(format: "%.2f", Double(node.frames) * 100 / Double(frames)), CapturePanel.count(node.frames),
-                                          String(format: "%.2f", Double(node.bytes) * 100 / Double(bytes)), CapturePanel.count(node.bytes)]))
+                    rows.append(
+                        TableRow([
+                            String(repeating: "  ", count: depth) + node.name,
+                            String(format: "%.2f", Double(node.frames) * 100 / Double(frames)), CapturePanel.count(node.frames),
+                            String(format: "%.2f", Double(node.bytes) * 100 / Double(bytes)), CapturePanel.count(node.bytes)
+                        ]))
                     visit(node.children, depth: depth + 1)
                 }
             }
@@ -272,13 +290,18 @@ extension CapturePanel {
             return rows
         case .conversations(let layer):
             return CapturePanel.sorted(statistics.conversations[layer] ?? [], by: view.sortColumn).map { c in
-                TableRow([c.a.description, c.b.description, CapturePanel.count(c.frames), CapturePanel.count(c.bytes),
-                          CapturePanel.count(c.bytesAToB), CapturePanel.count(c.bytesBToA), String(format: "%.3f s", c.duration), CapturePanel.rate(CapturePanel.bitsPerSecond(c))])
+                TableRow([
+                    c.a.description, c.b.description, CapturePanel.count(c.frames), CapturePanel.count(c.bytes),
+                    CapturePanel.count(c.bytesAToB), CapturePanel.count(c.bytesBToA), String(format: "%.3f s", c.duration),
+                    CapturePanel.rate(CapturePanel.bitsPerSecond(c))
+                ])
             }
         case .endpoints(let layer):
             return CapturePanel.sorted(statistics.endpoints[layer] ?? [], by: view.sortColumn).map { e in
-                TableRow([e.endpoint.description, CapturePanel.count(e.frames), CapturePanel.count(e.bytes), CapturePanel.count(e.txFrames),
-                          CapturePanel.count(e.txBytes), CapturePanel.count(e.rxFrames), CapturePanel.count(e.rxBytes)])
+                TableRow([
+                    e.endpoint.description, CapturePanel.count(e.frames), CapturePanel.count(e.bytes), CapturePanel.count(e.txFrames),
+                    CapturePanel.count(e.txBytes), CapturePanel.count(e.rxFrames), CapturePanel.count(e.rxBytes)
+                ])
             }
         }
     }
@@ -307,16 +330,22 @@ extension CapturePanel {
         guard !layout.table.isEmpty else { return }
         guard let statistics = view.statistics else {
             let percent = Int((view.progress?.fraction ?? 0) * 100)
-            Line([Span("Statistics of \(sourceName ?? "the capture")", style: theme[.title]),
-                  Span(" · reading packets… \(percent)% (Esc cancels)", style: theme[.warning])]).render(in: layout.summary, into: &buffer)
+            Line([
+                Span("Statistics of \(sourceName ?? "the capture")", style: theme[.title]),
+                Span(" · reading packets… \(percent)% (Esc cancels)", style: theme[.warning])
+            ]).render(in: layout.summary, into: &buffer)
             Line("Esc cancels", style: Style().adding(.dim)).render(in: layout.keys, into: &buffer)
             return
         }
         var duration = ""
-        if let first = statistics.first, let last = statistics.last { duration = String(format: " · %.3f s", last.timeIntervalSince(first)) }
-        Line([Span("Statistics of \(sourceName ?? "the capture")", style: theme[.title]),
-              Span(" · \(CapturePanel.count(statistics.packets)) packets · \(CapturePanel.count(statistics.bytes)) bytes\(duration)")])
-            .render(in: layout.summary, into: &buffer)
+        if let first = statistics.first, let last = statistics.last {
+            duration = String(format: " · %.3f s", last.timeIntervalSince(first))
+        }
+        Line([
+            Span("Statistics of \(sourceName ?? "the capture")", style: theme[.title]),
+            Span(" · \(CapturePanel.count(statistics.packets)) packets · \(CapturePanel.count(statistics.bytes)) bytes\(duration)")
+        ])
+        .render(in: layout.summary, into: &buffer)
         Tabs(titles: StatisticsTab.all.map(\.title), selected: StatisticsTab.all.firstIndex(of: view.tab) ?? 0)
             .style(theme[.header]).highlightStyle(theme[.focus].reversed()).render(in: layout.tabs, into: &buffer)
         let rows = statisticsRows(view)
@@ -330,12 +359,16 @@ extension CapturePanel {
             Line("none in this capture", style: Style().adding(.dim)).render(in: layout.table.row(1), into: &buffer)
         }
         if let notice {
-            Line(DisplayWidth.truncate(notice.text, to: layout.keys.width), style: theme[notice.kind.panelRole]).render(in: layout.keys, into: &buffer)
+            Line(DisplayWidth.truncate(notice.text, to: layout.keys.width), style: theme[notice.kind.panelRole]).render(
+                in: layout.keys, into: &buffer)
             return
         }
         var enter = view.tab == .hierarchy ? "" : "  Enter filter on it  o sort"
         if view.tab == .conversations(.tcp) || view.tab == .conversations(.udp) { enter += "  F follow" }
-        Line(DisplayWidth.truncate("←/→ table  ↑/↓ move\(enter)  Esc back to the packets", to: layout.keys.width), style: Style().adding(.dim))
-            .render(in: layout.keys, into: &buffer)
+        Line(
+            DisplayWidth.truncate("←/→ table  ↑/↓ move\(enter)  Esc back to the packets", to: layout.keys.width),
+            style: Style().adding(.dim)
+        )
+        .render(in: layout.keys, into: &buffer)
     }
 }

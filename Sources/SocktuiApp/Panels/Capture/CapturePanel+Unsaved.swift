@@ -38,7 +38,9 @@ extension CapturePanel {
         case .character("s"), .character("S"):
             unsavedGuard.savingFirst = true
             prompt = .save(hasFilter: displayed != nil)
-            notice = StatusMessage("save the \(CapturePanel.count(unsavedPacketCount)) packets: the capture on \(options.interface) starts once they are written")
+            notice = StatusMessage(
+                "save the \(CapturePanel.count(unsavedPacketCount)) packets: the capture on \(options.interface) starts once they are written"
+            )
             return nil
         case .character("d"), .character("D"):
             prompt = nil
@@ -86,8 +88,9 @@ extension CapturePanel {
             Line(""),
             Line([Span("s    ", style: theme[.focus].bold()), Span("save them first, then start the capture")]),
             Line([Span("d    ", style: theme[.focus].bold()), Span("discard them and start")]),
-            Line([Span("Esc  ", style: theme[.focus].bold()), Span("cancel: keep them, start nothing")]),
+            Line([Span("Esc  ", style: theme[.focus].bold()), Span("cancel: keep them, start nothing")])
         ]
-        Popup(title: "Unsaved packets", lines: lines, width: 60).style(theme[.base]).borderStyle(theme[.focus]).render(in: area, into: &buffer)
+        Popup(title: "Unsaved packets", lines: lines, width: 60).style(theme[.base]).borderStyle(theme[.focus]).render(
+            in: area, into: &buffer)
     }
 }

@@ -191,7 +191,8 @@ public struct CapturePanel: Panel {
         case .opened(let opened):
             guard sourceGeneration.isCurrent(opened.generation) else { browser.close(opened.file.source); return nil }
             let file = opened.file
-            let browsing = browse(file.source, name: (file.path as NSString).lastPathComponent, linkType: file.linkType, indexed: file.indexedCount)
+            let browsing = browse(
+                file.source, name: (file.path as NSString).lastPathComponent, linkType: file.linkType, indexed: file.indexedCount)
             // A live capture the file replaced was stopped: its last answers are no longer news.
             _ = liveGeneration.advance()
             notice = StatusMessage("opened \(file.path) (\(file.format.rawValue))", kind: .ok)

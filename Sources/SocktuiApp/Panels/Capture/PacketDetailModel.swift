@@ -18,11 +18,14 @@ struct PacketDetailModel: Sendable {
     var verifiesChecksums = false
 
     /// Asks `browser` for packet `index` of `source` (again with `force`, else unless it is shown).
-    mutating func request(_ index: Int?, of source: CaptureSourceID?, in browser: CaptureBrowser, force: Bool = false,
-                          on queue: DispatchQueue) -> Command<AppMessage>? {
+    mutating func request(
+        _ index: Int?, of source: CaptureSourceID?, in browser: CaptureBrowser, force: Bool = false,
+        on queue: DispatchQueue
+    ) -> Command<AppMessage>? {
         guard let source, let index else { detail = nil; return nil }
         if !force, detail?.index == index { return nil }
-        return CapturePanel.detailCommand(browser, source, index: index, verifyChecksums: verifiesChecksums, generation.advance(), on: queue)
+        return CapturePanel.detailCommand(
+            browser, source, index: index, verifyChecksums: verifiesChecksums, generation.advance(), on: queue)
     }
 
     /// Shows a dissection of the `selected` packet (dropped when stale), keeping the tree row of the
@@ -32,7 +35,8 @@ struct PacketDetailModel: Sendable {
         let selectedID = currentTreeID
         detail = loaded
         let rows = treeState.visibleRows(loaded.nodes)
-        treeState.selected = selectedID.flatMap { id in rows.firstIndex { $0.node.id == id } } ?? min(treeState.selected, max(0, rows.count - 1))
+        treeState.selected =
+            selectedID.flatMap { id in rows.firstIndex { $0.node.id == id } } ?? min(treeState.selected, max(0, rows.count - 1))
         hexScroll = 0
     }
 
@@ -80,8 +84,9 @@ struct PacketDetailModel: Sendable {
     /// Switches checksum verification; the message that says what it means.
     mutating func toggleChecksums() -> StatusMessage {
         verifiesChecksums.toggle()
-        return StatusMessage(verifiesChecksums
-            ? "checksums verified: packets this host sent may read incorrect (the NIC or kernel fills them after capture)"
-            : "checksums not verified: shown as [unverified] (V verifies)")
+        return StatusMessage(
+            verifiesChecksums
+                ? "checksums verified: packets this host sent may read incorrect (the NIC or kernel fills them after capture)"
+                : "checksums not verified: shown as [unverified] (V verifies)")
     }
 }

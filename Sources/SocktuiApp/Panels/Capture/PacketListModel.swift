@@ -78,8 +78,10 @@ struct PacketListModel: Sendable {
 
     /// Asks `browser` for the rows around the viewport (a page either side of `page` rows) that are
     /// neither cached nor on their way; `processes` fills their Process column.
-    mutating func requestRows(page: Int, packetCount: Int, of source: CaptureSourceID?, in browser: CaptureBrowser, processes: Bool,
-                              on queue: DispatchQueue) -> Command<AppMessage>? {
+    mutating func requestRows(
+        page: Int, packetCount: Int, of source: CaptureSourceID?, in browser: CaptureBrowser, processes: Bool,
+        on queue: DispatchQueue
+    ) -> Command<AppMessage>? {
         let count = rowCount(packetCount: packetCount)
         guard let source, count > 0 else { return nil }
         keepSelectionVisible(page: page, rowCount: count)
@@ -88,14 +90,17 @@ struct PacketListModel: Sendable {
         var indices: [Int] = []
         var previous: [Int?] = []
         for row in first..<last {
-            guard let index = packetIndex(atRow: row, packetCount: packetCount), rowCache[index] == nil, !pendingRows.contains(index) else { continue }
+            guard let index = packetIndex(atRow: row, packetCount: packetCount), rowCache[index] == nil, !pendingRows.contains(index) else {
+                continue
+            }
             indices.append(index)
             previous.append(packetIndex(atRow: row - 1, packetCount: packetCount))
             pendingRows.insert(index)
         }
         pruneRows(keeping: Set((first..<last).compactMap { packetIndex(atRow: $0, packetCount: packetCount) }), window: last - first)
         guard !indices.isEmpty else { return nil }
-        return CapturePanel.rowsCommand(browser, source, indices: indices, previous: previous, displayGeneration, processes: processes, on: queue)
+        return CapturePanel.rowsCommand(
+            browser, source, indices: indices, previous: previous, displayGeneration, processes: processes, on: queue)
     }
 
     /// Forgets every row (a new source or filter): answers on their way are dropped.

@@ -38,7 +38,9 @@ public enum AddressConverter {
                 return Conversion(rows: [("packed", hex(bytes)), ("length", "4 bytes"), ("as text", try inetNtoa(bytes))])
             case "inet_pton":
                 let bytes = try inetPton(family, text)
-                return Conversion(rows: [("packed", hex(bytes)), ("length", "\(bytes.count) bytes"), ("as text", try inetNtop(family, bytes))])
+                return Conversion(rows: [
+                    ("packed", hex(bytes)), ("length", "\(bytes.count) bytes"), ("as text", try inetNtop(family, bytes))
+                ])
             case "inet_ntoa", "inet_ntop":
                 guard let bytes = parseHex(text) else {
                     return Conversion(rows: [], error: "'\(text)' is not hex bytes: type pairs of hex digits, such as 7f000001")
@@ -60,7 +62,7 @@ public enum AddressConverter {
                 return Conversion(rows: [
                     ("result", "\(result) (0x\(hexNumber(result, bits: bits)))"),
                     ("input bytes", hex(bytesInMemory(value, bits: bits)) + "  (in memory, this host's order)"),
-                    ("result bytes", hex(bytesInMemory(result, bits: bits)) + "  (in memory, this host's order)"),
+                    ("result bytes", hex(bytesInMemory(result, bits: bits)) + "  (in memory, this host's order)")
                 ])
             }
         } catch {

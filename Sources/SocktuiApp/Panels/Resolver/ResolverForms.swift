@@ -61,8 +61,10 @@ enum ResolverField {
 /// empty depends on the call and is checked when the lookup is started (``request(for:from:)``).
 enum ResolverForms {
     static let families: [(String, AddressFamily)] = [("AF_UNSPEC", .unspecified), ("AF_INET", .inet), ("AF_INET6", .inet6)]
-    static let socketTypes: [(String, SocketType?)] = [("0 (any)", nil), ("SOCK_STREAM", .stream), ("SOCK_DGRAM", .datagram),
-                                                        ("SOCK_RAW", .raw), ("SOCK_SEQPACKET", .sequencedPacket)]
+    static let socketTypes: [(String, SocketType?)] = [
+        ("0 (any)", nil), ("SOCK_STREAM", .stream), ("SOCK_DGRAM", .datagram),
+        ("SOCK_RAW", .raw), ("SOCK_SEQPACKET", .sequencedPacket)
+    ]
     static let protocols: [IPProtocol] = [.default, .tcp, .udp, .icmp, .icmpv6, .sctp, .udplite, .raw]
     static let transports: [(String, String?)] = [("any", nil), ("tcp", "tcp"), ("udp", "udp")]
     static let functions = ["inet_aton", "inet_ntoa", "inet_pton", "inet_ntop", "htons", "htonl", "ntohs", "ntohl"]
@@ -70,8 +72,11 @@ enum ResolverForms {
 
     /// A fresh form for `call`: the call chooser first, then its parameters, flags last.
     static func form(for call: ResolverCall) -> FormState {
-        var fields = [FormField.choice(ResolverField.call, options: ResolverCall.allCases.map(\.label),
-                                       selected: ResolverCall.allCases.firstIndex(of: call)!)]
+        var fields = [
+            FormField.choice(
+                ResolverField.call, options: ResolverCall.allCases.map(\.label),
+                selected: ResolverCall.allCases.firstIndex(of: call)!)
+        ]
         switch call {
         case .addressInfo:
             fields += [
@@ -79,13 +84,13 @@ enum ResolverForms {
                 .text(ResolverField.port, validator: { validatePortOrService($0) }),
                 .choice(ResolverField.family, options: families.map(\.0)),
                 .choice(ResolverField.socketType, options: socketTypes.map(\.0)),
-                .choice(ResolverField.proto, options: protocols.map { $0 == .default ? "0" : $0.cName }),
+                .choice(ResolverField.proto, options: protocols.map { $0 == .default ? "0" : $0.cName })
             ]
             fields += AddressInfoFlags.allCases.map { .toggle($0.cName) }
         case .nameInfo:
             fields += [
                 .text(ResolverField.address, validator: { validateAddress($0) }),
-                .text(ResolverField.port, value: "0", validator: { validatePort($0) }),
+                .text(ResolverField.port, value: "0", validator: { validatePort($0) })
             ]
             fields += NameInfoFlags.allCases.map { .toggle($0.cName) }
         case .hostByName, .fullyQualifiedName, .protocolByName:
@@ -97,13 +102,15 @@ enum ResolverForms {
         case .serviceByName:
             fields += [.text(ResolverField.service), .choice(ResolverField.transport, options: transports.map(\.0))]
         case .serviceByPort:
-            fields += [.text(ResolverField.port, validator: { validatePort($0) }),
-                       .choice(ResolverField.transport, options: transports.map(\.0))]
+            fields += [
+                .text(ResolverField.port, validator: { validatePort($0) }),
+                .choice(ResolverField.transport, options: transports.map(\.0))
+            ]
         case .converter:
             fields += [
                 .choice(ResolverField.function, options: functions),
                 .choice(ResolverField.family, options: converterFamilies.map(\.0)),
-                .text(ResolverField.input),
+                .text(ResolverField.input)
             ]
         }
         // The chooser has the focus at first: it takes no letters, so the shell's keys (q, 1-4, ?) work
@@ -182,13 +189,15 @@ enum ResolverForms {
             let host = text(ResolverField.host), port = text(ResolverField.port)
             var flags: AddressInfoFlags = []
             for flag in AddressInfoFlags.allCases where state.value(of: flag.cName) == "on" { flags.insert(flag) }
-            let proto = state.index(of: ResolverField.proto).flatMap { index -> Int32? in
-                guard case .choice(_, let selected) = state.fields[index].kind, protocols.indices.contains(selected) else { return nil }
-                return protocols[selected].rawValue
-            } ?? 0
-            return .addressInfo(host: host.isEmpty ? nil : host, service: port.isEmpty ? nil : port,
-                                family: choice(ResolverField.family, families) ?? .unspecified,
-                                type: choice(ResolverField.socketType, socketTypes) ?? nil, protocol: proto, flags: flags)
+            let proto =
+                state.index(of: ResolverField.proto).flatMap { index -> Int32? in
+                    guard case .choice(_, let selected) = state.fields[index].kind, protocols.indices.contains(selected) else { return nil }
+                    return protocols[selected].rawValue
+                } ?? 0
+            return .addressInfo(
+                host: host.isEmpty ? nil : host, service: port.isEmpty ? nil : port,
+                family: choice(ResolverField.family, families) ?? .unspecified,
+                type: choice(ResolverField.socketType, socketTypes) ?? nil, protocol: proto, flags: flags)
         case .nameInfo:
             var flags: NameInfoFlags = []
             for flag in NameInfoFlags.allCases where state.value(of: flag.cName) == "on" { flags.insert(flag) }
@@ -197,8 +206,10 @@ enum ResolverForms {
         case .hostByAddress: return .hostByAddress(text(ResolverField.address))
         case .fullyQualifiedName: return .fullyQualifiedName(text(ResolverField.name))
         case .hostName: return .hostName
-        case .serviceByName: return .serviceByName(text(ResolverField.service), protocolName: choice(ResolverField.transport, transports) ?? nil)
-        case .serviceByPort: return .serviceByPort(Int(text(ResolverField.port)) ?? 0, protocolName: choice(ResolverField.transport, transports) ?? nil)
+        case .serviceByName:
+            return .serviceByName(text(ResolverField.service), protocolName: choice(ResolverField.transport, transports) ?? nil)
+        case .serviceByPort:
+            return .serviceByPort(Int(text(ResolverField.port)) ?? 0, protocolName: choice(ResolverField.transport, transports) ?? nil)
         case .protocolByName: return .protocolByName(text(ResolverField.name))
         case .converter: return nil
         }

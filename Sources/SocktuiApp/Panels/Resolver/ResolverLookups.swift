@@ -74,7 +74,8 @@ struct ResolverLookups: Sendable {
     /// Shows the selected history entry's answer, if it has one: that answer.
     mutating func showSelected() -> ResolverOutcome? {
         guard let selected = historyState.selected, history.indices.contains(selected),
-              case .finished(let outcome) = history[selected].state else { return nil }
+            case .finished(let outcome) = history[selected].state
+        else { return nil }
         shown = outcome
         return outcome
     }

@@ -33,12 +33,14 @@ extension ResolverPanel {
             return nil
         }
         guard let port, port > 0 else {
-            notice = StatusMessage("no port in this result: give a port or service in the form to test a connection to \(host)", kind: .warning)
+            notice = StatusMessage(
+                "no port in this result: give a port or service in the form to test a connection to \(host)", kind: .warning)
             return nil
         }
         let request = ConnTestRequest.connect(ConnectRequest(host: host, port: port))
         let origin = !hosts.offersChoice ? "" : " (from \(shownHost), where the name was resolved)"
-        notice = StatusMessage("connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
+        notice = StatusMessage(
+            "connection test to \(host.contains(":") ? "[\(host)]" : host):\(port) sent to the Tests panel" + origin, kind: .ok)
         return .send(.pivot(.runTest(request, host: shownHost)))
     }
 

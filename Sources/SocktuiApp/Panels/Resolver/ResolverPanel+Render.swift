@@ -49,7 +49,7 @@ extension ResolverPanel {
             TableColumn("Type", width: .fixed(11)),
             TableColumn("Proto", width: .fixed(11)),
             TableColumn("Sockaddr", width: .fixed(max(8, sockaddrWidth))),
-            TableColumn("Canonname", width: .min(9)),
+            TableColumn("Canonname", width: .min(9))
         ]
     }
     static let fieldColumns = [TableColumn("Field", width: .fixed(16)), TableColumn("Value", width: .min(10))]
@@ -72,12 +72,13 @@ extension ResolverPanel {
         renderForm(state, plainCount: plain.count, in: parts[0], into: &buffer, theme: theme)
         summaryLine(theme: theme).render(in: parts[1], into: &buffer)
         if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
+            let role: ThemeRole =
+                switch notice.kind {
+                case .info: .base
+                case .ok: .ok
+                case .warning: .warning
+                case .error: .error
+                }
             Line(DisplayWidth.truncate(notice.text, to: parts[2].width), style: theme[role]).render(in: parts[2], into: &buffer)
         }
         renderBody(in: parts[3], into: &buffer, theme: theme)
@@ -111,7 +112,9 @@ extension ResolverPanel {
             return Line([Span("running \(entry.generation)\(more) (Esc abandons): ", style: theme[.warning]), Span(entry.request.summary)])
         }
         guard let shown else {
-            return Line(call == .hostName ? "Enter runs gethostname()" : "Fill in the form and press Enter to run \(call.label).", style: Style().adding(.dim))
+            return Line(
+                call == .hostName ? "Enter runs gethostname()" : "Fill in the form and press Enter to run \(call.label).",
+                style: Style().adding(.dim))
         }
         let elapsed = DurationText.milliseconds((shown.elapsed * 1_000_000).rounded() / 1000)
         switch shown.result {
@@ -128,20 +131,29 @@ extension ResolverPanel {
         guard !area.isEmpty else { return }
         if focus == .history {
             let rows = history.map { entry in
-                TableRow(["\(entry.generation)", entry.request.summary, ResolverPanel.stateText(entry.state)],
-                         style: entry.state == .abandoned ? Style().adding(.dim) : .plain)
+                TableRow(
+                    ["\(entry.generation)", entry.request.summary, ResolverPanel.stateText(entry.state)],
+                    style: entry.state == .abandoned ? Style().adding(.dim) : .plain)
             }
             var state = historyState
-            Table(source: ArrayTableSource(rows), columns: [
-                TableColumn("#", width: .fixed(4)), TableColumn("History: lookup", width: .min(20)), TableColumn("Answer", width: .fixed(22)),
-            ]).headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed()).render(in: area, into: &buffer, state: &state)
+            Table(
+                source: ArrayTableSource(rows),
+                columns: [
+                    TableColumn("#", width: .fixed(4)), TableColumn("History: lookup", width: .min(20)),
+                    TableColumn("Answer", width: .fixed(22))
+                ]
+            ).headerStyle(theme[.header]).selectedStyle(theme[.selection].reversed()).render(in: area, into: &buffer, state: &state)
             return
         }
         if call == .converter && focus == .form {
             let conversion = ResolverPanel.conversion(of: form)
             var lines = conversion.rows.map { Line([Span(pad($0.label, 14), style: theme[.header]), Span($0.value)]) }
             if conversion.rows.isEmpty && conversion.error == nil {
-                lines = [Line("inet_aton/inet_pton take an address; inet_ntoa/inet_ntop take hex bytes (7f000001); the byte-order functions take a number.", style: Style().adding(.dim))]
+                lines = [
+                    Line(
+                        "inet_aton/inet_pton take an address; inet_ntoa/inet_ntop take hex bytes (7f000001); the byte-order functions take a number.",
+                        style: Style().adding(.dim))
+                ]
             }
             Paragraph(lines).render(in: area, into: &buffer)
             return

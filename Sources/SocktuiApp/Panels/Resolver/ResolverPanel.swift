@@ -105,7 +105,7 @@ public struct ResolverPanel: Panel {
         HelpText.concat([
             "Run any resolver call with all its parameters. Lookups run in the background: keep typing, ",
             "start more, or abandon one with Esc. Ctrl-N/Ctrl-P choose the call; the converter works as you ",
-            "type.",
+            "type."
         ])
     }
 
@@ -124,7 +124,7 @@ public struct ResolverPanel: Panel {
             HelpEntry(keys: "r", summary: "results/history: run it again"),
             HelpEntry(keys: "c", summary: "results: connection test (Tests panel)"),
             HelpEntry(keys: "f", summary: "results: capture filter `host ADDR`"),
-            HelpEntry(keys: "j/k g/G PgUp/PgDn", summary: "results/history: scroll"),
+            HelpEntry(keys: "j/k g/G PgUp/PgDn", summary: "results/history: scroll")
         ]
     }
 
@@ -178,7 +178,8 @@ public struct ResolverPanel: Panel {
         switch (field.kind, key) {
         case (_, .up), (_, .down): takes = true
         case (.text, .character), (.text, .left), (.text, .right), (.text, .home), (.text, .end), (.text, .backspace),
-             (.text, .delete), (.text, .control("u")), (.text, .control("a")), (.text, .control("e")): takes = true
+            (.text, .delete), (.text, .control("u")), (.text, .control("a")), (.text, .control("e")):
+            takes = true
         case (.toggle, .character(" ")): takes = true
         case (.choice, .left), (.choice, .right), (.choice, .character(" ")): takes = true
         default: takes = false
@@ -186,7 +187,8 @@ public struct ResolverPanel: Panel {
         guard takes, state.handle(key) else { return .unhandled }
         notice = nil
         if field.label == ResolverField.call, case .choice(let options, let selected) = state.fields[state.focus].kind,
-           let chosen = ResolverCall(rawValue: options[selected]), chosen != call {
+            let chosen = ResolverCall(rawValue: options[selected]), chosen != call
+        {
             // Changing the Call field shows that call's form, with the chooser still focused.
             var next = forms[chosen]!
             next.focus = 0
@@ -196,7 +198,9 @@ public struct ResolverPanel: Panel {
             return .handled(nil)
         }
         // Every edit rechecks the whole form, so no message outlives the value it was about.
-        if call == .converter { ResolverPanel.checkConverter(&state) } else {
+        if call == .converter {
+            ResolverPanel.checkConverter(&state)
+        } else {
             ResolverForms.recheck(call, &state, requirements: refusedCalls.contains(call))
         }
         forms[call] = state
@@ -219,7 +223,10 @@ public struct ResolverPanel: Panel {
     private mutating func handleHistoryKey(_ key: Key) -> PanelKeyResult {
         if lookups.historyState.handle(key, rowCount: history.count) { showInResults(lookups.showSelected()); return .handled(nil) }
         guard let selected = lookups.selectedEntry else {
-            return key == .character("h") ? { focus = .results; return .handled(nil) }() : .unhandled
+            return key == .character("h")
+                ? {
+                    focus = .results; return .handled(nil)
+                }() : .unhandled
         }
         switch key {
         case .enter, .character("r"): return .handled(start(selected.request))
@@ -312,8 +319,12 @@ public struct ResolverPanel: Panel {
     /// A lookup that never reached the host's resolver: the link's message as the error.
     static func linkFailure(_ request: ResolverRequest, _ message: String, since start: DispatchTime) -> ResolverOutcome {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return ResolverOutcome(request: request, result: .failure(ResolverError(kind: "error", code: 0, name: "", message: message,
-                                                                                   hint: "the lookup did not reach the host's agent")), elapsed: elapsed)
+        return ResolverOutcome(
+            request: request,
+            result: .failure(
+                ResolverError(
+                    kind: "error", code: 0, name: "", message: message,
+                    hint: "the lookup did not reach the host's agent")), elapsed: elapsed)
     }
 
     /// Gives up the newest lookup in flight: it keeps running in the background (getaddrinfo cannot be
@@ -360,8 +371,9 @@ public struct ResolverPanel: Panel {
     /// The converter's result for its current fields.
     static func conversion(of state: FormState) -> AddressConverter.Conversion {
         let family = ResolverForms.converterFamilies.first { $0.0 == state.value(of: ResolverField.family) }?.1 ?? .inet
-        return AddressConverter.convert(function: state.value(of: ResolverField.function) ?? "inet_aton", family: family,
-                                        input: state.value(of: ResolverField.input) ?? "")
+        return AddressConverter.convert(
+            function: state.value(of: ResolverField.function) ?? "inet_aton", family: family,
+            input: state.value(of: ResolverField.input) ?? "")
     }
 
     private static func checkConverter(_ state: inout FormState) {

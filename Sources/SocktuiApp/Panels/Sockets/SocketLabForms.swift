@@ -39,11 +39,13 @@ public struct LabForm: Sendable {
 
     /// The families, types and shutdown modes the choices offer, in order.
     static let families: [(name: String, family: AddressFamily)] = [("inet", .inet), ("inet6", .inet6), ("unix", .unix)]
-    static let types: [(name: String, type: SocketType)] = [("stream", .stream), ("dgram", .datagram), ("raw", .raw), ("seqpacket", .sequencedPacket)]
+    static let types: [(name: String, type: SocketType)] = [
+        ("stream", .stream), ("dgram", .datagram), ("raw", .raw), ("seqpacket", .sequencedPacket)
+    ]
     static let shutdowns: [(name: String, how: ShutdownHow)] = [("SHUT_RD", .read), ("SHUT_WR", .write), ("SHUT_RDWR", .both)]
     /// Protocol names the create form accepts besides numbers.
     static let protocols: [String: Int32] = [
-        "ip": 0, "default": 0, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "sctp": 132, "udplite": 136, "raw": 255,
+        "ip": 0, "default": 0, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "sctp": 132, "udplite": 136, "raw": 255
     ]
 
     /// A form for `kind` on `socket` (nil for create and echo), its fields filled with useful defaults:
@@ -55,14 +57,18 @@ public struct LabForm: Sendable {
         isUnix = kindText.hasPrefix("AF_UNIX")
         let loopback = kindText.hasPrefix("AF_INET6") ? "::1" : "127.0.0.1"
         let unixPath = "/tmp/socktui-lab-\(getpid())-\(socket?.id ?? 0).sock"
-        let host: FormField = isUnix ? .text("Path", value: unixPath, validator: LabForm.validatePath)
+        let host: FormField =
+            isUnix
+            ? .text("Path", value: unixPath, validator: LabForm.validatePath)
             : .text("Host", value: loopback, validator: validateHost)
         var fields: [FormField]
         switch kind {
         case .create:
-            fields = [.choice("Family", options: LabForm.families.map(\.name)),
-                      .choice("Type", options: LabForm.types.map(\.name)),
-                      .text("Protocol", value: "0", validator: LabForm.validateProtocol)]
+            fields = [
+                .choice("Family", options: LabForm.families.map(\.name)),
+                .choice("Type", options: LabForm.types.map(\.name)),
+                .text("Protocol", value: "0", validator: LabForm.validateProtocol)
+            ]
         case .bind:
             fields = isUnix ? [host] : [host, .text("Port", value: "0", validator: LabForm.validatePortOrZero)]
         case .listen:
@@ -74,17 +80,23 @@ public struct LabForm: Sendable {
             fields = [.text("Timeout s", value: "30", validator: validateTimeout)]
         case .send:
             fields = [.text("Data", value: "hello\\n", validator: LabForm.validatePayload)]
-            fields.append(isUnix ? .text("To path", value: "", validator: nil)
-                          : .text("To host", value: "", validator: nil))
+            fields.append(
+                isUnix
+                    ? .text("To path", value: "", validator: nil)
+                    : .text("To host", value: "", validator: nil))
             if !isUnix { fields.append(.text("To port", value: "", validator: LabForm.validateOptionalPort)) }
         case .receive:
-            fields = [.text("Max bytes", value: "4096", validator: LabForm.validateMaxBytes),
-                      .text("Timeout s", value: "5", validator: validateTimeout)]
+            fields = [
+                .text("Max bytes", value: "4096", validator: LabForm.validateMaxBytes),
+                .text("Timeout s", value: "5", validator: validateTimeout)
+            ]
         case .shutdown:
             fields = [.choice("How", options: LabForm.shutdowns.map(\.name), selected: 2)]
         case .echo:
-            fields = [.text("Host", value: "127.0.0.1", validator: validateHost),
-                      .text("Port", value: "0", validator: LabForm.validatePortOrZero)]
+            fields = [
+                .text("Host", value: "127.0.0.1", validator: validateHost),
+                .text("Port", value: "0", validator: LabForm.validatePortOrZero)
+            ]
         }
         state = FormState(fields: fields)
     }
@@ -166,7 +178,9 @@ public struct LabForm: Sendable {
     }
 
     @Sendable static func validatePortOrZero(_ text: String) -> String? {
-        guard let port = Int(text.trimmingCharacters(in: .whitespaces)), (0...65535).contains(port) else { return "a port is 0-65535 (0: any)" }
+        guard let port = Int(text.trimmingCharacters(in: .whitespaces)), (0...65535).contains(port) else {
+            return "a port is 0-65535 (0: any)"
+        }
         return nil
     }
 
@@ -175,7 +189,9 @@ public struct LabForm: Sendable {
     }
 
     @Sendable static func validateBacklog(_ text: String) -> String? {
-        guard let backlog = Int(text.trimmingCharacters(in: .whitespaces)), (0...65535).contains(backlog) else { return "a backlog is 0-65535" }
+        guard let backlog = Int(text.trimmingCharacters(in: .whitespaces)), (0...65535).contains(backlog) else {
+            return "a backlog is 0-65535"
+        }
         return nil
     }
 

@@ -17,7 +17,7 @@ extension SocketsPanel {
         HelpEntry(keys: "lab: g G", summary: "first / last socket or option"),
         HelpEntry(keys: "lab: R", summary: "re-read the selected socket's options"),
         HelpEntry(keys: "lab: Esc", summary: "options: back to the sockets; sockets: close the lab"),
-        HelpEntry(keys: "lab: L", summary: "close the lab; its sockets and echo server keep running"),
+        HelpEntry(keys: "lab: L", summary: "close the lab; its sockets and echo server keep running")
     ]
 
     /// What quitting would close in the lab: `2 lab sockets`, `the echo server on 127.0.0.1:7`; empty when nothing is open.
@@ -195,7 +195,9 @@ struct SocketLabModel: Sendable {
             guard let socket = view.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
             // Closing under a waiting call would leave it polling a descriptor number the kernel may reuse.
             if let call = view.waitingCalls[socket.id]?.first {
-                notice = StatusMessage("#\(socket.id) has \(call == "accept" ? "an" : "a") \(call) waiting: d (SHUT_RDWR) wakes it, then x closes", kind: .warning)
+                notice = StatusMessage(
+                    "#\(socket.id) has \(call == "accept" ? "an" : "a") \(call) waiting: d (SHUT_RDWR) wakes it, then x closes",
+                    kind: .warning)
                 break
             }
             return .handled(runLab(.close(id: socket.id)))
@@ -206,7 +208,9 @@ struct SocketLabModel: Sendable {
                 view.form = LabForm(.echo)
             }
         case .character("E"):
-            guard let echo = view.echo, echo.isRunning else { notice = StatusMessage("no echo server runs: e starts one", kind: .warning); break }
+            guard let echo = view.echo, echo.isRunning else {
+                notice = StatusMessage("no echo server runs: e starts one", kind: .warning); break
+            }
             return .handled(runLab(.stopEcho(id: echo.id)))
         case .character("R"):
             guard let socket = view.selectedSocket else { notice = StatusMessage("no lab socket: n creates one", kind: .warning); break }
@@ -301,7 +305,8 @@ struct SocketLabModel: Sendable {
             return nil
         case .enter:
             view.editor = nil
-            return runLab(.setOption(id: editor.socketID, name: editor.option.cName, value: editor.text.trimmingCharacters(in: .whitespaces)))
+            return runLab(
+                .setOption(id: editor.socketID, name: editor.option.cName, value: editor.text.trimmingCharacters(in: .whitespaces)))
         case .up, .down, .tab, .backTab:
             return nil
         default:
@@ -350,17 +355,22 @@ struct SocketLabModel: Sendable {
 
     private func renderLabSockets(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         let rows = view.sockets.map { socket in
-            TableRow([(socket.id == view.selectedID ? "▸" : " ") + "\(socket.id)", "\(socket.fileDescriptor)", socket.kind,
-                      socket.phase, socket.local ?? "", socket.peer ?? ""])
+            TableRow([
+                (socket.id == view.selectedID ? "▸" : " ") + "\(socket.id)", "\(socket.fileDescriptor)", socket.kind,
+                socket.phase, socket.local ?? "", socket.peer ?? ""
+            ])
         }
-        let columns = [TableColumn("#", width: .fixed(4)), TableColumn("fd", width: .fixed(4)), TableColumn("Kind", width: .fixed(31)),
-                       TableColumn("Phase", width: .fixed(9)), TableColumn("Local", width: .min(12)), TableColumn("Peer", width: .min(12))]
+        let columns = [
+            TableColumn("#", width: .fixed(4)), TableColumn("fd", width: .fixed(4)), TableColumn("Kind", width: .fixed(31)),
+            TableColumn("Phase", width: .fixed(9)), TableColumn("Local", width: .min(12)), TableColumn("Peer", width: .min(12))
+        ]
         let selection = view.focus == .sockets ? (theme[.selection] == .plain ? Style().reversed() : theme[.selection]) : Style().bold()
         var state = TableState(selected: view.sockets.firstIndex { $0.id == view.selectedID })
         Table(source: ArrayTableSource(rows), columns: columns).headerStyle(theme[.header]).selectedStyle(selection)
             .render(in: area, into: &buffer, state: &state)
         if rows.isEmpty, area.height >= 2 {
-            Line("no lab socket yet: n creates one (then b bind, l listen or c connect)", style: Style().adding(.dim)).render(in: area.row(1), into: &buffer)
+            Line("no lab socket yet: n creates one (then b bind, l listen or c connect)", style: Style().adding(.dim)).render(
+                in: area.row(1), into: &buffer)
         }
     }
 
@@ -390,16 +400,18 @@ struct SocketLabModel: Sendable {
         let content = box.inner(area).inset(horizontal: 1, vertical: 0)
         guard content.height > 0 else { return }
         if view.log.isEmpty {
-            Line("every call and its result shows here; errors with their errno name", style: Style().adding(.dim)).render(in: content.row(0), into: &buffer)
+            Line("every call and its result shows here; errors with their errno name", style: Style().adding(.dim)).render(
+                in: content.row(0), into: &buffer)
             return
         }
         for (n, entry) in view.log.suffix(content.height).enumerated() {
-            let style: Style = switch entry.kind {
-            case .ok: .plain
-            case .error: theme[.error]
-            case .warning: theme[.warning]
-            case .info: theme[.header]
-            }
+            let style: Style =
+                switch entry.kind {
+                case .ok: .plain
+                case .error: theme[.error]
+                case .warning: theme[.warning]
+                case .info: theme[.header]
+                }
             Line(DisplayWidth.truncate(entry.text, to: content.width), style: style).render(in: content.row(n), into: &buffer)
         }
     }

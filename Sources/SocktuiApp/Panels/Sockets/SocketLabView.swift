@@ -101,7 +101,8 @@ public struct SocketLabView: Sendable {
         switch result {
         case .failure(let failure):
             if case .setOption(let id, let name, _) = request, let option = options[id]?.first(where: { $0.cName == name }) {
-                notes[id, default: [:]][SocketsOptionsView.key(option)] = StatusMessage("✗ \(failure.code): \(failure.message)", kind: .error)
+                notes[id, default: [:]][SocketsOptionsView.key(option)] = StatusMessage(
+                    "✗ \(failure.code): \(failure.message)", kind: .error)
             }
             if case .echoStatus = request { return nil }
             // Named like the success line: the call with its target, then the errno.
@@ -135,7 +136,8 @@ public struct SocketLabView: Sendable {
             return info.id
         case .success(.accepted(let info, let peer)):
             upsert(info)
-            append(SocketLabView.prefix(request) + "\(call) → #\(info.id) fd \(info.fileDescriptor)" + (peer.map { " from \($0)" } ?? ""), .ok)
+            append(
+                SocketLabView.prefix(request) + "\(call) → #\(info.id) fd \(info.fileDescriptor)" + (peer.map { " from \($0)" } ?? ""), .ok)
             return nil
         case .success(.sent(let count)):
             append(SocketLabView.prefix(request) + "\(call) → \(count) bytes sent", .ok)
@@ -167,9 +169,11 @@ public struct SocketLabView: Sendable {
             switch request {
             case .startEcho: append("echo server listening on \(info.address): connect a lab socket to it (c)", .ok)
             case .stopEcho:
-                append("echo server \(info.address) stopped after \(info.statistics.connectionsAccepted) connection\(info.statistics.connectionsAccepted == 1 ? "" : "s"), \(info.statistics.bytesEchoed) bytes echoed", .ok)
+                append(
+                    "echo server \(info.address) stopped after \(info.statistics.connectionsAccepted) connection\(info.statistics.connectionsAccepted == 1 ? "" : "s"), \(info.statistics.bytesEchoed) bytes echoed",
+                    .ok)
             default:
-                if let previous, previous.id == info.id, !previous.isRunning { echo = previous }   // a poll that raced the stop
+                if let previous, previous.id == info.id, !previous.isRunning { echo = previous }  // a poll that raced the stop
             }
         }
         return nil
@@ -205,7 +209,7 @@ public struct SocketLabView: Sendable {
     static func prefix(_ request: LabRequest) -> String {
         switch request {
         case .bind(let id, _, _), .listen(let id, _), .connect(let id, _, _, _), .accept(let id, _), .send(let id, _, _, _),
-             .receive(let id, _, _), .shutdown(let id, _), .close(let id), .setOption(let id, _, _), .readOptions(let id):
+            .receive(let id, _, _), .shutdown(let id, _), .close(let id), .setOption(let id, _, _), .readOptions(let id):
             return "#\(id) "
         case .create, .startEcho, .echoStatus, .stopEcho:
             return ""
@@ -275,11 +279,14 @@ public struct SocketLabView: Sendable {
     func echoLine(theme: Theme) -> Line {
         guard let echo else { return Line("echo server: off (e starts one)", style: Style().adding(.dim)) }
         let stats = echo.statistics
-        let counts = "\(stats.activeConnections) open, \(stats.connectionsAccepted) accepted · \(stats.bytesReceived) bytes in, \(stats.bytesEchoed) echoed"
+        let counts =
+            "\(stats.activeConnections) open, \(stats.connectionsAccepted) accepted · \(stats.bytesReceived) bytes in, \(stats.bytesEchoed) echoed"
         if echo.isRunning {
             let clients = echo.clients.isEmpty ? "" : " · clients " + echo.clients.joined(separator: ", ")
-            return Line([Span("echo server ", style: theme[.header]), Span(echo.address, style: theme[.ok].bold()),
-                         Span(" · \(counts) · E stops\(clients)")])
+            return Line([
+                Span("echo server ", style: theme[.header]), Span(echo.address, style: theme[.ok].bold()),
+                Span(" · \(counts) · E stops\(clients)")
+            ])
         }
         return Line("echo server \(echo.address): stopped · \(counts) · e starts another", style: Style().adding(.dim))
     }

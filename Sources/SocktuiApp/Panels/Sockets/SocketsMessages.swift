@@ -93,9 +93,10 @@ public struct SocketsRefreshed: Sendable {
 extension SocketsRefreshed {
     /// The answer for `refresh` (taken under `generation`), with its rows under `settings`.
     init(generation: Generation, refresh: HostedSocketRefresh, settings: SocketsViewSettings) {
-        self.init(generation: generation, snapshot: refresh.hosted.snapshot, diff: refresh.diff, addedIDs: refresh.addedIDs,
-                  changedIDs: refresh.changedIDs, history: refresh.history,
-                  rows: settings.rows(for: refresh.hosted.snapshot.entries, hosts: refresh.hosted.hosts), settings: settings,
-                  hosts: refresh.hosted.hosts, links: refresh.hosted.links)
+        self.init(
+            generation: generation, snapshot: refresh.hosted.snapshot, diff: refresh.diff, addedIDs: refresh.addedIDs,
+            changedIDs: refresh.changedIDs, history: refresh.history,
+            rows: settings.rows(for: refresh.hosted.snapshot.entries, hosts: refresh.hosted.hosts), settings: settings,
+            hosts: refresh.hosted.hosts, links: refresh.hosted.links)
     }
 }

@@ -22,16 +22,22 @@ struct SocketDetails {
             ("Inode", String(entry.inode)),
             ("Cookie", entry.cookie == 0 ? "unknown" : String(entry.cookie)),
             ("UID", entry.uid.map(String.init) ?? "unknown"),
-            ("Interface", entry.interfaceIndex == 0 ? "any (0)" : String(entry.interfaceIndex)),
+            ("Interface", entry.interfaceIndex == 0 ? "any (0)" : String(entry.interfaceIndex))
         ]
         if let number = entry.protocolNumber { fields.append(("Protocol", String(number))) }
         if let peer = entry.peerInode { fields.append(("Peer inode", String(peer))) }
         if entry.owners.isEmpty {
-            fields.append(("Owner", entry.inode == 0 ? "none: the kernel holds it (\(entry.state))"
-                                    : hiddenProcesses > 0 ? "not visible (run as root)" : "none found"))
+            fields.append(
+                (
+                    "Owner",
+                    entry.inode == 0
+                        ? "none: the kernel holds it (\(entry.state))"
+                        : hiddenProcesses > 0 ? "not visible (run as root)" : "none found"
+                ))
         }
         for (n, owner) in entry.owners.enumerated() {
-            fields.append((n == 0 ? "Owner" : "Owner \(n + 1)", "\(owner.command)/\(owner.pid) fd \(owner.fileDescriptor) uid \(owner.uid)"))
+            fields.append(
+                (n == 0 ? "Owner" : "Owner \(n + 1)", "\(owner.command)/\(owner.pid) fd \(owner.fileDescriptor) uid \(owner.uid)"))
         }
         guard let tcp = entry.tcp else { return fields }
         fields.append(("Timer", tcp.timer.map { "\($0), \(tcp.timerExpiresMilliseconds) ms" } ?? "none"))
@@ -56,7 +62,7 @@ struct SocketDetails {
             ("Delivery", SocketDetails.rate(info.deliveryRate)),
             ("Pacing", info.pacingRate == UInt64.max ? "unlimited" : SocketDetails.rate(info.pacingRate)),
             ("Last send", "\(info.lastDataSent) ms ago"),
-            ("Last recv", "\(info.lastDataReceived) ms ago"),
+            ("Last recv", "\(info.lastDataReceived) ms ago")
         ]
         return fields
     }
@@ -93,14 +99,16 @@ struct SocketDetails {
         if sparklineRows > 0, let history, let info = entry.tcp?.info {
             let series: [(String, [UInt64], String)] = [
                 ("RTT", history.rtt, "\(SocketColumn.milliseconds(info.rtt)) ms"),
-                ("Cwnd", history.congestionWindow, String(info.sendCongestionWindow)),
+                ("Cwnd", history.congestionWindow, String(info.sendCongestionWindow))
             ]
             for (label, data, latest) in series where y < area.bottom {
                 Line(label, style: theme[.header]).render(in: Rect(x: area.x, y: y, width: 6, height: 1), into: &buffer)
                 let chartWidth = max(0, min(SocketHistory.limit, area.width - 6 - 14))
                 Sparkline(data: data).style(theme[.tcp]).render(in: Rect(x: area.x + 6, y: y, width: chartWidth, height: 1), into: &buffer)
                 let text = "\(latest) (\(data.count) samples)"
-                Line(text).render(in: Rect(x: area.x + 7 + chartWidth, y: y, width: max(0, area.right - area.x - 7 - chartWidth), height: 1), into: &buffer)
+                Line(text).render(
+                    in: Rect(x: area.x + 7 + chartWidth, y: y, width: max(0, area.right - area.x - 7 - chartWidth), height: 1),
+                    into: &buffer)
                 y += 1
             }
         }
@@ -116,10 +124,12 @@ struct SocketDetails {
             guard row >= 0, row < grid.height else { continue }
             let x = grid.x + column * cellWidth
             let width = column == perRow - 1 ? grid.right - x : cellWidth - 1
-            Line([Span(DisplayWidth.truncate(field.0, to: SocketDetails.labelWidth - 1), style: theme[.header]),
-                  Span(String(repeating: " ", count: max(1, SocketDetails.labelWidth - DisplayWidth.of(field.0)))),
-                  Span(field.1)])
-                .render(in: Rect(x: x, y: grid.y + row, width: width, height: 1), into: &buffer)
+            Line([
+                Span(DisplayWidth.truncate(field.0, to: SocketDetails.labelWidth - 1), style: theme[.header]),
+                Span(String(repeating: " ", count: max(1, SocketDetails.labelWidth - DisplayWidth.of(field.0)))),
+                Span(field.1)
+            ])
+            .render(in: Rect(x: x, y: grid.y + row, width: width, height: 1), into: &buffer)
         }
     }
 }
@@ -160,8 +170,9 @@ struct SocketsDetailsModel: Sendable {
     /// (one line for a group heading or no selection).
     func content(of table: SocketsTableModel, width: Int) -> (lines: Int, socket: SocketDetails?) {
         guard case .socket(let index, _) = table.selectedRow else { return (1, nil) }
-        let socket = SocketDetails(entry: table.entries[index], history: table.history[table.rowID(index)],
-                                   hiddenProcesses: table.snapshot?.hiddenProcesses ?? 0)
+        let socket = SocketDetails(
+            entry: table.entries[index], history: table.history[table.rowID(index)],
+            hiddenProcesses: table.snapshot?.hiddenProcesses ?? 0)
         return (socket.sparklineRows + socket.fieldRows(width: width), socket)
     }
 

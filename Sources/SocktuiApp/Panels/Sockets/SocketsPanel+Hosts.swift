@@ -25,7 +25,8 @@ extension SocketsPanel {
     func hostsLine(theme: Theme) -> Line? {
         guard isMergingHosts else { return nil }
         var spans = [Span(settings.host == nil ? "hosts (all, H selects): " : "host \(settings.host!) (H next): ", style: theme[.header])]
-        let links = hostLinks.isEmpty ? (hostLabels ?? []).map { HostLink(host: $0, status: .connecting, refreshes: 0, rows: 0) } : hostLinks
+        let links =
+            hostLinks.isEmpty ? (hostLabels ?? []).map { HostLink(host: $0, status: .connecting, refreshes: 0, rows: 0) } : hostLinks
         for (n, link) in links.enumerated() {
             if n > 0 { spans.append(Span(" · ")) }
             let name = settings.host == link.host ? "[\(link.host)]" : link.host

@@ -64,11 +64,14 @@ extension SocketsPanel {
     /// The lines between the filter and the table: counts, source, privileges and warnings.
     func infoLines(theme: Theme) -> [Line] {
         guard let snapshot = table.snapshot else {
-            return [Line(isPaused ? "paused before the first snapshot: z resumes" : "taking the first snapshot…", style: Style().adding(.dim))]
+            return [
+                Line(isPaused ? "paused before the first snapshot: z resumes" : "taking the first snapshot…", style: Style().adding(.dim))
+            ]
                 + (hostsLine(theme: theme).map { [$0] } ?? [])
         }
         var spans = [Span("\(table.socketCount) of \(snapshot.entries.count) sockets")]
-        spans.append(Span(isPaused ? " · paused" : " · every \(DurationText.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
+        spans.append(
+            Span(isPaused ? " · paused" : " · every \(DurationText.seconds(interval))", style: isPaused ? theme[.warning] : .plain))
         if table.isRefreshing { spans.append(Span(" · refreshing…", style: Style().adding(.dim))) }
         if !table.added.isEmpty { spans.append(Span(" · +\(table.added.count) new", style: theme[.ok])) }
         if !table.changed.isEmpty { spans.append(Span(" · ~\(table.changed.count) changed", style: theme[.warning])) }
@@ -76,7 +79,10 @@ extension SocketsPanel {
         spans.append(Span(" · source: \(SocketsPanel.sourceSummary(snapshot.sources))"))
         var lines = [Line(spans)]
         if snapshot.hiddenProcesses > 0 && !isRoot {
-            lines.append(Line("⚠ \(snapshot.hiddenProcesses) processes not readable: run as root to see which process owns their sockets", style: theme[.warning]))
+            lines.append(
+                Line(
+                    "⚠ \(snapshot.hiddenProcesses) processes not readable: run as root to see which process owns their sockets",
+                    style: theme[.warning]))
         }
         if let hosts = hostsLine(theme: theme) { lines.append(hosts) }
         lines += hostProblemLines(theme: theme)
@@ -103,11 +109,18 @@ extension SocketsPanel {
             Line(DisplayWidth.truncate(notice.text, to: area.width), style: theme[notice.kind.panelRole]).render(in: area, into: &buffer)
             return
         }
-        let text = isLabOpen ? labKeyLine : table.isEditingFilter ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
-            : optionsView?.allowsWrites == true ? options.optionWriteKeyLine
-            : optionsView != nil ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
-            : isMergingHosts ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
-            : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
+        let text =
+            isLabOpen
+            ? labKeyLine
+            : table.isEditingFilter
+                ? "typing a filter: Enter keeps it, Esc restores the previous one, Ctrl-U clears"
+                : optionsView?.allowsWrites == true
+                    ? options.optionWriteKeyLine
+                    : optionsView != nil
+                        ? "options: Esc closes  ↑↓ scroll  / find  r re-read  ~ changed since the last read  z pause  ? all keys"
+                        : isMergingHosts
+                            ? "/ filter  c columns  s sort  p group  H host  Enter details  z pause  ? all keys"
+                            : "/ filter  c columns  s sort  p group  Enter details  z pause  ? all keys"
         Line(KeyHints.fit(text, width: area.width), style: Style().adding(.dim)).render(in: area, into: &buffer)
     }
 }

@@ -22,7 +22,8 @@ public struct PendingOptionWrite: Hashable, Sendable {
 extension SocketsPanel {
     /// How the options view sets an option of another process's socket: ``OptionInspector`` by default,
     /// a script in tests. Called only on a background queue, after the user confirmed.
-    public typealias OptionWriter = @Sendable (OptionTarget, _ option: String, _ value: String) -> Result<OptionReading, OptionInspectorError>
+    public typealias OptionWriter =
+        @Sendable (OptionTarget, _ option: String, _ value: String) -> Result<OptionReading, OptionInspectorError>
 
     /// Sets `option` of `target` with ``OptionInspector/setOption(_:to:on:procRoot:)`` and reads it back.
     public static func setOption(_ target: OptionTarget, _ option: String, _ value: String) -> Result<OptionReading, OptionInspectorError> {
@@ -69,7 +70,9 @@ extension SocketsOptionsModel {
             }
             self.view?.allowsWrites.toggle()
             let who = view.report.map { "\($0.command) (pid \($0.pid))" } ?? "the process"
-            notice = view.allowsWrites ? StatusMessage("writes off: the options view only reads")
+            notice =
+                view.allowsWrites
+                ? StatusMessage("writes off: the options view only reads")
                 : StatusMessage("writes ON for \(who)'s socket: Space toggles, Enter edits, each change asks y/N first", kind: .warning)
             return .handled(nil)
         }
@@ -109,8 +112,9 @@ extension SocketsOptionsModel {
     /// Asks y/N before setting the option under the cursor to `value`.
     private mutating func confirmWrite(value: String) {
         guard let view = self.view, let report = view.report, report.options.indices.contains(view.cursor) else { return }
-        self.view?.pendingWrite = PendingOptionWrite(pid: report.pid, fd: report.fd, command: report.command,
-                                                       option: report.options[view.cursor].cName, value: value)
+        self.view?.pendingWrite = PendingOptionWrite(
+            pid: report.pid, fd: report.fd, command: report.command,
+            option: report.options[view.cursor].cName, value: value)
     }
 
     /// Sets the option on the options queue; the answer comes back as ``SocketsMessage/optionWritten(_:)``.
@@ -118,8 +122,10 @@ extension SocketsOptionsModel {
         self.view?.isWriting = true
         let writer = self.writer
         return .run(on: queue) {
-            .sockets(.optionWritten(SocketsOptionWritten(
-                write: write, result: writer(.descriptor(pid: write.pid, fd: write.fd), write.option, write.value))))
+            .sockets(
+                .optionWritten(
+                    SocketsOptionWritten(
+                        write: write, result: writer(.descriptor(pid: write.pid, fd: write.fd), write.option, write.value))))
         }
     }
 
@@ -129,7 +135,9 @@ extension SocketsOptionsModel {
         let write = answer.write
         switch answer.result {
         case .success(let reading):
-            notice = StatusMessage("\(write.option) of \(write.command) (pid \(write.pid)) fd \(write.fd): set \(write.value), read back \(SocketsOptionsView.valueText(reading))", kind: .ok)
+            notice = StatusMessage(
+                "\(write.option) of \(write.command) (pid \(write.pid)) fd \(write.fd): set \(write.value), read back \(SocketsOptionsView.valueText(reading))",
+                kind: .ok)
         case .failure(let error):
             notice = StatusMessage("not set: \(error.message)", kind: .error)
         }
@@ -146,8 +154,10 @@ extension SocketsOptionsModel {
 
     /// The y/N popup naming the process.
     func renderWriteConfirmation(_ write: PendingOptionWrite, in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        let lines = [Line(write.question, style: theme[.warning].bold()),
-                     Line("This changes the socket \(write.command) is using. y sets it; any other key cancels.", style: Style().adding(.dim))]
+        let lines = [
+            Line(write.question, style: theme[.warning].bold()),
+            Line("This changes the socket \(write.command) is using. y sets it; any other key cancels.", style: Style().adding(.dim))
+        ]
         Popup(title: "Set an option of another process", lines: lines, width: 76).style(theme[.base]).borderStyle(theme[.warning])
             .render(in: area, into: &buffer)
     }

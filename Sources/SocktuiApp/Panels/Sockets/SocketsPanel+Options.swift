@@ -136,7 +136,9 @@ public struct SocketsOptionsView: Sendable {
             var style = isChanged ? theme[.warning] : option.value.isAvailable ? Style.plain : dim
             if isCursor { style = style.patch(theme[.selection] == .plain ? Style().reversed() : theme[.selection]) }
             lines.append(Line(DisplayWidth.truncate(text, to: width), style: style))
-            if columns.descriptionBelow { lines.append(Line(DisplayWidth.truncate(columns.descriptionLine(option.summary), to: width), style: dim)) }
+            if columns.descriptionBelow {
+                lines.append(Line(DisplayWidth.truncate(columns.descriptionLine(option.summary), to: width), style: dim))
+            }
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
         if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
@@ -167,11 +169,15 @@ extension SocketsPanel {
     /// The options view's keys, listed in the panel's help.
     public static let optionsHelpEntries = [
         HelpEntry(keys: "Esc/O", summary: "close the options view"),
-        HelpEntry(keys: "W", summary: "options view: allow setting this socket's options (off by default; each change asks y/N naming the process)"),
+        HelpEntry(
+            keys: "W",
+            summary: "options view: allow setting this socket's options (off by default; each change asks y/N naming the process)"),
         HelpEntry(keys: "Space/Enter", summary: "options view with W: toggle the on/off option under the cursor / edit its value"),
         HelpEntry(keys: "↑/↓ PgUp/PgDn g/G", summary: "scroll the options view while it is open (g/G: top/bottom)"),
         HelpEntry(keys: "r", summary: "re-read the options now while the view is open"),
-        HelpEntry(keys: "/ n N", summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match"),
+        HelpEntry(
+            keys: "/ n N",
+            summary: "options view: find an option by name as you type (Enter keeps the place, Esc ends); next / previous match")
     ]
 
     /// Reads the open view's options now under a new generation (older reads are dropped).
@@ -241,7 +247,8 @@ extension SocketsOptionsModel {
             return nil
         }
         self.client = client
-        self.view = SocketsOptionsView(target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: showsHost ? client.label : nil)
+        self.view = SocketsOptionsView(
+            target: SocketsPanel.optionTarget(for: entry), socketID: entry.id, host: showsHost ? client.label : nil)
         // A socket the kernel alone holds (TIME-WAIT, SYN-RECV, orphaned) has nothing to read: say why.
         if entry.owners.isEmpty, let reason = OptionInspector.ownerless(state: entry.state, inode: entry.inode) {
             self.view?.apply(.failure(reason))

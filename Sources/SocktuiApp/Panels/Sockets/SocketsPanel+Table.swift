@@ -204,8 +204,11 @@ public struct SocketsViewSettings: Hashable, Sendable {
     public var host: String?
 
     /// Creates settings; by default no filter, the snapshot's order, ungrouped.
-    public init(filter: SocketFilter = SocketsViewSettings.noFilter, sortColumn: SocketColumn? = nil, ascending: Bool = true, groupedByProcess: Bool = false,
-                host: String? = nil) {
+    public init(
+        filter: SocketFilter = SocketsViewSettings.noFilter, sortColumn: SocketColumn? = nil, ascending: Bool = true,
+        groupedByProcess: Bool = false,
+        host: String? = nil
+    ) {
         self.host = host
         self.filter = filter
         self.sortColumn = sortColumn
@@ -239,7 +242,8 @@ public enum SocketsRow: Hashable, Sendable {
     /// A key that survives refreshes, for keeping the selection on the same row.
     func key(in entries: [SocketEntry], hosts: [String]? = nil) -> String {
         switch self {
-        case .socket(let index, let group): return "s:\(HostedSocketRefresh.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
+        case .socket(let index, let group):
+            return "s:\(HostedSocketRefresh.rowID(entries[index], host: hosts?[index]))@\(group.map(String.init) ?? "")"
         case .group(let group): return "g:\(group.pid.map(String.init) ?? "-")"
         }
     }

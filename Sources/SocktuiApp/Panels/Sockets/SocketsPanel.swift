@@ -78,9 +78,11 @@ public struct SocketsPanel: Panel {
     ///     agent's `socketOptions` request by default).
     ///   - optionWriter: how the options view sets an option after the user confirms (``OptionInspector`` by default).
     ///   - lab: the socket lab's engine (a new, empty lab by default).
-    public init(source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
-                hosts: [AgentClient]? = nil, optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
-                optionWriter: @escaping OptionWriter = SocketsPanel.setOption, lab: SocketLab = SocketLab()) {
+    public init(
+        source: any SocketSnapshotSource = SocketTable(), query: SocketQuery = SocketQuery(), isRoot: Bool = geteuid() == 0,
+        hosts: [AgentClient]? = nil, optionReader: @escaping OptionReader = SocketsPanel.inspectOptions,
+        optionWriter: @escaping OptionWriter = SocketsPanel.setOption, lab: SocketLab = SocketLab()
+    ) {
         self.source = source
         let clients = hosts ?? source.hostClients
         self.hosts = clients.isEmpty ? [AgentClient.local()] : clients
@@ -109,7 +111,7 @@ public struct SocketsPanel: Panel {
     static let hostsHelp = [
         "Hosts merged (socktui --host): the Host column names each row's host;",
         "a disconnected host keeps its last rows marked ✗ while it reconnects, ? means ssh needs an interactive login (run ssh HOST once);",
-        "H shows one host at a time.",
+        "H shows one host at a time."
     ]
 
     /// The help paragraph's part on the table, the options view and the lab, a phrase a line.
@@ -118,7 +120,7 @@ public struct SocketsPanel: Panel {
         "Filter terms: state:listen port:443 sport: dport: proc:nginx pid: family:inet6 kind:udp addr: uid: inode:, ! negates, a bare word matches any column.",
         "Rows new in the last refresh take the theme's ok style, changed rows its warning style.",
         "O shows every option of the selected socket (W allows setting them, each change confirmed);",
-        "L opens the socket lab to create sockets, call them and run an echo server.",
+        "L opens the socket lab to create sockets, call them and run an echo server."
     ]
 
     /// The refresh interval in seconds.
@@ -142,7 +144,7 @@ public struct SocketsPanel: Panel {
         KeyBinding([.character("T")], .testConnection, "test a connection to its remote end"),
         KeyBinding([.character("O")], .inspectOptions, "options view: every socket option of the selected socket, live"),
         KeyBinding([.character("L")], .openLab, "socket lab: create sockets and call them, toggle options, run an echo server"),
-        KeyBinding([.character("H")], .selectHost, "host: all merged, then each host alone (socktui --host)"),
+        KeyBinding([.character("H")], .selectHost, "host: all merged, then each host alone (socktui --host)")
     ])
 
     // MARK: Refreshing
@@ -182,7 +184,8 @@ public struct SocketsPanel: Panel {
         let previous = table.snapshot?.entries, history = table.history, previousHosts = table.entryHosts
         return .run(on: queue) {
             // A merged source answers from what its hosts already sent: no host is waited on.
-            let refresh = HostedSocketRefresh(source.hostedSnapshot(query), previous: previous, previousHosts: previousHosts, history: history)
+            let refresh = HostedSocketRefresh(
+                source.hostedSnapshot(query), previous: previous, previousHosts: previousHosts, history: history)
             return .sockets(.refreshed(SocketsRefreshed(generation: generation, refresh: refresh, settings: settings)))
         }
     }
@@ -247,7 +250,8 @@ public struct SocketsPanel: Panel {
         // The connection test pivot runs in this process: the socket of a host whose agent runs elsewhere
         // is refused. The options view (O) and a capture (C) run on the socket's host, through its agent.
         if action == .testConnection, let host = selectedEntryHost, hostClient(for: host)?.servesThisProcess != true {
-            notice = StatusMessage("the connection test runs on this host only; for \(host)'s socket use socktui connect --host \(host)", kind: .warning)
+            notice = StatusMessage(
+                "the connection test runs on this host only; for \(host)'s socket use socktui connect --host \(host)", kind: .warning)
             return nil
         }
         switch action {
@@ -287,7 +291,8 @@ public struct SocketsPanel: Panel {
                 notice = StatusMessage("connection test: \(target) (filled in on the Tests tab)")
                 return .send(.pivot(.fillTest(request)))
             } else {
-                notice = StatusMessage("connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
+                notice = StatusMessage(
+                    "connection tests need a TCP or UDP socket with a port; this is \(entry.kind.rawValue)", kind: .warning)
             }
         case .inspectOptions:
             let host = selectedEntryHost, entry = selectedEntry, merged = isMergingHosts, client = hostClient(for: host)
@@ -314,7 +319,8 @@ public struct SocketsPanel: Panel {
         if let notice { return notice.text }
         if isLabOpen { return lab.labStatusHint }
         guard let snapshot else { return "taking the first snapshot…" }
-        return "\(table.socketCount) of \(snapshot.entries.count) sockets, " + (isPaused ? "paused" : "every \(DurationText.seconds(interval))")
+        return "\(table.socketCount) of \(snapshot.entries.count) sockets, "
+            + (isPaused ? "paused" : "every \(DurationText.seconds(interval))")
     }
 
     /// Remembers the area for paging.
@@ -360,7 +366,9 @@ public struct SocketsPanel: Panel {
         } else {
             table.renderTable(in: parts[2], into: &buffer, theme: theme, hostLabels: hostLabels)
         }
-        if let pane, detailsHeight >= 3 { details.render(pane.socket, selected: table.selectedRow, in: parts[3], into: &buffer, theme: theme) }
+        if let pane, detailsHeight >= 3 {
+            details.render(pane.socket, selected: table.selectedRow, in: parts[3], into: &buffer, theme: theme)
+        }
         renderKeyLine(in: parts[4], into: &buffer, theme: theme)
         if let write = optionsView?.pendingWrite { options.renderWriteConfirmation(write, in: area, into: &buffer, theme: theme) }
         if let cursor = table.columnChooser { table.renderColumnChooser(cursor: cursor, in: area, into: &buffer, theme: theme) }

@@ -148,7 +148,11 @@ struct SocketsTableModel: Sendable {
     }
 
     mutating func reverseSort() {
-        if settings.sortColumn == nil { settings.sortColumn = columns.first; settings.ascending = false } else { settings.ascending.toggle() }
+        if settings.sortColumn == nil {
+            settings.sortColumn = columns.first; settings.ascending = false
+        } else {
+            settings.ascending.toggle()
+        }
         rebuildRows()
     }
 
@@ -245,11 +249,12 @@ struct SocketsTableModel: Sendable {
 
     /// Draws the rows (group headings across the whole row) under their header.
     func renderTable(in area: Rect, into buffer: inout Buffer, theme: Theme, hostLabels: [String]?) {
-        var source = SocketsTableSource(entries: entries, hosts: entryHosts,
-                                        links: Dictionary(hostLinks.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first }),
-                                        staleStyle: theme[.error].adding(.dim),
-                                        rows: rows, columns: columns, added: added, changed: changed,
-                                        addedStyle: theme[.ok], changedStyle: theme[.warning])
+        var source = SocketsTableSource(
+            entries: entries, hosts: entryHosts,
+            links: Dictionary(hostLinks.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first }),
+            staleStyle: theme[.error].adding(.dim),
+            rows: rows, columns: columns, added: added, changed: changed,
+            addedStyle: theme[.ok], changedStyle: theme[.warning])
         let sortIndex = settings.sortColumn.flatMap { columns.firstIndex(of: $0) }
         let selection = theme[.selection] == .plain ? Style().reversed() : theme[.selection]
         var state = tableState

@@ -56,7 +56,7 @@ public struct TestForm: Sendable {
             "probes.count": "10", "probes.interval": "1",
             "echo.bytes": "65536", "echo.chunk": "4096",
             "scan.ports": "1-1024", "scan.concurrency": "1024", "scan.rate": "",
-            "throughput.seconds": "3",
+            "throughput.seconds": "3"
         ]
         state = FormState(fields: [])
         rebuild(kind: .connect, focus: 0)
@@ -81,8 +81,10 @@ public struct TestForm: Sendable {
         case .echo:
             return [host, port, ("Bytes", "echo.bytes", validateBytes), ("Chunk", "echo.chunk", validateChunk), timeout]
         case .scan:
-            return [host, ("Ports", "scan.ports", validatePorts), ("Concurrency", "scan.concurrency", validateConcurrency),
-                    ("Rate /s", "scan.rate", validateRate), timeout]
+            return [
+                host, ("Ports", "scan.ports", validatePorts), ("Concurrency", "scan.concurrency", validateConcurrency),
+                ("Rate /s", "scan.rate", validateRate), timeout
+            ]
         case .throughput:
             return [host, port, ("Seconds", "throughput.seconds", validateSeconds), timeout]
         }
@@ -91,8 +93,11 @@ public struct TestForm: Sendable {
     /// Remembers the current values, then lays out the fields of `kind`.
     mutating func rebuild(kind: TestKind, focus: Int) {
         rememberValues()
-        var fields: [FormField] = [.choice(Self.kindLabel, options: TestKind.allCases.map(\.rawValue),
-                                           selected: TestKind.allCases.firstIndex(of: kind)!)]
+        var fields: [FormField] = [
+            .choice(
+                Self.kindLabel, options: TestKind.allCases.map(\.rawValue),
+                selected: TestKind.allCases.firstIndex(of: kind)!)
+        ]
         for spec in Self.specs(for: kind) {
             fields.append(.text(spec.label, value: remembered[spec.key] ?? "", validator: spec.validator))
         }
@@ -170,13 +175,17 @@ public struct TestForm: Sendable {
         case .udp:
             return .udp(UDPProbeRequest(host: host, port: port, timeout: timeout))
         case .echo:
-            return .echo(EchoRequest(host: host, port: port, totalBytes: Int(value("Bytes")) ?? 1,
-                                     chunkSize: Int(value("Chunk")) ?? 1, timeout: timeout))
+            return .echo(
+                EchoRequest(
+                    host: host, port: port, totalBytes: Int(value("Bytes")) ?? 1,
+                    chunkSize: Int(value("Chunk")) ?? 1, timeout: timeout))
         case .scan:
             guard let ports = try? PortSet(parsing: value("Ports")) else { return nil }
             let rate = value("Rate /s")
-            return .scan(PortScanRequest(host: host, ports: ports, concurrency: Int(value("Concurrency")) ?? 1,
-                                         rate: rate.isEmpty ? nil : Double(rate), timeout: timeout))
+            return .scan(
+                PortScanRequest(
+                    host: host, ports: ports, concurrency: Int(value("Concurrency")) ?? 1,
+                    rate: rate.isEmpty ? nil : Double(rate), timeout: timeout))
         case .throughput:
             return .throughput(ThroughputRequest(host: host, port: port, duration: Double(value("Seconds")) ?? 1, timeout: timeout))
         }
@@ -282,7 +291,9 @@ public struct TestForm: Sendable {
 }
 
 @Sendable func validateSeconds(_ text: String) -> String? {
-    guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value > 0, value <= 3600 else { return "seconds, more than 0 and at most 3600" }
+    guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value > 0, value <= 3600 else {
+        return "seconds, more than 0 and at most 3600"
+    }
     return nil
 }
 

@@ -126,10 +126,16 @@ public struct LiveProgress: Sendable {
             resolveFailure = failure
         case .connect(.attemptStarted(let index, let address, let reason)):
             guard index == attempts.count else { return }
-            attempts.append(ConnectAttempt(index: index, address: address, startReason: reason, startedAtMilliseconds: 0,
-                                           outcome: .abandoned, elapsedMilliseconds: 0))
+            attempts.append(
+                ConnectAttempt(
+                    index: index, address: address, startReason: reason, startedAtMilliseconds: 0,
+                    outcome: .abandoned, elapsedMilliseconds: 0))
         case .connect(.attemptFinished(let attempt)):
-            if attempts.indices.contains(attempt.index) { attempts[attempt.index] = attempt } else if attempt.index == attempts.count { attempts.append(attempt) }
+            if attempts.indices.contains(attempt.index) {
+                attempts[attempt.index] = attempt
+            } else if attempt.index == attempts.count {
+                attempts.append(attempt)
+            }
             finishedAttempts.insert(attempt.index)
         case .probe(let sample):
             probes.append(sample)

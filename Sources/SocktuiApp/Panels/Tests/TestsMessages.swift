@@ -40,8 +40,10 @@ struct EchoRateMeter: Sendable {
     private var last: (nanoseconds: UInt64, bytes: Int)?
 
     /// The message for `event` of run `generation`, or nil when an echo update is dropped.
-    mutating func message(for event: ConnTestEvent, generation: Generation,
-                          now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> TestProgressed? {
+    mutating func message(
+        for event: ConnTestEvent, generation: Generation,
+        now: UInt64 = DispatchTime.now().uptimeNanoseconds
+    ) -> TestProgressed? {
         guard case .echo(let progress) = event else { return TestProgressed(generation: generation, event: event) }
         let previous = last ?? (now, 0)
         if last != nil, now - previous.nanoseconds < 50_000_000 { return nil }

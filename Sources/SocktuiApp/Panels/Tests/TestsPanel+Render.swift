@@ -58,12 +58,13 @@ extension TestsPanel {
 
     private func renderNotice(in area: Rect, into buffer: inout Buffer, theme: Theme) {
         if let notice {
-            let role: ThemeRole = switch notice.kind {
-            case .info: .base
-            case .ok: .ok
-            case .warning: .warning
-            case .error: .error
-            }
+            let role: ThemeRole =
+                switch notice.kind {
+                case .info: .base
+                case .ok: .ok
+                case .warning: .warning
+                case .error: .error
+                }
             Line(" " + notice.text, style: theme[role]).render(in: area, into: &buffer)
         } else {
             Line(" " + statusHint, style: Style().adding(.dim)).render(in: area, into: &buffer)
@@ -76,8 +77,10 @@ extension TestsPanel {
     /// With `--host` hosts, the form's first row: where the test will run, and how its link stands
     /// (nothing until its first test opens it).
     private func renderHostRow(in area: Rect, into buffer: inout Buffer, theme: Theme) {
-        var spans = [Span("Run on".padding(toLength: 12, withPad: " ", startingAt: 0), style: theme[.header]),
-                     Span(hostLabel, style: theme[.focus].bold())]
+        var spans = [
+            Span("Run on".padding(toLength: 12, withPad: " ", startingAt: 0), style: theme[.header]),
+            Span(hostLabel, style: theme[.focus].bold())
+        ]
         switch hosts.selected.status {
         case .connected: spans.append(Span(" ✓ agent", style: theme[.ok]))
         case .connecting: spans.append(Span(" connecting…", style: theme[.warning]))
@@ -101,7 +104,8 @@ extension TestsPanel {
         let rowsOf = { (field: FormField) in 1 + (field.message == nil ? 0 : 1) }
         var first = 0
         while first < form.state.focus,
-              fields[first...min(form.state.focus, fields.count - 1)].reduce(0, { $0 + rowsOf($1) }) > formRows {
+            fields[first...min(form.state.focus, fields.count - 1)].reduce(0, { $0 + rowsOf($1) }) > formRows
+        {
             first += 1
         }
         var state = FormState(fields: Array(fields[first...]))
@@ -120,7 +124,8 @@ extension TestsPanel {
         let historyTop = area.y + formRows
         guard area.bottom - historyTop >= 2 else { return }
         let header = "History" + (runs.isEmpty ? "" : " (\(runs.count))")
-        buffer.setString(x: area.x, y: historyTop, header, style: focus == .history ? theme[.focus].bold() : theme[.header], maxWidth: area.width)
+        buffer.setString(
+            x: area.x, y: historyTop, header, style: focus == .history ? theme[.focus].bold() : theme[.header], maxWidth: area.width)
         let listArea = Rect(x: area.x, y: historyTop + 1, width: area.width, height: area.bottom - historyTop - 1)
         let list = history
         if list.isEmpty {
@@ -153,10 +158,11 @@ extension TestsPanel {
             Paragraph([
                 Line("No result yet.", style: theme[.header]),
                 Line(""),
-                Line(HelpText.concat([
-                    "Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results ",
-                    "explain every step: the addresses tried, their times, and what each error usually means.",
-                ])),
+                Line(
+                    HelpText.concat([
+                        "Fill in the form (type into a field, ←/→ picks the test) and press Enter to run it. Results ",
+                        "explain every step: the addresses tried, their times, and what each error usually means."
+                    ]))
             ]).render(in: area, into: &buffer)
             return
         }
@@ -165,8 +171,10 @@ extension TestsPanel {
         if run.linkFailure != nil { status = "disconnected" }
         let statusRole: ThemeRole = run.isRunning ? .warning : run.result.map { RunVerdict($0).role } ?? .error
         let origin = hosts.offersChoice ? " on \(run.host)" : ""
-        Line([Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
-              Span(status, style: theme[statusRole].bold())]).render(in: area.row(0), into: &buffer)
+        Line([
+            Span("#\(run.generation.value) \(TestsPanel.describe(run.request))\(origin)  ", style: theme[.header]),
+            Span(status, style: theme[statusRole].bold())
+        ]).render(in: area.row(0), into: &buffer)
         var body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard !body.isEmpty else { return }
         if let failure = run.linkFailure {

@@ -65,7 +65,7 @@ public struct TestsPanel: Panel {
     public var keyMap: KeyMap<PanelAction> {
         KeyMap([
             KeyBinding([.pageUp], .pageUp, "scroll the result up"),
-            KeyBinding([.pageDown], .pageDown, "scroll the result down"),
+            KeyBinding([.pageDown], .pageDown, "scroll the result down")
         ])
     }
 
@@ -82,7 +82,7 @@ public struct TestsPanel: Panel {
             HelpEntry(keys: "h", summary: "off a text field: switch between the form and the history"),
             HelpEntry(keys: "x", summary: "off a text field: export the shown result as JSON to the \"Export to\" file"),
             HelpEntry(keys: "a", summary: "off a text field: scan results list closed ports too"),
-            HelpEntry(keys: "PgUp/PgDn", summary: "scroll the result"),
+            HelpEntry(keys: "PgUp/PgDn", summary: "scroll the result")
         ]
     }
 
@@ -93,7 +93,7 @@ public struct TestsPanel: Panel {
             "or errno explained), repeated probes with latency statistics, a UDP probe, an echo round trip, ",
             "a port range check or a throughput test. Tests run in the background and can be stopped; every ",
             "run stays in the history. With socktui --host, Ctrl-O picks the host tests run from (through ",
-            "its agent; the history shows each test's host).",
+            "its agent; the history shows each test's host)."
         ])
     }
 
@@ -103,7 +103,9 @@ public struct TestsPanel: Panel {
         if focus == .form, let field = form.focusedField, let message = field.message { return "\(field.label): \(message)" }
         let on = !hosts.offersChoice ? "" : " on \(hostLabel) · Ctrl-O host"
         if focus == .history { return "r run again\(!hosts.offersChoice ? "" : " on its host") · Enter load into form · Esc form" }
-        if form.focusIsText { return "type to edit \(form.focusedField?.label ?? "") · Enter runs\(on) · ↑↓ fields · Esc history · F1 help" }
+        if form.focusIsText {
+            return "type to edit \(form.focusedField?.label ?? "") · Enter runs\(on) · ↑↓ fields · Esc history · F1 help"
+        }
         return "Enter/r run\(on) · ←/→ change · ↑↓ fields · Esc history · x export · ? help"
     }
 
@@ -147,8 +149,9 @@ public struct TestsPanel: Panel {
         guard let request = form.request else {
             let invalid = form.state.fields.filter { $0.label != TestForm.exportLabel && $0.message != nil }
             let first = invalid.first.map { "\($0.label): \($0.message ?? "")" } ?? "the form"
-            notice = StatusMessage("not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : "")
-                                   + " — fix the marked field, then Enter runs it", kind: .error)
+            notice = StatusMessage(
+                "not run: \(first)" + (invalid.count > 1 ? " (and \(invalid.count - 1) more)" : "")
+                    + " — fix the marked field, then Enter runs it", kind: .error)
             return nil
         }
         return start(request)
@@ -169,7 +172,8 @@ public struct TestsPanel: Panel {
     public mutating func start(_ request: ConnTestRequest) -> Command<AppMessage>? {
         let client = hosts.selected
         if let services = client.hello?.capabilities?.services, !services.contains(AgentRequest.connTest(request).kind) {
-            notice = StatusMessage("not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
+            notice = StatusMessage(
+                "not run: \(client.label)'s agent does not run connection tests (install the same socktui version there)", kind: .error)
             return nil
         }
         let run = runLog.begin(request, host: hostLabel)
@@ -192,20 +196,27 @@ public struct TestsPanel: Panel {
     /// A dropped link, or an agent silent for the client's limit beyond the test's own timeouts
     /// (``SilenceLimit/clientPlus(_:)``), ends the run with a ``TestLinkFailed`` (the progress
     /// already received stays).
-    static func command(running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
-                        on client: AgentClient) -> Command<AppMessage> {
+    static func command(
+        running request: ConnTestRequest, generation: Generation, cancellation: Cancellation,
+        on client: AgentClient
+    ) -> Command<AppMessage> {
         .stream(on: testQueue) { post in
             let meter = Mutex(EchoRateMeter())
             let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
             let ended = DispatchSemaphore(value: 0)
-            let call = client.start(.connTest(request), silence: .clientPlus(quietSeconds(request)), event: { reply in
-                guard case .testProgress(let event) = reply else { return }
-                // Posted from the client's reader thread, in the order the agent sent them.
-                if let message = meter.withLock({ $0.message(for: event, generation: generation) }) { post(.tests(.progressed(message))) }
-            }, completion: { result in
-                outcome.withLock { $0 = result }
-                ended.signal()
-            })
+            let call = client.start(
+                .connTest(request), silence: .clientPlus(quietSeconds(request)),
+                event: { reply in
+                    guard case .testProgress(let event) = reply else { return }
+                    // Posted from the client's reader thread, in the order the agent sent them.
+                    if let message = meter.withLock({ $0.message(for: event, generation: generation) }) {
+                        post(.tests(.progressed(message)))
+                    }
+                },
+                completion: { result in
+                    outcome.withLock { $0 = result }
+                    ended.signal()
+                })
             // Esc sets the run's flag: it becomes the agent request's cancel.
             while ended.wait(timeout: .now() + 0.05) == .timedOut {
                 if cancellation.isCancelled && !call.isCancelled { call.cancel() }
@@ -214,7 +225,12 @@ public struct TestsPanel: Panel {
             case .success(.testFinished(let result))?:
                 post(.tests(.finished(TestFinished(generation: generation, result: result))))
             case .success?:
-                post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: "\(client.label): its agent answered the test with something else than a result"))))
+                post(
+                    .tests(
+                        .linkFailed(
+                            TestLinkFailed(
+                                generation: generation, host: client.label,
+                                message: "\(client.label): its agent answered the test with something else than a result"))))
             case .failure(let error)?:
                 post(.tests(.linkFailed(TestLinkFailed(generation: generation, host: client.label, message: error.message))))
             case nil:
@@ -241,9 +257,12 @@ public struct TestsPanel: Panel {
     /// Writes the shown result as JSON to the form's export path, off the loop.
     public mutating func exportShown() -> Command<AppMessage>? {
         guard let run = shown, let result = run.result else {
-            let why = shown == nil ? "nothing to export: run a test first"
-                : shown?.linkFailure != nil ? "nothing to export: the test ended without a result (its host's link failed)"
-                : "wait for the test to end, then export"
+            let why =
+                shown == nil
+                ? "nothing to export: run a test first"
+                : shown?.linkFailure != nil
+                    ? "nothing to export: the test ended without a result (its host's link failed)"
+                    : "wait for the test to end, then export"
             notice = StatusMessage(why, kind: .warning)
             return nil
         }
@@ -280,8 +299,9 @@ public struct TestsPanel: Panel {
         case .finished(let finished):
             guard let run = runLog.finish(finished) else { return nil }
             let verdict = RunVerdict(finished.result)
-            notice = StatusMessage("#\(run.generation.value) \(TestKind(run.request).rawValue)\(hosts.offersChoice ? " on \(run.host)" : "") \(verdict.notice)",
-                                   kind: verdict.messageKind)
+            notice = StatusMessage(
+                "#\(run.generation.value) \(TestKind(run.request).rawValue)\(hosts.offersChoice ? " on \(run.host)" : "") \(verdict.notice)",
+                kind: verdict.messageKind)
         case .linkFailed(let failed):
             guard runLog.fail(failed) else { return nil }
             notice = StatusMessage("#\(failed.generation.value): \(failed.message)", kind: .error)
@@ -318,12 +338,14 @@ public struct TestsPanel: Panel {
             return name.contains(":") ? "[\(name)]:\(port)" : "\(name):\(port)"
         }
         switch request {
-        case .connect(let connect): return "connect \(target(connect.host, connect.port))" + (connect.strategy == .happyEyeballs ? " (HE)" : "")
+        case .connect(let connect):
+            return "connect \(target(connect.host, connect.port))" + (connect.strategy == .happyEyeballs ? " (HE)" : "")
         case .probes(let probes): return "probes \(target(probes.connect.host, probes.connect.port)) ×\(probes.count)"
         case .udp(let udp): return "udp \(target(udp.host, udp.port))"
         case .echo(let echo): return "echo \(target(echo.host, echo.port)) \(echo.totalBytes) B"
         case .scan(let scan): return "scan \(scan.host) \(scan.ports.text)"
-        case .throughput(let transfer): return "throughput \(target(transfer.host, transfer.port)) \(transfer.duration.map { "\($0) s" } ?? "")"
+        case .throughput(let transfer):
+            return "throughput \(target(transfer.host, transfer.port)) \(transfer.duration.map { "\($0) s" } ?? "")"
         }
     }
 }
