@@ -93,7 +93,7 @@ extension CapturePanel {
         #expect(alone.screen().contains { $0.contains("┌ Capture ──") })
 
         var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))])
-        defer { panel.hosts.forEach { $0.close() } }
+        defer { for host in panel.hosts { host.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         #expect(panel.screen(width: 140, height: 34)[0].contains("Capture · on local (Ctrl-O host)"))
         panel.press(.control("o"))
@@ -125,7 +125,7 @@ extension CapturePanel {
         model.sockets = SocketsPanelHostsTests.makeHostsPanel(source, width: 120)
         model.sockets.refreshAndWait()
         model.capture = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "web1"))])
-        defer { model.capture.hosts.forEach { $0.close() } }
+        defer { for host in model.capture.hosts { host.close() } }
         model.press(.character("2"))
         while model.sockets.selectedEntryHost != "web1", model.sockets.selectedEntry != nil {
             let before = model.sockets.tableState.selected
@@ -153,7 +153,7 @@ extension CapturePanel {
     func aCaptureOnTheChosenHostFillsTheStoreFromItsChunksWithItsKernelCounters() throws {
         let port = Int.random(in: 40_000...49_999)
         var panel = CapturePanel(hosts: [.local(), AgentClient(transport: OtherHostInProcess(label: "h1"))])
-        defer { panel.hosts.forEach { $0.close() } }
+        defer { for host in panel.hosts { host.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         panel.press(.control("o"))
         let inbox = PanelInbox()
@@ -214,7 +214,7 @@ extension CapturePanel {
                 asked.withLock { $0.append(host) }
                 return SocketSnapshot(entries: [entry], sources: [:], warnings: [], hiddenProcesses: 0, takenAt: 1, elapsed: 0)
             })
-        defer { panel.hosts.forEach { $0.close() } }
+        defer { for host in panel.hosts { host.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 160, height: 34))
         panel.press(.control("o"))
         let inbox = PanelInbox()
@@ -246,7 +246,7 @@ extension CapturePanel {
         // An agent in its own network namespace: a host whose interfaces are not this one's.
         let transport = ProcessTransport(label: "ns", arguments: ["ip", "netns", "exec", namespace, TestBinary.socktui, "agent"])
         var panel = CapturePanel(hosts: [.local(), AgentClient(transport: transport)])
-        defer { panel.hosts.forEach { $0.close() } }
+        defer { for host in panel.hosts { host.close() } }
         panel.resize(to: Rect(x: 0, y: 0, width: 140, height: 34))
         panel.press(.control("o"))
         let port = Int.random(in: 40_000...49_999)

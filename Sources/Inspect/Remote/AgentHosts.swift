@@ -35,5 +35,5 @@ public struct AgentHosts: Sendable {
     }
 
     /// Closes every host's link.
-    public func closeAll() { clients.forEach { $0.close() } }
+    public func closeAll() { for client in clients { client.close() } }
 }

@@ -163,7 +163,8 @@ import SocktuiTestSupport
     func pcapngTimestampOffsetsAreAddedWithoutTrapping(offset: Int64, expected: Int64) throws {
         // SHB; IDB (Ethernet) with if_tsoffset (code 14, 8 bytes) = `offset` seconds; EPB at 1000 s (µs ticks).
         var file = Self.block(0x0a0d0d0a, Self.le32(0x1a2b3c4d) + Self.le16(1) + Self.le16(0) + Array(repeating: 0xff, count: 8))
-        let offsetBytes = Self.le32(UInt32(truncatingIfNeeded: offset)) + Self.le32(UInt32(truncatingIfNeeded: offset >> 32))  // little-endian int64
+        // A little-endian int64.
+        let offsetBytes = Self.le32(UInt32(truncatingIfNeeded: offset)) + Self.le32(UInt32(truncatingIfNeeded: offset >> 32))
         file += Self.block(1, Self.le16(1) + Self.le16(0) + Self.le32(0) + Self.le16(14) + Self.le16(8) + offsetBytes + [0, 0, 0, 0])
         let ticks: UInt64 = 1_000_000_000
         file += Self.block(
