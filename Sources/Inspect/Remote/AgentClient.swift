@@ -134,9 +134,7 @@ final class AgentConnection: Sendable {
         var decoder = FrameDecoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(link.readFD, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return }
+            guard let count = DescriptorIO.read(link.readFD, into: &chunk), count > 0 else { return }
             chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             while let item = decoder.next() {
                 guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {

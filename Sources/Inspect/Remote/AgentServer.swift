@@ -56,9 +56,7 @@ public final class AgentServer: Sendable {
         var decoder = FrameDecoder(maxFrameSize: maxFrameSize)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
+            guard let count = DescriptorIO.read(input, into: &chunk), count > 0 else { break }
             chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             while let item = decoder.next() { handle(item) }
             if output.isClosed { break }
@@ -414,15 +412,9 @@ final class FrameWriter: Sendable {
         }
         return closed.withLock { closed in
             guard !closed else { return false }
-            var offset = 0
-            while offset < bytes.count {
-                let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 {
-                    closed = true
-                    return false
-                }
-                offset += count
+            guard bytes.withUnsafeBytes({ DescriptorIO.writeAll(fd, $0) }) else {
+                closed = true
+                return false
             }
             return true
         }

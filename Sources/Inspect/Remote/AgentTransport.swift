@@ -204,9 +204,7 @@ final class ProcessLink: AgentLink {
             let thread = Thread { [self] in
                 var chunk = [UInt8](repeating: 0, count: 4096)
                 while true {
-                    let count = chunk.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress!, $0.count) }
-                    if count < 0 && errno == EINTR { continue }
-                    if count <= 0 { break }
+                    guard let count = DescriptorIO.read(stderrFD, into: &chunk), count > 0 else { break }
                     let text = String(decoding: chunk[0..<count], as: UTF8.self)
                     stderrText.withLock { all in
                         all += text
@@ -275,11 +273,8 @@ final class ProcessLink: AgentLink {
         // The lock is held across waitpid, so a concurrent second ending() waits for this one's status.
         let exit = reaped.withLock { reaped -> Int32? in
             guard !reaped.done else { return reaped.status }
-            var status: Int32 = 0
-            var result: pid_t
-            repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
             // WIFEXITED / WEXITSTATUS, WTERMSIG as 128+N like a shell.
-            reaped = (true, result == pid ? (status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)) : nil)
+            reaped = (true, DescriptorIO.wait(pid).map { status in status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) })
             return reaped.status
         }
         ends.closeRead(readFD)

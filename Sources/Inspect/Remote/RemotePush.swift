@@ -151,7 +151,7 @@ public final class PushedAgent: Sendable {
         guard path.hasPrefix("/tmp/socktui-agent."), !path.contains(where: { $0 == " " || $0 == "'" }) else {
             throw fail("--push: unexpected temporary path '\(path)' from \(host.label)")
         }
-        guard Self.writeAll(binary, to: link.writeFD) else {
+        guard binary.withUnsafeBytes({ DescriptorIO.writeAll(link.writeFD, $0) }) else {
             throw fail("--push: copying to \(host.label):\(path) failed: \(String(cString: strerror(errno)))")
         }
         let verdict = reader.line()
@@ -175,19 +175,6 @@ public final class PushedAgent: Sendable {
                     ? ": build socktui with `swift build -c release --static-swift-stdlib` (no Swift runtime needed there) and install the host's libpcap and ncurses packages, or install socktui there"
                     : ""))
     }
-
-    private static func writeAll(_ data: Data, to fd: Int32) -> Bool {
-        data.withUnsafeBytes { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let count = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return false }
-                offset += count
-            }
-            return true
-        }
-    }
 }
 
 /// Reads `\n`-terminated lines from a descriptor (blocking), without owning it.
@@ -206,8 +193,7 @@ final class FDLineReader: @unchecked Sendable {
                 return line
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 && errno == EINTR { continue }
+            let count = DescriptorIO.read(fd, into: &chunk) ?? -1
             if count <= 0 {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer.removeAll() }

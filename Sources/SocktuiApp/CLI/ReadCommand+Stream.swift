@@ -24,8 +24,7 @@ extension ReadCommand {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var ended = false
         while !ended {
-            let got = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-            if got < 0 && errno == EINTR { continue }
+            let got = DescriptorIO.read(fd, into: &chunk) ?? -1
             if got <= 0 {
                 ended = true
                 stream.finish()
