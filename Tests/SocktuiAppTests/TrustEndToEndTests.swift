@@ -68,8 +68,12 @@ extension TmuxEndToEndTests {
         try session.send("1")
         try session.waitForText("┌ Resolver ")
         try session.send("f")
-        lines = try session.waitForText("host 127.0.0.1")
-        #expect(lines.contains { $0.contains("┌ Capture ") || $0.contains("Live capture") })
+        // The Resolver's notice names the filter at once; the Capture tab follows on the loop's next
+        // turn (the pivot is a message), so wait for the tab, not for the filter text.
+        lines = try session.waitFor("the Capture tab's live capture form", timeout: 30) { lines in
+            lines.contains { $0.contains("┌ Capture ") || $0.contains("Live capture") }
+        }
+        #expect(lines.contains { $0.contains("host 127.0.0.1") })
         #expect(!lines.contains { $0.contains("cannot take requests yet") })
         try session.send("C-c")
         _ = try session.waitForPromptAfterExit()

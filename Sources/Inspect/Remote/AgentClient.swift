@@ -38,11 +38,16 @@ final class AgentConnection: Sendable {
     private let nextID = Atomic<UInt64>(1)
     private let hello = Mutex<AgentHello?>(nil)
     private let ended = Mutex<(message: String, needsLogin: Bool)?>(nil)
+    /// A request could not be written: the link is broken even before its reader sees the end.
+    private let writeFailed = Atomic<Bool>(false)
     private let helloArrived = DispatchSemaphore(value: 0)
     /// When the last frame (of any request) arrived, in uptime nanoseconds.
     private let lastFrame = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
 
-    init(link: any AgentLink, transport: any AgentTransport, onEnd: @escaping @Sendable ((message: String, needsLogin: Bool)) -> Void) {
+    init(
+        link: any AgentLink, transport: any AgentTransport,
+        onEnd: @escaping @Sendable (AgentConnection, (message: String, needsLogin: Bool)) -> Void
+    ) {
         self.link = link
         writer = FrameWriter(fd: link.writeFD, maxFrameSize: AgentProtocol.maxFrameSize)
         let thread = Thread { [self] in
@@ -57,7 +62,7 @@ final class AgentConnection: Sendable {
                 return Array(table.values)
             }
             for request in failed { request.completion(.failure(AgentError(.failed, explanation.message))) }
-            onEnd(explanation)
+            onEnd(self, explanation)
         }
         thread.name = "socktui.agent-client"
         thread.start()
@@ -90,11 +95,15 @@ final class AgentConnection: Sendable {
         throw AgentError(.failed, ended.withLock { $0 }?.message ?? "\(label): disconnected")
     }
 
-    /// Starts `request`; `completion` runs exactly once (on the reader thread, or at once when the link is gone).
+    /// Starts `request`; `completion` runs exactly once (on the reader thread, or at once when the
+    /// link is gone). When the request cannot even be written (the agent died and this link has not
+    /// seen its end yet), the link is marked broken and `unsent` runs instead, if given, so the
+    /// caller can send it again on a new link: the agent never saw it.
     @discardableResult
     func start(
         _ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void,
-        completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void
+        completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
+        unsent: (@Sendable () -> Void)? = nil
     ) -> UInt64 {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let accepted = pending.withLock { table in
@@ -103,11 +112,16 @@ final class AgentConnection: Sendable {
             return true
         }
         guard accepted else {
-            completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected")))
+            // The link ended between the caller's look and now: a new link takes the request.
+            if let unsent { unsent() } else { completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected"))) }
             return id
         }
         if !writer.send(.request(id: id, request: request)) {
-            if let lost = pending.withLock({ $0.removeValue(forKey: id) }) {
+            writeFailed.store(true, ordering: .relaxed)
+            if let unsent, pending.withLock({ $0.removeValue(forKey: id) }) != nil {
+                close()
+                unsent()
+            } else if let lost = pending.withLock({ $0.removeValue(forKey: id) }) {
                 lost.completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected: cannot write to the agent")))
             }
         }
@@ -123,7 +137,8 @@ final class AgentConnection: Sendable {
         link.close()
     }
 
-    var isEnded: Bool { ended.withLock { $0 } != nil }
+    /// The link ended, or a write to it failed (its end is on the way).
+    var isEnded: Bool { writeFailed.load(ordering: .relaxed) || ended.withLock { $0 } != nil }
 
     /// Seconds since the agent sent anything on this link.
     var secondsSinceLastFrame: Double {
@@ -285,8 +300,9 @@ public final class AgentClient: Sendable {
             setStatus(.connecting)
             do throws(AgentError) {
                 let link = try transport.open()
-                let fresh = AgentConnection(link: link, transport: transport) { [weak self] ending in
-                    guard let self else { return }
+                let fresh = AgentConnection(link: link, transport: transport) { [weak self] ended, ending in
+                    // A link replaced already (its write failed and a new one opened) says nothing.
+                    guard let self, connection.withLock({ $0 == nil || $0 === ended }) else { return }
                     let reason = abandonReason.withLock { reason in
                         defer { reason = nil }; return reason
                     }
@@ -356,7 +372,10 @@ public final class AgentClient: Sendable {
         // On a live link the request is written at once, so requests go out in call order.
         if let live = connection.withLock({ $0 }), !live.isEnded {
             written(live)
-            let id = live.start(request, event: event, completion: completion)
+            // Written to a link whose agent has just died: sent again once, on a new link.
+            let id = live.start(request, event: event, completion: completion) { [self] in
+                begin(request, call: call, event: event, completion: completion, written: written)
+            }
             call.onCancel { live.cancel(id) }
             return
         }
