@@ -60,6 +60,13 @@ import TerminalUI
         try #require(pids.count == 1, "h1's agent process: \(pids)")
         kill(pids[0], SIGKILL)
         try #require(eventually(within: 10) { agent.pids.isEmpty })
+        // The client has seen its link end (a request written in the moment the agent was still
+        // exiting would fail with that link's end, "exit status 137", instead of reconnecting).
+        try #require(
+            eventually(within: 10) {
+                if case .disconnected = h1.status { return true }
+                return false
+            })
         panel.apply(panel.command(for: .character("r")))
         let failed = try #require(panel.optionsView?.error)
         #expect(failed.message.contains("h1") && failed.message.contains("h1 agent is gone"), "\(failed.message)")
