@@ -122,18 +122,18 @@ final class JSONStreamState {
 
     /// Encodes a nested value in place (it opens its own containers, closed when it returns).
     func writeValue<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let data as Data:
-            writeString(data.base64EncodedString())
+        // Compared by type, not cast: a dynamic cast per nested value costs on large documents.
+        if T.self == Data.self {
+            writeString((value as! Data).base64EncodedString())
             return
-        case let date as Date:
-            writeDouble(date.timeIntervalSince1970)
+        }
+        if T.self == Date.self {
+            writeDouble((value as! Date).timeIntervalSince1970)
             return
-        case let url as URL:
-            writeString(url.absoluteString)
+        }
+        if T.self == URL.self {
+            writeString((value as! URL).absoluteString)
             return
-        default:
-            break
         }
         let depth = frames.count
         let outer = currentValue

@@ -118,10 +118,12 @@ final class AgentConnection: Sendable {
         }
         if !writer.send(.request(id: id, request: request)) {
             writeFailed.store(true, ordering: .relaxed)
-            if let unsent, pending.withLock({ $0.removeValue(forKey: id) }) != nil {
+            // Nil when the reader saw the end meanwhile and failed the request itself.
+            guard let lost = pending.withLock({ $0.removeValue(forKey: id) }) else { return id }
+            if let unsent {
                 close()
                 unsent()
-            } else if let lost = pending.withLock({ $0.removeValue(forKey: id) }) {
+            } else {
                 lost.completion(.failure(AgentError(.failed, ended.withLock { $0 }?.message ?? "disconnected: cannot write to the agent")))
             }
         }
