@@ -251,8 +251,15 @@ final class RawAgent {
         #expect(frames.contains(.response(id: 4, reply: .cancelled)))
     }
 
-    @Test func clientRunsResolverSocketsOptionsAndConnectionTestsThroughTheProtocol() throws {
-        let client = AgentClient(transport: InProcessTransport(label: "here"))
+    /// This host's agent with frames passed as values (``LocalTransport``, what the app uses), or
+    /// encoded on pipes (``InProcessTransport``, as a remote agent's travel).
+    static func localTransport(_ framing: String, label: String = "local") -> any AgentTransport {
+        framing == "values" ? LocalTransport(label: label) : InProcessTransport(label: label)
+    }
+
+    @Test(arguments: ["values", "bytes"])
+    func clientRunsResolverSocketsOptionsAndConnectionTestsThroughTheProtocol(framing: String) throws {
+        let client = AgentClient(transport: Self.localTransport(framing, label: "here"))
         defer { client.close() }
         let hello = try client.connect()
         #expect(hello.capabilities?.hostName == (try gethostname()))
@@ -359,8 +366,9 @@ final class RawAgent {
         #expect(!appliedStale)
     }
 
-    @Test func watchStreamsSnapshotsUntilCancelled() throws {
-        let client = AgentClient(transport: InProcessTransport())
+    @Test(arguments: ["values", "bytes"])
+    func watchStreamsSnapshotsUntilCancelled(framing: String) throws {
+        let client = AgentClient(transport: Self.localTransport(framing))
         defer { client.close() }
         try client.connect()
         let snapshots = EventLog<AgentReply>()
@@ -380,6 +388,33 @@ final class RawAgent {
         #expect(zip(changes, changes.dropFirst()).allSatisfy { $1.base == $0.generation })
         var mirror = SocketMirror()
         #expect(changes.allSatisfy { mirror.apply($0) })
+        #expect(try client.call(.ping) == .pong)
+    }
+
+    /// Closing a link ends its agent as the end of a remote agent's input does: a running stream
+    /// is cancelled and its last frame still arrives; a request after that opens a new link.
+    @Test(arguments: ["values", "bytes"])
+    func closingTheLinkCancelsItsStreamsWithTheirLastFrame(framing: String) throws {
+        let client = AgentClient(transport: Self.localTransport(framing))
+        defer { client.close() }
+        try client.connect()
+        let first = DispatchSemaphore(value: 0)
+        let ended = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<AgentReply, AgentError>?>(nil)
+        client.start(
+            .watchSockets(SocketQuery(kinds: [.tcp]), interval: 0.1), event: { _ in first.signal() },
+            completion: { result in
+                outcome.withLock { $0 = result }
+                ended.signal()
+            })
+        first.wait()
+        client.close()
+        ended.wait()
+        let result = try #require(outcome.withLock { $0 })
+        switch result {
+        case .success(let reply): #expect(reply == .cancelled)
+        case .failure(let error): Issue.record("the stream failed instead of ending: \(error.message)")
+        }
         #expect(try client.call(.ping) == .pong)
     }
 
@@ -424,7 +459,8 @@ final class RawAgent {
         init(label: String) { self.label = label }
 
         func open() throws(AgentError) -> any AgentLink {
-            let inner = try InProcessTransport(label: label).open()
+            // The relay needs the encoded byte stream: an in-process agent behind pipes.
+            let inner = try InProcessTransport(label: label).open() as! any AgentByteLink
             let toClient = try makePipe()
             let flag = self.flag
             Thread {
@@ -455,13 +491,13 @@ final class RawAgent {
     /// The client's side of a relayed agent: frames go straight to `inner`'s write end, and come
     /// back through the relay's pipe. Each descriptor has one owner: `inner` closes its own two (its
     /// `close()`/`ending()` are idempotent), this link closes only the relay pipe's read end.
-    final class RelayLink: AgentLink {
-        let inner: any AgentLink
+    final class RelayLink: AgentByteLink {
+        let inner: any AgentByteLink
         let readFD: Int32
         private let readOpen = Mutex(true)
         var writeFD: Int32 { inner.writeFD }
 
-        init(inner: any AgentLink, readFD: Int32) {
+        init(inner: any AgentByteLink, readFD: Int32) {
             self.inner = inner
             self.readFD = readFD
         }

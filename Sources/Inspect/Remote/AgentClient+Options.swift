@@ -13,10 +13,10 @@ extension AgentClient {
         }
     }
 
-    /// Whether the agent runs in this process (``InProcessTransport``): its host is this machine and
+    /// Whether the agent runs in this process (``LocalTransport``): its host is this machine and
     /// its sockets' processes are this machine's, so work the protocol has no request for (setting
     /// an option, the Tests tab's pivot) may run here for its rows.
-    public var servesThisProcess: Bool { transport is InProcessTransport }
+    public var servesThisProcess: Bool { transport.runsInThisProcess }
 }
 
 extension OptionInspectorError {

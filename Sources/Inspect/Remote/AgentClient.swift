@@ -33,7 +33,7 @@ final class AgentConnection: Sendable {
     }
 
     let link: any AgentLink
-    private let writer: FrameWriter
+    private let writer: any AgentFrameChannel
     private let pending = Mutex<[UInt64: Pending]>([:])
     private let nextID = Atomic<UInt64>(1)
     private let hello = Mutex<AgentHello?>(nil)
@@ -49,7 +49,7 @@ final class AgentConnection: Sendable {
         onEnd: @escaping @Sendable (AgentConnection, (message: String, needsLogin: Bool)) -> Void
     ) {
         self.link = link
-        writer = FrameWriter(fd: link.writeFD, maxFrameSize: AgentProtocol.maxFrameSize)
+        writer = link.channel()
         let thread = Thread { [self] in
             readFrames()
             writer.close()
@@ -148,18 +148,9 @@ final class AgentConnection: Sendable {
     }
 
     private func readFrames() {
-        var decoder = FrameDecoder()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            guard let count = DescriptorIO.read(link.readFD, into: &chunk), count > 0 else { return }
-            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            while let item = decoder.next() {
-                guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
-                    continue  // a frame we cannot read from the agent is skipped; its request times out or ends later
-                }
-                lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
-                dispatch(frame)
-            }
+        writer.receive { frame in
+            lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+            dispatch(frame)
         }
     }
 
@@ -475,11 +466,11 @@ public final class AgentClient: Sendable {
 }
 
 extension AgentClient {
-    /// A client for this host: the engines served on a thread of this process
-    /// (``InProcessTransport``), reached through the same protocol as a remote host's agent, so a
-    /// panel or command cannot tell this host from another.
+    /// A client for this host: the engines served in this process (``LocalTransport``), reached
+    /// with the same requests and replies as a remote host's agent (passed as values, not
+    /// encoded), so a panel or command cannot tell this host from another.
     /// `resolver` answers its lookups (tests give a scripted one).
     public static func local(label: String = "local", resolver: ResolverService = ResolverService()) -> AgentClient {
-        AgentClient(transport: InProcessTransport(label: label, resolver: resolver))
+        AgentClient(transport: LocalTransport(label: label, resolver: resolver))
     }
 }

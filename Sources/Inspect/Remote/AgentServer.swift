@@ -11,8 +11,9 @@ import Synchronization
 /// Bad frames are answered with `error` frames; the end of the input cancels every stream.
 /// The agent never opens a listening socket.
 public final class AgentServer: Sendable {
-    private let input: Int32
-    private let output: FrameWriter
+    /// Where frames come from (nil for an agent whose client hands it frames as values).
+    private let input: Int32?
+    private let output: any AgentFrameSink
     private let hello: AgentHello
     private let maxFrameSize: Int
     private let active = Mutex<[UInt64: ActiveRequest]>([:])
@@ -45,6 +46,17 @@ public final class AgentServer: Sendable {
         self.maxFrameSize = maxFrameSize
     }
 
+    /// Creates a server for a client in this process: it takes frames through
+    /// ``receive(_:ordinal:)`` and sends its own to `sink` as values (``LocalTransport``).
+    init(sink: any AgentFrameSink, resolver: ResolverService) {
+        sshConnection = nil
+        self.resolver = resolver
+        input = nil
+        output = sink
+        hello = AgentServer.localHello()
+        maxFrameSize = AgentProtocol.maxFrameSize
+    }
+
     /// This host's hello: protocol versions, software version and capabilities.
     public static func localHello(software: String = "socktui") -> AgentHello {
         AgentHello(software: software, role: "agent", capabilities: localCapabilities())
@@ -52,7 +64,8 @@ public final class AgentServer: Sendable {
 
     /// Sends the hello, then serves frames until the input ends; cancels running streams and waits (a few seconds at most) for their last frames.
     public func run() {
-        output.send(.hello(hello))
+        guard let input else { return }
+        greet()
         var decoder = FrameDecoder(maxFrameSize: maxFrameSize)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -69,6 +82,15 @@ public final class AgentServer: Sendable {
                         .truncated, "input ended inside frame \(decoder.ordinal + 1): \(decoder.pendingBytes) bytes\(declared) received",
                         frame: decoder.ordinal + 1)))
         }
+        stop()
+    }
+
+    /// Sends the agent's hello: the first frame of every link.
+    func greet() { output.send(.hello(hello)) }
+
+    /// As at the end of the input: cancels every stream and waits (a few seconds at most) for
+    /// their last frames.
+    func stop() {
         for request in active.withLock({ Array($0.values) }) { request.cancel() }
         _ = inFlight.wait(timeout: .now() + 5)
     }
@@ -88,32 +110,37 @@ public final class AgentServer: Sendable {
                 output.send(.error(error))
                 return
             }
-            switch frame {
-            case .hello(let peer):
-                // No overlap: say so; the client hangs up (the agent keeps serving what it can).
-                if hello.agreedVersion(with: peer) == nil {
-                    output.send(
-                        .error(
-                            AgentError(
-                                .version,
-                                "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts",
-                                frame: ordinal)))
-                }
-            case .request(let id, let request):
-                start(request, id: id, ordinal: ordinal)
-            case .cancel(let id):
-                if let request = active.withLock({ $0[id] }) {
-                    request.cancel()
-                } else {
-                    output.send(.error(AgentError(.noSuchRequest, "cancel: no request \(id) is running", id: id, frame: ordinal)))
-                }
-            case .event, .response, .error:
+            receive(frame, ordinal: ordinal)
+        }
+    }
+
+    /// Handles the client's frame number `ordinal`.
+    func receive(_ frame: AgentFrame, ordinal: Int) {
+        switch frame {
+        case .hello(let peer):
+            // No overlap: say so; the client hangs up (the agent keeps serving what it can).
+            if hello.agreedVersion(with: peer) == nil {
                 output.send(
                     .error(
                         AgentError(
-                            .unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal
-                        )))
+                            .version,
+                            "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts",
+                            frame: ordinal)))
             }
+        case .request(let id, let request):
+            start(request, id: id, ordinal: ordinal)
+        case .cancel(let id):
+            if let request = active.withLock({ $0[id] }) {
+                request.cancel()
+            } else {
+                output.send(.error(AgentError(.noSuchRequest, "cancel: no request \(id) is running", id: id, frame: ordinal)))
+            }
+        case .event, .response, .error:
+            output.send(
+                .error(
+                    AgentError(
+                        .unexpected, "frame \(ordinal) is a reply: an agent takes only hello, request and cancel frames", frame: ordinal
+                    )))
         }
     }
 
@@ -378,7 +405,7 @@ final class CaptureStreamState: @unchecked Sendable {
 
 /// Writes whole frames to a descriptor, one at a time from any thread. A frame too large to
 /// send becomes an error frame for its request; a failed write (the peer went away) closes it.
-final class FrameWriter: Sendable {
+final class FrameWriter: AgentFrameSink {
     private let fd: Int32
     private let maxFrameSize: Int
     private let closed = Mutex(false)

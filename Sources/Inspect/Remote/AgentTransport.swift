@@ -5,14 +5,11 @@ import CSockShims
 import Foundation
 import Synchronization
 
-/// One open byte stream to an agent: frames are written to `writeFD` and read from `readFD`.
-/// `close()` ends it (the agent sees the end of its input, a child process is terminated) and
+/// One open link to an agent: its frames both ways (``channel()``). `close()` ends it (the agent sees the end of its input, a child process is terminated) and
 /// returns how it ended.
 public protocol AgentLink: Sendable {
-    /// Descriptor the client reads frames from.
-    var readFD: Int32 { get }
-    /// Descriptor the client writes frames to.
-    var writeFD: Int32 { get }
+    /// The link's frames both ways (encoded on descriptors, or values for an agent in this process).
+    func channel() -> any AgentFrameChannel
     /// Ends the stream; idempotent.
     func close()
     /// After the read side reached its end: the process's exit status (nil for none) and the
@@ -31,11 +28,16 @@ public protocol AgentTransport: Sendable {
     func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool)
     /// Seconds a new link may take to log in and send the agent's hello.
     var handshakeTimeout: Double { get }
+    /// Whether the agent runs inside this process: this host's engines (a capture can then read
+    /// the kernel ring itself instead of taking the agent's pcapng stream).
+    var runsInThisProcess: Bool { get }
 }
 
 extension AgentTransport {
     /// 30 s unless the transport says otherwise.
     public var handshakeTimeout: Double { 30 }
+    /// Another host's agent unless the transport says otherwise.
+    public var runsInThisProcess: Bool { false }
 }
 
 /// Runs the system ssh client: `ssh … HOST socktui agent`.
@@ -96,8 +98,9 @@ public struct ProcessTransport: AgentTransport {
     }
 }
 
-/// Serves an `AgentServer` on a thread of this process through pipes: the same protocol with no
-/// process (tests; a local panel).
+/// Serves an `AgentServer` on a thread of this process through pipes: the same encoded frames as
+/// a remote agent's with no process (tests that relay, cut or stall the byte stream; this host's
+/// client uses ``LocalTransport``, which passes the frames as values).
 public struct InProcessTransport: AgentTransport {
     public let label: String
     /// Answers the agent's lookups.
@@ -125,6 +128,8 @@ public struct InProcessTransport: AgentTransport {
     public func explain(status: Int32?, stderr: String) -> (message: String, needsLogin: Bool) {
         ("\(label): disconnected (agent ended)", false)
     }
+
+    public var runsInThisProcess: Bool { true }
 }
 
 /// A pipe pair with both ends close-on-exec.
@@ -137,7 +142,7 @@ func makePipe() throws(AgentError) -> (read: Int32, write: Int32) {
 }
 
 /// The client's ends of an in-process agent's pipes.
-final class PipeLink: AgentLink {
+final class PipeLink: AgentByteLink {
     let readFD: Int32
     let writeFD: Int32
     private let ends = LinkEnds()
@@ -184,7 +189,7 @@ final class LinkEnds: Sendable {
 }
 
 /// A child process with its stdin/stdout as the link and its stderr kept for messages.
-final class ProcessLink: AgentLink {
+final class ProcessLink: AgentByteLink {
     let readFD: Int32
     let writeFD: Int32
     let pid: pid_t

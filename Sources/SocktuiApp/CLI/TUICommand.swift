@@ -97,7 +97,7 @@ struct TUICommand: ParsableCommand {
             links.interactive = false
         }
         let remotes = try links.transports()
-        let local: [any AgentTransport] = noLocal ? [] : [InProcessTransport(label: "local")]
+        let local: [any AgentTransport] = noLocal ? [] : [LocalTransport(label: "local")]
         // The Resolver's and the Capture panel's links are separate from the watch's (a capture's
         // chunks never queue ahead of a lookup) and open on first use.
         let resolvers = [AgentClient.local()] + remotes.map { AgentClient(transport: $0, silenceLimit: remote.hostTimeout) }

@@ -89,7 +89,7 @@ public final class LiveCaptureSession: Sendable {
 
     /// Whether `client` reaches this host's engines inside this process (its captures read the
     /// kernel ring directly; see ``start(_:on:started:ended:failed:)``).
-    public static func runsHere(_ client: AgentClient) -> Bool { client.transport is InProcessTransport }
+    public static func runsHere(_ client: AgentClient) -> Bool { client.servesThisProcess }
 
     /// Starts `options` on `client`'s host. This host (an in-process client) records straight
     /// from the kernel ring: its agent would hand the same packets over as pcapng in JSON frames
