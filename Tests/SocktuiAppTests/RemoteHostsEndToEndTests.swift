@@ -152,12 +152,18 @@ struct RemoteHostsEndToEndTests {
 
     @Test func pushCopiesTheBinaryForTheSessionAndRemovesIt() throws {
         let fleet = try SSHTestFleet(count: 1, label: "push")
-        let before = try fleet.hosts[0].exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
-        let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", fleet.sshConfig, "--host", fleet.hosts[0].alias])
+        // The host's /tmp is this test's own directory: the machine's /tmp sees other tests'
+        // pushed copies come and go meanwhile.
+        let scratch = try TemporaryDirectory()
+        chmod(scratch.url.path, 0o1777)
+        let config = try fleet.configWithPrivateTmp(scratch.url.path)
+        func copies() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter { $0.hasPrefix("socktui-agent.") }
+        }
+        let result = try Self.socktui(["sockets", "-t", "-l", "--push", "--ssh-config", config, "--host", fleet.hosts[0].alias])
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out.contains("127.0.0.1:22"))
-        let after = try fleet.hosts[0].exec(["sh", "-c", "ls /tmp | grep -c socktui-agent. || true"]).out
-        #expect(before == after, "the pushed binary was left behind")
+        #expect(try copies().isEmpty, "the pushed binary was left behind")
     }
 
     /// A host without the Swift runtime (its library directory hidden by an empty tmpfs in the

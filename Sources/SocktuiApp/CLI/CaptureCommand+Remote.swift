@@ -8,10 +8,7 @@ extension CaptureCommand {
     /// packets come back as pcapng chunks: written as they are (`-w`) or decoded and printed
     /// here. Ctrl-C cancels the remote capture, which flushes its ring and reports the remote
     /// kernel's counters.
-    func runRemote() throws {
-        guard remote.hosts.count == 1 else { throw ValidationError("capture --host takes one host (run one capture per host)") }
-        let client = try remote.clients()[0]
-        defer { client.close() }
+    func runRemote(_ client: AgentClient) throws {
         do { try client.connect() } catch { Self.fail(error.message, code: 1) }
         let host = client.label
         let expression = filter.joined(separator: " ")

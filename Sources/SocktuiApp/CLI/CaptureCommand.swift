@@ -132,7 +132,12 @@ struct CaptureCommand: ParsableCommand {
 
     func run() throws {
         Self.blockStopSignals()
-        if remote.isRemote { return try runRemote() }
+        let client = try remote.client(for: "capture", "run one capture per host")
+        defer { client.close() }
+        // As the Capture panel's sessions do (`LiveCaptureSession`): this host's engines read the
+        // kernel ring here, with no agent frames between it and the output (twice the packets per
+        // second); another host's agent runs the capture and streams pcapng chunks.
+        guard client.servesThisProcess else { return try runRemote(client) }
         let expression = filter.joined(separator: " ")
         let sink = try CaptureSink(command: self)
         let options = self.options

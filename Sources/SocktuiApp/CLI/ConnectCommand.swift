@@ -193,15 +193,8 @@ struct ConnectCommand: ParsableCommand {
         let request = self.request
         let json = global.json
         let result: ConnTestResult
-        if remote.isRemote {
-            guard let answer = runRemote(request, json: json, interruption: interruption, output: output) else { return 1 }
-            result = answer
-        } else {
-            result = ConnTestService.run(request, cancellation: interruption?.cancellation ?? Cancellation()) { event in
-                // Probes stream one line each, as ping does; the rest print when done.
-                if !json, case .probe(let sample) = event { output(Self.render(sample)) }
-            }
-        }
+        guard let answer = runTest(request, json: json, interruption: interruption, output: output) else { return 1 }
+        result = answer
         let signal = interruption?.signal
         if json {
             output((try? connTestJSON(result, interrupted: signal != nil)) ?? "{}")

@@ -4,9 +4,10 @@ import Inspect
 import Synchronization
 
 extension ResolveCommand {
-    /// `--host`: every call on every host (hosts in parallel), each report under its host.
-    /// Exit status 1 when a host cannot be reached, else as without --host.
-    func runRemote() throws {
+    /// Every call on this host, or on every `--host` (hosts in parallel, each report under its
+    /// host), through the host's engine client. Exit status 1 when a host cannot be reached, 2
+    /// when a lookup failed.
+    func run() throws {
         let clients = try remote.clients()
         defer { for client in clients { client.close() } }
         var reports: [HostTagged<ResolverReport>] = []
@@ -21,53 +22,51 @@ extension ResolveCommand {
             }
         }
         if global.json {
-            StandardOutput.print(try jsonText(reports))
-        } else {
-            for host in remote.hosts.compactMap({ try? RemoteHost(parsing: $0).label }) {
-                let mine = reports.filter { $0.host == host }
+            StandardOutput.print(try remote.isRemote ? jsonText(reports) : jsonText(reports.map(\.value)))
+        } else if remote.isRemote {
+            for client in clients {
+                let mine = reports.filter { $0.host == client.label }
                 guard !mine.isEmpty else { continue }
-                StandardOutput.print("\(host):")
+                StandardOutput.print("\(client.label):")
                 for report in mine { StandardOutput.print(TerminalSafe.escapedLines(Self.render(report.value)), terminator: "") }
             }
+        } else {
+            for report in reports { StandardOutput.print(TerminalSafe.escapedLines(Self.render(report.value)), terminator: "") }
         }
-        let failures = reports.compactMap { report in report.value.error.map { (report.host, $0) } }
-        for (host, failure) in failures {
-            RemoteOptions.note("resolve", "\(host): \(failure)\(failure.hint.isEmpty ? "" : " (\(failure.hint))")")
+        for report in reports {
+            guard let failure = report.value.error else { continue }
+            let place = remote.isRemote ? "\(report.host): " : ""
+            RemoteOptions.note("resolve", "\(place)\(failure)\(failure.hint.isEmpty ? "" : " (\(failure.hint))")")
         }
         if unreachable { throw ExitCode(1) }
-        if !failures.isEmpty { throw ExitCode(2) }
+        if reports.contains(where: { $0.value.error != nil }) { throw ExitCode(2) }
     }
 }
 
 extension SockoptCommand {
-    /// `--host`: the options of a socket of a process on that host (one host: pids are per host).
-    func remoteReport(_ target: OptionTarget) throws -> SocketOptionsReport {
-        guard remote.hosts.count == 1 else { throw ValidationError("sockopt --host takes one host: a pid names a process of one host") }
-        let client = try remote.clients()[0]
+    /// The options of a socket of a process on this host or on `--host` (one host: pids are per
+    /// host), read by that host's engine client.
+    func report(_ target: OptionTarget) throws -> SocketOptionsReport {
+        let client = try remote.client(for: "sockopt", "a pid names a process of one host")
         defer { client.close() }
-        let reply: AgentReply
-        do { reply = try client.call(.socketOptions(target)) } catch {
-            throw AgentError(.failed, error.message)
+        guard case .socketOptions(let report) = try client.call(.socketOptions(target)) else {
+            throw AgentError(.failed, "\(client.label): unexpected reply")
         }
-        guard case .socketOptions(let report) = reply else { throw AgentError(.failed, "\(client.label): unexpected reply") }
         return report
     }
 }
 
 extension ConnectCommand {
-    /// `--host`: the test runs on that host (one host), its progress streamed back; nil when
-    /// the host cannot be reached (the reason is on stderr).
-    /// A stop signal (`interruption`) cancels the remote test, which ends with what it measured.
-    func runRemote(
+    /// The test runs on this host or on `--host` (one host) through that host's engine client,
+    /// its progress streamed back (probes print one line each, as ping does; the rest print when
+    /// done); nil when the host cannot be reached (the reason is on stderr).
+    /// A stop signal (`interruption`) cancels the test, which ends with what it measured.
+    func runTest(
         _ request: ConnTestRequest, json: Bool, interruption: InterruptibleRun?,
         output: (String) -> Void
     ) -> ConnTestResult? {
-        guard remote.hosts.count == 1 else {
-            RemoteOptions.note("connect", "connect --host takes one host (run one test per host)")
-            return nil
-        }
         let client: AgentClient
-        do { client = try remote.clients()[0] } catch {
+        do { client = try remote.client(for: "connect", "run one test per host") } catch {
             RemoteOptions.note("connect", "\(error)")
             return nil
         }

@@ -121,25 +121,35 @@ struct RemoteOptions: ParsableArguments {
         return pushes.map { SSHTransport(host: $0.host, settings: $0.settings, pushed: $0, handshakeTimeout: hostTimeout) }
     }
 
-    /// One client per host, in the order given.
+    /// One client per host, in the order given; without `--host`, this host's client (its
+    /// engines in this process, through the same requests).
     func clients() throws -> [AgentClient] {
-        try transports().map { AgentClient(transport: $0) }
+        guard isRemote else { return [AgentClient.local()] }
+        return try transports().map { AgentClient(transport: $0) }
+    }
+
+    /// The one client of a command that runs on one host (`connect`, `sockopt`): this host's, or
+    /// `--host`'s. `command` names the command in the usage error for several hosts, which says `why`.
+    func client(for command: String, _ why: String) throws -> AgentClient {
+        guard hosts.count <= 1 else { throw ValidationError("\(command) --host takes one host: \(why)") }
+        return try clients()[0]
     }
 
     /// Runs `request` on every host in parallel and returns each host's final reply or error,
     /// in host order; `event` sees stream items with their host. A host silent for
     /// `--host-timeout` seconds once logged in is reported as such (``SilenceLimit``), so one
     /// slow host does not hold up the others' results.
+    /// A stop signal (`interruption`) cancels every host's call, which ends with what it did.
     func callAll(
-        _ clients: [AgentClient], _ request: AgentRequest,
+        _ clients: [AgentClient], _ request: AgentRequest, interruption: InterruptibleRun? = nil,
         event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }
     ) -> [(host: String, result: Result<AgentReply, AgentError>)] {
-        callAll(clients, { _ in request }, event: event)
+        callAll(clients, { _ in request }, interruption: interruption, event: event)
     }
 
-    /// Runs `request(index)` on each host in parallel; as `callAll(_:_:event:)`.
+    /// Runs `request(index)` on each host in parallel; as `callAll(_:_:interruption:event:)`.
     func callAll(
-        _ clients: [AgentClient], _ request: (Int) -> AgentRequest,
+        _ clients: [AgentClient], _ request: (Int) -> AgentRequest, interruption: InterruptibleRun? = nil,
         event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }
     ) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         let results = Mutex<[Int: Result<AgentReply, AgentError>]>([:])
@@ -159,11 +169,14 @@ struct RemoteOptions: ParsableArguments {
         for (index, client) in clients.enumerated() where results.withLock({ $0[index] == nil }) {
             group.enter()
             let label = client.label
-            // The client reports a host silent for --host-timeout (its login is done by now).
-            client.start(request(index), silence: .seconds(hostTimeout), event: { event(label, $0) }) { result in
+            // The client reports a host silent for --host-timeout (its login is done by now); this
+            // host's engines run in this process and need no limit.
+            let silence: SilenceLimit = client.servesThisProcess ? .none : .seconds(hostTimeout)
+            let call = client.start(request(index), silence: silence, event: { event(label, $0) }) { result in
                 results.withLock { $0[index] = $0[index] ?? result }
                 group.leave()
             }
+            interruption?.onStop { call.cancel() }
         }
         group.wait()
         let collected = results.withLock { $0 }

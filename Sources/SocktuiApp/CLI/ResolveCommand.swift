@@ -139,21 +139,6 @@ struct ResolveCommand: ParsableCommand {
         return list
     }
 
-    func run() throws {
-        if remote.isRemote { return try runRemote() }
-        let reports = try requests().map { ResolverReport(ResolverService.run($0)) }
-        if global.json {
-            StandardOutput.print(try jsonText(reports))
-        } else {
-            for report in reports { StandardOutput.print(TerminalSafe.escapedLines(Self.render(report)), terminator: "") }
-        }
-        let failures = reports.compactMap(\.error)
-        for failure in failures {
-            FileHandle.standardError.write(Data("socktui resolve: \(failure)\(failure.hint.isEmpty ? "" : " (\(failure.hint))")\n".utf8))
-        }
-        if !failures.isEmpty { throw ExitCode(2) }
-    }
-
     /// Human-readable rendering of one report.
     static func render(_ report: ResolverReport) -> String {
         var text = "\(report.request)  [\(DurationText.milliseconds(report.elapsedMilliseconds))]\n"

@@ -84,7 +84,7 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// `--host`: scan from other hosts (ScanCommand+Remote.swift).
+    /// `--host`: scan from other hosts.
     @OptionGroup var remote: RemoteOptions
 
     var request: PortScanRequest {
@@ -116,18 +116,43 @@ struct ScanCommand: ParsableCommand {
     /// `interruption`, a stop signal ends the scan early: the ports finished so far are printed,
     /// marked interrupted, and the status is 128 + the signal's number.
     func execute(interruption: InterruptibleRun? = nil, output: (String) -> Void) throws -> Int32 {
-        if remote.isRemote { return try runRemote(output: output) }
-        let result = PortScanner.run(try request, cancellation: interruption?.cancellation ?? Cancellation())
+        let request = try self.request
+        let clients = try remote.clients()
+        defer { for client in clients { client.close() } }
+        var scans: [HostTagged<PortScanResult>] = []
+        var status: Int32 = 0
+        // A scan may take its timeout per port batch: a host's silence limit starts after that.
+        for (host, result) in remote.callAll(clients, .connTest(.scan(request)), interruption: interruption) {
+            switch result {
+            case .success(.testFinished(.scan(let scan))):
+                scans.append(HostTagged(host: host, value: scan))
+                status = max(status, scan.address == nil ? 2 : ConnTestResult.scan(scan).succeeded ? 0 : 1)
+            case .success(let other):
+                RemoteOptions.note("scan", "\(host): unexpected reply \(other)")
+                status = max(status, 1)
+            case .failure(let error):
+                RemoteOptions.note("scan", error.message)
+                status = max(status, 1)
+            }
+        }
         let signal = interruption?.signal
-        if global.json {
-            output(try snakeCaseJSON(InterruptibleJSON(value: ScanJSON(result, all: all), interrupted: signal != nil)) + "\n")
-        } else {
-            output(Self.render(result, all: all))
-            if let signal { output(ConnectCommand.interruptionLine(.scan(result), signal: signal)) }
+        if remote.isRemote {
+            // Each result under its host.
+            if global.json {
+                output(try snakeCaseJSON(scans.map { HostTagged(host: $0.host, value: ScanJSON($0.value, all: all)) }) + "\n")
+            } else {
+                for scan in scans { output(TerminalSafe.escapedLines("\(scan.host): " + Self.render(scan.value, all: all))) }
+            }
+        } else if let scan = scans.first?.value {
+            if global.json {
+                output(try snakeCaseJSON(InterruptibleJSON(value: ScanJSON(scan, all: all), interrupted: signal != nil)) + "\n")
+            } else {
+                output(TerminalSafe.escapedLines(Self.render(scan, all: all)))
+                if let signal { output(ConnectCommand.interruptionLine(.scan(scan), signal: signal)) }
+            }
         }
         if let signal { return StopSignals.exitStatus(signal) }
-        if result.address == nil { return 2 }
-        return ConnTestResult.scan(result).succeeded ? 0 : 1
+        return status
     }
 
     static func render(_ scan: PortScanResult, all: Bool) -> String {

@@ -4,31 +4,32 @@ import Inspect
 import Synchronization
 
 extension SocketsCommand {
-    /// `--host`: every host's table, queried in parallel and merged, each row with its host.
-    /// Hosts that fail are named on stderr (exit status 1) after the rows of those that answered.
-    func runRemote(filter: SocketFilter, query: SocketQuery) throws {
-        if let watch { return try watchRemote(filter: filter, query: query, interval: watch) }
+    /// This host's table, or every `--host`'s queried in parallel and merged (each row with its
+    /// host), through each host's engine client. Hosts that fail are named on stderr (exit status
+    /// 1) after the rows of those that answered. `--repeat-count` refreshes over the open links,
+    /// timing each from the requests to the last host's answer (the first includes starting ssh).
+    func runOnce(filter: SocketFilter, query: SocketQuery) throws {
         let clients = try remote.clients()
         defer { for client in clients { client.close() } }
         var mirrors = Array(repeating: SocketMirror(), count: clients.count)
-        var results = Self.refresh(clients, mirrors: &mirrors, query: query, remote: remote)
-        // --repeat-count: refreshes over the open links, all hosts in parallel, each timed from
-        // the requests to the last host's answer (the first includes starting ssh).
-        if repeatCount > 1 {
-            for index in 1...repeatCount {
-                if index > 1 {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    results = Self.refresh(clients, mirrors: &mirrors, query: query, remote: remote)
-                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    let count = results.reduce(0) { total, host in
-                        if case .success(let snapshot) = host.result { total + snapshot.entries.count } else { total }
-                    }
-                    Self.note(
-                        "refresh \(index): \(DurationText.seconds(elapsed, fractionDigits: 4)) (\(count) sockets from \(results.count) hosts)"
-                    )
-                } else {
-                    Self.note("refresh 1: connected to \(results.count) hosts")
-                }
+        var results: [(host: String, result: Result<SocketSnapshot, AgentError>)] = []
+        for index in 1...repeatCount {
+            let started = DispatchTime.now().uptimeNanoseconds
+            results = Self.refresh(clients, mirrors: &mirrors, query: query, remote: remote)
+            guard repeatCount > 1 else { break }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let count = results.reduce(0) { total, host in
+                if case .success(let snapshot) = host.result { total + snapshot.entries.count } else { total }
+            }
+            let hosts = remote.isRemote ? " from \(results.count) hosts" : ""
+            Self.note("refresh \(index): \(DurationText.seconds(elapsed, fractionDigits: 4)) (\(count) sockets\(hosts))")
+        }
+        guard remote.isRemote else {
+            switch results[0].result {
+            case .success(let snapshot): return try printLocal(snapshot, filter: filter)
+            case .failure(let error):
+                Self.note(error.message)
+                throw ExitCode(1)
             }
         }
         var rows: [HostTagged<SocketEntry>] = []

@@ -98,22 +98,13 @@ struct SocketsCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try SocketFilter(filter.joined(separator: " "))
-        if remote.isRemote { return try runRemote(filter: parsed, query: query(parsed)) }
-        let table = SocketTable()
-        let query = query(parsed)
-        var snapshot = table.snapshot(query)
-        if repeatCount > 1 {
-            Self.note(
-                "refresh 1: \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))"
-            )
-            for index in 2...repeatCount {
-                snapshot = table.snapshot(query)
-                Self.note(
-                    "refresh \(index): \(DurationText.seconds(snapshot.elapsed, fractionDigits: 4)) (\(snapshot.entries.count) sockets, /proc walks: \(table.ownerIndex.walkCount))"
-                )
-            }
-        }
-        let entries = snapshot.entries.filter(parsed.matches)
+        if let watch { return try watchRemote(filter: parsed, query: query(parsed), interval: watch) }
+        try runOnce(filter: parsed, query: query(parsed))
+    }
+
+    /// This host's table (one process, like ss): the rows, then warnings on stderr.
+    func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
+        let entries = snapshot.entries.filter(filter.matches)
         if global.json {
             StandardOutput.print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
             return

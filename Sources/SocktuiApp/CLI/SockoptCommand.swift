@@ -54,9 +54,11 @@ struct SockoptCommand: ParsableCommand {
         let target = self.target
         let report: SocketOptionsReport
         do {
-            report = remote.isRemote ? try remoteReport(target) : try OptionInspector.inspect(target)
+            report = try self.report(target)
+        } catch let error as ValidationError {
+            throw error
         } catch {
-            FileHandle.standardError.write(Data("socktui sockopt: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("socktui sockopt: \((error as? AgentError)?.message ?? "\(error)")\n".utf8))
             throw ExitCode(1)
         }
         if global.json {
