@@ -10,10 +10,11 @@ import Testing
 
     /// No `bytes[offset]`, `bytes[offset + 6]`, `u16be(offset + 4)`, `packet[23]` or `u16be(46)` in the
     /// views, the quick summary path and the reassembly prefilter.
-    @Test(arguments: [
-        "Dissect/IPViews.swift", "Dissect/LinkViews.swift", "Dissect/TransportViews.swift",
-        "QuickSummary.swift", "Analysis/ReassemblyPrefilter.swift"
-    ])
+    @Test(
+        arguments: [
+            "Dissect/IPViews.swift", "Dissect/LinkViews.swift", "Dissect/TransportViews.swift", "Dissect/ApplicationViews.swift",
+            "Dissect/DNSView.swift", "QuickSummary.swift", "Analysis/ReassemblyPrefilter.swift"
+        ] + dissectorFiles)
     func viewsReadNoBareOffsets(file: String) throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/Inspect/Capture/\(file)"), encoding: .utf8)
         let bare = /(bytes|packet)\[(offset( \+ \d+)?|\d+)\]|(u8|u16be|u32be|u16le|u32le)\((offset( \+ \d+)?|\d+)\)/
@@ -21,6 +22,33 @@ import Testing
             "\(file):\($0.offset + 1): \($0.element)"
         }
         #expect(offenders.isEmpty, "bare offsets: \(offenders)")
+    }
+
+    /// The dissector's files (Dissector.swift and its per-layer extensions).
+    static var dissectorFiles: [String] {
+        let directory = root.appendingPathComponent("Sources/Inspect/Capture/Dissect").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("Dissector") && $0.hasSuffix(".swift") }.sorted().map { "Dissect/" + $0 }
+    }
+
+    /// The field tree's ranges come from the views' declared fields (`ip.range(of: IPv4View.Field.source)`)
+    /// or from computed extents, never from literal offsets: no `range: (offset + 6)..<(offset + 12)`,
+    /// `range: 0..<2` or `(range.lowerBound + 2)..<` in the dissector.
+    @Test(arguments: dissectorFiles)
+    func treeRangesAreNoLiteralOffsets(file: String) throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/Inspect/Capture/\(file)"), encoding: .utf8)
+        let literal = /range: .*\b(offset|position|lowerBound|upperBound|headerEnd|start) [+-] \d|range: \(?([1-9]\d*\.\.<|\d+\.\.<[1-9])/
+        let offenders = text.split(separator: "\n").enumerated().filter { $0.element.contains(literal) }.map {
+            "\(file):\($0.offset + 1): \($0.element)"
+        }
+        #expect(offenders.isEmpty, "literal offsets in field ranges: \(offenders)")
+    }
+
+    /// The dissector is split by layer into files of at most about 400 lines.
+    @Test(arguments: dissectorFiles)
+    func dissectorFilesStaySmall(file: String) throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/Inspect/Capture/\(file)"), encoding: .utf8)
+        #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count <= 420, "\(file)")
     }
 
     /// Each accessor reads the bytes of its declared field.

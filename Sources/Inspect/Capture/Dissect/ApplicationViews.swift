@@ -43,12 +43,16 @@ public struct HTTPView {
 }
 
 /// A view over a TLS record carrying a handshake, decoding a ClientHello's server name (SNI).
-public struct TLSView {
-    /// Field byte ranges of the record header.
+public struct TLSView: DeclaredFields {
+    /// Field byte ranges of the record header, and of the handshake header after it.
     public enum Field {
         public static let contentType = 0..<1
         public static let version = 1..<3
         public static let length = 3..<5
+        /// Handshake records: the handshake message type.
+        public static let handshakeType = 5..<6
+        /// Handshake records: the handshake message's 24-bit length.
+        public static let handshakeLength = 6..<9
     }
     /// Record header length.
     public static let recordHeaderLength = Field.length.upperBound
@@ -63,8 +67,9 @@ public struct TLSView {
 
     /// True when the payload at `offset` starts like a TLS record (content type 20-23, version 3.x).
     public static func looksLikeTLS(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) -> Bool {
-        guard offset + 3 <= extent.capturedEnd else { return false }
-        return (20...23).contains(bytes[offset]) && bytes[offset + 1] == 3 && bytes[offset + 2] <= 4
+        guard offset + Field.version.upperBound <= extent.capturedEnd else { return false }
+        let version = offset + Field.version.lowerBound
+        return (20...23).contains(bytes[offset + Field.contentType.lowerBound]) && bytes[version] == 3 && bytes[version + 1] <= 4
     }
 
     /// Validates the record header and, for a ClientHello, walks to the server_name extension.
@@ -73,18 +78,20 @@ public struct TLSView {
         try extent.requireCaptured(.tls, offset, Self.recordHeaderLength)
         self.bytes = bytes
         self.offset = offset
-        let recordEnd = offset + Self.recordHeaderLength + Int(bytes.u16be(offset + 3))
-        guard bytes[offset] == 22 else {
+        let recordEnd = offset + Self.recordHeaderLength + Int(bytes.u16be(offset + Field.length.lowerBound))
+        guard bytes[offset + Field.contentType.lowerBound] == 22 else {
             handshakeType = nil
             serverName = nil
             return
         }
-        try extent.requireCaptured(.tls, offset + 5, 4)
-        handshakeType = bytes[offset + 5]
+        try extent.requireCaptured(
+            .tls, offset + Field.handshakeType.lowerBound, Field.handshakeLength.upperBound - Field.handshakeType.lowerBound)
+        handshakeType = bytes[offset + Field.handshakeType.lowerBound]
         guard handshakeType == 1 else { serverName = nil; return }
-        let helloEnd = min(recordEnd, offset + 9 + Int(bytes.u32be(offset + 5) & 0xffffff))
+        let helloEnd = min(
+            recordEnd, offset + Field.handshakeLength.upperBound + Int(bytes.u32be(offset + Field.handshakeType.lowerBound) & 0xffffff))
         let inner = ByteExtent(end: helloEnd, capturedEnd: extent.capturedEnd)
-        var index = offset + 9 + 2 + 32  // client_version, random
+        var index = offset + Field.handshakeLength.upperBound + 2 + 32  // client_version, random
         func vector(_ lengthBytes: Int, _ name: String) throws(DecodeError) -> Range<Int> {
             try inner.requireCaptured(.tls, index, lengthBytes)
             let length = lengthBytes == 1 ? Int(bytes[index]) : Int(bytes.u16be(index))
@@ -122,11 +129,11 @@ public struct TLSView {
     }
 
     /// Content type (22 handshake, 23 application data).
-    public var contentType: UInt8 { bytes[offset] }
+    public var contentType: UInt8 { u8(Field.contentType) }
     /// Record version (0x0301 for TLS 1.0 framing, used by every ClientHello).
-    public var version: UInt16 { bytes.u16be(offset + 1) }
+    public var version: UInt16 { u16be(Field.version) }
     /// Record length.
-    public var length: Int { Int(bytes.u16be(offset + 3)) }
+    public var length: Int { Int(u16be(Field.length)) }
 
     /// tshark's Info text for the record.
     public var info: String {

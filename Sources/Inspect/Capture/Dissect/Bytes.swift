@@ -23,9 +23,16 @@ protocol DeclaredFields {
     var offset: Int { get }
 }
 
+extension Range<Int> {
+    /// The range moved by `delta` bytes: a field declared relative to its header (or to a tag, a
+    /// name's end) placed at that header's absolute offset.
+    @inline(__always) func shifted(by delta: Int) -> Range<Int> { (lowerBound + delta)..<(upperBound + delta) }
+}
+
 extension DeclaredFields {
-    /// The absolute range of `field`.
-    @inline(__always) func range(of field: Range<Int>) -> Range<Int> { (offset + field.lowerBound)..<(offset + field.upperBound) }
+    /// The absolute range of `field`: the one place a declared field becomes bytes of the packet
+    /// (the accessors' reads and the field tree's ranges).
+    @inline(__always) func range(of field: Range<Int>) -> Range<Int> { field.shifted(by: offset) }
     /// The absolute offset of `field`'s first byte.
     @inline(__always) func start(of field: Range<Int>) -> Int { offset + field.lowerBound }
     /// A one-byte field.

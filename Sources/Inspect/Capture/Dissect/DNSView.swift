@@ -3,7 +3,7 @@
 /// The init walks the whole message: names with compression (each pointer must point before the
 /// label run that holds it, so pointers strictly move backwards and cannot loop), names of at most
 /// 255 bytes, and RDATA lengths within the message.
-public struct DNSView {
+public struct DNSView: DeclaredFields {
     /// Field byte ranges of the header, relative to the message's start.
     public enum Field {
         public static let identifier = 0..<2
@@ -15,6 +15,20 @@ public struct DNSView {
     }
     /// Header length.
     public static let headerLength = Field.additionalCount.upperBound
+    /// Field byte ranges of a question after its name, relative to the name's end.
+    public enum QuestionField {
+        public static let type = 0..<2
+        public static let recordClass = 2..<4
+    }
+    /// Field byte ranges of a resource record after its owner name, relative to the name's end; RDATA follows.
+    public enum RecordField {
+        public static let type = 0..<2
+        public static let recordClass = 2..<4
+        public static let ttl = 4..<8
+        public static let dataLength = 8..<10
+    }
+    /// Length of the length field in front of a message sent over TCP.
+    public static let tcpLengthPrefixLength = 2
 
     /// A question.
     public struct Question: Hashable, Sendable {
@@ -50,6 +64,8 @@ public struct DNSView {
         public var range: Range<Int>
         /// Absolute range of the RDATA.
         public var dataRange: Range<Int>
+        /// Absolute offset where the owner name as written in place ends (`RecordField`s start).
+        public var nameEnd: Int { dataRange.lowerBound - RecordField.dataLength.upperBound }
     }
 
     /// The captured bytes.
@@ -76,31 +92,36 @@ public struct DNSView {
         let reader = NameReader(bytes: bytes, message: offset, extent: extent)
         var index = offset + Self.headerLength
         var questions: [Question] = []
-        let questionCount = Int(bytes.u16be(offset + 4))
-        for _ in 0..<questionCount {
+        func headerCount(_ field: Range<Int>) -> Int { Int(bytes.u16be(offset + field.lowerBound)) }
+        for _ in 0..<headerCount(Field.questionCount) {
             let start = index
             let name = try reader.read(at: &index)
-            try extent.requireCaptured(.dns, index, 4)
+            let fixedLength = QuestionField.recordClass.upperBound
+            try extent.requireCaptured(.dns, index, fixedLength)
             questions.append(
                 Question(
-                    name: name.text, type: bytes.u16be(index), recordClass: bytes.u16be(index + 2),
-                    range: start..<(index + 4), nameRange: start..<name.end))
-            index += 4
+                    name: name.text, type: bytes.u16be(index + QuestionField.type.lowerBound),
+                    recordClass: bytes.u16be(index + QuestionField.recordClass.lowerBound),
+                    range: start..<(index + fixedLength), nameRange: start..<name.end))
+            index += fixedLength
         }
         var records: [Record] = []
         let counts: [(Record.Section, Int)] = [
-            (.answer, Int(bytes.u16be(offset + 6))), (.authority, Int(bytes.u16be(offset + 8))),
-            (.additional, Int(bytes.u16be(offset + 10)))
+            (.answer, headerCount(Field.answerCount)), (.authority, headerCount(Field.authorityCount)),
+            (.additional, headerCount(Field.additionalCount))
         ]
         for (section, count) in counts {
             for _ in 0..<count {
                 let start = index
                 let name = try reader.read(at: &index)
-                try extent.requireCaptured(.dns, index, 10)
-                let type = bytes.u16be(index), recordClass = bytes.u16be(index + 2), ttl = bytes.u32be(index + 4)
-                let dataLength = Int(bytes.u16be(index + 8))
-                let dataStart = index + 10
-                try extent.requireLength(.dns, dataStart, dataLength, field: "data length", at: index + 8, value: dataLength)
+                try extent.requireCaptured(.dns, index, RecordField.dataLength.upperBound)
+                let type = bytes.u16be(index + RecordField.type.lowerBound)
+                let recordClass = bytes.u16be(index + RecordField.recordClass.lowerBound)
+                let ttl = bytes.u32be(index + RecordField.ttl.lowerBound)
+                let lengthField = index + RecordField.dataLength.lowerBound
+                let dataLength = Int(bytes.u16be(lengthField))
+                let dataStart = index + RecordField.dataLength.upperBound
+                try extent.requireLength(.dns, dataStart, dataLength, field: "data length", at: lengthField, value: dataLength)
                 let data = try reader.rdata(type: type, dataStart..<(dataStart + dataLength))
                 records.append(
                     Record(
@@ -114,9 +135,15 @@ public struct DNSView {
     }
 
     /// Transaction ID.
-    public var identifier: UInt16 { bytes.u16be(offset) }
+    public var identifier: UInt16 { u16be(Field.identifier) }
     /// The flags word.
-    public var flags: UInt16 { bytes.u16be(offset + 2) }
+    public var flags: UInt16 { u16be(Field.flags) }
+    /// ANCOUNT, as the header carries it.
+    public var answerCount: UInt16 { u16be(Field.answerCount) }
+    /// NSCOUNT, as the header carries it.
+    public var authorityCount: UInt16 { u16be(Field.authorityCount) }
+    /// ARCOUNT, as the header carries it.
+    public var additionalCount: UInt16 { u16be(Field.additionalCount) }
     /// True for a response.
     public var isResponse: Bool { flags & 0x8000 != 0 }
     /// Opcode (0 standard query).

@@ -11,6 +11,8 @@ public struct IPv4View: DeclaredFields {
         public static let totalLength = 2..<4
         public static let identification = 4..<6
         public static let flagsAndFragmentOffset = 6..<8
+        /// The byte holding the three flag bits (reserved, DF, MF) above the fragment offset's high bits.
+        public static let flags = 6..<7
         public static let timeToLive = 8..<9
         public static let protocolNumber = 9..<10
         public static let checksum = 10..<12
@@ -84,21 +86,23 @@ public struct IPv4View: DeclaredFields {
     public var source: String { Format.ipv4(bytes, start(of: Field.source)) }
     /// Destination address as text.
     public var destination: String { Format.ipv4(bytes, start(of: Field.destination)) }
-    /// The one's-complement sum of the TCP/UDP pseudo-header for a transport payload of `length` bytes.
-    public func pseudoHeaderSum(length: Int) -> UInt32 {
+    /// The one's-complement sum of the TCP/UDP pseudo-header for `length` bytes of protocol `protocolNumber`.
+    public func pseudoHeaderSum(length: Int, protocolNumber: UInt8) -> UInt32 {
         onesComplementSum(
             bytes, start(of: Field.source)..<range(of: Field.destination).upperBound, initial: UInt32(protocolNumber) + UInt32(length))
     }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
+    /// Absolute range of the options (empty without options).
+    public var optionsRange: Range<Int> { (offset + Self.minimumHeaderLength)..<payloadOffset }
 
     /// The options, validated: each with its type and absolute range.
     /// - Throws: `.ipv4` `badLength` when an option's length is below 2 or runs past the header.
     public func options() throws(DecodeError) -> [HeaderOption] {
         guard headerLength > Self.minimumHeaderLength else { return [] }
         var list: [HeaderOption] = []
-        var index = offset + Self.minimumHeaderLength
-        let end = offset + headerLength
+        var index = optionsRange.lowerBound
+        let end = optionsRange.upperBound
         while index < end {
             let type = bytes[index]
             if type == 0 { list.append(HeaderOption(type: type, range: index..<end)); break }
@@ -136,6 +140,12 @@ public struct IPv6View: DeclaredFields {
     /// Field byte ranges relative to the header's start.
     public enum Field {
         public static let versionClassFlow = 0..<4
+        /// The byte holding the version (upper four bits).
+        public static let version = 0..<1
+        /// The bytes holding the traffic class (after the version's four bits).
+        public static let trafficClass = 0..<2
+        /// The bytes holding the 20-bit flow label.
+        public static let flowLabel = 1..<4
         public static let payloadLength = 4..<6
         public static let nextHeader = 6..<7
         public static let hopLimit = 7..<8
@@ -155,7 +165,7 @@ public struct IPv6View: DeclaredFields {
     /// - Throws: `DecodeError` on `.ipv6`: truncated, `badValue` version, `badLength` payload length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.ipv6, offset, Self.headerLength)
-        let version = bytes[offset + Field.versionClassFlow.lowerBound] >> 4
+        let version = bytes[offset + Field.version.lowerBound] >> 4
         if version != 6 { throw DecodeError(.ipv6, at: offset, .badValue(field: "version", value: Int(version))) }
         let payloadLength = Int(bytes.u16be(offset + Field.payloadLength.lowerBound))
         // A zero payload length with a hop-by-hop header means a jumbogram: the payload runs to the end.
@@ -170,7 +180,7 @@ public struct IPv6View: DeclaredFields {
     }
 
     /// Traffic class.
-    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: u32be(Field.versionClassFlow) >> 20) }
+    public var trafficClass: UInt8 { UInt8(truncatingIfNeeded: u16be(Field.trafficClass) >> 4) }
     /// Flow label.
     public var flowLabel: UInt32 { u32be(Field.versionClassFlow) & 0xfffff }
     /// Payload length.
@@ -204,6 +214,8 @@ public struct IPv6ExtensionView: DeclaredFields {
         public static let routingType = 2..<3
         public static let segmentsLeft = 3..<4
         public static let fragmentOffsetAndFlags = 2..<4
+        /// The fragment header's byte holding the More Fragments flag (lowest bit).
+        public static let fragmentMoreFlag = 3..<4
         public static let fragmentIdentification = 4..<8
         /// The first option of a hop-by-hop or destination options header.
         public static let optionsStart = 2
@@ -246,7 +258,7 @@ public struct IPv6ExtensionView: DeclaredFields {
     /// Fragment header: offset in bytes.
     public var fragmentOffset: Int { Int(u16be(Field.fragmentOffsetAndFlags) & 0xfff8) }
     /// Fragment header: More Fragments.
-    public var moreFragments: Bool { u16be(Field.fragmentOffsetAndFlags) & 1 != 0 }
+    public var moreFragments: Bool { u8(Field.fragmentMoreFlag) & 1 != 0 }
     /// Fragment header: identification.
     public var fragmentIdentification: UInt32 { u32be(Field.fragmentIdentification) }
     /// Routing header: routing type and segments left.

@@ -8,10 +8,19 @@ public struct EthernetView: DeclaredFields {
         public static let source = 6..<12
         public static let etherType = 12..<14
     }
+    /// Field byte ranges of one VLAN tag, relative to the tag's start.
+    public enum TagField {
+        /// Tag protocol identifier (TPID).
+        public static let protocolID = 0..<2
+        /// The byte holding the priority code point (upper three bits) and the drop-eligible bit.
+        public static let priorityAndDropEligible = 2..<3
+        /// Tag control information (TCI): priority, drop-eligible bit and the 12-bit VLAN ID.
+        public static let controlInformation = 2..<4
+    }
     /// Length of the untagged header.
     public static let headerLength = Field.etherType.upperBound
     /// Length of one VLAN tag (TPID + TCI).
-    public static let tagLength = 4
+    public static let tagLength = TagField.controlInformation.upperBound
     /// TPIDs that introduce a VLAN tag: 802.1Q, 802.1ad and the pre-standard QinQ value.
     public static let tagProtocolIDs: Set<UInt16> = [EtherType.vlan, EtherType.serviceVLAN, EtherType.qinq]
 
@@ -46,16 +55,22 @@ public struct EthernetView: DeclaredFields {
         let tag = start(of: Field.etherType) + index * Self.tagLength
         return tag..<(tag + Self.tagLength)
     }
+    /// Absolute range of `field` (a `TagField`) in tag `index`.
+    public func tagRange(_ index: Int, of field: Range<Int>) -> Range<Int> { field.shifted(by: tagRange(index).lowerBound) }
     /// TPID of tag `index` (`EtherType.vlan` customer, `.serviceVLAN` service tag).
-    public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound) }
+    public func tagProtocolID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index, of: TagField.protocolID).lowerBound) }
     /// Priority code point of tag `index`.
-    public func tagPriority(_ index: Int) -> UInt8 { bytes[tagRange(index).lowerBound + 2] >> 5 }
+    public func tagPriority(_ index: Int) -> UInt8 { bytes[tagRange(index, of: TagField.priorityAndDropEligible).lowerBound] >> 5 }
     /// Drop-eligible indicator of tag `index`.
-    public func tagDropEligible(_ index: Int) -> Bool { bytes[tagRange(index).lowerBound + 2] & 0x10 != 0 }
+    public func tagDropEligible(_ index: Int) -> Bool {
+        bytes[tagRange(index, of: TagField.priorityAndDropEligible).lowerBound] & 0x10 != 0
+    }
     /// VLAN identifier of tag `index`.
-    public func tagID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index).lowerBound + 2) & 0x0fff }
+    public func tagID(_ index: Int) -> UInt16 { bytes.u16be(tagRange(index, of: TagField.controlInformation).lowerBound) & 0x0fff }
+    /// Absolute range of the final EtherType (or 802.3 length) field, after the tags.
+    public var etherTypeRange: Range<Int> { range(of: Field.etherType).shifted(by: tagCount * Self.tagLength) }
     /// Absolute offset of the final EtherType (or 802.3 length) field.
-    public var etherTypeOffset: Int { start(of: Field.etherType) + tagCount * Self.tagLength }
+    public var etherTypeOffset: Int { etherTypeRange.lowerBound }
     /// The final EtherType; values below 0x0600 are 802.3 lengths.
     public var etherType: UInt16 { bytes.u16be(etherTypeOffset) }
     /// Absolute offset of the payload.

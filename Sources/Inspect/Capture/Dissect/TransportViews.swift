@@ -39,6 +39,8 @@ public struct TCPView: DeclaredFields {
         public static let sequenceNumber = 4..<8
         public static let acknowledgmentNumber = 8..<12
         public static let dataOffsetAndFlags = 12..<14
+        /// The byte holding the data offset (upper four bits).
+        public static let dataOffset = 12..<13
         public static let window = 14..<16
         public static let checksum = 16..<18
         public static let urgentPointer = 18..<20
@@ -58,7 +60,7 @@ public struct TCPView: DeclaredFields {
     /// - Throws: `DecodeError` on `.tcp`: truncated, `badLength` data offset or option length.
     public init(_ bytes: UnsafeRawBufferPointer, at offset: Int, within extent: ByteExtent) throws(DecodeError) {
         try extent.requireCaptured(.tcp, offset, Self.minimumHeaderLength)
-        let dataOffset = offset + Field.dataOffsetAndFlags.lowerBound
+        let dataOffset = offset + Field.dataOffset.lowerBound
         let headerLength = Int(bytes[dataOffset] >> 4) * 4
         if headerLength < Self.minimumHeaderLength {
             throw DecodeError(.tcp, at: dataOffset, .badLength(field: "data offset", value: headerLength))
@@ -123,7 +125,7 @@ public struct TCPView: DeclaredFields {
     /// Acknowledgment number (raw).
     public var acknowledgmentNumber: UInt32 { u32be(Field.acknowledgmentNumber) }
     /// Header length in bytes (data offset × 4).
-    public var headerLength: Int { Int(u16be(Field.dataOffsetAndFlags) >> 12) * 4 }
+    public var headerLength: Int { Int(u8(Field.dataOffset) >> 4) * 4 }
     /// The 12 flag bits as tshark's `tcp.flags` holds them (AE/NS, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
     public var flags: UInt16 { u16be(Field.dataOffsetAndFlags) & 0x0fff }
     /// Receive window (unscaled).
@@ -134,6 +136,8 @@ public struct TCPView: DeclaredFields {
     public var urgentPointer: UInt16 { u16be(Field.urgentPointer) }
     /// Absolute offset of the payload.
     public var payloadOffset: Int { offset + headerLength }
+    /// Absolute range of the options (empty without options).
+    public var optionsRange: Range<Int> { (offset + Self.minimumHeaderLength)..<payloadOffset }
     /// Payload length as the IP layer claims it (some of it may not have been captured).
     public var payloadLength: Int { segmentExtent.end - payloadOffset }
 
@@ -214,6 +218,8 @@ public struct ICMPView: DeclaredFields {
         /// Echo request and reply: the identifier and sequence number in the rest of header.
         public static let echoIdentifier = 4..<6
         public static let echoSequence = 6..<8
+        /// Neighbour solicitation and advertisement, redirect (ICMPv6 135-137): the target address.
+        public static let targetAddress = 8..<24
     }
     /// Length of the fixed part.
     public static let headerLength = Field.restOfHeader.upperBound
@@ -245,6 +251,9 @@ public struct ICMPView: DeclaredFields {
     public var identifier: UInt16 { u16be(Field.echoIdentifier) }
     /// Echo sequence number.
     public var sequence: UInt16 { u16be(Field.echoSequence) }
+    /// Neighbour solicitation and advertisement, redirect: the target address as text (captured once
+    /// `neighborDiscoveryOptions()` succeeded for those types).
+    public var targetAddress: String { Format.ipv6(bytes, start(of: Field.targetAddress)) }
     /// True for echo request and reply.
     public var isEcho: Bool { layer == .icmp ? (type == 0 || type == 8) : (type == 128 || type == 129) }
 
