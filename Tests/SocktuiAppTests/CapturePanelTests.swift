@@ -355,7 +355,8 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         panel.press(.enter)
         #expect(panel.sourceName == (output as NSString).lastPathComponent)
         #expect(panel.packetCount == 12)
-        let reader = try #require(panel.source as? CaptureFileReader)
+        let sourceID = try #require(panel.sourceID)
+        let reader = try #require(panel.browser.source(sourceID) as? CaptureFileReader)
         #expect(reader.format == .pcapng)
         #expect(panel.screen()[5].contains("      2 ") && panel.screen()[5].contains("GET /r0 HTTP/1.1"))
     }
@@ -444,7 +445,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(
             panel.notice?.text
                 == "\(missing): cannot open: No such file or directory: give a pcap or pcapng file (socktui capture -w FILE writes one)")
-        #expect(panel.source == nil)
+        #expect(panel.sourceID == nil)
     }
 
     @Test func openKeyOpensAFileInTheBackground() throws {

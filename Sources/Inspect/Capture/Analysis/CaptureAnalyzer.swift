@@ -41,11 +41,15 @@ public enum AnalysisError: Error, Hashable, Sendable, Codable, CustomStringConve
     case noSuchPacket(Int, packetCount: Int)
     /// No packet belongs to the conversation.
     case noSuchConversation(ConversationKey)
+    /// The packets cannot be read: a sentence (a browser no longer holds the source).
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case .cancelled:
             "analysis cancelled"
+        case .unavailable(let sentence):
+            sentence
         case .noSuchStream(let transport, let index, let count):
             count == 0
                 ? "no \(transport.rawValue.uppercased()) stream in the capture: check the file, or follow \(transport == .tcp ? "udp" : "tcp") instead"
@@ -79,15 +83,19 @@ public enum AnalysisResult: Hashable, Sendable, Codable {
 /// Cancels a running analysis; the analysis checks it between batches of packets.
 public final class AnalysisCancellation: Sendable {
     private let flag = Atomic<Bool>(false)
+    private let following: Cancellation?
 
     /// Creates a token that is not cancelled.
-    public init() {}
+    public init() { following = nil }
+
+    /// Creates a token that is also cancelled once `flag` is (a job's cancel flag).
+    public init(following flag: Cancellation) { following = flag }
 
     /// Asks the analysis to stop; it finishes with `AnalysisError.cancelled`.
     public func cancel() { flag.store(true, ordering: .relaxed) }
 
-    /// True once `cancel()` was called.
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    /// True once `cancel()` was called (or the flag it follows was set).
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) || following?.isCancelled == true }
 }
 
 /// The capture analysis engine: follow stream and statistics over any `PacketSource` (a capture

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// `handle` blocks its caller (run it on a background queue): it indexes a file in chunks while
 /// releasing the mapped pages it has scanned past (a million-packet file does not stay resident),
-/// dissects rows and single packets, and runs display filters in chunks. A stream request reports
-/// through `event` and ends with its returned reply; its `cancel` flag ends it early.
+/// dissects rows and single packets, runs display filters in chunks, searches, saves, follows
+/// streams and computes statistics. A stream request reports through `event` and ends with its
+/// returned reply; its `cancel` flag ends it early.
 public final class CaptureBrowser: Sendable {
     private struct Entry {
         var source: any PacketSource
@@ -49,7 +50,8 @@ public final class CaptureBrowser: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// The source held as `id` (for the analyses run in this process: follow, statistics, save, find).
+    /// The source held as `id`, for callers in this process (tests, the CLI); a panel asks with
+    /// requests instead.
     public func source(_ id: CaptureSourceID) -> (any PacketSource)? { entries.withLock { $0[id]?.source } }
 
     /// The live capture held as `id`.
@@ -90,6 +92,11 @@ public final class CaptureBrowser: Sendable {
             } catch {
                 return .failed(error.message)
             }
+        case .info(let id):
+            guard let source = source(id) else { return .failed("no \(id)") }
+            return .info(CaptureSourceInfo(packetCount: source.availablePacketCount, linkType: source.interfaces.first?.linkType))
+        case .search, .save, .follow, .statistics:
+            return handleJob(request, cancel: cancel, event: event)
         }
     }
 

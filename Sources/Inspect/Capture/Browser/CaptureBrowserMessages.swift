@@ -25,6 +25,20 @@ public enum CaptureBrowserRequest: Hashable, Sendable, Codable {
     /// Runs a display filter (tcpdump syntax) over `range` (all packets when nil): `filterMatches`
     /// events, then `filterFinished`.
     case filter(CaptureSourceID, expression: String, range: Range<Int>?)
+    /// What a source holds now (its packet count, its first interface's link type); answered by `info`.
+    case info(CaptureSourceID)
+    /// Searches the displayed packets row by row from a row, wrapping around (see
+    /// ``CaptureSearch``); answered by `searchFinished`, cancelled by the request's cancel flag.
+    case search(CaptureSourceID, CaptureSearch)
+    /// Writes packets to a pcap or pcapng file (see ``CaptureSave``): `saveProgress` events, then
+    /// `saved`, or `failed` (also when cancelled: the file keeps what was written).
+    case save(CaptureSourceID, CaptureSave)
+    /// Follows one TCP or UDP stream, reassembled: `analysisProgress` events, then `followed`, or
+    /// `analysisFailed` (`cancelled` when the cancel flag was set).
+    case follow(CaptureSourceID, FollowRequest)
+    /// Computes protocol hierarchy, conversation and endpoint statistics over every packet:
+    /// `analysisProgress` events, then `statistics`, or `analysisFailed`.
+    case statistics(CaptureSourceID, StatisticsRequest)
 }
 
 /// A reply or stream item from a ``CaptureBrowser``.
@@ -43,6 +57,22 @@ public enum CaptureBrowserReply: Hashable, Sendable, Codable {
     case filterFinished(scanned: Int, cancelled: Bool, seconds: Double)
     /// The request failed: a sentence for the user.
     case failed(String)
+    /// What a source holds now.
+    case info(CaptureSourceInfo)
+    /// The end of a search: the display row of the first match, or nil (none, or `cancelled`).
+    case searchFinished(row: Int?, cancelled: Bool)
+    /// A save wrote `written` of its `total` packets so far.
+    case saveProgress(written: Int, total: Int)
+    /// A save wrote its packets and closed the file.
+    case saved(CaptureSaveSummary)
+    /// A follow or statistics analysis read more packets.
+    case analysisProgress(AnalysisProgress)
+    /// The followed stream.
+    case followed(FollowedStream)
+    /// The statistics computed.
+    case statistics(CaptureStatistics)
+    /// A follow or statistics analysis produced no result: why.
+    case analysisFailed(AnalysisError)
 }
 
 /// A capture file the browser opened.

@@ -97,16 +97,16 @@ extension CapturePanel {
 
     /// Finds `text` (a string, or bytes as 0x…) from the selected row.
     mutating func find(_ text: String, forward: Bool) -> Command<AppMessage>? {
-        guard let bytes = CapturePanel.searchBytes(text) else {
+        guard let target = CaptureSearchTarget(text: text) else {
             notice = StatusMessage("find: give text, or hex bytes as 0x0a0b (an even number of hex digits)", kind: .error)
             return nil
         }
         lastSearch = text
-        return search(.bytes(bytes), what: "\"\(text)\"", forward: forward)
+        return search(target, what: "\"\(text)\"", forward: forward)
     }
 
-    mutating func search(_ target: SearchTarget, what: String, forward: Bool) -> Command<AppMessage>? {
-        guard let source, rowCount > 0 else {
+    mutating func search(_ target: CaptureSearchTarget, what: String, forward: Bool) -> Command<AppMessage>? {
+        guard let sourceID, rowCount > 0 else {
             notice = StatusMessage("nothing to search: open a file or capture first", kind: .warning); return nil
         }
         searchCancel?.cancel()
@@ -114,10 +114,9 @@ extension CapturePanel {
         searchCancel = cancel
         isSearching = true
         notice = StatusMessage("finding \(what)… (Esc cancels)")
-        return CapturePanel.searchCommand(
-            target, what: what, in: source, displayed: displayed, rowCount: rowCount,
-            fromRow: tableState.selected ?? 0, forward: forward, searchGeneration.advance(),
-            cancel: cancel, on: jobQueue)
+        let search = CaptureSearch(
+            target: target, displayed: displayed, rowCount: rowCount, fromRow: tableState.selected ?? 0, forward: forward)
+        return CapturePanel.searchCommand(search, what: what, browser, sourceID, searchGeneration.advance(), cancel: cancel, on: jobQueue)
     }
 
     /// Goes to packet `number` (1-based), or the next displayed one after it.
@@ -146,14 +145,13 @@ extension CapturePanel {
 
     /// Saves all packets, or the displayed ones, to `path`.
     mutating func save(to path: String, pcapng: Bool, displayedOnly: Bool, replacing: Bool = false) -> Command<AppMessage>? {
-        guard let source else { return nil }
+        guard let sourceID else { return nil }
         let path = path.trimmingCharacters(in: .whitespaces)
         guard !path.isEmpty else { notice = StatusMessage("save: give a file name", kind: .error); return nil }
         let indices = displayedOnly ? displayed : nil
-        let total = indices?.count ?? packetCount
-        let (generation, cancel) = saver.begin(path: path, total: total, all: indices == nil)
-        return CapturePanel.saveCommand(
-            source, indices: indices, total: total, path: path, pcapng: pcapng, replacing: replacing,
-            generation, cancel: cancel, on: jobQueue)
+        let packets: CapturePacketSelection = indices.map { .indices($0) } ?? .range(0..<packetCount)
+        let save = CaptureSave(path: path, format: pcapng ? .pcapng : .pcap, packets: packets, replacing: replacing)
+        let (generation, cancel) = saver.begin(path: path, total: packets.count, all: indices == nil)
+        return CapturePanel.saveCommand(save, browser, sourceID, generation, cancel: cancel, on: jobQueue)
     }
 }

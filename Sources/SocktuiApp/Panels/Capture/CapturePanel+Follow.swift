@@ -25,7 +25,7 @@ public struct FollowViewState: Sendable {
     /// Whether the lines are being built (for a new stream, mode or width) on the panel's queue.
     public internal(set) var isFormatting = false
     var generation: Generation
-    var cancel: AnalysisCancellation?
+    var cancel: Cancellation?
     var saveGeneration = Generation()
     /// Whether a save of the stream runs.
     public internal(set) var isSaving = false
@@ -63,7 +63,7 @@ enum StreamSaveContent: String, CaseIterable, Sendable {
 extension CapturePanel {
     /// Starts following the selected packet's TCP or UDP stream.
     mutating func startFollow() -> Command<AppMessage>? {
-        guard let source, let index = selectedPacket else {
+        guard sourceID != nil, let index = selectedPacket else {
             notice = StatusMessage("nothing to follow: open a file or capture first", kind: .warning)
             return nil
         }
@@ -77,35 +77,35 @@ extension CapturePanel {
             return nil
         }
         let transport: TransportProtocol = filter.hasPrefix("tcp") ? .tcp : .udp
-        return startFollow(FollowRequest(transport, .packet(index + 1)), subject: "of packet \(index + 1)", over: source)
+        return startFollow(FollowRequest(transport, .packet(index + 1)), subject: "of packet \(index + 1)")
     }
 
-    /// Starts following the stream `request` names over `source`.
-    mutating func startFollow(_ request: FollowRequest, subject: String, over source: any PacketSource) -> Command<AppMessage>? {
+    /// Starts following the stream `request` names in the source shown.
+    mutating func startFollow(_ request: FollowRequest, subject: String) -> Command<AppMessage>? {
+        guard let sourceID else { return nil }
         follow?.cancel?.cancel()
         let generation = followGeneration.advance()
-        let cancel = AnalysisCancellation()
+        let cancel = Cancellation()
         follow = FollowViewState(
             transport: request.transport, subject: subject, progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount),
             generation: generation, cancel: cancel)
         notice = nil
-        return CapturePanel.followCommand(source, request, generation, cancel: cancel, on: jobQueue)
+        return CapturePanel.followCommand(browser, sourceID, request, generation, cancel: cancel, on: jobQueue)
     }
 
-    /// Runs the follow analysis on `queue`, posting progress and the stream.
+    /// Asks the browser to follow the stream on `queue`, posting progress and the stream.
     static func followCommand(
-        _ source: any PacketSource, _ request: FollowRequest, _ generation: Generation,
-        cancel: AnalysisCancellation, on queue: DispatchQueue
+        _ browser: CaptureBrowser, _ source: CaptureSourceID, _ request: FollowRequest, _ generation: Generation,
+        cancel: Cancellation, on queue: DispatchQueue
     ) -> Command<AppMessage> {
         .stream(on: queue) { post in
-            let analyzer = CaptureAnalyzer(source: source)
-            do throws(AnalysisError) {
-                let stream = try analyzer.follow(request, cancellation: cancel) { progress in
-                    post(.capture(.followProgress(generation, progress)))
-                }
-                post(.capture(.followFinished(generation, .success(stream))))
-            } catch {
-                post(.capture(.followFinished(generation, .failure(error))))
+            let end = browser.handle(.follow(source, request), cancel: cancel) { reply in
+                if case .analysisProgress(let progress) = reply { post(.capture(.followProgress(generation, progress))) }
+            }
+            switch end {
+            case .followed(let stream): post(.capture(.followFinished(generation, .success(stream))))
+            case .analysisFailed(let error): post(.capture(.followFinished(generation, .failure(error))))
+            default: post(.capture(.followFinished(generation, .failure(.unavailable("unexpected answer from the capture browser")))))
             }
         }
     }

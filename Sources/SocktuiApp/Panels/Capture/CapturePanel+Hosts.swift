@@ -79,7 +79,7 @@ extension CapturePanel {
 
     /// The message for a capture's end, in the words of where it ran.
     func endNotice(_ summary: CaptureSummary, origin: CaptureOrigin) -> StatusMessage {
-        let kept = live.flatMap { browser.source($0.started.source)?.availablePacketCount } ?? Int(summary.delivered)
+        let kept = live.flatMap { sourceInfo($0.started.source)?.packetCount } ?? Int(summary.delivered)
         switch origin {
         case .local:
             return StatusMessage(

@@ -4,8 +4,9 @@ import Inspect
 import TerminalUI
 
 /// The Capture panel's background work: every request to its ``CaptureBrowser`` engine (open a
-/// file, index it, rows, one packet's detail, the display filter) and every analysis runs here, on
-/// the panel's queues, and comes back as a ``CaptureMessage`` carrying values and source ids.
+/// file, index it, rows, one packet's detail, the display filter, search, save; follow and
+/// statistics in their own files) runs here, on the panel's queues, and comes back as a
+/// ``CaptureMessage`` carrying values and source ids.
 extension CapturePanel {
     /// Packets the background index adds between two progress messages.
     static let indexChunk = 25_000
@@ -117,74 +118,28 @@ extension CapturePanel {
         }
     }
 
-    /// What a search looks for in a packet.
-    enum SearchTarget: Sendable {
-        /// These bytes anywhere in the captured data (a string's UTF-8, or hex bytes).
-        case bytes([UInt8])
-        /// Packets a tcpdump filter accepts (the conversation of the selected packet).
-        case filter(String)
+    /// What the browser holds of source `id` now (nil when it holds none).
+    func sourceInfo(_ id: CaptureSourceID) -> CaptureSourceInfo? {
+        guard case .info(let info) = browser.handle(.info(id)) else { return nil }
+        return info
     }
 
-    /// Searches the displayed rows after (or before) `fromRow` for `target`, wrapping around.
+    /// Searches the displayed rows of `source` for `search`'s target, wrapping around.
     static func searchCommand(
-        _ target: SearchTarget, what: String, in source: any PacketSource, displayed: [UInt32]?, rowCount: Int,
-        fromRow: Int, forward: Bool, _ generation: Generation, cancel: Cancellation,
-        on queue: DispatchQueue
+        _ search: CaptureSearch, what: String, _ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation,
+        cancel: Cancellation, on queue: DispatchQueue
     ) -> Command<AppMessage> {
         .run(on: queue) {
-            var matchers: [LinkType: BPFMatcher] = [:]
-            func matches(_ packet: CapturedPacket) -> Bool {
-                switch target {
-                case .bytes(let needle):
-                    return packet.data.firstRange(of: needle) != nil
-                case .filter(let expression):
-                    if matchers[packet.linkType] == nil {
-                        guard let program = try? FilterCompiler.compile(expression, linkType: packet.linkType) else { return false }
-                        matchers[packet.linkType] = program.makeMatcher()
-                    }
-                    return packet.data.withUnsafeBytes { matchers[packet.linkType]!.matches($0, originalLength: packet.originalLength) }
-                }
-            }
-            guard rowCount > 0 else { return .capture(.searchFinished(generation, CaptureSearchResult(row: nil, what: what))) }
-            var step = 0
-            while step < rowCount - 1, !cancel.isCancelled {
-                let batch = min(256, rowCount - 1 - step)
-                let rows = (1...batch).map { n in ((fromRow + (forward ? step + n : -(step + n))) % rowCount + rowCount) % rowCount }
-                for row in rows {
-                    let index = displayed.map { Int($0[row]) } ?? row
-                    if let packet = source.packets(in: index..<(index + 1)).first, matches(packet) {
-                        return .capture(.searchFinished(generation, CaptureSearchResult(row: row, what: what)))
-                    }
-                }
-                step += batch
-            }
-            return .capture(.searchFinished(generation, CaptureSearchResult(row: nil, what: what)))
+            var row: Int?
+            if case .searchFinished(let found, _) = browser.handle(.search(source, search), cancel: cancel) { row = found }
+            return .capture(.searchFinished(generation, CaptureSearchResult(row: row, what: what)))
         }
     }
 
-    /// The bytes a search text stands for: `0x…` or hex pairs separated by spaces or colons are bytes,
-    /// anything else the text's UTF-8. Nil for an empty text or malformed hex after `0x`.
-    static func searchBytes(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return nil }
-        if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
-            let digits = trimmed.dropFirst(2).filter { $0 != " " && $0 != ":" }
-            guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
-            var bytes: [UInt8] = []
-            var iterator = digits.makeIterator()
-            while let high = iterator.next(), let low = iterator.next() {
-                guard let byte = UInt8(String([high, low]), radix: 16) else { return nil }
-                bytes.append(byte)
-            }
-            return bytes
-        }
-        return Array(trimmed.utf8)
-    }
-
-    /// Writes the packets at `indices` (all of `source` when nil) to `path` as pcap or pcapng.
+    /// Writes `save`'s packets of `source` to its file, posting progress.
     static func saveCommand(
-        _ source: any PacketSource, indices: [UInt32]?, total: Int, path: String, pcapng: Bool, replacing: Bool,
-        _ generation: Generation, cancel: Cancellation, on queue: DispatchQueue
+        _ save: CaptureSave, _ browser: CaptureBrowser, _ source: CaptureSourceID, _ generation: Generation,
+        cancel: Cancellation, on queue: DispatchQueue
     ) -> Command<AppMessage> {
         .stream(on: queue) { post in
             func report(_ written: Int, finished: Bool, error: String? = nil) {
@@ -192,55 +147,16 @@ extension CapturePanel {
                     .capture(
                         .saveProgress(
                             CaptureSaveProgress(
-                                generation: generation, written: written, total: total,
-                                finished: finished, error: error, path: path))))
+                                generation: generation, written: written, total: save.packets.count,
+                                finished: finished, error: error, path: save.path))))
             }
-            do throws(CaptureFileError) {
-                let interfaces = source.interfaces
-                var pcapWriter: PcapWriter?
-                var pcapngWriter: PcapNGWriter?
-                if pcapng {
-                    pcapngWriter = try PcapNGWriter(path: path, interfaces: interfaces, replacing: replacing)
-                } else {
-                    let first = interfaces.first
-                    pcapWriter = try PcapWriter(
-                        path: path, linkType: first?.linkType ?? .ethernet, snapLength: first?.snapLength ?? 262_144,
-                        replacing: replacing)
-                }
-                var written = 0
-                var next = 0
-                while next < total {
-                    if cancel.isCancelled {
-                        throw CaptureFileError(path: path, message: "save cancelled after \(written) packets (the file holds them)")
-                    }
-                    let end = min(total, next + 4096)
-                    let packets: [CapturedPacket]
-                    if let indices {
-                        packets = indices[next..<end].compactMap { source.packets(in: Int($0)..<(Int($0) + 1)).first }
-                    } else {
-                        packets = source.packets(in: next..<end)
-                    }
-                    if packets.isEmpty { break }
-                    for packet in packets {
-                        if let pcapWriter {
-                            if packet.linkType != pcapWriter.linkType {
-                                throw CaptureFileError(
-                                    path: path, message: "packets of several link types need pcapng (choose pcapng in the save form)")
-                            }
-                            try pcapWriter.write(packet)
-                        } else {
-                            try pcapngWriter?.write(packet)
-                        }
-                    }
-                    written += packets.count
-                    next = end
-                    report(written, finished: false)
-                }
-                try pcapWriter?.close()
-                try pcapngWriter?.close()
-                report(written, finished: true)
-            } catch {
-                report(0, finished: true, error: error.description)
+            let end = browser.handle(.save(source, save), cancel: cancel) { reply in
+                if case .saveProgress(let written, _) = reply { report(written, finished: false) }
+            }
+            switch end {
+            case .saved(let summary): report(summary.written, finished: true)
+            case .failed(let error): report(0, finished: true, error: error)
+            default: report(0, finished: true, error: "\(save.path): unexpected answer from the capture browser")
             }
         }
     }

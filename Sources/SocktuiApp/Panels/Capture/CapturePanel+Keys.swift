@@ -123,7 +123,7 @@ extension CapturePanel {
         case .open:
             prompt = .open("")
         case .save:
-            guard source != nil, packetCount > 0 else {
+            guard sourceID != nil, packetCount > 0 else {
                 notice = StatusMessage("nothing to save: open a file or capture first", kind: .warning); return nil
             }
             prompt = .save(hasFilter: displayed != nil)

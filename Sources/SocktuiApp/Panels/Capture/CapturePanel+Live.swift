@@ -110,7 +110,7 @@ extension CapturePanel {
         case .pipe(let source): name = "\(source) (pipe)"
         }
         let browsing = browse(
-            started.source, name: name, linkType: browser.source(started.source)?.interfaces.first?.linkType ?? .ethernet,
+            started.source, name: name, linkType: sourceInfo(started.source)?.linkType ?? .ethernet,
             indexed: nil)
         var state = LiveCaptureState(started: started, options: started.options)
         // The Process column matches packets with the sockets of the host they were captured on:

@@ -37,7 +37,8 @@ public enum StatisticsTab: Hashable, Sendable {
 }
 
 /// The statistics view of the Capture panel (`I`): protocol hierarchy, conversations and endpoints
-/// of the whole source, computed by ``CaptureAnalyzer`` on a background queue.
+/// of the whole source, computed by the panel's ``CaptureBrowser`` (a `statistics` request) on a
+/// background queue.
 public struct StatisticsViewState: Sendable {
     /// How far the analysis got, while it runs.
     public internal(set) var progress: AnalysisProgress?
@@ -51,7 +52,7 @@ public struct StatisticsViewState: Sendable {
     /// order (most packets first).
     public internal(set) var sortColumn: Int?
     var generation: Generation
-    var cancel: AnalysisCancellation?
+    var cancel: Cancellation?
 
     /// Whether the analysis still runs.
     public var isRunning: Bool { statistics == nil }
@@ -60,27 +61,27 @@ public struct StatisticsViewState: Sendable {
 extension CapturePanel {
     /// Starts computing the statistics of the whole source.
     mutating func startStatistics() -> Command<AppMessage>? {
-        guard let source, packetCount > 0 else {
+        guard let sourceID, packetCount > 0 else {
             notice = StatusMessage("no statistics: open a file or capture first", kind: .warning)
             return nil
         }
         statisticsView?.cancel?.cancel()
         let generation = statisticsGeneration.advance()
-        let cancel = AnalysisCancellation()
+        let cancel = Cancellation()
         statisticsView = StatisticsViewState(
             progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount), generation: generation, cancel: cancel)
         notice = nil
         let request = StatisticsRequest(
             protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: Set(ConversationLayer.allCases))
+        let browser = browser
         return .stream(on: jobQueue) { post in
-            let analyzer = CaptureAnalyzer(source: source)
-            do throws(AnalysisError) {
-                let statistics = try analyzer.statistics(request, cancellation: cancel) { progress in
-                    post(.capture(.statisticsProgress(generation, progress)))
-                }
-                post(.capture(.statisticsFinished(generation, .success(statistics))))
-            } catch {
-                post(.capture(.statisticsFinished(generation, .failure(error))))
+            let end = browser.handle(.statistics(sourceID, request), cancel: cancel) { reply in
+                if case .analysisProgress(let progress) = reply { post(.capture(.statisticsProgress(generation, progress))) }
+            }
+            switch end {
+            case .statistics(let statistics): post(.capture(.statisticsFinished(generation, .success(statistics))))
+            case .analysisFailed(let error): post(.capture(.statisticsFinished(generation, .failure(error))))
+            default: post(.capture(.statisticsFinished(generation, .failure(.unavailable("unexpected answer from the capture browser")))))
             }
         }
     }
@@ -129,7 +130,7 @@ extension CapturePanel {
             return .handled(applyFilter(filter))
         case .character("F"):
             // Follow the selected TCP or UDP conversation (its first stream, if a port pair was reused).
-            guard case .conversations(let layer) = view.tab, layer == .tcp || layer == .udp, let source,
+            guard case .conversations(let layer) = view.tab, layer == .tcp || layer == .udp,
                 let statistics = view.statistics, let selected = view.tableState.selected
             else {
                 notice = StatusMessage("F follows a conversation of the TCP or UDP table", kind: .warning)
@@ -143,7 +144,7 @@ extension CapturePanel {
             return .handled(
                 startFollow(
                     FollowRequest(transport, .conversation(ConversationKey(layer: layer, conversation.a, conversation.b))),
-                    subject: "\(conversation.a) ⇄ \(conversation.b)", over: source))
+                    subject: "\(conversation.a) ⇄ \(conversation.b)"))
         default:
             break
         }

@@ -18,13 +18,12 @@ public struct CapturePanel: Panel {
 
     // MARK: Source
 
-    /// The engine holding the packet sources and answering the list's requests (rows, details,
-    /// the display filter, a file's index); shared by copies of the panel.
+    /// The engine holding the packet sources and answering the panel's requests (rows, details,
+    /// the display filter, a file's index, search, save, follow, statistics); shared by copies of
+    /// the panel. The panel reads packets only through these requests.
     public let browser = CaptureBrowser()
     /// The source shown, by its id in ``browser``, once a file is open or a capture started.
     public internal(set) var sourceID: CaptureSourceID?
-    /// Where packets come from, once a file is open or a capture started.
-    public var source: (any PacketSource)? { sourceID.flatMap(browser.source) }
     /// The file name or `live: IFACE`.
     public internal(set) var sourceName: String?
     var sourceGeneration = Generation()
@@ -257,7 +256,7 @@ public struct CapturePanel: Panel {
             guard liveModel.ended(generation, summary) else { return nil }
             notice = endNotice(summary, origin: live?.origin ?? .local)
             // Every packet the store kept is shown, also those that arrived after the last sample.
-            guard let kept = live.flatMap({ browser.source($0.started.source)?.availablePacketCount }) else { return nil }
+            guard let kept = live.flatMap({ sourceInfo($0.started.source)?.packetCount }) else { return nil }
             return absorbPackets(upTo: kept)
         case .followProgress, .followFinished, .followLinesBuilt, .streamSaved:
             return updateFollow(message)
