@@ -418,6 +418,39 @@ final class RawAgent {
         #expect(try client.call(.ping) == .pong)
     }
 
+    /// Once `run()` returns, its caller closes the output descriptor, and the number may be reused
+    /// at once: a watch's refresh that was already running must not write there after that.
+    @Test func anAgentSendsNothingAfterItsRunEnds() throws {
+        let toAgent = try makePipe(), fromAgent = try makePipe()
+        defer { for fd in [toAgent.read, fromAgent.read, fromAgent.write] { close(fd) } }
+        let server = AgentServer(input: toAgent.read, output: fromAgent.write)
+        let ended = DispatchSemaphore(value: 0)
+        Thread {
+            server.run()
+            ended.signal()
+        }.start()
+        let writer = FrameWriter(fd: toAgent.write, maxFrameSize: AgentProtocol.maxFrameSize)
+        #expect(writer.send(.request(id: 1, request: .watchSockets(SocketQuery(kinds: [.tcp]), interval: 0.1))))
+        // The hello, then the watch's first event.
+        var decoder = FrameDecoder()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var frames: [AgentFrame] = []
+        while !frames.contains(where: { if case .event(id: 1, _) = $0 { true } else { false } }) {
+            if case .error(let error)? = frames.last { throw error }
+            let count = try #require(DescriptorIO.read(fromAgent.read, into: &chunk))
+            try #require(count > 0, "the agent's output ended before the watch's first event")
+            decoder.append(Array(chunk[0..<count]))
+            while case .frame(let body, _) = decoder.next() { frames.append(try AgentFrameCodec.decode(body)) }
+        }
+        guard case .hello = frames.first else {
+            Issue.record("the first frame is not the agent's hello: \(frames)")
+            return
+        }
+        close(toAgent.write)
+        ended.wait()
+        #expect(server.outputIsClosed)
+    }
+
     /// A transport whose links the test can cut, and refuse until restored: a host that drops.
     final class DroppableTransport: AgentTransport {
         let label: String

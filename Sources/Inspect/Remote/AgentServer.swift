@@ -88,12 +88,19 @@ public final class AgentServer: Sendable {
     /// Sends the agent's hello: the first frame of every link.
     func greet() { output.send(.hello(hello)) }
 
-    /// As at the end of the input: cancels every stream and waits (a few seconds at most) for
-    /// their last frames.
+    /// As at the end of the input: cancels every stream, waits (a few seconds at most) for their
+    /// last frames, then stops sending. A socket table refresh already running when its watch was
+    /// cancelled still ends with an event; sent after this, it would reach a descriptor number
+    /// the caller has closed and the process may have reused (found in a soak: a watch's late
+    /// event written into another test's child pipe).
     func stop() {
         for request in active.withLock({ Array($0.values) }) { request.cancel() }
         _ = inFlight.wait(timeout: .now() + 5)
+        output.close()
     }
+
+    /// Whether the server has stopped sending (after ``stop()``, or a failed write).
+    var outputIsClosed: Bool { output.isClosed }
 
     /// Handles one frame.
     private func handle(_ item: FrameDecoder.Item) {
