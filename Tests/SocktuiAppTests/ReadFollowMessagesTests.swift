@@ -47,7 +47,7 @@ import SocktuiTestSupport
         let follow = try #require(object["follow"] as? [String: Any])
         let statistics = try #require(object["statistics"] as? [String: Any])
         #expect(follow["transport"] as? String == "tcp" && follow["stream"] as? Int == 0)
-        #expect(statistics["packets"] as? Int == 12 && statistics["protocolHierarchy"] != nil)
+        #expect(statistics["packets"] as? Int == 12 && statistics["protocol_hierarchy"] != nil)
     }
 
     // MARK: messages that name the path and the truth

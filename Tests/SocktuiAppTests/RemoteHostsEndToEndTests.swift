@@ -61,7 +61,7 @@ struct RemoteHostsEndToEndTests {
 
         let resolved = try Self.socktui(["resolve", "127.0.0.1", "80", "--flags", "numerichost", "--type", "stream", "--json"] + remote)
         try #require(resolved.status == 0, "\(resolved.err)")
-        let reports = try #require(try JSONSerialization.jsonObject(with: Data(resolved.out.utf8)) as? [[String: Any]])
+        let reports = try #require((try JSONSerialization.jsonObject(with: Data(resolved.out.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
         #expect(reports.count == 1 && reports[0]["host"] as? String == fleet.hosts[0].alias)
         #expect((reports[0]["addresses"] as? [[String: Any]])?.first?["address"] as? String == "127.0.0.1")
 
@@ -69,7 +69,7 @@ struct RemoteHostsEndToEndTests {
         try #require(options.status == 0, "\(options.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(options.out.utf8)) as? [String: Any])
         #expect((report["local"] as? String)?.contains("\(listener.port)") == true)
-        #expect((report["options"] as? [[String: Any]])?.contains { $0["cName"] as? String == "SO_RCVBUF" } == true)
+        #expect((report["options"] as? [[String: Any]])?.contains { $0["c_name"] as? String == "SO_RCVBUF" } == true)
 
         // The listener exists only in the first host's namespace: connecting from there works,
         // from the second host the same address refuses.

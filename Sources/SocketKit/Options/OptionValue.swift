@@ -3,7 +3,7 @@
 /// `unavailable` carries why there is no value: the errno name the kernel answered with
 /// (`"ENOPROTOOPT"`, `"ENOTCONN"`), `"write-only"` for an option the kernel cannot report, or a
 /// decoding problem.
-public enum OptionValue: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum OptionValue: Hashable, Sendable, CustomStringConvertible {
     /// A flag: `SO_REUSEADDR`, `TCP_NODELAY`.
     case bool(Bool)
     /// A C `int` or `u32`: `IP_TTL`, `TCP_KEEPIDLE`.

@@ -70,7 +70,6 @@ final class RemoteCaptureSink: @unchecked Sendable {
     private let host: String
     private var formatter: TimestampFormatter
     private var output = BufferedOutput()
-    private let encoder = JSONEncoder()
     private var number = 0
     private(set) var failure: (any Error)?
 
@@ -78,8 +77,8 @@ final class RemoteCaptureSink: @unchecked Sendable {
         self.json = json
         self.host = host
         formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: utc)
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         toStandardOutput = path == "-"
+        if json { output.append(jsonLinesHeader("packets")) }
         switch path {
         case nil, "-": file = nil
         case let path?:
@@ -112,7 +111,7 @@ final class RemoteCaptureSink: @unchecked Sendable {
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,
                     capturedLength: packet.data.count, interface: "\(host):\(reader.interfaces.first?.name ?? "")",
                     direction: packet.direction, dissection: dissection)
-                try output.appendPacket(summary, encoder: json ? encoder : nil, formatter: &formatter)
+                try output.appendPacket(summary, json: json, formatter: &formatter)
             }
         } catch {
             failure = error

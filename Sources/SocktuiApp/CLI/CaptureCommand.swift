@@ -218,7 +218,6 @@ final class CaptureSink: @unchecked Sendable {
     private var formatter: TimestampFormatter
     private var number = 0
     private var interface = CaptureInterface(name: "", linkType: .ethernet)
-    private let encoder = JSONEncoder()
     private var failure: (any Error)?
     private var first: PacketTimestamp?
     private var writerFailure: (any Error)? { fastWriter?.failure }
@@ -231,11 +230,11 @@ final class CaptureSink: @unchecked Sendable {
         pcapng = command.pcapng
         force = command.force
         formatter = TimestampFormatter(style: .timeOfDay, fractionDigits: 6, utc: command.utc)
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     func start(interface: CaptureInterface) throws {
         self.interface = interface
+        if json { output.append(jsonLinesHeader("packets")) }
         guard let path else { return }
         do {
             if pcapng {
@@ -288,7 +287,7 @@ final class CaptureSink: @unchecked Sendable {
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,
                     capturedLength: packet.bytes.count, interface: interface.name,
                     direction: packet.direction, dissection: dissection)
-                try output.appendPacket(summary, encoder: json ? encoder : nil, formatter: &formatter)
+                try output.appendPacket(summary, json: json, formatter: &formatter)
             }
         } catch {
             failure = error

@@ -197,8 +197,7 @@ struct ConnectCommand: ParsableCommand {
         result = answer
         let signal = interruption?.signal
         if json {
-            output((try? connTestJSON(result, interrupted: signal != nil)) ?? "{}")
-            output("\n")
+            output((try? connTestJSON(result, interrupted: signal != nil)) ?? "{}\n")
         } else {
             if let signal { output(Self.interruptionLine(result, signal: signal)) }
             output(Self.render(result))
@@ -391,29 +390,18 @@ func formatRate(_ bitsPerSecond: Double) -> String {
     return String(format: "%.1f %@", value, units[unit])
 }
 
-/// The result's JSON with snake_case keys, pretty-printed and key-sorted; with `interrupted`
-/// (the command line's output), an `"interrupted"` field at the top level.
+/// The result as one JSON document (with its newline): `"kind"` names the test (`connect`,
+/// `probes`, `udp`, `echo`, `scan`, `throughput`); with `interrupted` (the command line's
+/// output), an `"interrupted"` field at the top level.
 func connTestJSON(_ result: ConnTestResult, interrupted: Bool? = nil) throws -> String {
-    func encode(_ value: some Encodable) throws -> String {
-        guard let interrupted else { return try snakeCaseJSON(value) }
-        return try snakeCaseJSON(InterruptibleJSON(value: value, interrupted: interrupted))
-    }
     return switch result {
-    case .connect(let value): try encode(value)
-    case .probes(let value): try encode(ProbeSeriesJSON(value))
-    case .udp(let value): try encode(value)
-    case .echo(let value): try encode(value)
-    case .scan(let value): try encode(ScanJSON(value, all: true))
-    case .throughput(let value): try encode(value)
+    case .connect(let value): try jsonDocument(value, kind: "connect", interrupted: interrupted)
+    case .probes(let value): try jsonDocument(ProbeSeriesJSON(value), kind: "probes", interrupted: interrupted)
+    case .udp(let value): try jsonDocument(value, kind: "udp", interrupted: interrupted)
+    case .echo(let value): try jsonDocument(value, kind: "echo", interrupted: interrupted)
+    case .scan(let value): try jsonDocument(ScanJSON(value, all: true), kind: "scan", interrupted: interrupted)
+    case .throughput(let value): try jsonDocument(value, kind: "throughput", interrupted: interrupted)
     }
-}
-
-/// Pretty-printed, key-sorted JSON with snake_case keys.
-func snakeCaseJSON(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 /// A probe series with its derived counts, for JSON.

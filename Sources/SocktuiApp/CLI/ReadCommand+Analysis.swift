@@ -52,8 +52,6 @@ extension ReadCommand {
         var options = DissectorOptions()
         options.dnsPorts.formUnion(dnsPorts)
         let analyzer = CaptureAnalyzer(source: reader, options: options)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var output = BufferedOutput()
         // --follow with --stats prints both: the transcript, then the tables (with --json one
         // object, {"follow": …, "statistics": …}).
@@ -68,8 +66,7 @@ extension ReadCommand {
                 }
                 if global.json {
                     if stats.isEmpty {
-                        output.append(try encoder.encode(stream))
-                        output.append("\n")
+                        output.append(try jsonDocument(stream, kind: "follow"))
                     }
                 } else {
                     stream.writeTranscript(hex: hex) { piece in
@@ -89,11 +86,9 @@ extension ReadCommand {
                 }
                 let statistics = try analyzer.statistics(request)
                 if global.json, let followed {
-                    output.append(try encoder.encode(FollowAndStatistics(follow: followed, statistics: statistics)))
-                    output.append("\n")
+                    output.append(try jsonDocument(FollowAndStatistics(follow: followed, statistics: statistics), kind: "follow_and_statistics"))
                 } else if global.json {
-                    output.append(try encoder.encode(statistics))
-                    output.append("\n")
+                    output.append(try jsonDocument(statistics, kind: "statistics"))
                 } else {
                     for spec in stats { output.append(StatisticsText.render(spec.kind, statistics)) }
                 }

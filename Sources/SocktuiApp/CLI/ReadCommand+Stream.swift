@@ -20,6 +20,7 @@ extension ReadCommand {
         var slice = RenderedSlice(capacity: 4096)
         defer { slice.deallocate() }
         var output = BufferedOutput()
+        if global.json { output.append(jsonLinesHeader("packets")) }
         var printed = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var ended = false

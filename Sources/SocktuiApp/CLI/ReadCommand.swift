@@ -179,6 +179,7 @@ struct ReadCommand: ParsableCommand {
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
         let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
+        if global.json { StandardOutput.write(jsonLinesHeader("packets")) }
         let (result, filterError) = pipeline.run(reader: reader, expression: expression, options: options)
         let printed = pipeline.printed
         if let filterError {
@@ -285,14 +286,12 @@ struct PacketRenderer {
     private var dissection = Dissection()
     /// Reused for the text of packets off the quick path.
     private var scratch: [UInt8] = []
-    private let encoder = JSONEncoder()
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
         self.formatter = formatter
         self.options = options
         self.json = json
         self.detail = detail
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         scratch.reserveCapacity(4096)
     }
 
@@ -339,7 +338,7 @@ struct PacketRenderer {
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                     capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
                     direction: record.direction, dissection: dissection)
-                scratch.append(contentsOf: try encoder.encode(summary))
+                try jsonWriter.encode(summary, appendingTo: &scratch)
             } else {
                 PacketSummary.appendLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
@@ -404,10 +403,10 @@ struct BufferedOutput {
 }
 
 extension BufferedOutput {
-    /// Appends one packet: its JSON line when `encoder` is given, else its text summary line.
-    mutating func appendPacket(_ summary: PacketSummary, encoder: JSONEncoder?, formatter: inout TimestampFormatter) throws {
-        if let encoder {
-            append(try encoder.encode(summary))
+    /// Appends one packet: its JSON line with `json`, else its text summary line.
+    mutating func appendPacket(_ summary: PacketSummary, json: Bool, formatter: inout TimestampFormatter) throws {
+        if json {
+            try jsonWriter.encode(summary, appendingTo: &bytes)
         } else {
             summary.appendLine(to: &bytes, formatter: &formatter)
         }

@@ -22,7 +22,8 @@ extension ResolveCommand {
             }
         }
         if global.json {
-            StandardOutput.print(try remote.isRemote ? jsonText(reports) : jsonText(reports.map(\.value)))
+            StandardOutput.write(
+                try remote.isRemote ? jsonDocument(JSONResults(reports)) : jsonDocument(JSONResults(reports.map(\.value))))
         } else if remote.isRemote {
             for client in clients {
                 let mine = reports.filter { $0.host == client.label }

@@ -188,17 +188,3 @@ struct RemoteOptions: ParsableArguments {
         FileHandle.standardError.write(Data("socktui \(command): \(message)\n".utf8))
     }
 }
-
-/// A value with its host: encodes the value's fields plus `"host"`.
-struct HostTagged<Value: Encodable>: Encodable {
-    var host: String
-    var value: Value
-
-    enum CodingKeys: String, CodingKey { case host }
-
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(host, forKey: .host)
-    }
-}

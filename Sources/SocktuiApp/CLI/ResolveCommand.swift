@@ -168,13 +168,6 @@ struct ResolveCommand: ParsableCommand {
     }
 }
 
-/// Pretty-printed, key-sorted JSON of a value.
-func jsonText(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
 /// Left-aligned columns separated by two spaces, trailing spaces trimmed. Widths count
 /// Unicode scalars (the tables hold addresses, names and numbers); built in one byte buffer,
 /// so 20,000 rows format in milliseconds.

@@ -139,13 +139,13 @@ struct ScanCommand: ParsableCommand {
         if remote.isRemote {
             // Each result under its host.
             if global.json {
-                output(try snakeCaseJSON(scans.map { HostTagged(host: $0.host, value: ScanJSON($0.value, all: all)) }) + "\n")
+                output(try jsonDocument(JSONResults(scans.map { HostTagged(host: $0.host, value: ScanJSON($0.value, all: all)) })))
             } else {
                 for scan in scans { output(TerminalSafe.escapedLines("\(scan.host): " + Self.render(scan.value, all: all))) }
             }
         } else if let scan = scans.first?.value {
             if global.json {
-                output(try snakeCaseJSON(InterruptibleJSON(value: ScanJSON(scan, all: all), interrupted: signal != nil)) + "\n")
+                output(try jsonDocument(ScanJSON(scan, all: all), interrupted: signal != nil))
             } else {
                 output(TerminalSafe.escapedLines(Self.render(scan, all: all)))
                 if let signal { output(ConnectCommand.interruptionLine(.scan(scan), signal: signal)) }
@@ -180,6 +180,12 @@ struct ScanCommand: ParsableCommand {
     }
 }
 
+/// The address a scan resolved its host to.
+struct ScannedAddress: Encodable {
+    var family: String
+    var host: String
+}
+
 /// A scan result for JSON: derived lists, and closed ports left out unless `all`.
 struct ScanJSON: Encodable {
     let scan: PortScanResult
@@ -196,7 +202,8 @@ struct ScanJSON: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(scan.request, forKey: .request)
-        try container.encode(scan.address, forKey: .address)
+        // The host's address: the ports are in "ports" (the resolver's placeholder port is not one).
+        try container.encode(scan.address.map { ScannedAddress(family: $0.family, host: $0.host) }, forKey: .address)
         try container.encode(scan.failure, forKey: .failure)
         try container.encode(all ? scan.ports : scan.ports.filter { $0.state != .closed }, forKey: .ports)
         try container.encode(scan.elapsedMilliseconds, forKey: .elapsedMilliseconds)

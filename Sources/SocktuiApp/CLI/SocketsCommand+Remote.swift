@@ -48,7 +48,7 @@ extension SocketsCommand {
             }
         }
         if global.json {
-            StandardOutput.print(try jsonText(RemoteSocketsReport(hosts: hosts, sockets: rows)))
+            StandardOutput.write(try jsonDocument(RemoteSocketsReport(hosts: hosts, sockets: rows)))
         } else {
             let table = [["Host"] + Self.header(processes: processes)] + rows.map { [$0.host] + Self.row($0.value, processes: processes) }
             StandardOutput.print(formatTable(table), terminator: "")
@@ -97,8 +97,7 @@ extension SocketsCommand {
         CaptureCommand.blockStopSignals()
         let output = LineOutput()
         let json = global.json
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if json { StandardOutput.write(jsonLinesHeader("host_events")) }
         let watch = MergedSocketWatch(
             transports: try remote.transports(), query: query, interval: interval,
             stallLimit: remote.hostTimeout
@@ -113,9 +112,7 @@ extension SocketsCommand {
                     case .disconnected(let text), .needsLogin(let text): text
                     }
                 if json {
-                    output.write(
-                        (try? encoder.encode(HostStatusLine(host: label, status: message))).map { String(decoding: $0, as: UTF8.self) }
-                            ?? "")
+                    output.write(jsonLine(HostStatusLine(host: label, status: message)))
                 } else {
                     output.write(message)
                 }
@@ -123,9 +120,9 @@ extension SocketsCommand {
                 let table = tables[index]
                 let entries = table.snapshot.entries.filter(filter.matches)
                 if json {
-                    let line = HostSnapshotLine(
+                    let refreshed = HostSnapshotLine(
                         host: table.host, refresh: table.refreshes, sockets: entries.map { SocketsReport.Row(entry: $0) })
-                    output.write((try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                    output.write(jsonLine(refreshed))
                 } else {
                     output.write(
                         "\(table.host): refresh \(table.refreshes): \(entries.count) sockets (\(String(format: "%.1f ms", table.snapshot.elapsed * 1000)))"
@@ -141,14 +138,17 @@ extension SocketsCommand {
         let stopped = watch.stop(timeout: min(remote.hostTimeout, 5))
         for (table, clean) in zip(watch.tables, stopped) where clean {
             if json {
-                output.write(
-                    (try? encoder.encode(HostStatusLine(host: table.host, status: "stopped"))).map { String(decoding: $0, as: UTF8.self) }
-                        ?? "")
+                output.write(jsonLine(HostStatusLine(host: table.host, status: "stopped")))
             } else {
                 output.write("\(table.host): stopped after \(table.refreshes) refreshes")
             }
         }
     }
+}
+
+/// `value` as one compact JSON line (without its newline).
+private func jsonLine(_ value: some Encodable) -> String {
+    (try? jsonWriter.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
 }
 
 /// Whole lines to stdout from any thread, each flushed at once (a pipe sees it immediately).

@@ -106,7 +106,7 @@ struct SocketsCommand: ParsableCommand {
     func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
         let entries = snapshot.entries.filter(filter.matches)
         if global.json {
-            StandardOutput.print(try jsonText(SocketsReport(snapshot: snapshot, entries: entries)))
+            StandardOutput.write(try jsonDocument(SocketsReport(snapshot: snapshot, entries: entries)))
             return
         }
         StandardOutput.print(

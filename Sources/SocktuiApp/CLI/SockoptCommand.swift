@@ -62,7 +62,7 @@ struct SockoptCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if global.json {
-            StandardOutput.print(try jsonText(report))
+            StandardOutput.write(try jsonDocument(report))
             return
         }
         // The command name and a UNIX socket's path are the process owner's text.

@@ -96,17 +96,3 @@ final class InterruptibleRun: Sendable {
     /// The signal that interrupted the run, if one did.
     var signal: Int32? { state.withLock { $0.signal } }
 }
-
-/// A command's JSON result with `"interrupted"` added at its top level.
-struct InterruptibleJSON<Value: Encodable>: Encodable {
-    let value: Value
-    let interrupted: Bool
-
-    enum Keys: String, CodingKey { case interrupted }
-
-    func encode(to encoder: any Encoder) throws {
-        try value.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(interrupted, forKey: .interrupted)
-    }
-}

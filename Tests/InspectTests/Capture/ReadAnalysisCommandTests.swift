@@ -68,7 +68,7 @@ import SocktuiTestSupport
         #expect(object["packets"] as? Int == 51)
         let udp = try #require((object["conversations"] as? [String: Any])?["udp"] as? [[String: Any]])
         #expect(udp.count == 3)
-        #expect((object["reassembly"] as? [String: Any])?["datagramsReassembled"] as? Int == 2)
+        #expect((object["reassembly"] as? [String: Any])?["datagrams_reassembled"] as? Int == 2)
     }
 
     @Test func theListingDecodesReassembledDatagramsAndMessagesOnTheirLastPacket() throws {

@@ -64,8 +64,11 @@ import SocktuiTestSupport
         let result = try Self.read([varied, "--json", "--detail", "-c", "1"])
         #expect(result.status == 0)
         let lines = result.out.split(separator: "\n")
-        #expect(lines.count == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        // A header line names the schema and the stream, then one line per packet.
+        #expect(lines.count == 2)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String])
+        #expect(header == ["schema": "socktui/1", "stream": "packets"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
         #expect(object["number"] as? Int == 1)
         #expect(object["time"] as? String == "2025-11-25T13:51:06.000000000Z")
         #expect(object["protocol"] as? String == "TCP")
