@@ -61,7 +61,8 @@ struct RemoteHostsEndToEndTests {
 
         let resolved = try Self.socktui(["resolve", "127.0.0.1", "80", "--flags", "numerichost", "--type", "stream", "--json"] + remote)
         try #require(resolved.status == 0, "\(resolved.err)")
-        let reports = try #require((try JSONSerialization.jsonObject(with: Data(resolved.out.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+        let reports = try #require(
+            (try JSONSerialization.jsonObject(with: Data(resolved.out.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
         #expect(reports.count == 1 && reports[0]["host"] as? String == fleet.hosts[0].alias)
         #expect((reports[0]["addresses"] as? [[String: Any]])?.first?["address"] as? String == "127.0.0.1")
 

@@ -154,7 +154,9 @@ struct RemoteScanEndToEndTests {
         let port = try listener.number(0)
         let result = try runTool(TestBinary.socktui, ["scan", "127.0.0.1", "22,\(port)", "--json"] + fleet.remoteArguments(fleet.hosts))
         #expect(result.status == 0, "\(result.err)")
-        let reports = try #require((try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])?["results"] as? [[String: Any]], "\(result.out)")
+        let reports = try #require(
+            (try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])?["results"] as? [[String: Any]],
+            "\(result.out)")
         #expect(reports.map { $0["host"] as? String } == fleet.hosts.map(\.alias))
         // Each namespace's sshd is open on its own 127.0.0.1:22; the listener only in the first.
         #expect(reports.map { Set(($0["open_ports"] as? [Int]) ?? []) } == [[22, port], [22]])

@@ -86,7 +86,8 @@ extension ReadCommand {
                 }
                 let statistics = try analyzer.statistics(request)
                 if global.json, let followed {
-                    output.append(try jsonDocument(FollowAndStatistics(follow: followed, statistics: statistics), kind: "follow_and_statistics"))
+                    output.append(
+                        try jsonDocument(FollowAndStatistics(follow: followed, statistics: statistics), kind: "follow_and_statistics"))
                 } else if global.json {
                     output.append(try jsonDocument(statistics, kind: "statistics"))
                 } else {
