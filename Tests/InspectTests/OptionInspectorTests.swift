@@ -137,6 +137,31 @@ import SocketKit
         }
         #expect(throws: OptionInspectorError.self) { try OptionInspector.inspect(.inode(0xffff_fff0)) }
     }
+
+    /// A /proc walk can see a process that is gone by the time the options are read (a child
+    /// between fork and exec briefly holds its parent's descriptors): reading by inode tries each
+    /// holder in turn. The /proc here is a directory of this test's own, in which the socket of
+    /// the Python child is also "held" by twenty processes that do not exist (pids past pid_max).
+    @Test(.enabled(if: geteuid() == 0, "pidfd_getfd needs ptrace permission (root in CI)"))
+    func readingByInodeSkipsHoldersThatHaveGone() throws {
+        let child = try Child()
+        defer { child.finish() }
+        var info = stat()
+        try #require(stat("/proc/\(child.pid)/fd/\(child.fd)", &info) == 0)
+        let inode = UInt32(truncatingIfNeeded: info.st_ino)
+        let root = try TemporaryDirectory()
+        let manager = FileManager.default
+        let pidMax = Int32((try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 4_194_304
+        for pid in (1...20).map({ pidMax + $0 }) + [child.pid] {
+            let fdDirectory = root.url.path + "/\(pid)/fd"
+            try manager.createDirectory(atPath: fdDirectory, withIntermediateDirectories: true)
+            try manager.createSymbolicLink(atPath: fdDirectory + "/\(child.fd)", withDestinationPath: "socket:[\(inode)]")
+            try "python3\n".write(toFile: root.url.path + "/\(pid)/comm", atomically: true, encoding: .utf8)
+        }
+        let report = try OptionInspector.inspect(.inode(inode), procRoot: root.url.path)
+        #expect(report.pid == child.pid && report.fd == child.fd)
+        #expect(report.local?.hasSuffix(":\(child.port)") == true)
+    }
 }
 
 let IPPROTO_TCP_LEVEL: Int32 = 6

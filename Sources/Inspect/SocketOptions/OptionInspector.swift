@@ -110,21 +110,27 @@ public enum OptionInspector {
     }
 
     /// A copy of `target`'s descriptor in this process (the caller closes it), with the pid and fd it came from.
+    /// For an inode, each process holding it is tried in turn: one seen in the /proc walk may have
+    /// gone since (a child between fork and exec briefly holds its parent's descriptors).
     static func copy(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Socket, Int32, Int32) {
-        let (pid, fd) = try resolve(target, procRoot: procRoot)
-        do {
-            return (try Socket(copyingDescriptor: fd, ofProcess: pid), pid, fd)
-        } catch {
-            throw explain(error, pid: pid, fd: fd)
+        var firstError: OptionInspectorError?
+        for (pid, fd) in try resolve(target, procRoot: procRoot) {
+            do {
+                return (try Socket(copyingDescriptor: fd, ofProcess: pid), pid, fd)
+            } catch {
+                firstError = firstError ?? explain(error, pid: pid, fd: fd)
+            }
         }
+        throw firstError ?? OptionInspectorError(message: "no process holds the socket", errno: nil)
     }
 
-    static func resolve(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> (Int32, Int32) {
+    /// The descriptors `target` names: one, or every holder of an inode (first found first).
+    static func resolve(_ target: OptionTarget, procRoot: String) throws(OptionInspectorError) -> [(Int32, Int32)] {
         switch target {
         case .descriptor(let pid, let fd):
             guard pid > 0 else { throw OptionInspectorError(message: "pid must be positive, got \(pid)", errno: nil) }
             guard fd >= 0 else { throw OptionInspectorError(message: "fd must be non-negative, got \(fd)", errno: nil) }
-            return (pid, fd)
+            return [(pid, fd)]
         case .inode(let inode):
             let owners = ProcessOwnerIndex(procRoot: procRoot).owners(of: [inode])[inode] ?? []
             if inode == 0 {
@@ -139,7 +145,7 @@ public enum OptionInspector {
                         + (geteuid() == 0 ? " (it may have been closed meanwhile)" : " (or its owner is not readable: run as root)"),
                     errno: nil)
             }
-            return (owner.pid, owner.fileDescriptor)
+            return [(owner.pid, owner.fileDescriptor)] + owners.dropFirst().map { ($0.pid, $0.fileDescriptor) }
         }
     }
 

@@ -183,9 +183,12 @@ extension SocketsPanel {
     /// Reads the open view's options now under a new generation (older reads are dropped).
     mutating func readOptions() -> Command<AppMessage>? { options.readOptions() }
 
-    /// The target `O` reads for `entry`: its first owner's descriptor, else its inode.
+    /// The target `O` reads for `entry`: its owner's descriptor when it has one owner, else its
+    /// inode, whose holders the read tries in turn (an owner the table saw may have gone since: a
+    /// child between fork and exec briefly holds its parent's descriptors).
     public static func optionTarget(for entry: SocketEntry) -> OptionTarget {
-        entry.owners.first.map { .descriptor(pid: $0.pid, fd: $0.fileDescriptor) } ?? .inode(entry.inode)
+        guard entry.owners.count == 1, let owner = entry.owners.first else { return .inode(entry.inode) }
+        return .descriptor(pid: owner.pid, fd: owner.fileDescriptor)
     }
 }
 
