@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Splits a byte stream into length-prefixed frames, incrementally: bytes go in as they arrive
 /// (any chunking), whole frame bodies come out. Never reads past what it holds; a length over the
@@ -96,6 +97,10 @@ public enum AgentFrameCodec {
     /// reads what Foundation's `JSONEncoder` wrote before, at a fraction of its cost.
     static let encoder = JSONStreamEncoder.foundationCompatible
 
+    /// Frames written by Foundation's `JSONEncoder` instead, as before the stream encoder: only for
+    /// `Benchmarks/AgentFrameBench`'s before/after figures in one run.
+    package static let writesWithFoundation = Atomic<Bool>(false)
+
     /// The frame's bytes: a 4-byte big-endian length, then JSON.
     /// - Throws: `AgentError(.oversized)` when the encoding exceeds the frame limit,
     ///   `AgentError(.failed)` when a value cannot be written as JSON (a NaN or infinite number).
@@ -114,7 +119,11 @@ public enum AgentFrameCodec {
         let start = bytes.count
         bytes.append(contentsOf: [0, 0, 0, 0])
         do {
-            try encoder.encode(frame, appendingTo: &bytes)
+            if writesWithFoundation.load(ordering: .relaxed) {
+                bytes.append(contentsOf: try JSONEncoder().encode(frame))
+            } else {
+                try encoder.encode(frame, appendingTo: &bytes)
+            }
         } catch {
             bytes.removeSubrange(start...)
             throw AgentError(.failed, "cannot encode frame: \(describe(error))")
