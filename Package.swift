@@ -62,6 +62,8 @@ let package = Package(
         .executableTarget(name: "socktui", dependencies: ["SocktuiApp"]),
         // Benchmarks of TerminalUI (frame cost, key-to-frame latency); see Benchmarks/README.md.
         .executableTarget(name: "terminalui-bench", dependencies: ["TerminalUI"], path: "Benchmarks/TerminalUIBench"),
+        // The agent protocol's frames: Foundation's JSONEncoder against JSONStreamEncoder; see Benchmarks/README.md.
+        .executableTarget(name: "agent-frame-bench", dependencies: ["Inspect", "SocketKit"], path: "Benchmarks/AgentFrameBench"),
 
         // What every test target shares: the one process runner (posix_spawn, close-on-exec pipes),
         // tmux sessions, python3 children, the sshd fleet, polling, the built binary's path.

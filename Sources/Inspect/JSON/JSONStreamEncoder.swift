@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Output: keys in the order a type encodes them (snake_case with ``KeyStyle/snakeCase``),
 /// `Data` as base64 strings, `Date` as seconds since 1970, non-finite numbers as `null` (JSON has
-/// none), strings escaped as RFC 8259 asks (`"`, `\`, control characters) and otherwise written as
+/// none; ``nonFiniteNumbers`` and ``dates`` change those two), strings escaped as RFC 8259 asks (`"`, `\`, control characters) and otherwise written as
 /// their UTF-8 bytes.
 ///
 /// Containers close when the value that opened them ends or when their parent container is written
@@ -21,18 +21,47 @@ public struct JSONStreamEncoder: Sendable {
         case snakeCase
     }
 
+    /// What becomes of NaN and the infinities, which JSON cannot write.
+    public enum NonFiniteNumbers: Sendable {
+        /// Written as `null`.
+        case null
+        /// The encoding throws `EncodingError.invalidValue`, as Foundation's `JSONEncoder` does.
+        case `throw`
+    }
+
+    /// How `Date` values are written.
+    public enum DateStyle: Sendable {
+        /// Seconds since 1970-01-01 00:00 UTC.
+        case secondsSince1970
+        /// Seconds since 2001-01-01 00:00 UTC: what Foundation's `JSONDecoder` reads by default.
+        case secondsSinceReferenceDate
+    }
+
     /// How coding keys become JSON keys.
     public var keyStyle: KeyStyle
+    /// What becomes of NaN and the infinities.
+    public var nonFiniteNumbers: NonFiniteNumbers
+    /// How `Date` values are written.
+    public var dates: DateStyle
 
     /// Creates an encoder.
-    public init(keyStyle: KeyStyle = .snakeCase) {
+    public init(keyStyle: KeyStyle = .snakeCase, nonFiniteNumbers: NonFiniteNumbers = .null, dates: DateStyle = .secondsSince1970) {
         self.keyStyle = keyStyle
+        self.nonFiniteNumbers = nonFiniteNumbers
+        self.dates = dates
     }
+
+    /// What Foundation's `JSONDecoder` with its default settings reads back as the value
+    /// Foundation's `JSONEncoder` (default settings) would have written: keys as written, dates as
+    /// seconds since 2001, and a non-finite number is an error, not `null`.
+    public static let foundationCompatible = JSONStreamEncoder(
+        keyStyle: .asWritten, nonFiniteNumbers: .throw, dates: .secondsSinceReferenceDate)
 
     /// `value` as JSON.
     /// - Throws: what the value's `encode(to:)` throws.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
         try encode(value, appendingTo: &bytes)
         return bytes
     }
@@ -41,7 +70,8 @@ public struct JSONStreamEncoder: Sendable {
     /// time and flushes the buffer in between).
     /// - Throws: what the value's `encode(to:)` throws; `bytes` then holds a partial document.
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
-        let state = JSONStreamState(keyStyle: keyStyle)
+        let state = JSONStreamState(
+            keyStyle: keyStyle, throwsOnNonFinite: nonFiniteNumbers == .throw, datesSince1970: dates == .secondsSince1970)
         swap(&state.bytes, &bytes)
         defer { swap(&state.bytes, &bytes) }
         try state.writeValue(value)
@@ -68,6 +98,10 @@ final class JSONStreamState {
     var bytes: [UInt8] = []
     var frames: [Frame] = []
     let keyStyle: JSONStreamEncoder.KeyStyle
+    /// NaN and infinities throw instead of becoming `null`.
+    let throwsOnNonFinite: Bool
+    /// Dates as seconds since 1970 (else since 2001).
+    let datesSince1970: Bool
     /// The value being encoded (a counter, for `Frame.owner`).
     var currentValue = 0
     private var nextValue = 1
@@ -75,9 +109,10 @@ final class JSONStreamState {
     var awaitingValue = false
     private var keyCache: [String: [UInt8]] = [:]
 
-    init(keyStyle: JSONStreamEncoder.KeyStyle) {
+    init(keyStyle: JSONStreamEncoder.KeyStyle, throwsOnNonFinite: Bool = false, datesSince1970: Bool = true) {
         self.keyStyle = keyStyle
-        bytes.reserveCapacity(256)
+        self.throwsOnNonFinite = throwsOnNonFinite
+        self.datesSince1970 = datesSince1970
     }
 
     // MARK: Structure
@@ -128,7 +163,8 @@ final class JSONStreamState {
             return
         }
         if T.self == Date.self {
-            writeDouble((value as! Date).timeIntervalSince1970)
+            let date = value as! Date
+            try writeDouble(datesSince1970 ? date.timeIntervalSince1970 : date.timeIntervalSinceReferenceDate)
             return
         }
         if T.self == URL.self {
@@ -170,8 +206,8 @@ final class JSONStreamState {
         }
     }
 
-    func writeDouble(_ value: Double) {
-        guard value.isFinite else { writeNull(); return }
+    func writeDouble(_ value: Double) throws {
+        guard value.isFinite else { try writeNonFinite(value); return }
         if value == value.rounded(.towardZero), abs(value) < 1e15 {
             writeInteger(Int64(value))
         } else {
@@ -179,7 +215,18 @@ final class JSONStreamState {
         }
     }
 
-    func writeFloat(_ value: Float) { value.isFinite ? writeDouble(Double(value.description) ?? 0) : writeNull() }
+    func writeFloat(_ value: Float) throws {
+        guard value.isFinite else { try writeNonFinite(value); return }
+        try writeDouble(Double(value.description) ?? 0)
+    }
+
+    /// `null`, or the error Foundation's `JSONEncoder` throws.
+    private func writeNonFinite<T: FloatingPoint>(_ value: T) throws {
+        guard throwsOnNonFinite else { writeNull(); return }
+        throw EncodingError.invalidValue(
+            value, .init(codingPath: [], debugDescription: "\(value) is not a number JSON can carry (NaN and infinities have no JSON form)")
+        )
+    }
 
     func writeString(_ value: String) {
         var value = value

@@ -27,8 +27,8 @@ extension JSONStreamWriting {
     mutating func encodeNil() throws { beginValue(); state.writeNull() }
     mutating func encode(_ value: Bool) throws { beginValue(); state.writeBool(value) }
     mutating func encode(_ value: String) throws { beginValue(); state.writeString(value) }
-    mutating func encode(_ value: Double) throws { beginValue(); state.writeDouble(value) }
-    mutating func encode(_ value: Float) throws { beginValue(); state.writeFloat(value) }
+    mutating func encode(_ value: Double) throws { beginValue(); try state.writeDouble(value) }
+    mutating func encode(_ value: Float) throws { beginValue(); try state.writeFloat(value) }
     mutating func encode(_ value: Int) throws { beginValue(); state.writeInteger(value) }
     mutating func encode(_ value: Int8) throws { beginValue(); state.writeInteger(value) }
     mutating func encode(_ value: Int16) throws { beginValue(); state.writeInteger(value) }
@@ -52,8 +52,8 @@ struct JSONStreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { begin(key); state.writeNull() }
     mutating func encode(_ value: Bool, forKey key: Key) throws { begin(key); state.writeBool(value) }
     mutating func encode(_ value: String, forKey key: Key) throws { begin(key); state.writeString(value) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { begin(key); state.writeDouble(value) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); state.writeFloat(value) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { begin(key); try state.writeDouble(value) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { begin(key); try state.writeFloat(value) }
     mutating func encode(_ value: Int, forKey key: Key) throws { begin(key); state.writeInteger(value) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { begin(key); state.writeInteger(value) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { begin(key); state.writeInteger(value) }

@@ -90,6 +90,13 @@ final class AgentConnection: Sendable {
                     "\(label): its agent speaks protocol \(hello.minimumVersion)-\(hello.protocolVersion), this socktui \(ours.minimumVersion)-\(ours.protocolVersion): install the same socktui version on both hosts"
                 )
             }
+            guard hello.schema == ours.schema else {
+                close()
+                throw AgentError(
+                    .version,
+                    "\(label): its agent writes JSON schema \(hello.schema), this socktui \(ours.schema): install the same socktui version on both hosts"
+                )
+            }
             return hello
         }
         throw AgentError(.failed, ended.withLock { $0 }?.message ?? "\(label): disconnected")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Splits a byte stream into length-prefixed frames, incrementally: bytes go in as they arrive
 /// (any chunking), whole frame bodies come out. Never reads past what it holds; a length over the
@@ -91,20 +92,58 @@ public struct FrameDecoder: Sendable {
 /// Encodes frames to length-prefixed JSON and decodes frame bodies, classifying what is wrong
 /// with a bad one (not JSON, unknown kind, fields that do not fit) so the error frame can say so.
 public enum AgentFrameCodec {
+    /// How frames are written: ``JSONStreamEncoder/foundationCompatible`` (keys as written, dates
+    /// since 2001, NaN and infinities refused), so a peer decoding with Foundation's `JSONDecoder`
+    /// reads what Foundation's `JSONEncoder` wrote before, at a fraction of its cost.
+    static let encoder = JSONStreamEncoder.foundationCompatible
+
+    /// Frames written by Foundation's `JSONEncoder` instead, as before the stream encoder: only for
+    /// `Benchmarks/AgentFrameBench`'s before/after figures in one run.
+    package static let writesWithFoundation = Atomic<Bool>(false)
+
     /// The frame's bytes: a 4-byte big-endian length, then JSON.
-    /// - Throws: `AgentError(.oversized)` when the encoding exceeds the frame limit.
+    /// - Throws: `AgentError(.oversized)` when the encoding exceeds the frame limit,
+    ///   `AgentError(.failed)` when a value cannot be written as JSON (a NaN or infinite number).
     public static func encode(_ frame: AgentFrame, maxFrameSize: Int = AgentProtocol.maxFrameSize) throws(AgentError) -> [UInt8] {
-        let body: Data
-        do { body = try JSONEncoder().encode(frame) } catch {
-            throw AgentError(.failed, "cannot encode frame: \(error)")
-        }
-        guard body.count <= maxFrameSize else {
-            throw AgentError(.oversized, "frame of \(body.count) bytes exceeds the \(maxFrameSize)-byte limit")
-        }
-        let length = UInt32(body.count)
-        var bytes: [UInt8] = [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
-        bytes.append(contentsOf: body)
+        var bytes: [UInt8] = []
+        try encode(frame, appendingTo: &bytes, maxFrameSize: maxFrameSize)
         return bytes
+    }
+
+    /// Appends the frame's bytes (length, then JSON) to `bytes`: the JSON is written in place after
+    /// a placeholder length, which is filled in once the body's size is known (no copy of the body).
+    /// - Throws: as ``encode(_:maxFrameSize:)``; `bytes` is then as it was.
+    public static func encode(
+        _ frame: AgentFrame, appendingTo bytes: inout [UInt8], maxFrameSize: Int = AgentProtocol.maxFrameSize
+    ) throws(AgentError) {
+        let start = bytes.count
+        bytes.append(contentsOf: [0, 0, 0, 0])
+        do {
+            if writesWithFoundation.load(ordering: .relaxed) {
+                bytes.append(contentsOf: try JSONEncoder().encode(frame))
+            } else {
+                try encoder.encode(frame, appendingTo: &bytes)
+            }
+        } catch {
+            bytes.removeSubrange(start...)
+            throw AgentError(.failed, "cannot encode frame: \(describe(error))")
+        }
+        let count = bytes.count - start - 4
+        guard count <= maxFrameSize else {
+            bytes.removeSubrange(start...)
+            throw AgentError(.oversized, "frame of \(count) bytes exceeds the \(maxFrameSize)-byte limit")
+        }
+        let length = UInt32(count)
+        bytes[start] = UInt8(length >> 24)
+        bytes[start + 1] = UInt8((length >> 16) & 0xff)
+        bytes[start + 2] = UInt8((length >> 8) & 0xff)
+        bytes[start + 3] = UInt8(length & 0xff)
+    }
+
+    /// An encoding error's own sentence (Foundation's description of `EncodingError` is a dump).
+    static func describe(_ error: any Error) -> String {
+        if case EncodingError.invalidValue(_, let context) = error { return context.debugDescription }
+        return "\(error)"
     }
 
     /// Decodes one frame body.

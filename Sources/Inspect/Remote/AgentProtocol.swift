@@ -23,6 +23,10 @@ public enum AgentProtocol {
     public static let maxFrameSize = 16 << 20
     /// The largest pcapng chunk put into one capture event (well below `maxFrameSize` after base64).
     public static let maxCaptureChunk = 1 << 20
+    /// The JSON schema of the values frames carry (the same as every command's `--json`): a peer
+    /// naming another schema is refused, whatever its protocol version. A hello without one (a
+    /// build from before the field) means this first schema.
+    public static let schema = "socktui/1"
 }
 
 /// What a side of the connection is and can do, exchanged first.
@@ -37,17 +41,33 @@ public struct AgentHello: Hashable, Sendable, Codable {
     public var role: String
     /// The agent's capabilities (nil in a client's hello).
     public var capabilities: AgentCapabilities?
+    /// The JSON schema of the values in the sender's frames (`socktui/1`; see `AgentProtocol.schema`).
+    public var schema: String
 
     /// Creates a hello.
     public init(
         protocolVersion: Int = AgentProtocol.version, minimumVersion: Int = AgentProtocol.minimumVersion,
-        software: String, role: String, capabilities: AgentCapabilities? = nil
+        software: String, role: String, capabilities: AgentCapabilities? = nil, schema: String = AgentProtocol.schema
     ) {
         self.protocolVersion = protocolVersion
         self.minimumVersion = minimumVersion
         self.software = software
         self.role = role
         self.capabilities = capabilities
+        self.schema = schema
+    }
+
+    private enum CodingKeys: String, CodingKey { case protocolVersion, minimumVersion, software, role, capabilities, schema }
+
+    /// Decodes a hello; one without `schema` (an older build's) speaks `socktui/1`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            protocolVersion: try container.decode(Int.self, forKey: .protocolVersion),
+            minimumVersion: try container.decode(Int.self, forKey: .minimumVersion),
+            software: try container.decode(String.self, forKey: .software), role: try container.decode(String.self, forKey: .role),
+            capabilities: try container.decodeIfPresent(AgentCapabilities.self, forKey: .capabilities),
+            schema: try container.decodeIfPresent(String.self, forKey: .schema) ?? "socktui/1")
     }
 
     /// The version both sides speak, or nil when their ranges do not overlap.

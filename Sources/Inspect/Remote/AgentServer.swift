@@ -133,6 +133,13 @@ public final class AgentServer: Sendable {
                             .version,
                             "this agent speaks protocol versions \(hello.minimumVersion)-\(hello.protocolVersion), the client \(peer.minimumVersion)-\(peer.protocolVersion): install the same socktui version on both hosts",
                             frame: ordinal)))
+            } else if hello.schema != peer.schema {
+                output.send(
+                    .error(
+                        AgentError(
+                            .version,
+                            "this agent writes JSON schema \(hello.schema), the client \(peer.schema): install the same socktui version on both hosts",
+                            frame: ordinal)))
             }
         case .request(let id, let request):
             start(request, id: id, ordinal: ordinal)

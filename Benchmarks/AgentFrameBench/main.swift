@@ -1,0 +1,227 @@
+// agent-frame-bench: the agent protocol's frames, Foundation's JSONEncoder against JSONStreamEncoder.
+//
+//   swift build -c release --scratch-path .build-rel --product agent-frame-bench
+//   .build-rel/release/agent-frame-bench [--rows N] [--runs N] [--connections N]
+//
+// 1. Encoding and decoding of one `.sockets` and one `.socketChanges` reply frame holding N synthetic
+//    TCP rows (owners and tcp_info, as `sockets -t -p -i` sends them), both encoders in turn, each
+//    figure the median of --runs runs after one warm-up.
+// 2. End to end: `AgentClient(transport: InProcessTransport())` (an AgentServer on a thread, frames
+//    encoded on pipes) asked for `.sockets` with owners (`-t -p`; with tcp_info a table this size is
+//    over the 16 MiB frame limit, which the run reports) while this process holds
+//    --connections established loopback TCP connections (two sockets each, plus the listener), with
+//    frames written by Foundation's encoder and then by the stream encoder (0: skip).
+import Dispatch
+import Foundation
+import Glibc
+import Inspect
+import SocketKit
+
+// MARK: - Options
+
+var rows = 20_000
+var runs = 11
+var connections = 10_000
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--rows": rows = Int(arguments.next() ?? "") ?? rows
+    case "--runs": runs = Int(arguments.next() ?? "") ?? runs
+    case "--connections": connections = Int(arguments.next() ?? "") ?? connections
+    default:
+        print("usage: agent-frame-bench [--rows N] [--runs N] [--connections N]")
+        exit(2)
+    }
+}
+
+// MARK: - Helpers
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// Median seconds of `runs` calls of `body` after one warm-up.
+@MainActor func median(_ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = now()
+        try body()
+        times.append(now() - start)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+
+/// A row as `sockets -t -p -i` has it: established loopback TCP, an owner, tcp_info filled in.
+func entry(_ index: Int) -> SocketEntry {
+    var info = TCPInfo()
+    info.state = TCPState(rawValue: 1)
+    info.options = 7
+    info.sendWindowScale = 7
+    info.receiveWindowScale = 7
+    info.retransmitTimeout = 204_000
+    info.delayedAckTimeout = 40_000
+    info.sendMSS = 32_768
+    info.receiveMSS = 536
+    info.lastDataSent = UInt32(index % 5000)
+    info.lastAckSent = 0
+    info.lastDataReceived = UInt32(index % 7000)
+    info.lastAckReceived = UInt32(index % 3000)
+    info.pathMTU = 65_535
+    info.receiveSlowStartThreshold = 65_483
+    info.rtt = UInt32(30 + index % 200)
+    info.rttVariance = UInt32(15 + index % 100)
+    info.sendSlowStartThreshold = 2_147_483_647
+    info.sendCongestionWindow = 10
+    info.advertisedMSS = 65_483
+    info.reordering = 3
+    info.receiveSpace = 65_483
+    info.pacingRate = UInt64(2_183_000_000 + index)
+    info.byteCount = 232
+    let ipv6 = index % 4 == 0
+    let address = ipv6 ? "::1" : "127.0.0.1"
+    let client = index % 2 == 0
+    let ephemeral = 32_768 + index / 2
+    return SocketEntry(
+        kind: .tcp, family: ipv6 ? .inet6 : .inet, state: "ESTAB",
+        local: SocketEndpoint(address: address, port: client ? ephemeral : 8080),
+        remote: SocketEndpoint(address: address, port: client ? 8080 : ephemeral),
+        receiveQueue: 0, sendQueue: UInt32(index % 3 == 0 ? 0 : 1448), inode: UInt32(1_000_000 + index),
+        cookie: UInt64(40_000 + index), uid: 1000,
+        tcp: TCPDetails(
+            timer: index % 3 == 0 ? "keepalive" : nil, timerExpiresMilliseconds: index % 3 == 0 ? 7_199_000 : 0, congestionControl: "cubic",
+            info: info),
+        owners: [
+            SocketOwner(
+                pid: Int32(client ? 2000 + index % 50 : 1500), command: client ? "load-client" : "nginx",
+                fileDescriptor: Int32(3 + index / 2),
+                uid: 1000)
+        ])
+}
+
+/// The frame's bytes as AgentFrameCodec wrote them before: Foundation's `JSONEncoder` into a
+/// `Data`, copied after the length prefix.
+func foundationFrame(_ frame: AgentFrame) throws -> [UInt8] {
+    let body = try JSONEncoder().encode(frame)
+    let length = UInt32(body.count)
+    var bytes: [UInt8] = [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+    bytes.append(contentsOf: body)
+    return bytes
+}
+
+// MARK: - 1. One frame
+
+let snapshot = SocketSnapshot(
+    entries: (0..<rows).map(entry), sources: ["tcp": "netlink", "owners": "/proc"], warnings: [], hiddenProcesses: 0,
+    takenAt: 1_765_100_000.123_456, elapsed: 0.057_123)
+let frames: [(String, AgentFrame)] = [
+    (".sockets", .response(id: 1, reply: .sockets(snapshot))),
+    (".socketChanges", .response(id: 2, reply: .socketChanges(SocketChanges(generation: 1, base: nil, snapshot: snapshot))))
+]
+print("agent-frame-bench: \(rows) rows, median of \(runs) runs after 1 warm-up")
+print()
+print("| frame | bytes (Foundation / stream) | encode Foundation | encode stream | ratio | decode (Foundation's bytes / stream's) |")
+print("|---|---|---|---|---|---|")
+for (name, frame) in frames {
+    var old: [UInt8] = []
+    var new: [UInt8] = []
+    let foundation = try median { old = try foundationFrame(frame) }
+    let stream = try median { new = try AgentFrameCodec.encode(frame, maxFrameSize: .max) }
+    guard try AgentFrameCodec.decode(Array(new.dropFirst(4))) == frame, try AgentFrameCodec.decode(Array(old.dropFirst(4))) == frame else {
+        print("\(name): a frame did not decode back to its value")
+        exit(1)
+    }
+    let oldBody = Array(old.dropFirst(4)), newBody = Array(new.dropFirst(4))
+    let decodeOld = try median { _ = try AgentFrameCodec.decode(oldBody) }
+    let decodeNew = try median { _ = try AgentFrameCodec.decode(newBody) }
+    print(
+        "| \(name) | \(old.count) / \(new.count) | \(ms(foundation)) | \(ms(stream)) | **\(String(format: "%.2f", stream / foundation))×** | \(ms(decodeOld)) / \(ms(decodeNew)) |"
+    )
+}
+// Where decoding goes: AgentFrameCodec.decode parses the body twice (JSONSerialization to classify
+// a bad frame, then JSONDecoder).
+if let (_, frame) = frames.first {
+    let body = Data(try AgentFrameCodec.encode(frame, maxFrameSize: .max).dropFirst(4))
+    let serialization = try median { _ = try JSONSerialization.jsonObject(with: body) }
+    let decoder = try median { _ = try JSONDecoder().decode(AgentFrame.self, from: body) }
+    print()
+    print("decode of the .sockets frame: JSONSerialization (classification) \(ms(serialization)), JSONDecoder \(ms(decoder))")
+}
+
+// MARK: - 2. End to end
+
+guard connections > 0 else { exit(0) }
+
+/// Holds `count` established loopback connections (both ends) in this process.
+func holdConnections(_ count: Int) -> [Int32] {
+    // Both ends of every connection, the listener and a margin, within the hard limit.
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    let count = min(count, (Int(limit.rlim_max) - 200) / 2)
+    limit.rlim_cur = limit.rlim_max
+    if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+        print("cannot raise RLIMIT_NOFILE to \(limit.rlim_max): \(String(cString: strerror(errno)))")
+        exit(1)
+    }
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+    listen(listener, 4096)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+    }
+    var fds = [listener]
+    for _ in 0..<count {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) }
+        }
+        let server = accept(listener, nil, nil)
+        guard client >= 0, connected == 0, server >= 0 else {
+            print("connection \(fds.count / 2) failed: \(String(cString: strerror(errno)))")
+            exit(1)
+        }
+        fds += [client, server]
+    }
+    return fds
+}
+
+let held = holdConnections(connections)
+let client = AgentClient(transport: InProcessTransport(label: "bench"))
+_ = try client.connect()
+let query = SocketQuery(kinds: [.tcp], processes: true, tcpInfo: false)
+var rowCount = 0
+@MainActor func call() throws {
+    guard case .sockets(let table) = try client.call(.sockets(query)) else { exit(1) }
+    rowCount = table.entries.count
+}
+// The table itself, with no frame at all (what the agent's engine costs).
+let table = SocketTable()
+let engine = median { _ = table.snapshot(query) }
+AgentFrameCodec.writesWithFoundation.store(true, ordering: .relaxed)
+let before = try median(call)
+AgentFrameCodec.writesWithFoundation.store(false, ordering: .relaxed)
+let after = try median(call)
+print()
+print("end to end, AgentClient(transport: InProcessTransport()).call(.sockets(-t -p)), \(rowCount) rows:")
+print("| frames written by | median |")
+print("|---|---|")
+print("| Foundation JSONEncoder (before) | \(ms(before)) |")
+print("| JSONStreamEncoder (after) | \(ms(after)) (**\(String(format: "%.2f", after / before))×**) |")
+print("| the table alone (SocketTable.snapshot, no frame) | \(ms(engine)) |")
+do {
+    _ = try client.call(.sockets(SocketQuery(kinds: [.tcp], processes: true, tcpInfo: true)))
+    print("-t -p -i: fits in one frame")
+} catch {
+    print("-t -p -i: \(error.message)")
+}
+client.close()
+for fd in held { close(fd) }
