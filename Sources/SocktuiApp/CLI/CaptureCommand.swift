@@ -41,7 +41,7 @@ struct CaptureCommand: ParsableCommand {
                 "raw IP (link-level terms such as `ether host` or `arp` need a named interface)."
             ]),
             "",
-            "JSON (--json): one object per packet, as `socktui read --json` prints them."
+            "JSON (--json): as `socktui read --json` prints packets (schema socktui/1, docs/json.md)."
         ])
     )
 

@@ -57,26 +57,8 @@ struct ConnectCommand: ParsableCommand {
             "  socktui connect db1 5432 --host web1          # the test runs on web1, through ssh",
             "",
             HelpText.concat([
-                "JSON (--json): the engine's result with snake_case keys: a trace ",
-                "{\"request\", \"resolve_milliseconds\", \"resolved_addresses\": [{\"family\", \"host\", ",
-                "\"port\"}], ",
-                "\"resolve_failure\", \"attempts\": [{\"index\", \"address\", \"start_reason\", ",
-                "\"started_at_milliseconds\", \"outcome\", \"elapsed_milliseconds\", \"failure\": {\"name\", ",
-                "\"code\", ",
-                "\"message\", \"explanation\"}, \"local_address\", \"rtt_microseconds\"}], \"winner\", ",
-                "\"total_milliseconds\", \"cancelled\", \"interrupted\"}; with --count {\"samples\", ",
-                "\"statistics\": {\"count\", ",
-                "\"minimum\", \"average\", \"median\", \"p90\", \"p99\", \"maximum\", \"standard_deviation\", ",
-                "\"buckets\"}, ",
-                "\"sent\", \"received\", \"loss_percent\", ...}; with --udp {\"verdict\", \"summary\", ",
-                "\"explanation\", ",
-                "\"reply\", \"milliseconds\", \"icmp\": {\"errno\", \"origin\", \"type\", \"code\", ",
-                "\"offender\"}, ...}; with --echo {\"bytes_sent\", \"bytes_verified\", ",
-                "\"first_mismatch_offset\", \"latency\", \"bytes_per_second\", ...}; with --throughput ",
-                "{\"bytes_sent\", \"bits_per_second\", \"samples\": [{\"at_seconds\", \"bytes\", ",
-                "\"bits_per_second\"}], ",
-                "\"end\" (duration, byte_count, stopped, sink_closed, error), \"sink_closed_after_end\", ...}. ",
-                "Times are milliseconds."
+                "JSON (--json): one document whose \"kind\" names the test (connect, probes, udp, echo, ",
+                "throughput). Schema socktui/1, described field by field in docs/json.md."
             ]),
             "",
             HelpText.concat([

@@ -56,16 +56,11 @@ struct ReadCommand: ParsableCommand {
                 "its byte range [start..<end]."
             ]),
             "",
-            "JSON (--json): one object per line,",
-            "  {\"number\": 1, \"time\": \"2026-11-25T13:51:06.123456000Z\",",
-            "   \"timestamp\": {\"seconds\": 1764078666, \"nanoseconds\": 123456000},",
-            "   \"source\": \"127.0.0.1\", \"destination\": \"127.0.0.1\", \"protocol\": \"TCP\",",
-            "   \"length\": 74, \"captured_length\": 74, \"info\": \"...\", \"interface\": \"lo\",",
-            "   \"direction\": \"unknown\",",
-            "   \"error\": {\"layer\": \"tcp\", \"offset\": 54, \"kind\": {...}},",
-            "   \"fields\": [{\"key\": \"ip.src\", \"label\": \"Source Address\", \"value\": \"127.0.0.1\",",
-            "               \"offset\": 26, \"length\": 4, \"children\": [...]}]}",
-            "\"interface\", \"error\" and \"fields\" (--detail) are omitted when absent.",
+            HelpText.concat([
+                "JSON (--json): a header line naming the schema, then one object per packet (with --detail ",
+                "its field tree, with tshark's field names); --follow and --stats print one document. ",
+                "Schema socktui/1, described field by field in docs/json.md."
+            ]),
             "",
             HelpText.concat([
                 "Exit status: 0 when the whole file was read; 1 when the file cannot be read or is ",

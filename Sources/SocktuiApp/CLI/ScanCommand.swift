@@ -35,13 +35,8 @@ struct ScanCommand: ParsableCommand {
             "  socktui scan 127.0.0.1 1-1024 --host web1 --host web2   # from each host",
             "",
             HelpText.concat([
-                "JSON (--json): {\"request\": {...}, \"address\": {\"family\", \"host\", \"port\"}, ",
-                "\"open_ports\": [22, 80], \"filtered_ports\": [], \"closed_count\": 1022, ",
-                "\"elapsed_milliseconds\": 12.5, \"cancelled\": false, \"interrupted\": false, \"failure\": ",
-                "null, ",
-                "\"ports\": [{\"port\": 22, \"state\": \"open\", \"reason\": null, \"milliseconds\": 0.05}, ",
-                "...]} ",
-                "where \"ports\" holds open and filtered ports (every port with --all)."
+                "JSON (--json): one document; \"ports\" holds open and filtered ports (every port with --all). ",
+                "Schema socktui/1, described field by field in docs/json.md."
             ]),
             "",
             HelpText.concat([

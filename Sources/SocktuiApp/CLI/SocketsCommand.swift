@@ -28,16 +28,8 @@ struct SocketsCommand: ParsableCommand {
             "  socktui sockets -t -l --host web1 --host db1       # merged, with a Host column",
             "",
             HelpText.concat([
-                "JSON (--json): {\"sources\": {\"tcp\": \"netlink\", ...}, \"warnings\": [...], ",
-                "\"hidden_processes\": N, \"sockets\": [{\"kind\": \"tcp\", \"family\": \"AF_INET\", \"state\": ",
-                "\"LISTEN\", ",
-                "\"local\": {\"address\": \"127.0.0.1\", \"port\": 80}, \"remote\": {...}, \"recv_q\": 0, ",
-                "\"send_q\": 128, ",
-                "\"inode\": 1234, \"cookie\": 5678, \"uid\": 0, \"interface\": 0, \"protocol\": null, ",
-                "\"peer_inode\": null, ",
-                "\"owners\": [{\"pid\": 1, \"command\": \"x\", \"fd\": 3, \"uid\": 0}], \"tcp\": {\"timer\": ",
-                "null, ",
-                "\"timer_expires_ms\": 0, \"congestion\": \"cubic\", \"info\": {tcp_info fields}}}]}"
+                "JSON (--json): one document with a row per socket (owners, tcp_info with -i). ",
+                "Schema socktui/1, described field by field in docs/json.md."
             ]),
             HelpText.concat([
                 "With --host: {\"hosts\": [{\"host\", \"error\", \"sources\", \"warnings\", ",

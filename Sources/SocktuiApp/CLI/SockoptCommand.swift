@@ -26,10 +26,8 @@ struct SockoptCommand: ParsableCommand {
             "  socktui sockopt --pid 812 --fd 6 --host root@web1    # a socket of web1",
             "",
             HelpText.concat([
-                "JSON (--json): {\"pid\", \"fd\", \"command\", \"family\", \"type\", \"protocol\", \"local\", ",
-                "\"peer\", \"skipped\": {\"SO_ERROR\": \"why\"}, \"options\": [{\"cName\": \"SO_RCVBUF\", ",
-                "\"level\": ..., \"name\": 8, \"kind\": ..., \"access\": ..., \"summary\": \"...\", ",
-                "\"value\": {...}, \"text\": \"212992\"}]}"
+                "JSON (--json): one document; each option's value is a tagged union such as ",
+                "{\"kind\": \"bool\", \"value\": true}. Schema socktui/1, described field by field in docs/json.md."
             ])
         ])
     )
