@@ -44,10 +44,10 @@ struct RemoteInteractiveEndToEndTests {
         #expect(
             eventually(within: 10) {
                 !((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
-                        FileManager.default.contents(atPath: "/proc/\(entry)/cmdline").map {
-                            String(decoding: $0, as: UTF8.self).contains(config)
-                        } == true
-                    }
+                    FileManager.default.contents(atPath: "/proc/\(entry)/cmdline").map {
+                        String(decoding: $0, as: UTF8.self).contains(config)
+                    } == true
+                }
             }, "an ssh of the session outlived it")
     }
 }
