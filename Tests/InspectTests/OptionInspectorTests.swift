@@ -151,7 +151,9 @@ import SocketKit
         let inode = UInt32(truncatingIfNeeded: info.st_ino)
         let root = try TemporaryDirectory()
         let manager = FileManager.default
-        let pidMax = Int32((try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 4_194_304
+        let pidMax =
+            Int32((try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines))
+            ?? 4_194_304
         for pid in (1...20).map({ pidMax + $0 }) + [child.pid] {
             let fdDirectory = root.url.path + "/\(pid)/fd"
             try manager.createDirectory(atPath: fdDirectory, withIntermediateDirectories: true)
