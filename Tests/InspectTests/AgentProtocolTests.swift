@@ -422,7 +422,7 @@ final class RawAgent {
     /// at once: a watch's refresh that was already running must not write there after that.
     @Test func anAgentSendsNothingAfterItsRunEnds() throws {
         let toAgent = try makePipe(), fromAgent = try makePipe()
-        defer { for fd in [toAgent.read, fromAgent.read, fromAgent.write] { close(fd) } }
+        defer { for fd in [toAgent.read, fromAgent.read] { close(fd) } }
         let server = AgentServer(input: toAgent.read, output: fromAgent.write)
         let ended = DispatchSemaphore(value: 0)
         Thread {
@@ -447,8 +447,19 @@ final class RawAgent {
             return
         }
         close(toAgent.write)
+        // As a client does, keep reading until the link ends: the watch's last frames (a refresh
+        // of a busy table, its end) can fill the pipe, and a writer blocked on it never returns.
+        let drained = DispatchSemaphore(value: 0)
+        let readEnd = fromAgent.read
+        Thread {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while let count = DescriptorIO.read(readEnd, into: &chunk), count > 0 {}
+            drained.signal()
+        }.start()
         ended.wait()
         #expect(server.outputIsClosed)
+        close(fromAgent.write)
+        drained.wait()
     }
 
     /// A transport whose links the test can cut, and refuse until restored: a host that drops.
