@@ -127,4 +127,30 @@ struct JSONStreamEncoderTests {
             #expect(JSONStreamEncoder().jsonKey(key) == expected, "\(key)")
         }
     }
+    /// Keys written straight from their bytes (the ASCII path) read as `snakeCase` turns them, and
+    /// a key JSON must escape, or one outside ASCII, takes the general path.
+    @Test func keysWrittenFromTheirBytesMatchTheGeneralConversion() throws {
+        struct Key: CodingKey {
+            var stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+        struct OneKey: Encodable {
+            var key: String
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(1, forKey: Key(stringValue: key))
+            }
+        }
+        for key in [
+            "bytesAcknowledged", "cName", "URLPath", "rttUs", "ip.src", "_private", "a", "tcpInfo2Field", "HTTP", "AF_INET",
+            "x9Y", "aBC", "ABc", "", "quote\"d", "back\\slash", "tab\tkey", "épéeLength", "Zz"
+        ] {
+            let written = String(decoding: try JSONStreamEncoder().encode(OneKey(key: key)), as: UTF8.self)
+            let expected = String(
+                decoding: try JSONStreamEncoder(keyStyle: .asWritten).encode([JSONStreamEncoder().jsonKey(key): 1]), as: UTF8.self)
+            #expect(written == expected, "\(key)")
+        }
+    }
 }

@@ -107,7 +107,6 @@ final class JSONStreamState {
     private var nextValue = 1
     /// A key was written and its value has not started yet.
     var awaitingValue = false
-    private var keyCache: [String: [UInt8]] = [:]
 
     init(keyStyle: JSONStreamEncoder.KeyStyle, throwsOnNonFinite: Bool = false, datesSince1970: Bool = true) {
         self.keyStyle = keyStyle
@@ -260,13 +259,36 @@ final class JSONStreamState {
 
     private func writeKey(_ key: String) {
         guard keyStyle == .snakeCase else { writeString(key); return }
-        if let cached = keyCache[key] {
-            bytes.append(contentsOf: cached)
-            return
+        var key = key
+        let written = key.withUTF8 { writeSnakeCaseASCII($0) }
+        if !written { writeString(Self.snakeCase(key)) }
+    }
+
+    /// Writes an ASCII key as `snakeCase(_:)` would turn it, straight from its bytes (no `String`
+    /// per key: keys are written once per value, so a 20,000-row table writes a million of them).
+    /// Returns false, having written nothing, when the key has a byte outside printable ASCII or
+    /// one JSON escapes; the caller then takes the general path.
+    private func writeSnakeCaseASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
+        func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
+        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+        for byte in utf8 where byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return false
         }
-        let start = bytes.count
-        writeString(Self.snakeCase(key))
-        if keyCache.count < 4096 { keyCache[key] = Array(bytes[start...]) }
+        bytes.append(UInt8(ascii: "\""))
+        let count = utf8.count
+        for index in 0..<count {
+            let byte = utf8[index]
+            guard isUpper(byte) else { bytes.append(byte); continue }
+            if index > 0 {
+                let previous = utf8[index - 1]
+                let nextIsLower = index + 1 < count && isLower(utf8[index + 1])
+                if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) { bytes.append(UInt8(ascii: "_")) }
+            }
+            bytes.append(byte | 0x20)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return true
     }
 
     /// `bytesAcknowledged` → `bytes_acknowledged`: a word starts at an upper-case letter after a
