@@ -154,3 +154,34 @@ struct JSONStreamEncoderTests {
         }
     }
 }
+
+/// `tcp_info` in socktui's JSON: each field that has a unit names it, as the kernel layout says.
+struct TCPInfoJSONKeyTests {
+    @Test func everyFieldWithAUnitNamesItInItsKey() throws {
+        let suffixes = ["µs": "_us", "ms": "_ms", "bytes": "bytes", "bytes/s": "_bytes_per_s"]
+        for field in TCPInfo.fields where field.unit != nil {
+            var bytes = [UInt8](repeating: 0, count: TCPInfo.knownByteCount)
+            bytes[field.offset] = 1
+            let info = TCPInfo(bytes: bytes)
+            #expect(info.value(of: field) != 0, "\(field.name)")
+            let text = try JSONStreamEncoder().encode(info)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(text)) as? [String: Any])
+            let set = object.filter { key, value in key != "byte_count" && key != "state" && (value as? NSNumber)?.intValue ?? 0 != 0 }
+            #expect(set.count == 1, "\(field.name): \(set.keys.sorted())")
+            let unit = try #require(field.unit.flatMap { suffixes[$0] })
+            // Sizes may say so earlier in the name (`bytes_acknowledged`, `not_sent_bytes`).
+            let named = set.keys.allSatisfy { unit == "bytes" ? $0.contains("bytes") && !$0.hasSuffix("_per_s") : $0.hasSuffix(unit) }
+            #expect(named, "\(field.name) is \(set.keys.sorted()), unit \(field.unit ?? "")")
+        }
+    }
+
+    @Test func theStateIsItsNameAndReadsBack() throws {
+        var bytes = [UInt8](repeating: 0, count: TCPInfo.knownByteCount)
+        bytes[0] = 10
+        let text = try JSONStreamEncoder.foundationCompatible.encode(TCPInfo(bytes: bytes))
+        #expect(String(decoding: text, as: UTF8.self).contains("\"state\":\"LISTEN\""))
+        #expect(try JSONDecoder().decode(TCPInfo.self, from: Data(text)).state == .listen)
+        #expect(try JSONDecoder().decode(TCPState.self, from: Data("\"state 42\"".utf8)) == TCPState(rawValue: 42))
+        #expect(try JSONDecoder().decode(TCPState.self, from: Data("7".utf8)) == .close)
+    }
+}

@@ -85,7 +85,7 @@ struct ConnectCommandTests {
         #expect(failure["code"] as? Int == Int(ECONNREFUSED))
         #expect(attempts.first?["outcome"] as? String == "failed")
         #expect(attempts.first?["start_reason"] as? String == "first")
-        #expect(json["resolve_milliseconds"] is Double)
+        #expect(json["resolve_ms"] is Double && attempts.first?["elapsed_ms"] is Double)
         #expect(json["winner"] == nil || json["winner"] is NSNull)
     }
 

@@ -15,7 +15,7 @@ import TerminalUI
             .map { OptionReading(option: $0, value: $0.read(from: socket)) }
         return SocketOptionsReport(
             pid: 4242, fd: 3, command: "curl", family: "AF_INET", type: "SOCK_STREAM", protocol: "IPPROTO_TCP",
-            local: nil, peer: nil, options: options, skipped: [:])
+            local: nil, peer: nil, options: options, skipped: [])
     }
 
     /// The option rows in sight, and the one marked as found.

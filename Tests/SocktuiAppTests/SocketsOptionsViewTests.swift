@@ -39,7 +39,10 @@ func curlReport(keepAlive: Bool = true, receiveBuffer: Int = 106496, congestion:
             try reading("TCP_NODELAY", .bool(false)),
             try reading("TCP_CONGESTION", .string(congestion))
         ],
-        skipped: ["SO_ERROR": "reading it clears the socket's pending error", "TCP_SAVED_SYN": "reading it releases the saved SYN"])
+        skipped: [
+            SkippedOption(cName: "SO_ERROR", reason: "reading it clears the socket's pending error"),
+            SkippedOption(cName: "TCP_SAVED_SYN", reason: "reading it releases the saved SYN")
+        ])
 }
 
 extension SocketsPanel {

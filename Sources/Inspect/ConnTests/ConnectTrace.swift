@@ -42,6 +42,16 @@ public struct ConnectRequest: Codable, Sendable, Hashable {
         self.family = family
         self.staggerDelay = staggerDelay
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case host
+        case port
+        case timeout = "timeoutS"
+        case strategy
+        case family
+        case staggerDelay = "staggerDelayS"
+    }
 }
 
 /// Why an attempt was started when it was.
@@ -101,6 +111,19 @@ public struct ConnectAttempt: Codable, Sendable, Hashable {
         self.localAddress = localAddress
         self.rttMicroseconds = rttMicroseconds
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case index
+        case address
+        case startReason
+        case startedAtMilliseconds = "startedAtMs"
+        case outcome
+        case elapsedMilliseconds = "elapsedMs"
+        case failure
+        case localAddress
+        case rttMicroseconds = "rttUs"
+    }
 }
 
 /// The result of a connect trace: resolution, then every attempt in start order.
@@ -126,6 +149,18 @@ public struct ConnectTrace: Codable, Sendable, Hashable {
     public var succeeded: Bool { winner != nil }
     /// The attempt that connected.
     public var winningAttempt: ConnectAttempt? { winner.map { attempts[$0] } }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case resolveMilliseconds = "resolveMs"
+        case resolvedAddresses
+        case resolveFailure
+        case attempts
+        case winner
+        case totalMilliseconds = "totalMs"
+        case cancelled
+    }
 }
 
 /// Progress of a connect trace, in order.

@@ -26,6 +26,15 @@ public struct EchoRequest: Codable, Sendable, Hashable {
         self.chunkSize = chunkSize
         self.timeout = timeout
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case host
+        case port
+        case totalBytes
+        case chunkSize = "chunkSizeBytes"
+        case timeout = "timeoutS"
+    }
 }
 
 /// Progress of an echo round trip.
@@ -36,6 +45,13 @@ public struct EchoProgress: Codable, Sendable, Hashable {
     public var totalBytes: Int
     /// The last message's round trip, in milliseconds.
     public var lastMilliseconds: Double
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case bytesVerified
+        case totalBytes
+        case lastMilliseconds = "lastMs"
+    }
 }
 
 /// The result of an echo round trip.
@@ -65,6 +81,21 @@ public struct EchoResult: Codable, Sendable, Hashable {
 
     /// True when every byte came back.
     public var succeeded: Bool { bytesVerified == request.totalBytes && failure == nil && !cancelled }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case connect
+        case bytesSent
+        case bytesVerified
+        case firstMismatchOffset
+        case messages
+        case latency
+        case bytesPerSecond = "bytesPerS"
+        case elapsedMilliseconds = "elapsedMs"
+        case failure
+        case cancelled
+    }
 }
 
 /// Runs echo round trips.

@@ -54,6 +54,19 @@ public struct LatencyStats: Codable, Sendable, Hashable {
             .filter { $0.countAddedInThisIterationStep > 0 }
             .map { LatencyBucket(upToMilliseconds: Double($0.value) / 1000, count: Int($0.countAddedInThisIterationStep)) }
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case count
+        case minimum = "minimumMs"
+        case average = "averageMs"
+        case median = "medianMs"
+        case p90 = "p90Ms"
+        case p99 = "p99Ms"
+        case maximum = "maximumMs"
+        case standardDeviation = "standardDeviationMs"
+        case buckets
+    }
 }
 
 /// One histogram bucket: samples above the previous bucket's bound and up to this one.
@@ -62,4 +75,10 @@ public struct LatencyBucket: Codable, Sendable, Hashable {
     public var upToMilliseconds: Double
     /// Samples in the bucket.
     public var count: Int
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case upToMilliseconds = "upToMs"
+        case count
+    }
 }

@@ -110,6 +110,16 @@ public struct PortScanRequest: Codable, Sendable, Hashable {
             throw InvalidArgumentError(argument: "ports", rule: "must name 1-\(PortSet.maximumCount) ports")
         }
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case host
+        case ports
+        case concurrency
+        case rate = "ratePerS"
+        case timeout = "timeoutS"
+        case family
+    }
 }
 
 /// What a port answered.
@@ -137,6 +147,14 @@ public struct PortResult: Codable, Sendable, Hashable {
     public var reason: String?
     /// Time from connect(2) to the answer, in milliseconds.
     public var milliseconds: Double
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case port
+        case state
+        case reason
+        case milliseconds = "elapsedMs"
+    }
 }
 
 /// Progress of a scan.
@@ -168,6 +186,16 @@ public struct PortScanResult: Codable, Sendable, Hashable {
     public var filteredPorts: [Int] { ports.filter { $0.state == .filtered }.map(\.port) }
     /// How many ports were closed.
     public var closedCount: Int { ports.filter { $0.state == .closed }.count }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case address
+        case failure
+        case ports
+        case elapsedMilliseconds = "elapsedMs"
+        case cancelled
+    }
 }
 
 /// Scans TCP ports with non-blocking connects: up to `concurrency` in flight, one `poll` over

@@ -16,6 +16,13 @@ public struct ProbeRequest: Codable, Sendable, Hashable {
         self.count = count
         self.interval = interval
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case connect
+        case count
+        case interval = "intervalS"
+    }
 }
 
 /// One probe of a series.
@@ -28,6 +35,14 @@ public struct ProbeSample: Codable, Sendable, Hashable {
     public var milliseconds: Double?
     /// Why it failed.
     public var failure: FailureReason?
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case sequence
+        case address
+        case milliseconds = "elapsedMs"
+        case failure
+    }
 }
 
 /// The result of a probe series.
@@ -53,6 +68,17 @@ public struct ProbeSeriesResult: Codable, Sendable, Hashable {
     public var received: Int { samples.filter { $0.milliseconds != nil }.count }
     /// Share of probes lost, 0-100.
     public var lossPercent: Double { sent == 0 ? 0 : Double(sent - received) * 100 / Double(sent) }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case resolveMilliseconds = "resolveMs"
+        case resolvedAddresses
+        case resolveFailure
+        case samples
+        case statistics
+        case cancelled
+    }
 }
 
 /// Runs probe series.

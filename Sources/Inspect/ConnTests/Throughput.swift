@@ -34,6 +34,17 @@ public struct ThroughputRequest: Codable, Sendable, Hashable {
         self.chunkSize = chunkSize
         self.timeout = timeout
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case host
+        case port
+        case duration = "durationS"
+        case byteCount
+        case sampleInterval = "sampleIntervalS"
+        case chunkSize = "chunkSizeBytes"
+        case timeout = "timeoutS"
+    }
 }
 
 /// One rate sample.
@@ -44,6 +55,13 @@ public struct ThroughputSample: Codable, Sendable, Hashable {
     public var bytes: Int
     /// Rate over the sample, bits per second.
     public var bitsPerSecond: Double
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case atSeconds = "atS"
+        case bytes
+        case bitsPerSecond = "bitsPerS"
+    }
 }
 
 /// What ended a throughput test's sending.
@@ -87,6 +105,20 @@ public struct ThroughputResult: Codable, Sendable, Hashable {
 
     /// True when the transfer ran to its end.
     public var succeeded: Bool { failure == nil && !cancelled && connect.succeeded }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case connect
+        case bytesSent
+        case elapsedMilliseconds = "elapsedMs"
+        case bitsPerSecond = "bitsPerS"
+        case samples
+        case failure
+        case cancelled
+        case end
+        case sinkClosedAfterEnd
+    }
 }
 
 /// Runs throughput tests.

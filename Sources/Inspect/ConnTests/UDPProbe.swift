@@ -28,6 +28,15 @@ public struct UDPProbeRequest: Codable, Sendable, Hashable {
         self.payload = payload
         self.family = family
     }
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case host
+        case port
+        case timeout = "timeoutS"
+        case payload
+        case family
+    }
 }
 
 /// What a UDP probe concluded.
@@ -126,6 +135,20 @@ public struct UDPProbeResult: Codable, Sendable, Hashable {
     public var icmp: ICMPErrorMessage?
     /// The failure, for `error` and `closed` without an error-queue entry.
     public var failure: FailureReason?
+
+    /// JSON keys: units in the names (docs/json.md).
+    enum CodingKeys: String, CodingKey {
+        case request
+        case address
+        case verdict
+        case summary
+        case explanation
+        case reply
+        case replyFrom
+        case milliseconds = "elapsedMs"
+        case icmp
+        case failure
+    }
 }
 
 /// Runs UDP probes.

@@ -39,7 +39,15 @@ public struct SocketOptionsReport: Hashable, Sendable, Codable {
     public var options: [OptionReading]
     /// Options not read because reading changes the socket (`SO_ERROR` clears the pending error,
     /// `TCP_SAVED_SYN` releases the saved SYN), with the reason.
-    public var skipped: [String: String]
+    public var skipped: [SkippedOption]
+}
+
+/// An option not read because reading it changes the socket.
+public struct SkippedOption: Hashable, Sendable, Codable {
+    /// Its C name (`SO_ERROR`).
+    public var cName: String
+    /// Why it was not read.
+    public var reason: String
 }
 
 /// Why a socket's options cannot be read, with what to do about it.
@@ -68,11 +76,11 @@ public enum OptionInspector {
     public static func inspect(_ target: OptionTarget, procRoot: String = "/proc") throws(OptionInspectorError) -> SocketOptionsReport {
         let (socket, pid, fd) = try copy(target, procRoot: procRoot)
         defer { try? socket.close() }
-        var skipped: [String: String] = [:]
+        var skipped: [SkippedOption] = []
         var readings: [OptionReading] = []
         for option in SocketOptionCatalog.options(for: socket) where option.access != .writeOnly {
             if let reason = destructive[option.cName] {
-                skipped[option.cName] = reason
+                skipped.append(SkippedOption(cName: option.cName, reason: reason))
                 continue
             }
             readings.append(OptionReading(option: option, value: option.read(from: socket)))

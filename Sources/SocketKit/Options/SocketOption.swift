@@ -41,11 +41,11 @@ public struct SocketOptionLevel: RawRepresentable, Hashable, Sendable, Codable, 
 /// Whether an option can be read, written or both (nix's `GetOnly`, `SetOnly`, `Both`).
 public enum SocketOptionAccess: String, Hashable, Sendable, Codable, CaseIterable {
     /// getsockopt(2) only, such as `SO_TYPE` or `TCP_INFO`.
-    case readOnly
+    case readOnly = "read_only"
     /// setsockopt(2) only, such as `IP_ADD_MEMBERSHIP`.
-    case writeOnly
+    case writeOnly = "write_only"
     /// Both calls.
-    case readWrite
+    case readWrite = "read_write"
 
     /// True for `.readOnly` and `.readWrite`.
     public var isReadable: Bool { self != .writeOnly }

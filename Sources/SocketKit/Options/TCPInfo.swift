@@ -149,6 +149,83 @@ public struct TCPInfo: Hashable, Sendable, Codable, CustomStringConvertible {
     /// `tcpi_accecn_opt_seen`: Which AccECN option the peer sent (Linux 6.18).
     public var accECNOptionSeen: UInt16 = 0
 
+    /// JSON keys (docs/json.md): snake_case once written, with the unit of each field that has one
+    /// (`rtt_us`, `last_data_sent_ms`, `send_mss_bytes`, `pacing_rate_bytes_per_s`), as `layout`
+    /// gives it; `TCPInfoTests` checks the two agree.
+    enum CodingKeys: String, CodingKey {
+        case byteCount
+        case state
+        case congestionState
+        case retransmits
+        case probes
+        case backoff
+        case options
+        case sendWindowScale
+        case receiveWindowScale
+        case deliveryRateAppLimited
+        case fastOpenClientFail
+        case retransmitTimeout = "retransmitTimeoutUs"
+        case delayedAckTimeout = "delayedAckTimeoutUs"
+        case sendMSS = "sendMssBytes"
+        case receiveMSS = "receiveMssBytes"
+        case unacknowledged
+        case selectivelyAcknowledged
+        case lost
+        case retransmitted
+        case forwardAcknowledged
+        case lastDataSent = "lastDataSentMs"
+        case lastAckSent = "lastAckSentMs"
+        case lastDataReceived = "lastDataReceivedMs"
+        case lastAckReceived = "lastAckReceivedMs"
+        case pathMTU = "pathMtuBytes"
+        case receiveSlowStartThreshold = "receiveSlowStartThresholdBytes"
+        case rtt = "rttUs"
+        case rttVariance = "rttVarianceUs"
+        case sendSlowStartThreshold
+        case sendCongestionWindow
+        case advertisedMSS = "advertisedMssBytes"
+        case reordering
+        case receiveRTT = "receiveRttUs"
+        case receiveSpace = "receiveSpaceBytes"
+        case totalRetransmits
+        case pacingRate = "pacingRateBytesPerS"
+        case maxPacingRate = "maxPacingRateBytesPerS"
+        case bytesAcknowledged
+        case bytesReceived
+        case segmentsOut
+        case segmentsIn
+        case notSentBytes
+        case minimumRTT = "minimumRttUs"
+        case dataSegmentsIn
+        case dataSegmentsOut
+        case deliveryRate = "deliveryRateBytesPerS"
+        case busyTime = "busyTimeUs"
+        case receiveWindowLimited = "receiveWindowLimitedUs"
+        case sendBufferLimited = "sendBufferLimitedUs"
+        case delivered
+        case deliveredCE = "deliveredCe"
+        case bytesSent
+        case bytesRetransmitted
+        case dsackDuplicates
+        case reorderingSeen
+        case receiveOutOfOrderPackets
+        case sendWindow = "sendWindowBytes"
+        case receiveWindow = "receiveWindowBytes"
+        case rehashCount
+        case totalRTOs = "totalRtos"
+        case totalRTORecoveries = "totalRtoRecoveries"
+        case totalRTOTime = "totalRtoTimeMs"
+        case receivedCE = "receivedCe"
+        case deliveredE1Bytes
+        case deliveredE0Bytes
+        case deliveredCEBytes = "deliveredCeBytes"
+        case receivedE1Bytes
+        case receivedE0Bytes
+        case receivedCEBytes = "receivedCeBytes"
+        case accECNFailMode = "accEcnFailMode"
+        case accECNOptionSeen = "accEcnOptionSeen"
+    }
+
     /// The size of `struct tcp_info` this decoder knows (Linux 6.18).
     public static let knownByteCount = 280
     /// The buffer handed to getsockopt, leaving room for fields newer kernels add.

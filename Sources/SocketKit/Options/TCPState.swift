@@ -42,6 +42,30 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, Codable, CustomStr
         Int(rawValue) < TCPState.names.count && rawValue > 0 ? TCPState.names[Int(rawValue)] : "state \(rawValue)"
     }
     public var description: String { name }
+
+    /// Encoded as its name (`"ESTABLISHED"`, `"state 42"` when unknown): enums are strings in
+    /// socktui's JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
+    /// Decodes a name as ``encode(to:)`` writes it, or the kernel's number.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(UInt8.self) {
+            self.init(rawValue: number)
+            return
+        }
+        let text = try container.decode(String.self)
+        if let index = TCPState.names.firstIndex(of: text), index > 0 {
+            self.init(rawValue: UInt8(index))
+        } else if text.hasPrefix("state "), let number = UInt8(text.dropFirst(6)) {
+            self.init(rawValue: number)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a TCP state: \(text)")
+        }
+    }
 }
 
 extension TCPInfo {

@@ -191,7 +191,7 @@ struct ScanJSON: Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case request, address, failure, ports, elapsedMilliseconds, cancelled, openPorts, filteredPorts, closedCount
+        case request, address, failure, ports, elapsedMilliseconds = "elapsedMs", cancelled, openPorts, filteredPorts, closedCount
     }
 
     func encode(to encoder: any Encoder) throws {

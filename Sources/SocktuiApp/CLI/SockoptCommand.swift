@@ -82,7 +82,7 @@ struct SockoptCommand: ParsableCommand {
         for reading in report.options where reading.text.count > limit {
             StandardOutput.print("\(reading.cName): \(reading.text)")
         }
-        for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
+        for (name, reason) in report.skipped.map({ ($0.cName, $0.reason) }).sorted(by: { $0.0 < $1.0 }) {
             StandardOutput.print("\(name): not read (\(reason))")
         }
     }

@@ -142,7 +142,7 @@ public struct SocketsOptionsView: Sendable {
             if case .tcpInfo(let info) = option.value { lines += SocketsOptionsView.fieldLines(info, width: width, style: style) }
         }
         if report.options.isEmpty { lines.append(Line("no option of the catalog applies to this socket", style: dim)) }
-        for (name, reason) in report.skipped.sorted(by: { $0.key < $1.key }) {
+        for (name, reason) in report.skipped.map({ ($0.cName, $0.reason) }).sorted(by: { $0.0 < $1.0 }) {
             lines.append(Line(DisplayWidth.truncate("  skipped \(name): \(reason)", to: width), style: dim))
         }
         return lines
