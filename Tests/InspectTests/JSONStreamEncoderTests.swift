@@ -185,3 +185,31 @@ struct TCPInfoJSONKeyTests {
         #expect(try JSONDecoder().decode(TCPState.self, from: Data("7".utf8)) == .close)
     }
 }
+
+/// Statistics travel to a remote Capture panel through the agent: what the writer puts down
+/// (text times for people, exact ones for programs) reads back as the same value.
+struct CaptureStatisticsJSONTests {
+    @Test func statisticsReadBackThroughTheAgentsEncoding() throws {
+        var statistics = CaptureStatistics()
+        statistics.packets = 3
+        statistics.bytes = 180
+        statistics.first = PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 5)
+        statistics.last = PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 250_000_000)
+        var conversation = Conversation(
+            layer: .tcp, a: FlowEndpoint(address: try #require(IPAddress("10.0.0.1")), port: 50_000),
+            b: FlowEndpoint(address: try #require(IPAddress("10.0.0.2")), port: 80), start: try #require(statistics.first))
+        conversation.framesAToB = 2
+        conversation.bytesAToB = 120
+        conversation.framesBToA = 1
+        conversation.bytesBToA = 60
+        conversation.end = try #require(statistics.last)
+        conversation.relativeStart = 0
+        statistics.conversations[.tcp] = [conversation]
+        let frame = try JSONStreamEncoder.foundationCompatible.encode(statistics)
+        #expect(try JSONDecoder().decode(CaptureStatistics.self, from: Data(frame)) == statistics)
+        let text = String(decoding: try JSONStreamEncoder().encode(statistics), as: UTF8.self)
+        #expect(text.contains("\"first\":\"2025-11-25T13:51:06.000000005Z\""))
+        #expect(text.contains("\"end\":\"2025-11-25T13:51:07.250000000Z\""))
+        #expect(text.contains("\"duration_s\":1.249999995"))
+    }
+}

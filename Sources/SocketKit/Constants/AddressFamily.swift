@@ -26,7 +26,19 @@ public struct AddressFamily: RawRepresentable, Hashable, Sendable, Codable, Cust
     public static let tipc = AddressFamily(rawValue: Int32(AF_TIPC))
 
     /// The C name, such as `AF_INET6`.
-    public var cName: String { SocketConstants.names(in: "AF", of: Int64(rawValue)).first ?? "AF_\(rawValue)" }
+    /// The common families by their usual names (the table's first name for 1 is `AF_FILE`, an
+    /// alias of `AF_UNIX` nobody writes); the rest as the constant table names them.
+    public var cName: String {
+        switch rawValue {
+        case Int32(AF_UNSPEC): "AF_UNSPEC"
+        case Int32(AF_UNIX): "AF_UNIX"
+        case Int32(AF_INET): "AF_INET"
+        case Int32(AF_INET6): "AF_INET6"
+        case Int32(AF_NETLINK): "AF_NETLINK"
+        case Int32(AF_PACKET): "AF_PACKET"
+        default: SocketConstants.names(in: "AF", of: Int64(rawValue)).first ?? "AF_\(rawValue)"
+        }
+    }
     public var description: String { cName }
 }
 

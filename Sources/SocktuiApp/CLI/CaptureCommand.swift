@@ -159,7 +159,7 @@ struct CaptureCommand: ParsableCommand {
         if let dropPrivileges { Self.switchUser(dropPrivileges) }
         try sink.start(interface: planned)
         gate.open(visit: sink.visitor(), blockDone: { sink.blockDone() })
-        if write != "-" && !global.json {
+        if write != "-" {
             Self.note(
                 "capturing on \(capture.interface.name) (\(capture.interface.linkType.name)), snap \(snapLength)\(expression.isEmpty ? "" : ", filter: \(expression)")"
             )

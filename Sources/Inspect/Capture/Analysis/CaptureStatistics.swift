@@ -92,20 +92,6 @@ public struct Conversation: Hashable, Sendable, Codable {
     public var bitsPerSecondAToB: Double? { duration > 0 ? Double(bytesAToB * 8) / duration : nil }
     /// Bits per second from B to A over the duration; nil for a zero duration.
     public var bitsPerSecondBToA: Double? { duration > 0 ? Double(bytesBToA * 8) / duration : nil }
-
-    /// JSON keys: units in the names (docs/json.md).
-    enum CodingKeys: String, CodingKey {
-        case layer
-        case a
-        case b
-        case framesAToB
-        case bytesAToB
-        case framesBToA
-        case bytesBToA
-        case start
-        case end
-        case relativeStart = "relativeStartS"
-    }
 }
 
 /// One endpoint at one layer: what it sent and received.
