@@ -5,9 +5,11 @@
 #   bash Benchmarks/capture-vs-tcpdump.sh               # 2,000,000-datagram flood
 #   COUNT=500000 bash Benchmarks/capture-vs-tcpdump.sh
 #   READ=0 bash Benchmarks/capture-vs-tcpdump.sh        # live capture only
+#   PRINT=1 READ=0 bash Benchmarks/capture-vs-tcpdump.sh # live, printing summary lines
 #
 # 1. Flood: COUNT 64-byte UDP datagrams on the namespace's lo (Benchmarks/udpflood.c, sendmmsg),
-#    captured with `-w /dev/null` and filter `udp dst port 9` by each tool in turn at the same
+#    captured with `-w /dev/null` (PRINT=1: printing a summary line per packet to /dev/null, tcpdump
+#    with TZ=UTC) and filter `udp dst port 9` by each tool in turn at the same
 #    load, unpaced and paced; reports packets captured, kernel drops and the capture process's
 #    own CPU time per captured packet (user + system, from /usr/bin/time).
 # 2. Read: a 1,000,000-packet pcap written by socktui, summarised by `socktui read`,
@@ -69,14 +71,14 @@ ip netns exec "$ns" ip link set lo up
 # run_capture NAME RATE COMMAND...: capture during one flood; prints "captured dropped cpu_s".
 run_capture() {
     local name=$1 rate=$2; shift 2
-    ip netns exec "$ns" /usr/bin/time -o "$work/$name.time" -f "%U %S" "$@" 2>"$work/$name.err" &
+    ip netns exec "$ns" /usr/bin/time -o "$work/$name.time" -f "%U %S" "$@" >/dev/null 2>"$work/$name.err" &
     for _ in $(seq 1 100); do
         grep -qE "listening on|capturing on" "$work/$name.err" 2>/dev/null && break
         sleep 0.1
     done
     ip netns exec "$ns" "$work/udpflood" "$count" 64 9 "$rate" 2>"$work/flood.err"
     sleep 0.5
-    pkill -INT -f -- "-i lo -w /dev/null udp dst port 9" || true
+    pkill -INT -f -- "-i lo .*udp dst port 9" || true
     wait
     local captured dropped cpu
     captured=$(grep -oE "^[0-9]+ packets captured" "$work/$name.err" | grep -oE "^[0-9]+")
@@ -85,14 +87,23 @@ run_capture() {
     echo "$captured $dropped $cpu"
 }
 
-echo "== live capture, $count datagrams of 64 bytes on lo =="
+# PRINT=1: both tools print a summary line per packet (to /dev/null; tcpdump with TZ=UTC, its
+# fastest time zone) instead of writing -w /dev/null.
+if [ "${PRINT:-0}" = 1 ]; then
+    output=()
+    what="printing summary lines"
+else
+    output=(-w /dev/null)
+    what="-w /dev/null"
+fi
+echo "== live capture, $count datagrams of 64 bytes on lo, $what =="
 printf "%-28s %-10s %12s %10s %10s %14s\n" tool rate captured dropped cpu_s ns_per_packet
 for rate in 0 500000; do
     for tool in tcpdump socktui; do
         if [ "$tool" = tcpdump ]; then
-            result=$(run_capture "tcpdump-$rate" "$rate" tcpdump -n -i lo -w /dev/null udp dst port 9)
+            result=$(run_capture "tcpdump-$rate" "$rate" env TZ=UTC tcpdump -n -i lo "${output[@]}" udp dst port 9)
         else
-            result=$(run_capture "socktui-$rate" "$rate" "$bin" capture -i lo -w /dev/null udp dst port 9)
+            result=$(run_capture "socktui-$rate" "$rate" "$bin" capture -i lo "${output[@]}" udp dst port 9)
         fi
         read -r captured dropped cpu <<<"$result"
         label=$([ "$rate" = 0 ] && echo unpaced || echo "$rate/s")

@@ -223,6 +223,9 @@ final class CaptureSink: @unchecked Sendable {
     private var writerFailure: (any Error)? { fastWriter?.failure }
     private var fastWriter: UncheckedWriter?
     private var last: PacketTimestamp?
+    /// Reused for every printed packet that is not of `QuickSummary`'s plain shape.
+    private var dissection = Dissection()
+    private let dissectorOptions = DissectorOptions()
 
     init(command: CaptureCommand) throws {
         json = command.global.json
@@ -280,18 +283,45 @@ final class CaptureSink: @unchecked Sendable {
                 try pcapngWriter.write(
                     interfaceID: 0, timestamp: packet.timestamp, originalLength: packet.originalLength,
                     direction: packet.direction, bytes: packet.bytes)
-            } else {
+            } else if json {
                 number += 1
-                let dissection = Dissector.dissect(packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength)
+                Dissector.dissect(
+                    packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength, options: dissectorOptions,
+                    into: &dissection)
                 let summary = PacketSummary(
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,
                     capturedLength: packet.bytes.count, interface: interface.name,
                     direction: packet.direction, dissection: dissection)
-                try output.appendPacket(summary, json: json, formatter: &formatter)
+                try output.appendPacket(summary, json: true, formatter: &formatter)
+            } else {
+                number += 1
+                appendLine(packet)
             }
         } catch {
             failure = error
         }
+    }
+
+    /// The packet's summary line, as `socktui read` prints it: straight from the bytes for the
+    /// commonest shapes (`QuickSummary`, no dissection), else from a reused dissection.
+    private func appendLine(_ packet: RingPacket) {
+        let quick = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: QuickSummary.maximumLineLength + 1) { line -> Bool in
+            guard let out = line.baseAddress,
+                let written = QuickSummary.writeLine(
+                    number: number, timestamp: packet.timestamp, length: packet.originalLength, bytes: packet.bytes,
+                    linkType: interface.linkType, options: dissectorOptions, formatter: &formatter, to: out)
+            else { return false }
+            out[written] = UInt8(ascii: "\n")
+            output.bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: written + 1))
+            return true
+        }
+        guard !quick else { return }
+        Dissector.dissect(
+            packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength, options: dissectorOptions, into: &dissection)
+        PacketSummary.appendLine(
+            number: number, timestamp: packet.timestamp, length: packet.originalLength, dissection: dissection, to: &output.bytes,
+            formatter: &formatter)
+        output.bytes.append(UInt8(ascii: "\n"))
     }
 
     /// After each ring block: printed lines (and `-w -` streams) go out, so a pipe sees packets
