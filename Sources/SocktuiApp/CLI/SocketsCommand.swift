@@ -98,7 +98,7 @@ struct SocketsCommand: ParsableCommand {
     func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
         let entries = snapshot.entries.filter(filter.matches)
         if global.json {
-            StandardOutput.write(try jsonDocument(SocketsReport(snapshot: snapshot, entries: entries)))
+            try writeJSONDocument(SocketsReport(snapshot: snapshot, entries: entries))
             return
         }
         StandardOutput.print(
@@ -213,14 +213,32 @@ struct SocketsReport: Encodable {
             try container.encode(entry.interfaceIndex, forKey: .interface)
             try container.encode(entry.protocolNumber, forKey: .protocol)
             try container.encode(entry.peerInode, forKey: .peerInode)
-            try container.encode(
-                entry.owners.map { Owner(pid: $0.pid, command: $0.command, fd: $0.fileDescriptor, uid: $0.uid) }, forKey: .owners)
+            try container.encode(Owners(owners: entry.owners), forKey: .owners)
             try container.encode(
                 entry.tcp.map {
                     TCP(
                         timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
                         congestion: $0.congestionControl, info: $0.info)
                 }, forKey: .tcp)
+        }
+        /// The owners as an array of `Owner`, each made as it is written (no array per row).
+        struct Owners: Encodable {
+            var owners: [SocketOwner]
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.unkeyedContainer()
+                for owner in owners {
+                    try container.encode(Owner(pid: owner.pid, command: owner.command, fd: owner.fileDescriptor, uid: owner.uid))
+                }
+            }
+        }
+    }
+
+    /// The rows, each made as it is written: no second 20,000-entry array beside `entries`.
+    struct Rows: Encodable {
+        var entries: [SocketEntry]
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            for entry in entries { try container.encode(Row(entry: entry)) }
         }
     }
 
@@ -231,6 +249,6 @@ struct SocketsReport: Encodable {
         try container.encode(snapshot.sources, forKey: .sources)
         try container.encode(snapshot.warnings, forKey: .warnings)
         try container.encode(snapshot.hiddenProcesses, forKey: .hiddenProcesses)
-        try container.encode(entries.map(Row.init), forKey: .sockets)
+        try container.encode(Rows(entries: entries), forKey: .sockets)
     }
 }
