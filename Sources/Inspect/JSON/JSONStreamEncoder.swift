@@ -334,8 +334,37 @@ final class JSONStreamState {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A key as written (quoted, converted), kept for the next time the same key comes.
+    private struct WrittenKey {
+        var key: String
+        var bytes: [UInt8]
+    }
+    /// Keys already written, by a hash of the `String`'s bits (a literal key's bits are the same
+    /// every time; equal keys are still compared before one is reused). Made once a value has
+    /// written `keyCacheAfter` keys: rows of a large table repeat the same hundred.
+    @exclusivity(unchecked) private var keyCache: [WrittenKey?] = []
+    @exclusivity(unchecked) private var keysWritten = 0
+    private static let keyCacheAfter = 256
+    private static let keyCacheBits = 9
+
     private func writeKey(_ key: String) {
         guard keyStyle == .snakeCase else { writeString(key); return }
+        keysWritten &+= 1
+        guard keysWritten > Self.keyCacheAfter else { return writeConvertedKey(key) }
+        if keyCache.isEmpty { keyCache = Array(repeating: nil, count: 1 << Self.keyCacheBits) }
+        let bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+        let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
+        if let cached = keyCache[slot], cached.key == key {
+            bytes.append(contentsOf: cached.bytes)
+            return
+        }
+        let start = bytes.count
+        writeConvertedKey(key)
+        keyCache[slot] = WrittenKey(key: key, bytes: Array(bytes[start...]))
+    }
+
+    private func writeConvertedKey(_ key: String) {
         var key = key
         let written = key.withUTF8 { writeSnakeCaseASCII($0) }
         if !written { writeString(Self.snakeCase(key)) }
