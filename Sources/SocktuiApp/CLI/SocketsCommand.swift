@@ -101,13 +101,9 @@ struct SocketsCommand: ParsableCommand {
             try writeJSONDocument(SocketsReport(snapshot: snapshot, entries: entries))
             return
         }
-        StandardOutput.print(
-            formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
-        if info {
-            for entry in entries where entry.tcp?.info != nil {
-                StandardOutput.print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
-            }
-        }
+        let (table, summaries) = Self.text(of: entries, processes: processes, info: info)
+        StandardOutput.write(table)
+        for text in summaries { StandardOutput.write(text) }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
         if snapshot.hiddenProcesses > 0 && processes {
             FileHandle.standardError.write(
