@@ -27,17 +27,22 @@ extension SocketsCommand {
     static func inHalves<T: Sendable>(_ count: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
         guard count >= 2000 else { return [body(0..<count)] }
         let middle = count / 2
-        let results = HalfResults<T>()
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            results.set(half, body(half == 0 ? 0..<middle : middle..<count))
-        }
+        return concurrently(2) { body($0 == 0 ? 0..<middle : middle..<count) }
+    }
+
+    /// `body(0)`, …, `body(count - 1)` on up to `count` threads, results in order.
+    static func concurrently<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(body) }
+        let results = ParallelResults<T>(count)
+        DispatchQueue.concurrentPerform(iterations: count) { results.set($0, body($0)) }
         return results.values
     }
 }
 
-/// Two threads' results, each written once to its own slot before `concurrentPerform` returns.
-private final class HalfResults<T: Sendable>: @unchecked Sendable {
-    private var slots: [T?] = [nil, nil]
+/// Threads' results, each written once to its own slot before `concurrentPerform` returns.
+private final class ParallelResults<T: Sendable>: @unchecked Sendable {
+    private var slots: [T?]
+    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
     private let lock = DispatchSemaphore(value: 1)
 
     func set(_ index: Int, _ value: T) {
