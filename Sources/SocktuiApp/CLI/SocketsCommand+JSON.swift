@@ -6,23 +6,30 @@ extension SocketsCommand {
     /// return, written as it is made. Its head and tail come from the same report with no rows;
     /// the rows are encoded on two threads, `rowsPerPiece` at a time each, and written in order,
     /// so no more than two pieces (~100 KiB each) are held at once.
-    func writeJSON(_ snapshot: SocketSnapshot, entries: [SocketEntry]) throws {
+    /// `write` takes each piece and says whether it arrived (standard output's by default); the
+    /// output stops after a piece that did not.
+    static func writeJSON(
+        _ snapshot: SocketSnapshot, entries: [SocketEntry],
+        to write: (UnsafeRawBufferPointer) -> Bool = { StandardOutput.write(bytes: $0) }
+    ) throws {
         let empty = try jsonWriter.encode(JSONDocument(SocketsReport(snapshot: snapshot, entries: [])))
         let emptyTail = Array(#""sockets":[]}"#.utf8)
         // The rows are the document's last field: anything else takes the one-stream path.
         guard empty.count > emptyTail.count, Array(empty.suffix(emptyTail.count)) == emptyTail else {
-            return try writeJSONDocument(SocketsReport(snapshot: snapshot, entries: entries))
+            let whole = Array(try jsonDocument(SocketsReport(snapshot: snapshot, entries: entries)).utf8)
+            _ = whole.withUnsafeBytes { write($0) }
+            return
         }
-        var written = empty.dropLast(2).withUnsafeBytes { StandardOutput.write(bytes: $0) }  // up to `[`
+        var written = empty.dropLast(2).withUnsafeBytes { write($0) }  // up to `[`
         var start = 0
         while written && start < entries.count {
-            let pieces = try Self.jsonPieces(entries, from: start)
-            start = min(entries.count, start + 2 * Self.rowsPerPiece)
+            let pieces = try jsonPieces(entries, from: start)
+            start = min(entries.count, start + 2 * rowsPerPiece)
             for piece in pieces where written {
-                written = piece.withUnsafeBytes { StandardOutput.write(bytes: $0) }
+                written = piece.withUnsafeBytes { write($0) }
             }
         }
-        if written { _ = Array("]}\n".utf8).withUnsafeBytes { StandardOutput.write(bytes: $0) } }
+        if written { _ = Array("]}\n".utf8).withUnsafeBytes { write($0) } }
     }
 
     /// Rows a thread encodes at a time (about 2 KB each with TCP info).

@@ -98,7 +98,7 @@ struct SocketsCommand: ParsableCommand {
     func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
         let entries = snapshot.entries.filter(filter.matches)
         if global.json {
-            try writeJSON(snapshot, entries: entries)
+            try Self.writeJSON(snapshot, entries: entries)
             return
         }
         let (table, summaries) = Self.text(of: entries, processes: processes, info: info)
