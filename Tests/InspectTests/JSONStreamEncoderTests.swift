@@ -193,4 +193,16 @@ struct JSONStreamEncoderTests {
         let row = #"{"camel_case_key":1,"ipv4_address":"x","already_snake":true,"url_path":"/"}"#
         #expect(text == "[" + Array(repeating: row, count: 200).joined(separator: ",") + "]")
     }
+
+    /// Keys made at run time (not literals), more of them than the key cache keeps, each written
+    /// twice: every one converted as the uncached conversion does.
+    @Test func manyRunTimeKeysPastTheCacheLimitAreEachConverted() throws {
+        let table = Dictionary(uniqueKeysWithValues: (0..<5000).map { ("someKey\($0)Name", $0) })
+        let bytes = try JSONStreamEncoder().encode([table, table])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Int]])
+        let expected = Dictionary(uniqueKeysWithValues: table.map { (JSONStreamState.snakeCase($0.key), $0.value) })
+        #expect(parsed.count == 2)
+        for dictionary in parsed { #expect(dictionary == expected) }
+        #expect(expected["some_key4999_name"] == 4999)
+    }
 }

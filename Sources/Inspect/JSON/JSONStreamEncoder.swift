@@ -151,7 +151,10 @@ final class JSONStreamState {
         frameStorage = .allocate(capacity: frameCapacity)
     }
 
-    deinit { frameStorage.deallocate() }
+    deinit {
+        frameStorage.deallocate()
+        keySlots?.deallocate()
+    }
 
     /// Elements written so far into the container at `index` (0 for a closed one).
     func elementCount(in index: Int) -> Int { index >= 0 && index < frameCount ? frameStorage[index].count : 0 }
@@ -334,34 +337,52 @@ final class JSONStreamState {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// A key as written (quoted, converted), kept for the next time the same key comes.
-    private struct WrittenKey {
-        var key: String
-        var bytes: [UInt8]
+    /// A key already written: the `String`'s bits (the string itself is kept alive in
+    /// `keyCacheStrings`, so equal bits mean the same text) and where its written bytes (quoted,
+    /// converted) lie in `keyCacheBytes`. Empty while `count` is 0.
+    private struct KeySlot {
+        var bits: (UInt64, UInt64) = (0, 0)
+        var start = 0
+        var count = 0
     }
     /// Keys already written, by a hash of the `String`'s bits (a literal key's bits are the same
-    /// every time; equal keys are still compared before one is reused). Made once a value has
-    /// written `keyCacheAfter` keys: rows of a large table repeat the same hundred.
-    @exclusivity(unchecked) private var keyCache: [WrittenKey?] = []
+    /// every time). Made once a value has written `keyCacheAfter` keys: rows of a large table
+    /// repeat the same hundred. Looking one up retains nothing.
+    @exclusivity(unchecked) private var keySlots: UnsafeMutablePointer<KeySlot>?
+    @exclusivity(unchecked) private var keyCacheStrings: [String] = []
+    @exclusivity(unchecked) private var keyCacheBytes: [UInt8] = []
     @exclusivity(unchecked) private var keysWritten = 0
     private static let keyCacheAfter = 256
     private static let keyCacheBits = 9
+    /// Keys kept at most (a document of ever new keys stops adding them).
+    private static let keyCacheLimit = 4096
 
     private func writeKey(_ key: String) {
         guard keyStyle == .snakeCase else { writeString(key); return }
         keysWritten &+= 1
         guard keysWritten > Self.keyCacheAfter else { return writeConvertedKey(key) }
-        if keyCache.isEmpty { keyCache = Array(repeating: nil, count: 1 << Self.keyCacheBits) }
+        let slots: UnsafeMutablePointer<KeySlot>
+        if let keySlots {
+            slots = keySlots
+        } else {
+            slots = .allocate(capacity: 1 << Self.keyCacheBits)
+            slots.initialize(repeating: KeySlot(), count: 1 << Self.keyCacheBits)
+            keySlots = slots
+        }
         let bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
         let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
-        if let cached = keyCache[slot], cached.key == key {
-            bytes.append(contentsOf: cached.bytes)
+        let slot = slots + Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
+        if slot.pointee.count > 0 && slot.pointee.bits == bits {
+            let range = slot.pointee.start..<slot.pointee.start + slot.pointee.count
+            keyCacheBytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
             return
         }
         let start = bytes.count
         writeConvertedKey(key)
-        keyCache[slot] = WrittenKey(key: key, bytes: Array(bytes[start...]))
+        guard keyCacheStrings.count < Self.keyCacheLimit else { return }
+        keyCacheStrings.append(key)
+        slot.pointee = KeySlot(bits: bits, start: keyCacheBytes.count, count: bytes.count - start)
+        bytes.withUnsafeBufferPointer { keyCacheBytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 
     private func writeConvertedKey(_ key: String) {
