@@ -153,6 +153,58 @@ struct JSONStreamEncoderTests {
             #expect(written == expected, "\(key)")
         }
     }
+
+    /// `encode(_:chunkSize:to:)`: the pieces, joined, are the bytes `encode(_:)` returns, whatever
+    /// the chunk size; small chunks give several pieces; a `write` that throws ends the encoding.
+    @Test(arguments: [1, 7, 64, 1 << 16])
+    func encodingInPiecesWritesTheSameBytes(chunkSize: Int) throws {
+        struct Table: Encodable {
+            var rows = (0..<300).map { index in Awkward(camelCaseKey: index) }
+            var tail = "end"
+        }
+        for encoder in [JSONStreamEncoder(), JSONStreamEncoder.foundationCompatible] {
+            let whole = try encoder.encode(Table())
+            var pieces: [[UInt8]] = []
+            try encoder.encode(Table(), chunkSize: chunkSize) { pieces.append(Array($0)) }
+            #expect(pieces.joined().elementsEqual(whole))
+            #expect(pieces.count > (chunkSize < whole.count ? 1 : 0))
+            #expect(pieces.count <= 1 || pieces.dropLast().allSatisfy { $0.count >= chunkSize })
+        }
+        struct Refused: Error {}
+        var calls = 0
+        #expect(throws: Refused.self) {
+            try JSONStreamEncoder().encode(Table(), chunkSize: 64) { _ in
+                calls += 1
+                throw Refused()
+            }
+        }
+        #expect(calls == 1)
+    }
+
+    /// Keys repeated past the key cache's start (256 keys) are written as the first time.
+    @Test func keysReusedFromTheCacheAreWrittenAsConverted() throws {
+        struct Row: Encodable {
+            var camelCaseKey = 1
+            var ipv4Address = "x"
+            var already_snake = true
+            var URLPath = "/"
+        }
+        let text = String(decoding: try JSONStreamEncoder().encode(Array(repeating: Row(), count: 200)), as: UTF8.self)
+        let row = #"{"camel_case_key":1,"ipv4_address":"x","already_snake":true,"url_path":"/"}"#
+        #expect(text == "[" + Array(repeating: row, count: 200).joined(separator: ",") + "]")
+    }
+
+    /// Keys made at run time (not literals), more of them than the key cache keeps, each written
+    /// twice: every one converted as the uncached conversion does.
+    @Test func manyRunTimeKeysPastTheCacheLimitAreEachConverted() throws {
+        let table = Dictionary(uniqueKeysWithValues: (0..<5000).map { ("someKey\($0)Name", $0) })
+        let bytes = try JSONStreamEncoder().encode([table, table])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Int]])
+        let expected = Dictionary(uniqueKeysWithValues: table.map { (JSONStreamState.snakeCase($0.key), $0.value) })
+        #expect(parsed.count == 2)
+        for dictionary in parsed { #expect(dictionary == expected) }
+        #expect(expected["some_key4999_name"] == 4999)
+    }
 }
 
 /// `tcp_info` in socktui's JSON: each field that has a unit names it, as the kernel layout says.

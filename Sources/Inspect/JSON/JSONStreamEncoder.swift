@@ -70,12 +70,35 @@ public struct JSONStreamEncoder: Sendable {
     /// time and flushes the buffer in between).
     /// - Throws: what the value's `encode(to:)` throws; `bytes` then holds a partial document.
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
-        let state = JSONStreamState(
-            keyStyle: keyStyle, throwsOnNonFinite: nonFiniteNumbers == .throw, datesSince1970: dates == .secondsSince1970)
+        let state = makeState()
         swap(&state.bytes, &bytes)
         defer { swap(&state.bytes, &bytes) }
         try state.writeValue(value)
         state.close(downTo: 0)
+    }
+
+    /// Writes `value` as JSON through `write`, a piece at a time as it is encoded: whenever the
+    /// buffered output reaches `chunkSize` bytes at the end of a value, and once more at the end. A
+    /// large document (a 20,000-row socket table) is never held whole; the buffer is reused between
+    /// pieces. The pieces, joined, are what `encode(_:)` returns.
+    /// - Throws: what the value's `encode(to:)` or `write` throws (the output then stops there).
+    public func encode<T: Encodable>(
+        _ value: T, chunkSize: Int, to write: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try withoutActuallyEscaping(write) { write in
+            let state = makeState()
+            state.bytes.reserveCapacity(max(chunkSize, 64) + chunkSize / 4)
+            state.flushThreshold = max(chunkSize, 1)
+            state.sink = write
+            try state.writeValue(value)
+            state.close(downTo: 0)
+            state.sink = nil
+            try state.bytes.withUnsafeBytes { if $0.count > 0 { try write($0) } }
+        }
+    }
+
+    private func makeState() -> JSONStreamState {
+        JSONStreamState(keyStyle: keyStyle, throwsOnNonFinite: nonFiniteNumbers == .throw, datesSince1970: dates == .secondsSince1970)
     }
 
     /// `key` as this encoder writes it (`snake_case` or as written).
@@ -85,6 +108,11 @@ public struct JSONStreamEncoder: Sendable {
 }
 
 /// The encoder's output and its open containers, shared by the `Encoder` and its containers.
+///
+/// One value's encoding touches this state a few hundred times (a TCP row: ~100 keys), so its
+/// stored properties skip the runtime's exclusivity bookkeeping (`@exclusivity(unchecked)`: the
+/// state is confined to the one encoding call that made it, and no access overlaps another), and
+/// the open containers live in a plain buffer rather than an array.
 final class JSONStreamState {
     /// One open object or array.
     struct Frame {
@@ -95,42 +123,87 @@ final class JSONStreamState {
         var owner: Int
     }
 
-    var bytes: [UInt8] = []
-    var frames: [Frame] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    /// The open containers, innermost last (`frameCount` of them, room for `frameCapacity`).
+    @exclusivity(unchecked) private var frameStorage: UnsafeMutablePointer<Frame>
+    @exclusivity(unchecked) private(set) var frameCount = 0
+    @exclusivity(unchecked) private var frameCapacity = 16
     let keyStyle: JSONStreamEncoder.KeyStyle
     /// NaN and infinities throw instead of becoming `null`.
     let throwsOnNonFinite: Bool
     /// Dates as seconds since 1970 (else since 2001).
     let datesSince1970: Bool
     /// The value being encoded (a counter, for `Frame.owner`).
-    var currentValue = 0
-    private var nextValue = 1
+    @exclusivity(unchecked) var currentValue = 0
+    @exclusivity(unchecked) private var nextValue = 1
     /// A key was written and its value has not started yet.
-    var awaitingValue = false
+    @exclusivity(unchecked) var awaitingValue = false
+    /// Where output goes when `bytes` reaches `flushThreshold` at the end of a value (nil: kept).
+    @exclusivity(unchecked) var sink: ((UnsafeRawBufferPointer) throws -> Void)?
+    @exclusivity(unchecked) var flushThreshold = Int.max
+    /// Bytes handed to `sink` so far.
+    @exclusivity(unchecked) private var flushedCount = 0
 
     init(keyStyle: JSONStreamEncoder.KeyStyle, throwsOnNonFinite: Bool = false, datesSince1970: Bool = true) {
         self.keyStyle = keyStyle
         self.throwsOnNonFinite = throwsOnNonFinite
         self.datesSince1970 = datesSince1970
+        frameStorage = .allocate(capacity: frameCapacity)
     }
+
+    deinit {
+        frameStorage.deallocate()
+        keySlots?.deallocate()
+    }
+
+    /// Elements written so far into the container at `index` (0 for a closed one).
+    func elementCount(in index: Int) -> Int { index >= 0 && index < frameCount ? frameStorage[index].count : 0 }
 
     // MARK: Structure
 
+    @inline(__always) private func appendASCII(_ first: UInt8, _ second: UInt8) {
+        bytes.append(first)
+        bytes.append(second)
+    }
+
+    @inline(__always) private func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     /// Closes the containers above `depth` (and gives a value that wrote nothing `{}`).
     func close(downTo depth: Int) {
-        if awaitingValue { bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]); awaitingValue = false }
-        while frames.count > depth {
-            bytes.append(frames.removeLast().isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        if awaitingValue {
+            appendASCII(UInt8(ascii: "{"), UInt8(ascii: "}"))
+            awaitingValue = false
         }
+        while frameCount > depth {
+            frameCount -= 1
+            bytes.append(frameStorage[frameCount].isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+    }
+
+    private func push(_ frame: Frame) -> Int {
+        if frameCount == frameCapacity {
+            let larger = UnsafeMutablePointer<Frame>.allocate(capacity: frameCapacity * 2)
+            larger.moveInitialize(from: frameStorage, count: frameCount)
+            frameStorage.deallocate()
+            frameStorage = larger
+            frameCapacity *= 2
+        }
+        (frameStorage + frameCount).initialize(to: frame)
+        frameCount += 1
+        return frameCount - 1
     }
 
     /// Opens an object or array for the current value, or continues the one it opened already.
     func open(object: Bool) -> Int {
-        if let top = frames.last, top.owner == currentValue, top.isObject == object, !awaitingValue { return frames.count - 1 }
+        if frameCount > 0, !awaitingValue {
+            let top = frameStorage[frameCount - 1]
+            if top.owner == currentValue && top.isObject == object { return frameCount - 1 }
+        }
         awaitingValue = false
         bytes.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
-        frames.append(Frame(isObject: object, count: 0, owner: currentValue))
-        return frames.count - 1
+        return push(Frame(isObject: object, count: 0, owner: currentValue))
     }
 
     /// A container opened as an element of another (`nestedContainer`): a value of its own.
@@ -138,16 +211,16 @@ final class JSONStreamState {
         let owner = nextValue
         nextValue += 1
         bytes.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
-        frames.append(Frame(isObject: object, count: 0, owner: owner))
-        return frames.count - 1
+        return push(Frame(isObject: object, count: 0, owner: owner))
     }
 
     /// Before an element of the container at `index`: closes the containers above it and writes
     /// the separator and, for an object, the key.
     func beginElement(in index: Int, key: String?) {
-        close(downTo: index + 1)
-        if frames[index].count > 0 { bytes.append(UInt8(ascii: ",")) }
-        frames[index].count += 1
+        if awaitingValue || frameCount > index + 1 { close(downTo: index + 1) }
+        precondition(index < frameCount, "a JSON container was written to after it closed")
+        if frameStorage[index].count > 0 { bytes.append(UInt8(ascii: ",")) }
+        frameStorage[index].count += 1
         if let key {
             writeKey(key)
             bytes.append(UInt8(ascii: ":"))
@@ -170,25 +243,32 @@ final class JSONStreamState {
             writeString((value as! URL).absoluteString)
             return
         }
-        let depth = frames.count
+        let depth = frameCount
         let outer = currentValue
         currentValue = nextValue
         nextValue += 1
-        let before = bytes.count
+        let before = flushedCount + bytes.count
         awaitingValue = false
         try value.encode(to: JSONStreamEncoding(state: self))
-        if bytes.count == before && frames.count == depth { bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")]) }
+        if flushedCount + bytes.count == before && frameCount == depth { appendASCII(UInt8(ascii: "{"), UInt8(ascii: "}")) }
         close(downTo: depth)
         currentValue = outer
+        if bytes.count >= flushThreshold { try flush() }
+    }
+
+    /// Hands the buffered bytes to `sink` and empties the buffer (keeping its storage).
+    private func flush() throws {
+        guard let sink else { return }
+        flushedCount += bytes.count
+        try bytes.withUnsafeBytes { try sink($0) }
+        bytes.removeAll(keepingCapacity: true)
     }
 
     // MARK: Scalars
 
-    func writeNull() { bytes.append(contentsOf: [0x6e, 0x75, 0x6c, 0x6c]) }
+    func writeNull() { appendASCII("null") }
 
-    func writeBool(_ value: Bool) {
-        if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6c, 0x73, 0x65]) }
-    }
+    func writeBool(_ value: Bool) { appendASCII(value ? "true" : "false") }
 
     func writeInteger<T: FixedWidthInteger>(_ value: T) {
         if value == 0 { bytes.append(UInt8(ascii: "0")); return }
@@ -257,8 +337,55 @@ final class JSONStreamState {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A key already written: the `String`'s bits (the string itself is kept alive in
+    /// `keyCacheStrings`, so equal bits mean the same text) and where its written bytes (quoted,
+    /// converted) lie in `keyCacheBytes`. Empty while `count` is 0.
+    private struct KeySlot {
+        var bits: (UInt64, UInt64) = (0, 0)
+        var start = 0
+        var count = 0
+    }
+    /// Keys already written, by a hash of the `String`'s bits (a literal key's bits are the same
+    /// every time). Made once a value has written `keyCacheAfter` keys: rows of a large table
+    /// repeat the same hundred. Looking one up retains nothing.
+    @exclusivity(unchecked) private var keySlots: UnsafeMutablePointer<KeySlot>?
+    @exclusivity(unchecked) private var keyCacheStrings: [String] = []
+    @exclusivity(unchecked) private var keyCacheBytes: [UInt8] = []
+    @exclusivity(unchecked) private var keysWritten = 0
+    private static let keyCacheAfter = 256
+    private static let keyCacheBits = 9
+    /// Keys kept at most (a document of ever new keys stops adding them).
+    private static let keyCacheLimit = 4096
+
     private func writeKey(_ key: String) {
         guard keyStyle == .snakeCase else { writeString(key); return }
+        keysWritten &+= 1
+        guard keysWritten > Self.keyCacheAfter else { return writeConvertedKey(key) }
+        let slots: UnsafeMutablePointer<KeySlot>
+        if let keySlots {
+            slots = keySlots
+        } else {
+            slots = .allocate(capacity: 1 << Self.keyCacheBits)
+            slots.initialize(repeating: KeySlot(), count: 1 << Self.keyCacheBits)
+            keySlots = slots
+        }
+        let bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
+        let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
+        let slot = slots + Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
+        if slot.pointee.count > 0 && slot.pointee.bits == bits {
+            let range = slot.pointee.start..<slot.pointee.start + slot.pointee.count
+            keyCacheBytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+            return
+        }
+        let start = bytes.count
+        writeConvertedKey(key)
+        guard keyCacheStrings.count < Self.keyCacheLimit else { return }
+        keyCacheStrings.append(key)
+        slot.pointee = KeySlot(bits: bits, start: keyCacheBytes.count, count: bytes.count - start)
+        bytes.withUnsafeBufferPointer { keyCacheBytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
+    }
+
+    private func writeConvertedKey(_ key: String) {
         var key = key
         let written = key.withUTF8 { writeSnakeCaseASCII($0) }
         if !written { writeString(Self.snakeCase(key)) }
@@ -269,25 +396,49 @@ final class JSONStreamState {
     /// Returns false, having written nothing, when the key has a byte outside printable ASCII or
     /// one JSON escapes; the caller then takes the general path.
     private func writeSnakeCaseASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
-        func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
-        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
-        for byte in utf8 where byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            return false
+        @inline(__always) func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
+        @inline(__always) func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+        var hasUpper = false
+        for byte in utf8 {
+            if byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            hasUpper = hasUpper || isUpper(byte)
         }
-        bytes.append(UInt8(ascii: "\""))
         let count = utf8.count
-        for index in 0..<count {
-            let byte = utf8[index]
-            guard isUpper(byte) else { bytes.append(byte); continue }
-            if index > 0 {
-                let previous = utf8[index - 1]
-                let nextIsLower = index + 1 < count && isLower(utf8[index + 1])
-                if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) { bytes.append(UInt8(ascii: "_")) }
-            }
-            bytes.append(byte | 0x20)
+        guard hasUpper else {
+            // Already snake_case (most keys): the bytes as they are, in one copy.
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
         }
-        bytes.append(UInt8(ascii: "\""))
+        // At most one underscore per byte, plus the quotes.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * count + 2) { out in
+            var written = 0
+            out[written] = UInt8(ascii: "\"")
+            written += 1
+            for index in 0..<count {
+                let byte = utf8[index]
+                guard isUpper(byte) else {
+                    out[written] = byte
+                    written += 1
+                    continue
+                }
+                if index > 0 {
+                    let previous = utf8[index - 1]
+                    let nextIsLower = index + 1 < count && isLower(utf8[index + 1])
+                    if isLower(previous) || isDigit(previous) || (isUpper(previous) && nextIsLower) {
+                        out[written] = UInt8(ascii: "_")
+                        written += 1
+                    }
+                }
+                out[written] = byte | 0x20
+                written += 1
+            }
+            out[written] = UInt8(ascii: "\"")
+            written += 1
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<written]))
+        }
         return true
     }
 

@@ -91,7 +91,7 @@ struct JSONStreamUnkeyed: UnkeyedEncodingContainer, JSONStreamWriting {
     let state: JSONStreamState
     let frame: Int
     var codingPath: [any CodingKey] { [] }
-    var count: Int { state.frames.indices.contains(frame) ? state.frames[frame].count : 0 }
+    var count: Int { state.elementCount(in: frame) }
 
     func beginValue() { state.beginElement(in: frame, key: nil) }
 

@@ -37,8 +37,20 @@ public final class ProcessOwnerIndex: Sendable {
     /// Processes whose descriptors could not be read in the last walk (permission).
     public var hiddenProcesses: Int { cache.withLock { $0.hiddenProcesses } }
 
+    /// True until the first walk: a walk is certain then, so the table may run it beside its
+    /// netlink dump (``owners(of:forceWalk:walked:)``) instead of after it.
+    var needsFirstWalk: Bool { cache.withLock { $0.walks == 0 } }
+
     /// Owners of each of `inodes`, walking /proc only when the cached map lacks one of them.
     public func owners(of inodes: some Sequence<UInt32>, forceWalk: Bool = false) -> [UInt32: [SocketOwner]] {
+        owners(of: inodes, forceWalk: forceWalk, walked: nil)
+    }
+
+    /// As ``owners(of:forceWalk:)``, taking `walked` (a `walk()` run meanwhile, on another
+    /// thread) as the walk when one is needed.
+    func owners(
+        of inodes: some Sequence<UInt32>, forceWalk: Bool = false, walked: ([UInt32: [SocketOwner]], Int)?
+    ) -> [UInt32: [SocketOwner]] {
         let cached = cache.withLock { $0 }
         let now = DispatchTime.now().uptimeNanoseconds
         let ownerlessFresh = Double(now &- cached.walkedAt) / 1e9 < Self.ownerlessRecheck
@@ -50,7 +62,7 @@ public final class ProcessOwnerIndex: Sendable {
             && inodes.allSatisfy { $0 == 0 || cached.owners[$0] != nil || (ownerlessFresh && cached.ownerless.contains($0)) }
             && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }
-        let (owners, hidden) = walk()
+        let (owners, hidden) = walked ?? walk()
         let pids = Set(owners.values.lazy.flatMap { $0.map(\.pid) })
         let ownerless = Set(inodes.lazy.filter { $0 != 0 && owners[$0] == nil })
         cache.withLock {

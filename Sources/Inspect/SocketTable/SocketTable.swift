@@ -112,6 +112,9 @@ public final class SocketTable: Sendable {
         var warnings: [String] = []
         let client = try? SockDiagClient()
         if client == nil { warnings.append("netlink sock_diag unavailable: reading /proc/net") }
+        // The first walk of /proc is certain: it runs on a second thread beside the dump (both
+        // take about as long on a busy host, and ss does them one after the other).
+        let earlyWalk = query.processes && owners.needsFirstWalk ? OwnerWalk(owners) : nil
 
         for kind in SocketKind.allCases.sorted() where query.kinds.contains(kind) {
             // Packet datagram and raw sockets come from one dump.
@@ -128,7 +131,7 @@ public final class SocketTable: Sendable {
         }
         var hidden = 0
         if query.processes {
-            let map = owners.owners(of: entries.map(\.inode))
+            let map = owners.owners(of: entries.map(\.inode), walked: earlyWalk?.result())
             for index in entries.indices { entries[index].owners = map[entries[index].inode] ?? [] }
             hidden = owners.hiddenProcesses
         }
@@ -250,6 +253,26 @@ public final class SocketTable: Sendable {
         }
         let warnings = skipped > 0 ? ["\(skipped) malformed lines skipped in \(files.joined(separator: ", "))"] : []
         return (entries, files.isEmpty ? "unavailable" : files.joined(separator: ", "), warnings)
+    }
+}
+
+/// A walk of /proc for owners on a thread of its own, joined by `result()`.
+final class OwnerWalk: @unchecked Sendable {
+    // Written once by the walking thread before it signals `done`; read after waiting for it.
+    private var walked: ([UInt32: [SocketOwner]], Int) = ([:], 0)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ index: ProcessOwnerIndex) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            walked = index.walk()
+            done.signal()
+        }
+    }
+
+    /// The walk's owners and hidden-process count, once it has finished.
+    func result() -> ([UInt32: [SocketOwner]], Int) {
+        done.wait()
+        return walked
     }
 }
 

@@ -237,7 +237,13 @@ public struct TCPInfo: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Decodes the bytes `getsockopt(TCP_INFO)` returned. Never reads past `bytes`: missing fields are zero.
     public init(bytes: [UInt8]) {
         byteCount = bytes.count
-        for row in TCPInfo.layout { row.decode(&self, bytes) }
+        // Each field's bytes straight into its stored property (a table of 20,000 sockets decodes
+        // 1.5 million fields; a key-path write each cost a sixth of `socktui sockets -t -p -i`).
+        bytes.withUnsafeBytes { source in
+            withUnsafeMutableBytes(of: &self) { target in
+                for row in TCPInfo.layout { row.decode(source, into: target) }
+            }
+        }
     }
 
     /// One field of the C struct: its name, where it lies, and its unit.
@@ -273,9 +279,40 @@ public struct TCPInfo: Hashable, Sendable, Codable, CustomStringConvertible {
 extension TCPInfo {
     /// One field of `struct tcp_info`: where it lies, and the property it decodes into and reads from.
     struct Layout: Sendable {
+        /// How the field's bytes become its property's.
+        enum Decoding: Sendable {
+            /// The field's `size` bytes as they are (a native-endian integer, or the state byte).
+            case whole
+            /// `mask` of the byte shifted right by `shift` (a C bit field; a Bool is 0 or 1).
+            case bits(shift: UInt8, mask: UInt8)
+        }
+
         let field: Field
-        let decode: @Sendable (inout TCPInfo, [UInt8]) -> Void
+        /// Where the property lies in `TCPInfo` (its stored bytes, as wide as the field).
+        let storedOffset: Int
+        let decoding: Decoding
         let value: @Sendable (TCPInfo) -> UInt64
+
+        /// Copies the field from `source` (the kernel's bytes) into `target` (a `TCPInfo`'s
+        /// bytes). Never reads past `source`: a missing field leaves the property as it was (zero).
+        func decode(_ source: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer) {
+            switch decoding {
+            case .whole:
+                guard field.offset + field.size <= source.count else { return }
+                target.baseAddress!.advanced(by: storedOffset).copyMemory(
+                    from: source.baseAddress!.advanced(by: field.offset), byteCount: field.size)
+            case .bits(let shift, let mask):
+                let byte = field.offset < source.count ? source[field.offset] : 0
+                target[storedOffset] = (byte >> shift) & mask
+            }
+        }
+
+        /// `property`'s offset in `TCPInfo`, checked to be `size` bytes wide.
+        static func offset<T>(_ property: WritableKeyPath<TCPInfo, T>, size: Int) -> Int {
+            precondition(MemoryLayout<T>.size == size, "TCPInfo: a property is not as wide as its field")
+            guard let offset = MemoryLayout<TCPInfo>.offset(of: property) else { preconditionFailure("TCPInfo: not a stored property") }
+            return offset
+        }
 
         /// A whole integer field at `offset`, as wide as its property.
         static func integer<T: FixedWidthInteger & Sendable>(
@@ -283,7 +320,7 @@ extension TCPInfo {
         ) -> Layout {
             Layout(
                 field: Field(name: name, offset: offset, size: MemoryLayout<T>.size, unit: unit),
-                decode: { info, bytes in info[keyPath: property] = OptionBytes.load(bytes, at: offset, as: T.self) ?? 0 },
+                storedOffset: Self.offset(property, size: MemoryLayout<T>.size), decoding: .whole,
                 value: { UInt64($0[keyPath: property]) })
         }
 
@@ -291,30 +328,23 @@ extension TCPInfo {
         static func bits(
             _ name: String, _ offset: Int, shift: UInt8, width: UInt8, _ property: WritableKeyPath<TCPInfo, UInt8> & Sendable
         ) -> Layout {
-            let mask: UInt8 = (1 << width) - 1
-            return Layout(
-                field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = (byte(bytes, offset) >> shift) & mask },
-                value: { UInt64($0[keyPath: property]) })
+            Layout(
+                field: Field(name: name, offset: offset, size: 1, unit: nil), storedOffset: Self.offset(property, size: 1),
+                decoding: .bits(shift: shift, mask: (1 << width) - 1), value: { UInt64($0[keyPath: property]) })
         }
 
         /// One bit of the byte at `offset`, as a Bool.
         static func flag(_ name: String, _ offset: Int, bit: UInt8, _ property: WritableKeyPath<TCPInfo, Bool> & Sendable) -> Layout {
             Layout(
-                field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = (byte(bytes, offset) >> bit) & 1 != 0 },
-                value: { $0[keyPath: property] ? 1 : 0 })
+                field: Field(name: name, offset: offset, size: 1, unit: nil), storedOffset: Self.offset(property, size: 1),
+                decoding: .bits(shift: bit, mask: 1), value: { $0[keyPath: property] ? 1 : 0 })
         }
-
-        /// The byte at `offset`, or 0 past the end.
-        static func byte(_ bytes: [UInt8], _ offset: Int) -> UInt8 { OptionBytes.load(bytes, at: offset, as: UInt8.self) ?? 0 }
 
         /// The connection state byte.
         static func state(_ name: String, _ offset: Int, _ property: WritableKeyPath<TCPInfo, TCPState> & Sendable) -> Layout {
             Layout(
-                field: Field(name: name, offset: offset, size: 1, unit: nil),
-                decode: { info, bytes in info[keyPath: property] = TCPState(rawValue: byte(bytes, offset)) },
-                value: { UInt64($0[keyPath: property].rawValue) })
+                field: Field(name: name, offset: offset, size: 1, unit: nil), storedOffset: Self.offset(property, size: 1),
+                decoding: .whole, value: { UInt64($0[keyPath: property].rawValue) })
         }
     }
 

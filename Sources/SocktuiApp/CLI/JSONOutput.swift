@@ -67,6 +67,25 @@ func jsonDocument(_ value: some Encodable, kind: String? = nil, interrupted: Boo
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// Standard output failed while a document was streamed (the error is kept by ``StandardOutput``).
+private struct OutputFailed: Error {}
+
+/// Writes `value` as one compact JSON document with its schema, and a newline, to standard output
+/// as it is encoded, about 64 KiB at a time: a large document (20,000 socket rows, tens of MB) is
+/// never held whole. The bytes are those `jsonDocument` returns. A failed write is kept and
+/// reported at exit, as every write of ``StandardOutput`` is, and ends the encoding there.
+/// - Throws: what the value's encoding throws.
+func writeJSONDocument(_ value: some Encodable, kind: String? = nil, interrupted: Bool? = nil) throws {
+    do {
+        try jsonWriter.encode(JSONDocument(value, kind: kind, interrupted: interrupted), chunkSize: 1 << 16) { chunk in
+            if !StandardOutput.write(bytes: chunk) { throw OutputFailed() }
+        }
+        _ = withUnsafeBytes(of: UInt8(ascii: "\n")) { StandardOutput.write(bytes: $0) }
+    } catch is OutputFailed {
+        return  // already recorded: the exit check reports it
+    }
+}
+
 /// The header line (with its newline) of a JSON Lines stream of `stream` items.
 func jsonLinesHeader(_ stream: String) -> String {
     let bytes = (try? jsonWriter.encode(JSONLinesHeader(stream: stream))) ?? []

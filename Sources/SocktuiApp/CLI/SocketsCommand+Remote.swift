@@ -48,7 +48,7 @@ extension SocketsCommand {
             }
         }
         if global.json {
-            StandardOutput.write(try jsonDocument(RemoteSocketsReport(hosts: hosts, sockets: rows)))
+            try writeJSONDocument(RemoteSocketsReport(hosts: hosts, sockets: rows))
         } else {
             let table = [["Host"] + Self.header(processes: processes)] + rows.map { [$0.host] + Self.row($0.value, processes: processes) }
             StandardOutput.print(formatTable(table), terminator: "")

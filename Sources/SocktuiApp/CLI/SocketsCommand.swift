@@ -98,16 +98,12 @@ struct SocketsCommand: ParsableCommand {
     func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
         let entries = snapshot.entries.filter(filter.matches)
         if global.json {
-            StandardOutput.write(try jsonDocument(SocketsReport(snapshot: snapshot, entries: entries)))
+            try Self.writeJSON(snapshot, entries: entries)
             return
         }
-        StandardOutput.print(
-            formatTable([Self.header(processes: processes)] + entries.map { Self.row($0, processes: processes) }), terminator: "")
-        if info {
-            for entry in entries where entry.tcp?.info != nil {
-                StandardOutput.print("\(entry.local) → \(entry.remote): \(Self.tcpSummary(entry.tcp!))")
-            }
-        }
+        let (table, summaries) = Self.text(of: entries, processes: processes, info: info)
+        StandardOutput.write(table)
+        for text in summaries { StandardOutput.write(text) }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
         if snapshot.hiddenProcesses > 0 && processes {
             FileHandle.standardError.write(
@@ -213,14 +209,32 @@ struct SocketsReport: Encodable {
             try container.encode(entry.interfaceIndex, forKey: .interface)
             try container.encode(entry.protocolNumber, forKey: .protocol)
             try container.encode(entry.peerInode, forKey: .peerInode)
-            try container.encode(
-                entry.owners.map { Owner(pid: $0.pid, command: $0.command, fd: $0.fileDescriptor, uid: $0.uid) }, forKey: .owners)
+            try container.encode(Owners(owners: entry.owners), forKey: .owners)
             try container.encode(
                 entry.tcp.map {
                     TCP(
                         timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
                         congestion: $0.congestionControl, info: $0.info)
                 }, forKey: .tcp)
+        }
+        /// The owners as an array of `Owner`, each made as it is written (no array per row).
+        struct Owners: Encodable {
+            var owners: [SocketOwner]
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.unkeyedContainer()
+                for owner in owners {
+                    try container.encode(Owner(pid: owner.pid, command: owner.command, fd: owner.fileDescriptor, uid: owner.uid))
+                }
+            }
+        }
+    }
+
+    /// The rows, each made as it is written: no second 20,000-entry array beside `entries`.
+    struct Rows: Encodable {
+        var entries: [SocketEntry]
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            for entry in entries { try container.encode(Row(entry: entry)) }
         }
     }
 
@@ -231,6 +245,6 @@ struct SocketsReport: Encodable {
         try container.encode(snapshot.sources, forKey: .sources)
         try container.encode(snapshot.warnings, forKey: .warnings)
         try container.encode(snapshot.hiddenProcesses, forKey: .hiddenProcesses)
-        try container.encode(entries.map(Row.init), forKey: .sockets)
+        try container.encode(Rows(entries: entries), forKey: .sockets)
     }
 }

@@ -18,6 +18,19 @@ public enum StandardOutput {
         if fputs(text, stream) < 0 || fflush(stream) != 0 { record(errno) }
     }
 
+    /// Writes `bytes` through stdio and flushes them (a streamed `--json` document, 64 KiB at a
+    /// time). Returns false when the write failed (the error kept, as for `write(_:)`, EPIPE quietly):
+    /// the caller stops producing output that can no longer arrive.
+    @discardableResult
+    static func write(bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count > 0 else { return true }
+        if fwrite(bytes.baseAddress, 1, bytes.count, stream) != bytes.count || fflush(stream) != 0 {
+            record(errno)
+            return false
+        }
+        return true
+    }
+
     /// `print` for the subcommands' output: the text and `terminator` written and flushed, a
     /// failure kept with its errno (a failure inside Swift's `print` leaves only stdio's error flag).
     static func print(_ text: String, terminator: String = "\n") {

@@ -1,0 +1,45 @@
+import Foundation
+@testable import Inspect
+import SocketKit
+import Testing
+@testable import SocktuiApp
+
+/// `socktui sockets --json` writes its document in pieces (head, rows encoded on two threads,
+/// tail): the pieces joined are, byte for byte, the one document `jsonDocument` makes.
+@Suite struct SocketsJSONStreamingTests {
+    /// `count` TCP rows, some with owners and TCP info, some without.
+    static func table(_ count: Int) -> [SocketEntry] {
+        (0..<count).map { index in
+            socket(
+                .tcp, "ESTAB", local: "127.0.0.1", 30000 + index, remote: "::1", 8080, inode: UInt32(1000 + index),
+                owners: index % 3 == 0 ? [] : [curl, nginx], rtt: index % 2 == 0 ? UInt32(50 + index) : nil)
+        }
+    }
+
+    @Test(arguments: [0, 1, 47, 48, 49, 96, 97, 1000])
+    func rowsWrittenInPiecesAreTheOneDocument(count: Int) throws {
+        let entries = Self.table(count)
+        let snapshot = snapshotOf(entries, hidden: 2, warnings: ["a \"quoted\" warning"])
+        var pieces: [[UInt8]] = []
+        try SocketsCommand.writeJSON(snapshot, entries: entries) { piece in
+            pieces.append(Array(piece))
+            return true
+        }
+        let whole = try jsonDocument(SocketsReport(snapshot: snapshot, entries: entries))
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole)
+        // Head, one piece per 48 rows, tail: never the whole table in one piece.
+        #expect(pieces.count == 2 + (count + SocketsCommand.rowsPerPiece - 1) / SocketsCommand.rowsPerPiece)
+        let parsed = try JSONSerialization.jsonObject(with: Data(pieces.joined())) as? [String: Any]
+        #expect((parsed?["sockets"] as? [Any])?.count == count)
+    }
+
+    @Test func aPieceThatCannotBeWrittenEndsTheOutput() throws {
+        let entries = Self.table(500)
+        var calls = 0
+        try SocketsCommand.writeJSON(snapshotOf(entries), entries: entries) { _ in
+            calls += 1
+            return calls < 3
+        }
+        #expect(calls == 3, "nothing is written after the failed third piece")
+    }
+}
