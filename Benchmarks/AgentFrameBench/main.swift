@@ -7,10 +7,11 @@
 //    TCP rows (owners and tcp_info, as `sockets -t -p -i` sends them), both encoders in turn, each
 //    figure the median of --runs runs after one warm-up.
 // 2. End to end: `AgentClient(transport: InProcessTransport())` (an AgentServer on a thread, frames
-//    encoded on pipes) asked for `.sockets` with owners (`-t -p`; with tcp_info a table this size is
-//    over the 16 MiB frame limit, which the run reports) while this process holds
+//    encoded on pipes) asked for `.sockets` with owners (`-t -p`) while this process holds
 //    --connections established loopback TCP connections (two sockets each, plus the listener), with
-//    frames written by Foundation's encoder and then by the stream encoder (0: skip).
+//    frames written by Foundation's encoder and then by the stream encoder (0: skip); then with
+//    tcp_info (`-t -p -i`: over the 16 MiB frame limit, sent as chunk frames), and part 1's
+//    synthetic rows through the same path.
 import Dispatch
 import Foundation
 import Glibc
@@ -152,6 +153,28 @@ if let (_, frame) = frames.first {
     print("decode of the .sockets frame: JSONSerialization (classification) \(ms(serialization)), JSONDecoder \(ms(decoder))")
 }
 
+// The same table as the agent sends it now (protocol 3): chunk frames of AgentProtocol.chunkRows rows,
+// then the reply without them.
+do {
+    let chunks = stride(from: 0, to: rows, by: AgentProtocol.chunkRows).map { start in
+        AgentFrame.chunk(
+            TableChunk(
+                id: 1, index: start / AgentProtocol.chunkRows, last: start + AgentProtocol.chunkRows >= rows, list: .entries,
+                rows: Array(snapshot.entries[start..<min(start + AgentProtocol.chunkRows, rows)])))
+    }
+    var stripped = snapshot
+    stripped.entries = []
+    let all = chunks + [.response(id: 1, reply: .sockets(stripped))]
+    var bodies: [[UInt8]] = []
+    let encode = try median { bodies = try all.map { Array(try AgentFrameCodec.encode($0).dropFirst(4)) } }
+    let decode = try median { for body in bodies { _ = try AgentFrameCodec.decode(body) } }
+    let largest = bodies.map(\.count).max() ?? 0
+    print()
+    print(
+        "chunked .sockets (\(chunks.count) chunk frames + reply, \(bodies.map(\.count).reduce(0, +)) bytes, largest \(largest)): encode \(ms(encode)), decode \(ms(decode))"
+    )
+}
+
 // MARK: - 2. End to end
 
 guard connections > 0 else { exit(0) }
@@ -217,11 +240,38 @@ print("|---|---|")
 print("| Foundation JSONEncoder (before) | \(ms(before)) |")
 print("| JSONStreamEncoder (after) | \(ms(after)) (**\(String(format: "%.2f", after / before))×**) |")
 print("| the table alone (SocketTable.snapshot, no frame) | \(ms(engine)) |")
-do {
-    _ = try client.call(.sockets(SocketQuery(kinds: [.tcp], processes: true, tcpInfo: true)))
-    print("-t -p -i: fits in one frame")
-} catch {
-    print("-t -p -i: \(error.message)")
+// With tcp_info the table is over the 16 MiB frame limit: it travels as chunk frames (protocol 3).
+let withInfo = SocketQuery(kinds: [.tcp], processes: true, tcpInfo: true)
+var infoRows = 0
+@MainActor func callWithInfo() throws {
+    guard case .sockets(let table) = try client.call(.sockets(withInfo)) else { exit(1) }
+    infoRows = table.entries.count
 }
+let infoEngine = median { _ = table.snapshot(withInfo) }
+DecodePipeline.decodesConcurrently.store(false, ordering: .relaxed)
+let chunkedSerial = try median(callWithInfo)
+DecodePipeline.decodesConcurrently.store(true, ordering: .relaxed)
+let chunked = try median(callWithInfo)
+print()
+print("end to end with tcp_info (-t -p -i), \(infoRows) rows, in chunk frames of \(AgentProtocol.chunkRows) rows:")
+print("| path | median |")
+print("|---|---|")
+print("| AgentClient(InProcessTransport()).call(.sockets(-t -p -i)), chunks decoded one by one on the reader | \(ms(chunkedSerial)) |")
+print("| the same, chunks decoded concurrently while the next arrive | \(ms(chunked)) |")
+print("| the table alone (SocketTable.snapshot, no frame) | \(ms(infoEngine)) |")
+// The synthetic table of part 1 through the same path (an AgentServer with a scripted source).
+struct Synthetic: AgentSocketSource {
+    let table: SocketSnapshot
+    func snapshot(_ query: SocketQuery) -> SocketSnapshot { table }
+}
+let synthetic = AgentClient(transport: InProcessTransport(label: "synthetic", sockets: Synthetic(table: snapshot)))
+_ = try synthetic.connect()
+var syntheticRows = 0
+let throughAgent = try median {
+    guard case .sockets(let table) = try synthetic.call(.sockets(withInfo)) else { exit(1) }
+    syntheticRows = table.entries.count
+}
+print("| the \(syntheticRows) synthetic rows of part 1, same path | \(ms(throughAgent)) |")
+synthetic.close()
 client.close()
 for fd in held { close(fd) }
