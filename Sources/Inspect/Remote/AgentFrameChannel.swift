@@ -58,108 +58,20 @@ final class ByteFrameChannel: AgentFrameChannel {
     func close() { writer.close() }
     var isClosed: Bool { writer.isClosed }
 
-    /// Reads on a thread of its own while this thread delivers, so a large frame (a chunk of a
-    /// socket table) is decoded while the next one arrives, and several on the machine's cores
-    /// at once; frames are still delivered one at a time, in order.
     func receive(_ deliver: (AgentFrame, Int) -> Void) {
-        let pipeline = DecodePipeline()
-        let readFD = readFD
-        let reader = Thread {
-            var decoder = FrameDecoder()
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while let count = DescriptorIO.read(readFD, into: &chunk), count > 0 {
-                chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                while let item = decoder.next() {
-                    // A frame we cannot read from the agent is skipped; its request times out or ends later.
-                    guard case .frame(let body, let ordinal) = item else { continue }
-                    pipeline.push(body, ordinal: ordinal)
+        var decoder = FrameDecoder()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            guard let count = DescriptorIO.read(readFD, into: &chunk), count > 0 else { return }
+            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            while let item = decoder.next() {
+                // A frame we cannot read from the agent is skipped; its request times out or ends later.
+                guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
+                    continue
                 }
+                deliver(frame, body.count)
             }
-            pipeline.finish()
         }
-        reader.name = "socktui.agent-reader"
-        reader.start()
-        while let slot = pipeline.pop() {
-            if let frame = slot.frame { deliver(frame, slot.size) }
-        }
-    }
-}
-
-/// Frames read but not yet delivered, in order: large ones decoded on other threads meanwhile.
-/// At most ``limit`` bytes of bodies wait (the reader then waits for the deliverer).
-package final class DecodePipeline: @unchecked Sendable {
-    /// One frame: its body's size, and the frame once decoded (nil when it could not be).
-    final class Slot: @unchecked Sendable {
-        let size: Int
-        // Written once before `decoded` is signalled, read after waiting on it.
-        var frame: AgentFrame?
-        let decoded = DispatchSemaphore(value: 0)
-        init(size: Int) { self.size = size }
-    }
-
-    /// Bodies from this size on are decoded off the reader's thread.
-    static let concurrentSize = 256 << 10
-    /// False: every body is decoded on the reader's thread, one after another, as before the
-    /// pipeline (only for `Benchmarks/AgentFrameBench`'s before/after figures in one run).
-    package static let decodesConcurrently = Atomic<Bool>(true)
-    let limit: Int
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var slots: [Slot] = []
-    private var head = 0
-    private var waiting = 0
-    private var ended = false
-    private let decoders = DispatchQueue(label: "socktui.agent-decode", qos: .userInitiated, attributes: .concurrent)
-
-    init(limit: Int = 64 << 20) { self.limit = limit }
-
-    /// Queues frame `ordinal`'s body for decoding (waits while too many bytes wait).
-    func push(_ body: [UInt8], ordinal: Int) {
-        let slot = Slot(size: body.count)
-        condition.lock()
-        while waiting + body.count > limit && head < slots.count { condition.wait() }
-        slots.append(slot)
-        waiting += body.count
-        condition.broadcast()
-        condition.unlock()
-        let decode: @Sendable () -> Void = {
-            slot.frame = try? AgentFrameCodec.decode(body, ordinal: ordinal)
-            slot.decoded.signal()
-        }
-        if body.count >= Self.concurrentSize && Self.decodesConcurrently.load(ordering: .relaxed) {
-            decoders.async(execute: decode)
-        } else {
-            decode()
-        }
-    }
-
-    /// No more frames come.
-    func finish() {
-        condition.lock()
-        ended = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next frame once decoded, in order; nil after the last.
-    func pop() -> Slot? {
-        condition.lock()
-        while head == slots.count && !ended { condition.wait() }
-        guard head < slots.count else {
-            condition.unlock()
-            return nil
-        }
-        let slot = slots[head]
-        head += 1
-        waiting -= slot.size
-        if head == slots.count {
-            slots.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        condition.broadcast()
-        condition.unlock()
-        slot.decoded.wait()
-        return slot
     }
 }
 
