@@ -1,16 +1,17 @@
 // agent-frame-bench: the agent protocol's frames, Foundation's JSONEncoder against JSONStreamEncoder.
 //
 //   swift build -c release --scratch-path .build-rel --product agent-frame-bench
-//   .build-rel/release/agent-frame-bench [--rows N] [--runs N] [--connections N]
+//   .build-rel/release/agent-frame-bench [--rows N] [--runs N] [--connections N] [--end-to-end-only]
 //
 // 1. Encoding and decoding of one `.sockets` and one `.socketChanges` reply frame holding N synthetic
 //    TCP rows (owners and tcp_info, as `sockets -t -p -i` sends them), both encoders in turn, each
 //    figure the median of --runs runs after one warm-up.
 // 2. End to end: `AgentClient(transport: InProcessTransport())` (an AgentServer on a thread, frames
-//    encoded on pipes) asked for `.sockets` with owners (`-t -p`; with tcp_info a table this size is
-//    over the 16 MiB frame limit, which the run reports) while this process holds
+//    encoded on pipes) asked for `.sockets` with owners (`-t -p`) while this process holds
 //    --connections established loopback TCP connections (two sockets each, plus the listener), with
-//    frames written by Foundation's encoder and then by the stream encoder (0: skip).
+//    frames written by Foundation's encoder and then by the stream encoder (0: skip); then with
+//    tcp_info (`-t -p -i`: over the 16 MiB frame limit, sent as chunk frames), and part 1's
+//    synthetic rows through the same path.
 import Dispatch
 import Foundation
 import Glibc
@@ -22,14 +23,16 @@ import SocketKit
 var rows = 20_000
 var runs = 11
 var connections = 10_000
+var framesPart = true
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--rows": rows = Int(arguments.next() ?? "") ?? rows
     case "--runs": runs = Int(arguments.next() ?? "") ?? runs
     case "--connections": connections = Int(arguments.next() ?? "") ?? connections
+    case "--end-to-end-only": framesPart = false
     default:
-        print("usage: agent-frame-bench [--rows N] [--runs N] [--connections N]")
+        print("usage: agent-frame-bench [--rows N] [--runs N] [--connections N] [--end-to-end-only]")
         exit(2)
     }
 }
@@ -124,32 +127,57 @@ let frames: [(String, AgentFrame)] = [
 ]
 print("agent-frame-bench: \(rows) rows, median of \(runs) runs after 1 warm-up")
 print()
-print("| frame | bytes (Foundation / stream) | encode Foundation | encode stream | ratio | decode (Foundation's bytes / stream's) |")
-print("|---|---|---|---|---|---|")
-for (name, frame) in frames {
-    var old: [UInt8] = []
-    var new: [UInt8] = []
-    let foundation = try median { old = try foundationFrame(frame) }
-    let stream = try median { new = try AgentFrameCodec.encode(frame, maxFrameSize: .max) }
-    guard try AgentFrameCodec.decode(Array(new.dropFirst(4))) == frame, try AgentFrameCodec.decode(Array(old.dropFirst(4))) == frame else {
-        print("\(name): a frame did not decode back to its value")
-        exit(1)
+if framesPart {
+    print("| frame | bytes (Foundation / stream) | encode Foundation | encode stream | ratio | decode (Foundation's bytes / stream's) |")
+    print("|---|---|---|---|---|---|")
+    for (name, frame) in frames {
+        var old: [UInt8] = []
+        var new: [UInt8] = []
+        let foundation = try median { old = try foundationFrame(frame) }
+        let stream = try median { new = try AgentFrameCodec.encode(frame, maxFrameSize: .max) }
+        guard try AgentFrameCodec.decode(Array(new.dropFirst(4))) == frame, try AgentFrameCodec.decode(Array(old.dropFirst(4))) == frame else {
+            print("\(name): a frame did not decode back to its value")
+            exit(1)
+        }
+        let oldBody = Array(old.dropFirst(4)), newBody = Array(new.dropFirst(4))
+        let decodeOld = try median { _ = try AgentFrameCodec.decode(oldBody) }
+        let decodeNew = try median { _ = try AgentFrameCodec.decode(newBody) }
+        print(
+            "| \(name) | \(old.count) / \(new.count) | \(ms(foundation)) | \(ms(stream)) | **\(String(format: "%.2f", stream / foundation))×** | \(ms(decodeOld)) / \(ms(decodeNew)) |"
+        )
     }
-    let oldBody = Array(old.dropFirst(4)), newBody = Array(new.dropFirst(4))
-    let decodeOld = try median { _ = try AgentFrameCodec.decode(oldBody) }
-    let decodeNew = try median { _ = try AgentFrameCodec.decode(newBody) }
-    print(
-        "| \(name) | \(old.count) / \(new.count) | \(ms(foundation)) | \(ms(stream)) | **\(String(format: "%.2f", stream / foundation))×** | \(ms(decodeOld)) / \(ms(decodeNew)) |"
-    )
-}
-// Where decoding goes: AgentFrameCodec.decode parses the body twice (JSONSerialization to classify
-// a bad frame, then JSONDecoder).
-if let (_, frame) = frames.first {
-    let body = Data(try AgentFrameCodec.encode(frame, maxFrameSize: .max).dropFirst(4))
-    let serialization = try median { _ = try JSONSerialization.jsonObject(with: body) }
-    let decoder = try median { _ = try JSONDecoder().decode(AgentFrame.self, from: body) }
-    print()
-    print("decode of the .sockets frame: JSONSerialization (classification) \(ms(serialization)), JSONDecoder \(ms(decoder))")
+    // Where decoding goes: AgentFrameCodec.decode parses the body twice (JSONSerialization to classify
+    // a bad frame, then JSONDecoder).
+    if let (_, frame) = frames.first {
+        let body = Data(try AgentFrameCodec.encode(frame, maxFrameSize: .max).dropFirst(4))
+        let serialization = try median { _ = try JSONSerialization.jsonObject(with: body) }
+        let decoder = try median { _ = try JSONDecoder().decode(AgentFrame.self, from: body) }
+        print()
+        print("decode of the .sockets frame: JSONSerialization (classification) \(ms(serialization)), JSONDecoder \(ms(decoder))")
+    }
+
+    // The same table as the agent sends it now (protocol 3): chunk frames of AgentProtocol.chunkRows rows,
+    // then the reply without them.
+    do {
+        let chunks = stride(from: 0, to: rows, by: AgentProtocol.chunkRows).map { start in
+            AgentFrame.chunk(
+                TableChunk(
+                    id: 1, index: start / AgentProtocol.chunkRows, last: start + AgentProtocol.chunkRows >= rows, list: .entries,
+                    rows: Array(snapshot.entries[start..<min(start + AgentProtocol.chunkRows, rows)])))
+        }
+        var stripped = snapshot
+        stripped.entries = []
+        let all = chunks + [.response(id: 1, reply: .sockets(stripped))]
+        var bodies: [[UInt8]] = []
+        let encode = try median { bodies = try all.map { Array(try AgentFrameCodec.encode($0).dropFirst(4)) } }
+        let decode = try median { for body in bodies { _ = try AgentFrameCodec.decode(body) } }
+        let largest = bodies.map(\.count).max() ?? 0
+        print()
+        print(
+            "chunked .sockets (\(chunks.count) chunk frames + reply, \(bodies.map(\.count).reduce(0, +)) bytes, largest \(largest)): encode \(ms(encode)), decode \(ms(decode))"
+        )
+    }
+
 }
 
 // MARK: - 2. End to end
@@ -217,11 +245,34 @@ print("|---|---|")
 print("| Foundation JSONEncoder (before) | \(ms(before)) |")
 print("| JSONStreamEncoder (after) | \(ms(after)) (**\(String(format: "%.2f", after / before))×**) |")
 print("| the table alone (SocketTable.snapshot, no frame) | \(ms(engine)) |")
-do {
-    _ = try client.call(.sockets(SocketQuery(kinds: [.tcp], processes: true, tcpInfo: true)))
-    print("-t -p -i: fits in one frame")
-} catch {
-    print("-t -p -i: \(error.message)")
+// With tcp_info the table is over the 16 MiB frame limit: it travels as chunk frames (protocol 3).
+let withInfo = SocketQuery(kinds: [.tcp], processes: true, tcpInfo: true)
+var infoRows = 0
+@MainActor func callWithInfo() throws {
+    guard case .sockets(let table) = try client.call(.sockets(withInfo)) else { exit(1) }
+    infoRows = table.entries.count
 }
+let infoEngine = median { _ = table.snapshot(withInfo) }
+let chunked = try median(callWithInfo)
+print()
+print("end to end with tcp_info (-t -p -i), \(infoRows) rows, in chunk frames of \(AgentProtocol.chunkRows) rows:")
+print("| path | median |")
+print("|---|---|")
+print("| AgentClient(InProcessTransport()).call(.sockets(-t -p -i)) | \(ms(chunked)) |")
+print("| the table alone (SocketTable.snapshot, no frame) | \(ms(infoEngine)) |")
+// The synthetic table of part 1 through the same path (an AgentServer with a scripted source).
+struct Synthetic: AgentSocketSource {
+    let table: SocketSnapshot
+    func snapshot(_ query: SocketQuery) -> SocketSnapshot { table }
+}
+let synthetic = AgentClient(transport: InProcessTransport(label: "synthetic", sockets: Synthetic(table: snapshot)))
+_ = try synthetic.connect()
+var syntheticRows = 0
+let throughAgent = try median {
+    guard case .sockets(let table) = try synthetic.call(.sockets(withInfo)) else { exit(1) }
+    syntheticRows = table.entries.count
+}
+print("| the \(syntheticRows) synthetic rows of part 1, same path | \(ms(throughAgent)) |")
+synthetic.close()
 client.close()
 for fd in held { close(fd) }

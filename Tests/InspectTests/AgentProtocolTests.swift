@@ -714,8 +714,8 @@ struct AgentCaptureTests {
         let client = AgentClient(transport: InProcessTransport())
         defer { client.close() }
         let hello = try client.connect()
-        #expect(AgentProtocol.version == 2 && AgentProtocol.minimumVersion == 1)
-        #expect(hello.protocolVersion == 2 && hello.capabilities?.services.contains("interfaces") == true)
+        #expect(AgentProtocol.version == 3 && AgentProtocol.minimumVersion == 1)
+        #expect(hello.protocolVersion == 3 && hello.capabilities?.services.contains("interfaces") == true)
         guard case .interfaces(let list) = try client.call(.interfaces) else {
             Issue.record("no interface list")
             return

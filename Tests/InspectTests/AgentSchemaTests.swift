@@ -40,7 +40,7 @@ import Testing
             return
         }
         #expect(hello.schema == "socktui/1")
-        #expect(hello == AgentHello(software: "socktui", role: "client"))
+        #expect(hello == AgentHello(protocolVersion: 2, software: "socktui", role: "client"))
     }
 
     @Test func anAgentRefusesAClientNamingAnotherSchemaAndServesOneNamingNone() throws {

@@ -133,7 +133,7 @@ import SocktuiTestSupport
                 if !answeredIDs.contains(id) && !erroredFrames.contains(ordinal) { unanswered.append(ordinal) }
             case .hello:
                 break  // a valid hello needs no answer (a version mismatch gets an error)
-            case .event, .response, .error:
+            case .event, .response, .error, .chunk:
                 if !erroredFrames.contains(ordinal) { unanswered.append(ordinal) }
             }
         }

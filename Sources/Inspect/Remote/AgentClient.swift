@@ -43,12 +43,15 @@ final class AgentConnection: Sendable {
     private let helloArrived = DispatchSemaphore(value: 0)
     /// When the last frame (of any request) arrived, in uptime nanoseconds.
     private let lastFrame = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+    /// Chunked socket tables being put back together (only the reader thread uses it).
+    private let chunks: Mutex<TableChunkAssembler>
 
     init(
-        link: any AgentLink, transport: any AgentTransport,
+        link: any AgentLink, transport: any AgentTransport, chunkLimits: TableChunkLimits = .standard,
         onEnd: @escaping @Sendable (AgentConnection, (message: String, needsLogin: Bool)) -> Void
     ) {
         self.link = link
+        chunks = Mutex(TableChunkAssembler(limits: chunkLimits, label: transport.label))
         writer = link.channel()
         let thread = Thread { [self] in
             readFrames()
@@ -155,9 +158,20 @@ final class AgentConnection: Sendable {
     }
 
     private func readFrames() {
-        writer.receive { frame in
+        writer.receive { frame, size in
             lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
-            dispatch(frame)
+            // Chunks of a request that is no longer pending (it failed) are dropped unheld.
+            if case .chunk(let chunk) = frame, pending.withLock({ $0[chunk.id] }) == nil { return }
+            switch chunks.withLock({ $0.accept(frame, size: size) }) {
+            case .deliver(let whole): dispatch(whole)
+            case .held: break
+            case .failed(let id, let error):
+                // The request fails now; the agent is told first to stop a stream (a finished
+                // request is answered with an error nobody waits for).
+                let failed = pending.withLock { $0.removeValue(forKey: id) }
+                writer.send(.cancel(id: id))
+                failed?.completion(.failure(error))
+            }
         }
     }
 
@@ -172,7 +186,7 @@ final class AgentConnection: Sendable {
             pending.withLock { $0.removeValue(forKey: id) }?.completion(.success(reply))
         case .error(let error):
             if let id = error.id { pending.withLock { $0.removeValue(forKey: id) }?.completion(.failure(error)) }
-        case .request, .cancel:
+        case .request, .cancel, .chunk:
             break
         }
     }
@@ -244,6 +258,8 @@ public final class AgentClient: Sendable {
     /// ``start(_:silence:event:completion:)`` and ``call(_:silence:event:)`` with the default
     /// ``SilenceLimit/client``; see ``SilenceLimit`` for what happens then.
     public let silenceLimit: Double?
+    /// How much of a socket table sent in chunks this client holds before refusing it.
+    public let chunkLimits: TableChunkLimits
 
     /// A link's write end can close under us when ssh dies: that must be an EPIPE error, not
     /// the process-killing SIGPIPE (as SwiftNIO does, the signal is ignored process-wide once).
@@ -252,12 +268,13 @@ public final class AgentClient: Sendable {
     /// Creates a client; `statusChanged` is told of every status change. Ignores SIGPIPE in
     /// this process (writes to a dead link fail with EPIPE instead).
     /// `handshakeTimeout` defaults to the transport's (`--host-timeout` for ssh hosts);
-    /// `silenceLimit` is ``silenceLimit`` (none by default).
+    /// `silenceLimit` is ``silenceLimit`` (none by default); `chunkLimits` bound a chunked table.
     public init(
         transport: any AgentTransport, handshakeTimeout: Double? = nil, silenceLimit: Double? = nil,
-        statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }
+        chunkLimits: TableChunkLimits = .standard, statusChanged: @escaping @Sendable (AgentStatus) -> Void = { _ in }
     ) {
         Self.ignoreBrokenPipes
+        self.chunkLimits = chunkLimits
         self.transport = transport
         self.handshakeTimeout = handshakeTimeout ?? transport.handshakeTimeout
         self.silenceLimit = silenceLimit
@@ -300,7 +317,7 @@ public final class AgentClient: Sendable {
             setStatus(.connecting)
             do throws(AgentError) {
                 let link = try transport.open()
-                let fresh = AgentConnection(link: link, transport: transport) { [weak self] ended, ending in
+                let fresh = AgentConnection(link: link, transport: transport, chunkLimits: chunkLimits) { [weak self] ended, ending in
                     // A link replaced already (its write failed and a new one opened) says nothing.
                     guard let self, connection.withLock({ $0 == nil || $0 === ended }) else { return }
                     let reason = abandonReason.withLock { reason in

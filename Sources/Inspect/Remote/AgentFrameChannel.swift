@@ -13,14 +13,22 @@ public protocol AgentFrameSink: Sendable {
     func close()
     /// Whether sending has stopped.
     var isClosed: Bool { get }
+    /// The peer speaks protocol 3: large socket tables may go out as `chunk` frames.
+    func enableTableChunks()
+}
+
+extension AgentFrameSink {
+    /// Frames passed as values are never chunked.
+    public func enableTableChunks() {}
 }
 
 /// Both directions of one link as frames: what a client sends its agent, and the agent's frames
 /// back, in the order the agent sent them.
 public protocol AgentFrameChannel: AgentFrameSink {
-    /// Hands each frame from the agent to `deliver`, in order, on the calling thread, until the
-    /// link ends. Frames that cannot be read are skipped.
-    func receive(_ deliver: (AgentFrame) -> Void)
+    /// Hands each frame from the agent to `deliver` with its encoded size in bytes (0 for a frame
+    /// passed as a value), in order, on the calling thread, until the link ends. Frames that
+    /// cannot be read are skipped.
+    func receive(_ deliver: (AgentFrame, Int) -> Void)
 }
 
 /// A link whose two descriptors carry encoded frames (ssh's stdin/stdout, a pipe pair).
@@ -50,7 +58,7 @@ final class ByteFrameChannel: AgentFrameChannel {
     func close() { writer.close() }
     var isClosed: Bool { writer.isClosed }
 
-    func receive(_ deliver: (AgentFrame) -> Void) {
+    func receive(_ deliver: (AgentFrame, Int) -> Void) {
         var decoder = FrameDecoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -61,7 +69,7 @@ final class ByteFrameChannel: AgentFrameChannel {
                 guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
                     continue
                 }
-                deliver(frame)
+                deliver(frame, body.count)
             }
         }
     }
@@ -154,14 +162,14 @@ final class LocalAgentLink: AgentLink, AgentFrameChannel {
 
     var isClosed: Bool { stopping.withLock { $0 } }
 
-    func receive(_ deliver: (AgentFrame) -> Void) {
+    func receive(_ deliver: (AgentFrame, Int) -> Void) {
         while true {
             inbox.arrived.wait()
             let (frames, ended) = inbox.state.withLock { state in
                 defer { state.frames.removeAll(keepingCapacity: true) }
                 return (state.frames, state.ended)
             }
-            for frame in frames { deliver(frame) }
+            for frame in frames { deliver(frame, 0) }
             if ended { return }
         }
     }

@@ -13,16 +13,25 @@ import Foundation
 /// `AgentCapabilities.services`, and a client asks for it only when the agent lists it (an older
 /// agent answers an unknown kind with an `unknown-request` error, and the connection stays usable).
 /// Version 2 added `interfaces`, and a capture's first `captureChunk` carrying only the pcapng
-/// section header and interface description as soon as the capture is running.
+/// section header and interface description as soon as the capture is running. Version 3 added
+/// `chunk` frames: a socket table of more than ``AgentProtocol/chunkRows`` rows goes out as its
+/// rows in chunk frames, then its reply frame without them (see ``TableChunk``); an agent sends
+/// them only to a client whose hello speaks version 3.
 public enum AgentProtocol {
     /// The protocol version of this build.
-    public static let version = 2
+    public static let version = 3
     /// The oldest version this build still speaks.
     public static let minimumVersion = 1
     /// The largest frame body either side accepts (16 MiB); larger frames are refused unread.
     public static let maxFrameSize = 16 << 20
     /// The largest pcapng chunk put into one capture event (well below `maxFrameSize` after base64).
     public static let maxCaptureChunk = 1 << 20
+    /// Rows of a socket table per `chunk` frame (about 1.8 MB of JSON with tcp_info): a table with
+    /// more rows goes out in chunks (protocol 3). A chunk that still exceeds the frame limit
+    /// (rows with very many owners) is halved until it fits.
+    public static let chunkRows = 1000
+    /// The first protocol version with `chunk` frames.
+    public static let chunkVersion = 3
     /// The JSON schema of the values frames carry (the same as every command's `--json`): a peer
     /// naming another schema is refused, whatever its protocol version. A hello without one (a
     /// build from before the field) means this first schema.
@@ -264,11 +273,14 @@ public enum AgentFrame: Hashable, Sendable, Codable {
     case cancel(id: UInt64)
     /// A problem; with an id it is the last frame of that request.
     case error(AgentError)
+    /// Rows of the next `event` or `response` frame of request `chunk.id`, sent ahead of it
+    /// because the whole table would make a frame too large (protocol 3; see ``TableChunk``).
+    case chunk(TableChunk)
 
     /// The frame kinds, as the JSON's single top-level key.
-    public static let kinds = ["hello", "request", "event", "response", "cancel", "error"]
+    public static let kinds = ["hello", "request", "event", "response", "cancel", "error", "chunk"]
 
-    private enum Kind: String, CodingKey { case hello, request, event, response, cancel, error }
+    private enum Kind: String, CodingKey { case hello, request, event, response, cancel, error, chunk }
     private enum Field: String, CodingKey { case id, request, reply }
 
     public init(from decoder: any Decoder) throws {
@@ -279,6 +291,7 @@ public enum AgentFrame: Hashable, Sendable, Codable {
         switch kind {
         case .hello: self = .hello(try container.decode(AgentHello.self, forKey: .hello))
         case .error: self = .error(try container.decode(AgentError.self, forKey: .error))
+        case .chunk: self = .chunk(try container.decode(TableChunk.self, forKey: .chunk))
         case .cancel:
             self = .cancel(id: try container.nestedContainer(keyedBy: Field.self, forKey: .cancel).decode(UInt64.self, forKey: .id))
         case .request:
@@ -297,6 +310,7 @@ public enum AgentFrame: Hashable, Sendable, Codable {
         switch self {
         case .hello(let hello): try container.encode(hello, forKey: .hello)
         case .error(let error): try container.encode(error, forKey: .error)
+        case .chunk(let chunk): try container.encode(chunk, forKey: .chunk)
         case .cancel(let id):
             var fields = container.nestedContainer(keyedBy: Field.self, forKey: .cancel)
             try fields.encode(id, forKey: .id)

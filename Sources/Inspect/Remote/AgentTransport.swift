@@ -105,17 +105,20 @@ public struct InProcessTransport: AgentTransport {
     public let label: String
     /// Answers the agent's lookups.
     public let resolver: ResolverService
+    /// Where the agent's socket tables come from.
+    public let sockets: any AgentSocketSource
 
     /// Creates a transport named `label` whose agent looks names up with `resolver` (the
-    /// system's by default; tests give a scripted one).
-    public init(label: String = "local", resolver: ResolverService = ResolverService()) {
+    /// system's by default; tests give a scripted one) and lists `sockets` (this host's by default).
+    public init(label: String = "local", resolver: ResolverService = ResolverService(), sockets: any AgentSocketSource = SocketTable()) {
         self.label = label
         self.resolver = resolver
+        self.sockets = sockets
     }
 
     public func open() throws(AgentError) -> any AgentLink {
         let toAgent = try makePipe(), fromAgent = try makePipe()
-        let server = AgentServer(input: toAgent.read, output: fromAgent.write, resolver: resolver)
+        let server = AgentServer(input: toAgent.read, output: fromAgent.write, resolver: resolver, sockets: sockets)
         let thread = Thread {
             server.run()
             Glibc.close(toAgent.read)
