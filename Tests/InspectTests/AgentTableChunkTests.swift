@@ -98,7 +98,8 @@ import SocktuiTestSupport
         }
         defer { agent.client.close() }
         let error = try #require(Self.failure(agent))
-        #expect(error.message == "hostile: the agent's socket table for request 1 was refused: chunk 2 came after chunk 0 (chunk 1 missing)")
+        #expect(
+            error.message == "hostile: the agent's socket table for request 1 was refused: chunk 2 came after chunk 0 (chunk 1 missing)")
         #expect(error.code == .invalid)
         #expect(try agent.client.call(.ping) == .pong)
     }
@@ -142,7 +143,9 @@ import SocktuiTestSupport
         let agent = ScriptedAgent { id in [.chunk(.rows(id, 0, last: true, rows: 3)), .response(id: id, reply: .pong)] }
         defer { agent.client.close() }
         let error = try #require(Self.failure(agent))
-        #expect(error.message == "hostile: the agent's socket table for request 1 was refused: chunks before a reply that carries no socket table")
+        #expect(
+            error.message
+                == "hostile: the agent's socket table for request 1 was refused: chunks before a reply that carries no socket table")
     }
 
     @Test func moreRowsThanTheClientsLimitFailTheRequestAndStopTheAgentsStream() throws {
@@ -152,7 +155,9 @@ import SocktuiTestSupport
         }
         defer { agent.client.close() }
         let error = try #require(Self.failure(agent))
-        #expect(error.message == "hostile: the agent's socket table for request 1 was refused: the table exceeds this client's limit of 150 rows")
+        #expect(
+            error.message
+                == "hostile: the agent's socket table for request 1 was refused: the table exceeds this client's limit of 150 rows")
         #expect(error.code == .oversized)
         #expect(eventually(within: 10) { agent.script.cancelled.withLock { $0 } == [1] })
         #expect(try agent.client.call(.ping) == .pong)
@@ -165,7 +170,9 @@ import SocktuiTestSupport
         defer { agent.client.close() }
         let error = try #require(Self.failure(agent))
         #expect(
-            error.message == "hostile: the agent's socket table for request 1 was refused: the table exceeds this client's limit of 20000 bytes of chunks")
+            error.message
+                == "hostile: the agent's socket table for request 1 was refused: the table exceeds this client's limit of 20000 bytes of chunks"
+        )
     }
 
     @Test func moreChunksThanTheClientsLimitFailTheRequest() throws {
@@ -293,7 +300,8 @@ final class SyntheticSockets: AgentSocketSource {
             cookie: UInt64(40_000 + index), uid: 1000,
             tcp: TCPDetails(timer: index % 3 == 0 ? "keepalive" : nil, congestionControl: "cubic", info: info),
             owners: [
-                SocketOwner(pid: Int32(client ? 2000 + index % 50 : 1500), command: client ? "load-client" : "nginx", fileDescriptor: 3, uid: 1000)
+                SocketOwner(
+                    pid: Int32(client ? 2000 + index % 50 : 1500), command: client ? "load-client" : "nginx", fileDescriptor: 3, uid: 1000)
             ])
     }
 }

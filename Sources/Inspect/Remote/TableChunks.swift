@@ -234,7 +234,9 @@ public protocol AgentSocketSource: Sendable {
     func snapshot(_ query: SocketQuery) -> SocketSnapshot
     /// A snapshot every `interval` seconds, each with its diff from the previous one, until the
     /// handle is cancelled.
-    func refresh(_ query: SocketQuery, every interval: Double, update: @escaping @Sendable (SocketSnapshot, SocketDiff) -> Void)
+    func refresh(
+        _ query: SocketQuery, every interval: Double, update: @escaping @Sendable (SocketSnapshot, SocketDiff) -> Void
+    )
         -> RefreshHandle
 }
 
