@@ -170,12 +170,12 @@ struct JSONStreamEncoderTests {
             #expect(pieces.count > (chunkSize < whole.count ? 1 : 0))
             #expect(pieces.count <= 1 || pieces.dropLast().allSatisfy { $0.count >= chunkSize })
         }
-        struct Refused: Error {}
+        struct RefusedError: Error {}
         var calls = 0
-        #expect(throws: Refused.self) {
+        #expect(throws: RefusedError.self) {
             try JSONStreamEncoder().encode(Table(), chunkSize: 64) { _ in
                 calls += 1
-                throw Refused()
+                throw RefusedError()
             }
         }
         #expect(calls == 1)

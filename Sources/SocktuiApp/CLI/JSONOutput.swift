@@ -68,7 +68,7 @@ func jsonDocument(_ value: some Encodable, kind: String? = nil, interrupted: Boo
 }
 
 /// Standard output failed while a document was streamed (the error is kept by ``StandardOutput``).
-private struct OutputFailed: Error {}
+private struct OutputFailedError: Error {}
 
 /// Writes `value` as one compact JSON document with its schema, and a newline, to standard output
 /// as it is encoded, about 64 KiB at a time: a large document (20,000 socket rows, tens of MB) is
@@ -78,10 +78,10 @@ private struct OutputFailed: Error {}
 func writeJSONDocument(_ value: some Encodable, kind: String? = nil, interrupted: Bool? = nil) throws {
     do {
         try jsonWriter.encode(JSONDocument(value, kind: kind, interrupted: interrupted), chunkSize: 1 << 16) { chunk in
-            if !StandardOutput.write(bytes: chunk) { throw OutputFailed() }
+            if !StandardOutput.write(bytes: chunk) { throw OutputFailedError() }
         }
         _ = withUnsafeBytes(of: UInt8(ascii: "\n")) { StandardOutput.write(bytes: $0) }
-    } catch is OutputFailed {
+    } catch is OutputFailedError {
         return  // already recorded: the exit check reports it
     }
 }
