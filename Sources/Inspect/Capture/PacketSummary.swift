@@ -53,6 +53,26 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         fields = dissection.fields.isEmpty ? nil : dissection.fields
     }
 
+    /// A summary of the given values.
+    public init(
+        number: Int, timestamp: PacketTimestamp, source: String, destination: String, protocolName: String, length: Int,
+        capturedLength: Int, info: String, interface: String?, direction: PacketDirection, error: DecodeError? = nil,
+        fields: [FieldNode]? = nil
+    ) {
+        self.number = number
+        self.timestamp = timestamp
+        self.source = source
+        self.destination = destination
+        self.protocolName = protocolName
+        self.length = length
+        self.capturedLength = capturedLength
+        self.info = info
+        self.interface = interface
+        self.direction = direction
+        self.error = error
+        self.fields = fields
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         number = try container.decode(Int.self, forKey: .number)
@@ -73,7 +93,11 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(number, forKey: .number)
         try container.encode(timestamp, forKey: .timestamp)
-        try container.encode(time, forKey: .time)
+        // `time`, written from a stack buffer (no `String` per packet).
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TimestampFormatter.iso8601MaximumLength) { buffer in
+            let count = TimestampFormatter.writeISO8601(timestamp, to: buffer.baseAddress!)
+            try container.encode(JSONUTF8Text(UnsafeBufferPointer(rebasing: buffer[0..<count])), forKey: .time)
+        }
         try container.encode(source, forKey: .source)
         try container.encode(destination, forKey: .destination)
         try container.encode(protocolName, forKey: .protocolName)
