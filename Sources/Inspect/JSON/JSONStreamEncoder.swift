@@ -278,10 +278,18 @@ final class JSONStreamState {
         func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
         func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
         func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
-        for byte in utf8 where byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            return false
+        var hasUpper = false
+        for byte in utf8 {
+            if byte < 0x20 || byte >= 0x7f || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            if isUpper(byte) { hasUpper = true }
         }
         bytes.append(UInt8(ascii: "\""))
+        // Most keys are snake_case already: copied whole.
+        if !hasUpper {
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
         let count = utf8.count
         for index in 0..<count {
             let byte = utf8[index]
