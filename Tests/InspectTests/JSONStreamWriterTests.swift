@@ -23,7 +23,8 @@ struct JSONStreamWriterTests {
             source: "10.0.0.\(number)", destination: "::1", protocolName: "UDP", length: 60 + number, capturedLength: 60,
             info: info, interface: number % 2 == 0 ? "lo" : nil, direction: .incoming,
             error: number == 3 ? DecodeError(.udp, at: 34, .truncated(needed: 8, available: 2)) : nil,
-            fields: number == 4 ? [FieldNode("frame", "Frame", range: 0..<60, children: [FieldNode("udp.port", "Port", "9", range: 36..<38)])] : nil)
+            fields: number == 4
+                ? [FieldNode("frame", "Frame", range: 0..<60, children: [FieldNode("udp.port", "Port", "9", range: 36..<38)])] : nil)
     }
 
     @Test func aReusedWriterWritesWhatAFreshEncoderWrites() throws {

@@ -33,7 +33,9 @@ import Testing
         // `--json` takes the columns from the quick line: each must be the dissection's, and the
         // dissection must have no error (the quick summary has none to give).
         let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
-        func column(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(start: out + range.lowerBound, count: range.count), as: UTF8.self) }
+        func column(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(start: out + range.lowerBound, count: range.count), as: UTF8.self)
+        }
         #expect(column(columns.source) == dissection.source && column(columns.destination) == dissection.destination)
         #expect(column(columns.protocolName) == dissection.protocolName && column(columns.infoStart..<written) == dissection.info)
         #expect(dissection.error == nil)
