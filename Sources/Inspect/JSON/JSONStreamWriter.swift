@@ -26,6 +26,18 @@ public final class JSONStreamWriter {
         try state.writeValue(value)
         state.close(downTo: 0)
     }
+
+    /// Appends `value`'s object to `bytes` straight from its ``JSONWritable/writeJSON(to:)`` (the
+    /// bytes its `encode(to:)` writes, without going through `Encodable`).
+    /// - Throws: what `writeJSON(to:)` throws; `bytes` then holds a partial document.
+    public func encode<T: JSONWritable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
+        state.frames.removeAll(keepingCapacity: true)
+        state.currentValue = 0
+        state.awaitingValue = false
+        swap(&state.bytes, &bytes)
+        defer { swap(&state.bytes, &bytes) }
+        try state.writeObject(value)
+    }
 }
 
 /// A string given as its UTF-8 bytes, for a value to encode text it holds as bytes (a packet's
