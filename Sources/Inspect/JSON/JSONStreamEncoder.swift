@@ -240,6 +240,12 @@ final class JSONStreamState {
 
     func writeString(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
+        writeStringBody(utf8: utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A string's text, escaped, without its quotes.
+    func writeStringBody(utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         for index in 0..<utf8.count {
             let byte = utf8[index]
@@ -260,7 +266,6 @@ final class JSONStreamState {
             }
         }
         if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private func writeKey(_ key: String) {

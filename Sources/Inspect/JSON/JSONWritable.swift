@@ -42,7 +42,8 @@ struct JSONMemberKey: CodingKey {
 /// the encoder's byte buffer, with the text a ``JSONStreamEncoder`` writes for the same value.
 public struct JSONObjectWriter {
     /// The byte output, or nil when writing into `container`.
-    private let state: JSONStreamState?
+    // Unowned: the state outlives every writer of its output (no retain and release per member).
+    private unowned(unsafe) let state: JSONStreamState?
     private var container: KeyedEncodingContainer<JSONMemberKey>?
     /// Members written so far.
     private var count = 0
@@ -60,19 +61,15 @@ public struct JSONObjectWriter {
     /// The separator and `"key":`.
     @inline(__always)
     private mutating func begin(_ state: JSONStreamState, _ key: StaticString) {
-        assert(key.hasPointerRepresentation && key.withUTF8Buffer { !$0.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c } })
-        if count > 0 { state.bytes.append(UInt8(ascii: ",")) }
+        state.writeMemberPrefix(comma: count > 0, key: key, quote: false)
         count += 1
-        state.bytes.append(UInt8(ascii: "\""))
-        state.bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        state.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
     /// `key` with an integer.
     public mutating func write<T: FixedWidthInteger & Encodable>(_ key: StaticString, _ value: T) throws {
         if let state {
-            begin(state, key)
-            state.writeInteger(value)
+            state.writeMember(comma: count > 0, key: key, integer: value)
+            count += 1
         } else {
             try container!.encode(value, forKey: JSONMemberKey(key))
         }
@@ -92,8 +89,11 @@ public struct JSONObjectWriter {
     /// `key` with a string, escaped as RFC 8259 asks.
     public mutating func write(_ key: StaticString, _ value: String) throws {
         if let state {
-            begin(state, key)
-            state.writeString(value)
+            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
+            count += 1
+            var value = value
+            value.withUTF8 { state.writeStringBody(utf8: $0) }
+            state.bytes.append(UInt8(ascii: "\""))
         } else {
             try container!.encode(value, forKey: JSONMemberKey(key))
         }
@@ -102,8 +102,10 @@ public struct JSONObjectWriter {
     /// `key` with a string given as its UTF-8 bytes (valid UTF-8), escaped as any string.
     public mutating func write(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) throws {
         if let state {
-            begin(state, key)
-            state.writeString(utf8: value)
+            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
+            count += 1
+            state.writeStringBody(utf8: value)
+            state.bytes.append(UInt8(ascii: "\""))
         } else {
             try container!.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
         }
@@ -168,6 +170,60 @@ public struct JSONObjectWriter {
 }
 
 extension JSONStreamState {
+    /// Appends `,` (when `comma`), `"key":` and, with `quote`, the `"` that opens a string value,
+    /// in one append.
+    @inline(__always)
+    func writeMemberPrefix(comma: Bool, key: StaticString, quote: Bool) {
+        let length = key.utf8CodeUnitCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 5) { buffer in
+            let out = buffer.baseAddress!
+            var at = 0
+            if comma { out[0] = UInt8(ascii: ","); at = 1 }
+            out[at] = UInt8(ascii: "\"")
+            (out + at + 1).update(from: key.utf8Start, count: length)
+            at += length + 1
+            out[at] = UInt8(ascii: "\"")
+            out[at + 1] = UInt8(ascii: ":")
+            at += 2
+            if quote { out[at] = UInt8(ascii: "\""); at += 1 }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: at))
+        }
+    }
+
+    /// Appends `,` (when `comma`), `"key":` and `value`'s digits, in one append.
+    @inline(__always)
+    func writeMember<T: FixedWidthInteger>(comma: Bool, key: StaticString, integer value: T) {
+        let length = key.utf8CodeUnitCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 25) { buffer in
+            let out = buffer.baseAddress!
+            var at = 0
+            if comma { out[0] = UInt8(ascii: ","); at = 1 }
+            out[at] = UInt8(ascii: "\"")
+            (out + at + 1).update(from: key.utf8Start, count: length)
+            at += length + 1
+            out[at] = UInt8(ascii: "\"")
+            out[at + 1] = UInt8(ascii: ":")
+            at += 2
+            if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+            var magnitude = UInt64(truncatingIfNeeded: value.magnitude)
+            var digits = 1
+            var scale: UInt64 = 10
+            while digits < 20 && magnitude >= scale {
+                digits += 1
+                if scale > UInt64.max / 10 { break }
+                scale *= 10
+            }
+            var end = at + digits
+            at = end
+            repeat {
+                end -= 1
+                out[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while end > at - digits
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: at))
+        }
+    }
+
     /// Writes `value` as an object, its members from its ``JSONWritable/writeJSON(to:)``.
     func writeObject<T: JSONWritable>(_ value: T) throws {
         bytes.append(UInt8(ascii: "{"))
