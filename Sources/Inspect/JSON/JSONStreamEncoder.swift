@@ -72,8 +72,7 @@ public struct JSONStreamEncoder: Sendable {
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
         let state = JSONStreamState(
             keyStyle: keyStyle, throwsOnNonFinite: nonFiniteNumbers == .throw, datesSince1970: dates == .secondsSince1970)
-        swap(&state.bytes, &bytes)
-        defer { swap(&state.bytes, &bytes) }
+        defer { state.bytes.move(appendingTo: &bytes) }
         try state.writeValue(value)
         state.close(downTo: 0)
     }
@@ -97,7 +96,7 @@ final class JSONStreamState {
 
     // The state belongs to one encoding on one thread: the dynamic exclusivity checks of a class's
     // stored properties (a quarter of the CPU of `read --json --detail`) are skipped.
-    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var bytes = JSONBytes()
     @exclusivity(unchecked) var frames: [Frame] = []
     let keyStyle: JSONStreamEncoder.KeyStyle
     /// NaN and infinities throw instead of becoming `null`.
@@ -115,6 +114,8 @@ final class JSONStreamState {
         self.throwsOnNonFinite = throwsOnNonFinite
         self.datesSince1970 = datesSince1970
     }
+
+    deinit { bytes.deallocate() }
 
     // MARK: Structure
 

@@ -21,8 +21,7 @@ public final class JSONStreamWriter {
         state.frames.removeAll(keepingCapacity: true)
         state.currentValue = 0
         state.awaitingValue = false
-        swap(&state.bytes, &bytes)
-        defer { swap(&state.bytes, &bytes) }
+        defer { state.bytes.move(appendingTo: &bytes) }
         try state.writeValue(value)
         state.close(downTo: 0)
     }
@@ -34,8 +33,7 @@ public final class JSONStreamWriter {
         state.frames.removeAll(keepingCapacity: true)
         state.currentValue = 0
         state.awaitingValue = false
-        swap(&state.bytes, &bytes)
-        defer { swap(&state.bytes, &bytes) }
+        defer { state.bytes.move(appendingTo: &bytes) }
         try state.writeObject(value)
     }
 }

@@ -175,8 +175,8 @@ extension JSONStreamState {
     @inline(__always)
     func writeMemberPrefix(comma: Bool, key: StaticString, quote: Bool) {
         let length = key.utf8CodeUnitCount
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 5) { buffer in
-            let out = buffer.baseAddress!
+        do {
+            let out = bytes.reserve(length + 5)
             var at = 0
             if comma { out[0] = UInt8(ascii: ","); at = 1 }
             out[at] = UInt8(ascii: "\"")
@@ -186,7 +186,7 @@ extension JSONStreamState {
             out[at + 1] = UInt8(ascii: ":")
             at += 2
             if quote { out[at] = UInt8(ascii: "\""); at += 1 }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: at))
+            bytes.commit(at)
         }
     }
 
@@ -194,8 +194,8 @@ extension JSONStreamState {
     @inline(__always)
     func writeMember<T: FixedWidthInteger>(comma: Bool, key: StaticString, integer value: T) {
         let length = key.utf8CodeUnitCount
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 25) { buffer in
-            let out = buffer.baseAddress!
+        do {
+            let out = bytes.reserve(length + 25)
             var at = 0
             if comma { out[0] = UInt8(ascii: ","); at = 1 }
             out[at] = UInt8(ascii: "\"")
@@ -220,7 +220,7 @@ extension JSONStreamState {
                 out[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while end > at - digits
-            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: at))
+            bytes.commit(at)
         }
     }
 
