@@ -1,5 +1,5 @@
 /// A capture timestamp with nanosecond precision: seconds since the Unix epoch plus nanoseconds.
-public struct PacketTimestamp: Hashable, Comparable, Sendable, Codable {
+public struct PacketTimestamp: Hashable, Comparable, Sendable, Codable, JSONWritable {
     /// Whole seconds since 1970-01-01T00:00:00Z.
     public var seconds: Int64
     /// Nanoseconds within the second, 0..<1_000_000_000.
@@ -34,6 +34,14 @@ public struct PacketTimestamp: Hashable, Comparable, Sendable, Codable {
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeWritingJSON(to: encoder) }
+
+    /// `{"seconds":…,"nanoseconds":…}` (its one encoding: `encode(to:)` writes the same).
+    public func writeJSON(to json: inout JSONObjectWriter) throws {
+        try json.write("seconds", seconds)
+        try json.write("nanoseconds", nanoseconds)
     }
 }
 

@@ -1,6 +1,6 @@
 /// One packet as a summary row: the columns of `socktui read`, the Capture panel's list and the
 /// JSON lines of `--json`.
-public struct PacketSummary: Hashable, Sendable, Codable {
+public struct PacketSummary: Hashable, Sendable, Codable, JSONWritable {
     /// 1-based packet number in its source.
     public var number: Int
     /// Capture time.
@@ -53,6 +53,26 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         fields = dissection.fields.isEmpty ? nil : dissection.fields
     }
 
+    /// A summary of the given values.
+    public init(
+        number: Int, timestamp: PacketTimestamp, source: String, destination: String, protocolName: String, length: Int,
+        capturedLength: Int, info: String, interface: String?, direction: PacketDirection, error: DecodeError? = nil,
+        fields: [FieldNode]? = nil
+    ) {
+        self.number = number
+        self.timestamp = timestamp
+        self.source = source
+        self.destination = destination
+        self.protocolName = protocolName
+        self.length = length
+        self.capturedLength = capturedLength
+        self.info = info
+        self.interface = interface
+        self.direction = direction
+        self.error = error
+        self.fields = fields
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         number = try container.decode(Int.self, forKey: .number)
@@ -69,21 +89,27 @@ public struct PacketSummary: Hashable, Sendable, Codable {
         fields = try container.decodeIfPresent([FieldNode].self, forKey: .fields)
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(number, forKey: .number)
-        try container.encode(timestamp, forKey: .timestamp)
-        try container.encode(time, forKey: .time)
-        try container.encode(source, forKey: .source)
-        try container.encode(destination, forKey: .destination)
-        try container.encode(protocolName, forKey: .protocolName)
-        try container.encode(length, forKey: .length)
-        try container.encode(capturedLength, forKey: .capturedLength)
-        try container.encode(info, forKey: .info)
-        try container.encodeIfPresent(interface, forKey: .interface)
-        try container.encode(direction, forKey: .direction)
-        try container.encodeIfPresent(error, forKey: .error)
-        try container.encodeIfPresent(fields, forKey: .fields)
+    public func encode(to encoder: any Encoder) throws { try encodeWritingJSON(to: encoder) }
+
+    /// The packet's JSON object (its one encoding: `encode(to:)` writes the same).
+    public func writeJSON(to json: inout JSONObjectWriter) throws {
+        try json.write("number", number)
+        try json.write("timestamp", timestamp)
+        // `time`, written from a stack buffer (no `String` per packet).
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TimestampFormatter.iso8601MaximumLength) { buffer in
+            let count = TimestampFormatter.writeISO8601(timestamp, to: buffer.baseAddress!)
+            try json.write("time", utf8: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+        try json.write("source", source)
+        try json.write("destination", destination)
+        try json.write("protocol", protocolName)
+        try json.write("length", length)
+        try json.write("captured_length", capturedLength)
+        try json.write("info", info)
+        if let interface { try json.write("interface", interface) }
+        try json.write("direction", direction.rawValue)
+        if let error { try json.write("error", encoding: error) }
+        if let fields { try json.write("fields", fields) }
     }
 
     /// The text line: `number time source → destination protocol length info`.

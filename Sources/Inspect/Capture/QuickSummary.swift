@@ -18,6 +18,46 @@ public enum QuickSummary {
         options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
         to out: UnsafeMutablePointer<UInt8>
     ) -> Int? {
+        writeLine(
+            number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
+            formatter: &formatter, to: out, columns: nil)
+    }
+
+    /// Where the columns of a line `writeLine` wrote lie in it (byte offsets from its start).
+    public struct Columns: Sendable {
+        /// The source address.
+        public var source = 0..<0
+        /// The destination address.
+        public var destination = 0..<0
+        /// The protocol name.
+        public var protocolName = 0..<0
+        /// The info column: from here to the end of the line.
+        public var infoStart = 0
+
+        /// Empty ranges, filled in by `writeLine(…columns:)`.
+        public init() {}
+    }
+
+    /// `writeLine` that also tells where the line's columns are (the same values a `Dissection`
+    /// of the packet holds), for `--json` to take them from the line.
+    public static func writeLine(
+        number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
+        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+        to out: UnsafeMutablePointer<UInt8>, columns: inout Columns
+    ) -> Int? {
+        withUnsafeMutablePointer(to: &columns) { columns in
+            writeLine(
+                number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
+                formatter: &formatter, to: out, columns: columns)
+        }
+    }
+
+    @inline(__always)
+    private static func writeLine(
+        number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
+        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+        to out: UnsafeMutablePointer<UInt8>, columns: UnsafeMutablePointer<Columns>?
+    ) -> Int? {
         // Every fixed read below is at an offset < 42 <= bytes.count (UDP) or < 54 <= the captured
         // end (TCP); `datagramEnd` bounds the lengths the headers claim.
         guard linkType.rawValue == LinkType.ethernet.rawValue, bytes.count >= 42, let base = bytes.baseAddress,
@@ -59,7 +99,7 @@ public enum QuickSummary {
             guard udpLength >= UDPView.headerLength, transport + udpLength <= datagramEnd else { return nil }
             var position = writeColumns(
                 number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
-                formatter: &formatter, to: out)
+                formatter: &formatter, to: out, columns: columns)
             // Info: "SPORT → DPORT Len=N", as the UDP dissector writes it.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -88,7 +128,7 @@ public enum QuickSummary {
             }
             var position = writeColumns(
                 number: number, timestamp: timestamp, length: length, packet: packet, protocolName: tcpName,
-                formatter: &formatter, to: out)
+                formatter: &formatter, to: out, columns: columns)
             // Info, as the TCP dissector writes it: ports, flags, numbers, then the options.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -199,7 +239,7 @@ public enum QuickSummary {
     @inline(__always)
     private static func writeColumns(
         number: Int, timestamp: PacketTimestamp, length: Int, packet: UnsafePointer<UInt8>, protocolName: StaticString,
-        formatter: inout TimestampFormatter, to out: UnsafeMutablePointer<UInt8>
+        formatter: inout TimestampFormatter, to out: UnsafeMutablePointer<UInt8>, columns: UnsafeMutablePointer<Columns>?
     ) -> Int {
         var position = writeDecimal(UInt(bitPattern: number), to: out)
         out[position] = UInt8(ascii: " ")
@@ -208,16 +248,28 @@ public enum QuickSummary {
         out[position] = UInt8(ascii: " ")
         position += 1
         let ip = EthernetView.headerLength
+        let sourceStart = position
         position += writeIPv4(packet + ip + IPv4View.Field.source.lowerBound, to: out + position)
+        let sourceEnd = position
         position += writeArrow(to: out + position)
+        let destinationStart = position
         position += writeIPv4(packet + ip + IPv4View.Field.destination.lowerBound, to: out + position)
+        let destinationEnd = position
         out[position] = UInt8(ascii: " ")
         position += 1
+        let protocolStart = position
         position += write(protocolName, to: out + position)
+        let protocolEnd = position
         out[position] = UInt8(ascii: " ")
         position += 1
         position += writeDecimal(UInt(bitPattern: length), to: out + position)
         out[position] = UInt8(ascii: " ")
+        if let columns {
+            columns.pointee.source = sourceStart..<sourceEnd
+            columns.pointee.destination = destinationStart..<destinationEnd
+            columns.pointee.protocolName = protocolStart..<protocolEnd
+            columns.pointee.infoStart = position + 1
+        }
         return position + 1
     }
 

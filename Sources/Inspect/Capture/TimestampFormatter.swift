@@ -162,10 +162,53 @@ public struct TimestampFormatter: Sendable {
 
     /// RFC 3339 UTC text with nanoseconds (`2026-11-25T13:51:06.123456789Z`), for JSON.
     public static func iso8601(_ timestamp: PacketTimestamp) -> String {
-        var formatter = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
-        var text = formatter.string(timestamp)
-        text = text.replacingFirstSpace(with: "T")
-        return text + "Z"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: iso8601MaximumLength) { buffer in
+            let count = writeISO8601(timestamp, to: buffer.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        }
+    }
+
+    /// The longest text `writeISO8601(_:to:)` writes.
+    public static let iso8601MaximumLength = maximumLength + 1
+
+    /// Writes `iso8601(timestamp)` as UTF-8 to `out`, which has room for `iso8601MaximumLength`
+    /// bytes, and returns its length: no `String`, no array, no cache (the JSON of every packet
+    /// carries it).
+    public static func writeISO8601(_ timestamp: PacketTimestamp, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let seconds = timestamp.seconds
+        // Years 1970 to 9999, four digits: the date and time straight from the seconds.
+        guard seconds >= 0, seconds < 253_402_300_800 else {
+            var formatter = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
+            var count = formatter.write(timestamp, to: out)
+            if let space = (0..<count).first(where: { out[$0] == UInt8(ascii: " ") }) { out[space] = UInt8(ascii: "T") }
+            out[count] = UInt8(ascii: "Z")
+            count += 1
+            return count
+        }
+        let days = seconds / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let pairs = Format.digitPairs.utf8Start
+        func two(_ value: Int, at index: Int) {
+            out[index] = pairs[value * 2]
+            out[index + 1] = pairs[value * 2 + 1]
+        }
+        two(Int(year) / 100, at: 0)
+        two(Int(year) % 100, at: 2)
+        out[4] = UInt8(ascii: "-")
+        two(month, at: 5)
+        out[7] = UInt8(ascii: "-")
+        two(day, at: 8)
+        out[10] = UInt8(ascii: "T")
+        two(secondOfDay / 3600, at: 11)
+        out[13] = UInt8(ascii: ":")
+        two(secondOfDay / 60 % 60, at: 14)
+        out[16] = UInt8(ascii: ":")
+        two(secondOfDay % 60, at: 17)
+        let formatter = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
+        let count = 19 + formatter.writeFraction(timestamp.nanoseconds, to: out + 19)
+        out[count] = UInt8(ascii: "Z")
+        return count + 1
     }
 
     /// Appends `value` as exactly `width` digits (more if it does not fit), two digits per division.
@@ -209,12 +252,5 @@ public struct TimestampFormatter: Sendable {
         let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
         let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
-private extension String {
-    func replacingFirstSpace(with replacement: String) -> String {
-        guard let index = firstIndex(of: " ") else { return self }
-        return String(self[..<index]) + replacement + String(self[self.index(after: index)...])
     }
 }

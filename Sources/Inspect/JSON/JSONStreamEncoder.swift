@@ -71,8 +71,7 @@ public struct JSONStreamEncoder: Sendable {
     /// - Throws: what the value's `encode(to:)` throws; `bytes` then holds a partial document.
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
         let state = makeState()
-        swap(&state.bytes, &bytes)
-        defer { swap(&state.bytes, &bytes) }
+        defer { state.bytes.move(appendingTo: &bytes) }
         try state.writeValue(value)
         state.close(downTo: 0)
     }
@@ -123,7 +122,8 @@ final class JSONStreamState {
         var owner: Int
     }
 
-    @exclusivity(unchecked) var bytes: [UInt8] = []
+    /// The output (a buffer the state owns alone: an append is a capacity check and a store).
+    @exclusivity(unchecked) var bytes = JSONBytes()
     /// The open containers, innermost last (`frameCount` of them, room for `frameCapacity`).
     @exclusivity(unchecked) private var frameStorage: UnsafeMutablePointer<Frame>
     @exclusivity(unchecked) private(set) var frameCount = 0
@@ -154,6 +154,14 @@ final class JSONStreamState {
     deinit {
         frameStorage.deallocate()
         keySlots?.deallocate()
+        bytes.deallocate()
+    }
+
+    /// Forgets any containers a value that threw left open, for the next value (``JSONStreamWriter``).
+    func resetForNextValue() {
+        frameCount = 0
+        currentValue = 0
+        awaitingValue = false
     }
 
     /// Elements written so far into the container at `index` (0 for a closed one).
@@ -239,6 +247,10 @@ final class JSONStreamState {
             try writeDouble(datesSince1970 ? date.timeIntervalSince1970 : date.timeIntervalSinceReferenceDate)
             return
         }
+        if T.self == JSONUTF8Text.self {
+            writeString(utf8: unsafeBitCast(value, to: JSONUTF8Text.self).bytes)
+            return
+        }
         if T.self == URL.self {
             writeString((value as! URL).absoluteString)
             return
@@ -314,8 +326,31 @@ final class JSONStreamState {
 
     func writeString(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
+        writeStringBody(utf8: utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A string's text, escaped, without its quotes.
+    func writeStringBody(utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
-        for index in 0..<utf8.count {
+        // Eight bytes at a time up to the first that may need escaping (a control character, `"`
+        // or `\`): most strings have none and are copied in one append.
+        var clean = 0
+        if let base = UnsafeRawPointer(utf8.baseAddress) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while clean + 8 <= utf8.count {
+                let word = base.loadUnaligned(fromByteOffset: clean, as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5c)
+                let control = (word &- ones &* 0x20) & ~word
+                let zeroQuote = (quote &- ones) & ~quote
+                let zeroBackslash = (backslash &- ones) & ~backslash
+                if (control | zeroQuote | zeroBackslash) & highs != 0 { break }
+                clean += 8
+            }
+        }
+        for index in clean..<utf8.count {
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
             if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
@@ -334,7 +369,6 @@ final class JSONStreamState {
             }
         }
         if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// A key already written: the `String`'s bits (the string itself is kept alive in

@@ -20,7 +20,9 @@ extension ReadCommand {
         var slice = RenderedSlice(capacity: 4096)
         defer { slice.deallocate() }
         var output = BufferedOutput()
-        if global.json { output.append(jsonLinesHeader("packets")) }
+        // The JSON Lines header goes out once the filter compiled for the first packet (or at the
+        // end of an input without packets), never before a filter error.
+        var header = global.json ? jsonLinesHeader("packets") : ""
         var printed = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var ended = false
@@ -43,6 +45,10 @@ extension ReadCommand {
                                 programs[linkType] = try FilterCompiler.compile(
                                     expression, linkType: linkType,
                                     snapLength: max(record.interface.snapLength, 65_535))
+                            }
+                            if !header.isEmpty {
+                                output.append(header)
+                                header = ""
                             }
                             if renderer == nil {
                                 // Nanosecond pcap streams get nine digits, as tcpdump prints them.
@@ -92,6 +98,10 @@ extension ReadCommand {
                 output.flush()
                 Self.printError("socktui read: \(error)")
                 throw ExitCode(1)
+            }
+            if ended && !header.isEmpty {
+                output.append(header)
+                header = ""
             }
             output.flush()
         }

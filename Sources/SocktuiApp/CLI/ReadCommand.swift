@@ -174,8 +174,8 @@ struct ReadCommand: ParsableCommand {
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
         let pipeline = ReadPipeline(prototype: prototype, workerCount: min(ProcessInfo.processInfo.activeProcessorCount, 8), limit: limit)
-        if global.json { StandardOutput.write(jsonLinesHeader("packets")) }
-        let (result, filterError) = pipeline.run(reader: reader, expression: expression, options: options)
+        let (result, filterError) = pipeline.run(
+            reader: reader, expression: expression, options: options, header: global.json ? jsonLinesHeader("packets") : "")
         let printed = pipeline.printed
         if let filterError {
             Self.printError("socktui read: \(filterError)")
@@ -280,7 +280,9 @@ struct PacketRenderer {
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
     /// Reused for the text of packets off the quick path.
-    private var scratch: [UInt8] = []
+    var scratch: [UInt8] = []
+    /// This worker's JSON writer, made on first use (copies of a prototype must not share one).
+    var writer: JSONStreamWriter?
 
     init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
         self.formatter = formatter
@@ -318,6 +320,14 @@ struct PacketRenderer {
                     continue
                 }
             }
+            if json && !detail && replacement == nil, let summary = quickSummary(record, interfaces: interfaces, into: &slice) {
+                scratch.removeAll(keepingCapacity: true)
+                try jsonEncode(summary)
+                scratch.append(UInt8(ascii: "\n"))
+                scratch.withUnsafeBytes { slice.append($0) }
+                slice.endPacket(record.index)
+                continue
+            }
             if let replacement {
                 dissection = reassembled[replacement].value
             } else {
@@ -326,14 +336,11 @@ struct PacketRenderer {
             }
             scratch.removeAll(keepingCapacity: true)
             if json {
-                let name =
-                    record.interfaceID >= 0 && Int(record.interfaceID) < interfaces.count
-                    ? interfaces[Int(record.interfaceID)]?.name ?? "" : ""
                 let summary = PacketSummary(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                    capturedLength: record.bytes.count, interface: name.isEmpty ? nil : name,
+                    capturedLength: record.bytes.count, interface: Self.interfaceName(record, interfaces),
                     direction: record.direction, dissection: dissection)
-                try jsonWriter.encode(summary, appendingTo: &scratch)
+                try jsonEncode(summary)
             } else {
                 PacketSummary.appendLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,

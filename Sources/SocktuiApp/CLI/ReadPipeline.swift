@@ -83,12 +83,17 @@ final class ReadPipeline {
     /// Scans `reader` in order, queuing every packet (with the dissection in-order reassembly
     /// made for it, for the few packets that can need one), renders and writes them, and flushes
     /// standard output. `expression` is compiled for each link type met; a filter libpcap rejects
-    /// stops the scan and is returned.
-    func run(reader: CaptureFileReader, expression: String, options: DissectorOptions) -> (CaptureFileReader.ScanResult, FilterError?) {
+    /// stops the scan and is returned. `header` (the JSON Lines header) is written before the
+    /// first packet once the filter compiled for it, or at the end when no packet came: never
+    /// before a filter error.
+    func run(
+        reader: CaptureFileReader, expression: String, options: DissectorOptions, header: String = ""
+    ) -> (CaptureFileReader.ScanResult, FilterError?) {
         self.reader = reader
         defer { self.reader = nil }
         var programs: [LinkType: BPFProgram] = [:]
         var filterError: FilterError?
+        var headerPending = !header.isEmpty
         var lastLinkType: LinkType?
         var lastInterfaceID: Int32 = -1
         // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
@@ -112,6 +117,10 @@ final class ReadPipeline {
                     }
                 }
             }
+            if headerPending {
+                headerPending = false
+                output.append(header)
+            }
             if queued.interfaceID != lastInterfaceID {
                 lastInterfaceID = queued.interfaceID
                 noteInterface(record)
@@ -132,6 +141,7 @@ final class ReadPipeline {
             return !stopped
         }
         if filterError == nil {
+            if headerPending { output.append(header) }
             if !stopped && filled > 0 { submit(count: filled, programs: programs) }
             if let flight { self.flight = nil; flight.group.wait(); write(set: flight.set) }
             output.flush()

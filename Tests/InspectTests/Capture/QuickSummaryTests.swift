@@ -22,13 +22,23 @@ import Testing
     ) -> String? {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
         defer { out.deallocate() }
+        var columns = QuickSummary.Columns()
         let written = bytes.withUnsafeBytes {
             QuickSummary.writeLine(
                 number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
-                options: options, formatter: &formatter, to: out)
+                options: options, formatter: &formatter, to: out, columns: &columns)
         }
         guard let written else { return nil }
         #expect(written <= QuickSummary.maximumLineLength)
+        // `--json` takes the columns from the quick line: each must be the dissection's, and the
+        // dissection must have no error (the quick summary has none to give).
+        let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
+        func column(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(start: out + range.lowerBound, count: range.count), as: UTF8.self)
+        }
+        #expect(column(columns.source) == dissection.source && column(columns.destination) == dissection.destination)
+        #expect(column(columns.protocolName) == dissection.protocolName && column(columns.infoStart..<written) == dissection.info)
+        #expect(dissection.error == nil)
         return String(decoding: UnsafeBufferPointer(start: out, count: written), as: UTF8.self)
     }
 

@@ -137,6 +137,28 @@ import SocktuiTestSupport
             badFilter.err == "socktui read: bad filter \"tcp prot 80\" for link type EN10MB: can't parse filter expression: syntax error\n")
     }
 
+    @Test func aBadFilterWithJSONPrintsNoHeaderLine() throws {
+        // The header line promises a packet stream: it is printed only once the filter compiled.
+        let directory = try TemporaryDirectory()
+        let file = try Self.writeVaried(directory)
+        let message = "socktui read: bad filter \"tcp prot 80\" for link type EN10MB: can't parse filter expression: syntax error\n"
+        let fromFile = try Self.read([file, "--json", "tcp", "prot", "80"])
+        #expect(fromFile.status == 2 && fromFile.out.isEmpty && fromFile.err == message)
+        let binary = TestBinary.socktui
+        let piped = try runTool("/bin/sh", ["-c", "cat '\(file)' | '\(binary)' read - --json tcp prot 80"])
+        #expect(piped.status == 2 && piped.out.isEmpty && piped.err == message)
+        // A good filter still gets the header, also when no packet matches or the file has none.
+        let none = try Self.read([file, "--json", "port", "9"])
+        #expect(none.status == 0 && none.out == "{\"schema\":\"socktui/1\",\"stream\":\"packets\"}\n")
+        let pipedNone = try runTool("/bin/sh", ["-c", "cat '\(file)' | '\(binary)' read - --json port 9"])
+        #expect(pipedNone.status == 0 && pipedNone.out == none.out)
+        let empty = directory.path("empty.pcap")
+        try PcapWriter(path: empty, linkType: .ethernet).close()
+        #expect(try Self.read([empty, "--json", "tcp", "prot", "80"]).out == none.out)
+        let pipedEmpty = try runTool("/bin/sh", ["-c", "cat '\(empty)' | '\(binary)' read - --json tcp prot 80"])
+        #expect(pipedEmpty.out == none.out)
+    }
+
     @Test func standardInputIsReadWhenTheFileIsADash() throws {
         let directory = try TemporaryDirectory()
         let file = try Self.writeVaried(directory)

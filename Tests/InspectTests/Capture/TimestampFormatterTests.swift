@@ -22,6 +22,29 @@ import Testing
         #expect(nano.string(PacketTimestamp(seconds: 951_782_400, nanoseconds: 0)) == "2000-02-29 00:00:00.000000000")
     }
 
+    @Test func iso8601TextIsTheUTCDateTimeWithATAndAZ() {
+        // Written straight from the seconds for years 1970-9999, through the formatter otherwise:
+        // both must read as the date-time style does, with `T` for the space and a final `Z`.
+        var nano = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
+        var seconds: Int64 = -2_208_988_800  // 1900-01-01
+        var nanoseconds: UInt32 = 0
+        var stamps: [PacketTimestamp] = []
+        while seconds < 4_102_444_800 {  // 2100-01-01
+            stamps.append(PacketTimestamp(seconds: seconds, nanoseconds: nanoseconds))
+            seconds += 86_400 * 37 + 3_601
+            nanoseconds = (nanoseconds &* 7 &+ 123_457) % 1_000_000_000
+        }
+        stamps += [0, 86_399, 253_402_300_799, 253_402_300_800, -1, -62_135_596_800].map {
+            PacketTimestamp(seconds: $0, nanoseconds: 999_999_999)
+        }
+        for stamp in stamps {
+            let dateTime = nano.string(stamp)
+            #expect(TimestampFormatter.iso8601(stamp) == dateTime.replacingOccurrences(of: " ", with: "T") + "Z", "\(stamp)")
+        }
+        #expect(TimestampFormatter.iso8601(PacketTimestamp(seconds: 253_402_300_799, nanoseconds: 1)) == "9999-12-31T23:59:59.000000001Z")
+        #expect(TimestampFormatter.iso8601(PacketTimestamp(seconds: 0, nanoseconds: 0)) == "1970-01-01T00:00:00.000000000Z")
+    }
+
     @Test func calendarDatesAgreeWithGmtime() {
         var formatter = TimestampFormatter(style: .dateTime, fractionDigits: 0, utc: true)
         var seconds: Int64 = -2_208_988_800  // 1900-01-01

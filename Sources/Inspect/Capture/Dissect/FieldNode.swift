@@ -1,6 +1,6 @@
 /// One node of a packet's field tree: a protocol, a header field or a group of fields, with the
 /// bytes it came from (for hex highlighting).
-public struct FieldNode: Hashable, Sendable, Codable {
+public struct FieldNode: Hashable, Sendable, Codable, JSONWritable {
     /// tshark's display-filter name where one exists (`ip.src`, `tcp.flags`, `dns.qry.name`),
     /// otherwise a name in the same style.
     public var key: String
@@ -23,6 +23,18 @@ public struct FieldNode: Hashable, Sendable, Codable {
         self.offset = range.lowerBound
         self.length = range.count
         self.children = children
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeWritingJSON(to: encoder) }
+
+    /// The node's JSON object (its one encoding: `encode(to:)` writes the same).
+    public func writeJSON(to json: inout JSONObjectWriter) throws {
+        try json.write("key", key)
+        try json.write("label", label)
+        try json.write("value", value)
+        try json.write("offset", offset)
+        try json.write("length", length)
+        try json.write("children", children)
     }
 
     /// The bytes this node covers.

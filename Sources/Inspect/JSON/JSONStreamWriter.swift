@@ -1,0 +1,51 @@
+/// A ``JSONStreamEncoder`` that keeps its working state (the open-container stack and its output
+/// buffer's capacity) from one value to the next: for a thread writing many small values, such as
+/// `socktui read --json`'s one object per packet, where making the state for each value would cost
+/// about as much as writing it. Not thread-safe: give each thread its own.
+public final class JSONStreamWriter {
+    private let state: JSONStreamState
+
+    /// A writer with `encoder`'s settings.
+    public init(_ encoder: JSONStreamEncoder) {
+        state = JSONStreamState(
+            keyStyle: encoder.keyStyle, throwsOnNonFinite: encoder.nonFiniteNumbers == .throw,
+            datesSince1970: encoder.dates == .secondsSince1970)
+    }
+
+    /// Appends `value` as JSON to `bytes`, exactly as ``JSONStreamEncoder/encode(_:appendingTo:)``
+    /// does.
+    /// - Throws: what the value's `encode(to:)` throws; `bytes` then holds a partial document.
+    public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
+        // A value that threw left containers open: start from an empty stack.
+        state.resetForNextValue()
+        defer { state.bytes.move(appendingTo: &bytes) }
+        try state.writeValue(value)
+        state.close(downTo: 0)
+    }
+
+    /// Appends `value`'s object to `bytes` straight from its ``JSONWritable/writeJSON(to:)`` (the
+    /// bytes its `encode(to:)` writes, without going through `Encodable`).
+    /// - Throws: what `writeJSON(to:)` throws; `bytes` then holds a partial document.
+    public func encode<T: JSONWritable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
+        state.resetForNextValue()
+        defer { state.bytes.move(appendingTo: &bytes) }
+        try state.writeObject(value)
+    }
+}
+
+/// A string given as its UTF-8 bytes, for a value to encode text it holds as bytes (a packet's
+/// address and info columns, a time written into a stack buffer) without making a `String`:
+/// ``JSONStreamEncoder`` copies the bytes straight into its output (escaped as any string), other
+/// encoders get a `String`. The bytes must stay valid while the value is encoded.
+public struct JSONUTF8Text: Encodable {
+    /// The text's bytes.
+    public let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Text made of `bytes`, which must be valid UTF-8.
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(String(decoding: bytes, as: UTF8.self))
+    }
+}
