@@ -174,36 +174,32 @@ extension JSONStreamState {
     /// in one append.
     @inline(__always)
     func writeMemberPrefix(comma: Bool, key: StaticString, quote: Bool) {
+        let out = bytes.reserve(key.utf8CodeUnitCount + 5)
+        var at = Self.putKey(comma: comma, key: key, at: out)
+        if quote { out[at] = UInt8(ascii: "\""); at += 1 }
+        bytes.commit(at)
+    }
+
+    /// Puts `,` (when `comma`) and `"key":` at `out`, which has room for them; returns their length.
+    @inline(__always)
+    private static func putKey(comma: Bool, key: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
         let length = key.utf8CodeUnitCount
-        do {
-            let out = bytes.reserve(length + 5)
-            var at = 0
-            if comma { out[0] = UInt8(ascii: ","); at = 1 }
-            out[at] = UInt8(ascii: "\"")
-            (out + at + 1).update(from: key.utf8Start, count: length)
-            at += length + 1
-            out[at] = UInt8(ascii: "\"")
-            out[at + 1] = UInt8(ascii: ":")
-            at += 2
-            if quote { out[at] = UInt8(ascii: "\""); at += 1 }
-            bytes.commit(at)
-        }
+        var at = 0
+        if comma { out[0] = UInt8(ascii: ","); at = 1 }
+        out[at] = UInt8(ascii: "\"")
+        (out + at + 1).update(from: key.utf8Start, count: length)
+        at += length + 1
+        out[at] = UInt8(ascii: "\"")
+        out[at + 1] = UInt8(ascii: ":")
+        return at + 2
     }
 
     /// Appends `,` (when `comma`), `"key":` and `value`'s digits, in one append.
     @inline(__always)
     func writeMember<T: FixedWidthInteger>(comma: Bool, key: StaticString, integer value: T) {
-        let length = key.utf8CodeUnitCount
         do {
-            let out = bytes.reserve(length + 25)
-            var at = 0
-            if comma { out[0] = UInt8(ascii: ","); at = 1 }
-            out[at] = UInt8(ascii: "\"")
-            (out + at + 1).update(from: key.utf8Start, count: length)
-            at += length + 1
-            out[at] = UInt8(ascii: "\"")
-            out[at + 1] = UInt8(ascii: ":")
-            at += 2
+            let out = bytes.reserve(key.utf8CodeUnitCount + 25)
+            var at = Self.putKey(comma: comma, key: key, at: out)
             if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
             var magnitude = UInt64(truncatingIfNeeded: value.magnitude)
             var digits = 1
