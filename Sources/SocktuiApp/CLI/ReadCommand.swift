@@ -363,6 +363,8 @@ struct PacketRenderer {
 /// Standard output in 64 KiB writes rather than one `print` per packet.
 struct BufferedOutput {
     var bytes: [UInt8] = []
+    /// Writes `appendPacket`'s JSON lines (made on first use).
+    private var packetWriter: JSONStreamWriter?
 
     init() { bytes.reserveCapacity(1 << 17) }
 
@@ -405,10 +407,12 @@ struct BufferedOutput {
 }
 
 extension BufferedOutput {
-    /// Appends one packet: its JSON line with `json`, else its text summary line.
+    /// Appends one packet: its JSON line with `json` (through a writer kept from one packet to the
+    /// next, as `read`'s workers keep theirs), else its text summary line.
     mutating func appendPacket(_ summary: PacketSummary, json: Bool, formatter: inout TimestampFormatter) throws {
         if json {
-            try jsonWriter.encode(summary, appendingTo: &bytes)
+            if packetWriter == nil { packetWriter = JSONStreamWriter(jsonWriter) }
+            try packetWriter!.encode(summary, appendingTo: &bytes)
         } else {
             summary.appendLine(to: &bytes, formatter: &formatter)
         }
