@@ -16,7 +16,7 @@ import CSockShims
 ///
 /// Host names are resolved before a value is built (`SocketAddress.resolve(host:port:family:)`),
 /// so a `SocketAddress` is always numeric and `Codable` as plain data.
-public enum SocketAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum SocketAddress: Hashable, Sendable, CustomStringConvertible {
     case ipv4(IPv4Address, port: UInt16)
     case ipv6(IPv6Address, port: UInt16, flowInfo: UInt32 = 0, scopeID: UInt32 = 0)
     case unix(UnixAddress)
@@ -261,7 +261,7 @@ public enum SocketAddress: Hashable, Sendable, Codable, CustomStringConvertible 
 }
 
 /// An AF_UNIX address: a filesystem path, a Linux abstract name, or unnamed.
-public enum UnixAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum UnixAddress: Hashable, Sendable, CustomStringConvertible {
     /// A filesystem path (Python: a str not starting with NUL).
     case path(String)
     /// A Linux abstract-namespace name, without the leading NUL (Python: bytes starting with `\0`).
@@ -351,7 +351,7 @@ public struct PacketAddress: Hashable, Sendable, Codable, CustomStringConvertibl
 }
 
 /// An AF_TIPC address (`struct sockaddr_tipc`): Python's `(addr_type, v1, v2, v3, scope)`.
-public enum TIPCAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum TIPCAddress: Hashable, Sendable, CustomStringConvertible {
     /// `TIPC_ADDR_NAMESEQ`: a service type and an instance range.
     case nameSequence(type: UInt32, lower: UInt32, upper: UInt32, scope: TIPCScope)
     /// `TIPC_ADDR_NAME`: a service type and instance (v3 is the lookup domain, usually 0).

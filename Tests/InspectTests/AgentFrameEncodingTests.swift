@@ -2,13 +2,14 @@ import Foundation
 import Synchronization
 import Testing
 import SocketKit
+import SocktuiTestSupport
 @testable import Inspect
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Frames are written by `JSONStreamEncoder`, read by Foundation's `JSONDecoder`: what each frame
-/// kind says must read back as it did when Foundation's `JSONEncoder` wrote it.
+/// Frames are written by `JSONStreamEncoder` and read by `JSONStreamDecoder`: each frame kind reads
+/// back as it was, and holds the same JSON values as Foundation's `JSONEncoder` writes (snake_case).
 @Suite(.serialized) struct AgentFrameEncodingTests {
     /// A table row as the agent sends it with owners and tcp_info.
     static func entry(_ index: Int) -> SocketEntry {
@@ -38,7 +39,7 @@ import SocketKit
 
     static func changes(takenAt: Double, elapsed: Double) -> SocketChanges {
         let snapshot = SocketSnapshot(
-            entries: (0..<3).map(entry), sources: ["tcp": "netlink", "owners": "/proc"], warnings: ["a \"warning\"\n", ""],
+            entries: (0..<3).map(entry), sources: ["tcp": "netlink", "udp": "proc"], warnings: ["a \"warning\"\n", ""],
             hiddenProcesses: 2, takenAt: takenAt, elapsed: elapsed)
         return SocketChanges(generation: .max, base: nil, snapshot: snapshot)
     }
@@ -118,7 +119,7 @@ import SocketKit
             #expect(try AgentFrameCodec.decode(body) == frame, "\(String(decoding: body.prefix(300), as: UTF8.self))")
             // The same JSON values as Foundation's encoding, key for key (order and spelling of
             // numbers aside).
-            let foundation = try JSONEncoder().encode(frame)
+            let foundation = try Self.foundationEncoder.encode(frame)
             let ours = try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary
             let theirs = try JSONSerialization.jsonObject(with: foundation) as? NSDictionary
             #expect(ours != nil && ours == theirs, "\(String(decoding: body.prefix(300), as: UTF8.self))")
@@ -132,6 +133,31 @@ import SocketKit
                 "pong", "resolved", "sockets", "socketChanges", "socketOptions", "testFinished", "event.testProgress", "interfaces",
                 "captureEnded", "event.captureChunk", "cancelled"
             ]), "\(kinds.sorted())")
+    }
+
+    /// Foundation's encoder set to socktui's conventions (snake_case keys, dates since 1970).
+    static var foundationEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+
+    /// Every frame kind, made and live (both directions of real exchanges with an agent over a
+    /// pipe), validates against docs/schema's `agent_frame` by scripts/validate-json: snake_case
+    /// keys, every union a `"kind"` object, no `_0`.
+    @Test func everyFrameMatchesTheDocumentedSchema() throws {
+        let frames = try Self.madeFrames() + Self.liveFrames()
+        let lines = try frames.map { String(decoding: try AgentFrameCodec.encode($0).dropFirst(4), as: UTF8.self) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = root.appendingPathComponent("scripts/validate-json").path
+        let result = try runTool("/usr/bin/env", ["python3", script, "--lines", "agent_frame"], input: lines.joined(separator: "\n"))
+        try #require(result.status != 2, "scripts/validate-json needs the jsonschema package: \(result.err)")
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(lines.allSatisfy { !$0.contains("\"_0\"") })
+        if let path = ProcessInfo.processInfo.environment["SOCKTUI_DUMP_FRAMES"] {
+            try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
     }
 
     static func kind(_ reply: AgentReply) -> String {

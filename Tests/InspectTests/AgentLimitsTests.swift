@@ -28,10 +28,10 @@ import Testing
         #expect(errors.first { $0.id == 2 }?.message == "connection test: interval must be 0 and at most 3600 seconds, got 1e+300")
         #expect(
             errors.first { $0.id == 3 }?.message.contains(
-                "ring.blockSize must be a power of two from 4096 to 134217728 bytes, got 4294967296") == true,
+                "ring.block_size_bytes must be a power of two from 4096 to 134217728 bytes, got 4294967296") == true,
             "\(errors.map(\.message))")
         #expect(
-            errors.first { $0.id == 4 }?.message.contains("ring.retireTimeoutMilliseconds must be 1-60000 ms, got -1") == true,
+            errors.first { $0.id == 4 }?.message.contains("ring.retire_timeout_ms must be 1-60000 ms, got -1") == true,
             "\(errors.map(\.message))")
         #expect(frames.contains(.response(id: 5, reply: .pong)), "the agent stopped serving")
     }
@@ -39,10 +39,13 @@ import Testing
     @Test func idsThatAreNoRequestIdSayWhatIsWrongWithTheId() throws {
         let agent = try RawAgent()
         for id in ["-1", "1.5", "18446744073709551616"] {
-            agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":\(id),\"request\":{\"ping\":{}}}}"))
+            agent.send(AgentFrameCodecTests.frame("{\"kind\":\"request\",\"id\":\(id),\"request\":{\"kind\":\"ping\"}}"))
         }
-        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":7,\"request\":{\"connTest\":{\"connect\":{\"_0\":{\"port\":-1}}}}}}"))
-        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":8,\"request\":{\"ping\":{}}}}"))
+        agent.send(
+            AgentFrameCodecTests.frame(
+                "{\"kind\":\"request\",\"id\":7,\"request\":{\"kind\":\"conn_test\",\"test\":{\"kind\":\"connect\",\"connect\":{\"port\":-1}}}}"
+            ))
+        agent.send(AgentFrameCodecTests.frame("{\"kind\":\"request\",\"id\":8,\"request\":{\"kind\":\"ping\"}}"))
         let frames = try agent.finish()
         let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
         #expect(errors.count == 4, "\(errors)")

@@ -65,7 +65,7 @@ struct AgentFrameCodecTests {
         decoder.append([0, 0, 0x03, 0xe8] + Array(repeating: 0x41, count: 10))  // declares 1000 bytes
         #expect(decoder.next() == .oversized(length: 1000, ordinal: 1))
         #expect(decoder.isSkipping && decoder.pendingBytes == 0)
-        decoder.append(Array(repeating: 0x41, count: 990) + Self.frame("{\"cancel\":{\"id\":1}}"))
+        decoder.append(Array(repeating: 0x41, count: 990) + Self.frame("{\"kind\":\"cancel\",\"id\":1}"))
         guard case .frame(let body, let ordinal) = decoder.next() else {
             Issue.record("the frame after the skipped body was lost")
             return
@@ -87,12 +87,12 @@ struct AgentFrameCodecTests {
         ("", .malformed),
         ("[1,2]", .malformed),
         ("{\"request\":{},\"cancel\":{}}", .malformed),
-        ("{\"launch\":{\"id\":4}}", .unknownFrame),
-        ("{\"request\":{\"id\":5,\"request\":{\"format\":{}}}}", .unknownRequest),
-        ("{\"request\":{\"id\":\"six\",\"request\":{\"ping\":{}}}}", .invalid),
-        ("{\"request\":{\"id\":7}}", .invalid),
-        ("{\"cancel\":{\"id\":-1}}", .invalid),
-        ("{\"request\":{\"id\":8,\"request\":{\"sockets\":{\"_0\":{\"kinds\":[\"bogus\"]}}}}}", .invalid)
+        ("{\"kind\":\"launch\",\"id\":4}", .unknownFrame),
+        ("{\"kind\":\"request\",\"id\":5,\"request\":{\"kind\":\"format\"}}", .unknownRequest),
+        ("{\"kind\":\"request\",\"id\":\"six\",\"request\":{\"kind\":\"ping\"}}", .invalid),
+        ("{\"kind\":\"request\",\"id\":7}", .invalid),
+        ("{\"kind\":\"cancel\",\"id\":-1}", .invalid),
+        ("{\"kind\":\"request\",\"id\":8,\"request\":{\"kind\":\"sockets\",\"query\":{\"kinds\":[\"bogus\"]}}}", .invalid)
     ])
     func badFrameBodiesAreClassified(json: String, code: AgentErrorCode) {
         do {
@@ -111,7 +111,7 @@ struct AgentFrameCodecTests {
                 .unknownRequest, "unknown request 'format': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: 5,
                 frame: nil)
         ) {
-            try AgentFrameCodec.decode(Array("{\"request\":{\"id\":5,\"request\":{\"format\":{}}}}".utf8))
+            try AgentFrameCodec.decode(Array("{\"kind\":\"request\",\"id\":5,\"request\":{\"kind\":\"format\"}}".utf8))
         }
     }
 
@@ -218,7 +218,7 @@ final class RawAgent {
 @Suite(.serialized) struct AgentServerTests {
     @Test func badFramesAreEachAnsweredWithAnErrorNamingTheFrame() throws {
         let agent = try RawAgent()
-        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"kind\":\"request\",\"id\":1,\"request\":{\"kind\":\"ping\"}}"))
         agent.send(AgentFrameCodecTests.frame("garbage"))
         agent.send([0x7f, 0, 0, 0, 1, 2, 3])  // oversized: declares 2 GiB
         let frames = try agent.finish()
@@ -237,11 +237,11 @@ final class RawAgent {
         let agent = try RawAgent()
         agent.send(
             AgentFrameCodecTests.frame(
-                "{\"request\":{\"id\":4,\"request\":{\"watchSockets\":{\"_0\":{\"kinds\":[\"tcp\"],\"listeningOnly\":true,\"processes\":false,\"tcpInfo\":false},\"interval\":30}}}}"
+                "{\"kind\":\"request\",\"id\":4,\"request\":{\"kind\":\"watch_sockets\",\"query\":{\"kinds\":[\"tcp\"],\"listening_only\":true,\"processes\":false,\"tcp_info\":false},\"interval_s\":30}}"
             ))
-        agent.send(AgentFrameCodecTests.frame("{\"request\":{\"id\":4,\"request\":{\"ping\":{}}}}"))
-        agent.send(AgentFrameCodecTests.frame("{\"cancel\":{\"id\":99}}"))
-        agent.send(AgentFrameCodecTests.frame("{\"response\":{\"id\":1,\"reply\":{\"pong\":{}}}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"kind\":\"request\",\"id\":4,\"request\":{\"kind\":\"ping\"}}"))
+        agent.send(AgentFrameCodecTests.frame("{\"kind\":\"cancel\",\"id\":99}"))
+        agent.send(AgentFrameCodecTests.frame("{\"kind\":\"response\",\"id\":1,\"reply\":{\"kind\":\"pong\"}}"))
         agent.send([0, 0, 0, 50, 0x7b])
         let frames = try agent.finish()
         let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
@@ -714,8 +714,8 @@ struct AgentCaptureTests {
         let client = AgentClient(transport: InProcessTransport())
         defer { client.close() }
         let hello = try client.connect()
-        #expect(AgentProtocol.version == 3 && AgentProtocol.minimumVersion == 1)
-        #expect(hello.protocolVersion == 3 && hello.capabilities?.services.contains("interfaces") == true)
+        #expect(AgentProtocol.version == 4 && AgentProtocol.minimumVersion == 4)
+        #expect(hello.protocolVersion == 4 && hello.capabilities?.services.contains("interfaces") == true)
         guard case .interfaces(let list) = try client.call(.interfaces) else {
             Issue.record("no interface list")
             return

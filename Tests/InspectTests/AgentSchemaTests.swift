@@ -12,10 +12,13 @@ import Testing
     struct ScriptedHelloTransport: AgentTransport {
         let label: String
         let hello: AgentHello
+        /// The hello's JSON as written instead (a build from before protocol 4).
+        var raw: String? = nil
 
         func open() throws(AgentError) -> any AgentLink {
             let toAgent = try makePipe(), fromAgent = try makePipe()
-            let bytes = try AgentFrameCodec.encode(.hello(hello))
+            let bytes: [UInt8]
+            if let raw { bytes = AgentFrameCodecTests.frame(raw) } else { bytes = try AgentFrameCodec.encode(.hello(hello)) }
             Thread {
                 _ = bytes.withUnsafeBytes { DescriptorIO.writeAll(fromAgent.write, $0) }
                 var chunk = [UInt8](repeating: 0, count: 4096)
@@ -33,6 +36,7 @@ import Testing
         #expect(AgentProtocol.schema == "socktui/1")
         let bytes = try AgentFrameCodec.encode(.hello(AgentServer.localHello()))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(bytes.dropFirst(4))) as? [String: Any])
+        #expect(json["kind"] as? String == "hello")
         #expect((json["hello"] as? [String: Any])?["schema"] as? String == "socktui/1")
         let old = #"{"hello":{"protocolVersion":2,"minimumVersion":1,"software":"socktui","role":"client"}}"#
         guard case .hello(let hello) = try AgentFrameCodec.decode(Array(old.utf8)) else {
@@ -40,16 +44,19 @@ import Testing
             return
         }
         #expect(hello.schema == "socktui/1")
-        #expect(hello == AgentHello(protocolVersion: 2, software: "socktui", role: "client"))
+        #expect(hello == AgentHello(protocolVersion: 2, minimumVersion: 1, software: "socktui", role: "client"))
     }
 
     @Test func anAgentRefusesAClientNamingAnotherSchemaAndServesOneNamingNone() throws {
         let agent = try RawAgent()
         agent.send(
             AgentFrameCodecTests.frame(
-                #"{"hello":{"protocolVersion":2,"minimumVersion":1,"software":"socktui","role":"client","schema":"socktui/2"}}"#))
-        agent.send(AgentFrameCodecTests.frame(#"{"hello":{"protocolVersion":2,"minimumVersion":1,"software":"socktui","role":"client"}}"#))
-        agent.send(AgentFrameCodecTests.frame(#"{"request":{"id":1,"request":{"ping":{}}}}"#))
+                #"{"kind":"hello","hello":{"protocol_version":4,"minimum_version":4,"software":"socktui","role":"client","schema":"socktui/2"}}"#
+            ))
+        agent.send(
+            AgentFrameCodecTests.frame(
+                #"{"kind":"hello","hello":{"protocol_version":4,"minimum_version":4,"software":"socktui","role":"client"}}"#))
+        agent.send(AgentFrameCodecTests.frame(#"{"kind":"request","id":1,"request":{"kind":"ping"}}"#))
         let frames = try agent.finish()
         let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
         #expect(
@@ -78,5 +85,31 @@ import Testing
         let same = AgentClient(transport: ScriptedHelloTransport(label: "web2", hello: old))
         defer { same.close() }
         #expect(try same.connect().schema == "socktui/1")
+    }
+
+    /// A build from before protocol 4 writes its hello as `{"hello":{"protocolVersion":3,…}}`. Both
+    /// sides read it, and say which versions each speaks instead of calling the frame malformed.
+    @Test func aPeerFromBeforeProtocol4IsToldWhichVersionsEachSideSpeaks() throws {
+        let old = #"{"hello":{"protocolVersion":3,"minimumVersion":1,"software":"socktui","role":"client"}}"#
+        let agent = try RawAgent()
+        agent.send(AgentFrameCodecTests.frame(old))
+        let frames = try agent.finish()
+        let errors = frames.compactMap { frame -> AgentError? in if case .error(let error) = frame { error } else { nil } }
+        #expect(
+            errors == [
+                AgentError(
+                    .version,
+                    "this agent speaks protocol versions 4-4, the client 1-3: install the same socktui version on both hosts", frame: 1)
+            ])
+
+        let client = AgentClient(
+            transport: ScriptedHelloTransport(
+                label: "web3", hello: AgentServer.localHello(),
+                raw: #"{"hello":{"protocolVersion":3,"minimumVersion":1,"software":"socktui","role":"agent"}}"#))
+        defer { client.close() }
+        #expect(
+            throws: AgentError(
+                .version, "web3: its agent speaks protocol 1-3, this socktui 4-4: install the same socktui version on both hosts")
+        ) { try client.connect() }
     }
 }

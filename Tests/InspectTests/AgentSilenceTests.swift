@@ -11,7 +11,7 @@ struct AgentSilenceTests {
     /// A fake agent: says hello, then reads its input and never answers a request.
     static let silentAgent = """
         import json, struct, sys
-        hello = json.dumps({"hello": {"protocolVersion": 1, "minimumVersion": 1, "software": "silent", "role": "agent"}}).encode()
+        hello = json.dumps({"kind": "hello", "hello": {"protocol_version": 4, "minimum_version": 4, "software": "silent", "role": "agent"}}).encode()
         sys.stdout.buffer.write(struct.pack(">I", len(hello)) + hello)
         sys.stdout.flush()
         sys.stdin.buffer.read()

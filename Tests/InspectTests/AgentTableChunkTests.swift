@@ -62,9 +62,9 @@ import SocktuiTestSupport
         #expect(rows == SyntheticSockets.table(rows: 2_500, round: counts.count))
     }
 
-    @Test func theAgentsFramesStayWithinTheLimitAndAnOlderClientGetsTheErrorItGotBefore() throws {
+    @Test func theAgentsFramesStayWithinTheLimit() throws {
         let sockets = SyntheticSockets(rows: 20_000)
-        var frames = try Self.exchange(sockets: sockets, clientVersion: 3)
+        var frames = try Self.exchange(sockets: sockets, clientVersion: AgentProtocol.version)
         try #require(!frames.isEmpty)
         let reply = frames.removeLast()
         #expect(frames.allSatisfy { $0.size <= AgentProtocol.maxFrameSize })
@@ -79,15 +79,6 @@ import SocktuiTestSupport
             return
         }
         #expect(stripped.entries.isEmpty && stripped.sources == ["tcp": "netlink"])
-        // A protocol-2 client cannot put chunks back together: it gets the table in one frame, or
-        // (too large) the error as before.
-        let old = try Self.exchange(sockets: SyntheticSockets(rows: 20_000), clientVersion: 2)
-        guard old.count == 1, case .error(let error) = old[0].frame else {
-            Issue.record("\(old.count) frames")
-            return
-        }
-        #expect(error.id == 1 && error.code == .oversized)
-        #expect(error.message.hasPrefix("reply not sent: frame of "))
     }
 
     // MARK: - A hostile or broken agent

@@ -29,7 +29,7 @@ struct JSONStreamEncoderTests {
         #expect(snapshot.entries.count >= 3)
         let (ours, foundation, text) = try bothParsed(snapshot)
         #expect(ours == foundation, "\(text.prefix(2000))")
-        #expect(text.contains("\"send_queue\":"), "snake_case keys: \(text.prefix(500))")
+        #expect(text.contains("\"send_q\":"), "snake_case keys: \(text.prefix(500))")
     }
 
     @Test func agentFramesEncodeAsFoundationDoes() throws {

@@ -22,8 +22,8 @@ import Testing
     @Test func optionsWithoutTheFieldDecode() throws {
         let encoded = try JSONEncoder().encode(LiveCaptureOptions(interface: "lo", filter: "udp", includeOwnSSH: true))
         var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
-        #expect(object["includeOwnSSH"] as? Bool == true)
-        object["includeOwnSSH"] = nil
+        #expect(object["include_own_ssh"] as? Bool == true)
+        object["include_own_ssh"] = nil
         let old = try JSONDecoder().decode(LiveCaptureOptions.self, from: try JSONSerialization.data(withJSONObject: object))
         #expect(old == LiveCaptureOptions(interface: "lo", filter: "udp"))
     }

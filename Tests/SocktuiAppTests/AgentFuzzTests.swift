@@ -23,15 +23,15 @@ import SocktuiTestSupport
 
     /// Valid frames to mutate: requests that touch no network.
     static let seeds: [String] = [
-        #"{"request":{"id":1,"request":{"ping":{}}}}"#,
-        #"{"request":{"id":2,"request":{"sockets":{"_0":{"kinds":["tcp","udp"],"listeningOnly":true,"processes":false,"tcpInfo":false}}}}}"#,
-        #"{"request":{"id":3,"request":{"socketOptions":{"_0":{"descriptor":{"pid":1,"fd":0}}}}}}"#,
-        #"{"request":{"id":4,"request":{"resolve":{"_0":{"hostName":{}}}}}}"#,
-        #"{"request":{"id":5,"request":{"watchSockets":{"_0":{"kinds":["tcp"],"listeningOnly":true,"processes":false,"tcpInfo":false},"interval":5}}}}"#,
-        #"{"request":{"id":6,"request":{"interfaces":{}}}}"#,
-        #"{"cancel":{"id":5}}"#,
-        #"{"hello":{"protocolVersion":1,"minimumVersion":1,"software":"socktui","role":"client"}}"#,
-        #"{"response":{"id":1,"reply":{"pong":{}}}}"#
+        #"{"kind":"request","id":1,"request":{"kind":"ping"}}"#,
+        #"{"kind":"request","id":2,"request":{"kind":"sockets","query":{"kinds":["tcp","udp"],"listening_only":true,"processes":false,"tcp_info":false}}}"#,
+        #"{"kind":"request","id":3,"request":{"kind":"socket_options","target":{"kind":"descriptor","pid":1,"fd":0}}}"#,
+        #"{"kind":"request","id":4,"request":{"kind":"resolve","resolve":{"kind":"gethostname"}}}"#,
+        #"{"kind":"request","id":5,"request":{"kind":"watch_sockets","query":{"kinds":["tcp"],"listening_only":true,"processes":false,"tcp_info":false},"interval_s":5}}"#,
+        #"{"kind":"request","id":6,"request":{"kind":"interfaces"}}"#,
+        #"{"kind":"cancel","id":5}"#,
+        #"{"kind":"hello","hello":{"protocol_version":4,"minimum_version":4,"software":"socktui","role":"client"}}"#,
+        #"{"kind":"response","id":1,"reply":{"kind":"pong"}}"#
     ]
 
     static func mutate(_ seed: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
@@ -101,7 +101,7 @@ import SocktuiTestSupport
             input += Self.framed(body)
             expectations.append((ordinal, try? AgentFrameCodec.decode(body)))
         }
-        input += Self.framed(Array(#"{"request":{"id":4242424242,"request":{"ping":{}}}}"#.utf8))
+        input += Self.framed(Array(#"{"kind":"request","id":4242424242,"request":{"kind":"ping"}}"#.utf8))
         let run = try Self.runAgent(input: input)
         #expect(!run.killed, "seed \(seed): the agent hung (killed after the limit)")
         #expect(!run.signalled && run.status == 0, "seed \(seed): the agent crashed (status \(run.status))")
@@ -144,7 +144,7 @@ import SocktuiTestSupport
     @Test func corruptedLengthPrefixesEndInErrorsAndACleanExit() throws {
         var random = SeededGenerator(state: 77)
         for round in 0..<24 {
-            var input = Self.framed(Array(#"{"request":{"id":1,"request":{"ping":{}}}}"#.utf8))
+            var input = Self.framed(Array(#"{"kind":"request","id":1,"request":{"kind":"ping"}}"#.utf8))
             let header: [UInt8] = round % 3 == 0 ? [0xff, 0xff, 0xff, 0xff] : (0..<4).map { _ in UInt8.random(in: 0...255, using: &random) }
             input += header + (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let run = try Self.runAgent(input: input, limit: 30)

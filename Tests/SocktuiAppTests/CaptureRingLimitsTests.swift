@@ -41,13 +41,13 @@ import SocktuiTestSupport
 
     @Test func theEngineRefusesWhatAnAgentFrameAsksOutOfRange() {
         let cap = 1 << 30
-        #expect(throws: CaptureError("ring.blockSize must be a power of two from 4096 to 134217728 bytes, got 4294967296")) {
+        #expect(throws: CaptureError("ring.block_size_bytes must be a power of two from 4096 to 134217728 bytes, got 4294967296")) {
             try RingConfiguration(blockSize: 1 << 32, blockCount: 2).validate(.request, memoryCap: cap)
         }
-        #expect(throws: CaptureError("ring.retireTimeoutMilliseconds must be 1-60000 ms, got -1")) {
+        #expect(throws: CaptureError("ring.retire_timeout_ms must be 1-60000 ms, got -1")) {
             try RingConfiguration(retireTimeoutMilliseconds: -1).validate(.request, memoryCap: cap)
         }
-        #expect(throws: CaptureError("ring.retireTimeoutMilliseconds must be 1-60000 ms, got 1099511627776")) {
+        #expect(throws: CaptureError("ring.retire_timeout_ms must be 1-60000 ms, got 1099511627776")) {
             try RingConfiguration(retireTimeoutMilliseconds: 1 << 40).validate(.request, memoryCap: cap)
         }
         #expect(throws: Never.self) { try RingConfiguration().validate(.request, memoryCap: cap) }

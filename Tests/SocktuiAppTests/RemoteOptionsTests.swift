@@ -8,7 +8,7 @@ struct RemoteOptionsTests {
     /// A fake agent: says hello, then reads its input and never answers a request.
     static let stalledAgent = """
         import json, struct, sys
-        hello = json.dumps({"hello": {"protocolVersion": 1, "minimumVersion": 1, "software": "stalled", "role": "agent"}}).encode()
+        hello = json.dumps({"kind": "hello", "hello": {"protocol_version": 4, "minimum_version": 4, "software": "stalled", "role": "agent"}}).encode()
         sys.stdout.buffer.write(struct.pack(">I", len(hello)) + hello)
         sys.stdout.flush()
         sys.stdin.buffer.read()

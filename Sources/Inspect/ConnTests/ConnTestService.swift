@@ -1,7 +1,7 @@
 import Dispatch
 
 /// A connection test to run: one of the engines' requests.
-public enum ConnTestRequest: Codable, Sendable, Hashable {
+public enum ConnTestRequest: Sendable, Hashable {
     /// A TCP connect trace.
     case connect(ConnectRequest)
     /// Repeated TCP connects with statistics.
@@ -17,7 +17,7 @@ public enum ConnTestRequest: Codable, Sendable, Hashable {
 }
 
 /// Live progress of a running test; every case is a plain value, as the UI loop receives it.
-public enum ConnTestEvent: Codable, Sendable, Hashable {
+public enum ConnTestEvent: Sendable, Hashable {
     /// Connect trace progress (also sent by echo and throughput tests' connects).
     case connect(ConnectEvent)
     /// One probe of a series finished.
@@ -31,7 +31,7 @@ public enum ConnTestEvent: Codable, Sendable, Hashable {
 }
 
 /// The outcome of a test.
-public enum ConnTestResult: Codable, Sendable, Hashable {
+public enum ConnTestResult: Sendable, Hashable {
     /// A connect trace's result.
     case connect(ConnectTrace)
     /// A probe series' samples and statistics.

@@ -164,7 +164,7 @@ public struct ConnectTrace: Codable, Sendable, Hashable {
 }
 
 /// Progress of a connect trace, in order.
-public enum ConnectEvent: Codable, Sendable, Hashable {
+public enum ConnectEvent: Sendable, Hashable {
     /// getaddrinfo returned.
     case resolved(addresses: [Endpoint], milliseconds: Double)
     /// getaddrinfo failed; the trace ends.

@@ -36,7 +36,7 @@ public final class EchoServer: Sendable {
     }
 
     /// Something that happened on the server.
-    public enum Event: Codable, Sendable, Hashable {
+    public enum Event: Sendable, Hashable {
         /// A client connected.
         case clientConnected(peer: Endpoint?)
         /// A client went away after `bytes` bytes were read from it.

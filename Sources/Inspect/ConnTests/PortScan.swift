@@ -158,7 +158,7 @@ public struct PortResult: Codable, Sendable, Hashable {
 }
 
 /// Progress of a scan.
-public enum PortScanEvent: Codable, Sendable, Hashable {
+public enum PortScanEvent: Sendable, Hashable {
     /// A port answered open (reported as found, before the scan ends).
     case portOpen(Int)
     /// Counts so far (sent about every 5 % of the ports).

@@ -92,14 +92,24 @@ public struct FrameDecoder: Sendable {
 /// Encodes frames to length-prefixed JSON and decodes frame bodies, classifying what is wrong
 /// with a bad one (not JSON, unknown kind, fields that do not fit) so the error frame can say so.
 public enum AgentFrameCodec {
-    /// How frames are written: ``JSONStreamEncoder/foundationCompatible`` (keys as written, dates
-    /// since 2001, NaN and infinities refused), so a peer decoding with Foundation's `JSONDecoder`
-    /// reads what Foundation's `JSONEncoder` wrote before, at a fraction of its cost.
-    static let encoder = JSONStreamEncoder.foundationCompatible
+    /// How frames are written: socktui's JSON (snake_case keys, dates as seconds since 1970), with
+    /// NaN and infinities refused rather than written as `null`.
+    static let encoder = JSONStreamEncoder(keyStyle: .snakeCase, nonFiniteNumbers: .throw, dates: .secondsSince1970)
+    /// How frames are read: the same conventions, bounds-checked, nesting at most 128 levels.
+    static let decoder = JSONStreamDecoder(keyStyle: .snakeCase, dates: .secondsSince1970, maxDepth: 128)
 
-    /// Frames written by Foundation's `JSONEncoder` instead, as before the stream encoder: only for
-    /// `Benchmarks/AgentFrameBench`'s before/after figures in one run.
+    /// Frames written by Foundation's `JSONEncoder` (snake_case) instead: only for
+    /// `Benchmarks/AgentFrameBench`'s before/after figures in one run. (They are read by
+    /// ``JSONStreamDecoder`` either way: Foundation's `convertFromSnakeCase` cannot read keys such
+    /// as `recv_q` or `scope_id` back into `receiveQueue` and `scopeID`.)
     package static let writesWithFoundation = Atomic<Bool>(false)
+
+    private static func foundationEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
 
     /// The frame's bytes: a 4-byte big-endian length, then JSON.
     /// - Throws: `AgentError(.oversized)` when the encoding exceeds the frame limit,
@@ -120,7 +130,7 @@ public enum AgentFrameCodec {
         bytes.append(contentsOf: [0, 0, 0, 0])
         do {
             if writesWithFoundation.load(ordering: .relaxed) {
-                bytes.append(contentsOf: try JSONEncoder().encode(frame))
+                bytes.append(contentsOf: try foundationEncoder().encode(frame))
             } else {
                 try encoder.encode(frame, appendingTo: &bytes)
             }
@@ -147,32 +157,43 @@ public enum AgentFrameCodec {
     }
 
     /// Decodes one frame body.
-    /// - Throws: `AgentError` with code `malformed` (not a JSON object with one key),
+    ///
+    /// A hello written by a build before protocol 4 (`{"hello":{"protocolVersion":3,…}}`) is read
+    /// as such, so the version check can say which versions each side speaks.
+    /// - Throws: `AgentError` with code `malformed` (not a JSON object with a `"kind"`),
     ///   `unknownFrame` (a kind not in `AgentFrame.kinds`), `unknownRequest` (a request kind this
     ///   build does not know) or `invalid` (fields that do not fit); the error carries `ordinal`
     ///   and, when it could be read, the frame's id.
     public static func decode(_ body: [UInt8], ordinal: Int? = nil) throws(AgentError) -> AgentFrame {
-        let data = Data(body)
         // A well-formed frame is parsed once. Only one that does not decode is parsed again, as
-        // plain JSON, to say what is wrong with it (that pass took half the time of a 20,000-row
-        // table's frame when it ran for every frame).
-        if let frame = try? JSONDecoder().decode(AgentFrame.self, from: data) { return frame }
+        // plain JSON, to say what is wrong with it.
+        let failure: any Error
+        do {
+            return try decoder.decode(AgentFrame.self, from: body)
+        } catch {
+            failure = error
+        }
         let label = ordinal.map { "frame \($0)" } ?? "frame"
         let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+        do { object = try JSONSerialization.jsonObject(with: Data(body)) } catch {
             throw AgentError(
                 .malformed,
-                "\(label) is not JSON (\(body.count) bytes): send a JSON object such as {\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}",
+                "\(label) is not JSON (\(body.count) bytes): send a JSON object such as {\"kind\":\"request\",\"id\":1,\"request\":{\"kind\":\"ping\"}}",
                 frame: ordinal)
         }
-        guard let dictionary = object as? [String: Any], dictionary.count == 1, let kind = dictionary.keys.first else {
-            throw AgentError(
-                .malformed,
-                "\(label) must be a JSON object with exactly one key naming its kind (\(AgentFrame.kinds.joined(separator: ", ")))",
-                frame: ordinal)
+        let kinds = AgentFrame.kinds.joined(separator: ", ")
+        guard let dictionary = object as? [String: Any] else {
+            throw AgentError(.malformed, "\(label) must be a JSON object whose \"kind\" names the frame (\(kinds))", frame: ordinal)
         }
-        let content = dictionary[kind] as? [String: Any]
-        let rawID = content?["id"]
+        if dictionary["kind"] == nil, dictionary.count == 1, let old = dictionary["hello"],
+            let data = try? JSONSerialization.data(withJSONObject: old), let hello = try? JSONDecoder().decode(AgentHello.self, from: data)
+        {
+            return .hello(hello)
+        }
+        guard let kind = dictionary["kind"] as? String else {
+            throw AgentError(.malformed, "\(label) must be a JSON object whose \"kind\" names the frame (\(kinds))", frame: ordinal)
+        }
+        let rawID = dictionary["id"]
         let id = (rawID as? NSNumber).flatMap { UInt64(exactly: $0) }
         if let rawID, id == nil, !(rawID is NSNull) {
             // -1, 1.5, 2^64 or "7": valid JSON, but no request id.
@@ -183,24 +204,21 @@ public enum AgentFrameCodec {
         guard AgentFrame.kinds.contains(kind) else {
             throw AgentError(
                 .unknownFrame,
-                "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(AgentFrame.kinds.joined(separator: ", "))",
+                "unknown frame kind '\(kind.prefix(64))': this agent speaks protocol \(AgentProtocol.version) with frames \(kinds)",
                 id: id, frame: ordinal)
         }
-        if kind == "request", let request = content?["request"] as? [String: Any], request.count == 1,
-            let requestKind = request.keys.first, !AgentRequest.kinds.contains(requestKind)
+        if kind == "request", let request = dictionary["request"] as? [String: Any], let requestKind = request["kind"] as? String,
+            !AgentRequest.kinds.contains(requestKind)
         {
             throw AgentError(
                 .unknownRequest,
                 "unknown request '\(requestKind.prefix(64))': this agent serves \(AgentRequest.kinds.joined(separator: ", "))", id: id,
                 frame: ordinal)
         }
-        do {
-            return try JSONDecoder().decode(AgentFrame.self, from: data)
-        } catch let error as DecodingError {
+        if let error = failure as? DecodingError {
             throw AgentError(.invalid, "invalid \(kind) frame: \(describe(error))", id: id, frame: ordinal)
-        } catch {
-            throw AgentError(.invalid, "invalid \(kind) frame: \(error)", id: id, frame: ordinal)
         }
+        throw AgentError(.invalid, "invalid \(kind) frame: \(failure)", id: id, frame: ordinal)
     }
 
     /// A one-line account of a decoding error: the field's path and what was wrong.

@@ -16,12 +16,15 @@ import Foundation
 /// section header and interface description as soon as the capture is running. Version 3 added
 /// `chunk` frames: a socket table of more than ``AgentProtocol/chunkRows`` rows goes out as its
 /// rows in chunk frames, then its reply frame without them (see ``TableChunk``); an agent sends
-/// them only to a client whose hello speaks version 3.
+/// them only to a client whose hello speaks version 3. Version 4 writes frames in socktui's one JSON
+/// schema (docs/json.md): snake_case keys, and every frame and union a `{"kind": …}` object
+/// instead of Swift's `{"case":{"_0":…}}`; it is the oldest version this build speaks, and an older
+/// peer's hello (`{"hello":{…}}`) is read only to say which versions the two sides speak.
 public enum AgentProtocol {
     /// The protocol version of this build.
-    public static let version = 3
-    /// The oldest version this build still speaks.
-    public static let minimumVersion = 1
+    public static let version = 4
+    /// The oldest version this build still speaks (frames before 4 were written differently).
+    public static let minimumVersion = 4
     /// The largest frame body either side accepts (16 MiB); larger frames are refused unread.
     public static let maxFrameSize = 16 << 20
     /// The largest pcapng chunk put into one capture event (well below `maxFrameSize` after base64).
@@ -122,7 +125,7 @@ public struct AgentCapabilities: Hashable, Sendable, Codable {
 }
 
 /// A request to an agent: one call into an engine, or a stream.
-public enum AgentRequest: Hashable, Sendable, Codable {
+public enum AgentRequest: Hashable, Sendable {
     /// Answers `pong` (liveness, round-trip time).
     case ping
     /// One resolver call; answered by `resolved`.
@@ -152,10 +155,10 @@ public enum AgentRequest: Hashable, Sendable, Codable {
         case .ping: "ping"
         case .resolve: "resolve"
         case .sockets: "sockets"
-        case .socketChanges: "socketChanges"
-        case .watchSockets: "watchSockets"
-        case .socketOptions: "socketOptions"
-        case .connTest: "connTest"
+        case .socketChanges: "socket_changes"
+        case .watchSockets: "watch_sockets"
+        case .socketOptions: "socket_options"
+        case .connTest: "conn_test"
         case .capture: "capture"
         case .interfaces: "interfaces"
         }
@@ -163,7 +166,7 @@ public enum AgentRequest: Hashable, Sendable, Codable {
 
     /// Every request kind this build knows.
     public static let kinds = [
-        "ping", "resolve", "sockets", "socketChanges", "watchSockets", "socketOptions", "connTest", "capture", "interfaces"
+        "ping", "resolve", "sockets", "socket_changes", "watch_sockets", "socket_options", "conn_test", "capture", "interfaces"
     ]
 }
 
@@ -186,7 +189,7 @@ public struct CaptureChunk: Hashable, Sendable, Codable {
 }
 
 /// A reply or stream item from an agent.
-public enum AgentReply: Hashable, Sendable, Codable {
+public enum AgentReply: Hashable, Sendable {
     /// Answer to `ping`.
     case pong
     /// A resolver call's outcome (its failure included).
@@ -260,7 +263,7 @@ public struct AgentError: Error, Hashable, Sendable, Codable, CustomStringConver
 }
 
 /// One frame of the agent protocol.
-public enum AgentFrame: Hashable, Sendable, Codable {
+public enum AgentFrame: Hashable, Sendable {
     /// Versions and capabilities; each side sends one first.
     case hello(AgentHello)
     /// A client's request.
@@ -277,52 +280,6 @@ public enum AgentFrame: Hashable, Sendable, Codable {
     /// because the whole table would make a frame too large (protocol 3; see ``TableChunk``).
     case chunk(TableChunk)
 
-    /// The frame kinds, as the JSON's single top-level key.
+    /// The frame kinds, as the JSON's `"kind"`.
     public static let kinds = ["hello", "request", "event", "response", "cancel", "error", "chunk"]
-
-    private enum Kind: String, CodingKey { case hello, request, event, response, cancel, error, chunk }
-    private enum Field: String, CodingKey { case id, request, reply }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Kind.self)
-        guard container.allKeys.count == 1, let kind = container.allKeys.first else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a frame has exactly one key naming its kind"))
-        }
-        switch kind {
-        case .hello: self = .hello(try container.decode(AgentHello.self, forKey: .hello))
-        case .error: self = .error(try container.decode(AgentError.self, forKey: .error))
-        case .chunk: self = .chunk(try container.decode(TableChunk.self, forKey: .chunk))
-        case .cancel:
-            self = .cancel(id: try container.nestedContainer(keyedBy: Field.self, forKey: .cancel).decode(UInt64.self, forKey: .id))
-        case .request:
-            let fields = try container.nestedContainer(keyedBy: Field.self, forKey: .request)
-            self = .request(
-                id: try fields.decode(UInt64.self, forKey: .id), request: try fields.decode(AgentRequest.self, forKey: .request))
-        case .event, .response:
-            let fields = try container.nestedContainer(keyedBy: Field.self, forKey: kind)
-            let id = try fields.decode(UInt64.self, forKey: .id), reply = try fields.decode(AgentReply.self, forKey: .reply)
-            self = kind == .event ? .event(id: id, reply: reply) : .response(id: id, reply: reply)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Kind.self)
-        switch self {
-        case .hello(let hello): try container.encode(hello, forKey: .hello)
-        case .error(let error): try container.encode(error, forKey: .error)
-        case .chunk(let chunk): try container.encode(chunk, forKey: .chunk)
-        case .cancel(let id):
-            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .cancel)
-            try fields.encode(id, forKey: .id)
-        case .request(let id, let request):
-            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .request)
-            try fields.encode(id, forKey: .id)
-            try fields.encode(request, forKey: .request)
-        case .event(let id, let reply), .response(let id, let reply):
-            var fields = container.nestedContainer(
-                keyedBy: Field.self, forKey: { if case .event = self { return .event } else { return .response } }())
-            try fields.encode(id, forKey: .id)
-            try fields.encode(reply, forKey: .reply)
-        }
-    }
 }

@@ -18,6 +18,12 @@ public struct SocketChanges: Hashable, Sendable, Codable {
     /// Seconds the snapshot took on the agent.
     public var elapsed: Double
 
+    enum CodingKeys: String, CodingKey {
+        case generation, base, diff, sources, warnings, hiddenProcesses
+        case takenAt = "taken_at_s"
+        case elapsed = "elapsed_s"
+    }
+
     /// Creates changes from `snapshot` against `base` entries (nil: send the whole table).
     public init(generation: UInt64, base: (generation: UInt64, entries: [SocketEntry])?, snapshot: SocketSnapshot) {
         self.init(

@@ -2,7 +2,7 @@ import SocketKit
 
 /// One resolver call with all its parameters: what the Resolver panel's forms and
 /// `socktui resolve` build, and what a remote agent receives. Plain data: `Codable`, `Sendable`.
-public enum ResolverRequest: Hashable, Sendable, Codable {
+public enum ResolverRequest: Hashable, Sendable {
     /// `getaddrinfo(host, service, family, type, protocol, flags)`.
     case addressInfo(host: String?, service: String?, family: AddressFamily, type: SocketType?, protocol: Int32, flags: AddressInfoFlags)
     /// `getnameinfo((host, port), flags)`; host must be numeric.
@@ -60,7 +60,7 @@ public enum ResolverRequest: Hashable, Sendable, Codable {
 }
 
 /// What a resolver call returned.
-public enum ResolverResult: Hashable, Sendable, Codable {
+public enum ResolverResult: Hashable, Sendable {
     /// getaddrinfo's 5-tuples.
     case addressInfo([AddressInfo])
     /// getnameinfo's host and service.
@@ -142,7 +142,10 @@ public struct ResolverOutcome: Hashable, Sendable, Codable {
         self.elapsed = elapsed
     }
 
-    enum CodingKeys: String, CodingKey { case request, result, error, elapsed }
+    enum CodingKeys: String, CodingKey {
+        case request, result, error
+        case elapsed = "elapsed_s"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -5,7 +5,7 @@ import Foundation
 import SocketKit
 
 /// Which socket to inspect: a descriptor of a process, or a socket inode (found through /proc).
-public enum OptionTarget: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum OptionTarget: Hashable, Sendable, CustomStringConvertible {
     /// Descriptor `fd` of process `pid`.
     case descriptor(pid: Int32, fd: Int32)
     /// The socket with this inode, in whichever process holds it (the first readable one).
@@ -206,5 +206,29 @@ public enum OptionInspector {
     static func command(of pid: Int32, procRoot: String) -> String {
         ((try? String(contentsOfFile: "\(procRoot)/\(pid)/comm", encoding: .utf8)) ?? "?")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// JSON: `{"kind":"descriptor","pid":1234,"fd":5}` or `{"kind":"inode","inode":56789}`.
+extension OptionTarget: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .descriptor(let pid, let fd):
+            var members = try encoder.taggedUnion("descriptor")
+            try members.encode(pid, "pid")
+            try members.encode(fd, "fd")
+        case .inode(let inode):
+            var members = try encoder.taggedUnion("inode")
+            try members.encode(inode, "inode")
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let (kind, members) = try decoder.taggedUnion(of: OptionTarget.self, kinds: ["descriptor", "inode"])
+        if kind == "descriptor" {
+            self = .descriptor(pid: try members.decode("pid"), fd: try members.decode("fd"))
+        } else {
+            self = .inode(try members.decode("inode"))
+        }
     }
 }

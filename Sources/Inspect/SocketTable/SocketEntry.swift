@@ -62,6 +62,12 @@ public struct SocketOwner: Hashable, Sendable, Codable, CustomStringConvertible 
 
     /// `("nginx",pid=812,fd=6)` as ss prints it.
     public var description: String { "(\"\(command)\",pid=\(pid),fd=\(fileDescriptor))" }
+
+    enum CodingKeys: String, CodingKey {
+        case pid, command
+        case fileDescriptor = "fd"
+        case uid
+    }
 }
 
 /// TCP details from sock_diag: timer, congestion control and the `tcp_info` users look at.
@@ -81,6 +87,32 @@ public struct TCPDetails: Hashable, Sendable, Codable {
         self.timerExpiresMilliseconds = timerExpiresMilliseconds
         self.congestionControl = congestionControl
         self.info = info
+    }
+
+    /// JSON (docs/json.md, `tcp` of a socket row): `timer`, `timer_expires_ms`, `congestion` and
+    /// `info`, each present (`null` when unknown).
+    enum CodingKeys: String, CodingKey {
+        case timer
+        case timerExpiresMilliseconds = "timer_expires_ms"
+        case congestionControl = "congestion"
+        case info
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            timer: try container.decodeIfPresent(String.self, forKey: .timer),
+            timerExpiresMilliseconds: try container.decode(UInt32.self, forKey: .timerExpiresMilliseconds),
+            congestionControl: try container.decodeIfPresent(String.self, forKey: .congestionControl),
+            info: try container.decodeIfPresent(TCPInfo.self, forKey: .info))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(timer, forKey: .timer)
+        try container.encode(timerExpiresMilliseconds, forKey: .timerExpiresMilliseconds)
+        try container.encode(congestionControl, forKey: .congestionControl)
+        try container.encode(info, forKey: .info)
     }
 }
 
@@ -137,9 +169,17 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
     /// Processes holding the socket (empty when unknown or not visible).
     public var owners: [SocketOwner]
 
+    /// JSON (docs/json.md, a row of `socktui sockets --json` and of the agent's tables): every
+    /// key present, `null` when unknown.
     enum CodingKeys: String, CodingKey {
-        case kind, family, state, local, remote, receiveQueue, sendQueue, inode, cookie, uid, interfaceIndex
-        case protocolNumber, peerInode, tcp, owners
+        case kind, family, state, local, remote
+        case receiveQueue = "recv_q"
+        case sendQueue = "send_q"
+        case inode, cookie, uid
+        case interfaceIndex = "interface"
+        case protocolNumber = "protocol"
+        case peerInode = "peer_inode"
+        case owners, tcp
     }
 
     public init(from decoder: any Decoder) throws {
@@ -170,12 +210,12 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
         try container.encode(sendQueue, forKey: .sendQueue)
         try container.encode(inode, forKey: .inode)
         try container.encode(cookie, forKey: .cookie)
-        try container.encodeIfPresent(uid, forKey: .uid)
+        try container.encode(uid, forKey: .uid)
         try container.encode(interfaceIndex, forKey: .interfaceIndex)
-        try container.encodeIfPresent(protocolNumber, forKey: .protocolNumber)
-        try container.encodeIfPresent(peerInode, forKey: .peerInode)
-        try container.encodeIfPresent(tcp, forKey: .tcp)
+        try container.encode(protocolNumber, forKey: .protocolNumber)
+        try container.encode(peerInode, forKey: .peerInode)
         try container.encode(owners, forKey: .owners)
+        try container.encode(tcp, forKey: .tcp)
     }
 
     /// Creates an entry.

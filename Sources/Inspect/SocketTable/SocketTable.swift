@@ -52,6 +52,12 @@ public struct SocketSnapshot: Hashable, Sendable, Codable {
         self.takenAt = takenAt
         self.elapsed = elapsed
     }
+
+    enum CodingKeys: String, CodingKey {
+        case entries, sources, warnings, hiddenProcesses
+        case takenAt = "taken_at_s"
+        case elapsed = "elapsed_s"
+    }
 }
 
 /// Changes between two snapshots, by socket identity.

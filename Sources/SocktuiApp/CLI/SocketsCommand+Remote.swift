@@ -121,7 +121,7 @@ extension SocketsCommand {
                 let entries = table.snapshot.entries.filter(filter.matches)
                 if json {
                     let refreshed = HostSnapshotLine(
-                        host: table.host, refresh: table.refreshes, sockets: entries.map { SocketsReport.Row(entry: $0) })
+                        host: table.host, refresh: table.refreshes, sockets: entries)
                     output.write(jsonLine(refreshed))
                 } else {
                     output.write(
@@ -193,7 +193,7 @@ struct RemoteSocketsReport: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(hosts, forKey: .hosts)
-        try container.encode(sockets.map { HostTagged(host: $0.host, value: SocketsReport.Row(entry: $0.value)) }, forKey: .sockets)
+        try container.encode(sockets.map { HostTagged(host: $0.host, value: $0.value) }, forKey: .sockets)
     }
 }
 
@@ -201,7 +201,7 @@ struct RemoteSocketsReport: Encodable {
 struct HostSnapshotLine: Encodable {
     var host: String
     var refresh: Int
-    var sockets: [SocketsReport.Row]
+    var sockets: [SocketEntry]
 }
 
 /// A `--watch --json` line for a status change.

@@ -171,70 +171,12 @@ struct SocketsReport: Encodable {
     var snapshot: SocketSnapshot
     var entries: [SocketEntry]
 
-    struct Row: Encodable {
-        var entry: SocketEntry
-        enum CodingKeys: String, CodingKey {
-            case kind, family, state, local, remote, recvQ = "recv_q", sendQ = "send_q", inode, cookie, uid
-            case interface, `protocol`, peerInode = "peer_inode", owners, tcp
-        }
-        struct Owner: Encodable {
-            var pid: Int32, command: String, fd: Int32, uid: UInt32
-        }
-        struct TCP: Encodable {
-            var timer: String?
-            var timerExpiresMilliseconds: UInt32
-            var congestion: String?
-            var info: TCPInfo?
-            enum CodingKeys: String, CodingKey { case timer, timerExpiresMilliseconds = "timer_expires_ms", congestion, info }
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(timer, forKey: .timer)
-                try container.encode(timerExpiresMilliseconds, forKey: .timerExpiresMilliseconds)
-                try container.encode(congestion, forKey: .congestion)
-                try container.encode(info, forKey: .info)
-            }
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(entry.kind.rawValue, forKey: .kind)
-            try container.encode(entry.family.cName, forKey: .family)
-            try container.encode(entry.state, forKey: .state)
-            try container.encode(entry.local, forKey: .local)
-            try container.encode(entry.remote, forKey: .remote)
-            try container.encode(entry.receiveQueue, forKey: .recvQ)
-            try container.encode(entry.sendQueue, forKey: .sendQ)
-            try container.encode(entry.inode, forKey: .inode)
-            try container.encode(entry.cookie, forKey: .cookie)
-            try container.encode(entry.uid, forKey: .uid)
-            try container.encode(entry.interfaceIndex, forKey: .interface)
-            try container.encode(entry.protocolNumber, forKey: .protocol)
-            try container.encode(entry.peerInode, forKey: .peerInode)
-            try container.encode(Owners(owners: entry.owners), forKey: .owners)
-            try container.encode(
-                entry.tcp.map {
-                    TCP(
-                        timer: $0.timer, timerExpiresMilliseconds: $0.timerExpiresMilliseconds,
-                        congestion: $0.congestionControl, info: $0.info)
-                }, forKey: .tcp)
-        }
-        /// The owners as an array of `Owner`, each made as it is written (no array per row).
-        struct Owners: Encodable {
-            var owners: [SocketOwner]
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.unkeyedContainer()
-                for owner in owners {
-                    try container.encode(Owner(pid: owner.pid, command: owner.command, fd: owner.fileDescriptor, uid: owner.uid))
-                }
-            }
-        }
-    }
-
     /// The rows, each made as it is written: no second 20,000-entry array beside `entries`.
     struct Rows: Encodable {
         var entries: [SocketEntry]
         func encode(to encoder: any Encoder) throws {
             var container = encoder.unkeyedContainer()
-            for entry in entries { try container.encode(Row(entry: entry)) }
+            for entry in entries { try container.encode(entry) }
         }
     }
 

@@ -40,7 +40,10 @@ public struct LiveCaptureOptions: Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case interface, snapLength, promiscuous, direction, filter, count, ring, includeOwnSSH
+        case interface
+        case snapLength = "snap_length_bytes"
+        case promiscuous, direction, filter, count, ring
+        case includeOwnSSH = "include_own_ssh"
     }
 
     /// Decodes options; `includeOwnSSH` is absent from older clients' requests (false).

@@ -48,6 +48,12 @@ public struct RingConfiguration: Hashable, Sendable, Codable {
         self.blockCount = blockCount
         self.retireTimeoutMilliseconds = retireTimeoutMilliseconds
     }
+
+    enum CodingKeys: String, CodingKey {
+        case blockSize = "block_size_bytes"
+        case blockCount = "block_count"
+        case retireTimeoutMilliseconds = "retire_timeout_ms"
+    }
 }
 
 /// Packet counts from the kernel (`PACKET_STATISTICS`), accumulated since the ring opened.

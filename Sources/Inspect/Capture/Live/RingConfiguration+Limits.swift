@@ -37,7 +37,7 @@ extension RingConfiguration {
 
         /// The keys of an agent's capture request.
         public static let request = Names(
-            blockSize: "ring.blockSize", blockCount: "ring.blockCount", retireTimeout: "ring.retireTimeoutMilliseconds")
+            blockSize: "ring.block_size_bytes", blockCount: "ring.block_count", retireTimeout: "ring.retire_timeout_ms")
         /// The flags of `socktui capture`.
         public static let commandLine = Names(
             blockSize: "--block-ki-b", blockSizeUnit: 1024, blockCount: "--blocks", retireTimeout: "retire timeout")

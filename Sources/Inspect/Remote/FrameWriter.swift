@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Synchronization
+
+/// Writes whole frames to a descriptor, one at a time from any thread. A frame too large to
+/// send becomes an error frame for its request; a failed write (the peer went away) closes it.
+/// Once the peer speaks protocol 3 (``enableTableChunks()``), a socket table of more than
+/// ``AgentProtocol/chunkRows`` rows, or one too large for a frame, goes out as `chunk` frames
+/// and then its reply frame without those rows.
+final class FrameWriter: AgentFrameSink {
+    private let fd: Int32
+    private let maxFrameSize: Int
+    private let closed = Mutex(false)
+    private let chunking = Atomic<Bool>(false)
+    /// Rows per chunk frame (``AgentProtocol/chunkRows``; tests make it smaller).
+    private let chunkRows: Int
+
+    init(fd: Int32, maxFrameSize: Int, chunkRows: Int = AgentProtocol.chunkRows) {
+        self.fd = fd
+        self.maxFrameSize = maxFrameSize
+        self.chunkRows = max(1, chunkRows)
+    }
+
+    var isClosed: Bool { closed.withLock { $0 } }
+
+    /// Stops writing (before the descriptor is closed, so a late frame never reaches a reused number).
+    func close() { closed.withLock { $0 = true } }
+
+    func enableTableChunks() { chunking.store(true, ordering: .relaxed) }
+
+    /// Sends `frame`; false when the descriptor is closed or the write failed.
+    @discardableResult
+    func send(_ frame: AgentFrame) -> Bool {
+        let chunks = chunking.load(ordering: .relaxed)
+        if chunks, let table = frame.tableRows, table.lists.reduce(0, { $0 + $1.1.count }) > chunkRows {
+            return sendChunked(table)
+        }
+        var bytes: [UInt8]
+        do { bytes = try AgentFrameCodec.encode(frame, maxFrameSize: maxFrameSize) } catch {
+            if chunks, error.code == .oversized, let table = frame.tableRows { return sendChunked(table) }
+            guard let fallback = notSent(frame.requestID, error) else { return false }
+            bytes = fallback
+        }
+        return write(bytes)
+    }
+
+    /// An error frame for request `id` saying why its reply was not sent.
+    private func notSent(_ id: UInt64?, _ error: AgentError) -> [UInt8]? {
+        try? AgentFrameCodec.encode(.error(AgentError(error.code, "reply not sent: \(error.message)", id: id)), maxFrameSize: maxFrameSize)
+    }
+
+    /// Writes one whole frame's bytes; false (and closed from now on) when the write failed.
+    private func write(_ bytes: [UInt8]) -> Bool {
+        closed.withLock { closed in
+            guard !closed else { return false }
+            guard bytes.withUnsafeBytes({ DescriptorIO.writeAll(fd, $0) }) else {
+                closed = true
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Sends a table's rows as chunk frames of ``chunkRows`` rows (halved while a chunk's frame
+    /// exceeds the limit), then its reply frame without them. Other requests' frames may go out
+    /// between the chunks. A single row too large for a frame ends the request with an error.
+    private func sendChunked(_ table: (id: UInt64, lists: [(TableChunk.List, [SocketEntry])], stripped: AgentFrame)) -> Bool {
+        var slices: [(TableChunk.List, ArraySlice<SocketEntry>)] = []
+        for (list, rows) in table.lists {
+            for start in stride(from: 0, to: rows.count, by: chunkRows) {
+                slices.append((list, rows[start..<min(start + chunkRows, rows.count)]))
+            }
+        }
+        var index = 0
+        var bytes: [UInt8] = []
+        /// Sends `rows` as one chunk, or as two halves when its frame is too large.
+        func sendRows(_ rows: ArraySlice<SocketEntry>, list: TableChunk.List, last: Bool) -> ChunkOutcome {
+            bytes.removeAll(keepingCapacity: true)
+            let chunk = TableChunk(id: table.id, index: index, last: last, list: list, rows: Array(rows))
+            do {
+                try AgentFrameCodec.encode(.chunk(chunk), appendingTo: &bytes, maxFrameSize: maxFrameSize)
+            } catch {
+                guard error.code == .oversized, rows.count > 1 else {
+                    let why = AgentError(error.code, "row \(rows.startIndex) of the table: \(error.message)")
+                    guard let frame = notSent(table.id, why), write(frame) else { return .linkFailed }
+                    return .requestEnded
+                }
+                let middle = rows.startIndex + rows.count / 2
+                let first = sendRows(rows[..<middle], list: list, last: false)
+                guard case .sent = first else { return first }
+                return sendRows(rows[middle...], list: list, last: last)
+            }
+            index += 1
+            return write(bytes) ? .sent : .linkFailed
+        }
+        for (number, (list, rows)) in slices.enumerated() {
+            switch sendRows(rows, list: list, last: number == slices.count - 1) {
+            case .sent: continue
+            case .requestEnded: return true
+            case .linkFailed: return false
+            }
+        }
+        return send(table.stripped)
+    }
+}
+
+/// Keeps a stream's events whole and before its final frame: an event is sent under the gate's
+/// lock, and `end()` takes the lock (waiting for an event being sent) and lets no event through after.
+final class StreamGate: Sendable {
+    private let ended = Mutex(false)
+
+    /// Runs `send` unless the stream has ended.
+    func sendUnlessEnded(_ send: () -> Void) {
+        ended.withLock { ended in if !ended { send() } }
+    }
+
+    /// Ends the stream: returns once no event is being sent, and none will be.
+    func end() { ended.withLock { $0 = true } }
+}
+
+/// How sending one chunk went.
+private enum ChunkOutcome {
+    /// Written.
+    case sent
+    /// A row too large for any frame: the request ended with an error frame (the link is fine).
+    case requestEnded
+    /// The write failed: the link is closed.
+    case linkFailed
+}
+
+extension AgentFrame {
+    /// The request a frame belongs to, when it names one.
+    var requestID: UInt64? {
+        switch self {
+        case .event(let id, _), .response(let id, _), .request(let id, _), .cancel(let id): id
+        case .chunk(let chunk): chunk.id
+        case .error(let error): error.id
+        case .hello: nil
+        }
+    }
+}
