@@ -17,22 +17,20 @@ struct AgentCommand: ParsableCommand {
             "",
             HelpText.concat([
                 "Protocol (version \(AgentProtocol.version)): frames of a 4-byte big-endian length and a ",
-                "JSON body of at most \(AgentProtocol.maxFrameSize) bytes. The agent first sends ",
-                "{\"hello\": {\"protocolVersion\", \"minimumVersion\", \"software\", \"role\": \"agent\", ",
-                "\"capabilities\": {\"hostName\", \"root\", \"netRaw\", \"netAdmin\", \"kernel\", \"machine\", ",
-                "\"kernelFeatures\", \"services\"}}}. Requests: {\"request\": {\"id\": N, \"request\": {KIND: ",
-                "...}}} ",
-                "with KIND one of \(AgentRequest.kinds.joined(separator: ", ")); replies are ",
-                "{\"event\": {\"id\": N, \"reply\": ...}} (stream items) and one final {\"response\": ...} or ",
-                "{\"error\": {\"code\", \"message\", \"id\", \"frame\"}}. {\"cancel\": {\"id\": N}} ends a ",
-                "stream. ",
-                "A malformed, oversized or unknown frame is answered with an error frame naming it; ",
-                "the end of stdin stops every stream and the agent exits."
+                "JSON body of at most \(AgentProtocol.maxFrameSize) bytes, in socktui's JSON schema ",
+                "(\(AgentProtocol.schema)): every frame is {\"kind\": ...}. The agent first sends ",
+                "{\"kind\":\"hello\",\"hello\":{...}}; a request is {\"kind\":\"request\",\"id\":N,",
+                "\"request\":{\"kind\":KIND,...}} with KIND one of \(AgentRequest.kinds.joined(separator: ", ")); ",
+                "each ends with one \"response\" or \"error\" frame after any \"event\" frames, and ",
+                "{\"kind\":\"cancel\",\"id\":N} ends a stream. A malformed, oversized or unknown frame is ",
+                "answered with an error frame naming it; the end of stdin stops every stream and the agent ",
+                "exits. Every frame and field: docs/json.md (\"The agent protocol\") and ",
+                "docs/schema/socktui-1.schema.json ($defs/agent_frame)."
             ]),
             "",
             "Examples:",
             "  socktui sockets --host web1 --json    # runs: ssh web1 socktui agent",
-            "  printf '\\0\\0\\0\\052{\"request\":{\"id\":1,\"request\":{\"ping\":{}}}}' | socktui agent"
+            "  printf '\\0\\0\\0\\063{\"kind\":\"request\",\"id\":1,\"request\":{\"kind\":\"ping\"}}' | socktui agent"
         ])
     )
 
