@@ -48,33 +48,10 @@ signal.pause()" > "$work/holder.out" &
     holder=$!
     for _ in $(seq 1 600); do grep -q ready "$work/holder.out" 2>/dev/null && break; sleep 0.1; done
 fi
-mkdir -p -m 0755 /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$work/client"
-cp "$work/client.pub" "$work/authorized_keys"
-ssh-keygen -q -t ed25519 -N '' -f "$work/host-key"
-echo "bench $(cut -d' ' -f1,2 "$work/host-key.pub")" > "$work/known_hosts"
-cat > "$work/sshd_config" <<EOF
-HostKey $work/host-key
-AuthorizedKeysFile $work/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-StrictModes no
-UsePAM no
-LogLevel ERROR
-EOF
-cat > "$work/ssh_config" <<EOF
-Host bench
-  User root
-  IdentityFile $work/client
-  IdentitiesOnly yes
-  UserKnownHostsFile $work/known_hosts
-  GlobalKnownHostsFile /dev/null
-  StrictHostKeyChecking yes
-  HostKeyAlias bench
-  BatchMode yes
-  ProxyCommand ip netns exec $NS /usr/sbin/sshd -i -f $work/sshd_config
-EOF
+. Benchmarks/lib/ssh-hosts.sh
+ssh_hosts_init "$work"
+ssh_hosts_add "$work" bench
+echo "  ProxyCommand ip netns exec $NS /usr/sbin/sshd -i -f $work/bench-sshd" >> "$work/ssh_config"
 remote=(--host bench --ssh-config "$work/ssh_config" --agent-command "$bin agent")
 ssh -F "$work/ssh_config" bench true
 

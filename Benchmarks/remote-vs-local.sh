@@ -37,10 +37,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p -m 0755 /run/sshd
 cc -O2 -o "$work/udpflood" Benchmarks/udpflood.c
-ssh-keygen -q -t ed25519 -N '' -f "$work/client"
-cp "$work/client.pub" "$work/authorized_keys"
+. Benchmarks/lib/ssh-hosts.sh
+ssh_hosts_init "$work"
 cat > "$work/proxy.py" <<'EOF'
 import os, select, socket
 s = socket.create_connection(("127.0.0.1", 22))
@@ -56,38 +55,12 @@ while inputs:
         if not data: break
         os.write(1, data)
 EOF
-: > "$work/known_hosts"
-: > "$work/ssh_config"
 host_args=()
 for i in $(seq 1 "$hosts"); do
     ns=socktui-rb-$tag-$i alias=bench-$i
     ip netns add "$ns"
     ip -n "$ns" link set lo up
-    ssh-keygen -q -t ed25519 -N '' -f "$work/$alias-key"
-    echo "$alias $(cut -d' ' -f1,2 "$work/$alias-key.pub")" >> "$work/known_hosts"
-    cat > "$work/$alias-sshd" <<EOF
-ListenAddress 127.0.0.1
-HostKey $work/$alias-key
-PidFile $work/$alias.pid
-AuthorizedKeysFile $work/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-StrictModes no
-UsePAM no
-LogLevel ERROR
-EOF
-    cat >> "$work/ssh_config" <<EOF
-Host $alias
-  User root
-  IdentityFile $work/client
-  IdentitiesOnly yes
-  UserKnownHostsFile $work/known_hosts
-  GlobalKnownHostsFile /dev/null
-  StrictHostKeyChecking yes
-  HostKeyAlias $alias
-  BatchMode yes
-EOF
+    ssh_hosts_add "$work" "$alias" listen
     # PROXY=inetd: ssh talks to an sshd started per connection in inetd mode (sshd -i) inside the
     # namespace over pipes; default: the namespace's listening sshd through a small TCP relay.
     if [ "${PROXY:-relay}" = inetd ]; then
