@@ -248,6 +248,15 @@ enum Format {
         text.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    /// `value` in decimal, as `"\(value)"` writes it, from digit pairs into a stack buffer (a
+    /// field tree has a few dozen numbers per packet; interpolation costs several times this).
+    static func decimal(_ value: some BinaryInteger) -> String {
+        guard let exact = Int(exactly: value) else { return "\(value)" }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[writeDecimal(exact, into: buffer)]), as: UTF8.self)
+        }
+    }
+
     /// `0x` and `value` in lowercase hex, zero-padded to `width` digits (`0x0012`).
     static func hex(_ value: some BinaryInteger, width: Int) -> String {
         guard value >= 0, value <= UInt64.max, width <= 16 else {
