@@ -350,6 +350,24 @@ final class JSONStreamState {
                 clean += 8
             }
         }
+        if clean + 8 > utf8.count, utf8.count <= 24, let base = utf8.baseAddress {
+            // A short string (most field names, labels and values): checked and copied byte by
+            // byte in one pass, without a `memmove` call for a few bytes.
+            let count = utf8.count
+            let out = bytes.reserve(count)
+            var index = clean
+            for prefix in 0..<clean { out[prefix] = base[prefix] }
+            while index < count {
+                let byte = base[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+                out[index] = byte
+                index += 1
+            }
+            if index == count {
+                bytes.commit(count)
+                return
+            }
+        }
         for index in clean..<utf8.count {
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }

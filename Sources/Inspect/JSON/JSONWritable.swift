@@ -42,36 +42,39 @@ struct JSONMemberKey: CodingKey {
 /// the encoder's byte buffer, with the text a ``JSONStreamEncoder`` writes for the same value.
 public struct JSONObjectWriter {
     /// The byte output, or nil when writing into `container`.
-    // Unowned: the state outlives every writer of its output (no retain and release per member).
-    private unowned(unsafe) let state: JSONStreamState?
-    private var container: KeyedEncodingContainer<JSONMemberKey>?
+    // Unmanaged, used through `_withUnsafeGuaranteedRef`: the state outlives every writer of its
+    // output, and an `unowned(unsafe)` reference was still retained and released by every member.
+    private let state: Unmanaged<JSONStreamState>?
+    /// The container when writing into another encoder. Boxed: `KeyedEncodingContainer`'s layout
+    /// is not known to the compiler, and holding it inline made every writer (one per object) go
+    /// through the runtime's value witnesses to be made and destroyed.
+    private let box: ContainerBox?
     /// Members written so far.
     private var count = 0
 
+    private final class ContainerBox {
+        var container: KeyedEncodingContainer<JSONMemberKey>
+        init(_ container: KeyedEncodingContainer<JSONMemberKey>) { self.container = container }
+    }
+
     init(state: JSONStreamState) {
-        self.state = state
-        container = nil
+        self.state = Unmanaged.passUnretained(state)
+        box = nil
     }
 
     init(container: KeyedEncodingContainer<JSONMemberKey>) {
         state = nil
-        self.container = container
-    }
-
-    /// The separator and `"key":`.
-    @inline(__always)
-    private mutating func begin(_ state: JSONStreamState, _ key: StaticString) {
-        state.writeMemberPrefix(comma: count > 0, key: key, quote: false)
-        count += 1
+        box = ContainerBox(container)
     }
 
     /// `key` with an integer.
     public mutating func write<T: FixedWidthInteger & Encodable>(_ key: StaticString, _ value: T) throws {
         if let state {
-            state.writeMember(comma: count > 0, key: key, integer: value)
+            let comma = count > 0
             count += 1
+            state._withUnsafeGuaranteedRef { $0.writeMember(comma: comma, key: key, integer: value) }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
@@ -79,80 +82,114 @@ public struct JSONObjectWriter {
     /// infinities as the encoder's ``JSONStreamEncoder/nonFiniteNumbers`` says).
     public mutating func write(_ key: StaticString, _ value: Double) throws {
         if let state {
-            begin(state, key)
-            try state.writeDouble(value)
+            let comma = count > 0
+            count += 1
+            try state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                try state.writeDouble(value)
+            }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with a string, escaped as RFC 8259 asks.
     public mutating func write(_ key: StaticString, _ value: String) throws {
         if let state {
-            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
+            let comma = count > 0
             count += 1
-            var value = value
-            value.withUTF8 { state.writeStringBody(utf8: $0) }
-            state.bytes.append(UInt8(ascii: "\""))
+            state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: true)
+                // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and release per string).
+                if value.utf8.withContiguousStorageIfAvailable({ state.writeStringBody(utf8: $0) }) == nil {
+                    var value = value
+                    value.withUTF8 { state.writeStringBody(utf8: $0) }
+                }
+                state.bytes.append(UInt8(ascii: "\""))
+            }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with a string given as its UTF-8 bytes (valid UTF-8), escaped as any string.
     public mutating func write(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) throws {
         if let state {
-            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
+            let comma = count > 0
             count += 1
-            state.writeStringBody(utf8: value)
-            state.bytes.append(UInt8(ascii: "\""))
+            state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: true)
+                state.writeStringBody(utf8: value)
+                state.bytes.append(UInt8(ascii: "\""))
+            }
         } else {
-            try container!.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+            try box!.container.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with `true` or `false`.
     public mutating func write(_ key: StaticString, _ value: Bool) throws {
         if let state {
-            begin(state, key)
-            state.writeBool(value)
+            let comma = count > 0
+            count += 1
+            state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                state.writeBool(value)
+            }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with `null`.
     public mutating func writeNull(_ key: StaticString) throws {
         if let state {
-            begin(state, key)
-            state.writeNull()
+            let comma = count > 0
+            count += 1
+            state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                state.writeNull()
+            }
         } else {
-            try container!.encodeNil(forKey: JSONMemberKey(key))
+            try box!.container.encodeNil(forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with a nested object.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ value: T) throws {
         if let state {
-            begin(state, key)
-            try state.writeObject(value)
+            let comma = count > 0
+            count += 1
+            try state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                try state.writeObject(value)
+            }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with an array of objects.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ values: [T]) throws {
         if let state {
-            begin(state, key)
-            state.bytes.append(UInt8(ascii: "["))
-            for index in values.indices {
-                if index > values.startIndex { state.bytes.append(UInt8(ascii: ",")) }
-                try state.writeObject(values[index])
+            let comma = count > 0
+            count += 1
+            try state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                state.bytes.append(UInt8(ascii: "["))
+                // Through the buffer: each element used in place, not copied out (retaining and
+                // releasing its references) as the array's subscript does.
+                try values.withUnsafeBufferPointer { elements in
+                    guard let first = elements.baseAddress else { return }
+                    for index in 0..<elements.count {
+                        if index > 0 { state.bytes.append(UInt8(ascii: ",")) }
+                        try state.writeObject(at: first + index)
+                    }
+                }
+                state.bytes.append(UInt8(ascii: "]"))
             }
-            state.bytes.append(UInt8(ascii: "]"))
         } else {
-            try container!.encode(values, forKey: JSONMemberKey(key))
+            try box!.container.encode(values, forKey: JSONMemberKey(key))
         }
     }
 
@@ -161,10 +198,14 @@ public struct JSONObjectWriter {
     /// in its key style.
     public mutating func write<T: Encodable>(_ key: StaticString, encoding value: T) throws {
         if let state {
-            begin(state, key)
-            try state.writeValue(value)
+            let comma = count > 0
+            count += 1
+            try state._withUnsafeGuaranteedRef { state in
+                state.writeMemberPrefix(comma: comma, key: key, quote: false)
+                try state.writeValue(value)
+            }
         } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
+            try box!.container.encode(value, forKey: JSONMemberKey(key))
         }
     }
 }
@@ -225,6 +266,16 @@ extension JSONStreamState {
         bytes.append(UInt8(ascii: "{"))
         var json = JSONObjectWriter(state: self)
         try value.writeJSON(to: &json)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes the value at `pointer` as an object, used where it lies (an array element passed by
+    /// value was copied out first, its references retained and released).
+    @inline(__always)
+    func writeObject<T: JSONWritable>(at pointer: UnsafePointer<T>) throws {
+        bytes.append(UInt8(ascii: "{"))
+        var json = JSONObjectWriter(state: self)
+        try pointer.pointee.writeJSON(to: &json)
         bytes.append(UInt8(ascii: "}"))
     }
 }

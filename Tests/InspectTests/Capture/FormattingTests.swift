@@ -17,6 +17,35 @@ import Testing
         #expect(text.string == "n=\(value)")
     }
 
+    /// `Format.decimal` (digit pairs into a stack buffer) writes what interpolation writes, for
+    /// every integer type the field trees use and past `Int`'s range (the fallback).
+    @Test func decimalTextMatchesInterpolation() {
+        for value: Int in [0, 7, 10, 99, 100, 65535, -1, -65536, .max, .min] { #expect(Format.decimal(value) == "\(value)") }
+        for value: UInt8 in [0, 9, 255] { #expect(Format.decimal(value) == "\(value)") }
+        for value: UInt16 in [0, 80, 54847, .max] { #expect(Format.decimal(value) == "\(value)") }
+        for value: UInt32 in [0, 161_042_648, .max] { #expect(Format.decimal(value) == "\(value)") }
+        for value: UInt64 in [0, UInt64(Int.max), UInt64(Int.max) + 1, .max] { #expect(Format.decimal(value) == "\(value)") }
+    }
+
+    /// `Format.hex` (digits into a stack buffer) writes what `0x`, zero padding and
+    /// `String(_:radix:)` joined wrote, at every width, and keeps that path for negative values.
+    @Test func hexTextMatchesTheRadixString() {
+        func joined(_ value: some BinaryInteger, width: Int) -> String {
+            let digits = String(value, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        for width in 0...18 {
+            for value: UInt64 in [0, 1, 0xf, 0x10, 0x21aa, 0xffff, 0x1_0000, 0xdead_beef, 1 << 63, .max] {
+                #expect(Format.hex(value, width: width) == joined(value, width: width), "\(value) \(width)")
+            }
+            for value: Int in [0, 0x40, -1, -0x1234, .min, .max] {
+                #expect(Format.hex(value, width: width) == joined(value, width: width), "\(value) \(width)")
+            }
+            #expect(Format.hex(UInt8(0x12), width: width) == joined(UInt8(0x12), width: width))
+            #expect(Format.hex(UInt16(0x0800), width: width) == joined(UInt16(0x0800), width: width))
+        }
+    }
+
     @Test func textLongerThanTheInlineStorageSpillsIntact() {
         var text = TextBuilder()
         var expected = ""

@@ -248,9 +248,35 @@ enum Format {
         text.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    /// `value` in decimal, as `"\(value)"` writes it, from digit pairs into a stack buffer (a
+    /// field tree has a few dozen numbers per packet; interpolation costs several times this).
+    static func decimal(_ value: some BinaryInteger) -> String {
+        guard let exact = Int(exactly: value) else { return "\(value)" }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[writeDecimal(exact, into: buffer)]), as: UTF8.self)
+        }
+    }
+
+    /// `0x` and `value` in lowercase hex, zero-padded to `width` digits (`0x0012`).
     static func hex(_ value: some BinaryInteger, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        guard value >= 0, value <= UInt64.max, width <= 16 else {
+            let digits = String(value, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        // Digits written from the value into a stack buffer: one `String` (inline up to 15 bytes),
+        // not three made and joined (a field tree has a handful per packet).
+        let bits = UInt64(value)
+        var digits = 1
+        while digits < 16 && bits &>> UInt64(4 * digits) != 0 { digits += 1 }
+        let count = max(digits, width)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { out in
+            out[0] = UInt8(ascii: "0")
+            out[1] = UInt8(ascii: "x")
+            for index in 0..<count {
+                out[1 + count - index] = hexDigitTable.utf8Start[Int(truncatingIfNeeded: (bits &>> UInt64(4 * index)) & 0xf)]
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<(count + 2)]), as: UTF8.self)
+        }
     }
 
     static func hexBytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {

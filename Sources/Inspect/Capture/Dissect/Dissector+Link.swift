@@ -15,9 +15,11 @@ extension DissectorWalk {
             : {
                 typealias Field = EthernetView.Field
                 typealias Tag = EthernetView.TagField
+                // Each address made once (17 bytes: a heap `String`), for its node and the summary.
+                let source = eth.source, destination = eth.destination
                 var children = [
-                    FieldNode("eth.dst", "Destination", eth.destination, range: eth.range(of: Field.destination)),
-                    FieldNode("eth.src", "Source", eth.source, range: eth.range(of: Field.source))
+                    FieldNode("eth.dst", "Destination", destination, range: eth.range(of: Field.destination)),
+                    FieldNode("eth.src", "Source", source, range: eth.range(of: Field.source))
                 ]
                 for index in 0..<eth.tagCount {
                     let range = eth.tagRange(index)
@@ -44,7 +46,7 @@ extension DissectorWalk {
                         "eth.type", "Type", "\(Dissector.etherTypeName(eth.etherType)) (\(Format.hex(eth.etherType, width: 4)))",
                         range: eth.etherTypeRange))
                 return FieldNode(
-                    "eth", "Ethernet II", "Src: \(eth.source), Dst: \(eth.destination)", range: offset..<eth.payloadOffset,
+                    "eth", "Ethernet II", "Src: \(source), Dst: \(destination)", range: offset..<eth.payloadOffset,
                     children: children)
             }()
         add(.ethernet, built: node)

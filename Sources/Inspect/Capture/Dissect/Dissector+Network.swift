@@ -12,6 +12,8 @@ extension DissectorWalk {
             ? nil
             : {
                 let flags = (ip.reservedFlag ? 4 : 0) | (ip.dontFragment ? 2 : 0) | (ip.moreFragments ? 1 : 0)
+                // Each address made once, for its node and the summary.
+                let source = ip.source, destination = ip.destination
                 var children = [
                     FieldNode("ip.version", "Version", "4", range: ip.range(of: Field.versionAndHeaderLength)),
                     FieldNode(
@@ -20,7 +22,7 @@ extension DissectorWalk {
                     FieldNode(
                         "ip.dsfield", "Differentiated Services Field", "DSCP: \(ip.dscp), ECN: \(ip.ecn)",
                         range: ip.range(of: Field.differentiatedServices)),
-                    FieldNode("ip.len", "Total Length", "\(ip.totalLength)", range: ip.range(of: Field.totalLength)),
+                    FieldNode("ip.len", "Total Length", Format.decimal(ip.totalLength), range: ip.range(of: Field.totalLength)),
                     FieldNode(
                         "ip.id", "Identification", "\(Format.hex(ip.identification, width: 4)) (\(ip.identification))",
                         range: ip.range(of: Field.identification)),
@@ -30,14 +32,14 @@ extension DissectorWalk {
                             + (ip.moreFragments ? ", More fragments" : ""),
                         range: ip.range(of: Field.flags)),
                     FieldNode(
-                        "ip.frag_offset", "Fragment Offset", "\(ip.fragmentOffset)", range: ip.range(of: Field.flagsAndFragmentOffset)),
-                    FieldNode("ip.ttl", "Time to Live", "\(ip.timeToLive)", range: ip.range(of: Field.timeToLive)),
+                        "ip.frag_offset", "Fragment Offset", Format.decimal(ip.fragmentOffset), range: ip.range(of: Field.flagsAndFragmentOffset)),
+                    FieldNode("ip.ttl", "Time to Live", Format.decimal(ip.timeToLive), range: ip.range(of: Field.timeToLive)),
                     FieldNode(
                         "ip.proto", "Protocol", "\(Dissector.ipProtocolName(ip.protocolNumber)) (\(ip.protocolNumber))",
                         range: ip.range(of: Field.protocolNumber)),
                     FieldNode("ip.checksum", "Header Checksum", headerChecksumText(ip), range: ip.range(of: Field.checksum)),
-                    FieldNode("ip.src", "Source Address", ip.source, range: ip.range(of: Field.source)),
-                    FieldNode("ip.dst", "Destination Address", ip.destination, range: ip.range(of: Field.destination))
+                    FieldNode("ip.src", "Source Address", source, range: ip.range(of: Field.source)),
+                    FieldNode("ip.dst", "Destination Address", destination, range: ip.range(of: Field.destination))
                 ]
                 if !options.isEmpty {
                     children.append(
@@ -46,7 +48,7 @@ extension DissectorWalk {
                             children: options.map { FieldNode("ip.opt.type", "IP Option", IPv4View.optionName($0.type), range: $0.range) }))
                 }
                 return FieldNode(
-                    "ip", "Internet Protocol Version 4", "Src: \(ip.source), Dst: \(ip.destination)",
+                    "ip", "Internet Protocol Version 4", "Src: \(source), Dst: \(destination)",
                     range: ip.offset..<ip.payloadOffset, children: children)
             }()
         add(.ipv4, built: node)
@@ -73,11 +75,11 @@ extension DissectorWalk {
                     FieldNode(
                         "ipv6.tclass", "Traffic Class", Format.hex(ip.trafficClass, width: 2), range: ip.range(of: Field.trafficClass)),
                     FieldNode("ipv6.flow", "Flow Label", Format.hex(ip.flowLabel, width: 5), range: ip.range(of: Field.flowLabel)),
-                    FieldNode("ipv6.plen", "Payload Length", "\(ip.payloadLength)", range: ip.range(of: Field.payloadLength)),
+                    FieldNode("ipv6.plen", "Payload Length", Format.decimal(ip.payloadLength), range: ip.range(of: Field.payloadLength)),
                     FieldNode(
                         "ipv6.nxt", "Next Header", "\(Dissector.ipProtocolName(ip.nextHeader)) (\(ip.nextHeader))",
                         range: ip.range(of: Field.nextHeader)),
-                    FieldNode("ipv6.hlim", "Hop Limit", "\(ip.hopLimit)", range: ip.range(of: Field.hopLimit)),
+                    FieldNode("ipv6.hlim", "Hop Limit", Format.decimal(ip.hopLimit), range: ip.range(of: Field.hopLimit)),
                     FieldNode("ipv6.src", "Source Address", ip.source, range: ip.range(of: Field.source)),
                     FieldNode("ipv6.dst", "Destination Address", ip.destination, range: ip.range(of: Field.destination))
                 ]))

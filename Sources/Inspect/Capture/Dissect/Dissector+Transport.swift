@@ -39,12 +39,12 @@ extension DissectorWalk {
                 let headerEnd = tcp.payloadOffset
                 let checksum = checksumText(tcp.checksum, offset..<extent.end, extent, network: network, protocolNumber: 6)
                 var children = [
-                    FieldNode("tcp.srcport", "Source Port", "\(tcp.sourcePort)", range: tcp.range(of: Field.sourcePort)),
-                    FieldNode("tcp.dstport", "Destination Port", "\(tcp.destinationPort)", range: tcp.range(of: Field.destinationPort)),
+                    FieldNode("tcp.srcport", "Source Port", Format.decimal(tcp.sourcePort), range: tcp.range(of: Field.sourcePort)),
+                    FieldNode("tcp.dstport", "Destination Port", Format.decimal(tcp.destinationPort), range: tcp.range(of: Field.destinationPort)),
                     FieldNode(
-                        "tcp.seq_raw", "Sequence Number (raw)", "\(tcp.sequenceNumber)", range: tcp.range(of: Field.sequenceNumber)),
+                        "tcp.seq_raw", "Sequence Number (raw)", Format.decimal(tcp.sequenceNumber), range: tcp.range(of: Field.sequenceNumber)),
                     FieldNode(
-                        "tcp.ack_raw", "Acknowledgment number (raw)", "\(tcp.acknowledgmentNumber)",
+                        "tcp.ack_raw", "Acknowledgment number (raw)", Format.decimal(tcp.acknowledgmentNumber),
                         range: tcp.range(of: Field.acknowledgmentNumber)),
                     FieldNode(
                         "tcp.hdr_len", "Header Length", "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))",
@@ -52,9 +52,9 @@ extension DissectorWalk {
                     FieldNode(
                         "tcp.flags", "Flags", "\(Format.hex(tcp.flags, width: 4)) (\(flagNames.joined(separator: ", ")))",
                         range: tcp.range(of: Field.dataOffsetAndFlags)),
-                    FieldNode("tcp.window_size_value", "Window", "\(tcp.window)", range: tcp.range(of: Field.window)),
+                    FieldNode("tcp.window_size_value", "Window", Format.decimal(tcp.window), range: tcp.range(of: Field.window)),
                     FieldNode("tcp.checksum", "Checksum", checksum, range: tcp.range(of: Field.checksum)),
-                    FieldNode("tcp.urgent_pointer", "Urgent Pointer", "\(tcp.urgentPointer)", range: tcp.range(of: Field.urgentPointer))
+                    FieldNode("tcp.urgent_pointer", "Urgent Pointer", Format.decimal(tcp.urgentPointer), range: tcp.range(of: Field.urgentPointer))
                 ]
                 if !tcp.options.isEmpty {
                     children.append(
@@ -68,10 +68,18 @@ extension DissectorWalk {
                             "tcp.payload", "TCP payload", "\(tcp.payloadLength) bytes",
                             range: headerEnd..<max(headerEnd, extent.capturedEnd)))
                 }
+                // Built as bytes, made a `String` once (interpolation grows its buffer twice here).
+                var summary = TextBuilder()
+                summary.append("Src Port: ")
+                summary.append(number: tcp.sourcePort)
+                summary.append(", Dst Port: ")
+                summary.append(number: tcp.destinationPort)
+                summary.append(", Seq: ")
+                summary.append(number: tcp.sequenceNumber)
+                summary.append(", Len: ")
+                summary.append(number: tcp.payloadLength)
                 return FieldNode(
-                    "tcp", "Transmission Control Protocol",
-                    "Src Port: \(tcp.sourcePort), Dst Port: \(tcp.destinationPort), Seq: \(tcp.sequenceNumber), Len: \(tcp.payloadLength)",
-                    range: offset..<headerEnd, children: children)
+                    "tcp", "Transmission Control Protocol", summary.string, range: offset..<headerEnd, children: children)
             }()
         add(.tcp, built: node)
         let payload = ByteExtent(end: extent.end, capturedEnd: extent.capturedEnd)
@@ -131,9 +139,9 @@ extension DissectorWalk {
                     "udp", "User Datagram Protocol", "Src Port: \(udp.sourcePort), Dst Port: \(udp.destinationPort)",
                     range: udp.offset..<udp.payloadOffset,
                     children: [
-                        FieldNode("udp.srcport", "Source Port", "\(udp.sourcePort)", range: udp.range(of: Field.sourcePort)),
-                        FieldNode("udp.dstport", "Destination Port", "\(udp.destinationPort)", range: udp.range(of: Field.destinationPort)),
-                        FieldNode("udp.length", "Length", "\(udp.length)", range: udp.range(of: Field.length)),
+                        FieldNode("udp.srcport", "Source Port", Format.decimal(udp.sourcePort), range: udp.range(of: Field.sourcePort)),
+                        FieldNode("udp.dstport", "Destination Port", Format.decimal(udp.destinationPort), range: udp.range(of: Field.destinationPort)),
+                        FieldNode("udp.length", "Length", Format.decimal(udp.length), range: udp.range(of: Field.length)),
                         FieldNode("udp.checksum", "Checksum", checksum, range: udp.range(of: Field.checksum))
                     ])
             }()

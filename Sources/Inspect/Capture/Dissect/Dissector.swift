@@ -122,14 +122,24 @@ struct DissectorWalk {
         if let node { result.fields.append(node) }
     }
 
+    /// `74 bytes on wire, 74 bytes captured`, built as bytes and made a `String` once.
+    private var frameSummary: String {
+        var text = TextBuilder()
+        text.append(number: wireLength)
+        text.append(" bytes on wire, ")
+        text.append(number: bytes.count)
+        text.append(" bytes captured")
+        return text.string
+    }
+
     mutating func run(_ linkType: LinkType) {
         if detail {
             result.fields.append(
                 FieldNode(
-                    "frame", "Frame", "\(wireLength) bytes on wire, \(bytes.count) bytes captured", range: 0..<bytes.count,
+                    "frame", "Frame", frameSummary, range: 0..<bytes.count,
                     children: [
-                        FieldNode("frame.len", "Frame Length", "\(wireLength)", range: 0..<bytes.count),
-                        FieldNode("frame.cap_len", "Capture Length", "\(bytes.count)", range: 0..<bytes.count),
+                        FieldNode("frame.len", "Frame Length", Format.decimal(wireLength), range: 0..<bytes.count),
+                        FieldNode("frame.cap_len", "Capture Length", Format.decimal(bytes.count), range: 0..<bytes.count),
                         FieldNode("frame.link_type", "Link Type", linkType.name, range: 0..<0)
                     ]))
         }
