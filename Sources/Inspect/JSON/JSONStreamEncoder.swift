@@ -123,7 +123,7 @@ final class JSONStreamState {
     }
 
     /// The output (a buffer the state owns alone: an append is a capacity check and a store).
-    @exclusivity(unchecked) var bytes = JSONBytes()
+    @exclusivity(unchecked) var bytes = ByteBuffer()
     /// The open containers, innermost last (`frameCount` of them, room for `frameCapacity`).
     @exclusivity(unchecked) private var frameStorage: UnsafeMutablePointer<Frame>
     @exclusivity(unchecked) private(set) var frameCount = 0

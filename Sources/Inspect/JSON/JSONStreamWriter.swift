@@ -31,6 +31,29 @@ public final class JSONStreamWriter {
         defer { state.bytes.move(appendingTo: &bytes) }
         try state.writeObject(value)
     }
+
+    /// Appends `value`'s object to `bytes` straight from its ``JSONWritable/writeJSON(to:)``,
+    /// written in place (the writer works on `bytes` itself: no copy from its own buffer).
+    /// - Throws: what `writeJSON(to:)` throws; `bytes` then holds a partial document.
+    public func encode<T: JSONWritable>(_ value: T, appendingTo bytes: inout ByteBuffer) throws {
+        try writeObject(appendingTo: &bytes) { try value.writeJSON(to: &$0) }
+    }
+
+    /// Appends an object whose members `body` writes to `bytes`, in place, as
+    /// `encode(_:appendingTo:)` does for a value (`body` is a ``JSONWritable``
+    /// type's member writer given the values without the value: `socktui read`'s quick packets).
+    /// - Throws: what `body` throws; `bytes` then holds a partial document.
+    @inline(__always)
+    func writeObject(appendingTo bytes: inout ByteBuffer, _ body: (inout JSONObjectWriter) throws -> Void) rethrows {
+        state.resetForNextValue()
+        // The state writes into `bytes` for the while (its own buffer waits aside).
+        swap(&state.bytes, &bytes)
+        defer { swap(&state.bytes, &bytes) }
+        state.bytes.append(UInt8(ascii: "{"))
+        var json = JSONObjectWriter(state: state)
+        try body(&json)
+        state.bytes.append(UInt8(ascii: "}"))
+    }
 }
 
 /// A string given as its UTF-8 bytes, for a value to encode text it holds as bytes (a packet's

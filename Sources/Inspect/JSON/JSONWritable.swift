@@ -111,6 +111,13 @@ public struct JSONObjectWriter {
         }
     }
 
+    /// `key` with a string held as a `String` or as UTF-8 bytes (a type whose one ``JSONWritable/writeJSON(to:)``
+    /// is also written from bytes: a packet's columns taken from its text line).
+    @inline(__always)
+    public mutating func write<Text: JSONStringValue>(_ key: StaticString, text value: Text) throws {
+        try value.write(key, to: &self)
+    }
+
     /// `key` with `true` or `false`.
     public mutating func write(_ key: StaticString, _ value: Bool) throws {
         if let state {
@@ -197,27 +204,32 @@ extension JSONStreamState {
     /// Appends `,` (when `comma`), `"key":` and `value`'s digits, in one append.
     @inline(__always)
     func writeMember<T: FixedWidthInteger>(comma: Bool, key: StaticString, integer value: T) {
-        do {
-            let out = bytes.reserve(key.utf8CodeUnitCount + 25)
-            var at = Self.putKey(comma: comma, key: key, at: out)
-            if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
-            var magnitude = UInt64(truncatingIfNeeded: value.magnitude)
-            var digits = 1
-            var scale: UInt64 = 10
-            while digits < 20 && magnitude >= scale {
-                digits += 1
-                if scale > UInt64.max / 10 { break }
-                scale *= 10
-            }
-            var end = at + digits
-            at = end
-            repeat {
-                end -= 1
-                out[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while end > at - digits
-            bytes.commit(at)
+        let out = bytes.reserve(key.utf8CodeUnitCount + 25)
+        var at = Self.putKey(comma: comma, key: key, at: out)
+        if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+        let magnitude = UInt64(truncatingIfNeeded: value.magnitude)
+        // The digit count, then the digits from the last, two per division.
+        var digits = 1
+        var scan = magnitude
+        while scan >= 100 { scan /= 100; digits += 2 }
+        if scan >= 10 { digits += 1 }
+        let pairs = Format.digitPairs.utf8Start
+        var end = at + digits
+        var rest = magnitude
+        while rest >= 100 {
+            let pair = Int(rest % 100) * 2
+            rest /= 100
+            end -= 2
+            out[end] = pairs[pair]
+            out[end + 1] = pairs[pair + 1]
         }
+        if rest >= 10 {
+            out[end - 2] = pairs[Int(rest) * 2]
+            out[end - 1] = pairs[Int(rest) * 2 + 1]
+        } else {
+            out[end - 1] = UInt8(ascii: "0") + UInt8(rest)
+        }
+        bytes.commit(at + digits)
     }
 
     /// Writes `value` as an object, its members from its ``JSONWritable/writeJSON(to:)``.
@@ -227,4 +239,25 @@ extension JSONStreamState {
         try value.writeJSON(to: &json)
         bytes.append(UInt8(ascii: "}"))
     }
+}
+
+/// A string member's value as ``JSONObjectWriter`` writes it: a `String`, or text given as its
+/// UTF-8 bytes (``JSONUTF8Text``). A type's one ``JSONWritable/writeJSON(to:)`` that is generic
+/// over it is also written from bytes, with no `String` made (a packet's columns, taken from the
+/// text line `QuickSummary` wrote).
+public protocol JSONStringValue {
+    /// Writes `key` with this string into `json`.
+    func write(_ key: StaticString, to json: inout JSONObjectWriter) throws
+}
+
+extension String: JSONStringValue {
+    /// Writes `key` with this string.
+    @inline(__always)
+    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws { try json.write(key, self) }
+}
+
+extension JSONUTF8Text: JSONStringValue {
+    /// Writes `key` with this text.
+    @inline(__always)
+    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws { try json.write(key, utf8: bytes) }
 }
