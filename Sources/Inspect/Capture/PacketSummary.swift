@@ -111,11 +111,7 @@ public struct PacketSummary: Hashable, Sendable, Codable, JSONWritable {
     ) throws {
         try json.write("number", number)
         try json.write("timestamp", timestamp)
-        // `time`, written from a stack buffer (no `String` per packet).
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TimestampFormatter.iso8601MaximumLength) { buffer in
-            let count = TimestampFormatter.writeISO8601(timestamp, to: buffer.baseAddress!)
-            try json.write("time", utf8: UnsafeBufferPointer(rebasing: buffer[0..<count]))
-        }
+        try json.write("time", iso8601: timestamp)
         try json.write("source", text: source)
         try json.write("destination", text: destination)
         try json.write("protocol", text: protocolName)

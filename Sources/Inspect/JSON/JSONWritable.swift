@@ -42,73 +42,63 @@ struct JSONMemberKey: CodingKey {
 /// the encoder's byte buffer, with the text a ``JSONStreamEncoder`` writes for the same value.
 public struct JSONObjectWriter {
     /// The byte output, or nil when writing into `container`.
-    // Unowned: the state outlives every writer of its output (no retain and release per member).
-    private unowned(unsafe) let state: JSONStreamState?
+    // Unmanaged, used at +0: the state outlives every writer of its output (a strong reference
+    // cost a retain and a release per member).
+    private let stream: Unmanaged<JSONStreamState>?
     private var container: KeyedEncodingContainer<JSONMemberKey>?
     /// Members written so far.
     private var count = 0
 
     init(state: JSONStreamState) {
-        self.state = state
+        stream = Unmanaged.passUnretained(state)
         container = nil
     }
 
     init(container: KeyedEncodingContainer<JSONMemberKey>) {
-        state = nil
+        stream = nil
         self.container = container
     }
 
-    /// The separator and `"key":`.
+    /// Whether the next member needs a separator; counts it.
     @inline(__always)
-    private mutating func begin(_ state: JSONStreamState, _ key: StaticString) {
-        state.writeMemberPrefix(comma: count > 0, key: key, quote: false)
+    private mutating func nextMember() -> Bool {
         count += 1
+        return count > 1
     }
 
     /// `key` with an integer.
     public mutating func write<T: FixedWidthInteger & Encodable>(_ key: StaticString, _ value: T) throws {
-        if let state {
-            state.writeMember(comma: count > 0, key: key, integer: value)
-            count += 1
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
-        }
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { $0.writeMember(comma: comma, key: key, integer: value) }
     }
 
     /// `key` with a number (an integral one below 10^15 written without a fraction; NaN and the
     /// infinities as the encoder's ``JSONStreamEncoder/nonFiniteNumbers`` says).
     public mutating func write(_ key: StaticString, _ value: Double) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             try state.writeDouble(value)
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with a string, escaped as RFC 8259 asks.
     public mutating func write(_ key: StaticString, _ value: String) throws {
-        if let state {
-            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
-            count += 1
-            var value = value
-            value.withUTF8 { state.writeStringBody(utf8: $0) }
-            state.bytes.append(UInt8(ascii: "\""))
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
-        }
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        var value = value
+        value.withUTF8 { utf8 in stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: utf8) } }
     }
 
     /// `key` with a string given as its UTF-8 bytes (valid UTF-8), escaped as any string.
     public mutating func write(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) throws {
-        if let state {
-            state.writeMemberPrefix(comma: count > 0, key: key, quote: true)
-            count += 1
-            state.writeStringBody(utf8: value)
-            state.bytes.append(UInt8(ascii: "\""))
-        } else {
-            try container!.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+        guard let stream else {
+            return try container!.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
         }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: value) }
     }
 
     /// `key` with a string held as a `String` or as UTF-8 bytes (a type whose one ``JSONWritable/writeJSON(to:)``
@@ -118,48 +108,62 @@ public struct JSONObjectWriter {
         try value.write(key, to: &self)
     }
 
+    /// `key` with a capture time as RFC 3339 UTC text with nanoseconds
+    /// (`TimestampFormatter.iso8601`), its date and time of day made once per second.
+    public mutating func write(_ key: StaticString, iso8601 timestamp: PacketTimestamp) throws {
+        guard let stream else {
+            return try container!.encode(TimestampFormatter.iso8601(timestamp), forKey: JSONMemberKey(key))
+        }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: true)
+            state.writeISO8601(timestamp)
+            state.bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
     /// `key` with `true` or `false`.
     public mutating func write(_ key: StaticString, _ value: Bool) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             state.writeBool(value)
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with `null`.
     public mutating func writeNull(_ key: StaticString) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encodeNil(forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             state.writeNull()
-        } else {
-            try container!.encodeNil(forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with a nested object.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ value: T) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             try state.writeObject(value)
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
         }
     }
 
     /// `key` with an array of objects.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ values: [T]) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encode(values, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             state.bytes.append(UInt8(ascii: "["))
             for index in values.indices {
                 if index > values.startIndex { state.bytes.append(UInt8(ascii: ",")) }
                 try state.writeObject(values[index])
             }
             state.bytes.append(UInt8(ascii: "]"))
-        } else {
-            try container!.encode(values, forKey: JSONMemberKey(key))
         }
     }
 
@@ -167,11 +171,11 @@ public struct JSONObjectWriter {
     /// values, a type not worth a ``JSONWritable`` conformance): written as the encoder writes it,
     /// in its key style.
     public mutating func write<T: Encodable>(_ key: StaticString, encoding value: T) throws {
-        if let state {
-            begin(state, key)
+        guard let stream else { return try container!.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
             try state.writeValue(value)
-        } else {
-            try container!.encode(value, forKey: JSONMemberKey(key))
         }
     }
 }
@@ -199,6 +203,21 @@ extension JSONStreamState {
         out[at] = UInt8(ascii: "\"")
         out[at + 1] = UInt8(ascii: ":")
         return at + 2
+    }
+
+    /// Appends a capture time's RFC 3339 text (it needs no escaping).
+    @inline(__always)
+    func writeISO8601(_ timestamp: PacketTimestamp) {
+        let out = bytes.reserve(TimestampFormatter.iso8601MaximumLength)
+        bytes.commit(TimestampFormatter.writeISO8601(timestamp, to: out, cache: &iso8601Cache))
+    }
+
+    /// Appends `,` (when `comma`), `"key":` and the string of `utf8`, quoted and escaped.
+    @inline(__always)
+    func writeStringMember(comma: Bool, key: StaticString, utf8: UnsafeBufferPointer<UInt8>) {
+        writeMemberPrefix(comma: comma, key: key, quote: true)
+        writeStringBody(utf8: utf8)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends `,` (when `comma`), `"key":` and `value`'s digits, in one append.
