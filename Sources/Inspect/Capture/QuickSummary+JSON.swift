@@ -19,8 +19,9 @@ extension QuickSummary {
                     number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
                     formatter: &formatter, to: line, columns: &columns)
             else { return false }
+            // The columns are addresses, a protocol name, numbers, flag names and an arrow: nothing to escape.
             func text(_ range: Range<Int>) -> JSONUTF8Text {
-                JSONUTF8Text(UnsafeBufferPointer(start: line + range.lowerBound, count: range.count))
+                JSONUTF8Text(needingNoEscaping: UnsafeBufferPointer(start: line + range.lowerBound, count: range.count))
             }
             try writer.writeObject(appendingTo: &out) { json in
                 try PacketSummary.writeJSON(

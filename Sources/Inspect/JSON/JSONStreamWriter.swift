@@ -63,9 +63,22 @@ public final class JSONStreamWriter {
 public struct JSONUTF8Text: Encodable {
     /// The text's bytes.
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// The bytes hold no control character, `"` or `\`: they are copied as they are, unscanned.
+    public let needsNoEscaping: Bool
 
     /// Text made of `bytes`, which must be valid UTF-8.
-    public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        needsNoEscaping = false
+    }
+
+    /// Text made of `bytes`, valid UTF-8 with no character that JSON escapes (no control
+    /// character, `"` or `\`: text the caller wrote itself, such as digits and addresses).
+    public init(needingNoEscaping bytes: UnsafeBufferPointer<UInt8>) {
+        assert(!bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        self.bytes = bytes
+        needsNoEscaping = true
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

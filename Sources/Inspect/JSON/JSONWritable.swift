@@ -101,6 +101,24 @@ public struct JSONObjectWriter {
         stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: value) }
     }
 
+    /// `key` with a string given as its UTF-8 bytes, which hold no character to escape (no
+    /// control character, `"` or `\`): copied as they are, in one append with the key.
+    public mutating func write(_ key: StaticString, utf8NeedingNoEscaping value: UnsafeBufferPointer<UInt8>) throws {
+        guard let stream else {
+            return try container!.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+        }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            let out = state.bytes.reserve(key.utf8CodeUnitCount + 7 + value.count)
+            var at = JSONStreamState.putKey(comma: comma, key: key, at: out)
+            out[at] = UInt8(ascii: "\"")
+            if let source = value.baseAddress { (out + at + 1).update(from: source, count: value.count) }
+            at += value.count + 1
+            out[at] = UInt8(ascii: "\"")
+            state.bytes.commit(at + 1)
+        }
+    }
+
     /// `key` with a string held as a `String` or as UTF-8 bytes (a type whose one ``JSONWritable/writeJSON(to:)``
     /// is also written from bytes: a packet's columns taken from its text line).
     @inline(__always)
@@ -193,7 +211,7 @@ extension JSONStreamState {
 
     /// Puts `,` (when `comma`) and `"key":` at `out`, which has room for them; returns their length.
     @inline(__always)
-    private static func putKey(comma: Bool, key: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func putKey(comma: Bool, key: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
         let length = key.utf8CodeUnitCount
         var at = 0
         if comma { out[0] = UInt8(ascii: ","); at = 1 }
@@ -278,5 +296,11 @@ extension String: JSONStringValue {
 extension JSONUTF8Text: JSONStringValue {
     /// Writes `key` with this text.
     @inline(__always)
-    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws { try json.write(key, utf8: bytes) }
+    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws {
+        if needsNoEscaping {
+            try json.write(key, utf8NeedingNoEscaping: bytes)
+        } else {
+            try json.write(key, utf8: bytes)
+        }
+    }
 }
