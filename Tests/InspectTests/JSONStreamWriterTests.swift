@@ -67,4 +67,34 @@ struct JSONStreamWriterTests {
             }
         }
     }
+
+    /// A string member written from a `String`, from bytes, and from bytes that need no escaping
+    /// (copied unscanned): the same object, with every encoder; written in place into a buffer
+    /// that already holds bytes (and grows meanwhile), the same bytes after them.
+    @Test func stringMembersFromBytesAndStringsAreTheSame() throws {
+        struct Row: JSONWritable {
+            var text: String
+            func encode(to encoder: any Encoder) throws { try encodeWritingJSON(to: encoder) }
+            func writeJSON(to json: inout JSONObjectWriter) throws {
+                var copy = text
+                try json.write("string", text: text)
+                try copy.withUTF8 { bytes in
+                    try json.write("bytes", text: JSONUTF8Text(bytes))
+                    try json.write("plain", text: JSONUTF8Text(needingNoEscaping: bytes))
+                }
+            }
+        }
+        let writer = JSONStreamWriter(JSONStreamEncoder())
+        for text in ["", "a", "127.0.0.1", "41234 → 9 Len=64", "80 → 54847 [SYN, ACK] Seq=1 Ack=2 Win=3 Len=0 MSS=1460 → ✓ 😀"] {
+            let expected = "{\"string\":\(String(reflecting: text)),\"bytes\":\(String(reflecting: text)),\"plain\":\(String(reflecting: text))}"
+            #expect(String(decoding: try JSONStreamEncoder().encode(Row(text: text)), as: UTF8.self) == expected)
+            let foundation = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(Row(text: text))) as? [String: String])
+            #expect(foundation == ["string": text, "bytes": text, "plain": text])
+            var buffer = ByteBuffer(capacity: 4)
+            defer { buffer.deallocate() }
+            buffer.append(contentsOf: Array("[1,".utf8))
+            try writer.encode(Row(text: text), appendingTo: &buffer)
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == "[1," + expected)
+        }
+    }
 }

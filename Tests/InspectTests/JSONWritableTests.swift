@@ -56,7 +56,14 @@ struct JSONWritableTests {
     }
 
     @Test func integersOfEveryWidthAsText() throws {
-        for value: Int64 in [0, 1, 9, 10, 99, 100, -1, -10, 1_000_000_000_000_000_000, .max, .min] {
+        // Every digit count (each power of ten and the number below it), both signs.
+        var powers: [Int64] = []
+        var power: Int64 = 1
+        for _ in 0..<19 {
+            powers += [power - 1, power, -power, 1 - power]
+            if power <= Int64.max / 10 { power *= 10 }
+        }
+        for value: Int64 in [0, 1, 9, 10, 99, 100, -1, -10, 1_000_000_000_000_000_000, .max, .min] + powers {
             let stamp = PacketTimestamp(seconds: value, nanoseconds: 0)
             #expect(String(decoding: try JSONStreamEncoder().encode(stamp), as: UTF8.self) == "{\"seconds\":\(value),\"nanoseconds\":0}")
         }

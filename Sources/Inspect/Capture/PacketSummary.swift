@@ -93,19 +93,31 @@ public struct PacketSummary: Hashable, Sendable, Codable, JSONWritable {
 
     /// The packet's JSON object (its one encoding: `encode(to:)` writes the same).
     public func writeJSON(to json: inout JSONObjectWriter) throws {
+        try Self.writeJSON(
+            number: number, timestamp: timestamp, source: source, destination: destination, protocolName: protocolName,
+            length: length, capturedLength: capturedLength, info: info, interface: interface, direction: direction,
+            error: error, fields: fields, to: &json)
+    }
+
+    /// The members of a packet's JSON object, from its values: the one definition of a packet's
+    /// JSON. ``writeJSON(to:)`` (and so `encode(to:)`) writes a summary through it, with `String`
+    /// columns; `socktui read --json` writes a packet of ``QuickSummary``'s shape through it with
+    /// the columns as bytes of the line `QuickSummary` wrote (no summary, no `String` per column).
+    @inline(__always)
+    static func writeJSON<Text: JSONStringValue>(
+        number: Int, timestamp: PacketTimestamp, source: Text, destination: Text, protocolName: Text, length: Int,
+        capturedLength: Int, info: Text, interface: String?, direction: PacketDirection, error: DecodeError?,
+        fields: [FieldNode]?, to json: inout JSONObjectWriter
+    ) throws {
         try json.write("number", number)
         try json.write("timestamp", timestamp)
-        // `time`, written from a stack buffer (no `String` per packet).
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TimestampFormatter.iso8601MaximumLength) { buffer in
-            let count = TimestampFormatter.writeISO8601(timestamp, to: buffer.baseAddress!)
-            try json.write("time", utf8: UnsafeBufferPointer(rebasing: buffer[0..<count]))
-        }
-        try json.write("source", source)
-        try json.write("destination", destination)
-        try json.write("protocol", protocolName)
+        try json.write("time", iso8601: timestamp)
+        try json.write("source", text: source)
+        try json.write("destination", text: destination)
+        try json.write("protocol", text: protocolName)
         try json.write("length", length)
         try json.write("captured_length", capturedLength)
-        try json.write("info", info)
+        try json.write("info", text: info)
         if let interface { try json.write("interface", interface) }
         try json.write("direction", direction.rawValue)
         if let error { try json.write("error", encoding: error) }

@@ -211,6 +211,35 @@ public struct TimestampFormatter: Sendable {
         return count + 1
     }
 
+    /// The date and time of day `writeISO8601(_:to:cache:)` wrote last, for the next timestamp in
+    /// the same second.
+    public struct ISO8601Cache: Sendable {
+        var second: Int64 = .min
+        /// `YYYY-MM-DDTHH:MM:SS` (19 bytes) in inline storage.
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+        /// An empty cache.
+        public init() {}
+    }
+
+    /// `writeISO8601(_:to:)` with the text before the fraction made once per second and kept in
+    /// `cache` (packets come in bursts within one second).
+    public static func writeISO8601(_ timestamp: PacketTimestamp, to out: UnsafeMutablePointer<UInt8>, cache: inout ISO8601Cache) -> Int {
+        let seconds = timestamp.seconds
+        guard seconds >= 0, seconds < 253_402_300_800 else { return writeISO8601(timestamp, to: out) }
+        if seconds != cache.second {
+            _ = writeISO8601(PacketTimestamp(seconds: seconds, nanoseconds: 0), to: out)
+            withUnsafeMutableBytes(of: &cache.text) { $0.baseAddress!.copyMemory(from: out, byteCount: 19) }
+            cache.second = seconds
+        }
+        // All 24 bytes in one fixed-size copy; the fraction then overwrites what lies past the 19.
+        withUnsafeBytes(of: cache.text) { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: 24) }
+        let formatter = TimestampFormatter(style: .dateTime, fractionDigits: 9, utc: true)
+        let count = 19 + formatter.writeFraction(timestamp.nanoseconds, to: out + 19)
+        out[count] = UInt8(ascii: "Z")
+        return count + 1
+    }
+
     /// Appends `value` as exactly `width` digits (more if it does not fit), two digits per division.
     private func appendPadded(_ value: Int, _ width: Int, to out: inout [UInt8]) {
         guard value >= 0, value < 1_000_000_000, width <= 9 else {

@@ -123,7 +123,7 @@ final class JSONStreamState {
     }
 
     /// The output (a buffer the state owns alone: an append is a capacity check and a store).
-    @exclusivity(unchecked) var bytes = JSONBytes()
+    @exclusivity(unchecked) var bytes = ByteBuffer()
     /// The open containers, innermost last (`frameCount` of them, room for `frameCapacity`).
     @exclusivity(unchecked) private var frameStorage: UnsafeMutablePointer<Frame>
     @exclusivity(unchecked) private(set) var frameCount = 0
@@ -143,6 +143,8 @@ final class JSONStreamState {
     @exclusivity(unchecked) var flushThreshold = Int.max
     /// Bytes handed to `sink` so far.
     @exclusivity(unchecked) private var flushedCount = 0
+    /// The last capture time's date and time of day (``JSONObjectWriter/write(_:iso8601:)``).
+    @exclusivity(unchecked) var iso8601Cache = TimestampFormatter.ISO8601Cache()
 
     init(keyStyle: JSONStreamEncoder.KeyStyle, throwsOnNonFinite: Bool = false, datesSince1970: Bool = true) {
         self.keyStyle = keyStyle
@@ -337,18 +339,20 @@ final class JSONStreamState {
         // or `\`): most strings have none and are copied in one append.
         var clean = 0
         if let base = UnsafeRawPointer(utf8.baseAddress) {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            while clean + 8 <= utf8.count {
-                let word = base.loadUnaligned(fromByteOffset: clean, as: UInt64.self)
+            func isClean(_ offset: Int) -> Bool {
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let word = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5c)
                 let control = (word &- ones &* 0x20) & ~word
                 let zeroQuote = (quote &- ones) & ~quote
                 let zeroBackslash = (backslash &- ones) & ~backslash
-                if (control | zeroQuote | zeroBackslash) & highs != 0 { break }
-                clean += 8
+                return (control | zeroQuote | zeroBackslash) & highs == 0
             }
+            while clean + 8 <= utf8.count && isClean(clean) { clean += 8 }
+            // Fewer than 8 bytes left after clean words: the last 8 as one word (overlapping).
+            if clean < utf8.count && clean + 8 > utf8.count && utf8.count >= 8 && isClean(utf8.count - 8) { clean = utf8.count }
         }
         if clean + 8 > utf8.count, utf8.count <= 24, let base = utf8.baseAddress {
             // A short string (most field names, labels and values): checked and copied byte by

@@ -42,9 +42,9 @@ struct JSONMemberKey: CodingKey {
 /// the encoder's byte buffer, with the text a ``JSONStreamEncoder`` writes for the same value.
 public struct JSONObjectWriter {
     /// The byte output, or nil when writing into `container`.
-    // Unmanaged, used through `_withUnsafeGuaranteedRef`: the state outlives every writer of its
-    // output, and an `unowned(unsafe)` reference was still retained and released by every member.
-    private let state: Unmanaged<JSONStreamState>?
+    // Unmanaged, used at +0: the state outlives every writer of its output (a strong reference
+    // cost a retain and a release per member).
+    private let stream: Unmanaged<JSONStreamState>?
     /// The container when writing into another encoder. Boxed: `KeyedEncodingContainer`'s layout
     /// is not known to the compiler, and holding it inline made every writer (one per object) go
     /// through the runtime's value witnesses to be made and destroyed.
@@ -58,138 +58,148 @@ public struct JSONObjectWriter {
     }
 
     init(state: JSONStreamState) {
-        self.state = Unmanaged.passUnretained(state)
+        stream = Unmanaged.passUnretained(state)
         box = nil
     }
 
     init(container: KeyedEncodingContainer<JSONMemberKey>) {
-        state = nil
+        stream = nil
         box = ContainerBox(container)
+    }
+
+    /// Whether the next member needs a separator; counts it.
+    @inline(__always)
+    private mutating func nextMember() -> Bool {
+        count += 1
+        return count > 1
     }
 
     /// `key` with an integer.
     public mutating func write<T: FixedWidthInteger & Encodable>(_ key: StaticString, _ value: T) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            state._withUnsafeGuaranteedRef { $0.writeMember(comma: comma, key: key, integer: value) }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
-        }
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { $0.writeMember(comma: comma, key: key, integer: value) }
     }
 
     /// `key` with a number (an integral one below 10^15 written without a fraction; NaN and the
     /// infinities as the encoder's ``JSONStreamEncoder/nonFiniteNumbers`` says).
     public mutating func write(_ key: StaticString, _ value: Double) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            try state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                try state.writeDouble(value)
-            }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            try state.writeDouble(value)
         }
     }
 
     /// `key` with a string, escaped as RFC 8259 asks.
     public mutating func write(_ key: StaticString, _ value: String) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: true)
-                // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and release per string).
-                if value.utf8.withContiguousStorageIfAvailable({ state.writeStringBody(utf8: $0) }) == nil {
-                    var value = value
-                    value.withUTF8 { state.writeStringBody(utf8: $0) }
-                }
-                state.bytes.append(UInt8(ascii: "\""))
-            }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        // Borrowed, not copied (`withUTF8` needs a mutable copy: a retain and release per string).
+        if value.utf8.withContiguousStorageIfAvailable({ utf8 in
+            stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: utf8) }
+        }) == nil {
+            var value = value
+            value.withUTF8 { utf8 in stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: utf8) } }
         }
     }
 
     /// `key` with a string given as its UTF-8 bytes (valid UTF-8), escaped as any string.
     public mutating func write(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: true)
-                state.writeStringBody(utf8: value)
-                state.bytes.append(UInt8(ascii: "\""))
-            }
-        } else {
-            try box!.container.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+        guard let stream else {
+            return try box!.container.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+        }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { $0.writeStringMember(comma: comma, key: key, utf8: value) }
+    }
+
+    /// `key` with a string given as its UTF-8 bytes, which hold no character to escape (no
+    /// control character, `"` or `\`): copied as they are, in one append with the key.
+    public mutating func write(_ key: StaticString, utf8NeedingNoEscaping value: UnsafeBufferPointer<UInt8>) throws {
+        guard let stream else {
+            return try box!.container.encode(String(decoding: value, as: UTF8.self), forKey: JSONMemberKey(key))
+        }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            let out = state.bytes.reserve(key.utf8CodeUnitCount + 7 + value.count)
+            var at = JSONStreamState.putKey(comma: comma, key: key, at: out)
+            out[at] = UInt8(ascii: "\"")
+            if let source = value.baseAddress { (out + at + 1).update(from: source, count: value.count) }
+            at += value.count + 1
+            out[at] = UInt8(ascii: "\"")
+            state.bytes.commit(at + 1)
+        }
+    }
+
+    /// `key` with a string held as a `String` or as UTF-8 bytes (a type whose one ``JSONWritable/writeJSON(to:)``
+    /// is also written from bytes: a packet's columns taken from its text line).
+    @inline(__always)
+    public mutating func write<Text: JSONStringValue>(_ key: StaticString, text value: Text) throws {
+        try value.write(key, to: &self)
+    }
+
+    /// `key` with a capture time as RFC 3339 UTC text with nanoseconds
+    /// (`TimestampFormatter.iso8601`), its date and time of day made once per second.
+    public mutating func write(_ key: StaticString, iso8601 timestamp: PacketTimestamp) throws {
+        guard let stream else {
+            return try box!.container.encode(TimestampFormatter.iso8601(timestamp), forKey: JSONMemberKey(key))
+        }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: true)
+            state.writeISO8601(timestamp)
+            state.bytes.append(UInt8(ascii: "\""))
         }
     }
 
     /// `key` with `true` or `false`.
     public mutating func write(_ key: StaticString, _ value: Bool) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                state.writeBool(value)
-            }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            state.writeBool(value)
         }
     }
 
     /// `key` with `null`.
     public mutating func writeNull(_ key: StaticString) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                state.writeNull()
-            }
-        } else {
-            try box!.container.encodeNil(forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encodeNil(forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            state.writeNull()
         }
     }
 
     /// `key` with a nested object.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ value: T) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            try state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                try state.writeObject(value)
-            }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            try state.writeObject(value)
         }
     }
 
     /// `key` with an array of objects.
     public mutating func write<T: JSONWritable>(_ key: StaticString, _ values: [T]) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            try state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                state.bytes.append(UInt8(ascii: "["))
-                // Through the buffer: each element used in place, not copied out (retaining and
-                // releasing its references) as the array's subscript does.
-                try values.withUnsafeBufferPointer { elements in
-                    guard let first = elements.baseAddress else { return }
-                    for index in 0..<elements.count {
-                        if index > 0 { state.bytes.append(UInt8(ascii: ",")) }
-                        try state.writeObject(at: first + index)
-                    }
+        guard let stream else { return try box!.container.encode(values, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            state.bytes.append(UInt8(ascii: "["))
+            // Through the buffer: each element used in place, not copied out (retaining and
+            // releasing its references) as the array's subscript does.
+            try values.withUnsafeBufferPointer { elements in
+                guard let first = elements.baseAddress else { return }
+                for index in 0..<elements.count {
+                    if index > 0 { state.bytes.append(UInt8(ascii: ",")) }
+                    try state.writeObject(at: first + index)
                 }
-                state.bytes.append(UInt8(ascii: "]"))
             }
-        } else {
-            try box!.container.encode(values, forKey: JSONMemberKey(key))
+            state.bytes.append(UInt8(ascii: "]"))
         }
     }
 
@@ -197,15 +207,11 @@ public struct JSONObjectWriter {
     /// values, a type not worth a ``JSONWritable`` conformance): written as the encoder writes it,
     /// in its key style.
     public mutating func write<T: Encodable>(_ key: StaticString, encoding value: T) throws {
-        if let state {
-            let comma = count > 0
-            count += 1
-            try state._withUnsafeGuaranteedRef { state in
-                state.writeMemberPrefix(comma: comma, key: key, quote: false)
-                try state.writeValue(value)
-            }
-        } else {
-            try box!.container.encode(value, forKey: JSONMemberKey(key))
+        guard let stream else { return try box!.container.encode(value, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        try stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            try state.writeValue(value)
         }
     }
 }
@@ -223,7 +229,7 @@ extension JSONStreamState {
 
     /// Puts `,` (when `comma`) and `"key":` at `out`, which has room for them; returns their length.
     @inline(__always)
-    private static func putKey(comma: Bool, key: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func putKey(comma: Bool, key: StaticString, at out: UnsafeMutablePointer<UInt8>) -> Int {
         let length = key.utf8CodeUnitCount
         var at = 0
         if comma { out[0] = UInt8(ascii: ","); at = 1 }
@@ -235,30 +241,50 @@ extension JSONStreamState {
         return at + 2
     }
 
+    /// Appends a capture time's RFC 3339 text (it needs no escaping).
+    @inline(__always)
+    func writeISO8601(_ timestamp: PacketTimestamp) {
+        let out = bytes.reserve(TimestampFormatter.iso8601MaximumLength)
+        bytes.commit(TimestampFormatter.writeISO8601(timestamp, to: out, cache: &iso8601Cache))
+    }
+
+    /// Appends `,` (when `comma`), `"key":` and the string of `utf8`, quoted and escaped.
+    @inline(__always)
+    func writeStringMember(comma: Bool, key: StaticString, utf8: UnsafeBufferPointer<UInt8>) {
+        writeMemberPrefix(comma: comma, key: key, quote: true)
+        writeStringBody(utf8: utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Appends `,` (when `comma`), `"key":` and `value`'s digits, in one append.
     @inline(__always)
     func writeMember<T: FixedWidthInteger>(comma: Bool, key: StaticString, integer value: T) {
-        do {
-            let out = bytes.reserve(key.utf8CodeUnitCount + 25)
-            var at = Self.putKey(comma: comma, key: key, at: out)
-            if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
-            var magnitude = UInt64(truncatingIfNeeded: value.magnitude)
-            var digits = 1
-            var scale: UInt64 = 10
-            while digits < 20 && magnitude >= scale {
-                digits += 1
-                if scale > UInt64.max / 10 { break }
-                scale *= 10
-            }
-            var end = at + digits
-            at = end
-            repeat {
-                end -= 1
-                out[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while end > at - digits
-            bytes.commit(at)
+        let out = bytes.reserve(key.utf8CodeUnitCount + 25)
+        var at = Self.putKey(comma: comma, key: key, at: out)
+        if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+        let magnitude = UInt64(truncatingIfNeeded: value.magnitude)
+        // The digit count, then the digits from the last, two per division.
+        var digits = 1
+        var scan = magnitude
+        while scan >= 100 { scan /= 100; digits += 2 }
+        if scan >= 10 { digits += 1 }
+        let pairs = Format.digitPairs.utf8Start
+        var end = at + digits
+        var rest = magnitude
+        while rest >= 100 {
+            let pair = Int(rest % 100) * 2
+            rest /= 100
+            end -= 2
+            out[end] = pairs[pair]
+            out[end + 1] = pairs[pair + 1]
         }
+        if rest >= 10 {
+            out[end - 2] = pairs[Int(rest) * 2]
+            out[end - 1] = pairs[Int(rest) * 2 + 1]
+        } else {
+            out[end - 1] = UInt8(ascii: "0") + UInt8(rest)
+        }
+        bytes.commit(at + digits)
     }
 
     /// Writes `value` as an object, its members from its ``JSONWritable/writeJSON(to:)``.
@@ -277,5 +303,32 @@ extension JSONStreamState {
         var json = JSONObjectWriter(state: self)
         try pointer.pointee.writeJSON(to: &json)
         bytes.append(UInt8(ascii: "}"))
+    }
+}
+
+/// A string member's value as ``JSONObjectWriter`` writes it: a `String`, or text given as its
+/// UTF-8 bytes (``JSONUTF8Text``). A type's one ``JSONWritable/writeJSON(to:)`` that is generic
+/// over it is also written from bytes, with no `String` made (a packet's columns, taken from the
+/// text line `QuickSummary` wrote).
+public protocol JSONStringValue {
+    /// Writes `key` with this string into `json`.
+    func write(_ key: StaticString, to json: inout JSONObjectWriter) throws
+}
+
+extension String: JSONStringValue {
+    /// Writes `key` with this string.
+    @inline(__always)
+    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws { try json.write(key, self) }
+}
+
+extension JSONUTF8Text: JSONStringValue {
+    /// Writes `key` with this text.
+    @inline(__always)
+    public func write(_ key: StaticString, to json: inout JSONObjectWriter) throws {
+        if needsNoEscaping {
+            try json.write(key, utf8NeedingNoEscaping: bytes)
+        } else {
+            try json.write(key, utf8: bytes)
+        }
     }
 }

@@ -201,71 +201,42 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// One worker's output for a slice of a batch: the text, where each packet's text ends, or the error.
-/// The text is raw memory written through pointers (a line costs one capacity check, not one per
-/// field); the owner calls `deallocate()` once, copies of the value share the memory.
+/// One worker's output for a slice of a batch: the text (JSON objects are written into it in
+/// place), where each packet's text ends, or the error. The text is raw memory written through
+/// pointers (a line costs one capacity check, not one per field); the owner calls `deallocate()`
+/// once, copies of the value share the memory.
 struct RenderedSlice {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-    /// Bytes of text.
-    private(set) var count = 0
+    var text: ByteBuffer
     var ends: [Int] = []
     /// The packet index (0-based) of each packet whose text ends at the same place in `ends`.
     var indices: [Int] = []
     var error: (any Error)?
 
-    init(capacity: Int = 1 << 16) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
+    init(capacity: Int = 1 << 16) { text = ByteBuffer(capacity: capacity) }
 
     /// The text.
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var bytes: UnsafeRawBufferPointer { text.bytes }
 
     /// Frees the text's memory; the slice is unusable afterwards.
-    func deallocate() { base.deallocate() }
+    func deallocate() { text.deallocate() }
 
     mutating func reset() {
-        count = 0
+        text.removeAll()
         ends.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
         error = nil
     }
 
-    /// Where the next `room` bytes go (grown if needed); `commit` counts the ones written.
-    @inline(__always)
-    mutating func reserve(_ room: Int) -> UnsafeMutablePointer<UInt8> {
-        if count + room > capacity { grow(count + room) }
-        return base + count
-    }
-
-    @inline(__always)
-    mutating func commit(_ written: Int) { count += written }
-
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func append(_ byte: UInt8) {
-        reserve(1).pointee = byte
-        count += 1
-    }
-
-    /// Marks the end of packet `index`'s text.
+    /// Ends packet `index`'s text with a newline.
     mutating func endPacket(_ index: Int) {
-        ends.append(count)
-        indices.append(index)
+        text.append(UInt8(ascii: "\n"))
+        markEnd(index)
     }
 
-    private mutating func grow(_ needed: Int) {
-        let newCapacity = max(needed, capacity * 2)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+    /// Marks the end of packet `index`'s text (its newline written).
+    mutating func markEnd(_ index: Int) {
+        ends.append(text.count)
+        indices.append(index)
     }
 }
 
@@ -309,22 +280,19 @@ struct PacketRenderer {
             // Looked up by index, not as an Optional<Dissection> (a large value to copy per packet).
             let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
             if quick && replacement == nil {
-                let out = slice.reserve(QuickSummary.maximumLineLength + 1)
+                let out = slice.text.reserve(QuickSummary.maximumLineLength + 1)
                 if let written = QuickSummary.writeLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                     bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out)
                 {
                     out[written] = UInt8(ascii: "\n")
-                    slice.commit(written + 1)
-                    slice.endPacket(record.index)
+                    slice.text.commit(written + 1)
+                    slice.markEnd(record.index)
                     continue
                 }
             }
-            if json && !detail && replacement == nil, let summary = quickSummary(record, interfaces: interfaces, into: &slice) {
-                scratch.removeAll(keepingCapacity: true)
-                try jsonEncode(summary)
-                scratch.append(UInt8(ascii: "\n"))
-                scratch.withUnsafeBytes { slice.append($0) }
+            // JSON of the same shape, written from the packet's bytes into the slice.
+            if json && !detail && replacement == nil, try writeQuickJSON(record, interfaces: interfaces, into: &slice) {
                 slice.endPacket(record.index)
                 continue
             }
@@ -334,27 +302,27 @@ struct PacketRenderer {
                 Dissector.dissect(
                     record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }
-            scratch.removeAll(keepingCapacity: true)
             if json {
                 let summary = PacketSummary(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
                     capturedLength: record.bytes.count, interface: Self.interfaceName(record, interfaces),
                     direction: record.direction, dissection: dissection)
-                try jsonEncode(summary)
-            } else {
-                PacketSummary.appendLine(
-                    number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                    dissection: dissection, to: &scratch, formatter: &formatter)
-                if detail {
-                    scratch.append(UInt8(ascii: "\n"))
-                    let tree = scratch.count
-                    for node in dissection.fields { scratch.append(contentsOf: node.render(indent: 2).utf8) }
-                    // Field values quote the packet's text; the tree's own newlines are kept.
-                    TerminalSafe.escapeLines(&scratch, from: tree)
-                }
+                try jsonEncode(summary, into: &slice)
+                slice.endPacket(record.index)
+                continue
             }
-            scratch.append(UInt8(ascii: "\n"))
-            scratch.withUnsafeBytes { slice.append($0) }
+            scratch.removeAll(keepingCapacity: true)
+            PacketSummary.appendLine(
+                number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
+                dissection: dissection, to: &scratch, formatter: &formatter)
+            if detail {
+                scratch.append(UInt8(ascii: "\n"))
+                let tree = scratch.count
+                for node in dissection.fields { scratch.append(contentsOf: node.render(indent: 2).utf8) }
+                // Field values quote the packet's text; the tree's own newlines are kept.
+                TerminalSafe.escapeLines(&scratch, from: tree)
+            }
+            scratch.withUnsafeBytes { slice.text.append(contentsOf: $0) }
             slice.endPacket(record.index)
         }
     }

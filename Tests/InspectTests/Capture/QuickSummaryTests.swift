@@ -28,7 +28,12 @@ import Testing
                 number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
                 options: options, formatter: &formatter, to: out, columns: &columns)
         }
-        guard let written else { return nil }
+        // `--json` declines the same packets and writes the object of the dissection's summary.
+        let json = quickJSON(bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options)
+        guard let written else {
+            #expect(json == nil)
+            return nil
+        }
         #expect(written <= QuickSummary.maximumLineLength)
         // `--json` takes the columns from the quick line: each must be the dissection's, and the
         // dissection must have no error (the quick summary has none to give).
@@ -39,7 +44,41 @@ import Testing
         #expect(column(columns.source) == dissection.source && column(columns.destination) == dissection.destination)
         #expect(column(columns.protocolName) == dissection.protocolName && column(columns.infoStart..<written) == dissection.info)
         #expect(dissection.error == nil)
+        for (interface, direction) in [(String?.none, PacketDirection.unknown), ("eth0", .incoming)] {
+            let summary = PacketSummary(
+                number: number, timestamp: stamp, length: length, capturedLength: bytes.count, interface: interface,
+                direction: direction, dissection: dissection)
+            let quick = quickJSON(
+                bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options, interface: interface,
+                direction: direction)
+            #expect(quick != nil && quick == (try? JSONStreamEncoder().encode(summary)))
+        }
+        #expect(json != nil)
         return String(decoding: UnsafeBufferPointer(start: out, count: written), as: UTF8.self)
+    }
+
+    /// The JSON object `QuickSummary.writeJSON` appends (after a byte already in the buffer, which
+    /// it must keep), or nil when it declines (and appends nothing).
+    static func quickJSON(
+        _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType, options: DissectorOptions,
+        interface: String? = nil, direction: PacketDirection = .unknown
+    ) -> [UInt8]? {
+        var out = ByteBuffer(capacity: 8)
+        defer { out.deallocate() }
+        out.append(UInt8(ascii: "x"))
+        var formatter = TimestampFormatter()
+        let wrote = bytes.withUnsafeBytes {
+            try? QuickSummary.writeJSON(
+                number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType, options: options,
+                formatter: &formatter, interface: interface, direction: direction, writer: JSONStreamWriter(JSONStreamEncoder()),
+                to: &out)
+        }
+        #expect(wrote != nil && out.bytes.first == UInt8(ascii: "x"))
+        guard wrote == true else {
+            #expect(out.count == 1)
+            return nil
+        }
+        return Array(out.bytes.dropFirst())
     }
 
     static func udpFrame(source: [UInt8], destination: [UInt8], ports: (UInt16, UInt16), payload: Int) -> [UInt8] {

@@ -73,4 +73,23 @@ import Testing
             seconds += 420
         }
     }
+
+    /// `--json`'s time with the date and time kept from one packet to the next: the same text as
+    /// without the cache, whether the second repeats, moves on, goes back or leaves 1970-9999.
+    @Test func cachedISO8601TextEqualsTheUncached() {
+        let stamps = [
+            PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 123_456_789), PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 5),
+            PacketTimestamp(seconds: 1_764_078_667, nanoseconds: 0), PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 999_999_999),
+            PacketTimestamp(seconds: -1, nanoseconds: 7), PacketTimestamp(seconds: 1_764_078_666, nanoseconds: 1),
+            PacketTimestamp(seconds: 253_402_300_800, nanoseconds: 1), PacketTimestamp(seconds: 253_402_300_799, nanoseconds: 2),
+            PacketTimestamp(seconds: 0, nanoseconds: 0), PacketTimestamp(seconds: 86_399, nanoseconds: 10)
+        ]
+        var cache = TimestampFormatter.ISO8601Cache()
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: TimestampFormatter.iso8601MaximumLength)
+        defer { out.deallocate() }
+        for stamp in stamps + stamps.reversed() {
+            let count = TimestampFormatter.writeISO8601(stamp, to: out, cache: &cache)
+            #expect(String(decoding: UnsafeBufferPointer(start: out, count: count), as: UTF8.self) == TimestampFormatter.iso8601(stamp))
+        }
+    }
 }
