@@ -238,3 +238,36 @@ final class SnapshotBox: @unchecked Sendable {
         #expect(after[555]?.map(\.pid) == [100])
     }
 }
+
+/// The snapshot's rows are sorted by swapping them in place along the sorted order's cycles.
+@Suite struct SocketTablePermuteTests {
+    @Test func permutingPutsEachRowWhereTheOrderSays() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 10, 257, 5000] {
+            let rows = (0..<count).map { "row \($0) " + String(repeating: "x", count: $0 % 40) }  // heap strings too
+            var order = Array(0..<count)
+            order.shuffle(using: &generator)
+            var permuted = rows
+            SocketTable.permute(&permuted, to: order)
+            #expect(permuted == order.map { rows[$0] }, "\(count) rows")
+        }
+    }
+
+    @Test func descriptorNamesAreDecimalDigitsOnly() {
+        func value(_ name: String) -> Int32? {
+            var bytes = Array(name.utf8) + [0] + Array("99".utf8)  // what follows the NUL is not read
+            return bytes.withUnsafeMutableBytes { ProcessOwnerIndex.decimal(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(value("0") == 0)
+        #expect(value("7") == 7)
+        #expect(value("65535") == 65535)
+        #expect(value("999999999") == 999_999_999)
+        #expect(value("") == nil)
+        #expect(value(".") == nil)
+        #expect(value("..") == nil)
+        #expect(value("12a") == nil)
+        #expect(value("2147483647") == Int32.max)
+        #expect(value("2147483648") == nil, "beyond Int32")
+        #expect(value("12345678901") == nil)
+    }
+}

@@ -63,7 +63,8 @@ public final class ProcessOwnerIndex: Sendable {
             && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }
         let (owners, hidden) = walked ?? walk()
-        let pids = Set(owners.values.lazy.flatMap { $0.map(\.pid) })
+        var pids = Set<Int32>()
+        for list in owners.values { for owner in list { pids.insert(owner.pid) } }
         let ownerless = Set(inodes.lazy.filter { $0 != 0 && owners[$0] == nil })
         cache.withLock {
             $0.owners = owners
@@ -111,9 +112,8 @@ public final class ProcessOwnerIndex: Sendable {
                     inode = inode &* 10 &+ UInt32(link[index] - 0x30)
                     index += 1
                 }
-                let fdNumber = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw in
-                    Int32(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)) ?? -1
-                }
+                // The descriptor number from the name's digits (no String per descriptor).
+                let fdNumber = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw in Self.decimal(raw) ?? -1 }
                 if command == nil {
                     command = readCommand(pid)
                     var info = stat()
@@ -123,6 +123,19 @@ public final class ProcessOwnerIndex: Sendable {
             }
         }
         return (owners, hidden)
+    }
+
+    /// The value of a NUL-terminated name of decimal digits that fits an `Int32`, or nil.
+    static func decimal(_ name: UnsafeRawBufferPointer) -> Int32? {
+        var value: Int64 = 0
+        var digits = 0
+        for byte in name {
+            if byte == 0 { break }
+            guard byte >= 0x30, byte <= 0x39, digits < 10 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? Int32(exactly: value) : nil
     }
 
     private func readCommand(_ pid: Int32) -> String {
