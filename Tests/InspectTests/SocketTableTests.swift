@@ -217,6 +217,33 @@ final class SnapshotBox: @unchecked Sendable {
         #expect(index.walkCount == 2)
     }
 
+    /// Past 2,000 descriptors the links are read on two threads, a half of all descriptors each
+    /// (here the halves split one process): every socket still gets exactly its owners.
+    @Test func aLargeWalkSplitOverTwoThreadsFindsEveryOwner() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("socktui-proc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var expected: [UInt32: Set<String>] = [:]
+        for (pid, command, count) in [(300, "big", 3000), (400, "small", 40), (500, "nosockets", 0)] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(pid)/fd", withIntermediateDirectories: true)
+            try (command + "\n").write(toFile: "\(root)/\(pid)/comm", atomically: true, encoding: .utf8)
+            for fd in 0..<count {
+                // Every third descriptor is a file; inodes 1,000,000+ are shared by both processes.
+                let inode = UInt32(fd < 20 ? 1_000_000 + fd : pid * 10_000 + fd)
+                let target = fd % 3 == 2 ? "/dev/null" : "socket:[\(inode)]"
+                try FileManager.default.createSymbolicLink(atPath: "\(root)/\(pid)/fd/\(fd)", withDestinationPath: target)
+                if fd % 3 != 2 { expected[inode, default: []].insert("\(command):\(pid):\(fd)") }
+            }
+        }
+        try FileManager.default.createDirectory(atPath: "\(root)/600", withIntermediateDirectories: true)  // no fd directory
+        let (owners, hidden) = ProcessOwnerIndex(procRoot: root).walk()
+        #expect(hidden == 0)
+        #expect(owners.count == expected.count)
+        for (inode, names) in expected {
+            #expect(Set(owners[inode]?.map { "\($0.command):\($0.pid):\($0.fileDescriptor)" } ?? []) == names, "inode \(inode)")
+        }
+        #expect(owners[1_000_000]?.count == 2, "a socket two processes hold has both owners")
+    }
+
     @Test func inodesWithoutAVisibleOwnerDoNotWalkAgainUntilTheRecheck() throws {
         let root = try makeProc()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -68,6 +68,14 @@ public struct SocketDiff: Hashable, Sendable, Codable {
 
     /// Compares two entry lists by `SocketEntry.id`.
     public init(old: [SocketEntry], new: [SocketEntry]) {
+        // Against an empty table everything is added: the new table itself, not a copy of each
+        // row (a first refresh, and every table `socktui sockets` prints).
+        if old.isEmpty {
+            added = new
+            removed = []
+            changed = []
+            return
+        }
         // Old rows by key, as indices (no copies of the entries).
         var before: [SocketKey: Int] = [:]
         before.reserveCapacity(old.count)
