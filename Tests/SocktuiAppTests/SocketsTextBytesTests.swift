@@ -22,7 +22,7 @@ import Testing
 
     static func bytes(_ entries: [SocketEntry], processes: Bool, info: Bool) -> String {
         let (table, summaries) = SocketsCommand.text(of: entries, processes: processes, info: info)
-        return String(decoding: table + summaries.joined(), as: UTF8.self)
+        return String(decoding: (table + summaries).joined(), as: UTF8.self)
     }
 
     /// A varied table: IPv4/IPv6/mapped addresses, wildcards, UNIX paths with control bytes and

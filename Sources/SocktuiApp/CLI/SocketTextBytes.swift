@@ -6,10 +6,10 @@ import SocketKit
 struct SocketTextCells: Sendable {
     let columns: Int
     private(set) var bytes: [UInt8] = []
-    /// End offset in `bytes` of each cell, row after row.
-    private var ends: [Int] = []
+    /// End offset in `bytes` of each cell, row after row (32 bits: a table's cells are far below 4 GiB).
+    private var ends: [UInt32] = []
     /// Width of each cell, row after row.
-    private var cellWidths: [Int] = []
+    private var cellWidths: [UInt32] = []
     /// The widest cell of each column.
     private(set) var widths: [Int]
 
@@ -38,8 +38,8 @@ struct SocketTextCells: Sendable {
         }
         let column = cellWidths.count % columns
         if width > widths[column] { widths[column] = width }
-        cellWidths.append(width)
-        ends.append(end)
+        cellWidths.append(UInt32(truncatingIfNeeded: width))
+        ends.append(UInt32(truncatingIfNeeded: end))
     }
 
     /// One socket's cells, as `SocketsCommand.row(_:processes:)` makes them.
@@ -84,13 +84,13 @@ struct SocketTextCells: Sendable {
         while cellIndex < ends.count {
             var pending = 0  // spaces owed before the next non-empty cell (never written at line end)
             for column in 0..<columns {
-                let end = ends[cellIndex]
+                let end = Int(ends[cellIndex])
                 if end > start {
                     if pending > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pending)) }
                     out.append(contentsOf: bytes[start..<end])
                     pending = 0
                 }
-                pending += widths[column] - cellWidths[cellIndex] + 2
+                pending += widths[column] - Int(cellWidths[cellIndex]) + 2
                 start = end
                 cellIndex += 1
             }

@@ -102,9 +102,7 @@ struct SocketsCommand: ParsableCommand {
             return
         }
         let (table, summaries) = Self.text(of: entries, processes: processes, info: info)
-        if table.withUnsafeBytes({ StandardOutput.write(bytes: $0) }) {
-            for bytes in summaries where !bytes.withUnsafeBytes({ StandardOutput.write(bytes: $0) }) { break }
-        }
+        for bytes in table + summaries where !bytes.withUnsafeBytes({ StandardOutput.write(bytes: $0) }) { break }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
         if snapshot.hiddenProcesses > 0 && processes {
             FileHandle.standardError.write(
