@@ -217,6 +217,33 @@ final class SnapshotBox: @unchecked Sendable {
         #expect(index.walkCount == 2)
     }
 
+    /// Past 2,000 descriptors the links are read on two threads, a half of all descriptors each
+    /// (here the halves split one process): every socket still gets exactly its owners.
+    @Test func aLargeWalkSplitOverTwoThreadsFindsEveryOwner() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("socktui-proc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var expected: [UInt32: Set<String>] = [:]
+        for (pid, command, count) in [(300, "big", 3000), (400, "small", 40), (500, "nosockets", 0)] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(pid)/fd", withIntermediateDirectories: true)
+            try (command + "\n").write(toFile: "\(root)/\(pid)/comm", atomically: true, encoding: .utf8)
+            for fd in 0..<count {
+                // Every third descriptor is a file; inodes 1,000,000+ are shared by both processes.
+                let inode = UInt32(fd < 20 ? 1_000_000 + fd : pid * 10_000 + fd)
+                let target = fd % 3 == 2 ? "/dev/null" : "socket:[\(inode)]"
+                try FileManager.default.createSymbolicLink(atPath: "\(root)/\(pid)/fd/\(fd)", withDestinationPath: target)
+                if fd % 3 != 2 { expected[inode, default: []].insert("\(command):\(pid):\(fd)") }
+            }
+        }
+        try FileManager.default.createDirectory(atPath: "\(root)/600", withIntermediateDirectories: true)  // no fd directory
+        let (owners, hidden) = ProcessOwnerIndex(procRoot: root).walk()
+        #expect(hidden == 0)
+        #expect(owners.count == expected.count)
+        for (inode, names) in expected {
+            #expect(Set(owners[inode]?.map { "\($0.command):\($0.pid):\($0.fileDescriptor)" } ?? []) == names, "inode \(inode)")
+        }
+        #expect(owners[1_000_000]?.count == 2, "a socket two processes hold has both owners")
+    }
+
     @Test func inodesWithoutAVisibleOwnerDoNotWalkAgainUntilTheRecheck() throws {
         let root = try makeProc()
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -236,5 +263,38 @@ final class SnapshotBox: @unchecked Sendable {
         let after = index.owners(of: [555])
         #expect(index.walkCount == 3)
         #expect(after[555]?.map(\.pid) == [100])
+    }
+}
+
+/// The snapshot's rows are sorted by swapping them in place along the sorted order's cycles.
+@Suite struct SocketTablePermuteTests {
+    @Test func permutingPutsEachRowWhereTheOrderSays() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 10, 257, 5000] {
+            let rows = (0..<count).map { "row \($0) " + String(repeating: "x", count: $0 % 40) }  // heap strings too
+            var order = Array(0..<count)
+            order.shuffle(using: &generator)
+            var permuted = rows
+            SocketTable.permute(&permuted, to: order)
+            #expect(permuted == order.map { rows[$0] }, "\(count) rows")
+        }
+    }
+
+    @Test func descriptorNamesAreDecimalDigitsOnly() {
+        func value(_ name: String) -> Int32? {
+            var bytes = Array(name.utf8) + [0] + Array("99".utf8)  // what follows the NUL is not read
+            return bytes.withUnsafeMutableBytes { ProcessOwnerIndex.decimal(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(value("0") == 0)
+        #expect(value("7") == 7)
+        #expect(value("65535") == 65535)
+        #expect(value("999999999") == 999_999_999)
+        #expect(value("") == nil)
+        #expect(value(".") == nil)
+        #expect(value("..") == nil)
+        #expect(value("12a") == nil)
+        #expect(value("2147483647") == Int32.max)
+        #expect(value("2147483648") == nil, "beyond Int32")
+        #expect(value("12345678901") == nil)
     }
 }

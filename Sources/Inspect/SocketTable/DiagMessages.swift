@@ -37,10 +37,19 @@ enum InetDiag {
         let sendQueue = try reader.u32le(60)
         let uid = try reader.u32le(64)
         let inode = try reader.u32le(68)
-        let attributes = try RouteAttributes(reader, from: 72)
+        // The three attributes read, found in one pass (no array of attributes per socket).
+        var infoValue: ByteReader?, congestionValue: ByteReader?, protocolValue: ByteReader?
+        try RouteAttributes.forEach(reader, from: 72) { type, value in
+            switch type {
+            case attributeInfo: if infoValue == nil { infoValue = value }
+            case attributeCongestion: if congestionValue == nil { congestionValue = value }
+            case attributeProtocol: if protocolValue == nil { protocolValue = value }
+            default: break
+            }
+        }
 
         var protocolNumber: Int?
-        if kind == .raw, let value = attributes.first(attributeProtocol), let number = try? value.u8(0) {
+        if kind == .raw, let value = protocolValue, let number = try? value.u8(0) {
             protocolNumber = Int(number)
         }
         var tcp: TCPDetails?
@@ -53,13 +62,10 @@ enum InetDiag {
                 case 4: "persist"
                 default: nil
                 }
-            let congestion = attributes.first(attributeCongestion).map { value in
-                let raw = (try? value.slice(0, value.count, "congestion")) ?? []
-                return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let congestion = congestionValue.map { value in
+                value.withUnsafeBytes { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
             }
-            let info = attributes.first(attributeInfo).map { value in
-                TCPInfo(bytes: (try? value.slice(0, value.count, "tcp_info")) ?? [])
-            }
+            let info = infoValue.map { value in value.withUnsafeBytes { TCPInfo(rawBytes: $0) } }
             tcp = TCPDetails(timer: timerName, timerExpiresMilliseconds: expires, congestionControl: congestion, info: info)
         }
         let stateName = kind == .tcp ? SocketStateName.name(state, kind: kind) : (state == 1 ? "ESTAB" : state == 10 ? "LISTEN" : "UNCONN")
@@ -77,7 +83,8 @@ enum InetDiag {
             let address = IPv6Address(bytes: bytes)!
             return address.mappedIPv4.map { "::ffff:\($0)" } ?? address.description
         }
-        return IPv4Address(bytes: try reader.slice(offset, 4, "inet_diag_sockid address"))!.description
+        // Network order: the first byte is the first octet (no array per address).
+        return IPv4Address(try reader.u32be(offset, "inet_diag_sockid address")).description
     }
 }
 

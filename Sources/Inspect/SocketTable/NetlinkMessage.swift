@@ -71,6 +71,19 @@ struct ByteReader {
         return value
     }
 
+    /// Network (big-endian) 32 bits.
+    func u32be(_ offset: Int, _ what: String = "be32") throws(NetlinkDecodeError) -> UInt32 {
+        try require(offset, 4, what)
+        var value: UInt32 = 0
+        for index in 0..<4 { value = value << 8 | UInt32(bytes[start + offset + index]) }
+        return value
+    }
+
+    /// The bytes `start..<end` in place, for the duration of `body` (no copy).
+    func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { all in try body(UnsafeRawBufferPointer(rebasing: all[start..<end])) }
+    }
+
     func slice(_ offset: Int, _ length: Int, _ what: String) throws(NetlinkDecodeError) -> [UInt8] {
         try require(offset, length, what)
         return Array(bytes[(start + offset)..<(start + offset + length)])
@@ -133,6 +146,16 @@ struct RouteAttributes {
     var entries: [(type: UInt16, value: ByteReader)] = []
 
     init(_ reader: ByteReader, from offset: Int) throws(NetlinkDecodeError) {
+        var found: [(type: UInt16, value: ByteReader)] = []
+        try Self.forEach(reader, from: offset) { found.append(($0, $1)) }
+        entries = found
+    }
+
+    /// Each attribute's type and payload in order, with the same checks as `init`, without
+    /// collecting them.
+    static func forEach(
+        _ reader: ByteReader, from offset: Int, _ body: (UInt16, ByteReader) -> Void
+    ) throws(NetlinkDecodeError) {
         var position = offset
         while position + 4 <= reader.count {
             let length = Int(try reader.u16le(position, "rtattr.rta_len"))
@@ -140,7 +163,7 @@ struct RouteAttributes {
             guard length >= 4, position + length <= reader.count else {
                 throw NetlinkDecodeError(what: "rtattr", offset: reader.start + position, reason: "rta_len \(length) does not fit")
             }
-            entries.append((type, try reader.sub(position + 4, length - 4, "rtattr payload")))
+            body(type, try reader.sub(position + 4, length - 4, "rtattr payload"))
             position += (length + 3) & ~3
         }
     }

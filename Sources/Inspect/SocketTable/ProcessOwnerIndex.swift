@@ -63,7 +63,8 @@ public final class ProcessOwnerIndex: Sendable {
             && cached.pids.allSatisfy { access("\(procRoot)/\($0)", F_OK) == 0 }
         if complete { return cached.owners }
         let (owners, hidden) = walked ?? walk()
-        let pids = Set(owners.values.lazy.flatMap { $0.map(\.pid) })
+        var pids = Set<Int32>()
+        for list in owners.values { for owner in list { pids.insert(owner.pid) } }
         let ownerless = Set(inodes.lazy.filter { $0 != 0 && owners[$0] == nil })
         cache.withLock {
             $0.owners = owners
@@ -76,53 +77,134 @@ public final class ProcessOwnerIndex: Sendable {
         return owners
     }
 
-    /// One walk of /proc/PID/fd for every process.
+    /// One walk of /proc/PID/fd for every process: each process's descriptor numbers listed
+    /// first, then their links read on two threads (half of all descriptors each, so one process
+    /// holding most of them is split too), then the owners collected in /proc's order (the same
+    /// map, owners in the same order, as reading each link while listing).
     func walk() -> ([UInt32: [SocketOwner]], Int) {
-        var owners: [UInt32: [SocketOwner]] = [:]
         var hidden = 0
-        guard let proc = opendir(procRoot) else { return (owners, 0) }
-        defer { closedir(proc) }
-        var link = [CChar](repeating: 0, count: 64)
+        guard let proc = opendir(procRoot) else { return ([:], 0) }
+        var pids: [Int32] = []
+        var directories: [Int32] = []  // each process's open fd directory, for readlinkat
+        defer { for directory in directories { close(directory) } }
+        var processOf: [Int32] = []  // per descriptor: its process's index in `pids`
+        var numbers: [Int32] = []  // per descriptor: its number
         while let entry = readdir(proc) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let pid = Int32(name) else { continue }
-            let fdPath = "\(procRoot)/\(name)/fd"
-            guard let fdDirectory = opendir(fdPath) else {
+            guard let pid = withUnsafeBytes(of: entry.pointee.d_name, { Self.decimal($0) }) else { continue }
+            let directory = open("\(procRoot)/\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard directory >= 0 else {
                 if errno == EACCES || errno == EPERM { hidden += 1 }
                 continue  // vanished, or not ours to read
             }
-            defer { closedir(fdDirectory) }
-            let directoryDescriptor = dirfd(fdDirectory)
-            var command: String?
-            var uid: UInt32 = 0
-            while let fdEntry = readdir(fdDirectory) {
-                let length = withUnsafePointer(to: fdEntry.pointee.d_name) { namePointer in
-                    namePointer.withMemoryRebound(to: CChar.self, capacity: 256) { cName in
-                        readlinkat(directoryDescriptor, cName, &link, link.count - 1)
-                    }
-                }
-                // "socket:[12345]" is 8 + digits + 1 characters.
-                guard length > 9, link[0] == 0x73 /* s */, link[6] == 0x3a /* : */ else { continue }
-                var inode: UInt32 = 0
-                var index = 8
-                while index < length, link[index] >= 0x30, link[index] <= 0x39 {
-                    inode = inode &* 10 &+ UInt32(link[index] - 0x30)
-                    index += 1
-                }
-                let fdNumber = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw in
-                    Int32(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)) ?? -1
-                }
-                if command == nil {
-                    command = readCommand(pid)
-                    var info = stat()
-                    if stat("\(procRoot)/\(name)", &info) == 0 { uid = info.st_uid }
-                }
-                owners[inode, default: []].append(SocketOwner(pid: pid, command: command ?? "?", fileDescriptor: fdNumber, uid: uid))
+            let listing = dup(directory)
+            guard listing >= 0, let fdDirectory = fdopendir(listing) else {
+                if listing >= 0 { close(listing) }
+                close(directory)
+                continue
             }
+            let before = numbers.count
+            let index = Int32(pids.count)
+            while let fdEntry = readdir(fdDirectory) {
+                guard let number = withUnsafeBytes(of: fdEntry.pointee.d_name, { Self.decimal($0) }) else { continue }
+                numbers.append(number)
+                processOf.append(index)
+            }
+            closedir(fdDirectory)
+            if numbers.count == before {
+                close(directory)  // no descriptors (a kernel thread): nothing to read
+                continue
+            }
+            pids.append(pid)
+            directories.append(directory)
+        }
+        closedir(proc)
+        let inodes = Self.socketInodes(numbers: numbers, processOf: processOf, directories: directories)
+        var owners: [UInt32: [SocketOwner]] = [:]
+        var identities: [(command: String, uid: UInt32)?] = Array(repeating: nil, count: pids.count)
+        for position in inodes.indices where inodes[position] != 0 {
+            let process = Int(processOf[position])
+            if identities[process] == nil {
+                var info = stat()
+                let uid = stat("\(procRoot)/\(pids[process])", &info) == 0 ? info.st_uid : 0
+                identities[process] = (readCommand(pids[process]), uid)
+            }
+            let (command, uid) = identities[process]!
+            owners[inodes[position], default: []].append(
+                SocketOwner(pid: pids[process], command: command, fileDescriptor: numbers[position], uid: uid))
         }
         return (owners, hidden)
+    }
+
+    /// The socket inode each descriptor links to (`socket:[N]`), 0 for other files and for
+    /// descriptors closed meanwhile: two threads, a half of the descriptors each (one thread
+    /// below 2,000).
+    static func socketInodes(numbers: [Int32], processOf: [Int32], directories: [Int32]) -> [UInt32] {
+        var inodes = [UInt32](repeating: 0, count: numbers.count)
+        let count = numbers.count
+        inodes.withUnsafeMutableBufferPointer { output in
+            let target = SendableBuffer(output)
+            let parts = count >= 2000 ? 2 : 1
+            let read: @Sendable (Int) -> Void = { part in
+                let range = part == 0 ? 0..<(parts == 1 ? count : count / 2) : (count / 2)..<count
+                var link = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))  // 64 bytes
+                var name = (UInt64(0), UInt64(0))  // up to 10 digits and a NUL
+                withUnsafeMutableBytes(of: &link) { linkBytes in
+                    withUnsafeMutableBytes(of: &name) { nameBytes in
+                        let linkBuffer = linkBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                        let nameBuffer = nameBytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+                        for position in range {
+                            Self.writeDecimal(numbers[position], into: nameBytes)
+                            let length = readlinkat(directories[Int(processOf[position])], nameBuffer, linkBuffer, 63)
+                            target.buffer[position] = Self.socketInode(linkBytes, length: length)
+                        }
+                    }
+                }
+            }
+            if parts == 1 { read(0) } else { DispatchQueue.concurrentPerform(iterations: 2, execute: read) }
+        }
+        return inodes
+    }
+
+    /// `value` in decimal and a NUL at the start of `buffer` (room for 11 bytes).
+    static func writeDecimal(_ value: Int32, into buffer: UnsafeMutableRawBufferPointer) {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        var remaining = value
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            buffer[index] = UInt8(truncatingIfNeeded: remaining % 10) &+ 48
+            remaining /= 10
+        }
+        buffer[digits] = 0
+    }
+
+    /// N of a `socket:[N]` link target of `length` bytes, or 0.
+    static func socketInode(_ link: UnsafeMutableRawBufferPointer, length: Int) -> UInt32 {
+        // "socket:[12345]" is 8 + digits + 1 characters.
+        guard length > 9, link[0] == 0x73 /* s */, link[6] == 0x3a /* : */ else { return 0 }
+        var inode: UInt32 = 0
+        var index = 8
+        while index < length, link[index] >= 0x30, link[index] <= 0x39 {
+            inode = inode &* 10 &+ UInt32(link[index] - 0x30)
+            index += 1
+        }
+        return inode
+    }
+
+    /// The value of a NUL-terminated name of decimal digits that fits an `Int32`, or nil.
+    static func decimal(_ name: UnsafeRawBufferPointer) -> Int32? {
+        var value: Int64 = 0
+        var digits = 0
+        for byte in name {
+            if byte == 0 { break }
+            guard byte >= 0x30, byte <= 0x39, digits < 10 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? Int32(exactly: value) : nil
     }
 
     private func readCommand(_ pid: Int32) -> String {
@@ -134,4 +216,10 @@ public final class ProcessOwnerIndex: Sendable {
         guard count > 0 else { return "?" }
         return String(decoding: buffer.prefix(count).prefix { $0 != 10 }, as: UTF8.self)
     }
+}
+
+/// A buffer two threads write disjoint parts of, before `concurrentPerform` returns.
+private struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt32>
+    init(_ buffer: UnsafeMutableBufferPointer<UInt32>) { self.buffer = buffer }
 }

@@ -74,6 +74,14 @@ public struct SocketDiff: Hashable, Sendable, Codable {
 
     /// Compares two entry lists by `SocketEntry.id`.
     public init(old: [SocketEntry], new: [SocketEntry]) {
+        // Against an empty table everything is added: the new table itself, not a copy of each
+        // row (a first refresh, and every table `socktui sockets` prints).
+        if old.isEmpty {
+            added = new
+            removed = []
+            changed = []
+            return
+        }
         // Old rows by key, as indices (no copies of the entries).
         var before: [SocketKey: Int] = [:]
         before.reserveCapacity(old.count)
@@ -126,7 +134,7 @@ public final class SocketTable: Sendable {
             // Packet datagram and raw sockets come from one dump.
             if kind == .packetDatagram && query.kinds.contains(.packetRaw) { continue }
             let (found, source, problems) = collect(kind, client: client, tcpInfo: query.tcpInfo)
-            entries.append(contentsOf: found)
+            if entries.isEmpty { entries = found } else { entries.append(contentsOf: found) }  // no copy of the first kind's rows
             sources[kind.rawValue] = source
             warnings += problems
         }
@@ -144,11 +152,31 @@ public final class SocketTable: Sendable {
         // Kind, then local port, then inode: integer keys, so 20,000 rows sort in milliseconds.
         let rank = Dictionary(uniqueKeysWithValues: SocketKind.allCases.enumerated().map { ($1, UInt64($0)) })
         let keys = entries.map { (rank[$0.kind]! << 56) | (UInt64($0.local.port ?? 0) << 32) | UInt64($0.inode) }
-        entries = keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
+        Self.permute(&entries, to: keys.indices.sorted { keys[$0] < keys[$1] })
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return SocketSnapshot(
             entries: entries, sources: sources, warnings: warnings, hiddenProcesses: hidden,
             takenAt: Date().timeIntervalSince1970, elapsed: elapsed)
+    }
+
+    /// Rearranges `entries` so that position `i` holds what was at `order[i]` (a permutation of
+    /// the indices), in place by swaps: no copy of each row (and of its strings' and arrays'
+    /// references) into a second table.
+    static func permute<T>(_ entries: inout [T], to order: [Int]) {
+        precondition(order.count == entries.count)
+        var placed = [Bool](repeating: false, count: order.count)
+        entries.withUnsafeMutableBufferPointer { rows in
+            for start in order.indices where !placed[start] {
+                var position = start
+                while true {
+                    placed[position] = true
+                    let source = order[position]
+                    if source == start { break }
+                    rows.swapAt(position, source)
+                    position = source
+                }
+            }
+        }
     }
 
     /// Takes a snapshot on the table's background queue.

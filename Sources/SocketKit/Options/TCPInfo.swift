@@ -236,13 +236,16 @@ public struct TCPInfo: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Decodes the bytes `getsockopt(TCP_INFO)` returned. Never reads past `bytes`: missing fields are zero.
     public init(bytes: [UInt8]) {
-        byteCount = bytes.count
+        self = bytes.withUnsafeBytes { TCPInfo(rawBytes: $0) }
+    }
+
+    /// As ``init(bytes:)``, over bytes in place (a sock_diag reply's attribute, not copied out).
+    public init(rawBytes source: UnsafeRawBufferPointer) {
+        byteCount = source.count
         // Each field's bytes straight into its stored property (a table of 20,000 sockets decodes
         // 1.5 million fields; a key-path write each cost a sixth of `socktui sockets -t -p -i`).
-        bytes.withUnsafeBytes { source in
-            withUnsafeMutableBytes(of: &self) { target in
-                for row in TCPInfo.layout { row.decode(source, into: target) }
-            }
+        withUnsafeMutableBytes(of: &self) { target in
+            for row in TCPInfo.layout { row.decode(source, into: target) }
         }
     }
 

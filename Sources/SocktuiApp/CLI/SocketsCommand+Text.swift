@@ -3,23 +3,41 @@ import Inspect
 
 extension SocketsCommand {
     /// The text table of `entries` and, with `--info`, a TCP summary line per socket: what
-    /// `printLocal` writes. Rows and summary lines are made on two threads, a half of the table
-    /// each, and joined in order (a 20,000-row table spends most of its text time here).
-    static func text(of entries: [SocketEntry], processes: Bool, info: Bool) -> (table: String, summaries: [String]) {
+    /// `printLocal` writes, as bytes. Each cell is written straight into a byte buffer (no `String`
+    /// per cell or line: a 20,000-row table spent most of its text time making them); rows and
+    /// summary lines are made on two threads, a half of the table each, then padded to the column
+    /// widths on two threads and joined in order. The same bytes as `formatTable` over `row(_:)`
+    /// and `"\(local) → \(remote): \(tcpSummary(tcp))\n"` per summary.
+    /// The table comes in pieces (the header, then each half's rows), written one after the other.
+    static func text(of entries: [SocketEntry], processes: Bool, info: Bool) -> (table: [[UInt8]], summaries: [[UInt8]]) {
+        let columns = header(processes: processes).count
+        var headerCells = SocketTextCells(columns: columns)
+        for title in header(processes: processes) { headerCells.cell { $0.append(contentsOf: title.utf8) } }
         let halves = inHalves(entries.count) { range in
-            var rows: [[String]] = []
-            rows.reserveCapacity(range.count)
-            var summaries = ""
-            for entry in entries[range] {
-                rows.append(row(entry, processes: processes))
-                if info, let tcp = entry.tcp, tcp.info != nil {
-                    summaries += "\(entry.local) → \(entry.remote): \(tcpSummary(tcp))\n"
+            var cells = SocketTextCells(columns: columns, rows: range.count)
+            var summaries: [UInt8] = []
+            if info { summaries.reserveCapacity(range.count * 240) }  // one summary line is about 230 bytes
+            for index in range {
+                cells.row(entries[index], processes: processes)
+                if info, let tcp = entries[index].tcp, tcp.info != nil {
+                    SocketTextBytes.appendSummary(entries[index], tcp, to: &summaries)
                 }
             }
-            return (rows, summaries)
+            return SendableHalf(cells: cells, summaries: summaries)
         }
-        let table = formatTable([header(processes: processes)] + halves.flatMap(\.0))
-        return (table, halves.map(\.1).filter { !$0.isEmpty })
+        var widths = headerCells.widths
+        for half in halves {
+            for column in 0..<columns { widths[column] = max(widths[column], half.cells.widths[column]) }
+        }
+        var head: [UInt8] = []
+        headerCells.layOut(widths: widths, into: &head)
+        let columnWidths = widths
+        let laidOut = concurrently(halves.count) { index in
+            var bytes: [UInt8] = []
+            halves[index].cells.layOut(widths: columnWidths, into: &bytes)
+            return bytes
+        }
+        return ([head] + laidOut, halves.map(\.summaries).filter { !$0.isEmpty })
     }
 
     /// `body` over the first and the second half of `0..<count` on two threads (one below 2,000),
@@ -37,6 +55,12 @@ extension SocketsCommand {
         DispatchQueue.concurrentPerform(iterations: count) { results.set($0, body($0)) }
         return results.values
     }
+}
+
+/// One half of the table: its cells and its summary lines.
+private struct SendableHalf: Sendable {
+    var cells: SocketTextCells
+    var summaries: [UInt8]
 }
 
 /// Threads' results, each written once to its own slot before `concurrentPerform` returns.

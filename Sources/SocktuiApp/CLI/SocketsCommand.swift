@@ -96,14 +96,13 @@ struct SocketsCommand: ParsableCommand {
 
     /// This host's table (one process, like ss): the rows, then warnings on stderr.
     func printLocal(_ snapshot: SocketSnapshot, filter: SocketFilter) throws {
-        let entries = snapshot.entries.filter(filter.matches)
+        let entries = filter.terms.isEmpty ? snapshot.entries : snapshot.entries.filter(filter.matches)
         if global.json {
             try Self.writeJSON(snapshot, entries: entries)
             return
         }
         let (table, summaries) = Self.text(of: entries, processes: processes, info: info)
-        StandardOutput.write(table)
-        for text in summaries { StandardOutput.write(text) }
+        for bytes in table + summaries where !bytes.withUnsafeBytes({ StandardOutput.write(bytes: $0) }) { break }
         for warning in snapshot.warnings { FileHandle.standardError.write(Data("socktui sockets: \(warning)\n".utf8)) }
         if snapshot.hiddenProcesses > 0 && processes {
             FileHandle.standardError.write(
