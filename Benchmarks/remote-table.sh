@@ -38,7 +38,8 @@ if [ -z "${NS:-}" ]; then
     ip netns exec "$NS" python3 -c "
 import resource, socket, signal
 n = ${CONNECTIONS:-10000}
-resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 100, 2 * n + 100))
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 2 * n + 100), hard))
 listener = socket.socket(); listener.bind(('127.0.0.1', 0)); listener.listen(4096)
 held = []
 for _ in range(n):
