@@ -86,9 +86,11 @@ struct JSONStreamWriterTests {
         }
         let writer = JSONStreamWriter(JSONStreamEncoder())
         for text in ["", "a", "127.0.0.1", "41234 → 9 Len=64", "80 → 54847 [SYN, ACK] Seq=1 Ack=2 Win=3 Len=0 MSS=1460 → ✓ 😀"] {
-            let expected = "{\"string\":\(String(reflecting: text)),\"bytes\":\(String(reflecting: text)),\"plain\":\(String(reflecting: text))}"
+            let expected =
+                "{\"string\":\(String(reflecting: text)),\"bytes\":\(String(reflecting: text)),\"plain\":\(String(reflecting: text))}"
             #expect(String(decoding: try JSONStreamEncoder().encode(Row(text: text)), as: UTF8.self) == expected)
-            let foundation = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(Row(text: text))) as? [String: String])
+            let foundation = try #require(
+                try JSONSerialization.jsonObject(with: JSONEncoder().encode(Row(text: text))) as? [String: String])
             #expect(foundation == ["string": text, "bytes": text, "plain": text])
             var buffer = ByteBuffer(capacity: 4)
             defer { buffer.deallocate() }

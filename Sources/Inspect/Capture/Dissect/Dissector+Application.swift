@@ -58,10 +58,15 @@ extension DissectorWalk {
                             + (dns.isResponse
                                 ? " Standard query response, \(DNSView.responseCodeName(dns.responseCode))" : " Standard query"),
                         range: dns.range(of: Field.flags)),
-                    FieldNode("dns.count.queries", "Questions", Format.decimal(dns.questions.count), range: dns.range(of: Field.questionCount)),
+                    FieldNode(
+                        "dns.count.queries", "Questions", Format.decimal(dns.questions.count), range: dns.range(of: Field.questionCount)),
                     FieldNode("dns.count.answers", "Answer RRs", Format.decimal(dns.answerCount), range: dns.range(of: Field.answerCount)),
-                    FieldNode("dns.count.auth_rr", "Authority RRs", Format.decimal(dns.authorityCount), range: dns.range(of: Field.authorityCount)),
-                    FieldNode("dns.count.add_rr", "Additional RRs", Format.decimal(dns.additionalCount), range: dns.range(of: Field.additionalCount))
+                    FieldNode(
+                        "dns.count.auth_rr", "Authority RRs", Format.decimal(dns.authorityCount), range: dns.range(of: Field.authorityCount)
+                    ),
+                    FieldNode(
+                        "dns.count.add_rr", "Additional RRs", Format.decimal(dns.additionalCount),
+                        range: dns.range(of: Field.additionalCount))
                 ]
                 if !dns.questions.isEmpty {
                     children.append(
@@ -100,7 +105,8 @@ extension DissectorWalk {
                                             "dns.resp.type", "Type", "\(DNSView.typeName(record.type)) (\(record.type))",
                                             range: Record.type.shifted(by: record.nameEnd)),
                                         FieldNode(
-                                            "dns.resp.ttl", "Time to live", Format.decimal(record.ttl), range: Record.ttl.shifted(by: record.nameEnd)),
+                                            "dns.resp.ttl", "Time to live", Format.decimal(record.ttl),
+                                            range: Record.ttl.shifted(by: record.nameEnd)),
                                         FieldNode(
                                             "dns.resp.len", "Data length", Format.decimal(record.dataRange.count),
                                             range: Record.dataLength.shifted(by: record.nameEnd)),

@@ -32,7 +32,8 @@ extension DissectorWalk {
                             + (ip.moreFragments ? ", More fragments" : ""),
                         range: ip.range(of: Field.flags)),
                     FieldNode(
-                        "ip.frag_offset", "Fragment Offset", Format.decimal(ip.fragmentOffset), range: ip.range(of: Field.flagsAndFragmentOffset)),
+                        "ip.frag_offset", "Fragment Offset", Format.decimal(ip.fragmentOffset),
+                        range: ip.range(of: Field.flagsAndFragmentOffset)),
                     FieldNode("ip.ttl", "Time to Live", Format.decimal(ip.timeToLive), range: ip.range(of: Field.timeToLive)),
                     FieldNode(
                         "ip.proto", "Protocol", "\(Dissector.ipProtocolName(ip.protocolNumber)) (\(ip.protocolNumber))",

@@ -40,9 +40,11 @@ extension DissectorWalk {
                 let checksum = checksumText(tcp.checksum, offset..<extent.end, extent, network: network, protocolNumber: 6)
                 var children = [
                     FieldNode("tcp.srcport", "Source Port", Format.decimal(tcp.sourcePort), range: tcp.range(of: Field.sourcePort)),
-                    FieldNode("tcp.dstport", "Destination Port", Format.decimal(tcp.destinationPort), range: tcp.range(of: Field.destinationPort)),
                     FieldNode(
-                        "tcp.seq_raw", "Sequence Number (raw)", Format.decimal(tcp.sequenceNumber), range: tcp.range(of: Field.sequenceNumber)),
+                        "tcp.dstport", "Destination Port", Format.decimal(tcp.destinationPort), range: tcp.range(of: Field.destinationPort)),
+                    FieldNode(
+                        "tcp.seq_raw", "Sequence Number (raw)", Format.decimal(tcp.sequenceNumber),
+                        range: tcp.range(of: Field.sequenceNumber)),
                     FieldNode(
                         "tcp.ack_raw", "Acknowledgment number (raw)", Format.decimal(tcp.acknowledgmentNumber),
                         range: tcp.range(of: Field.acknowledgmentNumber)),
@@ -54,7 +56,9 @@ extension DissectorWalk {
                         range: tcp.range(of: Field.dataOffsetAndFlags)),
                     FieldNode("tcp.window_size_value", "Window", Format.decimal(tcp.window), range: tcp.range(of: Field.window)),
                     FieldNode("tcp.checksum", "Checksum", checksum, range: tcp.range(of: Field.checksum)),
-                    FieldNode("tcp.urgent_pointer", "Urgent Pointer", Format.decimal(tcp.urgentPointer), range: tcp.range(of: Field.urgentPointer))
+                    FieldNode(
+                        "tcp.urgent_pointer", "Urgent Pointer", Format.decimal(tcp.urgentPointer), range: tcp.range(of: Field.urgentPointer)
+                    )
                 ]
                 if !tcp.options.isEmpty {
                     children.append(
@@ -140,7 +144,9 @@ extension DissectorWalk {
                     range: udp.offset..<udp.payloadOffset,
                     children: [
                         FieldNode("udp.srcport", "Source Port", Format.decimal(udp.sourcePort), range: udp.range(of: Field.sourcePort)),
-                        FieldNode("udp.dstport", "Destination Port", Format.decimal(udp.destinationPort), range: udp.range(of: Field.destinationPort)),
+                        FieldNode(
+                            "udp.dstport", "Destination Port", Format.decimal(udp.destinationPort),
+                            range: udp.range(of: Field.destinationPort)),
                         FieldNode("udp.length", "Length", Format.decimal(udp.length), range: udp.range(of: Field.length)),
                         FieldNode("udp.checksum", "Checksum", checksum, range: udp.range(of: Field.checksum))
                     ])
