@@ -111,10 +111,10 @@ enum Limits {
             within(options.snapLength, 1...262_144, "snapLength")
             if let count = options.count { within(count, 1...Int.max, "count") }
             let ring = options.ring
-            within(ring.blockSize, 4096...(128 << 20), "ring.blockSize")
+            within(ring.blockSize, 4096...(128 << 20), "ring.block_size_bytes")
             precondition(ring.blockSize & (ring.blockSize - 1) == 0, "validated ring.blockSize not a power of two: \(ring.blockSize)")
-            within(ring.blockCount, 2...4096, "ring.blockCount")
-            within(ring.retireTimeoutMilliseconds, 1...60_000, "ring.retireTimeoutMilliseconds")
+            within(ring.blockCount, 2...4096, "ring.block_count")
+            within(ring.retireTimeoutMilliseconds, 1...60_000, "ring.retire_timeout_ms")
             within(ring.blockSize * ring.blockCount, 0...RingConfiguration.ringCeiling, "ring size")
             // The kernel's tpacket_req3 fields are 32-bit.
             _ = UInt32(ring.blockSize)
@@ -199,8 +199,10 @@ enum AgentFrameTemplates {
     }()
 
     static let texts: [String] = frames.map { frame in
+        // The agent's conventions (snake_case keys; docs/json.md), keys sorted so slots are stable.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: (try? encoder.encode(frame)) ?? Data(), as: UTF8.self)
     }
 
