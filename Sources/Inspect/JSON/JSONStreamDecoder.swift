@@ -61,8 +61,17 @@ final class JSONTapeState {
     let datesSince1970: Bool
     /// Per object node: the key node last found in it (0: none yet), where the next lookup starts.
     @exclusivity(unchecked) private var cursors: UnsafeMutablePointer<Int32>
-    /// Coding keys with upper-case letters, as their snake_case JSON bytes.
-    @exclusivity(unchecked) private var snakeKeys: [String: [UInt8]] = [:]
+    /// Coding keys with upper-case letters, as their snake_case JSON bytes: a direct-mapped table
+    /// keyed by the `String`'s bits (a literal key's bits are the same every time), its strings
+    /// kept alive in `snakeStrings` so no bits are ever reused by another string.
+    @exclusivity(unchecked) private var snakeSlots = [SnakeSlot](repeating: SnakeSlot(), count: 1 << snakeSlotBits)
+    @exclusivity(unchecked) private var snakeStrings: [String] = []
+    private static let snakeSlotBits = 9
+
+    struct SnakeSlot {
+        var bits: (UInt64, UInt64) = (0, 0)
+        var bytes: [UInt8]? = nil
+    }
 
     init(
         bytes: UnsafeBufferPointer<UInt8>, nodes: UnsafeBufferPointer<JSONTape.Node>, keyStyle: JSONStreamEncoder.KeyStyle,
@@ -106,9 +115,15 @@ final class JSONTapeState {
     }
 
     private func snakeKey(_ string: String) -> [UInt8] {
-        if let cached = snakeKeys[string] { return cached }
+        let bits = unsafeBitCast(string, to: (UInt64, UInt64).self)
+        let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.snakeSlotBits))
+        if let bytes = snakeSlots[slot].bytes, snakeSlots[slot].bits == bits { return bytes }
         let converted = Array(JSONStreamState.snakeCase(string).utf8)
-        if snakeKeys.count < 4096 { snakeKeys[string] = converted }
+        if snakeStrings.count < 4096 {
+            snakeStrings.append(string)
+            snakeSlots[slot] = SnakeSlot(bits: bits, bytes: converted)
+        }
         return converted
     }
 
