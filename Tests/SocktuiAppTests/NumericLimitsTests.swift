@@ -67,6 +67,42 @@ import SocktuiTestSupport
     }
 }
 
+/// A reader that stops early (`| head`) ends the output quietly, as tcpdump does: killed by SIGPIPE
+/// as any tool when the signal has its default action, and with status 0 when the caller ignores
+/// it (a shell with `trap '' PIPE`, many service managers). There the closed pipe (EPIPE) left
+/// stdio's error flag set, which the exit check took for an I/O error ("writing standard output:
+/// Input/output error", status 1).
+@Suite struct ClosedPipeTests {
+    /// 3,000 UDP sockets on 127.0.0.1, held until the test ends: a table larger than a pipe holds.
+    static let holder = """
+        import resource, socket, sys
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4000), hard))
+        held = []
+        for _ in range(3000):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); held.append(s)
+        print("ready", flush=True)
+        sys.stdin.read()
+        """
+
+    @Test(arguments: ["sockets -u", "sockets -u --json", "read FILE", "read FILE --json --detail"])
+    func aReaderThatStopsEarlyEndsTheOutputQuietly(command: String) throws {
+        try #require(TestBinary.isBuilt, "socktui was not built at \(TestBinary.socktui)")
+        let sockets = try PythonChild(Self.holder)
+        let file = try CaptureFixture.write(rounds: 2000)
+        defer { unlink(file) }
+        let arguments = command.replacingOccurrences(of: "FILE", with: "'\(file)'")
+        let pipeline = "'\(TestBinary.socktui)' \(arguments) | head -c 100 >/dev/null; echo \"status ${PIPESTATUS[0]}\""
+        let ignored = try runTool("/bin/bash", ["-c", "trap '' PIPE; " + pipeline])
+        #expect(ignored.out == "status 0\n", "\(command), SIGPIPE ignored: \(ignored.out) \(ignored.err)")
+        #expect(ignored.err.isEmpty, "\(command), SIGPIPE ignored: \(ignored.err)")
+        let signalled = try runTool("/bin/bash", ["-c", "trap - PIPE; " + pipeline])
+        #expect(["status 0\n", "status 141\n"].contains(signalled.out), "\(command): \(signalled.out) \(signalled.err)")
+        #expect(signalled.err.isEmpty, "\(command): \(signalled.err)")
+        _ = sockets
+    }
+}
+
 /// The CLI takes the locale's character type, as CPython does (issue #17 W3): under C.UTF-8 an
 /// IDN name is encoded for the lookup instead of failing with EAI_IDN_ENCODE.
 @Suite struct LocaleTests {

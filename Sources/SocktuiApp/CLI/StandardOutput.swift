@@ -37,9 +37,16 @@ public enum StandardOutput {
         write(text + terminator)
     }
 
+    /// The reader closed the pipe (EPIPE): the output ends quietly, and stdio's error flag, which
+    /// that write set too, is no I/O error.
+    private static let pipeClosed = Atomic<Bool>(false)
+
     /// Keeps the first write error (EPIPE is not one).
     static func record(_ code: Int32) {
-        guard code != EPIPE else { return }
+        guard code != EPIPE else {
+            pipeClosed.store(true, ordering: .relaxed)
+            return
+        }
         failure.withLock { if $0 == nil { $0 = code } }
     }
 
@@ -51,8 +58,9 @@ public enum StandardOutput {
 
     private static func checkAtExit() {
         if fflush(stream) != 0 { record(errno) }
-        // An error stdio met earlier (its errno gone) still shows in ferror.
-        if ferror(stream) != 0 { record(EIO) }
+        // An error stdio met earlier (its errno gone) still shows in ferror; after a closed pipe
+        // the flag is that pipe's.
+        if ferror(stream) != 0 && !pipeClosed.load(ordering: .relaxed) { record(EIO) }
         guard let code = failure.withLock({ $0 }) else { return }
         let message = Array("socktui: writing standard output: \(String(cString: strerror(code)))\n".utf8)
         _ = message.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
