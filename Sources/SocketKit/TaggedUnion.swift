@@ -26,6 +26,14 @@ extension Encoder {
     }
 }
 
+extension Encoder {
+    /// Writes a tagged union whose case holds one value: `{"kind": kind, kind: value}`.
+    public func taggedUnion(_ tagged: (kind: String, value: any Encodable)) throws {
+        var container = try taggedUnion(tagged.kind)
+        try container.encode(tagged.value, tagged.kind)
+    }
+}
+
 extension Decoder {
     /// A tagged union's kind and its members.
     /// - Throws: `DecodingError.dataCorrupted` when `"kind"` is not one of `kinds` (the message

@@ -3,30 +3,23 @@
 
 extension ConnTestRequest: Codable {
     /// The test's kind, as its JSON's `"kind"`.
-    public var kind: String {
-        switch self {
-        case .connect: "connect"
-        case .probes: "probes"
-        case .udp: "udp"
-        case .echo: "echo"
-        case .scan: "scan"
-        case .throughput: "throughput"
-        }
-    }
+    public var kind: String { tagged.kind }
 
     static let kinds = ["connect", "probes", "udp", "echo", "scan", "throughput"]
 
-    public func encode(to encoder: any Encoder) throws {
-        var members = try encoder.taggedUnion(kind)
+    /// The kind and the case's value (the member named after the kind).
+    private var tagged: (kind: String, value: any Encodable) {
         switch self {
-        case .connect(let value): try members.encode(value, kind)
-        case .probes(let value): try members.encode(value, kind)
-        case .udp(let value): try members.encode(value, kind)
-        case .echo(let value): try members.encode(value, kind)
-        case .scan(let value): try members.encode(value, kind)
-        case .throughput(let value): try members.encode(value, kind)
+        case .connect(let value): ("connect", value)
+        case .probes(let value): ("probes", value)
+        case .udp(let value): ("udp", value)
+        case .echo(let value): ("echo", value)
+        case .scan(let value): ("scan", value)
+        case .throughput(let value): ("throughput", value)
         }
     }
+
+    public func encode(to encoder: any Encoder) throws { try encoder.taggedUnion(tagged) }
 
     public init(from decoder: any Decoder) throws {
         let (kind, members) = try decoder.taggedUnion(of: ConnTestRequest.self, kinds: Self.kinds)
@@ -44,25 +37,18 @@ extension ConnTestRequest: Codable {
 extension ConnTestEvent: Codable {
     static let kinds = ["connect", "probe", "echo", "scan", "throughput"]
 
-    public func encode(to encoder: any Encoder) throws {
+    /// The kind and the case's value (the member named after the kind).
+    private var tagged: (kind: String, value: any Encodable) {
         switch self {
-        case .connect(let value):
-            var members = try encoder.taggedUnion("connect")
-            try members.encode(value, "connect")
-        case .probe(let value):
-            var members = try encoder.taggedUnion("probe")
-            try members.encode(value, "probe")
-        case .echo(let value):
-            var members = try encoder.taggedUnion("echo")
-            try members.encode(value, "echo")
-        case .scan(let value):
-            var members = try encoder.taggedUnion("scan")
-            try members.encode(value, "scan")
-        case .throughput(let value):
-            var members = try encoder.taggedUnion("throughput")
-            try members.encode(value, "throughput")
+        case .connect(let value): ("connect", value)
+        case .probe(let value): ("probe", value)
+        case .echo(let value): ("echo", value)
+        case .scan(let value): ("scan", value)
+        case .throughput(let value): ("throughput", value)
         }
     }
+
+    public func encode(to encoder: any Encoder) throws { try encoder.taggedUnion(tagged) }
 
     public init(from decoder: any Decoder) throws {
         let (kind, members) = try decoder.taggedUnion(of: ConnTestEvent.self, kinds: Self.kinds)
@@ -78,28 +64,21 @@ extension ConnTestEvent: Codable {
 
 extension ConnTestResult: Codable {
     /// The test's kind, as its JSON's `"kind"` (the request's).
-    public var kind: String {
+    public var kind: String { tagged.kind }
+
+    /// The kind and the case's value (the member named after the kind).
+    private var tagged: (kind: String, value: any Encodable) {
         switch self {
-        case .connect: "connect"
-        case .probes: "probes"
-        case .udp: "udp"
-        case .echo: "echo"
-        case .scan: "scan"
-        case .throughput: "throughput"
+        case .connect(let value): ("connect", value)
+        case .probes(let value): ("probes", value)
+        case .udp(let value): ("udp", value)
+        case .echo(let value): ("echo", value)
+        case .scan(let value): ("scan", value)
+        case .throughput(let value): ("throughput", value)
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var members = try encoder.taggedUnion(kind)
-        switch self {
-        case .connect(let value): try members.encode(value, kind)
-        case .probes(let value): try members.encode(value, kind)
-        case .udp(let value): try members.encode(value, kind)
-        case .echo(let value): try members.encode(value, kind)
-        case .scan(let value): try members.encode(value, kind)
-        case .throughput(let value): try members.encode(value, kind)
-        }
-    }
+    public func encode(to encoder: any Encoder) throws { try encoder.taggedUnion(tagged) }
 
     public init(from decoder: any Decoder) throws {
         let (kind, members) = try decoder.taggedUnion(of: ConnTestResult.self, kinds: ConnTestRequest.kinds)
