@@ -69,6 +69,18 @@ struct JSONWritableTests {
         }
     }
 
+    /// The word copy of keys and plain text copies every length exactly, writing nothing past it.
+    @Test func shortCopiesCopyEveryLengthExactly() {
+        let source = (0..<100).map { UInt8($0 + 1) }
+        for count in 0...90 {
+            var out = [UInt8](repeating: 0, count: 100)
+            source.withUnsafeBufferPointer { from in
+                out.withUnsafeMutableBufferPointer { JSONStreamState.copy(from.baseAddress!, to: $0.baseAddress!, count: count) }
+            }
+            #expect(Array(out[..<count]) == Array(source[..<count]) && out[count...].allSatisfy { $0 == 0 }, "\(count)")
+        }
+    }
+
     @Test func integersOfEveryWidthAsText() throws {
         // Every digit count (each power of ten and the number below it), both signs.
         var powers: [Int64] = []

@@ -125,7 +125,7 @@ public struct JSONObjectWriter {
             let out = state.bytes.reserve(key.utf8CodeUnitCount + 7 + value.count)
             var at = JSONStreamState.putKey(comma: comma, key: key, at: out)
             out[at] = UInt8(ascii: "\"")
-            if let source = value.baseAddress { (out + at + 1).update(from: source, count: value.count) }
+            if let source = value.baseAddress { JSONStreamState.copy(source, to: out + at + 1, count: value.count) }
             at += value.count + 1
             out[at] = UInt8(ascii: "\"")
             state.bytes.commit(at + 1)
@@ -234,11 +234,34 @@ extension JSONStreamState {
         var at = 0
         if comma { out[0] = UInt8(ascii: ","); at = 1 }
         out[at] = UInt8(ascii: "\"")
-        (out + at + 1).update(from: key.utf8Start, count: length)
+        copy(key.utf8Start, to: out + at + 1, count: length)
         at += length + 1
         out[at] = UInt8(ascii: "\"")
         out[at + 1] = UInt8(ascii: ":")
         return at + 2
+    }
+
+    /// Copies `count` bytes (not overlapping `out`) with word loads and stores, the last word
+    /// overlapping the one before: a key or a short column costs no call to `memmove`.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
+        if count >= 8 {
+            guard count <= 64 else { return out.update(from: source, count: count) }
+            var at = 0
+            while at + 8 < count {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: at, as: UInt64.self), toByteOffset: at, as: UInt64.self)
+                at += 8
+            }
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+        } else if count > 0 {
+            out[0] = source[0]
+            out[count / 2] = source[count / 2]
+            out[count - 1] = source[count - 1]
+        }
     }
 
     /// Appends a capture time's RFC 3339 text (it needs no escaping).
