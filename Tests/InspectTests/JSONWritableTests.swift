@@ -55,6 +55,32 @@ struct JSONWritableTests {
         #expect(try JSONDecoder().decode(FieldNode.self, from: Data(JSONStreamEncoder().encode(wide))) == wide)
     }
 
+    /// The direction is written from constant bytes: they must spell its raw value (what Codable
+    /// decodes), in a summary written by either encoder.
+    @Test func directionsAreWrittenAsTheirRawValues() throws {
+        for direction in [PacketDirection.incoming, .outgoing, .unknown] {
+            #expect(String(decoding: direction.jsonText.bytes, as: UTF8.self) == direction.rawValue)
+            var summary = Self.summaries[0]
+            summary.direction = direction
+            for encoded in [Data(try JSONStreamEncoder().encode(summary)), try JSONEncoder().encode(summary)] {
+                let object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
+                #expect(object?["direction"] as? String == direction.rawValue)
+            }
+        }
+    }
+
+    /// The word copy of keys and plain text copies every length exactly, writing nothing past it.
+    @Test func shortCopiesCopyEveryLengthExactly() {
+        let source = (0..<100).map { UInt8($0 + 1) }
+        for count in 0...90 {
+            var out = [UInt8](repeating: 0, count: 100)
+            source.withUnsafeBufferPointer { from in
+                out.withUnsafeMutableBufferPointer { JSONStreamState.copy(from.baseAddress!, to: $0.baseAddress!, count: count) }
+            }
+            #expect(Array(out[..<count]) == Array(source[..<count]) && out[count...].allSatisfy { $0 == 0 }, "\(count)")
+        }
+    }
+
     @Test func integersOfEveryWidthAsText() throws {
         // Every digit count (each power of ten and the number below it), both signs.
         var powers: [Int64] = []

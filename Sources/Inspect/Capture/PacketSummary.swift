@@ -119,7 +119,7 @@ public struct PacketSummary: Hashable, Sendable, Codable, JSONWritable {
         try json.write("captured_length", capturedLength)
         try json.write("info", text: info)
         if let interface { try json.write("interface", interface) }
-        try json.write("direction", direction.rawValue)
+        try json.write("direction", text: direction.jsonText)
         if let error { try json.write("error", encoding: error) }
         if let fields { try json.write("fields", fields) }
     }
@@ -175,5 +175,18 @@ public struct PacketSummary: Hashable, Sendable, Codable, JSONWritable {
         out.append(UInt8(ascii: " "))
         info(&out)
         TerminalSafe.escapeTail(&out, from: outside)
+    }
+}
+
+extension PacketDirection {
+    /// `rawValue`'s bytes, from a constant: what JSON writes for the direction, with no `String`.
+    var jsonText: JSONUTF8Text {
+        let name: StaticString =
+            switch self {
+            case .incoming: "incoming"
+            case .outgoing: "outgoing"
+            case .unknown: "unknown"
+            }
+        return JSONUTF8Text(needingNoEscaping: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 }

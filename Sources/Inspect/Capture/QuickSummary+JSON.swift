@@ -1,23 +1,22 @@
 extension QuickSummary {
     /// Appends to `out`, through `writer`, the JSON object of a packet of the shape ``writeLine(number:timestamp:length:bytes:linkType:options:formatter:to:)``
     /// writes: `PacketSummary`'s members (its one JSON writer) with the address, protocol and info
-    /// columns taken as bytes from the text line, which is written into a stack buffer (no
-    /// `Dissection`, no `PacketSummary`, no `String` per column). The object is the one a
-    /// `PacketSummary` of the packet's dissection writes, byte for byte. Returns false, and appends
-    /// nothing, for any other packet. `formatter` writes the text line's time (not in the JSON).
+    /// columns taken as bytes written into a stack buffer by the line's own code (only those
+    /// columns: no number, time or length text; no `Dissection`, no `PacketSummary`, no `String`
+    /// per column). The object is the one a `PacketSummary` of the packet's dissection writes, byte
+    /// for byte. Returns false, and appends nothing, for any other packet.
     /// - Throws: what the writer throws (nothing for these members).
     public static func writeJSON(
         number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, formatter: inout TimestampFormatter, interface: String?,
-        direction: PacketDirection, writer: JSONStreamWriter, to out: inout ByteBuffer
+        options: borrowing DissectorOptions, interface: String?, direction: PacketDirection, writer: JSONStreamWriter,
+        to out: inout ByteBuffer
     ) throws -> Bool {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLineLength) { buffer in
             let line = buffer.baseAddress!
             var columns = Columns()
             guard
-                let written = writeLine(
-                    number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
-                    formatter: &formatter, to: line, columns: &columns)
+                let written = writeJSONColumns(
+                    length: length, bytes: bytes, linkType: linkType, options: options, to: line, columns: &columns)
             else { return false }
             // The columns are addresses, a protocol name, numbers, flag names and an arrow: nothing to escape.
             func text(_ range: Range<Int>) -> JSONUTF8Text {

@@ -18,44 +18,49 @@ public enum QuickSummary {
         options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
         to out: UnsafeMutablePointer<UInt8>
     ) -> Int? {
-        writeLine(
-            number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
-            formatter: &formatter, to: out, columns: nil)
+        withUnsafeMutablePointer(to: &formatter) { formatter in
+            writeLine(
+                number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
+                formatter: formatter, to: out, columns: nil)
+        }
     }
 
-    /// Where the columns of a line `writeLine` wrote lie in it (byte offsets from its start).
-    public struct Columns: Sendable {
+    /// Where the columns `writeJSONColumns` wrote lie (byte offsets from its start).
+    struct Columns: Sendable {
         /// The source address.
-        public var source = 0..<0
+        var source = 0..<0
         /// The destination address.
-        public var destination = 0..<0
+        var destination = 0..<0
         /// The protocol name.
-        public var protocolName = 0..<0
-        /// The info column: from here to the end of the line.
-        public var infoStart = 0
+        var protocolName = 0..<0
+        /// The info column: from here to the end of what was written.
+        var infoStart = 0
 
-        /// Empty ranges, filled in by `writeLine(…columns:)`.
-        public init() {}
+        /// Empty ranges, filled in by `writeJSONColumns`.
+        init() {}
     }
 
-    /// `writeLine` that also tells where the line's columns are (the same values a `Dissection`
-    /// of the packet holds), for `--json` to take them from the line.
-    public static func writeLine(
-        number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+    /// For `--json`: writes to `out` (room for `maximumLineLength` bytes) only the columns a JSON
+    /// object takes from the line (source, destination, protocol and info, with the text
+    /// `writeLine` gives them, one after the other: no number, time, length, spaces or arrow
+    /// between them), tells where each lies in `columns` and returns the length written; nil for
+    /// the packets `writeLine` declines.
+    static func writeJSONColumns(
+        length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType, options: borrowing DissectorOptions,
         to out: UnsafeMutablePointer<UInt8>, columns: inout Columns
     ) -> Int? {
         withUnsafeMutablePointer(to: &columns) { columns in
             writeLine(
-                number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
-                formatter: &formatter, to: out, columns: columns)
+                number: 0, timestamp: PacketTimestamp(seconds: 0, nanoseconds: 0), length: length, bytes: bytes,
+                linkType: linkType, options: options, formatter: nil, to: out, columns: columns)
         }
     }
 
+    /// The text line (`columns` nil, `formatter` given) or the JSON columns (`columns` given).
     @inline(__always)
     private static func writeLine(
         number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+        options: borrowing DissectorOptions, formatter: UnsafeMutablePointer<TimestampFormatter>?,
         to out: UnsafeMutablePointer<UInt8>, columns: UnsafeMutablePointer<Columns>?
     ) -> Int? {
         // Every fixed read below is at an offset < 42 <= bytes.count (UDP) or < 54 <= the captured
@@ -99,7 +104,7 @@ public enum QuickSummary {
             guard udpLength >= UDPView.headerLength, transport + udpLength <= datagramEnd else { return nil }
             var position = writeColumns(
                 number: number, timestamp: timestamp, length: length, packet: packet, protocolName: udpName,
-                formatter: &formatter, to: out, columns: columns)
+                formatter: formatter, to: out, columns: columns)
             // Info: "SPORT → DPORT Len=N", as the UDP dissector writes it.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -128,7 +133,7 @@ public enum QuickSummary {
             }
             var position = writeColumns(
                 number: number, timestamp: timestamp, length: length, packet: packet, protocolName: tcpName,
-                formatter: &formatter, to: out, columns: columns)
+                formatter: formatter, to: out, columns: columns)
             // Info, as the TCP dissector writes it: ports, flags, numbers, then the options.
             position += writeDecimal(UInt(sourcePort), to: out + position)
             position += writeArrow(to: out + position)
@@ -235,41 +240,43 @@ public enum QuickSummary {
         }
     }
 
-    /// Writes `number time source → destination PROTOCOL length ` (the columns before the info).
+    /// Writes `number time source → destination PROTOCOL length ` (the columns before the info),
+    /// or with `columns` only the source, destination and protocol, one after the other.
     @inline(__always)
     private static func writeColumns(
         number: Int, timestamp: PacketTimestamp, length: Int, packet: UnsafePointer<UInt8>, protocolName: StaticString,
-        formatter: inout TimestampFormatter, to out: UnsafeMutablePointer<UInt8>, columns: UnsafeMutablePointer<Columns>?
+        formatter: UnsafeMutablePointer<TimestampFormatter>?, to out: UnsafeMutablePointer<UInt8>,
+        columns: UnsafeMutablePointer<Columns>?
     ) -> Int {
+        let ip = EthernetView.headerLength
+        let source = packet + ip + IPv4View.Field.source.lowerBound
+        let destination = packet + ip + IPv4View.Field.destination.lowerBound
+        if let columns {
+            let sourceEnd = writeIPv4(source, to: out)
+            let destinationEnd = sourceEnd + writeIPv4(destination, to: out + sourceEnd)
+            let protocolEnd = destinationEnd + write(protocolName, to: out + destinationEnd)
+            columns.pointee.source = 0..<sourceEnd
+            columns.pointee.destination = sourceEnd..<destinationEnd
+            columns.pointee.protocolName = destinationEnd..<protocolEnd
+            columns.pointee.infoStart = protocolEnd
+            return protocolEnd
+        }
         var position = writeDecimal(UInt(bitPattern: number), to: out)
         out[position] = UInt8(ascii: " ")
         position += 1
-        position += formatter.write(timestamp, to: out + position)
+        position += formatter!.pointee.write(timestamp, to: out + position)
         out[position] = UInt8(ascii: " ")
         position += 1
-        let ip = EthernetView.headerLength
-        let sourceStart = position
-        position += writeIPv4(packet + ip + IPv4View.Field.source.lowerBound, to: out + position)
-        let sourceEnd = position
+        position += writeIPv4(source, to: out + position)
         position += writeArrow(to: out + position)
-        let destinationStart = position
-        position += writeIPv4(packet + ip + IPv4View.Field.destination.lowerBound, to: out + position)
-        let destinationEnd = position
+        position += writeIPv4(destination, to: out + position)
         out[position] = UInt8(ascii: " ")
         position += 1
-        let protocolStart = position
         position += write(protocolName, to: out + position)
-        let protocolEnd = position
         out[position] = UInt8(ascii: " ")
         position += 1
         position += writeDecimal(UInt(bitPattern: length), to: out + position)
         out[position] = UInt8(ascii: " ")
-        if let columns {
-            columns.pointee.source = sourceStart..<sourceEnd
-            columns.pointee.destination = destinationStart..<destinationEnd
-            columns.pointee.protocolName = protocolStart..<protocolEnd
-            columns.pointee.infoStart = position + 1
-        }
         return position + 1
     }
 

@@ -125,7 +125,7 @@ public struct JSONObjectWriter {
             let out = state.bytes.reserve(key.utf8CodeUnitCount + 7 + value.count)
             var at = JSONStreamState.putKey(comma: comma, key: key, at: out)
             out[at] = UInt8(ascii: "\"")
-            if let source = value.baseAddress { (out + at + 1).update(from: source, count: value.count) }
+            if let source = value.baseAddress { JSONStreamState.copy(source, to: out + at + 1, count: value.count) }
             at += value.count + 1
             out[at] = UInt8(ascii: "\"")
             state.bytes.commit(at + 1)
@@ -234,11 +234,34 @@ extension JSONStreamState {
         var at = 0
         if comma { out[0] = UInt8(ascii: ","); at = 1 }
         out[at] = UInt8(ascii: "\"")
-        (out + at + 1).update(from: key.utf8Start, count: length)
+        copy(key.utf8Start, to: out + at + 1, count: length)
         at += length + 1
         out[at] = UInt8(ascii: "\"")
         out[at + 1] = UInt8(ascii: ":")
         return at + 2
+    }
+
+    /// Copies `count` bytes (not overlapping `out`) with word loads and stores, the last word
+    /// overlapping the one before: a key or a short column costs no call to `memmove`.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(out)
+        if count >= 8 {
+            guard count <= 64 else { return out.update(from: source, count: count) }
+            var at = 0
+            while at + 8 < count {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: at, as: UInt64.self), toByteOffset: at, as: UInt64.self)
+                at += 8
+            }
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
+        } else if count > 0 {
+            out[0] = source[0]
+            out[count / 2] = source[count / 2]
+            out[count - 1] = source[count - 1]
+        }
     }
 
     /// Appends a capture time's RFC 3339 text (it needs no escaping).
@@ -263,15 +286,22 @@ extension JSONStreamState {
         var at = Self.putKey(comma: comma, key: key, at: out)
         if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
         let magnitude = UInt64(truncatingIfNeeded: value.magnitude)
-        // The digit count, then the digits from the last, two per division.
-        var digits = 1
-        var scan = magnitude
-        while scan >= 100 { scan /= 100; digits += 2 }
-        if scan >= 10 { digits += 1 }
+        let digits = Self.decimalDigitCount(magnitude)
+        // The digits from the last: four per division (two independent pairs), then two, then one.
         let pairs = Format.digitPairs.utf8Start
         var end = at + digits
         var rest = magnitude
-        while rest >= 100 {
+        while rest >= 10_000 {
+            let four = Int(rest % 10_000)
+            rest /= 10_000
+            let high = four / 100 * 2, low = four % 100 * 2
+            end -= 4
+            out[end] = pairs[high]
+            out[end + 1] = pairs[high + 1]
+            out[end + 2] = pairs[low]
+            out[end + 3] = pairs[low + 1]
+        }
+        if rest >= 100 {
             let pair = Int(rest % 100) * 2
             rest /= 100
             end -= 2
@@ -285,6 +315,41 @@ extension JSONStreamState {
             out[end - 1] = UInt8(ascii: "0") + UInt8(rest)
         }
         bytes.commit(at + digits)
+    }
+
+    /// The number of decimal digits of `value` (1 for 0), from its bit length: no division.
+    @inline(__always)
+    static func decimalDigitCount(_ value: UInt64) -> Int {
+        // log10(2) ~ 1233 / 4096: `guess` is the digit count or one more than it.
+        let guess = ((64 - value.leadingZeroBitCount) * 1233) >> 12
+        return max(1, guess + (value >= powerOfTen(guess) ? 1 : 0))
+    }
+
+    /// 10^`exponent` for 0...19 (a constant table once compiled).
+    @inline(__always)
+    static func powerOfTen(_ exponent: Int) -> UInt64 {
+        switch exponent {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
+        }
     }
 
     /// Writes `value` as an object, its members from its ``JSONWritable/writeJSON(to:)``.

@@ -22,27 +22,38 @@ import Testing
     ) -> String? {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
         defer { out.deallocate() }
-        var columns = QuickSummary.Columns()
         let written = bytes.withUnsafeBytes {
             QuickSummary.writeLine(
                 number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
-                options: options, formatter: &formatter, to: out, columns: &columns)
+                options: options, formatter: &formatter, to: out)
+        }
+        // The columns `--json` takes, written without the rest of the line.
+        let columnsOut = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
+        defer { columnsOut.deallocate() }
+        var columns = QuickSummary.Columns()
+        let columnsWritten = bytes.withUnsafeBytes {
+            QuickSummary.writeJSONColumns(
+                length: length, bytes: $0, linkType: linkType, options: options, to: columnsOut, columns: &columns)
         }
         // `--json` declines the same packets and writes the object of the dissection's summary.
         let json = quickJSON(bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options)
         guard let written else {
-            #expect(json == nil)
+            #expect(json == nil && columnsWritten == nil)
+            return nil
+        }
+        guard let columnsWritten else {
+            Issue.record("the JSON columns declined a packet the line did not")
             return nil
         }
         #expect(written <= QuickSummary.maximumLineLength)
-        // `--json` takes the columns from the quick line: each must be the dissection's, and the
+        // `--json` takes the columns from the quick line's code: each must be the dissection's, and the
         // dissection must have no error (the quick summary has none to give).
         let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
         func column(_ range: Range<Int>) -> String {
-            String(decoding: UnsafeBufferPointer(start: out + range.lowerBound, count: range.count), as: UTF8.self)
+            String(decoding: UnsafeBufferPointer(start: columnsOut + range.lowerBound, count: range.count), as: UTF8.self)
         }
         #expect(column(columns.source) == dissection.source && column(columns.destination) == dissection.destination)
-        #expect(column(columns.protocolName) == dissection.protocolName && column(columns.infoStart..<written) == dissection.info)
+        #expect(column(columns.protocolName) == dissection.protocolName && column(columns.infoStart..<columnsWritten) == dissection.info)
         #expect(dissection.error == nil)
         for (interface, direction) in [(String?.none, PacketDirection.unknown), ("eth0", .incoming)] {
             let summary = PacketSummary(
@@ -66,11 +77,10 @@ import Testing
         var out = ByteBuffer(capacity: 8)
         defer { out.deallocate() }
         out.append(UInt8(ascii: "x"))
-        var formatter = TimestampFormatter()
         let wrote = bytes.withUnsafeBytes {
             try? QuickSummary.writeJSON(
                 number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType, options: options,
-                formatter: &formatter, interface: interface, direction: direction, writer: JSONStreamWriter(JSONStreamEncoder()),
+                interface: interface, direction: direction, writer: JSONStreamWriter(JSONStreamEncoder()),
                 to: &out)
         }
         #expect(wrote != nil && out.bytes.first == UInt8(ascii: "x"))
