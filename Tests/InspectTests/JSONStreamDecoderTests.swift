@@ -110,4 +110,34 @@ struct JSONStreamDecoderTests {
         let back = try JSONStreamDecoder().decode([Double].self, from: bytes)
         #expect(back.map(\.bitPattern) == values.map(\.bitPattern))
     }
+
+    /// A value with `count` camelCase members, keys made at run time (each a new `String`).
+    struct ManyKeys: Codable, Equatable {
+        var values: [Int]
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+            init(_ index: Int) { stringValue = "memberNumber\(index)Here" }
+        }
+        init(values: [Int]) { self.values = values }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            values = try (0..<600).map { try container.decode(Int.self, forKey: Key($0)) }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (index, value) in values.enumerated() { try container.encode(value, forKey: Key(index)) }
+        }
+    }
+
+    /// Converted keys are kept in a table that never evicts and stops growing at half full: more
+    /// distinct camelCase keys than it holds, and keys that share a slot, all still read back.
+    @Test func moreConvertedKeysThanTheKeyTableHoldsStillDecode() throws {
+        let value = [ManyKeys](repeating: ManyKeys(values: (0..<600).map { $0 * 7 }), count: 3)
+        let bytes = try JSONStreamEncoder().encode(value)
+        #expect(String(decoding: bytes, as: UTF8.self).contains("\"member_number599_here\":4193"))
+        #expect(try JSONStreamDecoder().decode([ManyKeys].self, from: bytes) == value)
+    }
 }

@@ -33,6 +33,22 @@ import Testing
         #expect((parsed?["sockets"] as? [Any])?.count == count)
     }
 
+    /// `sockets --json --host`: rows tagged with their host, in the same pieces.
+    @Test(arguments: [0, 1, 97])
+    func hostRowsWrittenInPiecesAreTheOneDocument(count: Int) throws {
+        let rows = Self.table(count).enumerated().map { HostTagged(host: $0.offset % 2 == 0 ? "a" : "b", value: $0.element) }
+        let hosts = [RemoteHostSummary(host: "a", snapshot: snapshotOf([])), RemoteHostSummary(host: "b", error: "b: refused")]
+        var pieces: [[UInt8]] = []
+        try SocketsCommand.writeJSONRows(rows, key: "sockets", in: { RemoteSocketsReport(hosts: hosts, sockets: $0) }) { piece in
+            pieces.append(Array(piece))
+            return true
+        }
+        let whole = try jsonDocument(RemoteSocketsReport(hosts: hosts, sockets: rows))
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole)
+        #expect(pieces.count == 2 + (count + SocketsCommand.rowsPerPiece - 1) / SocketsCommand.rowsPerPiece)
+        #expect(count == 0 || whole.contains(#"{"host":"a","kind":"tcp""#))
+    }
+
     @Test func aPieceThatCannotBeWrittenEndsTheOutput() throws {
         let entries = Self.table(500)
         var calls = 0

@@ -63,7 +63,7 @@ final class JSONTapeState {
     @exclusivity(unchecked) private var cursors: UnsafeMutablePointer<Int32>
     /// Coding keys with upper-case letters, as their snake_case JSON bytes: a direct-mapped table
     /// keyed by the `String`'s bits (a literal key's bits are the same every time), its strings
-    /// kept alive in `snakeStrings` so no bits are ever reused by another string.
+    /// kept alive in `snakeStrings` so no bits are ever reused by another string; filled at most half.
     @exclusivity(unchecked) private var snakeSlots = [SnakeSlot](repeating: SnakeSlot(), count: 1 << snakeSlotBits)
     @exclusivity(unchecked) private var snakeStrings: [String] = []
     private static let snakeSlotBits = 9
@@ -117,10 +117,16 @@ final class JSONTapeState {
     private func snakeKey(_ string: String) -> [UInt8] {
         let bits = unsafeBitCast(string, to: (UInt64, UInt64).self)
         let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.snakeSlotBits))
-        if let bytes = snakeSlots[slot].bytes, snakeSlots[slot].bits == bits { return bytes }
+        let mask = (1 << Self.snakeSlotBits) - 1
+        var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.snakeSlotBits))
+        // Open addressing with linear probing, never evicting: keys that share a slot each keep
+        // their own (evicting made two colliding keys convert each other out on every row).
+        while let bytes = snakeSlots[slot].bytes {
+            if snakeSlots[slot].bits == bits { return bytes }
+            slot = (slot + 1) & mask
+        }
         let converted = Array(JSONStreamState.snakeCase(string).utf8)
-        if snakeStrings.count < 4096 {
+        if snakeStrings.count < (1 << Self.snakeSlotBits) / 2 {
             snakeStrings.append(string)
             snakeSlots[slot] = SnakeSlot(bits: bits, bytes: converted)
         }

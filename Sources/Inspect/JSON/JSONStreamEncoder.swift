@@ -409,9 +409,9 @@ final class JSONStreamState {
     @exclusivity(unchecked) private var keyCacheBytes: [UInt8] = []
     @exclusivity(unchecked) private var keysWritten = 0
     private static let keyCacheAfter = 256
-    private static let keyCacheBits = 9
-    /// Keys kept at most (a document of ever new keys stops adding them).
-    private static let keyCacheLimit = 4096
+    private static let keyCacheBits = 11
+    /// Keys kept at most, half the slots (a document of ever new keys stops adding them).
+    private static let keyCacheLimit = (1 << keyCacheBits) / 2
 
     private func writeKey(_ key: String) {
         guard keyStyle == .snakeCase else { writeString(key); return }
@@ -427,12 +427,18 @@ final class JSONStreamState {
         }
         let bits = unsafeBitCast(key, to: (UInt64, UInt64).self)
         let hash = (bits.0 &* 0x9E37_79B9_7F4A_7C15 ^ bits.1) &* 0x9E37_79B9_7F4A_7C15
-        let slot = slots + Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
-        if slot.pointee.count > 0 && slot.pointee.bits == bits {
-            let range = slot.pointee.start..<slot.pointee.start + slot.pointee.count
-            keyCacheBytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
-            return
+        let mask = (1 << Self.keyCacheBits) - 1
+        var index = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.keyCacheBits))
+        // Open addressing with linear probing, never evicting (keys sharing a slot each keep one).
+        while slots[index].count > 0 {
+            if slots[index].bits == bits {
+                let range = slots[index].start..<slots[index].start + slots[index].count
+                keyCacheBytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+                return
+            }
+            index = (index + 1) & mask
         }
+        let slot = slots + index
         let start = bytes.count
         writeConvertedKey(key)
         guard keyCacheStrings.count < Self.keyCacheLimit else { return }

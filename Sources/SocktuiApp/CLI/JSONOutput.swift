@@ -60,6 +60,8 @@ struct HostTagged<Value: Encodable>: Encodable {
     }
 }
 
+extension HostTagged: Sendable where Value: Sendable {}
+
 /// `value` as one compact JSON document with its schema, and a newline.
 func jsonDocument(_ value: some Encodable, kind: String? = nil, interrupted: Bool? = nil) throws -> String {
     var bytes = try jsonWriter.encode(JSONDocument(value, kind: kind, interrupted: interrupted))

@@ -48,7 +48,7 @@ extension SocketsCommand {
             }
         }
         if global.json {
-            try writeJSONDocument(RemoteSocketsReport(hosts: hosts, sockets: rows))
+            try Self.writeJSONRows(rows, key: "sockets", in: { RemoteSocketsReport(hosts: hosts, sockets: $0) })
         } else {
             let table = [["Host"] + Self.header(processes: processes)] + rows.map { [$0.host] + Self.row($0.value, processes: processes) }
             StandardOutput.print(formatTable(table), terminator: "")
@@ -193,7 +193,7 @@ struct RemoteSocketsReport: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(hosts, forKey: .hosts)
-        try container.encode(sockets.map { HostTagged(host: $0.host, value: $0.value) }, forKey: .sockets)
+        try container.encode(sockets, forKey: .sockets)
     }
 }
 

@@ -170,15 +170,6 @@ struct SocketsReport: Encodable {
     var snapshot: SocketSnapshot
     var entries: [SocketEntry]
 
-    /// The rows, each made as it is written: no second 20,000-entry array beside `entries`.
-    struct Rows: Encodable {
-        var entries: [SocketEntry]
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.unkeyedContainer()
-            for entry in entries { try container.encode(entry) }
-        }
-    }
-
     enum CodingKeys: String, CodingKey { case sources, warnings, hiddenProcesses = "hidden_processes", sockets }
 
     func encode(to encoder: any Encoder) throws {
@@ -186,6 +177,6 @@ struct SocketsReport: Encodable {
         try container.encode(snapshot.sources, forKey: .sources)
         try container.encode(snapshot.warnings, forKey: .warnings)
         try container.encode(snapshot.hiddenProcesses, forKey: .hiddenProcesses)
-        try container.encode(Rows(entries: entries), forKey: .sockets)
+        try container.encode(JSONRowArray(rows: entries), forKey: .sockets)
     }
 }
