@@ -63,13 +63,14 @@ let package = Package(
         // Benchmarks of TerminalUI (frame cost, key-to-frame latency); see Benchmarks/README.md.
         .executableTarget(name: "terminalui-bench", dependencies: ["TerminalUI"], path: "Benchmarks/TerminalUIBench"),
         // The agent protocol's frames: Foundation's JSONEncoder against JSONStreamEncoder; see Benchmarks/README.md.
-        .executableTarget(name: "agent-frame-bench", dependencies: ["Inspect", "SocketKit"], path: "Benchmarks/AgentFrameBench"),
+        .executableTarget(name: "agent-frame-bench", dependencies: ["Inspect", "SocketKit", "SocketFixtures"], path: "Benchmarks/AgentFrameBench"),
 
         // What every test target shares: the one process runner (posix_spawn, close-on-exec pipes),
         // tmux sessions, python3 children, the sshd fleet, polling, the built binary's path.
         .target(name: "SocktuiTestSupport", dependencies: ["CSockShims"], path: "Tests/SocktuiTestSupport"),
+        .target(name: "SocketFixtures", dependencies: ["Inspect", "SocketKit"], path: "Tests/SocketFixtures"),
         .testTarget(name: "SocketKitTests", dependencies: ["SocketKit", "SocktuiTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InspectTests", dependencies: ["Inspect", "SocktuiTestSupport"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "SocktuiTestSupport", "SocketFixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "SocktuiTestSupport"]),
         .testTarget(name: "SocktuiAppTests", dependencies: ["SocktuiApp", "SocktuiTestSupport"]),
     ],

@@ -9,10 +9,12 @@
 #   CONNECTIONS=10000 bash Benchmarks/remote-table.sh     # makes one with that many loopback connections
 #   BIN=.build/release/socktui RUNS=5 NS=sbench bash Benchmarks/remote-table.sh
 #
-# Medians of RUNS whole commands, output to /dev/null:
+# RUNS rounds of these whole commands in turn (Benchmarks/in-turn.py), output to /dev/null;
+# medians and ratios to the first:
 #   local:  ip netns exec NS socktui sockets -t -p -i --json
 #   remote: socktui sockets -t -p -i --json --host bench (ssh login, agent start, table, output)
-#   ssh bench true (the login alone)
+#   the same through a shared connection (ControlMaster auto, ControlPersist 60: no login)
+#   ssh bench true, both ways (the login alone; the shared one is the remote shell's start)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -53,19 +55,23 @@ fi
 ssh_hosts_init "$work"
 ssh_hosts_add "$work" bench
 echo "  ProxyCommand ip netns exec $NS /usr/sbin/sshd -i -f $work/bench-sshd" >> "$work/ssh_config"
-remote=(--host bench --ssh-config "$work/ssh_config" --agent-command "$bin agent")
 ssh -F "$work/ssh_config" bench true
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-timed() { for _ in $(seq 1 "$runs"); do /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; done | median; }
+# A second configuration sharing one connection (ControlMaster/ControlPersist, as a user's own
+# ssh_config may): commands after the first skip the login.
+mkdir -m 0700 "$work/mux"
+cp "$work/ssh_config" "$work/ssh_config_mux"
+printf '  ControlMaster auto\n  ControlPath %s/mux/%%C\n  ControlPersist 60\n' "$work" >> "$work/ssh_config_mux"
+for config in ssh_config ssh_config_mux; do
+    printf '#!/bin/sh\nexec %s sockets -t -p -i --json --host bench --ssh-config %s --agent-command "%s agent"\n' \
+        "$bin" "$work/$config" "$bin" > "$work/remote-$config"
+    chmod +x "$work/remote-$config"
+done
+ssh -F "$work/ssh_config_mux" bench true
 rows() { python3 -c "import json, sys; print(len(json.load(sys.stdin)['sockets']))"; }
 
-echo "== one table, sockets -t -p -i --json: namespace $NS, medians of $runs =="
-echo "rows: local $(ip netns exec "$NS" "$bin" sockets -t -p -i --json | rows), through ssh $("$bin" sockets -t -p -i --json "${remote[@]}" | rows)"
-local_time=$(timed ip netns exec "$NS" "$bin" sockets -t -p -i --json)
-remote_time=$(timed "$bin" sockets -t -p -i --json "${remote[@]}")
-login_time=$(timed ssh -F "$work/ssh_config" bench true)
-echo "local:           ${local_time} s"
-echo "through ssh:     ${remote_time} s"
-echo "ssh login alone: ${login_time} s"
-awk -v r="$remote_time" -v l="$local_time" 'BEGIN { printf "through ssh / local: %.2fx\n", r / l }'
+echo "== one table, sockets -t -p -i --json: namespace $NS, $runs rounds in turn =="
+echo "rows: local $(ip netns exec "$NS" "$bin" sockets -t -p -i --json | rows), through ssh $("$work/remote-ssh_config" | rows)"
+python3 Benchmarks/in-turn.py "$runs" "ip netns exec $NS $bin sockets -t -p -i --json" "$work/remote-ssh_config" \
+    "$work/remote-ssh_config_mux" "ssh -F $work/ssh_config bench true" "ssh -F $work/ssh_config_mux bench true"
+ssh -F "$work/ssh_config_mux" -O exit bench 2>/dev/null || true

@@ -17,6 +17,7 @@ import Foundation
 import Glibc
 import Inspect
 import SocketKit
+import SocketFixtures
 
 // MARK: - Options
 
@@ -59,53 +60,6 @@ func now() -> Double {
 
 func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
 
-/// A row as `sockets -t -p -i` has it: established loopback TCP, an owner, tcp_info filled in.
-func entry(_ index: Int) -> SocketEntry {
-    var info = TCPInfo()
-    info.state = TCPState(rawValue: 1)
-    info.options = 7
-    info.sendWindowScale = 7
-    info.receiveWindowScale = 7
-    info.retransmitTimeout = 204_000
-    info.delayedAckTimeout = 40_000
-    info.sendMSS = 32_768
-    info.receiveMSS = 536
-    info.lastDataSent = UInt32(index % 5000)
-    info.lastAckSent = 0
-    info.lastDataReceived = UInt32(index % 7000)
-    info.lastAckReceived = UInt32(index % 3000)
-    info.pathMTU = 65_535
-    info.receiveSlowStartThreshold = 65_483
-    info.rtt = UInt32(30 + index % 200)
-    info.rttVariance = UInt32(15 + index % 100)
-    info.sendSlowStartThreshold = 2_147_483_647
-    info.sendCongestionWindow = 10
-    info.advertisedMSS = 65_483
-    info.reordering = 3
-    info.receiveSpace = 65_483
-    info.pacingRate = UInt64(2_183_000_000 + index)
-    info.byteCount = 232
-    let ipv6 = index % 4 == 0
-    let address = ipv6 ? "::1" : "127.0.0.1"
-    let client = index % 2 == 0
-    let ephemeral = 32_768 + index / 2
-    return SocketEntry(
-        kind: .tcp, family: ipv6 ? .inet6 : .inet, state: "ESTAB",
-        local: SocketEndpoint(address: address, port: client ? ephemeral : 8080),
-        remote: SocketEndpoint(address: address, port: client ? 8080 : ephemeral),
-        receiveQueue: 0, sendQueue: UInt32(index % 3 == 0 ? 0 : 1448), inode: UInt32(1_000_000 + index),
-        cookie: UInt64(40_000 + index), uid: 1000,
-        tcp: TCPDetails(
-            timer: index % 3 == 0 ? "keepalive" : nil, timerExpiresMilliseconds: index % 3 == 0 ? 7_199_000 : 0, congestionControl: "cubic",
-            info: info),
-        owners: [
-            SocketOwner(
-                pid: Int32(client ? 2000 + index % 50 : 1500), command: client ? "load-client" : "nginx",
-                fileDescriptor: Int32(3 + index / 2),
-                uid: 1000)
-        ])
-}
-
 /// The frame's bytes as AgentFrameCodec wrote them before: Foundation's `JSONEncoder` into a
 /// `Data`, copied after the length prefix.
 func foundationFrame(_ frame: AgentFrame) throws -> [UInt8] {
@@ -119,7 +73,7 @@ func foundationFrame(_ frame: AgentFrame) throws -> [UInt8] {
 // MARK: - 1. One frame
 
 let snapshot = SocketSnapshot(
-    entries: (0..<rows).map(entry), sources: ["tcp": "netlink", "owners": "/proc"], warnings: [], hiddenProcesses: 0,
+    entries: SyntheticSockets.table(rows: rows, round: 0), sources: ["tcp": "netlink", "owners": "/proc"], warnings: [], hiddenProcesses: 0,
     takenAt: 1_765_100_000.123_456, elapsed: 0.057_123)
 let frames: [(String, AgentFrame)] = [
     (".sockets", .response(id: 1, reply: .sockets(snapshot))),

@@ -58,21 +58,33 @@ final class ByteFrameChannel: AgentFrameChannel {
     func close() { writer.close() }
     var isClosed: Bool { writer.isClosed }
 
+    /// Reads on a thread of its own, up to ``readAheadBytes`` ahead of the decoding done here.
     func receive(_ deliver: (AgentFrame, Int) -> Void) {
-        var decoder = FrameDecoder()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            guard let count = DescriptorIO.read(readFD, into: &chunk), count > 0 else { return }
-            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            while let item = decoder.next() {
-                // A frame we cannot read from the agent is skipped; its request times out or ends later.
-                guard case .frame(let body, let ordinal) = item, let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else {
-                    continue
+        let ahead = FrameReadAhead(limit: Self.readAheadBytes)
+        let readFD = self.readFD
+        let reader = Thread {
+            var decoder = FrameDecoder()
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while let count = DescriptorIO.read(readFD, into: &chunk), count > 0 {
+                chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                while let item = decoder.next() {
+                    // An oversized frame is skipped (its bytes are never held); its request times out or ends later.
+                    if case .frame(let body, let ordinal) = item { ahead.put(body, ordinal: ordinal) }
                 }
-                deliver(frame, body.count)
             }
+            ahead.finish()
+        }
+        reader.name = "socktui.agent-read"
+        reader.start()
+        while let (body, ordinal) = ahead.take() {
+            // A frame we cannot read from the agent is skipped; its request times out or ends later.
+            guard let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else { continue }
+            deliver(frame, body.count)
         }
     }
+
+    /// Frame bytes read ahead of decoding at most: a few of a large table's chunk frames.
+    static let readAheadBytes = 8 << 20
 }
 
 /// This host's engines in this process, reached with frames passed as values: the same requests,

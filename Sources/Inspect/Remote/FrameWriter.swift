@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Dispatch
 import Synchronization
 
 /// Writes whole frames to a descriptor, one at a time from any thread. A frame too large to
@@ -15,6 +16,8 @@ final class FrameWriter: AgentFrameSink {
     private let chunking = Atomic<Bool>(false)
     /// Rows per chunk frame (``AgentProtocol/chunkRows``; tests make it smaller).
     private let chunkRows: Int
+    /// Where a table's chunk frames are written while the next is encoded.
+    private let writes = DispatchQueue(label: "socktui.agent-chunk-writes")
 
     init(fd: Int32, maxFrameSize: Int, chunkRows: Int = AgentProtocol.chunkRows) {
         self.fd = fd
@@ -63,8 +66,10 @@ final class FrameWriter: AgentFrameSink {
     }
 
     /// Sends a table's rows as chunk frames of ``chunkRows`` rows (halved while a chunk's frame
-    /// exceeds the limit), then its reply frame without them. Other requests' frames may go out
-    /// between the chunks. A single row too large for a frame ends the request with an error.
+    /// exceeds the limit), then its reply frame without them. Each chunk is encoded while the one
+    /// before is being written (on `writes`), so the encoding goes on while the link drains. Other
+    /// requests' frames may go out between the chunks. A single row too large for a frame ends the
+    /// request with an error.
     private func sendChunked(_ table: (id: UInt64, lists: [(TableChunk.List, [SocketEntry])], stripped: AgentFrame)) -> Bool {
         var slices: [(TableChunk.List, ArraySlice<SocketEntry>)] = []
         for (list, rows) in table.lists {
@@ -73,35 +78,53 @@ final class FrameWriter: AgentFrameSink {
             }
         }
         var index = 0
-        var bytes: [UInt8] = []
-        /// Sends `rows` as one chunk, or as two halves when its frame is too large.
-        func sendRows(_ rows: ArraySlice<SocketEntry>, list: TableChunk.List, last: Bool) -> ChunkOutcome {
-            bytes.removeAll(keepingCapacity: true)
-            let chunk = TableChunk(id: table.id, index: index, last: last, list: list, rows: Array(rows))
-            do {
-                try AgentFrameCodec.encode(.chunk(chunk), appendingTo: &bytes, maxFrameSize: maxFrameSize)
-            } catch {
-                guard error.code == .oversized, rows.count > 1 else {
-                    let why = AgentError(error.code, "row \(rows.startIndex) of the table: \(error.message)")
-                    guard let frame = notSent(table.id, why), write(frame) else { return .linkFailed }
-                    return .requestEnded
-                }
-                let middle = rows.startIndex + rows.count / 2
-                let first = sendRows(rows[..<middle], list: list, last: false)
-                guard case .sent = first else { return first }
-                return sendRows(rows[middle...], list: list, last: last)
-            }
-            index += 1
-            return write(bytes) ? .sent : .linkFailed
+        let writing = DispatchGroup()
+        let written = Mutex(true)
+        /// Waits for the write under way; false when it failed.
+        func settle() -> Bool {
+            writing.wait()
+            return written.withLock { $0 }
         }
         for (number, (list, rows)) in slices.enumerated() {
-            switch sendRows(rows, list: list, last: number == slices.count - 1) {
-            case .sent: continue
-            case .requestEnded: return true
-            case .linkFailed: return false
+            let frames: [[UInt8]]
+            switch encodeChunks(rows, id: table.id, list: list, last: number == slices.count - 1, index: &index) {
+            case .success(let encoded): frames = encoded
+            case .failure(let error):
+                guard settle() else { return false }
+                guard let frame = notSent(table.id, error), write(frame) else { return false }
+                return true
+            }
+            guard settle() else { return false }
+            writing.enter()
+            writes.async {
+                let ok = frames.allSatisfy { self.write($0) }
+                written.withLock { $0 = ok }
+                writing.leave()
             }
         }
+        guard settle() else { return false }
         return send(table.stripped)
+    }
+
+    /// `rows` as chunk frames numbered from `index` on: one, or more when a frame would exceed the
+    /// limit (halved until each fits); a row too large for a frame alone is the failure.
+    private func encodeChunks(
+        _ rows: ArraySlice<SocketEntry>, id: UInt64, list: TableChunk.List, last: Bool, index: inout Int
+    ) -> Result<[[UInt8]], AgentError> {
+        let chunk = TableChunk(id: id, index: index, last: last, list: list, rows: Array(rows))
+        do {
+            let bytes = try AgentFrameCodec.encode(.chunk(chunk), maxFrameSize: maxFrameSize)
+            index += 1
+            return .success([bytes])
+        } catch {
+            guard error.code == .oversized, rows.count > 1 else {
+                return .failure(AgentError(error.code, "row \(rows.startIndex) of the table: \(error.message)"))
+            }
+            let middle = rows.startIndex + rows.count / 2
+            return encodeChunks(rows[..<middle], id: id, list: list, last: false, index: &index).flatMap { first in
+                encodeChunks(rows[middle...], id: id, list: list, last: last, index: &index).map { first + $0 }
+            }
+        }
     }
 }
 
@@ -117,16 +140,6 @@ final class StreamGate: Sendable {
 
     /// Ends the stream: returns once no event is being sent, and none will be.
     func end() { ended.withLock { $0 = true } }
-}
-
-/// How sending one chunk went.
-private enum ChunkOutcome {
-    /// Written.
-    case sent
-    /// A row too large for any frame: the request ended with an error frame (the link is fine).
-    case requestEnded
-    /// The write failed: the link is closed.
-    case linkFailed
 }
 
 extension AgentFrame {
