@@ -1,0 +1,99 @@
+extension DisplayFilterFields {
+    /// The fields socktui's dissectors produce today, with tshark's names and types.
+    public static let standard = DisplayFilterFields(
+        protocols + link + network + transport + application)
+
+    private static let protocols: [DisplayFilterField] = [
+        ("frame", "Frame"), ("eth", "Ethernet"), ("sll", "Linux cooked capture"), ("vlan", "802.1Q VLAN"),
+        ("arp", "Address Resolution Protocol"), ("ip", "Internet Protocol version 4"), ("ipv6", "Internet Protocol version 6"),
+        ("icmp", "Internet Control Message Protocol"), ("icmpv6", "Internet Control Message Protocol v6"),
+        ("tcp", "Transmission Control Protocol"), ("udp", "User Datagram Protocol"), ("dns", "Domain Name System"),
+        ("tls", "Transport Layer Security"), ("http", "Hypertext Transfer Protocol")
+    ].map { DisplayFilterField($0.0, .protocolNode, $0.1) }
+
+    private static let link: [DisplayFilterField] = [
+        DisplayFilterField("frame.len", .unsigned, "Frame length on the wire"),
+        DisplayFilterField("frame.cap_len", .unsigned, "Frame length stored into the capture file"),
+        DisplayFilterField("frame.link_type", .unsigned, "Link type"),
+        DisplayFilterField("eth.src", .ether, "Source"), DisplayFilterField("eth.dst", .ether, "Destination"),
+        DisplayFilterField("eth.addr", .ether, "Source or Destination Address", either: ["eth.src", "eth.dst"]),
+        DisplayFilterField("eth.type", .unsigned, "Type"),
+        DisplayFilterField("sll.pkttype", .unsigned, "Packet type"), DisplayFilterField("sll.hatype", .unsigned, "Link-layer address type"),
+        DisplayFilterField("sll.halen", .unsigned, "Link-layer address length"), DisplayFilterField("sll.src.eth", .ether, "Source"),
+        DisplayFilterField("sll.etype", .unsigned, "Protocol"), DisplayFilterField("sll.ifindex", .unsigned, "Interface index"),
+        DisplayFilterField("vlan.priority", .unsigned, "Priority"), DisplayFilterField("vlan.dei", .unsigned, "DEI"),
+        DisplayFilterField("vlan.id", .unsigned, "ID"), DisplayFilterField("vlan.tpid", .unsigned, "Identifier"),
+        DisplayFilterField("arp.hw.type", .unsigned, "Hardware type"), DisplayFilterField("arp.proto.type", .unsigned, "Protocol type"),
+        DisplayFilterField("arp.hw.size", .unsigned, "Hardware size"), DisplayFilterField("arp.proto.size", .unsigned, "Protocol size"),
+        DisplayFilterField("arp.opcode", .unsigned, "Opcode"),
+        DisplayFilterField("arp.src.hw_mac", .ether, "Sender MAC address"),
+        DisplayFilterField("arp.dst.hw_mac", .ether, "Target MAC address"),
+        DisplayFilterField("arp.src.proto_ipv4", .ipv4, "Sender IP address"),
+        DisplayFilterField("arp.dst.proto_ipv4", .ipv4, "Target IP address")
+    ]
+
+    private static let network: [DisplayFilterField] = [
+        DisplayFilterField("ip.version", .unsigned, "Version"), DisplayFilterField("ip.hdr_len", .unsigned, "Header Length"),
+        DisplayFilterField("ip.dsfield", .unsigned, "Differentiated Services Field"),
+        DisplayFilterField("ip.len", .unsigned, "Total Length"),
+        DisplayFilterField("ip.id", .unsigned, "Identification"), DisplayFilterField("ip.flags", .unsigned, "Flags"),
+        DisplayFilterField("ip.frag_offset", .unsigned, "Fragment Offset"), DisplayFilterField("ip.ttl", .unsigned, "Time to Live"),
+        DisplayFilterField("ip.proto", .unsigned, "Protocol"), DisplayFilterField("ip.checksum", .unsigned, "Header Checksum"),
+        DisplayFilterField("ip.src", .ipv4, "Source Address"), DisplayFilterField("ip.dst", .ipv4, "Destination Address"),
+        DisplayFilterField("ip.addr", .ipv4, "Source or Destination Address", either: ["ip.src", "ip.dst"]),
+        DisplayFilterField("ip.options", .bytes, "Options"), DisplayFilterField("ip.opt.type", .unsigned, "Option type"),
+        DisplayFilterField("ipv6.version", .unsigned, "Version"), DisplayFilterField("ipv6.tclass", .unsigned, "Traffic Class"),
+        DisplayFilterField("ipv6.flow", .unsigned, "Flow Label"), DisplayFilterField("ipv6.plen", .unsigned, "Payload Length"),
+        DisplayFilterField("ipv6.nxt", .unsigned, "Next Header"), DisplayFilterField("ipv6.hlim", .unsigned, "Hop Limit"),
+        DisplayFilterField("ipv6.src", .ipv6, "Source Address"), DisplayFilterField("ipv6.dst", .ipv6, "Destination Address"),
+        DisplayFilterField("ipv6.addr", .ipv6, "Source or Destination Address", either: ["ipv6.src", "ipv6.dst"]),
+        DisplayFilterField("ipv6.hopopts", .bytes, "Hop-by-Hop Option"), DisplayFilterField("ipv6.dstopts", .bytes, "Destination Options"),
+        DisplayFilterField("ipv6.routing", .bytes, "Routing Header"), DisplayFilterField("ipv6.routing.type", .unsigned, "Type"),
+        DisplayFilterField("ipv6.routing.segleft", .unsigned, "Segments Left"),
+        DisplayFilterField("ipv6.fragment", .bytes, "Fragment Header"),
+        DisplayFilterField("ipv6.fragment.offset", .unsigned, "Offset"),
+        DisplayFilterField("ipv6.fragment.more", .unsigned, "More Fragments"),
+        DisplayFilterField("ipv6.fragment.id", .unsigned, "Identification"), DisplayFilterField("ipv6.opt.type", .unsigned, "Option type"),
+        DisplayFilterField("ipv6.opt.length", .unsigned, "Option length")
+    ]
+
+    private static let transport: [DisplayFilterField] = [
+        DisplayFilterField("icmp.type", .unsigned, "Type"), DisplayFilterField("icmp.code", .unsigned, "Code"),
+        DisplayFilterField("icmp.checksum", .unsigned, "Checksum"),
+        DisplayFilterField("icmpv6.type", .unsigned, "Type"), DisplayFilterField("icmpv6.code", .unsigned, "Code"),
+        DisplayFilterField("icmpv6.checksum", .unsigned, "Checksum"), DisplayFilterField("icmpv6.opt", .bytes, "ICMPv6 Option"),
+        DisplayFilterField("icmpv6.nd.ns.target_address", .ipv6, "Target Address"),
+        DisplayFilterField("tcp.srcport", .unsigned, "Source Port"), DisplayFilterField("tcp.dstport", .unsigned, "Destination Port"),
+        DisplayFilterField("tcp.port", .unsigned, "Source or Destination Port", either: ["tcp.srcport", "tcp.dstport"]),
+        DisplayFilterField("tcp.seq_raw", .unsigned, "Sequence Number (raw)"),
+        DisplayFilterField("tcp.ack_raw", .unsigned, "Acknowledgment number (raw)"),
+        DisplayFilterField("tcp.hdr_len", .unsigned, "Header Length"), DisplayFilterField("tcp.flags", .unsigned, "Flags"),
+        DisplayFilterField("tcp.window_size_value", .unsigned, "Window"), DisplayFilterField("tcp.checksum", .unsigned, "Checksum"),
+        DisplayFilterField("tcp.urgent_pointer", .unsigned, "Urgent Pointer"), DisplayFilterField("tcp.options", .bytes, "Options"),
+        DisplayFilterField("tcp.options.mss_val", .unsigned, "MSS Value"),
+        DisplayFilterField("tcp.options.wscale.shift", .unsigned, "Shift count"),
+        DisplayFilterField("tcp.options.sack_perm", .bytes, "TCP SACK Permitted Option"),
+        DisplayFilterField("tcp.options.sack", .bytes, "TCP SACK Option"),
+        DisplayFilterField("tcp.options.timestamp.tsval", .unsigned, "Timestamp value"),
+        DisplayFilterField("tcp.payload", .bytes, "TCP payload"),
+        DisplayFilterField("udp.srcport", .unsigned, "Source Port"), DisplayFilterField("udp.dstport", .unsigned, "Destination Port"),
+        DisplayFilterField("udp.port", .unsigned, "Source or Destination Port", either: ["udp.srcport", "udp.dstport"]),
+        DisplayFilterField("udp.length", .unsigned, "Length"), DisplayFilterField("udp.checksum", .unsigned, "Checksum")
+    ]
+
+    private static let application: [DisplayFilterField] = [
+        DisplayFilterField("dns.id", .unsigned, "Transaction ID"), DisplayFilterField("dns.flags", .unsigned, "Flags"),
+        DisplayFilterField("dns.count.queries", .unsigned, "Questions"), DisplayFilterField("dns.count.answers", .unsigned, "Answer RRs"),
+        DisplayFilterField("dns.count.auth_rr", .unsigned, "Authority RRs"),
+        DisplayFilterField("dns.count.add_rr", .unsigned, "Additional RRs"),
+        DisplayFilterField("dns.qry.name", .string, "Name"), DisplayFilterField("dns.qry.type", .unsigned, "Type"),
+        DisplayFilterField("dns.qry.class", .unsigned, "Class"), DisplayFilterField("dns.resp.name", .string, "Name"),
+        DisplayFilterField("dns.resp.type", .unsigned, "Type"), DisplayFilterField("dns.resp.ttl", .unsigned, "Time to live"),
+        DisplayFilterField("dns.resp.len", .unsigned, "Data length"),
+        DisplayFilterField("tls.record.content_type", .unsigned, "Content Type"),
+        DisplayFilterField("tls.record.version", .unsigned, "Version"),
+        DisplayFilterField("tls.record.length", .unsigned, "Length"), DisplayFilterField("tls.handshake.type", .unsigned, "Handshake Type"),
+        DisplayFilterField("tls.handshake.extensions_server_name", .string, "Server Name"),
+        DisplayFilterField("http.request.line", .string, "Request line"), DisplayFilterField("http.response.line", .string, "Response line")
+    ]
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+import SocktuiTestSupport
+import Testing
+@testable import Inspect
+
+/// The display-filter language (Wireshark 4.0's), checked against tshark on the same packets: the
+/// frames each expression selects are tshark's, exactly.
+@Suite struct DisplayFilterTests {
+    /// Expressions over the varied frames of `ToolComparisonTests` (TCP with options, DNS over UDP
+    /// and TCP, VLAN, IPv6 with an extension header, HTTP, TLS, ICMP, ARP).
+    static let expressions = [
+        "tcp", "udp", "dns", "arp", "icmp", "ipv6", "vlan", "tls", "http", "eth", "frame", "ip",
+        "tcp.port == 80", "tcp.port eq 443", "tcp.port != 80", "tcp.srcport == 40001", "tcp.dstport >= 443",
+        "tcp.port in {80, 443}", "tcp.port in {80, 443, 5000..6000}", "udp.port in {50..60}", "tcp.port in {8000..8080}",
+        "tcp.flags == 0x02", "tcp.flags & 0x02", "tcp.flags & 0x10 == 0x10", "tcp.flags & 0x01", "!(tcp.flags & 0x10)",
+        "tcp.seq_raw > 3000000000", "tcp.seq_raw < 10", "tcp.ack_raw == 0x80000000",
+        "ip.addr == 10.0.0.0/8", "ip.src == 192.168.0.0/16", "ip.dst != 10.0.0.0/8", "ip.ttl == 64", "ip.ttl > 60",
+        "ip.proto == 17", "ip.proto == 1 || arp", "ip and not tcp", "tcp && udp",
+        "ipv6.addr == 2001:db8::/32", "ipv6.nxt == 0", "ipv6.hlim le 64", "ipv6.src == ::1",
+        "eth.type == 0x0806", "eth.type == 0x86dd", "eth.src[0:3] == 02:00:00", "eth.addr[0] == 02", "eth.dst[1-2] == 00:00",
+        "vlan.id == 7", "arp.opcode == 1", "arp.src.proto_ipv4 == 10.0.0.1",
+        "dns.qry.name == \"mail.example.net\"", "dns.qry.name contains \"example\"", "dns.qry.name matches \"(?i)^VLAN\\\\.\"",
+        "dns.qry.type == 15", "dns.flags & 0x8000", "dns.count.answers >= 1", "len(dns.qry.name) > 12",
+        "lower(dns.qry.name) == \"vlan.example.com\"", "upper(dns.qry.name) contains \"MAIL\"",
+        "tcp.payload contains \"GET\"", "tcp.payload[0:3] == \"GET\"", "frame contains \"example\"", "tcp contains 47:45:54",
+        "tls.handshake.type == 1", "tls.handshake.extensions_server_name == \"tls.example.org\"", "tls.record.content_type == 22",
+        "icmp.type == 8", "frame.len > 100", "frame.len <= 60", "udp.length > 30",
+        "tcp.options.mss_val == 1460", "tcp.options.mss_val", "ipv6.src == ::1", "(tcp.port == 80 || tcp.port == 443) && ip.ttl == 64",
+        "not (dns or tcp)", "tcp.port === 80", "tcp.port !== 80", "tcp.len", "ip.addr eq 10.0.0.2 and ip.ttl ge 1"
+    ]
+
+    @Test func everyExpressionSelectsTheFramesTsharkSelects() throws {
+        let directory = try TemporaryDirectory()
+        let frames = ToolComparisonTests.variedFrames()
+        let path = directory.path("varied.pcap")
+        let writer = try PcapWriter(path: path, linkType: .ethernet, resolution: .microsecond)
+        for packet in ToolComparisonTests.packets(frames) { try writer.write(packet) }
+        try writer.close()
+        let packets = frames.map { frame in
+            frame.withUnsafeBytes {
+                FieldTreePacket(Dissector.dissect($0, linkType: .ethernet, options: DissectorOptions(detail: true)), bytes: frame)
+            }
+        }
+        // tshark starts in about half a second: two at a time.
+        let answers = Mutex([String: (status: Int32, out: String, err: String)]())
+        let expressions = Self.expressions
+        DispatchQueue.concurrentPerform(iterations: expressions.count) { index in
+            let answer = try? runTool(
+                ToolComparisonTests.tshark, ["-r", path, "-Y", expressions[index], "-T", "fields", "-e", "frame.number"])
+            answers.withLock { $0[expressions[index]] = answer }
+        }
+        var agreed = 0
+        var refused: [String] = []
+        for expression in expressions {
+            guard let tshark = answers.withLock({ $0[expression] }), tshark.status == 0 else {
+                Issue.record("tshark refused \(expression): \(answers.withLock { $0[expression]?.err } ?? "did not run")")
+                continue
+            }
+            let expected = tshark.out.split(separator: "\n").compactMap { Int($0) }
+            let filter: DisplayFilter
+            do { filter = try DisplayFilter(expression) } catch {
+                refused.append("\(expression): \(error.message)")
+                continue
+            }
+            let ours = packets.indices.filter { filter.matches(packets[$0]) }.map { $0 + 1 }
+            #expect(ours == expected, "\(expression): socktui \(ours), tshark \(expected)")
+            if ours == expected { agreed += 1 }
+        }
+        // Fields the dissectors do not produce yet are refused by name, never silently false.
+        #expect(
+            refused == ["tcp.len: unknown field 'tcp.len' (did you mean ip.len?): `socktui read --fields` lists the fields"], "\(refused)")
+        #expect(agreed == Self.expressions.count - refused.count)
+    }
+
+    /// What socktui accepts beyond this machine's tshark (4.0.17): sets separated by spaces, as
+    /// Wireshark 3 wrote them, and `xor`/`^^`.
+    @Test func setsWithSpacesAndXorEvaluate() throws {
+        let frames = ToolComparisonTests.variedFrames()
+        let packets = frames.map { frame in
+            frame.withUnsafeBytes {
+                FieldTreePacket(Dissector.dissect($0, linkType: .ethernet, options: DissectorOptions(detail: true)), bytes: frame)
+            }
+        }
+        func selected(_ expression: String) throws -> [Int] {
+            let filter = try DisplayFilter(expression)
+            return packets.indices.filter { filter.matches(packets[$0]) }.map { $0 + 1 }
+        }
+        #expect(try selected("tcp.port in {80 443 5000..6000}") == selected("tcp.port in {80, 443, 5000..6000}"))
+        #expect(try selected("tcp xor udp") == selected("(tcp or udp) and not (tcp and udp)"))
+        #expect(try selected("tcp ^^ dns") == selected("(tcp and not dns) or (dns and not tcp)"))
+        #expect(try !selected("tcp xor dns").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("tcp.prot == 80", 0, "unknown field 'tcp.prot' (did you mean tcp.port?)"),
+        ("tcp.port ==", 11, "unexpected the end of the filter: expected a field, a protocol or a value"),
+        ("(tcp or udp", 11, "expected ')' to close the '(' at 1"),
+        ("ip.addr == 10.0.0.300", 11, "'10.0.0.300' is not an IPv4 address"),
+        ("ip.addr == 10.0.0.0/33", 11, "'10.0.0.0/33' is not an IPv4 address"),
+        ("tcp.port == \"80", 12, "unterminated string"),
+        ("tcp.port in {}", 13, "an empty set"),
+        ("tcp.port in 80", 12, "expected '{' to open a set after 'in'"),
+        ("dns.qry.name & 0x1", 0, "'&' needs an integer field"),
+        ("tcp.port contains 80", 0, "'contains' needs a string, bytes or a protocol"),
+        ("dns.qry.name matches \"(\"", 21, "invalid regular expression"),
+        ("foo", 0, "unknown field 'foo'"),
+        ("80", 0, "'80' is neither a field nor a protocol"),
+        ("tcp > 1", 0, "is a protocol: it can be tested, sliced or searched, not ordered"),
+        ("len(tcp.port", 12, "expected ')' after the argument of len()"),
+        ("size(tcp)", 0, "unknown function size()"),
+        ("tcp.port == 80 80", 15, "unexpected '80': expected 'and', 'or' or the end"),
+        ("tcp.port @ 80", 9, "unexpected character '@'"),
+        ("eth.src[0:x] == 00", 10, "in a slice: expected a byte offset or length"),
+        ("eth.src == 00:11:22", 11, "'00:11:22' is not a MAC address"),
+        ("", 0, "empty filter")
+    ])
+    func badFiltersSayWhereAndWhatWasExpected(expression: String, position: Int, message: String) {
+        #expect {
+            _ = try DisplayFilter(expression)
+        } throws: { error in
+            guard let error = error as? DisplayFilterError else { return false }
+            return error.position == position && error.message.contains(message)
+        }
+    }
+
+    @Test func deepNestingAndHugeFiltersAreRefusedNotRecursedInto() {
+        let deep = String(repeating: "(", count: 100) + "tcp" + String(repeating: ")", count: 100)
+        #expect(throws: DisplayFilterError.self) { try DisplayFilter(deep) }
+        let nots = String(repeating: "!", count: 10_000) + "tcp"
+        #expect(throws: DisplayFilterError.self) { try DisplayFilter(nots) }
+        let long = Array(repeating: "tcp", count: 5_000).joined(separator: " || ")
+        #expect(throws: DisplayFilterError.self) { try DisplayFilter(long) }
+        #expect((try? DisplayFilter(Array(repeating: "tcp", count: 500).joined(separator: " || "))) != nil)
+    }
+
+    @Test func stringEscapesAndLiteralsAreReadAsWiresharkReadsThem() throws {
+        let fields = DisplayFilterFields([
+            DisplayFilterField("s", .string, "text"), DisplayFilterField("n", .unsigned, "number"),
+            DisplayFilterField("b", .bytes, "bytes")
+        ])
+        struct Packet: DisplayFilterPacket {
+            func occurrences(of name: String) -> [DisplayFilterOccurrence] {
+                switch name {
+                case "s": [DisplayFilterOccurrence(.string("a\"b\\c\n\u{41}é"), raw: [])]
+                case "n": [DisplayFilterOccurrence(.unsigned(65), raw: [0, 65])]
+                case "b": [DisplayFilterOccurrence(.bytes([0xde, 0xad, 0xbe, 0xef]), raw: [0xde, 0xad, 0xbe, 0xef])]
+                default: []
+                }
+            }
+        }
+        for expression in [
+            #"s == "a\"b\\c\n\x41\u00e9""#, #"s == "a\"b\\c\012A\u00E9""#, "n == 'A'", "n == 0x41", "n == 0101", "n == 0b1000001",
+            "n == 65", "b == de:ad:be:ef", "b == de-ad-be-ef", "b[1:2] == ad:be", "b[-1] == ef", "b[2:] == be:ef", "b[:1] == de",
+            "b[0,3] == de:ef", "len(b) == 4", "b contains ad:be", #"s matches "(?i)A\"B""#, "n in {60..70}", "n & 1"
+        ] {
+            #expect(try DisplayFilter(expression, fields: fields).matches(Packet()), "\(expression)")
+        }
+        for expression in ["n == 'B'", "b[3:2] == ef", "s contains \"z\"", "n in {1 2 3}", "n & 2", "n != 65", "!n"] {
+            #expect(try !DisplayFilter(expression, fields: fields).matches(Packet()), "\(expression)")
+        }
+    }
+}
