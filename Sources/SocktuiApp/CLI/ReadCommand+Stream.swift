@@ -11,7 +11,8 @@ extension ReadCommand {
     func runStream(fd: Int32, name: String, shownAs: String) throws {
         var stream = CaptureStreamReader(name: name)
         let expression = filter.joined(separator: " ")
-        var options = DissectorOptions(detail: detail, verifyChecksums: verifyChecksums)
+        let compiled = try compileDisplayFilter()
+        var options = DissectorOptions(detail: detail || compiled != nil, verifyChecksums: verifyChecksums)
         options.dnsPorts.formUnion(dnsPorts)
         var renderer: PacketRenderer?
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
@@ -54,7 +55,7 @@ extension ReadCommand {
                                 // Nanosecond pcap streams get nine digits, as tcpdump prints them.
                                 renderer = PacketRenderer(
                                     formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
-                                    options: options, json: global.json, detail: detail)
+                                    options: options, json: global.json, detail: detail, displayFilter: compiled)
                             }
                             var reassembled: [Int: Dissection] = [:]
                             if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) {

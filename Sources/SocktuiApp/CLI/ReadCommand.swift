@@ -14,8 +14,17 @@ struct ReadCommand: ParsableCommand {
                 "Packet numbers are positions in the file, so a filtered listing keeps them."
             ]),
             "",
+            HelpText.concat([
+                "-Y EXPR (--display-filter) takes a Wireshark display filter, as tshark -Y does: ",
+                "'tcp.port == 80', 'ip.addr == 10.0.0.0/8 && !dns', 'tcp.port in {80, 443, 8000..8080}', ",
+                "'dns.qry.name contains \"example\"', 'eth.src[0:3] == 00:00:5e', 'tcp.flags & 0x02'. ",
+                "It applies after FILTER. --fields lists the fields it can name; a field socktui does not ",
+                "decode is refused by name (exit status 2), never silently false."
+            ]),
+            "",
             "Examples:",
             "  socktui read capture.pcap",
+            "  socktui read capture.pcap -Y 'http || dns.qry.name contains \"example\"'",
             "  socktui read capture.pcapng tcp port 443 -c 10",
             "  socktui read capture.pcap udp port 53 --detail",
             "  socktui read capture.pcap --json",
@@ -64,7 +73,7 @@ struct ReadCommand: ParsableCommand {
             "",
             HelpText.concat([
                 "Exit status: 0 when the whole file was read; 1 when the file cannot be read or is ",
-                "not a capture file; 2 for a filter libpcap rejects; 3 when the file is damaged ",
+                "not a capture file; 2 for a filter libpcap rejects or a display filter that does not compile; 3 when the file is damaged ",
                 "(every packet before the damage is printed; the damage and its byte offset go to stderr), ",
                 "or shrinks while it is read; 4 when --follow names a stream or packet the file does not have."
             ]),
@@ -78,10 +87,18 @@ struct ReadCommand: ParsableCommand {
     )
 
     @Argument(help: "The pcap or pcapng file (- for standard input).")
-    var file: String
+    var file: String = ""
 
     @Argument(help: "A tcpdump-syntax filter, e.g. tcp port 80.")
     var filter: [String] = []
+
+    @Option(
+        name: [.customShort("Y"), .customLong("display-filter")],
+        help: ArgumentHelp("A Wireshark display filter, as tshark -Y takes it, e.g. 'tcp.port == 80 && !dns'.", valueName: "expr"))
+    var displayFilter: String?
+
+    @Flag(name: .customLong("fields"), help: "List the fields a display filter can name, with their types (as tshark -G fields).")
+    var listFields = false
 
     @Option(name: .customShort("c", allowingJoined: true), help: "Stop after printing COUNT packets.")
     var count: Int?
@@ -133,10 +150,15 @@ struct ReadCommand: ParsableCommand {
         }
         if (hex || saveRaw != nil) && follow == nil { throw ValidationError("--hex and --save-raw go with --follow PROTO,N") }
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
-        if file.isEmpty { throw ValidationError("FILE is empty: give the path of a pcap or pcapng file") }
+        if displayFilter != nil && (follow != nil || !stats.isEmpty) {
+            throw ValidationError("-Y does not apply to --follow or --stats yet: they read the whole file")
+        }
+        if file.isEmpty && !listFields { throw ValidationError("FILE is missing or empty: give the path of a pcap or pcapng file") }
     }
 
     func run() throws {
+        if listFields { return Self.printFields() }
+        let compiled = try compileDisplayFilter()
         if follow == nil && stats.isEmpty {
             // Standard input, pipes (`<(cmd)`, a FIFO) and devices stream: their format is checked
             // on the first bytes and nothing is held beyond the record being printed.
@@ -163,13 +185,15 @@ struct ReadCommand: ParsableCommand {
         }
         if follow != nil || !stats.isEmpty { return try runAnalysis(reader: reader) }
         let expression = filter.joined(separator: " ")
-        var options = DissectorOptions(detail: detail, verifyChecksums: verifyChecksums)
+        // A display filter reads the field tree: every packet is dissected with it.
+        var options = DissectorOptions(detail: detail || compiled != nil, verifyChecksums: verifyChecksums)
         options.dnsPorts.formUnion(dnsPorts)
         // Nanosecond pcap files get nine digits, as tcpdump prints them.
         let formatter = TimestampFormatter(style: time, fractionDigits: reader.isNanosecondPcap ? 9 : 6, utc: utc)
         // Property-wrapper reads are generic calls: read each option once, not once per packet.
         let limit = count
-        let prototype = PacketRenderer(formatter: formatter, options: options, json: global.json, detail: detail)
+        let prototype = PacketRenderer(
+            formatter: formatter, options: options, json: global.json, detail: detail, displayFilter: compiled)
 
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
@@ -247,6 +271,8 @@ struct PacketRenderer {
     let options: DissectorOptions
     let json: Bool
     let detail: Bool
+    /// `-Y`: packets it rejects are skipped (the options then build the field tree for it).
+    let displayFilter: DisplayFilter?
     private var matchers: [LinkType: BPFMatcher] = [:]
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
@@ -255,11 +281,12 @@ struct PacketRenderer {
     /// This worker's JSON writer, made on first use (copies of a prototype must not share one).
     var writer: JSONStreamWriter?
 
-    init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool) {
+    init(formatter: TimestampFormatter, options: DissectorOptions, json: Bool, detail: Bool, displayFilter: DisplayFilter? = nil) {
         self.formatter = formatter
         self.options = options
         self.json = json
         self.detail = detail
+        self.displayFilter = displayFilter
         scratch.reserveCapacity(4096)
     }
 
@@ -270,7 +297,7 @@ struct PacketRenderer {
         reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice
     ) throws {
         // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
-        let quick = !json && !detail
+        let quick = !json && !detail && displayFilter == nil
         for record in records {
             let linkType = record.linkType
             if !programs.isEmpty, let program = programs[linkType] {
@@ -292,7 +319,9 @@ struct PacketRenderer {
                 }
             }
             // JSON of the same shape, written from the packet's bytes into the slice.
-            if json && !detail && replacement == nil, try writeQuickJSON(record, interfaces: interfaces, into: &slice) {
+            if json && !detail && replacement == nil && displayFilter == nil,
+                try writeQuickJSON(record, interfaces: interfaces, into: &slice)
+            {
                 slice.endPacket(record.index)
                 continue
             }
@@ -301,6 +330,11 @@ struct PacketRenderer {
             } else {
                 Dissector.dissect(
                     record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+            }
+            if let displayFilter {
+                guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes))) else { continue }
+                // The tree was built for the filter: printed only with --detail.
+                if !detail { dissection.fields.removeAll(keepingCapacity: true) }
             }
             if json {
                 let summary = PacketSummary(

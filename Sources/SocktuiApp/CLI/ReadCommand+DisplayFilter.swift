@@ -1,0 +1,36 @@
+import ArgumentParser
+import Inspect
+
+extension ReadCommand {
+    /// `-Y EXPR` compiled, nil without one; a filter that does not compile is printed with a caret
+    /// under the error's position, and the command exits 2 (as for a libpcap filter).
+    func compileDisplayFilter() throws -> DisplayFilter? {
+        guard let displayFilter else { return nil }
+        do {
+            return try DisplayFilter(displayFilter)
+        } catch {
+            // Escaped for the terminal; the caret goes under the escaped text of the error's position.
+            let scalars = Array(displayFilter.unicodeScalars)
+            let before = String(String.UnicodeScalarView(scalars[..<min(error.position, scalars.count)]))
+            let caret = String(repeating: " ", count: TerminalSafe.escaped(before).count)
+            Self.printError(
+                "socktui read: display filter: \(TerminalSafe.escaped(error.message))\n  \(TerminalSafe.escaped(displayFilter))\n  \(caret)^"
+            )
+            throw ExitCode(2)
+        }
+    }
+
+    /// `read --fields`: every field a display filter can name, `NAME TYPE DESCRIPTION`, sorted by name.
+    static func printFields() {
+        let fields = DisplayFilterFields.standard.all
+        let width = fields.map(\.name.count).max() ?? 0
+        var text = ""
+        for field in fields {
+            let either = field.either.isEmpty ? "" : " (\(field.either.joined(separator: " or ")))"
+            text +=
+                field.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + field.type.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + field.description + either + "\n"
+        }
+        StandardOutput.write(text)
+    }
+}
