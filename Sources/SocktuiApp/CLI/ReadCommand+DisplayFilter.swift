@@ -20,6 +20,14 @@ extension ReadCommand {
         }
     }
 
+    /// The renderers' dissector options: the field tree only for --detail or a filter that reads it
+    /// (the pipeline's own options, for reassembly, build it whenever there is a filter).
+    static func renderOptions(_ options: DissectorOptions, detail: Bool, filter: DisplayFilter?) -> DissectorOptions {
+        var options = options
+        options.detail = detail || (filter?.needsFieldTree ?? false)
+        return options
+    }
+
     /// `read --fields`: every field a display filter can name, `NAME TYPE DESCRIPTION`, sorted by name.
     static func printFields() {
         let fields = DisplayFilterFields.standard.all

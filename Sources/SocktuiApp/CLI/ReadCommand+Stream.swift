@@ -55,7 +55,8 @@ extension ReadCommand {
                                 // Nanosecond pcap streams get nine digits, as tcpdump prints them.
                                 renderer = PacketRenderer(
                                     formatter: TimestampFormatter(style: time, fractionDigits: nanosecond ? 9 : 6, utc: utc),
-                                    options: options, json: global.json, detail: detail, displayFilter: compiled)
+                                    options: Self.renderOptions(options, detail: detail, filter: compiled), json: global.json,
+                                    detail: detail, displayFilter: compiled)
                             }
                             var reassembled: [Int: Dissection] = [:]
                             if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) {

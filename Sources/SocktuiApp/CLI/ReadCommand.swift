@@ -193,7 +193,8 @@ struct ReadCommand: ParsableCommand {
         // Property-wrapper reads are generic calls: read each option once, not once per packet.
         let limit = count
         let prototype = PacketRenderer(
-            formatter: formatter, options: options, json: global.json, detail: detail, displayFilter: compiled)
+            formatter: formatter, options: Self.renderOptions(options, detail: detail, filter: compiled), json: global.json,
+            detail: detail, displayFilter: compiled)
 
         // Packets are decoded in batches split across the cores while the next batch is scanned;
         // the text comes out in file order.
@@ -297,7 +298,7 @@ struct PacketRenderer {
         reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice
     ) throws {
         // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
-        let quick = !json && !detail && displayFilter == nil
+        let quick = !json && !detail
         for record in records {
             let linkType = record.linkType
             if !programs.isEmpty, let program = programs[linkType] {
@@ -306,7 +307,18 @@ struct PacketRenderer {
             }
             // Looked up by index, not as an Optional<Dissection> (a large value to copy per packet).
             let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
-            if quick && replacement == nil {
+            // -Y over header fields reads them from the summary dissection's layer offsets; any
+            // other filter (or a reassembled packet) reads the field tree, after dissection below.
+            let treeFilter = displayFilter.map { $0.needsFieldTree || replacement != nil } ?? false
+            if let displayFilter, !treeFilter {
+                Dissector.dissect(
+                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+                let kept = withUnsafePointer(to: &dissection) { pointer in
+                    displayFilter.matches(LayerFieldPacket(bytes: record.bytes, wireLength: record.originalLength, dissection: pointer))
+                }
+                if !kept { continue }
+            }
+            if quick && replacement == nil && !treeFilter {
                 let out = slice.text.reserve(QuickSummary.maximumLineLength + 1)
                 if let written = QuickSummary.writeLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
@@ -319,7 +331,7 @@ struct PacketRenderer {
                 }
             }
             // JSON of the same shape, written from the packet's bytes into the slice.
-            if json && !detail && replacement == nil && displayFilter == nil,
+            if json && !detail && replacement == nil && !treeFilter,
                 try writeQuickJSON(record, interfaces: interfaces, into: &slice)
             {
                 slice.endPacket(record.index)
@@ -331,7 +343,7 @@ struct PacketRenderer {
                 Dissector.dissect(
                     record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }
-            if let displayFilter {
+            if treeFilter, let displayFilter {
                 guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes))) else { continue }
                 // The tree was built for the filter: printed only with --detail.
                 if !detail { dissection.fields.removeAll(keepingCapacity: true) }

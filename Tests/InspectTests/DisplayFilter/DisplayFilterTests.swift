@@ -50,7 +50,7 @@ import Testing
                 ToolComparisonTests.tshark, ["-r", path, "-Y", expressions[index], "-T", "fields", "-e", "frame.number"])
             answers.withLock { $0[expressions[index]] = answer }
         }
-        var agreed = 0
+        var agreed = 0, headerOnly = 0
         var refused: [String] = []
         for expression in expressions {
             guard let tshark = answers.withLock({ $0[expression] }), tshark.status == 0 else {
@@ -66,11 +66,25 @@ import Testing
             let ours = packets.indices.filter { filter.matches(packets[$0]) }.map { $0 + 1 }
             #expect(ours == expected, "\(expression): socktui \(ours), tshark \(expected)")
             if ours == expected { agreed += 1 }
+            // Header-field filters also run on the summary dissection's layer offsets: the same frames.
+            if !filter.needsFieldTree {
+                headerOnly += 1
+                let fast = frames.indices.filter { index in
+                    frames[index].withUnsafeBytes { bytes in
+                        var dissection = Dissector.dissect(bytes, linkType: .ethernet)
+                        return withUnsafePointer(to: &dissection) {
+                            filter.matches(LayerFieldPacket(bytes: bytes, wireLength: bytes.count, dissection: $0))
+                        }
+                    }
+                }.map { $0 + 1 }
+                #expect(fast == expected, "\(expression) from the layers: socktui \(fast), tshark \(expected)")
+            }
         }
         // Fields the dissectors do not produce yet are refused by name, never silently false.
         #expect(
             refused == ["tcp.len: unknown field 'tcp.len' (did you mean ip.len?): `socktui read --fields` lists the fields"], "\(refused)")
         #expect(agreed == Self.expressions.count - refused.count)
+        #expect(headerOnly >= 40, "\(headerOnly) expressions read header fields only")
     }
 
     /// What socktui accepts beyond this machine's tshark (4.0.17): sets separated by spaces, as

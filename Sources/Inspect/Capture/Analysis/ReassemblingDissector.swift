@@ -229,6 +229,8 @@ public struct ReassemblingDissector: Sendable {
         let skipFields = 1 + skipLayers  // frame, the IP header, and the TCP header
         let shift = header.count + transportHeader.count
         result.layers = Array(result.layers.dropFirst(skipLayers))
+        // Offsets into the reassembled bytes, not the packet's: compiled filters take the tree for these.
+        result.layerOffsets = []
         result.fields = result.fields.dropFirst(skipFields).map { $0.shifted(by: -shift) }
         if let error = result.error { result.error = DecodeError(error.layer, at: max(0, error.offset - shift), error.kind) }
         return result

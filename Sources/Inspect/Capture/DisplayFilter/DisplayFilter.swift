@@ -19,7 +19,13 @@ public struct DisplayFilter: Sendable {
     public init(_ expression: String, fields: DisplayFilterFields = .standard) throws(DisplayFilterError) {
         self.expression = expression
         program = try DisplayFilterCompiler(fields: fields).compile(try DisplayFilterParser.parse(expression))
+        needsFieldTree = !program.readsHeadersOnly
     }
+
+    /// Whether the filter needs the field tree (``FieldTreePacket``): false when every field it
+    /// names is a header field ``LayerFieldPacket`` reads from the packet's bytes, and it neither
+    /// slices nor searches bytes.
+    public let needsFieldTree: Bool
 
     /// Whether `packet` passes the filter.
     public func matches(_ packet: some DisplayFilterPacket) -> Bool { program.evaluate(packet) }
@@ -27,6 +33,20 @@ public struct DisplayFilter: Sendable {
 
 /// A checked filter, ready to evaluate.
 indirect enum DisplayFilterProgram: Sendable {
+    /// Whether only ``LayerFieldPacket``'s header fields are read, as values (no bytes).
+    var readsHeadersOnly: Bool {
+        switch self {
+        case .or(let a, let b), .and(let a, let b), .xor(let a, let b): return a.readsHeadersOnly && b.readsHeadersOnly
+        case .not(let a): return a.readsHeadersOnly
+        case .exists(.field(let names, .protocolNode)): return names.allSatisfy { LayerFieldPacket.fields[$0] != nil }
+        case .exists(let term): return term.readsHeadersOnly
+        case .compare(let a, _, let b): return a.readsHeadersOnly && b.readsHeadersOnly
+        case .contains, .matches: return false
+        case .member(let term, let elements):
+            return term.readsHeadersOnly && elements.allSatisfy { $0.0.readsHeadersOnly && ($0.1?.readsHeadersOnly ?? true) }
+        }
+    }
+
     case or(DisplayFilterProgram, DisplayFilterProgram)
     case and(DisplayFilterProgram, DisplayFilterProgram)
     case xor(DisplayFilterProgram, DisplayFilterProgram)

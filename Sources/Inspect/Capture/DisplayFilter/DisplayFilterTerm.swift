@@ -13,6 +13,17 @@ indirect enum DisplayFilterTerm: Sendable {
     /// `term & mask`.
     case bitAnd(DisplayFilterTerm, UInt64)
 
+    /// Whether only header fields ``LayerFieldPacket`` reads are used, as values.
+    var readsHeadersOnly: Bool {
+        switch self {
+        // A protocol's value is its bytes: only its presence is read from the layers.
+        case .field(let names, let type): type != .protocolNode && names.allSatisfy { LayerFieldPacket.fields[$0] != nil }
+        case .constant: true
+        case .bitAnd(let term, _): term.readsHeadersOnly
+        case .slice, .length, .lower: false
+        }
+    }
+
     /// One value: from a packet, or a literal (with an address literal's prefix length).
     struct Item: Sendable {
         var value: DisplayFilterValue

@@ -3,6 +3,9 @@
 public struct Dissection: Hashable, Sendable, Codable {
     /// Layers decoded, outermost first (a failing layer is not listed; see `error`).
     public var layers: [ProtocolLayer] = []
+    /// Where each of `layers` starts in the captured bytes (compiled display filters read their
+    /// fields from there, with no field tree).
+    var layerOffsets: [Int] = []
     /// Source column: IP address, or MAC address below IP.
     public var source: String {
         get { column(.source) }
@@ -40,6 +43,7 @@ public struct Dissection: Hashable, Sendable, Codable {
     /// Empties the dissection, keeping the arrays' capacity for the next packet.
     mutating func removeAll() {
         layers.removeAll(keepingCapacity: true)
+        layerOffsets.removeAll(keepingCapacity: true)
         protocolName = ""
         fields.removeAll(keepingCapacity: true)
         error = nil
@@ -61,6 +65,18 @@ public struct Dissection: Hashable, Sendable, Codable {
         case .destination: columnRanges.1 = range
         case .info: columnRanges.2 = range
         }
+    }
+
+    /// Records a decoded layer and its offset.
+    mutating func appendLayer(_ layer: ProtocolLayer, at offset: Int) {
+        layers.append(layer)
+        layerOffsets.append(offset)
+    }
+
+    /// Where the first `layer` starts, or nil.
+    func offset(of layer: ProtocolLayer) -> Int? {
+        guard let index = layers.firstIndex(of: layer), index < layerOffsets.count else { return nil }
+        return layerOffsets[index]
     }
 
     /// A column's text.

@@ -4,7 +4,7 @@ extension DissectorWalk {
         if let http = HTTPView(bytes, at: offset, within: extent) {
             result.info = http.firstLine
             add(
-                .http,
+                .http, at: offset,
                 FieldNode(
                     "http", "Hypertext Transfer Protocol", "", range: http.lineRange,
                     children: [
@@ -36,7 +36,7 @@ extension DissectorWalk {
                     }
                     return FieldNode("tls", "Transport Layer Security", tls.info, range: offset..<extent.capturedEnd, children: children)
                 }()
-            add(.tls, built: node)
+            add(.tls, at: offset, built: node)
         }
     }
 
@@ -118,6 +118,6 @@ extension DissectorWalk {
                     "dns", "Domain Name System", dns.isResponse ? "response" : "query",
                     range: (overTCP ? offset - DNSView.tcpLengthPrefixLength : offset)..<extent.capturedEnd, children: children)
             }()
-        add(.dns, built: node)
+        add(.dns, at: offset, built: node)
     }
 }

@@ -49,8 +49,8 @@ extension DissectorWalk {
                     "eth", "Ethernet II", "Src: \(source), Dst: \(destination)", range: offset..<eth.payloadOffset,
                     children: children)
             }()
-        add(.ethernet, built: node)
-        if eth.tagCount > 0 { result.layers.append(.vlan) }
+        add(.ethernet, at: offset, built: node)
+        if eth.tagCount > 0 { result.appendLayer(.vlan, at: offset) }
         if eth.etherType < EtherType.lengthLimit {
             result.protocolName = "LLC"
             result.info = "IEEE 802.3, length \(eth.etherType)"
@@ -74,7 +74,7 @@ extension DissectorWalk {
         let sll = try SLLView(bytes, at: 0, within: extent)
         defer { if result.isEmpty(.source) { result.source = sll.address } }
         add(
-            .sll,
+            .sll, at: 0,
             FieldNode(
                 "sll", "Linux cooked capture v1", "", range: sll.offset..<sll.payloadOffset,
                 children: [
@@ -97,7 +97,7 @@ extension DissectorWalk {
         let sll = try SLL2View(bytes, at: 0, within: extent)
         defer { if result.isEmpty(.source) { result.source = sll.address } }
         add(
-            .sll2,
+            .sll2, at: 0,
             FieldNode(
                 "sll", "Linux cooked capture v2", "", range: sll.offset..<sll.payloadOffset,
                 children: [
@@ -133,7 +133,7 @@ extension DissectorWalk {
     mutating func null(_ extent: ByteExtent, networkOrder: Bool) throws(DecodeError) {
         let header = try NullView(bytes, at: 0, within: extent, networkOrder: networkOrder)
         add(
-            .null,
+            .null, at: 0,
             FieldNode(
                 "null", "Null/Loopback", "", range: header.offset..<header.payloadOffset,
                 children: [
@@ -161,7 +161,7 @@ extension DissectorWalk {
         default: result.info = "ARP operation \(arp.operation)"
         }
         add(
-            .arp,
+            .arp, at: offset,
             FieldNode(
                 "arp", "Address Resolution Protocol",
                 arp.operation == 1 ? "request" : arp.operation == 2 ? "reply" : "opcode \(arp.operation)",

@@ -52,7 +52,7 @@ extension DissectorWalk {
                     "ip", "Internet Protocol Version 4", "Src: \(source), Dst: \(destination)",
                     range: ip.offset..<ip.payloadOffset, children: children)
             }()
-        add(.ipv4, built: node)
+        add(.ipv4, at: offset, built: node)
         if ip.fragmentOffset != 0 || ip.moreFragments {
             result.info =
                 "Fragmented IP protocol (proto=\(Dissector.ipProtocolName(ip.protocolNumber)) \(ip.protocolNumber), off=\(ip.fragmentOffset), ID=\(Format.hex(ip.identification, width: 4)))"
@@ -67,7 +67,7 @@ extension DissectorWalk {
         result.source = ip.source
         result.destination = ip.destination
         add(
-            .ipv6,
+            .ipv6, at: offset,
             FieldNode(
                 "ipv6", "Internet Protocol Version 6", "Src: \(ip.source), Dst: \(ip.destination)",
                 range: ip.offset..<ip.payloadOffset,
@@ -93,7 +93,7 @@ extension DissectorWalk {
             if headers > 16 { throw DecodeError(.ipv6Extension, at: position, .badValue(field: "extension header count", value: headers)) }
             let header = try IPv6ExtensionView(bytes, at: position, type: next, within: payload)
             let headerOptions = try header.options()
-            result.layers.append(.ipv6Extension)
+            result.appendLayer(.ipv6Extension, at: position)
             if detail {
                 typealias Extension = IPv6ExtensionView.Field
                 var children = [

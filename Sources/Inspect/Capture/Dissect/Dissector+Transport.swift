@@ -85,7 +85,7 @@ extension DissectorWalk {
                 return FieldNode(
                     "tcp", "Transmission Control Protocol", summary.string, range: offset..<headerEnd, children: children)
             }()
-        add(.tcp, built: node)
+        add(.tcp, at: offset, built: node)
         let payload = ByteExtent(end: extent.end, capturedEnd: extent.capturedEnd)
         let start = tcp.payloadOffset
         guard tcp.payloadLength > 0 else { return }
@@ -151,7 +151,7 @@ extension DissectorWalk {
                         FieldNode("udp.checksum", "Checksum", checksum, range: udp.range(of: Field.checksum))
                     ])
             }()
-        add(.udp, built: node)
+        add(.udp, at: offset, built: node)
         guard payloadLength > 0 else { return }
         if options.isDNSPort(udp.sourcePort) || options.isDNSPort(udp.destinationPort) {
             try dns(at: udp.payloadOffset, udp.payloadExtent, overTCP: false)
@@ -213,6 +213,6 @@ extension DissectorWalk {
                 let name = layer == .icmp ? "Internet Control Message Protocol" : "Internet Control Message Protocol v6"
                 return FieldNode(key, name, icmp.typeName, range: offset..<extent.capturedEnd, children: children)
             }()
-        add(layer, built: node)
+        add(layer, at: offset, built: node)
     }
 }

@@ -109,15 +109,15 @@ struct DissectorWalk {
 
     var packetExtent: ByteExtent { ByteExtent(end: wireLength, capturedEnd: bytes.count) }
 
-    mutating func add(_ layer: ProtocolLayer, _ node: @autoclosure () -> FieldNode) {
-        result.layers.append(layer)
+    mutating func add(_ layer: ProtocolLayer, at offset: Int, _ node: @autoclosure () -> FieldNode) {
+        result.appendLayer(layer, at: offset)
         result.protocolName = layer.displayName
         if detail { result.fields.append(node()) }
     }
 
     /// Adds a layer whose node was built beforehand (nil in summary mode).
-    mutating func add(_ layer: ProtocolLayer, built node: FieldNode?) {
-        result.layers.append(layer)
+    mutating func add(_ layer: ProtocolLayer, at offset: Int, built node: FieldNode?) {
+        result.appendLayer(layer, at: offset)
         result.protocolName = layer.displayName
         if let node { result.fields.append(node) }
     }
