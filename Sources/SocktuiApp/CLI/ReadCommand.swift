@@ -274,6 +274,8 @@ struct PacketRenderer {
     let detail: Bool
     /// `-Y`: packets it rejects are skipped (the options then build the field tree for it).
     let displayFilter: DisplayFilter?
+    /// For a filter over header fields: layers and their offsets only (no text columns, no tree).
+    private let filterOptions: DissectorOptions
     private var matchers: [LinkType: BPFMatcher] = [:]
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
@@ -288,6 +290,10 @@ struct PacketRenderer {
         self.json = json
         self.detail = detail
         self.displayFilter = displayFilter
+        var filterOptions = options
+        filterOptions.detail = false
+        filterOptions.columns = false
+        self.filterOptions = filterOptions
         scratch.reserveCapacity(4096)
     }
 
@@ -312,7 +318,7 @@ struct PacketRenderer {
             let treeFilter = displayFilter.map { $0.needsFieldTree || replacement != nil } ?? false
             if let displayFilter, !treeFilter {
                 Dissector.dissect(
-                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: filterOptions, into: &dissection)
                 let kept = withUnsafePointer(to: &dissection) { pointer in
                     displayFilter.matches(LayerFieldPacket(bytes: record.bytes, wireLength: record.originalLength, dissection: pointer))
                 }

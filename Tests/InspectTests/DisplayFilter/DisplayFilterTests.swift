@@ -71,7 +71,9 @@ import Testing
                 headerOnly += 1
                 let fast = frames.indices.filter { index in
                     frames[index].withUnsafeBytes { bytes in
-                        var dissection = Dissector.dissect(bytes, linkType: .ethernet)
+                        var layersOnly = DissectorOptions()
+                        layersOnly.columns = false
+                        var dissection = Dissector.dissect(bytes, linkType: .ethernet, options: layersOnly)
                         return withUnsafePointer(to: &dissection) {
                             filter.matches(LayerFieldPacket(bytes: bytes, wireLength: bytes.count, dissection: $0))
                         }
@@ -85,6 +87,25 @@ import Testing
             refused == ["tcp.len: unknown field 'tcp.len' (did you mean ip.len?): `socktui read --fields` lists the fields"], "\(refused)")
         #expect(agreed == Self.expressions.count - refused.count)
         #expect(headerOnly >= 40, "\(headerOnly) expressions read header fields only")
+    }
+
+    /// A dissection without columns (what a filter over header fields makes) finds the same
+    /// layers at the same offsets, and writes no text.
+    @Test func aDissectionWithoutColumnsFindsTheSameLayersAtTheSameOffsets() {
+        var layersOnly = DissectorOptions()
+        layersOnly.columns = false
+        for frame in ToolComparisonTests.variedFrames() {
+            frame.withUnsafeBytes { bytes in
+                let full = Dissector.dissect(bytes, linkType: .ethernet)
+                let bare = Dissector.dissect(bytes, linkType: .ethernet, options: layersOnly)
+                #expect(bare.layers == full.layers && bare.layerOffsets == full.layerOffsets && bare.error == full.error)
+                #expect(bare.layers.count == bare.layerOffsets.count && !full.layers.isEmpty)
+                // TCP and UDP packets (with what rides on them) make no text at all.
+                if full.layers.contains(.tcp) || full.layers.contains(.udp) {
+                    #expect(bare.info.isEmpty && bare.source.isEmpty && !full.info.isEmpty)
+                }
+            }
+        }
     }
 
     /// What socktui accepts beyond this machine's tshark (4.0.17): sets separated by spaces, as

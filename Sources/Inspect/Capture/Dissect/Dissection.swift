@@ -181,6 +181,9 @@ public struct DissectorOptions: Hashable, Sendable {
     /// Off by default, as in Wireshark: packets this host sends are captured before the NIC or the
     /// kernel fills their checksums (offload), so they would read as incorrect; they show `[unverified]`.
     public var verifyChecksums: Bool
+    /// Build the text columns (source, destination, info). Off for a dissection made only to
+    /// learn the layers and where they start (a display filter over header fields).
+    public var columns = true
 
     /// Creates options; DNS is decoded on 53 (DNS), 5353 (mDNS) and 5355 (LLMNR) by default, and
     /// checksums are not verified.

@@ -2,7 +2,7 @@
 extension DissectorWalk {
     mutating func application(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         if let http = HTTPView(bytes, at: offset, within: extent) {
-            result.info = http.firstLine
+            if columns { result.info = http.firstLine }
             add(
                 .http, at: offset,
                 FieldNode(
@@ -14,7 +14,7 @@ extension DissectorWalk {
                     ]))
         } else if TLSView.looksLikeTLS(bytes, at: offset, within: extent) {
             let tls = try TLSView(bytes, at: offset, within: extent)
-            result.info = tls.info
+            if columns { result.info = tls.info }
             let node: FieldNode? =
                 !detail
                 ? nil
@@ -42,7 +42,7 @@ extension DissectorWalk {
 
     mutating func dns(at offset: Int, _ extent: ByteExtent, overTCP: Bool) throws(DecodeError) {
         let dns = try DNSView(bytes, at: offset, within: extent, overTCP: overTCP)
-        result.info = dns.info
+        if columns { result.info = dns.info }
         let node: FieldNode? =
             !detail
             ? nil

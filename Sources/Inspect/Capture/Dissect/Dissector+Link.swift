@@ -4,7 +4,7 @@ extension DissectorWalk {
         let eth = try EthernetView(bytes, at: offset, within: extent)
         // MAC addresses are the columns only when no network layer names addresses (ARP, LLDP).
         defer {
-            if result.isEmpty(.source) {
+            if columns && result.isEmpty(.source) {
                 result.source = eth.source
                 result.destination = eth.destination
             }

@@ -5,8 +5,10 @@ extension DissectorWalk {
         let ip = try IPv4View(bytes, at: offset, within: extent)
         let options = try ip.options()
         typealias Field = IPv4View.Field
-        result.setIPv4Column(.source, bytes, ip.start(of: Field.source))
-        result.setIPv4Column(.destination, bytes, ip.start(of: Field.destination))
+        if columns {
+            result.setIPv4Column(.source, bytes, ip.start(of: Field.source))
+            result.setIPv4Column(.destination, bytes, ip.start(of: Field.destination))
+        }
         let node: FieldNode? =
             !detail
             ? nil
@@ -64,8 +66,10 @@ extension DissectorWalk {
     mutating func ipv6(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         let ip = try IPv6View(bytes, at: offset, within: extent)
         typealias Field = IPv6View.Field
-        result.source = ip.source
-        result.destination = ip.destination
+        if columns {
+            result.source = ip.source
+            result.destination = ip.destination
+        }
         add(
             .ipv6, at: offset,
             FieldNode(

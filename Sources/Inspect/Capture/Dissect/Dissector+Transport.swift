@@ -2,34 +2,37 @@
 extension DissectorWalk {
     mutating func tcp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let tcp = try TCPView(bytes, at: offset, within: extent)
-        var info = TextBuilder()
-        info.append(number: tcp.sourcePort)
-        info.append(" → ")
-        info.append(number: tcp.destinationPort)
-        info.append(" [")
-        TCPView.appendFlagNames(tcp.flags, to: &info)
-        info.append("] Seq=")
-        info.append(number: tcp.sequenceNumber)
-        if tcp.flags & 0x010 != 0 { info.append(" Ack="); info.append(number: tcp.acknowledgmentNumber) }
-        info.append(" Win=")
-        info.append(number: tcp.window)
-        info.append(" Len=")
-        info.append(number: tcp.payloadLength)
-        for entry in tcp.options {
-            switch entry.option {
-            case .maximumSegmentSize(let value): info.append(" MSS="); info.append(number: value)
-            case .sackPermitted: info.append(" SACK_PERM")
-            case .timestamps(let value, let echo):
-                info.append(" TSval="); info.append(number: value); info.append(" TSecr="); info.append(number: echo)
-            case .windowScale(let shift): info.append(" WS="); info.append(number: 1 << min(Int(shift), 14))
-            case .sack(let blocks):
-                for block in blocks {
-                    info.append(" SLE="); info.append(number: block.leftEdge); info.append(" SRE="); info.append(number: block.rightEdge)
+        if columns {
+            var info = TextBuilder()
+            info.append(number: tcp.sourcePort)
+            info.append(" → ")
+            info.append(number: tcp.destinationPort)
+            info.append(" [")
+            TCPView.appendFlagNames(tcp.flags, to: &info)
+            info.append("] Seq=")
+            info.append(number: tcp.sequenceNumber)
+            if tcp.flags & 0x010 != 0 { info.append(" Ack="); info.append(number: tcp.acknowledgmentNumber) }
+            info.append(" Win=")
+            info.append(number: tcp.window)
+            info.append(" Len=")
+            info.append(number: tcp.payloadLength)
+            for entry in tcp.options {
+                switch entry.option {
+                case .maximumSegmentSize(let value): info.append(" MSS="); info.append(number: value)
+                case .sackPermitted: info.append(" SACK_PERM")
+                case .timestamps(let value, let echo):
+                    info.append(" TSval="); info.append(number: value); info.append(" TSecr="); info.append(number: echo)
+                case .windowScale(let shift): info.append(" WS="); info.append(number: 1 << min(Int(shift), 14))
+                case .sack(let blocks):
+                    for block in blocks {
+                        info.append(" SLE="); info.append(number: block.leftEdge); info.append(" SRE=");
+                        info.append(number: block.rightEdge)
+                    }
+                default: break
                 }
-            default: break
             }
+            info.withBytes { result.setColumn(.info, bytes: $0) }
         }
-        info.withBytes { result.setColumn(.info, bytes: $0) }
         let flagNames = detail ? TCPView.flagNames(tcp.flags) : []
         let node: FieldNode? =
             !detail
@@ -120,13 +123,15 @@ extension DissectorWalk {
     mutating func udp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let udp = try UDPView(bytes, at: offset, within: extent)
         let payloadLength = udp.length - UDPView.headerLength
-        var info = TextBuilder()
-        info.append(number: udp.sourcePort)
-        info.append(" → ")
-        info.append(number: udp.destinationPort)
-        info.append(" Len=")
-        info.append(number: payloadLength)
-        info.withBytes { result.setColumn(.info, bytes: $0) }
+        if columns {
+            var info = TextBuilder()
+            info.append(number: udp.sourcePort)
+            info.append(" → ")
+            info.append(number: udp.destinationPort)
+            info.append(" Len=")
+            info.append(number: payloadLength)
+            info.withBytes { result.setColumn(.info, bytes: $0) }
+        }
         let node: FieldNode? =
             !detail
             ? nil

@@ -98,6 +98,7 @@ struct DissectorWalk {
         nonmutating unsafeMutableAddress { resultPointer }
     }
     var detail: Bool { options.detail }
+    var columns: Bool { options.columns }
 
     init(bytes: UnsafeRawBufferPointer, options: UnsafePointer<DissectorOptions>, result: UnsafeMutablePointer<Dissection>, wireLength: Int)
     {
