@@ -280,6 +280,30 @@ final class SnapshotBox: @unchecked Sendable {
         }
     }
 
+    /// Entry names are read in place, only as far as their NUL: a `dirent` is as long as its name,
+    /// and copying the whole struct read past the directory's buffer (AddressSanitizer's
+    /// heap-buffer-overflow in the owner walk, and a crash in a soak when the buffer ended at a
+    /// page boundary). Run under `-sanitize=address` this walks real /proc fd directories.
+    @Test func directoryEntryNamesAreReadInPlace() throws {
+        let directory = try TemporaryDirectory()
+        let names = ["1", "22", "333", String(repeating: "4", count: 200)]
+        for name in names { FileManager.default.createFile(atPath: directory.path(name), contents: nil) }
+        guard let stream = opendir(directory.url.path) else { throw CocoaError(.fileReadNoPermission) }
+        defer { closedir(stream) }
+        var seen: [String] = []
+        while let entry = readdir(stream) {
+            seen.append(String(decoding: ProcessOwnerIndex.entryName(entry), as: UTF8.self))
+        }
+        #expect(seen.sorted() == ([".", ".."] + names).sorted())
+        // The owner walk over this process's own descriptors finds a socket it holds.
+        let socket = try Socket(family: .inet, type: .stream)
+        defer { try? socket.close() }
+        var info = stat()
+        fstat(socket.fileDescriptor, &info)
+        let owners = ProcessOwnerIndex().owners(of: [UInt32(truncatingIfNeeded: info.st_ino)], forceWalk: true)
+        #expect(owners[UInt32(truncatingIfNeeded: info.st_ino)]?.contains { $0.pid == getpid() } == true)
+    }
+
     @Test func descriptorNamesAreDecimalDigitsOnly() {
         func value(_ name: String) -> Int32? {
             var bytes = Array(name.utf8) + [0] + Array("99".utf8)  // what follows the NUL is not read

@@ -90,7 +90,7 @@ public final class ProcessOwnerIndex: Sendable {
         var processOf: [Int32] = []  // per descriptor: its process's index in `pids`
         var numbers: [Int32] = []  // per descriptor: its number
         while let entry = readdir(proc) {
-            guard let pid = withUnsafeBytes(of: entry.pointee.d_name, { Self.decimal($0) }) else { continue }
+            guard let pid = Self.decimal(Self.entryName(entry)) else { continue }
             let directory = open("\(procRoot)/\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard directory >= 0 else {
                 if errno == EACCES || errno == EPERM { hidden += 1 }
@@ -105,7 +105,7 @@ public final class ProcessOwnerIndex: Sendable {
             let before = numbers.count
             let index = Int32(pids.count)
             while let fdEntry = readdir(fdDirectory) {
-                guard let number = withUnsafeBytes(of: fdEntry.pointee.d_name, { Self.decimal($0) }) else { continue }
+                guard let number = Self.decimal(Self.entryName(fdEntry)) else { continue }
                 numbers.append(number)
                 processOf.append(index)
             }
@@ -193,6 +193,17 @@ public final class ProcessOwnerIndex: Sendable {
         }
         return inode
     }
+
+    /// The name of a `readdir` entry, read in place. glibc's entries are only as long as their
+    /// name: copying `entry.pointee` (a 280-byte `dirent`) read past the end of the directory's
+    /// buffer, which AddressSanitizer reported and which crashed a refresh when the buffer ended
+    /// at a page boundary.
+    static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> UnsafeRawBufferPointer {
+        let name = UnsafeRawPointer(entry) + direntNameOffset
+        return UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self)))
+    }
+
+    private static let direntNameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     /// The value of a NUL-terminated name of decimal digits that fits an `Int32`, or nil.
     static func decimal(_ name: UnsafeRawBufferPointer) -> Int32? {
