@@ -11,7 +11,7 @@ struct BuiltInThemesEndToEndTests {
         let directory = try TemporaryDirectory()
         let binary = directory.path("bin/socktui")
         try FileManager.default.createDirectory(atPath: directory.path("bin"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TestBinary.socktui, toPath: binary)
+        try TestBinary.copyExecutable(from: TestBinary.socktui, to: binary)
         // A theme of the user's own, in their config directory ($HOME/.config/socktui/themes).
         let home = directory.path("home")
         let userThemes = home + "/.config/socktui/themes"

@@ -35,3 +35,36 @@ public enum TestBinary {
     /// Whether this test process runs as root.
     public static var isRoot: Bool { getuid() == 0 }
 }
+
+extension TestBinary {
+    /// Copies the executable at `source` to a new file `destination` (mode 0755) through
+    /// close-on-exec descriptors. `FileManager.copyItem` left its write descriptor to any child
+    /// another test forked meanwhile, and running the copy then failed with "Text file busy".
+    public static func copyExecutable(from source: String, to destination: String) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: source]) }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o755)
+        guard output >= 0 else { throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: destination]) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var failed = false
+        while true {
+            let count = read(input, &buffer, buffer.count)
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                break
+            }
+            var written = 0
+            while written < count {
+                let result = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, count - written) }
+                if result < 0 && errno == EINTR { continue }
+                if result <= 0 { failed = true; break }
+                written += result
+            }
+            if failed { break }
+        }
+        if close(output) != 0 || failed { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination]) }
+    }
+}
