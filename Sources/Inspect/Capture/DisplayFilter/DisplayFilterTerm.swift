@@ -40,15 +40,9 @@ indirect enum DisplayFilterTerm: Sendable {
         case .constant(let item): return [item]
         case .slice(let term, let ranges):
             return term.values(packet).compactMap { item in
+                // A field's slice cuts the packet's bytes under it; a string's (or a function's) its text.
                 let bytes: [UInt8]
-                if case .field(_, let type) = term,
-                    type == .protocolNode || type == .bytes || type == .ipv4 || type == .ether
-                        || type == .ipv6 || type == .unsigned
-                {
-                    bytes = item.raw
-                } else {
-                    bytes = item.value.bytes
-                }
+                if case .field(_, let type) = term, type != .string { bytes = item.raw } else { bytes = item.value.bytes }
                 var out: [UInt8] = []
                 for range in ranges {
                     let start = range.start < 0 ? bytes.count + range.start : range.start
