@@ -61,7 +61,7 @@ final class JSONTapeState {
     let datesSince1970: Bool
     /// Per object node: the key node last found in it (0: none yet), where the next lookup starts.
     @exclusivity(unchecked) private var cursors: UnsafeMutablePointer<Int32>
-    /// Coding keys with upper-case letters, as their snake_case JSON bytes: a direct-mapped table
+    /// Coding keys with upper-case letters, as their snake_case JSON bytes: an open-addressing table
     /// keyed by the `String`'s bits (a literal key's bits are the same every time), its strings
     /// kept alive in `snakeStrings` so no bits are ever reused by another string; filled at most half.
     @exclusivity(unchecked) private var snakeSlots = [SnakeSlot](repeating: SnakeSlot(), count: 1 << snakeSlotBits)

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -7,8 +8,7 @@ import Synchronization
 /// that is still taken alone); the reader waits while it is full.
 final class FrameReadAhead: Sendable {
     private struct State {
-        var bodies: [(body: [UInt8], ordinal: Int)] = []
-        var head = 0
+        var bodies = Deque<(body: [UInt8], ordinal: Int)>()
         var bytes = 0
         var peakBytes = 0
         var ended = false
@@ -25,7 +25,7 @@ final class FrameReadAhead: Sendable {
 
     /// Queues a body; waits first while the queue holds `limit` bytes or more.
     func put(_ body: [UInt8], ordinal: Int) {
-        while state.withLock({ $0.bytes >= limit && $0.head < $0.bodies.count }) { taken.wait() }
+        while state.withLock({ $0.bytes >= limit && !$0.bodies.isEmpty }) { taken.wait() }
         state.withLock { state in
             state.bodies.append((body, ordinal))
             state.bytes += body.count
@@ -47,15 +47,8 @@ final class FrameReadAhead: Sendable {
     func take() -> (body: [UInt8], ordinal: Int)? {
         while true {
             let next: (body: [UInt8], ordinal: Int)?? = state.withLock { state in
-                if state.head < state.bodies.count {
-                    let item = state.bodies[state.head]
-                    state.bodies[state.head] = ([], 0)
-                    state.head += 1
+                if let item = state.bodies.popFirst() {
                     state.bytes -= item.body.count
-                    if state.head == state.bodies.count {
-                        state.bodies.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
                     return .some(item)
                 }
                 return state.ended ? .some(nil) : nil
