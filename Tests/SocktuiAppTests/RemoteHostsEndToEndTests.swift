@@ -54,6 +54,49 @@ struct RemoteHostsEndToEndTests {
         #expect(text.out.split(separator: "\n").first?.hasPrefix("Host") == true)
     }
 
+    /// More rows than one chunk frame holds: `sockets --json --host` writes the agent's rows as it
+    /// sent them (kept JSON), and they are the rows the decoding path (any filter) writes.
+    @Test func aTableLargerThanAChunkIsWrittenAsTheAgentSentIt() throws {
+        let fleet = try SSHTestFleet(count: 1, label: "kept")
+        let script = """
+            import socket, sys
+            listener = socket.socket(); listener.bind(("127.0.0.1", 0)); listener.listen(1024)
+            held = []
+            for _ in range(700):
+                client = socket.create_connection(listener.getsockname()); server, _ = listener.accept(); held += [client, server]
+            print(listener.getsockname()[1], flush=True)
+            sys.stdin.read()
+            """
+        let holder = try PythonChild(script, namespace: fleet.hosts[0].namespace, timeout: 60)
+        let port = try holder.number(0)
+        let remote = fleet.remoteArguments(fleet.hosts)
+        let kept = try Self.socktui(["sockets", "-t", "--json"] + remote)
+        let decoded = try Self.socktui(["sockets", "-t", "--json", "kind:tcp"] + remote)
+        try #require(kept.status == 0 && decoded.status == 0, "\(kept.err)\(decoded.err)")
+        func rows(_ out: String) throws -> [[String: Any]] {
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            #expect(document["schema"] as? String == "socktui/1")
+            return try #require(document["sockets"] as? [[String: Any]])
+        }
+        /// The holder's sockets (each run's own ssh connection to port 22 differs), by ports and inode.
+        func held(_ rows: [[String: Any]]) -> [String: Set<String>] {
+            var sockets: [String: Set<String>] = [:]
+            for row in rows {
+                let local = (row["local"] as? [String: Any])?["port"] as? Int, remote = (row["remote"] as? [String: Any])?["port"] as? Int
+                guard local == port || remote == port else { continue }
+                sockets["\(local ?? -1) \(remote ?? -1) \(row["state"] ?? "") \(row["inode"] ?? "")"] = Set(row.keys)
+            }
+            return sockets
+        }
+        let keptRows = try rows(kept.out), decodedRows = try rows(decoded.out)
+        let keptHeld = held(keptRows), decodedHeld = held(decodedRows)
+        #expect(keptHeld.count == 1401, "the listener and 700 connections' two ends")
+        #expect(keptHeld.keys.sorted() == decodedHeld.keys.sorted(), "the same sockets")
+        #expect(keptHeld == decodedHeld, "each with the same members")
+        #expect(keptRows.allSatisfy { $0["host"] as? String == fleet.hosts[0].alias })
+        #expect(kept.out.contains("{\"host\":\"\(fleet.hosts[0].alias)\",\"kind\":\"tcp\""))
+    }
+
     @Test func resolverOptionsAndConnectionTestsRunOnTheRemoteHost() throws {
         let fleet = try SSHTestFleet(count: 2, label: "calls")
         let listener = try NamespaceListener(in: fleet.hosts[0])

@@ -49,6 +49,48 @@ import Testing
         #expect(count == 0 || whole.contains(#"{"host":"a","kind":"tcp""#))
     }
 
+    /// `sockets --json --host` with rows kept as each agent's JSON: the document is, byte for
+    /// byte, the one encoding every row as `HostTagged` makes, whether a host's rows were kept,
+    /// decoded, or both (kept first).
+    @Test(arguments: [0, 1, 97, 700])
+    func keptRowsMakeTheSameDocumentAsEncodedOnes(count: Int) throws {
+        func kept(_ entries: ArraySlice<SocketEntry>) throws -> JSONRows {
+            try JSONStreamDecoder().decode(JSONRows.self, from: try jsonWriter.encode(Array(entries)))
+        }
+        let table = Self.table(count)
+        let third = count / 3
+        let tables = [
+            SocketsCommand.HostRows(
+                host: "a", kept: [try kept(table[..<(third / 2)]), try kept(table[(third / 2)..<third])],
+                entries: Array(table[third..<(2 * third)])),
+            SocketsCommand.HostRows(host: "b \"q\"", kept: [], entries: Array(table[(2 * third)...])),
+            SocketsCommand.HostRows(host: "c", kept: [try kept(table[..<third])], entries: [])
+        ]
+        let hosts = [RemoteHostSummary(host: "a", snapshot: snapshotOf([])), RemoteHostSummary(host: "d", error: "d: refused")]
+        var pieces: [[UInt8]] = []
+        try SocketsCommand.writeHostRows(tables, hosts: hosts) { piece in
+            pieces.append(Array(piece))
+            return true
+        }
+        let rows =
+            table[..<third].map { HostTagged(host: "a", value: $0) } + table[third..<(2 * third)].map { HostTagged(host: "a", value: $0) }
+            + table[(2 * third)...].map { HostTagged(host: "b \"q\"", value: $0) }
+            + table[..<third].map { HostTagged(host: "c", value: $0) }
+        let whole = try jsonDocument(RemoteSocketsReport(hosts: hosts, sockets: rows))
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole)
+        #expect(pieces.allSatisfy { $0.count < SocketsCommand.keptPieceBytes + (1 << 16) })
+    }
+
+    @Test func aKeptRowWithNoMembersGetsOnlyItsHost() throws {
+        let rows = try JSONStreamDecoder().decode(JSONRows.self, from: Array("[{ },{\"kind\":\"tcp\"}]".utf8))
+        var out: [UInt8] = []
+        try SocketsCommand.writeHostRows([.init(host: "h", kept: [rows], entries: [])], hosts: []) { piece in
+            out += piece
+            return true
+        }
+        #expect(String(decoding: out, as: UTF8.self).hasSuffix(#""sockets":[{"host":"h"},{"host":"h","kind":"tcp"}]}"# + "\n"))
+    }
+
     @Test func aPieceThatCannotBeWrittenEndsTheOutput() throws {
         let entries = Self.table(500)
         var calls = 0

@@ -31,22 +31,25 @@ public struct JSONStreamDecoder: Sendable {
         self.maxDepth = maxDepth
     }
 
-    /// Decodes a `T` from `bytes`.
+    /// Decodes a `T` from `bytes`; `userInfo` is what its `Decoder`s offer the types they make.
     /// - Throws: `DecodingError.dataCorrupted` when `bytes` is not JSON (or nests too deep), and
     ///   what `T`'s `init(from:)` throws.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try bytes.withUnsafeBufferPointer { try decode(type, from: $0) }
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> T {
+        try bytes.withUnsafeBufferPointer { try decode(type, from: $0, userInfo: userInfo) }
     }
 
     /// Decodes a `T` from `bytes` (read only during the call).
-    /// - Throws: as ``decode(_:from:)-([UInt8])``.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) throws -> T {
+    /// - Throws: as ``decode(_:from:userInfo:)-([UInt8],_)``.
+    public func decode<T: Decodable>(
+        _ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>, userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    ) throws -> T {
         let tape: JSONTape
         do { tape = try JSONTape(parsing: bytes, maxDepth: maxDepth) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
         return try tape.nodes.withUnsafeBufferPointer { nodes in
             let state = JSONTapeState(bytes: bytes, nodes: nodes, keyStyle: keyStyle, datesSince1970: dates == .secondsSince1970)
+            state.userInfo = userInfo
             return try state.decode(type, at: 0)
         }
     }
@@ -59,6 +62,8 @@ final class JSONTapeState {
     let nodes: UnsafeBufferPointer<JSONTape.Node>
     let keyStyle: JSONStreamEncoder.KeyStyle
     let datesSince1970: Bool
+    /// What every `Decoder` of this document offers its types (given to ``JSONStreamDecoder``'s `decode`).
+    var userInfo: [CodingUserInfoKey: any Sendable] = [:]
     /// Per object node: the key node last found in it (0: none yet), where the next lookup starts.
     @exclusivity(unchecked) private var cursors: UnsafeMutablePointer<Int32>
     /// Coding keys with upper-case letters, as their snake_case JSON bytes: an open-addressing table
@@ -319,6 +324,7 @@ final class JSONTapeState {
             guard let data = Data(base64Encoded: try string(at: index)) else { throw corrupted("a string that is not base64") }
             return data as! T
         }
+        if T.self == JSONRows.self { return try rows(at: index) as! T }
         if T.self == Date.self {
             let seconds = try double(at: index)
             return (datesSince1970 ? Date(timeIntervalSince1970: seconds) : Date(timeIntervalSinceReferenceDate: seconds)) as! T

@@ -6,7 +6,7 @@ struct JSONTapeDecoding: Decoder {
     let state: JSONTapeState
     let node: Int
     var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard state.tag(node) == .object else { throw state.mismatch([String: Any].self, node, expected: "an object") }

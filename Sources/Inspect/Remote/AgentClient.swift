@@ -30,6 +30,8 @@ final class AgentConnection: Sendable {
     private struct Pending {
         var event: @Sendable (AgentReply) -> Void
         var completion: @Sendable (Result<AgentReply, AgentError>) -> Void
+        /// Takes a `sockets` reply's rows kept as the agent's JSON, just before its completion.
+        var keptRows: (@Sendable ([JSONRows]) -> Void)?
     }
 
     let link: any AgentLink
@@ -113,12 +115,13 @@ final class AgentConnection: Sendable {
     func start(
         _ request: AgentRequest, event: @escaping @Sendable (AgentReply) -> Void,
         completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
+        keptRows: (@Sendable ([JSONRows]) -> Void)? = nil,
         unsent: (@Sendable () -> Void)? = nil
     ) -> UInt64 {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let accepted = pending.withLock { table in
             guard ended.withLock({ $0 }) == nil else { return false }
-            table[id] = Pending(event: event, completion: completion)
+            table[id] = Pending(event: event, completion: completion, keptRows: keptRows)
             return true
         }
         guard accepted else {
@@ -158,12 +161,17 @@ final class AgentConnection: Sendable {
     }
 
     private func readFrames() {
-        writer.receive { frame, size in
+        let keeps: @Sendable (UInt64) -> Bool = { [self] id in pending.withLock { $0[id]?.keptRows != nil } }
+        writer.receive(keepingRowsOf: keeps) { frame, size in
             lastFrame.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
             // Chunks of a request that is no longer pending (it failed) are dropped unheld.
             if case .chunk(let chunk) = frame, pending.withLock({ $0[chunk.id] }) == nil { return }
             switch chunks.withLock({ $0.accept(frame, size: size) }) {
             case .deliver(let whole): dispatch(whole)
+            case .deliverKept(let whole, let rows):
+                if case .event(let id, _) = whole { pending.withLock { $0[id] }?.keptRows?(rows) }
+                if case .response(let id, _) = whole { pending.withLock { $0[id] }?.keptRows?(rows) }
+                dispatch(whole)
             case .held: break
             case .failed(let id, let error):
                 // The request fails now; the agent is told first to stop a stream (a finished
@@ -342,14 +350,20 @@ public final class AgentClient: Sendable {
     /// stream item, then `completion` exactly once. With a `silence` limit (by default the
     /// client's ``silenceLimit``), a request that hears nothing from the agent for that long
     /// once its link is up fails as not answering (see ``SilenceLimit``).
+    ///
+    /// With `keptRows`, a `sockets` table's rows that the agent sends in chunks are not decoded:
+    /// `keptRows` gets them as the agent's JSON (checked JSON objects, ``JSONRows``) just before
+    /// `completion`, whose snapshot then holds only the rows the reply frame carried itself (on a
+    /// link that passes frames as values, all of them, and `keptRows` is not called).
     @discardableResult
     public func start(
         _ request: AgentRequest, silence: SilenceLimit = .client, event: @escaping @Sendable (AgentReply) -> Void = { _ in },
+        keptRows: (@Sendable ([JSONRows]) -> Void)? = nil,
         completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void
     ) -> AgentCall {
         let call = AgentCall()
         guard let limit = silence.seconds(client: silenceLimit) else {
-            begin(request, call: call, event: event, completion: completion)
+            begin(request, call: call, event: event, keptRows: keptRows, completion: completion)
             return call
         }
         let watch = SilenceWatch()
@@ -359,6 +373,7 @@ public final class AgentClient: Sendable {
                 watch.heard()
                 event(reply)
             },
+            keptRows: keptRows,
             completion: { result in
                 if watch.end() { completion(result) }
             }, written: watch.started(on:))
@@ -383,6 +398,7 @@ public final class AgentClient: Sendable {
     /// learns the link it went out on.
     private func begin(
         _ request: AgentRequest, call: AgentCall, event: @escaping @Sendable (AgentReply) -> Void,
+        keptRows: (@Sendable ([JSONRows]) -> Void)? = nil,
         completion: @escaping @Sendable (Result<AgentReply, AgentError>) -> Void,
         written: @escaping @Sendable (AgentConnection) -> Void = { _ in }
     ) {
@@ -390,8 +406,8 @@ public final class AgentClient: Sendable {
         if let live = connection.withLock({ $0 }), !live.isEnded {
             written(live)
             // Written to a link whose agent has just died: sent again once, on a new link.
-            let id = live.start(request, event: event, completion: completion) { [self] in
-                begin(request, call: call, event: event, completion: completion, written: written)
+            let id = live.start(request, event: event, completion: completion, keptRows: keptRows) { [self] in
+                begin(request, call: call, event: event, keptRows: keptRows, completion: completion, written: written)
             }
             call.onCancel { live.cancel(id) }
             return
@@ -402,7 +418,7 @@ public final class AgentClient: Sendable {
                 return completion(.failure(error))
             }
             written(live)
-            let id = live.start(request, event: event, completion: completion)
+            let id = live.start(request, event: event, completion: completion, keptRows: keptRows)
             call.onCancel { live.cancel(id) }
         }.start()
     }

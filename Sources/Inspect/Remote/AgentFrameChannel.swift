@@ -29,6 +29,16 @@ public protocol AgentFrameChannel: AgentFrameSink {
     /// passed as a value), in order, on the calling thread, until the link ends. Frames that
     /// cannot be read are skipped.
     func receive(_ deliver: (AgentFrame, Int) -> Void)
+    /// As ``receive(_:)``, keeping the rows of chunks whose request id `keepsRows` names as the
+    /// agent's JSON (``TableChunk/json``) where the link carries encoded frames.
+    func receive(keepingRowsOf keepsRows: @escaping @Sendable (UInt64) -> Bool, _ deliver: (AgentFrame, Int) -> Void)
+}
+
+extension AgentFrameChannel {
+    /// Frames passed as values have no JSON to keep: as ``receive(_:)``.
+    public func receive(keepingRowsOf keepsRows: @escaping @Sendable (UInt64) -> Bool, _ deliver: (AgentFrame, Int) -> Void) {
+        receive(deliver)
+    }
 }
 
 /// A link whose two descriptors carry encoded frames (ssh's stdin/stdout, a pipe pair).
@@ -58,8 +68,14 @@ final class ByteFrameChannel: AgentFrameChannel {
     func close() { writer.close() }
     var isClosed: Bool { writer.isClosed }
 
+    func receive(_ deliver: (AgentFrame, Int) -> Void) { readFrames(keepingRowsOf: nil, deliver) }
+
+    func receive(keepingRowsOf keepsRows: @escaping @Sendable (UInt64) -> Bool, _ deliver: (AgentFrame, Int) -> Void) {
+        readFrames(keepingRowsOf: keepsRows, deliver)
+    }
+
     /// Reads on a thread of its own, up to ``readAheadBytes`` ahead of the decoding done here.
-    func receive(_ deliver: (AgentFrame, Int) -> Void) {
+    private func readFrames(keepingRowsOf keepsRows: (@Sendable (UInt64) -> Bool)?, _ deliver: (AgentFrame, Int) -> Void) {
         let ahead = FrameReadAhead(limit: Self.readAheadBytes)
         let readFD = self.readFD
         let reader = Thread {
@@ -78,7 +94,7 @@ final class ByteFrameChannel: AgentFrameChannel {
         reader.start()
         while let (body, ordinal) = ahead.take() {
             // A frame we cannot read from the agent is skipped; its request times out or ends later.
-            guard let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal) else { continue }
+            guard let frame = try? AgentFrameCodec.decode(body, ordinal: ordinal, keepingRowsOf: keepsRows) else { continue }
             deliver(frame, body.count)
         }
     }

@@ -164,12 +164,18 @@ public enum AgentFrameCodec {
     ///   `unknownFrame` (a kind not in `AgentFrame.kinds`), `unknownRequest` (a request kind this
     ///   build does not know) or `invalid` (fields that do not fit); the error carries `ordinal`
     ///   and, when it could be read, the frame's id.
-    public static func decode(_ body: [UInt8], ordinal: Int? = nil) throws(AgentError) -> AgentFrame {
+    ///
+    /// `keepingRowsOf` says of a request id whether its chunks' rows are kept as the agent's JSON
+    /// (``TableChunk/json``) instead of decoded.
+    public static func decode(
+        _ body: [UInt8], ordinal: Int? = nil, keepingRowsOf: (@Sendable (UInt64) -> Bool)? = nil
+    ) throws(AgentError) -> AgentFrame {
         // A well-formed frame is parsed once. Only one that does not decode is parsed again, as
         // plain JSON, to say what is wrong with it.
         let failure: any Error
         do {
-            return try decoder.decode(AgentFrame.self, from: body)
+            guard let keepingRowsOf else { return try decoder.decode(AgentFrame.self, from: body) }
+            return try decoder.decode(AgentFrame.self, from: body, userInfo: [TableChunk.keepsRowsKey: keepingRowsOf])
         } catch {
             failure = error
         }

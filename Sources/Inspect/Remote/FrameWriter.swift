@@ -66,16 +66,14 @@ final class FrameWriter: AgentFrameSink {
     }
 
     /// Sends a table's rows as chunk frames of ``chunkRows`` rows (halved while a chunk's frame
-    /// exceeds the limit), then its reply frame without them. Each chunk is encoded while the one
-    /// before is being written (on `writes`), so the encoding goes on while the link drains. Other
-    /// requests' frames may go out between the chunks. A single row too large for a frame ends the
-    /// request with an error.
+    /// exceeds the limit), then its reply frame without them. Chunks are encoded two at a time on
+    /// two threads, while the two before are being written (on `writes`), so the encoding goes on
+    /// while the link drains. Other requests' frames may go out between the chunks. A single row
+    /// too large for a frame ends the request with an error.
     private func sendChunked(_ table: (id: UInt64, lists: [(TableChunk.List, [SocketEntry])], stripped: AgentFrame)) -> Bool {
-        var slices: [(TableChunk.List, ArraySlice<SocketEntry>)] = []
-        for (list, rows) in table.lists {
-            for start in stride(from: 0, to: rows.count, by: chunkRows) {
-                slices.append((list, rows[start..<min(start + chunkRows, rows.count)]))
-            }
+        let chunkRows = chunkRows
+        let slices: [(TableChunk.List, ArraySlice<SocketEntry>)] = table.lists.flatMap { list, rows in
+            stride(from: 0, to: rows.count, by: chunkRows).map { (list, rows[$0..<min($0 + chunkRows, rows.count)]) }
         }
         var index = 0
         let writing = DispatchGroup()
@@ -85,16 +83,37 @@ final class FrameWriter: AgentFrameSink {
             writing.wait()
             return written.withLock { $0 }
         }
-        for (number, (list, rows)) in slices.enumerated() {
-            let frames: [[UInt8]]
-            switch encodeChunks(rows, id: table.id, list: list, last: number == slices.count - 1, index: &index) {
-            case .success(let encoded): frames = encoded
-            case .failure(let error):
-                guard settle() else { return false }
-                guard let frame = notSent(table.id, error), write(frame) else { return false }
-                return true
+        var number = 0
+        while number < slices.count {
+            let pair = number..<min(number + 2, slices.count)
+            number = pair.upperBound
+            var encoded: [[UInt8]] = []
+            // Each chunk of the pair as one frame, numbered in turn: what almost every table is.
+            let (first, all) = (index, slices)
+            let whole = concurrently(pair.count) { [self] offset in
+                let (list, rows) = all[pair.lowerBound + offset]
+                let chunk = TableChunk(
+                    id: table.id, index: first + offset, last: pair.lowerBound + offset == all.count - 1, list: list, rows: Array(rows))
+                return try? AgentFrameCodec.encode(.chunk(chunk), maxFrameSize: maxFrameSize)
+            }
+            if whole.count == pair.count, whole.allSatisfy({ $0 != nil }) {
+                encoded = whole.map { $0! }
+                index += pair.count
+            } else {
+                // A chunk too large for a frame (or one that cannot be written): one at a time, halving.
+                for slice in pair {
+                    let (list, rows) = slices[slice]
+                    switch encodeChunks(rows, id: table.id, list: list, last: slice == slices.count - 1, index: &index) {
+                    case .success(let more): encoded += more
+                    case .failure(let error):
+                        guard settle() else { return false }
+                        guard let frame = notSent(table.id, error), write(frame) else { return false }
+                        return true
+                    }
+                }
             }
             guard settle() else { return false }
+            let frames = encoded
             writing.enter()
             writes.async {
                 let ok = frames.allSatisfy { self.write($0) }

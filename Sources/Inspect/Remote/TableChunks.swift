@@ -26,8 +26,11 @@ public struct TableChunk: Hashable, Sendable, Codable {
     public var last: Bool
     /// The list the rows are appended to.
     public var list: List
-    /// The rows, in the table's order.
+    /// The rows, in the table's order (empty when they were kept as ``json``).
     public var rows: [SocketEntry]
+    /// On a client that asked to keep request `id`'s rows as the agent wrote them (see
+    /// ``TableChunk/keepsRowsKey``): the rows' JSON, and ``rows`` empty. Never sent.
+    public var json: JSONRows?
 
     /// Creates a chunk.
     public init(id: UInt64, index: Int, last: Bool, list: List, rows: [SocketEntry]) {
@@ -36,6 +39,40 @@ public struct TableChunk: Hashable, Sendable, Codable {
         self.last = last
         self.list = list
         self.rows = rows
+    }
+
+    /// The key of a decoding `userInfo` entry, a `@Sendable (UInt64) -> Bool`, that says of a
+    /// request id whether its chunks' rows are kept as ``JSONRows`` instead of decoded.
+    public static let keepsRowsKey = CodingUserInfoKey(rawValue: "socktui.keepsTableRows")!
+
+    enum CodingKeys: String, CodingKey { case id, index, last, list, rows }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UInt64.self, forKey: .id)
+        index = try container.decode(Int.self, forKey: .index)
+        last = try container.decode(Bool.self, forKey: .last)
+        list = try container.decode(List.self, forKey: .list)
+        if let keeps = decoder.userInfo[Self.keepsRowsKey] as? @Sendable (UInt64) -> Bool, keeps(id) {
+            rows = []
+            json = try container.decode(JSONRows.self, forKey: .rows)
+        } else {
+            rows = try container.decode([SocketEntry].self, forKey: .rows)
+        }
+    }
+
+    /// Writes the chunk (a chunk whose rows were kept as JSON cannot be sent again).
+    public func encode(to encoder: any Encoder) throws {
+        guard json == nil else {
+            throw EncodingError.invalidValue(
+                self, .init(codingPath: [], debugDescription: "a chunk whose rows were kept as JSON is not sent"))
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(index, forKey: .index)
+        try container.encode(last, forKey: .last)
+        try container.encode(list, forKey: .list)
+        try container.encode(rows, forKey: .rows)
     }
 }
 
@@ -98,6 +135,9 @@ struct TableChunkAssembler {
     enum Outcome {
         /// Hand this frame on (a reply with its chunks' rows put back, or any other frame).
         case deliver(AgentFrame)
+        /// Hand this `sockets` reply on with the rows its chunks carried as JSON (a request whose
+        /// rows are kept, ``TableChunk/json``), in order before the reply's own `entries`.
+        case deliverKept(AgentFrame, rows: [JSONRows])
         /// A chunk, held until its reply arrives.
         case held
         /// The request `id`'s reply cannot be assembled: it fails with `error` (its chunks are dropped).
@@ -108,6 +148,8 @@ struct TableChunkAssembler {
         var next = 0
         var ended = false
         var rows: [TableChunk.List: [SocketEntry]] = [:]
+        /// Rows kept as JSON (only a `sockets` table's, list `entries`), chunk by chunk.
+        var json: [JSONRows] = []
         var rowCount = 0
         var bytes = 0
 
@@ -148,9 +190,17 @@ struct TableChunkAssembler {
                     return fail(id, .invalid, "chunks of a socketChanges list (\(Self.names(sequence))) before a sockets reply")
                 }
                 snapshot.entries = sequence.take(.entries, before: snapshot.entries)
+                if !sequence.json.isEmpty {
+                    guard sequence.rows.isEmpty else { return fail(id, .invalid, "chunks of rows both kept as JSON and decoded") }
+                    let reply: AgentFrame =
+                        if case .event = frame { .event(id: id, reply: .sockets(snapshot)) } else {
+                            .response(id: id, reply: .sockets(snapshot))
+                        }
+                    return .deliverKept(reply, rows: sequence.json)
+                }
                 merged = .sockets(snapshot)
             case .socketChanges(var changes):
-                guard sequence.rows[.entries] == nil else {
+                guard sequence.rows[.entries] == nil, sequence.json.isEmpty else {
                     return fail(id, .invalid, "chunks of a sockets table (entries) before a socketChanges reply")
                 }
                 changes.diff.added = sequence.take(.added, before: changes.diff.added)
@@ -192,7 +242,11 @@ struct TableChunkAssembler {
         guard chunk.index < limits.chunks else {
             return refuse(.oversized, "more than \(limits.chunks) chunks for one reply")
         }
-        guard heldRows + chunk.rows.count <= limits.rows else {
+        let count = chunk.json?.count ?? chunk.rows.count
+        if chunk.json != nil, chunk.list != .entries {
+            return refuse(.invalid, "chunk \(chunk.index) keeps rows of list \(chunk.list.rawValue) as JSON (only a sockets table's are)")
+        }
+        guard heldRows + count <= limits.rows else {
             return refuse(.oversized, "the table exceeds this client's limit of \(limits.rows) rows")
         }
         guard heldBytes + size <= limits.bytes else {
@@ -200,10 +254,14 @@ struct TableChunkAssembler {
         }
         sequence.next += 1
         sequence.ended = chunk.last
-        sequence.rows[chunk.list, default: []].append(contentsOf: chunk.rows)
-        sequence.rowCount += chunk.rows.count
+        if let json = chunk.json {
+            sequence.json.append(json)
+        } else {
+            sequence.rows[chunk.list, default: []].append(contentsOf: chunk.rows)
+        }
+        sequence.rowCount += count
         sequence.bytes += size
-        heldRows += chunk.rows.count
+        heldRows += count
         heldBytes += size
         open[chunk.id] = sequence
         return .held

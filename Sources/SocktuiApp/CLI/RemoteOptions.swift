@@ -148,9 +148,12 @@ struct RemoteOptions: ParsableArguments {
     }
 
     /// Runs `request(index)` on each host in parallel; as `callAll(_:_:interruption:event:)`.
+    /// With `keptRows`, a `sockets` table's chunked rows stay the agent's JSON and go to
+    /// `keptRows(index, rows)` (see `AgentClient.start`).
     func callAll(
         _ clients: [AgentClient], _ request: (Int) -> AgentRequest, interruption: InterruptibleRun? = nil,
-        event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in }
+        event: @escaping @Sendable (String, AgentReply) -> Void = { _, _ in },
+        keptRows: (@Sendable (Int, [JSONRows]) -> Void)? = nil
     ) -> [(host: String, result: Result<AgentReply, AgentError>)] {
         let results = Mutex<[Int: Result<AgentReply, AgentError>]>([:])
         // Logins first, all in parallel (each bounded by ssh's ConnectTimeout and the handshake
@@ -172,7 +175,8 @@ struct RemoteOptions: ParsableArguments {
             // The client reports a host silent for --host-timeout (its login is done by now); this
             // host's engines run in this process and need no limit.
             let silence: SilenceLimit = client.servesThisProcess ? .none : .seconds(hostTimeout)
-            let call = client.start(request(index), silence: silence, event: { event(label, $0) }) { result in
+            let kept = keptRows.map { keep in { @Sendable (rows: [JSONRows]) in keep(index, rows) } }
+            let call = client.start(request(index), silence: silence, event: { event(label, $0) }, keptRows: kept) { result in
                 results.withLock { $0[index] = $0[index] ?? result }
                 group.leave()
             }

@@ -8,9 +8,13 @@ extension SocketsCommand {
     /// host), through each host's engine client. Hosts that fail are named on stderr (exit status
     /// 1) after the rows of those that answered. `--repeat-count` refreshes over the open links,
     /// timing each from the requests to the last host's answer (the first includes starting ssh).
+    /// One unfiltered `--json` table from remote hosts takes ``writeKeptJSON(_:query:)``.
     func runOnce(filter: SocketFilter, query: SocketQuery) throws {
         let clients = try remote.clients()
         defer { for client in clients { client.close() } }
+        if remote.isRemote && global.json && repeatCount == 1 && filter.terms.isEmpty {
+            return try writeKeptJSON(clients, query: query)
+        }
         var mirrors = Array(repeating: SocketMirror(), count: clients.count)
         var results: [(host: String, result: Result<SocketSnapshot, AgentError>)] = []
         for index in 1...repeatCount {
