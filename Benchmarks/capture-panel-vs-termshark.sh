@@ -13,8 +13,8 @@
 #               socktui also reports `first-frame` itself through SOCKTUI_TRACE_FILE
 #   loaded      socktui: `index-done` from its trace; termshark: until no tshark child runs and its
 #               progress bar is gone
-#   filter      the display filter `udp dst port 9` (socktui, libpcap syntax) or `udp.dstport == 9`
-#               (termshark, Wireshark syntax) typed, from its Enter: socktui until the frame
+#   filter      the display filter `udp.dstport == 9` (Wireshark syntax, both tools; socktui's
+#               `bpf:udp dst port 9` too, libpcap's) typed, from its Enter: socktui until the frame
 #               with the final "displayed N of M" (its trace's `filter-done`), termshark until it
 #               reloaded the list (a tshark PSML child ran) and is idle again
 #   peak RSS    the largest sum of VmRSS over the tool's process tree (termshark plus its tshark
@@ -103,7 +103,7 @@ wait_until 300 grep -q index-done "$trace"
 socktui_loaded=$(awk '/^index-done/ { print $2 }' "$trace")
 socktui_first_trace=$(awk '/^first-frame/ { print $2 }' "$trace")
 tmux -L "$tmux_socket" send-keys -t socktui /
-tmux -L "$tmux_socket" send-keys -t socktui -l "udp dst port 9"
+tmux -L "$tmux_socket" send-keys -t socktui -l "${SOCKTUI_FILTER:-udp.dstport == 9}"
 filter_start=$(now)
 tmux -L "$tmux_socket" send-keys -t socktui Enter
 # The count shows as matches arrive; the trace says when the last chunk was drawn.

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // libFuzzer targets over what socktui reads from others: packets and capture files (FuzzCapture),
 // agent frames (FuzzAgentFrames), the command line (FuzzCLI) and filter expressions
-// (FuzzSocketFilter). Not part of the main build:
+// (FuzzSocketFilter: socket and capture filters; FuzzDisplayFilter: Wireshark display filters). Not part of the main build:
 //   bash Fuzz/run.sh [SECONDS]      (builds every target with -sanitize=fuzzer,address, runs each)
 import PackageDescription
 
@@ -32,6 +32,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzSocketFilter",
+            dependencies: ["FuzzSupport", .product(name: "Inspect", package: "socktui")]
+        ),
+        .executableTarget(
+            name: "FuzzDisplayFilter",
             dependencies: ["FuzzSupport", .product(name: "Inspect", package: "socktui")]
         )
     ],

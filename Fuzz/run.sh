@@ -8,6 +8,7 @@
 #                                     wrong types, deep nesting)
 #   FuzzCLI           cli/            command lines of every subcommand with numeric extremes
 #   FuzzSocketFilter  socket-filter/  socket filter and capture filter expressions
+#   FuzzDisplayFilter display-filter/ Wireshark display filters, evaluated over sample packets
 # Every target runs to its end even when another found a crash; a crash leaves its input in
 # Fuzz/findings/<target>-crash-*, prints the end of that target's log and makes this script fail.
 #   bash Fuzz/run.sh 60            (every target, 60 s each)
@@ -18,9 +19,10 @@ seconds=${1:-60}
 # A trap is reported by libFuzzer and AddressSanitizer; Swift's own backtracer adds nothing but time.
 export SWIFT_BACKTRACE=enable=no
 shift || true
-declare -A corpus=([FuzzCapture]=capture [FuzzAgentFrames]=agent-frames [FuzzCLI]=cli [FuzzSocketFilter]=socket-filter)
+declare -A corpus=([FuzzCapture]=capture [FuzzAgentFrames]=agent-frames [FuzzCLI]=cli [FuzzSocketFilter]=socket-filter
+    [FuzzDisplayFilter]=display-filter)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzCapture FuzzAgentFrames FuzzCLI FuzzSocketFilter)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzCapture FuzzAgentFrames FuzzCLI FuzzSocketFilter FuzzDisplayFilter)
 swift build --scratch-path .build-fuzz -c debug -Xswiftc -sanitize=fuzzer,address
 bin=$(swift build --scratch-path .build-fuzz -c debug --show-bin-path)
 mkdir -p findings

@@ -189,7 +189,7 @@ extension CapturePanel {
         #expect(panel.notice?.text.hasPrefix("h1: capture ended (stopped): 3 packets, h1 kernel received") == true)
         #expect(panel.packetCount == 3)
         // The browser works on it as on any capture: the display filter.
-        settle(&panel, panel.applyFilter("udp and dst port \(port) and greater 44"))
+        settle(&panel, panel.applyFilter("udp.dstport == \(port) && frame.len >= 44"))
         #expect(panel.displayed?.count == 2)
     }
 

@@ -103,7 +103,7 @@ import TerminalUI
         panel.press(.character("I"), .left, .left, .left, .left)  // IPv4 endpoints
         #expect(panel.statisticsView?.tab == .endpoints(.ipv4))
         panel.press(.enter)
-        #expect(panel.appliedFilter == "ip and host 10.0.0.1")
+        #expect(panel.appliedFilter == "ip.addr == 10.0.0.1")
         #expect(panel.displayedSummary == "displayed 12 of 12")
     }
 

@@ -154,7 +154,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
             panel.screen() == [
                 "┌ Capture ─────────────────────────────────────────────────────────────────────────────────────────┐",
                 "│ fixture.pcap · 12 packets                                                                        │",
-                "│ Filter: none (/ to filter, e.g. tcp port 443 or udp)                                             │",
+                "│ Filter: none (/ to filter, e.g. tcp.port == 443 || dns, or bpf:tcp port 443)                     │",
                 "│     No. Time            Source           Destination      Proto    Len Info                      │",
                 "│       1 0.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
                 "│       2 0.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r0 HTTP/1.1          │",
@@ -243,18 +243,46 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.selectedPacket == 2)
     }
 
-    @Test func badDisplayFilterShowsLibpcapsErrorAndKeepsTheView() throws {
+    @Test func badDisplayFilterShowsWhereItIsWrongAndKeepsTheView() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
         panel.press(.character("/"))
-        panel.type("tcp prot 80")
+        panel.type("tcp.prot == 80")
+        #expect(panel.prompt?.filterError?.contains("did you mean tcp.port?") == true)
+        #expect(panel.screen()[2].contains("Filter: tcp.prot == 80   ✗ "))
+        // libpcap's errors after `bpf:`.
+        panel.press(.control("u"))
+        panel.type("bpf:tcp prot 80")
         #expect(panel.prompt?.filterError?.contains("syntax error") == true)
-        #expect(panel.screen()[2].contains("Filter: tcp prot 80   ✗ "))
         panel.press(.enter)  // refused: the prompt stays open
         #expect(panel.prompt != nil)
         #expect(panel.notice?.kind == .error)
         panel.press(.escape)
         #expect(panel.prompt == nil && panel.displayed == nil && panel.rowCount == 12)
+    }
+
+    @Test func tabCompletesFieldNamesAndTheFilterIsCheckedAsItIsTyped() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("/"))
+        #expect(panel.screen().last { $0.contains("Wireshark display filter (bpf: for tcpdump syntax): Tab completes") } != nil)
+        panel.type("tcp.srcp")
+        panel.press(.tab)
+        #expect(panel.prompt?.value("Filter") == "tcp.srcport")
+        panel.type(" == 50001")
+        #expect(panel.prompt?.filterError == nil)
+        #expect(panel.screen()[2].contains("Filter: tcp.srcport == 50001   ✓"))
+        // Several names: the key line lists them.
+        panel.press(.control("u"))
+        panel.type("udp.")
+        panel.press(.tab)
+        #expect(panel.notice?.text.contains("udp.dstport") == true && panel.notice?.text.contains("udp.srcport") == true)
+        panel.press(.control("u"))
+        panel.type("tcp.srcport == 50001")
+        panel.press(.enter)
+        #expect(panel.appliedFilter == "tcp.srcport == 50001")
+        #expect(panel.rowCount >= 1 && panel.rowCount < 12)
+        #expect(panel.screen()[2].contains("Filter: tcp.srcport == 50001  displayed \(panel.rowCount) of 12"))
     }
 
     @Test func goToFindAndConversationMoveTheSelection() throws {
@@ -298,7 +326,7 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }
         panel.press(.character("/"))
-        panel.type("tcp port 50001")
+        panel.type("tcp.port == 50001")
         panel.press(.enter)
         #expect(panel.rowCount == 3)
         let output = NSTemporaryDirectory() + "socktui-capture-panel-save-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pcap"

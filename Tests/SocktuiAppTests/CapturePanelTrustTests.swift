@@ -57,7 +57,7 @@ func postedMessages(_ command: Command<AppMessage>?) -> [AppMessage] {
 /// What a new user trusts without checking (issue #16): the views, values and questions of the Capture tab.
 @Suite struct CapturePanelTrustTests {
     /// The fixture's SYN packets (flags byte 2): packets 0, 3, 4, 7, 8, 11.
-    static let synFilter = "tcp[13] & 2 != 0"
+    static let synFilter = "tcp.flags & 0x02"
 
     @Test func aFailedOrCancelledDisplayFilterOnALiveCaptureLeavesOneConsistentView() throws {
         var panel = CapturePanel()

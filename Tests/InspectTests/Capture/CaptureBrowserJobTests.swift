@@ -55,7 +55,8 @@ extension CaptureBrowserTests {
         #expect(try search(example, from: 0, forward: false) == 29)
         // Under a display filter: rows are [0, 2, 4, 7, 8]; from the last row it wraps to row 3 (packet 7).
         #expect(try search(example, displayed: [0, 2, 4, 7, 8], rows: 5, from: 4, forward: true) == 3)
-        #expect(try search(.filter("tcp[13] & 2 != 0"), from: 3, forward: true) == 4)
+        #expect(try search(.filter("tcp.flags & 0x02"), from: 3, forward: true) == 4)
+        #expect(try search(.filter("bpf:tcp[13] & 2 != 0"), from: 3, forward: true) == 4)
         // The DNS transaction id 0x1234 as hex bytes; absent bytes are not found.
         #expect(CaptureSearchTarget(text: "0x12:34") == .bytes([0x12, 0x34]))
         #expect(try search(try #require(CaptureSearchTarget(text: "0x12 34 81 80")), from: 1, forward: true) == 3)

@@ -71,7 +71,8 @@ import Testing
         let reply = browser.handle(.dissect(file.source, index: 2, verifyChecksums: true))
         guard case .detail(let detail?, nil) = reply else { Issue.record("dissect answered \(reply)"); return }
         #expect(detail.index == 2 && detail.bytes == Fixtures.tcpSyn && detail.error == nil)
-        #expect(detail.conversationFilter == "tcp and host 192.168.1.10 and host 93.184.216.34 and port 50000 and port 80")
+        #expect(
+            detail.conversationFilter == "ip.addr == 192.168.1.10 && ip.addr == 93.184.216.34 && tcp.port == 50000 && tcp.port == 80")
         func all(_ fields: [DissectedField]) -> [DissectedField] { fields.flatMap { [$0] + all($0.children) } }
         let ids = all(detail.fields).map(\.id)
         #expect(Set(ids).count == ids.count, "node ids are unique key paths")
@@ -97,12 +98,15 @@ import Testing
             }
             return (matches, end)
         }
-        let udp = run("udp port 53", nil)
+        let udp = run("udp.port == 53", nil)
         #expect(udp.matches == Array(stride(from: 1, to: 30, by: 2)).map(UInt32.init))
         guard case .filterFinished(let scanned, let cancelled, _) = udp.end else { Issue.record("\(udp.end)"); return }
         #expect(scanned == 30 && !cancelled)
-        let window = run("tcp[13] & 2 != 0", 10..<15)
+        let window = run("tcp.flags & 0x02", 10..<15)
         #expect(window.matches == [10, 12, 14])
+        // libpcap's language after `bpf:`.
+        #expect(run("bpf:tcp[13] & 2 != 0", 10..<15).matches == [10, 12, 14])
+        #expect(run("bpf: udp port 53", nil).matches == udp.matches)
         let broken = run("tcp port", nil)
         guard case .failed(let message) = broken.end else { Issue.record("a broken filter ran: \(broken.end)"); return }
         #expect(!message.isEmpty && broken.matches.isEmpty)

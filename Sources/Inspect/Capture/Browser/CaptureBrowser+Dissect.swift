@@ -78,7 +78,8 @@ extension CaptureBrowser {
             conversationFilter: conversationFilter(dissection))
     }
 
-    /// `tcp and host A and host B and port P and port Q` for a TCP or UDP packet over IP, else nil.
+    /// `ip.addr == A && ip.addr == B && tcp.port == P && tcp.port == Q` (a Wireshark display filter,
+    /// ``WiresharkFilterText``) for a TCP or UDP packet over IP, else nil.
     public static func conversationFilter(_ dissection: Dissection) -> String? {
         let transport = dissection.field("tcp") != nil ? "tcp" : (dissection.field("udp") != nil ? "udp" : nil)
         guard let transport,
@@ -87,6 +88,7 @@ extension CaptureBrowser {
             let sourcePort = dissection.field("\(transport).srcport")?.value,
             let destinationPort = dissection.field("\(transport).dstport")?.value
         else { return nil }
-        return "\(transport) and host \(source) and host \(destination) and port \(sourcePort) and port \(destinationPort)"
+        guard let sourceNumber = Int(sourcePort), let destinationNumber = Int(destinationPort) else { return nil }
+        return WiresharkFilterText.conversation(transport: transport, (source, sourceNumber), (destination, destinationNumber))
     }
 }

@@ -6,17 +6,20 @@ extension CaptureBrowser {
     /// The display row of the first packet after (or before) `search.fromRow` that matches its
     /// target, wrapping around; nil when none does or `cancel` was set.
     public static func search(_ search: CaptureSearch, in source: any PacketSource, cancel: Cancellation) -> Int? {
-        var matchers: [LinkType: BPFMatcher] = [:]
+        var matcher: PacketFilterMatcher?
+        if case .filter(let expression) = search.target {
+            guard let filter = try? PacketFilter(expression) else { return nil }
+            matcher = filter.matcher()
+        }
         func matches(_ packet: CapturedPacket) -> Bool {
             switch search.target {
             case .bytes(let needle):
                 return packet.data.firstRange(of: needle) != nil
-            case .filter(let expression):
-                if matchers[packet.linkType] == nil {
-                    guard let program = try? FilterCompiler.compile(expression, linkType: packet.linkType) else { return false }
-                    matchers[packet.linkType] = program.makeMatcher()
+            case .filter:
+                return packet.data.withUnsafeBytes { bytes in
+                    (try? matcher?.matches(bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength))
+                        == true
                 }
-                return packet.data.withUnsafeBytes { matchers[packet.linkType]!.matches($0, originalLength: packet.originalLength) }
             }
         }
         let rowCount = search.rowCount

@@ -18,7 +18,7 @@ public struct CaptureSourceInfo: Hashable, Sendable, Codable {
 public enum CaptureSearchTarget: Hashable, Sendable, Codable {
     /// These bytes anywhere in the captured data (a string's UTF-8, or hex bytes).
     case bytes([UInt8])
-    /// Packets a tcpdump filter accepts (the conversation of the selected packet).
+    /// Packets a display filter accepts (``PacketFilter``'s text: the conversation of the selected packet).
     case filter(String)
 
     /// The bytes a search text stands for: `0x…` or hex pairs separated by spaces or colons are bytes,

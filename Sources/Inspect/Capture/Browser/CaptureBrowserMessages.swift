@@ -22,7 +22,7 @@ public enum CaptureBrowserRequest: Hashable, Sendable, Codable {
     case rows(CaptureSourceID, indices: [Int], previous: [Int?], processes: Bool)
     /// Dissects one packet with its field tree; answered by `detail`.
     case dissect(CaptureSourceID, index: Int, verifyChecksums: Bool)
-    /// Runs a display filter (tcpdump syntax) over `range` (all packets when nil): `filterMatches`
+    /// Runs a display filter (``PacketFilter``: Wireshark's language, or tcpdump's after `bpf:`) over `range` (all packets when nil): `filterMatches`
     /// events, then `filterFinished`.
     case filter(CaptureSourceID, expression: String, range: Range<Int>?)
     /// What a source holds now (its packet count, its first interface's link type); answered by `info`.

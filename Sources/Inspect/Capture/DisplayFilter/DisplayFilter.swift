@@ -38,7 +38,7 @@ indirect enum DisplayFilterProgram: Sendable {
         switch self {
         case .or(let a, let b), .and(let a, let b), .xor(let a, let b): return a.readsHeadersOnly && b.readsHeadersOnly
         case .not(let a): return a.readsHeadersOnly
-        case .exists(.field(let names, .protocolNode)): return names.allSatisfy { LayerFieldPacket.fields[$0] != nil }
+        case .exists(.field(let fields, .protocolNode)): return fields.allSatisfy { $0.header != nil }
         case .exists(let term): return term.readsHeadersOnly
         case .compare(let a, _, let b): return a.readsHeadersOnly && b.readsHeadersOnly
         case .contains, .matches: return false
@@ -64,10 +64,27 @@ indirect enum DisplayFilterProgram: Sendable {
         case .xor(let a, let b): return a.evaluate(packet) != b.evaluate(packet)
         case .not(let a): return !a.evaluate(packet)
         case .exists(let term):
-            let values = term.values(packet)
-            if case .bitAnd = term { return values.contains { $0.value != .unsigned(0) } }
-            return !values.isEmpty
+            if case .bitAnd = term { return term.contains(packet) { $0.value != .unsigned(0) } }
+            return term.contains(packet) { _ in true }
         case .compare(let left, let comparison, let right):
+            // Against one literal (`tcp.port == 80`): each value in turn, no arrays.
+            if case .constant(let literal) = right {
+                switch comparison {
+                case .equal: return left.contains(packet) { DisplayFilterTerm.equal($0, literal) }
+                case .notEqual:
+                    var any = false
+                    return !left.contains(packet) { item in
+                        any = true
+                        return DisplayFilterTerm.equal(item, literal)
+                    } && any
+                case .anyNotEqual: return left.contains(packet) { !DisplayFilterTerm.equal($0, literal) }
+                case .greater: return left.contains(packet) { DisplayFilterTerm.order($0, literal) == 1 }
+                case .less: return left.contains(packet) { DisplayFilterTerm.order($0, literal) == -1 }
+                case .greaterOrEqual: return left.contains(packet) { (DisplayFilterTerm.order($0, literal) ?? -1) >= 0 }
+                case .lessOrEqual: return left.contains(packet) { (DisplayFilterTerm.order($0, literal) ?? 1) <= 0 }
+                case .allEqual: break
+                }
+            }
             let lefts = left.values(packet), rights = right.values(packet)
             func any(_ test: (DisplayFilterTerm.Item, DisplayFilterTerm.Item) -> Bool) -> Bool {
                 lefts.contains { l in rights.contains { r in test(l, r) } }
@@ -92,11 +109,11 @@ indirect enum DisplayFilterProgram: Sendable {
         case .matches(let left, let regex):
             return left.values(packet).contains { regex.matches(String(decoding: $0.value.bytes, as: UTF8.self)) }
         case .member(let left, let elements):
-            return left.values(packet).contains { item in
+            return left.contains(packet) { item in
                 elements.contains { low, high in
-                    guard let high else { return low.values(packet).contains { DisplayFilterTerm.equal(item, $0) } }
-                    return low.values(packet).contains { (DisplayFilterTerm.order(item, $0) ?? -1) >= 0 }
-                        && high.values(packet).contains { (DisplayFilterTerm.order(item, $0) ?? 1) <= 0 }
+                    guard let high else { return low.contains(packet) { DisplayFilterTerm.equal(item, $0) } }
+                    return low.contains(packet) { (DisplayFilterTerm.order(item, $0) ?? -1) >= 0 }
+                        && high.contains(packet) { (DisplayFilterTerm.order(item, $0) ?? 1) <= 0 }
                 }
             }
         }

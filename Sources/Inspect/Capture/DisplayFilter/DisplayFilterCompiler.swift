@@ -119,7 +119,9 @@ struct DisplayFilterCompiler {
             let forcedLiteral = word.hasPrefix(":") && !word.hasPrefix("::")
             let name = word.hasPrefix(".") ? String(word.dropFirst()) : word
             if !forcedLiteral, let field = fields[name] {
-                return (.field(field.either.isEmpty ? [field.name] : field.either, field.type), field.type)
+                return (
+                    .field((field.either.isEmpty ? [field.name] : field.either).map(DisplayFilterFieldRef.init), field.type), field.type
+                )
             }
             guard let expecting, !word.hasPrefix(".") else {
                 guard name.first?.isLetter == true else { throw DisplayFilterError(at, "'\(word)' is neither a field nor a protocol") }

@@ -1,7 +1,7 @@
 /// A checked term of a filter: what yields values in a packet.
 indirect enum DisplayFilterTerm: Sendable {
-    /// The occurrences of these fields (one name, or an either-side field's two).
-    case field([String], DisplayFilterType)
+    /// The occurrences of these fields (one, or an either-side field's two).
+    case field([DisplayFilterFieldRef], DisplayFilterType)
     /// A literal.
     case constant(Item)
     /// The bytes of a term's values, cut by slice ranges.
@@ -17,7 +17,7 @@ indirect enum DisplayFilterTerm: Sendable {
     var readsHeadersOnly: Bool {
         switch self {
         // A protocol's value is its bytes: only its presence is read from the layers.
-        case .field(let names, let type): type != .protocolNode && names.allSatisfy { LayerFieldPacket.fields[$0] != nil }
+        case .field(let fields, let type): type != .protocolNode && fields.allSatisfy { $0.header != nil }
         case .constant: true
         case .bitAnd(let term, _): term.readsHeadersOnly
         case .slice, .length, .lower: false
@@ -34,9 +34,9 @@ indirect enum DisplayFilterTerm: Sendable {
     /// The term's values in `packet`.
     func values(_ packet: some DisplayFilterPacket) -> [Item] {
         switch self {
-        case .field(let names, _):
-            if names.count == 1 { return packet.occurrences(of: names[0]).map { Item(value: $0.value, raw: $0.raw) } }
-            return names.flatMap { packet.occurrences(of: $0).map { Item(value: $0.value, raw: $0.raw) } }
+        case .field(let fields, _):
+            if fields.count == 1 { return packet.occurrences(of: fields[0].name).map { Item(value: $0.value, raw: $0.raw) } }
+            return fields.flatMap { packet.occurrences(of: $0.name).map { Item(value: $0.value, raw: $0.raw) } }
         case .constant(let item): return [item]
         case .slice(let term, let ranges):
             return term.values(packet).compactMap { item in
@@ -68,6 +68,25 @@ indirect enum DisplayFilterTerm: Sendable {
                 guard case .unsigned(let value) = item.value else { return nil }
                 return Item(value: .unsigned(value & mask), raw: item.raw)
             }
+        }
+    }
+
+    /// Whether `body` is true of one of the term's values in `packet`, stopping at the first: fields,
+    /// literals and masks without making arrays; the other terms through ``values(_:)``.
+    func contains(_ packet: some DisplayFilterPacket, where body: (Item) -> Bool) -> Bool {
+        switch self {
+        case .field(let fields, _):
+            for field in fields where packet.containsOccurrence(of: field, where: { body(Item(value: $0.value, raw: $0.raw)) }) {
+                return true
+            }
+            return false
+        case .constant(let item): return body(item)
+        case .bitAnd(let term, let mask):
+            return term.contains(packet) { item in
+                guard case .unsigned(let value) = item.value else { return false }
+                return body(Item(value: .unsigned(value & mask), raw: item.raw))
+            }
+        case .slice, .length, .lower: return values(packet).contains(where: body)
         }
     }
 

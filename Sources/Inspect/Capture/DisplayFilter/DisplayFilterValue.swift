@@ -44,6 +44,30 @@ public struct DisplayFilterOccurrence: Hashable, Sendable {
 public protocol DisplayFilterPacket {
     /// Every occurrence of the field named `name` (a field a packet lacks has none).
     func occurrences(of name: String) -> [DisplayFilterOccurrence]
+    /// Whether `body` is true of an occurrence of `field`, stopping at the first: the evaluation
+    /// path that makes no array (``LayerFieldPacket`` reads the field's bytes with the reader the
+    /// filter resolved when it was compiled).
+    func containsOccurrence(of field: DisplayFilterFieldRef, where body: (DisplayFilterOccurrence) -> Bool) -> Bool
+}
+
+extension DisplayFilterPacket {
+    /// Through ``occurrences(of:)``.
+    public func containsOccurrence(of field: DisplayFilterFieldRef, where body: (DisplayFilterOccurrence) -> Bool) -> Bool {
+        occurrences(of: field.name).contains(where: body)
+    }
+}
+
+/// A field a compiled filter names, with what reads it from a packet's headers when
+/// ``LayerFieldPacket`` can (resolved once, at compile time, not per packet).
+public struct DisplayFilterFieldRef: Sendable {
+    /// The field's name (`tcp.srcport`).
+    public let name: String
+    let header: LayerFieldPacket.Reader?
+
+    init(_ name: String) {
+        self.name = name
+        header = LayerFieldPacket.fields[name]
+    }
 }
 
 /// Literals, read as the type of the field they are compared with.

@@ -16,7 +16,7 @@ public struct LayerFieldPacket: DisplayFilterPacket {
     }
 
     /// How one field is read: the layer it lives in and its value from that layer's offset.
-    struct Reader: Sendable {
+    public struct Reader: Sendable {
         let layers: [ProtocolLayer]
         let read: @Sendable (UnsafeRawBufferPointer, Int, Int) -> DisplayFilterValue?
     }
@@ -113,14 +113,23 @@ public struct LayerFieldPacket: DisplayFilterPacket {
     }()
 
     public func occurrences(of name: String) -> [DisplayFilterOccurrence] {
-        guard let reader = Self.fields[name] else { return [] }
-        guard !reader.layers.isEmpty else {
-            return reader.read(bytes, 0, wireLength).map { [DisplayFilterOccurrence($0, raw: [])] } ?? []
-        }
+        guard let reader = Self.fields[name], let value = read(reader) else { return [] }
+        return [DisplayFilterOccurrence(value, raw: [])]
+    }
+
+    public func containsOccurrence(of field: DisplayFilterFieldRef, where body: (DisplayFilterOccurrence) -> Bool) -> Bool {
+        guard let reader = field.header else { return occurrences(of: field.name).contains(where: body) }
+        guard let value = read(reader) else { return false }
+        return body(DisplayFilterOccurrence(value, raw: []))
+    }
+
+    /// The field's one value in this packet: from the first of its layers the dissection found.
+    private func read(_ reader: Reader) -> DisplayFilterValue? {
+        guard !reader.layers.isEmpty else { return reader.read(bytes, 0, wireLength) }
         for layer in reader.layers {
             guard let offset = dissection.pointee.offset(of: layer) else { continue }
-            return reader.read(bytes, offset, wireLength).map { [DisplayFilterOccurrence($0, raw: [])] } ?? []
+            return reader.read(bytes, offset, wireLength)
         }
-        return []
+        return nil
     }
 }

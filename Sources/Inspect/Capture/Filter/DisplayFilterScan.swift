@@ -10,67 +10,80 @@ public struct DisplayFilterOutcome: Hashable, Sendable {
     public var cancelled: Bool
 }
 
-/// Runs a tcpdump-syntax filter (libpcap's offline filter) over the packets of a ``PacketSource``,
-/// reporting the 0-based indices of matching packets in chunks, so a browser can show progress,
-/// fill its list as matches arrive and cancel.
+/// Runs a display filter (``PacketFilter``: Wireshark's language, or tcpdump's after `bpf:`, run
+/// by libpcap's offline filter) over the packets of a ``PacketSource``, reporting the 0-based
+/// indices of matching packets in chunks, so a browser can show progress, fill its list as matches
+/// arrive and cancel.
 ///
 /// Indices are `UInt32` (a million matches cost 4 MB). A file is scanned sequentially in place
 /// (no copies, no index needed) and its pages are released behind the scan; other sources are read
-/// in batches. Each link type in the source gets its own compiled program.
+/// in batches. Each link type in the source gets its own compiled program (`bpf:`).
 public enum DisplayFilterScan {
     /// Scans the packets of `source` in `range` (all of them when nil; a file is scanned to its end).
     /// - Parameters:
-    ///   - expression: the filter, in tcpdump syntax.
+    ///   - expression: the filter (``PacketFilter``'s text).
     ///   - chunk: packets between two reports.
     ///   - cancel: polled between packets.
     ///   - report: called on the calling thread with the matches of each chunk (ascending) and the
     ///     count of packets scanned so far.
-    /// - Throws: `FilterError` when libpcap rejects the expression for a link type of the source.
+    /// - Throws: `FilterError` when the expression does not compile (for a link type of the source).
     public static func run(
         _ expression: String, over source: any PacketSource, range: Range<Int>? = nil, chunk: Int = 50_000,
         cancel: Cancellation,
         report: (_ matches: [UInt32], _ scanned: Int) -> Void
     ) throws(FilterError) -> DisplayFilterOutcome {
-        var matchers: [LinkType: BPFMatcher] = [:]
-        func matcher(for linkType: LinkType, snapLength: UInt32) throws(FilterError) -> BPFMatcher {
-            if let found = matchers[linkType] { return found }
-            let made = try FilterCompiler.compile(expression, linkType: linkType, snapLength: snapLength).makeMatcher()
-            matchers[linkType] = made
-            return made
-        }
+        var matcher = try PacketFilter(expression).matcher()
         // Compile for the link types known up front, so a bad expression fails before scanning.
-        for interface in source.interfaces { _ = try matcher(for: interface.linkType, snapLength: interface.snapLength) }
+        for interface in source.interfaces { try matcher.prepare(for: interface.linkType, snapLength: interface.snapLength) }
         var pending: [UInt32] = []
         var scanned = 0, matched = 0
         let chunk = max(1, chunk)
 
         if let reader = source as? CaptureFileReader, range == nil {
+            // Records are read in order (in place, no copies) and evaluated a batch at a time on
+            // two threads, each with its own matcher; matches stay in packet order.
+            let evaluator = try ParallelPacketFilter(expression, interfaces: source.interfaces)
+            let batchSize = min(chunk, 8192)
+            var batch: [ParallelPacketFilter.Item] = []
+            batch.reserveCapacity(batchSize)
             var failure: FilterError?
             var releasedUpTo = 0
-            let result = reader.forEachPacket { record in
-                if cancel.isCancelled { return false }
-                let program: BPFMatcher
-                do throws(FilterError) {
-                    program = try matcher(for: record.interface.linkType, snapLength: record.interface.snapLength)
-                } catch {
+            var reportedChunks = 0
+            func evaluate() -> Bool {
+                guard !batch.isEmpty else { return true }
+                switch evaluator.matches(batch) {
+                case .success(let found):
+                    pending += found
+                    matched += found.count
+                case .failure(let error):
                     failure = error
                     return false
                 }
-                if program.matches(record.bytes, originalLength: record.header.originalLength) {
-                    pending.append(UInt32(truncatingIfNeeded: record.index))
-                    matched += 1
-                }
-                scanned += 1
-                if scanned % chunk == 0 {
+                scanned += batch.count
+                let lastOffset = batch[batch.count - 1].dataOffset
+                batch.removeAll(keepingCapacity: true)
+                if scanned / chunk > reportedChunks {
+                    reportedChunks = scanned / chunk
                     report(pending, scanned)
                     pending.removeAll(keepingCapacity: true)
-                    if record.header.dataOffset > releasedUpTo {
-                        reader.releaseMappedPages(releasedUpTo..<record.header.dataOffset)
-                        releasedUpTo = record.header.dataOffset
+                    if lastOffset > releasedUpTo {
+                        reader.releaseMappedPages(releasedUpTo..<lastOffset)
+                        releasedUpTo = lastOffset
                     }
                 }
                 return true
             }
+            var result = reader.forEachPacket { record in
+                if cancel.isCancelled { return false }
+                batch.append(
+                    ParallelPacketFilter.Item(
+                        index: UInt32(truncatingIfNeeded: record.index), bytes: record.bytes, linkType: record.interface.linkType,
+                        snapLength: record.interface.snapLength, originalLength: record.header.originalLength,
+                        dataOffset: record.header.dataOffset))
+                return batch.count < batchSize || evaluate()
+            }
+            if failure == nil && !cancel.isCancelled && !evaluate() { result.stopped = true }
+            if cancel.isCancelled { result.stopped = true }
             if reader.fileSize > releasedUpTo { reader.releaseMappedPages(releasedUpTo..<reader.fileSize) }
             if let failure { throw failure }
             report(pending, scanned)
@@ -88,8 +101,11 @@ public enum DisplayFilterScan {
             let packets = source.packets(in: start..<end)
             if packets.isEmpty { break }
             for (offset, packet) in packets.enumerated() {
-                let program = try matcher(for: packet.linkType, snapLength: 262_144)
-                let matches = packet.data.withUnsafeBytes { program.matches($0, originalLength: packet.originalLength) }
+                let matches = try packet.data.withUnsafeBytes { bytes in
+                    Result { () throws(FilterError) -> Bool in
+                        try matcher.matches(bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength)
+                    }
+                }.get()
                 if matches {
                     pending.append(UInt32(truncatingIfNeeded: start + offset))
                     matched += 1
@@ -104,5 +120,66 @@ public enum DisplayFilterScan {
         }
         report(pending, scanned)
         return DisplayFilterOutcome(scanned: scanned, matched: matched, cancelled: false)
+    }
+}
+
+/// A ``PacketFilter`` evaluated over a batch of packets on two threads, each half with its own
+/// matcher (a matcher keeps per-link-type programs and a reused dissection, so it is not shared).
+final class ParallelPacketFilter: @unchecked Sendable {
+    /// One packet of a batch: its bytes in place (valid while the batch is evaluated).
+    struct Item: @unchecked Sendable {
+        var index: UInt32
+        var bytes: UnsafeRawBufferPointer
+        var linkType: LinkType
+        var snapLength: UInt32
+        var originalLength: Int
+        var dataOffset: Int
+    }
+
+    /// One thread's matcher, in an object of its own: the two threads mutate different objects,
+    /// never one array.
+    private final class Box {
+        var matcher: PacketFilterMatcher
+        init(_ matcher: PacketFilterMatcher) { self.matcher = matcher }
+    }
+
+    /// Each thread's matcher, used by that thread alone during ``matches(_:)``.
+    private let boxes: [Box]
+
+    /// Compiles `expression` (for each of `interfaces`' link types, a `bpf:` one).
+    /// - Throws: `FilterError` when it does not compile.
+    init(_ expression: String, interfaces: [CaptureInterface]) throws(FilterError) {
+        let filter = try PacketFilter(expression)
+        var first = filter.matcher()
+        for interface in interfaces { try first.prepare(for: interface.linkType, snapLength: interface.snapLength) }
+        var second = filter.matcher()
+        for interface in interfaces { try second.prepare(for: interface.linkType, snapLength: interface.snapLength) }
+        boxes = [Box(first), Box(second)]
+    }
+
+    /// The indices of `batch`'s packets that pass, in order; the first error a thread met instead.
+    func matches(_ batch: [Item]) -> Result<[UInt32], FilterError> {
+        let halves = batch.count < 64 ? [batch[...]] : [batch[..<(batch.count / 2)], batch[(batch.count / 2)...]]
+        let results = concurrently(halves.count) { half in
+            Result { () throws(FilterError) -> [UInt32] in
+                var found: [UInt32] = []
+                for item in halves[half] {
+                    if try self.boxes[half].matcher.matches(
+                        item.bytes, linkType: item.linkType, snapLength: item.snapLength, originalLength: item.originalLength)
+                    {
+                        found.append(item.index)
+                    }
+                }
+                return found
+            }
+        }
+        var all: [UInt32] = []
+        for result in results {
+            switch result {
+            case .success(let found): all += found
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return .success(all)
     }
 }

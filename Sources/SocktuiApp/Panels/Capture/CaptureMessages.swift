@@ -85,7 +85,7 @@ public struct PacketDetail: Sendable {
     public var ranges: [String: Range<Int>]
     /// Why decoding stopped early, if it did.
     public var error: DecodeError?
-    /// A tcpdump filter matching the packet's conversation (both directions), when it has one.
+    /// A Wireshark display filter matching the packet's conversation (both directions), when it has one.
     public var conversationFilter: String?
 
     /// The detail of a packet the browser engine dissected, its fields as tree nodes.

@@ -76,7 +76,7 @@ extension CapturePanel {
                 "the selected packet is not TCP or UDP over IP: pick a packet of a TCP or UDP stream to follow", kind: .warning)
             return nil
         }
-        let transport: TransportProtocol = filter.hasPrefix("tcp") ? .tcp : .udp
+        let transport: TransportProtocol = filter.contains("tcp.port") ? .tcp : .udp
         return startFollow(FollowRequest(transport, .packet(index + 1)), subject: "of packet \(index + 1)")
     }
 

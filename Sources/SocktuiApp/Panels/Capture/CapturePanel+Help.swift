@@ -72,8 +72,10 @@ extension CapturePanel {
     static let helpLines = [
         "A packet browser over a capture file (socktui -r FILE, or o) or a live capture (c): the packet list, the field",
         "tree of the selected packet and its bytes, with the selected field highlighted.",
-        "The display filter (/) is tcpdump syntax, run by libpcap over the stored packets; the list then shows",
-        "\"displayed N of M\".",
+        "The display filter (/) is Wireshark's language (tcp.port == 443 || dns, ip.addr == 10.0.0.0/8, http contains",
+        "\"GET\"; Tab completes a field name, ✓/✗ checks it as you type), or tcpdump syntax after bpf: (bpf:tcp port 443),",
+        "run over the stored packets with progress (Esc cancels); the list then shows \"displayed N of M\".",
+        "socktui read --fields lists every field name with its type.",
         "Find (f) takes text, or bytes as 0x0a0b or 0x 0a 0b.",
         "F follows the selected packet's TCP or UDP stream: both directions' payload in order, each in its own colour,",
         "as text (non-printable bytes escaped) or hex (h), with gaps, retransmissions and overlaps marked; s saves it",
@@ -90,7 +92,9 @@ extension CapturePanel {
 
     /// The panel's own keys.
     public static let actionKeyMap = KeyMap<CaptureAction>([
-        KeyBinding([.character("/")], .editFilter, "display filter (tcpdump syntax; Enter applies, empty shows all)"),
+        KeyBinding(
+            [.character("/")], .editFilter,
+            "display filter (Wireshark syntax, bpf: for tcpdump's; Tab completes, Enter applies, empty shows all)"),
         KeyBinding([.character("T")], .cycleTimeFormat, "time column: absolute, relative, delta"),
         KeyBinding(
             [.character("V")], .toggleChecksums, "verify checksums in the details (off: [unverified], as offload fills them after capture)"),

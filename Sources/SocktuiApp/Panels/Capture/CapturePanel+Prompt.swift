@@ -121,14 +121,19 @@ public struct CapturePrompt: Sendable {
         kind == .liveCapture ? (form.fields[0].value == "any" ? .raw : .ethernet) : linkType
     }
 
-    /// Checks the typed filter with libpcap on `queue` (never on the UI thread: a filter naming a host
-    /// makes libpcap resolve it). The answer is tagged, so only the latest edit's answer is kept.
+    /// Checks the typed filter on `queue` (never on the UI thread: a libpcap filter naming a host
+    /// makes libpcap resolve it): a display filter as ``PacketFilter`` reads it (Wireshark's
+    /// language, or libpcap's after `bpf:`), a capture filter with libpcap. The answer is tagged,
+    /// so only the latest edit's answer is kept.
     mutating func validation(on queue: DispatchQueue) -> Command<AppMessage>? {
         guard let index = filterField else { return nil }
         let text = form.fields[index].value.trimmingCharacters(in: .whitespaces)
         let generation = checkGeneration.advance()
         guard !text.isEmpty else { filterError = nil; return nil }
         let linkType = checkedLinkType
+        if kind == .displayFilter {
+            return .run(on: queue) { .capture(.filterChecked(generation, PacketFilter.problem(with: text, linkType: linkType))) }
+        }
         return .run(on: queue) {
             do throws(FilterError) {
                 _ = try FilterCompiler.compile(text, linkType: linkType)
@@ -166,6 +171,8 @@ extension CapturePanel {
             }
             prompt = nil
             return submit(current)
+        case .tab where current.kind == .displayFilter:
+            return completeFilter(current)
         default:
             let before = current.form.fields.map(\.value)
             guard current.form.handle(key) else { return nil }
@@ -219,6 +226,24 @@ extension CapturePanel {
         prompt = again
         notice = StatusMessage("\(existing) exists: Enter again to replace it, or change the name", kind: .warning)
         return nil
+    }
+
+    /// Tab in the display filter: completes the field name before the cursor as far as the names
+    /// starting with it agree, and lists them on the key line.
+    private mutating func completeFilter(_ current: CapturePrompt) -> Command<AppMessage>? {
+        guard case .text(let value, let cursor) = current.form.fields[0].kind,
+            let completion = DisplayFilterCompletion.complete(value, cursor: cursor)
+        else {
+            notice = StatusMessage("no field name starts there: Tab completes a field name (tcp.po → tcp.port)", kind: .warning)
+            return nil
+        }
+        var updated = current
+        updated.form.fields[0].kind = .text(value: completion.text, cursor: completion.cursor)
+        prompt = updated
+        let shown = completion.candidates.prefix(12).joined(separator: "  ")
+        let more = completion.candidates.count > 12 ? "  … \(completion.candidates.count) in all" : ""
+        notice = completion.candidates.count == 1 ? nil : StatusMessage(shown + more)
+        return completion.text == value ? nil : prompt?.validation(on: jobQueue)
     }
 
     /// Keeps the latest filter check's answer.

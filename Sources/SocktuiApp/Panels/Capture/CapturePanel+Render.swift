@@ -235,7 +235,7 @@ extension CapturePanel {
         }
         var spans = [Span("Filter: ", style: theme[.header])]
         if appliedFilter.isEmpty {
-            spans.append(Span("none (/ to filter, e.g. tcp port 443 or udp)", style: Style().adding(.dim)))
+            spans.append(Span("none (/ to filter, e.g. tcp.port == 443 || dns, or bpf:tcp port 443)", style: Style().adding(.dim)))
         } else {
             spans.append(Span(appliedFilter))
             spans.append(
@@ -310,7 +310,9 @@ extension CapturePanel {
         }
         let text: String
         switch prompt?.kind {
-        case .displayFilter?: text = "display filter in tcpdump syntax: Enter applies (empty shows all), Esc keeps the current one"
+        case .displayFilter?:
+            text =
+                "Wireshark display filter (bpf: for tcpdump syntax): Tab completes a field, Enter applies (empty shows all), Esc keeps the current one"
         case .goTo?, .find?, .open?: text = "Enter confirms, Esc cancels"
         case .unsavedPackets?: text = "s save them first  d discard them and start  Esc cancel"
         case .liveCapture? where hosts.count > 1: text = "↑/↓ field  ←/→ choose  Space toggles  Ctrl-O host  Enter starts  Esc cancels"

@@ -165,7 +165,7 @@ extension CapturePanel {
         return .unhandled
     }
 
-    /// The display filter (tcpdump syntax) for the selected conversation or endpoint, if any.
+    /// The display filter (Wireshark syntax) for the selected conversation or endpoint, if any.
     func statisticsFilter(_ view: StatisticsViewState) -> String? {
         guard let statistics = view.statistics, let selected = view.tableState.selected else { return nil }
         switch view.tab {
@@ -178,25 +178,12 @@ extension CapturePanel {
         case .endpoints(let layer):
             let list = CapturePanel.sorted(statistics.endpoints[layer] ?? [], by: view.sortColumn)
             guard list.indices.contains(selected) else { return nil }
-            let endpoint = list[selected].endpoint
-            switch layer {
-            case .ipv4: return "ip and host \(endpoint.address)"
-            case .ipv6: return "ip6 and host \(endpoint.address)"
-            case .tcp, .udp: return "\(layer.rawValue) and host \(endpoint.address) and port \(endpoint.port)"
-            }
+            return WiresharkFilterText.endpoint(list[selected].endpoint, layer: layer)
         }
     }
 
-    /// `tcp and host A and host B and port P and port Q` (ports for TCP/UDP; `ip`/`ip6` for addresses).
-    static func filter(for conversation: Conversation) -> String {
-        let a = conversation.a, b = conversation.b
-        switch conversation.layer {
-        case .ipv4: return "ip and host \(a.address) and host \(b.address)"
-        case .ipv6: return "ip6 and host \(a.address) and host \(b.address)"
-        case .tcp, .udp:
-            return "\(conversation.layer.rawValue) and host \(a.address) and host \(b.address) and port \(a.port) and port \(b.port)"
-        }
-    }
+    /// The Wireshark display filter of one conversation (``WiresharkFilterText``).
+    static func filter(for conversation: Conversation) -> String { WiresharkFilterText.conversation(conversation) }
 
     // MARK: Tables
 

@@ -9,7 +9,7 @@ import TerminalUI
 /// in the background while the first screen shows, or the ``SpillingPacketStore`` a live capture records
 /// into (`c`). Only the rows in view (and a margin around them) are dissected, on the panel's queue, and
 /// cached; the selected packet is dissected again with its field tree for the detail and hex panes. The
-/// display filter (libpcap's offline filter, tcpdump syntax) runs on a background queue, filling a list
+/// display filter (``PacketFilter``: Wireshark's language, or libpcap's after `bpf:`) runs on a background queue, filling a list
 /// of matching packet indices in chunks; Esc cancels it. Every answer carries a generation, so answers
 /// for a file or filter the user has since replaced are dropped.
 public struct CapturePanel: Panel {
