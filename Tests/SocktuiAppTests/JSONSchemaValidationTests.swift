@@ -71,7 +71,8 @@ import Testing
                 "read-stats.json", ["read", fixture, "--json", "--stats", "conv,tcp", "--stats", "endpoints,ip", "--stats", "phs"],
                 "read_analysis", false
             ),
-            ("read-follow-stats.json", ["read", fixture, "--json", "--follow", "tcp,0", "--stats", "conv,ip"], "read_analysis", false)
+            ("read-follow-stats.json", ["read", fixture, "--json", "--follow", "tcp,0", "--stats", "conv,ip"], "read_analysis", false),
+            ("read-fields.json", ["read", "--fields", "--json"], "read_fields", false)
         ]
         for run in runs {
             let output = try Self.socktui(run.arguments)

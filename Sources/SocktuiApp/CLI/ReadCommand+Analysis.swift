@@ -51,7 +51,7 @@ extension ReadCommand {
     func runAnalysis(reader: CaptureFileReader) throws {
         var options = DissectorOptions()
         options.dnsPorts.formUnion(dnsPorts)
-        let analyzer = CaptureAnalyzer(source: reader, options: options)
+        let analyzer = CaptureAnalyzer(source: reader, options: options, filter: try compileDisplayFilter().map { .wireshark($0) })
         var output = BufferedOutput()
         // --follow with --stats prints both: the transcript, then the tables (with --json one
         // object, {"follow": …, "statistics": …}).
@@ -101,7 +101,8 @@ extension ReadCommand {
             }
         } catch let error as AnalysisError {
             output.flush()
-            Self.printError("socktui read: \(error)")
+            let limited = displayFilter.map { " among the packets -Y '\(TerminalSafe.escaped($0))' matches" } ?? ""
+            Self.printError("socktui read: \(error)\(limited)")
             throw ExitCode(4)
         } catch let error as CaptureFileError {
             // --save-raw: the path and the system's reason (not Foundation's "The file doesn't exist").

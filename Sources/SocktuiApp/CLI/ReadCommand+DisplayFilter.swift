@@ -28,9 +28,15 @@ extension ReadCommand {
         return options
     }
 
-    /// `read --fields`: every field a display filter can name, `NAME TYPE DESCRIPTION`, sorted by name.
-    static func printFields() {
+    /// `read --fields`: every field a display filter can name, `NAME TYPE DESCRIPTION`, sorted by
+    /// name; with --json one document, `{"schema", "kind": "fields", "fields": [{name, type,
+    /// description, either?}]}`.
+    static func printFields(json: Bool) throws {
         let fields = DisplayFilterFields.standard.all
+        if json {
+            try writeJSONDocument(FieldList(fields: fields.map(FieldList.Field.init)), kind: "fields")
+            return
+        }
         let width = fields.map(\.name.count).max() ?? 0
         var text = ""
         for field in fields {
@@ -41,4 +47,24 @@ extension ReadCommand {
         }
         StandardOutput.write(text)
     }
+}
+
+/// The document of `read --fields --json`.
+struct FieldList: Encodable {
+    struct Field: Encodable {
+        var name: String
+        var type: String
+        var description: String
+        /// An either-side field's two fields (`ip.addr`: `ip.src`, `ip.dst`).
+        var either: [String]?
+
+        init(_ field: DisplayFilterField) {
+            name = field.name
+            type = field.type.rawValue
+            description = field.description
+            either = field.either.isEmpty ? nil : field.either
+        }
+    }
+
+    var fields: [Field]
 }

@@ -18,8 +18,10 @@ struct ReadCommand: ParsableCommand {
                 "-Y EXPR (--display-filter) takes a Wireshark display filter, as tshark -Y does: ",
                 "'tcp.port == 80', 'ip.addr == 10.0.0.0/8 && !dns', 'tcp.port in {80, 443, 8000..8080}', ",
                 "'dns.qry.name contains \"example\"', 'eth.src[0:3] == 00:00:5e', 'tcp.flags & 0x02'. ",
-                "It applies after FILTER. --fields lists the fields it can name; a field socktui does not ",
-                "decode is refused by name (exit status 2), never silently false."
+                "It applies after FILTER. With --stats or --follow it limits them to the packets it matches ",
+                "(tshark takes that filter in -z's argument, -z conv,tcp,EXPR); it sees each frame as captured, ",
+                "not a datagram reassembled from IP fragments. --fields lists the fields it can name (--json ",
+                "too); a field socktui does not decode is refused by name (exit status 2), never silently false."
             ]),
             "",
             "Examples:",
@@ -145,19 +147,16 @@ struct ReadCommand: ParsableCommand {
     func validate() throws {
         if (follow != nil || !stats.isEmpty) && !filter.isEmpty {
             throw ValidationError(
-                "a FILTER does not apply to --follow or --stats: they read the whole file (filter first with `socktui read FILE FILTER` piped through tcpdump -w, or drop the filter)"
+                "a FILTER does not apply to --follow or --stats: they read the whole file; -Y EXPR (a display filter) limits them to the packets it matches"
             )
         }
         if (hex || saveRaw != nil) && follow == nil { throw ValidationError("--hex and --save-raw go with --follow PROTO,N") }
         if let count, count < 1 { throw ValidationError("-c COUNT must be at least 1, got \(count)") }
-        if displayFilter != nil && (follow != nil || !stats.isEmpty) {
-            throw ValidationError("-Y does not apply to --follow or --stats yet: they read the whole file")
-        }
         if file.isEmpty && !listFields { throw ValidationError("FILE is missing or empty: give the path of a pcap or pcapng file") }
     }
 
     func run() throws {
-        if listFields { return Self.printFields() }
+        if listFields { return try Self.printFields(json: global.json) }
         let compiled = try compileDisplayFilter()
         if follow == nil && stats.isEmpty {
             // Standard input, pipes (`<(cmd)`, a FIFO) and devices stream: their format is checked

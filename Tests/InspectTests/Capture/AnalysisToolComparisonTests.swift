@@ -39,8 +39,8 @@ struct AnalysisToolComparisonTests {
     }
 
     /// One conversation row: "A B framesAB bytesAB framesBA bytesBA" (bytes "?" when tshark abbreviated them as kB).
-    static func tsharkConversations(_ path: String, _ layer: ConversationLayer) throws -> Set<String> {
-        let result = try runTool(tshark, ["-r", path, "-q", "-z", "conv,\(layer.rawValue)"])
+    static func tsharkConversations(_ path: String, _ layer: ConversationLayer, filter: String? = nil) throws -> Set<String> {
+        let result = try runTool(tshark, ["-r", path, "-q", "-z", "conv,\(layer.rawValue)" + (filter.map { ",\($0)" } ?? "")])
         try #require(result.status == 0, "tshark failed: \(result.err)")
         var rows = Set<String>()
         for line in result.out.split(separator: "\n") where line.contains("<->") {
@@ -154,6 +154,23 @@ struct AnalysisToolComparisonTests {
             })
         #expect(endpoints == (try Self.tsharkEndpoints(path, .ipv4)))
         #expect(statistics.reassembly.datagramsReassembled == 2)
+    }
+
+    /// `read -Y EXPR --stats conv,…` counts only the packets EXPR matches: tshark's
+    /// `-z conv,LAYER,EXPR` (tshark's own -Y leaves -z tables whole). The filter sees each frame
+    /// as captured: unlike tshark it does not see a datagram reassembled from IP fragments or a
+    /// PDU reassembled from TCP segments, so these filters name nothing that only those carry.
+    @Test(arguments: ["tcp", "tcp.port in {8080,8081}", "ip.addr == 10.0.0.1 && !tcp", "udp.port == 50001 || icmp"])
+    func conversationsLimitedToADisplayFilterEqualTsharksFilteredTables(filter: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("mixed.pcap")
+        try AnalysisFixtures.write(AnalysisFixtures.mixedCapture(), to: path)
+        let analyzer = CaptureAnalyzer(source: try CaptureFileReader(path: path), filter: try PacketFilter(filter))
+        let statistics = try analyzer.statistics(StatisticsRequest(conversations: [.ipv4, .tcp, .udp]))
+        for layer in [ConversationLayer.ipv4, .tcp, .udp] {
+            let theirs = try Self.tsharkConversations(path, layer, filter: filter)
+            #expect(Self.ourConversations(statistics, layer) == theirs, "conv,\(layer.rawValue),\(filter)")
+        }
     }
 
     @Test func protocolHierarchyEqualsTsharksForTheDecodedLayers() throws {

@@ -56,5 +56,37 @@ import Testing
         #expect(lines.count == DisplayFilterFields.standard.all.count)
         #expect(lines.contains { $0.hasPrefix("tcp.port ") && $0.contains("FT_UINT") && $0.contains("tcp.srcport or tcp.dstport") })
         #expect(lines.contains { $0.hasPrefix("ip.src ") && $0.contains("FT_IPv4") })
+        // --json: one document with the same names.
+        let json = try ReadCommandTests.read(["--fields", "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        let fields = try #require(document["fields"] as? [[String: Any]])
+        #expect(document["kind"] as? String == "fields" && fields.count == lines.count)
+        #expect(fields.contains { $0["name"] as? String == "tcp.port" && $0["either"] as? [String] == ["tcp.srcport", "tcp.dstport"] })
+    }
+
+    /// -Y limits --stats and --follow to the packets it matches (tshark puts that filter in -z's
+    /// argument: `-z conv,tcp,EXPR`).
+    @Test func displayFilterLimitsStatisticsAndFollow() throws {
+        let directory = try TemporaryDirectory()
+        let file = try ReadCommandTests.writeVaried(directory)
+        func conversations(_ arguments: [String]) throws -> [[String: Any]] {
+            let result = try ReadCommandTests.read([file, "--json", "--stats", "conv,tcp"] + arguments)
+            #expect(result.status == 0, "\(result.err)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+            let statistics = try #require(
+                document["conversations"] as? [String: Any] ?? (document["statistics"] as? [String: Any])?["conversations"]
+                    as? [String: Any])
+            return statistics["tcp"] as? [[String: Any]] ?? []
+        }
+        let all = try conversations([])
+        let web = try conversations(["-Y", "tcp.port == 80"])
+        #expect(all.count > web.count && !web.isEmpty)
+        #expect(try conversations(["-Y", "udp"]).isEmpty)
+        let followed = try ReadCommandTests.read([file, "-Y", "tcp.port == 80", "--follow", "tcp,0"])
+        #expect(followed.status == 0 && !followed.out.isEmpty, "\(followed.err)")
+        // Limited to UDP, the file has no TCP stream to follow.
+        let none = try ReadCommandTests.read([file, "-Y", "udp", "--follow", "tcp,0"])
+        #expect(none.status == 4 && none.err.contains("no TCP stream in the capture"), "\(none.err)")
+        #expect(none.err.contains("among the packets -Y 'udp' matches"))
     }
 }

@@ -111,16 +111,23 @@ public final class CaptureAnalyzer: Sendable {
     public let limits: ReassemblyLimits
     /// Dissector options (DNS ports) for the protocol hierarchy and DNS reassembly.
     public let options: DissectorOptions
+    /// Only the packets this display filter matches are analysed (Wireshark's "limit to display
+    /// filter"): streams are numbered, and statistics counted, over those alone.
+    public let filter: PacketFilter?
     private let queue = DispatchQueue(label: "socktui.capture.analysis", qos: .userInitiated)
 
     /// Packets between progress reports and cancellation checks.
     public static let batchSize = 16_384
 
-    /// Creates an engine over `source`.
-    public init(source: any PacketSource, options: DissectorOptions = DissectorOptions(), limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Creates an engine over `source`, limited to the packets `filter` matches when given.
+    public init(
+        source: any PacketSource, options: DissectorOptions = DissectorOptions(), limits: ReassemblyLimits = ReassemblyLimits(),
+        filter: PacketFilter? = nil
+    ) {
         self.source = source
         self.options = options
         self.limits = limits
+        self.filter = filter
     }
 
     /// Runs `request` on the engine's queue; `progress` is called after each batch and `completion`
@@ -247,9 +254,24 @@ public final class CaptureAnalyzer: Sendable {
         return collector.finish(reassembly: pass.fragments.counters)
     }
 
-    /// Visits every packet in order, checking for cancellation and reporting progress each batch.
-    /// `body` returns false to stop early.
+    /// Visits every packet in order (those ``filter`` matches), checking for cancellation and
+    /// reporting progress each batch. `body` returns false to stop early.
     func forEachPacket(
+        cancellation: AnalysisCancellation, progress: (AnalysisProgress) -> Void,
+        _ body: (PacketReference) -> Bool
+    ) throws(AnalysisError) {
+        guard let filter else { return try forEachPacketUnfiltered(cancellation: cancellation, progress: progress, body) }
+        var matcher = filter.matcher()
+        try forEachPacketUnfiltered(cancellation: cancellation, progress: progress) { packet in
+            // A bpf: filter libpcap cannot compile for a link type matches none of its packets.
+            let matches =
+                (try? matcher.matches(
+                    packet.bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength)) ?? false
+            return !matches || body(packet)
+        }
+    }
+
+    private func forEachPacketUnfiltered(
         cancellation: AnalysisCancellation, progress: (AnalysisProgress) -> Void,
         _ body: (PacketReference) -> Bool
     ) throws(AnalysisError) {
