@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// How a display-filter scan ended.
@@ -41,17 +42,21 @@ public enum DisplayFilterScan {
 
         if let reader = source as? CaptureFileReader, range == nil {
             // Records are read in order (in place, no copies) and evaluated a batch at a time on
-            // two threads, each with its own matcher; matches stay in packet order.
+            // two threads, each with its own matcher, while the next batch is read; matches stay
+            // in packet order.
             let evaluator = try ParallelPacketFilter(expression, interfaces: source.interfaces)
             let batchSize = min(chunk, 8192)
             var batch: [ParallelPacketFilter.Item] = []
             batch.reserveCapacity(batchSize)
+            var inFlight: ParallelPacketFilter.Evaluation?
             var failure: FilterError?
             var releasedUpTo = 0
             var reportedChunks = 0
-            func evaluate() -> Bool {
-                guard !batch.isEmpty else { return true }
-                switch evaluator.matches(batch) {
+            /// Waits for the batch being evaluated and takes its matches; false on an error.
+            func finishInFlight() -> Bool {
+                guard let evaluation = inFlight else { return true }
+                inFlight = nil
+                switch evaluation.wait() {
                 case .success(let found):
                     pending += found
                     matched += found.count
@@ -59,18 +64,24 @@ public enum DisplayFilterScan {
                     failure = error
                     return false
                 }
-                scanned += batch.count
-                let lastOffset = batch[batch.count - 1].dataOffset
-                batch.removeAll(keepingCapacity: true)
+                scanned += evaluation.count
                 if scanned / chunk > reportedChunks {
                     reportedChunks = scanned / chunk
                     report(pending, scanned)
                     pending.removeAll(keepingCapacity: true)
-                    if lastOffset > releasedUpTo {
-                        reader.releaseMappedPages(releasedUpTo..<lastOffset)
-                        releasedUpTo = lastOffset
+                    if evaluation.lastOffset > releasedUpTo {
+                        reader.releaseMappedPages(releasedUpTo..<evaluation.lastOffset)
+                        releasedUpTo = evaluation.lastOffset
                     }
                 }
+                return true
+            }
+            /// Takes the previous batch's matches, then starts on the one just read.
+            func evaluate() -> Bool {
+                guard finishInFlight() else { return false }
+                guard !batch.isEmpty, !cancel.isCancelled else { return !cancel.isCancelled }
+                inFlight = evaluator.begin(batch)
+                batch.removeAll(keepingCapacity: true)
                 return true
             }
             var result = reader.forEachPacket { record in
@@ -82,7 +93,9 @@ public enum DisplayFilterScan {
                         dataOffset: record.header.dataOffset))
                 return batch.count < batchSize || evaluate()
             }
-            if failure == nil && !cancel.isCancelled && !evaluate() { result.stopped = true }
+            if failure == nil && !cancel.isCancelled && !(evaluate() && finishInFlight()) { result.stopped = true }
+            // A batch still being evaluated reads the mapping and the matchers: wait for it before leaving.
+            if let evaluation = inFlight { _ = evaluation.wait() }
             if cancel.isCancelled { result.stopped = true }
             if reader.fileSize > releasedUpTo { reader.releaseMappedPages(releasedUpTo..<reader.fileSize) }
             if let failure { throw failure }
@@ -156,6 +169,35 @@ final class ParallelPacketFilter: @unchecked Sendable {
         for interface in interfaces { try second.prepare(for: interface.linkType, snapLength: interface.snapLength) }
         boxes = [Box(first), Box(second)]
     }
+
+    /// A batch being evaluated on other threads.
+    final class Evaluation: @unchecked Sendable {
+        /// Packets in the batch.
+        let count: Int
+        /// The file offset of the batch's last packet's data.
+        let lastOffset: Int
+        private let done = DispatchGroup()
+        private var result: Result<[UInt32], FilterError> = .success([])
+
+        init(_ batch: [Item], on filter: ParallelPacketFilter) {
+            count = batch.count
+            lastOffset = batch.last?.dataOffset ?? 0
+            done.enter()
+            DispatchQueue.global(qos: .userInitiated).async {
+                self.result = filter.matches(batch)
+                self.done.leave()
+            }
+        }
+
+        /// The batch's matches, once evaluated (waits until then).
+        func wait() -> Result<[UInt32], FilterError> {
+            done.wait()
+            return result
+        }
+    }
+
+    /// Starts evaluating `batch` on other threads (one batch at a time: the matchers are its).
+    func begin(_ batch: [Item]) -> Evaluation { Evaluation(batch, on: self) }
 
     /// The indices of `batch`'s packets that pass, in order; the first error a thread met instead.
     func matches(_ batch: [Item]) -> Result<[UInt32], FilterError> {
