@@ -169,8 +169,7 @@ final class AgentConnection: Sendable {
             switch chunks.withLock({ $0.accept(frame, size: size) }) {
             case .deliver(let whole): dispatch(whole)
             case .deliverKept(let whole, let rows):
-                if case .event(let id, _) = whole { pending.withLock { $0[id] }?.keptRows?(rows) }
-                if case .response(let id, _) = whole { pending.withLock { $0[id] }?.keptRows?(rows) }
+                if let id = whole.requestID { pending.withLock { $0[id] }?.keptRows?(rows) }
                 dispatch(whole)
             case .held: break
             case .failed(let id, let error):

@@ -163,11 +163,13 @@ final class ParallelPacketFilter: @unchecked Sendable {
     /// - Throws: `FilterError` when it does not compile.
     init(_ expression: String, interfaces: [CaptureInterface]) throws(FilterError) {
         let filter = try PacketFilter(expression)
-        var first = filter.matcher()
-        for interface in interfaces { try first.prepare(for: interface.linkType, snapLength: interface.snapLength) }
-        var second = filter.matcher()
-        for interface in interfaces { try second.prepare(for: interface.linkType, snapLength: interface.snapLength) }
-        boxes = [Box(first), Box(second)]
+        var boxes: [Box] = []
+        for _ in 0..<2 {
+            var matcher = filter.matcher()
+            for interface in interfaces { try matcher.prepare(for: interface.linkType, snapLength: interface.snapLength) }
+            boxes.append(Box(matcher))
+        }
+        self.boxes = boxes
     }
 
     /// A batch being evaluated on other threads.
