@@ -1,7 +1,10 @@
 extension DisplayFilterFields {
     /// The fields socktui's dissectors produce today, with tshark's names and types.
     public static let standard = DisplayFilterFields(
-        protocols + link + network + transport + application)
+        protocols + link + network + transport + tcpFlags + application)
+
+    /// `tcp.flags.syn` and the other flag bits, one boolean each.
+    private static let tcpFlags = TCPView.flagBits.map { DisplayFilterField("tcp.flags.\($0.name)", .boolean, $0.title) }
 
     private static let protocols: [DisplayFilterField] = [
         ("frame", "Frame"), ("eth", "Ethernet"), ("sll", "Linux cooked capture"), ("vlan", "802.1Q VLAN"),
@@ -68,6 +71,7 @@ extension DisplayFilterFields {
         DisplayFilterField("tcp.seq_raw", .unsigned, "Sequence Number (raw)"),
         DisplayFilterField("tcp.ack_raw", .unsigned, "Acknowledgment number (raw)"),
         DisplayFilterField("tcp.hdr_len", .unsigned, "Header Length"), DisplayFilterField("tcp.flags", .unsigned, "Flags"),
+        DisplayFilterField("tcp.len", .unsigned, "TCP Segment Len"),
         DisplayFilterField("tcp.window_size_value", .unsigned, "Window"), DisplayFilterField("tcp.checksum", .unsigned, "Checksum"),
         DisplayFilterField("tcp.urgent_pointer", .unsigned, "Urgent Pointer"), DisplayFilterField("tcp.options", .bytes, "Options"),
         DisplayFilterField("tcp.options.mss_val", .unsigned, "MSS Value"),

@@ -87,6 +87,11 @@ public struct LayerFieldPacket: DisplayFilterPacket {
         field("tcp.flags", .tcp) { bytes, offset in
             offset + 13 < bytes.count ? .unsigned(UInt64(bytes.u16be(offset + 12) & 0x0fff)) : nil
         }
+        for bit in TCPView.flagBits {
+            field("tcp.flags.\(bit.name)", .tcp) { bytes, offset in
+                offset + 13 < bytes.count ? .unsigned(bytes.u16be(offset + 12) & bit.mask != 0 ? 1 : 0) : nil
+            }
+        }
         number("tcp.window_size_value", .tcp, TCP.window)
         number("tcp.checksum", .tcp, TCP.checksum)
         number("tcp.urgent_pointer", .tcp, TCP.urgentPointer)

@@ -56,7 +56,14 @@ extension DissectorWalk {
                         range: tcp.range(of: Field.dataOffset)),
                     FieldNode(
                         "tcp.flags", "Flags", "\(Format.hex(tcp.flags, width: 4)) (\(flagNames.joined(separator: ", ")))",
-                        range: tcp.range(of: Field.dataOffsetAndFlags)),
+                        range: tcp.range(of: Field.dataOffsetAndFlags),
+                        children: TCPView.flagBits.map { bit in
+                            let set = tcp.flags & bit.mask != 0
+                            return FieldNode(
+                                "tcp.flags.\(bit.name)", bit.title, set ? "Set (1)" : "Not set (0)",
+                                range: tcp.range(of: bit.mask > 0xff ? Field.dataOffset : 13..<14))
+                        }),
+                    FieldNode("tcp.len", "TCP Segment Len", Format.decimal(tcp.payloadLength), range: offset..<offset),
                     FieldNode("tcp.window_size_value", "Window", Format.decimal(tcp.window), range: tcp.range(of: Field.window)),
                     FieldNode("tcp.checksum", "Checksum", checksum, range: tcp.range(of: Field.checksum)),
                     FieldNode(

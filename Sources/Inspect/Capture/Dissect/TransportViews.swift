@@ -139,6 +139,13 @@ public struct TCPView: DeclaredFields {
     /// Absolute range of the options (empty without options).
     public var optionsRange: Range<Int> { (offset + Self.minimumHeaderLength)..<payloadOffset }
     /// Payload length as the IP layer claims it (some of it may not have been captured).
+    /// The flag bits a display filter names one by one (`tcp.flags.syn`), as tshark lists them.
+    static let flagBits: [(name: String, title: String, mask: UInt16)] = [
+        ("ae", "Accurate ECN", 0x100), ("cwr", "Congestion Window Reduced", 0x080), ("ece", "ECN-Echo", 0x040),
+        ("urg", "Urgent", 0x020), ("ack", "Acknowledgment", 0x010), ("push", "Push", 0x008), ("reset", "Reset", 0x004),
+        ("syn", "Syn", 0x002), ("fin", "Fin", 0x001)
+    ]
+
     public var payloadLength: Int { segmentExtent.end - payloadOffset }
 
     /// Flag bits and names from the lowest bit up, the order tshark lists them in (`FIN, PSH, ACK`).
