@@ -48,6 +48,23 @@ import SocktuiTestSupport
         #expect(rows.count == 3)
         #expect(rows.allSatisfy { $0.contains("UDP       57 40000 → 9 Len=15") })
 
+        // Wireshark's language: Tab completes the field name, ✓ once it compiles.
+        try session.send("/", "C-u")
+        try session.type("udp.dstp")
+        try session.send("Tab")
+        try session.waitForText("Filter: udp.dstport")
+        try session.type(" == 9 && ip.src == 10.0.0.0/8")
+        try session.waitFor("the check") {
+            $0.contains { $0.contains("Filter: udp.dstport == 9 && ip.src == 10.0.0.0/8") && $0.contains("✓") }
+        }
+        try session.send("Enter")
+        try session.waitForText("Filter: udp.dstport == 9 && ip.src == 10.0.0.0/8  displayed 3 of 12")
+        // libpcap's after bpf:.
+        try session.send("/", "C-u")
+        try session.type("bpf:tcp and dst port 80")
+        try session.send("Enter")
+        try session.waitFor("the libpcap filter") { $0.contains { $0.contains("Filter: bpf:tcp and dst port 80  displayed") } }
+
         try session.send("q")
         try session.waitForPromptAfterExit()
     }
