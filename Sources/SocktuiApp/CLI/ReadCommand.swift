@@ -319,7 +319,9 @@ struct PacketRenderer {
                 Dissector.dissect(
                     record.bytes, linkType: linkType, originalLength: record.originalLength, options: filterOptions, into: &dissection)
                 let kept = withUnsafePointer(to: &dissection) { pointer in
-                    displayFilter.matches(LayerFieldPacket(bytes: record.bytes, wireLength: record.originalLength, dissection: pointer))
+                    displayFilter.matches(
+                        LayerFieldPacket(
+                            bytes: record.bytes, wireLength: record.originalLength, dissection: pointer, number: record.index + 1))
                 }
                 if !kept { continue }
             }
@@ -349,7 +351,9 @@ struct PacketRenderer {
                     record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
             }
             if treeFilter, let displayFilter {
-                guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes))) else { continue }
+                guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes), number: record.index + 1)) else {
+                    continue
+                }
                 // The tree was built for the filter: printed only with --detail.
                 if !detail { dissection.fields.removeAll(keepingCapacity: true) }
             }

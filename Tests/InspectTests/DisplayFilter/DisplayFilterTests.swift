@@ -30,7 +30,8 @@ import Testing
         "not (dns or tcp)", "tcp.port === 80", "tcp.port !== 80", "tcp.len", "ip.addr eq 10.0.0.2 and ip.ttl ge 1",
         "tcp.len > 0", "tcp.len == 0 && tcp.flags.syn == 1", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "tcp.flags.ack == 1",
         "tcp.flags.push == 1", "tcp.flags.fin", "tcp.flags.reset == 0", "tcp.flags.syn == 1 || tcp.flags.fin == 1",
-        "tcp.flags.cwr == 0 && tcp.flags.ece == 0 && tcp.flags.urg == 0 && tcp.flags.ae == 0"
+        "tcp.flags.cwr == 0 && tcp.flags.ece == 0 && tcp.flags.urg == 0 && tcp.flags.ae == 0",
+        "frame.number == 3", "frame.number in {1..4, 9}", "frame.number > 5 && tcp", "frame.number <= 2 || udp"
     ]
 
     @Test func everyExpressionSelectsTheFramesTsharkSelects() throws {
@@ -40,9 +41,10 @@ import Testing
         let writer = try PcapWriter(path: path, linkType: .ethernet, resolution: .microsecond)
         for packet in ToolComparisonTests.packets(frames) { try writer.write(packet) }
         try writer.close()
-        let packets = frames.map { frame in
+        let packets = frames.enumerated().map { index, frame in
             frame.withUnsafeBytes {
-                FieldTreePacket(Dissector.dissect($0, linkType: .ethernet, options: DissectorOptions(detail: true)), bytes: frame)
+                FieldTreePacket(
+                    Dissector.dissect($0, linkType: .ethernet, options: DissectorOptions(detail: true)), bytes: frame, number: index + 1)
             }
         }
         // tshark starts in about half a second: two at a time.
@@ -78,7 +80,7 @@ import Testing
                         layersOnly.columns = false
                         var dissection = Dissector.dissect(bytes, linkType: .ethernet, options: layersOnly)
                         return withUnsafePointer(to: &dissection) {
-                            filter.matches(LayerFieldPacket(bytes: bytes, wireLength: bytes.count, dissection: $0))
+                            filter.matches(LayerFieldPacket(bytes: bytes, wireLength: bytes.count, dissection: $0, number: index + 1))
                         }
                     }
                 }.map { $0 + 1 }

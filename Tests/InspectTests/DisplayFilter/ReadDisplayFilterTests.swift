@@ -10,7 +10,10 @@ import Testing
         out.split(separator: "\n").compactMap { line in line.split(separator: " ").first.flatMap { Int($0) } }
     }
 
-    @Test(arguments: ["tcp.port == 80", "dns && !vlan", "ip.addr == 10.0.0.0/8 || arp", "tcp.payload contains \"GET\"", "frame.len > 100"])
+    @Test(arguments: [
+        "tcp.port == 80", "dns && !vlan", "ip.addr == 10.0.0.0/8 || arp", "tcp.payload contains \"GET\"", "frame.len > 100",
+        "frame.number in {2..5} && tcp", "tcp.flags.syn == 1"
+    ])
     func readSelectsWhatTsharkSelects(expression: String) throws {
         let directory = try TemporaryDirectory()
         let file = try ReadCommandTests.writeVaried(directory)

@@ -266,7 +266,8 @@ public final class CaptureAnalyzer: Sendable {
             // A bpf: filter libpcap cannot compile for a link type matches none of its packets.
             let matches =
                 (try? matcher.matches(
-                    packet.bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength)) ?? false
+                    packet.bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength,
+                    number: packet.index + 1)) ?? false
             return !matches || body(packet)
         }
     }

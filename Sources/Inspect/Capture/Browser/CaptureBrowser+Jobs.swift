@@ -11,13 +11,14 @@ extension CaptureBrowser {
             guard let filter = try? PacketFilter(expression) else { return nil }
             matcher = filter.matcher()
         }
-        func matches(_ packet: CapturedPacket) -> Bool {
+        func matches(_ packet: CapturedPacket, index: Int) -> Bool {
             switch search.target {
             case .bytes(let needle):
                 return packet.data.firstRange(of: needle) != nil
             case .filter:
                 return packet.data.withUnsafeBytes { bytes in
-                    (try? matcher?.matches(bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength))
+                    (try? matcher?.matches(
+                        bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength, number: index + 1))
                         == true
                 }
             }
@@ -35,7 +36,7 @@ extension CaptureBrowser {
                     guard row < displayed.count else { continue }
                     index = Int(displayed[row])
                 }
-                if let packet = source.packets(in: index..<(index + 1)).first, matches(packet) { return row }
+                if let packet = source.packets(in: index..<(index + 1)).first, matches(packet, index: index) { return row }
             }
             step += batch
         }

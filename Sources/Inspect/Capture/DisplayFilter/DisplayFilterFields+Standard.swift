@@ -16,6 +16,7 @@ extension DisplayFilterFields {
 
     private static let link: [DisplayFilterField] = [
         DisplayFilterField("frame.len", .unsigned, "Frame length on the wire"),
+        DisplayFilterField("frame.number", .unsigned, "Frame Number"),
         DisplayFilterField("frame.cap_len", .unsigned, "Frame length stored into the capture file"),
         DisplayFilterField("frame.link_type", .unsigned, "Link type"),
         DisplayFilterField("eth.src", .ether, "Source"), DisplayFilterField("eth.dst", .ether, "Destination"),

@@ -10,9 +10,12 @@ public struct FieldTreePacket: DisplayFilterPacket {
     private let nodes: [String: [(node: FieldNode, end: Int)]]
     private let bytes: [UInt8]
     private let fields: DisplayFilterFields
+    private let number: Int?
 
-    /// `dissection` (made with `DissectorOptions(detail: true)`) of the packet `bytes`.
-    public init(_ dissection: Dissection, bytes: [UInt8], fields: DisplayFilterFields = .standard) {
+    /// `dissection` (made with `DissectorOptions(detail: true)`) of the packet `bytes`; `number` is
+    /// its 1-based place in the capture (`frame.number`), when known.
+    public init(_ dissection: Dissection, bytes: [UInt8], fields: DisplayFilterFields = .standard, number: Int? = nil) {
+        self.number = number
         var nodes: [String: [(node: FieldNode, end: Int)]] = [:]
         /// Adds `node` and its subtree; returns the furthest byte the subtree covers.
         @discardableResult func walk(_ node: FieldNode, through following: Int) -> Int {
@@ -35,6 +38,7 @@ public struct FieldTreePacket: DisplayFilterPacket {
     }
 
     public func occurrences(of name: String) -> [DisplayFilterOccurrence] {
+        if name == "frame.number" { return number.map { [DisplayFilterOccurrence(.unsigned(UInt64($0)), raw: [])] } ?? [] }
         guard let found = nodes[name], let type = fields[name]?.type else { return [] }
         return found.compactMap { node, end in
             let start = min(max(node.offset, 0), bytes.count)

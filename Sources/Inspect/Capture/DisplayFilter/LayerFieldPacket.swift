@@ -5,20 +5,28 @@
 public struct LayerFieldPacket: DisplayFilterPacket {
     private let bytes: UnsafeRawBufferPointer
     private let dissection: UnsafePointer<Dissection>
-    private let wireLength: Int
+    private let frame: Frame
 
     /// A packet of `bytes` (`wireLength` on the wire), dissected without detail into `dissection`;
-    /// valid while both are.
-    public init(bytes: UnsafeRawBufferPointer, wireLength: Int, dissection: UnsafePointer<Dissection>) {
+    /// valid while both are. `number` is its 1-based place in the capture (`frame.number`), when known.
+    public init(bytes: UnsafeRawBufferPointer, wireLength: Int, dissection: UnsafePointer<Dissection>, number: Int? = nil) {
         self.bytes = bytes
         self.dissection = dissection
-        self.wireLength = wireLength
+        frame = Frame(wireLength: wireLength, number: number)
+    }
+
+    /// What a field reads of the frame besides its bytes.
+    public struct Frame: Sendable {
+        /// The packet's length on the wire.
+        var wireLength: Int
+        /// Its 1-based number in the capture, when known.
+        var number: Int?
     }
 
     /// How one field is read: the layer it lives in and its value from that layer's offset.
     public struct Reader: Sendable {
         let layers: [ProtocolLayer]
-        let read: @Sendable (UnsafeRawBufferPointer, Int, Int) -> DisplayFilterValue?
+        let read: @Sendable (UnsafeRawBufferPointer, Int, Frame) -> DisplayFilterValue?
     }
 
     /// The fields read this way.
@@ -42,7 +50,8 @@ public struct LayerFieldPacket: DisplayFilterPacket {
                 return .bytes(Array(bytes[(offset + range.lowerBound)..<(offset + range.upperBound)]))
             }
         }
-        table["frame.len"] = Reader(layers: []) { _, _, wire in .unsigned(UInt64(wire)) }
+        table["frame.len"] = Reader(layers: []) { _, _, frame in .unsigned(UInt64(frame.wireLength)) }
+        table["frame.number"] = Reader(layers: []) { _, _, frame in frame.number.map { .unsigned(UInt64($0)) } }
         table["frame.cap_len"] = Reader(layers: []) { bytes, _, _ in .unsigned(UInt64(bytes.count)) }
         raw("eth.dst", .ethernet, EthernetView.Field.destination)
         raw("eth.src", .ethernet, EthernetView.Field.source)
@@ -130,10 +139,10 @@ public struct LayerFieldPacket: DisplayFilterPacket {
 
     /// The field's one value in this packet: from the first of its layers the dissection found.
     private func read(_ reader: Reader) -> DisplayFilterValue? {
-        guard !reader.layers.isEmpty else { return reader.read(bytes, 0, wireLength) }
+        guard !reader.layers.isEmpty else { return reader.read(bytes, 0, frame) }
         for layer in reader.layers {
             guard let offset = dissection.pointee.offset(of: layer) else { continue }
-            return reader.read(bytes, offset, wireLength)
+            return reader.read(bytes, offset, frame)
         }
         return nil
     }

@@ -116,7 +116,9 @@ public enum DisplayFilterScan {
             for (offset, packet) in packets.enumerated() {
                 let matches = try packet.data.withUnsafeBytes { bytes in
                     Result { () throws(FilterError) -> Bool in
-                        try matcher.matches(bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength)
+                        try matcher.matches(
+                            bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength,
+                            number: start + offset + 1)
                     }
                 }.get()
                 if matches {
@@ -209,7 +211,8 @@ final class ParallelPacketFilter: @unchecked Sendable {
                 var found: [UInt32] = []
                 for item in halves[half] {
                     if try self.boxes[half].matcher.matches(
-                        item.bytes, linkType: item.linkType, snapLength: item.snapLength, originalLength: item.originalLength)
+                        item.bytes, linkType: item.linkType, snapLength: item.snapLength, originalLength: item.originalLength,
+                        number: Int(item.index) + 1)
                     {
                         found.append(item.index)
                     }
