@@ -37,10 +37,7 @@ import Testing
     @Test func everyExpressionSelectsTheFramesTsharkSelects() throws {
         let directory = try TemporaryDirectory()
         let frames = ToolComparisonTests.variedFrames()
-        let path = directory.path("varied.pcap")
-        let writer = try PcapWriter(path: path, linkType: .ethernet, resolution: .microsecond)
-        for packet in ToolComparisonTests.packets(frames) { try writer.write(packet) }
-        try writer.close()
+        let path = try ReadCommandTests.writeVaried(directory)
         let packets = frames.enumerated().map { index, frame in
             frame.withUnsafeBytes {
                 FieldTreePacket(
@@ -98,10 +95,7 @@ import Testing
     @Test func tcpLengthAndFlagBitsHaveTsharksValues() throws {
         let directory = try TemporaryDirectory()
         let frames = ToolComparisonTests.variedFrames()
-        let path = directory.path("varied.pcap")
-        let writer = try PcapWriter(path: path, linkType: .ethernet, resolution: .microsecond)
-        for packet in ToolComparisonTests.packets(frames) { try writer.write(packet) }
-        try writer.close()
+        let path = try ReadCommandTests.writeVaried(directory)
         let names = ["tcp.len"] + TCPView.flagBits.map { "tcp.flags.\($0.name)" }
         let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields"] + names.flatMap { ["-e", $0] })
         try #require(tshark.status == 0, "\(tshark.err)")
