@@ -93,13 +93,13 @@ public struct LayerFieldPacket: DisplayFilterPacket {
         field("tcp.hdr_len", .tcp) { bytes, offset in
             offset + 12 < bytes.count ? .unsigned(UInt64(bytes[offset + 12] >> 4) * 4) : nil
         }
-        field("tcp.flags", .tcp) { bytes, offset in
-            offset + 13 < bytes.count ? .unsigned(UInt64(bytes.u16be(offset + 12) & 0x0fff)) : nil
+        /// The 12 flag bits after the data offset, when captured.
+        @Sendable func tcpFlags(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt16? {
+            offset + 13 < bytes.count ? bytes.u16be(offset + 12) & 0x0fff : nil
         }
+        field("tcp.flags", .tcp) { bytes, offset in tcpFlags(bytes, offset).map { .unsigned(UInt64($0)) } }
         for bit in TCPView.flagBits {
-            field("tcp.flags.\(bit.name)", .tcp) { bytes, offset in
-                offset + 13 < bytes.count ? .unsigned(bytes.u16be(offset + 12) & bit.mask != 0 ? 1 : 0) : nil
-            }
+            field("tcp.flags.\(bit.name)", .tcp) { bytes, offset in tcpFlags(bytes, offset).map { .unsigned($0 & bit.mask != 0 ? 1 : 0) } }
         }
         number("tcp.window_size_value", .tcp, TCP.window)
         number("tcp.checksum", .tcp, TCP.checksum)
