@@ -15,6 +15,11 @@
 #   remote: socktui sockets -t -p -i --json --host bench (ssh login, agent start, table, output)
 #   the same through a shared connection (ControlMaster auto, ControlPersist 60: no login)
 #   ssh bench true, both ways (the login alone; the shared one is the remote shell's start)
+# and, to tell socktui's cost from this machine's login shell, the two remote commands again
+# against host `plain`: the same sshd, but with Debian's default ~/.bashrc (/etc/skel/.bashrc,
+# which returns at once in a non-interactive shell) bind-mounted over the user's in the sshd's own
+# mount namespace. Root's ~/.bashrc on the machine these figures come from starts pyenv, and
+# sshd's bash reads it before every remote command (0.13 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -55,23 +60,30 @@ fi
 ssh_hosts_init "$work"
 ssh_hosts_add "$work" bench
 echo "  ProxyCommand ip netns exec $NS /usr/sbin/sshd -i -f $work/bench-sshd" >> "$work/ssh_config"
+ssh_hosts_add "$work" plain
+printf '  ProxyCommand ip netns exec %s unshare -m sh -c "mount --bind /etc/skel/.bashrc $HOME/.bashrc && exec /usr/sbin/sshd -i -f %s"\n' \
+    "$NS" "$work/plain-sshd" >> "$work/ssh_config"
 ssh -F "$work/ssh_config" bench true
+ssh -F "$work/ssh_config" plain true
 
 # A second configuration sharing one connection (ControlMaster/ControlPersist, as a user's own
 # ssh_config may): commands after the first skip the login.
 mkdir -m 0700 "$work/mux"
 cp "$work/ssh_config" "$work/ssh_config_mux"
-printf '  ControlMaster auto\n  ControlPath %s/mux/%%C\n  ControlPersist 60\n' "$work" >> "$work/ssh_config_mux"
-for config in ssh_config ssh_config_mux; do
-    printf '#!/bin/sh\nexec %s sockets -t -p -i --json --host bench --ssh-config %s --agent-command "%s agent"\n' \
-        "$bin" "$work/$config" "$bin" > "$work/remote-$config"
-    chmod +x "$work/remote-$config"
+printf 'Host *\n  ControlMaster auto\n  ControlPath %s/mux/%%C\n  ControlPersist 60\n' "$work" >> "$work/ssh_config_mux"
+for host in bench plain; do
+    for config in ssh_config ssh_config_mux; do
+        printf '#!/bin/sh\nexec %s sockets -t -p -i --json --host %s --ssh-config %s --agent-command "%s agent"\n' \
+            "$bin" "$host" "$work/$config" "$bin" > "$work/$host-$config"
+        chmod +x "$work/$host-$config"
+    done
+    ssh -F "$work/ssh_config_mux" "$host" true
 done
-ssh -F "$work/ssh_config_mux" bench true
 rows() { python3 -c "import json, sys; print(len(json.load(sys.stdin)['sockets']))"; }
 
 echo "== one table, sockets -t -p -i --json: namespace $NS, $runs rounds in turn =="
-echo "rows: local $(ip netns exec "$NS" "$bin" sockets -t -p -i --json | rows), through ssh $("$work/remote-ssh_config" | rows)"
-python3 Benchmarks/in-turn.py "$runs" "ip netns exec $NS $bin sockets -t -p -i --json" "$work/remote-ssh_config" \
-    "$work/remote-ssh_config_mux" "ssh -F $work/ssh_config bench true" "ssh -F $work/ssh_config_mux bench true"
-ssh -F "$work/ssh_config_mux" -O exit bench 2>/dev/null || true
+echo "rows: local $(ip netns exec "$NS" "$bin" sockets -t -p -i --json | rows), through ssh $("$work/bench-ssh_config" | rows)"
+python3 Benchmarks/in-turn.py "$runs" "ip netns exec $NS $bin sockets -t -p -i --json" "$work/bench-ssh_config" \
+    "$work/bench-ssh_config_mux" "ssh -F $work/ssh_config bench true" "ssh -F $work/ssh_config_mux bench true" \
+    "$work/plain-ssh_config" "$work/plain-ssh_config_mux" "ssh -F $work/ssh_config_mux plain true"
+for host in bench plain; do ssh -F "$work/ssh_config_mux" -O exit "$host" 2>/dev/null || true; done

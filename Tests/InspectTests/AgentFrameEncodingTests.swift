@@ -72,6 +72,11 @@ import SocktuiTestSupport
             .error(AgentError(.unknownFrame, "</script> \"quoted\" \\ back\u{0}slash", id: .max, frame: .max)),
             .error(AgentError(.failed, ""))
         ]
+        // A table's chunk as written to a protocol 4 client, and packed (`info_values`) for protocol 5.
+        var chunk = TableChunk(id: 10, index: 0, last: true, list: .entries, rows: (0..<3).map(entry))
+        frames.append(.chunk(chunk))
+        chunk.packsTCPInfo = true
+        frames.append(.chunk(chunk))
         for (index, value) in doubles.enumerated() {
             frames.append(.request(id: UInt64(index), request: .watchSockets(SocketQuery(kinds: [.tcp]), interval: value)))
             frames.append(.event(id: UInt64(index), reply: .socketChanges(changes(takenAt: value, elapsed: -value))))

@@ -714,8 +714,8 @@ struct AgentCaptureTests {
         let client = AgentClient(transport: InProcessTransport())
         defer { client.close() }
         let hello = try client.connect()
-        #expect(AgentProtocol.version == 4 && AgentProtocol.minimumVersion == 4)
-        #expect(hello.protocolVersion == 4 && hello.capabilities?.services.contains("interfaces") == true)
+        #expect(AgentProtocol.version == 5 && AgentProtocol.minimumVersion == 4)
+        #expect(hello.protocolVersion == 5 && hello.capabilities?.services.contains("interfaces") == true)
         guard case .interfaces(let list) = try client.call(.interfaces) else {
             Issue.record("no interface list")
             return

@@ -99,7 +99,7 @@ import Testing
             errors == [
                 AgentError(
                     .version,
-                    "this agent speaks protocol versions 4-4, the client 1-3: install the same socktui version on both hosts", frame: 1)
+                    "this agent speaks protocol versions 4-5, the client 1-3: install the same socktui version on both hosts", frame: 1)
             ])
 
         let client = AgentClient(
@@ -109,7 +109,7 @@ import Testing
         defer { client.close() }
         #expect(
             throws: AgentError(
-                .version, "web3: its agent speaks protocol 1-3, this socktui 4-4: install the same socktui version on both hosts")
+                .version, "web3: its agent speaks protocol 1-3, this socktui 4-5: install the same socktui version on both hosts")
         ) { try client.connect() }
     }
 }

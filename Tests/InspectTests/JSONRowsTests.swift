@@ -100,6 +100,63 @@ import Testing
         #expect(decoded.entries == SyntheticSockets.table(rows: 2_500, round: 2))
     }
 
+    /// A row whose `tcp_info` has every field set, the state and a flag among them.
+    static func fullRow(_ index: Int) -> SocketEntry {
+        var bytes = (0..<TCPInfo.knownByteCount).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+        bytes[0] = UInt8(1 + index % 12)
+        let tcp = TCPDetails(
+            timer: index % 2 == 0 ? "on" : nil, timerExpiresMilliseconds: 7, congestionControl: "bbr", info: TCPInfo(bytes: bytes))
+        return SocketEntry(
+            kind: .tcp, family: .inet6, state: "ESTAB", local: SocketEndpoint(address: "::1", port: 80 + index),
+            remote: SocketEndpoint(address: "::1", port: 40_000), receiveQueue: 1, sendQueue: 2, inode: 3, cookie: 4, uid: nil,
+            tcp: index % 3 == 2 ? nil : tcp, owners: [SocketOwner(pid: 9, command: "a \"b\"\u{1}", fileDescriptor: 3, uid: 0)])
+    }
+
+    /// Protocol 5 packs `tcp_info` in chunk frames; kept rows give it back as the object, byte for
+    /// byte what the row's own encoding writes, and decoded rows read it as the same value.
+    @Test func packedTCPInfoIsKeptAsTheObjectTheRowsEncodingWrites() throws {
+        let entries = (0..<9).map(Self.fullRow)
+        let packed = try entries.map { try AgentFrameCodec.encoder.encode(PackedSocketRow(entry: $0)) }
+        #expect(packed.allSatisfy { String(decoding: $0, as: UTF8.self).contains(#""info_values":["#) } == false)
+        #expect(packed.filter { String(decoding: $0, as: UTF8.self).contains(#""info_values":["#) }.count == 6)
+        let text = #"{"before":1,"rows":["# + packed.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + #"],"after":""}"#
+        let holder = try Self.decoder.decode(Holder.self, from: Array(text.utf8))
+        for (index, entry) in entries.enumerated() {
+            let expected = try AgentFrameCodec.encoder.encode(entry)
+            #expect(holder.rows.withRow(index) { Array($0) } == expected, "row \(index)")
+            #expect(try AgentFrameCodec.decoder.decode(SocketEntry.self, from: packed[index]) == entry)
+        }
+    }
+
+    @Test(arguments: [
+        ("drop", "values, not"), ("-1", "not a whole number"), ("1.5", "not a whole number"), ("1e3", "not a whole number"),
+        ("18446744073709551616", "not a whole number"), ("state:256", "up to 255"),
+        ("congestion_state:256", "up to 255"), ("send_window_scale:16", "up to 15"), ("delivery_rate_app_limited:2", "up to 1"),
+        ("fast_open_client_fail:4", "up to 3"), ("total_rtos:65536", "up to 65535")
+    ])
+    func packedTCPInfoThatDoesNotFitItsFieldsIsRefused(change: String, reason: String) throws {
+        let values = try #require(Self.fullRow(0).tcp?.info?.packedJSONValues)
+        var tokens = values.map(String.init)
+        if change == "drop" {
+            tokens.removeLast()
+        } else if change.contains(":") {
+            let parts = change.split(separator: ":")
+            let index = try #require(TCPInfo.jsonMembers.firstIndex { $0.key.description == parts[0] })
+            tokens[index] = String(parts[1])
+        } else {
+            tokens[5] = change
+        }
+        let row = #"{"kind":"tcp","tcp":{"timer":null,"info_values":["# + tokens.joined(separator: ",") + "]}}"
+        let text = #"{"before":1,"rows":["# + row + #"],"after":""}"#
+        #expect {
+            _ = try Self.decoder.decode(Holder.self, from: Array(text.utf8))
+        } throws: { error in
+            "\(error)".contains(reason)
+        }
+        let details = #"{"timer":null,"timer_expires_ms":0,"congestion":null,"info_values":["# + tokens.joined(separator: ",") + "]}"
+        #expect(throws: DecodingError.self) { _ = try AgentFrameCodec.decoder.decode(TCPDetails.self, from: Array(details.utf8)) }
+    }
+
     @Test func keptRowsOfAChangesListAreRefused() throws {
         var assembler = TableChunkAssembler(label: "h")
         var chunk = TableChunk(id: 1, index: 0, last: true, list: .added, rows: [])

@@ -227,6 +227,29 @@ struct TCPInfoJSONKeyTests {
         }
     }
 
+    @Test func everyFieldReadsBackThroughBothWritersAndAnOversizedNumberIsRefused() throws {
+        let bytes = (0..<TCPInfo.knownByteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let info = TCPInfo(bytes: bytes)
+        // The layout-driven writer (JSONWritable) and the Codable path (another encoder's keyed
+        // container) write the same members, and each reads back as the value.
+        let fast = try JSONStreamEncoder().encode(info)
+        let foundation = try JSONEncoder().encode(info)
+        let fastObject = try #require(try JSONSerialization.jsonObject(with: Data(fast)) as? NSDictionary)
+        let foundationObject = try #require(try JSONSerialization.jsonObject(with: foundation) as? NSDictionary)
+        #expect(fastObject == foundationObject)
+        #expect(fastObject.count == TCPInfo.fields.count + 1)
+        #expect(try JSONStreamDecoder().decode(TCPInfo.self, from: fast) == info)
+        #expect(try JSONDecoder().decode(TCPInfo.self, from: foundation) == info)
+        for (key, value) in [("congestion_state", "256"), ("send_window_scale", "16"), ("fast_open_client_fail", "4"), ("byte_count", "-1")]
+        {
+            let text = String(decoding: fast, as: UTF8.self)
+            let start = try #require(text.range(of: "\"\(key)\":"))
+            let end = try #require(text[start.upperBound...].firstIndex(of: ","))
+            let bad = text.replacingCharacters(in: start.upperBound..<end, with: value)
+            #expect(throws: DecodingError.self, "\(key): \(value)") { try JSONStreamDecoder().decode(TCPInfo.self, from: Array(bad.utf8)) }
+        }
+    }
+
     @Test func theStateIsItsNameAndReadsBack() throws {
         var bytes = [UInt8](repeating: 0, count: TCPInfo.knownByteCount)
         bytes[0] = 10

@@ -5,7 +5,9 @@
 /// Only ``JSONStreamDecoder`` makes one, from an array whose elements are all objects, after its
 /// tape has checked the document against RFC 8259 (no control character inside a string, every
 /// escape and number well formed); the kept bytes are checked to be UTF-8 as well. What the
-/// objects contain is not looked at: a caller that needs typed values decodes them instead.
+/// objects contain is not looked at, with one exception: a socket row's `tcp_info` packed by an
+/// agent (`tcp.info_values`, protocol 5) is written out as its documented object (`tcp.info`)
+/// as the rows are kept. A caller that needs typed values decodes them instead.
 public struct JSONRows: Hashable, Sendable, Decodable {
     /// The array's bytes, from `[` to `]`.
     public let bytes: [UInt8]
@@ -40,17 +42,23 @@ extension JSONTapeState {
         let start = Int(nodes[index].start)
         let end = byteEnd(of: index)
         var ranges: [Range<Int>] = []
+        var rowNodes: [Int] = []
         ranges.reserveCapacity(Int(nodes[index].length))
+        rowNodes.reserveCapacity(Int(nodes[index].length))
         var member = index + 1
         for _ in 0..<Int(nodes[index].length) {
             guard tag(member) == .object else { throw mismatch([String: Any].self, member, expected: "an object") }
             ranges.append(Int(nodes[member].start) - start..<byteEnd(of: member) - start)
+            rowNodes.append(member)
             member = next(after: member)
         }
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
         // The tape checked structure and escapes; text is checked here (a decoded string would be).
         guard (try? UTF8Span(validating: slice.span)) != nil else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "rows that are not UTF-8"))
+        }
+        if let expanded = try expandingPackedTCPInfo(rows: ranges, nodes: rowNodes, start: start) {
+            return JSONRows(bytes: expanded.bytes, ranges: expanded.ranges)
         }
         return JSONRows(bytes: Array(slice), ranges: ranges)
     }

@@ -203,6 +203,21 @@ public struct JSONObjectWriter {
         }
     }
 
+    /// `key` with an array of unsigned integers.
+    public mutating func write(_ key: StaticString, integers values: [UInt64]) throws {
+        guard let stream else { return try box!.container.encode(values, forKey: JSONMemberKey(key)) }
+        let comma = nextMember()
+        stream._withUnsafeGuaranteedRef { state in
+            state.writeMemberPrefix(comma: comma, key: key, quote: false)
+            state.bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { state.bytes.append(UInt8(ascii: ",")) }
+                state.writeInteger(value)
+            }
+            state.bytes.append(UInt8(ascii: "]"))
+        }
+    }
+
     /// `key` with a value of a type that encodes through `Codable` (an enum with associated
     /// values, a type not worth a ``JSONWritable`` conformance): written as the encoder writes it,
     /// in its key style.

@@ -15,11 +15,15 @@ public protocol AgentFrameSink: Sendable {
     var isClosed: Bool { get }
     /// The peer speaks protocol 3: large socket tables may go out as `chunk` frames.
     func enableTableChunks()
+    /// The peer speaks protocol 5: chunk frames may carry `tcp_info` packed.
+    func enablePackedTCPInfo()
 }
 
 extension AgentFrameSink {
     /// Frames passed as values are never chunked.
     public func enableTableChunks() {}
+    /// Frames passed as values are never packed.
+    public func enablePackedTCPInfo() {}
 }
 
 /// Both directions of one link as frames: what a client sends its agent, and the agent's frames

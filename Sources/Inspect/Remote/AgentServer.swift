@@ -130,6 +130,7 @@ public final class AgentServer: Sendable {
         case .hello(let peer):
             let agreed = hello.agreedVersion(with: peer)
             if let agreed, agreed >= AgentProtocol.chunkVersion { output.enableTableChunks() }
+            if let agreed, agreed >= AgentProtocol.packedTCPInfoVersion { output.enablePackedTCPInfo() }
             // No overlap: say so; the client hangs up (the agent keeps serving what it can).
             if agreed == nil {
                 output.send(

@@ -14,6 +14,7 @@ final class FrameWriter: AgentFrameSink {
     private let maxFrameSize: Int
     private let closed = Mutex(false)
     private let chunking = Atomic<Bool>(false)
+    private let packing = Atomic<Bool>(false)
     /// Rows per chunk frame (``AgentProtocol/chunkRows``; tests make it smaller).
     private let chunkRows: Int
     /// Where a table's chunk frames are written while the next is encoded.
@@ -31,6 +32,9 @@ final class FrameWriter: AgentFrameSink {
     func close() { closed.withLock { $0 = true } }
 
     func enableTableChunks() { chunking.store(true, ordering: .relaxed) }
+
+    /// From now on chunk frames carry `tcp_info` packed (protocol 5, ``TableChunk/packsTCPInfo``).
+    func enablePackedTCPInfo() { packing.store(true, ordering: .relaxed) }
 
     /// Sends `frame`; false when the descriptor is closed or the write failed.
     @discardableResult
@@ -72,6 +76,7 @@ final class FrameWriter: AgentFrameSink {
     /// too large for a frame ends the request with an error.
     private func sendChunked(_ table: (id: UInt64, lists: [(TableChunk.List, [SocketEntry])], stripped: AgentFrame)) -> Bool {
         let chunkRows = chunkRows
+        let packs = packing.load(ordering: .relaxed)
         let slices: [(TableChunk.List, ArraySlice<SocketEntry>)] = table.lists.flatMap { list, rows in
             stride(from: 0, to: rows.count, by: chunkRows).map { (list, rows[$0..<min($0 + chunkRows, rows.count)]) }
         }
@@ -92,8 +97,9 @@ final class FrameWriter: AgentFrameSink {
             let (first, all) = (index, slices)
             let whole = concurrently(pair.count) { [self] offset in
                 let (list, rows) = all[pair.lowerBound + offset]
-                let chunk = TableChunk(
+                var chunk = TableChunk(
                     id: table.id, index: first + offset, last: pair.lowerBound + offset == all.count - 1, list: list, rows: Array(rows))
+                chunk.packsTCPInfo = packs
                 return try? AgentFrameCodec.encode(.chunk(chunk), maxFrameSize: maxFrameSize)
             }
             if whole.count == pair.count, whole.allSatisfy({ $0 != nil }) {
@@ -130,7 +136,8 @@ final class FrameWriter: AgentFrameSink {
     private func encodeChunks(
         _ rows: ArraySlice<SocketEntry>, id: UInt64, list: TableChunk.List, last: Bool, index: inout Int
     ) -> Result<[[UInt8]], AgentError> {
-        let chunk = TableChunk(id: id, index: index, last: last, list: list, rows: Array(rows))
+        var chunk = TableChunk(id: id, index: index, last: last, list: list, rows: Array(rows))
+        chunk.packsTCPInfo = packing.load(ordering: .relaxed)
         do {
             let bytes = try AgentFrameCodec.encode(.chunk(chunk), maxFrameSize: maxFrameSize)
             index += 1

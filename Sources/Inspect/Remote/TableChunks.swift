@@ -31,6 +31,10 @@ public struct TableChunk: Hashable, Sendable, Codable {
     /// On a client that asked to keep request `id`'s rows as the agent wrote them (see
     /// ``TableChunk/keepsRowsKey``): the rows' JSON, and ``rows`` empty. Never sent.
     public var json: JSONRows?
+    /// Whether ``encode(to:)`` writes each row's `tcp_info` packed (`tcp.info_values`, protocol
+    /// 5), as an agent does for a client that speaks it. How the rows are written, not what they
+    /// are: decoding reads either form and leaves this false.
+    public var packsTCPInfo = false
 
     /// Creates a chunk.
     public init(id: UInt64, index: Int, last: Bool, list: List, rows: [SocketEntry]) {
@@ -46,6 +50,21 @@ public struct TableChunk: Hashable, Sendable, Codable {
     public static let keepsRowsKey = CodingUserInfoKey(rawValue: "socktui.keepsTableRows")!
 
     enum CodingKeys: String, CodingKey { case id, index, last, list, rows }
+
+    /// Equal when the rows and where they go are: ``packsTCPInfo`` says only how they are written.
+    public static func == (lhs: TableChunk, rhs: TableChunk) -> Bool {
+        lhs.id == rhs.id && lhs.index == rhs.index && lhs.last == rhs.last && lhs.list == rhs.list && lhs.rows == rhs.rows
+            && lhs.json == rhs.json
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(index)
+        hasher.combine(last)
+        hasher.combine(list)
+        hasher.combine(rows)
+        hasher.combine(json)
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,7 +91,11 @@ public struct TableChunk: Hashable, Sendable, Codable {
         try container.encode(index, forKey: .index)
         try container.encode(last, forKey: .last)
         try container.encode(list, forKey: .list)
-        try container.encode(rows, forKey: .rows)
+        if packsTCPInfo {
+            try container.encode(rows.map(PackedSocketRow.init), forKey: .rows)
+        } else {
+            try container.encode(rows, forKey: .rows)
+        }
     }
 }
 

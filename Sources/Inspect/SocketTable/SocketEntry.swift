@@ -96,6 +96,7 @@ public struct TCPDetails: Hashable, Sendable, Codable {
         case timerExpiresMilliseconds = "timer_expires_ms"
         case congestionControl = "congestion"
         case info
+        case infoValues = "info_values"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -104,16 +105,22 @@ public struct TCPDetails: Hashable, Sendable, Codable {
             timer: try container.decodeIfPresent(String.self, forKey: .timer),
             timerExpiresMilliseconds: try container.decode(UInt32.self, forKey: .timerExpiresMilliseconds),
             congestionControl: try container.decodeIfPresent(String.self, forKey: .congestionControl),
-            info: try container.decodeIfPresent(TCPInfo.self, forKey: .info))
+            info: try Self.decodeInfo(from: container))
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(timer, forKey: .timer)
-        try container.encode(timerExpiresMilliseconds, forKey: .timerExpiresMilliseconds)
-        try container.encode(congestionControl, forKey: .congestionControl)
-        try container.encode(info, forKey: .info)
+    /// `info`, or `info_values` (its packed form, in an agent's table chunk), or nil.
+    private static func decodeInfo(from container: KeyedDecodingContainer<CodingKeys>) throws -> TCPInfo? {
+        if let info = try container.decodeIfPresent(TCPInfo.self, forKey: .info) { return info }
+        guard let values = try container.decodeIfPresent([UInt64].self, forKey: .infoValues) else { return nil }
+        guard let info = TCPInfo(packedJSONValues: values) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .infoValues, in: container,
+                debugDescription:
+                    "info_values: \(values.count) values, or one too large for its field (\(TCPInfo.jsonMembers.count) expected)")
+        }
+        return info
     }
+
 }
 
 /// A socket's identity across refreshes: its kind and the kernel's cookie (or inode).
@@ -197,25 +204,6 @@ public struct SocketEntry: Hashable, Sendable, Codable, Identifiable {
             peerInode: try container.decodeIfPresent(UInt32.self, forKey: .peerInode),
             tcp: try container.decodeIfPresent(TCPDetails.self, forKey: .tcp),
             owners: try container.decode([SocketOwner].self, forKey: .owners))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(family, forKey: .family)
-        try container.encode(state, forKey: .state)
-        try container.encode(local, forKey: .local)
-        try container.encode(remote, forKey: .remote)
-        try container.encode(receiveQueue, forKey: .receiveQueue)
-        try container.encode(sendQueue, forKey: .sendQueue)
-        try container.encode(inode, forKey: .inode)
-        try container.encode(cookie, forKey: .cookie)
-        try container.encode(uid, forKey: .uid)
-        try container.encode(interfaceIndex, forKey: .interfaceIndex)
-        try container.encode(protocolNumber, forKey: .protocolNumber)
-        try container.encode(peerInode, forKey: .peerInode)
-        try container.encode(owners, forKey: .owners)
-        try container.encode(tcp, forKey: .tcp)
     }
 
     /// Creates an entry.

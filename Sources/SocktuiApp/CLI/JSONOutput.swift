@@ -54,9 +54,25 @@ struct HostTagged<Value: Encodable>: Encodable {
     enum CodingKeys: String, CodingKey { case host }
 
     func encode(to encoder: any Encoder) throws {
+        if let writable = value as? any JSONWritable {
+            return try HostTaggedObject(host: host, value: writable).encodeWritingJSON(to: encoder)
+        }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(host, forKey: .host)
         try value.encode(to: encoder)
+    }
+}
+
+/// A ``HostTagged`` value whose type writes its own members: `host`, then those, in one object.
+private struct HostTaggedObject: JSONWritable {
+    let host: String
+    let value: any JSONWritable
+
+    func encode(to encoder: any Encoder) throws { try encodeWritingJSON(to: encoder) }
+
+    func writeJSON(to json: inout JSONObjectWriter) throws {
+        try json.write("host", host)
+        try value.writeJSON(to: &json)
     }
 }
 
