@@ -80,6 +80,8 @@ public struct DNSView: DeclaredFields {
     public let questions: [Question]
     /// Answers, then authority records, then additional records.
     public let records: [Record]
+    /// Where names may be read (the message's extent), for the record fields read later.
+    let nameReader: NameReader
 
     /// Validates and decodes the message in `extent` starting at `offset`.
     /// - Throws: `DecodeError` on `.dns`: truncated, `compressionLoop`, `badName`, `badLength` RDATA length.
@@ -132,6 +134,7 @@ public struct DNSView: DeclaredFields {
         }
         self.questions = questions
         self.records = records
+        nameReader = reader
     }
 
     /// Transaction ID.
@@ -193,15 +196,7 @@ public struct DNSView: DeclaredFields {
 
     /// tshark's Info column (`Standard query 0x1a2b A example.com`).
     public var info: String {
-        let operation: String =
-            switch opcode {
-            case 0: "Standard query"
-            case 1: "Inverse query"
-            case 2: "Server status request"
-            case 4: "Zone change notification"
-            case 5: "Dynamic update"
-            default: "Unknown operation (\(opcode))"
-            }
+        let operation = Self.operationName(opcode)
         var text = operation + (isResponse ? " response " : " ") + Format.hex(identifier, width: 4)
         if isResponse && responseCode != 0 { text += " " + Self.responseCodeName(responseCode) }
         for question in questions { text += " \(Self.typeName(question.type)) \(question.name)" }

@@ -57,7 +57,7 @@ extension DissectorWalk {
                         Format.hex(dns.flags, width: 4)
                             + (dns.isResponse
                                 ? " Standard query response, \(DNSView.responseCodeName(dns.responseCode))" : " Standard query"),
-                        range: dns.range(of: Field.flags)),
+                        range: dns.range(of: Field.flags), children: dns.flagNodes()),
                     FieldNode(
                         "dns.count.queries", "Questions", Format.decimal(dns.questions.count), range: dns.range(of: Field.questionCount)),
                     FieldNode("dns.count.answers", "Answer RRs", Format.decimal(dns.answerCount), range: dns.range(of: Field.answerCount)),
@@ -111,7 +111,7 @@ extension DissectorWalk {
                                             "dns.resp.len", "Data length", Format.decimal(record.dataRange.count),
                                             range: Record.dataLength.shifted(by: record.nameEnd)),
                                         FieldNode("dns.resp.data", DNSView.typeName(record.type), record.data, range: record.dataRange)
-                                    ])
+                                    ] + dns.dataNodes(record))
                             }))
                 }
                 return FieldNode(
