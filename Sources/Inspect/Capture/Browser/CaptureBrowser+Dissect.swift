@@ -62,8 +62,7 @@ extension CaptureBrowser {
                 seen[field.key] = n + 1
                 let id = (parent.isEmpty ? "" : parent + "/") + field.key + (n > 0 ? "#\(n)" : "")
                 ranges[id] = field.range
-                let label = field.value.isEmpty ? field.label : "\(field.label): \(field.value)"
-                return DissectedField(id: id, label: label, children: convert(field.children, parent: id))
+                return DissectedField(id: id, label: field.displayText, children: convert(field.children, parent: id))
             }
         }
         var fields = convert(dissection.fields, parent: "")

@@ -67,6 +67,8 @@ public struct FieldTreePacket: DisplayFilterPacket {
             {
                 return .unsigned(value)
             }
+            // A boolean node without a number says so by being there (`http.request`).
+            if type == .boolean { return .unsigned(1) }
             let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
             return UInt64(digits).map { .unsigned($0) }
         }

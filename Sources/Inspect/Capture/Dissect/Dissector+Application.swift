@@ -3,15 +3,7 @@ extension DissectorWalk {
     mutating func application(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         if let http = HTTPView(bytes, at: offset, within: extent) {
             if columns { result.info = http.firstLine }
-            add(
-                .http, at: offset,
-                FieldNode(
-                    "http", "Hypertext Transfer Protocol", "", range: http.lineRange,
-                    children: [
-                        FieldNode(
-                            http.isRequest ? "http.request.line" : "http.response.line", http.isRequest ? "Request line" : "Status line",
-                            http.firstLine, range: http.lineRange)
-                    ]))
+            add(.http, at: offset, built: detail ? http.fieldNode(capturedEnd: extent.capturedEnd) : nil)
         } else if TLSView.looksLikeTLS(bytes, at: offset, within: extent) {
             let tls = try TLSView(bytes, at: offset, within: extent)
             if columns { result.info = tls.info }

@@ -52,12 +52,20 @@ public struct FieldNode: Hashable, Sendable, Codable, JSONWritable {
         return nil
     }
 
+    /// The node as one line of a tree: `label: value`, the label alone when there is no value,
+    /// the value alone when there is no label (an HTTP header line). A value's closing CRLF shows as
+    /// `\r\n`, as Wireshark shows a header line.
+    public var displayText: String {
+        let shown = value.hasSuffix("\r\n") ? String(value.dropLast()) + "\\r\\n" : value
+        if shown.isEmpty { return label }
+        return label.isEmpty ? shown : label + ": " + shown
+    }
+
     /// Indented text, one node a line (`socktui read --detail`), each with its bytes (`[26-29]`;
     /// none for a node that covers no byte).
     public func render(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent)
-        var line = pad + label
-        if !value.isEmpty { line += ": " + value }
+        var line = pad + displayText
         if length > 0 { line += "  [\(FieldNode.byteRangeText(offset..<(offset + length)))]" }
         return line + "\n" + children.map { $0.render(indent: indent + 1) }.joined()
     }

@@ -1,0 +1,144 @@
+import Foundation
+import SocktuiTestSupport
+import Testing
+@testable import Inspect
+
+/// Fields of real traffic, frame by frame, against `tshark -T fields`: a `scripts/record-*` script
+/// makes a namespace, runs a server and a client in it, and records the exchange on its lo.
+enum RecordedTraffic {
+    /// Runs `scripts/NAME` into a file of `directory`; returns the file's path.
+    static func record(_ script: String, _ directory: TemporaryDirectory) throws -> String {
+        let path = directory.path("\(script).pcap")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let recorded = try runTool("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/\(script)").path, path])
+        try #require(recorded.status == 0, "scripts/\(script): \(recorded.err)")
+        return path
+    }
+
+    /// An occurrence as tshark's `-T fields` prints it (a line end as `\r\n`).
+    static func text(_ occurrence: DisplayFilterOccurrence) -> String {
+        switch occurrence.value {
+        case .unsigned(let value): String(value)
+        case .ipv4(let value): [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xff) }.joined(separator: ".")
+        case .bytes(let bytes) where bytes.count == 16: bytes.withUnsafeBytes { Format.ipv6($0, 0) }
+        case .string(let text): text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        default: "?"
+        }
+    }
+
+    /// Compares `names` frame by frame with tshark on the file `path`; `frames` is how many it holds.
+    static func compare(_ path: String, names: [String], frames: Int) throws {
+        let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields"] + names.flatMap { ["-e", $0] })
+        try #require(tshark.status == 0, "\(tshark.err)")
+        let theirs = tshark.out.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        var ours: [[String]] = []
+        let scan = try CaptureFileReader(path: path).forEachPacket { record in
+            let dissection = Dissector.dissect(
+                record.bytes, linkType: record.interface.linkType, originalLength: record.header.originalLength,
+                options: DissectorOptions(detail: true))
+            let packet = FieldTreePacket(dissection, bytes: Array(record.bytes))
+            ours.append(names.map { packet.occurrences(of: $0).map(text).joined(separator: ",") })
+            return true
+        }
+        #expect(scan.damage == nil)
+        try #require(ours.count == theirs.count && ours.count == frames, "\(ours.count) frames, tshark \(theirs.count)")
+        for (index, row) in ours.enumerated() {
+            for (column, name) in names.enumerated() {
+                #expect(
+                    row[column] == theirs[index][column],
+                    "frame \(index + 1) \(name): socktui \(row[column]), tshark \(theirs[index][column])")
+            }
+        }
+        // Every field had a value in some frame: the recording covers them all.
+        for (column, name) in names.enumerated() {
+            #expect(ours.contains { !$0[column].isEmpty }, "\(name) never seen")
+        }
+    }
+
+    /// Each expression selects in the file `path` the frames tshark selects, and some.
+    static func filters(_ path: String, _ expressions: [String]) throws {
+        var packets: [(number: Int, dissection: Dissection, bytes: [UInt8])] = []
+        _ = try CaptureFileReader(path: path).forEachPacket { record in
+            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType, options: DissectorOptions(detail: true))
+            packets.append((packets.count + 1, dissection, Array(record.bytes)))
+            return true
+        }
+        for expression in expressions {
+            let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-Y", expression, "-T", "fields", "-e", "frame.number"])
+            try #require(tshark.status == 0, "\(tshark.err)")
+            let expected = tshark.out.split(separator: "\n").compactMap { Int($0) }
+            let filter = try DisplayFilter(expression)
+            let selected = packets.filter { filter.matches(FieldTreePacket($0.dissection, bytes: $0.bytes, number: $0.number)) }.map(
+                \.number)
+            #expect(!expected.isEmpty, "\(expression) selects nothing in tshark")
+            #expect(selected == expected, "\(expression): socktui \(selected), tshark \(expected)")
+        }
+    }
+}
+
+/// DNS's flags and typed record fields (issue #21) on `scripts/record-dns`'s recording: a dnsmasq
+/// server asked for each record type.
+@Suite(
+    .enabled(if: TestBinary.isRoot && TestBinary.have("tshark", "dnsmasq"), "needs root, tshark and dnsmasq")
+)
+struct DNSFieldTests {
+    static let names = [
+        "dns.flags.response", "dns.flags.opcode", "dns.flags.authoritative", "dns.flags.truncated", "dns.flags.recdesired",
+        "dns.flags.recavail", "dns.flags.z", "dns.flags.authenticated", "dns.flags.checkdisable", "dns.flags.rcode", "dns.a",
+        "dns.aaaa", "dns.cname", "dns.ns", "dns.ptr.domain_name", "dns.mx.preference", "dns.mx.mail_exchange", "dns.txt.length",
+        "dns.txt", "dns.srv.priority", "dns.srv.weight", "dns.srv.port", "dns.srv.target", "dns.soa.mname", "dns.soa.rname",
+        "dns.soa.serial_number", "dns.soa.refresh_interval", "dns.soa.retry_interval", "dns.soa.expire_limit", "dns.soa.minimum_ttl"
+    ]
+
+    @Test func everyFlagAndRecordFieldHasTsharksValues() throws {
+        let directory = try TemporaryDirectory()
+        try RecordedTraffic.compare(try RecordedTraffic.record("record-dns", directory), names: Self.names, frames: 22)
+    }
+
+    /// The new fields select what tshark selects, on one recording.
+    @Test func filtersOnTheNewFieldsSelectWhatTsharkSelects() throws {
+        let directory = try TemporaryDirectory()
+        let path = try RecordedTraffic.record("record-dns", directory)
+        try RecordedTraffic.filters(
+            path,
+            [
+                "dns.flags.response == 0", "dns.flags.rcode == 3", "dns.flags.authoritative", "dns.flags.recdesired == 0",
+                "dns.a == 192.0.2.1", "dns.aaaa == 2001:db8::1", "dns.cname == \"a.test\"", "dns.mx.preference > 5",
+                "dns.txt contains \"world\"", "dns.srv.port == 5060", "dns.soa.minimum_ttl", "dns.ns == \"ns.test\" && !dns.soa.mname",
+                "dns.ptr.domain_name matches \"^a\\\\.\"", "dns.flags.opcode == 0 and dns.flags.response and not dns.a"
+            ])
+    }
+}
+
+/// HTTP/1.1's first lines and headers on `scripts/record-http`'s recording: a keep-alive connection
+/// with a 200, a 404, a 301, a HEAD and a POST.
+@Suite(.enabled(if: TestBinary.isRoot && TestBinary.have("tshark"), "needs root and tshark"))
+struct HTTPFieldTests {
+    static let names = [
+        "http.request", "http.response", "http.request.method", "http.request.uri", "http.request.uri.path", "http.request.uri.query",
+        "http.request.uri.query.parameter", "http.request.version", "http.request.full_uri", "http.response.version",
+        "http.response.code", "http.response.code.desc", "http.response.phrase", "http.host", "http.user_agent", "http.accept",
+        "http.referer", "http.cookie", "http.cookie_pair", "http.accept_encoding", "http.accept_language", "http.content_type",
+        "http.content_length_header", "http.content_length", "http.connection", "http.date", "http.server", "http.location",
+        "http.request.line", "http.response.line"
+    ]
+
+    @Test func firstLinesAndHeadersHaveTsharksValues() throws {
+        let directory = try TemporaryDirectory()
+        try RecordedTraffic.compare(try RecordedTraffic.record("record-http", directory), names: Self.names, frames: 18)
+    }
+
+    @Test func filtersOnTheHeadersSelectWhatTsharkSelects() throws {
+        let directory = try TemporaryDirectory()
+        try RecordedTraffic.filters(
+            try RecordedTraffic.record("record-http", directory),
+            [
+                "http.request.method == \"GET\"", "http.response.code == 404", "http.response.code >= 300 && http.response.code < 400",
+                "http.host contains \"web\"", "http.user_agent matches \"(?i)SOCKTUI\"", "http.content_length > 12",
+                "http.request.uri.query.parameter == \"lang=en\"", "http.cookie_pair == \"b=2\"", "http.location == \"/index.html\"",
+                "http.request.line contains \"Referer\"", "http.response.line contains \"Connection: close\"", "http.response",
+                "http.request and not http.accept", "http.content_type contains \"json\""
+            ])
+    }
+}
