@@ -28,10 +28,27 @@ enum RecordedTraffic {
     }
 
     /// Compares `names` frame by frame with tshark on the file `path`; `frames` is how many it holds.
-    static func compare(_ path: String, names: [String], frames: Int) throws {
-        let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields"] + names.flatMap { ["-e", $0] })
+    /// `merged[name]` is a second tshark field whose values count as `name`'s, after them (a
+    /// deliberate difference, explained where it is given).
+    static func compare(_ path: String, names: [String], frames: Int, merged: [String: String] = [:]) throws {
+        let asked = names + names.compactMap { merged[$0] }
+        let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields"] + asked.flatMap { ["-e", $0] })
         try #require(tshark.status == 0, "\(tshark.err)")
-        let theirs = tshark.out.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        // Fields tshark shows in hex (`0x0303`) are compared as their numbers.
+        func decimal(_ value: Substring) -> String {
+            value.split(separator: ",", omittingEmptySubsequences: false).map { token in
+                token.hasPrefix("0x") ? UInt64(token.dropFirst(2), radix: 16).map(String.init) ?? String(token) : String(token)
+            }.joined(separator: ",")
+        }
+        let theirs = tshark.out.split(separator: "\n").map { line -> [String] in
+            var columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(decimal)
+            for (offset, name) in names.enumerated().filter({ merged[$0.element] != nil }).map({ ($0.offset, $0.element) }) {
+                let extra = columns[names.count + names.prefix(offset).filter { merged[$0] != nil }.count]
+                if !extra.isEmpty { columns[offset] = columns[offset].isEmpty ? extra : columns[offset] + "," + extra }
+                _ = name
+            }
+            return Array(columns.prefix(names.count))
+        }
         var ours: [[String]] = []
         let scan = try CaptureFileReader(path: path).forEachPacket { record in
             let dissection = Dissector.dissect(
@@ -139,6 +156,42 @@ struct HTTPFieldTests {
                 "http.request.uri.query.parameter == \"lang=en\"", "http.cookie_pair == \"b=2\"", "http.location == \"/index.html\"",
                 "http.request.line contains \"Referer\"", "http.response.line contains \"Connection: close\"", "http.response",
                 "http.request and not http.accept", "http.content_type contains \"json\""
+            ])
+    }
+}
+
+/// TLS records and Client/Server Hello fields on `scripts/record-tls`'s recording: `openssl s_client`
+/// against `openssl s_server`, once with TLS 1.3 (SNI, ALPN h2 and http/1.1) and once with TLS 1.2.
+@Suite(.enabled(if: TestBinary.isRoot && TestBinary.have("tshark", "openssl"), "needs root, tshark and openssl"))
+struct TLSFieldTests {
+    static let names = [
+        "tls.record.content_type", "tls.record.version", "tls.record.length", "tls.handshake.type", "tls.handshake.length",
+        "tls.handshake.version", "tls.handshake.session_id_length", "tls.handshake.cipher_suites_length", "tls.handshake.ciphersuite",
+        "tls.handshake.comp_methods_length", "tls.handshake.comp_method", "tls.handshake.extensions_length",
+        "tls.handshake.extension.type", "tls.handshake.extension.len", "tls.handshake.extensions_server_name",
+        "tls.handshake.extensions_alpn_str", "tls.handshake.extensions.supported_version", "tls.handshake.extensions_supported_group"
+    ]
+
+    @Test func recordsAndHellosHaveTsharksValues() throws {
+        let directory = try TemporaryDirectory()
+        let path = try RecordedTraffic.record("record-tls", directory)
+        let frames = try CaptureFileReader(path: path).packets(in: 0..<10_000).count
+        // socktui reads each frame alone, so an encrypted TLS 1.3 record in a frame without its
+        // session's Server Hello keeps the name `tls.record.content_type` (23); tshark, which follows
+        // the conversation, names every TLS 1.3 encrypted record's type `tls.record.opaque_type`.
+        try RecordedTraffic.compare(path, names: Self.names, frames: frames, merged: ["tls.record.content_type": "tls.record.opaque_type"])
+    }
+
+    @Test func filtersOnTheHellosSelectWhatTsharkSelects() throws {
+        let directory = try TemporaryDirectory()
+        try RecordedTraffic.filters(
+            try RecordedTraffic.record("record-tls", directory),
+            [
+                "tls.handshake.type == 1", "tls.handshake.type == 2 && tls.handshake.extensions.supported_version == 0x0304",
+                "tls.handshake.extensions_alpn_str == \"h2\"", "tls.handshake.ciphersuite == 0xc02b",
+                "tls.handshake.extensions_server_name == \"tls.test\"", "tls.record.content_type == 20",
+                "tls.handshake.extension.type == 16 and not tls.handshake.extensions_server_name", "tls.record.length > 200",
+                "tls.handshake.extensions_supported_group == 29", "tls.handshake.type == 11"
             ])
     }
 }

@@ -8,26 +8,10 @@ extension DissectorWalk {
             let tls = try TLSView(bytes, at: offset, within: extent)
             if columns { result.info = tls.info }
             let node: FieldNode? =
-                !detail
-                ? nil
-                : {
-                    typealias Field = TLSView.Field
-                    var children = [
-                        FieldNode("tls.record.content_type", "Content Type", "\(tls.contentType)", range: tls.range(of: Field.contentType)),
-                        FieldNode("tls.record.version", "Version", Format.hex(tls.version, width: 4), range: tls.range(of: Field.version)),
-                        FieldNode("tls.record.length", "Length", "\(tls.length)", range: tls.range(of: Field.length))
-                    ]
-                    if let type = tls.handshakeType {
-                        children.append(
-                            FieldNode(
-                                "tls.handshake.type", "Handshake Type", type == 1 ? "Client Hello (1)" : "\(type)",
-                                range: tls.range(of: Field.handshakeType)))
-                    }
-                    if let (name, range) = tls.serverName {
-                        children.append(FieldNode("tls.handshake.extensions_server_name", "Server Name", name, range: range))
-                    }
-                    return FieldNode("tls", "Transport Layer Security", tls.info, range: offset..<extent.capturedEnd, children: children)
-                }()
+                detail
+                ? FieldNode(
+                    "tls", "Transport Layer Security", tls.info, range: offset..<extent.capturedEnd,
+                    children: TLSView.recordNodes(bytes, at: offset, capturedEnd: extent.capturedEnd)) : nil
             add(.tls, at: offset, built: node)
         }
     }
