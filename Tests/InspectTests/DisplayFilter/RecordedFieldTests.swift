@@ -182,6 +182,31 @@ struct TLSFieldTests {
         try RecordedTraffic.compare(path, names: Self.names, frames: frames, merged: ["tls.record.content_type": "tls.record.opaque_type"])
     }
 
+    /// The Info column lists every record's messages as tshark's does. Two deliberate differences:
+    /// a Client Hello names its server (`Client Hello (SNI=tls.test)`), and an alert after the
+    /// frame of its ChangeCipherSpec is `Alert` (tshark, following the session, says `Encrypted Alert`).
+    @Test func infoListsEveryRecordAsTsharkDoes() throws {
+        let directory = try TemporaryDirectory()
+        let path = try RecordedTraffic.record("record-tls", directory)
+        let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields", "-e", "_ws.col.Info"])
+        try #require(tshark.status == 0, "\(tshark.err)")
+        let theirs = tshark.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var compared = 0
+        var index = 0
+        _ = try CaptureFileReader(path: path).forEachPacket { record in
+            defer { index += 1 }
+            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType, options: DissectorOptions())
+            guard dissection.protocolName == "TLS" else { return true }
+            var ours = dissection.info
+            if let sni = ours.range(of: " (SNI=tls.test)") { ours.removeSubrange(sni) }
+            let expected = theirs[index].replacingOccurrences(of: "Encrypted Alert", with: "Alert")
+            #expect(ours == expected, "frame \(index + 1)")
+            compared += 1
+            return true
+        }
+        #expect(compared >= 10)
+    }
+
     @Test func filtersOnTheHellosSelectWhatTsharkSelects() throws {
         let directory = try TemporaryDirectory()
         try RecordedTraffic.filters(

@@ -6,11 +6,14 @@ extension DissectorWalk {
             add(.http, at: offset, built: detail ? http.fieldNode(capturedEnd: extent.capturedEnd) : nil)
         } else if TLSView.looksLikeTLS(bytes, at: offset, within: extent) {
             let tls = try TLSView(bytes, at: offset, within: extent)
-            if columns { result.info = tls.info }
+            let info =
+                columns || detail
+                ? TLSView.info(bytes, at: offset, capturedEnd: extent.capturedEnd, serverName: tls.serverName?.name) : ""
+            if columns { result.info = info }
             let node: FieldNode? =
                 detail
                 ? FieldNode(
-                    "tls", "Transport Layer Security", tls.info, range: offset..<extent.capturedEnd,
+                    "tls", "Transport Layer Security", info, range: offset..<extent.capturedEnd,
                     children: TLSView.recordNodes(bytes, at: offset, capturedEnd: extent.capturedEnd)) : nil
             add(.tls, at: offset, built: node)
         }

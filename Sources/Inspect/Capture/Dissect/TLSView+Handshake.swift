@@ -38,6 +38,46 @@ extension TLSView {
         return nodes
     }
 
+    /// tshark's Info for a segment: each record's messages in turn (`Server Hello, Certificate,
+    /// Server Key Exchange, Server Hello Done`), a Client Hello with its server name
+    /// (`Client Hello (SNI=example.com)`), and what follows a ChangeCipherSpec as encrypted.
+    static func info(_ bytes: UnsafeRawBufferPointer, at start: Int, capturedEnd: Int, serverName: String?) -> String {
+        var parts: [String] = []
+        var offset = start
+        var encrypted = false
+        var records = 0
+        while records < maximumRecords, offset + recordHeaderLength <= capturedEnd {
+            let contentType = bytes[offset]
+            let length = Int(bytes.u16be(offset + 3))
+            guard (20...23).contains(contentType), bytes[offset + 1] == 3 else { break }
+            records += 1
+            switch contentType {
+            case 20:
+                parts.append("Change Cipher Spec")
+                encrypted = true
+            case 21: parts.append(encrypted ? "Encrypted Alert" : "Alert")
+            case 23: parts.append("Application Data")
+            default:
+                if encrypted {
+                    parts.append("Encrypted Handshake Message")
+                    break
+                }
+                let end = min(offset + recordHeaderLength + length, capturedEnd)
+                var message = offset + recordHeaderLength
+                var messages = 0
+                while messages < maximumRecords, message + 4 <= end {
+                    let type = bytes[message]
+                    parts.append(type == 1 ? "Client Hello" + (serverName.map { " (SNI=\($0))" } ?? "") : handshakeName(type))
+                    message += 4 + Int(bytes.u32be(message) & 0xffffff)
+                    messages += 1
+                }
+                if messages == 0 { parts.append("Handshake") }
+            }
+            offset += recordHeaderLength + length
+        }
+        return parts.isEmpty ? "Continuation Data" : parts.joined(separator: ", ")
+    }
+
     static func contentName(_ type: UInt8) -> String {
         switch type {
         case 20: "Change Cipher Spec"
