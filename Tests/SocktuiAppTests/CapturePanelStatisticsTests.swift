@@ -36,6 +36,32 @@ import TerminalUI
             panel.screen()[28] == "│ ←/→ table  ↑/↓ move  Esc back to the packets                                                     │")
     }
 
+    /// With a display filter applied, the statistics count the packets it displays (Wireshark's
+    /// "Limit to display filter"), and the summary says which filter; cleared, they count all.
+    @Test func statisticsAreLimitedToTheAppliedDisplayFilter() throws {
+        var (panel, path) = try browsingFixture()
+        defer { unlink(path) }
+        panel.press(.character("/"))
+        panel.type("udp")
+        panel.press(.enter)
+        #expect(panel.displayedSummary == "displayed 3 of 12")
+        panel.press(.character("I"))
+        let statistics = try #require(panel.statisticsView?.statistics)
+        var request = Self.everything
+        request.displayFilter = "udp"
+        let engine = try CaptureAnalyzer(source: try CaptureFileReader(path: path), filter: try PacketFilter("udp")).statistics(request)
+        #expect(statistics == engine)
+        #expect(statistics.packets == 3 && statistics.protocolHierarchy?.first?.frames == 3)
+        #expect(
+            panel.screen()[1].contains("Statistics of fixture.pcap · 3 packets · 171 bytes") && panel.screen()[1].contains("displayed: udp")
+        )
+        panel.press(.escape)
+        panel.press(.character("/"), .control("u"), .enter)
+        panel.press(.character("I"))
+        #expect(panel.statisticsView?.statistics?.packets == 12)
+        #expect(panel.statisticsView?.displayFilter == nil)
+    }
+
     @Test func conversationTablesMatchTheEngineAndEnterFiltersOnOne() throws {
         var (panel, path) = try browsingFixture()
         defer { unlink(path) }

@@ -6,12 +6,19 @@ public struct StatisticsRequest: Hashable, Sendable, Codable {
     public var conversations: Set<ConversationLayer>
     /// Layers to list endpoints for.
     public var endpoints: Set<ConversationLayer>
+    /// Counts only the packets this display filter matches (``PacketFilter``'s text: Wireshark's
+    /// language, or libpcap's after `bpf:`), as Wireshark's "Limit to display filter"; nil: all.
+    public var displayFilter: String?
 
     /// Creates a request.
-    public init(protocolHierarchy: Bool = false, conversations: Set<ConversationLayer> = [], endpoints: Set<ConversationLayer> = []) {
+    public init(
+        protocolHierarchy: Bool = false, conversations: Set<ConversationLayer> = [], endpoints: Set<ConversationLayer> = [],
+        displayFilter: String? = nil
+    ) {
         self.protocolHierarchy = protocolHierarchy
         self.conversations = conversations
         self.endpoints = endpoints
+        self.displayFilter = displayFilter
     }
 }
 

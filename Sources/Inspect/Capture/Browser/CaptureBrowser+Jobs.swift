@@ -134,8 +134,14 @@ extension CaptureBrowser {
             }
         case .statistics(let id, let request):
             guard let source = source(id) else { return .analysisFailed(.unavailable("no \(id)")) }
+            var filter: PacketFilter?
+            do throws(FilterError) {
+                if let text = request.displayFilter { filter = try PacketFilter(text) }
+            } catch {
+                return .analysisFailed(.unavailable("display filter: \(error.message)"))
+            }
             do throws(AnalysisError) {
-                let statistics = try CaptureAnalyzer(source: source).statistics(
+                let statistics = try CaptureAnalyzer(source: source, filter: filter).statistics(
                     request, cancellation: AnalysisCancellation(following: cancel)
                 ) { event(.analysisProgress($0)) }
                 return .statistics(statistics)

@@ -54,6 +54,10 @@ public struct StatisticsViewState: Sendable {
     var generation: Generation
     var cancel: Cancellation?
 
+    /// The display filter the statistics count packets of (the one applied when they started), or
+    /// nil for every packet.
+    public internal(set) var displayFilter: String?
+
     /// Whether the analysis still runs.
     public var isRunning: Bool { statistics == nil }
 }
@@ -68,11 +72,15 @@ extension CapturePanel {
         statisticsView?.cancel?.cancel()
         let generation = statisticsGeneration.advance()
         let cancel = Cancellation()
+        // Limited to the display filter applied, as Wireshark's "Limit to display filter".
+        let limit = appliedFilter.isEmpty ? nil : appliedFilter
         statisticsView = StatisticsViewState(
-            progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount), generation: generation, cancel: cancel)
+            progress: AnalysisProgress(packetsRead: 0, packetsKnown: packetCount), generation: generation, cancel: cancel,
+            displayFilter: limit)
         notice = nil
         let request = StatisticsRequest(
-            protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: Set(ConversationLayer.allCases))
+            protocolHierarchy: true, conversations: Set(ConversationLayer.allCases), endpoints: Set(ConversationLayer.allCases),
+            displayFilter: limit)
         let browser = browser
         return .stream(on: jobQueue) { post in
             let end = browser.handle(.statistics(sourceID, request), cancel: cancel) { reply in
@@ -329,11 +337,15 @@ extension CapturePanel {
         if let first = statistics.first, let last = statistics.last {
             duration = String(format: " · %.3f s", last.timeIntervalSince(first))
         }
-        Line([
+        var summary = [
             Span("Statistics of \(sourceName ?? "the capture")", style: theme[.title]),
             Span(" · \(CapturePanel.count(statistics.packets)) packets · \(CapturePanel.count(statistics.bytes)) bytes\(duration)")
-        ])
-        .render(in: layout.summary, into: &buffer)
+        ]
+        if let filter = view.displayFilter {
+            summary.append(Span(" · displayed: ", style: theme[.warning]))
+            summary.append(Span(TerminalSafe.escaped(filter), style: theme[.warning]))
+        }
+        Line(summary).render(in: layout.summary, into: &buffer)
         Tabs(titles: StatisticsTab.all.map(\.title), selected: StatisticsTab.all.firstIndex(of: view.tab) ?? 0)
             .style(theme[.header]).highlightStyle(theme[.focus].reversed()).render(in: layout.tabs, into: &buffer)
         let rows = statisticsRows(view)
