@@ -239,6 +239,13 @@ import Testing
         #expect(result.info.hasSuffix("SLE=100 SRE=200 SLE=300 SRE=400"))
     }
 
+    @Test func greaseValuesAreTheSixteenRFC8701Reserves() {
+        let grease = (0...0xffff).map(UInt16.init).filter(TLSView.isGREASE)
+        let expected: [UInt16] = (0..<16).map { (nibble: UInt16) -> UInt16 in (nibble << 12) | 0x0a00 | (nibble << 4) | 0x000a }
+        #expect(grease == expected)
+        #expect(grease.first == 0x0a0a && grease.last == 0xfafa && !TLSView.isGREASE(0x0a1a))
+    }
+
     @Test func httpFirstLinesAndTlsServerNameAreShown() {
         let request = Fixtures.dissect(Fixtures.tcpFrame(ports: (40000, 8080), Array("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n".utf8)))
         #expect(request.protocolName == "HTTP" && request.info == "GET /index.html HTTP/1.1")

@@ -169,7 +169,8 @@ struct TLSFieldTests {
         "tls.handshake.version", "tls.handshake.session_id_length", "tls.handshake.cipher_suites_length", "tls.handshake.ciphersuite",
         "tls.handshake.comp_methods_length", "tls.handshake.comp_method", "tls.handshake.extensions_length",
         "tls.handshake.extension.type", "tls.handshake.extension.len", "tls.handshake.extensions_server_name",
-        "tls.handshake.extensions_alpn_str", "tls.handshake.extensions.supported_version", "tls.handshake.extensions_supported_group"
+        "tls.handshake.extensions_alpn_str", "tls.handshake.extensions.supported_version", "tls.handshake.extensions_supported_group",
+        "tls.handshake.ja3_full", "tls.handshake.ja3s_full"
     ]
 
     @Test func recordsAndHellosHaveTsharksValues() throws {
@@ -216,7 +217,8 @@ struct TLSFieldTests {
                 "tls.handshake.extensions_alpn_str == \"h2\"", "tls.handshake.ciphersuite == 0xc02b",
                 "tls.handshake.extensions_server_name == \"tls.test\"", "tls.record.content_type == 20",
                 "tls.handshake.extension.type == 16 and not tls.handshake.extensions_server_name", "tls.record.length > 200",
-                "tls.handshake.extensions_supported_group == 29", "tls.handshake.type == 11"
+                "tls.handshake.extensions_supported_group == 29", "tls.handshake.type == 11",
+                "tls.handshake.ja3_full contains \",29-23-30-25-24\"", "tls.handshake.ja3s_full matches \"^771,49195,\""
             ])
     }
 }

@@ -140,6 +140,8 @@ extension DisplayFilterFields {
             DisplayFilterField("tls.handshake.extensions_alpn_str", .string, "ALPN Next Protocol"),
             DisplayFilterField("tls.handshake.extensions.supported_version", .unsigned, "Supported Version"),
             DisplayFilterField("tls.handshake.extensions_supported_group", .unsigned, "Supported Group"),
+            DisplayFilterField("tls.handshake.ja3_full", .string, "JA3 Fullstring"),
+            DisplayFilterField("tls.handshake.ja3s_full", .string, "JA3S Fullstring"),
             DisplayFilterField("http.request", .boolean, "Request"), DisplayFilterField("http.response", .boolean, "Response"),
             DisplayFilterField("http.request.line", .string, "Request line"),
             DisplayFilterField("http.response.line", .string, "Response line"),

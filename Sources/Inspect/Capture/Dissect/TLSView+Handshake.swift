@@ -78,6 +78,9 @@ extension TLSView {
         return parts.isEmpty ? "Continuation Data" : parts.joined(separator: ", ")
     }
 
+    /// A GREASE value (RFC 8701: `0x?a?a` with both bytes equal), which JA3 leaves out.
+    static func isGREASE(_ value: UInt16) -> Bool { value & 0x0f0f == 0x0a0a && value >> 8 == value & 0xff }
+
     static func contentName(_ type: UInt8) -> String {
         switch type {
         case 20: "Change Cipher Spec"
@@ -199,7 +202,25 @@ private struct HelloReader {
             nodes.append(number("tls.handshake.comp_method", "Compression Method", index + 2..<index + 3))
             index += 3
         }
-        guard let extensions = vector(2) else { return nodes }
+        let helloStart = nodes[0].offset
+        let version = bytes.u16be(helloStart)
+        let ciphers = nodes.filter { $0.key == "tls.handshake.ciphersuite" }.map { bytes.u16be($0.offset) }
+        var extensionTypes: [UInt16] = []
+        var groups: [UInt16] = []
+        var pointFormats: [UInt8] = []
+        /// JA3 (ClientHello) or JA3S (ServerHello), the fingerprint's text before hashing, as tshark
+        /// writes it: decimal values, GREASE values left out, `-` within a list, `,` between lists.
+        func fingerprint() -> FieldNode {
+            func list(_ values: [UInt16]) -> String { values.filter { !TLSView.isGREASE($0) }.map(String.init).joined(separator: "-") }
+            let text =
+                client
+                ? "\(version),\(list(ciphers)),\(list(extensionTypes)),\(list(groups)),\(pointFormats.map(String.init).joined(separator: "-"))"
+                : "\(version),\(list(ciphers)),\(list(extensionTypes))"
+            return FieldNode(
+                client ? "tls.handshake.ja3_full" : "tls.handshake.ja3s_full", client ? "JA3 Fullstring" : "JA3S Fullstring", text,
+                range: helloStart..<end)
+        }
+        guard let extensions = vector(2) else { return nodes + [fingerprint()] }
         nodes.append(number("tls.handshake.extensions_length", "Extensions Length", extensions.length))
         var inner = HelloReader(bytes: bytes, index: extensions.body.lowerBound, end: extensions.body.upperBound)
         while inner.index + 4 <= inner.end {
@@ -207,6 +228,13 @@ private struct HelloReader {
             let type = bytes.u16be(inner.index)
             inner.index += 2
             guard let body = inner.vector(2) else { break }
+            extensionTypes.append(type)
+            var list = HelloReader(bytes: bytes, index: body.body.lowerBound, end: body.body.upperBound)
+            if type == 10, let values = list.vector(2) {
+                groups += stride(from: values.body.lowerBound, to: values.body.upperBound - 1, by: 2).map { bytes.u16be($0) }
+            } else if type == 11, let values = list.vector(1) {
+                pointFormats += values.body.map { bytes[$0] }
+            }
             let children =
                 [number("tls.handshake.extension.type", "Type", typeRange), number("tls.handshake.extension.len", "Length", body.length)]
                 + extensionNodes(type: type, body.body, client: client)
@@ -215,7 +243,7 @@ private struct HelloReader {
                     "tls.handshake.extension", "Extension", "\(Self.extensionName(type)) (len=\(body.body.count))",
                     range: typeRange.lowerBound..<body.body.upperBound, children: children))
         }
-        return nodes
+        return nodes + [fingerprint()]
     }
 
     /// The fields of the extensions socktui reads: server_name, supported_groups, ALPN, supported_versions.
