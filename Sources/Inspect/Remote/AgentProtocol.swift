@@ -33,7 +33,7 @@ public enum AgentProtocol {
     public static let maxFrameSize = 16 << 20
     /// The largest pcapng chunk put into one capture event (well below `maxFrameSize` after base64).
     public static let maxCaptureChunk = 1 << 20
-    /// Rows of a socket table per `chunk` frame (about 1.8 MB of JSON with tcp_info): a table with
+    /// Rows of a socket table per `chunk` frame (about 2 MB of JSON with tcp_info, 0.7 MB packed): a table with
     /// more rows goes out in chunks (protocol 3). A chunk that still exceeds the frame limit
     /// (rows with very many owners) is halved until it fits.
     public static let chunkRows = 1000

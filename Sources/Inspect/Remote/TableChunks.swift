@@ -1,7 +1,8 @@
 import Dispatch
 
 /// Rows of a socket-table reply too large for one frame (protocol 3). A 20,000-row table with
-/// tcp_info is about 35 MB of JSON, over ``AgentProtocol/maxFrameSize``: the agent sends its rows
+/// tcp_info is about 40 MB of JSON (14 MB with tcp_info packed, protocol 5), over
+/// ``AgentProtocol/maxFrameSize``: the agent sends its rows
 /// ahead of the reply in chunk frames, numbered from 0 for each reply, the last marked `last`;
 /// then the `event` or `response` frame carries the reply with those rows left out, and the
 /// client puts them back, in order, into the list each chunk names.
@@ -118,7 +119,7 @@ public struct TableChunkLimits: Hashable, Sendable {
     }
 
     /// A client's limits: 1,048,576 rows, 1 GiB of chunk frames, 4096 chunks a reply (a
-    /// 20,000-row table with tcp_info is 20 chunks, 35 MB).
+    /// 20,000-row table with tcp_info is 20 chunks, 14 MB packed or 40 MB with every key).
     public static let standard = TableChunkLimits(rows: 1 << 20, bytes: 1 << 30, chunks: 4096)
 }
 
