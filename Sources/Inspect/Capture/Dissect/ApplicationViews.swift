@@ -134,19 +134,4 @@ public struct TLSView: DeclaredFields {
     public var version: UInt16 { u16be(Field.version) }
     /// Record length.
     public var length: Int { Int(u16be(Field.length)) }
-
-    /// tshark's Info text for the record.
-    public var info: String {
-        switch contentType {
-        case 20: return "Change Cipher Spec"
-        case 21: return "Alert"
-        case 23: return "Application Data"
-        default:
-            switch handshakeType {
-            case 1: return "Client Hello" + (serverName.map { " (SNI=\($0.name))" } ?? "")
-            case 2: return "Server Hello"
-            default: return "Handshake"
-            }
-        }
-    }
 }

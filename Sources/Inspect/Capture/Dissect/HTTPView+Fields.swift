@@ -60,8 +60,9 @@ extension HTTPView {
         let parts = line.split(separator: " ", maxSplits: isRequest ? .max : 2, omittingEmptySubsequences: false).map(String.init)
         var firstChildren: [FieldNode] = []
         let range = lineRange
+        // A request line's URI: what lies between the method and the version.
+        let uri = isRequest && parts.count >= 3 ? parts[1...].dropLast().joined(separator: " ") : ""
         if isRequest, parts.count >= 3 {
-            let uri = parts[1...].dropLast().joined(separator: " ")
             firstChildren += [
                 FieldNode("http.request.method", "Request Method", parts[0], range: range),
                 FieldNode("http.request.uri", "Request URI", uri, range: range)
@@ -109,7 +110,6 @@ extension HTTPView {
             children.append(FieldNode(lineKey, "", text(header.line), range: header.line, children: own))
         }
         if isRequest, let host, parts.count >= 3 {
-            let uri = parts[1...].dropLast().joined(separator: " ")
             let full = uri.hasPrefix("/") ? "http://" + host + uri : uri
             children.append(FieldNode("http.request.full_uri", "Full request URI", full, range: range))
         }
