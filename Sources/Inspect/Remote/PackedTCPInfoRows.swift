@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import SocketKit
 
 // A client keeps a large remote table's rows as the agent's JSON (``JSONRows``) and writes them
@@ -64,25 +61,10 @@ extension JSONTapeState {
 
     /// The `info_values` key node and its array node in the `tcp` object of the row at `row`, or nil.
     private func packedInfo(inRow row: Int) -> (key: Int, array: Int)? {
-        guard let tcp = member(named: "tcp", in: row), tag(tcp) == .object,
-            let array = member(named: "info_values", in: tcp), tag(array) == .array
+        guard let tcp = find(JSONMemberKey("tcp"), in: row), tag(tcp) == .object,
+            let array = find(JSONMemberKey("info_values"), in: tcp), tag(array) == .array
         else { return nil }
         return (array - 1, array)
-    }
-
-    /// The value node of the member `name` (an unescaped key) of the object at `object`, or nil.
-    private func member(named name: StaticString, in object: Int) -> Int? {
-        var key = object + 1
-        for _ in 0..<Int(nodes[object].length) {
-            let node = nodes[key]
-            if node.tag == .string, Int(node.length) == name.utf8CodeUnitCount,
-                memcmp(bytes.baseAddress! + Int(node.start), name.utf8Start, name.utf8CodeUnitCount) == 0
-            {
-                return key + 1
-            }
-            key = next(after: key + 1)
-        }
-        return nil
     }
 
     /// Writes `"info":{…}` for the packed array at `array` at `out + at`; returns the offset past it.
