@@ -9,16 +9,21 @@ enum RecordedTraffic {
     /// Runs `scripts/NAME` into a file of `directory`; returns the file's path.
     static func record(_ script: String, _ directory: TemporaryDirectory) throws -> String {
         let path = directory.path("\(script).pcap")
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let recorded = try runTool("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/\(script)").path, path])
+        let recorded = try runTool("/usr/bin/env", ["python3", scripts.appendingPathComponent(script).path, path])
         try #require(recorded.status == 0, "scripts/\(script): \(recorded.err)")
         return path
     }
 
-    /// An occurrence as tshark's `-T fields` prints it (a line end as `\r\n`).
-    static func text(_ occurrence: DisplayFilterOccurrence) -> String {
+    /// The repository's `scripts` directory.
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts")
+
+    /// An occurrence as tshark's `-T fields` prints it (a line end as `\r\n`, a duration in
+    /// seconds with nine decimals).
+    static func text(_ occurrence: DisplayFilterOccurrence, type: DisplayFilterType?) -> String {
         switch occurrence.value {
+        case .signed(let value) where type == .relativeTime: Format.seconds(value)
+        case .signed(let value): String(value)
         case .unsigned(let value): String(value)
         case .ipv4(let value): [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xff) }.joined(separator: ".")
         case .bytes(let bytes) where bytes.count == 16: bytes.withUnsafeBytes { Format.ipv6($0, 0) }
@@ -27,10 +32,12 @@ enum RecordedTraffic {
         }
     }
 
-    /// Compares `names` frame by frame with tshark on the file `path`; `frames` is how many it holds.
+    /// Compares `names` frame by frame with tshark on the file `path`; `frames` is how many it holds
+    /// (nil: any number). A label field (FT_NONE, such as `tcp.analysis.retransmission`) compares
+    /// as present or absent; `_ws.col.Info` is the Info column.
     /// `merged[name]` is a second tshark field whose values count as `name`'s, after them (a
     /// deliberate difference, explained where it is given).
-    static func compare(_ path: String, names: [String], frames: Int, merged: [String: String] = [:]) throws {
+    static func compare(_ path: String, names: [String], frames: Int?, merged: [String: String] = [:], requireEach: Bool = true) throws {
         let asked = names + names.compactMap { merged[$0] }
         let tshark = try runTool(ToolComparisonTests.tshark, ["-r", path, "-T", "fields"] + asked.flatMap { ["-e", $0] })
         try #require(tshark.status == 0, "\(tshark.err)")
@@ -42,6 +49,9 @@ enum RecordedTraffic {
         }
         let theirs = tshark.out.split(separator: "\n").map { line -> [String] in
             var columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(decimal)
+            for (index, name) in names.enumerated() where DisplayFilterFields.standard[name]?.type == DisplayFilterType.none {
+                columns[index] = columns[index].isEmpty ? "" : "1"
+            }
             for (offset, name) in names.enumerated().filter({ merged[$0.element] != nil }).map({ ($0.offset, $0.element) }) {
                 let extra = columns[names.count + names.prefix(offset).filter { merged[$0] != nil }.count]
                 if !extra.isEmpty { columns[offset] = columns[offset].isEmpty ? extra : columns[offset] + "," + extra }
@@ -50,16 +60,24 @@ enum RecordedTraffic {
             return Array(columns.prefix(names.count))
         }
         var ours: [[String]] = []
+        var analyzer = TCPSequenceAnalyzer()
         let scan = try CaptureFileReader(path: path).forEachPacket { record in
             let dissection = Dissector.dissect(
                 record.bytes, linkType: record.interface.linkType, originalLength: record.header.originalLength,
-                options: DissectorOptions(detail: true))
+                options: DissectorOptions(detail: true), tcp: analyzer.analyze(record.reference))
             let packet = FieldTreePacket(dissection, bytes: Array(record.bytes))
-            ours.append(names.map { packet.occurrences(of: $0).map(text).joined(separator: ",") })
+            ours.append(
+                names.map { name in
+                    if name == "_ws.col.Info" { return dissection.info }
+                    let type = DisplayFilterFields.standard[name]?.type
+                    let occurrences = packet.occurrences(of: name)
+                    if type == DisplayFilterType.none { return occurrences.isEmpty ? "" : "1" }
+                    return occurrences.map { text($0, type: type) }.joined(separator: ",")
+                })
             return true
         }
         #expect(scan.damage == nil)
-        try #require(ours.count == theirs.count && ours.count == frames, "\(ours.count) frames, tshark \(theirs.count)")
+        try #require(ours.count == theirs.count && (frames == nil || ours.count == frames), "\(ours.count) frames, tshark \(theirs.count)")
         for (index, row) in ours.enumerated() {
             for (column, name) in names.enumerated() {
                 #expect(
@@ -68,7 +86,7 @@ enum RecordedTraffic {
             }
         }
         // Every field had a value in some frame: the recording covers them all.
-        for (column, name) in names.enumerated() {
+        for (column, name) in names.enumerated() where requireEach {
             #expect(ours.contains { !$0[column].isEmpty }, "\(name) never seen")
         }
     }
@@ -76,8 +94,11 @@ enum RecordedTraffic {
     /// Each expression selects in the file `path` the frames tshark selects, and some.
     static func filters(_ path: String, _ expressions: [String]) throws {
         var packets: [(number: Int, dissection: Dissection, bytes: [UInt8])] = []
+        var analyzer = TCPSequenceAnalyzer()
         _ = try CaptureFileReader(path: path).forEachPacket { record in
-            let dissection = Dissector.dissect(record.bytes, linkType: record.interface.linkType, options: DissectorOptions(detail: true))
+            let dissection = Dissector.dissect(
+                record.bytes, linkType: record.interface.linkType, originalLength: record.header.originalLength,
+                options: DissectorOptions(detail: true), tcp: analyzer.analyze(record.reference))
             packets.append((packets.count + 1, dissection, Array(record.bytes)))
             return true
         }
@@ -220,5 +241,43 @@ struct TLSFieldTests {
                 "tls.handshake.extensions_supported_group == 29", "tls.handshake.type == 11",
                 "tls.handshake.ja3_full contains \",29-23-30-25-24\"", "tls.handshake.ja3s_full matches \"^771,49195,\""
             ])
+    }
+}
+
+/// TCP sequence analysis (issue #21) on `scripts/record-tcp`'s recording: a download and an upload
+/// through a router dropping 3 % of the data, a zero window, keep-alives, a refused connection and
+/// a reset, captured on the client's interface. Each value tshark computes, frame by frame.
+@Suite(
+    .enabled(if: TestBinary.isRoot && TestBinary.have("tshark", "nft"), "needs root, tshark and nftables")
+)
+struct TCPAnalysisFieldTests {
+    static let names = [
+        "tcp.stream", "tcp.len", "tcp.seq", "tcp.nxtseq", "tcp.ack", "tcp.window_size", "tcp.window_size_scalefactor",
+        "tcp.time_relative", "tcp.time_delta", "tcp.analysis.acks_frame", "tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt",
+        "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.duplicate_ack_num",
+        "tcp.analysis.duplicate_ack_frame", "tcp.analysis.rto", "tcp.analysis.rto_frame"
+    ]
+
+    /// The analysis flags (labels) and the Info column with their tags.
+    static let flags = ["tcp.analysis", "tcp.analysis.flags"] + TCPAnalysisFlags.described.map { "tcp.analysis.\($0.field)" } + ["_ws.col.Info"]
+
+    @Test func everyValueMatchesTshark() throws {
+        let directory = try TemporaryDirectory()
+        let path = try RecordedTraffic.record("record-tcp", directory)
+        try RecordedTraffic.compare(path, names: Self.names, frames: nil)
+        try RecordedTraffic.compare(path, names: Self.flags, frames: nil, requireEach: false)
+    }
+
+    /// `scripts/make-tcp-cases`: hand-made captures of the analysis's edge cases.
+    @Test func everyEdgeCaseMatchesTshark() throws {
+        let directory = try TemporaryDirectory()
+        let script = RecordedTraffic.scripts.appendingPathComponent("make-tcp-cases").path
+        let made = try runTool("/usr/bin/env", ["python3", script, directory.url.path])
+        try #require(made.status == 0, "make-tcp-cases: \(made.err)")
+        let cases = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.hasSuffix(".pcap") }.sorted()
+        #expect(cases.count == 17)
+        for name in cases {
+            try RecordedTraffic.compare(directory.path(name), names: Self.names + Self.flags, frames: nil, requireEach: false)
+        }
     }
 }

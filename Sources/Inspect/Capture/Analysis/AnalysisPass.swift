@@ -24,13 +24,16 @@ public struct PacketReference {
     public var number: Int { index + 1 }
 }
 
-/// Numbers TCP and UDP conversations in order of first appearance, as tshark's `tcp.stream` and
-/// `udp.stream` do: both directions of a 5-tuple share an index, and a new SYN (without ACK) from
-/// the same client with a different initial sequence number starts a new TCP stream (port reuse).
+/// Numbers TCP and UDP conversations in order of first appearance, as tshark 4.0's `tcp.stream` and
+/// `udp.stream` do: both directions of a 5-tuple share an index, and a SYN (without ACK) whose
+/// sequence number is not its side's first starts a new TCP stream (port reuse).
 public struct StreamIndexer: Sendable {
     private struct TCPStream: Sendable {
         var index: Int
-        var clientSYN: (endpoint: FlowEndpoint, sequence: UInt32)?
+        /// The endpoint that sent the stream's first packet: its side is `sides.0`.
+        var first: FlowEndpoint
+        /// Each side's base sequence number (what relative numbers count from), once known.
+        var sides: (UInt32?, UInt32?) = (nil, nil)
     }
     private var tcp: [ConversationKey: TCPStream] = [:]
     private var udp: [ConversationKey: Int] = [:]
@@ -41,6 +44,23 @@ public struct StreamIndexer: Sendable {
 
     /// Creates an indexer with no streams.
     public init() {}
+
+    /// One TCP segment's stream, as ``tcpStep(_:source:destination:)`` finds it.
+    public struct TCPStep: Sendable {
+        /// `tcp.stream`.
+        public var index: Int
+        /// Whether this segment opened the stream (its first packet).
+        public var isNew: Bool
+        /// Whether the sender is the side that sent the stream's first packet.
+        public var fromFirst: Bool
+        /// A SYN or SYN-ACK with a new initial sequence number on ports seen before
+        /// (`tcp.analysis.reused_ports`).
+        public var reusedPorts: Bool
+        /// The sender's base sequence number (its SYN's, or one before its first segment's).
+        public var base: UInt32
+        /// The other side's base, when known (from its own packets or this packet's ACK).
+        public var peerBase: UInt32?
+    }
 
     /// The stream index of a packet's transport conversation, assigning the next one when it is new;
     /// nil when the packet has no TCP or UDP layer.
@@ -56,23 +76,48 @@ public struct StreamIndexer: Sendable {
             udpCount += 1
             return udpCount - 1
         case .tcp:
-            let key = ConversationKey(layer: .tcp, source, destination)
-            let opening = transport.isSYN && !transport.isACK
-            if var stream = tcp[key] {
-                guard opening else { return stream.index }
-                if let syn = stream.clientSYN, syn.endpoint == source, syn.sequence != transport.sequence {
-                    stream = TCPStream(index: tcpCount, clientSYN: (source, transport.sequence))
-                    tcpCount += 1
-                } else if stream.clientSYN == nil {
-                    stream.clientSYN = (source, transport.sequence)
-                }
-                tcp[key] = stream
-                return stream.index
-            }
-            tcp[key] = TCPStream(index: tcpCount, clientSYN: opening ? (source, transport.sequence) : nil)
-            tcpCount += 1
-            return tcpCount - 1
+            return tcpStep(transport, source: source, destination: destination).index
         }
+    }
+
+    /// The TCP stream of segment `transport` from `source` to `destination`, with what Wireshark
+    /// learns from it: a pure SYN whose sequence number differs from its side's base starts a new
+    /// stream; a SYN-ACK that does so moves its side's base; otherwise a side's base is its SYN's
+    /// sequence number, one less than its first segment's, or one less than the ACK the other
+    /// side first sent.
+    public mutating func tcpStep(_ transport: PacketFlow.Transport, source: FlowEndpoint, destination: FlowEndpoint) -> TCPStep {
+        let key = ConversationKey(layer: .tcp, source, destination)
+        let syn = transport.isSYN, ack = transport.isACK
+        var reused = false, isNew = false
+        var stream: TCPStream
+        if let existing = tcp[key] {
+            stream = existing
+            let fromFirst = existing.first == source
+            let base = fromFirst ? existing.sides.0 : existing.sides.1
+            if syn, let base, base != transport.sequence {
+                if ack {
+                    // A SYN-ACK with a new ISN: same stream, the side starts over from it.
+                    if fromFirst { stream.sides.0 = transport.sequence } else { stream.sides.1 = transport.sequence }
+                } else {
+                    stream = TCPStream(index: tcpCount, first: source)
+                    tcpCount += 1
+                    isNew = true
+                }
+                reused = true
+            }
+        } else {
+            stream = TCPStream(index: tcpCount, first: source)
+            tcpCount += 1
+            isNew = true
+        }
+        let fromFirst = stream.first == source
+        var mine = fromFirst ? stream.sides.0 : stream.sides.1
+        var theirs = fromFirst ? stream.sides.1 : stream.sides.0
+        if mine == nil { mine = syn ? transport.sequence : transport.sequence &- 1 }
+        if theirs == nil && ack { theirs = transport.acknowledgment &- 1 }
+        stream.sides = fromFirst ? (mine, theirs) : (theirs, mine)
+        tcp[key] = stream
+        return TCPStep(index: stream.index, isNew: isNew, fromFirst: fromFirst, reusedPorts: reused, base: mine!, peerBase: theirs)
     }
 }
 

@@ -23,6 +23,11 @@ struct DisplayFilterCompiler {
                 throw DisplayFilterError(
                     left.position, "\(describe(left)) is a protocol: it can be tested, sliced or searched, not ordered")
             }
+            for side in [left, right] {
+                if case .word(let word, _) = side, let field = fields[word], field.type == .none {
+                    throw DisplayFilterError(side.position, "\(describe(side)) is \(field.type.noun): test it alone, as `\(word)`")
+                }
+            }
             let (l, r) = try pair(left, right)
             return .compare(l.term, comparison, r.term)
         case .contains(let left, let right):
@@ -52,7 +57,7 @@ struct DisplayFilterCompiler {
                 let low = try value(element.low, expecting: type).term
                 var high: DisplayFilterTerm?
                 if let upper = element.high {
-                    guard [.unsigned, .ipv4, .string, .bytes].contains(type) else {
+                    guard [.unsigned, .signed, .relativeTime, .ipv4, .string, .bytes].contains(type) else {
                         throw DisplayFilterError(upper.position, "a range needs ordered values; \(describe(left)) is \(type.noun)")
                     }
                     high = try value(upper, expecting: type).term
@@ -193,10 +198,14 @@ struct DisplayFilterCompiler {
         case .ether:
             guard let bytes = DisplayFilterLiteral.bytes(text), bytes.count == 6 else { return nil }
             return .init(value: .bytes(bytes), raw: bytes)
-        case .bytes, .protocolNode:
+        case .bytes, .protocolNode, .none:
             return DisplayFilterLiteral.bytes(text).map { .init(value: .bytes($0), raw: $0) }
         case .string:
             return .init(value: .string(text), raw: Array(text.utf8))
+        case .signed:
+            return DisplayFilterLiteral.signed(text).map { .init(value: .signed($0), raw: []) }
+        case .relativeTime:
+            return DisplayFilterLiteral.seconds(text).map { .init(value: .signed($0), raw: []) }
         }
     }
 }

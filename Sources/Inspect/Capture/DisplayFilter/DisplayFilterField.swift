@@ -16,6 +16,12 @@ public enum DisplayFilterType: String, Hashable, Sendable, CaseIterable {
     case string = "FT_STRING"
     /// Raw bytes.
     case bytes = "FT_BYTES"
+    /// A label with no value, only present or absent (`tcp.analysis.retransmission`).
+    case none = "FT_NONE"
+    /// A signed integer (`tcp.window_size_scalefactor`).
+    case signed = "FT_INT"
+    /// A duration, compared in seconds (`tcp.time_delta > 0.2`); held as nanoseconds.
+    case relativeTime = "FT_RELATIVE_TIME"
 
     /// How an error names the type.
     var noun: String {
@@ -28,6 +34,9 @@ public enum DisplayFilterType: String, Hashable, Sendable, CaseIterable {
         case .ether: "a MAC address"
         case .string: "a string"
         case .bytes: "a byte string"
+        case .signed: "a signed integer"
+        case .none: "a label (present or absent, with no value)"
+        case .relativeTime: "a time in seconds"
         }
     }
 }

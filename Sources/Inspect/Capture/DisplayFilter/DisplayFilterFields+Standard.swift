@@ -1,7 +1,32 @@
 extension DisplayFilterFields {
     /// The fields socktui's dissectors produce today, with tshark's names and types.
     public static let standard = DisplayFilterFields(
-        protocols + link + network + transport + tcpFlags + application)
+        protocols + link + network + transport + tcpFlags + tcpAnalysis + application)
+
+    /// What TCP sequence analysis adds (``TCPAnalysis``): relative numbers, the stream, the scaled
+    /// window, timing and the `tcp.analysis` flags (labels, present or absent).
+    private static let tcpAnalysis: [DisplayFilterField] =
+        [
+            DisplayFilterField("tcp.stream", .unsigned, "Stream index"),
+            DisplayFilterField("tcp.seq", .unsigned, "Sequence Number"),
+            DisplayFilterField("tcp.nxtseq", .unsigned, "Next Sequence Number"),
+            DisplayFilterField("tcp.ack", .unsigned, "Acknowledgment Number"),
+            DisplayFilterField("tcp.window_size", .unsigned, "Calculated window size"),
+            DisplayFilterField("tcp.window_size_scalefactor", .signed, "Window size scaling factor"),
+            DisplayFilterField("tcp.time_relative", .relativeTime, "Time since first frame in this TCP stream"),
+            DisplayFilterField("tcp.time_delta", .relativeTime, "Time since previous frame in this TCP stream"),
+            DisplayFilterField("tcp.analysis", .none, "SEQ/ACK analysis"),
+            DisplayFilterField("tcp.analysis.flags", .none, "TCP Analysis Flags"),
+            DisplayFilterField("tcp.analysis.acks_frame", .unsigned, "This is an ACK to the segment in frame"),
+            DisplayFilterField("tcp.analysis.ack_rtt", .relativeTime, "The RTT to ACK the segment was"),
+            DisplayFilterField("tcp.analysis.initial_rtt", .relativeTime, "iRTT"),
+            DisplayFilterField("tcp.analysis.bytes_in_flight", .unsigned, "Bytes in flight"),
+            DisplayFilterField("tcp.analysis.push_bytes_sent", .unsigned, "Bytes sent since last PSH flag"),
+            DisplayFilterField("tcp.analysis.duplicate_ack_num", .unsigned, "Duplicate ACK #"),
+            DisplayFilterField("tcp.analysis.duplicate_ack_frame", .unsigned, "Duplicate to the ACK in frame"),
+            DisplayFilterField("tcp.analysis.rto", .relativeTime, "The RTO for this segment was"),
+            DisplayFilterField("tcp.analysis.rto_frame", .unsigned, "RTO based on delta from frame")
+        ] + TCPAnalysisFlags.described.map { DisplayFilterField("tcp.analysis.\($0.field)", .none, $0.tag) }
 
     /// `tcp.flags.syn` and the other flag bits, one boolean each.
     private static let tcpFlags = TCPView.flagBits.map { DisplayFilterField("tcp.flags.\($0.name)", .boolean, $0.title) }

@@ -115,6 +115,7 @@ indirect enum DisplayFilterTerm: Sendable {
         func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : x == y ? 0 : 1 }
         switch (a.value, b.value) {
         case (.unsigned(let x), .unsigned(let y)): return sign(x, y)
+        case (.signed(let x), .signed(let y)): return sign(x, y)
         case (.ipv4(let x), .ipv4(let y)): return sign(x, y)
         case (.string(let x), .string(let y)):
             let (u, v) = (Array(x.utf8), Array(y.utf8))

@@ -12,6 +12,8 @@ public enum DisplayFilterValue: Hashable, Sendable {
     case bytes([UInt8])
     /// Text.
     case string(String)
+    /// Signed integers; durations in nanoseconds.
+    case signed(Int64)
 
     /// The value's bytes for slices, `contains` and `len()`: a string's UTF-8, an address in
     /// network order, an integer in the fewest big-endian bytes (at least one).
@@ -22,6 +24,7 @@ public enum DisplayFilterValue: Hashable, Sendable {
         case .ipv4(let address): withUnsafeBytes(of: address.bigEndian) { Array($0) }
         case .unsigned(let value):
             value == 0 ? [0] : Array(withUnsafeBytes(of: value.bigEndian) { Array($0) }.drop { $0 == 0 })
+        case .signed(let value): withUnsafeBytes(of: value.bigEndian) { Array($0) }
         }
     }
 }
@@ -82,6 +85,31 @@ enum DisplayFilterLiteral {
         if lower.hasPrefix("0o") { return UInt64(lower.dropFirst(2), radix: 8) }
         if lower.count > 1, lower.hasPrefix("0") { return UInt64(lower.dropFirst(), radix: 8) }
         return UInt64(lower)
+    }
+
+    /// `-2`, `128`, `0x10`: a signed integer in any base `unsigned` reads.
+    static func signed(_ text: String) -> Int64? {
+        if text.hasPrefix("-") { return unsigned(String(text.dropFirst())).flatMap { $0 <= UInt64(Int64.max) ? -Int64($0) : nil } }
+        return unsigned(text).flatMap { $0 <= UInt64(Int64.max) ? Int64($0) : nil }
+    }
+
+    /// `0.2`, `1`, `-0.000150`: seconds, to the nanosecond (further digits are dropped).
+    static func seconds(_ text: String) -> Int64? {
+        var rest = Substring(text)
+        let negative = rest.hasPrefix("-")
+        if negative { rest = rest.dropFirst() }
+        let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, whole.allSatisfy(\.isASCII), parts.count == 1 || !parts[1].isEmpty || !whole.isEmpty else {
+            return nil
+        }
+        let fraction = parts.count > 1 ? parts[1] : ""
+        guard (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }), !(whole + fraction).isEmpty,
+            let seconds = whole.isEmpty ? 0 : Int64(whole), seconds < 9_000_000_000
+        else { return nil }
+        let digits = String((fraction + "000000000").prefix(9))
+        guard let nanoseconds = Int64(digits) else { return nil }
+        let total = seconds * 1_000_000_000 + nanoseconds
+        return negative ? -total : total
     }
 
     /// `a.b.c.d` or `a.b.c.d/len` (an address and its prefix length, 32 for one address).

@@ -54,11 +54,15 @@ public struct FieldTreePacket: DisplayFilterPacket {
     static func value(_ text: String, type: DisplayFilterType, raw: [UInt8]) -> DisplayFilterValue? {
         let word = String(text.prefix { $0 != " " })
         switch type {
-        case .protocolNode, .bytes: return .bytes(raw)
+        case .protocolNode, .bytes, .none: return .bytes(raw)
         case .string: return .string(text)
         case .ipv4: return DisplayFilterLiteral.ipv4(word).map { .ipv4($0.address) }
         case .ipv6: return DisplayFilterLiteral.ipv6(word).map { .bytes($0.address) }
         case .ether: return DisplayFilterLiteral.bytes(word).flatMap { $0.count == 6 ? .bytes($0) : nil }
+        case .signed:
+            return DisplayFilterLiteral.signed(word).map { .signed($0) }
+        case .relativeTime:
+            return DisplayFilterLiteral.seconds(word).map { .signed($0) }
         case .unsigned, .boolean:
             if let value = DisplayFilterLiteral.unsigned(word) { return .unsigned(value) }
             // A name with its number in parentheses: the number.

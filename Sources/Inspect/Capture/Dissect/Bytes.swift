@@ -257,6 +257,15 @@ enum Format {
         }
     }
 
+    /// A duration of `nanoseconds` as seconds with nine decimals, as tshark shows relative times
+    /// (`0.000037000`, `-1.500000000`).
+    static func seconds(_ nanoseconds: Int64) -> String {
+        let magnitude = nanoseconds.magnitude
+        let fraction = String(magnitude % 1_000_000_000)
+        return (nanoseconds < 0 ? "-" : "") + String(magnitude / 1_000_000_000) + "."
+            + String(repeating: "0", count: 9 - fraction.count) + fraction
+    }
+
     /// `0x` and `value` in lowercase hex, zero-padded to `width` digits (`0x0012`).
     static func hex(_ value: some BinaryInteger, width: Int) -> String {
         guard value >= 0, value <= UInt64.max, width <= 16 else {

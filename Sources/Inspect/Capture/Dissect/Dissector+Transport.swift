@@ -2,103 +2,17 @@
 extension DissectorWalk {
     mutating func tcp(at offset: Int, _ extent: ByteExtent, network: NetworkHeader) throws(DecodeError) {
         let tcp = try TCPView(bytes, at: offset, within: extent)
-        if columns {
-            var info = TextBuilder()
-            info.append(number: tcp.sourcePort)
-            info.append(" → ")
-            info.append(number: tcp.destinationPort)
-            info.append(" [")
-            TCPView.appendFlagNames(tcp.flags, to: &info)
-            info.append("] Seq=")
-            info.append(number: tcp.sequenceNumber)
-            if tcp.flags & 0x010 != 0 { info.append(" Ack="); info.append(number: tcp.acknowledgmentNumber) }
-            info.append(" Win=")
-            info.append(number: tcp.window)
-            info.append(" Len=")
-            info.append(number: tcp.payloadLength)
-            for entry in tcp.options {
-                switch entry.option {
-                case .maximumSegmentSize(let value): info.append(" MSS="); info.append(number: value)
-                case .sackPermitted: info.append(" SACK_PERM")
-                case .timestamps(let value, let echo):
-                    info.append(" TSval="); info.append(number: value); info.append(" TSecr="); info.append(number: echo)
-                case .windowScale(let shift): info.append(" WS="); info.append(number: 1 << min(Int(shift), 14))
-                case .sack(let blocks):
-                    for block in blocks {
-                        info.append(" SLE="); info.append(number: block.leftEdge); info.append(" SRE=");
-                        info.append(number: block.rightEdge)
-                    }
-                default: break
-                }
-            }
-            info.withBytes { result.setColumn(.info, bytes: $0) }
-        }
-        let flagNames = detail ? TCPView.flagNames(tcp.flags) : []
-        let node: FieldNode? =
-            !detail
-            ? nil
-            : {
-                typealias Field = TCPView.Field
-                let headerEnd = tcp.payloadOffset
-                let checksum = checksumText(tcp.checksum, offset..<extent.end, extent, network: network, protocolNumber: 6)
-                var children = [
-                    FieldNode("tcp.srcport", "Source Port", Format.decimal(tcp.sourcePort), range: tcp.range(of: Field.sourcePort)),
-                    FieldNode(
-                        "tcp.dstport", "Destination Port", Format.decimal(tcp.destinationPort), range: tcp.range(of: Field.destinationPort)),
-                    FieldNode(
-                        "tcp.seq_raw", "Sequence Number (raw)", Format.decimal(tcp.sequenceNumber),
-                        range: tcp.range(of: Field.sequenceNumber)),
-                    FieldNode(
-                        "tcp.ack_raw", "Acknowledgment number (raw)", Format.decimal(tcp.acknowledgmentNumber),
-                        range: tcp.range(of: Field.acknowledgmentNumber)),
-                    FieldNode(
-                        "tcp.hdr_len", "Header Length", "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))",
-                        range: tcp.range(of: Field.dataOffset)),
-                    FieldNode(
-                        "tcp.flags", "Flags", "\(Format.hex(tcp.flags, width: 4)) (\(flagNames.joined(separator: ", ")))",
-                        range: tcp.range(of: Field.dataOffsetAndFlags),
-                        children: TCPView.flagBits.map { bit in
-                            let set = tcp.flags & bit.mask != 0
-                            return FieldNode(
-                                "tcp.flags.\(bit.name)", bit.title, set ? "Set (1)" : "Not set (0)",
-                                range: tcp.range(of: bit.mask > 0xff ? Field.dataOffset : 13..<14))
-                        }),
-                    FieldNode("tcp.len", "TCP Segment Len", Format.decimal(tcp.payloadLength), range: offset..<offset),
-                    FieldNode("tcp.window_size_value", "Window", Format.decimal(tcp.window), range: tcp.range(of: Field.window)),
-                    FieldNode("tcp.checksum", "Checksum", checksum, range: tcp.range(of: Field.checksum)),
-                    FieldNode(
-                        "tcp.urgent_pointer", "Urgent Pointer", Format.decimal(tcp.urgentPointer), range: tcp.range(of: Field.urgentPointer)
-                    )
-                ]
-                if !tcp.options.isEmpty {
-                    children.append(
-                        FieldNode(
-                            "tcp.options", "Options", "(\(tcp.optionsRange.count) bytes)", range: tcp.optionsRange,
-                            children: tcp.options.map(Self.tcpOptionNode)))
-                }
-                if tcp.payloadLength > 0 {
-                    children.append(
-                        FieldNode(
-                            "tcp.payload", "TCP payload", "\(tcp.payloadLength) bytes",
-                            range: headerEnd..<max(headerEnd, extent.capturedEnd)))
-                }
-                // Built as bytes, made a `String` once (interpolation grows its buffer twice here).
-                var summary = TextBuilder()
-                summary.append("Src Port: ")
-                summary.append(number: tcp.sourcePort)
-                summary.append(", Dst Port: ")
-                summary.append(number: tcp.destinationPort)
-                summary.append(", Seq: ")
-                summary.append(number: tcp.sequenceNumber)
-                summary.append(", Len: ")
-                summary.append(number: tcp.payloadLength)
-                return FieldNode(
-                    "tcp", "Transmission Control Protocol", summary.string, range: offset..<headerEnd, children: children)
-            }()
+        // The analysis describes the packet's first TCP header only (not one a tunnel carries).
+        let analysis = tcpAnalysis
+        tcpAnalysis = nil
+        if columns { setTCPInfo(tcp, analysis: analysis) }
+        let node: FieldNode? = detail ? tcpNode(tcp, at: offset, extent, network: network, analysis: analysis) : nil
         add(.tcp, at: offset, built: node)
         let payload = ByteExtent(end: extent.end, capturedEnd: extent.capturedEnd)
         let start = tcp.payloadOffset
         guard tcp.payloadLength > 0 else { return }
+        // As tshark by default: data sent again, or out of order, is not decoded again.
+        if let analysis, !analysis.flags.isDisjoint(with: [.retransmission, .outOfOrder]) { return }
         if options.isDNSPort(tcp.sourcePort) || options.isDNSPort(tcp.destinationPort) {
             let prefix = DNSView.tcpLengthPrefixLength
             try payload.requireCaptured(.dns, start, prefix)
@@ -109,7 +23,8 @@ extension DissectorWalk {
         }
     }
 
-    static func tcpOptionNode(_ entry: TCPOptionField) -> FieldNode {
+    /// One TCP option's node; SACK edges are shown less `sackBase` (relative, with analysis).
+    static func tcpOptionNode(_ entry: TCPOptionField, sackBase: UInt32 = 0) -> FieldNode {
         let option = entry.option, range = entry.range
         switch option {
         case .endOfOptions: return FieldNode("tcp.option_kind", "End of Option List (EOL)", "", range: range)
@@ -120,7 +35,7 @@ extension DissectorWalk {
         case .sackPermitted: return FieldNode("tcp.options.sack_perm", "SACK permitted", "", range: range)
         case .sack(let blocks):
             return FieldNode(
-                "tcp.options.sack", "SACK", blocks.map { "\($0.leftEdge)-\($0.rightEdge)" }.joined(separator: " "), range: range)
+                "tcp.options.sack", "SACK", blocks.map { "\($0.leftEdge &- sackBase)-\($0.rightEdge &- sackBase)" }.joined(separator: " "), range: range)
         case .timestamps(let value, let echo):
             return FieldNode("tcp.options.timestamp.tsval", "Timestamps", "TSval \(value), TSecr \(echo)", range: range)
         case .unknown(let kind, let length): return FieldNode("tcp.option_kind", "Unknown option \(kind)", "\(length) bytes", range: range)

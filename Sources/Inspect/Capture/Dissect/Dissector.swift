@@ -5,12 +5,13 @@
 public enum Dissector {
     /// Dissects `bytes` of link type `linkType`; `originalLength` is the length on the wire
     /// (defaults to the captured length).
+    /// `tcp` is the packet's TCP sequence analysis (``TCPSequenceAnalyzer``), when the caller ran it.
     public static func dissect(
         _ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
-        options: DissectorOptions = DissectorOptions()
+        options: DissectorOptions = DissectorOptions(), tcp: TCPAnalysis? = nil
     ) -> Dissection {
         var result = Dissection()
-        dissect(bytes, linkType: linkType, originalLength: originalLength, options: options, into: &result)
+        dissect(bytes, linkType: linkType, originalLength: originalLength, options: options, tcp: tcp, into: &result)
         return result
     }
 
@@ -18,22 +19,25 @@ public enum Dissector {
     /// path for loops over many packets (`socktui read`, the Capture panel's list).
     public static func dissect(
         _ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
-        options: DissectorOptions = DissectorOptions(), into result: inout Dissection
+        options: DissectorOptions = DissectorOptions(), tcp: TCPAnalysis? = nil, into result: inout Dissection
     ) {
         result.removeAll()
         withUnsafePointer(to: options) { options in
             withUnsafeMutablePointer(to: &result) { result in
                 var walk = DissectorWalk(
                     bytes: bytes, options: options, result: result, wireLength: max(originalLength ?? bytes.count, bytes.count))
+                walk.tcpAnalysis = tcp
                 walk.run(linkType)
             }
         }
     }
 
     /// Dissects a captured packet.
-    public static func dissect(_ packet: CapturedPacket, options: DissectorOptions = DissectorOptions()) -> Dissection {
+    public static func dissect(_ packet: CapturedPacket, options: DissectorOptions = DissectorOptions(), tcp: TCPAnalysis? = nil)
+        -> Dissection
+    {
         packet.data.withUnsafeBytes {
-            dissect($0, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+            dissect($0, linkType: packet.linkType, originalLength: packet.originalLength, options: options, tcp: tcp)
         }
     }
 
@@ -91,6 +95,8 @@ struct DissectorWalk {
     let optionsPointer: UnsafePointer<DissectorOptions>
     var options: DissectorOptions { unsafeAddress { optionsPointer } }
     let wireLength: Int
+    /// The packet's TCP sequence analysis, for its first TCP header (taken by it).
+    var tcpAnalysis: TCPAnalysis?
     /// The caller's dissection, written in place (no copy in or out per packet).
     let resultPointer: UnsafeMutablePointer<Dissection>
     var result: Dissection {

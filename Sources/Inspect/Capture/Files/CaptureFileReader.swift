@@ -232,6 +232,12 @@ public final class CaptureFileReader: Sendable {
         public var interface: CaptureInterface
         /// The captured bytes in the file's mapping: valid while the reader lives.
         public var bytes: UnsafeRawBufferPointer
+
+        /// The record as the analysis passes take a packet.
+        public var reference: PacketReference {
+            PacketReference(
+                index: index, timestamp: header.timestamp, originalLength: header.originalLength, linkType: interface.linkType, bytes: bytes)
+        }
     }
 
     /// The outcome of a sequential scan.
