@@ -156,21 +156,21 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
                 "│ fixture.pcap · 12 packets                                                                        │",
                 "│ Filter: none (/ to filter, e.g. tcp.port == 443 || dns, or bpf:tcp port 443)                     │",
                 "│     No. Time            Source           Destination      Proto    Len Info                      │",
-                "│       1 0.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│       1 0.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=0 W… │",
                 "│       2 0.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r0 HTTP/1.1          │",
                 "│       3 0.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
-                "│       4 0.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
-                "│       5 1.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│       4 0.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=0 W… │",
+                "│       5 1.000000        10.0.0.1         10.0.0.2         TCP       54 [TCP Port numbers reused… │",
                 "│       6 1.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r1 HTTP/1.1          │",
                 "│       7 1.500000        10.0.0.1         10.0.0.2         UDP       57 40000 → 9 Len=15          │",
-                "│       8 1.750000        10.0.0.1         10.0.0.2         TCP       54 50001 → 80 [SYN] Seq=300… │",
-                "│       9 2.000000        10.0.0.1         10.0.0.2         TCP       54 50000 → 80 [SYN] Seq=100… │",
+                "│       8 1.750000        10.0.0.1         10.0.0.2         TCP       54 [TCP Port numbers reused… │",
+                "│       9 2.000000        10.0.0.1         10.0.0.2         TCP       54 [TCP Port numbers reused… │",
                 "│      10 2.250000        10.0.0.1         10.0.0.2         HTTP      72 GET /r2 HTTP/1.1          │",
                 "│ ─ Details: packet 1 ──────────────────────────────────────────────────────────────────────────── │",
                 "│ ▸ Frame: 54 bytes on wire, 54 bytes captured                                                     │",
                 "│ ▸ Ethernet II: Src: 02:00:00:00:00:01, Dst: 02:00:00:00:00:02                                    │",
                 "│ ▸ Internet Protocol Version 4: Src: 10.0.0.1, Dst: 10.0.0.2                                      │",
-                "│ ▸ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 1000, Len: 0                │",
+                "│ ▸ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 0, Len: 0                   │",
                 "│                                                                                                  │",
                 "│                                                                                                  │",
                 "│ ─ Bytes: 54 · selected 0-53 (54 bytes) ───────────────────────────────────────────────────────── │",
@@ -199,7 +199,8 @@ func browsingFixture(rounds: Int = 3) throws -> (CapturePanel, String) {
         #expect(panel.highlightedRange == 34..<36)
         let lines = panel.screen()
         #expect(lines.contains("│ ─ Bytes: 72 · selected 34-35 (2 bytes) ───────────────────────────────────────────────────────── │"))
-        #expect(lines.contains { $0.contains("▾ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 2000, Len: 18") })
+        #expect(
+            lines.contains { $0.contains("▾ Transmission Control Protocol: Src Port: 50000, Dst Port: 80, Seq: 1000, Ack: 1, Len: 18") })
         #expect(lines.contains { $0.contains("    Source Port: 50000") })
         // The two bytes of the port (0xc350 at offsets 34, 35) take the selection colour; their neighbours do not.
         var buffer = Buffer(area: Rect(x: 0, y: 0, width: 100, height: 30))

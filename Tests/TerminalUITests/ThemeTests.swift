@@ -138,7 +138,10 @@ let repositoryThemes: String = {
         ),
         ("name = \"default\"\n", "", 1, "missing `name = \"…\"` (a string)"),
         ("[protocols]", "[protocol]", 21, "unknown key `protocol` (expected name, description, [ui], [protocols])"),
-        ("dns   = { fg = 117 }", "dnss = { fg = 117 }", 26, "unknown role `protocols.dnss` (expected tcp, udp, icmp, arp, dns, other)")
+        (
+            "dns   = { fg = 117 }", "dnss = { fg = 117 }", 26,
+            "unknown role `protocols.dnss` (expected tcp, udp, icmp, arp, dns, other, bad-tcp)"
+        )
     ])
     func malformedThemesNameTheFileLineAndProblem(original: String, replacement: String, line: Int, message: String) {
         let text = builtInDefaultThemeText.replacingFirst(original, with: replacement)
@@ -154,7 +157,7 @@ let repositoryThemes: String = {
         #expect(ThemeSchema.toolkit.sections.map(\.name) == ["ui"])
         #expect(ThemeSchema.toolkit.roles == ThemeRole.toolkitRoles)
         #expect(ThemeSchema.bundled.sections.map(\.name) == ["ui", "protocols"])
-        #expect(ThemeSchema.bundled.sections[1].roles.map(\.rawValue) == ["tcp", "udp", "icmp", "arp", "dns", "other"])
+        #expect(ThemeSchema.bundled.sections[1].roles.map(\.rawValue) == ["tcp", "udp", "icmp", "arp", "dns", "other", "bad-tcp"])
         #expect(ThemeSchema.bundled.fallback(of: .client) == .error)
     }
 

@@ -8,7 +8,8 @@ extension QuickSummary {
     /// - Throws: what the writer throws (nothing for these members).
     public static func writeJSON(
         number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, interface: String?, direction: PacketDirection, writer: JSONStreamWriter,
+        options: borrowing DissectorOptions, tcp: TCPAnalysis? = nil, interface: String?, direction: PacketDirection,
+        writer: JSONStreamWriter,
         to out: inout ByteBuffer
     ) throws -> Bool {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLineLength) { buffer in
@@ -16,7 +17,7 @@ extension QuickSummary {
             var columns = Columns()
             guard
                 let written = writeJSONColumns(
-                    length: length, bytes: bytes, linkType: linkType, options: options, to: line, columns: &columns)
+                    length: length, bytes: bytes, linkType: linkType, options: options, tcp: tcp, to: line, columns: &columns)
             else { return false }
             // The columns are addresses, a protocol name, numbers, flag names and an arrow: nothing to escape.
             func text(_ range: Range<Int>) -> JSONUTF8Text {

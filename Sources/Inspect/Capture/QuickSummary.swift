@@ -12,16 +12,18 @@ public enum QuickSummary {
     /// Writes the text line `PacketSummary.appendLine(number:timestamp:length:dissection:…)` makes
     /// (without a newline) to `out`, which has room for `maximumLineLength` bytes, and returns its
     /// length; nil when the packet is not of a plain shape (what was written to `out` then is not
-    /// a line). `length` is the wire length, as for the dissector's `originalLength`.
+    /// a line). `length` is the wire length, as for the dissector's `originalLength`; `tcp` the
+    /// packet's sequence analysis, as for the dissector (a segment it flags is declined: its tags
+    /// are the dissector's to write).
     public static func writeLine(
         number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, formatter: inout TimestampFormatter,
+        options: borrowing DissectorOptions, tcp: TCPAnalysis? = nil, formatter: inout TimestampFormatter,
         to out: UnsafeMutablePointer<UInt8>
     ) -> Int? {
         withUnsafeMutablePointer(to: &formatter) { formatter in
             writeLine(
                 number: number, timestamp: timestamp, length: length, bytes: bytes, linkType: linkType, options: options,
-                formatter: formatter, to: out, columns: nil)
+                tcp: tcp, formatter: formatter, to: out, columns: nil)
         }
     }
 
@@ -46,13 +48,13 @@ public enum QuickSummary {
     /// between them), tells where each lies in `columns` and returns the length written; nil for
     /// the packets `writeLine` declines.
     static func writeJSONColumns(
-        length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType, options: borrowing DissectorOptions,
+        length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType, options: borrowing DissectorOptions, tcp: TCPAnalysis?,
         to out: UnsafeMutablePointer<UInt8>, columns: inout Columns
     ) -> Int? {
         withUnsafeMutablePointer(to: &columns) { columns in
             writeLine(
                 number: 0, timestamp: PacketTimestamp(seconds: 0, nanoseconds: 0), length: length, bytes: bytes,
-                linkType: linkType, options: options, formatter: nil, to: out, columns: columns)
+                linkType: linkType, options: options, tcp: tcp, formatter: nil, to: out, columns: columns)
         }
     }
 
@@ -60,7 +62,7 @@ public enum QuickSummary {
     @inline(__always)
     private static func writeLine(
         number: Int, timestamp: PacketTimestamp, length: Int, bytes: UnsafeRawBufferPointer, linkType: LinkType,
-        options: borrowing DissectorOptions, formatter: UnsafeMutablePointer<TimestampFormatter>?,
+        options: borrowing DissectorOptions, tcp: TCPAnalysis?, formatter: UnsafeMutablePointer<TimestampFormatter>?,
         to out: UnsafeMutablePointer<UInt8>, columns: UnsafeMutablePointer<Columns>?
     ) -> Int? {
         // Every fixed read below is at an offset < 42 <= bytes.count (UDP) or < 54 <= the captured
@@ -120,6 +122,7 @@ public enum QuickSummary {
             guard headerLength >= TCPView.minimumHeaderLength, transport + headerLength <= capturedEnd else { return nil }
             let optionsEnd = transport + headerLength
             guard tcpOptionsAreValid(packet, from: optionsStart, to: optionsEnd) else { return nil }
+            if let tcp, !tcp.flags.isEmpty { return nil }
             let payloadLength = datagramEnd - optionsEnd
             if payloadLength > 0 {
                 // The application dissectors' own tests: HTTP's first line, a TLS record header.
@@ -146,14 +149,22 @@ public enum QuickSummary {
                 position += write(name, to: out + position)
                 first = false
             }
+            // Relative numbers and the scaled window when analysed, as the dissector writes them.
             position += write("] Seq=", to: out + position)
-            position += writeDecimal(u32be(TCP.sequenceNumber, in: transport), to: out + position)
+            position += writeDecimal(tcp.map { UInt($0.sequence) } ?? u32be(TCP.sequenceNumber, in: transport), to: out + position)
+            let rawACK = u32be(TCP.acknowledgmentNumber, in: transport)
             if flags & 0x010 != 0 {
                 position += write(" Ack=", to: out + position)
-                position += writeDecimal(u32be(TCP.acknowledgmentNumber, in: transport), to: out + position)
+                position += writeDecimal(tcp.map { UInt($0.acknowledgment) } ?? rawACK, to: out + position)
             }
+            // SACK edges count from the other side's base, which the relative ACK gives.
+            let sackBase = tcp.map { $0.hasAcknowledgment ? UInt32(truncatingIfNeeded: rawACK) &- $0.acknowledgment : 0 } ?? 0
             position += write(" Win=", to: out + position)
-            position += writeDecimal(UInt(u16be(TCP.window, in: transport)), to: out + position)
+            position += writeDecimal(tcp.map { UInt($0.window) } ?? UInt(u16be(TCP.window, in: transport)), to: out + position)
+            if flags & 0x020 != 0 {
+                position += write(" Urg=", to: out + position)
+                position += writeDecimal(UInt(u16be(TCP.urgentPointer, in: transport)), to: out + position)
+            }
             position += write(" Len=", to: out + position)
             position += writeDecimal(UInt(payloadLength), to: out + position)
             var index = optionsStart
@@ -175,9 +186,9 @@ public enum QuickSummary {
                     var block = index + 2
                     while block < index + optionLength {
                         position += write(" SLE=", to: out + position)
-                        position += writeDecimal(u32be(at: block), to: out + position)
+                        position += writeDecimal(UInt(UInt32(truncatingIfNeeded: u32be(at: block)) &- sackBase), to: out + position)
                         position += write(" SRE=", to: out + position)
-                        position += writeDecimal(u32be(at: block + 4), to: out + position)
+                        position += writeDecimal(UInt(UInt32(truncatingIfNeeded: u32be(at: block + 4)) &- sackBase), to: out + position)
                         block += 8
                     }
                 case 8:

@@ -71,6 +71,8 @@ final class RemoteCaptureSink: @unchecked Sendable {
     private var formatter: TimestampFormatter
     private var output = BufferedOutput()
     private var number = 0
+    /// TCP sequence analysis of the printed packets, in capture order.
+    private var sequence = TCPSequenceAnalyzer()
     private(set) var failure: (any Error)?
 
     init(path: String?, replacing: Bool, json: Bool, utc: Bool, host: String) throws {
@@ -106,7 +108,13 @@ final class RemoteCaptureSink: @unchecked Sendable {
         do {
             while let packet = try reader.next() {
                 number += 1
-                let dissection = Dissector.dissect(packet)
+                let tcp = packet.data.withUnsafeBytes { bytes in
+                    sequence.analyze(
+                        PacketReference(
+                            index: number - 1, timestamp: packet.timestamp, originalLength: packet.originalLength,
+                            linkType: packet.linkType, bytes: bytes))
+                }
+                let dissection = Dissector.dissect(packet, tcp: tcp)
                 let summary = PacketSummary(
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,
                     capturedLength: packet.data.count, interface: "\(host):\(reader.interfaces.first?.name ?? "")",

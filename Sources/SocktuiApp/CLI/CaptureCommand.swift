@@ -225,6 +225,8 @@ final class CaptureSink: @unchecked Sendable {
     private var last: PacketTimestamp?
     /// Reused for every printed packet that is not of `QuickSummary`'s plain shape.
     private var dissection = Dissection()
+    /// TCP sequence analysis of the printed packets, in capture order.
+    private var sequence = TCPSequenceAnalyzer()
     private let dissectorOptions = DissectorOptions()
 
     init(command: CaptureCommand) throws {
@@ -287,7 +289,7 @@ final class CaptureSink: @unchecked Sendable {
                 number += 1
                 Dissector.dissect(
                     packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength, options: dissectorOptions,
-                    into: &dissection)
+                    tcp: analyze(packet), into: &dissection)
                 let summary = PacketSummary(
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,
                     capturedLength: packet.bytes.count, interface: interface.name,
@@ -305,11 +307,12 @@ final class CaptureSink: @unchecked Sendable {
     /// The packet's summary line, as `socktui read` prints it: straight from the bytes for the
     /// commonest shapes (`QuickSummary`, no dissection), else from a reused dissection.
     private func appendLine(_ packet: RingPacket) {
+        let tcp = analyze(packet)
         let quick = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: QuickSummary.maximumLineLength + 1) { line -> Bool in
             guard let out = line.baseAddress,
                 let written = QuickSummary.writeLine(
                     number: number, timestamp: packet.timestamp, length: packet.originalLength, bytes: packet.bytes,
-                    linkType: interface.linkType, options: dissectorOptions, formatter: &formatter, to: out)
+                    linkType: interface.linkType, options: dissectorOptions, tcp: tcp, formatter: &formatter, to: out)
             else { return false }
             out[written] = UInt8(ascii: "\n")
             output.bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: written + 1))
@@ -317,11 +320,20 @@ final class CaptureSink: @unchecked Sendable {
         }
         guard !quick else { return }
         Dissector.dissect(
-            packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength, options: dissectorOptions, into: &dissection)
+            packet.bytes, linkType: interface.linkType, originalLength: packet.originalLength, options: dissectorOptions, tcp: tcp,
+            into: &dissection)
         PacketSummary.appendLine(
             number: number, timestamp: packet.timestamp, length: packet.originalLength, dissection: dissection, to: &output.bytes,
             formatter: &formatter)
         output.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// The sequence analysis of the packet just numbered (`number`).
+    private func analyze(_ packet: RingPacket) -> TCPAnalysis? {
+        sequence.analyze(
+            PacketReference(
+                index: number - 1, timestamp: packet.timestamp, originalLength: packet.originalLength, linkType: interface.linkType,
+                bytes: packet.bytes))
     }
 
     /// After each ring block: printed lines (and `-w -` streams) go out, so a pipe sees packets

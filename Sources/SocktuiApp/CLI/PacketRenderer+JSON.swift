@@ -16,7 +16,7 @@ extension PacketRenderer {
         if writer == nil { writer = JSONStreamWriter(jsonWriter) }
         return try QuickSummary.writeJSON(
             number: record.index + 1, timestamp: record.timestamp, length: record.originalLength, bytes: record.bytes,
-            linkType: record.linkType, options: options, interface: Self.interfaceName(record, interfaces),
+            linkType: record.linkType, options: options, tcp: record.tcp, interface: Self.interfaceName(record, interfaces),
             direction: record.direction, writer: writer!, to: &slice.text)
     }
 

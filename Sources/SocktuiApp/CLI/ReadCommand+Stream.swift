@@ -17,6 +17,7 @@ extension ReadCommand {
         var renderer: PacketRenderer?
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        var sequence = TCPSequenceAnalyzer()
         var programs: [LinkType: BPFProgram] = [:]
         var slice = RenderedSlice(capacity: 4096)
         defer { slice.deallocate() }
@@ -59,17 +60,15 @@ extension ReadCommand {
                                     detail: detail, displayFilter: compiled)
                             }
                             var reassembled: [Int: Dissection] = [:]
-                            if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options) {
-                                let reference = PacketReference(
-                                    index: record.index, timestamp: record.header.timestamp,
-                                    originalLength: record.header.originalLength, linkType: linkType, bytes: record.bytes)
-                                if let analyzed = reassembler.dissectIfReassembled(reference) {
-                                    reassembled[record.index] = analyzed.dissection
-                                }
-                            }
-                            slice.reset()
                             var queued = QueuedRecord(record)
                             queued.interfaceID = 0
+                            queued.tcp = sequence.analyze(record.reference)
+                            if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options),
+                                let analyzed = reassembler.dissectIfReassembled(record.reference, tcp: queued.tcp)
+                            {
+                                reassembled[record.index] = analyzed.dissection
+                            }
+                            slice.reset()
                             try withUnsafePointer(to: queued) { pointer in
                                 try renderer!.render(
                                     UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,

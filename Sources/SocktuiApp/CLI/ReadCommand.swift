@@ -321,7 +321,8 @@ struct PacketRenderer {
                 let kept = withUnsafePointer(to: &dissection) { pointer in
                     displayFilter.matches(
                         LayerFieldPacket(
-                            bytes: record.bytes, wireLength: record.originalLength, dissection: pointer, number: record.index + 1))
+                            bytes: record.bytes, wireLength: record.originalLength, dissection: pointer, number: record.index + 1,
+                            tcp: record.tcp))
                 }
                 if !kept { continue }
             }
@@ -329,7 +330,7 @@ struct PacketRenderer {
                 let out = slice.text.reserve(QuickSummary.maximumLineLength + 1)
                 if let written = QuickSummary.writeLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
-                    bytes: record.bytes, linkType: linkType, options: options, formatter: &formatter, to: out)
+                    bytes: record.bytes, linkType: linkType, options: options, tcp: record.tcp, formatter: &formatter, to: out)
                 {
                     out[written] = UInt8(ascii: "\n")
                     slice.text.commit(written + 1)
@@ -348,7 +349,8 @@ struct PacketRenderer {
                 dissection = reassembled[replacement].value
             } else {
                 Dissector.dissect(
-                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, into: &dissection)
+                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, tcp: record.tcp,
+                    into: &dissection)
             }
             if treeFilter, let displayFilter {
                 guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes), number: record.index + 1)) else {

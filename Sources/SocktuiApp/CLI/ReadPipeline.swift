@@ -2,7 +2,8 @@ import Dispatch
 import Inspect
 
 /// A packet queued for rendering: what a worker needs, with no reference-counted parts, so
-/// queuing and reading one copies 64 bytes and retains nothing. The bytes are in the file's mapping.
+/// queuing and reading one copies a few cache lines and retains nothing. The bytes are in the
+/// file's mapping.
 struct QueuedRecord {
     var bytes: UnsafeRawBufferPointer
     var timestamp: PacketTimestamp
@@ -14,6 +15,8 @@ struct QueuedRecord {
     /// Index into the interface table passed with the batch.
     var interfaceID: Int32
     var direction: PacketDirection
+    /// TCP sequence analysis, made in file order on the scanning thread.
+    var tcp: TCPAnalysis?
 
     init(_ record: CaptureFileReader.Record) {
         bytes = record.bytes
@@ -99,11 +102,13 @@ final class ReadPipeline {
         // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
         // the few packets concerned get their dissection here, the rest are decoded by the workers.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        // TCP sequence analysis in file order too: relative numbers, windows and flags, as tshark's defaults.
+        var sequence = TCPSequenceAnalyzer()
         var fill = batches + nextSet * batchSize
         var filled = 0
         let batchSize = batchSize
         let result = reader.forEachPacket { record in
-            let queued = QueuedRecord(record)
+            var queued = QueuedRecord(record)
             if queued.linkType != lastLinkType {
                 lastLinkType = queued.linkType
                 if !expression.isEmpty && programs[queued.linkType] == nil {
@@ -125,11 +130,12 @@ final class ReadPipeline {
                 lastInterfaceID = queued.interfaceID
                 noteInterface(record)
             }
-            if ReassemblyPrefilter.mayNeedReassembly(queued.bytes, linkType: queued.linkType, options: options) {
-                let reference = PacketReference(
-                    index: record.index, timestamp: record.header.timestamp,
-                    originalLength: record.header.originalLength, linkType: queued.linkType, bytes: record.bytes)
-                if let analyzed = reassembler.dissectIfReassembled(reference) { fillingReassembled[record.index] = analyzed.dissection }
+            let reference = record.reference
+            queued.tcp = sequence.analyze(reference)
+            if ReassemblyPrefilter.mayNeedReassembly(queued.bytes, linkType: queued.linkType, options: options),
+                let analyzed = reassembler.dissectIfReassembled(reference, tcp: queued.tcp)
+            {
+                fillingReassembled[record.index] = analyzed.dissection
             }
             (fill + filled).initialize(to: queued)
             filled += 1

@@ -15,9 +15,12 @@ extension ThemeRole {
     public static let dns = ThemeRole("dns")
     /// Any other protocol.
     public static let other = ThemeRole("other")
+    /// A TCP segment the sequence analysis flags as trouble (retransmission, lost segment, duplicate
+    /// ACK, zero window…): Wireshark's "Bad TCP" rows.
+    public static let badTCP = ThemeRole("bad-tcp")
 
     /// The protocol roles, in the order of a theme file's `[protocols]` table.
-    public static let protocolRoles: [ThemeRole] = [.tcp, .udp, .icmp, .arp, .dns, .other]
+    public static let protocolRoles: [ThemeRole] = [.tcp, .udp, .icmp, .arp, .dns, .other, .badTCP]
 }
 
 extension ThemeSchema {

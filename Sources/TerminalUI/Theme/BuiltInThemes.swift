@@ -30,6 +30,7 @@ icmp  = { fg = "magenta" }
 arp   = { fg = "green" }
 dns   = { fg = "cyan" }
 other = { fg = "white" }
+bad-tcp = { fg = "bright-red", bold = true }
 
 """#),
     (file: "default.toml", text: #"""
@@ -60,6 +61,7 @@ icmp  = { fg = 176 }
 arp   = { fg = 150 }
 dns   = { fg = 117 }
 other = { fg = 245 }
+bad-tcp = { fg = 217, bg = 52 }
 
 """#),
     (file: "light.toml", text: #"""
@@ -88,6 +90,7 @@ icmp  = { fg = 90 }
 arp   = { fg = 22 }
 dns   = { fg = 31 }
 other = { fg = 240 }
+bad-tcp = { fg = 124, bg = 224 }
 
 """#),
     (file: "mono.toml", text: #"""
@@ -116,6 +119,7 @@ icmp  = { bold = true }
 arp   = { dim = true }
 dns   = { underline = true }
 other = { dim = true }
+bad-tcp = { reverse = true }
 
 """#),
 ]

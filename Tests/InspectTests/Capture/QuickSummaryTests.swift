@@ -7,9 +7,11 @@ import Testing
     /// The line the dissector path of `socktui read` makes.
     static func dissectedLine(
         _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
-        options: DissectorOptions, formatter: inout TimestampFormatter
+        options: DissectorOptions, tcp: TCPAnalysis? = nil, formatter: inout TimestampFormatter
     ) -> String {
-        let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
+        let dissection = bytes.withUnsafeBytes {
+            Dissector.dissect($0, linkType: linkType, originalLength: length, options: options, tcp: tcp)
+        }
         var out: [UInt8] = []
         PacketSummary.appendLine(number: number, timestamp: stamp, length: length, dissection: dissection, to: &out, formatter: &formatter)
         return String(decoding: out, as: UTF8.self)
@@ -18,14 +20,14 @@ import Testing
     /// The quick line, or nil when it declines.
     static func quickLine(
         _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType = .ethernet,
-        options: DissectorOptions, formatter: inout TimestampFormatter
+        options: DissectorOptions, tcp: TCPAnalysis? = nil, formatter: inout TimestampFormatter
     ) -> String? {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
         defer { out.deallocate() }
         let written = bytes.withUnsafeBytes {
             QuickSummary.writeLine(
                 number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType,
-                options: options, formatter: &formatter, to: out)
+                options: options, tcp: tcp, formatter: &formatter, to: out)
         }
         // The columns `--json` takes, written without the rest of the line.
         let columnsOut = UnsafeMutablePointer<UInt8>.allocate(capacity: QuickSummary.maximumLineLength)
@@ -33,10 +35,10 @@ import Testing
         var columns = QuickSummary.Columns()
         let columnsWritten = bytes.withUnsafeBytes {
             QuickSummary.writeJSONColumns(
-                length: length, bytes: $0, linkType: linkType, options: options, to: columnsOut, columns: &columns)
+                length: length, bytes: $0, linkType: linkType, options: options, tcp: tcp, to: columnsOut, columns: &columns)
         }
         // `--json` declines the same packets and writes the object of the dissection's summary.
-        let json = quickJSON(bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options)
+        let json = quickJSON(bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options, tcp: tcp)
         guard let written else {
             #expect(json == nil && columnsWritten == nil)
             return nil
@@ -48,7 +50,9 @@ import Testing
         #expect(written <= QuickSummary.maximumLineLength)
         // `--json` takes the columns from the quick line's code: each must be the dissection's, and the
         // dissection must have no error (the quick summary has none to give).
-        let dissection = bytes.withUnsafeBytes { Dissector.dissect($0, linkType: linkType, originalLength: length, options: options) }
+        let dissection = bytes.withUnsafeBytes {
+            Dissector.dissect($0, linkType: linkType, originalLength: length, options: options, tcp: tcp)
+        }
         func column(_ range: Range<Int>) -> String {
             String(decoding: UnsafeBufferPointer(start: columnsOut + range.lowerBound, count: range.count), as: UTF8.self)
         }
@@ -60,8 +64,8 @@ import Testing
                 number: number, timestamp: stamp, length: length, capturedLength: bytes.count, interface: interface,
                 direction: direction, dissection: dissection)
             let quick = quickJSON(
-                bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options, interface: interface,
-                direction: direction)
+                bytes, number: number, stamp: stamp, length: length, linkType: linkType, options: options, tcp: tcp,
+                interface: interface, direction: direction)
             #expect(quick != nil && quick == (try? JSONStreamEncoder().encode(summary)))
         }
         #expect(json != nil)
@@ -72,14 +76,14 @@ import Testing
     /// it must keep), or nil when it declines (and appends nothing).
     static func quickJSON(
         _ bytes: [UInt8], number: Int, stamp: PacketTimestamp, length: Int, linkType: LinkType, options: DissectorOptions,
-        interface: String? = nil, direction: PacketDirection = .unknown
+        tcp: TCPAnalysis? = nil, interface: String? = nil, direction: PacketDirection = .unknown
     ) -> [UInt8]? {
         var out = ByteBuffer(capacity: 8)
         defer { out.deallocate() }
         out.append(UInt8(ascii: "x"))
         let wrote = bytes.withUnsafeBytes {
             try? QuickSummary.writeJSON(
-                number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType, options: options,
+                number: number, timestamp: stamp, length: length, bytes: $0, linkType: linkType, options: options, tcp: tcp,
                 interface: interface, direction: direction, writer: JSONStreamWriter(JSONStreamEncoder()),
                 to: &out)
         }
@@ -217,6 +221,21 @@ import Testing
 
     /// TCP segments the quick path writes: flags, Ack only with ACK, every option it names, and
     /// payloads that are neither HTTP nor TLS (including one cut off by the snapshot length).
+    /// An analysis as `TCPSequenceAnalyzer` makes one: relative numbers, a window scaled by 128.
+    func analysis(flags: UInt8, tagged: Bool = false) -> TCPAnalysis {
+        var analysis = TCPAnalysis()
+        analysis.sequence = 1
+        analysis.hasAcknowledgment = flags & 0x10 != 0
+        analysis.acknowledgment = analysis.hasAcknowledgment ? 6 : 7
+        analysis.window = 65535 * 128
+        if tagged {
+            analysis.flags = .duplicateACK
+            analysis.duplicateACKNumber = 2
+            analysis.duplicateACKFrame = 3
+        }
+        return analysis
+    }
+
     @Test func plainTCPLinesEqualTheDissectors() {
         let options = DissectorOptions()
         var quickFormatter = TimestampFormatter(utc: true), slowFormatter = TimestampFormatter(utc: true)
@@ -238,13 +257,20 @@ import Testing
                         ports: (UInt16(40000 + index), 8080), flags: flags, sequence: 4_000_000_000, acknowledgment: 7,
                         options: tcpOptions, payload)
                     for (bytes, length) in [(frame, frame.count), (Array(frame.prefix(frame.count - payload.count / 2)), frame.count)] {
-                        let quick = Self.quickLine(
-                            bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &quickFormatter)
-                        #expect(quick != nil, "options \(tcpOptions), flags \(flags)")
-                        #expect(
-                            quick
-                                == Self.dissectedLine(
-                                    bytes, number: 12, stamp: stamp, length: length, options: options, formatter: &slowFormatter))
+                        // Without sequence analysis, with it (relative numbers, a scaled window), and
+                        // with a flag (whose tag the dissector writes: the quick path declines).
+                        for tcp in [nil, analysis(flags: flags), analysis(flags: flags, tagged: true)] {
+                            let quick = Self.quickLine(
+                                bytes, number: 12, stamp: stamp, length: length, options: options, tcp: tcp, formatter: &quickFormatter)
+                            let slow = Self.dissectedLine(
+                                bytes, number: 12, stamp: stamp, length: length, options: options, tcp: tcp, formatter: &slowFormatter)
+                            if tcp?.flags.isEmpty == false {
+                                #expect(quick == nil && slow.contains("[TCP Dup ACK 3#2] "))
+                            } else {
+                                #expect(quick != nil, "options \(tcpOptions), flags \(flags)")
+                                #expect(quick == slow)
+                            }
+                        }
                         checked += 1
                     }
                 }

@@ -28,7 +28,7 @@ import SocktuiTestSupport
         #expect(lines.count == 10)
         #expect(
             lines.first
-                == "1 13:51:06.000000 192.168.1.10 → 93.184.216.34 TCP 74 50000 → 80 [SYN] Seq=287454020 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=5678 TSecr=0 WS=128"
+                == "1 13:51:06.000000 192.168.1.10 → 93.184.216.34 TCP 74 50000 → 80 [SYN] Seq=0 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=5678 TSecr=0 WS=128"
         )
         #expect(lines[1] == "2 13:51:07.001001 127.0.0.1 → 127.0.0.1 DNS 87 Standard query response 0x1234 A example.com A 93.184.216.34")
         #expect(lines[6].contains(" TLS ") && lines[6].hasSuffix("Client Hello (SNI=tls.example.org)"))

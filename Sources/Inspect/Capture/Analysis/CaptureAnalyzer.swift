@@ -262,12 +262,14 @@ public final class CaptureAnalyzer: Sendable {
     ) throws(AnalysisError) {
         guard let filter else { return try forEachPacketUnfiltered(cancellation: cancellation, progress: progress, body) }
         var matcher = filter.matcher()
+        // The filter may read what TCP sequence analysis finds (over every packet, in order).
+        var sequence = TCPSequenceAnalyzer()
         try forEachPacketUnfiltered(cancellation: cancellation, progress: progress) { packet in
             // A bpf: filter libpcap cannot compile for a link type matches none of its packets.
             let matches =
                 (try? matcher.matches(
                     packet.bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength,
-                    number: packet.index + 1)) ?? false
+                    number: packet.index + 1, tcp: sequence.analyze(packet))) ?? false
             return !matches || body(packet)
         }
     }

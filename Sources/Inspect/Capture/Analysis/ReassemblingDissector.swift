@@ -31,6 +31,8 @@ public struct AnalyzedPacket: Sendable, Hashable {
     public var stream: Int?
     /// Data this packet completed, if any.
     public var reassembly: Reassembly?
+    /// Its TCP sequence analysis (relative numbers, flags), for a TCP segment.
+    public var tcp: TCPAnalysis?
 }
 
 /// Decodes packets in capture order like `Dissector`, plus what needs state across packets, as
@@ -50,6 +52,8 @@ public struct ReassemblingDissector: Sendable {
     private var dns: [DNSKey: DNSDirection] = [:]
     private var dnsMessages = 0
     private let limits: ReassemblyLimits
+    /// TCP sequence analysis, for `dissect` (which sees every packet).
+    private var sequence = TCPSequenceAnalyzer()
 
     private struct DNSKey: Hashable, Sendable {
         var conversation: ConversationKey
@@ -72,31 +76,35 @@ public struct ReassemblingDissector: Sendable {
         return counters
     }
 
-    /// Decodes the next packet.
+    /// Decodes the next packet, with TCP sequence analysis.
     public mutating func dissect(_ packet: PacketReference) -> AnalyzedPacket {
-        let (analyzed, replaced, reassembly) = reassemble(packet)
+        let analyzed = pass.next(packet)
+        let tcp = sequence.analyze(packet, flow: analyzed.flow)
+        let (replaced, reassembly) = reassemble(packet, analyzed: analyzed, tcp: tcp)
         let dissection =
-            replaced ?? Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+            replaced
+            ?? Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options, tcp: tcp)
         return AnalyzedPacket(
-            number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+            number: packet.number, dissection: dissection, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly, tcp: tcp)
     }
 
     /// Reads the next packet and returns its dissection only when reassembly changes it (the
     /// packet completes a datagram or a DNS message, or carries part of one); nil means "decode it
     /// with `Dissector` as usual". Reads only the headers of other packets, so a listing can keep
-    /// decoding in parallel and ask this, in order, for the few packets reassembly concerns.
-    public mutating func dissectIfReassembled(_ packet: PacketReference) -> AnalyzedPacket? {
-        let (analyzed, replaced, reassembly) = reassemble(packet)
+    /// decoding in parallel and ask this, in order, for the few packets reassembly concerns. `tcp`
+    /// is the packet's sequence analysis, which the caller runs over every packet.
+    public mutating func dissectIfReassembled(_ packet: PacketReference, tcp: TCPAnalysis? = nil) -> AnalyzedPacket? {
+        let analyzed = pass.next(packet)
+        let (replaced, reassembly) = reassemble(packet, analyzed: analyzed, tcp: tcp)
         guard let replaced else { return nil }
         return AnalyzedPacket(
-            number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly)
+            number: packet.number, dissection: replaced, flow: analyzed.flow, stream: analyzed.stream, reassembly: reassembly, tcp: tcp)
     }
 
-    private mutating func reassemble(_ packet: PacketReference) -> (AnalyzedFlow, Dissection?, Reassembly?) {
-        let analyzed = pass.next(packet)
+    private mutating func reassemble(_ packet: PacketReference, analyzed: AnalyzedFlow, tcp: TCPAnalysis?) -> (Dissection?, Reassembly?) {
         if let datagram = analyzed.datagram, let network = analyzed.flow.network {
             var dissection = Dissector.dissect(
-                packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options)
+                packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: options, tcp: tcp)
             let reassembly = Reassembly(
                 kind: network.source.isIPv6 ? .ipv6Fragments : .ipv4Fragments, packets: datagram.packets, bytes: datagram.payload)
             let merged = Self.dissectReassembled(
@@ -107,15 +115,14 @@ public struct ReassemblingDissector: Sendable {
                 label:
                     "[Reassembled \(network.source.isIPv6 ? "IPv6" : "IPv4") datagram: \(datagram.packets.count) fragments (\(datagram.packets.map { "#\($0)" }.joined(separator: ", "))), \(datagram.payload.count) bytes]"
             )
-            return (analyzed, dissection, reassembly)
+            return (dissection, reassembly)
         }
         if let transport = analyzed.flow.transport, transport.protocolKind == .tcp, let network = analyzed.flow.network,
             options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort)
         {
-            let (dissection, reassembly) = dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport)
-            return (analyzed, dissection, reassembly)
+            return dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport, tcp: tcp)
         }
-        return (analyzed, nil, nil)
+        return (nil, nil)
     }
 
     /// Ends the capture: incomplete datagrams are counted.
@@ -125,7 +132,7 @@ public struct ReassemblingDissector: Sendable {
     /// dissection when it does not hold exactly whole messages, and the message it completed.
     private mutating func dnsOverTCP(
         _ packet: PacketReference, analyzed: AnalyzedFlow, network: PacketFlow.Network,
-        transport: PacketFlow.Transport
+        transport: PacketFlow.Transport, tcp: TCPAnalysis?
     ) -> (Dissection?, Reassembly?) {
         let source = FlowEndpoint(address: network.source, port: transport.sourcePort)
         let destination = FlowEndpoint(address: network.destination, port: transport.destinationPort)
@@ -169,7 +176,8 @@ public struct ReassemblingDissector: Sendable {
         // would read a message from the middle of one) and add the reassembled message, if complete.
         var plain = options
         plain.dnsPorts = []
-        var dissection = Dissector.dissect(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain)
+        var dissection = Dissector.dissect(
+            packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain, tcp: tcp)
         if let completed, multiSegment {
             dnsMessages += 1
             let merged = Self.dissectReassembled(

@@ -4,7 +4,9 @@
 extension TCPSequenceAnalyzer {
     private static let fin: UInt16 = 0x001, syn: UInt16 = 0x002, rst: UInt16 = 0x004, psh: UInt16 = 0x008, ack: UInt16 = 0x010
 
-    static func analyze(_ segment: SegmentHeader, step: StreamIndexer.TCPStep, frame: UInt32, now: Int64, stream: inout Stream)
+    static func analyze(
+        _ segment: SegmentHeader, step: StreamIndexer.TCPStep, frame: UInt32, now: Int64, stream: inout Stream
+    )
         -> TCPAnalysis
     {
         var result = TCPAnalysis()

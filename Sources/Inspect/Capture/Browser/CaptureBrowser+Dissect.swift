@@ -2,10 +2,15 @@
 extension CaptureBrowser {
     /// Dissects the packets at `indices` into rows; `previous[i]` is the packet displayed before
     /// `indices[i]`. With `processes` (a live capture), each row names the processes owning the
-    /// packet's sockets. Packets the source no longer holds are left out.
-    public static func rows(_ source: any PacketSource, indices: [Int], previous: [Int?], processes: ProcessMatcher? = nil) -> [PacketRow] {
+    /// packet's sockets; with `tcp`, TCP rows show what sequence analysis found (the table grows up
+    /// to the last row first). Packets the source no longer holds are left out.
+    public static func rows(
+        _ source: any PacketSource, indices: [Int], previous: [Int?], processes: ProcessMatcher? = nil, tcp: TCPAnalysisTable? = nil,
+        cancel: Cancellation? = nil
+    ) -> [PacketRow] {
         let wanted = indices + previous.compactMap { $0 }
         guard let low = wanted.min(), let high = wanted.max() else { return [] }
+        tcp?.extend(to: (indices.max() ?? 0) + 1, from: source, cancel: cancel)
         var packets: [Int: CapturedPacket] = [:]
         // One read for a contiguous window; packet by packet when the rows are sparse (a filter)
         // or the source could not return every packet of the window (then positions would shift).
@@ -22,13 +27,15 @@ extension CaptureBrowser {
         rows.reserveCapacity(indices.count)
         for (n, index) in indices.enumerated() {
             guard let packet = packets[index] else { continue }
-            let dissection = Dissector.dissect(packet)
-            rows.append(
-                PacketRow(
-                    index: index, timestamp: packet.timestamp, previous: previous[n].flatMap { packets[$0]?.timestamp },
-                    source: dissection.source, destination: dissection.destination,
-                    protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info,
-                    process: processes.map { processText(packet, $0) } ?? ""))
+            let analysis = tcp?.analysis(at: index)
+            let dissection = Dissector.dissect(packet, tcp: analysis)
+            var row = PacketRow(
+                index: index, timestamp: packet.timestamp, previous: previous[n].flatMap { packets[$0]?.timestamp },
+                source: dissection.source, destination: dissection.destination,
+                protocolName: dissection.protocolName, length: packet.originalLength, info: dissection.info,
+                process: processes.map { processText(packet, $0) } ?? "")
+            if analysis?.isProblem == true { row.mark = .badTCP }
+            rows.append(row)
         }
         return rows
     }
@@ -52,8 +59,13 @@ extension CaptureBrowser {
     }
 
     /// The detail of one packet: its field tree with key-path ids, their byte ranges, its conversation.
-    public static func dissect(_ packet: CapturedPacket, index: Int, verifyChecksums: Bool = false) -> DissectedPacket {
-        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true, verifyChecksums: verifyChecksums))
+    /// With `tcp` (the packet's sequence analysis), its tree shows relative numbers and `tcp.analysis`.
+    public static func dissect(
+        _ packet: CapturedPacket, index: Int, verifyChecksums: Bool = false, tcp: TCPAnalysis? = nil
+    )
+        -> DissectedPacket
+    {
+        let dissection = Dissector.dissect(packet, options: DissectorOptions(detail: true, verifyChecksums: verifyChecksums), tcp: tcp)
         var ranges: [String: Range<Int>] = [:]
         func convert(_ fields: [FieldNode], parent: String) -> [DissectedField] {
             var seen: [String: Int] = [:]

@@ -4,8 +4,11 @@ extension CaptureBrowser {
     static let searchBatch = 256
 
     /// The display row of the first packet after (or before) `search.fromRow` that matches its
-    /// target, wrapping around; nil when none does or `cancel` was set.
-    public static func search(_ search: CaptureSearch, in source: any PacketSource, cancel: Cancellation) -> Int? {
+    /// target, wrapping around; nil when none does or `cancel` was set. A filter target reads `tcp`,
+    /// the source's sequence analysis (grown to the searched packets first).
+    public static func search(
+        _ search: CaptureSearch, in source: any PacketSource, tcp: TCPAnalysisTable? = nil, cancel: Cancellation
+    ) -> Int? {
         var matcher: PacketFilterMatcher?
         if case .filter(let expression) = search.target {
             guard let filter = try? PacketFilter(expression) else { return nil }
@@ -16,10 +19,11 @@ extension CaptureBrowser {
             case .bytes(let needle):
                 return packet.data.firstRange(of: needle) != nil
             case .filter:
+                tcp?.extend(to: index + 1, from: source, cancel: cancel)
                 return packet.data.withUnsafeBytes { bytes in
                     (try? matcher?.matches(
-                        bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength, number: index + 1))
-                        == true
+                        bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength, number: index + 1,
+                        tcp: tcp?.analysis(at: index))) == true
                 }
             }
         }
@@ -109,7 +113,7 @@ extension CaptureBrowser {
         switch request {
         case .search(let id, let search):
             guard let source = source(id) else { return .failed("no \(id)") }
-            let row = CaptureBrowser.search(search, in: source, cancel: cancel)
+            let row = CaptureBrowser.search(search, in: source, tcp: tcpAnalysis(id), cancel: cancel)
             return .searchFinished(row: row, cancelled: row == nil && cancel.isCancelled)
         case .save(let id, let save):
             guard let source = source(id) else { return .failed("no \(id)") }

@@ -16,6 +16,8 @@ public final class CaptureBrowser: Sendable {
         var source: any PacketSource
         var live: LiveCaptureSession?
         var processes: ProcessMatcher?
+        /// TCP sequence analysis of the source's packets, grown in order as requests need it.
+        var tcp = TCPAnalysisTable()
     }
     private let entries = Mutex<[CaptureSourceID: Entry]>([:])
     private let nextID = Atomic<UInt64>(1)
@@ -59,6 +61,9 @@ public final class CaptureBrowser: Sendable {
 
     private func processes(_ id: CaptureSourceID) -> ProcessMatcher? { entries.withLock { $0[id]?.processes } }
 
+    /// The TCP sequence analysis of `id`'s packets (relative numbers, flags), as far as it got.
+    public func tcpAnalysis(_ id: CaptureSourceID) -> TCPAnalysisTable? { entries.withLock { $0[id]?.tcp } }
+
     /// Answers `request`, blocking the caller; stream items go to `event`.
     public func handle(
         _ request: CaptureBrowserRequest, cancel: Cancellation = Cancellation(),
@@ -72,19 +77,25 @@ public final class CaptureBrowser: Sendable {
             return index(reader, chunk: max(1, chunk), cancel: cancel, event: event)
         case .rows(let id, let indices, let previous, let withProcesses):
             guard let source = source(id) else { return .failed("no \(id)") }
-            let rows = CaptureBrowser.rows(source, indices: indices, previous: previous, processes: withProcesses ? processes(id) : nil)
+            let rows = CaptureBrowser.rows(
+                source, indices: indices, previous: previous, processes: withProcesses ? processes(id) : nil, tcp: tcpAnalysis(id),
+                cancel: cancel)
             return .rows(rows, shrank: CaptureBrowser.shrink(of: source))
         case .dissect(let id, let index, let verifyChecksums):
             guard let source = source(id) else { return .failed("no \(id)") }
             let packet = source.packets(in: index..<(index + 1)).first
+            let table = tcpAnalysis(id)
+            table?.extend(to: index + 1, from: source, cancel: cancel)
             return .detail(
-                packet.map { CaptureBrowser.dissect($0, index: index, verifyChecksums: verifyChecksums) },
+                packet.map { CaptureBrowser.dissect($0, index: index, verifyChecksums: verifyChecksums, tcp: table?.analysis(at: index)) },
                 shrank: CaptureBrowser.shrink(of: source))
         case .filter(let id, let expression, let range):
             guard let source = source(id) else { return .failed("no \(id)") }
             let started = ContinuousClock.now
             do throws(FilterError) {
-                let outcome = try DisplayFilterScan.run(expression, over: source, range: range, cancel: cancel) { matches, scanned in
+                let outcome = try DisplayFilterScan.run(
+                    expression, over: source, range: range, tcp: tcpAnalysis(id), cancel: cancel
+                ) { matches, scanned in
                     event(.filterMatches(matches, scanned: scanned))
                 }
                 let seconds = (ContinuousClock.now - started).secondsValue

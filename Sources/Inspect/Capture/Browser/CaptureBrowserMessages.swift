@@ -135,6 +135,12 @@ public struct CaptureShrink: Hashable, Sendable, Codable {
     }
 }
 
+/// Why a packet row stands out, as Wireshark's colouring rules single rows out.
+public enum PacketRowMark: String, Hashable, Sendable, Codable {
+    /// Wireshark's "Bad TCP": an analysis flag other than a window update or a keep-alive.
+    case badTCP = "bad-tcp"
+}
+
 /// One row of the packet list, dissected off the UI thread.
 public struct PacketRow: Hashable, Sendable, Codable {
     /// 0-based index of the packet in its source.
@@ -156,6 +162,8 @@ public struct PacketRow: Hashable, Sendable, Codable {
     /// The processes owning the packet's sockets (`curl(412) → nginx(88)`), for a live capture; empty
     /// when unknown or for a file.
     public var process = ""
+    /// How the row stands out, when it does (a TCP segment the sequence analysis flags as trouble).
+    public var mark: PacketRowMark?
 
     /// Creates a row.
     public init(

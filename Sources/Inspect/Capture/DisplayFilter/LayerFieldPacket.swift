@@ -8,11 +8,15 @@ public struct LayerFieldPacket: DisplayFilterPacket {
     private let frame: Frame
 
     /// A packet of `bytes` (`wireLength` on the wire), dissected without detail into `dissection`;
-    /// valid while both are. `number` is its 1-based place in the capture (`frame.number`), when known.
-    public init(bytes: UnsafeRawBufferPointer, wireLength: Int, dissection: UnsafePointer<Dissection>, number: Int? = nil) {
+    /// valid while both are. `number` is its 1-based place in the capture (`frame.number`), when
+    /// known; `tcp` its TCP sequence analysis, when the caller ran it.
+    public init(
+        bytes: UnsafeRawBufferPointer, wireLength: Int, dissection: UnsafePointer<Dissection>, number: Int? = nil,
+        tcp: TCPAnalysis? = nil
+    ) {
         self.bytes = bytes
         self.dissection = dissection
-        frame = Frame(wireLength: wireLength, number: number)
+        frame = Frame(wireLength: wireLength, number: number, tcp: tcp)
     }
 
     /// What a field reads of the frame besides its bytes.
@@ -21,6 +25,8 @@ public struct LayerFieldPacket: DisplayFilterPacket {
         var wireLength: Int
         /// Its 1-based number in the capture, when known.
         var number: Int?
+        /// Its TCP sequence analysis, when run.
+        var tcp: TCPAnalysis?
     }
 
     /// How one field is read: the layer it lives in and its value from that layer's offset.
@@ -104,6 +110,10 @@ public struct LayerFieldPacket: DisplayFilterPacket {
         number("tcp.window_size_value", .tcp, TCP.window)
         number("tcp.checksum", .tcp, TCP.checksum)
         number("tcp.urgent_pointer", .tcp, TCP.urgentPointer)
+        // What sequence analysis found, for the packet's TCP layer.
+        for (name, value) in TCPAnalysis.fieldValues {
+            table[name] = Reader(layers: [.tcp]) { _, _, frame in frame.tcp.flatMap(value) }
+        }
         typealias UDP = UDPView.Field
         number("udp.srcport", .udp, UDP.sourcePort)
         number("udp.dstport", .udp, UDP.destinationPort)

@@ -86,7 +86,9 @@ extension DissectorWalk {
             FieldNode(
                 "tcp.ack_raw", "Acknowledgment number (raw)", Format.decimal(tcp.acknowledgmentNumber),
                 range: tcp.range(of: Field.acknowledgmentNumber)),
-            FieldNode("tcp.hdr_len", "Header Length", "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))", range: tcp.range(of: Field.dataOffset)),
+            FieldNode(
+                "tcp.hdr_len", "Header Length", "\(tcp.headerLength) bytes (\(tcp.headerLength / 4))",
+                range: tcp.range(of: Field.dataOffset)),
             FieldNode(
                 "tcp.flags", "Flags", "\(Format.hex(tcp.flags, width: 4)) (\(flagNames.joined(separator: ", ")))",
                 range: tcp.range(of: Field.dataOffsetAndFlags),
@@ -118,7 +120,8 @@ extension DissectorWalk {
         if let analysis { children += Self.tcpAnalysisNodes(analysis, at: here) }
         if tcp.payloadLength > 0 {
             children.append(
-                FieldNode("tcp.payload", "TCP payload", "\(tcp.payloadLength) bytes", range: headerEnd..<max(headerEnd, extent.capturedEnd)))
+                FieldNode("tcp.payload", "TCP payload", "\(tcp.payloadLength) bytes", range: headerEnd..<max(headerEnd, extent.capturedEnd))
+            )
         }
         var summary = TextBuilder()
         summary.append("Src Port: ")
@@ -143,20 +146,25 @@ extension DissectorWalk {
             FieldNode(
                 "tcp.timestamps", "[Timestamps]", range: here,
                 children: [
-                    FieldNode("tcp.time_relative", "[Time since first frame in this TCP stream]", seconds(analysis.timeRelative), range: here),
+                    FieldNode(
+                        "tcp.time_relative", "[Time since first frame in this TCP stream]", seconds(analysis.timeRelative), range: here),
                     FieldNode("tcp.time_delta", "[Time since previous frame in this TCP stream]", seconds(analysis.timeDelta), range: here)
                 ])
         ]
         guard analysis.hasAnalysis else { return nodes }
         var children: [FieldNode] = []
         if analysis.acksFrame != 0 {
-            children.append(FieldNode("tcp.analysis.acks_frame", "[This is an ACK to the segment in frame]", "\(analysis.acksFrame)", range: here))
+            children.append(
+                FieldNode("tcp.analysis.acks_frame", "[This is an ACK to the segment in frame]", "\(analysis.acksFrame)", range: here))
             if analysis.ackRTT != 0 {
-                children.append(FieldNode("tcp.analysis.ack_rtt", "[The RTT to ACK the segment was]", seconds(analysis.ackRTT), range: here))
+                children.append(
+                    FieldNode("tcp.analysis.ack_rtt", "[The RTT to ACK the segment was]", seconds(analysis.ackRTT), range: here))
             }
         }
-        if let initial = analysis.initialRTT { children.append(FieldNode("tcp.analysis.initial_rtt", "[iRTT]", seconds(initial), range: here)) }
-        if let inFlight = analysis.bytesInFlight, inFlight != 0 {
+        if let initial = analysis.initialRTT {
+            children.append(FieldNode("tcp.analysis.initial_rtt", "[iRTT]", seconds(initial), range: here))
+        }
+        if let inFlight = analysis.shownBytesInFlight {
             children.append(FieldNode("tcp.analysis.bytes_in_flight", "[Bytes in flight]", "\(inFlight)", range: here))
             children.append(
                 FieldNode("tcp.analysis.push_bytes_sent", "[Bytes sent since last PSH flag]", "\(analysis.pushBytesSent)", range: here))
@@ -169,9 +177,10 @@ extension DissectorWalk {
                 if entry.flag == .fastRetransmission || entry.flag == .spuriousRetransmission {
                     flags.append(FieldNode("tcp.analysis.retransmission", "[This frame is a (suspected) retransmission]", range: here))
                 }
-                if entry.flag == .retransmission, let rto = analysis.rto, rto != 0 {
+                if entry.flag == .retransmission, let rto = analysis.shownRTO {
                     flags.append(FieldNode("tcp.analysis.rto", "[The RTO for this segment was]", seconds(rto), range: here))
-                    flags.append(FieldNode("tcp.analysis.rto_frame", "[RTO based on delta from frame]", "\(analysis.rtoFrame)", range: here))
+                    flags.append(
+                        FieldNode("tcp.analysis.rto_frame", "[RTO based on delta from frame]", "\(analysis.rtoFrame)", range: here))
                 }
             }
             children.append(FieldNode("tcp.analysis.flags", "[TCP Analysis Flags]", range: here, children: flags))
@@ -179,7 +188,8 @@ extension DissectorWalk {
         if analysis.duplicateACKNumber != 0 {
             children.append(FieldNode("tcp.analysis.duplicate_ack_num", "[Duplicate ACK #]", "\(analysis.duplicateACKNumber)", range: here))
             children.append(
-                FieldNode("tcp.analysis.duplicate_ack_frame", "[Duplicate to the ACK in frame]", "\(analysis.duplicateACKFrame)", range: here))
+                FieldNode(
+                    "tcp.analysis.duplicate_ack_frame", "[Duplicate to the ACK in frame]", "\(analysis.duplicateACKFrame)", range: here))
         }
         nodes.append(FieldNode("tcp.analysis", "[SEQ/ACK analysis]", range: here, children: children))
         return nodes

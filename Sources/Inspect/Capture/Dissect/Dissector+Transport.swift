@@ -35,7 +35,8 @@ extension DissectorWalk {
         case .sackPermitted: return FieldNode("tcp.options.sack_perm", "SACK permitted", "", range: range)
         case .sack(let blocks):
             return FieldNode(
-                "tcp.options.sack", "SACK", blocks.map { "\($0.leftEdge &- sackBase)-\($0.rightEdge &- sackBase)" }.joined(separator: " "), range: range)
+                "tcp.options.sack", "SACK", blocks.map { "\($0.leftEdge &- sackBase)-\($0.rightEdge &- sackBase)" }.joined(separator: " "),
+                range: range)
         case .timestamps(let value, let echo):
             return FieldNode("tcp.options.timestamp.tsval", "Timestamps", "TSval \(value), TSecr \(echo)", range: range)
         case .unknown(let kind, let length): return FieldNode("tcp.option_kind", "Unknown option \(kind)", "\(length) bytes", range: range)

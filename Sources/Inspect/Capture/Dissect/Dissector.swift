@@ -33,7 +33,9 @@ public enum Dissector {
     }
 
     /// Dissects a captured packet.
-    public static func dissect(_ packet: CapturedPacket, options: DissectorOptions = DissectorOptions(), tcp: TCPAnalysis? = nil)
+    public static func dissect(
+        _ packet: CapturedPacket, options: DissectorOptions = DissectorOptions(), tcp: TCPAnalysis? = nil
+    )
         -> Dissection
     {
         packet.data.withUnsafeBytes {

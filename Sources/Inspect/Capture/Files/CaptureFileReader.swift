@@ -236,7 +236,8 @@ public final class CaptureFileReader: Sendable {
         /// The record as the analysis passes take a packet.
         public var reference: PacketReference {
             PacketReference(
-                index: index, timestamp: header.timestamp, originalLength: header.originalLength, linkType: interface.linkType, bytes: bytes)
+                index: index, timestamp: header.timestamp, originalLength: header.originalLength, linkType: interface.linkType, bytes: bytes
+            )
         }
     }
 

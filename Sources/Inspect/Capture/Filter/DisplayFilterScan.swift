@@ -24,13 +24,15 @@ public enum DisplayFilterScan {
     /// - Parameters:
     ///   - expression: the filter (``PacketFilter``'s text).
     ///   - chunk: packets between two reports.
+    ///   - tcp: the source's TCP sequence analysis: packets are analysed in order into it as the
+    ///     scan reaches them, and the filter reads what it found (`tcp.seq`, `tcp.analysis.*`).
     ///   - cancel: polled between packets.
     ///   - report: called on the calling thread with the matches of each chunk (ascending) and the
     ///     count of packets scanned so far.
     /// - Throws: `FilterError` when the expression does not compile (for a link type of the source).
     public static func run(
         _ expression: String, over source: any PacketSource, range: Range<Int>? = nil, chunk: Int = 50_000,
-        cancel: Cancellation,
+        tcp: TCPAnalysisTable? = nil, cancel: Cancellation,
         report: (_ matches: [UInt32], _ scanned: Int) -> Void
     ) throws(FilterError) -> DisplayFilterOutcome {
         var matcher = try PacketFilter(expression).matcher()
@@ -90,7 +92,7 @@ public enum DisplayFilterScan {
                     ParallelPacketFilter.Item(
                         index: UInt32(truncatingIfNeeded: record.index), bytes: record.bytes, linkType: record.interface.linkType,
                         snapLength: record.interface.snapLength, originalLength: record.header.originalLength,
-                        dataOffset: record.header.dataOffset))
+                        dataOffset: record.header.dataOffset, tcp: tcp?.offer(record.reference)))
                 return batch.count < batchSize || evaluate()
             }
             if failure == nil && !cancel.isCancelled && !(evaluate() && finishInFlight()) { result.stopped = true }
@@ -111,6 +113,7 @@ public enum DisplayFilterScan {
                 report(pending, scanned); return DisplayFilterOutcome(scanned: scanned, matched: matched, cancelled: true)
             }
             let end = min(all.upperBound, start + batch)
+            tcp?.extend(to: end, from: source, cancel: cancel)
             let packets = source.packets(in: start..<end)
             if packets.isEmpty { break }
             for (offset, packet) in packets.enumerated() {
@@ -118,7 +121,7 @@ public enum DisplayFilterScan {
                     Result { () throws(FilterError) -> Bool in
                         try matcher.matches(
                             bytes, linkType: packet.linkType, snapLength: 262_144, originalLength: packet.originalLength,
-                            number: start + offset + 1)
+                            number: start + offset + 1, tcp: tcp?.analysis(at: start + offset))
                     }
                 }.get()
                 if matches {
@@ -149,6 +152,8 @@ final class ParallelPacketFilter: @unchecked Sendable {
         var snapLength: UInt32
         var originalLength: Int
         var dataOffset: Int
+        /// The packet's TCP sequence analysis, made in order before the batch went out.
+        var tcp: TCPAnalysis?
     }
 
     /// One thread's matcher, in an object of its own: the two threads mutate different objects,
@@ -212,7 +217,7 @@ final class ParallelPacketFilter: @unchecked Sendable {
                 for item in halves[half] {
                     if try self.boxes[half].matcher.matches(
                         item.bytes, linkType: item.linkType, snapLength: item.snapLength, originalLength: item.originalLength,
-                        number: Int(item.index) + 1)
+                        number: Int(item.index) + 1, tcp: item.tcp)
                     {
                         found.append(item.index)
                     }

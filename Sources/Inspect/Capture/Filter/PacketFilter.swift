@@ -85,10 +85,12 @@ public struct PacketFilterMatcher {
     }
 
     /// Whether the packet `bytes` (of `linkType`, captured at `snapLength`, `originalLength` on the
-    /// wire, `number` in the capture counting from 1 when known) passes the filter.
+    /// wire, `number` in the capture counting from 1 when known, `tcp` its TCP sequence analysis
+    /// when run) passes the filter.
     /// - Throws: `FilterError` when libpcap cannot compile a `bpf:` filter for `linkType`.
     public mutating func matches(
-        _ bytes: UnsafeRawBufferPointer, linkType: LinkType, snapLength: UInt32, originalLength: Int, number: Int? = nil
+        _ bytes: UnsafeRawBufferPointer, linkType: LinkType, snapLength: UInt32, originalLength: Int, number: Int? = nil,
+        tcp: TCPAnalysis? = nil
     ) throws(FilterError) -> Bool {
         switch filter {
         case .bpf(let expression):
@@ -97,11 +99,11 @@ public struct PacketFilterMatcher {
             }
             return programs[linkType]!.matches(bytes, originalLength: originalLength)
         case .wireshark(let display):
-            Dissector.dissect(bytes, linkType: linkType, originalLength: originalLength, options: options, into: &dissection)
+            Dissector.dissect(bytes, linkType: linkType, originalLength: originalLength, options: options, tcp: tcp, into: &dissection)
             if display.needsFieldTree { return display.matches(FieldTreePacket(dissection, bytes: Array(bytes), number: number)) }
             return withUnsafePointer(to: &dissection) {
                 display.matches(
-                    LayerFieldPacket(bytes: bytes, wireLength: max(originalLength, bytes.count), dissection: $0, number: number))
+                    LayerFieldPacket(bytes: bytes, wireLength: max(originalLength, bytes.count), dissection: $0, number: number, tcp: tcp))
             }
         }
     }

@@ -69,7 +69,7 @@ struct CaptureTableSource: TableDataSource {
             var cells = [String(index + 1), time, packet.source, packet.destination, packet.protocolName, String(packet.length)]
             if panel.showsProcesses { cells.append(packet.process) }
             cells.append(packet.info)
-            return TableRow(cells, style: theme[CapturePanel.role(ofProtocol: packet.protocolName)])
+            return TableRow(cells, style: theme[packet.mark == .badTCP ? .badTCP : CapturePanel.role(ofProtocol: packet.protocolName)])
         }
     }
 }
