@@ -63,7 +63,7 @@ extension ReadCommand {
                             var queued = QueuedRecord(record)
                             queued.interfaceID = 0
                             queued.tcp = sequence.analyze(record.reference)
-                            if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: linkType, options: options),
+                            if ReadPipeline.mayNeedReassembly(queued, reassembler: reassembler, options: options),
                                 let analyzed = reassembler.dissectIfReassembled(record.reference, tcp: queued.tcp)
                             {
                                 reassembled[record.index] = analyzed.dissection

@@ -132,7 +132,7 @@ final class ReadPipeline {
             }
             let reference = record.reference
             queued.tcp = sequence.analyze(reference)
-            if ReassemblyPrefilter.mayNeedReassembly(queued.bytes, linkType: queued.linkType, options: options),
+            if Self.mayNeedReassembly(queued, reassembler: reassembler, options: options),
                 let analyzed = reassembler.dissectIfReassembled(reference, tcp: queued.tcp)
             {
                 fillingReassembled[record.index] = analyzed.dissection
@@ -159,6 +159,15 @@ final class ReadPipeline {
             return (shrunk, filterError)
         }
         return (result, filterError)
+    }
+
+    /// Whether in-order reassembly may change `record`'s dissection: an IP fragment, a segment on a
+    /// DNS port, a segment starting an HTTP message or TLS record it does not finish, or any TCP
+    /// segment while a message is held.
+    static func mayNeedReassembly(_ record: QueuedRecord, reassembler: ReassemblingDissector, options: DissectorOptions) -> Bool {
+        if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: record.linkType, options: options) { return true }
+        guard record.tcp != nil else { return false }
+        return reassembler.hasPendingPDUs || PDUFraming.startsUnfinishedPDU(record.bytes, linkType: record.linkType)
     }
 
     /// Records `record`'s interface in the table under its ID (an ID names one interface for the whole file).

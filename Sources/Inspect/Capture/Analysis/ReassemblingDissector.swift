@@ -8,6 +8,8 @@ public struct Reassembly: Hashable, Sendable, Codable {
         case ipv6Fragments
         /// A length-prefixed DNS message from TCP segments.
         case dnsOverTCP
+        /// An HTTP message or TLS record from TCP segments.
+        case tcpMessage
     }
     /// What was reassembled.
     public var kind: Kind
@@ -51,11 +53,17 @@ public struct ReassemblingDissector: Sendable {
     private var pass: AnalysisPass
     private var dns: [DNSKey: DNSDirection] = [:]
     private var dnsMessages = 0
-    private let limits: ReassemblyLimits
+    /// HTTP messages and TLS records held until their last segment, by direction.
+    var pdus: [DNSKey: PDUDirection] = [:]
+    /// Messages reassembled from several segments so far.
+    var pduMessages = 0
+    /// Per TCP conversation, whether each HTTP request not yet answered was a HEAD.
+    var httpRequests: [ConversationKey: [Bool]] = [:]
+    let limits: ReassemblyLimits
     /// TCP sequence analysis, for `dissect` (which sees every packet).
     private var sequence = TCPSequenceAnalyzer()
 
-    private struct DNSKey: Hashable, Sendable {
+    struct DNSKey: Hashable, Sendable {
         var conversation: ConversationKey
         var source: FlowEndpoint
     }
@@ -121,6 +129,9 @@ public struct ReassemblingDissector: Sendable {
             options.dnsPorts.contains(transport.sourcePort) || options.dnsPorts.contains(transport.destinationPort)
         {
             return dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport, tcp: tcp)
+        }
+        if let transport = analyzed.flow.transport, transport.protocolKind == .tcp, let network = analyzed.flow.network {
+            return pduOverTCP(packet, analyzed: analyzed, network: network, transport: transport, tcp: tcp)
         }
         return (nil, nil)
     }
@@ -195,7 +206,7 @@ public struct ReassemblingDissector: Sendable {
     }
 
     /// A 20-byte TCP header with the ports and sequence numbers of `transport`, for decoding a reassembled payload.
-    private static func tcpHeader(_ transport: PacketFlow.Transport) -> [UInt8] {
+    static func tcpHeader(_ transport: PacketFlow.Transport) -> [UInt8] {
         func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xff)] }
         func be32(_ value: UInt32) -> [UInt8] { be16(UInt16(value >> 16)) + be16(UInt16(value & 0xffff)) }
         return be16(transport.sourcePort) + be16(transport.destinationPort) + be32(transport.sequence) + be32(transport.acknowledgment)
@@ -205,7 +216,7 @@ public struct ReassemblingDissector: Sendable {
     /// Decodes `payload` as the upper layers of a packet from `network`: an IP header (and
     /// `transportHeader`) are put in front so the dissectors see a whole packet, and the layers after
     /// them are returned with ranges into `payload`.
-    private static func dissectReassembled(
+    static func dissectReassembled(
         _ payload: [UInt8], network: PacketFlow.Network, protocolNumber: UInt8,
         transportHeader: [UInt8], options: DissectorOptions
     ) -> Dissection {
@@ -245,7 +256,7 @@ public struct ReassemblingDissector: Sendable {
     }
 
     /// Puts the reassembled layers on the packet that completed them, under one node.
-    private static func merge(_ reassembled: Dissection, into dissection: inout Dissection, detail: Bool, node key: String, label: String) {
+    static func merge(_ reassembled: Dissection, into dissection: inout Dissection, detail: Bool, node key: String, label: String) {
         dissection.layers += reassembled.layers.filter { $0 != .ipv6Extension }
         if !reassembled.info.isEmpty { dissection.info = reassembled.info }
         if let last = reassembled.layers.last { dissection.protocolName = last.displayName }

@@ -184,6 +184,9 @@ public struct DissectorOptions: Hashable, Sendable {
     /// Build the text columns (source, destination, info). Off for a dissection made only to
     /// learn the layers and where they start (a display filter over header fields).
     public var columns = true
+    /// Stop at the transport layer: a TCP segment that carries part of a message reassembly holds
+    /// is not decoded as the start of one.
+    var skipsApplication = false
 
     /// Creates options; DNS is decoded on 53 (DNS), 5353 (mDNS) and 5355 (LLMNR) by default, and
     /// checksums are not verified.

@@ -2,7 +2,7 @@
 extension DissectorWalk {
     mutating func application(at offset: Int, _ extent: ByteExtent) throws(DecodeError) {
         if let http = HTTPView(bytes, at: offset, within: extent) {
-            if columns { result.info = http.firstLine }
+            if columns { result.info = http.info(capturedEnd: extent.capturedEnd) }
             add(.http, at: offset, built: detail ? http.fieldNode(capturedEnd: extent.capturedEnd) : nil)
         } else if TLSView.looksLikeTLS(bytes, at: offset, within: extent) {
             let tls = try TLSView(bytes, at: offset, within: extent)

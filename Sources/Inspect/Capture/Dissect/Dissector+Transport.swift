@@ -10,7 +10,7 @@ extension DissectorWalk {
         add(.tcp, at: offset, built: node)
         let payload = ByteExtent(end: extent.end, capturedEnd: extent.capturedEnd)
         let start = tcp.payloadOffset
-        guard tcp.payloadLength > 0 else { return }
+        guard tcp.payloadLength > 0, !options.skipsApplication else { return }
         // As tshark by default: data sent again, or out of order, is not decoded again.
         if let analysis, !analysis.flags.isDisjoint(with: [.retransmission, .outOfOrder]) { return }
         if options.isDNSPort(tcp.sourcePort) || options.isDNSPort(tcp.destinationPort) {

@@ -54,6 +54,30 @@ extension HTTPView {
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
     /// The `http` node: the first line with its parts, then each header line.
+    /// The Info column as tshark writes it: the first line and a space, then, when a body follows
+    /// with a `Content-Type`, its media type (`HTTP/1.1 200 OK  (text/html)`; JSON named as such).
+    func info(capturedEnd: Int) -> String {
+        var info = firstLine + " "
+        let end = min(capturedEnd, bytes.count)
+        guard let type = headers(capturedEnd: end).last(where: { text($0.name).lowercased() == "content-type" }) else { return info }
+        // The body starts after the empty line that ends the headers.
+        var index = lineRange.lowerBound
+        var bodyStart: Int?
+        while index + 3 < end {
+            if bytes[index] == 0x0d && bytes[index + 1] == 0x0a && bytes[index + 2] == 0x0d && bytes[index + 3] == 0x0a {
+                bodyStart = index + 4
+                break
+            }
+            index += 1
+        }
+        guard let bodyStart, bodyStart < end else { return info }
+        let media =
+            text(type.value).split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard !media.isEmpty else { return info }
+        info += media == "application/json" ? ", JavaScript Object Notation (application/json)" : " (\(media))"
+        return info
+    }
+
     func fieldNode(capturedEnd: Int) -> FieldNode {
         let headers = headers(capturedEnd: capturedEnd)
         let line = firstLine
