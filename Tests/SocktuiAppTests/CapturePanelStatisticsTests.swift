@@ -27,9 +27,10 @@ import TerminalUI
                 "│ eth                                                    100.00         12    100.00           711 │",
                 "│   ip                                                   100.00         12    100.00           711 │",
                 "│     tcp                                                 75.00          9     75.95           540 │",
-                "│       http                                              25.00          3     30.38           216 │",
+                // The fixture's requests never end their headers: held for reassembly, not HTTP (as in tshark).
                 "│     udp                                                 25.00          3     24.05           171 │",
                 "│       data                                              25.00          3     24.05           171 │",
+                "│                                                                                                  │",
                 "│                                                                                                  │"
             ])
         #expect(

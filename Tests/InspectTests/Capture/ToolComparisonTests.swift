@@ -288,7 +288,7 @@ struct ToolComparisonTests {
         let results = reader.packets(in: 0..<count).map { Dissector.dissect($0, options: options) }
         #expect(results.allSatisfy { $0.error == nil })
         #expect(results.filter { $0.protocolName == "DNS" }.count == (hasIPv6 ? 4 : 2))
-        #expect(results.filter { $0.protocolName == "HTTP" }.map(\.info) == ["GET /capture HTTP/1.1", "HTTP/1.1 204 No Content"])
+        #expect(results.filter { $0.protocolName == "HTTP" }.map(\.info) == ["GET /capture HTTP/1.1 ", "HTTP/1.1 204 No Content "])
         #expect(results.filter { $0.info.contains("[SYN") }.count == 2)
         #expect(results.first { $0.protocolName == "DNS" }?.info == "Standard query 0x5151 A loopback.example.com")
         try udp.close(); try listener.close(); try udp6?.close()

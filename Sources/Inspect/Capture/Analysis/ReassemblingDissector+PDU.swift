@@ -102,11 +102,15 @@ extension ReassemblingDissector {
         var dissection = Dissector.dissect(
             packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain, tcp: tcp)
         guard !completed.isEmpty else {
-            // tshark's HTTP names the message on its first segment before asking for the rest.
+            // On a message's first segment tshark's HTTP names it before asking for the rest, and
+            // its TLS clears the column.
             if !heldBefore, state.kind == .http, let line = state.buffer.split(separator: 0x0d, maxSplits: 1).first {
-                dissection.info = String(decoding: line.prefix(1024), as: UTF8.self) + " "
+                dissection.info = String(decoding: line.prefix(1024), as: UTF8.self) + "  [TCP segment of a reassembled PDU]"
+            } else if !heldBefore, state.kind == .tls {
+                dissection.info = "[TCP segment of a reassembled PDU]"
+            } else {
+                dissection.info += " [TCP segment of a reassembled PDU]"
             }
-            dissection.info += " [TCP segment of a reassembled PDU]"
             return (dissection, nil)
         }
         let merged = Self.dissectReassembled(

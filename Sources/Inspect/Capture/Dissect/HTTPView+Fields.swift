@@ -55,7 +55,8 @@ extension HTTPView {
 
     /// The `http` node: the first line with its parts, then each header line.
     /// The Info column as tshark writes it: the first line and a space, then, when a body follows
-    /// with a `Content-Type`, its media type (`HTTP/1.1 200 OK  (text/html)`; JSON named as such).
+    /// with a text or JSON `Content-Type`, what decodes it (`HTTP/1.1 200 OK  (text/html)`,
+    /// `…, JavaScript Object Notation (application/json)`; other types add nothing).
     func info(capturedEnd: Int) -> String {
         var info = firstLine + " "
         let end = min(capturedEnd, bytes.count)
@@ -73,8 +74,11 @@ extension HTTPView {
         guard let bodyStart, bodyStart < end else { return info }
         let media =
             text(type.value).split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard !media.isEmpty else { return info }
-        info += media == "application/json" ? ", JavaScript Object Notation (application/json)" : " (\(media))"
+        if media == "application/json" {
+            info += ", JavaScript Object Notation (application/json)"
+        } else if media.hasPrefix("text/") {
+            info += " (\(media))"
+        }
         return info
     }
 

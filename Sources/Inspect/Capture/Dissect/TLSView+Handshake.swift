@@ -30,6 +30,20 @@ extension TLSView {
             if contentType == 22 && !encrypted {
                 children += handshakeNodes(bytes, in: body)
             }
+            if contentType == 21 && !encrypted && length == 2 && body.count == 2 {
+                let level = bytes[body.lowerBound], description = bytes[body.lowerBound + 1]
+                children.append(
+                    FieldNode(
+                        "tls.alert_message", "Alert Message", "", range: body,
+                        children: [
+                            FieldNode(
+                                "tls.alert_message.level", "Level", "\(alertLevelName(level)) (\(level))",
+                                range: body.lowerBound..<body.lowerBound + 1),
+                            FieldNode(
+                                "tls.alert_message.desc", "Description", "\(alertName(description)) (\(description))",
+                                range: body.lowerBound + 1..<body.upperBound)
+                        ]))
+            }
             if contentType == 20 { encrypted = true }
             nodes.append(
                 FieldNode("tls.record", "TLS Record Layer", contentName(contentType), range: offset..<body.upperBound, children: children))
@@ -55,7 +69,13 @@ extension TLSView {
             case 20:
                 parts.append("Change Cipher Spec")
                 encrypted = true
-            case 21: parts.append(encrypted ? "Encrypted Alert" : "Alert")
+            case 21:
+                if !encrypted, length == 2, offset + recordHeaderLength + 2 <= capturedEnd {
+                    let body = offset + recordHeaderLength
+                    parts.append("Alert (Level: \(alertLevelName(bytes[body])), Description: \(alertName(bytes[body + 1])))")
+                } else {
+                    parts.append(encrypted ? "Encrypted Alert" : "Alert")
+                }
             case 23: parts.append("Application Data")
             default:
                 if encrypted {
@@ -76,6 +96,31 @@ extension TLSView {
             offset += recordHeaderLength + length
         }
         return parts.isEmpty ? "Continuation Data" : parts.joined(separator: ", ")
+    }
+
+    /// An alert's level as Wireshark names it.
+    static func alertLevelName(_ level: UInt8) -> String {
+        switch level {
+        case 1: "Warning"
+        case 2: "Fatal"
+        default: "Unknown (\(level))"
+        }
+    }
+
+    /// An alert's description as Wireshark names it (RFC 8446 6 and earlier TLS versions).
+    static func alertName(_ code: UInt8) -> String {
+        let names: [UInt8: String] = [
+            0: "Close Notify", 10: "Unexpected Message", 20: "Bad Record MAC", 21: "Decryption Failed", 22: "Record Overflow",
+            30: "Decompression Failure", 40: "Handshake Failure", 41: "No Certificate", 42: "Bad Certificate",
+            43: "Unsupported Certificate", 44: "Certificate Revoked", 45: "Certificate Expired", 46: "Certificate Unknown",
+            47: "Illegal Parameter", 48: "Unknown CA", 49: "Access Denied", 50: "Decode Error", 51: "Decrypt Error",
+            60: "Export Restriction", 70: "Protocol Version", 71: "Insufficient Security", 80: "Internal Error",
+            86: "Inappropriate Fallback", 90: "User Canceled", 100: "No Renegotiation", 109: "Missing Extension",
+            110: "Unsupported Extension", 111: "Certificate Unobtainable", 112: "Unrecognized Name",
+            113: "Bad Certificate Status Response", 114: "Bad Certificate Hash Value", 115: "Unknown PSK Identity",
+            116: "Certificate Required", 120: "No Application Protocol"
+        ]
+        return names[code] ?? "Unknown (\(code))"
     }
 
     /// A GREASE value (RFC 8701: `0x?a?a` with both bytes equal), which JA3 leaves out.
