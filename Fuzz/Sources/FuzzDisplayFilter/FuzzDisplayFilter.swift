@@ -10,19 +10,21 @@ import Inspect
 /// input's own bytes. Every filter that compiles is evaluated over each sample packet (and the
 /// input's own bytes as an Ethernet frame) through the field tree, and, when it reads header
 /// fields only, through the header path as well: the two must agree, and `not (F)` must match
-/// exactly the packets `F` does not (a difference traps: a finding).
+/// exactly the packets `F` does not (a difference traps: a finding). A TCP sequence analysis made
+/// of the input's bytes goes with the TCP packets, so `tcp.seq`, `tcp.analysis.*` are read both ways.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = FuzzReader(data, size)
     let mode = input.byte()
     let text = mode & 1 == 1 ? String(decoding: input.rest, as: UTF8.self) : assembled(&input)
     guard let filter = try? DisplayFilter(text) else { return 0 }
+    let analysis = makeAnalysis(&input)
     let negated = try? DisplayFilter("not (\(text)\n)")
     var packets = FilterSamples.packets
     packets.append(Array(input.rest.prefix(256)))
     for packet in packets {
         packet.withUnsafeBytes { bytes in
-            let tree = Dissector.dissect(bytes, linkType: .ethernet, options: DissectorOptions(detail: true))
+            let tree = Dissector.dissect(bytes, linkType: .ethernet, options: DissectorOptions(detail: true), tcp: analysis)
             let matched = filter.matches(FieldTreePacket(tree, bytes: packet))
             if let negated, negated.matches(FieldTreePacket(tree, bytes: packet)) == matched {
                 fatalError("'\(text)' and its negation agree on \(packet)")
@@ -31,14 +33,43 @@ func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             var options = DissectorOptions()
             options.columns = false
             var headers = Dissection()
-            Dissector.dissect(bytes, linkType: .ethernet, options: options, into: &headers)
-            let fromHeaders = withUnsafePointer(to: &headers) { filter.matches(LayerFieldPacket(bytes: bytes, wireLength: packet.count, dissection: $0)) }
+            Dissector.dissect(bytes, linkType: .ethernet, options: options, tcp: analysis, into: &headers)
+            let fromHeaders = withUnsafePointer(to: &headers) {
+                filter.matches(LayerFieldPacket(bytes: bytes, wireLength: packet.count, dissection: $0, tcp: analysis))
+            }
             if fromHeaders != matched {
                 fatalError("'\(text)': the header path says \(fromHeaders), the field tree \(matched), on \(packet)")
             }
         }
     }
     return 0
+}
+
+/// A sequence analysis of extreme values and flags, from the input (nil when its byte is even).
+func makeAnalysis(_ input: inout FuzzReader) -> TCPAnalysis? {
+    guard input.byte() & 1 == 1 else { return nil }
+    var analysis = TCPAnalysis()
+    analysis.stream = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.sequence = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.acknowledgment = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.hasAcknowledgment = input.byte() & 1 == 1
+    analysis.nextSequence = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.window = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.windowScaleFactor = input.pick([nil, -1, -2, 1, 128, 16384])
+    analysis.timeRelative = Int64(bitPattern: input.uint64())
+    analysis.timeDelta = Int64(bitPattern: input.uint64())
+    analysis.flags = TCPAnalysisFlags(rawValue: UInt32(input.uint16()))
+    analysis.hasAnalysis = input.byte() & 1 == 1
+    analysis.duplicateACKNumber = UInt32(input.byte())
+    analysis.duplicateACKFrame = UInt32(truncatingIfNeeded: input.uint64())
+    analysis.acksFrame = UInt32(input.byte())
+    analysis.ackRTT = Int64(bitPattern: input.uint64())
+    analysis.bytesInFlight = input.pick([nil, 0, 1, UInt32.max])
+    analysis.pushBytesSent = UInt32(input.byte())
+    analysis.initialRTT = input.pick([nil, 0, Int64.min, Int64.max])
+    analysis.rto = input.pick([nil, 0, -1, 200_000_000])
+    analysis.rtoFrame = UInt32(input.byte())
+    return analysis
 }
 
 /// A filter put together from the words filters are made of.

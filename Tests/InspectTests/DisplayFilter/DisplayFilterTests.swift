@@ -168,6 +168,23 @@ import Testing
         #expect(try !selected("tcp xor dns").isEmpty)
     }
 
+    /// Durations are read as seconds to the nanosecond, across the whole 64-bit range; signed
+    /// integers in any base.
+    @Test func secondsAndSignedLiteralsAreReadExactly() {
+        #expect(DisplayFilterLiteral.seconds("0.2") == 200_000_000)
+        #expect(DisplayFilterLiteral.seconds("1") == 1_000_000_000)
+        #expect(DisplayFilterLiteral.seconds(".5") == 500_000_000)
+        #expect(DisplayFilterLiteral.seconds("-0.000150") == -150_000)
+        #expect(DisplayFilterLiteral.seconds("0.1234567899") == 123_456_789)
+        #expect(DisplayFilterLiteral.seconds(Format.seconds(.min)) == .min)
+        #expect(DisplayFilterLiteral.seconds(Format.seconds(.max)) == .max)
+        for bad in ["", ".", "-", "1e3", "0x10", "9223372037", "1.2.3", " 1"] {
+            #expect(DisplayFilterLiteral.seconds(bad) == nil, "\(bad)")
+        }
+        #expect(DisplayFilterLiteral.signed("-2") == -2 && DisplayFilterLiteral.signed("0x80") == 128)
+        #expect(DisplayFilterLiteral.signed("9223372036854775808") == nil && DisplayFilterLiteral.signed("-9223372036854775808") == nil)
+    }
+
     @Test(arguments: [
         ("tcp.prot == 80", 0, "unknown field 'tcp.prot' (did you mean tcp.port?)"),
         ("tcp.port ==", 11, "unexpected the end of the filter: expected a field, a protocol or a value"),
@@ -189,6 +206,9 @@ import Testing
         ("tcp.port @ 80", 9, "unexpected character '@'"),
         ("eth.src[0:x] == 00", 10, "in a slice: expected a byte offset or length"),
         ("eth.src == 00:11:22", 11, "'00:11:22' is not a MAC address"),
+        ("tcp.analysis.retransmission == 1", 0, "is a label (present or absent, with no value): test it alone"),
+        ("tcp.time_delta > 0.2.1", 17, "'0.2.1' is not a time in seconds"),
+        ("tcp.window_size_scalefactor == 1.5", 31, "'1.5' is not a signed integer"),
         ("", 0, "empty filter")
     ])
     func badFiltersSayWhereAndWhatWasExpected(expression: String, position: Int, message: String) {

@@ -31,6 +31,10 @@ extension TCPAnalysis {
             let set: TCPAnalysisFlags = flag == .retransmission ? [.retransmission, .fastRetransmission, .spuriousRetransmission] : flag
             table["tcp.analysis.\(entry.field)"] = { $0.flags.isDisjoint(with: set) ? nil : .bytes([]) }
         }
+        // Everything under `tcp.analysis` is there only with the tree Wireshark shows.
+        for (name, value) in table where name.hasPrefix("tcp.analysis") {
+            table[name] = { $0.hasAnalysis ? value($0) : nil }
+        }
         return table
     }()
 

@@ -93,23 +93,24 @@ enum DisplayFilterLiteral {
         return unsigned(text).flatMap { $0 <= UInt64(Int64.max) ? Int64($0) : nil }
     }
 
-    /// `0.2`, `1`, `-0.000150`: seconds, to the nanosecond (further digits are dropped).
+    /// `0.2`, `1`, `-0.000150`: seconds, to the nanosecond (further digits are dropped); nil past
+    /// what 64 bits of nanoseconds hold.
     static func seconds(_ text: String) -> Int64? {
         var rest = Substring(text)
         let negative = rest.hasPrefix("-")
         if negative { rest = rest.dropFirst() }
         let parts = rest.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, whole.allSatisfy(\.isASCII), parts.count == 1 || !parts[1].isEmpty || !whole.isEmpty else {
+        let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+        guard !(whole + fraction).isEmpty, (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }), whole.count <= 19 else {
             return nil
         }
-        let fraction = parts.count > 1 ? parts[1] : ""
-        guard (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber }), !(whole + fraction).isEmpty,
-            let seconds = whole.isEmpty ? 0 : Int64(whole), seconds < 9_000_000_000
-        else { return nil }
-        let digits = String((fraction + "000000000").prefix(9))
-        guard let nanoseconds = Int64(digits) else { return nil }
-        let total = seconds * 1_000_000_000 + nanoseconds
-        return negative ? -total : total
+        let digits = Int64(String((fraction + "000000000").prefix(9)))!
+        guard let seconds = whole.isEmpty ? 0 : Int64(whole) else { return nil }
+        // Accumulated with the sign, so the most negative value is reachable.
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: negative ? -1_000_000_000 : 1_000_000_000)
+        guard !overflow else { return nil }
+        let (total, overflowed) = scaled.addingReportingOverflow(negative ? -digits : digits)
+        return overflowed ? nil : total
     }
 
     /// `a.b.c.d` or `a.b.c.d/len` (an address and its prefix length, 32 for one address).
