@@ -17,6 +17,7 @@ extension ReadCommand {
         var renderer: PacketRenderer?
         // IP fragments and DNS messages split over TCP are reassembled in stream order, as for a file.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        reassembler.defersHeldSegments = true
         var sequence = TCPSequenceAnalyzer()
         var programs: [LinkType: BPFProgram] = [:]
         var slice = RenderedSlice(capacity: 4096)
@@ -60,19 +61,20 @@ extension ReadCommand {
                                     detail: detail, displayFilter: compiled)
                             }
                             var reassembled: [Int: Dissection] = [:]
+                            var held: [Int: ReassemblingDissector.HeldSegment] = [:]
                             var queued = QueuedRecord(record)
                             queued.interfaceID = 0
                             queued.tcp = sequence.analyze(record.reference)
-                            if ReadPipeline.mayNeedReassembly(queued, reassembler: reassembler, options: options),
-                                let analyzed = reassembler.dissectIfReassembled(record.reference, tcp: queued.tcp)
-                            {
-                                reassembled[record.index] = analyzed.dissection
+                            switch ReadPipeline.reassemble(&queued, record.reference, with: &reassembler, options: options) {
+                            case .replaced(let dissection): reassembled[record.index] = dissection
+                            case .held(let segment): held[record.index] = segment
+                            case nil: break
                             }
                             slice.reset()
                             try withUnsafePointer(to: queued) { pointer in
                                 try renderer!.render(
                                     UnsafeBufferPointer(start: pointer, count: 1), interfaces: [record.interface], programs: programs,
-                                    reassembled: reassembled, into: &slice)
+                                    reassembled: reassembled, held: held, into: &slice)
                             }
                         } catch {
                             failure = error

@@ -275,6 +275,10 @@ struct PacketRenderer {
     let displayFilter: DisplayFilter?
     /// For a filter over header fields: layers and their offsets only (no text columns, no tree).
     private let filterOptions: DissectorOptions
+    /// For a filter over header fields of a segment carrying part of a held message: no application layer.
+    private let heldFilterOptions: DissectorOptions
+    /// With the field tree, for a filter over a message reassembly completed.
+    private let treeOptions: DissectorOptions
     private var matchers: [LinkType: BPFMatcher] = [:]
     /// Reused for every packet, so decoding allocates nothing for the common layers.
     private var dissection = Dissection()
@@ -293,14 +297,20 @@ struct PacketRenderer {
         filterOptions.detail = false
         filterOptions.columns = false
         self.filterOptions = filterOptions
+        var heldFilterOptions = filterOptions, treeOptions = options
+        heldFilterOptions.skipsApplication = true
+        treeOptions.detail = true
+        self.heldFilterOptions = heldFilterOptions
+        self.treeOptions = treeOptions
         scratch.reserveCapacity(4096)
     }
 
     /// Appends the text of each record `programs` accepts (all when empty) to `slice`; `reassembled`
-    /// holds the dissections reassembly made, by packet index; `interfaces` the interfaces by ID.
+    /// holds the dissections reassembly made, by packet index, `held` what it left to decode here
+    /// (segments completing a message, or a message's first); `interfaces` the interfaces by ID.
     mutating func render(
         _ records: UnsafeBufferPointer<QueuedRecord>, interfaces: [CaptureInterface?], programs: [LinkType: BPFProgram],
-        reassembled: [Int: Dissection] = [:], into slice: inout RenderedSlice
+        reassembled: [Int: Dissection] = [:], held: [Int: ReassemblingDissector.HeldSegment] = [:], into slice: inout RenderedSlice
     ) throws {
         // Plain text lines may skip dissection for the commonest packet shape (`QuickSummary`).
         let quick = !json && !detail
@@ -312,12 +322,22 @@ struct PacketRenderer {
             }
             // Looked up by index, not as an Optional<Dissection> (a large value to copy per packet).
             let replacement = reassembled.isEmpty ? nil : reassembled.index(forKey: record.index)
+            let heldSegment = record.held ? held[record.index] : nil
             // -Y over header fields reads them from the summary dissection's layer offsets; any
             // other filter (or a reassembled packet) reads the field tree, after dissection below.
             let treeFilter = displayFilter.map { $0.needsFieldTree || replacement != nil } ?? false
+            // Whether `dissection` holds the packet's whole dissection already.
+            var decoded = false
             if let displayFilter, !treeFilter {
-                Dissector.dissect(
-                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: filterOptions, into: &dissection)
+                if heldSegment?.hasApplicationLayers == true {
+                    // The message's layers are there only in the whole dissection.
+                    dissection = ReassemblingDissector.dissect(record.reference, held: heldSegment, options: options, tcp: record.tcp)
+                    decoded = true
+                } else {
+                    Dissector.dissect(
+                        record.bytes, linkType: linkType, originalLength: record.originalLength,
+                        options: record.held ? heldFilterOptions : filterOptions, tcp: record.tcp, into: &dissection)
+                }
                 let kept = withUnsafePointer(to: &dissection) { pointer in
                     displayFilter.matches(
                         LayerFieldPacket(
@@ -326,7 +346,7 @@ struct PacketRenderer {
                 }
                 if !kept { continue }
             }
-            if quick && replacement == nil && !treeFilter {
+            if quick && replacement == nil && !treeFilter && !record.held {
                 let out = slice.text.reserve(QuickSummary.maximumLineLength + 1)
                 if let written = QuickSummary.writeLine(
                     number: record.index + 1, timestamp: record.timestamp, length: record.originalLength,
@@ -339,7 +359,7 @@ struct PacketRenderer {
                 }
             }
             // JSON of the same shape, written from the packet's bytes into the slice.
-            if json && !detail && replacement == nil && !treeFilter,
+            if json && !detail && replacement == nil && !treeFilter && !record.held,
                 try writeQuickJSON(record, interfaces: interfaces, into: &slice)
             {
                 slice.endPacket(record.index)
@@ -347,10 +367,15 @@ struct PacketRenderer {
             }
             if let replacement {
                 dissection = reassembled[replacement].value
-            } else {
-                Dissector.dissect(
-                    record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, tcp: record.tcp,
-                    into: &dissection)
+            } else if !decoded {
+                if record.held {
+                    dissection = ReassemblingDissector.dissect(
+                        record.reference, held: heldSegment, options: treeFilter ? treeOptions : options, tcp: record.tcp)
+                } else {
+                    Dissector.dissect(
+                        record.bytes, linkType: linkType, originalLength: record.originalLength, options: options, tcp: record.tcp,
+                        into: &dissection)
+                }
             }
             if treeFilter, let displayFilter {
                 guard displayFilter.matches(FieldTreePacket(dissection, bytes: Array(record.bytes), number: record.index + 1)) else {

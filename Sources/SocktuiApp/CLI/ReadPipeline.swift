@@ -17,6 +17,9 @@ struct QueuedRecord {
     var direction: PacketDirection
     /// TCP sequence analysis, made in file order on the scanning thread.
     var tcp: TCPAnalysis?
+    /// A segment carrying only part of a message reassembly holds: decoded without its
+    /// application layer, its Info saying so.
+    var held = false
 
     init(_ record: CaptureFileReader.Record) {
         bytes = record.bytes
@@ -26,6 +29,11 @@ struct QueuedRecord {
         linkType = record.interface.linkType
         interfaceID = Int32(truncatingIfNeeded: record.header.interfaceID)
         direction = record.header.direction
+    }
+
+    /// The packet as the analysis passes take one.
+    var reference: PacketReference {
+        PacketReference(index: index, timestamp: timestamp, originalLength: originalLength, linkType: linkType, bytes: bytes)
     }
 }
 
@@ -47,6 +55,10 @@ final class ReadPipeline {
     /// Dissections made by reassembly (in file order, on the scanning thread), by packet index.
     private var fillingReassembled: [Int: Dissection] = [:]
     private var renderingReassembled: [Int: Dissection] = [:]
+    /// What reassembly left the workers to decode, by index: segments that complete a message, or
+    /// are a message's first (held segments without an entry show their TCP Info).
+    private var fillingHeld: [Int: ReassemblingDissector.HeldSegment] = [:]
+    private var renderingHeld: [Int: ReassemblingDissector.HeldSegment] = [:]
     private var flight: (group: DispatchGroup, set: Int)?
     private var nextSet = 0
     private var output = BufferedOutput()
@@ -102,6 +114,8 @@ final class ReadPipeline {
         // IP fragments and DNS messages split over TCP are reassembled in file order, as tshark does:
         // the few packets concerned get their dissection here, the rest are decoded by the workers.
         var reassembler = ReassemblingDissector(options: options, numberStreams: false)
+        // Segments that only carry part of a held message are decoded by the workers.
+        reassembler.defersHeldSegments = true
         // TCP sequence analysis in file order too: relative numbers, windows and flags, as tshark's defaults.
         var sequence = TCPSequenceAnalyzer()
         var fill = batches + nextSet * batchSize
@@ -132,10 +146,11 @@ final class ReadPipeline {
             }
             let reference = record.reference
             queued.tcp = sequence.analyze(reference)
-            if Self.mayNeedReassembly(queued, reassembler: reassembler, options: options),
-                let analyzed = reassembler.dissectIfReassembled(reference, tcp: queued.tcp)
-            {
-                fillingReassembled[record.index] = analyzed.dissection
+            switch Self.reassemble(&queued, reference, with: &reassembler, options: options) {
+            case .replaced(let dissection): fillingReassembled[record.index] = dissection
+            case .held(let held):
+                if held.info != nil || held.hasApplicationLayers { fillingHeld[record.index] = held }
+            case nil: break
             }
             (fill + filled).initialize(to: queued)
             filled += 1
@@ -161,13 +176,35 @@ final class ReadPipeline {
         return (result, filterError)
     }
 
+    /// What in-order reassembly does to a packet a listing queues.
+    enum Reassembled {
+        /// Its dissection, made by reassembly (an IP datagram or a DNS message completed).
+        case replaced(Dissection)
+        /// Left to the worker (a segment holding part of, or completing, an HTTP or TLS message).
+        case held(ReassemblingDissector.HeldSegment)
+    }
+
+    /// Feeds `queued` (at `reference`) to `reassembler` when it may concern it; marks it held when
+    /// reassembly left it to the worker.
+    static func reassemble(
+        _ queued: inout QueuedRecord, _ reference: PacketReference, with reassembler: inout ReassemblingDissector,
+        options: DissectorOptions
+    ) -> Reassembled? {
+        guard mayNeedReassembly(queued, pending: reassembler.hasPendingPDUs, options: options) else { return nil }
+        if let analyzed = reassembler.dissectIfReassembled(reference, tcp: queued.tcp) { return .replaced(analyzed.dissection) }
+        guard let held = reassembler.heldSegment else { return nil }
+        queued.held = true
+        return .held(held)
+    }
+
     /// Whether in-order reassembly may change `record`'s dissection: an IP fragment, a segment on a
     /// DNS port, a segment starting an HTTP message or TLS record it does not finish, or any TCP
     /// segment while a message is held.
-    static func mayNeedReassembly(_ record: QueuedRecord, reassembler: ReassemblingDissector, options: DissectorOptions) -> Bool {
+    /// `pending`: whether the reassembler holds part of a message.
+    static func mayNeedReassembly(_ record: QueuedRecord, pending: Bool, options: DissectorOptions) -> Bool {
         if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: record.linkType, options: options) { return true }
         guard record.tcp != nil else { return false }
-        return reassembler.hasPendingPDUs || PDUFraming.startsUnfinishedPDU(record.bytes, linkType: record.linkType)
+        return pending || PDUFraming.startsUnfinishedPDU(record.bytes, linkType: record.linkType)
     }
 
     /// Records `record`'s interface in the table under its ID (an ID names one interface for the whole file).
@@ -185,22 +222,25 @@ final class ReadPipeline {
         flight = nil
         swap(&fillingReassembled, &renderingReassembled)
         fillingReassembled.removeAll(keepingCapacity: true)
+        swap(&fillingHeld, &renderingHeld)
+        fillingHeld.removeAll(keepingCapacity: true)
         let set = nextSet
         nextSet = 1 - nextSet
         let group = DispatchGroup()
         let records = UnsafeBufferPointer(start: batches + set * batchSize, count: count)
         let perWorker = (count + workerCount - 1) / workerCount
         // Each task touches only its own renderer and slice; the records are read-only.
-        let shared = UncheckedSendable((renderers, slices + set * workerCount, records, programs, renderingReassembled, interfaces))
+        let shared = UncheckedSendable(
+            (renderers, slices + set * workerCount, records, programs, renderingReassembled, interfaces, renderingHeld))
         for worker in 0..<workerCount {
             DispatchQueue.global(qos: .userInitiated).async(group: group) {
-                let (renderers, results, records, programs, reassembled, interfaces) = shared.value
+                let (renderers, results, records, programs, reassembled, interfaces, held) = shared.value
                 let range = min(worker * perWorker, records.count)..<min((worker + 1) * perWorker, records.count)
                 results[worker].reset()
                 do {
                     try renderers[worker].render(
                         UnsafeBufferPointer(rebasing: records[range]), interfaces: interfaces, programs: programs,
-                        reassembled: reassembled, into: &results[worker])
+                        reassembled: reassembled, held: held, into: &results[worker])
                 } catch {
                     results[worker].error = error
                 }

@@ -366,3 +366,43 @@ struct TCPAnalysisFieldTests {
         }
     }
 }
+
+/// The same edge cases through the built binary: `socktui read` decodes in parallel, leaving
+/// held and completed messages to its workers; its Info lines and -Y selections must be tshark's.
+@Suite(.enabled(if: TestBinary.have("tshark"), "needs tshark"))
+struct TCPCasesReadTests {
+    /// Each case's Info lines are compared; these expressions on the cases that exercise them
+    /// (every run of tshark costs a start-up).
+    static let expressions = [
+        "tcp.analysis.flags", "tcp.analysis.retransmission || tcp.analysis.out_of_order", "tcp.seq == 1 && tcp.stream == 1",
+        "http || tls", "!http", "http.response.code == 200 || tls.handshake.type == 1", "tcp.segment.count > 1",
+        "tcp.window_size_scalefactor == -1 || tcp.analysis.duplicate_ack_num >= 2"
+    ]
+    static let filtered: Set<String> = ["06.pcap", "08.pcap", "09.pcap", "14.pcap", "18.pcap", "19.pcap", "20.pcap"]
+
+    @Test func linesAndSelectionsAreTsharks() throws {
+        let directory = try TemporaryDirectory()
+        let made = try runTool(
+            "/usr/bin/env", ["python3", RecordedTraffic.scripts.appendingPathComponent("make-tcp-cases").path, directory.url.path])
+        try #require(made.status == 0, "make-tcp-cases: \(made.err)")
+        var selected = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted() where name.hasSuffix(".pcap") {
+            let file = directory.path(name)
+            let ours = try ReadCommandTests.read([file])
+            #expect(ours.status == 0 && ours.err.isEmpty, "\(ours.err)")
+            // `N TIME SRC → DST PROTO LEN INFO`: the Info is what follows the seventh space.
+            let info = ours.out.split(separator: "\n").map { line in
+                line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            }.map { $0.replacing(#/ \(SNI=[^)]*\)/#, with: "") }
+            let tshark = try runTool(ToolComparisonTests.tshark, ["-r", file, "-T", "fields", "-e", "_ws.col.Info"])
+            #expect(info == tshark.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), "\(name)")
+            for expression in Self.expressions where Self.filtered.contains(name) {
+                let ours = ReadDisplayFilterTests.numbers(try ReadCommandTests.read([file, "-Y", expression]).out)
+                let theirs = try runTool(ToolComparisonTests.tshark, ["-r", file, "-Y", expression, "-T", "fields", "-e", "frame.number"])
+                #expect(ours == theirs.out.split(separator: "\n").compactMap { Int($0) }, "\(name): \(expression)")
+                selected += ours.count
+            }
+        }
+        #expect(selected > 50)
+    }
+}

@@ -12,8 +12,9 @@ public enum PDUFraming {
     public enum Length: Sendable, Hashable {
         /// A whole message of this many bytes.
         case complete(Int)
-        /// The start of a message that needs more bytes.
-        case incomplete
+        /// The start of a message that needs more bytes: at least `needs` in all, when known (asking
+        /// again with fewer cannot change the answer).
+        case incomplete(needs: Int?)
         /// Not the start of a message of this kind.
         case notThisProtocol
     }
@@ -35,10 +36,12 @@ public enum PDUFraming {
     public static func length(of kind: Kind, in bytes: UnsafeRawBufferPointer, bodyless: Bool = false) -> Length {
         switch kind {
         case .tls:
-            guard bytes.count >= 5 else { return bytes.count > 0 && (20...24).contains(bytes[0]) ? .incomplete : .notThisProtocol }
+            guard bytes.count >= 5 else {
+                return bytes.count > 0 && (20...24).contains(bytes[0]) ? .incomplete(needs: 5) : .notThisProtocol
+            }
             guard (20...24).contains(bytes[0]), bytes[1] == 3, bytes[2] <= 4 else { return .notThisProtocol }
             let total = 5 + Int(bytes.u16be(3))
-            return bytes.count >= total ? .complete(total) : .incomplete
+            return bytes.count >= total ? .complete(total) : .incomplete(needs: total)
         case .http:
             return httpLength(bytes, bodyless: bodyless)
         }
@@ -64,7 +67,7 @@ public enum PDUFraming {
     static func httpLength(_ bytes: UnsafeRawBufferPointer, bodyless: Bool = false) -> Length {
         guard startsHTTP(bytes) else { return .notThisProtocol }
         guard let headerEnd = find("\r\n\r\n", in: bytes, from: 0, limit: maximumHeaderLength) else {
-            return bytes.count > maximumHeaderLength ? .notThisProtocol : .incomplete
+            return bytes.count > maximumHeaderLength ? .notThisProtocol : .incomplete(needs: nil)
         }
         let bodyStart = headerEnd + 4
         // No body after a HEAD request, nor in a 1xx, 204 or 304 response (RFC 9112 6.3).
@@ -95,7 +98,7 @@ public enum PDUFraming {
         }
         if chunked { return chunkedLength(bytes, from: bodyStart) }
         let total = bodyStart + (contentLength ?? 0)
-        return bytes.count >= total ? .complete(total) : .incomplete
+        return bytes.count >= total ? .complete(total) : .incomplete(needs: total)
     }
 
     /// The end of a chunked body starting at `start`: chunks until the zero-size one, then trailer
@@ -104,7 +107,7 @@ public enum PDUFraming {
         var position = start
         while true {
             guard let lineEnd = find("\r\n", in: bytes, from: position, limit: position + 1024) else {
-                return bytes.count - position > 1024 ? .complete(position) : .incomplete
+                return bytes.count - position > 1024 ? .complete(position) : .incomplete(needs: nil)
             }
             var size = 0
             for byte in UnsafeRawBufferPointer(rebasing: bytes[position..<lineEnd]) {
@@ -116,13 +119,16 @@ public enum PDUFraming {
             if size == 0 {
                 // Trailers, then the empty line.
                 while true {
-                    guard let end = find("\r\n", in: bytes, from: position, limit: position + 8192) else { return .incomplete }
+                    guard let end = find("\r\n", in: bytes, from: position, limit: position + 8192) else {
+                        return .incomplete(needs: nil)
+                    }
                     if end == position { return .complete(end + 2) }
                     position = end + 2
                 }
             }
             position += size + 2
-            if position > bytes.count { return .incomplete }
+            // Nothing changes until this chunk is in.
+            if position > bytes.count { return .incomplete(needs: position) }
         }
     }
 
@@ -177,7 +183,8 @@ public enum PDUFraming {
         // Several whole messages may come first (TLS records, pipelined requests).
         while !rest.isEmpty {
             guard case .complete(let count) = length(of: kind, in: rest), count > 0 else {
-                return length(of: kind, in: rest) == .incomplete
+                if case .incomplete = length(of: kind, in: rest) { return true }
+                return false
             }
             rest = UnsafeRawBufferPointer(rebasing: rest[count...])
         }

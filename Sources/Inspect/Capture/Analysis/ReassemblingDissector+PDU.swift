@@ -14,6 +14,38 @@ extension ReassemblingDissector {
         var buffer: [UInt8] = []
         /// Which packet gave which bytes of `buffer`, in order.
         var pieces: [(packet: Int, count: Int)] = []
+        /// Bytes `buffer` must hold before framing it again can find more (a body's or record's end).
+        var needs = 0
+    }
+
+    /// A segment that carries part of a message reassembly holds, or completes one, for a listing
+    /// that decodes it itself (``defersHeldSegments``, ``dissect(_:held:options:tcp:)``).
+    public struct HeldSegment: Sendable {
+        /// The whole Info column for a message's first segment (tshark's HTTP names the message
+        /// there); nil: the TCP Info and " [TCP segment of a reassembled PDU]".
+        public var info: String?
+        /// The message this segment completed, if it did.
+        var message: Message?
+        /// The segment starts a TLS record it does not finish.
+        public internal(set) var startsTLS = false
+
+        /// Whether the segment completed a message.
+        public var completesMessage: Bool { message != nil }
+        /// Whether its dissection has layers past its TCP header (a completed message, or a TLS
+        /// record's start): a filter must read the whole dissection.
+        public var hasApplicationLayers: Bool { message != nil || startsTLS }
+
+        /// A completed message, with what decoding it needs.
+        struct Message: Sendable {
+            var bytes: [UInt8]
+            var pieces: [(packet: Int, count: Int)]
+            var network: PacketFlow.Network
+            var transport: PacketFlow.Transport
+            /// The segment also starts the next message, which it does not finish.
+            var continues: Bool
+            /// Bytes after the message start no other (HTTP "Continuation").
+            var continuation: Bool
+        }
     }
 
     /// Whether any direction holds part of a message: a listing that skips reassembly for plain
@@ -38,7 +70,8 @@ extension ReassemblingDissector {
         if payload.isEmpty { return (nil, nil) }
         if let tcp, !tcp.flags.isDisjoint(with: [.retransmission, .outOfOrder]) { return (nil, nil) }
         var state: PDUDirection
-        if let held = pdus[key] {
+        // Taken out while it grows (a copy left in the dictionary would make every append copy it).
+        if let held = pdus.removeValue(forKey: key) {
             state = held
         } else {
             guard !payload.isEmpty, let kind = payload.withUnsafeBytes({ PDUFraming.kind(of: $0) }) else { return (nil, nil) }
@@ -78,69 +111,119 @@ extension ReassemblingDissector {
                 break
             }
         }
-        // Whole messages at the front of what is held.
+        // Whole messages at the front of what is held (not framed again before the bytes it needs).
         var consumed = 0
-        var framing = PDUFraming.Length.incomplete
-        while consumed < state.buffer.count {
+        var framing = PDUFraming.Length.incomplete(needs: state.needs)
+        while consumed < state.buffer.count, state.buffer.count >= state.needs {
             framing = state.buffer.withUnsafeBytes {
                 PDUFraming.length(of: state.kind, in: UnsafeRawBufferPointer(rebasing: $0[consumed...]), bodyless: state.bodyless)
             }
             guard case .complete(let count) = framing, count > 0 else { break }
             consumed += count
             state.bodyless = false
+            state.needs = 0
         }
+        if case .incomplete(let needs) = framing { state.needs = needs.map { consumed + $0 } ?? 0 }
         let completedPieces = Self.take(consumed, from: &state.pieces)
         let completed = Array(state.buffer[0..<consumed])
         state.buffer.removeFirst(consumed)
-        let holding = !state.buffer.isEmpty && framing == .incomplete && state.buffer.count <= limits.pendingBytesPerDirection
+        state.needs = max(0, state.needs - consumed)
+        var incomplete = false
+        if case .incomplete = framing { incomplete = true }
+        let holding = !state.buffer.isEmpty && incomplete && state.buffer.count <= limits.pendingBytesPerDirection
         pdus[key] = holding ? state : nil
         guard heldBefore || holding else { return (nil, nil) }
 
-        // This segment ends, or continues, a message: decode it as plain TCP, then add what completed.
+        if completed.isEmpty && !defersHeldSegments {
+            let deferred = HeldSegment(
+                info: Self.heldInfo(state, heldBefore: heldBefore), startsTLS: !heldBefore && state.kind == .tls)
+            return (Self.dissect(packet, held: deferred, options: options, tcp: tcp), nil)
+        }
+        let multiple = completedPieces.count > 1
+        if multiple { pduMessages += 1 }
+        let message =
+            completed.isEmpty
+            ? nil
+            : HeldSegment.Message(
+                bytes: completed, pieces: completedPieces, network: network, transport: transport, continues: holding,
+                continuation: !holding && state.kind == .http && !state.buffer.isEmpty)
+        let deferred = HeldSegment(
+            info: completed.isEmpty ? Self.heldInfo(state, heldBefore: heldBefore) : nil, message: message,
+            startsTLS: completed.isEmpty && !heldBefore && state.kind == .tls)
+        let reassembly = multiple ? Reassembly(kind: .tcpMessage, packets: completedPieces.map(\.packet), bytes: completed) : nil
+        if defersHeldSegments {
+            heldSegment = deferred
+            return (nil, reassembly)
+        }
+        return (Self.dissect(packet, held: deferred, options: options, tcp: tcp), reassembly)
+    }
+
+    /// Decodes a segment reassembly held or completed a message with (the work
+    /// ``defersHeldSegments`` leaves to a listing's workers): the TCP header only, with the Info
+    /// saying the segment is held, or with the completed message decoded under `tcp.segments`.
+    public static func dissect(
+        _ packet: PacketReference, held: HeldSegment?, options: DissectorOptions, tcp: TCPAnalysis?
+    )
+        -> Dissection
+    {
         var plain = options
         plain.skipsApplication = true
         var dissection = Dissector.dissect(
             packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength, options: plain, tcp: tcp)
-        guard !completed.isEmpty else {
-            // On a message's first segment tshark's HTTP names it before asking for the rest, and
-            // its TLS clears the column.
-            if !heldBefore, state.kind == .http, let line = state.buffer.split(separator: 0x0d, maxSplits: 1).first {
-                dissection.info = String(decoding: line.prefix(1024), as: UTF8.self) + "  [TCP segment of a reassembled PDU]"
-            } else if !heldBefore, state.kind == .tls {
-                dissection.info = "[TCP segment of a reassembled PDU]"
-            } else {
-                dissection.info += " [TCP segment of a reassembled PDU]"
+        guard let message = held?.message else {
+            dissection.info = held?.info ?? dissection.info + heldSuffix
+            if held?.startsTLS == true {
+                // tshark's TLS marks a record's first segment as its own before asking for the rest.
+                dissection.appendLayer(.tls, at: dissection.offset(of: .tcp) ?? 0)
+                if options.detail { dissection.fields.append(FieldNode("tls", "Transport Layer Security", range: 0..<0)) }
             }
-            return (dissection, nil)
+            return dissection
         }
-        let merged = Self.dissectReassembled(
-            completed, network: network, protocolNumber: 6, transportHeader: Self.tcpHeader(transport), options: options)
-        let multiple = completedPieces.count > 1
-        if multiple { pduMessages += 1 }
+        let completed = message.bytes, pieces = message.pieces
+        let merged = dissectReassembled(
+            completed, network: message.network, protocolNumber: 6, transportHeader: tcpHeader(message.transport), options: options)
+        let multiple = pieces.count > 1
         let label =
             multiple
-            ? "[\(completedPieces.count) Reassembled TCP Segments (\(completed.count) bytes): "
-                + completedPieces.map { "#\($0.packet)(\($0.count))" }.joined(separator: ", ") + "]"
+            ? "[\(pieces.count) Reassembled TCP Segments (\(completed.count) bytes): "
+                + pieces.map { "#\($0.packet)(\($0.count))" }.joined(separator: ", ") + "]"
             : "[\(completed.count) bytes of TCP payload]"
-        Self.merge(merged, into: &dissection, detail: options.detail, node: "tcp.segments", label: label)
+        merge(merged, into: &dissection, detail: options.detail, node: "tcp.segments", label: label)
+        // The message's layers, present for a filter over headers (which tests only that they are there).
+        let start = dissection.offset(of: .tcp) ?? 0
+        while dissection.layerOffsets.count < dissection.layers.count { dissection.layerOffsets.append(start) }
         if options.detail, multiple, let index = dissection.fields.indices.last {
             dissection.fields[index].children.insert(
-                contentsOf: completedPieces.map {
-                    FieldNode("tcp.segment", "Frame", "\($0.packet), payload: \($0.count) bytes", range: 0..<0)
-                }
+                contentsOf: pieces.map { FieldNode("tcp.segment", "Frame", "\($0.packet), payload: \($0.count) bytes", range: 0..<0) }
                     + [
-                        FieldNode("tcp.segment.count", "Segment count", "\(completedPieces.count)", range: 0..<0),
+                        FieldNode("tcp.segment.count", "Segment count", "\(pieces.count)", range: 0..<0),
                         FieldNode("tcp.reassembled.length", "Reassembled TCP length", "\(completed.count)", range: 0..<0)
                     ], at: 0)
         }
-        if holding {
-            dissection.info += " [TCP segment of a reassembled PDU]"
-        } else if state.kind == .http && !state.buffer.isEmpty {
+        if message.continues {
+            dissection.info += heldSuffix
+        } else if message.continuation {
             // Bytes after the message that start no other: tshark's HTTP calls them a continuation.
             dissection.info += "Continuation"
         }
-        let reassembly = multiple ? Reassembly(kind: .tcpMessage, packets: completedPieces.map(\.packet), bytes: completed) : nil
-        return (dissection, reassembly)
+        return dissection
+    }
+
+    /// What a held segment's Info column says after its TCP Info.
+    public static let heldSuffix = " [TCP segment of a reassembled PDU]"
+
+    /// The Info of a held segment when it is not the TCP Info and ``heldSuffix``: on a message's
+    /// first segment tshark's HTTP names the message before asking for the rest, and its TLS
+    /// clears the column.
+    static func heldInfo(_ state: PDUDirection, heldBefore: Bool) -> String? {
+        guard !heldBefore else { return nil }
+        switch state.kind {
+        case .http:
+            guard let line = state.buffer.split(separator: 0x0d, maxSplits: 1).first else { return nil }
+            return String(decoding: line.prefix(1024), as: UTF8.self) + " " + heldSuffix
+        case .tls:
+            return String(heldSuffix.dropFirst())
+        }
     }
 
     /// Whether `payload`, starting a message of `kind`, ends inside one (whole messages may come first).
@@ -150,7 +233,10 @@ extension ReassemblingDissector {
         while !rest.isEmpty {
             let length = PDUFraming.length(of: kind, in: rest, bodyless: bodyless)
             bodyless = false
-            guard case .complete(let count) = length, count > 0 else { return length == .incomplete }
+            guard case .complete(let count) = length, count > 0 else {
+                if case .incomplete = length { return true }
+                return false
+            }
             rest = UnsafeRawBufferPointer(rebasing: rest[count...])
         }
         return false

@@ -59,6 +59,12 @@ public struct ReassemblingDissector: Sendable {
     var pduMessages = 0
     /// Per TCP conversation, whether each HTTP request not yet answered was a HEAD.
     var httpRequests: [ConversationKey: [Bool]] = [:]
+    /// Whether ``dissectIfReassembled(_:tcp:)`` leaves a segment that only carries part of a held
+    /// message to the caller (``heldSegment`` says so) instead of decoding it here: a listing
+    /// decodes those in parallel.
+    public var defersHeldSegments = false
+    /// Set by the last ``dissectIfReassembled(_:tcp:)`` when it left such a segment to the caller.
+    public internal(set) var heldSegment: HeldSegment?
     let limits: ReassemblyLimits
     /// TCP sequence analysis, for `dissect` (which sees every packet).
     private var sequence = TCPSequenceAnalyzer()
@@ -102,6 +108,7 @@ public struct ReassemblingDissector: Sendable {
     /// decoding in parallel and ask this, in order, for the few packets reassembly concerns. `tcp`
     /// is the packet's sequence analysis, which the caller runs over every packet.
     public mutating func dissectIfReassembled(_ packet: PacketReference, tcp: TCPAnalysis? = nil) -> AnalyzedPacket? {
+        heldSegment = nil
         let analyzed = pass.next(packet)
         let (replaced, reassembly) = reassemble(packet, analyzed: analyzed, tcp: tcp)
         guard let replaced else { return nil }

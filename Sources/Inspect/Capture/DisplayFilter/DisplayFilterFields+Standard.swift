@@ -25,7 +25,11 @@ extension DisplayFilterFields {
             DisplayFilterField("tcp.analysis.duplicate_ack_num", .unsigned, "Duplicate ACK #"),
             DisplayFilterField("tcp.analysis.duplicate_ack_frame", .unsigned, "Duplicate to the ACK in frame"),
             DisplayFilterField("tcp.analysis.rto", .relativeTime, "The RTO for this segment was"),
-            DisplayFilterField("tcp.analysis.rto_frame", .unsigned, "RTO based on delta from frame")
+            DisplayFilterField("tcp.analysis.rto_frame", .unsigned, "RTO based on delta from frame"),
+            DisplayFilterField("tcp.segments", .none, "Reassembled TCP Segments"),
+            DisplayFilterField("tcp.segment", .unsigned, "TCP Segment"),
+            DisplayFilterField("tcp.segment.count", .unsigned, "Segment count"),
+            DisplayFilterField("tcp.reassembled.length", .unsigned, "Reassembled TCP length")
         ] + TCPAnalysisFlags.described.map { DisplayFilterField("tcp.analysis.\($0.field)", .none, $0.tag) }
 
     /// `tcp.flags.syn` and the other flag bits, one boolean each.

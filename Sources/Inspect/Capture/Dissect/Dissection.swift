@@ -186,7 +186,7 @@ public struct DissectorOptions: Hashable, Sendable {
     public var columns = true
     /// Stop at the transport layer: a TCP segment that carries part of a message reassembly holds
     /// is not decoded as the start of one.
-    var skipsApplication = false
+    public var skipsApplication = false
 
     /// Creates options; DNS is decoded on 53 (DNS), 5353 (mDNS) and 5355 (LLMNR) by default, and
     /// checksums are not verified.
