@@ -39,8 +39,6 @@ extension ReassemblingDissector {
         struct Message: Sendable {
             var bytes: [UInt8]
             var pieces: [(packet: Int, count: Int)]
-            var network: PacketFlow.Network
-            var transport: PacketFlow.Transport
             /// The segment also starts the next message, which it does not finish.
             var continues: Bool
             /// Bytes after the message start no other (HTTP "Continuation").
@@ -52,48 +50,51 @@ extension ReassemblingDissector {
     /// packets must then bring every TCP segment here.
     public var hasPendingPDUs: Bool { !pdus.isEmpty }
 
-    mutating func pduOverTCP(
-        _ packet: PacketReference, analyzed: AnalyzedFlow, network: PacketFlow.Network, transport: PacketFlow.Transport,
-        tcp: TCPAnalysis?
-    ) -> (Dissection?, Reassembly?) {
-        let source = FlowEndpoint(address: network.source, port: transport.sourcePort)
-        let destination = FlowEndpoint(address: network.destination, port: transport.destinationPort)
-        let key = DNSKey(conversation: ConversationKey(layer: .tcp, source, destination), source: source)
-        let payload = analyzed.payload(in: packet.bytes)
+    /// One direction of a TCP stream, as sequence analysis numbers it.
+    struct PDUKey: Hashable, Sendable {
+        var stream: UInt32
+        var fromFirst: Bool
+    }
+
+    /// Feeds a TCP segment (its analysis says where its payload is) to its direction's message.
+    mutating func pduOverTCP(_ packet: PacketReference, tcp: TCPAnalysis) -> (Dissection?, Reassembly?) {
+        let key = PDUKey(stream: tcp.stream, fromFirst: tcp.fromFirst)
+        let start = Int(tcp.payloadStart), captured = Int(tcp.payloadCaptured)
+        guard start >= 0, captured >= 0, start + captured <= packet.bytes.count else { return (nil, nil) }
+        let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[start..<(start + captured)])
+        let syn = tcp.headerFlags & 0x002 != 0, fin = tcp.headerFlags & 0x001 != 0
         // A new connection on the same ports, or a payload the capture cut: nothing to continue.
-        if transport.isSYN || payload.count < transport.payloadLength || analyzed.datagram != nil {
+        if syn || captured < Int(tcp.payloadLength) {
             pdus[key] = nil
             return (nil, nil)
         }
         // As tshark by default, data sent again or out of order is not handed to the message's
         // reassembly; a segment without data (an ACK, a FIN) leaves a held message as it is.
         if payload.isEmpty { return (nil, nil) }
-        if let tcp, !tcp.flags.isDisjoint(with: [.retransmission, .outOfOrder]) { return (nil, nil) }
+        if !tcp.flags.isDisjoint(with: [.retransmission, .outOfOrder]) { return (nil, nil) }
         var state: PDUDirection
         // Taken out while it grows (a copy left in the dictionary would make every append copy it).
         if let held = pdus.removeValue(forKey: key) {
             state = held
         } else {
-            guard !payload.isEmpty, let kind = payload.withUnsafeBytes({ PDUFraming.kind(of: $0) }) else { return (nil, nil) }
+            guard let kind = PDUFraming.kind(of: payload) else { return (nil, nil) }
             // Requests' methods, in order, so a response to HEAD is known to end with its headers.
             var bodyless = false
             if kind == .http {
-                let conversation = key.conversation
                 if payload.starts(with: "HTTP/1.".utf8) {
-                    bodyless = httpRequests[conversation]?.first ?? false
-                    if httpRequests[conversation]?.isEmpty == false { httpRequests[conversation]!.removeFirst() }
+                    bodyless = httpRequests[tcp.stream]?.first ?? false
+                    if httpRequests[tcp.stream]?.isEmpty == false { httpRequests[tcp.stream]!.removeFirst() }
                 } else {
-                    var queue = httpRequests[conversation] ?? []
+                    var queue = httpRequests[tcp.stream] ?? []
                     if queue.count < 64 { queue.append(payload.starts(with: "HEAD ".utf8)) }
-                    httpRequests[conversation] = queue
+                    httpRequests[tcp.stream] = queue
                 }
             }
-            guard payload.withUnsafeBytes({ Self.endsInsideMessage($0, kind: kind, bodyless: bodyless) }) else { return (nil, nil) }
+            guard Self.endsInsideMessage(payload, kind: kind, bodyless: bodyless) else { return (nil, nil) }
             state = PDUDirection(kind: kind, bodyless: bodyless, reassembler: TCPDirectionReassembler(limits: limits))
         }
         let heldBefore = !state.buffer.isEmpty
-        for event in state.reassembler.add(
-            sequence: transport.sequence, syn: false, fin: transport.isFIN, payload: payload, packet: packet.number)
+        for event in state.reassembler.add(sequence: tcp.rawSequence, syn: false, fin: fin, payload: payload, packet: packet.number)
         {
             switch event.kind {
             case .data, .overlap:
@@ -145,7 +146,7 @@ extension ReassemblingDissector {
             completed.isEmpty
             ? nil
             : HeldSegment.Message(
-                bytes: completed, pieces: completedPieces, network: network, transport: transport, continues: holding,
+                bytes: completed, pieces: completedPieces, continues: holding,
                 continuation: !holding && state.kind == .http && !state.buffer.isEmpty)
         let deferred = HeldSegment(
             info: completed.isEmpty ? Self.heldInfo(state, heldBefore: heldBefore) : nil, message: message,
@@ -180,8 +181,11 @@ extension ReassemblingDissector {
             return dissection
         }
         let completed = message.bytes, pieces = message.pieces
+        // The addresses and ports the message's own headers are decoded under.
+        let flow = PacketFlow.extract(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength)
+        guard let network = flow.network, let transport = flow.transport else { return dissection }
         let merged = dissectReassembled(
-            completed, network: message.network, protocolNumber: 6, transportHeader: tcpHeader(message.transport), options: options)
+            completed, network: network, protocolNumber: 6, transportHeader: tcpHeader(transport), options: options)
         let multiple = pieces.count > 1
         let label =
             multiple

@@ -54,11 +54,11 @@ public struct ReassemblingDissector: Sendable {
     private var dns: [DNSKey: DNSDirection] = [:]
     private var dnsMessages = 0
     /// HTTP messages and TLS records held until their last segment, by direction.
-    var pdus: [DNSKey: PDUDirection] = [:]
+    var pdus: [PDUKey: PDUDirection] = [:]
     /// Messages reassembled from several segments so far.
     var pduMessages = 0
-    /// Per TCP conversation, whether each HTTP request not yet answered was a HEAD.
-    var httpRequests: [ConversationKey: [Bool]] = [:]
+    /// Per TCP stream, whether each HTTP request not yet answered was a HEAD.
+    var httpRequests: [UInt32: [Bool]] = [:]
     /// Whether ``dissectIfReassembled(_:tcp:)`` leaves a segment that only carries part of a held
     /// message to the caller (``heldSegment`` says so) instead of decoding it here: a listing
     /// decodes those in parallel.
@@ -109,6 +109,13 @@ public struct ReassemblingDissector: Sendable {
     /// is the packet's sequence analysis, which the caller runs over every packet.
     public mutating func dissectIfReassembled(_ packet: PacketReference, tcp: TCPAnalysis? = nil) -> AnalyzedPacket? {
         heldSegment = nil
+        // A segment analysed as TCP (so not a fragment) off the DNS ports concerns only message
+        // reassembly, which its analysis serves: no need to read its headers again.
+        if let tcp, !options.isDNSPort(tcp.sourcePort), !options.isDNSPort(tcp.destinationPort) {
+            let (replaced, reassembly) = pduOverTCP(packet, tcp: tcp)
+            guard let replaced else { return nil }
+            return AnalyzedPacket(number: packet.number, dissection: replaced, flow: PacketFlow(), stream: nil, reassembly: reassembly, tcp: tcp)
+        }
         let analyzed = pass.next(packet)
         let (replaced, reassembly) = reassemble(packet, analyzed: analyzed, tcp: tcp)
         guard let replaced else { return nil }
@@ -137,9 +144,7 @@ public struct ReassemblingDissector: Sendable {
         {
             return dnsOverTCP(packet, analyzed: analyzed, network: network, transport: transport, tcp: tcp)
         }
-        if let transport = analyzed.flow.transport, transport.protocolKind == .tcp, let network = analyzed.flow.network {
-            return pduOverTCP(packet, analyzed: analyzed, network: network, transport: transport, tcp: tcp)
-        }
+        if let tcp { return pduOverTCP(packet, tcp: tcp) }
         return (nil, nil)
     }
 

@@ -105,6 +105,18 @@ public struct TCPAnalysis: Hashable, Sendable {
     /// `tcp.analysis.rto_frame`: that segment.
     public var rtoFrame: UInt32 = 0
 
+    /// What reassembly needs of the segment, kept by the analyzer so it need not read the
+    /// packet's headers again (not shown): the side that sent it, its raw sequence number and
+    /// flags, its ports and where its payload lies (`payloadCaptured` of `payloadLength` bytes).
+    var fromFirst = false
+    var rawSequence: UInt32 = 0
+    var headerFlags: UInt16 = 0
+    var sourcePort: UInt16 = 0
+    var destinationPort: UInt16 = 0
+    var payloadStart: Int32 = 0
+    var payloadCaptured: Int32 = 0
+    var payloadLength: Int32 = 0
+
     /// Creates an empty record.
     public init() {}
 

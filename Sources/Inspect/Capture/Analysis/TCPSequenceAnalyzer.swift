@@ -92,9 +92,18 @@ public struct TCPSequenceAnalyzer: Sendable {
         let now = packet.timestamp.seconds &* 1_000_000_000 &+ Int64(packet.timestamp.nanoseconds)
         if step.isNew { streams.append(Stream(firstTime: now, previousTime: now)) }
         guard step.index < streams.count else { return nil }
-        return streams.withUnsafeMutableBufferPointer { all in
+        var result = streams.withUnsafeMutableBufferPointer { all in
             Self.analyze(segment, step: step, frame: UInt32(truncatingIfNeeded: packet.number), now: now, stream: &all[step.index])
         }
+        result.fromFirst = step.fromFirst
+        result.rawSequence = transport.sequence
+        result.headerFlags = transport.flags
+        result.sourcePort = transport.sourcePort
+        result.destinationPort = transport.destinationPort
+        result.payloadStart = Int32(clamping: transport.payloadOffset)
+        result.payloadCaptured = Int32(clamping: max(0, min(transport.capturedPayloadLength, packet.bytes.count - transport.payloadOffset)))
+        result.payloadLength = Int32(clamping: transport.payloadLength)
+        return result
     }
 
     /// The header fields the analysis reads, besides the flow's.
