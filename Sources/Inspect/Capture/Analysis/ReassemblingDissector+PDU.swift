@@ -94,8 +94,7 @@ extension ReassemblingDissector {
             state = PDUDirection(kind: kind, bodyless: bodyless, reassembler: TCPDirectionReassembler(limits: limits))
         }
         let heldBefore = !state.buffer.isEmpty
-        for event in state.reassembler.add(sequence: tcp.rawSequence, syn: false, fin: fin, payload: payload, packet: packet.number)
-        {
+        for event in state.reassembler.add(sequence: tcp.rawSequence, syn: false, fin: fin, payload: payload, packet: packet.number) {
             switch event.kind {
             case .data, .overlap:
                 state.buffer += event.bytes

@@ -114,7 +114,8 @@ public struct ReassemblingDissector: Sendable {
         if let tcp, !options.isDNSPort(tcp.sourcePort), !options.isDNSPort(tcp.destinationPort) {
             let (replaced, reassembly) = pduOverTCP(packet, tcp: tcp)
             guard let replaced else { return nil }
-            return AnalyzedPacket(number: packet.number, dissection: replaced, flow: PacketFlow(), stream: nil, reassembly: reassembly, tcp: tcp)
+            return AnalyzedPacket(
+                number: packet.number, dissection: replaced, flow: PacketFlow(), stream: nil, reassembly: reassembly, tcp: tcp)
         }
         let analyzed = pass.next(packet)
         let (replaced, reassembly) = reassemble(packet, analyzed: analyzed, tcp: tcp)

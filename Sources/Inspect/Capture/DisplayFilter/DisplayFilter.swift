@@ -20,7 +20,12 @@ public struct DisplayFilter: Sendable {
         self.expression = expression
         program = try DisplayFilterCompiler(fields: fields).compile(try DisplayFilterParser.parse(expression))
         needsFieldTree = !program.readsHeadersOnly
+        readsTCPAnalysis = program.fieldNames.contains { TCPAnalysis.fieldValues[$0] != nil }
     }
+
+    /// Whether the filter reads what TCP sequence analysis finds (`tcp.seq`, `tcp.analysis.*`):
+    /// a scan must then analyse the packets in order.
+    public let readsTCPAnalysis: Bool
 
     /// Whether the filter needs the field tree (``FieldTreePacket``): false when every field it
     /// names is a header field ``LayerFieldPacket`` reads from the packet's bytes, and it neither
@@ -44,6 +49,19 @@ indirect enum DisplayFilterProgram: Sendable {
         case .contains, .matches: return false
         case .member(let term, let elements):
             return term.readsHeadersOnly && elements.allSatisfy { $0.0.readsHeadersOnly && ($0.1?.readsHeadersOnly ?? true) }
+        }
+    }
+
+    /// The names of the fields the program reads.
+    var fieldNames: Set<String> {
+        switch self {
+        case .or(let a, let b), .and(let a, let b), .xor(let a, let b): return a.fieldNames.union(b.fieldNames)
+        case .not(let a): return a.fieldNames
+        case .exists(let term): return term.fieldNames
+        case .compare(let a, _, let b), .contains(let a, let b): return a.fieldNames.union(b.fieldNames)
+        case .matches(let a, _): return a.fieldNames
+        case .member(let term, let elements):
+            return elements.reduce(term.fieldNames) { $0.union($1.0.fieldNames).union($1.1?.fieldNames ?? []) }
         }
     }
 

@@ -13,6 +13,15 @@ indirect enum DisplayFilterTerm: Sendable {
     /// `term & mask`.
     case bitAnd(DisplayFilterTerm, UInt64)
 
+    /// The names of the fields the term reads.
+    var fieldNames: Set<String> {
+        switch self {
+        case .field(let fields, _): Set(fields.map(\.name))
+        case .constant: []
+        case .slice(let term, _), .length(let term), .lower(let term, _), .bitAnd(let term, _): term.fieldNames
+        }
+    }
+
     /// Whether only header fields ``LayerFieldPacket`` reads are used, as values.
     var readsHeadersOnly: Bool {
         switch self {

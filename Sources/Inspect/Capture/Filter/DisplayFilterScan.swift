@@ -35,7 +35,10 @@ public enum DisplayFilterScan {
         tcp: TCPAnalysisTable? = nil, cancel: Cancellation,
         report: (_ matches: [UInt32], _ scanned: Int) -> Void
     ) throws(FilterError) -> DisplayFilterOutcome {
-        var matcher = try PacketFilter(expression).matcher()
+        let filter = try PacketFilter(expression)
+        var matcher = filter.matcher()
+        // The analysis is made in order only for a filter that reads it (rows grow the table themselves).
+        let tcp = filter.readsTCPAnalysis ? tcp : nil
         // Compile for the link types known up front, so a bad expression fails before scanning.
         for interface in source.interfaces { try matcher.prepare(for: interface.linkType, snapLength: interface.snapLength) }
         var pending: [UInt32] = []

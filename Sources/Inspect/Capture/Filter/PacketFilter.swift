@@ -16,6 +16,12 @@ public enum PacketFilter: Sendable {
     /// The prefix that selects libpcap's language.
     public static let bpfPrefix = "bpf:"
 
+    /// Whether the filter reads what TCP sequence analysis finds (a scan must analyse in order).
+    public var readsTCPAnalysis: Bool {
+        if case .wireshark(let display) = self { return display.readsTCPAnalysis }
+        return false
+    }
+
     /// Reads `text`: `bpf:EXPR` is libpcap's `EXPR`; anything else is a Wireshark display filter,
     /// compiled here.
     /// - Throws: `FilterError` whose message names the position and what was expected.
