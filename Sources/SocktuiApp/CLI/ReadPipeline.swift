@@ -203,8 +203,8 @@ final class ReadPipeline {
     /// `pending`: whether the reassembler holds part of a message.
     static func mayNeedReassembly(_ record: QueuedRecord, pending: Bool, options: DissectorOptions) -> Bool {
         if ReassemblyPrefilter.mayNeedReassembly(record.bytes, linkType: record.linkType, options: options) { return true }
-        guard record.tcp != nil else { return false }
-        return pending || PDUFraming.startsUnfinishedPDU(record.bytes, linkType: record.linkType)
+        guard let tcp = record.tcp else { return false }
+        return pending || PDUFraming.startsUnfinishedPDU(record.bytes, tcp: tcp)
     }
 
     /// Records `record`'s interface in the table under its ID (an ID names one interface for the whole file).

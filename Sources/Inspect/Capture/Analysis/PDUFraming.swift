@@ -169,21 +169,32 @@ public enum PDUFraming {
         return nil
     }
 
-    /// Whether a TCP segment's payload (of a packet of `bytes`, link type `linkType`) starts a
-    /// message it does not finish, or any HTTP message (requests' methods tell which responses have
-    /// no body, so each request and response is counted): the stateless test that sends a segment to reassembly when no message is pending in
-    /// its direction. Reads only the headers and the payload's start.
-    public static func startsUnfinishedPDU(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> Bool {
-        guard let payload = ReassemblyPrefilter.tcpPayload(bytes, linkType: linkType), !payload.isEmpty else { return false }
-        let data = UnsafeRawBufferPointer(rebasing: bytes[payload])
+    /// Whether the TCP segment of the packet `bytes`, whose sequence analysis is `tcp` (which
+    /// knows where its payload lies), starts a message it does not finish, or is any HTTP message
+    /// (requests' methods tell which responses have no body, so each request and response is
+    /// counted): the stateless test that sends a segment to reassembly when no message is pending in
+    /// its direction. Reads only the payload's start; false for a payload the capture cut.
+    public static func startsUnfinishedPDU(_ bytes: UnsafeRawBufferPointer, tcp: TCPAnalysis) -> Bool {
+        let start = Int(tcp.payloadStart), captured = Int(tcp.payloadCaptured)
+        guard captured > 0, captured == Int(tcp.payloadLength), start >= 0, start + captured <= bytes.count else { return false }
+        let data = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + captured)])
         guard let kind = kind(of: data) else { return false }
         // Every HTTP message: requests are counted, so responses to HEAD are known to be bodiless.
         if kind == .http { return true }
-        var rest = data
-        // Several whole messages may come first (TLS records, pipelined requests).
+        return endsInsideMessage(data, kind: kind)
+    }
+
+    /// Whether `payload`, starting a message of `kind`, ends inside one (whole messages, such as
+    /// TLS records or pipelined requests, may come first); `bodyless` as for ``length(of:in:bodyless:)``,
+    /// for the first message.
+    static func endsInsideMessage(_ payload: UnsafeRawBufferPointer, kind: Kind, bodyless: Bool = false) -> Bool {
+        var rest = payload
+        var bodyless = bodyless
         while !rest.isEmpty {
-            guard case .complete(let count) = length(of: kind, in: rest), count > 0 else {
-                if case .incomplete = length(of: kind, in: rest) { return true }
+            let length = length(of: kind, in: rest, bodyless: bodyless)
+            bodyless = false
+            guard case .complete(let count) = length, count > 0 else {
+                if case .incomplete = length { return true }
                 return false
             }
             rest = UnsafeRawBufferPointer(rebasing: rest[count...])

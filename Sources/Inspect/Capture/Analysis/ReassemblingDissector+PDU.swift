@@ -90,7 +90,7 @@ extension ReassemblingDissector {
                     httpRequests[tcp.stream] = queue
                 }
             }
-            guard Self.endsInsideMessage(payload, kind: kind, bodyless: bodyless) else { return (nil, nil) }
+            guard PDUFraming.endsInsideMessage(payload, kind: kind, bodyless: bodyless) else { return (nil, nil) }
             state = PDUDirection(kind: kind, bodyless: bodyless, reassembler: TCPDirectionReassembler(limits: limits))
         }
         let heldBefore = !state.buffer.isEmpty
@@ -227,22 +227,6 @@ extension ReassemblingDissector {
         case .tls:
             return String(heldSuffix.dropFirst())
         }
-    }
-
-    /// Whether `payload`, starting a message of `kind`, ends inside one (whole messages may come first).
-    static func endsInsideMessage(_ payload: UnsafeRawBufferPointer, kind: PDUFraming.Kind, bodyless: Bool) -> Bool {
-        var rest = payload
-        var bodyless = bodyless
-        while !rest.isEmpty {
-            let length = PDUFraming.length(of: kind, in: rest, bodyless: bodyless)
-            bodyless = false
-            guard case .complete(let count) = length, count > 0 else {
-                if case .incomplete = length { return true }
-                return false
-            }
-            rest = UnsafeRawBufferPointer(rebasing: rest[count...])
-        }
-        return false
     }
 
     /// The pieces that make up the first `count` bytes, taken off the front of `pieces` (a piece

@@ -32,34 +32,4 @@ public enum ReassemblyPrefilter {
             return false
         }
     }
-
-    /// The payload of the packet's TCP segment, when it is IPv4 (not a fragment) or IPv6 without
-    /// extension headers carrying TCP, and wholly captured; nil otherwise.
-    public static func tcpPayload(_ bytes: UnsafeRawBufferPointer, linkType: LinkType) -> Range<Int>? {
-        guard let network = NetworkLayer.find(bytes, linkType: linkType) else { return nil }
-        let offset = network.offset
-        let transport: Int, end: Int
-        switch network.etherType {
-        case EtherType.ipv4:
-            guard bytes.count >= offset + IPv4View.minimumHeaderLength,
-                bytes[offset + IPv4View.Field.protocolNumber.lowerBound] == 6,
-                bytes.u16be(offset + IPv4View.Field.flagsAndFragmentOffset.lowerBound) & 0x3fff == 0
-            else { return nil }
-            transport = offset + Int(bytes[offset + IPv4View.Field.versionAndHeaderLength.lowerBound] & 0x0f) * 4
-            end = offset + Int(bytes.u16be(offset + IPv4View.Field.totalLength.lowerBound))
-        case EtherType.ipv6:
-            guard bytes.count >= offset + IPv6View.headerLength, bytes[offset + IPv6View.Field.nextHeader.lowerBound] == 6 else {
-                return nil
-            }
-            transport = offset + IPv6View.headerLength
-            end = transport + Int(bytes.u16be(offset + IPv6View.Field.payloadLength.lowerBound))
-        default:
-            return nil
-        }
-        guard transport + TCPView.minimumHeaderLength <= min(end, bytes.count) else { return nil }
-        let start = transport + Int(bytes[transport + 12] >> 4) * 4
-        // A payload cut by the snapshot length cannot be reassembled.
-        guard start >= transport + TCPView.minimumHeaderLength, start <= end, end <= bytes.count else { return nil }
-        return start..<end
-    }
 }
