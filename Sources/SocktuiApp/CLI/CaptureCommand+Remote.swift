@@ -108,12 +108,7 @@ final class RemoteCaptureSink: @unchecked Sendable {
         do {
             while let packet = try reader.next() {
                 number += 1
-                let tcp = packet.data.withUnsafeBytes { bytes in
-                    sequence.analyze(
-                        PacketReference(
-                            index: number - 1, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                            linkType: packet.linkType, bytes: bytes))
-                }
+                let tcp = packet.withReference(index: number - 1) { sequence.analyze($0) }
                 let dissection = Dissector.dissect(packet, tcp: tcp)
                 let summary = PacketSummary(
                     number: number, timestamp: packet.timestamp, length: packet.originalLength,

@@ -24,6 +24,17 @@ public struct PacketReference {
     public var number: Int { index + 1 }
 }
 
+extension CapturedPacket {
+    /// Calls `body` with the packet as the analysis passes take one, at 0-based `index` in its
+    /// source (the bytes are valid during the call).
+    public func withReference<Result>(index: Int, _ body: (PacketReference) throws -> Result) rethrows -> Result {
+        try data.withUnsafeBytes { bytes in
+            try body(
+                PacketReference(index: index, timestamp: timestamp, originalLength: originalLength, linkType: linkType, bytes: bytes))
+        }
+    }
+}
+
 /// Numbers TCP and UDP conversations in order of first appearance, as tshark 4.0's `tcp.stream` and
 /// `udp.stream` do: both directions of a 5-tuple share an index, and a SYN (without ACK) whose
 /// sequence number is not its side's first starts a new TCP stream (port reuse).

@@ -292,10 +292,7 @@ public final class CaptureAnalyzer: Sendable {
                             packetsRead: read, packetsKnown: max(known, read),
                             bytesRead: record.header.dataOffset + record.header.capturedLength, bytesTotal: size))
                 }
-                return body(
-                    PacketReference(
-                        index: record.index, timestamp: record.header.timestamp, originalLength: record.header.originalLength,
-                        linkType: record.interface.linkType, bytes: record.bytes))
+                return body(record.reference)
             }
             if cancelled { throw .cancelled }
             progress(AnalysisProgress(packetsRead: read, packetsKnown: max(known, read), bytesRead: size, bytesTotal: size))
@@ -306,12 +303,7 @@ public final class CaptureAnalyzer: Sendable {
             if cancellation.isCancelled { throw .cancelled }
             let batch = source.packets(in: start..<(start + Self.batchSize))
             for (offset, packet) in batch.enumerated() {
-                let keepGoing = packet.data.withUnsafeBytes { bytes in
-                    body(
-                        PacketReference(
-                            index: start + offset, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                            linkType: packet.linkType, bytes: bytes))
-                }
+                let keepGoing = packet.withReference(index: start + offset, body)
                 if !keepGoing {
                     progress(AnalysisProgress(packetsRead: start + offset + 1, packetsKnown: max(known, start + offset + 1)))
                     return

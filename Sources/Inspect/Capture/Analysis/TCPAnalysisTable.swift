@@ -55,13 +55,7 @@ public final class TCPAnalysisTable: Sendable {
             state.withLock { state in
                 // Another caller may have analysed some of these meanwhile: take up where it stopped.
                 for (offset, packet) in packets.enumerated() where start + offset == state.slots.count {
-                    packet.data.withUnsafeBytes { bytes in
-                        Self.add(
-                            PacketReference(
-                                index: start + offset, timestamp: packet.timestamp, originalLength: packet.originalLength,
-                                linkType: packet.linkType, bytes: bytes),
-                            to: &state)
-                    }
+                    packet.withReference(index: start + offset) { Self.add($0, to: &state) }
                 }
             }
             if packets.count < stop - start { return }
